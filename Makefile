@@ -1,0 +1,56 @@
+# caseward — top-level entry points. The real build is CMake (CMakeLists.txt);
+# this file only gives the commands the README promises.
+#   make          build everything into build/ (binary: build/caseward)
+#   make run      install missing packages, build, create the demo log, serve
+#   make test     build, run every test, again under ASan+UBSan, check format
+#   make bench    build optimised and print benchmark figures
+#   make format   reformat the C sources with clang-format
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+BENCH_BUILD ?= build-bench
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+DEMO_DB    ?= demo/caseward.db
+C_SOURCES  = $(shell find src tests bench -name '*.[ch]' 2>/dev/null)
+
+.PHONY: all deps build run test test-unit test-asan lint format format-check bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build:
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+run: deps build
+	@scripts/run-demo $(BUILD)/caseward $(DEMO_DB)
+
+test: deps lint format-check test-unit test-asan
+
+test-unit: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+test-asan:
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCW_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j$(JOBS)
+
+lint:
+	@scripts/lint
+
+format:
+	clang-format -i $(C_SOURCES)
+
+format-check:
+	@clang-format --dry-run --Werror $(C_SOURCES) && echo "format: ok"
+
+bench: deps
+	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BENCH_BUILD) -j$(JOBS)
+	$(BENCH_BUILD)/bench/ledger_bench
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)

@@ -1,0 +1,422 @@
+/*
+ * main.c — the `caseward` command line. One table lists every subcommand,
+ * its usage and its handler; every handler returns a cw_rc, and main maps it
+ * once to an exit status (0 ok, 1 failure, 2 usage) and prints the error as
+ * one line on stderr. Nothing here prints personal data.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger/ledger.h"
+#include "ledger/verify.h"
+#include "util/file.h"
+
+typedef struct args {
+    int argc;
+    char **argv;
+} args;
+
+typedef struct command {
+    const char *name;
+    cw_rc (*run)(args *a, cw_error *err);
+    const char *usage;
+    const char *help;
+} command;
+
+/* ---- option parsing: --name VALUE or --name=VALUE; positional rest ---- */
+
+typedef struct opt {
+    const char *name;
+    const char **value; /* NULL for a flag */
+    int *flag;
+} opt;
+
+static cw_rc parse_opts(args *a, const opt *opts, const char **pos, int maxpos, int *npos,
+                        cw_error *err)
+{
+    *npos = 0;
+    for (int i = 0; i < a->argc; i++) {
+        const char *s = a->argv[i];
+        if (s[0] == '-' && s[1] == '-' && s[2]) {
+            const char *eq = strchr(s, '=');
+            size_t len = eq ? (size_t)(eq - s - 2) : strlen(s + 2);
+            const opt *o = NULL;
+            for (const opt *p = opts; p->name; p++)
+                if (strlen(p->name) == len && strncmp(p->name, s + 2, len) == 0)
+                    o = p;
+            if (!o)
+                return cw_error_set(err, CW_EUSAGE, "unknown option %s", s);
+            if (o->flag) {
+                *o->flag = 1;
+            } else if (eq) {
+                *o->value = eq + 1;
+            } else if (i + 1 < a->argc) {
+                *o->value = a->argv[++i];
+            } else {
+                return cw_error_set(err, CW_EUSAGE, "option --%s needs a value", o->name);
+            }
+        } else {
+            if (*npos >= maxpos)
+                return cw_error_set(err, CW_EUSAGE, "unexpected argument \"%.64s\"", s);
+            pos[(*npos)++] = s;
+        }
+    }
+    return CW_OK;
+}
+
+static cw_rc need(const char *value, const char *name, cw_error *err)
+{
+    if (!value || !*value)
+        return cw_error_set(err, CW_EUSAGE, "--%s is required", name);
+    return CW_OK;
+}
+
+static cw_rc parse_u64(const char *s, const char *what, uint64_t *out, cw_error *err)
+{
+    uint64_t v = 0;
+    if (!*s || (s[0] == '0' && s[1]))
+        return cw_error_set(err, CW_EUSAGE, "%s: \"%.32s\" is not a non-negative integer", what, s);
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9' || v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+            return cw_error_set(err, CW_EUSAGE, "%s: \"%.32s\" is not a non-negative integer", what,
+                                s);
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    *out = v;
+    return CW_OK;
+}
+
+/* ---- subcommands ---- */
+
+static cw_rc cmd_init(args *a, cw_error *err)
+{
+    const char *db = NULL, *origin = NULL;
+    const opt opts[] = {{"db", &db, NULL}, {"origin", &origin, NULL}, {NULL, NULL, NULL}};
+    int np;
+    cw_buf def = CW_BUF_INIT(256);
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = need(db, "db", err)))
+        return rc;
+    if (!origin) {
+        if ((rc = cw_ledger_default_origin(&def, err)))
+            return rc;
+        origin = def.data;
+    }
+    rc = cw_ledger_create(db, origin, err);
+    if (!rc)
+        printf("created log %s\norigin %s\nsigning key %s.key (keep it private; mode 0600)\n", db,
+               origin, db);
+    cw_buf_release(&def);
+    return rc;
+}
+
+static cw_rc cmd_append(args *a, cw_error *err)
+{
+    const char *db = NULL, *actor = "cli", *pos[1] = {NULL};
+    const opt opts[] = {{"db", &db, NULL}, {"actor", &actor, NULL}, {NULL, NULL, NULL}};
+    int np;
+    cw_rc rc = parse_opts(a, opts, pos, 1, &np, err);
+    if (rc || (rc = need(db, "db", err)))
+        return rc;
+    if ((rc = cw_entry_check_actor(actor, err))) {
+        cw_error_prefix(err, "--");
+        return CW_EUSAGE;
+    }
+    FILE *in = stdin;
+    if (np == 1 && strcmp(pos[0], "-") != 0) {
+        in = fopen(pos[0], "rb");
+        if (!in)
+            return cw_error_set(err, CW_ENOTFOUND, "%s: cannot open", pos[0]);
+    }
+    cw_ledger *l = NULL;
+    cw_buf line = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
+    uint64_t lineno = 0, size = 0, added = 0;
+    if ((rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) || (rc = cw_ledger_batch_begin(l, err)))
+        goto out;
+    for (;;) {
+        int eof, nl;
+        json_t *holder = NULL;
+        cw_event ev;
+        lineno++;
+        rc = cw_file_read_line(in, &line, &eof, &nl);
+        if (rc) {
+            cw_error_set(err, rc, "line %" PRIu64 ": %s", lineno,
+                         rc == CW_ETOOBIG ? "longer than the 1 MiB limit" : "read error");
+            break;
+        }
+        if (eof)
+            break;
+        if (line.len == 0) {
+            rc = cw_error_set(err, CW_EINVAL, "line %" PRIu64 ": empty line", lineno);
+            break;
+        }
+        rc = cw_entry_parse_request(line.data, line.len, actor, &ev, &holder, err);
+        if (!rc)
+            rc = cw_ledger_batch_add(l, &ev, NULL, err);
+        json_decref(holder);
+        if (rc) {
+            cw_error_prefix(err, "line %" PRIu64 ": ", lineno);
+            break;
+        }
+        added++;
+    }
+    if (rc) {
+        cw_ledger_batch_abort(l);
+        cw_error_prefix(err, "nothing appended: ");
+    } else if (!(rc = cw_ledger_batch_commit(l, &size, err))) {
+        printf("%" PRIu64 "\n", size);
+    }
+out:
+    (void)added;
+    cw_ledger_close(l);
+    cw_buf_release(&line);
+    if (in != stdin)
+        fclose(in);
+    return rc;
+}
+
+static cw_rc open_ro(args *a, const char **pos, int maxpos, int *np, cw_ledger **l, cw_error *err)
+{
+    const char *db = NULL;
+    const opt opts[] = {{"db", &db, NULL}, {NULL, NULL, NULL}};
+    cw_rc rc = parse_opts(a, opts, pos, maxpos, np, err);
+    if (rc || (rc = need(db, "db", err)))
+        return rc;
+    return cw_ledger_open(db, CW_LEDGER_READONLY, l, err);
+}
+
+static cw_rc cmd_checkpoint(args *a, cw_error *err)
+{
+    cw_ledger *l = NULL;
+    int np;
+    cw_buf note = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
+    cw_rc rc = open_ro(a, NULL, 0, &np, &l, err);
+    if (!rc && !(rc = cw_ledger_checkpoint(l, &note, NULL, err)))
+        fwrite(note.data, 1, note.len, stdout);
+    cw_buf_release(&note);
+    cw_ledger_close(l);
+    return rc;
+}
+
+static cw_rc cmd_vkey(args *a, cw_error *err)
+{
+    cw_ledger *l = NULL;
+    int np;
+    cw_buf vk = CW_BUF_INIT(1024);
+    cw_rc rc = open_ro(a, NULL, 0, &np, &l, err);
+    if (!rc && !(rc = cw_ledger_vkey(l, &vk)))
+        printf("%s\n", vk.data);
+    cw_buf_release(&vk);
+    cw_ledger_close(l);
+    return rc;
+}
+
+static cw_rc cmd_proof(args *a, cw_error *err)
+{
+    const char *pos[3] = {NULL, NULL, NULL};
+    int np;
+    cw_ledger *l = NULL;
+    uint64_t x, y;
+    uint8_t proof[CW_MERKLE_MAX_PROOF][CW_HASH_LEN];
+    size_t n = 0;
+    cw_rc rc = open_ro(a, pos, 3, &np, &l, err);
+    if (rc)
+        goto out;
+    int incl = np == 3 && strcmp(pos[0], "inclusion") == 0;
+    int cons = np == 3 && strcmp(pos[0], "consistency") == 0;
+    if (!incl && !cons) {
+        rc = cw_error_set(err, CW_EUSAGE,
+                          "usage: caseward proof (inclusion INDEX SIZE | "
+                          "consistency OLD NEW) --db PATH");
+        goto out;
+    }
+    if ((rc = parse_u64(pos[1], incl ? "INDEX" : "OLD", &x, err)) ||
+        (rc = parse_u64(pos[2], incl ? "SIZE" : "NEW", &y, err)))
+        goto out;
+    rc = incl ? cw_ledger_inclusion_proof(l, x, y, proof, &n, err)
+              : cw_ledger_consistency_proof(l, x, y, proof, &n, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        cw_buf b = CW_BUF_INIT(64);
+        if (!cw_base64_encode(proof[i], CW_HASH_LEN, &b))
+            printf("%s\n", b.data);
+        cw_buf_release(&b);
+    }
+out:
+    cw_ledger_close(l);
+    return rc;
+}
+
+static cw_rc cmd_export(args *a, cw_error *err)
+{
+    const char *db = NULL, *dir = NULL;
+    const opt opts[] = {{"db", &db, NULL}, {"out", &dir, NULL}, {NULL, NULL, NULL}};
+    int np;
+    cw_ledger *l = NULL;
+    uint64_t size = 0;
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = need(db, "db", err)) || (rc = need(dir, "out", err)))
+        return rc;
+    if (!(rc = cw_ledger_open(db, CW_LEDGER_READONLY, &l, err)) &&
+        !(rc = cw_ledger_export(l, dir, &size, err)))
+        printf("exported %" PRIu64 " entries to %s\n", size, dir);
+    cw_ledger_close(l);
+    return rc;
+}
+
+static cw_rc cmd_verify(args *a, cw_error *err)
+{
+    const char *db = NULL, *dir = NULL, *vkey_file = NULL, *cp_file = NULL;
+    const opt opts[] = {{"db", &db, NULL},
+                        {"dir", &dir, NULL},
+                        {"vkey", &vkey_file, NULL},
+                        {"checkpoint", &cp_file, NULL},
+                        {NULL, NULL, NULL}};
+    int np;
+    cw_buf vk = CW_BUF_INIT(1024), cp = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
+    cw_verify_opts o = {0};
+    cw_verify_report r;
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc)
+        return rc;
+    if (!db == !dir)
+        return cw_error_set(err, CW_EUSAGE, "give exactly one of --db PATH or --dir DIR");
+    o.db_path = db;
+    o.dir = dir;
+    if (vkey_file) {
+        if ((rc = cw_file_read(vkey_file, &vk, err)))
+            goto out;
+        o.vkey = vk.data;
+    }
+    if (cp_file) {
+        if ((rc = cw_file_read(cp_file, &cp, err)))
+            goto out;
+        o.checkpoint = cp.data;
+        o.checkpoint_len = cp.len;
+    }
+    rc = cw_verify(&o, &r, err);
+    if (!rc) {
+        cw_buf root = CW_BUF_INIT(64);
+        cw_base64_encode(r.root, CW_HASH_LEN, &root);
+        printf("verified %" PRIu64 " entries; root %s\n", r.size, root.data);
+        printf("%" PRIu64 " signed checkpoint%s verified with key %s\n", r.checkpoints,
+               r.checkpoints == 1 ? "" : "s", r.key);
+        if (!r.key_pinned)
+            printf("note: the key came from the log itself and was not pinned; pass --vkey with "
+                   "a key obtained independently to rule out a re-signed log\n");
+        if (cp_file)
+            printf("the log still contains the pinned checkpoint for size %" PRIu64 "\n",
+                   r.pinned_size);
+        cw_buf_release(&root);
+    }
+out:
+    cw_buf_release(&vk);
+    cw_buf_release(&cp);
+    return rc;
+}
+
+static cw_rc cmd_help(args *a, cw_error *err);
+
+static const command commands[] = {
+    {"init", cmd_init, "init --db PATH [--origin NAME]",
+     "Create a new, empty log: the database and its Ed25519 signing key (PATH.key), both mode\n"
+     "0600, and a signed checkpoint for size 0. Refuses to overwrite either file. The origin\n"
+     "names the log in its checkpoints (default caseward.local/<random>); use something\n"
+     "unique to your council, e.g. caseward.example-council.gov.uk/children.\n"},
+    {"append", cmd_append, "append --db PATH [--actor NAME] [FILE|-]",
+     "Append events from JSON Lines (FILE, or standard input): one object per line with a\n"
+     "string \"type\", optional \"actor\" (default --actor, itself default \"cli\") and optional\n"
+     "object \"payload\". All lines go in one batch, or none if any line is bad (the error\n"
+     "names the line). Prints the new tree size. An administrator's tool.\n"},
+    {"checkpoint", cmd_checkpoint, "checkpoint --db PATH",
+     "Print the latest signed checkpoint (c2sp tlog-checkpoint in a signed note).\n"},
+    {"vkey", cmd_vkey, "vkey --db PATH", "Print the log's verifier key in c2sp vkey format.\n"},
+    {"proof", cmd_proof, "proof (inclusion INDEX SIZE | consistency OLD NEW) --db PATH",
+     "Print an RFC 9162 inclusion or consistency proof: base64 hashes, one per line, leaf to\n"
+     "root.\n"},
+    {"export", cmd_export, "export --db PATH --out DIR",
+     "Write DIR/entries.jsonl (line i is exactly the bytes of leaf i), DIR/checkpoint and\n"
+     "DIR/vkey, for independent verification.\n"},
+    {"verify", cmd_verify, "verify (--db PATH | --dir DIR) [--vkey FILE] [--checkpoint FILE]",
+     "Recompute every leaf and node hash and the root from the stored bytes and check every\n"
+     "checkpoint signature. --vkey pins the key you were given (otherwise the log's own key\n"
+     "is used, and verify says so); --checkpoint holds the log to an older checkpoint you\n"
+     "kept (it must still be contained: consistency). Exits 1 and names the first bad entry\n"
+     "or checkpoint on failure.\n"},
+    {"help", cmd_help, "help [COMMAND]", "Show help for all commands or one.\n"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage_all(FILE *f)
+{
+    fprintf(f, "caseward — children's social care casework on a tamper-evident ledger\n\n"
+               "usage:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  caseward %s\n", commands[i].usage);
+    fprintf(f, "\nRun caseward COMMAND --help for details.\n");
+}
+
+static void usage_one(const command *c, FILE *f)
+{
+    fprintf(f, "usage: caseward %s\n\n%s", c->usage, c->help);
+}
+
+static cw_rc cmd_help(args *a, cw_error *err)
+{
+    (void)err;
+    if (a->argc >= 1) {
+        for (size_t i = 0; i < NCOMMANDS; i++)
+            if (strcmp(commands[i].name, a->argv[0]) == 0) {
+                usage_one(&commands[i], stdout);
+                return CW_OK;
+            }
+        return cw_error_set(err, CW_EUSAGE, "unknown command \"%.32s\"", a->argv[0]);
+    }
+    usage_all(stdout);
+    return CW_OK;
+}
+
+int main(int argc, char **argv)
+{
+    cw_error err;
+    cw_error_clear(&err);
+    if (argc < 2) {
+        usage_all(stderr);
+        return cw_rc_exit_status(CW_EUSAGE);
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage_all(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("caseward 0.1.0\n");
+        return 0;
+    }
+    const command *c = NULL;
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, argv[1]) == 0)
+            c = &commands[i];
+    if (!c) {
+        fprintf(stderr, "caseward: unknown command \"%.32s\" (try caseward --help)\n", argv[1]);
+        return cw_rc_exit_status(CW_EUSAGE);
+    }
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage_one(c, stdout);
+            return 0;
+        }
+    args a = {argc - 2, argv + 2};
+    cw_rc rc = c->run(&a, &err);
+    if (rc) {
+        fprintf(stderr, "caseward %s: %s\n", c->name, err.msg[0] ? err.msg : cw_rc_str(rc));
+        if (rc == CW_EUSAGE)
+            fprintf(stderr, "usage: caseward %s\n", c->usage);
+    }
+    if (fflush(stdout) != 0 && !rc) {
+        fprintf(stderr, "caseward %s: cannot write output\n", c->name);
+        return 1;
+    }
+    return cw_rc_exit_status(rc);
+}

@@ -1,0 +1,71 @@
+/*
+ * entry.h — the ledger entry: what one leaf of the Merkle tree holds.
+ *
+ * The leaf bytes are the compact UTF-8 JSON of the whole entry, members in
+ * this order, with no whitespace and no raw newline:
+ *
+ *   | member        | JSON type | content                                           |
+ *   |---------------|-----------|---------------------------------------------------|
+ *   | "index"       | integer   | 0-based leaf number, decimal, no leading zeros    |
+ *   | "recorded_at" | string    | server UTC time of the append, RFC 3339 with      |
+ *   |               |           | milliseconds, e.g. "2026-11-22T09:05:03.042Z";    |
+ *   |               |           | non-decreasing along the log                      |
+ *   | "actor"       | string    | who caused it: 1-128 of [A-Za-z0-9._:@-]          |
+ *   | "type"        | string    | event type: [a-z][a-z0-9_.]{0,63}                 |
+ *   | "payload"     | object    | the event's data; keys sorted by byte value at    |
+ *   |               |           | every depth, strings as UTF-8 with only '"', '\'  |
+ *   |               |           | and control characters escaped                    |
+ *
+ * Example (one line):
+ *   {"index":0,"recorded_at":"2026-11-22T09:05:03.042Z","actor":"admin",
+ *    "type":"staff_added","payload":{"name":"A. Worker","team":"north"}}
+ *
+ * What is hashed is exactly these bytes (see hash.h for the 0x00 prefix), and
+ * the export writes exactly these bytes as one line of entries.jsonl.
+ */
+#ifndef CW_LEDGER_ENTRY_H
+#define CW_LEDGER_ENTRY_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "util/error.h"
+
+#define CW_ENTRY_MAX_BYTES (1024 * 1024) /* one leaf, and one input line */
+#define CW_ACTOR_MAX       128
+#define CW_TYPE_MAX        64
+
+/* An event to append: the caller's part of an entry. */
+typedef struct cw_event {
+    const char *actor;
+    const char *type;
+    const json_t *payload; /* a JSON object */
+} cw_event;
+
+cw_rc cw_entry_check_actor(const char *actor, cw_error *err);
+cw_rc cw_entry_check_type(const char *type, cw_error *err);
+
+/* Appends the leaf bytes of an entry to out. */
+cw_rc cw_entry_encode(uint64_t index, int64_t recorded_ms, const cw_event *ev, cw_buf *out,
+                      cw_error *err);
+
+/*
+ * Reads index and recorded_at from the start of leaf bytes without a full
+ * JSON parse (they are always the first two members). CW_EINVAL if the bytes
+ * do not start the way cw_entry_encode writes them.
+ */
+cw_rc cw_entry_peek(const uint8_t *leaf, size_t len, uint64_t *index, int64_t *recorded_ms);
+
+/*
+ * Parses one line of `caseward append` input: a JSON object with a string
+ * "type", an optional string "actor" (default_actor if absent) and an
+ * optional object "payload" (empty if absent); any other member is refused.
+ * On success *holder owns the parsed JSON (json_decref it) and ev points
+ * into it.
+ */
+cw_rc cw_entry_parse_request(const char *line, size_t len, const char *default_actor, cw_event *ev,
+                             json_t **holder, cw_error *err);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * ledger.h — caseward's append-only, tamper-evident event log.
+ *
+ * Each entry is a leaf of an RFC 6962 Merkle tree (entry.h gives the leaf
+ * bytes, hash.h the hashing). Interior nodes are stored, not recomputed: the
+ * perfect subtree (level L, index j) is completed by leaf r = (j + 1) * 2^L - 1
+ * and is kept in that leaf's row, so the store holds for row r
+ *
+ *   | bytes           | content                                          |
+ *   |-----------------|--------------------------------------------------|
+ *   | 0..31           | leaf hash of entry r                             |
+ *   | 32*L..32*L+31   | hash of the perfect subtree at level L ending at |
+ *   |                 | r, for L = 1 .. t, t = trailing zero bits of r+1 |
+ *
+ * (32 * (1 + t) bytes; on average 64). Any node is then one row read, and a
+ * root or proof for any size costs O(log n) reads.
+ *
+ * After each append batch a checkpoint (note.h) for the new size is signed
+ * with the log's Ed25519 key and stored in the same transaction, so a batch
+ * and its checkpoint are committed together or not at all. The signing key
+ * lives beside the database in "<db>.key" (mode 0600, Go note skey format).
+ */
+#ifndef CW_LEDGER_LEDGER_H
+#define CW_LEDGER_LEDGER_H
+
+#include <stdint.h>
+
+#include "ledger/entry.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
+#include "store/store.h"
+
+typedef struct cw_ledger cw_ledger;
+
+enum {
+    CW_LEDGER_READONLY = 0, /* read, prove, export */
+    CW_LEDGER_WRITE = 1,    /* also append: loads and checks the signing key */
+};
+
+/* A default origin "caseward.local/<16 random hex digits>" for logs with no --origin. */
+cw_rc cw_ledger_default_origin(cw_buf *out, cw_error *err);
+
+/* Path of the signing key beside the database: db_path + ".key". */
+cw_rc cw_ledger_key_path(const char *db_path, cw_buf *out);
+
+/*
+ * Creates a new, empty log: the database (0600), the signing key (0600) and
+ * the first checkpoint (size 0). Refuses if either file exists; on failure
+ * leaves neither behind.
+ */
+cw_rc cw_ledger_create(const char *db_path, const char *origin, cw_error *err);
+
+cw_rc cw_ledger_open(const char *db_path, int flags, cw_ledger **out, cw_error *err);
+void cw_ledger_close(cw_ledger *l);
+
+uint64_t cw_ledger_size(const cw_ledger *l);
+const char *cw_ledger_origin(const cw_ledger *l);
+cw_store *cw_ledger_store(cw_ledger *l);
+const cw_note_verifier *cw_ledger_verifier(const cw_ledger *l);
+
+/* Appends n events as one atomic batch and signs a checkpoint for it. */
+cw_rc cw_ledger_append(cw_ledger *l, const cw_event *ev, size_t n, uint64_t *new_size,
+                       cw_error *err);
+
+/*
+ * The same, streamed: begin, add any number of events, then commit (or
+ * abort). Nothing is visible to readers until commit; abort or a failed add
+ * leaves the log exactly as before begin. *index receives the new entry's
+ * index.
+ */
+cw_rc cw_ledger_batch_begin(cw_ledger *l, cw_error *err);
+cw_rc cw_ledger_batch_add(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_error *err);
+cw_rc cw_ledger_batch_commit(cw_ledger *l, uint64_t *new_size, cw_error *err);
+void cw_ledger_batch_abort(cw_ledger *l);
+
+/* A node source over the stored tree, for merkle.h functions. */
+void cw_ledger_source(cw_ledger *l, cw_merkle_source *src, cw_error *err);
+
+cw_rc cw_ledger_root(cw_ledger *l, uint64_t size, uint8_t root[CW_HASH_LEN], cw_error *err);
+cw_rc cw_ledger_inclusion_proof(cw_ledger *l, uint64_t index, uint64_t size,
+                                uint8_t proof[][CW_HASH_LEN], size_t *n, cw_error *err);
+cw_rc cw_ledger_consistency_proof(cw_ledger *l, uint64_t old, uint64_t size,
+                                  uint8_t proof[][CW_HASH_LEN], size_t *n, cw_error *err);
+/* Appends the leaf bytes of entry index to out. */
+cw_rc cw_ledger_leaf(cw_ledger *l, uint64_t index, cw_buf *out, cw_error *err);
+/* Appends the latest signed checkpoint to note. */
+cw_rc cw_ledger_checkpoint(cw_ledger *l, cw_buf *note, uint64_t *size, cw_error *err);
+/* Appends the verifier key (c2sp vkey) to out. */
+cw_rc cw_ledger_vkey(cw_ledger *l, cw_buf *out);
+
+/* Writes dir/entries.jsonl, dir/checkpoint and dir/vkey (files 0600). */
+cw_rc cw_ledger_export(cw_ledger *l, const char *dir, uint64_t *size, cw_error *err);
+
+#endif

@@ -1,0 +1,441 @@
+/*
+ * verify.c — `caseward verify`. Two passes over a database:
+ *   1. every entry in index order: contiguous indexes, hashes column of the
+ *      right length, leaf hash = SHA-256(0x00 || stored bytes), the bytes'
+ *      own index and non-decreasing recorded_at, and every stored interior
+ *      node equal to the hash of its children (recomputed by a streaming
+ *      builder, never read back);
+ *   2. every stored checkpoint: signature by the verifier key, origin, size
+ *      within the log, root equal to the (now proven) tree at that size.
+ * An export directory gets pass 1 without stored nodes, then its checkpoint.
+ * The first problem found is reported with its entry index or checkpoint.
+ */
+#include "ledger/verify.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger/entry.h"
+#include "ledger/ledger.h"
+#include "ledger/merkle.h"
+#include "util/file.h"
+#include "util/time.h"
+
+typedef struct scan_state {
+    cw_hasher hasher;
+    cw_merkle_builder builder;
+    uint64_t next;
+    int64_t last_ms;
+    /* Root of the tree at pinned_size, captured while streaming (directories). */
+    uint64_t capture_size;
+    int captured;
+    uint8_t capture_root[CW_HASH_LEN];
+    cw_error *err;
+} scan_state;
+
+static cw_rc check_leaf(scan_state *st, uint64_t idx, const uint8_t *leaf, size_t llen,
+                        uint8_t leaf_hash[CW_HASH_LEN])
+{
+    uint64_t own;
+    int64_t ms;
+    if (cw_hash_leaf(&st->hasher, leaf, llen, leaf_hash))
+        return cw_error_set(st->err, CW_ECRYPTO, "entry %" PRIu64 ": hashing failed", idx);
+    if (cw_entry_peek(leaf, llen, &own, &ms))
+        return cw_error_set(st->err, CW_EVERIFY,
+                            "entry %" PRIu64 ": its bytes are not a caseward entry", idx);
+    if (own != idx)
+        return cw_error_set(st->err, CW_EVERIFY,
+                            "entry %" PRIu64 ": its bytes say index %" PRIu64
+                            " (entries were moved, swapped or inserted)",
+                            idx, own);
+    if (ms < st->last_ms) {
+        char a[CW_RFC3339_MS_LEN + 1], b[CW_RFC3339_MS_LEN + 1];
+        cw_time_format_ms(ms, a);
+        cw_time_format_ms(st->last_ms, b);
+        return cw_error_set(st->err, CW_EVERIFY,
+                            "entry %" PRIu64 ": recorded_at %s is earlier than the entry "
+                            "before it (%s)",
+                            idx, a, b);
+    }
+    if (memchr(leaf, '\n', llen))
+        return cw_error_set(st->err, CW_EVERIFY, "entry %" PRIu64 ": contains a raw newline", idx);
+    st->last_ms = ms;
+    return CW_OK;
+}
+
+static cw_rc capture(scan_state *st)
+{
+    if (st->builder.size == st->capture_size && !st->captured) {
+        if (cw_merkle_builder_root(&st->builder, &st->hasher, st->capture_root))
+            return cw_error_set(st->err, CW_ECRYPTO, "hashing failed");
+        st->captured = 1;
+    }
+    return CW_OK;
+}
+
+static cw_rc db_entry(void *ctx, int64_t sidx, const uint8_t *hashes, size_t hlen,
+                      const uint8_t *leaf, size_t llen)
+{
+    scan_state *st = ctx;
+    uint8_t leaf_hash[CW_HASH_LEN];
+    uint8_t completed[64][CW_HASH_LEN];
+    unsigned nc;
+    if (sidx < 0 || (uint64_t)sidx != st->next) {
+        if (sidx >= 0 && (uint64_t)sidx > st->next)
+            return cw_error_set(st->err, CW_EVERIFY,
+                                "entry %" PRIu64 " is missing (the next stored entry is %" PRId64
+                                "): entries were deleted",
+                                st->next, sidx);
+        return cw_error_set(st->err, CW_EVERIFY, "entry index %" PRId64 " is not valid", sidx);
+    }
+    uint64_t idx = (uint64_t)sidx;
+    size_t want = (size_t)CW_HASH_LEN * (1 + cw_merkle_ctz(idx + 1));
+    if (hlen != want)
+        return cw_error_set(st->err, CW_EVERIFY,
+                            "entry %" PRIu64 ": stored hashes are %zu bytes, expected %zu", idx,
+                            hlen, want);
+    cw_rc rc = check_leaf(st, idx, leaf, llen, leaf_hash);
+    if (rc)
+        return rc;
+    if (memcmp(leaf_hash, hashes, CW_HASH_LEN) != 0)
+        return cw_error_set(st->err, CW_EVERIFY,
+                            "entry %" PRIu64 ": its bytes do not match its stored leaf hash "
+                            "(the entry was altered)",
+                            idx);
+    if (cw_merkle_builder_push(&st->builder, &st->hasher, leaf_hash, completed, &nc))
+        return cw_error_set(st->err, CW_ECRYPTO, "hashing failed");
+    for (unsigned k = 0; k < nc; k++)
+        if (memcmp(completed[k], hashes + (size_t)CW_HASH_LEN * (k + 1), CW_HASH_LEN) != 0)
+            return cw_error_set(st->err, CW_EVERIFY,
+                                "entry %" PRIu64 ": the stored tree node at level %u does not "
+                                "match its children (an earlier entry or node was altered)",
+                                idx, k + 1);
+    st->next++;
+    return capture(st);
+}
+
+typedef struct cp_state {
+    cw_ledger *ledger;
+    const cw_note_verifier *v;
+    const char *origin;
+    uint64_t size;      /* entries in the log */
+    uint64_t count;     /* checkpoints verified */
+    uint64_t last_good; /* largest checkpoint size verified so far */
+    int any;
+    uint64_t latest;
+    uint8_t latest_root[CW_HASH_LEN];
+    cw_error *err;
+} cp_state;
+
+static cw_rc open_checkpoint(const cw_note_verifier *v, const char *origin, const char *note,
+                             size_t len, cw_checkpoint *cp, cw_error *err)
+{
+    size_t text_len;
+    cw_rc rc = cw_note_open(v, note, len, &text_len, err);
+    if (rc)
+        return rc == CW_EVERIFY ? rc : CW_EVERIFY;
+    if ((rc = cw_checkpoint_parse(note, text_len, cp, err)))
+        return CW_EVERIFY;
+    if (strcmp(cp->origin, origin) != 0)
+        return cw_error_set(err, CW_EVERIFY, "its origin \"%s\" is not the log's \"%s\"",
+                            cp->origin, origin);
+    return CW_OK;
+}
+
+static cw_rc db_checkpoint(void *ctx, int64_t size, const char *note, size_t len)
+{
+    cp_state *cs = ctx;
+    cw_checkpoint cp;
+    uint8_t root[CW_HASH_LEN];
+    cw_rc rc = open_checkpoint(cs->v, cs->origin, note, len, &cp, cs->err);
+    if (rc) {
+        cw_error_prefix(cs->err, "checkpoint for size %" PRId64 ": ", size);
+        return rc;
+    }
+    if (size < 0 || cp.size != (uint64_t)size)
+        return cw_error_set(cs->err, CW_EVERIFY,
+                            "checkpoint stored under size %" PRId64 " says size %" PRIu64, size,
+                            cp.size);
+    if (cp.size > cs->size)
+        return cw_error_set(cs->err, CW_EVERIFY,
+                            "checkpoint for size %" PRIu64 " but the log has only %" PRIu64
+                            " entries: entries %" PRIu64 " and after were removed",
+                            cp.size, cs->size, cs->size);
+    if ((rc = cw_ledger_root(cs->ledger, cp.size, root, cs->err)))
+        return rc;
+    if (memcmp(root, cp.root, CW_HASH_LEN) != 0) {
+        if (cs->any)
+            return cw_error_set(cs->err, CW_EVERIFY,
+                                "checkpoint for size %" PRIu64 " does not match the log: "
+                                "entries %" PRIu64 " to %" PRIu64
+                                " were changed after it was signed (the checkpoint for size "
+                                "%" PRIu64 " still matches)",
+                                cp.size, cs->last_good, cp.size - 1, cs->last_good);
+        return cw_error_set(cs->err, CW_EVERIFY,
+                            "checkpoint for size %" PRIu64 " does not match the log: entries "
+                            "0 to %" PRIu64 " were changed after it was signed",
+                            cp.size, cp.size ? cp.size - 1 : 0);
+    }
+    cs->any = 1;
+    cs->last_good = cp.size;
+    cs->latest = cp.size;
+    memcpy(cs->latest_root, root, CW_HASH_LEN);
+    cs->count++;
+    return CW_OK;
+}
+
+static cw_rc pick_key(const cw_verify_opts *o, const char *log_vkey, size_t log_len,
+                      cw_note_verifier *v, cw_verify_report *r, cw_error *err)
+{
+    cw_rc rc;
+    cw_note_verifier logv;
+    int have_log = log_vkey && cw_note_verifier_parse(log_vkey, log_len, &logv, NULL) == CW_OK;
+    if (o->vkey) {
+        if ((rc = cw_note_verifier_parse(o->vkey, strlen(o->vkey), v, err))) {
+            cw_error_prefix(err, "pinned key: ");
+            return CW_EINVAL;
+        }
+        r->key_pinned = 1;
+        if (have_log &&
+            (strcmp(logv.name, v->name) != 0 || memcmp(logv.public_key, v->public_key, 32) != 0))
+            return cw_error_set(err, CW_EVERIFY,
+                                "the log's key %.*s is not the pinned key %s+%02x%02x%02x%02x: "
+                                "the log was re-signed with a different key",
+                                (int)log_len, log_vkey, v->name, v->key_id[0], v->key_id[1],
+                                v->key_id[2], v->key_id[3]);
+    } else {
+        if (!have_log)
+            return cw_error_set(err, CW_EVERIFY, "the log's verifier key is missing or damaged");
+        *v = logv;
+    }
+    cw_buf b = CW_BUF_INIT(sizeof r->key - 1);
+    if (!cw_note_verifier_format(v, &b))
+        memcpy(r->key, b.data, b.len + 1);
+    cw_buf_release(&b);
+    return CW_OK;
+}
+
+/* Checks the pinned checkpoint against the verified log. */
+static cw_rc check_pinned(const cw_verify_opts *o, const cw_note_verifier *v, const char *origin,
+                          uint64_t size, const uint8_t pinned_root_now[CW_HASH_LEN], int have_root,
+                          cw_checkpoint *pinned, cw_error *err)
+{
+    (void)o;
+    if (pinned->size > size)
+        return cw_error_set(err, CW_EVERIFY,
+                            "the pinned checkpoint is for %" PRIu64 " entries but the log has "
+                            "only %" PRIu64 ": the log was truncated",
+                            pinned->size, size);
+    (void)v;
+    (void)origin;
+    if (!have_root || memcmp(pinned_root_now, pinned->root, CW_HASH_LEN) != 0)
+        return cw_error_set(err, CW_EVERIFY,
+                            "the log no longer contains the pinned checkpoint (size %" PRIu64
+                            "): entries before %" PRIu64 " were altered or the log was rewritten",
+                            pinned->size, pinned->size);
+    return CW_OK;
+}
+
+static cw_rc parse_pinned(const cw_verify_opts *o, const cw_note_verifier *v, const char *origin,
+                          cw_checkpoint *cp, cw_error *err)
+{
+    cw_rc rc = open_checkpoint(v, origin, o->checkpoint, o->checkpoint_len, cp, err);
+    if (rc)
+        cw_error_prefix(err, "pinned checkpoint: ");
+    return rc;
+}
+
+static cw_rc verify_db(const cw_verify_opts *o, cw_verify_report *r, cw_error *err)
+{
+    cw_ledger *l = NULL;
+    scan_state st = {0};
+    cw_note_verifier v;
+    cw_checkpoint pinned;
+    cw_buf vk = CW_BUF_INIT(1024);
+    cw_rc rc = cw_ledger_open(o->db_path, CW_LEDGER_READONLY, &l, err);
+    if (rc)
+        return rc == CW_EVERIFY ? rc : rc;
+    if ((rc = cw_ledger_vkey(l, &vk)) || (rc = pick_key(o, vk.data, vk.len, &v, r, err)))
+        goto out;
+    if (o->checkpoint && (rc = parse_pinned(o, &v, cw_ledger_origin(l), &pinned, err)))
+        goto out;
+    if ((rc = cw_hasher_init(&st.hasher))) {
+        cw_error_set(err, rc, "cannot set up SHA-256");
+        goto out;
+    }
+    cw_merkle_builder_init(&st.builder);
+    st.last_ms = INT64_MIN;
+    st.err = err;
+    st.capture_size = UINT64_MAX;
+    if ((rc = cw_store_entry_scan(cw_ledger_store(l), INT64_MIN, INT64_MAX, db_entry, &st, err)))
+        goto out;
+    r->size = st.next;
+    if ((rc = cw_merkle_builder_root(&st.builder, &st.hasher, r->root)))
+        goto out;
+
+    /* The ledger's own idea of its size came from max(idx); after pass 1 the
+     * entries are known to be contiguous, so the two agree. */
+    cp_state cs = {
+        .ledger = l, .v = &v, .origin = cw_ledger_origin(l), .size = st.next, .err = err};
+    if ((rc = cw_store_checkpoint_scan(cw_ledger_store(l), db_checkpoint, &cs, err)))
+        goto out;
+    if (!cs.any) {
+        rc = cw_error_set(err, CW_EVERIFY, "the log has no signed checkpoint");
+        goto out;
+    }
+    if (cs.latest < st.next) {
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "entries %" PRIu64 " to %" PRIu64 " are not covered by any signed "
+                          "checkpoint (they were added without signing)",
+                          cs.latest, st.next - 1);
+        goto out;
+    }
+    r->checkpoints = cs.count;
+    if (o->checkpoint) {
+        uint8_t root[CW_HASH_LEN], proof[CW_MERKLE_MAX_PROOF][CW_HASH_LEN];
+        size_t n = 0;
+        int have = pinned.size <= st.next && cw_ledger_root(l, pinned.size, root, NULL) == CW_OK;
+        if ((rc = check_pinned(o, &v, cw_ledger_origin(l), st.next, root, have, &pinned, err)))
+            goto out;
+        /* And prove it the way an outside auditor would: RFC 9162 consistency
+         * from the pinned checkpoint to the latest one. */
+        if (pinned.size > 0 && pinned.size < cs.latest) {
+            if ((rc = cw_ledger_consistency_proof(l, pinned.size, cs.latest, proof, &n, err)))
+                goto out;
+            if (!cw_merkle_verify_consistency(&st.hasher, pinned.size, cs.latest, pinned.root,
+                                              cs.latest_root, (const uint8_t(*)[CW_HASH_LEN])proof,
+                                              n)) {
+                rc = cw_error_set(err, CW_EVERIFY,
+                                  "the consistency proof from the pinned checkpoint (size %" PRIu64
+                                  ") to the latest (size %" PRIu64 ") does not verify",
+                                  pinned.size, cs.latest);
+                goto out;
+            }
+        }
+        r->pinned_size = pinned.size;
+    }
+out:
+    cw_hasher_release(&st.hasher);
+    cw_buf_release(&vk);
+    cw_ledger_close(l);
+    return rc;
+}
+
+static cw_rc read_in(const char *dir, const char *name, size_t max, cw_buf *out, cw_error *err)
+{
+    cw_buf path = CW_BUF_INIT(4096);
+    cw_rc rc = cw_buf_addf(&path, "%s/%s", dir, name);
+    out->max = max;
+    if (!rc)
+        rc = cw_file_read(path.data, out, err);
+    cw_buf_release(&path);
+    return rc;
+}
+
+static cw_rc verify_dir(const cw_verify_opts *o, cw_verify_report *r, cw_error *err)
+{
+    cw_buf vk = CW_BUF_INIT(1024), note = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
+    cw_buf path = CW_BUF_INIT(4096), line = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
+    scan_state st = {0};
+    cw_note_verifier v;
+    cw_checkpoint head, pinned;
+    FILE *f = NULL;
+    cw_rc rc;
+    int have_vk = read_in(o->dir, "vkey", 1024, &vk, o->vkey ? NULL : err) == CW_OK;
+    if (!have_vk && !o->vkey) {
+        rc = CW_EVERIFY;
+        goto out;
+    }
+    if ((rc = pick_key(o, have_vk ? vk.data : NULL, vk.len, &v, r, err)))
+        goto out;
+    if ((rc = read_in(o->dir, "checkpoint", CW_NOTE_MAX_BYTES, &note, err)))
+        goto out;
+    if ((rc = open_checkpoint(&v, v.name, note.data, note.len, &head, err))) {
+        cw_error_prefix(err, "%s/checkpoint: ", o->dir);
+        goto out;
+    }
+    if (o->checkpoint && (rc = parse_pinned(o, &v, v.name, &pinned, err)))
+        goto out;
+    if ((rc = cw_hasher_init(&st.hasher)))
+        goto out;
+    cw_merkle_builder_init(&st.builder);
+    st.last_ms = INT64_MIN;
+    st.err = err;
+    st.capture_size = o->checkpoint ? pinned.size : UINT64_MAX;
+    if ((rc = capture(&st)))
+        goto out;
+    if ((rc = cw_buf_addf(&path, "%s/entries.jsonl", o->dir)))
+        goto out;
+    f = fopen(path.data, "rb");
+    if (!f) {
+        rc = cw_error_set(err, CW_EVERIFY, "%s: cannot open", path.data);
+        goto out;
+    }
+    for (;;) {
+        int eof, nl;
+        uint8_t leaf_hash[CW_HASH_LEN];
+        rc = cw_file_read_line(f, &line, &eof, &nl);
+        if (rc) {
+            rc = cw_error_set(err, CW_EVERIFY, "entries.jsonl line %" PRIu64 ": %s", st.next + 1,
+                              rc == CW_ETOOBIG ? "longer than an entry can be" : "read error");
+            goto out;
+        }
+        if (eof)
+            break;
+        if (!nl) {
+            rc = cw_error_set(err, CW_EVERIFY,
+                              "entries.jsonl: the last line (entry %" PRIu64
+                              ") does not end in a newline (truncated?)",
+                              st.next);
+            goto out;
+        }
+        if ((rc = check_leaf(&st, st.next, (const uint8_t *)line.data, line.len, leaf_hash)) ||
+            (rc = cw_merkle_builder_push(&st.builder, &st.hasher, leaf_hash, NULL, NULL)))
+            goto out;
+        st.next++;
+        if ((rc = capture(&st)))
+            goto out;
+    }
+    r->size = st.next;
+    if ((rc = cw_merkle_builder_root(&st.builder, &st.hasher, r->root)))
+        goto out;
+    if (head.size != st.next) {
+        rc = cw_error_set(
+            err, CW_EVERIFY,
+            "entries.jsonl has %" PRIu64 " entries but the checkpoint is for %" PRIu64 "%s",
+            st.next, head.size, head.size > st.next ? ": entries were removed from the end" : "");
+        goto out;
+    }
+    if (memcmp(r->root, head.root, CW_HASH_LEN) != 0) {
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "the root of entries.jsonl does not match the signed checkpoint: "
+                          "entries were altered");
+        goto out;
+    }
+    r->checkpoints = 1;
+    if (o->checkpoint) {
+        if ((rc = check_pinned(o, &v, v.name, st.next, st.capture_root, st.captured, &pinned, err)))
+            goto out;
+        r->pinned_size = pinned.size;
+    }
+out:
+    if (f)
+        fclose(f);
+    cw_hasher_release(&st.hasher);
+    cw_buf_release(&vk);
+    cw_buf_release(&note);
+    cw_buf_release(&path);
+    cw_buf_release(&line);
+    return rc;
+}
+
+cw_rc cw_verify(const cw_verify_opts *o, cw_verify_report *r, cw_error *err)
+{
+    memset(r, 0, sizeof *r);
+    if (!!o->db_path == !!o->dir)
+        return cw_error_set(err, CW_EUSAGE,
+                            "verify: give exactly one of a database or a "
+                            "directory");
+    return o->db_path ? verify_db(o, r, err) : verify_dir(o, r, err);
+}

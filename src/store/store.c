@@ -1,0 +1,87 @@
+/*
+ * store.c — dispatch from the storage interface to the chosen backend.
+ * Today every path is a SQLite file; a "postgres://" URL will select the
+ * PostgreSQL backend when it lands.
+ */
+#include "store/store.h"
+#include "store/store_int.h"
+
+cw_rc cw_store_open(const char *path, int flags, cw_store **out, cw_error *err)
+{
+    return cw_store_sqlite_open(path, flags, out, err);
+}
+
+void cw_store_close(cw_store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+cw_rc cw_store_begin(cw_store *s, cw_error *err)
+{
+    return s->ops->begin(s, err);
+}
+
+cw_rc cw_store_commit(cw_store *s, cw_error *err)
+{
+    return s->ops->commit(s, err);
+}
+
+void cw_store_rollback(cw_store *s)
+{
+    s->ops->rollback(s);
+}
+
+cw_rc cw_store_meta_get(cw_store *s, const char *key, cw_buf *value, cw_error *err)
+{
+    return s->ops->meta_get(s, key, value, err);
+}
+
+cw_rc cw_store_meta_put(cw_store *s, const char *key, const char *value, cw_error *err)
+{
+    return s->ops->meta_put(s, key, value, err);
+}
+
+cw_rc cw_store_entries_end(cw_store *s, uint64_t *end, cw_error *err)
+{
+    return s->ops->entries_end(s, end, err);
+}
+
+cw_rc cw_store_entry_put(cw_store *s, uint64_t idx, const uint8_t *hashes, size_t hlen,
+                         const void *leaf, size_t llen, cw_error *err)
+{
+    return s->ops->entry_put(s, idx, hashes, hlen, leaf, llen, err);
+}
+
+cw_rc cw_store_entry_hashes(cw_store *s, uint64_t idx, uint8_t *out, size_t cap, size_t *len,
+                            cw_error *err)
+{
+    return s->ops->entry_hashes(s, idx, out, cap, len, err);
+}
+
+cw_rc cw_store_entry_leaf(cw_store *s, uint64_t idx, cw_buf *leaf, cw_error *err)
+{
+    return s->ops->entry_leaf(s, idx, leaf, err);
+}
+
+cw_rc cw_store_entry_scan(cw_store *s, int64_t from, int64_t to, cw_store_entry_fn fn, void *ctx,
+                          cw_error *err)
+{
+    return s->ops->entry_scan(s, from, to, fn, ctx, err);
+}
+
+cw_rc cw_store_checkpoint_put(cw_store *s, uint64_t size, const char *note, size_t len,
+                              cw_error *err)
+{
+    return s->ops->checkpoint_put(s, size, note, len, err);
+}
+
+cw_rc cw_store_checkpoint_latest(cw_store *s, cw_buf *note, uint64_t *size, cw_error *err)
+{
+    return s->ops->checkpoint_latest(s, note, size, err);
+}
+
+cw_rc cw_store_checkpoint_scan(cw_store *s, cw_store_checkpoint_fn fn, void *ctx, cw_error *err)
+{
+    return s->ops->checkpoint_scan(s, fn, ctx, err);
+}

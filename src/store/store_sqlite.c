@@ -1,0 +1,431 @@
+/*
+ * store_sqlite.c — the SQLite backend of the storage interface.
+ *
+ * One connection per cw_store, used by one thread. The database runs in WAL
+ * mode with synchronous=FULL, so a committed transaction survives a crash of
+ * the process or the machine. Every query is a named, prepared statement with
+ * bound parameters. The file is created with mode 0600; SQLite gives its -wal
+ * and -shm files the same mode.
+ */
+#include "store/store_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define APPLICATION_ID 0x63776431 /* 'cwd1' */
+#define SCHEMA_VERSION 1
+#define STR_(x)        #x
+#define STR(x)         STR_(x)
+
+extern const char cw_schema_sqlite[];
+
+enum {
+    Q_BEGIN,
+    Q_COMMIT,
+    Q_ROLLBACK,
+    Q_META_GET,
+    Q_META_PUT,
+    Q_ENTRIES_END,
+    Q_ENTRY_PUT,
+    Q_ENTRY_HASHES,
+    Q_ENTRY_LEAF,
+    Q_ENTRY_SCAN,
+    Q_CHECKPOINT_PUT,
+    Q_CHECKPOINT_LATEST,
+    Q_CHECKPOINT_SCAN,
+    Q_COUNT
+};
+
+static const char *const queries[Q_COUNT] = {
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+    [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [Q_META_PUT] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [Q_ENTRIES_END] = "SELECT max(idx) FROM entries",
+    [Q_ENTRY_PUT] = "INSERT INTO entries(idx, hashes, leaf) VALUES (?1, ?2, ?3)",
+    [Q_ENTRY_HASHES] = "SELECT hashes FROM entries WHERE idx = ?1",
+    [Q_ENTRY_LEAF] = "SELECT leaf FROM entries WHERE idx = ?1",
+    [Q_ENTRY_SCAN] = "SELECT idx, hashes, leaf FROM entries WHERE idx >= ?1 AND idx < ?2 "
+                     "ORDER BY idx",
+    [Q_CHECKPOINT_PUT] = "INSERT INTO checkpoints(size, note) VALUES (?1, ?2)",
+    [Q_CHECKPOINT_LATEST] = "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+    [Q_CHECKPOINT_SCAN] = "SELECT size, note FROM checkpoints ORDER BY size",
+};
+
+typedef struct sqlite_store {
+    cw_store base;
+    sqlite3 *db;
+    sqlite3_stmt *stmt[Q_COUNT];
+    int in_tx;
+} sqlite_store;
+
+static cw_rc fail(sqlite_store *s, cw_error *err, const char *what)
+{
+    int code = sqlite3_errcode(s->db);
+    cw_rc rc = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? CW_EBUSY
+               : code == SQLITE_NOMEM                         ? CW_ENOMEM
+               : code == SQLITE_TOOBIG                        ? CW_ETOOBIG
+                                                              : CW_EDB;
+    return cw_error_set(err, rc, "database: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static sqlite3_stmt *stmt(sqlite_store *s, int q)
+{
+    sqlite3_stmt *st = s->stmt[q];
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+/* Runs a statement that returns no rows. */
+static cw_rc exec_stmt(sqlite_store *s, sqlite3_stmt *st, const char *what, cw_error *err)
+{
+    int r = sqlite3_step(st);
+    cw_rc rc = (r == SQLITE_DONE) ? CW_OK : fail(s, err, what);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static void s_close(cw_store *base)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->stmt[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static cw_rc s_begin(cw_store *base, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    cw_rc rc = exec_stmt(s, stmt(s, Q_BEGIN), "begin", err);
+    if (!rc)
+        s->in_tx = 1;
+    return rc;
+}
+
+static cw_rc s_commit(cw_store *base, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    cw_rc rc = exec_stmt(s, stmt(s, Q_COMMIT), "commit", err);
+    if (!rc)
+        s->in_tx = 0;
+    return rc;
+}
+
+static void s_rollback(cw_store *base)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    if (s->in_tx && !sqlite3_get_autocommit(s->db))
+        exec_stmt(s, stmt(s, Q_ROLLBACK), "rollback", NULL);
+    s->in_tx = 0;
+}
+
+static cw_rc s_meta_get(cw_store *base, const char *key, cw_buf *value, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = stmt(s, Q_META_GET);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    cw_rc rc;
+    if (r == SQLITE_ROW) {
+        const void *p = sqlite3_column_blob(st, 0);
+        rc = cw_buf_add(value, p ? p : "", (size_t)sqlite3_column_bytes(st, 0));
+        if (rc)
+            cw_error_set(err, rc, "database: meta %s: %s", key, cw_rc_str(rc));
+    } else if (r == SQLITE_DONE) {
+        rc = cw_error_set(err, CW_ENOTFOUND, "database: setting %s is missing", key);
+    } else {
+        rc = fail(s, err, "reading settings");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static cw_rc s_meta_put(cw_store *base, const char *key, const char *value, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = stmt(s, Q_META_PUT);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    return exec_stmt(s, st, "writing settings", err);
+}
+
+static cw_rc s_entries_end(cw_store *base, uint64_t *end, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = stmt(s, Q_ENTRIES_END);
+    int r = sqlite3_step(st);
+    cw_rc rc = CW_OK;
+    if (r != SQLITE_ROW) {
+        rc = fail(s, err, "reading the log size");
+    } else if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+        *end = 0;
+    } else {
+        int64_t max = sqlite3_column_int64(st, 0);
+        if (max < 0)
+            rc =
+                cw_error_set(err, CW_EDB, "database: entry index %lld is negative", (long long)max);
+        else
+            *end = (uint64_t)max + 1;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static cw_rc s_entry_put(cw_store *base, uint64_t idx, const uint8_t *hashes, size_t hlen,
+                         const void *leaf, size_t llen, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = stmt(s, Q_ENTRY_PUT);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
+    sqlite3_bind_blob(st, 2, hashes, (int)hlen, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, leaf, (int)llen, SQLITE_STATIC);
+    return exec_stmt(s, st, "appending an entry", err);
+}
+
+static cw_rc s_entry_hashes(cw_store *base, uint64_t idx, uint8_t *out, size_t cap, size_t *len,
+                            cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = stmt(s, Q_ENTRY_HASHES);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
+    int r = sqlite3_step(st);
+    cw_rc rc = CW_OK;
+    if (r == SQLITE_ROW) {
+        const void *p = sqlite3_column_blob(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        if (n > cap)
+            n = cap;
+        if (n)
+            memcpy(out, p, n);
+        *len = n;
+    } else if (r == SQLITE_DONE) {
+        rc = cw_error_set(err, CW_ENOTFOUND, "entry %llu is not in the log",
+                          (unsigned long long)idx);
+    } else {
+        rc = fail(s, err, "reading a tree node");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static cw_rc s_entry_leaf(cw_store *base, uint64_t idx, cw_buf *leaf, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = stmt(s, Q_ENTRY_LEAF);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
+    int r = sqlite3_step(st);
+    cw_rc rc = CW_OK;
+    if (r == SQLITE_ROW) {
+        const void *p = sqlite3_column_blob(st, 0);
+        rc = cw_buf_add(leaf, p ? p : "", (size_t)sqlite3_column_bytes(st, 0));
+        if (rc)
+            cw_error_set(err, rc, "entry %llu: %s", (unsigned long long)idx, cw_rc_str(rc));
+    } else if (r == SQLITE_DONE) {
+        rc = cw_error_set(err, CW_ENOTFOUND, "entry %llu is not in the log",
+                          (unsigned long long)idx);
+    } else {
+        rc = fail(s, err, "reading an entry");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static cw_rc s_entry_scan(cw_store *base, int64_t from, int64_t to, cw_store_entry_fn fn, void *ctx,
+                          cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    /* A scan may run while another scan's statement is busy (nested reads), so
+     * it prepares its own statement. */
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, queries[Q_ENTRY_SCAN], -1, &st, NULL) != SQLITE_OK)
+        return fail(s, err, "scanning entries");
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    cw_rc rc = CW_OK;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const uint8_t *h = sqlite3_column_blob(st, 1);
+        size_t hl = (size_t)sqlite3_column_bytes(st, 1);
+        const uint8_t *l = sqlite3_column_blob(st, 2);
+        size_t ll = (size_t)sqlite3_column_bytes(st, 2);
+        if ((rc = fn(ctx, sqlite3_column_int64(st, 0), h ? h : (const uint8_t *)"", hl,
+                     l ? l : (const uint8_t *)"", ll)))
+            break;
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = fail(s, err, "scanning entries");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static cw_rc s_checkpoint_put(cw_store *base, uint64_t size, const char *note, size_t len,
+                              cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = stmt(s, Q_CHECKPOINT_PUT);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+    sqlite3_bind_text(st, 2, note, (int)len, SQLITE_STATIC);
+    return exec_stmt(s, st, "storing a checkpoint", err);
+}
+
+static cw_rc s_checkpoint_latest(cw_store *base, cw_buf *note, uint64_t *size, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = stmt(s, Q_CHECKPOINT_LATEST);
+    int r = sqlite3_step(st);
+    cw_rc rc = CW_OK;
+    if (r == SQLITE_ROW) {
+        *size = (uint64_t)sqlite3_column_int64(st, 0);
+        const void *p = sqlite3_column_blob(st, 1);
+        rc = cw_buf_add(note, p ? p : "", (size_t)sqlite3_column_bytes(st, 1));
+    } else if (r == SQLITE_DONE) {
+        rc = cw_error_set(err, CW_ENOTFOUND, "the log has no checkpoint");
+    } else {
+        rc = fail(s, err, "reading the latest checkpoint");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static cw_rc s_checkpoint_scan(cw_store *base, cw_store_checkpoint_fn fn, void *ctx, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = stmt(s, Q_CHECKPOINT_SCAN);
+    cw_rc rc = CW_OK;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_blob(st, 1);
+        if ((rc = fn(ctx, sqlite3_column_int64(st, 0), p ? p : "",
+                     (size_t)sqlite3_column_bytes(st, 1))))
+            break;
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = fail(s, err, "reading checkpoints");
+    sqlite3_reset(st);
+    return rc;
+}
+
+static const cw_store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = s_close,
+    .begin = s_begin,
+    .commit = s_commit,
+    .rollback = s_rollback,
+    .meta_get = s_meta_get,
+    .meta_put = s_meta_put,
+    .entries_end = s_entries_end,
+    .entry_put = s_entry_put,
+    .entry_hashes = s_entry_hashes,
+    .entry_leaf = s_entry_leaf,
+    .entry_scan = s_entry_scan,
+    .checkpoint_put = s_checkpoint_put,
+    .checkpoint_latest = s_checkpoint_latest,
+    .checkpoint_scan = s_checkpoint_scan,
+};
+
+static cw_rc pragma_int(sqlite_store *s, const char *sql, int *out, cw_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    cw_rc rc = CW_OK;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(s, err, "reading the file header");
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    else
+        rc = fail(s, err, "reading the file header");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
+{
+    char *msg = NULL;
+    static const char pragmas_rw[] = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                                     "PRAGMA cache_size = -65536;";
+    static const char pragmas_ro[] = "PRAGMA query_only = 1; PRAGMA cache_size = -65536;";
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_extended_result_codes(s->db, 0);
+
+    if (flags & CW_STORE_CREATE) {
+        if (sqlite3_exec(s->db,
+                         "PRAGMA journal_mode = WAL; BEGIN;"
+                         "PRAGMA application_id = " STR(
+                             APPLICATION_ID) "; PRAGMA user_version = " STR(SCHEMA_VERSION) ";",
+                         NULL, NULL, &msg) != SQLITE_OK ||
+            sqlite3_exec(s->db, cw_schema_sqlite, NULL, NULL, &msg) != SQLITE_OK ||
+            sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+            cw_error_set(err, CW_EDB, "database: creating the schema: %s",
+                         msg ? msg : sqlite3_errmsg(s->db));
+            sqlite3_free(msg);
+            return CW_EDB;
+        }
+    }
+    int app = 0, version = 0;
+    cw_rc rc = pragma_int(s, "PRAGMA application_id", &app, err);
+    if (rc) {
+        cw_error_prefix(err, "%s: ", path);
+        return rc;
+    }
+    if (app != APPLICATION_ID)
+        return cw_error_set(err, CW_EDB, "%s is not a caseward database", path);
+    if ((rc = pragma_int(s, "PRAGMA user_version", &version, err)))
+        return rc;
+    if (version != SCHEMA_VERSION)
+        return cw_error_set(err, CW_EDB, "%s has schema version %d; this caseward reads version %d",
+                            path, version, SCHEMA_VERSION);
+    if (sqlite3_exec(s->db, (flags & CW_STORE_READONLY) ? pragmas_ro : pragmas_rw, NULL, NULL,
+                     &msg) != SQLITE_OK) {
+        cw_error_set(err, CW_EDB, "database: %s", msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return CW_EDB;
+    }
+    for (int i = 0; i < Q_COUNT; i++) {
+        if (sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
+                               NULL) != SQLITE_OK)
+            return fail(s, err, "preparing queries (is the database damaged?)");
+    }
+    return CW_OK;
+}
+
+cw_rc cw_store_sqlite_open(const char *path, int flags, cw_store **out, cw_error *err)
+{
+    *out = NULL;
+    if (flags & CW_STORE_CREATE) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return cw_error_set(err, errno == EEXIST ? CW_EEXIST : CW_EIO, "%s: %s", path,
+                                errno == EEXIST ? "already exists; refusing to overwrite it"
+                                                : strerror(errno));
+        close(fd);
+    } else if (access(path, F_OK) != 0) {
+        return cw_error_set(err, CW_ENOTFOUND, "%s: no such database", path);
+    }
+    sqlite_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    s->base.ops = &sqlite_ops;
+    int oflags = (flags & CW_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        cw_rc rc = cw_error_set(err, CW_EDB, "%s: %s", path,
+                                s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        s_close(&s->base);
+        return rc;
+    }
+    cw_rc rc = setup(s, path, flags, err);
+    if (rc) {
+        s_close(&s->base);
+        if (flags & CW_STORE_CREATE)
+            unlink(path);
+        return rc;
+    }
+    *out = &s->base;
+    return CW_OK;
+}

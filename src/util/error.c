@@ -1,0 +1,91 @@
+/*
+ * error.c — messages and the one mapping of error codes to exit and HTTP
+ * statuses. See error.h.
+ */
+#include "util/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *text;
+    int exit_status;
+    int http_status;
+} table[] = {
+    [CW_OK] = {"ok", 0, 200},
+    [CW_EINVAL] = {"invalid input", 1, 400},
+    [CW_ENOTFOUND] = {"not found", 1, 404},
+    [CW_EEXIST] = {"already exists", 1, 409},
+    [CW_ETOOBIG] = {"too large", 1, 413},
+    [CW_ENOMEM] = {"out of memory", 1, 503},
+    [CW_EIO] = {"input/output error", 1, 500},
+    [CW_EDB] = {"database error", 1, 500},
+    [CW_ECRYPTO] = {"cryptographic failure", 1, 500},
+    [CW_EVERIFY] = {"verification failed", 1, 409},
+    [CW_EUSAGE] = {"usage error", 2, 400},
+    [CW_EBUSY] = {"database is busy", 1, 503},
+};
+
+#define NCODES (sizeof table / sizeof table[0])
+
+cw_rc cw_error_set(cw_error *err, cw_rc code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        err->code = code;
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+void cw_error_prefix(cw_error *err, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    char prefix[CW_ERROR_MSG_MAX];
+    char old[CW_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    memcpy(old, err->msg, sizeof old);
+    /* Truncation is acceptable: the message stays NUL-terminated. */
+    size_t n = strlen(prefix);
+    memcpy(err->msg, prefix, n + 1);
+    size_t room = sizeof err->msg - n - 1;
+    size_t m = strnlen(old, room);
+    memcpy(err->msg + n, old, m);
+    err->msg[n + m] = '\0';
+}
+
+void cw_error_clear(cw_error *err)
+{
+    if (err) {
+        err->code = CW_OK;
+        err->msg[0] = '\0';
+    }
+}
+
+const char *cw_rc_str(cw_rc rc)
+{
+    if ((unsigned)rc >= NCODES || !table[rc].text)
+        return "unknown error";
+    return table[rc].text;
+}
+
+int cw_rc_exit_status(cw_rc rc)
+{
+    if ((unsigned)rc >= NCODES || !table[rc].text)
+        return 1;
+    return table[rc].exit_status;
+}
+
+int cw_rc_http_status(cw_rc rc)
+{
+    if ((unsigned)rc >= NCODES || !table[rc].text)
+        return 500;
+    return table[rc].http_status;
+}

@@ -1,0 +1,56 @@
+/*
+ * error.h — caseward's one error vocabulary.
+ *
+ * Every fallible function returns a cw_rc and, when given a cw_error, fills it
+ * with a one-line message that names the field and the value that was wrong
+ * ("line 3: type: \"Visit!\" is not a valid event type"). The numeric values
+ * are pinned: they are part of the CLI and API contract and never change.
+ * Each code maps once to a CLI exit status and once to an HTTP status.
+ */
+#ifndef CW_UTIL_ERROR_H
+#define CW_UTIL_ERROR_H
+
+#include <stddef.h>
+
+typedef enum cw_rc {
+    CW_OK = 0,
+    CW_EINVAL = 1,    /* input is malformed or out of range */
+    CW_ENOTFOUND = 2, /* the named thing does not exist */
+    CW_EEXIST = 3,    /* refusing to overwrite something that exists */
+    CW_ETOOBIG = 4,   /* a size limit was exceeded */
+    CW_ENOMEM = 5,    /* out of memory */
+    CW_EIO = 6,       /* a file or OS operation failed */
+    CW_EDB = 7,       /* the database failed or is unreadable */
+    CW_ECRYPTO = 8,   /* a cryptographic primitive failed */
+    CW_EVERIFY = 9,   /* an integrity check failed: the log does not verify */
+    CW_EUSAGE = 10,   /* the command line was wrong */
+    CW_EBUSY = 11,    /* another process holds the database */
+} cw_rc;
+
+#define CW_ERROR_MSG_MAX 512
+
+typedef struct cw_error {
+    cw_rc code;
+    char msg[CW_ERROR_MSG_MAX];
+} cw_error;
+
+/* Sets err (which may be NULL) to code and a formatted message; returns code. */
+cw_rc cw_error_set(cw_error *err, cw_rc code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Prepends context ("line 3: ") to err's message, keeping its code. */
+void cw_error_prefix(cw_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Clears err to CW_OK with an empty message. */
+void cw_error_clear(cw_error *err);
+
+/* A short fixed description of a code ("invalid input"). */
+const char *cw_rc_str(cw_rc rc);
+
+/* The process exit status for a code: 0 ok, 2 usage, 1 otherwise. */
+int cw_rc_exit_status(cw_rc rc);
+
+/* The HTTP status for a code (400, 404, 409, 413, 500, ...). */
+int cw_rc_http_status(cw_rc rc);
+
+#endif

@@ -1,0 +1,29 @@
+/* file.h — whole-file reads and crash-safe writes of small files. */
+#ifndef CW_UTIL_FILE_H
+#define CW_UTIL_FILE_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "util/buf.h"
+
+/* Appends the whole file at path to out; CW_ETOOBIG if it exceeds out's maximum. */
+cw_rc cw_file_read(const char *path, cw_buf *out, cw_error *err);
+
+/*
+ * Writes data to path atomically: a temporary file beside it (mode), fsync,
+ * rename, fsync of the directory. With exclusive, refuses if path exists.
+ */
+cw_rc cw_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+                           int exclusive, cw_error *err);
+
+/*
+ * Reads one line (without its '\n') into line, replacing its contents.
+ * *eof is set when the input is exhausted and nothing was read. A line longer
+ * than line->max fails with CW_ETOOBIG. *newline says whether the line ended
+ * with '\n' (false only for a last line without one).
+ */
+cw_rc cw_file_read_line(FILE *f, cw_buf *line, int *eof, int *newline);
+
+#endif
