@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "util/json.h"
 #include "util/time.h"
 #include "util/utf8.h"
 
@@ -41,11 +42,6 @@ cw_rc cw_entry_check_type(const char *type, cw_error *err)
     return CW_OK;
 }
 
-static int dump_to_buf(const char *p, size_t n, void *data)
-{
-    return cw_buf_add(data, p, n) ? -1 : 0;
-}
-
 cw_rc cw_entry_encode(uint64_t index, int64_t recorded_ms, const cw_event *ev, cw_buf *out,
                       cw_error *err)
 {
@@ -58,18 +54,22 @@ cw_rc cw_entry_encode(uint64_t index, int64_t recorded_ms, const cw_event *ev, c
     if (cw_time_format_ms(recorded_ms, ts))
         return cw_error_set(err, CW_EINVAL, "recorded_at: the clock is out of range");
     size_t start = out->len;
-    rc = cw_buf_addf(out,
-                     "{\"index\":%llu,\"recorded_at\":\"%s\",\"actor\":\"%s\",\"type\":\"%s\","
-                     "\"payload\":",
-                     (unsigned long long)index, ts, ev->actor, ev->type);
-    if (!rc && json_dump_callback(ev->payload, dump_to_buf, out, JSON_COMPACT | JSON_SORT_KEYS))
-        rc = CW_ETOOBIG;
-    if (!rc)
+    /* actor and type were checked above: they need no escaping. */
+    if (!(rc = cw_buf_addstr(out, "{\"index\":")) && !(rc = cw_buf_add_u64(out, index)) &&
+        !(rc = cw_buf_addstr(out, ",\"recorded_at\":\"")) &&
+        !(rc = cw_buf_add(out, ts, CW_RFC3339_MS_LEN)) &&
+        !(rc = cw_buf_addstr(out, "\",\"actor\":\"")) && !(rc = cw_buf_addstr(out, ev->actor)) &&
+        !(rc = cw_buf_addstr(out, "\",\"type\":\"")) && !(rc = cw_buf_addstr(out, ev->type)) &&
+        !(rc = cw_buf_addstr(out, "\",\"payload\":")) &&
+        !(rc = cw_json_write_canonical(ev->payload, out)))
         rc = cw_buf_addc(out, '}');
     if (!rc && out->len - start > CW_ENTRY_MAX_BYTES)
         rc = CW_ETOOBIG;
     if (rc) {
         out->len = start;
+        if (rc == CW_EINVAL)
+            return cw_error_set(err, rc, "payload: nested deeper than %d levels",
+                                CW_JSON_MAX_DEPTH);
         return cw_error_set(err, rc, "entry: larger than %d bytes", CW_ENTRY_MAX_BYTES);
     }
     return CW_OK;

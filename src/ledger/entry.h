@@ -12,9 +12,9 @@
  *   |               |           | non-decreasing along the log                      |
  *   | "actor"       | string    | who caused it: 1-128 of [A-Za-z0-9._:@-]          |
  *   | "type"        | string    | event type: [a-z][a-z0-9_.]{0,63}                 |
- *   | "payload"     | object    | the event's data; keys sorted by byte value at    |
- *   |               |           | every depth, strings as UTF-8 with only '"', '\'  |
- *   |               |           | and control characters escaped                    |
+ *   | "payload"     | object    | the event's data in caseward's canonical JSON     |
+ *   |               |           | (util/json.h: keys sorted at every depth, minimal |
+ *   |               |           | escapes, no whitespace)                           |
  *
  * Example (one line):
  *   {"index":0,"recorded_at":"2026-11-22T09:05:03.042Z","actor":"admin",

@@ -31,6 +31,14 @@ struct cw_ledger {
     cw_merkle_builder builder;
     int64_t last_recorded_ms;
 
+    /* Immutable tree nodes already read, direct-mapped by (level, index);
+     * allocated on first use. Cleared when a batch aborts, since rows read
+     * inside an aborted batch never existed. */
+    struct node_slot {
+        uint64_t key; /* 0 = empty */
+        uint8_t hash[CW_HASH_LEN];
+    } * cache;
+
     /* Batch state. */
     int in_batch;
     int batch_failed; /* a store write failed mid-batch: only abort is allowed */
@@ -56,18 +64,34 @@ cw_rc cw_ledger_key_path(const char *db_path, cw_buf *out)
 }
 
 /* Node source over the store: see the layout table in ledger.h. */
+#define NODE_CACHE_SLOTS 65536 /* 2.6 MB */
+
 static cw_rc get_node(void *ctx, unsigned level, uint64_t index, uint8_t out[CW_HASH_LEN])
 {
     cw_ledger *l = ctx;
     uint8_t hashes[CW_HASH_LEN * 65];
     size_t len = 0;
     uint64_t row = ((index + 1) << level) - 1;
+    uint64_t key = row << 6 | level, slot = 0;
+    if (!l->cache)
+        l->cache = calloc(NODE_CACHE_SLOTS, sizeof *l->cache);
+    if (l->cache) {
+        slot = (key * 0x9e3779b97f4a7c15u) >> 48;
+        if (l->cache[slot].key == key + 1) {
+            memcpy(out, l->cache[slot].hash, CW_HASH_LEN);
+            return CW_OK;
+        }
+    }
     cw_rc rc = cw_store_entry_hashes(l->store, row, hashes, sizeof hashes, &len, NULL);
     if (rc)
         return rc;
     if (len < (size_t)CW_HASH_LEN * (level + 1))
         return CW_EDB;
     memcpy(out, hashes + (size_t)CW_HASH_LEN * level, CW_HASH_LEN);
+    if (l->cache) {
+        l->cache[slot].key = key + 1;
+        memcpy(l->cache[slot].hash, out, CW_HASH_LEN);
+    }
     return CW_OK;
 }
 
@@ -126,7 +150,7 @@ cw_rc cw_ledger_create(const char *db_path, const char *origin, cw_error *err)
     cw_buf key_path = CW_BUF_INIT(4096), vkey = CW_BUF_INIT(1024);
     cw_note_signer signer;
     cw_store *store = NULL;
-    int made_key = 0;
+    int made_key = 0, made_db = 0;
     char now[CW_RFC3339_MS_LEN + 1];
     cw_rc rc = cw_note_check_name(origin, err);
     if (rc) {
@@ -146,6 +170,7 @@ cw_rc cw_ledger_create(const char *db_path, const char *origin, cw_error *err)
     made_key = 1;
     if ((rc = cw_store_open(db_path, CW_STORE_CREATE, &store, err)))
         goto out_signer;
+    made_db = 1; /* from here on the database file is ours to remove on failure */
     cw_time_format_ms(cw_time_now_ms(), now);
     if ((rc = cw_note_verifier_format(&signer.v, &vkey)))
         goto out_signer;
@@ -173,9 +198,11 @@ out_signer:
 out:
     if (store)
         cw_store_close(store);
-    if (rc && made_key) {
-        /* Leave nothing half-made: both files were created by this call. */
+    if (rc && made_key)
         unlink(key_path.data);
+    if (rc && made_db) {
+        /* Leave nothing half-made, but never remove a file this call did not
+         * create (a failed O_EXCL create means something else is there). */
         unlink(db_path);
         cw_buf tmp = CW_BUF_INIT(4200);
         if (!cw_buf_addf(&tmp, "%s-wal", db_path))
@@ -342,6 +369,7 @@ void cw_ledger_close(cw_ledger *l)
     cw_hasher_release(&l->hasher);
     cw_note_signer_release(&l->signer);
     cw_buf_release(&l->leaf);
+    free(l->cache);
     free(l);
 }
 
@@ -448,6 +476,8 @@ void cw_ledger_batch_abort(cw_ledger *l)
     l->last_recorded_ms = l->saved_last_ms;
     l->in_batch = 0;
     l->batch_failed = 0;
+    if (l->cache)
+        memset(l->cache, 0, NODE_CACHE_SLOTS * sizeof *l->cache);
 }
 
 cw_rc cw_ledger_append(cw_ledger *l, const cw_event *ev, size_t n, uint64_t *new_size,

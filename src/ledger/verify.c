@@ -13,6 +13,9 @@
 #include "ledger/verify.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,9 +27,13 @@
 
 typedef struct scan_state {
     cw_hasher hasher;
-    cw_merkle_builder builder;
-    uint64_t next;
+    cw_merkle_builder builder; /* local to the chunk being scanned */
+    uint64_t next;             /* global index expected next */
+    int64_t first_ms;          /* recorded_at of the chunk's first entry */
     int64_t last_ms;
+    /* Stored nodes above the chunk, found in the chunk's last row. */
+    uint8_t upper[64][CW_HASH_LEN];
+    unsigned nupper;
     /* Root of the tree at pinned_size, captured while streaming (directories). */
     uint64_t capture_size;
     int captured;
@@ -49,6 +56,8 @@ static cw_rc check_leaf(scan_state *st, uint64_t idx, const uint8_t *leaf, size_
                             "entry %" PRIu64 ": its bytes say index %" PRIu64
                             " (entries were moved, swapped or inserted)",
                             idx, own);
+    if (st->last_ms == INT64_MIN)
+        st->first_ms = ms;
     if (ms < st->last_ms) {
         char a[CW_RFC3339_MS_LEN + 1], b[CW_RFC3339_MS_LEN + 1];
         cw_time_format_ms(ms, a);
@@ -72,6 +81,14 @@ static cw_rc capture(scan_state *st)
         st->captured = 1;
     }
     return CW_OK;
+}
+
+static cw_rc node_mismatch(cw_error *err, uint64_t idx, unsigned level)
+{
+    return cw_error_set(err, CW_EVERIFY,
+                        "entry %" PRIu64 ": the stored tree node at level %u does not "
+                        "match its children (an earlier entry or node was altered)",
+                        idx, level);
 }
 
 static cw_rc db_entry(void *ctx, int64_t sidx, const uint8_t *hashes, size_t hlen,
@@ -107,12 +124,200 @@ static cw_rc db_entry(void *ctx, int64_t sidx, const uint8_t *hashes, size_t hle
         return cw_error_set(st->err, CW_ECRYPTO, "hashing failed");
     for (unsigned k = 0; k < nc; k++)
         if (memcmp(completed[k], hashes + (size_t)CW_HASH_LEN * (k + 1), CW_HASH_LEN) != 0)
-            return cw_error_set(st->err, CW_EVERIFY,
-                                "entry %" PRIu64 ": the stored tree node at level %u does not "
-                                "match its children (an earlier entry or node was altered)",
-                                idx, k + 1);
+            return node_mismatch(st->err, idx, k + 1);
+    /* Nodes above the chunk are checked when the chunks are merged. */
+    st->nupper = (unsigned)(hlen / CW_HASH_LEN) - 1 - nc;
+    memcpy(st->upper, hashes + (size_t)CW_HASH_LEN * (1 + nc), (size_t)CW_HASH_LEN * st->nupper);
     st->next++;
     return capture(st);
+}
+
+/*
+ * Pass 1 over a database runs on aligned chunks of 2^CHUNK_LEVEL entries. A
+ * chunk is a perfect subtree, so every node inside it is checked by the
+ * thread that scans it, with no shared state; nodes above the chunks (found in
+ * each chunk's last row) and recorded_at across chunk boundaries are checked
+ * when the chunks are merged in order. The first problem in the lowest chunk
+ * is the one reported, so the result does not depend on thread timing.
+ */
+#define CHUNK_LEVEL 14
+#define CHUNK       ((uint64_t)1 << CHUNK_LEVEL)
+#define MAX_THREADS 8
+
+typedef struct chunk_result {
+    cw_rc rc;
+    cw_error err;
+    uint8_t root[CW_HASH_LEN]; /* root of the chunk (full chunks) */
+    cw_merkle_builder partial; /* the builder of the last chunk */
+    uint8_t upper[64][CW_HASH_LEN];
+    unsigned nupper;
+    int64_t first_ms, last_ms;
+} chunk_result;
+
+typedef struct pass1 {
+    const char *path;
+    uint64_t size;
+    uint64_t nchunks;
+    chunk_result *res;
+    pthread_mutex_t lock;
+    uint64_t next_chunk;   /* guarded by lock */
+    uint64_t first_failed; /* guarded by lock; chunks above it are skipped */
+    cw_rc open_rc;         /* guarded by lock */
+    cw_error open_err;
+} pass1;
+
+static void scan_chunk(pass1 *p, cw_store *store, scan_state *st, uint64_t c)
+{
+    chunk_result *r = &p->res[c];
+    uint64_t start = c * CHUNK, end = start + CHUNK < p->size ? start + CHUNK : p->size;
+    cw_merkle_builder_init(&st->builder);
+    st->next = start;
+    st->last_ms = INT64_MIN;
+    st->first_ms = INT64_MIN;
+    st->nupper = 0;
+    st->err = &r->err;
+    r->rc = cw_store_entry_scan(store, (int64_t)start, (int64_t)end, db_entry, st, &r->err);
+    if (!r->rc && st->next != end)
+        r->rc = cw_error_set(&r->err, CW_EVERIFY,
+                             "entry %" PRIu64 " is missing: entries were deleted", st->next);
+    if (!r->rc && cw_merkle_builder_root(&st->builder, &st->hasher, r->root))
+        r->rc = cw_error_set(&r->err, CW_ECRYPTO, "hashing failed");
+    r->partial = st->builder;
+    memcpy(r->upper, st->upper, sizeof r->upper);
+    r->nupper = st->nupper;
+    r->first_ms = st->first_ms;
+    r->last_ms = st->last_ms;
+}
+
+static void *pass1_worker(void *arg)
+{
+    pass1 *p = arg;
+    cw_store *store = NULL;
+    cw_error err;
+    scan_state *st = calloc(1, sizeof *st);
+    cw_rc rc = st ? cw_hasher_init(&st->hasher) : CW_ENOMEM;
+    if (!rc)
+        rc = cw_store_open(p->path, CW_STORE_READONLY, &store, &err);
+    else
+        cw_error_set(&err, rc, "cannot set up SHA-256");
+    pthread_mutex_lock(&p->lock);
+    if (rc && !p->open_rc) {
+        p->open_rc = rc;
+        p->open_err = err;
+    }
+    pthread_mutex_unlock(&p->lock);
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        uint64_t c = p->next_chunk++;
+        int skip = rc || c >= p->nchunks || c > p->first_failed;
+        pthread_mutex_unlock(&p->lock);
+        if (skip)
+            break;
+        scan_chunk(p, store, st, c);
+        if (p->res[c].rc) {
+            pthread_mutex_lock(&p->lock);
+            if (c < p->first_failed)
+                p->first_failed = c;
+            pthread_mutex_unlock(&p->lock);
+        }
+    }
+    cw_store_close(store);
+    if (st)
+        cw_hasher_release(&st->hasher);
+    free(st);
+    return NULL;
+}
+
+static cw_rc merge_chunks(pass1 *p, cw_hasher *h, uint8_t root[CW_HASH_LEN], cw_error *err)
+{
+    cw_merkle_builder top, all;
+    cw_merkle_builder_init(&top);
+    int64_t last_ms = INT64_MIN;
+    for (uint64_t c = 0; c < p->nchunks; c++) {
+        chunk_result *r = &p->res[c];
+        if (r->rc) {
+            *err = r->err;
+            return r->rc;
+        }
+        if (r->first_ms < last_ms)
+            return cw_error_set(err, CW_EVERIFY,
+                                "entry %" PRIu64 ": recorded_at is earlier than the entry "
+                                "before it",
+                                c * CHUNK);
+        last_ms = r->last_ms;
+        if ((c + 1) * CHUNK > p->size)
+            break; /* the partial last chunk has no nodes above it */
+        uint8_t completed[64][CW_HASH_LEN];
+        unsigned nc;
+        if (cw_merkle_builder_push(&top, h, r->root, completed, &nc))
+            return cw_error_set(err, CW_ECRYPTO, "hashing failed");
+        if (nc != r->nupper)
+            return cw_error_set(err, CW_EVERIFY,
+                                "entry %" PRIu64 ": wrong number of stored "
+                                "tree nodes",
+                                (c + 1) * CHUNK - 1);
+        for (unsigned k = 0; k < nc; k++)
+            if (memcmp(completed[k], r->upper[k], CW_HASH_LEN) != 0)
+                return node_mismatch(err, (c + 1) * CHUNK - 1, CHUNK_LEVEL + k + 1);
+    }
+    /* The whole tree's compact range: chunk-level entries from top, the
+     * partial last chunk's entries below them. */
+    all.size = p->size;
+    for (unsigned lv = 0; lv < 64; lv++) {
+        if (!(p->size >> lv & 1))
+            continue;
+        if (lv < CHUNK_LEVEL)
+            memcpy(all.stack[lv], p->res[p->nchunks - 1].partial.stack[lv], CW_HASH_LEN);
+        else
+            memcpy(all.stack[lv], top.stack[lv - CHUNK_LEVEL], CW_HASH_LEN);
+    }
+    if (cw_merkle_builder_root(&all, h, root))
+        return cw_error_set(err, CW_ECRYPTO, "hashing failed");
+    return CW_OK;
+}
+
+static cw_rc no_negative(void *ctx, int64_t idx, const uint8_t *h, size_t hl, const uint8_t *l,
+                         size_t ll)
+{
+    (void)h, (void)hl, (void)l, (void)ll;
+    return cw_error_set(ctx, CW_EVERIFY, "entry index %" PRId64 " is not valid", idx);
+}
+
+static cw_rc verify_entries(const char *path, cw_store *store, uint64_t size, cw_hasher *h,
+                            uint8_t root[CW_HASH_LEN], cw_error *err)
+{
+    cw_rc rc = cw_store_entry_scan(store, INT64_MIN, 0, no_negative, err, err);
+    if (rc)
+        return rc;
+    if (size == 0)
+        return cw_hash_raw(h, "", 0, root);
+    pass1 p = {.path = path, .size = size, .nchunks = (size + CHUNK - 1) / CHUNK};
+    p.first_failed = UINT64_MAX;
+    p.res = calloc(p.nchunks, sizeof *p.res);
+    if (!p.res)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    pthread_mutex_init(&p.lock, NULL);
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t nthreads = ncpu < 1 ? 1 : ncpu > MAX_THREADS ? MAX_THREADS : (uint64_t)ncpu;
+    if (nthreads > p.nchunks)
+        nthreads = p.nchunks;
+    pthread_t tid[MAX_THREADS];
+    uint64_t started = 0;
+    for (; started + 1 < nthreads; started++)
+        if (pthread_create(&tid[started], NULL, pass1_worker, &p) != 0)
+            break;
+    pass1_worker(&p); /* this thread works too */
+    for (uint64_t i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    if (p.open_rc) {
+        *err = p.open_err;
+        rc = p.open_rc;
+    } else {
+        rc = merge_chunks(&p, h, root, err);
+    }
+    pthread_mutex_destroy(&p.lock);
+    free(p.res);
+    return rc;
 }
 
 typedef struct cp_state {
@@ -264,18 +469,13 @@ static cw_rc verify_db(const cw_verify_opts *o, cw_verify_report *r, cw_error *e
         cw_error_set(err, rc, "cannot set up SHA-256");
         goto out;
     }
-    cw_merkle_builder_init(&st.builder);
-    st.last_ms = INT64_MIN;
-    st.err = err;
-    st.capture_size = UINT64_MAX;
-    if ((rc = cw_store_entry_scan(cw_ledger_store(l), INT64_MIN, INT64_MAX, db_entry, &st, err)))
+    /* The ledger's size is one past the highest stored index; pass 1 proves
+     * every index below it is present. */
+    st.next = cw_ledger_size(l);
+    if ((rc = verify_entries(o->db_path, cw_ledger_store(l), st.next, &st.hasher, r->root, err)))
         goto out;
     r->size = st.next;
-    if ((rc = cw_merkle_builder_root(&st.builder, &st.hasher, r->root)))
-        goto out;
 
-    /* The ledger's own idea of its size came from max(idx); after pass 1 the
-     * entries are known to be contiguous, so the two agree. */
     cp_state cs = {
         .ledger = l, .v = &v, .origin = cw_ledger_origin(l), .size = st.next, .err = err};
     if ((rc = cw_store_checkpoint_scan(cw_ledger_store(l), db_checkpoint, &cs, err)))

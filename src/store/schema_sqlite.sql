@@ -31,6 +31,15 @@ BEGIN
     SELECT RAISE(ABORT, 'ledger entries are append-only: DELETE refused');
 END;
 
+-- INSERT OR REPLACE deletes the existing row without firing DELETE triggers
+-- (unless recursive_triggers is on), so an insert over an existing index is
+-- refused here, before conflict resolution runs.
+CREATE TRIGGER entries_insert_only_replace BEFORE INSERT ON entries
+WHEN EXISTS (SELECT 1 FROM entries WHERE idx = NEW.idx)
+BEGIN
+    SELECT RAISE(ABORT, 'ledger entries are append-only: REPLACE refused');
+END;
+
 -- Every signed checkpoint the log has issued, one per append batch. Insert-only.
 CREATE TABLE checkpoints (
     size INTEGER PRIMARY KEY,  -- tree size the checkpoint commits to
@@ -45,4 +54,10 @@ END;
 CREATE TRIGGER checkpoints_insert_only_delete BEFORE DELETE ON checkpoints
 BEGIN
     SELECT RAISE(ABORT, 'checkpoints are append-only: DELETE refused');
+END;
+
+CREATE TRIGGER checkpoints_insert_only_replace BEFORE INSERT ON checkpoints
+WHEN EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)
+BEGIN
+    SELECT RAISE(ABORT, 'checkpoints are append-only: REPLACE refused');
 END;

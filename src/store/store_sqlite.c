@@ -350,7 +350,8 @@ static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
     char *msg = NULL;
     static const char pragmas_rw[] = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
                                      "PRAGMA cache_size = -65536;";
-    static const char pragmas_ro[] = "PRAGMA query_only = 1; PRAGMA cache_size = -65536;";
+    static const char pragmas_ro[] = "PRAGMA query_only = 1; PRAGMA cache_size = -65536;"
+                                     "PRAGMA mmap_size = 17179869184;";
     sqlite3_busy_timeout(s->db, 5000);
     sqlite3_extended_result_codes(s->db, 0);
 

@@ -1,0 +1,282 @@
+/*
+ * ledger_bench.c — figures for the ledger (issue: foundation and ledger).
+ *
+ * Prints, for N synthetic casework events (default 1,000,000):
+ *   - bulk append rate beside a raw SQLite insert of the same leaf bytes
+ *     (same pragmas, same transaction sizes) in the same run;
+ *   - single durable append latency (one event per batch, fsync'd), p50/p99;
+ *   - full verify throughput beside raw SHA-256 (EVP, one digest per leaf)
+ *     over the same leaf bytes, in the same run;
+ *   - inclusion and consistency proof latency at N entries;
+ *   - bytes on disk per event.
+ * No figure is asserted: this program reports, people judge.
+ *
+ * usage: ledger_bench [--events N] [--dir DIR] [--single N] [--batch N]
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ledger/ledger.h"
+#include "ledger/verify.h"
+#include "util/time.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15u;
+static uint64_t next_rand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void die(const char *what, const cw_error *err)
+{
+    fprintf(stderr, "ledger_bench: %s: %s\n", what, err ? err->msg : "failed");
+    exit(1);
+}
+
+/* A pool of realistic payloads: casework events with identifiers, dates and
+ * free text of varying length (case notes are the long ones). */
+#define POOL 1024
+static json_t *pool[POOL];
+static const char *types[POOL];
+
+static void make_pool(void)
+{
+    static const char *kinds[] = {"statutory_visit", "case_note",   "assessment_started",
+                                  "referral",        "supervision", "strategy_discussion"};
+    static const char words[] = "child seen alone in bedroom views recorded school attendance "
+                                "improved mother engaged plan reviewed concerns about missing "
+                                "episodes discussed with police safety plan agreed next visit ";
+    for (int i = 0; i < POOL; i++) {
+        char text[600];
+        size_t len = 40 + next_rand() % 400;
+        for (size_t k = 0; k < len; k++)
+            text[k] = words[(k + (size_t)i * 7) % (sizeof words - 1)];
+        text[len] = '\0';
+        char child[16], date[16];
+        snprintf(child, sizeof child, "C%06u", (unsigned)(next_rand() % 1000000));
+        snprintf(date, sizeof date, "2026-%02u-%02u", (unsigned)(1 + next_rand() % 12),
+                 (unsigned)(1 + next_rand() % 28));
+        types[i] = kinds[i % 6];
+        pool[i] = json_pack("{s:s, s:s, s:b, s:b, s:s, s:i}", "child_id", child, "date", date,
+                            "seen", 1, "seen_alone", (int)(i & 1), "notes", text, "worker",
+                            (int)(next_rand() % 5000));
+        if (!pool[i])
+            die("json_pack", NULL);
+    }
+}
+
+static long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : 0;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t n = 1000000, batch = 100000, singles = 2000;
+    const char *dir = NULL;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--events"))
+            n = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--dir"))
+            dir = argv[i + 1];
+        else if (!strcmp(argv[i], "--single"))
+            singles = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--batch"))
+            batch = strtoull(argv[i + 1], NULL, 10);
+    }
+    char tmpl[] = "/tmp/caseward-bench-XXXXXX";
+    if (!dir && !(dir = mkdtemp(tmpl)))
+        die("mkdtemp", NULL);
+    char db[4096], raw[4096], sdb[4096];
+    snprintf(db, sizeof db, "%s/bench.db", dir);
+    snprintf(raw, sizeof raw, "%s/raw.db", dir);
+    snprintf(sdb, sizeof sdb, "%s/single.db", dir);
+    cw_error err;
+    make_pool();
+    printf("caseward ledger benchmark: %" PRIu64 " events, batches of %" PRIu64 ", in %s\n", n,
+           batch, dir);
+
+    /* ---- bulk append through the ledger ---- */
+    if (cw_ledger_create(db, "bench.caseward.local/log", &err))
+        die("create", &err);
+    cw_ledger *l;
+    if (cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err))
+        die("open", &err);
+    double t0 = now_s();
+    for (uint64_t i = 0; i < n;) {
+        if (cw_ledger_batch_begin(l, &err))
+            die("begin", &err);
+        for (uint64_t k = 0; k < batch && i < n; k++, i++) {
+            cw_event ev = {"worker:1234", types[i % POOL], pool[i % POOL]};
+            if (cw_ledger_batch_add(l, &ev, NULL, &err))
+                die("add", &err);
+        }
+        if (cw_ledger_batch_commit(l, NULL, &err))
+            die("commit", &err);
+    }
+    double t_append = now_s() - t0;
+    cw_ledger_close(l);
+
+    /* ---- the same leaf bytes, raw SQLite insert ---- */
+    if (cw_ledger_open(db, CW_LEDGER_READONLY, &l, &err))
+        die("open", &err);
+    char **leaves = malloc(n * sizeof *leaves);
+    size_t *lens = malloc(n * sizeof *lens);
+    uint64_t total = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        cw_buf b = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
+        if (cw_ledger_leaf(l, i, &b, &err))
+            die("leaf", &err);
+        leaves[i] = cw_buf_detach(&b, &lens[i]);
+        total += lens[i];
+    }
+    sqlite3 *rdb;
+    sqlite3_stmt *ins;
+    sqlite3_open(raw, &rdb);
+    sqlite3_exec(rdb,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"
+                 "CREATE TABLE t(idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL) STRICT;",
+                 NULL, NULL, NULL);
+    sqlite3_prepare_v2(rdb, "INSERT INTO t(idx, leaf) VALUES (?1, ?2)", -1, &ins, NULL);
+    t0 = now_s();
+    for (uint64_t i = 0; i < n;) {
+        sqlite3_exec(rdb, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        for (uint64_t k = 0; k < batch && i < n; k++, i++) {
+            sqlite3_bind_int64(ins, 1, (sqlite3_int64)i);
+            sqlite3_bind_blob(ins, 2, leaves[i], (int)lens[i], SQLITE_STATIC);
+            if (sqlite3_step(ins) != SQLITE_DONE)
+                die("raw insert", NULL);
+            sqlite3_reset(ins);
+        }
+        sqlite3_exec(rdb, "COMMIT", NULL, NULL, NULL);
+    }
+    double t_raw = now_s() - t0;
+    sqlite3_finalize(ins);
+    sqlite3_close(rdb);
+    printf("\nbulk append\n");
+    printf("  ledger append      %10.0f events/s  (%.2f s)\n", (double)n / t_append, t_append);
+    printf("  raw SQLite insert  %10.0f events/s  (%.2f s, same bytes)\n", (double)n / t_raw,
+           t_raw);
+    printf("  ratio              %10.2f  (target >= 0.50)\n", t_raw / t_append);
+
+    /* ---- verify vs raw SHA-256 ---- */
+    cw_hasher h;
+    cw_hasher_init(&h);
+    uint8_t out[CW_HASH_LEN];
+    t0 = now_s();
+    for (uint64_t i = 0; i < n; i++)
+        cw_hash_raw(&h, leaves[i], lens[i], out);
+    double t_sha = now_s() - t0;
+    cw_verify_opts vo = {.db_path = db};
+    cw_verify_report vr;
+    t0 = now_s();
+    if (cw_verify(&vo, &vr, &err))
+        die("verify", &err);
+    double t_verify = now_s() - t0;
+    printf("\nverify (%.1f MB of leaf bytes, mean leaf %.0f bytes)\n", (double)total / 1e6,
+           (double)total / (double)n);
+    printf("  raw SHA-256        %10.1f MB/s  (%.2f s)\n", (double)total / 1e6 / t_sha, t_sha);
+    printf("  caseward verify    %10.1f MB/s  (%.2f s, %" PRIu64 " entries, %" PRIu64
+           " checkpoints)\n",
+           (double)total / 1e6 / t_verify, t_verify, vr.size, vr.checkpoints);
+    printf("  ratio              %10.2f  (target >= 0.80)\n", t_sha / t_verify);
+
+    /* ---- proofs at n entries ---- */
+    enum { PROOFS = 20000 };
+    double *lat = malloc(PROOFS * sizeof *lat);
+    uint8_t proof[CW_MERKLE_MAX_PROOF][CW_HASH_LEN];
+    size_t plen;
+    printf("\nproofs at %" PRIu64 " entries (%d each, random)\n", n, PROOFS);
+    for (int kind = 0; kind < 2; kind++) {
+        for (int i = 0; i < PROOFS; i++) {
+            uint64_t a = next_rand() % n;
+            double s = now_s();
+            cw_rc rc = kind == 0 ? cw_ledger_inclusion_proof(l, a, n, proof, &plen, &err)
+                                 : cw_ledger_consistency_proof(l, a + 1, n, proof, &plen, &err);
+            lat[i] = (now_s() - s) * 1e6;
+            if (rc)
+                die("proof", &err);
+        }
+        qsort(lat, PROOFS, sizeof *lat, cmp_double);
+        printf("  %-12s p50 %6.1f us  p99 %6.1f us  max %7.1f us  (target < 50)\n",
+               kind == 0 ? "inclusion" : "consistency", lat[PROOFS / 2], lat[PROOFS * 99 / 100],
+               lat[PROOFS - 1]);
+    }
+    cw_ledger_close(l);
+    cw_hasher_release(&h);
+
+    long bytes = file_size(db) + file_size(raw) * 0;
+    char wal[4200];
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    bytes += file_size(wal);
+    printf("\ndisk\n  ledger             %10.1f bytes/event (mean leaf %.0f bytes; raw table "
+           "%.1f bytes/event)\n",
+           (double)bytes / (double)n, (double)total / (double)n,
+           (double)file_size(raw) / (double)n);
+
+    /* ---- single durable appends ---- */
+    if (cw_ledger_create(sdb, "bench.caseward.local/single", &err) ||
+        cw_ledger_open(sdb, CW_LEDGER_WRITE, &l, &err))
+        die("create", &err);
+    double *slat = malloc(singles * sizeof *slat);
+    for (uint64_t i = 0; i < singles; i++) {
+        cw_event ev = {"worker:1234", types[i % POOL], pool[i % POOL]};
+        double s = now_s();
+        if (cw_ledger_append(l, &ev, 1, NULL, &err))
+            die("append", &err);
+        slat[i] = (now_s() - s) * 1e3;
+    }
+    qsort(slat, singles, sizeof *slat, cmp_double);
+    printf("\nsingle durable appends (%" PRIu64 ", one event per fsync'd batch + checkpoint)\n",
+           singles);
+    printf("  p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", slat[singles / 2], slat[singles * 99 / 100],
+           slat[singles - 1]);
+    cw_ledger_close(l);
+
+    for (uint64_t i = 0; i < n; i++)
+        free(leaves[i]);
+    free(leaves);
+    free(lens);
+    free(lat);
+    free(slat);
+    for (int i = 0; i < POOL; i++)
+        json_decref(pool[i]);
+    if (dir == tmpl) {
+        const char *files[] = {db, raw, sdb};
+        for (int i = 0; i < 3; i++) {
+            char p[4300];
+            unlink(files[i]);
+            snprintf(p, sizeof p, "%s-wal", files[i]);
+            unlink(p);
+            snprintf(p, sizeof p, "%s-shm", files[i]);
+            unlink(p);
+            snprintf(p, sizeof p, "%s.key", files[i]);
+            unlink(p);
+        }
+        rmdir(dir);
+    }
+    return 0;
+}
