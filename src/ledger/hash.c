@@ -1,7 +1,7 @@
 /*
  * hash.c — SHA-256 through OpenSSL's EVP interface. The EVP_MD is fetched once
- * (pthread_once) and released at exit; contexts are reused across hashes so a
- * hash costs no allocation.
+ * (pthread_once) and released at exit; each cw_hasher reuses one context.
+ * (OpenSSL 3.0 still allocates its provider context on every init.)
  */
 #include "ledger/hash.h"
 

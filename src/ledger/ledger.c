@@ -263,6 +263,13 @@ static cw_rc load_tree(cw_ledger *l, cw_error *err)
     cw_rc rc = cw_store_entries_end(l->store, &end, err);
     if (rc)
         return rc;
+    if (!l->writable) {
+        /* A reader needs only the size (roots and proofs read stored nodes
+         * themselves), and a damaged log must still open so that caseward
+         * verify can say where it is damaged. */
+        l->builder.size = end;
+        return CW_OK;
+    }
     cw_merkle_source src;
     cw_ledger_source(l, &src, err);
     if ((rc = cw_merkle_builder_load(&l->builder, &src, end)))
@@ -454,7 +461,9 @@ cw_rc cw_ledger_batch_commit(cw_ledger *l, uint64_t *new_size, cw_error *err)
 {
     if (!l->in_batch || l->batch_failed)
         return cw_error_set(err, CW_EUSAGE, "no batch is open, or it failed and must be aborted");
-    cw_rc rc = sign_checkpoint(l, err);
+    /* An empty batch adds nothing: the latest checkpoint already covers this
+     * size, and a second one for the same size could not be stored. */
+    cw_rc rc = l->builder.size == l->saved_builder.size ? CW_OK : sign_checkpoint(l, err);
     if (!rc)
         rc = cw_store_commit(l->store, err);
     if (rc) {

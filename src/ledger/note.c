@@ -31,9 +31,9 @@ cw_rc cw_note_check_name(const char *name, cw_error *err)
         unsigned char c = (unsigned char)name[i];
         if (c <= 0x20 || c >= 0x7f || c == '+')
             return cw_error_set(err, CW_EINVAL,
-                                "key name \"%.64s\": byte %zu is not allowed (use printable "
+                                "key name \"%.*s\": byte %zu is not allowed (use printable "
                                 "ASCII without spaces or '+')",
-                                name, i);
+                                (int)(i < 64 ? i : 64), name, i);
     }
     return CW_OK;
 }
@@ -266,6 +266,8 @@ cw_rc cw_note_open(const cw_note_verifier *v, const char *note, size_t len, size
     size_t nlen = strlen(v->name);
     if (p >= end)
         return cw_error_set(err, CW_EINVAL, "signed note has no signature lines");
+    if (cw_utf8_check(p, (size_t)(end - p)) != (size_t)(end - p))
+        return cw_error_set(err, CW_EINVAL, "signed note: signature lines are not valid UTF-8");
     while (p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         size_t ll = (size_t)(eol - p);

@@ -421,20 +421,17 @@ static cw_rc pick_key(const cw_verify_opts *o, const char *log_vkey, size_t log_
     return CW_OK;
 }
 
-/* Checks the pinned checkpoint against the verified log. */
-static cw_rc check_pinned(const cw_verify_opts *o, const cw_note_verifier *v, const char *origin,
-                          uint64_t size, const uint8_t pinned_root_now[CW_HASH_LEN], int have_root,
-                          cw_checkpoint *pinned, cw_error *err)
+/* Checks a pinned checkpoint against the verified log of size entries, whose
+ * root at the pinned size is root_now (when have_root). */
+static cw_rc check_pinned(const cw_checkpoint *pinned, uint64_t size,
+                          const uint8_t root_now[CW_HASH_LEN], int have_root, cw_error *err)
 {
-    (void)o;
     if (pinned->size > size)
         return cw_error_set(err, CW_EVERIFY,
                             "the pinned checkpoint is for %" PRIu64 " entries but the log has "
                             "only %" PRIu64 ": the log was truncated",
                             pinned->size, size);
-    (void)v;
-    (void)origin;
-    if (!have_root || memcmp(pinned_root_now, pinned->root, CW_HASH_LEN) != 0)
+    if (!have_root || memcmp(root_now, pinned->root, CW_HASH_LEN) != 0)
         return cw_error_set(err, CW_EVERIFY,
                             "the log no longer contains the pinned checkpoint (size %" PRIu64
                             "): entries before %" PRIu64 " were altered or the log was rewritten",
@@ -460,7 +457,7 @@ static cw_rc verify_db(const cw_verify_opts *o, cw_verify_report *r, cw_error *e
     cw_buf vk = CW_BUF_INIT(1024);
     cw_rc rc = cw_ledger_open(o->db_path, CW_LEDGER_READONLY, &l, err);
     if (rc)
-        return rc == CW_EVERIFY ? rc : rc;
+        return rc;
     if ((rc = cw_ledger_vkey(l, &vk)) || (rc = pick_key(o, vk.data, vk.len, &v, r, err)))
         goto out;
     if (o->checkpoint && (rc = parse_pinned(o, &v, cw_ledger_origin(l), &pinned, err)))
@@ -496,7 +493,7 @@ static cw_rc verify_db(const cw_verify_opts *o, cw_verify_report *r, cw_error *e
         uint8_t root[CW_HASH_LEN], proof[CW_MERKLE_MAX_PROOF][CW_HASH_LEN];
         size_t n = 0;
         int have = pinned.size <= st.next && cw_ledger_root(l, pinned.size, root, NULL) == CW_OK;
-        if ((rc = check_pinned(o, &v, cw_ledger_origin(l), st.next, root, have, &pinned, err)))
+        if ((rc = check_pinned(&pinned, st.next, root, have, err)))
             goto out;
         /* And prove it the way an outside auditor would: RFC 9162 consistency
          * from the pinned checkpoint to the latest one. */
@@ -615,7 +612,7 @@ static cw_rc verify_dir(const cw_verify_opts *o, cw_verify_report *r, cw_error *
     }
     r->checkpoints = 1;
     if (o->checkpoint) {
-        if ((rc = check_pinned(o, &v, v.name, st.next, st.capture_root, st.captured, &pinned, err)))
+        if ((rc = check_pinned(&pinned, st.next, st.capture_root, st.captured, err)))
             goto out;
         r->pinned_size = pinned.size;
     }

@@ -1,0 +1,1115 @@
+/*
+ * ledger_test.c — the ledger through its public interface (ledger.h,
+ * entry.h, merkle.h, note.h): creating and opening a log, the leaf format,
+ * atomic batches, signed checkpoints, the insert-only triggers, request
+ * parsing, and proofs over the stored tree checked against an independent
+ * RFC 6962 computation written here.
+ *
+ * Every test works in its own mkdtemp directory under /tmp, removed after.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ledger/entry.h"
+#include "ledger/hash.h"
+#include "ledger/ledger.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
+#include "ledger/verify.h"
+#include "util/time.h"
+
+#define ORIGIN "test.caseward.example/ledger"
+
+/* ---- fixture: a temporary directory and a database path in it ---- */
+
+typedef struct fx {
+    char dir[64];
+    char db[PATH_MAX];
+    char key[PATH_MAX];
+} fx;
+
+static void rm_rf(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d))) {
+                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                    continue;
+                char sub[PATH_MAX];
+                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+                rm_rf(sub);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/cw-ledger-test-XXXXXX");
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->db, sizeof f->db, "%s/log.db", f->dir);
+    snprintf(f->key, sizeof f->key, "%s/log.db.key", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    rm_rf(f->dir);
+    free(f);
+    return 0;
+}
+
+/* ---- helpers ---- */
+
+static void expect_msg(const cw_error *err, const char *want)
+{
+    if (!strstr(err->msg, want))
+        fail_msg("error message \"%s\" does not contain \"%s\"", err->msg, want);
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    assert_true(fd >= 0);
+    size_t n = strlen(text);
+    assert_int_equal(write(fd, text, n), (ssize_t)n);
+    close(fd);
+    assert_int_equal(chmod(path, mode), 0);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    char *buf = malloc(1 << 16);
+    assert_non_null(buf);
+    size_t n = fread(buf, 1, (1 << 16) - 1, fp);
+    fclose(fp);
+    buf[n] = 0;
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static void create_log(fx *f)
+{
+    cw_error err;
+    cw_error_clear(&err);
+    if (cw_ledger_create(f->db, ORIGIN, &err) != CW_OK)
+        fail_msg("create: %s", err.msg);
+}
+
+static cw_ledger *open_log(const char *db, int flags)
+{
+    cw_ledger *l = NULL;
+    cw_error err;
+    cw_error_clear(&err);
+    if (cw_ledger_open(db, flags, &l, &err) != CW_OK)
+        fail_msg("open %s: %s", db, err.msg);
+    return l;
+}
+
+/* Appends one batch of n events {"i": first + k} by actor "worker.k" and checks the new size. */
+static void append_n(cw_ledger *l, size_t n)
+{
+    cw_event ev[64];
+    json_t *p[64];
+    cw_error err;
+    uint64_t before = cw_ledger_size(l), size = 0;
+    assert_true(n <= 64);
+    for (size_t k = 0; k < n; k++) {
+        p[k] = json_pack("{s:I, s:s}", "i", (json_int_t)(before + k), "kind", "test");
+        assert_non_null(p[k]);
+        ev[k].actor = "worker.1";
+        ev[k].type = "note_added";
+        ev[k].payload = p[k];
+    }
+    cw_error_clear(&err);
+    if (cw_ledger_append(l, ev, n, &size, &err) != CW_OK)
+        fail_msg("append: %s", err.msg);
+    assert_int_equal(size, before + n);
+    assert_int_equal(cw_ledger_size(l), before + n);
+    for (size_t k = 0; k < n; k++)
+        json_decref(p[k]);
+}
+
+/* Everything an outsider can observe about a log's state. */
+typedef struct snapshot {
+    uint64_t size;
+    uint8_t root[CW_HASH_LEN];
+    uint64_t cp_size;
+    char cp[2048];
+    long long cp_rows;
+    long long entry_rows;
+} snapshot;
+
+static long long count_rows(const char *db, const char *sql)
+{
+    sqlite3 *s = NULL;
+    sqlite3_stmt *st = NULL;
+    long long n = -1;
+    assert_int_equal(sqlite3_open_v2(db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(s);
+    return n;
+}
+
+static void take_snapshot(const char *db, snapshot *s)
+{
+    cw_error err;
+    cw_buf note = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
+    memset(s, 0, sizeof *s);
+    cw_ledger *l = open_log(db, CW_LEDGER_READONLY);
+    s->size = cw_ledger_size(l);
+    assert_int_equal(cw_ledger_root(l, s->size, s->root, &err), CW_OK);
+    assert_int_equal(cw_ledger_checkpoint(l, &note, &s->cp_size, &err), CW_OK);
+    assert_true(note.len < sizeof s->cp);
+    memcpy(s->cp, note.data, note.len);
+    cw_buf_release(&note);
+    cw_ledger_close(l);
+    s->cp_rows = count_rows(db, "SELECT count(*) FROM checkpoints");
+    s->entry_rows = count_rows(db, "SELECT count(*) FROM entries");
+}
+
+static void assert_same_snapshot(const snapshot *a, const snapshot *b)
+{
+    assert_int_equal(a->size, b->size);
+    assert_memory_equal(a->root, b->root, CW_HASH_LEN);
+    assert_int_equal(a->cp_size, b->cp_size);
+    assert_string_equal(a->cp, b->cp);
+    assert_int_equal(a->cp_rows, b->cp_rows);
+    assert_int_equal(a->entry_rows, b->entry_rows);
+}
+
+/* Opens the latest checkpoint with the log's verifier and checks it against cw_ledger_root. */
+static void check_latest_checkpoint(cw_ledger *l, uint64_t want_size)
+{
+    cw_buf note = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
+    cw_error err;
+    uint64_t size = 0;
+    size_t text_len = 0;
+    cw_checkpoint cp;
+    uint8_t root[CW_HASH_LEN];
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_checkpoint(l, &note, &size, &err), CW_OK);
+    assert_int_equal(size, want_size);
+    if (cw_note_open(cw_ledger_verifier(l), note.data, note.len, &text_len, &err) != CW_OK)
+        fail_msg("checkpoint does not open: %s", err.msg);
+    assert_int_equal(cw_checkpoint_parse(note.data, text_len, &cp, &err), CW_OK);
+    assert_string_equal(cp.origin, ORIGIN);
+    assert_int_equal(cp.size, want_size);
+    assert_int_equal(cw_ledger_root(l, want_size, root, &err), CW_OK);
+    assert_memory_equal(cp.root, root, CW_HASH_LEN);
+    /* The note text is exactly the tlog-checkpoint body for this tree. */
+    cw_buf b64 = CW_BUF_INIT(64);
+    assert_int_equal(cw_base64_encode(root, CW_HASH_LEN, &b64), CW_OK);
+    char want[512];
+    snprintf(want, sizeof want, "%s\n%llu\n%s\n\n", ORIGIN, (unsigned long long)want_size,
+             b64.data);
+    assert_true(note.len > strlen(want));
+    assert_memory_equal(note.data, want, strlen(want));
+    cw_buf_release(&b64);
+    cw_buf_release(&note);
+}
+
+/* ---- create and open ---- */
+
+static void test_create_modes_and_first_checkpoint(void **state)
+{
+    fx *f = *state;
+    struct stat st;
+    cw_error err;
+    create_log(f);
+    assert_int_equal(stat(f->db, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(stat(f->key, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+
+    cw_ledger *l = open_log(f->db, CW_LEDGER_READONLY);
+    assert_int_equal(cw_ledger_size(l), 0);
+    assert_string_equal(cw_ledger_origin(l), ORIGIN);
+    check_latest_checkpoint(l, 0);
+    /* The empty tree's root is SHA-256 of nothing (RFC 6962 section 2.1). */
+    static const uint8_t empty[CW_HASH_LEN] = {0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14,
+                                               0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
+                                               0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c,
+                                               0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55};
+    uint8_t root[CW_HASH_LEN];
+    assert_int_equal(cw_ledger_root(l, 0, root, &err), CW_OK);
+    assert_memory_equal(root, empty, CW_HASH_LEN);
+    /* The vkey names the origin and matches the verifier. */
+    cw_buf vk = CW_BUF_INIT(1024);
+    assert_int_equal(cw_ledger_vkey(l, &vk), CW_OK);
+    assert_int_equal(strncmp(vk.data, ORIGIN "+", strlen(ORIGIN) + 1), 0);
+    cw_buf_release(&vk);
+    /* A read-only log refuses to append. */
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_EUSAGE);
+    cw_ledger_close(l);
+    assert_int_equal(count_rows(f->db, "SELECT count(*) FROM checkpoints WHERE size = 0"), 1);
+    assert_int_equal(count_rows(f->db, "SELECT count(*) FROM entries"), 0);
+}
+
+static void test_create_refuses_existing_db(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    write_file(f->db, "not mine to overwrite\n", 0644);
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_create(f->db, ORIGIN, &err), CW_EEXIST);
+    expect_msg(&err, "already exists");
+    expect_msg(&err, f->db);
+    assert_false(exists(f->key));
+    char *text = slurp(f->db, NULL);
+    assert_string_equal(text, "not mine to overwrite\n");
+    free(text);
+}
+
+static void test_create_refuses_existing_key(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    write_file(f->key, "someone else's key\n", 0600);
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_create(f->db, ORIGIN, &err), CW_EEXIST);
+    expect_msg(&err, "already exists");
+    expect_msg(&err, ".key");
+    assert_false(exists(f->db));
+    char *text = slurp(f->key, NULL);
+    assert_string_equal(text, "someone else's key\n");
+    free(text);
+    /* No temporary files or SQLite side files were left either. */
+    DIR *d = opendir(f->dir);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    assert_int_equal(n, 1);
+}
+
+static void test_create_bad_origin_leaves_nothing(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_create(f->db, "has space", &err), CW_EINVAL);
+    expect_msg(&err, "origin");
+    assert_false(exists(f->db));
+    assert_false(exists(f->key));
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_create(f->db, "", &err), CW_EINVAL);
+    expect_msg(&err, "origin");
+    assert_false(exists(f->db));
+    assert_false(exists(f->key));
+}
+
+/*
+ * A failure after the key was written (here: the database path is a dangling
+ * symlink, so the O_EXCL create fails) removes the key it wrote, and does not
+ * remove what was there before.
+ */
+static void test_create_failure_after_key_leaves_nothing(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    char target[PATH_MAX];
+    snprintf(target, sizeof target, "%s/nowhere", f->dir);
+    assert_int_equal(symlink(target, f->db), 0);
+    cw_error_clear(&err);
+    assert_int_not_equal(cw_ledger_create(f->db, ORIGIN, &err), CW_OK);
+    assert_true(err.msg[0] != 0);
+    assert_false(exists(f->key));
+    assert_false(exists(target));
+    assert_true(exists(f->db)); /* the caller's symlink is still there */
+}
+
+static void test_open_missing(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    cw_ledger *l = (cw_ledger *)1;
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_open(f->db, CW_LEDGER_READONLY, &l, &err), CW_ENOTFOUND);
+    assert_null(l);
+    expect_msg(&err, f->db);
+    assert_false(exists(f->db));
+}
+
+/* ---- appending ---- */
+
+/* Checks the fixed-form RFC 3339 ms timestamp at ts and returns it in ms. */
+static int64_t check_ts(const char *ts)
+{
+    static const char pat[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+    for (size_t i = 0; i < sizeof pat - 1; i++) {
+        if (pat[i] == 'd' ? (ts[i] < '0' || ts[i] > '9') : ts[i] != pat[i])
+            fail_msg("recorded_at \"%.24s\" is not RFC 3339 with milliseconds", ts);
+    }
+    int64_t ms;
+    char again[CW_RFC3339_MS_LEN + 1];
+    assert_int_equal(cw_time_parse_ms(ts, CW_RFC3339_MS_LEN, &ms), CW_OK);
+    assert_int_equal(cw_time_format_ms(ms, again), CW_OK);
+    assert_memory_equal(again, ts, CW_RFC3339_MS_LEN);
+    return ms;
+}
+
+static void test_append_leaf_format(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    json_error_t jerr;
+    create_log(f);
+    cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+    /* Keys given out of order at two depths, a non-ASCII key, and strings needing escapes. */
+    json_t *p0 = json_loads("{\"z\":\"tab\\there/\\u00e9\\\"\\\\\\u0001\",\"\\u00e9\":0,"
+                            "\"b\":{\"y\":[1,2],\"x\":true},\"B\":null,\"a\":1}",
+                            0, &jerr);
+    json_t *p1 = json_object();
+    json_t *p2 = json_pack("{s:s}", "name", "A. Worker");
+    assert_non_null(p0);
+    cw_event ev[3] = {
+        {"alice", "staff_added", p0}, {"svc:import@north-1", "note.added_2", p1}, {"b", "x", p2}};
+    uint64_t size = 0;
+    int64_t before = cw_time_now_ms();
+    cw_error_clear(&err);
+    if (cw_ledger_append(l, ev, 3, &size, &err) != CW_OK)
+        fail_msg("append: %s", err.msg);
+    int64_t after = cw_time_now_ms();
+    assert_int_equal(size, 3);
+    assert_int_equal(cw_ledger_size(l), 3);
+
+    static const char *const tails[3] = {
+        "\",\"actor\":\"alice\",\"type\":\"staff_added\",\"payload\":{\"B\":null,\"a\":1,"
+        "\"b\":{\"x\":true,\"y\":[1,2]},\"z\":\"tab\\there/\xc3\xa9\\\"\\\\\\u0001\","
+        "\"\xc3\xa9\":0}}",
+        "\",\"actor\":\"svc:import@north-1\",\"type\":\"note.added_2\",\"payload\":{}}",
+        "\",\"actor\":\"b\",\"type\":\"x\",\"payload\":{\"name\":\"A. Worker\"}}",
+    };
+    char first_ts[CW_RFC3339_MS_LEN + 1] = {0};
+    for (unsigned i = 0; i < 3; i++) {
+        cw_buf leaf = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
+        char head[64];
+        assert_int_equal(cw_ledger_leaf(l, i, &leaf, &err), CW_OK);
+        int hl = snprintf(head, sizeof head, "{\"index\":%u,\"recorded_at\":\"", i);
+        assert_true(leaf.len > (size_t)hl + CW_RFC3339_MS_LEN);
+        assert_memory_equal(leaf.data, head, (size_t)hl);
+        const char *ts = leaf.data + hl;
+        int64_t ms = check_ts(ts);
+        /* The server's clock at the append (allowing for ms truncation). */
+        assert_true(ms >= before - 1 && ms <= after + 1);
+        if (i == 0)
+            memcpy(first_ts, ts, CW_RFC3339_MS_LEN);
+        else /* one batch, one recorded_at */
+            assert_memory_equal(ts, first_ts, CW_RFC3339_MS_LEN);
+        assert_string_equal(ts + CW_RFC3339_MS_LEN, tails[i]);
+        assert_null(memchr(leaf.data, '\n', leaf.len));
+        /* The leaf is valid JSON whose members are in the documented order. */
+        json_t *j = json_loadb(leaf.data, leaf.len, JSON_REJECT_DUPLICATES, &jerr);
+        assert_non_null(j);
+        assert_int_equal(json_integer_value(json_object_get(j, "index")), i);
+        assert_int_equal(json_object_size(j), 5);
+        json_decref(j);
+        /* cw_entry_peek reads back the same index and time. */
+        uint64_t idx;
+        int64_t pms;
+        assert_int_equal(cw_entry_peek((const uint8_t *)leaf.data, leaf.len, &idx, &pms), CW_OK);
+        assert_int_equal(idx, i);
+        assert_int_equal(pms, ms);
+        cw_buf_release(&leaf);
+    }
+    cw_buf none = CW_BUF_INIT(1024);
+    assert_int_equal(cw_ledger_leaf(l, 3, &none, &err), CW_ENOTFOUND);
+    cw_buf_release(&none);
+    check_latest_checkpoint(l, 3);
+    cw_ledger_close(l);
+    json_decref(p0);
+    json_decref(p1);
+    json_decref(p2);
+}
+
+static void test_recorded_at_non_decreasing(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    create_log(f);
+    for (int round = 0; round < 3; round++) {
+        cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+        for (size_t n = 1; n <= 4; n++)
+            append_n(l, n);
+        cw_ledger_close(l);
+    }
+    cw_ledger *l = open_log(f->db, CW_LEDGER_READONLY);
+    assert_int_equal(cw_ledger_size(l), 30);
+    int64_t last = INT64_MIN;
+    for (uint64_t i = 0; i < 30; i++) {
+        cw_buf leaf = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
+        uint64_t idx;
+        int64_t ms;
+        assert_int_equal(cw_ledger_leaf(l, i, &leaf, &err), CW_OK);
+        assert_int_equal(cw_entry_peek((const uint8_t *)leaf.data, leaf.len, &idx, &ms), CW_OK);
+        assert_int_equal(idx, i);
+        assert_true(ms >= last);
+        last = ms;
+        cw_buf_release(&leaf);
+    }
+    cw_ledger_close(l);
+}
+
+static void check_bad_batch(fx *f, const cw_event *bad, const char *field, const char *value)
+{
+    cw_error err;
+    snapshot before, after;
+    take_snapshot(f->db, &before);
+    cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+    json_t *p = json_pack("{s:s}", "ok", "yes");
+    cw_event ev[3] = {{"alice", "good_one", p}, *bad, {"alice", "good_two", p}};
+    uint64_t size = 12345;
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_append(l, ev, 3, &size, &err), CW_EINVAL);
+    assert_int_equal(size, 12345);
+    expect_msg(&err, "event 2: ");
+    expect_msg(&err, field);
+    if (value)
+        expect_msg(&err, value);
+    /* The open handle is back where it was ... */
+    assert_int_equal(cw_ledger_size(l), before.size);
+    uint8_t root[CW_HASH_LEN];
+    assert_int_equal(cw_ledger_root(l, before.size, root, &err), CW_OK);
+    assert_memory_equal(root, before.root, CW_HASH_LEN);
+    cw_buf leaf = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
+    assert_int_equal(cw_ledger_leaf(l, before.size, &leaf, &err), CW_ENOTFOUND);
+    cw_buf_release(&leaf);
+    cw_ledger_close(l);
+    /* ... and so is the database, as a fresh reader sees it. */
+    take_snapshot(f->db, &after);
+    assert_same_snapshot(&before, &after);
+    /* The next good batch gets the next index. */
+    l = open_log(f->db, CW_LEDGER_WRITE);
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_append(l, ev, 1, &size, &err), CW_OK);
+    assert_int_equal(size, before.size + 1);
+    check_latest_checkpoint(l, before.size + 1);
+    cw_ledger_close(l);
+    json_decref(p);
+}
+
+static void test_bad_event_leaves_log_unchanged(void **state)
+{
+    fx *f = *state;
+    create_log(f);
+    cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+    append_n(l, 5);
+    cw_ledger_close(l);
+
+    json_t *obj = json_object();
+    json_t *arr = json_array();
+    json_t *str = json_string("text");
+    cw_event bad_type = {"alice", "Visit!", obj};
+    cw_event upper_type = {"alice", "visitRecorded", obj};
+    cw_event empty_type = {"alice", "", obj};
+    cw_event long_type = {"alice",
+                          "a1234567890123456789012345678901234567890123456789012345678901234", obj};
+    cw_event payload_array = {"alice", "visit", arr};
+    cw_event payload_string = {"alice", "visit", str};
+    cw_event payload_null = {"alice", "visit", NULL};
+    cw_event bad_actor = {"alice smith", "visit", obj};
+    cw_event empty_actor = {"", "visit", obj};
+    check_bad_batch(f, &bad_type, "type", "Visit!");
+    check_bad_batch(f, &upper_type, "type", "visitRecorded");
+    check_bad_batch(f, &empty_type, "type", NULL);
+    check_bad_batch(f, &long_type, "type", NULL);
+    check_bad_batch(f, &payload_array, "payload", "object");
+    check_bad_batch(f, &payload_string, "payload", "object");
+    check_bad_batch(f, &payload_null, "payload", "object");
+    check_bad_batch(f, &bad_actor, "actor", "alice smith");
+    check_bad_batch(f, &empty_actor, "actor", NULL);
+    json_decref(obj);
+    json_decref(arr);
+    json_decref(str);
+
+    /* 5 entries, then one good event after each of the 9 failures. */
+    cw_verify_opts o = {.db_path = f->db};
+    cw_verify_report r;
+    cw_error err;
+    cw_error_clear(&err);
+    if (cw_verify(&o, &r, &err) != CW_OK)
+        fail_msg("verify: %s", err.msg);
+    assert_int_equal(r.size, 14);
+    assert_int_equal(r.checkpoints, 11);
+}
+
+static void test_streamed_abort_leaves_nothing(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    snapshot before, after;
+    create_log(f);
+    cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+    append_n(l, 4);
+    take_snapshot(f->db, &before);
+    json_t *p = json_pack("{s:i}", "n", 1);
+    cw_event ev = {"bob", "streamed", p};
+
+    /* begin, add, abort */
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_OK);
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_EUSAGE); /* one at a time */
+    for (uint64_t k = 0; k < 3; k++) {
+        uint64_t idx = 99;
+        assert_int_equal(cw_ledger_batch_add(l, &ev, &idx, &err), CW_OK);
+        assert_int_equal(idx, 4 + k);
+    }
+    cw_ledger_batch_abort(l);
+    assert_int_equal(cw_ledger_size(l), 4);
+    take_snapshot(f->db, &after);
+    assert_same_snapshot(&before, &after);
+
+    /* a failed add: the whole batch is refused at commit time too */
+    cw_event bad = {"bob", "Bad Type", p};
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_OK);
+    assert_int_equal(cw_ledger_batch_add(l, &ev, NULL, &err), CW_OK);
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_batch_add(l, &bad, NULL, &err), CW_EINVAL);
+    expect_msg(&err, "type");
+    cw_ledger_batch_abort(l);
+    take_snapshot(f->db, &after);
+    assert_same_snapshot(&before, &after);
+
+    /* closing with a batch open is an abort */
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_OK);
+    assert_int_equal(cw_ledger_batch_add(l, &ev, NULL, &err), CW_OK);
+    cw_ledger_close(l);
+    take_snapshot(f->db, &after);
+    assert_same_snapshot(&before, &after);
+
+    /* begin, add, commit: visible, with its checkpoint */
+    l = open_log(f->db, CW_LEDGER_WRITE);
+    assert_int_equal(cw_ledger_batch_commit(l, NULL, &err), CW_EUSAGE); /* nothing open */
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_OK);
+    uint64_t idx = 0, size = 0;
+    assert_int_equal(cw_ledger_batch_add(l, &ev, &idx, &err), CW_OK);
+    assert_int_equal(idx, 4);
+    assert_int_equal(cw_ledger_batch_add(l, &ev, &idx, &err), CW_OK);
+    assert_int_equal(idx, 5);
+    /* a reader does not see the open batch */
+    snapshot mid;
+    take_snapshot(f->db, &mid);
+    assert_same_snapshot(&before, &mid);
+    cw_error_clear(&err);
+    if (cw_ledger_batch_commit(l, &size, &err) != CW_OK)
+        fail_msg("commit: %s", err.msg);
+    assert_int_equal(size, 6);
+    check_latest_checkpoint(l, 6);
+    cw_ledger_close(l);
+    l = open_log(f->db, CW_LEDGER_READONLY);
+    assert_int_equal(cw_ledger_size(l), 6);
+    check_latest_checkpoint(l, 6);
+    cw_ledger_close(l);
+    json_decref(p);
+}
+
+/* An empty batch is a no-op that succeeds: same size, no new checkpoint. */
+static void test_empty_batch(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    snapshot before, after;
+    create_log(f);
+    cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+    uint64_t size = 99;
+    cw_error_clear(&err);
+    if (cw_ledger_append(l, NULL, 0, &size, &err) != CW_OK)
+        fail_msg("empty append to an empty log: %s", err.msg);
+    assert_int_equal(size, 0);
+    append_n(l, 3);
+    take_snapshot(f->db, &before);
+    size = 99;
+    cw_error_clear(&err);
+    if (cw_ledger_append(l, NULL, 0, &size, &err) != CW_OK)
+        fail_msg("empty append: %s", err.msg);
+    assert_int_equal(size, 3);
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_OK);
+    size = 99;
+    if (cw_ledger_batch_commit(l, &size, &err) != CW_OK)
+        fail_msg("empty streamed batch: %s", err.msg);
+    assert_int_equal(size, 3);
+    take_snapshot(f->db, &after);
+    assert_same_snapshot(&before, &after);
+    /* and the log goes on as before */
+    append_n(l, 2);
+    check_latest_checkpoint(l, 5);
+    cw_ledger_close(l);
+    assert_int_equal(count_rows(f->db, "SELECT count(*) FROM checkpoints"), 3);
+}
+
+static void test_checkpoint_per_batch(void **state)
+{
+    fx *f = *state;
+    create_log(f);
+    cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+    static const size_t batches[] = {3, 1, 7, 2, 16, 1};
+    uint64_t total = 0;
+    for (size_t b = 0; b < sizeof batches / sizeof batches[0]; b++) {
+        append_n(l, batches[b]);
+        total += batches[b];
+        check_latest_checkpoint(l, total);
+    }
+    cw_ledger_close(l);
+    assert_int_equal(count_rows(f->db, "SELECT count(*) FROM checkpoints"), 7);
+    /* one per batch, at exactly the batch boundaries */
+    assert_int_equal(count_rows(f->db, "SELECT count(*) FROM checkpoints WHERE size IN "
+                                       "(0, 3, 4, 11, 13, 29, 30)"),
+                     7);
+    assert_int_equal(count_rows(f->db, "SELECT count(*) FROM entries"), 30);
+
+    /* And every one of them verifies against the stored tree. */
+    cw_verify_opts o = {.db_path = f->db};
+    cw_verify_report r;
+    cw_error err;
+    cw_error_clear(&err);
+    if (cw_verify(&o, &r, &err) != CW_OK)
+        fail_msg("verify: %s", err.msg);
+    assert_int_equal(r.size, 30);
+    assert_int_equal(r.checkpoints, 7);
+}
+
+static void check_refused(sqlite3 *s, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(s, sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        fail_msg("\"%s\" was not refused", sql);
+    assert_int_equal(rc, SQLITE_CONSTRAINT);
+    if (!msg || !strstr(msg, "append-only"))
+        fail_msg("\"%s\": unexpected message %s", sql, msg ? msg : "(none)");
+    sqlite3_free(msg);
+}
+
+static void test_triggers_refuse_update_delete(void **state)
+{
+    fx *f = *state;
+    snapshot before, after;
+    create_log(f);
+    cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+    append_n(l, 3);
+    cw_ledger_close(l);
+    take_snapshot(f->db, &before);
+
+    sqlite3 *s = NULL;
+    assert_int_equal(sqlite3_open_v2(f->db, &s, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    check_refused(s, "UPDATE entries SET leaf = X'00' WHERE idx = 1");
+    check_refused(s, "UPDATE entries SET idx = 7 WHERE idx = 2");
+    check_refused(s, "UPDATE entries SET hashes = hashes");
+    check_refused(s, "DELETE FROM entries WHERE idx = 2");
+    check_refused(s, "DELETE FROM entries");
+    check_refused(s, "UPDATE checkpoints SET note = 'x' WHERE size = 3");
+    check_refused(s, "DELETE FROM checkpoints WHERE size = 3");
+    check_refused(s, "DELETE FROM checkpoints");
+    /* INSERT OR REPLACE deletes the old row without firing DELETE triggers (unless
+     * recursive_triggers is on), so it needs refusing on its own. */
+    check_refused(s, "INSERT OR REPLACE INTO entries(idx, hashes, leaf) VALUES (1, X'00', X'00')");
+    check_refused(s, "REPLACE INTO checkpoints(size, note) VALUES (3, 'x')");
+    /* A plain duplicate insert fails on the primary key. */
+    char *msg = NULL;
+    assert_int_not_equal(
+        sqlite3_exec(s, "INSERT INTO entries(idx, hashes, leaf) VALUES (1, X'00', X'00')", NULL,
+                     NULL, &msg),
+        SQLITE_OK);
+    sqlite3_free(msg);
+    sqlite3_close(s);
+
+    take_snapshot(f->db, &after);
+    assert_same_snapshot(&before, &after);
+    cw_verify_opts o = {.db_path = f->db};
+    cw_verify_report r;
+    cw_error err;
+    assert_int_equal(cw_verify(&o, &r, &err), CW_OK);
+}
+
+/* ---- request parsing (one line of `caseward append` input) ---- */
+
+static void refuse_request(const char *line, size_t len, cw_rc want, const char *m1, const char *m2)
+{
+    cw_event ev;
+    json_t *holder = (json_t *)1;
+    cw_error err;
+    cw_error_clear(&err);
+    cw_rc rc = cw_entry_parse_request(line, len, "cli", &ev, &holder, &err);
+    if (rc != want)
+        fail_msg("request %.60s: got rc %d (%s), want %d", line, rc, err.msg, want);
+    assert_null(holder);
+    expect_msg(&err, m1);
+    if (m2)
+        expect_msg(&err, m2);
+}
+
+#define REFUSE(s, want, m1, m2) refuse_request(s, sizeof(s) - 1, want, m1, m2)
+
+static void test_parse_request_accepts(void **state)
+{
+    (void)state;
+    cw_event ev;
+    json_t *holder = NULL;
+    cw_error err;
+    static const char a[] = "{\"type\":\"visit_recorded\"}";
+    assert_int_equal(cw_entry_parse_request(a, sizeof a - 1, "cli", &ev, &holder, &err), CW_OK);
+    assert_string_equal(ev.type, "visit_recorded");
+    assert_string_equal(ev.actor, "cli");
+    assert_true(json_is_object(ev.payload));
+    assert_int_equal(json_object_size(ev.payload), 0);
+    json_decref(holder);
+    static const char b[] = "{\"payload\":{\"k\":[1]},\"actor\":\"sw.jones\",\"type\":\"a.b\"}";
+    assert_int_equal(cw_entry_parse_request(b, sizeof b - 1, "cli", &ev, &holder, &err), CW_OK);
+    assert_string_equal(ev.type, "a.b");
+    assert_string_equal(ev.actor, "sw.jones");
+    assert_int_equal(json_array_size(json_object_get(ev.payload, "k")), 1);
+    json_decref(holder);
+}
+
+static void test_parse_request_refusals(void **state)
+{
+    (void)state;
+    REFUSE("{\"type\":\"a\",\"colour\":\"red\"}", CW_EINVAL, "colour", "unknown field");
+    REFUSE("{\"type\":\"a\",\"index\":3}", CW_EINVAL, "index", "set by the log");
+    REFUSE("{\"type\":\"a\",\"recorded_at\":\"2026-01-01T00:00:00.000Z\"}", CW_EINVAL,
+           "recorded_at", "set by the log");
+    REFUSE("{\"actor\":\"x\"}", CW_EINVAL, "type", "missing");
+    REFUSE("{}", CW_EINVAL, "type", "missing");
+    REFUSE("{\"type\":7}", CW_EINVAL, "type", "must be a string");
+    REFUSE("{\"type\":null}", CW_EINVAL, "type", "must be a string");
+    REFUSE("{\"type\":\"Bad Type\"}", CW_EINVAL, "type", "Bad Type");
+    REFUSE("{\"type\":\"a\",\"actor\":5}", CW_EINVAL, "actor", "must be a string");
+    REFUSE("{\"type\":\"a\",\"actor\":\"x y\"}", CW_EINVAL, "actor", "x y");
+    REFUSE("{\"type\":\"a\",\"payload\":[1]}", CW_EINVAL, "payload", "object");
+    REFUSE("{\"type\":\"a\",\"payload\":\"s\"}", CW_EINVAL, "payload", "object");
+    REFUSE("{\"type\":\"a\",\"payload\":{\"n\":\"\xc3\x28\"}}", CW_EINVAL, "UTF-8", "byte 29");
+    REFUSE("{\"type\":\"a\",\"payload\":{\"n\":\"\xed\xa0\x80\"}}", CW_EINVAL, "UTF-8", NULL);
+    REFUSE("{\"type\":\"a\",\"payload\":{\"n\":\"\xc0\xaf\"}}", CW_EINVAL, "UTF-8", NULL);
+    REFUSE("{\"type\":\"a\",\"type\":\"b\"}", CW_EINVAL, "duplicate", "type");
+    REFUSE("{\"type\":\"a\",\"payload\":{\"k\":1,\"k\":2}}", CW_EINVAL, "duplicate", "k");
+    REFUSE("[\"type\",\"a\"]", CW_EINVAL, "JSON object", NULL);
+    REFUSE("\"type\"", CW_EINVAL, "JSON", NULL);
+    REFUSE("{\"type\":\"a\"", CW_EINVAL, "invalid JSON", NULL);
+    REFUSE("{\"type\":\"a\"} {}", CW_EINVAL, "invalid JSON", NULL);
+    /* A line with a NUL byte inside is not one JSON text. */
+    refuse_request("{\"type\":\"a\"}\0x", 15, CW_EINVAL, "JSON", NULL);
+
+    /* One byte over 1 MiB is refused before parsing; exactly 1 MiB is not. */
+    size_t big = CW_ENTRY_MAX_BYTES + 1;
+    char *line = malloc(big + 1);
+    assert_non_null(line);
+    static const char head[] = "{\"type\":\"a\",\"payload\":{\"s\":\"";
+    memcpy(line, head, sizeof head - 1);
+    memset(line + sizeof head - 1, 'x', big - (sizeof head - 1) - 3);
+    memcpy(line + big - 3, "\"}}", 3);
+    line[big] = 0;
+    refuse_request(line, big, CW_ETOOBIG, "1048577", "1048576");
+    cw_event ev;
+    json_t *holder = NULL;
+    cw_error err;
+    /* Drop one 'x': exactly at the limit parses. */
+    memmove(line + big - 4, line + big - 3, 4);
+    assert_int_equal(cw_entry_parse_request(line, big - 1, "cli", &ev, &holder, &err), CW_OK);
+    json_decref(holder);
+    free(line);
+}
+
+/* ---- proofs from the stored tree, against an independent RFC 6962 computation ---- */
+
+#define NLEAVES 100
+
+/* MTH(D[a:b]) by the RFC's recursion, from leaf hashes. */
+static void ref_mth(cw_hasher *h, uint8_t lh[][CW_HASH_LEN], uint64_t a, uint64_t b,
+                    uint8_t out[CW_HASH_LEN])
+{
+    if (b - a == 1) {
+        memcpy(out, lh[a], CW_HASH_LEN);
+        return;
+    }
+    uint64_t k = 1;
+    while (k * 2 < b - a)
+        k *= 2;
+    uint8_t l[CW_HASH_LEN], r[CW_HASH_LEN];
+    ref_mth(h, lh, a, a + k, l);
+    ref_mth(h, lh, a + k, b, r);
+    assert_int_equal(cw_hash_node(h, l, r, out), CW_OK);
+}
+
+static void test_proofs_from_stored_tree(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    cw_hasher h;
+    static uint8_t lh[NLEAVES][CW_HASH_LEN];
+    static uint8_t roots[NLEAVES + 1][CW_HASH_LEN];
+    uint8_t proof[CW_MERKLE_MAX_PROOF][CW_HASH_LEN];
+    size_t n;
+    assert_int_equal(cw_hasher_init(&h), CW_OK);
+
+    /* Known answer: the RFC 6962 hash of the empty leaf. */
+    static const uint8_t empty_leaf[CW_HASH_LEN] = {0x6e, 0x34, 0x0b, 0x9c, 0xff, 0xb3, 0x7a, 0x98,
+                                                    0x9c, 0xa5, 0x44, 0xe6, 0xbb, 0x78, 0x0a, 0x2c,
+                                                    0x78, 0x90, 0x1d, 0x3f, 0xb3, 0x37, 0x38, 0x76,
+                                                    0x85, 0x11, 0xa3, 0x06, 0x17, 0xaf, 0xa0, 0x1d};
+    assert_int_equal(cw_hash_leaf(&h, "", 0, proof[0]), CW_OK);
+    assert_memory_equal(proof[0], empty_leaf, CW_HASH_LEN);
+
+    create_log(f);
+    cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+    uint64_t sizes[64];
+    size_t nsizes = 0;
+    for (size_t b = 1; cw_ledger_size(l) < NLEAVES; b = b % 13 + 1) {
+        size_t take = b;
+        if (cw_ledger_size(l) + take > NLEAVES)
+            take = NLEAVES - cw_ledger_size(l);
+        append_n(l, take);
+        sizes[nsizes++] = cw_ledger_size(l);
+    }
+    cw_ledger_close(l);
+    static const uint64_t extra[] = {1, 2, 4, 5, 7, 8, 9, 16, 17, 31, 32, 33, 63, 64, 65, 99};
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+        sizes[nsizes++] = extra[i];
+
+    /* Read back from a fresh read-only handle: proofs come from stored nodes only. */
+    l = open_log(f->db, CW_LEDGER_READONLY);
+    assert_int_equal(cw_ledger_size(l), NLEAVES);
+    for (uint64_t i = 0; i < NLEAVES; i++) {
+        cw_buf leaf = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
+        assert_int_equal(cw_ledger_leaf(l, i, &leaf, &err), CW_OK);
+        assert_int_equal(cw_hash_leaf(&h, leaf.data, leaf.len, lh[i]), CW_OK);
+        cw_buf_release(&leaf);
+    }
+    assert_int_equal(cw_hash_raw(&h, "", 0, roots[0]), CW_OK);
+    for (uint64_t s = 1; s <= NLEAVES; s++)
+        ref_mth(&h, lh, 0, s, roots[s]);
+    for (uint64_t s = 0; s <= NLEAVES; s++) {
+        uint8_t root[CW_HASH_LEN];
+        assert_int_equal(cw_ledger_root(l, s, root, &err), CW_OK);
+        if (memcmp(root, roots[s], CW_HASH_LEN) != 0)
+            fail_msg("root of size %llu differs from the reference", (unsigned long long)s);
+    }
+
+    size_t checked = 0;
+    for (size_t si = 0; si < nsizes; si++) {
+        uint64_t size = sizes[si];
+        for (uint64_t i = 0; i < size; i++) {
+            assert_int_equal(cw_ledger_inclusion_proof(l, i, size, proof, &n, &err), CW_OK);
+            if (!cw_merkle_verify_inclusion(&h, i, size, lh[i],
+                                            (const uint8_t(*)[CW_HASH_LEN])proof, n, roots[size]))
+                fail_msg("inclusion proof %llu in %llu does not verify", (unsigned long long)i,
+                         (unsigned long long)size);
+            /* ... and does not prove a different leaf, index or root. */
+            if (size > 1) {
+                uint64_t j = (i + 1) % size;
+                assert_false(cw_merkle_verify_inclusion(
+                    &h, i, size, lh[j], (const uint8_t(*)[CW_HASH_LEN])proof, n, roots[size]));
+                assert_false(cw_merkle_verify_inclusion(
+                    &h, j, size, lh[i], (const uint8_t(*)[CW_HASH_LEN])proof, n, roots[size]));
+                assert_false(cw_merkle_verify_inclusion(
+                    &h, i, size, lh[i], (const uint8_t(*)[CW_HASH_LEN])proof, n, roots[size - 1]));
+                proof[n - 1][0] ^= 1;
+                assert_false(cw_merkle_verify_inclusion(
+                    &h, i, size, lh[i], (const uint8_t(*)[CW_HASH_LEN])proof, n, roots[size]));
+            }
+            checked++;
+        }
+        for (size_t oi = 0; oi < nsizes; oi++) {
+            uint64_t old = sizes[oi];
+            if (old > size)
+                continue;
+            assert_int_equal(cw_ledger_consistency_proof(l, old, size, proof, &n, &err), CW_OK);
+            if (!cw_merkle_verify_consistency(&h, old, size, roots[old], roots[size],
+                                              (const uint8_t(*)[CW_HASH_LEN])proof, n))
+                fail_msg("consistency proof %llu -> %llu does not verify", (unsigned long long)old,
+                         (unsigned long long)size);
+            if (old < size) {
+                /* A different old root (another history) is not proven consistent. */
+                assert_false(cw_merkle_verify_consistency(&h, old, size, roots[old - 1],
+                                                          roots[size],
+                                                          (const uint8_t(*)[CW_HASH_LEN])proof, n));
+                proof[0][31] ^= 0x80;
+                assert_false(cw_merkle_verify_consistency(&h, old, size, roots[old], roots[size],
+                                                          (const uint8_t(*)[CW_HASH_LEN])proof, n));
+            } else {
+                assert_int_equal(n, 0);
+            }
+            checked++;
+        }
+    }
+    assert_true(checked > 1000);
+    cw_ledger_close(l);
+    cw_hasher_release(&h);
+}
+
+static void test_proof_beyond_size_refused(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    uint8_t proof[CW_MERKLE_MAX_PROOF][CW_HASH_LEN], root[CW_HASH_LEN];
+    size_t n = 0;
+    create_log(f);
+    cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+    append_n(l, 10);
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_root(l, 11, root, &err), CW_EINVAL);
+    expect_msg(&err, "11");
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_inclusion_proof(l, 3, 11, proof, &n, &err), CW_EINVAL);
+    expect_msg(&err, "size 11 is beyond");
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_inclusion_proof(l, 10, 10, proof, &n, &err), CW_EINVAL);
+    expect_msg(&err, "index 10");
+    assert_int_equal(cw_ledger_inclusion_proof(l, 0, 0, proof, &n, &err), CW_EINVAL);
+    assert_int_equal(cw_ledger_inclusion_proof(l, UINT64_MAX, 10, proof, &n, &err), CW_EINVAL);
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_consistency_proof(l, 5, 11, proof, &n, &err), CW_EINVAL);
+    expect_msg(&err, "11");
+    assert_int_equal(cw_ledger_consistency_proof(l, 0, 5, proof, &n, &err), CW_EINVAL);
+    assert_int_equal(cw_ledger_consistency_proof(l, 6, 5, proof, &n, &err), CW_EINVAL);
+    assert_int_equal(cw_ledger_consistency_proof(l, 11, 11, proof, &n, &err), CW_EINVAL);
+    assert_int_equal(cw_ledger_consistency_proof(l, 5, UINT64_MAX, proof, &n, &err), CW_EINVAL);
+    /* The edge that is allowed. */
+    assert_int_equal(cw_ledger_inclusion_proof(l, 9, 10, proof, &n, &err), CW_OK);
+    assert_int_equal(cw_ledger_consistency_proof(l, 10, 10, proof, &n, &err), CW_OK);
+    assert_int_equal(n, 0);
+    cw_ledger_close(l);
+}
+
+/* ---- the signing key ---- */
+
+static void test_open_write_refuses_loose_key_mode(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    cw_ledger *l = NULL;
+    create_log(f);
+    static const mode_t loose[] = {0644, 0640, 0604, 0660, 0700 | 0004};
+    for (size_t i = 0; i < sizeof loose / sizeof loose[0]; i++) {
+        assert_int_equal(chmod(f->key, loose[i]), 0);
+        cw_error_clear(&err);
+        assert_int_equal(cw_ledger_open(f->db, CW_LEDGER_WRITE, &l, &err), CW_EINVAL);
+        assert_null(l);
+        expect_msg(&err, f->key);
+        expect_msg(&err, "readable by other users");
+        expect_msg(&err, "chmod 600");
+        /* Reading does not need the key. */
+        l = open_log(f->db, CW_LEDGER_READONLY);
+        cw_ledger_close(l);
+        l = NULL;
+    }
+    assert_int_equal(chmod(f->key, 0600), 0);
+    l = open_log(f->db, CW_LEDGER_WRITE);
+    append_n(l, 1);
+    cw_ledger_close(l);
+    assert_int_equal(chmod(f->key, 0400), 0);
+    l = open_log(f->db, CW_LEDGER_WRITE);
+    cw_ledger_close(l);
+
+    /* A missing key is named too. */
+    assert_int_equal(unlink(f->key), 0);
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_open(f->db, CW_LEDGER_WRITE, &l, &err), CW_ENOTFOUND);
+    expect_msg(&err, f->key);
+}
+
+static void test_open_write_refuses_foreign_key(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    cw_ledger *l = NULL;
+    char other[PATH_MAX], other_key[PATH_MAX];
+    snprintf(other, sizeof other, "%s/other.db", f->dir);
+    snprintf(other_key, sizeof other_key, "%s/other.db.key", f->dir);
+    create_log(f);
+    cw_error_clear(&err);
+    /* Same origin, different key: the name alone must not be enough. */
+    assert_int_equal(cw_ledger_create(other, ORIGIN, &err), CW_OK);
+    size_t len;
+    char *foreign = slurp(other_key, &len);
+    char *mine = slurp(f->key, NULL);
+    assert_string_not_equal(foreign, mine);
+    write_file(f->key, foreign, 0600);
+    cw_error_clear(&err);
+    assert_int_equal(cw_ledger_open(f->db, CW_LEDGER_WRITE, &l, &err), CW_EVERIFY);
+    assert_null(l);
+    expect_msg(&err, "not the log's key");
+    /* A damaged key file is refused with its name. */
+    write_file(f->key, "PRIVATE+KEY+garbage\n", 0600);
+    cw_error_clear(&err);
+    assert_int_not_equal(cw_ledger_open(f->db, CW_LEDGER_WRITE, &l, &err), CW_OK);
+    expect_msg(&err, f->key);
+    /* The right key again works. */
+    write_file(f->key, mine, 0600);
+    l = open_log(f->db, CW_LEDGER_WRITE);
+    append_n(l, 2);
+    cw_ledger_close(l);
+    free(foreign);
+    free(mine);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+        T(test_create_modes_and_first_checkpoint),
+        T(test_create_refuses_existing_db),
+        T(test_create_refuses_existing_key),
+        T(test_create_bad_origin_leaves_nothing),
+        T(test_create_failure_after_key_leaves_nothing),
+        T(test_open_missing),
+        T(test_append_leaf_format),
+        T(test_recorded_at_non_decreasing),
+        T(test_bad_event_leaves_log_unchanged),
+        T(test_streamed_abort_leaves_nothing),
+        T(test_empty_batch),
+        T(test_checkpoint_per_batch),
+        T(test_triggers_refuse_update_delete),
+        T(test_parse_request_accepts),
+        T(test_parse_request_refusals),
+        T(test_proofs_from_stored_tree),
+        T(test_proof_beyond_size_refused),
+        T(test_open_write_refuses_loose_key_mode),
+        T(test_open_write_refuses_foreign_key),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
