@@ -276,6 +276,9 @@ static cw_rc merge_chunks(pass1 *p, cw_hasher *h, uint8_t root[CW_HASH_LEN], cw_
     return CW_OK;
 }
 
+static void run_parallel(void *(*fn)(void *), void *const *args, unsigned n);
+static unsigned ncpus(void);
+
 static cw_rc no_negative(void *ctx, int64_t idx, const uint8_t *h, size_t hl, const uint8_t *l,
                          size_t ll)
 {
@@ -297,18 +300,13 @@ static cw_rc verify_entries(const char *path, cw_store *store, uint64_t size, cw
     if (!p.res)
         return cw_error_set(err, CW_ENOMEM, "out of memory");
     pthread_mutex_init(&p.lock, NULL);
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    uint64_t nthreads = ncpu < 1 ? 1 : ncpu > MAX_THREADS ? MAX_THREADS : (uint64_t)ncpu;
+    unsigned nthreads = ncpus();
     if (nthreads > p.nchunks)
-        nthreads = p.nchunks;
-    pthread_t tid[MAX_THREADS];
-    uint64_t started = 0;
-    for (; started + 1 < nthreads; started++)
-        if (pthread_create(&tid[started], NULL, pass1_worker, &p) != 0)
-            break;
-    pass1_worker(&p); /* this thread works too */
-    for (uint64_t i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
+        nthreads = (unsigned)p.nchunks;
+    void *args[MAX_THREADS];
+    for (unsigned i = 0; i < nthreads; i++)
+        args[i] = &p; /* the workers share one queue of chunks */
+    run_parallel(pass1_worker, args, nthreads);
     if (p.open_rc) {
         *err = p.open_err;
         rc = p.open_rc;
@@ -320,17 +318,28 @@ static cw_rc verify_entries(const char *path, cw_store *store, uint64_t size, cw
     return rc;
 }
 
+/*
+ * Pass 2: every stored checkpoint, split by size range across threads, each
+ * with its own read-only ledger. Within a range checkpoints are checked in
+ * size order and the first failure stops the range; the failure reported is
+ * the one with the smallest size, so the result does not depend on timing.
+ */
 typedef struct cp_state {
-    cw_ledger *ledger;
+    const char *path;
     const cw_note_verifier *v;
     const char *origin;
-    uint64_t size;      /* entries in the log */
-    uint64_t count;     /* checkpoints verified */
-    uint64_t last_good; /* largest checkpoint size verified so far */
+    uint64_t size; /* entries in the (verified) log */
+    int64_t from, to;
+    cw_ledger *ledger;
+    /* Results. */
+    uint64_t count; /* checkpoints verified */
     int any;
-    uint64_t latest;
+    uint64_t latest; /* largest size verified */
     uint8_t latest_root[CW_HASH_LEN];
-    cw_error *err;
+    cw_rc rc;
+    cw_error err;
+    int root_mismatch;  /* rc is a root that does not match the log ... */
+    uint64_t fail_size; /* ... of the checkpoint for this size */
 } cp_state;
 
 static cw_rc open_checkpoint(const cw_note_verifier *v, const char *origin, const char *note,
@@ -339,7 +348,7 @@ static cw_rc open_checkpoint(const cw_note_verifier *v, const char *origin, cons
     size_t text_len;
     cw_rc rc = cw_note_open(v, note, len, &text_len, err);
     if (rc)
-        return rc == CW_EVERIFY ? rc : CW_EVERIFY;
+        return CW_EVERIFY;
     if ((rc = cw_checkpoint_parse(note, text_len, cp, err)))
         return CW_EVERIFY;
     if (strcmp(cp->origin, origin) != 0)
@@ -353,40 +362,115 @@ static cw_rc db_checkpoint(void *ctx, int64_t size, const char *note, size_t len
     cp_state *cs = ctx;
     cw_checkpoint cp;
     uint8_t root[CW_HASH_LEN];
-    cw_rc rc = open_checkpoint(cs->v, cs->origin, note, len, &cp, cs->err);
+    cw_rc rc = open_checkpoint(cs->v, cs->origin, note, len, &cp, &cs->err);
     if (rc) {
-        cw_error_prefix(cs->err, "checkpoint for size %" PRId64 ": ", size);
+        cw_error_prefix(&cs->err, "checkpoint for size %" PRId64 ": ", size);
         return rc;
     }
     if (size < 0 || cp.size != (uint64_t)size)
-        return cw_error_set(cs->err, CW_EVERIFY,
+        return cw_error_set(&cs->err, CW_EVERIFY,
                             "checkpoint stored under size %" PRId64 " says size %" PRIu64, size,
                             cp.size);
     if (cp.size > cs->size)
-        return cw_error_set(cs->err, CW_EVERIFY,
+        return cw_error_set(&cs->err, CW_EVERIFY,
                             "checkpoint for size %" PRIu64 " but the log has only %" PRIu64
                             " entries: entries %" PRIu64 " and after were removed",
                             cp.size, cs->size, cs->size);
-    if ((rc = cw_ledger_root(cs->ledger, cp.size, root, cs->err)))
+    if ((rc = cw_ledger_root(cs->ledger, cp.size, root, &cs->err)))
         return rc;
     if (memcmp(root, cp.root, CW_HASH_LEN) != 0) {
-        if (cs->any)
-            return cw_error_set(cs->err, CW_EVERIFY,
-                                "checkpoint for size %" PRIu64 " does not match the log: "
-                                "entries %" PRIu64 " to %" PRIu64
-                                " were changed after it was signed (the checkpoint for size "
-                                "%" PRIu64 " still matches)",
-                                cp.size, cs->last_good, cp.size - 1, cs->last_good);
-        return cw_error_set(cs->err, CW_EVERIFY,
-                            "checkpoint for size %" PRIu64 " does not match the log: entries "
-                            "0 to %" PRIu64 " were changed after it was signed",
-                            cp.size, cp.size ? cp.size - 1 : 0);
+        cs->root_mismatch = 1;
+        cs->fail_size = cp.size;
+        return CW_EVERIFY;
     }
     cs->any = 1;
-    cs->last_good = cp.size;
     cs->latest = cp.size;
     memcpy(cs->latest_root, root, CW_HASH_LEN);
     cs->count++;
+    return CW_OK;
+}
+
+static void *pass2_worker(void *arg)
+{
+    cp_state *cs = arg;
+    cs->rc = cw_ledger_open(cs->path, CW_LEDGER_READONLY, &cs->ledger, &cs->err);
+    if (!cs->rc)
+        cs->rc = cw_store_checkpoint_scan(cw_ledger_store(cs->ledger), cs->from, cs->to,
+                                          db_checkpoint, cs, &cs->err);
+    cw_ledger_close(cs->ledger);
+    cs->ledger = NULL;
+    return NULL;
+}
+
+/* Runs fn(args[i]) for i < n, on n - 1 new threads and this one. */
+static void run_parallel(void *(*fn)(void *), void *const *args, unsigned n)
+{
+    pthread_t tid[MAX_THREADS];
+    unsigned started = 0;
+    for (; started + 1 < n; started++)
+        if (pthread_create(&tid[started], NULL, fn, args[started + 1]) != 0)
+            break;
+    fn(args[0]);
+    /* Work a thread could not be started for runs here. */
+    for (unsigned i = started + 1; i < n; i++)
+        fn(args[i]);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+}
+
+static unsigned ncpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
+}
+
+/* Verifies every checkpoint; merges into *total (latest, latest_root, count). */
+static cw_rc verify_checkpoints(const char *path, const cw_note_verifier *v, const char *origin,
+                                uint64_t size, cp_state *total, cw_error *err)
+{
+    cp_state cs[MAX_THREADS];
+    void *args[MAX_THREADS];
+    unsigned n = size < 1024 ? 1 : ncpus();
+    for (unsigned i = 0; i < n; i++) {
+        memset(&cs[i], 0, sizeof cs[i]);
+        cs[i].path = path;
+        cs[i].v = v;
+        cs[i].origin = origin;
+        cs[i].size = size;
+        cs[i].from = i == 0 ? INT64_MIN : (int64_t)((size + 1) / n * i);
+        cs[i].to = i + 1 == n ? INT64_MAX : (int64_t)((size + 1) / n * (i + 1));
+        args[i] = &cs[i];
+    }
+    run_parallel(pass2_worker, args, n);
+    memset(total, 0, sizeof *total);
+    for (unsigned i = 0; i < n; i++) {
+        if (cs[i].rc && cs[i].root_mismatch) {
+            uint64_t s = cs[i].fail_size;
+            if (cs[i].any || total->any) {
+                uint64_t good = cs[i].any ? cs[i].latest : total->latest;
+                return cw_error_set(err, CW_EVERIFY,
+                                    "checkpoint for size %" PRIu64 " does not match the log: "
+                                    "entries %" PRIu64 " to %" PRIu64
+                                    " were changed after it was signed (the checkpoint for size "
+                                    "%" PRIu64 " still matches)",
+                                    s, good, s - 1, good);
+            }
+            return cw_error_set(err, CW_EVERIFY,
+                                "checkpoint for size %" PRIu64 " does not match the log: entries "
+                                "0 to %" PRIu64 " were changed after it was signed",
+                                s, s ? s - 1 : 0);
+        }
+        if (cs[i].rc) {
+            *err = cs[i].err;
+            return cs[i].rc;
+        }
+        total->count += cs[i].count;
+        if (cs[i].any) {
+            total->any = 1;
+            total->latest = cs[i].latest;
+            memcpy(total->latest_root, cs[i].latest_root, CW_HASH_LEN);
+        }
+    }
     return CW_OK;
 }
 
@@ -473,9 +557,8 @@ static cw_rc verify_db(const cw_verify_opts *o, cw_verify_report *r, cw_error *e
         goto out;
     r->size = st.next;
 
-    cp_state cs = {
-        .ledger = l, .v = &v, .origin = cw_ledger_origin(l), .size = st.next, .err = err};
-    if ((rc = cw_store_checkpoint_scan(cw_ledger_store(l), db_checkpoint, &cs, err)))
+    cp_state cs;
+    if ((rc = verify_checkpoints(o->db_path, &v, cw_ledger_origin(l), st.next, &cs, err)))
         goto out;
     if (!cs.any) {
         rc = cw_error_set(err, CW_EVERIFY, "the log has no signed checkpoint");

@@ -49,7 +49,8 @@ typedef struct cw_store_ops {
     cw_rc (*checkpoint_put)(cw_store *s, uint64_t size, const char *note, size_t len,
                             cw_error *err);
     cw_rc (*checkpoint_latest)(cw_store *s, cw_buf *note, uint64_t *size, cw_error *err);
-    cw_rc (*checkpoint_scan)(cw_store *s, cw_store_checkpoint_fn fn, void *ctx, cw_error *err);
+    cw_rc (*checkpoint_scan)(cw_store *s, int64_t from, int64_t to, cw_store_checkpoint_fn fn,
+                             void *ctx, cw_error *err);
 } cw_store_ops;
 
 struct cw_store {
@@ -85,6 +86,8 @@ cw_rc cw_store_checkpoint_put(cw_store *s, uint64_t size, const char *note, size
                               cw_error *err);
 /* The checkpoint with the largest size; CW_ENOTFOUND if there is none. */
 cw_rc cw_store_checkpoint_latest(cw_store *s, cw_buf *note, uint64_t *size, cw_error *err);
-cw_rc cw_store_checkpoint_scan(cw_store *s, cw_store_checkpoint_fn fn, void *ctx, cw_error *err);
+/* Visits every checkpoint with from <= size < to, in size order. */
+cw_rc cw_store_checkpoint_scan(cw_store *s, int64_t from, int64_t to, cw_store_checkpoint_fn fn,
+                               void *ctx, cw_error *err);
 
 #endif

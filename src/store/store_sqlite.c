@@ -55,7 +55,8 @@ static const char *const queries[Q_COUNT] = {
                      "ORDER BY idx",
     [Q_CHECKPOINT_PUT] = "INSERT INTO checkpoints(size, note) VALUES (?1, ?2)",
     [Q_CHECKPOINT_LATEST] = "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
-    [Q_CHECKPOINT_SCAN] = "SELECT size, note FROM checkpoints ORDER BY size",
+    [Q_CHECKPOINT_SCAN] = "SELECT size, note FROM checkpoints WHERE size >= ?1 AND size < ?2 "
+                          "ORDER BY size",
 };
 
 typedef struct sqlite_store {
@@ -295,10 +296,13 @@ static cw_rc s_checkpoint_latest(cw_store *base, cw_buf *note, uint64_t *size, c
     return rc;
 }
 
-static cw_rc s_checkpoint_scan(cw_store *base, cw_store_checkpoint_fn fn, void *ctx, cw_error *err)
+static cw_rc s_checkpoint_scan(cw_store *base, int64_t from, int64_t to, cw_store_checkpoint_fn fn,
+                               void *ctx, cw_error *err)
 {
     sqlite_store *s = (sqlite_store *)base;
     sqlite3_stmt *st = stmt(s, Q_CHECKPOINT_SCAN);
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
     cw_rc rc = CW_OK;
     int r;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
