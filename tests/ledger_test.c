@@ -31,6 +31,7 @@
 #include "ledger/note.h"
 #include "ledger/verify.h"
 #include "util/time.h"
+#include "testutil.h"
 
 #define ORIGIN "test.caseward.example/ledger"
 
@@ -41,30 +42,6 @@ typedef struct fx {
     char db[PATH_MAX];
     char key[PATH_MAX];
 } fx;
-
-static void rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                    continue;
-                char sub[PATH_MAX];
-                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-                rm_rf(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static int setup(void **state)
 {

@@ -39,6 +39,7 @@
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "ledger/verify.h"
+#include "testutil.h"
 
 #define ORIGIN  "test.caseward.example/tamper"
 #define NENTRY  40
@@ -60,30 +61,6 @@ typedef struct fx {
     char dir[64];
     log_t a, b;
 } fx;
-
-static void rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                    continue;
-                char sub[PATH_MAX];
-                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-                rm_rf(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static void save_checkpoint(cw_ledger *l, char out[NOTEMAX], uint64_t want)
 {
