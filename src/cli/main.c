@@ -383,7 +383,7 @@ int main(int argc, char **argv)
     cw_error err;
     cw_error_clear(&err);
     if (argc < 2) {
-        usage_all(stderr);
+        fprintf(stderr, "caseward: no command given (try caseward --help)\n");
         return cw_rc_exit_status(CW_EUSAGE);
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -410,9 +410,11 @@ int main(int argc, char **argv)
     args a = {argc - 2, argv + 2};
     cw_rc rc = c->run(&a, &err);
     if (rc) {
-        fprintf(stderr, "caseward %s: %s\n", c->name, err.msg[0] ? err.msg : cw_rc_str(rc));
+        /* One line, always: scripts and people both read it. */
         if (rc == CW_EUSAGE)
-            fprintf(stderr, "usage: caseward %s\n", c->usage);
+            fprintf(stderr, "caseward %s: %s (usage: caseward %s)\n", c->name, err.msg, c->usage);
+        else
+            fprintf(stderr, "caseward %s: %s\n", c->name, err.msg[0] ? err.msg : cw_rc_str(rc));
     }
     if (fflush(stdout) != 0 && !rc) {
         fprintf(stderr, "caseward %s: cannot write output\n", c->name);
