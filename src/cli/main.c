@@ -5,12 +5,14 @@
  * one line on stderr. Nothing here prints personal data.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
+#include "util/calendar.h"
 #include "util/file.h"
 
 typedef struct args {
@@ -316,6 +318,77 @@ out:
     return rc;
 }
 
+static cw_rc parse_date(const char *s, const char *what, cw_date *out, cw_error *err)
+{
+    if (cw_date_parse(s, strlen(s), out))
+        return cw_error_set(err, CW_EINVAL, "%s: \"%.32s\" is not a date (YYYY-MM-DD)", what, s);
+    return CW_OK;
+}
+
+static cw_rc parse_i64(const char *s, const char *what, int64_t *out, cw_error *err)
+{
+    uint64_t v;
+    int neg = s[0] == '-';
+    cw_rc rc = parse_u64(s + neg, what, &v, err);
+    if (rc)
+        return rc;
+    if (v > (uint64_t)INT32_MAX)
+        return cw_error_set(err, CW_EUSAGE, "%s: %.32s is out of range", what, s);
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    return CW_OK;
+}
+
+static cw_rc cmd_calendar(args *a, cw_error *err)
+{
+    const char *file = NULL, *pos[3] = {NULL, NULL, NULL};
+    const opt opts[] = {{"holidays", &file, NULL}, {NULL, NULL, NULL}};
+    int np;
+    cw_calendar cal;
+    cw_buf text = CW_BUF_INIT(1 << 20);
+    cw_rc rc = parse_opts(a, opts, pos, 3, &np, err);
+    if (rc)
+        return rc;
+    int add = np == 3 && !strcmp(pos[0], "add-working-days");
+    int count = np == 3 && !strcmp(pos[0], "working-days");
+    int is = np == 2 && !strcmp(pos[0], "is-working-day");
+    if (!add && !count && !is)
+        return cw_error_set(err, CW_EUSAGE,
+                            "expected add-working-days DATE N, working-days "
+                            "FROM TO or is-working-day DATE");
+    if (file) {
+        if ((rc = cw_file_read(file, &text, err)) ||
+            (rc = cw_calendar_load(&cal, text.data, text.len, file, err))) {
+            cw_buf_release(&text);
+            return rc;
+        }
+        cw_buf_release(&text);
+    } else if ((rc = cw_calendar_load_default(&cal, err))) {
+        return rc;
+    }
+    cw_date d, e;
+    int64_t n;
+    bool w;
+    char out[CW_DATE_LEN + 1];
+    if (add) {
+        if (!(rc = parse_date(pos[1], "DATE", &d, err)) &&
+            !(rc = parse_i64(pos[2], "N", &n, err)) &&
+            !(rc = cw_calendar_add_working_days(&cal, d, n, &e, err))) {
+            cw_date_format(e, out);
+            printf("%s\n", out);
+        }
+    } else if (count) {
+        if (!(rc = parse_date(pos[1], "FROM", &d, err)) &&
+            !(rc = parse_date(pos[2], "TO", &e, err)) &&
+            !(rc = cw_calendar_working_days(&cal, d, e, &n, err)))
+            printf("%lld\n", (long long)n);
+    } else if (!(rc = parse_date(pos[1], "DATE", &d, err)) &&
+               !(rc = cw_calendar_is_working_day(&cal, d, &w, err))) {
+        printf("%s\n", w ? "yes" : "no");
+    }
+    cw_calendar_release(&cal);
+    return rc;
+}
+
 static cw_rc cmd_help(args *a, cw_error *err);
 
 static const command commands[] = {
@@ -344,6 +417,15 @@ static const command commands[] = {
      "is used, and verify says so); --checkpoint holds the log to an older checkpoint you\n"
      "kept (it must still be contained: consistency). Exits 1 and names the first bad entry\n"
      "or checkpoint on failure.\n"},
+    {"calendar", cmd_calendar,
+     "calendar (add-working-days DATE N | working-days FROM TO | is-working-day DATE) "
+     "[--holidays FILE]",
+     "Working-day arithmetic on the statutory calendar: Monday to Friday except England and\n"
+     "Wales bank holidays (2010-2035, built in; --holidays loads another calendar file, see\n"
+     "docs/calendar.md). add-working-days prints the N-th working day after DATE (before it\n"
+     "when N is negative; DATE itself when N is 0). working-days prints how many working days\n"
+     "fall after FROM up to and including TO, so that\n"
+     "working-days D $(add-working-days D N) is N.\n"},
     {"help", cmd_help, "help [COMMAND]", "Show help for all commands or one.\n"},
 };
 

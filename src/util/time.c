@@ -4,6 +4,8 @@
  */
 #include "util/time.h"
 
+#include "util/date.h"
+
 #include <time.h>
 
 int64_t cw_time_now_ms(void)
@@ -23,7 +25,7 @@ int64_t cw_days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+void cw_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -56,7 +58,7 @@ cw_rc cw_time_format_ms(int64_t ms, char out[CW_RFC3339_MS_LEN + 1])
     int64_t rem = ms - days * 86400000;
     int64_t y;
     unsigned mo, d;
-    civil_from_days(days, &y, &mo, &d);
+    cw_civil_from_days(days, &y, &mo, &d);
     if (y < 0 || y > 9999)
         return CW_EINVAL;
     /* rem is in [0, 86400000), so every field has a fixed width. */
@@ -90,27 +92,16 @@ static int digits(const char *s, int n, int *out)
     return 0;
 }
 
-static int leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 cw_rc cw_time_parse_ms(const char *s, size_t len, int64_t *ms)
 {
-    int y, mo, d, h, mi, sec, milli;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (len != CW_RFC3339_MS_LEN || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-        s[16] != ':' || s[19] != '.' || s[23] != 'Z')
+    int h = 0, mi = 0, sec = 0, milli = 0;
+    cw_date day;
+    if (len != CW_RFC3339_MS_LEN || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' ||
+        s[23] != 'Z' || cw_date_parse(s, CW_DATE_LEN, &day))
         return CW_EINVAL;
-    if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) ||
-        digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &sec) ||
-        digits(s + 20, 3, &milli))
+    if (digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &sec) ||
+        digits(s + 20, 3, &milli) || h > 23 || mi > 59 || sec > 59)
         return CW_EINVAL;
-    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59)
-        return CW_EINVAL;
-    if (d > mdays[mo - 1] + (mo == 2 && leap(y)))
-        return CW_EINVAL;
-    int64_t days = cw_days_from_civil(y, (unsigned)mo, (unsigned)d);
-    *ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + milli;
+    *ms = (((int64_t)day * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + milli;
     return CW_OK;
 }

@@ -18,6 +18,9 @@ int64_t cw_time_now_ms(void);
 /* Days since 1970-01-01 for a civil date (no range check on the inputs). */
 int64_t cw_days_from_civil(int64_t y, unsigned m, unsigned d);
 
+/* The civil date of a day count since 1970-01-01 (inverse of the above). */
+void cw_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+
 /* Writes the RFC 3339 form of ms into out (CW_RFC3339_MS_LEN + 1 bytes). */
 cw_rc cw_time_format_ms(int64_t ms, char out[CW_RFC3339_MS_LEN + 1]);
 
