@@ -213,10 +213,27 @@ static void write_text(const char *path, const char *text)
 
 /* ---- the attacker's tools: plain SQLite ---- */
 
+/* The triggers' exact definitions, saved by attack() for cover_tracks(). */
+static char saved_triggers[8192];
+
+/* Opens the database as an attacker with file access would: triggers dropped. */
 static sqlite3 *attack(const log_t *lg)
 {
     sqlite3 *s = NULL;
+    sqlite3_stmt *st = NULL;
     assert_int_equal(sqlite3_open_v2(lg->db, &s, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(s, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    size_t used = 0;
+    saved_triggers[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int n = snprintf(saved_triggers + used, sizeof saved_triggers - used, "%s;\n",
+                         (const char *)sqlite3_column_text(st, 0));
+        assert_true(n > 0 && (size_t)n < sizeof saved_triggers - used);
+        used += (size_t)n;
+    }
+    sqlite3_finalize(st);
     char *msg = NULL;
     if (sqlite3_exec(s,
                      "DROP TRIGGER IF EXISTS entries_insert_only_update;"
@@ -228,6 +245,15 @@ static sqlite3 *attack(const log_t *lg)
                      NULL, NULL, &msg) != SQLITE_OK)
         fail_msg("dropping triggers: %s", msg);
     return s;
+}
+
+/* A thorough attacker puts the triggers back exactly as they were. */
+static void cover_tracks(sqlite3 *s)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s, saved_triggers, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("restoring triggers: %s", msg);
+    sqlite3_close(s);
 }
 
 static void sql(sqlite3 *s, const char *q)
@@ -386,7 +412,7 @@ static void rewrite(const log_t *lg, int64_t edit_idx, const char *from, const c
         cw_buf_release(&vk);
     }
     sql(s, "COMMIT");
-    sqlite3_close(s);
+    cover_tracks(s);
     cw_hasher_release(&h);
 }
 
@@ -493,7 +519,7 @@ static void test_truncate_tail(void **state)
     sqlite3 *s = attack(&f->a);
     sql_rows(s, "DELETE FROM entries WHERE idx >= 32");
     sql_rows(s, "DELETE FROM checkpoints WHERE size > 32");
-    sqlite3_close(s);
+    cover_tracks(s);
     expect_pass(&f->a, (pins){0}, 32, &r);
     assert_int_equal(r.checkpoints, 5);
     expect_pass(&f->a, (pins){.vkey = f->a.vkey, .checkpoint = f->a.early}, 32, &r);
@@ -649,6 +675,99 @@ static void test_rewrite_with_stolen_key(void **state)
     expect_fail(&f->b, (pins){.vkey = f->b.vkey, .checkpoint = f->b.final},
                 "no longer contains the pinned checkpoint", "size 40", NULL);
     cw_note_signer_release(&stolen);
+}
+
+/*
+ * An attacker who changes nothing but leaves the insert-only triggers dropped
+ * (or adds an object of their own) is caught by the structure check.
+ */
+static void test_structure_altered(void **state)
+{
+    fx *f = *state;
+    sqlite3 *s = attack(&f->a);
+    sqlite3_close(s);
+    expect_fail(&f->a, (pins){0}, "structure", "trigger", NULL);
+    s = attack(&f->b);
+    sql(s, "CREATE INDEX sneaky ON entries(leaf)");
+    cover_tracks(s);
+    expect_fail(&f->b, (pins){0}, "structure", "sneaky", NULL);
+}
+
+/*
+ * Forges entry idx (the next one) with correct leaf and node hashes, as
+ * someone with the file but not the key could, and returns nothing.
+ */
+static void forge_next_entry(const log_t *lg, int64_t idx, int64_t ms)
+{
+    cw_hasher h;
+    cw_error err;
+    assert_int_equal(cw_hasher_init(&h), CW_OK);
+    json_t *p = json_pack("{s:s}", "note", "forged");
+    cw_event ev = {"sw.9", "case_closed", p};
+    cw_buf leaf = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
+    assert_int_equal(cw_entry_encode((uint64_t)idx, ms, &ev, &leaf, &err), CW_OK);
+    cw_merkle_builder b;
+    cw_merkle_builder_init(&b);
+    sqlite3 *s = attack(lg);
+    for (int64_t i = 0; i < idx; i++) {
+        size_t len;
+        uint8_t *hs = get_blob(s, "SELECT hashes FROM entries WHERE idx = ?1", i, &len);
+        assert_int_equal(cw_merkle_builder_push(&b, &h, hs, NULL, NULL), CW_OK);
+        free(hs);
+    }
+    uint8_t hashes[65][CW_HASH_LEN];
+    unsigned nc = 0;
+    assert_int_equal(cw_hash_leaf(&h, leaf.data, leaf.len, hashes[0]), CW_OK);
+    assert_int_equal(cw_merkle_builder_push(&b, &h, hashes[0], hashes + 1, &nc), CW_OK);
+    put_row(s, "INSERT INTO entries(idx, hashes, leaf) VALUES (?1, ?2, ?3)", idx, hashes,
+            (size_t)CW_HASH_LEN * (1 + nc), leaf.data, leaf.len);
+    cover_tracks(s);
+    cw_buf_release(&leaf);
+    json_decref(p);
+    cw_hasher_release(&h);
+}
+
+/*
+ * A writer that stays open (a server) must not sign rows that appeared in
+ * the file without a checkpoint: its next append refuses instead.
+ */
+static void test_open_writer_refuses_forged_rows(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    cw_ledger *l = NULL;
+    uint64_t size = 0;
+    json_t *p = json_pack("{s:i}", "n", 100);
+    cw_event ev = {"sw.1", "visit_recorded", p};
+    assert_int_equal(cw_ledger_open(f->a.db, CW_LEDGER_WRITE, &l, &err), CW_OK);
+    assert_int_equal(cw_ledger_append(l, &ev, 1, &size, &err), CW_OK);
+    assert_int_equal(size, NENTRY + 1);
+    forge_next_entry(&f->a, NENTRY + 1, f->a.last_ms + 10000);
+    cw_rc rc = cw_ledger_append(l, &ev, 1, &size, &err);
+    assert_int_equal(rc, CW_EVERIFY);
+    if (!strstr(err.msg, "latest checkpoint is for 41"))
+        fail_msg("message: %s", err.msg);
+    cw_ledger_close(l);
+    json_decref(p);
+    /* Nothing was signed over the forged row. */
+    expect_fail(&f->a, (pins){0}, "entries 41 to 41", "not covered", NULL);
+}
+
+/* A checkpoint row stored under the largest possible size is still checked. */
+static void test_checkpoint_at_max_size(void **state)
+{
+    fx *f = *state;
+    sqlite3 *s = attack(&f->a);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(
+        sqlite3_prepare_v2(s, "INSERT INTO checkpoints(size, note) VALUES (?1, ?2)", -1, &st, NULL),
+        SQLITE_OK);
+    sqlite3_bind_int64(st, 1, INT64_MAX);
+    sqlite3_bind_text(st, 2, f->a.early, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    cover_tracks(s);
+    expect_fail(&f->a, (pins){0}, "9223372036854775807", "says size 12", NULL);
 }
 
 /* ---- damaged files ---- */
@@ -959,6 +1078,9 @@ int main(void)
         T(test_swap_rows),
         T(test_resign_under_new_key),
         T(test_rewrite_with_stolen_key),
+        T(test_structure_altered),
+        T(test_open_writer_refuses_forged_rows),
+        T(test_checkpoint_at_max_size),
         T(test_corrupt_pages),
         T(test_not_a_database),
         T(test_export_untouched),

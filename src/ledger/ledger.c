@@ -308,6 +308,12 @@ static cw_rc check_head(cw_ledger *l, cw_error *err)
         rc = CW_EVERIFY;
         goto out;
     }
+    if (strcmp(cp.origin, l->origin) != 0) {
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "the latest checkpoint's origin is not the log's; refusing to append "
+                          "(run caseward verify)");
+        goto out;
+    }
     if (cp.size != l->builder.size) {
         rc = cw_error_set(err, CW_EVERIFY,
                           "the log has %llu entries but its latest checkpoint is for %llu; "
@@ -409,20 +415,25 @@ cw_rc cw_ledger_batch_begin(cw_ledger *l, cw_error *err)
     cw_rc rc = cw_store_begin(l->store, err);
     if (rc)
         return rc;
-    /* Another process may have appended since we last looked. */
+    l->saved_builder = l->builder;
+    l->saved_last_ms = l->last_recorded_ms;
+    /* Another process may have appended since we last looked. What it
+     * appended is signed only if the latest checkpoint vouches for it:
+     * otherwise rows inserted into the file by someone without the key would
+     * be covered by the next checkpoint this handle signs. */
     uint64_t end;
     if ((rc = cw_store_entries_end(l->store, &end, err)))
         goto fail;
-    if (end != l->builder.size && (rc = load_tree(l, err)))
+    if (end != l->builder.size && ((rc = load_tree(l, err)) || (rc = check_head(l, err))))
         goto fail;
-    l->saved_builder = l->builder;
-    l->saved_last_ms = l->last_recorded_ms;
     /* recorded_at never goes backwards, even if the system clock does. */
     int64_t now = cw_time_now_ms();
     l->batch_ms = now > l->last_recorded_ms ? now : l->last_recorded_ms;
     l->in_batch = 1;
     return CW_OK;
 fail:
+    l->builder = l->saved_builder;
+    l->last_recorded_ms = l->saved_last_ms;
     cw_store_rollback(l->store);
     return rc;
 }
@@ -436,8 +447,10 @@ cw_rc cw_ledger_batch_add(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_
     uint64_t idx = l->builder.size;
     cw_buf_reset(&l->leaf);
     cw_rc rc = cw_entry_encode(idx, l->batch_ms, ev, &l->leaf, err);
-    if (rc)
+    if (rc) {
+        l->batch_failed = 1; /* all or nothing: the caller must abort */
         return rc;
+    }
     if ((rc = cw_hash_leaf(&l->hasher, l->leaf.data, l->leaf.len, hashes[0])) ||
         (rc =
              cw_merkle_builder_push(&l->builder, &l->hasher, hashes[0], hashes + 1, &ncompleted))) {

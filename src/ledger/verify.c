@@ -140,9 +140,10 @@ static cw_rc db_entry(void *ctx, int64_t sidx, const uint8_t *hashes, size_t hle
  * when the chunks are merged in order. The first problem in the lowest chunk
  * is the one reported, so the result does not depend on thread timing.
  */
-#define CHUNK_LEVEL 14
-#define CHUNK       ((uint64_t)1 << CHUNK_LEVEL)
-#define MAX_THREADS 8
+#define CHUNK_LEVEL        14
+#define CHUNK              ((uint64_t)1 << CHUNK_LEVEL)
+#define MAX_THREADS        8
+#define MAX_PLAUSIBLE_SIZE ((uint64_t)1 << 48) /* 281 trillion entries */
 
 typedef struct chunk_result {
     cw_rc rc;
@@ -292,6 +293,11 @@ static cw_rc verify_entries(const char *path, cw_store *store, uint64_t size, cw
     cw_rc rc = cw_store_entry_scan(store, INT64_MIN, 0, no_negative, err, err);
     if (rc)
         return rc;
+    if (size > MAX_PLAUSIBLE_SIZE)
+        return cw_error_set(err, CW_EVERIFY,
+                            "entry index %" PRIu64 " is implausible: rows were inserted at "
+                            "arbitrary indexes",
+                            size - 1);
     if (size == 0)
         return cw_hash_raw(h, "", 0, root);
     pass1 p = {.path = path, .size = size, .nchunks = (size + CHUNK - 1) / CHUNK};
@@ -338,8 +344,10 @@ typedef struct cp_state {
     uint8_t latest_root[CW_HASH_LEN];
     cw_rc rc;
     cw_error err;
-    int root_mismatch;  /* rc is a root that does not match the log ... */
-    uint64_t fail_size; /* ... of the checkpoint for this size */
+    int root_mismatch;    /* rc is a root that does not match the log ... */
+    uint64_t fail_size;   /* ... of the checkpoint for this size */
+    int beyond;           /* rc is a checkpoint for more entries than were verified ... */
+    uint64_t beyond_size; /* ... this many (a concurrent append, or a truncation) */
 } cp_state;
 
 static cw_rc open_checkpoint(const cw_note_verifier *v, const char *origin, const char *note,
@@ -371,11 +379,12 @@ static cw_rc db_checkpoint(void *ctx, int64_t size, const char *note, size_t len
         return cw_error_set(&cs->err, CW_EVERIFY,
                             "checkpoint stored under size %" PRId64 " says size %" PRIu64, size,
                             cp.size);
-    if (cp.size > cs->size)
-        return cw_error_set(&cs->err, CW_EVERIFY,
-                            "checkpoint for size %" PRIu64 " but the log has only %" PRIu64
-                            " entries: entries %" PRIu64 " and after were removed",
-                            cp.size, cs->size, cs->size);
+    if (cp.size > cs->size) {
+        /* Sizes ascend, so every later checkpoint is beyond too. */
+        cs->beyond = 1;
+        cs->beyond_size = cp.size;
+        return CW_EVERIFY;
+    }
     if ((rc = cw_ledger_root(cs->ledger, cp.size, root, &cs->err)))
         return rc;
     if (memcmp(root, cp.root, CW_HASH_LEN) != 0) {
@@ -437,8 +446,9 @@ static cw_rc verify_checkpoints(const char *path, const cw_note_verifier *v, con
         cs[i].v = v;
         cs[i].origin = origin;
         cs[i].size = size;
+        /* Inclusive ranges covering every possible size, negative ones too. */
         cs[i].from = i == 0 ? INT64_MIN : (int64_t)((size + 1) / n * i);
-        cs[i].to = i + 1 == n ? INT64_MAX : (int64_t)((size + 1) / n * (i + 1));
+        cs[i].to = i + 1 == n ? INT64_MAX : (int64_t)((size + 1) / n * (i + 1)) - 1;
         args[i] = &cs[i];
     }
     run_parallel(pass2_worker, args, n);
@@ -459,6 +469,22 @@ static cw_rc verify_checkpoints(const char *path, const cw_note_verifier *v, con
                                 "checkpoint for size %" PRIu64 " does not match the log: entries "
                                 "0 to %" PRIu64 " were changed after it was signed",
                                 s, s ? s - 1 : 0);
+        }
+        if (cs[i].rc && cs[i].beyond) {
+            /* Entries and their checkpoint are committed together, so a
+             * checkpoint beyond the verified size is either an append that
+             * landed while verify ran, or a sign that entries were removed. */
+            uint64_t now_end = 0;
+            cw_store *st = NULL;
+            if (cw_store_open(path, CW_STORE_READONLY, &st, NULL) == CW_OK)
+                cw_store_entries_end(st, &now_end, NULL);
+            cw_store_close(st);
+            if (now_end < cs[i].beyond_size)
+                return cw_error_set(err, CW_EVERIFY,
+                                    "checkpoint for size %" PRIu64 " but the log has only %" PRIu64
+                                    " entries: entries %" PRIu64 " and after were removed",
+                                    cs[i].beyond_size, now_end, now_end);
+            cs[i].rc = CW_OK; /* appended meanwhile: outside this verification */
         }
         if (cs[i].rc) {
             *err = cs[i].err;
@@ -572,6 +598,11 @@ static cw_rc verify_db(const cw_verify_opts *o, cw_verify_report *r, cw_error *e
         goto out;
     }
     r->checkpoints = cs.count;
+    /* Last, the structure: data damage above is located first, but a log
+     * whose triggers were dropped has been opened for tampering even if its
+     * data was put back. */
+    if ((rc = cw_store_check_structure(cw_ledger_store(l), err)))
+        goto out;
     if (o->checkpoint) {
         uint8_t root[CW_HASH_LEN], proof[CW_MERKLE_MAX_PROOF][CW_HASH_LEN];
         size_t n = 0;

@@ -81,6 +81,11 @@ cw_rc cw_store_checkpoint_latest(cw_store *s, cw_buf *note, uint64_t *size, cw_e
     return s->ops->checkpoint_latest(s, note, size, err);
 }
 
+cw_rc cw_store_check_structure(cw_store *s, cw_error *err)
+{
+    return s->ops->check_structure(s, err);
+}
+
 cw_rc cw_store_checkpoint_scan(cw_store *s, int64_t from, int64_t to, cw_store_checkpoint_fn fn,
                                void *ctx, cw_error *err)
 {

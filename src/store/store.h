@@ -51,6 +51,7 @@ typedef struct cw_store_ops {
     cw_rc (*checkpoint_latest)(cw_store *s, cw_buf *note, uint64_t *size, cw_error *err);
     cw_rc (*checkpoint_scan)(cw_store *s, int64_t from, int64_t to, cw_store_checkpoint_fn fn,
                              void *ctx, cw_error *err);
+    cw_rc (*check_structure)(cw_store *s, cw_error *err);
 } cw_store_ops;
 
 struct cw_store {
@@ -86,8 +87,16 @@ cw_rc cw_store_checkpoint_put(cw_store *s, uint64_t size, const char *note, size
                               cw_error *err);
 /* The checkpoint with the largest size; CW_ENOTFOUND if there is none. */
 cw_rc cw_store_checkpoint_latest(cw_store *s, cw_buf *note, uint64_t *size, cw_error *err);
-/* Visits every checkpoint with from <= size < to, in size order. */
+/* Visits every checkpoint with from <= size <= to, in size order. */
 cw_rc cw_store_checkpoint_scan(cw_store *s, int64_t from, int64_t to, cw_store_checkpoint_fn fn,
                                void *ctx, cw_error *err);
+
+/*
+ * Checks that the database's tables, triggers and indexes are exactly those
+ * of caseward's schema: a dropped or altered insert-only trigger, a table
+ * recreated without its constraints, or an extra object is evidence of
+ * tampering even when the data happens to verify. CW_EVERIFY names the object.
+ */
+cw_rc cw_store_check_structure(cw_store *s, cw_error *err);
 
 #endif

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,7 +56,7 @@ static const char *const queries[Q_COUNT] = {
                      "ORDER BY idx",
     [Q_CHECKPOINT_PUT] = "INSERT INTO checkpoints(size, note) VALUES (?1, ?2)",
     [Q_CHECKPOINT_LATEST] = "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
-    [Q_CHECKPOINT_SCAN] = "SELECT size, note FROM checkpoints WHERE size >= ?1 AND size < ?2 "
+    [Q_CHECKPOINT_SCAN] = "SELECT size, note FROM checkpoints WHERE size >= ?1 AND size <= ?2 "
                           "ORDER BY size",
 };
 
@@ -317,6 +318,73 @@ static cw_rc s_checkpoint_scan(cw_store *base, int64_t from, int64_t to, cw_stor
     return rc;
 }
 
+/* Appends "type name sql\n" for each schema object of db, in name order. */
+static int schema_text(sqlite3 *db, cw_buf *out)
+{
+    sqlite3_stmt *st = NULL;
+    int r = sqlite3_prepare_v2(db,
+                               "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema "
+                               "WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
+                               -1, &st, NULL);
+    if (r != SQLITE_OK)
+        return r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        if (cw_buf_addf(out, "%s %s %s %s\n", sqlite3_column_text(st, 0),
+                        sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+                        sqlite3_column_text(st, 3))) {
+            r = SQLITE_TOOBIG;
+            break;
+        }
+    sqlite3_finalize(st);
+    return r == SQLITE_DONE ? SQLITE_OK : r;
+}
+
+/* The first line (an object) where a and b differ, for the message. */
+static void first_difference(const cw_buf *a, const cw_buf *b, char *out, size_t n)
+{
+    const char *p = a->data ? a->data : "", *q = b->data ? b->data : "";
+    while (*p && *q) {
+        const char *ep = strchr(p, '\n'), *eq = strchr(q, '\n');
+        size_t lp = (size_t)(ep - p), lq = (size_t)(eq - q);
+        if (lp != lq || memcmp(p, q, lp) != 0)
+            break;
+        p = ep + 1;
+        q = eq + 1;
+    }
+    const char *line = *q ? q : p; /* what the database lacks, else what it adds */
+    const char *sp1 = strchr(line, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+    if (!sp1 || !sp2)
+        snprintf(out, n, "an object");
+    else
+        snprintf(out, n, "%.*s %.*s", (int)(sp1 - line), line, (int)(sp2 - sp1 - 1), sp1 + 1);
+}
+
+static cw_rc s_check_structure(cw_store *base, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3 *ref = NULL;
+    cw_buf have = CW_BUF_INIT(1 << 20), want = CW_BUF_INIT(1 << 20);
+    cw_rc rc = CW_OK;
+    if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        sqlite3_exec(ref, cw_schema_sqlite, NULL, NULL, NULL) != SQLITE_OK ||
+        schema_text(ref, &want) != SQLITE_OK) {
+        rc = cw_error_set(err, CW_EDB, "database: cannot build the reference schema");
+    } else if (schema_text(s->db, &have) != SQLITE_OK) {
+        rc = fail(s, err, "reading the schema");
+    } else if (have.len != want.len || (have.len && memcmp(have.data, want.data, have.len))) {
+        char what[160];
+        first_difference(&have, &want, what, sizeof what);
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "the database's structure is not caseward's: %s is missing, altered "
+                          "or unexpected (were the insert-only triggers dropped?)",
+                          what);
+    }
+    sqlite3_close(ref);
+    cw_buf_release(&have);
+    cw_buf_release(&want);
+    return rc;
+}
+
 static const cw_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = s_close,
@@ -333,6 +401,7 @@ static const cw_store_ops sqlite_ops = {
     .checkpoint_put = s_checkpoint_put,
     .checkpoint_latest = s_checkpoint_latest,
     .checkpoint_scan = s_checkpoint_scan,
+    .check_structure = s_check_structure,
 };
 
 static cw_rc pragma_int(sqlite_store *s, const char *sql, int *out, cw_error *err)

@@ -157,18 +157,21 @@ cw_rc cw_calendar_add_working_days(const cw_calendar *c, cw_date d, int64_t n, c
         return CW_OK;
     }
     /* n > 0: the first day with cum = cum(d) + n. n < 0: the first day with
-     * cum = (working days strictly before d) + n + 1. */
+     * cum = (working days strictly before d) + n + 1. An |n| longer than the
+     * range cannot fit, and is refused before it can overflow. */
+    int64_t span = (int64_t)(c->last - c->first) + 1;
     int64_t before = d == c->first ? 0 : cum_at(c, d - 1);
-    int64_t k = n > 0 ? cum_at(c, d) + n : before + n + 1;
+    int64_t k = n > span || n < -span ? 0 : n > 0 ? cum_at(c, d) + n : before + n + 1;
     if (first_reaching(c, k, out)) {
         char x[CW_DATE_LEN + 1], a[CW_DATE_LEN + 1], b[CW_DATE_LEN + 1];
         cw_date_format(d, x);
         cw_date_format(c->first, a);
         cw_date_format(c->last, b);
         return cw_error_set(err, CW_EINVAL,
-                            "%lld working days %s %s falls outside the working-day calendar "
+                            "%llu working days %s %s falls outside the working-day calendar "
                             "(%s to %s)",
-                            (long long)(n > 0 ? n : -n), n > 0 ? "after" : "before", x, a, b);
+                            n > 0 ? (unsigned long long)n : 0ULL - (unsigned long long)n,
+                            n > 0 ? "after" : "before", x, a, b);
     }
     return CW_OK;
 }
