@@ -107,6 +107,10 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--batch"))
             batch = strtoull(argv[i + 1], NULL, 10);
     }
+    if (n == 0 || batch == 0 || singles == 0) {
+        fprintf(stderr, "ledger_bench: --events, --batch and --single must be at least 1\n");
+        return 2;
+    }
     char tmpl[] = "/tmp/caseward-bench-XXXXXX";
     if (!dir && !(dir = mkdtemp(tmpl)))
         die("mkdtemp", NULL);
@@ -231,7 +235,7 @@ int main(int argc, char **argv)
     cw_ledger_close(l);
     cw_hasher_release(&h);
 
-    long bytes = file_size(db) + file_size(raw) * 0;
+    long bytes = file_size(db);
     char wal[4200];
     snprintf(wal, sizeof wal, "%s-wal", db);
     bytes += file_size(wal);

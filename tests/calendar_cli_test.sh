@@ -189,9 +189,9 @@ expect_fail 1 "2036-01-01 is outside the working-day calendar $RANGE" is-working
 expect_fail 1 "2036-01-01 is outside the working-day calendar $RANGE" \
     working-days 2024-01-01 2036-01-01
 expect_fail 1 "2009-06-01 is outside" add-working-days 2009-06-01 0
-expect_fail 1 "1 working days after 2035-12-31 falls outside the working-day calendar $RANGE" \
+expect_fail 1 "1 working day after 2035-12-31 falls outside the working-day calendar $RANGE" \
     add-working-days 2035-12-31 1
-expect_fail 1 "working days before 2010-01-04 falls outside the working-day calendar $RANGE" \
+expect_fail 1 "working day before 2010-01-04 falls outside the working-day calendar $RANGE" \
     add-working-days 2010-01-04 -1
 expect_fail 1 "$RANGE" add-working-days 2024-01-01 100000
 

@@ -1080,7 +1080,7 @@ static void test_range_errors(void **state)
     cw_error_clear(&err);
     assert_int_equal(cw_calendar_add_working_days(&cal, D("2010-01-04"), -1, &out, &err),
                      CW_EINVAL);
-    check_msg(&err, "1 working days before 2010-01-04");
+    check_msg(&err, "1 working day before 2010-01-04");
     check_msg(&err, RANGE_TEXT);
     cw_error_clear(&err);
     assert_int_equal(cw_calendar_add_working_days(&cal, D("2010-03-01"), -100, &out, &err),

@@ -801,8 +801,28 @@ static void test_parse_request_refusals(void **state)
     REFUSE("{\"type\":\"a\",\"payload\":{\"n\":\"\xc3\x28\"}}", CW_EINVAL, "UTF-8", "byte 29");
     REFUSE("{\"type\":\"a\",\"payload\":{\"n\":\"\xed\xa0\x80\"}}", CW_EINVAL, "UTF-8", NULL);
     REFUSE("{\"type\":\"a\",\"payload\":{\"n\":\"\xc0\xaf\"}}", CW_EINVAL, "UTF-8", NULL);
-    REFUSE("{\"type\":\"a\",\"type\":\"b\"}", CW_EINVAL, "duplicate", "type");
-    REFUSE("{\"type\":\"a\",\"payload\":{\"k\":1,\"k\":2}}", CW_EINVAL, "duplicate", "k");
+    REFUSE("{\"type\":\"a\",\"type\":\"b\"}", CW_EINVAL, "duplicate", "column 18");
+    REFUSE("{\"type\":\"a\",\"payload\":{\"k\":1,\"k\":2}}", CW_EINVAL, "duplicate", "column");
+    /* Parse errors describe the problem in fixed words: the input (which may
+     * name a child) is never echoed. */
+    {
+        static const char *const leaky[] = {
+            "{\"type\":\"a\",\"payload\":{\"name\":\"Jane Smith\"",
+            "{\"type\":\"a\",\"payload\":{\"Jane Smith\":1,\"Jane Smith\":2}}",
+            "{\"type\":\"a\",\"payload\":{\"name\": Jane Smith}}",
+            "{\"type\":\"a\"} Jane Smith",
+        };
+        for (size_t i = 0; i < sizeof leaky / sizeof leaky[0]; i++) {
+            cw_event ev;
+            json_t *holder = NULL;
+            cw_error e;
+            assert_int_equal(
+                cw_entry_parse_request(leaky[i], strlen(leaky[i]), "sw.1", &ev, &holder, &e),
+                CW_EINVAL);
+            if (strstr(e.msg, "Jane") || strstr(e.msg, "Smith"))
+                fail_msg("the error echoes the input: %s", e.msg);
+        }
+    }
     REFUSE("[\"type\",\"a\"]", CW_EINVAL, "JSON object", NULL);
     REFUSE("\"type\"", CW_EINVAL, "JSON", NULL);
     REFUSE("{\"type\":\"a\"", CW_EINVAL, "invalid JSON", NULL);

@@ -77,16 +77,8 @@ static cw_rc need(const char *value, const char *name, cw_error *err)
 
 static cw_rc parse_u64(const char *s, const char *what, uint64_t *out, cw_error *err)
 {
-    uint64_t v = 0;
-    if (!*s || (s[0] == '0' && s[1]))
+    if (cw_parse_u64(s, strlen(s), out))
         return cw_error_set(err, CW_EUSAGE, "%s: \"%.32s\" is not a non-negative integer", what, s);
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9' || v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
-            return cw_error_set(err, CW_EUSAGE, "%s: \"%.32s\" is not a non-negative integer", what,
-                                s);
-        v = v * 10 + (uint64_t)(*p - '0');
-    }
-    *out = v;
     return CW_OK;
 }
 
@@ -134,7 +126,7 @@ static cw_rc cmd_append(args *a, cw_error *err)
     }
     cw_ledger *l = NULL;
     cw_buf line = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
-    uint64_t lineno = 0, size = 0, added = 0;
+    uint64_t lineno = 0, size = 0;
     if ((rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) || (rc = cw_ledger_batch_begin(l, err)))
         goto out;
     for (;;) {
@@ -162,7 +154,6 @@ static cw_rc cmd_append(args *a, cw_error *err)
             cw_error_prefix(err, "line %" PRIu64 ": ", lineno);
             break;
         }
-        added++;
     }
     if (rc) {
         cw_ledger_batch_abort(l);
@@ -171,7 +162,6 @@ static cw_rc cmd_append(args *a, cw_error *err)
         printf("%" PRIu64 "\n", size);
     }
 out:
-    (void)added;
     cw_ledger_close(l);
     cw_buf_release(&line);
     if (in != stdin)
@@ -289,12 +279,12 @@ static cw_rc cmd_verify(args *a, cw_error *err)
     if (vkey_file) {
         if ((rc = cw_file_read(vkey_file, &vk, err)))
             goto out;
-        o.vkey = vk.data;
+        o.vkey = vk.data ? vk.data : ""; /* an empty file is a bad key, not no key */
     }
     if (cp_file) {
         if ((rc = cw_file_read(cp_file, &cp, err)))
             goto out;
-        o.checkpoint = cp.data;
+        o.checkpoint = cp.data ? cp.data : "";
         o.checkpoint_len = cp.len;
     }
     rc = cw_verify(&o, &r, err);
@@ -329,9 +319,8 @@ static cw_rc parse_i64(const char *s, const char *what, int64_t *out, cw_error *
 {
     uint64_t v;
     int neg = s[0] == '-';
-    cw_rc rc = parse_u64(s + neg, what, &v, err);
-    if (rc)
-        return rc;
+    if (cw_parse_u64(s + neg, strlen(s + neg), &v))
+        return cw_error_set(err, CW_EUSAGE, "%s: \"%.32s\" is not an integer", what, s);
     if (v > (uint64_t)INT32_MAX)
         return cw_error_set(err, CW_EUSAGE, "%s: %.32s is out of range", what, s);
     *out = neg ? -(int64_t)v : (int64_t)v;

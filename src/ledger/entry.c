@@ -66,7 +66,7 @@ cw_rc cw_entry_encode(uint64_t index, int64_t recorded_ms, const cw_event *ev, c
     if (!rc && out->len - start > CW_ENTRY_MAX_BYTES)
         rc = CW_ETOOBIG;
     if (rc) {
-        out->len = start;
+        cw_buf_truncate(out, start);
         if (rc == CW_EINVAL)
             return cw_error_set(err, rc, "payload: nested deeper than %d levels",
                                 CW_JSON_MAX_DEPTH);
@@ -83,14 +83,11 @@ cw_rc cw_entry_peek(const uint8_t *leaf, size_t len, uint64_t *index, int64_t *r
     if (len < sizeof p1 - 1 || memcmp(s, p1, sizeof p1 - 1) != 0)
         return CW_EINVAL;
     s += sizeof p1 - 1;
-    uint64_t v = 0;
     const char *d = s;
-    while (s < end && *s >= '0' && *s <= '9') {
-        if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
-            return CW_EINVAL;
-        v = v * 10 + (uint64_t)(*s++ - '0');
-    }
-    if (s == d || (s - d > 1 && *d == '0'))
+    while (s < end && *s >= '0' && *s <= '9')
+        s++;
+    uint64_t v;
+    if (cw_parse_u64(d, (size_t)(s - d), &v))
         return CW_EINVAL;
     if ((size_t)(end - s) < sizeof p2 - 1 + CW_RFC3339_MS_LEN + 1 ||
         memcmp(s, p2, sizeof p2 - 1) != 0)
@@ -100,6 +97,35 @@ cw_rc cw_entry_peek(const uint8_t *leaf, size_t len, uint64_t *index, int64_t *r
         return CW_EINVAL;
     *index = v;
     return CW_OK;
+}
+
+/*
+ * jansson's own messages quote the input ("near 'Jane Smith'"), and input
+ * may be about a child, so errors are described in fixed words instead.
+ */
+static const char *json_problem(const json_error_t *e)
+{
+    switch (json_error_code(e)) {
+    case json_error_out_of_memory:
+        return "out of memory";
+    case json_error_stack_overflow:
+        return "nested too deeply";
+    case json_error_invalid_utf8:
+        return "invalid UTF-8";
+    case json_error_premature_end_of_input:
+        return "the JSON ends too early";
+    case json_error_end_of_input_expected:
+        return "text follows the JSON object";
+    case json_error_null_character:
+    case json_error_null_byte_in_key:
+        return "a NUL character is not allowed";
+    case json_error_duplicate_key:
+        return "duplicate member name";
+    case json_error_numeric_overflow:
+        return "a number is too large";
+    default:
+        return "invalid syntax";
+    }
 }
 
 cw_rc cw_entry_parse_request(const char *line, size_t len, const char *default_actor, cw_event *ev,
@@ -116,7 +142,7 @@ cw_rc cw_entry_parse_request(const char *line, size_t len, const char *default_a
     json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
         return cw_error_set(err, CW_EINVAL, "invalid JSON at column %d: %s", jerr.column,
-                            jerr.text);
+                            json_problem(&jerr));
     if (!json_is_object(root)) {
         json_decref(root);
         return cw_error_set(err, CW_EINVAL, "an event must be a JSON object");

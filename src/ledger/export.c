@@ -13,6 +13,7 @@
  * synced, and renamed, so a crash never leaves a half-written export.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,7 +36,8 @@ static cw_rc write_entry(void *ctx, int64_t idx, const uint8_t *hashes, size_t h
     (void)hlen;
     if (idx < 0 || (uint64_t)idx != x->next)
         return cw_error_set(x->err, CW_EVERIFY,
-                            "entry %llu is missing from the database (run caseward verify)",
+                            "entry %llu is missing or duplicated in the database (run caseward "
+                            "verify)",
                             (unsigned long long)x->next);
     if (memchr(leaf, '\n', llen))
         return cw_error_set(x->err, CW_EVERIFY,
@@ -70,10 +72,13 @@ cw_rc cw_ledger_export(cw_ledger *l, const char *dir, uint64_t *size, cw_error *
         rc = cw_error_set(err, CW_EINVAL, "%s: path too long", dir);
         goto out;
     }
-    mode_t old = umask(077);
-    f = fopen(tmp.data, "wb");
-    umask(old);
+    int fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST && unlink(tmp.data) == 0)
+        fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!f) {
+        if (fd >= 0)
+            close(fd);
         rc = cw_error_set(err, CW_EIO, "%s: %s", tmp.data, strerror(errno));
         goto out;
     }

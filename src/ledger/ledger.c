@@ -9,6 +9,7 @@
 #include "ledger/ledger.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,7 @@ static cw_rc get_node(void *ctx, unsigned level, uint64_t index, uint8_t out[CW_
     if (rc)
         return rc;
     if (len < (size_t)CW_HASH_LEN * (level + 1))
-        return CW_EDB;
+        return CW_ENOTFOUND; /* the node is not there: reported as damage */
     memcpy(out, hashes + (size_t)CW_HASH_LEN * level, CW_HASH_LEN);
     if (l->cache) {
         l->cache[slot].key = key + 1;
@@ -172,8 +173,10 @@ cw_rc cw_ledger_create(const char *db_path, const char *origin, cw_error *err)
         goto out_signer;
     made_db = 1; /* from here on the database file is ours to remove on failure */
     cw_time_format_ms(cw_time_now_ms(), now);
-    if ((rc = cw_note_verifier_format(&signer.v, &vkey)))
+    if ((rc = cw_note_verifier_format(&signer.v, &vkey))) {
+        cw_error_set(err, rc, "cannot format the verifier key");
         goto out_signer;
+    }
     if ((rc = cw_store_begin(store, err)) ||
         (rc = cw_store_meta_put(store, "origin", origin, err)) ||
         (rc = cw_store_meta_put(store, "vkey", vkey.data, err)) ||
@@ -219,14 +222,22 @@ out:
 
 static cw_rc load_signer(cw_ledger *l, const char *db_path, cw_error *err)
 {
-    cw_buf path = CW_BUF_INIT(4096), text = CW_BUF_INIT(KEY_FILE_MAX);
+    cw_buf path = CW_BUF_INIT(4096);
+    char text[KEY_FILE_MAX];
+    size_t len = 0;
     struct stat st;
-    cw_rc rc;
+    cw_rc rc = CW_OK;
     if (cw_ledger_key_path(db_path, &path))
         return cw_error_set(err, CW_EINVAL, "%s: path too long", db_path);
-    if (stat(path.data, &st) != 0) {
-        rc = cw_error_set(err, CW_ENOTFOUND, "%s: cannot read the log's signing key: %s", path.data,
-                          strerror(errno));
+    /* One descriptor for the check and the read; no stdio buffer holds the key. */
+    int fd = open(path.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        rc = cw_error_set(err, errno == ENOENT ? CW_ENOTFOUND : CW_EIO,
+                          "%s: cannot read the log's signing key: %s", path.data, strerror(errno));
+        goto out;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = cw_error_set(err, CW_EIO, "%s: the signing key is not a regular file", path.data);
         goto out;
     }
     if (st.st_mode & 077) {
@@ -236,9 +247,23 @@ static cw_rc load_signer(cw_ledger *l, const char *db_path, cw_error *err)
                           path.data, (unsigned)(st.st_mode & 0777));
         goto out;
     }
-    if ((rc = cw_file_read(path.data, &text, err)))
-        goto out;
-    if ((rc = cw_note_signer_parse(text.data, text.len, &l->signer, err))) {
+    for (;;) {
+        ssize_t n = read(fd, text + len, sizeof text - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = cw_error_set(err, CW_EIO, "%s: %s", path.data, strerror(errno));
+            goto out;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len == sizeof text) {
+            rc = cw_error_set(err, CW_EINVAL, "%s: too large to be a signing key", path.data);
+            goto out;
+        }
+    }
+    if ((rc = cw_note_signer_parse(text, len, &l->signer, err))) {
         cw_error_prefix(err, "%s: ", path.data);
         goto out;
     }
@@ -249,9 +274,9 @@ static cw_rc load_signer(cw_ledger *l, const char *db_path, cw_error *err)
                           "differs)",
                           path.data);
 out:
-    if (text.data)
-        sodium_memzero(text.data, text.len);
-    cw_buf_release(&text);
+    if (fd >= 0)
+        close(fd);
+    sodium_memzero(text, sizeof text);
     cw_buf_release(&path);
     return rc;
 }
@@ -355,6 +380,11 @@ cw_rc cw_ledger_open(const char *db_path, int flags, cw_ledger **out, cw_error *
         goto fail;
     }
     memcpy(l->origin, val.data, val.len + 1);
+    if ((rc = cw_note_check_name(l->origin, err))) {
+        cw_error_prefix(err, "%s: the stored origin is damaged: ", db_path);
+        rc = CW_EVERIFY;
+        goto fail;
+    }
     cw_buf_reset(&val);
     if ((rc = cw_store_meta_get(l->store, "vkey", &val, err)) ||
         (rc = cw_note_verifier_parse(val.data, val.len, &l->verifier, err)))
@@ -579,11 +609,48 @@ cw_rc cw_ledger_leaf(cw_ledger *l, uint64_t index, cw_buf *out, cw_error *err)
 
 cw_rc cw_ledger_checkpoint(cw_ledger *l, cw_buf *note, uint64_t *size, cw_error *err)
 {
-    uint64_t s = 0;
+    /* What is handed out is checked first: signed by the log's key, for the
+     * size it is stored under, within the log, and matching its root. */
+    uint64_t s = 0, end = 0;
+    size_t start = note->len, text_len;
+    cw_checkpoint cp;
+    uint8_t root[CW_HASH_LEN];
+    cw_merkle_source src;
     cw_rc rc = cw_store_checkpoint_latest(l->store, note, &s, err);
-    if (!rc && size)
+    if (rc)
+        return rc;
+    if ((rc = cw_note_open(&l->verifier, note->data + start, note->len - start, &text_len, err)) ||
+        (rc = cw_checkpoint_parse(note->data + start, text_len, &cp, err))) {
+        cw_error_prefix(err, "the latest checkpoint does not verify (run caseward verify): ");
+        rc = CW_EVERIFY;
+    } else if (cp.size != s || strcmp(cp.origin, l->origin) != 0) {
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "the latest checkpoint is not the log's own (run caseward verify)");
+    } else if ((rc = cw_store_entries_end(l->store, &end, err))) {
+        /* rc set */
+    } else if (s > end) {
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "the latest checkpoint covers %llu entries but the log has %llu (run "
+                          "caseward verify)",
+                          (unsigned long long)s, (unsigned long long)end);
+    } else {
+        cw_ledger_source(l, &src, err);
+        if ((rc = cw_merkle_root(&src, s, root)))
+            rc = node_failed(rc, err, "checking the latest checkpoint");
+        else if (memcmp(root, cp.root, CW_HASH_LEN) != 0)
+            rc = cw_error_set(err, CW_EVERIFY,
+                              "the latest checkpoint does not match the log (run caseward "
+                              "verify)");
+    }
+    if (rc) {
+        note->len = start;
+        if (note->data)
+            note->data[start] = '\0';
+        return rc;
+    }
+    if (size)
         *size = s;
-    return rc;
+    return CW_OK;
 }
 
 cw_rc cw_ledger_vkey(cw_ledger *l, cw_buf *out)

@@ -3,6 +3,7 @@
  * byte formats. libsodium provides Ed25519, SHA-256 for key ids, and base64.
  */
 #include "ledger/note.h"
+#include "util/base64.h"
 #include "util/utf8.h"
 
 #include <sodium.h>
@@ -51,29 +52,19 @@ static void key_id(const char *name, const uint8_t pk[32], uint8_t out[4])
     memcpy(out, h, 4);
 }
 
-cw_rc cw_base64_encode(const uint8_t *in, size_t n, cw_buf *out)
+/* Standard padded base64: length a multiple of 4, '=' only as padding. */
+static int base64_well_formed(const char *s, size_t n)
 {
-    char tmp[CW_BASE64_MAX_IN / 3 * 4 + 8];
-    if (n > CW_BASE64_MAX_IN)
-        return CW_ETOOBIG;
-    sodium_bin2base64(tmp, sizeof tmp, in, n, sodium_base64_VARIANT_ORIGINAL);
-    return cw_buf_addstr(out, tmp);
-}
-
-cw_rc cw_base64_decode_exact(const char *in, size_t len, uint8_t *out, size_t want)
-{
-    uint8_t tmp[256];
-    size_t got = 0;
-    const char *end = NULL;
-    if (want > sizeof tmp ||
-        len != sodium_base64_ENCODED_LEN(want, sodium_base64_VARIANT_ORIGINAL) - 1)
-        return CW_EINVAL;
-    if (sodium_base642bin(tmp, sizeof tmp, in, len, NULL, &got, &end,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        got != want || end != in + len)
-        return CW_EINVAL;
-    memcpy(out, tmp, want);
-    return CW_OK;
+    if (n == 0 || n % 4)
+        return 0;
+    size_t pad = s[n - 1] == '=' ? (s[n - 2] == '=' ? 2 : 1) : 0;
+    for (size_t i = 0; i < n - pad; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '/'))
+            return 0;
+    }
+    return 1;
 }
 
 static int hexval(char c)
@@ -115,9 +106,11 @@ static cw_rc parse_key_tail(const char *s, size_t len, char name[CW_NOTE_NAME_MA
     uint8_t raw[33];
     if (cw_base64_decode_exact(rest + 9, rlen - 9, raw, 33))
         return cw_error_set(err, CW_EINVAL, "%s: key is not base64 of 33 bytes", what);
-    if (raw[0] != ALG_ED25519)
-        return cw_error_set(err, CW_EINVAL, "%s: key algorithm %u is not Ed25519 (1)", what,
-                            raw[0]);
+    if (raw[0] != ALG_ED25519) {
+        unsigned alg = raw[0];
+        sodium_memzero(raw, sizeof raw);
+        return cw_error_set(err, CW_EINVAL, "%s: key algorithm %u is not Ed25519 (1)", what, alg);
+    }
     memcpy(key, raw + 1, 32);
     sodium_memzero(raw, sizeof raw);
     return CW_OK;
@@ -286,14 +279,10 @@ cw_rc cw_note_open(const cw_note_verifier *v, const char *note, size_t len, size
                                 nsigs);
         const char *b64 = sp + 1;
         size_t blen = (size_t)(eol - b64);
-        /* Other keys' signatures may be longer than Ed25519's; 1 KiB is ample. */
-        uint8_t raw[1024];
-        size_t got = 0;
-        const char *bend = NULL;
-        if (blen == 0 || blen > 1364 ||
-            sodium_base642bin(raw, sizeof raw, b64, blen, NULL, &got, &bend,
-                              sodium_base64_VARIANT_ORIGINAL) != 0 ||
-            bend != eol || got < 5)
+        /* Every signature line must be base64 of a key id and a signature;
+         * only ours is decoded in full, since other algorithms' signatures
+         * (post-quantum ones reach several kB) are ignored. */
+        if (!base64_well_formed(b64, blen) || blen < 8)
             return cw_error_set(err, CW_EINVAL,
                                 "signed note: signature line %d is not base64 "
                                 "of a key id and a signature",
@@ -302,13 +291,28 @@ cw_rc cw_note_open(const cw_note_verifier *v, const char *note, size_t len, size
             if ((unsigned char)*q <= 0x20 || *q == '+')
                 return cw_error_set(err, CW_EINVAL,
                                     "signed note: signature line %d has a bad key name", nsigs);
-        if (got && (size_t)(sp - name) == nlen && memcmp(name, v->name, nlen) == 0 &&
-            memcmp(raw, v->key_id, 4) == 0) {
-            if (got != 4 + crypto_sign_BYTES ||
-                crypto_sign_verify_detached(raw + 4, (const uint8_t *)note, split, v->public_key))
-                return cw_error_set(err, CW_EVERIFY,
-                                    "signed note: the signature by %s does not verify", v->name);
-            good = 1;
+        if ((size_t)(sp - name) == nlen && memcmp(name, v->name, nlen) == 0) {
+            uint8_t raw[4 + crypto_sign_BYTES + 3];
+            size_t got = 0;
+            /* The first 8 characters are the key id and two more bytes. */
+            if (sodium_base642bin(raw, sizeof raw, b64, 8, NULL, &got, NULL,
+                                  sodium_base64_VARIANT_ORIGINAL) != 0 ||
+                got != 6)
+                return cw_error_set(err, CW_EINVAL,
+                                    "signed note: signature line %d is not "
+                                    "base64",
+                                    nsigs);
+            if (memcmp(raw, v->key_id, 4) == 0) {
+                if (sodium_base642bin(raw, sizeof raw, b64, blen, NULL, &got, NULL,
+                                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+                    got != 4 + crypto_sign_BYTES ||
+                    crypto_sign_verify_detached(raw + 4, (const uint8_t *)note, split,
+                                                v->public_key))
+                    return cw_error_set(err, CW_EVERIFY,
+                                        "signed note: the signature by %s does not verify",
+                                        v->name);
+                good = 1;
+            }
         }
         p = eol + 1;
     }
@@ -350,23 +354,17 @@ cw_rc cw_checkpoint_parse(const char *text, size_t len, cw_checkpoint *out, cw_e
         return cw_error_set(err, CW_EINVAL, "checkpoint: origin line is empty or too long");
     memcpy(out->origin, line[0], llen[0]);
     out->origin[llen[0]] = '\0';
-    if (llen[1] == 0 || llen[1] > 20 || (llen[1] > 1 && line[1][0] == '0'))
+    uint64_t size;
+    if (cw_parse_u64(line[1], llen[1], &size))
         return cw_error_set(err, CW_EINVAL,
-                            "checkpoint: tree size \"%.*s\" is not a decimal "
-                            "number",
+                            "checkpoint: tree size \"%.*s\" is not a decimal number",
                             (int)(llen[1] > 24 ? 24 : llen[1]), line[1]);
-    uint64_t size = 0;
-    for (size_t i = 0; i < llen[1]; i++) {
-        char c = line[1][i];
-        if (c < '0' || c > '9' || size > (UINT64_MAX - (uint64_t)(c - '0')) / 10)
-            return cw_error_set(err, CW_EINVAL,
-                                "checkpoint: tree size \"%.*s\" is not a "
-                                "decimal number",
-                                (int)(llen[1] > 24 ? 24 : llen[1]), line[1]);
-        size = size * 10 + (uint64_t)(c - '0');
-    }
     out->size = size;
     if (cw_base64_decode_exact(line[2], llen[2], out->root, CW_HASH_LEN))
         return cw_error_set(err, CW_EINVAL, "checkpoint: root hash is not base64 of 32 bytes");
+    /* Extension lines may follow; tlog-checkpoint forbids empty ones. */
+    for (; p < end; p++)
+        if (*p == '\n' && (p == line[2] + llen[2] + 1 || p[-1] == '\n'))
+            return cw_error_set(err, CW_EINVAL, "checkpoint: an extension line is empty");
     return CW_OK;
 }

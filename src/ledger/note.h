@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "ledger/hash.h"
+#include "util/base64.h"
 #include "util/buf.h"
 
 #define CW_NOTE_NAME_MAX  255
@@ -84,11 +85,5 @@ typedef struct cw_checkpoint {
 
 cw_rc cw_checkpoint_format(const cw_checkpoint *c, cw_buf *text);
 cw_rc cw_checkpoint_parse(const char *text, size_t len, cw_checkpoint *out, cw_error *err);
-
-/* Standard base64 of n <= CW_BASE64_MAX_IN bytes, appended to out. */
-#define CW_BASE64_MAX_IN 384
-cw_rc cw_base64_encode(const uint8_t *in, size_t n, cw_buf *out);
-/* Decodes standard, padded base64 of exactly want bytes. */
-cw_rc cw_base64_decode_exact(const char *in, size_t len, uint8_t *out, size_t want);
 
 #endif

@@ -668,8 +668,10 @@ static cw_rc verify_dir(const cw_verify_opts *o, cw_verify_report *r, cw_error *
     }
     if (o->checkpoint && (rc = parse_pinned(o, &v, v.name, &pinned, err)))
         goto out;
-    if ((rc = cw_hasher_init(&st.hasher)))
+    if ((rc = cw_hasher_init(&st.hasher))) {
+        cw_error_set(err, rc, "cannot set up SHA-256");
         goto out;
+    }
     cw_merkle_builder_init(&st.builder);
     st.last_ms = INT64_MIN;
     st.err = err;
@@ -701,16 +703,21 @@ static cw_rc verify_dir(const cw_verify_opts *o, cw_verify_report *r, cw_error *
                               st.next);
             goto out;
         }
-        if ((rc = check_leaf(&st, st.next, (const uint8_t *)line.data, line.len, leaf_hash)) ||
-            (rc = cw_merkle_builder_push(&st.builder, &st.hasher, leaf_hash, NULL, NULL)))
+        if ((rc = check_leaf(&st, st.next, (const uint8_t *)line.data, line.len, leaf_hash)))
             goto out;
+        if ((rc = cw_merkle_builder_push(&st.builder, &st.hasher, leaf_hash, NULL, NULL))) {
+            cw_error_set(err, rc, "hashing failed");
+            goto out;
+        }
         st.next++;
         if ((rc = capture(&st)))
             goto out;
     }
     r->size = st.next;
-    if ((rc = cw_merkle_builder_root(&st.builder, &st.hasher, r->root)))
+    if ((rc = cw_merkle_builder_root(&st.builder, &st.hasher, r->root))) {
+        cw_error_set(err, rc, "hashing failed");
         goto out;
+    }
     if (head.size != st.next) {
         rc = cw_error_set(
             err, CW_EVERIFY,

@@ -31,7 +31,6 @@ typedef cw_rc (*cw_store_entry_fn)(void *ctx, int64_t idx, const uint8_t *hashes
 typedef cw_rc (*cw_store_checkpoint_fn)(void *ctx, int64_t size, const char *note, size_t len);
 
 typedef struct cw_store_ops {
-    const char *name;
     void (*close)(cw_store *s);
     cw_rc (*begin)(cw_store *s, cw_error *err);
     cw_rc (*commit)(cw_store *s, cw_error *err);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define APPLICATION_ID 0x63776431 /* 'cwd1' */
@@ -64,7 +65,6 @@ typedef struct sqlite_store {
     cw_store base;
     sqlite3 *db;
     sqlite3_stmt *stmt[Q_COUNT];
-    int in_tx;
 } sqlite_store;
 
 static cw_rc fail(sqlite_store *s, cw_error *err, const char *what)
@@ -106,27 +106,20 @@ static void s_close(cw_store *base)
 static cw_rc s_begin(cw_store *base, cw_error *err)
 {
     sqlite_store *s = (sqlite_store *)base;
-    cw_rc rc = exec_stmt(s, stmt(s, Q_BEGIN), "begin", err);
-    if (!rc)
-        s->in_tx = 1;
-    return rc;
+    return exec_stmt(s, stmt(s, Q_BEGIN), "begin", err);
 }
 
 static cw_rc s_commit(cw_store *base, cw_error *err)
 {
     sqlite_store *s = (sqlite_store *)base;
-    cw_rc rc = exec_stmt(s, stmt(s, Q_COMMIT), "commit", err);
-    if (!rc)
-        s->in_tx = 0;
-    return rc;
+    return exec_stmt(s, stmt(s, Q_COMMIT), "commit", err);
 }
 
 static void s_rollback(cw_store *base)
 {
     sqlite_store *s = (sqlite_store *)base;
-    if (s->in_tx && !sqlite3_get_autocommit(s->db))
+    if (!sqlite3_get_autocommit(s->db)) /* a transaction is open */
         exec_stmt(s, stmt(s, Q_ROLLBACK), "rollback", NULL);
-    s->in_tx = 0;
 }
 
 static cw_rc s_meta_get(cw_store *base, const char *key, cw_buf *value, cw_error *err)
@@ -386,7 +379,6 @@ static cw_rc s_check_structure(cw_store *base, cw_error *err)
 }
 
 static const cw_store_ops sqlite_ops = {
-    .name = "sqlite",
     .close = s_close,
     .begin = s_begin,
     .commit = s_commit,
@@ -479,8 +471,17 @@ cw_rc cw_store_sqlite_open(const char *path, int flags, cw_store **out, cw_error
                                 errno == EEXIST ? "already exists; refusing to overwrite it"
                                                 : strerror(errno));
         close(fd);
-    } else if (access(path, F_OK) != 0) {
-        return cw_error_set(err, CW_ENOTFOUND, "%s: no such database", path);
+    } else {
+        struct stat st;
+        if (stat(path, &st) != 0)
+            return cw_error_set(err, errno == ENOENT ? CW_ENOTFOUND : CW_EIO, "%s: %s", path,
+                                errno == ENOENT ? "no such database" : strerror(errno));
+        /* The data is about children: a writer insists on a private file.
+         * Readers may open a copy (an inspector's) whatever its mode. */
+        if (!(flags & CW_STORE_READONLY) && (st.st_mode & 077))
+            return cw_error_set(err, CW_EINVAL,
+                                "%s is readable by other users (mode %03o); run chmod 600 on it",
+                                path, (unsigned)(st.st_mode & 0777));
     }
     sqlite_store *s = calloc(1, sizeof *s);
     if (!s)

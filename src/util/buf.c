@@ -96,3 +96,36 @@ char *cw_buf_detach(cw_buf *b, size_t *len)
     b->len = b->cap = 0;
     return p;
 }
+
+cw_rc cw_buf_add_u64(cw_buf *b, uint64_t v)
+{
+    char tmp[20];
+    int i = 20;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return cw_buf_add(b, tmp + i, (size_t)(20 - i));
+}
+
+void cw_buf_truncate(cw_buf *b, size_t len)
+{
+    if (len < b->len) {
+        b->len = len;
+        b->data[len] = '\0';
+    }
+}
+
+cw_rc cw_parse_u64(const char *s, size_t len, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (len == 0 || len > 20 || (len > 1 && s[0] == '0'))
+        return CW_EINVAL;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+            return CW_EINVAL;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    *out = v;
+    return CW_OK;
+}

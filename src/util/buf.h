@@ -9,6 +9,7 @@
 #define CW_UTIL_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/error.h"
 
@@ -33,6 +34,15 @@ cw_rc cw_buf_add(cw_buf *b, const void *p, size_t n);
 cw_rc cw_buf_addstr(cw_buf *b, const char *s);
 cw_rc cw_buf_addc(cw_buf *b, char c);
 cw_rc cw_buf_addf(cw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends the decimal form of v. */
+cw_rc cw_buf_add_u64(cw_buf *b, uint64_t v);
+/* Shortens the contents to len bytes (no-op if already shorter). */
+void cw_buf_truncate(cw_buf *b, size_t len);
+
+/* Parses len bytes of strict decimal (digits only, no sign, no leading zero
+ * unless the number is 0, no overflow). Not a buffer operation, but as basic. */
+cw_rc cw_parse_u64(const char *s, size_t len, uint64_t *out);
+
 /* Hands the memory to the caller (who frees it) and empties the buffer. */
 char *cw_buf_detach(cw_buf *b, size_t *len);
 

@@ -47,7 +47,7 @@ cw_rc cw_calendar_load(cw_calendar *c, const char *text, size_t len, const char 
             n--;
         if (n == 0 || p[0] == '#') {
             /* comment or blank */
-        } else if (n >= 6 && memcmp(p, "range ", 6) == 0) {
+        } else if (n >= 5 && memcmp(p, "range", 5) == 0 && (n == 5 || p[5] == ' ')) {
             if (have_range)
                 rc = line_error(err, source, lineno, "a second range line");
             else if (n != 6 + 2 * CW_DATE_LEN + 1 || p[6 + CW_DATE_LEN] != ' ' ||
@@ -168,10 +168,10 @@ cw_rc cw_calendar_add_working_days(const cw_calendar *c, cw_date d, int64_t n, c
         cw_date_format(c->first, a);
         cw_date_format(c->last, b);
         return cw_error_set(err, CW_EINVAL,
-                            "%llu working days %s %s falls outside the working-day calendar "
+                            "%llu working day%s %s %s falls outside the working-day calendar "
                             "(%s to %s)",
                             n > 0 ? (unsigned long long)n : 0ULL - (unsigned long long)n,
-                            n > 0 ? "after" : "before", x, a, b);
+                            n == 1 || n == -1 ? "" : "s", n > 0 ? "after" : "before", x, a, b);
     }
     return CW_OK;
 }

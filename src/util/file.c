@@ -55,7 +55,13 @@ cw_rc cw_file_write_atomic(const char *path, const void *data, size_t len, mode_
         return cw_error_set(err, CW_EEXIST, "%s: already exists; refusing to overwrite it", path);
     }
     cw_rc rc = CW_OK;
-    int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    /* A fresh file of our own: never an existing one (whose mode and owner
+     * would be kept) and never through a symbolic link. A leftover from a
+     * crashed run with the same pid is removed once. */
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = open(tmp.data, flags, mode);
+    if (fd < 0 && errno == EEXIST && unlink(tmp.data) == 0)
+        fd = open(tmp.data, flags, mode);
     if (fd < 0) {
         rc = cw_error_set(err, CW_EIO, "%s: %s", path, strerror(errno));
         goto out;

@@ -5,17 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-cw_rc cw_buf_add_u64(cw_buf *b, uint64_t v)
-{
-    char tmp[20];
-    int i = 20;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    return cw_buf_add(b, tmp + i, (size_t)(20 - i));
-}
-
 cw_rc cw_json_write_string(const char *s, size_t n, cw_buf *out)
 {
     static const char hex[] = "0123456789abcdef";
@@ -155,10 +144,7 @@ cw_rc cw_json_write_canonical(const json_t *v, cw_buf *out)
 {
     size_t start = out->len;
     cw_rc rc = write_value(v, out, 0);
-    if (rc) {
-        out->len = start;
-        if (out->data)
-            out->data[start] = '\0';
-    }
+    if (rc)
+        cw_buf_truncate(out, start);
     return rc;
 }

@@ -28,7 +28,4 @@ cw_rc cw_json_write_canonical(const json_t *v, cw_buf *out);
 /* Appends s (n bytes of valid UTF-8) as a canonical JSON string, with quotes. */
 cw_rc cw_json_write_string(const char *s, size_t n, cw_buf *out);
 
-/* Appends the decimal form of v. */
-cw_rc cw_buf_add_u64(cw_buf *b, uint64_t v);
-
 #endif
