@@ -118,7 +118,9 @@ static ymd mk(int y, int m, int d)
 
 static void ref_str(ymd a, char out[16])
 {
-    snprintf(out, 16, "%04d-%02d-%02d", a.y, a.m, a.d);
+    /* Years 0001-9999 always fit; anything else is a test bug. */
+    int n = snprintf(out, 16, "%04d-%02d-%02d", a.y, a.m, a.d);
+    assert_true(n == 10);
 }
 
 /* Easter Sunday by Gauss's algorithm, with its two exceptions. */
