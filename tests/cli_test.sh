@@ -94,16 +94,27 @@ expect_rc 0 "append of nothing"
 check "append of nothing prints the size" test "$(cat "$T/out")" = 0
 check "append of nothing adds no checkpoint" \
     test "$(sqlite3 "$DB" 'SELECT count(*) FROM checkpoints' 2>/dev/null || echo 1)" = 1
+# append takes validated casework commands (docs/events.md).
 printf '%s\n' \
-    '{"type":"staff_added","payload":{"name":"A. Worker","team":"north"}}' \
-    '{"type":"child_registered","actor":"sw.jones","payload":{"k":1,"child":"C-001"}}' \
-    '{"type":"visit_recorded","payload":{"child":"C-001","date":"2026-03-03"}}' >"$T/b1.jsonl"
+    '{"type":"team_created","payload":{"team_id":"north","name":"North"}}' \
+    '{"type":"staff_added","payload":{"staff_id":"tm.lee","name":"A. Lee","role":"team_manager","team_id":"north"}}' \
+    '{"type":"staff_added","payload":{"staff_id":"sw.jones","name":"B. Jones","role":"social_worker","team_id":"north","manager_id":"tm.lee"}}' \
+    >"$T/b1.jsonl"
+printf '%s\n' \
+    '{"type":"team_created","payload":{"team_id":"south","name":"South"}}' \
+    '{"type":"staff_added","payload":{"staff_id":"sw.kaur","name":"C. Kaur","role":"social_worker","team_id":"south"}}' \
+    '{"type":"staff_added","payload":{"staff_id":"sw.ali","name":"D. Ali","role":"social_worker","team_id":"south"}}' \
+    >"$T/b3.jsonl"
+F1='{"type":"team_created","payload":{"team_id":"x1","name":"X"}}'
+F2='{"type":"team_created","payload":{"team_id":"x2","name":"X"}}'
+F4='{"type":"team_created","payload":{"team_id":"x4","name":"X"}}'
 run append --db "$DB" --actor admin "$T/b1.jsonl"
 expect_rc 0 "append from a file"
 check "append prints the new size" test "$(cat "$T/out")" = 3
 "$CW" checkpoint --db "$DB" >"$T/cp3"
-printf '%s\n' '{"type":"note_added","payload":{"text":"caf\u00e9 \"quoted\""}}' \
-    '{"type":"note_added"}' | "$CW" append --db "$DB" >"$T/out" 2>"$T/err"
+printf '%s\n' '{"type":"child_registered","actor":"sw.jones","payload":{"child_id":"C-001","given_name":"Caf\u00e9 \"Q\"","family_name":"Test","date_of_birth":"2015-03-01","gender":"female","language":"welsh"}}' \
+    '{"type":"case_note","actor":"sw.jones","payload":{"child_id":"C-001","date":"2026-03-03","text":"caf\u00e9 \"quoted\""}}' |
+    "$CW" append --db "$DB" >"$T/out" 2>"$T/err"
 rc=$?
 expect_rc 0 "append from stdin"
 check "size after stdin append" test "$(cat "$T/out")" = 5
@@ -120,14 +131,20 @@ bad_append() { # NAME LINE_NO then the input on stdin
     check "$name: size unchanged" test "$(checkpoint_size "$DB")" = 5
     check "$name: nothing on stdout" test ! -s "$T/out"
 }
-printf '%s\n' '{"type":"a"}' '{"type":"b"}' '{"type":"Bad Type"}' '{"type":"d"}' |
+printf '%s\n' "$F1" "$F2" '{"type":"Bad Type"}' "$F4" |
     bad_append "a bad type" 3
-printf '%s\n' '{"type":"a"}' '{"type":"a",' | bad_append "broken JSON" 2
-printf '%s\n' '{"type":"a","index":9}' | bad_append "a caller-set index" 1
-printf '%s\n' '{"type":"a"}' '' '{"type":"a"}' | bad_append "an empty line" 2
-printf '%s\n' '{"type":"a"}' '{"type":"a","payload":[1]}' | bad_append "a non-object payload" 2
-printf '{"type":"a"}\n{"type":"a","payload":{"s":"\xc3\x28"}}\n' | bad_append "invalid UTF-8" 2
-printf '%s\n' '{"type":"a"}' '{"type":"a","actor":"no spaces"}' | bad_append "a bad actor" 2
+printf '%s\n' "$F1" '{"type":"team_created",' | bad_append "broken JSON" 2
+printf '%s\n' '{"type":"team_created","index":9}' | bad_append "a caller-set index" 1
+printf '%s\n' "$F1" '' "$F2" | bad_append "an empty line" 2
+printf '%s\n' "$F1" '{"type":"team_created","payload":[1]}' | bad_append "a non-object payload" 2
+printf '%s\n{"type":"team_created","payload":{"team_id":"x9","name":"\xc3\x28"}}\n' "$F1" |
+    bad_append "invalid UTF-8" 2
+printf '%s\n' "$F1" '{"type":"team_created","actor":"no spaces"}' | bad_append "a bad actor" 2
+# Validation: an event that is not in the catalogue, and a refused command.
+printf '%s\n' "$F1" '{"type":"visit_recorded","payload":{}}' | bad_append "an unknown event type" 2
+printf '%s\n' "$F1" "$F1" | bad_append "a duplicate team" 2
+printf '%s\n' "$F1" '{"type":"statutory_visit","actor":"sw.jones","payload":{"child_id":"C-404","date":"2026-03-03","seen":true,"seen_alone":true,"views":"ok"}}' |
+    bad_append "an unknown child" 2
 run append --db "$DB" --actor "bad actor" "$T/b1.jsonl"
 expect_rc 2 "append with a bad --actor"
 run append --db "$DB" "$T/does-not-exist.jsonl"
@@ -190,7 +207,7 @@ check "exported vkey is the log's" cmp -s "$T/exp/vkey" "$T/vkey"
 check "exported line 1 has the --actor default" grep -q '"actor":"admin","type":"staff_added"' \
     "$T/exp/entries.jsonl"
 check "payload keys are sorted" \
-    grep -q '"payload":{"child":"C-001","k":1}}$' "$T/exp/entries.jsonl"
+    grep -q '"payload":{"manager_id":"tm.lee","name":"B. Jones","role":"social_worker","staff_id":"sw.jones","team_id":"north"}}$' "$T/exp/entries.jsonl"
 
 # ---- verify ----
 run verify --db "$DB"
@@ -257,7 +274,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
     cp "$DB" "$T/t.db"
     cp "$DB.key" "$T/t.db.key"
     changed=$(sqlite3 "$T/t.db" "DROP TRIGGER entries_insert_only_update;
-        UPDATE entries SET leaf = CAST(replace(CAST(leaf AS TEXT), '\"k\":1', '\"k\":7') AS BLOB)
+        UPDATE entries SET leaf = CAST(replace(CAST(leaf AS TEXT), 'A. Lee', 'A. Lea') AS BLOB)
         WHERE idx = 1; SELECT changes();")
     check "the tamper changed one row" test "$changed" = 1
     run verify --db "$T/t.db"
@@ -285,7 +302,7 @@ fi
 
 # A tampered export.
 cp -r "$T/exp" "$T/exp2"
-sed -i '3s/C-001/C-002/' "$T/exp2/entries.jsonl"
+sed -i '4s/C-001/C-002/' "$T/exp2/entries.jsonl"
 run verify --dir "$T/exp2"
 expect_rc 1 "verify of a tampered export"
 check "tampered export: one line on stderr" test "$(err_lines)" = 1
@@ -298,7 +315,7 @@ check "loose key: says chmod 600" err_has "chmod 600"
 run verify --db "$DB"
 expect_rc 0 "verify does not need the key"
 chmod 600 "$DB.key"
-run append --db "$DB" "$T/b1.jsonl"
+run append --db "$DB" "$T/b3.jsonl"
 expect_rc 0 "append with the key fixed"
 check "size after the last append" test "$(cat "$T/out")" = 8
 

@@ -834,11 +834,34 @@ static void test_corrupt_pages(void **state)
     assert_true(pages >= 4);
     assert_true(entries_root > 1 && entries_root <= pages);
 
-    /* Garbage over every page in turn (each in a fresh copy): never a crash, never a pass. */
+    /* Garbage over every page of the ledger (its tables, the schema and the
+     * file header) in turn, each in a fresh copy: never a crash, never a pass.
+     * The projection tables are caches that verify does not read (caseward
+     * rebuild recreates them), so their pages are not part of this. */
     snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
     log_t c = f->a;
     snprintf(c.db, sizeof c.db, "%s", copy);
+    int ledger_page[4096] = {0};
+    assert_true(pages < 4096);
+    {
+        sqlite3 *s = NULL;
+        sqlite3_stmt *st = NULL;
+        assert_int_equal(sqlite3_open_v2(f->a.db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(s,
+                                            "SELECT pageno FROM dbstat WHERE name IN ('entries', "
+                                            "'checkpoints', 'meta', 'sqlite_schema', "
+                                            "'sqlite_autoindex_meta_1')",
+                                            -1, &st, NULL),
+                         SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            ledger_page[sqlite3_column_int(st, 0)] = 1;
+        sqlite3_finalize(st);
+        sqlite3_close(s);
+    }
+    assert_true(ledger_page[1] && ledger_page[entries_root]);
     for (long page = 1; page <= pages; page++) {
+        if (!ledger_page[page])
+            continue;
         file_copy(f->a.db, copy);
         garble_page(copy, page, page_size, 0x9e3779b97f4a7c15u + (uint64_t)page);
         cw_rc rc = verify(&c, (pins){0}, &r, &err);

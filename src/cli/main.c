@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casework/casework.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
 #include "util/calendar.h"
@@ -106,7 +107,8 @@ static cw_rc cmd_init(args *a, cw_error *err)
     return rc;
 }
 
-static cw_rc cmd_append(args *a, cw_error *err)
+/* append and import: JSON Lines of casework commands, validated, one batch. */
+static cw_rc run_commands(args *a, int need_file, cw_error *err)
 {
     const char *db = NULL, *actor = "cli", *pos[1] = {NULL};
     const opt opts[] = {{"db", &db, NULL}, {"actor", &actor, NULL}, {NULL, NULL, NULL}};
@@ -118,6 +120,8 @@ static cw_rc cmd_append(args *a, cw_error *err)
         cw_error_prefix(err, "--");
         return CW_EUSAGE;
     }
+    if (need_file && (np != 1 || !strcmp(pos[0], "-")))
+        return cw_error_set(err, CW_EUSAGE, "give the file of commands to import");
     FILE *in = stdin;
     if (np == 1 && strcmp(pos[0], "-") != 0) {
         in = fopen(pos[0], "rb");
@@ -127,7 +131,7 @@ static cw_rc cmd_append(args *a, cw_error *err)
     cw_ledger *l = NULL;
     cw_buf line = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
     uint64_t lineno = 0, size = 0;
-    if ((rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) || (rc = cw_ledger_batch_begin(l, err)))
+    if ((rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) || (rc = cw_casework_begin(l, err)))
         goto out;
     for (;;) {
         int eof, nl;
@@ -148,7 +152,7 @@ static cw_rc cmd_append(args *a, cw_error *err)
         }
         rc = cw_entry_parse_request(line.data, line.len, actor, &ev, &holder, err);
         if (!rc)
-            rc = cw_ledger_batch_add(l, &ev, NULL, err);
+            rc = cw_casework_submit(l, &ev, NULL, err);
         json_decref(holder);
         if (rc) {
             cw_error_prefix(err, "line %" PRIu64 ": ", lineno);
@@ -156,9 +160,9 @@ static cw_rc cmd_append(args *a, cw_error *err)
         }
     }
     if (rc) {
-        cw_ledger_batch_abort(l);
+        cw_casework_abort(l);
         cw_error_prefix(err, "nothing appended: ");
-    } else if (!(rc = cw_ledger_batch_commit(l, &size, err))) {
+    } else if (!(rc = cw_casework_commit(l, &size, err))) {
         printf("%" PRIu64 "\n", size);
     }
 out:
@@ -167,6 +171,93 @@ out:
     if (in != stdin)
         fclose(in);
     return rc;
+}
+
+static cw_rc cmd_append(args *a, cw_error *err)
+{
+    return run_commands(a, 0, err);
+}
+
+static cw_rc cmd_import(args *a, cw_error *err)
+{
+    return run_commands(a, 1, err);
+}
+
+static cw_rc cmd_rebuild(args *a, cw_error *err)
+{
+    const char *db = NULL;
+    const opt opts[] = {{"db", &db, NULL}, {NULL, NULL, NULL}};
+    int np;
+    cw_ledger *l = NULL;
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = need(db, "db", err)))
+        return rc;
+    if (!(rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) && !(rc = cw_casework_rebuild(l, err)))
+        printf("rebuilt the projections from %" PRIu64 " entries\n", cw_ledger_size(l));
+    cw_ledger_close(l);
+    return rc;
+}
+
+/* One line of a chronology, then any corrections beside it. */
+static void print_entry(const cw_history_entry *e, FILE *f)
+{
+    char date[CW_DATE_LEN + 1];
+    cw_date_format(e->date, date);
+    char *payload = json_dumps(e->payload, JSON_COMPACT | JSON_SORT_KEYS);
+    fprintf(f, "%s  #%" PRIu64 "  %s  by %s  %s\n", date, e->index, e->type, e->actor,
+            payload ? payload : "{}");
+    free(payload);
+    for (size_t i = 0; i < e->ncorrections; i++)
+        fprintf(f, "            corrected by #%" PRIu64 "\n", e->corrected_by[i]);
+    if (e->original) {
+        char *orig = json_dumps(e->original, JSON_COMPACT | JSON_SORT_KEYS);
+        fprintf(f, "            as first recorded: %s\n", orig ? orig : "{}");
+        free(orig);
+    }
+}
+
+static cw_rc cmd_chronology(args *a, cw_error *err)
+{
+    const char *db = NULL, *child = NULL;
+    int as_json = 0;
+    const opt opts[] = {
+        {"db", &db, NULL}, {"child", &child, NULL}, {"json", NULL, &as_json}, {NULL, NULL, NULL}};
+    int np;
+    cw_ledger *l = NULL;
+    cw_history h;
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = need(db, "db", err)) || (rc = need(child, "child", err)))
+        return rc;
+    if ((rc = cw_ledger_open(db, CW_LEDGER_READONLY, &l, err)) ||
+        (rc = cw_casework_history(l, child, &h, err))) {
+        cw_ledger_close(l);
+        return rc;
+    }
+    if (as_json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < h.n; i++) {
+            const cw_history_entry *e = &h.entries[i];
+            char date[CW_DATE_LEN + 1];
+            cw_date_format(e->date, date);
+            json_t *corr = json_array();
+            for (size_t k = 0; corr && k < e->ncorrections; k++)
+                json_array_append_new(corr, json_integer((json_int_t)e->corrected_by[k]));
+            json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:O, s:o, s:O?}", "index",
+                                                 (json_int_t)e->index, "date", date, "type",
+                                                 e->type, "actor", e->actor, "payload", e->payload,
+                                                 "corrected_by", corr, "original", e->original));
+        }
+        if (arr)
+            json_dumpf(arr, stdout, JSON_INDENT(1) | JSON_SORT_KEYS);
+        printf("\n");
+        json_decref(arr);
+    } else {
+        for (size_t i = 0; i < h.n; i++)
+            print_entry(&h.entries[i], stdout);
+    }
+    cw_casework_history_release(&h);
+    cw_ledger_close(l);
+    return CW_OK;
 }
 
 static cw_rc open_ro(args *a, const char **pos, int maxpos, int *np, cw_ledger **l, cw_error *err)
@@ -387,10 +478,22 @@ static const command commands[] = {
      "names the log in its checkpoints (default caseward.local/<random>); use something\n"
      "unique to your council, e.g. caseward.example-council.gov.uk/children.\n"},
     {"append", cmd_append, "append --db PATH [--actor NAME] [FILE|-]",
-     "Append events from JSON Lines (FILE, or standard input): one object per line with a\n"
-     "string \"type\", optional \"actor\" (default --actor, itself default \"cli\") and optional\n"
-     "object \"payload\". All lines go in one batch, or none if any line is bad (the error\n"
-     "names the line). Prints the new tree size. An administrator's tool.\n"},
+     "Append casework commands from JSON Lines (FILE, or standard input): one object per\n"
+     "line with a string \"type\" (docs/events.md), \"actor\" (default --actor, itself\n"
+     "default \"cli\") and \"payload\". Each is validated as import does; all lines go in\n"
+     "one batch, or none if any line is refused (the error names the line). Prints the\n"
+     "new tree size.\n"},
+    {"import", cmd_import, "import --db PATH [--actor NAME] FILE",
+     "Import casework commands (JSON Lines, docs/events.md) in one atomic batch: each is\n"
+     "validated against the catalogue and the current record; if any line is refused,\n"
+     "nothing is imported and the error names the line, the field and the value.\n"},
+    {"rebuild", cmd_rebuild, "rebuild --db PATH",
+     "Recreate the projections (children, cases, records, visits, supervision, ...) by\n"
+     "replaying the whole ledger. The result is identical to the projections kept as\n"
+     "commands are appended.\n"},
+    {"chronology", cmd_chronology, "chronology --db PATH --child ID [--json]",
+     "Print a child's significant events in date order, with corrections shown beside\n"
+     "what they corrected. Its output is the child's record: keep it as private.\n"},
     {"checkpoint", cmd_checkpoint, "checkpoint --db PATH",
      "Print the latest signed checkpoint (c2sp tlog-checkpoint in a signed note).\n"},
     {"vkey", cmd_vkey, "vkey --db PATH", "Print the log's verifier key in c2sp vkey format.\n"},

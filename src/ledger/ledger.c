@@ -519,6 +519,11 @@ cw_rc cw_ledger_batch_commit(cw_ledger *l, uint64_t *new_size, cw_error *err)
     return CW_OK;
 }
 
+int64_t cw_ledger_batch_ms(const cw_ledger *l)
+{
+    return l->batch_ms;
+}
+
 void cw_ledger_batch_abort(cw_ledger *l)
 {
     if (!l->in_batch)

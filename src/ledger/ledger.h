@@ -72,6 +72,8 @@ cw_rc cw_ledger_batch_begin(cw_ledger *l, cw_error *err);
 cw_rc cw_ledger_batch_add(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_error *err);
 cw_rc cw_ledger_batch_commit(cw_ledger *l, uint64_t *new_size, cw_error *err);
 void cw_ledger_batch_abort(cw_ledger *l);
+/* The recorded_at (ms since the epoch) every entry of the open batch gets. */
+int64_t cw_ledger_batch_ms(const cw_ledger *l);
 
 /* A node source over the stored tree, for merkle.h functions. */
 void cw_ledger_source(cw_ledger *l, cw_merkle_source *src, cw_error *err);

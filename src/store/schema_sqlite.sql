@@ -1,4 +1,4 @@
--- caseward SQLite schema, version 1. Embedded into the binary at build time
+-- caseward SQLite schema, version 2. Embedded into the binary at build time
 -- (cmake/embed.cmake) and applied by `caseward init` in one transaction.
 -- PRAGMA application_id = 0x63776431 ('cwd1') marks a caseward database and
 -- PRAGMA user_version holds the schema version; both are set by the code.
@@ -61,3 +61,117 @@ WHEN EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)
 BEGIN
     SELECT RAISE(ABORT, 'checkpoints are append-only: REPLACE refused');
 END;
+
+-- ---------------------------------------------------------------------------
+-- Projections: the current state of the organisation and of each child's
+-- case, derived from the ledger. They are caches: `caseward rebuild` drops
+-- and recreates them by replaying every entry, and must give identical rows.
+-- Every row names the ledger entry (idx) it came from.
+-- ---------------------------------------------------------------------------
+
+-- How far the projections have been brought up to date.
+CREATE TABLE projection_state (
+    key   TEXT PRIMARY KEY,  -- 'applied': number of ledger entries applied
+    value INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE teams (
+    team_id      TEXT PRIMARY KEY,  -- the council's team identifier
+    name         TEXT NOT NULL,
+    service_area TEXT,              -- e.g. 'Children in need', 'Looked after'
+    idx          INTEGER NOT NULL   -- entry that created the team
+) STRICT;
+
+CREATE TABLE staff (
+    staff_id   TEXT PRIMARY KEY,  -- the account / worker identifier
+    name       TEXT NOT NULL,
+    role       TEXT NOT NULL,     -- social_worker, team_manager, ... (docs/events.md)
+    team_id    TEXT,              -- current team, if any
+    manager_id TEXT,              -- next step up the management chain, if any
+    left_on    TEXT,              -- date the person left; NULL while in post
+    idx        INTEGER NOT NULL   -- latest entry that changed the row
+) STRICT;
+
+CREATE TABLE children (
+    child_id           TEXT PRIMARY KEY,
+    given_name         TEXT NOT NULL,
+    family_name        TEXT NOT NULL,
+    date_of_birth      TEXT NOT NULL,   -- YYYY-MM-DD
+    gender             TEXT NOT NULL,
+    ethnicity          TEXT,
+    language           TEXT NOT NULL,   -- english | welsh | other
+    address            TEXT,
+    restricted         INTEGER NOT NULL, -- 1: visible only to the staff in child_access
+    worker_id          TEXT,            -- allocated social worker, if any
+    case_status        TEXT NOT NULL,   -- open | closed
+    cp_category        TEXT,            -- CP register category while registered
+    cp_since           TEXT,            -- date registered; NULL when not on the register
+    looked_after_since TEXT,            -- NULL when not looked after
+    placement_id       TEXT,
+    placement_type     TEXT,
+    last_activity      TEXT,            -- latest effective date of any event about the child
+    idx                INTEGER NOT NULL -- entry that registered the child
+) STRICT;
+
+-- Staff named on a restricted record.
+CREATE TABLE child_access (
+    child_id TEXT NOT NULL,
+    staff_id TEXT NOT NULL,
+    PRIMARY KEY (child_id, staff_id)
+) STRICT;
+
+-- Every identified piece of casework: contacts, referrals, assessments,
+-- strategy discussions, section 47 enquiries, conferences, plans and
+-- missing episodes.
+CREATE TABLE records (
+    record_id  TEXT PRIMARY KEY,  -- contact_id, referral_id, assessment_id, ...
+    kind       TEXT NOT NULL,     -- contact | referral | assessment | strategy_discussion |
+                                  -- section_47 | conference | plan | missing_episode
+    child_id   TEXT NOT NULL,
+    opened_on  TEXT NOT NULL,     -- date received / started / held
+    closed_on  TEXT,              -- date decided / completed / returned, if it has been
+    status     TEXT,              -- decision, outcome or kind, as the event gives it
+    idx        INTEGER NOT NULL,  -- entry that opened it
+    closed_idx INTEGER            -- entry that closed it
+) STRICT;
+CREATE INDEX records_by_child ON records(child_id, opened_on);
+
+CREATE TABLE visits (
+    idx            INTEGER PRIMARY KEY, -- the statutory_visit entry
+    child_id       TEXT NOT NULL,
+    date           TEXT NOT NULL,
+    seen           INTEGER NOT NULL,
+    seen_alone     INTEGER NOT NULL,
+    views_recorded INTEGER NOT NULL     -- 1: the child's views; 0: a reason they were not obtained
+) STRICT;
+CREATE INDEX visits_by_child ON visits(child_id, date);
+
+CREATE TABLE supervisions (
+    idx           INTEGER PRIMARY KEY, -- the supervision_held entry
+    supervisee_id TEXT NOT NULL,
+    supervisor_id TEXT NOT NULL,
+    date          TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE supervision_cases (
+    idx      INTEGER NOT NULL, -- the supervision_held entry
+    child_id TEXT NOT NULL,    -- a case discussed
+    PRIMARY KEY (idx, child_id)
+) STRICT;
+
+-- Every entry about a child, with its effective date: the chronology, and
+-- the history the rules engine reads.
+CREATE TABLE child_events (
+    child_id TEXT NOT NULL,
+    idx      INTEGER NOT NULL,
+    date     TEXT NOT NULL,  -- effective date (payload date, else the recorded date)
+    type     TEXT NOT NULL,
+    PRIMARY KEY (child_id, idx)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE corrections (
+    idx      INTEGER PRIMARY KEY, -- the correction entry
+    corrects INTEGER NOT NULL,    -- the entry it corrects
+    reason   TEXT NOT NULL
+) STRICT;
+CREATE INDEX corrections_by_target ON corrections(corrects);

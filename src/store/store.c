@@ -6,6 +6,8 @@
 #include "store/store.h"
 #include "store/store_int.h"
 
+#include <string.h>
+
 cw_rc cw_store_open(const char *path, int flags, cw_store **out, cw_error *err)
 {
     return cw_store_sqlite_open(path, flags, out, err);
@@ -79,6 +81,28 @@ cw_rc cw_store_checkpoint_put(cw_store *s, uint64_t size, const char *note, size
 cw_rc cw_store_checkpoint_latest(cw_store *s, cw_buf *note, uint64_t *size, cw_error *err)
 {
     return s->ops->checkpoint_latest(s, note, size, err);
+}
+
+cw_value cw_text(const char *s)
+{
+    cw_value v = {CW_V_NULL, 0, NULL, 0};
+    if (s) {
+        v.type = CW_V_TEXT;
+        v.s = s;
+        v.len = strlen(s);
+    }
+    return v;
+}
+
+cw_rc cw_store_run(cw_store *s, cw_query q, const cw_value *params, size_t nparams,
+                   cw_store_row_fn fn, void *ctx, int64_t *changes, cw_error *err)
+{
+    return s->ops->run(s, q, params, nparams, fn, ctx, changes, err);
+}
+
+cw_rc cw_store_projections_clear(cw_store *s, cw_error *err)
+{
+    return s->ops->projections_clear(s, err);
 }
 
 cw_rc cw_store_check_structure(cw_store *s, cw_error *err)

@@ -24,6 +24,69 @@ enum {
     CW_STORE_READONLY = 2, /* open an existing database for reading only */
 };
 
+/*
+ * Named queries over the projections. The SQL for each lives in the backend
+ * (store_sqlite.c), so callers never build SQL; parameters are always bound.
+ */
+typedef enum cw_query {
+    CW_Q_PROJECTION_APPLIED,     /* () -> applied */
+    CW_Q_PROJECTION_SET_APPLIED, /* (applied) */
+    CW_Q_TEAM_GET,               /* (team_id) -> name */
+    CW_Q_TEAM_PUT,               /* (team_id, name, service_area, idx) */
+    CW_Q_STAFF_GET,              /* (staff_id) -> role, team_id, manager_id, left_on, name */
+    CW_Q_STAFF_PUT,              /* (staff_id, name, role, team_id, manager_id, idx) upsert */
+    CW_Q_STAFF_LEFT,             /* (staff_id, left_on, idx) */
+    CW_Q_STAFF_ALL,              /* () -> staff_id, role, team_id, manager_id, left_on */
+    CW_Q_CHILD_GET,              /* (child_id) -> date_of_birth, case_status, worker_id, cp_since,
+                                    looked_after_since, restricted, cp_category */
+    CW_Q_CHILD_PUT,              /* (child_id, given, family, dob, gender, ethnicity, language,
+                                    address, restricted, idx, last_activity) */
+    CW_Q_CHILD_SET_WORKER,       /* (child_id, worker_id) */
+    CW_Q_CHILD_SET_STATUS,       /* (child_id, case_status) */
+    CW_Q_CHILD_SET_CP,           /* (child_id, cp_category, cp_since) */
+    CW_Q_CHILD_SET_LOOKED_AFTER, /* (child_id, since, placement_id, placement_type) */
+    CW_Q_CHILD_SET_PLACEMENT,    /* (child_id, placement_id, placement_type) */
+    CW_Q_CHILD_TOUCH,            /* (child_id, date): last_activity = max(last_activity, date) */
+    CW_Q_CHILD_DELETE,           /* (child_id) */
+    CW_Q_CHILDREN_ALL,           /* () -> child_id, date_of_birth, worker_id, case_status */
+    CW_Q_ACCESS_PUT,             /* (child_id, staff_id) */
+    CW_Q_ACCESS_DELETE,          /* (child_id) */
+    CW_Q_RECORD_GET,             /* (record_id) -> kind, child_id, opened_on, closed_on, status */
+    CW_Q_RECORD_PUT,             /* (record_id, kind, child_id, opened_on, status, idx) */
+    CW_Q_RECORD_CLOSE,           /* (record_id, closed_on, status, closed_idx) */
+    CW_Q_RECORD_DELETE_CHILD,    /* (child_id) */
+    CW_Q_VISIT_PUT,              /* (idx, child_id, date, seen, seen_alone, views_recorded) */
+    CW_Q_VISIT_DELETE_CHILD,     /* (child_id) */
+    CW_Q_SUPERVISION_PUT,        /* (idx, supervisee_id, supervisor_id, date) */
+    CW_Q_SUPERVISION_CASE_PUT,   /* (idx, child_id) */
+    CW_Q_SUPERVISION_CASE_DELETE_CHILD, /* (child_id) */
+    CW_Q_CHILD_EVENT_PUT,               /* (child_id, idx, date, type) */
+    CW_Q_CHILD_EVENTS,                  /* (child_id) -> idx, date, type, in (date, idx) order */
+    CW_Q_CHILD_EVENTS_DELETE,           /* (child_id) */
+    CW_Q_EVENT_CHILDREN,                /* (idx) -> child_id: the children an entry is about */
+    CW_Q_CORRECTION_PUT,                /* (idx, corrects, reason) */
+    CW_Q_CORRECTIONS_OF,                /* (corrects) -> idx, reason, in idx order */
+    CW_Q_COUNT
+} cw_query;
+
+typedef enum cw_value_type { CW_V_NULL = 0, CW_V_INT, CW_V_TEXT } cw_value_type;
+
+/* A parameter or a column. Text is not NUL-terminated in columns: use len. */
+typedef struct cw_value {
+    cw_value_type type;
+    int64_t i;
+    const char *s;
+    size_t len;
+} cw_value;
+
+#define CW_NULL   ((cw_value){CW_V_NULL, 0, NULL, 0})
+#define CW_INT(x) ((cw_value){CW_V_INT, (int64_t)(x), NULL, 0})
+/* Text from a C string; NULL gives SQL NULL. */
+cw_value cw_text(const char *s);
+
+/* Called for each row; columns are valid only during the call. */
+typedef cw_rc (*cw_store_row_fn)(void *ctx, const cw_value *cols, size_t ncols);
+
 /* Called for each entry in index order; a non-zero return stops the scan. */
 typedef cw_rc (*cw_store_entry_fn)(void *ctx, int64_t idx, const uint8_t *hashes, size_t hlen,
                                    const uint8_t *leaf, size_t llen);
@@ -51,6 +114,9 @@ typedef struct cw_store_ops {
     cw_rc (*checkpoint_scan)(cw_store *s, int64_t from, int64_t to, cw_store_checkpoint_fn fn,
                              void *ctx, cw_error *err);
     cw_rc (*check_structure)(cw_store *s, cw_error *err);
+    cw_rc (*run)(cw_store *s, cw_query q, const cw_value *params, size_t nparams,
+                 cw_store_row_fn fn, void *ctx, int64_t *changes, cw_error *err);
+    cw_rc (*projections_clear)(cw_store *s, cw_error *err);
 } cw_store_ops;
 
 struct cw_store {
@@ -97,5 +163,15 @@ cw_rc cw_store_checkpoint_scan(cw_store *s, int64_t from, int64_t to, cw_store_c
  * tampering even when the data happens to verify. CW_EVERIFY names the object.
  */
 cw_rc cw_store_check_structure(cw_store *s, cw_error *err);
+
+/*
+ * Runs a named query with bound parameters, calling fn (may be NULL) for each
+ * row; *changes (may be NULL) receives the number of rows written.
+ */
+cw_rc cw_store_run(cw_store *s, cw_query q, const cw_value *params, size_t nparams,
+                   cw_store_row_fn fn, void *ctx, int64_t *changes, cw_error *err);
+
+/* Empties every projection table (inside the caller's transaction). */
+cw_rc cw_store_projections_clear(cw_store *s, cw_error *err);
 
 #endif

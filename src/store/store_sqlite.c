@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #define APPLICATION_ID 0x63776431 /* 'cwd1' */
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define STR_(x)        #x
 #define STR(x)         STR_(x)
 
@@ -61,10 +61,79 @@ static const char *const queries[Q_COUNT] = {
                           "ORDER BY size",
 };
 
+/* The projection queries of store.h, for SQLite. */
+static const char *const named[CW_Q_COUNT] = {
+    [CW_Q_PROJECTION_APPLIED] = "SELECT value FROM projection_state WHERE key = 'applied'",
+    [CW_Q_PROJECTION_SET_APPLIED] =
+        "INSERT INTO projection_state(key, value) VALUES ('applied', ?1) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [CW_Q_TEAM_GET] = "SELECT name FROM teams WHERE team_id = ?1",
+    [CW_Q_TEAM_PUT] = "INSERT INTO teams(team_id, name, service_area, idx) VALUES (?1, ?2, ?3, ?4)",
+    [CW_Q_STAFF_GET] =
+        "SELECT role, team_id, manager_id, left_on, name FROM staff WHERE staff_id = ?1",
+    [CW_Q_STAFF_PUT] = "INSERT INTO staff(staff_id, name, role, team_id, manager_id, idx) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(staff_id) DO UPDATE SET "
+                       "name = excluded.name, role = excluded.role, team_id = excluded.team_id, "
+                       "manager_id = excluded.manager_id, idx = excluded.idx",
+    [CW_Q_STAFF_LEFT] = "UPDATE staff SET left_on = ?2, idx = ?3 WHERE staff_id = ?1",
+    [CW_Q_STAFF_ALL] = "SELECT staff_id, role, team_id, manager_id, left_on FROM staff "
+                       "ORDER BY staff_id",
+    [CW_Q_CHILD_GET] =
+        "SELECT date_of_birth, case_status, worker_id, cp_since, looked_after_since, "
+        "restricted, cp_category FROM children WHERE child_id = ?1",
+    [CW_Q_CHILD_PUT] =
+        "INSERT INTO children(child_id, given_name, family_name, date_of_birth, gender, "
+        "ethnicity, language, address, restricted, idx, last_activity, case_status) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'open')",
+    [CW_Q_CHILD_SET_WORKER] = "UPDATE children SET worker_id = ?2 WHERE child_id = ?1",
+    [CW_Q_CHILD_SET_STATUS] = "UPDATE children SET case_status = ?2 WHERE child_id = ?1",
+    [CW_Q_CHILD_SET_CP] = "UPDATE children SET cp_category = ?2, cp_since = ?3 WHERE child_id = ?1",
+    [CW_Q_CHILD_SET_LOOKED_AFTER] =
+        "UPDATE children SET looked_after_since = ?2, placement_id = ?3, "
+        "placement_type = ?4 WHERE child_id = ?1",
+    [CW_Q_CHILD_SET_PLACEMENT] = "UPDATE children SET placement_id = ?2, placement_type = ?3 "
+                                 "WHERE child_id = ?1",
+    [CW_Q_CHILD_TOUCH] = "UPDATE children SET last_activity = max(coalesce(last_activity, ''), ?2) "
+                         "WHERE child_id = ?1",
+    [CW_Q_CHILD_DELETE] = "DELETE FROM children WHERE child_id = ?1",
+    [CW_Q_CHILDREN_ALL] = "SELECT child_id, date_of_birth, worker_id, case_status FROM children "
+                          "ORDER BY child_id",
+    [CW_Q_ACCESS_PUT] = "INSERT OR IGNORE INTO child_access(child_id, staff_id) VALUES (?1, ?2)",
+    [CW_Q_ACCESS_DELETE] = "DELETE FROM child_access WHERE child_id = ?1",
+    [CW_Q_RECORD_GET] = "SELECT kind, child_id, opened_on, closed_on, status FROM records "
+                        "WHERE record_id = ?1",
+    [CW_Q_RECORD_PUT] = "INSERT INTO records(record_id, kind, child_id, opened_on, status, idx) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [CW_Q_RECORD_CLOSE] = "UPDATE records SET closed_on = ?2, status = ?3, closed_idx = ?4 "
+                          "WHERE record_id = ?1",
+    [CW_Q_RECORD_DELETE_CHILD] = "DELETE FROM records WHERE child_id = ?1",
+    [CW_Q_VISIT_PUT] = "INSERT INTO visits(idx, child_id, date, seen, seen_alone, views_recorded) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [CW_Q_VISIT_DELETE_CHILD] = "DELETE FROM visits WHERE child_id = ?1",
+    [CW_Q_SUPERVISION_PUT] =
+        "INSERT OR IGNORE INTO supervisions(idx, supervisee_id, supervisor_id, "
+        "date) VALUES (?1, ?2, ?3, ?4)",
+    [CW_Q_SUPERVISION_CASE_PUT] = "INSERT OR IGNORE INTO supervision_cases(idx, child_id) "
+                                  "VALUES (?1, ?2)",
+    [CW_Q_SUPERVISION_CASE_DELETE_CHILD] = "DELETE FROM supervision_cases WHERE child_id = ?1",
+    [CW_Q_CHILD_EVENT_PUT] = "INSERT OR REPLACE INTO child_events(child_id, idx, date, type) "
+                             "VALUES (?1, ?2, ?3, ?4)",
+    [CW_Q_CHILD_EVENTS] = "SELECT idx, date, type FROM child_events WHERE child_id = ?1 "
+                          "ORDER BY date, idx",
+    [CW_Q_CHILD_EVENTS_DELETE] = "DELETE FROM child_events WHERE child_id = ?1",
+    [CW_Q_EVENT_CHILDREN] = "SELECT child_id FROM child_events WHERE idx = ?1 ORDER BY child_id",
+    [CW_Q_CORRECTION_PUT] = "INSERT OR REPLACE INTO corrections(idx, corrects, reason) "
+                            "VALUES (?1, ?2, ?3)",
+    [CW_Q_CORRECTIONS_OF] = "SELECT idx, reason FROM corrections WHERE corrects = ?1 ORDER BY idx",
+};
+
+#define MAX_COLUMNS 16
+
 typedef struct sqlite_store {
     cw_store base;
     sqlite3 *db;
     sqlite3_stmt *stmt[Q_COUNT];
+    sqlite3_stmt *named_stmt[CW_Q_COUNT]; /* prepared on first use */
 } sqlite_store;
 
 static cw_rc fail(sqlite_store *s, cw_error *err, const char *what)
@@ -99,6 +168,8 @@ static void s_close(cw_store *base)
     sqlite_store *s = (sqlite_store *)base;
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
+    for (int i = 0; i < CW_Q_COUNT; i++)
+        sqlite3_finalize(s->named_stmt[i]);
     sqlite3_close(s->db);
     free(s);
 }
@@ -311,6 +382,82 @@ static cw_rc s_checkpoint_scan(cw_store *base, int64_t from, int64_t to, cw_stor
     return rc;
 }
 
+static cw_rc s_run(cw_store *base, cw_query q, const cw_value *params, size_t nparams,
+                   cw_store_row_fn fn, void *ctx, int64_t *changes, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    if ((unsigned)q >= CW_Q_COUNT)
+        return cw_error_set(err, CW_EINVAL, "database: no such query");
+    sqlite3_stmt *st = s->named_stmt[q];
+    if (!st) {
+        if (sqlite3_prepare_v3(s->db, named[q], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+            SQLITE_OK)
+            return fail(s, err, "preparing a query");
+        s->named_stmt[q] = st;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    for (size_t i = 0; i < nparams; i++) {
+        int k = (int)i + 1;
+        if (params[i].type == CW_V_INT)
+            sqlite3_bind_int64(st, k, params[i].i);
+        else if (params[i].type == CW_V_TEXT)
+            sqlite3_bind_text(st, k, params[i].s, (int)params[i].len, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, k);
+    }
+    cw_rc rc = CW_OK;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!fn)
+            continue;
+        cw_value cols[MAX_COLUMNS];
+        int n = sqlite3_column_count(st);
+        if (n > MAX_COLUMNS)
+            n = MAX_COLUMNS;
+        for (int c = 0; c < n; c++) {
+            int t = sqlite3_column_type(st, c);
+            cols[c] = CW_NULL;
+            if (t == SQLITE_INTEGER) {
+                cols[c].type = CW_V_INT;
+                cols[c].i = sqlite3_column_int64(st, c);
+            } else if (t != SQLITE_NULL) {
+                cols[c].type = CW_V_TEXT;
+                cols[c].s = (const char *)sqlite3_column_text(st, c);
+                cols[c].len = (size_t)sqlite3_column_bytes(st, c);
+                if (!cols[c].s)
+                    cols[c].s = "";
+            }
+        }
+        if ((rc = fn(ctx, cols, (size_t)n)))
+            break;
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = fail(s, err, "running a query");
+    else if (!rc && changes)
+        *changes = sqlite3_changes64(s->db);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static cw_rc s_projections_clear(cw_store *base, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    char *msg = NULL;
+    if (sqlite3_exec(s->db,
+                     "DELETE FROM projection_state; DELETE FROM teams; DELETE FROM staff;"
+                     "DELETE FROM children; DELETE FROM child_access; DELETE FROM records;"
+                     "DELETE FROM visits; DELETE FROM supervisions; DELETE FROM supervision_cases;"
+                     "DELETE FROM child_events; DELETE FROM corrections;",
+                     NULL, NULL, &msg) != SQLITE_OK) {
+        cw_error_set(err, CW_EDB, "database: clearing projections: %s",
+                     msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return CW_EDB;
+    }
+    return CW_OK;
+}
+
 /* Appends "type name sql\n" for each schema object of db, in name order. */
 static int schema_text(sqlite3 *db, cw_buf *out)
 {
@@ -332,19 +479,30 @@ static int schema_text(sqlite3 *db, cw_buf *out)
     return r == SQLITE_DONE ? SQLITE_OK : r;
 }
 
-/* The first line (an object) where a and b differ, for the message. */
-static void first_difference(const cw_buf *a, const cw_buf *b, char *out, size_t n)
+/* Is line (up to and including its '\n') one of the lines of text? */
+static int has_line(const char *text, const char *line)
 {
-    const char *p = a->data ? a->data : "", *q = b->data ? b->data : "";
-    while (*p && *q) {
-        const char *ep = strchr(p, '\n'), *eq = strchr(q, '\n');
-        size_t lp = (size_t)(ep - p), lq = (size_t)(eq - q);
-        if (lp != lq || memcmp(p, q, lp) != 0)
-            break;
-        p = ep + 1;
-        q = eq + 1;
-    }
-    const char *line = *q ? q : p; /* what the database lacks, else what it adds */
+    size_t n = (size_t)(strchr(line, '\n') - line) + 1;
+    for (const char *p = text; *p; p = strchr(p, '\n') + 1)
+        if (!strncmp(p, line, n))
+            return 1;
+    return 0;
+}
+
+/* The first object caseward's schema has and the database lacks (or has
+ * altered), else the first the database adds: "type name", for the message. */
+static void first_difference(const cw_buf *have, const cw_buf *want, char *out, size_t n)
+{
+    const char *h = have->data ? have->data : "", *w = want->data ? want->data : "";
+    const char *line = NULL;
+    for (const char *p = w; *p && !line; p = strchr(p, '\n') + 1)
+        if (!has_line(h, p))
+            line = p;
+    for (const char *p = h; *p && !line; p = strchr(p, '\n') + 1)
+        if (!has_line(w, p))
+            line = p;
+    if (!line)
+        line = "";
     const char *sp1 = strchr(line, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
     if (!sp1 || !sp2)
         snprintf(out, n, "an object");
@@ -394,6 +552,8 @@ static const cw_store_ops sqlite_ops = {
     .checkpoint_latest = s_checkpoint_latest,
     .checkpoint_scan = s_checkpoint_scan,
     .check_structure = s_check_structure,
+    .run = s_run,
+    .projections_clear = s_projections_clear,
 };
 
 static cw_rc pragma_int(sqlite_store *s, const char *sql, int *out, cw_error *err)

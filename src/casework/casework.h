@@ -1,0 +1,75 @@
+/*
+ * casework.h — casework commands: validated, appended to the ledger, and
+ * projected into the current-state tables, all in one transaction.
+ *
+ * A command is an event (ledger/entry.h) whose type is in the catalogue
+ * (docs/events.md, the table in events.c). cw_casework_submit refuses a bad
+ * command with a message naming the field and the value, and writes nothing;
+ * a batch of commands is all or nothing.
+ *
+ * The projections (store/schema_sqlite.sql) are a cache of the ledger: each
+ * entry's effect is a function of the entries before it, so
+ * cw_casework_rebuild, which replays the ledger from the start, gives the
+ * same rows. A correction re-projects the children it concerns from their
+ * events, with the corrected fields in place.
+ */
+#ifndef CW_CASEWORK_CASEWORK_H
+#define CW_CASEWORK_CASEWORK_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "ledger/ledger.h"
+#include "util/date.h"
+
+/* Opens a batch: a ledger batch, with the projections brought up to date. */
+cw_rc cw_casework_begin(cw_ledger *l, cw_error *err);
+/*
+ * Validates ev against the catalogue and the current state, appends it and
+ * applies it. On failure nothing of this command is kept and the batch must
+ * be aborted (all or nothing).
+ */
+cw_rc cw_casework_submit(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_error *err);
+cw_rc cw_casework_commit(cw_ledger *l, uint64_t *new_size, cw_error *err);
+void cw_casework_abort(cw_ledger *l);
+
+/* Recreates every projection from the ledger, in one transaction. */
+cw_rc cw_casework_rebuild(cw_ledger *l, cw_error *err);
+
+/* True if type is a casework or organisation event in the catalogue. */
+bool cw_casework_known_type(const char *type);
+
+/* Writes the catalogue as Markdown (for docs and `caseward events`). */
+cw_rc cw_casework_describe(cw_buf *out);
+
+/* Effective date of an entry: its payload "date", else its recorded date. */
+cw_date cw_casework_effective_date(const json_t *payload, int64_t recorded_ms);
+
+/*
+ * A child's events with corrections applied, in (date, index) order: what the
+ * chronology prints and what the rules engine reads. Entries are owned by the
+ * history; release with cw_casework_history_release.
+ */
+typedef struct cw_history_entry {
+    uint64_t index;
+    cw_date date;
+    int64_t recorded_ms;
+    char type[64];
+    char actor[129];
+    json_t *payload;  /* corrected payload */
+    json_t *original; /* the payload as first recorded, if a correction changed it; else NULL */
+    uint64_t corrected_by[8];
+    size_t ncorrections;
+} cw_history_entry;
+
+typedef struct cw_history {
+    char child_id[65];
+    cw_date date_of_birth;
+    cw_history_entry *entries;
+    size_t n, cap;
+} cw_history;
+
+cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_error *err);
+void cw_casework_history_release(cw_history *h);
+
+#endif

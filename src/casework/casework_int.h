@@ -1,0 +1,67 @@
+/* casework_int.h — private to src/casework: the catalogue and the context
+ * that validation and projection share. */
+#ifndef CW_CASEWORK_CASEWORK_INT_H
+#define CW_CASEWORK_CASEWORK_INT_H
+
+#include "casework/casework.h"
+#include "store/store.h"
+
+typedef enum ftype { F_ID, F_TEXT, F_DATE, F_BOOL, F_INT, F_ENUM, F_IDS, F_OBJECT } ftype;
+
+enum {
+    REQ = 1,   /* required */
+    PAST = 2,  /* a date that must not be after the recorded date */
+    NOFIX = 4, /* cannot be changed by a correction (identifiers) */
+};
+
+typedef struct field {
+    const char *name;
+    ftype type;
+    unsigned flags;
+    int max;                   /* text: bytes; int: maximum; ids: count */
+    const char *const *values; /* enum values, NULL-terminated */
+} field_spec;
+
+/* What validation and projection of one entry need to know. */
+typedef struct cw_ctx {
+    cw_store *store;
+    uint64_t idx;        /* the entry's ledger index */
+    int64_t recorded_ms; /* its recorded_at */
+    cw_date recorded;    /* its recorded date */
+    const char *actor;
+    const char *only_child; /* when re-projecting one child: apply only its part */
+} cw_ctx;
+
+typedef cw_rc (*check_fn)(cw_ctx *c, const json_t *p, cw_error *err);
+
+typedef struct event_spec {
+    const char *name;
+    int org; /* organisation event: any actor may record it */
+    const field_spec *fields;
+    check_fn check; /* state-dependent validation; NULL if none */
+} event_spec;
+
+const event_spec *cw_casework_spec(const char *type);
+
+/* Generic checks against the field table (types, limits, required, unknown). */
+cw_rc cw_casework_check_fields(const event_spec *spec, const json_t *payload, cw_date recorded,
+                               cw_error *err);
+
+/* The UTC day of a time in ms since the epoch. */
+cw_date cw_casework_day_of(int64_t ms);
+
+/* Applies entries [from, to) to the projections and records how far they reach. */
+cw_rc cw_casework_replay(cw_store *s, uint64_t from, uint64_t to, cw_error *err);
+
+/* Applies one entry (any type) to the projections; unknown types are ignored. */
+cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *payload, cw_error *err);
+
+/* The children an entry is about (child_id, a record's child, cases discussed). */
+typedef struct child_list {
+    char ids[50][65];
+    size_t n;
+} child_list;
+cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *payload, child_list *out,
+                              cw_error *err);
+
+#endif

@@ -1,0 +1,327 @@
+/*
+ * command.c — the command pipeline: catch the projections up, check the
+ * fields, the actor and the state, append to the ledger, project. All of it
+ * happens inside the ledger's batch transaction, so a refused command, or a
+ * batch abandoned half way, leaves nothing behind.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "casework/casework_int.h"
+
+static const char *str(const json_t *p, const char *k)
+{
+    return json_string_value(json_object_get(p, k));
+}
+
+static cw_rc applied_row(void *ctx, const cw_value *c, size_t n)
+{
+    if (n >= 1 && c[0].type == CW_V_INT)
+        *(uint64_t *)ctx = (uint64_t)c[0].i;
+    return CW_OK;
+}
+
+cw_rc cw_casework_begin(cw_ledger *l, cw_error *err)
+{
+    cw_rc rc = cw_ledger_batch_begin(l, err);
+    if (rc)
+        return rc;
+    /* Entries appended without projection (none, normally) are applied now. */
+    uint64_t applied = 0;
+    cw_store *s = cw_ledger_store(l);
+    if (!(rc = cw_store_run(s, CW_Q_PROJECTION_APPLIED, NULL, 0, applied_row, &applied, NULL,
+                            err)) &&
+        applied != cw_ledger_size(l)) {
+        if (applied > cw_ledger_size(l))
+            rc = cw_error_set(err, CW_EVERIFY,
+                              "the projections claim more entries than the log "
+                              "has; run caseward rebuild");
+        else
+            rc = cw_casework_replay(s, applied, cw_ledger_size(l), err);
+    }
+    if (rc)
+        cw_ledger_batch_abort(l);
+    return rc;
+}
+
+typedef struct staff_probe {
+    int found, left;
+} staff_probe;
+
+static cw_rc staff_probe_row(void *ctx, const cw_value *c, size_t n)
+{
+    staff_probe *sp = ctx;
+    sp->found = 1;
+    sp->left = n >= 4 && c[3].type != CW_V_NULL;
+    return CW_OK;
+}
+
+static cw_rc check_actor(cw_ctx *c, const event_spec *spec, cw_error *err)
+{
+    if (spec->org || !strcmp(spec->name, "escalation_raised"))
+        return CW_OK;
+    staff_probe sp = {0, 0};
+    cw_value k = cw_text(c->actor);
+    cw_rc rc = cw_store_run(c->store, CW_Q_STAFF_GET, &k, 1, staff_probe_row, &sp, NULL, err);
+    if (rc)
+        return rc;
+    if (!sp.found)
+        return cw_error_set(err, CW_EINVAL, "actor: %s is not a member of staff", c->actor);
+    if (sp.left)
+        return cw_error_set(err, CW_EINVAL, "actor: %s has left", c->actor);
+    return CW_OK;
+}
+
+cw_rc cw_casework_submit(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_error *err)
+{
+    const event_spec *spec = cw_casework_spec(ev->type);
+    if (!spec)
+        return cw_error_set(err, CW_EINVAL,
+                            "type: \"%.64s\" is not a casework event (see docs/events.md)",
+                            ev->type);
+    if (!json_is_object(ev->payload))
+        return cw_error_set(err, CW_EINVAL, "payload: must be a JSON object");
+    cw_ctx c = {cw_ledger_store(l), cw_ledger_size(l), cw_ledger_batch_ms(l), 0, ev->actor, NULL};
+    c.recorded = cw_casework_day_of(c.recorded_ms);
+    cw_rc rc = cw_casework_check_fields(spec, ev->payload, c.recorded, err);
+    if (!rc)
+        rc = check_actor(&c, spec, err);
+    if (!rc && spec->check)
+        rc = spec->check(&c, ev->payload, err);
+    if (rc)
+        return rc;
+    uint64_t idx;
+    if ((rc = cw_ledger_batch_add(l, ev, &idx, err)))
+        return rc;
+    c.idx = idx;
+    if ((rc = cw_casework_apply(&c, ev->type, ev->payload, err)))
+        return rc;
+    if (index)
+        *index = idx;
+    return CW_OK;
+}
+
+cw_rc cw_casework_commit(cw_ledger *l, uint64_t *new_size, cw_error *err)
+{
+    cw_value v = CW_INT(cw_ledger_size(l));
+    cw_rc rc =
+        cw_store_run(cw_ledger_store(l), CW_Q_PROJECTION_SET_APPLIED, &v, 1, NULL, NULL, NULL, err);
+    if (rc) {
+        cw_ledger_batch_abort(l);
+        return rc;
+    }
+    return cw_ledger_batch_commit(l, new_size, err);
+}
+
+void cw_casework_abort(cw_ledger *l)
+{
+    cw_ledger_batch_abort(l);
+}
+
+/* ---- corrections ---- */
+
+typedef struct entry_view {
+    json_t *root;
+    const char *type;
+    const json_t *payload;
+    int64_t recorded_ms;
+} entry_view;
+
+static cw_rc read_entry(cw_store *s, uint64_t idx, entry_view *e, cw_error *err)
+{
+    cw_buf leaf = CW_BUF_INIT(CW_ENTRY_MAX_BYTES + 1);
+    json_error_t jerr;
+    memset(e, 0, sizeof *e);
+    uint64_t own;
+    cw_rc rc = cw_store_entry_leaf(s, idx, &leaf, err);
+    if (!rc && cw_entry_peek((const uint8_t *)leaf.data, leaf.len, &own, &e->recorded_ms))
+        rc = cw_error_set(err, CW_EVERIFY, "entry %llu cannot be read back",
+                          (unsigned long long)idx);
+    if (!rc) {
+        e->root = json_loadb(leaf.data, leaf.len, 0, &jerr);
+        e->type = e->root ? str(e->root, "type") : NULL;
+        e->payload = e->root ? json_object_get(e->root, "payload") : NULL;
+        if (!e->type || !json_is_object(e->payload))
+            rc = cw_error_set(err, CW_EVERIFY, "entry %llu cannot be read back",
+                              (unsigned long long)idx);
+    }
+    cw_buf_release(&leaf);
+    return rc;
+}
+
+cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    json_int_t target = json_integer_value(json_object_get(p, "corrects"));
+    if ((uint64_t)target >= c->idx)
+        return cw_error_set(err, CW_ENOTFOUND, "corrects: there is no entry %lld yet",
+                            (long long)target);
+    entry_view e;
+    cw_rc rc = read_entry(c->store, (uint64_t)target, &e, err);
+    if (rc)
+        return rc;
+    const event_spec *spec = cw_casework_spec(e.type);
+    if (!spec || spec->org || !strcmp(e.type, "correction") ||
+        !strcmp(e.type, "escalation_raised")) {
+        rc = cw_error_set(err, CW_EINVAL,
+                          "corrects: entry %lld (%.64s) is not a casework event that can be "
+                          "corrected",
+                          (long long)target, e.type);
+        goto out;
+    }
+    const json_t *changes = json_object_get(p, "changes");
+    const char *k;
+    json_t *v;
+    json_t *ch;
+    memcpy(&ch, &changes, sizeof ch);
+    json_object_foreach(ch, k, v)
+    {
+        const field_spec *f = spec->fields;
+        while (f->name && strcmp(f->name, k) != 0)
+            f++;
+        if (!f->name) {
+            rc = cw_error_set(err, CW_EINVAL, "changes: %.64s is not a field of %s", k, e.type);
+            goto out;
+        }
+        if (f->flags & NOFIX) {
+            rc =
+                cw_error_set(err, CW_EINVAL,
+                             "changes: %s cannot be corrected (record the right event instead)", k);
+            goto out;
+        }
+    }
+    /* The corrected event must itself be valid. */
+    json_t *merged = json_deep_copy(e.payload);
+    if (!merged) {
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+        goto out;
+    }
+    json_object_update(merged, ch);
+    rc = cw_casework_check_fields(spec, merged, c->recorded, err);
+    json_decref(merged);
+    if (rc)
+        cw_error_prefix(err, "changes: the corrected %s would be invalid: ", e.type);
+out:
+    json_decref(e.root);
+    return rc;
+}
+
+/* ---- a child's history ---- */
+
+typedef struct row_list {
+    struct row {
+        uint64_t idx;
+        cw_date date;
+    } * v;
+    size_t n, cap;
+} row_list;
+
+static cw_rc collect_rows(void *ctx, const cw_value *c, size_t n)
+{
+    row_list *l = ctx;
+    cw_date d = 0;
+    if (n < 2 || c[0].type != CW_V_INT || c[1].type != CW_V_TEXT ||
+        cw_date_parse(c[1].s, c[1].len, &d))
+        return CW_EDB;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        struct row *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return CW_ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n].idx = (uint64_t)c[0].i;
+    l->v[l->n].date = d;
+    l->n++;
+    return CW_OK;
+}
+
+typedef struct dob_probe {
+    int found;
+    cw_date dob;
+} dob_probe;
+
+static cw_rc dob_row(void *ctx, const cw_value *c, size_t n)
+{
+    dob_probe *d = ctx;
+    if (n >= 1 && c[0].type == CW_V_TEXT && !cw_date_parse(c[0].s, c[0].len, &d->dob))
+        d->found = 1;
+    return CW_OK;
+}
+
+typedef struct fix_list {
+    uint64_t idx[8];
+    size_t n;
+} fix_list;
+
+static cw_rc fix_row(void *ctx, const cw_value *c, size_t n)
+{
+    fix_list *f = ctx;
+    if (n >= 1 && c[0].type == CW_V_INT && f->n < 8)
+        f->idx[f->n++] = (uint64_t)c[0].i;
+    return CW_OK;
+}
+
+cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_error *err)
+{
+    cw_store *s = cw_ledger_store(l);
+    row_list rows = {0};
+    dob_probe dob = {0, 0};
+    cw_value k = cw_text(child_id);
+    memset(h, 0, sizeof *h);
+    if (strlen(child_id) > 64)
+        return cw_error_set(err, CW_EINVAL, "child: not an identifier");
+    memcpy(h->child_id, child_id, strlen(child_id) + 1);
+    cw_rc rc = cw_store_run(s, CW_Q_CHILD_GET, &k, 1, dob_row, &dob, NULL, err);
+    if (!rc && !dob.found)
+        rc = cw_error_set(err, CW_ENOTFOUND, "no child %s is registered", child_id);
+    if (!rc)
+        rc = cw_store_run(s, CW_Q_CHILD_EVENTS, &k, 1, collect_rows, &rows, NULL, err);
+    h->date_of_birth = dob.dob;
+    if (!rc && rows.n && !(h->entries = calloc(rows.n, sizeof *h->entries)))
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < rows.n; i++) {
+        cw_history_entry *he = &h->entries[h->n];
+        entry_view e;
+        if ((rc = read_entry(s, rows.v[i].idx, &e, err)))
+            break;
+        he->recorded_ms = e.recorded_ms;
+        he->index = rows.v[i].idx;
+        he->date = rows.v[i].date;
+        snprintf(he->type, sizeof he->type, "%s", e.type);
+        snprintf(he->actor, sizeof he->actor, "%s",
+                 str(e.root, "actor") ? str(e.root, "actor") : "");
+        he->payload = json_deep_copy(e.payload);
+        fix_list fx = {{0}, 0};
+        cw_value t = CW_INT(rows.v[i].idx);
+        rc = cw_store_run(s, CW_Q_CORRECTIONS_OF, &t, 1, fix_row, &fx, NULL, err);
+        for (size_t j = 0; !rc && j < fx.n; j++) {
+            entry_view fe;
+            if ((rc = read_entry(s, fx.idx[j], &fe, err)))
+                break;
+            if (!he->original)
+                he->original = json_deep_copy(e.payload);
+            json_object_update(he->payload, json_object_get(fe.payload, "changes"));
+            he->corrected_by[he->ncorrections++] = fx.idx[j];
+            json_decref(fe.root);
+        }
+        json_decref(e.root);
+        h->n++;
+    }
+    free(rows.v);
+    if (rc)
+        cw_casework_history_release(h);
+    return rc;
+}
+
+void cw_casework_history_release(cw_history *h)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        json_decref(h->entries[i].payload);
+        json_decref(h->entries[i].original);
+    }
+    free(h->entries);
+    h->entries = NULL;
+    h->n = 0;
+}

@@ -1,0 +1,1084 @@
+/*
+ * events.c — the catalogue of casework and organisation events (one table:
+ * fields, state checks, projection), and the generic field validation it
+ * drives. docs/events.md describes the same catalogue for people; a test
+ * compares the two.
+ *
+ * Every check names the field and the value that was wrong. Values that may
+ * be personal (names, free text) are never quoted; identifiers and dates are.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "casework/casework_int.h"
+#include "util/utf8.h"
+
+/* ---- enum vocabularies ---- */
+
+static const char *const ROLES[] = {"social_worker",   "senior_practitioner", "team_manager",
+                                    "service_manager", "head_of_service",     "qa_auditor",
+                                    "inspector",       "administrator",       NULL};
+static const char *const GENDERS[] = {"female", "male", "other", "not_known", NULL};
+static const char *const LANGUAGES[] = {"english", "welsh", "other", NULL};
+static const char *const SOURCES[] = {"police", "school",    "health",    "self",
+                                      "family", "neighbour", "anonymous", "local_authority",
+                                      "other",  NULL};
+static const char *const REFERRAL_DECISIONS[] = {"no_further_action", "assessment",
+                                                 "strategy_discussion", NULL};
+static const char *const ASSESSMENT_OUTCOMES[] = {"no_further_action", "care_and_support_plan",
+                                                  "child_protection",  "looked_after",
+                                                  "other_services",    NULL};
+static const char *const STRATEGY_DECISIONS[] = {"section_47", "no_further_action", "other", NULL};
+static const char *const S47_OUTCOMES[] = {"initial_conference", "child_in_need",
+                                           "no_further_action", NULL};
+static const char *const CONFERENCE_KINDS[] = {"initial", "review", NULL};
+static const char *const CONFERENCE_DECISIONS[] = {"register", "continue", "deregister",
+                                                   "not_registered", NULL};
+static const char *const CP_CATEGORIES[] = {"neglect", "physical", "sexual", "emotional", NULL};
+static const char *const PLAN_KINDS[] = {"care_and_support", "child_protection_outline",
+                                         "child_protection", "looked_after",
+                                         "pathway",          NULL};
+static const char *const PLACEMENT_TYPES[] = {"foster",   "kinship", "residential", "with_parents",
+                                              "adoption", "other",   NULL};
+static const char *const LA_END_REASONS[] = {"returned_home", "adoption", "special_guardianship",
+                                             "age_18",        "other",    NULL};
+static const char *const HEALTH_KINDS[] = {"gp_registration", "dental_check", "health_assessment",
+                                           NULL};
+static const char *const CSE_BANDS[] = {"no_apparent_risk", "mild", "moderate", "significant",
+                                        NULL};
+
+/* ---- field tables ---- */
+
+#define ID_NEW(n)                                                                                  \
+    {                                                                                              \
+        n, F_ID, REQ | NOFIX, 64, NULL                                                             \
+    }
+#define ID_REF(n)                                                                                  \
+    {                                                                                              \
+        n, F_ID, REQ | NOFIX, 64, NULL                                                             \
+    }
+#define DATE_REQ                                                                                   \
+    {                                                                                              \
+        "date", F_DATE, REQ | PAST, 0, NULL                                                        \
+    }
+#define END                                                                                        \
+    {                                                                                              \
+        NULL, 0, 0, 0, NULL                                                                        \
+    }
+
+static const field_spec F_TEAM_CREATED[] = {ID_NEW("team_id"),
+                                            {"name", F_TEXT, REQ, 100, NULL},
+                                            {"service_area", F_TEXT, 0, 100, NULL},
+                                            END};
+static const field_spec F_STAFF_ADDED[] = {ID_NEW("staff_id"),
+                                           {"name", F_TEXT, REQ, 100, NULL},
+                                           {"role", F_ENUM, REQ, 0, ROLES},
+                                           {"team_id", F_ID, 0, 64, NULL},
+                                           {"manager_id", F_ID, 0, 64, NULL},
+                                           END};
+static const field_spec F_STAFF_CHANGED[] = {ID_REF("staff_id"),
+                                             {"role", F_ENUM, 0, 0, ROLES},
+                                             {"team_id", F_ID, 0, 64, NULL},
+                                             {"manager_id", F_ID, 0, 64, NULL},
+                                             END};
+static const field_spec F_STAFF_LEFT[] = {ID_REF("staff_id"), DATE_REQ, END};
+static const field_spec F_CHILD_REGISTERED[] = {ID_NEW("child_id"),
+                                                {"given_name", F_TEXT, REQ, 100, NULL},
+                                                {"family_name", F_TEXT, REQ, 100, NULL},
+                                                {"date_of_birth", F_DATE, REQ, 0, NULL},
+                                                {"gender", F_ENUM, REQ, 0, GENDERS},
+                                                {"ethnicity", F_TEXT, 0, 60, NULL},
+                                                {"language", F_ENUM, REQ, 0, LANGUAGES},
+                                                {"address", F_TEXT, 0, 300, NULL},
+                                                {"restricted", F_BOOL, 0, 0, NULL},
+                                                {"restricted_to", F_IDS, 0, 50, NULL},
+                                                END};
+static const field_spec F_CONTACT[] = {ID_NEW("contact_id"),
+                                       ID_REF("child_id"),
+                                       DATE_REQ,
+                                       {"source", F_ENUM, REQ, 0, SOURCES},
+                                       {"reason", F_TEXT, REQ, 2000, NULL},
+                                       {"cse_concern", F_BOOL, 0, 0, NULL},
+                                       END};
+static const field_spec F_REFERRAL[] = {ID_NEW("referral_id"),
+                                        ID_REF("child_id"),
+                                        DATE_REQ,
+                                        {"source", F_ENUM, REQ, 0, SOURCES},
+                                        {"reason", F_TEXT, REQ, 2000, NULL},
+                                        {"cse_concern", F_BOOL, 0, 0, NULL},
+                                        END};
+static const field_spec F_REFERRAL_DECIDED[] = {ID_REF("referral_id"),
+                                                DATE_REQ,
+                                                {"decision", F_ENUM, REQ, 0, REFERRAL_DECISIONS},
+                                                {"decided_by", F_ID, REQ, 64, NULL},
+                                                END};
+static const field_spec F_ASSESSMENT_STARTED[] = {ID_NEW("assessment_id"),
+                                                  ID_REF("child_id"),
+                                                  DATE_REQ,
+                                                  {"referral_id", F_ID, NOFIX, 64, NULL},
+                                                  END};
+static const field_spec F_ASSESSMENT_COMPLETED[] = {
+    ID_REF("assessment_id"),
+    DATE_REQ,
+    {"child_seen", F_BOOL, REQ, 0, NULL},
+    {"child_seen_date", F_DATE, PAST, 0, NULL},
+    {"views", F_TEXT, 0, 4000, NULL},
+    {"views_not_obtained_reason", F_TEXT, 0, 1000, NULL},
+    {"analysis", F_TEXT, REQ, 8000, NULL},
+    {"outcome", F_ENUM, REQ, 0, ASSESSMENT_OUTCOMES},
+    {"signed_off_by", F_ID, REQ, 64, NULL},
+    END};
+static const field_spec F_STRATEGY[] = {ID_NEW("strategy_id"),
+                                        ID_REF("child_id"),
+                                        DATE_REQ,
+                                        {"decision", F_ENUM, REQ, 0, STRATEGY_DECISIONS},
+                                        {"cse", F_BOOL, 0, 0, NULL},
+                                        END};
+static const field_spec F_S47_STARTED[] = {ID_NEW("enquiry_id"),
+                                           ID_REF("child_id"),
+                                           DATE_REQ,
+                                           {"strategy_id", F_ID, NOFIX, 64, NULL},
+                                           END};
+static const field_spec F_S47_COMPLETED[] = {
+    ID_REF("enquiry_id"), DATE_REQ, {"outcome", F_ENUM, REQ, 0, S47_OUTCOMES}, END};
+static const field_spec F_CONFERENCE[] = {ID_NEW("conference_id"),
+                                          ID_REF("child_id"),
+                                          DATE_REQ,
+                                          {"kind", F_ENUM, REQ, 0, CONFERENCE_KINDS},
+                                          {"decision", F_ENUM, REQ, 0, CONFERENCE_DECISIONS},
+                                          {"category", F_ENUM, 0, 0, CP_CATEGORIES},
+                                          END};
+static const field_spec F_CHILD_DATE[] = {ID_REF("child_id"), DATE_REQ, END};
+static const field_spec F_PLAN[] = {
+    ID_NEW("plan_id"), ID_REF("child_id"), DATE_REQ, {"kind", F_ENUM, REQ, 0, PLAN_KINDS}, END};
+static const field_spec F_LA_STARTED[] = {ID_REF("child_id"),
+                                          DATE_REQ,
+                                          {"placement_id", F_ID, REQ, 64, NULL},
+                                          {"placement_type", F_ENUM, REQ, 0, PLACEMENT_TYPES},
+                                          {"until_18", F_BOOL, 0, 0, NULL},
+                                          END};
+static const field_spec F_PLACEMENT_CHANGED[] = {
+    ID_REF("child_id"),
+    DATE_REQ,
+    {"placement_id", F_ID, REQ, 64, NULL},
+    {"placement_type", F_ENUM, REQ, 0, PLACEMENT_TYPES},
+    {"school_changed", F_BOOL, 0, 0, NULL},
+    END};
+static const field_spec F_LA_ENDED[] = {
+    ID_REF("child_id"), DATE_REQ, {"reason", F_ENUM, REQ, 0, LA_END_REASONS}, END};
+static const field_spec F_HEALTH[] = {
+    ID_REF("child_id"), DATE_REQ, {"kind", F_ENUM, REQ, 0, HEALTH_KINDS}, END};
+static const field_spec F_VISIT[] = {ID_REF("child_id"),
+                                     DATE_REQ,
+                                     {"seen", F_BOOL, REQ, 0, NULL},
+                                     {"seen_alone", F_BOOL, REQ, 0, NULL},
+                                     {"views", F_TEXT, 0, 4000, NULL},
+                                     {"views_not_obtained_reason", F_TEXT, 0, 1000, NULL},
+                                     END};
+static const field_spec F_NOTE[] = {
+    ID_REF("child_id"), DATE_REQ, {"text", F_TEXT, REQ, 8000, NULL}, END};
+static const field_spec F_CSE[] = {ID_REF("child_id"),
+                                   DATE_REQ,
+                                   {"vulnerabilities", F_IDS, REQ, 50, NULL},
+                                   {"moderate_indicators", F_IDS, REQ, 50, NULL},
+                                   {"significant_indicators", F_IDS, REQ, 50, NULL},
+                                   {"override_band", F_ENUM, 0, 0, CSE_BANDS},
+                                   {"override_reason", F_TEXT, 0, 1000, NULL},
+                                   END};
+static const field_spec F_MISSING[] = {ID_NEW("episode_id"),
+                                       ID_REF("child_id"),
+                                       DATE_REQ,
+                                       {"returned", F_DATE, PAST, 0, NULL},
+                                       {"return_interview", F_BOOL, 0, 0, NULL},
+                                       END};
+static const field_spec F_SUPERVISION[] = {{"supervisee_id", F_ID, REQ | NOFIX, 64, NULL},
+                                           {"supervisor_id", F_ID, REQ | NOFIX, 64, NULL},
+                                           DATE_REQ,
+                                           {"cases_discussed", F_IDS, REQ | NOFIX, 50, NULL},
+                                           {"decisions", F_TEXT, REQ, 4000, NULL},
+                                           {"actions", F_TEXT, 0, 4000, NULL},
+                                           END};
+static const field_spec F_ALLOCATED[] = {
+    ID_REF("child_id"), {"worker_id", F_ID, REQ, 64, NULL}, DATE_REQ, END};
+static const field_spec F_TRANSFERRED[] = {ID_REF("child_id"),
+                                           {"worker_id", F_ID, REQ, 64, NULL},
+                                           DATE_REQ,
+                                           {"reason", F_TEXT, 0, 1000, NULL},
+                                           END};
+static const field_spec F_CLOSED[] = {
+    ID_REF("child_id"), DATE_REQ, {"reason", F_TEXT, REQ, 1000, NULL}, END};
+static const field_spec F_CORRECTION[] = {{"corrects", F_INT, REQ | NOFIX, 0, NULL},
+                                          {"reason", F_TEXT, REQ, 1000, NULL},
+                                          {"changes", F_OBJECT, REQ, 0, NULL},
+                                          END};
+static const field_spec F_ESCALATION[] = {{"item", F_TEXT, REQ, 200, NULL},
+                                          ID_REF("child_id"),
+                                          {"level", F_INT, REQ, 10, NULL},
+                                          {"notified_id", F_ID, REQ, 64, NULL},
+                                          {"as_of", F_DATE, REQ, 0, NULL},
+                                          {"days_overdue", F_INT, REQ, 100000, NULL},
+                                          END};
+
+/* ---- small helpers ---- */
+
+static const char *str(const json_t *p, const char *k)
+{
+    return json_string_value(json_object_get(p, k));
+}
+
+static int flag(const json_t *p, const char *k)
+{
+    return json_is_true(json_object_get(p, k));
+}
+
+static int has(const json_t *p, const char *k)
+{
+    const json_t *v = json_object_get(p, k);
+    return v && !json_is_null(v);
+}
+
+/* A date field known to be valid (checked by the field table), or fallback. */
+static cw_date date_or(const json_t *p, const char *k, cw_date fallback)
+{
+    const char *s = str(p, k);
+    cw_date d;
+    if (!s || cw_date_parse(s, strlen(s), &d))
+        return fallback;
+    return d;
+}
+
+static void fmt_date(cw_date d, char out[CW_DATE_LEN + 1])
+{
+    cw_date_format(d, out);
+}
+
+static int copy_col(const cw_value *v, char *out, size_t cap)
+{
+    if (v->type != CW_V_TEXT || v->len >= cap) {
+        out[0] = '\0';
+        return v->type == CW_V_TEXT ? -1 : 0;
+    }
+    memcpy(out, v->s, v->len);
+    out[v->len] = '\0';
+    return 1;
+}
+
+/* ---- lookups ---- */
+
+typedef struct child_info {
+    int found;
+    cw_date dob;
+    char status[16];
+    char worker[65];
+    int on_register;
+    cw_date cp_since;
+    int looked_after;
+    cw_date la_since;
+} child_info;
+
+static cw_rc child_row(void *ctx, const cw_value *c, size_t n)
+{
+    child_info *ci = ctx;
+    char buf[16];
+    if (n < 7)
+        return CW_EDB;
+    ci->found = 1;
+    if (copy_col(&c[0], buf, sizeof buf) <= 0 || cw_date_parse(buf, strlen(buf), &ci->dob))
+        return CW_EDB;
+    copy_col(&c[1], ci->status, sizeof ci->status);
+    copy_col(&c[2], ci->worker, sizeof ci->worker);
+    ci->on_register = copy_col(&c[3], buf, sizeof buf) > 0 &&
+                      cw_date_parse(buf, strlen(buf), &ci->cp_since) == CW_OK;
+    ci->looked_after = copy_col(&c[4], buf, sizeof buf) > 0 &&
+                       cw_date_parse(buf, strlen(buf), &ci->la_since) == CW_OK;
+    return CW_OK;
+}
+
+static cw_rc get_child(cw_ctx *c, const char *id, child_info *ci, cw_error *err)
+{
+    memset(ci, 0, sizeof *ci);
+    cw_value p = cw_text(id);
+    return cw_store_run(c->store, CW_Q_CHILD_GET, &p, 1, child_row, ci, NULL, err);
+}
+
+static cw_rc need_child(cw_ctx *c, const char *field, const char *id, child_info *ci, cw_error *err)
+{
+    cw_rc rc = get_child(c, id, ci, err);
+    if (rc)
+        return rc;
+    if (!ci->found)
+        return cw_error_set(err, CW_ENOTFOUND, "%s: no child %s is registered", field, id);
+    return CW_OK;
+}
+
+typedef struct staff_info {
+    int found;
+    char role[32];
+    char team[65];
+    char manager[65];
+    int left;
+} staff_info;
+
+static cw_rc staff_row(void *ctx, const cw_value *c, size_t n)
+{
+    staff_info *si = ctx;
+    if (n < 4)
+        return CW_EDB;
+    si->found = 1;
+    copy_col(&c[0], si->role, sizeof si->role);
+    copy_col(&c[1], si->team, sizeof si->team);
+    copy_col(&c[2], si->manager, sizeof si->manager);
+    si->left = c[3].type != CW_V_NULL;
+    return CW_OK;
+}
+
+static cw_rc get_staff(cw_ctx *c, const char *id, staff_info *si, cw_error *err)
+{
+    memset(si, 0, sizeof *si);
+    cw_value p = cw_text(id);
+    return cw_store_run(c->store, CW_Q_STAFF_GET, &p, 1, staff_row, si, NULL, err);
+}
+
+/* A current member of staff (registered, not left). */
+static cw_rc need_staff(cw_ctx *c, const char *field, const char *id, staff_info *si, cw_error *err)
+{
+    cw_rc rc = get_staff(c, id, si, err);
+    if (rc)
+        return rc;
+    if (!si->found)
+        return cw_error_set(err, CW_ENOTFOUND, "%s: no member of staff %s", field, id);
+    if (si->left)
+        return cw_error_set(err, CW_EINVAL, "%s: %s has left", field, id);
+    return CW_OK;
+}
+
+static int is_manager(const char *role)
+{
+    return !strcmp(role, "team_manager") || !strcmp(role, "service_manager") ||
+           !strcmp(role, "head_of_service");
+}
+
+typedef struct record_info {
+    int found;
+    char kind[32];
+    char child[65];
+    cw_date opened;
+    int closed;
+    char status[64];
+} record_info;
+
+static cw_rc record_row(void *ctx, const cw_value *c, size_t n)
+{
+    record_info *ri = ctx;
+    char buf[16];
+    if (n < 5)
+        return CW_EDB;
+    ri->found = 1;
+    copy_col(&c[0], ri->kind, sizeof ri->kind);
+    copy_col(&c[1], ri->child, sizeof ri->child);
+    if (copy_col(&c[2], buf, sizeof buf) <= 0 || cw_date_parse(buf, strlen(buf), &ri->opened))
+        return CW_EDB;
+    ri->closed = c[3].type != CW_V_NULL;
+    copy_col(&c[4], ri->status, sizeof ri->status);
+    return CW_OK;
+}
+
+static cw_rc get_record(cw_ctx *c, const char *id, record_info *ri, cw_error *err)
+{
+    memset(ri, 0, sizeof *ri);
+    cw_value p = cw_text(id);
+    return cw_store_run(c->store, CW_Q_RECORD_GET, &p, 1, record_row, ri, NULL, err);
+}
+
+static cw_rc need_record(cw_ctx *c, const char *field, const char *id, const char *kind,
+                         record_info *ri, cw_error *err)
+{
+    cw_rc rc = get_record(c, id, ri, err);
+    if (rc)
+        return rc;
+    if (!ri->found || strcmp(ri->kind, kind) != 0)
+        return cw_error_set(err, CW_ENOTFOUND, "%s: no %s %s", field,
+                            !strcmp(kind, "section_47") ? "section 47 enquiry" : kind, id);
+    return CW_OK;
+}
+
+static cw_rc new_record(cw_ctx *c, const char *field, const char *id, cw_error *err)
+{
+    record_info ri;
+    cw_rc rc = get_record(c, id, &ri, err);
+    if (!rc && ri.found)
+        rc = cw_error_set(err, CW_EEXIST, "%s: %s already exists", field, id);
+    return rc;
+}
+
+static cw_rc not_before(const char *field, cw_date d, cw_date limit, const char *what,
+                        cw_error *err)
+{
+    if (d < limit) {
+        char a[CW_DATE_LEN + 1], b[CW_DATE_LEN + 1];
+        fmt_date(d, a);
+        fmt_date(limit, b);
+        return cw_error_set(err, CW_EINVAL, "%s: %s is before %s (%s)", field, a, what, b);
+    }
+    return CW_OK;
+}
+
+/* The common case: an event about a registered child, dated on or after birth. */
+static cw_rc child_event(cw_ctx *c, const json_t *p, child_info *ci, cw_error *err)
+{
+    cw_rc rc = need_child(c, "child_id", str(p, "child_id"), ci, err);
+    if (!rc && has(p, "date"))
+        rc = not_before("date", date_or(p, "date", 0), ci->dob, "the child's date of birth", err);
+    return rc;
+}
+
+static cw_rc views_or_reason(const json_t *p, cw_error *err)
+{
+    if (!has(p, "views") && !has(p, "views_not_obtained_reason"))
+        return cw_error_set(err, CW_EINVAL,
+                            "views: the child's views and feelings are required, or "
+                            "views_not_obtained_reason saying why they could not be obtained");
+    return CW_OK;
+}
+
+/* ---- state checks, one per event type ---- */
+
+static cw_rc count_row(void *ctx, const cw_value *c, size_t n)
+{
+    (void)c, (void)n;
+    (*(int *)ctx)++;
+    return CW_OK;
+}
+
+static cw_rc team_exists(cw_ctx *c, const char *id, int *found, cw_error *err)
+{
+    cw_value k = cw_text(id);
+    *found = 0;
+    return cw_store_run(c->store, CW_Q_TEAM_GET, &k, 1, count_row, found, NULL, err);
+}
+
+static cw_rc ck_team(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    int found;
+    cw_rc rc = team_exists(c, str(p, "team_id"), &found, err);
+    if (!rc && found)
+        rc = cw_error_set(err, CW_EEXIST, "team_id: %s already exists", str(p, "team_id"));
+    return rc;
+}
+
+/* Would making manager the manager of staff create a loop in the chain? */
+static cw_rc check_chain(cw_ctx *c, const char *staff, const char *manager, cw_error *err)
+{
+    char cur[65];
+    snprintf(cur, sizeof cur, "%s", manager);
+    for (int depth = 0; depth < 64 && cur[0]; depth++) {
+        if (!strcmp(cur, staff))
+            return cw_error_set(err, CW_EINVAL,
+                                "manager_id: %s would manage themselves through the chain", staff);
+        staff_info si;
+        cw_rc rc = get_staff(c, cur, &si, err);
+        if (rc)
+            return rc;
+        if (!si.found)
+            break;
+        memcpy(cur, si.manager, sizeof cur);
+    }
+    return CW_OK;
+}
+
+static cw_rc ck_staff_added(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    staff_info si;
+    int found;
+    cw_rc rc = get_staff(c, str(p, "staff_id"), &si, err);
+    if (!rc && si.found)
+        rc = cw_error_set(err, CW_EEXIST, "staff_id: %s already exists", str(p, "staff_id"));
+    if (!rc && has(p, "team_id") && !(rc = team_exists(c, str(p, "team_id"), &found, err)) &&
+        !found)
+        rc = cw_error_set(err, CW_ENOTFOUND, "team_id: no team %s", str(p, "team_id"));
+    if (!rc && has(p, "manager_id"))
+        rc = need_staff(c, "manager_id", str(p, "manager_id"), &si, err);
+    return rc;
+}
+
+static cw_rc ck_staff_changed(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    staff_info si, mi;
+    int found;
+    const char *id = str(p, "staff_id");
+    cw_rc rc = get_staff(c, id, &si, err);
+    if (!rc && !si.found)
+        rc = cw_error_set(err, CW_ENOTFOUND, "staff_id: no member of staff %s", id);
+    if (!rc && !has(p, "role") && !has(p, "team_id") && !has(p, "manager_id"))
+        rc = cw_error_set(err, CW_EINVAL,
+                          "staff_changed: give at least one of role, team_id, "
+                          "manager_id");
+    if (!rc && has(p, "team_id") && !(rc = team_exists(c, str(p, "team_id"), &found, err)) &&
+        !found)
+        rc = cw_error_set(err, CW_ENOTFOUND, "team_id: no team %s", str(p, "team_id"));
+    if (!rc && has(p, "manager_id") &&
+        !(rc = need_staff(c, "manager_id", str(p, "manager_id"), &mi, err)))
+        rc = check_chain(c, id, str(p, "manager_id"), err);
+    return rc;
+}
+
+static cw_rc ck_staff_left(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    staff_info si;
+    return need_staff(c, "staff_id", str(p, "staff_id"), &si, err);
+}
+
+static cw_rc ck_child_registered(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    staff_info si;
+    cw_rc rc = get_child(c, str(p, "child_id"), &ci, err);
+    if (!rc && ci.found)
+        rc = cw_error_set(err, CW_EEXIST, "child_id: %s is already registered", str(p, "child_id"));
+    cw_date dob = date_or(p, "date_of_birth", 0);
+    if (!rc && dob > c->recorded + 280) {
+        char a[CW_DATE_LEN + 1];
+        fmt_date(dob, a);
+        rc = cw_error_set(err, CW_EINVAL, "date_of_birth: %s is more than 40 weeks in the future",
+                          a);
+    }
+    const json_t *list = json_object_get(p, "restricted_to");
+    for (size_t i = 0; !rc && i < json_array_size(list); i++)
+        rc = need_staff(c, "restricted_to", json_string_value(json_array_get(list, i)), &si, err);
+    return rc;
+}
+
+static cw_rc ck_contact(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = new_record(c, "contact_id", str(p, "contact_id"), err);
+    return rc ? rc : child_event(c, p, &ci, err);
+}
+
+static cw_rc ck_referral(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = new_record(c, "referral_id", str(p, "referral_id"), err);
+    return rc ? rc : child_event(c, p, &ci, err);
+}
+
+static cw_rc ck_referral_decided(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    record_info ri;
+    staff_info si;
+    cw_rc rc = need_record(c, "referral_id", str(p, "referral_id"), "referral", &ri, err);
+    if (!rc && ri.closed)
+        rc = cw_error_set(err, CW_EINVAL, "referral_id: %s has already been decided",
+                          str(p, "referral_id"));
+    if (!rc)
+        rc = not_before("date", date_or(p, "date", 0), ri.opened, "the referral", err);
+    if (!rc)
+        rc = need_staff(c, "decided_by", str(p, "decided_by"), &si, err);
+    return rc;
+}
+
+static cw_rc ck_assessment_started(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    record_info ri;
+    cw_rc rc = new_record(c, "assessment_id", str(p, "assessment_id"), err);
+    if (!rc)
+        rc = child_event(c, p, &ci, err);
+    if (!rc && has(p, "referral_id")) {
+        rc = need_record(c, "referral_id", str(p, "referral_id"), "referral", &ri, err);
+        if (!rc && strcmp(ri.child, str(p, "child_id")) != 0)
+            rc = cw_error_set(err, CW_EINVAL, "referral_id: %s is about another child",
+                              str(p, "referral_id"));
+        if (!rc)
+            rc = not_before("date", date_or(p, "date", 0), ri.opened, "the referral", err);
+    }
+    return rc;
+}
+
+static cw_rc ck_assessment_completed(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    record_info ri;
+    child_info ci;
+    staff_info si;
+    cw_date date = date_or(p, "date", 0);
+    cw_rc rc = need_record(c, "assessment_id", str(p, "assessment_id"), "assessment", &ri, err);
+    if (!rc && ri.closed)
+        rc = cw_error_set(err, CW_EINVAL, "assessment_id: %s is already completed",
+                          str(p, "assessment_id"));
+    if (!rc)
+        rc = not_before("date", date, ri.opened, "the assessment started", err);
+    if (!rc)
+        rc = need_child(c, "assessment_id", ri.child, &ci, err);
+    if (!rc && flag(p, "child_seen")) {
+        if (!has(p, "child_seen_date"))
+            rc = cw_error_set(err, CW_EINVAL, "child_seen_date: required when child_seen is true");
+        else if (!(rc = not_before("child_seen_date", date_or(p, "child_seen_date", 0), ci.dob,
+                                   "the child's date of birth", err)) &&
+                 date_or(p, "child_seen_date", 0) > date)
+            rc = cw_error_set(err, CW_EINVAL,
+                              "child_seen_date: %s is after the assessment was completed",
+                              str(p, "child_seen_date"));
+    }
+    if (!rc)
+        rc = views_or_reason(p, err);
+    if (!rc && !strcmp(str(p, "signed_off_by"), c->actor))
+        rc = cw_error_set(err, CW_EINVAL, "signed_off_by: %s cannot sign off their own assessment",
+                          c->actor);
+    if (!rc)
+        rc = need_staff(c, "signed_off_by", str(p, "signed_off_by"), &si, err);
+    if (!rc && !is_manager(si.role))
+        rc = cw_error_set(err, CW_EINVAL, "signed_off_by: %s is a %s; sign-off needs a manager",
+                          str(p, "signed_off_by"), si.role);
+    return rc;
+}
+
+static cw_rc ck_strategy(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = new_record(c, "strategy_id", str(p, "strategy_id"), err);
+    return rc ? rc : child_event(c, p, &ci, err);
+}
+
+static cw_rc ck_s47_started(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    record_info ri;
+    cw_rc rc = new_record(c, "enquiry_id", str(p, "enquiry_id"), err);
+    if (!rc)
+        rc = child_event(c, p, &ci, err);
+    if (!rc && has(p, "strategy_id")) {
+        rc = need_record(c, "strategy_id", str(p, "strategy_id"), "strategy_discussion", &ri, err);
+        if (!rc)
+            rc = not_before("date", date_or(p, "date", 0), ri.opened, "the strategy discussion",
+                            err);
+    }
+    return rc;
+}
+
+static cw_rc ck_s47_completed(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    record_info ri;
+    cw_rc rc = need_record(c, "enquiry_id", str(p, "enquiry_id"), "section_47", &ri, err);
+    if (!rc && ri.closed)
+        rc = cw_error_set(err, CW_EINVAL, "enquiry_id: %s is already completed",
+                          str(p, "enquiry_id"));
+    if (!rc)
+        rc = not_before("date", date_or(p, "date", 0), ri.opened, "the enquiry started", err);
+    return rc;
+}
+
+static cw_rc ck_conference(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    const char *kind = str(p, "kind"), *decision = str(p, "decision");
+    cw_rc rc = new_record(c, "conference_id", str(p, "conference_id"), err);
+    if (!rc)
+        rc = child_event(c, p, &ci, err);
+    if (rc)
+        return rc;
+    if (!strcmp(decision, "register")) {
+        if (ci.on_register)
+            return cw_error_set(err, CW_EINVAL, "decision: %s is already on the register",
+                                str(p, "child_id"));
+        if (!has(p, "category"))
+            return cw_error_set(err, CW_EINVAL, "category: required when registering");
+    } else if (has(p, "category")) {
+        return cw_error_set(err, CW_EINVAL, "category: only given when registering");
+    }
+    if ((!strcmp(kind, "review") || !strcmp(decision, "continue") ||
+         !strcmp(decision, "deregister")) &&
+        !ci.on_register)
+        return cw_error_set(err, CW_EINVAL, "kind: %s is not on the child protection register",
+                            str(p, "child_id"));
+    if (!strcmp(kind, "review") && !strcmp(decision, "not_registered"))
+        return cw_error_set(err, CW_EINVAL,
+                            "decision: a review conference continues or ends the registration");
+    return CW_OK;
+}
+
+static cw_rc ck_core_group(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = child_event(c, p, &ci, err);
+    if (!rc && !ci.on_register)
+        rc = cw_error_set(err, CW_EINVAL, "child_id: %s is not on the child protection register",
+                          str(p, "child_id"));
+    return rc;
+}
+
+static cw_rc ck_plan(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = new_record(c, "plan_id", str(p, "plan_id"), err);
+    return rc ? rc : child_event(c, p, &ci, err);
+}
+
+static cw_rc ck_child_only(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    return child_event(c, p, &ci, err);
+}
+
+static cw_rc ck_la_started(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = child_event(c, p, &ci, err);
+    if (!rc && ci.looked_after)
+        rc = cw_error_set(err, CW_EINVAL, "child_id: %s is already looked after",
+                          str(p, "child_id"));
+    return rc;
+}
+
+static cw_rc ck_la_current(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = child_event(c, p, &ci, err);
+    if (!rc && !ci.looked_after)
+        rc = cw_error_set(err, CW_EINVAL, "child_id: %s is not looked after", str(p, "child_id"));
+    if (!rc)
+        rc = not_before("date", date_or(p, "date", 0), ci.la_since, "the child became looked after",
+                        err);
+    return rc;
+}
+
+static cw_rc ck_visit(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = child_event(c, p, &ci, err);
+    if (!rc && flag(p, "seen_alone") && !flag(p, "seen"))
+        rc = cw_error_set(err, CW_EINVAL,
+                          "seen_alone: the child cannot be seen alone without "
+                          "being seen");
+    if (!rc)
+        rc = views_or_reason(p, err);
+    return rc;
+}
+
+static cw_rc ck_cse(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = child_event(c, p, &ci, err);
+    if (!rc && has(p, "override_band") && !has(p, "override_reason"))
+        rc = cw_error_set(err, CW_EINVAL,
+                          "override_reason: a professional override of the band needs a reason");
+    if (!rc && !has(p, "override_band") && has(p, "override_reason"))
+        rc = cw_error_set(err, CW_EINVAL, "override_reason: given without override_band");
+    return rc;
+}
+
+static cw_rc ck_missing(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = new_record(c, "episode_id", str(p, "episode_id"), err);
+    if (!rc)
+        rc = child_event(c, p, &ci, err);
+    if (!rc && has(p, "returned"))
+        rc = not_before("returned", date_or(p, "returned", 0), date_or(p, "date", 0),
+                        "the child went missing", err);
+    return rc;
+}
+
+static cw_rc ck_supervision(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    staff_info si;
+    child_info ci;
+    cw_rc rc = need_staff(c, "supervisee_id", str(p, "supervisee_id"), &si, err);
+    if (!rc)
+        rc = need_staff(c, "supervisor_id", str(p, "supervisor_id"), &si, err);
+    if (!rc && !strcmp(str(p, "supervisee_id"), str(p, "supervisor_id")))
+        rc = cw_error_set(err, CW_EINVAL, "supervisor_id: %s cannot supervise themselves",
+                          str(p, "supervisor_id"));
+    const json_t *list = json_object_get(p, "cases_discussed");
+    for (size_t i = 0; !rc && i < json_array_size(list); i++)
+        rc = need_child(c, "cases_discussed", json_string_value(json_array_get(list, i)), &ci, err);
+    return rc;
+}
+
+static cw_rc ck_allocated(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    staff_info si;
+    cw_rc rc = child_event(c, p, &ci, err);
+    if (!rc && ci.worker[0])
+        rc = cw_error_set(err, CW_EINVAL,
+                          "child_id: %s is already allocated to %s (use case_transferred)",
+                          str(p, "child_id"), ci.worker);
+    if (!rc)
+        rc = need_staff(c, "worker_id", str(p, "worker_id"), &si, err);
+    return rc;
+}
+
+static cw_rc ck_transferred(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    staff_info si;
+    cw_rc rc = child_event(c, p, &ci, err);
+    if (!rc && !ci.worker[0])
+        rc = cw_error_set(err, CW_EINVAL, "child_id: %s is not allocated (use case_allocated)",
+                          str(p, "child_id"));
+    if (!rc && !strcmp(ci.worker, str(p, "worker_id")))
+        rc = cw_error_set(err, CW_EINVAL, "worker_id: %s already holds the case",
+                          str(p, "worker_id"));
+    if (!rc)
+        rc = need_staff(c, "worker_id", str(p, "worker_id"), &si, err);
+    return rc;
+}
+
+static cw_rc ck_closed(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = child_event(c, p, &ci, err);
+    if (!rc && !strcmp(ci.status, "closed"))
+        rc = cw_error_set(err, CW_EINVAL, "child_id: %s's case is already closed",
+                          str(p, "child_id"));
+    return rc;
+}
+
+static cw_rc ck_reopened(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = child_event(c, p, &ci, err);
+    if (!rc && strcmp(ci.status, "closed") != 0)
+        rc = cw_error_set(err, CW_EINVAL, "child_id: %s's case is not closed", str(p, "child_id"));
+    return rc;
+}
+
+static cw_rc ck_escalation(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    staff_info si;
+    if (strcmp(c->actor, "system:escalation") != 0)
+        return cw_error_set(err, CW_EINVAL,
+                            "escalation_raised: only caseward itself (system:escalation) "
+                            "records escalations");
+    cw_rc rc = need_child(c, "child_id", str(p, "child_id"), &ci, err);
+    if (!rc)
+        rc = get_staff(c, str(p, "notified_id"), &si, err);
+    if (!rc && !si.found)
+        rc = cw_error_set(err, CW_ENOTFOUND, "notified_id: no member of staff %s",
+                          str(p, "notified_id"));
+    return rc;
+}
+
+/* Corrections are checked in command.c, where the corrected entry is read. */
+cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err);
+
+static const event_spec specs[] = {
+    {"team_created", 1, F_TEAM_CREATED, ck_team},
+    {"staff_added", 1, F_STAFF_ADDED, ck_staff_added},
+    {"staff_changed", 1, F_STAFF_CHANGED, ck_staff_changed},
+    {"staff_left", 1, F_STAFF_LEFT, ck_staff_left},
+    {"child_registered", 0, F_CHILD_REGISTERED, ck_child_registered},
+    {"contact_received", 0, F_CONTACT, ck_contact},
+    {"referral_received", 0, F_REFERRAL, ck_referral},
+    {"referral_decided", 0, F_REFERRAL_DECIDED, ck_referral_decided},
+    {"assessment_started", 0, F_ASSESSMENT_STARTED, ck_assessment_started},
+    {"assessment_completed", 0, F_ASSESSMENT_COMPLETED, ck_assessment_completed},
+    {"strategy_discussion_held", 0, F_STRATEGY, ck_strategy},
+    {"section_47_started", 0, F_S47_STARTED, ck_s47_started},
+    {"section_47_completed", 0, F_S47_COMPLETED, ck_s47_completed},
+    {"conference_held", 0, F_CONFERENCE, ck_conference},
+    {"core_group_held", 0, F_CHILD_DATE, ck_core_group},
+    {"plan_recorded", 0, F_PLAN, ck_plan},
+    {"looked_after_started", 0, F_LA_STARTED, ck_la_started},
+    {"placement_changed", 0, F_PLACEMENT_CHANGED, ck_la_current},
+    {"looked_after_ended", 0, F_LA_ENDED, ck_la_current},
+    {"looked_after_review_held", 0, F_CHILD_DATE, ck_la_current},
+    {"health_check_recorded", 0, F_HEALTH, ck_child_only},
+    {"statutory_visit", 0, F_VISIT, ck_visit},
+    {"case_note", 0, F_NOTE, ck_child_only},
+    {"cse_risk_assessment", 0, F_CSE, ck_cse},
+    {"missing_episode", 0, F_MISSING, ck_missing},
+    {"supervision_held", 0, F_SUPERVISION, ck_supervision},
+    {"case_allocated", 0, F_ALLOCATED, ck_allocated},
+    {"case_transferred", 0, F_TRANSFERRED, ck_transferred},
+    {"case_closed", 0, F_CLOSED, ck_closed},
+    {"case_reopened", 0, F_CLOSED, ck_reopened},
+    {"correction", 0, F_CORRECTION, cw_casework_check_correction},
+    {"escalation_raised", 0, F_ESCALATION, ck_escalation},
+};
+
+const event_spec *cw_casework_spec(const char *type)
+{
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
+        if (!strcmp(specs[i].name, type))
+            return &specs[i];
+    return NULL;
+}
+
+bool cw_casework_known_type(const char *type)
+{
+    return cw_casework_spec(type) != NULL;
+}
+
+/* ---- generic field validation ---- */
+
+static int valid_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '.' || ch == '_' || ch == ':' || ch == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+static int blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 0;
+    return 1;
+}
+
+static cw_rc check_value(const field_spec *f, const json_t *v, cw_date recorded, cw_error *err)
+{
+    switch (f->type) {
+    case F_ID:
+        if (!json_is_string(v) || !valid_id(json_string_value(v)))
+            return cw_error_set(err, CW_EINVAL,
+                                "%s: must be an identifier (1-64 of A-Z a-z 0-9 . _ : -)", f->name);
+        return CW_OK;
+    case F_TEXT: {
+        if (!json_is_string(v))
+            return cw_error_set(err, CW_EINVAL, "%s: must be text", f->name);
+        size_t n = json_string_length(v);
+        if (n > (size_t)f->max)
+            return cw_error_set(err, CW_ETOOBIG, "%s: is %zu bytes; the limit is %d", f->name, n,
+                                f->max);
+        if (memchr(json_string_value(v), '\0', n))
+            return cw_error_set(err, CW_EINVAL, "%s: contains a NUL character", f->name);
+        if ((f->flags & REQ) && blank(json_string_value(v)))
+            return cw_error_set(err, CW_EINVAL, "%s: must not be blank", f->name);
+        return CW_OK;
+    }
+    case F_DATE: {
+        cw_date d;
+        const char *s = json_string_value(v);
+        if (!s || cw_date_parse(s, strlen(s), &d))
+            return cw_error_set(err, CW_EINVAL, "%s: %s%.32s%s is not a date (YYYY-MM-DD)", f->name,
+                                s ? "\"" : "", s ? s : "a non-string", s ? "\"" : "");
+        if ((f->flags & PAST) && d > recorded)
+            return cw_error_set(err, CW_EINVAL, "%s: %s is in the future", f->name, s);
+        return CW_OK;
+    }
+    case F_BOOL:
+        if (!json_is_boolean(v))
+            return cw_error_set(err, CW_EINVAL, "%s: must be true or false", f->name);
+        return CW_OK;
+    case F_INT:
+        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+            (f->max && json_integer_value(v) > f->max))
+            return cw_error_set(err, CW_EINVAL, "%s: must be a whole number%s", f->name,
+                                f->max ? " in range" : " >= 0");
+        return CW_OK;
+    case F_ENUM: {
+        const char *s = json_string_value(v);
+        for (const char *const *e = f->values; s && *e; e++)
+            if (!strcmp(*e, s))
+                return CW_OK;
+        char list[400] = "";
+        size_t used = 0;
+        for (const char *const *e = f->values; *e && used < sizeof list - 70; e++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                                     e == f->values ? "" : ", ", *e);
+        if (s && valid_id(s))
+            return cw_error_set(err, CW_EINVAL, "%s: \"%s\" is not one of %s", f->name, s, list);
+        return cw_error_set(err, CW_EINVAL, "%s: must be one of %s", f->name, list);
+    }
+    case F_IDS: {
+        if (!json_is_array(v))
+            return cw_error_set(err, CW_EINVAL, "%s: must be a list of identifiers", f->name);
+        size_t n = json_array_size(v);
+        if (n > (size_t)f->max)
+            return cw_error_set(err, CW_ETOOBIG, "%s: has %zu items; the limit is %d", f->name, n,
+                                f->max);
+        for (size_t i = 0; i < n; i++) {
+            const char *s = json_string_value(json_array_get(v, i));
+            if (!s || !valid_id(s))
+                return cw_error_set(err, CW_EINVAL, "%s: item %zu is not an identifier", f->name,
+                                    i + 1);
+            for (size_t k = 0; k < i; k++)
+                if (!strcmp(s, json_string_value(json_array_get(v, k))))
+                    return cw_error_set(err, CW_EINVAL, "%s: %s is listed twice", f->name, s);
+        }
+        return CW_OK;
+    }
+    case F_OBJECT:
+        if (!json_is_object(v) || json_object_size(v) == 0)
+            return cw_error_set(err, CW_EINVAL, "%s: must be a non-empty object", f->name);
+        return CW_OK;
+    }
+    return CW_EINVAL;
+}
+
+cw_rc cw_casework_check_fields(const event_spec *spec, const json_t *payload, cw_date recorded,
+                               cw_error *err)
+{
+    const char *key;
+    json_t *val;
+    json_t *obj;
+    memcpy(&obj, &payload, sizeof obj); /* jansson's iterator is not const-correct */
+    json_object_foreach(obj, key, val)
+    {
+        const field_spec *f = spec->fields;
+        while (f->name && strcmp(f->name, key) != 0)
+            f++;
+        if (!f->name) {
+            size_t bad = cw_utf8_check(key, strlen(key));
+            return cw_error_set(err, CW_EINVAL, "%.64s: not a field of %s",
+                                bad == strlen(key) ? key : "?", spec->name);
+        }
+    }
+    for (const field_spec *f = spec->fields; f->name; f++) {
+        const json_t *v = json_object_get(payload, f->name);
+        if (!v || json_is_null(v)) {
+            if (f->flags & REQ)
+                return cw_error_set(err, CW_EINVAL, "%s: is required for %s", f->name, spec->name);
+            continue;
+        }
+        cw_rc rc = check_value(f, v, recorded, err);
+        if (rc)
+            return rc;
+    }
+    return CW_OK;
+}
+
+/* ---- the catalogue as Markdown ---- */
+
+static const char *type_name(const field_spec *f)
+{
+    switch (f->type) {
+    case F_ID:
+        return "id";
+    case F_TEXT:
+        return "text";
+    case F_DATE:
+        return "date";
+    case F_BOOL:
+        return "bool";
+    case F_INT:
+        return "int";
+    case F_ENUM:
+        return "enum";
+    case F_IDS:
+        return "ids";
+    case F_OBJECT:
+        return "object";
+    }
+    return "?";
+}
+
+cw_rc cw_casework_describe(cw_buf *out)
+{
+    cw_rc rc = cw_buf_addstr(out, "| event | field | type | required |\n|---|---|---|---|\n");
+    for (size_t i = 0; !rc && i < sizeof specs / sizeof specs[0]; i++)
+        for (const field_spec *f = specs[i].fields; !rc && f->name; f++)
+            rc = cw_buf_addf(out, "| %s | %s | %s | %s |\n", specs[i].name, f->name, type_name(f),
+                             (f->flags & REQ) ? "yes" : "no");
+    return rc;
+}

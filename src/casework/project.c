@@ -1,0 +1,526 @@
+/*
+ * project.c — the projections: each entry's effect on the current-state
+ * tables, a function of the entries before it and nothing else (no clock, no
+ * randomness), so that replaying the ledger reproduces the tables exactly.
+ *
+ * A correction changes an earlier entry's fields. Its effect is computed by
+ * re-projecting every child the corrected entry is about: their rows are
+ * deleted and their entries replayed in ledger order with the corrections
+ * recorded so far merged in.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "casework/casework_int.h"
+#include "util/time.h"
+
+static const char *str(const json_t *p, const char *k)
+{
+    return json_string_value(json_object_get(p, k));
+}
+
+static cw_rc run(cw_ctx *c, cw_query q, const cw_value *v, size_t n, cw_error *err)
+{
+    return cw_store_run(c->store, q, v, n, NULL, NULL, NULL, err);
+}
+
+cw_date cw_casework_day_of(int64_t ms)
+{
+    return (cw_date)(ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000);
+}
+
+cw_date cw_casework_effective_date(const json_t *payload, int64_t recorded_ms)
+{
+    const char *s = payload ? str(payload, "date") : NULL;
+    cw_date d;
+    if (s && cw_date_parse(s, strlen(s), &d) == CW_OK)
+        return d;
+    return cw_casework_day_of(recorded_ms);
+}
+
+static cw_rc add_child(child_list *l, const char *id)
+{
+    if (!id || strlen(id) > 64)
+        return CW_OK;
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->ids[i], id))
+            return CW_OK;
+    if (l->n < sizeof l->ids / sizeof l->ids[0])
+        memcpy(l->ids[l->n++], id, strlen(id) + 1);
+    return CW_OK;
+}
+
+static cw_rc record_child_row(void *ctx, const cw_value *c, size_t n)
+{
+    char id[65];
+    if (n < 2 || c[1].type != CW_V_TEXT || c[1].len > 64)
+        return CW_OK;
+    memcpy(id, c[1].s, c[1].len);
+    id[c[1].len] = '\0';
+    return add_child(ctx, id);
+}
+
+static cw_rc event_child_row(void *ctx, const cw_value *c, size_t n)
+{
+    char id[65];
+    if (n < 1 || c[0].type != CW_V_TEXT || c[0].len > 64)
+        return CW_OK;
+    memcpy(id, c[0].s, c[0].len);
+    id[c[0].len] = '\0';
+    return add_child(ctx, id);
+}
+
+cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, child_list *out,
+                              cw_error *err)
+{
+    out->n = 0;
+    if (str(p, "child_id"))
+        return add_child(out, str(p, "child_id"));
+    static const char *const refs[] = {"referral_id", "assessment_id", "enquiry_id", NULL};
+    for (const char *const *r = refs; *r; r++)
+        if (str(p, *r)) {
+            cw_value k = cw_text(str(p, *r));
+            return cw_store_run(c->store, CW_Q_RECORD_GET, &k, 1, record_child_row, out, NULL, err);
+        }
+    if (!strcmp(type, "supervision_held")) {
+        const json_t *list = json_object_get(p, "cases_discussed");
+        for (size_t i = 0; i < json_array_size(list); i++)
+            add_child(out, json_string_value(json_array_get(list, i)));
+        return CW_OK;
+    }
+    if (!strcmp(type, "correction") && json_is_integer(json_object_get(p, "corrects"))) {
+        cw_value k = CW_INT(json_integer_value(json_object_get(p, "corrects")));
+        return cw_store_run(c->store, CW_Q_EVENT_CHILDREN, &k, 1, event_child_row, out, NULL, err);
+    }
+    return CW_OK;
+}
+
+/* The current row of a member of staff, for merging a staff_changed. */
+typedef struct staff_row {
+    char role[32], team[65], manager[65], name[101];
+    int found;
+} staff_row;
+
+static cw_rc copy_staff_row(void *ctx, const cw_value *col, size_t n);
+
+/* Applies the part of one entry that concerns organisation or records. */
+static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err)
+{
+    const char *date = str(p, "date");
+    cw_value idx = CW_INT(c->idx);
+    if (!strcmp(t, "team_created")) {
+        cw_value v[] = {cw_text(str(p, "team_id")), cw_text(str(p, "name")),
+                        cw_text(str(p, "service_area")), idx};
+        return run(c, CW_Q_TEAM_PUT, v, 4, err);
+    }
+    if (!strcmp(t, "staff_added")) {
+        cw_value v[] = {cw_text(str(p, "staff_id")),   cw_text(str(p, "name")),
+                        cw_text(str(p, "role")),       cw_text(str(p, "team_id")),
+                        cw_text(str(p, "manager_id")), idx};
+        return run(c, CW_Q_STAFF_PUT, v, 6, err);
+    }
+    if (!strcmp(t, "staff_changed")) {
+        /* Merge with the current row: only the fields given change. */
+        staff_row cur;
+        memset(&cur, 0, sizeof cur);
+        cw_value k = cw_text(str(p, "staff_id"));
+        cw_rc rc = cw_store_run(c->store, CW_Q_STAFF_GET, &k, 1, copy_staff_row, &cur, NULL, err);
+        if (rc || !cur.found)
+            return rc;
+        cw_value v[] = {
+            k,
+            cw_text(cur.name),
+            cw_text(str(p, "role") ? str(p, "role") : cur.role),
+            cw_text(str(p, "team_id") ? str(p, "team_id") : (cur.team[0] ? cur.team : NULL)),
+            cw_text(str(p, "manager_id") ? str(p, "manager_id")
+                                         : (cur.manager[0] ? cur.manager : NULL)),
+            idx};
+        return run(c, CW_Q_STAFF_PUT, v, 6, err);
+    }
+    if (!strcmp(t, "staff_left")) {
+        cw_value v[] = {cw_text(str(p, "staff_id")), cw_text(date), idx};
+        return run(c, CW_Q_STAFF_LEFT, v, 3, err);
+    }
+    if (!strcmp(t, "child_registered")) {
+        char today[CW_DATE_LEN + 1];
+        cw_date_format(c->recorded, today);
+        cw_value v[] = {cw_text(str(p, "child_id")),
+                        cw_text(str(p, "given_name")),
+                        cw_text(str(p, "family_name")),
+                        cw_text(str(p, "date_of_birth")),
+                        cw_text(str(p, "gender")),
+                        cw_text(str(p, "ethnicity")),
+                        cw_text(str(p, "language")),
+                        cw_text(str(p, "address")),
+                        CW_INT(json_is_true(json_object_get(p, "restricted"))),
+                        idx,
+                        cw_text(today)};
+        cw_rc rc = run(c, CW_Q_CHILD_PUT, v, 11, err);
+        const json_t *list = json_object_get(p, "restricted_to");
+        for (size_t i = 0; !rc && i < json_array_size(list); i++) {
+            cw_value a[] = {cw_text(str(p, "child_id")),
+                            cw_text(json_string_value(json_array_get(list, i)))};
+            rc = run(c, CW_Q_ACCESS_PUT, a, 2, err);
+        }
+        return rc;
+    }
+    static const struct {
+        const char *type, *id, *kind, *status;
+    } opens[] = {
+        {"contact_received", "contact_id", "contact", NULL},
+        {"referral_received", "referral_id", "referral", NULL},
+        {"assessment_started", "assessment_id", "assessment", NULL},
+        {"strategy_discussion_held", "strategy_id", "strategy_discussion", "decision"},
+        {"section_47_started", "enquiry_id", "section_47", NULL},
+        {"conference_held", "conference_id", "conference", "decision"},
+        {"plan_recorded", "plan_id", "plan", "kind"},
+        {"missing_episode", "episode_id", "missing_episode", NULL},
+    };
+    for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++) {
+        if (strcmp(t, opens[i].type) != 0)
+            continue;
+        cw_value v[] = {cw_text(str(p, opens[i].id)),
+                        cw_text(opens[i].kind),
+                        cw_text(str(p, "child_id")),
+                        cw_text(date),
+                        cw_text(opens[i].status ? str(p, opens[i].status) : NULL),
+                        idx};
+        cw_rc rc = run(c, CW_Q_RECORD_PUT, v, 6, err);
+        if (!rc && !strcmp(t, "missing_episode") && str(p, "returned")) {
+            cw_value w[] = {cw_text(str(p, "episode_id")), cw_text(str(p, "returned")), CW_NULL,
+                            idx};
+            rc = run(c, CW_Q_RECORD_CLOSE, w, 4, err);
+        }
+        if (!rc && !strcmp(t, "conference_held")) {
+            const char *d = str(p, "decision");
+            if (!strcmp(d, "register")) {
+                cw_value w[] = {cw_text(str(p, "child_id")), cw_text(str(p, "category")),
+                                cw_text(date)};
+                rc = run(c, CW_Q_CHILD_SET_CP, w, 3, err);
+            } else if (!strcmp(d, "deregister")) {
+                cw_value w[] = {cw_text(str(p, "child_id")), CW_NULL, CW_NULL};
+                rc = run(c, CW_Q_CHILD_SET_CP, w, 3, err);
+            }
+        }
+        return rc;
+    }
+    static const struct {
+        const char *type, *id, *status;
+    } closes[] = {
+        {"referral_decided", "referral_id", "decision"},
+        {"assessment_completed", "assessment_id", "outcome"},
+        {"section_47_completed", "enquiry_id", "outcome"},
+    };
+    for (size_t i = 0; i < sizeof closes / sizeof closes[0]; i++) {
+        if (strcmp(t, closes[i].type) != 0)
+            continue;
+        cw_value v[] = {cw_text(str(p, closes[i].id)), cw_text(date),
+                        cw_text(str(p, closes[i].status)), idx};
+        return run(c, CW_Q_RECORD_CLOSE, v, 4, err);
+    }
+    cw_value child = cw_text(str(p, "child_id"));
+    if (!strcmp(t, "looked_after_started")) {
+        cw_value v[] = {child, cw_text(date), cw_text(str(p, "placement_id")),
+                        cw_text(str(p, "placement_type"))};
+        return run(c, CW_Q_CHILD_SET_LOOKED_AFTER, v, 4, err);
+    }
+    if (!strcmp(t, "placement_changed")) {
+        cw_value v[] = {child, cw_text(str(p, "placement_id")), cw_text(str(p, "placement_type"))};
+        return run(c, CW_Q_CHILD_SET_PLACEMENT, v, 3, err);
+    }
+    if (!strcmp(t, "looked_after_ended")) {
+        cw_value v[] = {child, CW_NULL, CW_NULL, CW_NULL};
+        return run(c, CW_Q_CHILD_SET_LOOKED_AFTER, v, 4, err);
+    }
+    if (!strcmp(t, "statutory_visit")) {
+        cw_value v[] = {idx,
+                        child,
+                        cw_text(date),
+                        CW_INT(json_is_true(json_object_get(p, "seen"))),
+                        CW_INT(json_is_true(json_object_get(p, "seen_alone"))),
+                        CW_INT(str(p, "views") != NULL)};
+        return run(c, CW_Q_VISIT_PUT, v, 6, err);
+    }
+    if (!strcmp(t, "supervision_held")) {
+        cw_value v[] = {idx, cw_text(str(p, "supervisee_id")), cw_text(str(p, "supervisor_id")),
+                        cw_text(date)};
+        cw_rc rc = run(c, CW_Q_SUPERVISION_PUT, v, 4, err);
+        const json_t *list = json_object_get(p, "cases_discussed");
+        for (size_t i = 0; !rc && i < json_array_size(list); i++) {
+            const char *id = json_string_value(json_array_get(list, i));
+            if (c->only_child && (!id || strcmp(id, c->only_child) != 0))
+                continue;
+            cw_value w[] = {idx, cw_text(id)};
+            rc = run(c, CW_Q_SUPERVISION_CASE_PUT, w, 2, err);
+        }
+        return rc;
+    }
+    if (!strcmp(t, "case_allocated") || !strcmp(t, "case_transferred")) {
+        cw_value v[] = {child, cw_text(str(p, "worker_id"))};
+        return run(c, CW_Q_CHILD_SET_WORKER, v, 2, err);
+    }
+    if (!strcmp(t, "case_closed") || !strcmp(t, "case_reopened")) {
+        cw_value v[] = {child, cw_text(!strcmp(t, "case_closed") ? "closed" : "open")};
+        return run(c, CW_Q_CHILD_SET_STATUS, v, 2, err);
+    }
+    return CW_OK;
+}
+
+static cw_rc copy_staff_row(void *ctx, const cw_value *col, size_t n)
+{
+    staff_row *cur = ctx;
+    char *dst[] = {cur->role, cur->team, cur->manager, NULL, cur->name};
+    size_t cap[] = {sizeof cur->role, sizeof cur->team, sizeof cur->manager, 0, sizeof cur->name};
+    for (size_t i = 0; i < n && i < 5; i++) {
+        if (!dst[i])
+            continue;
+        dst[i][0] = '\0';
+        if (col[i].type == CW_V_TEXT && col[i].len < cap[i]) {
+            memcpy(dst[i], col[i].s, col[i].len);
+            dst[i][col[i].len] = '\0';
+        }
+    }
+    cur->found = 1;
+    return CW_OK;
+}
+
+static cw_rc reproject_child(cw_ctx *c, const char *child_id, cw_error *err);
+
+cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *err)
+{
+    if (!cw_casework_known_type(type))
+        return CW_OK; /* not a catalogue event: nothing to project */
+    child_list kids;
+    cw_rc rc = cw_casework_children_of(c, type, p, &kids, err);
+    if (rc)
+        return rc;
+    if (!strcmp(type, "correction")) {
+        cw_value v[] = {CW_INT(c->idx), CW_INT(json_integer_value(json_object_get(p, "corrects"))),
+                        cw_text(str(p, "reason"))};
+        if ((rc = run(c, CW_Q_CORRECTION_PUT, v, 3, err)))
+            return rc;
+    } else if ((rc = apply_body(c, type, p, err))) {
+        return rc;
+    }
+    char date[CW_DATE_LEN + 1];
+    cw_date_format(cw_casework_effective_date(p, c->recorded_ms), date);
+    for (size_t i = 0; !rc && i < kids.n; i++) {
+        if (c->only_child && strcmp(kids.ids[i], c->only_child) != 0)
+            continue;
+        cw_value v[] = {cw_text(kids.ids[i]), CW_INT(c->idx), cw_text(date), cw_text(type)};
+        if (!(rc = run(c, CW_Q_CHILD_EVENT_PUT, v, 4, err))) {
+            cw_value w[] = {cw_text(kids.ids[i]), cw_text(date)};
+            rc = run(c, CW_Q_CHILD_TOUCH, w, 2, err);
+        }
+    }
+    /* A correction's effect: the corrected children, re-projected. */
+    if (!rc && !strcmp(type, "correction") && !c->only_child)
+        for (size_t i = 0; !rc && i < kids.n; i++)
+            rc = reproject_child(c, kids.ids[i], err);
+    return rc;
+}
+
+/* ---- reading entries back ---- */
+
+typedef struct parsed {
+    json_t *root;
+    const char *type;
+    const char *actor;
+    const json_t *payload;
+    int64_t recorded_ms;
+} parsed;
+
+static cw_rc parse_leaf(const char *leaf, size_t len, parsed *out)
+{
+    json_error_t jerr;
+    uint64_t index;
+    memset(out, 0, sizeof *out);
+    if (cw_entry_peek((const uint8_t *)leaf, len, &index, &out->recorded_ms))
+        return CW_EVERIFY;
+    out->root = json_loadb(leaf, len, 0, &jerr);
+    if (!out->root)
+        return CW_EVERIFY;
+    out->type = str(out->root, "type");
+    out->actor = str(out->root, "actor");
+    out->payload = json_object_get(out->root, "payload");
+    if (!out->type || !out->actor || !json_is_object(out->payload)) {
+        json_decref(out->root);
+        out->root = NULL;
+        return CW_EVERIFY;
+    }
+    return CW_OK;
+}
+
+typedef struct idx_list {
+    uint64_t *v;
+    size_t n, cap;
+} idx_list;
+
+static cw_rc collect_idx(void *ctx, const cw_value *c, size_t n)
+{
+    idx_list *l = ctx;
+    if (n < 1 || c[0].type != CW_V_INT)
+        return CW_OK;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        uint64_t *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return CW_ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (uint64_t)c[0].i;
+    return CW_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Merges the changes of a correction into payload (a copy the caller owns). */
+static void merge_changes(json_t *payload, const json_t *changes)
+{
+    const char *k;
+    json_t *v;
+    json_t *ch;
+    memcpy(&ch, &changes, sizeof ch);
+    json_object_foreach(ch, k, v) json_object_set(payload, k, v);
+}
+
+/*
+ * Replays child_id's entries in ledger order, with corrections merged into
+ * the entries they correct, after deleting the child's rows.
+ */
+static cw_rc reproject_child(cw_ctx *c, const char *child_id, cw_error *err)
+{
+    idx_list l = {0};
+    cw_value k = cw_text(child_id);
+    cw_rc rc = cw_store_run(c->store, CW_Q_CHILD_EVENTS, &k, 1, collect_idx, &l, NULL, err);
+    if (rc)
+        goto out;
+    qsort(l.v, l.n, sizeof *l.v, cmp_u64);
+    static const cw_query wipe[] = {CW_Q_CHILD_DELETE,
+                                    CW_Q_ACCESS_DELETE,
+                                    CW_Q_RECORD_DELETE_CHILD,
+                                    CW_Q_VISIT_DELETE_CHILD,
+                                    CW_Q_SUPERVISION_CASE_DELETE_CHILD,
+                                    CW_Q_CHILD_EVENTS_DELETE};
+    for (size_t i = 0; !rc && i < sizeof wipe / sizeof wipe[0]; i++)
+        rc = run(c, wipe[i], &k, 1, err);
+    /* Corrections first: idx -> merged changes, in the order recorded. */
+    json_t *fixes = json_object();
+    parsed *entries = calloc(l.n ? l.n : 1, sizeof *entries);
+    if (!fixes || !entries) {
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+        goto done;
+    }
+    cw_buf leaf = CW_BUF_INIT(CW_ENTRY_MAX_BYTES + 1);
+    for (size_t i = 0; !rc && i < l.n; i++) {
+        cw_buf_reset(&leaf);
+        if (cw_store_entry_leaf(c->store, l.v[i], &leaf, NULL) ||
+            parse_leaf(leaf.data, leaf.len, &entries[i])) {
+            rc = cw_error_set(err, CW_EVERIFY,
+                              "entry %llu cannot be read back (run caseward verify)",
+                              (unsigned long long)l.v[i]);
+            break;
+        }
+        if (!strcmp(entries[i].type, "correction")) {
+            const json_t *target = json_object_get(entries[i].payload, "corrects");
+            const json_t *changes = json_object_get(entries[i].payload, "changes");
+            char key[24];
+            snprintf(key, sizeof key, "%lld", (long long)json_integer_value(target));
+            json_t *acc = json_object_get(fixes, key);
+            if (!acc) {
+                acc = json_object();
+                json_object_set_new(fixes, key, acc);
+            }
+            merge_changes(acc, changes);
+        }
+    }
+    cw_buf_release(&leaf);
+    cw_ctx sub = *c;
+    sub.only_child = child_id;
+    for (size_t i = 0; !rc && i < l.n; i++) {
+        char key[24];
+        snprintf(key, sizeof key, "%llu", (unsigned long long)l.v[i]);
+        json_t *payload = json_deep_copy(entries[i].payload);
+        if (!payload) {
+            rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+            break;
+        }
+        const json_t *acc = json_object_get(fixes, key);
+        if (acc)
+            merge_changes(payload, acc);
+        sub.idx = l.v[i];
+        sub.recorded_ms = entries[i].recorded_ms;
+        sub.recorded = cw_casework_day_of(entries[i].recorded_ms);
+        sub.actor = entries[i].actor;
+        rc = cw_casework_apply(&sub, entries[i].type, payload, err);
+        json_decref(payload);
+    }
+done:
+    for (size_t i = 0; entries && i < l.n; i++)
+        json_decref(entries[i].root);
+    free(entries);
+    json_decref(fixes);
+out:
+    free(l.v);
+    return rc;
+}
+
+/* ---- catch-up and rebuild ---- */
+
+typedef struct replay_ctx {
+    cw_ctx c;
+    cw_error *err;
+} replay_ctx;
+
+static cw_rc replay_one(void *ctx, int64_t idx, const uint8_t *hashes, size_t hlen,
+                        const uint8_t *leaf, size_t llen)
+{
+    replay_ctx *r = ctx;
+    parsed e;
+    (void)hashes, (void)hlen;
+    if (parse_leaf((const char *)leaf, llen, &e))
+        return cw_error_set(r->err, CW_EVERIFY,
+                            "entry %lld cannot be read back (run caseward verify)", (long long)idx);
+    r->c.idx = (uint64_t)idx;
+    r->c.recorded_ms = e.recorded_ms;
+    r->c.recorded = cw_casework_day_of(e.recorded_ms);
+    r->c.actor = e.actor;
+    cw_rc rc = cw_casework_apply(&r->c, e.type, e.payload, r->err);
+    if (rc)
+        cw_error_prefix(r->err, "entry %lld: ", (long long)idx);
+    json_decref(e.root);
+    return rc;
+}
+
+cw_rc cw_casework_replay(cw_store *s, uint64_t from, uint64_t to, cw_error *err)
+{
+    replay_ctx r = {{s, 0, 0, 0, NULL, NULL}, err};
+    cw_rc rc = CW_OK;
+    if (from < to)
+        rc = cw_store_entry_scan(s, (int64_t)from, (int64_t)to, replay_one, &r, err);
+    if (!rc) {
+        cw_value v = CW_INT(to);
+        rc = cw_store_run(s, CW_Q_PROJECTION_SET_APPLIED, &v, 1, NULL, NULL, NULL, err);
+    }
+    return rc;
+}
+
+cw_rc cw_casework_rebuild(cw_ledger *l, cw_error *err)
+{
+    cw_store *s = cw_ledger_store(l);
+    cw_rc rc = cw_store_begin(s, err);
+    if (rc)
+        return rc;
+    uint64_t end = 0;
+    if (!(rc = cw_store_entries_end(s, &end, err)) && !(rc = cw_store_projections_clear(s, err)) &&
+        !(rc = cw_casework_replay(s, 0, end, err)))
+        rc = cw_store_commit(s, err);
+    if (rc)
+        cw_store_rollback(s);
+    return rc;
+}

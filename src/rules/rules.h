@@ -1,0 +1,108 @@
+/*
+ * rules.h — statutory timescales and safeguarding signals, as data.
+ *
+ * A rule pack (rules/wales.rules, the default, and rules/england.rules; the
+ * format is in docs/rules.md) says, for each obligation, which event starts
+ * it, when it falls due (working days, calendar days or months, on the
+ * working-day calendar), what meets it, whether it recurs while a condition
+ * holds, how it escalates up the management chain as days pass, and the
+ * source of the timescale; and, for each safeguarding signal, the pattern
+ * that raises it.
+ *
+ * The engine is a pure function of one child's history: it reads no
+ * database, so the same history always gives the same answer, and an
+ * inspector's recomputation from an exported log gives the same figures.
+ */
+#ifndef CW_RULES_RULES_H
+#define CW_RULES_RULES_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/calendar.h"
+#include "util/date.h"
+
+/* One event in a child's history, as the rules see it. */
+typedef struct cw_case_event {
+    uint64_t index;        /* the ledger entry */
+    const char *type;      /* e.g. "statutory_visit" (docs/events.md) */
+    cw_date date;          /* its effective date (payload "date") */
+    const json_t *payload; /* with any corrections already applied */
+} cw_case_event;
+
+/* A child's history: every event about the child, in (date, index) order,
+ * including supervision_held events whose cases_discussed name the child. */
+typedef struct cw_child_history {
+    const char *child_id;
+    cw_date date_of_birth;
+    const cw_case_event *events;
+    size_t nevents;
+} cw_child_history;
+
+typedef enum cw_obligation_state {
+    CW_OBLIGATION_OPEN = 0,        /* not yet due, not yet met */
+    CW_OBLIGATION_MET_ON_TIME = 1, /* met on or before its due date */
+    CW_OBLIGATION_MET_LATE = 2,    /* met after its due date */
+    CW_OBLIGATION_OVERDUE = 3,     /* past due, not met, still required */
+    CW_OBLIGATION_MISSED = 4,      /* past due, not met, and no longer required
+                                      (e.g. the child left the register) */
+} cw_obligation_state;
+
+const char *cw_obligation_state_name(cw_obligation_state s);
+
+typedef struct cw_obligation {
+    const char *rule_id; /* owned by the pack */
+    const char *title;   /* owned by the pack */
+    uint64_t started_by; /* ledger index of the event that created it */
+    cw_date start;
+    cw_date due;
+    cw_obligation_state state;
+    int met;            /* 1 if met (on time or late) */
+    uint64_t met_by;    /* ledger index of the event that met it */
+    cw_date met_on;
+    int64_t days_overdue; /* calendar days past due at as_of (or when met late) */
+    int escalation_level; /* 0 = none; k = the k-th step of the rule's ladder reached */
+    const char *escalate_to; /* role of that step ("team_manager", ...), or NULL */
+} cw_obligation;
+
+typedef struct cw_signal {
+    const char *rule_id; /* owned by the pack */
+    const char *title;
+    cw_date since;          /* when the pattern first held */
+    uint64_t evidence[8];   /* ledger indexes of the events behind it */
+    size_t nevidence;
+    int escalation_level;
+    const char *escalate_to;
+} cw_signal;
+
+typedef struct cw_rule_results {
+    cw_obligation *obligations;
+    size_t nobligations, cap_obligations;
+    cw_signal *signals;
+    size_t nsignals, cap_signals;
+} cw_rule_results;
+
+typedef struct cw_rule_pack cw_rule_pack;
+
+/* Loads a pack from text; errors name source:line and the problem. */
+cw_rc cw_rules_load(const char *text, size_t len, const char *source, cw_rule_pack **out,
+                    cw_error *err);
+/* Loads a built-in pack by name: "wales" or "england". */
+cw_rc cw_rules_load_builtin(const char *name, cw_rule_pack **out, cw_error *err);
+void cw_rules_free(cw_rule_pack *p);
+const char *cw_rules_name(const cw_rule_pack *p);
+
+void cw_rule_results_init(cw_rule_results *r);
+void cw_rule_results_reset(cw_rule_results *r); /* empties, keeps memory */
+void cw_rule_results_release(cw_rule_results *r);
+
+/*
+ * Appends to out every obligation and signal for one child as they stood on
+ * as_of (events dated after as_of are ignored, so "what was overdue on
+ * 1 March?" has an answer).
+ */
+cw_rc cw_rules_evaluate(const cw_rule_pack *p, const cw_calendar *cal, const cw_child_history *h,
+                        cw_date as_of, cw_rule_results *out, cw_error *err);
+
+#endif
