@@ -58,19 +58,19 @@ typedef struct cw_obligation {
     cw_date start;
     cw_date due;
     cw_obligation_state state;
-    int met;            /* 1 if met (on time or late) */
-    uint64_t met_by;    /* ledger index of the event that met it */
+    int met;         /* 1 if met (on time or late) */
+    uint64_t met_by; /* ledger index of the event that met it */
     cw_date met_on;
-    int64_t days_overdue; /* calendar days past due at as_of (or when met late) */
-    int escalation_level; /* 0 = none; k = the k-th step of the rule's ladder reached */
+    int64_t days_overdue;    /* calendar days past due at as_of (or when met late) */
+    int escalation_level;    /* 0 = none; k = the k-th step of the rule's ladder reached */
     const char *escalate_to; /* role of that step ("team_manager", ...), or NULL */
 } cw_obligation;
 
 typedef struct cw_signal {
     const char *rule_id; /* owned by the pack */
     const char *title;
-    cw_date since;          /* when the pattern first held */
-    uint64_t evidence[8];   /* ledger indexes of the events behind it */
+    cw_date since;        /* when the pattern first held */
+    uint64_t evidence[8]; /* ledger indexes of the events behind it */
     size_t nevidence;
     int escalation_level;
     const char *escalate_to;
