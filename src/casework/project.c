@@ -142,8 +142,8 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
         return run(c, CW_Q_STAFF_LEFT, v, 3, err);
     }
     if (!strcmp(t, "child_registered")) {
-        char today[CW_DATE_LEN + 1];
-        cw_date_format(c->recorded, today);
+        char today[CW_DATE_LEN + 1]; /* when the child became known: date, else recorded */
+        cw_date_format(cw_casework_effective_date(p, c->recorded_ms), today);
         cw_value v[] = {cw_text(str(p, "child_id")),
                         cw_text(str(p, "given_name")),
                         cw_text(str(p, "family_name")),
