@@ -47,6 +47,15 @@ const event_spec *cw_casework_spec(const char *type);
 cw_rc cw_casework_check_fields(const event_spec *spec, const json_t *payload, cw_date recorded,
                                cw_error *err);
 
+/*
+ * The catalogue's rules that a corrected event (payload: the event with all
+ * corrections so far and this one merged in) must still obey; changes are
+ * this correction's, recorded_by the corrected entry's actor. Field types
+ * and limits are checked separately (cw_casework_check_fields).
+ */
+cw_rc cw_casework_check_corrected(cw_ctx *c, const char *type, const json_t *payload,
+                                  const json_t *changes, const char *recorded_by, cw_error *err);
+
 /* The UTC day of a time in ms since the epoch. */
 cw_date cw_casework_day_of(int64_t ms);
 

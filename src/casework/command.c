@@ -149,6 +149,34 @@ static cw_rc read_entry(cw_store *s, uint64_t idx, entry_view *e, cw_error *err)
     return rc;
 }
 
+/* The corrections of one entry, in the order recorded: all of them are merged. */
+#define MAX_FIXES 256
+typedef struct fix_list {
+    uint64_t idx[MAX_FIXES];
+    size_t n;
+} fix_list;
+
+static cw_rc fix_row(void *ctx, const cw_value *c, size_t n)
+{
+    fix_list *f = ctx;
+    if (f->n == MAX_FIXES)
+        return CW_ETOOBIG;
+    if (n >= 1 && c[0].type == CW_V_INT)
+        f->idx[f->n++] = (uint64_t)c[0].i;
+    return CW_OK;
+}
+
+static cw_rc corrections_of(cw_store *s, uint64_t target, fix_list *fx, cw_error *err)
+{
+    cw_value t = CW_INT(target);
+    fx->n = 0;
+    cw_rc rc = cw_store_run(s, CW_Q_CORRECTIONS_OF, &t, 1, fix_row, fx, NULL, err);
+    if (rc == CW_ETOOBIG)
+        rc = cw_error_set(err, CW_ETOOBIG, "corrects: entry %llu has %d corrections already",
+                          (unsigned long long)target, MAX_FIXES);
+    return rc;
+}
+
 cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err);
 cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
 {
@@ -190,14 +218,29 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
             goto out;
         }
     }
-    /* The corrected event must itself be valid. */
+    /* The corrected event, with the corrections before this one, must itself be valid. */
     json_t *merged = json_deep_copy(e.payload);
     if (!merged) {
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
         goto out;
     }
+    fix_list fx;
+    rc = corrections_of(c->store, (uint64_t)target, &fx, err);
+    for (size_t j = 0; !rc && j < fx.n; j++) {
+        entry_view fe;
+        if (!(rc = read_entry(c->store, fx.idx[j], &fe, err))) {
+            json_object_update(merged, json_object_get(fe.payload, "changes"));
+            json_decref(fe.root);
+        }
+    }
+    if (rc) {
+        json_decref(merged);
+        goto out;
+    }
     json_object_update(merged, ch);
     rc = cw_casework_check_fields(spec, merged, c->recorded, err);
+    if (!rc)
+        rc = cw_casework_check_corrected(c, e.type, merged, ch, str(e.root, "actor"), err);
     json_decref(merged);
     if (rc)
         cw_error_prefix(err, "changes: the corrected %s would be invalid: ", e.type);
@@ -250,19 +293,6 @@ static cw_rc dob_row(void *ctx, const cw_value *c, size_t n)
     return CW_OK;
 }
 
-typedef struct fix_list {
-    uint64_t idx[8];
-    size_t n;
-} fix_list;
-
-static cw_rc fix_row(void *ctx, const cw_value *c, size_t n)
-{
-    fix_list *f = ctx;
-    if (n >= 1 && c[0].type == CW_V_INT && f->n < 8)
-        f->idx[f->n++] = (uint64_t)c[0].i;
-    return CW_OK;
-}
-
 cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_error *err)
 {
     cw_store *s = cw_ledger_store(l);
@@ -293,9 +323,8 @@ cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_
         snprintf(he->actor, sizeof he->actor, "%s",
                  str(e.root, "actor") ? str(e.root, "actor") : "");
         he->payload = json_deep_copy(e.payload);
-        fix_list fx = {{0}, 0};
-        cw_value t = CW_INT(rows.v[i].idx);
-        rc = cw_store_run(s, CW_Q_CORRECTIONS_OF, &t, 1, fix_row, &fx, NULL, err);
+        fix_list fx;
+        rc = corrections_of(s, rows.v[i].idx, &fx, err);
         for (size_t j = 0; !rc && j < fx.n; j++) {
             entry_view fe;
             if ((rc = read_entry(s, fx.idx[j], &fe, err)))
@@ -303,7 +332,9 @@ cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_
             if (!he->original)
                 he->original = json_deep_copy(e.payload);
             json_object_update(he->payload, json_object_get(fe.payload, "changes"));
-            he->corrected_by[he->ncorrections++] = fx.idx[j];
+            /* every correction is merged; the first ones are listed */
+            if (he->ncorrections < sizeof he->corrected_by / sizeof he->corrected_by[0])
+                he->corrected_by[he->ncorrections++] = fx.idx[j];
             json_decref(fe.root);
         }
         json_decref(e.root);

@@ -433,13 +433,84 @@ static cw_rc child_event(cw_ctx *c, const json_t *p, child_info *ci, cw_error *e
     return rc;
 }
 
+static int blank(const char *s);
+
+/* A text field that is present and not blank. */
+static int has_text(const json_t *p, const char *k)
+{
+    const char *s = str(p, k);
+    return s && !blank(s);
+}
+
 static cw_rc views_or_reason(const json_t *p, cw_error *err)
 {
-    if (!has(p, "views") && !has(p, "views_not_obtained_reason"))
+    if (!has_text(p, "views") && !has_text(p, "views_not_obtained_reason"))
         return cw_error_set(err, CW_EINVAL,
                             "views: the child's views and feelings are required, or "
                             "views_not_obtained_reason saying why they could not be obtained");
     return CW_OK;
+}
+
+/* ---- rules between the fields of one event (also checked on correction) ---- */
+
+static cw_rc visit_rules(const json_t *p, cw_error *err)
+{
+    if (flag(p, "seen_alone") && !flag(p, "seen"))
+        return cw_error_set(err, CW_EINVAL,
+                            "seen_alone: the child cannot be seen alone without "
+                            "being seen");
+    return views_or_reason(p, err);
+}
+
+/* child_seen_date: required when seen, not before birth, not after completion. */
+static cw_rc seen_rules(const json_t *p, cw_date dob, cw_error *err)
+{
+    cw_rc rc = CW_OK;
+    if (flag(p, "child_seen")) {
+        if (!has(p, "child_seen_date"))
+            rc = cw_error_set(err, CW_EINVAL, "child_seen_date: required when child_seen is true");
+        else if (!(rc = not_before("child_seen_date", date_or(p, "child_seen_date", 0), dob,
+                                   "the child's date of birth", err)) &&
+                 date_or(p, "child_seen_date", 0) > date_or(p, "date", 0))
+            rc = cw_error_set(err, CW_EINVAL,
+                              "child_seen_date: %s is after the assessment was completed",
+                              str(p, "child_seen_date"));
+    }
+    return rc ? rc : views_or_reason(p, err);
+}
+
+static cw_rc override_rules(const json_t *p, cw_error *err)
+{
+    if (has(p, "override_band") && !has(p, "override_reason"))
+        return cw_error_set(err, CW_EINVAL,
+                            "override_reason: a professional override of the band needs a reason");
+    if (!has(p, "override_band") && has(p, "override_reason"))
+        return cw_error_set(err, CW_EINVAL, "override_reason: given without override_band");
+    return CW_OK;
+}
+
+static cw_rc category_rules(const json_t *p, cw_error *err)
+{
+    int reg = !strcmp(str(p, "decision"), "register");
+    if (reg && !has(p, "category"))
+        return cw_error_set(err, CW_EINVAL, "category: required when registering");
+    if (!reg && has(p, "category"))
+        return cw_error_set(err, CW_EINVAL, "category: only given when registering");
+    return CW_OK;
+}
+
+/* signed_off_by: a current manager, and not the person whose work it is. */
+static cw_rc signoff_rules(cw_ctx *c, const char *by, const char *recorded_by, cw_error *err)
+{
+    staff_info si;
+    if (!strcmp(by, c->actor) || (recorded_by && !strcmp(by, recorded_by)))
+        return cw_error_set(err, CW_EINVAL,
+                            "signed_off_by: %s cannot sign off their own assessment", by);
+    cw_rc rc = need_staff(c, "signed_off_by", by, &si, err);
+    if (!rc && !is_manager(si.role))
+        rc = cw_error_set(err, CW_EINVAL, "signed_off_by: %s is a %s; sign-off needs a manager", by,
+                          si.role);
+    return rc;
 }
 
 /* ---- state checks, one per event type ---- */
@@ -600,7 +671,6 @@ static cw_rc ck_assessment_completed(cw_ctx *c, const json_t *p, cw_error *err)
 {
     record_info ri;
     child_info ci;
-    staff_info si;
     cw_date date = date_or(p, "date", 0);
     cw_rc rc = need_record(c, "assessment_id", str(p, "assessment_id"), "assessment", &ri, err);
     if (!rc && ri.closed)
@@ -610,26 +680,10 @@ static cw_rc ck_assessment_completed(cw_ctx *c, const json_t *p, cw_error *err)
         rc = not_before("date", date, ri.opened, "the assessment started", err);
     if (!rc)
         rc = need_child(c, "assessment_id", ri.child, &ci, err);
-    if (!rc && flag(p, "child_seen")) {
-        if (!has(p, "child_seen_date"))
-            rc = cw_error_set(err, CW_EINVAL, "child_seen_date: required when child_seen is true");
-        else if (!(rc = not_before("child_seen_date", date_or(p, "child_seen_date", 0), ci.dob,
-                                   "the child's date of birth", err)) &&
-                 date_or(p, "child_seen_date", 0) > date)
-            rc = cw_error_set(err, CW_EINVAL,
-                              "child_seen_date: %s is after the assessment was completed",
-                              str(p, "child_seen_date"));
-    }
     if (!rc)
-        rc = views_or_reason(p, err);
-    if (!rc && !strcmp(str(p, "signed_off_by"), c->actor))
-        rc = cw_error_set(err, CW_EINVAL, "signed_off_by: %s cannot sign off their own assessment",
-                          c->actor);
+        rc = seen_rules(p, ci.dob, err);
     if (!rc)
-        rc = need_staff(c, "signed_off_by", str(p, "signed_off_by"), &si, err);
-    if (!rc && !is_manager(si.role))
-        rc = cw_error_set(err, CW_EINVAL, "signed_off_by: %s is a %s; sign-off needs a manager",
-                          str(p, "signed_off_by"), si.role);
+        rc = signoff_rules(c, str(p, "signed_off_by"), NULL, err);
     return rc;
 }
 
@@ -677,20 +731,16 @@ static cw_rc ck_conference(cw_ctx *c, const json_t *p, cw_error *err)
         rc = child_event(c, p, &ci, err);
     if (rc)
         return rc;
-    if (!strcmp(decision, "register")) {
-        if (ci.on_register)
-            return cw_error_set(err, CW_EINVAL, "decision: %s is already on the register",
-                                str(p, "child_id"));
-        if (!has(p, "category"))
-            return cw_error_set(err, CW_EINVAL, "category: required when registering");
-    } else if (has(p, "category")) {
-        return cw_error_set(err, CW_EINVAL, "category: only given when registering");
-    }
+    if (!strcmp(decision, "register") && ci.on_register)
+        return cw_error_set(err, CW_EINVAL, "decision: %s is already on the register",
+                            str(p, "child_id"));
+    if ((rc = category_rules(p, err)))
+        return rc;
     if ((!strcmp(kind, "review") || !strcmp(decision, "continue") ||
          !strcmp(decision, "deregister")) &&
         !ci.on_register)
-        return cw_error_set(err, CW_EINVAL, "kind: %s is not on the child protection register",
-                            str(p, "child_id"));
+        return cw_error_set(err, CW_EINVAL, "%s: %s is not on the child protection register",
+                            !strcmp(kind, "review") ? "kind" : "decision", str(p, "child_id"));
     if (!strcmp(kind, "review") && !strcmp(decision, "not_registered"))
         return cw_error_set(err, CW_EINVAL,
                             "decision: a review conference continues or ends the registration");
@@ -746,25 +796,14 @@ static cw_rc ck_visit(cw_ctx *c, const json_t *p, cw_error *err)
 {
     child_info ci;
     cw_rc rc = child_event(c, p, &ci, err);
-    if (!rc && flag(p, "seen_alone") && !flag(p, "seen"))
-        rc = cw_error_set(err, CW_EINVAL,
-                          "seen_alone: the child cannot be seen alone without "
-                          "being seen");
-    if (!rc)
-        rc = views_or_reason(p, err);
-    return rc;
+    return rc ? rc : visit_rules(p, err);
 }
 
 static cw_rc ck_cse(cw_ctx *c, const json_t *p, cw_error *err)
 {
     child_info ci;
     cw_rc rc = child_event(c, p, &ci, err);
-    if (!rc && has(p, "override_band") && !has(p, "override_reason"))
-        rc = cw_error_set(err, CW_EINVAL,
-                          "override_reason: a professional override of the band needs a reason");
-    if (!rc && !has(p, "override_band") && has(p, "override_reason"))
-        rc = cw_error_set(err, CW_EINVAL, "override_reason: given without override_band");
-    return rc;
+    return rc ? rc : override_rules(p, err);
 }
 
 static cw_rc ck_missing(cw_ctx *c, const json_t *p, cw_error *err)
@@ -850,14 +889,90 @@ static cw_rc ck_escalation(cw_ctx *c, const json_t *p, cw_error *err)
     staff_info si;
     if (strcmp(c->actor, "system:escalation") != 0)
         return cw_error_set(err, CW_EINVAL,
-                            "escalation_raised: only caseward itself (system:escalation) "
-                            "records escalations");
+                            "actor: %s may not record escalation_raised; only caseward itself "
+                            "(system:escalation) does",
+                            cw_entry_check_actor(c->actor, NULL) ? "?" : c->actor);
+    if (json_integer_value(json_object_get(p, "level")) < 1)
+        return cw_error_set(err, CW_EINVAL, "level: must be from 1 to 10");
     cw_rc rc = need_child(c, "child_id", str(p, "child_id"), &ci, err);
     if (!rc)
         rc = get_staff(c, str(p, "notified_id"), &si, err);
     if (!rc && !si.found)
         rc = cw_error_set(err, CW_ENOTFOUND, "notified_id: no member of staff %s",
                           str(p, "notified_id"));
+    return rc;
+}
+
+/*
+ * The rules a corrected event must still obey (docs/events.md: a correction
+ * is refused if it would make the corrected event invalid). The field table
+ * is checked by the caller. Rules about the state the event found (a new
+ * identifier, an undecided referral, a child on the register) held when it
+ * was recorded and are not re-run, as later entries have changed that state.
+ * What is re-run: its dates against the child's birth and against the record
+ * it belongs to, the rules between its fields, and the people a correction
+ * names: above all sign-off, so that no one approves their own work by
+ * correcting the signatory.
+ */
+cw_rc cw_casework_check_corrected(cw_ctx *c, const char *type, const json_t *p,
+                                  const json_t *changes, const char *recorded_by, cw_error *err)
+{
+    static const struct {
+        const char *type, *field, *kind, *what;
+    } parents[] = {
+        {"referral_decided", "referral_id", "referral", "the referral"},
+        {"assessment_started", "referral_id", "referral", "the referral"},
+        {"assessment_completed", "assessment_id", "assessment", "the assessment started"},
+        {"section_47_started", "strategy_id", "strategy_discussion", "the strategy discussion"},
+        {"section_47_completed", "enquiry_id", "section_47", "the enquiry started"},
+    };
+    const event_spec *spec = cw_casework_spec(type);
+    record_info ri;
+    child_info ci;
+    staff_info si;
+    cw_rc rc = CW_OK;
+    const char *child = str(p, "child_id");
+    memset(&ri, 0, sizeof ri);
+    memset(&ci, 0, sizeof ci);
+    for (size_t i = 0; !rc && i < sizeof parents / sizeof parents[0]; i++) {
+        if (strcmp(type, parents[i].type) != 0 || !has(p, parents[i].field))
+            continue;
+        rc = need_record(c, parents[i].field, str(p, parents[i].field), parents[i].kind, &ri, err);
+        if (!rc)
+            rc = not_before("date", date_or(p, "date", 0), ri.opened, parents[i].what, err);
+        if (!rc && !child)
+            child = ri.child;
+    }
+    /* every date of the event on or after the child's birth */
+    if (!rc && spec && child && strcmp(type, "child_registered") != 0 &&
+        !(rc = need_child(c, "child_id", child, &ci, err)))
+        for (const field_spec *f = spec->fields; !rc && f->name; f++)
+            if (f->type == F_DATE && has(p, f->name))
+                rc = not_before(f->name, date_or(p, f->name, 0), ci.dob,
+                                "the child's date of birth", err);
+    if (rc)
+        return rc;
+    if (!strcmp(type, "statutory_visit"))
+        rc = visit_rules(p, err);
+    else if (!strcmp(type, "assessment_completed"))
+        rc = seen_rules(p, ci.dob, err);
+    else if (!strcmp(type, "cse_risk_assessment"))
+        rc = override_rules(p, err);
+    else if (!strcmp(type, "conference_held"))
+        rc = category_rules(p, err);
+    else if (!strcmp(type, "missing_episode") && has(p, "returned"))
+        rc = not_before("returned", date_or(p, "returned", 0), date_or(p, "date", 0),
+                        "the child went missing", err);
+    /* the people a correction names */
+    static const char *const people[] = {"decided_by", "worker_id", NULL};
+    for (const char *const *k = people; !rc && *k; k++)
+        if (json_object_get(changes, *k) && has(p, *k))
+            rc = need_staff(c, *k, str(p, *k), &si, err);
+    const json_t *list = json_object_get(changes, "restricted_to");
+    for (size_t i = 0; !rc && i < json_array_size(list); i++)
+        rc = need_staff(c, "restricted_to", json_string_value(json_array_get(list, i)), &si, err);
+    if (!rc && json_object_get(changes, "signed_off_by"))
+        rc = signoff_rules(c, str(p, "signed_off_by"), recorded_by, err);
     return rc;
 }
 

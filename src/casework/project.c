@@ -259,6 +259,15 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
         cw_value v[] = {child, cw_text(str(p, "worker_id"))};
         return run(c, CW_Q_CHILD_SET_WORKER, v, 2, err);
     }
+    if (!strcmp(t, "escalation_raised")) {
+        cw_value v[] = {child,
+                        cw_text(str(p, "item")),
+                        CW_INT(json_integer_value(json_object_get(p, "level"))),
+                        cw_text(str(p, "notified_id")),
+                        cw_text(str(p, "as_of")),
+                        idx};
+        return run(c, CW_Q_ESCALATION_PUT, v, 6, err);
+    }
     if (!strcmp(t, "case_closed") || !strcmp(t, "case_reopened")) {
         cw_value v[] = {child, cw_text(!strcmp(t, "case_closed") ? "closed" : "open")};
         return run(c, CW_Q_CHILD_SET_STATUS, v, 2, err);
@@ -308,7 +317,8 @@ cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *
         if (c->only_child && strcmp(kids.ids[i], c->only_child) != 0)
             continue;
         cw_value v[] = {cw_text(kids.ids[i]), CW_INT(c->idx), cw_text(date), cw_text(type)};
-        if (!(rc = run(c, CW_Q_CHILD_EVENT_PUT, v, 4, err))) {
+        /* caseward's own escalations are not casework activity on the child. */
+        if (!(rc = run(c, CW_Q_CHILD_EVENT_PUT, v, 4, err)) && strcmp(type, "escalation_raised")) {
             cw_value w[] = {cw_text(kids.ids[i]), cw_text(date)};
             rc = run(c, CW_Q_CHILD_TOUCH, w, 2, err);
         }
@@ -406,6 +416,7 @@ static cw_rc reproject_child(cw_ctx *c, const char *child_id, cw_error *err)
                                     CW_Q_RECORD_DELETE_CHILD,
                                     CW_Q_VISIT_DELETE_CHILD,
                                     CW_Q_SUPERVISION_CASE_DELETE_CHILD,
+                                    CW_Q_ESCALATION_DELETE_CHILD,
                                     CW_Q_CHILD_EVENTS_DELETE};
     for (size_t i = 0; !rc && i < sizeof wipe / sizeof wipe[0]; i++)
         rc = run(c, wipe[i], &k, 1, err);

@@ -13,6 +13,8 @@
 #include "casework/casework.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
+#include "rules/oversight.h"
+#include "util/time.h"
 #include "util/calendar.h"
 #include "util/file.h"
 
@@ -260,6 +262,233 @@ static cw_rc cmd_chronology(args *a, cw_error *err)
     return CW_OK;
 }
 
+static cw_rc parse_date(const char *s, const char *what, cw_date *out, cw_error *err);
+
+/* ---- the rules: obligations, overdue work, signals, escalation ---- */
+
+typedef struct rules_env {
+    cw_ledger *l;
+    cw_rule_pack *pack;
+    cw_calendar cal;
+    cw_date as_of;
+} rules_env;
+
+static void rules_env_release(rules_env *e)
+{
+    cw_rules_free(e->pack);
+    cw_calendar_release(&e->cal);
+    cw_ledger_close(e->l);
+}
+
+/* Opens the log, the rule pack (--rules NAME or --rules-file FILE) and the calendar. */
+static cw_rc rules_env_open(rules_env *e, const char *db, int write, const char *rules,
+                            const char *rules_file, const char *as_of, int need_as_of,
+                            cw_error *err)
+{
+    memset(e, 0, sizeof *e);
+    cw_rc rc;
+    if (need_as_of && !as_of)
+        return cw_error_set(err, CW_EUSAGE, "--as-of DATE is required");
+    if (as_of) {
+        if ((rc = parse_date(as_of, "--as-of", &e->as_of, err)))
+            return rc;
+    } else {
+        e->as_of = (cw_date)(cw_time_now_ms() / 86400000);
+    }
+    if ((rc = cw_calendar_load_default(&e->cal, err)))
+        return rc;
+    if (rules_file) {
+        cw_buf text = CW_BUF_INIT(1 << 20);
+        if (!(rc = cw_file_read(rules_file, &text, err)))
+            rc = cw_rules_load(text.data ? text.data : "", text.len, rules_file, &e->pack, err);
+        cw_buf_release(&text);
+    } else {
+        rc = cw_rules_load_builtin(rules ? rules : "wales", &e->pack, err);
+    }
+    if (!rc)
+        rc = cw_ledger_open(db, write ? CW_LEDGER_WRITE : CW_LEDGER_READONLY, &e->l, err);
+    if (rc)
+        rules_env_release(e);
+    return rc;
+}
+
+static const char *day(cw_date d, char out[CW_DATE_LEN + 1])
+{
+    cw_date_format(d, out);
+    return out;
+}
+
+static json_t *obligation_json(const char *child, const cw_obligation *o)
+{
+    char a[CW_DATE_LEN + 1], b[CW_DATE_LEN + 1], c[CW_DATE_LEN + 1];
+    return json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:I, s:i, s:s?}", "child_id",
+                     child, "rule", o->rule_id, "title", o->title, "started_by",
+                     (json_int_t)o->started_by, "start", day(o->start, a), "due", day(o->due, b),
+                     "state", cw_obligation_state_name(o->state), "met_by",
+                     o->met ? json_integer((json_int_t)o->met_by) : json_null(), "met_on",
+                     o->met ? json_string(day(o->met_on, c)) : json_null(), "days_overdue",
+                     (json_int_t)o->days_overdue, "escalation_level", o->escalation_level,
+                     "escalate_to", o->escalate_to);
+}
+
+static json_t *signal_json(const char *child, const cw_signal *s)
+{
+    char a[CW_DATE_LEN + 1];
+    json_t *ev = json_array();
+    for (size_t i = 0; ev && i < s->nevidence; i++)
+        json_array_append_new(ev, json_integer((json_int_t)s->evidence[i]));
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:s?}", "child_id", child, "rule", s->rule_id,
+                     "title", s->title, "since", day(s->since, a), "evidence", ev,
+                     "escalation_level", s->escalation_level, "escalate_to", s->escalate_to);
+}
+
+static void print_obligation(const char *child, const cw_obligation *o)
+{
+    char a[CW_DATE_LEN + 1], b[CW_DATE_LEN + 1], c[CW_DATE_LEN + 1];
+    printf("%-10s %-28s from #%-6" PRIu64 " %s  due %s  %-11s", child, o->rule_id, o->started_by,
+           day(o->start, a), day(o->due, b), cw_obligation_state_name(o->state));
+    if (o->met)
+        printf("  met %s by #%" PRIu64, day(o->met_on, c), o->met_by);
+    if (o->state == CW_OBLIGATION_OVERDUE)
+        printf("  %" PRId64 " days overdue", o->days_overdue);
+    if (o->escalation_level > 0 && o->escalate_to)
+        printf("  escalate to %s", o->escalate_to);
+    printf("\n");
+}
+
+static void print_signal(const char *child, const cw_signal *s)
+{
+    char a[CW_DATE_LEN + 1];
+    printf("%-10s %-28s since %s  evidence", child, s->rule_id, day(s->since, a));
+    for (size_t i = 0; i < s->nevidence; i++)
+        printf(" #%" PRIu64, s->evidence[i]);
+    if (s->escalation_level > 0 && s->escalate_to)
+        printf("  escalate to %s", s->escalate_to);
+    printf("  (%s)\n", s->title);
+}
+
+static cw_rc cmd_obligations(args *a, cw_error *err)
+{
+    const char *db = NULL, *child = NULL, *as_of = NULL, *rules = NULL, *rules_file = NULL;
+    int as_json = 0;
+    const opt opts[] = {
+        {"db", &db, NULL},       {"child", &child, NULL},           {"as-of", &as_of, NULL},
+        {"rules", &rules, NULL}, {"rules-file", &rules_file, NULL}, {"json", NULL, &as_json},
+        {NULL, NULL, NULL}};
+    int np;
+    rules_env e;
+    cw_rule_results r;
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = need(db, "db", err)) || (rc = need(child, "child", err)) ||
+        (rc = rules_env_open(&e, db, 0, rules, rules_file, as_of, 0, err)))
+        return rc;
+    cw_rule_results_init(&r);
+    if (!(rc = cw_oversight_child(e.l, e.pack, &e.cal, child, e.as_of, &r, err))) {
+        if (as_json) {
+            json_t *arr = json_array();
+            for (size_t i = 0; arr && i < r.nobligations; i++)
+                json_array_append_new(arr, obligation_json(child, &r.obligations[i]));
+            json_dumpf(arr, stdout, JSON_INDENT(1));
+            printf("\n");
+            json_decref(arr);
+        } else {
+            for (size_t i = 0; i < r.nobligations; i++)
+                print_obligation(child, &r.obligations[i]);
+        }
+    }
+    cw_rule_results_release(&r);
+    rules_env_release(&e);
+    return rc;
+}
+
+typedef struct list_ctx {
+    int signals; /* 0: overdue obligations; 1: signals */
+    json_t *arr; /* NULL for text */
+    uint64_t count;
+} list_ctx;
+
+static cw_rc list_child(void *ctx, const char *child, const cw_rule_results *r)
+{
+    list_ctx *lc = ctx;
+    if (!lc->signals) {
+        for (size_t i = 0; i < r->nobligations; i++) {
+            if (r->obligations[i].state != CW_OBLIGATION_OVERDUE)
+                continue;
+            lc->count++;
+            if (lc->arr)
+                json_array_append_new(lc->arr, obligation_json(child, &r->obligations[i]));
+            else
+                print_obligation(child, &r->obligations[i]);
+        }
+    } else {
+        for (size_t i = 0; i < r->nsignals; i++) {
+            lc->count++;
+            if (lc->arr)
+                json_array_append_new(lc->arr, signal_json(child, &r->signals[i]));
+            else
+                print_signal(child, &r->signals[i]);
+        }
+    }
+    return CW_OK;
+}
+
+static cw_rc list_all(args *a, int signals, cw_error *err)
+{
+    const char *db = NULL, *as_of = NULL, *rules = NULL, *rules_file = NULL;
+    int as_json = 0;
+    const opt opts[] = {{"db", &db, NULL},        {"as-of", &as_of, NULL},
+                        {"rules", &rules, NULL},  {"rules-file", &rules_file, NULL},
+                        {"json", NULL, &as_json}, {NULL, NULL, NULL}};
+    int np;
+    rules_env e;
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = need(db, "db", err)) ||
+        (rc = rules_env_open(&e, db, 0, rules, rules_file, as_of, 1, err)))
+        return rc;
+    list_ctx lc = {signals, as_json ? json_array() : NULL, 0};
+    rc = cw_oversight_all(e.l, e.pack, &e.cal, e.as_of, list_child, &lc, err);
+    if (!rc && lc.arr) {
+        json_dumpf(lc.arr, stdout, JSON_INDENT(1));
+        printf("\n");
+    }
+    json_decref(lc.arr);
+    rules_env_release(&e);
+    return rc;
+}
+
+static cw_rc cmd_overdue(args *a, cw_error *err)
+{
+    return list_all(a, 0, err);
+}
+
+static cw_rc cmd_signals(args *a, cw_error *err)
+{
+    return list_all(a, 1, err);
+}
+
+static cw_rc cmd_escalate(args *a, cw_error *err)
+{
+    const char *db = NULL, *as_of = NULL, *rules = NULL, *rules_file = NULL;
+    const opt opts[] = {{"db", &db, NULL},
+                        {"as-of", &as_of, NULL},
+                        {"rules", &rules, NULL},
+                        {"rules-file", &rules_file, NULL},
+                        {NULL, NULL, NULL}};
+    int np;
+    rules_env e;
+    uint64_t raised = 0, unrouted = 0;
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = need(db, "db", err)) ||
+        (rc = rules_env_open(&e, db, 1, rules, rules_file, as_of, 1, err)))
+        return rc;
+    if (!(rc = cw_oversight_escalate(e.l, e.pack, &e.cal, e.as_of, &raised, &unrouted, err)))
+        printf("%" PRIu64 " escalation%s recorded; %" PRIu64
+               " item%s had nobody with the role to tell\n",
+               raised, raised == 1 ? "" : "s", unrouted, unrouted == 1 ? "" : "s");
+    rules_env_release(&e);
+    return rc;
+}
+
 static cw_rc open_ro(args *a, const char **pos, int maxpos, int *np, cw_ledger **l, cw_error *err)
 {
     const char *db = NULL;
@@ -494,6 +723,21 @@ static const command commands[] = {
     {"chronology", cmd_chronology, "chronology --db PATH --child ID [--json]",
      "Print a child's significant events in date order, with corrections shown beside\n"
      "what they corrected. Its output is the child's record: keep it as private.\n"},
+    {"obligations", cmd_obligations,
+     "obligations --db PATH --child ID [--as-of DATE] [--rules wales|england] [--json]",
+     "Every obligation for one child (rule, what started it, due date, state: open, met on\n"
+     "time, met late, overdue, missed), as of today or --as-of. docs/rules.md lists them.\n"},
+    {"overdue", cmd_overdue, "overdue --db PATH --as-of DATE [--rules NAME] [--json]",
+     "Every obligation overdue on DATE, across all children, with days overdue and who it\n"
+     "escalates to. \"What was overdue on 1 March?\" has an answer.\n"},
+    {"signals", cmd_signals, "signals --db PATH --as-of DATE [--rules NAME] [--json]",
+     "Safeguarding signals on DATE (repeat referrals without assessment, CSE indicators\n"
+     "without a risk assessment, children on the register not seen, drifting cases, missing\n"
+     "views, no supervision, undecided referrals), each with the events behind it.\n"},
+    {"escalate", cmd_escalate, "escalate --db PATH --as-of DATE [--rules NAME]",
+     "Escalate overdue work and signals up the management chain as of DATE, recording\n"
+     "who was told as escalation_raised events in the ledger. Each step of an item's ladder\n"
+     "is recorded once, so running it again adds nothing.\n"},
     {"checkpoint", cmd_checkpoint, "checkpoint --db PATH",
      "Print the latest signed checkpoint (c2sp tlog-checkpoint in a signed note).\n"},
     {"vkey", cmd_vkey, "vkey --db PATH", "Print the log's verifier key in c2sp vkey format.\n"},

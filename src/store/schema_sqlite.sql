@@ -175,3 +175,15 @@ CREATE TABLE corrections (
     reason   TEXT NOT NULL
 ) STRICT;
 CREATE INDEX corrections_by_target ON corrections(corrects);
+
+-- Escalations recorded (escalation_raised entries): each overdue obligation
+-- or signal is escalated once per level of its ladder.
+CREATE TABLE escalations (
+    child_id    TEXT NOT NULL,
+    item        TEXT NOT NULL,    -- the obligation or signal (rule id, start entry, due date)
+    level       INTEGER NOT NULL, -- step of the rule's escalation ladder
+    notified_id TEXT NOT NULL,    -- who was told
+    as_of       TEXT NOT NULL,    -- the day it was raised for
+    idx         INTEGER NOT NULL, -- the escalation_raised entry
+    PRIMARY KEY (child_id, item, level)
+) STRICT;

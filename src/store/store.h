@@ -66,6 +66,9 @@ typedef enum cw_query {
     CW_Q_EVENT_CHILDREN,                /* (idx) -> child_id: the children an entry is about */
     CW_Q_CORRECTION_PUT,                /* (idx, corrects, reason) */
     CW_Q_CORRECTIONS_OF,                /* (corrects) -> idx, reason, in idx order */
+    CW_Q_ESCALATION_PUT,                /* (child_id, item, level, notified_id, as_of, idx) */
+    CW_Q_ESCALATION_GET,                /* (child_id, item, level) -> notified_id, as_of, idx */
+    CW_Q_ESCALATION_DELETE_CHILD,       /* (child_id) */
     CW_Q_COUNT
 } cw_query;
 

@@ -124,6 +124,11 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_EVENT_CHILDREN] = "SELECT child_id FROM child_events WHERE idx = ?1 ORDER BY child_id",
     [CW_Q_CORRECTION_PUT] = "INSERT OR REPLACE INTO corrections(idx, corrects, reason) "
                             "VALUES (?1, ?2, ?3)",
+    [CW_Q_ESCALATION_PUT] = "INSERT OR IGNORE INTO escalations(child_id, item, level, notified_id, "
+                            "as_of, idx) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [CW_Q_ESCALATION_GET] = "SELECT notified_id, as_of, idx FROM escalations WHERE child_id = ?1 "
+                            "AND item = ?2 AND level = ?3",
+    [CW_Q_ESCALATION_DELETE_CHILD] = "DELETE FROM escalations WHERE child_id = ?1",
     [CW_Q_CORRECTIONS_OF] = "SELECT idx, reason FROM corrections WHERE corrects = ?1 ORDER BY idx",
 };
 
@@ -448,7 +453,7 @@ static cw_rc s_projections_clear(cw_store *base, cw_error *err)
                      "DELETE FROM projection_state; DELETE FROM teams; DELETE FROM staff;"
                      "DELETE FROM children; DELETE FROM child_access; DELETE FROM records;"
                      "DELETE FROM visits; DELETE FROM supervisions; DELETE FROM supervision_cases;"
-                     "DELETE FROM child_events; DELETE FROM corrections;",
+                     "DELETE FROM child_events; DELETE FROM corrections; DELETE FROM escalations;",
                      NULL, NULL, &msg) != SQLITE_OK) {
         cw_error_set(err, CW_EDB, "database: clearing projections: %s",
                      msg ? msg : sqlite3_errmsg(s->db));

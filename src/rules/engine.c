@@ -1,0 +1,604 @@
+/*
+ * engine.c — cw_rules_evaluate: one child's history, one pass, in history
+ * order, with no allocation in the common case.
+ *
+ * Each rule is tracked as instances. An instance is created by an event that
+ * matches one of the rule's start lines, and is in one occurrence at a time:
+ * occurrence 1 falls due `due` after the start (or after the anchor named by
+ * `due ... from`); when met, a recurring rule (one with `then` lines) opens
+ * occurrence k+1, due its interval after the date the last one was met. For
+ * each event, in order, for each rule it concerns (the pack's per-type entry
+ * list, grouped by rule):
+ *
+ *   1. met_by: every live instance of the rule whose current occurrence began
+ *      before this event (and whose link field, if any, matches) is met;
+ *   2. stop: every live instance started before this event ends; its open
+ *      occurrence is `missed` if it was past due on the stop date, and
+ *      dropped if not;
+ *   3. start: a new instance, unless a live instance of the rule has the same
+ *      link values, in which case the event is added to its evidence.
+ *
+ * After the last event on or before as_of, each live instance's occurrence is
+ * `overdue` (as_of after its due date) or `open`. Obligation rules report
+ * every occurrence; signal rules report one signal per rule per child, made
+ * of their instances that are past due.
+ *
+ * Invariants: instances keep creation order (dead ones are compacted away
+ * only when the array is full), so results are a deterministic function of
+ * (pack, calendar, history, as_of). The scratch arrays live on the stack and
+ * move to the heap only for unusually long histories.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rules_int.h"
+
+#define STACK_INSTS   64
+#define STACK_OPENERS 64
+#define STACK_EVENTS  512
+#define STACK_MATCH   512
+#define STACK_RING    256
+#define MAX_EVIDENCE  8
+
+typedef struct inst {
+    uint32_t rule;
+    int alive;
+    uint32_t k;         /* the current occurrence, from 1 */
+    uint32_t start_pos; /* the event that started the instance */
+    uint32_t last_pos;  /* the start, or the event that met the last occurrence */
+    cw_date from;       /* the date occurrence 1 counts from */
+    cw_date base;       /* the date the current occurrence counts from */
+    cw_date due;
+    const char *key[CW_RULES_MAX_LINKS];
+    uint32_t ev[MAX_EVIDENCE];
+    uint32_t nev;
+} inst;
+
+typedef struct opener {
+    int type;
+    const char *key;
+    uint32_t pos;
+} opener;
+
+typedef struct eval {
+    const cw_rule_pack *p;
+    const cw_calendar *cal;
+    const cw_child_history *h;
+    cw_date as_of;
+    cw_rule_results *out;
+    cw_error *err;
+    cw_rc rc;
+    size_t sig0;
+    inst *insts;
+    size_t ninsts, cap_insts;
+    opener *op;
+    size_t nop, cap_op;
+    int32_t *opener_of;
+    uint8_t *mres;
+    uint32_t *ring;
+    int32_t last_met[CW_RULES_MAX_RULES];
+    uint8_t ring_head[CW_RULES_MAX_RULES], ring_fill[CW_RULES_MAX_RULES];
+    inst insts_stack[STACK_INSTS];
+    opener op_stack[STACK_OPENERS];
+    int32_t opener_stack[STACK_EVENTS];
+    uint8_t mres_stack[STACK_MATCH];
+    uint32_t ring_stack[STACK_RING];
+} eval;
+
+static const cw_case_event *event(const eval *ev, uint32_t pos)
+{
+    return &ev->h->events[pos];
+}
+
+static cw_rc nomem(eval *ev)
+{
+    ev->rc = cw_error_set(ev->err, CW_ENOMEM, "out of memory evaluating rules");
+    return ev->rc;
+}
+
+/* The value of a field of the event at pos: its own, else its opener's. */
+static const json_t *field(const eval *ev, uint32_t pos, const char *name)
+{
+    const json_t *v = json_object_get(event(ev, pos)->payload, name);
+    if (!v && ev->opener_of[pos] >= 0)
+        v = json_object_get(event(ev, (uint32_t)ev->opener_of[pos])->payload, name);
+    if (v && json_is_null(v))
+        v = NULL;
+    return v;
+}
+
+static int64_t cse_score(const json_t *payload)
+{
+    return (int64_t)json_array_size(json_object_get(payload, "vulnerabilities")) +
+           (int64_t)json_array_size(json_object_get(payload, "moderate_indicators")) +
+           5 * (int64_t)json_array_size(json_object_get(payload, "significant_indicators"));
+}
+
+static int cond_holds(const eval *ev, const cw_cond *c, uint32_t pos)
+{
+    const cw_rule_pack *p = ev->p;
+    const json_t *payload = event(ev, pos)->payload;
+    const cw_value *vals = &p->values[c->first_value];
+    int hit = 0;
+    if (c->def->computed == CW_FC_CSE_SCORE) {
+        int64_t score = cse_score(payload);
+        if (c->op == CW_OP_PRESENT || c->op == CW_OP_ABSENT)
+            return c->op == CW_OP_PRESENT;
+        for (uint32_t i = 0; i < c->nvalues && !hit; i++)
+            hit = vals[i].i == score;
+        return c->op == CW_OP_EQ ? hit : !hit;
+    }
+    if (c->def->computed == CW_FC_CSE_BAND) {
+        const char *band = json_string_value(json_object_get(payload, "override_band"));
+        if (!band)
+            band = cw_rules_cse_band(cse_score(payload));
+        if (c->op == CW_OP_PRESENT || c->op == CW_OP_ABSENT)
+            return c->op == CW_OP_PRESENT;
+        for (uint32_t i = 0; i < c->nvalues && !hit; i++)
+            hit = !strcmp(vals[i].s, band);
+        return c->op == CW_OP_EQ ? hit : !hit;
+    }
+    const json_t *v = field(ev, pos, c->field);
+    switch (c->op) {
+    case CW_OP_PRESENT:
+        return v != NULL;
+    case CW_OP_ABSENT:
+        return v == NULL;
+    case CW_OP_EQ:
+    case CW_OP_NE:
+        break;
+    }
+    if (c->def->type == CW_FT_BOOL) {
+        int b = v && json_is_true(v);
+        for (uint32_t i = 0; i < c->nvalues && !hit; i++)
+            hit = vals[i].i == b;
+    } else if (c->def->type == CW_FT_INT) {
+        if (json_is_integer(v))
+            for (uint32_t i = 0; i < c->nvalues && !hit; i++)
+                hit = vals[i].i == json_integer_value(v);
+    } else {
+        const char *s = json_string_value(v);
+        if (s)
+            for (uint32_t i = 0; i < c->nvalues && !hit; i++)
+                hit = !strcmp(vals[i].s, s);
+    }
+    return c->op == CW_OP_EQ ? hit : !hit;
+}
+
+static int conds_hold(const eval *ev, uint32_t first, uint32_t n, uint32_t pos)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (!cond_holds(ev, &ev->p->conds[first + i], pos))
+            return 0;
+    return 1;
+}
+
+static void add_interval(eval *ev, const cw_rule *r, cw_date d, cw_interval iv, cw_date *out)
+{
+    if (ev->rc)
+        return;
+    cw_rc rc = cw_rules_add_interval(ev->cal, d, iv, out, ev->err);
+    if (rc) {
+        ev->rc = rc;
+        cw_error_prefix(
+            ev->err, "child %s, rule %s: ", ev->h->child_id ? ev->h->child_id : "(unknown)", r->id);
+    }
+}
+
+static void escalation(const cw_rule *r, int64_t days, int *level, const char **to)
+{
+    int l = 0;
+    while ((size_t)l < r->nesc && days >= r->esc[l].days)
+        l++;
+    *level = l;
+    *to = l ? r->esc[l - 1].role : NULL;
+}
+
+static cw_obligation *push_obligation(eval *ev)
+{
+    cw_rule_results *o = ev->out;
+    if (o->nobligations == o->cap_obligations) {
+        size_t cap = o->cap_obligations ? o->cap_obligations * 2 : 32;
+        cw_obligation *q = realloc(o->obligations, cap * sizeof *q);
+        if (!q) {
+            nomem(ev);
+            return NULL;
+        }
+        o->obligations = q;
+        o->cap_obligations = cap;
+    }
+    cw_obligation *ob = &o->obligations[o->nobligations++];
+    memset(ob, 0, sizeof *ob);
+    return ob;
+}
+
+/* Reports the current occurrence of an obligation instance in state s. */
+static void emit(eval *ev, const inst *in, cw_obligation_state s, uint32_t met_pos, cw_date when)
+{
+    const cw_rule *r = &ev->p->rules[in->rule];
+    if (r->kind != CW_KIND_OBLIGATION)
+        return;
+    cw_obligation *ob = push_obligation(ev);
+    if (!ob)
+        return;
+    ob->rule_id = r->id;
+    ob->title = r->title;
+    ob->started_by = event(ev, in->last_pos)->index; /* the start, or the last meeting */
+    ob->start = in->base;
+    ob->due = in->due;
+    ob->state = s;
+    if (s == CW_OBLIGATION_MET_ON_TIME || s == CW_OBLIGATION_MET_LATE) {
+        ob->met = 1;
+        ob->met_by = event(ev, met_pos)->index;
+        ob->met_on = when;
+    }
+    if (s != CW_OBLIGATION_OPEN && s != CW_OBLIGATION_MET_ON_TIME)
+        ob->days_overdue = (int64_t)when - in->due;
+    if (s == CW_OBLIGATION_OVERDUE)
+        escalation(r, ob->days_overdue, &ob->escalation_level, &ob->escalate_to);
+}
+
+/* The interval to the next occurrence: the last applicable `then` line. */
+static cw_interval next_interval(eval *ev, const inst *in)
+{
+    const cw_rule *r = &ev->p->rules[in->rule];
+    size_t s = in->k - 2 < r->nthen - 1 ? in->k - 2 : r->nthen - 1;
+    for (;; s--) {
+        const cw_then *th = &r->then[s];
+        int ok = 1;
+        if (th->has_after) {
+            cw_date threshold = in->from;
+            add_interval(ev, r, in->from, th->after, &threshold);
+            ok = in->base >= threshold;
+        }
+        if (ok && th->nconds)
+            ok = conds_hold(ev, th->first_cond, th->nconds, in->start_pos);
+        if (ok || s == 0)
+            return th->every;
+    }
+}
+
+static void meet(eval *ev, inst *in, uint32_t pos)
+{
+    const cw_rule *r = &ev->p->rules[in->rule];
+    cw_date d = event(ev, pos)->date;
+    emit(ev, in, d <= in->due ? CW_OBLIGATION_MET_ON_TIME : CW_OBLIGATION_MET_LATE, pos, d);
+    if (r->nthen == 0) {
+        in->alive = 0;
+        return;
+    }
+    in->k++;
+    in->base = d;
+    in->last_pos = pos;
+    add_interval(ev, r, d, next_interval(ev, in), &in->due);
+}
+
+static void stop(eval *ev, inst *in, uint32_t pos)
+{
+    cw_date d = event(ev, pos)->date;
+    if (in->due < d)
+        emit(ev, in, CW_OBLIGATION_MISSED, 0, d);
+    in->alive = 0;
+}
+
+static int link_ok(const eval *ev, const inst *in, const cw_clause *c, uint32_t pos)
+{
+    if (!c->link)
+        return 1;
+    const char *v = json_string_value(field(ev, pos, c->link));
+    const char *k = in->key[c->link_slot];
+    return v && k && !strcmp(v, k);
+}
+
+static void add_evidence(inst *in, uint32_t pos)
+{
+    for (uint32_t i = 0; i < in->nev; i++)
+        if (in->ev[i] == pos)
+            return;
+    if (in->nev < MAX_EVIDENCE)
+        in->ev[in->nev++] = pos;
+}
+
+static inst *new_inst(eval *ev)
+{
+    if (ev->ninsts == ev->cap_insts) {
+        size_t live = 0;
+        for (size_t i = 0; i < ev->ninsts; i++)
+            if (ev->insts[i].alive)
+                ev->insts[live++] = ev->insts[i];
+        ev->ninsts = live;
+    }
+    if (ev->ninsts == ev->cap_insts) {
+        size_t cap = ev->cap_insts * 2;
+        inst *q = ev->insts == ev->insts_stack ? malloc(cap * sizeof *q)
+                                               : realloc(ev->insts, cap * sizeof *q);
+        if (!q) {
+            nomem(ev);
+            return NULL;
+        }
+        if (ev->insts == ev->insts_stack)
+            memcpy(q, ev->insts_stack, sizeof ev->insts_stack);
+        ev->insts = q;
+        ev->cap_insts = cap;
+    }
+    inst *in = &ev->insts[ev->ninsts++];
+    memset(in, 0, sizeof *in);
+    in->alive = 1;
+    return in;
+}
+
+static void start(eval *ev, uint32_t ri, uint32_t pos)
+{
+    const cw_rule_pack *p = ev->p;
+    const cw_rule *r = &p->rules[ri];
+    const cw_case_event *e = event(ev, pos);
+    uint32_t evid[MAX_EVIDENCE];
+    uint32_t nevid = 0;
+    if (r->count_n) {
+        /* The ring holds the last count_n candidates; start only when the
+         * oldest of them is within the window. */
+        uint32_t n = (uint32_t)r->count_n, *ring = &ev->ring[r->count_slot];
+        ring[ev->ring_head[ri]] = pos;
+        ev->ring_head[ri] = (uint8_t)((ev->ring_head[ri] + 1) % n);
+        if (ev->ring_fill[ri] < n)
+            ev->ring_fill[ri]++;
+        if (ev->ring_fill[ri] < n)
+            return;
+        uint32_t oldest = ring[ev->ring_head[ri]];
+        cw_date lo = e->date;
+        add_interval(ev, r, e->date, (cw_interval){-r->count_within.n, r->count_within.unit}, &lo);
+        if (ev->rc || event(ev, oldest)->date < lo)
+            return;
+        for (uint32_t i = 0; i < n && nevid < MAX_EVIDENCE; i++)
+            evid[nevid++] = ring[(ev->ring_head[ri] + i) % n];
+    } else {
+        evid[nevid++] = pos;
+    }
+    const char *key[CW_RULES_MAX_LINKS] = {NULL};
+    for (size_t s = 0; s < r->nlinks; s++)
+        key[s] = json_string_value(field(ev, pos, r->links[s]));
+    for (size_t i = 0; i < ev->ninsts; i++) {
+        inst *in = &ev->insts[i];
+        if (!in->alive || in->rule != ri)
+            continue;
+        size_t s;
+        for (s = 0; s < r->nlinks; s++)
+            if ((in->key[s] == NULL) != (key[s] == NULL) || (key[s] && strcmp(in->key[s], key[s])))
+                break;
+        if (s == r->nlinks) {
+            for (uint32_t j = 0; j < nevid; j++)
+                add_evidence(in, evid[j]);
+            return;
+        }
+    }
+    inst *in = new_inst(ev);
+    if (!in)
+        return;
+    in->rule = ri;
+    in->k = 1;
+    in->start_pos = in->last_pos = pos;
+    in->from = e->date;
+    if (r->anchor >= 0 && ev->opener_of[pos] >= 0) {
+        const cw_case_event *a = event(ev, (uint32_t)ev->opener_of[pos]);
+        in->from = a->date;
+    }
+    in->base = in->from;
+    memcpy(in->key, key, sizeof key);
+    for (uint32_t j = 0; j < nevid; j++)
+        add_evidence(in, evid[j]);
+    add_interval(ev, r, in->from, r->due, &in->due);
+    if (r->memory && ev->last_met[ri] >= 0 && !ev->rc) {
+        /* A same-child met_by on the start's date (or within the lookback)
+         * meets occurrence 1 at once. */
+        uint32_t m = (uint32_t)ev->last_met[ri];
+        cw_date lo = e->date;
+        if (r->has_lookback)
+            add_interval(ev, r, e->date, (cw_interval){-r->lookback.n, r->lookback.unit}, &lo);
+        if (!ev->rc && event(ev, m)->date >= lo)
+            meet(ev, in, m);
+    }
+}
+
+static void open_of(eval *ev, int t, uint32_t pos)
+{
+    const cw_ev_type *et = &cw_rules_types[t];
+    const char *kv = json_string_value(json_object_get(event(ev, pos)->payload, et->key));
+    if (!kv)
+        return;
+    if (et->opener >= 0) {
+        for (size_t i = ev->nop; i-- > 0;)
+            if (ev->op[i].type == et->opener && !strcmp(ev->op[i].key, kv)) {
+                ev->opener_of[pos] = (int32_t)ev->op[i].pos;
+                return;
+            }
+        return;
+    }
+    if (ev->nop == ev->cap_op) {
+        size_t cap = ev->cap_op * 2;
+        opener *q =
+            ev->op == ev->op_stack ? malloc(cap * sizeof *q) : realloc(ev->op, cap * sizeof *q);
+        if (!q) {
+            nomem(ev);
+            return;
+        }
+        if (ev->op == ev->op_stack)
+            memcpy(q, ev->op_stack, sizeof ev->op_stack);
+        ev->op = q;
+        ev->cap_op = cap;
+    }
+    ev->op[ev->nop++] = (opener){t, kv, pos};
+}
+
+static void one_event(eval *ev, uint32_t pos)
+{
+    const cw_rule_pack *p = ev->p;
+    const cw_case_event *e = event(ev, pos);
+    ev->opener_of[pos] = -1;
+    if (e->date > ev->as_of || !e->type)
+        return;
+    int t = cw_rules_pack_type(p, e->type);
+    if (t < 0)
+        return;
+    if (cw_rules_types[t].key)
+        open_of(ev, t, pos);
+    for (uint32_t i = 0; i < p->type_mn[t]; i++) {
+        uint32_t m = p->type_m[p->type_mfirst[t] + i];
+        ev->mres[m] =
+            (uint8_t)conds_hold(ev, p->matchers[m].first_cond, p->matchers[m].nconds, pos);
+    }
+    uint32_t i = p->type_first[t], end = i + p->type_n[t];
+    while (i < end && !ev->rc) {
+        uint32_t ri = p->entries[i].rule;
+        int met_any = 0, started = 0;
+        for (; i < end && p->entries[i].rule == ri && !ev->rc; i++) {
+            const cw_clause *c = &p->clauses[p->entries[i].clause];
+            if (!ev->mres[c->matcher])
+                continue;
+            if (c->role == CW_ROLE_START) {
+                if (!started)
+                    start(ev, ri, pos);
+                started = 1;
+                continue;
+            }
+            met_any |= c->role == CW_ROLE_MET;
+            for (size_t k = 0; k < ev->ninsts && !ev->rc; k++) {
+                inst *in = &ev->insts[k];
+                if (!in->alive || in->rule != ri || !link_ok(ev, in, c, pos))
+                    continue;
+                if (c->role == CW_ROLE_MET && in->last_pos < pos)
+                    meet(ev, in, pos);
+                else if (c->role == CW_ROLE_STOP && in->start_pos < pos)
+                    stop(ev, in, pos);
+            }
+        }
+        if (met_any && p->rules[ri].memory)
+            ev->last_met[ri] = (int32_t)pos;
+    }
+}
+
+static cw_signal *signal_for(eval *ev, const cw_rule *r)
+{
+    cw_rule_results *o = ev->out;
+    for (size_t i = ev->sig0; i < o->nsignals; i++)
+        if (o->signals[i].rule_id == r->id)
+            return &o->signals[i];
+    if (o->nsignals == o->cap_signals) {
+        size_t cap = o->cap_signals ? o->cap_signals * 2 : 16;
+        cw_signal *q = realloc(o->signals, cap * sizeof *q);
+        if (!q) {
+            nomem(ev);
+            return NULL;
+        }
+        o->signals = q;
+        o->cap_signals = cap;
+    }
+    cw_signal *s = &o->signals[o->nsignals++];
+    memset(s, 0, sizeof *s);
+    s->rule_id = r->id;
+    s->title = r->title;
+    s->since = INT32_MAX;
+    return s;
+}
+
+static void signal_evidence(cw_signal *s, uint64_t index)
+{
+    size_t i = 0;
+    while (i < s->nevidence && s->evidence[i] < index)
+        i++;
+    if (i < s->nevidence && s->evidence[i] == index)
+        return;
+    if (s->nevidence == sizeof s->evidence / sizeof s->evidence[0]) {
+        if (i == s->nevidence)
+            return;
+        s->nevidence--;
+    }
+    memmove(&s->evidence[i + 1], &s->evidence[i], (s->nevidence - i) * sizeof s->evidence[0]);
+    s->evidence[i] = index;
+    s->nevidence++;
+}
+
+static void finish(eval *ev)
+{
+    for (size_t i = 0; i < ev->ninsts && !ev->rc; i++) {
+        const inst *in = &ev->insts[i];
+        if (!in->alive)
+            continue;
+        const cw_rule *r = &ev->p->rules[in->rule];
+        int past = ev->as_of > in->due;
+        if (r->kind == CW_KIND_OBLIGATION) {
+            emit(ev, in, past ? CW_OBLIGATION_OVERDUE : CW_OBLIGATION_OPEN, 0, ev->as_of);
+            continue;
+        }
+        if (!past)
+            continue;
+        cw_signal *s = signal_for(ev, r);
+        if (!s)
+            return;
+        if (in->due + 1 < s->since)
+            s->since = in->due + 1;
+        int64_t days = (int64_t)ev->as_of - (s->since - 1);
+        escalation(r, days, &s->escalation_level, &s->escalate_to);
+        for (uint32_t j = 0; j < in->nev; j++)
+            signal_evidence(s, event(ev, in->ev[j])->index);
+        if (in->last_pos != in->start_pos)
+            signal_evidence(s, event(ev, in->last_pos)->index);
+    }
+}
+
+cw_rc cw_rules_evaluate(const cw_rule_pack *p, const cw_calendar *cal, const cw_child_history *h,
+                        cw_date as_of, cw_rule_results *out, cw_error *err)
+{
+    if (!p || !cal || !h || !out || (h->nevents && !h->events))
+        return cw_error_set(err, CW_EINVAL, "cw_rules_evaluate: missing argument");
+    if (h->nevents > UINT32_MAX / 2)
+        return cw_error_set(err, CW_ETOOBIG, "child %s: too many events",
+                            h->child_id ? h->child_id : "(unknown)");
+    eval ev_s; /* about 13 KB of scratch */
+    eval *ev = &ev_s;
+    ev->p = p;
+    ev->cal = cal;
+    ev->h = h;
+    ev->as_of = as_of;
+    ev->out = out;
+    ev->err = err;
+    ev->rc = CW_OK;
+    ev->sig0 = out->nsignals;
+    size_t obl0 = out->nobligations;
+    ev->insts = ev->insts_stack;
+    ev->ninsts = 0;
+    ev->cap_insts = STACK_INSTS;
+    ev->op = ev->op_stack;
+    ev->nop = 0;
+    ev->cap_op = STACK_OPENERS;
+    ev->opener_of =
+        h->nevents <= STACK_EVENTS ? ev->opener_stack : malloc(h->nevents * sizeof *ev->opener_of);
+    ev->mres = p->nmatchers <= STACK_MATCH ? ev->mres_stack : malloc(p->nmatchers);
+    ev->ring =
+        p->count_slots <= STACK_RING ? ev->ring_stack : malloc(p->count_slots * sizeof *ev->ring);
+    if (!ev->opener_of || !ev->mres || !ev->ring)
+        nomem(ev);
+    for (size_t r = 0; r < p->nrules; r++) {
+        ev->last_met[r] = -1;
+        ev->ring_head[r] = ev->ring_fill[r] = 0;
+    }
+    for (uint32_t pos = 0; pos < h->nevents && !ev->rc; pos++)
+        one_event(ev, pos);
+    if (!ev->rc)
+        finish(ev);
+    cw_rc rc = ev->rc;
+    if (rc) {
+        out->nobligations = obl0;
+        out->nsignals = ev->sig0;
+    }
+    if (ev->insts != ev->insts_stack)
+        free(ev->insts);
+    if (ev->op != ev->op_stack)
+        free(ev->op);
+    if (ev->opener_of != ev->opener_stack)
+        free(ev->opener_of);
+    if (ev->mres != ev->mres_stack)
+        free(ev->mres);
+    if (ev->ring != ev->ring_stack)
+        free(ev->ring);
+    return rc;
+}

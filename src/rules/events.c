@@ -1,0 +1,281 @@
+/*
+ * events.c — the events a rule pack may name, with their fields, as
+ * docs/events.md defines them. The loader refuses a pack that names an event
+ * or a field not listed here, and an enum value the event cannot carry.
+ *
+ * Only events that appear in a child's history are listed (the organisation
+ * events never do). Two fields are computed by the engine rather than read
+ * from the payload: cse_risk_assessment.score and .band (SERAF: each
+ * vulnerability and moderate indicator 1, each significant indicator 5;
+ * 0-5 no apparent risk, 6-10 mild, 11-15 moderate, 16+ significant; an
+ * override_band wins).
+ *
+ * Closing events carry only the id of what they close (referral_decided has
+ * referral_id, not child_id); they read the fields they lack from the event
+ * that opened the id, so `assessment_completed link referral_id` follows the
+ * assessment back to its referral.
+ */
+#include <string.h>
+
+#include "rules/rules_int.h"
+
+#define F(name, type)                                                                              \
+    {                                                                                              \
+        name, type, NULL, CW_FC_NONE                                                               \
+    }
+#define E(name, values)                                                                            \
+    {                                                                                              \
+        name, CW_FT_ENUM, values, CW_FC_NONE                                                       \
+    }
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const sources[] = {"police", "school",    "health",    "self",
+                                      "family", "neighbour", "anonymous", "local_authority",
+                                      "other",  NULL};
+static const char *const placement_types[] = {"foster",   "kinship", "residential", "with_parents",
+                                              "adoption", "other",   NULL};
+static const char *const bands[] = {"no_apparent_risk", "mild", "moderate", "significant", NULL};
+
+static const char *const gender[] = {"female", "male", "other", "not_known", NULL};
+static const char *const language[] = {"english", "welsh", "other", NULL};
+static const cw_ev_field child_registered[] = {
+    F("child_id", CW_FT_ID),        F("given_name", CW_FT_TEXT),   F("family_name", CW_FT_TEXT),
+    F("date_of_birth", CW_FT_DATE), F("date", CW_FT_DATE),         E("gender", gender),
+    F("ethnicity", CW_FT_TEXT),     E("language", language),       F("address", CW_FT_TEXT),
+    F("restricted", CW_FT_BOOL),    F("restricted_to", CW_FT_IDS),
+};
+static const cw_ev_field contact_received[] = {
+    F("contact_id", CW_FT_ID), F("child_id", CW_FT_ID), F("date", CW_FT_DATE),
+    E("source", sources),      F("reason", CW_FT_TEXT), F("cse_concern", CW_FT_BOOL),
+};
+static const cw_ev_field referral_received[] = {
+    F("referral_id", CW_FT_ID), F("child_id", CW_FT_ID), F("date", CW_FT_DATE),
+    E("source", sources),       F("reason", CW_FT_TEXT), F("cse_concern", CW_FT_BOOL),
+};
+static const char *const referral_decisions[] = {"no_further_action", "assessment",
+                                                 "strategy_discussion", NULL};
+static const cw_ev_field referral_decided[] = {
+    F("referral_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("decision", referral_decisions),
+    F("decided_by", CW_FT_ID),
+};
+static const cw_ev_field assessment_started[] = {
+    F("assessment_id", CW_FT_ID),
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("referral_id", CW_FT_ID),
+};
+static const char *const assessment_outcomes[] = {"no_further_action", "care_and_support_plan",
+                                                  "child_protection",  "looked_after",
+                                                  "other_services",    NULL};
+static const cw_ev_field assessment_completed[] = {
+    F("assessment_id", CW_FT_ID), F("date", CW_FT_DATE),
+    F("child_seen", CW_FT_BOOL),  F("child_seen_date", CW_FT_DATE),
+    F("views", CW_FT_TEXT),       F("views_not_obtained_reason", CW_FT_TEXT),
+    F("analysis", CW_FT_TEXT),    E("outcome", assessment_outcomes),
+    F("signed_off_by", CW_FT_ID),
+};
+static const char *const strategy_decisions[] = {"section_47", "no_further_action", "other", NULL};
+static const cw_ev_field strategy_discussion_held[] = {
+    F("strategy_id", CW_FT_ID),        F("child_id", CW_FT_ID), F("date", CW_FT_DATE),
+    E("decision", strategy_decisions), F("cse", CW_FT_BOOL),
+};
+static const cw_ev_field section_47_started[] = {
+    F("enquiry_id", CW_FT_ID),
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("strategy_id", CW_FT_ID),
+};
+static const char *const s47_outcomes[] = {"initial_conference", "child_in_need",
+                                           "no_further_action", NULL};
+static const cw_ev_field section_47_completed[] = {
+    F("enquiry_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("outcome", s47_outcomes),
+};
+static const char *const conference_kinds[] = {"initial", "review", NULL};
+static const char *const conference_decisions[] = {"register", "continue", "deregister",
+                                                   "not_registered", NULL};
+static const char *const categories[] = {"neglect", "physical", "sexual", "emotional", NULL};
+static const cw_ev_field conference_held[] = {
+    F("conference_id", CW_FT_ID),
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("kind", conference_kinds),
+    E("decision", conference_decisions),
+    E("category", categories),
+};
+static const cw_ev_field child_date[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+};
+static const char *const plan_kinds[] = {"care_and_support", "child_protection_outline",
+                                         "child_protection", "looked_after",
+                                         "pathway",          NULL};
+static const cw_ev_field plan_recorded[] = {
+    F("plan_id", CW_FT_ID),
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("kind", plan_kinds),
+};
+static const cw_ev_field looked_after_started[] = {
+    F("child_id", CW_FT_ID),     F("date", CW_FT_DATE),
+    F("placement_id", CW_FT_ID), E("placement_type", placement_types),
+    F("until_18", CW_FT_BOOL),
+};
+static const cw_ev_field placement_changed[] = {
+    F("child_id", CW_FT_ID),         F("date", CW_FT_DATE),
+    F("placement_id", CW_FT_ID),     E("placement_type", placement_types),
+    F("school_changed", CW_FT_BOOL),
+};
+static const char *const la_end_reasons[] = {"returned_home", "adoption", "special_guardianship",
+                                             "age_18",        "other",    NULL};
+static const cw_ev_field looked_after_ended[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("reason", la_end_reasons),
+};
+static const char *const health_kinds[] = {"gp_registration", "dental_check", "health_assessment",
+                                           NULL};
+static const cw_ev_field health_check_recorded[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("kind", health_kinds),
+};
+static const cw_ev_field statutory_visit[] = {
+    F("child_id", CW_FT_ID),     F("date", CW_FT_DATE),  F("seen", CW_FT_BOOL),
+    F("seen_alone", CW_FT_BOOL), F("views", CW_FT_TEXT), F("views_not_obtained_reason", CW_FT_TEXT),
+};
+static const cw_ev_field case_note[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("text", CW_FT_TEXT),
+};
+static const cw_ev_field cse_risk_assessment[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("vulnerabilities", CW_FT_IDS),
+    F("moderate_indicators", CW_FT_IDS),
+    F("significant_indicators", CW_FT_IDS),
+    E("override_band", bands),
+    F("override_reason", CW_FT_TEXT),
+    {"score", CW_FT_INT, NULL, CW_FC_CSE_SCORE},
+    {"band", CW_FT_ENUM, bands, CW_FC_CSE_BAND},
+};
+static const cw_ev_field missing_episode[] = {
+    F("episode_id", CW_FT_ID), F("child_id", CW_FT_ID),           F("date", CW_FT_DATE),
+    F("returned", CW_FT_DATE), F("return_interview", CW_FT_BOOL),
+};
+static const cw_ev_field supervision_held[] = {
+    F("supervisee_id", CW_FT_ID),    F("supervisor_id", CW_FT_ID), F("date", CW_FT_DATE),
+    F("cases_discussed", CW_FT_IDS), F("decisions", CW_FT_TEXT),   F("actions", CW_FT_TEXT),
+};
+static const cw_ev_field case_allocated[] = {
+    F("child_id", CW_FT_ID),
+    F("worker_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+};
+static const cw_ev_field case_transferred[] = {
+    F("child_id", CW_FT_ID),
+    F("worker_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("reason", CW_FT_TEXT),
+};
+static const cw_ev_field child_date_reason[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("reason", CW_FT_TEXT),
+};
+static const cw_ev_field correction[] = {
+    F("corrects", CW_FT_INT),
+    F("reason", CW_FT_TEXT),
+    F("changes", CW_FT_OBJECT),
+};
+static const cw_ev_field escalation_raised[] = {
+    F("item", CW_FT_TEXT),      F("child_id", CW_FT_ID), F("level", CW_FT_INT),
+    F("notified_id", CW_FT_ID), F("as_of", CW_FT_DATE),  F("days_overdue", CW_FT_INT),
+};
+
+/* Indexes of the openers, for the closers' entries below. */
+enum { T_REFERRAL_RECEIVED = 2, T_ASSESSMENT_STARTED = 4, T_SECTION_47_STARTED = 7 };
+
+#define T(name, fields, key, opener)                                                               \
+    {                                                                                              \
+        name, fields, N(fields), key, opener                                                       \
+    }
+const cw_ev_type cw_rules_types[] = {
+    T("child_registered", child_registered, NULL, -1),
+    T("contact_received", contact_received, NULL, -1),
+    T("referral_received", referral_received, "referral_id", -1), /* T_REFERRAL_RECEIVED */
+    T("referral_decided", referral_decided, "referral_id", T_REFERRAL_RECEIVED),
+    T("assessment_started", assessment_started, "assessment_id", -1), /* T_ASSESSMENT_STARTED */
+    T("assessment_completed", assessment_completed, "assessment_id", T_ASSESSMENT_STARTED),
+    T("strategy_discussion_held", strategy_discussion_held, NULL, -1),
+    T("section_47_started", section_47_started, "enquiry_id", -1), /* T_SECTION_47_STARTED */
+    T("section_47_completed", section_47_completed, "enquiry_id", T_SECTION_47_STARTED),
+    T("conference_held", conference_held, NULL, -1),
+    T("core_group_held", child_date, NULL, -1),
+    T("plan_recorded", plan_recorded, NULL, -1),
+    T("looked_after_started", looked_after_started, NULL, -1),
+    T("placement_changed", placement_changed, NULL, -1),
+    T("looked_after_ended", looked_after_ended, NULL, -1),
+    T("looked_after_review_held", child_date, NULL, -1),
+    T("health_check_recorded", health_check_recorded, NULL, -1),
+    T("statutory_visit", statutory_visit, NULL, -1),
+    T("case_note", case_note, NULL, -1),
+    T("cse_risk_assessment", cse_risk_assessment, NULL, -1),
+    T("missing_episode", missing_episode, NULL, -1),
+    T("supervision_held", supervision_held, NULL, -1),
+    T("case_allocated", case_allocated, NULL, -1),
+    T("case_transferred", case_transferred, NULL, -1),
+    T("case_closed", child_date_reason, NULL, -1),
+    T("case_reopened", child_date_reason, NULL, -1),
+    T("correction", correction, NULL, -1),
+    T("escalation_raised", escalation_raised, NULL, -1),
+};
+const size_t cw_rules_ntypes = N(cw_rules_types);
+
+static const char *const organisation[] = {"team_created", "staff_added", "staff_changed",
+                                           "staff_left", NULL};
+
+int cw_rules_type_find(const char *name)
+{
+    for (size_t i = 0; i < cw_rules_ntypes; i++)
+        if (!strcmp(cw_rules_types[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+int cw_rules_type_is_organisation(const char *name)
+{
+    for (size_t i = 0; organisation[i]; i++)
+        if (!strcmp(organisation[i], name))
+            return 1;
+    return 0;
+}
+
+static const cw_ev_field *own_field(int t, const char *name)
+{
+    const cw_ev_type *et = &cw_rules_types[t];
+    for (size_t i = 0; i < et->nfields; i++)
+        if (!strcmp(et->fields[i].name, name))
+            return &et->fields[i];
+    return NULL;
+}
+
+const cw_ev_field *cw_rules_field_find(int t, const char *name, int *inherited)
+{
+    *inherited = 0;
+    const cw_ev_field *f = own_field(t, name);
+    if (!f && cw_rules_types[t].opener >= 0) {
+        f = own_field(cw_rules_types[t].opener, name);
+        *inherited = f != NULL;
+    }
+    return f;
+}
+
+const char *cw_rules_cse_band(int64_t score)
+{
+    return score <= 5 ? bands[0] : score <= 10 ? bands[1] : score <= 15 ? bands[2] : bands[3];
+}

@@ -1,0 +1,266 @@
+/*
+ * oversight.c — see oversight.h. The rules engine stays pure; this file does
+ * the reading and the writing around it.
+ */
+#include "rules/oversight.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+
+cw_rc cw_oversight_child(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *cal,
+                         const char *child_id, cw_date as_of, cw_rule_results *out, cw_error *err)
+{
+    cw_history h;
+    cw_rc rc = cw_casework_history(l, child_id, &h, err);
+    if (rc)
+        return rc;
+    cw_case_event *ev = calloc(h.n ? h.n : 1, sizeof *ev);
+    if (!ev) {
+        cw_casework_history_release(&h);
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < h.n; i++) {
+        /* The rules read casework, not caseward's own escalations of it. */
+        if (!strcmp(h.entries[i].type, "escalation_raised"))
+            continue;
+        ev[n].index = h.entries[i].index;
+        ev[n].type = h.entries[i].type;
+        ev[n].date = h.entries[i].date;
+        ev[n].payload = h.entries[i].payload;
+        n++;
+    }
+    cw_child_history ch = {h.child_id, h.date_of_birth, ev, n};
+    rc = cw_rules_evaluate(p, cal, &ch, as_of, out, err);
+    free(ev);
+    cw_casework_history_release(&h);
+    return rc;
+}
+
+typedef struct id_list {
+    char (*ids)[65];
+    size_t n, cap;
+} id_list;
+
+static cw_rc collect_child(void *ctx, const cw_value *c, size_t n)
+{
+    id_list *l = ctx;
+    if (n < 1 || c[0].type != CW_V_TEXT || c[0].len > 64)
+        return CW_OK;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 256;
+        char(*v)[65] = realloc(l->ids, cap * sizeof *v);
+        if (!v)
+            return CW_ENOMEM;
+        l->ids = v;
+        l->cap = cap;
+    }
+    memcpy(l->ids[l->n], c[0].s, c[0].len);
+    l->ids[l->n][c[0].len] = '\0';
+    l->n++;
+    return CW_OK;
+}
+
+static cw_rc list_children(cw_store *s, id_list *l, cw_error *err)
+{
+    memset(l, 0, sizeof *l);
+    return cw_store_run(s, CW_Q_CHILDREN_ALL, NULL, 0, collect_child, l, NULL, err);
+}
+
+cw_rc cw_oversight_all(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *cal, cw_date as_of,
+                       cw_oversight_fn fn, void *ctx, cw_error *err)
+{
+    id_list kids;
+    cw_rule_results r;
+    cw_rc rc = list_children(cw_ledger_store(l), &kids, err);
+    cw_rule_results_init(&r);
+    for (size_t i = 0; !rc && i < kids.n; i++) {
+        cw_rule_results_reset(&r);
+        if (!(rc = cw_oversight_child(l, p, cal, kids.ids[i], as_of, &r, err)))
+            rc = fn(ctx, kids.ids[i], &r);
+    }
+    cw_rule_results_release(&r);
+    free(kids.ids);
+    return rc;
+}
+
+void cw_oversight_item_obligation(const cw_obligation *o, char *out, size_t cap)
+{
+    char due[CW_DATE_LEN + 1];
+    cw_date_format(o->due, due);
+    snprintf(out, cap, "obligation %s from #%llu due %s", o->rule_id,
+             (unsigned long long)o->started_by, due);
+}
+
+void cw_oversight_item_signal(const cw_signal *s, char *out, size_t cap)
+{
+    char since[CW_DATE_LEN + 1];
+    cw_date_format(s->since, since);
+    snprintf(out, cap, "signal %s since %s", s->rule_id, since);
+}
+
+/* ---- routing up the management chain ---- */
+
+typedef struct person {
+    char role[32];
+    char manager[65];
+    int found, left;
+} person;
+
+static cw_rc person_row(void *ctx, const cw_value *c, size_t n)
+{
+    person *p = ctx;
+    if (n < 4)
+        return CW_OK;
+    p->found = 1;
+    p->role[0] = p->manager[0] = '\0';
+    if (c[0].type == CW_V_TEXT && c[0].len < sizeof p->role) {
+        memcpy(p->role, c[0].s, c[0].len);
+        p->role[c[0].len] = '\0';
+    }
+    if (c[2].type == CW_V_TEXT && c[2].len < sizeof p->manager) {
+        memcpy(p->manager, c[2].s, c[2].len);
+        p->manager[c[2].len] = '\0';
+    }
+    p->left = c[3].type != CW_V_NULL;
+    return CW_OK;
+}
+
+typedef struct child_row_t {
+    char worker[65];
+    int found;
+} child_row_t;
+
+static cw_rc worker_row(void *ctx, const cw_value *c, size_t n)
+{
+    child_row_t *w = ctx;
+    w->found = 1;
+    w->worker[0] = '\0';
+    if (n >= 3 && c[2].type == CW_V_TEXT && c[2].len < sizeof w->worker) {
+        memcpy(w->worker, c[2].s, c[2].len);
+        w->worker[c[2].len] = '\0';
+    }
+    return CW_OK;
+}
+
+/* The first person up the chain from the child's worker holding role. */
+static cw_rc route(cw_store *s, const char *child_id, const char *role, char out[65], cw_error *err)
+{
+    child_row_t w = {{0}, 0};
+    cw_value k = cw_text(child_id);
+    out[0] = '\0';
+    cw_rc rc = cw_store_run(s, CW_Q_CHILD_GET, &k, 1, worker_row, &w, NULL, err);
+    char cur[65];
+    snprintf(cur, sizeof cur, "%s", w.worker);
+    for (int depth = 0; !rc && cur[0] && depth < 32; depth++) {
+        person p = {{0}, {0}, 0, 0};
+        cw_value q = cw_text(cur);
+        if ((rc = cw_store_run(s, CW_Q_STAFF_GET, &q, 1, person_row, &p, NULL, err)) || !p.found)
+            break;
+        if (!p.left && !strcmp(p.role, role)) {
+            memcpy(out, cur, sizeof cur);
+            break;
+        }
+        memcpy(cur, p.manager, sizeof cur);
+    }
+    return rc;
+}
+
+typedef struct esc_ctx {
+    cw_ledger *l;
+    cw_date as_of;
+    uint64_t raised, unrouted;
+    cw_error *err;
+} esc_ctx;
+
+static cw_rc count_rows(void *ctx, const cw_value *c, size_t n)
+{
+    (void)c, (void)n;
+    (*(int *)ctx)++;
+    return CW_OK;
+}
+
+/*
+ * Records the escalation of item at its current ladder step, unless that step
+ * was recorded before. Earlier steps are not back-filled: if escalation did
+ * not run when they fell due, the log says so rather than claim otherwise.
+ */
+static cw_rc escalate_item(esc_ctx *e, const char *child, const char *item, int level,
+                           const char *role, int64_t days_overdue)
+{
+    cw_store *s = cw_ledger_store(e->l);
+    int found = 0;
+    cw_value v[] = {cw_text(child), cw_text(item), CW_INT(level)};
+    cw_rc rc = cw_store_run(s, CW_Q_ESCALATION_GET, v, 3, count_rows, &found, NULL, e->err);
+    if (rc || found)
+        return rc;
+    char who[65];
+    if ((rc = route(s, child, role, who, e->err)))
+        return rc;
+    if (!who[0]) {
+        e->unrouted++;
+        return CW_OK;
+    }
+    char asof[CW_DATE_LEN + 1];
+    cw_date_format(e->as_of, asof);
+    json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:I}", "item", item, "child_id", child,
+                          "level", level, "notified_id", who, "as_of", asof, "days_overdue",
+                          (json_int_t)(days_overdue < 0 ? 0 : days_overdue));
+    if (!p)
+        return cw_error_set(e->err, CW_ENOMEM, "out of memory");
+    cw_event ev = {"system:escalation", "escalation_raised", p};
+    rc = cw_casework_submit(e->l, &ev, NULL, e->err);
+    json_decref(p);
+    if (!rc)
+        e->raised++;
+    return rc;
+}
+
+static cw_rc escalate_child(void *ctx, const char *child_id, const cw_rule_results *r)
+{
+    esc_ctx *e = ctx;
+    char item[200];
+    for (size_t i = 0; i < r->nobligations; i++) {
+        const cw_obligation *o = &r->obligations[i];
+        if (o->state != CW_OBLIGATION_OVERDUE || o->escalation_level < 1 || !o->escalate_to)
+            continue;
+        cw_oversight_item_obligation(o, item, sizeof item);
+        cw_rc rc =
+            escalate_item(e, child_id, item, o->escalation_level, o->escalate_to, o->days_overdue);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < r->nsignals; i++) {
+        const cw_signal *sg = &r->signals[i];
+        if (sg->escalation_level < 1 || !sg->escalate_to)
+            continue;
+        cw_oversight_item_signal(sg, item, sizeof item);
+        cw_rc rc = escalate_item(e, child_id, item, sg->escalation_level, sg->escalate_to,
+                                 (int64_t)(e->as_of - sg->since) + 1);
+        if (rc)
+            return rc;
+    }
+    return CW_OK;
+}
+
+cw_rc cw_oversight_escalate(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *cal,
+                            cw_date as_of, uint64_t *raised, uint64_t *unrouted, cw_error *err)
+{
+    esc_ctx e = {l, as_of, 0, 0, err};
+    cw_rc rc = cw_casework_begin(l, err);
+    if (rc)
+        return rc;
+    rc = cw_oversight_all(l, p, cal, as_of, escalate_child, &e, err);
+    if (!rc)
+        rc = cw_casework_commit(l, NULL, err);
+    else
+        cw_casework_abort(l);
+    if (raised)
+        *raised = e.raised;
+    if (unrouted)
+        *unrouted = e.unrouted;
+    return rc;
+}

@@ -1,0 +1,877 @@
+/*
+ * parse.c — the rule-pack loader: text in, a checked cw_rule_pack out, or
+ * "source:line: problem" and nothing. The format is documented field by
+ * field in docs/rules.md; in brief, one directive per line:
+ *
+ *   pack NAME                      first directive; NAME is [a-z0-9_]
+ *   description TEXT               optional, before the first rule
+ *   escalate N ROLE[, N ROLE...]   before the first rule: the default ladder
+ *   rule ID                        starts a rule; ends the one before
+ *     title TEXT | kind obligation|signal | source TEXT
+ *     start EVENT [COND...]                       (one or more)
+ *     due N UNIT [from EVENT]
+ *     then N UNIT [after N UNIT] [if COND...]     (zero or more)
+ *     count N within N UNIT | lookback N UNIT
+ *     met_by EVENT [COND...] [link FIELD]         (one or more)
+ *     stop EVENT [COND...] [link FIELD]           (zero or more)
+ *     escalate N ROLE[, N ROLE...]
+ *   UNIT: working day(s) | day(s) | week(s) | month(s)
+ *   COND: field=v[,v...] | field!=v[,v...] | field=* | field!=*
+ *
+ * Blank lines and lines whose first non-blank character is '#' are ignored;
+ * leading blanks are not significant. Everything a line names is checked
+ * against the event catalogue (events.c) when the line is read; what depends
+ * on the rule's start events (links, `from`, `if`) is checked when the rule
+ * ends, and reported at the line that said it.
+ *
+ * The parser copies the text once and splits it in place: every string in
+ * the pack points into that copy.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rules_int.h"
+#include "util/buf.h"
+#include "util/utf8.h"
+
+#define MAX_WORDS 64
+
+static const char *const roles[] = {"social_worker",   "senior_practitioner", "team_manager",
+                                    "service_manager", "head_of_service",     "qa_auditor",
+                                    "inspector",       "administrator",       NULL};
+
+typedef struct pending_if {
+    char *tok[CW_RULES_MAX_CONDS];
+    size_t ntok;
+} pending_if;
+
+typedef struct parser {
+    cw_rule_pack *p;
+    const char *source;
+    cw_error *err;
+    size_t line;
+    cw_rule *cur; /* the rule being read, or NULL before the first */
+    size_t title_line, kind_line, due_line, source_line, count_line, lookback_line, esc_line;
+    size_t anchor_line;
+    int pack_esc_seen;
+    pending_if then_if[CW_RULES_MAX_THEN];
+    size_t cap_rules, cap_clauses, cap_matchers, cap_conds, cap_values;
+} parser;
+
+/* ---- small helpers ---- */
+
+static cw_rc fail(parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static cw_rc fail(parser *ps, const char *fmt, ...)
+{
+    char msg[CW_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return cw_error_set(ps->err, CW_EINVAL, "%s:%zu: %s", ps->source, ps->line, msg);
+}
+
+/* fail() at another line (a check made when the rule ends). */
+static cw_rc fail_at(parser *ps, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static cw_rc fail_at(parser *ps, size_t line, const char *fmt, ...)
+{
+    char msg[CW_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return cw_error_set(ps->err, CW_EINVAL, "%s:%zu: %s", ps->source, line, msg);
+}
+
+static cw_rc grow(parser *ps, void **arr, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return CW_OK;
+    size_t c = *cap ? *cap * 2 : 16;
+    void *q = realloc(*arr, c * size);
+    if (!q)
+        return cw_error_set(ps->err, CW_ENOMEM, "out of memory loading %s", ps->source);
+    *arr = q;
+    *cap = c;
+    return CW_OK;
+}
+
+static int is_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+static int in_list(const char *const *list, const char *s)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (!strcmp(list[i], s))
+            return 1;
+    return 0;
+}
+
+static void list_text(const char *const *list, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; list[i] && used < cap; i++) {
+        int w = snprintf(out + used, cap - used, "%s%s", i ? ", " : "", list[i]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+/* Strict decimal, no sign, no leading zero; at most max. */
+static cw_rc number(parser *ps, const char *s, int64_t max, int32_t *out)
+{
+    uint64_t v;
+    if (cw_parse_u64(s, strlen(s), &v))
+        return fail(ps, "\"%s\" is not a number", s);
+    if (v > (uint64_t)max)
+        return fail(ps, "%s is too large (at most %lld)", s, (long long)max);
+    *out = (int32_t)v;
+    return CW_OK;
+}
+
+/* Reads "N UNIT" at words[*i]; advances *i past it. */
+static cw_rc interval(parser *ps, char **w, size_t nw, size_t *i, int allow_zero, cw_interval *iv)
+{
+    if (*i >= nw)
+        return fail(ps, "expected a number and a unit (working days, days, weeks, months)");
+    const char *num = w[*i];
+    if (*i + 1 >= nw)
+        return fail(ps, "%s: expected a unit after it (working days, days, weeks, months)", num);
+    const char *u = w[*i + 1];
+    size_t used = 2;
+    int64_t max;
+    if (!strcmp(u, "working")) {
+        if (*i + 2 >= nw || (strcmp(w[*i + 2], "day") && strcmp(w[*i + 2], "days")))
+            return fail(ps, "expected \"working days\"");
+        iv->unit = CW_UNIT_WORKING_DAYS;
+        used = 3;
+        max = 2000;
+    } else if (!strcmp(u, "day") || !strcmp(u, "days")) {
+        iv->unit = CW_UNIT_DAYS;
+        max = 3660;
+    } else if (!strcmp(u, "week") || !strcmp(u, "weeks")) {
+        iv->unit = CW_UNIT_WEEKS;
+        max = 520;
+    } else if (!strcmp(u, "month") || !strcmp(u, "months")) {
+        iv->unit = CW_UNIT_MONTHS;
+        max = 120;
+    } else {
+        return fail(ps, "\"%s\" is not a unit (working days, days, weeks, months)", u);
+    }
+    cw_rc rc = number(ps, num, max, &iv->n);
+    if (rc)
+        return rc;
+    if (!allow_zero && iv->n == 0)
+        return fail(ps, "an interval here must be at least 1");
+    *i += used;
+    return CW_OK;
+}
+
+/* Parses one condition token against event type t into pack->conds. */
+static cw_rc condition(parser *ps, int t, char *tok)
+{
+    cw_rule_pack *p = ps->p;
+    char *eq = strchr(tok, '=');
+    if (!eq)
+        return fail(ps, "\"%s\" is not a condition (field=value, field!=value, field=*)", tok);
+    cw_cond_op op = CW_OP_EQ;
+    char *fend = eq;
+    if (eq > tok && eq[-1] == '!') {
+        op = CW_OP_NE;
+        fend = eq - 1;
+    }
+    *fend = '\0';
+    char *val = eq + 1;
+    if (!*tok)
+        return fail(ps, "a condition with no field");
+    int inherited;
+    const cw_ev_field *def = cw_rules_field_find(t, tok, &inherited);
+    if (!def)
+        return fail(ps, "%s has no field \"%s\"", cw_rules_types[t].name, tok);
+    cw_rc grc = grow(ps, (void **)&p->conds, &ps->cap_conds, p->nconds, sizeof *p->conds);
+    if (grc)
+        return grc;
+    cw_cond *c = &p->conds[p->nconds];
+    c->field = tok;
+    c->def = def;
+    c->first_value = (uint32_t)p->nvalues;
+    c->nvalues = 0;
+    if (!strcmp(val, "*")) {
+        c->op = op == CW_OP_EQ ? CW_OP_PRESENT : CW_OP_ABSENT;
+        p->nconds++;
+        return CW_OK;
+    }
+    c->op = op;
+    if (def->type != CW_FT_BOOL && def->type != CW_FT_ENUM && def->type != CW_FT_INT)
+        return fail(ps, "%s.%s is not a yes/no, a choice or a number: test it with %s=* or %s!=*",
+                    cw_rules_types[t].name, tok, tok, tok);
+    char *v = val;
+    for (;;) {
+        char *comma = strchr(v, ',');
+        if (comma)
+            *comma = '\0';
+        if (!*v)
+            return fail(ps, "%s: an empty value", tok);
+        if (c->nvalues >= CW_RULES_MAX_VALUES)
+            return fail(ps, "%s: more than %d values", tok, CW_RULES_MAX_VALUES);
+        cw_value cv = {v, 0};
+        if (def->type == CW_FT_BOOL) {
+            if (strcmp(v, "true") && strcmp(v, "false"))
+                return fail(ps, "%s.%s is true or false, not \"%s\"", cw_rules_types[t].name, tok,
+                            v);
+            cv.i = !strcmp(v, "true");
+        } else if (def->type == CW_FT_ENUM) {
+            if (!in_list(def->values, v)) {
+                char all[300];
+                list_text(def->values, all, sizeof all);
+                return fail(ps, "\"%s\" is not a value of %s.%s (%s)", v, cw_rules_types[t].name,
+                            tok, all);
+            }
+        } else {
+            int neg = *v == '-';
+            uint64_t u;
+            if (cw_parse_u64(v + neg, strlen(v + neg), &u) || u > INT32_MAX)
+                return fail(ps, "%s: \"%s\" is not a number", tok, v);
+            cv.i = neg ? -(int64_t)u : (int64_t)u;
+        }
+        cw_rc vrc = grow(ps, (void **)&p->values, &ps->cap_values, p->nvalues, sizeof *p->values);
+        if (vrc)
+            return vrc;
+        p->values[p->nvalues++] = cv;
+        c->nvalues++;
+        if (!comma)
+            break;
+        v = comma + 1;
+    }
+    p->nconds++;
+    return CW_OK;
+}
+
+static int same_conds(const cw_rule_pack *p, uint32_t a, uint32_t b, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        const cw_cond *x = &p->conds[a + k], *y = &p->conds[b + k];
+        if (strcmp(x->field, y->field) || x->op != y->op || x->nvalues != y->nvalues)
+            return 0;
+        for (uint32_t v = 0; v < x->nvalues; v++)
+            if (strcmp(p->values[x->first_value + v].s, p->values[y->first_value + v].s))
+                return 0;
+    }
+    return 1;
+}
+
+/* ---- directives ---- */
+
+static cw_rc text_field(parser *ps, const char *what, char *rest, size_t *seen, const char **out)
+{
+    if (*seen)
+        return fail(ps, "%s given twice (first at line %zu)", what, *seen);
+    if (!*rest)
+        return fail(ps, "%s: no text", what);
+    if (strlen(rest) > CW_RULES_MAX_TEXT)
+        return fail(ps, "%s: longer than %d bytes", what, CW_RULES_MAX_TEXT);
+    *seen = ps->line;
+    *out = rest;
+    return CW_OK;
+}
+
+static cw_rc escalate(parser *ps, char *rest, cw_step *steps, size_t *nsteps)
+{
+    /* "1 team_manager, 5 service_manager": commas are separators. */
+    char *w[MAX_WORDS];
+    size_t nw = 0;
+    for (char *s = rest; *s;) {
+        while (*s == ' ' || *s == '\t' || *s == ',')
+            *s++ = '\0';
+        if (!*s)
+            break;
+        if (nw == MAX_WORDS)
+            return fail(ps, "too many words");
+        w[nw++] = s;
+        while (*s && *s != ' ' && *s != '\t' && *s != ',')
+            s++;
+    }
+    if (nw == 0 || nw % 2)
+        return fail(ps, "escalate: expected steps \"DAYS ROLE\", e.g. 1 team_manager, 5 "
+                        "service_manager");
+    if (nw / 2 > CW_RULES_MAX_ESCALATE)
+        return fail(ps, "escalate: more than %d steps", CW_RULES_MAX_ESCALATE);
+    *nsteps = 0;
+    for (size_t i = 0; i < nw; i += 2) {
+        int32_t d;
+        cw_rc rc = number(ps, w[i], 3660, &d);
+        if (rc)
+            return rc;
+        if (d < 1)
+            return fail(ps, "escalate: a step starts at 1 day overdue or later");
+        if (*nsteps && d <= steps[*nsteps - 1].days)
+            return fail(ps, "escalate: days must increase from step to step");
+        if (!in_list(roles, w[i + 1])) {
+            char all[300];
+            list_text(roles, all, sizeof all);
+            return fail(ps, "escalate: \"%s\" is not a role (%s)", w[i + 1], all);
+        }
+        steps[*nsteps].days = d;
+        steps[*nsteps].role = w[i + 1];
+        (*nsteps)++;
+    }
+    return CW_OK;
+}
+
+/* start / met_by / stop: EVENT [COND...] [link FIELD] */
+static cw_rc clause(parser *ps, cw_role role, char **w, size_t nw)
+{
+    cw_rule_pack *p = ps->p;
+    cw_rule *r = ps->cur;
+    static const char *const names[] = {"met_by", "stop", "start"};
+    if (nw == 0)
+        return fail(ps, "%s: expected an event type", names[role]);
+    if (r->nclauses >= CW_RULES_MAX_CLAUSES)
+        return fail(ps, "more than %d start, met_by and stop lines in one rule",
+                    CW_RULES_MAX_CLAUSES);
+    int t = cw_rules_type_find(w[0]);
+    if (t < 0) {
+        if (cw_rules_type_is_organisation(w[0]))
+            return fail(ps, "%s is an organisation event, never in a child's history", w[0]);
+        return fail(ps, "unknown event type \"%s\"", w[0]);
+    }
+    const char *link = NULL;
+    size_t ncond = nw - 1;
+    for (size_t i = 1; i < nw; i++) {
+        if (!strcmp(w[i], "link")) {
+            if (role == CW_ROLE_START)
+                return fail(ps, "start: link belongs on met_by and stop lines");
+            if (i + 2 != nw)
+                return fail(ps, "link: expected one field name, last on the line");
+            link = w[i + 1];
+            ncond = i - 1;
+            break;
+        }
+    }
+    if (ncond > CW_RULES_MAX_CONDS)
+        return fail(ps, "more than %d conditions", CW_RULES_MAX_CONDS);
+    if (link) {
+        int inh;
+        const cw_ev_field *f = cw_rules_field_find(t, link, &inh);
+        if (!f)
+            return fail(ps, "link: %s has no field \"%s\"", w[0], link);
+        if (f->type != CW_FT_ID)
+            return fail(ps, "link: %s.%s is not an id", w[0], link);
+    }
+    size_t conds0 = p->nconds, values0 = p->nvalues;
+    for (size_t i = 0; i < ncond; i++) {
+        cw_rc rc = condition(ps, t, w[1 + i]);
+        if (rc)
+            return rc;
+    }
+    /* Share a matcher with an identical earlier (type, conditions). */
+    uint32_t m = (uint32_t)p->nmatchers;
+    for (size_t k = 0; k < p->nmatchers; k++) {
+        const cw_matcher *x = &p->matchers[k];
+        if (x->type == t && x->nconds == ncond &&
+            same_conds(p, x->first_cond, (uint32_t)conds0, (uint32_t)ncond)) {
+            m = (uint32_t)k;
+            p->nconds = conds0;
+            p->nvalues = values0;
+            break;
+        }
+    }
+    if (m == p->nmatchers) {
+        cw_rc grc =
+            grow(ps, (void **)&p->matchers, &ps->cap_matchers, p->nmatchers, sizeof *p->matchers);
+        if (grc)
+            return grc;
+        p->matchers[m] = (cw_matcher){t, (uint32_t)conds0, (uint32_t)ncond};
+        p->nmatchers++;
+    }
+    cw_rc grc = grow(ps, (void **)&p->clauses, &ps->cap_clauses, p->nclauses, sizeof *p->clauses);
+    if (grc)
+        return grc;
+    cw_clause *c = &p->clauses[p->nclauses++];
+    c->role = role;
+    c->matcher = m;
+    c->link = link;
+    c->link_slot = -1;
+    c->line = ps->line;
+    if (link) {
+        size_t s;
+        for (s = 0; s < r->nlinks; s++)
+            if (!strcmp(r->links[s], link))
+                break;
+        if (s == r->nlinks) {
+            if (r->nlinks == CW_RULES_MAX_LINKS)
+                return fail(ps, "more than %d different link fields in one rule",
+                            CW_RULES_MAX_LINKS);
+            r->links[r->nlinks++] = link;
+        }
+        c->link_slot = (int)s;
+    }
+    r->nclauses++;
+    return CW_OK;
+}
+
+static cw_rc kw_due(parser *ps, char **w, size_t nw)
+{
+    cw_rule *r = ps->cur;
+    if (ps->due_line)
+        return fail(ps, "due given twice (first at line %zu)", ps->due_line);
+    size_t i = 0;
+    cw_rc rc = interval(ps, w, nw, &i, 1, &r->due);
+    if (rc)
+        return rc;
+    if (i < nw) {
+        if (strcmp(w[i], "from") || i + 2 != nw)
+            return fail(ps, "due: expected N UNIT [from EVENT]");
+        r->anchor = cw_rules_type_find(w[i + 1]);
+        if (r->anchor < 0)
+            return fail(ps, "due: unknown event type \"%s\"", w[i + 1]);
+        ps->anchor_line = ps->line;
+    }
+    ps->due_line = ps->line;
+    return CW_OK;
+}
+
+static cw_rc kw_then(parser *ps, char **w, size_t nw)
+{
+    cw_rule *r = ps->cur;
+    if (r->nthen == CW_RULES_MAX_THEN)
+        return fail(ps, "more than %d then lines", CW_RULES_MAX_THEN);
+    cw_then *th = &r->then[r->nthen];
+    memset(th, 0, sizeof *th);
+    th->line = ps->line;
+    size_t i = 0;
+    cw_rc rc = interval(ps, w, nw, &i, 0, &th->every);
+    if (rc)
+        return rc;
+    if (i < nw && !strcmp(w[i], "after")) {
+        i++;
+        rc = interval(ps, w, nw, &i, 0, &th->after);
+        if (rc)
+            return rc;
+        th->has_after = 1;
+    }
+    pending_if *pi = &ps->then_if[r->nthen];
+    pi->ntok = 0;
+    if (i < nw) {
+        if (strcmp(w[i], "if"))
+            return fail(ps, "then: expected N UNIT [after N UNIT] [if CONDITION...], not \"%s\"",
+                        w[i]);
+        i++;
+        if (i == nw)
+            return fail(ps, "then: if with no condition");
+        if (nw - i > CW_RULES_MAX_CONDS)
+            return fail(ps, "more than %d conditions", CW_RULES_MAX_CONDS);
+        for (; i < nw; i++)
+            pi->tok[pi->ntok++] = w[i];
+    }
+    if (r->nthen == 0 && (th->has_after || pi->ntok))
+        return fail(ps, "the first then line is the fallback: it takes no after or if");
+    r->nthen++;
+    return CW_OK;
+}
+
+static cw_rc kw_count(parser *ps, char **w, size_t nw)
+{
+    cw_rule *r = ps->cur;
+    if (ps->count_line)
+        return fail(ps, "count given twice (first at line %zu)", ps->count_line);
+    if (nw < 2 || strcmp(w[1], "within"))
+        return fail(ps, "count: expected N within N UNIT");
+    cw_rc rc = number(ps, w[0], CW_RULES_MAX_COUNT, &r->count_n);
+    if (rc)
+        return rc;
+    if (r->count_n < 2)
+        return fail(ps, "count: at least 2");
+    size_t i = 2;
+    rc = interval(ps, w, nw, &i, 0, &r->count_within);
+    if (rc)
+        return rc;
+    if (i != nw)
+        return fail(ps, "count: unexpected \"%s\"", w[i]);
+    ps->count_line = ps->line;
+    return CW_OK;
+}
+
+static cw_rc kw_lookback(parser *ps, char **w, size_t nw)
+{
+    cw_rule *r = ps->cur;
+    if (ps->lookback_line)
+        return fail(ps, "lookback given twice (first at line %zu)", ps->lookback_line);
+    size_t i = 0;
+    cw_rc rc = interval(ps, w, nw, &i, 0, &r->lookback);
+    if (rc)
+        return rc;
+    if (i != nw)
+        return fail(ps, "lookback: unexpected \"%s\"", w[i]);
+    r->has_lookback = 1;
+    ps->lookback_line = ps->line;
+    return CW_OK;
+}
+
+/* Checks what depends on the rule's start events, now that all are known. */
+static cw_rc finish_rule(parser *ps)
+{
+    cw_rule_pack *p = ps->p;
+    cw_rule *r = ps->cur;
+    if (!r)
+        return CW_OK;
+    size_t line = r->line;
+    const char *id = r->id;
+    if (!ps->title_line)
+        return fail_at(ps, line, "rule %s has no title", id);
+    if (!ps->kind_line)
+        return fail_at(ps, line, "rule %s has no kind (obligation or signal)", id);
+    if (!ps->source_line)
+        return fail_at(ps, line,
+                       "rule %s has no source (every timescale names where it comes from)", id);
+    if (!ps->due_line)
+        return fail_at(ps, line, "rule %s has no due line", id);
+    size_t nstart = 0, nmet = 0;
+    const cw_clause *cl = &p->clauses[r->first_clause];
+    r->memory = 1;
+    for (size_t k = 0; k < r->nclauses; k++) {
+        nstart += cl[k].role == CW_ROLE_START;
+        nmet += cl[k].role == CW_ROLE_MET;
+        if (cl[k].role == CW_ROLE_MET && cl[k].link)
+            r->memory = 0;
+    }
+    if (!nstart)
+        return fail_at(ps, line, "rule %s has no start line", id);
+    if (!nmet)
+        return fail_at(ps, line, "rule %s has no met_by line", id);
+    if (r->has_lookback && !r->memory)
+        return fail_at(ps, ps->lookback_line,
+                       "lookback needs every met_by of the rule to be the same child (no link)");
+    for (size_t k = 0; k < r->nclauses; k++) {
+        if (cl[k].role != CW_ROLE_START)
+            continue;
+        int t = p->matchers[cl[k].matcher].type;
+        const char *tn = cw_rules_types[t].name;
+        for (size_t j = 0; j < r->nclauses; j++) {
+            if (!cl[j].link)
+                continue;
+            int inh;
+            const cw_ev_field *f = cw_rules_field_find(t, cl[j].link, &inh);
+            if (!f || f->type != CW_FT_ID)
+                return fail_at(ps, cl[j].line, "link %s: the start event %s has no such id",
+                               cl[j].link, tn);
+        }
+        if (r->anchor >= 0 && cw_rules_types[t].opener != r->anchor)
+            return fail_at(ps, ps->anchor_line,
+                           "due ... from %s: the start event %s does not "
+                           "refer to a %s",
+                           cw_rules_types[r->anchor].name, tn, cw_rules_types[r->anchor].name);
+    }
+    /* `then ... if` conditions test the start event: resolve them against the
+     * first start type, and require every start type to have each field. */
+    int t0 = -1;
+    for (size_t k = 0; k < r->nclauses && t0 < 0; k++)
+        if (cl[k].role == CW_ROLE_START)
+            t0 = p->matchers[cl[k].matcher].type;
+    for (size_t s = 0; s < r->nthen; s++) {
+        cw_then *th = &r->then[s];
+        pending_if *pi = &ps->then_if[s];
+        size_t saved = ps->line;
+        ps->line = th->line;
+        th->first_cond = (uint32_t)p->nconds;
+        for (size_t i = 0; i < pi->ntok; i++) {
+            char *tok = pi->tok[i];
+            cw_rc rc = condition(ps, t0, tok);
+            if (rc)
+                return rc;
+            const char *field = p->conds[p->nconds - 1].field;
+            for (size_t k = 0; k < r->nclauses; k++) {
+                int inh;
+                int t = p->matchers[cl[k].matcher].type;
+                if (cl[k].role == CW_ROLE_START && !cw_rules_field_find(t, field, &inh))
+                    return fail(ps, "then ... if %s: the start event %s has no such field", field,
+                                cw_rules_types[t].name);
+            }
+        }
+        th->nconds = (uint32_t)pi->ntok;
+        ps->line = saved;
+    }
+    if (!ps->esc_line) {
+        memcpy(r->esc, p->esc, sizeof r->esc);
+        r->nesc = p->nesc;
+    }
+    if (r->count_n) {
+        r->count_slot = p->count_slots;
+        p->count_slots += (uint32_t)r->count_n;
+    }
+    ps->cur = NULL;
+    return CW_OK;
+}
+
+static cw_rc kw_rule(parser *ps, char **w, size_t nw)
+{
+    cw_rule_pack *p = ps->p;
+    cw_rc rc = finish_rule(ps);
+    if (rc)
+        return rc;
+    if (nw != 1)
+        return fail(ps, "rule: expected one id");
+    if (!is_name(w[0]))
+        return fail(ps, "rule id \"%s\": use 1-64 of a-z, 0-9 and _", w[0]);
+    for (size_t i = 0; i < p->nrules; i++)
+        if (!strcmp(p->rules[i].id, w[0]))
+            return fail(ps, "duplicate rule id \"%s\" (first at line %zu)", w[0], p->rules[i].line);
+    if (p->nrules == CW_RULES_MAX_RULES)
+        return fail(ps, "more than %d rules", CW_RULES_MAX_RULES);
+    cw_rc grc = grow(ps, (void **)&p->rules, &ps->cap_rules, p->nrules, sizeof *p->rules);
+    if (grc)
+        return grc;
+    cw_rule *r = &p->rules[p->nrules++];
+    memset(r, 0, sizeof *r);
+    r->id = w[0];
+    r->line = ps->line;
+    r->anchor = -1;
+    r->first_clause = (uint32_t)p->nclauses;
+    ps->cur = r;
+    ps->title_line = ps->kind_line = ps->due_line = ps->source_line = 0;
+    ps->count_line = ps->lookback_line = ps->esc_line = ps->anchor_line = 0;
+    return CW_OK;
+}
+
+/* One directive: keyword, then the rest of the line. */
+static cw_rc directive(parser *ps, char *kw, char *rest)
+{
+    cw_rule_pack *p = ps->p;
+    if (!strcmp(kw, "pack")) {
+        if (p->name)
+            return fail(ps, "pack given twice");
+        if (!is_name(rest))
+            return fail(ps, "pack name \"%s\": use 1-64 of a-z, 0-9 and _", rest);
+        p->name = rest;
+        return CW_OK;
+    }
+    if (!p->name)
+        return fail(ps, "the first line must be: pack NAME");
+    if (!strcmp(kw, "description")) {
+        size_t seen = p->description ? 1 : 0;
+        if (p->nrules)
+            return fail(ps, "description belongs before the first rule");
+        return text_field(ps, "description", rest, &seen, &p->description);
+    }
+    cw_rule *r = ps->cur;
+    if (!strcmp(kw, "title"))
+        return r ? text_field(ps, "title", rest, &ps->title_line, &r->title)
+                 : fail(ps, "title outside a rule");
+    if (!strcmp(kw, "source"))
+        return r ? text_field(ps, "source", rest, &ps->source_line, &r->source)
+                 : fail(ps, "source outside a rule");
+    if (!strcmp(kw, "escalate")) {
+        if (!r) {
+            if (p->nrules)
+                return fail(ps, "escalate outside a rule");
+            if (ps->pack_esc_seen)
+                return fail(ps, "the pack's escalate given twice");
+            ps->pack_esc_seen = 1;
+            return escalate(ps, rest, p->esc, &p->nesc);
+        }
+        if (ps->esc_line)
+            return fail(ps, "escalate given twice (first at line %zu)", ps->esc_line);
+        ps->esc_line = ps->line;
+        return escalate(ps, rest, r->esc, &r->nesc);
+    }
+
+    char *w[MAX_WORDS];
+    size_t nw = 0;
+    for (char *s = rest; *s;) {
+        while (*s == ' ' || *s == '\t')
+            *s++ = '\0';
+        if (!*s)
+            break;
+        if (nw == MAX_WORDS)
+            return fail(ps, "too many words");
+        w[nw++] = s;
+        while (*s && *s != ' ' && *s != '\t')
+            s++;
+    }
+    if (!strcmp(kw, "rule"))
+        return kw_rule(ps, w, nw);
+
+    static const char *const in_rule[] = {"kind",     "start",  "due",  "then", "count",
+                                          "lookback", "met_by", "stop", NULL};
+    if (!in_list(in_rule, kw))
+        return fail(ps, "unknown keyword \"%s\"", kw);
+    if (!r)
+        return fail(ps, "%s outside a rule", kw);
+    if (!strcmp(kw, "kind")) {
+        if (ps->kind_line)
+            return fail(ps, "kind given twice (first at line %zu)", ps->kind_line);
+        if (nw != 1 || (strcmp(w[0], "obligation") && strcmp(w[0], "signal")))
+            return fail(ps, "kind: obligation or signal");
+        r->kind = !strcmp(w[0], "signal") ? CW_KIND_SIGNAL : CW_KIND_OBLIGATION;
+        ps->kind_line = ps->line;
+        return CW_OK;
+    }
+    if (!strcmp(kw, "start"))
+        return clause(ps, CW_ROLE_START, w, nw);
+    if (!strcmp(kw, "met_by"))
+        return clause(ps, CW_ROLE_MET, w, nw);
+    if (!strcmp(kw, "stop"))
+        return clause(ps, CW_ROLE_STOP, w, nw);
+    if (!strcmp(kw, "due"))
+        return kw_due(ps, w, nw);
+    if (!strcmp(kw, "then"))
+        return kw_then(ps, w, nw);
+    if (!strcmp(kw, "count"))
+        return kw_count(ps, w, nw);
+    return kw_lookback(ps, w, nw);
+}
+
+/* ---- after the last line: the per-type tables the engine walks ---- */
+
+static uint32_t type_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
+int cw_rules_pack_type(const cw_rule_pack *p, const char *name)
+{
+    uint32_t h = type_hash(name) & (CW_RULES_TYPE_SLOTS - 1);
+    for (;;) {
+        int t = p->type_slots[h];
+        if (t < 0)
+            return -1;
+        if (!strcmp(cw_rules_types[t].name, name))
+            return t;
+        h = (h + 1) & (CW_RULES_TYPE_SLOTS - 1);
+    }
+}
+
+static cw_rc build_tables(parser *ps)
+{
+    cw_rule_pack *p = ps->p;
+    size_t nt = cw_rules_ntypes;
+    for (size_t i = 0; i < CW_RULES_TYPE_SLOTS; i++)
+        p->type_slots[i] = -1;
+    for (size_t t = 0; t < nt; t++) {
+        uint32_t h = type_hash(cw_rules_types[t].name) & (CW_RULES_TYPE_SLOTS - 1);
+        while (p->type_slots[h] >= 0)
+            h = (h + 1) & (CW_RULES_TYPE_SLOTS - 1);
+        p->type_slots[h] = (int16_t)t;
+    }
+    p->type_first = calloc(nt, sizeof *p->type_first);
+    p->type_n = calloc(nt, sizeof *p->type_n);
+    p->type_mfirst = calloc(nt, sizeof *p->type_mfirst);
+    p->type_mn = calloc(nt, sizeof *p->type_mn);
+    p->entries = calloc(p->nclauses ? p->nclauses : 1, sizeof *p->entries);
+    p->type_m = calloc(p->nmatchers ? p->nmatchers : 1, sizeof *p->type_m);
+    if (!p->type_first || !p->type_n || !p->type_mfirst || !p->type_mn || !p->entries || !p->type_m)
+        return cw_error_set(ps->err, CW_ENOMEM, "out of memory loading %s", ps->source);
+    static const cw_role order[] = {CW_ROLE_MET, CW_ROLE_STOP, CW_ROLE_START};
+    size_t nm = 0;
+    for (size_t t = 0; t < nt; t++) {
+        p->type_first[t] = (uint32_t)p->nentries;
+        for (size_t r = 0; r < p->nrules; r++) {
+            const cw_rule *ru = &p->rules[r];
+            for (size_t o = 0; o < 3; o++)
+                for (uint32_t c = ru->first_clause; c < ru->first_clause + ru->nclauses; c++)
+                    if (p->clauses[c].role == order[o] &&
+                        p->matchers[p->clauses[c].matcher].type == (int)t)
+                        p->entries[p->nentries++] = (cw_entry){(uint32_t)r, c};
+        }
+        p->type_n[t] = (uint32_t)(p->nentries - p->type_first[t]);
+        p->type_mfirst[t] = (uint32_t)nm;
+        for (size_t m = 0; m < p->nmatchers; m++)
+            if (p->matchers[m].type == (int)t)
+                p->type_m[nm++] = (uint32_t)m;
+        p->type_mn[t] = (uint32_t)(nm - p->type_mfirst[t]);
+    }
+    return CW_OK;
+}
+
+cw_rc cw_rules_load(const char *text, size_t len, const char *source, cw_rule_pack **out,
+                    cw_error *err)
+{
+    *out = NULL;
+    if (!source)
+        source = "(rules)";
+    if (len > CW_RULES_MAX_PACK_BYTES)
+        return cw_error_set(err, CW_ETOOBIG, "%s: larger than %u bytes", source,
+                            CW_RULES_MAX_PACK_BYTES);
+    size_t bad = cw_utf8_check(text, len);
+    if (bad != len) {
+        size_t line = 1;
+        for (size_t i = 0; i < bad; i++)
+            line += text[i] == '\n';
+        return cw_error_set(err, CW_EINVAL, "%s:%zu: not valid UTF-8", source, line);
+    }
+    cw_rule_pack *p = calloc(1, sizeof *p);
+    if (!p || !(p->text = malloc(len + 1))) {
+        free(p);
+        return cw_error_set(err, CW_ENOMEM, "out of memory loading %s", source);
+    }
+    memcpy(p->text, text, len);
+    p->text[len] = '\0';
+    parser ps;
+    memset(&ps, 0, sizeof ps);
+    ps.p = p;
+    ps.source = source;
+    ps.err = err;
+    cw_rc rc = CW_OK;
+    char *s = p->text, *end = p->text + len;
+    while (s < end && !rc) {
+        char *eol = memchr(s, '\n', (size_t)(end - s));
+        if (!eol)
+            eol = end;
+        ps.line++;
+        *eol = '\0';
+        if (memchr(s, '\0', (size_t)(eol - s))) {
+            rc = fail(&ps, "a NUL byte");
+            break;
+        }
+        if ((size_t)(eol - s) > CW_RULES_MAX_LINE) {
+            rc = fail(&ps, "longer than %d bytes", CW_RULES_MAX_LINE);
+            break;
+        }
+        char *e = eol;
+        while (e > s && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+            *--e = '\0';
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (*s && *s != '#') {
+            char *kw = s;
+            while (*s && *s != ' ' && *s != '\t')
+                s++;
+            while (*s == ' ' || *s == '\t')
+                *s++ = '\0';
+            rc = directive(&ps, kw, s);
+        }
+        s = eol + 1;
+    }
+    if (!rc)
+        rc = finish_rule(&ps);
+    if (!rc && !p->name)
+        rc = cw_error_set(err, CW_EINVAL, "%s: no pack line", source);
+    if (!rc && !p->nrules)
+        rc = cw_error_set(err, CW_EINVAL, "%s: no rules", source);
+    if (!rc)
+        rc = build_tables(&ps);
+    if (rc) {
+        cw_rules_free(p);
+        return rc;
+    }
+    *out = p;
+    return CW_OK;
+}
