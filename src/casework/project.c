@@ -317,8 +317,10 @@ cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *
         if (c->only_child && strcmp(kids.ids[i], c->only_child) != 0)
             continue;
         cw_value v[] = {cw_text(kids.ids[i]), CW_INT(c->idx), cw_text(date), cw_text(type)};
-        /* caseward's own escalations are not casework activity on the child. */
-        if (!(rc = run(c, CW_Q_CHILD_EVENT_PUT, v, 4, err)) && strcmp(type, "escalation_raised")) {
+        /* caseward's own escalations, and corrections of the record, are not
+         * casework activity on the child: they must not hide a drifting case. */
+        if (!(rc = run(c, CW_Q_CHILD_EVENT_PUT, v, 4, err)) && strcmp(type, "escalation_raised") &&
+            strcmp(type, "correction")) {
             cw_value w[] = {cw_text(kids.ids[i]), cw_text(date)};
             rc = run(c, CW_Q_CHILD_TOUCH, w, 2, err);
         }

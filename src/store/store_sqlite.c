@@ -110,9 +110,10 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_VISIT_PUT] = "INSERT INTO visits(idx, child_id, date, seen, seen_alone, views_recorded) "
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [CW_Q_VISIT_DELETE_CHILD] = "DELETE FROM visits WHERE child_id = ?1",
-    [CW_Q_SUPERVISION_PUT] =
-        "INSERT OR IGNORE INTO supervisions(idx, supervisee_id, supervisor_id, "
-        "date) VALUES (?1, ?2, ?3, ?4)",
+    [CW_Q_SUPERVISION_PUT] = "INSERT INTO supervisions(idx, supervisee_id, supervisor_id, date) "
+                             "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(idx) DO UPDATE SET "
+                             "supervisee_id = excluded.supervisee_id, "
+                             "supervisor_id = excluded.supervisor_id, date = excluded.date",
     [CW_Q_SUPERVISION_CASE_PUT] = "INSERT OR IGNORE INTO supervision_cases(idx, child_id) "
                                   "VALUES (?1, ?2)",
     [CW_Q_SUPERVISION_CASE_DELETE_CHILD] = "DELETE FROM supervision_cases WHERE child_id = ?1",
