@@ -257,6 +257,7 @@ typedef struct row_list {
         cw_date date;
     } * v;
     size_t n, cap;
+    int any_correction; /* a correction entry is among them */
 } row_list;
 
 static cw_rc collect_rows(void *ctx, const cw_value *c, size_t n)
@@ -277,6 +278,8 @@ static cw_rc collect_rows(void *ctx, const cw_value *c, size_t n)
     l->v[l->n].idx = (uint64_t)c[0].i;
     l->v[l->n].date = d;
     l->n++;
+    if (n >= 3 && c[2].type == CW_V_TEXT && c[2].len == 10 && !memcmp(c[2].s, "correction", 10))
+        l->any_correction = 1;
     return CW_OK;
 }
 
@@ -322,9 +325,13 @@ cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_
         snprintf(he->type, sizeof he->type, "%s", e.type);
         snprintf(he->actor, sizeof he->actor, "%s",
                  str(e.root, "actor") ? str(e.root, "actor") : "");
-        he->payload = json_deep_copy(e.payload);
-        fix_list fx;
-        rc = corrections_of(s, rows.v[i].idx, &fx, err);
+        /* The payload outlives its entry's root: it is ours to change now. */
+        he->payload = json_incref((json_t *)(uintptr_t)e.payload);
+        fix_list fx = {.n = 0};
+        /* Corrections of a child's entries are themselves among its entries,
+         * so a child with none needs no look-ups (the common case). */
+        if (rows.any_correction)
+            rc = corrections_of(s, rows.v[i].idx, &fx, err);
         for (size_t j = 0; !rc && j < fx.n; j++) {
             entry_view fe;
             if ((rc = read_entry(s, fx.idx[j], &fe, err)))
