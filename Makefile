@@ -11,6 +11,8 @@ ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-bench
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB    ?= demo/caseward.db
+# The rules benchmark's council: 500000 is the national size (~20M events, long).
+BENCH_CHILDREN ?= 20000
 C_SOURCES  = $(shell find src tests bench -name '*.[ch]' 2>/dev/null)
 
 .PHONY: all deps build run test test-unit test-asan lint format format-check bench clean
@@ -51,6 +53,7 @@ bench: deps
 	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BENCH_BUILD) -j$(JOBS)
 	$(BENCH_BUILD)/bench/ledger_bench
+	$(BENCH_BUILD)/bench/rules_bench --children $(BENCH_CHILDREN)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
