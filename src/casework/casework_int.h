@@ -38,10 +38,14 @@ typedef struct event_spec {
     const char *name;
     int org; /* organisation event: any actor may record it */
     const field_spec *fields;
-    check_fn check; /* state-dependent validation; NULL if none */
+    check_fn check;     /* state-dependent validation; NULL if none */
+    const char *new_id; /* the record identifier this event creates (must be new), or NULL */
 } event_spec;
 
 const event_spec *cw_casework_spec(const char *type);
+
+/* The checks against the current record: a new record's id is unused, then spec->check. */
+cw_rc cw_casework_check_state(cw_ctx *c, const event_spec *spec, const json_t *p, cw_error *err);
 
 /* Generic checks against the field table (types, limits, required, unknown). */
 cw_rc cw_casework_check_fields(const event_spec *spec, const json_t *payload, cw_date recorded,

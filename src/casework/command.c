@@ -86,8 +86,8 @@ cw_rc cw_casework_submit(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_e
     cw_rc rc = cw_casework_check_fields(spec, ev->payload, c.recorded, err);
     if (!rc)
         rc = check_actor(&c, spec, err);
-    if (!rc && spec->check)
-        rc = spec->check(&c, ev->payload, err);
+    if (!rc)
+        rc = cw_casework_check_state(&c, spec, ev->payload, err);
     if (rc)
         return rc;
     uint64_t idx;

@@ -620,20 +620,6 @@ static cw_rc ck_child_registered(cw_ctx *c, const json_t *p, cw_error *err)
     return rc;
 }
 
-static cw_rc ck_contact(cw_ctx *c, const json_t *p, cw_error *err)
-{
-    child_info ci;
-    cw_rc rc = new_record(c, "contact_id", str(p, "contact_id"), err);
-    return rc ? rc : child_event(c, p, &ci, err);
-}
-
-static cw_rc ck_referral(cw_ctx *c, const json_t *p, cw_error *err)
-{
-    child_info ci;
-    cw_rc rc = new_record(c, "referral_id", str(p, "referral_id"), err);
-    return rc ? rc : child_event(c, p, &ci, err);
-}
-
 static cw_rc ck_referral_decided(cw_ctx *c, const json_t *p, cw_error *err)
 {
     record_info ri;
@@ -649,22 +635,30 @@ static cw_rc ck_referral_decided(cw_ctx *c, const json_t *p, cw_error *err)
     return rc;
 }
 
+/*
+ * An optional link to the record this one follows from (a referral, a
+ * strategy discussion): it must exist, be about the same child, and come
+ * no later than this event.
+ */
+static cw_rc check_parent(cw_ctx *c, const json_t *p, const char *field, const char *kind,
+                          const char *what, cw_error *err)
+{
+    record_info ri;
+    if (!has(p, field))
+        return CW_OK;
+    cw_rc rc = need_record(c, field, str(p, field), kind, &ri, err);
+    if (!rc && strcmp(ri.child, str(p, "child_id")) != 0)
+        rc = cw_error_set(err, CW_EINVAL, "%s: %s is about another child", field, str(p, field));
+    if (!rc)
+        rc = not_before("date", date_or(p, "date", 0), ri.opened, what, err);
+    return rc;
+}
+
 static cw_rc ck_assessment_started(cw_ctx *c, const json_t *p, cw_error *err)
 {
     child_info ci;
-    record_info ri;
-    cw_rc rc = new_record(c, "assessment_id", str(p, "assessment_id"), err);
-    if (!rc)
-        rc = child_event(c, p, &ci, err);
-    if (!rc && has(p, "referral_id")) {
-        rc = need_record(c, "referral_id", str(p, "referral_id"), "referral", &ri, err);
-        if (!rc && strcmp(ri.child, str(p, "child_id")) != 0)
-            rc = cw_error_set(err, CW_EINVAL, "referral_id: %s is about another child",
-                              str(p, "referral_id"));
-        if (!rc)
-            rc = not_before("date", date_or(p, "date", 0), ri.opened, "the referral", err);
-    }
-    return rc;
+    cw_rc rc = child_event(c, p, &ci, err);
+    return rc ? rc : check_parent(c, p, "referral_id", "referral", "the referral", err);
 }
 
 static cw_rc ck_assessment_completed(cw_ctx *c, const json_t *p, cw_error *err)
@@ -687,27 +681,13 @@ static cw_rc ck_assessment_completed(cw_ctx *c, const json_t *p, cw_error *err)
     return rc;
 }
 
-static cw_rc ck_strategy(cw_ctx *c, const json_t *p, cw_error *err)
-{
-    child_info ci;
-    cw_rc rc = new_record(c, "strategy_id", str(p, "strategy_id"), err);
-    return rc ? rc : child_event(c, p, &ci, err);
-}
-
 static cw_rc ck_s47_started(cw_ctx *c, const json_t *p, cw_error *err)
 {
     child_info ci;
-    record_info ri;
-    cw_rc rc = new_record(c, "enquiry_id", str(p, "enquiry_id"), err);
-    if (!rc)
-        rc = child_event(c, p, &ci, err);
-    if (!rc && has(p, "strategy_id")) {
-        rc = need_record(c, "strategy_id", str(p, "strategy_id"), "strategy_discussion", &ri, err);
-        if (!rc)
-            rc = not_before("date", date_or(p, "date", 0), ri.opened, "the strategy discussion",
-                            err);
-    }
-    return rc;
+    cw_rc rc = child_event(c, p, &ci, err);
+    return rc ? rc
+              : check_parent(c, p, "strategy_id", "strategy_discussion", "the strategy discussion",
+                             err);
 }
 
 static cw_rc ck_s47_completed(cw_ctx *c, const json_t *p, cw_error *err)
@@ -726,9 +706,7 @@ static cw_rc ck_conference(cw_ctx *c, const json_t *p, cw_error *err)
 {
     child_info ci;
     const char *kind = str(p, "kind"), *decision = str(p, "decision");
-    cw_rc rc = new_record(c, "conference_id", str(p, "conference_id"), err);
-    if (!rc)
-        rc = child_event(c, p, &ci, err);
+    cw_rc rc = child_event(c, p, &ci, err);
     if (rc)
         return rc;
     if (!strcmp(decision, "register") && ci.on_register)
@@ -755,13 +733,6 @@ static cw_rc ck_core_group(cw_ctx *c, const json_t *p, cw_error *err)
         rc = cw_error_set(err, CW_EINVAL, "child_id: %s is not on the child protection register",
                           str(p, "child_id"));
     return rc;
-}
-
-static cw_rc ck_plan(cw_ctx *c, const json_t *p, cw_error *err)
-{
-    child_info ci;
-    cw_rc rc = new_record(c, "plan_id", str(p, "plan_id"), err);
-    return rc ? rc : child_event(c, p, &ci, err);
 }
 
 static cw_rc ck_child_only(cw_ctx *c, const json_t *p, cw_error *err)
@@ -809,9 +780,7 @@ static cw_rc ck_cse(cw_ctx *c, const json_t *p, cw_error *err)
 static cw_rc ck_missing(cw_ctx *c, const json_t *p, cw_error *err)
 {
     child_info ci;
-    cw_rc rc = new_record(c, "episode_id", str(p, "episode_id"), err);
-    if (!rc)
-        rc = child_event(c, p, &ci, err);
+    cw_rc rc = child_event(c, p, &ci, err);
     if (!rc && has(p, "returned"))
         rc = not_before("returned", date_or(p, "returned", 0), date_or(p, "date", 0),
                         "the child went missing", err);
@@ -980,39 +949,49 @@ cw_rc cw_casework_check_corrected(cw_ctx *c, const char *type, const json_t *p,
 cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err);
 
 static const event_spec specs[] = {
-    {"team_created", 1, F_TEAM_CREATED, ck_team},
-    {"staff_added", 1, F_STAFF_ADDED, ck_staff_added},
-    {"staff_changed", 1, F_STAFF_CHANGED, ck_staff_changed},
-    {"staff_left", 1, F_STAFF_LEFT, ck_staff_left},
-    {"child_registered", 0, F_CHILD_REGISTERED, ck_child_registered},
-    {"contact_received", 0, F_CONTACT, ck_contact},
-    {"referral_received", 0, F_REFERRAL, ck_referral},
-    {"referral_decided", 0, F_REFERRAL_DECIDED, ck_referral_decided},
-    {"assessment_started", 0, F_ASSESSMENT_STARTED, ck_assessment_started},
-    {"assessment_completed", 0, F_ASSESSMENT_COMPLETED, ck_assessment_completed},
-    {"strategy_discussion_held", 0, F_STRATEGY, ck_strategy},
-    {"section_47_started", 0, F_S47_STARTED, ck_s47_started},
-    {"section_47_completed", 0, F_S47_COMPLETED, ck_s47_completed},
-    {"conference_held", 0, F_CONFERENCE, ck_conference},
-    {"core_group_held", 0, F_CHILD_DATE, ck_core_group},
-    {"plan_recorded", 0, F_PLAN, ck_plan},
-    {"looked_after_started", 0, F_LA_STARTED, ck_la_started},
-    {"placement_changed", 0, F_PLACEMENT_CHANGED, ck_la_current},
-    {"looked_after_ended", 0, F_LA_ENDED, ck_la_current},
-    {"looked_after_review_held", 0, F_CHILD_DATE, ck_la_current},
-    {"health_check_recorded", 0, F_HEALTH, ck_child_only},
-    {"statutory_visit", 0, F_VISIT, ck_visit},
-    {"case_note", 0, F_NOTE, ck_child_only},
-    {"cse_risk_assessment", 0, F_CSE, ck_cse},
-    {"missing_episode", 0, F_MISSING, ck_missing},
-    {"supervision_held", 0, F_SUPERVISION, ck_supervision},
-    {"case_allocated", 0, F_ALLOCATED, ck_allocated},
-    {"case_transferred", 0, F_TRANSFERRED, ck_transferred},
-    {"case_closed", 0, F_CLOSED, ck_closed},
-    {"case_reopened", 0, F_CLOSED, ck_reopened},
-    {"correction", 0, F_CORRECTION, cw_casework_check_correction},
-    {"escalation_raised", 0, F_ESCALATION, ck_escalation},
+    {"team_created", 1, F_TEAM_CREATED, ck_team, NULL},
+    {"staff_added", 1, F_STAFF_ADDED, ck_staff_added, NULL},
+    {"staff_changed", 1, F_STAFF_CHANGED, ck_staff_changed, NULL},
+    {"staff_left", 1, F_STAFF_LEFT, ck_staff_left, NULL},
+    {"child_registered", 0, F_CHILD_REGISTERED, ck_child_registered, NULL},
+    {"contact_received", 0, F_CONTACT, ck_child_only, "contact_id"},
+    {"referral_received", 0, F_REFERRAL, ck_child_only, "referral_id"},
+    {"referral_decided", 0, F_REFERRAL_DECIDED, ck_referral_decided, NULL},
+    {"assessment_started", 0, F_ASSESSMENT_STARTED, ck_assessment_started, "assessment_id"},
+    {"assessment_completed", 0, F_ASSESSMENT_COMPLETED, ck_assessment_completed, NULL},
+    {"strategy_discussion_held", 0, F_STRATEGY, ck_child_only, "strategy_id"},
+    {"section_47_started", 0, F_S47_STARTED, ck_s47_started, "enquiry_id"},
+    {"section_47_completed", 0, F_S47_COMPLETED, ck_s47_completed, NULL},
+    {"conference_held", 0, F_CONFERENCE, ck_conference, "conference_id"},
+    {"core_group_held", 0, F_CHILD_DATE, ck_core_group, NULL},
+    {"plan_recorded", 0, F_PLAN, ck_child_only, "plan_id"},
+    {"looked_after_started", 0, F_LA_STARTED, ck_la_started, NULL},
+    {"placement_changed", 0, F_PLACEMENT_CHANGED, ck_la_current, NULL},
+    {"looked_after_ended", 0, F_LA_ENDED, ck_la_current, NULL},
+    {"looked_after_review_held", 0, F_CHILD_DATE, ck_la_current, NULL},
+    {"health_check_recorded", 0, F_HEALTH, ck_child_only, NULL},
+    {"statutory_visit", 0, F_VISIT, ck_visit, NULL},
+    {"case_note", 0, F_NOTE, ck_child_only, NULL},
+    {"cse_risk_assessment", 0, F_CSE, ck_cse, NULL},
+    {"missing_episode", 0, F_MISSING, ck_missing, "episode_id"},
+    {"supervision_held", 0, F_SUPERVISION, ck_supervision, NULL},
+    {"case_allocated", 0, F_ALLOCATED, ck_allocated, NULL},
+    {"case_transferred", 0, F_TRANSFERRED, ck_transferred, NULL},
+    {"case_closed", 0, F_CLOSED, ck_closed, NULL},
+    {"case_reopened", 0, F_CLOSED, ck_reopened, NULL},
+    {"correction", 0, F_CORRECTION, cw_casework_check_correction, NULL},
+    {"escalation_raised", 0, F_ESCALATION, ck_escalation, NULL},
 };
+
+cw_rc cw_casework_check_state(cw_ctx *c, const event_spec *spec, const json_t *p, cw_error *err)
+{
+    if (spec->new_id) {
+        cw_rc rc = new_record(c, spec->new_id, str(p, spec->new_id), err);
+        if (rc)
+            return rc;
+    }
+    return spec->check ? spec->check(c, p, err) : CW_OK;
+}
 
 const event_spec *cw_casework_spec(const char *type)
 {
