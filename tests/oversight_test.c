@@ -346,6 +346,87 @@ static void test_escalations_survive_rebuild(void **state)
     assert_int_equal(raised, 0);
 }
 
+typedef struct seen_list {
+    char ids[400][16];
+    size_t nob[400], nsig[400], overdue[400];
+    size_t n;
+} seen_list;
+
+static cw_rc collect(void *ctx, const char *child, const cw_rule_results *r)
+{
+    seen_list *sl = ctx;
+    assert_true(sl->n < 400);
+    snprintf(sl->ids[sl->n], sizeof sl->ids[0], "%s", child);
+    sl->nob[sl->n] = r->nobligations;
+    sl->nsig[sl->n] = r->nsignals;
+    for (size_t i = 0; i < r->nobligations; i++)
+        sl->overdue[sl->n] += r->obligations[i].state == CW_OBLIGATION_OVERDUE;
+    sl->n++;
+    return CW_OK;
+}
+
+/* Enough children for the threaded walk: the same answers, child by child, in order. */
+static void test_all_children_in_parallel(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    allocate(f);
+    assert_int_equal(cw_casework_begin(f->l, &err), CW_OK);
+    for (int i = 0; i < 299; i++) {
+        char cmd[3][512];
+        snprintf(cmd[0], sizeof cmd[0],
+                 "{\"type\":\"child_registered\",\"actor\":\"sw\",\"payload\":{\"child_id\":"
+                 "\"K%03d\",\"date\":\"2026-01-05\",\"given_name\":\"A\",\"family_name\":\"B\","
+                 "\"date_of_birth\":\"2016-01-01\",\"gender\":\"male\",\"language\":\"english\"}}",
+                 i);
+        snprintf(cmd[1], sizeof cmd[1],
+                 "{\"type\":\"referral_received\",\"actor\":\"sw\",\"payload\":{\"referral_id\":"
+                 "\"KR%03d\",\"child_id\":\"K%03d\",\"date\":\"2026-0%d-05\",\"source\":\"police\","
+                 "\"reason\":\"r\"}}",
+                 i, i, 1 + i % 5);
+        snprintf(cmd[2], sizeof cmd[2],
+                 "{\"type\":\"referral_decided\",\"actor\":\"tm\",\"payload\":{\"referral_id\":"
+                 "\"KR%03d\",\"date\":\"2026-0%d-0%d\",\"decision\":\"%s\",\"decided_by\":\"tm\"}}",
+                 i, 1 + i % 5, 5 + i % 3, i % 2 ? "assessment" : "no_further_action");
+        for (int k = 0; k < (i % 7 ? 3 : 2); k++) {
+            cw_event ev;
+            json_t *holder = NULL;
+            assert_int_equal(
+                cw_entry_parse_request(cmd[k], strlen(cmd[k]), "admin", &ev, &holder, &err), CW_OK);
+            if (cw_casework_submit(f->l, &ev, NULL, &err))
+                fail_msg("%s: %s", cmd[k], err.msg);
+            json_decref(holder);
+        }
+    }
+    assert_int_equal(cw_casework_commit(f->l, NULL, &err), CW_OK);
+
+    seen_list *all = calloc(1, sizeof *all);
+    assert_int_equal(cw_oversight_all(f->l, f->pack, &f->cal, D("2026-09-01"), collect, all, &err),
+                     CW_OK);
+    assert_int_equal(all->n, 300);
+    size_t overdue = 0;
+    cw_rule_results r;
+    cw_rule_results_init(&r);
+    for (size_t i = 0; i < all->n; i++) {
+        if (i)
+            assert_true(strcmp(all->ids[i - 1], all->ids[i]) < 0); /* child_id order */
+        cw_rule_results_reset(&r);
+        assert_int_equal(
+            cw_oversight_child(f->l, f->pack, &f->cal, all->ids[i], D("2026-09-01"), &r, &err),
+            CW_OK);
+        assert_int_equal(all->nob[i], r.nobligations);
+        assert_int_equal(all->nsig[i], r.nsignals);
+        size_t o = 0;
+        for (size_t k = 0; k < r.nobligations; k++)
+            o += r.obligations[k].state == CW_OBLIGATION_OVERDUE;
+        assert_int_equal(all->overdue[i], o);
+        overdue += o;
+    }
+    assert_true(overdue > 100); /* the undecided and unassessed ones really are overdue */
+    cw_rule_results_release(&r);
+    free(all);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +436,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_left_manager_is_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_escalation_event_is_system_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_escalations_survive_rebuild, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_all_children_in_parallel, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

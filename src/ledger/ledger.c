@@ -22,6 +22,7 @@
 #define KEY_FILE_MAX 4096
 
 struct cw_ledger {
+    char *path; /* the database path it was opened with (owned) */
     cw_store *store;
     cw_hasher hasher;
     char origin[CW_NOTE_NAME_MAX + 1];
@@ -366,6 +367,10 @@ cw_rc cw_ledger_open(const char *db_path, int flags, cw_ledger **out, cw_error *
         return cw_error_set(err, CW_ENOMEM, "out of memory");
     cw_buf_init(&l->leaf, CW_ENTRY_MAX_BYTES);
     l->writable = (flags & CW_LEDGER_WRITE) != 0;
+    if (!(l->path = strdup(db_path))) {
+        free(l);
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    }
     cw_rc rc = cw_hasher_init(&l->hasher);
     if (rc) {
         cw_error_set(err, rc, "cannot set up SHA-256");
@@ -413,7 +418,13 @@ void cw_ledger_close(cw_ledger *l)
     cw_note_signer_release(&l->signer);
     cw_buf_release(&l->leaf);
     free(l->cache);
+    free(l->path);
     free(l);
+}
+
+const char *cw_ledger_path(const cw_ledger *l)
+{
+    return l->path;
 }
 
 uint64_t cw_ledger_size(const cw_ledger *l)

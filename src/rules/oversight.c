@@ -4,9 +4,11 @@
  */
 #include "rules/oversight.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store.h"
 
@@ -70,19 +72,200 @@ static cw_rc list_children(cw_store *s, id_list *l, cw_error *err)
     return cw_store_run(s, CW_Q_CHILDREN_ALL, NULL, 0, collect_child, l, NULL, err);
 }
 
+/*
+ * Evaluating every child runs on one worker per core, each with its own
+ * read-only connection, over chunks of children; the caller's function still
+ * sees the children one by one in child_id order, from this thread. At most
+ * WINDOW chunks are held ahead of the one being delivered, so memory stays
+ * bounded however many children there are.
+ */
+#define CHUNK       64
+#define WINDOW      64
+#define MAX_WORKERS 8
+
+typedef struct child_result {
+    cw_obligation *obligations;
+    size_t nobligations;
+    cw_signal *signals;
+    size_t nsignals;
+} child_result;
+
+typedef struct chunk {
+    child_result res[CHUNK];
+    size_t n;
+    int done;
+    cw_rc rc;
+    cw_error err;
+} chunk;
+
+typedef struct par {
+    const char *path;
+    const cw_rule_pack *pack;
+    const cw_calendar *cal;
+    cw_date as_of;
+    const id_list *kids;
+    chunk *chunks;
+    size_t nchunks;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next;      /* next chunk to take */
+    size_t delivered; /* chunks handed to the caller */
+    int stop;
+} par;
+
+static void *copy_array(const void *src, size_t n, size_t size)
+{
+    if (n == 0)
+        return NULL;
+    void *d = malloc(n * size);
+    if (d)
+        memcpy(d, src, n * size);
+    return d;
+}
+
+static void evaluate_chunk(par *p, cw_ledger *l, cw_rule_results *r, size_t k)
+{
+    chunk *c = &p->chunks[k];
+    size_t first = k * CHUNK;
+    c->n = p->kids->n - first < CHUNK ? p->kids->n - first : CHUNK;
+    for (size_t i = 0; i < c->n && !c->rc; i++) {
+        cw_rule_results_reset(r);
+        c->rc =
+            cw_oversight_child(l, p->pack, p->cal, p->kids->ids[first + i], p->as_of, r, &c->err);
+        if (c->rc)
+            break;
+        child_result *cr = &c->res[i];
+        cr->obligations = copy_array(r->obligations, r->nobligations, sizeof *r->obligations);
+        cr->signals = copy_array(r->signals, r->nsignals, sizeof *r->signals);
+        cr->nobligations = r->nobligations;
+        cr->nsignals = r->nsignals;
+        if ((r->nobligations && !cr->obligations) || (r->nsignals && !cr->signals))
+            c->rc = cw_error_set(&c->err, CW_ENOMEM, "out of memory");
+    }
+}
+
+static void *worker(void *arg)
+{
+    par *p = arg;
+    cw_ledger *l = NULL;
+    cw_error err;
+    cw_rule_results r;
+    cw_rule_results_init(&r);
+    cw_rc open_rc = cw_ledger_open(p->path, CW_LEDGER_READONLY, &l, &err);
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->stop && p->next < p->nchunks && p->next >= p->delivered + WINDOW)
+            pthread_cond_wait(&p->cv, &p->mu);
+        size_t k = p->next;
+        int go = !p->stop && k < p->nchunks;
+        if (go)
+            p->next++;
+        pthread_mutex_unlock(&p->mu);
+        if (!go)
+            break;
+        if (open_rc) {
+            p->chunks[k].rc = open_rc;
+            p->chunks[k].err = err;
+        } else {
+            evaluate_chunk(p, l, &r, k);
+        }
+        pthread_mutex_lock(&p->mu);
+        p->chunks[k].done = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+    cw_rule_results_release(&r);
+    cw_ledger_close(l);
+    return NULL;
+}
+
+static void free_chunk(chunk *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->res[i].obligations);
+        free(c->res[i].signals);
+    }
+    c->n = 0;
+}
+
 cw_rc cw_oversight_all(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *cal, cw_date as_of,
                        cw_oversight_fn fn, void *ctx, cw_error *err)
 {
     id_list kids;
-    cw_rule_results r;
     cw_rc rc = list_children(cw_ledger_store(l), &kids, err);
-    cw_rule_results_init(&r);
-    for (size_t i = 0; !rc && i < kids.n; i++) {
-        cw_rule_results_reset(&r);
-        if (!(rc = cw_oversight_child(l, p, cal, kids.ids[i], as_of, &r, err)))
-            rc = fn(ctx, kids.ids[i], &r);
+    if (rc)
+        return rc;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned nworkers = ncpu < 1 ? 1 : ncpu > MAX_WORKERS ? MAX_WORKERS : (unsigned)ncpu;
+    if (kids.n < 4 * CHUNK || nworkers < 2) {
+        /* Small: no threads. */
+        cw_rule_results r;
+        cw_rule_results_init(&r);
+        for (size_t i = 0; !rc && i < kids.n; i++) {
+            cw_rule_results_reset(&r);
+            if (!(rc = cw_oversight_child(l, p, cal, kids.ids[i], as_of, &r, err)))
+                rc = fn(ctx, kids.ids[i], &r);
+        }
+        cw_rule_results_release(&r);
+        free(kids.ids);
+        return rc;
     }
-    cw_rule_results_release(&r);
+    par pr;
+    memset(&pr, 0, sizeof pr);
+    pr.path = cw_ledger_path(l);
+    pr.pack = p;
+    pr.cal = cal;
+    pr.as_of = as_of;
+    pr.kids = &kids;
+    pr.nchunks = (kids.n + CHUNK - 1) / CHUNK;
+    pr.chunks = calloc(pr.nchunks, sizeof *pr.chunks);
+    if (!pr.chunks) {
+        free(kids.ids);
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    }
+    json_object_seed(0); /* jansson's hash seed, set once before the threads start */
+    pthread_mutex_init(&pr.mu, NULL);
+    pthread_cond_init(&pr.cv, NULL);
+    pthread_t tid[MAX_WORKERS];
+    unsigned started = 0;
+    for (; started < nworkers; started++)
+        if (pthread_create(&tid[started], NULL, worker, &pr) != 0)
+            break;
+    if (started == 0)
+        worker(&pr); /* no thread could start: do it all here */
+    for (size_t k = 0; k < pr.nchunks; k++) {
+        pthread_mutex_lock(&pr.mu);
+        while (!pr.chunks[k].done)
+            pthread_cond_wait(&pr.cv, &pr.mu);
+        pthread_mutex_unlock(&pr.mu);
+        chunk *c = &pr.chunks[k];
+        if (!rc && c->rc) {
+            rc = c->rc;
+            *err = c->err;
+        }
+        for (size_t i = 0; !rc && i < c->n; i++) {
+            cw_rule_results view = {c->res[i].obligations,  c->res[i].nobligations,
+                                    c->res[i].nobligations, c->res[i].signals,
+                                    c->res[i].nsignals,     c->res[i].nsignals};
+            rc = fn(ctx, kids.ids[k * CHUNK + i], &view);
+        }
+        free_chunk(c);
+        pthread_mutex_lock(&pr.mu);
+        pr.delivered = k + 1;
+        if (rc)
+            pr.stop = 1;
+        pthread_cond_broadcast(&pr.cv);
+        pthread_mutex_unlock(&pr.mu);
+        if (rc)
+            break;
+    }
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    for (size_t k = 0; k < pr.nchunks; k++)
+        free_chunk(&pr.chunks[k]);
+    pthread_cond_destroy(&pr.cv);
+    pthread_mutex_destroy(&pr.mu);
+    free(pr.chunks);
     free(kids.ids);
     return rc;
 }
