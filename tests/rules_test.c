@@ -136,7 +136,7 @@ static const cw_obligation *ob(const char *rule, size_t i)
         if (!strcmp(res.obligations[k].rule_id, rule) && i-- == 0)
             return &res.obligations[k];
     fail_msg("no obligation %s #%zu", rule, i);
-    return NULL;
+    abort(); /* not reached: fail_msg does not return */
 }
 
 /* The obligation of a rule started by the event with ledger index `by`. */
@@ -146,7 +146,7 @@ static const cw_obligation *ob_by(const char *rule, uint64_t by)
         if (!strcmp(res.obligations[k].rule_id, rule) && res.obligations[k].started_by == by)
             return &res.obligations[k];
     fail_msg("no obligation %s started by %llu", rule, (unsigned long long)by);
-    return NULL;
+    abort(); /* not reached */
 }
 
 static const cw_signal *sig(const char *rule)
@@ -158,6 +158,17 @@ static const cw_signal *sig(const char *rule)
             found = &res.signals[k];
         }
     return found;
+}
+
+/* The signal of a rule, which must have been raised. */
+static const cw_signal *must_sig(const char *rule)
+{
+    const cw_signal *s = sig(rule);
+    if (!s) {
+        fail_msg("no signal %s", rule);
+        abort(); /* not reached */
+    }
+    return s;
 }
 
 /* Checks state, due date, met date (NULL when not met) and days overdue. */
@@ -470,8 +481,7 @@ static void referral_decision_in(const cw_rule_pack *p)
     check_escalation(o->escalation_level, o->escalate_to, 3, "head_of_service");
 
     /* Signal: one referral with no decision (R3), since the day after due. */
-    const cw_signal *s = sig("referral_undecided");
-    assert_non_null(s);
+    const cw_signal *s = must_sig("referral_undecided");
     assert_string_equal(S(s->since), "2022-06-07");
     assert_int_equal(s->nevidence, 1);
     assert_int_equal(s->evidence[0], r3);
@@ -489,8 +499,7 @@ static void referral_decision_in(const cw_rule_pack *p)
     o = ob_by("referral_decision", r3);
     check(o, CW_OBLIGATION_OVERDUE, "2022-06-06", NULL, 1);
     check_escalation(o->escalation_level, o->escalate_to, 1, "team_manager");
-    s = sig("referral_undecided");
-    assert_non_null(s);
+    s = must_sig("referral_undecided");
     check_escalation(s->escalation_level, s->escalate_to, 1, "team_manager");
     done(&h);
 
@@ -896,8 +905,7 @@ static void cp_visit_in(const cw_rule_pack *p)
     /* Fri 5 June is 3 days after Tue 2 June: ladder 1, 3, 5 at step 2. */
     check(o, CW_OBLIGATION_OVERDUE, "2020-06-02", NULL, 3);
     check_escalation(o->escalation_level, o->escalate_to, 2, "service_manager");
-    const cw_signal *s = sig("cp_child_not_seen");
-    assert_non_null(s);
+    const cw_signal *s = must_sig("cp_child_not_seen");
     assert_string_equal(S(s->since), "2020-06-03");
     assert_int_equal(s->nevidence, 2);
     assert_true(has_evidence(s, reg) && has_evidence(s, v));
@@ -919,8 +927,7 @@ static void cp_visit_in(const cw_rule_pack *p)
     run(p, &h, "2020-05-18");
     assert_null(sig("cp_child_not_seen"));
     run(p, &h, "2020-05-19");
-    s = sig("cp_child_not_seen");
-    assert_non_null(s);
+    s = must_sig("cp_child_not_seen");
     assert_string_equal(S(s->since), "2020-05-19");
     assert_int_equal(s->nevidence, 1);
     assert_int_equal(s->evidence[0], reg);
@@ -1301,8 +1308,7 @@ static void cse_concern_unassessed_in(const cw_rule_pack *p)
     uint64_t m1 = add(&h, "missing_episode", "2023-04-28", json_pack("{s:s}", "episode_id", "M1"));
     uint64_t m2 = add(&h, "missing_episode", "2023-05-03", json_pack("{s:s}", "episode_id", "M2"));
     run(p, &h, "2023-05-23");
-    const cw_signal *s = sig("cse_concern_unassessed");
-    assert_non_null(s);
+    const cw_signal *s = must_sig("cse_concern_unassessed");
     assert_int_equal(s->nevidence, 2);
     assert_int_equal(s->evidence[0], m1);
     assert_int_equal(s->evidence[1], m2);
@@ -1419,8 +1425,7 @@ static void repeat_contacts_in(const cw_rule_pack *p)
     run(p, &h, "2024-01-10");
     assert_null(sig("repeat_contacts"));
     run(p, &h, "2024-01-11");
-    const cw_signal *s = sig("repeat_contacts");
-    assert_non_null(s);
+    const cw_signal *s = must_sig("repeat_contacts");
     assert_string_equal(S(s->since), "2024-01-11");
     assert_int_equal(s->nevidence, 3);
     assert_int_equal(s->evidence[0], c1);
@@ -1430,8 +1435,7 @@ static void repeat_contacts_in(const cw_rule_pack *p)
     /* A fourth joins the evidence; an assessment then ends it. */
     uint64_t c4 = referral(&h, "2024-01-12", "R2");
     run(p, &h, "2024-01-20");
-    s = sig("repeat_contacts");
-    assert_non_null(s);
+    s = must_sig("repeat_contacts");
     assert_int_equal(s->nevidence, 4);
     assert_int_equal(s->evidence[3], c4);
     add(&h, "assessment_started", "2024-01-22",
@@ -1491,16 +1495,14 @@ static void drift_in(const cw_rule_pack *p)
     run(p, &h, "2024-01-16");
     assert_null(sig("drift"));
     run(p, &h, "2024-01-17");
-    const cw_signal *s = sig("drift");
-    assert_non_null(s);
+    const cw_signal *s = must_sig("drift");
     assert_string_equal(S(s->since), "2024-01-17");
     assert_int_equal(s->evidence[0], al);
     uint64_t note = add(&h, "case_note", "2024-01-05", json_pack("{s:s}", "text", "Called mum."));
     run(p, &h, "2024-01-17");
     assert_null(sig("drift"));
     run(p, &h, "2024-02-05");
-    s = sig("drift");
-    assert_non_null(s);
+    s = must_sig("drift");
     assert_string_equal(S(s->since), "2024-02-03");
     assert_int_equal(s->nevidence, 2);
     assert_true(has_evidence(s, al) && has_evidence(s, note));
@@ -1540,8 +1542,7 @@ static void views_missing_in(const cw_rule_pack *p)
     run(p, &h, "2024-03-04");
     assert_null(sig("views_missing"));
     run(p, &h, "2024-03-05");
-    const cw_signal *s = sig("views_missing");
-    assert_non_null(s);
+    const cw_signal *s = must_sig("views_missing");
     assert_string_equal(S(s->since), "2024-03-05");
     assert_int_equal(s->nevidence, 1);
     assert_int_equal(s->evidence[0], v);
@@ -1551,8 +1552,7 @@ static void views_missing_in(const cw_rule_pack *p)
                                "views_not_obtained_reason", "Refused.", "analysis", "a", "outcome",
                                "no_further_action", "signed_off_by", "tm.a"));
     run(p, &h, "2024-03-09");
-    s = sig("views_missing");
-    assert_non_null(s);
+    s = must_sig("views_missing");
     assert_int_equal(s->nevidence, 2);
     assert_true(has_evidence(s, v) && has_evidence(s, a));
     visit(&h, "2024-03-10", 1, 1, 1);
@@ -1589,8 +1589,7 @@ static void supervision_gap_in(const cw_rule_pack *p)
     run(p, &h, "2024-01-30");
     assert_null(sig("supervision_gap"));
     run(p, &h, "2024-01-31");
-    const cw_signal *s = sig("supervision_gap");
-    assert_non_null(s);
+    const cw_signal *s = must_sig("supervision_gap");
     assert_string_equal(S(s->since), "2024-01-31");
     assert_int_equal(s->evidence[0], al);
     uint64_t sv = add(&h, "supervision_held", "2024-01-25",
@@ -1601,8 +1600,7 @@ static void supervision_gap_in(const cw_rule_pack *p)
     run(p, &h, "2024-02-22");
     assert_null(sig("supervision_gap"));
     run(p, &h, "2024-03-04");
-    s = sig("supervision_gap");
-    assert_non_null(s);
+    s = must_sig("supervision_gap");
     assert_string_equal(S(s->since), "2024-02-23");
     assert_true(has_evidence(s, al) && has_evidence(s, sv));
     /* 11 days after 22 Feb: ladder 1, 10 at service_manager. */

@@ -313,7 +313,7 @@ static cw_rc escalate(parser *ps, char *rest, cw_step *steps, size_t *nsteps)
         return fail(ps, "escalate: more than %d steps", CW_RULES_MAX_ESCALATE);
     *nsteps = 0;
     for (size_t i = 0; i < nw; i += 2) {
-        int32_t d;
+        int32_t d = 0;
         cw_rc rc = number(ps, w[i], 3660, &d);
         if (rc)
             return rc;

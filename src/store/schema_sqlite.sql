@@ -158,6 +158,7 @@ CREATE TABLE supervision_cases (
     child_id TEXT NOT NULL,    -- a case discussed
     PRIMARY KEY (idx, child_id)
 ) STRICT;
+CREATE INDEX supervision_cases_by_child ON supervision_cases(child_id, idx);
 
 -- Every entry about a child, with its effective date: the chronology, and
 -- the history the rules engine reads.
