@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "casework/casework.h"
+#include "demo/demo.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
 #include "rules/oversight.h"
@@ -263,6 +265,73 @@ static cw_rc cmd_chronology(args *a, cw_error *err)
 }
 
 static cw_rc parse_date(const char *s, const char *what, cw_date *out, cw_error *err);
+
+/* ---- the demo council ---- */
+
+static void demo_progress(void *ctx, uint64_t done, uint64_t total, uint64_t events)
+{
+    (void)ctx;
+    fprintf(stderr, "\rdemo: %" PRIu64 " of %" PRIu64 " children, %" PRIu64 " events", done, total,
+            events);
+}
+
+static cw_rc cmd_demo(args *a, cw_error *err)
+{
+    const char *db = NULL, *children = NULL, *seed = NULL, *as_of = NULL, *years = NULL;
+    const char *failure = NULL, *batch = NULL;
+    const opt opts[] = {{"db", &db, NULL},       {"children", &children, NULL},
+                        {"seed", &seed, NULL},   {"as-of", &as_of, NULL},
+                        {"years", &years, NULL}, {"failure-scale", &failure, NULL},
+                        {"batch", &batch, NULL}, {NULL, NULL, NULL}};
+    int np;
+    cw_demo_opts o;
+    cw_demo_stats st;
+    uint64_t v;
+    cw_demo_opts_init(&o);
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = need(db, "db", err)))
+        return rc;
+    if (children && !(rc = parse_u64(children, "--children", &v, err)))
+        o.children = v;
+    if (!rc && seed && !(rc = parse_u64(seed, "--seed", &v, err)))
+        o.seed = v;
+    if (!rc && years && !(rc = parse_u64(years, "--years", &v, err)))
+        o.years = v > 100 ? 101 : (unsigned)v;
+    if (!rc && as_of)
+        rc = parse_date(as_of, "--as-of", &o.as_of, err);
+    if (!rc && batch && !(rc = parse_u64(batch, "--batch", &v, err)))
+        o.batch = (size_t)v;
+    if (!rc && failure) {
+        /* A small decimal: 0 (a clean council) to 5. */
+        char *end = NULL;
+        double f = strtod(failure, &end);
+        if (!*failure || *end || !(f >= 0 && f <= 5))
+            rc = cw_error_set(err, CW_EUSAGE,
+                              "--failure-scale: \"%.32s\" is not a number from 0 to 5", failure);
+        o.failure_scale = f;
+    }
+    if (rc)
+        return rc;
+    if (isatty(2))
+        o.progress = demo_progress;
+    /* A new log for the demo, unless an empty one is given. */
+    if (access(db, F_OK) != 0 && (rc = cw_ledger_create(db, "caseward.demo.local/children", err)))
+        return rc;
+    cw_ledger *l = NULL;
+    if ((rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)))
+        return rc;
+    rc = cw_demo_generate(l, &o, &st, err);
+    if (o.progress)
+        fprintf(stderr, "\n");
+    if (!rc) {
+        cw_buf out = CW_BUF_INIT(1 << 16);
+        if (!cw_demo_stats_format(&st, &out))
+            fputs(out.data, stdout);
+        cw_buf_release(&out);
+    }
+    cw_ledger_close(l);
+    return rc;
+}
 
 /* ---- the rules: obligations, overdue work, signals, escalation ---- */
 
@@ -723,6 +792,14 @@ static const command commands[] = {
     {"chronology", cmd_chronology, "chronology --db PATH --child ID [--json]",
      "Print a child's significant events in date order, with corrections shown beside\n"
      "what they corrected. Its output is the child's record: keep it as private.\n"},
+    {"demo", cmd_demo,
+     "demo --db PATH [--children N] [--seed S] [--as-of DATE] [--years Y] [--failure-scale X] "
+     "[--batch N]",
+     "Create a synthetic council in a new (or empty) log: staff and teams, and N children\n"
+     "(default 1000) with a few years of realistic casework up to --as-of (default today),\n"
+     "with a documented share of late work and safeguarding failures (docs/demo.md;\n"
+     "--failure-scale 0 gives a clean council, up to 5 multiplies every share). The same\n"
+     "options give the same events. Every name and address is invented.\n"},
     {"obligations", cmd_obligations,
      "obligations --db PATH --child ID [--as-of DATE] [--rules wales|england] [--json]",
      "Every obligation for one child (rule, what started it, due date, state: open, met on\n"

@@ -169,6 +169,8 @@ CREATE TABLE child_events (
     type     TEXT NOT NULL,
     PRIMARY KEY (child_id, idx)
 ) STRICT, WITHOUT ROWID;
+-- Which children an entry is about (a correction looks this up for its target).
+CREATE INDEX child_events_by_idx ON child_events(idx);
 
 CREATE TABLE corrections (
     idx      INTEGER PRIMARY KEY, -- the correction entry

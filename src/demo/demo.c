@@ -1,0 +1,2928 @@
+/*
+ * demo.c — the synthetic council (see demo.h and docs/demo.md).
+ *
+ * Children are generated a locality at a time (about 1,500 children, two
+ * service managers, five teams), so memory stays bounded whatever the size of
+ * the council. For each locality:
+ *   1. plan: each child's journey is drawn from its own PRNG stream (seed,
+ *      child number) as compact events (struct dev), with the periods its
+ *      case is allocated to a team (struct seg). Nothing after as_of is kept,
+ *      and a journey is a sequence in time, so cutting it at as_of (or at a
+ *      drift cut-off) leaves a valid record;
+ *   2. staff: each team gets enough social workers (slots) for about 22
+ *      open cases each at its busiest; segments go to the least loaded slot
+ *      in date order; some workers leave and their successor in the slot
+ *      takes their cases over (a case_transferred on the day);
+ *   3. emit: teams and staff, each child's events in date order, then the
+ *      supervision sessions, then the leavers, each as a command through
+ *      cw_casework_submit, committed every opts.batch commands.
+ * A journey depends only on the seed and the child's number, and nothing
+ * reads the clock, so the commands do not depend on the batch size or the
+ * machine.
+ *
+ * Invariants the plan keeps (so that every command validates and, with
+ * failure_scale 0, the rules find nothing overdue): each scheduled event is
+ * on or before its due date unless the generator chose it to be late; every
+ * open allocated case has some casework at least every NOTE_GAP working days
+ * (the filler adds case notes); every allocated case is discussed in its
+ * worker's supervision at least every 28 days (sessions every 28 days per
+ * slot, a session on the day of any hand-over); no allocation or transfer
+ * after a case has closed, and nothing after the 18th birthday. The emitted
+ * events are also replayed (struct track) to state on as_of what the rules
+ * will find for six of the rules (demo.h).
+ */
+#include "demo/demo.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casework/casework.h"
+#include "util/calendar.h"
+#include "util/time.h"
+
+/* A date after every as_of: "not (yet) happened". */
+#define NEVER            100000000
+#define LOC_SIZE         1500 /* children per locality */
+#define LOCS_PER_COUNCIL 12   /* localities under one head of service */
+#define CASELOAD_TARGET  22   /* open cases per social worker at the busiest time */
+#define MAX_DISCUSSED    50   /* cases_discussed holds at most 50 */
+
+/* ---- failure shares (docs/demo.md), before failure_scale ---- */
+
+#define P_UNDECIDED    0.02 /* referrals never decided */
+#define P_REPEAT       0.05 /* contact-only involvements followed by 2 more contacts */
+#define P_A_LATE       0.15 /* assessments completed after 42 working days */
+#define P_A_NEVER      0.05 /* assessments never completed */
+#define P_A_NOVIEWS    0.08 /* assessments without the child's views */
+#define P_V_NOVIEWS    0.04 /* visits without the child's views */
+#define P_V_NOTSEEN    0.03 /* assessment and support visits where the child was not seen */
+#define P_ICPC_LATE    0.10 /* initial conferences after 15 working days */
+#define P_OUTLINE_LATE 0.05 /* outline plans after 5 working days */
+#define P_CG_LATE      0.08 /* core groups late */
+#define P_REV_LATE     0.08 /* review conferences late */
+#define P_CPV_LATE     0.10 /* CP visits more than 10 working days after the last */
+#define P_NSA          0.15 /* registrations with a final stretch of visits not seen alone */
+#define P_LAPLAN_LATE  0.06 /* looked-after care plans late */
+#define P_LAV_LATE     0.08 /* looked-after visits late */
+#define P_LAR_LATE     0.08 /* looked-after reviews late */
+#define P_GP_LATE      0.12 /* GP registration after 10 working days */
+#define P_DENT_LATE    0.15 /* dentist after 3 months */
+#define P_CSE_UNASSESS 0.10 /* CSE concerns never risk-assessed */
+#define P_CSE_NOSTRAT  0.15 /* moderate or significant bands with no strategy discussion */
+#define P_CSE_RA_LATE  0.08 /* CSE reassessments after 3 months */
+#define P_NEVER_DISC   0.03 /* allocated children never discussed in supervision */
+#define P_SUP_MISSED   0.08 /* supervision sessions that do not happen */
+#define P_DRIFT        0.12 /* care and support cases open at as_of that drift */
+
+/* ---- vocabulary ---- */
+
+enum { T_IAA, T_ASSESS, T_SAFE, T_SUPPORT, T_LAC, NTEAMS };
+static const char *const TEAM_SHORT[NTEAMS] = {"iaa", "assess", "safe", "support", "lac"};
+static const char *const TEAM_NAME[NTEAMS] = {"Information, Advice and Assistance", "Assessment",
+                                              "Safeguarding", "Family Support",
+                                              "Children Looked After"};
+static const char *const TEAM_AREA[NTEAMS] = {"Front door", "Assessment", "Child protection",
+                                              "Care and support", "Looked after children"};
+
+enum evt {
+    E_CHILD,
+    E_CONTACT,
+    E_REFERRAL,
+    E_DECIDED,
+    E_ASTART,
+    E_ADONE,
+    E_STRATEGY,
+    E_S47START,
+    E_S47DONE,
+    E_CONFERENCE,
+    E_CORE_GROUP,
+    E_PLAN,
+    E_LASTART,
+    E_PLACEMENT,
+    E_LAEND,
+    E_LAREVIEW,
+    E_HEALTH,
+    E_VISIT,
+    E_NOTE,
+    E_CSE,
+    E_MISSING,
+    E_ALLOC,
+    E_TRANSFER,
+    E_CLOSE,
+    E_REOPEN,
+    NEVT
+};
+static const char *const EVT_NAME[NEVT] = {"child_registered",
+                                           "contact_received",
+                                           "referral_received",
+                                           "referral_decided",
+                                           "assessment_started",
+                                           "assessment_completed",
+                                           "strategy_discussion_held",
+                                           "section_47_started",
+                                           "section_47_completed",
+                                           "conference_held",
+                                           "core_group_held",
+                                           "plan_recorded",
+                                           "looked_after_started",
+                                           "placement_changed",
+                                           "looked_after_ended",
+                                           "looked_after_review_held",
+                                           "health_check_recorded",
+                                           "statutory_visit",
+                                           "case_note",
+                                           "cse_risk_assessment",
+                                           "missing_episode",
+                                           "case_allocated",
+                                           "case_transferred",
+                                           "case_closed",
+                                           "case_reopened"};
+
+/* Casework that counts as activity for the drift signal (rules/wales.rules). */
+static int activity(int t)
+{
+    return t != E_CHILD && t != E_LAEND && t != E_CLOSE && t != E_REOPEN;
+}
+
+enum actor { A_HOLDER, A_FRONT, A_FRONT_TM, A_TM };
+
+enum flag {
+    F_LATE = 1u << 0,
+    F_NEVER = 1u << 1,
+    F_NOVIEWS = 1u << 2,
+    F_SEEN = 1u << 3,
+    F_ALONE = 1u << 4,
+    F_CSE = 1u << 5,
+    F_UNTIL18 = 1u << 6,
+    F_SCHOOL = 1u << 7,
+    F_CP = 1u << 8,
+    F_LA = 1u << 9,
+    F_NOSTRAT = 1u << 10,
+    F_NSA = 1u << 12,
+    F_INTERVIEW = 1u << 13,
+    F_OVERRIDE = 1u << 14,
+    F_FIRST = 1u << 15, /* the first risk assessment of a CSE cycle */
+    F_EXTRA = 1u << 16, /* a hand-over when a worker leaves */
+    F_GP = 1u << 17,
+    F_DENT = 1u << 18,
+};
+
+static const char *const SOURCES[] = {"police",    "school",    "health",          "self", "family",
+                                      "neighbour", "anonymous", "local_authority", "other"};
+enum { SRC_POLICE, SRC_SCHOOL, SRC_HEALTH, SRC_SELF };
+static const uint16_t SOURCE_W[] = {28, 20, 15, 4, 8, 5, 4, 8, 8};
+
+static const char *const CONTACT_TEXT[9][3] = {
+    {"Police notification: domestic abuse incident at the family home; the child was present.",
+     "Police found the child out late at night with older young people and took them home.",
+     "Police attended a disturbance at the address and are concerned about the home conditions."},
+    {"School reports the child arrived hungry and in unwashed clothes on several days.",
+     "Teacher noticed bruising on the child's arm; the explanation given was inconsistent.",
+     "School is concerned about falling attendance and a change in the child's behaviour."},
+    {"Health visitor concerned about missed appointments and the baby's weight.",
+     "Emergency department attendance with an injury that needs explaining.",
+     "GP concerned about a parent's mental health and the care of the children."},
+    {"The young person asked a youth worker for help because of arguments at home.",
+     "The young person phoned to say they do not feel safe at home.",
+     "The young person disclosed at a drop-in session that they are sleeping on friends' sofas."},
+    {"A grandparent is worried about the parents' drinking and the care of the children.",
+     "An aunt reports the children are often left with different adults overnight.",
+     "A parent asked for help because they cannot manage the child's behaviour."},
+    {"A neighbour reports the children are often left alone in the evening.",
+     "A neighbour heard shouting and a child crying late at night on several occasions.",
+     "A neighbour is worried that the children seem hungry and poorly dressed."},
+    {"Anonymous caller concerned about shouting and a crying child at the address.",
+     "Anonymous caller says the parents use drugs while caring for the children.",
+     "Anonymous report that the child is left to look after younger siblings."},
+    {"Housing officer concerned about the condition of the property and the children's safety.",
+     "Youth offending service concerned about the young person's associations.",
+     "Education welfare officer concerned about persistent absence from school."},
+    {"Voluntary sector worker concerned about the family's circumstances.",
+     "Sports coach concerned about unexplained injuries and the child's low mood.",
+     "Faith group leader concerned about the care of the children."}};
+
+static const char *const CSE_TEXT[3] = {
+    "Concern that the young person is associating with older adults and has unexplained gifts.",
+    "The young person was found in a car with adults not known to the family late at night.",
+    "School heard that the young person has been sharing images with an adult online."};
+
+static const char *const DECISIONS[] = {"no_further_action", "assessment", "strategy_discussion"};
+enum { D_NFA, D_ASSESS, D_STRAT };
+
+static const char *const OUTCOMES[] = {"no_further_action", "care_and_support_plan",
+                                       "child_protection", "looked_after", "other_services"};
+enum { O_NFA, O_CIN, O_CP, O_LA, O_OTHER };
+
+static const char *const ANALYSIS[5][2] = {
+    {"Concerns were not substantiated; the family has good support and no further action is "
+     "needed.",
+     "Parents acted protectively and the child's needs are met; advice given and the case will "
+     "close."},
+    {"Needs around routines, school attendance and parental stress can be met through a care and "
+     "support plan.",
+     "Parents engage well; a care and support plan will address housing, health appointments and "
+     "family support."},
+    {"Evidence of ongoing risk of significant harm; the parents minimise the concerns. A strategy "
+     "discussion is needed.",
+     "Repeated domestic abuse incidents and neglect of basic care indicate a risk of significant "
+     "harm."},
+    {"The child cannot remain safely at home and no family placement is available; the child "
+     "needs to be looked after.",
+     "Parents are unable to meet the child's needs even with support; the child needs to be "
+     "looked after."},
+    {"Needs are best met by universal and community services; referral to family support made "
+     "with consent.",
+     "Early help through the school and the family centre is appropriate; signposted with "
+     "consent."}};
+
+static const char *const VIEWS[3][4] = {
+    {"Observed: settled and responsive with the carer; smiled and babbled during play.",
+     "Observed: reached for the carer for comfort and appeared well cared for on the day.",
+     "Observed: alert and curious, explored the room and returned to the carer often.",
+     "Observed: quiet and watchful at first, then played with the worker's toys."},
+    {"Said they like school and their friends but do not like it when the grown-ups shout.",
+     "Drew a picture of home and said they feel happy when their nan visits.",
+     "Said they are hungry sometimes and would like to have tea every day.",
+     "Said they feel safe at home now and like the new bedtime routine."},
+    {"Said they want the arguments at home to stop and would like help with school.",
+     "Said they feel safer now and want to keep seeing their worker.",
+     "Said they do not want to talk about the people they meet, but they know who to call.",
+     "Said they want to stay where they are living and to see their brother more often."}};
+
+static const char *const NO_VIEWS[4] = {
+    "The child was asleep throughout the visit.", "The child declined to speak with the worker.",
+    "The parent would not allow the worker to speak with the child.",
+    "The visit took place at the door; the child was not spoken with."};
+static const char *const NOT_SEEN = "Child not seen: no one was at home at the agreed time.";
+
+static const char *const NOTES[12] = {
+    "Telephone call with the school: attendance has improved this half term.",
+    "Discussion with the health visitor: the next developmental check is booked.",
+    "Letter sent to the parents confirming the plan and the date of the next visit.",
+    "Call from the parent asking for help with housing; referred to the housing team.",
+    "Multi-agency update received from the police; no new incidents reported.",
+    "Family support worker session: work on routines and boundaries continued.",
+    "Attempted home visit; no answer. Card left and a follow-up visit arranged.",
+    "Liaison with the carer: the child has settled well and family time is arranged.",
+    "Records updated after the meeting; actions shared with the partner agencies.",
+    "Direct work session at school; the child's wishes and feelings recorded.",
+    "Telephone call with the GP: the parent is engaging with the mental health service.",
+    "Chronology brought up to date and shared with the team manager."};
+
+static const char *const CLOSE_TEXT[] = {
+    "No further action: advice and information given at the front door.",
+    "Referral decided no further action; signposted to community services.",
+    "Assessment complete: no further action needed.",
+    "Referred to universal and community services with the family's consent.",
+    "Care and support plan outcomes achieved; case closed.",
+    "Section 47 enquiry concluded with no further action.",
+    "Child deregistered; needs now met by universal services.",
+    "Child no longer looked after; case closed.",
+    "Reached 18; transferred to the leaving care and adult services.",
+    "Assessment not completed; the family moved away and the case was closed."};
+enum {
+    CL_CONTACT_NFA,
+    CL_REFERRAL_NFA,
+    CL_ASSESS_NFA,
+    CL_OTHER_SERVICES,
+    CL_CIN_DONE,
+    CL_S47_NFA,
+    CL_DEREG,
+    CL_LA_ENDED,
+    CL_AGE18,
+    CL_NOT_COMPLETED
+};
+
+static const char *const REOPEN_TEXT[2] = {"Re-referral: new concerns received and accepted.",
+                                           "New referral accepted for assessment."};
+static const char *const TRANSFER_TEXT[] = {
+    "Allocated for assessment.", "Transfer to the safeguarding team for child protection work.",
+    "Transfer to the family support team for the care and support plan.",
+    "Transfer to the children looked after team.",
+    "The allocated worker left the authority; case reallocated to their successor."};
+enum { TR_ASSESS, TR_SAFE, TR_SUPPORT, TR_LAC, TR_LEFT };
+
+static const char *const SUP_DECISIONS[4] = {
+    "Each case reviewed: risks, progress against the plan and next steps agreed.",
+    "Caseload reviewed; visits and recording brought up to date; priorities agreed.",
+    "Plans reviewed with the worker; two cases to be stepped down, others continue.",
+    "Reflective discussion of the most complex cases; actions agreed for each."};
+static const char *const SUP_ACTIONS[4] = {
+    "Update the chronologies; book the next core groups; complete the outstanding visits.",
+    "Record the children's views on each visit; review the plans before the next session.",
+    "Arrange joint visits for the two cases of most concern; update the risk assessments.",
+    "Close the cases agreed for closure; send letters to the families."};
+static const char *const SUP_HANDOVER = "Case hand-over: each case transferred to the worker "
+                                        "discussed, with its plan, risks and next visits.";
+static const char *const SUP_TM =
+    "Team performance reviewed: allocations, overdue visits and assessments, supervision.";
+
+static const char *const PLAN_KINDS[] = {"care_and_support", "child_protection_outline",
+                                         "child_protection", "looked_after", "pathway"};
+enum { PK_CARE, PK_OUTLINE, PK_CP, PK_LA, PK_PATHWAY };
+
+static const char *const CATEGORIES[] = {"neglect", "emotional", "physical", "sexual"};
+static const uint16_t CATEGORY_W[] = {45, 33, 14, 8};
+static const char *const CONF_KINDS[] = {"initial", "review"};
+static const char *const CONF_DECISIONS[] = {"register", "continue", "deregister",
+                                             "not_registered"};
+enum { CD_REGISTER, CD_CONTINUE, CD_DEREGISTER, CD_NOT_REGISTERED };
+static const char *const STRAT_DECISIONS[] = {"section_47", "no_further_action", "other"};
+enum { SD_S47, SD_NFA, SD_OTHER };
+static const char *const S47_OUTCOMES[] = {"initial_conference", "child_in_need",
+                                           "no_further_action"};
+enum { SO_ICPC, SO_CIN, SO_NFA };
+static const char *const PLACEMENTS[] = {"foster",       "kinship",  "residential",
+                                         "with_parents", "adoption", "other"};
+enum { PT_FOSTER, PT_KINSHIP, PT_RESIDENTIAL, PT_PARENTS, PT_ADOPTION, PT_OTHER };
+static const char *const LA_REASONS[] = {"returned_home", "adoption", "special_guardianship",
+                                         "age_18", "other"};
+enum { LR_HOME, LR_ADOPTION, LR_SGO, LR_AGE18, LR_OTHER };
+static const char *const HEALTH_KINDS[] = {"gp_registration", "dental_check", "health_assessment"};
+static const char *const BANDS[] = {"no_apparent_risk", "mild", "moderate", "significant"};
+enum { B_NONE, B_MILD, B_MODERATE, B_SIGNIFICANT };
+
+static const char *const VULNERABILITIES[12] = {
+    "history_of_abuse",           "domestic_abuse_at_home", "parental_substance_misuse",
+    "parental_mental_ill_health", "looked_after",           "disrupted_education",
+    "learning_disability",        "bereavement_or_loss",    "low_self_esteem",
+    "isolated_from_peers",        "homelessness",           "young_carer"};
+static const char *const MODERATE[10] = {"missing_from_home_or_care",
+                                         "unexplained_gifts_or_money",
+                                         "older_associates",
+                                         "truancy",
+                                         "sexual_health_concerns",
+                                         "substance_misuse",
+                                         "secretive_phone_or_online_use",
+                                         "staying_out_late",
+                                         "change_in_appearance",
+                                         "peers_involved_in_exploitation"};
+static const char *const SIGNIFICANT[6] = {
+    "repeatedly_missing_overnight", "seen_in_known_hotspots",
+    "disclosure_of_exploitation",   "sexually_transmitted_infection",
+    "abduction_or_trafficking",     "association_with_known_perpetrators"};
+static const char *const OVERRIDE_TEXT =
+    "Professional judgement: the young person's disclosure indicates a higher risk than the "
+    "score.";
+
+/* Names: first names are common ones; family names and places are built from
+ * syllables, so no real person or address is named. */
+static const char *const GIVEN_F[24] = {"Alys",  "Bethan", "Carys", "Cerys", "Efa",   "Elin",
+                                        "Ffion", "Gwen",   "Lowri", "Mali",  "Megan", "Nia",
+                                        "Seren", "Tegan",  "Ava",   "Isla",  "Freya", "Ruby",
+                                        "Poppy", "Evie",   "Maya",  "Zara",  "Amira", "Layla"};
+static const char *const GIVEN_M[24] = {"Aled",  "Cai",    "Dafydd", "Elis",  "Gethin", "Harri",
+                                        "Ifan",  "Macsen", "Osian",  "Rhys",  "Tomos",  "Iwan",
+                                        "Noah",  "Leo",    "Oscar",  "Theo",  "Jack",   "Mason",
+                                        "Riley", "Alfie",  "Ali",    "Yusuf", "Kofi",   "Mateo"};
+static const char *const GIVEN_X[8] = {"Alex",   "Sam",   "Jordan", "Robin",
+                                       "Morgan", "Rowan", "Eden",   "Sky"};
+static const char *const FAM_A[20] = {"Ash", "Bel", "Cor", "Dun", "Elm", "Fen", "Gar",
+                                      "Hal", "Ket", "Lor", "Mar", "Nor", "Pem", "Quel",
+                                      "Ros", "Sel", "Tam", "Vel", "Wyn", "Yar"};
+static const char *const FAM_B[20] = {"bury",  "croft", "den",   "ford", "gate",   "hurst", "lan",
+                                      "mere",  "ock",   "ridge", "ston", "thorpe", "well",  "wick",
+                                      "worth", "by",    "ley",   "more", "ton",    "dale"};
+static const char *const PLACE_A[12] = {"Aber", "Bryn", "Cwm",  "Llan", "Pen",  "Tre",
+                                        "Maes", "Pont", "Glyn", "Rhos", "Caer", "Nant"};
+static const char *const PLACE_B[12] = {"wylan",  "dderwen",  "gwyn",   "hesg",
+                                        "corsen", "meillion", "rhedyn", "eithin",
+                                        "gwenyn", "celyn",    "mafon",  "grug"};
+static const char *const STREET_A[20] = {"Alder",   "Bracken", "Cedar",  "Dingle", "Elm",
+                                         "Fern",    "Gorse",   "Hazel",  "Ivy",    "Juniper",
+                                         "Kestrel", "Larch",   "Meadow", "Nettle", "Oak",
+                                         "Plover",  "Quarry",  "Rowan",  "Sorrel", "Thistle"};
+static const char *const STREET_B[10] = {"Close",   "Road",     "Street",  "Avenue", "Way",
+                                         "Terrace", "Crescent", "Gardens", "Lane",   "View"};
+
+static const char *const ETHNICITY[16] = {"White: British",
+                                          "White: Irish",
+                                          "White: Gypsy or Irish Traveller",
+                                          "White: other",
+                                          "Mixed: White and Black Caribbean",
+                                          "Mixed: White and Asian",
+                                          "Mixed: other",
+                                          "Asian: Pakistani",
+                                          "Asian: Bangladeshi",
+                                          "Asian: Indian",
+                                          "Asian: other",
+                                          "Black: African",
+                                          "Black: Caribbean",
+                                          "Arab",
+                                          "Other ethnic group",
+                                          "Not stated"};
+static const uint16_t ETHNICITY_W[16] = {860, 5, 8, 25, 15, 10, 12, 10, 8, 6, 5, 12, 4, 6, 6, 9};
+static const char *const GENDERS[] = {"female", "male", "other", "not_known"};
+static const uint16_t GENDER_W[] = {485, 510, 3, 2};
+static const char *const LANGUAGES[] = {"english", "welsh", "other"};
+/* Age at first contact, years 0..17. */
+static const uint16_t AGE_W[18] = {90, 55, 55, 55, 55, 50, 50, 50, 50,
+                                   50, 60, 60, 60, 60, 60, 60, 40, 40};
+
+/* ---- PRNG: xoshiro256** seeded through splitmix64 ---- */
+
+typedef struct rng {
+    uint64_t s[4];
+} rng;
+
+static uint64_t splitmix(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static void rng_seed(rng *r, uint64_t seed, uint64_t stream, uint64_t kind)
+{
+    uint64_t x = seed;
+    uint64_t a = splitmix(&x);
+    x = a ^ (stream * 0xd1342543de82ef95u) ^ kind;
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix(&x);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t next64(rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t out = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return out;
+}
+
+/* Uniform in [lo, hi] (hi >= lo). */
+static int32_t uni(rng *r, int32_t lo, int32_t hi)
+{
+    uint64_t span = (uint64_t)((int64_t)hi - lo) + 1;
+    return (int32_t)(lo + (int64_t)(((next64(r) >> 32) * span) >> 32));
+}
+
+static int chance(rng *r, double p)
+{
+    return (double)(next64(r) >> 11) * 0x1.0p-53 < p;
+}
+
+static int pickw(rng *r, const uint16_t *w, int n)
+{
+    uint32_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += w[i];
+    int32_t x = uni(r, 0, (int32_t)total - 1);
+    for (int i = 0; i < n; i++) {
+        if (x < (int32_t)w[i])
+            return i;
+        x -= (int32_t)w[i];
+    }
+    return n - 1;
+}
+
+/* ---- the plan ---- */
+
+/* One event of a child's journey, before it becomes a command. */
+typedef struct dev {
+    cw_date date;
+    cw_date x; /* a second date: child_seen_date, returned, an assessment's due date; 0 = none */
+    uint32_t seq;
+    uint32_t flags;
+    uint32_t mask;  /* CSE items: bits 0-11 vulnerabilities, 12-21 moderate, 22-27 significant */
+    int32_t seg;    /* allocation or transfer: its segment */
+    int32_t worker; /* a hand-over (F_EXTRA): the new worker */
+    uint16_t n, n2; /* record numbers */
+    uint8_t type, actor, team, a, b, c;
+} dev;
+
+/* A period during which a team holds the child's case. */
+typedef struct seg {
+    uint32_t child;
+    cw_date start, end; /* end: the day it closed or moved on, or NEVER */
+    int32_t prev;       /* the child's previous segment, or -1 */
+    uint8_t team, cont; /* cont: follows prev with no gap (a transfer between teams) */
+    int32_t slot;
+    int32_t worker, holder; /* team-local worker numbers at its start and at its end */
+} seg;
+
+/* One worker's time in a slot: from this day until the next one's. */
+typedef struct tenure {
+    cw_date from;
+    int32_t worker; /* team-local worker number */
+} tenure;
+
+/* A social worker's place in a team, held by one worker after another. */
+typedef struct slot {
+    tenure *t; /* in order; t[0].from is the start of the history */
+    size_t n, cap;
+    cw_date *ends; /* sweep: end dates of the segments it holds */
+    size_t nends, capends;
+    int32_t *segs; /* segments assigned to it, in start order */
+    size_t nsegs, capsegs;
+} slot;
+
+typedef struct staffing {
+    slot *slots;
+    size_t nslots;
+    int32_t nworkers;
+    uint8_t *senior; /* per worker: 1 = senior practitioner */
+} staffing;
+
+typedef struct child {
+    uint64_t num; /* the child's number: id C0000001 ... */
+    size_t ev_off, ev_n, seg_off, seg_n;
+    cw_date dob, entry, cutoff;
+    uint8_t gender, lang, eth, given, fam_a, fam_b, street_a, street_b, town, restricted;
+    uint8_t never_discussed, correct;
+    cw_date cse_unassessed; /* the CSE indicator never risk-assessed, or 0 */
+    uint16_t house;
+    uint32_t correct_seq;
+    cw_date run_start; /* start of the allocation open at as_of, or NEVER */
+    cw_date last_disc; /* the last supervision that discussed the child, or 0 */
+} child;
+
+typedef struct gen gen;
+
+typedef struct loc {
+    gen *g;
+    uint32_t num, council, first_in_council;
+    rng r;
+    child *kids;
+    size_t nkids;
+    dev *ev;
+    size_t nev, capev;
+    seg *segs;
+    size_t nsegs, capsegs;
+    dev *extra; /* hand-overs when a worker leaves */
+    size_t nextra, capextra;
+    staffing teams[NTEAMS];
+    uint32_t welsh_pm; /* Welsh speakers per 1,000 children in this locality */
+    uint8_t place[4][2];
+    dev *tmp; /* one child's events while emitting */
+    size_t captmp;
+    int oom;
+} loc;
+
+struct gen {
+    cw_ledger *l;
+    cw_demo_opts o;
+    cw_calendar cal;
+    cw_date as_of, start;
+    cw_demo_stats st;
+    cw_error *err;
+    size_t inbatch;
+    uint64_t children_done;
+    uint64_t slots; /* social workers in post at as_of (one per slot) */
+};
+
+/* The state of one child while its journey is drawn. */
+typedef struct kid {
+    gen *g;
+    loc *L;
+    child *c;
+    uint32_t ci;
+    rng r;
+    uint32_t seq;
+    cw_date lim; /* the 18th birthday */
+    int closed, ever_alloc, on_register, stop, depth, cse_profile, cse_entry, nostrat;
+    int32_t cur_seg, last_seg;
+    uint16_t nct, nref, nass, nstr, nenq, ncon, nplan, npl, nmis;
+    cw_date cr[48]; /* contacts and referrals, oldest first */
+    size_t ncr;
+    cw_date last_astart;
+    cw_date ind[32]; /* CSE indicators the journey raised in this involvement */
+    size_t nind;
+    dev sink;
+} kid;
+
+/* ---- dates ---- */
+
+static int isw(const gen *g, cw_date d)
+{
+    bool w = false;
+    if (d < g->cal.first || d > g->cal.last) {
+        int wd = cw_date_weekday(d);
+        return wd <= 5;
+    }
+    cw_calendar_is_working_day(&g->cal, d, &w, NULL);
+    return w;
+}
+
+/* The n-th working day after d (before, n < 0); NEVER past the calendar. */
+static cw_date W(const gen *g, cw_date d, int32_t n)
+{
+    cw_date out;
+    if (d >= NEVER || d < g->cal.first || d > g->cal.last ||
+        cw_calendar_add_working_days(&g->cal, d, n, &out, NULL))
+        return NEVER;
+    return out;
+}
+
+static cw_date nextw(const gen *g, cw_date d)
+{
+    return isw(g, d) ? d : W(g, d, 1);
+}
+
+/* d + n months, on the month's last day if it has no such day (as the rules). */
+static cw_date M(cw_date d, int32_t n)
+{
+    static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (d >= NEVER)
+        return NEVER;
+    int y;
+    unsigned m, day;
+    cw_date_to_ymd(d, &y, &m, &day);
+    int64_t total = (int64_t)y * 12 + (m - 1) + n;
+    y = (int)(total / 12);
+    m = (unsigned)(total % 12) + 1;
+    unsigned last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    return cw_date_from_ymd(y, m, day < last ? day : last);
+}
+
+static cw_date dmin(cw_date a, cw_date b)
+{
+    return a < b ? a : b;
+}
+
+static cw_date dmax(cw_date a, cw_date b)
+{
+    return a > b ? a : b;
+}
+
+/* ---- drawing ---- */
+
+static int32_t U(kid *k, int32_t lo, int32_t hi)
+{
+    return uni(&k->r, lo, hi < lo ? lo : hi);
+}
+
+static int P(kid *k, double p)
+{
+    return chance(&k->r, p);
+}
+
+/* A failure, drawn with its documented share times failure_scale. */
+static int PF(kid *k, double base)
+{
+    return chance(&k->r, base * k->g->o.failure_scale); /* always draws: same stream */
+}
+
+static int age_at(const kid *k, cw_date d)
+{
+    if (d >= NEVER)
+        return 99;
+    int y1, y2;
+    unsigned m1, m2, d1, d2;
+    cw_date_to_ymd(k->c->dob, &y1, &m1, &d1);
+    cw_date_to_ymd(d, &y2, &m2, &d2);
+    int a = y2 - y1;
+    if (m2 < m1 || (m2 == m1 && d2 < d1))
+        a--;
+    return a;
+}
+
+/* Appends an event to the child's journey; events after as_of are dropped. */
+static dev *add(kid *k, int type, cw_date d, int actor)
+{
+    loc *L = k->L;
+    if (d > k->g->as_of || L->oom) {
+        memset(&k->sink, 0, sizeof k->sink);
+        return &k->sink;
+    }
+    if (L->nev == L->capev) {
+        size_t cap = L->capev ? 2 * L->capev : 4096;
+        dev *v = realloc(L->ev, cap * sizeof *v);
+        if (!v) {
+            L->oom = 1;
+            memset(&k->sink, 0, sizeof k->sink);
+            return &k->sink;
+        }
+        L->ev = v;
+        L->capev = cap;
+    }
+    dev *e = &L->ev[L->nev++];
+    memset(e, 0, sizeof *e);
+    e->type = (uint8_t)type;
+    e->date = d;
+    e->seq = k->seq++;
+    e->actor = (uint8_t)actor;
+    e->seg = -1;
+    e->worker = -1;
+    return e;
+}
+
+/* Allocates the case to team from d (a transfer if it was allocated before). */
+static void allocate(kid *k, int tm, cw_date d, int reason)
+{
+    loc *L = k->L;
+    if (d > k->g->as_of || L->oom || k->closed)
+        return;
+    if (k->cur_seg >= 0 && L->segs[k->cur_seg].team == tm)
+        return;
+    if (L->nsegs == L->capsegs) {
+        size_t cap = L->capsegs ? 2 * L->capsegs : 1024;
+        seg *v = realloc(L->segs, cap * sizeof *v);
+        if (!v) {
+            L->oom = 1;
+            return;
+        }
+        L->segs = v;
+        L->capsegs = cap;
+    }
+    int32_t i = (int32_t)L->nsegs++;
+    seg *s = &L->segs[i];
+    memset(s, 0, sizeof *s);
+    s->child = k->ci;
+    s->start = d;
+    s->end = NEVER;
+    s->prev = k->last_seg;
+    s->team = (uint8_t)tm;
+    s->cont = k->cur_seg >= 0;
+    s->slot = -1;
+    if (k->cur_seg >= 0)
+        L->segs[k->cur_seg].end = d;
+    dev *e = add(k, k->ever_alloc ? E_TRANSFER : E_ALLOC, d, A_TM);
+    e->team = (uint8_t)tm;
+    e->seg = i;
+    e->a = (uint8_t)reason;
+    k->cur_seg = k->last_seg = i;
+    k->ever_alloc = 1;
+}
+
+/* Closes the case on d; returns d, or NEVER if d is after as_of. */
+static cw_date close_case(kid *k, cw_date d, int reason)
+{
+    if (d > k->g->as_of)
+        return NEVER;
+    if (k->closed)
+        return d;
+    dev *e = add(k, E_CLOSE, d, A_HOLDER);
+    e->a = (uint8_t)reason;
+    if (k->cur_seg >= 0)
+        k->L->segs[k->cur_seg].end = d;
+    k->cur_seg = -1;
+    k->closed = 1;
+    return d;
+}
+
+static void reopen(kid *k, cw_date d)
+{
+    if (!k->closed || d > k->g->as_of)
+        return;
+    dev *e = add(k, E_REOPEN, d, A_FRONT_TM);
+    e->a = (uint8_t)U(k, 0, 1);
+    k->closed = 0;
+}
+
+static void indicator(kid *k, cw_date d)
+{
+    if (k->nind < sizeof k->ind / sizeof k->ind[0] && d <= k->g->as_of)
+        k->ind[k->nind++] = d;
+}
+
+static void note_contact(kid *k, cw_date d)
+{
+    if (k->ncr == sizeof k->cr / sizeof k->cr[0]) {
+        memmove(k->cr, k->cr + 1, (k->ncr - 1) * sizeof k->cr[0]);
+        k->ncr--;
+    }
+    k->cr[k->ncr++] = d;
+}
+
+/* Contacts and referrals in the 12 months up to d (counting generously). */
+static int count12(const kid *k, cw_date d)
+{
+    cw_date lo = M(d, -12) - 2;
+    int n = 0;
+    for (size_t i = 0; i < k->ncr; i++)
+        n += k->cr[i] >= lo && k->cr[i] <= d;
+    return n;
+}
+
+/* An assessment started in the 12 months up to d (counting strictly). */
+static int assessed12(const kid *k, cw_date d)
+{
+    return k->last_astart >= M(d, -12) + 2 && k->last_astart <= d;
+}
+
+enum { V_ASSESS, V_CIN, V_CP, V_LA };
+
+/* A statutory visit; returns 1 if the child was seen. */
+static int visit(kid *k, cw_date d, int kind, int alone_ok, int late)
+{
+    int age = age_at(k, d);
+    dev *e = add(k, E_VISIT, d, A_HOLDER);
+    int seen = kind == V_CP || kind == V_LA || !PF(k, P_V_NOTSEEN);
+    int alone = seen && (kind == V_CP ? alone_ok : age >= 4 && P(k, 0.8));
+    e->flags |= (seen ? F_SEEN : 0) | (alone ? F_ALONE : 0) | (late ? F_LATE : 0) |
+                (kind == V_CP ? F_CP : 0) | (kind == V_LA ? F_LA : 0) |
+                (kind == V_CP && !alone_ok ? F_NSA : 0);
+    if (!seen || PF(k, P_V_NOVIEWS))
+        e->flags |= F_NOVIEWS;
+    e->a = (uint8_t)(age < 3 ? 0 : age < 11 ? 1 : 2);
+    e->b = (uint8_t)U(k, 0, 3);
+    return seen;
+}
+
+static void plan(kid *k, cw_date d, int kind, int late)
+{
+    dev *e = add(k, E_PLAN, d, A_HOLDER);
+    e->n = ++k->nplan;
+    e->a = (uint8_t)kind;
+    if (late)
+        e->flags |= F_LATE;
+}
+
+static cw_date cin_path(kid *k, cw_date p);
+static cw_date cp_path(kid *k, cw_date s);
+static cw_date la_path(kid *k, cw_date st);
+
+/* Registered on the child protection register at the initial conference g0. */
+static cw_date reg_path(kid *k, cw_date g0)
+{
+    const gen *g = k->g;
+    k->on_register = 1;
+    cw_date nsa_from = PF(k, P_NSA) ? dmax(g0 + 20, g->as_of - U(k, 25, 70)) : NEVER;
+    int ol = PF(k, P_OUTLINE_LATE);
+    plan(k, ol ? W(g, g0, U(k, 6, 12)) : W(g, g0, U(k, 1, 5)), PK_OUTLINE, ol);
+    int cgl = PF(k, P_CG_LATE), first_cg = 1;
+    cw_date ncg = cgl ? W(g, g0, U(k, 11, 18)) : W(g, g0, U(k, 5, 10));
+    int vl = PF(k, P_CPV_LATE);
+    cw_date nv = vl ? W(g, g0, U(k, 11, 16)) : W(g, g0, U(k, 4, 9));
+    int rl = PF(k, P_REV_LATE);
+    cw_date nr = rl ? M(g0, 3) + U(k, 1, 30) : M(g0, 3) - U(k, 0, 14);
+    int nrev = 0;
+    for (;;) {
+        cw_date t = dmin(nv, dmin(ncg, nr));
+        if (t >= k->lim) {
+            if (k->lim > g->as_of)
+                return NEVER;
+            dev *e = add(k, E_CONFERENCE, k->lim, A_HOLDER);
+            e->n = ++k->ncon;
+            e->a = 1;
+            e->b = CD_DEREGISTER;
+            k->on_register = 0;
+            return close_case(k, k->lim, CL_AGE18);
+        }
+        if (t > g->as_of)
+            return NEVER;
+        if (t == nr) {
+            nrev++;
+            int dereg = P(k, nrev == 1 ? 0.25 : nrev == 2 ? 0.45 : 0.65);
+            int la = !dereg && age_at(k, t) < 16 && P(k, 0.12);
+            dev *e = add(k, E_CONFERENCE, t, A_HOLDER);
+            e->n = ++k->ncon;
+            e->a = 1;
+            e->b = dereg || la ? CD_DEREGISTER : CD_CONTINUE;
+            e->flags |= rl ? F_LATE : 0;
+            if (dereg || la) {
+                k->on_register = 0;
+                if (la)
+                    return la_path(k, t);
+                if (P(k, 0.55))
+                    return cin_path(k, t);
+                return close_case(k, W(g, t, U(k, 5, 20)), CL_DEREG);
+            }
+            rl = PF(k, P_REV_LATE);
+            nr = rl ? M(t, 6) + U(k, 1, 30) : M(t, 6) - U(k, 0, 30);
+        } else if (t == ncg) {
+            dev *e = add(k, E_CORE_GROUP, t, A_HOLDER);
+            e->flags |= cgl ? F_LATE : 0;
+            if (first_cg)
+                plan(k, t, PK_CP, 0);
+            first_cg = 0;
+            cgl = PF(k, P_CG_LATE);
+            ncg = t + (cgl ? U(k, 43, 60) : U(k, 28, 42));
+        } else {
+            int alone = t < nsa_from;
+            visit(k, t, V_CP, alone, vl && alone);
+            if (alone) {
+                vl = PF(k, P_CPV_LATE);
+                nv = vl ? W(g, t, U(k, 11, 16)) : W(g, t, U(k, 5, 9));
+            } else {
+                vl = 0;
+                nv = W(g, t, U(k, 5, 9));
+            }
+        }
+    }
+}
+
+/* Strategy discussion on s, section 47 enquiry, initial conference. */
+static cw_date cp_path(kid *k, cw_date s)
+{
+    const gen *g = k->g;
+    if (k->depth++ > 6)
+        return close_case(k, W(g, s, 5), CL_CIN_DONE);
+    reopen(k, s);
+    allocate(k, T_SAFE, s, TR_SAFE);
+    static const uint16_t DW[] = {82, 10, 8};
+    int dec = pickw(&k->r, DW, 3);
+    uint16_t sn = ++k->nstr;
+    dev *e = add(k, E_STRATEGY, s, A_HOLDER);
+    e->n = sn;
+    e->a = (uint8_t)dec;
+    if (k->cse_entry) {
+        e->flags |= F_CSE;
+        indicator(k, s);
+    }
+    if (dec == SD_NFA)
+        return close_case(k, W(g, s, U(k, 1, 5)), CL_S47_NFA);
+    if (dec == SD_OTHER)
+        return cin_path(k, s);
+    uint16_t q = ++k->nenq;
+    e = add(k, E_S47START, s, A_HOLDER);
+    e->n = q;
+    e->n2 = sn;
+    cw_date sc = W(g, s, U(k, 3, 10));
+    static const uint16_t OW[] = {62, 26, 12};
+    int out = pickw(&k->r, OW, 3);
+    e = add(k, E_S47DONE, sc, A_HOLDER);
+    e->n = q;
+    e->a = (uint8_t)out;
+    if (out == SO_CIN)
+        return cin_path(k, sc);
+    if (out == SO_NFA)
+        return close_case(k, W(g, sc, U(k, 0, 3)), CL_S47_NFA);
+    int late = PF(k, P_ICPC_LATE);
+    cw_date g0 = late ? W(g, s, U(k, 16, 25)) : W(g, s, U(k, 11, 15));
+    if (g0 >= k->lim)
+        return close_case(k, k->lim, CL_AGE18);
+    int reg = !k->on_register && P(k, 0.88);
+    e = add(k, E_CONFERENCE, g0, A_HOLDER);
+    e->n = ++k->ncon;
+    e->a = 0;
+    e->b = reg ? CD_REGISTER : CD_NOT_REGISTERED;
+    e->c = (uint8_t)pickw(&k->r, CATEGORY_W, 4);
+    e->flags |= late ? F_LATE : 0;
+    if (!reg)
+        return cin_path(k, g0);
+    if (g0 > g->as_of)
+        return NEVER;
+    return reg_path(k, g0);
+}
+
+/* A care and support plan from p, with the family support team. */
+static cw_date cin_path(kid *k, cw_date p)
+{
+    const gen *g = k->g;
+    if (k->depth++ > 6)
+        return close_case(k, W(g, p, 5), CL_CIN_DONE);
+    cw_date pd = W(g, p, U(k, 0, 5)), tr = W(g, p, U(k, 1, 8));
+    cw_date end = p + U(k, 120, 600);
+    int reason = CL_CIN_DONE;
+    if (end >= k->lim) {
+        end = k->lim;
+        reason = CL_AGE18;
+    }
+    if (tr >= end) /* 18 before the plan could start */
+        return close_case(k, end, reason);
+    plan(k, pd, PK_CARE, 0);
+    allocate(k, T_SUPPORT, tr, TR_SUPPORT);
+    if (end > g->as_of && PF(k, P_DRIFT)) {
+        cw_date cut = g->as_of - U(k, 35, 150);
+        if (cut > W(g, tr, 10))
+            k->c->cutoff = cut;
+    }
+    int esc = P(k, 0.08) ? (P(k, 0.5) ? 1 : 2) : 0;
+    cw_date escd = esc ? p + U(k, 30, end - p - 1) : NEVER;
+    if (escd > end - 90) /* no escalation in the last three months of the plan */
+        escd = NEVER;
+    cw_date t = W(g, p, U(k, 5, 15)), review = M(p, 6);
+    while (t < end && t <= g->as_of) {
+        if (t >= escd)
+            break;
+        visit(k, t, V_CIN, 0, 0);
+        if (t >= review) {
+            plan(k, t, PK_CARE, 0);
+            review = M(t, 6);
+        }
+        t = t + U(k, 18, 32);
+    }
+    if (escd < end && escd <= g->as_of) {
+        cw_date d = nextw(g, escd);
+        if (esc == 1 || age_at(k, d) >= 16)
+            return cp_path(k, d);
+        return la_path(k, d);
+    }
+    return close_case(k, end, reason);
+}
+
+/* Looked after from st. */
+static cw_date la_path(kid *k, cw_date st)
+{
+    const gen *g = k->g;
+    int age = age_at(k, st);
+    if (k->depth++ > 6 || age >= 17)
+        return cin_path(k, st);
+    allocate(k, T_LAC, st, TR_LAC);
+    int pl = PF(k, P_LAPLAN_LATE);
+    plan(k, pl ? W(g, st, U(k, 11, 20)) : st - U(k, 0, 5), PK_LA, pl);
+    uint16_t PW[] = {68, 14, (uint16_t)(age >= 10 ? 9 : 0), 5, 0, 4};
+    int type = pickw(&k->r, PW, 6);
+    dev *e = add(k, E_LASTART, st, A_HOLDER);
+    e->n = ++k->npl;
+    e->a = (uint8_t)type;
+    e->flags |= P(k, age <= 12 ? 0.35 : 0.2) ? F_UNTIL18 : 0;
+    if (st > g->as_of)
+        return NEVER;
+    int reason;
+    cw_date end;
+    if (age < 5) {
+        static const uint16_t RW[] = {30, 35, 20, 0, 15};
+        reason = pickw(&k->r, RW, 5);
+        end = st + U(k, 300, 1300);
+    } else {
+        static const uint16_t RW[] = {30, 0, 10, 50, 10};
+        reason = pickw(&k->r, RW, 5);
+        end = reason == LR_AGE18 ? k->lim : st + U(k, 120, 900);
+    }
+    if (end >= k->lim) {
+        end = k->lim;
+        reason = LR_AGE18;
+    }
+    int vlate = PF(k, P_LAV_LATE);
+    cw_date nv = st + (vlate ? U(k, 8, 14) : U(k, 1, 6));
+    int rlate = PF(k, P_LAR_LATE), nrev = 0;
+    cw_date nr = st + (rlate ? U(k, 29, 40) : U(k, 18, 27));
+    int gl = PF(k, P_GP_LATE);
+    cw_date gp = gl ? W(g, st, U(k, 11, 25)) : W(g, st, U(k, 1, 9));
+    int dl = PF(k, P_DENT_LATE);
+    cw_date dent = dl ? M(st, 3) + U(k, 5, 60) : st + U(k, 20, 85);
+    cw_date ha = W(g, st, U(k, 5, 20));
+    cw_date pc = st + U(k, 90, 900);
+    cw_date adopt = reason == LR_ADOPTION && end - st > 200 ? end - U(k, 90, 180) : NEVER;
+    cw_date b16 = M(k->c->dob, 192);
+    cw_date path = b16 > st && b16 < end ? W(g, b16, U(k, 0, 10)) : NEVER;
+    for (;;) {
+        cw_date t = dmin(dmin(dmin(nv, nr), dmin(gp, dent)), dmin(dmin(ha, pc), dmin(adopt, path)));
+        if (t >= end || t > g->as_of)
+            break;
+        if (t == nv) {
+            visit(k, t, V_LA, 0, vlate);
+            vlate = PF(k, P_LAV_LATE);
+            nv = t + (vlate ? U(k, 43, 60) : U(k, 28, 40));
+        } else if (t == nr) {
+            e = add(k, E_LAREVIEW, t, A_HOLDER);
+            e->flags |= rlate ? F_LATE : 0;
+            nrev++;
+            rlate = PF(k, P_LAR_LATE);
+            cw_date base = nrev == 1 ? M(t, 3) : M(t, 6);
+            nr = rlate ? base + U(k, 1, 30) : base - U(k, 0, nrev == 1 ? 14 : 20);
+        } else if (t == gp || t == dent || t == ha) {
+            e = add(k, E_HEALTH, t, A_HOLDER);
+            if (t == gp) {
+                e->a = 0;
+                e->flags |= F_GP | (gl ? F_LATE : 0);
+                gp = NEVER;
+            } else if (t == dent) {
+                e->a = 1;
+                e->flags |= F_DENT | (dl ? F_LATE : 0);
+                dent = NEVER;
+            } else {
+                e->a = 2;
+                ha = NEVER;
+            }
+        } else if (t == pc || t == adopt) {
+            static const uint16_t CW[] = {60, 10, 15, 5, 0, 10};
+            int ty = t == adopt ? PT_ADOPTION : pickw(&k->r, CW, 6);
+            e = add(k, E_PLACEMENT, t, A_HOLDER);
+            e->n = ++k->npl;
+            e->a = (uint8_t)ty;
+            e->flags |= age_at(k, t) >= 5 && P(k, 0.25) ? F_SCHOOL : 0;
+            int pvl = PF(k, P_LAV_LATE);
+            cw_date pv = t + (pvl ? U(k, 8, 14) : U(k, 1, 6));
+            if (pv < nv) {
+                nv = pv;
+                vlate = pvl;
+            }
+            if (t == adopt)
+                adopt = NEVER;
+            else
+                pc = t + U(k, 90, 900);
+            if (adopt != NEVER && pc > adopt - 14 && pc < adopt + 14)
+                pc = adopt + 30;
+        } else {
+            plan(k, t, PK_PATHWAY, 0);
+            path = NEVER;
+        }
+    }
+    if (end > g->as_of)
+        return NEVER;
+    e = add(k, E_LAEND, end, A_HOLDER);
+    e->a = (uint8_t)reason;
+    if (reason == LR_AGE18)
+        return close_case(k, end, CL_AGE18);
+    if (reason == LR_HOME && P(k, 0.5))
+        return cin_path(k, end);
+    return close_case(k, W(g, end, U(k, 5, 20)), CL_LA_ENDED);
+}
+
+/* Referral r decided on d for assessment. */
+static cw_date assessment_path(kid *k, cw_date r, cw_date d, uint16_t rn, int forced)
+{
+    const gen *g = k->g;
+    reopen(k, d);
+    allocate(k, T_ASSESS, d, TR_ASSESS);
+    cw_date as = forced ? d : P(k, 0.5) ? d : W(g, d, 1);
+    int never = PF(k, P_A_NEVER), late = !never && PF(k, P_A_LATE);
+    uint16_t an = ++k->nass;
+    dev *e = add(k, E_ASTART, as, A_HOLDER);
+    e->n = an;
+    e->n2 = rn;
+    e->flags |= (never ? F_NEVER : 0) | (late ? F_LATE : 0);
+    e->x = W(g, r, 42); /* when it is due (rules: assessment) */
+    if (as <= g->as_of)
+        k->last_astart = as;
+    cw_date c = never ? NEVER : late ? W(g, r, U(k, 44, 75)) : W(g, r, U(k, 15, 41));
+    if (c != NEVER && c <= as)
+        c = W(g, as, U(k, 3, 8));
+    cw_date endv = c, nclose = NEVER;
+    if (never) {
+        nclose = r + 183 < g->as_of ? W(g, r, U(k, 80, 120)) : NEVER;
+        endv = nclose;
+    }
+    cw_date seen = 0;
+    for (cw_date v = W(g, as, U(k, 1, 5)); v < endv && v <= g->as_of && v < k->lim;
+         v = W(g, v, U(k, 8, 15)))
+        if (visit(k, v, V_ASSESS, 0, 0) && !seen)
+            seen = v;
+    if (never)
+        return nclose == NEVER ? NEVER : close_case(k, nclose, CL_NOT_COMPLETED);
+    if (c >= k->lim)
+        return close_case(k, k->lim, CL_AGE18);
+    if (c > g->as_of)
+        return NEVER;
+    uint16_t OW[] = {28, 35, 12, (uint16_t)(age_at(k, c) < 16 ? 9 : 0), 16};
+    int out = pickw(&k->r, OW, 5);
+    e = add(k, E_ADONE, c, A_HOLDER);
+    e->n = an;
+    e->a = (uint8_t)out;
+    e->b = (uint8_t)U(k, 0, 1);
+    e->c = (uint8_t)U(k, 0, 3);
+    e->x = seen;
+    e->flags |= (seen ? F_SEEN : 0) | (late ? F_LATE : 0);
+    if (!seen || PF(k, P_A_NOVIEWS))
+        e->flags |= F_NOVIEWS;
+    switch (out) {
+    case O_CIN:
+        return cin_path(k, c);
+    case O_CP:
+        return cp_path(k, W(g, c, U(k, 0, 2)));
+    case O_LA:
+        return la_path(k, W(g, c, U(k, 1, 10)));
+    default:
+        return close_case(k, W(g, c, U(k, 0, 5)), out == O_NFA ? CL_ASSESS_NFA : CL_OTHER_SERVICES);
+    }
+}
+
+/*
+ * One involvement: a contact or referral on t0 (source src) and what follows.
+ * Returns the day the case closed, or NEVER if it is open at as_of.
+ */
+static cw_date involvement(kid *k, cw_date t0, int src)
+{
+    const gen *g = k->g;
+    k->nind = 0;
+    int cse = k->cse_profile && age_at(k, t0) >= 11 && P(k, 0.5);
+    k->cse_entry = cse;
+    int has_contact = P(k, 0.72);
+    int contact_nfa = has_contact && !cse && P(k, 0.45);
+    static const uint16_t DW[] = {22, 60, 18};
+    int dec = cse ? (P(k, 0.6) ? D_STRAT : D_ASSESS) : pickw(&k->r, DW, 3);
+    int undecided = !contact_nfa && PF(k, P_UNDECIDED);
+    int forced = 0, repeat = 0;
+    if (count12(k, t0) + has_contact + !contact_nfa >= 3 && !assessed12(k, t0)) {
+        /* A third contact in 12 months: assessed at once (rules: repeat_contacts). */
+        forced = 1;
+        contact_nfa = undecided = 0;
+        dec = D_ASSESS;
+    } else if (contact_nfa && !assessed12(k, t0) && PF(k, P_REPEAT)) {
+        repeat = 1;
+    }
+    uint8_t reason = (uint8_t)U(k, 0, 2);
+    if (has_contact) {
+        dev *e = add(k, E_CONTACT, t0, A_FRONT);
+        e->n = ++k->nct;
+        e->a = (uint8_t)src;
+        e->b = reason;
+        e->flags |= cse ? F_CSE : 0;
+        note_contact(k, t0);
+        if (cse)
+            indicator(k, t0);
+    }
+    if (contact_nfa) {
+        cw_date end = k->closed ? t0 : close_case(k, W(g, t0, U(k, 0, 2)), CL_CONTACT_NFA);
+        if (repeat) {
+            cw_date t = t0;
+            for (int i = 0; i < 2; i++) {
+                int s2 = pickw(&k->r, SOURCE_W, 9);
+                t = t + U(k, 20, 110);
+                if (s2 != SRC_POLICE)
+                    t = nextw(g, t);
+                dev *e = add(k, E_CONTACT, t, A_FRONT);
+                e->n = ++k->nct;
+                e->a = (uint8_t)s2;
+                e->b = (uint8_t)U(k, 0, 2);
+                note_contact(k, t);
+            }
+            k->stop = 1;
+        }
+        return end;
+    }
+    cw_date r = !has_contact || forced || P(k, 0.5) ? t0 : W(g, t0, 1);
+    uint16_t rn = ++k->nref;
+    dev *e = add(k, E_REFERRAL, r, A_FRONT);
+    e->n = rn;
+    e->a = (uint8_t)src;
+    e->b = reason;
+    e->flags |= cse ? F_CSE : 0;
+    note_contact(k, r);
+    if (cse)
+        indicator(k, r);
+    if (undecided) {
+        e->flags |= F_NEVER;
+        k->stop = 1;
+        return NEVER;
+    }
+    cw_date d = forced ? r : isw(g, r) && P(k, 0.6) ? r : W(g, r, 1);
+    e = add(k, E_DECIDED, d, A_FRONT_TM);
+    e->n = rn;
+    e->a = (uint8_t)dec;
+    if (dec == D_NFA)
+        return k->closed ? d : close_case(k, W(g, d, U(k, 0, 2)), CL_REFERRAL_NFA);
+    if (dec == D_ASSESS)
+        return assessment_path(k, r, d, rn, forced);
+    return cp_path(k, d);
+}
+
+/* SERAF items for a band: returns the mask of items present. */
+static uint32_t seraf_items(kid *k, int band)
+{
+    static const int32_t lo[] = {1, 6, 11, 16}, hi[] = {5, 10, 15, 22};
+    int32_t score = U(k, lo[band], hi[band]);
+    int32_t ns = band == B_SIGNIFICANT ? (P(k, 0.6) ? 2 : 1) : band == B_MODERATE && P(k, 0.3);
+    int32_t rest = score - 5 * ns;
+    int32_t nm = U(k, rest / 3, rest / 2), nv = rest - nm;
+    if (nm > 10) {
+        nv += nm - 10;
+        nm = 10;
+    }
+    if (nv > 12) {
+        nm += nv - 12;
+        nv = 12;
+    }
+    uint32_t mask = 0;
+    const int32_t counts[3] = {nv, nm, ns}, sizes[3] = {12, 10, 6}, shift[3] = {0, 12, 22};
+    for (int part = 0; part < 3; part++) {
+        int32_t idx[12];
+        for (int32_t i = 0; i < sizes[part]; i++)
+            idx[i] = i;
+        for (int32_t i = 0; i < counts[part]; i++) { /* partial Fisher-Yates */
+            int32_t j = U(k, i, sizes[part] - 1), t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+            mask |= 1u << (shift[part] + idx[i]);
+        }
+    }
+    return mask;
+}
+
+/*
+ * CSE risk for one involvement [i0, i1): missing episodes, a SERAF risk
+ * assessment within 10 working days of every indicator and at least every 3
+ * months while the band is above no apparent risk, a strategy discussion the
+ * same day as a moderate or significant band.
+ */
+static void cse_module(kid *k, cw_date i0, cw_date i1)
+{
+    const gen *g = k->g;
+    cw_date end = dmin(dmin(i1, g->as_of), k->lim);
+    cw_date hard = dmin(i1, k->lim); /* no risk assessment once the case has closed */
+    cw_date miss[4];
+    size_t nm = 0;
+    if (k->cse_profile && end > i0 + 30 && age_at(k, end) >= 11) {
+        int n = U(k, 0, 3);
+        for (int i = 0; i < n; i++) {
+            cw_date d = i0 + 7 + U(k, 0, end - 20 - (i0 + 7));
+            if (d < end - 19 && age_at(k, d) >= 10)
+                miss[nm++] = d;
+        }
+        for (size_t i = 1; i < nm; i++) /* insertion sort */
+            for (size_t j = i; j > 0 && miss[j] < miss[j - 1]; j--) {
+                cw_date t = miss[j];
+                miss[j] = miss[j - 1];
+                miss[j - 1] = t;
+            }
+    }
+    if (!nm && !k->nind)
+        return;
+    cw_date pending = NEVER, recur = NEVER;
+    int live = 0, band = B_NONE, rlate = 0;
+    size_t ii = 0, mi = 0;
+    for (;;) {
+        cw_date ta = ii < k->nind ? k->ind[ii] : NEVER, tm = mi < nm ? miss[mi] : NEVER;
+        cw_date t = dmin(dmin(ta, tm), dmin(pending, recur));
+        if (t >= NEVER || t > g->as_of)
+            break;
+        if (t == tm || t == ta) {
+            if (t == tm) {
+                dev *e = add(k, E_MISSING, t, A_HOLDER);
+                e->n = ++k->nmis;
+                cw_date back = t + U(k, 0, 3);
+                if (back <= g->as_of) {
+                    e->x = back;
+                    e->flags |= P(k, 0.8) ? F_INTERVIEW : 0;
+                }
+                mi++;
+            } else {
+                ii++;
+            }
+            if (k->c->cse_unassessed)
+                continue;
+            if (!live && pending == NEVER && PF(k, P_CSE_UNASSESS)) {
+                k->c->cse_unassessed = t; /* no risk assessment, ever again */
+                continue;
+            }
+            if (pending == NEVER) {
+                pending = W(g, t, U(k, 1, 9));
+                if (pending >= hard) /* before the closure, the same day if need be */
+                    pending = dmax(t, hard - 1);
+            }
+            continue;
+        }
+        if (t == recur && t >= end)
+            break; /* reassessments stop when the involvement ends */
+        static const uint16_t FIRST[] = {30, 35, 23, 12}, WALK[] = {45, 40, 15};
+        int was_live = live;
+        if (!live) {
+            band = pickw(&k->r, FIRST, 4);
+        } else {
+            int w = pickw(&k->r, WALK, 3); /* down, same, up */
+            band += w == 0 ? -1 : w == 2 ? 1 : 0;
+            band = band < B_NONE ? B_NONE : band > B_SIGNIFICANT ? B_SIGNIFICANT : band;
+        }
+        dev *e = add(k, E_CSE, t, A_HOLDER);
+        e->mask = seraf_items(k, band);
+        e->flags |= (was_live ? 0 : F_FIRST) | (t == recur && rlate ? F_LATE : 0);
+        if (band < B_SIGNIFICANT && P(k, 0.04)) {
+            band++;
+            e->flags |= F_OVERRIDE;
+        }
+        e->a = (uint8_t)band;
+        pending = NEVER;
+        live = band > B_NONE;
+        if (band >= B_MODERATE) {
+            if (!k->nostrat && PF(k, P_CSE_NOSTRAT))
+                k->nostrat = 1;
+            if (k->nostrat) {
+                e->flags |= F_NOSTRAT;
+            } else {
+                dev *s = add(k, E_STRATEGY, t, A_HOLDER);
+                s->n = ++k->nstr;
+                s->a = SD_OTHER;
+                s->flags |= F_CSE;
+            }
+        }
+        rlate = PF(k, P_CSE_RA_LATE);
+        recur = live ? (rlate ? M(t, 3) + U(k, 5, 40) : M(t, 3) - U(k, 1, 25)) : NEVER;
+    }
+}
+
+static int cmp_dev(const void *a, const void *b)
+{
+    const dev *x = a, *y = b;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    int ex = (x->flags & F_EXTRA) != 0, ey = (y->flags & F_EXTRA) != 0;
+    if (ex != ey)
+        return ex ? -1 : 1; /* a hand-over comes first on its day */
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * Case notes: wherever an allocated, open case goes NOTE_GAP working days
+ * without casework, a note 2 to NOTE_GAP working days after the last, up to
+ * as_of or the drift cut-off. NOTE_GAP < 20 keeps every allocated case within
+ * the drift standard (rules: drift, 20 working days).
+ */
+#define NOTE_GAP 5
+static void filler(kid *k)
+{
+    loc *L = k->L;
+    child *c = k->c;
+    const gen *g = k->g;
+    qsort(L->ev + c->ev_off, L->nev - c->ev_off, sizeof(dev), cmp_dev);
+    size_t n0 = L->nev;
+    size_t nseg = L->nsegs - c->seg_off;
+    for (size_t s = 0; s < nseg; s++) {
+        const seg *first = &L->segs[c->seg_off + s];
+        if (first->cont)
+            continue;
+        size_t last = s;
+        while (last + 1 < nseg && L->segs[c->seg_off + last + 1].cont)
+            last++;
+        cw_date rs = first->start;
+        cw_date hz = dmin(dmin(L->segs[c->seg_off + last].end, g->as_of), c->cutoff);
+        cw_date cur = rs;
+        for (size_t i = c->ev_off; i < n0; i++) {
+            cw_date d = L->ev[i].date;
+            if (d <= rs || d > hz || !activity(L->ev[i].type))
+                continue;
+            while (W(g, cur, NOTE_GAP) < d) {
+                cw_date nd = W(g, cur, U(k, 2, NOTE_GAP));
+                dev *e = add(k, E_NOTE, nd, A_HOLDER);
+                e->a = (uint8_t)U(k, 0, 11);
+                cur = nd;
+            }
+            cur = dmax(cur, d);
+        }
+        while (W(g, cur, NOTE_GAP) < hz) {
+            cw_date nd = W(g, cur, U(k, 2, NOTE_GAP));
+            if (nd > hz)
+                break;
+            dev *e = add(k, E_NOTE, nd, A_HOLDER);
+            e->a = (uint8_t)U(k, 0, 11);
+            cur = nd;
+        }
+    }
+    qsort(L->ev + c->ev_off, L->nev - c->ev_off, sizeof(dev), cmp_dev);
+}
+
+/* Draws child ci (number num) of locality L: who they are and their journey. */
+static void gen_child(loc *L, uint32_t ci, uint64_t num)
+{
+    gen *g = L->g;
+    child *c = &L->kids[ci];
+    memset(c, 0, sizeof *c);
+    c->num = num;
+    c->ev_off = L->nev;
+    c->seg_off = L->nsegs;
+    c->cutoff = NEVER;
+    c->run_start = NEVER;
+    c->correct_seq = UINT32_MAX;
+    kid k;
+    memset(&k, 0, sizeof k);
+    k.g = g;
+    k.L = L;
+    k.c = c;
+    k.ci = ci;
+    k.cur_seg = k.last_seg = -1;
+    k.last_astart = -NEVER;
+    rng_seed(&k.r, g->o.seed, num, 0x6368696c64u);
+    int src = pickw(&k.r, SOURCE_W, 9);
+    cw_date entry = g->start + U(&k, 0, g->as_of - g->start);
+    if (src != SRC_POLICE)
+        entry = nextw(g, entry);
+    if (entry > g->as_of) { /* as_of is not a working day: the police call on the day */
+        src = SRC_POLICE;
+        entry = g->as_of;
+    }
+    int age = pickw(&k.r, AGE_W, 18);
+    if (src == SRC_SELF && age < 10)
+        src = SRC_SCHOOL;
+    c->entry = entry;
+    c->dob = (age ? M(entry, -12 * age) : entry) - U(&k, 1, 360);
+    k.lim = M(c->dob, 216);
+    c->gender = (uint8_t)pickw(&k.r, GENDER_W, 4);
+    c->eth = (uint8_t)pickw(&k.r, ETHNICITY_W, 16);
+    int welsh = c->eth <= 3 && uni(&k.r, 0, 999) < (int32_t)L->welsh_pm;
+    int other = !welsh && c->eth >= 3 && c->eth <= 14 && P(&k, 0.35);
+    c->lang = (uint8_t)(welsh ? 1 : other ? 2 : 0);
+    c->given = (uint8_t)U(&k, 0, 23);
+    c->fam_a = (uint8_t)U(&k, 0, 19);
+    c->fam_b = (uint8_t)U(&k, 0, 19);
+    c->house = (uint16_t)U(&k, 1, 180);
+    c->street_a = (uint8_t)U(&k, 0, 19);
+    c->street_b = (uint8_t)U(&k, 0, 9);
+    c->town = (uint8_t)U(&k, 0, 3);
+    c->restricted = (uint8_t)P(&k, 0.005);
+    c->never_discussed = (uint8_t)PF(&k, P_NEVER_DISC);
+    k.cse_profile = P(&k, 0.12);
+    add(&k, E_CHILD, entry, A_FRONT);
+    cw_date t = entry;
+    for (int i = 0; !k.stop && t <= g->as_of && t < k.lim - 60; i++) {
+        cw_date e = involvement(&k, t, src);
+        cse_module(&k, t, e);
+        if (e >= NEVER || k.stop || !P(&k, i == 0 ? 0.24 : 0.15))
+            break;
+        src = pickw(&k.r, SOURCE_W, 9);
+        if (src == SRC_SELF && age_at(&k, e) < 10)
+            src = SRC_SCHOOL;
+        t = e + U(&k, 30, 540);
+        if (src != SRC_POLICE)
+            t = nextw(g, t);
+    }
+    filler(&k);
+    c->ev_n = L->nev - c->ev_off;
+    c->seg_n = L->nsegs - c->seg_off;
+    /*
+     * A correction (a case note's text or the address, recorded wrongly) for
+     * 1 child in 200, in the first locality only: projecting a correction
+     * looks up the corrected entry's children by index in child_events,
+     * which has no index on it (a scan of the whole table per correction),
+     * so corrections are made while the log is small. docs/demo.md.
+     */
+    if (P(&k, 0.005) && L->num == 1) {
+        c->correct = 2;
+        c->correct_seq = 0;
+        for (size_t i = c->ev_off; i < L->nev; i++)
+            if (L->ev[i].type == E_NOTE && L->ev[i].date <= c->cutoff) {
+                c->correct = 1;
+                c->correct_seq = L->ev[i].seq;
+                break;
+            }
+    }
+}
+
+/* ---- staff ---- */
+
+static int push_i32(int32_t **v, size_t *n, size_t *cap, int32_t x)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 16;
+        int32_t *p = realloc(*v, c * sizeof *p);
+        if (!p)
+            return -1;
+        *v = p;
+        *cap = c;
+    }
+    (*v)[(*n)++] = x;
+    return 0;
+}
+
+static int push_date(cw_date **v, size_t *n, size_t *cap, cw_date x)
+{
+    return push_i32(v, n, cap, x);
+}
+
+/* The worker in slot s on day d. */
+static int32_t worker_at(const slot *s, cw_date d)
+{
+    size_t i = 0;
+    while (i + 1 < s->n && s->t[i + 1].from <= d)
+        i++;
+    return s->t[i].worker;
+}
+
+/* Who holds segment sg on day d: its first worker, or a successor who took it over. */
+static int32_t holder_at(const slot *s, const seg *sg, cw_date d)
+{
+    int32_t w = worker_at(s, sg->start);
+    for (size_t i = 1; i < s->n; i++)
+        if (s->t[i].from > sg->start && s->t[i].from <= d &&
+            (sg->end >= NEVER || s->t[i].from < sg->end))
+            w = s->t[i].worker;
+    return w;
+}
+
+/* A segment to sort by start day (then by index: a total order). */
+typedef struct seg_key {
+    cw_date start;
+    int32_t i;
+} seg_key;
+
+static int cmp_seg(const void *a, const void *b)
+{
+    const seg_key *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+static int cmp_date(const void *a, const void *b)
+{
+    cw_date x = *(const cw_date *)a, y = *(const cw_date *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * Staffs each team: enough slots for CASELOAD_TARGET open cases each at the
+ * busiest time, each slot's succession of workers, and each segment given to
+ * the least loaded slot (never back to the worker who held the child's case
+ * before, which validation would refuse as a transfer to the same worker).
+ */
+static cw_rc staff_plan(loc *L)
+{
+    gen *g = L->g;
+    cw_rc rc = CW_OK;
+    seg_key *idx = malloc((L->nsegs ? L->nsegs : 1) * sizeof *idx);
+    cw_date *edges = malloc((2 * L->nsegs + 1) * sizeof *edges);
+    if (!idx || !edges) {
+        rc = CW_ENOMEM;
+        goto out;
+    }
+    staffing *front = &L->teams[T_IAA];
+    front->nworkers = (int32_t)(L->nkids / 500 + 2);
+    for (int t = T_ASSESS; t < NTEAMS; t++) {
+        staffing *tm = &L->teams[t];
+        size_t n = 0, ne = 0;
+        for (size_t i = 0; i < L->nsegs; i++)
+            if (L->segs[i].team == t)
+                idx[n++] = (seg_key){L->segs[i].start, (int32_t)i};
+        qsort(idx, n, sizeof *idx, cmp_seg);
+        /* peak concurrency: starts as +2d, ends as +2d+1 (an end frees its day) */
+        for (size_t i = 0; i < n; i++) {
+            const seg *s = &L->segs[idx[i].i];
+            edges[ne++] = 2 * s->start + 1;
+            if (s->end < NEVER)
+                edges[ne++] = 2 * s->end;
+        }
+        qsort(edges, ne, sizeof *edges, cmp_date);
+        int32_t cur = 0, peak = 0;
+        for (size_t i = 0; i < ne; i++) {
+            cur += (edges[i] & 1) ? 1 : -1;
+            if (cur > peak)
+                peak = cur;
+        }
+        tm->nslots = (size_t)((peak + CASELOAD_TARGET - 1) / CASELOAD_TARGET);
+        if (tm->nslots < 2)
+            tm->nslots = 2;
+        tm->slots = calloc(tm->nslots, sizeof *tm->slots);
+        if (!tm->slots) {
+            rc = CW_ENOMEM;
+            goto out;
+        }
+        for (size_t j = 0; j < tm->nslots; j++) {
+            slot *s = &tm->slots[j];
+            cw_date d = g->start;
+            while (d <= g->as_of) {
+                if (s->n == s->cap) {
+                    size_t c = s->cap ? 2 * s->cap : 4;
+                    tenure *v = realloc(s->t, c * sizeof *v);
+                    if (!v) {
+                        rc = CW_ENOMEM;
+                        goto out;
+                    }
+                    s->t = v;
+                    s->cap = c;
+                }
+                s->t[s->n].from = d;
+                s->t[s->n++].worker = tm->nworkers++;
+                d = nextw(g, d + uni(&L->r, 180, 2700));
+            }
+        }
+        tm->senior = calloc((size_t)tm->nworkers, 1);
+        if (!tm->senior) {
+            rc = CW_ENOMEM;
+            goto out;
+        }
+        for (int32_t w = 0; w < tm->nworkers; w++)
+            tm->senior[w] = (uint8_t)chance(&L->r, 0.15);
+        for (size_t i = 0; i < n; i++) {
+            seg *s = &L->segs[idx[i].i];
+            int32_t avoid = -1;
+            if (s->prev >= 0 && L->segs[s->prev].team == t)
+                avoid = L->segs[s->prev].holder;
+            size_t best = SIZE_MAX, bestload = SIZE_MAX;
+            for (size_t o = 0; o < tm->nslots; o++) {
+                size_t j = (o + s->child) % tm->nslots;
+                slot *sl = &tm->slots[j];
+                size_t live = 0;
+                for (size_t q = 0; q < sl->nends; q++)
+                    if (sl->ends[q] > s->start)
+                        sl->ends[live++] = sl->ends[q];
+                sl->nends = live;
+                if (worker_at(sl, s->start) == avoid)
+                    continue;
+                if (live < bestload) {
+                    best = j;
+                    bestload = live;
+                }
+            }
+            slot *sl = &tm->slots[best];
+            s->slot = (int32_t)best;
+            s->worker = worker_at(sl, s->start);
+            s->holder = holder_at(sl, s, s->end);
+            if (push_date(&sl->ends, &sl->nends, &sl->capends, s->end) ||
+                push_i32(&sl->segs, &sl->nsegs, &sl->capsegs, idx[i].i)) {
+                rc = CW_ENOMEM;
+                goto out;
+            }
+        }
+    }
+    /* Hand-overs: a successor takes over the open cases of a worker who left. */
+    for (size_t i = 0; i < L->nsegs; i++) {
+        const seg *s = &L->segs[i];
+        const slot *sl = &L->teams[s->team].slots[s->slot];
+        const child *c = &L->kids[s->child];
+        for (size_t j = 1; j < sl->n; j++) {
+            cw_date d = sl->t[j].from;
+            if (d <= s->start || d > g->as_of || (s->end < NEVER && d >= s->end) || d > c->cutoff)
+                continue;
+            if (L->nextra == L->capextra) {
+                size_t cap = L->capextra ? 2 * L->capextra : 256;
+                dev *v = realloc(L->extra, cap * sizeof *v);
+                if (!v) {
+                    rc = CW_ENOMEM;
+                    goto out;
+                }
+                L->extra = v;
+                L->capextra = cap;
+            }
+            dev *e = &L->extra[L->nextra++];
+            memset(e, 0, sizeof *e);
+            e->type = E_TRANSFER;
+            e->date = d;
+            e->seq = s->child; /* sorted by child below; seq is not used for extras */
+            e->actor = A_TM;
+            e->team = s->team;
+            e->seg = (int32_t)i;
+            e->worker = sl->t[j].worker;
+            e->a = TR_LEFT;
+            e->flags = F_EXTRA;
+        }
+    }
+out:
+    free(idx);
+    free(edges);
+    if (rc == CW_ENOMEM)
+        return cw_error_set(g->err, CW_ENOMEM, "out of memory");
+    return rc;
+}
+
+static int cmp_extra(const void *a, const void *b)
+{
+    const dev *x = a, *y = b;
+    if (x->seq != y->seq)
+        return x->seq < y->seq ? -1 : 1;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    return (x->seg > y->seg) - (x->seg < y->seg);
+}
+
+/* ---- emitting commands ---- */
+
+typedef struct pb {
+    json_t *o;
+    int bad;
+} pb;
+
+static void pset(pb *b, const char *k, json_t *v)
+{
+    if (!v || !b->o || json_object_set_new(b->o, k, v))
+        b->bad = 1;
+}
+
+static void pstr(pb *b, const char *k, const char *v)
+{
+    pset(b, k, json_string(v));
+}
+
+static void pdate(pb *b, const char *k, cw_date d)
+{
+    char s[CW_DATE_LEN + 1];
+    cw_date_format(d, s);
+    pset(b, k, json_string(s));
+}
+
+static void pbool(pb *b, const char *k, int v)
+{
+    pset(b, k, json_boolean(v));
+}
+
+/* Submits one command; commits and begins a new batch every opts.batch. */
+static cw_rc put(gen *g, const char *actor, const char *type, pb *b, uint64_t *idx)
+{
+    if (b->bad) {
+        json_decref(b->o);
+        return cw_error_set(g->err, CW_ENOMEM, "out of memory");
+    }
+    cw_event ev = {actor, type, b->o};
+    uint64_t i = 0;
+    cw_rc rc = cw_casework_submit(g->l, &ev, &i, g->err);
+    json_decref(b->o);
+    b->o = NULL;
+    if (rc) {
+        cw_error_prefix(g->err, "demo: %s by %s: ", type, actor);
+        return rc;
+    }
+    if (idx)
+        *idx = i;
+    g->st.events++;
+    if (++g->inbatch >= g->o.batch) {
+        if ((rc = cw_casework_commit(g->l, NULL, g->err)))
+            return rc;
+        g->st.batches++;
+        g->inbatch = 0;
+        if (g->o.progress)
+            g->o.progress(g->o.progress_ctx, g->children_done, g->o.children, g->st.events);
+        rc = cw_casework_begin(g->l, g->err);
+    }
+    return rc;
+}
+
+static pb newpb(void)
+{
+    pb b = {json_object(), 0};
+    if (!b.o)
+        b.bad = 1;
+    return b;
+}
+
+static void staff_name(rng *r, char *out, size_t cap)
+{
+    const char *given = chance(r, 0.5) ? GIVEN_F[uni(r, 0, 23)] : GIVEN_M[uni(r, 0, 23)];
+    snprintf(out, cap, "%s %s%s", given, FAM_A[uni(r, 0, 19)], FAM_B[uni(r, 0, 19)]);
+}
+
+static void team_id(const loc *L, int t, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s.l%u", TEAM_SHORT[t], L->num);
+}
+
+static void tm_id(const loc *L, int t, char *out, size_t cap)
+{
+    snprintf(out, cap, "tm.l%u.%s", L->num, TEAM_SHORT[t]);
+}
+
+static void sm_id(const loc *L, int t, char *out, size_t cap)
+{
+    snprintf(out, cap, "sm.l%u.%d", L->num, t <= T_SAFE ? 1 : 2);
+}
+
+static void sw_id(const loc *L, int t, int32_t w, char *out, size_t cap)
+{
+    snprintf(out, cap, "sw.l%u.%s.%d", L->num, TEAM_SHORT[t], (int)w + 1);
+}
+
+static void place_name(const loc *L, int i, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s%s", PLACE_A[L->place[i][0]], PLACE_B[L->place[i][1]]);
+}
+
+/* The head of service (first locality of a council), teams and staff. */
+static cw_rc emit_org(loc *L)
+{
+    gen *g = L->g;
+    char id[80], id2[80], name[120], where[40];
+    cw_rc rc = CW_OK;
+    char hos[40];
+    snprintf(hos, sizeof hos, "hos.%u", L->council);
+    if (L->first_in_council) {
+        rng r;
+        rng_seed(&r, g->o.seed, L->council, 0x686f73u);
+        pb b = newpb();
+        staff_name(&r, name, sizeof name);
+        pstr(&b, "staff_id", hos);
+        pstr(&b, "name", name);
+        pstr(&b, "role", "head_of_service");
+        if ((rc = put(g, "admin", "staff_added", &b, NULL)))
+            return rc;
+        g->st.staff++;
+        g->st.councils++;
+    }
+    place_name(L, 3, where, sizeof where);
+    for (int t = 0; t < NTEAMS; t++) {
+        pb b = newpb();
+        team_id(L, t, id, sizeof id);
+        snprintf(name, sizeof name, "%s %s", where, TEAM_NAME[t]);
+        pstr(&b, "team_id", id);
+        pstr(&b, "name", name);
+        pstr(&b, "service_area", TEAM_AREA[t]);
+        if ((rc = put(g, "admin", "team_created", &b, NULL)))
+            return rc;
+        g->st.teams++;
+    }
+    for (int s = 1; s <= 2; s++) {
+        pb b = newpb();
+        sm_id(L, s == 1 ? T_IAA : T_LAC, id, sizeof id);
+        staff_name(&L->r, name, sizeof name);
+        pstr(&b, "staff_id", id);
+        pstr(&b, "name", name);
+        pstr(&b, "role", "service_manager");
+        pstr(&b, "manager_id", hos);
+        if ((rc = put(g, "admin", "staff_added", &b, NULL)))
+            return rc;
+        g->st.staff++;
+    }
+    for (int t = 0; t < NTEAMS; t++) {
+        pb b = newpb();
+        tm_id(L, t, id, sizeof id);
+        sm_id(L, t, id2, sizeof id2);
+        char tid[40];
+        team_id(L, t, tid, sizeof tid);
+        staff_name(&L->r, name, sizeof name);
+        pstr(&b, "staff_id", id);
+        pstr(&b, "name", name);
+        pstr(&b, "role", "team_manager");
+        pstr(&b, "team_id", tid);
+        pstr(&b, "manager_id", id2);
+        if ((rc = put(g, "admin", "staff_added", &b, NULL)))
+            return rc;
+        g->st.staff++;
+        const staffing *tm = &L->teams[t];
+        for (int32_t w = 0; w < tm->nworkers; w++) {
+            pb c = newpb();
+            sw_id(L, t, w, id2, sizeof id2);
+            staff_name(&L->r, name, sizeof name);
+            pstr(&c, "staff_id", id2);
+            pstr(&c, "name", name);
+            pstr(&c, "role", tm->senior && tm->senior[w] ? "senior_practitioner" : "social_worker");
+            pstr(&c, "team_id", tid);
+            pstr(&c, "manager_id", id);
+            if ((rc = put(g, "admin", "staff_added", &c, NULL)))
+                return rc;
+            g->st.staff++;
+            g->st.social_workers++;
+        }
+    }
+    return CW_OK;
+}
+
+/* The segment of child c covering day d (the latest to start), or NULL. */
+static const seg *seg_at(const loc *L, const child *c, cw_date d)
+{
+    const seg *found = NULL;
+    for (size_t i = 0; i < c->seg_n; i++) {
+        const seg *s = &L->segs[c->seg_off + i];
+        if (s->start <= d && (s->end >= NEVER || d <= s->end))
+            found = s;
+    }
+    return found;
+}
+
+static void actor_of(const loc *L, const child *c, const dev *e, char *out, size_t cap)
+{
+    if (e->actor == A_TM) {
+        tm_id(L, e->team, out, cap);
+        return;
+    }
+    if (e->actor == A_FRONT_TM) {
+        tm_id(L, T_IAA, out, cap);
+        return;
+    }
+    const seg *s = e->actor == A_HOLDER ? seg_at(L, c, e->date) : NULL;
+    if (!s) {
+        sw_id(L, T_IAA, (int32_t)(c->num % (uint64_t)L->teams[T_IAA].nworkers), out, cap);
+        return;
+    }
+    const slot *sl = &L->teams[s->team].slots[s->slot];
+    sw_id(L, s->team, holder_at(sl, s, e->date), out, cap);
+}
+
+static void child_id(const child *c, char *out, size_t cap)
+{
+    snprintf(out, cap, "C%07llu", (unsigned long long)c->num);
+}
+
+static void rec_id(const char *cid, const char *kind, unsigned n, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s-%s%u", cid, kind, n);
+}
+
+static void address(const loc *L, const child *c, int house_fix, char *out, size_t cap)
+{
+    char town[40];
+    place_name(L, c->town % 3, town, sizeof town);
+    snprintf(out, cap, "%u %s %s, %s, ZZ%u %u%c%c", (unsigned)(c->house + house_fix),
+             STREET_A[c->street_a], STREET_B[c->street_b], town, L->num % 90 + 1,
+             (unsigned)c->house % 9 + 1, 'A' + c->street_a % 26, 'A' + (c->house / 7) % 26);
+}
+
+/* The SERAF lists of a risk assessment. */
+static void seraf_lists(pb *b, uint32_t mask)
+{
+    json_t *v = json_array(), *m = json_array(), *s = json_array();
+    for (int i = 0; i < 12; i++)
+        if (v && mask & (1u << i) && json_array_append_new(v, json_string(VULNERABILITIES[i])))
+            b->bad = 1;
+    for (int i = 0; i < 10; i++)
+        if (m && mask & (1u << (12 + i)) && json_array_append_new(m, json_string(MODERATE[i])))
+            b->bad = 1;
+    for (int i = 0; i < 6; i++)
+        if (s && mask & (1u << (22 + i)) && json_array_append_new(s, json_string(SIGNIFICANT[i])))
+            b->bad = 1;
+    pset(b, "vulnerabilities", v);
+    pset(b, "moderate_indicators", m);
+    pset(b, "significant_indicators", s);
+}
+
+/* What the emitted events of one child say about the state at as_of. */
+typedef struct track {
+    int closed, allocated, on_register, looked_after, nsa;
+    cw_date run_start;
+    cw_date last_met_cp; /* last seen-alone visit while registered */
+    struct {
+        uint16_t n;
+        cw_date due;
+    } open_a[16]; /* assessments started and not completed since the case (re)opened */
+    size_t nopen_a;
+    cw_date cse_since; /* the first CSE indicator not yet risk-assessed, or NEVER */
+    cw_date last_ra;   /* the last CSE risk assessment */
+    cw_date cr[64];    /* contacts and referrals, in date order (the last 64) */
+    size_t ncr;
+    cw_date last_astart;  /* the last assessment started */
+    cw_date repeat_since; /* a third contact in 12 months not yet assessed, or NEVER */
+} track;
+
+/* Builds one event's payload; cid is the child's identifier. */
+static void payload(const loc *L, const child *c, const dev *e, const char *cid, pb *b)
+{
+    char id[100];
+    switch (e->type) {
+    case E_CHILD: {
+        const char *given = c->gender == 0   ? GIVEN_F[c->given]
+                            : c->gender == 1 ? GIVEN_M[c->given]
+                                             : GIVEN_X[c->given % 8];
+        char fam[40], addr[200];
+        snprintf(fam, sizeof fam, "%s%s", FAM_A[c->fam_a], FAM_B[c->fam_b]);
+        address(L, c, 0, addr, sizeof addr);
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "given_name", given);
+        pstr(b, "family_name", fam);
+        pdate(b, "date_of_birth", c->dob);
+        pstr(b, "gender", GENDERS[c->gender]);
+        pstr(b, "ethnicity", ETHNICITY[c->eth]);
+        pstr(b, "language", LANGUAGES[c->lang]);
+        pstr(b, "address", addr);
+        if (c->restricted) {
+            json_t *to = json_array();
+            char s1[40], s2[40];
+            sm_id(L, T_IAA, s1, sizeof s1);
+            tm_id(L, T_IAA, s2, sizeof s2);
+            if (!to || json_array_append_new(to, json_string(s1)) ||
+                json_array_append_new(to, json_string(s2)))
+                b->bad = 1;
+            pbool(b, "restricted", 1);
+            pset(b, "restricted_to", to);
+        }
+        return;
+    }
+    case E_CONTACT:
+    case E_REFERRAL:
+        rec_id(cid, e->type == E_CONTACT ? "CT" : "R", e->n, id, sizeof id);
+        pstr(b, e->type == E_CONTACT ? "contact_id" : "referral_id", id);
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "source", SOURCES[e->a]);
+        pstr(b, "reason", e->flags & F_CSE ? CSE_TEXT[e->b] : CONTACT_TEXT[e->a][e->b]);
+        if (e->flags & F_CSE)
+            pbool(b, "cse_concern", 1);
+        return;
+    case E_DECIDED:
+        rec_id(cid, "R", e->n, id, sizeof id);
+        pstr(b, "referral_id", id);
+        pdate(b, "date", e->date);
+        pstr(b, "decision", DECISIONS[e->a]);
+        tm_id(L, T_IAA, id, sizeof id);
+        pstr(b, "decided_by", id);
+        return;
+    case E_ASTART:
+        rec_id(cid, "A", e->n, id, sizeof id);
+        pstr(b, "assessment_id", id);
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        if (e->n2) {
+            rec_id(cid, "R", e->n2, id, sizeof id);
+            pstr(b, "referral_id", id);
+        }
+        return;
+    case E_ADONE: {
+        rec_id(cid, "A", e->n, id, sizeof id);
+        pstr(b, "assessment_id", id);
+        pdate(b, "date", e->date);
+        pbool(b, "child_seen", (e->flags & F_SEEN) != 0);
+        if (e->flags & F_SEEN)
+            pdate(b, "child_seen_date", e->x);
+        int band = (e->date - c->dob) / 365 < 3 ? 0 : (e->date - c->dob) / 365 < 11 ? 1 : 2;
+        if (e->flags & F_NOVIEWS)
+            pstr(b, "views_not_obtained_reason", e->flags & F_SEEN ? NO_VIEWS[e->c] : NOT_SEEN);
+        else
+            pstr(b, "views", VIEWS[band][e->c]);
+        pstr(b, "analysis", ANALYSIS[e->a][e->b]);
+        pstr(b, "outcome", OUTCOMES[e->a]);
+        tm_id(L, T_ASSESS, id, sizeof id);
+        pstr(b, "signed_off_by", id);
+        return;
+    }
+    case E_STRATEGY:
+        rec_id(cid, "S", e->n, id, sizeof id);
+        pstr(b, "strategy_id", id);
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "decision", STRAT_DECISIONS[e->a]);
+        if (e->flags & F_CSE)
+            pbool(b, "cse", 1);
+        return;
+    case E_S47START:
+        rec_id(cid, "E", e->n, id, sizeof id);
+        pstr(b, "enquiry_id", id);
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        rec_id(cid, "S", e->n2, id, sizeof id);
+        pstr(b, "strategy_id", id);
+        return;
+    case E_S47DONE:
+        rec_id(cid, "E", e->n, id, sizeof id);
+        pstr(b, "enquiry_id", id);
+        pdate(b, "date", e->date);
+        pstr(b, "outcome", S47_OUTCOMES[e->a]);
+        return;
+    case E_CONFERENCE:
+        rec_id(cid, "K", e->n, id, sizeof id);
+        pstr(b, "conference_id", id);
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "kind", CONF_KINDS[e->a]);
+        pstr(b, "decision", CONF_DECISIONS[e->b]);
+        if (e->b == CD_REGISTER)
+            pstr(b, "category", CATEGORIES[e->c]);
+        return;
+    case E_PLAN:
+        rec_id(cid, "P", e->n, id, sizeof id);
+        pstr(b, "plan_id", id);
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "kind", PLAN_KINDS[e->a]);
+        return;
+    case E_LASTART:
+    case E_PLACEMENT:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        rec_id(cid, "PL", e->n, id, sizeof id);
+        pstr(b, "placement_id", id);
+        pstr(b, "placement_type", PLACEMENTS[e->a]);
+        if (e->flags & F_UNTIL18)
+            pbool(b, "until_18", 1);
+        if (e->flags & F_SCHOOL)
+            pbool(b, "school_changed", 1);
+        return;
+    case E_LAEND:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "reason", LA_REASONS[e->a]);
+        return;
+    case E_CORE_GROUP:
+    case E_LAREVIEW:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        return;
+    case E_HEALTH:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "kind", HEALTH_KINDS[e->a]);
+        return;
+    case E_VISIT:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pbool(b, "seen", (e->flags & F_SEEN) != 0);
+        pbool(b, "seen_alone", (e->flags & F_ALONE) != 0);
+        if (e->flags & F_NOVIEWS)
+            pstr(b, "views_not_obtained_reason", e->flags & F_SEEN ? NO_VIEWS[e->b] : NOT_SEEN);
+        else
+            pstr(b, "views", VIEWS[e->a][e->b]);
+        return;
+    case E_NOTE:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "text", NOTES[e->a % 12]);
+        return;
+    case E_CSE:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        seraf_lists(b, e->mask);
+        if (e->flags & F_OVERRIDE) {
+            pstr(b, "override_band", BANDS[e->a]);
+            pstr(b, "override_reason", OVERRIDE_TEXT);
+        }
+        return;
+    case E_MISSING:
+        rec_id(cid, "M", e->n, id, sizeof id);
+        pstr(b, "episode_id", id);
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        if (e->x) {
+            pdate(b, "returned", e->x);
+            pbool(b, "return_interview", (e->flags & F_INTERVIEW) != 0);
+        }
+        return;
+    case E_ALLOC:
+    case E_TRANSFER: {
+        const seg *s = &L->segs[e->seg];
+        int32_t w = e->flags & F_EXTRA ? e->worker : s->worker;
+        pstr(b, "child_id", cid);
+        sw_id(L, s->team, w, id, sizeof id);
+        pstr(b, "worker_id", id);
+        pdate(b, "date", e->date);
+        if (e->type == E_TRANSFER)
+            pstr(b, "reason", TRANSFER_TEXT[e->a]);
+        return;
+    }
+    case E_CLOSE:
+    case E_REOPEN:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "reason", e->type == E_CLOSE ? CLOSE_TEXT[e->a] : REOPEN_TEXT[e->a % 2]);
+        return;
+    default:
+        b->bad = 1;
+    }
+}
+
+/* Counts one emitted event into the stats and the child's state. */
+static void count(gen *g, const dev *e, track *tr)
+{
+    cw_demo_stats *st = &g->st;
+    int indicator = e->type == E_MISSING || (e->flags & F_CSE);
+    if (indicator && tr->cse_since >= NEVER && tr->last_ra != e->date)
+        tr->cse_since = e->date; /* rules: cse_concern_unassessed (same-day assessment meets it) */
+    if (e->type == E_CONTACT || e->type == E_REFERRAL) {
+        /* rules: repeat_contacts, count 3 within 12 months, lookback 12 months */
+        if (tr->ncr == sizeof tr->cr / sizeof tr->cr[0]) {
+            memmove(tr->cr, tr->cr + 1, (tr->ncr - 1) * sizeof tr->cr[0]);
+            tr->ncr--;
+        }
+        tr->cr[tr->ncr++] = e->date;
+        cw_date lo = M(e->date, -12);
+        size_t n = 0;
+        for (size_t i = 0; i < tr->ncr; i++)
+            n += tr->cr[i] >= lo;
+        if (n >= 3 && !(tr->last_astart >= lo && tr->last_astart <= e->date) &&
+            tr->repeat_since >= NEVER)
+            tr->repeat_since = e->date;
+    }
+    if (e->type == E_ASTART) {
+        tr->last_astart = e->date;
+        tr->repeat_since = NEVER;
+    }
+    switch (e->type) {
+    case E_CONTACT:
+        st->contacts++;
+        break;
+    case E_REFERRAL:
+        st->referrals++;
+        st->referrals_undecided += (e->flags & F_NEVER) && W(g, e->date, 1) < g->as_of;
+        break;
+    case E_DECIDED:
+        st->referrals_nfa += e->a == D_NFA;
+        break;
+    case E_ASTART:
+        if (tr->nopen_a < sizeof tr->open_a / sizeof tr->open_a[0]) {
+            tr->open_a[tr->nopen_a].n = e->n;
+            tr->open_a[tr->nopen_a++].due = e->x;
+        }
+        st->assessments_started++;
+        st->assessments_late += (e->flags & F_LATE) != 0;
+        st->assessments_never += (e->flags & F_NEVER) != 0;
+        break;
+    case E_ADONE:
+        for (size_t i = 0; i < tr->nopen_a; i++)
+            if (tr->open_a[i].n == e->n)
+                tr->open_a[i] = tr->open_a[--tr->nopen_a];
+        st->assessments_completed++;
+        st->assessments_no_views += (e->flags & F_NOVIEWS) != 0;
+        break;
+    case E_STRATEGY:
+        st->strategy_discussions++;
+        break;
+    case E_S47START:
+        st->section_47s++;
+        break;
+    case E_CONFERENCE:
+        if (e->a == 0) {
+            st->initial_conferences++;
+            st->icpc_late += (e->flags & F_LATE) != 0;
+        } else {
+            st->review_conferences++;
+            st->reviews_late += (e->flags & F_LATE) != 0;
+        }
+        if (e->b == CD_REGISTER) {
+            st->registrations++;
+            st->registrations_by_category[e->c]++;
+            tr->on_register = 1;
+            tr->last_met_cp = e->date;
+            tr->nsa = 0;
+        } else if (e->b == CD_DEREGISTER) {
+            st->deregistrations++;
+            tr->on_register = 0;
+        }
+        break;
+    case E_CORE_GROUP:
+        st->core_groups++;
+        st->core_groups_late += (e->flags & F_LATE) != 0;
+        break;
+    case E_PLAN:
+        st->plans++;
+        if (e->flags & F_LATE) {
+            st->outline_plans_late += e->a == PK_OUTLINE;
+            st->la_plans_late += e->a == PK_LA;
+        }
+        break;
+    case E_LASTART:
+        st->looked_after_episodes++;
+        tr->looked_after = 1;
+        break;
+    case E_PLACEMENT:
+        st->placement_changes++;
+        break;
+    case E_LAEND:
+        tr->looked_after = 0;
+        break;
+    case E_LAREVIEW:
+        st->la_reviews++;
+        st->la_reviews_late += (e->flags & F_LATE) != 0;
+        break;
+    case E_HEALTH:
+        st->health_checks++;
+        st->gp_late += (e->flags & (F_GP | F_LATE)) == (F_GP | F_LATE);
+        st->dentist_late += (e->flags & (F_DENT | F_LATE)) == (F_DENT | F_LATE);
+        break;
+    case E_VISIT:
+        st->visits++;
+        st->visits_no_views += (e->flags & F_NOVIEWS) != 0;
+        if (e->flags & F_CP) {
+            st->cp_visits++;
+            st->cp_visits_late += (e->flags & F_LATE) != 0;
+            if (e->flags & F_ALONE)
+                tr->last_met_cp = e->date;
+            tr->nsa = (e->flags & F_NSA) != 0;
+        }
+        if (e->flags & F_LA) {
+            st->la_visits++;
+            st->la_visits_late += (e->flags & F_LATE) != 0;
+        }
+        break;
+    case E_NOTE:
+        st->case_notes++;
+        break;
+    case E_CSE:
+        tr->cse_since = NEVER;
+        tr->last_ra = e->date;
+        st->cse_risk_assessments++;
+        st->cse_concerns += (e->flags & F_FIRST) != 0;
+        st->cse_moderate_plus += e->a >= B_MODERATE;
+        st->cse_no_strategy += (e->flags & F_NOSTRAT) != 0;
+        st->cse_reassessments_late += (e->flags & F_LATE) != 0;
+        break;
+    case E_MISSING:
+        st->missing_episodes++;
+        break;
+    case E_ALLOC:
+        st->allocations++;
+        tr->allocated = 1;
+        tr->run_start = e->date;
+        break;
+    case E_TRANSFER:
+        st->transfers++;
+        if (tr->closed == 0 && tr->run_start >= NEVER)
+            tr->run_start = e->date;
+        break;
+    case E_CLOSE:
+        st->closures++;
+        tr->closed = 1;
+        tr->nopen_a = 0; /* closing the case stops the assessment timescale */
+        tr->run_start = NEVER;
+        break;
+    case E_REOPEN:
+        st->reopenings++;
+        tr->closed = 0;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Emits child ci's events in date order, then its correction if it has one. */
+static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
+{
+    gen *g = L->g;
+    child *c = &L->kids[ci];
+    size_t nx = 0;
+    while (*xi + nx < L->nextra && L->extra[*xi + nx].seq == ci)
+        nx++;
+    size_t n = c->ev_n + nx;
+    if (n > L->captmp) {
+        dev *v = realloc(L->tmp, n * sizeof *v);
+        if (!v)
+            return cw_error_set(g->err, CW_ENOMEM, "out of memory");
+        L->tmp = v;
+        L->captmp = n;
+    }
+    memcpy(L->tmp, L->ev + c->ev_off, c->ev_n * sizeof(dev));
+    if (nx)
+        memcpy(L->tmp + c->ev_n, L->extra + *xi, nx * sizeof(dev));
+    *xi += nx;
+    qsort(L->tmp, n, sizeof(dev), cmp_dev);
+    char cid[32], actor[80];
+    child_id(c, cid, sizeof cid);
+    track tr;
+    memset(&tr, 0, sizeof tr);
+    tr.run_start = NEVER;
+    tr.cse_since = NEVER;
+    tr.repeat_since = NEVER;
+    tr.last_astart = -NEVER;
+    uint64_t fix_idx = UINT64_MAX;
+    char fix_actor[80] = "";
+    cw_date last_activity = 0;
+    cw_rc rc = CW_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const dev *e = &L->tmp[i];
+        if (e->date > g->as_of || e->date > c->cutoff)
+            continue;
+        pb b = newpb();
+        payload(L, c, e, cid, &b);
+        actor_of(L, c, e, actor, sizeof actor);
+        uint64_t idx;
+        if ((rc = put(g, actor, EVT_NAME[e->type], &b, &idx))) {
+            cw_error_prefix(g->err, "child %s: ", cid);
+            break;
+        }
+        count(g, e, &tr);
+        if (activity(e->type))
+            last_activity = e->date;
+        if (!(e->flags & F_EXTRA) && e->seq == c->correct_seq) {
+            fix_idx = idx;
+            memcpy(fix_actor, actor, sizeof fix_actor);
+        }
+    }
+    if (rc)
+        return rc;
+    cw_demo_stats *st = &g->st;
+    st->children++;
+    st->welsh += c->lang == 1;
+    st->restricted += c->restricted;
+    /* a CSE indicator with no risk assessment after it, 10 working days on */
+    st->cse_unassessed += tr.cse_since < NEVER && W(g, tr.cse_since, 10) < g->as_of;
+    st->repeat_contacts += tr.repeat_since < g->as_of; /* due the same day */
+    if (!tr.closed) {
+        st->open_cases++;
+        st->on_register += tr.on_register;
+        st->looked_after += tr.looked_after;
+        for (size_t i = 0; i < tr.nopen_a; i++)
+            st->assessments_overdue += tr.open_a[i].due < g->as_of;
+        if (tr.on_register && tr.nsa && W(g, tr.last_met_cp, 10) < g->as_of)
+            st->cp_not_seen_alone++;
+        if (tr.allocated && tr.run_start < NEVER) {
+            c->run_start = tr.run_start;
+            if (W(g, dmax(last_activity, tr.run_start), 20) < g->as_of)
+                st->drifting++;
+        }
+    }
+    if (c->never_discussed && c->seg_n)
+        st->never_discussed++;
+    if (fix_idx != UINT64_MAX) {
+        pb b = newpb();
+        pb ch = newpb();
+        pset(&b, "corrects", json_integer((json_int_t)fix_idx));
+        if (c->correct == 1) {
+            pstr(&b, "reason", "Typing error: the note named the wrong agency; corrected.");
+            pstr(&ch, "text",
+                 "Telephone call with the school (not the GP, as first recorded): "
+                 "attendance has improved this half term.");
+        } else {
+            char addr[200];
+            address(L, c, 1, addr, sizeof addr);
+            pstr(&b, "reason", "House number recorded wrongly at first contact; corrected.");
+            pstr(&ch, "address", addr);
+        }
+        if (ch.bad)
+            b.bad = 1;
+        pset(&b, "changes", ch.o);
+        if ((rc = put(g, fix_actor, "correction", &b, NULL)))
+            return rc;
+        st->corrections++;
+    }
+    return CW_OK;
+}
+
+/* ---- supervision ---- */
+
+typedef struct sess {
+    cw_date date;
+    uint8_t team, kind; /* kind: 0 regular, 1 hand-over, 2 transfer between teams */
+    int32_t slot, worker;
+} sess;
+
+static int cmp_sess(const void *a, const void *b)
+{
+    const sess *x = a, *y = b;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    if (x->team != y->team)
+        return x->team < y->team ? -1 : 1;
+    if (x->slot != y->slot)
+        return x->slot < y->slot ? -1 : 1;
+    return (x->kind > y->kind) - (x->kind < y->kind);
+}
+
+static int push_sess(sess **v, size_t *n, size_t *cap, sess s)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 256;
+        sess *p = realloc(*v, c * sizeof *p);
+        if (!p)
+            return -1;
+        *v = p;
+        *cap = c;
+    }
+    (*v)[(*n)++] = s;
+    return 0;
+}
+
+/* The next session 28 days after d, brought forward to a working day. */
+static cw_date next_session(const gen *g, cw_date d)
+{
+    cw_date t = d + 28;
+    while (!isw(g, t) && t > d + 1)
+        t--;
+    return t;
+}
+
+/*
+ * Supervision: each social worker every 28 days with their team manager,
+ * discussing every case they hold; a hand-over session the day a successor
+ * takes a slot over, and a session the day a case arrives from another team.
+ * Team managers meet their service manager every 28 days.
+ */
+static cw_rc emit_supervision(loc *L)
+{
+    gen *g = L->g;
+    sess *v = NULL;
+    size_t n = 0, cap = 0;
+    cw_rc rc = CW_OK;
+    for (int t = T_ASSESS; t < NTEAMS && !rc; t++) {
+        const staffing *tm = &L->teams[t];
+        for (size_t j = 0; j < tm->nslots && !rc; j++) {
+            const slot *sl = &tm->slots[j];
+            cw_date d = nextw(g, g->start + uni(&L->r, 0, 20));
+            size_t ci = 1;
+            while (d <= g->as_of && !rc) {
+                if (ci < sl->n && sl->t[ci].from <= d) {
+                    sess s = {sl->t[ci].from, (uint8_t)t, 1, (int32_t)j, sl->t[ci].worker};
+                    if (push_sess(&v, &n, &cap, s))
+                        rc = CW_ENOMEM;
+                    d = next_session(g, sl->t[ci].from);
+                    ci++;
+                    continue;
+                }
+                if (chance(&L->r, g->o.failure_scale * P_SUP_MISSED)) {
+                    g->st.supervisions_missed++;
+                } else {
+                    sess s = {d, (uint8_t)t, 0, (int32_t)j, worker_at(sl, d)};
+                    if (push_sess(&v, &n, &cap, s))
+                        rc = CW_ENOMEM;
+                }
+                d = next_session(g, d);
+            }
+            while (ci < sl->n && !rc) { /* successors after the last regular session */
+                sess s = {sl->t[ci].from, (uint8_t)t, 1, (int32_t)j, sl->t[ci].worker};
+                if (sl->t[ci].from <= g->as_of && push_sess(&v, &n, &cap, s))
+                    rc = CW_ENOMEM;
+                ci++;
+            }
+            for (size_t q = 0; q < sl->nsegs && !rc; q++) {
+                const seg *s = &L->segs[sl->segs[q]];
+                if (s->cont && s->start <= g->as_of) {
+                    sess a = {s->start, (uint8_t)t, 2, (int32_t)j, worker_at(sl, s->start)};
+                    if (push_sess(&v, &n, &cap, a))
+                        rc = CW_ENOMEM;
+                }
+            }
+        }
+    }
+    if (rc) {
+        free(v);
+        return cw_error_set(g->err, CW_ENOMEM, "out of memory");
+    }
+    qsort(v, n, sizeof *v, cmp_sess);
+    char sup[80], who[80], cid[32];
+    for (size_t i = 0; i < n && !rc; i++) {
+        const sess *s = &v[i];
+        if (i > 0 && v[i - 1].date == s->date && v[i - 1].team == s->team &&
+            v[i - 1].slot == s->slot)
+            continue; /* one session a day per worker: the first covers every case */
+        const slot *sl = &L->teams[s->team].slots[s->slot];
+        json_t *cases = json_array();
+        size_t nc = 0;
+        for (size_t q = 0; q < sl->nsegs && nc < MAX_DISCUSSED; q++) {
+            const seg *sg = &L->segs[sl->segs[q]];
+            child *c = &L->kids[sg->child];
+            if (sg->start > s->date || (sg->end < NEVER && s->date >= sg->end) ||
+                c->never_discussed)
+                continue;
+            if (s->kind == 2 && !(sg->cont && sg->start == s->date))
+                continue;
+            child_id(c, cid, sizeof cid);
+            if (cases && json_array_append_new(cases, json_string(cid))) {
+                json_decref(cases);
+                cases = NULL;
+            }
+            nc++;
+            if (s->date > c->last_disc)
+                c->last_disc = s->date;
+        }
+        if (!nc) {
+            json_decref(cases);
+            continue;
+        }
+        pb b = newpb();
+        sw_id(L, s->team, s->worker, who, sizeof who);
+        tm_id(L, s->team, sup, sizeof sup);
+        pstr(&b, "supervisee_id", who);
+        pstr(&b, "supervisor_id", sup);
+        pdate(&b, "date", s->date);
+        pset(&b, "cases_discussed", cases);
+        pstr(&b, "decisions", s->kind == 0 ? SUP_DECISIONS[(s->date / 28) % 4] : SUP_HANDOVER);
+        if (s->kind == 0)
+            pstr(&b, "actions", SUP_ACTIONS[(s->date / 7) % 4]);
+        if (!(rc = put(g, sup, "supervision_held", &b, NULL)))
+            g->st.supervisions++;
+    }
+    free(v);
+    /* team managers with their service manager */
+    for (int t = 0; t < NTEAMS && !rc; t++) {
+        char sm[80];
+        tm_id(L, t, who, sizeof who);
+        sm_id(L, t, sm, sizeof sm);
+        for (cw_date d = nextw(g, g->start + uni(&L->r, 0, 20)); d <= g->as_of && !rc;
+             d = next_session(g, d)) {
+            pb b = newpb();
+            pstr(&b, "supervisee_id", who);
+            pstr(&b, "supervisor_id", sm);
+            pdate(&b, "date", d);
+            pset(&b, "cases_discussed", json_array());
+            pstr(&b, "decisions", SUP_TM);
+            if (!(rc = put(g, sm, "supervision_held", &b, NULL)))
+                g->st.supervisions++;
+        }
+    }
+    return rc;
+}
+
+/* Staff who left, on the day their successor took over; caseloads at as_of. */
+static cw_rc emit_leavers(loc *L)
+{
+    gen *g = L->g;
+    cw_rc rc = CW_OK;
+    char id[80];
+    for (int t = T_ASSESS; t < NTEAMS && !rc; t++) {
+        const staffing *tm = &L->teams[t];
+        for (size_t j = 0; j < tm->nslots && !rc; j++) {
+            const slot *sl = &tm->slots[j];
+            for (size_t i = 1; i < sl->n && !rc; i++) {
+                pb b = newpb();
+                sw_id(L, t, sl->t[i - 1].worker, id, sizeof id);
+                pstr(&b, "staff_id", id);
+                pdate(&b, "date", sl->t[i].from);
+                if (!(rc = put(g, "admin", "staff_left", &b, NULL)))
+                    g->st.staff_left++;
+            }
+            uint64_t open = 0;
+            for (size_t q = 0; q < sl->nsegs; q++) {
+                const seg *s = &L->segs[sl->segs[q]];
+                open += s->start <= g->as_of && s->end >= NEVER;
+            }
+            g->st.caseload_mean += (double)open; /* summed here, divided at the end */
+            g->slots++;
+            if (open > g->st.caseload_max)
+                g->st.caseload_max = open;
+        }
+    }
+    /* supervision gaps at as_of (rules: supervision_gap, 4 weeks) */
+    for (size_t i = 0; i < L->nkids; i++) {
+        const child *c = &L->kids[i];
+        if (c->run_start >= NEVER)
+            continue;
+        cw_date met = c->last_disc >= c->run_start ? c->last_disc : c->run_start;
+        g->st.supervision_gap += met + 28 < g->as_of;
+    }
+    return rc;
+}
+
+static void loc_release(loc *L)
+{
+    free(L->kids);
+    free(L->ev);
+    free(L->segs);
+    free(L->extra);
+    free(L->tmp);
+    for (int t = 0; t < NTEAMS; t++) {
+        staffing *tm = &L->teams[t];
+        for (size_t j = 0; tm->slots && j < tm->nslots; j++) {
+            free(tm->slots[j].t);
+            free(tm->slots[j].ends);
+            free(tm->slots[j].segs);
+        }
+        free(tm->slots);
+        free(tm->senior);
+    }
+    memset(L, 0, sizeof *L);
+}
+
+/* Plans and emits one locality of nkids children, numbered from first. */
+static cw_rc do_locality(gen *g, uint32_t num, uint64_t first, size_t nkids)
+{
+    loc L;
+    memset(&L, 0, sizeof L);
+    L.g = g;
+    L.num = num;
+    L.council = (num - 1) / LOCS_PER_COUNCIL + 1;
+    L.first_in_council = (num - 1) % LOCS_PER_COUNCIL == 0;
+    rng_seed(&L.r, g->o.seed, num, 0x6c6f63u);
+    L.welsh_pm = (uint32_t)uni(&L.r, 40, 350);
+    for (int i = 0; i < 4; i++) {
+        L.place[i][0] = (uint8_t)uni(&L.r, 0, 11);
+        L.place[i][1] = (uint8_t)uni(&L.r, 0, 11);
+    }
+    L.nkids = nkids;
+    L.kids = calloc(nkids, sizeof *L.kids);
+    cw_rc rc = L.kids ? CW_OK : cw_error_set(g->err, CW_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < nkids; i++) {
+        gen_child(&L, (uint32_t)i, first + i);
+        if (L.oom)
+            rc = cw_error_set(g->err, CW_ENOMEM, "out of memory");
+    }
+    if (!rc)
+        rc = staff_plan(&L);
+    if (!rc) {
+        if (L.nextra)
+            qsort(L.extra, L.nextra, sizeof *L.extra, cmp_extra);
+        rc = emit_org(&L);
+    }
+    size_t xi = 0;
+    for (size_t i = 0; !rc && i < nkids; i++) {
+        rc = emit_child(&L, (uint32_t)i, &xi);
+        g->children_done++;
+    }
+    if (!rc)
+        rc = emit_supervision(&L);
+    if (!rc)
+        rc = emit_leavers(&L);
+    if (!rc)
+        g->st.localities++;
+    loc_release(&L);
+    return rc;
+}
+
+/* ---- the API ---- */
+
+void cw_demo_opts_init(cw_demo_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->children = 1000;
+    o->seed = 1;
+    o->as_of = CW_DEMO_TODAY;
+    o->years = 3;
+    o->batch = 5000;
+    o->failure_scale = 1.0;
+}
+
+cw_rc cw_demo_generate(cw_ledger *l, const cw_demo_opts *o, cw_demo_stats *stats, cw_error *err)
+{
+    gen *g = calloc(1, sizeof *g);
+    if (!g)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    if (o)
+        g->o = *o;
+    else
+        cw_demo_opts_init(&g->o);
+    g->l = l;
+    g->err = err;
+    cw_rc rc = CW_OK;
+    cw_date today = (cw_date)(cw_time_now_ms() / 86400000);
+    char a[CW_DATE_LEN + 1], b[CW_DATE_LEN + 1];
+    if (!g->o.batch)
+        g->o.batch = 5000;
+    g->as_of = g->o.as_of == CW_DEMO_TODAY ? today : g->o.as_of;
+    if (g->o.children < 1 || g->o.children > 10000000)
+        rc = cw_error_set(err, CW_EINVAL, "children: %llu is not from 1 to 10,000,000",
+                          (unsigned long long)g->o.children);
+    else if (g->o.years < 1 || g->o.years > 10)
+        rc = cw_error_set(err, CW_EINVAL, "years: %u is not from 1 to 10", g->o.years);
+    else if (g->o.batch > 1000000)
+        rc = cw_error_set(err, CW_EINVAL, "batch: %zu is more than 1,000,000", g->o.batch);
+    else if (!(g->o.failure_scale >= 0 && g->o.failure_scale <= 5))
+        rc = cw_error_set(err, CW_EINVAL, "failure_scale: must be from 0 to 5");
+    if (!rc && g->as_of > today) {
+        cw_date_format(g->as_of, a);
+        rc = cw_error_set(err, CW_EINVAL, "as_of: %s is in the future", a);
+    }
+    if (!rc)
+        rc = cw_calendar_load_default(&g->cal, err);
+    if (rc) {
+        free(g);
+        return rc;
+    }
+    g->start = M(g->as_of, -12 * (int32_t)g->o.years);
+    if (g->start < g->cal.first || M(g->as_of, 12) > g->cal.last) {
+        cw_date_format(g->cal.first, a);
+        cw_date_format(g->cal.last, b);
+        rc = cw_error_set(err, CW_EINVAL,
+                          "as_of: the history and a year after it must lie within the "
+                          "working-day calendar (%s to %s)",
+                          a, b);
+    } else if (cw_ledger_size(l) != 0) {
+        rc = cw_error_set(err, CW_EEXIST,
+                          "the log already has %llu entries; the demo goes into a new, empty log",
+                          (unsigned long long)cw_ledger_size(l));
+    }
+    if (!rc)
+        rc = cw_casework_begin(l, err);
+    if (!rc) {
+        uint64_t nloc = (g->o.children + LOC_SIZE - 1) / LOC_SIZE;
+        uint64_t first = 1;
+        for (uint64_t i = 0; !rc && i < nloc; i++) {
+            uint64_t n = g->o.children / nloc + (i < g->o.children % nloc);
+            rc = do_locality(g, (uint32_t)(i + 1), first, (size_t)n);
+            first += n;
+        }
+        if (!rc && (rc = cw_casework_commit(l, NULL, err)) == CW_OK) {
+            g->st.batches++;
+            if (g->o.progress)
+                g->o.progress(g->o.progress_ctx, g->children_done, g->o.children, g->st.events);
+        }
+        if (rc)
+            cw_casework_abort(l);
+    }
+    if (!rc && g->slots)
+        g->st.caseload_mean /= (double)g->slots;
+    cw_calendar_release(&g->cal);
+    if (!rc && stats)
+        *stats = g->st;
+    free(g);
+    return rc;
+}
+
+cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
+{
+    return cw_buf_addf(
+        out,
+        "council: %llu head(s) of service, %llu localities, %llu teams, %llu staff "
+        "(%llu social workers, %llu left)\n"
+        "caseloads at as_of: %.1f open cases per social worker on average, %llu at most\n"
+        "children: %llu (%llu Welsh-speaking, %llu restricted); at as_of %llu open cases, "
+        "%llu on the register, %llu looked after\n"
+        "events: %llu in %llu batches\n"
+        "  contacts %llu, referrals %llu (%llu no further action), assessments %llu started, "
+        "%llu completed\n"
+        "  strategy discussions %llu, section 47 enquiries %llu, initial conferences %llu, "
+        "registrations %llu (neglect %llu, emotional %llu, physical %llu, sexual %llu), "
+        "reviews %llu, deregistrations %llu, core groups %llu\n"
+        "  visits %llu (child protection %llu, looked after %llu), plans %llu, "
+        "looked-after episodes %llu, placement changes %llu, reviews %llu, health checks %llu\n"
+        "  CSE concerns %llu, risk assessments %llu (%llu moderate or above), missing "
+        "episodes %llu\n"
+        "  case notes %llu, allocations %llu, transfers %llu, closures %llu, reopenings %llu, "
+        "supervisions %llu, corrections %llu\n"
+        "failures (docs/demo.md):\n"
+        "  referrals undecided %llu, repeat contacts unassessed %llu\n"
+        "  assessments late %llu, never completed %llu (overdue at as_of %llu), without views "
+        "%llu; visits without views %llu\n"
+        "  ICPC late %llu, outline plans late %llu, core groups late %llu, reviews late %llu, "
+        "CP visits late %llu, on the register and not seen alone at as_of %llu\n"
+        "  looked-after plans late %llu, visits late %llu, reviews late %llu, GP late %llu, "
+        "dentist late %llu\n"
+        "  CSE concerns unassessed %llu, bands without a strategy discussion %llu, "
+        "reassessments late %llu\n"
+        "  never discussed in supervision %llu, supervision sessions missed %llu, supervision "
+        "gaps at as_of %llu, drifting cases at as_of %llu\n",
+        (unsigned long long)s->councils, (unsigned long long)s->localities,
+        (unsigned long long)s->teams, (unsigned long long)s->staff,
+        (unsigned long long)s->social_workers, (unsigned long long)s->staff_left, s->caseload_mean,
+        (unsigned long long)s->caseload_max, (unsigned long long)s->children,
+        (unsigned long long)s->welsh, (unsigned long long)s->restricted,
+        (unsigned long long)s->open_cases, (unsigned long long)s->on_register,
+        (unsigned long long)s->looked_after, (unsigned long long)s->events,
+        (unsigned long long)s->batches, (unsigned long long)s->contacts,
+        (unsigned long long)s->referrals, (unsigned long long)s->referrals_nfa,
+        (unsigned long long)s->assessments_started, (unsigned long long)s->assessments_completed,
+        (unsigned long long)s->strategy_discussions, (unsigned long long)s->section_47s,
+        (unsigned long long)s->initial_conferences, (unsigned long long)s->registrations,
+        (unsigned long long)s->registrations_by_category[0],
+        (unsigned long long)s->registrations_by_category[1],
+        (unsigned long long)s->registrations_by_category[2],
+        (unsigned long long)s->registrations_by_category[3],
+        (unsigned long long)s->review_conferences, (unsigned long long)s->deregistrations,
+        (unsigned long long)s->core_groups, (unsigned long long)s->visits,
+        (unsigned long long)s->cp_visits, (unsigned long long)s->la_visits,
+        (unsigned long long)s->plans, (unsigned long long)s->looked_after_episodes,
+        (unsigned long long)s->placement_changes, (unsigned long long)s->la_reviews,
+        (unsigned long long)s->health_checks, (unsigned long long)s->cse_concerns,
+        (unsigned long long)s->cse_risk_assessments, (unsigned long long)s->cse_moderate_plus,
+        (unsigned long long)s->missing_episodes, (unsigned long long)s->case_notes,
+        (unsigned long long)s->allocations, (unsigned long long)s->transfers,
+        (unsigned long long)s->closures, (unsigned long long)s->reopenings,
+        (unsigned long long)s->supervisions, (unsigned long long)s->corrections,
+        (unsigned long long)s->referrals_undecided, (unsigned long long)s->repeat_contacts,
+        (unsigned long long)s->assessments_late, (unsigned long long)s->assessments_never,
+        (unsigned long long)s->assessments_overdue, (unsigned long long)s->assessments_no_views,
+        (unsigned long long)s->visits_no_views, (unsigned long long)s->icpc_late,
+        (unsigned long long)s->outline_plans_late, (unsigned long long)s->core_groups_late,
+        (unsigned long long)s->reviews_late, (unsigned long long)s->cp_visits_late,
+        (unsigned long long)s->cp_not_seen_alone, (unsigned long long)s->la_plans_late,
+        (unsigned long long)s->la_visits_late, (unsigned long long)s->la_reviews_late,
+        (unsigned long long)s->gp_late, (unsigned long long)s->dentist_late,
+        (unsigned long long)s->cse_unassessed, (unsigned long long)s->cse_no_strategy,
+        (unsigned long long)s->cse_reassessments_late, (unsigned long long)s->never_discussed,
+        (unsigned long long)s->supervisions_missed, (unsigned long long)s->supervision_gap,
+        (unsigned long long)s->drifting);
+}

@@ -1,0 +1,116 @@
+/*
+ * demo.h — a synthetic council for demonstrations, tests and benchmarks.
+ *
+ * cw_demo_generate fills an empty log with a realistic, entirely invented
+ * children's services department: a head of service, service managers, team
+ * managers and social workers in teams by service area, and children whose
+ * journeys follow DESIGN.md section 4 (contact, referral, assessment, child
+ * protection, looked after, CSE risk, supervision, closure and re-referral).
+ * A documented share of the work is late or missing (docs/demo.md), so that
+ * the obligations and signals of the rules engine have something to find;
+ * with failure_scale 0 nothing is late and nothing is missing.
+ *
+ * Every command goes through cw_casework_submit, so the demo is valid by
+ * the same rules as real data; nothing is dated after as_of. Commands are
+ * committed in batches (one signed checkpoint per batch): on failure the log
+ * keeps the batches committed before it.
+ *
+ * Reproducible: the same options (seed, children, as_of, years,
+ * failure_scale) give the same commands, byte for byte, into an empty log,
+ * whatever the batch size. Only the ledger's recorded_at (the real time of
+ * the append) differs from run to run. No clock is read for the data; the
+ * clock is read only to default as_of to today and to refuse an as_of after
+ * today (validation refuses dates in the future).
+ */
+#ifndef CW_DEMO_DEMO_H
+#define CW_DEMO_DEMO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ledger/ledger.h"
+#include "util/buf.h"
+#include "util/date.h"
+
+/* as_of meaning "today" (UTC). */
+#define CW_DEMO_TODAY INT32_MIN
+
+/* Called after each committed batch. */
+typedef void (*cw_demo_progress_fn)(void *ctx, uint64_t children_done, uint64_t children_total,
+                                    uint64_t events);
+
+typedef struct cw_demo_opts {
+    uint64_t children;            /* 1 .. 10,000,000; default 1,000 */
+    uint64_t seed;                /* default 1 */
+    cw_date as_of;                /* the last day of the history; default CW_DEMO_TODAY */
+    unsigned years;               /* years of history before as_of, 1 .. 10; default 3 */
+    size_t batch;                 /* commands per commit, 1 .. 1,000,000; default 5,000 */
+    double failure_scale;         /* multiplies every failure share, 0 .. 5; default 1; 0 = clean */
+    cw_demo_progress_fn progress; /* optional */
+    void *progress_ctx;
+} cw_demo_opts;
+
+/* Sets the defaults above. */
+void cw_demo_opts_init(cw_demo_opts *o);
+
+/*
+ * What was generated. Counts are of events in the log (dated on or before
+ * as_of); "late" counts are events recorded after their due date, by the
+ * generator's own choice; "at as_of" counts are the state on as_of, worked
+ * out from the events as the Wales rule pack would (referrals_undecided,
+ * repeat_contacts, assessments_overdue, cse_unassessed, supervision_gap and
+ * drifting equal what cw_oversight_all finds for those rules). All of it is
+ * a function of the options, so two runs with the same options give
+ * identical stats (batches aside).
+ */
+typedef struct cw_demo_stats {
+    /* the council */
+    uint64_t councils, localities, teams, staff, social_workers, staff_left;
+    double caseload_mean; /* open allocated cases per social worker in post at as_of */
+    uint64_t caseload_max;
+    /* children and volumes */
+    uint64_t children, events, batches;
+    uint64_t welsh, restricted;
+    uint64_t contacts, referrals, referrals_nfa, assessments_started, assessments_completed;
+    uint64_t strategy_discussions, section_47s, initial_conferences, registrations;
+    uint64_t registrations_by_category[4]; /* neglect, emotional, physical, sexual */
+    uint64_t review_conferences, deregistrations, core_groups, plans;
+    uint64_t visits, cp_visits, la_visits;
+    uint64_t looked_after_episodes, placement_changes, la_reviews, health_checks;
+    uint64_t cse_concerns, cse_risk_assessments, cse_moderate_plus, missing_episodes;
+    uint64_t case_notes, allocations, transfers, closures, reopenings, corrections;
+    uint64_t supervisions;
+    /* the state at as_of */
+    uint64_t open_cases, on_register, looked_after;
+    /* failures (docs/demo.md gives the share each is drawn with) */
+    uint64_t referrals_undecided;  /* never decided, past due at as_of */
+    uint64_t repeat_contacts;      /* children with 3 contacts in 12 months unassessed at as_of */
+    uint64_t assessments_late;     /* completed after 42 working days */
+    uint64_t assessments_never;    /* never completed (closed without, or still open) */
+    uint64_t assessments_overdue;  /* open and past due at as_of */
+    uint64_t assessments_no_views; /* completed with views_not_obtained_reason */
+    uint64_t visits_no_views;      /* visits with views_not_obtained_reason */
+    uint64_t icpc_late, outline_plans_late, core_groups_late, reviews_late;
+    uint64_t cp_visits_late;    /* seen alone more than 10 working days after the last */
+    uint64_t cp_not_seen_alone; /* children on the register at as_of not seen alone */
+    uint64_t la_plans_late, la_visits_late, la_reviews_late, gp_late, dentist_late;
+    uint64_t cse_unassessed;         /* children with a CSE indicator unassessed after 10 wd */
+    uint64_t cse_no_strategy;        /* moderate or significant bands with no strategy */
+    uint64_t cse_reassessments_late; /* reassessed more than 3 months after the last */
+    uint64_t never_discussed;        /* allocated children never discussed in supervision */
+    uint64_t supervisions_missed;    /* monthly supervision sessions that did not happen */
+    uint64_t supervision_gap;        /* open cases past the 4-week standard at as_of */
+    uint64_t drifting;               /* open cases with no activity for 20 wd at as_of */
+} cw_demo_stats;
+
+/*
+ * Generates the demo council into l, which must be an empty log opened for
+ * writing (CW_EEXIST otherwise). o may be NULL for the defaults; stats may
+ * be NULL. CW_EINVAL names a bad option.
+ */
+cw_rc cw_demo_generate(cw_ledger *l, const cw_demo_opts *o, cw_demo_stats *stats, cw_error *err);
+
+/* Appends a human-readable summary of stats (several lines) to out. */
+cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out);
+
+#endif

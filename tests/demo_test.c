@@ -1,0 +1,524 @@
+/*
+ * demo_test.c — the synthetic council (src/demo, docs/demo.md): every command
+ * it writes is valid and the log verifies; the same options give the same
+ * payloads (whatever the batch size) and another seed does not; the shares of
+ * late work and failures are those docs/demo.md documents; the rules engine
+ * finds each failure the data is meant to contain, exactly where the
+ * generator says it put it, and nothing at all in a clean council; each
+ * child's events were written in date order, none after as_of; a rebuild
+ * gives the same projections.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "casework/casework.h"
+#include "demo/demo.h"
+#include "ledger/verify.h"
+#include "rules/oversight.h"
+#include "testutil.h"
+
+#define CHILDREN 200
+#define SEED     7
+#define AS_OF    "2025-06-30"
+
+/* One generated log. */
+typedef struct demo {
+    char db[160];
+    cw_ledger *l;
+    cw_demo_stats st;
+} demo;
+
+typedef struct fx {
+    char dir[64];
+    demo main; /* the 200-child demo, default shares, batches of 700 */
+    cw_rule_pack *pack;
+    cw_calendar cal;
+    cw_date as_of;
+    uint64_t progress_calls;
+} fx;
+
+static fx *F;
+
+static cw_date D(const char *s)
+{
+    cw_date d = 0;
+    assert_int_equal(cw_date_parse(s, strlen(s), &d), CW_OK);
+    return d;
+}
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total, uint64_t events)
+{
+    (void)done, (void)events;
+    assert_int_equal(total, CHILDREN);
+    ((fx *)ctx)->progress_calls++;
+}
+
+/* Generates a demo into dir/name.db with the test's options and these. */
+static int make(demo *d, const char *name, uint64_t seed, double failure_scale, size_t batch)
+{
+    cw_error err;
+    cw_demo_opts o;
+    cw_demo_opts_init(&o);
+    o.children = CHILDREN;
+    o.seed = seed;
+    o.as_of = F->as_of;
+    o.failure_scale = failure_scale;
+    o.batch = batch;
+    if (d == &F->main) {
+        o.progress = on_progress;
+        o.progress_ctx = F;
+    }
+    snprintf(d->db, sizeof d->db, "%s/%s.db", F->dir, name);
+    if (cw_ledger_create(d->db, "test.caseward.example/demo", &err) ||
+        cw_ledger_open(d->db, CW_LEDGER_WRITE, &d->l, &err) ||
+        cw_demo_generate(d->l, &o, &d->st, &err)) {
+        fprintf(stderr, "demo %s: %s\n", name, err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static void drop(demo *d)
+{
+    if (d->l)
+        cw_ledger_close(d->l);
+    d->l = NULL;
+}
+
+static int setup(void **state)
+{
+    cw_error err;
+    F = calloc(1, sizeof *F);
+    snprintf(F->dir, sizeof F->dir, "/tmp/cw-demo-XXXXXX");
+    if (!mkdtemp(F->dir))
+        return -1;
+    F->as_of = D(AS_OF);
+    if (cw_rules_load_builtin("wales", &F->pack, &err) || cw_calendar_load_default(&F->cal, &err))
+        return -1;
+    if (make(&F->main, "main", SEED, 1.0, 700))
+        return -1;
+    *state = F;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    drop(&F->main);
+    cw_rules_free(F->pack);
+    cw_calendar_release(&F->cal);
+    rm_rf(F->dir);
+    free(F);
+    return 0;
+}
+
+/* ---- the log ---- */
+
+static void test_verifies(void **state)
+{
+    (void)state;
+    cw_error err;
+    cw_verify_opts vo = {F->main.db, NULL, NULL, NULL, 0};
+    cw_verify_report rep;
+    assert_int_equal(cw_verify(&vo, &rep, &err), CW_OK);
+    assert_int_equal(rep.size, cw_ledger_size(F->main.l));
+    /* The stats count every entry; batches of 700 give one checkpoint each. */
+    assert_int_equal(F->main.st.events, cw_ledger_size(F->main.l));
+    assert_int_equal(F->main.st.batches, (F->main.st.events + 699) / 700);
+    assert_int_equal(F->progress_calls, F->main.st.batches);
+    assert_int_equal(F->main.st.children, CHILDREN);
+    assert_true(F->main.st.events > 20 * CHILDREN);
+}
+
+/* The leaf of entry i without its recorded_at (the real time of the append). */
+static void payload_of(cw_ledger *l, uint64_t i, cw_buf *out)
+{
+    cw_error err;
+    cw_buf_reset(out);
+    assert_int_equal(cw_ledger_leaf(l, i, out, &err), CW_OK);
+    char *p = strstr(out->data, "\"recorded_at\":\"");
+    assert_non_null(p);
+    char *q = strstr(p + 15, "\",");
+    assert_non_null(q);
+    memmove(p, q + 2, strlen(q + 2) + 1);
+    out->len = strlen(out->data);
+}
+
+/* Entries of a and b that differ, recorded_at aside (sizes must match). */
+static uint64_t differing(cw_ledger *a, cw_ledger *b)
+{
+    uint64_t n = 0;
+    cw_buf x = CW_BUF_INIT(CW_ENTRY_MAX_BYTES * 2), y = CW_BUF_INIT(CW_ENTRY_MAX_BYTES * 2);
+    uint64_t size = cw_ledger_size(a) < cw_ledger_size(b) ? cw_ledger_size(a) : cw_ledger_size(b);
+    for (uint64_t i = 0; i < size; i++) {
+        payload_of(a, i, &x);
+        payload_of(b, i, &y);
+        n += x.len != y.len || memcmp(x.data, y.data, x.len) != 0;
+    }
+    cw_buf_release(&x);
+    cw_buf_release(&y);
+    return n;
+}
+
+/* The same options give the same commands, whatever the batch size. */
+static void test_reproducible(void **state)
+{
+    (void)state;
+    demo again = {0};
+    assert_int_equal(make(&again, "again", SEED, 1.0, 5000), 0);
+    assert_int_equal(cw_ledger_size(again.l), cw_ledger_size(F->main.l));
+    assert_int_equal(differing(F->main.l, again.l), 0);
+    /* the stats are a function of the options too (batches aside) */
+    again.st.batches = F->main.st.batches;
+    assert_memory_equal(&again.st, &F->main.st, sizeof again.st);
+    drop(&again);
+}
+
+static void test_other_seed_differs(void **state)
+{
+    (void)state;
+    demo other = {0};
+    assert_int_equal(make(&other, "other", SEED + 1, 1.0, 5000), 0);
+    uint64_t size = cw_ledger_size(other.l) < cw_ledger_size(F->main.l) ? cw_ledger_size(other.l)
+                                                                        : cw_ledger_size(F->main.l);
+    assert_true(differing(F->main.l, other.l) > size / 2);
+    drop(&other);
+}
+
+/* ---- the shares docs/demo.md documents ---- */
+
+/* k of n within four standard deviations (and 2 points) of the share p. */
+static void share(const char *what, uint64_t k, uint64_t n, double p)
+{
+    assert_true(n > 0);
+    double got = (double)k / (double)n;
+    double off = (got > p ? got - p : p - got) - 0.02; /* beyond the 2 points */
+    if (off > 0 && off * off > 16 * p * (1 - p) / (double)n)
+        fail_msg("%s: %llu of %llu = %.3f, documented %.3f", what, (unsigned long long)k,
+                 (unsigned long long)n, got, p);
+}
+
+static void test_shares(void **state)
+{
+    (void)state;
+    const cw_demo_stats *s = &F->main.st;
+    share("assessments late", s->assessments_late, s->assessments_started, 0.15);
+    share("assessments never completed", s->assessments_never, s->assessments_started, 0.05);
+    share("assessments without views", s->assessments_no_views, s->assessments_completed, 0.08);
+    share("CP visits late", s->cp_visits_late, s->cp_visits, 0.10);
+    share("core groups late", s->core_groups_late, s->core_groups, 0.08);
+    share("ICPC late", s->icpc_late, s->initial_conferences, 0.10);
+    share("neglect registrations", s->registrations_by_category[0], s->registrations, 0.45);
+    assert_true(s->supervisions_missed > 0 && s->never_discussed > 0);
+    /* visits without views: 4% of all, plus the unseen 3% of assessment and support visits */
+    assert_true(s->visits_no_views * 100 >= 3 * s->visits);
+    assert_true(s->visits_no_views * 100 <= 9 * s->visits);
+    /* referrals: about 2% never decided (those past due at as_of are counted) */
+    assert_true(s->referrals_undecided * 100 <= 5 * s->referrals);
+    /* Welsh-speaking: 4% to 35% in a locality */
+    assert_true(s->welsh * 100 >= 4 * s->children && s->welsh * 100 <= 35 * s->children);
+    /* every allocated case fits in one supervision's list */
+    assert_true(s->caseload_max <= 50);
+    assert_true(s->registrations > 0 && s->looked_after_episodes > 0 && s->cse_concerns > 0);
+}
+
+/* ---- what the rules engine finds ---- */
+
+typedef struct tally {
+    uint64_t overdue, signals, late, missed;
+    char rule[64][65];
+    uint64_t n_overdue[64], n_signals[64];
+    size_t nrules;
+} tally;
+
+static size_t rule_slot(tally *t, const char *rule)
+{
+    for (size_t i = 0; i < t->nrules; i++)
+        if (!strcmp(t->rule[i], rule))
+            return i;
+    assert_true(t->nrules < 64);
+    snprintf(t->rule[t->nrules], sizeof t->rule[0], "%s", rule);
+    return t->nrules++;
+}
+
+static cw_rc on_child(void *ctx, const char *child_id, const cw_rule_results *r)
+{
+    tally *t = ctx;
+    (void)child_id;
+    for (size_t i = 0; i < r->nobligations; i++) {
+        const cw_obligation *o = &r->obligations[i];
+        t->late += o->state == CW_OBLIGATION_MET_LATE;
+        t->missed += o->state == CW_OBLIGATION_MISSED;
+        if (o->state == CW_OBLIGATION_OVERDUE) {
+            t->overdue++;
+            t->n_overdue[rule_slot(t, o->rule_id)]++;
+        }
+    }
+    for (size_t i = 0; i < r->nsignals; i++) {
+        t->signals++;
+        t->n_signals[rule_slot(t, r->signals[i].rule_id)]++;
+    }
+    return CW_OK;
+}
+
+static void walk(cw_ledger *l, tally *t)
+{
+    cw_error err;
+    memset(t, 0, sizeof *t);
+    assert_int_equal(cw_oversight_all(l, F->pack, &F->cal, F->as_of, on_child, t, &err), CW_OK);
+}
+
+static uint64_t overdue(tally *t, const char *rule)
+{
+    return t->n_overdue[rule_slot(t, rule)];
+}
+
+static uint64_t signals(tally *t, const char *rule)
+{
+    return t->n_signals[rule_slot(t, rule)];
+}
+
+/* What the generator says holds on as_of is what the rules engine finds. */
+static void same_as_generator(tally *t, const cw_demo_stats *s)
+{
+    assert_int_equal(overdue(t, "assessment"), s->assessments_overdue);
+    assert_int_equal(signals(t, "referral_undecided"), s->referrals_undecided);
+    assert_int_equal(overdue(t, "referral_decision"), s->referrals_undecided);
+    assert_int_equal(signals(t, "repeat_contacts"), s->repeat_contacts);
+    assert_int_equal(signals(t, "drift"), s->drifting);
+    assert_int_equal(signals(t, "supervision_gap"), s->supervision_gap);
+    assert_int_equal(signals(t, "cse_concern_unassessed"), s->cse_unassessed);
+    /* a late visit in progress at as_of is also a child not seen alone */
+    assert_true(signals(t, "cp_child_not_seen") >= s->cp_not_seen_alone);
+    assert_int_equal(signals(t, "cp_child_not_seen"), overdue(t, "cp_visit"));
+}
+
+/* The default demo has overdue work, and the generator knows where it is. */
+static void test_oversight_finds_failures(void **state)
+{
+    (void)state;
+    tally t;
+    walk(F->main.l, &t);
+    assert_true(t.overdue > 0);
+    assert_true(t.signals > 0);
+    assert_true(t.late > 0);
+    same_as_generator(&t, &F->main.st);
+}
+
+/* With the failure shares tripled, every kind of signal is there. */
+static void test_every_signal_kind(void **state)
+{
+    (void)state;
+    demo worse = {0};
+    assert_int_equal(make(&worse, "worse", SEED, 3.0, 5000), 0);
+    tally t;
+    walk(worse.l, &t);
+    static const char *const kinds[] = {
+        "repeat_contacts", "cse_concern_unassessed", "cse_band_no_strategy", "cp_child_not_seen",
+        "drift",           "views_missing",          "supervision_gap",      "referral_undecided"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (!signals(&t, kinds[i]))
+            fail_msg("no %s signal in the demo", kinds[i]);
+    static const char *const late[] = {"assessment", "referral_decision", "cp_visit",
+                                       "cse_risk_assessment"};
+    for (size_t i = 0; i < sizeof late / sizeof late[0]; i++)
+        if (!overdue(&t, late[i]))
+            fail_msg("no overdue %s in the demo", late[i]);
+    same_as_generator(&t, &worse.st);
+    drop(&worse);
+}
+
+/* failure_scale 0: nothing overdue, late, missed or signalled, ever. */
+static void test_clean(void **state)
+{
+    (void)state;
+    demo clean = {0};
+    assert_int_equal(make(&clean, "clean", SEED, 0.0, 5000), 0);
+    const cw_demo_stats *s = &clean.st;
+    assert_int_equal(s->assessments_late + s->assessments_never + s->referrals_undecided +
+                         s->cp_visits_late + s->cse_unassessed + s->drifting + s->supervision_gap +
+                         s->never_discussed + s->supervisions_missed,
+                     0);
+    tally t;
+    walk(clean.l, &t);
+    for (size_t i = 0; i < t.nrules; i++)
+        if (t.n_overdue[i] || t.n_signals[i])
+            fail_msg("clean demo: %s: %llu overdue, %llu signals", t.rule[i],
+                     (unsigned long long)t.n_overdue[i], (unsigned long long)t.n_signals[i]);
+    assert_int_equal(t.overdue, 0);
+    assert_int_equal(t.signals, 0);
+    assert_int_equal(t.late, 0);
+    assert_int_equal(t.missed, 0);
+    drop(&clean);
+}
+
+/* ---- each child's record ---- */
+
+/* The child with the most events, and each child's events written in date order. */
+static void test_chronology(void **state)
+{
+    (void)state;
+    cw_error err;
+    char best[16] = "";
+    size_t most = 0;
+    for (unsigned i = 1; i <= CHILDREN; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "C%07u", i);
+        cw_history h;
+        assert_int_equal(cw_casework_history(F->main.l, id, &h, &err), CW_OK);
+        assert_true(h.n > 0);
+        assert_string_equal(h.entries[0].type, "child_registered");
+        uint64_t last_idx = 0;
+        cw_date last_date = 0;
+        for (size_t j = 0; j < h.n; j++) {
+            const cw_history_entry *e = &h.entries[j];
+            if (j > 0)
+                assert_true(e->date >= h.entries[j - 1].date);
+            /* a correction has no date of its own: it is dated when recorded */
+            if (!strcmp(e->type, "correction"))
+                continue;
+            assert_true(e->date <= F->as_of);
+            assert_true(e->date >= h.date_of_birth);
+            if (!strcmp(e->type, "supervision_held"))
+                continue; /* written after the locality's children */
+            /* the child's own events were written in date order */
+            assert_true(e->index > last_idx || j == 0);
+            assert_true(e->date >= last_date);
+            last_idx = e->index;
+            last_date = e->date;
+        }
+        if (h.n > most) {
+            most = h.n;
+            memcpy(best, id, sizeof id);
+        }
+        cw_casework_history_release(&h);
+    }
+    assert_true(most > 50);
+    print_message("busiest child %s: %zu events\n", best, most);
+}
+
+/* Every projection table, rows sorted, as text. */
+static void dump(const char *db, cw_buf *out)
+{
+    sqlite3 *s = NULL;
+    sqlite3_stmt *tables = NULL;
+    assert_int_equal(sqlite3_open_v2(db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(s,
+                                        "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                        "name NOT IN ('entries', 'checkpoints', 'meta') AND name "
+                                        "NOT LIKE 'sqlite_%' ORDER BY name",
+                                        -1, &tables, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(tables) == SQLITE_ROW) {
+        char sql[200];
+        const char *name = (const char *)sqlite3_column_text(tables, 0);
+        sqlite3_stmt *st = NULL;
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", name);
+        assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
+        int cols = sqlite3_column_count(st);
+        sqlite3_finalize(st);
+        size_t used = (size_t)snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1", name);
+        for (int c = 2; c <= cols && used < sizeof sql - 8; c++)
+            used += (size_t)snprintf(sql + used, sizeof sql - used, ",%d", c);
+        assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(cw_buf_addf(out, "## %s\n", name), CW_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            for (int c = 0; c < cols; c++) {
+                const unsigned char *v = sqlite3_column_text(st, c);
+                assert_int_equal(cw_buf_addf(out, "%s|", v ? (const char *)v : "NULL"), CW_OK);
+            }
+            assert_int_equal(cw_buf_addc(out, '\n'), CW_OK);
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_finalize(tables);
+    sqlite3_close(s);
+}
+
+static void test_rebuild_identical(void **state)
+{
+    (void)state;
+    cw_error err;
+    cw_buf before = CW_BUF_INIT(256u << 20), after = CW_BUF_INIT(256u << 20);
+    dump(F->main.db, &before);
+    assert_true(before.len > 100000);
+    assert_int_equal(cw_casework_rebuild(F->main.l, &err), CW_OK);
+    dump(F->main.db, &after);
+    assert_int_equal(before.len, after.len);
+    assert_memory_equal(before.data, after.data, before.len);
+    cw_buf_release(&before);
+    cw_buf_release(&after);
+}
+
+/* ---- options ---- */
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    cw_error err;
+    cw_demo_opts o;
+    /* a log with entries already */
+    cw_demo_opts_init(&o);
+    o.children = 5;
+    o.as_of = F->as_of;
+    assert_int_equal(cw_demo_generate(F->main.l, &o, NULL, &err), CW_EEXIST);
+    assert_non_null(strstr(err.msg, "empty log"));
+    demo d = {0};
+    snprintf(d.db, sizeof d.db, "%s/refusals.db", F->dir);
+    assert_int_equal(cw_ledger_create(d.db, "test.caseward.example/refusals", &err), CW_OK);
+    assert_int_equal(cw_ledger_open(d.db, CW_LEDGER_WRITE, &d.l, &err), CW_OK);
+    o.children = 0;
+    assert_int_equal(cw_demo_generate(d.l, &o, NULL, &err), CW_EINVAL);
+    assert_non_null(strstr(err.msg, "children"));
+    o.children = 5;
+    o.years = 11;
+    assert_int_equal(cw_demo_generate(d.l, &o, NULL, &err), CW_EINVAL);
+    assert_non_null(strstr(err.msg, "years"));
+    o.years = 3;
+    o.as_of = D("2099-01-01");
+    assert_int_equal(cw_demo_generate(d.l, &o, NULL, &err), CW_EINVAL);
+    assert_non_null(strstr(err.msg, "future"));
+    o.as_of = D("2011-06-30"); /* three years before it is outside the calendar */
+    assert_int_equal(cw_demo_generate(d.l, &o, NULL, &err), CW_EINVAL);
+    assert_non_null(strstr(err.msg, "calendar"));
+    o.as_of = F->as_of;
+    o.failure_scale = -1;
+    assert_int_equal(cw_demo_generate(d.l, &o, NULL, &err), CW_EINVAL);
+    assert_int_equal(cw_ledger_size(d.l), 0);
+    /* and a small one that works, with the default options otherwise */
+    o.failure_scale = 1;
+    cw_demo_stats st;
+    assert_int_equal(cw_demo_generate(d.l, &o, &st, &err), CW_OK);
+    assert_int_equal(st.children, 5);
+    assert_int_equal(cw_ledger_size(d.l), st.events);
+    cw_buf out = CW_BUF_INIT(1 << 16);
+    assert_int_equal(cw_demo_stats_format(&st, &out), CW_OK);
+    assert_non_null(strstr(out.data, "children: 5 "));
+    cw_buf_release(&out);
+    drop(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_verifies),
+        cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_other_seed_differs),
+        cmocka_unit_test(test_shares),
+        cmocka_unit_test(test_oversight_finds_failures),
+        cmocka_unit_test(test_every_signal_kind),
+        cmocka_unit_test(test_clean),
+        cmocka_unit_test(test_chronology),
+        cmocka_unit_test(test_rebuild_identical),
+        cmocka_unit_test(test_refusals),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
