@@ -244,8 +244,10 @@ int main(int argc, char **argv)
         o.seed = seed;
         o.as_of = as_of;
         double t0 = now_s();
-        o.progress = progress;
-        o.progress_ctx = &t0;
+        if (isatty(2)) { /* a progress line is for a person watching, not for a log */
+            o.progress = progress;
+            o.progress_ctx = &t0;
+        }
         if (cw_ledger_create(db, "bench.caseward.local/rules", &err) ||
             cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err) || cw_demo_generate(l, &o, &ds, &err))
             die("demo", &err);
