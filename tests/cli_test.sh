@@ -87,6 +87,17 @@ run init --db "$T/bad.db" --origin "has space"
 expect_rc 1 "init with a bad origin"
 check "bad origin leaves nothing" test ! -e "$T/bad.db" -a ! -e "$T/bad.db.key"
 check "empty log has checkpoint 0" test "$(checkpoint_size "$DB")" = 0
+# The rule pack is a setting of the log, chosen at init.
+check "init records the default rule pack" \
+    test "$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'rule_pack'" 2>/dev/null)" = wales
+run init --db "$T/en.db" --rules england
+expect_rc 0 "init with the England pack"
+check "init records the England pack" \
+    test "$(sqlite3 "$T/en.db" "SELECT value FROM meta WHERE key = 'rule_pack'" 2>/dev/null)" = england
+run init --db "$T/nope.db" --rules scotland
+expect_rc 1 "init with an unknown rule pack"
+check "unknown pack: named in the error" err_has 'rule pack "scotland"'
+check "unknown pack: nothing created" test ! -e "$T/nope.db" -a ! -e "$T/nope.db.key"
 
 # ---- append ----
 run append --db "$DB" </dev/null

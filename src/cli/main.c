@@ -91,22 +91,32 @@ static cw_rc parse_u64(const char *s, const char *what, uint64_t *out, cw_error 
 
 static cw_rc cmd_init(args *a, cw_error *err)
 {
-    const char *db = NULL, *origin = NULL;
-    const opt opts[] = {{"db", &db, NULL}, {"origin", &origin, NULL}, {NULL, NULL, NULL}};
+    const char *db = NULL, *origin = NULL, *rules = "wales";
+    const opt opts[] = {
+        {"db", &db, NULL}, {"origin", &origin, NULL}, {"rules", &rules, NULL}, {NULL, NULL, NULL}};
     int np;
     cw_buf def = CW_BUF_INIT(256);
+    cw_rule_pack *pack = NULL;
+    cw_ledger *l = NULL;
     cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
     if (rc || (rc = need(db, "db", err)))
         return rc;
+    /* The council's rule pack is a setting of the log; refuse an unknown one first. */
+    if ((rc = cw_rules_load_builtin(rules, &pack, err)))
+        return rc;
+    cw_rules_free(pack);
     if (!origin) {
         if ((rc = cw_ledger_default_origin(&def, err)))
             return rc;
         origin = def.data;
     }
-    rc = cw_ledger_create(db, origin, err);
-    if (!rc)
-        printf("created log %s\norigin %s\nsigning key %s.key (keep it private; mode 0600)\n", db,
-               origin, db);
+    if (!(rc = cw_ledger_create(db, origin, err)) &&
+        !(rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) &&
+        !(rc = cw_store_meta_put(cw_ledger_store(l), "rule_pack", rules, err)))
+        printf("created log %s\norigin %s\nrule pack %s\nsigning key %s.key (keep it private; "
+               "mode 0600)\n",
+               db, origin, rules, db);
+    cw_ledger_close(l);
     cw_buf_release(&def);
     return rc;
 }
@@ -372,9 +382,16 @@ static cw_rc rules_env_open(rules_env *e, const char *db, int write, const char 
             rc = cw_rules_load(text.data ? text.data : "", text.len, rules_file, &e->pack, err);
         cw_buf_release(&text);
     } else {
-        rc = cw_rules_load_builtin(rules ? rules : "wales", &e->pack, err);
+        /* The log's own pack (set at init), unless --rules overrides it. */
+        cw_buf name = CW_BUF_INIT(64);
+        if (!(rc = cw_ledger_open(db, write ? CW_LEDGER_WRITE : CW_LEDGER_READONLY, &e->l, err)) &&
+            !rules && cw_store_meta_get(cw_ledger_store(e->l), "rule_pack", &name, NULL) == CW_OK)
+            rules = name.data;
+        if (!rc)
+            rc = cw_rules_load_builtin(rules ? rules : "wales", &e->pack, err);
+        cw_buf_release(&name);
     }
-    if (!rc)
+    if (!rc && !e->l)
         rc = cw_ledger_open(db, write ? CW_LEDGER_WRITE : CW_LEDGER_READONLY, &e->l, err);
     if (rc)
         rules_env_release(e);
@@ -770,11 +787,13 @@ static cw_rc cmd_calendar(args *a, cw_error *err)
 static cw_rc cmd_help(args *a, cw_error *err);
 
 static const command commands[] = {
-    {"init", cmd_init, "init --db PATH [--origin NAME]",
+    {"init", cmd_init, "init --db PATH [--origin NAME] [--rules wales|england]",
      "Create a new, empty log: the database and its Ed25519 signing key (PATH.key), both mode\n"
      "0600, and a signed checkpoint for size 0. Refuses to overwrite either file. The origin\n"
      "names the log in its checkpoints (default caseward.local/<random>); use something\n"
-     "unique to your council, e.g. caseward.example-council.gov.uk/children.\n"},
+     "unique to your council, e.g. caseward.example-council.gov.uk/children. --rules sets\n"
+     "the council's statutory rule pack (default wales); the rule commands use it unless\n"
+     "given --rules or --rules-file.\n"},
     {"append", cmd_append, "append --db PATH [--actor NAME] [FILE|-]",
      "Append casework commands from JSON Lines (FILE, or standard input): one object per\n"
      "line with a string \"type\" (docs/events.md), \"actor\" (default --actor, itself\n"

@@ -8,6 +8,7 @@ CREATE TABLE meta (
     key   TEXT PRIMARY KEY,  -- 'origin': the log's name (its checkpoint origin and key name)
                              -- 'vkey': the verifier key, c2sp vkey format
                              -- 'created_at': RFC 3339 UTC time of `caseward init`
+                             -- 'rule_pack': the council's statutory rule pack (wales, england)
     value TEXT NOT NULL      -- the setting's value
 ) STRICT;
 
