@@ -250,12 +250,41 @@ static void test_escalation_routes_and_is_idempotent(void **state)
     cw_rule_results_release(&r);
 }
 
-/* An unallocated child has no chain to climb: counted, nothing recorded. */
-static void test_unallocated_is_unrouted(void **state)
+/* An unallocated child is routed up the chain of whoever last recorded its casework. */
+static void test_unallocated_routes_via_recorder(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    cw_rule_results r;
+    uint64_t raised = 0, unrouted = 9;
+    cw_rule_results_init(&r);
+    const cw_obligation *o = overdue_assessment(f, D("2026-06-01"), &r);
+    assert_non_null(o);
+    /* The last casework on C1 was recorded by sw, whose chain is tm, sm, hos. */
+    const char *want = !strcmp(o->escalate_to, "team_manager")      ? "tm"
+                       : !strcmp(o->escalate_to, "service_manager") ? "sm"
+                                                                    : "hos";
+    assert_int_equal(
+        cw_oversight_escalate(f->l, f->pack, &f->cal, D("2026-06-01"), &raised, &unrouted, &err),
+        CW_OK);
+    assert_true(raised >= 1);
+    assert_int_equal(unrouted, 0);
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM escalations WHERE notified_id = '%s'", want);
+    assert_true(count(f, sql) >= 1);
+    cw_rule_results_release(&r);
+}
+
+/* A recorder with nobody above them: counted as unrouted, nothing recorded. */
+static void test_unroutable_is_counted(void **state)
 {
     fx *f = *state;
     cw_error err;
     uint64_t raised = 9, unrouted = 0;
+    ok(f, "{\"type\":\"staff_added\",\"payload\":{\"staff_id\":\"lone\",\"name\":\"L\","
+          "\"role\":\"social_worker\"}}");
+    ok(f, "{\"type\":\"case_note\",\"actor\":\"lone\",\"payload\":{\"child_id\":\"C1\","
+          "\"date\":\"2026-01-08\",\"text\":\"t\"}}");
     uint64_t before = cw_ledger_size(f->l);
     assert_int_equal(
         cw_oversight_escalate(f->l, f->pack, &f->cal, D("2026-06-01"), &raised, &unrouted, &err),
@@ -432,7 +461,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_overdue_with_as_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_escalation_routes_and_is_idempotent, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unallocated_is_unrouted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unallocated_routes_via_recorder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unroutable_is_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_left_manager_is_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_escalation_event_is_system_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_escalations_survive_rebuild, setup, teardown),

@@ -329,13 +329,56 @@ static cw_rc worker_row(void *ctx, const cw_value *c, size_t n)
     return CW_OK;
 }
 
-/* The first person up the chain from the child's worker holding role. */
+/* The last casework entry on a child that is not caseward's own escalation. */
+typedef struct last_entry {
+    int64_t idx;
+} last_entry;
+
+static cw_rc last_casework_row(void *ctx, const cw_value *c, size_t n)
+{
+    last_entry *le = ctx;
+    /* rows come in (date, idx) order: the last one wins */
+    if (n >= 3 && c[0].type == CW_V_INT &&
+        !(c[2].type == CW_V_TEXT && c[2].len == 17 && !memcmp(c[2].s, "escalation_raised", 17)))
+        le->idx = c[0].i;
+    return CW_OK;
+}
+
+/* Who last recorded casework on the child (their account id), or "" if nobody. */
+static cw_rc last_recorder(cw_store *s, const char *child_id, char out[65], cw_error *err)
+{
+    last_entry le = {-1};
+    cw_value k = cw_text(child_id);
+    out[0] = '\0';
+    cw_rc rc = cw_store_run(s, CW_Q_CHILD_EVENTS, &k, 1, last_casework_row, &le, NULL, err);
+    if (rc || le.idx < 0)
+        return rc;
+    cw_buf leaf = CW_BUF_INIT(CW_ENTRY_MAX_BYTES + 1);
+    json_error_t jerr;
+    if (!(rc = cw_store_entry_leaf(s, (uint64_t)le.idx, &leaf, err))) {
+        json_t *root = json_loadb(leaf.data, leaf.len, 0, &jerr);
+        const char *actor = root ? json_string_value(json_object_get(root, "actor")) : NULL;
+        if (actor && strlen(actor) < 65)
+            memcpy(out, actor, strlen(actor) + 1);
+        json_decref(root);
+    }
+    cw_buf_release(&leaf);
+    return rc;
+}
+
+/*
+ * The first current holder of role up the management chain, starting from the
+ * child's allocated worker or, for a child with none (an undecided referral, a
+ * run of contacts), from whoever last recorded casework on the child.
+ */
 static cw_rc route(cw_store *s, const char *child_id, const char *role, char out[65], cw_error *err)
 {
     child_row_t w = {{0}, 0};
     cw_value k = cw_text(child_id);
     out[0] = '\0';
     cw_rc rc = cw_store_run(s, CW_Q_CHILD_GET, &k, 1, worker_row, &w, NULL, err);
+    if (!rc && !w.worker[0])
+        rc = last_recorder(s, child_id, w.worker, err);
     char cur[65];
     snprintf(cur, sizeof cur, "%s", w.worker);
     for (int depth = 0; !rc && cur[0] && depth < 32; depth++) {
