@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "casework/casework_int.h"
+#include "util/json.h"
 #include "util/utf8.h"
 
 /* ---- enum vocabularies ---- */
@@ -982,6 +983,21 @@ static const event_spec specs[] = {
     {"correction", 0, F_CORRECTION, cw_casework_check_correction, NULL},
     {"escalation_raised", 0, F_ESCALATION, ck_escalation, NULL},
 };
+
+cw_rc cw_casework_facts(const char *type, const json_t *payload, cw_buf *out)
+{
+    const event_spec *spec = cw_casework_spec(type);
+    json_t *f = json_deep_copy(payload);
+    if (!f)
+        return CW_ENOMEM;
+    /* The rules ask whether free text is there, never what it says. */
+    for (const field_spec *fs = spec ? spec->fields : NULL; fs && fs->name; fs++)
+        if (fs->type == F_TEXT && json_object_get(f, fs->name))
+            json_object_set_new(f, fs->name, json_true());
+    cw_rc rc = cw_json_write_canonical(f, out);
+    json_decref(f);
+    return rc;
+}
 
 cw_rc cw_casework_check_state(cw_ctx *c, const event_spec *spec, const json_t *p, cw_error *err)
 {

@@ -313,18 +313,23 @@ cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *
     }
     char date[CW_DATE_LEN + 1];
     cw_date_format(cw_casework_effective_date(p, c->recorded_ms), date);
+    cw_buf facts = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
+    if (kids.n && (rc = cw_casework_facts(type, p, &facts)))
+        rc = cw_error_set(err, rc, "indexing entry %llu", (unsigned long long)c->idx);
     for (size_t i = 0; !rc && i < kids.n; i++) {
         if (c->only_child && strcmp(kids.ids[i], c->only_child) != 0)
             continue;
-        cw_value v[] = {cw_text(kids.ids[i]), CW_INT(c->idx), cw_text(date), cw_text(type)};
+        cw_value v[] = {cw_text(kids.ids[i]), CW_INT(c->idx), cw_text(date), cw_text(type),
+                        cw_text(facts.data ? facts.data : "{}")};
         /* caseward's own escalations, and corrections of the record, are not
          * casework activity on the child: they must not hide a drifting case. */
-        if (!(rc = run(c, CW_Q_CHILD_EVENT_PUT, v, 4, err)) && strcmp(type, "escalation_raised") &&
+        if (!(rc = run(c, CW_Q_CHILD_EVENT_PUT, v, 5, err)) && strcmp(type, "escalation_raised") &&
             strcmp(type, "correction")) {
             cw_value w[] = {cw_text(kids.ids[i]), cw_text(date)};
             rc = run(c, CW_Q_CHILD_TOUCH, w, 2, err);
         }
     }
+    cw_buf_release(&facts);
     /* A correction's effect: the corrected children, re-projected. */
     if (!rc && !strcmp(type, "correction") && !c->only_child)
         for (size_t i = 0; !rc && i < kids.n; i++)

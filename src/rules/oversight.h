@@ -17,9 +17,22 @@
 #include "casework/casework.h"
 #include "rules/rules.h"
 
-/* Evaluates the pack for one child as it stood on as_of. */
+/*
+ * Evaluates the pack for one child as it stood on as_of, from the facts kept
+ * in the child's event index (child_events.facts: each payload with
+ * corrections applied and free text reduced to "present").
+ */
 cw_rc cw_oversight_child(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *cal,
                          const char *child_id, cw_date as_of, cw_rule_results *out, cw_error *err);
+
+/*
+ * The same, from the child's full history read back from the ledger (what the
+ * chronology shows). Slower; the two give the same answers, which the tests
+ * check.
+ */
+cw_rc cw_oversight_child_from_ledger(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *cal,
+                                     const char *child_id, cw_date as_of, cw_rule_results *out,
+                                     cw_error *err);
 
 /* Called with each child's results; a non-zero return stops the walk. */
 typedef cw_rc (*cw_oversight_fn)(void *ctx, const char *child_id, const cw_rule_results *r);

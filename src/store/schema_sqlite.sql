@@ -168,6 +168,8 @@ CREATE TABLE child_events (
     idx      INTEGER NOT NULL,
     date     TEXT NOT NULL,  -- effective date (payload date, else the recorded date)
     type     TEXT NOT NULL,
+    facts    TEXT NOT NULL,  -- the payload as the rules read it: corrections applied, free
+                             -- text replaced by true (present), canonical JSON
     PRIMARY KEY (child_id, idx)
 ) STRICT, WITHOUT ROWID;
 -- Which children an entry is about (a correction looks this up for its target).

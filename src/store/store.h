@@ -60,8 +60,9 @@ typedef enum cw_query {
     CW_Q_SUPERVISION_PUT,        /* (idx, supervisee_id, supervisor_id, date) */
     CW_Q_SUPERVISION_CASE_PUT,   /* (idx, child_id) */
     CW_Q_SUPERVISION_CASE_DELETE_CHILD, /* (child_id) */
-    CW_Q_CHILD_EVENT_PUT,               /* (child_id, idx, date, type) */
-    CW_Q_CHILD_EVENTS,                  /* (child_id) -> idx, date, type, in (date, idx) order */
+    CW_Q_CHILD_EVENT_PUT,               /* (child_id, idx, date, type, facts) */
+    CW_Q_CHILD_EVENTS,                  /* (child_id) -> idx, date, type, facts, in (date, idx)
+                                           order */
     CW_Q_CHILD_EVENTS_DELETE,           /* (child_id) */
     CW_Q_EVENT_CHILDREN,                /* (idx) -> child_id: the children an entry is about */
     CW_Q_CORRECTION_PUT,                /* (idx, corrects, reason) */

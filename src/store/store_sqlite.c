@@ -117,9 +117,9 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_SUPERVISION_CASE_PUT] = "INSERT OR IGNORE INTO supervision_cases(idx, child_id) "
                                   "VALUES (?1, ?2)",
     [CW_Q_SUPERVISION_CASE_DELETE_CHILD] = "DELETE FROM supervision_cases WHERE child_id = ?1",
-    [CW_Q_CHILD_EVENT_PUT] = "INSERT OR REPLACE INTO child_events(child_id, idx, date, type) "
-                             "VALUES (?1, ?2, ?3, ?4)",
-    [CW_Q_CHILD_EVENTS] = "SELECT idx, date, type FROM child_events WHERE child_id = ?1 "
+    [CW_Q_CHILD_EVENT_PUT] = "INSERT OR REPLACE INTO child_events(child_id, idx, date, type, "
+                             "facts) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [CW_Q_CHILD_EVENTS] = "SELECT idx, date, type, facts FROM child_events WHERE child_id = ?1 "
                           "ORDER BY date, idx",
     [CW_Q_CHILD_EVENTS_DELETE] = "DELETE FROM child_events WHERE child_id = ?1",
     [CW_Q_EVENT_CHILDREN] = "SELECT child_id FROM child_events WHERE idx = ?1 ORDER BY child_id",

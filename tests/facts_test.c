@@ -1,0 +1,180 @@
+/*
+ * facts_test.c — the rules read each child's events from the facts kept in
+ * the event index (child_events.facts); they must give exactly the answers
+ * the full history read back from the ledger gives, corrections included.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "demo/demo.h"
+#include "rules/oversight.h"
+#include "testutil.h"
+
+static cw_date D(const char *s)
+{
+    cw_date d = 0;
+    assert_int_equal(cw_date_parse(s, strlen(s), &d), CW_OK);
+    return d;
+}
+
+/* Up to n (entry, actor) pairs of statutory visits, read with plain SQL. */
+static size_t visits(const char *db, int64_t *idx, char (*actor)[65], size_t n)
+{
+    sqlite3 *s = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t k = 0;
+    assert_int_equal(sqlite3_open_v2(db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(s,
+                           "SELECT ce.idx, json_extract(CAST(e.leaf AS TEXT), '$.actor') FROM "
+                           "child_events ce JOIN entries e ON e.idx = ce.idx WHERE "
+                           "ce.type = 'statutory_visit' ORDER BY ce.idx",
+                           -1, &st, NULL),
+        SQLITE_OK);
+    for (size_t row = 0; k < n && sqlite3_step(st) == SQLITE_ROW; row++) {
+        if (row % 7) /* every seventh visit */
+            continue;
+        idx[k] = sqlite3_column_int64(st, 0);
+        snprintf(actor[k], 65, "%s", (const char *)sqlite3_column_text(st, 1));
+        k++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(s);
+    return k;
+}
+
+static void same_results(const cw_rule_results *a, const cw_rule_results *b, const char *child)
+{
+    if (a->nobligations != b->nobligations || a->nsignals != b->nsignals)
+        fail_msg("child %s: %zu/%zu obligations, %zu/%zu signals", child, a->nobligations,
+                 b->nobligations, a->nsignals, b->nsignals);
+    for (size_t i = 0; i < a->nobligations; i++) {
+        const cw_obligation *x = &a->obligations[i], *y = &b->obligations[i];
+        if (strcmp(x->rule_id, y->rule_id) || x->started_by != y->started_by ||
+            x->start != y->start || x->due != y->due || x->state != y->state || x->met != y->met ||
+            x->met_by != y->met_by || x->met_on != y->met_on ||
+            x->days_overdue != y->days_overdue || x->escalation_level != y->escalation_level)
+            fail_msg("child %s: obligation %zu (%s) differs", child, i, x->rule_id);
+    }
+    for (size_t i = 0; i < a->nsignals; i++) {
+        const cw_signal *x = &a->signals[i], *y = &b->signals[i];
+        if (strcmp(x->rule_id, y->rule_id) || x->since != y->since ||
+            x->nevidence != y->nevidence ||
+            memcmp(x->evidence, y->evidence, x->nevidence * sizeof x->evidence[0]) ||
+            x->escalation_level != y->escalation_level)
+            fail_msg("child %s: signal %zu (%s) differs", child, i, x->rule_id);
+    }
+}
+
+typedef struct cmp_ctx {
+    cw_ledger *l;
+    cw_rule_pack *pack;
+    cw_calendar *cal;
+    cw_date as_of;
+    size_t children, obligations, signals;
+} cmp_ctx;
+
+static cw_rc compare_child(void *ctx, const char *child, const cw_rule_results *fast)
+{
+    cmp_ctx *c = ctx;
+    cw_rule_results slow;
+    cw_error err;
+    cw_rule_results_init(&slow);
+    assert_int_equal(
+        cw_oversight_child_from_ledger(c->l, c->pack, c->cal, child, c->as_of, &slow, &err), CW_OK);
+    same_results(fast, &slow, child);
+    c->children++;
+    c->obligations += fast->nobligations;
+    c->signals += fast->nsignals;
+    cw_rule_results_release(&slow);
+    return CW_OK;
+}
+
+static void test_facts_match_the_ledger(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/cw-facts-XXXXXX", db[128];
+    cw_error err;
+    cw_ledger *l = NULL;
+    cw_rule_pack *pack = NULL;
+    cw_calendar cal;
+    assert_non_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/demo.db", dir);
+    assert_int_equal(cw_ledger_create(db, "test.caseward.example/facts", &err), CW_OK);
+    assert_int_equal(cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err), CW_OK);
+    assert_int_equal(cw_rules_load_builtin("wales", &pack, &err), CW_OK);
+    assert_int_equal(cw_calendar_load_default(&cal, &err), CW_OK);
+    cw_demo_opts o;
+    cw_demo_opts_init(&o);
+    o.children = 400;
+    o.seed = 11;
+    o.as_of = D("2026-06-30");
+    o.failure_scale = 3; /* plenty of late and missing work */
+    assert_int_equal(cw_demo_generate(l, &o, NULL, &err), CW_OK);
+
+    /* Corrections change what the rules see: visits no longer seen alone. */
+    int64_t idx[40];
+    char actor[40][65];
+    size_t nv = visits(db, idx, actor, 40);
+    assert_true(nv >= 20);
+    /* Recorded by a current team manager (the visits' recorders may have left). */
+    char manager[65] = "";
+    {
+        sqlite3 *sq = NULL;
+        sqlite3_stmt *st = NULL;
+        assert_int_equal(sqlite3_open_v2(db, &sq, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(sq,
+                                            "SELECT staff_id FROM staff WHERE left_on IS NULL AND "
+                                            "role = 'team_manager' ORDER BY staff_id LIMIT 1",
+                                            -1, &st, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        snprintf(manager, sizeof manager, "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        sqlite3_close(sq);
+    }
+    assert_int_equal(cw_casework_begin(l, &err), CW_OK);
+    for (size_t i = 0; i < nv; i++) {
+        json_t *p = json_pack("{s:I, s:s, s:{s:b}}", "corrects", (json_int_t)idx[i], "reason",
+                              "Recorded in error: the child was not seen alone.", "changes",
+                              "seen_alone", 0);
+        cw_event ev = {manager, "correction", p};
+        cw_rc rc = cw_casework_submit(l, &ev, NULL, &err);
+        json_decref(p);
+        if (rc)
+            fail_msg("correction of #%lld: %s", (long long)idx[i], err.msg);
+    }
+    assert_int_equal(cw_casework_commit(l, NULL, &err), CW_OK);
+
+    cmp_ctx c = {l, pack, &cal, D("2026-06-30"), 0, 0, 0};
+    assert_int_equal(cw_oversight_all(l, pack, &cal, c.as_of, compare_child, &c, &err), CW_OK);
+    assert_int_equal(c.children, 400);
+    assert_true(c.obligations > 400);
+    assert_true(c.signals > 10);
+    /* And at an earlier date too: events after as_of are ignored the same way. */
+    c.as_of = D("2025-12-31");
+    c.children = 0;
+    assert_int_equal(cw_oversight_all(l, pack, &cal, c.as_of, compare_child, &c, &err), CW_OK);
+    assert_int_equal(c.children, 400);
+
+    cw_ledger_close(l);
+    cw_rules_free(pack);
+    cw_calendar_release(&cal);
+    rm_rf(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_facts_match_the_ledger),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
