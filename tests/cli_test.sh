@@ -99,6 +99,16 @@ expect_rc 1 "init with an unknown rule pack"
 check "unknown pack: named in the error" err_has 'rule pack "scotland"'
 check "unknown pack: nothing created" test ! -e "$T/nope.db" -a ! -e "$T/nope.db.key"
 
+# Every command the binary lists is documented in docs/cli.md.
+docs="$(dirname "$0")/../docs/cli.md"
+if [ -f "$docs" ]; then
+    for c in $("$CW" --help | sed -n 's/^  caseward \([a-z-]*\).*/\1/p'); do
+        check "docs/cli.md documents $c" grep -q "caseward $c" "$docs"
+    done
+else
+    bad "docs/cli.md not found beside the tests"
+fi
+
 # ---- append ----
 run append --db "$DB" </dev/null
 expect_rc 0 "append of nothing"
