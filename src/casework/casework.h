@@ -33,6 +33,32 @@ cw_rc cw_casework_submit(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_e
 cw_rc cw_casework_commit(cw_ledger *l, uint64_t *new_size, cw_error *err);
 void cw_casework_abort(cw_ledger *l);
 
+/* A registered child as the projections hold it now. */
+typedef struct cw_child_info {
+    int found;
+    cw_date dob;
+    char status[16]; /* open | closed */
+    char worker[65]; /* allocated worker, or "" */
+    int on_register; /* on the child protection register, since cp_since */
+    cw_date cp_since;
+    int looked_after; /* looked after, since la_since */
+    cw_date la_since;
+} cw_child_info;
+
+/* A member of staff as the projections hold them now. */
+typedef struct cw_staff_info {
+    int found;
+    char role[32];
+    char team[65];
+    char manager[65]; /* next step up the management chain, or "" */
+    char name[101];
+    int left;
+} cw_staff_info;
+
+/* Look-ups; found is 0 (and CW_OK returned) when there is no such child or staff. */
+cw_rc cw_casework_child(cw_store *s, const char *child_id, cw_child_info *out, cw_error *err);
+cw_rc cw_casework_staff(cw_store *s, const char *staff_id, cw_staff_info *out, cw_error *err);
+
 /* Recreates every projection from the ledger, in one transaction. */
 cw_rc cw_casework_rebuild(cw_ledger *l, cw_error *err);
 

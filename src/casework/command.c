@@ -44,25 +44,12 @@ cw_rc cw_casework_begin(cw_ledger *l, cw_error *err)
     return rc;
 }
 
-typedef struct staff_probe {
-    int found, left;
-} staff_probe;
-
-static cw_rc staff_probe_row(void *ctx, const cw_value *c, size_t n)
-{
-    staff_probe *sp = ctx;
-    sp->found = 1;
-    sp->left = n >= 4 && c[3].type != CW_V_NULL;
-    return CW_OK;
-}
-
 static cw_rc check_actor(cw_ctx *c, const event_spec *spec, cw_error *err)
 {
     if (spec->org || !strcmp(spec->name, "escalation_raised"))
         return CW_OK;
-    staff_probe sp = {0, 0};
-    cw_value k = cw_text(c->actor);
-    cw_rc rc = cw_store_run(c->store, CW_Q_STAFF_GET, &k, 1, staff_probe_row, &sp, NULL, err);
+    cw_staff_info sp;
+    cw_rc rc = cw_casework_staff(c->store, c->actor, &sp, err);
     if (rc)
         return rc;
     if (!sp.found)
@@ -283,30 +270,17 @@ static cw_rc collect_rows(void *ctx, const cw_value *c, size_t n)
     return CW_OK;
 }
 
-typedef struct dob_probe {
-    int found;
-    cw_date dob;
-} dob_probe;
-
-static cw_rc dob_row(void *ctx, const cw_value *c, size_t n)
-{
-    dob_probe *d = ctx;
-    if (n >= 1 && c[0].type == CW_V_TEXT && !cw_date_parse(c[0].s, c[0].len, &d->dob))
-        d->found = 1;
-    return CW_OK;
-}
-
 cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_error *err)
 {
     cw_store *s = cw_ledger_store(l);
     row_list rows = {0};
-    dob_probe dob = {0, 0};
+    cw_child_info dob;
     cw_value k = cw_text(child_id);
     memset(h, 0, sizeof *h);
     if (strlen(child_id) > 64)
         return cw_error_set(err, CW_EINVAL, "child: not an identifier");
     memcpy(h->child_id, child_id, strlen(child_id) + 1);
-    cw_rc rc = cw_store_run(s, CW_Q_CHILD_GET, &k, 1, dob_row, &dob, NULL, err);
+    cw_rc rc = cw_casework_child(s, child_id, &dob, err);
     if (!rc && !dob.found)
         rc = cw_error_set(err, CW_ENOTFOUND, "no child %s is registered", child_id);
     if (!rc)

@@ -254,29 +254,10 @@ static void fmt_date(cw_date d, char out[CW_DATE_LEN + 1])
     cw_date_format(d, out);
 }
 
-static int copy_col(const cw_value *v, char *out, size_t cap)
-{
-    if (v->type != CW_V_TEXT || v->len >= cap) {
-        out[0] = '\0';
-        return v->type == CW_V_TEXT ? -1 : 0;
-    }
-    memcpy(out, v->s, v->len);
-    out[v->len] = '\0';
-    return 1;
-}
-
 /* ---- lookups ---- */
 
-typedef struct child_info {
-    int found;
-    cw_date dob;
-    char status[16];
-    char worker[65];
-    int on_register;
-    cw_date cp_since;
-    int looked_after;
-    cw_date la_since;
-} child_info;
+typedef cw_child_info child_info;
+typedef cw_staff_info staff_info;
 
 static cw_rc child_row(void *ctx, const cw_value *c, size_t n)
 {
@@ -285,22 +266,27 @@ static cw_rc child_row(void *ctx, const cw_value *c, size_t n)
     if (n < 7)
         return CW_EDB;
     ci->found = 1;
-    if (copy_col(&c[0], buf, sizeof buf) <= 0 || cw_date_parse(buf, strlen(buf), &ci->dob))
+    if (cw_value_copy(&c[0], buf, sizeof buf) <= 0 || cw_date_parse(buf, strlen(buf), &ci->dob))
         return CW_EDB;
-    copy_col(&c[1], ci->status, sizeof ci->status);
-    copy_col(&c[2], ci->worker, sizeof ci->worker);
-    ci->on_register = copy_col(&c[3], buf, sizeof buf) > 0 &&
+    cw_value_copy(&c[1], ci->status, sizeof ci->status);
+    cw_value_copy(&c[2], ci->worker, sizeof ci->worker);
+    ci->on_register = cw_value_copy(&c[3], buf, sizeof buf) > 0 &&
                       cw_date_parse(buf, strlen(buf), &ci->cp_since) == CW_OK;
-    ci->looked_after = copy_col(&c[4], buf, sizeof buf) > 0 &&
+    ci->looked_after = cw_value_copy(&c[4], buf, sizeof buf) > 0 &&
                        cw_date_parse(buf, strlen(buf), &ci->la_since) == CW_OK;
     return CW_OK;
 }
 
+cw_rc cw_casework_child(cw_store *s, const char *child_id, cw_child_info *out, cw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cw_value p = cw_text(child_id);
+    return cw_store_run(s, CW_Q_CHILD_GET, &p, 1, child_row, out, NULL, err);
+}
+
 static cw_rc get_child(cw_ctx *c, const char *id, child_info *ci, cw_error *err)
 {
-    memset(ci, 0, sizeof *ci);
-    cw_value p = cw_text(id);
-    return cw_store_run(c->store, CW_Q_CHILD_GET, &p, 1, child_row, ci, NULL, err);
+    return cw_casework_child(c->store, id, ci, err);
 }
 
 static cw_rc need_child(cw_ctx *c, const char *field, const char *id, child_info *ci, cw_error *err)
@@ -313,32 +299,30 @@ static cw_rc need_child(cw_ctx *c, const char *field, const char *id, child_info
     return CW_OK;
 }
 
-typedef struct staff_info {
-    int found;
-    char role[32];
-    char team[65];
-    char manager[65];
-    int left;
-} staff_info;
-
 static cw_rc staff_row(void *ctx, const cw_value *c, size_t n)
 {
     staff_info *si = ctx;
-    if (n < 4)
+    if (n < 5)
         return CW_EDB;
     si->found = 1;
-    copy_col(&c[0], si->role, sizeof si->role);
-    copy_col(&c[1], si->team, sizeof si->team);
-    copy_col(&c[2], si->manager, sizeof si->manager);
+    cw_value_copy(&c[0], si->role, sizeof si->role);
+    cw_value_copy(&c[1], si->team, sizeof si->team);
+    cw_value_copy(&c[2], si->manager, sizeof si->manager);
     si->left = c[3].type != CW_V_NULL;
+    cw_value_copy(&c[4], si->name, sizeof si->name);
     return CW_OK;
+}
+
+cw_rc cw_casework_staff(cw_store *s, const char *staff_id, cw_staff_info *out, cw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cw_value p = cw_text(staff_id);
+    return cw_store_run(s, CW_Q_STAFF_GET, &p, 1, staff_row, out, NULL, err);
 }
 
 static cw_rc get_staff(cw_ctx *c, const char *id, staff_info *si, cw_error *err)
 {
-    memset(si, 0, sizeof *si);
-    cw_value p = cw_text(id);
-    return cw_store_run(c->store, CW_Q_STAFF_GET, &p, 1, staff_row, si, NULL, err);
+    return cw_casework_staff(c->store, id, si, err);
 }
 
 /* A current member of staff (registered, not left). */
@@ -376,12 +360,12 @@ static cw_rc record_row(void *ctx, const cw_value *c, size_t n)
     if (n < 5)
         return CW_EDB;
     ri->found = 1;
-    copy_col(&c[0], ri->kind, sizeof ri->kind);
-    copy_col(&c[1], ri->child, sizeof ri->child);
-    if (copy_col(&c[2], buf, sizeof buf) <= 0 || cw_date_parse(buf, strlen(buf), &ri->opened))
+    cw_value_copy(&c[0], ri->kind, sizeof ri->kind);
+    cw_value_copy(&c[1], ri->child, sizeof ri->child);
+    if (cw_value_copy(&c[2], buf, sizeof buf) <= 0 || cw_date_parse(buf, strlen(buf), &ri->opened))
         return CW_EDB;
     ri->closed = c[3].type != CW_V_NULL;
-    copy_col(&c[4], ri->status, sizeof ri->status);
+    cw_value_copy(&c[4], ri->status, sizeof ri->status);
     return CW_OK;
 }
 
@@ -516,18 +500,10 @@ static cw_rc signoff_rules(cw_ctx *c, const char *by, const char *recorded_by, c
 
 /* ---- state checks, one per event type ---- */
 
-static cw_rc count_row(void *ctx, const cw_value *c, size_t n)
-{
-    (void)c, (void)n;
-    (*(int *)ctx)++;
-    return CW_OK;
-}
-
 static cw_rc team_exists(cw_ctx *c, const char *id, int *found, cw_error *err)
 {
     cw_value k = cw_text(id);
-    *found = 0;
-    return cw_store_run(c->store, CW_Q_TEAM_GET, &k, 1, count_row, found, NULL, err);
+    return cw_store_exists(c->store, CW_Q_TEAM_GET, &k, 1, found, err);
 }
 
 static cw_rc ck_team(cw_ctx *c, const json_t *p, cw_error *err)

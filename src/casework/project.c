@@ -53,21 +53,13 @@ static cw_rc add_child(child_list *l, const char *id)
 static cw_rc record_child_row(void *ctx, const cw_value *c, size_t n)
 {
     char id[65];
-    if (n < 2 || c[1].type != CW_V_TEXT || c[1].len > 64)
-        return CW_OK;
-    memcpy(id, c[1].s, c[1].len);
-    id[c[1].len] = '\0';
-    return add_child(ctx, id);
+    return n >= 2 && cw_value_copy(&c[1], id, sizeof id) > 0 ? add_child(ctx, id) : CW_OK;
 }
 
 static cw_rc event_child_row(void *ctx, const cw_value *c, size_t n)
 {
     char id[65];
-    if (n < 1 || c[0].type != CW_V_TEXT || c[0].len > 64)
-        return CW_OK;
-    memcpy(id, c[0].s, c[0].len);
-    id[c[0].len] = '\0';
-    return add_child(ctx, id);
+    return n >= 1 && cw_value_copy(&c[0], id, sizeof id) > 0 ? add_child(ctx, id) : CW_OK;
 }
 
 cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, child_list *out,
@@ -95,14 +87,6 @@ cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, chil
     return CW_OK;
 }
 
-/* The current row of a member of staff, for merging a staff_changed. */
-typedef struct staff_row {
-    char role[32], team[65], manager[65], name[101];
-    int found;
-} staff_row;
-
-static cw_rc copy_staff_row(void *ctx, const cw_value *col, size_t n);
-
 /* Applies the part of one entry that concerns organisation or records. */
 static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err)
 {
@@ -121,10 +105,9 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
     }
     if (!strcmp(t, "staff_changed")) {
         /* Merge with the current row: only the fields given change. */
-        staff_row cur;
-        memset(&cur, 0, sizeof cur);
+        cw_staff_info cur;
         cw_value k = cw_text(str(p, "staff_id"));
-        cw_rc rc = cw_store_run(c->store, CW_Q_STAFF_GET, &k, 1, copy_staff_row, &cur, NULL, err);
+        cw_rc rc = cw_casework_staff(c->store, str(p, "staff_id"), &cur, err);
         if (rc || !cur.found)
             return rc;
         cw_value v[] = {
@@ -272,24 +255,6 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
         cw_value v[] = {child, cw_text(!strcmp(t, "case_closed") ? "closed" : "open")};
         return run(c, CW_Q_CHILD_SET_STATUS, v, 2, err);
     }
-    return CW_OK;
-}
-
-static cw_rc copy_staff_row(void *ctx, const cw_value *col, size_t n)
-{
-    staff_row *cur = ctx;
-    char *dst[] = {cur->role, cur->team, cur->manager, NULL, cur->name};
-    size_t cap[] = {sizeof cur->role, sizeof cur->team, sizeof cur->manager, 0, sizeof cur->name};
-    for (size_t i = 0; i < n && i < 5; i++) {
-        if (!dst[i])
-            continue;
-        dst[i][0] = '\0';
-        if (col[i].type == CW_V_TEXT && col[i].len < cap[i]) {
-            memcpy(dst[i], col[i].s, col[i].len);
-            dst[i][col[i].len] = '\0';
-        }
-    }
-    cur->found = 1;
     return CW_OK;
 }
 

@@ -60,27 +60,14 @@ static cw_rc facts_row(void *ctx, const cw_value *c, size_t n)
     return CW_OK;
 }
 
-typedef struct dob_probe {
-    int found;
-    cw_date dob;
-} dob_probe;
-
-static cw_rc dob_row(void *ctx, const cw_value *c, size_t n)
-{
-    dob_probe *d = ctx;
-    if (n >= 1 && c[0].type == CW_V_TEXT && !cw_date_parse(c[0].s, c[0].len, &d->dob))
-        d->found = 1;
-    return CW_OK;
-}
-
 cw_rc cw_oversight_child(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *cal,
                          const char *child_id, cw_date as_of, cw_rule_results *out, cw_error *err)
 {
     cw_store *s = cw_ledger_store(l);
-    dob_probe dob = {0, 0};
+    cw_child_info dob;
     facts_hist h = {0};
     cw_value k = cw_text(child_id);
-    cw_rc rc = cw_store_run(s, CW_Q_CHILD_GET, &k, 1, dob_row, &dob, NULL, err);
+    cw_rc rc = cw_casework_child(s, child_id, &dob, err);
     if (!rc && !dob.found)
         rc = cw_error_set(err, CW_ENOTFOUND, "no child %s is registered", child_id);
     if (!rc && (rc = cw_store_run(s, CW_Q_CHILD_EVENTS, &k, 1, facts_row, &h, NULL, err)))
@@ -139,7 +126,8 @@ typedef struct id_list {
 static cw_rc collect_child(void *ctx, const cw_value *c, size_t n)
 {
     id_list *l = ctx;
-    if (n < 1 || c[0].type != CW_V_TEXT || c[0].len > 64)
+    char id[65];
+    if (n < 1 || cw_value_copy(&c[0], id, sizeof id) <= 0)
         return CW_OK;
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 256;
@@ -149,9 +137,7 @@ static cw_rc collect_child(void *ctx, const cw_value *c, size_t n)
         l->ids = v;
         l->cap = cap;
     }
-    memcpy(l->ids[l->n], c[0].s, c[0].len);
-    l->ids[l->n][c[0].len] = '\0';
-    l->n++;
+    memcpy(l->ids[l->n++], id, sizeof id);
     return CW_OK;
 }
 
@@ -376,48 +362,6 @@ void cw_oversight_item_signal(const cw_signal *s, char *out, size_t cap)
 
 /* ---- routing up the management chain ---- */
 
-typedef struct person {
-    char role[32];
-    char manager[65];
-    int found, left;
-} person;
-
-static cw_rc person_row(void *ctx, const cw_value *c, size_t n)
-{
-    person *p = ctx;
-    if (n < 4)
-        return CW_OK;
-    p->found = 1;
-    p->role[0] = p->manager[0] = '\0';
-    if (c[0].type == CW_V_TEXT && c[0].len < sizeof p->role) {
-        memcpy(p->role, c[0].s, c[0].len);
-        p->role[c[0].len] = '\0';
-    }
-    if (c[2].type == CW_V_TEXT && c[2].len < sizeof p->manager) {
-        memcpy(p->manager, c[2].s, c[2].len);
-        p->manager[c[2].len] = '\0';
-    }
-    p->left = c[3].type != CW_V_NULL;
-    return CW_OK;
-}
-
-typedef struct child_row_t {
-    char worker[65];
-    int found;
-} child_row_t;
-
-static cw_rc worker_row(void *ctx, const cw_value *c, size_t n)
-{
-    child_row_t *w = ctx;
-    w->found = 1;
-    w->worker[0] = '\0';
-    if (n >= 3 && c[2].type == CW_V_TEXT && c[2].len < sizeof w->worker) {
-        memcpy(w->worker, c[2].s, c[2].len);
-        w->worker[c[2].len] = '\0';
-    }
-    return CW_OK;
-}
-
 /* The last casework entry on a child that is not caseward's own escalation. */
 typedef struct last_entry {
     int64_t idx;
@@ -462,18 +406,16 @@ static cw_rc last_recorder(cw_store *s, const char *child_id, char out[65], cw_e
  */
 static cw_rc route(cw_store *s, const char *child_id, const char *role, char out[65], cw_error *err)
 {
-    child_row_t w = {{0}, 0};
-    cw_value k = cw_text(child_id);
+    cw_child_info w;
     out[0] = '\0';
-    cw_rc rc = cw_store_run(s, CW_Q_CHILD_GET, &k, 1, worker_row, &w, NULL, err);
+    cw_rc rc = cw_casework_child(s, child_id, &w, err);
     if (!rc && !w.worker[0])
         rc = last_recorder(s, child_id, w.worker, err);
     char cur[65];
     snprintf(cur, sizeof cur, "%s", w.worker);
     for (int depth = 0; !rc && cur[0] && depth < 32; depth++) {
-        person p = {{0}, {0}, 0, 0};
-        cw_value q = cw_text(cur);
-        if ((rc = cw_store_run(s, CW_Q_STAFF_GET, &q, 1, person_row, &p, NULL, err)) || !p.found)
+        cw_staff_info p;
+        if ((rc = cw_casework_staff(s, cur, &p, err)) || !p.found)
             break;
         if (!p.left && !strcmp(p.role, role)) {
             memcpy(out, cur, sizeof cur);
@@ -491,13 +433,6 @@ typedef struct esc_ctx {
     cw_error *err;
 } esc_ctx;
 
-static cw_rc count_rows(void *ctx, const cw_value *c, size_t n)
-{
-    (void)c, (void)n;
-    (*(int *)ctx)++;
-    return CW_OK;
-}
-
 /*
  * Records the escalation of item at its current ladder step, unless that step
  * was recorded before. Earlier steps are not back-filled: if escalation did
@@ -507,9 +442,9 @@ static cw_rc escalate_item(esc_ctx *e, const char *child, const char *item, int 
                            const char *role, int64_t days_overdue)
 {
     cw_store *s = cw_ledger_store(e->l);
-    int found = 0;
+    int found;
     cw_value v[] = {cw_text(child), cw_text(item), CW_INT(level)};
-    cw_rc rc = cw_store_run(s, CW_Q_ESCALATION_GET, v, 3, count_rows, &found, NULL, e->err);
+    cw_rc rc = cw_store_exists(s, CW_Q_ESCALATION_GET, v, 3, &found, e->err);
     if (rc || found)
         return rc;
     char who[65];

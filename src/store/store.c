@@ -94,6 +94,32 @@ cw_value cw_text(const char *s)
     return v;
 }
 
+int cw_value_copy(const cw_value *v, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (v->type != CW_V_TEXT)
+        return 0;
+    if (v->len >= cap)
+        return -1;
+    memcpy(out, v->s, v->len);
+    out[v->len] = '\0';
+    return 1;
+}
+
+static cw_rc note_row(void *ctx, const cw_value *cols, size_t n)
+{
+    (void)cols, (void)n;
+    *(int *)ctx = 1;
+    return CW_OK;
+}
+
+cw_rc cw_store_exists(cw_store *s, cw_query q, const cw_value *params, size_t nparams, int *found,
+                      cw_error *err)
+{
+    *found = 0;
+    return cw_store_run(s, q, params, nparams, note_row, found, NULL, err);
+}
+
 cw_rc cw_store_run(cw_store *s, cw_query q, const cw_value *params, size_t nparams,
                    cw_store_row_fn fn, void *ctx, int64_t *changes, cw_error *err)
 {

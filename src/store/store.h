@@ -88,6 +88,12 @@ typedef struct cw_value {
 /* Text from a C string; NULL gives SQL NULL. */
 cw_value cw_text(const char *s);
 
+/*
+ * Copies a text value into out (NUL-terminated). Returns 1 if copied, 0 if the
+ * value is not text (out = ""), -1 if it does not fit (out = "").
+ */
+int cw_value_copy(const cw_value *v, char *out, size_t cap);
+
 /* Called for each row; columns are valid only during the call. */
 typedef cw_rc (*cw_store_row_fn)(void *ctx, const cw_value *cols, size_t ncols);
 
@@ -174,6 +180,10 @@ cw_rc cw_store_check_structure(cw_store *s, cw_error *err);
  */
 cw_rc cw_store_run(cw_store *s, cw_query q, const cw_value *params, size_t nparams,
                    cw_store_row_fn fn, void *ctx, int64_t *changes, cw_error *err);
+
+/* *found = whether the named query returns any row. */
+cw_rc cw_store_exists(cw_store *s, cw_query q, const cw_value *params, size_t nparams, int *found,
+                      cw_error *err);
 
 /* Empties every projection table (inside the caller's transaction). */
 cw_rc cw_store_projections_clear(cw_store *s, cw_error *err);
