@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "casework/casework_int.h"
+#include "util/buf.h"
 
 static const char *str(const json_t *p, const char *k)
 {
@@ -254,14 +255,8 @@ static cw_rc collect_rows(void *ctx, const cw_value *c, size_t n)
     if (n < 2 || c[0].type != CW_V_INT || c[1].type != CW_V_TEXT ||
         cw_date_parse(c[1].s, c[1].len, &d))
         return CW_EDB;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 64;
-        struct row *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return CW_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (cw_array_grow(&l->v, &l->cap, l->n, sizeof *l->v))
+        return CW_ENOMEM;
     l->v[l->n].idx = (uint64_t)c[0].i;
     l->v[l->n].date = d;
     l->n++;

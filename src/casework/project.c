@@ -13,6 +13,7 @@
 
 #include "casework/casework_int.h"
 #include "util/time.h"
+#include "util/buf.h"
 
 static const char *str(const json_t *p, const char *k)
 {
@@ -343,14 +344,8 @@ static cw_rc collect_idx(void *ctx, const cw_value *c, size_t n)
     idx_list *l = ctx;
     if (n < 1 || c[0].type != CW_V_INT)
         return CW_OK;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        uint64_t *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return CW_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (cw_array_grow(&l->v, &l->cap, l->n, sizeof *l->v))
+        return CW_ENOMEM;
     l->v[l->n++] = (uint64_t)c[0].i;
     return CW_OK;
 }

@@ -40,6 +40,7 @@
 #include "casework/casework.h"
 #include "util/calendar.h"
 #include "util/time.h"
+#include "util/buf.h"
 
 /* A date after every as_of: "not (yet) happened". */
 #define NEVER            100000000
@@ -697,16 +698,10 @@ static dev *add(kid *k, int type, cw_date d, int actor)
         memset(&k->sink, 0, sizeof k->sink);
         return &k->sink;
     }
-    if (L->nev == L->capev) {
-        size_t cap = L->capev ? 2 * L->capev : 4096;
-        dev *v = realloc(L->ev, cap * sizeof *v);
-        if (!v) {
-            L->oom = 1;
-            memset(&k->sink, 0, sizeof k->sink);
-            return &k->sink;
-        }
-        L->ev = v;
-        L->capev = cap;
+    if (cw_array_grow(&L->ev, &L->capev, L->nev, sizeof *L->ev)) {
+        L->oom = 1;
+        memset(&k->sink, 0, sizeof k->sink);
+        return &k->sink;
     }
     dev *e = &L->ev[L->nev++];
     memset(e, 0, sizeof *e);
@@ -727,15 +722,9 @@ static void allocate(kid *k, int tm, cw_date d, int reason)
         return;
     if (k->cur_seg >= 0 && L->segs[k->cur_seg].team == tm)
         return;
-    if (L->nsegs == L->capsegs) {
-        size_t cap = L->capsegs ? 2 * L->capsegs : 1024;
-        seg *v = realloc(L->segs, cap * sizeof *v);
-        if (!v) {
-            L->oom = 1;
-            return;
-        }
-        L->segs = v;
-        L->capsegs = cap;
+    if (cw_array_grow(&L->segs, &L->capsegs, L->nsegs, sizeof *L->segs)) {
+        L->oom = 1;
+        return;
     }
     int32_t i = (int32_t)L->nsegs++;
     seg *s = &L->segs[i];
@@ -1546,14 +1535,8 @@ static void gen_child(loc *L, uint32_t ci, uint64_t num)
 
 static int push_i32(int32_t **v, size_t *n, size_t *cap, int32_t x)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? 2 * *cap : 16;
-        int32_t *p = realloc(*v, c * sizeof *p);
-        if (!p)
-            return -1;
-        *v = p;
-        *cap = c;
-    }
+    if (cw_array_grow(v, cap, *n, sizeof **v))
+        return -1;
     (*v)[(*n)++] = x;
     return 0;
 }
@@ -1654,15 +1637,9 @@ static cw_rc staff_plan(loc *L)
             slot *s = &tm->slots[j];
             cw_date d = g->start;
             while (d <= g->as_of) {
-                if (s->n == s->cap) {
-                    size_t c = s->cap ? 2 * s->cap : 4;
-                    tenure *v = realloc(s->t, c * sizeof *v);
-                    if (!v) {
-                        rc = CW_ENOMEM;
-                        goto out;
-                    }
-                    s->t = v;
-                    s->cap = c;
+                if (cw_array_grow(&s->t, &s->cap, s->n, sizeof *s->t)) {
+                    rc = CW_ENOMEM;
+                    goto out;
                 }
                 s->t[s->n].from = d;
                 s->t[s->n++].worker = tm->nworkers++;
@@ -1717,15 +1694,9 @@ static cw_rc staff_plan(loc *L)
             cw_date d = sl->t[j].from;
             if (d <= s->start || d > g->as_of || (s->end < NEVER && d >= s->end) || d > c->cutoff)
                 continue;
-            if (L->nextra == L->capextra) {
-                size_t cap = L->capextra ? 2 * L->capextra : 256;
-                dev *v = realloc(L->extra, cap * sizeof *v);
-                if (!v) {
-                    rc = CW_ENOMEM;
-                    goto out;
-                }
-                L->extra = v;
-                L->capextra = cap;
+            if (cw_array_grow(&L->extra, &L->capextra, L->nextra, sizeof *L->extra)) {
+                rc = CW_ENOMEM;
+                goto out;
             }
             dev *e = &L->extra[L->nextra++];
             memset(e, 0, sizeof *e);
@@ -2516,14 +2487,8 @@ static int cmp_sess(const void *a, const void *b)
 
 static int push_sess(sess **v, size_t *n, size_t *cap, sess s)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? 2 * *cap : 256;
-        sess *p = realloc(*v, c * sizeof *p);
-        if (!p)
-            return -1;
-        *v = p;
-        *cap = c;
-    }
+    if (cw_array_grow(v, cap, *n, sizeof **v))
+        return -1;
     (*v)[(*n)++] = s;
     return 0;
 }

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "rules/rules_int.h"
+#include "util/buf.h"
 
 #define STACK_INSTS   64
 #define STACK_OPENERS 64
@@ -197,15 +198,10 @@ static void escalation(const cw_rule *r, int64_t days, int *level, const char **
 static cw_obligation *push_obligation(eval *ev)
 {
     cw_rule_results *o = ev->out;
-    if (o->nobligations == o->cap_obligations) {
-        size_t cap = o->cap_obligations ? o->cap_obligations * 2 : 32;
-        cw_obligation *q = realloc(o->obligations, cap * sizeof *q);
-        if (!q) {
-            nomem(ev);
-            return NULL;
-        }
-        o->obligations = q;
-        o->cap_obligations = cap;
+    if (cw_array_grow(&o->obligations, &o->cap_obligations, o->nobligations,
+                      sizeof *o->obligations)) {
+        nomem(ev);
+        return NULL;
     }
     cw_obligation *ob = &o->obligations[o->nobligations++];
     memset(ob, 0, sizeof *ob);
@@ -482,15 +478,9 @@ static cw_signal *signal_for(eval *ev, const cw_rule *r)
     for (size_t i = ev->sig0; i < o->nsignals; i++)
         if (o->signals[i].rule_id == r->id)
             return &o->signals[i];
-    if (o->nsignals == o->cap_signals) {
-        size_t cap = o->cap_signals ? o->cap_signals * 2 : 16;
-        cw_signal *q = realloc(o->signals, cap * sizeof *q);
-        if (!q) {
-            nomem(ev);
-            return NULL;
-        }
-        o->signals = q;
-        o->cap_signals = cap;
+    if (cw_array_grow(&o->signals, &o->cap_signals, o->nsignals, sizeof *o->signals)) {
+        nomem(ev);
+        return NULL;
     }
     cw_signal *s = &o->signals[o->nsignals++];
     memset(s, 0, sizeof *s);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 
 /* A child's events as the rules read them: the facts column of child_events. */
 typedef struct facts_hist {
@@ -32,21 +33,13 @@ static cw_rc facts_row(void *ctx, const cw_value *c, size_t n)
     /* The rules read casework, not caseward's own escalations of it. */
     if (c[2].len == 17 && !memcmp(c[2].s, "escalation_raised", 17))
         return CW_OK;
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? 2 * h->cap : 64;
-        cw_case_event *ev = realloc(h->ev, cap * sizeof *ev);
-        if (ev)
-            h->ev = ev;
-        json_t **held = realloc(h->held, cap * sizeof *held);
-        if (held)
-            h->held = held;
-        char(*types)[64] = realloc(h->types, cap * sizeof *types);
-        if (types)
-            h->types = types;
-        if (!ev || !held || !types)
-            return CW_ENOMEM;
-        h->cap = cap;
-    }
+    /* Three arrays share one count: each grows to the same capacity. */
+    size_t c1 = h->cap, c2 = h->cap, c3 = h->cap;
+    if (cw_array_grow(&h->ev, &c1, h->n, sizeof *h->ev) ||
+        cw_array_grow(&h->held, &c2, h->n, sizeof *h->held) ||
+        cw_array_grow(&h->types, &c3, h->n, sizeof *h->types))
+        return CW_ENOMEM;
+    h->cap = c1;
     json_t *facts = json_loadb(c[3].s, c[3].len, 0, &jerr);
     if (!facts)
         return CW_EDB;
@@ -129,14 +122,8 @@ static cw_rc collect_child(void *ctx, const cw_value *c, size_t n)
     char id[65];
     if (n < 1 || cw_value_copy(&c[0], id, sizeof id) <= 0)
         return CW_OK;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 256;
-        char(*v)[65] = realloc(l->ids, cap * sizeof *v);
-        if (!v)
-            return CW_ENOMEM;
-        l->ids = v;
-        l->cap = cap;
-    }
+    if (cw_array_grow(&l->ids, &l->cap, l->n, sizeof *l->ids))
+        return CW_ENOMEM;
     memcpy(l->ids[l->n++], id, sizeof id);
     return CW_OK;
 }

@@ -90,14 +90,8 @@ static cw_rc fail_at(parser *ps, size_t line, const char *fmt, ...)
 
 static cw_rc grow(parser *ps, void **arr, size_t *cap, size_t n, size_t size)
 {
-    if (n < *cap)
-        return CW_OK;
-    size_t c = *cap ? *cap * 2 : 16;
-    void *q = realloc(*arr, c * size);
-    if (!q)
+    if (cw_array_grow(arr, cap, n, size))
         return cw_error_set(ps->err, CW_ENOMEM, "out of memory loading %s", ps->source);
-    *arr = q;
-    *cap = c;
     return CW_OK;
 }
 

@@ -108,6 +108,23 @@ cw_rc cw_buf_add_u64(cw_buf *b, uint64_t v)
     return cw_buf_add(b, tmp + i, (size_t)(20 - i));
 }
 
+cw_rc cw_array_grow(void *arrp, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return CW_OK;
+    size_t c = *cap ? *cap : 16;
+    while (c <= n)
+        c *= 2;
+    void *old;
+    memcpy(&old, arrp, sizeof old); /* arrp points to a T *, of any T */
+    void *q = realloc(old, c * size);
+    if (!q)
+        return CW_ENOMEM;
+    memcpy(arrp, &q, sizeof q);
+    *cap = c;
+    return CW_OK;
+}
+
 void cw_buf_truncate(cw_buf *b, size_t len)
 {
     if (len < b->len) {

@@ -39,6 +39,13 @@ cw_rc cw_buf_add_u64(cw_buf *b, uint64_t v);
 /* Shortens the contents to len bytes (no-op if already shorter). */
 void cw_buf_truncate(cw_buf *b, size_t len);
 
+/*
+ * Makes room in a growable array for element n: *(T **)arrp has *cap
+ * elements of size bytes; if n >= *cap it doubles (from 16) with realloc.
+ * CW_ENOMEM leaves the array as it was.
+ */
+cw_rc cw_array_grow(void *arrp, size_t *cap, size_t n, size_t size);
+
 /* Parses len bytes of strict decimal (digits only, no sign, no leading zero
  * unless the number is 0, no overflow). Not a buffer operation, but as basic. */
 cw_rc cw_parse_u64(const char *s, size_t len, uint64_t *out);
