@@ -119,7 +119,7 @@ static int cond_holds(const eval *ev, const cw_cond *c, uint32_t pos)
 {
     const cw_rule_pack *p = ev->p;
     const json_t *payload = event(ev, pos)->payload;
-    const cw_value *vals = &p->values[c->first_value];
+    const cw_cond_value *vals = &p->values[c->first_value];
     int hit = 0;
     if (c->def->computed == CW_FC_CSE_SCORE) {
         int64_t score = cse_score(payload);

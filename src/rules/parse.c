@@ -223,7 +223,7 @@ static cw_rc condition(parser *ps, int t, char *tok)
             return fail(ps, "%s: an empty value", tok);
         if (c->nvalues >= CW_RULES_MAX_VALUES)
             return fail(ps, "%s: more than %d values", tok, CW_RULES_MAX_VALUES);
-        cw_value cv = {v, 0};
+        cw_cond_value cv = {v, 0};
         if (def->type == CW_FT_BOOL) {
             if (strcmp(v, "true") && strcmp(v, "false"))
                 return fail(ps, "%s.%s is true or false, not \"%s\"", cw_rules_types[t].name, tok,

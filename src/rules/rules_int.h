@@ -119,10 +119,10 @@ typedef struct cw_cond {
     uint32_t first_value, nvalues;
 } cw_cond;
 
-typedef struct cw_value {
+typedef struct cw_cond_value {
     const char *s; /* as written */
     int64_t i;     /* CW_FT_INT: the number; CW_FT_BOOL: 1 for true */
-} cw_value;
+} cw_cond_value;
 
 typedef struct cw_matcher {
     int type;
@@ -200,7 +200,7 @@ struct cw_rule_pack {
     size_t nmatchers;
     cw_cond *conds;
     size_t nconds;
-    cw_value *values;
+    cw_cond_value *values;
     size_t nvalues;
     cw_entry *entries;
     size_t nentries;
