@@ -1,7 +1,9 @@
 /*
- * facts_test.c — the rules read each child's events from the facts kept in
- * the event index (child_events.facts); they must give exactly the answers
- * the full history read back from the ledger gives, corrections included.
+ * facts_test.c — the rules read each child's events from the history the
+ * projection keeps (child_histories, in the compact form of util/facts.h);
+ * they must give exactly the answers the full history read back from the
+ * ledger gives, corrections included. A damaged history is named, never
+ * guessed at, and rebuild repairs it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -171,10 +173,118 @@ static void test_facts_match_the_ledger(void **state)
     rm_rf(dir);
 }
 
+static void sql_exec(const char *db, const char *sql)
+{
+    sqlite3 *s = NULL;
+    assert_int_equal(sqlite3_open_v2(db, &s, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    char *msg = NULL;
+    if (sqlite3_exec(s, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg);
+    sqlite3_close(s);
+}
+
+static void test_damaged_history(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/cw-facts-XXXXXX", db[128], sql[256];
+    cw_error err;
+    cw_ledger *l = NULL;
+    cw_rule_pack *pack = NULL;
+    cw_calendar cal;
+    assert_non_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/demo.db", dir);
+    assert_int_equal(cw_ledger_create(db, "test.caseward.example/facts", &err), CW_OK);
+    assert_int_equal(cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err), CW_OK);
+    assert_int_equal(cw_rules_load_builtin("wales", &pack, &err), CW_OK);
+    assert_int_equal(cw_calendar_load_default(&cal, &err), CW_OK);
+    cw_demo_opts o;
+    cw_demo_opts_init(&o);
+    o.children = 30;
+    o.seed = 5;
+    o.as_of = D("2026-06-30");
+    assert_int_equal(cw_demo_generate(l, &o, NULL, &err), CW_OK);
+    /* An open case whose worker is still in post, to record a note on it. */
+    char child[65] = "", worker[65] = "";
+    {
+        sqlite3 *sq = NULL;
+        sqlite3_stmt *st = NULL;
+        assert_int_equal(sqlite3_open_v2(db, &sq, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(sq,
+                                            "SELECT c.child_id, c.worker_id FROM children c JOIN "
+                                            "staff s ON s.staff_id = c.worker_id WHERE "
+                                            "s.left_on IS NULL AND c.case_status = 'open' "
+                                            "ORDER BY c.child_id LIMIT 1",
+                                            -1, &st, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        snprintf(child, sizeof child, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(worker, sizeof worker, "%s", (const char *)sqlite3_column_text(st, 1));
+        sqlite3_finalize(st);
+        sqlite3_close(sq);
+    }
+    cw_rule_results want, got;
+    cw_rule_results_init(&want);
+    cw_rule_results_init(&got);
+    assert_int_equal(cw_oversight_child(l, pack, &cal, child, o.as_of, &want, &err), CW_OK);
+    uint64_t size = cw_ledger_size(l);
+    cw_ledger_close(l);
+
+    /* Cut the blob short by one byte: its last record no longer fits. */
+    snprintf(sql, sizeof sql,
+             "UPDATE child_histories SET events = substr(events, 1, length(events) - 1) "
+             "WHERE child_id = '%s'",
+             child);
+    sql_exec(db, sql);
+    assert_int_equal(cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err), CW_OK);
+    assert_int_equal(cw_oversight_child(l, pack, &cal, child, o.as_of, &got, &err), CW_EVERIFY);
+    assert_non_null(strstr(err.msg, child));
+    assert_non_null(strstr(err.msg, "caseward rebuild"));
+    /* Nothing is added on top of damage: a note for the child is refused, the log unchanged. */
+    json_t *p =
+        json_pack("{s:s, s:s, s:s}", "child_id", child, "date", "2026-06-29", "text", "A note.");
+    cw_event ev = {worker, "case_note", p};
+    assert_int_equal(cw_casework_begin(l, &err), CW_OK);
+    cw_rc rc = cw_casework_submit(l, &ev, NULL, &err);
+    json_decref(p);
+    if (rc != CW_EVERIFY)
+        fail_msg("rc %d: %s", rc, err.msg);
+    assert_non_null(strstr(err.msg, "history"));
+    assert_non_null(strstr(err.msg, child));
+    cw_casework_abort(l);
+    assert_int_equal(cw_ledger_size(l), size);
+
+    /* Rebuild from the ledger repairs it: the same answers as before. */
+    assert_int_equal(cw_casework_rebuild(l, &err), CW_OK);
+    cw_rule_results_reset(&got);
+    assert_int_equal(cw_oversight_child(l, pack, &cal, child, o.as_of, &got, &err), CW_OK);
+    assert_int_equal(got.nobligations, want.nobligations);
+    /* and the note is taken now */
+    p = json_pack("{s:s, s:s, s:s}", "child_id", child, "date", "2026-06-29", "text", "A note.");
+    ev.payload = p;
+    assert_int_equal(cw_casework_begin(l, &err), CW_OK);
+    assert_int_equal(cw_casework_submit(l, &ev, NULL, &err), CW_OK);
+    assert_int_equal(cw_casework_commit(l, NULL, &err), CW_OK);
+    json_decref(p);
+    assert_int_equal(cw_ledger_size(l), size + 1);
+    assert_int_equal(got.nsignals, want.nsignals);
+    for (size_t i = 0; i < got.nobligations; i++) {
+        assert_string_equal(got.obligations[i].rule_id, want.obligations[i].rule_id);
+        assert_int_equal(got.obligations[i].due, want.obligations[i].due);
+        assert_int_equal(got.obligations[i].state, want.obligations[i].state);
+    }
+    cw_rule_results_release(&want);
+    cw_rule_results_release(&got);
+    cw_ledger_close(l);
+    cw_rules_free(pack);
+    cw_calendar_release(&cal);
+    rm_rf(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_facts_match_the_ledger),
+        cmocka_unit_test(test_damaged_history),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

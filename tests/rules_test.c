@@ -46,7 +46,7 @@ static cw_rule_results res;
 
 typedef struct hist {
     cw_case_event ev[MAXEV];
-    json_t *own[MAXEV]; /* the payloads, to release */
+    char *own[MAXEV]; /* the payloads as facts, to release */
     size_t n;
 } hist;
 
@@ -80,7 +80,7 @@ static int has_child_id(const char *type)
 
 /* Appends an event (dates must not go backwards); returns its ledger index.
  * The payload (from json_pack) gets its "date" and, where the event has one,
- * "child_id": "C1". The history owns the payload. */
+ * "child_id": "C1". The history keeps it as facts and releases the payload. */
 static uint64_t add(hist *h, const char *type, const char *date, json_t *payload)
 {
     assert_non_null(payload);
@@ -94,8 +94,10 @@ static uint64_t add(hist *h, const char *type, const char *date, json_t *payload
     e->index = 1000 + 7 * (uint64_t)h->n;
     e->type = type;
     e->date = D(date);
-    e->payload = payload;
-    h->own[h->n] = payload;
+    cw_buf f = CW_BUF_INIT(1 << 20);
+    assert_int_equal(cw_facts_encode(payload, NULL, NULL, &f), CW_OK);
+    json_decref(payload);
+    e->facts.p = (const uint8_t *)(h->own[h->n] = cw_buf_detach(&f, &e->facts.len));
     h->n++;
     return e->index;
 }
@@ -105,7 +107,7 @@ static uint64_t add(hist *h, const char *type, const char *date, json_t *payload
 static void done(hist *h)
 {
     for (size_t i = 0; i < h->n; i++)
-        json_decref(h->own[i]);
+        free(h->own[i]);
     h->n = 0;
 }
 

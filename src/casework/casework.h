@@ -62,6 +62,13 @@ cw_rc cw_casework_staff(cw_store *s, const char *staff_id, cw_staff_info *out, c
 /* Recreates every projection from the ledger, in one transaction. */
 cw_rc cw_casework_rebuild(cw_ledger *l, cw_error *err);
 
+/*
+ * Appends to out the payload of an event of this type as the rules read it
+ * (util/facts.h): free text reduced to "present". The projection keeps each
+ * child's history in this form.
+ */
+cw_rc cw_casework_facts(const char *type, const json_t *payload, cw_buf *out);
+
 /* True if type is a casework or organisation event in the catalogue. */
 bool cw_casework_known_type(const char *type);
 

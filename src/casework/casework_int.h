@@ -44,9 +44,6 @@ typedef struct event_spec {
 
 const event_spec *cw_casework_spec(const char *type);
 
-/* The payload as the rules read it: free-text values replaced by true (canonical JSON). */
-cw_rc cw_casework_facts(const char *type, const json_t *payload, cw_buf *out);
-
 /* The checks against the current record: a new record's id is unused, then spec->check. */
 cw_rc cw_casework_check_state(cw_ctx *c, const event_spec *spec, const json_t *p, cw_error *err);
 

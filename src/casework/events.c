@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "casework/casework_int.h"
+#include "util/facts.h"
 #include "util/json.h"
 #include "util/utf8.h"
 
@@ -960,19 +961,20 @@ static const event_spec specs[] = {
     {"escalation_raised", 0, F_ESCALATION, ck_escalation, NULL},
 };
 
+/* The rules ask whether free text is there, never what it says. */
+static bool is_free_text(const void *ctx, const char *name)
+{
+    const event_spec *spec = ctx;
+    for (const field_spec *fs = spec ? spec->fields : NULL; fs && fs->name; fs++)
+        if (!strcmp(fs->name, name))
+            return fs->type == F_TEXT;
+    return false;
+}
+
 cw_rc cw_casework_facts(const char *type, const json_t *payload, cw_buf *out)
 {
     const event_spec *spec = cw_casework_spec(type);
-    json_t *f = json_deep_copy(payload);
-    if (!f)
-        return CW_ENOMEM;
-    /* The rules ask whether free text is there, never what it says. */
-    for (const field_spec *fs = spec ? spec->fields : NULL; fs && fs->name; fs++)
-        if (fs->type == F_TEXT && json_object_get(f, fs->name))
-            json_object_set_new(f, fs->name, json_true());
-    cw_rc rc = cw_json_write_canonical(f, out);
-    json_decref(f);
-    return rc;
+    return cw_facts_encode(payload, is_free_text, spec, out);
 }
 
 cw_rc cw_casework_check_state(cw_ctx *c, const event_spec *spec, const json_t *p, cw_error *err)

@@ -14,6 +14,7 @@
 #include "casework/casework_int.h"
 #include "util/time.h"
 #include "util/buf.h"
+#include "util/facts.h"
 
 static const char *str(const json_t *p, const char *k)
 {
@@ -261,6 +262,41 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
 
 static cw_rc reproject_child(cw_ctx *c, const char *child_id, cw_error *err);
 
+static cw_rc copy_blob(void *ctx, const cw_value *c, size_t n)
+{
+    cw_buf *b = ctx;
+    if (n < 1 || c[0].type != CW_V_BLOB)
+        return CW_EVERIFY;
+    return cw_buf_add(b, c[0].s, c[0].len);
+}
+
+/* Puts the entry into the child's history, the rules' reading of the child. */
+static cw_rc history_put(cw_ctx *c, const char *child_id, cw_date date, const char *type,
+                         const cw_buf *facts, cw_error *err)
+{
+    cw_buf h = CW_BUF_INIT(SIZE_MAX / 2);
+    cw_value k = cw_text(child_id);
+    cw_rc rc = cw_store_run(c->store, CW_Q_CHILD_HISTORY_GET, &k, 1, copy_blob, &h, NULL, err);
+    size_t n;
+    if (rc == CW_EVERIFY || (!rc && cw_history_check((const uint8_t *)h.data, h.len, &n)))
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "child %s: its history in the database is damaged (run "
+                          "caseward rebuild)",
+                          child_id);
+    if (!rc) {
+        cw_facts f = {(const uint8_t *)facts->data, facts->len};
+        if ((rc = cw_history_put(&h, c->idx, date, type, f)))
+            rc = cw_error_set(err, rc, "child %s: adding entry %llu to its history", child_id,
+                              (unsigned long long)c->idx);
+    }
+    if (!rc) {
+        cw_value v[] = {k, cw_blob(h.data, h.len)};
+        rc = run(c, CW_Q_CHILD_HISTORY_PUT, v, 2, err);
+    }
+    cw_buf_release(&h);
+    return rc;
+}
+
 cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *err)
 {
     if (!cw_casework_known_type(type))
@@ -278,19 +314,21 @@ cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *
         return rc;
     }
     char date[CW_DATE_LEN + 1];
-    cw_date_format(cw_casework_effective_date(p, c->recorded_ms), date);
+    cw_date day = cw_casework_effective_date(p, c->recorded_ms);
+    cw_date_format(day, date);
     cw_buf facts = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
     if (kids.n && (rc = cw_casework_facts(type, p, &facts)))
         rc = cw_error_set(err, rc, "indexing entry %llu", (unsigned long long)c->idx);
     for (size_t i = 0; !rc && i < kids.n; i++) {
         if (c->only_child && strcmp(kids.ids[i], c->only_child) != 0)
             continue;
-        cw_value v[] = {cw_text(kids.ids[i]), CW_INT(c->idx), cw_text(date), cw_text(type),
-                        cw_text(facts.data ? facts.data : "{}")};
+        cw_value v[] = {cw_text(kids.ids[i]), CW_INT(c->idx), cw_text(date), cw_text(type)};
+        /* The rules read casework, not caseward's own escalations of it. */
+        if (!(rc = run(c, CW_Q_CHILD_EVENT_PUT, v, 4, err)) && strcmp(type, "escalation_raised"))
+            rc = history_put(c, kids.ids[i], day, type, &facts, err);
         /* caseward's own escalations, and corrections of the record, are not
          * casework activity on the child: they must not hide a drifting case. */
-        if (!(rc = run(c, CW_Q_CHILD_EVENT_PUT, v, 5, err)) && strcmp(type, "escalation_raised") &&
-            strcmp(type, "correction")) {
+        if (!rc && strcmp(type, "escalation_raised") && strcmp(type, "correction")) {
             cw_value w[] = {cw_text(kids.ids[i]), cw_text(date)};
             rc = run(c, CW_Q_CHILD_TOUCH, w, 2, err);
         }
@@ -384,7 +422,8 @@ static cw_rc reproject_child(cw_ctx *c, const char *child_id, cw_error *err)
                                     CW_Q_VISIT_DELETE_CHILD,
                                     CW_Q_SUPERVISION_CASE_DELETE_CHILD,
                                     CW_Q_ESCALATION_DELETE_CHILD,
-                                    CW_Q_CHILD_EVENTS_DELETE};
+                                    CW_Q_CHILD_EVENTS_DELETE,
+                                    CW_Q_CHILD_HISTORY_DELETE};
     for (size_t i = 0; !rc && i < sizeof wipe / sizeof wipe[0]; i++)
         rc = run(c, wipe[i], &k, 1, err);
     /* Corrections first: idx -> merged changes, in the order recorded. */

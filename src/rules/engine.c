@@ -98,27 +98,44 @@ static cw_rc nomem(eval *ev)
 }
 
 /* The value of a field of the event at pos: its own, else its opener's. */
-static const json_t *field(const eval *ev, uint32_t pos, const char *name)
+static cw_fact field(const eval *ev, uint32_t pos, const char *name)
 {
-    const json_t *v = json_object_get(event(ev, pos)->payload, name);
-    if (!v && ev->opener_of[pos] >= 0)
-        v = json_object_get(event(ev, (uint32_t)ev->opener_of[pos])->payload, name);
-    if (v && json_is_null(v))
-        v = NULL;
+    cw_fact v = cw_facts_get(event(ev, pos)->facts, name);
+    if (v.kind == CW_FACT_ABSENT && ev->opener_of[pos] >= 0)
+        v = cw_facts_get(event(ev, (uint32_t)ev->opener_of[pos])->facts, name);
     return v;
 }
 
-static int64_t cse_score(const json_t *payload)
+/* The string value of a field, or NULL. */
+static const char *field_str(const eval *ev, uint32_t pos, const char *name)
 {
-    return (int64_t)json_array_size(json_object_get(payload, "vulnerabilities")) +
-           (int64_t)json_array_size(json_object_get(payload, "moderate_indicators")) +
-           5 * (int64_t)json_array_size(json_object_get(payload, "significant_indicators"));
+    cw_fact v = field(ev, pos, name);
+    return v.kind == CW_FACT_STRING ? v.s : NULL;
+}
+
+/* The string value of the event's own field, or NULL. */
+static const char *field_str_own(const eval *ev, uint32_t pos, const char *name)
+{
+    cw_fact v = cw_facts_get(event(ev, pos)->facts, name);
+    return v.kind == CW_FACT_STRING ? v.s : NULL;
+}
+
+static int64_t list_size(cw_facts f, const char *name)
+{
+    cw_fact v = cw_facts_get(f, name);
+    return v.kind == CW_FACT_LIST ? v.i : 0;
+}
+
+static int64_t cse_score(cw_facts f)
+{
+    return list_size(f, "vulnerabilities") + list_size(f, "moderate_indicators") +
+           5 * list_size(f, "significant_indicators");
 }
 
 static int cond_holds(const eval *ev, const cw_cond *c, uint32_t pos)
 {
     const cw_rule_pack *p = ev->p;
-    const json_t *payload = event(ev, pos)->payload;
+    cw_facts payload = event(ev, pos)->facts;
     const cw_cond_value *vals = &p->values[c->first_value];
     int hit = 0;
     if (c->def->computed == CW_FC_CSE_SCORE) {
@@ -130,7 +147,8 @@ static int cond_holds(const eval *ev, const cw_cond *c, uint32_t pos)
         return c->op == CW_OP_EQ ? hit : !hit;
     }
     if (c->def->computed == CW_FC_CSE_BAND) {
-        const char *band = json_string_value(json_object_get(payload, "override_band"));
+        cw_fact ob = cw_facts_get(payload, "override_band");
+        const char *band = ob.kind == CW_FACT_STRING ? ob.s : NULL;
         if (!band)
             band = cw_rules_cse_band(cse_score(payload));
         if (c->op == CW_OP_PRESENT || c->op == CW_OP_ABSENT)
@@ -139,26 +157,26 @@ static int cond_holds(const eval *ev, const cw_cond *c, uint32_t pos)
             hit = !strcmp(vals[i].s, band);
         return c->op == CW_OP_EQ ? hit : !hit;
     }
-    const json_t *v = field(ev, pos, c->field);
+    cw_fact v = field(ev, pos, c->field);
     switch (c->op) {
     case CW_OP_PRESENT:
-        return v != NULL;
+        return v.kind != CW_FACT_ABSENT;
     case CW_OP_ABSENT:
-        return v == NULL;
+        return v.kind == CW_FACT_ABSENT;
     case CW_OP_EQ:
     case CW_OP_NE:
         break;
     }
     if (c->def->type == CW_FT_BOOL) {
-        int b = v && json_is_true(v);
+        int b = v.kind == CW_FACT_TRUE;
         for (uint32_t i = 0; i < c->nvalues && !hit; i++)
             hit = vals[i].i == b;
     } else if (c->def->type == CW_FT_INT) {
-        if (json_is_integer(v))
+        if (v.kind == CW_FACT_INT)
             for (uint32_t i = 0; i < c->nvalues && !hit; i++)
-                hit = vals[i].i == json_integer_value(v);
+                hit = vals[i].i == v.i;
     } else {
-        const char *s = json_string_value(v);
+        const char *s = v.kind == CW_FACT_STRING ? v.s : NULL;
         if (s)
             for (uint32_t i = 0; i < c->nvalues && !hit; i++)
                 hit = !strcmp(vals[i].s, s);
@@ -281,7 +299,7 @@ static int link_ok(const eval *ev, const inst *in, const cw_clause *c, uint32_t 
 {
     if (!c->link)
         return 1;
-    const char *v = json_string_value(field(ev, pos, c->link));
+    const char *v = field_str(ev, pos, c->link);
     const char *k = in->key[c->link_slot];
     return v && k && !strcmp(v, k);
 }
@@ -352,7 +370,7 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
     }
     const char *key[CW_RULES_MAX_LINKS] = {NULL};
     for (size_t s = 0; s < r->nlinks; s++)
-        key[s] = json_string_value(field(ev, pos, r->links[s]));
+        key[s] = field_str(ev, pos, r->links[s]);
     for (size_t i = 0; i < ev->ninsts; i++) {
         inst *in = &ev->insts[i];
         if (!in->alive || in->rule != ri)
@@ -398,7 +416,7 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
 static void open_of(eval *ev, int t, uint32_t pos)
 {
     const cw_ev_type *et = &cw_rules_types[t];
-    const char *kv = json_string_value(json_object_get(event(ev, pos)->payload, et->key));
+    const char *kv = field_str_own(ev, pos, et->key);
     if (!kv)
         return;
     if (et->opener >= 0) {

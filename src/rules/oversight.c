@@ -13,70 +13,69 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-/* A child's events as the rules read them: the facts column of child_events. */
-typedef struct facts_hist {
-    cw_case_event *ev;
-    json_t **held;
-    char (*types)[64];
-    size_t n, cap;
-    cw_rc rc;
-} facts_hist;
+/* A child as the rules read it: date of birth and history, from one row. */
+typedef struct rules_input {
+    int found;
+    cw_date dob;
+    cw_buf events;
+} rules_input;
 
-static cw_rc facts_row(void *ctx, const cw_value *c, size_t n)
+static cw_rc rules_row(void *ctx, const cw_value *c, size_t n)
 {
-    facts_hist *h = ctx;
-    json_error_t jerr;
-    cw_date d;
-    if (n < 4 || c[0].type != CW_V_INT || c[1].type != CW_V_TEXT || c[2].type != CW_V_TEXT ||
-        c[3].type != CW_V_TEXT || c[2].len >= 64 || cw_date_parse(c[1].s, c[1].len, &d))
-        return CW_EDB;
-    /* The rules read casework, not caseward's own escalations of it. */
-    if (c[2].len == 17 && !memcmp(c[2].s, "escalation_raised", 17))
-        return CW_OK;
-    /* Three arrays share one count: each grows to the same capacity. */
-    size_t c1 = h->cap, c2 = h->cap, c3 = h->cap;
-    if (cw_array_grow(&h->ev, &c1, h->n, sizeof *h->ev) ||
-        cw_array_grow(&h->held, &c2, h->n, sizeof *h->held) ||
-        cw_array_grow(&h->types, &c3, h->n, sizeof *h->types))
-        return CW_ENOMEM;
-    h->cap = c1;
-    json_t *facts = json_loadb(c[3].s, c[3].len, 0, &jerr);
-    if (!facts)
-        return CW_EDB;
-    memcpy(h->types[h->n], c[2].s, c[2].len);
-    h->types[h->n][c[2].len] = '\0';
-    h->held[h->n] = facts;
-    h->ev[h->n].index = (uint64_t)c[0].i;
-    h->ev[h->n].date = d;
-    h->ev[h->n].payload = facts;
-    h->n++;
-    return CW_OK;
+    rules_input *in = ctx;
+    if (n < 2 || c[0].type != CW_V_TEXT || cw_date_parse(c[0].s, c[0].len, &in->dob) ||
+        (c[1].type != CW_V_BLOB && c[1].type != CW_V_NULL))
+        return CW_EVERIFY;
+    in->found = 1;
+    return c[1].type == CW_V_BLOB ? cw_buf_add(&in->events, c[1].s, c[1].len) : CW_OK;
+}
+
+/* Evaluates a history held in bytes that have been checked. */
+static cw_rc evaluate_history(const cw_rule_pack *p, const cw_calendar *cal, const char *child_id,
+                              cw_date dob, const uint8_t *bytes, size_t len, size_t count,
+                              cw_date as_of, cw_rule_results *out, cw_error *err)
+{
+    cw_case_event stack[256];
+    cw_case_event *ev = count <= 256 ? stack : malloc(count * sizeof *ev);
+    if (!ev)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    size_t pos = 0, n = 0;
+    cw_history_event he;
+    while (n < count && cw_history_next(bytes, len, &pos, &he)) {
+        ev[n].index = he.index;
+        ev[n].type = he.type;
+        ev[n].date = he.date;
+        ev[n].facts = he.facts;
+        n++;
+    }
+    cw_child_history ch = {child_id, dob, ev, n};
+    cw_rc rc = cw_rules_evaluate(p, cal, &ch, as_of, out, err);
+    if (ev != stack)
+        free(ev);
+    return rc;
 }
 
 cw_rc cw_oversight_child(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *cal,
                          const char *child_id, cw_date as_of, cw_rule_results *out, cw_error *err)
 {
-    cw_store *s = cw_ledger_store(l);
-    cw_child_info dob;
-    facts_hist h = {0};
+    rules_input in = {0, 0, CW_BUF_INIT(SIZE_MAX / 2)};
     cw_value k = cw_text(child_id);
-    cw_rc rc = cw_casework_child(s, child_id, &dob, err);
-    if (!rc && !dob.found)
+    size_t count = 0;
+    cw_rc rc =
+        cw_store_run(cw_ledger_store(l), CW_Q_CHILD_FOR_RULES, &k, 1, rules_row, &in, NULL, err);
+    if (rc == CW_EVERIFY ||
+        (!rc && cw_history_check((const uint8_t *)in.events.data, in.events.len, &count)))
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "child %s: its history in the database is damaged (run caseward rebuild)",
+                          child_id);
+    else if (rc == CW_ENOMEM)
+        rc = cw_error_set(err, rc, "out of memory");
+    else if (!rc && !in.found)
         rc = cw_error_set(err, CW_ENOTFOUND, "no child %s is registered", child_id);
-    if (!rc && (rc = cw_store_run(s, CW_Q_CHILD_EVENTS, &k, 1, facts_row, &h, NULL, err)))
-        cw_error_set(err, rc, "child %s: its indexed events cannot be read (run caseward rebuild)",
-                     child_id);
-    if (!rc) {
-        for (size_t i = 0; i < h.n; i++)
-            h.ev[i].type = h.types[i]; /* the arrays are final now */
-        cw_child_history ch = {child_id, dob.dob, h.ev, h.n};
-        rc = cw_rules_evaluate(p, cal, &ch, as_of, out, err);
-    }
-    for (size_t i = 0; i < h.n; i++)
-        json_decref(h.held[i]);
-    free(h.ev);
-    free(h.held);
-    free(h.types);
+    if (!rc)
+        rc = evaluate_history(p, cal, child_id, in.dob, (const uint8_t *)in.events.data,
+                              in.events.len, count, as_of, out, err);
+    cw_buf_release(&in.events);
     return rc;
 }
 
@@ -88,25 +87,28 @@ cw_rc cw_oversight_child_from_ledger(cw_ledger *l, const cw_rule_pack *p, const 
     cw_rc rc = cw_casework_history(l, child_id, &h, err);
     if (rc)
         return rc;
-    cw_case_event *ev = calloc(h.n ? h.n : 1, sizeof *ev);
-    if (!ev) {
-        cw_casework_history_release(&h);
-        return cw_error_set(err, CW_ENOMEM, "out of memory");
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < h.n; i++) {
+    /* The same reading the projection keeps: each payload as facts, in one history. */
+    cw_buf hist = CW_BUF_INIT(SIZE_MAX / 2), facts = CW_BUF_INIT(SIZE_MAX / 2);
+    size_t count = 0;
+    for (size_t i = 0; !rc && i < h.n; i++) {
         /* The rules read casework, not caseward's own escalations of it. */
         if (!strcmp(h.entries[i].type, "escalation_raised"))
             continue;
-        ev[n].index = h.entries[i].index;
-        ev[n].type = h.entries[i].type;
-        ev[n].date = h.entries[i].date;
-        ev[n].payload = h.entries[i].payload;
-        n++;
+        cw_buf_reset(&facts);
+        if (!(rc = cw_casework_facts(h.entries[i].type, h.entries[i].payload, &facts))) {
+            cw_facts f = {(const uint8_t *)facts.data, facts.len};
+            rc = cw_history_put(&hist, h.entries[i].index, h.entries[i].date, h.entries[i].type, f);
+        }
+        if (rc)
+            rc = cw_error_set(err, rc, "child %s: entry %llu cannot be read as facts", child_id,
+                              (unsigned long long)h.entries[i].index);
+        count++;
     }
-    cw_child_history ch = {h.child_id, h.date_of_birth, ev, n};
-    rc = cw_rules_evaluate(p, cal, &ch, as_of, out, err);
-    free(ev);
+    if (!rc)
+        rc = evaluate_history(p, cal, h.child_id, h.date_of_birth, (const uint8_t *)hist.data,
+                              hist.len, count, as_of, out, err);
+    cw_buf_release(&facts);
+    cw_buf_release(&hist);
     cw_casework_history_release(&h);
     return rc;
 }

@@ -18,9 +18,11 @@
 #include "rules/rules.h"
 
 /*
- * Evaluates the pack for one child as it stood on as_of, from the facts kept
- * in the child's event index (child_events.facts: each payload with
- * corrections applied and free text reduced to "present").
+ * Evaluates the pack for one child as it stood on as_of, from the child's
+ * history kept by the projection (child_histories: each payload with
+ * corrections applied and free text reduced to "present", in the compact
+ * form of util/facts.h). One read, no parsing: this is what keeps
+ * re-evaluating a child after an append cheap.
  */
 cw_rc cw_oversight_child(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *cal,
                          const char *child_id, cw_date as_of, cw_rule_results *out, cw_error *err);

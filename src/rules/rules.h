@@ -22,13 +22,14 @@
 
 #include "util/calendar.h"
 #include "util/date.h"
+#include "util/facts.h"
 
 /* One event in a child's history, as the rules see it. */
 typedef struct cw_case_event {
-    uint64_t index;        /* the ledger entry */
-    const char *type;      /* e.g. "statutory_visit" (docs/events.md) */
-    cw_date date;          /* its effective date (payload "date") */
-    const json_t *payload; /* with any corrections already applied */
+    uint64_t index;   /* the ledger entry */
+    const char *type; /* e.g. "statutory_visit" (docs/events.md) */
+    cw_date date;     /* its effective date (payload "date") */
+    cw_facts facts;   /* its payload as facts (util/facts.h), corrections applied */
 } cw_case_event;
 
 /* A child's history: every event about the child, in (date, index) order,

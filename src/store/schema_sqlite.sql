@@ -1,4 +1,4 @@
--- caseward SQLite schema, version 2. Embedded into the binary at build time
+-- caseward SQLite schema, version 3. Embedded into the binary at build time
 -- (cmake/embed.cmake) and applied by `caseward init` in one transaction.
 -- PRAGMA application_id = 0x63776431 ('cwd1') marks a caseward database and
 -- PRAGMA user_version holds the schema version; both are set by the code.
@@ -161,19 +161,25 @@ CREATE TABLE supervision_cases (
 ) STRICT;
 CREATE INDEX supervision_cases_by_child ON supervision_cases(child_id, idx);
 
--- Every entry about a child, with its effective date: the chronology, and
--- the history the rules engine reads.
+-- Every entry about a child, with its effective date: the chronology.
 CREATE TABLE child_events (
     child_id TEXT NOT NULL,
     idx      INTEGER NOT NULL,
     date     TEXT NOT NULL,  -- effective date (payload date, else the recorded date)
     type     TEXT NOT NULL,
-    facts    TEXT NOT NULL,  -- the payload as the rules read it: corrections applied, free
-                             -- text replaced by true (present), canonical JSON
     PRIMARY KEY (child_id, idx)
 ) STRICT, WITHOUT ROWID;
 -- Which children an entry is about (a correction looks this up for its target).
 CREATE INDEX child_events_by_idx ON child_events(idx);
+
+-- Each child's history as the rules engine reads it, in one row: every entry
+-- about the child except caseward's escalations, in (date, idx) order, each
+-- payload with its corrections applied and free text reduced to "present",
+-- in the compact binary form described in src/util/facts.h.
+CREATE TABLE child_histories (
+    child_id TEXT PRIMARY KEY,
+    events   BLOB NOT NULL
+) STRICT;
 
 CREATE TABLE corrections (
     idx      INTEGER PRIMARY KEY, -- the correction entry

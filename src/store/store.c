@@ -83,6 +83,12 @@ cw_rc cw_store_checkpoint_latest(cw_store *s, cw_buf *note, uint64_t *size, cw_e
     return s->ops->checkpoint_latest(s, note, size, err);
 }
 
+cw_value cw_blob(const void *p, size_t len)
+{
+    cw_value v = {CW_V_BLOB, 0, len ? p : "", len};
+    return v;
+}
+
 cw_value cw_text(const char *s)
 {
     cw_value v = {CW_V_NULL, 0, NULL, 0};

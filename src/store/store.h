@@ -60,10 +60,13 @@ typedef enum cw_query {
     CW_Q_SUPERVISION_PUT,        /* (idx, supervisee_id, supervisor_id, date) */
     CW_Q_SUPERVISION_CASE_PUT,   /* (idx, child_id) */
     CW_Q_SUPERVISION_CASE_DELETE_CHILD, /* (child_id) */
-    CW_Q_CHILD_EVENT_PUT,               /* (child_id, idx, date, type, facts) */
-    CW_Q_CHILD_EVENTS,                  /* (child_id) -> idx, date, type, facts, in (date, idx)
-                                           order */
+    CW_Q_CHILD_EVENT_PUT,               /* (child_id, idx, date, type) */
+    CW_Q_CHILD_EVENTS,                  /* (child_id) -> idx, date, type, in (date, idx) order */
     CW_Q_CHILD_EVENTS_DELETE,           /* (child_id) */
+    CW_Q_CHILD_HISTORY_GET,             /* (child_id) -> events (blob) */
+    CW_Q_CHILD_FOR_RULES,               /* (child_id) -> date_of_birth, events (blob or NULL) */
+    CW_Q_CHILD_HISTORY_PUT,             /* (child_id, events blob) */
+    CW_Q_CHILD_HISTORY_DELETE,          /* (child_id) */
     CW_Q_EVENT_CHILDREN,                /* (idx) -> child_id: the children an entry is about */
     CW_Q_CORRECTION_PUT,                /* (idx, corrects, reason) */
     CW_Q_CORRECTIONS_OF,                /* (corrects) -> idx, reason, in idx order */
@@ -73,7 +76,7 @@ typedef enum cw_query {
     CW_Q_COUNT
 } cw_query;
 
-typedef enum cw_value_type { CW_V_NULL = 0, CW_V_INT, CW_V_TEXT } cw_value_type;
+typedef enum cw_value_type { CW_V_NULL = 0, CW_V_INT, CW_V_TEXT, CW_V_BLOB } cw_value_type;
 
 /* A parameter or a column. Text is not NUL-terminated in columns: use len. */
 typedef struct cw_value {
@@ -87,6 +90,8 @@ typedef struct cw_value {
 #define CW_INT(x) ((cw_value){CW_V_INT, (int64_t)(x), NULL, 0})
 /* Text from a C string; NULL gives SQL NULL. */
 cw_value cw_text(const char *s);
+/* Bytes as a BLOB (len 0 gives an empty blob, not NULL). */
+cw_value cw_blob(const void *p, size_t len);
 
 /*
  * Copies a text value into out (NUL-terminated). Returns 1 if copied, 0 if the

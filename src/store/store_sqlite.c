@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #define APPLICATION_ID 0x63776431 /* 'cwd1' */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define STR_(x)        #x
 #define STR(x)         STR_(x)
 
@@ -117,11 +117,17 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_SUPERVISION_CASE_PUT] = "INSERT OR IGNORE INTO supervision_cases(idx, child_id) "
                                   "VALUES (?1, ?2)",
     [CW_Q_SUPERVISION_CASE_DELETE_CHILD] = "DELETE FROM supervision_cases WHERE child_id = ?1",
-    [CW_Q_CHILD_EVENT_PUT] = "INSERT OR REPLACE INTO child_events(child_id, idx, date, type, "
-                             "facts) VALUES (?1, ?2, ?3, ?4, ?5)",
-    [CW_Q_CHILD_EVENTS] = "SELECT idx, date, type, facts FROM child_events WHERE child_id = ?1 "
+    [CW_Q_CHILD_EVENT_PUT] = "INSERT OR REPLACE INTO child_events(child_id, idx, date, type) "
+                             "VALUES (?1, ?2, ?3, ?4)",
+    [CW_Q_CHILD_EVENTS] = "SELECT idx, date, type FROM child_events WHERE child_id = ?1 "
                           "ORDER BY date, idx",
     [CW_Q_CHILD_EVENTS_DELETE] = "DELETE FROM child_events WHERE child_id = ?1",
+    [CW_Q_CHILD_HISTORY_GET] = "SELECT events FROM child_histories WHERE child_id = ?1",
+    [CW_Q_CHILD_FOR_RULES] = "SELECT c.date_of_birth, h.events FROM children c LEFT JOIN "
+                             "child_histories h ON h.child_id = c.child_id WHERE c.child_id = ?1",
+    [CW_Q_CHILD_HISTORY_PUT] = "INSERT OR REPLACE INTO child_histories(child_id, events) "
+                               "VALUES (?1, ?2)",
+    [CW_Q_CHILD_HISTORY_DELETE] = "DELETE FROM child_histories WHERE child_id = ?1",
     [CW_Q_EVENT_CHILDREN] = "SELECT child_id FROM child_events WHERE idx = ?1 ORDER BY child_id",
     [CW_Q_CORRECTION_PUT] = "INSERT OR REPLACE INTO corrections(idx, corrects, reason) "
                             "VALUES (?1, ?2, ?3)",
@@ -409,6 +415,8 @@ static cw_rc s_run(cw_store *base, cw_query q, const cw_value *params, size_t np
             sqlite3_bind_int64(st, k, params[i].i);
         else if (params[i].type == CW_V_TEXT)
             sqlite3_bind_text(st, k, params[i].s, (int)params[i].len, SQLITE_STATIC);
+        else if (params[i].type == CW_V_BLOB)
+            sqlite3_bind_blob(st, k, params[i].s, (int)params[i].len, SQLITE_STATIC);
         else
             sqlite3_bind_null(st, k);
     }
@@ -427,6 +435,12 @@ static cw_rc s_run(cw_store *base, cw_query q, const cw_value *params, size_t np
             if (t == SQLITE_INTEGER) {
                 cols[c].type = CW_V_INT;
                 cols[c].i = sqlite3_column_int64(st, c);
+            } else if (t == SQLITE_BLOB) {
+                cols[c].type = CW_V_BLOB;
+                cols[c].s = sqlite3_column_blob(st, c);
+                cols[c].len = (size_t)sqlite3_column_bytes(st, c);
+                if (!cols[c].s)
+                    cols[c].s = "";
             } else if (t != SQLITE_NULL) {
                 cols[c].type = CW_V_TEXT;
                 cols[c].s = (const char *)sqlite3_column_text(st, c);
@@ -454,7 +468,8 @@ static cw_rc s_projections_clear(cw_store *base, cw_error *err)
                      "DELETE FROM projection_state; DELETE FROM teams; DELETE FROM staff;"
                      "DELETE FROM children; DELETE FROM child_access; DELETE FROM records;"
                      "DELETE FROM visits; DELETE FROM supervisions; DELETE FROM supervision_cases;"
-                     "DELETE FROM child_events; DELETE FROM corrections; DELETE FROM escalations;",
+                     "DELETE FROM child_events; DELETE FROM child_histories; DELETE FROM "
+                     "corrections; DELETE FROM escalations;",
                      NULL, NULL, &msg) != SQLITE_OK) {
         cw_error_set(err, CW_EDB, "database: clearing projections: %s",
                      msg ? msg : sqlite3_errmsg(s->db));

@@ -88,13 +88,14 @@ cw_rc cw_calendar_load(cw_calendar *c, const char *text, size_t len, const char 
     if (!rc) {
         size_t days = (size_t)(c->last - c->first + 1);
         c->cum = malloc(days * sizeof *c->cum);
-        if (!c->cum) {
+        c->nth = malloc(days * sizeof *c->nth);
+        if (!c->cum || !c->nth) {
             rc = cw_error_set(err, CW_ENOMEM, "out of memory");
         } else {
             int32_t count = 0;
             for (size_t i = 0; i < days; i++) {
                 if (cw_date_weekday(c->first + (cw_date)i) <= 5 && !holiday[i])
-                    count++;
+                    c->nth[count++] = c->first + (cw_date)i;
                 c->cum[i] = count;
             }
         }
@@ -114,7 +115,9 @@ cw_rc cw_calendar_load_default(cw_calendar *c, cw_error *err)
 void cw_calendar_release(cw_calendar *c)
 {
     free(c->cum);
+    free(c->nth);
     c->cum = NULL;
+    c->nth = NULL;
 }
 
 static int32_t cum_at(const cw_calendar *c, cw_date d)
@@ -133,17 +136,9 @@ cw_rc cw_calendar_is_working_day(const cw_calendar *c, cw_date d, bool *out, cw_
 /* The first date whose cumulative count reaches k; NOT_FOUND past the end. */
 static int first_reaching(const cw_calendar *c, int64_t k, cw_date *out)
 {
-    size_t lo = 0, hi = (size_t)(c->last - c->first + 1);
-    if (k <= 0 || k > c->cum[hi - 1])
+    if (k <= 0 || k > c->cum[c->last - c->first])
         return -1;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->cum[mid] < k)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *out = c->first + (cw_date)lo;
+    *out = c->nth[k - 1];
     return 0;
 }
 

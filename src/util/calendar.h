@@ -33,6 +33,8 @@ typedef struct cw_calendar {
     cw_date first, last;
     /* cum[i]: working days in [first, first + i]; one entry per day of range. */
     int32_t *cum;
+    /* nth[k - 1]: the k-th working day of the range (k = 1 .. cum[last]). */
+    cw_date *nth;
     size_t nholidays;
 } cw_calendar;
 

@@ -1,0 +1,107 @@
+/*
+ * facts.h — an event's payload as the rules read it, in a compact binary
+ * form, and a child's history as one run of such events.
+ *
+ * The rules engine only asks of a payload: is this field there, is it true,
+ * what is this integer or this short string, how long is this list. Parsing
+ * JSON into a tree of allocated nodes to answer that was most of the cost of
+ * evaluating a child, so the projection keeps each child's events in this
+ * form (child_histories.events) and the engine reads it in place: looking up
+ * a field walks a few bytes, and strings are returned as pointers into the
+ * bytes (each is NUL-terminated there).
+ *
+ * Facts (one event's payload), a sequence of fields in name order:
+ *   u8 name length (1-255), the name, NUL, u8 kind, the value:
+ *     'F' false, 'T' true, 'P' present (an object or a number that is not an
+ *     integer: only its presence is kept) — no value bytes;
+ *     'I' an integer: 8 bytes, little-endian two's complement;
+ *     'S' a string: u32 length, the bytes, NUL;
+ *     'A' a list: u32 number of items (the items are not kept).
+ *   JSON null is left out, as the rules treat it as absent.
+ *
+ * A history (one child's events), records in (date, index) order:
+ *   u32 length of the rest of the record, u64 ledger index, i32 date (days
+ *   since 1970-01-01), u8 type length (1-63), the type, NUL, the facts.
+ * All integers are little-endian. Readers check every length and order
+ * before trusting a blob read from disk (cw_history_check).
+ */
+#ifndef CW_UTIL_FACTS_H
+#define CW_UTIL_FACTS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/error.h"
+
+typedef struct cw_facts {
+    const uint8_t *p;
+    size_t len;
+} cw_facts;
+
+typedef enum cw_fact_kind {
+    CW_FACT_ABSENT = 0,
+    CW_FACT_FALSE = 'F',
+    CW_FACT_TRUE = 'T',
+    CW_FACT_PRESENT = 'P',
+    CW_FACT_INT = 'I',
+    CW_FACT_STRING = 'S',
+    CW_FACT_LIST = 'A',
+} cw_fact_kind;
+
+typedef struct cw_fact {
+    cw_fact_kind kind;
+    int64_t i;     /* CW_FACT_INT: the value; CW_FACT_LIST: the number of items */
+    const char *s; /* CW_FACT_STRING: NUL-terminated, inside the facts */
+    size_t len;    /* CW_FACT_STRING: its length */
+} cw_fact;
+
+/* Called for each string field: true if only its presence is to be kept. */
+typedef bool (*cw_facts_presence_fn)(const void *ctx, const char *name);
+
+/*
+ * Appends the facts of a JSON object to out. Strings named by presence_only
+ * (may be NULL) are kept as true. Fields are written in name order, so the
+ * same payload always gives the same bytes. CW_EINVAL if obj is not an
+ * object, a name is empty or over 255 bytes, or a kept string holds a NUL.
+ */
+cw_rc cw_facts_encode(const json_t *obj, cw_facts_presence_fn presence_only, const void *ctx,
+                      cw_buf *out);
+
+/* CW_OK if the bytes are well-formed facts (every length in bounds). */
+cw_rc cw_facts_check(cw_facts f);
+
+/* Looks up a field of well-formed facts; kind CW_FACT_ABSENT if not there. */
+cw_fact cw_facts_get(cw_facts f, const char *name);
+
+/* One event of a history, pointing into the history's bytes. */
+typedef struct cw_history_event {
+    uint64_t index;
+    cw_date date;
+    const char *type; /* NUL-terminated */
+    cw_facts facts;
+} cw_history_event;
+
+/*
+ * Puts an event into a history held in hist, at its place in (date, index)
+ * order, replacing an event with the same index if there is one. hist must
+ * hold a well-formed history (or be empty).
+ */
+cw_rc cw_history_put(cw_buf *hist, uint64_t index, cw_date date, const char *type, cw_facts facts);
+
+/*
+ * Checks a history read from disk: every length in bounds, every type and
+ * every facts well-formed, (date, index) strictly increasing. *count
+ * receives the number of events.
+ */
+cw_rc cw_history_check(const uint8_t *p, size_t len, size_t *count);
+
+/*
+ * Iterates a well-formed history: *pos starts at 0; returns false at the end.
+ */
+bool cw_history_next(const uint8_t *p, size_t len, size_t *pos, cw_history_event *out);
+
+#endif
