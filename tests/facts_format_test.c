@@ -207,7 +207,7 @@ static cw_rc put(cw_buf *h, uint64_t index, cw_date date, const char *type, cons
 static void expect_history(const cw_buf *h, const char *want)
 {
     size_t count = 0;
-    assert_int_equal(cw_history_check((const uint8_t *)h->data, h->len, &count), CW_OK);
+    assert_int_equal(cw_history_check((const uint8_t *)h->data, h->len, true, &count), CW_OK);
     char got[1024] = "";
     size_t pos = 0, n = 0, used = 0;
     cw_history_event e;
@@ -270,7 +270,7 @@ static void test_damaged_history(void **state)
     for (size_t cut = 1; cut < h.len; cut++) {
         uint8_t *copy = malloc(cut);
         memcpy(copy, p, cut);
-        cw_rc rc = cw_history_check(copy, cut, &count);
+        cw_rc rc = cw_history_check(copy, cut, true, &count);
         /* only a cut after the first record is whole */
         if (rc == CW_OK)
             assert_int_equal(count, 1);
@@ -282,7 +282,7 @@ static void test_damaged_history(void **state)
             uint8_t *copy = malloc(h.len);
             memcpy(copy, p, h.len);
             copy[i] ^= (uint8_t)(1u << bit);
-            if (cw_history_check(copy, h.len, &count) == CW_OK) {
+            if (cw_history_check(copy, h.len, true, &count) == CW_OK) {
                 /* a record's length is never wrong without being noticed */
                 assert_true(i >= 4);
                 ok++;
@@ -303,7 +303,8 @@ static void test_damaged_history(void **state)
     cw_buf first = CW_BUF_INIT(1 << 20);
     assert_int_equal(put(&first, 1, 100, "case_note", "{}"), CW_OK);
     assert_int_equal(cw_buf_add(&bad, first.data, first.len), CW_OK);
-    assert_int_equal(cw_history_check((const uint8_t *)bad.data, bad.len, &count), CW_EVERIFY);
+    assert_int_equal(cw_history_check((const uint8_t *)bad.data, bad.len, false, &count),
+                     CW_EVERIFY);
     cw_buf_release(&first);
     cw_buf_release(&bad);
     cw_buf_release(&h);

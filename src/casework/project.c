@@ -262,38 +262,113 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
 
 static cw_rc reproject_child(cw_ctx *c, const char *child_id, cw_error *err);
 
-static cw_rc copy_blob(void *ctx, const cw_value *c, size_t n)
+/*
+ * A child's history is kept in segments of whole records, each small enough
+ * to stay inside one database page. Read in seg order, the segments make one
+ * well-formed history. Putting an event in touches only the segments from
+ * the one it belongs in to the end: for the usual latest event, the last.
+ */
+#define SEGMENT_BYTES 900
+
+typedef struct tail {
+    uint64_t index; /* the event being put in */
+    cw_date date;
+    cw_buf bytes; /* the segments read so far, last first */
+    size_t *cut;  /* where each segment read starts in bytes (reversed at the end) */
+    size_t ncut, capcut;
+    int64_t first_seg; /* the lowest seg read; -1 if none */
+    int found;         /* a segment starting before the event was reached */
+} tail;
+
+static cw_rc tail_row(void *ctx, const cw_value *c, size_t n)
 {
-    cw_buf *b = ctx;
-    if (n < 1 || c[0].type != CW_V_BLOB)
+    tail *t = ctx;
+    size_t count;
+    if (n < 2 || c[0].type != CW_V_INT || c[1].type != CW_V_BLOB ||
+        cw_history_check((const uint8_t *)c[1].s, c[1].len, false, &count) || count == 0)
         return CW_EVERIFY;
-    return cw_buf_add(b, c[0].s, c[0].len);
+    if (cw_array_grow(&t->cut, &t->capcut, t->ncut, sizeof *t->cut))
+        return CW_ENOMEM;
+    t->cut[t->ncut++] = t->bytes.len;
+    t->first_seg = c[0].i;
+    cw_rc rc = cw_buf_add(&t->bytes, c[1].s, c[1].len);
+    if (rc)
+        return rc;
+    cw_history_event e;
+    size_t pos = 0;
+    cw_history_next((const uint8_t *)c[1].s, c[1].len, &pos, &e);
+    if (e.date < t->date || (e.date == t->date && e.index < t->index)) {
+        t->found = 1;
+        return CW_EEXIST; /* enough: the event goes in this segment or after it */
+    }
+    return CW_OK;
+}
+
+static cw_rc damaged(const char *child_id, cw_error *err)
+{
+    return cw_error_set(err, CW_EVERIFY,
+                        "child %s: its history in the database is damaged (run caseward rebuild)",
+                        child_id);
+}
+
+/* Writes history h as segments numbered from seg, and drops any after them. */
+static cw_rc put_segments(cw_ctx *c, const char *child_id, int64_t seg, const cw_buf *h,
+                          cw_error *err)
+{
+    const uint8_t *p = (const uint8_t *)h->data;
+    size_t pos = 0, start = 0, end = 0;
+    cw_history_event e;
+    cw_rc rc = CW_OK;
+    while (!rc && cw_history_next(p, h->len, &pos, &e)) {
+        if (pos - start > SEGMENT_BYTES && end > start) {
+            cw_value v[] = {cw_text(child_id), CW_INT(seg++), cw_blob(p + start, end - start)};
+            rc = run(c, CW_Q_CHILD_HISTORY_PUT, v, 3, err);
+            start = end;
+        }
+        end = pos;
+    }
+    if (!rc && end > start) {
+        cw_value v[] = {cw_text(child_id), CW_INT(seg++), cw_blob(p + start, end - start)};
+        rc = run(c, CW_Q_CHILD_HISTORY_PUT, v, 3, err);
+    }
+    if (!rc) {
+        cw_value v[] = {cw_text(child_id), CW_INT(seg)};
+        rc = run(c, CW_Q_CHILD_HISTORY_TRIM, v, 2, err);
+    }
+    return rc;
 }
 
 /* Puts the entry into the child's history, the rules' reading of the child. */
 static cw_rc history_put(cw_ctx *c, const char *child_id, cw_date date, const char *type,
                          const cw_buf *facts, cw_error *err)
 {
-    cw_buf h = CW_BUF_INIT(SIZE_MAX / 2);
+    cw_facts f = {(const uint8_t *)facts->data, facts->len};
     cw_value k = cw_text(child_id);
-    cw_rc rc = cw_store_run(c->store, CW_Q_CHILD_HISTORY_GET, &k, 1, copy_blob, &h, NULL, err);
+    tail t = {c->idx, date, CW_BUF_INIT(SIZE_MAX / 2), NULL, 0, 0, -1, 0};
+    cw_buf h = CW_BUF_INIT(SIZE_MAX / 2);
     size_t n;
-    if (rc == CW_EVERIFY || (!rc && cw_history_check((const uint8_t *)h.data, h.len, &n)))
-        rc = cw_error_set(err, CW_EVERIFY,
-                          "child %s: its history in the database is damaged (run "
-                          "caseward rebuild)",
-                          child_id);
-    if (!rc) {
-        cw_facts f = {(const uint8_t *)facts->data, facts->len};
-        if ((rc = cw_history_put(&h, c->idx, date, type, f)))
-            rc = cw_error_set(err, rc, "child %s: adding entry %llu to its history", child_id,
-                              (unsigned long long)c->idx);
+    cw_rc rc = cw_store_run(c->store, CW_Q_CHILD_HISTORY_TAIL, &k, 1, tail_row, &t, NULL, err);
+    if (rc == CW_EEXIST)
+        rc = CW_OK;
+    else if (rc == CW_EVERIFY)
+        rc = damaged(child_id, err);
+    else if (rc == CW_ENOMEM)
+        rc = cw_error_set(err, rc, "out of memory");
+    /* The segments read, back in order, make the tail of the history. */
+    for (size_t i = t.ncut; !rc && i-- > 0;) {
+        size_t end = i + 1 < t.ncut ? t.cut[i + 1] : t.bytes.len;
+        rc = cw_buf_add(&h, t.bytes.data + t.cut[i], end - t.cut[i]);
     }
-    if (!rc) {
-        cw_value v[] = {k, cw_blob(h.data, h.len)};
-        rc = run(c, CW_Q_CHILD_HISTORY_PUT, v, 2, err);
-    }
+    if (!rc && cw_history_check((const uint8_t *)h.data, h.len, false, &n))
+        rc = damaged(child_id, err);
+    if (!rc && (rc = cw_history_put(&h, c->idx, date, type, f)))
+        rc = cw_error_set(err, rc, "child %s: adding entry %llu to its history", child_id,
+                          (unsigned long long)c->idx);
+    if (!rc)
+        rc = put_segments(c, child_id, t.first_seg < 0 ? 0 : t.first_seg, &h, err);
     cw_buf_release(&h);
+    cw_buf_release(&t.bytes);
+    free(t.cut);
     return rc;
 }
 

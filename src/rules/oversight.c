@@ -64,7 +64,7 @@ cw_rc cw_oversight_child(cw_ledger *l, const cw_rule_pack *p, const cw_calendar 
     cw_rc rc =
         cw_store_run(cw_ledger_store(l), CW_Q_CHILD_FOR_RULES, &k, 1, rules_row, &in, NULL, err);
     if (rc == CW_EVERIFY ||
-        (!rc && cw_history_check((const uint8_t *)in.events.data, in.events.len, &count)))
+        (!rc && cw_history_check((const uint8_t *)in.events.data, in.events.len, true, &count)))
         rc = cw_error_set(err, CW_EVERIFY,
                           "child %s: its history in the database is damaged (run caseward rebuild)",
                           child_id);
@@ -115,6 +115,7 @@ cw_rc cw_oversight_child_from_ledger(cw_ledger *l, const cw_rule_pack *p, const 
 
 typedef struct id_list {
     char (*ids)[65];
+    cw_date *dob;
     size_t n, cap;
 } id_list;
 
@@ -122,18 +123,28 @@ static cw_rc collect_child(void *ctx, const cw_value *c, size_t n)
 {
     id_list *l = ctx;
     char id[65];
-    if (n < 1 || cw_value_copy(&c[0], id, sizeof id) <= 0)
-        return CW_OK;
-    if (cw_array_grow(&l->ids, &l->cap, l->n, sizeof *l->ids))
+    cw_date dob;
+    if (n < 2 || cw_value_copy(&c[0], id, sizeof id) <= 0 || c[1].type != CW_V_TEXT ||
+        cw_date_parse(c[1].s, c[1].len, &dob))
+        return CW_EVERIFY;
+    size_t c2 = l->cap;
+    if (cw_array_grow(&l->ids, &l->cap, l->n, sizeof *l->ids) ||
+        cw_array_grow(&l->dob, &c2, l->n, sizeof *l->dob))
         return CW_ENOMEM;
-    memcpy(l->ids[l->n++], id, sizeof id);
+    memcpy(l->ids[l->n], id, sizeof id);
+    l->dob[l->n++] = dob;
     return CW_OK;
 }
 
 static cw_rc list_children(cw_store *s, id_list *l, cw_error *err)
 {
     memset(l, 0, sizeof *l);
-    return cw_store_run(s, CW_Q_CHILDREN_ALL, NULL, 0, collect_child, l, NULL, err);
+    cw_rc rc = cw_store_run(s, CW_Q_CHILDREN_ALL, NULL, 0, collect_child, l, NULL, err);
+    if (rc == CW_EVERIFY)
+        rc = cw_error_set(err, rc, "the children table is damaged (run caseward rebuild)");
+    else if (rc == CW_ENOMEM)
+        rc = cw_error_set(err, rc, "out of memory");
+    return rc;
 }
 
 /*
@@ -187,23 +198,82 @@ static void *copy_array(const void *src, size_t n, size_t size)
     return d;
 }
 
-static void evaluate_chunk(par *p, cw_ledger *l, cw_rule_results *r, size_t k)
+/* The histories of one chunk of children, read in one range scan. */
+typedef struct chunk_read {
+    const id_list *kids;
+    size_t first, n, cur;
+    cw_buf bytes;
+    size_t off[CHUNK], len[CHUNK];
+} chunk_read;
+
+static cw_rc chunk_row(void *ctx, const cw_value *c, size_t n)
+{
+    chunk_read *cr = ctx;
+    if (n < 2 || c[0].type != CW_V_TEXT || c[1].type != CW_V_BLOB)
+        return CW_EVERIFY;
+    /* Rows come in child_id order, as the children do. */
+    int cmp = -1;
+    while (cr->cur < cr->n) {
+        const char *id = cr->kids->ids[cr->first + cr->cur];
+        size_t il = strlen(id);
+        cmp = memcmp(id, c[0].s, il < c[0].len ? il : c[0].len);
+        if (cmp == 0)
+            cmp = (il > c[0].len) - (il < c[0].len);
+        if (cmp >= 0)
+            break;
+        cr->cur++;
+    }
+    if (cr->cur == cr->n || cmp != 0)
+        return CW_OK; /* a history with no child registered: not evaluated */
+    if (cr->len[cr->cur] == 0)
+        cr->off[cr->cur] = cr->bytes.len;
+    cr->len[cr->cur] += c[1].len;
+    return cw_buf_add(&cr->bytes, c[1].s, c[1].len);
+}
+
+/* cr is the worker's, reused from chunk to chunk (its buffer keeps its memory). */
+static void evaluate_chunk(par *p, cw_ledger *l, cw_rule_results *r, chunk_read *cr, size_t k)
 {
     chunk *c = &p->chunks[k];
     size_t first = k * CHUNK;
     c->n = p->kids->n - first < CHUNK ? p->kids->n - first : CHUNK;
+    cr->kids = p->kids;
+    cr->first = first;
+    cr->n = c->n;
+    cr->cur = 0;
+    cw_buf_reset(&cr->bytes);
+    memset(cr->len, 0, sizeof cr->len);
+    cw_value range[] = {cw_text(p->kids->ids[first]), cw_text(p->kids->ids[first + c->n - 1])};
+    c->rc = cw_store_run(cw_ledger_store(l), CW_Q_HISTORIES_RANGE, range, 2, chunk_row, cr, NULL,
+                         &c->err);
+    if (c->rc == CW_EVERIFY)
+        cw_error_set(&c->err, c->rc,
+                     "a child's history in the database is damaged (run caseward "
+                     "rebuild)");
+    else if (c->rc == CW_ENOMEM)
+        cw_error_set(&c->err, c->rc, "out of memory");
     for (size_t i = 0; i < c->n && !c->rc; i++) {
+        const char *id = p->kids->ids[first + i];
+        const uint8_t *bytes = (const uint8_t *)cr->bytes.data + cr->off[i];
+        size_t count = 0;
         cw_rule_results_reset(r);
-        c->rc =
-            cw_oversight_child(l, p->pack, p->cal, p->kids->ids[first + i], p->as_of, r, &c->err);
+        if (cw_history_check(bytes, cr->len[i], true, &count)) {
+            c->rc = cw_error_set(&c->err, CW_EVERIFY,
+                                 "child %s: its history in the database is damaged (run caseward "
+                                 "rebuild)",
+                                 id);
+            break;
+        }
+        c->rc = evaluate_history(p->pack, p->cal, id, p->kids->dob[first + i], bytes, cr->len[i],
+                                 count, p->as_of, r, &c->err);
         if (c->rc)
             break;
-        child_result *cr = &c->res[i];
-        cr->obligations = copy_array(r->obligations, r->nobligations, sizeof *r->obligations);
-        cr->signals = copy_array(r->signals, r->nsignals, sizeof *r->signals);
-        cr->nobligations = r->nobligations;
-        cr->nsignals = r->nsignals;
-        if ((r->nobligations && !cr->obligations) || (r->nsignals && !cr->signals))
+        child_result *res = &c->res[i];
+        res->obligations = copy_array(r->obligations, r->nobligations, sizeof *r->obligations);
+        res->signals = copy_array(r->signals, r->nsignals, sizeof *r->signals);
+        res->nobligations = r->nobligations;
+        res->nsignals = r->nsignals;
+        if ((r->nobligations && !res->obligations) || (r->nsignals && !res->signals))
             c->rc = cw_error_set(&c->err, CW_ENOMEM, "out of memory");
     }
 }
@@ -216,6 +286,11 @@ static void *worker(void *arg)
     cw_rule_results r;
     cw_rule_results_init(&r);
     cw_rc open_rc = cw_ledger_open(p->path, CW_LEDGER_READONLY, &l, &err);
+    chunk_read *cr = calloc(1, sizeof *cr);
+    if (!open_rc && !cr)
+        open_rc = cw_error_set(&err, CW_ENOMEM, "out of memory");
+    if (cr)
+        cw_buf_init(&cr->bytes, SIZE_MAX / 2);
     for (;;) {
         pthread_mutex_lock(&p->mu);
         while (!p->stop && p->next < p->nchunks && p->next >= p->delivered + WINDOW)
@@ -231,13 +306,16 @@ static void *worker(void *arg)
             p->chunks[k].rc = open_rc;
             p->chunks[k].err = err;
         } else {
-            evaluate_chunk(p, l, &r, k);
+            evaluate_chunk(p, l, &r, cr, k);
         }
         pthread_mutex_lock(&p->mu);
         p->chunks[k].done = 1;
         pthread_cond_broadcast(&p->cv);
         pthread_mutex_unlock(&p->mu);
     }
+    if (cr)
+        cw_buf_release(&cr->bytes);
+    free(cr);
     cw_rule_results_release(&r);
     cw_ledger_close(l);
     return NULL;
@@ -272,6 +350,7 @@ cw_rc cw_oversight_all(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
         }
         cw_rule_results_release(&r);
         free(kids.ids);
+        free(kids.dob);
         return rc;
     }
     par pr;
@@ -285,6 +364,7 @@ cw_rc cw_oversight_all(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
     pr.chunks = calloc(pr.nchunks, sizeof *pr.chunks);
     if (!pr.chunks) {
         free(kids.ids);
+        free(kids.dob);
         return cw_error_set(err, CW_ENOMEM, "out of memory");
     }
     json_object_seed(0); /* jansson's hash seed, set once before the threads start */
@@ -331,6 +411,7 @@ cw_rc cw_oversight_all(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
     pthread_mutex_destroy(&pr.mu);
     free(pr.chunks);
     free(kids.ids);
+    free(kids.dob);
     return rc;
 }
 

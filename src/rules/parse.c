@@ -732,22 +732,25 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
 
 /* ---- after the last line: the per-type tables the engine walks ---- */
 
-static uint32_t type_hash(const char *s)
+/* Looked up once per event per evaluation, so cheap: the length and three
+ * bytes pick the slot (collisions probe on), one memcmp confirms. */
+static uint32_t type_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 16777619u;
-    return h;
+    return (uint32_t)n * 31u ^ (uint32_t)(uint8_t)s[0] * 7u ^ (uint32_t)(uint8_t)s[n / 2] * 17u ^
+           (uint32_t)(uint8_t)s[n - 1] * 131u;
 }
 
 int cw_rules_pack_type(const cw_rule_pack *p, const char *name)
 {
-    uint32_t h = type_hash(name) & (CW_RULES_TYPE_SLOTS - 1);
+    size_t n = strlen(name);
+    if (n == 0 || n > 255)
+        return -1;
+    uint32_t h = type_hash(name, n) & (CW_RULES_TYPE_SLOTS - 1);
     for (;;) {
         int t = p->type_slots[h];
         if (t < 0)
             return -1;
-        if (!strcmp(cw_rules_types[t].name, name))
+        if (p->type_slot_len[h] == n && !memcmp(cw_rules_types[t].name, name, n))
             return t;
         h = (h + 1) & (CW_RULES_TYPE_SLOTS - 1);
     }
@@ -760,10 +763,12 @@ static cw_rc build_tables(parser *ps)
     for (size_t i = 0; i < CW_RULES_TYPE_SLOTS; i++)
         p->type_slots[i] = -1;
     for (size_t t = 0; t < nt; t++) {
-        uint32_t h = type_hash(cw_rules_types[t].name) & (CW_RULES_TYPE_SLOTS - 1);
+        size_t n = strlen(cw_rules_types[t].name);
+        uint32_t h = type_hash(cw_rules_types[t].name, n) & (CW_RULES_TYPE_SLOTS - 1);
         while (p->type_slots[h] >= 0)
             h = (h + 1) & (CW_RULES_TYPE_SLOTS - 1);
         p->type_slots[h] = (int16_t)t;
+        p->type_slot_len[h] = (uint8_t)n;
     }
     p->type_first = calloc(nt, sizeof *p->type_first);
     p->type_n = calloc(nt, sizeof *p->type_n);

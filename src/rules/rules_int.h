@@ -204,11 +204,12 @@ struct cw_rule_pack {
     size_t nvalues;
     cw_entry *entries;
     size_t nentries;
-    uint32_t *type_first, *type_n;           /* entries per event type */
-    uint32_t *type_mfirst, *type_mn;         /* matchers per event type (in type_m) */
-    uint32_t *type_m;                        /* matcher indexes grouped by type */
-    int16_t type_slots[CW_RULES_TYPE_SLOTS]; /* hash of type names -> type, -1 empty */
-    uint32_t count_slots;                    /* total ring slots for `count` rules */
+    uint32_t *type_first, *type_n;              /* entries per event type */
+    uint32_t *type_mfirst, *type_mn;            /* matchers per event type (in type_m) */
+    uint32_t *type_m;                           /* matcher indexes grouped by type */
+    int16_t type_slots[CW_RULES_TYPE_SLOTS];    /* hash of type names -> type, -1 empty */
+    uint8_t type_slot_len[CW_RULES_TYPE_SLOTS]; /* the length of the name in each slot */
+    uint32_t count_slots;                       /* total ring slots for `count` rules */
 };
 
 /* The event type of name through the pack's hash table, or -1. */

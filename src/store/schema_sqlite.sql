@@ -172,14 +172,19 @@ CREATE TABLE child_events (
 -- Which children an entry is about (a correction looks this up for its target).
 CREATE INDEX child_events_by_idx ON child_events(idx);
 
--- Each child's history as the rules engine reads it, in one row: every entry
--- about the child except caseward's escalations, in (date, idx) order, each
--- payload with its corrections applied and free text reduced to "present",
--- in the compact binary form described in src/util/facts.h.
+-- Each child's history as the rules engine reads it: every entry about the
+-- child except caseward's escalations, in (date, idx) order, each payload
+-- with its corrections applied and free text reduced to "present", in the
+-- compact binary form described in src/util/facts.h. Kept in segments of
+-- whole records (about 1 KB at most, so a row stays in its page): read in
+-- seg order they make one history; putting an event in rewrites only the
+-- segments from its own to the last (for the latest event, the last).
 CREATE TABLE child_histories (
-    child_id TEXT PRIMARY KEY,
-    events   BLOB NOT NULL
-) STRICT;
+    child_id TEXT NOT NULL,
+    seg      INTEGER NOT NULL,
+    events   BLOB NOT NULL,
+    PRIMARY KEY (child_id, seg)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE corrections (
     idx      INTEGER PRIMARY KEY, -- the correction entry

@@ -63,9 +63,13 @@ typedef enum cw_query {
     CW_Q_CHILD_EVENT_PUT,               /* (child_id, idx, date, type) */
     CW_Q_CHILD_EVENTS,                  /* (child_id) -> idx, date, type, in (date, idx) order */
     CW_Q_CHILD_EVENTS_DELETE,           /* (child_id) */
-    CW_Q_CHILD_HISTORY_GET,             /* (child_id) -> events (blob) */
-    CW_Q_CHILD_FOR_RULES,               /* (child_id) -> date_of_birth, events (blob or NULL) */
-    CW_Q_CHILD_HISTORY_PUT,             /* (child_id, events blob) */
+    CW_Q_CHILD_HISTORY_TAIL,            /* (child_id) -> seg, events: the segments, last first */
+    CW_Q_CHILD_HISTORY_TRIM,            /* (child_id, seg): drops the segments from seg on */
+    CW_Q_CHILD_FOR_RULES,               /* (child_id) -> date_of_birth, events (blob or NULL),
+                                           a row per segment in order */
+    CW_Q_HISTORIES_RANGE,               /* (first child_id, last child_id) -> child_id, events:
+                                           every segment, in (child_id, seg) order */
+    CW_Q_CHILD_HISTORY_PUT,             /* (child_id, seg, events blob) */
     CW_Q_CHILD_HISTORY_DELETE,          /* (child_id) */
     CW_Q_EVENT_CHILDREN,                /* (idx) -> child_id: the children an entry is about */
     CW_Q_CORRECTION_PUT,                /* (idx, corrects, reason) */

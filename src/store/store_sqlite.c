@@ -10,6 +10,7 @@
 #include "store/store_int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -122,11 +123,16 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_CHILD_EVENTS] = "SELECT idx, date, type FROM child_events WHERE child_id = ?1 "
                           "ORDER BY date, idx",
     [CW_Q_CHILD_EVENTS_DELETE] = "DELETE FROM child_events WHERE child_id = ?1",
-    [CW_Q_CHILD_HISTORY_GET] = "SELECT events FROM child_histories WHERE child_id = ?1",
+    [CW_Q_CHILD_HISTORY_TAIL] = "SELECT seg, events FROM child_histories WHERE child_id = ?1 "
+                                "ORDER BY seg DESC",
+    [CW_Q_CHILD_HISTORY_TRIM] = "DELETE FROM child_histories WHERE child_id = ?1 AND seg >= ?2",
     [CW_Q_CHILD_FOR_RULES] = "SELECT c.date_of_birth, h.events FROM children c LEFT JOIN "
-                             "child_histories h ON h.child_id = c.child_id WHERE c.child_id = ?1",
-    [CW_Q_CHILD_HISTORY_PUT] = "INSERT OR REPLACE INTO child_histories(child_id, events) "
-                               "VALUES (?1, ?2)",
+                             "child_histories h ON h.child_id = c.child_id WHERE c.child_id = ?1 "
+                             "ORDER BY h.seg",
+    [CW_Q_HISTORIES_RANGE] = "SELECT child_id, events FROM child_histories WHERE child_id >= ?1 "
+                             "AND child_id <= ?2 ORDER BY child_id, seg",
+    [CW_Q_CHILD_HISTORY_PUT] = "INSERT OR REPLACE INTO child_histories(child_id, seg, events) "
+                               "VALUES (?1, ?2, ?3)",
     [CW_Q_CHILD_HISTORY_DELETE] = "DELETE FROM child_histories WHERE child_id = ?1",
     [CW_Q_EVENT_CHILDREN] = "SELECT child_id FROM child_events WHERE idx = ?1 ORDER BY child_id",
     [CW_Q_CORRECTION_PUT] = "INSERT OR REPLACE INTO corrections(idx, corrects, reason) "
@@ -591,6 +597,18 @@ static cw_rc pragma_int(sqlite_store *s, const char *sql, int *out, cw_error *er
     return rc;
 }
 
+/*
+ * Once, before SQLite initialises: no memory statistics. Keeping them takes a
+ * process-wide lock on every allocation, which serialised the threads that
+ * evaluate children in parallel (each with its own connection).
+ */
+static pthread_once_t configured = PTHREAD_ONCE_INIT;
+
+static void configure_sqlite(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* refused if already initialised: fine */
+}
+
 static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
 {
     char *msg = NULL;
@@ -664,6 +682,7 @@ cw_rc cw_store_sqlite_open(const char *path, int flags, cw_store **out, cw_error
                                 "%s is readable by other users (mode %03o); run chmod 600 on it",
                                 path, (unsigned)(st.st_mode & 0777));
     }
+    pthread_once(&configured, configure_sqlite);
     sqlite_store *s = calloc(1, sizeof *s);
     if (!s)
         return cw_error_set(err, CW_ENOMEM, "out of memory");

@@ -208,7 +208,10 @@ cw_fact cw_facts_get(cw_facts f, const char *name)
     size_t pos = 0;
     while (pos < f.len) {
         const char *k = field_at(f, &pos, &out);
-        int c = strcmp(k, name);
+        /* Most names differ in their first byte: compare that before the rest. */
+        int c = (int)(unsigned char)k[0] - (int)(unsigned char)name[0];
+        if (c == 0)
+            c = strcmp(k, name);
         if (c == 0)
             return out;
         if (c > 0)
@@ -242,7 +245,7 @@ bool cw_history_next(const uint8_t *p, size_t len, size_t *pos, cw_history_event
     return true;
 }
 
-cw_rc cw_history_check(const uint8_t *p, size_t len, size_t *count)
+cw_rc cw_history_check(const uint8_t *p, size_t len, bool deep, size_t *count)
 {
     size_t i = 0, n = 0;
     cw_date pd = 0;
@@ -261,7 +264,7 @@ cw_rc cw_history_check(const uint8_t *p, size_t len, size_t *count)
         cw_history_event e;
         size_t pos = i;
         cw_history_next(p, len, &pos, &e);
-        if ((n > 0 && !before(pd, pi, e.date, e.index)) || cw_facts_check(e.facts))
+        if ((n > 0 && !before(pd, pi, e.date, e.index)) || (deep && cw_facts_check(e.facts)))
             return CW_EVERIFY;
         pd = e.date;
         pi = e.index;

@@ -93,11 +93,12 @@ typedef struct cw_history_event {
 cw_rc cw_history_put(cw_buf *hist, uint64_t index, cw_date date, const char *type, cw_facts facts);
 
 /*
- * Checks a history read from disk: every length in bounds, every type and
- * every facts well-formed, (date, index) strictly increasing. *count
- * receives the number of events.
+ * Checks a history read from disk: every length in bounds, every type
+ * well-formed, (date, index) strictly increasing and, if deep, every facts
+ * well-formed (a history only added to needs no more than its framing
+ * checked). *count receives the number of events.
  */
-cw_rc cw_history_check(const uint8_t *p, size_t len, size_t *count);
+cw_rc cw_history_check(const uint8_t *p, size_t len, bool deep, size_t *count);
 
 /*
  * Iterates a well-formed history: *pos starts at 0; returns false at the end.
