@@ -63,6 +63,16 @@ cw_rc cw_casework_staff(cw_store *s, const char *staff_id, cw_staff_info *out, c
 cw_rc cw_casework_rebuild(cw_ledger *l, cw_error *err);
 
 /*
+ * Readers: CW_OK if the projections cover every entry of the log, else
+ * CW_EVERIFY naming how far behind they are (after an upgrade emptied them,
+ * say) and what to run. Writers catch up instead: cw_casework_catch_up
+ * applies the missing entries in one transaction (cw_casework_begin does the
+ * same at the start of every batch).
+ */
+cw_rc cw_casework_current(cw_ledger *l, cw_error *err);
+cw_rc cw_casework_catch_up(cw_ledger *l, cw_error *err);
+
+/*
  * Appends to out the payload of an event of this type as the rules read it
  * (util/facts.h): free text reduced to "present". The projection keeps each
  * child's history in this form.

@@ -22,6 +22,46 @@ static cw_rc applied_row(void *ctx, const cw_value *c, size_t n)
     return CW_OK;
 }
 
+static cw_rc applied_entries(cw_ledger *l, uint64_t *applied, cw_error *err)
+{
+    *applied = 0;
+    cw_rc rc = cw_store_run(cw_ledger_store(l), CW_Q_PROJECTION_APPLIED, NULL, 0, applied_row,
+                            applied, NULL, err);
+    if (!rc && *applied > cw_ledger_size(l))
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "the projections claim more entries than the log has; run caseward "
+                          "rebuild");
+    return rc;
+}
+
+cw_rc cw_casework_current(cw_ledger *l, cw_error *err)
+{
+    uint64_t applied;
+    cw_rc rc = applied_entries(l, &applied, err);
+    if (!rc && applied != cw_ledger_size(l))
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "the casework tables cover %llu of the log's %llu entries (after an "
+                          "upgrade, say); run caseward rebuild",
+                          (unsigned long long)applied, (unsigned long long)cw_ledger_size(l));
+    return rc;
+}
+
+cw_rc cw_casework_catch_up(cw_ledger *l, cw_error *err)
+{
+    uint64_t applied;
+    cw_rc rc = applied_entries(l, &applied, err);
+    if (rc || applied == cw_ledger_size(l))
+        return rc;
+    cw_store *s = cw_ledger_store(l);
+    if ((rc = cw_store_begin(s, err)))
+        return rc;
+    if (!(rc = cw_casework_replay(s, applied, cw_ledger_size(l), err)))
+        rc = cw_store_commit(s, err);
+    if (rc)
+        cw_store_rollback(s);
+    return rc;
+}
+
 cw_rc cw_casework_begin(cw_ledger *l, cw_error *err)
 {
     cw_rc rc = cw_ledger_batch_begin(l, err);
@@ -29,17 +69,8 @@ cw_rc cw_casework_begin(cw_ledger *l, cw_error *err)
         return rc;
     /* Entries appended without projection (none, normally) are applied now. */
     uint64_t applied = 0;
-    cw_store *s = cw_ledger_store(l);
-    if (!(rc = cw_store_run(s, CW_Q_PROJECTION_APPLIED, NULL, 0, applied_row, &applied, NULL,
-                            err)) &&
-        applied != cw_ledger_size(l)) {
-        if (applied > cw_ledger_size(l))
-            rc = cw_error_set(err, CW_EVERIFY,
-                              "the projections claim more entries than the log "
-                              "has; run caseward rebuild");
-        else
-            rc = cw_casework_replay(s, applied, cw_ledger_size(l), err);
-    }
+    if (!(rc = applied_entries(l, &applied, err)) && applied != cw_ledger_size(l))
+        rc = cw_casework_replay(cw_ledger_store(l), applied, cw_ledger_size(l), err);
     if (rc)
         cw_ledger_batch_abort(l);
     return rc;

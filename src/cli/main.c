@@ -243,7 +243,7 @@ static cw_rc cmd_chronology(args *a, cw_error *err)
     if (rc || (rc = need(db, "db", err)) || (rc = need(child, "child", err)))
         return rc;
     if ((rc = cw_ledger_open(db, CW_LEDGER_READONLY, &l, err)) ||
-        (rc = cw_casework_history(l, child, &h, err))) {
+        (rc = cw_casework_current(l, err)) || (rc = cw_casework_history(l, child, &h, err))) {
         cw_ledger_close(l);
         return rc;
     }
@@ -393,6 +393,9 @@ static cw_rc rules_env_open(rules_env *e, const char *db, int write, const char 
     }
     if (!rc && !e->l)
         rc = cw_ledger_open(db, write ? CW_LEDGER_WRITE : CW_LEDGER_READONLY, &e->l, err);
+    /* The rules read the casework tables: they must cover the whole log. */
+    if (!rc)
+        rc = write ? cw_casework_catch_up(e->l, err) : cw_casework_current(e->l, err);
     if (rc)
         rules_env_release(e);
     return rc;

@@ -598,6 +598,60 @@ static cw_rc pragma_int(sqlite_store *s, const char *sql, int *out, cw_error *er
 }
 
 /*
+ * Upgrades, each from the version before. Only projections have changed so
+ * far: the log's own tables are never touched, and the projections are
+ * emptied so that the next write replays the whole log into the new ones
+ * (cw_casework_begin catches up), as `caseward rebuild` would. The SQL must
+ * leave exactly what schema_sqlite.sql creates; the structure check and the
+ * tests compare them.
+ */
+static const char *const migrations[] = {
+    [2] = "DROP INDEX child_events_by_idx; DROP TABLE child_events;"
+          "CREATE TABLE child_events (\n"
+          "    child_id TEXT NOT NULL,\n"
+          "    idx      INTEGER NOT NULL,\n"
+          "    date     TEXT NOT NULL,  -- effective date (payload date, else the recorded date)\n"
+          "    type     TEXT NOT NULL,\n"
+          "    PRIMARY KEY (child_id, idx)\n"
+          ") STRICT, WITHOUT ROWID;"
+          "CREATE INDEX child_events_by_idx ON child_events(idx);"
+          "CREATE TABLE child_histories (\n"
+          "    child_id TEXT NOT NULL,\n"
+          "    seg      INTEGER NOT NULL,\n"
+          "    events   BLOB NOT NULL,\n"
+          "    PRIMARY KEY (child_id, seg)\n"
+          ") STRICT, WITHOUT ROWID;",
+};
+
+static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *err)
+{
+    char *msg = NULL;
+    int from = *version;
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
+        goto fail;
+    for (; *version < SCHEMA_VERSION; (*version)++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", *version + 1);
+        if (sqlite3_exec(s->db, migrations[*version], NULL, NULL, &msg) != SQLITE_OK ||
+            sqlite3_exec(s->db, pragma, NULL, NULL, &msg) != SQLITE_OK)
+            goto fail;
+    }
+    if (s_projections_clear(&s->base, err))
+        goto rollback;
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
+        goto fail;
+    return CW_OK;
+fail:
+    cw_error_set(err, CW_EDB, "%s: upgrading from schema version %d: %s", path, from,
+                 msg ? msg : sqlite3_errmsg(s->db));
+    sqlite3_free(msg);
+rollback:
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    *version = from;
+    return CW_EDB;
+}
+
+/*
  * Once, before SQLite initialises: no memory statistics. Keeping them takes a
  * process-wide lock on every allocation, which serialised the threads that
  * evaluate children in parallel (each with its own connection).
@@ -643,6 +697,15 @@ static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
         return cw_error_set(err, CW_EDB, "%s is not a caseward database", path);
     if ((rc = pragma_int(s, "PRAGMA user_version", &version, err)))
         return rc;
+    /* A writer upgrades an older caseward database in place; a reader asks for one. */
+    if (version >= 2 && version < SCHEMA_VERSION && !(flags & CW_STORE_READONLY) &&
+        (rc = migrate(s, path, &version, err)))
+        return rc;
+    if (version >= 2 && version < SCHEMA_VERSION)
+        return cw_error_set(err, CW_EDB,
+                            "%s has schema version %d; open it once for writing (for example "
+                            "caseward rebuild) to upgrade it to version %d",
+                            path, version, SCHEMA_VERSION);
     if (version != SCHEMA_VERSION)
         return cw_error_set(err, CW_EDB, "%s has schema version %d; this caseward reads version %d",
                             path, version, SCHEMA_VERSION);
