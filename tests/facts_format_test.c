@@ -152,12 +152,11 @@ static void test_damaged_facts(void **state)
     (void)state;
     cw_buf b = CW_BUF_INIT(1 << 20);
     cw_facts f = enc(&b, "{\"seen\": true, \"band\": \"low\", \"n\": 7, \"items\": [1, 2]}", NULL);
-    size_t refused = 0, total = 0;
+    size_t refused = 0;
     for (size_t cut = 0; cut < f.len; cut++) {
         uint8_t *copy = malloc(cut ? cut : 1);
         memcpy(copy, f.p, cut);
         cw_facts g = {copy, cut};
-        total++;
         if (cw_facts_check(g) != CW_OK)
             refused++;
         else
@@ -166,6 +165,20 @@ static void test_damaged_facts(void **state)
     }
     /* A cut at a field boundary is well-formed (fewer fields); inside one it is not. */
     assert_true(refused >= f.len - 4);
+    /* Where the framing is: each name's length byte and the NUL after it. */
+    uint8_t framing[256] = {0};
+    for (size_t i = 0; i < f.len;) {
+        size_t n = f.p[i];
+        framing[i] = framing[i + 1 + n] = 1;
+        uint8_t kind = f.p[i + n + 2];
+        i += n + 3;
+        if (kind == 'I')
+            i += 8;
+        else if (kind == 'A')
+            i += 4;
+        else if (kind == 'S')
+            i += 4 + (f.p[i] | (size_t)f.p[i + 1] << 8) + 1;
+    }
     static const uint8_t vals[] = {0, 1, 0x7f, 0x80, 0xff, 'S', 'I', 'A', 'T'};
     for (size_t i = 0; i < f.len; i++) {
         for (size_t k = 0; k < sizeof vals; k++) {
@@ -177,17 +190,18 @@ static void test_damaged_facts(void **state)
             }
             copy[i] = vals[k];
             cw_facts g = {copy, f.len};
-            total++;
             if (cw_facts_check(g) != CW_OK) {
                 refused++;
             } else {
+                /* a changed framing byte is always noticed */
+                if (framing[i])
+                    fail_msg("byte %zu set to 0x%02x: not refused", i, vals[k]);
                 (void)cw_facts_get(g, "band");
                 (void)cw_facts_get(g, "zzz");
             }
             free(copy);
         }
     }
-    assert_true(refused > total / 2);
     cw_buf_release(&b);
 }
 

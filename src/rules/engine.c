@@ -78,6 +78,7 @@ typedef struct eval {
     uint8_t *mres;
     uint32_t *ring;
     int32_t last_met[CW_RULES_MAX_RULES];
+    uint32_t live[CW_RULES_MAX_RULES]; /* live instances per rule: none, no scan */
     uint8_t ring_head[CW_RULES_MAX_RULES], ring_fill[CW_RULES_MAX_RULES];
     inst insts_stack[STACK_INSTS];
     opener op_stack[STACK_OPENERS];
@@ -279,6 +280,7 @@ static void meet(eval *ev, inst *in, uint32_t pos)
     emit(ev, in, d <= in->due ? CW_OBLIGATION_MET_ON_TIME : CW_OBLIGATION_MET_LATE, pos, d);
     if (r->nthen == 0) {
         in->alive = 0;
+        ev->live[in->rule]--;
         return;
     }
     in->k++;
@@ -293,6 +295,7 @@ static void stop(eval *ev, inst *in, uint32_t pos)
     if (in->due < d)
         emit(ev, in, CW_OBLIGATION_MISSED, 0, d);
     in->alive = 0;
+    ev->live[in->rule]--;
 }
 
 static int link_ok(const eval *ev, const inst *in, const cw_clause *c, uint32_t pos)
@@ -371,7 +374,7 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
     const char *key[CW_RULES_MAX_LINKS] = {NULL};
     for (size_t s = 0; s < r->nlinks; s++)
         key[s] = field_str(ev, pos, r->links[s]);
-    for (size_t i = 0; i < ev->ninsts; i++) {
+    for (size_t i = 0; ev->live[ri] && i < ev->ninsts; i++) {
         inst *in = &ev->insts[i];
         if (!in->alive || in->rule != ri)
             continue;
@@ -389,6 +392,7 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
     if (!in)
         return;
     in->rule = ri;
+    ev->live[ri]++;
     in->k = 1;
     in->start_pos = in->last_pos = pos;
     in->from = e->date;
@@ -475,7 +479,7 @@ static void one_event(eval *ev, uint32_t pos)
                 continue;
             }
             met_any |= c->role == CW_ROLE_MET;
-            for (size_t k = 0; k < ev->ninsts && !ev->rc; k++) {
+            for (size_t k = 0; ev->live[ri] && k < ev->ninsts && !ev->rc; k++) {
                 inst *in = &ev->insts[k];
                 if (!in->alive || in->rule != ri || !link_ok(ev, in, c, pos))
                     continue;
@@ -587,6 +591,7 @@ cw_rc cw_rules_evaluate(const cw_rule_pack *p, const cw_calendar *cal, const cw_
         nomem(ev);
     for (size_t r = 0; r < p->nrules; r++) {
         ev->last_met[r] = -1;
+        ev->live[r] = 0;
         ev->ring_head[r] = ev->ring_fill[r] = 0;
     }
     for (uint32_t pos = 0; pos < h->nevents && !ev->rc; pos++)

@@ -161,11 +161,13 @@ cw_rc cw_facts_check(cw_facts f)
     size_t i = 0;
     while (i < f.len) {
         size_t n = f.p[i];
-        if (n == 0 || f.len - i < n + 3 || f.p[i + 1 + n] != 0 ||
-            memchr(f.p + i + 1, '\0', n) != NULL)
+        /* Bounds and terminators are what reading relies on; a NUL inside a
+         * name or a string (never written) would only shorten it. */
+        if (n == 0 || f.len - i < n + 3 || f.p[i + 1 + n] != 0)
             return CW_EVERIFY;
         const char *name = (const char *)f.p + i + 1;
-        if (prev && strcmp(prev, name) >= 0)
+        int c = prev ? (int)(unsigned char)prev[0] - (int)(unsigned char)name[0] : -1;
+        if (c > 0 || (c == 0 && strcmp(prev, name) >= 0))
             return CW_EVERIFY; /* names in order, each once */
         prev = name;
         size_t rest = f.len - (i + n + 3);
@@ -187,7 +189,7 @@ cw_rc cw_facts_check(cw_facts f)
             if (rest < 4)
                 return CW_EVERIFY;
             size_t sl = get_u32(v);
-            if (rest - 4 < sl + 1 || v[4 + sl] != 0 || memchr(v + 4, '\0', sl) != NULL)
+            if (rest - 4 < sl + 1 || v[4 + sl] != 0)
                 return CW_EVERIFY;
             need = 4 + sl + 1;
             break;
