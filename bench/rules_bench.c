@@ -305,9 +305,11 @@ int main(int argc, char **argv)
                ds.children, ds.events, dt, (double)ds.events / dt);
         cw_ledger_close(l);
     }
-    if (cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err))
+    /* Only read while the recomputations run: no writer holds the database. */
+    if (cw_ledger_open(db, CW_LEDGER_READONLY, &l, &err))
         die("open", &err);
     uint64_t events = cw_ledger_size(l);
+    cw_ledger_close(l);
     printf("  log: %s, %" PRIu64 " entries\n", db, events);
 
     /* ---- whole recomputation ---- */
@@ -344,6 +346,8 @@ int main(int argc, char **argv)
            t_eng / t_sql);
 
     /* ---- incremental ---- */
+    if (cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err))
+        die("open", &err);
     pick pk = {.n = 0};
     cw_store_run(cw_ledger_store(l), CW_Q_CHILDREN_ALL, NULL, 0, pick_open, &pk, NULL, &err);
     if (pk.n == 0)
@@ -416,5 +420,14 @@ int main(int argc, char **argv)
     cw_ledger_close(l);
     cw_rules_free(pack);
     cw_calendar_release(&cal);
+    if (db == path) { /* the council this run made: a few hundred MB, not left behind */
+        static const char *const suffix[] = {"", ".key", "-wal", "-shm"};
+        for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+            char f[600];
+            snprintf(f, sizeof f, "%s%s", path, suffix[i]);
+            unlink(f);
+        }
+        rmdir(tmpl);
+    }
     return 0;
 }
