@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # upgrade_test.sh — a database written by an older caseward (schema version 2,
-# whose child_events table kept each payload's facts as JSON and had no
-# child_histories) is upgraded in place by the first writer; the log itself
+# whose child_events table kept each payload's facts as JSON, with no
+# child_histories, accounts or record_access) is upgraded in place by the first writer; the log itself
 # is untouched, the casework tables are refilled from it, and every answer is
 # the same as from a database created new. A reader never sees half-upgraded
 # or emptied tables: it is told what to run.
@@ -33,10 +33,19 @@ answers >"$T/want" 2>"$T/err" || bad "answers before: $(cat "$T/err")"
 check "the demo has overdue work and signals to compare" [ "$(wc -l <"$T/want")" -gt 10 ]
 sqlite3 "$DB" "SELECT hex(leaf) FROM entries ORDER BY idx" >"$T/log-before"
 
-# Make it a version-2 database: the old child_events, no child_histories.
+# The version a new database gets.
+"$CW" init --db "$T/new.db" >/dev/null 2>&1 || bad "init"
+CURRENT=$(sqlite3 "$T/new.db" 'PRAGMA user_version')
+check "current version known" [ "$CURRENT" -ge 4 ]
+
+# Make it a version-2 database: the old child_events, none of the tables
+# added since (child_histories, accounts, record_access).
 downgrade() {
     sqlite3 "$DB" <<'SQL' || bad "downgrade"
 DROP TABLE child_histories;
+DROP INDEX record_access_by_child;
+DROP TABLE record_access;
+DROP TABLE accounts;
 DROP INDEX child_events_by_idx;
 DROP TABLE child_events;
 CREATE TABLE child_events (
@@ -62,7 +71,7 @@ check "reader printed nothing" [ ! -s "$T/out" ]
 
 # A writer that is not rebuild (escalate) upgrades it and catches the tables up.
 "$CW" escalate --db "$DB" --as-of 2020-01-01 >/dev/null 2>"$T/err" || bad "escalate: $(cat "$T/err")"
-check "now version 3" [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 3 ]
+check "now the current version" [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = "$CURRENT" ]
 "$CW" verify --db "$DB" >/dev/null 2>"$T/err" || bad "verify after upgrade: $(cat "$T/err")"
 answers >"$T/got" 2>"$T/err" || bad "answers after upgrade: $(cat "$T/err")"
 check "same answers after upgrade" cmp -s "$T/want" "$T/got"

@@ -214,6 +214,26 @@ static const field_spec F_CORRECTION[] = {{"corrects", F_INT, REQ | NOFIX, 0, NU
                                           {"reason", F_TEXT, REQ, 1000, NULL},
                                           {"changes", F_OBJECT, REQ, 0, NULL},
                                           END};
+/* Accounts (sign-in) and the record-access log: recorded by the server and `caseward user`. */
+static const char *const ACCOUNT_ROLES[] = {"administrator", "qa_auditor", "inspector", NULL};
+static const field_spec F_ACCOUNT_CREATED[] = {{"username", F_ID, REQ | NOFIX, 64, NULL},
+                                               {"staff_id", F_ID, 0, 64, NULL},
+                                               {"role", F_ENUM, 0, 0, ACCOUNT_ROLES},
+                                               {"expires_on", F_DATE, 0, 0, NULL},
+                                               END};
+static const field_spec F_ACCOUNT_CHANGED[] = {{"username", F_ID, REQ | NOFIX, 64, NULL},
+                                               {"disabled", F_BOOL, 0, 0, NULL},
+                                               {"expires_on", F_DATE, 0, 0, NULL},
+                                               {"reason", F_TEXT, 0, 500, NULL},
+                                               END};
+static const field_spec F_PASSWORD_SET[] = {
+    {"username", F_ID, REQ | NOFIX, 64, NULL}, {"one_time", F_BOOL, REQ, 0, NULL}, END};
+static const field_spec F_RECORD_ACCESSED[] = {{"child_id", F_ID, 0, 64, NULL},
+                                               {"what", F_TEXT, REQ, 200, NULL},
+                                               {"allowed", F_BOOL, REQ, 0, NULL},
+                                               {"status", F_INT, REQ, 599, NULL},
+                                               END};
+
 static const field_spec F_ESCALATION[] = {{"item", F_TEXT, REQ, 200, NULL},
                                           ID_REF("child_id"),
                                           {"level", F_INT, REQ, 10, NULL},
@@ -830,6 +850,56 @@ static cw_rc ck_reopened(cw_ctx *c, const json_t *p, cw_error *err)
     return rc;
 }
 
+static cw_rc account_row(void *ctx, const cw_value *c, size_t n)
+{
+    (void)c;
+    *(int *)ctx = n > 0;
+    return CW_OK;
+}
+
+static cw_rc account_exists(cw_ctx *c, const char *username, int *found, cw_error *err)
+{
+    cw_value k = cw_text(username);
+    *found = 0;
+    return cw_store_run(c->store, CW_Q_ACCOUNT_GET, &k, 1, account_row, found, NULL, err);
+}
+
+static cw_rc ck_account_created(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    int found;
+    staff_info si;
+    cw_rc rc = account_exists(c, str(p, "username"), &found, err);
+    if (!rc && found)
+        rc = cw_error_set(err, CW_EEXIST, "username: %s already exists", str(p, "username"));
+    if (!rc && has(p, "staff_id") == has(p, "role"))
+        rc = cw_error_set(err, CW_EINVAL,
+                          "staff_id: give either staff_id (a member of staff, whose role is their "
+                          "staff role) or role (administrator, qa_auditor, inspector), not both");
+    if (!rc && has(p, "staff_id"))
+        rc = need_staff(c, "staff_id", str(p, "staff_id"), &si, err);
+    if (!rc && has(p, "expires_on") && !has(p, "role"))
+        rc = cw_error_set(err, CW_EINVAL, "expires_on: only accounts that are not staff expire");
+    return rc;
+}
+
+static cw_rc ck_account_ref(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    int found;
+    cw_rc rc = account_exists(c, str(p, "username"), &found, err);
+    if (!rc && !found)
+        rc = cw_error_set(err, CW_ENOTFOUND, "username: no account %s", str(p, "username"));
+    return rc;
+}
+
+static cw_rc ck_record_accessed(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    (void)c;
+    json_int_t st = json_integer_value(json_object_get(p, "status"));
+    if (st < 100)
+        return cw_error_set(err, CW_EINVAL, "status: must be an HTTP status, 100 to 599");
+    return CW_OK;
+}
+
 static cw_rc ck_escalation(cw_ctx *c, const json_t *p, cw_error *err)
 {
     child_info ci;
@@ -959,6 +1029,10 @@ static const event_spec specs[] = {
     {"case_reopened", 0, F_CLOSED, ck_reopened, NULL},
     {"correction", 0, F_CORRECTION, cw_casework_check_correction, NULL},
     {"escalation_raised", 0, F_ESCALATION, ck_escalation, NULL},
+    {"account_created", 1, F_ACCOUNT_CREATED, ck_account_created, NULL},
+    {"account_changed", 1, F_ACCOUNT_CHANGED, ck_account_ref, NULL},
+    {"password_set", 1, F_PASSWORD_SET, ck_account_ref, NULL},
+    {"record_accessed", 1, F_RECORD_ACCESSED, ck_record_accessed, NULL},
 };
 
 /* The rules ask whether free text is there, never what it says. */

@@ -68,6 +68,9 @@ cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, chil
                               cw_error *err)
 {
     out->n = 0;
+    /* A look at a record is not an event in the child's case. */
+    if (!strcmp(type, "record_accessed"))
+        return CW_OK;
     if (str(p, "child_id"))
         return add_child(out, str(p, "child_id"));
     static const char *const refs[] = {"referral_id", "assessment_id", "enquiry_id", NULL};
@@ -252,6 +255,19 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
                         cw_text(str(p, "as_of")),
                         idx};
         return run(c, CW_Q_ESCALATION_PUT, v, 6, err);
+    }
+    if (!strcmp(t, "record_accessed")) {
+        char at[CW_RFC3339_MS_LEN + 1];
+        if (cw_time_format_ms(c->recorded_ms, at))
+            return cw_error_set(err, CW_EINVAL, "entry %llu: its time cannot be written",
+                                (unsigned long long)c->idx);
+        cw_value v[] = {idx,
+                        cw_text(str(p, "child_id")),
+                        cw_text(c->actor),
+                        cw_text(str(p, "what")),
+                        CW_INT(json_is_true(json_object_get(p, "allowed"))),
+                        cw_text(at)};
+        return run(c, CW_Q_RECORD_ACCESS_PUT, v, 6, err);
     }
     if (!strcmp(t, "case_closed") || !strcmp(t, "case_reopened")) {
         cw_value v[] = {child, cw_text(!strcmp(t, "case_closed") ? "closed" : "open")};

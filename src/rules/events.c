@@ -236,8 +236,11 @@ const cw_ev_type cw_rules_types[] = {
 };
 const size_t cw_rules_ntypes = N(cw_rules_types);
 
-static const char *const organisation[] = {"team_created", "staff_added", "staff_changed",
-                                           "staff_left", NULL};
+/* Events about the organisation, accounts and access: never part of a child's
+ * history, so no pack may name them. */
+static const char *const organisation[] = {"team_created", "staff_added",     "staff_changed",
+                                           "staff_left",   "account_created", "account_changed",
+                                           "password_set", "record_accessed", NULL};
 
 int cw_rules_type_find(const char *name)
 {

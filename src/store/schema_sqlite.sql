@@ -1,4 +1,4 @@
--- caseward SQLite schema, version 3. Embedded into the binary at build time
+-- caseward SQLite schema, version 4. Embedded into the binary at build time
 -- (cmake/embed.cmake) and applied by `caseward init` in one transaction.
 -- PRAGMA application_id = 0x63776431 ('cwd1') marks a caseward database and
 -- PRAGMA user_version holds the schema version; both are set by the code.
@@ -204,3 +204,33 @@ CREATE TABLE escalations (
     idx         INTEGER NOT NULL, -- the escalation_raised entry
     PRIMARY KEY (child_id, item, level)
 ) STRICT;
+
+-- Sign-in accounts (docs/api.md). Not a projection: password hashes are
+-- never in the log, so rebuild leaves this table alone. Every change to an
+-- account is also an entry in the log (account_created, account_changed,
+-- password_set), without the hash, in the same transaction.
+CREATE TABLE accounts (
+    username     TEXT PRIMARY KEY,  -- sign-in name
+    staff_id     TEXT,              -- the member of staff it belongs to (role: staff.role)
+    role         TEXT,              -- for accounts that are not staff: administrator, qa_auditor,
+                                    -- inspector
+    password     TEXT NOT NULL,     -- argon2id hash (libsodium's string form), never the password
+    must_change  INTEGER NOT NULL,  -- 1: a one-time password: only changing it is allowed
+    disabled     INTEGER NOT NULL,  -- 1: may not sign in
+    expires_on   TEXT,              -- last day the account works (inspectors), or NULL
+    failed       INTEGER NOT NULL,  -- failed sign-ins since the last success
+    locked_until INTEGER NOT NULL,  -- unix ms before which sign-in is refused; 0 if not locked
+    created_at   TEXT NOT NULL      -- RFC 3339 UTC
+) STRICT;
+
+-- Every look at a child's record, and every refused request by someone
+-- signed in (record_accessed entries): who, what, when, allowed or refused.
+CREATE TABLE record_access (
+    idx      INTEGER PRIMARY KEY, -- the record_accessed entry
+    child_id TEXT,                -- the child, if the request was about one
+    actor    TEXT NOT NULL,       -- who asked (user:NAME)
+    what     TEXT NOT NULL,       -- the request, by route: GET /api/v1/children/{id}
+    allowed  INTEGER NOT NULL,    -- 1 shown or done, 0 refused
+    at       TEXT NOT NULL        -- when (the entry's recorded_at)
+) STRICT;
+CREATE INDEX record_access_by_child ON record_access(child_id, idx);

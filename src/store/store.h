@@ -77,6 +77,16 @@ typedef enum cw_query {
     CW_Q_ESCALATION_PUT,                /* (child_id, item, level, notified_id, as_of, idx) */
     CW_Q_ESCALATION_GET,                /* (child_id, item, level) -> notified_id, as_of, idx */
     CW_Q_ESCALATION_DELETE_CHILD,       /* (child_id) */
+    CW_Q_ACCOUNT_GET,            /* (username) -> staff_id, role, password, must_change, disabled,
+                                    expires_on, failed, locked_until */
+    CW_Q_ACCOUNT_PUT,            /* (username, staff_id, role, password, must_change, expires_on,
+                                    created_at) */
+    CW_Q_ACCOUNT_SET_PASSWORD,   /* (username, password, must_change) */
+    CW_Q_ACCOUNT_SET_STATUS,     /* (username, disabled, expires_on) */
+    CW_Q_ACCOUNT_SIGN_IN,        /* (username, failed, locked_until) */
+    CW_Q_ACCOUNT_COUNT,          /* () -> count */
+    CW_Q_RECORD_ACCESS_PUT,      /* (idx, child_id, actor, what, allowed, at) */
+    CW_Q_RECORD_ACCESS_OF_CHILD, /* (child_id) -> idx, actor, what, allowed, at, oldest first */
     CW_Q_COUNT
 } cw_query;
 

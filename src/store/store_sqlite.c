@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define APPLICATION_ID 0x63776431 /* 'cwd1' */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 #define STR_(x)        #x
 #define STR(x)         STR_(x)
 
@@ -137,6 +137,24 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_EVENT_CHILDREN] = "SELECT child_id FROM child_events WHERE idx = ?1 ORDER BY child_id",
     [CW_Q_CORRECTION_PUT] = "INSERT OR REPLACE INTO corrections(idx, corrects, reason) "
                             "VALUES (?1, ?2, ?3)",
+    [CW_Q_ACCOUNT_GET] = "SELECT staff_id, role, password, must_change, disabled, expires_on, "
+                         "failed, locked_until FROM accounts WHERE username = ?1",
+    [CW_Q_ACCOUNT_PUT] = "INSERT INTO accounts(username, staff_id, role, password, must_change, "
+                         "disabled, expires_on, failed, locked_until, created_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, 0, 0, ?7)",
+    [CW_Q_ACCOUNT_SET_PASSWORD] =
+        "UPDATE accounts SET password = ?2, must_change = ?3, failed = 0, "
+        "locked_until = 0 WHERE username = ?1",
+    [CW_Q_ACCOUNT_SET_STATUS] = "UPDATE accounts SET disabled = coalesce(?2, disabled), "
+                                "expires_on = coalesce(?3, expires_on) WHERE username = ?1",
+    [CW_Q_ACCOUNT_SIGN_IN] =
+        "UPDATE accounts SET failed = ?2, locked_until = ?3 WHERE username = ?1",
+    [CW_Q_ACCOUNT_COUNT] = "SELECT count(*) FROM accounts",
+    [CW_Q_RECORD_ACCESS_PUT] =
+        "INSERT OR REPLACE INTO record_access(idx, child_id, actor, what, allowed, "
+        "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [CW_Q_RECORD_ACCESS_OF_CHILD] = "SELECT idx, actor, what, allowed, at FROM record_access "
+                                    "WHERE child_id = ?1 ORDER BY idx",
     [CW_Q_ESCALATION_PUT] = "INSERT OR IGNORE INTO escalations(child_id, item, level, notified_id, "
                             "as_of, idx) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [CW_Q_ESCALATION_GET] = "SELECT notified_id, as_of, idx FROM escalations WHERE child_id = ?1 "
@@ -475,7 +493,7 @@ static cw_rc s_projections_clear(cw_store *base, cw_error *err)
                      "DELETE FROM children; DELETE FROM child_access; DELETE FROM records;"
                      "DELETE FROM visits; DELETE FROM supervisions; DELETE FROM supervision_cases;"
                      "DELETE FROM child_events; DELETE FROM child_histories; DELETE FROM "
-                     "corrections; DELETE FROM escalations;",
+                     "corrections; DELETE FROM escalations; DELETE FROM record_access;",
                      NULL, NULL, &msg) != SQLITE_OK) {
         cw_error_set(err, CW_EDB, "database: clearing projections: %s",
                      msg ? msg : sqlite3_errmsg(s->db));
@@ -621,6 +639,34 @@ static const char *const migrations[] = {
           "    events   BLOB NOT NULL,\n"
           "    PRIMARY KEY (child_id, seg)\n"
           ") STRICT, WITHOUT ROWID;",
+    [3] =
+        "CREATE TABLE accounts (\n"
+        "    username     TEXT PRIMARY KEY,  -- sign-in name\n"
+        "    staff_id     TEXT,              -- the member of staff it belongs to (role: "
+        "staff.role)\n"
+        "    role         TEXT,              -- for accounts that are not staff: administrator, "
+        "qa_auditor,\n"
+        "                                    -- inspector\n"
+        "    password     TEXT NOT NULL,     -- argon2id hash (libsodium's string form), never the "
+        "password\n"
+        "    must_change  INTEGER NOT NULL,  -- 1: a one-time password: only changing it is "
+        "allowed\n"
+        "    disabled     INTEGER NOT NULL,  -- 1: may not sign in\n"
+        "    expires_on   TEXT,              -- last day the account works (inspectors), or NULL\n"
+        "    failed       INTEGER NOT NULL,  -- failed sign-ins since the last success\n"
+        "    locked_until INTEGER NOT NULL,  -- unix ms before which sign-in is refused; 0 if not "
+        "locked\n"
+        "    created_at   TEXT NOT NULL      -- RFC 3339 UTC\n"
+        ") STRICT;\n"
+        "CREATE TABLE record_access (\n"
+        "    idx      INTEGER PRIMARY KEY, -- the record_accessed entry\n"
+        "    child_id TEXT,                -- the child, if the request was about one\n"
+        "    actor    TEXT NOT NULL,       -- who asked (user:NAME)\n"
+        "    what     TEXT NOT NULL,       -- the request, by route: GET /api/v1/children/{id}\n"
+        "    allowed  INTEGER NOT NULL,    -- 1 shown or done, 0 refused\n"
+        "    at       TEXT NOT NULL        -- when (the entry's recorded_at)\n"
+        ") STRICT;\n"
+        "CREATE INDEX record_access_by_child ON record_access(child_id, idx);\n",
 };
 
 static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *err)

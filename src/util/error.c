@@ -25,6 +25,8 @@ static const struct {
     [CW_EVERIFY] = {"verification failed", 1, 409},
     [CW_EUSAGE] = {"usage error", 2, 400},
     [CW_EBUSY] = {"database is busy", 1, 503},
+    [CW_EAUTH] = {"not signed in", 1, 401},
+    [CW_EFORBIDDEN] = {"not allowed", 1, 403},
 };
 
 #define NCODES (sizeof table / sizeof table[0])

@@ -25,6 +25,8 @@ typedef enum cw_rc {
     CW_EVERIFY = 9,   /* an integrity check failed: the log does not verify */
     CW_EUSAGE = 10,   /* the command line was wrong */
     CW_EBUSY = 11,    /* another process holds the database */
+    CW_EAUTH = 12,      /* no valid sign-in (session, token or password) */
+    CW_EFORBIDDEN = 13, /* signed in, but this is not theirs to do or see */
 } cw_rc;
 
 #define CW_ERROR_MSG_MAX 512
