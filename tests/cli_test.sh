@@ -73,7 +73,9 @@ check "unknown option is named" err_has "--bogus"
 check "nothing created by a usage error" test ! -e "$T/x.db"
 
 # ---- init ----
-run init --db "$DB" --origin "$ORIGIN"
+# The ledger checks below count entries from 0: this log has no administrator
+# (--no-admin); the first administrator is checked on its own log further down.
+run init --db "$DB" --origin "$ORIGIN" --no-admin
 expect_rc 0 "init"
 check "init names the origin" out_has "origin $ORIGIN"
 check "database is mode 0600" test "$(stat -c %a "$DB")" = 600
@@ -98,6 +100,39 @@ run init --db "$T/nope.db" --rules scotland
 expect_rc 1 "init with an unknown rule pack"
 check "unknown pack: named in the error" err_has 'rule pack "scotland"'
 check "unknown pack: nothing created" test ! -e "$T/nope.db" -a ! -e "$T/nope.db.key"
+# The first administrator: a one-time password, shown once; its creation is
+# entry 0 of the log and carries no hash.
+run init --db "$T/adm.db" --admin boss
+expect_rc 0 "init with an administrator"
+check "init prints the one-time password" out_has "administrator boss, one-time password"
+pw=$(sed -n 's/.*one-time password \([A-Za-z0-9]*\) .*/\1/p' "$T/out")
+check "one-time password is 20 characters" test "${#pw}" = 20
+check "account_created is entry 0" test "$(sqlite3 "$T/adm.db" \
+    "SELECT json_extract(CAST(leaf AS TEXT), '$.type') FROM entries WHERE idx = 0")" = account_created
+check "the log holds no password or hash" test "$(sqlite3 "$T/adm.db" \
+    "SELECT count(*) FROM entries WHERE CAST(leaf AS TEXT) LIKE '%argon2%' OR CAST(leaf AS TEXT) LIKE '%$pw%'")" = 0
+check "the account holds an argon2id hash" test "$(sqlite3 "$T/adm.db" \
+    "SELECT substr(password, 1, 10) FROM accounts WHERE username = 'boss'")" = '$argon2id$'
+check "the password must be changed" test "$(sqlite3 "$T/adm.db" \
+    "SELECT must_change FROM accounts WHERE username = 'boss'")" = 1
+run user reset-password boss --db "$T/adm.db"
+expect_rc 0 "user reset-password"
+pw2=$(sed -n 's/.*one-time password \([A-Za-z0-9]*\) .*/\1/p' "$T/out")
+check "a new one-time password" test -n "$pw2" -a "$pw2" != "$pw"
+run user disable boss --db "$T/adm.db" --reason "left the council"
+expect_rc 0 "user disable"
+check "disabled" test "$(sqlite3 "$T/adm.db" "SELECT disabled FROM accounts WHERE username = 'boss'")" = 1
+run user add boss --db "$T/adm.db" --role inspector
+expect_rc 1 "user add: a username taken"
+check "user add refusal names the field" err_has "username: boss already exists"
+run user add insp1 --db "$T/adm.db" --role inspector --staff sw.x
+expect_rc 1 "user add: staff and role both"
+run user add insp1 --db "$T/adm.db" --role inspector --expires 2030-01-31
+expect_rc 0 "user add: an inspector until a date"
+run user frobnicate x --db "$T/adm.db"
+expect_rc 2 "user: unknown verb"
+"$CW" verify --db "$T/adm.db" >/dev/null 2>&1
+check "the log verifies after the account changes" test $? = 0
 
 # Every command the binary lists is documented in docs/cli.md.
 docs="$(dirname "$0")/../docs/cli.md"

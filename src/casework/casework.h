@@ -70,6 +70,15 @@ cw_rc cw_casework_rebuild(cw_ledger *l, cw_error *err);
  * same at the start of every batch).
  */
 cw_rc cw_casework_current(cw_ledger *l, cw_error *err);
+
+/*
+ * The children a command is about, as the projection will file it: its
+ * child_id, the child of the record it names (referral, assessment,
+ * enquiry), the cases a supervision discussed, the children of a corrected
+ * entry. Up to 50; *n receives how many.
+ */
+cw_rc cw_casework_children(cw_store *s, const char *type, const json_t *payload, char (*ids)[65],
+                           size_t cap, size_t *n, cw_error *err);
 cw_rc cw_casework_catch_up(cw_ledger *l, cw_error *err);
 
 /*
@@ -81,6 +90,8 @@ cw_rc cw_casework_facts(const char *type, const json_t *payload, cw_buf *out);
 
 /* True if type is a casework or organisation event in the catalogue. */
 bool cw_casework_known_type(const char *type);
+/* The catalogue's event types in order: the i-th, or NULL past the last. */
+const char *cw_casework_type_name(size_t i);
 
 /* Writes the catalogue as Markdown (for docs and `caseward events`). */
 cw_rc cw_casework_describe(cw_buf *out);

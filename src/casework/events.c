@@ -1069,6 +1069,11 @@ const event_spec *cw_casework_spec(const char *type)
     return NULL;
 }
 
+const char *cw_casework_type_name(size_t i)
+{
+    return i < sizeof specs / sizeof specs[0] ? specs[i].name : NULL;
+}
+
 bool cw_casework_known_type(const char *type)
 {
     return cw_casework_spec(type) != NULL;

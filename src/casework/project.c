@@ -92,6 +92,20 @@ cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, chil
     return CW_OK;
 }
 
+cw_rc cw_casework_children(cw_store *s, const char *type, const json_t *payload, char (*ids)[65],
+                           size_t cap, size_t *n, cw_error *err)
+{
+    cw_ctx c;
+    memset(&c, 0, sizeof c);
+    c.store = s;
+    child_list l;
+    cw_rc rc = cw_casework_children_of(&c, type, payload, &l, err);
+    *n = 0;
+    for (size_t i = 0; !rc && i < l.n && i < cap; i++)
+        memcpy(ids[(*n)++], l.ids[i], sizeof ids[0]);
+    return rc;
+}
+
 /* Applies the part of one entry that concerns organisation or records. */
 static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err)
 {

@@ -6,16 +6,21 @@
  */
 #include <inttypes.h>
 #include <stdbool.h>
+#include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "casework/casework.h"
+#include "http/accounts.h"
+#include "http/http.h"
 #include "demo/demo.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
 #include "rules/oversight.h"
+#include "rules/report.h"
 #include "util/time.h"
 #include "util/calendar.h"
 #include "util/file.h"
@@ -91,9 +96,11 @@ static cw_rc parse_u64(const char *s, const char *what, uint64_t *out, cw_error 
 
 static cw_rc cmd_init(args *a, cw_error *err)
 {
-    const char *db = NULL, *origin = NULL, *rules = "wales";
+    const char *db = NULL, *origin = NULL, *rules = "wales", *admin = "admin";
+    int no_admin = 0;
     const opt opts[] = {
-        {"db", &db, NULL}, {"origin", &origin, NULL}, {"rules", &rules, NULL}, {NULL, NULL, NULL}};
+        {"db", &db, NULL},       {"origin", &origin, NULL},     {"rules", &rules, NULL},
+        {"admin", &admin, NULL}, {"no-admin", NULL, &no_admin}, {NULL, NULL, NULL}};
     int np;
     cw_buf def = CW_BUF_INIT(256);
     cw_rule_pack *pack = NULL;
@@ -110,15 +117,127 @@ static cw_rc cmd_init(args *a, cw_error *err)
             return rc;
         origin = def.data;
     }
+    char one_time[21] = "";
     if (!(rc = cw_ledger_create(db, origin, err)) &&
         !(rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) &&
-        !(rc = cw_store_meta_put(cw_ledger_store(l), "rule_pack", rules, err)))
+        !(rc = cw_store_meta_put(cw_ledger_store(l), "rule_pack", rules, err)) && !no_admin)
+        rc = cw_account_create(l, "cli", admin, NULL, "administrator", NULL, one_time, err);
+    if (!rc) {
         printf("created log %s\norigin %s\nrule pack %s\nsigning key %s.key (keep it private; "
                "mode 0600)\n",
                db, origin, rules, db);
+        if (!no_admin)
+            printf("administrator %s, one-time password %s (shown once; it must be changed at "
+                   "the first sign-in)\n",
+                   admin, one_time);
+    }
+    sodium_memzero(one_time, sizeof one_time);
     cw_ledger_close(l);
     cw_buf_release(&def);
     return rc;
+}
+
+/* user add|disable|enable|reset-password: sign-in accounts (docs/api.md). */
+static cw_rc cmd_user(args *a, cw_error *err)
+{
+    const char *db = NULL, *staff = NULL, *role = NULL, *expires = NULL, *reason = NULL;
+    const char *actor = "cli", *pos[2] = {NULL, NULL};
+    const opt opts[] = {{"db", &db, NULL},         {"staff", &staff, NULL},
+                        {"role", &role, NULL},     {"expires", &expires, NULL},
+                        {"reason", &reason, NULL}, {"actor", &actor, NULL},
+                        {NULL, NULL, NULL}};
+    int np;
+    cw_rc rc = parse_opts(a, opts, pos, 2, &np, err);
+    if (rc || (rc = need(db, "db", err)))
+        return rc;
+    const char *verb = np == 2 ? pos[0] : "";
+    if (strcmp(verb, "add") && strcmp(verb, "disable") && strcmp(verb, "enable") &&
+        strcmp(verb, "reset-password"))
+        return cw_error_set(err, CW_EUSAGE,
+                            "usage: caseward user (add|disable|enable|reset-password) USERNAME "
+                            "--db PATH");
+    cw_ledger *l = NULL;
+    char one_time[21] = "";
+    if ((rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)))
+        return rc;
+    if (!strcmp(verb, "add")) {
+        if (!(rc = cw_account_create(l, actor, pos[1], staff, role, expires, one_time, err)))
+            printf("account %s created; one-time password %s (shown once; it must be changed at "
+                   "the first sign-in)\n",
+                   pos[1], one_time);
+    } else if (!strcmp(verb, "reset-password")) {
+        cw_password_generate(one_time);
+        if (!(rc = cw_account_set_password(l, actor, pos[1], one_time, true, err)))
+            printf("account %s: one-time password %s (shown once; it must be changed at the next "
+                   "sign-in)\n",
+                   pos[1], one_time);
+    } else {
+        bool off = !strcmp(verb, "disable");
+        if (!(rc = cw_account_set_disabled(l, actor, pos[1], off, reason, err)))
+            printf("account %s %s\n", pos[1], off ? "disabled" : "enabled");
+    }
+    sodium_memzero(one_time, sizeof one_time);
+    cw_ledger_close(l);
+    return rc;
+}
+
+/* serve: the HTTP API until SIGTERM or SIGINT. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static cw_rc cmd_serve(args *a, cw_error *err)
+{
+    const char *db = NULL, *listen = "127.0.0.1:8080";
+    int secure = 0;
+    const opt opts[] = {{"db", &db, NULL},
+                        {"listen", &listen, NULL},
+                        {"secure-cookies", NULL, &secure},
+                        {NULL, NULL, NULL}};
+    int np;
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = need(db, "db", err)))
+        return rc;
+    cw_http_opts o;
+    cw_http_opts_init(&o);
+    o.db = db;
+    o.listen = listen;
+    o.secure_cookies = secure;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    cw_http *h = NULL;
+    if ((rc = cw_http_start(&o, &h, err)))
+        return rc;
+    fprintf(stderr, "caseward: serving %s on port %u; stop with Ctrl-C or SIGTERM\n", db,
+            (unsigned)cw_http_port(h));
+    while (!stop_signal)
+        pause();
+    fprintf(stderr, "caseward: stopping (requests in flight finish first)\n");
+    cw_http_stop(h);
+    return CW_OK;
+}
+
+static cw_rc cmd_openapi(args *a, cw_error *err)
+{
+    int np;
+    const opt opts[] = {{NULL, NULL, NULL}};
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc)
+        return rc;
+    char *doc = cw_http_openapi();
+    if (!doc)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    printf("%s\n", doc);
+    free(doc);
+    return CW_OK;
 }
 
 /* append and import: JSON Lines of casework commands, validated, one batch. */
@@ -248,19 +367,7 @@ static cw_rc cmd_chronology(args *a, cw_error *err)
         return rc;
     }
     if (as_json) {
-        json_t *arr = json_array();
-        for (size_t i = 0; arr && i < h.n; i++) {
-            const cw_history_entry *e = &h.entries[i];
-            char date[CW_DATE_LEN + 1];
-            cw_date_format(e->date, date);
-            json_t *corr = json_array();
-            for (size_t k = 0; corr && k < e->ncorrections; k++)
-                json_array_append_new(corr, json_integer((json_int_t)e->corrected_by[k]));
-            json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:O, s:o, s:O?}", "index",
-                                                 (json_int_t)e->index, "date", date, "type",
-                                                 e->type, "actor", e->actor, "payload", e->payload,
-                                                 "corrected_by", corr, "original", e->original));
-        }
+        json_t *arr = cw_report_chronology(&h);
         if (arr)
             json_dumpf(arr, stdout, JSON_INDENT(1) | JSON_SORT_KEYS);
         printf("\n");
@@ -407,30 +514,6 @@ static const char *day(cw_date d, char out[CW_DATE_LEN + 1])
     return out;
 }
 
-static json_t *obligation_json(const char *child, const cw_obligation *o)
-{
-    char a[CW_DATE_LEN + 1], b[CW_DATE_LEN + 1], c[CW_DATE_LEN + 1];
-    return json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:I, s:i, s:s?}", "child_id",
-                     child, "rule", o->rule_id, "title", o->title, "started_by",
-                     (json_int_t)o->started_by, "start", day(o->start, a), "due", day(o->due, b),
-                     "state", cw_obligation_state_name(o->state), "met_by",
-                     o->met ? json_integer((json_int_t)o->met_by) : json_null(), "met_on",
-                     o->met ? json_string(day(o->met_on, c)) : json_null(), "days_overdue",
-                     (json_int_t)o->days_overdue, "escalation_level", o->escalation_level,
-                     "escalate_to", o->escalate_to);
-}
-
-static json_t *signal_json(const char *child, const cw_signal *s)
-{
-    char a[CW_DATE_LEN + 1];
-    json_t *ev = json_array();
-    for (size_t i = 0; ev && i < s->nevidence; i++)
-        json_array_append_new(ev, json_integer((json_int_t)s->evidence[i]));
-    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:s?}", "child_id", child, "rule", s->rule_id,
-                     "title", s->title, "since", day(s->since, a), "evidence", ev,
-                     "escalation_level", s->escalation_level, "escalate_to", s->escalate_to);
-}
-
 static void print_obligation(const char *child, const cw_obligation *o)
 {
     char a[CW_DATE_LEN + 1], b[CW_DATE_LEN + 1], c[CW_DATE_LEN + 1];
@@ -476,7 +559,7 @@ static cw_rc cmd_obligations(args *a, cw_error *err)
         if (as_json) {
             json_t *arr = json_array();
             for (size_t i = 0; arr && i < r.nobligations; i++)
-                json_array_append_new(arr, obligation_json(child, &r.obligations[i]));
+                json_array_append_new(arr, cw_report_obligation(child, &r.obligations[i]));
             json_dumpf(arr, stdout, JSON_INDENT(1));
             printf("\n");
             json_decref(arr);
@@ -505,7 +588,7 @@ static cw_rc list_child(void *ctx, const char *child, const cw_rule_results *r)
                 continue;
             lc->count++;
             if (lc->arr)
-                json_array_append_new(lc->arr, obligation_json(child, &r->obligations[i]));
+                json_array_append_new(lc->arr, cw_report_obligation(child, &r->obligations[i]));
             else
                 print_obligation(child, &r->obligations[i]);
         }
@@ -513,7 +596,7 @@ static cw_rc list_child(void *ctx, const char *child, const cw_rule_results *r)
         for (size_t i = 0; i < r->nsignals; i++) {
             lc->count++;
             if (lc->arr)
-                json_array_append_new(lc->arr, signal_json(child, &r->signals[i]));
+                json_array_append_new(lc->arr, cw_report_signal(child, &r->signals[i]));
             else
                 print_signal(child, &r->signals[i]);
         }
@@ -790,13 +873,33 @@ static cw_rc cmd_calendar(args *a, cw_error *err)
 static cw_rc cmd_help(args *a, cw_error *err);
 
 static const command commands[] = {
-    {"init", cmd_init, "init --db PATH [--origin NAME] [--rules wales|england]",
-     "Create a new, empty log: the database and its Ed25519 signing key (PATH.key), both mode\n"
+    {"init", cmd_init,
+     "init --db PATH [--origin NAME] [--rules wales|england] [--admin NAME | --no-admin]",
+     "Create a new log: the database and its Ed25519 signing key (PATH.key), both mode\n"
      "0600, and a signed checkpoint for size 0. Refuses to overwrite either file. The origin\n"
      "names the log in its checkpoints (default caseward.local/<random>); use something\n"
      "unique to your council, e.g. caseward.example-council.gov.uk/children. --rules sets\n"
      "the council's statutory rule pack (default wales); the rule commands use it unless\n"
-     "given --rules or --rules-file.\n"},
+     "given --rules or --rules-file. It also creates the first administrator account\n"
+     "(--admin, default admin; --no-admin for none) and prints its one-time password,\n"
+     "which must be changed at the first sign-in; the account_created entry is entry 0.\n"},
+    {"user", cmd_user,
+     "user (add|disable|enable|reset-password) USERNAME --db PATH [--staff ID | --role ROLE]\n"
+     "         [--expires DATE] [--reason TEXT] [--actor NAME]",
+     "Manage sign-in accounts (docs/api.md). add: an account for a member of staff (--staff;\n"
+     "their role comes from the staff record) or, for someone who is not staff, --role\n"
+     "administrator, qa_auditor or inspector (--expires: the last day an inspector's account\n"
+     "works); prints a one-time password. reset-password: a new one-time password. disable /\n"
+     "enable: sign-in refused or allowed again (--reason is recorded). Each change is an entry\n"
+     "in the log (account_created, password_set, account_changed), never the password.\n"},
+    {"openapi", cmd_openapi, "openapi",
+     "Print the OpenAPI 3 document of the HTTP API (the one served at\n"
+     "/api/v1/openapi.json; docs/openapi.json is a copy a test keeps equal).\n"},
+    {"serve", cmd_serve, "serve --db PATH [--listen HOST:PORT] [--secure-cookies]",
+     "Serve the JSON API (docs/api.md) on HOST:PORT (default 127.0.0.1:8080) until SIGTERM\n"
+     "or SIGINT; requests in flight finish first. --secure-cookies marks the session cookie\n"
+     "Secure, for when a TLS proxy is in front. An access log line per request goes to\n"
+     "stderr (route, status, time; never a child's details).\n"},
     {"append", cmd_append, "append --db PATH [--actor NAME] [FILE|-]",
      "Append casework commands from JSON Lines (FILE, or standard input): one object per\n"
      "line with a string \"type\" (docs/events.md), \"actor\" (default --actor, itself\n"

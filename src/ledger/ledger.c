@@ -427,6 +427,17 @@ const char *cw_ledger_path(const cw_ledger *l)
     return l->path;
 }
 
+cw_rc cw_ledger_refresh(cw_ledger *l, cw_error *err)
+{
+    if (l->writable)
+        return CW_OK; /* a writer's size is its own */
+    uint64_t end;
+    cw_rc rc = cw_store_entries_end(l->store, &end, err);
+    if (!rc)
+        l->builder.size = end;
+    return rc;
+}
+
 uint64_t cw_ledger_size(const cw_ledger *l)
 {
     return l->builder.size;

@@ -54,6 +54,8 @@ cw_rc cw_ledger_open(const char *db_path, int flags, cw_ledger **out, cw_error *
 void cw_ledger_close(cw_ledger *l);
 
 uint64_t cw_ledger_size(const cw_ledger *l);
+/* A reader kept open learns the log's current size (writers always know theirs). */
+cw_rc cw_ledger_refresh(cw_ledger *l, cw_error *err);
 /* The database path the log was opened with (for opening more connections). */
 const char *cw_ledger_path(const cw_ledger *l);
 const char *cw_ledger_origin(const cw_ledger *l);

@@ -155,6 +155,15 @@ static const char *const named[CW_Q_COUNT] = {
         "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [CW_Q_RECORD_ACCESS_OF_CHILD] = "SELECT idx, actor, what, allowed, at FROM record_access "
                                     "WHERE child_id = ?1 ORDER BY idx",
+    [CW_Q_CHILD_RECORD] = "SELECT child_id, given_name, family_name, date_of_birth, gender, "
+                          "ethnicity, language, address, restricted, worker_id, case_status, "
+                          "cp_category, cp_since, looked_after_since, placement_id, "
+                          "placement_type, last_activity FROM children WHERE child_id = ?1",
+    [CW_Q_CHILD_SCOPE] = "SELECT c.worker_id, c.restricted, s.team_id, t.service_area FROM "
+                         "children c LEFT JOIN staff s ON s.staff_id = c.worker_id LEFT JOIN "
+                         "teams t ON t.team_id = s.team_id WHERE c.child_id = ?1",
+    [CW_Q_CHILD_ACCESS_HAS] = "SELECT 1 FROM child_access WHERE child_id = ?1 AND staff_id = ?2",
+    [CW_Q_TEAM_AREA] = "SELECT service_area FROM teams WHERE team_id = ?1",
     [CW_Q_ESCALATION_PUT] = "INSERT OR IGNORE INTO escalations(child_id, item, level, notified_id, "
                             "as_of, idx) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [CW_Q_ESCALATION_GET] = "SELECT notified_id, as_of, idx FROM escalations WHERE child_id = ?1 "

@@ -14,17 +14,17 @@
 
 typedef enum cw_rc {
     CW_OK = 0,
-    CW_EINVAL = 1,    /* input is malformed or out of range */
-    CW_ENOTFOUND = 2, /* the named thing does not exist */
-    CW_EEXIST = 3,    /* refusing to overwrite something that exists */
-    CW_ETOOBIG = 4,   /* a size limit was exceeded */
-    CW_ENOMEM = 5,    /* out of memory */
-    CW_EIO = 6,       /* a file or OS operation failed */
-    CW_EDB = 7,       /* the database failed or is unreadable */
-    CW_ECRYPTO = 8,   /* a cryptographic primitive failed */
-    CW_EVERIFY = 9,   /* an integrity check failed: the log does not verify */
-    CW_EUSAGE = 10,   /* the command line was wrong */
-    CW_EBUSY = 11,    /* another process holds the database */
+    CW_EINVAL = 1,      /* input is malformed or out of range */
+    CW_ENOTFOUND = 2,   /* the named thing does not exist */
+    CW_EEXIST = 3,      /* refusing to overwrite something that exists */
+    CW_ETOOBIG = 4,     /* a size limit was exceeded */
+    CW_ENOMEM = 5,      /* out of memory */
+    CW_EIO = 6,         /* a file or OS operation failed */
+    CW_EDB = 7,         /* the database failed or is unreadable */
+    CW_ECRYPTO = 8,     /* a cryptographic primitive failed */
+    CW_EVERIFY = 9,     /* an integrity check failed: the log does not verify */
+    CW_EUSAGE = 10,     /* the command line was wrong */
+    CW_EBUSY = 11,      /* another process holds the database */
     CW_EAUTH = 12,      /* no valid sign-in (session, token or password) */
     CW_EFORBIDDEN = 13, /* signed in, but this is not theirs to do or see */
 } cw_rc;

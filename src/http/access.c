@@ -1,0 +1,95 @@
+/*
+ * access.c — who may see and change which child's record (docs/api.md,
+ * "Roles and scope"). One function, consulted by the pipeline for every
+ * route whose path names a child; a route's roles say who may use it at
+ * all, this says for which children.
+ *
+ *   restricted record   only the staff named on it (child_access), whatever
+ *                       their role
+ *   head of service     every child
+ *   inspector           every child, read only (routes give inspectors no
+ *                       writes), until the account expires
+ *   service manager     children whose worker's team is in their service area,
+ *                       and unallocated children
+ *   team manager        children allocated to their team, and unallocated ones
+ *   social worker       read: their own cases and their team's; change: their own
+ *   QA auditor          the cases drawn for audit (none until audits exist)
+ */
+#include <string.h>
+
+#include "http/http_int.h"
+
+typedef struct scope {
+    int found;
+    char worker[65];
+    int restricted;
+    char team[65];
+    char area[101];
+} scope;
+
+static cw_rc scope_row(void *ctx, const cw_value *c, size_t n)
+{
+    scope *x = ctx;
+    if (n < 4)
+        return CW_EVERIFY;
+    x->found = 1;
+    cw_value_copy(&c[0], x->worker, sizeof x->worker);
+    x->restricted = c[1].type == CW_V_INT && c[1].i != 0;
+    cw_value_copy(&c[2], x->team, sizeof x->team);
+    cw_value_copy(&c[3], x->area, sizeof x->area);
+    return CW_OK;
+}
+
+static cw_rc one_row(void *ctx, const cw_value *c, size_t n)
+{
+    (void)c;
+    *(int *)ctx = n > 0;
+    return CW_OK;
+}
+
+cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id, int write,
+                      cw_error *err)
+{
+    cw_store *st = cw_ledger_store(ro);
+    scope x = {0};
+    cw_value k = cw_text(child_id);
+    cw_rc rc = cw_store_run(st, CW_Q_CHILD_SCOPE, &k, 1, scope_row, &x, NULL, err);
+    if (rc)
+        return rc;
+    /* Unknown and out of scope read alike to whoever may not see every child. */
+    if (!x.found)
+        return cw_error_set(err, CW_ENOTFOUND, "id: no child %s that you can see", child_id);
+    static const char refused[] = "id: the record of child %s is not yours to %s";
+    const char *verb = write ? "change" : "see";
+    if (x.restricted) {
+        int named = 0;
+        cw_value v[] = {k, cw_text(who->staff_id)};
+        if (who->staff_id[0] &&
+            (rc = cw_store_run(st, CW_Q_CHILD_ACCESS_HAS, v, 2, one_row, &named, NULL, err)))
+            return rc;
+        return named ? CW_OK : cw_error_set(err, CW_EFORBIDDEN, refused, child_id, verb);
+    }
+    int unallocated = x.worker[0] == '\0';
+    int ok = 0;
+    switch (who->role) {
+    case R_HEAD_OF_SERVICE:
+        ok = 1;
+        break;
+    case R_INSPECTOR:
+        ok = !write;
+        break;
+    case R_SERVICE_MANAGER:
+        ok = unallocated || (who->service_area[0] && !strcmp(x.area, who->service_area));
+        break;
+    case R_TEAM_MANAGER:
+        ok = unallocated || (who->team_id[0] && !strcmp(x.team, who->team_id));
+        break;
+    case R_SOCIAL_WORKER:
+        ok = !strcmp(x.worker, who->staff_id) ||
+             (!write && who->team_id[0] && !strcmp(x.team, who->team_id));
+        break;
+    default: /* QA auditors (no audits yet), administrators (no case content) */
+        ok = 0;
+    }
+    return ok ? CW_OK : cw_error_set(err, CW_EFORBIDDEN, refused, child_id, verb);
+}

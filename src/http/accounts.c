@@ -1,0 +1,219 @@
+/*
+ * accounts.c — see accounts.h. Passwords are hashed with argon2id through
+ * libsodium's crypto_pwhash_str_alg at its "interactive" limits (2 passes,
+ * 64 MiB), the level libsodium recommends for online sign-in; the string it
+ * returns carries the algorithm and parameters, so stronger limits later
+ * still verify old hashes.
+ */
+#include "http/accounts.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "casework/casework.h"
+#include "util/time.h"
+#include "util/utf8.h"
+
+static cw_rc copy_col(const cw_value *v, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (v->type == CW_V_NULL)
+        return CW_OK;
+    return cw_value_copy(v, out, cap) > 0 || (v->type == CW_V_TEXT && v->len == 0) ? CW_OK
+                                                                                   : CW_EVERIFY;
+}
+
+static cw_rc account_row(void *ctx, const cw_value *c, size_t n)
+{
+    cw_account *a = ctx;
+    if (n < 8 || c[3].type != CW_V_INT || c[4].type != CW_V_INT || c[6].type != CW_V_INT ||
+        c[7].type != CW_V_INT || copy_col(&c[0], a->staff_id, sizeof a->staff_id) ||
+        copy_col(&c[1], a->role, sizeof a->role) ||
+        copy_col(&c[2], a->password, sizeof a->password) ||
+        copy_col(&c[5], a->expires_on, sizeof a->expires_on))
+        return CW_EVERIFY;
+    a->must_change = c[3].i != 0;
+    a->disabled = c[4].i != 0;
+    a->failed = c[6].i;
+    a->locked_until_ms = c[7].i;
+    a->found = 1;
+    return CW_OK;
+}
+
+cw_rc cw_account_get(cw_store *s, const char *username, cw_account *out, cw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (strlen(username) >= sizeof out->username)
+        return CW_OK; /* no such account can exist */
+    memcpy(out->username, username, strlen(username) + 1);
+    cw_value k = cw_text(username);
+    cw_rc rc = cw_store_run(s, CW_Q_ACCOUNT_GET, &k, 1, account_row, out, NULL, err);
+    if (rc == CW_EVERIFY)
+        rc = cw_error_set(err, rc, "account %s: its row in the database is damaged", username);
+    return rc;
+}
+
+void cw_password_generate(char out[21])
+{
+    /* No 0/O, 1/l/I: read aloud or copied by hand without mistakes. */
+    static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    for (int i = 0; i < 20; i++)
+        out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    out[20] = '\0';
+}
+
+cw_rc cw_password_check_policy(const char *username, const char *password, cw_error *err)
+{
+    size_t n = strlen(password);
+    if (n > CW_PASSWORD_MAX)
+        return cw_error_set(err, CW_ETOOBIG, "password: is %zu bytes; the limit is %d", n,
+                            CW_PASSWORD_MAX);
+    if (cw_utf8_check(password, n) != n)
+        return cw_error_set(err, CW_EINVAL, "password: is not valid UTF-8");
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)password[i] & 0xC0) != 0x80;
+    if (chars < CW_PASSWORD_MIN)
+        return cw_error_set(err, CW_EINVAL,
+                            "password: must be at least %d characters (a few words together are "
+                            "easy to remember and hard to guess)",
+                            CW_PASSWORD_MIN);
+    if (!strcmp(password, username))
+        return cw_error_set(err, CW_EINVAL, "password: must not be the username");
+    return CW_OK;
+}
+
+static cw_rc hash_password(const char *password, char out[crypto_pwhash_STRBYTES], cw_error *err)
+{
+    if (sodium_init() < 0 ||
+        crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return cw_error_set(err, CW_ENOMEM, "hashing a password: out of memory");
+    return CW_OK;
+}
+
+bool cw_password_verify(const char *hash, const char *password)
+{
+    return sodium_init() >= 0 && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void cw_password_spend(const char *password)
+{
+    /* A hash made once, with the same parameters: verifying against it costs the same. */
+    static char dummy[crypto_pwhash_STRBYTES];
+    static int made;
+    if (!__atomic_load_n(&made, __ATOMIC_ACQUIRE)) {
+        char h[crypto_pwhash_STRBYTES];
+        cw_error err;
+        if (hash_password("caseward: no such account", h, &err) == CW_OK) {
+            memcpy(dummy, h, sizeof dummy);
+            __atomic_store_n(&made, 1, __ATOMIC_RELEASE);
+        }
+    }
+    if (__atomic_load_n(&made, __ATOMIC_ACQUIRE))
+        (void)cw_password_verify(dummy, password);
+}
+
+/* Appends one account event and runs the table change in the same batch. */
+static cw_rc account_batch(cw_ledger *l, const char *actor, const char *type, json_t *payload,
+                           cw_query q, const cw_value *v, size_t nv, cw_error *err)
+{
+    if (!payload)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    cw_event ev = {actor, type, payload};
+    cw_rc rc = cw_casework_begin(l, err);
+    if (rc) {
+        json_decref(payload);
+        return rc;
+    }
+    int64_t changes = 0;
+    if (!(rc = cw_casework_submit(l, &ev, NULL, err)) &&
+        !(rc = cw_store_run(cw_ledger_store(l), q, v, nv, NULL, NULL, &changes, err)) &&
+        changes != 1)
+        rc = cw_error_set(err, CW_ENOTFOUND, "username: no account %s",
+                          json_string_value(json_object_get(payload, "username")));
+    if (!rc)
+        rc = cw_casework_commit(l, NULL, err);
+    else
+        cw_casework_abort(l);
+    json_decref(payload);
+    return rc;
+}
+
+cw_rc cw_account_create(cw_ledger *l, const char *actor, const char *username, const char *staff_id,
+                        const char *role, const char *expires_on, char one_time[21], cw_error *err)
+{
+    char hash[crypto_pwhash_STRBYTES], now[CW_RFC3339_MS_LEN + 1];
+    cw_password_generate(one_time);
+    cw_rc rc = hash_password(one_time, hash, err);
+    if (rc || (rc = cw_time_format_ms(cw_time_now_ms(), now)))
+        return rc ? rc : cw_error_set(err, CW_EIO, "the clock cannot be read");
+    json_t *p = json_pack("{s:s, s:s?, s:s?, s:s?}", "username", username, "staff_id", staff_id,
+                          "role", role, "expires_on", expires_on);
+    cw_value v[] = {cw_text(username), cw_text(staff_id),   cw_text(role), cw_text(hash),
+                    CW_INT(1),         cw_text(expires_on), cw_text(now)};
+    rc = account_batch(l, actor, "account_created", p, CW_Q_ACCOUNT_PUT, v, 7, err);
+    sodium_memzero(hash, sizeof hash);
+    if (rc)
+        sodium_memzero(one_time, 21);
+    return rc;
+}
+
+cw_rc cw_account_set_password(cw_ledger *l, const char *actor, const char *username,
+                              const char *password, bool one_time, cw_error *err)
+{
+    char hash[crypto_pwhash_STRBYTES];
+    cw_rc rc = one_time ? CW_OK : cw_password_check_policy(username, password, err);
+    if (rc || (rc = hash_password(password, hash, err)))
+        return rc;
+    json_t *p = json_pack("{s:s, s:b}", "username", username, "one_time", one_time);
+    cw_value v[] = {cw_text(username), cw_text(hash), CW_INT(one_time)};
+    rc = account_batch(l, actor, "password_set", p, CW_Q_ACCOUNT_SET_PASSWORD, v, 3, err);
+    sodium_memzero(hash, sizeof hash);
+    return rc;
+}
+
+cw_rc cw_account_set_disabled(cw_ledger *l, const char *actor, const char *username, bool disabled,
+                              const char *reason, cw_error *err)
+{
+    json_t *p =
+        json_pack("{s:s, s:b, s:s?}", "username", username, "disabled", disabled, "reason", reason);
+    cw_value v[] = {cw_text(username), CW_INT(disabled), CW_NULL};
+    return account_batch(l, actor, "account_changed", p, CW_Q_ACCOUNT_SET_STATUS, v, 3, err);
+}
+
+cw_signin_result cw_account_check(const cw_account *a, const char *password, int64_t now_ms,
+                                  const char *today, bool staff_left)
+{
+    bool ok = a->found && a->password[0] ? cw_password_verify(a->password, password)
+                                         : (cw_password_spend(password), false);
+    if (!a->found)
+        return CW_SIGNIN_WRONG;
+    if (a->locked_until_ms > now_ms)
+        return CW_SIGNIN_LOCKED;
+    if (!ok)
+        return CW_SIGNIN_WRONG;
+    if (a->disabled || staff_left || (a->expires_on[0] && strcmp(a->expires_on, today) < 0))
+        return CW_SIGNIN_INACTIVE;
+    return CW_SIGNIN_OK;
+}
+
+cw_rc cw_account_note_sign_in(cw_store *s, cw_account *a, bool ok, int64_t now_ms, cw_error *err)
+{
+    if (!a->found)
+        return CW_OK;
+    if (ok) {
+        a->failed = 0;
+        a->locked_until_ms = 0;
+    } else if (a->locked_until_ms <= now_ms) {
+        a->failed++;
+        if (a->failed >= CW_LOCKOUT_FAILS) {
+            a->locked_until_ms = now_ms + (int64_t)CW_LOCKOUT_MINUTES * 60 * 1000;
+            a->failed = 0;
+        }
+    }
+    cw_value v[] = {cw_text(a->username), CW_INT(a->failed), CW_INT(a->locked_until_ms)};
+    return cw_store_run(s, CW_Q_ACCOUNT_SIGN_IN, v, 3, NULL, NULL, NULL, err);
+}

@@ -1,0 +1,90 @@
+/*
+ * accounts.h — sign-in accounts: creating them, passwords (argon2id, through
+ * libsodium), disabling, and checking a sign-in with lockout.
+ *
+ * The accounts table holds the hashes; each change is also an event in the
+ * log (account_created, account_changed, password_set; docs/events.md),
+ * appended in the same transaction, so the log proves who was given access
+ * and when, without ever holding a password or a hash.
+ */
+#ifndef CW_HTTP_ACCOUNTS_H
+#define CW_HTTP_ACCOUNTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ledger/ledger.h"
+
+#define CW_PASSWORD_MIN    12  /* characters a chosen password must have at least */
+#define CW_PASSWORD_MAX    256 /* bytes */
+#define CW_LOCKOUT_FAILS   5   /* consecutive failed sign-ins that lock an account */
+#define CW_LOCKOUT_MINUTES 15
+
+typedef struct cw_account {
+    int found;
+    char username[65];
+    char staff_id[65];  /* "" for accounts that are not staff */
+    char role[32];      /* administrator, qa_auditor, inspector; "" for staff (see staff.role) */
+    char password[160]; /* the stored hash */
+    int must_change;
+    int disabled;
+    char expires_on[11]; /* "" if it does not expire */
+    int64_t failed;
+    int64_t locked_until_ms;
+} cw_account;
+
+cw_rc cw_account_get(cw_store *s, const char *username, cw_account *out, cw_error *err);
+
+/* A one-time password: 20 characters from an unambiguous alphabet. */
+void cw_password_generate(char out[21]);
+
+/* Whether a password someone chose is acceptable (length, UTF-8, not the username). */
+cw_rc cw_password_check_policy(const char *username, const char *password, cw_error *err);
+
+/*
+ * Creates an account with a one-time password (the caller shows it once).
+ * Exactly one of staff_id (a member of staff) and role (administrator,
+ * qa_auditor, inspector) is given; expires_on (YYYY-MM-DD) may be NULL.
+ */
+cw_rc cw_account_create(cw_ledger *l, const char *actor, const char *username, const char *staff_id,
+                        const char *role, const char *expires_on, char one_time[21], cw_error *err);
+
+/* Sets a password: one_time (an administrator's reset) or chosen by the account holder. */
+cw_rc cw_account_set_password(cw_ledger *l, const char *actor, const char *username,
+                              const char *password, bool one_time, cw_error *err);
+
+/* Disables (or enables) an account, with a reason for the log. */
+cw_rc cw_account_set_disabled(cw_ledger *l, const char *actor, const char *username, bool disabled,
+                              const char *reason, cw_error *err);
+
+/* Whether password matches the stored hash (libsodium's argon2id verify). */
+bool cw_password_verify(const char *hash, const char *password);
+
+/* Spends the time a verify would, for an unknown username. */
+void cw_password_spend(const char *password);
+
+typedef enum cw_signin_result {
+    CW_SIGNIN_OK = 0,
+    CW_SIGNIN_WRONG,    /* unknown user or wrong password */
+    CW_SIGNIN_LOCKED,   /* too many failures: locked until the account's locked_until */
+    CW_SIGNIN_INACTIVE, /* disabled, expired, or the member of staff has left */
+} cw_signin_result;
+
+/*
+ * Checks a sign-in for an account read with cw_account_get (found or not):
+ * lockout, then the password, then whether the account is active on today
+ * (YYYY-MM-DD; staff_left: the member of staff has left). The password is
+ * checked even when the result is already known, so every answer takes the
+ * time of one argon2id verify. Does not touch the database.
+ */
+cw_signin_result cw_account_check(const cw_account *a, const char *password, int64_t now_ms,
+                                  const char *today, bool staff_left);
+
+/*
+ * Records the outcome in the account's counters (a failure counts towards
+ * lockout; a success clears them). Needs the writer; no log entry.
+ */
+cw_rc cw_account_note_sign_in(cw_store *s, cw_account *a, bool ok, int64_t now_ms, cw_error *err);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * http_int.h — inside the server: the request, the signed-in principal, the
+ * route table and the server's shared state. See http.h for the pipeline.
+ */
+#ifndef CW_HTTP_HTTP_INT_H
+#define CW_HTTP_HTTP_INT_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "http/accounts.h"
+#include "http/http.h"
+#include "ledger/ledger.h"
+#include "rules/oversight.h"
+#include "util/buf.h"
+
+/* Roles, one bit each; a route names the roles that may use it. */
+enum {
+    R_SOCIAL_WORKER = 1u << 0,
+    R_TEAM_MANAGER = 1u << 1,
+    R_SERVICE_MANAGER = 1u << 2,
+    R_HEAD_OF_SERVICE = 1u << 3,
+    R_QA_AUDITOR = 1u << 4,
+    R_INSPECTOR = 1u << 5,
+    R_ADMINISTRATOR = 1u << 6,
+};
+#define R_MANAGERS  (R_TEAM_MANAGER | R_SERVICE_MANAGER | R_HEAD_OF_SERVICE)
+#define R_STAFF     (R_SOCIAL_WORKER | R_MANAGERS)
+#define R_CASE_READ (R_STAFF | R_QA_AUDITOR | R_INSPECTOR)
+#define R_SIGNED_IN (R_STAFF | R_QA_AUDITOR | R_INSPECTOR | R_ADMINISTRATOR)
+
+unsigned cw_role_bit(const char *name);
+const char *cw_role_name(unsigned bit);
+
+/* Route flags. */
+enum {
+    RF_CHILD = 1u << 0,       /* {id} names a child: scope checked, the access recorded */
+    RF_WRITE = 1u << 1,       /* changes state: CSRF checked for cookie sessions */
+    RF_PASSWORD = 1u << 2,    /* allowed while the password must be changed */
+    RF_CHILD_WRITE = 1u << 3, /* writes to the child's record: write scope needed */
+};
+
+/* Who is asking. */
+typedef struct principal {
+    char username[65];
+    char actor[72];    /* "user:NAME", the actor of what they record */
+    char staff_id[65]; /* "" if not staff */
+    unsigned role;     /* one R_ bit */
+    char team_id[65];
+    char service_area[101];
+    int must_change;
+} principal;
+
+typedef struct cw_http_srv cw_http_srv;
+typedef struct req req;
+
+typedef cw_rc (*handler_fn)(cw_http_srv *s, req *r, cw_error *err);
+
+typedef struct route {
+    const char *method;
+    const char *pattern; /* "/api/v1/children/{id}": {name} matches one path segment */
+    handler_fn fn;
+    unsigned roles; /* 0: no sign-in needed */
+    unsigned flags;
+    const char *summary; /* one line, for the OpenAPI document */
+} route;
+
+extern const route cw_routes[];
+extern const size_t cw_nroutes;
+
+#define MAX_PARAMS 4
+
+struct req {
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *url;
+    cw_buf body;
+    int too_big;
+    const route *rt;
+    char param_name[MAX_PARAMS][16];
+    char param[MAX_PARAMS][129];
+    size_t nparams;
+    principal who;
+    int signed_in;
+    int by_cookie; /* signed in by the session cookie (CSRF applies) */
+    char token[64];
+    char csrf[48]; /* the session's CSRF token, to compare */
+    cw_ledger *ro; /* a read-only connection, from the pool */
+    /* the response */
+    int status;
+    cw_buf out;
+    const char *ctype;
+    char cookies[2][320];
+    int ncookies;
+    int64_t t0_ns;
+    int recorded; /* the access was recorded by the handler itself */
+};
+
+/* Sessions, in memory: a restart signs everyone out. */
+typedef struct session {
+    uint8_t key[32]; /* BLAKE2b of the token; the token itself is never kept */
+    char username[65];
+    char csrf[48];
+    int64_t created_ms, last_ms;
+    int used;
+} session;
+
+struct cw_http_srv {
+    cw_http_opts o;
+    struct MHD_Daemon *d;
+    cw_rule_pack *pack;
+    cw_calendar cal;
+    pthread_mutex_t write_mu; /* one writer at a time */
+    cw_ledger *writer;
+    pthread_mutex_t pool_mu; /* read-only connections, reused */
+    cw_ledger **pool;
+    size_t npool, cap_pool;
+    pthread_mutex_t sess_mu;
+    session *sess;
+    size_t cap_sess, nsess;
+    int active; /* requests being handled: a stop waits for them */
+    /* metrics */
+    uint64_t requests, errors_4xx, errors_5xx, signins_ok, signins_failed, entries_written;
+    uint64_t by_status[6];
+};
+
+/* ---- responses (server.c) ---- */
+void cw_resp_json(req *r, int status, json_t *body); /* steals body */
+void cw_resp_text(req *r, int status, const char *ctype, const char *text, size_t len);
+/* {"error": {"code", "message", "field"}}; field taken from a "field: ..." message */
+void cw_resp_error(req *r, cw_rc rc, const char *message);
+void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, int64_t max_age);
+
+/* ---- sessions and principals (session.c) ---- */
+cw_rc cw_session_create(cw_http_srv *s, const char *username, char token[64], char csrf[48],
+                        cw_error *err);
+/* Finds a live session; 0 if none (or expired, which ends it). */
+int cw_session_find(cw_http_srv *s, const char *token, char username[65], char csrf[48]);
+void cw_session_end(cw_http_srv *s, const char *token);
+void cw_session_end_user(cw_http_srv *s, const char *username);
+/* Fills who from the account and the staff record; CW_EAUTH if it may not sign in. */
+cw_rc cw_principal_load(cw_http_srv *s, cw_ledger *ro, const char *username, principal *who,
+                        cw_error *err);
+
+/* ---- scope (access.c) ---- */
+/* CW_OK if who may read (or, with write, change) the child's record. */
+cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id, int write,
+                      cw_error *err);
+
+/* ---- the writer ---- */
+/* Records a record_accessed entry (on its own batch). */
+cw_rc cw_http_record_access(cw_http_srv *s, req *r, const char *child_id, int allowed, int status);
+
+#endif

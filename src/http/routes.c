@@ -1,0 +1,647 @@
+/*
+ * routes.c — the route table and its handlers (docs/api.md).
+ *
+ * The table is the security review: each route names the roles that may use
+ * it and whether its path names a child (scope checked and the access
+ * recorded by the pipeline in server.c) or it changes state (CSRF checked).
+ * A handler is reached only after those checks; it holds the business logic.
+ */
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casework/casework.h"
+#include "http/http_int.h"
+#include "rules/report.h"
+#include "util/base64.h"
+#include "util/time.h"
+#include "util/utf8.h"
+
+/* ---- helpers ---- */
+
+static const char *query(req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static cw_rc query_u64(req *r, const char *name, uint64_t *out, cw_error *err)
+{
+    const char *v = query(r, name);
+    if (!v)
+        return cw_error_set(err, CW_EINVAL, "%s: is required", name);
+    if (cw_parse_u64(v, strlen(v), out))
+        return cw_error_set(err, CW_EINVAL, "%s: must be a whole number", name);
+    return CW_OK;
+}
+
+/* as_of=YYYY-MM-DD, default today. */
+static cw_rc query_date(req *r, cw_date *out, cw_error *err)
+{
+    const char *v = query(r, "as_of");
+    if (!v) {
+        *out = (cw_date)(cw_time_now_ms() / 86400000);
+        return CW_OK;
+    }
+    if (cw_date_parse(v, strlen(v), out))
+        return cw_error_set(err, CW_EINVAL, "as_of: must be a date, YYYY-MM-DD");
+    return CW_OK;
+}
+
+/* The request body as a JSON object. */
+static cw_rc body_object(req *r, json_t **out, cw_error *err)
+{
+    *out = NULL;
+    if (r->body.len == 0)
+        return cw_error_set(err, CW_EINVAL, "body: a JSON object is required");
+    size_t ok = cw_utf8_check(r->body.data, r->body.len);
+    if (ok != r->body.len)
+        return cw_error_set(err, CW_EINVAL, "body: is not valid UTF-8 (byte %zu)", ok);
+    json_error_t je;
+    json_t *v = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &je);
+    if (!v)
+        return cw_error_set(err, CW_EINVAL, "body: is not JSON: %s (line %d, column %d)", je.text,
+                            je.line, je.column);
+    if (!json_is_object(v)) {
+        json_decref(v);
+        return cw_error_set(err, CW_EINVAL, "body: must be a JSON object");
+    }
+    *out = v;
+    return CW_OK;
+}
+
+/* A string member that must be there, with no other members than those allowed. */
+static cw_rc members(const json_t *o, const char *const *allowed, cw_error *err)
+{
+    const char *k;
+    json_t *v;
+    json_t *m;
+    memcpy(&m, &o, sizeof m);
+    json_object_foreach(m, k, v)
+    {
+        size_t i = 0;
+        while (allowed[i] && strcmp(allowed[i], k) != 0)
+            i++;
+        if (!allowed[i])
+            return cw_error_set(err, CW_EINVAL, "%.64s: is not a field here", k);
+    }
+    for (size_t i = 0; allowed[i]; i++) {
+        const json_t *x = json_object_get(o, allowed[i]);
+        if (!x)
+            return cw_error_set(err, CW_EINVAL, "%s: is required", allowed[i]);
+        if (!json_is_string(x))
+            return cw_error_set(err, CW_EINVAL, "%s: must be text", allowed[i]);
+    }
+    return CW_OK;
+}
+
+/* ---- service ---- */
+
+static cw_rc h_healthz(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    (void)err;
+    cw_resp_json(
+        r, 200,
+        json_pack("{s:s, s:I}", "status", "ok", "log_size", (json_int_t)cw_ledger_size(r->ro)));
+    return CW_OK;
+}
+
+static cw_rc h_metrics(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)err;
+    cw_buf b = CW_BUF_INIT(1 << 16);
+    size_t live = 0;
+    pthread_mutex_lock(&s->sess_mu);
+    int64_t now = cw_time_now_ms();
+    for (size_t i = 0; i < s->cap_sess; i++)
+        live += s->sess[i].used && now - s->sess[i].last_ms < s->o.idle_timeout_s * 1000;
+    pthread_mutex_unlock(&s->sess_mu);
+    cw_buf_addf(&b, "# HELP caseward_http_requests_total HTTP requests answered, by status class.\n"
+                    "# TYPE caseward_http_requests_total counter\n");
+    for (int c = 1; c <= 5; c++)
+        cw_buf_addf(&b, "caseward_http_requests_total{class=\"%dxx\"} %" PRIu64 "\n", c,
+                    __atomic_load_n(&s->by_status[c], __ATOMIC_RELAXED));
+    cw_buf_addf(&b,
+                "# HELP caseward_signins_total Sign-in attempts, by result.\n"
+                "# TYPE caseward_signins_total counter\n"
+                "caseward_signins_total{result=\"ok\"} %" PRIu64 "\n"
+                "caseward_signins_total{result=\"refused\"} %" PRIu64 "\n"
+                "# HELP caseward_log_entries Entries in the log.\n"
+                "# TYPE caseward_log_entries gauge\n"
+                "caseward_log_entries %" PRIu64 "\n"
+                "# HELP caseward_log_entries_written_total Entries the server has appended.\n"
+                "# TYPE caseward_log_entries_written_total counter\n"
+                "caseward_log_entries_written_total %" PRIu64 "\n"
+                "# HELP caseward_sessions Sessions live now.\n"
+                "# TYPE caseward_sessions gauge\n"
+                "caseward_sessions %zu\n",
+                __atomic_load_n(&s->signins_ok, __ATOMIC_RELAXED),
+                __atomic_load_n(&s->signins_failed, __ATOMIC_RELAXED), cw_ledger_size(r->ro),
+                __atomic_load_n(&s->entries_written, __ATOMIC_RELAXED), live);
+    cw_resp_text(r, 200, "text/plain; version=0.0.4", b.data, b.len);
+    cw_buf_release(&b);
+    return CW_OK;
+}
+
+static cw_rc h_openapi(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    char *doc = cw_http_openapi();
+    if (!doc)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    cw_resp_text(r, 200, "application/json", doc, strlen(doc));
+    free(doc);
+    return CW_OK;
+}
+
+/* ---- the log ---- */
+
+static cw_rc h_checkpoint(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    cw_buf note = CW_BUF_INIT(1 << 16);
+    uint64_t size;
+    cw_rc rc = cw_ledger_checkpoint(r->ro, &note, &size, err);
+    if (!rc)
+        cw_resp_text(r, 200, "text/plain; charset=utf-8", note.data, note.len);
+    cw_buf_release(&note);
+    return rc;
+}
+
+static cw_rc h_vkey(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    cw_buf k = CW_BUF_INIT(1024);
+    cw_rc rc = cw_ledger_vkey(r->ro, &k);
+    if (rc)
+        rc = cw_error_set(err, rc, "the verifier key cannot be read");
+    else if (!cw_buf_addc(&k, '\n'))
+        cw_resp_text(r, 200, "text/plain; charset=utf-8", k.data, k.len);
+    cw_buf_release(&k);
+    return rc;
+}
+
+static cw_rc proof(req *r, int inclusion, cw_error *err)
+{
+    uint64_t a, b;
+    uint8_t p[CW_MERKLE_MAX_PROOF][CW_HASH_LEN];
+    size_t n = 0;
+    cw_rc rc = query_u64(r, inclusion ? "index" : "old", &a, err);
+    if (!rc)
+        rc = query_u64(r, inclusion ? "size" : "new", &b, err);
+    if (!rc)
+        rc = inclusion ? cw_ledger_inclusion_proof(r->ro, a, b, p, &n, err)
+                       : cw_ledger_consistency_proof(r->ro, a, b, p, &n, err);
+    if (rc)
+        return rc;
+    cw_buf out = CW_BUF_INIT(1 << 16);
+    for (size_t i = 0; i < n && !rc; i++)
+        if (!(rc = cw_base64_encode(p[i], CW_HASH_LEN, &out)))
+            rc = cw_buf_addc(&out, '\n');
+    if (!rc)
+        cw_resp_text(r, 200, "text/plain; charset=utf-8", out.data, out.len);
+    cw_buf_release(&out);
+    return rc;
+}
+
+static cw_rc h_inclusion(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    return proof(r, 1, err);
+}
+
+static cw_rc h_consistency(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    return proof(r, 0, err);
+}
+
+#define MAX_ENTRIES 10000
+
+static cw_rc h_entries(cw_http_srv *s, req *r, cw_error *err)
+{
+    uint64_t a, b, size = cw_ledger_size(r->ro);
+    cw_rc rc = query_u64(r, "start", &a, err);
+    if (!rc)
+        rc = query_u64(r, "end", &b, err);
+    if (rc)
+        return rc;
+    if (a > b || b > size)
+        return cw_error_set(err, CW_EINVAL,
+                            "end: must be from start to the log's size (%" PRIu64 ")", size);
+    if (b - a > MAX_ENTRIES)
+        return cw_error_set(err, CW_ETOOBIG, "end: at most %d entries at a time", MAX_ENTRIES);
+    cw_buf out = CW_BUF_INIT((size_t)1 << 31);
+    for (uint64_t i = a; i < b && !rc; i++)
+        if (!(rc = cw_ledger_leaf(r->ro, i, &out, err)))
+            rc = cw_buf_addc(&out, '\n');
+    if (!rc)
+        cw_resp_text(r, 200, "application/jsonl", out.data, out.len);
+    cw_buf_release(&out);
+    /* The entries hold children's records: reading them is recorded. */
+    if (!rc)
+        cw_http_record_access(s, r, NULL, 1, 200);
+    return rc;
+}
+
+/* ---- sign-in ---- */
+
+static json_t *me_json(const principal *who, const char *csrf)
+{
+    return json_pack("{s:s, s:s?, s:s, s:s?, s:b, s:s?}", "username", who->username, "staff_id",
+                     who->staff_id[0] ? who->staff_id : NULL, "role", cw_role_name(who->role),
+                     "team_id", who->team_id[0] ? who->team_id : NULL, "must_change_password",
+                     who->must_change, "csrf_token", csrf);
+}
+
+static cw_rc start_session(cw_http_srv *s, req *r, cw_error *err)
+{
+    char token[64], csrf[48];
+    cw_rc rc = cw_session_create(s, r->who.username, token, csrf, err);
+    if (rc)
+        return rc;
+    cw_resp_cookie(r, "cw_session", token, 1, s->o.absolute_timeout_s);
+    cw_resp_cookie(r, "cw_csrf", csrf, 0, s->o.absolute_timeout_s);
+    cw_resp_json(r, 200, me_json(&r->who, csrf));
+    sodium_memzero(token, sizeof token);
+    return CW_OK;
+}
+
+static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
+{
+    json_t *b;
+    static const char *const fields[] = {"username", "password", NULL};
+    cw_rc rc = body_object(r, &b, err);
+    if (rc || (rc = members(b, fields, err))) {
+        json_decref(b);
+        return rc;
+    }
+    char user[65];
+    const char *name = json_string_value(json_object_get(b, "username"));
+    const char *pw = json_string_value(json_object_get(b, "password"));
+    if (strlen(name) >= sizeof user) {
+        json_decref(b);
+        return cw_error_set(err, CW_EAUTH,
+                            "password: the username or password is wrong, or the account is not "
+                            "active");
+    }
+    memcpy(user, name, strlen(name) + 1);
+    cw_account a;
+    cw_staff_info si = {0};
+    if (!(rc = cw_account_get(cw_ledger_store(r->ro), user, &a, err)) && a.found && a.staff_id[0])
+        rc = cw_casework_staff(cw_ledger_store(r->ro), a.staff_id, &si, err);
+    if (rc) {
+        json_decref(b);
+        return rc;
+    }
+    char today[CW_DATE_LEN + 1];
+    int64_t now = cw_time_now_ms();
+    cw_date_format((cw_date)(now / 86400000), today);
+    /* The slow part (argon2id) runs outside every lock. */
+    cw_signin_result res =
+        cw_account_check(&a, pw, now, today, a.staff_id[0] && (!si.found || si.left));
+    json_decref(b);
+    if (a.found && res != CW_SIGNIN_LOCKED) {
+        pthread_mutex_lock(&s->write_mu);
+        rc = cw_account_note_sign_in(cw_ledger_store(s->writer), &a, res == CW_SIGNIN_OK, now, err);
+        pthread_mutex_unlock(&s->write_mu);
+        if (rc)
+            return rc;
+    }
+    if (res != CW_SIGNIN_OK) {
+        __atomic_add_fetch(&s->signins_failed, 1, __ATOMIC_RELAXED);
+        if (res == CW_SIGNIN_LOCKED || (a.found && a.locked_until_ms > now)) {
+            char until[CW_RFC3339_MS_LEN + 1];
+            cw_time_format_ms(a.locked_until_ms, until);
+            return cw_error_set(err, CW_EAUTH,
+                                "password: too many failed sign-ins; this account is locked "
+                                "until %.16s UTC",
+                                until);
+        }
+        return cw_error_set(err, CW_EAUTH,
+                            "password: the username or password is wrong, or the account is "
+                            "not active");
+    }
+    if ((rc = cw_principal_load(s, r->ro, user, &r->who, err)))
+        return rc == CW_EAUTH ? cw_error_set(err, CW_EAUTH,
+                                             "password: the username or password is wrong, or "
+                                             "the account is not active")
+                              : rc;
+    r->signed_in = 1;
+    __atomic_add_fetch(&s->signins_ok, 1, __ATOMIC_RELAXED);
+    return start_session(s, r, err);
+}
+
+static cw_rc h_sign_out(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)err;
+    cw_session_end(s, r->token);
+    cw_resp_cookie(r, "cw_session", "", 1, 0);
+    cw_resp_cookie(r, "cw_csrf", "", 0, 0);
+    cw_resp_json(r, 200, json_pack("{s:s}", "status", "signed out"));
+    return CW_OK;
+}
+
+static cw_rc h_me(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    (void)err;
+    cw_resp_json(r, 200, me_json(&r->who, NULL));
+    return CW_OK;
+}
+
+static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
+{
+    json_t *b;
+    static const char *const fields[] = {"current_password", "new_password", NULL};
+    cw_rc rc = body_object(r, &b, err);
+    if (rc || (rc = members(b, fields, err))) {
+        json_decref(b);
+        return rc;
+    }
+    const char *cur = json_string_value(json_object_get(b, "current_password"));
+    const char *pw = json_string_value(json_object_get(b, "new_password"));
+    cw_account a;
+    if (!(rc = cw_account_get(cw_ledger_store(r->ro), r->who.username, &a, err)) &&
+        !(a.found && cw_password_verify(a.password, cur)))
+        rc = cw_error_set(err, CW_EFORBIDDEN, "current_password: is wrong");
+    if (!rc && !strcmp(cur, pw))
+        rc = cw_error_set(err, CW_EINVAL, "new_password: must differ from the current one");
+    if (!rc && !(rc = cw_password_check_policy(r->who.username, pw, err))) {
+        pthread_mutex_lock(&s->write_mu);
+        rc = cw_account_set_password(s->writer, r->who.actor, r->who.username, pw, false, err);
+        pthread_mutex_unlock(&s->write_mu);
+    }
+    if ((rc == CW_EINVAL || rc == CW_ETOOBIG) && !strncmp(err->msg, "password: ", 10)) {
+        /* the policy names "password": this request calls it new_password */
+        char m[CW_ERROR_MSG_MAX];
+        memcpy(m, err->msg + 10, sizeof m - 10);
+        m[sizeof m - 11] = '\0';
+        cw_error_set(err, rc, "new_password: %.480s", m);
+    }
+    json_decref(b);
+    if (rc)
+        return rc;
+    /* Every session of the account ends; this one starts again. */
+    cw_session_end_user(s, r->who.username);
+    r->who.must_change = 0;
+    return start_session(s, r, err);
+}
+
+/* ---- children ---- */
+
+typedef struct list_ctx {
+    cw_ledger *ro;
+    const principal *who;
+    json_t *arr;
+} list_ctx;
+
+static cw_rc list_row(void *ctx, const cw_value *c, size_t n)
+{
+    list_ctx *lc = ctx;
+    char id[65], dob[16], worker[65], status[16];
+    cw_error err;
+    if (n < 4 || cw_value_copy(&c[0], id, sizeof id) <= 0)
+        return CW_OK;
+    cw_value_copy(&c[1], dob, sizeof dob);
+    cw_value_copy(&c[2], worker, sizeof worker);
+    cw_value_copy(&c[3], status, sizeof status);
+    cw_rc rc = cw_access_child(lc->ro, lc->who, id, 0, &err);
+    if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)
+        return CW_OK;
+    if (rc)
+        return rc;
+    json_array_append_new(lc->arr,
+                          json_pack("{s:s, s:s, s:s?, s:s}", "child_id", id, "date_of_birth", dob,
+                                    "worker_id", worker[0] ? worker : NULL, "case_status", status));
+    return CW_OK;
+}
+
+static cw_rc h_children(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    list_ctx lc = {r->ro, &r->who, json_array()};
+    if (!lc.arr)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    cw_rc rc =
+        cw_store_run(cw_ledger_store(r->ro), CW_Q_CHILDREN_ALL, NULL, 0, list_row, &lc, NULL, err);
+    if (rc) {
+        json_decref(lc.arr);
+        return rc;
+    }
+    cw_resp_json(r, 200, json_pack("{s:o}", "children", lc.arr));
+    return CW_OK;
+}
+
+static cw_rc record_row(void *ctx, const cw_value *c, size_t n)
+{
+    static const char *const names[] = {
+        "child_id",       "given_name",   "family_name", "date_of_birth",      "gender",
+        "ethnicity",      "language",     "address",     "restricted",         "worker_id",
+        "case_status",    "cp_category",  "cp_since",    "looked_after_since", "placement_id",
+        "placement_type", "last_activity"};
+    json_t *o = ctx;
+    for (size_t i = 0; i < n && i < sizeof names / sizeof names[0]; i++) {
+        json_t *v = c[i].type == CW_V_INT ? (i == 8 ? json_boolean(c[i].i) : json_integer(c[i].i))
+                    : c[i].type == CW_V_TEXT ? json_stringn(c[i].s, c[i].len)
+                                             : json_null();
+        json_object_set_new(o, names[i], v);
+    }
+    return CW_OK;
+}
+
+static cw_rc h_child(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    json_t *o = json_object();
+    cw_value k = cw_text(r->param[0]);
+    cw_rc rc =
+        o ? cw_store_run(cw_ledger_store(r->ro), CW_Q_CHILD_RECORD, &k, 1, record_row, o, NULL, err)
+          : CW_ENOMEM;
+    if (!rc && json_object_size(o) == 0)
+        rc = cw_error_set(err, CW_ENOTFOUND, "id: no child %s", r->param[0]);
+    if (rc) {
+        json_decref(o);
+        return rc;
+    }
+    cw_resp_json(r, 200, o);
+    return CW_OK;
+}
+
+static cw_rc h_chronology(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    cw_history h;
+    cw_rc rc = cw_casework_history(r->ro, r->param[0], &h, err);
+    if (rc)
+        return rc;
+    json_t *arr = cw_report_chronology(&h);
+    cw_casework_history_release(&h);
+    if (!arr)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    cw_resp_json(r, 200, json_pack("{s:s, s:o}", "child_id", r->param[0], "chronology", arr));
+    return CW_OK;
+}
+
+static cw_rc h_obligations(cw_http_srv *s, req *r, cw_error *err)
+{
+    cw_date as_of;
+    cw_rc rc = query_date(r, &as_of, err);
+    if (rc)
+        return rc;
+    cw_rule_results res;
+    cw_rule_results_init(&res);
+    if ((rc = cw_oversight_child(r->ro, s->pack, &s->cal, r->param[0], as_of, &res, err))) {
+        cw_rule_results_release(&res);
+        return rc;
+    }
+    json_t *ob = json_array(), *sg = json_array();
+    for (size_t i = 0; ob && i < res.nobligations; i++)
+        json_array_append_new(ob, cw_report_obligation(r->param[0], &res.obligations[i]));
+    for (size_t i = 0; sg && i < res.nsignals; i++)
+        json_array_append_new(sg, cw_report_signal(r->param[0], &res.signals[i]));
+    cw_rule_results_release(&res);
+    char d[CW_DATE_LEN + 1];
+    cw_date_format(as_of, d);
+    cw_resp_json(r, 200,
+                 json_pack("{s:s, s:s, s:o, s:o}", "child_id", r->param[0], "as_of", d,
+                           "obligations", ob, "signals", sg));
+    return CW_OK;
+}
+
+static cw_rc access_row(void *ctx, const cw_value *c, size_t n)
+{
+    json_t *arr = ctx;
+    if (n < 5)
+        return CW_EVERIFY;
+    json_array_append_new(arr,
+                          json_pack("{s:I, s:s%, s:s%, s:b, s:s%}", "index", (json_int_t)c[0].i,
+                                    "actor", c[1].s, c[1].len, "what", c[2].s, c[2].len, "allowed",
+                                    (int)c[3].i, "at", c[4].s, c[4].len));
+    return CW_OK;
+}
+
+static cw_rc h_access_log(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    json_t *arr = json_array();
+    cw_value k = cw_text(r->param[0]);
+    cw_rc rc = arr ? cw_store_run(cw_ledger_store(r->ro), CW_Q_RECORD_ACCESS_OF_CHILD, &k, 1,
+                                  access_row, arr, NULL, err)
+                   : CW_ENOMEM;
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    cw_resp_json(r, 200, json_pack("{s:s, s:o}", "child_id", r->param[0], "access_log", arr));
+    return CW_OK;
+}
+
+/* ---- commands ---- */
+
+/* Types no one records through this route: the server and `caseward user` record them. */
+static int reserved(const char *type)
+{
+    static const char *const r[] = {"account_created", "account_changed",   "password_set",
+                                    "record_accessed", "escalation_raised", NULL};
+    for (size_t i = 0; r[i]; i++)
+        if (!strcmp(r[i], type))
+            return 1;
+    return 0;
+}
+
+static int organisation(const char *type)
+{
+    return !strcmp(type, "team_created") || !strncmp(type, "staff_", 6);
+}
+
+static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
+{
+    const char *type = r->param[0];
+    if (!cw_casework_known_type(type) || reserved(type))
+        return cw_error_set(err, CW_ENOTFOUND, "type: %s is not a command (docs/events.md)", type);
+    /* The organisation is the administrators' and heads of service's to record; casework is
+     * staff's. */
+    if (organisation(type) ? !(r->who.role & (R_ADMINISTRATOR | R_HEAD_OF_SERVICE))
+                           : !(r->who.role & R_STAFF)) {
+        cw_http_record_access(s, r, NULL, 0, 403);
+        return cw_error_set(err, CW_EFORBIDDEN, "role: your role may not record %s", type);
+    }
+    json_t *p;
+    cw_rc rc = body_object(r, &p, err);
+    if (rc)
+        return rc;
+    /* Write scope on every child the command is about (a new child has none yet). */
+    char ids[50][65];
+    size_t n = 0;
+    if (strcmp(type, "child_registered") != 0 &&
+        (rc = cw_casework_children(cw_ledger_store(r->ro), type, p, ids, 50, &n, err))) {
+        json_decref(p);
+        return rc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = cw_access_child(r->ro, &r->who, ids[i], 1, err))) {
+            if (rc == CW_EFORBIDDEN)
+                cw_http_record_access(s, r, ids[i], 0, 403);
+            json_decref(p);
+            return rc;
+        }
+    }
+    cw_event ev = {r->who.staff_id[0] ? r->who.staff_id : r->who.actor, type, p};
+    uint64_t index = 0, size = 0;
+    pthread_mutex_lock(&s->write_mu);
+    if (!(rc = cw_casework_begin(s->writer, err))) {
+        if (!(rc = cw_casework_submit(s->writer, &ev, &index, err)))
+            rc = cw_casework_commit(s->writer, &size, err);
+        else
+            cw_casework_abort(s->writer);
+    }
+    pthread_mutex_unlock(&s->write_mu);
+    json_decref(p);
+    if (rc)
+        return rc;
+    __atomic_add_fetch(&s->entries_written, 1, __ATOMIC_RELAXED);
+    cw_resp_json(r, 201,
+                 json_pack("{s:I, s:I}", "index", (json_int_t)index, "log_size", (json_int_t)size));
+    return CW_OK;
+}
+
+/* ---- the table ---- */
+
+#define MGR R_MANAGERS
+const route cw_routes[] = {
+    {"GET", "/healthz", h_healthz, 0, 0, "Liveness: the server answers and the log opens"},
+    {"GET", "/metrics", h_metrics, 0, 0, "Prometheus metrics (no personal data)"},
+    {"GET", "/api/v1/openapi.json", h_openapi, 0, 0, "This document"},
+    {"GET", "/api/v1/log/checkpoint", h_checkpoint, 0, 0,
+     "The latest signed checkpoint (c2sp signed note)"},
+    {"GET", "/api/v1/log/vkey", h_vkey, 0, 0, "The verifier key (c2sp vkey)"},
+    {"GET", "/api/v1/log/proof/inclusion", h_inclusion, 0, 0,
+     "RFC 9162 inclusion proof of entry index in the tree of size entries (base64, one hash a "
+     "line)"},
+    {"GET", "/api/v1/log/proof/consistency", h_consistency, 0, 0,
+     "RFC 9162 consistency proof between sizes old and new (base64, one hash a line)"},
+    {"GET", "/api/v1/log/entries", h_entries, R_HEAD_OF_SERVICE | R_INSPECTOR, 0,
+     "Entries start to end (exclusive) as JSON Lines, the exact leaf bytes; recorded"},
+    {"POST", "/api/v1/session", h_sign_in, 0, 0,
+     "Sign in with username and password; sets the session cookie and returns the CSRF token"},
+    {"DELETE", "/api/v1/session", h_sign_out, R_SIGNED_IN, RF_WRITE | RF_PASSWORD, "Sign out"},
+    {"GET", "/api/v1/me", h_me, R_SIGNED_IN, RF_PASSWORD, "Who is signed in, and their role"},
+    {"PUT", "/api/v1/me/password", h_password, R_SIGNED_IN, RF_WRITE | RF_PASSWORD,
+     "Change your password (ends your other sessions)"},
+    {"GET", "/api/v1/children", h_children, R_CASE_READ, 0,
+     "The children whose records you may see"},
+    {"GET", "/api/v1/children/{id}", h_child, R_CASE_READ, RF_CHILD,
+     "A child's record; recorded in the access log"},
+    {"GET", "/api/v1/children/{id}/chronology", h_chronology, R_CASE_READ, RF_CHILD,
+     "A child's events in date order, corrections beside what they corrected; recorded"},
+    {"GET", "/api/v1/children/{id}/obligations", h_obligations, R_CASE_READ, RF_CHILD,
+     "A child's obligations and signals as of as_of (default today); recorded"},
+    {"GET", "/api/v1/children/{id}/access-log", h_access_log, MGR | R_INSPECTOR, RF_CHILD,
+     "Who looked at this child's record, and who was refused"},
+    {"POST", "/api/v1/commands/{type}", h_command, R_STAFF | R_ADMINISTRATOR, RF_WRITE,
+     "Record a casework command (docs/events.md); the body is its payload"},
+};
+const size_t cw_nroutes = sizeof cw_routes / sizeof cw_routes[0];

@@ -1,0 +1,560 @@
+/*
+ * server.c — libmicrohttpd glue and the request pipeline (http.h).
+ *
+ * Invariants: a request's body never exceeds max_body (past it the request
+ * is answered 413 and the rest discarded); a handler runs only after the
+ * route's role, scope and CSRF checks pass; every response carries the same
+ * security headers; the access log on stderr names the route pattern, never
+ * the path (which may hold a child's identifier) and never the account.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "casework/casework.h"
+#include "http/http_int.h"
+#include "util/time.h"
+
+void cw_http_opts_init(cw_http_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->listen = "127.0.0.1:8080";
+    o->max_body = 1 << 20;
+    o->idle_timeout_s = 30 * 60;
+    o->absolute_timeout_s = 12 * 60 * 60;
+    o->max_connections = 512;
+}
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- responses ---- */
+
+void cw_resp_text(req *r, int status, const char *ctype, const char *text, size_t len)
+{
+    r->status = status;
+    r->ctype = ctype;
+    cw_buf_reset(&r->out);
+    if (len && cw_buf_add(&r->out, text, len)) {
+        r->status = 500;
+        r->ctype = "application/json";
+        cw_buf_reset(&r->out);
+        cw_buf_addstr(&r->out, "{\"error\":{\"code\":\"too_large\",\"message\":\"the response "
+                               "is too large\",\"field\":null}}");
+    }
+}
+
+void cw_resp_json(req *r, int status, json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+    json_decref(body);
+    if (!text) {
+        cw_resp_error(r, CW_ENOMEM, "out of memory");
+        return;
+    }
+    cw_resp_text(r, status, "application/json", text, strlen(text));
+    free(text);
+}
+
+/* The machine-readable name of an error. */
+static const char *error_code(cw_rc rc, int status)
+{
+    switch (rc) {
+    case CW_EINVAL:
+        return "invalid";
+    case CW_ENOTFOUND:
+        return "not_found";
+    case CW_EEXIST:
+        return "exists";
+    case CW_ETOOBIG:
+        return "too_large";
+    case CW_EAUTH:
+        return "not_signed_in";
+    case CW_EFORBIDDEN:
+        return "forbidden";
+    case CW_EVERIFY:
+        return "conflict";
+    case CW_EBUSY:
+    case CW_ENOMEM:
+        return "unavailable";
+    default:
+        return status >= 500 ? "server_error" : "invalid";
+    }
+}
+
+void cw_resp_error(req *r, cw_rc rc, const char *message)
+{
+    int status = cw_rc_http_status(rc);
+    /* Server faults never show their internals: the details stay in the server's own log. */
+    if (status >= 500 && rc != CW_EBUSY && rc != CW_ENOMEM)
+        message = "the server could not complete the request";
+    else if (rc == CW_ENOMEM || rc == CW_EBUSY)
+        message = "the server is busy; try again";
+    /* "field: problem" names the field. */
+    char field[65] = "";
+    const char *colon = strstr(message, ": ");
+    if (colon && colon > message && (size_t)(colon - message) < sizeof field) {
+        size_t n = (size_t)(colon - message), i = 0;
+        for (; i < n; i++) {
+            char ch = message[i];
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-'))
+                break;
+        }
+        if (i == n) {
+            memcpy(field, message, n);
+            field[n] = '\0';
+        }
+    }
+    json_t *e = json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", error_code(rc, status),
+                          "message", message, "field", field[0] ? field : NULL);
+    cw_resp_json(r, status, e);
+    r->status = status; /* cw_resp_json may have met no memory: keep the intended status */
+}
+
+void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, int64_t max_age)
+{
+    if (r->ncookies >= 2)
+        return;
+    /* SameSite=Strict: never sent with a request that starts on another site. */
+    /* Secure is added when the response is sent, if the server is behind TLS. */
+    snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
+             "%s=%s; Path=/; Max-Age=%lld; SameSite=Strict%s", name, value, (long long)max_age,
+             http_only ? "; HttpOnly" : "");
+}
+
+/* ---- the pipeline ---- */
+
+/* Matches path against pattern, filling the {name} parameters. */
+static int match(const char *pattern, const char *path, req *r)
+{
+    size_t np = 0;
+    const char *p = pattern, *u = path;
+    while (*p && *u) {
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            const char *seg_end = strchr(u, '/');
+            size_t seg = seg_end ? (size_t)(seg_end - u) : strlen(u);
+            size_t nl = (size_t)(close - p - 1);
+            if (!close || seg == 0 || seg >= sizeof r->param[0] || np >= MAX_PARAMS ||
+                nl >= sizeof r->param_name[0])
+                return 0;
+            memcpy(r->param_name[np], p + 1, nl);
+            r->param_name[np][nl] = '\0';
+            memcpy(r->param[np], u, seg);
+            r->param[np][seg] = '\0';
+            np++;
+            p = close + 1;
+            u += seg;
+        } else if (*p++ != *u++) {
+            return 0;
+        }
+    }
+    if (*p || *u)
+        return 0;
+    r->nparams = np;
+    return 1;
+}
+
+static cw_ledger *pool_get(cw_http_srv *s, cw_error *err)
+{
+    cw_ledger *l = NULL;
+    pthread_mutex_lock(&s->pool_mu);
+    if (s->npool)
+        l = s->pool[--s->npool];
+    pthread_mutex_unlock(&s->pool_mu);
+    if (!l && cw_ledger_open(s->o.db, CW_LEDGER_READONLY, &l, err))
+        return NULL;
+    if (cw_ledger_refresh(l, err)) {
+        cw_ledger_close(l);
+        return NULL;
+    }
+    return l;
+}
+
+static void pool_put(cw_http_srv *s, cw_ledger *l)
+{
+    if (!l)
+        return;
+    pthread_mutex_lock(&s->pool_mu);
+    if (s->npool < 64 && !cw_array_grow(&s->pool, &s->cap_pool, s->npool, sizeof *s->pool)) {
+        s->pool[s->npool++] = l;
+        l = NULL;
+    }
+    pthread_mutex_unlock(&s->pool_mu);
+    cw_ledger_close(l);
+}
+
+cw_rc cw_http_record_access(cw_http_srv *s, req *r, const char *child_id, int allowed, int status)
+{
+    if (!r->signed_in)
+        return CW_OK; /* only the signed in: anyone could otherwise fill the log */
+    char what[200];
+    snprintf(what, sizeof what, "%s %s", r->method, r->rt ? r->rt->pattern : "(no route)");
+    json_t *p = json_pack("{s:s?, s:s, s:b, s:i}", "child_id", child_id, "what", what, "allowed",
+                          allowed, "status", status);
+    if (!p)
+        return CW_ENOMEM;
+    cw_event ev = {r->who.actor, "record_accessed", p};
+    cw_error err;
+    pthread_mutex_lock(&s->write_mu);
+    cw_rc rc = cw_casework_begin(s->writer, &err);
+    if (!rc) {
+        if (!(rc = cw_casework_submit(s->writer, &ev, NULL, &err)))
+            rc = cw_casework_commit(s->writer, NULL, &err);
+        else
+            cw_casework_abort(s->writer);
+    }
+    pthread_mutex_unlock(&s->write_mu);
+    json_decref(p);
+    if (!rc)
+        __atomic_add_fetch(&s->entries_written, 1, __ATOMIC_RELAXED);
+    r->recorded = 1;
+    return rc;
+}
+
+static const char *header(req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* Signs the request in from its session cookie, if it has a live one. */
+static cw_rc authenticate(cw_http_srv *s, req *r, cw_error *err)
+{
+    const char *auth = header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (auth)
+        return cw_error_set(err, CW_EAUTH,
+                            "Authorization: API tokens are not accepted yet; sign in instead");
+    const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "cw_session");
+    char username[65], csrf[48];
+    if (!tok || strlen(tok) >= sizeof r->token || !cw_session_find(s, tok, username, csrf))
+        return CW_OK;
+    snprintf(r->token, sizeof r->token, "%s", tok);
+    cw_rc rc = cw_principal_load(s, r->ro, username, &r->who, err);
+    if (rc == CW_EAUTH) {
+        cw_session_end(s, tok); /* disabled, expired or left since signing in */
+        return CW_OK;
+    }
+    if (rc)
+        return rc;
+    r->signed_in = 1;
+    r->by_cookie = 1;
+    memcpy(r->csrf, csrf, sizeof r->csrf);
+    return CW_OK;
+}
+
+static void refuse(cw_http_srv *s, req *r, cw_rc rc, const char *msg, const char *child)
+{
+    cw_resp_error(r, rc, msg);
+    if (r->signed_in && rc == CW_EFORBIDDEN)
+        cw_http_record_access(s, r, child, 0, r->status);
+}
+
+static void process(cw_http_srv *s, req *r)
+{
+    cw_error err;
+    cw_error_clear(&err);
+    if (r->too_big) {
+        char m[128];
+        snprintf(m, sizeof m, "body: is larger than the limit of %zu bytes", s->o.max_body);
+        cw_resp_error(r, CW_ETOOBIG, m);
+        return;
+    }
+    /* The path without its query string. */
+    char path[1024];
+    size_t n = strcspn(r->url, "?");
+    if (n >= sizeof path) {
+        cw_resp_error(r, CW_ETOOBIG, "path: is too long");
+        return;
+    }
+    memcpy(path, r->url, n);
+    path[n] = '\0';
+    int path_known = 0;
+    for (size_t i = 0; i < cw_nroutes && !r->rt; i++) {
+        if (!match(cw_routes[i].pattern, path, r))
+            continue;
+        path_known = 1;
+        if (!strcmp(cw_routes[i].method, r->method))
+            r->rt = &cw_routes[i];
+    }
+    if (!r->rt) {
+        if (path_known) {
+            char m[160];
+            snprintf(m, sizeof m, "method: %.16s is not allowed here", r->method);
+            cw_resp_error(r, CW_EINVAL, m);
+            r->status = 405;
+            json_t *e = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", "method_not_allowed",
+                                  "message", m, "field", "method");
+            cw_resp_json(r, 405, e);
+        } else {
+            cw_resp_error(r, CW_ENOTFOUND, "path: no such route (see /api/v1/openapi.json)");
+        }
+        return;
+    }
+    const route *rt = r->rt;
+    if (!(r->ro = pool_get(s, &err))) {
+        cw_resp_error(r, err.code ? err.code : CW_EDB, err.msg);
+        return;
+    }
+    cw_rc rc = authenticate(s, r, &err);
+    if (rc) {
+        cw_resp_error(r, rc, err.msg);
+        return;
+    }
+    if (rt->roles) {
+        if (!r->signed_in) {
+            cw_resp_error(r, CW_EAUTH, "session: sign in first (POST /api/v1/session)");
+            return;
+        }
+        if (r->who.must_change && !(rt->flags & RF_PASSWORD)) {
+            refuse(s, r, CW_EFORBIDDEN,
+                   "password: a one-time password must be changed first "
+                   "(PUT /api/v1/me/password)",
+                   NULL);
+            return;
+        }
+        if (!(r->who.role & rt->roles)) {
+            refuse(s, r, CW_EFORBIDDEN, "role: your role may not do this",
+                   (rt->flags & RF_CHILD) ? r->param[0] : NULL);
+            return;
+        }
+        if ((rt->flags & RF_WRITE) && r->by_cookie) {
+            const char *sent = header(r, "X-CSRF-Token");
+            if (!sent || strlen(sent) != strlen(r->csrf) ||
+                sodium_memcmp(sent, r->csrf, strlen(sent)) != 0) {
+                refuse(s, r, CW_EFORBIDDEN,
+                       "X-CSRF-Token: missing or wrong (send the token given at sign-in)", NULL);
+                return;
+            }
+        }
+        if (rt->flags & RF_CHILD) {
+            rc = cw_access_child(r->ro, &r->who, r->param[0], (rt->flags & RF_CHILD_WRITE) != 0,
+                                 &err);
+            if (rc) {
+                cw_resp_error(r, rc, err.msg);
+                if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)
+                    cw_http_record_access(s, r, r->param[0], 0, r->status);
+                return;
+            }
+        }
+    }
+    cw_error_clear(&err);
+    rc = rt->fn(s, r, &err);
+    if (rc)
+        cw_resp_error(r, rc, err.msg);
+    if ((rt->flags & RF_CHILD) && !r->recorded)
+        cw_http_record_access(s, r, r->param[0], r->status < 400, r->status);
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+static enum MHD_Result respond(cw_http_srv *s, req *r)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        r->out.len, r->out.data ? r->out.data : (void *)(uintptr_t) "", MHD_RESPMEM_MUST_COPY);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            r->ctype ? r->ctype : "application/json");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'");
+    for (int i = 0; i < r->ncookies; i++) {
+        char c[360];
+        snprintf(c, sizeof c, "%s%s", r->cookies[i], s->o.secure_cookies ? "; Secure" : "");
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, c);
+    }
+    enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **req_cls)
+{
+    cw_http_srv *s = cls;
+    (void)version;
+    req *r = *req_cls;
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        r->conn = conn;
+        r->method = method;
+        r->url = url;
+        r->t0_ns = now_ns();
+        r->status = 500;
+        cw_buf_init(&r->body, s->o.max_body);
+        cw_buf_init(&r->out, (size_t)1 << 31);
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        uint64_t len;
+        if (cl && (cw_parse_u64(cl, strlen(cl), &len) || len > s->o.max_body))
+            r->too_big = 1;
+        *req_cls = r;
+        __atomic_add_fetch(&s->active, 1, __ATOMIC_ACQ_REL);
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!r->too_big && cw_buf_add(&r->body, upload, *upload_size))
+            r->too_big = 1;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    process(s, r);
+    pool_put(s, r->ro);
+    r->ro = NULL;
+    return respond(s, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    cw_http_srv *s = cls;
+    req *r = *req_cls;
+    (void)conn;
+    if (!r)
+        return;
+    int st = r->status;
+    __atomic_add_fetch(&s->requests, 1, __ATOMIC_RELAXED);
+    if (st >= 100 && st < 600)
+        __atomic_add_fetch(&s->by_status[st / 100], 1, __ATOMIC_RELAXED);
+    if (!s->o.quiet) {
+        /* Route pattern, never the path; no account, no child. */
+        double ms = (double)(now_ns() - r->t0_ns) / 1e6;
+        char t[CW_RFC3339_MS_LEN + 1] = "";
+        cw_time_format_ms(cw_time_now_ms(), t);
+        fprintf(stderr,
+                "{\"time\":\"%s\",\"method\":\"%.10s\",\"route\":\"%s\",\"status\":%d,"
+                "\"ms\":%.3f,\"bytes\":%zu%s}\n",
+                t, r->method, r->rt ? r->rt->pattern : "-", st, ms, r->out.len,
+                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : ",\"aborted\":true");
+    }
+    pool_put(s, r->ro);
+    __atomic_sub_fetch(&s->active, 1, __ATOMIC_ACQ_REL);
+    cw_buf_release(&r->body);
+    cw_buf_release(&r->out);
+    sodium_memzero(r->token, sizeof r->token);
+    free(r);
+    *req_cls = NULL;
+}
+
+/* ---- start and stop ---- */
+
+struct cw_http {
+    cw_http_srv s;
+};
+
+static cw_rc parse_listen(const char *listen, struct sockaddr_in *sa, cw_error *err)
+{
+    const char *colon = strrchr(listen, ':');
+    char host[64];
+    uint64_t port;
+    if (!colon || (size_t)(colon - listen) >= sizeof host ||
+        cw_parse_u64(colon + 1, strlen(colon + 1), &port) || port > 65535)
+        return cw_error_set(err, CW_EUSAGE, "--listen: expected HOST:PORT (e.g. 127.0.0.1:8080)");
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+        return cw_error_set(err, CW_EUSAGE, "--listen: %s is not an IPv4 address", host);
+    return CW_OK;
+}
+
+static void release(cw_http_srv *s)
+{
+    for (size_t i = 0; i < s->npool; i++)
+        cw_ledger_close(s->pool[i]);
+    free(s->pool);
+    free(s->sess);
+    cw_ledger_close(s->writer);
+    cw_rules_free(s->pack);
+    cw_calendar_release(&s->cal);
+    pthread_mutex_destroy(&s->write_mu);
+    pthread_mutex_destroy(&s->pool_mu);
+    pthread_mutex_destroy(&s->sess_mu);
+}
+
+cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
+{
+    *out = NULL;
+    if (!o->db)
+        return cw_error_set(err, CW_EUSAGE, "--db is required");
+    if (sodium_init() < 0)
+        return cw_error_set(err, CW_ECRYPTO, "libsodium cannot start");
+    cw_http *h = calloc(1, sizeof *h);
+    if (!h)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    cw_http_srv *s = &h->s;
+    s->o = *o;
+    pthread_mutex_init(&s->write_mu, NULL);
+    pthread_mutex_init(&s->pool_mu, NULL);
+    pthread_mutex_init(&s->sess_mu, NULL);
+    struct sockaddr_in sa;
+    cw_buf pack = CW_BUF_INIT(64);
+    cw_rc rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, err);
+    if (!rc && !(rc = cw_ledger_open(o->db, CW_LEDGER_WRITE, &s->writer, err)) &&
+        !(rc = cw_casework_catch_up(s->writer, err)) &&
+        !(rc = cw_calendar_load_default(&s->cal, err))) {
+        if (cw_store_meta_get(cw_ledger_store(s->writer), "rule_pack", &pack, NULL) != CW_OK)
+            cw_buf_addstr(&pack, "wales");
+        rc = cw_rules_load_builtin(pack.data, &s->pack, err);
+    }
+    cw_buf_release(&pack);
+    if (!rc) {
+        s->d = MHD_start_daemon(
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC,
+            ntohs(sa.sin_port), NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_CONNECTION_LIMIT,
+            o->max_connections ? o->max_connections : 512u, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned)60, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+        if (!s->d)
+            rc = cw_error_set(err, CW_EIO, "cannot listen on %s (in use, or not allowed)",
+                              o->listen ? o->listen : "127.0.0.1:8080");
+    }
+    if (rc) {
+        release(s);
+        free(h);
+        return rc;
+    }
+    *out = h;
+    return CW_OK;
+}
+
+uint16_t cw_http_port(const cw_http *h)
+{
+    const union MHD_DaemonInfo *i = MHD_get_daemon_info(h->s.d, MHD_DAEMON_INFO_BIND_PORT);
+    return i ? i->port : 0;
+}
+
+void cw_http_stop(cw_http *h)
+{
+    if (!h)
+        return;
+    cw_http_srv *s = &h->s;
+    /* No new connections; then wait (up to 10 s) for requests being handled. */
+    MHD_socket fd = MHD_quiesce_daemon(s->d);
+    struct timespec tick = {0, 10 * 1000 * 1000};
+    for (int i = 0; i < 1000 && __atomic_load_n(&s->active, __ATOMIC_ACQUIRE) > 0; i++)
+        nanosleep(&tick, NULL);
+    MHD_stop_daemon(s->d);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    release(s);
+    free(h);
+}
