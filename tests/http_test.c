@@ -21,7 +21,7 @@
 #include <sqlite3.h>
 
 #include "demo/demo.h"
-#include "http/accounts.h"
+#include "casework/accounts.h"
 #include "http/http_int.h"
 #include "ledger/verify.h"
 #include "testutil.h"

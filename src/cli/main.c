@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "casework/casework.h"
-#include "http/accounts.h"
+#include "casework/accounts.h"
 #include "http/http.h"
 #include "demo/demo.h"
 #include "ledger/ledger.h"
@@ -395,11 +395,11 @@ static void demo_progress(void *ctx, uint64_t done, uint64_t total, uint64_t eve
 static cw_rc cmd_demo(args *a, cw_error *err)
 {
     const char *db = NULL, *children = NULL, *seed = NULL, *as_of = NULL, *years = NULL;
-    const char *failure = NULL, *batch = NULL;
-    const opt opts[] = {{"db", &db, NULL},       {"children", &children, NULL},
-                        {"seed", &seed, NULL},   {"as-of", &as_of, NULL},
-                        {"years", &years, NULL}, {"failure-scale", &failure, NULL},
-                        {"batch", &batch, NULL}, {NULL, NULL, NULL}};
+    const char *failure = NULL, *batch = NULL, *accounts = NULL;
+    const opt opts[] = {
+        {"db", &db, NULL},       {"children", &children, NULL}, {"seed", &seed, NULL},
+        {"as-of", &as_of, NULL}, {"years", &years, NULL},       {"failure-scale", &failure, NULL},
+        {"batch", &batch, NULL}, {"accounts", &accounts, NULL}, {NULL, NULL, NULL}};
     int np;
     cw_demo_opts o;
     cw_demo_stats st;
@@ -437,15 +437,20 @@ static cw_rc cmd_demo(args *a, cw_error *err)
     cw_ledger *l = NULL;
     if ((rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)))
         return rc;
+    if (accounts && (rc = cw_password_check_policy("", accounts, err))) {
+        cw_ledger_close(l);
+        return rc;
+    }
     rc = cw_demo_generate(l, &o, &st, err);
     if (o.progress)
         fprintf(stderr, "\n");
-    if (!rc) {
-        cw_buf out = CW_BUF_INIT(1 << 16);
-        if (!cw_demo_stats_format(&st, &out))
-            fputs(out.data, stdout);
-        cw_buf_release(&out);
-    }
+    cw_buf out = CW_BUF_INIT(1 << 16);
+    if (!rc && !cw_demo_stats_format(&st, &out))
+        fputs(out.data, stdout);
+    cw_buf_reset(&out);
+    if (!rc && accounts && !(rc = cw_demo_accounts(l, accounts, &out, err)))
+        printf("\nsign-ins for the demo (password as given to --accounts):\n%s", out.data);
+    cw_buf_release(&out);
     cw_ledger_close(l);
     return rc;
 }
@@ -919,12 +924,15 @@ static const command commands[] = {
      "what they corrected. Its output is the child's record: keep it as private.\n"},
     {"demo", cmd_demo,
      "demo --db PATH [--children N] [--seed S] [--as-of DATE] [--years Y] [--failure-scale X] "
-     "[--batch N]",
+     "[--batch N] [--accounts PASSWORD]",
      "Create a synthetic council in a new (or empty) log: staff and teams, and N children\n"
      "(default 1000) with a few years of realistic casework up to --as-of (default today),\n"
      "with a documented share of late work and safeguarding failures (docs/demo.md;\n"
      "--failure-scale 0 gives a clean council, up to 5 multiplies every share). The same\n"
-     "options give the same events. Every name and address is invented.\n"},
+     "options give the same events. Every name and address is invented. --accounts creates\n"
+     "sign-ins for trying it (a social worker, their team manager, a service manager, a head\n"
+     "of service, an inspector, a QA auditor, an administrator), all with that password:\n"
+     "for demonstrations only.\n"},
     {"obligations", cmd_obligations,
      "obligations --db PATH --child ID [--as-of DATE] [--rules wales|england] [--json]",
      "Every obligation for one child (rule, what started it, due date, state: open, met on\n"

@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casework/accounts.h"
 #include "casework/casework.h"
 #include "util/calendar.h"
 #include "util/time.h"
@@ -2890,4 +2891,75 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
         (unsigned long long)s->cse_reassessments_late, (unsigned long long)s->never_discussed,
         (unsigned long long)s->supervisions_missed, (unsigned long long)s->supervision_gap,
         (unsigned long long)s->drifting);
+}
+
+/* ---- sign-ins for the demo ---- */
+
+typedef struct first_staff {
+    char id[65], team[65], manager[65];
+    const char *want_team; /* if set, the first in this team */
+} first_staff;
+
+static cw_rc first_staff_row(void *ctx, const cw_value *c, size_t n)
+{
+    first_staff *f = ctx;
+    char id[65] = "", team[65] = "", manager[65] = "";
+    if (f->id[0] || n < 3)
+        return CW_OK;
+    cw_value_copy(&c[0], id, sizeof id);
+    cw_value_copy(&c[1], team, sizeof team);
+    cw_value_copy(&c[2], manager, sizeof manager);
+    if (f->want_team && strcmp(team, f->want_team) != 0)
+        return CW_OK;
+    memcpy(f->id, id, sizeof id);
+    memcpy(f->team, team, sizeof team);
+    memcpy(f->manager, manager, sizeof manager);
+    return CW_OK;
+}
+
+static cw_rc find_staff(cw_ledger *l, const char *role, const char *team, first_staff *f,
+                        cw_error *err)
+{
+    memset(f, 0, sizeof *f);
+    f->want_team = team;
+    cw_value k = cw_text(role);
+    cw_rc rc =
+        cw_store_run(cw_ledger_store(l), CW_Q_STAFF_IN_POST, &k, 1, first_staff_row, f, NULL, err);
+    if (!rc && !f->id[0])
+        rc = cw_error_set(err, CW_ENOTFOUND, "the demo council has no %s in post", role);
+    return rc;
+}
+
+cw_rc cw_demo_accounts(cw_ledger *l, const char *password, cw_buf *out, cw_error *err)
+{
+    first_staff sw, tm, sm, hos;
+    cw_rc rc = find_staff(l, "social_worker", NULL, &sw, err);
+    if (!rc && (rc = find_staff(l, "team_manager", sw.team, &tm, err)) == CW_ENOTFOUND)
+        rc = find_staff(l, "team_manager", NULL, &tm, err);
+    if (!rc)
+        rc = find_staff(l, "service_manager", NULL, &sm, err);
+    if (!rc)
+        rc = find_staff(l, "head_of_service", NULL, &hos, err);
+    if (rc)
+        return rc;
+    char expires[CW_DATE_LEN + 1];
+    cw_date_format((cw_date)(cw_time_now_ms() / 86400000) + 90, expires);
+    const struct {
+        const char *user, *staff, *role, *expires;
+    } a[] = {
+        {"social.worker", sw.id, NULL, NULL},      {"team.manager", tm.id, NULL, NULL},
+        {"service.manager", sm.id, NULL, NULL},    {"head.of.service", hos.id, NULL, NULL},
+        {"inspector", NULL, "inspector", expires}, {"auditor", NULL, "qa_auditor", NULL},
+        {"admin", NULL, "administrator", NULL},
+    };
+    for (size_t i = 0; !rc && i < sizeof a / sizeof a[0]; i++) {
+        char one_time[21];
+        if (!(rc = cw_account_create(l, "cli", a[i].user, a[i].staff, a[i].role, a[i].expires,
+                                     one_time, err)) &&
+            !(rc = cw_account_set_password(l, "cli", a[i].user, password, false, err)))
+            rc = cw_buf_addf(out, "%-16s %-16s %s\n", a[i].user,
+                             a[i].role ? a[i].role : "(staff role)", a[i].staff ? a[i].staff : "");
+        memset(one_time, 0, sizeof one_time);
+    }
+    return rc;
 }

@@ -113,4 +113,14 @@ cw_rc cw_demo_generate(cw_ledger *l, const cw_demo_opts *o, cw_demo_stats *stats
 /* Appends a human-readable summary of stats (several lines) to out. */
 cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out);
 
+/*
+ * Sign-in accounts for trying the demo, all with the same password (not a
+ * one-time one): a social worker in post, their team manager, a service
+ * manager, a head of service, an inspector (for 90 days), a QA auditor and
+ * an administrator. Appends a line per account ("username role staff_id")
+ * to out. For demonstrations only: a real council gives each person their
+ * own one-time password (caseward user add).
+ */
+cw_rc cw_demo_accounts(cw_ledger *l, const char *password, cw_buf *out, cw_error *err);
+
 #endif

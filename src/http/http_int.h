@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "http/accounts.h"
+#include "casework/accounts.h"
 #include "http/http.h"
 #include "ledger/ledger.h"
 #include "rules/oversight.h"

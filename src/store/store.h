@@ -87,6 +87,7 @@ typedef enum cw_query {
     CW_Q_ACCOUNT_COUNT,          /* () -> count */
     CW_Q_RECORD_ACCESS_PUT,      /* (idx, child_id, actor, what, allowed, at) */
     CW_Q_RECORD_ACCESS_OF_CHILD, /* (child_id) -> idx, actor, what, allowed, at, oldest first */
+    CW_Q_STAFF_IN_POST,          /* (role) -> staff_id, team_id, manager_id: in post, by id */
     CW_Q_CHILD_RECORD,           /* (child_id) -> every column of children but idx, in order */
     CW_Q_CHILD_SCOPE,            /* (child_id) -> worker_id, restricted, worker's team_id,
                                     that team's service_area */

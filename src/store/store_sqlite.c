@@ -155,6 +155,8 @@ static const char *const named[CW_Q_COUNT] = {
         "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [CW_Q_RECORD_ACCESS_OF_CHILD] = "SELECT idx, actor, what, allowed, at FROM record_access "
                                     "WHERE child_id = ?1 ORDER BY idx",
+    [CW_Q_STAFF_IN_POST] = "SELECT staff_id, team_id, manager_id FROM staff WHERE role = ?1 AND "
+                           "left_on IS NULL ORDER BY staff_id",
     [CW_Q_CHILD_RECORD] = "SELECT child_id, given_name, family_name, date_of_birth, gender, "
                           "ethnicity, language, address, restricted, worker_id, case_status, "
                           "cp_category, cp_since, looked_after_since, placement_id, "

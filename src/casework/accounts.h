@@ -7,8 +7,8 @@
  * appended in the same transaction, so the log proves who was given access
  * and when, without ever holding a password or a hash.
  */
-#ifndef CW_HTTP_ACCOUNTS_H
-#define CW_HTTP_ACCOUNTS_H
+#ifndef CW_CASEWORK_ACCOUNTS_H
+#define CW_CASEWORK_ACCOUNTS_H
 
 #include <stdbool.h>
 #include <stddef.h>

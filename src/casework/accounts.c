@@ -5,7 +5,7 @@
  * returns carries the algorithm and parameters, so stronger limits later
  * still verify old hashes.
  */
-#include "http/accounts.h"
+#include "casework/accounts.h"
 
 #include <sodium.h>
 #include <stdio.h>
