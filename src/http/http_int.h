@@ -121,6 +121,14 @@ struct cw_http_srv {
     session *sess;
     size_t cap_sess, nsess;
     int active; /* requests being handled: a stop waits for them */
+    /* record_accessed entries, appended by one thread in groups (server.c) */
+    pthread_t acc_thread;
+    int acc_started, acc_stop;
+    pthread_mutex_t acc_mu;
+    pthread_cond_t acc_more, acc_done;
+    struct acc_item **acc_q;
+    size_t acc_n, acc_cap;
+    uint64_t acc_batches;
     /* metrics */
     uint64_t requests, errors_4xx, errors_5xx, signins_ok, signins_failed, entries_written;
     uint64_t by_status[6];

@@ -539,6 +539,232 @@ static cw_rc h_access_log(cw_http_srv *s, req *r, cw_error *err)
     return CW_OK;
 }
 
+/* ---- caseloads, overdue work and signals ---- */
+
+/* A child's line in a caseload: the next due work, what is overdue, the signals. */
+static cw_rc caseload_item(cw_http_srv *s, req *r, const char *child, const char *worker,
+                           const char *status, cw_date as_of, json_t *arr, cw_error *err)
+{
+    cw_rule_results res;
+    cw_rule_results_init(&res);
+    cw_rc rc = cw_oversight_child(r->ro, s->pack, &s->cal, child, as_of, &res, err);
+    if (rc) {
+        cw_rule_results_release(&res);
+        return rc;
+    }
+    const cw_obligation *next = NULL;
+    int overdue = 0;
+    for (size_t i = 0; i < res.nobligations; i++) {
+        const cw_obligation *o = &res.obligations[i];
+        overdue += o->state == CW_OBLIGATION_OVERDUE;
+        if ((o->state == CW_OBLIGATION_OPEN || o->state == CW_OBLIGATION_OVERDUE) &&
+            (!next || o->due < next->due))
+            next = o;
+    }
+    json_t *item =
+        json_pack("{s:s, s:s?, s:s, s:i, s:i, s:o}", "child_id", child, "worker_id", worker,
+                  "case_status", status, "overdue", overdue, "signals", (int)res.nsignals,
+                  "next_due", next ? cw_report_obligation(child, next) : json_null());
+    cw_rule_results_release(&res);
+    if (!item || json_array_append_new(arr, item))
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    return CW_OK;
+}
+
+typedef struct caseload_ctx {
+    cw_http_srv *s;
+    req *r;
+    cw_date as_of;
+    json_t *arr;
+    int with_worker;
+    cw_error *err;
+} caseload_ctx;
+
+static cw_rc caseload_row(void *ctx, const cw_value *c, size_t n)
+{
+    caseload_ctx *cc = ctx;
+    char child[65], worker[65] = "", status[16];
+    size_t w = cc->with_worker;
+    if (n < 2 + w || cw_value_copy(&c[0], child, sizeof child) <= 0)
+        return CW_OK;
+    if (w)
+        cw_value_copy(&c[1], worker, sizeof worker);
+    cw_value_copy(&c[1 + w], status, sizeof status);
+    if (strcmp(status, "open") != 0)
+        return CW_OK;
+    return caseload_item(cc->s, cc->r, child, worker[0] ? worker : NULL, status, cc->as_of, cc->arr,
+                         cc->err);
+}
+
+static cw_rc caseload(cw_http_srv *s, req *r, cw_query q, const char *key, int with_worker,
+                      cw_error *err)
+{
+    caseload_ctx cc = {s, r, 0, json_array(), with_worker, err};
+    cw_rc rc = query_date(r, &cc.as_of, err);
+    if (!rc && !cc.arr)
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+    cw_value k = cw_text(key);
+    if (!rc)
+        rc = cw_store_run(cw_ledger_store(r->ro), q, &k, 1, caseload_row, &cc, NULL, err);
+    if (rc) {
+        json_decref(cc.arr);
+        return rc;
+    }
+    char d[CW_DATE_LEN + 1];
+    cw_date_format(cc.as_of, d);
+    cw_resp_json(r, 200,
+                 json_pack("{s:s, s:s, s:o}", "as_of", d, "owner", key, "caseload", cc.arr));
+    return CW_OK;
+}
+
+static cw_rc h_my_caseload(cw_http_srv *s, req *r, cw_error *err)
+{
+    return caseload(s, r, CW_Q_CHILDREN_OF_WORKER, r->who.staff_id, 0, err);
+}
+
+static cw_rc team_area_row(void *ctx, const cw_value *c, size_t n)
+{
+    char *out = ctx;
+    out[0] = '\0';
+    if (n >= 1 && c[0].type == CW_V_TEXT)
+        cw_value_copy(&c[0], out, 101);
+    else
+        memcpy(out, "\001", 2); /* the team exists, with no service area */
+    return CW_OK;
+}
+
+static cw_rc h_team_caseload(cw_http_srv *s, req *r, cw_error *err)
+{
+    const char *team = r->param[0];
+    char area[101] = "";
+    cw_value k = cw_text(team);
+    cw_rc rc =
+        cw_store_run(cw_ledger_store(r->ro), CW_Q_TEAM_AREA, &k, 1, team_area_row, area, NULL, err);
+    if (rc)
+        return rc;
+    if (!area[0])
+        return cw_error_set(err, CW_ENOTFOUND, "team: no team %s", team);
+    int ok = r->who.role == R_HEAD_OF_SERVICE || r->who.role == R_INSPECTOR ||
+             (r->who.role == R_TEAM_MANAGER && !strcmp(r->who.team_id, team)) ||
+             (r->who.role == R_SERVICE_MANAGER && r->who.service_area[0] &&
+              !strcmp(r->who.service_area, area));
+    if (!ok) {
+        cw_http_record_access(s, r, NULL, 0, 403);
+        return cw_error_set(err, CW_EFORBIDDEN, "team: team %s is not yours to see", team);
+    }
+    return caseload(s, r, CW_Q_CHILDREN_OF_TEAM, team, 1, err);
+}
+
+typedef struct across_ctx {
+    cw_http_srv *s;
+    req *r;
+    int signals;
+    json_t *arr;
+} across_ctx;
+
+static cw_rc across_child(void *ctx, const char *child, const cw_rule_results *res)
+{
+    across_ctx *ac = ctx;
+    size_t n = ac->signals ? res->nsignals : res->nobligations;
+    int any = 0;
+    for (size_t i = 0; i < n && !any; i++)
+        any = ac->signals || res->obligations[i].state == CW_OBLIGATION_OVERDUE;
+    if (!any)
+        return CW_OK;
+    cw_error err;
+    cw_rc rc = cw_access_child(ac->r->ro, &ac->r->who, child, 0, &err);
+    if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)
+        return CW_OK; /* not in scope: left out */
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        json_t *item = ac->signals ? cw_report_signal(child, &res->signals[i])
+                       : res->obligations[i].state == CW_OBLIGATION_OVERDUE
+                           ? cw_report_obligation(child, &res->obligations[i])
+                           : NULL;
+        if (item && json_array_append_new(ac->arr, item))
+            return CW_ENOMEM;
+    }
+    return CW_OK;
+}
+
+static cw_rc across(cw_http_srv *s, req *r, int signals, cw_error *err)
+{
+    cw_date as_of;
+    cw_rc rc = query_date(r, &as_of, err);
+    if (rc)
+        return rc;
+    across_ctx ac = {s, r, signals, json_array()};
+    if (!ac.arr)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    if ((rc = cw_oversight_all(r->ro, s->pack, &s->cal, as_of, across_child, &ac, err))) {
+        json_decref(ac.arr);
+        return rc;
+    }
+    char d[CW_DATE_LEN + 1];
+    cw_date_format(as_of, d);
+    cw_resp_json(r, 200,
+                 json_pack("{s:s, s:o}", "as_of", d, signals ? "signals" : "overdue", ac.arr));
+    return CW_OK;
+}
+
+static cw_rc h_overdue(cw_http_srv *s, req *r, cw_error *err)
+{
+    return across(s, r, 0, err);
+}
+
+static cw_rc h_signals(cw_http_srv *s, req *r, cw_error *err)
+{
+    return across(s, r, 1, err);
+}
+
+/* ---- staff and teams ---- */
+
+static cw_rc rows_json(void *ctx, const cw_value *c, size_t n)
+{
+    json_t **a = ctx; /* a[0]: the array, a[1]: the column names (an array of strings) */
+    json_t *o = json_object();
+    if (!o)
+        return CW_ENOMEM;
+    for (size_t i = 0; i < n && i < json_array_size(a[1]); i++)
+        json_object_set_new(o, json_string_value(json_array_get(a[1], i)),
+                            c[i].type == CW_V_TEXT  ? json_stringn(c[i].s, c[i].len)
+                            : c[i].type == CW_V_INT ? json_integer(c[i].i)
+                                                    : json_null());
+    return json_array_append_new(a[0], o) ? CW_ENOMEM : CW_OK;
+}
+
+static cw_rc list(req *r, cw_query q, const char *key, json_t *names, cw_error *err)
+{
+    json_t *a[2] = {json_array(), names};
+    cw_rc rc = a[0] && names
+                   ? cw_store_run(cw_ledger_store(r->ro), q, NULL, 0, rows_json, a, NULL, err)
+                   : CW_ENOMEM;
+    json_decref(names);
+    if (rc) {
+        json_decref(a[0]);
+        return rc == CW_ENOMEM ? cw_error_set(err, rc, "out of memory") : rc;
+    }
+    cw_resp_json(r, 200, json_pack("{s:o}", key, a[0]));
+    return CW_OK;
+}
+
+static cw_rc h_staff(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    return list(
+        r, CW_Q_STAFF_LIST, "staff",
+        json_pack("[s,s,s,s,s,s]", "staff_id", "name", "role", "team_id", "manager_id", "left_on"),
+        err);
+}
+
+static cw_rc h_teams(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    return list(r, CW_Q_TEAMS_ALL, "teams", json_pack("[s,s,s]", "team_id", "name", "service_area"),
+                err);
+}
+
 /* ---- commands ---- */
 
 /* Types no one records through this route: the server and `caseward user` record them. */
@@ -641,6 +867,16 @@ const route cw_routes[] = {
      "A child's obligations and signals as of as_of (default today); recorded"},
     {"GET", "/api/v1/children/{id}/access-log", h_access_log, MGR | R_INSPECTOR, RF_CHILD,
      "Who looked at this child's record, and who was refused"},
+    {"GET", "/api/v1/caseload", h_my_caseload, R_STAFF, 0,
+     "Your open cases, each with its next due work and its overdue and signal counts"},
+    {"GET", "/api/v1/teams/{team}/caseload", h_team_caseload, MGR | R_INSPECTOR, 0,
+     "A team's open cases by worker, each with its next due work and counts"},
+    {"GET", "/api/v1/overdue", h_overdue, MGR | R_INSPECTOR, 0,
+     "Overdue obligations on as_of (default today) across the children in your scope"},
+    {"GET", "/api/v1/signals", h_signals, MGR | R_INSPECTOR, 0,
+     "Safeguarding signals on as_of (default today) across the children in your scope"},
+    {"GET", "/api/v1/staff", h_staff, R_SIGNED_IN, 0, "Staff: role, team, manager"},
+    {"GET", "/api/v1/teams", h_teams, R_SIGNED_IN, 0, "Teams and their service areas"},
     {"POST", "/api/v1/commands/{type}", h_command, R_STAFF | R_ADMINISTRATOR, RF_WRITE,
      "Record a casework command (docs/events.md); the body is its payload"},
 };

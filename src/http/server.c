@@ -195,31 +195,103 @@ static void pool_put(cw_http_srv *s, cw_ledger *l)
     cw_ledger_close(l);
 }
 
+/*
+ * The record-access log is written in groups: each request queues its entry
+ * and waits until the group holding it is committed (durable, signed), so a
+ * response never goes out before the look at the record is provable, yet one
+ * fsync serves every request that arrived while the last group was being
+ * written. One thread does the writing.
+ */
+typedef struct acc_item {
+    cw_event ev;
+    cw_rc rc;
+    int done;
+} acc_item;
+
+#define ACC_GROUP_MAX 1024
+
+/* Appends items as one batch; if any is refused, each goes on its own instead. */
+static void write_group(cw_http_srv *s, acc_item **items, size_t n)
+{
+    cw_error err;
+    pthread_mutex_lock(&s->write_mu);
+    cw_rc rc = cw_casework_begin(s->writer, &err);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = cw_casework_submit(s->writer, &items[i]->ev, NULL, &err);
+    if (!rc)
+        rc = cw_casework_commit(s->writer, NULL, &err);
+    else
+        cw_casework_abort(s->writer);
+    for (size_t i = 0; i < n; i++)
+        items[i]->rc = rc;
+    if (rc && n > 1) {
+        for (size_t i = 0; i < n; i++) {
+            acc_item *it = items[i];
+            if (!(it->rc = cw_casework_begin(s->writer, &err))) {
+                if (!(it->rc = cw_casework_submit(s->writer, &it->ev, NULL, &err)))
+                    it->rc = cw_casework_commit(s->writer, NULL, &err);
+                else
+                    cw_casework_abort(s->writer);
+            }
+        }
+    }
+    pthread_mutex_unlock(&s->write_mu);
+    for (size_t i = 0; i < n; i++)
+        if (!items[i]->rc)
+            __atomic_add_fetch(&s->entries_written, 1, __ATOMIC_RELAXED);
+}
+
+static void *access_writer(void *arg)
+{
+    cw_http_srv *s = arg;
+    acc_item *group[ACC_GROUP_MAX];
+    for (;;) {
+        pthread_mutex_lock(&s->acc_mu);
+        while (!s->acc_n && !s->acc_stop)
+            pthread_cond_wait(&s->acc_more, &s->acc_mu);
+        if (!s->acc_n && s->acc_stop) {
+            pthread_mutex_unlock(&s->acc_mu);
+            return NULL;
+        }
+        size_t n = s->acc_n < ACC_GROUP_MAX ? s->acc_n : ACC_GROUP_MAX;
+        memcpy(group, s->acc_q, n * sizeof *group);
+        memmove(s->acc_q, s->acc_q + n, (s->acc_n - n) * sizeof *s->acc_q);
+        s->acc_n -= n;
+        pthread_mutex_unlock(&s->acc_mu);
+        write_group(s, group, n);
+        pthread_mutex_lock(&s->acc_mu);
+        for (size_t i = 0; i < n; i++)
+            group[i]->done = 1;
+        s->acc_batches++;
+        pthread_cond_broadcast(&s->acc_done);
+        pthread_mutex_unlock(&s->acc_mu);
+    }
+}
+
 cw_rc cw_http_record_access(cw_http_srv *s, req *r, const char *child_id, int allowed, int status)
 {
     if (!r->signed_in)
         return CW_OK; /* only the signed in: anyone could otherwise fill the log */
+    r->recorded = 1;
     char what[200];
     snprintf(what, sizeof what, "%s %s", r->method, r->rt ? r->rt->pattern : "(no route)");
     json_t *p = json_pack("{s:s?, s:s, s:b, s:i}", "child_id", child_id, "what", what, "allowed",
                           allowed, "status", status);
     if (!p)
         return CW_ENOMEM;
-    cw_event ev = {r->who.actor, "record_accessed", p};
-    cw_error err;
-    pthread_mutex_lock(&s->write_mu);
-    cw_rc rc = cw_casework_begin(s->writer, &err);
+    acc_item it = {{r->who.actor, "record_accessed", p}, CW_OK, 0};
+    acc_item *self = &it;
+    pthread_mutex_lock(&s->acc_mu);
+    cw_rc rc = cw_array_grow(&s->acc_q, &s->acc_cap, s->acc_n, sizeof *s->acc_q);
     if (!rc) {
-        if (!(rc = cw_casework_submit(s->writer, &ev, NULL, &err)))
-            rc = cw_casework_commit(s->writer, NULL, &err);
-        else
-            cw_casework_abort(s->writer);
+        s->acc_q[s->acc_n++] = self;
+        pthread_cond_signal(&s->acc_more);
+        while (!it.done)
+            pthread_cond_wait(&s->acc_done, &s->acc_mu);
+        rc = it.rc;
     }
-    pthread_mutex_unlock(&s->write_mu);
+    pthread_mutex_unlock(&s->acc_mu);
     json_decref(p);
-    if (!rc)
-        __atomic_add_fetch(&s->entries_written, 1, __ATOMIC_RELAXED);
-    r->recorded = 1;
     return rc;
 }
 
@@ -478,6 +550,17 @@ static cw_rc parse_listen(const char *listen, struct sockaddr_in *sa, cw_error *
 
 static void release(cw_http_srv *s)
 {
+    if (s->acc_started) {
+        pthread_mutex_lock(&s->acc_mu);
+        s->acc_stop = 1;
+        pthread_cond_broadcast(&s->acc_more);
+        pthread_mutex_unlock(&s->acc_mu);
+        pthread_join(s->acc_thread, NULL);
+    }
+    free(s->acc_q);
+    pthread_mutex_destroy(&s->acc_mu);
+    pthread_cond_destroy(&s->acc_more);
+    pthread_cond_destroy(&s->acc_done);
     for (size_t i = 0; i < s->npool; i++)
         cw_ledger_close(s->pool[i]);
     free(s->pool);
@@ -505,6 +588,9 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
     pthread_mutex_init(&s->write_mu, NULL);
     pthread_mutex_init(&s->pool_mu, NULL);
     pthread_mutex_init(&s->sess_mu, NULL);
+    pthread_mutex_init(&s->acc_mu, NULL);
+    pthread_cond_init(&s->acc_more, NULL);
+    pthread_cond_init(&s->acc_done, NULL);
     struct sockaddr_in sa;
     cw_buf pack = CW_BUF_INIT(64);
     cw_rc rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, err);
@@ -516,6 +602,12 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
         rc = cw_rules_load_builtin(pack.data, &s->pack, err);
     }
     cw_buf_release(&pack);
+    if (!rc) {
+        if (pthread_create(&s->acc_thread, NULL, access_writer, s) != 0)
+            rc = cw_error_set(err, CW_ENOMEM, "cannot start the access-log writer");
+        else
+            s->acc_started = 1;
+    }
     if (!rc) {
         s->d = MHD_start_daemon(
             MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC,

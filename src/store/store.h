@@ -87,6 +87,11 @@ typedef enum cw_query {
     CW_Q_ACCOUNT_COUNT,          /* () -> count */
     CW_Q_RECORD_ACCESS_PUT,      /* (idx, child_id, actor, what, allowed, at) */
     CW_Q_RECORD_ACCESS_OF_CHILD, /* (child_id) -> idx, actor, what, allowed, at, oldest first */
+    CW_Q_CHILDREN_OF_WORKER,     /* (staff_id) -> child_id, case_status: allocated, by id */
+    CW_Q_CHILDREN_OF_TEAM,       /* (team_id) -> child_id, worker_id, case_status: allocated to
+                                    its staff, by worker then child */
+    CW_Q_STAFF_LIST,             /* () -> staff_id, name, role, team_id, manager_id, left_on */
+    CW_Q_TEAMS_ALL,              /* () -> team_id, name, service_area */
     CW_Q_STAFF_IN_POST,          /* (role) -> staff_id, team_id, manager_id: in post, by id */
     CW_Q_CHILD_RECORD,           /* (child_id) -> every column of children but idx, in order */
     CW_Q_CHILD_SCOPE,            /* (child_id) -> worker_id, restricted, worker's team_id,

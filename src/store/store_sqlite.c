@@ -155,6 +155,14 @@ static const char *const named[CW_Q_COUNT] = {
         "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [CW_Q_RECORD_ACCESS_OF_CHILD] = "SELECT idx, actor, what, allowed, at FROM record_access "
                                     "WHERE child_id = ?1 ORDER BY idx",
+    [CW_Q_CHILDREN_OF_WORKER] = "SELECT child_id, case_status FROM children WHERE worker_id = ?1 "
+                                "ORDER BY child_id",
+    [CW_Q_CHILDREN_OF_TEAM] = "SELECT c.child_id, c.worker_id, c.case_status FROM children c "
+                              "JOIN staff s ON s.staff_id = c.worker_id WHERE s.team_id = ?1 "
+                              "ORDER BY c.worker_id, c.child_id",
+    [CW_Q_STAFF_LIST] = "SELECT staff_id, name, role, team_id, manager_id, left_on FROM staff "
+                        "ORDER BY staff_id",
+    [CW_Q_TEAMS_ALL] = "SELECT team_id, name, service_area FROM teams ORDER BY team_id",
     [CW_Q_STAFF_IN_POST] = "SELECT staff_id, team_id, manager_id FROM staff WHERE role = ?1 AND "
                            "left_on IS NULL ORDER BY staff_id",
     [CW_Q_CHILD_RECORD] = "SELECT child_id, given_name, family_name, date_of_birth, gender, "
