@@ -131,6 +131,26 @@ run user add insp1 --db "$T/adm.db" --role inspector --expires 2030-01-31
 expect_rc 0 "user add: an inspector until a date"
 run user frobnicate x --db "$T/adm.db"
 expect_rc 2 "user: unknown verb"
+# API tokens: shown once, only the hash kept, revocable; each change in the log.
+run token add nightly --user insp1 --db "$T/adm.db"
+expect_rc 0 "token add"
+tok=$(sed -n 's/.*: \(cwt_[A-Za-z0-9_-]*\)$/\1/p' "$T/out")
+check "token printed once, 47 characters" test "${#tok}" = 47
+check "the database holds no token" test "$(sqlite3 "$T/adm.db" \
+    "SELECT count(*) FROM api_tokens WHERE hash = '$tok' OR name = '$tok'")" = 0
+check "the log holds no token" test "$(sqlite3 "$T/adm.db" \
+    "SELECT count(*) FROM entries WHERE CAST(leaf AS TEXT) LIKE '%$tok%'")" = 0
+run token add nightly --user insp1 --db "$T/adm.db"
+expect_rc 1 "token add: a name taken"
+run token add other --user nobody --db "$T/adm.db"
+expect_rc 1 "token add: an unknown account"
+check "token refusal names the field" err_has "username: no account nobody"
+run token add other --user insp1 --scope admin --db "$T/adm.db"
+expect_rc 1 "token add: an unknown scope"
+run token revoke nightly --db "$T/adm.db" --reason "rotated"
+expect_rc 0 "token revoke"
+run token revoke nightly --db "$T/adm.db"
+expect_rc 1 "token revoke: already revoked"
 "$CW" verify --db "$T/adm.db" >/dev/null 2>&1
 check "the log verifies after the account changes" test $? = 0
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # upgrade_test.sh — a database written by an older caseward (schema version 2,
-# whose child_events table kept each payload's facts as JSON, with no
-# child_histories, accounts or record_access) is upgraded in place by the first writer; the log itself
-# is untouched, the casework tables are refilled from it, and every answer is
-# the same as from a database created new. A reader never sees half-upgraded
-# or emptied tables: it is told what to run.
+# whose child_events table kept each payload's facts as JSON, with none of
+# child_histories, accounts, record_access, api_tokens) is upgraded in place
+# by the first writer; the log itself is untouched, the casework tables are
+# refilled from it, and every answer is the same as from a database created
+# new. A reader never sees half-upgraded or emptied tables: it is told what
+# to run.
 #
 # usage: bash tests/upgrade_test.sh /path/to/caseward
 set -u
@@ -39,13 +40,14 @@ CURRENT=$(sqlite3 "$T/new.db" 'PRAGMA user_version')
 check "current version known" [ "$CURRENT" -ge 4 ]
 
 # Make it a version-2 database: the old child_events, none of the tables
-# added since (child_histories, accounts, record_access).
+# added since (child_histories, accounts, record_access, api_tokens).
 downgrade() {
     sqlite3 "$DB" <<'SQL' || bad "downgrade"
 DROP TABLE child_histories;
 DROP INDEX record_access_by_child;
 DROP TABLE record_access;
 DROP TABLE accounts;
+DROP TABLE api_tokens;
 DROP INDEX child_events_by_idx;
 DROP TABLE child_events;
 CREATE TABLE child_events (

@@ -217,3 +217,72 @@ cw_rc cw_account_note_sign_in(cw_store *s, cw_account *a, bool ok, int64_t now_m
     cw_value v[] = {cw_text(a->username), CW_INT(a->failed), CW_INT(a->locked_until_ms)};
     return cw_store_run(s, CW_Q_ACCOUNT_SIGN_IN, v, 3, NULL, NULL, NULL, err);
 }
+
+/* ---- API tokens ---- */
+
+static void token_hash(const char *token, char hex[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(hex, 65, h, sizeof h);
+}
+
+cw_rc cw_token_create(cw_ledger *l, const char *actor, const char *name, const char *username,
+                      const char *scope, char token[CW_TOKEN_LEN + 1], cw_error *err)
+{
+    unsigned char raw[32];
+    char hex[65], now[CW_RFC3339_MS_LEN + 1];
+    if (sodium_init() < 0)
+        return cw_error_set(err, CW_ECRYPTO, "libsodium cannot start");
+    if (strcmp(scope, "read") != 0 && strcmp(scope, "write") != 0)
+        return cw_error_set(err, CW_EINVAL, "scope: must be read or write");
+    randombytes_buf(raw, sizeof raw);
+    memcpy(token, "cwt_", 4);
+    sodium_bin2base64(token + 4, CW_TOKEN_LEN + 1 - 4, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+    token_hash(token, hex);
+    if (cw_time_format_ms(cw_time_now_ms(), now))
+        return cw_error_set(err, CW_EIO, "the clock cannot be read");
+    json_t *p = json_pack("{s:s, s:s, s:s}", "name", name, "username", username, "scope", scope);
+    cw_value v[] = {cw_text(name), cw_text(hex), cw_text(username), cw_text(scope), cw_text(now)};
+    cw_rc rc = account_batch(l, actor, "token_created", p, CW_Q_TOKEN_PUT, v, 5, err);
+    if (rc)
+        sodium_memzero(token, CW_TOKEN_LEN + 1);
+    return rc;
+}
+
+cw_rc cw_token_revoke(cw_ledger *l, const char *actor, const char *name, const char *reason,
+                      cw_error *err)
+{
+    json_t *p = json_pack("{s:s, s:s?}", "name", name, "reason", reason);
+    cw_value v[] = {cw_text(name)};
+    return account_batch(l, actor, "token_revoked", p, CW_Q_TOKEN_REVOKE, v, 1, err);
+}
+
+static cw_rc token_row(void *ctx, const cw_value *c, size_t n)
+{
+    cw_token_info *t = ctx;
+    char scope[8] = "";
+    if (n < 4 || cw_value_copy(&c[0], t->name, sizeof t->name) <= 0 ||
+        cw_value_copy(&c[1], t->username, sizeof t->username) <= 0)
+        return CW_EVERIFY;
+    cw_value_copy(&c[2], scope, sizeof scope);
+    t->write = !strcmp(scope, "write");
+    t->found = c[3].type == CW_V_INT && c[3].i == 0;
+    return CW_OK;
+}
+
+cw_rc cw_token_find(cw_store *s, const char *token, cw_token_info *out, cw_error *err)
+{
+    char hex[65];
+    memset(out, 0, sizeof *out);
+    if (strlen(token) != CW_TOKEN_LEN || strncmp(token, "cwt_", 4) != 0)
+        return CW_OK;
+    token_hash(token, hex);
+    cw_value k = cw_text(hex);
+    cw_rc rc = cw_store_run(s, CW_Q_TOKEN_BY_HASH, &k, 1, token_row, out, NULL, err);
+    if (rc == CW_EVERIFY)
+        rc = cw_error_set(err, rc, "an API token's row in the database is damaged");
+    return rc;
+}

@@ -87,4 +87,25 @@ cw_signin_result cw_account_check(const cw_account *a, const char *password, int
  */
 cw_rc cw_account_note_sign_in(cw_store *s, cw_account *a, bool ok, int64_t now_ms, cw_error *err);
 
+/*
+ * API tokens, for system-to-system calls. A token acts as an account with a
+ * scope: read (GET routes only) or write. Only its SHA-256 is stored; the
+ * token itself ("cwt_" and 43 characters) is returned once, here.
+ */
+#define CW_TOKEN_LEN 47
+cw_rc cw_token_create(cw_ledger *l, const char *actor, const char *name, const char *username,
+                      const char *scope, char token[CW_TOKEN_LEN + 1], cw_error *err);
+cw_rc cw_token_revoke(cw_ledger *l, const char *actor, const char *name, const char *reason,
+                      cw_error *err);
+
+typedef struct cw_token_info {
+    int found; /* a live (not revoked) token */
+    char name[65];
+    char username[65];
+    int write; /* scope write; else read */
+} cw_token_info;
+
+/* Looks a presented token up by its hash. */
+cw_rc cw_token_find(cw_store *s, const char *token, cw_token_info *out, cw_error *err);
+
 #endif

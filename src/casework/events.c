@@ -228,6 +228,13 @@ static const field_spec F_ACCOUNT_CHANGED[] = {{"username", F_ID, REQ | NOFIX, 6
                                                END};
 static const field_spec F_PASSWORD_SET[] = {
     {"username", F_ID, REQ | NOFIX, 64, NULL}, {"one_time", F_BOOL, REQ, 0, NULL}, END};
+static const char *const TOKEN_SCOPES[] = {"read", "write", NULL};
+static const field_spec F_TOKEN_CREATED[] = {{"name", F_ID, REQ | NOFIX, 64, NULL},
+                                             {"username", F_ID, REQ | NOFIX, 64, NULL},
+                                             {"scope", F_ENUM, REQ, 0, TOKEN_SCOPES},
+                                             END};
+static const field_spec F_TOKEN_REVOKED[] = {
+    {"name", F_ID, REQ | NOFIX, 64, NULL}, {"reason", F_TEXT, 0, 500, NULL}, END};
 static const field_spec F_RECORD_ACCESSED[] = {{"child_id", F_ID, 0, 64, NULL},
                                                {"what", F_TEXT, REQ, 200, NULL},
                                                {"allowed", F_BOOL, REQ, 0, NULL},
@@ -891,6 +898,40 @@ static cw_rc ck_account_ref(cw_ctx *c, const json_t *p, cw_error *err)
     return rc;
 }
 
+static cw_rc token_row(void *ctx, const cw_value *c, size_t n)
+{
+    int *state = ctx; /* 1 live, 2 revoked */
+    *state = n >= 3 && c[2].type == CW_V_INT && c[2].i ? 2 : 1;
+    return CW_OK;
+}
+
+static cw_rc token_state(cw_ctx *c, const char *name, int *state, cw_error *err)
+{
+    cw_value k = cw_text(name);
+    *state = 0;
+    return cw_store_run(c->store, CW_Q_TOKEN_GET, &k, 1, token_row, state, NULL, err);
+}
+
+static cw_rc ck_token_created(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    int state, found;
+    cw_rc rc = token_state(c, str(p, "name"), &state, err);
+    if (!rc && state)
+        rc = cw_error_set(err, CW_EEXIST, "name: a token named %s already exists", str(p, "name"));
+    if (!rc && !(rc = account_exists(c, str(p, "username"), &found, err)) && !found)
+        rc = cw_error_set(err, CW_ENOTFOUND, "username: no account %s", str(p, "username"));
+    return rc;
+}
+
+static cw_rc ck_token_revoked(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    int state;
+    cw_rc rc = token_state(c, str(p, "name"), &state, err);
+    if (!rc && state != 1)
+        rc = cw_error_set(err, CW_ENOTFOUND, "name: no live token %s", str(p, "name"));
+    return rc;
+}
+
 static cw_rc ck_record_accessed(cw_ctx *c, const json_t *p, cw_error *err)
 {
     (void)c;
@@ -1032,6 +1073,8 @@ static const event_spec specs[] = {
     {"account_created", 1, F_ACCOUNT_CREATED, ck_account_created, NULL},
     {"account_changed", 1, F_ACCOUNT_CHANGED, ck_account_ref, NULL},
     {"password_set", 1, F_PASSWORD_SET, ck_account_ref, NULL},
+    {"token_created", 1, F_TOKEN_CREATED, ck_token_created, NULL},
+    {"token_revoked", 1, F_TOKEN_REVOKED, ck_token_revoked, NULL},
     {"record_accessed", 1, F_RECORD_ACCESSED, ck_record_accessed, NULL},
 };
 

@@ -181,6 +181,41 @@ static cw_rc cmd_user(args *a, cw_error *err)
     return rc;
 }
 
+/* token add|revoke: API tokens for system-to-system calls (docs/api.md). */
+static cw_rc cmd_token(args *a, cw_error *err)
+{
+    const char *db = NULL, *user = NULL, *scope = "read", *reason = NULL, *actor = "cli";
+    const char *pos[2] = {NULL, NULL};
+    const opt opts[] = {{"db", &db, NULL},         {"user", &user, NULL},   {"scope", &scope, NULL},
+                        {"reason", &reason, NULL}, {"actor", &actor, NULL}, {NULL, NULL, NULL}};
+    int np;
+    cw_rc rc = parse_opts(a, opts, pos, 2, &np, err);
+    if (rc || (rc = need(db, "db", err)))
+        return rc;
+    int add = np == 2 && !strcmp(pos[0], "add"), revoke = np == 2 && !strcmp(pos[0], "revoke");
+    if (!add && !revoke)
+        return cw_error_set(err, CW_EUSAGE,
+                            "usage: caseward token (add NAME --user USERNAME [--scope read|write] "
+                            "| revoke NAME [--reason TEXT]) --db PATH");
+    if (add && (rc = need(user, "user", err)))
+        return rc;
+    cw_ledger *l = NULL;
+    if ((rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)))
+        return rc;
+    char token[CW_TOKEN_LEN + 1] = "";
+    if (add) {
+        if (!(rc = cw_token_create(l, actor, pos[1], user, scope, token, err)))
+            printf("token %s for %s (%s): %s\n(shown once: keep it secret; send it as "
+                   "\"Authorization: Bearer TOKEN\")\n",
+                   pos[1], user, scope, token);
+    } else if (!(rc = cw_token_revoke(l, actor, pos[1], reason, err))) {
+        printf("token %s revoked\n", pos[1]);
+    }
+    sodium_memzero(token, sizeof token);
+    cw_ledger_close(l);
+    return rc;
+}
+
 /* serve: the HTTP API until SIGTERM or SIGINT. */
 static volatile sig_atomic_t stop_signal;
 
@@ -897,6 +932,13 @@ static const command commands[] = {
      "works); prints a one-time password. reset-password: a new one-time password. disable /\n"
      "enable: sign-in refused or allowed again (--reason is recorded). Each change is an entry\n"
      "in the log (account_created, password_set, account_changed), never the password.\n"},
+    {"token", cmd_token,
+     "token (add NAME --user USERNAME [--scope read|write] | revoke NAME [--reason TEXT]) "
+     "--db PATH",
+     "API tokens for system-to-system calls. add makes a token that acts as the account\n"
+     "USERNAME, reading only (read, the default) or also changing (write), and prints it\n"
+     "once: only its SHA-256 is kept. revoke refuses it from then on. Both are entries in\n"
+     "the log (token_created, token_revoked), never the token.\n"},
     {"openapi", cmd_openapi, "openapi",
      "Print the OpenAPI 3 document of the HTTP API (the one served at\n"
      "/api/v1/openapi.json; docs/openapi.json is a copy a test keeps equal).\n"},

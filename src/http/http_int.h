@@ -84,7 +84,9 @@ struct req {
     size_t nparams;
     principal who;
     int signed_in;
-    int by_cookie; /* signed in by the session cookie (CSRF applies) */
+    int by_cookie;   /* signed in by the session cookie (CSRF applies) */
+    int by_token;    /* signed in by an API token */
+    int token_write; /* ... whose scope is write */
     char token[64];
     char csrf[48]; /* the session's CSRF token, to compare */
     cw_ledger *ro; /* a read-only connection, from the pool */

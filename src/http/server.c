@@ -304,9 +304,23 @@ static const char *header(req *r, const char *name)
 static cw_rc authenticate(cw_http_srv *s, req *r, cw_error *err)
 {
     const char *auth = header(r, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (auth)
-        return cw_error_set(err, CW_EAUTH,
-                            "Authorization: API tokens are not accepted yet; sign in instead");
+    if (auth) {
+        /* An API token: no cookies, so no CSRF; its scope limits it to reading or not. */
+        cw_token_info t;
+        cw_rc rc = strncmp(auth, "Bearer ", 7) != 0
+                       ? cw_error_set(err, CW_EAUTH, "Authorization: expected Bearer and a token")
+                       : cw_token_find(cw_ledger_store(r->ro), auth + 7, &t, err);
+        if (!rc && !t.found)
+            rc = cw_error_set(err, CW_EAUTH, "Authorization: the token is unknown or revoked");
+        if (!rc && (rc = cw_principal_load(s, r->ro, t.username, &r->who, err)) == CW_EAUTH)
+            cw_error_set(err, CW_EAUTH, "Authorization: the token's account is not active");
+        if (rc)
+            return rc;
+        r->signed_in = 1;
+        r->by_token = 1;
+        r->token_write = t.write;
+        return CW_OK;
+    }
     const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "cw_session");
     char username[65], csrf[48];
     if (!tok || strlen(tok) >= sizeof r->token || !cw_session_find(s, tok, username, csrf))
@@ -393,6 +407,10 @@ static void process(cw_http_srv *s, req *r)
                    "password: a one-time password must be changed first "
                    "(PUT /api/v1/me/password)",
                    NULL);
+            return;
+        }
+        if (r->by_token && !r->token_write && strcmp(r->method, "GET") != 0) {
+            refuse(s, r, CW_EFORBIDDEN, "Authorization: this token may only read", NULL);
             return;
         }
         if (!(r->who.role & rt->roles)) {

@@ -238,9 +238,17 @@ const size_t cw_rules_ntypes = N(cw_rules_types);
 
 /* Events about the organisation, accounts and access: never part of a child's
  * history, so no pack may name them. */
-static const char *const organisation[] = {"team_created", "staff_added",     "staff_changed",
-                                           "staff_left",   "account_created", "account_changed",
-                                           "password_set", "record_accessed", NULL};
+static const char *const organisation[] = {"team_created",
+                                           "staff_added",
+                                           "staff_changed",
+                                           "staff_left",
+                                           "account_created",
+                                           "account_changed",
+                                           "password_set",
+                                           "record_accessed",
+                                           "token_created",
+                                           "token_revoked",
+                                           NULL};
 
 int cw_rules_type_find(const char *name)
 {

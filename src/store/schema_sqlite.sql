@@ -1,4 +1,4 @@
--- caseward SQLite schema, version 4. Embedded into the binary at build time
+-- caseward SQLite schema, version 5. Embedded into the binary at build time
 -- (cmake/embed.cmake) and applied by `caseward init` in one transaction.
 -- PRAGMA application_id = 0x63776431 ('cwd1') marks a caseward database and
 -- PRAGMA user_version holds the schema version; both are set by the code.
@@ -234,3 +234,15 @@ CREATE TABLE record_access (
     at       TEXT NOT NULL        -- when (the entry's recorded_at)
 ) STRICT;
 CREATE INDEX record_access_by_child ON record_access(child_id, idx);
+
+-- API tokens for system-to-system calls. Not a projection: only a hash of
+-- each token is kept (the token is shown once, when it is made). Making and
+-- revoking one are entries in the log (token_created, token_revoked).
+CREATE TABLE api_tokens (
+    name       TEXT PRIMARY KEY,  -- what the token is for, e.g. 'nightly-return'
+    hash       TEXT NOT NULL UNIQUE, -- SHA-256 of the token, hex
+    username   TEXT NOT NULL,     -- the account it acts as
+    scope      TEXT NOT NULL,     -- read (GET routes only) or write
+    created_at TEXT NOT NULL,     -- RFC 3339 UTC
+    revoked    INTEGER NOT NULL   -- 1: refused from now on
+) STRICT;

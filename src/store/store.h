@@ -92,6 +92,10 @@ typedef enum cw_query {
                                     its staff, by worker then child */
     CW_Q_STAFF_LIST,             /* () -> staff_id, name, role, team_id, manager_id, left_on */
     CW_Q_TEAMS_ALL,              /* () -> team_id, name, service_area */
+    CW_Q_TOKEN_PUT,              /* (name, hash, username, scope, created_at) */
+    CW_Q_TOKEN_BY_HASH,          /* (hash) -> name, username, scope, revoked */
+    CW_Q_TOKEN_GET,              /* (name) -> username, scope, revoked */
+    CW_Q_TOKEN_REVOKE,           /* (name) */
     CW_Q_STAFF_IN_POST,          /* (role) -> staff_id, team_id, manager_id: in post, by id */
     CW_Q_CHILD_RECORD,           /* (child_id) -> every column of children but idx, in order */
     CW_Q_CHILD_SCOPE,            /* (child_id) -> worker_id, restricted, worker's team_id,

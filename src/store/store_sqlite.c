@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define APPLICATION_ID 0x63776431 /* 'cwd1' */
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 #define STR_(x)        #x
 #define STR(x)         STR_(x)
 
@@ -163,6 +163,11 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_STAFF_LIST] = "SELECT staff_id, name, role, team_id, manager_id, left_on FROM staff "
                         "ORDER BY staff_id",
     [CW_Q_TEAMS_ALL] = "SELECT team_id, name, service_area FROM teams ORDER BY team_id",
+    [CW_Q_TOKEN_PUT] = "INSERT INTO api_tokens(name, hash, username, scope, created_at, revoked) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+    [CW_Q_TOKEN_BY_HASH] = "SELECT name, username, scope, revoked FROM api_tokens WHERE hash = ?1",
+    [CW_Q_TOKEN_GET] = "SELECT username, scope, revoked FROM api_tokens WHERE name = ?1",
+    [CW_Q_TOKEN_REVOKE] = "UPDATE api_tokens SET revoked = 1 WHERE name = ?1 AND revoked = 0",
     [CW_Q_STAFF_IN_POST] = "SELECT staff_id, team_id, manager_id FROM staff WHERE role = ?1 AND "
                            "left_on IS NULL ORDER BY staff_id",
     [CW_Q_CHILD_RECORD] = "SELECT child_id, given_name, family_name, date_of_birth, gender, "
@@ -686,6 +691,14 @@ static const char *const migrations[] = {
         "    at       TEXT NOT NULL        -- when (the entry's recorded_at)\n"
         ") STRICT;\n"
         "CREATE INDEX record_access_by_child ON record_access(child_id, idx);\n",
+    [4] = "CREATE TABLE api_tokens (\n"
+          "    name       TEXT PRIMARY KEY,  -- what the token is for, e.g. 'nightly-return'\n"
+          "    hash       TEXT NOT NULL UNIQUE, -- SHA-256 of the token, hex\n"
+          "    username   TEXT NOT NULL,     -- the account it acts as\n"
+          "    scope      TEXT NOT NULL,     -- read (GET routes only) or write\n"
+          "    created_at TEXT NOT NULL,     -- RFC 3339 UTC\n"
+          "    revoked    INTEGER NOT NULL   -- 1: refused from now on\n"
+          ") STRICT;\n",
 };
 
 static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *err)
