@@ -107,7 +107,13 @@ typedef struct session {
     char csrf[48];
     int64_t created_ms, last_ms;
     int used;
+    principal who;  /* the account and staff record as last read ... */
+    int64_t who_ms; /* ... at this time (0: not yet) */
 } session;
+
+/* How long a session's principal is reused before the account and staff record are read
+ * again: a disabled account or a changed role takes effect within this time. */
+#define PRINCIPAL_TTL_MS 2000
 
 struct cw_http_srv {
     cw_http_opts o;
@@ -146,8 +152,12 @@ void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, 
 /* ---- sessions and principals (session.c) ---- */
 cw_rc cw_session_create(cw_http_srv *s, const char *username, char token[64], char csrf[48],
                         cw_error *err);
-/* Finds a live session; 0 if none (or expired, which ends it). */
-int cw_session_find(cw_http_srv *s, const char *token, char username[65], char csrf[48]);
+/* Finds a live session; 0 if none (or expired, which ends it). who receives the cached
+ * principal if it is fresh (*fresh = 1). */
+int cw_session_find(cw_http_srv *s, const char *token, char username[65], char csrf[48],
+                    principal *who, int *fresh);
+/* Keeps a freshly read principal with the session. */
+void cw_session_keep(cw_http_srv *s, const char *token, const principal *who);
 void cw_session_end(cw_http_srv *s, const char *token);
 void cw_session_end_user(cw_http_srv *s, const char *username);
 /* Fills who from the account and the staff record; CW_EAUTH if it may not sign in. */
@@ -158,6 +168,10 @@ cw_rc cw_principal_load(cw_http_srv *s, cw_ledger *ro, const char *username, pri
 /* CW_OK if who may read (or, with write, change) the child's record. */
 cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id, int write,
                       cw_error *err);
+
+/* Event types not recorded through POST /api/v1/commands/{type}: the server, `caseward
+ * user`, `caseward token` and `caseward escalate` record them. */
+int cw_http_reserved_type(const char *type);
 
 /* ---- the writer ---- */
 /* Records a record_accessed entry (on its own batch). */

@@ -43,9 +43,7 @@ static json_t *operation(const route *rt)
             json_t *types = json_array();
             for (size_t i = 0; cw_casework_type_name(i); i++) {
                 const char *t = cw_casework_type_name(i);
-                if (strcmp(t, "account_created") && strcmp(t, "account_changed") &&
-                    strcmp(t, "password_set") && strcmp(t, "record_accessed") &&
-                    strcmp(t, "escalation_raised"))
+                if (!cw_http_reserved_type(t))
                     json_array_append_new(types, json_string(t));
             }
             json_object_set_new(schema, "enum", types);

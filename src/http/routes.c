@@ -767,11 +767,11 @@ static cw_rc h_teams(cw_http_srv *s, req *r, cw_error *err)
 
 /* ---- commands ---- */
 
-/* Types no one records through this route: the server and `caseward user` record them. */
-static int reserved(const char *type)
+int cw_http_reserved_type(const char *type)
 {
-    static const char *const r[] = {"account_created", "account_changed",   "password_set",
-                                    "record_accessed", "escalation_raised", NULL};
+    static const char *const r[] = {
+        "account_created", "account_changed", "password_set",      "token_created",
+        "token_revoked",   "record_accessed", "escalation_raised", NULL};
     for (size_t i = 0; r[i]; i++)
         if (!strcmp(r[i], type))
             return 1;
@@ -786,7 +786,7 @@ static int organisation(const char *type)
 static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
 {
     const char *type = r->param[0];
-    if (!cw_casework_known_type(type) || reserved(type))
+    if (!cw_casework_known_type(type) || cw_http_reserved_type(type))
         return cw_error_set(err, CW_ENOTFOUND, "type: %s is not a command (docs/events.md)", type);
     /* The organisation is the administrators' and heads of service's to record; casework is
      * staff's. */

@@ -323,16 +323,21 @@ static cw_rc authenticate(cw_http_srv *s, req *r, cw_error *err)
     }
     const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "cw_session");
     char username[65], csrf[48];
-    if (!tok || strlen(tok) >= sizeof r->token || !cw_session_find(s, tok, username, csrf))
+    int fresh;
+    if (!tok || strlen(tok) >= sizeof r->token ||
+        !cw_session_find(s, tok, username, csrf, &r->who, &fresh))
         return CW_OK;
     snprintf(r->token, sizeof r->token, "%s", tok);
-    cw_rc rc = cw_principal_load(s, r->ro, username, &r->who, err);
-    if (rc == CW_EAUTH) {
-        cw_session_end(s, tok); /* disabled, expired or left since signing in */
-        return CW_OK;
+    if (!fresh) {
+        cw_rc rc = cw_principal_load(s, r->ro, username, &r->who, err);
+        if (rc == CW_EAUTH) {
+            cw_session_end(s, tok); /* disabled, expired or left since signing in */
+            return CW_OK;
+        }
+        if (rc)
+            return rc;
+        cw_session_keep(s, tok, &r->who);
     }
-    if (rc)
-        return rc;
     r->signed_in = 1;
     r->by_cookie = 1;
     memcpy(r->csrf, csrf, sizeof r->csrf);

@@ -68,8 +68,10 @@ cw_rc cw_session_create(cw_http_srv *s, const char *username, char token[64], ch
     return CW_OK;
 }
 
-int cw_session_find(cw_http_srv *s, const char *token, char username[65], char csrf[48])
+int cw_session_find(cw_http_srv *s, const char *token, char username[65], char csrf[48],
+                    principal *who, int *fresh)
 {
+    *fresh = 0;
     uint8_t key[32];
     token_key(token, key);
     int64_t now = cw_time_now_ms();
@@ -83,6 +85,10 @@ int cw_session_find(cw_http_srv *s, const char *token, char username[65], char c
             x->last_ms = now;
             memcpy(username, x->username, 65);
             memcpy(csrf, x->csrf, 48);
+            if (x->who_ms && now - x->who_ms < PRINCIPAL_TTL_MS) {
+                *who = x->who;
+                *fresh = 1;
+            }
             found = 1;
         } else {
             sodium_memzero(x, sizeof *x); /* expired: gone */
@@ -90,6 +96,19 @@ int cw_session_find(cw_http_srv *s, const char *token, char username[65], char c
     }
     pthread_mutex_unlock(&s->sess_mu);
     return found;
+}
+
+void cw_session_keep(cw_http_srv *s, const char *token, const principal *who)
+{
+    uint8_t key[32];
+    token_key(token, key);
+    pthread_mutex_lock(&s->sess_mu);
+    for (size_t i = 0; i < s->cap_sess; i++)
+        if (s->sess[i].used && sodium_memcmp(s->sess[i].key, key, sizeof key) == 0) {
+            s->sess[i].who = *who;
+            s->sess[i].who_ms = cw_time_now_ms();
+        }
+    pthread_mutex_unlock(&s->sess_mu);
 }
 
 void cw_session_end(cw_http_srv *s, const char *token)
