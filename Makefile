@@ -13,6 +13,11 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB    ?= demo/caseward.db
 # The rules benchmark's council: 500000 is the national size (~20M events, long).
 BENCH_CHILDREN ?= 20000
+# The HTTP benchmark's council (bench/http_bench.sh: wrk beside nginx). For the
+# server's memory at the national size, give it a council to keep and reuse
+# (created on the first run, which takes minutes; the runs append to it):
+#   bench/http_bench.sh build-bench --children 500000 --db /var/tmp/national.db
+HTTP_BENCH_CHILDREN ?= 2000
 C_SOURCES  = $(shell find src tests bench -name '*.[ch]' 2>/dev/null)
 
 .PHONY: all deps build run test test-unit test-asan lint format format-check bench clean
@@ -50,10 +55,12 @@ format-check:
 	@clang-format --dry-run --Werror $(C_SOURCES) && echo "format: ok"
 
 bench: deps
+	@scripts/install-deps --bench
 	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BENCH_BUILD) -j$(JOBS)
 	$(BENCH_BUILD)/bench/ledger_bench
 	$(BENCH_BUILD)/bench/rules_bench --children $(BENCH_CHILDREN)
+	bench/http_bench.sh $(BENCH_BUILD) --children $(HTTP_BENCH_CHILDREN)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)

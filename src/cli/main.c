@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <stdbool.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -217,13 +218,6 @@ static cw_rc cmd_token(args *a, cw_error *err)
 }
 
 /* serve: the HTTP API until SIGTERM or SIGINT. */
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop_signal(int sig)
-{
-    stop_signal = sig;
-}
-
 static cw_rc cmd_serve(args *a, cw_error *err)
 {
     const char *db = NULL, *listen = "127.0.0.1:8080";
@@ -241,20 +235,22 @@ static cw_rc cmd_serve(args *a, cw_error *err)
     o.db = db;
     o.listen = listen;
     o.secure_cookies = secure;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
+    /* SIGTERM and SIGINT are blocked in every thread (the server's inherit the mask) and
+     * taken here with sigwait, so whichever thread the kernel picks, this one wakes. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     cw_http *h = NULL;
     if ((rc = cw_http_start(&o, &h, err)))
         return rc;
     fprintf(stderr, "caseward: serving %s on port %u; stop with Ctrl-C or SIGTERM\n", db,
             (unsigned)cw_http_port(h));
-    while (!stop_signal)
-        pause();
+    int sig = 0;
+    while (sigwait(&stop, &sig) != 0)
+        ;
     fprintf(stderr, "caseward: stopping (requests in flight finish first)\n");
     cw_http_stop(h);
     return CW_OK;

@@ -4,14 +4,17 @@
  * route whose path names a child; a route's roles say who may use it at
  * all, this says for which children.
  *
- *   restricted record   only the staff named on it (child_access), whatever
- *                       their role
+ *   restricted record   only the staff named on it (child_access) and its
+ *                       allocated worker, whatever their role; a named social
+ *                       worker still changes only their own cases
  *   head of service     every child
  *   inspector           every child, read only (routes give inspectors no
  *                       writes), until the account expires
  *   service manager     children whose worker's team is in their service area,
- *                       and unallocated children
- *   team manager        children allocated to their team, and unallocated ones
+ *                       or whose worker's manager reports to them, and
+ *                       unallocated children
+ *   team manager        children allocated to their team or to someone they
+ *                       manage, and unallocated ones
  *   social worker       read: their own cases and their team's; change: their own
  *   QA auditor          the cases drawn for audit (none until audits exist)
  */
@@ -25,18 +28,21 @@ typedef struct scope {
     int restricted;
     char team[65];
     char area[101];
+    char manager[65], manager2[65]; /* the worker's manager, and theirs */
 } scope;
 
 static cw_rc scope_row(void *ctx, const cw_value *c, size_t n)
 {
     scope *x = ctx;
-    if (n < 4)
+    if (n < 6)
         return CW_EVERIFY;
     x->found = 1;
     cw_value_copy(&c[0], x->worker, sizeof x->worker);
     x->restricted = c[1].type == CW_V_INT && c[1].i != 0;
     cw_value_copy(&c[2], x->team, sizeof x->team);
     cw_value_copy(&c[3], x->area, sizeof x->area);
+    cw_value_copy(&c[4], x->manager, sizeof x->manager);
+    cw_value_copy(&c[5], x->manager2, sizeof x->manager2);
     return CW_OK;
 }
 
@@ -61,15 +67,19 @@ cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id,
         return cw_error_set(err, CW_ENOTFOUND, "id: no child %s that you can see", child_id);
     static const char refused[] = "id: the record of child %s is not yours to %s";
     const char *verb = write ? "change" : "see";
+    int own = who->staff_id[0] && !strcmp(x.worker, who->staff_id);
     if (x.restricted) {
-        int named = 0;
+        int named = own;
         cw_value v[] = {k, cw_text(who->staff_id)};
-        if (who->staff_id[0] &&
+        if (!named && who->staff_id[0] &&
             (rc = cw_store_run(st, CW_Q_CHILD_ACCESS_HAS, v, 2, one_row, &named, NULL, err)))
             return rc;
-        return named ? CW_OK : cw_error_set(err, CW_EFORBIDDEN, refused, child_id, verb);
+        int ok = named && (!write || own || (who->role & R_MANAGERS));
+        return ok ? CW_OK : cw_error_set(err, CW_EFORBIDDEN, refused, child_id, verb);
     }
     int unallocated = x.worker[0] == '\0';
+    int manages = who->staff_id[0] && !strcmp(x.manager, who->staff_id);
+    int manages2 = manages || (who->staff_id[0] && !strcmp(x.manager2, who->staff_id));
     int ok = 0;
     switch (who->role) {
     case R_HEAD_OF_SERVICE:
@@ -79,17 +89,35 @@ cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id,
         ok = !write;
         break;
     case R_SERVICE_MANAGER:
-        ok = unallocated || (who->service_area[0] && !strcmp(x.area, who->service_area));
+        ok =
+            unallocated || manages2 || (who->service_area[0] && !strcmp(x.area, who->service_area));
         break;
     case R_TEAM_MANAGER:
-        ok = unallocated || (who->team_id[0] && !strcmp(x.team, who->team_id));
+        ok = unallocated || manages || (who->team_id[0] && !strcmp(x.team, who->team_id));
         break;
     case R_SOCIAL_WORKER:
-        ok = !strcmp(x.worker, who->staff_id) ||
-             (!write && who->team_id[0] && !strcmp(x.team, who->team_id));
+        ok = own || (!write && who->team_id[0] && !strcmp(x.team, who->team_id));
         break;
     default: /* QA auditors (no audits yet), administrators (no case content) */
         ok = 0;
     }
     return ok ? CW_OK : cw_error_set(err, CW_EFORBIDDEN, refused, child_id, verb);
+}
+
+cw_rc cw_access_team(cw_ledger *ro, const principal *who, const char *team_id,
+                     const char *service_area, cw_error *err)
+{
+    int ok = who->role == R_HEAD_OF_SERVICE || who->role == R_INSPECTOR ||
+             (who->role == R_TEAM_MANAGER && !strcmp(who->team_id, team_id)) ||
+             (who->role == R_SERVICE_MANAGER && who->service_area[0] &&
+              !strcmp(who->service_area, service_area));
+    if (!ok && (who->role & (R_TEAM_MANAGER | R_SERVICE_MANAGER)) && who->staff_id[0]) {
+        cw_value v[] = {cw_text(team_id), cw_text(who->staff_id)};
+        cw_rc rc =
+            cw_store_run(cw_ledger_store(ro), CW_Q_TEAM_REPORTS_TO, v, 2, one_row, &ok, NULL, err);
+        if (rc)
+            return rc;
+    }
+    return ok ? CW_OK
+              : cw_error_set(err, CW_EFORBIDDEN, "team: team %s is not yours to see", team_id);
 }

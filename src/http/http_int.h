@@ -40,6 +40,7 @@ enum {
     RF_WRITE = 1u << 1,       /* changes state: CSRF checked for cookie sessions */
     RF_PASSWORD = 1u << 2,    /* allowed while the password must be changed */
     RF_CHILD_WRITE = 1u << 3, /* writes to the child's record: write scope needed */
+    RF_SESSION = 1u << 4,     /* about the session itself: not for API tokens */
 };
 
 /* Who is asking. */
@@ -168,6 +169,9 @@ cw_rc cw_principal_load(cw_http_srv *s, cw_ledger *ro, const char *username, pri
 /* CW_OK if who may read (or, with write, change) the child's record. */
 cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id, int write,
                       cw_error *err);
+/* CW_OK if who may see a team's caseload (its service area as given). */
+cw_rc cw_access_team(cw_ledger *ro, const principal *who, const char *team_id,
+                     const char *service_area, cw_error *err);
 
 /* Event types not recorded through POST /api/v1/commands/{type}: the server, `caseward
  * user`, `caseward token` and `caseward escalate` record them. */

@@ -592,6 +592,13 @@ static cw_rc caseload_row(void *ctx, const cw_value *c, size_t n)
     cw_value_copy(&c[1 + w], status, sizeof status);
     if (strcmp(status, "open") != 0)
         return CW_OK;
+    /* A restricted record stays out of a list for anyone not entitled to it. */
+    cw_error e2;
+    cw_rc rc = cw_access_child(cc->r->ro, &cc->r->who, child, 0, &e2);
+    if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)
+        return CW_OK;
+    if (rc)
+        return cw_error_set(cc->err, rc, "%s", e2.msg);
     return caseload_item(cc->s, cc->r, child, worker[0] ? worker : NULL, status, cc->as_of, cc->arr,
                          cc->err);
 }
@@ -644,13 +651,10 @@ static cw_rc h_team_caseload(cw_http_srv *s, req *r, cw_error *err)
         return rc;
     if (!area[0])
         return cw_error_set(err, CW_ENOTFOUND, "team: no team %s", team);
-    int ok = r->who.role == R_HEAD_OF_SERVICE || r->who.role == R_INSPECTOR ||
-             (r->who.role == R_TEAM_MANAGER && !strcmp(r->who.team_id, team)) ||
-             (r->who.role == R_SERVICE_MANAGER && r->who.service_area[0] &&
-              !strcmp(r->who.service_area, area));
-    if (!ok) {
-        cw_http_record_access(s, r, NULL, 0, 403);
-        return cw_error_set(err, CW_EFORBIDDEN, "team: team %s is not yours to see", team);
+    if ((rc = cw_access_team(r->ro, &r->who, team, area[0] == '\001' ? "" : area, err))) {
+        if (rc == CW_EFORBIDDEN)
+            cw_http_record_access(s, r, NULL, 0, 403);
+        return rc;
     }
     return caseload(s, r, CW_Q_CHILDREN_OF_TEAM, team, 1, err);
 }
@@ -853,9 +857,10 @@ const route cw_routes[] = {
      "Entries start to end (exclusive) as JSON Lines, the exact leaf bytes; recorded"},
     {"POST", "/api/v1/session", h_sign_in, 0, 0,
      "Sign in with username and password; sets the session cookie and returns the CSRF token"},
-    {"DELETE", "/api/v1/session", h_sign_out, R_SIGNED_IN, RF_WRITE | RF_PASSWORD, "Sign out"},
+    {"DELETE", "/api/v1/session", h_sign_out, R_SIGNED_IN, RF_WRITE | RF_PASSWORD | RF_SESSION,
+     "Sign out"},
     {"GET", "/api/v1/me", h_me, R_SIGNED_IN, RF_PASSWORD, "Who is signed in, and their role"},
-    {"PUT", "/api/v1/me/password", h_password, R_SIGNED_IN, RF_WRITE | RF_PASSWORD,
+    {"PUT", "/api/v1/me/password", h_password, R_SIGNED_IN, RF_WRITE | RF_PASSWORD | RF_SESSION,
      "Change your password (ends your other sessions)"},
     {"GET", "/api/v1/children", h_children, R_CASE_READ, 0,
      "The children whose records you may see"},

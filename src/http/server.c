@@ -173,7 +173,7 @@ static cw_ledger *pool_get(cw_http_srv *s, cw_error *err)
     if (s->npool)
         l = s->pool[--s->npool];
     pthread_mutex_unlock(&s->pool_mu);
-    if (!l && cw_ledger_open(s->o.db, CW_LEDGER_READONLY, &l, err))
+    if (!l && cw_ledger_open(s->o.db, CW_LEDGER_READONLY | CW_LEDGER_NO_MMAP, &l, err))
         return NULL;
     if (cw_ledger_refresh(l, err)) {
         cw_ledger_close(l);
@@ -411,6 +411,13 @@ static void process(cw_http_srv *s, req *r)
             refuse(s, r, CW_EFORBIDDEN,
                    "password: a one-time password must be changed first "
                    "(PUT /api/v1/me/password)",
+                   NULL);
+            return;
+        }
+        if (r->by_token && (rt->flags & RF_SESSION)) {
+            refuse(s, r, CW_EFORBIDDEN,
+                   "Authorization: signing out and changing a password are for a signed-in "
+                   "session, not an API token",
                    NULL);
             return;
         }

@@ -376,7 +376,10 @@ cw_rc cw_ledger_open(const char *db_path, int flags, cw_ledger **out, cw_error *
         cw_error_set(err, rc, "cannot set up SHA-256");
         goto fail;
     }
-    if ((rc = cw_store_open(db_path, l->writable ? 0 : CW_STORE_READONLY, &l->store, err)))
+    int sflags = l->writable ? 0 : CW_STORE_READONLY;
+    if (flags & CW_LEDGER_NO_MMAP)
+        sflags |= CW_STORE_NO_MMAP;
+    if ((rc = cw_store_open(db_path, sflags, &l->store, err)))
         goto fail;
     if ((rc = cw_store_meta_get(l->store, "origin", &val, err)))
         goto fail;

@@ -35,6 +35,7 @@ typedef struct cw_ledger cw_ledger;
 enum {
     CW_LEDGER_READONLY = 0, /* read, prove, export */
     CW_LEDGER_WRITE = 1,    /* also append: loads and checks the signing key */
+    CW_LEDGER_NO_MMAP = 2,  /* a reader that does not map the file (servers' pooled readers) */
 };
 
 /* A default origin "caseward.local/<16 random hex digits>" for logs with no --origin. */

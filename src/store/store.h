@@ -22,6 +22,8 @@ typedef struct cw_store cw_store;
 enum {
     CW_STORE_CREATE = 1,   /* create a new database; refuse if the file exists */
     CW_STORE_READONLY = 2, /* open an existing database for reading only */
+    CW_STORE_NO_MMAP = 4,  /* a reader that must not map the file: long-lived beside a busy
+                              writer, whose every commit would make it map the file again */
 };
 
 /*
@@ -99,7 +101,9 @@ typedef enum cw_query {
     CW_Q_STAFF_IN_POST,          /* (role) -> staff_id, team_id, manager_id: in post, by id */
     CW_Q_CHILD_RECORD,           /* (child_id) -> every column of children but idx, in order */
     CW_Q_CHILD_SCOPE,            /* (child_id) -> worker_id, restricted, worker's team_id,
-                                    that team's service_area */
+                                    that team's service_area, the worker's manager and theirs */
+    CW_Q_TEAM_REPORTS_TO,        /* (team_id, staff_id) -> 1 if a member's manager, or that
+                                    manager's manager, is staff_id */
     CW_Q_CHILD_ACCESS_HAS,       /* (child_id, staff_id) -> 1 if named on the restricted record */
     CW_Q_TEAM_AREA,              /* (team_id) -> service_area */
     CW_Q_COUNT

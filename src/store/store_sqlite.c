@@ -174,9 +174,13 @@ static const char *const named[CW_Q_COUNT] = {
                           "ethnicity, language, address, restricted, worker_id, case_status, "
                           "cp_category, cp_since, looked_after_since, placement_id, "
                           "placement_type, last_activity FROM children WHERE child_id = ?1",
-    [CW_Q_CHILD_SCOPE] = "SELECT c.worker_id, c.restricted, s.team_id, t.service_area FROM "
-                         "children c LEFT JOIN staff s ON s.staff_id = c.worker_id LEFT JOIN "
-                         "teams t ON t.team_id = s.team_id WHERE c.child_id = ?1",
+    [CW_Q_CHILD_SCOPE] = "SELECT c.worker_id, c.restricted, s.team_id, t.service_area, "
+                         "s.manager_id, m.manager_id FROM children c LEFT JOIN staff s ON "
+                         "s.staff_id = c.worker_id LEFT JOIN teams t ON t.team_id = s.team_id "
+                         "LEFT JOIN staff m ON m.staff_id = s.manager_id WHERE c.child_id = ?1",
+    [CW_Q_TEAM_REPORTS_TO] = "SELECT 1 FROM staff s LEFT JOIN staff m ON m.staff_id = "
+                             "s.manager_id WHERE s.team_id = ?1 AND (s.manager_id = ?2 OR "
+                             "m.manager_id = ?2) LIMIT 1",
     [CW_Q_CHILD_ACCESS_HAS] = "SELECT 1 FROM child_access WHERE child_id = ?1 AND staff_id = ?2",
     [CW_Q_TEAM_AREA] = "SELECT service_area FROM teams WHERE team_id = ?1",
     [CW_Q_ESCALATION_PUT] = "INSERT OR IGNORE INTO escalations(child_id, item, level, notified_id, "
@@ -789,6 +793,13 @@ static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
                             path, version, SCHEMA_VERSION);
     if (sqlite3_exec(s->db, (flags & CW_STORE_READONLY) ? pragmas_ro : pragmas_rw, NULL, NULL,
                      &msg) != SQLITE_OK) {
+        cw_error_set(err, CW_EDB, "database: %s", msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return CW_EDB;
+    }
+    /* After the read-only pragmas, which map the file. */
+    if ((flags & CW_STORE_NO_MMAP) &&
+        sqlite3_exec(s->db, "PRAGMA mmap_size = 0;", NULL, NULL, &msg) != SQLITE_OK) {
         cw_error_set(err, CW_EDB, "database: %s", msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         return CW_EDB;

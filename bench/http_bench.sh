@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# The HTTP benchmark (make bench): wrk on loopback against caseward's API,
+# beside nginx serving a static file of the same size in the same run, so the
+# figure is a ratio to a well-known server on the same machine rather than a
+# bare number. Measures, at 64 connections and 2 wrk threads:
+#   - nginx: a static file as large as the child record below;
+#   - caseward: GET /api/v1/children/{id} (each read is recorded in the log);
+#   - caseward: POST /api/v1/commands/case_note (an append to the log);
+# then reports requests per second, p50 and p99 latency, and the server's
+# memory. Targets: GET >= 0.5 x the nginx rate; p99 < 10 ms.
+#
+# Usage: bench/http_bench.sh BUILD_DIR [--children N] [--db PATH]
+#                            [--duration SECONDS] [--password PW]
+#   BUILD_DIR      holds the caseward binary (build it Release)
+#   --children N   the demo council's size when one is created (default 2000)
+#   --db PATH      use this council instead of a temporary one: created there
+#                  (caseward demo) if the file does not exist, reused if it
+#                  does and has sign-ins. The benchmark appends to it (case
+#                  notes and record_accessed entries): use one you can throw
+#                  away. This is how to measure the national-size council,
+#                  which takes minutes to create:
+#                    bench/http_bench.sh build-bench --children 500000 \
+#                        --db /var/tmp/national.db
+#   --duration S   seconds of wrk per measurement (default 10)
+#   --password PW  the demo sign-ins' password (default "bench password 123";
+#                  a council made by `make run` uses "caseward demo only")
+#
+# A missed target is a figure, not a failure; but if wrk saw any response
+# that was not 2xx or 3xx the figures measured errors, and it exits 1.
+# Needs wrk, nginx (nginx-light) and curl (scripts/install-deps). Prints
+# no response bodies: the records are invented, but the habit matters.
+set -euo pipefail
+
+usage() {
+  sed -n 's/^# \{0,1\}//; /^Usage:/,/^$/p' "$0" | sed '$d' >&2
+  exit 2
+}
+die() {
+  echo "http_bench: $*" >&2
+  exit 1
+}
+
+[ $# -ge 1 ] || usage
+build=$1
+shift
+children=2000
+db=
+duration=10
+password="bench password 123"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --children) children=${2:?}; shift 2 ;;
+    --db) db=${2:?}; shift 2 ;;
+    --duration) duration=${2:?}; shift 2 ;;
+    --password) password=${2:?}; shift 2 ;;
+    *) usage ;;
+  esac
+done
+bin=$build/caseward
+[ -x "$bin" ] || die "no caseward binary in $build (build it first)"
+for tool in wrk nginx curl; do
+  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] ||
+    die "$tool is not installed (scripts/install-deps)"
+done
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+# A build with CW_SANITIZE=ON runs several times slower: say so, loudly.
+if ldd "$bin" 2>/dev/null | grep -q 'libasan'; then
+  echo "http_bench: WARNING: $bin is built with AddressSanitizer (CW_SANITIZE=ON);" \
+    "its figures are not the server's" >&2
+fi
+
+# Everything this run makes lives in one private directory: the council (if
+# temporary), the session cookie, nginx's config and the server's log.
+umask 077
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/caseward-http-bench.XXXXXX")
+cw_pid=
+nginx_pid=
+
+# Stops a process we started: SIGTERM, up to 20 s to finish, then SIGKILL.
+stop() {
+  local pid=$1 i
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 200; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  stop "$cw_pid"
+  stop "$nginx_pid"
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A free loopback port near $1: nothing answers a connection to it.
+free_port() {
+  local p
+  for ((p = $1; p < $1 + 200; p++)); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  die "no free port from $1"
+}
+
+# Waits until URL answers 200, while process $2 lives (up to $3 seconds).
+wait_for() {
+  local url=$1 pid=$2 secs=$3 i
+  for ((i = 0; i < secs * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)" = 200 ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# --- the council -------------------------------------------------------------
+if [ -z "$db" ]; then
+  mkdir "$tmp/council"
+  db=$tmp/council/caseward.db
+fi
+if [ -f "$db" ]; then
+  accounts=$(sqlite3 "$db" 'SELECT count(*) FROM accounts' 2>/dev/null || echo 0)
+  [ "$accounts" -gt 0 ] 2>/dev/null ||
+    die "$db has no sign-ins; make it with: caseward demo --db PATH --accounts PASSWORD"
+  children=$(sqlite3 "$db" 'SELECT count(*) FROM children' 2>/dev/null || echo "?")
+else
+  echo "http_bench: creating a demo council of $children children (seed 1)"
+  "$bin" demo --db "$db" --children "$children" --seed 1 --accounts "$password" \
+    >"$tmp/demo.log" 2>&1 || { tail -5 "$tmp/demo.log" >&2; die "caseward demo failed"; }
+fi
+
+# --- the servers -------------------------------------------------------------
+cw_port=$(free_port $((18000 + $$ % 1000)))
+cw=http://127.0.0.1:$cw_port
+# The server writes one access-log line per request to stderr; keep it here.
+"$bin" serve --db "$db" --listen "127.0.0.1:$cw_port" 2>"$tmp/serve.log" &
+cw_pid=$!
+wait_for "$cw/healthz" "$cw_pid" 300 || {
+  tail -5 "$tmp/serve.log" >&2
+  die "caseward serve did not answer /healthz"
+}
+# Its memory with the council loaded, before any request (even the sign-in).
+rss_mib() { awk -v k="$1:" '$1 == k { printf "%.0f", $2 / 1024 }' "/proc/$cw_pid/status"; }
+rss_start=$(rss_mib VmRSS)
+
+# Sign in as the head of service, who may read and record on every child.
+login=$(curl -s -D "$tmp/login.headers" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"head.of.service\",\"password\":\"$password\"}" "$cw/api/v1/session" ||
+  true)
+session=$(sed -n 's/^Set-Cookie: cw_session=\([^;]*\);.*/\1/Ip' "$tmp/login.headers" | tr -d '\r')
+csrf=$(printf '%s' "$login" | sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
+if [ -z "$session" ] || [ -z "$csrf" ]; then
+  die "cannot sign in as head.of.service (is the password \"$password\"?)"
+fi
+cookie="cw_session=$session"
+
+# A child to read and write on: the first open case, else the first child.
+curl -sf -o "$tmp/children.json" -H "Cookie: $cookie" "$cw/api/v1/children" ||
+  die "GET /api/v1/children failed"
+child=$(grep -o '"child_id":"[^"]*"[^}]*"case_status":"open"' "$tmp/children.json" |
+  head -1 | sed 's/^"child_id":"\([^"]*\)".*/\1/' || true)
+[ -n "$child" ] ||
+  child=$(grep -o '"child_id":"[^"]*"' "$tmp/children.json" | head -1 | cut -d'"' -f4 || true)
+rm -f "$tmp/children.json"
+[ -n "$child" ] || die "GET /api/v1/children listed no child"
+
+# Check both requests once, and learn the size of the child's record.
+read -r code size < <(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' \
+  -H "Cookie: $cookie" "$cw/api/v1/children/$child")
+[ "$code" = 200 ] || die "GET /api/v1/children/{id} answered $code, not 200"
+note="{\"child_id\":\"$child\",\"date\":\"$(date -u +%F)\",\"text\":\"Benchmark note.\"}"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" \
+  -H 'Content-Type: application/json' -d "$note" "$cw/api/v1/commands/case_note")
+[ "$code" = 201 ] || die "POST /api/v1/commands/case_note answered $code, not 201"
+
+# nginx serves a file of the same size from its own config in $tmp/nginx.
+# Its workers may run as nobody (when we are root): the directory they read
+# is world-readable, the rest of $tmp is not listable.
+mkdir -p "$tmp/nginx/www"
+chmod 711 "$tmp" "$tmp/nginx"
+chmod 755 "$tmp/nginx/www"
+head -c "$size" /dev/zero | tr '\0' x >"$tmp/nginx/www/record.json"
+chmod 644 "$tmp/nginx/www/record.json"
+nginx_port=$(free_port $((cw_port + 1)))
+cat >"$tmp/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes auto;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+events {}
+http {
+  access_log off;
+  default_type application/json;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $tmp/nginx/www;
+  }
+}
+CONF
+"$nginx_bin" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
+nginx_pid=$!
+wait_for "http://127.0.0.1:$nginx_port/record.json" "$nginx_pid" 10 || {
+  tail -5 "$tmp/nginx/error.log" >&2
+  die "nginx did not start"
+}
+
+# The requests as wrk scripts: they hold the session, so they stay in $tmp
+# (0600) rather than on wrk's command line, where ps would show them.
+cat >"$tmp/get.lua" <<LUA
+wrk.headers["Cookie"] = "$cookie"
+LUA
+cat >"$tmp/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Cookie"] = "$cookie"
+wrk.headers["X-CSRF-Token"] = "$csrf"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '$note'
+LUA
+
+# --- the runs ----------------------------------------------------------------
+# Runs wrk (64 connections, 2 threads) and prints one report line: LABEL,
+# then requests/s, p50 and p99 in ms, non-2xx responses and socket errors.
+errors=0
+measure() {
+  local label=$1 out
+  shift
+  out=$(wrk -t2 -c64 -d"${duration}s" --latency "$@")
+  kill -0 "$cw_pid" 2>/dev/null || die "caseward serve stopped during the run"
+  kill -0 "$nginx_pid" 2>/dev/null || die "nginx stopped during the run"
+  printf '%s\n' "$out" | awk -v label="$label" '
+    function ms(t) {          # wrk prints 812.00us, 1.23ms, 2.01s, 1.50m
+      if (t ~ /us$/) return t / 1000
+      if (t ~ /ms$/) return t + 0
+      if (t ~ /m$/) return t * 60000
+      if (t ~ /s$/) return t * 1000
+      return t
+    }
+    /^ *50%/ { p50 = ms($2) }
+    /^ *99%/ { p99 = ms($2) }
+    /^Requests\/sec:/ { rps = $2 }
+    /Non-2xx or 3xx responses:/ { bad = $NF }
+    /Socket errors:/ { sub(/^ *Socket errors: */, ""); sock = $0 }
+    END {
+      printf "%s\t%.0f\t%.2f\t%.2f\t%d\t%s\n", label, rps, p50, p99, bad + 0, sock
+    }'
+}
+
+# Each write is fsync'd, so the file system matters: name it.
+fs=$(df --output=fstype "$db" 2>/dev/null | tail -1 || echo unknown)
+echo "http_bench: measuring, $duration s each (the council is on $fs)"
+static=$(measure nginx "http://127.0.0.1:$nginx_port/record.json")
+get=$(measure get -s "$tmp/get.lua" "$cw/api/v1/children/$child")
+post=$(measure post -s "$tmp/post.lua" "$cw/api/v1/commands/case_note")
+rss_end=$(rss_mib VmRSS)
+hwm=$(rss_mib VmHWM)
+
+# --- the report --------------------------------------------------------------
+# Prints a result line; $1 is measure's output, $2 the name, $3 the suffix.
+line() {
+  local rps p50 p99 bad sock
+  IFS=$'\t' read -r _ rps p50 p99 bad sock <<<"$1"
+  printf '  %-32s %7s req/s  p50 %6s ms  p99 %6s ms%s\n' "$2" "$rps" "$p50" "$p99" "$3"
+  if [ "$bad" -gt 0 ]; then
+    echo "    ERRORS: $bad responses were not 2xx or 3xx; these figures measured errors"
+    errors=1
+  fi
+  [ -z "$sock" ] || echo "    socket errors: $sock"
+}
+field() { cut -f"$2" <<<"$1"; }
+ratio=$(awk -v a="$(field "$get" 2)" -v b="$(field "$static" 2)" \
+  'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+# "met" or "NOT met": whether the awk condition $1 holds.
+met() {
+  if awk "BEGIN { exit !($1) }"; then echo met; else echo "NOT met"; fi
+}
+
+echo
+echo "http ($children children, 64 connections, 2 wrk threads, $duration s each)"
+line "$static" "nginx static file ($size bytes)" ""
+line "$get" "caseward GET child record" "  ratio $ratio (target >= 0.5)"
+line "$post" "caseward POST case_note" "  (p99 target < 10 ms)"
+echo "  caseward server memory: RSS $rss_end MiB after the runs (VmHWM $hwm MiB;" \
+  "$rss_start MiB when started)"
+echo "  targets: GET >= 0.5 x nginx $(met "$ratio >= 0.5"); p99 < 10 ms" \
+  "GET $(met "$(field "$get" 4) < 10"), POST $(met "$(field "$post" 4) < 10")"
+[ "$errors" = 0 ] || exit 1

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# serve_test.sh — `caseward serve` as a process: it starts on the port asked
+# for, writes an access log on stderr that holds no child's identifier and no
+# account, and on SIGTERM stops taking connections, lets the requests in
+# flight finish (each gets its whole response) and exits 0, leaving a log that
+# verifies. A second server on the same port is refused with a clear error.
+#
+# usage: bash tests/serve_test.sh /path/to/caseward
+set -u
+
+CW=${1:?usage: serve_test.sh /path/to/caseward}
+[ -x "$CW" ] || { echo "serve_test: $CW is not executable" >&2; exit 1; }
+command -v curl >/dev/null || { echo "serve_test: needs curl" >&2; exit 1; }
+T=$(mktemp -d "${TMPDIR:-/tmp}/cw-serve-test-XXXXXX")
+PID=
+trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"' EXIT
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+
+PW="serve test password"
+"$CW" demo --db "$T/c.db" --children 150 --seed 4 --accounts "$PW" >/dev/null 2>"$T/err" ||
+    { echo "serve_test: demo failed: $(cat "$T/err")" >&2; exit 1; }
+
+# A free port: ask the kernel, through the server itself (port 0), then read it back.
+"$CW" serve --db "$T/c.db" --listen 127.0.0.1:0 2>"$T/log" &
+PID=$!
+port=
+for _ in $(seq 1 100); do
+    port=$(sed -n 's/.* on port \([0-9]*\);.*/\1/p' "$T/log" | head -1)
+    [ -n "$port" ] && break
+    sleep 0.05
+done
+check "server reports its port" test -n "$port"
+URL=http://127.0.0.1:$port
+
+check "healthz answers" curl -sf "$URL/healthz" -o /dev/null
+curl -s -c "$T/jar" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"head.of.service\",\"password\":\"$PW\"}" "$URL/api/v1/session" -o /dev/null
+child=$(curl -s -b "$T/jar" "$URL/api/v1/children" | sed -n 's/.*"child_id":"\([^"]*\)".*/\1/p' |
+    head -1)
+child=${child%%\"*}
+check "a child to read" test -n "$child"
+curl -s -b "$T/jar" "$URL/api/v1/children/$child" -o "$T/record"
+check "the child's record is read" grep -q "\"child_id\":\"$child\"" "$T/record"
+
+# A second server on the same port is refused, and says why.
+"$CW" serve --db "$T/c.db" --listen "127.0.0.1:$port" 2>"$T/err2" &
+p2=$!
+sleep 0.5
+if kill -0 "$p2" 2>/dev/null; then
+    kill -9 "$p2"
+    bad "a second server on a port in use is refused"
+else
+    wait "$p2"
+    check "second server exits non-zero" test $? -ne 0
+    check "second server says the port is in use" grep -q "cannot listen" "$T/err2"
+fi
+
+# Requests in flight when SIGTERM arrives each get a whole response.
+for i in $(seq 1 12); do
+    (curl -s -b "$T/jar" -o "$T/r$i" -w '%{http_code}' "$URL/api/v1/overdue" >"$T/code$i" \
+        2>/dev/null; echo $? >"$T/exit$i") &
+done
+sleep 0.05
+kill -TERM "$PID"
+wait_start=$(date +%s)
+wait "$PID"
+rc=$?
+PID=
+elapsed=$(($(date +%s) - wait_start))
+wait # the curls
+check "exit status 0 after SIGTERM" test "$rc" = 0
+check "stopped within 11 s" test "$elapsed" -le 11
+whole=0
+refused=0
+for i in $(seq 1 12); do
+    code=$(cat "$T/code$i")
+    if [ "$code" = 200 ]; then
+        # a whole JSON object, not a truncated one
+        if tail -c 2 "$T/r$i" | grep -q '}'; then whole=$((whole + 1)); fi
+    elif [ "$code" = 000 ] && [ "$(cat "$T/exit$i")" = 7 ]; then
+        refused=$((refused + 1)) # could not connect: came after the server stopped listening
+    fi
+done
+# (a reset or an empty reply mid-request would count as neither)
+check "every request got a whole response or was not taken (whole $whole, refused $refused)" \
+    test $((whole + refused)) = 12
+check "requests already in flight were answered" test "$whole" -ge 1
+check "stderr says it is stopping" grep -q "stopping" "$T/log"
+
+# The access log: one JSON line per request, with the route pattern, never the
+# child's identifier or the account.
+check "access log lines name the route pattern" grep -q '"route":"/api/v1/children/{id}"' "$T/log"
+check "access log never holds the child's id" sh -c "! grep -q '$child' '$T/log'"
+check "access log never holds an account" sh -c "! grep -q 'head.of.service' '$T/log'"
+
+"$CW" verify --db "$T/c.db" >/dev/null 2>"$T/err"
+check "the log verifies after the stop" test $? = 0
+
+echo "serve_test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
