@@ -434,26 +434,30 @@ static void test_openapi(void **state)
 
 typedef struct writer_arg {
     who w;
-    int n, ok;
+    int n, ok, refused;
 } writer_arg;
 
+/* Every third note has an impossible date: refused in the middle of the others. */
 static void *writer(void *p)
 {
     writer_arg *a = p;
     for (int i = 0; i < a->n; i++) {
         char body[256];
-        snprintf(body, sizeof body,
-                 "{\"child_id\":\"%s\",\"date\":\"2026-01-16\",\"text\":\"Note %d.\"}", F.child_own,
-                 i);
+        snprintf(body, sizeof body, "{\"child_id\":\"%s\",\"date\":\"%s\",\"text\":\"Note %d.\"}",
+                 F.child_own, i % 3 == 2 ? "2026-02-30" : "2026-01-16", i);
         resp r;
         REQ("POST", "/api/v1/commands/case_note", body, a->w.session, a->w.csrf, &r);
-        a->ok += r.status == 201;
+        if (i % 3 == 2)
+            a->refused += r.status == 400;
+        else
+            a->ok += r.status == 201;
         done(&r);
     }
     return NULL;
 }
 
-/* Writers at once: every command lands, once, and the log verifies. */
+/* Writers at once, with refusals among them (the server writes in groups):
+ * every valid command lands, once; no refused one does; the log verifies. */
 static void test_concurrent_writers(void **state)
 {
     (void)state;
@@ -466,16 +470,18 @@ static void test_concurrent_writers(void **state)
     cw_ledger_close(l);
     for (int i = 0; i < 4; i++) {
         sign_in("sw", PW, &a[i].w);
-        a[i].n = 10;
-        a[i].ok = 0;
+        a[i].n = 15;
+        a[i].ok = a[i].refused = 0;
         assert_int_equal(pthread_create(&t[i], NULL, writer, &a[i]), 0);
     }
-    int ok = 0;
+    int ok = 0, refused = 0;
     for (int i = 0; i < 4; i++) {
         pthread_join(t[i], NULL);
         ok += a[i].ok;
+        refused += a[i].refused;
     }
     assert_int_equal(ok, 40);
+    assert_int_equal(refused, 20);
     assert_int_equal(cw_ledger_open(F.db, CW_LEDGER_READONLY, &l, &err), CW_OK);
     assert_int_equal(cw_ledger_size(l), before + 40);
     cw_ledger_close(l);

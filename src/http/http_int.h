@@ -178,7 +178,10 @@ cw_rc cw_access_team(cw_ledger *ro, const principal *who, const char *team_id,
 int cw_http_reserved_type(const char *type);
 
 /* ---- the writer ---- */
-/* Records a record_accessed entry (on its own batch). */
+/* Appends one event through the server's group writer, waiting until it is committed. */
+cw_rc cw_http_write(cw_http_srv *s, const cw_event *ev, uint64_t *index, uint64_t *size,
+                    cw_error *err);
+/* Records a record_accessed entry (through cw_http_write). */
 cw_rc cw_http_record_access(cw_http_srv *s, req *r, const char *child_id, int allowed, int status);
 
 #endif

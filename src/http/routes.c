@@ -821,18 +821,10 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     }
     cw_event ev = {r->who.staff_id[0] ? r->who.staff_id : r->who.actor, type, p};
     uint64_t index = 0, size = 0;
-    pthread_mutex_lock(&s->write_mu);
-    if (!(rc = cw_casework_begin(s->writer, err))) {
-        if (!(rc = cw_casework_submit(s->writer, &ev, &index, err)))
-            rc = cw_casework_commit(s->writer, &size, err);
-        else
-            cw_casework_abort(s->writer);
-    }
-    pthread_mutex_unlock(&s->write_mu);
+    rc = cw_http_write(s, &ev, &index, &size, err);
     json_decref(p);
     if (rc)
         return rc;
-    __atomic_add_fetch(&s->entries_written, 1, __ATOMIC_RELAXED);
     cw_resp_json(r, 201,
                  json_pack("{s:I, s:I}", "index", (json_int_t)index, "log_size", (json_int_t)size));
     return CW_OK;

@@ -196,44 +196,64 @@ static void pool_put(cw_http_srv *s, cw_ledger *l)
 }
 
 /*
- * The record-access log is written in groups: each request queues its entry
- * and waits until the group holding it is committed (durable, signed), so a
- * response never goes out before the look at the record is provable, yet one
- * fsync serves every request that arrived while the last group was being
- * written. One thread does the writing.
+ * Every write the server makes goes through one thread, in groups: a request
+ * queues its entry (a command, or a record_accessed entry) and waits until
+ * the group holding it is committed (durable, signed), so a response never
+ * goes out before what it reports is provable, yet one fsync serves every
+ * request that arrived while the last group was being written. Within a
+ * group, entries are validated in order, each against the record as the
+ * ones before it left it, exactly as if each had been its own batch.
  */
 typedef struct acc_item {
     cw_event ev;
     cw_rc rc;
+    cw_error err;   /* why it was refused */
+    uint64_t index; /* its ledger index, once written */
+    uint64_t size;  /* the log's size after its group */
     int done;
 } acc_item;
 
 #define ACC_GROUP_MAX 1024
 
-/* Appends items as one batch; if any is refused, each goes on its own instead. */
+/* Writes one item as its own batch. */
+static void write_one(cw_http_srv *s, acc_item *it)
+{
+    if (!(it->rc = cw_casework_begin(s->writer, &it->err))) {
+        if (!(it->rc = cw_casework_submit(s->writer, &it->ev, &it->index, &it->err)))
+            it->rc = cw_casework_commit(s->writer, &it->size, &it->err);
+        else
+            cw_casework_abort(s->writer);
+    }
+}
+
+/*
+ * Appends items as one batch. An item refused by validation (nothing of it
+ * written: the log's size did not move) is answered and the rest go on; any
+ * other failure abandons the batch and each item is written on its own.
+ */
 static void write_group(cw_http_srv *s, acc_item **items, size_t n)
 {
     cw_error err;
     pthread_mutex_lock(&s->write_mu);
     cw_rc rc = cw_casework_begin(s->writer, &err);
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = cw_casework_submit(s->writer, &items[i]->ev, NULL, &err);
-    if (!rc)
-        rc = cw_casework_commit(s->writer, NULL, &err);
-    else
+    int dirty = 0;
+    for (size_t i = 0; !rc && i < n && !dirty; i++) {
+        uint64_t before = cw_ledger_size(s->writer);
+        items[i]->rc =
+            cw_casework_submit(s->writer, &items[i]->ev, &items[i]->index, &items[i]->err);
+        dirty = items[i]->rc && cw_ledger_size(s->writer) != before;
+    }
+    uint64_t size = 0;
+    if (!rc && !dirty)
+        rc = cw_casework_commit(s->writer, &size, &err);
+    else if (!rc)
         cw_casework_abort(s->writer);
-    for (size_t i = 0; i < n; i++)
-        items[i]->rc = rc;
-    if (rc && n > 1) {
-        for (size_t i = 0; i < n; i++) {
-            acc_item *it = items[i];
-            if (!(it->rc = cw_casework_begin(s->writer, &err))) {
-                if (!(it->rc = cw_casework_submit(s->writer, &it->ev, NULL, &err)))
-                    it->rc = cw_casework_commit(s->writer, NULL, &err);
-                else
-                    cw_casework_abort(s->writer);
-            }
-        }
+    if (rc || dirty) {
+        for (size_t i = 0; i < n; i++)
+            write_one(s, items[i]);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            items[i]->size = size;
     }
     pthread_mutex_unlock(&s->write_mu);
     for (size_t i = 0; i < n; i++)
@@ -268,18 +288,12 @@ static void *access_writer(void *arg)
     }
 }
 
-cw_rc cw_http_record_access(cw_http_srv *s, req *r, const char *child_id, int allowed, int status)
+cw_rc cw_http_write(cw_http_srv *s, const cw_event *ev, uint64_t *index, uint64_t *size,
+                    cw_error *err)
 {
-    if (!r->signed_in)
-        return CW_OK; /* only the signed in: anyone could otherwise fill the log */
-    r->recorded = 1;
-    char what[200];
-    snprintf(what, sizeof what, "%s %s", r->method, r->rt ? r->rt->pattern : "(no route)");
-    json_t *p = json_pack("{s:s?, s:s, s:b, s:i}", "child_id", child_id, "what", what, "allowed",
-                          allowed, "status", status);
-    if (!p)
-        return CW_ENOMEM;
-    acc_item it = {{r->who.actor, "record_accessed", p}, CW_OK, 0};
+    acc_item it;
+    memset(&it, 0, sizeof it);
+    it.ev = *ev;
     acc_item *self = &it;
     pthread_mutex_lock(&s->acc_mu);
     cw_rc rc = cw_array_grow(&s->acc_q, &s->acc_cap, s->acc_n, sizeof *s->acc_q);
@@ -291,6 +305,30 @@ cw_rc cw_http_record_access(cw_http_srv *s, req *r, const char *child_id, int al
         rc = it.rc;
     }
     pthread_mutex_unlock(&s->acc_mu);
+    if (rc == CW_ENOMEM && !it.err.msg[0])
+        cw_error_set(&it.err, rc, "out of memory");
+    if (rc && err)
+        *err = it.err;
+    if (index)
+        *index = it.index;
+    if (size)
+        *size = it.size;
+    return rc;
+}
+
+cw_rc cw_http_record_access(cw_http_srv *s, req *r, const char *child_id, int allowed, int status)
+{
+    if (!r->signed_in)
+        return CW_OK; /* only the signed in: anyone could otherwise fill the log */
+    r->recorded = 1;
+    char what[200];
+    snprintf(what, sizeof what, "%s %s", r->method, r->rt ? r->rt->pattern : "(no route)");
+    json_t *p = json_pack("{s:s?, s:s, s:b, s:i}", "child_id", child_id, "what", what, "allowed",
+                          allowed, "status", status);
+    if (!p)
+        return CW_ENOMEM;
+    cw_event ev = {r->who.actor, "record_accessed", p};
+    cw_rc rc = cw_http_write(s, &ev, NULL, NULL, NULL);
     json_decref(p);
     return rc;
 }
