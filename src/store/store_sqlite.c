@@ -644,10 +644,11 @@ static cw_rc pragma_int(sqlite_store *s, const char *sql, int *out, cw_error *er
 }
 
 /*
- * Upgrades, each from the version before. Only projections have changed so
- * far: the log's own tables are never touched, and the projections are
- * emptied so that the next write replays the whole log into the new ones
- * (cw_casework_begin catches up), as `caseward rebuild` would. The SQL must
+ * Upgrades, each from the version before. Only projections and tables beside
+ * the log have changed so far: the log's own tables are never touched. When
+ * a projection's shape changed (2 -> 3) the projections are emptied, so that
+ * the next write replays the whole log into them (cw_casework_begin catches
+ * up) as `caseward rebuild` would; new tables simply start empty. The SQL must
  * leave exactly what schema_sqlite.sql creates; the structure check and the
  * tests compare them.
  */
@@ -711,14 +712,18 @@ static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *
     int from = *version;
     if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
         goto fail;
+    /* Only a change to the casework tables needs them refilled from the log; a new table
+     * (accounts, tokens, the access log) starts empty and is filled as entries come. */
+    int replay = 0;
     for (; *version < SCHEMA_VERSION; (*version)++) {
+        replay |= *version == 2; /* 2 -> 3: child_events and child_histories changed */
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", *version + 1);
         if (sqlite3_exec(s->db, migrations[*version], NULL, NULL, &msg) != SQLITE_OK ||
             sqlite3_exec(s->db, pragma, NULL, NULL, &msg) != SQLITE_OK)
             goto fail;
     }
-    if (s_projections_clear(&s->base, err))
+    if (replay && s_projections_clear(&s->base, err))
         goto rollback;
     if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
         goto fail;
