@@ -134,7 +134,7 @@ struct cw_http_srv {
     pthread_t acc_thread;
     int acc_started, acc_stop;
     pthread_mutex_t acc_mu;
-    pthread_cond_t acc_more, acc_done;
+    pthread_cond_t acc_more;
     struct acc_item **acc_q;
     size_t acc_n, acc_cap;
     uint64_t acc_batches;

@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,7 +211,7 @@ typedef struct acc_item {
     cw_error err;   /* why it was refused */
     uint64_t index; /* its ledger index, once written */
     uint64_t size;  /* the log's size after its group */
-    int done;
+    sem_t done;     /* posted when written: each waiter wakes alone, no herd on a lock */
 } acc_item;
 
 #define ACC_GROUP_MAX 1024
@@ -279,12 +280,9 @@ static void *access_writer(void *arg)
         s->acc_n -= n;
         pthread_mutex_unlock(&s->acc_mu);
         write_group(s, group, n);
-        pthread_mutex_lock(&s->acc_mu);
+        __atomic_add_fetch(&s->acc_batches, 1, __ATOMIC_RELAXED);
         for (size_t i = 0; i < n; i++)
-            group[i]->done = 1;
-        s->acc_batches++;
-        pthread_cond_broadcast(&s->acc_done);
-        pthread_mutex_unlock(&s->acc_mu);
+            sem_post(&group[i]->done); /* the item may be gone once posted */
     }
 }
 
@@ -294,17 +292,22 @@ cw_rc cw_http_write(cw_http_srv *s, const cw_event *ev, uint64_t *index, uint64_
     acc_item it;
     memset(&it, 0, sizeof it);
     it.ev = *ev;
+    if (sem_init(&it.done, 0, 0) != 0)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
     acc_item *self = &it;
     pthread_mutex_lock(&s->acc_mu);
     cw_rc rc = cw_array_grow(&s->acc_q, &s->acc_cap, s->acc_n, sizeof *s->acc_q);
     if (!rc) {
         s->acc_q[s->acc_n++] = self;
         pthread_cond_signal(&s->acc_more);
-        while (!it.done)
-            pthread_cond_wait(&s->acc_done, &s->acc_mu);
-        rc = it.rc;
     }
     pthread_mutex_unlock(&s->acc_mu);
+    if (!rc) {
+        while (sem_wait(&it.done) != 0)
+            ; /* EINTR */
+        rc = it.rc;
+    }
+    sem_destroy(&it.done);
     if (rc == CW_ENOMEM && !it.err.msg[0])
         cw_error_set(&it.err, rc, "out of memory");
     if (rc && err)
@@ -628,7 +631,6 @@ static void release(cw_http_srv *s)
     free(s->acc_q);
     pthread_mutex_destroy(&s->acc_mu);
     pthread_cond_destroy(&s->acc_more);
-    pthread_cond_destroy(&s->acc_done);
     for (size_t i = 0; i < s->npool; i++)
         cw_ledger_close(s->pool[i]);
     free(s->pool);
@@ -658,7 +660,6 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
     pthread_mutex_init(&s->sess_mu, NULL);
     pthread_mutex_init(&s->acc_mu, NULL);
     pthread_cond_init(&s->acc_more, NULL);
-    pthread_cond_init(&s->acc_done, NULL);
     struct sockaddr_in sa;
     cw_buf pack = CW_BUF_INIT(64);
     cw_rc rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, err);
