@@ -240,9 +240,9 @@ static cw_rc h_entries(cw_http_srv *s, req *r, cw_error *err)
     if (!rc)
         cw_resp_text(r, 200, "application/jsonl", out.data, out.len);
     cw_buf_release(&out);
-    /* The entries hold children's records: reading them is recorded. */
-    if (!rc)
-        cw_http_record_access(s, r, NULL, 1, 200);
+    /* The entries hold children's records: reading them is recorded, or they are withheld. */
+    if (!rc && cw_http_record_access(s, r, NULL, 1, 200) != CW_OK)
+        rc = cw_error_set(err, CW_EIO, "the read could not be recorded");
     return rc;
 }
 

@@ -495,8 +495,11 @@ static void process(cw_http_srv *s, req *r)
     rc = rt->fn(s, r, &err);
     if (rc)
         cw_resp_error(r, rc, err.msg);
-    if ((rt->flags & RF_CHILD) && !r->recorded)
-        cw_http_record_access(s, r, r->param[0], r->status < 400, r->status);
+    /* A look that cannot be recorded is not shown: the record is withheld. */
+    if ((rt->flags & RF_CHILD) && !r->recorded &&
+        cw_http_record_access(s, r, r->param[0], r->status < 400, r->status) != CW_OK &&
+        r->status < 400)
+        cw_resp_error(r, CW_EIO, "the look at the record could not be recorded");
 }
 
 /* ---- libmicrohttpd callbacks ---- */
