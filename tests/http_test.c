@@ -494,6 +494,30 @@ static void test_concurrent_writers(void **state)
     assert_int_equal(rep.size, before + 40);
 }
 
+/* Many failed sign-ins from one address: refused with 429 before any password is checked,
+ * the right one included, for THROTTLE_WINDOW_MS. Runs last: it shuts the door on 127.0.0.1. */
+static void test_throttle(void **state)
+{
+    (void)state;
+    resp r;
+    int tries = 0;
+    for (; tries <= THROTTLE_FAILS; tries++) {
+        REQ("POST", "/api/v1/session",
+            "{\"username\":\"nobody\",\"password\":\"wrong wrong wrong\"}", NULL, NULL, &r);
+        long st = r.status;
+        done(&r);
+        if (st == 429)
+            break;
+        assert_int_equal(st, 401);
+    }
+    assert_true(tries <= THROTTLE_FAILS); /* earlier tests' failures count too */
+    REQ("POST", "/api/v1/session", "{\"username\":\"sw\",\"password\":\"" PW "\"}", NULL, NULL, &r);
+    expect_error(&r, 429, "too_many", "password");
+    assert_non_null(strstr(err_member(&r, "message"), "try again after"));
+    assert_int_equal(r.ncookies, 0);
+    done(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -507,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_log_routes),
         cmocka_unit_test(test_openapi),
         cmocka_unit_test(test_concurrent_writers),
+        cmocka_unit_test(test_throttle),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     curl_global_cleanup();

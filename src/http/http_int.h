@@ -54,6 +54,12 @@ typedef struct principal {
     int must_change;
 } principal;
 
+/* Sign-in throttling by client address: at most THROTTLE_FAILS failed sign-ins from one
+ * address in THROTTLE_WINDOW_MS; after that, 429 until the window ends. */
+#define THROTTLE_SLOTS     1024
+#define THROTTLE_FAILS     20
+#define THROTTLE_WINDOW_MS (10 * 60 * 1000)
+
 typedef struct cw_http_srv cw_http_srv;
 typedef struct req req;
 
@@ -130,6 +136,13 @@ struct cw_http_srv {
     session *sess;
     size_t cap_sess, nsess;
     int active; /* requests being handled: a stop waits for them */
+    /* failed sign-ins by client address (session.c) */
+    pthread_mutex_t thr_mu;
+    struct throttle {
+        uint32_t addr;
+        int64_t window_ms;
+        uint32_t failures;
+    } thr[THROTTLE_SLOTS];
     /* record_accessed entries, appended by one thread in groups (server.c) */
     pthread_t acc_thread;
     int acc_started, acc_stop;
@@ -157,6 +170,10 @@ cw_rc cw_session_create(cw_http_srv *s, const char *username, char token[64], ch
  * principal if it is fresh (*fresh = 1). */
 int cw_session_find(cw_http_srv *s, const char *token, char username[65], char csrf[48],
                     principal *who, int *fresh);
+/* Sign-in throttling: CW_ELIMIT (with when it ends) if addr has failed too often;
+ * cw_throttle_fail counts one more failure. */
+cw_rc cw_throttle_check(cw_http_srv *s, uint32_t addr, int64_t now_ms, cw_error *err);
+void cw_throttle_fail(cw_http_srv *s, uint32_t addr, int64_t now_ms);
 /* Keeps a freshly read principal with the session. */
 void cw_session_keep(cw_http_srv *s, const char *token, const principal *who);
 void cw_session_end(cw_http_srv *s, const char *token);

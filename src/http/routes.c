@@ -6,7 +6,9 @@
  * recorded by the pipeline in server.c) or it changes state (CSRF checked).
  * A handler is reached only after those checks; it holds the business logic.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,11 +271,29 @@ static cw_rc start_session(cw_http_srv *s, req *r, cw_error *err)
     return CW_OK;
 }
 
+/* The client's IPv4 address, as a number (0 if not IPv4). */
+static uint32_t client_addr(req *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr || ci->client_addr->sa_family != AF_INET)
+        return 0;
+    struct sockaddr_in sin;
+    memcpy(&sin, ci->client_addr, sizeof sin);
+    return ntohl(sin.sin_addr.s_addr);
+}
+
 static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
 {
     json_t *b;
     static const char *const fields[] = {"username", "password", NULL};
-    cw_rc rc = body_object(r, &b, err);
+    uint32_t addr = client_addr(r);
+    int64_t t0 = cw_time_now_ms();
+    /* Throttled before any password is checked: no argon2id work for a flood. */
+    cw_rc rc = cw_throttle_check(s, addr, t0, err);
+    if (rc)
+        return rc;
+    rc = body_object(r, &b, err);
     if (rc || (rc = members(b, fields, err))) {
         json_decref(b);
         return rc;
@@ -312,6 +332,7 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
     }
     if (res != CW_SIGNIN_OK) {
         __atomic_add_fetch(&s->signins_failed, 1, __ATOMIC_RELAXED);
+        cw_throttle_fail(s, addr, now);
         if (res == CW_SIGNIN_LOCKED || (a.found && a.locked_until_ms > now)) {
             char until[CW_RFC3339_MS_LEN + 1];
             cw_time_format_ms(a.locked_until_ms, until);

@@ -83,6 +83,8 @@ static const char *error_code(cw_rc rc, int status)
         return "not_signed_in";
     case CW_EFORBIDDEN:
         return "forbidden";
+    case CW_ELIMIT:
+        return "too_many";
     case CW_EVERIFY:
         return "conflict";
     case CW_EBUSY:
@@ -633,6 +635,7 @@ static void release(cw_http_srv *s)
     }
     free(s->acc_q);
     pthread_mutex_destroy(&s->acc_mu);
+    pthread_mutex_destroy(&s->thr_mu);
     pthread_cond_destroy(&s->acc_more);
     for (size_t i = 0; i < s->npool; i++)
         cw_ledger_close(s->pool[i]);
@@ -662,6 +665,7 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
     pthread_mutex_init(&s->pool_mu, NULL);
     pthread_mutex_init(&s->sess_mu, NULL);
     pthread_mutex_init(&s->acc_mu, NULL);
+    pthread_mutex_init(&s->thr_mu, NULL);
     pthread_cond_init(&s->acc_more, NULL);
     struct sockaddr_in sa;
     cw_buf pack = CW_BUF_INIT(64);

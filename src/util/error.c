@@ -27,6 +27,7 @@ static const struct {
     [CW_EBUSY] = {"database is busy", 1, 503},
     [CW_EAUTH] = {"not signed in", 1, 401},
     [CW_EFORBIDDEN] = {"not allowed", 1, 403},
+    [CW_ELIMIT] = {"too many attempts", 1, 429},
 };
 
 #define NCODES (sizeof table / sizeof table[0])
