@@ -494,6 +494,53 @@ static void test_concurrent_writers(void **state)
     assert_int_equal(rep.size, before + 40);
 }
 
+/* Sessions end when unused for the idle timeout, and at the absolute timeout
+ * however busy: a second server on the same log, with timeouts of 1 and 3 s. */
+static void test_session_timeouts(void **state)
+{
+    (void)state;
+    cw_http_opts ho;
+    cw_http_opts_init(&ho);
+    ho.db = F.db;
+    ho.listen = "127.0.0.1:0";
+    ho.quiet = 1;
+    ho.idle_timeout_s = 1;
+    ho.absolute_timeout_s = 3;
+    cw_http *h2;
+    cw_error err;
+    assert_int_equal(cw_http_start(&ho, &h2, &err), CW_OK);
+    uint16_t main_port = F.port;
+    F.port = cw_http_port(h2);
+    struct timespec tick = {0, 600 * 1000 * 1000}, idle = {1, 300 * 1000 * 1000};
+    resp r;
+    /* idle: unused for 1.3 s, the session is gone */
+    who a;
+    sign_in("sw", PW, &a);
+    REQ("GET", "/api/v1/me", NULL, a.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    done(&r);
+    nanosleep(&idle, NULL);
+    REQ("GET", "/api/v1/me", NULL, a.session, NULL, &r);
+    expect_error(&r, 401, "not_signed_in", NULL);
+    done(&r);
+    /* absolute: used every 0.6 s, still gone after 3 s */
+    who b;
+    sign_in("sw", PW, &b);
+    int ended_at = -1;
+    for (int i = 0; i < 8 && ended_at < 0; i++) {
+        nanosleep(&tick, NULL);
+        REQ("GET", "/api/v1/me", NULL, b.session, NULL, &r);
+        if (r.status == 401)
+            ended_at = i;
+        else
+            assert_int_equal(r.status, 200);
+        done(&r);
+    }
+    assert_true(ended_at >= 3); /* alive while used, for at least ~2.4 s */
+    F.port = main_port;
+    cw_http_stop(h2);
+}
+
 /* Many failed sign-ins from one address: refused with 429 before any password is checked,
  * the right one included, for THROTTLE_WINDOW_MS. Runs last: it shuts the door on 127.0.0.1. */
 static void test_throttle(void **state)
@@ -531,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_log_routes),
         cmocka_unit_test(test_openapi),
         cmocka_unit_test(test_concurrent_writers),
+        cmocka_unit_test(test_session_timeouts),
         cmocka_unit_test(test_throttle),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
