@@ -100,27 +100,45 @@ static cw_rc compare_child(void *ctx, const char *child, const cw_rule_results *
     return CW_OK;
 }
 
+/* A demo council in a new directory (dir, a mkdtemp template), with the Wales pack. */
+typedef struct demo_fx {
+    char db[128];
+    cw_ledger *l;
+    cw_rule_pack *pack;
+    cw_calendar cal;
+} demo_fx;
+
+static void demo_fx_make(char *dir, uint64_t children, uint64_t seed, double failure_scale,
+                         demo_fx *f)
+{
+    cw_error err;
+    assert_non_null(mkdtemp(dir));
+    snprintf(f->db, sizeof f->db, "%s/demo.db", dir);
+    assert_int_equal(cw_ledger_create(f->db, "test.caseward.example/facts", &err), CW_OK);
+    assert_int_equal(cw_ledger_open(f->db, CW_LEDGER_WRITE, &f->l, &err), CW_OK);
+    assert_int_equal(cw_rules_load_builtin("wales", &f->pack, &err), CW_OK);
+    assert_int_equal(cw_calendar_load_default(&f->cal, &err), CW_OK);
+    cw_demo_opts o;
+    cw_demo_opts_init(&o);
+    o.children = children;
+    o.seed = seed;
+    o.as_of = D("2026-06-30");
+    if (failure_scale > 0)
+        o.failure_scale = failure_scale;
+    assert_int_equal(cw_demo_generate(f->l, &o, NULL, &err), CW_OK);
+}
+
 static void test_facts_match_the_ledger(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/cw-facts-XXXXXX", db[128];
+    char dir[] = "/tmp/cw-facts-XXXXXX";
     cw_error err;
-    cw_ledger *l = NULL;
-    cw_rule_pack *pack = NULL;
-    cw_calendar cal;
-    assert_non_null(mkdtemp(dir));
-    snprintf(db, sizeof db, "%s/demo.db", dir);
-    assert_int_equal(cw_ledger_create(db, "test.caseward.example/facts", &err), CW_OK);
-    assert_int_equal(cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err), CW_OK);
-    assert_int_equal(cw_rules_load_builtin("wales", &pack, &err), CW_OK);
-    assert_int_equal(cw_calendar_load_default(&cal, &err), CW_OK);
-    cw_demo_opts o;
-    cw_demo_opts_init(&o);
-    o.children = 400;
-    o.seed = 11;
-    o.as_of = D("2026-06-30");
-    o.failure_scale = 3; /* plenty of late and missing work */
-    assert_int_equal(cw_demo_generate(l, &o, NULL, &err), CW_OK);
+    demo_fx f;
+    demo_fx_make(dir, 400, 11, 3 /* plenty of late and missing work */, &f);
+    const char *db = f.db;
+    cw_ledger *l = f.l;
+    cw_rule_pack *pack = f.pack;
+    cw_calendar cal = f.cal;
 
     /* Corrections change what the rules see: visits no longer seen alone. */
     int64_t idx[40];
@@ -186,23 +204,15 @@ static void sql_exec(const char *db, const char *sql)
 static void test_damaged_history(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/cw-facts-XXXXXX", db[128], sql[256];
+    char dir[] = "/tmp/cw-facts-XXXXXX", sql[256];
     cw_error err;
-    cw_ledger *l = NULL;
-    cw_rule_pack *pack = NULL;
-    cw_calendar cal;
-    assert_non_null(mkdtemp(dir));
-    snprintf(db, sizeof db, "%s/demo.db", dir);
-    assert_int_equal(cw_ledger_create(db, "test.caseward.example/facts", &err), CW_OK);
-    assert_int_equal(cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err), CW_OK);
-    assert_int_equal(cw_rules_load_builtin("wales", &pack, &err), CW_OK);
-    assert_int_equal(cw_calendar_load_default(&cal, &err), CW_OK);
-    cw_demo_opts o;
-    cw_demo_opts_init(&o);
-    o.children = 30;
-    o.seed = 5;
-    o.as_of = D("2026-06-30");
-    assert_int_equal(cw_demo_generate(l, &o, NULL, &err), CW_OK);
+    demo_fx f;
+    demo_fx_make(dir, 30, 5, 0, &f);
+    const char *db = f.db;
+    cw_ledger *l = f.l;
+    cw_rule_pack *pack = f.pack;
+    cw_calendar cal = f.cal;
+    cw_date as_of = D("2026-06-30");
     /* An open case whose worker is still in post, to record a note on it. */
     char child[65] = "", worker[65] = "";
     {
@@ -225,7 +235,7 @@ static void test_damaged_history(void **state)
     cw_rule_results want, got;
     cw_rule_results_init(&want);
     cw_rule_results_init(&got);
-    assert_int_equal(cw_oversight_child(l, pack, &cal, child, o.as_of, &want, &err), CW_OK);
+    assert_int_equal(cw_oversight_child(l, pack, &cal, child, as_of, &want, &err), CW_OK);
     uint64_t size = cw_ledger_size(l);
     cw_ledger_close(l);
 
@@ -236,7 +246,7 @@ static void test_damaged_history(void **state)
              child);
     sql_exec(db, sql);
     assert_int_equal(cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err), CW_OK);
-    assert_int_equal(cw_oversight_child(l, pack, &cal, child, o.as_of, &got, &err), CW_EVERIFY);
+    assert_int_equal(cw_oversight_child(l, pack, &cal, child, as_of, &got, &err), CW_EVERIFY);
     assert_non_null(strstr(err.msg, child));
     assert_non_null(strstr(err.msg, "caseward rebuild"));
     /* Nothing is added on top of damage: a note for the child is refused, the log unchanged. */
@@ -256,7 +266,7 @@ static void test_damaged_history(void **state)
     /* Rebuild from the ledger repairs it: the same answers as before. */
     assert_int_equal(cw_casework_rebuild(l, &err), CW_OK);
     cw_rule_results_reset(&got);
-    assert_int_equal(cw_oversight_child(l, pack, &cal, child, o.as_of, &got, &err), CW_OK);
+    assert_int_equal(cw_oversight_child(l, pack, &cal, child, as_of, &got, &err), CW_OK);
     assert_int_equal(got.nobligations, want.nobligations);
     /* and the note is taken now */
     p = json_pack("{s:s, s:s, s:s}", "child_id", child, "date", "2026-06-29", "text", "A note.");
