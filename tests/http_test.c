@@ -135,11 +135,12 @@ static void test_lockout(void **state)
         assert_int_equal(r.status, 401);
         done(&r);
     }
-    /* The right password is refused while locked, and says until when. */
+    /* The right password is refused while locked, in the words every refusal uses (so the
+     * answer does not tell which usernames exist). */
     REQ("POST", "/api/v1/session", "{\"username\":\"victim\",\"password\":\"" PW "\"}", NULL, NULL,
         &r);
     expect_error(&r, 401, "not_signed_in", "password");
-    assert_non_null(strstr(err_member(&r, "message"), "locked until"));
+    assert_non_null(strstr(err_member(&r, "message"), "locked or not active"));
     assert_int_equal(r.ncookies, 0);
     done(&r);
 }
@@ -338,6 +339,25 @@ static void test_commands(void **state)
     done(&r);
     REQ("POST", "/api/v1/commands/record_accessed", "{}", sw.session, sw.csrf, &r);
     expect_error(&r, 404, "not_found", "type");
+    done(&r);
+    /* A target not yet in the record is refused before the writer could accept it unchecked. */
+    REQ("POST", "/api/v1/commands/correction",
+        "{\"corrects\":99999999,\"reason\":\"r\",\"changes\":{\"text\":\"x\"}}", sw.session,
+        sw.csrf, &r);
+    expect_error(&r, 404, "not_found", "corrects");
+    done(&r);
+    REQ("POST", "/api/v1/commands/referral_decided",
+        "{\"referral_id\":\"NO-SUCH-REFERRAL\",\"date\":\"2026-01-15\",\"decision\":\"nfa\"}",
+        sw.session, sw.csrf, &r);
+    expect_error(&r, 404, "not_found", NULL);
+    done(&r);
+    /* A supervision is its supervisor's, its supervisee's or a manager's to record. */
+    snprintf(body, sizeof body,
+             "{\"supervisee_id\":\"%s\",\"supervisor_id\":\"%s\",\"date\":\"2026-01-15\","
+             "\"cases_discussed\":[],\"decisions\":\"None.\"}",
+             F.hos, F.tm);
+    REQ("POST", "/api/v1/commands/supervision_held", body, sw.session, sw.csrf, &r);
+    expect_error(&r, 403, "forbidden", "role");
     done(&r);
     /* a body over the limit */
     size_t big = (1 << 20) + 10;

@@ -47,6 +47,17 @@ check "a child to read" test -n "$child"
 curl -s -b "$T/jar" "$URL/api/v1/children/$child" -o "$T/record"
 check "the child's record is read" grep -q "\"child_id\":\"$child\"" "$T/record"
 
+# A sign-in that does not say it is JSON is refused (a form on another site cannot send
+# application/json without the browser asking first).
+code=$(curl -s -o "$T/ct" -w '%{http_code}' -H 'Content-Type: text/plain' \
+    -d "{\"username\":\"head.of.service\",\"password\":\"$PW\"}" "$URL/api/v1/session")
+check "text/plain sign-in refused" test "$code" = 400
+check "the refusal names Content-Type" grep -q '"field":"Content-Type"' "$T/ct"
+
+# A method that is not a word does not forge the access log's JSON.
+printf 'G"a":1,"x /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' |
+    timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port; cat >&3; cat <&3" >/dev/null 2>&1 || true
+
 # A second server on the same port is refused, and says why.
 "$CW" serve --db "$T/c.db" --listen "127.0.0.1:$port" 2>"$T/err2" &
 p2=$!
@@ -97,6 +108,8 @@ check "stderr says it is stopping" grep -q "stopping" "$T/log"
 check "access log lines name the route pattern" grep -q '"route":"/api/v1/children/{id}"' "$T/log"
 check "access log never holds the child's id" sh -c "! grep -q '$child' '$T/log'"
 check "access log never holds an account" sh -c "! grep -q 'head.of.service' '$T/log'"
+check "access log lines are all JSON objects with a plain method" \
+    sh -c "! grep '^{' '$T/log' | grep -vq '\"method\":\"[A-Z]*\",\"route\"'"
 
 "$CW" verify --db "$T/c.db" >/dev/null 2>"$T/err"
 check "the log verifies after the stop" test $? = 0

@@ -7,7 +7,10 @@
  */
 #include "casework/accounts.h"
 
+#include <pthread.h>
+#include <semaphore.h>
 #include <sodium.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -84,36 +87,69 @@ cw_rc cw_password_check_policy(const char *username, const char *password, cw_er
     return CW_OK;
 }
 
-static cw_rc hash_password(const char *password, char out[crypto_pwhash_STRBYTES], cw_error *err)
+/*
+ * Each argon2id hash or verify takes 64 MiB: at most one per CPU runs at a
+ * time, so a burst of sign-ins queues instead of exhausting memory.
+ */
+_Static_assert(CW_PASSWORD_HASH_MAX >= crypto_pwhash_STRBYTES, "room for libsodium's hash");
+static sem_t kdf_slots;
+static pthread_once_t kdf_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[CW_PASSWORD_HASH_MAX]; /* for cw_password_spend */
+static int dummy_ok;
+
+static int kdf_hash(const char *password, char out[CW_PASSWORD_HASH_MAX])
 {
-    if (sodium_init() < 0 ||
-        crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                              crypto_pwhash_ALG_ARGON2ID13) != 0)
-        return cw_error_set(err, CW_ENOMEM, "hashing a password: out of memory");
-    return CW_OK;
+    return crypto_pwhash_str_alg(out, password, strlen(password),
+                                 crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                 crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13);
+}
+
+static void kdf_init(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    sem_init(&kdf_slots, 0, n < 1 ? 1u : n > 16 ? 16u : (unsigned)n);
+    dummy_ok = sodium_init() >= 0 && kdf_hash("caseward: no such account", dummy_hash) == 0;
+}
+
+static void kdf_enter(void)
+{
+    pthread_once(&kdf_once, kdf_init);
+    while (sem_wait(&kdf_slots) != 0)
+        ; /* EINTR */
+}
+
+static void kdf_leave(void)
+{
+    sem_post(&kdf_slots);
+}
+
+cw_rc cw_password_hash(const char *password, char out[CW_PASSWORD_HASH_MAX], cw_error *err)
+{
+    kdf_enter();
+    int bad = sodium_init() < 0 || kdf_hash(password, out) != 0;
+    kdf_leave();
+    return bad ? cw_error_set(err, CW_ENOMEM, "hashing a password: out of memory") : CW_OK;
+}
+
+static cw_rc hash_password(const char *password, char out[CW_PASSWORD_HASH_MAX], cw_error *err)
+{
+    return cw_password_hash(password, out, err);
 }
 
 bool cw_password_verify(const char *hash, const char *password)
 {
-    return sodium_init() >= 0 && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    kdf_enter();
+    bool ok = sodium_init() >= 0 && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    kdf_leave();
+    return ok;
 }
 
 void cw_password_spend(const char *password)
 {
     /* A hash made once, with the same parameters: verifying against it costs the same. */
-    static char dummy[crypto_pwhash_STRBYTES];
-    static int made;
-    if (!__atomic_load_n(&made, __ATOMIC_ACQUIRE)) {
-        char h[crypto_pwhash_STRBYTES];
-        cw_error err;
-        if (hash_password("caseward: no such account", h, &err) == CW_OK) {
-            memcpy(dummy, h, sizeof dummy);
-            __atomic_store_n(&made, 1, __ATOMIC_RELEASE);
-        }
-    }
-    if (__atomic_load_n(&made, __ATOMIC_ACQUIRE))
-        (void)cw_password_verify(dummy, password);
+    pthread_once(&kdf_once, kdf_init);
+    if (dummy_ok)
+        (void)cw_password_verify(dummy_hash, password);
 }
 
 /* Appends one account event and runs the table change in the same batch. */
@@ -145,7 +181,7 @@ static cw_rc account_batch(cw_ledger *l, const char *actor, const char *type, js
 cw_rc cw_account_create(cw_ledger *l, const char *actor, const char *username, const char *staff_id,
                         const char *role, const char *expires_on, char one_time[21], cw_error *err)
 {
-    char hash[crypto_pwhash_STRBYTES], now[CW_RFC3339_MS_LEN + 1];
+    char hash[CW_PASSWORD_HASH_MAX], now[CW_RFC3339_MS_LEN + 1];
     cw_password_generate(one_time);
     cw_rc rc = hash_password(one_time, hash, err);
     if (rc || (rc = cw_time_format_ms(cw_time_now_ms(), now)))
@@ -161,16 +197,22 @@ cw_rc cw_account_create(cw_ledger *l, const char *actor, const char *username, c
     return rc;
 }
 
+cw_rc cw_account_store_password(cw_ledger *l, const char *actor, const char *username,
+                                const char *hash, bool one_time, cw_error *err)
+{
+    json_t *p = json_pack("{s:s, s:b}", "username", username, "one_time", one_time);
+    cw_value v[] = {cw_text(username), cw_text(hash), CW_INT(one_time)};
+    return account_batch(l, actor, "password_set", p, CW_Q_ACCOUNT_SET_PASSWORD, v, 3, err);
+}
+
 cw_rc cw_account_set_password(cw_ledger *l, const char *actor, const char *username,
                               const char *password, bool one_time, cw_error *err)
 {
-    char hash[crypto_pwhash_STRBYTES];
+    char hash[CW_PASSWORD_HASH_MAX];
     cw_rc rc = one_time ? CW_OK : cw_password_check_policy(username, password, err);
     if (rc || (rc = hash_password(password, hash, err)))
         return rc;
-    json_t *p = json_pack("{s:s, s:b}", "username", username, "one_time", one_time);
-    cw_value v[] = {cw_text(username), cw_text(hash), CW_INT(one_time)};
-    rc = account_batch(l, actor, "password_set", p, CW_Q_ACCOUNT_SET_PASSWORD, v, 3, err);
+    rc = cw_account_store_password(l, actor, username, hash, one_time, err);
     sodium_memzero(hash, sizeof hash);
     return rc;
 }

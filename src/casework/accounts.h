@@ -58,6 +58,15 @@ cw_rc cw_account_set_password(cw_ledger *l, const char *actor, const char *usern
 cw_rc cw_account_set_disabled(cw_ledger *l, const char *actor, const char *username, bool disabled,
                               const char *reason, cw_error *err);
 
+/* An argon2id hash of password, in libsodium's string form (at most one hash or verify per
+ * CPU at a time: each takes 64 MiB). */
+#define CW_PASSWORD_HASH_MAX 128
+cw_rc cw_password_hash(const char *password, char out[CW_PASSWORD_HASH_MAX], cw_error *err);
+
+/* Stores a hash made with cw_password_hash (the slow part done before taking any lock). */
+cw_rc cw_account_store_password(cw_ledger *l, const char *actor, const char *username,
+                                const char *hash, bool one_time, cw_error *err);
+
 /* Whether password matches the stored hash (libsodium's argon2id verify). */
 bool cw_password_verify(const char *hash, const char *password);
 

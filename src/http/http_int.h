@@ -170,10 +170,10 @@ cw_rc cw_session_create(cw_http_srv *s, const char *username, char token[64], ch
  * principal if it is fresh (*fresh = 1). */
 int cw_session_find(cw_http_srv *s, const char *token, char username[65], char csrf[48],
                     principal *who, int *fresh);
-/* Sign-in throttling: CW_ELIMIT (with when it ends) if addr has failed too often;
- * cw_throttle_fail counts one more failure. */
+/* Sign-in throttling: CW_ELIMIT (with when it ends) if addr has failed too often, else the
+ * attempt is counted as a failure until cw_throttle_ok gives it back on success. */
 cw_rc cw_throttle_check(cw_http_srv *s, uint32_t addr, int64_t now_ms, cw_error *err);
-void cw_throttle_fail(cw_http_srv *s, uint32_t addr, int64_t now_ms);
+void cw_throttle_ok(cw_http_srv *s, uint32_t addr, int64_t now_ms);
 /* Keeps a freshly read principal with the session. */
 void cw_session_keep(cw_http_srv *s, const char *token, const principal *who);
 void cw_session_end(cw_http_srv *s, const char *token);
@@ -198,7 +198,11 @@ int cw_http_reserved_type(const char *type);
 /* Appends one event through the server's group writer, waiting until it is committed. */
 cw_rc cw_http_write(cw_http_srv *s, const cw_event *ev, uint64_t *index, uint64_t *size,
                     cw_error *err);
-/* Records a record_accessed entry (through cw_http_write). */
+/* Records a record_accessed entry (through cw_http_write); detail (may be NULL) follows the
+ * route in its "what", e.g. the range of log entries read. */
+cw_rc cw_http_record_access_detail(cw_http_srv *s, req *r, const char *child_id, int allowed,
+                                   int status, const char *detail);
+/* The same without detail. */
 cw_rc cw_http_record_access(cw_http_srv *s, req *r, const char *child_id, int allowed, int status);
 
 #endif

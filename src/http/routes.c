@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "casework/casework.h"
 #include "http/http_int.h"
@@ -51,10 +52,14 @@ static cw_rc query_date(req *r, cw_date *out, cw_error *err)
     return CW_OK;
 }
 
-/* The request body as a JSON object. */
+/* The request body as a JSON object. It must say it is JSON: a form on another site cannot
+ * send that without the browser asking first, so no page can sign someone in unawares. */
 static cw_rc body_object(req *r, json_t **out, cw_error *err)
 {
     *out = NULL;
+    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';'))
+        return cw_error_set(err, CW_EINVAL, "Content-Type: must be application/json");
     if (r->body.len == 0)
         return cw_error_set(err, CW_EINVAL, "body: a JSON object is required");
     size_t ok = cw_utf8_check(r->body.data, r->body.len);
@@ -234,7 +239,7 @@ static cw_rc h_entries(cw_http_srv *s, req *r, cw_error *err)
         return cw_error_set(err, CW_EINVAL,
                             "end: must be from start to the log's size (%" PRIu64 ")", size);
     if (b - a > MAX_ENTRIES)
-        return cw_error_set(err, CW_ETOOBIG, "end: at most %d entries at a time", MAX_ENTRIES);
+        return cw_error_set(err, CW_EINVAL, "end: at most %d entries at a time", MAX_ENTRIES);
     cw_buf out = CW_BUF_INIT((size_t)1 << 31);
     for (uint64_t i = a; i < b && !rc; i++)
         if (!(rc = cw_ledger_leaf(r->ro, i, &out, err)))
@@ -243,7 +248,9 @@ static cw_rc h_entries(cw_http_srv *s, req *r, cw_error *err)
         cw_resp_text(r, 200, "application/jsonl", out.data, out.len);
     cw_buf_release(&out);
     /* The entries hold children's records: reading them is recorded, or they are withheld. */
-    if (!rc && cw_http_record_access(s, r, NULL, 1, 200) != CW_OK)
+    char range[64];
+    snprintf(range, sizeof range, "start=%" PRIu64 "&end=%" PRIu64, a, b);
+    if (!rc && cw_http_record_access_detail(s, r, NULL, 1, 200, range) != CW_OK)
         rc = cw_error_set(err, CW_EIO, "the read could not be recorded");
     return rc;
 }
@@ -270,6 +277,11 @@ static cw_rc start_session(cw_http_srv *s, req *r, cw_error *err)
     sodium_memzero(token, sizeof token);
     return CW_OK;
 }
+
+/* Every refused sign-in gets these words, whatever the reason. */
+#define SIGNIN_REFUSED                                                                             \
+    "password: the username or password is wrong, or the account is locked or not active "         \
+    "(5 failed sign-ins in a row lock an account for 15 minutes)"
 
 /* The client's IPv4 address, as a number (0 if not IPv4). */
 static uint32_t client_addr(req *r)
@@ -303,9 +315,7 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
     const char *pw = json_string_value(json_object_get(b, "password"));
     if (strlen(name) >= sizeof user) {
         json_decref(b);
-        return cw_error_set(err, CW_EAUTH,
-                            "password: the username or password is wrong, or the account is not "
-                            "active");
+        return cw_error_set(err, CW_EAUTH, "%s", SIGNIN_REFUSED);
     }
     memcpy(user, name, strlen(name) + 1);
     cw_account a;
@@ -323,33 +333,32 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
     cw_signin_result res =
         cw_account_check(&a, pw, now, today, a.staff_id[0] && (!si.found || si.left));
     json_decref(b);
-    if (a.found && res != CW_SIGNIN_LOCKED) {
+    if (a.found) {
+        /* The counters are read again under the writer's lock, so sign-ins at the same time
+         * cannot overwrite each other's failures, and a success cannot slip past a lock
+         * another attempt has just set. */
         pthread_mutex_lock(&s->write_mu);
-        rc = cw_account_note_sign_in(cw_ledger_store(s->writer), &a, res == CW_SIGNIN_OK, now, err);
+        cw_account fresh;
+        rc = cw_account_get(cw_ledger_store(s->writer), user, &fresh, err);
+        if (!rc && fresh.found) {
+            if (res == CW_SIGNIN_OK && fresh.locked_until_ms > now)
+                res = CW_SIGNIN_LOCKED;
+            if (res != CW_SIGNIN_LOCKED)
+                rc = cw_account_note_sign_in(cw_ledger_store(s->writer), &fresh,
+                                             res == CW_SIGNIN_OK, now, err);
+        }
         pthread_mutex_unlock(&s->write_mu);
         if (rc)
             return rc;
     }
     if (res != CW_SIGNIN_OK) {
         __atomic_add_fetch(&s->signins_failed, 1, __ATOMIC_RELAXED);
-        cw_throttle_fail(s, addr, now);
-        if (res == CW_SIGNIN_LOCKED || (a.found && a.locked_until_ms > now)) {
-            char until[CW_RFC3339_MS_LEN + 1];
-            cw_time_format_ms(a.locked_until_ms, until);
-            return cw_error_set(err, CW_EAUTH,
-                                "password: too many failed sign-ins; this account is locked "
-                                "until %.16s UTC",
-                                until);
-        }
-        return cw_error_set(err, CW_EAUTH,
-                            "password: the username or password is wrong, or the account is "
-                            "not active");
+        /* Locked, wrong or unknown read alike: the answer does not say which names exist. */
+        return cw_error_set(err, CW_EAUTH, "%s", SIGNIN_REFUSED);
     }
     if ((rc = cw_principal_load(s, r->ro, user, &r->who, err)))
-        return rc == CW_EAUTH ? cw_error_set(err, CW_EAUTH,
-                                             "password: the username or password is wrong, or "
-                                             "the account is not active")
-                              : rc;
+        return rc == CW_EAUTH ? cw_error_set(err, CW_EAUTH, "%s", SIGNIN_REFUSED) : rc;
+    cw_throttle_ok(s, addr, now);
     r->signed_in = 1;
     __atomic_add_fetch(&s->signins_ok, 1, __ATOMIC_RELAXED);
     return start_session(s, r, err);
@@ -385,15 +394,31 @@ static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
     const char *cur = json_string_value(json_object_get(b, "current_password"));
     const char *pw = json_string_value(json_object_get(b, "new_password"));
     cw_account a;
+    char hash[CW_PASSWORD_HASH_MAX];
+    int64_t now = cw_time_now_ms();
+    /* Guessing the current password through a stolen session counts towards the lockout. */
     if (!(rc = cw_account_get(cw_ledger_store(r->ro), r->who.username, &a, err)) &&
-        !(a.found && cw_password_verify(a.password, cur)))
-        rc = cw_error_set(err, CW_EFORBIDDEN, "current_password: is wrong");
+        !(a.found && a.locked_until_ms <= now && cw_password_verify(a.password, cur))) {
+        rc = cw_error_set(err, CW_EFORBIDDEN,
+                          "current_password: is wrong, or the account is locked (5 wrong in a "
+                          "row lock it for 15 minutes)");
+        pthread_mutex_lock(&s->write_mu);
+        cw_account fresh;
+        if (!cw_account_get(cw_ledger_store(s->writer), r->who.username, &fresh, NULL) &&
+            fresh.found)
+            cw_account_note_sign_in(cw_ledger_store(s->writer), &fresh, false, now, NULL);
+        pthread_mutex_unlock(&s->write_mu);
+        cw_http_record_access(s, r, NULL, 0, 403);
+    }
     if (!rc && !strcmp(cur, pw))
         rc = cw_error_set(err, CW_EINVAL, "new_password: must differ from the current one");
-    if (!rc && !(rc = cw_password_check_policy(r->who.username, pw, err))) {
+    /* The slow hash before the writer's lock, which every other write waits on. */
+    if (!rc && !(rc = cw_password_check_policy(r->who.username, pw, err)) &&
+        !(rc = cw_password_hash(pw, hash, err))) {
         pthread_mutex_lock(&s->write_mu);
-        rc = cw_account_set_password(s->writer, r->who.actor, r->who.username, pw, false, err);
+        rc = cw_account_store_password(s->writer, r->who.actor, r->who.username, hash, false, err);
         pthread_mutex_unlock(&s->write_mu);
+        sodium_memzero(hash, sizeof hash);
     }
     if ((rc == CW_EINVAL || rc == CW_ETOOBIG) && !strncmp(err->msg, "password: ", 10)) {
         /* the policy names "password": this request calls it new_password */
@@ -824,18 +849,59 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     cw_rc rc = body_object(r, &p, err);
     if (rc)
         return rc;
-    /* Write scope on every child the command is about (a new child has none yet). */
+    /* Write scope on every child the command is about (a new child has none yet). The
+     * children are found in this request's snapshot of the record; a target not in it (an
+     * entry or a record still being written) is refused here, never checked later by the
+     * writer without scope. Once it exists, an entry's or a record's child never changes. */
     char ids[50][65];
     size_t n = 0;
+    const json_t *corrects = json_object_get(p, "corrects");
+    if (!strcmp(type, "correction") && json_is_integer(corrects) &&
+        (json_integer_value(corrects) < 0 ||
+         (uint64_t)json_integer_value(corrects) >= cw_ledger_size(r->ro))) {
+        json_decref(p);
+        return cw_error_set(err, CW_ENOTFOUND, "corrects: there is no entry %lld yet",
+                            (long long)json_integer_value(corrects));
+    }
     if (strcmp(type, "child_registered") != 0 &&
         (rc = cw_casework_children(cw_ledger_store(r->ro), type, p, ids, 50, &n, err))) {
         json_decref(p);
         return rc;
     }
+    /* A supervision is its supervisor's, its supervisee's or a manager's to record, whatever
+     * cases it discussed. About no child: organisation events (role-checked above), or a
+     * supervision (or the correction of one) that discussed no case. Anything else must name
+     * a record that exists. */
+    const char *sup = json_string_value(json_object_get(p, "supervisor_id"));
+    const char *sub = json_string_value(json_object_get(p, "supervisee_id"));
+    int party = (sup && !strcmp(sup, r->who.staff_id)) || (sub && !strcmp(sub, r->who.staff_id));
+    if (!strcmp(type, "supervision_held") && !party && !(r->who.role & R_MANAGERS)) {
+        cw_http_record_access(s, r, NULL, 0, 403);
+        json_decref(p);
+        return cw_error_set(err, CW_EFORBIDDEN,
+                            "role: only its supervisor, its supervisee or a manager may record "
+                            "a supervision");
+    }
+    if (n == 0 && strcmp(type, "child_registered") != 0 && !organisation(type)) {
+        if (!strcmp(type, "supervision_held") || !strcmp(type, "correction")) {
+            if (!party && !(r->who.role & R_MANAGERS)) {
+                cw_http_record_access(s, r, NULL, 0, 403);
+                json_decref(p);
+                return cw_error_set(err, CW_EFORBIDDEN,
+                                    "role: only its supervisor, its supervisee or a manager may "
+                                    "record this");
+            }
+        } else {
+            json_decref(p);
+            return cw_error_set(err, CW_ENOTFOUND,
+                                "child_id: the command names no child or record that you can "
+                                "see");
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         if ((rc = cw_access_child(r->ro, &r->who, ids[i], 1, err))) {
-            if (rc == CW_EFORBIDDEN)
-                cw_http_record_access(s, r, ids[i], 0, 403);
+            if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)
+                cw_http_record_access(s, r, ids[i], 0, cw_rc_http_status(rc));
             json_decref(p);
             return rc;
         }

@@ -323,11 +323,18 @@ cw_rc cw_http_write(cw_http_srv *s, const cw_event *ev, uint64_t *index, uint64_
 
 cw_rc cw_http_record_access(cw_http_srv *s, req *r, const char *child_id, int allowed, int status)
 {
+    return cw_http_record_access_detail(s, r, child_id, allowed, status, NULL);
+}
+
+cw_rc cw_http_record_access_detail(cw_http_srv *s, req *r, const char *child_id, int allowed,
+                                   int status, const char *detail)
+{
     if (!r->signed_in)
         return CW_OK; /* only the signed in: anyone could otherwise fill the log */
     r->recorded = 1;
     char what[200];
-    snprintf(what, sizeof what, "%s %s", r->method, r->rt ? r->rt->pattern : "(no route)");
+    snprintf(what, sizeof what, "%s %s%s%.100s", r->method, r->rt ? r->rt->pattern : "(no route)",
+             detail ? " " : "", detail ? detail : "");
     json_t *p = json_pack("{s:s?, s:s, s:b, s:i}", "child_id", child_id, "what", what, "allowed",
                           allowed, "status", status);
     if (!p)
@@ -585,14 +592,26 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         double ms = (double)(now_ns() - r->t0_ns) / 1e6;
         char t[CW_RFC3339_MS_LEN + 1] = "";
         cw_time_format_ms(cw_time_now_ms(), t);
+        /* The method as sent may be anything: only capitals are printed, so the line stays
+         * JSON whatever a client sends. */
+        char method[12] = "";
+        size_t m = 0;
+        for (const char *c = r->method; *c && m < sizeof method - 1; c++)
+            if (*c >= 'A' && *c <= 'Z')
+                method[m++] = *c;
+        method[m] = '\0';
         fprintf(stderr,
-                "{\"time\":\"%s\",\"method\":\"%.10s\",\"route\":\"%s\",\"status\":%d,"
+                "{\"time\":\"%s\",\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,"
                 "\"ms\":%.3f,\"bytes\":%zu%s}\n",
-                t, r->method, r->rt ? r->rt->pattern : "-", st, ms, r->out.len,
+                t, method, r->rt ? r->rt->pattern : "-", st, ms, r->out.len,
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : ",\"aborted\":true");
     }
     pool_put(s, r->ro);
     __atomic_sub_fetch(&s->active, 1, __ATOMIC_ACQ_REL);
+    /* A body may hold a password, a response a session token: neither outlives the request. */
+    if (r->body.data)
+        sodium_memzero(r->body.data, r->body.len);
+    sodium_memzero(r->cookies, sizeof r->cookies);
     cw_buf_release(&r->body);
     cw_buf_release(&r->out);
     sodium_memzero(r->token, sizeof r->token);

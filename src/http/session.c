@@ -156,8 +156,16 @@ cw_rc cw_throttle_check(cw_http_srv *s, uint32_t addr, int64_t now_ms, cw_error 
 {
     pthread_mutex_lock(&s->thr_mu);
     struct throttle *t = throttle_slot(s, addr, now_ms);
+    if (!t->window_ms || now_ms - t->window_ms >= THROTTLE_WINDOW_MS) {
+        t->window_ms = now_ms;
+        t->failures = 0;
+    }
     int64_t until = t->window_ms + THROTTLE_WINDOW_MS;
-    int limited = t->window_ms && now_ms < until && t->failures >= THROTTLE_FAILS;
+    int limited = t->failures >= THROTTLE_FAILS;
+    /* The attempt counts as a failure from now on, so attempts at the same time all count;
+     * a success gives it back (cw_throttle_ok). */
+    if (!limited)
+        t->failures++;
     pthread_mutex_unlock(&s->thr_mu);
     if (!limited)
         return CW_OK;
@@ -169,15 +177,12 @@ cw_rc cw_throttle_check(cw_http_srv *s, uint32_t addr, int64_t now_ms, cw_error 
                         when);
 }
 
-void cw_throttle_fail(cw_http_srv *s, uint32_t addr, int64_t now_ms)
+void cw_throttle_ok(cw_http_srv *s, uint32_t addr, int64_t now_ms)
 {
     pthread_mutex_lock(&s->thr_mu);
     struct throttle *t = throttle_slot(s, addr, now_ms);
-    if (!t->window_ms || now_ms - t->window_ms >= THROTTLE_WINDOW_MS) {
-        t->window_ms = now_ms;
-        t->failures = 0;
-    }
-    t->failures++;
+    if (t->failures > 0 && now_ms - t->window_ms < THROTTLE_WINDOW_MS)
+        t->failures--;
     pthread_mutex_unlock(&s->thr_mu);
 }
 
