@@ -279,6 +279,50 @@ static void test_scope_and_access_log(void **state)
     done(&r);
 }
 
+/* The children list, a page at a time: no child twice, none missed, in order. */
+static void test_children_pages(void **state)
+{
+    (void)state;
+    who hos;
+    sign_in("hos", PW, &hos);
+    resp r;
+    REQ("GET", "/api/v1/children?limit=5000", NULL, hos.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    size_t all = json_array_size(json_object_get(r.json, "children"));
+    assert_true(all > 20);
+    assert_true(json_is_null(json_object_get(r.json, "next")));
+    done(&r);
+    char path[160] = "/api/v1/children?limit=7", prev[65] = "";
+    size_t seen = 0, pages = 0;
+    for (;;) {
+        REQ("GET", path, NULL, hos.session, NULL, &r);
+        assert_int_equal(r.status, 200);
+        json_t *kids = json_object_get(r.json, "children");
+        assert_true(json_array_size(kids) <= 7);
+        for (size_t i = 0; i < json_array_size(kids); i++) {
+            const char *id =
+                json_string_value(json_object_get(json_array_get(kids, i), "child_id"));
+            assert_true(strcmp(prev, id) < 0);
+            snprintf(prev, sizeof prev, "%s", id);
+            seen++;
+        }
+        pages++;
+        const char *next = json_string_value(json_object_get(r.json, "next"));
+        if (!next) {
+            done(&r);
+            break;
+        }
+        assert_string_equal(next, prev);
+        snprintf(path, sizeof path, "/api/v1/children?limit=7&after=%s", next);
+        done(&r);
+    }
+    assert_int_equal(seen, all);
+    assert_int_equal(pages, (all + 6) / 7);
+    REQ("GET", "/api/v1/children?limit=0", NULL, hos.session, NULL, &r);
+    expect_error(&r, 400, "invalid", "limit");
+    done(&r);
+}
+
 static void test_commands(void **state)
 {
     (void)state;
@@ -594,6 +638,7 @@ int main(void)
         cmocka_unit_test(test_lockout),
         cmocka_unit_test(test_one_time_password),
         cmocka_unit_test(test_scope_and_access_log),
+        cmocka_unit_test(test_children_pages),
         cmocka_unit_test(test_commands),
         cmocka_unit_test(test_log_routes),
         cmocka_unit_test(test_openapi),

@@ -19,6 +19,7 @@ static const struct {
     {"/api/v1/log/proof/consistency", {"old", "new", NULL}, 1},
     {"/api/v1/log/entries", {"start", "end", NULL}, 1},
     {"/api/v1/children/{id}/obligations", {"as_of", NULL, NULL}, 0},
+    {"/api/v1/children", {"after", "limit", NULL}, 0},
     {"/api/v1/caseload", {"as_of", NULL, NULL}, 0},
     {"/api/v1/teams/{team}/caseload", {"as_of", NULL, NULL}, 0},
     {"/api/v1/overdue", {"as_of", NULL, NULL}, 0},

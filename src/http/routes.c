@@ -438,10 +438,18 @@ static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
 
 /* ---- children ---- */
 
+/* The children list comes a page at a time: ?after=CHILD_ID&limit=N (default 500, at most
+ * 5,000), in child_id order; "next" is the after= of the next page, or null at the end. */
+#define PAGE_DEFAULT 500
+#define PAGE_MAX     5000
+
 typedef struct list_ctx {
     cw_ledger *ro;
     const principal *who;
     json_t *arr;
+    size_t limit;
+    char last[65];
+    int more;
 } list_ctx;
 
 static cw_rc list_row(void *ctx, const cw_value *c, size_t n)
@@ -451,6 +459,10 @@ static cw_rc list_row(void *ctx, const cw_value *c, size_t n)
     cw_error err;
     if (n < 4 || cw_value_copy(&c[0], id, sizeof id) <= 0)
         return CW_OK;
+    if (json_array_size(lc->arr) >= lc->limit) {
+        lc->more = 1;
+        return CW_EEXIST; /* the page is full: stop reading */
+    }
     cw_value_copy(&c[1], dob, sizeof dob);
     cw_value_copy(&c[2], worker, sizeof worker);
     cw_value_copy(&c[3], status, sizeof status);
@@ -459,25 +471,44 @@ static cw_rc list_row(void *ctx, const cw_value *c, size_t n)
         return CW_OK;
     if (rc)
         return rc;
-    json_array_append_new(lc->arr,
-                          json_pack("{s:s, s:s, s:s?, s:s}", "child_id", id, "date_of_birth", dob,
-                                    "worker_id", worker[0] ? worker : NULL, "case_status", status));
+    json_t *item = json_pack("{s:s, s:s, s:s?, s:s}", "child_id", id, "date_of_birth", dob,
+                             "worker_id", worker[0] ? worker : NULL, "case_status", status);
+    if (!item || json_array_append_new(lc->arr, item))
+        return CW_ENOMEM;
+    memcpy(lc->last, id, sizeof id);
     return CW_OK;
 }
 
 static cw_rc h_children(cw_http_srv *s, req *r, cw_error *err)
 {
     (void)s;
-    list_ctx lc = {r->ro, &r->who, json_array()};
+    const char *after = query(r, "after");
+    uint64_t limit = PAGE_DEFAULT;
+    if (query(r, "limit")) {
+        cw_rc rc = query_u64(r, "limit", &limit, err);
+        if (rc)
+            return rc;
+        if (limit < 1 || limit > PAGE_MAX)
+            return cw_error_set(err, CW_EINVAL, "limit: must be from 1 to %d", PAGE_MAX);
+    }
+    if (after && strlen(after) > 64)
+        return cw_error_set(err, CW_EINVAL, "after: is not a child id");
+    list_ctx lc = {r->ro, &r->who, json_array(), (size_t)limit, "", 0};
     if (!lc.arr)
         return cw_error_set(err, CW_ENOMEM, "out of memory");
+    cw_value k = cw_text(after ? after : "");
     cw_rc rc =
-        cw_store_run(cw_ledger_store(r->ro), CW_Q_CHILDREN_ALL, NULL, 0, list_row, &lc, NULL, err);
+        cw_store_run(cw_ledger_store(r->ro), CW_Q_CHILDREN_AFTER, &k, 1, list_row, &lc, NULL, err);
+    if (rc == CW_EEXIST)
+        rc = CW_OK;
+    else if (rc == CW_ENOMEM)
+        rc = cw_error_set(err, rc, "out of memory");
     if (rc) {
         json_decref(lc.arr);
         return rc;
     }
-    cw_resp_json(r, 200, json_pack("{s:o}", "children", lc.arr));
+    cw_resp_json(r, 200,
+                 json_pack("{s:o, s:s?}", "children", lc.arr, "next", lc.more ? lc.last : NULL));
     return CW_OK;
 }
 

@@ -89,6 +89,8 @@ typedef enum cw_query {
     CW_Q_ACCOUNT_COUNT,          /* () -> count */
     CW_Q_RECORD_ACCESS_PUT,      /* (idx, child_id, actor, what, allowed, at) */
     CW_Q_RECORD_ACCESS_OF_CHILD, /* (child_id) -> idx, actor, what, allowed, at, oldest first */
+    CW_Q_CHILDREN_AFTER,         /* (child_id) -> child_id, date_of_birth, worker_id, case_status:
+                                    the children after it, in child_id order */
     CW_Q_CHILDREN_OF_WORKER,     /* (staff_id) -> child_id, case_status: allocated, by id */
     CW_Q_CHILDREN_OF_TEAM,       /* (team_id) -> child_id, worker_id, case_status: allocated to
                                     its staff, by worker then child */

@@ -155,6 +155,8 @@ static const char *const named[CW_Q_COUNT] = {
         "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [CW_Q_RECORD_ACCESS_OF_CHILD] = "SELECT idx, actor, what, allowed, at FROM record_access "
                                     "WHERE child_id = ?1 ORDER BY idx",
+    [CW_Q_CHILDREN_AFTER] = "SELECT child_id, date_of_birth, worker_id, case_status FROM children "
+                            "WHERE child_id > ?1 ORDER BY child_id",
     [CW_Q_CHILDREN_OF_WORKER] = "SELECT child_id, case_status FROM children WHERE worker_id = ?1 "
                                 "ORDER BY child_id",
     [CW_Q_CHILDREN_OF_TEAM] = "SELECT c.child_id, c.worker_id, c.case_status FROM children c "
