@@ -736,8 +736,10 @@ void cw_http_stop(cw_http *h)
     cw_http_srv *s = &h->s;
     /* No new connections; then wait (up to 10 s) for requests being handled. */
     MHD_socket fd = MHD_quiesce_daemon(s->d);
+    /* Requests already sent on accepted connections start within a moment: wait a quarter
+     * of a second for them, then until none is being handled (at most 10 s). */
     struct timespec tick = {0, 10 * 1000 * 1000};
-    for (int i = 0; i < 1000 && __atomic_load_n(&s->active, __ATOMIC_ACQUIRE) > 0; i++)
+    for (int i = 0; i < 1000 && (i < 25 || __atomic_load_n(&s->active, __ATOMIC_ACQUIRE) > 0); i++)
         nanosleep(&tick, NULL);
     MHD_stop_daemon(s->d);
     if (fd != MHD_INVALID_SOCKET)
