@@ -395,6 +395,16 @@ static void test_commands(void **state)
         sw.session, sw.csrf, &r);
     expect_error(&r, 404, "not_found", NULL);
     done(&r);
+    /* Registering a child under an id that is taken is refused, and the probe recorded. */
+    size_t probes = access_entries(F.child_own, 0);
+    snprintf(body, sizeof body,
+             "{\"child_id\":\"%s\",\"given_name\":\"A\",\"family_name\":\"B\","
+             "\"date_of_birth\":\"2015-01-01\",\"gender\":\"female\",\"language\":\"english\"}",
+             F.child_own);
+    REQ("POST", "/api/v1/commands/child_registered", body, sw.session, sw.csrf, &r);
+    expect_error(&r, 409, "exists", "child_id");
+    done(&r);
+    assert_int_equal(access_entries(F.child_own, 0), probes + 1);
     /* A supervision is its supervisor's, its supervisee's or a manager's to record. */
     snprintf(body, sizeof body,
              "{\"supervisee_id\":\"%s\",\"supervisor_id\":\"%s\",\"date\":\"2026-01-15\","

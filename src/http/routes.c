@@ -575,11 +575,17 @@ static cw_rc h_obligations(cw_http_srv *s, req *r, cw_error *err)
         return rc;
     }
     json_t *ob = json_array(), *sg = json_array();
-    for (size_t i = 0; ob && i < res.nobligations; i++)
-        json_array_append_new(ob, cw_report_obligation(r->param[0], &res.obligations[i]));
-    for (size_t i = 0; sg && i < res.nsignals; i++)
-        json_array_append_new(sg, cw_report_signal(r->param[0], &res.signals[i]));
+    int bad = !ob || !sg;
+    for (size_t i = 0; !bad && i < res.nobligations; i++)
+        bad = json_array_append_new(ob, cw_report_obligation(r->param[0], &res.obligations[i]));
+    for (size_t i = 0; !bad && i < res.nsignals; i++)
+        bad = json_array_append_new(sg, cw_report_signal(r->param[0], &res.signals[i]));
     cw_rule_results_release(&res);
+    if (bad) { /* never a 200 with part of the answer */
+        json_decref(ob);
+        json_decref(sg);
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    }
     char d[CW_DATE_LEN + 1];
     cw_date_format(as_of, d);
     cw_resp_json(r, 200,
@@ -940,6 +946,13 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     cw_event ev = {r->who.staff_id[0] ? r->who.staff_id : r->who.actor, type, p};
     uint64_t index = 0, size = 0;
     rc = cw_http_write(s, &ev, &index, &size, err);
+    /* Registering a child whose id is taken says that id exists: the probe is recorded. */
+    if (rc == CW_EEXIST && !strcmp(type, "child_registered")) {
+        const char *id = json_string_value(json_object_get(p, "child_id"));
+        cw_error keep = *err;
+        cw_http_record_access(s, r, id, 0, 409);
+        *err = keep;
+    }
     json_decref(p);
     if (rc)
         return rc;
