@@ -342,9 +342,12 @@ static cw_rc damaged(const char *child_id, cw_error *err)
 }
 
 /* Writes history h as segments numbered from seg, and drops any after them. */
-static cw_rc put_segments(cw_ctx *c, const char *child_id, int64_t seg, const cw_buf *h,
+/* old: how many segments there were from seg on (contiguous); only if fewer are written now
+ * do the rest need deleting. */
+static cw_rc put_segments(cw_ctx *c, const char *child_id, int64_t seg, const cw_buf *h, size_t old,
                           cw_error *err)
 {
+    int64_t first = seg;
     const uint8_t *p = (const uint8_t *)h->data;
     size_t pos = 0, start = 0, end = 0;
     cw_history_event e;
@@ -361,7 +364,7 @@ static cw_rc put_segments(cw_ctx *c, const char *child_id, int64_t seg, const cw
         cw_value v[] = {cw_text(child_id), CW_INT(seg++), cw_blob(p + start, end - start)};
         rc = run(c, CW_Q_CHILD_HISTORY_PUT, v, 3, err);
     }
-    if (!rc) {
+    if (!rc && (size_t)(seg - first) < old) {
         cw_value v[] = {cw_text(child_id), CW_INT(seg)};
         rc = run(c, CW_Q_CHILD_HISTORY_TRIM, v, 2, err);
     }
@@ -395,7 +398,7 @@ static cw_rc history_put(cw_ctx *c, const char *child_id, cw_date date, const ch
         rc = cw_error_set(err, rc, "child %s: adding entry %llu to its history", child_id,
                           (unsigned long long)c->idx);
     if (!rc)
-        rc = put_segments(c, child_id, t.first_seg < 0 ? 0 : t.first_seg, &h, err);
+        rc = put_segments(c, child_id, t.first_seg < 0 ? 0 : t.first_seg, &h, t.ncut, err);
     cw_buf_release(&h);
     cw_buf_release(&t.bytes);
     free(t.cut);
