@@ -4,6 +4,7 @@
 #   make run      install missing packages, build, create the demo log, serve
 #   make test     build, run every test, again under ASan+UBSan, check format
 #   make bench    build optimised and print benchmark figures
+#   make fuzz     run the libFuzzer targets in fuzz/ (FUZZ_SECONDS each, default 60)
 #   make format   reformat the C sources with clang-format
 
 BUILD      ?= build
@@ -18,9 +19,11 @@ BENCH_CHILDREN ?= 20000
 # (created on the first run, which takes minutes; the runs append to it):
 #   bench/http_bench.sh build-bench --children 500000 --db /var/tmp/national.db
 HTTP_BENCH_CHILDREN ?= 2000
-C_SOURCES  = $(shell find src tests bench -name '*.[ch]' 2>/dev/null)
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+C_SOURCES  = $(shell find src tests bench fuzz -name '*.[ch]' 2>/dev/null)
 
-.PHONY: all deps build run test test-unit test-asan lint format format-check bench clean
+.PHONY: all deps build run test test-unit test-asan lint format format-check bench fuzz clean
 
 all: build
 
@@ -54,6 +57,10 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(C_SOURCES) && echo "format: ok"
 
+fuzz: deps
+	@scripts/install-deps --fuzz
+	scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 bench: deps
 	@scripts/install-deps --bench
 	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -63,4 +70,4 @@ bench: deps
 	bench/http_bench.sh $(BENCH_BUILD) --children $(HTTP_BENCH_CHILDREN)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(FUZZ_BUILD)

@@ -30,7 +30,7 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void die(const char *what, const cw_error *err)
+__attribute__((noreturn)) static void die(const char *what, const cw_error *err)
 {
     fprintf(stderr, "demo_bench: %s: %s\n", what, err ? err->msg : "failed");
     exit(1);
@@ -159,7 +159,7 @@ int main(int argc, char **argv)
         die("mkdtemp", NULL);
     snprintf(db, sizeof db, "%s/demo.db", dir);
     cw_error err;
-    cw_ledger *l;
+    cw_ledger *l = NULL;
     if (cw_ledger_create(db, "bench.caseward.example/demo", &err) ||
         cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err))
         die("create", &err);

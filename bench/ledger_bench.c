@@ -49,7 +49,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void die(const char *what, const cw_error *err)
+__attribute__((noreturn)) static void die(const char *what, const cw_error *err)
 {
     fprintf(stderr, "ledger_bench: %s: %s\n", what, err ? err->msg : "failed");
     exit(1);

@@ -74,7 +74,7 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void die(const char *what, const cw_error *err)
+__attribute__((noreturn)) static void die(const char *what, const cw_error *err)
 {
     fprintf(stderr, "rules_bench: %s: %s\n", what, err ? err->msg : "failed");
     exit(1);
