@@ -132,7 +132,7 @@ void cw_session_end_user(cw_http_srv *s, const char *username)
 }
 
 /* The slot of an address: a few probes from its hash; a stale or the oldest one if none. */
-static struct throttle *throttle_slot(cw_http_srv *s, uint32_t addr, int64_t now)
+static struct throttle *throttle_slot(cw_http_srv *s, uint32_t addr)
 {
     uint32_t h = (addr * 2654435761u) % THROTTLE_SLOTS;
     struct throttle *oldest = &s->thr[h];
@@ -145,7 +145,6 @@ static struct throttle *throttle_slot(cw_http_srv *s, uint32_t addr, int64_t now
     }
     /* A new address takes a free or stale slot, else the oldest (its count is lost: with
      * 1,024 slots that takes a flood from many addresses at once). */
-    (void)now;
     oldest->addr = addr;
     oldest->window_ms = 0;
     oldest->failures = 0;
@@ -155,7 +154,7 @@ static struct throttle *throttle_slot(cw_http_srv *s, uint32_t addr, int64_t now
 cw_rc cw_throttle_check(cw_http_srv *s, uint32_t addr, int64_t now_ms, cw_error *err)
 {
     pthread_mutex_lock(&s->thr_mu);
-    struct throttle *t = throttle_slot(s, addr, now_ms);
+    struct throttle *t = throttle_slot(s, addr);
     if (!t->window_ms || now_ms - t->window_ms >= THROTTLE_WINDOW_MS) {
         t->window_ms = now_ms;
         t->failures = 0;
@@ -180,7 +179,7 @@ cw_rc cw_throttle_check(cw_http_srv *s, uint32_t addr, int64_t now_ms, cw_error 
 void cw_throttle_ok(cw_http_srv *s, uint32_t addr, int64_t now_ms)
 {
     pthread_mutex_lock(&s->thr_mu);
-    struct throttle *t = throttle_slot(s, addr, now_ms);
+    struct throttle *t = throttle_slot(s, addr);
     if (t->failures > 0 && now_ms - t->window_ms < THROTTLE_WINDOW_MS)
         t->failures--;
     pthread_mutex_unlock(&s->thr_mu);
