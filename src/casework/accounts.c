@@ -131,11 +131,6 @@ cw_rc cw_password_hash(const char *password, char out[CW_PASSWORD_HASH_MAX], cw_
     return bad ? cw_error_set(err, CW_ENOMEM, "hashing a password: out of memory") : CW_OK;
 }
 
-static cw_rc hash_password(const char *password, char out[CW_PASSWORD_HASH_MAX], cw_error *err)
-{
-    return cw_password_hash(password, out, err);
-}
-
 bool cw_password_verify(const char *hash, const char *password)
 {
     kdf_enter();
@@ -183,7 +178,7 @@ cw_rc cw_account_create(cw_ledger *l, const char *actor, const char *username, c
 {
     char hash[CW_PASSWORD_HASH_MAX], now[CW_RFC3339_MS_LEN + 1];
     cw_password_generate(one_time);
-    cw_rc rc = hash_password(one_time, hash, err);
+    cw_rc rc = cw_password_hash(one_time, hash, err);
     if (rc || (rc = cw_time_format_ms(cw_time_now_ms(), now)))
         return rc ? rc : cw_error_set(err, CW_EIO, "the clock cannot be read");
     json_t *p = json_pack("{s:s, s:s?, s:s?, s:s?}", "username", username, "staff_id", staff_id,
@@ -210,7 +205,7 @@ cw_rc cw_account_set_password(cw_ledger *l, const char *actor, const char *usern
 {
     char hash[CW_PASSWORD_HASH_MAX];
     cw_rc rc = one_time ? CW_OK : cw_password_check_policy(username, password, err);
-    if (rc || (rc = hash_password(password, hash, err)))
+    if (rc || (rc = cw_password_hash(password, hash, err)))
         return rc;
     rc = cw_account_store_password(l, actor, username, hash, one_time, err);
     sodium_memzero(hash, sizeof hash);

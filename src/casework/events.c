@@ -857,18 +857,10 @@ static cw_rc ck_reopened(cw_ctx *c, const json_t *p, cw_error *err)
     return rc;
 }
 
-static cw_rc account_row(void *ctx, const cw_value *c, size_t n)
-{
-    (void)c;
-    *(int *)ctx = n > 0;
-    return CW_OK;
-}
-
 static cw_rc account_exists(cw_ctx *c, const char *username, int *found, cw_error *err)
 {
     cw_value k = cw_text(username);
-    *found = 0;
-    return cw_store_run(c->store, CW_Q_ACCOUNT_GET, &k, 1, account_row, found, NULL, err);
+    return cw_store_exists(c->store, CW_Q_ACCOUNT_GET, &k, 1, found, err);
 }
 
 static cw_rc ck_account_created(cw_ctx *c, const json_t *p, cw_error *err)

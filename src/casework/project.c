@@ -307,7 +307,6 @@ typedef struct tail {
     size_t *cut;  /* where each segment read starts in bytes (reversed at the end) */
     size_t ncut, capcut;
     int64_t first_seg; /* the lowest seg read; -1 if none */
-    int found;         /* a segment starting before the event was reached */
 } tail;
 
 static cw_rc tail_row(void *ctx, const cw_value *c, size_t n)
@@ -328,7 +327,6 @@ static cw_rc tail_row(void *ctx, const cw_value *c, size_t n)
     size_t pos = 0;
     cw_history_next((const uint8_t *)c[1].s, c[1].len, &pos, &e);
     if (e.date < t->date || (e.date == t->date && e.index < t->index)) {
-        t->found = 1;
         return CW_EEXIST; /* enough: the event goes in this segment or after it */
     }
     return CW_OK;
@@ -377,7 +375,7 @@ static cw_rc history_put(cw_ctx *c, const char *child_id, cw_date date, const ch
 {
     cw_facts f = {(const uint8_t *)facts->data, facts->len};
     cw_value k = cw_text(child_id);
-    tail t = {c->idx, date, CW_BUF_INIT(SIZE_MAX / 2), NULL, 0, 0, -1, 0};
+    tail t = {c->idx, date, CW_BUF_INIT(SIZE_MAX / 2), NULL, 0, 0, -1};
     cw_buf h = CW_BUF_INIT(SIZE_MAX / 2);
     size_t n;
     cw_rc rc = cw_store_run(c->store, CW_Q_CHILD_HISTORY_TAIL, &k, 1, tail_row, &t, NULL, err);
@@ -392,7 +390,8 @@ static cw_rc history_put(cw_ctx *c, const char *child_id, cw_date date, const ch
         size_t end = i + 1 < t.ncut ? t.cut[i + 1] : t.bytes.len;
         rc = cw_buf_add(&h, t.bytes.data + t.cut[i], end - t.cut[i]);
     }
-    if (!rc && cw_history_check((const uint8_t *)h.data, h.len, false, &n))
+    /* Each segment's framing was checked as it was read; across several, their order too. */
+    if (!rc && t.ncut > 1 && cw_history_check((const uint8_t *)h.data, h.len, false, &n))
         rc = damaged(child_id, err);
     if (!rc && (rc = cw_history_put(&h, c->idx, date, type, f)))
         rc = cw_error_set(err, rc, "child %s: adding entry %llu to its history", child_id,

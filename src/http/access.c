@@ -46,13 +46,6 @@ static cw_rc scope_row(void *ctx, const cw_value *c, size_t n)
     return CW_OK;
 }
 
-static cw_rc one_row(void *ctx, const cw_value *c, size_t n)
-{
-    (void)c;
-    *(int *)ctx = n > 0;
-    return CW_OK;
-}
-
 cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id, int write,
                       cw_error *err)
 {
@@ -72,7 +65,7 @@ cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id,
         int named = own;
         cw_value v[] = {k, cw_text(who->staff_id)};
         if (!named && who->staff_id[0] &&
-            (rc = cw_store_run(st, CW_Q_CHILD_ACCESS_HAS, v, 2, one_row, &named, NULL, err)))
+            (rc = cw_store_exists(st, CW_Q_CHILD_ACCESS_HAS, v, 2, &named, err)))
             return rc;
         int ok = named && (!write || own || (who->role & R_MANAGERS));
         return ok ? CW_OK : cw_error_set(err, CW_EFORBIDDEN, refused, child_id, verb);
@@ -113,11 +106,35 @@ cw_rc cw_access_team(cw_ledger *ro, const principal *who, const char *team_id,
               !strcmp(who->service_area, service_area));
     if (!ok && (who->role & (R_TEAM_MANAGER | R_SERVICE_MANAGER)) && who->staff_id[0]) {
         cw_value v[] = {cw_text(team_id), cw_text(who->staff_id)};
-        cw_rc rc =
-            cw_store_run(cw_ledger_store(ro), CW_Q_TEAM_REPORTS_TO, v, 2, one_row, &ok, NULL, err);
+        cw_rc rc = cw_store_exists(cw_ledger_store(ro), CW_Q_TEAM_REPORTS_TO, v, 2, &ok, err);
         if (rc)
             return rc;
     }
     return ok ? CW_OK
               : cw_error_set(err, CW_EFORBIDDEN, "team: team %s is not yours to see", team_id);
+}
+
+typedef struct team_row_ctx {
+    int found;
+    char *area;
+} team_row_ctx;
+
+static cw_rc team_row(void *ctx, const cw_value *c, size_t n)
+{
+    team_row_ctx *t = ctx;
+    t->found = 1;
+    if (n >= 1)
+        cw_value_copy(&c[0], t->area, 101);
+    return CW_OK;
+}
+
+cw_rc cw_team_area(cw_ledger *ro, const char *team_id, char area[101], int *found, cw_error *err)
+{
+    team_row_ctx t = {0, area};
+    area[0] = '\0';
+    cw_value k = cw_text(team_id);
+    cw_rc rc = cw_store_run(cw_ledger_store(ro), CW_Q_TEAM_AREA, &k, 1, team_row, &t, NULL, err);
+    if (found)
+        *found = t.found;
+    return rc;
 }

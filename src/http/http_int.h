@@ -36,11 +36,10 @@ const char *cw_role_name(unsigned bit);
 
 /* Route flags. */
 enum {
-    RF_CHILD = 1u << 0,       /* {id} names a child: scope checked, the access recorded */
-    RF_WRITE = 1u << 1,       /* changes state: CSRF checked for cookie sessions */
-    RF_PASSWORD = 1u << 2,    /* allowed while the password must be changed */
-    RF_CHILD_WRITE = 1u << 3, /* writes to the child's record: write scope needed */
-    RF_SESSION = 1u << 4,     /* about the session itself: not for API tokens */
+    RF_CHILD = 1u << 0,    /* {id} names a child: scope checked, the access recorded */
+    RF_WRITE = 1u << 1,    /* changes state: CSRF checked for cookie sessions */
+    RF_PASSWORD = 1u << 2, /* allowed while the password must be changed */
+    RF_SESSION = 1u << 3,  /* about the session itself: not for API tokens */
 };
 
 /* Who is asking. */
@@ -150,9 +149,8 @@ struct cw_http_srv {
     pthread_cond_t acc_more;
     struct acc_item **acc_q;
     size_t acc_n, acc_cap;
-    uint64_t acc_batches;
     /* metrics */
-    uint64_t requests, errors_4xx, errors_5xx, signins_ok, signins_failed, entries_written;
+    uint64_t signins_ok, signins_failed, entries_written;
     uint64_t by_status[6];
 };
 
@@ -186,6 +184,8 @@ cw_rc cw_principal_load(cw_http_srv *s, cw_ledger *ro, const char *username, pri
 /* CW_OK if who may read (or, with write, change) the child's record. */
 cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id, int write,
                       cw_error *err);
+/* A team's service area ("" if it has none); *found (may be NULL) says if the team exists. */
+cw_rc cw_team_area(cw_ledger *ro, const char *team_id, char area[101], int *found, cw_error *err);
 /* CW_OK if who may see a team's caseload (its service area as given). */
 cw_rc cw_access_team(cw_ledger *ro, const principal *who, const char *team_id,
                      const char *service_area, cw_error *err);

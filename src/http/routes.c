@@ -438,6 +438,23 @@ static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
 
 /* ---- children ---- */
 
+/*
+ * For lists: 1 if who may see the child, 0 if the child stays out of the list, -1 on a
+ * failure (*rc and, when err is given, err say what).
+ */
+static int visible(cw_ledger *ro, const principal *who, const char *child, cw_rc *rc, cw_error *err)
+{
+    cw_error e;
+    *rc = cw_access_child(ro, who, child, 0, &e);
+    if (*rc == CW_EFORBIDDEN || *rc == CW_ENOTFOUND) {
+        *rc = CW_OK;
+        return 0;
+    }
+    if (*rc && err)
+        *err = e;
+    return *rc ? -1 : 1;
+}
+
 /* The children list comes a page at a time: ?after=CHILD_ID&limit=N (default 500, at most
  * 5,000), in child_id order; "next" is the after= of the next page, or null at the end. */
 #define PAGE_DEFAULT 500
@@ -456,7 +473,6 @@ static cw_rc list_row(void *ctx, const cw_value *c, size_t n)
 {
     list_ctx *lc = ctx;
     char id[65], dob[16], worker[65], status[16];
-    cw_error err;
     if (n < 4 || cw_value_copy(&c[0], id, sizeof id) <= 0)
         return CW_OK;
     if (json_array_size(lc->arr) >= lc->limit) {
@@ -466,10 +482,8 @@ static cw_rc list_row(void *ctx, const cw_value *c, size_t n)
     cw_value_copy(&c[1], dob, sizeof dob);
     cw_value_copy(&c[2], worker, sizeof worker);
     cw_value_copy(&c[3], status, sizeof status);
-    cw_rc rc = cw_access_child(lc->ro, lc->who, id, 0, &err);
-    if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)
-        return CW_OK;
-    if (rc)
+    cw_rc rc;
+    if (visible(lc->ro, lc->who, id, &rc, NULL) <= 0)
         return rc;
     json_t *item = json_pack("{s:s, s:s, s:s?, s:s}", "child_id", id, "date_of_birth", dob,
                              "worker_id", worker[0] ? worker : NULL, "case_status", status);
@@ -676,12 +690,9 @@ static cw_rc caseload_row(void *ctx, const cw_value *c, size_t n)
     if (strcmp(status, "open") != 0)
         return CW_OK;
     /* A restricted record stays out of a list for anyone not entitled to it. */
-    cw_error e2;
-    cw_rc rc = cw_access_child(cc->r->ro, &cc->r->who, child, 0, &e2);
-    if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)
-        return CW_OK;
-    if (rc)
-        return cw_error_set(cc->err, rc, "%s", e2.msg);
+    cw_rc rc;
+    if (visible(cc->r->ro, &cc->r->who, child, &rc, cc->err) <= 0)
+        return rc;
     return caseload_item(cc->s, cc->r, child, worker[0] ? worker : NULL, status, cc->as_of, cc->arr,
                          cc->err);
 }
@@ -712,29 +723,17 @@ static cw_rc h_my_caseload(cw_http_srv *s, req *r, cw_error *err)
     return caseload(s, r, CW_Q_CHILDREN_OF_WORKER, r->who.staff_id, 0, err);
 }
 
-static cw_rc team_area_row(void *ctx, const cw_value *c, size_t n)
-{
-    char *out = ctx;
-    out[0] = '\0';
-    if (n >= 1 && c[0].type == CW_V_TEXT)
-        cw_value_copy(&c[0], out, 101);
-    else
-        memcpy(out, "\001", 2); /* the team exists, with no service area */
-    return CW_OK;
-}
-
 static cw_rc h_team_caseload(cw_http_srv *s, req *r, cw_error *err)
 {
     const char *team = r->param[0];
-    char area[101] = "";
-    cw_value k = cw_text(team);
-    cw_rc rc =
-        cw_store_run(cw_ledger_store(r->ro), CW_Q_TEAM_AREA, &k, 1, team_area_row, area, NULL, err);
+    char area[101];
+    int found;
+    cw_rc rc = cw_team_area(r->ro, team, area, &found, err);
     if (rc)
         return rc;
-    if (!area[0])
+    if (!found)
         return cw_error_set(err, CW_ENOTFOUND, "team: no team %s", team);
-    if ((rc = cw_access_team(r->ro, &r->who, team, area[0] == '\001' ? "" : area, err))) {
+    if ((rc = cw_access_team(r->ro, &r->who, team, area, err))) {
         if (rc == CW_EFORBIDDEN)
             cw_http_record_access(s, r, NULL, 0, 403);
         return rc;
@@ -758,12 +757,9 @@ static cw_rc across_child(void *ctx, const char *child, const cw_rule_results *r
         any = ac->signals || res->obligations[i].state == CW_OBLIGATION_OVERDUE;
     if (!any)
         return CW_OK;
-    cw_error err;
-    cw_rc rc = cw_access_child(ac->r->ro, &ac->r->who, child, 0, &err);
-    if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)
-        return CW_OK; /* not in scope: left out */
-    if (rc)
-        return rc;
+    cw_rc rc;
+    if (visible(ac->r->ro, &ac->r->who, child, &rc, NULL) <= 0)
+        return rc; /* not in scope: left out */
     for (size_t i = 0; i < n; i++) {
         json_t *item = ac->signals ? cw_report_signal(child, &res->signals[i])
                        : res->obligations[i].state == CW_OBLIGATION_OVERDUE

@@ -282,7 +282,6 @@ static void *access_writer(void *arg)
         s->acc_n -= n;
         pthread_mutex_unlock(&s->acc_mu);
         write_group(s, group, n);
-        __atomic_add_fetch(&s->acc_batches, 1, __ATOMIC_RELAXED);
         for (size_t i = 0; i < n; i++)
             sem_post(&group[i]->done); /* the item may be gone once posted */
     }
@@ -432,8 +431,6 @@ static void process(cw_http_srv *s, req *r)
         if (path_known) {
             char m[160];
             snprintf(m, sizeof m, "method: %.16s is not allowed here", r->method);
-            cw_resp_error(r, CW_EINVAL, m);
-            r->status = 405;
             json_t *e = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", "method_not_allowed",
                                   "message", m, "field", "method");
             cw_resp_json(r, 405, e);
@@ -490,8 +487,7 @@ static void process(cw_http_srv *s, req *r)
             }
         }
         if (rt->flags & RF_CHILD) {
-            rc = cw_access_child(r->ro, &r->who, r->param[0], (rt->flags & RF_CHILD_WRITE) != 0,
-                                 &err);
+            rc = cw_access_child(r->ro, &r->who, r->param[0], 0, &err);
             if (rc) {
                 cw_resp_error(r, rc, err.msg);
                 if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)
@@ -584,7 +580,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (!r)
         return;
     int st = r->status;
-    __atomic_add_fetch(&s->requests, 1, __ATOMIC_RELAXED);
     if (st >= 100 && st < 600)
         __atomic_add_fetch(&s->by_status[st / 100], 1, __ATOMIC_RELAXED);
     if (!s->o.quiet) {

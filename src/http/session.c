@@ -68,57 +68,59 @@ cw_rc cw_session_create(cw_http_srv *s, const char *username, char token[64], ch
     return CW_OK;
 }
 
+/* The session a cookie token names, or NULL; the caller holds sess_mu. Tokens are unique
+ * (32 random bytes), so the first match is the only one. */
+static session *by_token(cw_http_srv *s, const char *token)
+{
+    uint8_t key[32];
+    token_key(token, key);
+    for (size_t i = 0; i < s->cap_sess; i++)
+        if (s->sess[i].used && sodium_memcmp(s->sess[i].key, key, sizeof key) == 0)
+            return &s->sess[i];
+    return NULL;
+}
+
 int cw_session_find(cw_http_srv *s, const char *token, char username[65], char csrf[48],
                     principal *who, int *fresh)
 {
     *fresh = 0;
-    uint8_t key[32];
-    token_key(token, key);
     int64_t now = cw_time_now_ms();
-    int found = 0;
     pthread_mutex_lock(&s->sess_mu);
-    for (size_t i = 0; i < s->cap_sess && !found; i++) {
-        session *x = &s->sess[i];
-        if (!x->used || sodium_memcmp(x->key, key, sizeof key) != 0)
-            continue;
-        if (live(s, x, now)) {
-            x->last_ms = now;
-            memcpy(username, x->username, 65);
-            memcpy(csrf, x->csrf, 48);
-            if (x->who_ms && now - x->who_ms < PRINCIPAL_TTL_MS) {
-                *who = x->who;
-                *fresh = 1;
-            }
-            found = 1;
-        } else {
-            sodium_memzero(x, sizeof *x); /* expired: gone */
+    session *x = by_token(s, token);
+    if (x && !live(s, x, now)) {
+        sodium_memzero(x, sizeof *x); /* expired: gone */
+        x = NULL;
+    }
+    if (x) {
+        x->last_ms = now;
+        memcpy(username, x->username, 65);
+        memcpy(csrf, x->csrf, 48);
+        if (x->who_ms && now - x->who_ms < PRINCIPAL_TTL_MS) {
+            *who = x->who;
+            *fresh = 1;
         }
     }
     pthread_mutex_unlock(&s->sess_mu);
-    return found;
+    return x != NULL;
 }
 
 void cw_session_keep(cw_http_srv *s, const char *token, const principal *who)
 {
-    uint8_t key[32];
-    token_key(token, key);
     pthread_mutex_lock(&s->sess_mu);
-    for (size_t i = 0; i < s->cap_sess; i++)
-        if (s->sess[i].used && sodium_memcmp(s->sess[i].key, key, sizeof key) == 0) {
-            s->sess[i].who = *who;
-            s->sess[i].who_ms = cw_time_now_ms();
-        }
+    session *x = by_token(s, token);
+    if (x) {
+        x->who = *who;
+        x->who_ms = cw_time_now_ms();
+    }
     pthread_mutex_unlock(&s->sess_mu);
 }
 
 void cw_session_end(cw_http_srv *s, const char *token)
 {
-    uint8_t key[32];
-    token_key(token, key);
     pthread_mutex_lock(&s->sess_mu);
-    for (size_t i = 0; i < s->cap_sess; i++)
-        if (s->sess[i].used && sodium_memcmp(s->sess[i].key, key, sizeof key) == 0)
-            sodium_memzero(&s->sess[i], sizeof s->sess[i]);
+    session *x = by_token(s, token);
+    if (x)
+        sodium_memzero(x, sizeof *x);
     pthread_mutex_unlock(&s->sess_mu);
 }
 
@@ -185,14 +187,6 @@ void cw_throttle_ok(cw_http_srv *s, uint32_t addr, int64_t now_ms)
     pthread_mutex_unlock(&s->thr_mu);
 }
 
-static cw_rc area_row(void *ctx, const cw_value *c, size_t n)
-{
-    char *out = ctx;
-    if (n >= 1)
-        cw_value_copy(&c[0], out, 101);
-    return CW_OK;
-}
-
 cw_rc cw_principal_load(cw_http_srv *s, cw_ledger *ro, const char *username, principal *who,
                         cw_error *err)
 {
@@ -219,12 +213,8 @@ cw_rc cw_principal_load(cw_http_srv *s, cw_ledger *ro, const char *username, pri
         memcpy(who->staff_id, a.staff_id, sizeof who->staff_id);
         memcpy(who->team_id, si.team, sizeof who->team_id);
         who->role = cw_role_bit(si.role);
-        if (si.team[0]) {
-            cw_value k = cw_text(si.team);
-            if ((rc = cw_store_run(st, CW_Q_TEAM_AREA, &k, 1, area_row, who->service_area, NULL,
-                                   err)))
-                return rc;
-        }
+        if (si.team[0] && (rc = cw_team_area(ro, si.team, who->service_area, NULL, err)))
+            return rc;
     } else {
         who->role = cw_role_bit(a.role);
     }

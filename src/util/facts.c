@@ -277,67 +277,63 @@ cw_rc cw_history_check(const uint8_t *p, size_t len, bool deep, size_t *count)
     return CW_OK;
 }
 
+/* Appends one record (its head, type and facts); on failure b is as it was. */
+static cw_rc add_record(cw_buf *b, const uint8_t head[4 + REC_HEAD], const char *type, size_t tl,
+                        cw_facts facts)
+{
+    size_t was = b->len;
+    cw_rc rc = cw_buf_add(b, head, 4 + REC_HEAD);
+    if (!rc)
+        rc = cw_buf_add(b, type, tl + 1);
+    if (!rc && facts.len)
+        rc = cw_buf_add(b, facts.p, facts.len);
+    if (rc)
+        cw_buf_truncate(b, was);
+    return rc;
+}
+
 cw_rc cw_history_put(cw_buf *hist, uint64_t index, cw_date date, const char *type, cw_facts facts)
 {
     size_t tl = strlen(type);
     if (tl == 0 || tl > TYPE_MAX_LEN || facts.len > UINT32_MAX - REC_HEAD - TYPE_MAX_LEN - 1)
         return CW_EINVAL;
-    /* The new record. */
-    size_t rec = REC_HEAD + tl + 1 + facts.len;
     uint8_t head[4 + REC_HEAD];
-    put_u32(head, (uint32_t)rec);
+    put_u32(head, (uint32_t)(REC_HEAD + tl + 1 + facts.len));
     put_u64(head + 4, index);
     put_u32(head + 12, (uint32_t)(int32_t)date);
     head[16] = (uint8_t)tl;
-    /* Usually the event is the child's latest and new: it goes at the end. */
+    /* Usually the event is the child's latest and new: it goes on the end, in place. */
     const uint8_t *p = (const uint8_t *)hist->data;
     size_t len = hist->len, pos = 0;
     bool at_end = true;
     cw_history_event e;
     while (p && at_end && cw_history_next(p, len, &pos, &e))
         at_end = e.index != index && before(e.date, e.index, date, index);
+    if (at_end)
+        return add_record(hist, head, type, tl, facts);
+    /* Else a new copy: the old records in order, without the one it replaces, with the new
+     * one at its place. */
     cw_buf out = CW_BUF_INIT(hist->max);
-    cw_buf *dst = hist;
-    if (!at_end) {
-        /* Rebuild: the old records in order, without the one replaced, the new one at its place. */
-        dst = &out;
-        bool placed = false;
-        cw_rc rc = CW_OK;
-        size_t cur = 0;
-        pos = 0;
-        while (!rc && cw_history_next(p, len, &pos, &e)) {
-            if (!placed && before(date, index, e.date, e.index)) {
-                placed = true;
-                if (!(rc = cw_buf_add(&out, head, sizeof head)) &&
-                    !(rc = cw_buf_add(&out, type, tl + 1)) && facts.len)
-                    rc = cw_buf_add(&out, facts.p, facts.len);
-            }
-            if (!rc && e.index != index)
-                rc = cw_buf_add(&out, p + cur, pos - cur);
-            cur = pos;
+    cw_rc rc = CW_OK;
+    bool placed = false;
+    size_t cur = 0;
+    pos = 0;
+    while (!rc && cw_history_next(p, len, &pos, &e)) {
+        if (!placed && before(date, index, e.date, e.index)) {
+            placed = true;
+            rc = add_record(&out, head, type, tl, facts);
         }
-        if (rc) {
-            cw_buf_release(&out);
-            return rc;
-        }
-        if (placed)
-            goto done;
+        if (!rc && e.index != index)
+            rc = cw_buf_add(&out, p + cur, pos - cur);
+        cur = pos;
     }
-    size_t was = dst->len;
-    cw_rc rc = cw_buf_add(dst, head, sizeof head);
-    if (!rc)
-        rc = cw_buf_add(dst, type, tl + 1);
-    if (!rc && facts.len)
-        rc = cw_buf_add(dst, facts.p, facts.len);
+    if (!rc && !placed)
+        rc = add_record(&out, head, type, tl, facts);
     if (rc) {
-        cw_buf_truncate(dst, was);
         cw_buf_release(&out);
         return rc;
     }
-done:
-    if (dst == &out) {
-        cw_buf_release(hist);
-        *hist = out;
-    }
+    cw_buf_release(hist);
+    *hist = out;
     return CW_OK;
 }
