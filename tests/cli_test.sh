@@ -71,6 +71,9 @@ run init --db "$T/x.db" --bogus 1
 expect_rc 2 "unknown option"
 check "unknown option is named" err_has "--bogus"
 check "nothing created by a usage error" test ! -e "$T/x.db"
+run serve --db "$T/x.db" --web "$T"
+expect_rc 2 "serve --web with a folder without index.html"
+check "serve --web names what is missing" err_has "has no index.html"
 
 # ---- init ----
 # The ledger checks below count entries from 0: this log has no administrator

@@ -4,7 +4,7 @@
  * each role: sign-in, lockout, one-time passwords, CSRF, session expiry,
  * scope and the record-access log, commands, the log's routes, bad input of
  * every kind, the OpenAPI document against the route table and against
- * docs/openapi.json, and concurrent writers.
+ * docs/openapi.json, concurrent writers, and the web application's files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,8 +17,11 @@
 
 #include <cmocka.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "casework/accounts.h"
 #include "http/http_int.h"
@@ -615,6 +618,340 @@ static void test_session_timeouts(void **state)
     cw_http_stop(h2);
 }
 
+/* ---- the web application's files ---- */
+
+/* A response with its headers, to a request whose path is sent exactly as given. */
+typedef struct wresp {
+    long status;
+    cw_buf body, head;
+} wresp;
+
+static size_t keep(char *p, size_t sz, size_t n, void *ctx)
+{
+    return cw_buf_add(ctx, p, sz * n) ? 0 : sz * n;
+}
+
+/* method (GET or HEAD) path on F.port; if_none_match may be NULL. */
+static void web_call(const char *method, const char *path, const char *if_none_match, wresp *out)
+{
+    memset(out, 0, sizeof *out);
+    cw_buf_init(&out->body, 16 << 20);
+    cw_buf_init(&out->head, 64 << 10);
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    char url[512], inm[200];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", (unsigned)F.port, path);
+    struct curl_slist *h = NULL;
+    if (if_none_match) {
+        snprintf(inm, sizeof inm, "If-None-Match: %s", if_none_match);
+        h = curl_slist_append(h, inm);
+    }
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L); /* "/css/../app.js" goes as it is */
+    if (!strcmp(method, "HEAD"))
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &out->body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, keep);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &out->head);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK)
+        fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+}
+
+static void web_done(wresp *r)
+{
+    cw_buf_release(&r->body);
+    cw_buf_release(&r->head);
+}
+
+/* The value of the response's header name ("" if it has none). */
+static const char *web_header(const wresp *r, const char *name, char *val, size_t cap)
+{
+    size_t nl = strlen(name);
+    val[0] = '\0';
+    for (const char *l = r->head.data; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : "") {
+        if (!strncasecmp(l, name, nl) && l[nl] == ':') {
+            const char *v = l + nl + 1 + strspn(l + nl + 1, " ");
+            snprintf(val, cap, "%.*s", (int)strcspn(v, "\r\n"), v);
+            break;
+        }
+    }
+    return val;
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+}
+
+/* A file of size bytes, all zero (sparse: nothing written). */
+static void sparse_file(const char *dir, const char *name, off_t size)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, size), 0);
+    close(fd);
+}
+
+/* Starts a second server on F.db serving the folder web (F.port is then its port); returns
+ * the code of cw_http_start, with its message in err. */
+static cw_rc web_start(const char *web, cw_http **h, cw_error *err)
+{
+    cw_http_opts ho;
+    cw_http_opts_init(&ho);
+    ho.db = F.db;
+    ho.listen = "127.0.0.1:0";
+    ho.quiet = 1;
+    ho.web_dir = web;
+    cw_rc rc = cw_http_start(&ho, h, err);
+    if (!rc)
+        F.port = cw_http_port(*h);
+    return rc;
+}
+
+#define INDEX_HTML "<!doctype html><title>caseward</title><script src=\"/app.js\"></script>"
+#define APP_JS     "document.title = 'caseward';"
+
+/* The page for path is index.html, with the headers of a file of the web application. */
+static void expect_index(const char *path)
+{
+    wresp r;
+    char v[512];
+    web_call("GET", path, NULL, &r);
+    if (r.status != 200)
+        fail_msg("GET %s: %ld", path, r.status);
+    assert_int_equal(r.body.len, strlen(INDEX_HTML));
+    assert_memory_equal(r.body.data, INDEX_HTML, r.body.len);
+    assert_string_equal(web_header(&r, "Content-Type", v, sizeof v), "text/html; charset=utf-8");
+    assert_string_equal(web_header(&r, "Content-Security-Policy", v, sizeof v), WEB_CSP);
+    assert_string_equal(web_header(&r, "Cache-Control", v, sizeof v), "no-cache");
+    assert_string_equal(web_header(&r, "X-Content-Type-Options", v, sizeof v), "nosniff");
+    assert_string_equal(web_header(&r, "X-Frame-Options", v, sizeof v), "DENY");
+    assert_string_equal(web_header(&r, "Referrer-Policy", v, sizeof v), "no-referrer");
+    assert_int_equal(strlen(web_header(&r, "ETag", v, sizeof v)), 18);
+    web_done(&r);
+}
+
+/* A 404 with the JSON error, and never the content of app.js or the file outside. */
+static void expect_web_404(const char *path)
+{
+    wresp r;
+    char v[512];
+    web_call("GET", path, NULL, &r);
+    if (r.status != 404)
+        fail_msg("GET %s: %ld, expected 404", path, r.status);
+    assert_string_equal(web_header(&r, "Content-Type", v, sizeof v), "application/json");
+    assert_string_equal(web_header(&r, "Content-Security-Policy", v, sizeof v),
+                        "default-src 'none'");
+    assert_non_null(strstr(r.body.data, "\"code\":\"not_found\""));
+    assert_null(strstr(r.body.data, "caseward"));
+    assert_null(strstr(r.body.data, "outside"));
+    web_done(&r);
+}
+
+static void test_web_app(void **state)
+{
+    (void)state;
+    char web[160], sub[200], v[512];
+    snprintf(web, sizeof web, "%s/web", F.dir);
+    assert_int_equal(mkdir(web, 0700), 0);
+    write_file(web, "index.html", INDEX_HTML);
+    write_file(web, "app.js", APP_JS);
+    write_file(web, ".hidden", "caseward hidden");
+    snprintf(sub, sizeof sub, "%s/css", web);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    write_file(sub, "app.css", "body { margin: 0 }");
+    snprintf(sub, sizeof sub, "%s/css/fonts", web);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    write_file(sub, "a.woff2", "wOF2 font");
+    snprintf(sub, sizeof sub, "%s/node_modules", web);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    write_file(sub, "lib.js", "caseward module");
+    /* a link to a file outside the folder, and one to a folder outside it */
+    write_file(F.dir, "outside.txt", "outside the folder");
+    snprintf(sub, sizeof sub, "%s/secret.txt", web);
+    assert_int_equal(symlink("../outside.txt", sub), 0);
+    snprintf(sub, sizeof sub, "%s/up", web);
+    assert_int_equal(symlink("..", sub), 0);
+
+    uint16_t main_port = F.port;
+    cw_http *h2;
+    cw_error err;
+    if (web_start(web, &h2, &err))
+        fail_msg("serve with web_dir: %s", err.msg);
+    /* "/" and the application's own pages are index.html: it routes in the browser */
+    expect_index("/");
+    expect_index("/caseload");
+    expect_index("/children/C1");
+    expect_index("/children/C1/");
+    expect_index("/index.html");
+    wresp r;
+    web_call("GET", "/app.js", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.body.len, strlen(APP_JS));
+    assert_memory_equal(r.body.data, APP_JS, r.body.len);
+    assert_string_equal(web_header(&r, "Content-Type", v, sizeof v),
+                        "text/javascript; charset=utf-8");
+    char etag[64];
+    snprintf(etag, sizeof etag, "%s", web_header(&r, "ETag", v, sizeof v));
+    assert_int_equal(strlen(etag), 18);
+    assert_true(etag[0] == '"' && etag[17] == '"');
+    web_done(&r);
+    web_call("GET", "/css/app.css", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(web_header(&r, "Content-Type", v, sizeof v), "text/css; charset=utf-8");
+    web_done(&r);
+    web_call("GET", "/css/fonts/a.woff2", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(web_header(&r, "Content-Type", v, sizeof v), "font/woff2");
+    assert_memory_equal(r.body.data, "wOF2 font", 9);
+    web_done(&r);
+    /* HEAD: the headers of GET, no body */
+    web_call("HEAD", "/app.js", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.body.len, 0);
+    assert_string_equal(web_header(&r, "ETag", v, sizeof v), etag);
+    web_done(&r);
+    /* revalidation: the ETag, alone, in a list or weak, is 304 with no body; another is 200 */
+    char list[128];
+    snprintf(list, sizeof list, "\"0000000000000000\", W/%s", etag);
+    const char *same[] = {etag, list, "*"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        web_call("GET", "/app.js", same[i], &r);
+        if (r.status != 304)
+            fail_msg("If-None-Match: %s: %ld, expected 304", same[i], r.status);
+        assert_int_equal(r.body.len, 0);
+        assert_string_equal(web_header(&r, "ETag", v, sizeof v), etag);
+        assert_string_equal(web_header(&r, "Cache-Control", v, sizeof v), "no-cache");
+        web_done(&r);
+    }
+    web_call("GET", "/app.js", "\"0000000000000000\"", &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.body.len, strlen(APP_JS));
+    web_done(&r);
+    web_call("GET", "/css/app.css", etag, &r); /* another file's ETag */
+    assert_int_equal(r.status, 200);
+    web_done(&r);
+    /* no such file; hidden, under node_modules, through a link; climbing out of a folder */
+    const char *never[] = {"/missing.js",    "/.hidden",           "/node_modules/lib.js",
+                           "/secret.txt",    "/up/outside.txt",    "/up/web/app.js",
+                           "/css/../app.js", "/css/%2e%2e/app.js", "/css/./app.css",
+                           "//app.js",       "/css//app.css",      "/css/..",
+                           "/css\\app.css",  "/app.js%00",         "/app.js%00.png",
+                           "/caseload%00",   "/css/../caseload",   "//caseload",
+                           "/./caseload",    "/children\\C1",      "/children/.."};
+    for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+        expect_web_404(never[i]);
+    /* The API is as it was: JSON, its own policy, no-store; sign-in still needed. */
+    resp a;
+    REQ("GET", "/api/v1/me", NULL, NULL, NULL, &a);
+    expect_error(&a, 401, "not_signed_in", NULL);
+    done(&a);
+    REQ("GET", "/api/v1/nowhere", NULL, NULL, NULL, &a);
+    expect_error(&a, 404, "not_found", "path");
+    done(&a);
+    web_call("GET", "/healthz", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "\"status\":\"ok\""));
+    assert_string_equal(web_header(&r, "Content-Security-Policy", v, sizeof v),
+                        "default-src 'none'");
+    assert_string_equal(web_header(&r, "Cache-Control", v, sizeof v), "no-store");
+    assert_string_equal(web_header(&r, "ETag", v, sizeof v), "");
+    web_done(&r);
+    REQ("GET", "/metrics", NULL, NULL, NULL, &a);
+    assert_int_equal(a.status, 200);
+    done(&a);
+    /* other methods outside the API: as before, the JSON errors */
+    REQ("POST", "/", "{}", NULL, NULL, &a);
+    expect_error(&a, 404, "not_found", "path");
+    done(&a);
+    REQ("DELETE", "/app.js", NULL, NULL, NULL, &a);
+    expect_error(&a, 404, "not_found", "path");
+    done(&a);
+    REQ("PATCH", "/healthz", NULL, NULL, NULL, &a);
+    expect_error(&a, 405, "method_not_allowed", "method");
+    done(&a);
+    /* a changed file is served as it was read at start */
+    write_file(web, "app.js", "changed");
+    web_call("GET", "/app.js", NULL, &r);
+    assert_memory_equal(r.body.data, APP_JS, strlen(APP_JS));
+    web_done(&r);
+    cw_http_stop(h2);
+    F.port = main_port;
+}
+
+/* Without web_dir nothing outside the API is served. */
+static void test_web_none(void **state)
+{
+    (void)state;
+    resp r;
+    REQ("GET", "/", NULL, NULL, NULL, &r);
+    expect_error(&r, 404, "not_found", "path");
+    done(&r);
+    REQ("GET", "/caseload", NULL, NULL, NULL, &r);
+    expect_error(&r, 404, "not_found", "path");
+    done(&r);
+}
+
+/* A folder over the limits, or missing, stops the start with an error that names it. */
+static void test_web_limits(void **state)
+{
+    (void)state;
+    char web[160], missing[200];
+    cw_http *h2 = NULL;
+    cw_error err;
+    uint16_t main_port = F.port;
+    snprintf(missing, sizeof missing, "%s/no-such-folder", F.dir);
+    assert_int_equal(web_start(missing, &h2, &err), CW_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "no-such-folder"));
+    assert_null(h2);
+    /* one file over 8 MiB */
+    snprintf(web, sizeof web, "%s/web-big", F.dir);
+    assert_int_equal(mkdir(web, 0700), 0);
+    write_file(web, "index.html", INDEX_HTML);
+    sparse_file(web, "big.bin", (off_t)WEB_FILE_MAX + 1);
+    assert_int_equal(web_start(web, &h2, &err), CW_ETOOBIG);
+    assert_non_null(strstr(err.msg, "big.bin"));
+    assert_null(h2);
+    /* exactly 8 MiB is allowed ... */
+    sparse_file(web, "big.bin", (off_t)WEB_FILE_MAX);
+    assert_int_equal(web_start(web, &h2, &err), CW_OK);
+    wresp r;
+    web_call("GET", "/big.bin", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.body.len, WEB_FILE_MAX);
+    char v[128];
+    assert_string_equal(web_header(&r, "Content-Type", v, sizeof v), "application/octet-stream");
+    web_done(&r);
+    cw_http_stop(h2);
+    h2 = NULL;
+    F.port = main_port;
+    /* ... but not more than 64 MiB in all: index.html and eight of 8 MiB */
+    for (int i = 1; i < 8; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "big%d.bin", i);
+        sparse_file(web, name, (off_t)WEB_FILE_MAX);
+    }
+    assert_int_equal(web_start(web, &h2, &err), CW_ETOOBIG);
+    assert_non_null(strstr(err.msg, "more than"));
+    assert_non_null(strstr(err.msg, web));
+    assert_null(h2);
+    F.port = main_port;
+}
+
 /* Many failed sign-ins from one address: refused with 429 before any password is checked,
  * the right one included, for THROTTLE_WINDOW_MS. Runs last: it shuts the door on 127.0.0.1. */
 static void test_throttle(void **state)
@@ -654,6 +991,9 @@ int main(void)
         cmocka_unit_test(test_openapi),
         cmocka_unit_test(test_concurrent_writers),
         cmocka_unit_test(test_session_timeouts),
+        cmocka_unit_test(test_web_app),
+        cmocka_unit_test(test_web_none),
+        cmocka_unit_test(test_web_limits),
         cmocka_unit_test(test_throttle),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);

@@ -25,8 +25,11 @@ PW="serve test password"
 "$CW" demo --db "$T/c.db" --children 150 --seed 4 --accounts "$PW" >/dev/null 2>"$T/err" ||
     { echo "serve_test: demo failed: $(cat "$T/err")" >&2; exit 1; }
 
+# A web application to serve beside the API.
+mkdir "$T/web" && echo '<!doctype html><title>caseward web</title>' >"$T/web/index.html"
+
 # A free port: ask the kernel, through the server itself (port 0), then read it back.
-"$CW" serve --db "$T/c.db" --listen 127.0.0.1:0 2>"$T/log" &
+"$CW" serve --db "$T/c.db" --listen 127.0.0.1:0 --web "$T/web" 2>"$T/log" &
 PID=$!
 port=
 for _ in $(seq 1 100); do
@@ -46,6 +49,9 @@ child=${child%%\"*}
 check "a child to read" test -n "$child"
 curl -s -b "$T/jar" "$URL/api/v1/children/$child" -o "$T/record"
 check "the child's record is read" grep -q "\"child_id\":\"$child\"" "$T/record"
+# The web application's page for the child: index.html (the application routes in the browser).
+curl -s "$URL/children/$child" -o "$T/page"
+check "the web application's page for a child is its index.html" grep -q 'caseward web' "$T/page"
 
 # A sign-in that does not say it is JSON is refused (a form on another site cannot send
 # application/json without the browser asking first).
@@ -113,6 +119,7 @@ check "stderr says it is stopping" grep -q "stopping" "$T/log"
 # The access log: one JSON line per request, with the route pattern, never the
 # child's identifier or the account.
 check "access log lines name the route pattern" grep -q '"route":"/api/v1/children/{id}"' "$T/log"
+check "the web application's pages are logged as static" grep -q '"route":"static"' "$T/log"
 check "access log never holds the child's id" sh -c "! grep -q '$child' '$T/log'"
 check "access log never holds an account" sh -c "! grep -q 'head.of.service' '$T/log'"
 check "access log lines are all JSON objects with a plain method" \

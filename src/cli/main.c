@@ -5,6 +5,7 @@
  * one line on stderr. Nothing here prints personal data.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <pthread.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "casework/casework.h"
@@ -217,24 +219,42 @@ static cw_rc cmd_token(args *a, cw_error *err)
     return rc;
 }
 
-/* serve: the HTTP API until SIGTERM or SIGINT. */
+/* Whether dir holds an index.html (a regular file, as the server would serve it). */
+static int has_index(const char *dir)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    return snprintf(path, sizeof path, "%s/index.html", dir) < (int)sizeof path &&
+           lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* serve: the HTTP API (and the web application's files) until SIGTERM or SIGINT. */
 static cw_rc cmd_serve(args *a, cw_error *err)
 {
-    const char *db = NULL, *listen = "127.0.0.1:8080";
+    const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL;
     int secure = 0;
     const opt opts[] = {{"db", &db, NULL},
                         {"listen", &listen, NULL},
                         {"secure-cookies", NULL, &secure},
+                        {"web", &web, NULL},
                         {NULL, NULL, NULL}};
     int np;
     cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
     if (rc || (rc = need(db, "db", err)))
         return rc;
+    if (web && !has_index(web))
+        return cw_error_set(err, CW_EUSAGE, "--web: %s has no index.html", web);
+#ifdef CW_WEB_DIR
+    /* By default the web application of the source tree it was built from, if it is there. */
+    if (!web && has_index(CW_WEB_DIR))
+        web = CW_WEB_DIR;
+#endif
     cw_http_opts o;
     cw_http_opts_init(&o);
     o.db = db;
     o.listen = listen;
     o.secure_cookies = secure;
+    o.web_dir = web;
     /* SIGTERM and SIGINT are blocked in every thread (the server's inherit the mask) and
      * taken here with sigwait, so whichever thread the kernel picks, this one wakes. */
     sigset_t stop;
@@ -248,6 +268,8 @@ static cw_rc cmd_serve(args *a, cw_error *err)
         return rc;
     fprintf(stderr, "caseward: serving %s on port %u; stop with Ctrl-C or SIGTERM\n", db,
             (unsigned)cw_http_port(h));
+    if (web)
+        fprintf(stderr, "caseward: the web application from %s (read at start)\n", web);
     int sig = 0;
     while (sigwait(&stop, &sig) != 0)
         ;
@@ -938,11 +960,14 @@ static const command commands[] = {
     {"openapi", cmd_openapi, "openapi",
      "Print the OpenAPI 3 document of the HTTP API (the one served at\n"
      "/api/v1/openapi.json; docs/openapi.json is a copy a test keeps equal).\n"},
-    {"serve", cmd_serve, "serve --db PATH [--listen HOST:PORT] [--secure-cookies]",
+    {"serve", cmd_serve, "serve --db PATH [--listen HOST:PORT] [--secure-cookies] [--web DIR]",
      "Serve the JSON API (docs/api.md) on HOST:PORT (default 127.0.0.1:8080) until SIGTERM\n"
      "or SIGINT; requests in flight finish first. --secure-cookies marks the session cookie\n"
      "Secure, for when a TLS proxy is in front. An access log line per request goes to\n"
-     "stderr (route, status, time; never a child's details).\n"},
+     "stderr (route, status, time; never a child's details).\n"
+     "--web DIR serves the web application in DIR (it must hold index.html) at every path\n"
+     "outside /api/; without it, the source tree's web/ folder if it holds an index.html.\n"
+     "The files are read once, at start: restart the server to serve changed ones.\n"},
     {"append", cmd_append, "append --db PATH [--actor NAME] [FILE|-]",
      "Append casework commands from JSON Lines (FILE, or standard input): one object per\n"
      "line with a string \"type\" (docs/events.md), \"actor\" (default --actor, itself\n"

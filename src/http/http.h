@@ -7,7 +7,9 @@
  * route table (routes.c): find the route → authenticate → check the role
  * and, for a child's record, the scope → check CSRF for state changes →
  * run the handler → record the access → respond. Handlers hold only the
- * business logic; the route table is the security review.
+ * business logic; the route table is the security review. With web_dir,
+ * a GET outside /api/ (other than /healthz and /metrics) is answered from
+ * the web application's files (static.c), from memory, to anyone.
  */
 #ifndef CW_HTTP_HTTP_H
 #define CW_HTTP_HTTP_H
@@ -26,13 +28,16 @@ typedef struct cw_http_opts {
     int64_t absolute_timeout_s; /* a session ends this long after sign-in; default 12 h */
     unsigned max_connections;   /* default 512 */
     int quiet;                  /* no access log on stderr (tests) */
+    const char *web_dir;        /* the web application's folder, served outside /api/ (read
+                                   into memory at start); NULL: none */
 } cw_http_opts;
 
 void cw_http_opts_init(cw_http_opts *o);
 
 typedef struct cw_http cw_http;
 
-/* Opens the log and starts serving in background threads. */
+/* Opens the log, reads the web application's files (if web_dir) and starts serving in
+ * background threads. */
 cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err);
 
 /* The port it listens on (useful after PORT 0). */

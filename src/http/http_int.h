@@ -76,6 +76,32 @@ typedef struct route {
 extern const route cw_routes[];
 extern const size_t cw_nroutes;
 
+/* ---- the web application's files (static.c) ---- */
+
+/* One file of the web application, in memory from start to stop. */
+typedef struct web_file {
+    char *path; /* its URL path: "/" and the path below the folder, e.g. "/css/app.css" */
+    char *data; /* len bytes, then a NUL */
+    size_t len;
+    const char *ctype; /* Content-Type, from the extension */
+    char etag[19];     /* '"', 16 hex digits, '"': the first 8 bytes of data's BLAKE2b */
+} web_file;
+
+/* Every file of the folder, sorted by path; total is the sum of their lengths. */
+typedef struct web_files {
+    web_file *f;
+    size_t n, cap, total;
+} web_files;
+
+#define WEB_FILE_MAX  ((size_t)8 << 20)  /* a bigger file: the server does not start */
+#define WEB_TOTAL_MAX ((size_t)64 << 20) /* all files together */
+
+/* Content-Security-Policy of the web application's files (API responses: default-src 'none'). */
+#define WEB_CSP                                                                                    \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; "               \
+    "frame-ancestors 'none'; base-uri 'none'"
+
 #define MAX_PARAMS 4
 
 struct req {
@@ -103,7 +129,9 @@ struct req {
     char cookies[2][320];
     int ncookies;
     int64_t t0_ns;
-    int recorded; /* the access was recorded by the handler itself */
+    int recorded;         /* the access was recorded by the handler itself */
+    int is_static;        /* answered from the web application's files: logged as "static" */
+    const web_file *file; /* ... this one (200, or 304 when the ETag matched), not out */
 };
 
 /* Sessions, in memory: a restart signs everyone out. */
@@ -124,6 +152,7 @@ typedef struct session {
 struct cw_http_srv {
     cw_http_opts o;
     struct MHD_Daemon *d;
+    web_files web; /* loaded at start when o.web_dir is set; freed after the daemon stops */
     cw_rule_pack *pack;
     cw_calendar cal;
     pthread_mutex_t write_mu; /* one writer at a time */
@@ -160,6 +189,22 @@ void cw_resp_text(req *r, int status, const char *ctype, const char *text, size_
 /* {"error": {"code", "message", "field"}}; field taken from a "field: ..." message */
 void cw_resp_error(req *r, cw_rc rc, const char *message);
 void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, int64_t max_age);
+
+/* ---- the web application's files (static.c) ---- */
+/*
+ * Loads every regular file below dir into w: names beginning with '.', the
+ * folder node_modules and symbolic links are skipped, so nothing outside dir
+ * is ever served. CW_ETOOBIG names the file past WEB_FILE_MAX or WEB_TOTAL_MAX.
+ * On failure w is left empty.
+ */
+cw_rc cw_static_load(web_files *w, const char *dir, cw_error *err);
+void cw_static_release(web_files *w);
+/* Whether a request is the web application's to answer: GET or HEAD, and a path outside
+ * /api/ that is not /healthz or /metrics. */
+int cw_static_wants(const char *method, const char *path);
+/* Answers it: the file the path names, else index.html for "/" and for a path whose last
+ * segment has no '.', else 404; 304 when If-None-Match names the file's ETag. */
+void cw_static_serve(const web_files *w, req *r, const char *path);
 
 /* ---- sessions and principals (session.c) ---- */
 cw_rc cw_session_create(cw_http_srv *s, const char *username, char token[64], char csrf[48],

@@ -4,8 +4,10 @@
  * Invariants: a request's body never exceeds max_body (past it the request
  * is answered 413 and the rest discarded); a handler runs only after the
  * route's role, scope and CSRF checks pass; every response carries the same
- * security headers; the access log on stderr names the route pattern, never
- * the path (which may hold a child's identifier) and never the account.
+ * security headers (the web application's files, static.c, a Content-Security-
+ * Policy that lets their scripts and styles run); the access log on stderr
+ * names the route pattern or "static", never the path (which may hold a
+ * child's identifier) and never the account.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -419,6 +421,11 @@ static void process(cw_http_srv *s, req *r)
     }
     memcpy(path, r->url, n);
     path[n] = '\0';
+    /* The web application's files: no sign-in, nothing recorded. */
+    if (s->o.web_dir && cw_static_wants(r->method, path)) {
+        cw_static_serve(&s->web, r, path);
+        return;
+    }
     int path_known = 0;
     for (size_t i = 0; i < cw_nroutes && !r->rt; i++) {
         if (!match(cw_routes[i].pattern, path, r))
@@ -509,19 +516,69 @@ static void process(cw_http_srv *s, req *r)
 
 /* ---- libmicrohttpd callbacks ---- */
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/*
+ * Decodes %HH in the path and the query's names and values, as libmicrohttpd
+ * does, except "%00": a NUL would end the string there, so that
+ * "/app.js%00.png" would name /app.js and "C1%00x" read as "C1". Left as it
+ * is, it names nothing.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    char *w = s;
+    for (const char *p = s; *p;) {
+        int hi = p[0] == '%' ? hex_digit(p[1]) : -1, lo = hi >= 0 ? hex_digit(p[2]) : -1;
+        if (lo >= 0 && (hi || lo)) {
+            *w++ = (char)(hi * 16 + lo);
+            p += 3;
+        } else {
+            *w++ = *p++;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
+/* The bytes of the response's body. */
+static size_t body_len(const req *r)
+{
+    return r->file ? (r->status == 304 ? 0 : r->file->len) : r->out.len;
+}
+
 static enum MHD_Result respond(cw_http_srv *s, req *r)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        r->out.len, r->out.data ? r->out.data : (void *)(uintptr_t) "", MHD_RESPMEM_MUST_COPY);
+    /* A file of the web application is sent from the table, which outlives the daemon;
+     * with its ETag, and revalidated by the browser (no-cache) rather than never kept. */
+    const web_file *f = r->file;
+    struct MHD_Response *resp =
+        f ? MHD_create_response_from_buffer(body_len(r), (void *)(uintptr_t)f->data,
+                                            MHD_RESPMEM_PERSISTENT)
+          : MHD_create_response_from_buffer(r->out.len,
+                                            r->out.data ? r->out.data : (void *)(uintptr_t) "",
+                                            MHD_RESPMEM_MUST_COPY);
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                             r->ctype ? r->ctype : "application/json");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Cache-Control", f ? "no-cache" : "no-store");
+    if (f)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, f->etag);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'");
+    MHD_add_response_header(resp, "Content-Security-Policy", f ? WEB_CSP : "default-src 'none'");
     for (int i = 0; i < r->ncookies; i++) {
         char c[360];
         snprintf(c, sizeof c, "%s%s", r->cookies[i], s->o.secure_cookies ? "; Secure" : "");
@@ -583,7 +640,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (st >= 100 && st < 600)
         __atomic_add_fetch(&s->by_status[st / 100], 1, __ATOMIC_RELAXED);
     if (!s->o.quiet) {
-        /* Route pattern, never the path; no account, no child. */
+        /* Route pattern (or "static"), never the path; no account, no child. */
+        const char *name = r->is_static ? "static" : r->rt ? r->rt->pattern : "-";
         double ms = (double)(now_ns() - r->t0_ns) / 1e6;
         char t[CW_RFC3339_MS_LEN + 1] = "";
         cw_time_format_ms(cw_time_now_ms(), t);
@@ -598,7 +656,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         fprintf(stderr,
                 "{\"time\":\"%s\",\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,"
                 "\"ms\":%.3f,\"bytes\":%zu%s}\n",
-                t, method, r->rt ? r->rt->pattern : "-", st, ms, r->out.len,
+                t, method, name, st, ms, body_len(r),
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : ",\"aborted\":true");
     }
     pool_put(s, r->ro);
@@ -655,6 +713,7 @@ static void release(cw_http_srv *s)
         cw_ledger_close(s->pool[i]);
     free(s->pool);
     free(s->sess);
+    cw_static_release(&s->web);
     cw_ledger_close(s->writer);
     cw_rules_free(s->pack);
     cw_calendar_release(&s->cal);
@@ -684,6 +743,8 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
     struct sockaddr_in sa;
     cw_buf pack = CW_BUF_INIT(64);
     cw_rc rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, err);
+    if (!rc && o->web_dir)
+        rc = cw_static_load(&s->web, o->web_dir, err);
     if (!rc && !(rc = cw_ledger_open(o->db, CW_LEDGER_WRITE, &s->writer, err)) &&
         !(rc = cw_casework_catch_up(s->writer, err)) &&
         !(rc = cw_calendar_load_default(&s->cal, err))) {
@@ -704,7 +765,8 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
             ntohs(sa.sin_port), NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_CONNECTION_LIMIT,
             o->max_connections ? o->max_connections : 512u, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)60, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+            (unsigned)60, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+            MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
         if (!s->d)
             rc = cw_error_set(err, CW_EIO, "cannot listen on %s (in use, or not allowed)",
                               o->listen ? o->listen : "127.0.0.1:8080");
