@@ -2,6 +2,7 @@
 # this file only gives the commands the README promises.
 #   make          build everything into build/ (binary: build/caseward)
 #   make run      install missing packages, build, create the demo log, serve
+#                 the API and the web application
 #   make test     build, run every test, again under ASan+UBSan, check format
 #   make bench    build optimised and print benchmark figures
 #   make fuzz     run the libFuzzer targets in fuzz/ (FUZZ_SECONDS each, default 60)
@@ -23,21 +24,26 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 C_SOURCES  = $(shell find src tests bench fuzz -name '*.[ch]' 2>/dev/null)
 
-.PHONY: all deps build run test test-unit test-asan lint format format-check bench fuzz clean
+.PHONY: all deps web build run test test-unit test-asan lint format format-check bench fuzz clean
 
 all: build
 
 deps:
 	@scripts/install-deps
 
+# The web application's assets (npm ci when package-lock.json changed, then
+# GOV.UK Frontend compiled with caseward's settings into web/dist/).
+web: deps
+	@scripts/web-build
+
 build:
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
-run: deps build
+run: deps web build
 	@scripts/run-demo $(BUILD)/caseward $(DEMO_DB)
 
-test: deps lint format-check test-unit test-asan
+test: deps web lint format-check test-unit test-asan
 
 test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
@@ -70,4 +76,4 @@ bench: deps
 	bench/http_bench.sh $(BENCH_BUILD) --children $(HTTP_BENCH_CHILDREN)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(FUZZ_BUILD) web/dist

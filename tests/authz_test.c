@@ -1017,6 +1017,12 @@ static void test_lists(void **state)
     assert_true(lists(&r, "caseload", CHILD_R1));
     assert_false(lists(&r, "caseload", F.child_team));
     assert_false(lists(&r, "caseload", CHILD_R2));
+    /* each line names the child and the worker, for the caseload page */
+    json_t *line = json_array_get(json_object_get(r.json, "caseload"), 0);
+    assert_non_null(json_string_value(json_object_get(line, "given_name")));
+    assert_non_null(json_string_value(json_object_get(line, "family_name")));
+    assert_non_null(json_string_value(json_object_get(line, "date_of_birth")));
+    assert_string_equal(json_string_value(json_object_get(line, "worker_id")), F.sw);
     done(&r);
     if (bad)
         fail_msg("%d list(s) show a restricted child to someone not named on it", bad);

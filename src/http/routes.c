@@ -472,8 +472,8 @@ typedef struct list_ctx {
 static cw_rc list_row(void *ctx, const cw_value *c, size_t n)
 {
     list_ctx *lc = ctx;
-    char id[65], dob[16], worker[65], status[16];
-    if (n < 4 || cw_value_copy(&c[0], id, sizeof id) <= 0)
+    char id[65], dob[16], worker[65], status[16], given[101], family[101];
+    if (n < 6 || cw_value_copy(&c[0], id, sizeof id) <= 0)
         return CW_OK;
     if (json_array_size(lc->arr) >= lc->limit) {
         lc->more = 1;
@@ -482,11 +482,14 @@ static cw_rc list_row(void *ctx, const cw_value *c, size_t n)
     cw_value_copy(&c[1], dob, sizeof dob);
     cw_value_copy(&c[2], worker, sizeof worker);
     cw_value_copy(&c[3], status, sizeof status);
+    cw_value_copy(&c[4], given, sizeof given);
+    cw_value_copy(&c[5], family, sizeof family);
     cw_rc rc;
     if (visible(lc->ro, lc->who, id, &rc, NULL) <= 0)
         return rc;
-    json_t *item = json_pack("{s:s, s:s, s:s?, s:s}", "child_id", id, "date_of_birth", dob,
-                             "worker_id", worker[0] ? worker : NULL, "case_status", status);
+    json_t *item = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s}", "child_id", id, "given_name", given,
+                             "family_name", family, "date_of_birth", dob, "worker_id",
+                             worker[0] ? worker : NULL, "case_status", status);
     if (!item || json_array_append_new(lc->arr, item))
         return CW_ENOMEM;
     memcpy(lc->last, id, sizeof id);
@@ -639,9 +642,16 @@ static cw_rc h_access_log(cw_http_srv *s, req *r, cw_error *err)
 /* ---- caseloads, overdue work and signals ---- */
 
 /* A child's line in a caseload: the next due work, what is overdue, the signals. */
-static cw_rc caseload_item(cw_http_srv *s, req *r, const char *child, const char *worker,
-                           const char *status, cw_date as_of, json_t *arr, cw_error *err)
+static cw_rc caseload_item(cw_http_srv *s, req *r, const cw_value *c, cw_date as_of, json_t *arr,
+                           cw_error *err)
 {
+    char child[65], worker[65], status[16], given[101], family[101], dob[16];
+    cw_value_copy(&c[0], child, sizeof child);
+    cw_value_copy(&c[1], worker, sizeof worker);
+    cw_value_copy(&c[2], status, sizeof status);
+    cw_value_copy(&c[3], given, sizeof given);
+    cw_value_copy(&c[4], family, sizeof family);
+    cw_value_copy(&c[5], dob, sizeof dob);
     cw_rule_results res;
     cw_rule_results_init(&res);
     cw_rc rc = cw_oversight_child(r->ro, s->pack, &s->cal, child, as_of, &res, err);
@@ -651,17 +661,27 @@ static cw_rc caseload_item(cw_http_srv *s, req *r, const char *child, const char
     }
     const cw_obligation *next = NULL;
     int overdue = 0;
+    /* What is overdue and what is signalled, by name: a worker needs to see which visit is
+     * late, not only that something is. */
+    json_t *late = json_array(), *raised = json_array();
     for (size_t i = 0; i < res.nobligations; i++) {
         const cw_obligation *o = &res.obligations[i];
-        overdue += o->state == CW_OBLIGATION_OVERDUE;
+        if (o->state == CW_OBLIGATION_OVERDUE) {
+            overdue++;
+            json_array_append_new(late, cw_report_obligation(child, o));
+        }
         if ((o->state == CW_OBLIGATION_OPEN || o->state == CW_OBLIGATION_OVERDUE) &&
             (!next || o->due < next->due))
             next = o;
     }
-    json_t *item =
-        json_pack("{s:s, s:s?, s:s, s:i, s:i, s:o}", "child_id", child, "worker_id", worker,
-                  "case_status", status, "overdue", overdue, "signals", (int)res.nsignals,
-                  "next_due", next ? cw_report_obligation(child, next) : json_null());
+    for (size_t i = 0; i < res.nsignals; i++)
+        json_array_append_new(raised, cw_report_signal(child, &res.signals[i]));
+    json_t *item = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s?, s:s, s:i, s:i, s:o, s:o, s:o}", "child_id", child, "given_name",
+        given, "family_name", family, "date_of_birth", dob, "worker_id", worker[0] ? worker : NULL,
+        "case_status", status, "overdue", overdue, "signals", (int)res.nsignals, "next_due",
+        next ? cw_report_obligation(child, next) : json_null(), "overdue_work",
+        late ? late : json_null(), "signals_raised", raised ? raised : json_null());
     cw_rule_results_release(&res);
     if (!item || json_array_append_new(arr, item))
         return cw_error_set(err, CW_ENOMEM, "out of memory");
@@ -673,34 +693,28 @@ typedef struct caseload_ctx {
     req *r;
     cw_date as_of;
     json_t *arr;
-    int with_worker;
     cw_error *err;
 } caseload_ctx;
 
 static cw_rc caseload_row(void *ctx, const cw_value *c, size_t n)
 {
     caseload_ctx *cc = ctx;
-    char child[65], worker[65] = "", status[16];
-    size_t w = cc->with_worker;
-    if (n < 2 + w || cw_value_copy(&c[0], child, sizeof child) <= 0)
+    char child[65], status[16];
+    if (n < 6 || cw_value_copy(&c[0], child, sizeof child) <= 0)
         return CW_OK;
-    if (w)
-        cw_value_copy(&c[1], worker, sizeof worker);
-    cw_value_copy(&c[1 + w], status, sizeof status);
+    cw_value_copy(&c[2], status, sizeof status);
     if (strcmp(status, "open") != 0)
         return CW_OK;
     /* A restricted record stays out of a list for anyone not entitled to it. */
     cw_rc rc;
     if (visible(cc->r->ro, &cc->r->who, child, &rc, cc->err) <= 0)
         return rc;
-    return caseload_item(cc->s, cc->r, child, worker[0] ? worker : NULL, status, cc->as_of, cc->arr,
-                         cc->err);
+    return caseload_item(cc->s, cc->r, c, cc->as_of, cc->arr, cc->err);
 }
 
-static cw_rc caseload(cw_http_srv *s, req *r, cw_query q, const char *key, int with_worker,
-                      cw_error *err)
+static cw_rc caseload(cw_http_srv *s, req *r, cw_query q, const char *key, cw_error *err)
 {
-    caseload_ctx cc = {s, r, 0, json_array(), with_worker, err};
+    caseload_ctx cc = {s, r, 0, json_array(), err};
     cw_rc rc = query_date(r, &cc.as_of, err);
     if (!rc && !cc.arr)
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
@@ -720,7 +734,7 @@ static cw_rc caseload(cw_http_srv *s, req *r, cw_query q, const char *key, int w
 
 static cw_rc h_my_caseload(cw_http_srv *s, req *r, cw_error *err)
 {
-    return caseload(s, r, CW_Q_CHILDREN_OF_WORKER, r->who.staff_id, 0, err);
+    return caseload(s, r, CW_Q_CHILDREN_OF_WORKER, r->who.staff_id, err);
 }
 
 static cw_rc h_team_caseload(cw_http_srv *s, req *r, cw_error *err)
@@ -738,7 +752,7 @@ static cw_rc h_team_caseload(cw_http_srv *s, req *r, cw_error *err)
             cw_http_record_access(s, r, NULL, 0, 403);
         return rc;
     }
-    return caseload(s, r, CW_Q_CHILDREN_OF_TEAM, team, 1, err);
+    return caseload(s, r, CW_Q_CHILDREN_OF_TEAM, team, err);
 }
 
 typedef struct across_ctx {

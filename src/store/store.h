@@ -89,11 +89,12 @@ typedef enum cw_query {
     CW_Q_ACCOUNT_COUNT,          /* () -> count */
     CW_Q_RECORD_ACCESS_PUT,      /* (idx, child_id, actor, what, allowed, at) */
     CW_Q_RECORD_ACCESS_OF_CHILD, /* (child_id) -> idx, actor, what, allowed, at, oldest first */
-    CW_Q_CHILDREN_AFTER,         /* (child_id) -> child_id, date_of_birth, worker_id, case_status:
-                                    the children after it, in child_id order */
-    CW_Q_CHILDREN_OF_WORKER,     /* (staff_id) -> child_id, case_status: allocated, by id */
-    CW_Q_CHILDREN_OF_TEAM,       /* (team_id) -> child_id, worker_id, case_status: allocated to
-                                    its staff, by worker then child */
+    CW_Q_CHILDREN_AFTER,         /* (child_id) -> child_id, date_of_birth, worker_id, case_status,
+                                    given_name, family_name: the children after it, by id */
+    CW_Q_CHILDREN_OF_WORKER,     /* (staff_id) -> child_id, worker_id, case_status, given_name,
+                                    family_name, date_of_birth: allocated, by id */
+    CW_Q_CHILDREN_OF_TEAM,       /* (team_id) -> as CHILDREN_OF_WORKER: allocated to its staff,
+                                    by worker then child */
     CW_Q_STAFF_LIST,             /* () -> staff_id, name, role, team_id, manager_id, left_on */
     CW_Q_TEAMS_ALL,              /* () -> team_id, name, service_area */
     CW_Q_TOKEN_PUT,              /* (name, hash, username, scope, created_at) */

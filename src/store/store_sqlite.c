@@ -155,11 +155,14 @@ static const char *const named[CW_Q_COUNT] = {
         "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [CW_Q_RECORD_ACCESS_OF_CHILD] = "SELECT idx, actor, what, allowed, at FROM record_access "
                                     "WHERE child_id = ?1 ORDER BY idx",
-    [CW_Q_CHILDREN_AFTER] = "SELECT child_id, date_of_birth, worker_id, case_status FROM children "
+    [CW_Q_CHILDREN_AFTER] = "SELECT child_id, date_of_birth, worker_id, case_status, given_name, "
+                            "family_name FROM children "
                             "WHERE child_id > ?1 ORDER BY child_id",
-    [CW_Q_CHILDREN_OF_WORKER] = "SELECT child_id, case_status FROM children WHERE worker_id = ?1 "
+    [CW_Q_CHILDREN_OF_WORKER] = "SELECT child_id, worker_id, case_status, given_name, family_name, "
+                                "date_of_birth FROM children WHERE worker_id = ?1 "
                                 "ORDER BY child_id",
-    [CW_Q_CHILDREN_OF_TEAM] = "SELECT c.child_id, c.worker_id, c.case_status FROM children c "
+    [CW_Q_CHILDREN_OF_TEAM] = "SELECT c.child_id, c.worker_id, c.case_status, c.given_name, "
+                              "c.family_name, c.date_of_birth FROM children c "
                               "JOIN staff s ON s.staff_id = c.worker_id WHERE s.team_id = ?1 "
                               "ORDER BY c.worker_id, c.child_id",
     [CW_Q_STAFF_LIST] = "SELECT staff_id, name, role, team_id, manager_id, left_on FROM staff "

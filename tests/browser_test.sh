@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# browser_test.sh — the web application in a real browser: Playwright
+# (playwright-core, npm) driving Debian's chromium headless against
+# `caseward serve` on a demo council, with axe-core checking every page for
+# WCAG 2.2 A and AA failures. Screenshots of every page go to
+# BUILD/screenshots/ (BUILD: the folder holding the caseward binary).
+#
+# Two children are added to the demo for the journeys (tests/web/):
+#   A: on the child protection register, allocated to social.worker, whose
+#      10-working-day visit is overdue;
+#   B: allocated to social.worker, with three contacts in three days and no
+#      assessment, a repeat-contacts signal raised yesterday: escalated to the
+#      team manager after one day.
+#
+# usage: bash tests/browser_test.sh /path/to/caseward
+#        (CW_TEST_PATTERN=REGEX runs only the journeys whose names match)
+set -euo pipefail
+
+CW=${1:?usage: browser_test.sh /path/to/caseward}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "$(dirname "$CW")" && pwd)
+die() { echo "browser_test: $*" >&2; exit 1; }
+command -v node >/dev/null || die "node is not installed (scripts/install-deps)"
+CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
+[ -x "$CHROMIUM" ] || die "chromium is not installed (scripts/install-deps)"
+[ -f "$ROOT/node_modules/playwright-core/package.json" ] && [ -f "$ROOT/web/dist/app.css" ] ||
+  die "the web application is not built (scripts/web-build; make test does it)"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/cw-browser-test-XXXXXX")
+PID=
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+
+PW="browser test password"
+"$CW" demo --db "$T/c.db" --children 200 --seed 7 --accounts "$PW" >/dev/null 2>"$T/err" ||
+  die "demo failed: $(cat "$T/err")"
+
+today=$(date -u +%F)
+day() { date -u -d "$today $1 days" +%F; }
+sw=$(sqlite3 "$T/c.db" "SELECT staff_id FROM accounts WHERE username = 'social.worker'")
+[ -n "$sw" ] || die "no social.worker account"
+# A child outside the social worker's scope: allocated to a worker in another team.
+other=$(sqlite3 "$T/c.db" "SELECT c.child_id FROM children c JOIN staff s ON s.staff_id = c.worker_id
+  WHERE s.team_id <> (SELECT team_id FROM staff WHERE staff_id = '$sw') ORDER BY c.child_id LIMIT 1")
+[ -n "$other" ] || die "no child outside the social worker's team"
+reg=$("$CW" calendar add-working-days "$today" -15)
+cat >"$T/scenario.jsonl" <<JSONL
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-A","date":"$reg","given_name":"Eira","family_name":"Testwood","date_of_birth":"2016-05-04","gender":"female","language":"welsh"}}
+{"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-A","worker_id":"$sw","date":"$reg"}}
+{"type":"conference_held","actor":"$sw","payload":{"conference_id":"WEB-A-CC1","child_id":"WEB-A","date":"$reg","kind":"initial","decision":"register","category":"neglect"}}
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-B","date":"$(day -30)","given_name":"Bryn","family_name":"Testwood","date_of_birth":"2013-09-12","gender":"male","language":"english"}}
+{"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-B","worker_id":"$sw","date":"$(day -30)"}}
+{"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-B-CT1","child_id":"WEB-B","date":"$(day -3)","source":"school","reason":"Arrived at school hungry."}}
+{"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-B-CT2","child_id":"WEB-B","date":"$(day -2)","source":"neighbour","reason":"Left alone overnight."}}
+{"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-B-CT3","child_id":"WEB-B","date":"$(day -1)","source":"police","reason":"Found out late at night."}}
+JSONL
+"$CW" append --db "$T/c.db" "$T/scenario.jsonl" >/dev/null 2>"$T/err" ||
+  die "the scenario was refused: $(cat "$T/err")"
+
+"$CW" serve --db "$T/c.db" --listen 127.0.0.1:0 --web "$ROOT/web" 2>"$T/log" &
+PID=$!
+port=
+for _ in $(seq 1 200); do
+  port=$(sed -n 's/.* on port \([0-9]*\);.*/\1/p' "$T/log" | head -1)
+  [ -n "$port" ] && break
+  kill -0 "$PID" 2>/dev/null || die "caseward serve stopped: $(tail -3 "$T/log")"
+  sleep 0.05
+done
+[ -n "$port" ] || die "caseward serve did not say its port"
+
+mkdir -p "$BUILD/screenshots"
+cd "$ROOT"
+CW_URL="http://127.0.0.1:$port" CW_PASSWORD="$PW" CW_OTHER_CHILD="$other" CHROMIUM="$CHROMIUM" \
+  CW_SCREENSHOTS="$BUILD/screenshots" \
+  node --test --test-concurrency=1 ${CW_TEST_PATTERN:+--test-name-pattern="$CW_TEST_PATTERN"} tests/web/

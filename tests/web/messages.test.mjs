@@ -1,0 +1,71 @@
+// messages.test.mjs — every word the interface shows comes from the message
+// catalogue (web/app/messages/en.js): each key the code names exists, as do
+// the labels of every form's fields, options and CSE items.
+import assert from 'node:assert/strict';
+import {readFileSync, readdirSync} from 'node:fs';
+import path from 'node:path';
+import {test} from 'node:test';
+import {fileURLToPath} from 'node:url';
+import {CHILD_COMMANDS, CSE_BANDS, CSE_ITEMS, FORMS, cseBand, cseScore} from '../../web/app/forms.js';
+import en from '../../web/app/messages/en.js';
+
+const app = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../web/app');
+const lookup = (key) => key.split('.').reduce((v, k) => (v == null ? undefined : v[k]), en);
+const isMessage = (v) => typeof v === 'string' || (v && typeof v.one === 'string' && typeof v.other === 'string');
+
+function sources(dir) {
+  return readdirSync(dir, {withFileTypes: true}).flatMap((e) =>
+    e.isDirectory() ? (e.name === 'messages' ? [] : sources(path.join(dir, e.name)))
+                    : e.name.endsWith('.js') ? [path.join(dir, e.name)] : []);
+}
+
+test('every key named in the code is in the catalogue', () => {
+  const missing = [];
+  let seen = 0;
+  for (const file of sources(app)) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\bt\('([a-z0-9_.]+)'/g)) {
+      seen++;
+      if (!isMessage(lookup(m[1]))) missing.push(`${path.basename(file)}: ${m[1]}`);
+    }
+    // Keys held in tables, such as the navigation's ['/caseload', 'nav.caseload'].
+    for (const m of text.matchAll(/'((?:nav|notfound|forbidden|fault|errors)\.[a-z_]+)'/g)) {
+      if (!isMessage(lookup(m[1]))) missing.push(`${path.basename(file)}: ${m[1]}`);
+    }
+  }
+  assert.ok(seen > 100, `found only ${seen} keys: the pattern no longer matches the code`);
+  assert.deepEqual(missing, []);
+});
+
+test('every form has its title, and every option and CSE item its label', () => {
+  const missing = [];
+  const need = (key) => isMessage(lookup(key)) || missing.push(key);
+  for (const [type, fields] of Object.entries(FORMS)) {
+    need(`events.${type}`);
+    for (const f of fields) {
+      if (f.kind === 'newid' || f.kind === 'views' || f.kind === 'cse' || f.kind === 'entry') continue;
+      if (!isMessage(lookup(`forms.${type}.${f.name}`))) need(`fields.${f.name}`);
+      for (const o of f.options || []) need(`values.${o}`);
+    }
+  }
+  for (const [group, types] of CHILD_COMMANDS) {
+    need(`record.groups.${group}`);
+    for (const type of types) assert.ok(FORMS[type], `${type} is offered but has no form`);
+  }
+  for (const [group, items] of Object.entries(CSE_ITEMS)) {
+    need(`cse.${group}`);
+    for (const i of items) need(`cse.items.${i}`);
+  }
+  for (const b of CSE_BANDS) need(`values.${b}`);
+  for (const role of ['social_worker', 'senior_practitioner', 'team_manager', 'service_manager',
+                      'head_of_service', 'qa_auditor', 'inspector', 'administrator']) need(`roles.${role}`);
+  assert.deepEqual(missing, []);
+});
+
+test('the CSE score and band follow docs/events.md', () => {
+  // each vulnerability and moderate indicator 1, each significant indicator 5
+  assert.equal(cseScore({vulnerabilities: ['a', 'b'], moderate_indicators: ['c'], significant_indicators: ['d']}), 8);
+  const bands = [[0, 'no_apparent_risk'], [5, 'no_apparent_risk'], [6, 'mild'], [10, 'mild'],
+                 [11, 'moderate'], [15, 'moderate'], [16, 'significant'], [40, 'significant']];
+  for (const [score, band] of bands) assert.equal(cseBand(score), band, `score ${score}`);
+});

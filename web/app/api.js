@@ -1,0 +1,59 @@
+// api.js — the JSON API (docs/api.md), the only way the pages reach caseward.
+//
+// Every call returns {status, body}; a state change carries the session's
+// CSRF token (the cw_csrf cookie, readable by this page only). A 401 means the
+// session has ended: the caller is sent to sign in, and comes back afterwards.
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    super(e.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = e.code || null;
+    this.field = e.field || null;
+  }
+}
+
+function csrfToken() {
+  const m = document.cookie.match(/(?:^|;\s*)cw_csrf=([^;]*)/);
+  return m ? decodeURIComponent(m[1]) : '';
+}
+
+let onSignedOut = () => {};
+export function whenSignedOut(fn) {
+  onSignedOut = fn;
+}
+
+async function call(method, path, body) {
+  const headers = {Accept: 'application/json'};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken();
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch (e) {
+    throw new ApiError(0, {error: {code: 'network', message: 'caseward cannot be reached'}});
+  }
+  const type = res.headers.get('Content-Type') || '';
+  const data = type.startsWith('application/json') ? await res.json().catch(() => null)
+                                                    : await res.text();
+  if (res.status === 401 && path !== '/api/v1/session') onSignedOut();
+  if (res.status >= 400) throw new ApiError(res.status, data);
+  return data;
+}
+
+export const api = {
+  get: (path) => call('GET', path),
+  post: (path, body) => call('POST', path, body ?? {}),
+  put: (path, body) => call('PUT', path, body ?? {}),
+  del: (path) => call('DELETE', path),
+};
+
+// Encodes one path segment (a child's id, a team's id).
+export const seg = (s) => encodeURIComponent(s);

@@ -1,0 +1,58 @@
+// i18n.js — every word of the interface comes from a message catalogue
+// (messages/en.js), so that Welsh can follow as messages/cy.js.
+//
+// t('caseload.title') → the text; t('caseload.summary', {n: 3}) fills {n}; a message that is
+// an object {one, other} is chosen by the count {n}.
+import en from './messages/en.js';
+
+const catalogues = {en};
+let lang = 'en';
+let messages = en;
+
+export function setLanguage(code) {
+  if (catalogues[code]) {
+    lang = code;
+    messages = catalogues[code];
+  }
+  document.documentElement.lang = lang;
+}
+
+export function language() {
+  return lang;
+}
+
+function lookup(key) {
+  let v = messages;
+  for (const part of key.split('.')) v = v == null ? undefined : v[part];
+  if (v === undefined && messages !== en) {
+    v = en;
+    for (const part of key.split('.')) v = v == null ? undefined : v[part];
+  }
+  return v;
+}
+
+export function t(key, vars = {}) {
+  let v = lookup(key);
+  if (v && typeof v === 'object' && 'other' in v) v = vars.n === 1 ? v.one : v.other;
+  if (typeof v !== 'string') {
+    console.warn(`i18n: no message ${key}`);
+    return key;
+  }
+  return v.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+
+// The message for key if there is one, else null (for labels of values that
+// may be new, such as an event type the catalogue does not name yet).
+export function tMaybe(key, vars) {
+  const v = lookup(key);
+  return v === undefined ? null : t(key, vars);
+}
+
+// A date as people read it: "3 March 2026".
+export function formatDate(iso) {
+  if (!iso) return '';
+  const [y, m, d] = iso.split('-').map(Number);
+  if (!y || !m || !d) return iso;
+  const months = lookup('months') || [];
+  return `${d} ${months[m - 1] ?? m} ${y}`;
+}

@@ -1,0 +1,113 @@
+// pages/child.js — a child's record: who they are, the signals, the work due
+// with its dates, the chronology, and (for managers and inspectors) who has
+// looked at the record. Every one of these reads is itself recorded.
+import {api, seg} from '../api.js';
+import {actorName, staffNames} from '../directory.js';
+import {frag, h} from '../dom.js';
+import {formatDate, t, tMaybe} from '../i18n.js';
+import {button, dateText, h2, heading, p, summaryList, table, tag, warning} from '../ui.js';
+import {childName} from './caseload.js';
+
+const WRITERS = ['social_worker', 'team_manager', 'service_manager', 'head_of_service'];
+const LOG_READERS = ['team_manager', 'service_manager', 'head_of_service', 'inspector'];
+
+const STATE_COLOUR = {open: 'blue', overdue: 'red', met_on_time: 'green', met_late: 'yellow', missed: 'red'};
+export const stateTag = (s) => tag(tMaybe(`states.${s}`) ?? s, STATE_COLOUR[s]);
+
+// A value of an event's field, as a person reads it.
+export function fieldValue(type, name, v, names) {
+  if (v === true) return t('common.yes');
+  if (v === false) return t('common.no');
+  if (Array.isArray(v)) return v.map((x) => fieldValue(type, name, x, names)).join(', ') || t('common.none');
+  if (typeof v === 'string') {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return formatDate(v);
+    if (/_id$|^signed_off_by$|^decided_by$/.test(name) && names) {
+      const n = names(v);
+      if (n !== v) return n;
+    }
+    return tMaybe(`values.${v}`) ?? v;
+  }
+  return String(v);
+}
+
+export const eventLabel = (type) => tMaybe(`events.${type}`) ?? type;
+export const fieldLabel = (name) => tMaybe(`fields.${name}`) ?? name.replace(/_/g, ' ');
+
+// The details of a chronology entry: every field but the child and the date.
+function details(entry, names) {
+  const rows = Object.entries(entry.payload || {})
+    .filter(([k]) => k !== 'child_id' && k !== 'date')
+    .map(([k, v]) => h('li', {}, h('span', {class: 'govuk-!-font-weight-bold'}, `${fieldLabel(k)}: `),
+                        fieldValue(entry.type, k, v, names)));
+  return frag(rows.length ? h('ul', {class: 'govuk-list govuk-body-s'}, rows) : null,
+              entry.corrected_by?.length ? h('p', {class: 'govuk-body-s'},
+                tag(t('child.corrected'), 'yellow'), ' ', t('child.corrected_by', {list: entry.corrected_by.join(', ')}))
+                : null);
+}
+
+export async function child({params, me}) {
+  const id = params.id;
+  const base = `/api/v1/children/${seg(id)}`;
+  const [record, ob, chron, names] = await Promise.all([
+    api.get(base), api.get(`${base}/obligations`), api.get(`${base}/chronology`), staffNames(),
+  ]);
+  // Read after the record, so that this look is in it too.
+  const log = LOG_READERS.includes(me.role) ? await api.get(`${base}/access-log`) : null;
+  const name = childName(record);
+  const open = ob.obligations.filter((o) => o.state === 'open' || o.state === 'overdue');
+  const done = ob.obligations.filter((o) => o.state !== 'open' && o.state !== 'overdue');
+  const obligationRows = (list) => list.map((o) => [
+    o.title, dateText(o.due), stateTag(o.state),
+    o.met_on ? formatDate(o.met_on) : o.state === 'overdue' ? t('child.days_overdue', {n: o.days_overdue}) : '',
+    o.escalate_to ? t('child.escalated_to', {role: t(`roles.${o.escalate_to}`)}) : '',
+  ]);
+  const obHead = [{text: t('child.work'), sort: (o) => o.title}, {text: t('child.due'), sort: (o) => o.due},
+                  {text: t('child.state'), sort: (o) => o.state}, {text: t('child.met_or_late')},
+                  {text: t('child.escalation')}];
+  const entries = [...chron.chronology].reverse();
+  return {
+    title: t('child.title', {name}),
+    body: frag(
+      heading(name, {caption: t('child.caption', {id})}),
+      WRITERS.includes(me.role) ? button(t('child.record'), {href: `/children/${seg(id)}/record`}) : null,
+      ob.signals.length ? warning(t('child.signals_warning', {n: ob.signals.length})) : null,
+      summaryList([
+        [t('fields.child_id'), record.child_id],
+        [t('fields.date_of_birth'), dateText(record.date_of_birth)],
+        [t('fields.gender'), fieldValue('', 'gender', record.gender)],
+        [t('fields.ethnicity'), record.ethnicity],
+        [t('fields.language'), fieldValue('', 'language', record.language)],
+        [t('fields.address'), record.address],
+        [t('child.worker'), record.worker_id ? names(record.worker_id) : t('children.unallocated')],
+        [t('caseload.status'), t(`status.${record.case_status}`)],
+        record.cp_category && [t('child.cp'), t('child.cp_since', {category: fieldValue('', 'category', record.cp_category), date: formatDate(record.cp_since)})],
+        record.looked_after_since && [t('child.looked_after'), t('child.la_since', {date: formatDate(record.looked_after_since), placement: fieldValue('', 'placement_type', record.placement_type || '')})],
+        record.restricted ? [t('child.restricted'), t('child.restricted_text')] : null,
+      ]),
+      h2(t('child.signals'), {id: 'signals'}),
+      ob.signals.length
+        ? table({head: [{text: t('child.signal')}, {text: t('child.since')}, {text: t('child.escalation')}],
+                 rows: ob.signals.map((s) => [s.title, dateText(s.since),
+                                              s.escalate_to ? t('child.escalated_to', {role: t(`roles.${s.escalate_to}`)}) : ''])})
+        : p(t('child.no_signals')),
+      h2(t('child.obligations'), {id: 'obligations'}),
+      table({caption: t('child.open_work', {date: formatDate(ob.as_of)}), head: obHead, rows: obligationRows(open), data: open, id: 'open-work'}),
+      table({caption: t('child.done_work'), head: obHead, rows: obligationRows(done), data: done, id: 'done-work'}),
+      h2(t('child.chronology'), {id: 'chronology'}),
+      table({caption: t('child.chronology_caption'), id: 'chronology-table',
+             head: [{text: t('child.date'), sort: (e) => `${e.date}${String(e.index).padStart(12, '0')}`},
+                    {text: t('child.what'), sort: (e) => eventLabel(e.type)}, {text: t('child.details')},
+                    {text: t('child.recorded_by')}],
+             data: entries,
+             rows: entries.map((e) => [formatDate(e.date), eventLabel(e.type), details(e, names),
+                                       actorName(names, e.actor)])}),
+      log ? frag(h2(t('child.access_log'), {id: 'access-log'}), p(t('child.access_log_intro')),
+                 table({id: 'access-log-table',
+                        head: [{text: t('child.when')}, {text: t('child.who')}, {text: t('child.request')},
+                               {text: t('child.allowed')}],
+                        rows: [...log.access_log].reverse().slice(0, 200).map((a) => [
+                          a.at.replace('T', ' ').slice(0, 19), actorName(names, a.actor), a.what,
+                          a.allowed ? tag(t('common.yes'), 'green') : tag(t('child.refused'), 'red')])}))
+          : null),
+  };
+}

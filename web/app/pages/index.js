@@ -1,0 +1,9 @@
+// pages/index.js — every page, for the router in main.js.
+export {signIn, signOut, password} from './signin.js';
+export {caseload, children} from './caseload.js';
+export {child} from './child.js';
+export {chooseCommand, command} from './command.js';
+export {team, service} from './dashboard.js';
+export {verify} from './verify.js';
+export {staff} from './staff.js';
+export {home, notFound, failed} from './common.js';
