@@ -265,6 +265,51 @@ test('an administrator sees staff, not cases; an auditor sees children; a passwo
   await aud.context().close();
 });
 
+test('every form is accessible; a correction and a new child are recorded', async () => {
+  const page = await newPage(browser);
+  await signIn(page, 'social.worker');
+  await go(page, '/children/WEB-B/record');
+  const forms = await page.locator('main ul a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(forms.length >= 20, `${forms.length} forms offered`);
+  for (const href of forms) {
+    await go(page, href);
+    await check(page, `form-${href.split('/').pop()}`);
+  }
+  // A correction, from the chronology: the contact's source was wrong.
+  await go(page, '/children/WEB-B');
+  await page.locator('#chronology-table tr', {hasText: 'Found out late at night'}).getByRole('link', {name: /Correct this entry/}).click();
+  await settled(page);
+  await check(page, '24-correction-form');
+  await page.getByLabel('Which detail is wrong?').selectOption('source');
+  await page.getByLabel('What should it say?').fill('neighbour');
+  await page.getByLabel('Why is the entry wrong?').fill('The call came from a neighbour, not the police.');
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByText('Correction: saved in the record.').waitFor();
+  await settled(page);
+  assert.match(await page.locator('#chronology-table').innerText(), /Corrected/);
+  // A new child.
+  await go(page, '/children');
+  await page.getByRole('button', {name: 'Register a child'}).click();
+  await settled(page);
+  await check(page, '25-register-child');
+  await page.getByLabel('Child’s identifier').fill('WEB-C');
+  await page.getByLabel('Given name').fill('Cadi');
+  await page.getByLabel('Family name').fill('Testwood');
+  await page.fill('#f-date_of_birth-day', '31');
+  await page.fill('#f-date_of_birth-month', '2');
+  await page.fill('#f-date_of_birth-year', '2020');
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.locator('.govuk-error-summary', {hasText: 'Date of birth must be a real date'}).waitFor();
+  await page.fill('#f-date_of_birth-day', '29');
+  await page.locator('#f-gender').check();
+  await page.locator('#f-language-1').check();
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByText('Cadi Testwood is registered as WEB-C.').waitFor();
+  await settled(page);
+  assert.equal(new URL(page.url()).pathname, '/children');
+  await page.context().close();
+});
+
 test('a path that names nothing', async () => {
   const page = await newPage(browser);
   await signIn(page, 'social.worker');

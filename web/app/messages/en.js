@@ -149,6 +149,7 @@ export default {
     dob: 'Date of birth',
     unallocated: 'Not allocated',
     next: 'Next page',
+    register: 'Register a child',
   },
   child: {
     title: '{name}: child’s record',
@@ -191,6 +192,8 @@ export default {
     request: 'What they asked for',
     allowed: 'Allowed',
     refused: 'Refused',
+    correct: 'Correct this entry',
+    correct_label: 'Correct this entry: {what} on {date}',
   },
   record: {
     choose_title: 'What do you want to record about {name}?',
@@ -208,6 +211,7 @@ export default {
     save: 'Save',
     cancel: 'Cancel',
     saved: '{what}: saved in the record.',
+    registered: '{name} is registered as {id}. Allocate the case so that a worker and their team can open the record.',
     unknown: 'There is no such form.',
     no_entry: 'There is no such entry in this child’s chronology.',
     staff_option: '{name} ({role})',

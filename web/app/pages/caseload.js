@@ -73,7 +73,7 @@ export async function caseload({me}) {
   };
 }
 
-export async function children({query, navigate}) {
+export async function children({query, navigate, me}) {
   const after = query.get('after');
   const [r, names] = await Promise.all([
     api.get(`/api/v1/children?limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`),
@@ -100,7 +100,10 @@ export async function children({query, navigate}) {
   ]);
   return {
     title: t('children.title'),
-    body: frag(heading(t('children.title')), p(t('children.intro')), find,
+    body: frag(heading(t('children.title')), p(t('children.intro')),
+               ['social_worker', 'team_manager', 'service_manager', 'head_of_service'].includes(me.role)
+                 ? button(t('children.register'), {href: '/record/child_registered', secondary: true}) : null,
+               find,
                table({caption: t('children.caption'), head, rows, data: r.children, id: 'children'}),
                r.next ? p(link(`/children?after=${encodeURIComponent(r.next)}`, t('children.next'))) : null),
   };

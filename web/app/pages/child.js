@@ -5,7 +5,7 @@ import {api, seg} from '../api.js';
 import {actorName, staffNames} from '../directory.js';
 import {frag, h} from '../dom.js';
 import {formatDate, t, tMaybe} from '../i18n.js';
-import {button, dateText, h2, heading, p, summaryList, table, tag, warning} from '../ui.js';
+import {button, dateText, h2, heading, link, p, summaryList, table, tag, warning} from '../ui.js';
 import {childName} from './caseload.js';
 
 const WRITERS = ['social_worker', 'team_manager', 'service_manager', 'head_of_service'];
@@ -65,6 +65,9 @@ export async function child({params, me}) {
                   {text: t('child.state'), sort: (o) => o.state}, {text: t('child.met_or_late')},
                   {text: t('child.escalation')}];
   const entries = [...chron.chronology].reverse();
+  // Staff correct casework entries; a correction is not itself corrected, nor is caseward's own.
+  const canCorrect = (e) => WRITERS.includes(me.role) && e.type !== 'correction' &&
+    e.type !== 'escalation_raised' && !String(e.actor).startsWith('system:');
   return {
     title: t('child.title', {name}),
     body: frag(
@@ -99,7 +102,10 @@ export async function child({params, me}) {
                     {text: t('child.what'), sort: (e) => eventLabel(e.type)}, {text: t('child.details')},
                     {text: t('child.recorded_by')}],
              data: entries,
-             rows: entries.map((e) => [formatDate(e.date), eventLabel(e.type), details(e, names),
+             rows: entries.map((e) => [formatDate(e.date), eventLabel(e.type),
+                                       frag(details(e, names),
+                                            canCorrect(e) ? link(`/children/${seg(id)}/record/correction?entry=${e.index}`,
+                                                                 t('child.correct'), {'aria-label': t('child.correct_label', {what: eventLabel(e.type), date: formatDate(e.date)})}) : null),
                                        actorName(names, e.actor)])}),
       log ? frag(h2(t('child.access_log'), {id: 'access-log'}), p(t('child.access_log_intro')),
                  table({id: 'access-log-table',

@@ -296,10 +296,13 @@ export async function command({params, me, navigate, query}) {
       form.querySelector('button[type="submit"]').disabled = true;
       try {
         await api.post(`/api/v1/commands/${type}`, payload);
-        const done = t('record.saved', {what: title});
+        const done = type === 'child_registered'
+          ? t('record.registered', {name: `${payload.given_name} ${payload.family_name}`, id: payload.child_id})
+          : t('record.saved', {what: title});
         const notice = {text: done, success: true};
         if (childId) navigate(`/children/${seg(childId)}`, {notice});
-        else if (type === 'child_registered') navigate(`/children/${seg(payload.child_id)}`, {notice});
+        // A new child is no one's case yet: the record opens to staff once it is allocated.
+        else if (type === 'child_registered') navigate('/children', {notice});
         else navigate('/', {notice});
         return;
       } catch (e) {
