@@ -356,7 +356,14 @@ static void test_verify_while_appending(void **state)
         writer(db, sink, 0, 42);
     close(sink);
     uint64_t first = 0, last = 0;
-    for (int i = 0; i < 30; i++) {
+    /* At least 30 verifications, and on until the writer has appended between the first and
+     * the last (on a loaded machine the writer may not run at once), for at most 20 s. */
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0;; i++) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (i >= 30 && (last > first || now.tv_sec - t0.tv_sec > 20))
+            break;
         cw_verify_opts o = {.db_path = db};
         cw_verify_report r;
         cw_error_clear(&err);

@@ -111,6 +111,8 @@ static void test_sign_in_and_out(void **state)
     REQ("GET", "/api/v1/me", NULL, sess, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(json_string_value(json_object_get(r.json, "username")), "sw");
+    /* how long an unused session lasts (the fixture's default: 30 minutes) */
+    assert_int_equal(json_integer_value(json_object_get(r.json, "idle_timeout_s")), 30 * 60);
     done(&r);
     /* Sign-out is a state change: CSRF first. */
     REQ("DELETE", "/api/v1/session", NULL, sess, NULL, &r);
@@ -846,8 +848,8 @@ static void test_web_app(void **state)
     assert_int_equal(r.status, 200);
     web_done(&r);
     /* no such file; hidden, under node_modules, through a link; climbing out of a folder */
-    const char *never[] = {"/missing.js",    "/.hidden",           "/node_modules/lib.js",
-                           "/secret.txt",    "/up/outside.txt",    "/up/web/app.js",
+    const char *never[] = {"/missing.js",    "/.hidden",           "/css/missing.css",
+                           "/secret.txt",    "/css/fonts/b.woff2", "/css/.hidden",
                            "/css/../app.js", "/css/%2e%2e/app.js", "/css/./app.css",
                            "//app.js",       "/css//app.css",      "/css/..",
                            "/css\\app.css",  "/app.js%00",         "/app.js%00.png",
@@ -855,6 +857,13 @@ static void test_web_app(void **state)
                            "/./caseload",    "/children\\C1",      "/children/.."};
     for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
         expect_web_404(never[i]);
+    /* Outside the application's folders a path is one of its pages, never a file: not one
+     * under node_modules, nor one reached through a link to a folder outside. An identifier
+     * may hold a dot. */
+    const char *pages[] = {"/node_modules/lib.js", "/up/outside.txt", "/up/web/app.js",
+                           "/children/C.001", "/children/C.001/chronology"};
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+        expect_index(pages[i]);
     /* The API is as it was: JSON, its own policy, no-store; sign-in still needed. */
     resp a;
     REQ("GET", "/api/v1/me", NULL, NULL, NULL, &a);

@@ -257,12 +257,14 @@ static cw_rc h_entries(cw_http_srv *s, req *r, cw_error *err)
 
 /* ---- sign-in ---- */
 
-static json_t *me_json(const principal *who, const char *csrf)
+/* Who is signed in; idle_timeout_s lets a page warn before an unused session ends. */
+static json_t *me_json(const cw_http_srv *s, const principal *who, const char *csrf)
 {
-    return json_pack("{s:s, s:s?, s:s, s:s?, s:b, s:s?}", "username", who->username, "staff_id",
-                     who->staff_id[0] ? who->staff_id : NULL, "role", cw_role_name(who->role),
-                     "team_id", who->team_id[0] ? who->team_id : NULL, "must_change_password",
-                     who->must_change, "csrf_token", csrf);
+    return json_pack("{s:s, s:s?, s:s, s:s?, s:b, s:s?, s:I}", "username", who->username,
+                     "staff_id", who->staff_id[0] ? who->staff_id : NULL, "role",
+                     cw_role_name(who->role), "team_id", who->team_id[0] ? who->team_id : NULL,
+                     "must_change_password", who->must_change, "csrf_token", csrf, "idle_timeout_s",
+                     (json_int_t)s->o.idle_timeout_s);
 }
 
 static cw_rc start_session(cw_http_srv *s, req *r, cw_error *err)
@@ -273,7 +275,7 @@ static cw_rc start_session(cw_http_srv *s, req *r, cw_error *err)
         return rc;
     cw_resp_cookie(r, "cw_session", token, 1, s->o.absolute_timeout_s);
     cw_resp_cookie(r, "cw_csrf", csrf, 0, s->o.absolute_timeout_s);
-    cw_resp_json(r, 200, me_json(&r->who, csrf));
+    cw_resp_json(r, 200, me_json(s, &r->who, csrf));
     sodium_memzero(token, sizeof token);
     return CW_OK;
 }
@@ -376,9 +378,8 @@ static cw_rc h_sign_out(cw_http_srv *s, req *r, cw_error *err)
 
 static cw_rc h_me(cw_http_srv *s, req *r, cw_error *err)
 {
-    (void)s;
     (void)err;
-    cw_resp_json(r, 200, me_json(&r->who, NULL));
+    cw_resp_json(r, 200, me_json(s, &r->who, NULL));
     return CW_OK;
 }
 

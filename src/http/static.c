@@ -241,12 +241,38 @@ static int etag_listed(const char *inm, const char *etag)
     return 0;
 }
 
+/*
+ * Whether path asks for a file: its last segment has a '.' and its folder is one of the web
+ * application's ("/", or a folder some file was loaded from). Any other path is one of the
+ * application's own pages, such as /children/C.001 (an identifier may hold a dot).
+ */
+static int names_file(const web_files *w, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!strchr(slash, '.'))
+        return 0;
+    size_t n = (size_t)(slash - path) + 1; /* the folder, with its '/' */
+    if (n == 1)
+        return 1;
+    /* the first path at or after the folder's name, in the sorted table, starts with it if any
+     * does */
+    size_t lo = 0, hi = w->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strncmp(w->f[mid].path, path, n) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < w->n && !strncmp(w->f[lo].path, path, n);
+}
+
 void cw_static_serve(const web_files *w, req *r, const char *path)
 {
     r->is_static = 1;
     const web_file *f = NULL;
     /* The application routes in the browser: /caseload, /children/C0000001 are its pages. */
-    if (path_ok(path) && !(f = find(w, path)) && !strchr(strrchr(path, '/'), '.'))
+    if (path_ok(path) && !(f = find(w, path)) && !names_file(w, path))
         f = find(w, "/index.html");
     if (!f) {
         cw_resp_error(r, CW_ENOTFOUND, "path: no such file or route (the API is under /api/v1/)");

@@ -26,15 +26,22 @@ export async function launch() {
   });
 }
 
-// A fresh browser context (its own cookies) with a page that records console errors.
-export async function newPage(browser) {
-  const context = await browser.newContext({viewport: {width: 1200, height: 900}});
+// A fresh browser context (its own cookies) with a page that records console errors and
+// any of the application's own files that failed to load. options: Playwright's context
+// options (a timezoneId, say).
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({viewport: {width: 1200, height: 900}, ...options});
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(`page error: ${e.message}`));
   page.on('console', (m) => {
-    // Chromium logs every 4xx/5xx fetch; the journeys cause some on purpose.
+    // Chromium logs every 4xx/5xx fetch; the journeys cause some API refusals on purpose,
+    // and a file that fails is caught by its response below.
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.errors.push(m.text());
+  });
+  page.on('response', (r) => {
+    const u = new URL(r.url());
+    if (!u.pathname.startsWith('/api/') && r.status() >= 400) page.errors.push(`${r.status()} for ${u.pathname}`);
   });
   return page;
 }
@@ -45,7 +52,7 @@ export function noConsoleErrors(page) {
 
 // Waits for the application to finish drawing the page (aria-busy gone, an h1 there).
 export async function settled(page) {
-  await page.waitForSelector('body:not([aria-busy]) #page-heading');
+  await page.waitForSelector('#main-content:not([aria-busy]) #page-heading');
   await page.waitForLoadState('networkidle');
 }
 

@@ -42,10 +42,28 @@ test('sign-in: the page, a wrong password in the error summary, sign-out', async
   // Signing in, then out.
   await signIn(page, 'social.worker');
   assert.equal(new URL(page.url()).pathname, '/caseload');
-  await page.getByRole('link', {name: 'Sign out'}).click();
+  await page.getByRole('button', {name: 'Sign out'}).click();
   await page.getByText('You have signed out.').waitFor();
   await go(page, '/caseload');
   assert.equal(new URL(page.url()).pathname, '/sign-in', 'signed out: the caseload asks for a sign-in');
+  // Someone who never signed in is not told that their session has ended.
+  assert.doesNotMatch(await page.locator('main').innerText(), /session has ended/);
+  // After signing in they reach the page they asked for.
+  await signIn(page, 'social.worker');
+  assert.equal(new URL(page.url()).pathname, '/caseload');
+  // A link to /sign-out signs no one out: it asks.
+  await go(page, '/sign-out');
+  await go(page, '/caseload');
+  assert.equal(new URL(page.url()).pathname, '/caseload', 'still signed in');
+  await page.context().close();
+});
+
+test('signed out: the verify page is open to anyone', async () => {
+  const page = await newPage(browser);
+  await go(page, '/verify');
+  assert.equal(new URL(page.url()).pathname, '/verify');
+  assert.doesNotMatch(await page.locator('main').innerText(), /session has ended/);
+  assert.match(await page.locator('main').innerText(), /RFC 6962/);
   await page.context().close();
 });
 
@@ -56,16 +74,21 @@ test('keyboard only: the skip link, signing in, reaching a child', async () => {
   assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Skip to main content');
   await page.keyboard.press('Enter');
   // Into the form by Tab, typing, Enter to submit.
-  await page.focus('#f-username');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-username');
   await page.keyboard.type('social.worker');
   await page.keyboard.press('Tab');
   await page.keyboard.type(PASSWORD);
   await page.keyboard.press('Enter');
   await page.waitForURL('**/caseload');
   await settled(page);
-  // Tab to the first child's link and open it with Enter.
-  const link = page.locator('#caseload a').first();
-  await link.focus();
+  // Tab from the page's heading to the first child's link (past the sort buttons), and open it.
+  let reached = false;
+  for (let i = 0; i < 12 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => !!document.activeElement.closest('#caseload tbody a'));
+  }
+  assert.ok(reached, 'Tab reaches the first child');
   await page.keyboard.press('Enter');
   await page.waitForURL('**/children/**');
   await settled(page);
@@ -84,6 +107,9 @@ test('a social worker sees an overdue visit, records it, and sees it met', async
   // Sorting by a column: the headings are buttons, with aria-sort.
   await page.getByRole('button', {name: 'Overdue'}).click();
   assert.equal(await page.locator('th:has(button:text("Overdue"))').getAttribute('aria-sort'), 'ascending');
+  await page.getByRole('button', {name: 'Overdue'}).click();
+  assert.equal(await page.locator('th:has(button:text("Overdue"))').getAttribute('aria-sort'), 'descending');
+  assert.match(await page.locator('#caseload tbody tr').first().innerText(), /Eira Testwood/, 'most overdue first');
   const names = async () => page.locator('#caseload tbody th a').allInnerTexts();
   await page.getByRole('button', {name: 'Child'}).click();
   const up = await names();
@@ -141,7 +167,8 @@ test('a social worker sees an overdue visit, records it, and sees it met', async
 });
 
 test('the CSE risk assessment scores as items are ticked and shows the band', async () => {
-  const page = await newPage(browser);
+  // Far ahead of UTC: the date the form offers is still one the server accepts.
+  const page = await newPage(browser, {timezoneId: 'Pacific/Kiritimati'});
   await signIn(page, 'social.worker');
   await go(page, '/children/WEB-A/record/cse_risk_assessment');
   const score = page.locator('#cse-score');
@@ -204,6 +231,17 @@ test('a team manager sees an escalated item and records supervision', async () =
   await settled(page);
   assert.equal(new URL(page.url()).pathname, '/team');
   await page.context().close();
+
+  // A service manager supervises a team manager: no team of their own, no case to tick.
+  const sm = await newPage(browser);
+  await signIn(sm, 'service.manager');
+  await go(sm, '/record/supervision_held');
+  const whom = sm.getByLabel('Who was supervised?');
+  await whom.selectOption(await whom.evaluate((s) => [...s.options].find((o) => /team manager/.test(o.text)).value));
+  await sm.getByLabel('Decisions').fill('Caseloads in the assessment team to be rebalanced.');
+  await sm.getByRole('button', {name: 'Save'}).click();
+  await sm.getByText('Supervision: saved in the record.').waitFor();
+  await sm.context().close();
 });
 
 test('a head of service sees every team; an inspector reads and verifies', async () => {
@@ -258,7 +296,7 @@ test('an administrator sees staff, not cases; an auditor sees children; a passwo
   await aud.getByRole('button', {name: 'Change password'}).click();
   await aud.getByText('Your password has been changed.').waitFor();
   assert.equal(new URL(aud.url()).pathname, '/children', 'still signed in, at the start page');
-  await aud.getByRole('link', {name: 'Sign out'}).click();
+  await aud.getByRole('button', {name: 'Sign out'}).click();
   await aud.getByText('You have signed out.').waitFor();
   await signIn(aud, 'auditor', fresh);
   assert.equal(new URL(aud.url()).pathname, '/children');
@@ -281,12 +319,15 @@ test('every form is accessible; a correction and a new child are recorded', asyn
   await settled(page);
   await check(page, '24-correction-form');
   await page.getByLabel('Which detail is wrong?').selectOption('source');
-  await page.getByLabel('What should it say?').fill('neighbour');
+  // The question for that detail, as its own form asks it: who made contact.
+  await page.getByLabel('Neighbour').check();
   await page.getByLabel('Why is the entry wrong?').fill('The call came from a neighbour, not the police.');
   await page.getByRole('button', {name: 'Save'}).click();
   await page.getByText('Correction: saved in the record.').waitFor();
   await settled(page);
-  assert.match(await page.locator('#chronology-table').innerText(), /Corrected/);
+  const row = await page.locator('#chronology-table tr', {hasText: 'Found out late at night'}).innerText();
+  assert.match(row, /Source: Neighbour/, 'the entry reads as corrected');
+  assert.match(row, /Corrected/);
   // A new child.
   await go(page, '/children');
   await page.getByRole('button', {name: 'Register a child'}).click();
@@ -307,6 +348,23 @@ test('every form is accessible; a correction and a new child are recorded', asyn
   await page.getByText('Cadi Testwood is registered as WEB-C.').waitFor();
   await settled(page);
   assert.equal(new URL(page.url()).pathname, '/children');
+  await page.context().close();
+});
+
+test('a warning before an unused session ends, and staying signed in', async () => {
+  const page = await newPage(browser);
+  await page.clock.install();
+  await signIn(page, 'social.worker');
+  // Sessions end after 30 minutes unused; the warning comes 5 minutes before.
+  await page.clock.fastForward('20:00');
+  assert.equal(await page.locator('#session-warning').count(), 0, 'no warning after 20 minutes');
+  await page.clock.fastForward('05:30');
+  const warning = page.locator('#session-warning');
+  await warning.waitFor();
+  assert.match(await warning.innerText(), /signed out in 5 minutes/);
+  await check(page, '26-session-warning');
+  await page.getByRole('button', {name: 'Stay signed in'}).click();
+  await warning.waitFor({state: 'detached'});
   await page.context().close();
 });
 

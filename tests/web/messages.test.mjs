@@ -2,6 +2,7 @@
 // catalogue (web/app/messages/en.js): each key the code names exists, as do
 // the labels of every form's fields, options and CSE items.
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import {readFileSync, readdirSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
@@ -18,6 +19,15 @@ function sources(dir) {
     e.isDirectory() ? (e.name === 'messages' ? [] : sources(path.join(dir, e.name)))
                     : e.name.endsWith('.js') ? [path.join(dir, e.name)] : []);
 }
+
+test('every module of the application parses', () => {
+  const bad = [];
+  for (const file of [...sources(app), path.join(app, 'messages/en.js')]) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '--check'], {input: readFileSync(file)});
+    if (r.status !== 0) bad.push(`${path.relative(app, file)}: ${String(r.stderr).split('\n').slice(0, 5).join('\n')}`);
+  }
+  assert.deepEqual(bad, []);
+});
 
 test('every key named in the code is in the catalogue', () => {
   const missing = [];

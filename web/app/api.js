@@ -20,6 +20,9 @@ function csrfToken() {
 }
 
 let onSignedOut = () => {};
+// When this page last reached the server (every request keeps an unused session alive).
+let last = Date.now();
+export const lastActivity = () => last;
 export function whenSignedOut(fn) {
   onSignedOut = fn;
 }
@@ -40,6 +43,7 @@ async function call(method, path, body) {
   } catch (e) {
     throw new ApiError(0, {error: {code: 'network', message: 'caseward cannot be reached'}});
   }
+  if (res.status !== 401) last = Date.now();
   const type = res.headers.get('Content-Type') || '';
   const data = type.startsWith('application/json') ? await res.json().catch(() => null)
                                                     : await res.text();

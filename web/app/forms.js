@@ -14,7 +14,7 @@
 //   cse       the CSE risk assessment's items, scored as they are ticked
 //   cases     checkboxes of the team's open cases (a supervision)
 // `required` marks what must be given; `when: [field, value]` shows a field
-// (inside its radios) and requires it only when that option is chosen.
+// inside its radios' option, and only then is it sent, or required.
 
 const SOURCES = ['police', 'school', 'health', 'self', 'family', 'neighbour', 'anonymous',
                  'local_authority', 'other'];
@@ -43,7 +43,7 @@ export const FORMS = {
     {name: 'referral_id', kind: 'ref', of: 'referrals'}],
   assessment_completed: [{name: 'assessment_id', kind: 'ref', of: 'open_assessments', required: true}, date,
     {name: 'child_seen', kind: 'yesno', required: true},
-    {name: 'child_seen_date', kind: 'date', when: ['child_seen', 'true'], noDefault: true},
+    {name: 'child_seen_date', kind: 'date', when: ['child_seen', 'true'], required: true, noDefault: true},
     {name: 'views', kind: 'views'},
     {name: 'analysis', kind: 'textarea', limit: 8000, required: true},
     {name: 'outcome', kind: 'enum', required: true,
@@ -59,7 +59,7 @@ export const FORMS = {
   conference_held: [{name: 'conference_id', kind: 'newid', prefix: 'CC'}, date,
     {name: 'kind', kind: 'enum', options: ['initial', 'review'], required: true},
     {name: 'decision', kind: 'enum', options: ['register', 'continue', 'deregister', 'not_registered'], required: true},
-    {name: 'category', kind: 'enum', options: ['neglect', 'physical', 'sexual', 'emotional'], requiredWhen: ['decision', 'register']}],
+    {name: 'category', kind: 'enum', options: ['neglect', 'physical', 'sexual', 'emotional'], when: ['decision', 'register'], required: true}],
   core_group_held: [date],
   plan_recorded: [{name: 'plan_id', kind: 'newid', prefix: 'P'}, date,
     {name: 'kind', kind: 'enum', required: true,
@@ -170,5 +170,32 @@ export function references(chronology, of) {
 // A new identifier: PREFIX-CHILD-time in base 36, unique enough for one
 // council's clicks and readable in a chronology.
 export function newId(prefix, childId) {
-  return `${childId ? `${childId}-` : ''}${prefix}${Date.now().toString(36).toUpperCase()}`;
+  const stamp = `${prefix}${Date.now().toString(36).toUpperCase()}`;
+  // Identifiers are at most 64 characters: a long child identifier is shortened.
+  return childId ? `${childId.slice(0, 63 - stamp.length)}-${stamp}` : stamp;
 }
+
+// The fields a correction may change (docs/events.md): not the record's own identifiers,
+// nor who was supervised or the cases discussed.
+const NOT_CORRECTABLE = new Set(['child_id', 'contact_id', 'referral_id', 'assessment_id', 'strategy_id',
+                                 'enquiry_id', 'conference_id', 'plan_id', 'episode_id', 'supervisee_id',
+                                 'supervisor_id', 'cases_discussed', 'corrects']);
+export function correctable(type, payload) {
+  const names = new Set(Object.keys(payload));
+  for (const f of FORMS[type] || []) {
+    if (f.kind === 'views') ['views', 'views_not_obtained_reason'].forEach((n) => names.add(n));
+    else if (f.kind === 'cse') [...Object.keys(CSE_ITEMS), 'override_band', 'override_reason'].forEach((n) => names.add(n));
+    else names.add(f.name);
+  }
+  return [...names].filter((n) => !NOT_CORRECTABLE.has(n));
+}
+
+// The kind of a field of a type, as forms.js says ('text' when it does not say).
+export function kindOf(type, name) {
+  if (name in CSE_ITEMS) return 'list';
+  if (name === 'override_band') return 'enum';
+  const f = (FORMS[type] || []).find((x) => x.name === name);
+  return f ? f.kind : 'text';
+}
+export const optionsOf = (type, name) =>
+  name === 'override_band' ? CSE_BANDS : (FORMS[type] || []).find((x) => x.name === name)?.options || [];

@@ -1,12 +1,13 @@
 // main.js — the application shell: header, navigation, the router, and the
 // GOV.UK Frontend components of each page. Pages are modules in pages/ that
 // read the JSON API and return what to show.
-import {api, whenSignedOut} from './api.js';
+import {api, lastActivity, whenSignedOut} from './api.js';
 import {enhance} from './govuk.js';
 import {h, replace} from './dom.js';
 import {notification} from './ui.js';
 import {t, setLanguage} from './i18n.js';
 import * as pages from './pages/index.js';
+import {signOut} from './pages/signin.js';
 
 // GOV.UK Frontend's check that the browser runs its JavaScript (done here, not
 // in an inline script, which the Content-Security-Policy does not allow).
@@ -50,15 +51,46 @@ export async function whoAmI(fresh = false) {
 }
 export function forget() {
   me = null;
+  sessionStorage.removeItem('cw.after');
 }
 
+// The route and its parameters for a path (null: no page has that path). A parameter that
+// is not valid percent-encoding names nothing.
+function routeOf(pathname) {
+  for (const route of routes) {
+    const m = pathname.match(route.re);
+    if (!m) continue;
+    try {
+      const params = Object.fromEntries(Object.entries(m.groups || {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+      return {route, params};
+    } catch (e) {
+      return null;
+    }
+  }
+  return null;
+}
+
+// A request refused because the session has ended (idle, or signed out elsewhere): sign in
+// again, and come back here. Only a session that existed can end: someone who has not
+// signed in is simply not signed in.
 whenSignedOut(() => {
+  if (!me) return;
   me = null;
-  if (location.pathname !== '/sign-in') {
+  const here = routeOf(location.pathname);
+  if (here && !here.route.open) {
     sessionStorage.setItem('cw.after', location.pathname + location.search);
     navigate('/sign-in', {replace: true, notice: {text: t('signin.expired')}});
   }
 });
+
+// After sign-in, the page asked for before it: an application path of a page that needs a
+// sign-in, or nothing. Read once.
+export function takeAfter() {
+  const after = sessionStorage.getItem('cw.after');
+  sessionStorage.removeItem('cw.after');
+  const r = after && after.startsWith('/') && !after.startsWith('//') ? routeOf(after.split('?')[0]) : null;
+  return r && !r.route.open ? after : null;
+}
 
 const NAV = {
   social_worker: [['/caseload', 'nav.caseload'], ['/children', 'nav.children']],
@@ -72,13 +104,18 @@ const NAV = {
   administrator: [['/staff', 'nav.staff']],
 };
 
+// Signing out is a button, not a link: a link to it from anywhere would sign people out.
+async function signOutNow() {
+  await signOut();
+  navigate('/sign-in', {notice: {text: t('signin.signed_out')}});
+}
+
 function header(who) {
-  const items = who ? [...(NAV[who.role] || []), ['/account/password', 'nav.password'],
-                       ['/sign-out', 'nav.sign_out']]
+  const items = who ? [...(NAV[who.role] || []), ['/account/password', 'nav.password']]
                     : [['/verify', 'nav.verify'], ['/sign-in', 'nav.sign_in']];
   const here = location.pathname;
   const active = (href) => here === href || (href !== '/' && here.startsWith(`${href}/`));
-  return h('div', {},
+  return h('header', {},
     h('a', {href: '#main-content', class: 'govuk-skip-link', 'data-module': 'govuk-skip-link'},
       t('shell.skip')),
     h('div', {class: 'govuk-generic-header'},
@@ -89,16 +126,18 @@ function header(who) {
                   'data-module': 'govuk-service-navigation'},
       h('div', {class: 'govuk-width-container'},
         h('div', {class: 'govuk-service-navigation__container'},
-          who && h('span', {class: 'govuk-service-navigation__service-name'},
-                   h('span', {class: 'govuk-body-s govuk-!-margin-bottom-0'},
-                     t('shell.signed_in_as', {name: who.username, role: t(`roles.${who.role}`)}))),
+          who && h('p', {class: 'govuk-body-s cw-signed-in'},
+                   t('shell.signed_in_as', {name: who.username, role: t(`roles.${who.role}`)})),
           h('nav', {'aria-label': t('shell.menu'), class: 'govuk-service-navigation__wrapper'},
             h('button', {type: 'button', class: 'govuk-service-navigation__toggle govuk-js-service-navigation-toggle',
                          'aria-controls': 'navigation', hidden: true, 'aria-hidden': 'true'}, t('shell.menu')),
             h('ul', {class: 'govuk-service-navigation__list', id: 'navigation'},
               items.map(([href, key]) => h('li', {class: `govuk-service-navigation__item${active(href) ? ' govuk-service-navigation__item--active' : ''}`},
                 h('a', {class: 'govuk-service-navigation__link', href, 'aria-current': active(href) ? 'page' : null},
-                  active(href) ? h('strong', {class: 'govuk-service-navigation__active-fallback'}, t(key)) : t(key))))))))));
+                  active(href) ? h('strong', {class: 'govuk-service-navigation__active-fallback'}, t(key)) : t(key)))),
+              who && h('li', {class: 'govuk-service-navigation__item'},
+                h('button', {type: 'button', class: 'govuk-service-navigation__link cw-link-button', id: 'sign-out',
+                             onclick: signOutNow}, t('nav.sign_out')))))))));
 }
 
 function footer() {
@@ -114,19 +153,13 @@ function footer() {
 let generation = 0;
 async function render(path, {notice, focus = true} = {}) {
   const gen = ++generation;
-  // Marks the page as changing, for assistive technology (aria-busy) and for the browser tests.
-  document.body.setAttribute('aria-busy', 'true');
+  const main = document.getElementById('main-content');
+  // Marks the page as changing, for assistive technology and for the browser tests.
+  main.setAttribute('aria-busy', 'true');
   const url = new URL(path, location.origin);
-  let route;
-  let params = {};
-  for (const r of routes) {
-    const m = url.pathname.match(r.re);
-    if (m) {
-      route = r;
-      params = Object.fromEntries(Object.entries(m.groups || {}).map(([k, v]) => [k, decodeURIComponent(v)]));
-      break;
-    }
-  }
+  const found = routeOf(url.pathname);
+  const route = found?.route;
+  const params = found?.params || {};
   let out;
   try {
     const who = await whoAmI();
@@ -142,21 +175,28 @@ async function render(path, {notice, focus = true} = {}) {
   } catch (e) {
     out = pages.failed(e);
   }
-  if (gen !== generation) return; // a later navigation won
+  if (gen !== generation) return; // a later navigation won (and clears aria-busy)
   if (out.redirect) {
     navigate(out.redirect, {replace: true, notice: out.notice});
     return;
   }
   document.title = `${out.error ? `${t('errors.title_prefix')} ` : ''}${out.title} – ${t('shell.service')}`;
   replace(document.getElementById('cw-header'), header(me));
-  const main = document.getElementById('main-content');
   // A notice from the page before ("saved", "signed out") heads the page.
   replace(main, notice ? notification(notice.text, {success: !!notice.success}) : null, out.body);
   enhance(document.body);
   if (focus && !main.querySelector('.govuk-error-summary, .govuk-notification-banner--success')) {
-    document.getElementById('page-heading')?.focus();
+    // A notice from the page before is read first; otherwise the page's heading.
+    const banner = main.querySelector('.govuk-notification-banner');
+    if (banner) {
+      banner.setAttribute('tabindex', '-1');
+      banner.focus();
+    } else {
+      document.getElementById('page-heading')?.focus();
+    }
   }
-  document.body.removeAttribute('aria-busy');
+  main.removeAttribute('aria-busy');
+  watchSession();
 }
 
 export function navigate(path, {replace: rep = false, notice} = {}) {
@@ -164,6 +204,42 @@ export function navigate(path, {replace: rep = false, notice} = {}) {
   else history.pushState({}, '', path);
   window.scrollTo(0, 0);
   return render(path, {notice});
+}
+
+// A warning before an unused session ends (WCAG 2.2.1): five minutes before, a banner
+// says so and offers to stay signed in (any request keeps the session).
+let warnTimer = null;
+function watchSession() {
+  clearInterval(warnTimer);
+  warnTimer = null;
+  if (!me || !me.idle_timeout_s) return;
+  const idleMs = me.idle_timeout_s * 1000;
+  const warnAfter = Math.max(idleMs - 5 * 60 * 1000, idleMs / 2);
+  warnTimer = setInterval(() => {
+    const box = document.getElementById('session-warning');
+    const idle = Date.now() - lastActivity();
+    if (idle < warnAfter || idle >= idleMs) {
+      box?.remove();
+      return;
+    }
+    if (box) return;
+    const minutes = Math.max(1, Math.ceil((idleMs - idle) / 60000));
+    document.getElementById('main-content').prepend(
+      h('div', {class: 'govuk-notification-banner', role: 'alert', id: 'session-warning',
+                'aria-labelledby': 'session-warning-title', tabindex: '-1'},
+        h('div', {class: 'govuk-notification-banner__header'},
+          h('h2', {class: 'govuk-notification-banner__title', id: 'session-warning-title'}, t('common.important'))),
+        h('div', {class: 'govuk-notification-banner__content'},
+          h('p', {class: 'govuk-notification-banner__heading'}, t('session.warning', {n: minutes})),
+          h('div', {class: 'govuk-button-group'},
+            h('button', {type: 'button', class: 'govuk-button', 'data-module': 'govuk-button',
+                         onclick: async () => {
+                           await whoAmI(true).catch(() => null);
+                           document.getElementById('session-warning')?.remove();
+                         }}, t('session.stay')),
+            h('button', {type: 'button', class: 'govuk-button govuk-button--secondary',
+                         onclick: signOutNow}, t('nav.sign_out'))))));
+  }, 15000);
 }
 
 // Links inside the app are followed without reloading the page.

@@ -77,7 +77,7 @@ export function table({caption, head, rows, data, id}) {
     const dir = th.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending';
     ths.forEach((x) => x.hasAttribute('aria-sort') && x.setAttribute('aria-sort', 'none'));
     th.setAttribute('aria-sort', dir);
-    const key = head[i].sort;
+    const key = (x) => head[i].sort(x) ?? '';
     order.sort((a, b) => {
       const ka = key(data[a]);
       const kb = key(data[b]);
@@ -248,9 +248,10 @@ export function readDate(form, name) {
   return Number.isNaN(dt.getTime()) || dt.toISOString().slice(0, 10) !== iso ? null : iso;
 }
 
+// Today, as caseward's server counts it: the UTC date (it refuses a date after the day it
+// records the entry, in UTC). A council's own day (Europe/London) is a server change.
 export function today() {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return new Date().toISOString().slice(0, 10);
 }
 
 // A bar chart with its figures: rows [{label, value, warn?}], plus the same in

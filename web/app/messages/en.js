@@ -75,7 +75,7 @@ export default {
     views_reason_needed: 'Enter why the child’s views could not be obtained',
     override_reason: 'Enter the reason for changing the band',
     change_field: 'Select the detail to correct',
-    change_value: 'Enter the correct value (yes or no, a number, or a list separated by commas, as the original)',
+    change_value: 'Give the correct value',
     server_field: '{label}: {text}',
   },
   signin: {
@@ -102,6 +102,14 @@ export default {
     too_short: 'Your new password must have at least 12 characters',
     mismatch: 'The two new passwords are not the same',
     changed: 'Your password has been changed.',
+  },
+  signout: {
+    title: 'Sign out',
+    body: 'Sign out of caseward on this device.',
+  },
+  session: {
+    warning: {one: 'You will be signed out in 1 minute unless you carry on: anything you have not saved will be lost.', other: 'You will be signed out in {n} minutes unless you carry on: anything you have not saved will be lost.'},
+    stay: 'Stay signed in',
   },
   notfound: {
     title: 'Page not found',
@@ -152,7 +160,7 @@ export default {
     register: 'Register a child',
   },
   child: {
-    title: '{name}: child’s record',
+    title: 'Child {id}: record',
     caption: 'Child {id}',
     record: 'Record something about this child',
     signals_warning: {one: 'There is 1 safeguarding signal on this record.', other: 'There are {n} safeguarding signals on this record.'},
@@ -197,6 +205,7 @@ export default {
   },
   record: {
     choose_title: 'What do you want to record about {name}?',
+    choose_title_id: 'Record something about child {id}',
     back: 'Back to {name}’s record',
     groups: {
       casework: 'Visits, notes and risk',
@@ -233,7 +242,8 @@ export default {
     correcting: 'Correcting entry {index}: {what} on {date}',
     change_field: 'Which detail is wrong?',
     change_value: 'What should it say?',
-    change_value_hint: 'Both the original and the correction stay in the record.',
+    change_value_label: 'The correct value',
+    change_now: 'It says now: {value}. Both the original and the correction stay in the record.',
   },
   cse: {
     vulnerabilities: 'Vulnerabilities',

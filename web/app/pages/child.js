@@ -6,6 +6,7 @@ import {actorName, staffNames} from '../directory.js';
 import {frag, h} from '../dom.js';
 import {formatDate, t, tMaybe} from '../i18n.js';
 import {button, dateText, h2, heading, link, p, summaryList, table, tag, warning} from '../ui.js';
+import {CSE_ITEMS, FORMS} from '../forms.js';
 import {childName} from './caseload.js';
 
 const WRITERS = ['social_worker', 'team_manager', 'service_manager', 'head_of_service'];
@@ -14,18 +15,26 @@ const LOG_READERS = ['team_manager', 'service_manager', 'head_of_service', 'insp
 const STATE_COLOUR = {open: 'blue', overdue: 'red', met_on_time: 'green', met_late: 'yellow', missed: 'red'};
 export const stateTag = (s) => tag(tMaybe(`states.${s}`) ?? s, STATE_COLOUR[s]);
 
+// Whether a field of an event type takes one of a list of values (whose labels are in the
+// catalogue), rather than free text.
+const isOption = (type, name) => (FORMS[type] || []).some((f) => f.name === name && f.kind === 'enum') ||
+  (type === 'cse_risk_assessment' && (name === 'override_band' || name in CSE_ITEMS));
+
 // A value of an event's field, as a person reads it.
 export function fieldValue(type, name, v, names) {
   if (v === true) return t('common.yes');
   if (v === false) return t('common.no');
-  if (Array.isArray(v)) return v.map((x) => fieldValue(type, name, x, names)).join(', ') || t('common.none');
+  if (Array.isArray(v)) {
+    if (type === 'cse_risk_assessment' && name in CSE_ITEMS) return v.map((x) => tMaybe(`cse.items.${x}`) ?? x).join(', ') || t('common.none');
+    return v.map((x) => fieldValue(type, name, x, names)).join(', ') || t('common.none');
+  }
   if (typeof v === 'string') {
     if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return formatDate(v);
     if (/_id$|^signed_off_by$|^decided_by$/.test(name) && names) {
       const n = names(v);
       if (n !== v) return n;
     }
-    return tMaybe(`values.${v}`) ?? v;
+    return isOption(type, name) ? tMaybe(`values.${v}`) ?? v : v;
   }
   return String(v);
 }
@@ -69,7 +78,7 @@ export async function child({params, me}) {
   const canCorrect = (e) => WRITERS.includes(me.role) && e.type !== 'correction' &&
     e.type !== 'escalation_raised' && !String(e.actor).startsWith('system:');
   return {
-    title: t('child.title', {name}),
+    title: t('child.title', {id}),
     body: frag(
       heading(name, {caption: t('child.caption', {id})}),
       WRITERS.includes(me.role) ? button(t('child.record'), {href: `/children/${seg(id)}/record`}) : null,
@@ -77,14 +86,14 @@ export async function child({params, me}) {
       summaryList([
         [t('fields.child_id'), record.child_id],
         [t('fields.date_of_birth'), dateText(record.date_of_birth)],
-        [t('fields.gender'), fieldValue('', 'gender', record.gender)],
+        [t('fields.gender'), fieldValue('child_registered', 'gender', record.gender)],
         [t('fields.ethnicity'), record.ethnicity],
-        [t('fields.language'), fieldValue('', 'language', record.language)],
+        [t('fields.language'), fieldValue('child_registered', 'language', record.language)],
         [t('fields.address'), record.address],
         [t('child.worker'), record.worker_id ? names(record.worker_id) : t('children.unallocated')],
         [t('caseload.status'), t(`status.${record.case_status}`)],
-        record.cp_category && [t('child.cp'), t('child.cp_since', {category: fieldValue('', 'category', record.cp_category), date: formatDate(record.cp_since)})],
-        record.looked_after_since && [t('child.looked_after'), t('child.la_since', {date: formatDate(record.looked_after_since), placement: fieldValue('', 'placement_type', record.placement_type || '')})],
+        record.cp_category && [t('child.cp'), t('child.cp_since', {category: fieldValue('conference_held', 'category', record.cp_category), date: formatDate(record.cp_since)})],
+        record.looked_after_since && [t('child.looked_after'), t('child.la_since', {date: formatDate(record.looked_after_since), placement: fieldValue('looked_after_started', 'placement_type', record.placement_type || '')})],
         record.restricted ? [t('child.restricted'), t('child.restricted_text')] : null,
       ]),
       h2(t('child.signals'), {id: 'signals'}),

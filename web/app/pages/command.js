@@ -6,7 +6,8 @@ import {staffList} from '../directory.js';
 import {frag, h} from '../dom.js';
 import {enhance} from '../govuk.js';
 import {formatDate, t, tMaybe} from '../i18n.js';
-import {CHILD_COMMANDS, CSE_BANDS, CSE_ITEMS, FORMS, cseBand, cseScore, newId, references} from '../forms.js';
+import {CHILD_COMMANDS, CSE_BANDS, CSE_ITEMS, FORMS, correctable, cseBand, cseScore, kindOf, newId, optionsOf,
+        references} from '../forms.js';
 import {button, checkboxes, clearNotice, dateInput, errorSummary, h2, heading, inset, link, p, radios, readDate,
         select, textInput, textarea, today} from '../ui.js';
 import {childName} from './caseload.js';
@@ -19,7 +20,7 @@ export async function chooseCommand({params}) {
   const record = await api.get(`/api/v1/children/${seg(params.id)}`);
   const name = childName(record);
   return {
-    title: t('record.choose_title', {name}),
+    title: t('record.choose_title_id', {id: params.id}),
     body: frag(
       heading(t('record.choose_title', {name}), {caption: t('child.caption', {id: params.id})}),
       CHILD_COMMANDS.map(([group, types]) => frag(
@@ -46,6 +47,7 @@ function anchor(spec, name) {
     if (name === 'changes') return '#f-change_field';
     return null;
   }
+  if (f.kind === 'newid') return null; // made by the form: nothing to go to
   return f.kind === 'date' ? `#f-${name}-day` : f.kind === 'views' ? '#f-views_obtained' : `#f-${name}`;
 }
 
@@ -105,7 +107,8 @@ export async function command({params, me, navigate, query}) {
                                     ['false', t('common.no')]],
                       {hint: hnt, error: err, value: v ?? '', inline: !spec.some((x) => x.when?.[0] === f.name)});
       case 'enum':
-        return radios(f.name, lbl, f.options.map((o) => [o, tMaybe(`values.${o}`) ?? o]), {hint: hnt, error: err, value: v ?? ''});
+        return radios(f.name, lbl, f.options.map((o) => [o, tMaybe(`values.${o}`) ?? o, conditionalFor(f.name, o, errors)]),
+                      {hint: hnt, error: err, value: v ?? ''});
       case 'text':
         return textInput(f.name, lbl, {hint: hnt, error: err, value: v ?? '', width: f.id ? 20 : null,
                                        spellcheck: f.id ? false : null});
@@ -115,9 +118,7 @@ export async function command({params, me, navigate, query}) {
         return select(f.name, lbl, staffOptions(f.who), {hint: hnt, error: err, value: v ?? ''});
       case 'ref': {
         const refs = references(chron.chronology, f.of);
-        if (!refs.length) {
-          return f.required ? inset(t(`record.none_of.${f.of}`)) : null;
-        }
+        if (!refs.length) return f.required ? inset(t(`record.none_of.${f.of}`)) : null;
         const opts = refs.map((r) => [r.id, t('record.ref_option', {what: eventLabel(r.entry.type), date: formatDate(r.entry.date), id: r.id})]);
         if (!f.required) opts.push(['', t('record.ref_none')]);
         return radios(f.name, lbl, opts, {hint: hnt, error: err, value: v ?? (f.required && refs.length === 1 ? refs[0].id : '')});
@@ -174,21 +175,48 @@ export async function command({params, me, navigate, query}) {
     return wrap;
   };
 
-  // A correction: which field of the entry changes, and to what.
+  // A correction: which detail of the entry changes, and to what. Choosing the detail
+  // draws the question for it, as its own form asks it.
   const entryEl = (errors) => {
-    const fields = Object.keys(entry.payload).filter((k) => k !== 'child_id');
+    const fields = correctable(entry.type, entry.payload);
+    const name = values.change_field || '';
+    const now = name in entry.payload ? fieldValue(entry.type, name, entry.payload[name], (id) => staff.find((x) => x.staff_id === id)?.name || id) : t('common.not_recorded');
+    const opts = {hint: name ? t('record.change_now', {value: now}) : null, error: errors.change_value};
+    let control = null;
+    if (name) {
+      const kind = kindOf(entry.type, name);
+      const q = t('record.change_value');
+      const cur = values.change_value ?? entry.payload[name];
+      if (kind === 'date') control = dateInput('change_value', q, {...opts, value: cur ?? ''});
+      else if (kind === 'yesno') control = radios('change_value', q, [['true', t('common.yes')], ['false', t('common.no')]], {...opts, value: cur === undefined ? '' : String(cur), inline: true});
+      else if (kind === 'enum') control = radios('change_value', q, optionsOf(entry.type, name).map((o) => [o, tMaybe(`values.${o}`) ?? o]), {...opts, value: cur ?? ''});
+      else if (kind === 'staff') control = select('change_value', q, staffOptions('all'), {...opts, value: cur ?? ''});
+      else if (kind === 'list') control = checkboxes('change_value', q, CSE_ITEMS[name].map((i) => [i, t(`cse.items.${i}`)]), {...opts, values: cur || [], small: true});
+      else control = textarea('change_value', q, {...opts, value: typeof cur === 'string' ? cur : ''});
+    }
     return frag(
       h2(t('record.correcting', {what: eventLabel(entry.type), date: formatDate(entry.date), index: entry.index})),
-      h('ul', {class: 'govuk-list govuk-body-s'}, fields.map((k) => h('li', {}, `${fieldLabel(k)}: ${fieldValue(entry.type, k, entry.payload[k])}`))),
-      select('change_field', t('record.change_field'), fields.map((k) => [k, fieldLabel(k)]), {error: errors.change_field, value: values.change_field ?? ''}),
-      textInput('change_value', t('record.change_value'), {hint: t('record.change_value_hint'), error: errors.change_value, value: values.change_value ?? ''}));
+      h('ul', {class: 'govuk-list govuk-body-s'}, Object.keys(entry.payload).filter((k) => k !== 'child_id')
+        .map((k) => h('li', {}, `${fieldLabel(k)}: ${fieldValue(entry.type, k, entry.payload[k])}`))),
+      h('div', {onchange: (ev) => {
+        if (ev.target.name !== 'change_field') return;
+        values.change_field = ev.target.value;
+        delete values.change_value;
+        show();
+        enhance(body);
+        document.getElementById('f-change_field')?.focus();
+      }}, select('change_field', t('record.change_field'), fields.map((k) => [k, fieldLabel(k)]), {error: errors.change_field, value: name})),
+      control);
   };
 
+  // A command that needs a record the child does not have (an assessment to complete, say)
+  // cannot be saved: the form says so and offers no Save.
+  const blocked = spec.some((f) => f.kind === 'ref' && f.required && !references(chron.chronology, f.of).length);
   const show = (errors = {}, summary = []) => {
     const form = h('form', {novalidate: true, onsubmit: submit},
       spec.filter((f) => !f.when).map((f) => fieldEl(f, errors)),
       h('div', {class: 'govuk-button-group'},
-        button(t('record.save')),
+        blocked ? null : button(t('record.save')),
         link(childId ? `/children/${seg(childId)}` : '/', t('record.cancel'))));
     body.replaceChildren(h('div', {class: 'govuk-grid-column-two-thirds'},
       summary.length ? errorSummary(summary) : null,
@@ -225,7 +253,9 @@ export async function command({params, me, navigate, query}) {
           values[f.name] = el[f.name]?.value ?? '';
           if (f.limit && bytes(v) > f.limit) errors[f.name] = t('errors.too_long', {label: lbl, n: f.limit});
           break;
-        case 'cases': v = boxes(f.name); values[f.name] = v; break;
+        case 'cases': // always sent: the catalogue requires the list, which may be empty
+          payload[f.name] = values[f.name] = boxes(f.name);
+          continue;
         case 'views': {
           const got = radio('views_obtained');
           values.views_obtained = got;
@@ -256,33 +286,45 @@ export async function command({params, me, navigate, query}) {
           continue;
         }
         case 'entry': {
-          values.change_field = el.change_field.value;
-          values.change_value = el.change_value.value;
-          if (!values.change_field) errors.change_field = t('errors.change_field');
-          else {
-            const old = entry.payload[values.change_field];
-            const raw = values.change_value.trim();
-            let nv = raw;
-            if (typeof old === 'boolean') nv = ['yes', 'true'].includes(raw.toLowerCase()) ? true : ['no', 'false'].includes(raw.toLowerCase()) ? false : null;
-            else if (typeof old === 'number') nv = /^-?\d+$/.test(raw) ? Number(raw) : null;
-            else if (Array.isArray(old)) nv = raw ? raw.split(',').map((x) => x.trim()).filter(Boolean) : [];
-            if (nv === null || (nv === '' && typeof old === 'string')) errors.change_value = t('errors.change_value');
-            else payload.changes = {[values.change_field]: nv};
+          const name = el.change_field.value;
+          values.change_field = name;
+          if (!name) {
+            errors.change_field = t('errors.change_field');
+          } else {
+            const kind = kindOf(entry.type, name);
+            let nv;
+            if (kind === 'date') {
+              nv = readDate(form, 'change_value');
+              values.change_value = nv === null ? {day: el['change_value-day'].value, month: el['change_value-month'].value, year: el['change_value-year'].value} : nv;
+              if (nv === null) errors.change_value = t('errors.date_invalid', {label: t('record.change_value_label')});
+            } else if (kind === 'yesno') {
+              values.change_value = radio('change_value');
+              nv = values.change_value === '' ? '' : values.change_value === 'true';
+            } else if (kind === 'enum') {
+              nv = values.change_value = radio('change_value');
+            } else if (kind === 'list') {
+              nv = values.change_value = boxes('change_value');
+            } else {
+              values.change_value = el.change_value.value;
+              nv = values.change_value.trim();
+            }
+            if (nv === '' && !errors.change_value) errors.change_value = t('errors.change_value');
+            else if (!errors.change_value) payload.changes = {[name]: nv};
           }
           payload.corrects = entry.index;
           continue;
         }
         default: break;
       }
-      const needed = f.required || (f.requiredWhen && radio(f.requiredWhen[0]) === f.requiredWhen[1]);
-      if ((v === '' || v === undefined || (Array.isArray(v) && !v.length && f.required)) && !errors[f.name]) {
+      const needed = f.required;
+      if ((v === '' || v === undefined) && !errors[f.name]) {
         if (needed) {
           errors[f.name] = tMaybe(`forms.${type}.${f.name}_error`) ??
             t(['date', 'text', 'textarea'].includes(f.kind) ? 'errors.enter' : 'errors.choose', {label: lbl});
         }
         continue;
       }
-      if (!errors[f.name] && !(Array.isArray(v) && !v.length)) payload[f.name] = v;
+      if (!errors[f.name]) payload[f.name] = v;
     }
     return {payload, errors};
   };

@@ -1,5 +1,5 @@
 // pages/index.js — every page, for the router in main.js.
-export {signIn, signOut, password} from './signin.js';
+export {signIn, signOutPage as signOut, password} from './signin.js';
 export {caseload, children} from './caseload.js';
 export {child} from './child.js';
 export {chooseCommand, command} from './command.js';

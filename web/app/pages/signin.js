@@ -1,5 +1,6 @@
 // pages/signin.js — sign in, sign out, change password.
 import {api} from '../api.js';
+import {forget as forgetMe, takeAfter} from '../main.js';
 import {enhance} from '../govuk.js';
 import {frag, h} from '../dom.js';
 import {t} from '../i18n.js';
@@ -37,8 +38,7 @@ export async function signIn({me, navigate, whoAmI}) {
       try {
         const who = await api.post('/api/v1/session', {username, password});
         await whoAmI(true);
-        const after = sessionStorage.getItem('cw.after');
-        sessionStorage.removeItem('cw.after');
+        const after = takeAfter();
         navigate(who.must_change_password ? '/account/password' : after || '/');
         return;
       } catch (e) {
@@ -56,16 +56,28 @@ export async function signIn({me, navigate, whoAmI}) {
   return {title: t('signin.title'), body};
 }
 
-export async function signOut({me, forget}) {
-  if (me) {
-    try {
-      await api.del('/api/v1/session');
-    } catch (e) {
-      // The session may have ended already: signed out either way.
-    }
+// Ends the session (the header's Sign out button).
+export async function signOut() {
+  try {
+    await api.del('/api/v1/session');
+  } catch (e) {
+    // The session may have ended already: signed out either way.
   }
-  forget();
-  return {redirect: '/sign-in', notice: {text: t('signin.signed_out')}};
+  forgetMe();
+}
+
+// The page at /sign-out: a button, so that no link (from anywhere) signs anyone out.
+export async function signOutPage({me, navigate}) {
+  if (!me) return {redirect: '/sign-in'};
+  return {
+    title: t('signout.title'),
+    body: frag(heading(t('signout.title')), p(t('signout.body')),
+               h('form', {novalidate: true, onsubmit: async (ev) => {
+                 ev.preventDefault();
+                 await signOut();
+                 navigate('/sign-in', {notice: {text: t('signin.signed_out')}});
+               }}, button(t('nav.sign_out')))),
+  };
 }
 
 export async function password({me, navigate, whoAmI}) {
