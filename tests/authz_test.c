@@ -1024,6 +1024,27 @@ static void test_lists(void **state)
     assert_non_null(json_string_value(json_object_get(line, "date_of_birth")));
     assert_string_equal(json_string_value(json_object_get(line, "worker_id")), F.sw);
     done(&r);
+    /* what is overdue and signalled across the service names each child, as the record does */
+    static const char *const across[] = {"/api/v1/overdue", "/api/v1/signals"};
+    for (size_t i = 0; i < 2; i++) {
+        REQ("GET", across[i], NULL, X.a[HOS].session, NULL, &r);
+        assert_int_equal(r.status, 200);
+        json_t *items = json_object_get(r.json, i ? "signals" : "overdue");
+        assert_true(json_array_size(items) > 0);
+        for (size_t j = 0; j < json_array_size(items); j += 7) {
+            json_t *it = json_array_get(items, j);
+            const char *id = json_string_value(json_object_get(it, "child_id"));
+            char given[101];
+            sqlite3 *db;
+            assert_int_equal(sqlite3_open_v2(F.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+            sql_arg(db, "SELECT given_name FROM children WHERE child_id = ?1", id, given,
+                    sizeof given);
+            sqlite3_close(db);
+            assert_string_equal(json_string_value(json_object_get(it, "given_name")), given);
+            assert_non_null(json_string_value(json_object_get(it, "family_name")));
+        }
+        done(&r);
+    }
     if (bad)
         fail_msg("%d list(s) show a restricted child to someone not named on it", bad);
 }

@@ -763,6 +763,17 @@ typedef struct across_ctx {
     json_t *arr;
 } across_ctx;
 
+static cw_rc name_row(void *ctx, const cw_value *c, size_t n)
+{
+    static const char *const names[] = {"given_name", "family_name", "worker_id"};
+    for (size_t i = 0; i < n && i < 3; i++)
+        if (json_object_set_new(ctx, names[i],
+                                c[i].type == CW_V_TEXT ? json_stringn(c[i].s, c[i].len)
+                                                       : json_null()))
+            return CW_ENOMEM;
+    return CW_OK;
+}
+
 static cw_rc across_child(void *ctx, const char *child, const cw_rule_results *res)
 {
     across_ctx *ac = ctx;
@@ -775,15 +786,25 @@ static cw_rc across_child(void *ctx, const char *child, const cw_rule_results *r
     cw_rc rc;
     if (visible(ac->r->ro, &ac->r->who, child, &rc, NULL) <= 0)
         return rc; /* not in scope: left out */
-    for (size_t i = 0; i < n; i++) {
+    /* Who the child is and who holds the case, as the caseloads say: a manager's list of
+     * what is overdue is read by name. */
+    json_t *who = json_object();
+    cw_value k = cw_text(child);
+    if (!who || (rc = cw_store_run(cw_ledger_store(ac->r->ro), CW_Q_CHILD_NAME, &k, 1, name_row,
+                                   who, NULL, NULL))) {
+        json_decref(who);
+        return who ? rc : CW_ENOMEM;
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
         json_t *item = ac->signals ? cw_report_signal(child, &res->signals[i])
                        : res->obligations[i].state == CW_OBLIGATION_OVERDUE
                            ? cw_report_obligation(child, &res->obligations[i])
                            : NULL;
-        if (item && json_array_append_new(ac->arr, item))
-            return CW_ENOMEM;
+        if (item && (json_object_update(item, who) || json_array_append_new(ac->arr, item)))
+            rc = CW_ENOMEM;
     }
-    return CW_OK;
+    json_decref(who);
+    return rc;
 }
 
 static cw_rc across(cw_http_srv *s, req *r, int signals, cw_error *err)

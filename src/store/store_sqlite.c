@@ -188,6 +188,8 @@ static const char *const named[CW_Q_COUNT] = {
                              "m.manager_id = ?2) LIMIT 1",
     [CW_Q_CHILD_ACCESS_HAS] = "SELECT 1 FROM child_access WHERE child_id = ?1 AND staff_id = ?2",
     [CW_Q_TEAM_AREA] = "SELECT service_area FROM teams WHERE team_id = ?1",
+    [CW_Q_CHILD_NAME] =
+        "SELECT given_name, family_name, worker_id FROM children WHERE child_id = ?1",
     [CW_Q_ESCALATION_PUT] = "INSERT OR IGNORE INTO escalations(child_id, item, level, notified_id, "
                             "as_of, idx) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [CW_Q_ESCALATION_GET] = "SELECT notified_id, as_of, idx FROM escalations WHERE child_id = ?1 "

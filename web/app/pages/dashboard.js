@@ -36,9 +36,11 @@ function escalatedTable(items, names, role, byChild) {
   const mine = items.filter((i) => i.escalate_to === role)
     .sort((a, b) => (b.days_overdue || 0) - (a.days_overdue || 0));
   return table({id: 'escalated', caption: t('dash.escalated_caption', {n: mine.length}),
-    head: [{text: t('caseload.child')}, {text: t('dash.item')}, {text: t('dash.since')}, {text: t('dash.level')}],
+    head: [{text: t('caseload.child')}, {text: t('caseload.worker')}, {text: t('dash.item')}, {text: t('dash.since')},
+           {text: t('dash.level')}],
     rows: mine.map((i) => [
-      link(`/children/${seg(i.child_id)}`, byChild.get(i.child_id) ? childName(byChild.get(i.child_id)) : i.child_id),
+      link(`/children/${seg(i.child_id)}`, childName(byChild.get(i.child_id) || i)),
+      i.worker_id ? names(i.worker_id) : t('children.unallocated'),
       i.title,
       i.due ? t('dash.overdue_since', {date: formatDate(i.due), n: i.days_overdue}) : dateText(i.since),
       tag(t('dash.level_n', {n: i.escalation_level}), i.escalation_level >= 3 ? 'red' : 'orange'),
