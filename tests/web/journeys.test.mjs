@@ -53,6 +53,7 @@ test('sign-in: the page, a wrong password in the error summary, sign-out', async
   assert.equal(new URL(page.url()).pathname, '/caseload');
   // A link to /sign-out signs no one out: it asks.
   await go(page, '/sign-out');
+  await check(page, '27-sign-out');
   await go(page, '/caseload');
   assert.equal(new URL(page.url()).pathname, '/caseload', 'still signed in');
   await page.context().close();
