@@ -236,6 +236,8 @@ static const row matrix[] = {
                                                     {403, 200, 200, 200, 403, 200, 403, 401}},
     {"GET", "/api/v1/teams/{team}/caseload", NULL, NULL, T_OTHER_TEAM, K_PLAIN,
                                                     {403, 403, 403, 200, 403, 200, 403, 401}},
+    {"GET", "/api/v1/unallocated", NULL, NULL, T_NONE, K_PLAIN,
+                                                    {403, 200, 200, 200, 403, 200, 403, 401}},
     {"GET", "/api/v1/overdue", NULL, "?as_of=2026-01-31", T_NONE, K_PLAIN,
                                                     {403, 200, 200, 200, 403, 200, 403, 401}},
     {"GET", "/api/v1/signals", NULL, "?as_of=2026-01-31", T_NONE, K_PLAIN,
@@ -1023,6 +1025,31 @@ static void test_lists(void **state)
     assert_non_null(json_string_value(json_object_get(line, "family_name")));
     assert_non_null(json_string_value(json_object_get(line, "date_of_birth")));
     assert_string_equal(json_string_value(json_object_get(line, "worker_id")), F.sw);
+    done(&r);
+    /* open cases with no worker: each listed one is open and unallocated, and there are some */
+    REQ("GET", "/api/v1/unallocated", NULL, X.a[HOS].session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    {
+        json_t *items = json_object_get(r.json, "caseload");
+        char waiting[32];
+        sqlite3 *db;
+        assert_int_equal(sqlite3_open_v2(F.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+        sql_arg(db, "SELECT count(*) FROM children WHERE worker_id IS NULL AND case_status = ?1",
+                "open", waiting, sizeof waiting);
+        assert_string_not_equal(waiting, "0"); /* the demo council has front-door cases */
+        assert_true(json_array_size(items) > 0);
+        for (size_t j = 0; j < json_array_size(items); j++) {
+            json_t *it = json_array_get(items, j);
+            char worker[65] = "x";
+            sql_arg(
+                db,
+                "SELECT coalesce(worker_id, '') || case_status FROM children WHERE child_id = ?1",
+                json_string_value(json_object_get(it, "child_id")), worker, sizeof worker);
+            assert_string_equal(worker, "open");
+            assert_true(json_is_null(json_object_get(it, "worker_id")));
+        }
+        sqlite3_close(db);
+    }
     done(&r);
     /* what is overdue and signalled across the service names each child, as the record does */
     static const char *const across[] = {"/api/v1/overdue", "/api/v1/signals"};

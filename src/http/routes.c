@@ -713,15 +713,18 @@ static cw_rc caseload_row(void *ctx, const cw_value *c, size_t n)
     return caseload_item(cc->s, cc->r, c, cc->as_of, cc->arr, cc->err);
 }
 
+/* The open cases q finds for key (a worker, a team; NULL: q takes no key), in scope, each
+ * with its due work and signals. */
 static cw_rc caseload(cw_http_srv *s, req *r, cw_query q, const char *key, cw_error *err)
 {
     caseload_ctx cc = {s, r, 0, json_array(), err};
     cw_rc rc = query_date(r, &cc.as_of, err);
     if (!rc && !cc.arr)
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
-    cw_value k = cw_text(key);
+    cw_value k = cw_text(key ? key : "");
     if (!rc)
-        rc = cw_store_run(cw_ledger_store(r->ro), q, &k, 1, caseload_row, &cc, NULL, err);
+        rc = cw_store_run(cw_ledger_store(r->ro), q, key ? &k : NULL, key ? 1 : 0, caseload_row,
+                          &cc, NULL, err);
     if (rc) {
         json_decref(cc.arr);
         return rc;
@@ -729,13 +732,19 @@ static cw_rc caseload(cw_http_srv *s, req *r, cw_query q, const char *key, cw_er
     char d[CW_DATE_LEN + 1];
     cw_date_format(cc.as_of, d);
     cw_resp_json(r, 200,
-                 json_pack("{s:s, s:s, s:o}", "as_of", d, "owner", key, "caseload", cc.arr));
+                 json_pack("{s:s, s:s?, s:o}", "as_of", d, "owner", key, "caseload", cc.arr));
     return CW_OK;
 }
 
 static cw_rc h_my_caseload(cw_http_srv *s, req *r, cw_error *err)
 {
     return caseload(s, r, CW_Q_CHILDREN_OF_WORKER, r->who.staff_id, err);
+}
+
+/* Open cases no one holds: at the front door, waiting for a manager to allocate them. */
+static cw_rc h_unallocated(cw_http_srv *s, req *r, cw_error *err)
+{
+    return caseload(s, r, CW_Q_CHILDREN_UNALLOCATED, NULL, err);
 }
 
 static cw_rc h_team_caseload(cw_http_srv *s, req *r, cw_error *err)
@@ -1029,6 +1038,8 @@ const route cw_routes[] = {
      "Who looked at this child's record, and who was refused"},
     {"GET", "/api/v1/caseload", h_my_caseload, R_STAFF, 0,
      "Your open cases, each with its next due work and its overdue and signal counts"},
+    {"GET", "/api/v1/unallocated", h_unallocated, MGR | R_INSPECTOR, 0,
+     "Open cases with no allocated worker, in your scope, with their due work and signals"},
     {"GET", "/api/v1/teams/{team}/caseload", h_team_caseload, MGR | R_INSPECTOR, 0,
      "A team's open cases by worker, each with its next due work and counts"},
     {"GET", "/api/v1/overdue", h_overdue, MGR | R_INSPECTOR, 0,

@@ -110,6 +110,7 @@ typedef enum cw_query {
     CW_Q_CHILD_ACCESS_HAS,       /* (child_id, staff_id) -> 1 if named on the restricted record */
     CW_Q_TEAM_AREA,              /* (team_id) -> service_area */
     CW_Q_CHILD_NAME,             /* (child_id) -> given_name, family_name, worker_id */
+    CW_Q_CHILDREN_UNALLOCATED,   /* () -> as CHILDREN_OF_WORKER: open cases with no worker */
     CW_Q_COUNT
 } cw_query;
 

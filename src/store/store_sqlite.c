@@ -190,6 +190,10 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_TEAM_AREA] = "SELECT service_area FROM teams WHERE team_id = ?1",
     [CW_Q_CHILD_NAME] =
         "SELECT given_name, family_name, worker_id FROM children WHERE child_id = ?1",
+    [CW_Q_CHILDREN_UNALLOCATED] =
+        "SELECT child_id, worker_id, case_status, given_name, family_name, "
+        "date_of_birth FROM children WHERE worker_id IS NULL AND "
+        "case_status = 'open' ORDER BY child_id",
     [CW_Q_ESCALATION_PUT] = "INSERT OR IGNORE INTO escalations(child_id, item, level, notified_id, "
                             "as_of, idx) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [CW_Q_ESCALATION_GET] = "SELECT notified_id, as_of, idx FROM escalations WHERE child_id = ?1 "

@@ -349,6 +349,21 @@ test('every form is accessible; a correction and a new child are recorded', asyn
   await page.getByText('Cadi Testwood is registered as WEB-C.').waitFor();
   await settled(page);
   assert.equal(new URL(page.url()).pathname, '/children');
+  // No one's case yet: a manager sees it waiting, and allocates it to the social worker.
+  const me = await page.evaluate(() => fetch('/api/v1/me').then((r) => r.json()));
+  const tm = await newPage(browser);
+  await signIn(tm, 'team.manager');
+  const waitingRow = tm.locator('#unallocated tr', {hasText: 'Cadi Testwood'});
+  await waitingRow.getByRole('link', {name: /Allocate/}).click();
+  await settled(tm);
+  await check(tm, '28-allocate');
+  await tm.getByLabel('Allocate to').selectOption(me.staff_id);
+  await tm.getByRole('button', {name: 'Save'}).click();
+  await tm.getByText('Case allocated: saved in the record.').waitFor();
+  await tm.context().close();
+  // Now the social worker can open the record they registered.
+  await go(page, '/children/WEB-C');
+  assert.match(await page.locator('#page-heading').innerText(), /Cadi Testwood/);
   await page.context().close();
 });
 

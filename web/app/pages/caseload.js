@@ -33,8 +33,9 @@ export function nextDue(n) {
                                       : t('caseload.due', {date: formatDate(n.due)})));
 }
 
-// The caseload table; worker: show a worker column (a team's caseload).
-export function caseloadTable(items, {caption, names} = {}) {
+// The caseload table; names: show a worker column (a team's caseload); action: a last
+// column, one node per line (a link to allocate, say).
+export function caseloadTable(items, {caption, names, action, id = 'caseload'} = {}) {
   // Most urgent first: overdue work, then signals, then the nearest due date.
   const data = [...items].sort((a, b) => b.overdue - a.overdue || b.signals - a.signals ||
                                          (a.next_due?.due || '9999').localeCompare(b.next_due?.due || '9999'));
@@ -44,6 +45,7 @@ export function caseloadTable(items, {caption, names} = {}) {
     {text: t('caseload.next_due'), sort: (c) => c.next_due?.due || '9999'},
     {text: t('caseload.overdue'), sort: (c) => c.overdue},
     {text: t('caseload.signals'), sort: (c) => c.signals},
+    action && {text: t('caseload.action')},
   ].filter(Boolean);
   const rows = data.map((c) => [
     frag(link(`/children/${seg(c.child_id)}`, childName(c)), h('br'),
@@ -53,8 +55,9 @@ export function caseloadTable(items, {caption, names} = {}) {
     nextDue(c.next_due),
     overdueCell(c),
     signalsCell(c),
-  ].filter((x) => x !== null && x !== undefined));
-  return table({caption, head, rows, data, id: 'caseload'});
+    action && action(c),
+  ].filter((x) => x !== null && x !== undefined && x !== false));
+  return table({caption, head, rows, data, id});
 }
 
 export async function caseload({me}) {

@@ -3,7 +3,7 @@
 // heads of service, service managers and inspectors.
 import {api, seg} from '../api.js';
 import {staffNames, teamList} from '../directory.js';
-import {frag, h} from '../dom.js';
+import {frag} from '../dom.js';
 import {formatDate, t} from '../i18n.js';
 import {barChart, button, dateText, h2, heading, link, p, summaryList, table, tag} from '../ui.js';
 import {caseloadTable, childName} from './caseload.js';
@@ -47,12 +47,26 @@ function escalatedTable(items, names, role, byChild) {
     ])});
 }
 
+// Open cases no one holds, for a manager to allocate.
+function waiting(r, me) {
+  const canAllocate = MANAGERS.includes(me.role);
+  return frag(
+    h2(t('dash.unallocated')),
+    r.caseload.length
+      ? caseloadTable(r.caseload, {id: 'unallocated', caption: t('dash.unallocated_caption', {n: r.caseload.length}),
+                                   action: canAllocate && ((c) => link(`/children/${seg(c.child_id)}/record/case_allocated`,
+                                     t('dash.allocate'), {'aria-label': t('dash.allocate_label', {name: childName(c)})}))})
+      : p(t('dash.no_unallocated')));
+}
+
+const MANAGERS = ['team_manager', 'service_manager', 'head_of_service'];
+
 export async function team({params, me}) {
   const teamId = params.team || me.team_id;
   if (!teamId) return {redirect: '/service'};
-  const [load, od, sg, names, teams] = await Promise.all([
+  const [load, od, sg, names, teams, unalloc] = await Promise.all([
     api.get(`/api/v1/teams/${seg(teamId)}/caseload`), api.get('/api/v1/overdue'), api.get('/api/v1/signals'),
-    staffNames(), teamList(),
+    staffNames(), teamList(), api.get('/api/v1/unallocated'),
   ]);
   const info = teams.find((x) => x.team_id === teamId);
   const byChild = new Map(load.caseload.map((c) => [c.child_id, c]));
@@ -61,7 +75,7 @@ export async function team({params, me}) {
   const workers = byWorker(load.caseload, overdue, signals).sort((a, b) => names(a.worker).localeCompare(names(b.worker)));
   const cases = load.caseload.length;
   const unsupervised = signals.filter((s) => s.rule === SUPERVISION_RULE).length;
-  const isManager = ['team_manager', 'service_manager', 'head_of_service'].includes(me.role);
+  const isManager = MANAGERS.includes(me.role);
   return {
     title: t('dash.team_title', {team: info?.name || teamId}),
     body: frag(
@@ -75,6 +89,7 @@ export async function team({params, me}) {
       ]),
       h2(t('dash.escalated')),
       escalatedTable([...overdue, ...signals], names, me.role, byChild),
+      waiting(unalloc, me),
       h2(t('dash.overdue_work')),
       table({id: 'team-overdue', head: [{text: t('caseload.child')}, {text: t('caseload.worker')}, {text: t('dash.item')},
                                           {text: t('child.due'), sort: (o) => o.due}, {text: t('dash.days_overdue'), numeric: true, sort: (o) => o.days_overdue}],
@@ -104,8 +119,8 @@ export async function team({params, me}) {
 }
 
 export async function service({me}) {
-  const [teams, od, sg, names] = await Promise.all([
-    teamList(), api.get('/api/v1/overdue'), api.get('/api/v1/signals'), staffNames(),
+  const [teams, od, sg, names, unalloc] = await Promise.all([
+    teamList(), api.get('/api/v1/overdue'), api.get('/api/v1/signals'), staffNames(), api.get('/api/v1/unallocated'),
   ]);
   // Each team the reader may see (a service manager sees their service area's).
   const loads = await Promise.all(teams.map((tm) =>
@@ -132,6 +147,7 @@ export async function service({me}) {
       ]),
       h2(t('dash.escalated')),
       escalatedTable([...od.overdue, ...sg.signals], names, me.role, byChild),
+      waiting(unalloc, me),
       h2(t('dash.by_team')),
       barChart(t('dash.chart_team_cases'), rows.map((r) => ({label: r.team.name, value: r.cases}))),
       barChart(t('dash.chart_team_overdue'), rows.map((r) => ({label: r.team.name, value: r.overdue, warn: r.overdue > 0}))),
