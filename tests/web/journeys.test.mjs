@@ -357,6 +357,19 @@ test('every form is accessible; a correction and a new child are recorded', asyn
   await waitingRow.getByRole('link', {name: /Allocate/}).click();
   await settled(tm);
   await check(tm, '28-allocate');
+  // The manager's own team comes first in the list of workers: no one of the team after
+  // anyone from elsewhere.
+  const [ids, tmMe, staff] = await tm.evaluate(async () => [
+    [...document.querySelectorAll('#f-worker_id option')].slice(1).map((o) => o.value),
+    await fetch('/api/v1/me').then((r) => r.json()),
+    (await fetch('/api/v1/staff').then((r) => r.json())).staff,
+  ]);
+  const ours = ids.map((id) => {
+    const x = staff.find((y) => y.staff_id === id);
+    return x.team_id === tmMe.team_id || x.manager_id === tmMe.staff_id;
+  });
+  assert.ok(ours[0], 'the list starts with the team');
+  assert.equal(ours.lastIndexOf(true), ours.indexOf(false) - 1, 'the team together, first');
   await tm.getByLabel('Allocate to').selectOption(me.staff_id);
   await tm.getByRole('button', {name: 'Save'}).click();
   await tm.getByText('Case allocated: saved in the record.').waitFor();

@@ -69,7 +69,12 @@ export async function command({params, me, navigate, query}) {
   const staffOptions = (who) => {
     let list = current;
     if (who === 'managers') list = current.filter((s) => MANAGERS.includes(s.role));
-    else if (who === 'workers') list = current.filter((s) => ['social_worker', 'senior_practitioner', 'team_manager'].includes(s.role));
+    else if (who === 'workers') {
+      // The reader's own team (and those they manage) first: a manager allocates to them.
+      const near = (s) => (s.manager_id === me.staff_id || (me.team_id && s.team_id === me.team_id) ? 0 : 1);
+      list = current.filter((s) => ['social_worker', 'senior_practitioner', 'team_manager'].includes(s.role))
+        .sort((a, b) => near(a) - near(b));
+    }
     else if (who === 'reports') {
       const mine = current.filter((s) => s.manager_id === me.staff_id);
       list = mine.length ? mine : current.filter((s) => s.team_id && s.team_id === me.team_id && s.staff_id !== me.staff_id);
