@@ -521,6 +521,32 @@ static void test_date_parse_accepts(void **state)
     }
 }
 
+/* Months are added on the calendar, clamped to the month's last day. */
+static void test_date_add_months(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *from;
+        int32_t n;
+        const char *to;
+    } cases[] = {
+        {"2026-01-31", 1, "2026-02-28"},   {"2024-01-31", 1, "2024-02-29"},
+        {"2000-01-31", 1, "2000-02-29"},   {"2100-01-31", 1, "2100-02-28"},
+        {"2026-03-31", -1, "2026-02-28"},  {"2026-11-22", 3, "2027-02-22"},
+        {"2026-11-22", -12, "2025-11-22"}, {"2026-08-31", 6, "2027-02-28"},
+        {"2026-05-15", 0, "2026-05-15"},   {"2026-01-01", -1, "2025-12-01"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cw_date d;
+        char out[CW_DATE_LEN + 1];
+        assert_int_equal(cw_date_parse(cases[i].from, strlen(cases[i].from), &d), CW_OK);
+        cw_date_format(cw_date_add_months(d, cases[i].n), out);
+        if (strcmp(out, cases[i].to) != 0)
+            fail_msg("%s + %d months: %s, expected %s", cases[i].from, cases[i].n, out,
+                     cases[i].to);
+    }
+}
+
 static void test_date_weekday_known(void **state)
 {
     (void)state;
@@ -1236,6 +1262,7 @@ int main(void)
         cmocka_unit_test(test_date_parse_refuses),
         cmocka_unit_test(test_date_parse_accepts),
         cmocka_unit_test(test_date_weekday_known),
+        cmocka_unit_test(test_date_add_months),
         cmocka_unit_test(test_date_against_reference),
         cmocka_unit_test(test_date_format_roundtrip_range),
         cmocka_unit_test(test_reference_easter),

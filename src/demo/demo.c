@@ -633,20 +633,10 @@ static cw_date nextw(const gen *g, cw_date d)
     return isw(g, d) ? d : W(g, d, 1);
 }
 
-/* d + n months, on the month's last day if it has no such day (as the rules). */
+/* d + n months, as the rules count them; NEVER stays NEVER. */
 static cw_date M(cw_date d, int32_t n)
 {
-    static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (d >= NEVER)
-        return NEVER;
-    int y;
-    unsigned m, day;
-    cw_date_to_ymd(d, &y, &m, &day);
-    int64_t total = (int64_t)y * 12 + (m - 1) + n;
-    y = (int)(total / 12);
-    m = (unsigned)(total % 12) + 1;
-    unsigned last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-    return cw_date_from_ymd(y, m, day < last ? day : last);
+    return d >= NEVER ? NEVER : cw_date_add_months(d, n);
 }
 
 static cw_date dmin(cw_date a, cw_date b)

@@ -84,19 +84,6 @@ void cw_rule_results_release(cw_rule_results *r)
     memset(r, 0, sizeof *r);
 }
 
-static cw_date add_months(cw_date d, int32_t n)
-{
-    static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y;
-    unsigned m, day;
-    cw_date_to_ymd(d, &y, &m, &day);
-    int64_t total = (int64_t)y * 12 + (m - 1) + n;
-    y = (int)(total / 12);
-    m = (unsigned)(total % 12) + 1;
-    unsigned last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-    return cw_date_from_ymd(y, m, day < last ? day : last);
-}
-
 cw_rc cw_rules_add_interval(const cw_calendar *cal, cw_date d, cw_interval iv, cw_date *out,
                             cw_error *err)
 {
@@ -110,7 +97,7 @@ cw_rc cw_rules_add_interval(const cw_calendar *cal, cw_date d, cw_interval iv, c
         *out = d + 7 * iv.n;
         return CW_OK;
     case CW_UNIT_MONTHS:
-        *out = add_months(d, iv.n);
+        *out = cw_date_add_months(d, iv.n);
         return CW_OK;
     }
     return cw_error_set(err, CW_EINVAL, "unknown unit");

@@ -19,6 +19,19 @@ cw_date cw_date_from_ymd(int y, unsigned m, unsigned d)
     return (cw_date)cw_days_from_civil(y, m, d);
 }
 
+cw_date cw_date_add_months(cw_date d, int32_t n)
+{
+    static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y;
+    unsigned m, day;
+    cw_date_to_ymd(d, &y, &m, &day);
+    int64_t total = (int64_t)y * 12 + (m - 1) + n;
+    y = (int)(total / 12);
+    m = (unsigned)(total % 12) + 1;
+    unsigned last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    return cw_date_from_ymd(y, m, day < last ? day : last);
+}
+
 void cw_date_to_ymd(cw_date d, int *y, unsigned *m, unsigned *day)
 {
     int64_t yy;

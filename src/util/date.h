@@ -22,5 +22,8 @@ void cw_date_format(cw_date d, char out[CW_DATE_LEN + 1]);
 int cw_date_weekday(cw_date d);
 cw_date cw_date_from_ymd(int y, unsigned m, unsigned d);
 void cw_date_to_ymd(cw_date d, int *y, unsigned *m, unsigned *day);
+/* d plus n calendar months (n may be negative), on the month's last day when it has no
+ * such day: 31 January + 1 month is 28 (or 29) February. */
+cw_date cw_date_add_months(cw_date d, int32_t n);
 
 #endif
