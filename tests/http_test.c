@@ -622,58 +622,17 @@ static void test_session_timeouts(void **state)
 
 /* ---- the web application's files ---- */
 
-/* A response with its headers, to a request whose path is sent exactly as given. */
-typedef struct wresp {
-    long status;
-    cw_buf body, head;
-} wresp;
-
-static size_t keep(char *p, size_t sz, size_t n, void *ctx)
+/* method (GET or HEAD) path on F.port, sent as it is; if_none_match may be NULL. */
+static void web_call(const char *method, const char *path, const char *if_none_match, resp *out)
 {
-    return cw_buf_add(ctx, p, sz * n) ? 0 : sz * n;
-}
-
-/* method (GET or HEAD) path on F.port; if_none_match may be NULL. */
-static void web_call(const char *method, const char *path, const char *if_none_match, wresp *out)
-{
-    memset(out, 0, sizeof *out);
-    cw_buf_init(&out->body, 16 << 20);
-    cw_buf_init(&out->head, 64 << 10);
-    CURL *c = curl_easy_init();
-    assert_non_null(c);
-    char url[512], inm[200];
-    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", (unsigned)F.port, path);
-    struct curl_slist *h = NULL;
-    if (if_none_match) {
+    char inm[200];
+    if (if_none_match)
         snprintf(inm, sizeof inm, "If-None-Match: %s", if_none_match);
-        h = curl_slist_append(h, inm);
-    }
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L); /* "/css/../app.js" goes as it is */
-    if (!strcmp(method, "HEAD"))
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &out->body);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, keep);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &out->head);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    CURLcode rc = curl_easy_perform(c);
-    if (rc != CURLE_OK)
-        fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-}
-
-static void web_done(wresp *r)
-{
-    cw_buf_release(&r->body);
-    cw_buf_release(&r->head);
+    call_with(method, path, NULL, 0, NULL, NULL, if_none_match ? inm : NULL, out);
 }
 
 /* The value of the response's header name ("" if it has none). */
-static const char *web_header(const wresp *r, const char *name, char *val, size_t cap)
+static const char *web_header(const resp *r, const char *name, char *val, size_t cap)
 {
     size_t nl = strlen(name);
     val[0] = '\0';
@@ -730,7 +689,7 @@ static cw_rc web_start(const char *web, cw_http **h, cw_error *err)
 /* The page for path is index.html, with the headers of a file of the web application. */
 static void expect_index(const char *path)
 {
-    wresp r;
+    resp r;
     char v[512];
     web_call("GET", path, NULL, &r);
     if (r.status != 200)
@@ -744,13 +703,13 @@ static void expect_index(const char *path)
     assert_string_equal(web_header(&r, "X-Frame-Options", v, sizeof v), "DENY");
     assert_string_equal(web_header(&r, "Referrer-Policy", v, sizeof v), "no-referrer");
     assert_int_equal(strlen(web_header(&r, "ETag", v, sizeof v)), 18);
-    web_done(&r);
+    done(&r);
 }
 
 /* A 404 with the JSON error, and never the content of app.js or the file outside. */
 static void expect_web_404(const char *path)
 {
-    wresp r;
+    resp r;
     char v[512];
     web_call("GET", path, NULL, &r);
     if (r.status != 404)
@@ -761,7 +720,7 @@ static void expect_web_404(const char *path)
     assert_non_null(strstr(r.body.data, "\"code\":\"not_found\""));
     assert_null(strstr(r.body.data, "caseward"));
     assert_null(strstr(r.body.data, "outside"));
-    web_done(&r);
+    done(&r);
 }
 
 static void test_web_app(void **state)
@@ -800,7 +759,7 @@ static void test_web_app(void **state)
     expect_index("/children/C1");
     expect_index("/children/C1/");
     expect_index("/index.html");
-    wresp r;
+    resp r;
     web_call("GET", "/app.js", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_int_equal(r.body.len, strlen(APP_JS));
@@ -811,22 +770,22 @@ static void test_web_app(void **state)
     snprintf(etag, sizeof etag, "%s", web_header(&r, "ETag", v, sizeof v));
     assert_int_equal(strlen(etag), 18);
     assert_true(etag[0] == '"' && etag[17] == '"');
-    web_done(&r);
+    done(&r);
     web_call("GET", "/css/app.css", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(web_header(&r, "Content-Type", v, sizeof v), "text/css; charset=utf-8");
-    web_done(&r);
+    done(&r);
     web_call("GET", "/css/fonts/a.woff2", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(web_header(&r, "Content-Type", v, sizeof v), "font/woff2");
     assert_memory_equal(r.body.data, "wOF2 font", 9);
-    web_done(&r);
+    done(&r);
     /* HEAD: the headers of GET, no body */
     web_call("HEAD", "/app.js", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_int_equal(r.body.len, 0);
     assert_string_equal(web_header(&r, "ETag", v, sizeof v), etag);
-    web_done(&r);
+    done(&r);
     /* revalidation: the ETag, alone, in a list or weak, is 304 with no body; another is 200 */
     char list[128];
     snprintf(list, sizeof list, "\"0000000000000000\", W/%s", etag);
@@ -838,15 +797,15 @@ static void test_web_app(void **state)
         assert_int_equal(r.body.len, 0);
         assert_string_equal(web_header(&r, "ETag", v, sizeof v), etag);
         assert_string_equal(web_header(&r, "Cache-Control", v, sizeof v), "no-cache");
-        web_done(&r);
+        done(&r);
     }
     web_call("GET", "/app.js", "\"0000000000000000\"", &r);
     assert_int_equal(r.status, 200);
     assert_int_equal(r.body.len, strlen(APP_JS));
-    web_done(&r);
+    done(&r);
     web_call("GET", "/css/app.css", etag, &r); /* another file's ETag */
     assert_int_equal(r.status, 200);
-    web_done(&r);
+    done(&r);
     /* no such file; hidden, under node_modules, through a link; climbing out of a folder */
     const char *never[] = {"/missing.js",    "/.hidden",           "/css/missing.css",
                            "/secret.txt",    "/css/fonts/b.woff2", "/css/.hidden",
@@ -879,7 +838,7 @@ static void test_web_app(void **state)
                         "default-src 'none'");
     assert_string_equal(web_header(&r, "Cache-Control", v, sizeof v), "no-store");
     assert_string_equal(web_header(&r, "ETag", v, sizeof v), "");
-    web_done(&r);
+    done(&r);
     REQ("GET", "/metrics", NULL, NULL, NULL, &a);
     assert_int_equal(a.status, 200);
     done(&a);
@@ -897,7 +856,7 @@ static void test_web_app(void **state)
     write_file(web, "app.js", "changed");
     web_call("GET", "/app.js", NULL, &r);
     assert_memory_equal(r.body.data, APP_JS, strlen(APP_JS));
-    web_done(&r);
+    done(&r);
     cw_http_stop(h2);
     F.port = main_port;
 }
@@ -938,13 +897,13 @@ static void test_web_limits(void **state)
     /* exactly 8 MiB is allowed ... */
     sparse_file(web, "big.bin", (off_t)WEB_FILE_MAX);
     assert_int_equal(web_start(web, &h2, &err), CW_OK);
-    wresp r;
+    resp r;
     web_call("GET", "/big.bin", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_int_equal(r.body.len, WEB_FILE_MAX);
     char v[128];
     assert_string_equal(web_header(&r, "Content-Type", v, sizeof v), "application/octet-stream");
-    web_done(&r);
+    done(&r);
     cw_http_stop(h2);
     h2 = NULL;
     F.port = main_port;

@@ -59,6 +59,7 @@ static fx F;
 typedef struct resp {
     long status;
     cw_buf body;
+    cw_buf head; /* every header line as received */
     char session[96], csrf[64];
     char set_cookie[2][400];
     int ncookies;
@@ -75,6 +76,8 @@ static inline size_t on_header(char *p, size_t sz, size_t n, void *ctx)
 {
     resp *r = ctx;
     size_t len = sz * n;
+    if (cw_buf_add(&r->head, p, len))
+        return 0;
     if (len > 12 && !strncasecmp(p, "Set-Cookie: ", 12) && r->ncookies < 2) {
         snprintf(r->set_cookie[r->ncookies], sizeof r->set_cookie[0], "%.*s", (int)(len - 12),
                  p + 12);
@@ -88,18 +91,19 @@ static inline size_t on_header(char *p, size_t sz, size_t n, void *ctx)
 }
 
 /*
- * One request; session, csrf and authorization (each may be NULL) are sent as
- * the cookie, the X-CSRF-Token header and the Authorization header.
+ * One request, its path sent exactly as given ("/css/../app.js" too); session, csrf and
+ * header (each may be NULL) are sent as the cookie, the X-CSRF-Token header and one more
+ * whole header line ("If-None-Match: ...").
  */
-static inline void call_auth(const char *method, const char *path, const char *body, size_t blen,
-                             const char *sess, const char *csrf, const char *authorization,
-                             resp *out)
+static inline void call_with(const char *method, const char *path, const char *body, size_t blen,
+                             const char *sess, const char *csrf, const char *header, resp *out)
 {
     memset(out, 0, sizeof *out);
     cw_buf_init(&out->body, 64 << 20);
+    cw_buf_init(&out->head, 64 << 10);
     CURL *c = curl_easy_init();
     assert_non_null(c);
-    char url[512], hdr[160], cookie[160], auth[160];
+    char url[512], hdr[160], cookie[160];
     if (snprintf(url, sizeof url, "http://127.0.0.1:%u%.480s", (unsigned)F.port, path) >=
         (int)sizeof url)
         fail_msg("path too long for the test client: %.60s...", path);
@@ -108,14 +112,15 @@ static inline void call_auth(const char *method, const char *path, const char *b
         snprintf(hdr, sizeof hdr, "X-CSRF-Token: %s", csrf);
         h = curl_slist_append(h, hdr);
     }
-    if (authorization) {
-        snprintf(auth, sizeof auth, "Authorization: %s", authorization);
-        h = curl_slist_append(h, auth);
-    }
+    if (header)
+        h = curl_slist_append(h, header);
     if (body)
         h = curl_slist_append(h, "Content-Type: application/json");
     curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (!strcmp(method, "HEAD"))
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)blen);
@@ -140,6 +145,17 @@ static inline void call_auth(const char *method, const char *path, const char *b
         out->json = json_loadb(out->body.data, out->body.len, 0, NULL);
 }
 
+/* One request with an Authorization header (authorization: its value, or NULL). */
+static inline void call_auth(const char *method, const char *path, const char *body, size_t blen,
+                             const char *sess, const char *csrf, const char *authorization,
+                             resp *out)
+{
+    char auth[160];
+    if (authorization)
+        snprintf(auth, sizeof auth, "Authorization: %s", authorization);
+    call_with(method, path, body, blen, sess, csrf, authorization ? auth : NULL, out);
+}
+
 /* One request; session and csrf (may be NULL) are sent as the cookie and the header. */
 static inline void call(const char *method, const char *path, const char *body, size_t blen,
                         const char *sess, const char *csrf, resp *out)
@@ -151,6 +167,7 @@ static inline void done(resp *r)
 {
     json_decref(r->json);
     cw_buf_release(&r->body);
+    cw_buf_release(&r->head);
 }
 
 static inline void REQ(const char *method, const char *path, const char *body, const char *sess,
