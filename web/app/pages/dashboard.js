@@ -64,14 +64,15 @@ const MANAGERS = ['team_manager', 'service_manager', 'head_of_service'];
 export async function team({params, me}) {
   const teamId = params.team || me.team_id;
   if (!teamId) return {redirect: '/service'};
-  const [load, od, sg, names, teams, unalloc] = await Promise.all([
-    api.get(`/api/v1/teams/${seg(teamId)}/caseload`), api.get('/api/v1/overdue'), api.get('/api/v1/signals'),
-    staffNames(), teamList(), api.get('/api/v1/unallocated'),
+  const [load, names, teams, unalloc] = await Promise.all([
+    api.get(`/api/v1/teams/${seg(teamId)}/caseload`), staffNames(), teamList(), api.get('/api/v1/unallocated'),
   ]);
   const info = teams.find((x) => x.team_id === teamId);
   const byChild = new Map(load.caseload.map((c) => [c.child_id, c]));
-  const overdue = od.overdue.filter((o) => byChild.has(o.child_id));
-  const signals = sg.signals.filter((s) => byChild.has(s.child_id));
+  // Each caseload line carries its overdue work and signals: no need to work out the
+  // whole council's (/overdue, /signals) to find the team's.
+  const overdue = load.caseload.flatMap((c) => c.overdue_work);
+  const signals = load.caseload.flatMap((c) => c.signals_raised);
   const workers = byWorker(load.caseload, overdue, signals).sort((a, b) => names(a.worker).localeCompare(names(b.worker)));
   const cases = load.caseload.length;
   const unsupervised = signals.filter((s) => s.rule === SUPERVISION_RULE).length;
