@@ -17,10 +17,6 @@ export function setLanguage(code) {
   document.documentElement.lang = lang;
 }
 
-export function language() {
-  return lang;
-}
-
 function lookup(key) {
   let v = messages;
   for (const part of key.split('.')) v = v == null ? undefined : v[part];

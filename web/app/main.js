@@ -148,7 +148,7 @@ function footer() {
           h('p', {class: 'govuk-body-s'}, t('shell.footer'))))));
 }
 
-// The page for a path; pages get {params, query, me, navigate} and return
+// The page for a path; pages get {params, query, me, navigate, notice, whoAmI} and return
 // {title, body} (a node), or {redirect}.
 let generation = 0;
 async function render(path, {notice, focus = true} = {}) {
@@ -170,7 +170,7 @@ async function render(path, {notice, focus = true} = {}) {
     } else if (!route.open && who.must_change_password && url.pathname !== '/account/password') {
       out = {redirect: '/account/password'};
     } else {
-      out = await route.page({params, query: url.searchParams, me: who, navigate, notice, whoAmI, forget});
+      out = await route.page({params, query: url.searchParams, me: who, navigate, notice, whoAmI});
     }
   } catch (e) {
     out = pages.failed(e);
