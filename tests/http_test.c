@@ -391,8 +391,9 @@ static void test_commands(void **state)
     done(&r);
     /* A target not yet in the record is refused before the writer could accept it unchecked. */
     REQ("POST", "/api/v1/commands/correction",
-        "{\"corrects\":99999999,\"reason\":\"r\",\"changes\":{\"text\":\"x\"}}", sw.session,
-        sw.csrf, &r);
+        "{\"corrects\":99999999,\"based_on\":99999999,\"reason\":\"r\",\"changes\":{\"text\":"
+        "\"x\"}}",
+        sw.session, sw.csrf, &r);
     expect_error(&r, 404, "not_found", "corrects");
     done(&r);
     REQ("POST", "/api/v1/commands/referral_decided",
@@ -410,13 +411,13 @@ static void test_commands(void **state)
     expect_error(&r, 409, "exists", "child_id");
     done(&r);
     assert_int_equal(access_entries(F.child_own, 0), probes + 1);
-    /* A supervision is its supervisor's, its supervisee's or a manager's to record. */
+    /* A supervision is its supervisor's or its supervisee's to record: not a third party's. */
     snprintf(body, sizeof body,
              "{\"supervisee_id\":\"%s\",\"supervisor_id\":\"%s\",\"date\":\"2026-01-15\","
              "\"cases_discussed\":[],\"decisions\":\"None.\"}",
              F.hos, F.tm);
     REQ("POST", "/api/v1/commands/supervision_held", body, sw.session, sw.csrf, &r);
-    expect_error(&r, 403, "forbidden", "role");
+    expect_error(&r, 403, "forbidden", "supervisor_id");
     done(&r);
     /* a body over the limit */
     size_t big = (1 << 20) + 10;

@@ -340,8 +340,9 @@ static void test_pack_rule_ids(void **state)
                                     "views_missing",
                                     "supervision_gap",
                                     "referral_undecided",
+                                    "sign_off_awaited",
                                     NULL};
-    check_ids(wales, w, "oooooooooooooossssssss");
+    check_ids(wales, w, "oooooooooooooosssssssss");
     static const char *const e[] = {"referral_decision",
                                     "assessment",
                                     "icpc",
@@ -360,8 +361,14 @@ static void test_pack_rule_ids(void **state)
                                     "views_missing",
                                     "supervision_gap",
                                     "referral_undecided",
+                                    "sign_off_awaited",
                                     NULL};
-    check_ids(england, e, "oooooooooossssssss");
+    check_ids(england, e, "oooooooooosssssssss");
+    assert_string_equal(cw_rules_sign_off(wales), "assessment_completed,referral_decided,"
+                                                  "case_closed,plan_recorded,cse_override,"
+                                                  "supervision_held");
+    assert_string_equal(cw_rules_sign_off(england), "assessment_completed,case_closed,"
+                                                    "plan_recorded,cse_override,supervision_held");
     assert_string_equal(cw_rules_name(wales), "wales");
     assert_string_equal(cw_rules_name(england), "england");
     cw_rule_pack *p = NULL;
@@ -513,26 +520,57 @@ static void referral_decision_in(const cw_rule_pack *p)
     assert_null(sig("referral_undecided"));
     done(&h);
 
-    /* Closing the case stops it: dropped before the due date, missed after. */
+    /* Closing the case ends the work, never erases it: ended_by_closure, with how late it
+     * was at closure (0 if it was not yet due). */
     referral(&h, "2022-06-01", "R1");
     add(&h, "case_closed", "2022-06-01", json_pack("{s:s}", "reason", "Duplicate."));
     run(p, &h, "2022-07-01");
-    assert_int_equal(nob("referral_decision"), 0);
+    assert_int_equal(nob("referral_decision"), 1);
+    check(ob("referral_decision", 0), CW_OBLIGATION_ENDED_BY_CLOSURE, "2022-06-06", NULL, 0);
     assert_null(sig("referral_undecided"));
     done(&h);
-    /* Closed on the due date itself: still in time, so dropped. */
+    /* Closed on the due date itself: not late. */
     referral(&h, "2022-06-01", "R1");
     add(&h, "case_closed", "2022-06-06", json_pack("{s:s}", "reason", "Moved away."));
     run(p, &h, "2022-07-01");
-    assert_int_equal(nob("referral_decision"), 0);
+    check(ob("referral_decision", 0), CW_OBLIGATION_ENDED_BY_CLOSURE, "2022-06-06", NULL, 0);
     done(&h);
     referral(&h, "2022-06-01", "R1");
     add(&h, "case_closed", "2022-06-08", json_pack("{s:s}", "reason", "Moved away."));
     run(p, &h, "2022-07-01");
     o = ob("referral_decision", 0);
-    check(o, CW_OBLIGATION_MISSED, "2022-06-06", NULL, 2);
+    check(o, CW_OBLIGATION_ENDED_BY_CLOSURE, "2022-06-06", NULL, 2);
     check_escalation(o->escalation_level, o->escalate_to, 0, NULL);
     assert_null(sig("referral_undecided"));
+    done(&h);
+    /* Reopened within the pack's resume_within (3 months): the clock resumes, due date
+     * unchanged, so the work is overdue again and escalates. */
+    referral(&h, "2022-06-01", "R1");
+    add(&h, "case_closed", "2022-06-03", json_pack("{s:s}", "reason", "Moved away."));
+    add(&h, "case_reopened", "2022-06-20", json_pack("{s:s}", "reason", "Back."));
+    run(p, &h, "2022-06-21");
+    o = ob("referral_decision", 0);
+    check(o, CW_OBLIGATION_OVERDUE, "2022-06-06", NULL, 15);
+    assert_int_equal(nob("referral_decision"), 1);
+    done(&h);
+    /* Reopened after it: a new case; the old work stays ended by the closure. */
+    referral(&h, "2022-06-01", "R1");
+    add(&h, "case_closed", "2022-06-03", json_pack("{s:s}", "reason", "Moved away."));
+    add(&h, "case_reopened", "2022-10-20", json_pack("{s:s}", "reason", "Back."));
+    run(p, &h, "2022-10-21");
+    check(ob("referral_decision", 0), CW_OBLIGATION_ENDED_BY_CLOSURE, "2022-06-06", NULL, 0);
+    done(&h);
+    /* Work awaiting sign-off does not count: an undecided referral stays overdue while its
+     * decision awaits a manager, and the wait itself is a signal after 5 working days. */
+    referral(&h, "2022-06-01", "R1");
+    add(&h, "referral_decided", "2022-06-02",
+        json_pack("{s:s, s:s, s:s}", "referral_id", "R1", "decision", "no_further_action",
+                  "sign_off", "awaited"));
+    run(p, &h, "2022-06-07");
+    check(ob("referral_decision", 0), CW_OBLIGATION_OVERDUE, "2022-06-06", NULL, 1);
+    assert_null(sig("sign_off_awaited"));
+    run(p, &h, "2022-06-14"); /* 2 and 3 June 2022 were bank holidays: due 10 June */
+    assert_non_null(sig("sign_off_awaited"));
     done(&h);
 }
 
@@ -619,16 +657,17 @@ static void test_assessment_wales(void **state)
     assert_int_equal(nob("assessment"), 0);
     done(&h);
 
-    /* Case closed before the due date: dropped. After it: missed. */
+    /* Case closed before the due date: ended by the closure, not late. After it: ended,
+     * 2 days late at closure. */
     assessment_history(&h, NULL, &dec);
     add(&h, "case_closed", "2024-04-01", json_pack("{s:s}", "reason", "r"));
     run(wales, &h, "2024-06-01");
-    assert_int_equal(nob("assessment"), 0);
+    check(ob("assessment", 0), CW_OBLIGATION_ENDED_BY_CLOSURE, "2024-05-15", NULL, 0);
     done(&h);
     assessment_history(&h, NULL, &dec);
     add(&h, "case_closed", "2024-05-17", json_pack("{s:s}", "reason", "r"));
     run(wales, &h, "2024-06-01");
-    check(ob("assessment", 0), CW_OBLIGATION_MISSED, "2024-05-15", NULL, 2);
+    check(ob("assessment", 0), CW_OBLIGATION_ENDED_BY_CLOSURE, "2024-05-15", NULL, 2);
     done(&h);
 }
 
@@ -1840,6 +1879,9 @@ static void check_invariants(const cw_rule_pack *p, const hist *h, cw_date as_of
         case CW_OBLIGATION_MET_LATE:
             ok = o->met && o->met_on > o->due && o->met_on <= as_of &&
                  o->days_overdue == (int64_t)o->met_on - o->due;
+            break;
+        case CW_OBLIGATION_ENDED_BY_CLOSURE:
+            ok = !o->met && o->days_overdue >= 0 && !o->escalation_level;
             break;
         case CW_OBLIGATION_MISSED:
             ok = !o->met && o->days_overdue > 0 && !o->escalation_level;

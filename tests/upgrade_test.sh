@@ -40,9 +40,13 @@ CURRENT=$(sqlite3 "$T/new.db" 'PRAGMA user_version')
 check "current version known" [ "$CURRENT" -ge 4 ]
 
 # Make it a version-2 database: the old child_events, none of the tables
-# added since (child_histories, accounts, record_access, api_tokens).
+# added since (child_histories, accounts, record_access, api_tokens, signoffs,
+# policy).
 downgrade() {
     sqlite3 "$DB" <<'SQL' || bad "downgrade"
+DROP INDEX signoffs_by_state;
+DROP TABLE signoffs;
+DROP TABLE policy;
 DROP TABLE child_histories;
 DROP INDEX record_access_by_child;
 DROP TABLE record_access;

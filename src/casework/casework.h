@@ -55,6 +55,44 @@ typedef struct cw_staff_info {
     int left;
 } cw_staff_info;
 
+/* Work's sign-off (docs/events.md, "Sign-off"), as the projections hold it now. */
+typedef struct cw_signoff {
+    int found;
+    uint64_t idx;          /* the work's entry */
+    char kind[32];         /* assessment_completed, referral_decided, case_closed, ... */
+    char child[65];        /* "" for a supervision of no case */
+    char submitted_by[65]; /* who recorded the work */
+    cw_date submitted_on;
+    char state[16];      /* pending | signed_off | returned | claimed | not_needed */
+    char decided_by[65]; /* who signed it off or returned it, or the signatory the entry names */
+    cw_date decided_on;
+    int64_t decided_idx; /* their entry, or -1 */
+} cw_signoff;
+
+cw_rc cw_casework_signoff(cw_store *s, uint64_t idx, cw_signoff *out, cw_error *err);
+
+/*
+ * CW_OK if staff_id may sign off (or return) the work at idx now: it awaits sign-off, it is
+ * not their own, and they are a current manager above its recorder in the management chain
+ * (or the head of service); a supervision is confirmed by its supervisor alone. Otherwise
+ * CW_EFORBIDDEN, or CW_EINVAL / CW_ENOTFOUND, naming why.
+ */
+cw_rc cw_casework_may_sign_off(cw_store *s, uint64_t idx, const char *staff_id, cw_error *err);
+
+/*
+ * The version of an entry a change must name (based_on): the latest correction of it, or the
+ * latest sign-off decision on it, whichever is later; the entry itself if neither.
+ */
+cw_rc cw_casework_version(cw_store *s, uint64_t idx, uint64_t *version, cw_error *err);
+
+/*
+ * Records the kinds of work that need sign-off (comma-separated, from the rule pack) as a
+ * sign_off_policy entry, if they differ from the policy in force; *recorded says whether
+ * it did. From that entry on, work of those kinds is submitted for sign-off.
+ */
+cw_rc cw_casework_adopt_policy(cw_ledger *l, const char *kinds, const char *actor, int *recorded,
+                               cw_error *err);
+
 /* Look-ups; found is 0 (and CW_OK returned) when there is no such child or staff. */
 cw_rc cw_casework_child(cw_store *s, const char *child_id, cw_child_info *out, cw_error *err);
 cw_rc cw_casework_staff(cw_store *s, const char *staff_id, cw_staff_info *out, cw_error *err);

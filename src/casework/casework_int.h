@@ -77,4 +77,25 @@ typedef struct child_list {
 cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *payload, child_list *out,
                               cw_error *err);
 
+/* An entry read back from the log; release with json_decref(root). */
+typedef struct entry_view {
+    json_t *root;
+    const char *type;
+    const json_t *payload;
+    int64_t recorded_ms;
+} entry_view;
+cw_rc cw_casework_read_entry(cw_store *s, uint64_t idx, entry_view *e, cw_error *err);
+
+/* The sign-off kind of an entry (assessment_completed, ..., cse_override), or NULL. */
+const char *cw_casework_signoff_kind(const char *type, const json_t *payload);
+
+/*
+ * The sign-off state of a work entry as it is first applied: the row already there (a
+ * re-projection never decides again), else decided now from the policy in force, the
+ * recorder's role and what the entry claims, and stored. out->found is 0 for entries that
+ * are not work of a sign-off kind.
+ */
+cw_rc cw_casework_signoff_decide(cw_ctx *c, const char *type, const json_t *p, const char *child,
+                                 cw_signoff *out, cw_error *err);
+
 #endif

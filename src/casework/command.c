@@ -139,14 +139,7 @@ void cw_casework_abort(cw_ledger *l)
 
 /* ---- corrections ---- */
 
-typedef struct entry_view {
-    json_t *root;
-    const char *type;
-    const json_t *payload;
-    int64_t recorded_ms;
-} entry_view;
-
-static cw_rc read_entry(cw_store *s, uint64_t idx, entry_view *e, cw_error *err)
+cw_rc cw_casework_read_entry(cw_store *s, uint64_t idx, entry_view *e, cw_error *err)
 {
     cw_buf leaf = CW_BUF_INIT(CW_ENTRY_MAX_BYTES + 1);
     json_error_t jerr;
@@ -196,6 +189,39 @@ static cw_rc corrections_of(cw_store *s, uint64_t target, fix_list *fx, cw_error
     return rc;
 }
 
+/*
+ * No silent overwrite: a change that names the version it was based on (based_on: the entry,
+ * or its latest correction or sign-off decision, as the person saw it) is refused with
+ * CW_ECONFLICT if another change has landed since, naming it.
+ */
+static cw_rc check_based_on(cw_ctx *c, const json_t *p, uint64_t target, cw_error *err)
+{
+    const json_t *b = json_object_get(p, "based_on");
+    if (!b || json_is_null(b))
+        return CW_OK;
+    uint64_t version;
+    cw_rc rc = cw_casework_version(c->store, target, &version, err);
+    if (!rc && (uint64_t)json_integer_value(b) != version)
+        rc = cw_error_set(err, CW_ECONFLICT,
+                          "based_on: entry %llu has changed since you read it (version %lld); "
+                          "its current version is %llu: read it again and redo your change",
+                          (unsigned long long)target, (long long)json_integer_value(b),
+                          (unsigned long long)version);
+    return rc;
+}
+
+/* work_signed_off and work_returned: the actor may decide the work, as it stands now. */
+cw_rc cw_casework_check_sign_off(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_sign_off(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    json_int_t target = json_integer_value(json_object_get(p, "entry"));
+    if ((uint64_t)target >= c->idx)
+        return cw_error_set(err, CW_ENOTFOUND, "entry: there is no entry %lld yet",
+                            (long long)target);
+    cw_rc rc = cw_casework_may_sign_off(c->store, (uint64_t)target, c->actor, err);
+    return rc ? rc : check_based_on(c, p, (uint64_t)target, err);
+}
+
 cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err);
 cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
 {
@@ -204,18 +230,22 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
         return cw_error_set(err, CW_ENOTFOUND, "corrects: there is no entry %lld yet",
                             (long long)target);
     entry_view e;
-    cw_rc rc = read_entry(c->store, (uint64_t)target, &e, err);
+    cw_rc rc = cw_casework_read_entry(c->store, (uint64_t)target, &e, err);
     if (rc)
         return rc;
     const event_spec *spec = cw_casework_spec(e.type);
+    /* Decisions (sign-offs, restrictions) are made again, never corrected. */
     if (!spec || spec->org || !strcmp(e.type, "correction") ||
-        !strcmp(e.type, "escalation_raised")) {
+        !strcmp(e.type, "escalation_raised") || !strcmp(e.type, "work_signed_off") ||
+        !strcmp(e.type, "work_returned") || !strcmp(e.type, "restriction_changed")) {
         rc = cw_error_set(err, CW_EINVAL,
                           "corrects: entry %lld (%.64s) is not a casework event that can be "
                           "corrected",
                           (long long)target, e.type);
         goto out;
     }
+    if ((rc = check_based_on(c, p, (uint64_t)target, err)))
+        goto out;
     const json_t *changes = json_object_get(p, "changes");
     const char *k;
     json_t *v;
@@ -228,6 +258,13 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
             f++;
         if (!f->name) {
             rc = cw_error_set(err, CW_EINVAL, "changes: %.64s is not a field of %s", k, e.type);
+            goto out;
+        }
+        if ((f->flags & NOFIX) && !strncmp(k, "restricted", 10)) {
+            rc = cw_error_set(err, CW_EINVAL,
+                              "changes: %s cannot be corrected; a service manager or the head of "
+                              "service changes who may see a record (restriction_changed)",
+                              k);
             goto out;
         }
         if (f->flags & NOFIX) {
@@ -247,7 +284,7 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
     rc = corrections_of(c->store, (uint64_t)target, &fx, err);
     for (size_t j = 0; !rc && j < fx.n; j++) {
         entry_view fe;
-        if (!(rc = read_entry(c->store, fx.idx[j], &fe, err))) {
+        if (!(rc = cw_casework_read_entry(c->store, fx.idx[j], &fe, err))) {
             json_object_update(merged, json_object_get(fe.payload, "changes"));
             json_decref(fe.root);
         }
@@ -317,7 +354,7 @@ cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_
     for (size_t i = 0; !rc && i < rows.n; i++) {
         cw_history_entry *he = &h->entries[h->n];
         entry_view e;
-        if ((rc = read_entry(s, rows.v[i].idx, &e, err)))
+        if ((rc = cw_casework_read_entry(s, rows.v[i].idx, &e, err)))
             break;
         he->recorded_ms = e.recorded_ms;
         he->index = rows.v[i].idx;
@@ -334,7 +371,7 @@ cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_
             rc = corrections_of(s, rows.v[i].idx, &fx, err);
         for (size_t j = 0; !rc && j < fx.n; j++) {
             entry_view fe;
-            if ((rc = read_entry(s, fx.idx[j], &fe, err)))
+            if ((rc = cw_casework_read_entry(s, fx.idx[j], &fe, err)))
                 break;
             if (!he->original)
                 he->original = json_deep_copy(e.payload);

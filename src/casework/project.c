@@ -85,11 +85,21 @@ cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, chil
             add_child(out, json_string_value(json_array_get(list, i)));
         return CW_OK;
     }
-    if (!strcmp(type, "correction") && json_is_integer(json_object_get(p, "corrects"))) {
-        cw_value k = CW_INT(json_integer_value(json_object_get(p, "corrects")));
+    const char *target = !strcmp(type, "correction")        ? "corrects"
+                         : !strcmp(type, "work_signed_off") ? "entry"
+                         : !strcmp(type, "work_returned")   ? "entry"
+                                                            : NULL;
+    if (target && json_is_integer(json_object_get(p, target))) {
+        cw_value k = CW_INT(json_integer_value(json_object_get(p, target)));
         return cw_store_run(c->store, CW_Q_EVENT_CHILDREN, &k, 1, event_child_row, out, NULL, err);
     }
     return CW_OK;
+}
+
+/* A decision on work (sign-off), or a correction, names an earlier entry: its index. */
+static int decision(const char *type)
+{
+    return !strcmp(type, "work_signed_off") || !strcmp(type, "work_returned");
 }
 
 cw_rc cw_casework_children(cw_store *s, const char *type, const json_t *payload, char (*ids)[65],
@@ -287,7 +297,97 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
         cw_value v[] = {child, cw_text(!strcmp(t, "case_closed") ? "closed" : "open")};
         return run(c, CW_Q_CHILD_SET_STATUS, v, 2, err);
     }
+    if (!strcmp(t, "restriction_changed")) {
+        cw_value v[] = {child, CW_INT(json_is_true(json_object_get(p, "restricted")))};
+        cw_rc rc = run(c, CW_Q_CHILD_SET_RESTRICTED, v, 2, err);
+        if (!rc)
+            rc = run(c, CW_Q_ACCESS_DELETE, &child, 1, err);
+        const json_t *list = json_object_get(p, "restricted_to");
+        for (size_t i = 0; !rc && i < json_array_size(list); i++) {
+            cw_value a[] = {child, cw_text(json_string_value(json_array_get(list, i)))};
+            rc = run(c, CW_Q_ACCESS_PUT, a, 2, err);
+        }
+        return rc;
+    }
+    if (!strcmp(t, "sign_off_policy")) {
+        char list[256] = "";
+        size_t used = 0;
+        const json_t *kinds = json_object_get(p, "sign_off");
+        for (size_t i = 0; i < json_array_size(kinds) && used < sizeof list; i++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? "," : "",
+                                     json_string_value(json_array_get(kinds, i)));
+        cw_value v[] = {cw_text("sign_off"), cw_text(list), idx};
+        return run(c, CW_Q_POLICY_PUT, v, 3, err);
+    }
+    if (decision(t)) {
+        /* Once per decision: a re-projection of the child leaves the row as it is. */
+        if (c->only_child)
+            return CW_OK;
+        char day[CW_DATE_LEN + 1];
+        cw_date_format(c->recorded, day);
+        cw_value v[] = {CW_INT(json_integer_value(json_object_get(p, "entry"))),
+                        cw_text(!strcmp(t, "work_signed_off") ? "signed_off" : "returned"),
+                        cw_text(c->actor), cw_text(day), idx};
+        cw_rc rc = run(c, CW_Q_SIGNOFF_DECIDE, v, 5, err);
+        /* A supervision confirmed by its supervisor now counts (its cases, if any, are
+         * re-projected by the caller; one that discussed none is put here). */
+        entry_view e = {0};
+        if (!rc && !strcmp(t, "work_signed_off") &&
+            !(rc = cw_casework_read_entry(c->store, (uint64_t)v[0].i, &e, err)) &&
+            !strcmp(e.type, "supervision_held")) {
+            cw_ctx w = *c;
+            w.idx = (uint64_t)v[0].i;
+            w.only_child = "";
+            rc = apply_body(&w, e.type, e.payload, err);
+        }
+        json_decref(e.root);
+        return rc;
+    }
     return CW_OK;
+}
+
+/* A correction of work that was signed off or returned submits it again: the manager
+ * signs off what it says now. */
+static cw_rc resubmit(cw_ctx *c, uint64_t target, cw_error *err)
+{
+    cw_signoff so;
+    cw_rc rc = cw_casework_signoff(c->store, target, &so, err);
+    if (rc || !so.found || (strcmp(so.state, "signed_off") != 0 && strcmp(so.state, "returned")))
+        return rc;
+    cw_value v[] = {CW_INT(target), cw_text("pending"), CW_NULL, CW_NULL, CW_NULL};
+    return run(c, CW_Q_SIGNOFF_DECIDE, v, 5, err);
+}
+
+/*
+ * What the rules read of work of a sign-off kind (signoff.c): pending work as
+ * sign_off=awaited, dated the day it was submitted (a CSE assessment counts at once, its
+ * override held back); signed-off work as itself, counting from the day it was signed off;
+ * returned work not at all (*skip). Anything else as it is. Returns a new payload, or NULL
+ * to use p itself.
+ */
+static json_t *rules_view(const cw_signoff *so, const json_t *p, cw_date *day, int *skip)
+{
+    *skip = 0;
+    if (!so->found)
+        return NULL;
+    if (!strcmp(so->state, "returned")) {
+        *skip = 1;
+        return NULL;
+    }
+    if (!strcmp(so->state, "pending")) {
+        json_t *v = json_deep_copy(p);
+        if (v) {
+            json_object_del(v, "override_band");
+            json_object_del(v, "override_reason");
+            json_object_set_new(v, "sign_off", json_string("awaited"));
+        }
+        if (so->submitted_on > *day)
+            *day = so->submitted_on;
+        return v;
+    }
+    if (!strcmp(so->state, "signed_off") && so->decided_on > *day)
+        *day = so->decided_on;
+    return NULL;
 }
 
 static cw_rc reproject_child(cw_ctx *c, const char *child_id, cw_error *err);
@@ -412,37 +512,55 @@ cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *
     cw_rc rc = cw_casework_children_of(c, type, p, &kids, err);
     if (rc)
         return rc;
+    cw_signoff so;
+    if ((rc = cw_casework_signoff_decide(c, type, p, kids.n ? kids.ids[0] : NULL, &so, err)))
+        return rc;
+    /* Returned work has no effect; a pending closure, supervision or override none yet. */
+    int held =
+        so.found && (!strcmp(so.state, "returned") ||
+                     (!strcmp(so.state, "pending") &&
+                      (!strcmp(so.kind, "case_closed") || !strcmp(so.kind, "supervision_held"))));
     if (!strcmp(type, "correction")) {
-        cw_value v[] = {CW_INT(c->idx), CW_INT(json_integer_value(json_object_get(p, "corrects"))),
-                        cw_text(str(p, "reason"))};
-        if ((rc = run(c, CW_Q_CORRECTION_PUT, v, 3, err)))
+        uint64_t target = (uint64_t)json_integer_value(json_object_get(p, "corrects"));
+        cw_value v[] = {CW_INT(c->idx), CW_INT(target), cw_text(str(p, "reason"))};
+        if ((rc = run(c, CW_Q_CORRECTION_PUT, v, 3, err)) ||
+            (!c->only_child && (rc = resubmit(c, target, err))))
             return rc;
-    } else if ((rc = apply_body(c, type, p, err))) {
+    } else if (!held && (rc = apply_body(c, type, p, err))) {
         return rc;
     }
     char date[CW_DATE_LEN + 1];
     cw_date day = cw_casework_effective_date(p, c->recorded_ms);
     cw_date_format(day, date);
+    cw_date rules_day = day;
+    int skip = 0;
+    json_t *view = rules_view(&so, p, &rules_day, &skip);
+    if (so.found && !strcmp(so.state, "pending") && !view)
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+    /* The rules read casework: not caseward's own escalations of it, nor the decisions on
+     * it (their effect is in the work they decide), nor returned work. */
+    int in_history = strcmp(type, "escalation_raised") && !decision(type) && !skip;
     cw_buf facts = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
-    if (kids.n && (rc = cw_casework_facts(type, p, &facts)))
+    if (!rc && kids.n && in_history && (rc = cw_casework_facts(type, view ? view : p, &facts)))
         rc = cw_error_set(err, rc, "indexing entry %llu", (unsigned long long)c->idx);
+    json_decref(view);
     for (size_t i = 0; !rc && i < kids.n; i++) {
         if (c->only_child && strcmp(kids.ids[i], c->only_child) != 0)
             continue;
         cw_value v[] = {cw_text(kids.ids[i]), CW_INT(c->idx), cw_text(date), cw_text(type)};
-        /* The rules read casework, not caseward's own escalations of it. */
-        if (!(rc = run(c, CW_Q_CHILD_EVENT_PUT, v, 4, err)) && strcmp(type, "escalation_raised"))
-            rc = history_put(c, kids.ids[i], day, type, &facts, err);
-        /* caseward's own escalations, and corrections of the record, are not
+        if (!(rc = run(c, CW_Q_CHILD_EVENT_PUT, v, 4, err)) && in_history)
+            rc = history_put(c, kids.ids[i], rules_day, type, &facts, err);
+        /* caseward's own escalations, corrections of the record and decisions on it are not
          * casework activity on the child: they must not hide a drifting case. */
-        if (!rc && strcmp(type, "escalation_raised") && strcmp(type, "correction")) {
+        if (!rc && strcmp(type, "escalation_raised") && strcmp(type, "correction") &&
+            !decision(type)) {
             cw_value w[] = {cw_text(kids.ids[i]), cw_text(date)};
             rc = run(c, CW_Q_CHILD_TOUCH, w, 2, err);
         }
     }
     cw_buf_release(&facts);
-    /* A correction's effect: the corrected children, re-projected. */
-    if (!rc && !strcmp(type, "correction") && !c->only_child)
+    /* A correction's or a decision's effect: the children it concerns, re-projected. */
+    if (!rc && (!strcmp(type, "correction") || decision(type)) && !c->only_child)
         for (size_t i = 0; !rc && i < kids.n; i++)
             rc = reproject_child(c, kids.ids[i], err);
     return rc;

@@ -4,8 +4,10 @@
  * route whose path names a child; a route's roles say who may use it at
  * all, this says for which children.
  *
- *   restricted record   only the staff named on it (child_access) and its
- *                       allocated worker, whatever their role; a named social
+ *   restricted record   hidden from other staff, never from oversight: the
+ *                       staff named on it (child_access), its allocated worker,
+ *                       the management chain above that worker, the head of
+ *                       service and inspectors (reading); a named social
  *                       worker still changes only their own cases
  *   head of service     every child
  *   inspector           every child, read only (routes give inspectors no
@@ -46,6 +48,36 @@ static cw_rc scope_row(void *ctx, const cw_value *c, size_t n)
     return CW_OK;
 }
 
+static cw_rc manager_row(void *ctx, const cw_value *c, size_t n)
+{
+    char *next = ctx;
+    if (n >= 3)
+        cw_value_copy(&c[2], next, 65);
+    return CW_OK;
+}
+
+/* *yes = whether staff_id is first, or anywhere above first, in the management chain. */
+static cw_rc chain_has(cw_store *st, const char *first, const char *staff_id, int *yes,
+                       cw_error *err)
+{
+    char cur[65];
+    snprintf(cur, sizeof cur, "%s", first);
+    *yes = 0;
+    for (int depth = 0; depth < 64 && cur[0]; depth++) {
+        if (!strcmp(cur, staff_id)) {
+            *yes = 1;
+            return CW_OK;
+        }
+        cw_value k = cw_text(cur);
+        char next[65] = "";
+        cw_rc rc = cw_store_run(st, CW_Q_STAFF_GET, &k, 1, manager_row, next, NULL, err);
+        if (rc)
+            return rc;
+        memcpy(cur, next, sizeof cur);
+    }
+    return CW_OK;
+}
+
 cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id, int write,
                       cw_error *err)
 {
@@ -62,6 +94,18 @@ cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id,
     const char *verb = write ? "change" : "see";
     int own = who->staff_id[0] && !strcmp(x.worker, who->staff_id);
     if (x.restricted) {
+        /* Hidden from other staff, never from oversight: the head of service, an inspector
+         * (reading), and the management chain above the allocated worker keep it. */
+        if (who->role == R_HEAD_OF_SERVICE)
+            return CW_OK;
+        if (who->role == R_INSPECTOR)
+            return write ? cw_error_set(err, CW_EFORBIDDEN, refused, child_id, verb) : CW_OK;
+        int above = 0;
+        if (who->staff_id[0] && (who->role & R_MANAGERS) &&
+            (rc = chain_has(st, x.manager, who->staff_id, &above, err)))
+            return rc;
+        if (above)
+            return CW_OK;
         int named = own;
         cw_value v[] = {k, cw_text(who->staff_id)};
         if (!named && who->staff_id[0] &&

@@ -243,6 +243,10 @@ int cw_http_reserved_type(const char *type);
 /* Appends one event through the server's group writer, waiting until it is committed. */
 cw_rc cw_http_write(cw_http_srv *s, const cw_event *ev, uint64_t *index, uint64_t *size,
                     cw_error *err);
+/* The same for a command by who: inside the writer's transaction, who must still have write
+ * scope on every child the command is about (else CW_EFORBIDDEN, nothing written). */
+cw_rc cw_http_write_as(cw_http_srv *s, const principal *who, const cw_event *ev, uint64_t *index,
+                       uint64_t *size, cw_error *err);
 /* Records a record_accessed entry (through cw_http_write); detail (may be NULL) follows the
  * route in its "what", e.g. the range of log entries read. */
 cw_rc cw_http_record_access_detail(cw_http_srv *s, req *r, const char *child_id, int allowed,

@@ -565,6 +565,25 @@ static cw_rc h_child(cw_http_srv *s, req *r, cw_error *err)
     return CW_OK;
 }
 
+static json_t *day_or_null(cw_date d)
+{
+    char b[CW_DATE_LEN + 1];
+    if (!d)
+        return json_null();
+    cw_date_format(d, b);
+    return json_string(b);
+}
+
+static json_t *signoff_json(const cw_signoff *so)
+{
+    return json_pack(
+        "{s:I, s:s, s:s?, s:s, s:o, s:s, s:s?, s:o, s:o}", "entry", (json_int_t)so->idx, "kind",
+        so->kind, "child_id", so->child[0] ? so->child : NULL, "submitted_by", so->submitted_by,
+        "submitted_on", day_or_null(so->submitted_on), "state", so->state, "decided_by",
+        so->decided_by[0] ? so->decided_by : NULL, "decided_on", day_or_null(so->decided_on),
+        "decided_entry", so->decided_idx >= 0 ? json_integer(so->decided_idx) : json_null());
+}
+
 static cw_rc h_chronology(cw_http_srv *s, req *r, cw_error *err)
 {
     (void)s;
@@ -576,6 +595,23 @@ static cw_rc h_chronology(cw_http_srv *s, req *r, cw_error *err)
     cw_casework_history_release(&h);
     if (!arr)
         return cw_error_set(err, CW_ENOMEM, "out of memory");
+    /* Each entry's version (what a change must name as based_on) and its sign-off. */
+    cw_store *st = cw_ledger_store(r->ro);
+    for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
+        json_t *e = json_array_get(arr, i);
+        uint64_t idx = (uint64_t)json_integer_value(json_object_get(e, "index")), version;
+        cw_signoff so;
+        if ((rc = cw_casework_version(st, idx, &version, err)) ||
+            (rc = cw_casework_signoff(st, idx, &so, err)))
+            break;
+        json_object_set_new(e, "version", json_integer((json_int_t)version));
+        if (so.found && strcmp(so.state, "not_needed") != 0)
+            json_object_set_new(e, "sign_off", signoff_json(&so));
+    }
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
     cw_resp_json(r, 200, json_pack("{s:s, s:o}", "child_id", r->param[0], "chronology", arr));
     return CW_OK;
 }
@@ -893,13 +929,75 @@ static cw_rc h_teams(cw_http_srv *s, req *r, cw_error *err)
                 err);
 }
 
+/* ---- sign-off ---- */
+
+typedef struct pending_ctx {
+    cw_ledger *ro;
+    const principal *who;
+    json_t *mine, *theirs;
+    cw_rc rc;
+    cw_error *err;
+} pending_ctx;
+
+static cw_rc pending_row(void *ctx, const cw_value *c, size_t n)
+{
+    pending_ctx *pc = ctx;
+    char child[65] = "", by[65] = "";
+    if (n < 5 || c[0].type != CW_V_INT)
+        return CW_EDB;
+    cw_value_copy(&c[1], child, sizeof child);
+    cw_value_copy(&c[3], by, sizeof by);
+    int mine = !strcmp(by, pc->who->staff_id);
+    if (!mine && cw_casework_may_sign_off(cw_ledger_store(pc->ro), (uint64_t)c[0].i,
+                                          pc->who->staff_id, NULL) != CW_OK)
+        return CW_OK;
+    cw_rc rc = CW_OK;
+    if (child[0] && visible(pc->ro, pc->who, child, &rc, pc->err) <= 0)
+        return rc;
+    cw_signoff so;
+    uint64_t version;
+    cw_value k = cw_text(child);
+    cw_store *st = cw_ledger_store(pc->ro);
+    if ((rc = cw_casework_signoff(st, (uint64_t)c[0].i, &so, pc->err)) ||
+        (rc = cw_casework_version(st, (uint64_t)c[0].i, &version, pc->err)))
+        return rc;
+    json_t *item = signoff_json(&so);
+    if (!item)
+        return CW_ENOMEM;
+    json_object_set_new(item, "version", json_integer((json_int_t)version));
+    if (child[0] &&
+        (rc = cw_store_run(st, CW_Q_CHILD_NAME, &k, 1, name_row, item, NULL, pc->err))) {
+        json_decref(item);
+        return rc;
+    }
+    return json_array_append_new(mine ? pc->mine : pc->theirs, item) ? CW_ENOMEM : CW_OK;
+}
+
+static cw_rc h_sign_offs(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    pending_ctx pc = {r->ro, &r->who, json_array(), json_array(), CW_OK, err};
+    cw_rc rc = pc.mine && pc.theirs ? cw_store_run(cw_ledger_store(r->ro), CW_Q_SIGNOFFS_PENDING,
+                                                   NULL, 0, pending_row, &pc, NULL, err)
+                                    : CW_ENOMEM;
+    if (rc == CW_ENOMEM)
+        cw_error_set(err, rc, "out of memory");
+    if (rc) {
+        json_decref(pc.mine);
+        json_decref(pc.theirs);
+        return rc;
+    }
+    cw_resp_json(r, 200, json_pack("{s:o, s:o}", "to_sign_off", pc.theirs, "submitted", pc.mine));
+    return CW_OK;
+}
+
 /* ---- commands ---- */
 
 int cw_http_reserved_type(const char *type)
 {
-    static const char *const r[] = {
-        "account_created", "account_changed", "password_set",      "token_created",
-        "token_revoked",   "record_accessed", "escalation_raised", NULL};
+    static const char *const r[] = {"account_created",   "account_changed", "password_set",
+                                    "token_created",     "token_revoked",   "record_accessed",
+                                    "escalation_raised", "sign_off_policy", NULL};
     for (size_t i = 0; r[i]; i++)
         if (!strcmp(r[i], type))
             return 1;
@@ -909,6 +1007,59 @@ int cw_http_reserved_type(const char *type)
 static int organisation(const char *type)
 {
     return !strcmp(type, "team_created") || !strncmp(type, "staff_", 6);
+}
+
+/*
+ * What a signed-in person records is their own act (docs/api.md, "Sign-off"): nobody records
+ * someone else's sign-off or decision, a supervision is its supervisor's or its supervisee's
+ * to record, only a service manager or the head of service restricts a record, and a change
+ * to an existing entry names the version it was based on.
+ */
+static cw_rc own_act(cw_http_srv *s, req *r, const char *type, json_t *p, cw_error *err)
+{
+    const char *me = r->who.staff_id;
+    if (!strcmp(type, "assessment_completed") && json_object_get(p, "signed_off_by"))
+        return cw_error_set(err, CW_EINVAL,
+                            "signed_off_by: a manager signs off in their own name: save the "
+                            "assessment and it goes to your manager for sign-off "
+                            "(work_signed_off)");
+    const char *dec = json_string_value(json_object_get(p, "decided_by"));
+    if (!strcmp(type, "referral_decided") && json_object_get(p, "decided_by")) {
+        if (!dec || strcmp(dec, me) != 0)
+            return cw_error_set(err, CW_EINVAL,
+                                "decided_by: the decision is recorded as yours; a manager who "
+                                "decides records it themselves, or signs yours off");
+        json_object_del(p, "decided_by"); /* the actor already says who */
+    }
+    if (!strcmp(type, "supervision_held")) {
+        const char *sup = json_string_value(json_object_get(p, "supervisor_id"));
+        const char *sub = json_string_value(json_object_get(p, "supervisee_id"));
+        if (!(sup && !strcmp(sup, me)) && !(sub && !strcmp(sub, me))) {
+            cw_http_record_access(s, r, NULL, 0, 403);
+            return cw_error_set(err, CW_EFORBIDDEN,
+                                "supervisor_id: a supervision is recorded by its supervisor (or "
+                                "by the supervisee, for the supervisor to confirm)");
+        }
+    }
+    if ((!strcmp(type, "child_registered") &&
+         (json_is_true(json_object_get(p, "restricted")) ||
+          json_array_size(json_object_get(p, "restricted_to")))) ||
+        !strcmp(type, "restriction_changed")) {
+        if (!(r->who.role & (R_SERVICE_MANAGER | R_HEAD_OF_SERVICE))) {
+            cw_http_record_access(s, r, json_string_value(json_object_get(p, "child_id")), 0, 403);
+            return cw_error_set(err, CW_EFORBIDDEN,
+                                "restricted: only a service manager or the head of service "
+                                "restricts a record or changes who may see it");
+        }
+    }
+    if ((!strcmp(type, "correction") || !strcmp(type, "work_signed_off") ||
+         !strcmp(type, "work_returned")) &&
+        !json_is_integer(json_object_get(p, "based_on")))
+        return cw_error_set(err, CW_EINVAL,
+                            "based_on: required: the version of the entry you read (the "
+                            "chronology gives each entry's version), so that a change made "
+                            "since is never overwritten");
+    return CW_OK;
 }
 
 static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
@@ -927,6 +1078,10 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     cw_rc rc = body_object(r, &p, err);
     if (rc)
         return rc;
+    if ((rc = own_act(s, r, type, p, err))) {
+        json_decref(p);
+        return rc;
+    }
     /* Write scope on every child the command is about (a new child has none yet). The
      * children are found in this request's snapshot of the record; a target not in it (an
      * entry or a record still being written) is refused here, never checked later by the
@@ -953,14 +1108,17 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     const char *sup = json_string_value(json_object_get(p, "supervisor_id"));
     const char *sub = json_string_value(json_object_get(p, "supervisee_id"));
     int party = (sup && !strcmp(sup, r->who.staff_id)) || (sub && !strcmp(sub, r->who.staff_id));
-    if (!strcmp(type, "supervision_held") && !party && !(r->who.role & R_MANAGERS)) {
-        cw_http_record_access(s, r, NULL, 0, 403);
+    /* A decision on work about no child (a supervision of no case): the catalogue checks
+     * that the decider is its supervisor or above its recorder. */
+    int decides = !strcmp(type, "work_signed_off") || !strcmp(type, "work_returned");
+    if (decides && json_is_integer(json_object_get(p, "entry")) &&
+        (json_integer_value(json_object_get(p, "entry")) < 0 ||
+         (uint64_t)json_integer_value(json_object_get(p, "entry")) >= cw_ledger_size(r->ro))) {
         json_decref(p);
-        return cw_error_set(err, CW_EFORBIDDEN,
-                            "role: only its supervisor, its supervisee or a manager may record "
-                            "a supervision");
+        return cw_error_set(err, CW_ENOTFOUND, "entry: there is no entry %lld yet",
+                            (long long)json_integer_value(json_object_get(p, "entry")));
     }
-    if (n == 0 && strcmp(type, "child_registered") != 0 && !organisation(type)) {
+    if (n == 0 && strcmp(type, "child_registered") != 0 && !organisation(type) && !decides) {
         if (!strcmp(type, "supervision_held") || !strcmp(type, "correction")) {
             if (!party && !(r->who.role & R_MANAGERS)) {
                 cw_http_record_access(s, r, NULL, 0, 403);
@@ -986,7 +1144,9 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     }
     cw_event ev = {r->who.staff_id[0] ? r->who.staff_id : r->who.actor, type, p};
     uint64_t index = 0, size = 0;
-    rc = cw_http_write(s, &ev, &index, &size, err);
+    rc = cw_http_write_as(s, &r->who, &ev, &index, &size, err);
+    if (rc == CW_EFORBIDDEN)
+        cw_http_record_access(s, r, n ? ids[0] : NULL, 0, 403);
     /* Registering a child whose id is taken says that id exists: the probe is recorded. */
     if (rc == CW_EEXIST && !strcmp(type, "child_registered")) {
         const char *id = json_string_value(json_object_get(p, "child_id"));
@@ -1048,6 +1208,8 @@ const route cw_routes[] = {
      "Safeguarding signals on as_of (default today) across the children in your scope"},
     {"GET", "/api/v1/staff", h_staff, R_SIGNED_IN, 0, "Staff: role, team, manager"},
     {"GET", "/api/v1/teams", h_teams, R_SIGNED_IN, 0, "Teams and their service areas"},
+    {"GET", "/api/v1/sign-offs", h_sign_offs, R_STAFF, 0,
+     "Work awaiting sign-off: what you may sign off, and what you submitted"},
     {"POST", "/api/v1/commands/{type}", h_command, R_STAFF | R_ADMINISTRATOR, RF_WRITE,
      "Record a casework command (docs/events.md); the body is its payload"},
 };

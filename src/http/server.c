@@ -88,6 +88,7 @@ static const char *error_code(cw_rc rc, int status)
     case CW_ELIMIT:
         return "too_many";
     case CW_EVERIFY:
+    case CW_ECONFLICT:
         return "conflict";
     case CW_EBUSY:
     case CW_ENOMEM:
@@ -211,6 +212,7 @@ static void pool_put(cw_http_srv *s, cw_ledger *l)
  */
 typedef struct acc_item {
     cw_event ev;
+    const principal *who; /* a command's author: write scope re-checked by the writer */
     cw_rc rc;
     cw_error err;   /* why it was refused */
     uint64_t index; /* its ledger index, once written */
@@ -220,11 +222,38 @@ typedef struct acc_item {
 
 #define ACC_GROUP_MAX 1024
 
+/*
+ * Inside the writer's transaction, against the state the entry will be validated against:
+ * the author may still change every child the command is about. A case transferred away
+ * in the instant between the request's own check and its turn at the writer is refused
+ * here, not written.
+ */
+static cw_rc still_allowed(cw_http_srv *s, acc_item *it)
+{
+    if (!it->who)
+        return CW_OK;
+    char ids[50][65];
+    size_t n = 0;
+    if (!strcmp(it->ev.type, "child_registered"))
+        return CW_OK;
+    cw_rc rc = cw_casework_children(cw_ledger_store(s->writer), it->ev.type, it->ev.payload, ids,
+                                    50, &n, &it->err);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = cw_access_child(s->writer, it->who, ids[i], 1, &it->err);
+    return rc;
+}
+
+static cw_rc submit(cw_http_srv *s, acc_item *it)
+{
+    cw_rc rc = still_allowed(s, it);
+    return rc ? rc : cw_casework_submit(s->writer, &it->ev, &it->index, &it->err);
+}
+
 /* Writes one item as its own batch. */
 static void write_one(cw_http_srv *s, acc_item *it)
 {
     if (!(it->rc = cw_casework_begin(s->writer, &it->err))) {
-        if (!(it->rc = cw_casework_submit(s->writer, &it->ev, &it->index, &it->err)))
+        if (!(it->rc = submit(s, it)))
             it->rc = cw_casework_commit(s->writer, &it->size, &it->err);
         else
             cw_casework_abort(s->writer);
@@ -244,8 +273,7 @@ static void write_group(cw_http_srv *s, acc_item **items, size_t n)
     int dirty = 0;
     for (size_t i = 0; !rc && i < n && !dirty; i++) {
         uint64_t before = cw_ledger_size(s->writer);
-        items[i]->rc =
-            cw_casework_submit(s->writer, &items[i]->ev, &items[i]->index, &items[i]->err);
+        items[i]->rc = submit(s, items[i]);
         dirty = items[i]->rc && cw_ledger_size(s->writer) != before;
     }
     uint64_t size = 0;
@@ -292,9 +320,16 @@ static void *access_writer(void *arg)
 cw_rc cw_http_write(cw_http_srv *s, const cw_event *ev, uint64_t *index, uint64_t *size,
                     cw_error *err)
 {
+    return cw_http_write_as(s, NULL, ev, index, size, err);
+}
+
+cw_rc cw_http_write_as(cw_http_srv *s, const principal *who, const cw_event *ev, uint64_t *index,
+                       uint64_t *size, cw_error *err)
+{
     acc_item it;
     memset(&it, 0, sizeof it);
     it.ev = *ev;
+    it.who = who;
     if (sem_init(&it.done, 0, 0) != 0)
         return cw_error_set(err, CW_ENOMEM, "out of memory");
     acc_item *self = &it;
@@ -752,6 +787,11 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
             cw_buf_addstr(&pack, "wales");
         rc = cw_rules_load_builtin(pack.data, &s->pack, err);
     }
+    /* The pack's sign-off rules, in the log, before anyone records work under them. */
+    int adopted = 0;
+    if (!rc)
+        rc = cw_casework_adopt_policy(s->writer, cw_rules_sign_off(s->pack), "system:policy",
+                                      &adopted, err);
     cw_buf_release(&pack);
     if (!rc) {
         if (pthread_create(&s->acc_thread, NULL, access_writer, s) != 0)

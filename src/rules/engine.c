@@ -44,6 +44,8 @@
 typedef struct inst {
     uint32_t rule;
     int alive;
+    int suspended;      /* stopped by the case's closure: ended, unless the case reopens in time */
+    cw_date closed_on;  /* ... on this date */
     uint32_t k;         /* the current occurrence, from 1 */
     uint32_t start_pos; /* the event that started the instance */
     uint32_t last_pos;  /* the start, or the event that met the last occurrence */
@@ -249,6 +251,8 @@ static void emit(eval *ev, const inst *in, cw_obligation_state s, uint32_t met_p
     }
     if (s != CW_OBLIGATION_OPEN && s != CW_OBLIGATION_MET_ON_TIME)
         ob->days_overdue = (int64_t)when - in->due;
+    if (s == CW_OBLIGATION_ENDED_BY_CLOSURE && ob->days_overdue < 0)
+        ob->days_overdue = 0; /* not yet due when the case closed */
     if (s == CW_OBLIGATION_OVERDUE)
         escalation(r, ob->days_overdue, &ob->escalation_level, &ob->escalate_to);
 }
@@ -292,10 +296,35 @@ static void meet(eval *ev, inst *in, uint32_t pos)
 static void stop(eval *ev, inst *in, uint32_t pos)
 {
     cw_date d = event(ev, pos)->date;
+    ev->live[in->rule]--;
+    /* A closure ends the work, it does not erase it: reported as ended_by_closure at the
+     * end (finish), unless a reopening within the pack's resume_within brings it back. */
+    if (!strcmp(event(ev, pos)->type, "case_closed")) {
+        in->suspended = 1;
+        in->closed_on = d;
+        return;
+    }
     if (in->due < d)
         emit(ev, in, CW_OBLIGATION_MISSED, 0, d);
     in->alive = 0;
-    ev->live[in->rule]--;
+}
+
+/* A case reopened: the work its closure ended resumes, with its due dates, if the case was
+ * closed no longer ago than the pack's resume_within. */
+static void reopen(eval *ev, uint32_t pos)
+{
+    cw_date d = event(ev, pos)->date;
+    for (size_t i = 0; ev->p->has_resume && i < ev->ninsts && !ev->rc; i++) {
+        inst *in = &ev->insts[i];
+        if (!in->alive || !in->suspended)
+            continue;
+        cw_date limit = in->closed_on;
+        add_interval(ev, &ev->p->rules[in->rule], in->closed_on, ev->p->resume, &limit);
+        if (d > limit)
+            continue;
+        in->suspended = 0;
+        ev->live[in->rule]++;
+    }
 }
 
 static int link_ok(const eval *ev, const inst *in, const cw_clause *c, uint32_t pos)
@@ -376,7 +405,7 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
         key[s] = field_str(ev, pos, r->links[s]);
     for (size_t i = 0; ev->live[ri] && i < ev->ninsts; i++) {
         inst *in = &ev->insts[i];
-        if (!in->alive || in->rule != ri)
+        if (!in->alive || in->suspended || in->rule != ri)
             continue;
         size_t s;
         for (s = 0; s < r->nlinks; s++)
@@ -447,6 +476,20 @@ static void open_of(eval *ev, int t, uint32_t pos)
     ev->op[ev->nop++] = (opener){t, kv, pos};
 }
 
+static void one_event_as(eval *ev, uint32_t pos, int t);
+
+/*
+ * Work awaiting a manager's sign-off (its facts say sign_off=awaited) does not count yet:
+ * the rules see it only as sign_off_awaited, which a pack's signal may time. A CSE risk
+ * assessment counts at once; only its override is held back (the projection leaves the
+ * override out of its facts until it is signed off).
+ */
+static int awaited(const eval *ev, uint32_t pos)
+{
+    cw_fact v = cw_facts_get(event(ev, pos)->facts, "sign_off");
+    return v.kind == CW_FACT_STRING && !strcmp(v.s, "awaited");
+}
+
 static void one_event(eval *ev, uint32_t pos)
 {
     const cw_rule_pack *p = ev->p;
@@ -454,9 +497,27 @@ static void one_event(eval *ev, uint32_t pos)
     ev->opener_of[pos] = -1;
     if (e->date > ev->as_of || !e->type)
         return;
+    if (!strcmp(e->type, "case_reopened"))
+        reopen(ev, pos);
+    if (awaited(ev, pos)) {
+        int w = cw_rules_pack_type(p, "sign_off_awaited");
+        if (w >= 0)
+            one_event_as(ev, pos, w);
+        if (strcmp(e->type, "cse_risk_assessment") != 0) {
+            int t = cw_rules_pack_type(p, e->type);
+            if (t >= 0 && cw_rules_types[t].key)
+                open_of(ev, t, pos); /* its record's opener, for the fields it lacks */
+            return;
+        }
+    }
     int t = cw_rules_pack_type(p, e->type);
-    if (t < 0)
-        return;
+    if (t >= 0)
+        one_event_as(ev, pos, t);
+}
+
+static void one_event_as(eval *ev, uint32_t pos, int t)
+{
+    const cw_rule_pack *p = ev->p;
     if (cw_rules_types[t].key)
         open_of(ev, t, pos);
     for (uint32_t i = 0; i < p->type_mn[t]; i++) {
@@ -481,7 +542,7 @@ static void one_event(eval *ev, uint32_t pos)
             met_any |= c->role == CW_ROLE_MET;
             for (size_t k = 0; ev->live[ri] && k < ev->ninsts && !ev->rc; k++) {
                 inst *in = &ev->insts[k];
-                if (!in->alive || in->rule != ri || !link_ok(ev, in, c, pos))
+                if (!in->alive || in->suspended || in->rule != ri || !link_ok(ev, in, c, pos))
                     continue;
                 if (c->role == CW_ROLE_MET && in->last_pos < pos)
                     meet(ev, in, pos);
@@ -536,6 +597,10 @@ static void finish(eval *ev)
         if (!in->alive)
             continue;
         const cw_rule *r = &ev->p->rules[in->rule];
+        if (in->suspended) {
+            emit(ev, in, CW_OBLIGATION_ENDED_BY_CLOSURE, 0, in->closed_on);
+            continue;
+        }
         int past = ev->as_of > in->due;
         if (r->kind == CW_KIND_OBLIGATION) {
             emit(ev, in, past ? CW_OBLIGATION_OVERDUE : CW_OBLIGATION_OPEN, 0, ev->as_of);

@@ -191,11 +191,30 @@ static const cw_ev_field correction[] = {
     F("corrects", CW_FT_INT),
     F("reason", CW_FT_TEXT),
     F("changes", CW_FT_OBJECT),
+    F("based_on", CW_FT_INT),
+};
+static const cw_ev_field work_signed_off[] = {
+    F("entry", CW_FT_INT),
+    F("based_on", CW_FT_INT),
+    F("comment", CW_FT_TEXT),
+};
+static const cw_ev_field work_returned[] = {
+    F("entry", CW_FT_INT),
+    F("based_on", CW_FT_INT),
+    F("reason", CW_FT_TEXT),
+};
+static const cw_ev_field restriction_changed[] = {
+    F("child_id", CW_FT_ID),       F("date", CW_FT_DATE),   F("restricted", CW_FT_BOOL),
+    F("restricted_to", CW_FT_IDS), F("reason", CW_FT_TEXT),
 };
 static const cw_ev_field escalation_raised[] = {
     F("item", CW_FT_TEXT),      F("child_id", CW_FT_ID), F("level", CW_FT_INT),
     F("notified_id", CW_FT_ID), F("as_of", CW_FT_DATE),  F("days_overdue", CW_FT_INT),
 };
+
+/* Not an event of the catalogue: how the engine sees work while it awaits a manager's
+ * sign-off (its facts say sign_off=awaited; engine.c). */
+static const cw_ev_field sign_off_awaited[] = {F("sign_off", CW_FT_TEXT)};
 
 /* Indexes of the openers, for the closers' entries below. */
 enum { T_REFERRAL_RECEIVED = 2, T_ASSESSMENT_STARTED = 4, T_SECTION_47_STARTED = 7 };
@@ -233,22 +252,19 @@ const cw_ev_type cw_rules_types[] = {
     T("case_reopened", child_date_reason, NULL, -1),
     T("correction", correction, NULL, -1),
     T("escalation_raised", escalation_raised, NULL, -1),
+    T("work_signed_off", work_signed_off, NULL, -1),
+    T("work_returned", work_returned, NULL, -1),
+    T("restriction_changed", restriction_changed, NULL, -1),
+    T("sign_off_awaited", sign_off_awaited, NULL, -1), /* the engine's own: see above */
 };
 const size_t cw_rules_ntypes = N(cw_rules_types);
 
 /* Events about the organisation, accounts and access: never part of a child's
  * history, so no pack may name them. */
-static const char *const organisation[] = {"team_created",
-                                           "staff_added",
-                                           "staff_changed",
-                                           "staff_left",
-                                           "account_created",
-                                           "account_changed",
-                                           "password_set",
-                                           "record_accessed",
-                                           "token_created",
-                                           "token_revoked",
-                                           NULL};
+static const char *const organisation[] = {"team_created",  "staff_added",     "staff_changed",
+                                           "staff_left",    "account_created", "account_changed",
+                                           "password_set",  "record_accessed", "token_created",
+                                           "token_revoked", "sign_off_policy", NULL};
 
 int cw_rules_type_find(const char *name)
 {

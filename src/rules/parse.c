@@ -546,7 +546,9 @@ static cw_rc finish_rule(parser *ps)
     }
     if (!nstart)
         return fail_at(ps, line, "rule %s has no start line", id);
-    if (!nmet)
+    /* A signal may have none: it then holds for as long as its start stands past due
+     * (work awaiting sign-off, say, which leaves the history once decided). */
+    if (!nmet && r->kind == CW_KIND_OBLIGATION)
         return fail_at(ps, line, "rule %s has no met_by line", id);
     if (r->has_lookback && !r->memory)
         return fail_at(ps, ps->lookback_line,
@@ -699,6 +701,38 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
     }
     if (!strcmp(kw, "rule"))
         return kw_rule(ps, w, nw);
+    if (!strcmp(kw, "sign_off") || !strcmp(kw, "resume_within")) {
+        if (p->nrules)
+            return fail(ps, "%s belongs before the first rule", kw);
+        if (!strcmp(kw, "resume_within")) {
+            size_t i = 0;
+            if (p->has_resume)
+                return fail(ps, "resume_within given twice");
+            cw_rc rc = interval(ps, w, nw, &i, 0, &p->resume);
+            if (!rc && i != nw)
+                return fail(ps, "resume_within: unexpected \"%s\"", w[i]);
+            p->has_resume = !rc;
+            return rc;
+        }
+        static const char *const kinds[] = {
+            "assessment_completed", "referral_decided", "case_closed", "plan_recorded",
+            "cse_override",         "supervision_held", NULL};
+        if (p->sign_off_seen)
+            return fail(ps, "sign_off given twice");
+        p->sign_off_seen = 1;
+        size_t used = 0;
+        for (size_t i = 0; i < nw; i++) {
+            if (!in_list(kinds, w[i]))
+                return fail(ps,
+                            "sign_off: \"%s\" is not work that can need sign-off "
+                            "(assessment_completed, referral_decided, case_closed, plan_recorded, "
+                            "cse_override, supervision_held)",
+                            w[i]);
+            used += (size_t)snprintf(p->sign_off + used, sizeof p->sign_off - used, "%s%s",
+                                     i ? "," : "", w[i]);
+        }
+        return CW_OK;
+    }
 
     static const char *const in_rule[] = {"kind",     "start",  "due",  "then", "count",
                                           "lookback", "met_by", "stop", NULL};

@@ -49,6 +49,11 @@ const char *cw_rules_name(const cw_rule_pack *p)
     return p->name;
 }
 
+const char *cw_rules_sign_off(const cw_rule_pack *p)
+{
+    return p->sign_off;
+}
+
 const char *cw_obligation_state_name(cw_obligation_state s)
 {
     switch (s) {
@@ -62,6 +67,8 @@ const char *cw_obligation_state_name(cw_obligation_state s)
         return "overdue";
     case CW_OBLIGATION_MISSED:
         return "missed";
+    case CW_OBLIGATION_ENDED_BY_CLOSURE:
+        return "ended_by_closure";
     }
     return "unknown";
 }

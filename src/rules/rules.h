@@ -42,12 +42,16 @@ typedef struct cw_child_history {
 } cw_child_history;
 
 typedef enum cw_obligation_state {
-    CW_OBLIGATION_OPEN = 0,        /* not yet due, not yet met */
-    CW_OBLIGATION_MET_ON_TIME = 1, /* met on or before its due date */
-    CW_OBLIGATION_MET_LATE = 2,    /* met after its due date */
-    CW_OBLIGATION_OVERDUE = 3,     /* past due, not met, still required */
-    CW_OBLIGATION_MISSED = 4,      /* past due, not met, and no longer required
-                                      (e.g. the child left the register) */
+    CW_OBLIGATION_OPEN = 0,             /* not yet due, not yet met */
+    CW_OBLIGATION_MET_ON_TIME = 1,      /* met on or before its due date */
+    CW_OBLIGATION_MET_LATE = 2,         /* met after its due date */
+    CW_OBLIGATION_OVERDUE = 3,          /* past due, not met, still required */
+    CW_OBLIGATION_MISSED = 4,           /* past due, not met, and no longer required
+                                           (e.g. the child left the register) */
+    CW_OBLIGATION_ENDED_BY_CLOSURE = 5, /* still open when the case was closed (signed off):
+                                           ended, not dropped; days_overdue says how late it was
+                                           at closure (0 if not yet due); a case reopened within
+                                           the pack's resume_within brings it back */
 } cw_obligation_state;
 
 const char *cw_obligation_state_name(cw_obligation_state s);
@@ -93,6 +97,9 @@ cw_rc cw_rules_load(const char *text, size_t len, const char *source, cw_rule_pa
 cw_rc cw_rules_load_builtin(const char *name, cw_rule_pack **out, cw_error *err);
 void cw_rules_free(cw_rule_pack *p);
 const char *cw_rules_name(const cw_rule_pack *p);
+/* The kinds of work the pack says need a manager's sign-off (its sign_off line), comma-separated;
+ * "" if none. caseward records them in the log as a sign_off_policy entry. */
+const char *cw_rules_sign_off(const cw_rule_pack *p);
 
 void cw_rule_results_init(cw_rule_results *r);
 void cw_rule_results_reset(cw_rule_results *r); /* empties, keeps memory */

@@ -192,6 +192,10 @@ struct cw_rule_pack {
     const char *name, *description;
     cw_step esc[CW_RULES_MAX_ESCALATE]; /* the pack's default ladder */
     size_t nesc;
+    char sign_off[256]; /* the kinds of work that need a manager's sign-off, comma-separated */
+    int sign_off_seen;
+    cw_interval resume; /* a case reopened within this of its closure resumes its clocks */
+    int has_resume;
     cw_rule *rules;
     size_t nrules;
     cw_clause *clauses;

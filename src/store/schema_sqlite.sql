@@ -1,4 +1,4 @@
--- caseward SQLite schema, version 5. Embedded into the binary at build time
+-- caseward SQLite schema, version 6. Embedded into the binary at build time
 -- (cmake/embed.cmake) and applied by `caseward init` in one transaction.
 -- PRAGMA application_id = 0x63776431 ('cwd1') marks a caseward database and
 -- PRAGMA user_version holds the schema version; both are set by the code.
@@ -203,6 +203,33 @@ CREATE TABLE escalations (
     as_of       TEXT NOT NULL,    -- the day it was raised for
     idx         INTEGER NOT NULL, -- the escalation_raised entry
     PRIMARY KEY (child_id, item, level)
+) STRICT;
+
+-- Work that needs a manager's sign-off (docs/events.md, "Sign-off"): one row
+-- per entry recorded under a sign-off policy, or recorded with a sign-off
+-- claimed in the entry itself (migrated history). The state is decided when
+-- the entry is first applied and changed only by work_signed_off and
+-- work_returned entries, so a child's re-projection reads it, never redecides it.
+CREATE TABLE signoffs (
+    idx          INTEGER PRIMARY KEY, -- the entry of the work (assessment_completed, ...)
+    child_id     TEXT,                -- the child it is about (NULL: a supervision of no case)
+    kind         TEXT NOT NULL,       -- assessment_completed | referral_decided | case_closed |
+                                      -- plan_recorded | cse_override | supervision_held
+    submitted_by TEXT NOT NULL,       -- who recorded the work (staff id)
+    submitted_on TEXT NOT NULL,       -- the day it was recorded (YYYY-MM-DD)
+    state        TEXT NOT NULL,       -- pending | signed_off | returned | claimed (signed off
+                                      -- as the entry itself says: history migrated from before)
+    decided_by   TEXT,                -- who signed it off or returned it (or the claimed signatory)
+    decided_on   TEXT,                -- the day they did
+    decided_idx  INTEGER              -- their work_signed_off / work_returned entry
+) STRICT;
+CREATE INDEX signoffs_by_state ON signoffs(state, submitted_by);
+
+-- Settings recorded in the log (sign_off_policy entries): the latest wins.
+CREATE TABLE policy (
+    key   TEXT PRIMARY KEY, -- 'sign_off': the kinds of work that need a manager's sign-off
+    value TEXT NOT NULL,    -- comma-separated kinds
+    idx   INTEGER NOT NULL  -- the entry that set it
 ) STRICT;
 
 -- Sign-in accounts (docs/api.md). Not a projection: password hashes are

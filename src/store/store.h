@@ -111,6 +111,18 @@ typedef enum cw_query {
     CW_Q_TEAM_AREA,              /* (team_id) -> service_area */
     CW_Q_CHILD_NAME,             /* (child_id) -> given_name, family_name, worker_id */
     CW_Q_CHILDREN_UNALLOCATED,   /* () -> as CHILDREN_OF_WORKER: open cases with no worker */
+    CW_Q_SIGNOFF_GET,            /* (idx) -> kind, child_id, submitted_by, submitted_on, state,
+                                    decided_by, decided_on, decided_idx */
+    CW_Q_SIGNOFF_PUT,            /* (idx, child_id, kind, submitted_by, submitted_on, state,
+                                    decided_by, decided_on) insert, or keep the row there */
+    CW_Q_SIGNOFF_DECIDE,         /* (idx, state, decided_by, decided_on, decided_idx) */
+    CW_Q_SIGNOFFS_PENDING,       /* () -> idx, child_id, kind, submitted_by, submitted_on: work
+                                    awaiting sign-off, oldest first */
+    CW_Q_SIGNOFFS_OF_CHILD,      /* (child_id) -> idx, kind, submitted_by, submitted_on, state,
+                                    decided_by, decided_on, decided_idx, by idx */
+    CW_Q_POLICY_GET,             /* (key) -> value, idx */
+    CW_Q_POLICY_PUT,             /* (key, value, idx) upsert */
+    CW_Q_CHILD_SET_RESTRICTED,   /* (child_id, restricted) */
     CW_Q_COUNT
 } cw_query;
 

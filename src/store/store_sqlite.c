@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define APPLICATION_ID 0x63776431 /* 'cwd1' */
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 #define STR_(x)        #x
 #define STR(x)         STR_(x)
 
@@ -200,6 +200,22 @@ static const char *const named[CW_Q_COUNT] = {
                             "AND item = ?2 AND level = ?3",
     [CW_Q_ESCALATION_DELETE_CHILD] = "DELETE FROM escalations WHERE child_id = ?1",
     [CW_Q_CORRECTIONS_OF] = "SELECT idx, reason FROM corrections WHERE corrects = ?1 ORDER BY idx",
+    [CW_Q_SIGNOFF_GET] = "SELECT kind, child_id, submitted_by, submitted_on, state, decided_by, "
+                         "decided_on, decided_idx FROM signoffs WHERE idx = ?1",
+    [CW_Q_SIGNOFF_PUT] = "INSERT OR IGNORE INTO signoffs(idx, child_id, kind, submitted_by, "
+                         "submitted_on, state, decided_by, decided_on) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [CW_Q_SIGNOFF_DECIDE] = "UPDATE signoffs SET state = ?2, decided_by = ?3, decided_on = ?4, "
+                            "decided_idx = ?5 WHERE idx = ?1",
+    [CW_Q_SIGNOFFS_PENDING] =
+        "SELECT idx, child_id, kind, submitted_by, submitted_on FROM signoffs "
+        "WHERE state = 'pending' ORDER BY idx",
+    [CW_Q_SIGNOFFS_OF_CHILD] = "SELECT idx, kind, submitted_by, submitted_on, state, decided_by, "
+                               "decided_on, decided_idx FROM signoffs WHERE child_id = ?1 "
+                               "ORDER BY idx",
+    [CW_Q_POLICY_GET] = "SELECT value, idx FROM policy WHERE key = ?1",
+    [CW_Q_POLICY_PUT] = "INSERT OR REPLACE INTO policy(key, value, idx) VALUES (?1, ?2, ?3)",
+    [CW_Q_CHILD_SET_RESTRICTED] = "UPDATE children SET restricted = ?2 WHERE child_id = ?1",
 };
 
 #define MAX_COLUMNS 16
@@ -532,7 +548,8 @@ static cw_rc s_projections_clear(cw_store *base, cw_error *err)
                      "DELETE FROM children; DELETE FROM child_access; DELETE FROM records;"
                      "DELETE FROM visits; DELETE FROM supervisions; DELETE FROM supervision_cases;"
                      "DELETE FROM child_events; DELETE FROM child_histories; DELETE FROM "
-                     "corrections; DELETE FROM escalations; DELETE FROM record_access;",
+                     "corrections; DELETE FROM escalations; DELETE FROM record_access;"
+                     "DELETE FROM signoffs; DELETE FROM policy;",
                      NULL, NULL, &msg) != SQLITE_OK) {
         cw_error_set(err, CW_EDB, "database: clearing projections: %s",
                      msg ? msg : sqlite3_errmsg(s->db));
@@ -715,6 +732,33 @@ static const char *const migrations[] = {
           "    created_at TEXT NOT NULL,     -- RFC 3339 UTC\n"
           "    revoked    INTEGER NOT NULL   -- 1: refused from now on\n"
           ") STRICT;\n",
+    [5] =
+        "CREATE TABLE signoffs (\n"
+        "    idx          INTEGER PRIMARY KEY, -- the entry of the work (assessment_completed, "
+        "...)\n"
+        "    child_id     TEXT,                -- the child it is about (NULL: a supervision of no "
+        "case)\n"
+        "    kind         TEXT NOT NULL,       -- assessment_completed | referral_decided | "
+        "case_closed |\n"
+        "                                      -- plan_recorded | cse_override | supervision_held\n"
+        "    submitted_by TEXT NOT NULL,       -- who recorded the work (staff id)\n"
+        "    submitted_on TEXT NOT NULL,       -- the day it was recorded (YYYY-MM-DD)\n"
+        "    state        TEXT NOT NULL,       -- pending | signed_off | returned | claimed "
+        "(signed off\n"
+        "                                      -- as the entry itself says: history migrated from "
+        "before)\n"
+        "    decided_by   TEXT,                -- who signed it off or returned it (or the claimed "
+        "signatory)\n"
+        "    decided_on   TEXT,                -- the day they did\n"
+        "    decided_idx  INTEGER              -- their work_signed_off / work_returned entry\n"
+        ") STRICT;\n"
+        "CREATE INDEX signoffs_by_state ON signoffs(state, submitted_by);\n"
+        "CREATE TABLE policy (\n"
+        "    key   TEXT PRIMARY KEY, -- 'sign_off': the kinds of work that need a manager's "
+        "sign-off\n"
+        "    value TEXT NOT NULL,    -- comma-separated kinds\n"
+        "    idx   INTEGER NOT NULL  -- the entry that set it\n"
+        ") STRICT;\n",
 };
 
 static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *err)
@@ -728,6 +772,7 @@ static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *
     int replay = 0;
     for (; *version < SCHEMA_VERSION; (*version)++) {
         replay |= *version == 2; /* 2 -> 3: child_events and child_histories changed */
+        replay |= *version == 5; /* 5 -> 6: sign-off states, and the histories that read them */
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", *version + 1);
         if (sqlite3_exec(s->db, migrations[*version], NULL, NULL, &msg) != SQLITE_OK ||

@@ -28,6 +28,7 @@ static const struct {
     [CW_EAUTH] = {"not signed in", 1, 401},
     [CW_EFORBIDDEN] = {"not allowed", 1, 403},
     [CW_ELIMIT] = {"too many attempts", 1, 429},
+    [CW_ECONFLICT] = {"changed by someone else", 1, 409},
 };
 
 #define NCODES (sizeof table / sizeof table[0])

@@ -28,6 +28,7 @@ typedef enum cw_rc {
     CW_EAUTH = 12,      /* no valid sign-in (session, token or password) */
     CW_EFORBIDDEN = 13, /* signed in, but this is not theirs to do or see */
     CW_ELIMIT = 14,     /* too many attempts: try again later */
+    CW_ECONFLICT = 15,  /* someone else changed the record since the version named */
 } cw_rc;
 
 #define CW_ERROR_MSG_MAX 512
