@@ -805,6 +805,7 @@ typedef struct across_ctx {
     cw_http_srv *s;
     req *r;
     int signals;
+    cw_date as_of;
     json_t *arr;
 } across_ctx;
 
@@ -825,7 +826,8 @@ static cw_rc across_child(void *ctx, const char *child, const cw_rule_results *r
     size_t n = ac->signals ? res->nsignals : res->nobligations;
     int any = 0;
     for (size_t i = 0; i < n && !any; i++)
-        any = ac->signals || res->obligations[i].state == CW_OBLIGATION_OVERDUE;
+        any = ac->signals ||
+              cw_rules_outstanding(ac->s->pack, &ac->s->cal, &res->obligations[i], ac->as_of);
     if (!any)
         return CW_OK;
     cw_rc rc;
@@ -841,10 +843,11 @@ static cw_rc across_child(void *ctx, const char *child, const cw_rule_results *r
         return who ? rc : CW_ENOMEM;
     }
     for (size_t i = 0; i < n && !rc; i++) {
-        json_t *item = ac->signals ? cw_report_signal(child, &res->signals[i])
-                       : res->obligations[i].state == CW_OBLIGATION_OVERDUE
-                           ? cw_report_obligation(child, &res->obligations[i])
-                           : NULL;
+        json_t *item =
+            ac->signals ? cw_report_signal(child, &res->signals[i])
+            : cw_rules_outstanding(ac->s->pack, &ac->s->cal, &res->obligations[i], ac->as_of)
+                ? cw_report_obligation(child, &res->obligations[i])
+                : NULL;
         if (item && (json_object_update(item, who) || json_array_append_new(ac->arr, item)))
             rc = CW_ENOMEM;
     }
@@ -858,7 +861,7 @@ static cw_rc across(cw_http_srv *s, req *r, int signals, cw_error *err)
     cw_rc rc = query_date(r, &as_of, err);
     if (rc)
         return rc;
-    across_ctx ac = {s, r, signals, json_array()};
+    across_ctx ac = {s, r, signals, as_of, json_array()};
     if (!ac.arr)
         return cw_error_set(err, CW_ENOMEM, "out of memory");
     if ((rc = cw_oversight_all(r->ro, s->pack, &s->cal, as_of, across_child, &ac, err))) {
