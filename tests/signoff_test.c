@@ -308,6 +308,63 @@ static void test_assessment_sign_off(void **state)
     assert_false(lists_entry(&sw, "submitted", w, NULL));
 }
 
+/* A named deputy signs off in their manager's place, until the day given; only the manager
+ * themselves (or an administrator or the head of service) names one. */
+static void test_deputy(void **state)
+{
+    (void)state;
+    json_int_t plan;
+    assert_int_equal(post(&sw, "plan_recorded",
+                          json_pack("{s:s, s:s, s:s, s:s}", "plan_id", "SO.P1", "child_id", "SO.C1",
+                                    "date", today, "kind", "care_and_support"),
+                          &plan, NULL),
+                     201);
+    json_t *e = entry(&sw, plan);
+    assert_string_equal(so_field(e, "state"), "pending");
+    json_decref(e);
+    expect(&tm2, "work_signed_off", json_pack("{s:I, s:I}", "entry", plan, "based_on", plan), 403,
+           "entry");
+    json_t *dep =
+        json_pack("{s:s, s:s, s:s}", "manager_id", "so.tm", "deputy_id", "so.tm2", "until", today);
+    expect(&sw, "deputy_named", json_incref(dep), 403, NULL);
+    expect(&tm2, "deputy_named", json_incref(dep), 403, "manager_id");
+    assert_int_equal(post(&tm, "deputy_named", dep, NULL, NULL), 201);
+    assert_true(lists_entry(&tm2, "to_sign_off", plan, NULL));
+    assert_int_equal(post(&tm2, "work_signed_off",
+                          json_pack("{s:I, s:I}", "entry", plan, "based_on", plan), NULL, NULL),
+                     201);
+    e = entry(&sw, plan);
+    assert_string_equal(so_field(e, "state"), "signed_off");
+    assert_string_equal(so_field(e, "decided_by"), "so.tm2");
+    json_decref(e);
+    /* Ended (a day in the past): no longer a deputy. */
+    char yesterday[11];
+    day(1, yesterday);
+    assert_int_equal(post(&tm, "deputy_named",
+                          json_pack("{s:s, s:s, s:s}", "manager_id", "so.tm", "deputy_id", "so.tm2",
+                                    "until", yesterday),
+                          NULL, NULL),
+                     201);
+    json_int_t plan2;
+    assert_int_equal(post(&sw, "plan_recorded",
+                          json_pack("{s:s, s:s, s:s, s:s}", "plan_id", "SO.P2", "child_id", "SO.C1",
+                                    "date", today, "kind", "care_and_support"),
+                          &plan2, NULL),
+                     201);
+    expect(&tm2, "work_signed_off", json_pack("{s:I, s:I}", "entry", plan2, "based_on", plan2), 403,
+           "entry");
+    /* A manager's own plan is their own decision: nothing awaits. */
+    json_int_t plan3;
+    assert_int_equal(post(&tm, "plan_recorded",
+                          json_pack("{s:s, s:s, s:s, s:s}", "plan_id", "SO.P3", "child_id", "SO.C1",
+                                    "date", today, "kind", "care_and_support"),
+                          &plan3, NULL),
+                     201);
+    e = entry(&tm, plan3);
+    assert_null(json_object_get(e, "sign_off"));
+    json_decref(e);
+}
+
 /* Supervision is recorded by its supervisor, or by the supervisee for the supervisor to
  * confirm; nobody else may claim it or confirm it. */
 static void test_supervision(void **state)
@@ -490,8 +547,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_policy_recorded), cmocka_unit_test(test_assessment_sign_off),
-        cmocka_unit_test(test_supervision),     cmocka_unit_test(test_closure),
-        cmocka_unit_test(test_restriction),
+        cmocka_unit_test(test_deputy),          cmocka_unit_test(test_supervision),
+        cmocka_unit_test(test_closure),         cmocka_unit_test(test_restriction),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int rc = cmocka_run_group_tests(tests, setup, teardown);

@@ -218,7 +218,7 @@ cw_rc cw_casework_check_sign_off(cw_ctx *c, const json_t *p, cw_error *err)
     if ((uint64_t)target >= c->idx)
         return cw_error_set(err, CW_ENOTFOUND, "entry: there is no entry %lld yet",
                             (long long)target);
-    cw_rc rc = cw_casework_may_sign_off(c->store, (uint64_t)target, c->actor, err);
+    cw_rc rc = cw_casework_may_sign_off(c->store, (uint64_t)target, c->actor, c->recorded, err);
     return rc ? rc : check_based_on(c, p, (uint64_t)target, err);
 }
 

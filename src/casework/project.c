@@ -309,6 +309,11 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
         }
         return rc;
     }
+    if (!strcmp(t, "deputy_named")) {
+        cw_value v[] = {cw_text(str(p, "manager_id")), cw_text(str(p, "deputy_id")),
+                        cw_text(str(p, "until")), idx};
+        return run(c, CW_Q_DEPUTY_PUT, v, 4, err);
+    }
     if (!strcmp(t, "sign_off_policy")) {
         char list[256] = "";
         size_t used = 0;
