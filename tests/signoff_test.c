@@ -330,6 +330,10 @@ static void test_deputy(void **state)
     expect(&tm2, "deputy_named", json_incref(dep), 403, "manager_id");
     assert_int_equal(post(&tm, "deputy_named", dep, NULL, NULL), 201);
     assert_true(lists_entry(&tm2, "to_sign_off", plan, NULL));
+    /* A sign-off may carry its date (migrated history), never one before the work's. */
+    expect(&tm2, "work_signed_off",
+           json_pack("{s:I, s:I, s:s}", "entry", plan, "based_on", plan, "date", ago20), 400,
+           "date");
     assert_int_equal(post(&tm2, "work_signed_off",
                           json_pack("{s:I, s:I}", "entry", plan, "based_on", plan), NULL, NULL),
                      201);

@@ -217,10 +217,12 @@ static const field_spec F_CORRECTION[] = {{"corrects", F_INT, REQ | NOFIX, 0, NU
                                           END};
 /* Sign-off (docs/events.md): a manager's own act on work awaiting it. */
 static const field_spec F_SIGNED_OFF[] = {{"entry", F_INT, REQ | NOFIX, 0, NULL},
+                                          {"date", F_DATE, PAST, 0, NULL},
                                           {"based_on", F_INT, NOFIX, 0, NULL},
                                           {"comment", F_TEXT, 0, 1000, NULL},
                                           END};
 static const field_spec F_RETURNED[] = {{"entry", F_INT, REQ | NOFIX, 0, NULL},
+                                        {"date", F_DATE, PAST, 0, NULL},
                                         {"based_on", F_INT, NOFIX, 0, NULL},
                                         {"reason", F_TEXT, REQ, 1000, NULL},
                                         END};
