@@ -410,7 +410,6 @@ export default {
       referral_id: 'Which referral?',
       date: 'Date of the decision',
       decision: 'What was decided?',
-      decided_by: 'Who decided?',
     },
     assessment_started: {date: 'Date the assessment started', referral_id: 'The referral it follows (if any)'},
     assessment_completed: {
@@ -421,14 +420,11 @@ export default {
       child_seen_date_error: 'Enter the date the child was seen',
       analysis_error: 'Enter the analysis',
       outcome_error: 'Select the outcome of the assessment',
-      signed_off_by_error: 'Select the manager who signed off the assessment',
       assessment_id_error: 'Select the assessment that was completed',
       child_seen_date: 'Date the child was seen',
       analysis: 'Analysis',
       analysis_hint: 'What the assessment found, and why it leads to the outcome.',
       outcome: 'Outcome',
-      signed_off_by: 'Signed off by',
-      signed_off_by_hint: 'A manager who is not you: no one signs off their own work.',
     },
     strategy_discussion_held: {
       date: 'Date of the strategy discussion',

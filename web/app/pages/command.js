@@ -7,7 +7,7 @@ import {frag, h} from '../dom.js';
 import {enhance} from '../govuk.js';
 import {formatDate, t, tMaybe} from '../i18n.js';
 import {CHILD_COMMANDS, CSE_BANDS, CSE_ITEMS, FORMS, correctable, cseBand, cseScore, kindOf, newId, optionsOf,
-        references} from '../forms.js';
+        references, sendsChildId} from '../forms.js';
 import {button, checkboxes, clearNotice, dateInput, errorSummary, h2, heading, inset, link, p, radios, readDate,
         select, textInput, textarea, today} from '../ui.js';
 import {childName} from './caseload.js';
@@ -236,7 +236,7 @@ export async function command({params, me, navigate, query}) {
     const radio = (n) => form.querySelector(`input[name="${n}"]:checked`)?.value ?? '';
     const boxes = (n) => [...form.querySelectorAll(`input[name="${n}"]:checked`)].map((x) => x.value);
     const errors = {};
-    const payload = childId && type !== 'correction' ? {child_id: childId} : {};
+    const payload = childId && sendsChildId(type) ? {child_id: childId} : {};
     const visible = (f) => !f.when || radio(f.when[0]) === f.when[1];
     for (const f of spec) {
       if (!visible(f)) continue;
