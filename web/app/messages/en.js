@@ -194,6 +194,8 @@ export default {
     recorded_by: 'Recorded by',
     corrected: 'Corrected',
     corrected_by: 'See entry {list}, which corrects this one.',
+    change: '{before} → {after}',
+    corrects_value: '{what} on {date} (entry {index})',
     access_log: 'Who has looked at this record',
     access_log_intro: 'Every look at this record, and every refusal, is kept in the log. The newest 200 are shown.',
     when: 'When (UTC)',
