@@ -101,13 +101,13 @@ function details(entry, names, byIndex) {
 // A correction: the entry it corrects, why, and each change as "Label: before → after".
 function correctionDetails(entry, names, byIndex) {
   const {target, changes} = correctionChanges(entry, byIndex);
-  const p = entry.payload || {};
+  const payload = entry.payload || {};
   const bold = (text) => h('span', {class: 'govuk-!-font-weight-bold'}, text);
   return h('ul', {class: 'govuk-list govuk-body-s'},
     h('li', {}, bold(`${fieldLabel('corrects')}: `),
-      target ? t('child.corrects_value', {what: eventLabel(target.type), date: formatDate(target.date), index: p.corrects})
-        : String(p.corrects)),
-    p.reason ? h('li', {}, bold(`${fieldLabel('reason')}: `), p.reason) : null,
+      target ? t('child.corrects_value', {what: eventLabel(target.type), date: formatDate(target.date), index: payload.corrects})
+        : String(payload.corrects)),
+    payload.reason ? h('li', {}, bold(`${fieldLabel('reason')}: `), payload.reason) : null,
     changes.map((c) => changeItem(target?.type, c.name, c.before, c.after, names, !!target)));
 }
 
