@@ -90,37 +90,36 @@ async function recordAndRead(page, child, type, values, ...expect) {
   await assertEntry(page, type, ...expect);
 }
 
-// A command that records who approved it: after the sign-off change (management sign-off
-// becomes the approver's own act), the server takes no signed_off_by on
-// assessment_completed and decided_by on referral_decided is optional, and the form no
-// longer asks either. The server on this branch still requires them.
-//
-// TODO(sign-off change): once the server that records the approver as the actor is merged,
-// the form saves on its own; delete the `oldServer` fallback below (and this note), so the
-// form must save by itself.
-async function recordApprovedAndRead(page, child, type, values, oldServer, ...expect) {
+// A command whose approval is a manager's own act (docs/events.md, "Sign-off"): the form
+// asks no signatory and sends none (the server refuses signed_off_by, and a decided_by that
+// is not the signed-in person); the work is saved as submitted for sign-off.
+async function recordApprovedAndRead(page, child, type, values, field, ...expect) {
   await go(page, `/children/${child}/record/${type}`);
   await fillForm(page, values);
   const {refused, payload} = await save(page, type);
   assert.equal('child_id' in payload, false, `${type} names its record, not the child`);
-  assert.equal(oldServer.field in payload, false, `the ${type} form does not ask for ${oldServer.field}`);
-  if (refused !== null) {
-    // TODO(sign-off change): the old server: "decided_by: is required for referral_decided",
-    // "signed_off_by: is required for assessment_completed". Nothing else may refuse it.
-    assert.match(refused, new RegExp(`${oldServer.field}: is required for ${type}`), `${type} refused: ${refused}`);
-    // The same payload as the form sent, with the field the old server wants.
-    const r = await page.evaluate(async ([t, body]) => {
-      const csrf = document.cookie.match(/(?:^|;\s*)cw_csrf=([^;]*)/)[1];
-      const res = await fetch(`/api/v1/commands/${t}`, {method: 'POST', body: JSON.stringify(body),
-        headers: {'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf)}});
-      return [res.status, await res.text()];
-    }, [type, {...payload, [oldServer.field]: oldServer.value}]);
-    assert.equal(r[0], 201, `${type} with ${oldServer.field} (old server): ${r[1]}`);
-    saved.add(type);
-    await go(page, `/children/${child}`);
-  }
-  // The same either way: the entry, with what was entered.
+  assert.equal(field in payload, false, `the ${type} form does not ask for ${field}`);
+  assert.equal(refused, null, `${type} is saved`);
   await assertEntry(page, type, ...expect);
+}
+
+// The worker's manager signs off the child's latest work of a kind, in their own session,
+// through the API (the sign-off page has its own journey).
+async function signOffAs(username, child, kind) {
+  const page = await newPage(browser);
+  await signIn(page, username);
+  const r = await page.evaluate(async ([c, k]) => {
+    const list = await fetch('/api/v1/sign-offs').then((x) => x.json());
+    const item = list.to_sign_off.filter((i) => i.child_id === c && i.kind === k).pop();
+    if (!item) return [0, `nothing of ${k} for ${c} to sign off: ${JSON.stringify(list)}`];
+    const csrf = document.cookie.match(/(?:^|;\s*)cw_csrf=([^;]*)/)[1];
+    const res = await fetch('/api/v1/commands/work_signed_off', {method: 'POST',
+      body: JSON.stringify({entry: item.entry, based_on: item.version}),
+      headers: {'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf)}});
+    return [res.status, await res.text()];
+  }, [child, kind]);
+  assert.equal(r[0], 201, `${username} signs off ${kind}: ${r[1]}`);
+  await page.context().close();
 }
 
 test('sign-in: the page, a wrong password in the error summary, sign-out', async () => {
@@ -529,7 +528,6 @@ test('every command about a child saves from its form, and its entry reads back'
     (await fetch('/api/v1/staff').then((r) => r.json())).staff,
   ]);
   const nameOf = (id) => staff.find((x) => x.staff_id === id).name;
-  const myManager = staff.find((x) => x.staff_id === me.staff_id).manager_id;
   // The identifier a form made for a new record (contact, referral …), from its entry.
   const newestId = async (type, field) => {
     const rows = (await chronology(page)).filter((r) => r[1] === en.events[type]);
@@ -556,7 +554,7 @@ test('every command about a child saves from its form, and its entry reads back'
                       'worried about his weight', 'Source: Health');
   const referral = await newestId('referral_received', 'referral_id');
   await recordApprovedAndRead(page, child, 'referral_decided', {referral_id: referral, decision: 'assessment'},
-                              {field: 'decided_by', value: me.staff_id}, `Referral: ${referral}`, 'Decision: Assessment');
+                              'decided_by', `Referral: ${referral}`, 'Decision: Assessment');
   // The assessment.
   await recordAndRead(page, child, 'assessment_started', {referral_id: referral}, `Referral: ${referral}`);
   const assessment = await newestId('assessment_started', 'assessment_id');
@@ -564,7 +562,7 @@ test('every command about a child saves from its form, and its entry reads back'
                               {assessment_id: assessment, child_seen: 'true', child_seen_date: today, views_obtained: 'false',
                                views_not_obtained_reason: 'He was at a football match.',
                                analysis: 'Needs met at home with help from the school nurse.', outcome: 'care_and_support_plan'},
-                              {field: 'signed_off_by', value: myManager},
+                              'signed_off_by',
                               `Assessment: ${assessment}`, 'help from the school nurse', 'Outcome: Care and support plan');
   // Child protection: strategy discussion, enquiry, conference, core group, plan.
   await recordAndRead(page, child, 'strategy_discussion_held', {decision: 'section_47', cse: 'false'},
@@ -592,6 +590,8 @@ test('every command about a child saves from its form, and its entry reads back'
   // The case: closed, reopened.
   await recordAndRead(page, child, 'case_closed', {reason: 'Family working well with universal services.'},
                       'Family working well');
+  // A closure is not done until the worker's manager signs it off; then the case reopens.
+  await signOffAs('team.manager', child, 'case_closed');
   await recordAndRead(page, child, 'case_reopened', {reason: 'New concerns from the school nurse.'}, 'New concerns from the school nurse');
   await check(page, '29-child-record-every-form');
 

@@ -320,6 +320,8 @@ export async function command({params, me, navigate, query}) {
             else if (!errors.change_value) payload.changes = {[name]: nv};
           }
           payload.corrects = entry.index;
+          // The version read: a change made since is refused (409), never overwritten.
+          payload.based_on = entry.version ?? entry.index;
           continue;
         }
         default: break;
