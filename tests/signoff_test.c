@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "casework/casework.h"
+#include "http/http_int.h"
 #include "httptest.h"
 
 static char today[11], ago20[11], ago15[11];
@@ -547,12 +548,55 @@ static void test_policy_recorded(void **state)
     expect(&hos, "sign_off_policy", json_pack("{s:[]}", "sign_off"), 404, "type");
 }
 
+/*
+ * Write authority is checked by the writer, inside its transaction, against the state the
+ * entry is validated against: a command whose author lost the case between the request's
+ * own check and its turn at the writer is refused there, and nothing is written. (The
+ * server's handle is a struct whose first member is the server: see server.c.)
+ */
+static void test_writer_rechecks_scope(void **state)
+{
+    (void)state;
+    cw_http_srv *srv = (cw_http_srv *)(void *)F.h;
+    principal author;
+    memset(&author, 0, sizeof author);
+    snprintf(author.username, sizeof author.username, "so.sw");
+    snprintf(author.actor, sizeof author.actor, "user:so.sw");
+    snprintf(author.staff_id, sizeof author.staff_id, "so.sw");
+    snprintf(author.team_id, sizeof author.team_id, "SO.T");
+    author.role = R_SOCIAL_WORKER;
+    json_t *note = json_pack("{s:s, s:s, s:s}", "child_id", "SO.C1", "date", today, "text",
+                             "Phoned the school.");
+    cw_event ev = {"so.sw", "case_note", note};
+    cw_error err;
+    uint64_t size = 0, after = 0;
+    assert_int_equal(cw_http_write_as(srv, &author, &ev, NULL, &size, &err), CW_OK);
+    /* The case moves to so.sw2 ... */
+    json_t *move = json_pack("{s:s, s:s, s:s, s:s}", "child_id", "SO.C1", "worker_id", "so.sw2",
+                             "date", today, "reason", "Caseload balance.");
+    cw_event tr = {"so.tm", "case_transferred", move};
+    assert_int_equal(cw_http_write(srv, &tr, NULL, &size, &err), CW_OK);
+    /* ... so the same write from so.sw is refused by the writer itself. */
+    cw_rc rc = cw_http_write_as(srv, &author, &ev, NULL, &after, &err);
+    assert_int_equal(rc, CW_EFORBIDDEN);
+    /* The case goes back, for the tests after. */
+    json_object_set_new(move, "worker_id", json_string("so.sw"));
+    assert_int_equal(cw_http_write(srv, &tr, NULL, &after, &err), CW_OK);
+    assert_int_equal(after, size + 1); /* the refused note was never written */
+    json_decref(move);
+    json_decref(note);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_policy_recorded), cmocka_unit_test(test_assessment_sign_off),
-        cmocka_unit_test(test_deputy),          cmocka_unit_test(test_supervision),
-        cmocka_unit_test(test_closure),         cmocka_unit_test(test_restriction),
+        cmocka_unit_test(test_policy_recorded),
+        cmocka_unit_test(test_assessment_sign_off),
+        cmocka_unit_test(test_deputy),
+        cmocka_unit_test(test_supervision),
+        cmocka_unit_test(test_closure),
+        cmocka_unit_test(test_restriction),
+        cmocka_unit_test(test_writer_rechecks_scope),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int rc = cmocka_run_group_tests(tests, setup, teardown);
