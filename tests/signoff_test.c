@@ -175,6 +175,22 @@ static json_t *obligation(const who *w, const char *rule, const char *state_want
     return found;
 }
 
+/* How many signals of a rule SO.C1 has on as_of. */
+static int signals_of(const who *w, const char *rule, const char *as_of)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/children/SO.C1/obligations?as_of=%s", as_of);
+    resp r;
+    REQ("GET", path, NULL, w->session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    int n = 0;
+    json_t *sig = json_object_get(r.json, "signals");
+    for (size_t i = 0; i < json_array_size(sig); i++)
+        n += !strcmp(json_string_value(json_object_get(json_array_get(sig, i), "rule")), rule);
+    done(&r);
+    return n;
+}
+
 static int lists_entry(const who *w, const char *which, json_int_t index, json_int_t *version)
 {
     resp r;
@@ -358,6 +374,30 @@ static void test_deputy(void **state)
                      201);
     expect(&tm2, "work_signed_off", json_pack("{s:I, s:I}", "entry", plan2, "based_on", plan2), 403,
            "entry");
+    /* A worker's override of the CSE band awaits a manager; the assessment itself counts
+     * at once (the rules read it without the override until it is signed off). */
+    json_int_t cse;
+    assert_int_equal(
+        post(&sw, "cse_risk_assessment",
+             json_pack("{s:s, s:s, s:[s], s:[], s:[], s:s, s:s}", "child_id", "SO.C1", "date",
+                       today, "vulnerabilities", "young_carer", "moderate_indicators",
+                       "significant_indicators", "override_band", "moderate", "override_reason",
+                       "Older associates seen with her twice this week."),
+             &cse, NULL),
+        201);
+    e = entry(&sw, cse);
+    assert_string_equal(so_field(e, "state"), "pending");
+    assert_string_equal(so_field(e, "kind"), "cse_override");
+    json_decref(e);
+    /* Tomorrow, with the override held back, the computed band (1: no apparent risk) raises
+     * nothing; signed off, the moderate band without a strategy discussion is a signal. */
+    char tomorrow[11];
+    day(-1, tomorrow);
+    assert_int_equal(signals_of(&sw, "cse_band_no_strategy", tomorrow), 0);
+    assert_int_equal(post(&tm, "work_signed_off",
+                          json_pack("{s:I, s:I}", "entry", cse, "based_on", cse), NULL, NULL),
+                     201);
+    assert_int_equal(signals_of(&sw, "cse_band_no_strategy", tomorrow), 1);
     /* A manager's own plan is their own decision: nothing awaits. */
     json_int_t plan3;
     assert_int_equal(post(&tm, "plan_recorded",
