@@ -281,6 +281,13 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
                               k);
             goto out;
         }
+        if ((f->flags & NOFIX) && (!strcmp(k, "signed_off_by") || !strcmp(k, "decided_by"))) {
+            rc = cw_error_set(err, CW_EINVAL,
+                              "changes: %s cannot be corrected; a sign-off or a decision is its "
+                              "maker's own act (work_signed_off)",
+                              k);
+            goto out;
+        }
         if (f->flags & NOFIX) {
             rc =
                 cw_error_set(err, CW_EINVAL,

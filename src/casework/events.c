@@ -113,7 +113,7 @@ static const field_spec F_REFERRAL[] = {ID_NEW("referral_id"),
 static const field_spec F_REFERRAL_DECIDED[] = {ID_REF("referral_id"),
                                                 DATE_REQ,
                                                 {"decision", F_ENUM, REQ, 0, REFERRAL_DECISIONS},
-                                                {"decided_by", F_ID, 0, 64, NULL},
+                                                {"decided_by", F_ID, NOFIX, 64, NULL},
                                                 END};
 static const field_spec F_ASSESSMENT_STARTED[] = {ID_NEW("assessment_id"),
                                                   ID_REF("child_id"),
@@ -129,7 +129,7 @@ static const field_spec F_ASSESSMENT_COMPLETED[] = {
     {"views_not_obtained_reason", F_TEXT, 0, 1000, NULL},
     {"analysis", F_TEXT, REQ, 8000, NULL},
     {"outcome", F_ENUM, REQ, 0, ASSESSMENT_OUTCOMES},
-    {"signed_off_by", F_ID, 0, 64, NULL},
+    {"signed_off_by", F_ID, NOFIX, 64, NULL},
     END};
 static const field_spec F_STRATEGY[] = {ID_NEW("strategy_id"),
                                         ID_REF("child_id"),
