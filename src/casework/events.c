@@ -1074,8 +1074,9 @@ static cw_rc ck_policy(cw_ctx *c, const json_t *p, cw_error *err)
     return CW_OK;
 }
 
-/* A manager names who signs off in their place (leave, say), until a day: a current manager
- * or senior practitioner other than themselves. An until in the past ends it. */
+/* A manager names who signs off in their place (leave, say), until a day: another current
+ * manager (who must also have the case in their scope to act on it). An until in the past
+ * ends it. */
 static cw_rc ck_deputy(cw_ctx *c, const json_t *p, cw_error *err)
 {
     staff_info m, d;
@@ -1087,9 +1088,8 @@ static cw_rc ck_deputy(cw_ctx *c, const json_t *p, cw_error *err)
         rc = need_staff(c, "deputy_id", str(p, "deputy_id"), &d, err);
     if (!rc && !strcmp(str(p, "manager_id"), str(p, "deputy_id")))
         rc = cw_error_set(err, CW_EINVAL, "deputy_id: a manager cannot deputise for themselves");
-    if (!rc && !is_manager(d.role) && strcmp(d.role, "senior_practitioner") != 0)
-        rc = cw_error_set(err, CW_EINVAL,
-                          "deputy_id: %s is a %s; a deputy is a manager or a senior practitioner",
+    if (!rc && !is_manager(d.role))
+        rc = cw_error_set(err, CW_EINVAL, "deputy_id: %s is a %s; a deputy is a manager",
                           str(p, "deputy_id"), d.role);
     return rc;
 }

@@ -190,9 +190,15 @@ cw_rc cw_casework_may_sign_off(cw_store *s, uint64_t idx, const char *staff_id, 
                                  "entry: only the supervisor named in the supervision confirms "
                                  "it");
     }
-    if (is_manager(me.role) && !strcmp(me.role, "head_of_service"))
+    if (!is_manager(me.role))
+        return cw_error_set(err, CW_EFORBIDDEN,
+                            "entry: sign-off needs a manager above %s, or their named deputy; "
+                            "you are a %s",
+                            so.submitted_by, me.role);
+    if (!strcmp(me.role, "head_of_service"))
         return CW_OK; /* the top of every chain in children's services */
-    /* Up the chain from the recorder: a manager there, or their named deputy on the day. */
+    /* Up the chain from the recorder: the manager themselves, or a manager's named deputy on
+     * the day. */
     char cur[65], day[CW_DATE_LEN + 1];
     cw_staff_info si;
     cw_date_format(on, day);
@@ -202,27 +208,17 @@ cw_rc cw_casework_may_sign_off(cw_store *s, uint64_t idx, const char *staff_id, 
             return rc;
         if (!si.found || !si.manager[0])
             break;
-        if (!strcmp(si.manager, staff_id)) {
-            if (is_manager(me.role))
-                return CW_OK;
-            break;
-        }
-        int deputy = 0;
+        int deputy = !strcmp(si.manager, staff_id);
         cw_value v[] = {cw_text(si.manager), cw_text(staff_id), cw_text(day)};
-        if ((rc = cw_store_exists(s, CW_Q_DEPUTY_HAS, v, 3, &deputy, err)))
+        if (!deputy && (rc = cw_store_exists(s, CW_Q_DEPUTY_HAS, v, 3, &deputy, err)))
             return rc;
         if (deputy)
             return CW_OK;
         memcpy(cur, si.manager, sizeof cur);
     }
-    if (!is_manager(me.role))
-        return cw_error_set(err, CW_EFORBIDDEN,
-                            "entry: sign-off needs a manager above %s, or their named deputy; "
-                            "you are a %s",
-                            so.submitted_by, me.role);
     return cw_error_set(err, CW_EFORBIDDEN,
-                        "entry: you are not above %s in the management chain, so this is not "
-                        "yours to sign off",
+                        "entry: you are not above %s in the management chain (nor a named "
+                        "deputy of a manager who is), so this is not yours to sign off",
                         so.submitted_by);
 }
 
