@@ -12,7 +12,10 @@
  *    gap) with a working-day table — the "equivalent SQL" the target names —
  *    and the engine with a pack of just those four rules (cut from the Wales
  *    pack), so the two compute the same thing.
- * 4. Incremental cost per appended event: validation + projection inside a
+ * 4. Deep verify (caseward verify --db, its read-model part): every
+ *    projection rebuilt from the log into a scratch file and compared with
+ *    the database row for row, in a child process so its peak RSS is its own.
+ * 5. Incremental cost per appended event: validation + projection inside a
  *    batch, a durable single-event append, and re-evaluating the child's
  *    rules after the append.
  * Nothing is asserted: this program reports.
@@ -30,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "casework/deepverify.h"
 #include "demo/demo.h"
 #include "rules/oversight.h"
 
@@ -157,6 +161,62 @@ static long recompute(const char *db, const cw_rule_pack *pack, cw_date as_of, t
         getrusage(RUSAGE_CHILDREN, &ru) != 0)
         die("recompute child exit", NULL);
     return ru.ru_maxrss;
+}
+
+static void no_diff(void *ctx, const char *table, const char *key, const char *what)
+{
+    (void)ctx, (void)table, (void)key, (void)what;
+}
+
+/* A line of /proc/self/status in KiB ("VmHWM:", "VmRSS:"), or -1. */
+static long status_kib(const char *field)
+{
+    long v = -1;
+    char line[256];
+    FILE *f = fopen("/proc/self/status", "r");
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, field, strlen(field)))
+            v = strtol(line + strlen(field), NULL, 10);
+    if (f)
+        fclose(f);
+    return v;
+}
+
+/* Deep verify in a child process. *peak_kib: its peak RSS; *base_kib: its RSS when it began
+ * (what it shares with this process), so the difference is the deep verify's own. */
+static void deep_verify(const char *db, double *secs, cw_deep_report *r, long *peak_kib,
+                        long *base_kib)
+{
+    int p[2];
+    if (pipe(p))
+        die("pipe", NULL);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        cw_error err;
+        long mem[2] = {status_kib("VmRSS:"), 0};
+        double t0 = now_s();
+        if (cw_casework_deep_verify(db, no_diff, NULL, r, &err))
+            die("deep verify", &err);
+        double dt = now_s() - t0;
+        mem[1] = status_kib("VmHWM:");
+        if (write(p[1], &dt, sizeof dt) != sizeof dt || write(p[1], r, sizeof *r) != sizeof *r ||
+            write(p[1], mem, sizeof mem) != sizeof mem)
+            _exit(3);
+        _exit(0);
+    }
+    close(p[1]);
+    long mem[2];
+    if (read(p[0], secs, sizeof *secs) != sizeof *secs || read(p[0], r, sizeof *r) != sizeof *r ||
+        read(p[0], mem, sizeof mem) != sizeof mem)
+        die("deep verify child", NULL);
+    close(p[0]);
+    int st;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+        die("deep verify child exit", NULL);
+    *base_kib = mem[0];
+    *peak_kib = mem[1];
 }
 
 /* The same four rules in SQL over the projections; returns overdue counts. */
@@ -344,6 +404,17 @@ int main(int argc, char **argv)
            t_sql, sq[0], sq[1], sq[2], sq[3]);
     printf("  ratio engine/SQL %.2f (target < 1); all 22 rules/SQL 4 rules %.2f\n", t_eng4 / t_sql,
            t_eng / t_sql);
+
+    /* ---- deep verify ---- */
+    cw_deep_report dr;
+    double t_deep;
+    long peak_deep, base_deep;
+    deep_verify(db, &t_deep, &dr, &peak_deep, &base_deep);
+    printf("\ndeep verify (the read model rebuilt from the log and compared, verify --db)\n");
+    printf("  %" PRIu64 " entries replayed, %" PRIu64 " rows compared: %.2f s; peak RSS %.1f MiB "
+           "(%.1f MiB of it the deep verify's own)\n",
+           dr.size, dr.rows, t_deep, (double)peak_deep / 1024.0,
+           (double)(peak_deep - base_deep) / 1024.0);
 
     /* ---- incremental ---- */
     if (cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err))
