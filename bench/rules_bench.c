@@ -35,6 +35,7 @@
 
 #include "casework/deepverify.h"
 #include "demo/demo.h"
+#include "ledger/verify.h"
 #include "rules/oversight.h"
 
 extern const char cw_rules_pack_wales[];
@@ -437,8 +438,14 @@ int main(int argc, char **argv)
             cw_casework_abort(l);
     }
     json_decref(sp);
-    /* (a) validation + projection inside one batch */
+    /* The server's check of the log: the whole log at start, then each write's increment. */
+    cw_integrity *mon;
     double t0 = now_s();
+    if (cw_integrity_open(db, &mon, &err))
+        die("integrity", &err);
+    double t_mon_open = now_s() - t0;
+    /* (a) validation + projection inside one batch */
+    t0 = now_s();
     if (cw_casework_begin(l, &err))
         die("begin", &err);
     for (size_t i = 0; i < pk.n; i++) {
@@ -454,12 +461,17 @@ int main(int argc, char **argv)
     if (cw_casework_commit(l, NULL, &err))
         die("commit", &err);
     double t_all = now_s() - t0;
+    t0 = now_s();
+    if (cw_integrity_check(mon, 0, &err))
+        die("integrity check", &err);
+    double t_mon_batch = now_s() - t0;
     printf("\nincremental, per appended event (%zu case notes on open cases)\n", pk.n);
     printf("  validation + projection in a batch   %7.1f us  (%.1f us with the commit)\n",
            t_batch_add * 1e6 / (double)pk.n, t_all * 1e6 / (double)pk.n);
     /* (b) durable single appends and (c) rules re-evaluation of the child */
     size_t nsingle = pk.n < 200 ? pk.n : 200;
     double *lat = malloc(nsingle * sizeof *lat), *re = malloc(pk.n * sizeof *re);
+    double *chk = malloc(nsingle * sizeof *chk);
     for (size_t i = 0; i < nsingle; i++) {
         p = json_pack("{s:s, s:s, s:s}", "child_id", pk.ids[i], "date", today, "text", "Again.");
         cw_event ev = {"bench.sw", "case_note", p};
@@ -469,6 +481,13 @@ int main(int argc, char **argv)
             die("single", &err);
         lat[i] = (now_s() - s0) * 1e6;
         json_decref(p);
+        /* As the server does around each write: the versions, then the increment. */
+        int64_t schema, data;
+        s0 = now_s();
+        if (cw_store_versions(cw_ledger_store(l), &schema, &data, &err) ||
+            cw_integrity_check(mon, 0, &err))
+            die("integrity check", &err);
+        chk[i] = (now_s() - s0) * 1e6;
     }
     cw_rule_results r;
     cw_rule_results_init(&r);
@@ -485,6 +504,14 @@ int main(int argc, char **argv)
            lat[nsingle / 2], lat[nsingle * 99 / 100]);
     printf("  re-evaluating the child's rules      p50 %7.1f us  p99 %7.1f us (target < 20)\n",
            re[pk.n / 2], re[pk.n * 99 / 100]);
+    qsort(chk, nsingle, sizeof *chk, cmp_double);
+    printf("\nthe server's integrity check (serve)\n");
+    printf("  the whole log, at start              %.2f s\n", t_mon_open);
+    printf("  after a write of one entry           p50 %7.1f us  p99 %7.1f us\n", chk[nsingle / 2],
+           chk[nsingle * 99 / 100]);
+    printf("  after the batch of %zu entries       %7.1f us\n", pk.n, t_mon_batch * 1e6);
+    cw_integrity_free(mon);
+    free(chk);
     cw_rule_results_release(&r);
     free(lat);
     free(re);

@@ -856,10 +856,6 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
                              "verify --db says more): ");
     if (!rc)
         rc = cw_store_versions(cw_ledger_store(s->writer), &s->seen_schema, &s->seen_data, err);
-    if (!rc && pthread_create(&s->deep_thread, NULL, deep_check, s) == 0)
-        s->deep_started = 1;
-    else if (!rc)
-        rc = cw_error_set(err, CW_ENOMEM, "cannot start the read model's check");
     if (!rc) {
         if (pthread_create(&s->acc_thread, NULL, access_writer, s) != 0)
             rc = cw_error_set(err, CW_ENOMEM, "cannot start the access-log writer");
@@ -877,6 +873,13 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
         if (!s->d)
             rc = cw_error_set(err, CW_EIO, "cannot listen on %s (in use, or not allowed)",
                               o->listen ? o->listen : "127.0.0.1:8080");
+    }
+    /* Last, so that a server that cannot listen does not wait for it. */
+    if (!rc && pthread_create(&s->deep_thread, NULL, deep_check, s) == 0) {
+        s->deep_started = 1;
+    } else if (!rc) {
+        MHD_stop_daemon(s->d);
+        rc = cw_error_set(err, CW_ENOMEM, "cannot start the read model's check");
     }
     if (rc) {
         release(s);
