@@ -1032,7 +1032,9 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
 
 #define MGR R_MANAGERS
 const route cw_routes[] = {
-    {"GET", "/healthz", h_healthz, 0, 0, "Liveness: the server answers and the log opens"},
+    {"GET", "/healthz", h_healthz, 0, 0,
+     "Liveness and integrity: the log's size, the read model's check; 503 once the log or the "
+     "read model failed a check (writes are then refused until restart)"},
     {"GET", "/metrics", h_metrics, 0, 0, "Prometheus metrics (no personal data)"},
     {"GET", "/api/v1/openapi.json", h_openapi, 0, 0, "This document"},
     {"GET", "/api/v1/log/checkpoint", h_checkpoint, 0, 0,
