@@ -108,7 +108,7 @@ sqlite3 "$T/h.db" "UPDATE accounts SET failed = 3, locked_until = 1 WHERE userna
 "$CW" verify --db "$T/h.db" >/dev/null 2>"$T/err"
 check "sign-in counters are not the log's to check" test $? = 0
 
-# The scratch file is removed afterwards.
+# The scratch file is gone afterwards (it is unlinked as soon as it is open).
 left=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'caseward-verify-*' -newer "$T/c.db" 2>/dev/null |
     wc -l)
 check "no scratch file left behind" test "$left" = 0

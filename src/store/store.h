@@ -253,8 +253,9 @@ cw_rc cw_store_projections_clear(cw_store *s, cw_error *err);
 /*
  * Opens a scratch store for rebuilding the read model from the log at
  * live_path without touching it: a new, empty database with caseward's
- * projection tables (a temporary file, mode 0600, in $TMPDIR or /tmp, removed
- * when the store is closed), in which the log's tables (meta, entries,
+ * projection tables (a temporary file, mode 0600, in $TMPDIR or /tmp, unlinked
+ * as soon as it is open, so it is gone when the store is closed or the process
+ * dies), in which the log's tables (meta, entries,
  * checkpoints) are those of live_path, attached read-only. cw_casework_replay
  * into it reads the live log and writes only the scratch. Begin a transaction
  * (cw_store_begin) before reading: the live database is then read as of one

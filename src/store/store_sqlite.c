@@ -214,7 +214,8 @@ typedef struct sqlite_store {
     sqlite3 *db;
     sqlite3_stmt *stmt[Q_COUNT];
     sqlite3_stmt *named_stmt[CW_Q_COUNT]; /* prepared on first use */
-    char *scratch_path;                   /* a scratch store's file, removed on close */
+    char *scratch_path;                   /* a scratch store's file until it is unlinked */
+    int scratch;                          /* a scratch store (cw_store_open_scratch) */
 } sqlite_store;
 
 static cw_rc fail(sqlite_store *s, cw_error *err, const char *what)
@@ -912,7 +913,7 @@ static cw_rc s_compare_read_model(cw_store *base, cw_store_diff_fn fn, void *ctx
     size_t n = 0;
     cw_rc rc = CW_OK;
     *rows = *ndiff = 0;
-    if (!s->scratch_path)
+    if (!s->scratch)
         return cw_error_set(err, CW_EUSAGE, "database: not a scratch store");
     if (projection_tables(s->db, &tables, &n) != SQLITE_OK)
         return fail(s, err, "listing the projection tables");
@@ -1225,7 +1226,7 @@ static cw_rc readonly_uri(const char *path, cw_buf *out)
  * storage. The live database is read through a bounded cache too, not mapped,
  * so its size does not show in the resident memory. Nothing of the scratch
  * needs to survive a crash (no journal, no sync); it is created 0600 by
- * mkstemp and removed on close.
+ * mkstemp and unlinked as soon as SQLite holds it open.
  */
 static const char scratch_pragmas[] =
     "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA main.locking_mode = EXCLUSIVE;"
@@ -1276,6 +1277,13 @@ cw_rc cw_store_sqlite_open_scratch(const char *live_path, cw_store **out, cw_err
         sqlite3_free(msg);
         goto fail;
     }
+    /* Open and locked (exclusive, no journal: SQLite opens no other file for it and never
+     * reopens it), so the name can go now: nothing is left behind even if the process is
+     * killed, and no other process can open it by name meanwhile. */
+    unlink(s->scratch_path);
+    free(s->scratch_path);
+    s->scratch_path = NULL;
+    s->scratch = 1;
     sqlite3_busy_timeout(s->db, 5000);
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_stmt *st = NULL;
