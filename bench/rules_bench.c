@@ -12,7 +12,10 @@
  *    gap) with a working-day table — the "equivalent SQL" the target names —
  *    and the engine with a pack of just those four rules (cut from the Wales
  *    pack), so the two compute the same thing.
- * 4. Incremental cost per appended event: validation + projection inside a
+ * 4. Deep verify (caseward verify --db, its read-model part): every
+ *    projection rebuilt from the log into a scratch file and compared with
+ *    the database row for row, in a child process so its peak RSS is its own.
+ * 5. Incremental cost per appended event: validation + projection inside a
  *    batch, a durable single-event append, and re-evaluating the child's
  *    rules after the append.
  * Nothing is asserted: this program reports.
@@ -30,7 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "casework/deepverify.h"
 #include "demo/demo.h"
+#include "ledger/verify.h"
 #include "rules/oversight.h"
 
 extern const char cw_rules_pack_wales[];
@@ -157,6 +162,62 @@ static long recompute(const char *db, const cw_rule_pack *pack, cw_date as_of, t
         getrusage(RUSAGE_CHILDREN, &ru) != 0)
         die("recompute child exit", NULL);
     return ru.ru_maxrss;
+}
+
+static void no_diff(void *ctx, const char *table, const char *key, const char *what)
+{
+    (void)ctx, (void)table, (void)key, (void)what;
+}
+
+/* A line of /proc/self/status in KiB ("VmHWM:", "VmRSS:"), or -1. */
+static long status_kib(const char *field)
+{
+    long v = -1;
+    char line[256];
+    FILE *f = fopen("/proc/self/status", "r");
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, field, strlen(field)))
+            v = strtol(line + strlen(field), NULL, 10);
+    if (f)
+        fclose(f);
+    return v;
+}
+
+/* Deep verify in a child process. *peak_kib: its peak RSS; *base_kib: its RSS when it began
+ * (what it shares with this process), so the difference is the deep verify's own. */
+static void deep_verify(const char *db, double *secs, cw_deep_report *r, long *peak_kib,
+                        long *base_kib)
+{
+    int p[2];
+    if (pipe(p))
+        die("pipe", NULL);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        cw_error err;
+        long mem[2] = {status_kib("VmRSS:"), 0};
+        double t0 = now_s();
+        if (cw_casework_deep_verify(db, no_diff, NULL, r, &err))
+            die("deep verify", &err);
+        double dt = now_s() - t0;
+        mem[1] = status_kib("VmHWM:");
+        if (write(p[1], &dt, sizeof dt) != sizeof dt || write(p[1], r, sizeof *r) != sizeof *r ||
+            write(p[1], mem, sizeof mem) != sizeof mem)
+            _exit(3);
+        _exit(0);
+    }
+    close(p[1]);
+    long mem[2];
+    if (read(p[0], secs, sizeof *secs) != sizeof *secs || read(p[0], r, sizeof *r) != sizeof *r ||
+        read(p[0], mem, sizeof mem) != sizeof mem)
+        die("deep verify child", NULL);
+    close(p[0]);
+    int st;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+        die("deep verify child exit", NULL);
+    *base_kib = mem[0];
+    *peak_kib = mem[1];
 }
 
 /* The same four rules in SQL over the projections; returns overdue counts. */
@@ -345,6 +406,17 @@ int main(int argc, char **argv)
     printf("  ratio engine/SQL %.2f (target < 1); all 22 rules/SQL 4 rules %.2f\n", t_eng4 / t_sql,
            t_eng / t_sql);
 
+    /* ---- deep verify ---- */
+    cw_deep_report dr;
+    double t_deep;
+    long peak_deep, base_deep;
+    deep_verify(db, &t_deep, &dr, &peak_deep, &base_deep);
+    printf("\ndeep verify (the read model rebuilt from the log and compared, verify --db)\n");
+    printf("  %" PRIu64 " entries replayed, %" PRIu64 " rows compared: %.2f s; peak RSS %.1f MiB "
+           "(%.1f MiB of it the deep verify's own)\n",
+           dr.size, dr.rows, t_deep, (double)peak_deep / 1024.0,
+           (double)(peak_deep - base_deep) / 1024.0);
+
     /* ---- incremental ---- */
     if (cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err))
         die("open", &err);
@@ -366,8 +438,14 @@ int main(int argc, char **argv)
             cw_casework_abort(l);
     }
     json_decref(sp);
-    /* (a) validation + projection inside one batch */
+    /* The server's check of the log: the whole log at start, then each write's increment. */
+    cw_integrity *mon;
     double t0 = now_s();
+    if (cw_integrity_open(db, &mon, &err))
+        die("integrity", &err);
+    double t_mon_open = now_s() - t0;
+    /* (a) validation + projection inside one batch */
+    t0 = now_s();
     if (cw_casework_begin(l, &err))
         die("begin", &err);
     for (size_t i = 0; i < pk.n; i++) {
@@ -383,12 +461,17 @@ int main(int argc, char **argv)
     if (cw_casework_commit(l, NULL, &err))
         die("commit", &err);
     double t_all = now_s() - t0;
+    t0 = now_s();
+    if (cw_integrity_check(mon, 0, &err))
+        die("integrity check", &err);
+    double t_mon_batch = now_s() - t0;
     printf("\nincremental, per appended event (%zu case notes on open cases)\n", pk.n);
     printf("  validation + projection in a batch   %7.1f us  (%.1f us with the commit)\n",
            t_batch_add * 1e6 / (double)pk.n, t_all * 1e6 / (double)pk.n);
     /* (b) durable single appends and (c) rules re-evaluation of the child */
     size_t nsingle = pk.n < 200 ? pk.n : 200;
     double *lat = malloc(nsingle * sizeof *lat), *re = malloc(pk.n * sizeof *re);
+    double *chk = malloc(nsingle * sizeof *chk);
     for (size_t i = 0; i < nsingle; i++) {
         p = json_pack("{s:s, s:s, s:s}", "child_id", pk.ids[i], "date", today, "text", "Again.");
         cw_event ev = {"bench.sw", "case_note", p};
@@ -398,6 +481,13 @@ int main(int argc, char **argv)
             die("single", &err);
         lat[i] = (now_s() - s0) * 1e6;
         json_decref(p);
+        /* As the server does around each write: the versions, then the increment. */
+        int64_t schema, data;
+        s0 = now_s();
+        if (cw_store_versions(cw_ledger_store(l), &schema, &data, &err) ||
+            cw_integrity_check(mon, 0, &err))
+            die("integrity check", &err);
+        chk[i] = (now_s() - s0) * 1e6;
     }
     cw_rule_results r;
     cw_rule_results_init(&r);
@@ -414,6 +504,14 @@ int main(int argc, char **argv)
            lat[nsingle / 2], lat[nsingle * 99 / 100]);
     printf("  re-evaluating the child's rules      p50 %7.1f us  p99 %7.1f us (target < 20)\n",
            re[pk.n / 2], re[pk.n * 99 / 100]);
+    qsort(chk, nsingle, sizeof *chk, cmp_double);
+    printf("\nthe server's integrity check (serve)\n");
+    printf("  the whole log, at start              %.2f s\n", t_mon_open);
+    printf("  after a write of one entry           p50 %7.1f us  p99 %7.1f us\n", chk[nsingle / 2],
+           chk[nsingle * 99 / 100]);
+    printf("  after the batch of %zu entries       %7.1f us\n", pk.n, t_mon_batch * 1e6);
+    cw_integrity_free(mon);
+    free(chk);
     cw_rule_results_release(&r);
     free(lat);
     free(re);

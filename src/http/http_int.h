@@ -13,6 +13,7 @@
 #include "casework/accounts.h"
 #include "http/http.h"
 #include "ledger/ledger.h"
+#include "ledger/verify.h"
 #include "rules/oversight.h"
 #include "util/buf.h"
 
@@ -178,10 +179,27 @@ struct cw_http_srv {
     pthread_cond_t acc_more;
     struct acc_item **acc_q;
     size_t acc_n, acc_cap;
+    /* the log's integrity (server.c): checked before and after every write */
+    cw_integrity *integrity;               /* under write_mu */
+    int64_t seen_schema, seen_data;        /* the writer's view of the database when last checked */
+    int integrity_failed;                  /* atomic; once set, stays set until restart */
+    char integrity_what[CW_ERROR_MSG_MAX]; /* what failed; written once, before the flag */
+    int read_model_state; /* atomic: 0 being checked, 1 verified, 2 differs or failed */
+    pthread_t deep_thread;
+    int deep_started;
     /* metrics */
     uint64_t signins_ok, signins_failed, entries_written;
     uint64_t by_status[6];
 };
+
+/*
+ * Every write to the log goes between these, with write_mu held: the gate
+ * refuses once the log has failed its integrity check, and checks it first
+ * when the database was changed other than through this server; done checks
+ * what the write appended and the checkpoint it signed.
+ */
+cw_rc cw_http_write_gate(cw_http_srv *s, cw_error *err);
+void cw_http_write_done(cw_http_srv *s);
 
 /* ---- responses (server.c) ---- */
 void cw_resp_json(req *r, int status, json_t *body); /* steals body */

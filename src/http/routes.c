@@ -105,13 +105,25 @@ static cw_rc members(const json_t *o, const char *const *allowed, cw_error *err)
 
 /* ---- service ---- */
 
+static const char *const read_model_states[] = {"checking", "verified", "differs"};
+
 static cw_rc h_healthz(cw_http_srv *s, req *r, cw_error *err)
 {
-    (void)s;
     (void)err;
-    cw_resp_json(
-        r, 200,
-        json_pack("{s:s, s:I}", "status", "ok", "log_size", (json_int_t)cw_ledger_size(r->ro)));
+    int state = __atomic_load_n(&s->read_model_state, __ATOMIC_ACQUIRE);
+    if (__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE)) {
+        /* What failed names entry indexes, sizes and tables: no personal data. */
+        cw_resp_json(r, 503,
+                     json_pack("{s:s, s:I, s:s, s:s, s:b}", "status", "integrity_failure",
+                               "log_size", (json_int_t)cw_ledger_size(r->ro), "problem",
+                               s->integrity_what, "read_model", read_model_states[state],
+                               "writes_accepted", 0));
+        return CW_OK;
+    }
+    cw_resp_json(r, 200,
+                 json_pack("{s:s, s:I, s:s}", "status", "ok", "log_size",
+                           (json_int_t)cw_ledger_size(r->ro), "read_model",
+                           read_model_states[state]));
     return CW_OK;
 }
 
@@ -143,10 +155,20 @@ static cw_rc h_metrics(cw_http_srv *s, req *r, cw_error *err)
                 "caseward_log_entries_written_total %" PRIu64 "\n"
                 "# HELP caseward_sessions Sessions live now.\n"
                 "# TYPE caseward_sessions gauge\n"
-                "caseward_sessions %zu\n",
+                "caseward_sessions %zu\n"
+                "# HELP caseward_integrity_ok 1 while the log and the read model verify; 0 once "
+                "a check failed (writes are refused until restart).\n"
+                "# TYPE caseward_integrity_ok gauge\n"
+                "caseward_integrity_ok %d\n"
+                "# HELP caseward_read_model_verified 1 once the start-up deep verify found the "
+                "read model equal to the log.\n"
+                "# TYPE caseward_read_model_verified gauge\n"
+                "caseward_read_model_verified %d\n",
                 __atomic_load_n(&s->signins_ok, __ATOMIC_RELAXED),
                 __atomic_load_n(&s->signins_failed, __ATOMIC_RELAXED), cw_ledger_size(r->ro),
-                __atomic_load_n(&s->entries_written, __ATOMIC_RELAXED), live);
+                __atomic_load_n(&s->entries_written, __ATOMIC_RELAXED), live,
+                !__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE),
+                __atomic_load_n(&s->read_model_state, __ATOMIC_ACQUIRE) == 1);
     cw_resp_text(r, 200, "text/plain; version=0.0.4", b.data, b.len);
     cw_buf_release(&b);
     return CW_OK;
@@ -417,7 +439,11 @@ static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
     if (!rc && !(rc = cw_password_check_policy(r->who.username, pw, err)) &&
         !(rc = cw_password_hash(pw, hash, err))) {
         pthread_mutex_lock(&s->write_mu);
-        rc = cw_account_store_password(s->writer, r->who.actor, r->who.username, hash, false, err);
+        if (!(rc = cw_http_write_gate(s, err))) {
+            rc = cw_account_store_password(s->writer, r->who.actor, r->who.username, hash, false,
+                                           err);
+            cw_http_write_done(s);
+        }
         pthread_mutex_unlock(&s->write_mu);
         sodium_memzero(hash, sizeof hash);
     }
@@ -1188,7 +1214,9 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
 
 #define MGR R_MANAGERS
 const route cw_routes[] = {
-    {"GET", "/healthz", h_healthz, 0, 0, "Liveness: the server answers and the log opens"},
+    {"GET", "/healthz", h_healthz, 0, 0,
+     "Liveness and integrity: the log's size, the read model's check; 503 once the log or the "
+     "read model failed a check (writes are then refused until restart)"},
     {"GET", "/metrics", h_metrics, 0, 0, "Prometheus metrics (no personal data)"},
     {"GET", "/api/v1/openapi.json", h_openapi, 0, 0, "This document"},
     {"GET", "/api/v1/log/checkpoint", h_checkpoint, 0, 0,

@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "casework/casework.h"
+#include "casework/deepverify.h"
 #include "http/http_int.h"
 #include "util/time.h"
 
@@ -201,6 +202,90 @@ static void pool_put(cw_http_srv *s, cw_ledger *l)
     cw_ledger_close(l);
 }
 
+/* ---- the log's integrity ---- */
+
+/* Once: the server stops writing, says so on /healthz and /metrics, and logs one line
+ * (indexes, sizes, table names: never content, never a child's identifier). */
+static void integrity_trip(cw_http_srv *s, const char *what)
+{
+    if (__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE))
+        return;
+    snprintf(s->integrity_what, sizeof s->integrity_what, "%s", what);
+    __atomic_store_n(&s->integrity_failed, 1, __ATOMIC_RELEASE);
+    fprintf(stderr, "caseward: integrity failure: %s; refusing every write until restarted\n",
+            what);
+}
+
+cw_rc cw_http_write_gate(cw_http_srv *s, cw_error *err)
+{
+    cw_error e;
+    int64_t schema, data;
+    if (!__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE)) {
+        if (cw_store_versions(cw_ledger_store(s->writer), &schema, &data, err))
+            return CW_EDB;
+        /* Changed by another connection since the last check: the log is checked again,
+         * wholly if its data changed (rows can be removed without touching the schema). */
+        if ((schema != s->seen_schema || data != s->seen_data) &&
+            cw_integrity_check(s->integrity, data != s->seen_data, &e) != CW_OK)
+            integrity_trip(s, e.msg);
+        s->seen_schema = schema;
+        s->seen_data = data;
+    }
+    if (__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE))
+        return cw_error_set(err, CW_EVERIFY,
+                            "the log failed its integrity check; the server accepts no writes "
+                            "until it is restarted (see GET /healthz)");
+    return CW_OK;
+}
+
+void cw_http_write_done(cw_http_srv *s)
+{
+    cw_error e;
+    if (!__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE) &&
+        cw_integrity_check(s->integrity, 0, &e) != CW_OK)
+        integrity_trip(s, e.msg);
+}
+
+/* Deep verify at start, beside serving: the rebuild it needs takes seconds to minutes. */
+typedef struct diff_tables {
+    char names[256];
+} diff_tables;
+
+static void note_table(void *ctx, const char *table, const char *key, const char *what)
+{
+    diff_tables *d = ctx;
+    (void)key, (void)what;
+    size_t n = strlen(table), len = strlen(d->names);
+    for (const char *p = d->names; (p = strstr(p, table)); p += n)
+        if ((p == d->names || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+            return; /* named already */
+    snprintf(d->names + len, sizeof d->names - len, "%s%s", len ? ", " : "", table);
+}
+
+static void *deep_check(void *arg)
+{
+    cw_http_srv *s = arg;
+    cw_error err;
+    cw_deep_report r;
+    diff_tables d = {""};
+    cw_rc rc = cw_casework_deep_verify(s->o.db, note_table, &d, &r, &err);
+    if (rc) {
+        char what[CW_ERROR_MSG_MAX];
+        if (r.differences)
+            snprintf(what, sizeof what,
+                     "the read model differs from the log in %llu rows (tables: %s; caseward "
+                     "verify --db lists them)",
+                     (unsigned long long)r.differences, d.names);
+        else
+            snprintf(what, sizeof what, "the read model could not be checked: %.400s", err.msg);
+        pthread_mutex_lock(&s->write_mu);
+        integrity_trip(s, what);
+        pthread_mutex_unlock(&s->write_mu);
+    }
+    __atomic_store_n(&s->read_model_state, rc ? 2 : 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
 /*
  * Every write the server makes goes through one thread, in groups: a request
  * queues its entry (a command, or a record_accessed entry) and waits until
@@ -269,6 +354,14 @@ static void write_group(cw_http_srv *s, acc_item **items, size_t n)
 {
     cw_error err;
     pthread_mutex_lock(&s->write_mu);
+    if (cw_http_write_gate(s, &err)) {
+        for (size_t i = 0; i < n; i++) {
+            items[i]->rc = err.code;
+            items[i]->err = err;
+        }
+        pthread_mutex_unlock(&s->write_mu);
+        return;
+    }
     cw_rc rc = cw_casework_begin(s->writer, &err);
     int dirty = 0;
     for (size_t i = 0; !rc && i < n && !dirty; i++) {
@@ -288,6 +381,7 @@ static void write_group(cw_http_srv *s, acc_item **items, size_t n)
         for (size_t i = 0; i < n; i++)
             items[i]->size = size;
     }
+    cw_http_write_done(s);
     pthread_mutex_unlock(&s->write_mu);
     for (size_t i = 0; i < n; i++)
         if (!items[i]->rc)
@@ -733,6 +827,8 @@ static cw_rc parse_listen(const char *listen, struct sockaddr_in *sa, cw_error *
 
 static void release(cw_http_srv *s)
 {
+    if (s->deep_started)
+        pthread_join(s->deep_thread, NULL);
     if (s->acc_started) {
         pthread_mutex_lock(&s->acc_mu);
         s->acc_stop = 1;
@@ -750,6 +846,7 @@ static void release(cw_http_srv *s)
     free(s->sess);
     cw_static_release(&s->web);
     cw_ledger_close(s->writer);
+    cw_integrity_free(s->integrity);
     cw_rules_free(s->pack);
     cw_calendar_release(&s->cal);
     pthread_mutex_destroy(&s->write_mu);
@@ -793,6 +890,12 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
         rc = cw_casework_adopt_policy(s->writer, cw_rules_sign_off(s->pack), "system:policy",
                                       &adopted, err);
     cw_buf_release(&pack);
+    /* The whole log verified before the first request; what is appended later, at each write. */
+    if (!rc && (rc = cw_integrity_open(o->db, &s->integrity, err)))
+        cw_error_prefix(err, "the log does not verify, so the server will not start (caseward "
+                             "verify --db says more): ");
+    if (!rc)
+        rc = cw_store_versions(cw_ledger_store(s->writer), &s->seen_schema, &s->seen_data, err);
     if (!rc) {
         if (pthread_create(&s->acc_thread, NULL, access_writer, s) != 0)
             rc = cw_error_set(err, CW_ENOMEM, "cannot start the access-log writer");
@@ -810,6 +913,13 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
         if (!s->d)
             rc = cw_error_set(err, CW_EIO, "cannot listen on %s (in use, or not allowed)",
                               o->listen ? o->listen : "127.0.0.1:8080");
+    }
+    /* Last, so that a server that cannot listen does not wait for it. */
+    if (!rc && pthread_create(&s->deep_thread, NULL, deep_check, s) == 0) {
+        s->deep_started = 1;
+    } else if (!rc) {
+        MHD_stop_daemon(s->d);
+        rc = cw_error_set(err, CW_ENOMEM, "cannot start the read model's check");
     }
     if (rc) {
         release(s);

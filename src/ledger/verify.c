@@ -757,3 +757,217 @@ cw_rc cw_verify(const cw_verify_opts *o, cw_verify_report *r, cw_error *err)
                             "directory");
     return o->db_path ? verify_db(o, r, err) : verify_dir(o, r, err);
 }
+
+/* ---- the log watched while a server appends to it ---- */
+
+struct cw_integrity {
+    char *path;
+    cw_ledger *l; /* its own read-only connection */
+    cw_hasher hasher;
+    cw_merkle_builder builder; /* the verified tree's compact range */
+    int64_t schema;            /* the schema version when last checked */
+    cw_buf note;               /* the checkpoint verified last (for the verified size) */
+};
+
+uint64_t cw_integrity_size(const cw_integrity *m)
+{
+    return m->builder.size;
+}
+
+void cw_integrity_free(cw_integrity *m)
+{
+    if (!m)
+        return;
+    cw_ledger_close(m->l);
+    cw_hasher_release(&m->hasher);
+    cw_buf_release(&m->note);
+    free(m->path);
+    free(m);
+}
+
+/* The latest checkpoint must be signed by the log's key and vouch for exactly the verified
+ * tree; it is kept, to be found unchanged next time. */
+static cw_rc check_latest(cw_integrity *m, cw_error *err)
+{
+    cw_buf note = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
+    uint64_t size = 0;
+    cw_checkpoint cp;
+    uint8_t root[CW_HASH_LEN];
+    cw_rc rc = cw_store_checkpoint_latest(cw_ledger_store(m->l), &note, &size, err);
+    if (rc == CW_ENOTFOUND)
+        rc = cw_error_set(err, CW_EVERIFY, "the log has no signed checkpoint");
+    if (!rc && (rc = open_checkpoint(cw_ledger_verifier(m->l), cw_ledger_origin(m->l), note.data,
+                                     note.len, &cp, err)))
+        cw_error_prefix(err, "checkpoint for size %" PRIu64 ": ", size);
+    if (!rc && cp.size == size && cp.size > m->builder.size)
+        rc = CW_EBUSY; /* another process appended since the entries were read: again */
+    else if (!rc && (cp.size != size || cp.size != m->builder.size))
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "the latest checkpoint is for %" PRIu64
+                          " entries but the log has %" PRIu64,
+                          cp.size, m->builder.size);
+    if (!rc && (rc = cw_merkle_builder_root(&m->builder, &m->hasher, root)))
+        rc = cw_error_set(err, CW_ECRYPTO, "hashing failed");
+    if (!rc && memcmp(root, cp.root, CW_HASH_LEN) != 0)
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "the checkpoint for size %" PRIu64 " does not match the entries' "
+                          "hashes",
+                          cp.size);
+    /* The stored interior nodes that every root and proof is read from. */
+    uint8_t stored[CW_HASH_LEN];
+    if (!rc && (rc = cw_ledger_root(m->l, m->builder.size, stored, err)) == CW_OK &&
+        memcmp(stored, root, CW_HASH_LEN) != 0)
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "the stored tree nodes for size %" PRIu64 " do not match the entries",
+                          m->builder.size);
+    if (!rc) {
+        cw_buf_reset(&m->note);
+        rc = cw_buf_add(&m->note, note.data, note.len);
+    }
+    cw_buf_release(&note);
+    return rc;
+}
+
+typedef struct same_note {
+    const cw_buf *want;
+    int found, same;
+} same_note;
+
+static cw_rc same_note_row(void *ctx, int64_t size, const char *note, size_t len)
+{
+    same_note *s = ctx;
+    (void)size;
+    s->found = 1;
+    s->same = len == s->want->len && !memcmp(note, s->want->data, len);
+    return CW_OK;
+}
+
+/* Everything again, from the start: at open, and when the database was changed by others. */
+static cw_rc check_all(cw_integrity *m, cw_error *err)
+{
+    cw_verify_opts o = {.db_path = m->path};
+    cw_verify_report r;
+    cw_merkle_source src;
+    uint8_t root[CW_HASH_LEN];
+    cw_rc rc = cw_verify(&o, &r, err);
+    if (rc)
+        return rc;
+    if ((rc = cw_ledger_refresh(m->l, err)))
+        return rc;
+    cw_ledger_source(m->l, &src, err);
+    if ((rc = cw_merkle_builder_load(&m->builder, &src, r.size)) ||
+        (rc = cw_merkle_builder_root(&m->builder, &m->hasher, root)))
+        return cw_error_set(err, CW_EVERIFY, "the stored tree for size %" PRIu64 " cannot be read",
+                            r.size);
+    if (memcmp(root, r.root, CW_HASH_LEN) != 0)
+        return cw_error_set(err, CW_EVERIFY,
+                            "the stored tree nodes for size %" PRIu64 " do not match the entries",
+                            r.size);
+    /* The checkpoint for this size was verified with the rest; entries appended since
+     * cw_verify looked are checked as increments. */
+    cw_buf_reset(&m->note);
+    return CW_OK;
+}
+
+static cw_rc check_increment(cw_integrity *m, cw_error *err);
+
+cw_rc cw_integrity_check(cw_integrity *m, int full, cw_error *err)
+{
+    int64_t schema, data;
+    cw_store *st = cw_ledger_store(m->l);
+    cw_rc rc = cw_store_versions(st, &schema, &data, err);
+    if (rc)
+        return rc;
+    if (schema != m->schema) {
+        /* The schema changed under the server: triggers dropped and perhaps put back. */
+        if ((rc = cw_store_check_structure(st, err)))
+            return rc;
+        m->schema = schema;
+        full = 1;
+    }
+    if (full && (rc = check_all(m, err)))
+        return rc;
+    for (int tries = 0;; tries++) {
+        rc = check_increment(m, err);
+        if (rc != CW_EBUSY)
+            return rc;
+        if (tries == 3)
+            return cw_error_set(err, CW_EBUSY, "the log kept growing while it was checked");
+    }
+}
+
+/* What was appended since the last check, then the latest checkpoint. */
+static cw_rc check_increment(cw_integrity *m, cw_error *err)
+{
+    cw_store *st = cw_ledger_store(m->l);
+    uint64_t end;
+    cw_rc rc;
+    /* The checkpoint verified last must still be there, byte for byte. */
+    same_note sn = {&m->note, 0, 0};
+    if (m->note.len &&
+        ((rc = cw_store_checkpoint_scan(st, (int64_t)m->builder.size, (int64_t)m->builder.size,
+                                        same_note_row, &sn, err)) ||
+         !sn.found || !sn.same))
+        return rc ? rc
+                  : cw_error_set(err, CW_EVERIFY,
+                                 "the checkpoint for size %" PRIu64 " was %s after it was verified",
+                                 m->builder.size, sn.found ? "changed" : "removed");
+    if ((rc = cw_ledger_refresh(m->l, err)))
+        return rc;
+    end = cw_ledger_size(m->l);
+    if (end < m->builder.size)
+        return cw_error_set(err, CW_EVERIFY,
+                            "the log has %" PRIu64 " entries but %" PRIu64
+                            " were verified: entries %" PRIu64 " and after were removed",
+                            end, m->builder.size, end);
+    if (end > m->builder.size) {
+        scan_state *ss = calloc(1, sizeof *ss);
+        if (!ss)
+            return cw_error_set(err, CW_ENOMEM, "out of memory");
+        ss->hasher = m->hasher;
+        ss->builder = m->builder;
+        ss->next = m->builder.size;
+        ss->last_ms = INT64_MIN;
+        ss->capture_size = UINT64_MAX;
+        ss->err = err;
+        rc = cw_store_entry_scan(st, (int64_t)m->builder.size, (int64_t)end, db_entry, ss, err);
+        if (!rc && ss->next != end)
+            rc = cw_error_set(err, CW_EVERIFY, "entry %" PRIu64 " is missing: entries were deleted",
+                              ss->next);
+        if (!rc)
+            m->builder = ss->builder;
+        free(ss);
+        if (rc)
+            return rc;
+    }
+    return check_latest(m, err);
+}
+
+cw_rc cw_integrity_open(const char *db_path, cw_integrity **out, cw_error *err)
+{
+    int64_t data;
+    *out = NULL;
+    cw_integrity *m = calloc(1, sizeof *m);
+    if (!m)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    cw_buf_init(&m->note, CW_NOTE_MAX_BYTES);
+    cw_rc rc = CW_OK;
+    if (!(m->path = strdup(db_path)))
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+    else if ((rc = cw_hasher_init(&m->hasher)))
+        cw_error_set(err, rc, "cannot set up SHA-256");
+    if (!rc)
+        rc = cw_ledger_open(db_path, CW_LEDGER_READONLY | CW_LEDGER_NO_MMAP, &m->l, err);
+    if (!rc)
+        rc = cw_store_versions(cw_ledger_store(m->l), &m->schema, &data, err);
+    if (!rc)
+        rc = cw_store_check_structure(cw_ledger_store(m->l), err);
+    if (!rc)
+        rc = cw_integrity_check(m, 1, err);
+    if (rc) {
+        cw_integrity_free(m);
+        return rc;
+    }
+    *out = m;
+    return CW_OK;
+}

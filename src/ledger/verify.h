@@ -36,4 +36,27 @@ typedef struct cw_verify_report {
 /* CW_OK if the log verifies; CW_EVERIFY with what and where if not. */
 cw_rc cw_verify(const cw_verify_opts *opts, cw_verify_report *report, cw_error *err);
 
+/*
+ * The log watched while a server appends to it. cw_integrity_open verifies
+ * the whole database as cw_verify does and remembers the verified tree (its
+ * size and compact range). cw_integrity_check then verifies only what was
+ * appended since: each new entry's bytes re-hashed against its stored leaf
+ * hash and its stored nodes recomputed, the tree extended from the verified
+ * one (so the new root is consistent with the old by construction), the
+ * latest checkpoint's signature, size and root, the root over the stored
+ * nodes, and the checkpoint verified last still stored unchanged. It also
+ * reads the database's schema version: a change (an insert-only trigger
+ * dropped, say) means the structure check and a whole re-verification; so
+ * does full, which the caller sets when another process has written to the
+ * database (store.h, cw_store_versions), since rows can be changed without a
+ * schema change by a connection that turns triggers off.
+ * Messages name entry indexes, sizes and objects, never an entry's content.
+ */
+typedef struct cw_integrity cw_integrity;
+cw_rc cw_integrity_open(const char *db_path, cw_integrity **out, cw_error *err);
+cw_rc cw_integrity_check(cw_integrity *m, int full, cw_error *err);
+/* The size verified so far. */
+uint64_t cw_integrity_size(const cw_integrity *m);
+void cw_integrity_free(cw_integrity *m);
+
 #endif

@@ -147,3 +147,19 @@ cw_rc cw_store_checkpoint_scan(cw_store *s, int64_t from, int64_t to, cw_store_c
 {
     return s->ops->checkpoint_scan(s, from, to, fn, ctx, err);
 }
+
+cw_rc cw_store_open_scratch(const char *live_path, cw_store **out, cw_error *err)
+{
+    return cw_store_sqlite_open_scratch(live_path, out, err);
+}
+
+cw_rc cw_store_compare_read_model(cw_store *scratch, cw_store_diff_fn fn, void *ctx, uint64_t *rows,
+                                  uint64_t *ndiff, cw_error *err)
+{
+    return scratch->ops->compare_read_model(scratch, fn, ctx, rows, ndiff, err);
+}
+
+cw_rc cw_store_versions(cw_store *s, int64_t *schema, int64_t *data, cw_error *err)
+{
+    return s->ops->versions(s, schema, data, err);
+}

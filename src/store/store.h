@@ -125,6 +125,8 @@ typedef enum cw_query {
     CW_Q_CHILD_SET_RESTRICTED,   /* (child_id, restricted) */
     CW_Q_DEPUTY_PUT,             /* (manager_id, deputy_id, until, idx) upsert */
     CW_Q_DEPUTY_HAS,             /* (manager_id, deputy_id, day) -> 1 if a deputy on that day */
+    CW_Q_ENTRIES_ACCOUNTS,       /* () -> idx, leaf: the entries that may be account or token
+                                    events (a superset: the caller reads each one's type) */
     CW_Q_COUNT
 } cw_query;
 
@@ -157,6 +159,13 @@ typedef cw_rc (*cw_store_row_fn)(void *ctx, const cw_value *cols, size_t ncols);
 /* Called for each entry in index order; a non-zero return stops the scan. */
 typedef cw_rc (*cw_store_entry_fn)(void *ctx, int64_t idx, const uint8_t *hashes, size_t hlen,
                                    const uint8_t *leaf, size_t llen);
+/*
+ * Called for each difference cw_store_compare_read_model finds: the table, the
+ * row's key ("staff_id=sw.1"; identifiers only) and what differs ("differs
+ * (role)", "is missing from the database", "is not in the log"). Never
+ * personal data: only table names, key columns and column names.
+ */
+typedef void (*cw_store_diff_fn)(void *ctx, const char *table, const char *key, const char *what);
 /* Called for each checkpoint in size order. */
 typedef cw_rc (*cw_store_checkpoint_fn)(void *ctx, int64_t size, const char *note, size_t len);
 
@@ -184,6 +193,9 @@ typedef struct cw_store_ops {
     cw_rc (*run)(cw_store *s, cw_query q, const cw_value *params, size_t nparams,
                  cw_store_row_fn fn, void *ctx, int64_t *changes, cw_error *err);
     cw_rc (*projections_clear)(cw_store *s, cw_error *err);
+    cw_rc (*compare_read_model)(cw_store *s, cw_store_diff_fn fn, void *ctx, uint64_t *rows,
+                                uint64_t *ndiff, cw_error *err);
+    cw_rc (*versions)(cw_store *s, int64_t *schema, int64_t *data, cw_error *err);
 } cw_store_ops;
 
 struct cw_store {
@@ -242,7 +254,45 @@ cw_rc cw_store_run(cw_store *s, cw_query q, const cw_value *params, size_t npara
 cw_rc cw_store_exists(cw_store *s, cw_query q, const cw_value *params, size_t nparams, int *found,
                       cw_error *err);
 
-/* Empties every projection table (inside the caller's transaction). */
+/*
+ * Empties every projection table (inside the caller's transaction). The
+ * projection tables are every table of the schema except the log's own (meta,
+ * entries, checkpoints) and the two that hold what the log does not (accounts:
+ * password hashes and sign-in counters; api_tokens: token hashes): one list,
+ * in the backend, that cw_store_compare_read_model uses too, so a projection
+ * table added to the schema is cleared, rebuilt and verified with no change here.
+ */
 cw_rc cw_store_projections_clear(cw_store *s, cw_error *err);
+
+/*
+ * Opens a scratch store for rebuilding the read model from the log at
+ * live_path without touching it: a new, empty database with caseward's
+ * projection tables (a temporary file, mode 0600, in $TMPDIR or /tmp, unlinked
+ * as soon as it is open, so it is gone when the store is closed or the process
+ * dies), in which the log's tables (meta, entries,
+ * checkpoints) are those of live_path, attached read-only. cw_casework_replay
+ * into it reads the live log and writes only the scratch. Begin a transaction
+ * (cw_store_begin) before reading: the live database is then read as of one
+ * moment, replay and comparison alike.
+ */
+cw_rc cw_store_open_scratch(const char *live_path, cw_store **out, cw_error *err);
+
+/*
+ * On a scratch store after the replay: compares every projection table of the
+ * rebuilt read model with the live database's, row for row in primary-key
+ * order (two ordered scans merged), and the columns of accounts (staff_id,
+ * role, disabled, expires_on) and api_tokens (username, scope, revoked) that
+ * the log records. Calls fn for each row that differs; *rows receives the
+ * rows compared, *ndiff the differences. CW_OK even when rows differ.
+ */
+cw_rc cw_store_compare_read_model(cw_store *scratch, cw_store_diff_fn fn, void *ctx, uint64_t *rows,
+                                  uint64_t *ndiff, cw_error *err);
+
+/*
+ * The database's schema version (changed by any CREATE, DROP or ALTER, by
+ * any connection) and data version (changed when another connection commits;
+ * never by this one's own commits). Both are cheap (no table is read).
+ */
+cw_rc cw_store_versions(cw_store *s, int64_t *schema, int64_t *data, cw_error *err);
 
 #endif
