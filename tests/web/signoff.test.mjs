@@ -85,6 +85,13 @@ test('sign-off: submitted, returned with a reason, corrected, signed off', async
   const item = tm.locator('#to-sign-off-table tr', {hasText: 'Siwan Testwood'});
   assert.match(await item.innerText(), new RegExp(`Assessment completed[\\s\\S]*${swName}\\s+${shown(today())}\\s+0 days`));
   await check(tm, '31-signoff-list');
+  // The work's link reaches its entry in the child's chronology.
+  await item.getByRole('link', {name: 'Read the assessment completed for Siwan Testwood in the chronology'}).click();
+  await settled(tm);
+  assert.equal(new URL(tm.url()).pathname, '/children/WEB-S');
+  assert.equal(await tm.evaluate(() => document.activeElement.id), `entry-${entry}`);
+  await tm.goBack();
+  await settled(tm);
   // Returning it needs a reason.
   await item.getByRole('link', {name: /Sign off or return/}).click();
   await settled(tm);
@@ -228,4 +235,27 @@ test('restriction: a service manager restricts a record; no one else is offered 
   await go(sw, '/children/WEB-T');
   assert.match(await sw.locator('#page-heading').innerText(), /Tomos Testwood/);
   await sw.context().close();
+});
+
+test('sign-off: history that names its approver reads as signed off by them', async () => {
+  const page = await newPage(browser);
+  await signIn(page, 'head.of.service');
+  // The demo's assessments were recorded before sign-off was the manager's own act: each
+  // names who signed it off (state "claimed").
+  const children = (await api(page, 'GET', '/api/v1/children?limit=50')).body.children;
+  let found = null;
+  for (const c of children) {
+    const e = await entryOf(page, c.child_id, (x) => x.sign_off?.state === 'claimed');
+    if (e) {
+      found = {child: c.child_id, e};
+      break;
+    }
+  }
+  assert.ok(found, 'a demo child with a claimed sign-off');
+  const staff = (await api(page, 'GET', '/api/v1/staff')).body.staff;
+  const by = staff.find((s) => s.staff_id === found.e.sign_off.decided_by)?.name || found.e.sign_off.decided_by;
+  await go(page, `/children/${found.child}`);
+  assert.match(await page.locator(`#entry-${found.e.index}`).innerText(),
+               new RegExp(`Signed off\\s+Signed off by ${by} \\(as recorded in the entry\\)`));
+  await page.context().close();
 });

@@ -16,6 +16,7 @@ import {childName} from './caseload.js';
 import {fieldLabel, fieldValue} from './child.js';
 
 const bytes = (s) => new TextEncoder().encode(s).length;
+const lower = (s) => s.charAt(0).toLowerCase() + s.slice(1);
 const waited = (x) => daysBetween(x.submitted_on, today());
 
 // The child an item is about (a supervision of no case is about none).
@@ -25,7 +26,7 @@ const childCell = (x) => (x.child_id
   : t('signoff.no_child'));
 // The work, with a link to read it in the child's chronology.
 const workCell = (x) => (x.child_id
-  ? frag(link(entryHref(x.child_id, x.entry), kindLabel(x.kind), {'aria-label': t('signoff.read_label', {what: kindLabel(x.kind), name: childName(x)})}),
+  ? frag(link(entryHref(x.child_id, x.entry), kindLabel(x.kind), {'aria-label': t('signoff.read_label', {what: lower(kindLabel(x.kind)), name: childName(x)})}),
          h('br'), h('span', {class: 'govuk-hint govuk-!-margin-bottom-0'}, t('signoff.entry_n', {n: x.entry})))
   : kindLabel(x.kind));
 
@@ -58,7 +59,7 @@ export async function signOffs({me}) {
   const mine = r.submitted;
   const theirs = r.to_sign_off;
   const decide = (x) => link(`/sign-offs/${x.entry}`, t('signoff.decide'),
-                             {'aria-label': t('signoff.decide_label', {what: kindLabel(x.kind), name: childName(x)})});
+                             {'aria-label': t('signoff.decide_label', {what: lower(kindLabel(x.kind)), name: childName(x)})});
   // A manager signs off others' work; everyone on staff may have work awaiting sign-off.
   const manager = MANAGERS.includes(me.role);
   return {
