@@ -630,7 +630,7 @@ export default {
     decide_title: 'Sign off or return: {what}',
     the_work: 'The work, as the record says now',
     cannot_read: 'This work is not in a child’s chronology you can read.',
-    corrected: 'This work has been corrected (entry {list}). It shows as corrected.',
+    corrected: 'Corrected since it was first recorded (entry {list}): this is the work as corrected.',
     sign_off_heading: 'Sign it off',
     comment: 'Comment (optional)',
     comment_hint: 'Anything the worker or an inspector should know about your sign-off.',
