@@ -10,7 +10,11 @@
 #      10-working-day visit is overdue;
 #   B: allocated to social.worker, with three contacts in three days and no
 #      assessment, a repeat-contacts signal raised yesterday: escalated to the
-#      team manager after one day.
+#      team manager after one day;
+#   D: allocated to social.worker, registered two days ago with nothing else:
+#      the journey that saves every form records its whole course here;
+#   U: allocated to no one, with the same three contacts as B: its escalated
+#      signal must read "Not allocated".
 #
 # usage: bash tests/browser_test.sh /path/to/caseward
 #        (CW_TEST_PATTERN=REGEX runs only the journeys whose names match)
@@ -52,6 +56,12 @@ cat >"$T/scenario.jsonl" <<JSONL
 {"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-B-CT1","child_id":"WEB-B","date":"$(day -3)","source":"school","reason":"Arrived at school hungry."}}
 {"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-B-CT2","child_id":"WEB-B","date":"$(day -2)","source":"neighbour","reason":"Left alone overnight."}}
 {"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-B-CT3","child_id":"WEB-B","date":"$(day -1)","source":"police","reason":"Found out late at night."}}
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-D","date":"$(day -2)","given_name":"Dafydd","family_name":"Testwood","date_of_birth":"2012-02-14","gender":"male","language":"english"}}
+{"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-D","worker_id":"$sw","date":"$(day -2)"}}
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-U","date":"$(day -30)","given_name":"Uned","family_name":"Testwood","date_of_birth":"2014-07-01","gender":"not_known","language":"welsh"}}
+{"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-U-CT1","child_id":"WEB-U","date":"$(day -3)","source":"school","reason":"Arrived at school hungry."}}
+{"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-U-CT2","child_id":"WEB-U","date":"$(day -2)","source":"neighbour","reason":"Left alone overnight."}}
+{"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-U-CT3","child_id":"WEB-U","date":"$(day -1)","source":"police","reason":"Found out late at night."}}
 JSONL
 "$CW" append --db "$T/c.db" "$T/scenario.jsonl" >/dev/null 2>"$T/err" ||
   die "the scenario was refused: $(cat "$T/err")"

@@ -1306,18 +1306,19 @@ static void test_refuse_corrections(void **state)
            "{'type':'correction','payload':{'corrects':%llu,'reason':'Wrong date',"
            "'changes':{'child_seen_date':'2023-02-04'}}}",
            ULL(done));
-    /* no one approves their own work, through a correction either */
-    refuse(f, "sw.jones", CW_EINVAL, "signed_off_by", "sw.jones",
+    /* no one approves their own work, or records someone else's approval, through a
+     * correction either: the signatory cannot be corrected at all */
+    refuse(f, "sw.jones", CW_EINVAL, "changes", "signed_off_by",
            "{'type':'correction','payload':{'corrects':%llu,'reason':'Signed off by me',"
            "'changes':{'signed_off_by':'sw.jones'}}}",
            ULL(done));
-    refuse(f, "sw.jones", CW_EINVAL, "signed_off_by", "sp.hughes",
+    refuse(f, "sw.jones", CW_EINVAL, "changes", "signed_off_by",
            "{'type':'correction','payload':{'corrects':%llu,'reason':'Other signatory',"
            "'changes':{'signed_off_by':'sp.hughes'}}}",
            ULL(done));
-    refuse(f, "hos.evans", CW_EINVAL, "signed_off_by", "hos.evans",
+    refuse(f, "hos.evans", CW_EINVAL, "changes", "signed_off_by",
            "{'type':'correction','payload':{'corrects':%llu,'reason':'Signed off by me',"
-           "'changes':{'signed_off_by':'hos.evans'}}}",
+           "'changes':{'signed_off_by':'tm.morgan'}}}",
            ULL(done));
     /* the people a correction names must be staff */
     uint64_t alloc = ok(f, "tm.morgan",
@@ -1339,7 +1340,7 @@ static void test_refuse_corrections(void **state)
     /* valid corrections of the assessment are accepted */
     ok(f, "tm.morgan",
        "{'type':'correction','payload':{'corrects':%llu,'reason':'Outcome recorded wrongly',"
-       "'changes':{'outcome':'care_and_support_plan','signed_off_by':'sm.price'}}}",
+       "'changes':{'outcome':'care_and_support_plan'}}}",
        ULL(done));
     ok(f, "tm.morgan",
        "{'type':'correction','payload':{'corrects':%llu,'reason':'Not seen after all',"

@@ -47,6 +47,7 @@ downgrade() {
 DROP INDEX signoffs_by_state;
 DROP TABLE signoffs;
 DROP TABLE policy;
+DROP TABLE deputies;
 DROP TABLE child_histories;
 DROP INDEX record_access_by_child;
 DROP TABLE record_access;

@@ -72,12 +72,14 @@ typedef struct cw_signoff {
 cw_rc cw_casework_signoff(cw_store *s, uint64_t idx, cw_signoff *out, cw_error *err);
 
 /*
- * CW_OK if staff_id may sign off (or return) the work at idx now: it awaits sign-off, it is
- * not their own, and they are a current manager above its recorder in the management chain
- * (or the head of service); a supervision is confirmed by its supervisor alone. Otherwise
+ * CW_OK if staff_id may sign off (or return) the work at idx on day `on`: it awaits sign-off,
+ * it is not their own, and they are a current manager above its recorder in the management
+ * chain, the head of service, or the named deputy (deputy_named, until on or later) of a
+ * manager above the recorder; a supervision is confirmed by its supervisor alone. Otherwise
  * CW_EFORBIDDEN, or CW_EINVAL / CW_ENOTFOUND, naming why.
  */
-cw_rc cw_casework_may_sign_off(cw_store *s, uint64_t idx, const char *staff_id, cw_error *err);
+cw_rc cw_casework_may_sign_off(cw_store *s, uint64_t idx, const char *staff_id, cw_date on,
+                               cw_error *err);
 
 /*
  * The version of an entry a change must name (based_on): the latest correction of it, or the

@@ -218,8 +218,22 @@ cw_rc cw_casework_check_sign_off(cw_ctx *c, const json_t *p, cw_error *err)
     if ((uint64_t)target >= c->idx)
         return cw_error_set(err, CW_ENOTFOUND, "entry: there is no entry %lld yet",
                             (long long)target);
-    cw_rc rc = cw_casework_may_sign_off(c->store, (uint64_t)target, c->actor, err);
-    return rc ? rc : check_based_on(c, p, (uint64_t)target, err);
+    cw_rc rc = cw_casework_may_sign_off(c->store, (uint64_t)target, c->actor, c->recorded, err);
+    if (!rc)
+        rc = check_based_on(c, p, (uint64_t)target, err);
+    /* A decision dated (migrated history) is not dated before the work it decides. */
+    entry_view e;
+    if (!rc && json_object_get(p, "date") &&
+        !(rc = cw_casework_read_entry(c->store, (uint64_t)target, &e, err))) {
+        cw_date work = cw_casework_effective_date(e.payload, e.recorded_ms);
+        cw_date d = cw_casework_effective_date(p, 0);
+        json_decref(e.root);
+        if (d < work)
+            rc = cw_error_set(err, CW_EINVAL,
+                              "date: the decision is dated before the work it "
+                              "decides");
+    }
+    return rc;
 }
 
 cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err);
@@ -264,6 +278,13 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
             rc = cw_error_set(err, CW_EINVAL,
                               "changes: %s cannot be corrected; a service manager or the head of "
                               "service changes who may see a record (restriction_changed)",
+                              k);
+            goto out;
+        }
+        if ((f->flags & NOFIX) && (!strcmp(k, "signed_off_by") || !strcmp(k, "decided_by"))) {
+            rc = cw_error_set(err, CW_EINVAL,
+                              "changes: %s cannot be corrected; a sign-off or a decision is its "
+                              "maker's own act (work_signed_off)",
                               k);
             goto out;
         }

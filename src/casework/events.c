@@ -113,7 +113,7 @@ static const field_spec F_REFERRAL[] = {ID_NEW("referral_id"),
 static const field_spec F_REFERRAL_DECIDED[] = {ID_REF("referral_id"),
                                                 DATE_REQ,
                                                 {"decision", F_ENUM, REQ, 0, REFERRAL_DECISIONS},
-                                                {"decided_by", F_ID, 0, 64, NULL},
+                                                {"decided_by", F_ID, NOFIX, 64, NULL},
                                                 END};
 static const field_spec F_ASSESSMENT_STARTED[] = {ID_NEW("assessment_id"),
                                                   ID_REF("child_id"),
@@ -129,7 +129,7 @@ static const field_spec F_ASSESSMENT_COMPLETED[] = {
     {"views_not_obtained_reason", F_TEXT, 0, 1000, NULL},
     {"analysis", F_TEXT, REQ, 8000, NULL},
     {"outcome", F_ENUM, REQ, 0, ASSESSMENT_OUTCOMES},
-    {"signed_off_by", F_ID, 0, 64, NULL},
+    {"signed_off_by", F_ID, NOFIX, 64, NULL},
     END};
 static const field_spec F_STRATEGY[] = {ID_NEW("strategy_id"),
                                         ID_REF("child_id"),
@@ -217,10 +217,12 @@ static const field_spec F_CORRECTION[] = {{"corrects", F_INT, REQ | NOFIX, 0, NU
                                           END};
 /* Sign-off (docs/events.md): a manager's own act on work awaiting it. */
 static const field_spec F_SIGNED_OFF[] = {{"entry", F_INT, REQ | NOFIX, 0, NULL},
+                                          {"date", F_DATE, PAST, 0, NULL},
                                           {"based_on", F_INT, NOFIX, 0, NULL},
                                           {"comment", F_TEXT, 0, 1000, NULL},
                                           END};
 static const field_spec F_RETURNED[] = {{"entry", F_INT, REQ | NOFIX, 0, NULL},
+                                        {"date", F_DATE, PAST, 0, NULL},
                                         {"based_on", F_INT, NOFIX, 0, NULL},
                                         {"reason", F_TEXT, REQ, 1000, NULL},
                                         END};
@@ -228,6 +230,10 @@ static const char *const SIGN_OFF_KINDS[] = {
     "assessment_completed", "referral_decided", "case_closed", "plan_recorded",
     "cse_override",         "supervision_held", NULL};
 static const field_spec F_POLICY[] = {{"sign_off", F_IDS, REQ, 6, NULL}, END};
+static const field_spec F_DEPUTY[] = {{"manager_id", F_ID, REQ | NOFIX, 64, NULL},
+                                      {"deputy_id", F_ID, REQ | NOFIX, 64, NULL},
+                                      {"until", F_DATE, REQ, 0, NULL},
+                                      END};
 static const field_spec F_RESTRICTION[] = {ID_REF("child_id"),
                                            DATE_REQ,
                                            {"restricted", F_BOOL, REQ, 0, NULL},
@@ -1068,6 +1074,26 @@ static cw_rc ck_policy(cw_ctx *c, const json_t *p, cw_error *err)
     return CW_OK;
 }
 
+/* A manager names who signs off in their place (leave, say), until a day: a current manager
+ * or senior practitioner other than themselves. An until in the past ends it. */
+static cw_rc ck_deputy(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    staff_info m, d;
+    cw_rc rc = need_staff(c, "manager_id", str(p, "manager_id"), &m, err);
+    if (!rc && !is_manager(m.role))
+        rc = cw_error_set(err, CW_EINVAL, "manager_id: %s is a %s, not a manager",
+                          str(p, "manager_id"), m.role);
+    if (!rc)
+        rc = need_staff(c, "deputy_id", str(p, "deputy_id"), &d, err);
+    if (!rc && !strcmp(str(p, "manager_id"), str(p, "deputy_id")))
+        rc = cw_error_set(err, CW_EINVAL, "deputy_id: a manager cannot deputise for themselves");
+    if (!rc && !is_manager(d.role) && strcmp(d.role, "senior_practitioner") != 0)
+        rc = cw_error_set(err, CW_EINVAL,
+                          "deputy_id: %s is a %s; a deputy is a manager or a senior practitioner",
+                          str(p, "deputy_id"), d.role);
+    return rc;
+}
+
 /* Only a service manager or head of service sets or lifts a restriction, with a reason. */
 static cw_rc ck_restriction(cw_ctx *c, const json_t *p, cw_error *err)
 {
@@ -1130,6 +1156,7 @@ static const event_spec specs[] = {
     {"work_returned", 0, F_RETURNED, cw_casework_check_sign_off, NULL},
     {"restriction_changed", 0, F_RESTRICTION, ck_restriction, NULL},
     {"sign_off_policy", 1, F_POLICY, ck_policy, NULL},
+    {"deputy_named", 1, F_DEPUTY, ck_deputy, NULL},
     {"account_created", 1, F_ACCOUNT_CREATED, ck_account_created, NULL},
     {"account_changed", 1, F_ACCOUNT_CHANGED, ck_account_ref, NULL},
     {"password_set", 1, F_PASSWORD_SET, ck_account_ref, NULL},

@@ -309,6 +309,11 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
         }
         return rc;
     }
+    if (!strcmp(t, "deputy_named")) {
+        cw_value v[] = {cw_text(str(p, "manager_id")), cw_text(str(p, "deputy_id")),
+                        cw_text(str(p, "until")), idx};
+        return run(c, CW_Q_DEPUTY_PUT, v, 4, err);
+    }
     if (!strcmp(t, "sign_off_policy")) {
         char list[256] = "";
         size_t used = 0;
@@ -323,8 +328,8 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
         /* Once per decision: a re-projection of the child leaves the row as it is. */
         if (c->only_child)
             return CW_OK;
-        char day[CW_DATE_LEN + 1];
-        cw_date_format(c->recorded, day);
+        char day[CW_DATE_LEN + 1]; /* the decision's date: its own, else the day recorded */
+        cw_date_format(cw_casework_effective_date(p, c->recorded_ms), day);
         cw_value v[] = {CW_INT(json_integer_value(json_object_get(p, "entry"))),
                         cw_text(!strcmp(t, "work_signed_off") ? "signed_off" : "returned"),
                         cw_text(c->actor), cw_text(day), idx};

@@ -581,6 +581,9 @@ static void print_obligation(const char *child, const cw_obligation *o)
         printf("  met %s by #%" PRIu64, day(o->met_on, c), o->met_by);
     if (o->state == CW_OBLIGATION_OVERDUE)
         printf("  %" PRId64 " days overdue", o->days_overdue);
+    if (o->state == CW_OBLIGATION_ENDED_BY_CLOSURE)
+        printf("  case closed %s, %" PRId64 " days overdue then", day(o->ended_on, c),
+               o->days_overdue);
     if (o->escalation_level > 0 && o->escalate_to)
         printf("  escalate to %s", o->escalate_to);
     printf("\n");
@@ -635,6 +638,7 @@ typedef struct list_ctx {
     int signals; /* 0: overdue obligations; 1: signals */
     json_t *arr; /* NULL for text */
     uint64_t count;
+    const rules_env *e;
 } list_ctx;
 
 static cw_rc list_child(void *ctx, const char *child, const cw_rule_results *r)
@@ -642,7 +646,7 @@ static cw_rc list_child(void *ctx, const char *child, const cw_rule_results *r)
     list_ctx *lc = ctx;
     if (!lc->signals) {
         for (size_t i = 0; i < r->nobligations; i++) {
-            if (r->obligations[i].state != CW_OBLIGATION_OVERDUE)
+            if (!cw_rules_outstanding(lc->e->pack, &lc->e->cal, &r->obligations[i], lc->e->as_of))
                 continue;
             lc->count++;
             if (lc->arr)
@@ -675,7 +679,7 @@ static cw_rc list_all(args *a, int signals, cw_error *err)
     if (rc || (rc = need(db, "db", err)) ||
         (rc = rules_env_open(&e, db, 0, rules, rules_file, as_of, 1, err)))
         return rc;
-    list_ctx lc = {signals, as_json ? json_array() : NULL, 0};
+    list_ctx lc = {signals, as_json ? json_array() : NULL, 0, &e};
     rc = cw_oversight_all(e.l, e.pack, &e.cal, e.as_of, list_child, &lc, err);
     if (!rc && lc.arr) {
         json_dumpf(lc.arr, stdout, JSON_INDENT(1));

@@ -805,6 +805,7 @@ typedef struct across_ctx {
     cw_http_srv *s;
     req *r;
     int signals;
+    cw_date as_of;
     json_t *arr;
 } across_ctx;
 
@@ -825,7 +826,8 @@ static cw_rc across_child(void *ctx, const char *child, const cw_rule_results *r
     size_t n = ac->signals ? res->nsignals : res->nobligations;
     int any = 0;
     for (size_t i = 0; i < n && !any; i++)
-        any = ac->signals || res->obligations[i].state == CW_OBLIGATION_OVERDUE;
+        any = ac->signals ||
+              cw_rules_outstanding(ac->s->pack, &ac->s->cal, &res->obligations[i], ac->as_of);
     if (!any)
         return CW_OK;
     cw_rc rc;
@@ -841,10 +843,11 @@ static cw_rc across_child(void *ctx, const char *child, const cw_rule_results *r
         return who ? rc : CW_ENOMEM;
     }
     for (size_t i = 0; i < n && !rc; i++) {
-        json_t *item = ac->signals ? cw_report_signal(child, &res->signals[i])
-                       : res->obligations[i].state == CW_OBLIGATION_OVERDUE
-                           ? cw_report_obligation(child, &res->obligations[i])
-                           : NULL;
+        json_t *item =
+            ac->signals ? cw_report_signal(child, &res->signals[i])
+            : cw_rules_outstanding(ac->s->pack, &ac->s->cal, &res->obligations[i], ac->as_of)
+                ? cw_report_obligation(child, &res->obligations[i])
+                : NULL;
         if (item && (json_object_update(item, who) || json_array_append_new(ac->arr, item)))
             rc = CW_ENOMEM;
     }
@@ -858,7 +861,7 @@ static cw_rc across(cw_http_srv *s, req *r, int signals, cw_error *err)
     cw_rc rc = query_date(r, &as_of, err);
     if (rc)
         return rc;
-    across_ctx ac = {s, r, signals, json_array()};
+    across_ctx ac = {s, r, signals, as_of, json_array()};
     if (!ac.arr)
         return cw_error_set(err, CW_ENOMEM, "out of memory");
     if ((rc = cw_oversight_all(r->ro, s->pack, &s->cal, as_of, across_child, &ac, err))) {
@@ -934,6 +937,7 @@ static cw_rc h_teams(cw_http_srv *s, req *r, cw_error *err)
 typedef struct pending_ctx {
     cw_ledger *ro;
     const principal *who;
+    cw_date today;
     json_t *mine, *theirs;
     cw_rc rc;
     cw_error *err;
@@ -949,7 +953,7 @@ static cw_rc pending_row(void *ctx, const cw_value *c, size_t n)
     cw_value_copy(&c[3], by, sizeof by);
     int mine = !strcmp(by, pc->who->staff_id);
     if (!mine && cw_casework_may_sign_off(cw_ledger_store(pc->ro), (uint64_t)c[0].i,
-                                          pc->who->staff_id, NULL) != CW_OK)
+                                          pc->who->staff_id, pc->today, NULL) != CW_OK)
         return CW_OK;
     cw_rc rc = CW_OK;
     if (child[0] && visible(pc->ro, pc->who, child, &rc, pc->err) <= 0)
@@ -976,7 +980,9 @@ static cw_rc pending_row(void *ctx, const cw_value *c, size_t n)
 static cw_rc h_sign_offs(cw_http_srv *s, req *r, cw_error *err)
 {
     (void)s;
-    pending_ctx pc = {r->ro, &r->who, json_array(), json_array(), CW_OK, err};
+    pending_ctx pc = {r->ro,        &r->who,      (cw_date)(cw_time_now_ms() / 86400000),
+                      json_array(), json_array(), CW_OK,
+                      err};
     cw_rc rc = pc.mine && pc.theirs ? cw_store_run(cw_ledger_store(r->ro), CW_Q_SIGNOFFS_PENDING,
                                                    NULL, 0, pending_row, &pc, NULL, err)
                                     : CW_ENOMEM;
@@ -1006,7 +1012,8 @@ int cw_http_reserved_type(const char *type)
 
 static int organisation(const char *type)
 {
-    return !strcmp(type, "team_created") || !strncmp(type, "staff_", 6);
+    return !strcmp(type, "team_created") || !strncmp(type, "staff_", 6) ||
+           !strcmp(type, "deputy_named");
 }
 
 /*
@@ -1068,9 +1075,24 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     if (!cw_casework_known_type(type) || cw_http_reserved_type(type))
         return cw_error_set(err, CW_ENOTFOUND, "type: %s is not a command (docs/events.md)", type);
     /* The organisation is the administrators' and heads of service's to record; casework is
-     * staff's. */
-    if (organisation(type) ? !(r->who.role & (R_ADMINISTRATOR | R_HEAD_OF_SERVICE))
-                           : !(r->who.role & R_STAFF)) {
+     * staff's. A manager names their own deputy. */
+    if (!strcmp(type, "deputy_named") && (r->who.role & R_MANAGERS) &&
+        !(r->who.role & R_HEAD_OF_SERVICE)) {
+        json_t *body;
+        cw_rc brc = body_object(r, &body, err);
+        if (brc)
+            return brc;
+        const char *m = json_string_value(json_object_get(body, "manager_id"));
+        int own = m && !strcmp(m, r->who.staff_id);
+        json_decref(body);
+        if (!own) {
+            cw_http_record_access(s, r, NULL, 0, 403);
+            return cw_error_set(err, CW_EFORBIDDEN,
+                                "manager_id: a manager names their own deputy; an administrator "
+                                "or the head of service names anyone's");
+        }
+    } else if (organisation(type) ? !(r->who.role & (R_ADMINISTRATOR | R_HEAD_OF_SERVICE))
+                                  : !(r->who.role & R_STAFF)) {
         cw_http_record_access(s, r, NULL, 0, 403);
         return cw_error_set(err, CW_EFORBIDDEN, "role: your role may not record %s", type);
     }

@@ -251,8 +251,11 @@ static void emit(eval *ev, const inst *in, cw_obligation_state s, uint32_t met_p
     }
     if (s != CW_OBLIGATION_OPEN && s != CW_OBLIGATION_MET_ON_TIME)
         ob->days_overdue = (int64_t)when - in->due;
-    if (s == CW_OBLIGATION_ENDED_BY_CLOSURE && ob->days_overdue < 0)
-        ob->days_overdue = 0; /* not yet due when the case closed */
+    if (s == CW_OBLIGATION_ENDED_BY_CLOSURE) {
+        ob->ended_on = when;
+        if (ob->days_overdue < 0)
+            ob->days_overdue = 0; /* not yet due when the case closed */
+    }
     if (s == CW_OBLIGATION_OVERDUE)
         escalation(r, ob->days_overdue, &ob->escalation_level, &ob->escalate_to);
 }

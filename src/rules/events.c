@@ -195,11 +195,13 @@ static const cw_ev_field correction[] = {
 };
 static const cw_ev_field work_signed_off[] = {
     F("entry", CW_FT_INT),
+    F("date", CW_FT_DATE),
     F("based_on", CW_FT_INT),
     F("comment", CW_FT_TEXT),
 };
 static const cw_ev_field work_returned[] = {
     F("entry", CW_FT_INT),
+    F("date", CW_FT_DATE),
     F("based_on", CW_FT_INT),
     F("reason", CW_FT_TEXT),
 };
@@ -261,10 +263,19 @@ const size_t cw_rules_ntypes = N(cw_rules_types);
 
 /* Events about the organisation, accounts and access: never part of a child's
  * history, so no pack may name them. */
-static const char *const organisation[] = {"team_created",  "staff_added",     "staff_changed",
-                                           "staff_left",    "account_created", "account_changed",
-                                           "password_set",  "record_accessed", "token_created",
-                                           "token_revoked", "sign_off_policy", NULL};
+static const char *const organisation[] = {"team_created",
+                                           "staff_added",
+                                           "staff_changed",
+                                           "staff_left",
+                                           "account_created",
+                                           "account_changed",
+                                           "password_set",
+                                           "record_accessed",
+                                           "token_created",
+                                           "token_revoked",
+                                           "sign_off_policy",
+                                           "deputy_named",
+                                           NULL};
 
 int cw_rules_type_find(const char *name)
 {

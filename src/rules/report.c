@@ -12,13 +12,17 @@ static json_t *day(cw_date d)
 
 json_t *cw_report_obligation(const char *child_id, const cw_obligation *o)
 {
-    return json_pack(
+    json_t *j = json_pack(
         "{s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:o, s:o, s:I, s:i, s:s?}", "child_id", child_id,
         "rule", o->rule_id, "title", o->title, "started_by", (json_int_t)o->started_by, "start",
         day(o->start), "due", day(o->due), "state", cw_obligation_state_name(o->state), "met_by",
         o->met ? json_integer((json_int_t)o->met_by) : json_null(), "met_on",
         o->met ? day(o->met_on) : json_null(), "days_overdue", (json_int_t)o->days_overdue,
         "escalation_level", o->escalation_level, "escalate_to", o->escalate_to);
+    /* ended_by_closure: the day the closure (signed off) ended it */
+    if (j && o->state == CW_OBLIGATION_ENDED_BY_CLOSURE)
+        json_object_set_new(j, "ended_on", day(o->ended_on));
+    return j;
 }
 
 json_t *cw_report_signal(const char *child_id, const cw_signal *s)

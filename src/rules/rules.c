@@ -49,6 +49,18 @@ const char *cw_rules_name(const cw_rule_pack *p)
     return p->name;
 }
 
+int cw_rules_outstanding(const cw_rule_pack *p, const cw_calendar *cal, const cw_obligation *o,
+                         cw_date as_of)
+{
+    if (o->state == CW_OBLIGATION_OVERDUE)
+        return 1;
+    if (o->state != CW_OBLIGATION_ENDED_BY_CLOSURE || o->days_overdue <= 0 || !p->has_resume)
+        return 0;
+    cw_date until = o->ended_on;
+    return cw_rules_add_interval(cal, o->ended_on, p->resume, &until, NULL) == CW_OK &&
+           as_of <= until;
+}
+
 const char *cw_rules_sign_off(const cw_rule_pack *p)
 {
     return p->sign_off;

@@ -66,7 +66,8 @@ typedef struct cw_obligation {
     int met;         /* 1 if met (on time or late) */
     uint64_t met_by; /* ledger index of the event that met it */
     cw_date met_on;
-    int64_t days_overdue;    /* calendar days past due at as_of (or when met late) */
+    int64_t days_overdue;    /* calendar days past due at as_of (or when met late, or closed) */
+    cw_date ended_on;        /* ended_by_closure: the day the closure took effect */
     int escalation_level;    /* 0 = none; k = the k-th step of the rule's ladder reached */
     const char *escalate_to; /* role of that step ("team_manager", ...), or NULL */
 } cw_obligation;
@@ -100,6 +101,14 @@ const char *cw_rules_name(const cw_rule_pack *p);
 /* The kinds of work the pack says need a manager's sign-off (its sign_off line), comma-separated;
  * "" if none. caseward records them in the log as a sign_off_policy entry. */
 const char *cw_rules_sign_off(const cw_rule_pack *p);
+
+/*
+ * Whether an obligation belongs in the lists of outstanding work on as_of: overdue, or ended by
+ * a closure while late and still within the pack's resume_within of it (the case closed with
+ * this work outstanding, and a reopening would bring it back).
+ */
+int cw_rules_outstanding(const cw_rule_pack *p, const cw_calendar *cal, const cw_obligation *o,
+                         cw_date as_of);
 
 void cw_rule_results_init(cw_rule_results *r);
 void cw_rule_results_reset(cw_rule_results *r); /* empties, keeps memory */

@@ -225,6 +225,15 @@ CREATE TABLE signoffs (
 ) STRICT;
 CREATE INDEX signoffs_by_state ON signoffs(state, submitted_by);
 
+-- Named deputies (deputy_named entries): who may sign off in a manager's place, until when.
+CREATE TABLE deputies (
+    manager_id TEXT NOT NULL,    -- the manager deputised for
+    deputy_id  TEXT NOT NULL,    -- who may act in their place
+    until      TEXT NOT NULL,    -- the last day they may (YYYY-MM-DD)
+    idx        INTEGER NOT NULL, -- the entry that named them
+    PRIMARY KEY (manager_id, deputy_id)
+) STRICT;
+
 -- Settings recorded in the log (sign_off_policy entries): the latest wins.
 CREATE TABLE policy (
     key   TEXT PRIMARY KEY, -- 'sign_off': the kinds of work that need a manager's sign-off

@@ -123,6 +123,8 @@ typedef enum cw_query {
     CW_Q_POLICY_GET,             /* (key) -> value, idx */
     CW_Q_POLICY_PUT,             /* (key, value, idx) upsert */
     CW_Q_CHILD_SET_RESTRICTED,   /* (child_id, restricted) */
+    CW_Q_DEPUTY_PUT,             /* (manager_id, deputy_id, until, idx) upsert */
+    CW_Q_DEPUTY_HAS,             /* (manager_id, deputy_id, day) -> 1 if a deputy on that day */
     CW_Q_COUNT
 } cw_query;
 

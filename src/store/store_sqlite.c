@@ -216,6 +216,10 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_POLICY_GET] = "SELECT value, idx FROM policy WHERE key = ?1",
     [CW_Q_POLICY_PUT] = "INSERT OR REPLACE INTO policy(key, value, idx) VALUES (?1, ?2, ?3)",
     [CW_Q_CHILD_SET_RESTRICTED] = "UPDATE children SET restricted = ?2 WHERE child_id = ?1",
+    [CW_Q_DEPUTY_PUT] = "INSERT OR REPLACE INTO deputies(manager_id, deputy_id, until, idx) "
+                        "VALUES (?1, ?2, ?3, ?4)",
+    [CW_Q_DEPUTY_HAS] = "SELECT 1 FROM deputies WHERE manager_id = ?1 AND deputy_id = ?2 AND "
+                        "until >= ?3",
 };
 
 #define MAX_COLUMNS 16
@@ -549,7 +553,7 @@ static cw_rc s_projections_clear(cw_store *base, cw_error *err)
                      "DELETE FROM visits; DELETE FROM supervisions; DELETE FROM supervision_cases;"
                      "DELETE FROM child_events; DELETE FROM child_histories; DELETE FROM "
                      "corrections; DELETE FROM escalations; DELETE FROM record_access;"
-                     "DELETE FROM signoffs; DELETE FROM policy;",
+                     "DELETE FROM signoffs; DELETE FROM policy; DELETE FROM deputies;",
                      NULL, NULL, &msg) != SQLITE_OK) {
         cw_error_set(err, CW_EDB, "database: clearing projections: %s",
                      msg ? msg : sqlite3_errmsg(s->db));
@@ -753,6 +757,13 @@ static const char *const migrations[] = {
         "    decided_idx  INTEGER              -- their work_signed_off / work_returned entry\n"
         ") STRICT;\n"
         "CREATE INDEX signoffs_by_state ON signoffs(state, submitted_by);\n"
+        "CREATE TABLE deputies (\n"
+        "    manager_id TEXT NOT NULL,    -- the manager deputised for\n"
+        "    deputy_id  TEXT NOT NULL,    -- who may act in their place\n"
+        "    until      TEXT NOT NULL,    -- the last day they may (YYYY-MM-DD)\n"
+        "    idx        INTEGER NOT NULL, -- the entry that named them\n"
+        "    PRIMARY KEY (manager_id, deputy_id)\n"
+        ") STRICT;\n"
         "CREATE TABLE policy (\n"
         "    key   TEXT PRIMARY KEY, -- 'sign_off': the kinds of work that need a manager's "
         "sign-off\n"

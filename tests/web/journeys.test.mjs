@@ -2,6 +2,8 @@
 // real browser against a real server (tests/browser_test.sh sets it up).
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
+import {CHILD_COMMANDS, FORMS} from '../../web/app/forms.js';
+import en from '../../web/app/messages/en.js';
 import {PASSWORD, URL_, check, go, launch, newPage, settled, signIn} from './harness.mjs';
 
 let browser;
@@ -18,6 +20,106 @@ async function fillDate(page, name, iso) {
   await page.fill(`#f-${name}-day`, String(Number(d)));
   await page.fill(`#f-${name}-month`, String(Number(m)));
   await page.fill(`#f-${name}-year`, y);
+}
+
+// Dates as the server counts them (UTC), and as the pages show them ("4 December 2026").
+const isoDay = (days = 0) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+const long = (iso) => {
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${d} ${en.months[m - 1]} ${y}`;
+};
+
+// Every command form saved by a journey, and its entry read back (the last test checks
+// that none is missing, so that a form that cannot save can never pass again).
+const saved = new Set();
+
+// Fills a form from {field: value}, in order (a question shown under an option comes after
+// it): a date input from YYYY-MM-DD, radios by value, checkboxes by a list of values, a
+// select by value, anything else as text.
+async function fillForm(page, values) {
+  for (const [name, v] of Object.entries(values)) {
+    if (await page.locator(`#f-${name}-day`).count()) await fillDate(page, name, v);
+    else if (await page.locator(`input[type="radio"][name="${name}"]`).count()) {
+      await page.locator(`input[name="${name}"][value="${v}"]`).check();
+    } else if (await page.locator(`input[type="checkbox"][name="${name}"]`).count()) {
+      for (const x of v) await page.locator(`input[name="${name}"][value="${x}"]`).check();
+    } else if (await page.locator(`select[name="${name}"]`).count()) {
+      await page.locator(`select[name="${name}"]`).selectOption(v);
+    } else {
+      await page.locator(`#f-${name}`).fill(v);
+    }
+  }
+}
+
+// Saves a form. Returns {refused: the error summary's text, or null once the success notice
+// is shown (the type is then counted as saved); payload: what the page sent}.
+async function save(page, type) {
+  const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/v1/commands/${type}`));
+  await page.getByRole('button', {name: 'Save'}).click();
+  const payload = (await sent).postDataJSON();
+  const notice = page.getByText(en.record.saved.replace('{what}', en.events[type]));
+  const summary = page.locator('.govuk-error-summary');
+  await notice.or(summary).first().waitFor();
+  if (await summary.count()) return {refused: await summary.innerText(), payload};
+  await settled(page);
+  saved.add(type);
+  return {refused: null, payload};
+}
+
+// The child's chronology as it reads: each row's cells (date, what, details, recorded by).
+async function chronology(page) {
+  return page.locator('#chronology-table tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.cells].map((c) => c.innerText.trim())));
+}
+
+// The chronology on the page has an entry of this type whose row holds every text given.
+async function assertEntry(page, type, ...texts) {
+  const rows = (await chronology(page)).filter((r) => r[1] === en.events[type]);
+  assert.ok(rows.some((r) => texts.every((x) => r.join('\n').includes(x))),
+            `the chronology has ${en.events[type]} with ${texts.join(' and ')}; its entries of that kind:\n` +
+            rows.map((r) => r.join(' | ')).join('\n'));
+}
+
+// Records a command about a child through its form and reads the entry back.
+async function recordAndRead(page, child, type, values, ...expect) {
+  await go(page, `/children/${child}/record/${type}`);
+  await fillForm(page, values);
+  const {refused} = await save(page, type);
+  assert.equal(refused, null, `${type} is saved`);
+  assert.equal(new URL(page.url()).pathname, `/children/${child}`);
+  await assertEntry(page, type, ...expect);
+}
+
+// A command whose approval is a manager's own act (docs/events.md, "Sign-off"): the form
+// asks no signatory and sends none (the server refuses signed_off_by, and a decided_by that
+// is not the signed-in person); the work is saved as submitted for sign-off.
+async function recordApprovedAndRead(page, child, type, values, field, ...expect) {
+  await go(page, `/children/${child}/record/${type}`);
+  await fillForm(page, values);
+  const {refused, payload} = await save(page, type);
+  assert.equal('child_id' in payload, false, `${type} names its record, not the child`);
+  assert.equal(field in payload, false, `the ${type} form does not ask for ${field}`);
+  assert.equal(refused, null, `${type} is saved`);
+  await assertEntry(page, type, ...expect);
+}
+
+// The worker's manager signs off the child's latest work of a kind, in their own session,
+// through the API (the sign-off page has its own journey).
+async function signOffAs(username, child, kind) {
+  const page = await newPage(browser);
+  await signIn(page, username);
+  const r = await page.evaluate(async ([c, k]) => {
+    const list = await fetch('/api/v1/sign-offs').then((x) => x.json());
+    const item = list.to_sign_off.filter((i) => i.child_id === c && i.kind === k).pop();
+    if (!item) return [0, `nothing of ${k} for ${c} to sign off: ${JSON.stringify(list)}`];
+    const csrf = document.cookie.match(/(?:^|;\s*)cw_csrf=([^;]*)/)[1];
+    const res = await fetch('/api/v1/commands/work_signed_off', {method: 'POST',
+      body: JSON.stringify({entry: item.entry, based_on: item.version}),
+      headers: {'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf)}});
+    return [res.status, await res.text()];
+  }, [child, kind]);
+  assert.equal(r[0], 201, `${username} signs off ${kind}: ${r[1]}`);
+  await page.context().close();
 }
 
 test('sign-in: the page, a wrong password in the error summary, sign-out', async () => {
@@ -212,6 +314,23 @@ test('a team manager sees an escalated item and records supervision', async () =
   assert.equal(new URL(page.url()).pathname, '/team');
   const escalated = page.locator('#escalated');
   assert.match(await escalated.innerText(), /Bryn Testwood[\s\S]*Three or more contacts/);
+  // Each escalated item names the case's worker: "Not allocated" only for a case no one holds.
+  const [brynWorker, staff] = await page.evaluate(async () => [
+    (await fetch('/api/v1/children/WEB-B').then((r) => r.json())).worker_id,
+    (await fetch('/api/v1/staff').then((r) => r.json())).staff,
+  ]);
+  const workerName = staff.find((x) => x.staff_id === brynWorker).name;
+  const cells = (name) => escalated.locator('tbody tr', {hasText: name}).first().locator('td, th')
+    .evaluateAll((cs) => cs.map((c) => c.innerText.trim()));
+  assert.equal((await cells('Bryn Testwood'))[1], workerName, 'Bryn’s escalated signal names his worker');
+  assert.equal((await cells('Uned Testwood'))[1], en.children.unallocated, 'Uned, whom no one holds, is not allocated');
+  const waiting = await page.evaluate(async () =>
+    (await fetch('/api/v1/unallocated').then((r) => r.json())).caseload.map((c) => c.child_id));
+  const rows = await escalated.locator('tbody tr').evaluateAll((trs) => trs.map((tr) =>
+    [decodeURIComponent(tr.querySelector('a').getAttribute('href').split('/').pop()), tr.cells[1].innerText.trim()]));
+  for (const [id, worker] of rows) {
+    assert.equal(worker === en.children.unallocated, waiting.includes(id), `${id}: worker "${worker}"`);
+  }
   await check(page, '12-team-dashboard');
   // The record of a child in the team, with who has looked at it.
   await escalated.getByRole('link', {name: 'Bryn Testwood'}).first().click();
@@ -231,6 +350,10 @@ test('a team manager sees an escalated item and records supervision', async () =
   await page.getByText('Supervision: saved in the record.').waitFor();
   await settled(page);
   assert.equal(new URL(page.url()).pathname, '/team');
+  // The supervision is in the chronology of the case it discussed.
+  await go(page, '/children/WEB-B');
+  await assertEntry(page, 'supervision_held', 'school to be asked for attendance');
+  saved.add('supervision_held');
   await page.context().close();
 
   // A service manager supervises a team manager: no team of their own, no case to tick.
@@ -327,8 +450,11 @@ test('every form is accessible; a correction and a new child are recorded', asyn
   await page.getByText('Correction: saved in the record.').waitFor();
   await settled(page);
   const row = await page.locator('#chronology-table tr', {hasText: 'Found out late at night'}).innerText();
-  assert.match(row, /Source: Neighbour/, 'the entry reads as corrected');
+  assert.match(row, /Source: Police → Neighbour/, 'the entry reads as corrected: as recorded, then as now');
   assert.match(row, /Corrected/);
+  // The correction itself reads as the change it made, not as "[object Object]".
+  await assertEntry(page, 'correction', 'Source: Police → Neighbour', 'not the police', 'Corrects entry: Contact received on');
+  saved.add('correction');
   // A new child.
   await go(page, '/children');
   await page.getByRole('button', {name: 'Register a child'}).click();
@@ -373,11 +499,136 @@ test('every form is accessible; a correction and a new child are recorded', asyn
   await tm.getByLabel('Allocate to').selectOption(me.staff_id);
   await tm.getByRole('button', {name: 'Save'}).click();
   await tm.getByText('Case allocated: saved in the record.').waitFor();
+  await settled(tm);
+  await assertEntry(tm, 'case_allocated', `Worker: ${staff.find((x) => x.staff_id === me.staff_id).name}`);
+  saved.add('case_allocated');
   await tm.context().close();
-  // Now the social worker can open the record they registered.
+  // Now the social worker can open the record they registered, as it was entered.
   await go(page, '/children/WEB-C');
   assert.match(await page.locator('#page-heading').innerText(), /Cadi Testwood/);
+  const summary = await page.locator('main .govuk-summary-list').innerText();
+  assert.match(summary, /29 February 2020/);
+  assert.match(summary, /Female/);
+  assert.match(summary, /Welsh/);
+  saved.add('child_registered');
   await page.context().close();
+});
+
+test('every command about a child saves from its form, and its entry reads back', async () => {
+  // WEB-D (tests/browser_test.sh) is the social worker's case with nothing on it yet: its
+  // whole course, front door to transfer, one form at a time, each form's preconditions
+  // recorded by the forms before it.
+  const child = 'WEB-D';
+  const today = isoDay();
+  const yesterday = isoDay(-1);
+  const page = await newPage(browser);
+  await signIn(page, 'social.worker');
+  const [me, staff] = await page.evaluate(async () => [
+    await fetch('/api/v1/me').then((r) => r.json()),
+    (await fetch('/api/v1/staff').then((r) => r.json())).staff,
+  ]);
+  const nameOf = (id) => staff.find((x) => x.staff_id === id).name;
+  // The identifier a form made for a new record (contact, referral …), from its entry.
+  const newestId = async (type, field) => {
+    const rows = (await chronology(page)).filter((r) => r[1] === en.events[type]);
+    const m = rows[0]?.[2].match(new RegExp(`${en.fields[field]}: (\\S+)`));
+    assert.ok(m, `the ${type} entry shows its ${field}`);
+    return m[1];
+  };
+
+  // Visits, notes and risk.
+  await recordAndRead(page, child, 'case_note', {text: 'Spoke to the school: Dafydd is settled in year 9.'},
+                      'Dafydd is settled in year 9');
+  await recordAndRead(page, child, 'statutory_visit',
+                      {seen: 'true', seen_alone: 'true', views_obtained: 'true', views: 'Dafydd said his new bedroom is warm.'},
+                      'his new bedroom is warm', 'Child seen alone: Yes');
+  await recordAndRead(page, child, 'cse_risk_assessment', {vulnerabilities: ['young_carer'], moderate_indicators: ['truancy']},
+                      'Young carer', 'Truancy');
+  await recordAndRead(page, child, 'missing_episode', {date: yesterday, returned: today, return_interview: 'true'},
+                      `Returned: ${long(today)}`, 'Return interview offered: Yes');
+  await recordAndRead(page, child, 'health_check_recorded', {kind: 'dental_check'}, 'Kind: Dental check');
+  // The front door: a contact, a referral and the decision on it.
+  await recordAndRead(page, child, 'contact_received', {source: 'school', reason: 'Teacher saw a bruise on his arm.'},
+                      'Teacher saw a bruise', 'Source: School');
+  await recordAndRead(page, child, 'referral_received', {source: 'health', reason: 'Health visitor worried about his weight.'},
+                      'worried about his weight', 'Source: Health');
+  const referral = await newestId('referral_received', 'referral_id');
+  await recordApprovedAndRead(page, child, 'referral_decided', {referral_id: referral, decision: 'assessment'},
+                              'decided_by', `Referral: ${referral}`, 'Decision: Assessment');
+  // The assessment.
+  await recordAndRead(page, child, 'assessment_started', {referral_id: referral}, `Referral: ${referral}`);
+  const assessment = await newestId('assessment_started', 'assessment_id');
+  await recordApprovedAndRead(page, child, 'assessment_completed',
+                              {assessment_id: assessment, child_seen: 'true', child_seen_date: today, views_obtained: 'false',
+                               views_not_obtained_reason: 'He was at a football match.',
+                               analysis: 'Needs met at home with help from the school nurse.', outcome: 'care_and_support_plan'},
+                              'signed_off_by',
+                              `Assessment: ${assessment}`, 'help from the school nurse', 'Outcome: Care and support plan');
+  // Child protection: strategy discussion, enquiry, conference, core group, plan.
+  await recordAndRead(page, child, 'strategy_discussion_held', {decision: 'section_47', cse: 'false'},
+                      'Decision: Section 47 enquiry');
+  const strategy = await newestId('strategy_discussion_held', 'strategy_id');
+  await recordAndRead(page, child, 'section_47_started', {strategy_id: strategy}, `Strategy discussion: ${strategy}`);
+  const enquiry = await newestId('section_47_started', 'enquiry_id');
+  await go(page, `/children/${child}/record/section_47_completed`);
+  await fillForm(page, {enquiry_id: enquiry, outcome: 'initial_conference'});
+  const s47 = await save(page, 'section_47_completed');
+  assert.equal('child_id' in s47.payload, false, 'section_47_completed names its enquiry, not the child');
+  assert.equal(s47.refused, null, 'section_47_completed is saved');
+  await assertEntry(page, 'section_47_completed', `Section 47 enquiry: ${enquiry}`, 'Outcome: Initial child protection conference');
+  await recordAndRead(page, child, 'conference_held', {kind: 'initial', decision: 'register', category: 'physical'},
+                      'Decision: Register', 'Category: Physical abuse');
+  await recordAndRead(page, child, 'core_group_held', {date: today}, long(today));
+  await recordAndRead(page, child, 'plan_recorded', {kind: 'child_protection'}, 'Kind: Child protection');
+  // Looked after: from the start, through a move and a review, to the end.
+  await recordAndRead(page, child, 'looked_after_started', {placement_id: 'WEB-D-PL1', placement_type: 'foster', until_18: 'false'},
+                      'Placement: WEB-D-PL1', 'Type of placement: Foster care');
+  await recordAndRead(page, child, 'placement_changed', {placement_id: 'WEB-D-PL2', placement_type: 'kinship', school_changed: 'false'},
+                      'Placement: WEB-D-PL2', 'Type of placement: Kinship care');
+  await recordAndRead(page, child, 'looked_after_review_held', {date: today}, long(today));
+  await recordAndRead(page, child, 'looked_after_ended', {reason: 'returned_home'}, 'Reason: Returned home');
+  // The case: closed, reopened.
+  await recordAndRead(page, child, 'case_closed', {reason: 'Family working well with universal services.'},
+                      'Family working well');
+  // A closure is not done until the worker's manager signs it off; then the case reopens.
+  await signOffAs('team.manager', child, 'case_closed');
+  await recordAndRead(page, child, 'case_reopened', {reason: 'New concerns from the school nurse.'}, 'New concerns from the school nurse');
+  await check(page, '29-child-record-every-form');
+
+  // A correction of a date reads "Label: before → after", dates as the pages write them.
+  const note = (await page.locator('#chronology-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.innerText)))
+    .findIndex((x) => x.includes('Dafydd is settled in year 9'));
+  assert.ok(note >= 0, 'the case note is in the chronology');
+  await page.locator('#chronology-table tbody tr').nth(note).getByRole('link', {name: /Correct this entry/}).click();
+  await settled(page);
+  await page.getByLabel('Which detail is wrong?').selectOption('date');
+  await fillForm(page, {change_value: yesterday, reason: 'The school was called the day before.'});
+  assert.equal((await save(page, 'correction')).refused, null, 'the correction is saved');
+  const change = `${en.forms.case_note.date}: ${long(today)} → ${long(yesterday)}`;
+  await assertEntry(page, 'correction', change, 'The school was called the day before');
+  await assertEntry(page, 'case_note', 'Dafydd is settled in year 9', change);
+  assert.doesNotMatch(await page.locator('#chronology-table').innerText(), /\[object Object\]/);
+  await check(page, '30-child-record-corrected');
+  await page.context().close();
+
+  // The team manager transfers the case to another of the team's workers.
+  const tm = await newPage(browser);
+  await signIn(tm, 'team.manager');
+  await go(tm, `/children/${child}/record/case_transferred`);
+  const to = await tm.locator('#f-worker_id option').evaluateAll((os, mine) =>
+    os.find((o) => o.value && o.value !== mine && /social worker/.test(o.text))?.value, me.staff_id);
+  assert.ok(to, 'someone to transfer the case to');
+  await fillForm(tm, {worker_id: to, reason: 'Moving to the worker who knows the family.'});
+  assert.equal((await save(tm, 'case_transferred')).refused, null, 'the transfer is saved');
+  await assertEntry(tm, 'case_transferred', `Worker: ${nameOf(to)}`, 'who knows the family');
+  assert.match(await tm.locator('main .govuk-summary-list').innerText(), new RegExp(nameOf(to)), 'the record names the new worker');
+  await tm.context().close();
+
+  for (const [, types] of CHILD_COMMANDS) {
+    for (const type of types) {
+      if (type !== 'case_allocated') assert.ok(saved.has(type), `${type} was saved`);
+    }
+  }
 });
 
 test('a warning before an unused session ends, and staying signed in', async () => {
@@ -404,4 +655,12 @@ test('a path that names nothing', async () => {
   assert.equal(await page.locator('#page-heading').innerText(), 'Page not found');
   await check(page, '23-not-found');
   await page.context().close();
+});
+
+test('every form in forms.js was saved by a journey, and read back', (t) => {
+  if (process.env.CW_TEST_PATTERN) {
+    t.skip('only some journeys ran (CW_TEST_PATTERN)');
+    return;
+  }
+  assert.deepEqual(Object.keys(FORMS).filter((type) => !saved.has(type)), [], 'forms no journey saved');
 });

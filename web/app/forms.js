@@ -22,6 +22,9 @@ const PLACEMENTS = ['foster', 'kinship', 'residential', 'with_parents', 'adoptio
 
 const date = {name: 'date', kind: 'date', required: true};
 
+// Who decided a referral and who signed off an assessment are not asked: the server
+// records the signed-in person as the actor, and a manager's sign-off is their own act.
+
 export const FORMS = {
   statutory_visit: [date,
     {name: 'seen', kind: 'yesno', required: true},
@@ -37,8 +40,7 @@ export const FORMS = {
     {name: 'reason', kind: 'textarea', limit: 2000, required: true},
     {name: 'cse_concern', kind: 'yesno'}],
   referral_decided: [{name: 'referral_id', kind: 'ref', of: 'open_referrals', required: true}, date,
-    {name: 'decision', kind: 'enum', options: ['no_further_action', 'assessment', 'strategy_discussion'], required: true},
-    {name: 'decided_by', kind: 'staff', who: 'managers', required: true}],
+    {name: 'decision', kind: 'enum', options: ['no_further_action', 'assessment', 'strategy_discussion'], required: true}],
   assessment_started: [{name: 'assessment_id', kind: 'newid', prefix: 'A'}, date,
     {name: 'referral_id', kind: 'ref', of: 'referrals'}],
   assessment_completed: [{name: 'assessment_id', kind: 'ref', of: 'open_assessments', required: true}, date,
@@ -47,8 +49,7 @@ export const FORMS = {
     {name: 'views', kind: 'views'},
     {name: 'analysis', kind: 'textarea', limit: 8000, required: true},
     {name: 'outcome', kind: 'enum', required: true,
-     options: ['no_further_action', 'care_and_support_plan', 'child_protection', 'looked_after', 'other_services']},
-    {name: 'signed_off_by', kind: 'staff', who: 'managers', required: true}],
+     options: ['no_further_action', 'care_and_support_plan', 'child_protection', 'looked_after', 'other_services']}],
   strategy_discussion_held: [{name: 'strategy_id', kind: 'newid', prefix: 'SD'}, date,
     {name: 'decision', kind: 'enum', options: ['section_47', 'no_further_action', 'other'], required: true},
     {name: 'cse', kind: 'yesno'}],
@@ -104,6 +105,14 @@ export const FORMS = {
     {name: 'address', kind: 'textarea', limit: 300, rows: 3},
     {...date, required: false}],
 };
+
+// The commands about one child that name their record (the referral, the assessment, the
+// enquiry) and not the child: the server finds the child from the record, and refuses a
+// child_id, which is not a field of these events (docs/events.md).
+const NAMES_ITS_RECORD = new Set(['referral_decided', 'assessment_completed', 'section_47_completed']);
+
+// Whether a command's payload carries the child's identifier (a child's page sends it).
+export const sendsChildId = (type) => type !== 'correction' && !NAMES_ITS_RECORD.has(type);
 
 // The commands about one child, in the order a worker meets them.
 export const CHILD_COMMANDS = [
@@ -176,10 +185,12 @@ export function newId(prefix, childId) {
 }
 
 // The fields a correction may change (docs/events.md): not the record's own identifiers,
-// nor who was supervised or the cases discussed.
+// nor who was supervised or the cases discussed, nor who decided a referral or signed off
+// an assessment (each is that person's own act, not a detail someone else puts right).
 const NOT_CORRECTABLE = new Set(['child_id', 'contact_id', 'referral_id', 'assessment_id', 'strategy_id',
                                  'enquiry_id', 'conference_id', 'plan_id', 'episode_id', 'supervisee_id',
-                                 'supervisor_id', 'cases_discussed', 'corrects']);
+                                 'supervisor_id', 'cases_discussed', 'corrects', 'decided_by',
+                                 'signed_off_by']);
 export function correctable(type, payload) {
   const names = new Set(Object.keys(payload));
   for (const f of FORMS[type] || []) {

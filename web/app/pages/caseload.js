@@ -51,7 +51,7 @@ export function caseloadTable(items, {caption, names, action, id = 'caseload'} =
     frag(link(`/children/${seg(c.child_id)}`, childName(c)), h('br'),
          h('span', {class: 'govuk-hint govuk-!-margin-bottom-0'},
            t('caseload.id_dob', {id: c.child_id, dob: formatDate(c.date_of_birth)}))),
-    names && names(c.worker_id),
+    names && (c.worker_id ? names(c.worker_id) : t('children.unallocated')),
     nextDue(c.next_due),
     overdueCell(c),
     signalsCell(c),

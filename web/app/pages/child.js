@@ -44,16 +44,73 @@ export function fieldValue(type, name, v, names) {
 export const eventLabel = (type) => tMaybe(`events.${type}`) ?? type;
 export const fieldLabel = (name) => tMaybe(`fields.${name}`) ?? name.replace(/_/g, ' ');
 
-// The details of a chronology entry: every field but the child and the date.
-function details(entry, names) {
-  const rows = Object.entries(entry.payload || {})
-    .filter(([k]) => k !== 'child_id' && k !== 'date')
-    .map(([k, v]) => h('li', {}, h('span', {class: 'govuk-!-font-weight-bold'}, `${fieldLabel(k)}: `),
-                        fieldValue(entry.type, k, v, names)));
+// The label of a field in a chronology entry. A date is named as its own form names it
+// ("Date of the visit"), which says which date it is.
+export const entryFieldLabel = (type, name) =>
+  (name === 'date' ? tMaybe(`forms.${type}.date`) : null) ?? fieldLabel(name);
+
+// A value as it reads in a change: "Not recorded" for a detail the entry left out.
+const changeValue = (type, name, v, names) =>
+  (v === undefined || v === null ? t('common.not_recorded') : fieldValue(type, name, v, names));
+
+// One change, as "Label: before → after"; before is left out when it is not known.
+export function changeItem(type, name, before, after, names, known = true) {
+  const value = known ? t('child.change', {before: changeValue(type, name, before, names), after: changeValue(type, name, after, names)})
+    : changeValue(type, name, after, names);
+  return h('li', {}, h('span', {class: 'govuk-!-font-weight-bold'}, `${entryFieldLabel(type, name)}: `), value);
+}
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+// What a correction changed, field by field: [{name, before, after}] and the entry it
+// corrects (null when the chronology does not hold it). `before` is what the entry said
+// just before this correction: as first recorded (the chronology's `original`), with any
+// earlier corrections' changes applied. byIndex: the chronology's entries by index.
+export function correctionChanges(corr, byIndex) {
+  const target = byIndex.get(corr.payload?.corrects) || null;
+  let before = null;
+  if (target) {
+    before = {...(target.original || target.payload)};
+    for (const k of [...(target.corrected_by || [])].sort((a, b) => a - b)) {
+      if (k >= corr.index) break;
+      Object.assign(before, byIndex.get(k)?.payload?.changes || {});
+    }
+  }
+  const changes = Object.entries(corr.payload?.changes || {}).map(([name, after]) =>
+    ({name, before: before ? before[name] : undefined, after}));
+  return {target, changes};
+}
+
+// The details of a chronology entry: every field but the child and the date. A field a
+// correction changed reads "Label: as first recorded → as it is now"; a correction lists
+// what it changed the same way.
+function details(entry, names, byIndex) {
+  if (entry.type === 'correction') return correctionDetails(entry, names, byIndex);
+  const original = entry.original || entry.payload || {};
+  const changed = (k) => entry.original && !same(original[k], entry.payload?.[k]);
+  const keys = [...new Set([...Object.keys(entry.payload || {}), ...Object.keys(original)])]
+    .filter((k) => k !== 'child_id' && (k !== 'date' || changed(k)));
+  const rows = keys.map((k) => (changed(k)
+    ? changeItem(entry.type, k, original[k], entry.payload?.[k], names)
+    : h('li', {}, h('span', {class: 'govuk-!-font-weight-bold'}, `${fieldLabel(k)}: `),
+        fieldValue(entry.type, k, entry.payload[k], names))));
   return frag(rows.length ? h('ul', {class: 'govuk-list govuk-body-s'}, rows) : null,
               entry.corrected_by?.length ? h('p', {class: 'govuk-body-s'},
                 tag(t('child.corrected'), 'yellow'), ' ', t('child.corrected_by', {list: entry.corrected_by.join(', ')}))
                 : null);
+}
+
+// A correction: the entry it corrects, why, and each change as "Label: before → after".
+function correctionDetails(entry, names, byIndex) {
+  const {target, changes} = correctionChanges(entry, byIndex);
+  const payload = entry.payload || {};
+  const bold = (text) => h('span', {class: 'govuk-!-font-weight-bold'}, text);
+  return h('ul', {class: 'govuk-list govuk-body-s'},
+    h('li', {}, bold(`${fieldLabel('corrects')}: `),
+      target ? t('child.corrects_value', {what: eventLabel(target.type), date: formatDate(target.date), index: payload.corrects})
+        : String(payload.corrects)),
+    payload.reason ? h('li', {}, bold(`${fieldLabel('reason')}: `), payload.reason) : null,
+    changes.map((c) => changeItem(target?.type, c.name, c.before, c.after, names, !!target)));
 }
 
 export async function child({params, me}) {
@@ -118,7 +175,7 @@ export async function child({params, me}) {
                     {text: t('child.recorded_by')}],
              data: entries, rowId: (e) => entryAnchor(e.index),
              rows: entries.map((e) => [formatDate(e.date), eventLabel(e.type),
-                                       frag(decisionDetails(e, names, byIndex) ?? details(e, names),
+                                       frag(decisionDetails(e, names, byIndex) ?? details(e, names, byIndex),
                                             signOffLine(e.sign_off, names, byIndex),
                                             canCorrect(e) ? link(`/children/${seg(id)}/record/correction?entry=${e.index}`,
                                                                  t('child.correct'), {'aria-label': t('child.correct_label', {what: eventLabel(e.type), date: formatDate(e.date)})}) : null),

@@ -7,11 +7,11 @@ import {frag, h} from '../dom.js';
 import {enhance} from '../govuk.js';
 import {formatDate, t, tMaybe} from '../i18n.js';
 import {CHILD_COMMANDS, CSE_BANDS, CSE_ITEMS, FORMS, correctable, cseBand, cseScore, kindOf, newId, optionsOf,
-        references} from '../forms.js';
+        references, sendsChildId} from '../forms.js';
 import {button, checkboxes, clearNotice, dateInput, errorSummary, h2, heading, inset, link, p, radios, readDate,
         select, textInput, textarea, today} from '../ui.js';
 import {childName} from './caseload.js';
-import {eventLabel, fieldLabel, fieldValue} from './child.js';
+import {changeItem, eventLabel, fieldLabel, fieldValue} from './child.js';
 import {changedSince, isConflict, rereadEntry} from '../conflict.js';
 
 const NOT_ABOUT_A_CHILD = ['supervision_held', 'child_registered'];
@@ -67,6 +67,7 @@ export async function command({params, me, navigate, query}) {
     needsCases && me.team_id ? api.get(`/api/v1/teams/${seg(me.team_id)}/caseload`) : null,
   ]);
   const current = staff.filter((s) => !s.left_on);
+  const nameOf = (id) => staff.find((x) => x.staff_id === id)?.name || id;
   const staffOptions = (who) => {
     let list = current;
     if (who === 'managers') list = current.filter((s) => MANAGERS.includes(s.role));
@@ -186,7 +187,7 @@ export async function command({params, me, navigate, query}) {
   const entryEl = (errors) => {
     const fields = correctable(entry.type, entry.payload);
     const name = values.change_field || '';
-    const now = name in entry.payload ? fieldValue(entry.type, name, entry.payload[name], (id) => staff.find((x) => x.staff_id === id)?.name || id) : t('common.not_recorded');
+    const now = name in entry.payload ? fieldValue(entry.type, name, entry.payload[name], nameOf) : t('common.not_recorded');
     const opts = {hint: name ? t('record.change_now', {value: now}) : null, error: errors.change_value};
     let control = null;
     if (name) {
@@ -203,7 +204,9 @@ export async function command({params, me, navigate, query}) {
     return frag(
       h2(t('record.correcting', {what: eventLabel(entry.type), date: formatDate(entry.date), index: entry.index})),
       h('ul', {class: 'govuk-list govuk-body-s'}, Object.keys(entry.payload).filter((k) => k !== 'child_id')
-        .map((k) => h('li', {}, `${fieldLabel(k)}: ${fieldValue(entry.type, k, entry.payload[k])}`))),
+        .map((k) => (entry.original && JSON.stringify(entry.original[k]) !== JSON.stringify(entry.payload[k])
+          ? changeItem(entry.type, k, entry.original[k], entry.payload[k], nameOf)
+          : h('li', {}, `${fieldLabel(k)}: ${fieldValue(entry.type, k, entry.payload[k], nameOf)}`)))),
       h('div', {onchange: (ev) => {
         if (ev.target.name !== 'change_field') return;
         values.change_field = ev.target.value;
@@ -239,7 +242,7 @@ export async function command({params, me, navigate, query}) {
     const radio = (n) => form.querySelector(`input[name="${n}"]:checked`)?.value ?? '';
     const boxes = (n) => [...form.querySelectorAll(`input[name="${n}"]:checked`)].map((x) => x.value);
     const errors = {};
-    const payload = childId && type !== 'correction' ? {child_id: childId} : {};
+    const payload = childId && sendsChildId(type) ? {child_id: childId} : {};
     const visible = (f) => !f.when || radio(f.when[0]) === f.when[1];
     for (const f of spec) {
       if (!visible(f)) continue;
@@ -320,7 +323,8 @@ export async function command({params, me, navigate, query}) {
             else if (!errors.change_value) payload.changes = {[name]: nv};
           }
           payload.corrects = entry.index;
-          payload.based_on = entry.version; // the version read: a change made since is refused (409)
+          // The version read: a change made since is refused (409), never overwritten.
+          payload.based_on = entry.version ?? entry.index;
           continue;
         }
         default: break;
@@ -364,7 +368,7 @@ export async function command({params, me, navigate, query}) {
           const {entry: fresh, byIndex} = await rereadEntry(childId, entry.index);
           if (fresh) {
             entry = fresh;
-            changed = changedSince(before, fresh, (id) => staff.find((x) => x.staff_id === id)?.name || id, byIndex);
+            changed = changedSince(before, fresh, nameOf, byIndex);
             show({}, [{href: '#changed-since', text: t('conflict.correction')}]);
             clearNotice();
             document.title = `${t('errors.title_prefix')} ${title} – ${t('shell.service')}`;

@@ -32,6 +32,10 @@ function byWorker(caseload, overdue, signals) {
 
 const pct = (num, den) => (den ? Math.round((100 * num) / den) : 100);
 
+// Who holds the case an item is about: the item's own worker_id when it has one
+// (/overdue, /signals), else its caseload line's. null only for a case no one holds.
+const workerOf = (i, byChild) => i.worker_id || byChild.get(i.child_id)?.worker_id || null;
+
 // The items escalated to the reader's role, most overdue first.
 function escalatedTable(items, names, role, byChild) {
   const mine = items.filter((i) => i.escalate_to === role)
@@ -41,7 +45,7 @@ function escalatedTable(items, names, role, byChild) {
            {text: t('dash.level')}],
     rows: mine.map((i) => [
       link(`/children/${seg(i.child_id)}`, childName(byChild.get(i.child_id) || i)),
-      i.worker_id ? names(i.worker_id) : t('children.unallocated'),
+      workerOf(i, byChild) ? names(workerOf(i, byChild)) : t('children.unallocated'),
       i.title,
       i.due ? t('dash.overdue_since', {date: formatDate(i.due), n: i.days_overdue}) : dateText(i.since),
       tag(t('dash.level_n', {n: i.escalation_level}), i.escalation_level >= 3 ? 'red' : 'orange'),
@@ -70,11 +74,15 @@ export async function team({params, me}) {
     api.get(`/api/v1/teams/${seg(teamId)}/caseload`), staffNames(), teamList(), api.get('/api/v1/unallocated'),
   ]);
   const info = teams.find((x) => x.team_id === teamId);
-  const byChild = new Map(load.caseload.map((c) => [c.child_id, c]));
+  const byChild = new Map([...unalloc.caseload, ...load.caseload].map((c) => [c.child_id, c]));
   // Each caseload line carries its overdue work and signals: no need to work out the
-  // whole council's (/overdue, /signals) to find the team's.
-  const overdue = load.caseload.flatMap((c) => c.overdue_work);
-  const signals = load.caseload.flatMap((c) => c.signals_raised);
+  // whole council's (/overdue, /signals) to find the team's. The items themselves name
+  // no worker (only /overdue and /signals add one): the line they came from does.
+  const items = (lines, key) => lines.flatMap((c) => c[key].map((i) => ({...i, worker_id: c.worker_id ?? null})));
+  const overdue = items(load.caseload, 'overdue_work');
+  const signals = items(load.caseload, 'signals_raised');
+  // What is escalated about the cases no one holds yet is the managers' to see too.
+  const waitingItems = [...items(unalloc.caseload, 'overdue_work'), ...items(unalloc.caseload, 'signals_raised')];
   const workers = byWorker(load.caseload, overdue, signals).sort((a, b) => names(a.worker).localeCompare(names(b.worker)));
   const cases = load.caseload.length;
   const unsupervised = signals.filter((s) => s.rule === SUPERVISION_RULE).length;
@@ -92,7 +100,7 @@ export async function team({params, me}) {
         [t('dash.supervision'), t('dash.supervision_value', {pct: pct(cases - unsupervised, cases), n: unsupervised})],
       ]),
       h2(t('dash.escalated')),
-      escalatedTable([...overdue, ...signals], names, me.role, byChild),
+      escalatedTable([...overdue, ...signals, ...waitingItems], names, me.role, byChild),
       waiting(unalloc, me),
       h2(t('dash.overdue_work')),
       table({id: 'team-overdue', head: [{text: t('caseload.child')}, {text: t('caseload.worker')}, {text: t('dash.item')},
