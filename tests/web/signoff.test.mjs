@@ -47,16 +47,25 @@ test('sign-off: submitted, returned with a reason, corrected, signed off', async
   const tmName = staff.find((s) => s.staff_id === tmMe.staff_id).name;
   assert.equal(staff.find((s) => s.staff_id === swMe.staff_id).manager_id, tmMe.staff_id);
 
-  // The worker completes the assessment in their own session: it is submitted for sign-off.
-  const done = await api(sw, 'POST', '/api/v1/commands/assessment_completed', {
-    assessment_id: 'WEB-S-A1', date: today(), child_seen: true, child_seen_date: today(),
-    views: 'Siwan wants to stay at her school.', analysis: 'Needs are met at home; school attendance is good.',
-    outcome: 'no_further_action'});
-  assert.equal(done.status, 201, JSON.stringify(done.body));
-  const entry = done.body.index;
+  // The worker completes the assessment through its form: it is submitted for sign-off.
+  await go(sw, '/children/WEB-S/record/assessment_completed');
+  assert.equal(await sw.locator('input[name="assessment_id"][value="WEB-S-A1"]').isChecked(), true);
+  await sw.locator('input[name="child_seen"][value="true"]').check();
+  const [y, m, d] = today().split('-');
+  await sw.fill('#f-child_seen_date-day', String(Number(d)));
+  await sw.fill('#f-child_seen_date-month', String(Number(m)));
+  await sw.fill('#f-child_seen_date-year', y);
+  await sw.locator('input[name="views_obtained"][value="true"]').check();
+  await sw.locator('#f-views').fill('Siwan wants to stay at her school.');
+  await sw.locator('#f-analysis').fill('Needs are met at home; school attendance is good.');
+  await sw.locator('input[name="outcome"][value="no_further_action"]').check();
+  await sw.getByRole('button', {name: 'Save'}).click();
+  await sw.getByText('Assessment completed: saved in the record.').waitFor();
+  await settled(sw);
+  const entry = (await entryOf(sw, 'WEB-S', (e) => e.type === 'assessment_completed')).index;
 
   // The chronology shows it awaiting sign-off, and so does the record's summary.
-  await go(sw, '/children/WEB-S');
+  assert.equal(new URL(sw.url()).pathname, '/children/WEB-S');
   const row = sw.locator(`#entry-${entry}`);
   assert.match(await row.innerText(),
                new RegExp(`Awaiting sign-off\\s+Submitted for sign-off by ${swName} on ${shown(today())} — awaiting sign-off`));
