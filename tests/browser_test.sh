@@ -66,6 +66,20 @@ JSONL
 "$CW" append --db "$T/c.db" "$T/scenario.jsonl" >/dev/null 2>"$T/err" ||
   die "the scenario was refused: $(cat "$T/err")"
 
+# Two more children for the sign-off journeys (tests/web/signoff.test.mjs), both allocated to
+# social.worker: S, with an assessment started (to complete, return, correct and sign off);
+# T, with a case note (to correct while someone else changes it: a conflict) and to restrict.
+cat >"$T/signoff.jsonl" <<JSONL
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-S","date":"$(day -20)","given_name":"Siwan","family_name":"Testwood","date_of_birth":"2014-02-03","gender":"female","language":"english"}}
+{"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-S","worker_id":"$sw","date":"$(day -20)"}}
+{"type":"assessment_started","actor":"$sw","payload":{"assessment_id":"WEB-S-A1","child_id":"WEB-S","date":"$(day -10)"}}
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-T","date":"$(day -20)","given_name":"Tomos","family_name":"Testwood","date_of_birth":"2012-07-08","gender":"male","language":"welsh"}}
+{"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-T","worker_id":"$sw","date":"$(day -20)"}}
+{"type":"case_note","actor":"$sw","payload":{"child_id":"WEB-T","date":"$(day -2)","text":"Home visit arranged with mother for next week."}}
+JSONL
+"$CW" append --db "$T/c.db" "$T/signoff.jsonl" >/dev/null 2>"$T/err" ||
+  die "the sign-off scenario was refused: $(cat "$T/err")"
+
 "$CW" serve --db "$T/c.db" --listen 127.0.0.1:0 --web "$ROOT/web" 2>"$T/log" &
 PID=$!
 port=

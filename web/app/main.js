@@ -26,6 +26,9 @@ const routes = [
   ['/children/:id', pages.child],
   ['/children/:id/record', pages.chooseCommand],
   ['/children/:id/record/:type', pages.command],
+  ['/children/:id/restriction', pages.restriction],
+  ['/sign-offs', pages.signOffs],
+  ['/sign-offs/:entry', pages.signOff],
   ['/record/:type', pages.command],
   ['/team', pages.team],
   ['/teams/:team', pages.team],
@@ -93,12 +96,12 @@ export function takeAfter() {
 }
 
 const NAV = {
-  social_worker: [['/caseload', 'nav.caseload'], ['/children', 'nav.children']],
+  social_worker: [['/caseload', 'nav.caseload'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs']],
   team_manager: [['/team', 'nav.team'], ['/caseload', 'nav.caseload'], ['/children', 'nav.children'],
-                 ['/record/supervision_held', 'nav.supervision']],
-  service_manager: [['/service', 'nav.service'], ['/children', 'nav.children'],
+                 ['/sign-offs', 'nav.sign_offs'], ['/record/supervision_held', 'nav.supervision']],
+  service_manager: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs'],
                     ['/record/supervision_held', 'nav.supervision']],
-  head_of_service: [['/service', 'nav.service'], ['/children', 'nav.children']],
+  head_of_service: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs']],
   inspector: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/verify', 'nav.verify']],
   qa_auditor: [['/children', 'nav.children']],
   administrator: [['/staff', 'nav.staff']],
@@ -185,7 +188,13 @@ async function render(path, {notice, focus = true} = {}) {
   // A notice from the page before ("saved", "signed out") heads the page.
   replace(main, notice ? notification(notice.text, {success: !!notice.success}) : null, out.body);
   enhance(document.body);
-  if (focus && !main.querySelector('.govuk-error-summary, .govuk-notification-banner--success')) {
+  // A link to a part of a page (a chronology entry, say) goes to that part.
+  const target = url.hash.length > 1 ? document.getElementById(url.hash.slice(1)) : null;
+  if (target) {
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.focus();
+    target.scrollIntoView({block: 'center'});
+  } else if (focus && !main.querySelector('.govuk-error-summary, .govuk-notification-banner--success')) {
     // A notice from the page before is read first; otherwise the page's heading.
     const banner = main.querySelector('.govuk-notification-banner');
     if (banner) {
@@ -250,7 +259,7 @@ document.addEventListener('click', (ev) => {
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.hash && url.pathname === location.pathname) return;
   ev.preventDefault();
-  navigate(url.pathname + url.search);
+  navigate(url.pathname + url.search + url.hash);
 });
 window.addEventListener('popstate', () => render(location.pathname + location.search));
 

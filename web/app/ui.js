@@ -39,8 +39,9 @@ export function summaryList(rows) {
 }
 
 // A table. head: [{text, sort?: (row) => key, numeric?}], rows: arrays of cells
-// (text or nodes). With sort functions, the headings become buttons that sort.
-export function table({caption, head, rows, data, id}) {
+// (text or nodes). With sort functions, the headings become buttons that sort. rowId: an id
+// for each row, from its data (a link can then go to the row).
+export function table({caption, head, rows, data, id, rowId}) {
   const tbody = h('tbody', {class: 'govuk-table__body'});
   const ths = head.map((col, i) => {
     const th = h('th', {scope: 'col',
@@ -56,7 +57,8 @@ export function table({caption, head, rows, data, id}) {
   });
   // Each row is made once; sorting moves the rows (a cell may be a fragment,
   // which can be put into the page only once).
-  const trs = rows.map((cells) => h('tr', {class: 'govuk-table__row'},
+  const trs = rows.map((cells, r) => h('tr', {class: 'govuk-table__row', id: rowId && data ? rowId(data[r]) : null,
+                                             tabindex: rowId && data ? '-1' : null},
     cells.map((c, i) =>
       h(i === 0 ? 'th' : 'td',
         {scope: i === 0 ? 'row' : null,

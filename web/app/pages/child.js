@@ -8,9 +8,11 @@ import {formatDate, t, tMaybe} from '../i18n.js';
 import {button, dateText, h2, heading, link, p, summaryList, table, tag, warning} from '../ui.js';
 import {CSE_ITEMS, FORMS} from '../forms.js';
 import {childName} from './caseload.js';
+import {RESTRICTERS, awaitingRow, decisionDetails, entryAnchor, restrictionRow, signOffLine} from '../signoff.js';
 
 const WRITERS = ['social_worker', 'team_manager', 'service_manager', 'head_of_service'];
 const LOG_READERS = ['team_manager', 'service_manager', 'head_of_service', 'inspector'];
+const NOT_CORRECTED = ['work_signed_off', 'work_returned', 'restriction_changed'];
 
 const STATE_COLOUR = {open: 'blue', overdue: 'red', met_on_time: 'green', met_late: 'yellow', missed: 'red'};
 export const stateTag = (s) => tag(tMaybe(`states.${s}`) ?? s, STATE_COLOUR[s]);
@@ -132,14 +134,16 @@ export async function child({params, me}) {
                   {text: t('child.escalation')}];
   const entries = [...chron.chronology].reverse();
   const byIndex = new Map(chron.chronology.map((e) => [e.index, e]));
-  // Staff correct casework entries; a correction is not itself corrected, nor is caseward's own.
+  // Staff correct casework entries; a correction is not itself corrected, nor is caseward's own,
+  // a sign-off decision or a change of restriction (docs/events.md).
   const canCorrect = (e) => WRITERS.includes(me.role) && e.type !== 'correction' &&
-    e.type !== 'escalation_raised' && !String(e.actor).startsWith('system:');
+    e.type !== 'escalation_raised' && !String(e.actor).startsWith('system:') && !NOT_CORRECTED.includes(e.type);
   return {
     title: t('child.title', {id}),
     body: frag(
       heading(name, {caption: t('child.caption', {id})}),
       WRITERS.includes(me.role) ? button(t('child.record'), {href: `/children/${seg(id)}/record`}) : null,
+      RESTRICTERS.includes(me.role) ? button(t('restriction.change'), {href: `/children/${seg(id)}/restriction`, secondary: true}) : null,
       ob.signals.length ? warning(t('child.signals_warning', {n: ob.signals.length})) : null,
       summaryList([
         [t('fields.child_id'), record.child_id],
@@ -152,7 +156,8 @@ export async function child({params, me}) {
         [t('caseload.status'), t(`status.${record.case_status}`)],
         record.cp_category && [t('child.cp'), t('child.cp_since', {category: fieldValue('conference_held', 'category', record.cp_category), date: formatDate(record.cp_since)})],
         record.looked_after_since && [t('child.looked_after'), t('child.la_since', {date: formatDate(record.looked_after_since), placement: fieldValue('looked_after_started', 'placement_type', record.placement_type || '')})],
-        record.restricted ? [t('child.restricted'), t('child.restricted_text')] : null,
+        restrictionRow(record, chron.chronology, names),
+        awaitingRow(chron.chronology, names, id),
       ]),
       h2(t('child.signals'), {id: 'signals'}),
       ob.signals.length
@@ -168,9 +173,10 @@ export async function child({params, me}) {
              head: [{text: t('child.date'), sort: (e) => `${e.date}${String(e.index).padStart(12, '0')}`},
                     {text: t('child.what'), sort: (e) => eventLabel(e.type)}, {text: t('child.details')},
                     {text: t('child.recorded_by')}],
-             data: entries,
+             data: entries, rowId: (e) => entryAnchor(e.index),
              rows: entries.map((e) => [formatDate(e.date), eventLabel(e.type),
-                                       frag(details(e, names, byIndex),
+                                       frag(decisionDetails(e, names, byIndex) ?? details(e, names, byIndex),
+                                            signOffLine(e.sign_off, names, byIndex),
                                             canCorrect(e) ? link(`/children/${seg(id)}/record/correction?entry=${e.index}`,
                                                                  t('child.correct'), {'aria-label': t('child.correct_label', {what: eventLabel(e.type), date: formatDate(e.date)})}) : null),
                                        actorName(names, e.actor)])}),

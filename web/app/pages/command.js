@@ -12,6 +12,7 @@ import {button, checkboxes, clearNotice, dateInput, errorSummary, h2, heading, i
         select, textInput, textarea, today} from '../ui.js';
 import {childName} from './caseload.js';
 import {changeItem, eventLabel, fieldLabel, fieldValue} from './child.js';
+import {changedSince, isConflict, rereadEntry} from '../conflict.js';
 
 const NOT_ABOUT_A_CHILD = ['supervision_held', 'child_registered'];
 const MANAGERS = ['team_manager', 'service_manager', 'head_of_service'];
@@ -82,7 +83,7 @@ export async function command({params, me, navigate, query}) {
     }
     return list.map((s) => [s.staff_id, t('record.staff_option', {name: s.name, role: t(`roles.${s.role}`)})]);
   };
-  const entry = type === 'correction' ? chron?.chronology.find((e) => String(e.index) === query.get('entry')) : null;
+  let entry = type === 'correction' ? chron?.chronology.find((e) => String(e.index) === query.get('entry')) : null;
   if (type === 'correction' && !entry) {
     return {title: t('notfound.title'), body: frag(heading(t('notfound.title')), p(t('record.no_entry')))};
   }
@@ -219,6 +220,7 @@ export async function command({params, me, navigate, query}) {
 
   // A command that needs a record the child does not have (an assessment to complete, say)
   // cannot be saved: the form says so and offers no Save.
+  let changed = null; // after a conflict: what someone else changed in the entry meanwhile
   const blocked = spec.some((f) => f.kind === 'ref' && f.required && !references(chron.chronology, f.of).length);
   const show = (errors = {}, summary = []) => {
     const form = h('form', {novalidate: true, onsubmit: submit},
@@ -229,6 +231,7 @@ export async function command({params, me, navigate, query}) {
     body.replaceChildren(h('div', {class: 'govuk-grid-column-two-thirds'},
       summary.length ? errorSummary(summary) : null,
       heading(title, {caption: name ? t('record.about', {name, id: childId}) : t('record.about_org')}),
+      changed,
       hint(type, '_intro') ? p(hint(type, '_intro')) : null,
       form));
   };
@@ -358,6 +361,21 @@ export async function command({params, me, navigate, query}) {
         else navigate('/', {notice});
         return;
       } catch (e) {
+        if (isConflict(e) && type === 'correction') {
+          // Someone else changed the entry since this form read it: read it again, say what
+          // changed, and keep what was typed, to be saved again on the entry as it is now.
+          const before = entry;
+          const {entry: fresh, byIndex} = await rereadEntry(childId, entry.index);
+          if (fresh) {
+            entry = fresh;
+            changed = changedSince(before, fresh, nameOf, byIndex);
+            show({}, [{href: '#changed-since', text: t('conflict.correction')}]);
+            clearNotice();
+            document.title = `${t('errors.title_prefix')} ${title} – ${t('shell.service')}`;
+            enhance(body);
+            return;
+          }
+        }
         // The server names the field in "field: problem"; show it there too.
         const field = e.field && (spec.some((f) => f.name === e.field) || anchor(spec, e.field)) ? e.field : null;
         const text = field && e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;

@@ -7,6 +7,7 @@ import {frag} from '../dom.js';
 import {formatDate, t} from '../i18n.js';
 import {barChart, button, dateText, h2, heading, link, p, summaryList, table, tag} from '../ui.js';
 import {caseloadTable, childName} from './caseload.js';
+import {awaitingLink, awaitingSignOff} from './signoffs.js';
 
 const SUPERVISION_RULE = 'supervision_gap';
 
@@ -68,6 +69,7 @@ const MANAGERS = ['team_manager', 'service_manager', 'head_of_service'];
 export async function team({params, me}) {
   const teamId = params.team || me.team_id;
   if (!teamId) return {redirect: '/service'};
+  const awaiting = awaitingSignOff(me);
   const [load, names, teams, unalloc] = await Promise.all([
     api.get(`/api/v1/teams/${seg(teamId)}/caseload`), staffNames(), teamList(), api.get('/api/v1/unallocated'),
   ]);
@@ -90,6 +92,7 @@ export async function team({params, me}) {
     body: frag(
       heading(info?.name || teamId, {caption: t('dash.team_caption', {date: formatDate(load.as_of)})}),
       isManager ? button(t('dash.record_supervision'), {href: '/record/supervision_held', secondary: true}) : null,
+      awaitingLink(await awaiting),
       summaryList([
         [t('dash.open_cases'), String(cases)],
         [t('dash.overdue_items'), String(overdue.length)],
@@ -128,6 +131,7 @@ export async function team({params, me}) {
 }
 
 export async function service({me}) {
+  const awaiting = awaitingSignOff(me);
   const [teams, od, sg, names, unalloc] = await Promise.all([
     teamList(), api.get('/api/v1/overdue'), api.get('/api/v1/signals'), staffNames(), api.get('/api/v1/unallocated'),
   ]);
@@ -149,6 +153,7 @@ export async function service({me}) {
     body: frag(
       heading(t('dash.service_title'), {caption: t('dash.team_caption', {date: formatDate(od.as_of)})}),
       me.role === 'inspector' ? p(t('dash.inspector_intro'), ' ', link('/verify', t('nav.verify'))) : null,
+      awaitingLink(await awaiting),
       summaryList([
         [t('dash.open_cases'), String(total('cases'))],
         [t('dash.overdue_items'), String(od.overdue.length)],

@@ -7,3 +7,5 @@ export {team, service} from './dashboard.js';
 export {verify} from './verify.js';
 export {staff} from './staff.js';
 export {home, notFound, failed} from './common.js';
+export {signOffs, signOff} from './signoffs.js';
+export {restriction} from './restriction.js';
