@@ -282,6 +282,8 @@ static void test_assessment_sign_off(void **state)
     assert_int_equal(json_integer_value(json_object_get(e, "version")), ret);
     json_decref(e);
     assert_false(lists_entry(&tm, "to_sign_off", w, NULL));
+    assert_true(lists_entry(&sw, "returned", w, NULL)); /* back with the worker */
+    assert_false(lists_entry(&sw, "submitted", w, NULL));
     /* The worker's correction must name the version they read: the one before the return
      * is stale (409, nothing written); the current one submits the work again. */
     resp r;
@@ -302,6 +304,7 @@ static void test_assessment_sign_off(void **state)
     e = entry(&tm, w);
     assert_string_equal(so_field(e, "state"), "pending");
     json_decref(e);
+    assert_false(lists_entry(&sw, "returned", w, NULL));
     /* Signed off against a version from before the correction: refused. */
     expect(&tm, "work_signed_off", json_pack("{s:I, s:I}", "entry", w, "based_on", ret), 409,
            "based_on");

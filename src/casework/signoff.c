@@ -140,8 +140,11 @@ cw_rc cw_casework_signoff_decide(cw_ctx *c, const char *type, const json_t *p, c
     } else {
         state = si.found && is_manager(si.role) ? "not_needed" : "pending";
     }
-    char day[CW_DATE_LEN + 1];
-    cw_date_format(c->recorded, day);
+    char day[CW_DATE_LEN + 1]; /* submitted: the day recorded; a claim, the entry's own day */
+    if (on[0])
+        memcpy(day, on, sizeof day);
+    else
+        cw_date_format(c->recorded, day);
     cw_value v[] = {CW_INT(c->idx), cw_text(child && child[0] ? child : NULL),
                     cw_text(kind),  cw_text(c->actor),
                     cw_text(day),   cw_text(state),

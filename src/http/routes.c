@@ -1012,14 +1012,25 @@ static cw_rc h_sign_offs(cw_http_srv *s, req *r, cw_error *err)
     cw_rc rc = pc.mine && pc.theirs ? cw_store_run(cw_ledger_store(r->ro), CW_Q_SIGNOFFS_PENDING,
                                                    NULL, 0, pending_row, &pc, NULL, err)
                                     : CW_ENOMEM;
+    /* Your own work a manager returned, waiting for you to put it right. */
+    pending_ctx back = pc;
+    back.mine = json_array();
+    cw_value me = cw_text(r->who.staff_id);
+    if (!rc)
+        rc = back.mine ? cw_store_run(cw_ledger_store(r->ro), CW_Q_SIGNOFFS_RETURNED, &me, 1,
+                                      pending_row, &back, NULL, err)
+                       : CW_ENOMEM;
     if (rc == CW_ENOMEM)
         cw_error_set(err, rc, "out of memory");
     if (rc) {
         json_decref(pc.mine);
         json_decref(pc.theirs);
+        json_decref(back.mine);
         return rc;
     }
-    cw_resp_json(r, 200, json_pack("{s:o, s:o}", "to_sign_off", pc.theirs, "submitted", pc.mine));
+    cw_resp_json(r, 200,
+                 json_pack("{s:o, s:o, s:o}", "to_sign_off", pc.theirs, "submitted", pc.mine,
+                           "returned", back.mine));
     return CW_OK;
 }
 
@@ -1259,7 +1270,8 @@ const route cw_routes[] = {
     {"GET", "/api/v1/staff", h_staff, R_SIGNED_IN, 0, "Staff: role, team, manager"},
     {"GET", "/api/v1/teams", h_teams, R_SIGNED_IN, 0, "Teams and their service areas"},
     {"GET", "/api/v1/sign-offs", h_sign_offs, R_STAFF, 0,
-     "Work awaiting sign-off: what you may sign off, and what you submitted"},
+     "Work awaiting sign-off: what you may sign off, what you submitted, and what was returned "
+     "to you"},
     {"POST", "/api/v1/commands/{type}", h_command, R_STAFF | R_ADMINISTRATOR, RF_WRITE,
      "Record a casework command (docs/events.md); the body is its payload"},
 };

@@ -215,6 +215,9 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_SIGNOFFS_PENDING] =
         "SELECT idx, child_id, kind, submitted_by, submitted_on FROM signoffs "
         "WHERE state = 'pending' ORDER BY idx",
+    [CW_Q_SIGNOFFS_RETURNED] = "SELECT idx, child_id, kind, submitted_by, submitted_on FROM "
+                               "signoffs WHERE state = 'returned' AND submitted_by = ?1 ORDER BY "
+                               "idx",
     [CW_Q_SIGNOFFS_OF_CHILD] = "SELECT idx, kind, submitted_by, submitted_on, state, decided_by, "
                                "decided_on, decided_idx FROM signoffs WHERE child_id = ?1 "
                                "ORDER BY idx",

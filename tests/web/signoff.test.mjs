@@ -119,7 +119,12 @@ test('sign-off: submitted, returned with a reason, corrected, signed off', async
   await settled(tm);
   assert.equal(await tm.locator('#to-sign-off-table tr', {hasText: 'Siwan Testwood'}).count(), 0, 'no longer listed');
 
-  // The worker sees it returned, with the reason, and corrects it: that submits it again.
+  // The worker sees it returned: on their sign-off page, and on the record with the reason;
+  // they correct it, which submits it again.
+  await go(sw, '/sign-offs');
+  assert.equal(await sw.locator('#returned-table tr', {hasText: 'Siwan Testwood'}).count(), 1, 'returned to the worker');
+  assert.equal(await sw.locator('#submitted-table tr', {hasText: 'Siwan Testwood'}).count(), 0, 'no longer awaiting');
+  await check(sw, '40-signoff-returned-list');
   await go(sw, '/children/WEB-S');
   assert.match(await sw.locator(`#entry-${entry}`).innerText(),
                new RegExp(`Returned\\s+Returned by ${tmName} on ${shown(today())}\\. Reason: Say what Siwan’s views mean for the plan\\.`));

@@ -58,6 +58,7 @@ export async function signOffs({me}) {
   const [r, names] = await Promise.all([api.get('/api/v1/sign-offs'), staffNames()]);
   const mine = r.submitted;
   const theirs = r.to_sign_off;
+  const returned = r.returned || [];
   const decide = (x) => link(`/sign-offs/${x.entry}`, t('signoff.decide'),
                              {'aria-label': t('signoff.decide_label', {what: lower(kindLabel(x.kind)), name: childName(x)})});
   // A manager signs off others' work; everyone on staff may have work awaiting sign-off.
@@ -75,7 +76,14 @@ export async function signOffs({me}) {
       h2(t('signoff.submitted'), {id: 'submitted'}),
       mine.length ? frag(p(t('signoff.submitted_intro')),
                          list(mine, names, {id: 'submitted-table', caption: t('signoff.submitted_caption', {n: mine.length})}))
-                  : p(t('signoff.none_submitted'))),
+                  : p(t('signoff.none_submitted')),
+      // Work a manager returned to the reader: put right with "Correct this entry", which
+      // submits it again.
+      returned.length ? frag(
+        h2(t('signoff.returned_to_you'), {id: 'returned'}),
+        p(t('signoff.returned_intro')),
+        list(returned, names, {id: 'returned-table', caption: t('signoff.returned_caption', {n: returned.length})}))
+        : null),
   };
 }
 
