@@ -82,6 +82,19 @@ for i in $(seq 1 12); do
     (curl -s -b "$T/jar" -o "$T/r$i" -w '%{http_code}' "$URL/api/v1/overdue" >"$T/code$i" \
         2>/dev/null; echo $? >"$T/exit$i") &
 done
+# SIGTERM only once a request is in flight: on a loaded machine the curls may take longer
+# than any fixed pause to connect (a fixed 50 ms made this check fail under load, with every
+# request refused and none in flight). Wait, up to 10 s, until one connection to the server
+# is established, then a moment for its request to be sent.
+for _ in $(seq 1 200); do
+    if command -v ss >/dev/null; then
+        [ "$(ss -Htn state established "( dport = :$port )" | wc -l)" -ge 1 ] && break
+    else
+        sleep 0.5 # no ss(8) (iproute2): a longer pause instead
+        break
+    fi
+    sleep 0.05
+done
 sleep 0.05
 kill -TERM "$PID"
 wait_start=$(date +%s)
