@@ -549,12 +549,23 @@ static void test_restriction(void **state)
                      "language", "english", "restricted", 1),
            403, "restricted");
     /* The head of service restricts it to so.sw2 (and so.sw holds the case). */
+    /* (naming the version read: the registration; without it, 400) */
+    expect(&hos, "restriction_changed",
+           json_pack("{s:s, s:s, s:b, s:[s], s:s}", "child_id", "SO.C1", "date", today,
+                     "restricted", 1, "restricted_to", "so.sw2", "reason", "No version."),
+           400, "based_on");
+    json_int_t restricted_at;
     assert_int_equal(post(&hos, "restriction_changed",
-                          json_pack("{s:s, s:s, s:b, s:[s], s:s}", "child_id", "SO.C1", "date",
+                          json_pack("{s:s, s:s, s:b, s:[s], s:s, s:I}", "child_id", "SO.C1", "date",
                                     today, "restricted", 1, "restricted_to", "so.sw2", "reason",
-                                    "A relative works in the team."),
-                          NULL, NULL),
+                                    "A relative works in the team.", "based_on", idx),
+                          &restricted_at, NULL),
                      201);
+    /* A second change based on the registration, made without seeing that one: 409. */
+    expect(&hos, "restriction_changed",
+           json_pack("{s:s, s:s, s:b, s:s, s:I}", "child_id", "SO.C1", "date", today, "restricted",
+                     0, "reason", "Not needed.", "based_on", idx),
+           409, "based_on");
     static const struct {
         const who *w;
         long status;
@@ -567,11 +578,12 @@ static void test_restriction(void **state)
         done(&r);
     }
     /* Lifting it: so.tm2 (the team's other manager) sees the case again. */
-    assert_int_equal(post(&hos, "restriction_changed",
-                          json_pack("{s:s, s:s, s:b, s:s}", "child_id", "SO.C1", "date", today,
-                                    "restricted", 0, "reason", "No longer needed."),
-                          NULL, NULL),
-                     201);
+    assert_int_equal(
+        post(&hos, "restriction_changed",
+             json_pack("{s:s, s:s, s:b, s:s, s:I}", "child_id", "SO.C1", "date", today,
+                       "restricted", 0, "reason", "No longer needed.", "based_on", restricted_at),
+             NULL, NULL),
+        201);
     REQ("GET", "/api/v1/children/SO.C1", NULL, tm2.session, NULL, &r);
     assert_int_equal(r.status, 200);
     done(&r);

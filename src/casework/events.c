@@ -239,6 +239,7 @@ static const field_spec F_RESTRICTION[] = {ID_REF("child_id"),
                                            {"restricted", F_BOOL, REQ, 0, NULL},
                                            {"restricted_to", F_IDS, 0, 50, NULL},
                                            {"reason", F_TEXT, REQ, 1000, NULL},
+                                           {"based_on", F_INT, NOFIX, 0, NULL},
                                            END};
 /* Accounts (sign-in) and the record-access log: recorded by the server and `caseward user`. */
 static const char *const ACCOUNT_ROLES[] = {"administrator", "qa_auditor", "inspector", NULL};
@@ -1094,6 +1095,22 @@ static cw_rc ck_deputy(cw_ctx *c, const json_t *p, cw_error *err)
     return rc;
 }
 
+/* The latest entry that set a child's restriction: its registration or a restriction_changed. */
+typedef struct restriction_version {
+    uint64_t idx;
+} restriction_version;
+
+static cw_rc restriction_row(void *ctx, const cw_value *c, size_t n)
+{
+    restriction_version *rv = ctx;
+    if (n >= 3 && c[0].type == CW_V_INT && c[2].type == CW_V_TEXT &&
+        ((c[2].len == 16 && !memcmp(c[2].s, "child_registered", 16)) ||
+         (c[2].len == 19 && !memcmp(c[2].s, "restriction_changed", 19))) &&
+        (uint64_t)c[0].i > rv->idx)
+        rv->idx = (uint64_t)c[0].i;
+    return CW_OK;
+}
+
 /* Only a service manager or head of service sets or lifts a restriction, with a reason. */
 static cw_rc ck_restriction(cw_ctx *c, const json_t *p, cw_error *err)
 {
@@ -1106,6 +1123,17 @@ static cw_rc ck_restriction(cw_ctx *c, const json_t *p, cw_error *err)
         rc = cw_error_set(err, CW_EFORBIDDEN,
                           "restricted: only a service manager or the head of service sets or "
                           "changes who may see a restricted record");
+    /* No silent overwrite: the version read is the latest entry that set the restriction. */
+    if (!rc && json_object_get(p, "based_on")) {
+        restriction_version rv = {0};
+        cw_value k = cw_text(str(p, "child_id"));
+        rc = cw_store_run(c->store, CW_Q_CHILD_EVENTS, &k, 1, restriction_row, &rv, NULL, err);
+        if (!rc && (uint64_t)json_integer_value(json_object_get(p, "based_on")) != rv.idx)
+            rc = cw_error_set(err, CW_ECONFLICT,
+                              "based_on: who may see %s's record has changed since you read it "
+                              "(its current version is %llu): read it again and redo your change",
+                              str(p, "child_id"), (unsigned long long)rv.idx);
+    }
     const json_t *list = json_object_get(p, "restricted_to");
     if (!rc && json_array_size(list) && !flag(p, "restricted"))
         rc = cw_error_set(err, CW_EINVAL,

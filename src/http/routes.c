@@ -1097,12 +1097,13 @@ static cw_rc own_act(cw_http_srv *s, req *r, const char *type, json_t *p, cw_err
         }
     }
     if ((!strcmp(type, "correction") || !strcmp(type, "work_signed_off") ||
-         !strcmp(type, "work_returned")) &&
+         !strcmp(type, "work_returned") || !strcmp(type, "restriction_changed")) &&
         !json_is_integer(json_object_get(p, "based_on")))
         return cw_error_set(err, CW_EINVAL,
                             "based_on: required: the version of the entry you read (the "
-                            "chronology gives each entry's version), so that a change made "
-                            "since is never overwritten");
+                            "chronology gives each entry's version; for a restriction, the "
+                            "latest entry that set it), so that a change made since is never "
+                            "overwritten");
     return CW_OK;
 }
 

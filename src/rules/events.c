@@ -207,7 +207,7 @@ static const cw_ev_field work_returned[] = {
 };
 static const cw_ev_field restriction_changed[] = {
     F("child_id", CW_FT_ID),       F("date", CW_FT_DATE),   F("restricted", CW_FT_BOOL),
-    F("restricted_to", CW_FT_IDS), F("reason", CW_FT_TEXT),
+    F("restricted_to", CW_FT_IDS), F("reason", CW_FT_TEXT), F("based_on", CW_FT_INT),
 };
 static const cw_ev_field escalation_raised[] = {
     F("item", CW_FT_TEXT),      F("child_id", CW_FT_ID), F("level", CW_FT_INT),

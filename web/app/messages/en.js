@@ -670,6 +670,7 @@ export default {
     changed_other: 'Its sign-off or another detail changed.',
   },
   restriction: {
+    changed_since: 'Someone changed who may see this record since you opened this page. Go back to the record to see the change, then make yours again if it is still needed.',
     change: 'Change who may see this record',
     title: 'Who may see this record',
     title_id: 'Who may see child {id}’s record',

@@ -27,6 +27,9 @@ export async function restriction({params, me, navigate}) {
   ]);
   const name = childName(record);
   const now = restrictionOf(chron.chronology);
+  // The version of who may see the record that this page shows: the latest entry that set it.
+  const version = Math.max(...chron.chronology
+    .filter((e) => e.type === 'child_registered' || e.type === 'restriction_changed').map((e) => e.index));
   const worker = staff.find((s) => s.staff_id === record.worker_id);
   // Current staff, the allocated worker's team first.
   const near = (s) => (worker && s.team_id && s.team_id === worker.team_id ? 0 : 1);
@@ -72,7 +75,7 @@ export async function restriction({params, me, navigate}) {
     let summary = Object.entries(errors).map(([k, text]) => ({href: ANCHORS[k], text}));
     if (!summary.length) {
       const restricted = values.restricted === 'true';
-      const payload = {child_id: id, date, restricted, reason: values.reason.trim()};
+      const payload = {child_id: id, date, restricted, reason: values.reason.trim(), based_on: version};
       // Staff are named only on a restricted record (the server refuses names on an open one).
       if (restricted) payload.restricted_to = values.restricted_to;
       form.querySelector('button[type="submit"]').disabled = true;
@@ -81,6 +84,15 @@ export async function restriction({params, me, navigate}) {
         navigate(`/children/${seg(id)}`, {notice: {success: true, text: restricted ? t('restriction.saved_restricted') : t('restriction.saved_open')}});
         return;
       } catch (e) {
+        if (e.status === 409) {
+          // Someone changed who may see the record since this page was opened: say so, and
+          // let the reader look at it again before deciding.
+          summary = [{href: null, text: t('restriction.changed_since')}];
+          show(errors, summary);
+          clearNotice();
+          enhance(body);
+          return;
+        }
         const field = e.field in ANCHORS ? e.field : null;
         const text = field && e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;
         if (field) errors[field] = text;
