@@ -597,7 +597,7 @@ export default {
   // Sign-off, restriction and conflicts (docs/web.md, "Sign-off").
   signoff: {
     title: 'Sign-off',
-    intro: 'Some work counts only once a manager above the person who recorded it has signed it off: assessments, and referral decisions, closures, plans and CSE band overrides recorded by someone who is not a manager. No one signs off their own work.',
+    intro: 'Some work counts only once a manager above the person who recorded it has signed it off: assessments, and referral decisions, closures, plans and CSE band overrides recorded by someone who is not a manager. A supervision recorded by the person supervised counts once their supervisor confirms it. No one signs off their own work.',
     kinds: {
       assessment_completed: 'Assessment completed',
       referral_decided: 'Referral decision',
