@@ -398,5 +398,36 @@ run append --db "$DB" "$T/b3.jsonl"
 expect_rc 0 "append with the key fixed"
 check "size after the last append" test "$(cat "$T/out")" = 8
 
+# ---- sign-off from the command line (docs/events.md, "Sign-off") ----
+# A log under a sign-off policy: the worker's assessment awaits the manager, who alone may
+# sign it off; the read model then matches a rebuild.
+DB2=$T/signoff.db
+"$CW" init --db "$DB2" --origin "$ORIGIN/signoff" --no-admin >/dev/null 2>&1 || bad "init for sign-off"
+today=$(date -u +%F)
+cat >"$T/so.jsonl" <<JSONL
+{"type":"sign_off_policy","actor":"system:policy","payload":{"sign_off":["assessment_completed"]}}
+{"type":"team_created","actor":"cli","payload":{"team_id":"north","name":"North"}}
+{"type":"staff_added","actor":"cli","payload":{"staff_id":"tm.lee","name":"A. Lee","role":"team_manager","team_id":"north"}}
+{"type":"staff_added","actor":"cli","payload":{"staff_id":"sw.jones","name":"B. Jones","role":"social_worker","team_id":"north","manager_id":"tm.lee"}}
+{"type":"child_registered","actor":"sw.jones","payload":{"child_id":"S-1","given_name":"A","family_name":"B","date_of_birth":"2015-03-01","gender":"female","language":"welsh"}}
+{"type":"assessment_started","actor":"sw.jones","payload":{"assessment_id":"S-1-A","child_id":"S-1","date":"$today"}}
+{"type":"assessment_completed","actor":"sw.jones","payload":{"assessment_id":"S-1-A","date":"$today","child_seen":false,"views_not_obtained_reason":"Asleep","analysis":"Fine","outcome":"no_further_action"}}
+JSONL
+run append --db "$DB2" "$T/so.jsonl"
+expect_rc 0 "append of a submitted assessment"
+work=$(($(cat "$T/out") - 1))
+printf '{"type":"work_signed_off","actor":"sw.jones","payload":{"entry":%s,"based_on":%s}}\n' "$work" "$work" >"$T/own.jsonl"
+run append --db "$DB2" "$T/own.jsonl"
+expect_rc 1 "signing off one's own work"
+check "own sign-off: says why" err_has "no one signs off their own work"
+printf '{"type":"work_signed_off","actor":"tm.lee","payload":{"entry":%s,"based_on":%s}}\n' "$work" "$work" >"$T/tm.jsonl"
+run append --db "$DB2" "$T/tm.jsonl"
+expect_rc 0 "the manager signs it off"
+run append --db "$DB2" "$T/tm.jsonl"
+expect_rc 1 "signing it off twice"
+check "twice: says it is not awaiting sign-off" err_has "not awaiting sign-off"
+run verify --db "$DB2"
+expect_rc 0 "verify --db after the sign-off"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
