@@ -945,10 +945,25 @@ static cw_rc list(req *r, cw_query q, const char *key, json_t *names, cw_error *
 static cw_rc h_staff(cw_http_srv *s, req *r, cw_error *err)
 {
     (void)s;
-    return list(
-        r, CW_Q_STAFF_LIST, "staff",
-        json_pack("[s,s,s,s,s,s]", "staff_id", "name", "role", "team_id", "manager_id", "left_on"),
-        err);
+    json_t *staff[2] = {json_array(), json_pack("[s,s,s,s,s,s]", "staff_id", "name", "role",
+                                                "team_id", "manager_id", "left_on")};
+    json_t *deps[2] = {json_array(), json_pack("[s,s,s]", "manager_id", "deputy_id", "until")};
+    cw_store *st = cw_ledger_store(r->ro);
+    cw_rc rc = staff[0] && staff[1] && deps[0] && deps[1] ? CW_OK : CW_ENOMEM;
+    if (!rc)
+        rc = cw_store_run(st, CW_Q_STAFF_LIST, NULL, 0, rows_json, staff, NULL, err);
+    /* Named deputies (deputy_named): who may sign off in a manager's place, until when. */
+    if (!rc)
+        rc = cw_store_run(st, CW_Q_DEPUTIES_ALL, NULL, 0, rows_json, deps, NULL, err);
+    json_decref(staff[1]);
+    json_decref(deps[1]);
+    if (rc) {
+        json_decref(staff[0]);
+        json_decref(deps[0]);
+        return rc == CW_ENOMEM ? cw_error_set(err, rc, "out of memory") : rc;
+    }
+    cw_resp_json(r, 200, json_pack("{s:o, s:o}", "staff", staff[0], "deputies", deps[0]));
+    return CW_OK;
 }
 
 static cw_rc h_teams(cw_http_srv *s, req *r, cw_error *err)
@@ -1268,7 +1283,8 @@ const route cw_routes[] = {
      "Overdue obligations on as_of (default today) across the children in your scope"},
     {"GET", "/api/v1/signals", h_signals, MGR | R_INSPECTOR, 0,
      "Safeguarding signals on as_of (default today) across the children in your scope"},
-    {"GET", "/api/v1/staff", h_staff, R_SIGNED_IN, 0, "Staff: role, team, manager"},
+    {"GET", "/api/v1/staff", h_staff, R_SIGNED_IN, 0,
+     "Staff: role, team, manager; and the named deputies who may sign off in a manager's place"},
     {"GET", "/api/v1/teams", h_teams, R_SIGNED_IN, 0, "Teams and their service areas"},
     {"GET", "/api/v1/sign-offs", h_sign_offs, R_STAFF, 0,
      "Work awaiting sign-off: what you may sign off, what you submitted, and what was returned "

@@ -126,6 +126,7 @@ typedef enum cw_query {
     CW_Q_CHILD_SET_RESTRICTED,   /* (child_id, restricted) */
     CW_Q_DEPUTY_PUT,             /* (manager_id, deputy_id, until, idx) upsert */
     CW_Q_DEPUTY_HAS,             /* (manager_id, deputy_id, day) -> 1 if a deputy on that day */
+    CW_Q_DEPUTIES_ALL,           /* () -> manager_id, deputy_id, until: by manager, deputy */
     CW_Q_ENTRIES_ACCOUNTS,       /* () -> idx, leaf: the entries that may be account or token
                                     events (a superset: the caller reads each one's type) */
     CW_Q_COUNT

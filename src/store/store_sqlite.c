@@ -226,6 +226,8 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_CHILD_SET_RESTRICTED] = "UPDATE children SET restricted = ?2 WHERE child_id = ?1",
     [CW_Q_DEPUTY_PUT] = "INSERT OR REPLACE INTO deputies(manager_id, deputy_id, until, idx) "
                         "VALUES (?1, ?2, ?3, ?4)",
+    [CW_Q_DEPUTIES_ALL] = "SELECT manager_id, deputy_id, until FROM deputies ORDER BY manager_id, "
+                          "deputy_id",
     [CW_Q_DEPUTY_HAS] = "SELECT 1 FROM deputies WHERE manager_id = ?1 AND deputy_id = ?2 AND "
                         "until >= ?3",
 };

@@ -368,6 +368,32 @@ test('a team manager sees an escalated item and records supervision', async () =
   await sm.context().close();
 });
 
+test('a team manager names a deputy to sign off in their place, from the sign-off page', async () => {
+  const page = await newPage(browser);
+  await signIn(page, 'team.manager');
+  await go(page, '/sign-offs');
+  await page.locator('#name-deputy').click();
+  await settled(page);
+  assert.equal(new URL(page.url()).pathname, '/record/deputy_named');
+  await check(page, '42-deputy-form');
+  const [me, staff] = await page.evaluate(async () => [
+    await fetch('/api/v1/me').then((r) => r.json()),
+    (await fetch('/api/v1/staff').then((r) => r.json())).staff,
+  ]);
+  // Another team manager, in post.
+  const deputy = staff.find((x) => x.role === 'team_manager' && x.staff_id !== me.staff_id && !x.left_on);
+  const until = isoDay(7);
+  await fillForm(page, {deputy_id: deputy.staff_id, until});
+  const {refused, payload} = await save(page, 'deputy_named');
+  assert.equal(refused, null, 'the deputy is named');
+  assert.equal(payload.manager_id, me.staff_id, 'in the manager\'s own place, by default');
+  // Read back: the staff list names the deputy, until the day given.
+  const deputies = await page.evaluate(async () => (await fetch('/api/v1/staff').then((r) => r.json())).deputies);
+  assert.ok(deputies.some((d) => d.manager_id === me.staff_id && d.deputy_id === deputy.staff_id && d.until === until),
+            `deputy listed: ${JSON.stringify(deputies)}`);
+  await page.context().close();
+});
+
 test('a head of service sees every team; an inspector reads and verifies', async () => {
   const page = await newPage(browser);
   await signIn(page, 'head.of.service');

@@ -95,6 +95,10 @@ export const FORMS = {
     {name: 'cases_discussed', kind: 'cases'},
     {name: 'decisions', kind: 'textarea', limit: 4000, required: true},
     {name: 'actions', kind: 'textarea', limit: 4000}],
+  // A manager names who signs off in their place until a day (docs/events.md, deputy_named).
+  deputy_named: [{name: 'manager_id', kind: 'staff', who: 'managers', required: true, defaultMe: true},
+    {name: 'deputy_id', kind: 'staff', who: 'managers', required: true},
+    {name: 'until', kind: 'date', required: true, noDefault: true, future: true}],
   child_registered: [{name: 'child_id', kind: 'text', limit: 64, id: true, required: true},
     {name: 'given_name', kind: 'text', limit: 100, required: true},
     {name: 'family_name', kind: 'text', limit: 100, required: true},

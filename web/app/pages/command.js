@@ -14,7 +14,7 @@ import {childName} from './caseload.js';
 import {changeItem, eventLabel, fieldLabel, fieldValue} from './child.js';
 import {changedSince, isConflict, rereadEntry} from '../conflict.js';
 
-const NOT_ABOUT_A_CHILD = ['supervision_held', 'child_registered'];
+const NOT_ABOUT_A_CHILD = ['supervision_held', 'child_registered', 'deputy_named'];
 const MANAGERS = ['team_manager', 'service_manager', 'head_of_service'];
 
 export async function chooseCommand({params}) {
@@ -232,7 +232,7 @@ export async function command({params, me, navigate, query}) {
       summary.length ? errorSummary(summary) : null,
       heading(title, {caption: name ? t('record.about', {name, id: childId}) : t('record.about_org')}),
       changed,
-      hint(type, '_intro') ? p(hint(type, '_intro')) : null,
+      tMaybe(`forms.${type}._intro`) ? p(tMaybe(`forms.${type}._intro`)) : null,
       form));
   };
 

@@ -68,6 +68,7 @@ export async function signOffs({me}) {
     body: frag(
       heading(t('signoff.title')),
       p(t('signoff.intro')),
+      manager ? p(link('/record/deputy_named', t('signoff.name_deputy'), {id: 'name-deputy'})) : null,
       manager || theirs.length ? frag(
         h2(t('signoff.to_sign_off'), {id: 'to-sign-off'}),
         theirs.length ? list(theirs, names, {id: 'to-sign-off-table', action: decide,
