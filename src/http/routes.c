@@ -1176,10 +1176,11 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
         json_decref(p);
         return rc;
     }
-    /* A supervision is its supervisor's, its supervisee's or a manager's to record, whatever
-     * cases it discussed. About no child: organisation events (role-checked above), or a
-     * supervision (or the correction of one) that discussed no case. Anything else must name
-     * a record that exists. */
+    /* A supervision is its supervisor's or its supervisee's to record (own_act), whatever
+     * cases it discussed. About no child: organisation events (role-checked above), a
+     * supervision (or the correction of one, by a party to it or a manager) that discussed no
+     * case, or a decision on such a supervision. Anything else must name a record that
+     * exists. */
     const char *sup = json_string_value(json_object_get(p, "supervisor_id"));
     const char *sub = json_string_value(json_object_get(p, "supervisee_id"));
     int party = (sup && !strcmp(sup, r->who.staff_id)) || (sub && !strcmp(sub, r->who.staff_id));
