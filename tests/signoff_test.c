@@ -159,7 +159,8 @@ static const char *so_field(json_t *e, const char *k)
     return v ? v : "(no sign-off)";
 }
 
-/* The obligation of rule `rule` started by the entry `start` (or any, start < 0), as of today. */
+/* SO.C1's obligation of rule `rule` today, in state_wanted (or any state, NULL); the last
+ * one listed. A new reference the caller frees, or NULL. */
 static json_t *obligation(const who *w, const char *rule, const char *state_wanted)
 {
     resp r;
@@ -213,6 +214,19 @@ static int lists_entry(const who *w, const char *which, json_int_t index, json_i
     return found;
 }
 
+/* The body of a sign-off or a return of entry, read at version based_on. */
+static json_t *decision_on(json_int_t entry, json_int_t based_on)
+{
+    return json_pack("{s:I, s:I}", "entry", entry, "based_on", based_on);
+}
+
+/* A care and support plan for SO.C1, recorded today. */
+static json_t *plan(const char *id)
+{
+    return json_pack("{s:s, s:s, s:s, s:s}", "plan_id", id, "child_id", "SO.C1", "date", today,
+                     "kind", "care_and_support");
+}
+
 static json_t *completion(const char *extra_key, const char *extra_value)
 {
     json_t *p = json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:s}", "assessment_id", "SO.A1", "date",
@@ -262,11 +276,9 @@ static void test_assessment_sign_off(void **state)
     assert_false(lists_entry(&tm2, "to_sign_off", w, NULL));
     assert_false(lists_entry(&sw2, "to_sign_off", w, NULL));
     /* Nobody signs off their own work; a manager not above the worker cannot either. */
-    expect(&sw, "work_signed_off", json_pack("{s:I, s:I}", "entry", w, "based_on", w), 403,
-           "entry");
-    expect(&tm2, "work_signed_off", json_pack("{s:I, s:I}", "entry", w, "based_on", w), 403,
-           "entry");
-    expect(&sw2, "work_signed_off", json_pack("{s:I, s:I}", "entry", w, "based_on", w), 403, NULL);
+    expect(&sw, "work_signed_off", decision_on(w, w), 403, "entry");
+    expect(&tm2, "work_signed_off", decision_on(w, w), 403, "entry");
+    expect(&sw2, "work_signed_off", decision_on(w, w), 403, NULL);
     /* The manager names the version they read; a return needs a reason. */
     expect(&tm, "work_signed_off", json_pack("{s:I}", "entry", w), 400, "based_on");
     expect(&tm, "work_returned",
@@ -306,11 +318,8 @@ static void test_assessment_sign_off(void **state)
     json_decref(e);
     assert_false(lists_entry(&sw, "returned", w, NULL));
     /* Signed off against a version from before the correction: refused. */
-    expect(&tm, "work_signed_off", json_pack("{s:I, s:I}", "entry", w, "based_on", ret), 409,
-           "based_on");
-    assert_int_equal(post(&tm, "work_signed_off",
-                          json_pack("{s:I, s:I}", "entry", w, "based_on", fix), &ok, NULL),
-                     201);
+    expect(&tm, "work_signed_off", decision_on(w, ret), 409, "based_on");
+    assert_int_equal(post(&tm, "work_signed_off", decision_on(w, fix), &ok, NULL), 201);
     e = entry(&sw, w);
     assert_string_equal(so_field(e, "state"), "signed_off");
     assert_string_equal(so_field(e, "decided_by"), "so.tm");
@@ -325,8 +334,7 @@ static void test_assessment_sign_off(void **state)
     assert_string_equal(json_string_value(json_object_get(o, "met_on")), today);
     json_decref(o);
     /* Decided once. */
-    expect(&tm, "work_signed_off", json_pack("{s:I, s:I}", "entry", w, "based_on", ok), 400,
-           "entry");
+    expect(&tm, "work_signed_off", decision_on(w, ok), 400, "entry");
     assert_false(lists_entry(&sw, "submitted", w, NULL));
 }
 
@@ -335,31 +343,23 @@ static void test_assessment_sign_off(void **state)
 static void test_deputy(void **state)
 {
     (void)state;
-    json_int_t plan;
-    assert_int_equal(post(&sw, "plan_recorded",
-                          json_pack("{s:s, s:s, s:s, s:s}", "plan_id", "SO.P1", "child_id", "SO.C1",
-                                    "date", today, "kind", "care_and_support"),
-                          &plan, NULL),
-                     201);
-    json_t *e = entry(&sw, plan);
+    json_int_t p1;
+    assert_int_equal(post(&sw, "plan_recorded", plan("SO.P1"), &p1, NULL), 201);
+    json_t *e = entry(&sw, p1);
     assert_string_equal(so_field(e, "state"), "pending");
     json_decref(e);
-    expect(&tm2, "work_signed_off", json_pack("{s:I, s:I}", "entry", plan, "based_on", plan), 403,
-           "entry");
+    expect(&tm2, "work_signed_off", decision_on(p1, p1), 403, "entry");
     json_t *dep =
         json_pack("{s:s, s:s, s:s}", "manager_id", "so.tm", "deputy_id", "so.tm2", "until", today);
     expect(&sw, "deputy_named", json_incref(dep), 403, NULL);
     expect(&tm2, "deputy_named", json_incref(dep), 403, "manager_id");
     assert_int_equal(post(&tm, "deputy_named", dep, NULL, NULL), 201);
-    assert_true(lists_entry(&tm2, "to_sign_off", plan, NULL));
+    assert_true(lists_entry(&tm2, "to_sign_off", p1, NULL));
     /* A sign-off may carry its date (migrated history), never one before the work's. */
     expect(&tm2, "work_signed_off",
-           json_pack("{s:I, s:I, s:s}", "entry", plan, "based_on", plan, "date", ago20), 400,
-           "date");
-    assert_int_equal(post(&tm2, "work_signed_off",
-                          json_pack("{s:I, s:I}", "entry", plan, "based_on", plan), NULL, NULL),
-                     201);
-    e = entry(&sw, plan);
+           json_pack("{s:I, s:I, s:s}", "entry", p1, "based_on", p1, "date", ago20), 400, "date");
+    assert_int_equal(post(&tm2, "work_signed_off", decision_on(p1, p1), NULL, NULL), 201);
+    e = entry(&sw, p1);
     assert_string_equal(so_field(e, "state"), "signed_off");
     assert_string_equal(so_field(e, "decided_by"), "so.tm2");
     json_decref(e);
@@ -372,13 +372,8 @@ static void test_deputy(void **state)
                           NULL, NULL),
                      201);
     json_int_t plan2;
-    assert_int_equal(post(&sw, "plan_recorded",
-                          json_pack("{s:s, s:s, s:s, s:s}", "plan_id", "SO.P2", "child_id", "SO.C1",
-                                    "date", today, "kind", "care_and_support"),
-                          &plan2, NULL),
-                     201);
-    expect(&tm2, "work_signed_off", json_pack("{s:I, s:I}", "entry", plan2, "based_on", plan2), 403,
-           "entry");
+    assert_int_equal(post(&sw, "plan_recorded", plan("SO.P2"), &plan2, NULL), 201);
+    expect(&tm2, "work_signed_off", decision_on(plan2, plan2), 403, "entry");
     /* A worker's override of the CSE band awaits a manager; the assessment itself counts
      * at once (the rules read it without the override until it is signed off). */
     json_int_t cse;
@@ -399,17 +394,11 @@ static void test_deputy(void **state)
     char tomorrow[11];
     day(-1, tomorrow);
     assert_int_equal(signals_of(&sw, "cse_band_no_strategy", tomorrow), 0);
-    assert_int_equal(post(&tm, "work_signed_off",
-                          json_pack("{s:I, s:I}", "entry", cse, "based_on", cse), NULL, NULL),
-                     201);
+    assert_int_equal(post(&tm, "work_signed_off", decision_on(cse, cse), NULL, NULL), 201);
     assert_int_equal(signals_of(&sw, "cse_band_no_strategy", tomorrow), 1);
     /* A manager's own plan is their own decision: nothing awaits. */
     json_int_t plan3;
-    assert_int_equal(post(&tm, "plan_recorded",
-                          json_pack("{s:s, s:s, s:s, s:s}", "plan_id", "SO.P3", "child_id", "SO.C1",
-                                    "date", today, "kind", "care_and_support"),
-                          &plan3, NULL),
-                     201);
+    assert_int_equal(post(&tm, "plan_recorded", plan("SO.P3"), &plan3, NULL), 201);
     e = entry(&tm, plan3);
     assert_null(json_object_get(e, "sign_off"));
     json_decref(e);
@@ -434,13 +423,9 @@ static void test_supervision(void **state)
     json_t *e = entry(&sw, s1);
     assert_string_equal(so_field(e, "state"), "pending");
     json_decref(e);
-    expect(&tm2, "work_signed_off", json_pack("{s:I, s:I}", "entry", s1, "based_on", s1), 403,
-           "entry");
-    expect(&hos, "work_signed_off", json_pack("{s:I, s:I}", "entry", s1, "based_on", s1), 403,
-           "entry");
-    assert_int_equal(post(&tm, "work_signed_off",
-                          json_pack("{s:I, s:I}", "entry", s1, "based_on", s1), NULL, NULL),
-                     201);
+    expect(&tm2, "work_signed_off", decision_on(s1, s1), 403, "entry");
+    expect(&hos, "work_signed_off", decision_on(s1, s1), 403, "entry");
+    assert_int_equal(post(&tm, "work_signed_off", decision_on(s1, s1), NULL, NULL), 201);
     e = entry(&sw, s1);
     assert_string_equal(so_field(e, "state"), "signed_off");
     json_decref(e);
@@ -481,9 +466,7 @@ static void test_closure(void **state)
     assert_non_null(o); /* the clock still runs */
     json_decref(o);
     /* A second closure while one awaits sign-off is refused: one decision at a time. */
-    assert_int_equal(post(&tm, "work_signed_off",
-                          json_pack("{s:I, s:I}", "entry", c, "based_on", c), NULL, NULL),
-                     201);
+    assert_int_equal(post(&tm, "work_signed_off", decision_on(c, c), NULL, NULL), 201);
     REQ("GET", "/api/v1/children/SO.C1", NULL, tm.session, NULL, &r);
     assert_string_equal(json_string_value(json_object_get(r.json, "case_status")), "closed");
     done(&r);
