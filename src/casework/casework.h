@@ -83,9 +83,11 @@ cw_rc cw_casework_may_sign_off(cw_store *s, uint64_t idx, const char *staff_id, 
 
 /*
  * The version of an entry a change must name (based_on): the latest correction of it, or the
- * latest sign-off decision on it, whichever is later; the entry itself if neither.
+ * latest sign-off decision on it, whichever is later; the entry itself if neither. so (may be
+ * NULL) receives the entry's sign-off, read on the way.
  */
-cw_rc cw_casework_version(cw_store *s, uint64_t idx, uint64_t *version, cw_error *err);
+cw_rc cw_casework_version(cw_store *s, uint64_t idx, uint64_t *version, cw_signoff *so,
+                          cw_error *err);
 
 /*
  * Records the kinds of work that need sign-off (comma-separated, from the rule pack) as a

@@ -86,9 +86,6 @@ typedef struct entry_view {
 } entry_view;
 cw_rc cw_casework_read_entry(cw_store *s, uint64_t idx, entry_view *e, cw_error *err);
 
-/* The sign-off kind of an entry (assessment_completed, ..., cse_override), or NULL. */
-const char *cw_casework_signoff_kind(const char *type, const json_t *payload);
-
 /*
  * The sign-off state of a work entry as it is first applied: the row already there (a
  * re-projection never decides again), else decided now from the policy in force, the

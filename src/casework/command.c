@@ -200,7 +200,7 @@ static cw_rc check_based_on(cw_ctx *c, const json_t *p, uint64_t target, cw_erro
     if (!b || json_is_null(b))
         return CW_OK;
     uint64_t version;
-    cw_rc rc = cw_casework_version(c->store, target, &version, err);
+    cw_rc rc = cw_casework_version(c->store, target, &version, NULL, err);
     if (!rc && (uint64_t)json_integer_value(b) != version)
         rc = cw_error_set(err, CW_ECONFLICT,
                           "based_on: entry %llu has changed since you read it (version %lld); "

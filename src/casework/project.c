@@ -336,10 +336,12 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
         cw_rc rc = run(c, CW_Q_SIGNOFF_DECIDE, v, 5, err);
         /* A supervision confirmed by its supervisor now counts (its cases, if any, are
          * re-projected by the caller; one that discussed none is put here). */
+        cw_signoff so;
         entry_view e = {0};
         if (!rc && !strcmp(t, "work_signed_off") &&
-            !(rc = cw_casework_read_entry(c->store, (uint64_t)v[0].i, &e, err)) &&
-            !strcmp(e.type, "supervision_held")) {
+            !(rc = cw_casework_signoff(c->store, (uint64_t)v[0].i, &so, err)) &&
+            !strcmp(so.kind, "supervision_held") &&
+            !(rc = cw_casework_read_entry(c->store, (uint64_t)v[0].i, &e, err))) {
             cw_ctx w = *c;
             w.idx = (uint64_t)v[0].i;
             w.only_child = "";

@@ -34,7 +34,8 @@ static const char *str(const json_t *p, const char *k)
     return json_string_value(json_object_get(p, k));
 }
 
-const char *cw_casework_signoff_kind(const char *type, const json_t *p)
+/* The sign-off kind of an entry (assessment_completed, ..., cse_override), or NULL. */
+static const char *signoff_kind(const char *type, const json_t *p)
 {
     static const char *const kinds[] = {"assessment_completed", "referral_decided", "case_closed",
                                         "plan_recorded",        "supervision_held", NULL};
@@ -108,7 +109,7 @@ static int is_manager(const char *role)
 cw_rc cw_casework_signoff_decide(cw_ctx *c, const char *type, const json_t *p, const char *child,
                                  cw_signoff *out, cw_error *err)
 {
-    const char *kind = cw_casework_signoff_kind(type, p);
+    const char *kind = signoff_kind(type, p);
     memset(out, 0, sizeof *out);
     if (!kind)
         return CW_OK;
@@ -118,9 +119,7 @@ cw_rc cw_casework_signoff_decide(cw_ctx *c, const char *type, const json_t *p, c
     const char *state = "not_needed", *by = NULL;
     char on[CW_DATE_LEN + 1] = "";
     int named = 0;
-    cw_staff_info si;
-    if ((rc = policy_names(c->store, kind, &named, err)) ||
-        (rc = cw_casework_staff(c->store, c->actor, &si, err)))
+    if ((rc = policy_names(c->store, kind, &named, err)))
         return rc;
     const char *claim = !strcmp(type, "assessment_completed") ? str(p, "signed_off_by")
                         : !strcmp(type, "referral_decided")   ? str(p, "decided_by")
@@ -138,6 +137,10 @@ cw_rc cw_casework_signoff_decide(cw_ctx *c, const char *type, const json_t *p, c
     } else if (!strcmp(kind, "assessment_completed")) {
         state = "pending";
     } else {
+        /* a manager's own decision (a referral, a closure, a plan, an override) stands */
+        cw_staff_info si;
+        if ((rc = cw_casework_staff(c->store, c->actor, &si, err)))
+            return rc;
         state = si.found && is_manager(si.role) ? "not_needed" : "pending";
     }
     char day[CW_DATE_LEN + 1]; /* submitted: the day recorded; a claim, the entry's own day */
@@ -233,16 +236,19 @@ static cw_rc max_row(void *ctx, const cw_value *c, size_t n)
     return CW_OK;
 }
 
-cw_rc cw_casework_version(cw_store *s, uint64_t idx, uint64_t *version, cw_error *err)
+cw_rc cw_casework_version(cw_store *s, uint64_t idx, uint64_t *version, cw_signoff *so,
+                          cw_error *err)
 {
-    cw_signoff so;
+    cw_signoff own;
     cw_value k = CW_INT(idx);
+    if (!so)
+        so = &own;
     *version = idx;
     cw_rc rc = cw_store_run(s, CW_Q_CORRECTIONS_OF, &k, 1, max_row, version, NULL, err);
     if (!rc)
-        rc = cw_casework_signoff(s, idx, &so, err);
-    if (!rc && so.found && so.decided_idx >= 0 && (uint64_t)so.decided_idx > *version)
-        *version = (uint64_t)so.decided_idx;
+        rc = cw_casework_signoff(s, idx, so, err);
+    if (!rc && so->found && so->decided_idx >= 0 && (uint64_t)so->decided_idx > *version)
+        *version = (uint64_t)so->decided_idx;
     return rc;
 }
 

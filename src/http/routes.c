@@ -627,8 +627,7 @@ static cw_rc h_chronology(cw_http_srv *s, req *r, cw_error *err)
         json_t *e = json_array_get(arr, i);
         uint64_t idx = (uint64_t)json_integer_value(json_object_get(e, "index")), version;
         cw_signoff so;
-        if ((rc = cw_casework_version(st, idx, &version, err)) ||
-            (rc = cw_casework_signoff(st, idx, &so, err)))
+        if ((rc = cw_casework_version(st, idx, &version, &so, err)))
             break;
         json_object_set_new(e, "version", json_integer((json_int_t)version));
         if (so.found && strcmp(so.state, "not_needed") != 0)
@@ -1003,8 +1002,7 @@ static cw_rc pending_row(void *ctx, const cw_value *c, size_t n)
     uint64_t version;
     cw_value k = cw_text(child);
     cw_store *st = cw_ledger_store(pc->ro);
-    if ((rc = cw_casework_signoff(st, (uint64_t)c[0].i, &so, pc->err)) ||
-        (rc = cw_casework_version(st, (uint64_t)c[0].i, &version, pc->err)))
+    if ((rc = cw_casework_version(st, (uint64_t)c[0].i, &version, &so, pc->err)))
         return rc;
     json_t *item = signoff_json(&so);
     if (!item)
@@ -1071,8 +1069,9 @@ static int organisation(const char *type)
 /*
  * What a signed-in person records is their own act (docs/api.md, "Sign-off"): nobody records
  * someone else's sign-off or decision, a supervision is its supervisor's or its supervisee's
- * to record, only a service manager or the head of service restricts a record, and a change
- * to an existing entry names the version it was based on.
+ * to record, only a service manager or the head of service restricts a record, a manager
+ * names only their own deputy, and a change to an existing entry names the version it was
+ * based on.
  */
 static cw_rc own_act(cw_http_srv *s, req *r, const char *type, json_t *p, cw_error *err)
 {
@@ -1111,6 +1110,15 @@ static cw_rc own_act(cw_http_srv *s, req *r, const char *type, json_t *p, cw_err
                                 "restricts a record or changes who may see it");
         }
     }
+    if (!strcmp(type, "deputy_named") && !(r->who.role & (R_ADMINISTRATOR | R_HEAD_OF_SERVICE))) {
+        const char *m = json_string_value(json_object_get(p, "manager_id"));
+        if (!m || strcmp(m, me) != 0) {
+            cw_http_record_access(s, r, NULL, 0, 403);
+            return cw_error_set(err, CW_EFORBIDDEN,
+                                "manager_id: a manager names their own deputy; an administrator "
+                                "or the head of service names anyone's");
+        }
+    }
     if ((!strcmp(type, "correction") || !strcmp(type, "work_signed_off") ||
          !strcmp(type, "work_returned") || !strcmp(type, "restriction_changed")) &&
         !json_is_integer(json_object_get(p, "based_on")))
@@ -1128,24 +1136,11 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     if (!cw_casework_known_type(type) || cw_http_reserved_type(type))
         return cw_error_set(err, CW_ENOTFOUND, "type: %s is not a command (docs/events.md)", type);
     /* The organisation is the administrators' and heads of service's to record; casework is
-     * staff's. A manager names their own deputy. */
-    if (!strcmp(type, "deputy_named") && (r->who.role & R_MANAGERS) &&
-        !(r->who.role & R_HEAD_OF_SERVICE)) {
-        json_t *body;
-        cw_rc brc = body_object(r, &body, err);
-        if (brc)
-            return brc;
-        const char *m = json_string_value(json_object_get(body, "manager_id"));
-        int own = m && !strcmp(m, r->who.staff_id);
-        json_decref(body);
-        if (!own) {
-            cw_http_record_access(s, r, NULL, 0, 403);
-            return cw_error_set(err, CW_EFORBIDDEN,
-                                "manager_id: a manager names their own deputy; an administrator "
-                                "or the head of service names anyone's");
-        }
-    } else if (organisation(type) ? !(r->who.role & (R_ADMINISTRATOR | R_HEAD_OF_SERVICE))
-                                  : !(r->who.role & R_STAFF)) {
+     * staff's. Managers also name deputies (their own: own_act). */
+    unsigned may = !strcmp(type, "deputy_named") ? R_ADMINISTRATOR | R_MANAGERS
+                   : organisation(type)          ? R_ADMINISTRATOR | R_HEAD_OF_SERVICE
+                                                 : R_STAFF;
+    if (!(r->who.role & may)) {
         cw_http_record_access(s, r, NULL, 0, 403);
         return cw_error_set(err, CW_EFORBIDDEN, "role: your role may not record %s", type);
     }

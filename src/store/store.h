@@ -119,8 +119,6 @@ typedef enum cw_query {
     CW_Q_SIGNOFFS_PENDING,       /* () -> idx, child_id, kind, submitted_by, submitted_on: work
                                     awaiting sign-off, oldest first */
     CW_Q_SIGNOFFS_RETURNED,      /* (submitted_by) -> as SIGNOFFS_PENDING: their returned work */
-    CW_Q_SIGNOFFS_OF_CHILD,      /* (child_id) -> idx, kind, submitted_by, submitted_on, state,
-                                    decided_by, decided_on, decided_idx, by idx */
     CW_Q_POLICY_GET,             /* (key) -> value, idx */
     CW_Q_POLICY_PUT,             /* (key, value, idx) upsert */
     CW_Q_CHILD_SET_RESTRICTED,   /* (child_id, restricted) */

@@ -218,9 +218,6 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_SIGNOFFS_RETURNED] = "SELECT idx, child_id, kind, submitted_by, submitted_on FROM "
                                "signoffs WHERE state = 'returned' AND submitted_by = ?1 ORDER BY "
                                "idx",
-    [CW_Q_SIGNOFFS_OF_CHILD] = "SELECT idx, kind, submitted_by, submitted_on, state, decided_by, "
-                               "decided_on, decided_idx FROM signoffs WHERE child_id = ?1 "
-                               "ORDER BY idx",
     [CW_Q_POLICY_GET] = "SELECT value, idx FROM policy WHERE key = ?1",
     [CW_Q_POLICY_PUT] = "INSERT OR REPLACE INTO policy(key, value, idx) VALUES (?1, ?2, ?3)",
     [CW_Q_CHILD_SET_RESTRICTED] = "UPDATE children SET restricted = ?2 WHERE child_id = ?1",
