@@ -13,6 +13,7 @@
 #include "casework/casework_int.h"
 #include "util/facts.h"
 #include "util/json.h"
+#include "util/signoff.h"
 #include "util/utf8.h"
 
 /* ---- enum vocabularies ---- */
@@ -226,9 +227,6 @@ static const field_spec F_RETURNED[] = {{"entry", F_INT, REQ | NOFIX, 0, NULL},
                                         {"based_on", F_INT, NOFIX, 0, NULL},
                                         {"reason", F_TEXT, REQ, 1000, NULL},
                                         END};
-static const char *const SIGN_OFF_KINDS[] = {
-    "assessment_completed", "referral_decided", "case_closed", "plan_recorded",
-    "cse_override",         "supervision_held", NULL};
 static const field_spec F_POLICY[] = {{"sign_off", F_IDS, REQ, 6, NULL}, END};
 static const field_spec F_DEPUTY[] = {{"manager_id", F_ID, REQ | NOFIX, 64, NULL},
                                       {"deputy_id", F_ID, REQ | NOFIX, 64, NULL},
@@ -1062,15 +1060,10 @@ static cw_rc ck_policy(cw_ctx *c, const json_t *p, cw_error *err)
     const json_t *list = json_object_get(p, "sign_off");
     for (size_t i = 0; i < json_array_size(list); i++) {
         const char *k = json_string_value(json_array_get(list, i));
-        const char *const *v = SIGN_OFF_KINDS;
-        while (*v && strcmp(*v, k) != 0)
-            v++;
-        if (!*v)
+        if (!cw_sign_off_kind_known(k))
             return cw_error_set(err, CW_EINVAL,
-                                "sign_off: %s is not work that can need sign-off "
-                                "(assessment_completed, referral_decided, case_closed, "
-                                "plan_recorded, cse_override, supervision_held)",
-                                k);
+                                "sign_off: %s is not work that can need sign-off (%s)", k,
+                                CW_SIGN_OFF_KINDS_TEXT);
     }
     return CW_OK;
 }

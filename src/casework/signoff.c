@@ -28,22 +28,22 @@
 #include <string.h>
 
 #include "casework/casework_int.h"
+#include "util/signoff.h"
 
 static const char *str(const json_t *p, const char *k)
 {
     return json_string_value(json_object_get(p, k));
 }
 
-/* The sign-off kind of an entry (assessment_completed, ..., cse_override), or NULL. */
+/* The sign-off kind of an entry (util/signoff.h), or NULL: a CSE risk assessment is
+ * cse_override when it overrides the band, every other kind is the event's own type. */
 static const char *signoff_kind(const char *type, const json_t *p)
 {
-    static const char *const kinds[] = {"assessment_completed", "referral_decided", "case_closed",
-                                        "plan_recorded",        "supervision_held", NULL};
-    for (const char *const *k = kinds; *k; k++)
+    if (!strcmp(type, "cse_risk_assessment"))
+        return str(p, "override_band") ? "cse_override" : NULL;
+    for (const char *const *k = cw_sign_off_kinds; *k; k++)
         if (!strcmp(type, *k))
             return *k;
-    if (!strcmp(type, "cse_risk_assessment") && str(p, "override_band"))
-        return "cse_override";
     return NULL;
 }
 

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "rules/rules_int.h"
+#include "util/signoff.h"
 #include "util/buf.h"
 #include "util/utf8.h"
 
@@ -701,33 +702,29 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
     }
     if (!strcmp(kw, "rule"))
         return kw_rule(ps, w, nw);
-    if (!strcmp(kw, "sign_off") || !strcmp(kw, "resume_within")) {
+    if (!strcmp(kw, "resume_within")) {
+        size_t i = 0;
         if (p->nrules)
-            return fail(ps, "%s belongs before the first rule", kw);
-        if (!strcmp(kw, "resume_within")) {
-            size_t i = 0;
-            if (p->has_resume)
-                return fail(ps, "resume_within given twice");
-            cw_rc rc = interval(ps, w, nw, &i, 0, &p->resume);
-            if (!rc && i != nw)
-                return fail(ps, "resume_within: unexpected \"%s\"", w[i]);
-            p->has_resume = !rc;
-            return rc;
-        }
-        static const char *const kinds[] = {
-            "assessment_completed", "referral_decided", "case_closed", "plan_recorded",
-            "cse_override",         "supervision_held", NULL};
+            return fail(ps, "resume_within belongs before the first rule");
+        if (p->has_resume)
+            return fail(ps, "resume_within given twice");
+        cw_rc rc = interval(ps, w, nw, &i, 0, &p->resume);
+        if (!rc && i != nw)
+            return fail(ps, "resume_within: unexpected \"%s\"", w[i]);
+        p->has_resume = !rc;
+        return rc;
+    }
+    if (!strcmp(kw, "sign_off")) {
+        if (p->nrules)
+            return fail(ps, "sign_off belongs before the first rule");
         if (p->sign_off_seen)
             return fail(ps, "sign_off given twice");
         p->sign_off_seen = 1;
         size_t used = 0;
         for (size_t i = 0; i < nw; i++) {
-            if (!in_list(kinds, w[i]))
-                return fail(ps,
-                            "sign_off: \"%s\" is not work that can need sign-off "
-                            "(assessment_completed, referral_decided, case_closed, plan_recorded, "
-                            "cse_override, supervision_held)",
-                            w[i]);
+            if (!cw_sign_off_kind_known(w[i]))
+                return fail(ps, "sign_off: \"%s\" is not work that can need sign-off (%s)", w[i],
+                            CW_SIGN_OFF_KINDS_TEXT);
             used += (size_t)snprintf(p->sign_off + used, sizeof p->sign_off - used, "%s%s",
                                      i ? "," : "", w[i]);
         }
