@@ -14,6 +14,11 @@ export class ApiError extends Error {
   }
 }
 
+// The server names the field at fault as "field: problem"; a page that shows the problem by
+// its own question for that field drops the prefix.
+export const withoutField = (e, field) =>
+  (field && e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message);
+
 function csrfToken() {
   const m = document.cookie.match(/(?:^|;\s*)cw_csrf=([^;]*)/);
   return m ? decodeURIComponent(m[1]) : '';

@@ -1,7 +1,7 @@
 // pages/command.js — recording casework: the list of what can be recorded
 // about a child, and one form for every command (forms.js), with the GOV.UK
 // error summary for what is missing or wrong, here or at the server.
-import {api, seg} from '../api.js';
+import {api, seg, withoutField} from '../api.js';
 import {staffList} from '../directory.js';
 import {frag, h} from '../dom.js';
 import {enhance} from '../govuk.js';
@@ -378,7 +378,7 @@ export async function command({params, me, navigate, query}) {
         }
         // The server names the field in "field: problem"; show it there too.
         const field = e.field && (spec.some((f) => f.name === e.field) || anchor(spec, e.field)) ? e.field : null;
-        const text = field && e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;
+        const text = withoutField(e, field);
         const shown = field ? t('errors.server_field', {label: label(type, field), text}) : text;
         if (field) errors[field] = shown;
         summary = [{href: field ? anchor(spec, field) : null, text: shown}];

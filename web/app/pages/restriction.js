@@ -3,7 +3,7 @@
 // or the head of service changes it; the server refuses anyone else, and this page offers it
 // to no one else. A restricted record stays open to oversight: its allocated worker, the
 // management chain above them, the head of service and inspectors.
-import {api, seg} from '../api.js';
+import {api, seg, withoutField} from '../api.js';
 import {staffList} from '../directory.js';
 import {frag, h} from '../dom.js';
 import {enhance} from '../govuk.js';
@@ -84,17 +84,10 @@ export async function restriction({params, me, navigate}) {
         navigate(`/children/${seg(id)}`, {notice: {success: true, text: restricted ? t('restriction.saved_restricted') : t('restriction.saved_open')}});
         return;
       } catch (e) {
-        if (e.status === 409) {
-          // Someone changed who may see the record since this page was opened: say so, and
-          // let the reader look at it again before deciding.
-          summary = [{href: null, text: t('restriction.changed_since')}];
-          show(errors, summary);
-          clearNotice();
-          enhance(body);
-          return;
-        }
-        const field = e.field in ANCHORS ? e.field : null;
-        const text = field && e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;
+        // A 409: someone changed who may see the record since this page was opened; the
+        // reader looks at it again before deciding.
+        const field = e.status !== 409 && e.field in ANCHORS ? e.field : null;
+        const text = e.status === 409 ? t('restriction.changed_since') : withoutField(e, field);
         if (field) errors[field] = text;
         summary = [{href: field ? ANCHORS[field] : null, text}];
       }

@@ -3,7 +3,7 @@
 // and one piece of work, read as it stands, signed off (work_signed_off) or returned with a
 // reason (work_returned) in the reader's own name. Each decision names the version read; if
 // the work changed meanwhile the server refuses it (409) and the page reads it again.
-import {api, seg} from '../api.js';
+import {api, seg, withoutField} from '../api.js';
 import {staffNames} from '../directory.js';
 import {frag, h} from '../dom.js';
 import {enhance} from '../govuk.js';
@@ -192,7 +192,7 @@ export async function signOff({params, navigate}) {
         return fail({}, [{href: '#the-work', text: t('signoff.conflict')}]);
       }
       const field = e.field === 'reason' || e.field === 'comment' ? e.field : null;
-      const text = field && e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;
+      const text = withoutField(e, field);
       if (field) errors[field] = text;
       fail(errors, [{href: field ? `#f-${field}` : null, text}]);
     }
