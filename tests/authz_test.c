@@ -298,23 +298,6 @@ static void sql_arg(sqlite3 *s, const char *q, const char *arg, char *out, size_
 }
 
 /* One command through the library, committed on its own; steals p. */
-static void submit(cw_ledger *l, const char *actor, const char *type, json_t *p)
-{
-    cw_error err;
-    assert_non_null(p);
-    cw_event ev = {actor, type, p};
-    cw_rc rc = cw_casework_begin(l, &err);
-    if (!rc) {
-        if ((rc = cw_casework_submit(l, &ev, NULL, &err)))
-            cw_casework_abort(l);
-        else
-            rc = cw_casework_commit(l, NULL, &err);
-    }
-    json_decref(p);
-    if (rc)
-        fail_msg("%s: %s", type, err.msg);
-}
-
 /* Signs in; the status, and on 200 the session and its CSRF token. */
 static long try_sign_in(const char *user, const char *pw, acct *a)
 {
@@ -365,29 +348,30 @@ static int setup(void **state)
         fail_msg("the demo no longer gives a case in another service area (%s, %s)", X.other_team,
                  other_area);
     /* The service manager: in a team of F.team's service area. */
-    submit(l, F.hos, "team_created",
-           json_pack("{s:s, s:s, s:s}", "team_id", SM_TEAM, "name", "Authorisation test office",
-                     "service_area", X.area));
-    submit(l, F.hos, "staff_added",
-           json_pack("{s:s, s:s, s:s, s:s, s:s}", "staff_id", SM_ID, "name",
-                     "Authorisation Service Manager", "role", "service_manager", "team_id", SM_TEAM,
-                     "manager_id", F.hos));
+    ht_submit(l, F.hos, "team_created",
+              json_pack("{s:s, s:s, s:s}", "team_id", SM_TEAM, "name", "Authorisation test office",
+                        "service_area", X.area));
+    ht_submit(l, F.hos, "staff_added",
+              json_pack("{s:s, s:s, s:s, s:s, s:s}", "staff_id", SM_ID, "name",
+                        "Authorisation Service Manager", "role", "service_manager", "team_id",
+                        SM_TEAM, "manager_id", F.hos));
     /* The restricted children. */
-    submit(l, F.hos, "child_registered",
-           json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:[s]}", "child_id", CHILD_R1,
-                     "given_name", "Rhian", "family_name", "Restricted", "date_of_birth",
-                     "2015-05-01", "gender", "female", "language", "welsh", "restricted", 1,
-                     "restricted_to", F.sw));
-    submit(l, F.tm, "case_allocated",
-           json_pack("{s:s, s:s, s:s}", "child_id", CHILD_R1, "worker_id", F.sw, "date", X.today));
-    submit(l, F.hos, "child_registered",
-           json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:[s, s]}", "child_id", CHILD_R2,
-                     "given_name", "Rhys", "family_name", "Restricted", "date_of_birth",
-                     "2013-02-11", "gender", "male", "language", "english", "restricted", 1,
-                     "restricted_to", F.sw, X.colleague));
-    submit(l, F.tm, "case_allocated",
-           json_pack("{s:s, s:s, s:s}", "child_id", CHILD_R2, "worker_id", X.colleague, "date",
-                     X.today));
+    ht_submit(l, F.hos, "child_registered",
+              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:[s]}", "child_id", CHILD_R1,
+                        "given_name", "Rhian", "family_name", "Restricted", "date_of_birth",
+                        "2015-05-01", "gender", "female", "language", "welsh", "restricted", 1,
+                        "restricted_to", F.sw));
+    ht_submit(
+        l, F.tm, "case_allocated",
+        json_pack("{s:s, s:s, s:s}", "child_id", CHILD_R1, "worker_id", F.sw, "date", X.today));
+    ht_submit(l, F.hos, "child_registered",
+              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:[s, s]}", "child_id", CHILD_R2,
+                        "given_name", "Rhys", "family_name", "Restricted", "date_of_birth",
+                        "2013-02-11", "gender", "male", "language", "english", "restricted", 1,
+                        "restricted_to", F.sw, X.colleague));
+    ht_submit(l, F.tm, "case_allocated",
+              json_pack("{s:s, s:s, s:s}", "child_id", CHILD_R2, "worker_id", X.colleague, "date",
+                        X.today));
     /* One account per role. */
     account(l, "sw", F.sw, NULL, 0);
     account(l, "tm", F.tm, NULL, 0);
@@ -404,7 +388,8 @@ static int setup(void **state)
     if (cw_account_set_disabled(l, "cli", "disabled", true, "no longer needed", &err))
         fail_msg("disable: %s", err.msg);
     account(l, "leaver", X.leaver, NULL, 0);
-    submit(l, F.hos, "staff_left", json_pack("{s:s, s:s}", "staff_id", X.leaver, "date", X.today));
+    ht_submit(l, F.hos, "staff_left",
+              json_pack("{s:s, s:s}", "staff_id", X.leaver, "date", X.today));
     account(l, "later", NULL, "inspector", 0);
     /* API tokens: one of each scope per role, one revoked, one of the disabled account. */
     for (int c = 0; c < ANON; c++) {

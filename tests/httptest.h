@@ -35,6 +35,7 @@
 #include <sqlite3.h>
 
 #include "casework/accounts.h"
+#include "casework/casework.h"
 #include "demo/demo.h"
 #include "http/http.h"
 #include "ledger/ledger.h"
@@ -246,6 +247,25 @@ static inline void account(cw_ledger *l, const char *user, const char *staff, co
                            int keep_one_time)
 {
     account_expiring(l, user, staff, role, NULL, keep_one_time);
+}
+
+/* Records one command in its own batch through the catalogue (fixtures, before serving);
+ * takes p. */
+static inline void ht_submit(cw_ledger *l, const char *actor, const char *type, json_t *p)
+{
+    cw_error err;
+    assert_non_null(p);
+    cw_event ev = {actor, type, p};
+    cw_rc rc = cw_casework_begin(l, &err);
+    if (!rc) {
+        if ((rc = cw_casework_submit(l, &ev, NULL, &err)))
+            cw_casework_abort(l);
+        else
+            rc = cw_casework_commit(l, NULL, &err);
+    }
+    json_decref(p);
+    if (rc)
+        fail_msg("%s: %s", type, err.msg);
 }
 
 /*

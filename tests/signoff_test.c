@@ -20,23 +20,6 @@
 static char today[11], ago20[11], ago15[11];
 static who sw, sw2, tm, tm2, sm, hos;
 
-static void put(cw_ledger *l, const char *actor, const char *type, json_t *p)
-{
-    cw_error err;
-    assert_non_null(p);
-    cw_event ev = {actor, type, p};
-    cw_rc rc = cw_casework_begin(l, &err);
-    if (!rc) {
-        if ((rc = cw_casework_submit(l, &ev, NULL, &err)))
-            cw_casework_abort(l);
-        else
-            rc = cw_casework_commit(l, NULL, &err);
-    }
-    json_decref(p);
-    if (rc)
-        fail_msg("%s: %s", type, err.msg);
-}
-
 static void day(int back, char out[11])
 {
     time_t t = time(NULL) - (time_t)back * 86400;
@@ -52,37 +35,38 @@ static int setup(void **state)
     day(20, ago20);
     day(15, ago15);
     cw_ledger *l = ht_build("signoff.test/log");
-    put(l, F.hos, "team_created",
-        json_pack("{s:s, s:s, s:s}", "team_id", "SO.T", "name", "Sign-off team", "service_area",
-                  "Sign-off area"));
-    put(l, F.hos, "team_created",
-        json_pack("{s:s, s:s, s:s}", "team_id", "SO.T2", "name", "Elsewhere", "service_area",
-                  "Another area"));
+    ht_submit(l, F.hos, "team_created",
+              json_pack("{s:s, s:s, s:s}", "team_id", "SO.T", "name", "Sign-off team",
+                        "service_area", "Sign-off area"));
+    ht_submit(l, F.hos, "team_created",
+              json_pack("{s:s, s:s, s:s}", "team_id", "SO.T2", "name", "Elsewhere", "service_area",
+                        "Another area"));
     static const char *const people[][4] = {
         {"so.tm", "team_manager", "SO.T", NULL},      {"so.sw", "social_worker", "SO.T", "so.tm"},
         {"so.sw2", "social_worker", "SO.T", "so.tm"}, {"so.tm2", "team_manager", "SO.T", NULL},
         {"so.sm", "service_manager", "SO.T2", NULL},
     };
     for (size_t i = 0; i < sizeof people / sizeof people[0]; i++)
-        put(l, F.hos, "staff_added",
-            json_pack("{s:s, s:s, s:s, s:s, s:s}", "staff_id", people[i][0], "name", "Staff",
-                      "role", people[i][1], "team_id", people[i][2], "manager_id",
-                      people[i][3] ? people[i][3] : F.hos));
-    put(l, "so.sw", "child_registered",
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "child_id", "SO.C1", "date", ago20,
-                  "given_name", "Sian", "family_name", "Oversight", "date_of_birth", "2014-03-02",
-                  "gender", "female", "language", "welsh"));
-    put(l, "so.tm", "case_allocated",
+        ht_submit(l, F.hos, "staff_added",
+                  json_pack("{s:s, s:s, s:s, s:s, s:s}", "staff_id", people[i][0], "name", "Staff",
+                            "role", people[i][1], "team_id", people[i][2], "manager_id",
+                            people[i][3] ? people[i][3] : F.hos));
+    ht_submit(l, "so.sw", "child_registered",
+              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "child_id", "SO.C1", "date", ago20,
+                        "given_name", "Sian", "family_name", "Oversight", "date_of_birth",
+                        "2014-03-02", "gender", "female", "language", "welsh"));
+    ht_submit(
+        l, "so.tm", "case_allocated",
         json_pack("{s:s, s:s, s:s}", "child_id", "SO.C1", "worker_id", "so.sw", "date", ago20));
-    put(l, "so.sw", "referral_received",
-        json_pack("{s:s, s:s, s:s, s:s, s:s}", "referral_id", "SO.R1", "child_id", "SO.C1", "date",
-                  ago20, "source", "school", "reason", "Bruises."));
-    put(l, "so.tm", "referral_decided",
-        json_pack("{s:s, s:s, s:s}", "referral_id", "SO.R1", "date", ago20, "decision",
-                  "assessment"));
-    put(l, "so.sw", "referral_received",
-        json_pack("{s:s, s:s, s:s, s:s, s:s}", "referral_id", "SO.R2", "child_id", "SO.C1", "date",
-                  ago15, "source", "police", "reason", "Found late at night."));
+    ht_submit(l, "so.sw", "referral_received",
+              json_pack("{s:s, s:s, s:s, s:s, s:s}", "referral_id", "SO.R1", "child_id", "SO.C1",
+                        "date", ago20, "source", "school", "reason", "Bruises."));
+    ht_submit(l, "so.tm", "referral_decided",
+              json_pack("{s:s, s:s, s:s}", "referral_id", "SO.R1", "date", ago20, "decision",
+                        "assessment"));
+    ht_submit(l, "so.sw", "referral_received",
+              json_pack("{s:s, s:s, s:s, s:s, s:s}", "referral_id", "SO.R2", "child_id", "SO.C1",
+                        "date", ago15, "source", "police", "reason", "Found late at night."));
     static const char *const users[] = {"so.sw", "so.sw2", "so.tm", "so.tm2", "so.sm"};
     for (size_t i = 0; i < 5; i++)
         account(l, users[i], users[i], NULL, 0);
