@@ -101,6 +101,13 @@ cw_rc cw_casework_adopt_policy(cw_ledger *l, const char *kinds, const char *acto
 cw_rc cw_casework_child(cw_store *s, const char *child_id, cw_child_info *out, cw_error *err);
 cw_rc cw_casework_staff(cw_store *s, const char *staff_id, cw_staff_info *out, cw_error *err);
 
+/*
+ * Applies the stored entries [from, to) to the projections in s and records how far they
+ * reach: the replay of cw_casework_rebuild, for a store filled another way (an exported log
+ * read back into a scratch store, cw_store_open_scratch).
+ */
+cw_rc cw_casework_replay(cw_store *s, uint64_t from, uint64_t to, cw_error *err);
+
 /* Recreates every projection from the ledger, in one transaction. */
 cw_rc cw_casework_rebuild(cw_ledger *l, cw_error *err);
 

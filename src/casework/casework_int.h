@@ -63,9 +63,6 @@ cw_rc cw_casework_check_corrected(cw_ctx *c, const char *type, const json_t *pay
 /* The UTC day of a time in ms since the epoch. */
 cw_date cw_casework_day_of(int64_t ms);
 
-/* Applies entries [from, to) to the projections and records how far they reach. */
-cw_rc cw_casework_replay(cw_store *s, uint64_t from, uint64_t to, cw_error *err);
-
 /* Applies one entry (any type) to the projections; unknown types are ignored. */
 cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *payload, cw_error *err);
 

@@ -23,11 +23,14 @@
 #include "demo/demo.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
+#include "measures/measures.h"
+#include "measures/report.h"
 #include "rules/oversight.h"
 #include "rules/report.h"
 #include "util/time.h"
 #include "util/calendar.h"
 #include "util/file.h"
+#include "util/json.h"
 
 typedef struct args {
     int argc;
@@ -691,6 +694,103 @@ static cw_rc list_all(args *a, int signals, cw_error *err)
     return rc;
 }
 
+/* The period of --from/--to, or of --period (fy2025, 2025-q1, 2025-04). */
+static cw_rc period_opts(const char *from, const char *to, const char *period, cw_date *f,
+                         cw_date *t, cw_error *err)
+{
+    cw_rc rc;
+    if (period && (from || to))
+        return cw_error_set(err, CW_EUSAGE, "give --period or --from and --to, not both");
+    if (period)
+        return cw_measures_period(period, f, t, err);
+    if (!from || !to)
+        return cw_error_set(err, CW_EUSAGE, "--from DATE and --to DATE (or --period) are required");
+    if ((rc = parse_date(from, "--from", f, err)) || (rc = parse_date(to, "--to", t, err)))
+        return rc;
+    if (*f > *t)
+        return cw_error_set(err, CW_EUSAGE, "--from %s is after --to %s", from, to);
+    return CW_OK;
+}
+
+static void print_figures(const json_t *report)
+{
+    const json_t *cp = json_object_get(report, "checkpoint");
+    printf("measures (%s pack), %s to %s", json_string_value(json_object_get(report, "pack")),
+           json_string_value(json_object_get(report, "from")),
+           json_string_value(json_object_get(report, "to")));
+    if (json_object_get(report, "team"))
+        printf(", team %s", json_string_value(json_object_get(report, "team")));
+    if (json_object_get(report, "area"))
+        printf(", area %s", json_string_value(json_object_get(report, "area")));
+    printf("\ncomputed at the log's checkpoint %s, size %" JSON_INTEGER_FORMAT ", root %s\n",
+           json_string_value(json_object_get(cp, "origin")),
+           json_integer_value(json_object_get(cp, "size")),
+           json_string_value(json_object_get(cp, "root_hash")));
+    const json_t *arr = json_object_get(report, "measures");
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        const json_t *m = json_array_get(arr, i);
+        const json_t *v = json_object_get(m, "value");
+        const char *unit = json_string_value(json_object_get(m, "unit"));
+        char value[32] = "-";
+        if (json_is_real(v))
+            snprintf(value, sizeof value, "%.1f%s", json_real_value(v),
+                     !strcmp(unit, "percent") ? "%" : " days");
+        else if (json_is_integer(v))
+            snprintf(value, sizeof value, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        printf("%-30s %12s  %7" JSON_INTEGER_FORMAT " / %-7" JSON_INTEGER_FORMAT "  %s\n",
+               json_string_value(json_object_get(m, "id")), value,
+               json_integer_value(json_object_get(m, "numerator")),
+               json_integer_value(json_object_get(m, "denominator")),
+               json_string_value(json_object_get(m, "title")));
+    }
+}
+
+static cw_rc cmd_measures(args *a, cw_error *err)
+{
+    const char *db = NULL, *from = NULL, *to = NULL, *period = NULL, *team = NULL, *area = NULL,
+               *out = NULL;
+    int as_json = 0;
+    const opt opts[] = {{"db", &db, NULL},         {"from", &from, NULL},    {"to", &to, NULL},
+                        {"period", &period, NULL}, {"team", &team, NULL},    {"area", &area, NULL},
+                        {"out", &out, NULL},       {"json", NULL, &as_json}, {NULL, NULL, NULL}};
+    int np;
+    rules_env e;
+    cw_measures_query q = {0, 0, NULL, NULL, -1};
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = need(db, "db", err)) ||
+        (rc = period_opts(from, to, period, &q.from, &q.to, err)))
+        return rc;
+    q.team = team;
+    q.area = area;
+    if ((rc = rules_env_open(&e, db, 0, NULL, NULL, NULL, 0, err)))
+        return rc;
+    cw_measure_set *m = NULL;
+    json_t *report = NULL;
+    cw_buf note = CW_BUF_INIT(CW_NOTE_MAX_BYTES), body = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
+    if (!(rc = cw_measures_load_builtin(e.pack, &m, err)) &&
+        !(rc = cw_measures_report(e.l, m, e.pack, &e.cal, &q, &report, NULL, err)) &&
+        !(rc = cw_measures_sign(db, report, &note, err))) {
+        if (out)
+            rc = cw_file_write_atomic(out, note.data, note.len, 0644, 0, err);
+        if (!rc && as_json) {
+            cw_json_write_canonical(report, &body);
+            printf("%s\n", body.data);
+        } else if (!rc) {
+            print_figures(report);
+            if (out)
+                printf("signed report written to %s (caseward verify --dir EXPORT --measures "
+                       "%s checks it)\n",
+                       out, out);
+        }
+    }
+    cw_buf_release(&note);
+    cw_buf_release(&body);
+    json_decref(report);
+    cw_measures_free(m);
+    rules_env_release(&e);
+    return rc;
+}
+
 static cw_rc cmd_overdue(args *a, cw_error *err)
 {
     return list_all(a, 0, err);
@@ -821,13 +921,50 @@ static void print_diff(void *ctx, const char *table, const char *key, const char
         fprintf(stderr, "caseward: verify: %s: row %s %s\n", table, key, what);
 }
 
+static void print_measure_diff(void *ctx, const char *id, const char *what, const char *reported,
+                               const char *recomputed)
+{
+    (void)ctx;
+    fprintf(stderr, "caseward: verify: measure %s: %s: the report says %s, the export gives %s\n",
+            id, what, reported, recomputed);
+}
+
+/* Recomputes a signed measures report from the export in dir. */
+static cw_rc verify_measures(const char *dir, const char *file, const char *vkey, cw_error *err)
+{
+    cw_buf note = CW_BUF_INIT(CW_NOTE_MAX_BYTES), key = CW_BUF_INIT(4096), path = CW_BUF_INIT(4096);
+    cw_note_verifier v;
+    cw_measures_check c;
+    cw_rc rc = cw_file_read(file, &note, err);
+    if (!rc && !vkey) {
+        if ((rc = cw_buf_addf(&path, "%s/vkey", dir)))
+            rc = cw_error_set(err, rc, "%s: the path is too long", dir);
+        else if (!(rc = cw_file_read(path.data, &key, err)))
+            vkey = key.data ? key.data : "";
+    }
+    if (!rc)
+        rc = cw_note_verifier_parse(vkey, strcspn(vkey, "\n"), &v, err);
+    if (!rc)
+        rc = cw_measures_recompute(dir, note.data ? note.data : "", note.len, &v,
+                                   print_measure_diff, NULL, &c, err);
+    if (!rc)
+        printf("the measures report's %zu figures, computed at size %" PRIu64
+               ", are what the exported log gives\n",
+               c.figures, c.size);
+    cw_buf_release(&note);
+    cw_buf_release(&key);
+    cw_buf_release(&path);
+    return rc;
+}
+
 static cw_rc cmd_verify(args *a, cw_error *err)
 {
-    const char *db = NULL, *dir = NULL, *vkey_file = NULL, *cp_file = NULL;
+    const char *db = NULL, *dir = NULL, *vkey_file = NULL, *cp_file = NULL, *measures = NULL;
     const opt opts[] = {{"db", &db, NULL},
                         {"dir", &dir, NULL},
                         {"vkey", &vkey_file, NULL},
                         {"checkpoint", &cp_file, NULL},
+                        {"measures", &measures, NULL},
                         {NULL, NULL, NULL}};
     int np;
     cw_buf vk = CW_BUF_INIT(1024), cp = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
@@ -838,6 +975,9 @@ static cw_rc cmd_verify(args *a, cw_error *err)
         return rc;
     if (!db == !dir)
         return cw_error_set(err, CW_EUSAGE, "give exactly one of --db PATH or --dir DIR");
+    if (measures && !dir)
+        return cw_error_set(err, CW_EUSAGE,
+                            "--measures recomputes a report from an export: give --dir DIR");
     o.db_path = db;
     o.dir = dir;
     if (vkey_file) {
@@ -876,6 +1016,8 @@ static cw_rc cmd_verify(args *a, cw_error *err)
                    dr.rows, dr.size);
         cw_buf_release(&root);
     }
+    if (!rc && measures)
+        rc = verify_measures(dir, measures, vkey_file ? vk.data : NULL, err);
 out:
     cw_buf_release(&vk);
     cw_buf_release(&cp);
@@ -1044,12 +1186,22 @@ static const command commands[] = {
     {"export", cmd_export, "export --db PATH --out DIR",
      "Write DIR/entries.jsonl (line i is exactly the bytes of leaf i), DIR/checkpoint and\n"
      "DIR/vkey, for independent verification.\n"},
-    {"verify", cmd_verify, "verify (--db PATH | --dir DIR) [--vkey FILE] [--checkpoint FILE]",
+    {"measures", cmd_measures,
+     "measures --db PATH (--from DATE --to DATE | --period P) [--team ID] [--area NAME] [--json] "
+     "[--out FILE]",
+     "Compute the rule pack's performance measures for a period (both days included; --period\n"
+     "fy2025 is 1 April 2025 to 31 March 2026, 2025-q1 its first quarter, 2025-04 a month), for\n"
+     "the council, a team or a service area, from the log at its latest checkpoint. Prints\n"
+     "each figure with its numerator and denominator; --json prints the report itself;\n"
+     "--out writes the report signed with the log's key (docs/measures.md).\n"},
+    {"verify", cmd_verify,
+     "verify (--db PATH | --dir DIR) [--vkey FILE] [--checkpoint FILE] [--measures REPORT]",
      "Recompute every leaf and node hash and the root from the stored bytes and check every\n"
      "checkpoint signature. --vkey pins the key you were given (otherwise the log's own key\n"
      "is used, and verify says so); --checkpoint holds the log to an older checkpoint you\n"
      "kept (it must still be contained: consistency). Exits 1 and names the first bad entry\n"
-     "or checkpoint on failure.\n"},
+     "or checkpoint on failure. --measures REPORT (with --dir) then recomputes every figure of\n"
+     "a signed measures report from the export alone, and names each that differs.\n"},
     {"calendar", cmd_calendar,
      "calendar (add-working-days DATE N | working-days FROM TO | is-working-day DATE) "
      "[--holidays FILE]",

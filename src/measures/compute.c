@@ -16,8 +16,8 @@
 #include "util/facts.h"
 
 #define NBREAK 6 /* on_time, late, overdue, missed, ended_by_closure, open */
-static const char *const break_names[NBREAK] = {"on_time", "late",   "overdue",
-                                                "missed",  "ended_by_closure", "open"};
+static const char *const break_names[NBREAK] = {"on_time",          "late", "overdue", "missed",
+                                                "ended_by_closure", "open"};
 
 typedef struct staff_team {
     char staff_id[65];
@@ -295,12 +295,13 @@ static cw_rc measure_spans(child_ctx *c, size_t mi)
         int in_num = 1;
         if (me->num == MN_LASTING) {
             cw_date until = sp[i].start;
-            in_num = cw_rules_add_interval(c->cal, sp[i].start, me->within, &until, NULL) == CW_OK &&
-                     end >= until;
+            in_num =
+                cw_rules_add_interval(c->cal, sp[i].start, me->within, &until, NULL) == CW_OK &&
+                end >= until;
             days = 0;
         }
-        rc = tally(c, mi, d, in_num, -1, days, sp[i].start_idx, sp[i].end_idx,
-                   sp[i].closed ? 2 : 1, sp[i].closed ? "ended" : "open");
+        rc = tally(c, mi, d, in_num, -1, days, sp[i].start_idx, sp[i].end_idx, sp[i].closed ? 2 : 1,
+                   sp[i].closed ? "ended" : "open");
     }
     return rc;
 }
@@ -344,8 +345,8 @@ static cw_rc measure_children(child_ctx *c, size_t mi)
                  in->closed && in->end <= q->to ? "ended" : "open");
 }
 
-static cw_rc measure_child(cw_measures_result *r, const cw_calendar *cal,
-                           const cw_child_history *h, const cw_rule_results *res, child_ctx *c)
+static cw_rc measure_child(cw_measures_result *r, const cw_calendar *cal, const cw_child_history *h,
+                           const cw_rule_results *res, child_ctx *c)
 {
     c->r = r;
     c->cal = cal;
@@ -522,14 +523,14 @@ cw_rc cw_measures_compute(cw_store *s, const cw_measure_set *m, const cw_rule_pa
     }
     if (!rc)
         rc = cw_store_run(s, CW_Q_STAFF_ALL, NULL, 0, staff_row, &t, NULL, err);
-    if (!rc && (rc = cw_store_run(s, CW_Q_CHILDREN_ALL, NULL, 0, kid_row, &k, NULL, err)) ==
-                   CW_EVERIFY)
+    if (!rc &&
+        (rc = cw_store_run(s, CW_Q_CHILDREN_ALL, NULL, 0, kid_row, &k, NULL, err)) == CW_EVERIFY)
         rc = damaged(err, "the children table");
     size_t cells = m->nmeasures * (r->nslots ? r->nslots : 1);
-    if (!rc && (!(r->num = calloc(cells, sizeof *r->num)) ||
-                !(r->den = calloc(cells, sizeof *r->den)) ||
-                !(r->brk = calloc(cells * NBREAK, sizeof *r->brk)) ||
-                !(r->selected = calloc(r->nslots, 1))))
+    if (!rc &&
+        (!(r->num = calloc(cells, sizeof *r->num)) || !(r->den = calloc(cells, sizeof *r->den)) ||
+         !(r->brk = calloc(cells * NBREAK, sizeof *r->brk)) ||
+         !(r->selected = calloc(r->nslots, 1))))
         rc = CW_ENOMEM;
     for (size_t i = 0; !rc && i < r->nslots; i++) {
         int last = i + 1 == r->nslots;

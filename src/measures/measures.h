@@ -58,10 +58,10 @@ cw_rc cw_measures_period(const char *spec, cw_date *from, cw_date *to, cw_error 
 
 /* What to compute. */
 typedef struct cw_measures_query {
-    cw_date from, to;  /* the period, both days included */
-    const char *team;  /* only this team's items; NULL for the council */
-    const char *area;  /* only the items of teams in this service area; NULL for all */
-    long detail;       /* keep the items behind this measure (its index), or -1 */
+    cw_date from, to; /* the period, both days included */
+    const char *team; /* only this team's items; NULL for the council */
+    const char *area; /* only the items of teams in this service area; NULL for all */
+    long detail;      /* keep the items behind this measure (its index), or -1 */
 } cw_measures_query;
 
 /* One item behind a figure: a drill-down row. */

@@ -8,14 +8,14 @@
 #include "measures/measures.h"
 #include "rules/rules_int.h"
 
-#define CW_MEASURES_MAX         200
-#define CW_MEASURES_MAX_STATES  32
-#define CW_MEASURES_MAX_ENDS    8 /* `from` or `to` lines of one state */
-#define CW_MEASURES_MAX_CONDS   8
-#define CW_MEASURES_MAX_VALUES  8
-#define CW_MEASURES_MAX_TEXT    1000
-#define CW_MEASURES_MAX_LINE    4000
-#define CW_MEASURES_MAX_BYTES   (1u << 20)
+#define CW_MEASURES_MAX        200
+#define CW_MEASURES_MAX_STATES 32
+#define CW_MEASURES_MAX_ENDS   8 /* `from` or `to` lines of one state */
+#define CW_MEASURES_MAX_CONDS  8
+#define CW_MEASURES_MAX_VALUES 8
+#define CW_MEASURES_MAX_TEXT   1000
+#define CW_MEASURES_MAX_LINE   4000
+#define CW_MEASURES_MAX_BYTES  (1u << 20)
 
 /* One condition on an event's own field (the rule packs' syntax). */
 typedef struct mcond {
@@ -59,13 +59,13 @@ typedef enum manchor {
 } manchor;
 
 typedef enum mnum {
-    MN_STATES,        /* numerator on_time,late,...: obligations in those states */
-    MN_AFTER,         /* numerator after TYPE [COND...] within N UNIT | ever */
-    MN_LASTING,       /* numerator lasting N UNIT: spans at least that long */
-    MN_EVENTS,        /* numerator events TYPE [COND...] in period [at least N] */
-    MN_IN_STATE,      /* numerator STATE at end */
-    MN_NOT_IN_STATE,  /* numerator not STATE at end */
-    MN_MEAN_DAYS,     /* no numerator line: unit days, the mean length of the spans */
+    MN_STATES,       /* numerator on_time,late,...: obligations in those states */
+    MN_AFTER,        /* numerator after TYPE [COND...] within N UNIT | ever */
+    MN_LASTING,      /* numerator lasting N UNIT: spans at least that long */
+    MN_EVENTS,       /* numerator events TYPE [COND...] in period [at least N] */
+    MN_IN_STATE,     /* numerator STATE at end */
+    MN_NOT_IN_STATE, /* numerator not STATE at end */
+    MN_MEAN_DAYS,    /* no numerator line: unit days, the mean length of the spans */
 } mnum;
 
 /* Obligation states as a bit mask (numerator on_time,late ...). */

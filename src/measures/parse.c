@@ -45,8 +45,8 @@ typedef struct parser {
     const char *source;
     cw_error *err;
     size_t line;
-    mstate *state;     /* the state being read, or NULL */
-    cw_measure *cur;   /* the measure being read, or NULL */
+    mstate *state;   /* the state being read, or NULL */
+    cw_measure *cur; /* the measure being read, or NULL */
     int seen_title, seen_unit, seen_source, seen_count, seen_num;
     size_t cap;
 } parser;
@@ -124,9 +124,10 @@ static cw_rc match(parser *ps, char **w, size_t nw, size_t *i, const char *const
     const char *type = w[(*i)++];
     int t = cw_rules_type_find(type);
     if (t < 0)
-        return fail(ps, cw_rules_type_is_organisation(type)
-                            ? "%s is an organisation event, never in a child's history"
-                            : "unknown event type \"%s\"",
+        return fail(ps,
+                    cw_rules_type_is_organisation(type)
+                        ? "%s is an organisation event, never in a child's history"
+                        : "unknown event type \"%s\"",
                     type);
     out->type = cw_rules_types[t].name;
     for (; *i < nw; (*i)++) {
@@ -163,7 +164,8 @@ static cw_rc match(parser *ps, char **w, size_t nw, size_t *i, const char *const
         }
         c->op = op;
         if (def->type != CW_FT_BOOL && def->type != CW_FT_ENUM && def->type != CW_FT_INT)
-            return fail(ps, "%s.%s is not a yes/no, a choice or a number: test it with %s=* or %s!=*",
+            return fail(ps,
+                        "%s.%s is not a yes/no, a choice or a number: test it with %s=* or %s!=*",
                         type, tok, tok, tok);
         for (char *v = val;;) {
             char *comma = strchr(v, ',');
@@ -237,7 +239,8 @@ static cw_rc kw_count(parser *ps, char **w, size_t nw)
         if (!r)
             return fail(ps, "the %s pack has no rule \"%s\"", ps->m->pack->name, w[1]);
         if (r->kind != CW_KIND_OBLIGATION)
-            return fail(ps, "%s is a signal, not an obligation: it has no due dates to count", w[1]);
+            return fail(ps, "%s is a signal, not an obligation: it has no due dates to count",
+                        w[1]);
         me->rule = r;
         if (nw != 3 || (strcmp(w[2], "met") && strcmp(w[2], "due") && strcmp(w[2], "started")))
             return fail(ps, "count obligations %s: then met, due or started", w[1]);
@@ -286,9 +289,12 @@ static cw_rc kw_count(parser *ps, char **w, size_t nw)
 static const struct {
     const char *name;
     unsigned bit;
-} state_words[] = {{"on_time", MS_ON_TIME}, {"late", MS_LATE},
-                   {"overdue", MS_OVERDUE}, {"missed", MS_MISSED},
-                   {"ended_by_closure", MS_ENDED_BY_CLOSURE}, {"open", MS_OPEN},
+} state_words[] = {{"on_time", MS_ON_TIME},
+                   {"late", MS_LATE},
+                   {"overdue", MS_OVERDUE},
+                   {"missed", MS_MISSED},
+                   {"ended_by_closure", MS_ENDED_BY_CLOSURE},
+                   {"open", MS_OPEN},
                    {NULL, 0}};
 
 static cw_rc kw_numerator(parser *ps, char **w, size_t nw, const char *rest)
@@ -298,8 +304,8 @@ static cw_rc kw_numerator(parser *ps, char **w, size_t nw, const char *rest)
         return fail(ps, "numerator: the count line comes first");
     if (ps->seen_num++)
         return fail(ps, "a second numerator line");
-    size_t nl = strlen(rest) < sizeof me->numerator_text - 1 ? strlen(rest)
-                                                             : sizeof me->numerator_text - 1;
+    size_t nl =
+        strlen(rest) < sizeof me->numerator_text - 1 ? strlen(rest) : sizeof me->numerator_text - 1;
     memcpy(me->numerator_text, rest, nl);
     me->numerator_text[nl] = '\0';
     size_t i = 1;
@@ -318,8 +324,10 @@ static cw_rc kw_numerator(parser *ps, char **w, size_t nw, const char *rest)
                 if (!strcmp(state_words[k].name, v))
                     bit = state_words[k].bit;
             if (!bit)
-                return fail(ps, "\"%s\" is not a state (on_time, late, overdue, missed, "
-                                "ended_by_closure, open)", v);
+                return fail(ps,
+                            "\"%s\" is not a state (on_time, late, overdue, missed, "
+                            "ended_by_closure, open)",
+                            v);
             me->states_mask |= bit;
             if (!comma)
                 break;
@@ -402,8 +410,9 @@ static cw_rc finish(parser *ps)
             return fail(ps, "measure %s needs a title, a unit, a source and a count line", me->id);
         if (!strcmp(me->unit, "days")) {
             if (me->count != MC_SPANS || ps->seen_num)
-                return fail(ps, "measure %s: a unit of days is the mean length of spans, with no "
-                                "numerator line",
+                return fail(ps,
+                            "measure %s: a unit of days is the mean length of spans, with no "
+                            "numerator line",
                             me->id);
             me->num = MN_MEAN_DAYS;
             snprintf(me->numerator_text, sizeof me->numerator_text,
@@ -524,8 +533,8 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
         if (strcmp(kw, "measures"))
             return fail(ps, "the first line must be \"measures NAME\" (the rule pack's name)");
         if (nw != 1 || strcmp(w[0], m->pack->name))
-            return fail(ps, "measures %s: these must be measures for the %s pack",
-                        nw ? w[0] : "", m->pack->name);
+            return fail(ps, "measures %s: these must be measures for the %s pack", nw ? w[0] : "",
+                        m->pack->name);
         m->name = w[0];
         return CW_OK;
     }
@@ -580,7 +589,6 @@ static cw_rc add_rule_measures(parser *ps)
         cw_measure *me = &m->measures[m->nmeasures++];
         memset(me, 0, sizeof *me);
         snprintf(me->auto_id, sizeof me->auto_id, "timeliness.%s", r->id);
-        me->id = me->auto_id;
         me->title = r->title;
         me->source = r->source;
         me->unit = "percent";
@@ -595,6 +603,10 @@ static cw_rc add_rule_measures(parser *ps)
                  r->id);
         snprintf(me->numerator_text, sizeof me->numerator_text, "on_time");
     }
+    /* Only now that the array has stopped moving may an id point into an element. */
+    for (size_t i = 0; i < m->nmeasures; i++)
+        if (m->measures[i].automatic)
+            m->measures[i].id = m->measures[i].auto_id;
     return CW_OK;
 }
 

@@ -111,8 +111,9 @@ cw_rc cw_measures_sign(const char *db_path, const json_t *report, cw_buf *note, 
     if (!rc)
         rc = cw_note_signer_parse(key.data ? key.data : "", key.len, &signer, err);
     if (!rc && (cw_json_write_canonical(report, &text) || cw_buf_add(&text, "\n", 1)))
-        rc = cw_error_set(err, CW_ETOOBIG, "the report is larger than a signed note may be (%d "
-                                           "bytes); ask for fewer figures (a team, say)",
+        rc = cw_error_set(err, CW_ETOOBIG,
+                          "the report is larger than a signed note may be (%d "
+                          "bytes); ask for fewer figures (a team, say)",
                           CW_NOTE_MAX_BYTES);
     if (!rc)
         rc = cw_note_sign(&signer, text.data, text.len, note, err);
@@ -172,8 +173,8 @@ static cw_rc load_export(const char *dir, cw_store *s, const cw_checkpoint *cp, 
         uint8_t hashes[CW_HASH_LEN * 65];
         unsigned done = 0;
         if ((rc = cw_hash_leaf(&h, line, (size_t)n - 1, hashes)) ||
-            (rc = cw_merkle_builder_push(&b, &h, hashes, (uint8_t(*)[CW_HASH_LEN])(hashes + CW_HASH_LEN),
-                                         &done))) {
+            (rc = cw_merkle_builder_push(&b, &h, hashes,
+                                         (uint8_t(*)[CW_HASH_LEN])(hashes + CW_HASH_LEN), &done))) {
             rc = cw_error_set(err, rc, "entry %" PRIu64 ": cannot be hashed", idx);
             break;
         }
@@ -223,14 +224,15 @@ static void differ(cw_measures_check *c, cw_measures_diff_fn fn, void *ctx, cons
 static void compare(json_t *reported, json_t *recomputed, cw_measures_diff_fn fn, void *ctx,
                     cw_measures_check *c)
 {
-    static const char *const top[] = {"pack", "definitions", "from", "to", "team", "area",
-                                       "children", NULL};
+    static const char *const top[] = {"pack", "definitions", "from",     "to",
+                                      "team", "area",        "children", NULL};
     for (const char *const *k = top; *k; k++)
         if (!json_equal(json_object_get(reported, *k), json_object_get(recomputed, *k)) &&
             (json_object_get(reported, *k) || json_object_get(recomputed, *k)))
             differ(c, fn, ctx, "(report)", *k, json_object_get(reported, *k),
                    json_object_get(recomputed, *k));
-    json_t *ra = json_object_get(reported, "measures"), *ca = json_object_get(recomputed, "measures");
+    json_t *ra = json_object_get(reported, "measures"),
+           *ca = json_object_get(recomputed, "measures");
     for (size_t i = 0; i < json_array_size(ca); i++) {
         json_t *cm = json_array_get(ca, i), *rm = NULL;
         const char *id = str(cm, "id");
@@ -239,7 +241,8 @@ static void compare(json_t *reported, json_t *recomputed, cw_measures_diff_fn fn
                 rm = json_array_get(ra, j);
         c->figures++;
         if (!rm) {
-            differ(c, fn, ctx, id, "is missing from the report", NULL, json_object_get(cm, "value"));
+            differ(c, fn, ctx, id, "is missing from the report", NULL,
+                   json_object_get(cm, "value"));
             continue;
         }
         const char *key;
@@ -288,7 +291,8 @@ cw_rc cw_measures_recompute(const char *dir, const char *note, size_t len,
     cw_checkpoint cp;
     memset(&cp, 0, sizeof cp);
     cw_date from = 0, to = 0;
-    if (!json_is_object(rep) || !str(rep, "report") || strcmp(str(rep, "report"), "caseward measures"))
+    if (!json_is_object(rep) || !str(rep, "report") ||
+        strcmp(str(rep, "report"), "caseward measures"))
         rc = bad_report(err, "it does not say \"caseward measures\"");
     else if (!str(ck, "origin") || !json_is_integer(json_object_get(ck, "size")) ||
              !str(ck, "root_hash") ||

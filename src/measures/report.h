@@ -38,8 +38,8 @@ typedef void (*cw_measures_diff_fn)(void *ctx, const char *id, const char *what,
                                     const char *reported, const char *recomputed);
 
 typedef struct cw_measures_check {
-    uint64_t size;     /* the report's checkpoint size */
-    size_t figures;    /* measures compared */
+    uint64_t size;  /* the report's checkpoint size */
+    size_t figures; /* measures compared */
     size_t differences;
 } cw_measures_check;
 

@@ -36,6 +36,7 @@
 #include "util/signoff.h"
 #include "util/buf.h"
 #include "util/utf8.h"
+#include "util/sha256.h"
 
 #define MAX_WORDS 64
 
@@ -853,6 +854,7 @@ cw_rc cw_rules_load(const char *text, size_t len, const char *source, cw_rule_pa
         return cw_error_set(err, CW_ENOMEM, "out of memory loading %s", source);
     }
     memcpy(p->text, text, len);
+    cw_sha256_hex(text, len, p->digest);
     p->text[len] = '\0';
     parser ps;
     memset(&ps, 0, sizeof ps);

@@ -61,6 +61,11 @@ int cw_rules_outstanding(const cw_rule_pack *p, const cw_calendar *cal, const cw
            as_of <= until;
 }
 
+const char *cw_rules_digest(const cw_rule_pack *p)
+{
+    return p->digest;
+}
+
 const char *cw_rules_sign_off(const cw_rule_pack *p)
 {
     return p->sign_off;

@@ -98,6 +98,8 @@ cw_rc cw_rules_load(const char *text, size_t len, const char *source, cw_rule_pa
 cw_rc cw_rules_load_builtin(const char *name, cw_rule_pack **out, cw_error *err);
 void cw_rules_free(cw_rule_pack *p);
 const char *cw_rules_name(const cw_rule_pack *p);
+/* The SHA-256 of the pack's text as loaded, in hex: which pack a figure was computed with. */
+const char *cw_rules_digest(const cw_rule_pack *p);
 /* The kinds of work the pack says need a manager's sign-off (its sign_off line), comma-separated;
  * "" if none. caseward records them in the log as a sign_off_policy entry. */
 const char *cw_rules_sign_off(const cw_rule_pack *p);

@@ -188,7 +188,8 @@ typedef struct cw_entry {
 } cw_entry;
 
 struct cw_rule_pack {
-    char *text; /* the pack's own copy, split in place */
+    char *text;      /* the pack's own copy, split in place */
+    char digest[65]; /* SHA-256 of the text as loaded, in hex (measures name it in a report) */
     const char *name, *description;
     cw_step esc[CW_RULES_MAX_ESCALATE]; /* the pack's default ladder */
     size_t nesc;

@@ -24,6 +24,11 @@ cw_rc cw_store_begin(cw_store *s, cw_error *err)
     return s->ops->begin(s, err);
 }
 
+cw_rc cw_store_begin_read(cw_store *s, cw_error *err)
+{
+    return s->ops->begin_read(s, err);
+}
+
 cw_rc cw_store_commit(cw_store *s, cw_error *err)
 {
     return s->ops->commit(s, err);

@@ -172,6 +172,7 @@ typedef cw_rc (*cw_store_checkpoint_fn)(void *ctx, int64_t size, const char *not
 typedef struct cw_store_ops {
     void (*close)(cw_store *s);
     cw_rc (*begin)(cw_store *s, cw_error *err);
+    cw_rc (*begin_read)(cw_store *s, cw_error *err);
     cw_rc (*commit)(cw_store *s, cw_error *err);
     void (*rollback)(cw_store *s);
     cw_rc (*meta_get)(cw_store *s, const char *key, cw_buf *value, cw_error *err);
@@ -207,6 +208,9 @@ cw_rc cw_store_open(const char *path, int flags, cw_store **out, cw_error *err);
 void cw_store_close(cw_store *s);
 
 cw_rc cw_store_begin(cw_store *s, cw_error *err);
+/* A transaction that only reads (on a read-only store too): every read in it sees the database
+ * as of one moment, until cw_store_rollback or cw_store_commit. */
+cw_rc cw_store_begin_read(cw_store *s, cw_error *err);
 cw_rc cw_store_commit(cw_store *s, cw_error *err);
 void cw_store_rollback(cw_store *s);
 
@@ -274,6 +278,9 @@ cw_rc cw_store_projections_clear(cw_store *s, cw_error *err);
  * into it reads the live log and writes only the scratch. Begin a transaction
  * (cw_store_begin) before reading: the live database is then read as of one
  * moment, replay and comparison alike.
+ *
+ * With live_path NULL the scratch has empty log tables of its own: the caller
+ * stores entries in it (an exported log read back) and replays them.
  */
 cw_rc cw_store_open_scratch(const char *live_path, cw_store **out, cw_error *err);
 

@@ -28,6 +28,7 @@ extern const char cw_schema_sqlite[];
 
 enum {
     Q_BEGIN,
+    Q_BEGIN_READ,
     Q_COMMIT,
     Q_ROLLBACK,
     Q_META_GET,
@@ -45,6 +46,7 @@ enum {
 
 static const char *const queries[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_BEGIN_READ] = "BEGIN DEFERRED",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
     [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
@@ -285,6 +287,13 @@ static cw_rc s_begin(cw_store *base, cw_error *err)
 {
     sqlite_store *s = (sqlite_store *)base;
     return exec_stmt(s, stmt(s, Q_BEGIN), "begin", err);
+}
+
+/* A read transaction: SQLite takes its snapshot at the first read and keeps it to the end. */
+static cw_rc s_begin_read(cw_store *base, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    return exec_stmt(s, stmt(s, Q_BEGIN_READ), "begin", err);
 }
 
 static cw_rc s_commit(cw_store *base, cw_error *err)
@@ -972,6 +981,7 @@ static cw_rc s_versions(cw_store *base, int64_t *schema, int64_t *data, cw_error
 static const cw_store_ops sqlite_ops = {
     .close = s_close,
     .begin = s_begin,
+    .begin_read = s_begin_read,
     .commit = s_commit,
     .rollback = s_rollback,
     .meta_get = s_meta_get,
@@ -1294,7 +1304,7 @@ cw_rc cw_store_sqlite_open_scratch(const char *live_path, cw_store **out, cw_err
     *out = NULL;
     /* The live database must be a caseward database of this version, readable. */
     cw_store *check = NULL;
-    cw_rc rc = cw_store_sqlite_open(live_path, CW_STORE_READONLY, &check, err);
+    cw_rc rc = live_path ? cw_store_sqlite_open(live_path, CW_STORE_READONLY, &check, err) : CW_OK;
     cw_store_close(check);
     if (rc)
         return rc;
@@ -1325,8 +1335,10 @@ cw_rc cw_store_sqlite_open_scratch(const char *live_path, cw_store **out, cw_err
         sqlite3_exec(s->db, scratch_pragmas, NULL, NULL, &msg) != SQLITE_OK ||
         sqlite3_exec(s->db, cw_schema_sqlite, NULL, NULL, &msg) != SQLITE_OK ||
         /* Without these in main, the log's tables are found in the attached live database. */
-        sqlite3_exec(s->db, "DROP TABLE meta; DROP TABLE entries; DROP TABLE checkpoints;", NULL,
-                     NULL, &msg) != SQLITE_OK) {
+        (live_path && sqlite3_exec(s->db,
+                                   "DROP TABLE meta; DROP TABLE entries; DROP TABLE "
+                                   "checkpoints;",
+                                   NULL, NULL, &msg) != SQLITE_OK)) {
         rc = cw_error_set(err, CW_EDB, "scratch database: %s",
                           msg     ? msg
                           : s->db ? sqlite3_errmsg(s->db)
@@ -1344,6 +1356,8 @@ cw_rc cw_store_sqlite_open_scratch(const char *live_path, cw_store **out, cw_err
     sqlite3_busy_timeout(s->db, 5000);
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_stmt *st = NULL;
+    if (!live_path)
+        goto prepare; /* a log of its own, filled by the caller (an export read back) */
     if ((rc = readonly_uri(live_path, &uri))) {
         rc = cw_error_set(err, rc, "%s: the path is too long", live_path);
         goto fail;
@@ -1361,6 +1375,7 @@ cw_rc cw_store_sqlite_open_scratch(const char *live_path, cw_store **out, cw_err
         rc = fail(s, err, "attaching the database");
         goto fail;
     }
+prepare:
     for (int i = 0; i < Q_COUNT; i++)
         if (sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
                                NULL) != SQLITE_OK) {
