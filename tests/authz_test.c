@@ -250,6 +250,15 @@ static const row matrix[] = {
                                                     {200, 200, 200, 200, 403, 403, 403, 401}},
     {"GET", "/api/v1/teams", NULL, NULL, T_NONE, K_PLAIN,
                                                     SIGNED_IN(200)},
+    /* ---- performance measures: counts for case readers; the items behind one, the
+     * children in scope only (recorded); the signed report for oversight ---- */
+    /*                                                sw   tm   sm  hos   qa insp  adm anon */
+    {"GET", "/api/v1/measures", NULL, "?period=fy2025", T_NONE, K_PLAIN,
+                                                    {200, 200, 200, 200, 200, 200, 403, 401}},
+    {"GET", "/api/v1/measures/{measure}", "PM24", "?period=fy2025", T_NONE, K_PLAIN,
+                                                    {200, 200, 200, 200, 200, 200, 403, 401}},
+    {"GET", "/api/v1/measures-report", NULL, "?period=fy2025", T_NONE, K_PLAIN,
+                                                    {403, 403, 403, 200, 403, 200, 403, 401}},
 };
 /* clang-format on */
 static const size_t nmatrix = sizeof matrix / sizeof matrix[0];
@@ -468,10 +477,11 @@ static void fill(const char *pattern, const char *child, const char *team, const
             const char *close = strchr(p, '}');
             assert_non_null(close);
             size_t nl = (size_t)(close - p - 1);
-            seg = nl == 2 && !strncmp(p + 1, "id", 2)     ? child
-                  : nl == 4 && !strncmp(p + 1, "team", 4) ? team
-                  : nl == 4 && !strncmp(p + 1, "type", 4) ? type
-                                                          : NULL;
+            seg = nl == 2 && !strncmp(p + 1, "id", 2)        ? child
+                  : nl == 4 && !strncmp(p + 1, "team", 4)    ? team
+                  : nl == 4 && !strncmp(p + 1, "type", 4)    ? type
+                  : nl == 7 && !strncmp(p + 1, "measure", 7) ? type
+                                                             : NULL;
             if (!seg)
                 fail_msg("%s: nothing to put in {%.*s}", pattern, (int)nl, p + 1);
             len = strlen(seg);
@@ -512,6 +522,8 @@ static const char *row_body(const row *rw, char *out, size_t cap)
                  target_child(rw->target), X.today);
         return out;
     }
+    if (strcmp(rw->method, "POST") != 0)
+        return NULL; /* a GET names what it reads ({measure}), and sends nothing */
     if (!strcmp(rw->type, "team_created")) {
         X.team_seq++;
         snprintf(out, cap,

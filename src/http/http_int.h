@@ -14,6 +14,7 @@
 #include "http/http.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
+#include "measures/measures.h"
 #include "rules/oversight.h"
 #include "util/buf.h"
 
@@ -155,6 +156,7 @@ struct cw_http_srv {
     struct MHD_Daemon *d;
     web_files web; /* loaded at start when o.web_dir is set; freed after the daemon stops */
     cw_rule_pack *pack;
+    cw_measure_set *measures; /* the pack's performance measures (measures/measures.h) */
     cw_calendar cal;
     pthread_mutex_t write_mu; /* one writer at a time */
     cw_ledger *writer;

@@ -17,6 +17,7 @@
 
 #include "casework/casework.h"
 #include "http/http_int.h"
+#include "measures/report.h"
 #include "rules/report.h"
 #include "util/base64.h"
 #include "util/time.h"
@@ -1233,6 +1234,159 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     return CW_OK;
 }
 
+/* ---- performance measures (docs/measures.md) ---- */
+
+/* The period and scope of a measures request: from=&to= (both days included) or
+ * period=fy2025|2025-q1|2025-04 (default: this financial year to today); team= or area=. */
+static cw_rc measures_query(req *r, cw_measures_query *q, cw_error *err)
+{
+    const char *from = query(r, "from"), *to = query(r, "to"), *period = query(r, "period");
+    memset(q, 0, sizeof *q);
+    q->detail = -1;
+    q->team = query(r, "team");
+    q->area = query(r, "area");
+    if (q->team && q->area)
+        return cw_error_set(err, CW_EINVAL, "team: give a team or an area, not both");
+    if (period && (from || to))
+        return cw_error_set(err, CW_EINVAL, "period: give a period or from and to, not both");
+    if (period)
+        return cw_measures_period(period, &q->from, &q->to, err);
+    if (!from && !to) {
+        int y;
+        unsigned m, d;
+        q->to = (cw_date)(cw_time_now_ms() / 86400000);
+        cw_date_to_ymd(q->to, &y, &m, &d);
+        q->from = cw_date_from_ymd(m >= 4 ? y : y - 1, 4, 1);
+        return CW_OK;
+    }
+    if (!from || cw_date_parse(from, strlen(from), &q->from))
+        return cw_error_set(err, CW_EINVAL, "from: must be a date, YYYY-MM-DD");
+    if (!to || cw_date_parse(to, strlen(to), &q->to))
+        return cw_error_set(err, CW_EINVAL, "to: must be a date, YYYY-MM-DD");
+    if (q->from > q->to)
+        return cw_error_set(err, CW_EINVAL, "to: the period ends before it starts");
+    return CW_OK;
+}
+
+static json_t *definitions(const cw_measure_set *m)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < cw_measures_count(m); i++)
+        if (json_array_append_new(arr, cw_measures_definition(m, i))) {
+            json_decref(arr);
+            return NULL;
+        }
+    return arr;
+}
+
+static cw_rc h_measures(cw_http_srv *s, req *r, cw_error *err)
+{
+    cw_measures_query q;
+    json_t *report = NULL;
+    cw_rc rc = measures_query(r, &q, err);
+    if (!rc)
+        rc = cw_measures_report(r->ro, s->measures, s->pack, &s->cal, &q, &report, NULL, err);
+    if (rc)
+        return rc;
+    json_t *defs = definitions(s->measures);
+    if (!defs || json_object_set_new(report, "measure_definitions", defs)) {
+        json_decref(report);
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    }
+    cw_resp_json(r, 200, report);
+    return CW_OK;
+}
+
+/* The signed report, as a file an inspector keeps and checks against an export. */
+static cw_rc h_measures_report(cw_http_srv *s, req *r, cw_error *err)
+{
+    cw_measures_query q;
+    json_t *report = NULL;
+    cw_buf note = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
+    cw_rc rc = measures_query(r, &q, err);
+    if (!rc)
+        rc = cw_measures_report(r->ro, s->measures, s->pack, &s->cal, &q, &report, NULL, err);
+    if (!rc)
+        rc = cw_measures_sign(s->o.db, report, &note, err);
+    if (!rc)
+        cw_resp_text(r, 200, "text/plain; charset=utf-8", note.data, note.len);
+    json_decref(report);
+    cw_buf_release(&note);
+    return rc;
+}
+
+/* One measure with the items behind it: those about children you may see, each with the
+ * child and the log entries; the rest counted only. The look is recorded. */
+static cw_rc h_measure(cw_http_srv *s, req *r, cw_error *err)
+{
+    cw_measures_query q;
+    json_t *report = NULL;
+    cw_measures_result *res = NULL;
+    long i = cw_measures_find(s->measures, r->param[0]);
+    if (i < 0)
+        return cw_error_set(err, CW_ENOTFOUND, "measure: no measure %s in the %s pack", r->param[0],
+                            cw_rules_name(s->pack));
+    cw_rc rc = measures_query(r, &q, err);
+    q.detail = i;
+    if (!rc)
+        rc = cw_measures_report(r->ro, s->measures, s->pack, &s->cal, &q, &report, &res, err);
+    if (rc)
+        return rc;
+    const cw_measure_item *items;
+    size_t n = cw_measures_items(res, &items), hidden = 0;
+    json_t *arr = json_array();
+    for (size_t k = 0; !rc && arr && k < n; k++) {
+        int v = visible(r->ro, &r->who, items[k].child_id, &rc, err);
+        if (v <= 0) {
+            hidden += v == 0;
+            continue;
+        }
+        char d[CW_DATE_LEN + 1];
+        cw_date_format(items[k].date, d);
+        json_t *entries = json_array();
+        for (int e = 0; entries && e < items[k].nentries; e++)
+            json_array_append_new(entries, json_integer((json_int_t)items[k].entries[e]));
+        json_t *it = json_pack("{s:s, s:s, s:o, s:b, s:s, s:I}", "child_id", items[k].child_id,
+                               "date", d, "entries", entries ? entries : json_null(),
+                               "in_numerator", items[k].in_numerator, "state", items[k].state,
+                               "days", (json_int_t)items[k].value);
+        json_t *who = it ? json_object() : NULL;
+        cw_value key = cw_text(items[k].child_id);
+        if (who && !cw_store_run(cw_ledger_store(r->ro), CW_Q_CHILD_NAME, &key, 1, name_row, who,
+                                 NULL, NULL))
+            json_object_update(it, who);
+        json_decref(who);
+        if (!it || json_array_append_new(arr, it))
+            rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+    }
+    json_t *figure = NULL;
+    const json_t *all = json_object_get(report, "measures");
+    for (size_t k = 0; k < json_array_size(all) && !figure; k++)
+        if (!strcmp(json_string_value(json_object_get(json_array_get(all, k), "id")), r->param[0]))
+            figure = json_incref(json_array_get(all, k));
+    char detail[200], from[CW_DATE_LEN + 1], to[CW_DATE_LEN + 1];
+    cw_date_format(q.from, from);
+    cw_date_format(q.to, to);
+    snprintf(detail, sizeof detail, "measure=%.64s&from=%s&to=%s", r->param[0], from, to);
+    /* The items are about children: the look is recorded, or nothing is shown. */
+    if (!rc && !arr)
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+    if (!rc && cw_http_record_access_detail(s, r, NULL, 1, 200, detail) != CW_OK)
+        rc = cw_error_set(err, CW_EIO, "the look could not be recorded, so nothing is shown");
+    if (!rc)
+        cw_resp_json(r, 200,
+                     json_pack("{s:o, s:O, s:O, s:s, s:s, s:o, s:I}", "definition",
+                               cw_measures_definition(s->measures, (size_t)i), "figure",
+                               figure ? figure : json_null(), "checkpoint",
+                               json_object_get(report, "checkpoint"), "from", from, "to", to,
+                               "items", json_incref(arr), "hidden", (json_int_t)hidden));
+    json_decref(arr);
+    json_decref(figure);
+    json_decref(report);
+    cw_measures_result_free(res);
+    return rc;
+}
+
 /* ---- the table ---- */
 
 #define MGR R_MANAGERS
@@ -1285,6 +1439,16 @@ const route cw_routes[] = {
     {"GET", "/api/v1/sign-offs", h_sign_offs, R_STAFF, 0,
      "Work awaiting sign-off: what you may sign off, what you submitted, and what was returned "
      "to you"},
+    {"GET", "/api/v1/measures", h_measures, R_CASE_READ, 0,
+     "Performance measures for a period (from and to, or period=fy2025|2025-q1|2025-04; default "
+     "this financial year) for the council, a team or an area, with the checkpoint they were "
+     "computed at and every measure's definition"},
+    {"GET", "/api/v1/measures-report", h_measures_report, R_HEAD_OF_SERVICE | R_INSPECTOR, 0,
+     "The same figures as a report signed with the log's key (c2sp signed note), for caseward "
+     "verify --dir EXPORT --measures REPORT"},
+    {"GET", "/api/v1/measures/{measure}", h_measure, R_CASE_READ, 0,
+     "One measure with the items behind its numerator and denominator: the children you may "
+     "see and the log entries, the rest counted; recorded"},
     {"POST", "/api/v1/commands/{type}", h_command, R_STAFF | R_ADMINISTRATOR, RF_WRITE,
      "Record a casework command (docs/events.md); the body is its payload"},
 };

@@ -847,6 +847,7 @@ static void release(cw_http_srv *s)
     cw_static_release(&s->web);
     cw_ledger_close(s->writer);
     cw_integrity_free(s->integrity);
+    cw_measures_free(s->measures);
     cw_rules_free(s->pack);
     cw_calendar_release(&s->cal);
     pthread_mutex_destroy(&s->write_mu);
@@ -882,7 +883,8 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
         !(rc = cw_calendar_load_default(&s->cal, err))) {
         if (cw_store_meta_get(cw_ledger_store(s->writer), "rule_pack", &pack, NULL) != CW_OK)
             cw_buf_addstr(&pack, "wales");
-        rc = cw_rules_load_builtin(pack.data, &s->pack, err);
+        if (!(rc = cw_rules_load_builtin(pack.data, &s->pack, err)))
+            rc = cw_measures_load_builtin(s->pack, &s->measures, err);
     }
     /* The pack's sign-off rules, in the log, before anyone records work under them. */
     int adopted = 0;
