@@ -255,6 +255,10 @@ static void test_hand_computed(void **state)
     (void)state;
     json_t *r = figures(NULL, NULL);
     expect(r, "PM24", 1, 2, 50.0);
+    json_t *def = cw_measures_definition(F.m, (size_t)cw_measures_find(F.m, "PM24"));
+    assert_float_equal(json_real_value(json_object_get(json_object_get(def, "target"), "value")),
+                       90.0, 1e-9);
+    json_decref(def);
     expect(r, "CH012", 1, 2, -2); /* a count: its value is the numerator */
     assert_int_equal(json_integer_value(json_object_get(measure(r, "CH012"), "value")), 1);
     expect(r, "PM27", 1, 3, 33.3);
@@ -473,6 +477,10 @@ static void test_refusals(void **state)
         {"measures wales\nmeasure PM1\n  count obligations assessment met\n  numerator quick\n",
          "t:4: \"quick\" is not a state"},
         {"measures wales\nmeasure PM1\n  tittle T\n", "t:3: unknown keyword \"tittle\""},
+        {"measures wales\nmeasure PM1\n  target 90\n",
+         "t:3: target: a value, then higher or lower"},
+        {"measures wales\nmeasure PM1\n  target 9.55 higher\n",
+         "t:3: target: \"9.55\" is not a number with at most one decimal place"},
         {"measures wales\nmeasure PM1\n  count events referral_decided source=school\n",
          "t:3: referral_decided.source: a measure reads an event's own recorded fields"},
         {"measures wales\nstate s\n  title x\n  from staff_added\n",

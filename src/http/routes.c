@@ -1283,13 +1283,24 @@ static cw_rc h_measures(cw_http_srv *s, req *r, cw_error *err)
 {
     cw_measures_query q;
     json_t *report = NULL;
+    cw_measures_result *res = NULL;
     cw_rc rc = measures_query(r, &q, err);
     if (!rc)
-        rc = cw_measures_report(r->ro, s->measures, s->pack, &s->cal, &q, &report, NULL, err);
+        rc = cw_measures_report(r->ro, s->measures, s->pack, &s->cal, &q, &report, &res, err);
     if (rc)
         return rc;
+    /* by=team: the same figures for each team, to compare them */
+    const char *by = query(r, "by");
     json_t *defs = definitions(s->measures);
-    if (!defs || json_object_set_new(report, "measure_definitions", defs)) {
+    json_t *teams = by && !strcmp(by, "team") ? cw_measures_by_team(res) : NULL;
+    cw_measures_result_free(res);
+    if (by && strcmp(by, "team")) {
+        json_decref(defs);
+        json_decref(report);
+        return cw_error_set(err, CW_EINVAL, "by: the only breakdown is by=team");
+    }
+    if (!defs || json_object_set_new(report, "measure_definitions", defs) ||
+        (by && (!teams || json_object_set_new(report, "by_team", teams)))) {
         json_decref(report);
         return cw_error_set(err, CW_ENOMEM, "out of memory");
     }
@@ -1442,7 +1453,7 @@ const route cw_routes[] = {
     {"GET", "/api/v1/measures", h_measures, R_CASE_READ, 0,
      "Performance measures for a period (from and to, or period=fy2025|2025-q1|2025-04; default "
      "this financial year) for the council, a team or an area, with the checkpoint they were "
-     "computed at and every measure's definition"},
+     "computed at and every measure's definition; by=team adds each team's figures"},
     {"GET", "/api/v1/measures-report", h_measures_report, R_HEAD_OF_SERVICE | R_INSPECTOR, 0,
      "The same figures as a report signed with the log's key (c2sp signed note), for caseward "
      "verify --dir EXPORT --measures REPORT"},

@@ -682,3 +682,37 @@ uint64_t cw_measures_children(const cw_measures_result *r)
 {
     return r->children;
 }
+
+json_t *cw_measures_by_team(const cw_measures_result *r)
+{
+    json_t *arr = json_array();
+    for (size_t slot = 0; arr && slot < r->nslots; slot++) {
+        if (!r->selected[slot])
+            continue;
+        json_t *ms = json_array();
+        int64_t any = 0;
+        for (size_t mi = 0; ms && mi < r->m->nmeasures; mi++) {
+            const cw_measure *me = &r->m->measures[mi];
+            size_t k = mi * r->nslots + slot;
+            any += r->den[k];
+            json_array_append_new(ms, json_pack("{s:s, s:I, s:I, s:o}", "id", me->id, "numerator",
+                                                (json_int_t)r->num[k], "denominator",
+                                                (json_int_t)r->den[k], "value",
+                                                cw_measures_value(me->unit, r->num[k], r->den[k])));
+        }
+        /* a team with nothing in the period is left out */
+        if (!ms || !any) {
+            json_decref(ms);
+            continue;
+        }
+        int none = slot + 1 == r->nslots;
+        if (json_array_append_new(arr,
+                                  json_pack("{s:o, s:o}", "team_id",
+                                            none ? json_null() : json_string(r->team_ids[slot]),
+                                            "measures", ms))) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}

@@ -91,6 +91,10 @@ void cw_measures_result_free(cw_measures_result *r);
  * denominator, value (null when the denominator is 0), and breakdown (by state) where the
  * measure has one. */
 json_t *cw_measures_figures(const cw_measures_result *r);
+/* The same figures per team (team_id null: items with no allocated worker), for comparing
+ * teams: [{team_id, measures: [{id, numerator, denominator, value}]}]; teams with nothing in
+ * the period left out. */
+json_t *cw_measures_by_team(const cw_measures_result *r);
 /* The number of children whose histories were read. */
 uint64_t cw_measures_children(const cw_measures_result *r);
 /* The items behind the query's detail measure. */

@@ -437,6 +437,26 @@ static cw_rc text_of(parser *ps, const char *what, const char *rest, int *seen, 
     return CW_OK;
 }
 
+/* target N higher|lower: N a number with at most one decimal place, in the measure's unit. */
+static cw_rc kw_target(parser *ps, char **w, size_t nw)
+{
+    cw_measure *me = ps->cur;
+    if (me->has_target)
+        return fail(ps, "a second target line");
+    if (nw != 2 || (strcmp(w[1], "higher") && strcmp(w[1], "lower")))
+        return fail(ps, "target: a value, then higher or lower (which way is better)");
+    const char *v = w[0], *dot = strchr(v, '.');
+    uint64_t whole = 0, tenth = 0;
+    size_t wl = dot ? (size_t)(dot - v) : strlen(v);
+    if (!wl || cw_parse_u64(v, wl, &whole) || whole > 1000000 ||
+        (dot && (strlen(dot + 1) != 1 || cw_parse_u64(dot + 1, 1, &tenth))))
+        return fail(ps, "target: \"%s\" is not a number with at most one decimal place", v);
+    me->has_target = 1;
+    me->target_tenths = (int64_t)(whole * 10 + tenth);
+    me->higher_is_better = !strcmp(w[1], "higher");
+    return CW_OK;
+}
+
 /* Splits rest into words in place. */
 static cw_rc words(parser *ps, char *rest, char **w, size_t *nw)
 {
@@ -568,6 +588,8 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
     }
     if (!strcmp(kw, "count"))
         return kw_count(ps, w, nw);
+    if (!strcmp(kw, "target"))
+        return kw_target(ps, w, nw);
     if (!strcmp(kw, "numerator"))
         return kw_numerator(ps, w, nw, copy);
     return fail(ps, "unknown keyword \"%s\" in a measure (title, unit, count, numerator, source)",
@@ -744,9 +766,14 @@ json_t *cw_measures_definition(const cw_measure_set *m, size_t i)
     if (i >= m->nmeasures)
         return NULL;
     const cw_measure *me = &m->measures[i];
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", me->id, "title", me->title,
-                     "unit", me->unit, "source", me->source, "counted", me->counted, "numerator",
-                     me->numerator_text, "pack", m->name, "rule", me->automatic);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", me->id, "title",
+                          me->title, "unit", me->unit, "source", me->source, "counted", me->counted,
+                          "numerator", me->numerator_text, "pack", m->name, "rule", me->automatic);
+    if (o && me->has_target)
+        json_object_set_new(o, "target",
+                            json_pack("{s:f, s:s}", "value", (double)me->target_tenths / 10.0,
+                                      "better", me->higher_is_better ? "higher" : "lower"));
+    return o;
 }
 
 static cw_date ymd(int y, int m, int d)
