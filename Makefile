@@ -73,6 +73,7 @@ bench: deps
 	@cmake --build $(BENCH_BUILD) -j$(JOBS)
 	$(BENCH_BUILD)/bench/ledger_bench
 	$(BENCH_BUILD)/bench/rules_bench --children $(BENCH_CHILDREN)
+	$(BENCH_BUILD)/bench/measures_bench --children $(BENCH_CHILDREN)
 	bench/http_bench.sh $(BENCH_BUILD) --children $(HTTP_BENCH_CHILDREN)
 
 clean:

@@ -945,6 +945,150 @@ static void test_throttle(void **state)
     done(&r);
 }
 
+/* Performance measures (docs/measures.md): counts for case readers, the items behind one
+ * only for the children the reader may see (the rest counted), each look recorded; the
+ * signed report for the head of service and inspectors; bad periods refused. */
+static size_t measure_looks(void)
+{
+    char n[32];
+    sqlite3 *s;
+    assert_int_equal(sqlite3_open_v2(F.db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sql_one(s,
+            "SELECT count(*) FROM record_access WHERE what LIKE 'GET /api/v1/measures/{measure} %'",
+            n, sizeof n);
+    sqlite3_close(s);
+    return (size_t)strtoul(n, NULL, 10);
+}
+
+static json_int_t figure_of(const json_t *report, const char *id, const char *what)
+{
+    const json_t *ms = json_object_get(report, "measures");
+    for (size_t i = 0; i < json_array_size(ms); i++)
+        if (!strcmp(json_string_value(json_object_get(json_array_get(ms, i), "id")), id))
+            return json_integer_value(json_object_get(json_array_get(ms, i), what));
+    fail_msg("no measure %s", id);
+    return -1;
+}
+
+static void test_measures(void **state)
+{
+    (void)state;
+    who sw, hos, insp, admin;
+    sign_in("sw", PW, &sw);
+    sign_in("hos", PW, &hos);
+    sign_in("insp", PW, &insp);
+    sign_in("admin", PW, &admin);
+    resp r;
+    const char *m = "timeliness.statutory_visit";
+    /* the figures: every case reader; the council's */
+    REQ("GET", "/api/v1/measures?period=fy2025", NULL, sw.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *council = json_incref(r.json);
+    assert_true(json_array_size(json_object_get(r.json, "measure_definitions")) ==
+                json_array_size(json_object_get(r.json, "measures")));
+    assert_string_equal(json_string_value(json_object_get(r.json, "from")), "2025-04-01");
+    assert_true(json_integer_value(json_object_get(json_object_get(r.json, "checkpoint"), "size")) >
+                0);
+    done(&r);
+    /* pick an obligation measure with items in the year */
+    const json_t *ms = json_object_get(council, "measures");
+    for (size_t i = 0; i < json_array_size(ms); i++) {
+        const char *id = json_string_value(json_object_get(json_array_get(ms, i), "id"));
+        if (!strncmp(id, "timeliness.", 11) &&
+            json_integer_value(json_object_get(json_array_get(ms, i), "denominator")) > 20) {
+            m = id;
+            break;
+        }
+    }
+    json_int_t den = figure_of(council, m, "denominator");
+    assert_true(den > 0);
+    /* the head of service sees every item behind it; the look is recorded */
+    char path[300];
+    snprintf(path, sizeof path, "/api/v1/measures/%s?period=fy2025", m);
+    size_t looks = measure_looks();
+    REQ("GET", path, NULL, hos.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal((json_int_t)json_array_size(json_object_get(r.json, "items")), den);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "hidden")), 0);
+    json_int_t in_num = 0;
+    json_t *items = json_object_get(r.json, "items");
+    for (size_t i = 0; i < json_array_size(items); i++)
+        in_num += json_is_true(json_object_get(json_array_get(items, i), "in_numerator"));
+    assert_int_equal(in_num, figure_of(council, m, "numerator"));
+    assert_non_null(json_object_get(json_array_get(items, 0), "entries"));
+    done(&r);
+    assert_int_equal(measure_looks(), looks + 1);
+    /* a social worker: only the children they may see, the rest counted */
+    REQ("GET", path, NULL, sw.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    items = json_object_get(r.json, "items");
+    json_int_t hidden = json_integer_value(json_object_get(r.json, "hidden"));
+    assert_int_equal((json_int_t)json_array_size(items) + hidden, den);
+    assert_true(hidden > 0);
+    json_t *kept = json_incref(items);
+    done(&r);
+    REQ("GET", "/api/v1/children?limit=5000", NULL, sw.session, NULL, &r);
+    json_t *kids = json_object_get(r.json, "children");
+    for (size_t i = 0; i < json_array_size(kept); i++) {
+        const char *c = json_string_value(json_object_get(json_array_get(kept, i), "child_id"));
+        int found = 0;
+        for (size_t k = 0; k < json_array_size(kids) && !found; k++)
+            found =
+                !strcmp(c, json_string_value(json_object_get(json_array_get(kids, k), "child_id")));
+        if (!found)
+            fail_msg("%s: item about child %s, whom sw may not see", m, c);
+    }
+    done(&r);
+    json_decref(kept);
+    /* by team: each team's figures, adding up to no more than the council's */
+    REQ("GET", "/api/v1/measures?period=fy2025&by=team", NULL, hos.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *teams = json_object_get(r.json, "by_team");
+    json_int_t sum = 0;
+    for (size_t i = 0; i < json_array_size(teams); i++)
+        sum += figure_of(json_array_get(teams, i), m, "denominator");
+    assert_int_equal(sum, den);
+    done(&r);
+    /* a team's own figures are its share */
+    snprintf(path, sizeof path, "/api/v1/measures?period=fy2025&team=%s", F.team);
+    REQ("GET", path, NULL, sw.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(figure_of(r.json, m, "denominator") <= den);
+    done(&r);
+    /* the signed report: oversight only */
+    REQ("GET", "/api/v1/measures-report?period=fy2025", NULL, sw.session, NULL, &r);
+    expect_error(&r, 403, "forbidden", "role");
+    done(&r);
+    REQ("GET", "/api/v1/measures-report?period=fy2025", NULL, insp.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(r.body.len > 0 && r.body.data[0] == '{');
+    assert_non_null(strstr(r.body.data, "\n\n\xe2\x80\x94 "));
+    done(&r);
+    REQ("GET", "/api/v1/measures?period=fy2025", NULL, admin.session, NULL, &r);
+    expect_error(&r, 403, "forbidden", "role");
+    done(&r);
+    /* what a person might get wrong */
+    REQ("GET", "/api/v1/measures?period=2025-13", NULL, sw.session, NULL, &r);
+    expect_error(&r, 400, "invalid", "period");
+    done(&r);
+    REQ("GET", "/api/v1/measures?from=2026-03-31&to=2025-04-01", NULL, sw.session, NULL, &r);
+    expect_error(&r, 400, "invalid", "to");
+    done(&r);
+    REQ("GET", "/api/v1/measures?from=2025-02-30&to=2025-04-01", NULL, sw.session, NULL, &r);
+    expect_error(&r, 400, "invalid", "from");
+    done(&r);
+    REQ("GET", "/api/v1/measures?period=fy2025&by=worker", NULL, sw.session, NULL, &r);
+    expect_error(&r, 400, "invalid", "by");
+    done(&r);
+    REQ("GET", "/api/v1/measures/PM99?period=fy2025", NULL, sw.session, NULL, &r);
+    expect_error(&r, 404, "not_found", "measure");
+    done(&r);
+    REQ("GET", "/api/v1/measures?period=fy2025&team=NO-SUCH", NULL, sw.session, NULL, &r);
+    expect_error(&r, 404, "not_found", "team");
+    done(&r);
+    json_decref(council);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -963,6 +1107,7 @@ int main(void)
         cmocka_unit_test(test_web_app),
         cmocka_unit_test(test_web_none),
         cmocka_unit_test(test_web_limits),
+        cmocka_unit_test(test_measures),
         cmocka_unit_test(test_throttle),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);

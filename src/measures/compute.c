@@ -542,7 +542,7 @@ cw_rc cw_measures_compute(cw_store *s, const cw_measure_set *m, const cw_rule_pa
         for (size_t i = 0; i + 1 < r->nslots; i++)
             known |= !strcmp(r->team_ids[i], q->team);
         if (!known)
-            rc = cw_error_set(err, CW_ENOTFOUND, "there is no team %s", q->team);
+            rc = cw_error_set(err, CW_ENOTFOUND, "team: there is no team %s", q->team);
     }
     for (size_t first = 0; !rc && first < k.n; first += 256) {
         ch->k = &k;

@@ -806,8 +806,9 @@ cw_rc cw_measures_period(const char *spec, cw_date *from, cw_date *to, cw_error 
         *to = (mo == 12 ? ymd(y + 1, 1, 1) : ymd(y, mo + 1, 1)) - 1;
         return CW_OK;
     }
-    return cw_error_set(err, CW_EINVAL,
-                        "period \"%.32s\": give fy2025 (a financial year), 2025-q1 (its first "
-                        "quarter, April to June) or 2025-04 (a month)",
-                        spec);
+    return cw_error_set(
+        err, CW_EINVAL,
+        "period: \"%.32s\" is not a period: give fy2025 (a financial year), 2025-q1 "
+        "(its first quarter, April to June) or 2025-04 (a month)",
+        spec);
 }
