@@ -500,6 +500,50 @@ static void test_refusals(void **state)
     }
 }
 
+/* A correction moves B's completion to the 42nd working day: the figure moves with it, and
+ * the recomputation from an export made after it agrees. */
+static void test_corrected_and_recomputed(void **state)
+{
+    (void)state;
+    json_t *r = figures(NULL, NULL);
+    json_int_t before = json_integer_value(json_object_get(measure(r, "PM24"), "numerator"));
+    json_decref(r);
+    /* B's assessment_completed: the entry of type assessment_completed about child B */
+    char p[300];
+    uint64_t target = 0;
+    for (uint64_t i = 0; i < cw_ledger_size(F.l) && !target; i++) {
+        cw_buf leaf = CW_BUF_INIT(1 << 20);
+        if (cw_ledger_leaf(F.l, i, &leaf, &F.err) == CW_OK &&
+            strstr(leaf.data, "\"type\":\"assessment_completed\"") &&
+            strstr(leaf.data, "\"assessment_id\":\"A.B\""))
+            target = i;
+        cw_buf_release(&leaf);
+    }
+    assert_true(target > 0);
+    snprintf(p, sizeof p,
+             "{\"corrects\":%llu,\"reason\":\"Typed the wrong date\",\"changes\":{\"date\":"
+             "\"2026-02-20\"}}",
+             (unsigned long long)target);
+    sub("sw.a", "correction", p);
+    r = figures(NULL, NULL);
+    assert_int_equal(json_integer_value(json_object_get(measure(r, "PM24"), "numerator")),
+                     before + 1);
+    char exp[128];
+    snprintf(exp, sizeof exp, "%s/corrected", F.dir);
+    uint64_t size;
+    assert_int_equal(cw_ledger_export(F.l, exp, &size, &F.err), CW_OK);
+    cw_buf note = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
+    assert_int_equal(cw_measures_sign(F.db, r, &note, &F.err), CW_OK);
+    cw_measures_check c;
+    char diffs[512] = "";
+    cw_rc rc = cw_measures_recompute(exp, note.data, note.len, cw_ledger_verifier(F.l), diff, diffs,
+                                     &c, &F.err);
+    if (rc)
+        fail_msg("recompute after a correction: %s (%s)", F.err.msg, diffs);
+    cw_buf_release(&note);
+    json_decref(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -511,6 +555,7 @@ int main(void)
         cmocka_unit_test(test_recomputed_from_export),
         cmocka_unit_test(test_counted_from_sign_off),
         cmocka_unit_test(test_export_without_the_checkpoint),
+        cmocka_unit_test(test_corrected_and_recomputed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
