@@ -361,12 +361,14 @@ export async function measures({query, me, navigate}) {
   if (!defs.has(c.measure)) c.measure = defs.keys().next().value || '';
   const title = t('measures.title');
   const body = h('div', {});
+  const summaryBox = h('div', {});
   const formBox = h('div', {class: 'govuk-grid-row'});
 
+  // The form, with what is wrong in the error summary at the top of the page.
   const showForm = (choice, errors = {}) => {
     const summary = Object.entries(errors).map(([k, text]) => ({href: ANCHORS[k], text}));
+    summaryBox.replaceChildren(summary.length ? errorSummary(summary) : '');
     formBox.replaceChildren(h('div', {class: 'govuk-grid-column-two-thirds'},
-      summary.length ? errorSummary(summary) : null,
       choiceForm(choice, {teams, areas, defs, now, errors, onsubmit: submit})));
   };
 
@@ -378,15 +380,15 @@ export async function measures({query, me, navigate}) {
       showForm(chosen, errors);
       clearNotice();
       document.title = `${t('errors.title_prefix')} ${title} – ${t('shell.service')}`;
+      enhance(summaryBox);
       enhance(formBox);
-      formBox.querySelector('.govuk-error-summary')?.focus();
       return;
     }
     navigate(`/measures?${pageQuery(chosen)}`);
   }
 
   showForm(c, errors);
-  body.append(heading(title), p(t('measures.intro')), formBox);
+  body.append(summaryBox, heading(title), p(t('measures.intro')), formBox);
   if (!valid) return {title, body, error: true};
 
   const def = defs.get(c.measure);
@@ -490,7 +492,6 @@ export async function measure({params, query}) {
         [t('measures.checkpoint'), h('span', {class: 'cw-mono'}, checkpointText(r.checkpoint))],
       ]),
       breakdown ? frag(
-        h2(t('measures.breakdown')),
         withCsv(table({id: 'breakdown', caption: t('measures.breakdown_caption'),
                        head: [{text: t('measures.state')}, {text: t('measures.count'), numeric: true}],
                        rows: breakdown.map(([k, n]) => [stateText(k), String(n)])}),
