@@ -44,6 +44,11 @@ export function tMaybe(key, vars) {
   return v === undefined ? null : t(key, vars);
 }
 
+// A month's name, from its number (1 is January).
+export function monthName(m) {
+  return (lookup('months') || [])[m - 1] ?? String(m);
+}
+
 // A date as people read it: "3 March 2026".
 export function formatDate(iso) {
   if (!iso) return '';

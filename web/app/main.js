@@ -33,6 +33,8 @@ const routes = [
   ['/team', pages.team],
   ['/teams/:team', pages.team],
   ['/service', pages.service],
+  ['/measures', pages.measures],
+  ['/measures/:id', pages.measure],
   ['/verify', pages.verify, {open: true}],
   ['/staff', pages.staff],
 ].map(([pattern, page, opts = {}]) => ({
@@ -95,15 +97,19 @@ export function takeAfter() {
   return r && !r.route.open ? after : null;
 }
 
+// Social workers have no link to the measures: their pages are their own casework. The
+// measures page is open to them (as the API is), at /measures.
 const NAV = {
   social_worker: [['/caseload', 'nav.caseload'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs']],
   team_manager: [['/team', 'nav.team'], ['/caseload', 'nav.caseload'], ['/children', 'nav.children'],
-                 ['/sign-offs', 'nav.sign_offs'], ['/record/supervision_held', 'nav.supervision']],
+                 ['/sign-offs', 'nav.sign_offs'], ['/record/supervision_held', 'nav.supervision'], ['/measures', 'nav.measures']],
   service_manager: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs'],
-                    ['/record/supervision_held', 'nav.supervision']],
-  head_of_service: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs']],
-  inspector: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/verify', 'nav.verify']],
-  qa_auditor: [['/children', 'nav.children']],
+                    ['/record/supervision_held', 'nav.supervision'], ['/measures', 'nav.measures']],
+  head_of_service: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs'],
+                    ['/measures', 'nav.measures']],
+  inspector: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/measures', 'nav.measures'],
+              ['/verify', 'nav.verify']],
+  qa_auditor: [['/children', 'nav.children'], ['/measures', 'nav.measures']],
   administrator: [['/staff', 'nav.staff']],
 };
 

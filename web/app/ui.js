@@ -257,8 +257,9 @@ export function today() {
 }
 
 // A bar chart with its figures: rows [{label, value, warn?}], plus the same in
-// a table for anyone who cannot see the bars.
-export function barChart(title, rows, {unit = ''} = {}) {
+// a table for anyone who cannot see the bars. figures: false when the page puts a
+// fuller table of the same figures right after the chart.
+export function barChart(title, rows, {unit = '', figures = true} = {}) {
   const max = Math.max(1, ...rows.map((r) => r.value));
   const id = `chart-${title.replace(/\W+/g, '-').toLowerCase()}`;
   return h('figure', {class: 'cw-chart', 'aria-labelledby': id},
@@ -269,7 +270,7 @@ export function barChart(title, rows, {unit = ''} = {}) {
         h('span', {class: 'cw-chart__track'},
           h('span', {class: `cw-chart__bar cw-w-${Math.round((r.value / max) * 20) * 5}${r.warn ? ' cw-chart__bar--warn' : ''}`}),
           h('span', {class: 'govuk-body-s govuk-!-margin-bottom-0'}, `${r.value}${unit}`))))),
-    h('details', {class: 'govuk-details'},
+    figures && h('details', {class: 'govuk-details'},
       h('summary', {class: 'govuk-details__summary'},
         h('span', {class: 'govuk-details__summary-text'}, t('common.chart_figures'))),
       h('div', {class: 'govuk-details__text'},

@@ -9,3 +9,4 @@ export {staff} from './staff.js';
 export {home, notFound, failed} from './common.js';
 export {signOffs, signOff} from './signoffs.js';
 export {restriction} from './restriction.js';
+export {measures, measure} from './measures.js';

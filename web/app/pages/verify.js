@@ -4,10 +4,11 @@ import {api} from '../api.js';
 import {frag, h} from '../dom.js';
 import {t} from '../i18n.js';
 import {h2, heading, inset, link, p, summaryList} from '../ui.js';
+import {REPORT_ROLES} from './measures.js';
 
 const code = (text) => h('pre', {class: 'govuk-body-s cw-mono', tabindex: '0'}, h('code', {}, text));
 
-export async function verify() {
+export async function verify({me}) {
   const [checkpoint, vkey] = await Promise.all([api.get('/api/v1/log/checkpoint'), api.get('/api/v1/log/vkey')]);
   // A c2sp signed note: origin, size, root hash; a blank line; signature lines.
   const [body] = String(checkpoint).split('\n\n');
@@ -37,6 +38,14 @@ export async function verify() {
         h('li', {}, t('verify.step_inclusion'), code('GET /api/v1/log/proof/inclusion?index=I&size=N')),
         h('li', {}, t('verify.step_recompute'),
           code('caseward export --db caseward.db --out export/\ncaseward verify --dir export/ --vkey vkey --checkpoint checkpoint'))),
+      h2(t('verify.measures'), {id: 'measures'}),
+      p(t('verify.measures_intro')),
+      code('caseward export --db caseward.db --out export/\ncaseward verify --dir export/ --vkey vkey --measures report'),
+      p(t('verify.measures_result')),
+      me && REPORT_ROLES.includes(me.role)
+        ? p(link('/api/v1/measures-report', t('verify.download_report'), {download: 'report', id: 'verify-report-link'}),
+            ' ', t('verify.report_other'), ' ', link('/measures', t('nav.measures')), '.')
+        : p(t('verify.report_who')),
       inset(t('verify.standards'))),
   };
 }
