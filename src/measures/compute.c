@@ -9,8 +9,10 @@
  * rules; signed-off work is dated the day it was signed off (the projection
  * does that).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "measures/measures_int.h"
 #include "util/facts.h"
@@ -92,8 +94,20 @@ typedef struct span {
     int closed;
 } span;
 
+/* What one worker adds up: numerator, denominator and breakdown per (measure, team slot). */
+typedef struct tallies {
+    int64_t *num, *den, *brk;
+} tallies;
+
+typedef struct itemlist {
+    cw_measure_item *v;
+    size_t n, cap;
+} itemlist;
+
 typedef struct child_ctx {
     cw_measures_result *r;
+    tallies *t;      /* the worker's */
+    itemlist *items; /* the chunk's: the detail measure's items, in child order */
     const cw_calendar *cal;
     const char *child_id;
     const cw_case_event **ev; /* the events that count: dated by q.to, not awaiting sign-off */
@@ -191,16 +205,17 @@ static cw_rc tally(child_ctx *c, size_t mi, cw_date date, int in_num, int brk, i
     cw_measures_result *r = c->r;
     int slot = slot_on(c, date);
     size_t k = mi * r->nslots + (size_t)slot;
-    r->den[k]++;
+    c->t->den[k]++;
     if (in_num)
-        r->num[k] += value ? value : 1;
+        c->t->num[k] += value ? value : 1;
     if (brk >= 0)
-        r->brk[k * NBREAK + (size_t)brk]++;
+        c->t->brk[k * NBREAK + (size_t)brk]++;
     if ((long)mi != r->q.detail || !r->selected[slot])
         return CW_OK;
-    if (cw_array_grow(&r->items, &r->capitems, r->nitems, sizeof *r->items))
+    itemlist *l = c->items;
+    if (cw_array_grow(&l->v, &l->cap, l->n, sizeof *l->v))
         return CW_ENOMEM;
-    cw_measure_item *it = &r->items[r->nitems++];
+    cw_measure_item *it = &l->v[l->n++];
     memset(it, 0, sizeof *it);
     snprintf(it->child_id, sizeof it->child_id, "%s", c->child_id);
     it->date = date;
@@ -446,12 +461,21 @@ static cw_rc staff_row(void *ctx, const cw_value *c, size_t n)
     return CW_OK;
 }
 
-/* The histories of a run of children, read in one range scan. */
+/*
+ * The histories are read by one connection, in one read transaction (so every figure is of the
+ * checkpoint's moment), a chunk of children at a time, and evaluated by workers, one per core:
+ * each with its own tallies, added up at the end, and its chunk's items kept in chunk order, so
+ * the result does not depend on which worker took which chunk.
+ */
+#define CHUNK       256
+#define MAX_WORKERS 8
+#define RING        (2 * MAX_WORKERS)
+
 typedef struct chunk {
     const kids *k;
     size_t first, n, cur;
     cw_buf bytes;
-    size_t off[256], len[256];
+    size_t off[CHUNK], len[CHUNK];
 } chunk;
 
 static cw_rc chunk_row(void *ctx, const cw_value *c, size_t n)
@@ -485,6 +509,258 @@ static cw_rc damaged(cw_error *err, const char *what)
                         what);
 }
 
+enum { SLOT_FREE, SLOT_READY, SLOT_TAKEN };
+
+typedef struct ring_slot {
+    chunk ch;
+    size_t index; /* which chunk */
+    int state;
+} ring_slot;
+
+typedef struct work {
+    cw_measures_result *r;
+    const cw_rule_pack *p;
+    const cw_calendar *cal;
+    const kids *k;
+    size_t ncells;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    ring_slot ring[RING];
+    size_t nring;
+    int finished, stop;
+    cw_rc rc;
+    cw_error err;
+    itemlist *chunk_items; /* per chunk */
+    tallies *t;            /* per worker */
+    uint64_t children;
+} work;
+
+/* Evaluates the children of one chunk. */
+static cw_rc evaluate(work *w, const chunk *ch, child_ctx *c, cw_case_event **events,
+                      size_t *capevents, cw_rule_results *res, cw_error *err)
+{
+    cw_rc rc = CW_OK;
+    for (size_t i = 0; !rc && i < ch->n; i++) {
+        const uint8_t *bytes = (const uint8_t *)ch->bytes.data + ch->off[i];
+        size_t count = 0, pos = 0, ne = 0;
+        if (cw_history_check(bytes, ch->len[i], true, &count))
+            return damaged(err, "a child's history");
+        if (count > *capevents) {
+            size_t cap = 2 * count;
+            cw_case_event *ne1 = realloc(*events, cap * sizeof *ne1);
+            if (ne1)
+                *events = ne1;
+            const cw_case_event **ne2 = ne1 ? realloc(c->ev, cap * sizeof *ne2) : NULL;
+            if (ne2)
+                c->ev = ne2;
+            if (!ne1 || !ne2)
+                return cw_error_set(err, CW_ENOMEM, "out of memory");
+            *capevents = cap;
+        }
+        cw_history_event he;
+        while (ne < count && cw_history_next(bytes, ch->len[i], &pos, &he)) {
+            (*events)[ne].index = he.index;
+            (*events)[ne].type = he.type;
+            (*events)[ne].date = he.date;
+            (*events)[ne].facts = he.facts;
+            ne++;
+        }
+        cw_child_history h = {w->k->ids[ch->first + i], w->k->dob[ch->first + i], *events, ne};
+        cw_rule_results_reset(res);
+        if ((rc = cw_rules_evaluate(w->p, w->cal, &h, w->r->q.to, res, err)))
+            return rc;
+        if ((rc = measure_child(w->r, w->cal, &h, res, c)) == CW_ENOMEM)
+            rc = cw_error_set(err, rc, "out of memory");
+    }
+    return rc;
+}
+
+typedef struct worker_arg {
+    work *w;
+    size_t id;
+} worker_arg;
+
+static void *worker(void *arg)
+{
+    worker_arg *a = arg;
+    work *w = a->w;
+    child_ctx c;
+    memset(&c, 0, sizeof c);
+    c.t = &w->t[a->id];
+    cw_case_event *events = NULL;
+    size_t capevents = 0;
+    cw_rule_results res;
+    cw_rule_results_init(&res);
+    for (;;) {
+        pthread_mutex_lock(&w->mu);
+        ring_slot *sl = NULL;
+        while (!w->stop) {
+            for (size_t i = 0; i < w->nring && !sl; i++)
+                if (w->ring[i].state == SLOT_READY)
+                    sl = &w->ring[i];
+            if (sl || w->finished)
+                break;
+            pthread_cond_wait(&w->cv, &w->mu);
+        }
+        if (sl)
+            sl->state = SLOT_TAKEN;
+        pthread_mutex_unlock(&w->mu);
+        if (!sl)
+            break;
+        cw_error err;
+        c.items = &w->chunk_items[sl->index];
+        cw_rc rc = evaluate(w, &sl->ch, &c, &events, &capevents, &res, &err);
+        pthread_mutex_lock(&w->mu);
+        sl->state = SLOT_FREE;
+        w->children += sl->ch.n;
+        if (rc && !w->stop) {
+            w->stop = 1;
+            w->rc = rc;
+            w->err = err;
+        }
+        pthread_cond_broadcast(&w->cv);
+        pthread_mutex_unlock(&w->mu);
+    }
+    cw_rule_results_release(&res);
+    free(events);
+    free(c.ev);
+    free(c.pool);
+    return NULL;
+}
+
+/* Reads the histories chunk by chunk into free slots of the ring, for the workers. */
+static cw_rc feed(work *w, cw_store *s, cw_error *err)
+{
+    const kids *k = w->k;
+    cw_rc rc = CW_OK;
+    for (size_t first = 0, index = 0; !rc && first < k->n; first += CHUNK, index++) {
+        pthread_mutex_lock(&w->mu);
+        ring_slot *sl = NULL;
+        while (!w->stop && !sl) {
+            for (size_t i = 0; i < w->nring && !sl; i++)
+                if (w->ring[i].state == SLOT_FREE)
+                    sl = &w->ring[i];
+            if (!sl)
+                pthread_cond_wait(&w->cv, &w->mu);
+        }
+        if (sl)
+            sl->state = SLOT_TAKEN; /* being filled */
+        pthread_mutex_unlock(&w->mu);
+        if (!sl)
+            break; /* a worker failed */
+        chunk *ch = &sl->ch;
+        ch->k = k;
+        ch->first = first;
+        ch->n = k->n - first < CHUNK ? k->n - first : CHUNK;
+        ch->cur = 0;
+        cw_buf_reset(&ch->bytes);
+        memset(ch->len, 0, sizeof ch->len);
+        sl->index = index;
+        cw_value range[] = {cw_text(k->ids[first]), cw_text(k->ids[first + ch->n - 1])};
+        rc = cw_store_run(s, CW_Q_HISTORIES_RANGE, range, 2, chunk_row, ch, NULL, err);
+        if (rc == CW_EVERIFY)
+            rc = damaged(err, "a child's history");
+        else if (rc == CW_ENOMEM)
+            rc = cw_error_set(err, rc, "out of memory");
+        pthread_mutex_lock(&w->mu);
+        sl->state = rc ? SLOT_FREE : SLOT_READY;
+        if (rc)
+            w->stop = 1;
+        pthread_cond_broadcast(&w->cv);
+        pthread_mutex_unlock(&w->mu);
+    }
+    return rc;
+}
+
+static cw_rc run_workers(cw_measures_result *r, cw_store *s, const cw_rule_pack *p,
+                         const cw_calendar *cal, const kids *k, size_t ncells, cw_error *err)
+{
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nw = ncpu < 1 ? 1 : ncpu > MAX_WORKERS ? MAX_WORKERS : (size_t)ncpu;
+    size_t nchunks = (k->n + CHUNK - 1) / CHUNK;
+    work *w = calloc(1, sizeof *w);
+    worker_arg args[MAX_WORKERS];
+    pthread_t tid[MAX_WORKERS];
+    size_t started = 0;
+    if (!w)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    w->r = r;
+    w->p = p;
+    w->cal = cal;
+    w->k = k;
+    w->ncells = ncells;
+    w->nring = 2 * nw;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    w->chunk_items = calloc(nchunks ? nchunks : 1, sizeof *w->chunk_items);
+    w->t = calloc(nw, sizeof *w->t);
+    cw_rc rc = w->chunk_items && w->t ? CW_OK : CW_ENOMEM;
+    for (size_t i = 0; !rc && i < nw; i++)
+        if (!(w->t[i].num = calloc(ncells, sizeof(int64_t))) ||
+            !(w->t[i].den = calloc(ncells, sizeof(int64_t))) ||
+            !(w->t[i].brk = calloc(ncells * NBREAK, sizeof(int64_t))))
+            rc = CW_ENOMEM;
+    for (size_t i = 0; !rc && i < w->nring; i++)
+        cw_buf_init(&w->ring[i].ch.bytes, SIZE_MAX / 2);
+    for (size_t i = 0; !rc && i < nw; i++) {
+        args[i].w = w;
+        args[i].id = i;
+        if (pthread_create(&tid[i], NULL, worker, &args[i]) != 0)
+            rc = cw_error_set(err, CW_EIO, "cannot start a worker thread");
+        else
+            started++;
+    }
+    if (rc == CW_ENOMEM)
+        rc = cw_error_set(err, rc, "out of memory");
+    if (!rc)
+        rc = feed(w, s, err);
+    pthread_mutex_lock(&w->mu);
+    w->finished = 1;
+    if (rc)
+        w->stop = 1;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    if (!rc && w->stop && w->rc) {
+        rc = w->rc;
+        *err = w->err;
+    }
+    /* Add up the workers' tallies; the items in chunk order. */
+    for (size_t i = 0; !rc && i < nw; i++)
+        for (size_t c = 0; c < ncells; c++) {
+            r->num[c] += w->t[i].num[c];
+            r->den[c] += w->t[i].den[c];
+            for (int b = 0; b < NBREAK; b++)
+                r->brk[c * NBREAK + (size_t)b] += w->t[i].brk[c * NBREAK + (size_t)b];
+        }
+    for (size_t c = 0; !rc && c < nchunks; c++) {
+        itemlist *l = &w->chunk_items[c];
+        if (l->n && cw_array_grow(&r->items, &r->capitems, r->nitems + l->n - 1, sizeof *r->items))
+            rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+        else if (l->n) {
+            memcpy(r->items + r->nitems, l->v, l->n * sizeof *l->v);
+            r->nitems += l->n;
+        }
+    }
+    r->children = w->children;
+    for (size_t c = 0; w->chunk_items && c < nchunks; c++)
+        free(w->chunk_items[c].v);
+    for (size_t i = 0; w->t && i < nw; i++) {
+        free(w->t[i].num);
+        free(w->t[i].den);
+        free(w->t[i].brk);
+    }
+    for (size_t i = 0; i < w->nring; i++)
+        cw_buf_release(&w->ring[i].ch.bytes);
+    free(w->chunk_items);
+    free(w->t);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+    free(w);
+    return rc;
+}
+
 cw_rc cw_measures_compute(cw_store *s, const cw_measure_set *m, const cw_rule_pack *p,
                           const cw_calendar *cal, const cw_measures_query *q,
                           cw_measures_result **out, cw_error *err)
@@ -499,17 +775,8 @@ cw_rc cw_measures_compute(cw_store *s, const cw_measure_set *m, const cw_rule_pa
     r->q = *q;
     kids k = {0};
     team_rows t = {r, 0, 0, NULL};
-    chunk *ch = calloc(1, sizeof *ch);
-    cw_case_event *events = NULL;
-    size_t capevents = 0;
-    child_ctx c;
-    memset(&c, 0, sizeof c);
-    cw_rule_results res;
-    cw_rule_results_init(&res);
-    cw_rc rc = ch ? CW_OK : CW_ENOMEM;
-    if (!rc)
-        cw_buf_init(&ch->bytes, SIZE_MAX / 2);
-    if (!rc && (rc = cw_store_run(s, CW_Q_TEAMS_ALL, NULL, 0, team_row, &t, NULL, err)) == CW_OK) {
+    cw_rc rc = cw_store_run(s, CW_Q_TEAMS_ALL, NULL, 0, team_row, &t, NULL, err);
+    if (!rc) {
         /* the last slot: no team */
         size_t cap2 = t.cap;
         if (cw_array_grow(&r->team_ids, &t.cap, r->nslots, sizeof *r->team_ids) ||
@@ -544,63 +811,10 @@ cw_rc cw_measures_compute(cw_store *s, const cw_measure_set *m, const cw_rule_pa
         if (!known)
             rc = cw_error_set(err, CW_ENOTFOUND, "team: there is no team %s", q->team);
     }
-    for (size_t first = 0; !rc && first < k.n; first += 256) {
-        ch->k = &k;
-        ch->first = first;
-        ch->n = k.n - first < 256 ? k.n - first : 256;
-        ch->cur = 0;
-        cw_buf_reset(&ch->bytes);
-        memset(ch->len, 0, sizeof ch->len);
-        cw_value range[] = {cw_text(k.ids[first]), cw_text(k.ids[first + ch->n - 1])};
-        rc = cw_store_run(s, CW_Q_HISTORIES_RANGE, range, 2, chunk_row, ch, NULL, err);
-        if (rc == CW_EVERIFY)
-            rc = damaged(err, "a child's history");
-        for (size_t i = 0; !rc && i < ch->n; i++) {
-            const uint8_t *bytes = (const uint8_t *)ch->bytes.data + ch->off[i];
-            size_t count = 0, pos = 0, ne = 0;
-            if (cw_history_check(bytes, ch->len[i], true, &count)) {
-                rc = damaged(err, "a child's history");
-                break;
-            }
-            if (count > capevents) {
-                size_t cap = 2 * count;
-                cw_case_event *ne1 = realloc(events, cap * sizeof *ne1);
-                if (ne1)
-                    events = ne1;
-                const cw_case_event **ne2 = ne1 ? realloc(c.ev, cap * sizeof *ne2) : NULL;
-                if (ne2)
-                    c.ev = ne2;
-                if (!ne1 || !ne2) {
-                    rc = CW_ENOMEM;
-                    break;
-                }
-                capevents = cap;
-            }
-            cw_history_event he;
-            while (ne < count && cw_history_next(bytes, ch->len[i], &pos, &he)) {
-                events[ne].index = he.index;
-                events[ne].type = he.type;
-                events[ne].date = he.date;
-                events[ne].facts = he.facts;
-                ne++;
-            }
-            cw_child_history h = {k.ids[first + i], k.dob[first + i], events, ne};
-            cw_rule_results_reset(&res);
-            if ((rc = cw_rules_evaluate(p, cal, &h, q->to, &res, err)))
-                break;
-            rc = measure_child(r, cal, &h, &res, &c);
-            r->children++;
-        }
-    }
     if (rc == CW_ENOMEM)
         rc = cw_error_set(err, rc, "out of memory");
-    cw_rule_results_release(&res);
-    if (ch)
-        cw_buf_release(&ch->bytes);
-    free(ch);
-    free(events);
-    free(c.ev);
-    free(c.pool);
+    if (!rc)
+        rc = run_workers(r, s, p, cal, &k, cells, err);
     free(k.ids);
     free(k.dob);
     free(t.areas);
