@@ -30,6 +30,13 @@ cw_rc cw_casework_begin(cw_ledger *l, cw_error *err);
  * be aborted (all or nothing).
  */
 cw_rc cw_casework_submit(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_error *err);
+/*
+ * The same for history migrated from another system (caseward import and append only; the
+ * API records now): src says which system first recorded it and when, kept in the entry beside
+ * the log's own recorded_at (ledger/entry.h). The event's date must not be after that day.
+ */
+cw_rc cw_casework_submit_source(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
+                                uint64_t *index, cw_error *err);
 cw_rc cw_casework_commit(cw_ledger *l, uint64_t *new_size, cw_error *err);
 void cw_casework_abort(cw_ledger *l);
 

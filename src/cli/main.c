@@ -324,6 +324,7 @@ static cw_rc run_commands(args *a, int need_file, cw_error *err)
         int eof, nl;
         json_t *holder = NULL;
         cw_event ev;
+        cw_event_source src;
         lineno++;
         rc = cw_file_read_line(in, &line, &eof, &nl);
         if (rc) {
@@ -337,9 +338,9 @@ static cw_rc run_commands(args *a, int need_file, cw_error *err)
             rc = cw_error_set(err, CW_EINVAL, "line %" PRIu64 ": empty line", lineno);
             break;
         }
-        rc = cw_entry_parse_request(line.data, line.len, actor, &ev, &holder, err);
+        rc = cw_entry_parse_command(line.data, line.len, actor, &ev, &src, &holder, err);
         if (!rc)
-            rc = cw_casework_submit(l, &ev, NULL, err);
+            rc = cw_casework_submit_source(l, &ev, &src, NULL, err);
         json_decref(holder);
         if (rc) {
             cw_error_prefix(err, "line %" PRIu64 ": ", lineno);
