@@ -156,7 +156,9 @@ cw_date cw_casework_effective_date(const json_t *payload, int64_t recorded_ms);
 typedef struct cw_history_entry {
     uint64_t index;
     cw_date date;
-    int64_t recorded_ms;
+    int64_t recorded_ms; /* the log's own time of the append */
+    int64_t source_ms;   /* when it was first recorded: source.recorded_at for history migrated
+                            from another system (ledger/entry.h), else recorded_ms */
     char type[64];
     char actor[129];
     json_t *payload;  /* corrected payload */

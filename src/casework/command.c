@@ -175,9 +175,14 @@ cw_rc cw_casework_read_entry(cw_store *s, uint64_t idx, entry_view *e, cw_error 
     memset(e, 0, sizeof *e);
     uint64_t own;
     cw_rc rc = cw_store_entry_leaf(s, idx, &leaf, err);
-    if (!rc && cw_entry_peek((const uint8_t *)leaf.data, leaf.len, &own, &e->recorded_ms))
+    int has_source = 0;
+    if (!rc && (cw_entry_peek((const uint8_t *)leaf.data, leaf.len, &own, &e->recorded_ms) ||
+                cw_entry_peek_source((const uint8_t *)leaf.data, leaf.len, &has_source,
+                                     &e->source_ms, NULL, 0)))
         rc = cw_error_set(err, CW_EVERIFY, "entry %llu cannot be read back",
                           (unsigned long long)idx);
+    if (!rc && !has_source)
+        e->source_ms = e->recorded_ms;
     if (!rc) {
         e->root = json_loadb(leaf.data, leaf.len, 0, &jerr);
         e->type = e->root ? str(e->root, "type") : NULL;
@@ -407,6 +412,7 @@ cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_
         if ((rc = cw_casework_read_entry(s, rows.v[i].idx, &e, err)))
             break;
         he->recorded_ms = e.recorded_ms;
+        he->source_ms = e.source_ms;
         he->index = rows.v[i].idx;
         he->date = rows.v[i].date;
         snprintf(he->type, sizeof he->type, "%s", e.type);
