@@ -2109,7 +2109,7 @@ static void test_integrity_thresholds(void **state)
         assert_int_equal(t->late_after_wd, 10);
         assert_true(t->late_z == 3.0);
         assert_int_equal(t->late_at_least, 5);
-        assert_int_equal(t->hidden_after_wd, 5);
+        assert_int_equal(t->hidden_after_wd, 10);
         assert_int_equal(t->cluster_within_wd, 0);
         assert_int_equal(t->reset_within_wd, 20);
         assert_int_equal(t->bulk_entries, 10);

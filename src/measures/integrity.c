@@ -25,6 +25,9 @@
 #include "store/store.h"
 #include "util/time.h"
 
+/* Obligations compared one by one for deadline clustering (the pack holds at most 200). */
+#define CW_RULES_MAX 200
+
 /* A member of staff's share is compared with a team share of at least this. */
 #define MIN_TEAM_RATE 0.01
 /* A team with fewer other entries than this is compared with the whole council instead. */
@@ -94,6 +97,9 @@ typedef struct run {
     tslot *slots;
     size_t capslots, usedslots;
     rep_list repeats; /* completions whose text was seen for another child before */
+    const char *rule_ids[CW_RULES_MAX];  /* the obligations seen met, for per-rule baselines */
+    size_t nrules;
+    uint32_t *met_n, *met_k; /* per staff x rule: completions on time; on the due date */
     cw_rule_results res, tmp;
 } run;
 
@@ -421,6 +427,7 @@ static const cw_history_entry *entry_at(const cw_history *h, const pos *ord, uin
 typedef struct mark {
     uint64_t idx;
     int at_due;
+    size_t rule; /* the first obligation it met on time */
 } mark;
 
 static cw_rc clock_resets(run *r, uint32_t ci, const cw_history *h)
@@ -504,9 +511,46 @@ static cw_rc clock_resets(run *r, uint32_t ci, const cw_history *h)
     return rc;
 }
 
+/* A change of who holds the case: the day, and the worker (-1: nobody, after a closure). */
+typedef struct hold {
+    cw_date from;
+    int worker;
+} hold;
+
+/*
+ * Whether a member of staff of `team` may do casework on day d: 1 if their team held the case
+ * that day (before or after a change that day), or gave it up no more than outside_after_wd
+ * working days before; 0 if another team held it; -1 if no team held it (not allocated).
+ */
+static int holding(const run *r, const hold *v, size_t n, cw_date d, const char *team)
+{
+    int any = 0;
+    for (size_t k = 0; k < n && v[k].from <= d; k++) {
+        int last = k + 1 == n || v[k + 1].from > d;
+        int32_t since = last ? 0 : wd(r, v[k + 1].from, d);
+        int held_that_day = last || v[k + 1].from == d ||
+                            (since != INT32_MIN && since <= r->t->outside_after_wd);
+        if (v[k].worker < 0 || !held_that_day)
+            continue;
+        any = 1;
+        if (!strcmp(r->staff[v[k].worker].team, team))
+            return 1;
+    }
+    /* also a team that takes the case over later that same day */
+    for (size_t k = 0; k < n; k++)
+        if (v[k].from == d && v[k].worker >= 0) {
+            any = 1;
+            if (!strcmp(r->staff[v[k].worker].team, team))
+                return 1;
+        }
+    return any ? 0 : -1;
+}
+
 static cw_rc process_child(run *r, uint32_t ci)
 {
     cw_history h;
+    hold *holds = NULL;
+    size_t nholds = 0, capholds = 0;
     const cw_integrity_thresholds *t = r->t;
     cw_rc rc = cw_casework_history(r->l, r->kids[ci], &h, r->err);
     if (rc)
@@ -522,24 +566,26 @@ static cw_rc process_child(run *r, uint32_t ci)
         ord[i] = (pos){h.entries[i].index, i};
     qsort(ord, h.n, sizeof *ord, pos_cmp);
 
-    /* entry by entry: recording delays, texts, the team holding the case */
-    char cur_team[65] = "", prev_team[65] = "";
-    cw_date changed_on = 0;
+    /* the teams that held the case, from its allocations, transfers and closures */
+    for (size_t i = 0; !rc && i < h.n; i++) {
+        const cw_history_entry *e = &h.entries[i];
+        if (e->index >= r->size || (strcmp(e->type, "case_allocated") &&
+                                    strcmp(e->type, "case_transferred") &&
+                                    strcmp(e->type, "case_closed")))
+            continue;
+        const char *w = pstr(e->payload, "worker_id");
+        int wi = w ? find_staff(r, w) : -1;
+        if (cw_array_grow(&holds, &capholds, nholds, sizeof *holds))
+            rc = cw_error_set(r->err, CW_ENOMEM, "out of memory");
+        else
+            holds[nholds++] = (hold){e->date, wi >= 0 ? (int)wi : -1};
+    }
+
+    /* entry by entry: recording delays, texts, casework from outside the team */
     for (size_t i = 0; !rc && i < h.n; i++) {
         const cw_history_entry *e = &h.entries[i];
         if (e->index >= r->size || !strcmp(e->type, "escalation_raised"))
             continue;
-        if (!strcmp(e->type, "case_allocated") || !strcmp(e->type, "case_transferred") ||
-            !strcmp(e->type, "case_closed")) {
-            const char *w = pstr(e->payload, "worker_id");
-            int wi = w ? find_staff(r, w) : -1;
-            const char *team = wi >= 0 ? r->staff[wi].team : "";
-            if (strcmp(team, cur_team)) {
-                memcpy(prev_team, cur_team, sizeof prev_team);
-                snprintf(cur_team, sizeof cur_team, "%s", team);
-                changed_on = e->date;
-            }
-        }
         int si = find_staff(r, e->actor);
         if (si < 0 || !in_window(r, e->date))
             continue;
@@ -577,14 +623,12 @@ static cw_rc process_child(run *r, uint32_t ci)
                 rc = note_text(r, hsh, e->index, ci, (uint32_t)si);
         }
         /* casework by someone outside the team that holds the case */
-        if (!rc && t->on[CW_INTEGRITY_OUTSIDE_TEAM] && !team_neutral(e->type) && cur_team[0] &&
+        if (!rc && t->on[CW_INTEGRITY_OUTSIDE_TEAM] && !team_neutral(e->type) &&
             team_role(r->staff[si].role)) {
-            r->out->summary[CW_INTEGRITY_OUTSIDE_TEAM].checked++;
-            const char *mine = r->staff[si].team;
-            int32_t since = wd(r, changed_on, e->date);
-            int finishing = !strcmp(mine, prev_team) && since != INT32_MIN &&
-                            since <= t->outside_after_wd;
-            if (strcmp(mine, cur_team) && !finishing)
+            int held = holding(r, holds, nholds, e->date, r->staff[si].team);
+            if (held >= 0)
+                r->out->summary[CW_INTEGRITY_OUTSIDE_TEAM].checked++;
+            if (held == 0)
                 rc = push(&u->outside_list, (item){e->index, ci, 0, e->source_ms});
         }
     }
@@ -604,8 +648,14 @@ static cw_rc process_child(run *r, uint32_t ci)
         size_t m = 0;
         while (m < nmarks && marks[m].idx != e->index)
             m++;
-        if (m == nmarks)
-            marks[nmarks++] = (mark){e->index, 0};
+        if (m == nmarks) {
+            size_t rs = 0;
+            while (rs < r->nrules && strcmp(r->rule_ids[rs], ob->rule_id))
+                rs++;
+            if (rs == r->nrules && r->nrules < CW_RULES_MAX)
+                r->rule_ids[r->nrules++] = ob->rule_id;
+            marks[nmarks++] = (mark){e->index, 0, rs < CW_RULES_MAX ? rs : CW_RULES_MAX - 1};
+        }
         int32_t margin = wd(r, ob->met_on, ob->due);
         if (margin != INT32_MIN && margin >= 0 && margin <= t->cluster_within_wd)
             marks[m].at_due = 1;
@@ -673,6 +723,8 @@ static cw_rc process_child(run *r, uint32_t ci)
             continue;
         r->out->summary[CW_INTEGRITY_DEADLINE_CLUSTER].checked++;
         r->us[si].met++;
+        r->met_n[(size_t)si * CW_RULES_MAX + marks[m].rule]++;
+        r->met_k[(size_t)si * CW_RULES_MAX + marks[m].rule] += marks[m].at_due != 0;
         if (marks[m].at_due) {
             r->us[si].at_due++;
             rc = push(&r->us[si].due_list, (item){e->index, ci, 0, e->source_ms});
@@ -683,6 +735,7 @@ static cw_rc process_child(run *r, uint32_t ci)
     if (rc == CW_ENOMEM)
         rc = cw_error_set(r->err, rc, "out of memory");
 out:
+    free(holds);
     free(ord);
     free(marks);
     cw_casework_history_release(&h);
@@ -783,6 +836,81 @@ static cw_rc rate_flags(run *r, cw_integrity_pattern pat)
         flag_sort_entries(f);
     }
     free(tt);
+    return rc;
+}
+
+/*
+ * Deadline clustering compares like with like: for each kind of work (obligation), the share
+ * of the rest of the team's on-time completions dated on the due date (the council's, if the
+ * rest of the team did fewer than MIN_TEAM_ENTRIES of that kind; a kind nobody else did is
+ * left out), taken as at least MIN_TEAM_RATE. What those shares predict for this member of
+ * staff's own mix of work is the expected count; z is how far above it their count lies.
+ */
+static cw_rc cluster_flags(run *r)
+{
+    const cw_integrity_thresholds *t = r->t;
+    cw_rc rc = CW_OK;
+    for (size_t i = 0; !rc && i < r->nstaff; i++) {
+        uint64_t n = 0, k = 0;
+        double expect = 0, var = 0;
+        const char *against = "the rest of the team";
+        for (size_t q = 0; q < r->nrules; q++) {
+            uint64_t un = r->met_n[i * CW_RULES_MAX + q], uk = r->met_k[i * CW_RULES_MAX + q];
+            if (!un)
+                continue;
+            uint64_t tn = 0, tk = 0, an = 0, ak = 0;
+            for (size_t j = 0; j < r->nstaff; j++) {
+                if (j == i)
+                    continue;
+                an += r->met_n[j * CW_RULES_MAX + q];
+                ak += r->met_k[j * CW_RULES_MAX + q];
+                if (r->staff[i].team[0] && !strcmp(r->staff[j].team, r->staff[i].team)) {
+                    tn += r->met_n[j * CW_RULES_MAX + q];
+                    tk += r->met_k[j * CW_RULES_MAX + q];
+                }
+            }
+            if (tn < MIN_TEAM_ENTRIES) {
+                tn = an;
+                tk = ak;
+                against = "the rest of the council";
+            }
+            if (tn < MIN_TEAM_ENTRIES)
+                continue; /* nobody else does this work: nothing to compare with */
+            double p = (double)tk / (double)tn;
+            if (p < MIN_TEAM_RATE)
+                p = MIN_TEAM_RATE;
+            n += un;
+            k += uk;
+            expect += (double)un * p;
+            var += (double)un * p * (1 - p);
+        }
+        if (!n || k < (uint64_t)t->cluster_at_least || var <= 0)
+            continue;
+        double z = ((double)k - expect) / sqrt(var);
+        if (z < t->cluster_z)
+            continue;
+        cw_integrity_flag *f =
+            flag_new(r, CW_INTEGRITY_DEADLINE_CLUSTER, r->staff[i].team, &rc);
+        if (!f)
+            continue;
+        f->count = (int64_t)k;
+        f->of = (int64_t)n;
+        f->rate = (double)k / (double)n;
+        f->team_rate = expect / (double)n;
+        f->z = z;
+        snprintf(f->explanation, sizeof f->explanation,
+                 "%llu of %llu pieces of work done on time (%.0f%%) are dated %s their due "
+                 "date; for the same kinds of work, %s's share predicts %.1f (%.1f%%); this is "
+                 "%.1f standard deviations above.",
+                 (unsigned long long)k, (unsigned long long)n, 100.0 * f->rate,
+                 t->cluster_within_wd ? "on or just before" : "on", against, expect,
+                 100.0 * f->team_rate, z);
+        flag_staff(f, r->staff[i].id);
+        const item_list *l = &r->us[i].due_list;
+        for (size_t q = 0; q < l->n; q++)
+            flag_entry(r, f, l->v[q].idx, l->v[q].child);
+        flag_sort_entries(f);
+    }
     return rc;
 }
 
@@ -994,7 +1122,9 @@ cw_rc cw_integrity_run(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
     if (!rc) {
         qsort(r.staff, r.nstaff, sizeof *r.staff, staff_cmp);
         r.us = calloc(r.nstaff ? r.nstaff : 1, sizeof *r.us);
-        if (!r.us)
+        r.met_n = calloc((r.nstaff ? r.nstaff : 1) * CW_RULES_MAX, sizeof *r.met_n);
+        r.met_k = calloc((r.nstaff ? r.nstaff : 1) * CW_RULES_MAX, sizeof *r.met_k);
+        if (!r.us || !r.met_n || !r.met_k)
             rc = cw_error_set(err, CW_ENOMEM, "out of memory");
     }
     if (!rc && (rc = cw_store_run(s, CW_Q_CHILDREN_ALL, NULL, 0, kid_rowfn, &r, NULL, err)) ==
@@ -1005,7 +1135,7 @@ cw_rc cw_integrity_run(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
     if (!rc && r.t->on[CW_INTEGRITY_LATE_RECORDING])
         rc = rate_flags(&r, CW_INTEGRITY_LATE_RECORDING);
     if (!rc && r.t->on[CW_INTEGRITY_DEADLINE_CLUSTER])
-        rc = rate_flags(&r, CW_INTEGRITY_DEADLINE_CLUSTER);
+        rc = cluster_flags(&r);
     if (!rc && r.t->on[CW_INTEGRITY_BULK_ENTRY])
         rc = bulk_flags(&r);
     if (!rc && r.t->on[CW_INTEGRITY_BOILERPLATE])
@@ -1024,6 +1154,8 @@ cw_rc cw_integrity_run(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
         free(r.us[i].outside_list.v);
     }
     free(r.us);
+    free(r.met_n);
+    free(r.met_k);
     free(r.staff);
     free(r.kids);
     free(r.slots);
