@@ -3062,7 +3062,7 @@ cw_rc cw_demo_generate(cw_ledger *l, const cw_demo_opts *o, cw_demo_stats *stats
 
 cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
 {
-    return cw_buf_addf(
+    cw_rc rc = cw_buf_addf(
         out,
         "council: %llu head(s) of service, %llu localities, %llu teams, %llu staff "
         "(%llu social workers, %llu left)\n"
@@ -3133,6 +3133,18 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
         (unsigned long long)s->cse_reassessments_late, (unsigned long long)s->never_discussed,
         (unsigned long long)s->supervisions_missed, (unsigned long long)s->supervision_gap,
         (unsigned long long)s->drifting);
+    if (!rc)
+        rc = cw_buf_addf(out,
+                         "signs of manipulation injected: late recorders %llu, backdated past "
+                         "the deadline %llu, dates corrected %llu, bulk sittings %llu, pasted "
+                         "text %llu, casework from another team %llu\n",
+                         (unsigned long long)s->injected[CW_INTEGRITY_LATE_RECORDING],
+                         (unsigned long long)s->injected[CW_INTEGRITY_OVERDUE_HIDDEN],
+                         (unsigned long long)s->injected[CW_INTEGRITY_DATE_CORRECTION],
+                         (unsigned long long)s->injected[CW_INTEGRITY_BULK_ENTRY],
+                         (unsigned long long)s->injected[CW_INTEGRITY_BOILERPLATE],
+                         (unsigned long long)s->injected[CW_INTEGRITY_OUTSIDE_TEAM]);
+    return rc;
 }
 
 /* ---- sign-ins for the demo ---- */
