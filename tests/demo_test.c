@@ -458,7 +458,7 @@ static void test_integrity_finds_injected(void **state)
            (unsigned long long)found, (unsigned long long)injected,
            (unsigned long long)false_alarms, rep.nflags);
     assert_true(injected >= 20);
-    assert_true(found * 10 >= injected * 9);          /* at least 90% found */
+    assert_true(found * 10 >= injected * 9);           /* at least 90% found */
     assert_true(false_alarms * 20 <= rep.nflags + 19); /* at most 5% of flags (or 1) */
     /* every kind the demo injects is there, and found */
     for (int p = 0; p < CW_INTEGRITY_NPATTERNS; p++)
@@ -515,7 +515,8 @@ static void test_chronology(void **state)
                 continue; /* a correction moved its date (docs/demo.md: injected) */
             /* the child's own events were written in date order */
             if (!(e->index > last_idx || j == 0))
-                fail_msg("%s: entry %llu (%s) after %llu", id, (unsigned long long)e->index, e->type, (unsigned long long)last_idx);
+                fail_msg("%s: entry %llu (%s) after %llu", id, (unsigned long long)e->index,
+                         e->type, (unsigned long long)last_idx);
             assert_true(e->date >= last_date);
             last_idx = e->index;
             last_date = e->date;

@@ -1,6 +1,6 @@
 /*
- * integrity_analytics_test.c — the integrity analytics (docs/integrity.md) on constructed cases: each
- * pattern is found on a case built to show it, and is absent from the matching clean case,
+ * integrity_analytics_test.c — the integrity analytics (docs/integrity.md) on constructed cases:
+ * each pattern is found on a case built to show it, and is absent from the matching clean case,
  * which differs only in what the pattern is about. The thresholds are the Wales pack's
  * (rules/wales.rules), and one test loads a pack of its own to show they are honoured.
  *
@@ -210,8 +210,9 @@ static void worker_notes(fx *f, int late, int late_every)
         for (int k = 0; k < 20; k++) {
             wd_after(f, d, "2025-01-03", k + 1);
             const char *rec = w == 6 && k % late_every == 0 ? wd_after(f, r, d, late) : d;
-            put(f, actor, "case_note", at(a, rec, k), "\"child_id\":\"C%02d\",\"date\":\"%s\","
-                                                      "\"text\":\"Note %d by %d.\"",
+            put(f, actor, "case_note", at(a, rec, k),
+                "\"child_id\":\"C%02d\",\"date\":\"%s\","
+                "\"text\":\"Note %d by %d.\"",
                 (w - 1) * 6 + k % 6 + 1, d, k, w);
         }
     }
@@ -624,10 +625,10 @@ static void test_window_team_and_output(void **state)
     assert_int_equal(json_array_size(json_object_get(fl, "entries")), 10);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "checkpoint"), "size")),
                      (json_int_t)cw_ledger_size(f->l));
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_object_get(json_object_get(j, "summary"), "late_recording"),
-                         "flags")),
-                     1);
+    assert_int_equal(
+        json_integer_value(json_object_get(
+            json_object_get(json_object_get(j, "summary"), "late_recording"), "flags")),
+        1);
     json_decref(j);
     cw_buf text = CW_BUF_INIT(1 << 20);
     assert_int_equal(cw_integrity_text(&f->rep, &text), CW_OK);

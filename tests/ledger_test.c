@@ -883,7 +883,7 @@ static void test_source_kept_beside_recorded_at(void **state)
     cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
     json_t *p = json_pack("{s:i}", "n", 1);
     cw_event ev = {"bob", "migrated", p};
-    cw_event_source src = {"WCCIS", 1551520800000}; /* 2019-03-02T10:00:00Z */
+    cw_event_source src = {"WCCIS", 1551520800000};  /* 2019-03-02T10:00:00Z */
     cw_event_source late = {"WCCIS", 4102444800000}; /* 2100: after the log's own time */
     cw_event_source bad = {"WC CIS", 1551520800000};
     uint64_t idx;
@@ -967,7 +967,8 @@ static void test_parse_command_source(void **state)
         {"{\"type\":\"a\",\"source\":{\"system\":\"W\"}}", "source.recorded_at: is missing"},
         {"{\"type\":\"a\",\"source\":{\"system\":\"W\",\"recorded_at\":\"2019-03-02\"}}",
          "source.recorded_at: \"2019-03-02\" is not a UTC time"},
-        {"{\"type\":\"a\",\"source\":{\"system\":\"W\",\"recorded_at\":\"2019-03-02T10:00:00+01:00\"}}",
+        {"{\"type\":\"a\",\"source\":{\"system\":\"W\",\"recorded_at\":\"2019-03-02T10:00:00+01:"
+         "00\"}}",
          "is not a UTC time"},
         {"{\"type\":\"a\",\"source\":{\"system\":\"W\",\"recorded_at\":\"2019-02-30T10:00:00Z\"}}",
          "is not a UTC time"},
@@ -987,8 +988,9 @@ static void test_parse_command_source(void **state)
         expect_msg(&err, bad[i][1]);
     }
     /* without a migration's parser (every other path), a source is refused outright */
-    REFUSE("{\"type\":\"a\",\"source\":{\"system\":\"W\",\"recorded_at\":\"2019-03-02T10:00:00Z\"}}",
-           CW_EINVAL, "source", "only a migration");
+    REFUSE(
+        "{\"type\":\"a\",\"source\":{\"system\":\"W\",\"recorded_at\":\"2019-03-02T10:00:00Z\"}}",
+        CW_EINVAL, "source", "only a migration");
 }
 
 static void test_proofs_from_stored_tree(void **state)

@@ -710,9 +710,9 @@ static cw_rc cmd_integrity(args *a, cw_error *err)
     const char *db = NULL, *from = NULL, *to = NULL, *team = NULL, *rules = NULL,
                *rules_file = NULL;
     int as_json = 0;
-    const opt opts[] = {{"db", &db, NULL},       {"from", &from, NULL},
-                        {"to", &to, NULL},       {"team", &team, NULL},
-                        {"rules", &rules, NULL}, {"rules-file", &rules_file, NULL},
+    const opt opts[] = {{"db", &db, NULL},        {"from", &from, NULL},
+                        {"to", &to, NULL},        {"team", &team, NULL},
+                        {"rules", &rules, NULL},  {"rules-file", &rules_file, NULL},
                         {"json", NULL, &as_json}, {NULL, NULL, NULL}};
     int np;
     cw_integrity_opts io = {0, 0, NULL};

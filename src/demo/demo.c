@@ -507,7 +507,7 @@ static int pickw(rng *r, const uint16_t *w, int n)
 /* One event of a child's journey, before it becomes a command. */
 typedef struct dev {
     cw_date date;
-    cw_date x; /* a second date: child_seen_date, returned, an assessment's due date; 0 = none */
+    cw_date x;  /* a second date: child_seen_date, returned, an assessment's due date; 0 = none */
     cw_date x2; /* injected (F_I_HIDE, F_I_MOVE): the day really recorded, or the date to move to */
     uint32_t seq;
     uint32_t flags;
@@ -595,15 +595,15 @@ struct gen {
     cw_error *err;
     size_t inbatch;
     uint64_t children_done;
-    uint64_t slots; /* social workers in post at as_of (one per slot) */
+    uint64_t slots;    /* social workers in post at as_of (one per slot) */
     cw_date force_rec; /* the next command was really recorded on this day (0: drawn) */
     struct inj {
         char actor[80];
         int pattern;
-        uint32_t n;        /* entries it touched */
-        char kids[8][16];  /* bulk entry: the first children they were about */
+        uint32_t n;       /* entries it touched */
+        char kids[8][16]; /* bulk entry: the first children they were about */
         uint32_t nkids;
-    } *inj;         /* people chosen for a pattern about a person, as met */
+    } * inj; /* people chosen for a pattern about a person, as met */
     size_t ninj, capinj;
 };
 
@@ -1896,7 +1896,8 @@ static cw_rc put(gen *g, const char *actor, const char *type, pb *b, uint64_t *i
         injected(g, actor, CW_INTEGRITY_BOILERPLATE, NULL);
     }
     cw_event_source src = {
-        "demo", recorded_ms(g, actor, type, d, json_string_value(json_object_get(b->o, "child_id")))};
+        "demo",
+        recorded_ms(g, actor, type, d, json_string_value(json_object_get(b->o, "child_id")))};
     uint64_t i = 0;
     cw_rc rc = cw_casework_submit_source(g->l, &ev, &src, &i, g->err);
     json_decref(b->o);

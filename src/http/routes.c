@@ -937,7 +937,7 @@ static cw_rc h_integrity(cw_http_srv *s, req *r, cw_error *err)
     rc = cw_integrity_run(r->ro, s->pack, &s->cal, &o, &rep, err);
     json_t *j = NULL;
     /* the children named, once each, and only those the reader may see */
-    char (*seen)[65] = NULL;
+    char(*seen)[65] = NULL;
     size_t nseen = 0, capseen = 0;
     for (size_t i = 0; !rc && i < rep.nflags; i++) {
         cw_integrity_flag *f = &rep.flags[i];

@@ -98,8 +98,8 @@ static cw_rc encode_source(const cw_event_source *src, int64_t recorded_ms, cw_b
     /* the system was checked above: it needs no escaping. */
     if ((rc = cw_buf_addstr(out, ",\"source\":{\"recorded_at\":\"")) ||
         (rc = cw_buf_add(out, ts, CW_RFC3339_MS_LEN)) ||
-        (rc = cw_buf_addstr(out, "\",\"system\":\"")) ||
-        (rc = cw_buf_addstr(out, src->system)) || (rc = cw_buf_addstr(out, "\"}")))
+        (rc = cw_buf_addstr(out, "\",\"system\":\"")) || (rc = cw_buf_addstr(out, src->system)) ||
+        (rc = cw_buf_addstr(out, "\"}")))
         return cw_error_set(err, rc, "entry: larger than %d bytes", CW_ENTRY_MAX_BYTES);
     return CW_OK;
 }
@@ -125,17 +125,17 @@ cw_rc cw_entry_encode_source(uint64_t index, int64_t recorded_ms, const cw_event
     /* actor and type were checked above: they need no escaping. */
     if (!(rc = cw_buf_addstr(out, "{\"index\":")) && !(rc = cw_buf_add_u64(out, index)) &&
         !(rc = cw_buf_addstr(out, ",\"recorded_at\":\"")) &&
-        !(rc = cw_buf_add(out, ts, CW_RFC3339_MS_LEN)) && !(rc = cw_buf_addc(out, '"')) &&
-        src && src->system) {
+        !(rc = cw_buf_add(out, ts, CW_RFC3339_MS_LEN)) && !(rc = cw_buf_addc(out, '"')) && src &&
+        src->system) {
         /* a migrated event: when the older system recorded it, beside the log's own time */
         if ((rc = encode_source(src, recorded_ms, out, err))) {
             cw_buf_truncate(out, start);
             return rc;
         }
     }
-    if (!rc && !(rc = cw_buf_addstr(out, ",\"actor\":\"")) && !(rc = cw_buf_addstr(out, ev->actor)) &&
-        !(rc = cw_buf_addstr(out, "\",\"type\":\"")) && !(rc = cw_buf_addstr(out, ev->type)) &&
-        !(rc = cw_buf_addstr(out, "\",\"payload\":")) &&
+    if (!rc && !(rc = cw_buf_addstr(out, ",\"actor\":\"")) &&
+        !(rc = cw_buf_addstr(out, ev->actor)) && !(rc = cw_buf_addstr(out, "\",\"type\":\"")) &&
+        !(rc = cw_buf_addstr(out, ev->type)) && !(rc = cw_buf_addstr(out, "\",\"payload\":")) &&
         !(rc = cw_json_write_canonical(ev->payload, out)))
         rc = cw_buf_addc(out, '}');
     if (!rc && out->len - start > CW_ENTRY_MAX_BYTES)
@@ -281,8 +281,8 @@ cw_rc cw_entry_parse_request(const char *line, size_t len, const char *default_a
     return cw_entry_parse_command(line, len, default_actor, ev, NULL, holder, err);
 }
 
-cw_rc cw_entry_parse_command(const char *line, size_t len, const char *default_actor,
-                             cw_event *ev, cw_event_source *src, json_t **holder, cw_error *err)
+cw_rc cw_entry_parse_command(const char *line, size_t len, const char *default_actor, cw_event *ev,
+                             cw_event_source *src, json_t **holder, cw_error *err)
 {
     json_error_t jerr;
     *holder = NULL;

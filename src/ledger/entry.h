@@ -116,7 +116,7 @@ cw_rc cw_entry_parse_request(const char *line, size_t len, const char *default_a
  * log's own time when appended. src->system is NULL when there is none; it
  * points into *holder.
  */
-cw_rc cw_entry_parse_command(const char *line, size_t len, const char *default_actor,
-                             cw_event *ev, cw_event_source *src, json_t **holder, cw_error *err);
+cw_rc cw_entry_parse_command(const char *line, size_t len, const char *default_actor, cw_event *ev,
+                             cw_event_source *src, json_t **holder, cw_error *err);
 
 #endif

@@ -52,12 +52,12 @@ typedef struct item_list {
 } item_list;
 
 typedef struct ustat {
-    uint64_t n, late;      /* entries dated in the window; recorded late */
-    uint64_t met, at_due;  /* completions on time; of those, on (or just before) the due date */
-    item_list late_list;   /* late entries */
-    item_list due_list;    /* completions on the due date */
-    item_list bulk_list;   /* entries recorded more than bulk_after after their date */
-    item_list empty_list;  /* completed with (nearly) no words */
+    uint64_t n, late;       /* entries dated in the window; recorded late */
+    uint64_t met, at_due;   /* completions on time; of those, on (or just before) the due date */
+    item_list late_list;    /* late entries */
+    item_list due_list;     /* completions on the due date */
+    item_list bulk_list;    /* entries recorded more than bulk_after after their date */
+    item_list empty_list;   /* completed with (nearly) no words */
     item_list outside_list; /* casework on children another team held */
 } ustat;
 
@@ -97,7 +97,7 @@ typedef struct run {
     tslot *slots;
     size_t capslots, usedslots;
     rep_list repeats; /* completions whose text was seen for another child before */
-    const char *rule_ids[CW_RULES_MAX];  /* the obligations seen met, for per-rule baselines */
+    const char *rule_ids[CW_RULES_MAX]; /* the obligations seen met, for per-rule baselines */
     size_t nrules;
     uint32_t *met_n, *met_k; /* per staff x rule: completions on time; on the due date */
     cw_rule_results res, tmp;
@@ -106,7 +106,8 @@ typedef struct run {
 const char *cw_integrity_pattern_title(cw_integrity_pattern p)
 {
     static const char *const titles[CW_INTEGRITY_NPATTERNS] = {
-        "Late recording",      "Recorded after the deadline, dated before it",
+        "Late recording",
+        "Recorded after the deadline, dated before it",
         "Dates corrected to make late work on time",
         "Completions on the due date",
         "Case closed and reopened while work was overdue",
@@ -375,9 +376,10 @@ static cw_rc note_text(run *r, uint64_t hash, uint64_t idx, uint32_t child, uint
 /* Entries that are not a record of something that happened on their date. */
 static int not_recording(const char *type)
 {
-    static const char *const skip[] = {"correction",     "work_signed_off",   "work_returned",
-                                       "escalation_raised", "sign_off_policy", "supervision_held",
-                                       "child_registered",  "restriction_changed", NULL};
+    static const char *const skip[] = {
+        "correction",        "work_signed_off",     "work_returned",
+        "escalation_raised", "sign_off_policy",     "supervision_held",
+        "child_registered",  "restriction_changed", NULL};
     for (size_t i = 0; skip[i]; i++)
         if (!strcmp(type, skip[i]))
             return 1;
@@ -388,11 +390,14 @@ static int not_recording(const char *type)
  * allocation, oversight and caseward's own. */
 static int team_neutral(const char *type)
 {
-    static const char *const neutral[] = {
-        "child_registered", "contact_received", "referral_received", "referral_decided",
-        "case_allocated",   "case_transferred", "case_reopened",     "supervision_held",
-        "work_signed_off",  "work_returned",    "restriction_changed", "escalation_raised",
-        "sign_off_policy",  "strategy_discussion_held", "conference_held", NULL};
+    static const char *const neutral[] = {"child_registered",    "contact_received",
+                                          "referral_received",   "referral_decided",
+                                          "case_allocated",      "case_transferred",
+                                          "case_reopened",       "supervision_held",
+                                          "work_signed_off",     "work_returned",
+                                          "restriction_changed", "escalation_raised",
+                                          "sign_off_policy",     "strategy_discussion_held",
+                                          "conference_held",     NULL};
     for (size_t i = 0; neutral[i]; i++)
         if (!strcmp(type, neutral[i]))
             return 1;
@@ -488,8 +493,8 @@ static cw_rc clock_resets(run *r, uint32_t ci, const cw_history *h)
             if (!overdue)
                 continue;
             int si = find_staff(r, s->actor);
-            cw_integrity_flag *f = flag_new(r, CW_INTEGRITY_CLOCK_RESET,
-                                            si >= 0 ? r->staff[si].team : "", &rc);
+            cw_integrity_flag *f =
+                flag_new(r, CW_INTEGRITY_CLOCK_RESET, si >= 0 ? r->staff[si].team : "", &rc);
             if (!f)
                 continue;
             char d1[CW_DATE_LEN + 1], d2[CW_DATE_LEN + 1];
@@ -499,8 +504,8 @@ static cw_rc clock_resets(run *r, uint32_t ci, const cw_history *h)
                      "%s: %s on %s, %s %d working days later on %s. On %s, %zu item(s) of work "
                      "were overdue (the longest, %s, by %lld days); the restart begins new "
                      "clocks.",
-                     pairs[k].words, pairs[k].stop, d1, pairs[k].start, (int)gap, d2, d1,
-                     overdue, what ? what : "", (long long)worst);
+                     pairs[k].words, pairs[k].stop, d1, pairs[k].start, (int)gap, d2, d1, overdue,
+                     what ? what : "", (long long)worst);
             f->count = (int64_t)overdue;
             flag_entry(r, f, s->index, ci);
             flag_entry(r, f, g->index, ci);
@@ -528,8 +533,8 @@ static int holding(const run *r, const hold *v, size_t n, cw_date d, const char 
     for (size_t k = 0; k < n && v[k].from <= d; k++) {
         int last = k + 1 == n || v[k + 1].from > d;
         int32_t since = last ? 0 : wd(r, v[k + 1].from, d);
-        int held_that_day = last || v[k + 1].from == d ||
-                            (since != INT32_MIN && since <= r->t->outside_after_wd);
+        int held_that_day =
+            last || v[k + 1].from == d || (since != INT32_MIN && since <= r->t->outside_after_wd);
         if (v[k].worker < 0 || !held_that_day)
             continue;
         any = 1;
@@ -569,9 +574,9 @@ static cw_rc process_child(run *r, uint32_t ci)
     /* the teams that held the case, from its allocations, transfers and closures */
     for (size_t i = 0; !rc && i < h.n; i++) {
         const cw_history_entry *e = &h.entries[i];
-        if (e->index >= r->size || (strcmp(e->type, "case_allocated") &&
-                                    strcmp(e->type, "case_transferred") &&
-                                    strcmp(e->type, "case_closed")))
+        if (e->index >= r->size ||
+            (strcmp(e->type, "case_allocated") && strcmp(e->type, "case_transferred") &&
+             strcmp(e->type, "case_closed")))
             continue;
         const char *w = pstr(e->payload, "worker_id");
         int wi = w ? find_staff(r, w) : -1;
@@ -635,8 +640,8 @@ static cw_rc process_child(run *r, uint32_t ci)
 
     /* obligations: what met them, when it was dated, and when it was recorded */
     cw_rule_results_reset(&r->res);
-    int rules_ok = !rc && !cw_oversight_child(r->l, r->p, r->cal, r->kids[ci], r->o.to, &r->res,
-                                              NULL);
+    int rules_ok =
+        !rc && !cw_oversight_child(r->l, r->p, r->cal, r->kids[ci], r->o.to, &r->res, NULL);
     for (size_t q = 0; rules_ok && !rc && q < r->res.nobligations; q++) {
         const cw_obligation *ob = &r->res.obligations[q];
         if (!ob->met || ob->state != CW_OBLIGATION_MET_ON_TIME)
@@ -664,8 +669,8 @@ static cw_rc process_child(run *r, uint32_t ci)
         if (t->on[CW_INTEGRITY_OVERDUE_HIDDEN]) {
             r->out->summary[CW_INTEGRITY_OVERDUE_HIDDEN].checked++;
             if (rec > add_wd(r, ob->due, t->hidden_after_wd)) {
-                cw_integrity_flag *f = flag_new(r, CW_INTEGRITY_OVERDUE_HIDDEN,
-                                                si >= 0 ? r->staff[si].team : "", &rc);
+                cw_integrity_flag *f =
+                    flag_new(r, CW_INTEGRITY_OVERDUE_HIDDEN, si >= 0 ? r->staff[si].team : "", &rc);
                 if (f) {
                     fmt_date(e->date, d1);
                     fmt_date(ob->due, d2);
@@ -889,8 +894,7 @@ static cw_rc cluster_flags(run *r)
         double z = ((double)k - expect) / sqrt(var);
         if (z < t->cluster_z)
             continue;
-        cw_integrity_flag *f =
-            flag_new(r, CW_INTEGRITY_DEADLINE_CLUSTER, r->staff[i].team, &rc);
+        cw_integrity_flag *f = flag_new(r, CW_INTEGRITY_DEADLINE_CLUSTER, r->staff[i].team, &rc);
         if (!f)
             continue;
         f->count = (int64_t)k;
@@ -1116,8 +1120,8 @@ cw_rc cw_integrity_run(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
     if (!rc)
         rc = cw_ledger_checkpoint(l, &out->checkpoint, &r.size, err);
     out->log_size = r.size;
-    if (!rc && (rc = cw_store_run(s, CW_Q_STAFF_ALL, NULL, 0, staff_rowfn, &r, NULL, err)) ==
-                   CW_ENOMEM)
+    if (!rc &&
+        (rc = cw_store_run(s, CW_Q_STAFF_ALL, NULL, 0, staff_rowfn, &r, NULL, err)) == CW_ENOMEM)
         rc = cw_error_set(err, rc, "out of memory");
     if (!rc) {
         qsort(r.staff, r.nstaff, sizeof *r.staff, staff_cmp);
@@ -1127,8 +1131,8 @@ cw_rc cw_integrity_run(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
         if (!r.us || !r.met_n || !r.met_k)
             rc = cw_error_set(err, CW_ENOMEM, "out of memory");
     }
-    if (!rc && (rc = cw_store_run(s, CW_Q_CHILDREN_ALL, NULL, 0, kid_rowfn, &r, NULL, err)) ==
-                   CW_ENOMEM)
+    if (!rc &&
+        (rc = cw_store_run(s, CW_Q_CHILDREN_ALL, NULL, 0, kid_rowfn, &r, NULL, err)) == CW_ENOMEM)
         rc = cw_error_set(err, rc, "out of memory");
     for (size_t i = 0; !rc && i < r.nkids; i++)
         rc = process_child(&r, (uint32_t)i);
@@ -1200,10 +1204,10 @@ cw_rc cw_integrity_json(const cw_integrity_report *r, json_t **out)
         json_array_append_new(
             flags, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o}", "pattern",
                              cw_integrity_pattern_id(f->pattern), "title",
-                             cw_integrity_pattern_title(f->pattern), "team", f->team,
-                             "explanation", f->explanation, "staff", names(f->staff, f->nstaff),
-                             "children", names(f->children, f->nchildren), "entries", entries,
-                             "entries_total", (json_int_t)f->entries_total, "figures", fig));
+                             cw_integrity_pattern_title(f->pattern), "team", f->team, "explanation",
+                             f->explanation, "staff", names(f->staff, f->nstaff), "children",
+                             names(f->children, f->nchildren), "entries", entries, "entries_total",
+                             (json_int_t)f->entries_total, "figures", fig));
     }
     for (int k = 0; summary && k < CW_INTEGRITY_NPATTERNS; k++) {
         const cw_integrity_summary *s = &r->summary[k];

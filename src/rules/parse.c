@@ -740,8 +740,9 @@ static cw_rc kw_integrity(parser *ps, char *rest)
         const int_setting *st = &set[k];
         static const char *const units[] = {"working days", "", "", "minutes"};
         size_t want = st->kind == 0 ? 4 : st->kind == 3 ? 3 : 2;
-        if (nw != want || (st->kind == 0 && (strcmp(w[2], "working") ||
-                                            (strcmp(w[3], "days") && strcmp(w[3], "day")))) ||
+        if (nw != want ||
+            (st->kind == 0 &&
+             (strcmp(w[2], "working") || (strcmp(w[3], "days") && strcmp(w[3], "day")))) ||
             (st->kind == 3 && strcmp(w[2], "minutes") && strcmp(w[2], "minute")))
             return fail(ps, "integrity %s: expected \"%s N%s%s\"", rest, st->name,
                         *units[st->kind] ? " " : "", units[st->kind]);
@@ -751,8 +752,8 @@ static cw_rc kw_integrity(parser *ps, char *rest)
             double z = strtod(w[1], &end);
             if (!end || *end || !(w[1][0] >= '0' && w[1][0] <= '9') || !(z >= st->min) ||
                 !(z <= st->max))
-                return fail(ps, "integrity %s: z \"%s\" is not a number from %d to %d", rest,
-                            w[1], (int)st->min, (int)st->max);
+                return fail(ps, "integrity %s: z \"%s\" is not a number from %d to %d", rest, w[1],
+                            (int)st->min, (int)st->max);
             memcpy(field, &z, sizeof z);
         } else {
             int32_t v;

@@ -124,18 +124,18 @@ const char *cw_integrity_pattern_id(cw_integrity_pattern p);
 
 typedef struct cw_integrity_thresholds {
     int on[CW_INTEGRITY_NPATTERNS];
-    int32_t late_after_wd;        /* late_recording: late = recorded more than this after the date */
-    double late_z;                /* ... flagged at this many standard deviations above the team */
-    int32_t late_at_least;        /* ... and at least this many late entries */
-    int32_t hidden_after_wd;      /* overdue_hidden: recorded more than this after the deadline */
-    int32_t cluster_within_wd;    /* deadline_clustering: met this close to the due date, or on it */
-    double cluster_z;             /* ... standard deviations above the team's share */
-    int32_t cluster_at_least;     /* ... and at least this many such completions */
-    int32_t reset_within_wd;      /* clock_reset: restarted within this of the stop */
-    int32_t bulk_entries;         /* bulk_entry: at least this many entries ... */
-    int32_t bulk_children;        /* ... about at least this many children ... */
-    int32_t bulk_minutes;         /* ... recorded within this many minutes ... */
-    int32_t bulk_after_wd;        /* ... each more than this after its date */
+    int32_t late_after_wd;     /* late_recording: late = recorded more than this after the date */
+    double late_z;             /* ... flagged at this many standard deviations above the team */
+    int32_t late_at_least;     /* ... and at least this many late entries */
+    int32_t hidden_after_wd;   /* overdue_hidden: recorded more than this after the deadline */
+    int32_t cluster_within_wd; /* deadline_clustering: met this close to the due date, or on it */
+    double cluster_z;          /* ... standard deviations above the team's share */
+    int32_t cluster_at_least;  /* ... and at least this many such completions */
+    int32_t reset_within_wd;   /* clock_reset: restarted within this of the stop */
+    int32_t bulk_entries;      /* bulk_entry: at least this many entries ... */
+    int32_t bulk_children;     /* ... about at least this many children ... */
+    int32_t bulk_minutes;      /* ... recorded within this many minutes ... */
+    int32_t bulk_after_wd;     /* ... each more than this after its date */
     int32_t boilerplate_children; /* boilerplate: the same text for at least this many children */
     int32_t boilerplate_words;    /* ... or fewer words than this ("empty") */
     int32_t outside_after_wd;     /* outside_team: the case's old team may finish off this long */
