@@ -159,7 +159,7 @@ static int staff_cmp(const void *a, const void *b)
 static int find_staff(const run *r, const char *id)
 {
     staff_row key;
-    if (strlen(id) >= sizeof key.id)
+    if (!r->nstaff || strlen(id) >= sizeof key.id)
         return -1;
     memcpy(key.id, id, strlen(id) + 1);
     const staff_row *s = bsearch(&key, r->staff, r->nstaff, sizeof key, staff_cmp);
@@ -945,7 +945,8 @@ static cw_rc bulk_flags(run *r)
     cw_rc rc = CW_OK;
     for (size_t s = 0; !rc && s < r->nstaff; s++) {
         item_list *l = &r->us[s].bulk_list;
-        qsort(l->v, l->n, sizeof *l->v, item_ms_cmp);
+        if (l->n > 1)
+            qsort(l->v, l->n, sizeof *l->v, item_ms_cmp);
         size_t i = 0;
         while (!rc && i < l->n) {
             size_t j = i;
@@ -1124,7 +1125,8 @@ cw_rc cw_integrity_run(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
         (rc = cw_store_run(s, CW_Q_STAFF_ALL, NULL, 0, staff_rowfn, &r, NULL, err)) == CW_ENOMEM)
         rc = cw_error_set(err, rc, "out of memory");
     if (!rc) {
-        qsort(r.staff, r.nstaff, sizeof *r.staff, staff_cmp);
+        if (r.nstaff > 1)
+            qsort(r.staff, r.nstaff, sizeof *r.staff, staff_cmp);
         r.us = calloc(r.nstaff ? r.nstaff : 1, sizeof *r.us);
         r.met_n = calloc((r.nstaff ? r.nstaff : 1) * CW_RULES_MAX, sizeof *r.met_n);
         r.met_k = calloc((r.nstaff ? r.nstaff : 1) * CW_RULES_MAX, sizeof *r.met_k);
@@ -1148,7 +1150,7 @@ cw_rc cw_integrity_run(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
         rc = outside_flags(&r);
     if (rc == CW_ENOMEM && !err->msg[0])
         rc = cw_error_set(err, rc, "out of memory");
-    if (!rc)
+    if (!rc && out->nflags > 1)
         qsort(out->flags, out->nflags, sizeof *out->flags, flag_order);
     for (size_t i = 0; r.us && i < r.nstaff; i++) {
         free(r.us[i].late_list.v);
