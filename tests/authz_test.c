@@ -244,6 +244,9 @@ static const row matrix[] = {
                                                     {403, 200, 200, 200, 403, 200, 403, 401}},
     {"GET", "/api/v1/signals", NULL, "?as_of=2026-01-31", T_NONE, K_PLAIN,
                                                     {403, 200, 200, 200, 403, 200, 403, 401}},
+    /* integrity analytics: the head of service and inspectors only */
+    {"GET", "/api/v1/integrity", NULL, "?from=2025-01-01&to=2026-01-31", T_NONE, K_PLAIN,
+                                                    {403, 403, 403, 200, 403, 200, 403, 401}},
     {"GET", "/api/v1/staff", NULL, NULL, T_NONE, K_PLAIN,
                                                     SIGNED_IN(200)},
     {"GET", "/api/v1/sign-offs", NULL, NULL, T_NONE, K_PLAIN,

@@ -2097,6 +2097,46 @@ static void test_custom_pack(void **state)
     cw_rules_free(p);
 }
 
+/* The built-in packs' integrity thresholds, as their `integrity` lines set them. */
+static void test_integrity_thresholds(void **state)
+{
+    (void)state;
+    const cw_rule_pack *packs[] = {wales, england};
+    for (size_t i = 0; i < 2; i++) {
+        const cw_integrity_thresholds *t = cw_rules_integrity(packs[i]);
+        for (int k = 0; k < CW_INTEGRITY_NPATTERNS; k++)
+            assert_true(t->on[k]);
+        assert_int_equal(t->late_after_wd, 10);
+        assert_true(t->late_z == 3.0);
+        assert_int_equal(t->late_at_least, 5);
+        assert_int_equal(t->hidden_after_wd, 10);
+        assert_int_equal(t->cluster_within_wd, 0);
+        assert_int_equal(t->reset_within_wd, 20);
+        assert_int_equal(t->bulk_entries, 10);
+        assert_int_equal(t->bulk_children, 5);
+        assert_int_equal(t->bulk_minutes, 60);
+        assert_int_equal(t->bulk_after_wd, 5);
+        assert_int_equal(t->boilerplate_children, 3);
+        assert_int_equal(t->boilerplate_words, 3);
+        assert_int_equal(t->outside_after_wd, 10);
+    }
+    /* a pack without the lines looks for nothing; one line sets one pattern */
+    static const char text[] = "pack t\nintegrity late_recording after 2 working days, z 2.5, "
+                               "at_least 1\nrule r1\ntitle T\nkind obligation\n"
+                               "start referral_received\ndue 1 working day\n"
+                               "met_by referral_decided link referral_id\nsource S\n";
+    cw_rule_pack *p = NULL;
+    cw_error err;
+    assert_int_equal(cw_rules_load(text, sizeof text - 1, "t.rules", &p, &err), CW_OK);
+    const cw_integrity_thresholds *t = cw_rules_integrity(p);
+    assert_true(t->on[CW_INTEGRITY_LATE_RECORDING]);
+    assert_false(t->on[CW_INTEGRITY_BULK_ENTRY]);
+    assert_int_equal(t->late_after_wd, 2);
+    assert_true(t->late_z == 2.5);
+    assert_int_equal(t->late_at_least, 1);
+    cw_rules_free(p);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -2114,6 +2154,41 @@ static void test_refusals(void **state)
         {"pack t\n", "t.rules: no rules"},
         {"# nothing\n", "t.rules: no pack line"},
         {RULE_HEAD "tittle T\n", "t.rules:5: unknown keyword \"tittle\""},
+        /* integrity thresholds (docs/rules.md, "Integrity thresholds") */
+        {"pack t\nintegrity late_recordings after 10 working days\n",
+         "t.rules:2: integrity: \"late_recordings\" is not a pattern"},
+        {"pack t\nintegrity late_recording after 10 working days, z 3\n",
+         "t.rules:2: integrity late_recording: at_least is missing"},
+        {"pack t\nintegrity late_recording after 10 days, z 3, at_least 5\n",
+         "t.rules:2: integrity late_recording: expected \"after N working days\""},
+        {"pack t\nintegrity late_recording after 10 working days, z three, at_least 5\n",
+         "t.rules:2: integrity late_recording: z \"three\" is not a number from 1 to 10"},
+        {"pack t\nintegrity late_recording after 10 working days, z 30, at_least 5\n",
+         "t.rules:2: integrity late_recording: z \"30\" is not a number from 1 to 10"},
+        {"pack t\nintegrity late_recording after ten working days, z 3, at_least 5\n",
+         "t.rules:2: \"ten\" is not a number"},
+        {"pack t\nintegrity late_recording after 10 working days, z 3, at_least 0\n",
+         "t.rules:2: integrity late_recording: at_least must be at least 1"},
+        {"pack t\nintegrity late_recording after 10 working days, z 3, at_least 5, z 4\n",
+         "t.rules:2: integrity late_recording: z given twice"},
+        {"pack t\nintegrity late_recording after 10 working days, z 3, at_least 5, over 2\n",
+         "t.rules:2: integrity late_recording: \"over\" is not one of its settings (after, z, "
+         "at_least)"},
+        {"pack t\nintegrity date_correction after 1 working day\n",
+         "t.rules:2: integrity date_correction: \"after\" is not one of its settings (it has "
+         "none)"},
+        {"pack t\nintegrity clock_reset within 20 working days\n"
+         "integrity clock_reset within 10 working days\n",
+         "t.rules:3: integrity clock_reset given twice (first at line 2)"},
+        {"pack t\nintegrity bulk_entry entries 10, children 5, within 60, after 5 working days\n",
+         "t.rules:2: integrity bulk_entry: expected \"within N minutes\""},
+        {"pack t\nintegrity boilerplate children 3,, words 3\n",
+         "t.rules:2: integrity boilerplate: an empty setting between commas"},
+        {"pack t\nintegrity outside_team after 3000 working days\n",
+         "t.rules:2: 3000 is too large (at most 260)"},
+        {RULE_HEAD "integrity date_correction\n",
+         "t.rules:5: integrity belongs before the first rule"},
+
         {"pack t\ntitle T\n", "t.rules:2: title outside a rule"},
         {"pack t\nstart case_note\n", "t.rules:2: start outside a rule"},
         {RULE_HEAD "title U\n", "t.rules:5: title given twice (first at line 3)"},
@@ -2318,6 +2393,7 @@ int main(void)
         cmocka_unit_test(test_random_histories),
         cmocka_unit_test(test_custom_pack),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_integrity_thresholds),
         cmocka_unit_test(test_speed),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

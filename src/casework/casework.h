@@ -30,6 +30,13 @@ cw_rc cw_casework_begin(cw_ledger *l, cw_error *err);
  * be aborted (all or nothing).
  */
 cw_rc cw_casework_submit(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_error *err);
+/*
+ * The same for history migrated from another system (caseward import and append only; the
+ * API records now): src says which system first recorded it and when, kept in the entry beside
+ * the log's own recorded_at (ledger/entry.h). The event's date must not be after that day.
+ */
+cw_rc cw_casework_submit_source(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
+                                uint64_t *index, cw_error *err);
 cw_rc cw_casework_commit(cw_ledger *l, uint64_t *new_size, cw_error *err);
 void cw_casework_abort(cw_ledger *l);
 
@@ -156,7 +163,9 @@ cw_date cw_casework_effective_date(const json_t *payload, int64_t recorded_ms);
 typedef struct cw_history_entry {
     uint64_t index;
     cw_date date;
-    int64_t recorded_ms;
+    int64_t recorded_ms; /* the log's own time of the append */
+    int64_t source_ms;   /* when it was first recorded: source.recorded_at for history migrated
+                            from another system (ledger/entry.h), else recorded_ms */
     char type[64];
     char actor[129];
     json_t *payload;  /* corrected payload */

@@ -80,6 +80,7 @@ typedef struct entry_view {
     const char *type;
     const json_t *payload;
     int64_t recorded_ms;
+    int64_t source_ms; /* when the source system recorded it (migrated history), else recorded_ms */
 } entry_view;
 cw_rc cw_casework_read_entry(cw_store *s, uint64_t idx, entry_view *e, cw_error *err);
 

@@ -93,6 +93,33 @@ static cw_rc check_actor(cw_ctx *c, const event_spec *spec, cw_error *err)
 
 cw_rc cw_casework_submit(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_error *err)
 {
+    return cw_casework_submit_source(l, ev, NULL, index, err);
+}
+
+/*
+ * A migrated event says when the older system recorded it; what it says happened cannot be
+ * later than that (its date after the day it was recorded there).
+ */
+static cw_rc check_source(const cw_event *ev, const cw_event_source *src, cw_error *err)
+{
+    if (!src || !src->system)
+        return CW_OK;
+    const char *d = str(ev->payload, "date");
+    cw_date date, rec = cw_casework_day_of(src->recorded_ms);
+    if (d && !cw_date_parse(d, strlen(d), &date) && date > rec) {
+        char rs[CW_DATE_LEN + 1];
+        cw_date_format(rec, rs);
+        return cw_error_set(err, CW_EINVAL,
+                            "source.recorded_at: %s is before the event's date %s (a record "
+                            "cannot be made before the thing happened)",
+                            rs, d);
+    }
+    return CW_OK;
+}
+
+cw_rc cw_casework_submit_source(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
+                                uint64_t *index, cw_error *err)
+{
     const event_spec *spec = cw_casework_spec(ev->type);
     if (!spec)
         return cw_error_set(err, CW_EINVAL,
@@ -104,13 +131,15 @@ cw_rc cw_casework_submit(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_e
     c.recorded = cw_casework_day_of(c.recorded_ms);
     cw_rc rc = cw_casework_check_fields(spec, ev->payload, c.recorded, err);
     if (!rc)
+        rc = check_source(ev, src, err);
+    if (!rc)
         rc = check_actor(&c, spec, err);
     if (!rc)
         rc = cw_casework_check_state(&c, spec, ev->payload, err);
     if (rc)
         return rc;
     uint64_t idx;
-    if ((rc = cw_ledger_batch_add(l, ev, &idx, err)))
+    if ((rc = cw_ledger_batch_add_source(l, ev, src, &idx, err)))
         return rc;
     c.idx = idx;
     if ((rc = cw_casework_apply(&c, ev->type, ev->payload, err)))
@@ -146,9 +175,14 @@ cw_rc cw_casework_read_entry(cw_store *s, uint64_t idx, entry_view *e, cw_error 
     memset(e, 0, sizeof *e);
     uint64_t own;
     cw_rc rc = cw_store_entry_leaf(s, idx, &leaf, err);
-    if (!rc && cw_entry_peek((const uint8_t *)leaf.data, leaf.len, &own, &e->recorded_ms))
+    int has_source = 0;
+    if (!rc && (cw_entry_peek((const uint8_t *)leaf.data, leaf.len, &own, &e->recorded_ms) ||
+                cw_entry_peek_source((const uint8_t *)leaf.data, leaf.len, &has_source,
+                                     &e->source_ms, NULL, 0)))
         rc = cw_error_set(err, CW_EVERIFY, "entry %llu cannot be read back",
                           (unsigned long long)idx);
+    if (!rc && !has_source)
+        e->source_ms = e->recorded_ms;
     if (!rc) {
         e->root = json_loadb(leaf.data, leaf.len, 0, &jerr);
         e->type = e->root ? str(e->root, "type") : NULL;
@@ -378,6 +412,7 @@ cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_
         if ((rc = cw_casework_read_entry(s, rows.v[i].idx, &e, err)))
             break;
         he->recorded_ms = e.recorded_ms;
+        he->source_ms = e.source_ms;
         he->index = rows.v[i].idx;
         he->date = rows.v[i].date;
         snprintf(he->type, sizeof he->type, "%s", e.type);

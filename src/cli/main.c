@@ -25,6 +25,7 @@
 #include "ledger/verify.h"
 #include "measures/measures.h"
 #include "measures/report.h"
+#include "measures/integrity.h"
 #include "rules/oversight.h"
 #include "rules/report.h"
 #include "util/time.h"
@@ -327,6 +328,7 @@ static cw_rc run_commands(args *a, int need_file, cw_error *err)
         int eof, nl;
         json_t *holder = NULL;
         cw_event ev;
+        cw_event_source src;
         lineno++;
         rc = cw_file_read_line(in, &line, &eof, &nl);
         if (rc) {
@@ -340,9 +342,9 @@ static cw_rc run_commands(args *a, int need_file, cw_error *err)
             rc = cw_error_set(err, CW_EINVAL, "line %" PRIu64 ": empty line", lineno);
             break;
         }
-        rc = cw_entry_parse_request(line.data, line.len, actor, &ev, &holder, err);
+        rc = cw_entry_parse_command(line.data, line.len, actor, &ev, &src, &holder, err);
         if (!rc)
-            rc = cw_casework_submit(l, &ev, NULL, err);
+            rc = cw_casework_submit_source(l, &ev, &src, NULL, err);
         json_decref(holder);
         if (rc) {
             cw_error_prefix(err, "line %" PRIu64 ": ", lineno);
@@ -801,6 +803,58 @@ static cw_rc cmd_signals(args *a, cw_error *err)
     return list_all(a, 1, err);
 }
 
+/* ---- integrity analytics (docs/integrity.md) ---- */
+
+static cw_rc cmd_integrity(args *a, cw_error *err)
+{
+    const char *db = NULL, *from = NULL, *to = NULL, *team = NULL, *rules = NULL,
+               *rules_file = NULL;
+    int as_json = 0;
+    const opt opts[] = {{"db", &db, NULL},        {"from", &from, NULL},
+                        {"to", &to, NULL},        {"team", &team, NULL},
+                        {"rules", &rules, NULL},  {"rules-file", &rules_file, NULL},
+                        {"json", NULL, &as_json}, {NULL, NULL, NULL}};
+    int np;
+    cw_integrity_opts io = {0, 0, NULL};
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = need(db, "db", err)) || (rc = need(from, "from", err)) ||
+        (rc = need(to, "to", err)) || (rc = parse_date(from, "--from", &io.from, err)) ||
+        (rc = parse_date(to, "--to", &io.to, err)))
+        return rc;
+    if (io.from > io.to)
+        return cw_error_set(err, CW_EUSAGE, "--from %s is after --to %s", from, to);
+    io.team = team;
+    rules_env e;
+    if ((rc = rules_env_open(&e, db, 0, rules, rules_file, NULL, 0, err)))
+        return rc;
+    if (!e.l)
+        rc = cw_ledger_open(db, CW_LEDGER_READONLY, &e.l, err);
+    cw_integrity_report rep;
+    cw_integrity_report_init(&rep);
+    if (!rc)
+        rc = cw_integrity_run(e.l, e.pack, &e.cal, &io, &rep, err);
+    if (!rc && as_json) {
+        json_t *j = NULL;
+        if (!(rc = cw_integrity_json(&rep, &j))) {
+            json_dumpf(j, stdout, JSON_INDENT(1));
+            printf("\n");
+        } else {
+            rc = cw_error_set(err, rc, "out of memory");
+        }
+        json_decref(j);
+    } else if (!rc) {
+        cw_buf out = CW_BUF_INIT(SIZE_MAX / 2);
+        if (!(rc = cw_integrity_text(&rep, &out)))
+            fwrite(out.data, 1, out.len, stdout);
+        else
+            rc = cw_error_set(err, rc, "out of memory");
+        cw_buf_release(&out);
+    }
+    cw_integrity_report_release(&rep);
+    rules_env_release(&e);
+    return rc;
+}
+
 static cw_rc cmd_escalate(args *a, cw_error *err)
 {
     const char *db = NULL, *as_of = NULL, *rules = NULL, *rules_file = NULL;
@@ -1177,6 +1231,15 @@ static const command commands[] = {
      "Escalate overdue work and signals up the management chain as of DATE, recording\n"
      "who was told as escalation_raised events in the ledger. Each step of an item's ladder\n"
      "is recorded once, so running it again adds nothing.\n"},
+    {"integrity", cmd_integrity,
+     "integrity --db PATH --from DATE --to DATE [--team ID] [--rules NAME] [--json]",
+     "The signs of manipulated data in the entries dated FROM to TO (docs/integrity.md):\n"
+     "late recording, work recorded after its deadline but dated before it, dates corrected\n"
+     "to make late work on time, completions bunched on the due date, cases closed and\n"
+     "reopened while work was overdue, bulk entry of backdated records, empty or pasted\n"
+     "content, and casework by staff outside the case's team; thresholds from the rule\n"
+     "pack's integrity lines. Prints a summary per pattern, then each flag with the entries,\n"
+     "staff, team and children behind it (identifiers only, never names or text).\n"},
     {"checkpoint", cmd_checkpoint, "checkpoint --db PATH",
      "Print the latest signed checkpoint (c2sp tlog-checkpoint in a signed note).\n"},
     {"vkey", cmd_vkey, "vkey --db PATH", "Print the log's verifier key in c2sp vkey format.\n"},

@@ -77,6 +77,16 @@
 #define P_SUP_MISSED   0.08 /* supervision sessions that do not happen */
 #define P_DRIFT        0.12 /* care and support cases open at as_of that drift */
 
+/* ---- signs of manipulation (docs/demo.md), before failure_scale ---- */
+
+#define P_I_LATE_W  0.05  /* social workers who record late: 35% of entries 11-30 wd after */
+#define P_I_BULK_W  0.05  /* social workers who enter a month's backlog in one sitting */
+#define P_I_PASTE_W 0.04  /* social workers who paste one text into every visit */
+#define P_I_HIDDEN  0.20  /* late assessments (done 11+ wd late) dated the day before due */
+#define P_I_CORRECT 0.20  /* (other) such assessments whose date a correction moves */
+#define P_I_OUTSIDE 0.002 /* case notes recorded by a worker of another team */
+#define PASTED      "Child seen. No concerns. Plan continues."
+
 /* ---- vocabulary ---- */
 
 enum { T_IAA, T_ASSESS, T_SAFE, T_SUPPORT, T_LAC, NTEAMS };
@@ -168,6 +178,8 @@ enum flag {
     F_EXTRA = 1u << 16, /* a hand-over when a worker leaves */
     F_GP = 1u << 17,
     F_DENT = 1u << 18,
+    F_I_HIDE = 1u << 19, /* injected: dated before its due date, recorded on x2 (docs/demo.md) */
+    F_I_MOVE = 1u << 20, /* injected: a correction will move its date to x2 */
 };
 
 static const char *const SOURCES[] = {"police",    "school",    "health",          "self", "family",
@@ -495,7 +507,8 @@ static int pickw(rng *r, const uint16_t *w, int n)
 /* One event of a child's journey, before it becomes a command. */
 typedef struct dev {
     cw_date date;
-    cw_date x; /* a second date: child_seen_date, returned, an assessment's due date; 0 = none */
+    cw_date x;  /* a second date: child_seen_date, returned, an assessment's due date; 0 = none */
+    cw_date x2; /* injected (F_I_HIDE, F_I_MOVE): the day really recorded, or the date to move to */
     uint32_t seq;
     uint32_t flags;
     uint32_t mask;  /* CSE items: bits 0-11 vulnerabilities, 12-21 moderate, 22-27 significant */
@@ -582,7 +595,16 @@ struct gen {
     cw_error *err;
     size_t inbatch;
     uint64_t children_done;
-    uint64_t slots; /* social workers in post at as_of (one per slot) */
+    uint64_t slots;    /* social workers in post at as_of (one per slot) */
+    cw_date force_rec; /* the next command was really recorded on this day (0: drawn) */
+    struct inj {
+        char actor[80];
+        int pattern;
+        uint32_t n;       /* entries it touched */
+        char kids[8][16]; /* bulk entry: the first children they were about */
+        uint32_t nkids;
+    } * inj; /* people chosen for a pattern about a person, as met */
+    size_t ninj, capinj;
 };
 
 /* The state of one child while its journey is drawn. */
@@ -1750,6 +1772,111 @@ static void pbool(pb *b, const char *k, int v)
     pset(b, k, json_boolean(v));
 }
 
+/* ---- when each command was recorded (docs/demo.md, "Recording") ---- */
+
+static uint64_t mix(uint64_t x)
+{
+    return splitmix(&x);
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = mix(h ^ (uint8_t)*s);
+    return h;
+}
+
+static double unit(uint64_t h)
+{
+    return (double)(h >> 11) * 0x1.0p-53;
+}
+
+/* Whether this social worker was chosen for the pattern (a draw per person, share x scale). */
+static int chosen(const gen *g, const char *actor, int pattern, double share)
+{
+    if (strncmp(actor, "sw.", 3) || strstr(actor, ".iaa."))
+        return 0;
+    return unit(hash_str(mix(g->o.seed * 0x9E3779B97F4A7C15ULL + (uint64_t)pattern), actor)) <
+           share * g->o.failure_scale;
+}
+
+static void injected(gen *g, const char *actor, int pattern, const char *kid_id)
+{
+    size_t i = 0;
+    while (i < g->ninj && (g->inj[i].pattern != pattern || strcmp(g->inj[i].actor, actor)))
+        i++;
+    if (i == g->ninj) {
+        if (cw_array_grow(&g->inj, &g->capinj, g->ninj, sizeof *g->inj))
+            return; /* only the count is lost */
+        memset(&g->inj[i], 0, sizeof g->inj[i]);
+        snprintf(g->inj[i].actor, sizeof g->inj[i].actor, "%s", actor);
+        g->inj[i].pattern = pattern;
+        g->ninj++;
+    }
+    g->inj[i].n++;
+    struct inj *j = &g->inj[i];
+    int seen = !kid_id;
+    for (uint32_t k = 0; !seen && k < j->nkids; k++)
+        seen = !strcmp(j->kids[k], kid_id);
+    if (!seen && j->nkids < 8)
+        snprintf(j->kids[j->nkids++], sizeof j->kids[0], "%s", kid_id);
+}
+
+/* Entries that are not a record of something that happened on their date. */
+static int not_recording(const char *type)
+{
+    return !strcmp(type, "correction") || !strcmp(type, "supervision_held") ||
+           !strcmp(type, "child_registered") || !strcmp(type, "team_created") ||
+           !strcmp(type, "staff_added") || !strcmp(type, "staff_left");
+}
+
+/*
+ * The time the command was recorded (its source recorded_at, ms): on the day it happened
+ * or soon after (0 working days 60%, 1 25%, 2 8%, 3 4%, 4-5 2%, 6-10 1%: the council keeps
+ * its two-week recording standard),
+ * between 09:00 and 18:00; never after as_of (a day that would be is as_of at 00:00, so
+ * never after the log's own time either). The people chosen for late recording and bulk
+ * entry, and a forced day, change it.
+ */
+static int64_t recorded_ms(gen *g, const char *actor, const char *type, cw_date d,
+                           const char *kid_id)
+{
+    uint64_t h = mix(g->o.seed ^ mix(g->st.events + 0x51EDULL));
+    double u = unit(h);
+    int32_t delay = u < 0.60   ? 0
+                    : u < 0.85 ? 1
+                    : u < 0.93 ? 2
+                    : u < 0.97 ? 3
+                    : u < 0.99 ? 4 + (int32_t)(mix(h) % 2)
+                               : 6 + (int32_t)(mix(h) % 5);
+    int32_t minute = 540 + (int32_t)(mix(h + 1) % 540);
+    cw_date rec = W(g, d, delay);
+    if (g->force_rec) {
+        rec = W(g, g->force_rec, delay);
+        g->force_rec = 0;
+    } else if (!not_recording(type)) {
+        if (chosen(g, actor, CW_INTEGRITY_LATE_RECORDING, P_I_LATE_W) && unit(mix(h + 2)) < 0.35) {
+            rec = W(g, d, 11 + (int32_t)(mix(h + 3) % 20));
+            injected(g, actor, CW_INTEGRITY_LATE_RECORDING, NULL);
+        }
+        if (chosen(g, actor, CW_INTEGRITY_BULK_ENTRY, P_I_BULK_W)) {
+            /* one sitting: a day between 20 and 170 working days before as_of, 15:00-15:55,
+             * for what they did in the 2 to 8 weeks before it */
+            cw_date day = W(g, g->as_of, -20 - (int32_t)(hash_str(g->o.seed, actor) % 150));
+            if (d >= W(g, day, -40) && d <= W(g, day, -6)) {
+                rec = day;
+                minute = 900 + (int32_t)(g->st.events % 55);
+                injected(g, actor, CW_INTEGRITY_BULK_ENTRY, kid_id);
+            }
+        }
+    }
+    if (rec >= g->as_of) {
+        rec = g->as_of;
+        minute = 0;
+    }
+    return (int64_t)rec * 86400000 + (int64_t)minute * 60000;
+}
+
 /* Submits one command; commits and begins a new batch every opts.batch. */
 static cw_rc put(gen *g, const char *actor, const char *type, pb *b, uint64_t *idx)
 {
@@ -1758,8 +1885,21 @@ static cw_rc put(gen *g, const char *actor, const char *type, pb *b, uint64_t *i
         return cw_error_set(g->err, CW_ENOMEM, "out of memory");
     }
     cw_event ev = {actor, type, b->o};
+    /* when it happened: its date; organisation events at the start, corrections at the end */
+    cw_date d = !strcmp(type, "correction") ? g->as_of : g->start;
+    const char *ds = json_string_value(json_object_get(b->o, "date"));
+    if (ds)
+        cw_date_parse(ds, strlen(ds), &d);
+    if (!strcmp(type, "statutory_visit") && json_object_get(b->o, "views") &&
+        chosen(g, actor, CW_INTEGRITY_BOILERPLATE, P_I_PASTE_W)) {
+        json_object_set_new(b->o, "views", json_string(PASTED));
+        injected(g, actor, CW_INTEGRITY_BOILERPLATE, NULL);
+    }
+    cw_event_source src = {
+        "demo",
+        recorded_ms(g, actor, type, d, json_string_value(json_object_get(b->o, "child_id")))};
     uint64_t i = 0;
-    cw_rc rc = cw_casework_submit(g->l, &ev, &i, g->err);
+    cw_rc rc = cw_casework_submit_source(g->l, &ev, &src, &i, g->err);
     json_decref(b->o);
     b->o = NULL;
     if (rc) {
@@ -1986,9 +2126,25 @@ typedef struct track {
 } track;
 
 /* Builds one event's payload; cid is the child's identifier. */
+/*
+ * A record's words about this child: the child's name and the day before the phrase, so that
+ * no two children's records read the same (real records never do; pasted ones do, and the
+ * integrity analytics look for that).
+ */
+static const char *own_words(const child *c, cw_date d, const char *phrase, char *out, size_t cap)
+{
+    const char *given = c->gender == 0   ? GIVEN_F[c->given]
+                        : c->gender == 1 ? GIVEN_M[c->given]
+                                         : GIVEN_X[c->given % 8];
+    char day[CW_DATE_LEN + 1];
+    cw_date_format(d, day);
+    snprintf(out, cap, "%s %s%s, %s: %s", given, FAM_A[c->fam_a], FAM_B[c->fam_b], day, phrase);
+    return out;
+}
+
 static void payload(const loc *L, const child *c, const dev *e, const char *cid, pb *b)
 {
-    char id[100];
+    char id[100], text[400];
     switch (e->type) {
     case E_CHILD: {
         const char *given = c->gender == 0   ? GIVEN_F[c->given]
@@ -2059,8 +2215,8 @@ static void payload(const loc *L, const child *c, const dev *e, const char *cid,
         if (e->flags & F_NOVIEWS)
             pstr(b, "views_not_obtained_reason", e->flags & F_SEEN ? NO_VIEWS[e->c] : NOT_SEEN);
         else
-            pstr(b, "views", VIEWS[band][e->c]);
-        pstr(b, "analysis", ANALYSIS[e->a][e->b]);
+            pstr(b, "views", own_words(c, e->date, VIEWS[band][e->c], text, sizeof text));
+        pstr(b, "analysis", own_words(c, e->date, ANALYSIS[e->a][e->b], text, sizeof text));
         pstr(b, "outcome", OUTCOMES[e->a]);
         tm_id(L, T_ASSESS, id, sizeof id);
         pstr(b, "signed_off_by", id);
@@ -2141,7 +2297,7 @@ static void payload(const loc *L, const child *c, const dev *e, const char *cid,
         if (e->flags & F_NOVIEWS)
             pstr(b, "views_not_obtained_reason", e->flags & F_SEEN ? NO_VIEWS[e->b] : NOT_SEEN);
         else
-            pstr(b, "views", VIEWS[e->a][e->b]);
+            pstr(b, "views", own_words(c, e->date, VIEWS[e->a][e->b], text, sizeof text));
         return;
     case E_NOTE:
         pstr(b, "child_id", cid);
@@ -2373,6 +2529,33 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
     if (nx)
         memcpy(L->tmp + c->ev_n, L->extra + *xi, nx * sizeof(dev));
     *xi += nx;
+    /* Late assessments dated the day before they were due (recorded when really done), or
+     * whose date a correction moves there (docs/demo.md, "Signs of manipulation"); those done
+     * more than 10 working days late, which is what the packs' thresholds can see. Decided
+     * before the events are put in date order, so the child's events are still written in
+     * date order. */
+    for (size_t i = 0; i < n; i++) {
+        dev *e = &L->tmp[i];
+        if (e->type != E_ADONE || !(e->flags & F_LATE) || (e->flags & F_EXTRA))
+            continue;
+        cw_date due = 0;
+        for (size_t k = 0; k < n; k++)
+            if (L->tmp[k].type == E_ASTART && L->tmp[k].n == e->n)
+                due = L->tmp[k].x;
+        if (!due || e->date <= W(g, due, 10))
+            continue;
+        double u = unit(mix(g->o.seed ^ mix(c->num * 131 + e->seq)));
+        if (u < P_I_HIDDEN * g->o.failure_scale) {
+            e->x2 = e->date;
+            e->date = W(g, due, -1);
+            if (e->x > e->date)
+                e->x = e->date;
+            e->flags = (e->flags & ~(uint32_t)F_LATE) | F_I_HIDE;
+        } else if (u < (P_I_HIDDEN + P_I_CORRECT) * g->o.failure_scale) {
+            e->x2 = W(g, due, -1);
+            e->flags |= F_I_MOVE;
+        }
+    }
     qsort(L->tmp, n, sizeof(dev), cmp_dev);
     char cid[32], actor[80];
     child_id(c, cid, sizeof cid);
@@ -2386,17 +2569,52 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
     char fix_actor[80] = "";
     cw_date last_activity = 0;
     cw_rc rc = CW_OK;
+    struct {
+        uint64_t idx;
+        cw_date date, seen;
+        char actor[80];
+    } moved[8]; /* late assessments whose date a correction will move */
+    size_t nmoved = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         const dev *e = &L->tmp[i];
-        if (e->date > g->as_of || e->date > c->cutoff)
+        if (e->date > g->as_of || e->date > c->cutoff ||
+            ((e->flags & F_I_HIDE) && e->x2 > g->as_of))
             continue;
+        actor_of(L, c, e, actor, sizeof actor);
+        /* signs of manipulation about one entry (docs/demo.md) */
+        int hide = (e->flags & F_I_HIDE) != 0, outside = 0;
+        int move = (e->flags & F_I_MOVE) && nmoved < sizeof moved / sizeof moved[0];
+        if (hide) /* recorded on the day it was really done */
+            g->force_rec = e->x2;
+        if (e->type == E_NOTE && !(e->flags & F_EXTRA) && e->actor == A_HOLDER &&
+            unit(mix(g->o.seed ^ mix(c->num * 131 + e->seq + 0x075EULL))) <
+                P_I_OUTSIDE * g->o.failure_scale) {
+            const seg *sg = seg_at(L, c, e->date);
+            if (sg) {
+                int other = sg->team == T_SUPPORT ? T_LAC : T_SUPPORT;
+                sw_id(L, other, 0, actor, sizeof actor);
+                outside = 1;
+            }
+        }
         pb b = newpb();
         payload(L, c, e, cid, &b);
-        actor_of(L, c, e, actor, sizeof actor);
         uint64_t idx;
         if ((rc = put(g, actor, EVT_NAME[e->type], &b, &idx))) {
             cw_error_prefix(g->err, "child %s: ", cid);
             break;
+        }
+        if (hide || outside) {
+            int pat = hide ? CW_INTEGRITY_OVERDUE_HIDDEN : CW_INTEGRITY_OUTSIDE_TEAM;
+            g->st.injected[pat]++;
+            if (g->o.injected)
+                g->o.injected(g->o.injected_ctx, pat, actor, idx);
+        }
+        if (move) {
+            moved[nmoved].idx = idx;
+            moved[nmoved].date = e->x2;
+            moved[nmoved].seen = e->flags & F_SEEN ? dmin(e->x, moved[nmoved].date) : 0;
+            snprintf(moved[nmoved].actor, sizeof moved[nmoved].actor, "%s", actor);
+            nmoved++;
         }
         count(g, e, &tr);
         if (activity(e->type))
@@ -2431,6 +2649,26 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
     }
     if (c->never_discussed && c->seg_n)
         st->never_discussed++;
+    for (size_t m = 0; m < nmoved && !rc; m++) {
+        /* a correction that moves a late assessment's date to the day before it was due */
+        pb b = newpb(), ch = newpb();
+        pset(&b, "corrects", json_integer((json_int_t)moved[m].idx));
+        pstr(&b, "reason", "Date corrected.");
+        pdate(&ch, "date", moved[m].date);
+        if (moved[m].seen)
+            pdate(&ch, "child_seen_date", moved[m].seen);
+        if (ch.bad)
+            b.bad = 1;
+        pset(&b, "changes", ch.o);
+        uint64_t idx;
+        if ((rc = put(g, moved[m].actor, "correction", &b, &idx)))
+            return rc;
+        g->st.injected[CW_INTEGRITY_DATE_CORRECTION]++;
+        if (g->o.injected)
+            g->o.injected(g->o.injected_ctx, CW_INTEGRITY_DATE_CORRECTION, moved[m].actor, idx);
+    }
+    if (rc)
+        return rc;
     if (fix_idx != UINT64_MAX) {
         pb b = newpb();
         pb ch = newpb();
@@ -2801,6 +3039,21 @@ cw_rc cw_demo_generate(cw_ledger *l, const cw_demo_opts *o, cw_demo_stats *stats
     }
     if (!rc && g->slots)
         g->st.caseload_mean /= (double)g->slots;
+    /* people: a late recorder with 8 or more late entries, a sitting of 10 or more entries
+     * about 5 or more children, a text pasted for 3 or more visits (the sizes the packs'
+     * thresholds can see) */
+    for (size_t i = 0; !rc && i < g->ninj; i++) {
+        const struct inj *j = &g->inj[i];
+        uint32_t enough = j->pattern == CW_INTEGRITY_LATE_RECORDING ? 8
+                          : j->pattern == CW_INTEGRITY_BULK_ENTRY   ? 10
+                                                                    : 3;
+        if (j->n < enough || (j->pattern == CW_INTEGRITY_BULK_ENTRY && j->nkids < 5))
+            continue;
+        g->st.injected[j->pattern]++;
+        if (g->o.injected)
+            g->o.injected(g->o.injected_ctx, j->pattern, j->actor, UINT64_MAX);
+    }
+    free(g->inj);
     cw_calendar_release(&g->cal);
     if (!rc && stats)
         *stats = g->st;
@@ -2810,7 +3063,7 @@ cw_rc cw_demo_generate(cw_ledger *l, const cw_demo_opts *o, cw_demo_stats *stats
 
 cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
 {
-    return cw_buf_addf(
+    cw_rc rc = cw_buf_addf(
         out,
         "council: %llu head(s) of service, %llu localities, %llu teams, %llu staff "
         "(%llu social workers, %llu left)\n"
@@ -2881,6 +3134,18 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
         (unsigned long long)s->cse_reassessments_late, (unsigned long long)s->never_discussed,
         (unsigned long long)s->supervisions_missed, (unsigned long long)s->supervision_gap,
         (unsigned long long)s->drifting);
+    if (!rc)
+        rc = cw_buf_addf(out,
+                         "signs of manipulation injected: late recorders %llu, backdated past "
+                         "the deadline %llu, dates corrected %llu, bulk sittings %llu, pasted "
+                         "text %llu, casework from another team %llu\n",
+                         (unsigned long long)s->injected[CW_INTEGRITY_LATE_RECORDING],
+                         (unsigned long long)s->injected[CW_INTEGRITY_OVERDUE_HIDDEN],
+                         (unsigned long long)s->injected[CW_INTEGRITY_DATE_CORRECTION],
+                         (unsigned long long)s->injected[CW_INTEGRITY_BULK_ENTRY],
+                         (unsigned long long)s->injected[CW_INTEGRITY_BOILERPLATE],
+                         (unsigned long long)s->injected[CW_INTEGRITY_OUTSIDE_TEAM]);
+    return rc;
 }
 
 /* ---- sign-ins for the demo ---- */

@@ -18,7 +18,9 @@
  * Reproducible: the same options (seed, children, as_of, years,
  * failure_scale) give the same commands, byte for byte, into an empty log,
  * whatever the batch size. Only the ledger's recorded_at (the real time of
- * the append) differs from run to run. No clock is read for the data; the
+ * the append) differs from run to run. Each command carries a source
+ * ("demo", a plausible time it was recorded: docs/demo.md), so the integrity
+ * analytics see realistic recording delays. No clock is read for the data; the
  * clock is read only to default as_of to today and to refuse an as_of after
  * today (validation refuses dates in the future).
  */
@@ -29,11 +31,20 @@
 #include <stdint.h>
 
 #include "ledger/ledger.h"
+#include "rules/rules.h"
 #include "util/buf.h"
 #include "util/date.h"
 
 /* as_of meaning "today" (UTC). */
 #define CW_DEMO_TODAY INT32_MIN
+
+/*
+ * Called for each pattern of manipulated data the demo injected (docs/demo.md, "Signs of
+ * manipulation"): pattern as cw_integrity_pattern, the member of staff, and the entry (its
+ * ledger index) for patterns about one entry, or UINT64_MAX for patterns about a person
+ * (late_recording, bulk_entry, boilerplate).
+ */
+typedef void (*cw_demo_injected_fn)(void *ctx, int pattern, const char *staff, uint64_t entry);
 
 /* Called after each committed batch. */
 typedef void (*cw_demo_progress_fn)(void *ctx, uint64_t children_done, uint64_t children_total,
@@ -48,6 +59,8 @@ typedef struct cw_demo_opts {
     double failure_scale;         /* multiplies every failure share, 0 .. 5; default 1; 0 = clean */
     cw_demo_progress_fn progress; /* optional */
     void *progress_ctx;
+    cw_demo_injected_fn injected; /* optional: what was injected, for tests */
+    void *injected_ctx;
 } cw_demo_opts;
 
 /* Sets the defaults above. */
@@ -101,6 +114,9 @@ typedef struct cw_demo_stats {
     uint64_t supervisions_missed;    /* monthly supervision sessions that did not happen */
     uint64_t supervision_gap;        /* open cases past the 4-week standard at as_of */
     uint64_t drifting;               /* open cases with no activity for 20 wd at as_of */
+    /* signs of manipulation injected, by cw_integrity_pattern: people (late_recording,
+     * bulk_entry, boilerplate) or entries (the others) */
+    uint64_t injected[CW_INTEGRITY_NPATTERNS];
 } cw_demo_stats;
 
 /*

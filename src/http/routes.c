@@ -17,6 +17,7 @@
 
 #include "casework/casework.h"
 #include "http/http_int.h"
+#include "measures/integrity.h"
 #include "measures/report.h"
 #include "rules/report.h"
 #include "util/base64.h"
@@ -901,6 +902,86 @@ static cw_rc across(cw_http_srv *s, req *r, int signals, cw_error *err)
     return CW_OK;
 }
 
+/* ---- integrity analytics (docs/integrity.md) ---- */
+
+/* A required date parameter: name=YYYY-MM-DD. */
+static cw_rc query_named_date(req *r, const char *name, cw_date *out, cw_error *err)
+{
+    const char *v = query(r, name);
+    if (!v)
+        return cw_error_set(err, CW_EINVAL, "%s: is required (a date, YYYY-MM-DD)", name);
+    if (cw_date_parse(v, strlen(v), out))
+        return cw_error_set(err, CW_EINVAL, "%s: must be a date, YYYY-MM-DD", name);
+    return CW_OK;
+}
+
+/*
+ * GET /api/v1/integrity?from=&to=[&team=]: the signs of manipulated data in the entries dated
+ * from .. to. Each flag names only the children the reader may see (a restricted record stays
+ * visible to heads of service and inspectors, so normally all), and every child the answer
+ * names is a look at that child's record: recorded in the log, or the answer is withheld.
+ */
+static cw_rc h_integrity(cw_http_srv *s, req *r, cw_error *err)
+{
+    cw_integrity_opts o = {0, 0, query(r, "team")};
+    cw_rc rc = query_named_date(r, "from", &o.from, err);
+    if (!rc)
+        rc = query_named_date(r, "to", &o.to, err);
+    if (rc)
+        return rc;
+    if (o.from > o.to)
+        return cw_error_set(err, CW_EINVAL, "from: must not be after to");
+    if (o.team && (strlen(o.team) == 0 || strlen(o.team) > 64))
+        return cw_error_set(err, CW_EINVAL, "team: must be a team's identifier");
+    cw_integrity_report rep;
+    cw_integrity_report_init(&rep);
+    rc = cw_integrity_run(r->ro, s->pack, &s->cal, &o, &rep, err);
+    json_t *j = NULL;
+    /* the children named, once each, and only those the reader may see */
+    char(*seen)[65] = NULL;
+    size_t nseen = 0, capseen = 0;
+    for (size_t i = 0; !rc && i < rep.nflags; i++) {
+        cw_integrity_flag *f = &rep.flags[i];
+        size_t keep = 0;
+        for (size_t k = 0; !rc && k < f->nchildren; k++) {
+            if (visible(r->ro, &r->who, f->children[k], &rc, err) <= 0)
+                continue;
+            if (keep != k)
+                memcpy(f->children[keep], f->children[k], sizeof f->children[k]);
+            keep++;
+        }
+        f->nchildren = keep; /* entries and figures name no one and stay */
+        for (size_t k = 0; !rc && k < keep; k++) {
+            size_t q = 0;
+            while (q < nseen && strcmp(seen[q], f->children[k]))
+                q++;
+            if (q < nseen)
+                continue;
+            if (cw_array_grow(&seen, &capseen, nseen, sizeof *seen))
+                rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+            else
+                memcpy(seen[nseen++], f->children[k], sizeof seen[0]);
+        }
+    }
+    if (!rc && cw_integrity_json(&rep, &j))
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+    char detail[64];
+    char a[CW_DATE_LEN + 1], b[CW_DATE_LEN + 1];
+    cw_date_format(o.from, a);
+    cw_date_format(o.to, b);
+    snprintf(detail, sizeof detail, "from=%s&to=%s", a, b);
+    for (size_t q = 0; !rc && q < nseen; q++)
+        if (cw_http_record_access_detail(s, r, seen[q], 1, 200, detail) != CW_OK)
+            rc = cw_error_set(err, CW_EIO, "the look could not be recorded");
+    if (!rc)
+        cw_resp_json(r, 200, j);
+    else
+        json_decref(j);
+    free(seen);
+    cw_integrity_report_release(&rep);
+    return rc;
+}
+
 static cw_rc h_overdue(cw_http_srv *s, req *r, cw_error *err)
 {
     return across(s, r, 0, err);
@@ -1440,6 +1521,9 @@ const route cw_routes[] = {
      "Open cases with no allocated worker, in your scope, with their due work and signals"},
     {"GET", "/api/v1/teams/{team}/caseload", h_team_caseload, MGR | R_INSPECTOR, 0,
      "A team's open cases by worker, each with its next due work and counts"},
+    {"GET", "/api/v1/integrity", h_integrity, R_HEAD_OF_SERVICE | R_INSPECTOR, 0,
+     "Signs of manipulated data in the entries dated from .. to (?from=&to=[&team=]): "
+     "each flag with its pattern, explanation, entries, staff, team and children; recorded"},
     {"GET", "/api/v1/overdue", h_overdue, MGR | R_INSPECTOR, 0,
      "Overdue obligations on as_of (default today) across the children in your scope"},
     {"GET", "/api/v1/signals", h_signals, MGR | R_INSPECTOR, 0,

@@ -495,13 +495,19 @@ fail:
 
 cw_rc cw_ledger_batch_add(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_error *err)
 {
+    return cw_ledger_batch_add_source(l, ev, NULL, index, err);
+}
+
+cw_rc cw_ledger_batch_add_source(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
+                                 uint64_t *index, cw_error *err)
+{
     uint8_t hashes[65][CW_HASH_LEN];
     unsigned ncompleted = 0;
     if (!l->in_batch || l->batch_failed)
         return cw_error_set(err, CW_EUSAGE, "no batch is open, or it failed and must be aborted");
     uint64_t idx = l->builder.size;
     cw_buf_reset(&l->leaf);
-    cw_rc rc = cw_entry_encode(idx, l->batch_ms, ev, &l->leaf, err);
+    cw_rc rc = cw_entry_encode_source(idx, l->batch_ms, ev, src, &l->leaf, err);
     if (rc) {
         l->batch_failed = 1; /* all or nothing: the caller must abort */
         return rc;

@@ -75,6 +75,9 @@ cw_rc cw_ledger_append(cw_ledger *l, const cw_event *ev, size_t n, uint64_t *new
  */
 cw_rc cw_ledger_batch_begin(cw_ledger *l, cw_error *err);
 cw_rc cw_ledger_batch_add(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_error *err);
+/* The same for a migrated event that says where it was first recorded (entry.h). */
+cw_rc cw_ledger_batch_add_source(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
+                                 uint64_t *index, cw_error *err);
 cw_rc cw_ledger_batch_commit(cw_ledger *l, uint64_t *new_size, cw_error *err);
 void cw_ledger_batch_abort(cw_ledger *l);
 /* The recorded_at (ms since the epoch) every entry of the open batch gets. */

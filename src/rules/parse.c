@@ -28,6 +28,7 @@
  * the pack points into that copy.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -646,6 +647,134 @@ static cw_rc kw_rule(parser *ps, char **w, size_t nw)
     return CW_OK;
 }
 
+/*
+ * integrity PATTERN [SETTING VALUE [UNIT], ...]: the thresholds of one integrity pattern
+ * (docs/rules.md, docs/integrity.md). Each pattern takes exactly its own settings, each once.
+ */
+typedef struct int_setting {
+    const char *name;
+    int kind; /* 0: N working days; 1: a count; 2: a decimal (z); 3: N minutes */
+    size_t off;
+    int32_t min, max;
+} int_setting;
+
+#define TH(f) offsetof(cw_integrity_thresholds, f)
+static const int_setting INT_SETTINGS[CW_INTEGRITY_NPATTERNS][5] = {
+    [CW_INTEGRITY_LATE_RECORDING] = {{"after", 0, TH(late_after_wd), 0, 260},
+                                     {"z", 2, TH(late_z), 1, 10},
+                                     {"at_least", 1, TH(late_at_least), 1, 1000}},
+    [CW_INTEGRITY_OVERDUE_HIDDEN] = {{"after", 0, TH(hidden_after_wd), 0, 260}},
+    [CW_INTEGRITY_DEADLINE_CLUSTER] = {{"within", 0, TH(cluster_within_wd), 0, 20},
+                                       {"z", 2, TH(cluster_z), 1, 10},
+                                       {"at_least", 1, TH(cluster_at_least), 1, 1000}},
+    [CW_INTEGRITY_CLOCK_RESET] = {{"within", 0, TH(reset_within_wd), 1, 260}},
+    [CW_INTEGRITY_BULK_ENTRY] = {{"entries", 1, TH(bulk_entries), 2, 1000},
+                                 {"children", 1, TH(bulk_children), 2, 1000},
+                                 {"within", 3, TH(bulk_minutes), 1, 1440},
+                                 {"after", 0, TH(bulk_after_wd), 0, 260}},
+    [CW_INTEGRITY_BOILERPLATE] = {{"children", 1, TH(boilerplate_children), 2, 1000},
+                                  {"words", 1, TH(boilerplate_words), 0, 100}},
+    [CW_INTEGRITY_OUTSIDE_TEAM] = {{"after", 0, TH(outside_after_wd), 0, 260}},
+};
+#undef TH
+
+static cw_rc kw_integrity(parser *ps, char *rest)
+{
+    cw_rule_pack *p = ps->p;
+    if (p->nrules)
+        return fail(ps, "integrity belongs before the first rule");
+    char *s = rest;
+    while (*s && *s != ' ' && *s != '\t')
+        s++;
+    if (*s)
+        *s++ = '\0';
+    int pat = -1;
+    for (int i = 0; i < CW_INTEGRITY_NPATTERNS; i++)
+        if (!strcmp(rest, cw_integrity_pattern_id((cw_integrity_pattern)i)))
+            pat = i;
+    if (pat < 0)
+        return fail(ps,
+                    "integrity: \"%s\" is not a pattern (late_recording, overdue_hidden, "
+                    "date_correction, deadline_clustering, clock_reset, bulk_entry, boilerplate, "
+                    "outside_team)",
+                    rest);
+    if (p->integrity_line[pat])
+        return fail(ps, "integrity %s given twice (first at line %zu)", rest,
+                    p->integrity_line[pat]);
+    const int_setting *set = INT_SETTINGS[pat];
+    int seen[5] = {0};
+    for (char *part = *s ? s : NULL, *next; part; part = next) {
+        next = strchr(part, ',');
+        if (next)
+            *next++ = '\0';
+        char *w[4];
+        size_t nw = 0;
+        for (char *t = part; *t;) {
+            while (*t == ' ' || *t == '\t')
+                *t++ = '\0';
+            if (!*t)
+                break;
+            if (nw == 4)
+                return fail(ps, "integrity %s: too many words in \"%s\"", rest, w[0]);
+            w[nw++] = t;
+            while (*t && *t != ' ' && *t != '\t')
+                t++;
+        }
+        if (!nw)
+            return fail(ps, "integrity %s: an empty setting between commas", rest);
+        int k = -1;
+        for (int j = 0; j < 5 && set[j].name; j++)
+            if (!strcmp(w[0], set[j].name))
+                k = j;
+        if (k < 0) {
+            char names[120] = "";
+            size_t used = 0;
+            for (int j = 0; j < 5 && set[j].name; j++)
+                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", j ? ", " : "",
+                                         set[j].name);
+            return fail(ps, "integrity %s: \"%s\" is not one of its settings (%s)", rest, w[0],
+                        used ? names : "it has none");
+        }
+        if (seen[k])
+            return fail(ps, "integrity %s: %s given twice", rest, w[0]);
+        seen[k] = 1;
+        const int_setting *st = &set[k];
+        static const char *const units[] = {"working days", "", "", "minutes"};
+        size_t want = st->kind == 0 ? 4 : st->kind == 3 ? 3 : 2;
+        if (nw != want ||
+            (st->kind == 0 &&
+             (strcmp(w[2], "working") || (strcmp(w[3], "days") && strcmp(w[3], "day")))) ||
+            (st->kind == 3 && strcmp(w[2], "minutes") && strcmp(w[2], "minute")))
+            return fail(ps, "integrity %s: expected \"%s N%s%s\"", rest, st->name,
+                        *units[st->kind] ? " " : "", units[st->kind]);
+        char *field = (char *)&p->integrity + st->off;
+        if (st->kind == 2) {
+            char *end = NULL;
+            double z = strtod(w[1], &end);
+            if (!end || *end || !(w[1][0] >= '0' && w[1][0] <= '9') || !(z >= st->min) ||
+                !(z <= st->max))
+                return fail(ps, "integrity %s: z \"%s\" is not a number from %d to %d", rest, w[1],
+                            (int)st->min, (int)st->max);
+            memcpy(field, &z, sizeof z);
+        } else {
+            int32_t v;
+            cw_rc rc = number(ps, w[1], st->max, &v);
+            if (rc)
+                return rc;
+            if (v < st->min)
+                return fail(ps, "integrity %s: %s must be at least %d", rest, st->name,
+                            (int)st->min);
+            memcpy(field, &v, sizeof v);
+        }
+    }
+    for (int j = 0; j < 5 && set[j].name; j++)
+        if (!seen[j])
+            return fail(ps, "integrity %s: %s is missing", rest, set[j].name);
+    p->integrity.on[pat] = 1;
+    p->integrity_line[pat] = ps->line;
+    return CW_OK;
+}
+
 /* One directive: keyword, then the rest of the line. */
 static cw_rc directive(parser *ps, char *kw, char *rest)
 {
@@ -666,6 +795,8 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
             return fail(ps, "description belongs before the first rule");
         return text_field(ps, "description", rest, &seen, &p->description);
     }
+    if (!strcmp(kw, "integrity"))
+        return kw_integrity(ps, rest);
     cw_rule *r = ps->cur;
     if (!strcmp(kw, "title"))
         return r ? text_field(ps, "title", rest, &ps->title_line, &r->title)

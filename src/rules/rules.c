@@ -71,6 +71,19 @@ const char *cw_rules_sign_off(const cw_rule_pack *p)
     return p->sign_off;
 }
 
+const cw_integrity_thresholds *cw_rules_integrity(const cw_rule_pack *p)
+{
+    return &p->integrity;
+}
+
+const char *cw_integrity_pattern_id(cw_integrity_pattern p)
+{
+    static const char *const ids[CW_INTEGRITY_NPATTERNS] = {
+        "late_recording", "overdue_hidden", "date_correction", "deadline_clustering",
+        "clock_reset",    "bulk_entry",     "boilerplate",     "outside_team"};
+    return (unsigned)p < CW_INTEGRITY_NPATTERNS ? ids[p] : "unknown";
+}
+
 const char *cw_obligation_state_name(cw_obligation_state s)
 {
     switch (s) {

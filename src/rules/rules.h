@@ -105,6 +105,47 @@ const char *cw_rules_digest(const cw_rule_pack *p);
 const char *cw_rules_sign_off(const cw_rule_pack *p);
 
 /*
+ * The thresholds of the integrity analytics (docs/integrity.md), from the pack's `integrity`
+ * lines (docs/rules.md). A pattern whose line the pack lacks is not looked for (on == 0).
+ * Working-day counts are as the calendar counts them (calendar.h).
+ */
+typedef enum cw_integrity_pattern {
+    CW_INTEGRITY_LATE_RECORDING = 0, /* a user recording late far more often than their team */
+    CW_INTEGRITY_OVERDUE_HIDDEN,     /* recorded after its deadline, dated before it */
+    CW_INTEGRITY_DATE_CORRECTION,    /* a correction of a date that turns late into on time */
+    CW_INTEGRITY_DEADLINE_CLUSTER,   /* completions on the due date beyond the team's share */
+    CW_INTEGRITY_CLOCK_RESET,        /* closed and reopened (stopped and restarted) while overdue */
+    CW_INTEGRITY_BULK_ENTRY,         /* many backdated entries for many children within minutes */
+    CW_INTEGRITY_BOILERPLATE,        /* work completed with empty or pasted text */
+    CW_INTEGRITY_OUTSIDE_TEAM,       /* casework by staff outside the case's team */
+    CW_INTEGRITY_NPATTERNS
+} cw_integrity_pattern;
+
+/* The pattern's id as the pack and the reports name it ("late_recording", ...). */
+const char *cw_integrity_pattern_id(cw_integrity_pattern p);
+
+typedef struct cw_integrity_thresholds {
+    int on[CW_INTEGRITY_NPATTERNS];
+    int32_t late_after_wd;     /* late_recording: late = recorded more than this after the date */
+    double late_z;             /* ... flagged at this many standard deviations above the team */
+    int32_t late_at_least;     /* ... and at least this many late entries */
+    int32_t hidden_after_wd;   /* overdue_hidden: recorded more than this after the deadline */
+    int32_t cluster_within_wd; /* deadline_clustering: met this close to the due date, or on it */
+    double cluster_z;          /* ... standard deviations above the team's share */
+    int32_t cluster_at_least;  /* ... and at least this many such completions */
+    int32_t reset_within_wd;   /* clock_reset: restarted within this of the stop */
+    int32_t bulk_entries;      /* bulk_entry: at least this many entries ... */
+    int32_t bulk_children;     /* ... about at least this many children ... */
+    int32_t bulk_minutes;      /* ... recorded within this many minutes ... */
+    int32_t bulk_after_wd;     /* ... each more than this after its date */
+    int32_t boilerplate_children; /* boilerplate: the same text for at least this many children */
+    int32_t boilerplate_words;    /* ... or fewer words than this ("empty") */
+    int32_t outside_after_wd;     /* outside_team: the case's old team may finish off this long */
+} cw_integrity_thresholds;
+
+const cw_integrity_thresholds *cw_rules_integrity(const cw_rule_pack *p);
+
+/*
  * Whether an obligation belongs in the lists of outstanding work on as_of: overdue, or ended by
  * a closure while late and still within the pack's resume_within of it (the case closed with
  * this work outstanding, and a reopening would bring it back).

@@ -197,6 +197,8 @@ struct cw_rule_pack {
     int sign_off_seen;
     cw_interval resume; /* a case reopened within this of its closure resumes its clocks */
     int has_resume;
+    cw_integrity_thresholds integrity; /* the `integrity` lines */
+    size_t integrity_line[CW_INTEGRITY_NPATTERNS];
     cw_rule *rules;
     size_t nrules;
     cw_clause *clauses;
