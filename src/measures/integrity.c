@@ -261,8 +261,11 @@ static void flag_add_name(char (*list)[65], size_t *n, const char *id)
     for (size_t i = 0; i < *n; i++)
         if (!strcmp(list[i], id))
             return;
-    if (*n < CW_INTEGRITY_MAX_LISTED)
-        snprintf(list[(*n)++], 65, "%s", id);
+    if (*n < CW_INTEGRITY_MAX_LISTED) {
+        size_t len = strnlen(id, 64); /* identifiers are at most 64 bytes */
+        memcpy(list[*n], id, len);
+        list[(*n)++][len] = '\0';
+    }
 }
 
 static void flag_entry(run *r, cw_integrity_flag *f, uint64_t idx, uint32_t child)

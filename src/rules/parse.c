@@ -757,7 +757,7 @@ static cw_rc kw_integrity(parser *ps, char *rest)
                             (int)st->min, (int)st->max);
             memcpy(field, &z, sizeof z);
         } else {
-            int32_t v;
+            int32_t v = 0;
             cw_rc rc = number(ps, w[1], st->max, &v);
             if (rc)
                 return rc;
