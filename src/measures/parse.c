@@ -31,7 +31,7 @@
 
 #include "measures/measures_int.h"
 #include "util/sha256.h"
-#include "util/utf8.h"
+#include "util/directives.h"
 
 #define MAX_WORDS 64
 
@@ -77,42 +77,15 @@ static int is_id(const char *s, int upper_ok)
 
 static cw_rc number(parser *ps, const char *s, int64_t max, int32_t *out)
 {
-    uint64_t v;
-    if (cw_parse_u64(s, strlen(s), &v))
-        return fail(ps, "\"%s\" is not a number", s);
-    if (v > (uint64_t)max)
-        return fail(ps, "%s is too large (at most %lld)", s, (long long)max);
-    *out = (int32_t)v;
-    return CW_OK;
+    char msg[CW_ERROR_MSG_MAX];
+    return cw_rules_read_number(s, max, out, msg, sizeof msg) ? fail(ps, "%s", msg) : CW_OK;
 }
 
-/* "N UNIT" at w[*i]; advances *i past it. */
+/* "N UNIT" at w[*i] (at least 1); advances *i past it. */
 static cw_rc interval(parser *ps, char **w, size_t nw, size_t *i, cw_interval *iv)
 {
-    if (*i + 1 >= nw)
-        return fail(ps, "expected a number and a unit (working days, days, weeks, months)");
-    const char *u = w[*i + 1];
-    size_t used = 2;
-    int64_t max;
-    if (!strcmp(u, "working") && *i + 2 < nw &&
-        (!strcmp(w[*i + 2], "day") || !strcmp(w[*i + 2], "days"))) {
-        iv->unit = CW_UNIT_WORKING_DAYS, used = 3, max = 2000;
-    } else if (!strcmp(u, "day") || !strcmp(u, "days")) {
-        iv->unit = CW_UNIT_DAYS, max = 3660;
-    } else if (!strcmp(u, "week") || !strcmp(u, "weeks")) {
-        iv->unit = CW_UNIT_WEEKS, max = 520;
-    } else if (!strcmp(u, "month") || !strcmp(u, "months")) {
-        iv->unit = CW_UNIT_MONTHS, max = 120;
-    } else {
-        return fail(ps, "\"%s\" is not a unit (working days, days, weeks, months)", u);
-    }
-    cw_rc rc = number(ps, w[*i], max, &iv->n);
-    if (rc)
-        return rc;
-    if (iv->n == 0)
-        return fail(ps, "an interval here must be at least 1");
-    *i += used;
-    return CW_OK;
+    char msg[CW_ERROR_MSG_MAX];
+    return cw_rules_read_interval(w, nw, i, 0, iv, msg, sizeof msg) ? fail(ps, "%s", msg) : CW_OK;
 }
 
 /* EVENT [COND...] at w[*i], up to a word in stop (NULL-terminated) or the end. */
@@ -526,6 +499,15 @@ static cw_rc begin_block(parser *ps, const char *kw, char **w, size_t nw)
     return CW_OK;
 }
 
+static cw_rc directive(parser *ps, char *kw, char *rest);
+
+static cw_rc on_directive(void *ctx, size_t line, char *kw, char *rest)
+{
+    parser *ps = ctx;
+    ps->line = line;
+    return directive(ps, kw, rest);
+}
+
 static cw_rc directive(parser *ps, char *kw, char *rest)
 {
     cw_measure_set *m = ps->m;
@@ -641,13 +623,6 @@ cw_rc cw_measures_load(const char *text, size_t len, const char *source, const c
     if (len > CW_MEASURES_MAX_BYTES)
         return cw_error_set(err, CW_ETOOBIG, "%s: larger than %u bytes", source,
                             CW_MEASURES_MAX_BYTES);
-    size_t bad = cw_utf8_check(text, len);
-    if (bad != len) {
-        size_t line = 1;
-        for (size_t i = 0; i < bad; i++)
-            line += text[i] == '\n';
-        return cw_error_set(err, CW_EINVAL, "%s:%zu: not valid UTF-8", source, line);
-    }
     cw_measure_set *m = calloc(1, sizeof *m);
     if (!m || !(m->text = malloc(len + 1))) {
         free(m);
@@ -670,37 +645,8 @@ cw_rc cw_measures_load(const char *text, size_t len, const char *source, const c
     ps.m = m;
     ps.source = source;
     ps.err = err;
-    cw_rc rc = CW_OK;
-    char *s = m->text, *end = m->text + len;
-    while (s < end && !rc) {
-        char *eol = memchr(s, '\n', (size_t)(end - s));
-        if (!eol)
-            eol = end;
-        ps.line++;
-        *eol = '\0';
-        if (memchr(s, '\0', (size_t)(eol - s))) {
-            rc = fail(&ps, "a NUL byte");
-            break;
-        }
-        if ((size_t)(eol - s) > CW_MEASURES_MAX_LINE) {
-            rc = fail(&ps, "longer than %d bytes", CW_MEASURES_MAX_LINE);
-            break;
-        }
-        char *e = eol;
-        while (e > s && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
-            *--e = '\0';
-        while (*s == ' ' || *s == '\t')
-            s++;
-        if (*s && *s != '#') {
-            char *kw = s;
-            while (*s && *s != ' ' && *s != '\t')
-                s++;
-            while (*s == ' ' || *s == '\t')
-                *s++ = '\0';
-            rc = directive(&ps, kw, s);
-        }
-        s = eol + 1;
-    }
+    cw_rc rc =
+        cw_directives_each(m->text, len, source, CW_MEASURES_MAX_LINE, on_directive, &ps, err);
     if (!rc)
         rc = finish(&ps);
     if (!rc && !m->name)

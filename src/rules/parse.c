@@ -36,7 +36,7 @@
 #include "rules/rules_int.h"
 #include "util/signoff.h"
 #include "util/buf.h"
-#include "util/utf8.h"
+#include "util/directives.h"
 #include "util/sha256.h"
 
 #define MAX_WORDS 64
@@ -130,31 +130,41 @@ static void list_text(const char *const *list, char *out, size_t cap)
 }
 
 /* Strict decimal, no sign, no leading zero; at most max. */
-static cw_rc number(parser *ps, const char *s, int64_t max, int32_t *out)
+cw_rc cw_rules_read_number(const char *s, int64_t max, int32_t *out, char *msg, size_t cap)
 {
     uint64_t v;
-    if (cw_parse_u64(s, strlen(s), &v))
-        return fail(ps, "\"%s\" is not a number", s);
-    if (v > (uint64_t)max)
-        return fail(ps, "%s is too large (at most %lld)", s, (long long)max);
+    if (cw_parse_u64(s, strlen(s), &v)) {
+        snprintf(msg, cap, "\"%s\" is not a number", s);
+        return CW_EINVAL;
+    }
+    if (v > (uint64_t)max) {
+        snprintf(msg, cap, "%s is too large (at most %lld)", s, (long long)max);
+        return CW_EINVAL;
+    }
     *out = (int32_t)v;
     return CW_OK;
 }
 
-/* Reads "N UNIT" at words[*i]; advances *i past it. */
-static cw_rc interval(parser *ps, char **w, size_t nw, size_t *i, int allow_zero, cw_interval *iv)
+cw_rc cw_rules_read_interval(char **w, size_t nw, size_t *i, int allow_zero, cw_interval *iv,
+                             char *msg, size_t cap)
 {
-    if (*i >= nw)
-        return fail(ps, "expected a number and a unit (working days, days, weeks, months)");
+    if (*i >= nw) {
+        snprintf(msg, cap, "expected a number and a unit (working days, days, weeks, months)");
+        return CW_EINVAL;
+    }
     const char *num = w[*i];
-    if (*i + 1 >= nw)
-        return fail(ps, "%s: expected a unit after it (working days, days, weeks, months)", num);
+    if (*i + 1 >= nw) {
+        snprintf(msg, cap, "%s: expected a unit after it (working days, days, weeks, months)", num);
+        return CW_EINVAL;
+    }
     const char *u = w[*i + 1];
     size_t used = 2;
     int64_t max;
     if (!strcmp(u, "working")) {
-        if (*i + 2 >= nw || (strcmp(w[*i + 2], "day") && strcmp(w[*i + 2], "days")))
-            return fail(ps, "expected \"working days\"");
+        if (*i + 2 >= nw || (strcmp(w[*i + 2], "day") && strcmp(w[*i + 2], "days"))) {
+            snprintf(msg, cap, "expected \"working days\"");
+            return CW_EINVAL;
+        }
         iv->unit = CW_UNIT_WORKING_DAYS;
         used = 3;
         max = 2000;
@@ -168,15 +178,32 @@ static cw_rc interval(parser *ps, char **w, size_t nw, size_t *i, int allow_zero
         iv->unit = CW_UNIT_MONTHS;
         max = 120;
     } else {
-        return fail(ps, "\"%s\" is not a unit (working days, days, weeks, months)", u);
+        snprintf(msg, cap, "\"%s\" is not a unit (working days, days, weeks, months)", u);
+        return CW_EINVAL;
     }
-    cw_rc rc = number(ps, num, max, &iv->n);
+    cw_rc rc = cw_rules_read_number(num, max, &iv->n, msg, cap);
     if (rc)
         return rc;
-    if (!allow_zero && iv->n == 0)
-        return fail(ps, "an interval here must be at least 1");
+    if (!allow_zero && iv->n == 0) {
+        snprintf(msg, cap, "an interval here must be at least 1");
+        return CW_EINVAL;
+    }
     *i += used;
     return CW_OK;
+}
+
+static cw_rc number(parser *ps, const char *s, int64_t max, int32_t *out)
+{
+    char msg[CW_ERROR_MSG_MAX];
+    return cw_rules_read_number(s, max, out, msg, sizeof msg) ? fail(ps, "%s", msg) : CW_OK;
+}
+
+/* Reads "N UNIT" at words[*i]; advances *i past it. */
+static cw_rc interval(parser *ps, char **w, size_t nw, size_t *i, int allow_zero, cw_interval *iv)
+{
+    char msg[CW_ERROR_MSG_MAX];
+    return cw_rules_read_interval(w, nw, i, allow_zero, iv, msg, sizeof msg) ? fail(ps, "%s", msg)
+                                                                             : CW_OK;
 }
 
 /* Parses one condition token against event type t into pack->conds. */
@@ -776,6 +803,15 @@ static cw_rc kw_integrity(parser *ps, char *rest)
 }
 
 /* One directive: keyword, then the rest of the line. */
+static cw_rc directive(parser *ps, char *kw, char *rest);
+
+static cw_rc on_directive(void *ctx, size_t line, char *kw, char *rest)
+{
+    parser *ps = ctx;
+    ps->line = line;
+    return directive(ps, kw, rest);
+}
+
 static cw_rc directive(parser *ps, char *kw, char *rest)
 {
     cw_rule_pack *p = ps->p;
@@ -972,13 +1008,6 @@ cw_rc cw_rules_load(const char *text, size_t len, const char *source, cw_rule_pa
     if (len > CW_RULES_MAX_PACK_BYTES)
         return cw_error_set(err, CW_ETOOBIG, "%s: larger than %u bytes", source,
                             CW_RULES_MAX_PACK_BYTES);
-    size_t bad = cw_utf8_check(text, len);
-    if (bad != len) {
-        size_t line = 1;
-        for (size_t i = 0; i < bad; i++)
-            line += text[i] == '\n';
-        return cw_error_set(err, CW_EINVAL, "%s:%zu: not valid UTF-8", source, line);
-    }
     cw_rule_pack *p = calloc(1, sizeof *p);
     if (!p || !(p->text = malloc(len + 1))) {
         free(p);
@@ -992,37 +1021,7 @@ cw_rc cw_rules_load(const char *text, size_t len, const char *source, cw_rule_pa
     ps.p = p;
     ps.source = source;
     ps.err = err;
-    cw_rc rc = CW_OK;
-    char *s = p->text, *end = p->text + len;
-    while (s < end && !rc) {
-        char *eol = memchr(s, '\n', (size_t)(end - s));
-        if (!eol)
-            eol = end;
-        ps.line++;
-        *eol = '\0';
-        if (memchr(s, '\0', (size_t)(eol - s))) {
-            rc = fail(&ps, "a NUL byte");
-            break;
-        }
-        if ((size_t)(eol - s) > CW_RULES_MAX_LINE) {
-            rc = fail(&ps, "longer than %d bytes", CW_RULES_MAX_LINE);
-            break;
-        }
-        char *e = eol;
-        while (e > s && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
-            *--e = '\0';
-        while (*s == ' ' || *s == '\t')
-            s++;
-        if (*s && *s != '#') {
-            char *kw = s;
-            while (*s && *s != ' ' && *s != '\t')
-                s++;
-            while (*s == ' ' || *s == '\t')
-                *s++ = '\0';
-            rc = directive(&ps, kw, s);
-        }
-        s = eol + 1;
-    }
+    cw_rc rc = cw_directives_each(p->text, len, source, CW_RULES_MAX_LINE, on_directive, &ps, err);
     if (!rc)
         rc = finish_rule(&ps);
     if (!rc && !p->name)

@@ -222,6 +222,13 @@ struct cw_rule_pack {
 /* The event type of name through the pack's hash table, or -1. */
 int cw_rules_pack_type(const cw_rule_pack *p, const char *name);
 
+/* Reading the words of a pack-like file (also the measures files'): a whole number at most
+ * max; "N UNIT" at w[*i], advancing *i past it. On a problem, CW_EINVAL and what is wrong in
+ * msg, in the words the refusals use. */
+cw_rc cw_rules_read_number(const char *s, int64_t max, int32_t *out, char *msg, size_t cap);
+cw_rc cw_rules_read_interval(char **w, size_t nw, size_t *i, int allow_zero, cw_interval *iv,
+                             char *msg, size_t cap);
+
 /* The interval added to d (months clamp to the month's end). */
 cw_rc cw_rules_add_interval(const cw_calendar *cal, cw_date d, cw_interval iv, cw_date *out,
                             cw_error *err);
