@@ -87,17 +87,17 @@ typedef struct cw_measure {
     mmatch event;        /* MC_EVENTS */
     int state;           /* MC_SPANS, MC_CHILDREN: index into states */
     mnum num;
-    unsigned states_mask; /* MN_STATES */
-    mmatch other;         /* MN_AFTER, MN_EVENTS */
-    int ever;             /* MN_AFTER: any time before, not within */
-    cw_interval within;   /* MN_AFTER, MN_LASTING */
-    int32_t at_least;     /* MN_EVENTS */
-    int other_state;      /* MN_IN_STATE, MN_NOT_IN_STATE */
-    int has_target;       /* target N higher|lower */
+    unsigned states_mask;  /* MN_STATES */
+    mmatch other;          /* MN_AFTER, MN_EVENTS */
+    int ever;              /* MN_AFTER: any time before, not within */
+    cw_interval within;    /* MN_AFTER, MN_LASTING */
+    int32_t at_least;      /* MN_EVENTS */
+    int other_state;       /* MN_IN_STATE, MN_NOT_IN_STATE */
+    int has_target;        /* target N higher|lower */
     int64_t target_tenths; /* the target's value, in tenths */
     int higher_is_better;
-    int automatic;        /* one of the pack's obligation rules, without a definition */
-    char auto_id[80];     /* its id: timeliness.RULE */
+    int automatic;    /* one of the pack's obligation rules, without a definition */
+    char auto_id[80]; /* its id: timeliness.RULE */
     size_t line;
 } cw_measure;
 
