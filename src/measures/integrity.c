@@ -256,39 +256,49 @@ static cw_integrity_flag *flag_new(run *r, cw_integrity_pattern pat, const char 
     return f;
 }
 
-static void flag_add_name(char (*list)[65], size_t *n, const char *id)
+/* Adds id to the list once; its place in the list, or -1 when the list is full. */
+static int flag_add_name(char (*list)[65], size_t *n, const char *id)
 {
     for (size_t i = 0; i < *n; i++)
         if (!strcmp(list[i], id))
-            return;
-    if (*n < CW_INTEGRITY_MAX_LISTED)
-        snprintf(list[(*n)++], 65, "%s", id);
+            return (int)i;
+    if (*n >= CW_INTEGRITY_MAX_LISTED)
+        return -1;
+    snprintf(list[*n], 65, "%s", id);
+    return (int)(*n)++;
 }
 
 static void flag_entry(run *r, cw_integrity_flag *f, uint64_t idx, uint32_t child)
 {
     f->entries_total++;
     r->out->summary[f->pattern].entries++;
-    if (f->nentries < CW_INTEGRITY_MAX_LISTED)
+    int at = child < r->nkids ? flag_add_name(f->children, &f->nchildren, r->kids[child]) : -1;
+    if (f->nentries < CW_INTEGRITY_MAX_LISTED) {
+        f->entry_child[f->nentries] = (int16_t)at;
         f->entries[f->nentries++] = idx;
-    if (child < r->nkids)
-        flag_add_name(f->children, &f->nchildren, r->kids[child]);
+    }
 }
 
 static void flag_staff(cw_integrity_flag *f, const char *id)
 {
-    flag_add_name(f->staff, &f->nstaff, id);
+    (void)flag_add_name(f->staff, &f->nstaff, id);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
+/* The entries in log order, each keeping its child (insertion sort: at most
+ * CW_INTEGRITY_MAX_LISTED, mostly in order already). */
 static void flag_sort_entries(cw_integrity_flag *f)
 {
-    qsort(f->entries, f->nentries, sizeof f->entries[0], cmp_u64);
+    for (size_t i = 1; i < f->nentries; i++) {
+        uint64_t e = f->entries[i];
+        int16_t c = f->entry_child[i];
+        size_t j = i;
+        for (; j > 0 && f->entries[j - 1] > e; j--) {
+            f->entries[j] = f->entries[j - 1];
+            f->entry_child[j] = f->entry_child[j - 1];
+        }
+        f->entries[j] = e;
+        f->entry_child[j] = c;
+    }
 }
 
 /* ---- text: a hash of the normalised form (lowercase letters and digits, one space between
@@ -1189,9 +1199,14 @@ cw_rc cw_integrity_json(const cw_integrity_report *r, json_t **out)
     json_t *flags = json_array(), *summary = json_object();
     for (size_t i = 0; flags && i < r->nflags; i++) {
         const cw_integrity_flag *f = &r->flags[i];
-        json_t *entries = json_array();
-        for (size_t k = 0; entries && k < f->nentries; k++)
+        json_t *entries = json_array(), *entry_children = json_array();
+        for (size_t k = 0; entries && entry_children && k < f->nentries; k++) {
+            int c = f->entry_child[k];
             json_array_append_new(entries, json_integer((json_int_t)f->entries[k]));
+            json_array_append_new(entry_children, c >= 0 && (size_t)c < f->nchildren
+                                                      ? json_string(f->children[c])
+                                                      : json_null());
+        }
         json_t *fig = json_object();
         if (fig && f->count >= 0)
             json_object_set_new(fig, "count", json_integer(f->count));
@@ -1203,13 +1218,14 @@ cw_rc cw_integrity_json(const cw_integrity_report *r, json_t **out)
             json_object_set_new(fig, "team_rate", json_real(round(f->team_rate * 10000) / 10000));
         if (fig && f->z >= 0)
             json_object_set_new(fig, "z", json_real(round(f->z * 100) / 100));
-        json_array_append_new(
-            flags, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o}", "pattern",
-                             cw_integrity_pattern_id(f->pattern), "title",
-                             cw_integrity_pattern_title(f->pattern), "team", f->team, "explanation",
-                             f->explanation, "staff", names(f->staff, f->nstaff), "children",
-                             names(f->children, f->nchildren), "entries", entries, "entries_total",
-                             (json_int_t)f->entries_total, "figures", fig));
+        json_array_append_new(flags, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:I, s:o}",
+                                               "pattern", cw_integrity_pattern_id(f->pattern),
+                                               "title", cw_integrity_pattern_title(f->pattern),
+                                               "team", f->team, "explanation", f->explanation,
+                                               "staff", names(f->staff, f->nstaff), "children",
+                                               names(f->children, f->nchildren), "entries", entries,
+                                               "entry_children", entry_children, "entries_total",
+                                               (json_int_t)f->entries_total, "figures", fig));
     }
     for (int k = 0; summary && k < CW_INTEGRITY_NPATTERNS; k++) {
         const cw_integrity_summary *s = &r->summary[k];
