@@ -173,11 +173,15 @@ function summaryTable(res, filePart) {
 // ---- the page ----
 
 export async function integrity({query, me, navigate}) {
-  // Other roles: "You cannot see this", as the server would answer (403).
-  if (!INTEGRITY_ROLES.includes(me.role)) throw new ApiError(403, {error: {message: t('integrity.not_for_role')}});
   const now = today();
   const asked = ['from', 'to', 'team'].some((k) => query.has(k));
   const c = readChoice(query, now);
+  // Other roles: the server refuses them before anything is read (403, which the router shows
+  // as "You cannot see this", with the server's reason). Should it not, the page says so itself.
+  if (!INTEGRITY_ROLES.includes(me.role)) {
+    await api.get(`/api/v1/integrity?${queryOf({...c, from: isDate(c.from) ? c.from : now, to: now})}`);
+    throw new ApiError(403, {error: {message: t('integrity.not_for_role')}});
+  }
   const teams = await teamList();
   const errors = asked ? problems(c, teams) : {};
   const title = t('integrity.title');
