@@ -26,14 +26,63 @@
 #include "casework/accounts.h"
 #include "http/http_int.h"
 #include "ledger/verify.h"
+#include "util/time.h"
 #include "httptest.h"
 
 /* ---- fixture ---- */
+
+/*
+ * The integrity analytics' constructed case (test_integrity): a child allocated to F.sw, a
+ * referral 150 days ago decided for assessment, and the assessment completed "on time" (dated
+ * 120 days ago, inside its 42 working days) but recorded today, some 90 days after its due
+ * date: the council's case of docs/integrity.md, overdue_hidden.
+ */
+#define INTEG_CHILD "HT-INTEG-1"
+static uint64_t integ_entry; /* the assessment_completed entry */
+static char integ_from[CW_DATE_LEN + 1], integ_to[CW_DATE_LEN + 1];
+
+static void integrity_case(cw_ledger *l)
+{
+    cw_date today = (cw_date)(cw_time_now_ms() / 86400000);
+    char reg[CW_DATE_LEN + 1], ref[CW_DATE_LEN + 1], start[CW_DATE_LEN + 1],
+        done_on[CW_DATE_LEN + 1];
+    cw_date_format(today - 200, reg);
+    cw_date_format(today - 150, ref);
+    cw_date_format(today - 149, start);
+    cw_date_format(today - 120, done_on);
+    cw_date_format(today - 200, integ_from);
+    cw_date_format(today, integ_to);
+    ht_submit(l, F.tm, "child_registered",
+              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "child_id", INTEG_CHILD, "date", reg,
+                        "given_name", "Iola", "family_name", "Integrity", "date_of_birth",
+                        "2014-03-02", "gender", "female", "language", "welsh"));
+    ht_submit(
+        l, F.tm, "case_allocated",
+        json_pack("{s:s, s:s, s:s}", "child_id", INTEG_CHILD, "worker_id", F.sw, "date", reg));
+    ht_submit(l, F.sw, "referral_received",
+              json_pack("{s:s, s:s, s:s, s:s, s:s}", "referral_id", INTEG_CHILD "-R1", "child_id",
+                        INTEG_CHILD, "date", ref, "source", "school", "reason", "Concerns."));
+    ht_submit(l, F.tm, "referral_decided",
+              json_pack("{s:s, s:s, s:s}", "referral_id", INTEG_CHILD "-R1", "date", ref,
+                        "decision", "assessment"));
+    ht_submit(l, F.sw, "assessment_started",
+              json_pack("{s:s, s:s, s:s, s:s}", "assessment_id", INTEG_CHILD "-A1", "child_id",
+                        INTEG_CHILD, "date", start, "referral_id", INTEG_CHILD "-R1"));
+    integ_entry = cw_ledger_size(l);
+    ht_submit(l, F.sw, "assessment_completed",
+              json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:s}", "assessment_id", INTEG_CHILD "-A1",
+                        "date", done_on, "child_seen", 1, "child_seen_date", done_on, "views",
+                        "Wants to stay at her school.", "analysis",
+                        "Needs are met at home with support from the school.", "outcome",
+                        "no_further_action"));
+    assert_int_equal(cw_ledger_size(l), integ_entry + 1);
+}
 
 static int setup(void **state)
 {
     (void)state;
     cw_ledger *l = ht_build("test.caseward.example/http");
+    integrity_case(l);
     account(l, "sw", F.sw, NULL, 0);
     account(l, "tm", F.tm, NULL, 0);
     account(l, "hos", F.hos, NULL, 0);
@@ -1089,6 +1138,141 @@ static void test_measures(void **state)
     json_decref(council);
 }
 
+/* The look at a child through the integrity analytics (record_access rows). */
+static size_t integrity_looks(const char *child)
+{
+    char n[32], q[256];
+    sqlite3 *s;
+    assert_int_equal(sqlite3_open_v2(F.db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    snprintf(q, sizeof q,
+             "SELECT count(*) FROM record_access WHERE what LIKE 'GET /api/v1/integrity %%'%s%s%s",
+             child ? " AND allowed = 1 AND child_id = '" : "", child ? child : "",
+             child ? "'" : "");
+    sql_one(s, q, n, sizeof n);
+    sqlite3_close(s);
+    return (size_t)strtoul(n, NULL, 10);
+}
+
+/* Whether the JSON array holds the string. */
+static int has_string(const json_t *a, const char *v)
+{
+    for (size_t i = 0; i < json_array_size(a); i++)
+        if (!strcmp(json_string_value(json_array_get(a, i))
+                        ? json_string_value(json_array_get(a, i))
+                        : "",
+                    v))
+            return 1;
+    return 0;
+}
+
+/* The overdue_hidden flag naming entry idx, or NULL. */
+static const json_t *flag_for_entry(const json_t *report, uint64_t idx)
+{
+    const json_t *flags = json_object_get(report, "flags");
+    for (size_t i = 0; i < json_array_size(flags); i++) {
+        const json_t *f = json_array_get(flags, i);
+        if (strcmp(json_string_value(json_object_get(f, "pattern")), "overdue_hidden"))
+            continue;
+        const json_t *e = json_object_get(f, "entries");
+        for (size_t k = 0; k < json_array_size(e); k++)
+            if ((uint64_t)json_integer_value(json_array_get(e, k)) == idx)
+                return f;
+    }
+    return NULL;
+}
+
+/* Integrity analytics (docs/integrity.md): the head of service and inspectors only; the
+ * constructed case's flag names its entry, staff, team and child; every child named is a
+ * look recorded in the log; bad dates refused, naming the field. */
+static void test_integrity(void **state)
+{
+    (void)state;
+    who sw, hos, insp, admin;
+    sign_in("sw", PW, &sw);
+    sign_in("hos", PW, &hos);
+    sign_in("insp", PW, &insp);
+    sign_in("admin", PW, &admin);
+    resp r;
+    char path[300];
+    snprintf(path, sizeof path, "/api/v1/integrity?from=%s&to=%s", integ_from, integ_to);
+    size_t looks = integrity_looks(NULL), child_looks = integrity_looks(INTEG_CHILD);
+    REQ("GET", path, NULL, hos.session, NULL, &r);
+    if (r.status != 200)
+        fail_msg("%ld %.*s", r.status, (int)r.body.len, r.body.data);
+    assert_string_equal(json_string_value(json_object_get(r.json, "from")), integ_from);
+    assert_true(json_is_null(json_object_get(r.json, "team")));
+    assert_true((uint64_t)json_integer_value(
+                    json_object_get(json_object_get(r.json, "checkpoint"), "size")) > integ_entry);
+    const json_t *f = flag_for_entry(r.json, integ_entry);
+    if (!f)
+        fail_msg("no overdue_hidden flag names entry %llu", (unsigned long long)integ_entry);
+    assert_string_equal(json_string_value(json_object_get(f, "team")), F.team);
+    assert_true(has_string(json_object_get(f, "staff"), F.sw));
+    assert_int_equal(json_array_size(json_object_get(f, "staff")), 1);
+    assert_true(has_string(json_object_get(f, "children"), INTEG_CHILD));
+    assert_string_equal(json_string_value(json_array_get(json_object_get(f, "entry_children"), 0)),
+                        INTEG_CHILD);
+    assert_non_null(
+        strstr(json_string_value(json_object_get(f, "explanation")), "assessment_completed"));
+    assert_true(json_integer_value(json_object_get(json_object_get(f, "figures"), "count")) > 14);
+    const json_t *sum = json_object_get(json_object_get(r.json, "summary"), "overdue_hidden");
+    assert_true(json_is_true(json_object_get(sum, "looked_for")));
+    assert_true(json_integer_value(json_object_get(sum, "flags")) >= 1);
+    /* every child the answer names is a look, recorded once */
+    size_t named = 0;
+    json_t *kids = json_array();
+    const json_t *flags = json_object_get(r.json, "flags");
+    for (size_t i = 0; i < json_array_size(flags); i++) {
+        const json_t *c = json_object_get(json_array_get(flags, i), "children");
+        for (size_t k = 0; k < json_array_size(c); k++)
+            if (!has_string(kids, json_string_value(json_array_get(c, k)))) {
+                json_array_append(kids, json_array_get(c, k));
+                named++;
+            }
+    }
+    json_decref(kids);
+    done(&r);
+    assert_int_equal(integrity_looks(INTEG_CHILD), child_looks + 1);
+    assert_int_equal(integrity_looks(NULL), looks + named);
+    /* an inspector, for the worker's team: the same flag, and only that team's */
+    snprintf(path, sizeof path, "/api/v1/integrity?from=%s&to=%s&team=%s", integ_from, integ_to,
+             F.team);
+    REQ("GET", path, NULL, insp.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_string_value(json_object_get(r.json, "team")), F.team);
+    assert_non_null(flag_for_entry(r.json, integ_entry));
+    flags = json_object_get(r.json, "flags");
+    for (size_t i = 0; i < json_array_size(flags); i++)
+        assert_string_equal(json_string_value(json_object_get(json_array_get(flags, i), "team")),
+                            F.team);
+    done(&r);
+    assert_int_equal(integrity_looks(INTEG_CHILD), child_looks + 2);
+    /* a social worker (the flagged one) and an administrator: refused, and nothing read */
+    looks = integrity_looks(NULL);
+    snprintf(path, sizeof path, "/api/v1/integrity?from=%s&to=%s", integ_from, integ_to);
+    REQ("GET", path, NULL, sw.session, NULL, &r);
+    expect_error(&r, 403, "forbidden", "role");
+    done(&r);
+    REQ("GET", path, NULL, admin.session, NULL, &r);
+    expect_error(&r, 403, "forbidden", "role");
+    done(&r);
+    assert_int_equal(integrity_looks(NULL), looks);
+    /* bad dates, each naming its field */
+    REQ("GET", "/api/v1/integrity?from=2025-02-30&to=2025-06-30", NULL, hos.session, NULL, &r);
+    expect_error(&r, 400, "invalid", "from");
+    done(&r);
+    REQ("GET", "/api/v1/integrity?from=2025-04-01", NULL, hos.session, NULL, &r);
+    expect_error(&r, 400, "invalid", "to");
+    done(&r);
+    REQ("GET", "/api/v1/integrity?from=2025-04-01&to=31/03/2026", NULL, hos.session, NULL, &r);
+    expect_error(&r, 400, "invalid", "to");
+    done(&r);
+    REQ("GET", "/api/v1/integrity?from=2026-03-31&to=2025-04-01", NULL, hos.session, NULL, &r);
+    expect_error(&r, 400, "invalid", "from");
+    done(&r);
+    assert_int_equal(integrity_looks(NULL), looks);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -1108,6 +1292,7 @@ int main(void)
         cmocka_unit_test(test_web_none),
         cmocka_unit_test(test_web_limits),
         cmocka_unit_test(test_measures),
+        cmocka_unit_test(test_integrity),
         cmocka_unit_test(test_throttle),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);

@@ -500,6 +500,14 @@ static void test_boilerplate(void **state)
     const cw_integrity_flag *g = first(f, CW_INTEGRITY_BOILERPLATE);
     assert_int_equal(g->nchildren, 3);
     assert_int_equal(g->nentries, 3);
+    /* each entry names its own child (visits to C31, C32, C33, in log order) */
+    for (size_t k = 0; k < 3; k++) {
+        char want[8];
+        snprintf(want, sizeof want, "C%zu", 31 + k);
+        assert_true(g->entry_child[k] >= 0 && (size_t)g->entry_child[k] < g->nchildren);
+        assert_string_equal(g->children[g->entry_child[k]], want);
+        assert_true(k == 0 || g->entries[k] > g->entries[k - 1]);
+    }
     /* the text itself is nowhere in the flag */
     assert_null(strstr(g->explanation, "fine"));
 }

@@ -942,15 +942,22 @@ static cw_rc h_integrity(cw_http_srv *s, req *r, cw_error *err)
     size_t nseen = 0, capseen = 0;
     for (size_t i = 0; !rc && i < rep.nflags; i++) {
         cw_integrity_flag *f = &rep.flags[i];
+        int16_t now_at[CW_INTEGRITY_MAX_LISTED]; /* each child's new place, or -1 */
         size_t keep = 0;
         for (size_t k = 0; !rc && k < f->nchildren; k++) {
+            now_at[k] = -1;
             if (visible(r->ro, &r->who, f->children[k], &rc, err) <= 0)
                 continue;
             if (keep != k)
                 memcpy(f->children[keep], f->children[k], sizeof f->children[k]);
-            keep++;
+            now_at[k] = (int16_t)keep++;
         }
+        if (rc)
+            break;
         f->nchildren = keep; /* entries and figures name no one and stay */
+        for (size_t e = 0; e < f->nentries; e++)
+            if (f->entry_child[e] >= 0)
+                f->entry_child[e] = now_at[f->entry_child[e]];
         for (size_t k = 0; !rc && k < keep; k++) {
             size_t q = 0;
             while (q < nseen && strcmp(seen[q], f->children[k]))

@@ -53,6 +53,8 @@ typedef struct cw_integrity_flag {
     char team[65]; /* the team of the staff behind it ("" if they have none) */
     char explanation[640];
     uint64_t entries[CW_INTEGRITY_MAX_LISTED];
+    int16_t entry_child[CW_INTEGRITY_MAX_LISTED]; /* each entry's child: its place in children,
+                                                    or -1 (about no child, or not listed) */
     size_t nentries;
     uint64_t entries_total;
     char (*staff)[65];
@@ -93,7 +95,8 @@ cw_rc cw_integrity_run(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
 
 /*
  * The report as JSON: {"from","to","team","checkpoint":{"size","note"},"flags":[...],
- * "summary":{PATTERN:{"checked","flags","entries","looked_for"}}} (docs/integrity.md).
+ * "summary":{PATTERN:{"checked","flags","entries","looked_for"}}} (docs/integrity.md); each
+ * flag's "entry_children" names the child of each of its "entries" (or null).
  * *out is a new reference.
  */
 cw_rc cw_integrity_json(const cw_integrity_report *r, json_t **out);

@@ -35,6 +35,7 @@ const routes = [
   ['/service', pages.service],
   ['/measures', pages.measures],
   ['/measures/:id', pages.measure],
+  ['/integrity', pages.integrity],
   ['/verify', pages.verify, {open: true}],
   ['/staff', pages.staff],
 ].map(([pattern, page, opts = {}]) => ({
@@ -98,7 +99,8 @@ export function takeAfter() {
 }
 
 // Social workers have no link to the measures: their pages are their own casework. The
-// measures page is open to them (as the API is), at /measures.
+// measures page is open to them (as the API is), at /measures. The integrity analytics are
+// the head of service's and inspectors' only (pages/integrity.js; the API refuses others).
 const NAV = {
   social_worker: [['/caseload', 'nav.caseload'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs']],
   team_manager: [['/team', 'nav.team'], ['/caseload', 'nav.caseload'], ['/children', 'nav.children'],
@@ -106,9 +108,9 @@ const NAV = {
   service_manager: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs'],
                     ['/record/supervision_held', 'nav.supervision'], ['/measures', 'nav.measures']],
   head_of_service: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs'],
-                    ['/measures', 'nav.measures']],
+                    ['/measures', 'nav.measures'], ['/integrity', 'nav.integrity']],
   inspector: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/measures', 'nav.measures'],
-              ['/verify', 'nav.verify']],
+              ['/integrity', 'nav.integrity'], ['/verify', 'nav.verify']],
   qa_auditor: [['/children', 'nav.children'], ['/measures', 'nav.measures']],
   administrator: [['/staff', 'nav.staff']],
 };

@@ -161,13 +161,15 @@ export function textarea(name, label, {hint, error, value = '', rows = 5} = {}) 
                hintEl(`f-${name}-hint`, hint), errorEl(`f-${name}-error`, error), ta);
 }
 
-export function select(name, label, options, {hint, error, value = ''} = {}) {
+// A select; blank: the words of the empty choice (default "Choose…"), for a question whose
+// empty answer means something ("All teams").
+export function select(name, label, options, {hint, error, value = '', blank} = {}) {
   return group(error,
     h('label', {class: 'govuk-label', for: `f-${name}`}, label),
     hintEl(`f-${name}-hint`, hint), errorEl(`f-${name}-error`, error),
     h('select', {class: `govuk-select${error ? ' govuk-select--error' : ''}`, id: `f-${name}`, name,
                  'aria-describedby': describedBy(name, hint, error)},
-      h('option', {value: ''}, t('common.choose')),
+      h('option', {value: ''}, blank ?? t('common.choose')),
       options.map(([v, text]) => h('option', {value: v, selected: v === value}, text))));
 }
 

@@ -10,3 +10,4 @@ export {home, notFound, failed} from './common.js';
 export {signOffs, signOff} from './signoffs.js';
 export {restriction} from './restriction.js';
 export {measures, measure} from './measures.js';
+export {integrity} from './integrity.js';
