@@ -2566,6 +2566,33 @@ static void count(gen *g, const dev *e, track *tr)
 }
 
 /*
+ * Whether the social worker dates visits on their due date: chosen (P_I_CLUSTER_W x
+ * failure_scale), and no colleague of a lower number in the team is. At most one in a team:
+ * a whole team dating its work to the due date is a shared habit, which a comparison with the
+ * rest of the team does not show (docs/integrity.md, "What it cannot see").
+ */
+static int cluster_chosen(const loc *L, const char *actor)
+{
+    const gen *g = L->g;
+    if (!chosen(g, actor, CW_INTEGRITY_DEADLINE_CLUSTER, P_I_CLUSTER_W))
+        return 0;
+    char id[80];
+    for (int t = 0; t < NTEAMS; t++) {
+        snprintf(id, sizeof id, "sw.l%u.%s.", L->num, TEAM_SHORT[t]);
+        if (strncmp(actor, id, strlen(id)))
+            continue;
+        for (int32_t w = 0; w < L->teams[t].nworkers; w++) {
+            sw_id(L, t, w, id, sizeof id);
+            if (!strcmp(id, actor))
+                return 1;
+            if (chosen(g, id, CW_INTEGRITY_DEADLINE_CLUSTER, P_I_CLUSTER_W))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/*
  * Deadline clustering (docs/demo.md, "Signs of manipulation"): a chosen social worker's visits
  * are dated on their due date, P_I_CLUSTER_V of those that can be: a child protection visit
  * (seen alone) 10 working days after the registration or the last, a looked-after visit 1 week
@@ -2626,7 +2653,7 @@ static size_t to_due_dates(const loc *L, const child *c, dev *v, size_t n)
             }
         if (ok && unit(mix(g->o.seed ^ mix(c->num * 131 + e->seq + 0xD0EULL))) < P_I_CLUSTER_V) {
             actor_of(L, c, e, actor, sizeof actor);
-            if (chosen(g, actor, CW_INTEGRITY_DEADLINE_CLUSTER, P_I_CLUSTER_W)) {
+            if (cluster_chosen(L, actor)) {
                 e->date = due;
                 e->flags |= F_I_DUE;
                 moved++;
