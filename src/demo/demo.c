@@ -3308,11 +3308,14 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
     if (!rc)
         rc = cw_buf_addf(out,
                          "signs of manipulation injected: late recorders %llu, backdated past "
-                         "the deadline %llu, dates corrected %llu, bulk sittings %llu, pasted "
-                         "text %llu, casework from another team %llu\n",
+                         "the deadline %llu, dates corrected %llu, visits dated on their due "
+                         "date %llu, care ended and begun again %llu, bulk sittings %llu, "
+                         "pasted text %llu, casework from another team %llu\n",
                          (unsigned long long)s->injected[CW_INTEGRITY_LATE_RECORDING],
                          (unsigned long long)s->injected[CW_INTEGRITY_OVERDUE_HIDDEN],
                          (unsigned long long)s->injected[CW_INTEGRITY_DATE_CORRECTION],
+                         (unsigned long long)s->injected[CW_INTEGRITY_DEADLINE_CLUSTER],
+                         (unsigned long long)s->injected[CW_INTEGRITY_CLOCK_RESET],
                          (unsigned long long)s->injected[CW_INTEGRITY_BULK_ENTRY],
                          (unsigned long long)s->injected[CW_INTEGRITY_BOILERPLATE],
                          (unsigned long long)s->injected[CW_INTEGRITY_OUTSIDE_TEAM]);
