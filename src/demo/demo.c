@@ -79,13 +79,16 @@
 
 /* ---- signs of manipulation (docs/demo.md), before failure_scale ---- */
 
-#define P_I_LATE_W  0.05  /* social workers who record late: 35% of entries 11-30 wd after */
-#define P_I_BULK_W  0.05  /* social workers who enter a month's backlog in one sitting */
-#define P_I_PASTE_W 0.04  /* social workers who paste one text into every visit */
-#define P_I_HIDDEN  0.20  /* late assessments (done 11+ wd late) dated the day before due */
-#define P_I_CORRECT 0.20  /* (other) such assessments whose date a correction moves */
-#define P_I_OUTSIDE 0.002 /* case notes recorded by a worker of another team */
-#define PASTED      "Child seen. No concerns. Plan continues."
+#define P_I_LATE_W    0.05  /* social workers who record late: 35% of entries 11-30 wd after */
+#define P_I_BULK_W    0.05  /* social workers who enter a month's backlog in one sitting */
+#define P_I_PASTE_W   0.04  /* social workers who paste one text into every visit */
+#define P_I_HIDDEN    0.20  /* late assessments (done 11+ wd late) dated the day before due */
+#define P_I_CORRECT   0.20  /* (other) such assessments whose date a correction moves */
+#define P_I_OUTSIDE   0.002 /* case notes recorded by a worker of another team */
+#define P_I_CLUSTER_W 0.10  /* social workers who date their visits on the due date */
+#define P_I_CLUSTER_V 0.75  /* of their visits that can be: dated on the due date */
+#define P_I_RESET     0.20  /* late looked-after reviews, GP or dental checks: care ends instead */
+#define PASTED        "Child seen. No concerns. Plan continues."
 
 /* ---- vocabulary ---- */
 
@@ -178,8 +181,10 @@ enum flag {
     F_EXTRA = 1u << 16, /* a hand-over when a worker leaves */
     F_GP = 1u << 17,
     F_DENT = 1u << 18,
-    F_I_HIDE = 1u << 19, /* injected: dated before its due date, recorded on x2 (docs/demo.md) */
-    F_I_MOVE = 1u << 20, /* injected: a correction will move its date to x2 */
+    F_I_HIDE = 1u << 19,  /* injected: dated before its due date, recorded on x2 (docs/demo.md) */
+    F_I_MOVE = 1u << 20,  /* injected: a correction will move its date to x2 */
+    F_I_RESET = 1u << 21, /* injected: care ended while work was overdue, begun again soon */
+    F_I_DUE = 1u << 22,   /* injected: a visit moved to its due date */
 };
 
 static const char *const SOURCES[] = {"police",    "school",    "health",          "self", "family",
@@ -502,6 +507,18 @@ static int pickw(rng *r, const uint16_t *w, int n)
     return n - 1;
 }
 
+/* Stateless draws (from the seed and what is drawn for), for what must not disturb the
+ * journeys' streams. */
+static uint64_t mix(uint64_t x)
+{
+    return splitmix(&x);
+}
+
+static double unit(uint64_t h)
+{
+    return (double)(h >> 11) * 0x1.0p-53;
+}
+
 /* ---- the plan ---- */
 
 /* One event of a child's journey, before it becomes a command. */
@@ -597,6 +614,7 @@ struct gen {
     uint64_t children_done;
     uint64_t slots;    /* social workers in post at as_of (one per slot) */
     cw_date force_rec; /* the next command was really recorded on this day (0: drawn) */
+    uint32_t altered;  /* the patterns that altered the command in hand (bits), for opts.altered */
     struct inj {
         char actor[80];
         int pattern;
@@ -854,7 +872,9 @@ static cw_date reg_path(kid *k, cw_date g0)
     k->on_register = 1;
     cw_date nsa_from = PF(k, P_NSA) ? dmax(g0 + 20, g->as_of - U(k, 25, 70)) : NEVER;
     int ol = PF(k, P_OUTLINE_LATE);
-    plan(k, ol ? W(g, g0, U(k, 6, 12)) : W(g, g0, U(k, 1, 5)), PK_OUTLINE, ol);
+    cw_date od = ol ? W(g, g0, U(k, 6, 12)) : W(g, g0, U(k, 1, 5));
+    if (od < k->lim) /* not after the 18th birthday, when the child leaves the register */
+        plan(k, od, PK_OUTLINE, ol);
     int cgl = PF(k, P_CG_LATE), first_cg = 1;
     cw_date ncg = cgl ? W(g, g0, U(k, 11, 18)) : W(g, g0, U(k, 5, 10));
     int vl = PF(k, P_CPV_LATE);
@@ -1017,6 +1037,37 @@ static cw_date cin_path(kid *k, cw_date p)
     return close_case(k, end, reason);
 }
 
+/*
+ * A clock reset (docs/demo.md, "Signs of manipulation"): on day t, when a review or a health
+ * check due on `due` was to be done late (late != 0), care ends instead (P_I_RESET x failure_scale,
+ * drawn from the seed and the child, not the journey's stream) and begins again 1 to 19 working
+ * days later, so the overdue check's clock stops and new clocks begin. Returns the day care begins
+ * again, or 0: no reset (not drawn; the check not yet overdue the day before; the restart
+ * after as_of, the drift cut-off or the 17th birthday, when care would not begin again).
+ */
+static cw_date reset_at(kid *k, cw_date st, cw_date t, int late, cw_date due)
+{
+    const gen *g = k->g;
+    if (!late || g->o.failure_scale <= 0 || t - 1 <= due || k->depth > 5)
+        return 0;
+    uint64_t h = mix(g->o.seed ^ mix(k->c->num * 131 + k->seq + 0xC10CULL));
+    if (unit(h) >= P_I_RESET * g->o.failure_scale)
+        return 0;
+    cw_date y = W(g, t, 1 + (int32_t)(mix(h) % 19));
+    if (y > g->as_of || y > k->c->cutoff || age_at(k, y) >= 17 || y <= st)
+        return 0;
+    return y;
+}
+
+/* Injected (reset_at): care ends on t, and begins again on y. */
+static cw_date reset_care(kid *k, cw_date t, cw_date y)
+{
+    dev *e = add(k, E_LAEND, t, A_HOLDER);
+    e->a = LR_HOME;
+    e->flags |= F_I_RESET;
+    return la_path(k, y);
+}
+
 /* Looked after from st. */
 static cw_date la_path(kid *k, cw_date st)
 {
@@ -1053,7 +1104,7 @@ static cw_date la_path(kid *k, cw_date st)
     int vlate = PF(k, P_LAV_LATE);
     cw_date nv = st + (vlate ? U(k, 8, 14) : U(k, 1, 6));
     int rlate = PF(k, P_LAR_LATE), nrev = 0;
-    cw_date nr = st + (rlate ? U(k, 29, 40) : U(k, 18, 27));
+    cw_date nr = st + (rlate ? U(k, 29, 40) : U(k, 18, 27)), nr_due = st + 28;
     int gl = PF(k, P_GP_LATE);
     cw_date gp = gl ? W(g, st, U(k, 11, 25)) : W(g, st, U(k, 1, 9));
     int dl = PF(k, P_DENT_LATE);
@@ -1072,13 +1123,21 @@ static cw_date la_path(kid *k, cw_date st)
             vlate = PF(k, P_LAV_LATE);
             nv = t + (vlate ? U(k, 43, 60) : U(k, 28, 40));
         } else if (t == nr) {
+            cw_date y = reset_at(k, st, t, rlate, nr_due);
+            if (y)
+                return reset_care(k, t, y);
             e = add(k, E_LAREVIEW, t, A_HOLDER);
             e->flags |= rlate ? F_LATE : 0;
             nrev++;
             rlate = PF(k, P_LAR_LATE);
             cw_date base = nrev == 1 ? M(t, 3) : M(t, 6);
             nr = rlate ? base + U(k, 1, 30) : base - U(k, 0, nrev == 1 ? 14 : 20);
+            nr_due = base;
         } else if (t == gp || t == dent || t == ha) {
+            cw_date y = reset_at(k, st, t, (t == gp && gl) || (t == dent && dl),
+                                 t == gp ? W(g, st, 10) : M(st, 3));
+            if (y)
+                return reset_care(k, t, y);
             e = add(k, E_HEALTH, t, A_HOLDER);
             if (t == gp) {
                 e->a = 0;
@@ -1774,21 +1833,11 @@ static void pbool(pb *b, const char *k, int v)
 
 /* ---- when each command was recorded (docs/demo.md, "Recording") ---- */
 
-static uint64_t mix(uint64_t x)
-{
-    return splitmix(&x);
-}
-
 static uint64_t hash_str(uint64_t h, const char *s)
 {
     for (; *s; s++)
         h = mix(h ^ (uint8_t)*s);
     return h;
-}
-
-static double unit(uint64_t h)
-{
-    return (double)(h >> 11) * 0x1.0p-53;
 }
 
 /* Whether this social worker was chosen for the pattern (a draw per person, share x scale). */
@@ -1858,6 +1907,7 @@ static int64_t recorded_ms(gen *g, const char *actor, const char *type, cw_date 
         if (chosen(g, actor, CW_INTEGRITY_LATE_RECORDING, P_I_LATE_W) && unit(mix(h + 2)) < 0.35) {
             rec = W(g, d, 11 + (int32_t)(mix(h + 3) % 20));
             injected(g, actor, CW_INTEGRITY_LATE_RECORDING, NULL);
+            g->altered |= 1u << CW_INTEGRITY_LATE_RECORDING;
         }
         if (chosen(g, actor, CW_INTEGRITY_BULK_ENTRY, P_I_BULK_W)) {
             /* one sitting: a day between 20 and 170 working days before as_of, 15:00-15:55,
@@ -1867,6 +1917,7 @@ static int64_t recorded_ms(gen *g, const char *actor, const char *type, cw_date 
                 rec = day;
                 minute = 900 + (int32_t)(g->st.events % 55);
                 injected(g, actor, CW_INTEGRITY_BULK_ENTRY, kid_id);
+                g->altered |= 1u << CW_INTEGRITY_BULK_ENTRY;
             }
         }
     }
@@ -1894,6 +1945,7 @@ static cw_rc put(gen *g, const char *actor, const char *type, pb *b, uint64_t *i
         chosen(g, actor, CW_INTEGRITY_BOILERPLATE, P_I_PASTE_W)) {
         json_object_set_new(b->o, "views", json_string(PASTED));
         injected(g, actor, CW_INTEGRITY_BOILERPLATE, NULL);
+        g->altered |= 1u << CW_INTEGRITY_BOILERPLATE;
     }
     cw_event_source src = {
         "demo",
@@ -1902,6 +1954,10 @@ static cw_rc put(gen *g, const char *actor, const char *type, pb *b, uint64_t *i
     cw_rc rc = cw_casework_submit_source(g->l, &ev, &src, &i, g->err);
     json_decref(b->o);
     b->o = NULL;
+    for (int p = 0; !rc && g->o.altered && p < CW_INTEGRITY_NPATTERNS; p++)
+        if (g->altered & (1u << p))
+            g->o.altered(g->o.altered_ctx, p, actor, i);
+    g->altered = 0;
     if (rc) {
         cw_error_prefix(g->err, "demo: %s by %s: ", type, actor);
         return rc;
@@ -2509,6 +2565,110 @@ static void count(gen *g, const dev *e, track *tr)
     }
 }
 
+/*
+ * Whether the social worker dates visits on their due date: chosen (P_I_CLUSTER_W x
+ * failure_scale), and no colleague of a lower number in the team is. At most one in a team:
+ * a whole team dating its work to the due date is a shared habit, which a comparison with the
+ * rest of the team does not show (docs/integrity.md, "What it cannot see").
+ */
+static int cluster_chosen(const loc *L, const char *actor)
+{
+    const gen *g = L->g;
+    if (!chosen(g, actor, CW_INTEGRITY_DEADLINE_CLUSTER, P_I_CLUSTER_W))
+        return 0;
+    char id[80];
+    for (int t = 0; t < NTEAMS; t++) {
+        snprintf(id, sizeof id, "sw.l%u.%s.", L->num, TEAM_SHORT[t]);
+        if (strncmp(actor, id, strlen(id)))
+            continue;
+        for (int32_t w = 0; w < L->teams[t].nworkers; w++) {
+            sw_id(L, t, w, id, sizeof id);
+            if (!strcmp(id, actor))
+                return 1;
+            if (chosen(g, id, CW_INTEGRITY_DEADLINE_CLUSTER, P_I_CLUSTER_W))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * Deadline clustering (docs/demo.md, "Signs of manipulation"): a chosen social worker's visits
+ * are dated on their due date, P_I_CLUSTER_V of those that can be: a child protection visit
+ * (seen alone) 10 working days after the registration or the last, a looked-after visit 1 week
+ * after care began or 6 weeks after the last visit. A visit can be moved when that changes
+ * nothing else: it was on time, no other event of the child's lies between its day and the due
+ * date (case notes aside), the next visit of its kind is not late, there has been no placement
+ * change since the last visit, and it is not in the 3-monthly stretch of care until 18. v holds
+ * the child's events in date order; returns how many were moved (flagged F_I_DUE).
+ */
+static size_t to_due_dates(const loc *L, const child *c, dev *v, size_t n)
+{
+    const gen *g = L->g;
+    size_t moved = 0;
+    cw_date cp_last = 0, la_last = 0, la_start = 0, placed = 0;
+    int la_first = 0, until18 = 0;
+    char actor[80];
+    for (size_t i = 0; i < n; i++) {
+        dev *e = &v[i];
+        if (e->flags & F_EXTRA)
+            continue;
+        switch (e->type) {
+        case E_CONFERENCE:
+            cp_last = e->b == CD_REGISTER ? e->date : e->b == CD_DEREGISTER ? 0 : cp_last;
+            continue;
+        case E_CLOSE:
+            cp_last = la_last = 0;
+            continue;
+        case E_LASTART:
+            la_last = la_start = e->date;
+            la_first = 1;
+            until18 = (e->flags & F_UNTIL18) != 0;
+            continue;
+        case E_LAEND:
+            la_last = 0;
+            continue;
+        case E_PLACEMENT:
+            placed = e->date;
+            continue;
+        case E_VISIT:
+            break;
+        default:
+            continue;
+        }
+        int cp = (e->flags & (F_CP | F_ALONE)) == (F_CP | F_ALONE) && cp_last;
+        int la = (e->flags & F_LA) && la_last;
+        if (!cp && !la)
+            continue;
+        cw_date due = cp ? W(g, cp_last, 10) : la_last + (la_first ? 7 : 42);
+        int ok = !(e->flags & F_LATE) && due > e->date && due <= g->as_of && due <= c->cutoff;
+        if (la && (placed >= la_last || (until18 && due + 42 >= M(la_start, 12))))
+            ok = 0;
+        for (size_t j = i + 1; ok && j < n && v[j].date <= due; j++)
+            ok = v[j].type == E_NOTE && !(v[j].flags & F_EXTRA);
+        for (size_t j = i + 1; ok && j < n; j++)
+            if (v[j].type == E_VISIT && (v[j].flags & (cp ? F_CP : F_LA))) {
+                ok = !(v[j].flags & F_LATE);
+                break;
+            }
+        if (ok && unit(mix(g->o.seed ^ mix(c->num * 131 + e->seq + 0xD0EULL))) < P_I_CLUSTER_V) {
+            actor_of(L, c, e, actor, sizeof actor);
+            if (cluster_chosen(L, actor)) {
+                e->date = due;
+                e->flags |= F_I_DUE;
+                moved++;
+            }
+        }
+        if (cp)
+            cp_last = e->date;
+        else {
+            la_last = e->date;
+            la_first = 0;
+        }
+    }
+    return moved;
+}
+
 /* Emits child ci's events in date order, then its correction if it has one. */
 static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
 {
@@ -2557,6 +2717,8 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
         }
     }
     qsort(L->tmp, n, sizeof(dev), cmp_dev);
+    if (g->o.failure_scale > 0 && to_due_dates(L, c, L->tmp, n))
+        qsort(L->tmp, n, sizeof(dev), cmp_dev);
     char cid[32], actor[80];
     child_id(c, cid, sizeof cid);
     track tr;
@@ -2586,6 +2748,10 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
         int move = (e->flags & F_I_MOVE) && nmoved < sizeof moved / sizeof moved[0];
         if (hide) /* recorded on the day it was really done */
             g->force_rec = e->x2;
+        if (e->flags & F_I_DUE) {
+            injected(g, actor, CW_INTEGRITY_DEADLINE_CLUSTER, NULL);
+            g->altered |= 1u << CW_INTEGRITY_DEADLINE_CLUSTER;
+        }
         if (e->type == E_NOTE && !(e->flags & F_EXTRA) && e->actor == A_HOLDER &&
             unit(mix(g->o.seed ^ mix(c->num * 131 + e->seq + 0x075EULL))) <
                 P_I_OUTSIDE * g->o.failure_scale) {
@@ -2603,12 +2769,16 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
             cw_error_prefix(g->err, "child %s: ", cid);
             break;
         }
-        if (hide || outside) {
-            int pat = hide ? CW_INTEGRITY_OVERDUE_HIDDEN : CW_INTEGRITY_OUTSIDE_TEAM;
+        if (hide || outside || (e->flags & F_I_RESET)) {
+            int pat = hide      ? CW_INTEGRITY_OVERDUE_HIDDEN
+                      : outside ? CW_INTEGRITY_OUTSIDE_TEAM
+                                : CW_INTEGRITY_CLOCK_RESET;
             g->st.injected[pat]++;
             if (g->o.injected)
                 g->o.injected(g->o.injected_ctx, pat, actor, idx);
         }
+        if (move && g->o.altered) /* dated late until the correction: what it alters */
+            g->o.altered(g->o.altered_ctx, CW_INTEGRITY_DATE_CORRECTION, actor, idx);
         if (move) {
             moved[nmoved].idx = idx;
             moved[nmoved].date = e->x2;
@@ -3044,9 +3214,10 @@ cw_rc cw_demo_generate(cw_ledger *l, const cw_demo_opts *o, cw_demo_stats *stats
      * thresholds can see) */
     for (size_t i = 0; !rc && i < g->ninj; i++) {
         const struct inj *j = &g->inj[i];
-        uint32_t enough = j->pattern == CW_INTEGRITY_LATE_RECORDING ? 8
-                          : j->pattern == CW_INTEGRITY_BULK_ENTRY   ? 10
-                                                                    : 3;
+        uint32_t enough = j->pattern == CW_INTEGRITY_LATE_RECORDING     ? 8
+                          : j->pattern == CW_INTEGRITY_BULK_ENTRY       ? 10
+                          : j->pattern == CW_INTEGRITY_DEADLINE_CLUSTER ? 5
+                                                                        : 3;
         if (j->n < enough || (j->pattern == CW_INTEGRITY_BULK_ENTRY && j->nkids < 5))
             continue;
         g->st.injected[j->pattern]++;
@@ -3137,11 +3308,14 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
     if (!rc)
         rc = cw_buf_addf(out,
                          "signs of manipulation injected: late recorders %llu, backdated past "
-                         "the deadline %llu, dates corrected %llu, bulk sittings %llu, pasted "
-                         "text %llu, casework from another team %llu\n",
+                         "the deadline %llu, dates corrected %llu, visits dated on their due "
+                         "date %llu, care ended and begun again %llu, bulk sittings %llu, "
+                         "pasted text %llu, casework from another team %llu\n",
                          (unsigned long long)s->injected[CW_INTEGRITY_LATE_RECORDING],
                          (unsigned long long)s->injected[CW_INTEGRITY_OVERDUE_HIDDEN],
                          (unsigned long long)s->injected[CW_INTEGRITY_DATE_CORRECTION],
+                         (unsigned long long)s->injected[CW_INTEGRITY_DEADLINE_CLUSTER],
+                         (unsigned long long)s->injected[CW_INTEGRITY_CLOCK_RESET],
                          (unsigned long long)s->injected[CW_INTEGRITY_BULK_ENTRY],
                          (unsigned long long)s->injected[CW_INTEGRITY_BOILERPLATE],
                          (unsigned long long)s->injected[CW_INTEGRITY_OUTSIDE_TEAM]);

@@ -42,7 +42,13 @@
  * Called for each pattern of manipulated data the demo injected (docs/demo.md, "Signs of
  * manipulation"): pattern as cw_integrity_pattern, the member of staff, and the entry (its
  * ledger index) for patterns about one entry, or UINT64_MAX for patterns about a person
- * (late_recording, bulk_entry, boilerplate).
+ * (late_recording, deadline_clustering, bulk_entry, boilerplate).
+ *
+ * As cw_demo_opts.altered, called for each entry a pattern about a person altered (recorded
+ * late, in a bulk sitting, with pasted text, dated on its due date), with its ledger index,
+ * whether or not the person reached the size that counts as injected: a person chosen for late
+ * recording who left after 7 late entries is not counted, but their late entries can still look
+ * like work recorded after its deadline (overdue_hidden), and rightly so.
  */
 typedef void (*cw_demo_injected_fn)(void *ctx, int pattern, const char *staff, uint64_t entry);
 
@@ -61,6 +67,8 @@ typedef struct cw_demo_opts {
     void *progress_ctx;
     cw_demo_injected_fn injected; /* optional: what was injected, for tests */
     void *injected_ctx;
+    cw_demo_injected_fn altered; /* optional: each entry a pattern altered, counted or not */
+    void *altered_ctx;
 } cw_demo_opts;
 
 /* Sets the defaults above. */
