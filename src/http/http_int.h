@@ -154,6 +154,8 @@ typedef struct session {
 struct cw_http_srv {
     cw_http_opts o;
     struct MHD_Daemon *d;
+    int listen_fd; /* the listening socket until the daemon takes it; -1 after */
+    uint16_t port; /* the port it listens on (the one the system chose, for port 0) */
     web_files web; /* loaded at start when o.web_dir is set; freed after the daemon stops */
     cw_rule_pack *pack;
     cw_measure_set *measures; /* the pack's performance measures (measures/measures.h) */

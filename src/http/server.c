@@ -10,7 +10,9 @@
  * child's identifier) and never the account.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -825,6 +827,33 @@ static cw_rc parse_listen(const char *listen, struct sockaddr_in *sa, cw_error *
     return CW_OK;
 }
 
+/*
+ * The listening socket, made before anything else: a second server on a port in use is
+ * refused at once, before it opens the log (whose catching up and checks can take a while)
+ * or writes anything to it.
+ */
+static cw_rc listen_on(const struct sockaddr_in *sa, const char *what, int *fd_out, uint16_t *port,
+                       cw_error *err)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    struct sockaddr_in bound;
+    socklen_t blen = sizeof bound;
+    if (fd < 0)
+        return cw_error_set(err, CW_EIO, "cannot listen on %s: %s", what, strerror(errno));
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(fd, (const struct sockaddr *)sa, sizeof *sa) != 0 || listen(fd, 128) != 0 ||
+        getsockname(fd, (struct sockaddr *)&bound, &blen) != 0) {
+        int e = errno;
+        close(fd);
+        return cw_error_set(err, CW_EIO, "cannot listen on %s: %s", what,
+                            e == EADDRINUSE ? "the port is in use (is caseward already running?)"
+                                            : strerror(e));
+    }
+    *fd_out = fd;
+    *port = ntohs(bound.sin_port);
+    return CW_OK;
+}
+
 static void release(cw_http_srv *s)
 {
     if (s->deep_started)
@@ -875,7 +904,11 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
     pthread_cond_init(&s->acc_more, NULL);
     struct sockaddr_in sa;
     cw_buf pack = CW_BUF_INIT(64);
-    cw_rc rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, err);
+    const char *where = o->listen ? o->listen : "127.0.0.1:8080";
+    s->listen_fd = -1;
+    cw_rc rc = parse_listen(where, &sa, err);
+    if (!rc)
+        rc = listen_on(&sa, where, &s->listen_fd, &s->port, err);
     if (!rc && o->web_dir)
         rc = cw_static_load(&s->web, o->web_dir, err);
     if (!rc && !(rc = cw_ledger_open(o->db, CW_LEDGER_WRITE, &s->writer, err)) &&
@@ -906,15 +939,16 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
     }
     if (!rc) {
         s->d = MHD_start_daemon(
-            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC,
-            ntohs(sa.sin_port), NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC, s->port,
+            NULL, NULL, on_request, s, MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_CONNECTION_LIMIT,
             o->max_connections ? o->max_connections : 512u, MHD_OPTION_CONNECTION_TIMEOUT,
             (unsigned)60, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
             MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
         if (!s->d)
-            rc = cw_error_set(err, CW_EIO, "cannot listen on %s (in use, or not allowed)",
-                              o->listen ? o->listen : "127.0.0.1:8080");
+            rc = cw_error_set(err, CW_EIO, "cannot serve on %s", where);
+        else
+            s->listen_fd = -1; /* the daemon's now */
     }
     /* Last, so that a server that cannot listen does not wait for it. */
     if (!rc && pthread_create(&s->deep_thread, NULL, deep_check, s) == 0) {
@@ -924,6 +958,8 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
         rc = cw_error_set(err, CW_ENOMEM, "cannot start the read model's check");
     }
     if (rc) {
+        if (s->listen_fd >= 0)
+            close(s->listen_fd);
         release(s);
         free(h);
         return rc;
@@ -934,8 +970,7 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
 
 uint16_t cw_http_port(const cw_http *h)
 {
-    const union MHD_DaemonInfo *i = MHD_get_daemon_info(h->s.d, MHD_DAEMON_INFO_BIND_PORT);
-    return i ? i->port : 0;
+    return h->s.port;
 }
 
 void cw_http_stop(cw_http *h)
