@@ -165,7 +165,7 @@ static int setup(void **state)
     /* PM27 and PM28. E: registered, deregistered 10 January 2025, registered again 1 September
      * 2025, within 12 months: a re-registration. F: deregistered 1 January 2024, registered
      * again 1 June 2025, more than 12 months later. G: registered 1 May 2025 for the first
-     * time, deregistered 1 August 2025: 92 days on the register. */
+     * time, deregistered 1 August 2025: 92 days on the register. (M, below: 0 days.) */
     child("E", "sw.b", "2024-05-01");
     conference("E", "E.1", "initial", "register", "2024-06-01");
     conference("E", "E.2", "review", "deregister", "2025-01-10");
@@ -177,6 +177,11 @@ static int setup(void **state)
     child("G", "sw.b", "2025-04-01");
     conference("G", "G.1", "initial", "register", "2025-05-01");
     conference("G", "G.2", "review", "deregister", "2025-08-01");
+    /* M: registered and deregistered on the same day, 2 February 2026: 0 days (it counts as
+     * a registration of no length, not of one day). */
+    child("M", "sw.b", "2026-01-05");
+    conference("M", "M.1", "initial", "register", "2026-02-02");
+    conference("M", "M.2", "review", "deregister", "2026-02-02");
 
     /* PM25, PM26, PM33. H: looked after since January 2024, moved twice in the year (three
      * placements), with a plan. I: looked after from June 2025, moved once. J: looked after,
@@ -261,8 +266,8 @@ static void test_hand_computed(void **state)
     json_decref(def);
     expect(r, "CH012", 1, 2, -2); /* a count: its value is the numerator */
     assert_int_equal(json_integer_value(json_object_get(measure(r, "CH012"), "value")), 1);
-    expect(r, "PM27", 1, 3, 33.3);
-    expect(r, "PM28", 92, 1, 92.0);
+    expect(r, "PM27", 1, 4, 25.0);
+    expect(r, "PM28", 92, 2, 46.0);
     expect(r, "PM33", 1, 2, 50.0);
     expect(r, "PM26", 1, 3, 33.3);
     expect(r, "PM25", 1, 2, 50.0);
@@ -315,7 +320,7 @@ static void test_teams_and_areas(void **state)
     json_decref(r);
     r = figures(NULL, "South");
     expect(r, "PM24", 0, 0, -1);
-    expect(r, "PM27", 1, 3, 33.3);
+    expect(r, "PM27", 1, 4, 25.0);
     json_decref(r);
     cw_measures_query q = {0, 0, "T9", NULL, -1};
     cw_measures_period("fy2025", &q.from, &q.to, &F.err);
@@ -412,6 +417,31 @@ static void test_recomputed_from_export(void **state)
         fail_msg("recompute of a changed report: %d %s", rc, F.err.msg);
     assert_int_equal(c.differences, 1);
     assert_non_null(strstr(diffs, "PM24 numerator 2 1;"));
+
+    /* The right PM24 kept and a second, wrong one added; or a figure of its own beside the
+     * measures: both re-signed with the log's key, both refused. */
+    json_object_set_new(pm24, "numerator", json_integer(1));
+    json_t *twice = json_deep_copy(r), *extra = json_deep_copy(r);
+    json_t *wrong = json_deep_copy(measure(r, "PM24"));
+    json_object_set_new(wrong, "numerator", json_integer(2));
+    json_array_append_new(json_object_get(twice, "measures"), wrong);
+    json_object_set_new(extra, "summary", json_string("every assessment on time"));
+    json_t *bad[] = {twice, extra};
+    for (int k = 0; k < 2; k++) {
+        cw_buf_reset(&note);
+        diffs[0] = '\0';
+        assert_int_equal(cw_measures_sign(F.db, bad[k], &note, &F.err), CW_OK);
+        rc = cw_measures_recompute(exp, note.data, note.len, cw_ledger_verifier(F.l), diff, diffs,
+                                   &c, &F.err);
+        if (rc != CW_EVERIFY)
+            fail_msg("a report with %s passed verification",
+                     k ? "a member of its own" : "a measure twice");
+        assert_non_null(strstr(diffs, k ? "(report) summary" : "(report) measures (how many)"));
+        json_decref(bad[k]);
+    }
+    json_object_set_new(pm24, "numerator", json_integer(2));
+    cw_buf_reset(&note);
+    assert_int_equal(cw_measures_sign(F.db, r, &note, &F.err), CW_OK);
 
     /* A byte of the signed text changed: the signature fails. */
     char *digit = strstr(note.data, "\"numerator\":2");

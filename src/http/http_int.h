@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 
 #include "casework/accounts.h"
@@ -159,6 +160,8 @@ struct cw_http_srv {
     web_files web; /* loaded at start when o.web_dir is set; freed after the daemon stops */
     cw_rule_pack *pack;
     cw_measure_set *measures; /* the pack's performance measures (measures/measures.h) */
+    sem_t measuring; /* measures computed at once: each reads every child and uses every core,
+                        so more wait their turn rather than share the cores and the memory */
     cw_calendar cal;
     pthread_mutex_t write_mu; /* one writer at a time */
     cw_ledger *writer;

@@ -1335,6 +1335,15 @@ static cw_rc measures_query(req *r, cw_measures_query *q, cw_error *err)
     q->area = query(r, "area");
     if (q->team && q->area)
         return cw_error_set(err, CW_EINVAL, "team: give a team or an area, not both");
+    if (q->team &&
+        (strlen(q->team) > 64 || cw_utf8_check(q->team, strlen(q->team)) != strlen(q->team)))
+        return cw_error_set(err, CW_EINVAL, "team: not a team's identifier");
+    if (q->area &&
+        (strlen(q->area) > 100 || cw_utf8_check(q->area, strlen(q->area)) != strlen(q->area)))
+        return cw_error_set(err, CW_EINVAL, "area: not the name of a service area");
+    const char *by = query(r, "by");
+    if (by && strcmp(by, "team"))
+        return cw_error_set(err, CW_EINVAL, "by: the only breakdown is by=team");
     if (period && (from || to))
         return cw_error_set(err, CW_EINVAL, "period: give a period or from and to, not both");
     if (period)
@@ -1356,6 +1365,17 @@ static cw_rc measures_query(req *r, cw_measures_query *q, cw_error *err)
     return CW_OK;
 }
 
+/* The figures, two computations at a time (cw_http_srv.measuring). */
+static cw_rc measure(cw_http_srv *s, req *r, const cw_measures_query *q, json_t **report,
+                     cw_measures_result **res, cw_error *err)
+{
+    while (sem_wait(&s->measuring) != 0)
+        ; /* interrupted: wait again */
+    cw_rc rc = cw_measures_report(r->ro, s->measures, s->pack, &s->cal, q, report, res, err);
+    sem_post(&s->measuring);
+    return rc;
+}
+
 static json_t *definitions(const cw_measure_set *m)
 {
     json_t *arr = json_array();
@@ -1374,19 +1394,14 @@ static cw_rc h_measures(cw_http_srv *s, req *r, cw_error *err)
     cw_measures_result *res = NULL;
     cw_rc rc = measures_query(r, &q, err);
     if (!rc)
-        rc = cw_measures_report(r->ro, s->measures, s->pack, &s->cal, &q, &report, &res, err);
+        rc = measure(s, r, &q, &report, &res, err);
     if (rc)
         return rc;
     /* by=team: the same figures for each team, to compare them */
     const char *by = query(r, "by");
     json_t *defs = definitions(s->measures);
-    json_t *teams = by && !strcmp(by, "team") ? cw_measures_by_team(res) : NULL;
+    json_t *teams = by ? cw_measures_by_team(res) : NULL;
     cw_measures_result_free(res);
-    if (by && strcmp(by, "team")) {
-        json_decref(defs);
-        json_decref(report);
-        return cw_error_set(err, CW_EINVAL, "by: the only breakdown is by=team");
-    }
     if (!defs || json_object_set_new(report, "measure_definitions", defs) ||
         (by && (!teams || json_object_set_new(report, "by_team", teams)))) {
         json_decref(report);
@@ -1404,7 +1419,7 @@ static cw_rc h_measures_report(cw_http_srv *s, req *r, cw_error *err)
     cw_buf note = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
     cw_rc rc = measures_query(r, &q, err);
     if (!rc)
-        rc = cw_measures_report(r->ro, s->measures, s->pack, &s->cal, &q, &report, NULL, err);
+        rc = measure(s, r, &q, &report, NULL, err);
     if (!rc)
         rc = cw_measures_sign(s->o.db, report, &note, err);
     if (!rc)
@@ -1428,7 +1443,7 @@ static cw_rc h_measure(cw_http_srv *s, req *r, cw_error *err)
     cw_rc rc = measures_query(r, &q, err);
     q.detail = i;
     if (!rc)
-        rc = cw_measures_report(r->ro, s->measures, s->pack, &s->cal, &q, &report, &res, err);
+        rc = measure(s, r, &q, &report, &res, err);
     if (rc)
         return rc;
     const cw_measure_item *items;
@@ -1467,11 +1482,18 @@ static cw_rc h_measure(cw_http_srv *s, req *r, cw_error *err)
     cw_date_format(q.from, from);
     cw_date_format(q.to, to);
     snprintf(detail, sizeof detail, "measure=%.64s&from=%s&to=%s", r->param[0], from, to);
-    /* The items are about children: the look is recorded, or nothing is shown. */
+    /* The items are about children: each child shown has the look in their access log (once
+     * however many items are theirs; the items come in child order), or nothing is shown. */
     if (!rc && !arr)
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
-    if (!rc && cw_http_record_access_detail(s, r, NULL, 1, 200, detail) != CW_OK)
-        rc = cw_error_set(err, CW_EIO, "the look could not be recorded, so nothing is shown");
+    const char *last = NULL;
+    for (size_t k = 0; !rc && k < json_array_size(arr); k++) {
+        const char *c = json_string_value(json_object_get(json_array_get(arr, k), "child_id"));
+        if (c && (!last || strcmp(c, last)) &&
+            cw_http_record_access_detail(s, r, c, 1, 200, detail) != CW_OK)
+            rc = cw_error_set(err, CW_EIO, "the look could not be recorded, so nothing is shown");
+        last = c;
+    }
     if (!rc)
         cw_resp_json(r, 200,
                      json_pack("{s:o, s:O, s:O, s:s, s:s, s:o, s:I}", "definition",

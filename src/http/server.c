@@ -877,6 +877,7 @@ static void release(cw_http_srv *s)
     cw_ledger_close(s->writer);
     cw_integrity_free(s->integrity);
     cw_measures_free(s->measures);
+    sem_destroy(&s->measuring);
     cw_rules_free(s->pack);
     cw_calendar_release(&s->cal);
     pthread_mutex_destroy(&s->write_mu);
@@ -902,6 +903,7 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
     pthread_mutex_init(&s->acc_mu, NULL);
     pthread_mutex_init(&s->thr_mu, NULL);
     pthread_cond_init(&s->acc_more, NULL);
+    sem_init(&s->measuring, 0, 2);
     struct sockaddr_in sa;
     cw_buf pack = CW_BUF_INIT(64);
     const char *where = o->listen ? o->listen : "127.0.0.1:8080";

@@ -124,13 +124,16 @@ typedef struct child_ctx {
 static int slot_on(const child_ctx *c, cw_date d)
 {
     const char *worker = NULL;
-    for (size_t i = 0; i < c->nev && c->ev[i]->date <= d; i++)
+    for (size_t i = 0; i < c->nev && c->ev[i]->date <= d; i++) {
         if (!strcmp(c->ev[i]->type, "case_allocated") ||
             !strcmp(c->ev[i]->type, "case_transferred")) {
             cw_fact w = cw_facts_get(c->ev[i]->facts, "worker_id");
             if (w.kind == CW_FACT_STRING)
                 worker = w.s;
+        } else if (!strcmp(c->ev[i]->type, "case_closed") && c->ev[i]->date < d) {
+            worker = NULL; /* closed: the case is no team's from the next day */
         }
+    }
     const cw_measures_result *r = c->r;
     size_t lo = 0, hi = r->nstaff;
     while (worker && lo < hi) {
@@ -199,15 +202,17 @@ static const span *span_at(const span *sp, size_t n, const cw_measures_query *q,
     return hit;
 }
 
-static cw_rc tally(child_ctx *c, size_t mi, cw_date date, int in_num, int brk, int64_t value,
-                   uint64_t e0, uint64_t e1, int nentries, const char *state)
+/* Adds an item: to the denominator 1, to the numerator add (1, or its days for a mean) when it
+ * is in the numerator. */
+static cw_rc tally(child_ctx *c, size_t mi, cw_date date, int in_num, int64_t add, int brk,
+                   int64_t value, uint64_t e0, uint64_t e1, int nentries, const char *state)
 {
     cw_measures_result *r = c->r;
     int slot = slot_on(c, date);
     size_t k = mi * r->nslots + (size_t)slot;
     c->t->den[k]++;
     if (in_num)
-        c->t->num[k] += value ? value : 1;
+        c->t->num[k] += add;
     if (brk >= 0)
         c->t->brk[k * NBREAK + (size_t)brk]++;
     if ((long)mi != r->q.detail || !r->selected[slot])
@@ -261,7 +266,7 @@ static cw_rc measure_obligations(child_ctx *c, size_t mi, const cw_rule_results 
             continue;
         int brk;
         unsigned bit = (unsigned)state_bit(o->state, &brk);
-        rc = tally(c, mi, d, (me->states_mask & bit) != 0, brk, 0, o->started_by, o->met_by,
+        rc = tally(c, mi, d, (me->states_mask & bit) != 0, 1, brk, 0, o->started_by, o->met_by,
                    o->met ? 2 : 1, break_names[brk]);
     }
     return rc;
@@ -288,7 +293,7 @@ static cw_rc measure_events(child_ctx *c, size_t mi)
             if (me->ever || until >= e->date)
                 prev = p;
         }
-        rc = tally(c, mi, e->date, prev != NULL, -1, 0, e->index, prev ? prev->index : 0,
+        rc = tally(c, mi, e->date, prev != NULL, 1, -1, 0, e->index, prev ? prev->index : 0,
                    prev ? 2 : 1, prev ? "after" : "");
     }
     return rc;
@@ -313,10 +318,9 @@ static cw_rc measure_spans(child_ctx *c, size_t mi)
             in_num =
                 cw_rules_add_interval(c->cal, sp[i].start, me->within, &until, NULL) == CW_OK &&
                 end >= until;
-            days = 0;
         }
-        rc = tally(c, mi, d, in_num, -1, days, sp[i].start_idx, sp[i].end_idx, sp[i].closed ? 2 : 1,
-                   sp[i].closed ? "ended" : "open");
+        rc = tally(c, mi, d, in_num, me->num == MN_MEAN_DAYS ? days : 1, -1, days, sp[i].start_idx,
+                   sp[i].end_idx, sp[i].closed ? 2 : 1, sp[i].closed ? "ended" : "open");
     }
     return rc;
 }
@@ -356,7 +360,7 @@ static cw_rc measure_children(child_ctx *c, size_t mi)
         in_num = me->num == MN_IN_STATE ? other != NULL : other == NULL;
         e1 = other ? other->start_idx : 0;
     }
-    return tally(c, mi, d, in_num, -1, 0, in->start_idx, e1, e1 ? 2 : 1,
+    return tally(c, mi, d, in_num, 1, -1, 0, in->start_idx, e1, e1 ? 2 : 1,
                  in->closed && in->end <= q->to ? "ended" : "open");
 }
 
@@ -655,6 +659,7 @@ static cw_rc feed(work *w, cw_store *s, cw_error *err)
         ch->cur = 0;
         cw_buf_reset(&ch->bytes);
         memset(ch->len, 0, sizeof ch->len);
+        memset(ch->off, 0, sizeof ch->off);
         sl->index = index;
         cw_value range[] = {cw_text(k->ids[first]), cw_text(k->ids[first + ch->n - 1])};
         rc = cw_store_run(s, CW_Q_HISTORIES_RANGE, range, 2, chunk_row, ch, NULL, err);
@@ -810,6 +815,14 @@ cw_rc cw_measures_compute(cw_store *s, const cw_measure_set *m, const cw_rule_pa
             known |= !strcmp(r->team_ids[i], q->team);
         if (!known)
             rc = cw_error_set(err, CW_ENOTFOUND, "team: there is no team %s", q->team);
+    }
+    if (!rc && q->area) {
+        int known = 0;
+        for (size_t i = 0; i + 1 < r->nslots; i++)
+            known |= !strcmp(t.areas[i], q->area);
+        if (!known)
+            rc =
+                cw_error_set(err, CW_ENOTFOUND, "area: no team is in the service area %s", q->area);
     }
     if (rc == CW_ENOMEM)
         rc = cw_error_set(err, rc, "out of memory");

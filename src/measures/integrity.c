@@ -1129,7 +1129,13 @@ cw_rc cw_integrity_run(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
     cw_rule_results_init(&r.res);
     cw_rule_results_init(&r.tmp);
     cw_store *s = cw_ledger_store(l);
-    cw_rc rc = cw_casework_current(l, err);
+    /* One read transaction: the checkpoint, the staff, the children and every history of the
+     * same moment, whatever a server appends meanwhile. */
+    cw_rc rc = cw_store_begin_read(s, err);
+    if (rc)
+        return rc;
+    if (!rc)
+        rc = cw_casework_current(l, err);
     if (!rc)
         rc = cw_ledger_checkpoint(l, &out->checkpoint, &r.size, err);
     out->log_size = r.size;
@@ -1162,6 +1168,7 @@ cw_rc cw_integrity_run(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
         rc = outside_flags(&r);
     if (rc == CW_ENOMEM && !err->msg[0])
         rc = cw_error_set(err, rc, "out of memory");
+    cw_store_rollback(s);
     if (!rc && out->nflags > 1)
         qsort(out->flags, out->nflags, sizeof *out->flags, flag_order);
     for (size_t i = 0; r.us && i < r.nstaff; i++) {

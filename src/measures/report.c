@@ -224,8 +224,8 @@ static void differ(cw_measures_check *c, cw_measures_diff_fn fn, void *ctx, cons
 static void compare(json_t *reported, json_t *recomputed, cw_measures_diff_fn fn, void *ctx,
                     cw_measures_check *c)
 {
-    static const char *const top[] = {"pack", "definitions", "from",     "to",
-                                      "team", "area",        "children", NULL};
+    static const char *const top[] = {"report", "version", "pack",     "definitions", "from", "to",
+                                      "team",   "area",    "children", "checkpoint",  NULL};
     for (const char *const *k = top; *k; k++)
         if (!json_equal(json_object_get(reported, *k), json_object_get(recomputed, *k)) &&
             (json_object_get(reported, *k) || json_object_get(recomputed, *k)))
@@ -233,6 +233,21 @@ static void compare(json_t *reported, json_t *recomputed, cw_measures_diff_fn fn
                    json_object_get(recomputed, *k));
     json_t *ra = json_object_get(reported, "measures"),
            *ca = json_object_get(recomputed, "measures");
+    /* Nothing beside what caseward writes: no member of its own, no measure twice. */
+    const char *key;
+    json_t *v;
+    json_object_foreach(reported, key, v)
+    {
+        if (!json_object_get(recomputed, key))
+            differ(c, fn, ctx, "(report)", key, v, NULL);
+    }
+    if (!json_is_array(ra) || json_array_size(ra) != json_array_size(ca)) {
+        json_t *n = json_integer((json_int_t)json_array_size(ra)),
+               *m = json_integer((json_int_t)json_array_size(ca));
+        differ(c, fn, ctx, "(report)", "measures (how many)", n, m);
+        json_decref(n);
+        json_decref(m);
+    }
     for (size_t i = 0; i < json_array_size(ca); i++) {
         json_t *cm = json_array_get(ca, i), *rm = NULL;
         const char *id = str(cm, "id");
@@ -245,8 +260,6 @@ static void compare(json_t *reported, json_t *recomputed, cw_measures_diff_fn fn
                    json_object_get(cm, "value"));
             continue;
         }
-        const char *key;
-        json_t *v;
         json_object_foreach(cm, key, v)
         {
             if (!json_equal(v, json_object_get(rm, key)))
@@ -348,6 +361,10 @@ cw_rc cw_measures_recompute(const char *dir, const char *note, size_t len,
     }
     if (!rc) {
         compare(rep, mine, fn, ctx, out);
+        /* The last word: the report must be exactly the one caseward writes for the figures
+         * the export gives (the same measures in the same order, and nothing else). */
+        if (!out->differences && !json_equal(rep, mine))
+            differ(out, fn, ctx, "(report)", "is not the report these figures make", NULL, NULL);
         if (out->differences)
             rc = cw_error_set(err, CW_EVERIFY,
                               "%zu of the report's figures differ from those recomputed from the "

@@ -16,7 +16,8 @@
 typedef cw_rc (*cw_directive_fn)(void *ctx, size_t line, char *keyword, char *rest);
 
 /*
- * Splits text (len bytes, followed by a NUL the caller provides) in place and calls fn for
+ * Splits text (len bytes, and one more the caller provides, for a NUL: the last line's end is
+ * written there) in place and calls fn for
  * each directive, in order. Refuses, naming source and line, text that is not valid UTF-8, a
  * NUL byte, and a line longer than max_line bytes.
  */
