@@ -23,18 +23,8 @@
 #include "demo/demo.h"
 #include "rules/oversight.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-__attribute__((noreturn)) static void die(const char *what, const cw_error *err)
-{
-    fprintf(stderr, "demo_bench: %s: %s\n", what, err ? err->msg : "failed");
-    exit(1);
-}
+#define BENCH_NAME "demo_bench"
+#include "bench.h"
 
 static uint64_t num(const char *s)
 {

@@ -27,12 +27,8 @@
 #include "ledger/verify.h"
 #include "util/time.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#define BENCH_NAME "ledger_bench"
+#include "bench.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;
 static uint64_t next_rand(void)
@@ -47,12 +43,6 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
-}
-
-__attribute__((noreturn)) static void die(const char *what, const cw_error *err)
-{
-    fprintf(stderr, "ledger_bench: %s: %s\n", what, err ? err->msg : "failed");
-    exit(1);
 }
 
 /* A pool of realistic payloads: casework events with identifiers, dates and

@@ -36,26 +36,8 @@
 #include "measures/report.h"
 #include "util/file.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-__attribute__((noreturn)) static void die(const char *what, const cw_error *err)
-{
-    fprintf(stderr, "measures_bench: %s: %s\n", what, err ? err->msg : "failed");
-    exit(1);
-}
-
-static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t events)
-{
-    double *t0 = ctx;
-    fprintf(stderr,
-            "\r  generating: %" PRIu64 "/%" PRIu64 " children, %" PRIu64 " events, %.0f s   ", done,
-            total, events, now_s() - *t0);
-}
+#define BENCH_NAME "measures_bench"
+#include "bench.h"
 
 /* What a child process sends back. */
 typedef struct outcome {
@@ -326,7 +308,7 @@ int main(int argc, char **argv)
         o.as_of = as_of;
         double t0 = now_s();
         if (isatty(2)) {
-            o.progress = progress;
+            o.progress = bench_progress;
             o.progress_ctx = &t0;
         }
         if (cw_ledger_create(db, "bench.caseward.local/measures", &err) ||

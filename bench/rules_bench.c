@@ -38,6 +38,9 @@
 #include "ledger/verify.h"
 #include "rules/oversight.h"
 
+#define BENCH_NAME "rules_bench"
+#include "bench.h"
+
 extern const char cw_rules_pack_wales[];
 
 /* The Wales pack cut down to the named rules (the header and those rules' blocks). */
@@ -70,27 +73,6 @@ static cw_rule_pack *subset_pack(const char *const *ids, size_t n)
     }
     cw_buf_release(&out);
     return pack;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-__attribute__((noreturn)) static void die(const char *what, const cw_error *err)
-{
-    fprintf(stderr, "rules_bench: %s: %s\n", what, err ? err->msg : "failed");
-    exit(1);
-}
-
-static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t events)
-{
-    double *t0 = ctx;
-    fprintf(stderr,
-            "\r  generating: %" PRIu64 "/%" PRIu64 " children, %" PRIu64 " events, %.0f s   ", done,
-            total, events, now_s() - *t0);
 }
 
 typedef struct tally {
@@ -353,7 +335,7 @@ int main(int argc, char **argv)
         o.as_of = as_of;
         double t0 = now_s();
         if (isatty(2)) { /* a progress line is for a person watching, not for a log */
-            o.progress = progress;
+            o.progress = bench_progress;
             o.progress_ctx = &t0;
         }
         if (cw_ledger_create(db, "bench.caseward.local/rules", &err) ||
