@@ -84,3 +84,66 @@ export async function signIn(page, username, password = PASSWORD) {
   await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
   await settled(page);
 }
+
+// ---- shared by the journeys that read the API and download tables ----
+
+// Today as the server counts days (UTC), and its financial year (by its first year).
+export const TODAY = new Date().toISOString().slice(0, 10);
+export const FY = Number(TODAY.slice(0, 4)) - (Number(TODAY.slice(5, 7)) >= 4 ? 0 : 1);
+
+// GET on the API in the page's session (its cookie): {status, type, text}; and as JSON (200).
+export const apiGet = (page, p) => page.evaluate(async (q) => {
+  const r = await fetch(q);
+  return {status: r.status, type: r.headers.get('Content-Type'), text: await r.text()};
+}, p);
+export async function apiJson(page, p) {
+  const r = await apiGet(page, p);
+  assert.equal(r.status, 200, `${p}: ${r.text}`);
+  return JSON.parse(r.text);
+}
+
+// RFC 4180: records of fields, quoted fields with doubled quotes, CRLF between records.
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') {
+        quoted = false;
+      } else {
+        field += ch;
+      }
+    } else if (ch === '"') {
+      quoted = true;
+    } else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else {
+      assert.notEqual(ch, '\n', 'records end in CRLF');
+      field += ch;
+    }
+  }
+  assert.equal(field + row.join(''), '', 'the file ends with CRLF');
+  return rows;
+}
+
+// Clicks a CSV download link: the file (a .csv name, a byte order mark), as records.
+export async function downloadCsv(page, link) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.match(dl.suggestedFilename(), /^[a-z0-9-.]+\.csv$/);
+  const text = readFileSync(await dl.path(), 'utf8');
+  assert.ok(text.startsWith('\uFEFF'), 'a UTF-8 byte order mark, for spreadsheets');
+  return parseCsv(text.slice(1));
+}

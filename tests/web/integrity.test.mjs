@@ -4,10 +4,10 @@
 // shows is read back and compared with what GET /api/v1/integrity gives for the same query;
 // the CSV is downloaded through the browser.
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
 import {after, before, test} from 'node:test';
 import en from '../../web/app/messages/en.js';
-import {check, go, launch, newPage, settled, signIn} from './harness.mjs';
+import {FY, TODAY, apiGet, apiJson, check, downloadCsv, go, launch, newPage, settled, signIn} from
+    './harness.mjs';
 
 let browser;
 before(async () => {
@@ -17,68 +17,12 @@ after(async () => {
   await browser?.close();
 });
 
-// Today as the server counts days (UTC), and its financial year (by its first year).
-const now = new Date().toISOString().slice(0, 10);
-const fy = Number(now.slice(0, 4)) - (Number(now.slice(5, 7)) >= 4 ? 0 : 1);
+const now = TODAY;
+const fy = FY;
 // The period asked for: last financial year's start to today.
 const FROM = `${fy - 1}-04-01`;
 
-const apiGet = (page, path) => page.evaluate(async (p) => {
-  const r = await fetch(p);
-  return {status: r.status, text: await r.text()};
-}, path);
-const apiJson = async (page, path) => {
-  const r = await apiGet(page, path);
-  assert.equal(r.status, 200, `${path}: ${r.text}`);
-  return JSON.parse(r.text);
-};
-
 const cellsOf = (page, sel) => page.locator(sel).evaluate((tr) => [...tr.cells].map((c) => c.innerText.trim()));
-
-// RFC 4180 (as tests/web/measures.test.mjs reads it): records of fields, CRLF between them.
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') {
-        quoted = false;
-      } else {
-        field += ch;
-      }
-    } else if (ch === '"') {
-      quoted = true;
-    } else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else {
-      assert.notEqual(ch, '\n', 'records end in CRLF');
-      field += ch;
-    }
-  }
-  assert.equal(field + row.join(''), '', 'the file ends with CRLF');
-  return rows;
-}
-
-async function download(page, link) {
-  const [dl] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  assert.match(dl.suggestedFilename(), /^[a-z0-9-.]+\.csv$/);
-  const text = readFileSync(await dl.path(), 'utf8');
-  assert.ok(text.startsWith('\uFEFF'), 'a UTF-8 byte order mark, for spreadsheets');
-  return parseCsv(text.slice(1));
-}
 
 async function fillDate(page, name, iso) {
   const [y, m, d] = iso.split('-');
@@ -160,7 +104,7 @@ test('integrity: a head of service looks for the signs over a period, reads each
   assert.equal(await box.locator('a[data-child]').count(), flag.children.length);
 
   // The table as CSV: a header and a row for each pattern, with the same counts.
-  const csv = await download(page, page.locator('#integrity-summary + p a[download]'));
+  const csv = await downloadCsv(page, page.locator('#integrity-summary + p a[download]'));
   assert.deepEqual(csv[0], [en.integrity.pattern_id, en.integrity.pattern, en.integrity.looked_for, en.integrity.checked,
                             en.integrity.flags, en.integrity.entries_flagged]);
   assert.equal(csv.length, ids.length + 1);
@@ -169,7 +113,7 @@ test('integrity: a head of service looks for the signs over a period, reads each
     assert.deepEqual(r.slice(3), [String(api.summary[id].checked), String(api.summary[id].flags), String(api.summary[id].entries)]);
   }
   // One pattern's flags as CSV: a row each.
-  const flagsCsv = await download(page, page.locator(`#flags-${flag.pattern} > p a[download]`));
+  const flagsCsv = await downloadCsv(page, page.locator(`#flags-${flag.pattern} > p a[download]`));
   assert.equal(flagsCsv.length, api.summary[flag.pattern].flags + 1);
   await check(page, 'integrity-03-results');
 

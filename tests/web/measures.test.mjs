@@ -4,10 +4,10 @@
 // downloaded through the browser (under the server's Content-Security-Policy) and compared
 // with its table.
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
 import {after, before, test} from 'node:test';
 import en from '../../web/app/messages/en.js';
-import {URL_, check, go, launch, newPage, settled, signIn} from './harness.mjs';
+import {FY, TODAY, URL_, apiGet, apiJson, check, downloadCsv, go, launch, newPage, settled,
+        signIn} from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -17,73 +17,20 @@ after(async () => {
   await browser?.close();
 });
 
-// The financial year (by its first year) of today, as the server counts days (UTC).
-const now = new Date().toISOString().slice(0, 10);
-const fy = Number(now.slice(0, 4)) - (Number(now.slice(5, 7)) >= 4 ? 0 : 1);
+const now = TODAY;
+const fy = FY;
 // A whole quarter in the past: the first of last financial year.
 const QUARTER = `${fy - 1}-q1`;
-
-// GET on the API in the page's session (its cookie).
-const apiGet = (page, path) => page.evaluate(async (p) => {
-  const r = await fetch(p);
-  return {status: r.status, type: r.headers.get('Content-Type'), text: await r.text()};
-}, path);
-const apiJson = async (page, path) => {
-  const r = await apiGet(page, path);
-  assert.equal(r.status, 200, `${path}: ${r.text}`);
-  return JSON.parse(r.text);
-};
 
 // A table's body as text, row by row (the "None" row of an empty table is no row).
 const rowsOf = (page, sel) => page.locator(`${sel} tbody tr`).evaluateAll((trs) =>
   trs.map((tr) => [...tr.cells].map((c) => c.innerText.trim())).filter((r) => r.length > 1));
 
-// RFC 4180: records of fields, quoted fields with doubled quotes, CRLF between records.
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') {
-        quoted = false;
-      } else {
-        field += ch;
-      }
-    } else if (ch === '"') {
-      quoted = true;
-    } else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else {
-      assert.notEqual(ch, '\n', 'records end in CRLF');
-      field += ch;
-    }
-  }
-  assert.equal(field + row.join(''), '', 'the file ends with CRLF');
-  return rows;
-}
-
 // Follows the "Download this table as CSV" link under a table: the file, as records.
-async function downloadCsv(page, tableSel) {
+async function tableCsv(page, tableSel) {
   const a = page.locator(`${tableSel} + p a[download]`);
   assert.equal(await a.innerText(), en.common.download_csv);
-  const [dl] = await Promise.all([page.waitForEvent('download'), a.click()]);
-  assert.match(dl.suggestedFilename(), /^[a-z0-9-.]+\.csv$/);
-  const text = readFileSync(await dl.path(), 'utf8');
-  assert.ok(text.startsWith('\uFEFF'), 'a UTF-8 byte order mark, for spreadsheets');
-  return parseCsv(text.slice(1));
+  return downloadCsv(page, a);
 }
 
 const pct = (v) => (v === null ? en.measures.no_figure : `${v.toFixed(1)}%`);
@@ -132,7 +79,7 @@ test('measures: a head of service chooses a quarter, reads each figure, its tren
   assert.ok(main.includes(api.checkpoint.root_hash) || Number(main.match(/, (\d+) entries/)[1]) <= api.checkpoint.size);
 
   // The CSV of the table: a header and a row for each measure, the same figures.
-  const csv = await downloadCsv(page, '#measures');
+  const csv = await tableCsv(page, '#measures');
   assert.deepEqual(csv[0].slice(0, 6), [en.measures.measure, en.measures.title_col, en.measures.unit, en.measures.value,
                                         en.measures.numerator, en.measures.denominator]);
   assert.equal(csv.length, shown.length + 1, 'a header row and a row for each row of the table');
@@ -155,7 +102,7 @@ test('measures: a head of service chooses a quarter, reads each figure, its tren
   assert.equal(await page.locator('#chart-trend-months svg polyline, #chart-trend-months svg circle').count() > 0, true,
                'the chart is drawn');
   assert.equal(await page.locator('#chart-trend-months svg .cw-line-chart__target').count(), 1, 'with its target');
-  assert.equal((await downloadCsv(page, '#trend-months')).length, 13, 'the trend as CSV: a header and 12 months');
+  assert.equal((await tableCsv(page, '#trend-months')).length, 13, 'the trend as CSV: a header and 12 months');
 
   // The teams compared (by=team): their denominators add up to the council's; best first.
   const teams = await rowsOf(page, '#by-team');
@@ -165,7 +112,7 @@ test('measures: a head of service chooses a quarter, reads each figure, its tren
   assert.equal(teams.reduce((n, r) => n + Number(r[4]), 0), pm24.denominator, 'the teams add up to the council');
   const values = teams.map((r) => parseFloat(r[2])).filter((v) => !Number.isNaN(v));
   assert.deepEqual(values, [...values].sort((a, b) => b - a), 'best first');
-  assert.equal((await downloadCsv(page, '#by-team')).length, teams.length + 1);
+  assert.equal((await tableCsv(page, '#by-team')).length, teams.length + 1);
   await check(page, 'measures-02-quarter');
 
   // Printing: no navigation, form or download links; the tables and charts stay.
@@ -205,7 +152,7 @@ test('measures: a head of service chooses a quarter, reads each figure, its tren
   const child = (await first.locator('a').first().getAttribute('href')).split('/')[2];
   assert.match(await first.locator('a').first().getAttribute('href'), /^\/children\/[^/#]+$/);
   assert.match(await first.locator('a').last().getAttribute('href'), new RegExp(`^/children/${child}#entry-\\d+$`));
-  const itemsCsv = await downloadCsv(page, '#items');
+  const itemsCsv = await tableCsv(page, '#items');
   assert.equal(itemsCsv.length, items.length + 1, 'the items as CSV: a header and a row each');
   assert.equal(itemsCsv[0][0], en.measures.child_id);
   const log = await apiJson(page, `/api/v1/measures/${big.id}?period=${QUARTER}`);
