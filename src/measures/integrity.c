@@ -101,6 +101,7 @@ typedef struct run {
     size_t nrules;
     uint32_t *met_n, *met_k; /* per staff x rule: completions on time; on the due date */
     cw_rule_results res, tmp;
+    cw_integrity_flag spare; /* filled for a flag past the listed ones: counted, not kept */
 } run;
 
 const char *cw_integrity_pattern_title(cw_integrity_pattern p)
@@ -233,6 +234,17 @@ static cw_integrity_flag *flag_new(run *r, cw_integrity_pattern pat, const char 
     *rc = CW_OK;
     if (!team_wanted(r, team))
         return NULL;
+    if (o->summary[pat].listed >= CW_INTEGRITY_MAX_FLAGS) {
+        /* counted, and its entries too, but not listed: the spare is filled and forgotten */
+        cw_integrity_flag *f = &r->spare;
+        char(*staff)[65] = f->staff, (*children)[65] = f->children;
+        memset(f, 0, sizeof *f);
+        f->staff = staff;
+        f->children = children;
+        f->pattern = pat;
+        o->summary[pat].flags++;
+        return f;
+    }
     if (cw_array_grow(&o->flags, &o->cap, o->nflags, sizeof *o->flags)) {
         *rc = CW_ENOMEM;
         return NULL;
@@ -253,6 +265,7 @@ static cw_integrity_flag *flag_new(run *r, cw_integrity_pattern pat, const char 
     f->count = f->of = -1;
     f->rate = f->team_rate = f->z = -1;
     o->summary[pat].flags++;
+    o->summary[pat].listed++;
     return f;
 }
 
@@ -1128,6 +1141,13 @@ cw_rc cw_integrity_run(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
         out->summary[k].on = r.t->on[k];
     cw_rule_results_init(&r.res);
     cw_rule_results_init(&r.tmp);
+    r.spare.staff = calloc(CW_INTEGRITY_MAX_LISTED, sizeof *r.spare.staff);
+    r.spare.children = calloc(CW_INTEGRITY_MAX_LISTED, sizeof *r.spare.children);
+    if (!r.spare.staff || !r.spare.children) {
+        free(r.spare.staff);
+        free(r.spare.children);
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    }
     cw_store *s = cw_ledger_store(l);
     /* One read transaction: the checkpoint, the staff, the children and every history of the
      * same moment, whatever a server appends meanwhile. */
@@ -1187,6 +1207,8 @@ cw_rc cw_integrity_run(cw_ledger *l, const cw_rule_pack *p, const cw_calendar *c
     free(r.repeats.v);
     cw_rule_results_release(&r.res);
     cw_rule_results_release(&r.tmp);
+    free(r.spare.staff);
+    free(r.spare.children);
     return rc;
 }
 
@@ -1239,11 +1261,11 @@ cw_rc cw_integrity_json(const cw_integrity_report *r, json_t **out)
     for (int k = 0; summary && k < CW_INTEGRITY_NPATTERNS; k++) {
         const cw_integrity_summary *s = &r->summary[k];
         json_object_set_new(summary, cw_integrity_pattern_id((cw_integrity_pattern)k),
-                            json_pack("{s:s, s:b, s:I, s:I, s:I}", "title",
+                            json_pack("{s:s, s:b, s:I, s:I, s:I, s:I}", "title",
                                       cw_integrity_pattern_title((cw_integrity_pattern)k),
                                       "looked_for", s->on, "checked", (json_int_t)s->checked,
-                                      "flags", (json_int_t)s->flags, "entries",
-                                      (json_int_t)s->entries));
+                                      "flags", (json_int_t)s->flags, "listed",
+                                      (json_int_t)s->listed, "entries", (json_int_t)s->entries));
     }
     json_t *cp = json_pack("{s:I, s:s#}", "size", (json_int_t)r->log_size, "note",
                            r->checkpoint.data ? r->checkpoint.data : "",
@@ -1288,7 +1310,14 @@ cw_rc cw_integrity_text(const cw_integrity_report *r, cw_buf *out)
             OUT("%-22s %10s\n", cw_integrity_pattern_id((cw_integrity_pattern)k),
                 "not looked for (no threshold in the rule pack)");
     }
-    OUT("\n%zu flag%s\n", r->nflags, r->nflags == 1 ? "" : "s");
+    uint64_t all = 0;
+    for (int k = 0; k < CW_INTEGRITY_NPATTERNS; k++)
+        all += r->summary[k].flags;
+    OUT("\n%llu flag%s", (unsigned long long)all, all == 1 ? "" : "s");
+    if (all > r->nflags)
+        OUT(" (the first %d of each pattern listed, %zu in all)", CW_INTEGRITY_MAX_FLAGS,
+            r->nflags);
+    OUT("\n");
     for (size_t i = 0; i < r->nflags; i++) {
         const cw_integrity_flag *f = &r->flags[i];
         OUT("\n%zu. %s (%s), team %s\n   %s\n", i + 1, cw_integrity_pattern_title(f->pattern),

@@ -47,6 +47,7 @@ typedef struct cw_integrity_opts {
 } cw_integrity_opts;
 
 #define CW_INTEGRITY_MAX_LISTED 100 /* entries, staff or children listed in one flag */
+#define CW_INTEGRITY_MAX_FLAGS  500 /* flags listed per pattern; every one is counted */
 
 typedef struct cw_integrity_flag {
     cw_integrity_pattern pattern;
@@ -68,7 +69,10 @@ typedef struct cw_integrity_flag {
 
 typedef struct cw_integrity_summary {
     uint64_t checked; /* entries (or items) the pattern examined */
-    uint64_t flags;
+    uint64_t flags;   /* every flag raised */
+    uint64_t listed;  /* of them, those in the report's list (at most CW_INTEGRITY_MAX_FLAGS: a
+                         log whose every entry looks late, such as one imported without its
+                         recording times, would otherwise list a flag per entry) */
     uint64_t entries; /* entries named in its flags */
     int on;           /* the pack looks for it */
 } cw_integrity_summary;

@@ -749,6 +749,7 @@ export default {
     thresholds_note: 'The thresholds are the rule pack’s. Late recording and completions on the due date are judged against the member of staff’s own team, so a team whose work is naturally recorded later is not flagged for it. A pattern the pack has no line for is not looked for.',
     no_flags: 'Nothing was flagged in these entries.',
     group_heading: '{name} ({n})',
+    not_all_listed: 'The first {listed} of these {n} flags are listed here; every one is counted in the table above. So many flags of one kind usually mean something about the whole record, such as history imported without the times it was first recorded.',
     flag_heading: 'Flag {n}: {team}',
     figures_key: 'Figures',
     staff: 'Staff',

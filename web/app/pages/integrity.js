@@ -217,7 +217,8 @@ export async function integrity({query, me, navigate}) {
   const [res, names] = await Promise.all([api.get(`/api/v1/integrity?${queryOf(c)}`), staffNames()]);
   const period = t('integrity.period_text', {from: formatDate(res.from), to: formatDate(res.to)});
   const filePart = fileName(res.from, res.to, res.team || '');
-  const total = res.flags.length;
+  // Every flag raised is counted; at most 500 of each pattern are listed (docs/integrity.md).
+  const total = Object.values(res.summary).reduce((n, x) => n + (x.flags || 0), 0);
   body.append(
     h2(t('integrity.results_for', {period}), {id: 'results'}),
     summaryList([
@@ -241,6 +242,9 @@ export async function integrity({query, me, navigate}) {
     body.append(h('section', {class: 'cw-flags', id: `flags-${id}`, 'aria-labelledby': `flags-${id}-heading`},
       h2(t('integrity.group_heading', {name: patternName(id, flags[0].title), n: flags.length}), {id: `flags-${id}-heading`}),
       p(tMaybe(`integrity.patterns.${id}.what`) || ''),
+      res.summary[id] && res.summary[id].listed < res.summary[id].flags
+        ? inset(t('integrity.not_all_listed', {listed: res.summary[id].listed, n: res.summary[id].flags}))
+        : null,
       flags.map((f, k) => flagBox(f, k + 1, {names, teams})),
       csvLink(fileName('integrity', id, filePart), flagsCsv(flags, names, teams), t('integrity.download_flags'))));
   }
