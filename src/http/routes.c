@@ -1448,9 +1448,25 @@ static cw_rc h_measure(cw_http_srv *s, req *r, cw_error *err)
         return rc;
     const cw_measure_item *items;
     size_t n = cw_measures_items(res, &items), hidden = 0;
-    json_t *arr = json_array();
+    json_t *arr = json_array(), *who = NULL;
+    /* The items come in child order: a child's scope and name are read once, for their first
+     * item, and kept for the rest of theirs. */
+    const char *last = NULL;
+    int v = 0;
     for (size_t k = 0; !rc && arr && k < n; k++) {
-        int v = visible(r->ro, &r->who, items[k].child_id, &rc, err);
+        if (!last || strcmp(last, items[k].child_id)) {
+            last = items[k].child_id;
+            json_decref(who);
+            who = NULL;
+            v = visible(r->ro, &r->who, last, &rc, err);
+            cw_value key = cw_text(last);
+            if (v > 0 && (who = json_object()) &&
+                cw_store_run(cw_ledger_store(r->ro), CW_Q_CHILD_NAME, &key, 1, name_row, who, NULL,
+                             NULL)) {
+                json_decref(who);
+                who = NULL;
+            }
+        }
         if (v <= 0) {
             hidden += v == 0;
             continue;
@@ -1464,15 +1480,12 @@ static cw_rc h_measure(cw_http_srv *s, req *r, cw_error *err)
                                "date", d, "entries", entries ? entries : json_null(),
                                "in_numerator", items[k].in_numerator, "state", items[k].state,
                                "days", (json_int_t)items[k].value);
-        json_t *who = it ? json_object() : NULL;
-        cw_value key = cw_text(items[k].child_id);
-        if (who && !cw_store_run(cw_ledger_store(r->ro), CW_Q_CHILD_NAME, &key, 1, name_row, who,
-                                 NULL, NULL))
+        if (it && who)
             json_object_update(it, who);
-        json_decref(who);
         if (!it || json_array_append_new(arr, it))
             rc = cw_error_set(err, CW_ENOMEM, "out of memory");
     }
+    json_decref(who);
     json_t *figure = NULL;
     const json_t *all = json_object_get(report, "measures");
     for (size_t k = 0; k < json_array_size(all) && !figure; k++)
@@ -1486,7 +1499,7 @@ static cw_rc h_measure(cw_http_srv *s, req *r, cw_error *err)
      * however many items are theirs; the items come in child order), or nothing is shown. */
     if (!rc && !arr)
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
-    const char *last = NULL;
+    last = NULL;
     for (size_t k = 0; !rc && k < json_array_size(arr); k++) {
         const char *c = json_string_value(json_object_get(json_array_get(arr, k), "child_id"));
         if (c && (!last || strcmp(c, last)) &&
