@@ -110,7 +110,9 @@ typedef struct child_ctx {
     itemlist *items; /* the chunk's: the detail measure's items, in child order */
     const cw_calendar *cal;
     const char *child_id;
-    const cw_case_event **ev; /* the events that count: dated by q.to, not awaiting sign-off */
+    const cw_case_event **ev;    /* the events that count: dated by q.to, not awaiting sign-off */
+    const cw_case_event **alloc; /* of them, the allocations, transfers and closures */
+    size_t nalloc, capalloc;
     size_t nev;
     size_t span_first[CW_MEASURES_MAX_STATES]; /* where each state's spans start in pool */
     size_t nspans[CW_MEASURES_MAX_STATES];
@@ -124,13 +126,12 @@ typedef struct child_ctx {
 static int slot_on(const child_ctx *c, cw_date d)
 {
     const char *worker = NULL;
-    for (size_t i = 0; i < c->nev && c->ev[i]->date <= d; i++) {
-        if (!strcmp(c->ev[i]->type, "case_allocated") ||
-            !strcmp(c->ev[i]->type, "case_transferred")) {
-            cw_fact w = cw_facts_get(c->ev[i]->facts, "worker_id");
+    for (size_t i = 0; i < c->nalloc && c->alloc[i]->date <= d; i++) {
+        if (strcmp(c->alloc[i]->type, "case_closed")) {
+            cw_fact w = cw_facts_get(c->alloc[i]->facts, "worker_id");
             if (w.kind == CW_FACT_STRING)
                 worker = w.s;
-        } else if (!strcmp(c->ev[i]->type, "case_closed") && c->ev[i]->date < d) {
+        } else if (c->alloc[i]->date < d) {
             worker = NULL; /* closed: the case is no team's from the next day */
         }
     }
@@ -373,9 +374,20 @@ static cw_rc measure_child(cw_measures_result *r, const cw_calendar *cal, const 
     c->nev = 0;
     c->npool = 0;
     memset(c->spans_done, 0, sizeof c->spans_done);
-    for (size_t i = 0; i < h->nevents; i++)
-        if (h->events[i].date <= r->q.to && !awaited(&h->events[i]))
-            c->ev[c->nev++] = &h->events[i];
+    c->nalloc = 0;
+    for (size_t i = 0; i < h->nevents; i++) {
+        const cw_case_event *e = &h->events[i];
+        if (e->date > r->q.to || awaited(e))
+            continue;
+        c->ev[c->nev++] = e;
+        /* who holds the case when (slot_on), picked out once rather than for every item */
+        if (!strcmp(e->type, "case_allocated") || !strcmp(e->type, "case_transferred") ||
+            !strcmp(e->type, "case_closed")) {
+            if (cw_array_grow(&c->alloc, &c->capalloc, c->nalloc, sizeof *c->alloc))
+                return CW_ENOMEM;
+            c->alloc[c->nalloc++] = e;
+        }
+    }
     cw_rc rc = CW_OK;
     for (size_t mi = 0; !rc && mi < r->m->nmeasures; mi++) {
         switch (r->m->measures[mi].count) {
@@ -628,6 +640,7 @@ static void *worker(void *arg)
     cw_rule_results_release(&res);
     free(events);
     free(c.ev);
+    free(c.alloc);
     free(c.pool);
     return NULL;
 }
