@@ -207,10 +207,14 @@ static void sql_pm24(const char *db, const cw_calendar *cal, cw_date from, cw_da
     cw_date_format(to, t);
     /* Each assessment completed (signed off, where sign-off applies) in the period, its
      * referral (the latest referral decided for assessment on or before its start), and
-     * whether it was done by the 42nd working day after the referral. */
+     * whether it was done by the 42nd working day after the referral. Work signed off in
+     * caseward is done on the day of its sign-off; work whose entry claims its sign-off
+     * (migrated history) on its own date, as corrected: the sign-off row keeps the date the
+     * entry first gave, so it is not read for those. */
     static const char q[] =
         "SELECT count(*), coalesce(sum(done <= due), 0) FROM ("
-        " SELECT coalesce(so.decided_on, a.closed_on) AS done,"
+        " SELECT CASE WHEN so.state = 'signed_off' AND so.decided_on > a.closed_on"
+        "  THEN so.decided_on ELSE a.closed_on END AS done,"
         "  (SELECT w.date FROM wdn w WHERE w.n = (SELECT n FROM wd WHERE date ="
         "   (SELECT max(r.opened_on) FROM records r WHERE r.child_id = a.child_id"
         "    AND r.kind = 'referral' AND r.status = 'assessment' AND r.opened_on <= a.opened_on))"
