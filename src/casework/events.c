@@ -40,11 +40,19 @@ static const char *const CONFERENCE_DECISIONS[] = {"register", "continue", "dere
 static const char *const CP_CATEGORIES[] = {"neglect", "physical", "sexual", "emotional", NULL};
 static const char *const PLAN_KINDS[] = {"care_and_support", "child_protection_outline",
                                          "child_protection", "looked_after",
-                                         "pathway",          NULL};
+                                         "pathway",          "placement",
+                                         NULL};
 static const char *const PLACEMENT_TYPES[] = {"foster",   "kinship", "residential", "with_parents",
                                               "adoption", "other",   NULL};
 static const char *const LA_END_REASONS[] = {"returned_home", "adoption", "special_guardianship",
                                              "age_18",        "other",    NULL};
+/* Where a visit took place: home is where the child lives (a looked-after child's
+ * placement). */
+static const char *const VISIT_LOCATIONS[] = {"home", "school", "office", "other", NULL};
+/* Placements the regulations visit weekly until the first review (CPPCR (Wales) 2015
+ * reg 31(3)-(4), CPPCR (England) 2010 reg 28(3)-(4)). */
+static const char *const INTERIM_ARRANGEMENTS[] = {"parent_before_assessment", "temporary_approval",
+                                                   "interim_care_order_at_home", NULL};
 static const char *const HEALTH_KINDS[] = {"gp_registration", "dental_check", "health_assessment",
                                            NULL};
 static const char *const CSE_BANDS[] = {"no_apparent_risk", "mild", "moderate", "significant",
@@ -160,6 +168,7 @@ static const field_spec F_LA_STARTED[] = {ID_REF("child_id"),
                                           {"placement_id", F_ID, REQ, 64, NULL},
                                           {"placement_type", F_ENUM, REQ, 0, PLACEMENT_TYPES},
                                           {"until_18", F_BOOL, 0, 0, NULL},
+                                          {"interim_arrangement", F_ENUM, 0, 0, INTERIM_ARRANGEMENTS},
                                           END};
 static const field_spec F_PLACEMENT_CHANGED[] = {
     ID_REF("child_id"),
@@ -167,6 +176,8 @@ static const field_spec F_PLACEMENT_CHANGED[] = {
     {"placement_id", F_ID, REQ, 64, NULL},
     {"placement_type", F_ENUM, REQ, 0, PLACEMENT_TYPES},
     {"school_changed", F_BOOL, 0, 0, NULL},
+    {"until_18", F_BOOL, 0, 0, NULL},
+    {"interim_arrangement", F_ENUM, 0, 0, INTERIM_ARRANGEMENTS},
     END};
 static const field_spec F_LA_ENDED[] = {
     ID_REF("child_id"), DATE_REQ, {"reason", F_ENUM, REQ, 0, LA_END_REASONS}, END};
@@ -176,6 +187,9 @@ static const field_spec F_VISIT[] = {ID_REF("child_id"),
                                      DATE_REQ,
                                      {"seen", F_BOOL, REQ, 0, NULL},
                                      {"seen_alone", F_BOOL, REQ, 0, NULL},
+                                     {"not_seen_alone_reason", F_TEXT, 0, 1000, NULL},
+                                     {"location", F_ENUM, 0, 0, VISIT_LOCATIONS},
+                                     {"bedroom_seen", F_BOOL, 0, 0, NULL},
                                      {"views", F_TEXT, 0, 4000, NULL},
                                      {"views_not_obtained_reason", F_TEXT, 0, 1000, NULL},
                                      END};
@@ -497,6 +511,15 @@ static cw_rc visit_rules(const json_t *p, cw_error *err)
         return cw_error_set(err, CW_EINVAL,
                             "seen_alone: the child cannot be seen alone without "
                             "being seen");
+    if (flag(p, "seen_alone") && has_text(p, "not_seen_alone_reason"))
+        return cw_error_set(err, CW_EINVAL,
+                            "not_seen_alone_reason: the child was seen alone; a reason is for a "
+                            "visit where they were not");
+    const char *where = str(p, "location");
+    if (flag(p, "bedroom_seen") && (!where || strcmp(where, "home")))
+        return cw_error_set(err, CW_EINVAL,
+                            "bedroom_seen: the child's bedroom can be seen only on a visit at home "
+                            "(location home)");
     return views_or_reason(p, err);
 }
 

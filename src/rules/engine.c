@@ -14,7 +14,8 @@
  *      before this event (and whose link field, if any, matches) is met;
  *   2. stop: every live instance started before this event ends; its open
  *      occurrence is `missed` if it was past due on the stop date, and
- *      dropped if not;
+ *      dropped if not (a `by` line is a stop that is also the deadline: the
+ *      open occurrence is missed whether due or not);
  *   3. start: a new instance, unless a live instance of the rule has the same
  *      link values, in which case the event is added to its evidence.
  *
@@ -256,6 +257,8 @@ static void emit(eval *ev, const inst *in, cw_obligation_state s, uint32_t met_p
         if (ob->days_overdue < 0)
             ob->days_overdue = 0; /* not yet due when the case closed */
     }
+    if (s == CW_OBLIGATION_MISSED && ob->days_overdue < 0)
+        ob->days_overdue = 0; /* missed at its `by` event, before its due date */
     if (s == CW_OBLIGATION_OVERDUE)
         escalation(r, ob->days_overdue, &ob->escalation_level, &ob->escalate_to);
 }
@@ -296,7 +299,9 @@ static void meet(eval *ev, inst *in, uint32_t pos)
     add_interval(ev, r, d, next_interval(ev, in), &in->due);
 }
 
-static void stop(eval *ev, inst *in, uint32_t pos)
+/* A stop ends the instance: its open occurrence is missed if past due (or, on a `by` line,
+ * whether due or not: the event was its deadline), dropped if not. */
+static void stop(eval *ev, inst *in, uint32_t pos, int deadline)
 {
     cw_date d = event(ev, pos)->date;
     ev->live[in->rule]--;
@@ -307,7 +312,7 @@ static void stop(eval *ev, inst *in, uint32_t pos)
         in->closed_on = d;
         return;
     }
-    if (in->due < d)
+    if (in->due < d || deadline)
         emit(ev, in, CW_OBLIGATION_MISSED, 0, d);
     in->alive = 0;
 }
@@ -550,7 +555,7 @@ static void one_event_as(eval *ev, uint32_t pos, int t)
                 if (c->role == CW_ROLE_MET && in->last_pos < pos)
                     meet(ev, in, pos);
                 else if (c->role == CW_ROLE_STOP && in->start_pos < pos)
-                    stop(ev, in, pos);
+                    stop(ev, in, pos, c->deadline);
             }
         }
         if (met_any && p->rules[ri].memory)

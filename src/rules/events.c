@@ -112,22 +112,32 @@ static const cw_ev_field child_date[] = {
 };
 static const char *const plan_kinds[] = {"care_and_support", "child_protection_outline",
                                          "child_protection", "looked_after",
-                                         "pathway",          NULL};
+                                         "pathway",          "placement",
+                                         NULL};
 static const cw_ev_field plan_recorded[] = {
     F("plan_id", CW_FT_ID),
     F("child_id", CW_FT_ID),
     F("date", CW_FT_DATE),
     E("kind", plan_kinds),
 };
+static const char *const interim_arrangements[] = {"parent_before_assessment", "temporary_approval",
+                                                   "interim_care_order_at_home", NULL};
 static const cw_ev_field looked_after_started[] = {
-    F("child_id", CW_FT_ID),     F("date", CW_FT_DATE),
-    F("placement_id", CW_FT_ID), E("placement_type", placement_types),
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("placement_id", CW_FT_ID),
+    E("placement_type", placement_types),
     F("until_18", CW_FT_BOOL),
+    E("interim_arrangement", interim_arrangements),
 };
 static const cw_ev_field placement_changed[] = {
-    F("child_id", CW_FT_ID),         F("date", CW_FT_DATE),
-    F("placement_id", CW_FT_ID),     E("placement_type", placement_types),
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("placement_id", CW_FT_ID),
+    E("placement_type", placement_types),
     F("school_changed", CW_FT_BOOL),
+    F("until_18", CW_FT_BOOL),
+    E("interim_arrangement", interim_arrangements),
 };
 static const char *const la_end_reasons[] = {"returned_home", "adoption", "special_guardianship",
                                              "age_18",        "other",    NULL};
@@ -143,9 +153,17 @@ static const cw_ev_field health_check_recorded[] = {
     F("date", CW_FT_DATE),
     E("kind", health_kinds),
 };
+static const char *const visit_locations[] = {"home", "school", "office", "other", NULL};
 static const cw_ev_field statutory_visit[] = {
-    F("child_id", CW_FT_ID),     F("date", CW_FT_DATE),  F("seen", CW_FT_BOOL),
-    F("seen_alone", CW_FT_BOOL), F("views", CW_FT_TEXT), F("views_not_obtained_reason", CW_FT_TEXT),
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("seen", CW_FT_BOOL),
+    F("seen_alone", CW_FT_BOOL),
+    F("not_seen_alone_reason", CW_FT_TEXT),
+    E("location", visit_locations),
+    F("bedroom_seen", CW_FT_BOOL),
+    F("views", CW_FT_TEXT),
+    F("views_not_obtained_reason", CW_FT_TEXT),
 };
 static const cw_ev_field case_note[] = {
     F("child_id", CW_FT_ID),

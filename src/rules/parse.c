@@ -357,14 +357,15 @@ static cw_rc escalate(parser *ps, char *rest, cw_step *steps, size_t *nsteps)
     return CW_OK;
 }
 
-/* start / met_by / stop: EVENT [COND...] [link FIELD] */
-static cw_rc clause(parser *ps, cw_role role, char **w, size_t nw)
+/* start / met_by / stop / by: EVENT [COND...] [link FIELD]. `by` is a stop that is also the
+ * occurrence's deadline (deadline = 1). */
+static cw_rc clause(parser *ps, cw_role role, int deadline, char **w, size_t nw)
 {
     cw_rule_pack *p = ps->p;
     cw_rule *r = ps->cur;
     static const char *const names[] = {"met_by", "stop", "start"};
     if (nw == 0)
-        return fail(ps, "%s: expected an event type", names[role]);
+        return fail(ps, "%s: expected an event type", deadline ? "by" : names[role]);
     if (r->nclauses >= CW_RULES_MAX_CLAUSES)
         return fail(ps, "more than %d start, met_by and stop lines in one rule",
                     CW_RULES_MAX_CLAUSES);
@@ -428,6 +429,7 @@ static cw_rc clause(parser *ps, cw_role role, char **w, size_t nw)
         return grc;
     cw_clause *c = &p->clauses[p->nclauses++];
     c->role = role;
+    c->deadline = deadline;
     c->matcher = m;
     c->link = link;
     c->link_slot = -1;
@@ -900,7 +902,7 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
     }
 
     static const char *const in_rule[] = {"kind",     "start",  "due",  "then", "count",
-                                          "lookback", "met_by", "stop", NULL};
+                                          "lookback", "met_by", "stop", "by",   NULL};
     if (!in_list(in_rule, kw))
         return fail(ps, "unknown keyword \"%s\"", kw);
     if (!r)
@@ -915,11 +917,13 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
         return CW_OK;
     }
     if (!strcmp(kw, "start"))
-        return clause(ps, CW_ROLE_START, w, nw);
+        return clause(ps, CW_ROLE_START, 0, w, nw);
     if (!strcmp(kw, "met_by"))
-        return clause(ps, CW_ROLE_MET, w, nw);
+        return clause(ps, CW_ROLE_MET, 0, w, nw);
     if (!strcmp(kw, "stop"))
-        return clause(ps, CW_ROLE_STOP, w, nw);
+        return clause(ps, CW_ROLE_STOP, 0, w, nw);
+    if (!strcmp(kw, "by"))
+        return clause(ps, CW_ROLE_STOP, 1, w, nw);
     if (!strcmp(kw, "due"))
         return kw_due(ps, w, nw);
     if (!strcmp(kw, "then"))

@@ -137,6 +137,7 @@ typedef enum cw_role {
 
 typedef struct cw_clause {
     cw_role role;
+    int deadline; /* a `by` line: a stop that misses the open occurrence even if not yet due */
     uint32_t matcher;
     const char *link; /* field shared with the start event, or NULL (same child) */
     int link_slot;    /* index into the rule's links[] */
