@@ -38,9 +38,12 @@ static const char *const CONFERENCE_KINDS[] = {"initial", "review", NULL};
 static const char *const CONFERENCE_DECISIONS[] = {"register", "continue", "deregister",
                                                    "not_registered", NULL};
 static const char *const CP_CATEGORIES[] = {"neglect", "physical", "sexual", "emotional", NULL};
-static const char *const PLAN_KINDS[] = {"care_and_support", "child_protection_outline",
-                                         "child_protection", "looked_after",
-                                         "pathway",          "placement",
+static const char *const PLAN_KINDS[] = {"care_and_support",
+                                         "child_protection_outline",
+                                         "child_protection",
+                                         "looked_after",
+                                         "pathway",
+                                         "placement",
                                          NULL};
 static const char *const PLACEMENT_TYPES[] = {"foster",   "kinship", "residential", "with_parents",
                                               "adoption", "other",   NULL};
@@ -163,13 +166,14 @@ static const field_spec F_CONFERENCE[] = {ID_NEW("conference_id"),
 static const field_spec F_CHILD_DATE[] = {ID_REF("child_id"), DATE_REQ, END};
 static const field_spec F_PLAN[] = {
     ID_NEW("plan_id"), ID_REF("child_id"), DATE_REQ, {"kind", F_ENUM, REQ, 0, PLAN_KINDS}, END};
-static const field_spec F_LA_STARTED[] = {ID_REF("child_id"),
-                                          DATE_REQ,
-                                          {"placement_id", F_ID, REQ, 64, NULL},
-                                          {"placement_type", F_ENUM, REQ, 0, PLACEMENT_TYPES},
-                                          {"until_18", F_BOOL, 0, 0, NULL},
-                                          {"interim_arrangement", F_ENUM, 0, 0, INTERIM_ARRANGEMENTS},
-                                          END};
+static const field_spec F_LA_STARTED[] = {
+    ID_REF("child_id"),
+    DATE_REQ,
+    {"placement_id", F_ID, REQ, 64, NULL},
+    {"placement_type", F_ENUM, REQ, 0, PLACEMENT_TYPES},
+    {"until_18", F_BOOL, 0, 0, NULL},
+    {"interim_arrangement", F_ENUM, 0, 0, INTERIM_ARRANGEMENTS},
+    END};
 static const field_spec F_PLACEMENT_CHANGED[] = {
     ID_REF("child_id"),
     DATE_REQ,

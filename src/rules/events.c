@@ -110,9 +110,12 @@ static const cw_ev_field child_date[] = {
     F("child_id", CW_FT_ID),
     F("date", CW_FT_DATE),
 };
-static const char *const plan_kinds[] = {"care_and_support", "child_protection_outline",
-                                         "child_protection", "looked_after",
-                                         "pathway",          "placement",
+static const char *const plan_kinds[] = {"care_and_support",
+                                         "child_protection_outline",
+                                         "child_protection",
+                                         "looked_after",
+                                         "pathway",
+                                         "placement",
                                          NULL};
 static const cw_ev_field plan_recorded[] = {
     F("plan_id", CW_FT_ID),
@@ -123,12 +126,9 @@ static const cw_ev_field plan_recorded[] = {
 static const char *const interim_arrangements[] = {"parent_before_assessment", "temporary_approval",
                                                    "interim_care_order_at_home", NULL};
 static const cw_ev_field looked_after_started[] = {
-    F("child_id", CW_FT_ID),
-    F("date", CW_FT_DATE),
-    F("placement_id", CW_FT_ID),
-    E("placement_type", placement_types),
-    F("until_18", CW_FT_BOOL),
-    E("interim_arrangement", interim_arrangements),
+    F("child_id", CW_FT_ID),     F("date", CW_FT_DATE),
+    F("placement_id", CW_FT_ID), E("placement_type", placement_types),
+    F("until_18", CW_FT_BOOL),   E("interim_arrangement", interim_arrangements),
 };
 static const cw_ev_field placement_changed[] = {
     F("child_id", CW_FT_ID),
