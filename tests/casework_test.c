@@ -762,11 +762,31 @@ static void test_refuse_visit(void **state)
     refuse(f, "sw.jones", CW_EINVAL, "seen", "required",
            "{'type':'statutory_visit','payload':{'child_id':'C1','date':'2023-02-01',"
            "'seen_alone':false,'views_not_obtained_reason':'Not home'}}");
+    /* The Wales Safeguarding Procedures' bedroom duty is about the child's home; a reason for
+     * not seeing alone is for a child who was not seen alone. */
+    refuse(f, "sw.jones", CW_EINVAL, "bedroom_seen", "location home",
+           "{'type':'statutory_visit','payload':{'child_id':'C1','date':'2023-02-01',"
+           "'seen':true,'seen_alone':true,'location':'school','bedroom_seen':true,"
+           "'views':'Fine'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "bedroom_seen", "location home",
+           "{'type':'statutory_visit','payload':{'child_id':'C1','date':'2023-02-01',"
+           "'seen':true,'seen_alone':true,'bedroom_seen':true,'views':'Fine'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "not_seen_alone_reason", "was seen alone",
+           "{'type':'statutory_visit','payload':{'child_id':'C1','date':'2023-02-01',"
+           "'seen':true,'seen_alone':true,'not_seen_alone_reason':'Baby','views':'Fine'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "location", "home",
+           "{'type':'statutory_visit','payload':{'child_id':'C1','date':'2023-02-01',"
+           "'seen':true,'seen_alone':true,'location':'garden','views':'Fine'}}");
     uint64_t v = ok(f, "sw.jones",
                     "{'type':'statutory_visit','payload':{'child_id':'C1','date':'2023-02-01',"
                     "'seen':false,'seen_alone':false,'views_not_obtained_reason':'Not home'}}");
     expect_rows(f->db, "SELECT idx, child_id, date, seen, seen_alone, views_recorded FROM visits",
                 "%llu|C1|2023-02-01|0|0|0", ULL(v));
+    /* A baby seen at home, not alone for a reason, the bedroom seen. */
+    ok(f, "sw.jones",
+       "{'type':'statutory_visit','payload':{'child_id':'C1','date':'2023-02-02',"
+       "'seen':true,'seen_alone':false,'not_seen_alone_reason':'Eight months old.',"
+       "'location':'home','bedroom_seen':true,'views_not_obtained_reason':'Too young.'}}");
 }
 
 static void test_refuse_conference(void **state)

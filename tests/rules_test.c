@@ -1048,8 +1048,9 @@ static void test_review_conference_england(void **state)
 /* ---------------------------------------------------------------------- */
 /* Visits to a child on the register, and the cp_child_not_seen signal     */
 
-/* Source: inspection practice / local standard: seen, and seen alone, at
- * least every 10 working days. Registered Fri 1 May 2020: Mon 4 May was a
+/* Source: Wales Safeguarding Procedures, section 4 (c4-p3): "seeing the child alone at least
+ * every 10 working days"; England: the same as a local standard (Working Together 2023 sets
+ * no frequency). Registered Fri 1 May 2020: Mon 4 May was a
  * working day (the early May holiday moved to Fri 8 May for VE Day). Mon 4 -
  * Thu 7 (1-4), Fri 8 off, 11-15 (5-9), Mon 18 May 2020 (10). The next from
  * Mon 18 May: 19-22 (1-4), Mon 25 May spring holiday, 26-29 (5-8), Mon 1 (9),
@@ -2391,6 +2392,49 @@ static cw_rule_pack *load_ok(const char *text)
 
 /* A pack written here: `due ... from`, `then ... after ... if`, months,
  * `count`, the pack's default ladder, several values in one condition. */
+/* Day counting is the pack's (issue 12): from the day after the event (the default: the
+ * event's day is day 0) or with the event's day as day 1 (`count_from event_day`). A
+ * referral on Wed 5 June 2024 due in 1 working day: Thu 6 June by default, Wed 5 June
+ * counting the day itself. On Sat 8 June: Mon 10 June either way (the first working day is
+ * day 1). 10 working days from Wed 5 June: Wed 19 June by default (6-7, 10-14, 17-19),
+ * Tue 18 June counting the day. 1 week: Wed 12 June, or Tue 11 June. 6 weeks after a visit
+ * on Wed 12 June: Wed 24 July, or Tue 23 July. */
+static void test_count_from(void **state)
+{
+    (void)state;
+    static const char head[] = "pack test\n%s"
+                               "rule wd1\ntitle T\nkind obligation\nstart referral_received\n"
+                               "due 1 working day\nmet_by case_note\nsource Test standard\n"
+                               "rule wd10\ntitle T\nkind obligation\nstart referral_received\n"
+                               "due 10 working days\nmet_by case_note\nsource Test standard\n"
+                               "rule wk\ntitle T\nkind obligation\nstart referral_received\n"
+                               "due 1 week\nthen 6 weeks\nmet_by statutory_visit\n"
+                               "source Test standard\n";
+    const char *modes[] = {"", "count_from day_after\n", "count_from event_day\n"};
+    for (int m = 0; m < 3; m++) {
+        char text[1024];
+        snprintf(text, sizeof text, head, modes[m]);
+        cw_rule_pack *p = load_ok(text);
+        int same = m == 2;
+        hist h = {0};
+        referral(&h, "2024-06-05", "R1");
+        visit(&h, "2024-06-12", 1, 1, 1);
+        run(p, &h, "2024-06-12");
+        check(ob("wd1", 0), CW_OBLIGATION_OVERDUE, same ? "2024-06-05" : "2024-06-06", NULL,
+              same ? 7 : 6);
+        check(ob("wd10", 0), CW_OBLIGATION_OPEN, same ? "2024-06-18" : "2024-06-19", NULL, 0);
+        check(ob("wk", 0), same ? CW_OBLIGATION_MET_LATE : CW_OBLIGATION_MET_ON_TIME,
+              same ? "2024-06-11" : "2024-06-12", "2024-06-12", same);
+        check(ob("wk", 1), CW_OBLIGATION_OPEN, same ? "2024-07-23" : "2024-07-24", NULL, 0);
+        done(&h);
+        referral(&h, "2024-06-08", "R2");
+        run(p, &h, "2024-06-08");
+        check(ob("wd1", 0), CW_OBLIGATION_OPEN, "2024-06-10", NULL, 0);
+        done(&h);
+        cw_rules_free(p);
+    }
+}
+
 static void test_custom_pack(void **state)
 {
     (void)state;
@@ -2604,6 +2648,10 @@ static void test_refusals(void **state)
         {RULE_HEAD "start statutory_visit seen=true,\n", "t.rules:5: seen: an empty value"},
         {RULE_HEAD "start\n", "t.rules:5: start: expected an event type"},
         {RULE_HEAD "by\n", "t.rules:5: by: expected an event type"},
+        {"pack t\ncount_from tomorrow\n", "t.rules:2: count_from: day_after or event_day"},
+        {"pack t\ncount_from event_day\ncount_from day_after\n",
+         "t.rules:3: count_from given twice"},
+        {RULE_HEAD "count_from event_day\n", "t.rules:5: count_from belongs before the first rule"},
         {RULE_HEAD "by referal_received\n", "t.rules:5: unknown event type \"referal_received\""},
         {RULE_HEAD "start case_note link child_id\n",
          "t.rules:5: start: link belongs on met_by and stop lines"},
@@ -2798,6 +2846,7 @@ int main(void)
         cmocka_unit_test(test_unknown_events_ignored),
         cmocka_unit_test(test_random_histories),
         cmocka_unit_test(test_custom_pack),
+        cmocka_unit_test(test_count_from),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_integrity_thresholds),
         cmocka_unit_test(test_speed),

@@ -29,6 +29,7 @@
  * (pack, calendar, history, as_of). The scratch arrays live on the stack and
  * move to the heap only for unusually long histories.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,6 +209,35 @@ static void add_interval(eval *ev, const cw_rule *r, cw_date d, cw_interval iv, 
     }
 }
 
+/* A due date: iv after d, counted as the pack says (`count_from`). From the day after d (the
+ * default), or with d itself as day 1: then N working days end on the (N-1)th working day
+ * after d if d is a working day (else on the Nth: the first working day is day 1), and N
+ * days, weeks or months end the day before they would from the day after. */
+static void due_after(eval *ev, const cw_rule *r, cw_date d, cw_interval iv, cw_date *out)
+{
+    if (!ev->p->count_event_day || iv.n <= 0) {
+        add_interval(ev, r, d, iv, out);
+        return;
+    }
+    if (iv.unit == CW_UNIT_WORKING_DAYS) {
+        bool working = false;
+        if (ev->rc)
+            return;
+        cw_rc rc = cw_calendar_is_working_day(ev->cal, d, &working, ev->err);
+        if (rc) {
+            ev->rc = rc;
+            cw_error_prefix(ev->err,
+                            "child %s, rule %s: ", ev->h->child_id ? ev->h->child_id : "(unknown)",
+                            r->id);
+            return;
+        }
+        add_interval(ev, r, d, (cw_interval){iv.n - (working ? 1 : 0), iv.unit}, out);
+        return;
+    }
+    add_interval(ev, r, d, iv, out);
+    *out -= 1;
+}
+
 static void escalation(const cw_rule *r, int64_t days, int *level, const char **to)
 {
     int l = 0;
@@ -296,7 +326,7 @@ static void meet(eval *ev, inst *in, uint32_t pos)
     in->k++;
     in->base = d;
     in->last_pos = pos;
-    add_interval(ev, r, d, next_interval(ev, in), &in->due);
+    due_after(ev, r, d, next_interval(ev, in), &in->due);
 }
 
 /* A stop ends the instance: its open occurrence is missed if past due (or, on a `by` line,
@@ -441,7 +471,7 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
     memcpy(in->key, key, sizeof key);
     for (uint32_t j = 0; j < nevid; j++)
         add_evidence(in, evid[j]);
-    add_interval(ev, r, in->from, r->due, &in->due);
+    due_after(ev, r, in->from, r->due, &in->due);
     if (r->memory && ev->last_met[ri] >= 0 && !ev->rc) {
         /* A same-child met_by on the start's date (or within the lookback)
          * meets occurrence 1 at once. */

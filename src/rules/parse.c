@@ -884,6 +884,17 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
         p->has_resume = !rc;
         return rc;
     }
+    if (!strcmp(kw, "count_from")) {
+        if (p->nrules)
+            return fail(ps, "count_from belongs before the first rule");
+        if (p->count_from_seen)
+            return fail(ps, "count_from given twice");
+        if (nw != 1 || (strcmp(w[0], "day_after") && strcmp(w[0], "event_day")))
+            return fail(ps, "count_from: day_after or event_day");
+        p->count_from_seen = 1;
+        p->count_event_day = !strcmp(w[0], "event_day");
+        return CW_OK;
+    }
     if (!strcmp(kw, "sign_off")) {
         if (p->nrules)
             return fail(ps, "sign_off belongs before the first rule");

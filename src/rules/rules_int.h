@@ -196,7 +196,9 @@ struct cw_rule_pack {
     size_t nesc;
     char sign_off[256]; /* the kinds of work that need a manager's sign-off, comma-separated */
     int sign_off_seen;
-    cw_interval resume; /* a case reopened within this of its closure resumes its clocks */
+    cw_interval resume;  /* a case reopened within this of its closure resumes its clocks */
+    int count_event_day; /* `count_from event_day`: a due date counts the event's day as day 1 */
+    int count_from_seen;
     int has_resume;
     cw_integrity_thresholds integrity; /* the `integrity` lines */
     size_t integrity_line[CW_INTEGRITY_NPATTERNS];

@@ -205,7 +205,7 @@ test('a social worker sees an overdue visit, records it, and sees it met', async
   await check(page, '03-caseload');
   const row = page.locator('#caseload tr', {hasText: 'Eira Testwood'});
   await row.waitFor();
-  assert.match(await row.innerText(), /seen alone, at least every 10 working days/);
+  assert.match(await row.innerText(), /seen alone at least every 10 working days/);
   assert.match(await row.innerText(), /overdue/);
   // Sorting by a column: the headings are buttons, with aria-sort.
   await page.getByRole('button', {name: 'Overdue'}).click();
@@ -568,6 +568,13 @@ test('every command about a child saves from its form, and its entry reads back'
   await recordAndRead(page, child, 'statutory_visit',
                       {seen: 'true', seen_alone: 'true', views_obtained: 'true', views: 'Dafydd said his new bedroom is warm.'},
                       'his new bedroom is warm', 'Child seen alone: Yes');
+  // Where the visit was, the bedroom seen (Wales Safeguarding Procedures), and the reason a
+  // child was not seen alone, each read back from the saved entry.
+  await recordAndRead(page, child, 'statutory_visit',
+                      {seen: 'true', seen_alone: 'false', not_seen_alone_reason: 'His mother stayed: he was unwell.',
+                       location: 'home', bedroom_seen: 'true', views_obtained: 'true', views: 'Dafydd showed me his models.'},
+                      'showed me his models', 'Where the visit took place: At home', 'Child’s bedroom seen: Yes',
+                      'Why the child was not seen alone: His mother stayed: he was unwell.');
   await recordAndRead(page, child, 'cse_risk_assessment', {vulnerabilities: ['young_carer'], moderate_indicators: ['truancy']},
                       'Young carer', 'Truancy');
   await recordAndRead(page, child, 'missing_episode', {date: yesterday, returned: today, return_interview: 'true'},
@@ -609,8 +616,11 @@ test('every command about a child saves from its form, and its entry reads back'
   // Looked after: from the start, through a move and a review, to the end.
   await recordAndRead(page, child, 'looked_after_started', {placement_id: 'WEB-D-PL1', placement_type: 'foster', until_18: 'false'},
                       'Placement: WEB-D-PL1', 'Type of placement: Foster care');
-  await recordAndRead(page, child, 'placement_changed', {placement_id: 'WEB-D-PL2', placement_type: 'kinship', school_changed: 'false'},
-                      'Placement: WEB-D-PL2', 'Type of placement: Kinship care');
+  await recordAndRead(page, child, 'placement_changed', {placement_id: 'WEB-D-PL2', placement_type: 'kinship', school_changed: 'false',
+                                                       until_18: 'true', interim_arrangement: 'temporary_approval'},
+                      'Placement: WEB-D-PL2', 'Type of placement: Kinship care', 'To stay looked after until 18: Yes',
+                      'Interim arrangement: With a relative or friend temporarily approved as a foster carer');
+  await recordAndRead(page, child, 'plan_recorded', {kind: 'placement'}, 'Kind: Placement plan');
   await recordAndRead(page, child, 'looked_after_review_held', {date: today}, long(today));
   await recordAndRead(page, child, 'looked_after_ended', {reason: 'returned_home'}, 'Reason: Returned home');
   // The case: closed, reopened.

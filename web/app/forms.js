@@ -19,6 +19,8 @@
 const SOURCES = ['police', 'school', 'health', 'self', 'family', 'neighbour', 'anonymous',
                  'local_authority', 'other'];
 const PLACEMENTS = ['foster', 'kinship', 'residential', 'with_parents', 'adoption', 'other'];
+// Placements visited weekly until the first review (CPPCR (Wales) 2015 reg 31(3)-(4)).
+const INTERIM = ['parent_before_assessment', 'temporary_approval', 'interim_care_order_at_home'];
 
 const date = {name: 'date', kind: 'date', required: true};
 
@@ -29,6 +31,9 @@ export const FORMS = {
   statutory_visit: [date,
     {name: 'seen', kind: 'yesno', required: true},
     {name: 'seen_alone', kind: 'yesno', required: true},
+    {name: 'not_seen_alone_reason', kind: 'text', limit: 1000, when: ['seen_alone', 'false']},
+    {name: 'location', kind: 'enum', options: ['home', 'school', 'office', 'other']},
+    {name: 'bedroom_seen', kind: 'yesno', when: ['location', 'home']},
     {name: 'views', kind: 'views'}],
   case_note: [date, {name: 'text', kind: 'textarea', limit: 8000, required: true}],
   contact_received: [{name: 'contact_id', kind: 'newid', prefix: 'CT'}, date,
@@ -64,15 +69,18 @@ export const FORMS = {
   core_group_held: [date],
   plan_recorded: [{name: 'plan_id', kind: 'newid', prefix: 'P'}, date,
     {name: 'kind', kind: 'enum', required: true,
-     options: ['care_and_support', 'child_protection_outline', 'child_protection', 'looked_after', 'pathway']}],
+     options: ['care_and_support', 'child_protection_outline', 'child_protection', 'looked_after', 'placement', 'pathway']}],
   looked_after_started: [date,
     {name: 'placement_id', kind: 'text', limit: 64, id: true, required: true},
     {name: 'placement_type', kind: 'enum', options: PLACEMENTS, required: true},
-    {name: 'until_18', kind: 'yesno'}],
+    {name: 'until_18', kind: 'yesno'},
+    {name: 'interim_arrangement', kind: 'enum', options: INTERIM}],
   placement_changed: [date,
     {name: 'placement_id', kind: 'text', limit: 64, id: true, required: true},
     {name: 'placement_type', kind: 'enum', options: PLACEMENTS, required: true},
-    {name: 'school_changed', kind: 'yesno'}],
+    {name: 'school_changed', kind: 'yesno'},
+    {name: 'until_18', kind: 'yesno'},
+    {name: 'interim_arrangement', kind: 'enum', options: INTERIM}],
   looked_after_ended: [date,
     {name: 'reason', kind: 'enum', options: ['returned_home', 'adoption', 'special_guardianship', 'age_18', 'other'], required: true}],
   looked_after_review_held: [date],

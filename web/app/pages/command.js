@@ -111,7 +111,7 @@ export async function command({params, me, navigate, query}) {
         return dateInput(f.name, lbl, {hint: hnt ?? t('date.hint'), error: err, value: v ?? ''});
       case 'yesno':
         return radios(f.name, lbl, [['true', t('common.yes'), conditionalFor(f.name, 'true', errors)],
-                                    ['false', t('common.no')]],
+                                    ['false', t('common.no'), conditionalFor(f.name, 'false', errors)]],
                       {hint: hnt, error: err, value: v ?? '', inline: !spec.some((x) => x.when?.[0] === f.name)});
       case 'enum':
         return radios(f.name, lbl, f.options.map((o) => [o, tMaybe(`values.${o}`) ?? o, conditionalFor(f.name, o, errors)]),
