@@ -1714,9 +1714,9 @@ static void cse_concern_unassessed_in(const cw_rule_pack *p)
     run(p, &h, "2023-06-30");
     assert_null(sig("cse_concern_unassessed"));
     done(&h);
-    /* An assessment before the indicator does not answer it; two episodes,
-     * both in the evidence. */
-    cse(&h, "2023-04-01", 0, 0, 0, NULL);
+    /* An assessment more than 3 months before the indicator does not answer it (28 Apr - 3
+     * months = 28 Jan; 20 Jan is before); two episodes, both in the evidence. */
+    cse(&h, "2023-01-20", 0, 0, 0, NULL);
     uint64_t m1 = add(&h, "missing_episode", "2023-04-28", json_pack("{s:s}", "episode_id", "M1"));
     uint64_t m2 = add(&h, "missing_episode", "2023-05-03", json_pack("{s:s}", "episode_id", "M2"));
     run(p, &h, "2023-05-23");
@@ -1726,6 +1726,20 @@ static void cse_concern_unassessed_in(const cw_rule_pack *p)
     assert_int_equal(s->evidence[1], m2);
     /* 23 May is 7 days after 16 May: ladder 1, 3, 5 at head_of_service. */
     check_escalation(s->escalation_level, s->escalate_to, 3, "head_of_service");
+    done(&h);
+    /* One within the 3 months still stands (SERAF: reassessed at least every 3 months): a
+     * strategy discussion held because of an assessment of moderate risk starts no fresh
+     * clock, for the signal or the obligation (Wales). */
+    cse(&h, "2023-04-01", 6, 0, 1, NULL);
+    add(&h, "strategy_discussion_held", "2023-04-05",
+        json_pack("{s:s,s:s,s:b}", "strategy_id", "S1", "decision", "other", "cse", 1));
+    run(p, &h, "2023-06-01");
+    assert_null(sig("cse_concern_unassessed"));
+    if (p == wales)
+        /* 10 working days from Wed 5 April 2023: Thu 6 (1), Good Friday and Easter Monday
+         * off, 11-14 (2-5), 17-21 (6-10) */
+        check(ob("cse_risk_assessment", 0), CW_OBLIGATION_MET_ON_TIME, "2023-04-21", "2023-04-01",
+              0);
     done(&h);
 }
 
@@ -1776,6 +1790,25 @@ static void cse_band_no_strategy_in(const cw_rule_pack *p)
             /* 4 days after 1 Feb: ladder 1, 2, 3 at head_of_service. */
             check_escalation(s->escalation_level, s->escalate_to, 3, "head_of_service");
         }
+        done(&h);
+    }
+    /* SERAF scoring guidance: a significant indicator present 6-12 months ago but not in the
+     * last 6 months scores 1 (significant_indicators_earlier); one in both columns 6. Six
+     * vulnerabilities, one significant indicator now and 6 to 12 months ago: 6 + 5 + 1 = 12,
+     * moderate; without the earlier column 11, moderate too; five vulnerabilities and one
+     * earlier indicator only: 6, mild, not raised. */
+    for (int k = 0; k < 2; k++) {
+        hist h = {0};
+        json_t *pl = json_pack("{s:[],s:[],s:[],s:[s]}", "vulnerabilities", "moderate_indicators",
+                               "significant_indicators", "significant_indicators_earlier", "i2_0");
+        for (int v = 0; v < (k ? 6 : 5); v++)
+            json_array_append_new(json_object_get(pl, "vulnerabilities"), json_sprintf("v%d", v));
+        if (k)
+            json_array_append_new(json_object_get(pl, "significant_indicators"),
+                                  json_string("i2_0"));
+        add(&h, "cse_risk_assessment", "2024-02-01", pl);
+        run(p, &h, "2024-02-05");
+        assert_int_equal(sig("cse_band_no_strategy") != NULL, k);
         done(&h);
     }
     /* Clean: a strategy discussion the same day, or later (then it stops

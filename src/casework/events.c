@@ -204,6 +204,7 @@ static const field_spec F_CSE[] = {ID_REF("child_id"),
                                    {"vulnerabilities", F_IDS, REQ, 50, NULL},
                                    {"moderate_indicators", F_IDS, REQ, 50, NULL},
                                    {"significant_indicators", F_IDS, REQ, 50, NULL},
+                                   {"significant_indicators_earlier", F_IDS, 0, 50, NULL},
                                    {"override_band", F_ENUM, 0, 0, CSE_BANDS},
                                    {"override_reason", F_TEXT, 0, 1000, NULL},
                                    END};

@@ -131,10 +131,14 @@ static int64_t list_size(cw_facts f, const char *name)
     return v.kind == CW_FACT_LIST ? v.i : 0;
 }
 
+/* SERAF's score: 1 for each vulnerability and each moderate indicator, 5 for each significant
+ * indicator present in the last 6 months, 1 for each present 6 to 12 months ago (one in both
+ * columns scores 6). */
 static int64_t cse_score(cw_facts f)
 {
     return list_size(f, "vulnerabilities") + list_size(f, "moderate_indicators") +
-           5 * list_size(f, "significant_indicators");
+           5 * list_size(f, "significant_indicators") +
+           list_size(f, "significant_indicators_earlier");
 }
 
 static int cond_holds(const eval *ev, const cw_cond *c, uint32_t pos)

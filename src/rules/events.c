@@ -176,6 +176,7 @@ static const cw_ev_field cse_risk_assessment[] = {
     F("vulnerabilities", CW_FT_IDS),
     F("moderate_indicators", CW_FT_IDS),
     F("significant_indicators", CW_FT_IDS),
+    F("significant_indicators_earlier", CW_FT_IDS),
     E("override_band", bands),
     F("override_reason", CW_FT_TEXT),
     {"score", CW_FT_INT, NULL, CW_FC_CSE_SCORE},

@@ -138,7 +138,8 @@ export const CHILD_COMMANDS = [
 ];
 
 // SERAF-style CSE screening (docs/events.md): each vulnerability and moderate
-// indicator scores 1, each significant indicator 5.
+// indicator scores 1, each significant indicator 5 if present in the last 6 months and 1 if
+// present 6 to 12 months ago (SERAF's two columns).
 export const CSE_ITEMS = {
   vulnerabilities: ['history_of_abuse', 'domestic_abuse_at_home', 'parental_substance_misuse',
                     'parental_mental_ill_health', 'looked_after', 'disrupted_education',
@@ -152,7 +153,9 @@ export const CSE_ITEMS = {
                            'disclosure_of_exploitation', 'sexually_transmitted_infection',
                            'abduction_or_trafficking', 'association_with_known_perpetrators'],
 };
-export const CSE_WEIGHT = {vulnerabilities: 1, moderate_indicators: 1, significant_indicators: 5};
+CSE_ITEMS.significant_indicators_earlier = CSE_ITEMS.significant_indicators;
+export const CSE_WEIGHT = {vulnerabilities: 1, moderate_indicators: 1, significant_indicators: 5,
+                           significant_indicators_earlier: 1};
 export const CSE_BANDS = ['no_apparent_risk', 'mild', 'moderate', 'significant'];
 
 export function cseScore(ticked) {
