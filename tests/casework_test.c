@@ -521,6 +521,25 @@ static void test_refuse_unknown_child_and_duplicates(void **state)
     refuse(f, "sw.jones", CW_EEXIST, "episode_id", "M1",
            "{'type':'missing_episode','payload':{'episode_id':'M1','child_id':'C2',"
            "'date':'2023-03-01'}}");
+    /* a contact's decision (issue 12): of a contact, once, not before it; it closes the
+     * contact's record with its outcome */
+    refuse(f, "sw.jones", CW_ENOTFOUND, "contact_id", "R1",
+           "{'type':'contact_decided','payload':{'contact_id':'R1','date':'2023-01-05',"
+           "'outcome':'referral'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "date", "the contact",
+           "{'type':'contact_decided','payload':{'contact_id':'CT1','date':'2023-01-03',"
+           "'outcome':'referral'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "outcome", "early_help",
+           "{'type':'contact_decided','payload':{'contact_id':'CT1','date':'2023-01-05',"
+           "'outcome':'maybe'}}");
+    ok(f, "sw.jones",
+       "{'type':'contact_decided','payload':{'contact_id':'CT1','date':'2023-01-05',"
+       "'outcome':'referral'}}");
+    expect_rows(f->db, "SELECT closed_on, status FROM records WHERE record_id = 'CT1'",
+                "2023-01-05|referral");
+    refuse(f, "sw.jones", CW_EINVAL, "contact_id", "already been decided",
+           "{'type':'contact_decided','payload':{'contact_id':'CT1','date':'2023-01-06',"
+           "'outcome':'early_help'}}");
     /* references to records that do not exist, or are of another kind */
     refuse(f, "tm.morgan", CW_ENOTFOUND, "referral_id", "R404",
            "{'type':'referral_decided','payload':{'referral_id':'R404','date':'2023-02-01',"

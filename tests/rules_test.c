@@ -348,7 +348,7 @@ static void test_sources_current(void **state)
             if (strncmp(src, "Local standard", 14) && !strstr(src, "Regulations") &&
                 !strstr(src, "Procedures") && !strstr(src, "Working Together") &&
                 !strstr(src, "Code of practice") && !strstr(src, "SERAF") &&
-                !strstr(src, "Inspection finding"))
+                !strstr(src, "statutory guidance") && !strstr(src, "Inspection finding"))
                 fail_msg("%s: rule %s: the source names no document: %s", p->name, p->rules[i].id,
                          src);
         }
@@ -359,7 +359,8 @@ static void test_sources_current(void **state)
 static void test_pack_rule_ids(void **state)
 {
     (void)state;
-    static const char *const w[] = {"referral_decision",
+    static const char *const w[] = {"contact_decision",
+                                    "referral_decision",
                                     "assessment",
                                     "icpc",
                                     "cp_assessment",
@@ -377,18 +378,21 @@ static void test_pack_rule_ids(void **state)
                                     "gp_registration",
                                     "dentist",
                                     "cse_risk_assessment",
+                                    "return_interview",
                                     "repeat_contacts",
                                     "cse_concern_unassessed",
                                     "cse_band_no_strategy",
                                     "cp_child_not_seen",
+                                    "repeat_missing",
                                     "drift",
                                     "views_missing",
                                     "supervision_gap",
                                     "referral_undecided",
                                     "sign_off_awaited",
                                     NULL};
-    check_ids(wales, w, "oooooooooooooooooosssssssss");
-    static const char *const e[] = {"referral_decision",
+    check_ids(wales, w, "oooooooooooooooooooossssssssss");
+    static const char *const e[] = {"contact_decision",
+                                    "referral_decision",
                                     "assessment",
                                     "icpc",
                                     "outline_plan",
@@ -400,17 +404,19 @@ static void test_pack_rule_ids(void **state)
                                     "la_visit",
                                     "la_visit_weekly",
                                     "la_review",
+                                    "return_interview",
                                     "repeat_contacts",
                                     "cse_concern_unassessed",
                                     "cse_band_no_strategy",
                                     "cp_child_not_seen",
+                                    "repeat_missing",
                                     "drift",
                                     "views_missing",
                                     "supervision_gap",
                                     "referral_undecided",
                                     "sign_off_awaited",
                                     NULL};
-    check_ids(england, e, "oooooooooooosssssssss");
+    check_ids(england, e, "oooooooooooooossssssssss");
     assert_string_equal(cw_rules_sign_off(wales), "assessment_completed,referral_decided,"
                                                   "case_closed,plan_recorded,cse_override,"
                                                   "supervision_held");
@@ -619,6 +625,57 @@ static void referral_decision_in(const cw_rule_pack *p)
     run(p, &h, "2022-06-14"); /* 2 and 3 June 2022 were bank holidays: due 10 June */
     assert_non_null(sig("sign_off_awaited"));
     done(&h);
+}
+
+static uint64_t contact(hist *h, const char *date, const char *id)
+{
+    return add(h, "contact_received", date,
+               json_pack("{s:s,s:s,s:s}", "contact_id", id, "source", "school", "reason", "r"));
+}
+
+/* Source: Wales Safeguarding Procedures, section 3 part 1 (c3pt1-p4): "must decide and record
+ * next actions within one working day"; Working Together 2023, chapter 3, the same. A contact
+ * on Fri 27 May 2022 is due a decision on Mon 30 May (that year's spring holiday moved to Thu
+ * 2 June); one on Wed 1 June 2022 on Mon 6 June, after the two Jubilee holidays. The decision
+ * is the contact's own (contact_decided, linked by contact_id) or the referral it became. */
+static void contact_decision_in(const cw_rule_pack *p)
+{
+    hist h = {0};
+    uint64_t c1 = contact(&h, "2022-05-27", "K1");
+    uint64_t d1 =
+        add(&h, "contact_decided", "2022-05-30",
+            json_pack("{s:s,s:s}", "contact_id", "K1", "outcome", "information_and_advice"));
+    contact(&h, "2022-06-01", "K2");
+    run(p, &h, "2022-06-07");
+    assert_int_equal(nob("contact_decision"), 2);
+    const cw_obligation *o = ob("contact_decision", 0);
+    check(o, CW_OBLIGATION_MET_ON_TIME, "2022-05-30", "2022-05-30", 0);
+    assert_int_equal(o->started_by, c1);
+    assert_int_equal(o->met_by, d1);
+    check(ob("contact_decision", 1), CW_OBLIGATION_OVERDUE, "2022-06-06", NULL, 1);
+    /* Another contact's decision does not meet it; the referral it became does. */
+    contact(&h, "2022-06-07", "K3");
+    add(&h, "contact_decided", "2022-06-07",
+        json_pack("{s:s,s:s}", "contact_id", "K3", "outcome", "no_further_action"));
+    run(p, &h, "2022-06-08"); /* reported in the order settled: K1, K3, then K2 still open */
+    check(ob("contact_decision", 1), CW_OBLIGATION_MET_ON_TIME, "2022-06-08", "2022-06-07", 0);
+    check(ob("contact_decision", 2), CW_OBLIGATION_OVERDUE, "2022-06-06", NULL, 2);
+    referral(&h, "2022-06-08", "R1");
+    run(p, &h, "2022-06-09");
+    check(ob("contact_decision", 2), CW_OBLIGATION_MET_LATE, "2022-06-06", "2022-06-08", 2);
+    done(&h);
+}
+
+static void test_contact_decision_wales(void **state)
+{
+    (void)state;
+    contact_decision_in(wales);
+}
+
+static void test_contact_decision_england(void **state)
+{
+    (void)state;
+    contact_decision_in(england);
 }
 
 static void test_referral_decision_wales(void **state)
@@ -1669,6 +1726,97 @@ static void test_cse_risk_assessment_wales(void **state)
     done(&h);
 }
 
+static uint64_t missing(hist *h, const char *date, const char *id, const char *returned)
+{
+    json_t *p = json_pack("{s:s}", "episode_id", id);
+    if (returned)
+        json_object_set_new(p, "returned", json_string(returned));
+    return add(h, "missing_episode", date, p);
+}
+
+/* Source: Wales: a local standard, as the WSP practice guide on children who go missing
+ * (section 6, c6-p9) recommends; England: DfE, "Children who run away or go missing from home
+ * or care" (2014): a return interview offered within 72 hours of the return, read as 3 days
+ * from the day of the return. Missing Fri 1 March 2024, returned Mon 4 March: due Thu 7
+ * March. Offered on Wed 6 March and declined: the duty is met. Still missing (no
+ * `returned`): no clock yet. Another episode's interview does not meet it. */
+static void return_interview_in(const cw_rule_pack *p)
+{
+    hist h = {0};
+    uint64_t m = missing(&h, "2024-03-01", "M1", "2024-03-04");
+    uint64_t ri = add(&h, "return_interview", "2024-03-06",
+                      json_pack("{s:s,s:s,s:b}", "episode_id", "M1", "conducted_by",
+                                "Independent return interview service", "accepted", 0));
+    missing(&h, "2024-03-10", "M2", NULL);
+    run(p, &h, "2024-03-20");
+    assert_int_equal(nob("return_interview"), 1);
+    const cw_obligation *o = ob("return_interview", 0);
+    check(o, CW_OBLIGATION_MET_ON_TIME, "2024-03-07", "2024-03-06", 0);
+    assert_int_equal(o->started_by, m);
+    assert_int_equal(o->met_by, ri);
+    done(&h);
+    missing(&h, "2024-03-01", "M1", "2024-03-04");
+    missing(&h, "2024-03-02", "M2", "2024-03-02");
+    add(&h, "return_interview", "2024-03-06",
+        json_pack("{s:s,s:s,s:b}", "episode_id", "M2", "conducted_by", "Worker", "accepted", 1));
+    run(p, &h, "2024-03-09");
+    check(ob("return_interview", 1), CW_OBLIGATION_OVERDUE, "2024-03-07", NULL, 2);
+    done(&h);
+}
+
+static void test_return_interview_wales(void **state)
+{
+    (void)state;
+    return_interview_in(wales);
+}
+
+static void test_return_interview_england(void **state)
+{
+    (void)state;
+    return_interview_in(england);
+}
+
+/* Signal, local standard: three or more missing episodes within 90 days without a strategy
+ * discussion. Episodes on 5 January, 10 February and 20 March 2024 (20 March - 90 days = 21
+ * December 2023): raised from 21 March; cleared by a strategy discussion on 25 March. Two
+ * episodes, or three spread over more than 90 days, raise nothing. */
+static void repeat_missing_in(const cw_rule_pack *p)
+{
+    hist h = {0};
+    missing(&h, "2024-01-05", "M1", "2024-01-06");
+    missing(&h, "2024-02-10", "M2", "2024-02-10");
+    run(p, &h, "2024-03-19");
+    assert_null(sig("repeat_missing"));
+    uint64_t m3 = missing(&h, "2024-03-20", "M3", "2024-03-21");
+    run(p, &h, "2024-03-22");
+    const cw_signal *s = must_sig("repeat_missing");
+    assert_string_equal(S(s->since), "2024-03-21");
+    assert_true(has_evidence(s, m3));
+    add(&h, "strategy_discussion_held", "2024-03-25",
+        json_pack("{s:s,s:s,s:b}", "strategy_id", "S1", "decision", "other", "cse", 1));
+    run(p, &h, "2024-03-26");
+    assert_null(sig("repeat_missing"));
+    done(&h);
+    missing(&h, "2023-12-01", "M1", "2023-12-01");
+    missing(&h, "2024-02-10", "M2", "2024-02-10");
+    missing(&h, "2024-03-20", "M3", "2024-03-21");
+    run(p, &h, "2024-03-22");
+    assert_null(sig("repeat_missing"));
+    done(&h);
+}
+
+static void test_repeat_missing_wales(void **state)
+{
+    (void)state;
+    repeat_missing_in(wales);
+}
+
+static void test_repeat_missing_england(void **state)
+{
+    (void)state;
+    repeat_missing_in(england);
+}
+
 /* Signal: a CSE indicator without a CSE risk assessment within the pack's
  * standard (10 working days, local). Same dates as above: due Tue 16 May
  * 2023, raised from Wed 17 May. */
@@ -2682,6 +2830,10 @@ static void test_refusals(void **state)
         {RULE_HEAD "start\n", "t.rules:5: start: expected an event type"},
         {RULE_HEAD "by\n", "t.rules:5: by: expected an event type"},
         {"pack t\ncount_from tomorrow\n", "t.rules:2: count_from: day_after or event_day"},
+        {RULE_HEAD "start missing_episode\ndue 3 days from episode_id\nmet_by case_note\n"
+                   "source S\n",
+         "t.rules:6: due ... from episode_id: neither an event type nor a date field of the "
+         "start event missing_episode"},
         {"pack t\ncount_from event_day\ncount_from day_after\n",
          "t.rules:3: count_from given twice"},
         {RULE_HEAD "count_from event_day\n", "t.rules:5: count_from belongs before the first rule"},
@@ -2699,8 +2851,11 @@ static void test_refusals(void **state)
         {RULE_HEAD "due 3 working hours\n", "t.rules:5: expected \"working days\""},
         {RULE_HEAD "due 3\n", "t.rules:5: 3: expected a unit"},
         {RULE_HEAD "due 3 days\ndue 4 days\n", "t.rules:6: due given twice (first at line 5)"},
-        {RULE_HEAD "due 3 days from\n", "t.rules:5: due: expected N UNIT [from EVENT]"},
-        {RULE_HEAD "due 3 days from nothing\n", "t.rules:5: due: unknown event type \"nothing\""},
+        {RULE_HEAD "due 3 days from\n",
+         "t.rules:5: due: expected N UNIT [from EVENT | from FIELD]"},
+        {RULE_HEAD "due 3 days from nothing\nstart referral_received\nmet_by case_note\nsource S\n",
+         "t.rules:5: due ... from nothing: neither an event type nor a date field of the start "
+         "event referral_received"},
         {RULE_HEAD "then 0 days\n", "t.rules:5: an interval here must be at least 1"},
         {RULE_HEAD "then 3 days after 1 month\n", "t.rules:5: the first then line is the fallback"},
         {RULE_HEAD "then 3 days\nthen 4 days when x\n", "t.rules:6: then: expected N UNIT"},
@@ -2828,6 +2983,8 @@ int main(void)
         cmocka_unit_test(test_sources_current),
         cmocka_unit_test(test_state_names),
         cmocka_unit_test(test_intervals),
+        cmocka_unit_test(test_contact_decision_wales),
+        cmocka_unit_test(test_contact_decision_england),
         cmocka_unit_test(test_referral_decision_wales),
         cmocka_unit_test(test_referral_decision_england),
         cmocka_unit_test(test_assessment_wales),
@@ -2861,6 +3018,10 @@ int main(void)
         cmocka_unit_test(test_gp_registration_wales),
         cmocka_unit_test(test_dentist_wales),
         cmocka_unit_test(test_cse_risk_assessment_wales),
+        cmocka_unit_test(test_return_interview_wales),
+        cmocka_unit_test(test_return_interview_england),
+        cmocka_unit_test(test_repeat_missing_wales),
+        cmocka_unit_test(test_repeat_missing_england),
         cmocka_unit_test(test_cse_concern_unassessed_wales),
         cmocka_unit_test(test_cse_concern_unassessed_england),
         cmocka_unit_test(test_cse_band_no_strategy_wales),

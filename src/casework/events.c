@@ -28,6 +28,10 @@ static const char *const SOURCES[] = {"police", "school",    "health",    "self"
                                       "other",  NULL};
 static const char *const REFERRAL_DECISIONS[] = {"no_further_action", "assessment",
                                                  "strategy_discussion", NULL};
+/* What becomes of a contact (Wales Safeguarding Procedures, section 3 part 1; Working
+ * Together 2023, chapter 3): decided within one working day. */
+static const char *const CONTACT_OUTCOMES[] = {"no_further_action", "information_and_advice",
+                                               "early_help", "referral", NULL};
 static const char *const ASSESSMENT_OUTCOMES[] = {"no_further_action", "care_and_support_plan",
                                                   "child_protection",  "looked_after",
                                                   "other_services",    NULL};
@@ -122,6 +126,8 @@ static const field_spec F_REFERRAL[] = {ID_NEW("referral_id"),
                                         {"reason", F_TEXT, REQ, 2000, NULL},
                                         {"cse_concern", F_BOOL, 0, 0, NULL},
                                         END};
+static const field_spec F_CONTACT_DECIDED[] = {
+    ID_REF("contact_id"), DATE_REQ, {"outcome", F_ENUM, REQ, 0, CONTACT_OUTCOMES}, END};
 static const field_spec F_REFERRAL_DECIDED[] = {ID_REF("referral_id"),
                                                 DATE_REQ,
                                                 {"decision", F_ENUM, REQ, 0, REFERRAL_DECISIONS},
@@ -214,6 +220,12 @@ static const field_spec F_MISSING[] = {ID_NEW("episode_id"),
                                        {"returned", F_DATE, PAST, 0, NULL},
                                        {"return_interview", F_BOOL, 0, 0, NULL},
                                        END};
+/* A return interview after a missing episode: offered, and held or declined (issue 12). */
+static const field_spec F_RETURN_INTERVIEW[] = {ID_REF("episode_id"),
+                                                DATE_REQ,
+                                                {"conducted_by", F_TEXT, REQ, 200, NULL},
+                                                {"accepted", F_BOOL, REQ, 0, NULL},
+                                                END};
 static const field_spec F_SUPERVISION[] = {{"supervisee_id", F_ID, REQ | NOFIX, 64, NULL},
                                            {"supervisor_id", F_ID, REQ | NOFIX, 64, NULL},
                                            DATE_REQ,
@@ -678,6 +690,18 @@ static cw_rc ck_child_registered(cw_ctx *c, const json_t *p, cw_error *err)
     return rc;
 }
 
+static cw_rc ck_contact_decided(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    record_info ri;
+    cw_rc rc = need_record(c, "contact_id", str(p, "contact_id"), "contact", &ri, err);
+    if (!rc && ri.closed)
+        rc = cw_error_set(err, CW_EINVAL, "contact_id: %s has already been decided",
+                          str(p, "contact_id"));
+    if (!rc)
+        rc = not_before("date", date_or(p, "date", 0), ri.opened, "the contact", err);
+    return rc;
+}
+
 static cw_rc ck_referral_decided(cw_ctx *c, const json_t *p, cw_error *err)
 {
     record_info ri;
@@ -844,6 +868,15 @@ static cw_rc ck_missing(cw_ctx *c, const json_t *p, cw_error *err)
     if (!rc && has(p, "returned"))
         rc = not_before("returned", date_or(p, "returned", 0), date_or(p, "date", 0),
                         "the child went missing", err);
+    return rc;
+}
+
+static cw_rc ck_return_interview(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    record_info ri;
+    cw_rc rc = need_record(c, "episode_id", str(p, "episode_id"), "missing_episode", &ri, err);
+    if (!rc)
+        rc = not_before("date", date_or(p, "date", 0), ri.opened, "the child went missing", err);
     return rc;
 }
 
@@ -1025,11 +1058,13 @@ cw_rc cw_casework_check_corrected(cw_ctx *c, const char *type, const json_t *p,
     static const struct {
         const char *type, *field, *kind, *what;
     } parents[] = {
+        {"contact_decided", "contact_id", "contact", "the contact"},
         {"referral_decided", "referral_id", "referral", "the referral"},
         {"assessment_started", "referral_id", "referral", "the referral"},
         {"assessment_completed", "assessment_id", "assessment", "the assessment started"},
         {"section_47_started", "strategy_id", "strategy_discussion", "the strategy discussion"},
         {"section_47_completed", "enquiry_id", "section_47", "the enquiry started"},
+        {"return_interview", "episode_id", "missing_episode", "the child went missing"},
     };
     const event_spec *spec = cw_casework_spec(type);
     record_info ri;
@@ -1176,6 +1211,7 @@ static const event_spec specs[] = {
     {"child_registered", 0, F_CHILD_REGISTERED, ck_child_registered, NULL},
     {"contact_received", 0, F_CONTACT, ck_child_only, "contact_id"},
     {"referral_received", 0, F_REFERRAL, ck_child_only, "referral_id"},
+    {"contact_decided", 0, F_CONTACT_DECIDED, ck_contact_decided, NULL},
     {"referral_decided", 0, F_REFERRAL_DECIDED, ck_referral_decided, NULL},
     {"assessment_started", 0, F_ASSESSMENT_STARTED, ck_assessment_started, "assessment_id"},
     {"assessment_completed", 0, F_ASSESSMENT_COMPLETED, ck_assessment_completed, NULL},
@@ -1194,6 +1230,7 @@ static const event_spec specs[] = {
     {"case_note", 0, F_NOTE, ck_child_only, NULL},
     {"cse_risk_assessment", 0, F_CSE, ck_cse, NULL},
     {"missing_episode", 0, F_MISSING, ck_missing, "episode_id"},
+    {"return_interview", 0, F_RETURN_INTERVIEW, ck_return_interview, NULL},
     {"supervision_held", 0, F_SUPERVISION, ck_supervision, NULL},
     {"case_allocated", 0, F_ALLOCATED, ck_allocated, NULL},
     {"case_transferred", 0, F_TRANSFERRED, ck_transferred, NULL},

@@ -73,7 +73,8 @@ cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, chil
         return CW_OK;
     if (str(p, "child_id"))
         return add_child(out, str(p, "child_id"));
-    static const char *const refs[] = {"referral_id", "assessment_id", "enquiry_id", NULL};
+    static const char *const refs[] = {"contact_id", "referral_id", "assessment_id",
+                                       "enquiry_id", "episode_id",  NULL};
     for (const char *const *r = refs; *r; r++)
         if (str(p, *r)) {
             cw_value k = cw_text(str(p, *r));
@@ -219,6 +220,7 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
     static const struct {
         const char *type, *id, *status;
     } closes[] = {
+        {"contact_decided", "contact_id", "outcome"},
         {"referral_decided", "referral_id", "decision"},
         {"assessment_completed", "assessment_id", "outcome"},
         {"section_47_completed", "enquiry_id", "outcome"},

@@ -471,6 +471,12 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
         const cw_case_event *a = event(ev, (uint32_t)ev->opener_of[pos]);
         in->from = a->date;
     }
+    if (r->anchor_field) { /* a date the start event gives (a missing child's return) */
+        cw_fact f = cw_facts_get(e->facts, r->anchor_field);
+        cw_date d;
+        if (f.kind == CW_FACT_STRING && cw_date_parse(f.s, f.len, &d) == CW_OK && d >= e->date)
+            in->from = d;
+    }
     in->base = in->from;
     memcpy(in->key, key, sizeof key);
     for (uint32_t j = 0; j < nevid; j++)

@@ -48,6 +48,13 @@ static const cw_ev_field contact_received[] = {
     F("contact_id", CW_FT_ID), F("child_id", CW_FT_ID), F("date", CW_FT_DATE),
     E("source", sources),      F("reason", CW_FT_TEXT), F("cse_concern", CW_FT_BOOL),
 };
+static const char *const contact_outcomes[] = {"no_further_action", "information_and_advice",
+                                               "early_help", "referral", NULL};
+static const cw_ev_field contact_decided[] = {
+    F("contact_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("outcome", contact_outcomes),
+};
 static const cw_ev_field referral_received[] = {
     F("referral_id", CW_FT_ID), F("child_id", CW_FT_ID), F("date", CW_FT_DATE),
     E("source", sources),       F("reason", CW_FT_TEXT), F("cse_concern", CW_FT_BOOL),
@@ -186,6 +193,12 @@ static const cw_ev_field missing_episode[] = {
     F("episode_id", CW_FT_ID), F("child_id", CW_FT_ID),           F("date", CW_FT_DATE),
     F("returned", CW_FT_DATE), F("return_interview", CW_FT_BOOL),
 };
+static const cw_ev_field return_interview[] = {
+    F("episode_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("conducted_by", CW_FT_TEXT),
+    F("accepted", CW_FT_BOOL),
+};
 static const cw_ev_field supervision_held[] = {
     F("supervisee_id", CW_FT_ID),    F("supervisor_id", CW_FT_ID), F("date", CW_FT_DATE),
     F("cases_discussed", CW_FT_IDS), F("decisions", CW_FT_TEXT),   F("actions", CW_FT_TEXT),
@@ -238,7 +251,13 @@ static const cw_ev_field escalation_raised[] = {
 static const cw_ev_field sign_off_awaited[] = {F("sign_off", CW_FT_TEXT)};
 
 /* Indexes of the openers, for the closers' entries below. */
-enum { T_REFERRAL_RECEIVED = 2, T_ASSESSMENT_STARTED = 4, T_SECTION_47_STARTED = 7 };
+enum {
+    T_CONTACT_RECEIVED = 1,
+    T_REFERRAL_RECEIVED = 3,
+    T_ASSESSMENT_STARTED = 5,
+    T_SECTION_47_STARTED = 8,
+    T_MISSING_EPISODE = 21
+};
 
 #define T(name, fields, key, opener)                                                               \
     {                                                                                              \
@@ -246,7 +265,8 @@ enum { T_REFERRAL_RECEIVED = 2, T_ASSESSMENT_STARTED = 4, T_SECTION_47_STARTED =
     }
 const cw_ev_type cw_rules_types[] = {
     T("child_registered", child_registered, NULL, -1),
-    T("contact_received", contact_received, NULL, -1),
+    T("contact_received", contact_received, "contact_id", -1), /* T_CONTACT_RECEIVED */
+    T("contact_decided", contact_decided, "contact_id", T_CONTACT_RECEIVED),
     T("referral_received", referral_received, "referral_id", -1), /* T_REFERRAL_RECEIVED */
     T("referral_decided", referral_decided, "referral_id", T_REFERRAL_RECEIVED),
     T("assessment_started", assessment_started, "assessment_id", -1), /* T_ASSESSMENT_STARTED */
@@ -265,7 +285,8 @@ const cw_ev_type cw_rules_types[] = {
     T("statutory_visit", statutory_visit, NULL, -1),
     T("case_note", case_note, NULL, -1),
     T("cse_risk_assessment", cse_risk_assessment, NULL, -1),
-    T("missing_episode", missing_episode, NULL, -1),
+    T("missing_episode", missing_episode, "episode_id", -1), /* T_MISSING_EPISODE */
+    T("return_interview", return_interview, "episode_id", T_MISSING_EPISODE),
     T("supervision_held", supervision_held, NULL, -1),
     T("case_allocated", case_allocated, NULL, -1),
     T("case_transferred", case_transferred, NULL, -1),

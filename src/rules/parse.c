@@ -462,10 +462,10 @@ static cw_rc kw_due(parser *ps, char **w, size_t nw)
         return rc;
     if (i < nw) {
         if (strcmp(w[i], "from") || i + 2 != nw)
-            return fail(ps, "due: expected N UNIT [from EVENT]");
+            return fail(ps, "due: expected N UNIT [from EVENT | from FIELD]");
         r->anchor = cw_rules_type_find(w[i + 1]);
-        if (r->anchor < 0)
-            return fail(ps, "due: unknown event type \"%s\"", w[i + 1]);
+        if (r->anchor < 0) /* a date field of the start events, checked when the rule ends */
+            r->anchor_field = w[i + 1];
         ps->anchor_line = ps->line;
     }
     ps->due_line = ps->line;
@@ -599,6 +599,15 @@ static cw_rc finish_rule(parser *ps)
                 return fail_at(ps, cl[j].line, "link %s: the start event %s has no such id",
                                cl[j].link, tn);
         }
+        if (r->anchor_field) {
+            int inh;
+            const cw_ev_field *f = cw_rules_field_find(t, r->anchor_field, &inh);
+            if (!f || f->type != CW_FT_DATE || inh)
+                return fail_at(ps, ps->anchor_line,
+                               "due ... from %s: neither an event type nor a date field of the "
+                               "start event %s",
+                               r->anchor_field, tn);
+        }
         if (r->anchor >= 0 && cw_rules_types[t].opener != r->anchor)
             return fail_at(ps, ps->anchor_line,
                            "due ... from %s: the start event %s does not "
@@ -669,6 +678,7 @@ static cw_rc kw_rule(parser *ps, char **w, size_t nw)
     r->id = w[0];
     r->line = ps->line;
     r->anchor = -1;
+    r->anchor_field = NULL;
     r->first_clause = (uint32_t)p->nclauses;
     ps->cur = r;
     ps->title_line = ps->kind_line = ps->due_line = ps->source_line = 0;

@@ -167,7 +167,8 @@ typedef struct cw_rule {
     cw_rule_kind kind;
     size_t line;
     cw_interval due;
-    int anchor; /* `due ... from TYPE`: type index, or -1 (the start event) */
+    int anchor;               /* `due ... from TYPE`: type index, or -1 (the start event) */
+    const char *anchor_field; /* `due ... from FIELD`: a date field of the start event, or NULL */
     cw_then then[CW_RULES_MAX_THEN];
     size_t nthen;
     int32_t count_n; /* `count N within P`; 0 = none */

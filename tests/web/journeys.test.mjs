@@ -278,14 +278,18 @@ test('the CSE risk assessment scores as items are ticked and shows the band', as
   assert.equal(await score.innerText(), 'Score 0: No apparent risk');
   await page.getByLabel('Missing from home or care').check();
   await page.getByLabel('Older associates').check();
-  await page.getByLabel('Disclosure of exploitation').check();
+  // A significant indicator scores 5 in the last 6 months, 1 if 6 to 12 months ago (SERAF).
+  const sig = (v, earlier) => page.locator(`input[name="significant_indicators${earlier ? '_earlier' : ''}"][value="${v}"]`);
+  await sig('disclosure_of_exploitation').check();
   assert.equal(await score.innerText(), 'Score 7: Mild');
-  await page.getByLabel('Seen in known hotspots').check();
+  await sig('seen_in_known_hotspots').check();
   assert.equal(await score.innerText(), 'Score 12: Moderate');
-  await page.getByLabel('Repeatedly missing overnight').check();
+  await sig('repeatedly_missing_overnight').check();
   assert.equal(await score.innerText(), 'Score 17: Significant');
-  await page.getByLabel('Repeatedly missing overnight').uncheck();
+  await sig('repeatedly_missing_overnight').uncheck();
   assert.equal(await score.innerText(), 'Score 12: Moderate');
+  await sig('abduction_or_trafficking', true).check();
+  assert.equal(await score.innerText(), 'Score 13: Moderate');
   await check(page, '09-cse-form');
   // An override needs a reason.
   await page.locator('input[name="override_band"][value="significant"]').check();
@@ -579,10 +583,16 @@ test('every command about a child saves from its form, and its entry reads back'
                       'Young carer', 'Truancy');
   await recordAndRead(page, child, 'missing_episode', {date: yesterday, returned: today, return_interview: 'true'},
                       `Returned: ${long(today)}`, 'Return interview offered: Yes');
+  const episode = await newestId('missing_episode', 'episode_id');
+  await recordAndRead(page, child, 'return_interview', {episode_id: episode, conducted_by: 'Return interview service', accepted: 'false'},
+                      `Missing episode: ${episode}`, 'Offered by: Return interview service', 'Accepted: No');
   await recordAndRead(page, child, 'health_check_recorded', {kind: 'dental_check'}, 'Kind: Dental check');
   // The front door: a contact, a referral and the decision on it.
   await recordAndRead(page, child, 'contact_received', {source: 'school', reason: 'Teacher saw a bruise on his arm.'},
                       'Teacher saw a bruise', 'Source: School');
+  const contactId = await newestId('contact_received', 'contact_id');
+  await recordAndRead(page, child, 'contact_decided', {contact_id: contactId, outcome: 'referral'},
+                      `Contact: ${contactId}`, 'Outcome: Passed for a referral');
   await recordAndRead(page, child, 'referral_received', {source: 'health', reason: 'Health visitor worried about his weight.'},
                       'worried about his weight', 'Source: Health');
   const referral = await newestId('referral_received', 'referral_id');

@@ -44,6 +44,8 @@ export const FORMS = {
     {name: 'source', kind: 'enum', options: SOURCES, required: true},
     {name: 'reason', kind: 'textarea', limit: 2000, required: true},
     {name: 'cse_concern', kind: 'yesno'}],
+  contact_decided: [{name: 'contact_id', kind: 'ref', of: 'open_contacts', required: true}, date,
+    {name: 'outcome', kind: 'enum', options: ['no_further_action', 'information_and_advice', 'early_help', 'referral'], required: true}],
   referral_decided: [{name: 'referral_id', kind: 'ref', of: 'open_referrals', required: true}, date,
     {name: 'decision', kind: 'enum', options: ['no_further_action', 'assessment', 'strategy_discussion'], required: true}],
   assessment_started: [{name: 'assessment_id', kind: 'newid', prefix: 'A'}, date,
@@ -90,6 +92,9 @@ export const FORMS = {
   missing_episode: [{name: 'episode_id', kind: 'newid', prefix: 'M'}, date,
     {name: 'returned', kind: 'date', noDefault: true},
     {name: 'return_interview', kind: 'yesno'}],
+  return_interview: [{name: 'episode_id', kind: 'ref', of: 'missing_episodes', required: true}, date,
+    {name: 'conducted_by', kind: 'text', limit: 200, required: true},
+    {name: 'accepted', kind: 'yesno', required: true}],
   case_allocated: [{name: 'worker_id', kind: 'staff', who: 'workers', required: true}, date],
   case_transferred: [{name: 'worker_id', kind: 'staff', who: 'workers', required: true}, date,
     {name: 'reason', kind: 'textarea', limit: 1000}],
@@ -121,15 +126,17 @@ export const FORMS = {
 // The commands about one child that name their record (the referral, the assessment, the
 // enquiry) and not the child: the server finds the child from the record, and refuses a
 // child_id, which is not a field of these events (docs/events.md).
-const NAMES_ITS_RECORD = new Set(['referral_decided', 'assessment_completed', 'section_47_completed']);
+const NAMES_ITS_RECORD = new Set(['contact_decided', 'referral_decided', 'assessment_completed', 'section_47_completed',
+                                  'return_interview']);
 
 // Whether a command's payload carries the child's identifier (a child's page sends it).
 export const sendsChildId = (type) => type !== 'correction' && !NAMES_ITS_RECORD.has(type);
 
 // The commands about one child, in the order a worker meets them.
 export const CHILD_COMMANDS = [
-  ['casework', ['case_note', 'statutory_visit', 'cse_risk_assessment', 'missing_episode', 'health_check_recorded']],
-  ['front_door', ['contact_received', 'referral_received', 'referral_decided']],
+  ['casework', ['case_note', 'statutory_visit', 'cse_risk_assessment', 'missing_episode', 'return_interview',
+                'health_check_recorded']],
+  ['front_door', ['contact_received', 'contact_decided', 'referral_received', 'referral_decided']],
   ['assessment', ['assessment_started', 'assessment_completed']],
   ['protection', ['strategy_discussion_held', 'section_47_started', 'section_47_completed', 'conference_held',
                   'core_group_held', 'plan_recorded']],
@@ -174,6 +181,11 @@ export function references(chronology, of) {
   const closed = (type, key) => new Set(chronology.filter((e) => e.type === type).map((e) => e.payload[key]));
   switch (of) {
     case 'referrals': return ids('referral_received', 'referral_id');
+    case 'missing_episodes': return ids('missing_episode', 'episode_id');
+    case 'open_contacts': {
+      const done = closed('contact_decided', 'contact_id');
+      return ids('contact_received', 'contact_id').filter((r) => !done.has(r.id));
+    }
     case 'open_referrals': {
       const done = closed('referral_decided', 'referral_id');
       return ids('referral_received', 'referral_id').filter((r) => !done.has(r.id));
