@@ -2062,6 +2062,18 @@ static void repeat_contacts_in(const cw_rule_pack *p)
     run(p, &h, "2024-02-01");
     assert_null(sig("repeat_contacts"));
     done(&h);
+    /* But an assessment before the first of the contacts counted does not answer them (issue
+     * 12): contacts on 1 March and 1 June 2023 and 10 January 2024, an assessment on 1
+     * February 2023 (within 12 months of the third, before the first): raised. */
+    add(&h, "assessment_started", "2023-02-01", json_pack("{s:s}", "assessment_id", "A0"));
+    add(&h, "contact_received", "2023-03-01",
+        json_pack("{s:s,s:s,s:s}", "contact_id", "K1", "source", "school", "reason", "r"));
+    referral(&h, "2023-06-01", "R1");
+    add(&h, "contact_received", "2024-01-10",
+        json_pack("{s:s,s:s,s:s}", "contact_id", "K3", "source", "school", "reason", "r"));
+    run(p, &h, "2024-02-01");
+    assert_non_null(sig("repeat_contacts"));
+    done(&h);
 }
 
 static void test_repeat_contacts_wales(void **state)

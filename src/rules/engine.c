@@ -422,6 +422,7 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
     const cw_case_event *e = event(ev, pos);
     uint32_t evid[MAX_EVIDENCE];
     uint32_t nevid = 0;
+    cw_date window = INT32_MIN; /* a count rule's: the date of the oldest event counted */
     if (r->count_n) {
         /* The ring holds the last count_n candidates; start only when the
          * oldest of them is within the window. */
@@ -437,6 +438,7 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
         add_interval(ev, r, e->date, (cw_interval){-r->count_within.n, r->count_within.unit}, &lo);
         if (ev->rc || event(ev, oldest)->date < lo)
             return;
+        window = event(ev, oldest)->date;
         for (uint32_t i = 0; i < n && nevid < MAX_EVIDENCE; i++)
             evid[nevid++] = ring[(ev->ring_head[ri] + i) % n];
     } else {
@@ -489,6 +491,10 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
         cw_date lo = e->date;
         if (r->has_lookback)
             add_interval(ev, r, e->date, (cw_interval){-r->lookback.n, r->lookback.unit}, &lo);
+        /* A count rule looks back no further than the first event it counted: an assessment
+         * before the run of contacts began does not answer them. */
+        if (lo < window)
+            lo = window;
         if (!ev->rc && event(ev, m)->date >= lo)
             meet(ev, in, m);
     }
