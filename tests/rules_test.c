@@ -404,6 +404,7 @@ static void test_pack_rule_ids(void **state)
                                     "la_visit",
                                     "la_visit_weekly",
                                     "la_review",
+                                    "la_health_assessment",
                                     "return_interview",
                                     "repeat_contacts",
                                     "cse_concern_unassessed",
@@ -416,7 +417,7 @@ static void test_pack_rule_ids(void **state)
                                     "referral_undecided",
                                     "sign_off_awaited",
                                     NULL};
-    check_ids(england, e, "oooooooooooooossssssssss");
+    check_ids(england, e, "ooooooooooooooossssssssss");
     assert_string_equal(cw_rules_sign_off(wales), "assessment_completed,referral_decided,"
                                                   "case_closed,plan_recorded,cse_override,"
                                                   "supervision_held");
@@ -1726,6 +1727,47 @@ static void test_cse_risk_assessment_wales(void **state)
     done(&h);
 }
 
+/* England. Source: SI 2010/959 reg 7 and the statutory guidance Promoting the health and
+ * wellbeing of looked-after children (2015): the initial assessment before the first review
+ * (20 working days), then every 6 months before the 5th birthday and every 12 months from it.
+ * Born 1 April 2008 in these histories (see run). Looked after Fri 24 April 2020 at 12: 20
+ * working days is Tue 26 May 2020 (as la_review); assessed that day; then 12 months, not 6
+ * (the child is over 5): Wed 26 May 2021. A child who turns 5 on the way: born 10 March
+ * 2019, looked after Mon 2 March 2020 (aged 0): assessed Mon 30 March (20 working days: 3-6
+ * (1-4), 9-13 (5-9), 16-20 (10-14), 23-27 (15-19), Mon 30 (20)); every 6 months: 30 Sep
+ * 2020, 30 Mar 2021 ... the one on 30 March 2024 is after the 5th birthday (10 March 2024):
+ * the next is due 12 months on, 30 March 2025. */
+static void test_la_health_assessment_england(void **state)
+{
+    (void)state;
+    hist h = {0};
+    looked_after(&h, "2020-04-24", 0);
+    add(&h, "health_check_recorded", "2020-05-26", json_pack("{s:s}", "kind", "health_assessment"));
+    run(england, &h, "2020-06-01");
+    check(ob("la_health_assessment", 0), CW_OBLIGATION_MET_ON_TIME, "2020-05-26", "2020-05-26", 0);
+    check(ob("la_health_assessment", 1), CW_OBLIGATION_OPEN, "2021-05-26", NULL, 0);
+    /* a dental check is not a health assessment; Wales has no such rule */
+    run(wales, &h, "2020-06-01");
+    assert_int_equal(nob("la_health_assessment"), 0);
+    done(&h);
+
+    looked_after(&h, "2020-03-02", 0);
+    const char *when[] = {"2020-03-30", "2020-09-30", "2021-03-30", "2021-09-30", "2022-03-30",
+                          "2022-09-30", "2023-03-30", "2023-09-30", "2024-03-30"};
+    for (size_t i = 0; i < sizeof when / sizeof when[0]; i++)
+        add(&h, "health_check_recorded", when[i], json_pack("{s:s}", "kind", "health_assessment"));
+    cw_child_history ch = {"C1", D("2019-03-10"), h.ev, h.n};
+    cw_error err;
+    cw_rule_results_reset(&res);
+    assert_int_equal(cw_rules_evaluate(england, &cal, &ch, D("2024-04-01"), &res, &err), CW_OK);
+    size_t n = nob("la_health_assessment");
+    assert_int_equal(n, 10);
+    for (size_t i = 0; i < n - 1; i++)
+        check(ob("la_health_assessment", i), CW_OBLIGATION_MET_ON_TIME, when[i], when[i], 0);
+    check(ob("la_health_assessment", n - 1), CW_OBLIGATION_OPEN, "2025-03-30", NULL, 0);
+    done(&h);
+}
+
 static uint64_t missing(hist *h, const char *date, const char *id, const char *returned)
 {
     json_t *p = json_pack("{s:s}", "episode_id", id);
@@ -2870,6 +2912,11 @@ static void test_refusals(void **state)
          "event referral_received"},
         {RULE_HEAD "then 0 days\n", "t.rules:5: an interval here must be at least 1"},
         {RULE_HEAD "then 3 days after 1 month\n", "t.rules:5: the first then line is the fallback"},
+        {RULE_HEAD "then 6 months from_age 5\n", "t.rules:5: the first then line is the fallback"},
+        {RULE_HEAD "then 6 months\nthen 1 month from_age 0\n",
+         "t.rules:6: then: from_age: at least 1"},
+        {RULE_HEAD "then 6 months\nthen 1 month from_age\n",
+         "t.rules:6: then: from_age: expected a number of years"},
         {RULE_HEAD "then 3 days\nthen 4 days when x\n", "t.rules:6: then: expected N UNIT"},
         {RULE_HEAD "then 3 days\nthen 4 days if\n", "t.rules:6: then: if with no condition"},
         {RULE_HEAD "count 1 within 3 days\n", "t.rules:5: count: at least 2"},
@@ -3030,6 +3077,7 @@ int main(void)
         cmocka_unit_test(test_gp_registration_wales),
         cmocka_unit_test(test_dentist_wales),
         cmocka_unit_test(test_cse_risk_assessment_wales),
+        cmocka_unit_test(test_la_health_assessment_england),
         cmocka_unit_test(test_return_interview_wales),
         cmocka_unit_test(test_return_interview_england),
         cmocka_unit_test(test_repeat_missing_wales),

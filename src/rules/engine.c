@@ -297,19 +297,33 @@ static void emit(eval *ev, const inst *in, cw_obligation_state s, uint32_t met_p
         escalation(r, ob->days_overdue, &ob->escalation_level, &ob->escalate_to);
 }
 
+/* Whole years of age on d (-1 if the date of birth is unknown or after d). */
+static int32_t age_on(cw_date dob, cw_date d)
+{
+    if (!dob || dob > d)
+        return -1;
+    int y1, y2;
+    unsigned m1, d1, m2, d2;
+    cw_date_to_ymd(dob, &y1, &m1, &d1);
+    cw_date_to_ymd(d, &y2, &m2, &d2);
+    return y2 - y1 - ((m2 < m1 || (m2 == m1 && d2 < d1)) ? 1 : 0);
+}
+
 /* The interval to the next occurrence: the last applicable `then` line. */
 static cw_interval next_interval(eval *ev, const inst *in)
 {
     const cw_rule *r = &ev->p->rules[in->rule];
-    size_t s = in->k - 2 < r->nthen - 1 ? in->k - 2 : r->nthen - 1;
-    for (;; s--) {
+    size_t reach = in->k - 2; /* the i-th line applies from occurrence i + 1 ... */
+    for (size_t s = r->nthen - 1;; s--) {
         const cw_then *th = &r->then[s];
-        int ok = 1;
+        int ok = s <= reach || th->from_age; /* ... a from_age line from the second */
         if (th->has_after) {
             cw_date threshold = in->from;
             add_interval(ev, r, in->from, th->after, &threshold);
-            ok = in->base >= threshold;
+            ok = ok && in->base >= threshold;
         }
+        if (ok && th->from_age)
+            ok = age_on(ev->h->date_of_birth, in->base) >= th->from_age;
         if (ok && th->nconds)
             ok = conds_hold(ev, th->first_cond, th->nconds, in->start_pos);
         if (ok || s == 0)

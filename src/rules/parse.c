@@ -491,11 +491,23 @@ static cw_rc kw_then(parser *ps, char **w, size_t nw)
             return rc;
         th->has_after = 1;
     }
+    if (i < nw && !strcmp(w[i], "from_age")) {
+        if (i + 1 == nw)
+            return fail(ps, "then: from_age: expected a number of years");
+        rc = number(ps, w[i + 1], 25, &th->from_age);
+        if (rc)
+            return rc;
+        if (th->from_age < 1)
+            return fail(ps, "then: from_age: at least 1");
+        i += 2;
+    }
     pending_if *pi = &ps->then_if[r->nthen];
     pi->ntok = 0;
     if (i < nw) {
         if (strcmp(w[i], "if"))
-            return fail(ps, "then: expected N UNIT [after N UNIT] [if CONDITION...], not \"%s\"",
+            return fail(ps,
+                        "then: expected N UNIT [after N UNIT] [from_age N] [if CONDITION...], not "
+                        "\"%s\"",
                         w[i]);
         i++;
         if (i == nw)
@@ -505,8 +517,8 @@ static cw_rc kw_then(parser *ps, char **w, size_t nw)
         for (; i < nw; i++)
             pi->tok[pi->ntok++] = w[i];
     }
-    if (r->nthen == 0 && (th->has_after || pi->ntok))
-        return fail(ps, "the first then line is the fallback: it takes no after or if");
+    if (r->nthen == 0 && (th->has_after || pi->ntok || th->from_age))
+        return fail(ps, "the first then line is the fallback: it takes no after, from_age or if");
     r->nthen++;
     return CW_OK;
 }

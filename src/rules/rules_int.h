@@ -148,6 +148,7 @@ typedef struct cw_then {
     cw_interval every;
     int has_after;
     cw_interval after;           /* applies once the cycle starts this long after the start */
+    int32_t from_age;            /* applies once the child is this many years old (0: any age) */
     uint32_t first_cond, nconds; /* `if` conditions on the start event */
     size_t line;
 } cw_then;
