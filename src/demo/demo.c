@@ -996,6 +996,10 @@ static cw_date reg_path(kid *k, cw_date g0, int nobed)
             bed_done = 0;
             bed_miss = PF2(k, P_BED_MISS);
             e->flags |= bed_miss ? F_NOBED : 0;
+            if (nv >= k->lim && !bed_miss) { /* 18 before the next visit: one today */
+                nv = t;
+                vl = 0;
+            }
         } else if (t == ncg) {
             dev *e = add(k, E_CORE_GROUP, t, A_HOLDER);
             e->flags |= cgl ? F_LATE : 0;
