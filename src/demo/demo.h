@@ -79,8 +79,9 @@ void cw_demo_opts_init(cw_demo_opts *o);
  * as_of); "late" counts are events recorded after their due date, by the
  * generator's own choice; "at as_of" counts are the state on as_of, worked
  * out from the events as the Wales rule pack would (referrals_undecided,
- * repeat_contacts, assessments_overdue, cse_unassessed, supervision_gap and
- * drifting equal what cw_oversight_all finds for those rules). All of it is
+ * repeat_contacts, assessments_overdue, cse_unassessed, supervision_gap,
+ * drifting, cp_home_overdue and cp_bedroom_overdue equal what cw_oversight_all
+ * finds for those rules). All of it is
  * a function of the options, so two runs with the same options give
  * identical stats (batches aside).
  */
