@@ -9,7 +9,9 @@
  * asserted: this program reports, people judge.
  *
  * usage: demo_bench [--children N] [--seed S] [--as-of YYYY-MM-DD] [--years Y]
- *                   [--batch N] [--failure-scale F] [--oversight] [--list N] [--dir DIR] [--keep]
+ *                   [--batch N] [--failure-scale F] [--oversight] [--rules PACK] [--list N]
+ *                   [--dir DIR] [--keep]
+ *   --rules PACK  the built-in pack --oversight evaluates with (default wales)
  *   --list N   with --oversight, print the first N overdue obligations and signals
  */
 #include <inttypes.h>
@@ -106,7 +108,7 @@ int main(int argc, char **argv)
 {
     cw_demo_opts o;
     cw_demo_opts_init(&o);
-    const char *dir = NULL;
+    const char *dir = NULL, *pack_name = "wales";
     int oversight = 0, keep = 0;
     uint64_t list = 0;
     for (int i = 1; i < argc; i++) {
@@ -121,7 +123,9 @@ int main(int argc, char **argv)
         }
         if (!v)
             die("usage: demo_bench [--children N] [--seed S] [--as-of DATE] [--years Y] "
-                "[--batch N] [--failure-scale F] [--oversight] [--list N] [--dir DIR] [--keep]",
+                "[--batch N] [--failure-scale F] [--oversight] [--rules PACK] [--list N] [--dir "
+                "DIR] "
+                "[--keep]",
                 NULL);
         i++;
         if (!strcmp(a, "--children"))
@@ -138,6 +142,8 @@ int main(int argc, char **argv)
             list = num(v);
         else if (!strcmp(a, "--dir"))
             dir = v;
+        else if (!strcmp(a, "--rules"))
+            pack_name = v;
         else if (!strcmp(a, "--as-of")) {
             if (cw_date_parse(v, strlen(v), &o.as_of))
                 die("--as-of: not a date", NULL);
@@ -175,7 +181,7 @@ int main(int argc, char **argv)
     if (oversight) {
         cw_rule_pack *pack;
         cw_calendar cal;
-        if (cw_rules_load_builtin("wales", &pack, &err) || cw_calendar_load_default(&cal, &err))
+        if (cw_rules_load_builtin(pack_name, &pack, &err) || cw_calendar_load_default(&cal, &err))
             die("rules", &err);
         cw_date as_of = o.as_of;
         if (as_of == CW_DEMO_TODAY)
@@ -187,9 +193,8 @@ int main(int argc, char **argv)
         if (cw_oversight_all(l, pack, &cal, as_of, on_child, &ty, &err))
             die("oversight", &err);
         t = now_s() - t0;
-        printf("oversight (wales) on as_of: %" PRIu64 " children, %" PRIu64
-               " obligations in %.2f s\n",
-               ty.children, ty.obligations, t);
+        printf("oversight (%s) on as_of: %" PRIu64 " children, %" PRIu64 " obligations in %.2f s\n",
+               pack_name, ty.children, ty.obligations, t);
         for (size_t i = 0; i < ty.n; i++)
             printf("  %-24s overdue %6" PRIu64 "  signals %6" PRIu64 "  met late %6" PRIu64
                    "  missed %6" PRIu64 "\n",

@@ -29,7 +29,10 @@
  * slot, a session on the day of any hand-over); no allocation or transfer
  * after a case has closed, and nothing after the 18th birthday. The emitted
  * events are also replayed (struct track) to state on as_of what the rules
- * will find for six of the rules (demo.h).
+ * will find for eight of the rules (demo.h). What issue 12's packs added (visit
+ * locations, the child protection route's assessment, placement plans, interim
+ * arrangements) is drawn from a second stream per child (r2), so the rest of a
+ * journey is drawn as before.
  */
 #include "demo/demo.h"
 
@@ -66,6 +69,14 @@
 #define P_CPV_LATE     0.10 /* CP visits more than 10 working days after the last */
 #define P_NSA          0.15 /* registrations with a final stretch of visits not seen alone */
 #define P_LAPLAN_LATE  0.06 /* looked-after care plans late */
+#define P_PPLAN_LATE   0.05 /* placement plans after 5 working days */
+#define P_HOME_LATE    0.04 /* CP visits that had to be at home (4 weeks) made elsewhere instead */
+#define P_BED_MISS     0.04 /* periods between CP conferences with the bedroom never seen */
+#define P_CPA_LATE     0.08 /* assessments on the CP route after 42 working days of the s47 */
+#define P_INTERIM_KIN  0.05 /* kinship placements with a temporarily approved carer */
+#define P_INTERIM_PAR                                                                              \
+    0.30                    /* placements with parents before the assessment or at home on an ICO  \
+                             */
 #define P_LAV_LATE     0.08 /* looked-after visits late */
 #define P_LAR_LATE     0.08 /* looked-after reviews late */
 #define P_GP_LATE      0.12 /* GP registration after 10 working days */
@@ -181,10 +192,17 @@ enum flag {
     F_EXTRA = 1u << 16, /* a hand-over when a worker leaves */
     F_GP = 1u << 17,
     F_DENT = 1u << 18,
-    F_I_HIDE = 1u << 19,  /* injected: dated before its due date, recorded on x2 (docs/demo.md) */
-    F_I_MOVE = 1u << 20,  /* injected: a correction will move its date to x2 */
-    F_I_RESET = 1u << 21, /* injected: care ended while work was overdue, begun again soon */
-    F_I_DUE = 1u << 22,   /* injected: a visit moved to its due date */
+    F_I_HIDE = 1u << 19,   /* injected: dated before its due date, recorded on x2 (docs/demo.md) */
+    F_I_MOVE = 1u << 20,   /* injected: a correction will move its date to x2 */
+    F_I_RESET = 1u << 21,  /* injected: care ended while work was overdue, begun again soon */
+    F_I_DUE = 1u << 22,    /* injected: a visit moved to its due date */
+    F_HOME = 1u << 23,     /* a visit at the child's home (location home) */
+    F_BEDROOM = 1u << 24,  /* a home visit that saw the child's bedroom */
+    F_REASON = 1u << 25,   /* seen, not alone, with the reason recorded (meets the duty) */
+    F_WEEKLY = 1u << 26,   /* a weekly visit of an interim arrangement */
+    F_CPA = 1u << 11,      /* an assessment on the child protection route */
+    F_HOMELATE = 1u << 27, /* a CP visit that had to be at home, made elsewhere (P_HOME_LATE) */
+    F_NOBED = 1u << 28,    /* a CP conference after which the bedroom is not seen (P_BED_MISS) */
 };
 
 static const char *const SOURCES[] = {"police",    "school",    "health",          "self", "family",
@@ -338,8 +356,16 @@ static const char *const SUP_TM =
     "Team performance reviewed: allocations, overdue visits and assessments, supervision.";
 
 static const char *const PLAN_KINDS[] = {"care_and_support", "child_protection_outline",
-                                         "child_protection", "looked_after", "pathway"};
-enum { PK_CARE, PK_OUTLINE, PK_CP, PK_LA, PK_PATHWAY };
+                                         "child_protection", "looked_after",
+                                         "pathway",          "placement"};
+enum { PK_CARE, PK_OUTLINE, PK_CP, PK_LA, PK_PATHWAY, PK_PLACEMENT };
+/* Where a visit was (e->c of a visit); home is where the child lives. */
+static const char *const LOCATIONS[] = {"home", "school", "office", "other"};
+enum { LOC_HOME, LOC_SCHOOL, LOC_OFFICE, LOC_OTHER };
+/* A placement's interim arrangement (e->b of a placement: 0 none, else the index + 1). */
+static const char *const INTERIMS[] = {"parent_before_assessment", "temporary_approval",
+                                       "interim_care_order_at_home"};
+enum { IA_NONE, IA_PARENT, IA_TEMPORARY, IA_ICO };
 
 static const char *const CATEGORIES[] = {"neglect", "emotional", "physical", "sexual"};
 static const uint16_t CATEGORY_W[] = {45, 33, 14, 8};
@@ -632,6 +658,7 @@ typedef struct kid {
     child *c;
     uint32_t ci;
     rng r;
+    rng r2; /* the second stream: draws for what issue 12 added (see U2) */
     uint32_t seq;
     cw_date lim; /* the 18th birthday */
     int closed, ever_alloc, on_register, stop, depth, cse_profile, cse_entry, nostrat;
@@ -640,7 +667,8 @@ typedef struct kid {
     cw_date cr[48]; /* contacts and referrals, oldest first */
     size_t ncr;
     cw_date last_astart;
-    cw_date ind[32]; /* CSE indicators the journey raised in this involvement */
+    uint16_t strat_ref; /* the referral decided for the strategy discussion in hand, or 0 */
+    cw_date ind[32];    /* CSE indicators the journey raised in this involvement */
     size_t nind;
     dev sink;
 } kid;
@@ -705,6 +733,33 @@ static int P(kid *k, double p)
 static int PF(kid *k, double base)
 {
     return chance(&k->r, base * k->g->o.failure_scale); /* always draws: same stream */
+}
+
+/* The same from the child's second stream. What the packs of issue 12 added to the journeys
+ * (where visits are, the assessment of the child protection route, placement plans, interim
+ * arrangements and their weekly visits) is drawn from it, so that the rest of each journey
+ * is drawn as before. */
+static int32_t U2(kid *k, int32_t lo, int32_t hi)
+{
+    return uni(&k->r2, lo, hi < lo ? lo : hi);
+}
+
+static int P2(kid *k, double p)
+{
+    return chance(&k->r2, p);
+}
+
+static int PF2(kid *k, double base)
+{
+    return chance(&k->r2, base * k->g->o.failure_scale);
+}
+
+/* Swaps the two streams: a weekly visit draws from the second (swap, visit, swap back). */
+static void swap_streams(kid *k)
+{
+    rng t = k->r;
+    k->r = k->r2;
+    k->r2 = t;
 }
 
 static int age_at(const kid *k, cw_date d)
@@ -835,21 +890,42 @@ static int assessed12(const kid *k, cw_date d)
 
 enum { V_ASSESS, V_CIN, V_CP, V_LA };
 
-/* A statutory visit; returns 1 if the child was seen. */
-static int visit(kid *k, cw_date d, int kind, int alone_ok, int late)
+/*
+ * A statutory visit at location where (LOC_HOME ...); returns the visit (the sink after as_of).
+ * A child under 2 on the register, and a looked-after child not seen alone, is seen with the
+ * reason recorded (F_REASON), which meets the seen-alone duty; the injected stretch of visits
+ * not seen alone (alone_ok 0, F_NSA) records none.
+ */
+static dev *visit_at(kid *k, cw_date d, int kind, int alone_ok, int late, int where)
 {
     int age = age_at(k, d);
     dev *e = add(k, E_VISIT, d, A_HOLDER);
     int seen = kind == V_CP || kind == V_LA || !PF(k, P_V_NOTSEEN);
-    int alone = seen && (kind == V_CP ? alone_ok : age >= 4 && P(k, 0.8));
+    int young = kind == V_CP && d < M(k->c->dob, 24);
+    int alone = seen && (kind == V_CP ? alone_ok && !young : age >= 4 && P(k, 0.8));
+    int reason = seen && !alone && (kind == V_LA || (kind == V_CP && alone_ok));
     e->flags |= (seen ? F_SEEN : 0) | (alone ? F_ALONE : 0) | (late ? F_LATE : 0) |
                 (kind == V_CP ? F_CP : 0) | (kind == V_LA ? F_LA : 0) |
-                (kind == V_CP && !alone_ok ? F_NSA : 0);
+                (kind == V_CP && !alone_ok ? F_NSA : 0) | (reason ? F_REASON : 0) |
+                (where == LOC_HOME ? F_HOME : 0);
     if (!seen || PF(k, P_V_NOVIEWS))
         e->flags |= F_NOVIEWS;
     e->a = (uint8_t)(age < 3 ? 0 : age < 11 ? 1 : 2);
     e->b = (uint8_t)U(k, 0, 3);
-    return seen;
+    e->c = (uint8_t)where;
+    return e;
+}
+
+/* A statutory visit, at home but for 1 in 5 assessment and support visits at school (and a
+ * looked-after child's visits at their placement); returns 1 if the child was seen. */
+static int visit(kid *k, cw_date d, int kind, int alone_ok, int late)
+{
+    dev *e = visit_at(k, d, kind, alone_ok, late, LOC_HOME);
+    if ((kind == V_ASSESS || kind == V_CIN) && P2(k, 0.2)) {
+        e->c = LOC_SCHOOL;
+        e->flags &= ~(uint32_t)F_HOME;
+    }
+    return (e->flags & F_SEEN) != 0;
 }
 
 static void plan(kid *k, cw_date d, int kind, int late)
@@ -865,8 +941,9 @@ static cw_date cin_path(kid *k, cw_date p);
 static cw_date cp_path(kid *k, cw_date s);
 static cw_date la_path(kid *k, cw_date st);
 
-/* Registered on the child protection register at the initial conference g0. */
-static cw_date reg_path(kid *k, cw_date g0)
+/* Registered on the child protection register at the initial conference g0; nobed: the
+ * bedroom is not seen before the first review (P_BED_MISS, drawn with the conference). */
+static cw_date reg_path(kid *k, cw_date g0, int nobed)
 {
     const gen *g = k->g;
     k->on_register = 1;
@@ -882,6 +959,10 @@ static cw_date reg_path(kid *k, cw_date g0)
     int rl = PF(k, P_REV_LATE);
     cw_date nr = rl ? M(g0, 3) + U(k, 1, 30) : M(g0, 3) - U(k, 0, 14);
     int nrev = 0;
+    /* Seen at home at least every 4 weeks (rules: cp_home_visit), the bedroom seen once between
+     * one conference and the next review (rules: cp_bedroom, the review its deadline). */
+    cw_date home = g0;
+    int bed_done = 0, bed_miss = nobed;
     for (;;) {
         cw_date t = dmin(nv, dmin(ncg, nr));
         if (t >= k->lim) {
@@ -915,6 +996,13 @@ static cw_date reg_path(kid *k, cw_date g0)
             }
             rl = PF(k, P_REV_LATE);
             nr = rl ? M(t, 6) + U(k, 1, 30) : M(t, 6) - U(k, 0, 30);
+            bed_done = 0;
+            bed_miss = PF2(k, P_BED_MISS);
+            e->flags |= bed_miss ? F_NOBED : 0;
+            if (nv >= k->lim && !bed_miss) { /* 18 before the next visit: one today */
+                nv = t;
+                vl = 0;
+            }
         } else if (t == ncg) {
             dev *e = add(k, E_CORE_GROUP, t, A_HOLDER);
             e->flags |= cgl ? F_LATE : 0;
@@ -925,7 +1013,7 @@ static cw_date reg_path(kid *k, cw_date g0)
             ncg = t + (cgl ? U(k, 43, 60) : U(k, 28, 42));
         } else {
             int alone = t < nsa_from;
-            visit(k, t, V_CP, alone, vl && alone);
+            dev *e = visit_at(k, t, V_CP, alone, vl && alone, LOC_HOME);
             if (alone) {
                 vl = PF(k, P_CPV_LATE);
                 nv = vl ? W(g, t, U(k, 11, 16)) : W(g, t, U(k, 5, 9));
@@ -933,16 +1021,81 @@ static cw_date reg_path(kid *k, cw_date g0)
                 vl = 0;
                 nv = W(g, t, U(k, 5, 9));
             }
+            /* At home 60% of the time, and whenever the next visit would be too late for the
+             * 4 weeks (but for P_HOME_LATE) or the bedroom is still to be seen before the
+             * next conference; at school or the office otherwise. */
+            int at_home = P2(k, 0.6), where = P2(k, 0.7) ? LOC_SCHOOL : LOC_OFFICE, hl = 0;
+            if (!at_home && nv > home + 28 && !(hl = PF2(k, P_HOME_LATE)))
+                at_home = 1;
+            if (!bed_done && !bed_miss && nv >= dmin(nr, k->lim))
+                at_home = 1;
+            if (!at_home) {
+                e->c = (uint8_t)where;
+                e->flags &= ~(uint32_t)F_HOME;
+                e->flags |= hl ? F_HOMELATE : 0;
+            }
+            if (at_home) {
+                home = t;
+                if (!bed_done && !bed_miss) {
+                    e->flags |= F_BEDROOM;
+                    bed_done = 1;
+                }
+            }
         }
     }
+}
+
+/*
+ * The assessment on the child protection route: started on s (linked to referral rn, if the
+ * child came by one) and completed on c with outcome out (not if c is after as_of or the 18th
+ * birthday). Due 42 working days from the section 47 enquiry's start (rules: cp_assessment), and
+ * 45 from the referral in England (assessment, for a referral decided for a strategy
+ * discussion); the child is seen on s.
+ */
+static void cp_assessment(kid *k, cw_date s, uint16_t rn, cw_date c, int out, int late)
+{
+    const gen *g = k->g;
+    uint16_t an = ++k->nass;
+    dev *e = add(k, E_ASTART, s, A_HOLDER);
+    e->n = an;
+    e->n2 = rn;
+    e->flags |= F_CPA | (late ? F_LATE : 0);
+    e->x = W(g, s, 42);
+    if (s <= g->as_of)
+        k->last_astart = s;
+    if (c >= k->lim)
+        return;
+    e = add(k, E_ADONE, c, A_HOLDER);
+    e->n = an;
+    e->a = (uint8_t)out;
+    e->b = (uint8_t)U2(k, 0, 1);
+    e->c = (uint8_t)U2(k, 0, 3);
+    e->x = s;
+    e->flags |= F_SEEN | F_CPA | (late ? F_LATE : 0);
+    if (PF2(k, P_A_NOVIEWS))
+        e->flags |= F_NOVIEWS;
+}
+
+/* When the assessment of the child protection route begun on s is completed (P_CPA_LATE). */
+static cw_date cp_assessment_due(kid *k, cw_date s, int *late)
+{
+    *late = PF2(k, P_CPA_LATE);
+    return W(k->g, s, *late ? U2(k, 46, 65) : U2(k, 10, 41));
 }
 
 /* Strategy discussion on s, section 47 enquiry, initial conference. */
 static cw_date cp_path(kid *k, cw_date s)
 {
     const gen *g = k->g;
-    if (k->depth++ > 6)
+    uint16_t rn = k->strat_ref;
+    k->strat_ref = 0;
+    /* A referral decided for the strategy discussion is assessed whatever it decides (England:
+     * the clock would resume if the case reopened within 3 months of closing without it). */
+    if (k->depth++ > 6) {
+        if (rn)
+            cp_assessment(k, s, rn, W(g, s, 5), O_NFA, 0);
         return close_case(k, W(g, s, 5), CL_CIN_DONE);
+    }
     reopen(k, s);
     allocate(k, T_SAFE, s, TR_SAFE);
     static const uint16_t DW[] = {82, 10, 8};
@@ -955,10 +1108,19 @@ static cw_date cp_path(kid *k, cw_date s)
         e->flags |= F_CSE;
         indicator(k, s);
     }
-    if (dec == SD_NFA)
-        return close_case(k, W(g, s, U(k, 1, 5)), CL_S47_NFA);
-    if (dec == SD_OTHER)
+    if (dec == SD_NFA) {
+        cw_date cd = W(g, s, U(k, 1, 5)); /* drawn as before */
+        if (rn)
+            cp_assessment(k, s, rn, cd, O_NFA, 0);
+        return close_case(k, cd, CL_S47_NFA);
+    }
+    int alate;
+    cw_date ac = cp_assessment_due(k, s, &alate);
+    if (dec == SD_OTHER) {
+        if (rn) /* England: the referral's assessment, 45 working days from it */
+            cp_assessment(k, s, rn, ac, O_CIN, alate);
         return cin_path(k, s);
+    }
     uint16_t q = ++k->nenq;
     e = add(k, E_S47START, s, A_HOLDER);
     e->n = q;
@@ -969,6 +1131,11 @@ static cw_date cp_path(kid *k, cw_date s)
     e = add(k, E_S47DONE, sc, A_HOLDER);
     e->n = q;
     e->a = (uint8_t)out;
+    /* The enquiry's assessment: concluded with it if it finds no further action. */
+    if (out == SO_NFA)
+        cp_assessment(k, s, rn, sc, O_NFA, 0);
+    else
+        cp_assessment(k, s, rn, ac, out == SO_CIN ? O_CIN : O_CP, alate);
     if (out == SO_CIN)
         return cin_path(k, sc);
     if (out == SO_NFA)
@@ -977,18 +1144,21 @@ static cw_date cp_path(kid *k, cw_date s)
     cw_date g0 = late ? W(g, s, U(k, 16, 25)) : W(g, s, U(k, 11, 15));
     if (g0 >= k->lim)
         return close_case(k, k->lim, CL_AGE18);
-    int reg = !k->on_register && P(k, 0.88);
+    /* not registered in the last 2 weeks before 18: no visit could see the child's bedroom */
+    int reg = !k->on_register && P(k, 0.88) && W(g, g0, 10) < k->lim;
     e = add(k, E_CONFERENCE, g0, A_HOLDER);
     e->n = ++k->ncon;
     e->a = 0;
     e->b = reg ? CD_REGISTER : CD_NOT_REGISTERED;
     e->c = (uint8_t)pickw(&k->r, CATEGORY_W, 4);
     e->flags |= late ? F_LATE : 0;
+    int nobed = reg && PF2(k, P_BED_MISS);
+    e->flags |= nobed ? F_NOBED : 0;
     if (!reg)
         return cin_path(k, g0);
     if (g0 > g->as_of)
         return NEVER;
-    return reg_path(k, g0);
+    return reg_path(k, g0, nobed);
 }
 
 /* A care and support plan from p, with the family support team. */
@@ -1068,6 +1238,32 @@ static cw_date reset_care(kid *k, cw_date t, cw_date y)
     return la_path(k, y);
 }
 
+/*
+ * The placement plan of the placement begun on t (rules: la_placement_plan): up to 6 days
+ * before it or within 5 working days (P_PPLAN_LATE: 6 to 12 working days), and not once care
+ * has ended (on end) or after the 18th birthday.
+ */
+static void placement_plan(kid *k, cw_date t, cw_date end)
+{
+    const gen *g = k->g;
+    int late = PF2(k, P_PPLAN_LATE);
+    cw_date d = late ? W(g, t, U2(k, 6, 12)) : P2(k, 0.4) ? t - U2(k, 1, 6) : W(g, t, U2(k, 0, 5));
+    if (d < end && d < k->lim)
+        plan(k, d, PK_PLACEMENT, late);
+}
+
+/* A placement of type ty's interim arrangement (IA_...), visited weekly until the first
+ * review (rules: la_visit_weekly): a temporarily approved kinship carer, or with parents
+ * before their assessment or at home on an interim care order. */
+static int interim(kid *k, int ty)
+{
+    if (ty == PT_KINSHIP)
+        return P2(k, P_INTERIM_KIN) ? IA_TEMPORARY : IA_NONE;
+    if (ty == PT_PARENTS && P2(k, P_INTERIM_PAR))
+        return P2(k, 0.6) ? IA_PARENT : IA_ICO;
+    return IA_NONE;
+}
+
 /* Looked after from st. */
 static cw_date la_path(kid *k, cw_date st)
 {
@@ -1083,7 +1279,10 @@ static cw_date la_path(kid *k, cw_date st)
     dev *e = add(k, E_LASTART, st, A_HOLDER);
     e->n = ++k->npl;
     e->a = (uint8_t)type;
-    e->flags |= P(k, age <= 12 ? 0.35 : 0.2) ? F_UNTIL18 : 0;
+    int ia = interim(k, type), weekly = ia != IA_NONE;
+    e->b = (uint8_t)ia;
+    int u18 = P(k, age <= 12 ? 0.35 : 0.2); /* drawn as before */
+    e->flags |= !ia && u18 ? F_UNTIL18 : 0;
     if (st > g->as_of)
         return NEVER;
     int reason;
@@ -1101,10 +1300,12 @@ static cw_date la_path(kid *k, cw_date st)
         end = k->lim;
         reason = LR_AGE18;
     }
+    placement_plan(k, st, end);
     int vlate = PF(k, P_LAV_LATE);
     cw_date nv = st + (vlate ? U(k, 8, 14) : U(k, 1, 6));
     int rlate = PF(k, P_LAR_LATE), nrev = 0;
-    cw_date nr = st + (rlate ? U(k, 29, 40) : U(k, 18, 27)), nr_due = st + 28;
+    /* the first review within 20 working days (rules: la_review) */
+    cw_date nr = W(g, st, rlate ? U(k, 21, 28) : U(k, 12, 20)), nr_due = W(g, st, 20);
     int gl = PF(k, P_GP_LATE);
     cw_date gp = gl ? W(g, st, U(k, 11, 25)) : W(g, st, U(k, 1, 9));
     int dl = PF(k, P_DENT_LATE);
@@ -1119,15 +1320,25 @@ static cw_date la_path(kid *k, cw_date st)
         if (t >= end || t > g->as_of)
             break;
         if (t == nv) {
-            visit(k, t, V_LA, 0, vlate);
+            int wk = weekly; /* weekly until the first review after the placement began */
+            if (wk)
+                swap_streams(k);
+            dev *v = visit_at(k, t, V_LA, 0, vlate, LOC_HOME);
             vlate = PF(k, P_LAV_LATE);
-            nv = t + (vlate ? U(k, 43, 60) : U(k, 28, 40));
+            if (wk) {
+                v->flags |= F_WEEKLY;
+                nv = t + (vlate ? U(k, 8, 12) : U(k, 4, 7));
+                swap_streams(k);
+            } else {
+                nv = t + (vlate ? U(k, 43, 60) : U(k, 28, 40));
+            }
         } else if (t == nr) {
             cw_date y = reset_at(k, st, t, rlate, nr_due);
             if (y)
                 return reset_care(k, t, y);
             e = add(k, E_LAREVIEW, t, A_HOLDER);
             e->flags |= rlate ? F_LATE : 0;
+            weekly = 0;
             nrev++;
             rlate = PF(k, P_LAR_LATE);
             cw_date base = nrev == 1 ? M(t, 3) : M(t, 6);
@@ -1158,6 +1369,12 @@ static cw_date la_path(kid *k, cw_date st)
             e->n = ++k->npl;
             e->a = (uint8_t)ty;
             e->flags |= age_at(k, t) >= 5 && P(k, 0.25) ? F_SCHOOL : 0;
+            ia = interim(k, ty);
+            weekly = ia != IA_NONE;
+            e->b = (uint8_t)ia;
+            if (!ia && ty != PT_ADOPTION && P2(k, age_at(k, t) <= 12 ? 0.35 : 0.2))
+                e->flags |= F_UNTIL18; /* meant to last until 18: this placement's own */
+            placement_plan(k, t, end);
             int pvl = PF(k, P_LAV_LATE);
             cw_date pv = t + (pvl ? U(k, 8, 14) : U(k, 1, 6));
             if (pv < nv) {
@@ -1321,6 +1538,7 @@ static cw_date involvement(kid *k, cw_date t0, int src)
         return k->closed ? d : close_case(k, W(g, d, U(k, 0, 2)), CL_REFERRAL_NFA);
     if (dec == D_ASSESS)
         return assessment_path(k, r, d, rn, forced);
+    k->strat_ref = rn;
     return cp_path(k, d);
 }
 
@@ -1538,6 +1756,7 @@ static void gen_child(loc *L, uint32_t ci, uint64_t num)
     k.cur_seg = k.last_seg = -1;
     k.last_astart = -NEVER;
     rng_seed(&k.r, g->o.seed, num, 0x6368696c64u);
+    rng_seed(&k.r2, g->o.seed, num, 0x7761726473u);
     int src = pickw(&k.r, SOURCE_W, 9);
     cw_date entry = g->start + U(&k, 0, g->as_of - g->start);
     if (src != SRC_POLICE)
@@ -2168,11 +2387,15 @@ typedef struct track {
     int closed, allocated, on_register, looked_after, nsa;
     cw_date run_start;
     cw_date last_met_cp; /* last seen-alone visit while registered */
+    cw_date home;        /* last seen at home while registered (or the registration) */
+    cw_date bed_from;    /* the conference from which the bedroom is unseen, or NEVER */
     struct {
         uint16_t n;
         cw_date due;
-    } open_a[16]; /* assessments started and not completed since the case (re)opened */
-    size_t nopen_a;
+    } open_a[16], closed_a[16]; /* assessments started and not completed since the case (re)opened;
+                                    those the last closure ended */
+    size_t nopen_a, nclosed_a;
+    cw_date closed_on; /* the last closure */
     cw_date cse_since; /* the first CSE indicator not yet risk-assessed, or NEVER */
     cw_date last_ra;   /* the last CSE risk assessment */
     cw_date cr[64];    /* contacts and referrals, in date order (the last 64) */
@@ -2195,6 +2418,20 @@ static const char *own_words(const child *c, cw_date d, const char *phrase, char
     char day[CW_DATE_LEN + 1];
     cw_date_format(d, day);
     snprintf(out, cap, "%s %s%s, %s: %s", given, FAM_A[c->fam_a], FAM_B[c->fam_b], day, phrase);
+    return out;
+}
+
+/* Why a child seen on a visit was not seen alone: too young, or (older) their own wish. */
+static const char *not_alone_reason(const child *c, cw_date d, char *out, size_t cap)
+{
+    int months = 0;
+    while (months < 48 && cw_date_add_months(c->dob, months + 1) <= d)
+        months++;
+    if (months < 48)
+        snprintf(out, cap, "Too young to be seen alone: %d month%s old.", months,
+                 months == 1 ? "" : "s");
+    else
+        snprintf(out, cap, "The child asked for their carer to stay during the visit.");
     return out;
 }
 
@@ -2327,6 +2564,8 @@ static void payload(const loc *L, const child *c, const dev *e, const char *cid,
         pstr(b, "placement_type", PLACEMENTS[e->a]);
         if (e->flags & F_UNTIL18)
             pbool(b, "until_18", 1);
+        if (e->b)
+            pstr(b, "interim_arrangement", INTERIMS[e->b - 1]);
         if (e->flags & F_SCHOOL)
             pbool(b, "school_changed", 1);
         return;
@@ -2350,6 +2589,11 @@ static void payload(const loc *L, const child *c, const dev *e, const char *cid,
         pdate(b, "date", e->date);
         pbool(b, "seen", (e->flags & F_SEEN) != 0);
         pbool(b, "seen_alone", (e->flags & F_ALONE) != 0);
+        if (e->flags & F_REASON)
+            pstr(b, "not_seen_alone_reason", not_alone_reason(c, e->date, text, sizeof text));
+        pstr(b, "location", LOCATIONS[e->c]);
+        if (e->flags & F_BEDROOM)
+            pbool(b, "bedroom_seen", 1);
         if (e->flags & F_NOVIEWS)
             pstr(b, "views_not_obtained_reason", e->flags & F_SEEN ? NO_VIEWS[e->b] : NOT_SEEN);
         else
@@ -2428,6 +2672,11 @@ static void count(gen *g, const dev *e, track *tr)
         tr->last_astart = e->date;
         tr->repeat_since = NEVER;
     }
+    if (e->flags & F_CPA) { /* the child protection route's assessment (rules: cp_assessment) */
+        st->cp_assessments += e->type == E_ASTART;
+        st->cp_assessments_late += e->type == E_ASTART && (e->flags & F_LATE);
+        return;
+    }
     switch (e->type) {
     case E_CONTACT:
         st->contacts++;
@@ -2469,11 +2718,15 @@ static void count(gen *g, const dev *e, track *tr)
             st->review_conferences++;
             st->reviews_late += (e->flags & F_LATE) != 0;
         }
+        st->cp_bedroom_missed += (e->flags & F_NOBED) != 0;
+        if (e->b == CD_REGISTER || e->b == CD_CONTINUE)
+            tr->bed_from = e->date; /* rules: cp_bedroom */
         if (e->b == CD_REGISTER) {
             st->registrations++;
             st->registrations_by_category[e->c]++;
             tr->on_register = 1;
             tr->last_met_cp = e->date;
+            tr->home = e->date;
             tr->nsa = 0;
         } else if (e->b == CD_DEREGISTER) {
             st->deregistrations++;
@@ -2489,6 +2742,7 @@ static void count(gen *g, const dev *e, track *tr)
         if (e->flags & F_LATE) {
             st->outline_plans_late += e->a == PK_OUTLINE;
             st->la_plans_late += e->a == PK_LA;
+            st->placement_plans_late += e->a == PK_PLACEMENT;
         }
         break;
     case E_LASTART:
@@ -2516,8 +2770,13 @@ static void count(gen *g, const dev *e, track *tr)
         if (e->flags & F_CP) {
             st->cp_visits++;
             st->cp_visits_late += (e->flags & F_LATE) != 0;
-            if (e->flags & F_ALONE)
+            st->cp_home_late += (e->flags & F_HOMELATE) != 0;
+            if (e->flags & (F_ALONE | F_REASON))
                 tr->last_met_cp = e->date;
+            if (e->flags & F_HOME)
+                tr->home = e->date;
+            if (e->flags & F_BEDROOM)
+                tr->bed_from = NEVER;
             tr->nsa = (e->flags & F_NSA) != 0;
         }
         if (e->flags & F_LA) {
@@ -2553,12 +2812,21 @@ static void count(gen *g, const dev *e, track *tr)
     case E_CLOSE:
         st->closures++;
         tr->closed = 1;
-        tr->nopen_a = 0; /* closing the case stops the assessment timescale */
+        /* closing the case stops the assessment timescale, unless it reopens within the packs'
+         * resume_within (3 months), which resumes it */
+        memcpy(tr->closed_a, tr->open_a, tr->nopen_a * sizeof tr->open_a[0]);
+        tr->nclosed_a = tr->nopen_a;
+        tr->closed_on = e->date;
+        tr->nopen_a = 0;
         tr->run_start = NEVER;
         break;
     case E_REOPEN:
         st->reopenings++;
         tr->closed = 0;
+        if (e->date <= M(tr->closed_on, 3)) {
+            memcpy(tr->open_a, tr->closed_a, tr->nclosed_a * sizeof tr->open_a[0]);
+            tr->nopen_a = tr->nclosed_a;
+        }
         break;
     default:
         break;
@@ -2606,7 +2874,7 @@ static size_t to_due_dates(const loc *L, const child *c, dev *v, size_t n)
 {
     const gen *g = L->g;
     size_t moved = 0;
-    cw_date cp_last = 0, la_last = 0, la_start = 0, placed = 0;
+    cw_date cp_last = 0, la_last = 0, la_start = 0, placed = 0, cp_home = 0;
     int la_first = 0, until18 = 0;
     char actor[80];
     for (size_t i = 0; i < n; i++) {
@@ -2616,6 +2884,7 @@ static size_t to_due_dates(const loc *L, const child *c, dev *v, size_t n)
         switch (e->type) {
         case E_CONFERENCE:
             cp_last = e->b == CD_REGISTER ? e->date : e->b == CD_DEREGISTER ? 0 : cp_last;
+            cp_home = e->b == CD_REGISTER ? e->date : cp_home;
             continue;
         case E_CLOSE:
             cp_last = la_last = 0;
@@ -2628,21 +2897,26 @@ static size_t to_due_dates(const loc *L, const child *c, dev *v, size_t n)
         case E_LAEND:
             la_last = 0;
             continue;
-        case E_PLACEMENT:
-            placed = e->date;
+        case E_PLACEMENT: /* each placement has its own first year and until_18 */
+            placed = la_start = e->date;
+            until18 = (e->flags & F_UNTIL18) != 0;
             continue;
         case E_VISIT:
             break;
         default:
             continue;
         }
-        int cp = (e->flags & (F_CP | F_ALONE)) == (F_CP | F_ALONE) && cp_last;
+        int cp = (e->flags & F_CP) && (e->flags & (F_ALONE | F_REASON)) && cp_last;
         int la = (e->flags & F_LA) && la_last;
         if (!cp && !la)
             continue;
         cw_date due = cp ? W(g, cp_last, 10) : la_last + (la_first ? 7 : 42);
         int ok = !(e->flags & F_LATE) && due > e->date && due <= g->as_of && due <= c->cutoff;
         if (la && (placed >= la_last || (until18 && due + 42 >= M(la_start, 12))))
+            ok = 0;
+        if (la && (e->flags & F_WEEKLY)) /* visited weekly: not moved 6 weeks on */
+            ok = 0;
+        if (cp && (e->flags & F_HOME) && due > cp_home + 28) /* still within 4 weeks at home */
             ok = 0;
         for (size_t j = i + 1; ok && j < n && v[j].date <= due; j++)
             ok = v[j].type == E_NOTE && !(v[j].flags & F_EXTRA);
@@ -2659,6 +2933,8 @@ static size_t to_due_dates(const loc *L, const child *c, dev *v, size_t n)
                 moved++;
             }
         }
+        if (cp && (e->flags & F_HOME))
+            cp_home = e->date;
         if (cp)
             cp_last = e->date;
         else {
@@ -2696,7 +2972,7 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
      * date order. */
     for (size_t i = 0; i < n; i++) {
         dev *e = &L->tmp[i];
-        if (e->type != E_ADONE || !(e->flags & F_LATE) || (e->flags & F_EXTRA))
+        if (e->type != E_ADONE || !(e->flags & F_LATE) || (e->flags & (F_EXTRA | F_CPA)))
             continue;
         cw_date due = 0;
         for (size_t k = 0; k < n; k++)
@@ -2727,6 +3003,7 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
     tr.cse_since = NEVER;
     tr.repeat_since = NEVER;
     tr.last_astart = -NEVER;
+    tr.bed_from = NEVER;
     uint64_t fix_idx = UINT64_MAX;
     char fix_actor[80] = "";
     cw_date last_activity = 0;
@@ -2811,6 +3088,10 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
             st->assessments_overdue += tr.open_a[i].due < g->as_of;
         if (tr.on_register && tr.nsa && W(g, tr.last_met_cp, 10) < g->as_of)
             st->cp_not_seen_alone++;
+        /* rules: cp_home_visit (4 weeks), cp_bedroom (6 months if no review is held) */
+        st->cp_home_overdue += tr.on_register && tr.home + 28 < g->as_of;
+        st->cp_bedroom_overdue +=
+            tr.on_register && tr.bed_from < NEVER && M(tr.bed_from, 6) < g->as_of;
         if (tr.allocated && tr.run_start < NEVER) {
             c->run_start = tr.run_start;
             if (W(g, dmax(last_activity, tr.run_start), 20) < g->as_of)
@@ -3319,6 +3600,17 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
                          (unsigned long long)s->injected[CW_INTEGRITY_BULK_ENTRY],
                          (unsigned long long)s->injected[CW_INTEGRITY_BOILERPLATE],
                          (unsigned long long)s->injected[CW_INTEGRITY_OUTSIDE_TEAM]);
+    if (!rc)
+        rc = cw_buf_addf(
+            out,
+            "child protection route: assessments %llu (late %llu); visits due at "
+            "home made elsewhere %llu, conferences with the bedroom unseen before "
+            "the next %llu; at as_of not seen at home for 4 weeks %llu, bedroom "
+            "unseen for 6 months %llu; placement plans late %llu\n",
+            (unsigned long long)s->cp_assessments, (unsigned long long)s->cp_assessments_late,
+            (unsigned long long)s->cp_home_late, (unsigned long long)s->cp_bedroom_missed,
+            (unsigned long long)s->cp_home_overdue, (unsigned long long)s->cp_bedroom_overdue,
+            (unsigned long long)s->placement_plans_late);
     return rc;
 }
 

@@ -79,8 +79,9 @@ void cw_demo_opts_init(cw_demo_opts *o);
  * as_of); "late" counts are events recorded after their due date, by the
  * generator's own choice; "at as_of" counts are the state on as_of, worked
  * out from the events as the Wales rule pack would (referrals_undecided,
- * repeat_contacts, assessments_overdue, cse_unassessed, supervision_gap and
- * drifting equal what cw_oversight_all finds for those rules). All of it is
+ * repeat_contacts, assessments_overdue, cse_unassessed, supervision_gap,
+ * drifting, cp_home_overdue and cp_bedroom_overdue equal what cw_oversight_all
+ * finds for those rules). All of it is
  * a function of the options, so two runs with the same options give
  * identical stats (batches aside).
  */
@@ -101,6 +102,7 @@ typedef struct cw_demo_stats {
     uint64_t cse_concerns, cse_risk_assessments, cse_moderate_plus, missing_episodes;
     uint64_t case_notes, allocations, transfers, closures, reopenings, corrections;
     uint64_t supervisions;
+    uint64_t cp_assessments; /* started on the child protection route (not in assessments_*) */
     /* the state at as_of */
     uint64_t open_cases, on_register, looked_after;
     /* failures (docs/demo.md gives the share each is drawn with) */
@@ -115,6 +117,12 @@ typedef struct cw_demo_stats {
     uint64_t cp_visits_late;    /* seen alone more than 10 working days after the last */
     uint64_t cp_not_seen_alone; /* children on the register at as_of not seen alone */
     uint64_t la_plans_late, la_visits_late, la_reviews_late, gp_late, dentist_late;
+    uint64_t placement_plans_late;   /* placement plans after 5 working days */
+    uint64_t cp_assessments_late;    /* completed after 42 working days of the section 47 start */
+    uint64_t cp_home_late;           /* CP visits that had to be at home, made elsewhere */
+    uint64_t cp_bedroom_missed;      /* conferences after which the bedroom was not seen */
+    uint64_t cp_home_overdue;        /* on the register at as_of, not seen at home for 4 weeks */
+    uint64_t cp_bedroom_overdue;     /* on the register at as_of, bedroom unseen 6 months on */
     uint64_t cse_unassessed;         /* children with a CSE indicator unassessed after 10 wd */
     uint64_t cse_no_strategy;        /* moderate or significant bands with no strategy */
     uint64_t cse_reassessments_late; /* reassessed more than 3 months after the last */
