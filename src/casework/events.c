@@ -690,28 +690,32 @@ static cw_rc ck_child_registered(cw_ctx *c, const json_t *p, cw_error *err)
     return rc;
 }
 
+/* The record a closing event names (field, of kind): it exists, is still open ("already"
+ * says what it is if not), and the event is not dated before it opened (what it is then). */
+static cw_rc open_record(cw_ctx *c, const json_t *p, const char *field, const char *kind,
+                         const char *already, const char *what, record_info *ri, cw_error *err)
+{
+    cw_rc rc = need_record(c, field, str(p, field), kind, ri, err);
+    if (!rc && ri->closed)
+        rc = cw_error_set(err, CW_EINVAL, "%s: %s %s", field, str(p, field), already);
+    if (!rc)
+        rc = not_before("date", date_or(p, "date", 0), ri->opened, what, err);
+    return rc;
+}
+
 static cw_rc ck_contact_decided(cw_ctx *c, const json_t *p, cw_error *err)
 {
     record_info ri;
-    cw_rc rc = need_record(c, "contact_id", str(p, "contact_id"), "contact", &ri, err);
-    if (!rc && ri.closed)
-        rc = cw_error_set(err, CW_EINVAL, "contact_id: %s has already been decided",
-                          str(p, "contact_id"));
-    if (!rc)
-        rc = not_before("date", date_or(p, "date", 0), ri.opened, "the contact", err);
-    return rc;
+    return open_record(c, p, "contact_id", "contact", "has already been decided", "the contact",
+                       &ri, err);
 }
 
 static cw_rc ck_referral_decided(cw_ctx *c, const json_t *p, cw_error *err)
 {
     record_info ri;
     staff_info si;
-    cw_rc rc = need_record(c, "referral_id", str(p, "referral_id"), "referral", &ri, err);
-    if (!rc && ri.closed)
-        rc = cw_error_set(err, CW_EINVAL, "referral_id: %s has already been decided",
-                          str(p, "referral_id"));
-    if (!rc)
-        rc = not_before("date", date_or(p, "date", 0), ri.opened, "the referral", err);
+    cw_rc rc = open_record(c, p, "referral_id", "referral", "has already been decided",
+                           "the referral", &ri, err);
     if (!rc && has(p, "decided_by"))
         rc = need_staff(c, "decided_by", str(p, "decided_by"), &si, err);
     return rc;
@@ -747,13 +751,8 @@ static cw_rc ck_assessment_completed(cw_ctx *c, const json_t *p, cw_error *err)
 {
     record_info ri;
     child_info ci;
-    cw_date date = date_or(p, "date", 0);
-    cw_rc rc = need_record(c, "assessment_id", str(p, "assessment_id"), "assessment", &ri, err);
-    if (!rc && ri.closed)
-        rc = cw_error_set(err, CW_EINVAL, "assessment_id: %s is already completed",
-                          str(p, "assessment_id"));
-    if (!rc)
-        rc = not_before("date", date, ri.opened, "the assessment started", err);
+    cw_rc rc = open_record(c, p, "assessment_id", "assessment", "is already completed",
+                           "the assessment started", &ri, err);
     if (!rc)
         rc = need_child(c, "assessment_id", ri.child, &ci, err);
     if (!rc)
@@ -777,13 +776,8 @@ static cw_rc ck_s47_started(cw_ctx *c, const json_t *p, cw_error *err)
 static cw_rc ck_s47_completed(cw_ctx *c, const json_t *p, cw_error *err)
 {
     record_info ri;
-    cw_rc rc = need_record(c, "enquiry_id", str(p, "enquiry_id"), "section_47", &ri, err);
-    if (!rc && ri.closed)
-        rc = cw_error_set(err, CW_EINVAL, "enquiry_id: %s is already completed",
-                          str(p, "enquiry_id"));
-    if (!rc)
-        rc = not_before("date", date_or(p, "date", 0), ri.opened, "the enquiry started", err);
-    return rc;
+    return open_record(c, p, "enquiry_id", "section_47", "is already completed",
+                       "the enquiry started", &ri, err);
 }
 
 static cw_rc ck_conference(cw_ctx *c, const json_t *p, cw_error *err)
