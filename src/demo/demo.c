@@ -29,10 +29,12 @@
  * slot, a session on the day of any hand-over); no allocation or transfer
  * after a case has closed, and nothing after the 18th birthday. The emitted
  * events are also replayed (struct track) to state on as_of what the rules
- * will find for eight of the rules (demo.h). What issue 12's packs added (visit
+ * will find for eleven of the rules (demo.h). What issue 12's packs added (visit
  * locations, the child protection route's assessment, placement plans, interim
- * arrangements) is drawn from a second stream per child (r2), so the rest of a
- * journey is drawn as before.
+ * arrangements) is drawn from a second stream per child (r2), and their second
+ * batch (contact decisions, return interviews, strategy discussions after a
+ * third missing episode in 90 days, reviews of the health assessment) from a
+ * third (r3), so the rest of a journey is drawn as before.
  */
 #include "demo/demo.h"
 
