@@ -29,10 +29,12 @@
  * slot, a session on the day of any hand-over); no allocation or transfer
  * after a case has closed, and nothing after the 18th birthday. The emitted
  * events are also replayed (struct track) to state on as_of what the rules
- * will find for eight of the rules (demo.h). What issue 12's packs added (visit
+ * will find for eleven of the rules (demo.h). What issue 12's packs added (visit
  * locations, the child protection route's assessment, placement plans, interim
- * arrangements) is drawn from a second stream per child (r2), so the rest of a
- * journey is drawn as before.
+ * arrangements) is drawn from a second stream per child (r2), and their second
+ * batch (contact decisions, return interviews, strategy discussions after a
+ * third missing episode in 90 days, reviews of the health assessment) from a
+ * third (r3), so the rest of a journey is drawn as before.
  */
 #include "demo/demo.h"
 
@@ -87,6 +89,11 @@
 #define P_NEVER_DISC   0.03 /* allocated children never discussed in supervision */
 #define P_SUP_MISSED   0.08 /* supervision sessions that do not happen */
 #define P_DRIFT        0.12 /* care and support cases open at as_of that drift */
+#define P_CDEC_LATE    0.04 /* contacts that go no further decided after 1 working day */
+#define P_RI_LATE      0.06 /* return interviews offered more than 3 days after the return */
+#define P_RI_NEVER     0.03 /* returned missing episodes never offered a return interview */
+#define P_RM_NOSTRAT   0.10 /* 3rd missing episodes in 90 days with no strategy discussion */
+#define P_HA_LATE      0.06 /* reviews of the looked-after health assessment late */
 
 /* ---- signs of manipulation (docs/demo.md), before failure_scale ---- */
 
@@ -137,6 +144,8 @@ enum evt {
     E_TRANSFER,
     E_CLOSE,
     E_REOPEN,
+    E_CDECIDED,
+    E_RETURN,
     NEVT
 };
 static const char *const EVT_NAME[NEVT] = {"child_registered",
@@ -163,12 +172,16 @@ static const char *const EVT_NAME[NEVT] = {"child_registered",
                                            "case_allocated",
                                            "case_transferred",
                                            "case_closed",
-                                           "case_reopened"};
+                                           "case_reopened",
+                                           "contact_decided",
+                                           "return_interview"};
 
-/* Casework that counts as activity for the drift signal (rules/wales.rules). */
+/* Casework that counts as activity for the drift signal (rules/wales.rules: its met_by lines,
+ * which leave out contact decisions and return interviews). */
 static int activity(int t)
 {
-    return t != E_CHILD && t != E_LAEND && t != E_CLOSE && t != E_REOPEN;
+    return t != E_CHILD && t != E_LAEND && t != E_CLOSE && t != E_REOPEN && t != E_CDECIDED &&
+           t != E_RETURN;
 }
 
 enum actor { A_HOLDER, A_FRONT, A_FRONT_TM, A_TM };
@@ -246,6 +259,17 @@ static const char *const CSE_TEXT[3] = {
 
 static const char *const DECISIONS[] = {"no_further_action", "assessment", "strategy_discussion"};
 enum { D_NFA, D_ASSESS, D_STRAT };
+
+/* A contact's outcome (contact_decided): a contact that goes no further is closed with no
+ * further action, information and advice, or early help; otherwise it is passed for a
+ * referral. */
+static const char *const CONTACT_OUTCOMES[] = {"no_further_action", "information_and_advice",
+                                               "early_help", "referral"};
+enum { CO_NFA, CO_ADVICE, CO_EARLY_HELP, CO_REFERRAL };
+static const uint16_t CONTACT_OUTCOME_W[] = {35, 40, 25};
+
+/* Who offered a return interview (return_interview conducted_by). */
+static const char *const INTERVIEWERS[] = {"Return interview service", "Allocated social worker"};
 
 static const char *const OUTCOMES[] = {"no_further_action", "care_and_support_plan",
                                        "child_protection", "looked_after", "other_services"};
@@ -659,6 +683,7 @@ typedef struct kid {
     uint32_t ci;
     rng r;
     rng r2; /* the second stream: draws for what issue 12 added (see U2) */
+    rng r3; /* the third stream: the second batch of issue 12's rules (see U3) */
     uint32_t seq;
     cw_date lim; /* the 18th birthday */
     int closed, ever_alloc, on_register, stop, depth, cse_profile, cse_entry, nostrat;
@@ -670,6 +695,8 @@ typedef struct kid {
     uint16_t strat_ref; /* the referral decided for the strategy discussion in hand, or 0 */
     cw_date ind[32];    /* CSE indicators the journey raised in this involvement */
     size_t nind;
+    cw_date mis[16]; /* the child's missing episodes, oldest first (the last 16) */
+    size_t nmis_d;
     dev sink;
 } kid;
 
@@ -752,6 +779,25 @@ static int P2(kid *k, double p)
 static int PF2(kid *k, double base)
 {
     return chance(&k->r2, base * k->g->o.failure_scale);
+}
+
+/* The same from the child's third stream, for the second batch of issue 12's rules (contact
+ * decisions, return interviews, strategy discussions after repeated missing episodes, the
+ * reviews of the looked-after health assessment), so that the rest of each journey is drawn
+ * as before. */
+static int32_t U3(kid *k, int32_t lo, int32_t hi)
+{
+    return uni(&k->r3, lo, hi < lo ? lo : hi);
+}
+
+static int P3(kid *k, double p)
+{
+    return chance(&k->r3, p);
+}
+
+static int PF3(kid *k, double base)
+{
+    return chance(&k->r3, base * k->g->o.failure_scale);
 }
 
 /* Swaps the two streams: a weekly visit draws from the second (swap, visit, swap back). */
@@ -1311,6 +1357,7 @@ static cw_date la_path(kid *k, cw_date st)
     int dl = PF(k, P_DENT_LATE);
     cw_date dent = dl ? M(st, 3) + U(k, 5, 60) : st + U(k, 20, 85);
     cw_date ha = W(g, st, U(k, 5, 20));
+    int hal = 0; /* the next health assessment is late (P_HA_LATE) */
     cw_date pc = st + U(k, 90, 900);
     cw_date adopt = reason == LR_ADOPTION && end - st > 200 ? end - U(k, 90, 180) : NEVER;
     cw_date b16 = M(k->c->dob, 192);
@@ -1359,8 +1406,13 @@ static cw_date la_path(kid *k, cw_date st)
                 e->flags |= F_DENT | (dl ? F_LATE : 0);
                 dent = NEVER;
             } else {
+                /* reviewed every 6 months before the 5th birthday and every 12 from it, by the
+                 * age on the day (England: la_health_assessment) */
                 e->a = 2;
-                ha = NEVER;
+                e->flags |= hal ? F_LATE : 0;
+                hal = PF3(k, P_HA_LATE);
+                cw_date base = M(t, age_at(k, t) < 5 ? 6 : 12);
+                ha = hal ? base + U3(k, 5, 40) : base - U3(k, 0, 30);
             }
         } else if (t == pc || t == adopt) {
             static const uint16_t CW[] = {60, 10, 15, 5, 0, 10};
@@ -1462,6 +1514,26 @@ static cw_date assessment_path(kid *k, cw_date r, cw_date d, uint16_t rn, int fo
 }
 
 /*
+ * The decision on contact cn, received on t, that goes no further (rules: contact_decision,
+ * 1 working day): no further action, information and advice or early help, the same day (70%
+ * of working-day contacts) or the next working day, and no later than by (the case's closure,
+ * or NEVER); P_CDEC_LATE: 2 to 5 working days later. Returns the day decided.
+ */
+static cw_date decide_contact(kid *k, uint16_t cn, cw_date t, cw_date by)
+{
+    const gen *g = k->g;
+    int late = PF3(k, P_CDEC_LATE);
+    cw_date d = late ? W(g, t, U3(k, 2, 5)) : isw(g, t) && P3(k, 0.7) ? t : W(g, t, 1);
+    if (!late && d > by)
+        d = dmax(t, by);
+    dev *e = add(k, E_CDECIDED, d, A_FRONT_TM);
+    e->n = cn;
+    e->a = (uint8_t)pickw(&k->r3, CONTACT_OUTCOME_W, 3);
+    e->flags |= late ? F_LATE : 0;
+    return d;
+}
+
+/*
  * One involvement: a contact or referral on t0 (source src) and what follows.
  * Returns the day the case closed, or NEVER if it is open at as_of.
  */
@@ -1497,7 +1569,10 @@ static cw_date involvement(kid *k, cw_date t0, int src)
             indicator(k, t0);
     }
     if (contact_nfa) {
-        cw_date end = k->closed ? t0 : close_case(k, W(g, t0, U(k, 0, 2)), CL_CONTACT_NFA);
+        /* decided before the case closes (a late decision holds the closure back) */
+        cw_date cd = k->closed ? NEVER : W(g, t0, U(k, 0, 2));
+        cw_date dd = decide_contact(k, k->nct, t0, cd);
+        cw_date end = k->closed ? t0 : close_case(k, dmax(cd, dd), CL_CONTACT_NFA);
         if (repeat) {
             cw_date t = t0;
             for (int i = 0; i < 2; i++) {
@@ -1510,12 +1585,18 @@ static cw_date involvement(kid *k, cw_date t0, int src)
                 e->a = (uint8_t)s2;
                 e->b = (uint8_t)U(k, 0, 2);
                 note_contact(k, t);
+                decide_contact(k, k->nct, t, NEVER);
             }
             k->stop = 1;
         }
         return end;
     }
     cw_date r = !has_contact || forced || P(k, 0.5) ? t0 : W(g, t0, 1);
+    if (has_contact) { /* passed for the referral, on its day (rules: contact_decision) */
+        dev *c = add(k, E_CDECIDED, r, A_FRONT_TM);
+        c->n = k->nct;
+        c->a = CO_REFERRAL;
+    }
     uint16_t rn = ++k->nref;
     dev *e = add(k, E_REFERRAL, r, A_FRONT);
     e->n = rn;
@@ -1574,6 +1655,35 @@ static uint32_t seraf_items(kid *k, int band)
     return mask;
 }
 
+/* Notes the child's missing episode on t; returns 1 if it is at least the third within 90 days
+ * (rules: repeat_missing, count 3 within 90 days). */
+static int repeat_missing(kid *k, cw_date t)
+{
+    if (k->nmis_d == sizeof k->mis / sizeof k->mis[0]) {
+        memmove(k->mis, k->mis + 1, (k->nmis_d - 1) * sizeof k->mis[0]);
+        k->nmis_d--;
+    }
+    k->mis[k->nmis_d++] = t;
+    int n = 0;
+    for (size_t i = 0; i < k->nmis_d; i++)
+        n += k->mis[i] >= t - 90 && k->mis[i] <= t;
+    return n >= 3;
+}
+
+/*
+ * The return interview of missing episode en, the child back on back (rules: return_interview,
+ * 3 days from the return): offered within 3 days (P_RI_LATE: 4 to 10 days), by the return
+ * interview service (70%) or the allocated worker; accepted, or declined.
+ */
+static void return_interview(kid *k, uint16_t en, cw_date back, int accepted)
+{
+    int late = PF3(k, P_RI_LATE);
+    dev *e = add(k, E_RETURN, back + (late ? U3(k, 4, 10) : U3(k, 0, 3)), A_HOLDER);
+    e->n = en;
+    e->a = (uint8_t)!P3(k, 0.7);
+    e->flags |= (accepted ? F_INTERVIEW : 0) | (late ? F_LATE : 0);
+}
+
 /*
  * CSE risk for one involvement [i0, i1): missing episodes, a SERAF risk
  * assessment within 10 working days of every indicator and at least every 3
@@ -1614,11 +1724,27 @@ static void cse_module(kid *k, cw_date i0, cw_date i1)
         if (t == tm || t == ta) {
             if (t == tm) {
                 dev *e = add(k, E_MISSING, t, A_HOLDER);
-                e->n = ++k->nmis;
+                uint16_t en = e->n = ++k->nmis;
                 cw_date back = t + U(k, 0, 3);
+                int accepted = 0, never = 0;
                 if (back <= g->as_of) {
                     e->x = back;
-                    e->flags |= P(k, 0.8) ? F_INTERVIEW : 0;
+                    accepted = P(k, 0.8);
+                    never = PF3(k, P_RI_NEVER);
+                    e->flags |= (accepted ? F_INTERVIEW : 0) | (never ? F_NEVER : 0);
+                }
+                /* the third missing episode in 90 days: a strategy discussion that day (rules:
+                 * repeat_missing), but not for a child whose strategy discussions stopped
+                 * (P_CSE_NOSTRAT), nor for P_RM_NOSTRAT */
+                int rm = repeat_missing(k, t);
+                int nostrat = rm && (k->nostrat || PF3(k, P_RM_NOSTRAT));
+                e->flags |= nostrat ? F_NOSTRAT : 0;
+                if (back <= g->as_of && !never) /* a return interview (rules: return_interview) */
+                    return_interview(k, en, back, accepted);
+                if (rm && !nostrat) {
+                    dev *s = add(k, E_STRATEGY, t, A_HOLDER);
+                    s->n = ++k->nstr;
+                    s->a = SD_OTHER;
                 }
                 mi++;
             } else {
@@ -1757,6 +1883,7 @@ static void gen_child(loc *L, uint32_t ci, uint64_t num)
     k.last_astart = -NEVER;
     rng_seed(&k.r, g->o.seed, num, 0x6368696c64u);
     rng_seed(&k.r2, g->o.seed, num, 0x7761726473u);
+    rng_seed(&k.r3, g->o.seed, num, 0x7468726565u);
     int src = pickw(&k.r, SOURCE_W, 9);
     cw_date entry = g->start + U(&k, 0, g->as_of - g->start);
     if (src != SRC_POLICE)
@@ -2402,7 +2529,38 @@ typedef struct track {
     size_t ncr;
     cw_date last_astart;  /* the last assessment started */
     cw_date repeat_since; /* a third contact in 12 months not yet assessed, or NEVER */
+    struct {
+        uint8_t kind; /* AW_CONTACT, AW_RETURN */
+        uint16_t n;
+        cw_date due;
+    } open_w[16], closed_w[16]; /* contacts awaiting a decision, returns awaiting an interview;
+                                   those the last closure ended */
+    size_t nopen_w, nclosed_w;
+    cw_date mis[16]; /* missing episodes, in date order (the last 16) */
+    size_t nmis;
+    cw_date rm_since; /* rules: repeat_missing raised by the episode of this day, or NEVER */
+    cw_date last_sd;  /* the last strategy discussion */
 } track;
+
+enum { AW_CONTACT, AW_RETURN };
+
+/* A clock of kind (AW_...) for record n, due on due, awaits its entry. */
+static void await_w(track *tr, int kind, uint16_t n, cw_date due)
+{
+    if (tr->nopen_w < sizeof tr->open_w / sizeof tr->open_w[0]) {
+        tr->open_w[tr->nopen_w].kind = (uint8_t)kind;
+        tr->open_w[tr->nopen_w].n = n;
+        tr->open_w[tr->nopen_w++].due = due;
+    }
+}
+
+/* Record n's entry of kind (n 0: every one of the kind, as a referral meets every contact). */
+static void met_w(track *tr, int kind, uint16_t n)
+{
+    for (size_t i = tr->nopen_w; i-- > 0;)
+        if (tr->open_w[i].kind == kind && (!n || tr->open_w[i].n == n))
+            tr->open_w[i] = tr->open_w[--tr->nopen_w];
+}
 
 /* Builds one event's payload; cid is the child's identifier. */
 /*
@@ -2618,10 +2776,21 @@ static void payload(const loc *L, const child *c, const dev *e, const char *cid,
         pstr(b, "episode_id", id);
         pstr(b, "child_id", cid);
         pdate(b, "date", e->date);
-        if (e->x) {
+        if (e->x) /* the interview is its own entry (return_interview) */
             pdate(b, "returned", e->x);
-            pbool(b, "return_interview", (e->flags & F_INTERVIEW) != 0);
-        }
+        return;
+    case E_RETURN:
+        rec_id(cid, "M", e->n, id, sizeof id);
+        pstr(b, "episode_id", id);
+        pdate(b, "date", e->date);
+        pstr(b, "conducted_by", INTERVIEWERS[e->a]);
+        pbool(b, "accepted", (e->flags & F_INTERVIEW) != 0);
+        return;
+    case E_CDECIDED:
+        rec_id(cid, "CT", e->n, id, sizeof id);
+        pstr(b, "contact_id", id);
+        pdate(b, "date", e->date);
+        pstr(b, "outcome", CONTACT_OUTCOMES[e->a]);
         return;
     case E_ALLOC:
     case E_TRANSFER: {
@@ -2680,8 +2849,20 @@ static void count(gen *g, const dev *e, track *tr)
     switch (e->type) {
     case E_CONTACT:
         st->contacts++;
+        await_w(tr, AW_CONTACT, e->n, W(g, e->date, 1)); /* rules: contact_decision */
+        break;
+    case E_CDECIDED:
+        st->contact_decisions++;
+        st->contact_decisions_late += (e->flags & F_LATE) != 0;
+        met_w(tr, AW_CONTACT, e->n);
+        break;
+    case E_RETURN:
+        st->return_interviews++;
+        st->return_interviews_late += (e->flags & F_LATE) != 0;
+        met_w(tr, AW_RETURN, e->n);
         break;
     case E_REFERRAL:
+        met_w(tr, AW_CONTACT, 0); /* the contacts before it passed for a referral */
         st->referrals++;
         st->referrals_undecided += (e->flags & F_NEVER) && W(g, e->date, 1) < g->as_of;
         break;
@@ -2706,6 +2887,8 @@ static void count(gen *g, const dev *e, track *tr)
         break;
     case E_STRATEGY:
         st->strategy_discussions++;
+        tr->last_sd = e->date;
+        tr->rm_since = NEVER; /* rules: repeat_missing, met */
         break;
     case E_S47START:
         st->section_47s++;
@@ -2761,6 +2944,7 @@ static void count(gen *g, const dev *e, track *tr)
         break;
     case E_HEALTH:
         st->health_checks++;
+        st->health_assessments_late += e->a == 2 && (e->flags & F_LATE);
         st->gp_late += (e->flags & (F_GP | F_LATE)) == (F_GP | F_LATE);
         st->dentist_late += (e->flags & (F_DENT | F_LATE)) == (F_DENT | F_LATE);
         break;
@@ -2796,9 +2980,26 @@ static void count(gen *g, const dev *e, track *tr)
         st->cse_no_strategy += (e->flags & F_NOSTRAT) != 0;
         st->cse_reassessments_late += (e->flags & F_LATE) != 0;
         break;
-    case E_MISSING:
+    case E_MISSING: {
         st->missing_episodes++;
+        st->return_interviews_never += (e->flags & F_NEVER) != 0;
+        st->missing_no_strategy += (e->flags & F_NOSTRAT) != 0;
+        if (e->x) /* rules: return_interview, 3 days from the return */
+            await_w(tr, AW_RETURN, e->n, e->x + 3);
+        /* rules: repeat_missing, count 3 within 90 days; a strategy discussion the same day,
+         * even before it, meets it */
+        if (tr->nmis == sizeof tr->mis / sizeof tr->mis[0]) {
+            memmove(tr->mis, tr->mis + 1, (tr->nmis - 1) * sizeof tr->mis[0]);
+            tr->nmis--;
+        }
+        tr->mis[tr->nmis++] = e->date;
+        size_t n = 0;
+        for (size_t i = 0; i < tr->nmis; i++)
+            n += tr->mis[i] >= e->date - 90;
+        if (n >= 3 && tr->rm_since >= NEVER && tr->last_sd != e->date)
+            tr->rm_since = e->date;
         break;
+    }
     case E_ALLOC:
         st->allocations++;
         tr->allocated = 1;
@@ -2818,6 +3019,9 @@ static void count(gen *g, const dev *e, track *tr)
         tr->nclosed_a = tr->nopen_a;
         tr->closed_on = e->date;
         tr->nopen_a = 0;
+        memcpy(tr->closed_w, tr->open_w, tr->nopen_w * sizeof tr->open_w[0]);
+        tr->nclosed_w = tr->nopen_w;
+        tr->nopen_w = 0;
         tr->run_start = NEVER;
         break;
     case E_REOPEN:
@@ -2826,6 +3030,9 @@ static void count(gen *g, const dev *e, track *tr)
         if (e->date <= M(tr->closed_on, 3)) {
             memcpy(tr->open_a, tr->closed_a, tr->nclosed_a * sizeof tr->open_a[0]);
             tr->nopen_a = tr->nclosed_a;
+            for (size_t i = 0; i < tr->nclosed_w; i++) /* after those begun since the closure */
+                await_w(tr, tr->closed_w[i].kind, tr->closed_w[i].n, tr->closed_w[i].due);
+            tr->nclosed_w = 0;
         }
         break;
     default:
@@ -3004,6 +3211,8 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
     tr.repeat_since = NEVER;
     tr.last_astart = -NEVER;
     tr.bed_from = NEVER;
+    tr.rm_since = NEVER;
+    tr.last_sd = -NEVER;
     uint64_t fix_idx = UINT64_MAX;
     char fix_actor[80] = "";
     cw_date last_activity = 0;
@@ -3080,6 +3289,13 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
     /* a CSE indicator with no risk assessment after it, 10 working days on */
     st->cse_unassessed += tr.cse_since < NEVER && W(g, tr.cse_since, 10) < g->as_of;
     st->repeat_contacts += tr.repeat_since < g->as_of; /* due the same day */
+    st->repeat_missing += tr.rm_since < g->as_of;
+    /* awaited since the case (re)opened, or begun while it was closed */
+    for (size_t i = 0; i < tr.nopen_w; i++) {
+        st->contacts_undecided += tr.open_w[i].kind == AW_CONTACT && tr.open_w[i].due < g->as_of;
+        st->return_interviews_overdue +=
+            tr.open_w[i].kind == AW_RETURN && tr.open_w[i].due < g->as_of;
+    }
     if (!tr.closed) {
         st->open_cases++;
         st->on_register += tr.on_register;
@@ -3611,6 +3827,20 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
             (unsigned long long)s->cp_home_late, (unsigned long long)s->cp_bedroom_missed,
             (unsigned long long)s->cp_home_overdue, (unsigned long long)s->cp_bedroom_overdue,
             (unsigned long long)s->placement_plans_late);
+    if (!rc)
+        rc = cw_buf_addf(
+            out,
+            "contacts decided %llu (late %llu; undecided past due at as_of %llu); return "
+            "interviews %llu (late %llu, never offered %llu; overdue at as_of %llu); third missing "
+            "episodes in 90 days without a strategy discussion %llu (children at as_of %llu); "
+            "health assessment reviews late %llu\n",
+            (unsigned long long)s->contact_decisions, (unsigned long long)s->contact_decisions_late,
+            (unsigned long long)s->contacts_undecided, (unsigned long long)s->return_interviews,
+            (unsigned long long)s->return_interviews_late,
+            (unsigned long long)s->return_interviews_never,
+            (unsigned long long)s->return_interviews_overdue,
+            (unsigned long long)s->missing_no_strategy, (unsigned long long)s->repeat_missing,
+            (unsigned long long)s->health_assessments_late);
     return rc;
 }
 

@@ -117,19 +117,29 @@ typedef struct cw_demo_stats {
     uint64_t cp_visits_late;    /* seen alone more than 10 working days after the last */
     uint64_t cp_not_seen_alone; /* children on the register at as_of not seen alone */
     uint64_t la_plans_late, la_visits_late, la_reviews_late, gp_late, dentist_late;
-    uint64_t placement_plans_late;   /* placement plans after 5 working days */
-    uint64_t cp_assessments_late;    /* completed after 42 working days of the section 47 start */
-    uint64_t cp_home_late;           /* CP visits that had to be at home, made elsewhere */
-    uint64_t cp_bedroom_missed;      /* conferences after which the bedroom was not seen */
-    uint64_t cp_home_overdue;        /* on the register at as_of, not seen at home for 4 weeks */
-    uint64_t cp_bedroom_overdue;     /* on the register at as_of, bedroom unseen 6 months on */
-    uint64_t cse_unassessed;         /* children with a CSE indicator unassessed after 10 wd */
-    uint64_t cse_no_strategy;        /* moderate or significant bands with no strategy */
-    uint64_t cse_reassessments_late; /* reassessed more than 3 months after the last */
-    uint64_t never_discussed;        /* allocated children never discussed in supervision */
-    uint64_t supervisions_missed;    /* monthly supervision sessions that did not happen */
-    uint64_t supervision_gap;        /* open cases past the 4-week standard at as_of */
-    uint64_t drifting;               /* open cases with no activity for 20 wd at as_of */
+    uint64_t placement_plans_late;    /* placement plans after 5 working days */
+    uint64_t cp_assessments_late;     /* completed after 42 working days of the section 47 start */
+    uint64_t cp_home_late;            /* CP visits that had to be at home, made elsewhere */
+    uint64_t cp_bedroom_missed;       /* conferences after which the bedroom was not seen */
+    uint64_t cp_home_overdue;         /* on the register at as_of, not seen at home for 4 weeks */
+    uint64_t cp_bedroom_overdue;      /* on the register at as_of, bedroom unseen 6 months on */
+    uint64_t contact_decisions;       /* contact_decided entries */
+    uint64_t contact_decisions_late;  /* contacts decided after 1 working day */
+    uint64_t contacts_undecided;      /* contacts neither decided nor referred, past due at as_of */
+    uint64_t return_interviews;       /* return_interview entries (offered: accepted or declined) */
+    uint64_t return_interviews_late;  /* offered more than 3 days after the return */
+    uint64_t return_interviews_never; /* returned episodes never offered one */
+    uint64_t return_interviews_overdue; /* returned episodes without one, past due at as_of */
+    uint64_t missing_no_strategy; /* 3rd missing episodes in 90 days with no strategy discussion */
+    uint64_t repeat_missing;      /* children with 3 in 90 days undiscussed at as_of */
+    uint64_t health_assessments_late; /* reviews of the health assessment after 6 or 12 months */
+    uint64_t cse_unassessed;          /* children with a CSE indicator unassessed after 10 wd */
+    uint64_t cse_no_strategy;         /* moderate or significant bands with no strategy */
+    uint64_t cse_reassessments_late;  /* reassessed more than 3 months after the last */
+    uint64_t never_discussed;         /* allocated children never discussed in supervision */
+    uint64_t supervisions_missed;     /* monthly supervision sessions that did not happen */
+    uint64_t supervision_gap;         /* open cases past the 4-week standard at as_of */
+    uint64_t drifting;                /* open cases with no activity for 20 wd at as_of */
     /* signs of manipulation injected, by cw_integrity_pattern: people (late_recording,
      * bulk_entry, boilerplate) or entries (the others) */
     uint64_t injected[CW_INTEGRITY_NPATTERNS];
