@@ -746,59 +746,34 @@ static cw_date dmax(cw_date a, cw_date b)
 
 /* ---- drawing ---- */
 
-static int32_t U(kid *k, int32_t lo, int32_t hi)
+/* Draws from one of a child's streams: a number in [lo, hi], a chance, and a failure drawn
+ * with its documented share times failure_scale (always drawing, so the stream stays the
+ * same whatever the scale). */
+static int32_t U_(rng *r, int32_t lo, int32_t hi)
 {
-    return uni(&k->r, lo, hi < lo ? lo : hi);
+    return uni(r, lo, hi < lo ? lo : hi);
 }
 
-static int P(kid *k, double p)
+static int PF_(const kid *k, rng *r, double base)
 {
-    return chance(&k->r, p);
+    return chance(r, base * k->g->o.failure_scale);
 }
 
-/* A failure, drawn with its documented share times failure_scale. */
-static int PF(kid *k, double base)
-{
-    return chance(&k->r, base * k->g->o.failure_scale); /* always draws: same stream */
-}
-
-/* The same from the child's second stream. What the packs of issue 12 added to the journeys
- * (where visits are, the assessment of the child protection route, placement plans, interim
- * arrangements and their weekly visits) is drawn from it, so that the rest of each journey
- * is drawn as before. */
-static int32_t U2(kid *k, int32_t lo, int32_t hi)
-{
-    return uni(&k->r2, lo, hi < lo ? lo : hi);
-}
-
-static int P2(kid *k, double p)
-{
-    return chance(&k->r2, p);
-}
-
-static int PF2(kid *k, double base)
-{
-    return chance(&k->r2, base * k->g->o.failure_scale);
-}
-
-/* The same from the child's third stream, for the second batch of issue 12's rules (contact
- * decisions, return interviews, strategy discussions after repeated missing episodes, the
- * reviews of the looked-after health assessment), so that the rest of each journey is drawn
- * as before. */
-static int32_t U3(kid *k, int32_t lo, int32_t hi)
-{
-    return uni(&k->r3, lo, hi < lo ? lo : hi);
-}
-
-static int P3(kid *k, double p)
-{
-    return chance(&k->r3, p);
-}
-
-static int PF3(kid *k, double base)
-{
-    return chance(&k->r3, base * k->g->o.failure_scale);
-}
+/* The child's first stream draws its journey. The second draws what the packs of issue 12
+ * added to it (where visits are, the assessment of the child protection route, placement
+ * plans, interim arrangements and their weekly visits); the third the second batch of issue
+ * 12's rules (contact decisions, return interviews, strategy discussions after repeated
+ * missing episodes, the reviews of the looked-after health assessment). So the rest of each
+ * journey is drawn as before each was added. */
+#define U(k, lo, hi)  U_(&(k)->r, (lo), (hi))
+#define P(k, p)       chance(&(k)->r, (p))
+#define PF(k, base)   PF_((k), &(k)->r, (base))
+#define U2(k, lo, hi) U_(&(k)->r2, (lo), (hi))
+#define P2(k, p)      chance(&(k)->r2, (p))
+#define PF2(k, base)  PF_((k), &(k)->r2, (base))
+#define U3(k, lo, hi) U_(&(k)->r3, (lo), (hi))
+#define P3(k, p)      chance(&(k)->r3, (p))
+#define PF3(k, base)  PF_((k), &(k)->r3, (base))
 
 /* Swaps the two streams: a weekly visit draws from the second (swap, visit, swap back). */
 static void swap_streams(kid *k)
