@@ -2670,6 +2670,38 @@ static void test_count_from(void **state)
     }
 }
 
+/* A duty new to a council's pack is owed from the day it applies (`since`), not for the
+ * history before it: a council adding contact decisions on 1 April 2024 does not find every
+ * older undecided contact overdue. A contact on 28 March 2024 starts nothing; one on 2
+ * April is due Wed 3 April. A count rule counts nothing before its date either. */
+static void test_since(void **state)
+{
+    (void)state;
+    static const char text[] = "pack test\n"
+                               "rule decide\ntitle T\nkind obligation\nstart contact_received\n"
+                               "due 1 working day\nmet_by contact_decided link contact_id\n"
+                               "since 2024-04-01\nsource Test standard\n"
+                               "rule many\ntitle T\nkind signal\nstart contact_received\n"
+                               "count 2 within 12 months\ndue 0 days\nmet_by assessment_started\n"
+                               "since 2024-04-01\nsource Test standard\n";
+    cw_rule_pack *p = load_ok(text);
+    hist h = {0};
+    contact(&h, "2024-03-28", "K1");
+    run(p, &h, "2024-04-10");
+    assert_int_equal(nob("decide"), 0);
+    uint64_t k2 = contact(&h, "2024-04-02", "K2");
+    run(p, &h, "2024-04-10");
+    assert_int_equal(nob("decide"), 1);
+    check(ob("decide", 0), CW_OBLIGATION_OVERDUE, "2024-04-03", NULL, 7);
+    assert_int_equal(ob("decide", 0)->started_by, k2);
+    assert_null(sig("many")); /* the March contact is not counted */
+    contact(&h, "2024-04-12", "K3");
+    run(p, &h, "2024-04-15");
+    assert_non_null(sig("many"));
+    done(&h);
+    cw_rules_free(p);
+}
+
 static void test_custom_pack(void **state)
 {
     (void)state;
@@ -2884,6 +2916,9 @@ static void test_refusals(void **state)
         {RULE_HEAD "start\n", "t.rules:5: start: expected an event type"},
         {RULE_HEAD "by\n", "t.rules:5: by: expected an event type"},
         {"pack t\ncount_from tomorrow\n", "t.rules:2: count_from: day_after or event_day"},
+        {RULE_HEAD "since 2024-02-30\n", "t.rules:5: since: expected a date (YYYY-MM-DD)"},
+        {RULE_HEAD "since 2024-01-01\nsince 2024-02-01\n",
+         "t.rules:6: since given twice (first at line 5)"},
         {RULE_HEAD "start missing_episode\ndue 3 days from episode_id\nmet_by case_note\n"
                    "source S\n",
          "t.rules:6: due ... from episode_id: neither an event type nor a date field of the "
@@ -3101,6 +3136,7 @@ int main(void)
         cmocka_unit_test(test_random_histories),
         cmocka_unit_test(test_custom_pack),
         cmocka_unit_test(test_count_from),
+        cmocka_unit_test(test_since),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_integrity_thresholds),
         cmocka_unit_test(test_speed),

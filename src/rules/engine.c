@@ -437,6 +437,8 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
     uint32_t evid[MAX_EVIDENCE];
     uint32_t nevid = 0;
     cw_date window = INT32_MIN; /* a count rule's: the date of the oldest event counted */
+    if (r->has_since && e->date < r->since)
+        return; /* before the duty applied: it starts (and counts) nothing */
     if (r->count_n) {
         /* The ring holds the last count_n candidates; start only when the
          * oldest of them is within the window. */

@@ -57,6 +57,7 @@ typedef struct parser {
     size_t line;
     cw_rule *cur; /* the rule being read, or NULL before the first */
     size_t title_line, kind_line, due_line, source_line, count_line, lookback_line, esc_line;
+    size_t since_line;
     size_t anchor_line;
     int pack_esc_seen;
     pending_if then_if[CW_RULES_MAX_THEN];
@@ -561,6 +562,20 @@ static cw_rc kw_lookback(parser *ps, char **w, size_t nw)
     return CW_OK;
 }
 
+/* since YYYY-MM-DD: the day a duty applies from (a duty new to a council's pack is not owed
+ * for the history before it). */
+static cw_rc kw_since(parser *ps, char **w, size_t nw)
+{
+    cw_rule *r = ps->cur;
+    if (ps->since_line)
+        return fail(ps, "since given twice (first at line %zu)", ps->since_line);
+    if (nw != 1 || cw_date_parse(w[0], strlen(w[0]), &r->since) != CW_OK)
+        return fail(ps, "since: expected a date (YYYY-MM-DD)");
+    r->has_since = 1;
+    ps->since_line = ps->line;
+    return CW_OK;
+}
+
 /* Checks what depends on the rule's start events, now that all are known. */
 static cw_rc finish_rule(parser *ps)
 {
@@ -694,7 +709,7 @@ static cw_rc kw_rule(parser *ps, char **w, size_t nw)
     r->first_clause = (uint32_t)p->nclauses;
     ps->cur = r;
     ps->title_line = ps->kind_line = ps->due_line = ps->source_line = 0;
-    ps->count_line = ps->lookback_line = ps->esc_line = ps->anchor_line = 0;
+    ps->count_line = ps->lookback_line = ps->esc_line = ps->anchor_line = ps->since_line = 0;
     return CW_OK;
 }
 
@@ -934,8 +949,8 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
         return CW_OK;
     }
 
-    static const char *const in_rule[] = {"kind",     "start",  "due",  "then", "count",
-                                          "lookback", "met_by", "stop", "by",   NULL};
+    static const char *const in_rule[] = {"kind",   "start", "due", "then",  "count", "lookback",
+                                          "met_by", "stop",  "by",  "since", NULL};
     if (!in_list(in_rule, kw))
         return fail(ps, "unknown keyword \"%s\"", kw);
     if (!r)
@@ -963,6 +978,8 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
         return kw_then(ps, w, nw);
     if (!strcmp(kw, "count"))
         return kw_count(ps, w, nw);
+    if (!strcmp(kw, "since"))
+        return kw_since(ps, w, nw);
     return kw_lookback(ps, w, nw);
 }
 

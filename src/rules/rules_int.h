@@ -177,7 +177,9 @@ typedef struct cw_rule {
     uint32_t count_slot; /* this rule's ring in the engine's count slots */
     int has_lookback;
     cw_interval lookback;
-    int memory; /* 1 if every met_by is same-child: the engine remembers the last one */
+    int has_since;
+    cw_date since; /* `since DATE`: start events dated before it start nothing */
+    int memory;    /* 1 if every met_by is same-child: the engine remembers the last one */
     cw_step esc[CW_RULES_MAX_ESCALATE];
     size_t nesc;
     uint32_t first_clause, nclauses;
