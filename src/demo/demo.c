@@ -775,14 +775,6 @@ static int PF_(const kid *k, rng *r, double base)
 #define P3(k, p)      chance(&(k)->r3, (p))
 #define PF3(k, base)  PF_((k), &(k)->r3, (base))
 
-/* Swaps the two streams: a weekly visit draws from the second (swap, visit, swap back). */
-static void swap_streams(kid *k)
-{
-    rng t = k->r;
-    k->r = k->r2;
-    k->r2 = t;
-}
-
 static int age_at(const kid *k, cw_date d)
 {
     if (d >= NEVER)
@@ -917,22 +909,22 @@ enum { V_ASSESS, V_CIN, V_CP, V_LA };
  * reason recorded (F_REASON), which meets the seen-alone duty; the injected stretch of visits
  * not seen alone (alone_ok 0, F_NSA) records none.
  */
-static dev *visit_at(kid *k, cw_date d, int kind, int alone_ok, int late, int where)
+static dev *visit_at(kid *k, rng *r, cw_date d, int kind, int alone_ok, int late, int where)
 {
     int age = age_at(k, d);
     dev *e = add(k, E_VISIT, d, A_HOLDER);
-    int seen = kind == V_CP || kind == V_LA || !PF(k, P_V_NOTSEEN);
+    int seen = kind == V_CP || kind == V_LA || !PF_(k, r, P_V_NOTSEEN);
     int young = kind == V_CP && d < M(k->c->dob, 24);
-    int alone = seen && (kind == V_CP ? alone_ok && !young : age >= 4 && P(k, 0.8));
+    int alone = seen && (kind == V_CP ? alone_ok && !young : age >= 4 && chance(r, 0.8));
     int reason = seen && !alone && (kind == V_LA || (kind == V_CP && alone_ok));
     e->flags |= (seen ? F_SEEN : 0) | (alone ? F_ALONE : 0) | (late ? F_LATE : 0) |
                 (kind == V_CP ? F_CP : 0) | (kind == V_LA ? F_LA : 0) |
                 (kind == V_CP && !alone_ok ? F_NSA : 0) | (reason ? F_REASON : 0) |
                 (where == LOC_HOME ? F_HOME : 0);
-    if (!seen || PF(k, P_V_NOVIEWS))
+    if (!seen || PF_(k, r, P_V_NOVIEWS))
         e->flags |= F_NOVIEWS;
     e->a = (uint8_t)(age < 3 ? 0 : age < 11 ? 1 : 2);
-    e->b = (uint8_t)U(k, 0, 3);
+    e->b = (uint8_t)U_(r, 0, 3);
     e->c = (uint8_t)where;
     return e;
 }
@@ -941,7 +933,7 @@ static dev *visit_at(kid *k, cw_date d, int kind, int alone_ok, int late, int wh
  * looked-after child's visits at their placement); returns 1 if the child was seen. */
 static int visit(kid *k, cw_date d, int kind, int alone_ok, int late)
 {
-    dev *e = visit_at(k, d, kind, alone_ok, late, LOC_HOME);
+    dev *e = visit_at(k, &k->r, d, kind, alone_ok, late, LOC_HOME);
     if ((kind == V_ASSESS || kind == V_CIN) && P2(k, 0.2)) {
         e->c = LOC_SCHOOL;
         e->flags &= ~(uint32_t)F_HOME;
@@ -1034,7 +1026,7 @@ static cw_date reg_path(kid *k, cw_date g0, int nobed)
             ncg = t + (cgl ? U(k, 43, 60) : U(k, 28, 42));
         } else {
             int alone = t < nsa_from;
-            dev *e = visit_at(k, t, V_CP, alone, vl && alone, LOC_HOME);
+            dev *e = visit_at(k, &k->r, t, V_CP, alone, vl && alone, LOC_HOME);
             if (alone) {
                 vl = PF(k, P_CPV_LATE);
                 nv = vl ? W(g, t, U(k, 11, 16)) : W(g, t, U(k, 5, 9));
@@ -1066,6 +1058,23 @@ static cw_date reg_path(kid *k, cw_date g0, int nobed)
     }
 }
 
+/* An assessment an completed on c with outcome out, the child seen on seen (0: not seen, as
+ * flags say), drawn from stream r; without the child's views if not seen or P_A_NOVIEWS. */
+static dev *assessment_done(kid *k, rng *r, cw_date c, uint16_t an, int out, cw_date seen,
+                            uint32_t flags)
+{
+    dev *e = add(k, E_ADONE, c, A_HOLDER);
+    e->n = an;
+    e->a = (uint8_t)out;
+    e->b = (uint8_t)U_(r, 0, 1);
+    e->c = (uint8_t)U_(r, 0, 3);
+    e->x = seen;
+    e->flags |= flags;
+    if (!(flags & F_SEEN) || PF_(k, r, P_A_NOVIEWS))
+        e->flags |= F_NOVIEWS;
+    return e;
+}
+
 /*
  * The assessment on the child protection route: started on s (linked to referral rn, if the
  * child came by one) and completed on c with outcome out (not if c is after as_of or the 18th
@@ -1086,15 +1095,7 @@ static void cp_assessment(kid *k, cw_date s, uint16_t rn, cw_date c, int out, in
         k->last_astart = s;
     if (c >= k->lim)
         return;
-    e = add(k, E_ADONE, c, A_HOLDER);
-    e->n = an;
-    e->a = (uint8_t)out;
-    e->b = (uint8_t)U2(k, 0, 1);
-    e->c = (uint8_t)U2(k, 0, 3);
-    e->x = s;
-    e->flags |= F_SEEN | F_CPA | (late ? F_LATE : 0);
-    if (PF2(k, P_A_NOVIEWS))
-        e->flags |= F_NOVIEWS;
+    assessment_done(k, &k->r2, c, an, out, s, F_SEEN | F_CPA | (late ? F_LATE : 0));
 }
 
 /* When the assessment of the child protection route begun on s is completed (P_CPA_LATE). */
@@ -1342,15 +1343,15 @@ static cw_date la_path(kid *k, cw_date st)
         if (t >= end || t > g->as_of)
             break;
         if (t == nv) {
-            int wk = weekly; /* weekly until the first review after the placement began */
-            if (wk)
-                swap_streams(k);
-            dev *v = visit_at(k, t, V_LA, 0, vlate, LOC_HOME);
-            vlate = PF(k, P_LAV_LATE);
+            /* weekly until the first review after the placement began, drawn from the
+             * second stream */
+            int wk = weekly;
+            rng *r = wk ? &k->r2 : &k->r;
+            dev *v = visit_at(k, r, t, V_LA, 0, vlate, LOC_HOME);
+            vlate = PF_(k, r, P_LAV_LATE);
             if (wk) {
                 v->flags |= F_WEEKLY;
-                nv = t + (vlate ? U(k, 8, 12) : U(k, 4, 7));
-                swap_streams(k);
+                nv = t + (vlate ? U_(r, 8, 12) : U_(r, 4, 7));
             } else {
                 nv = t + (vlate ? U(k, 43, 60) : U(k, 28, 40));
             }
@@ -1467,15 +1468,7 @@ static cw_date assessment_path(kid *k, cw_date r, cw_date d, uint16_t rn, int fo
         return NEVER;
     uint16_t OW[] = {28, 35, 12, (uint16_t)(age_at(k, c) < 16 ? 9 : 0), 16};
     int out = pickw(&k->r, OW, 5);
-    e = add(k, E_ADONE, c, A_HOLDER);
-    e->n = an;
-    e->a = (uint8_t)out;
-    e->b = (uint8_t)U(k, 0, 1);
-    e->c = (uint8_t)U(k, 0, 3);
-    e->x = seen;
-    e->flags |= (seen ? F_SEEN : 0) | (late ? F_LATE : 0);
-    if (!seen || PF(k, P_A_NOVIEWS))
-        e->flags |= F_NOVIEWS;
+    e = assessment_done(k, &k->r, c, an, out, seen, (seen ? F_SEEN : 0) | (late ? F_LATE : 0));
     switch (out) {
     case O_CIN:
         return cin_path(k, c);
