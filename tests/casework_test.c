@@ -939,6 +939,19 @@ static void test_refuse_missing_cse_supervision(void **state)
        "'date':'2023-09-05','returned':'2023-09-05','return_interview':true}}");
     expect_rows(f->db, "SELECT kind, opened_on, closed_on FROM records WHERE record_id = 'M1'",
                 "missing_episode|2023-09-05|2023-09-05");
+    /* The return interview names the episode, which is over by then (issue 12). */
+    refuse(f, "sw.jones", CW_ENOTFOUND, "episode_id", "M404",
+           "{'type':'return_interview','payload':{'episode_id':'M404','date':'2023-09-06',"
+           "'conducted_by':'Service','accepted':true}}");
+    refuse(f, "sw.jones", CW_EINVAL, "date", "the child went missing",
+           "{'type':'return_interview','payload':{'episode_id':'M1','date':'2023-09-04',"
+           "'conducted_by':'Service','accepted':true}}");
+    refuse(f, "sw.jones", CW_EINVAL, "accepted", "required",
+           "{'type':'return_interview','payload':{'episode_id':'M1','date':'2023-09-06',"
+           "'conducted_by':'Service'}}");
+    ok(f, "sw.jones",
+       "{'type':'return_interview','payload':{'episode_id':'M1','date':'2023-09-06',"
+       "'conducted_by':'Service','accepted':false}}");
 
     refuse(f, "sw.jones", CW_EINVAL, "override_reason", NULL,
            "{'type':'cse_risk_assessment','payload':{'child_id':'C1','date':'2023-09-10',"

@@ -690,13 +690,14 @@ static cw_rc ck_child_registered(cw_ctx *c, const json_t *p, cw_error *err)
     return rc;
 }
 
-/* The record a closing event names (field, of kind): it exists, is still open ("already"
- * says what it is if not), and the event is not dated before it opened (what it is then). */
+/* The record an event names (field, of kind): it exists, is still open unless already is NULL
+ * ("already" says what it is if not), and the event is not dated before it opened (what it
+ * is then). */
 static cw_rc open_record(cw_ctx *c, const json_t *p, const char *field, const char *kind,
                          const char *already, const char *what, record_info *ri, cw_error *err)
 {
     cw_rc rc = need_record(c, field, str(p, field), kind, ri, err);
-    if (!rc && ri->closed)
+    if (!rc && already && ri->closed)
         rc = cw_error_set(err, CW_EINVAL, "%s: %s %s", field, str(p, field), already);
     if (!rc)
         rc = not_before("date", date_or(p, "date", 0), ri->opened, what, err);
@@ -867,11 +868,9 @@ static cw_rc ck_missing(cw_ctx *c, const json_t *p, cw_error *err)
 
 static cw_rc ck_return_interview(cw_ctx *c, const json_t *p, cw_error *err)
 {
-    record_info ri;
-    cw_rc rc = need_record(c, "episode_id", str(p, "episode_id"), "missing_episode", &ri, err);
-    if (!rc)
-        rc = not_before("date", date_or(p, "date", 0), ri.opened, "the child went missing", err);
-    return rc;
+    record_info ri; /* the episode may be over: the interview follows the return */
+    return open_record(c, p, "episode_id", "missing_episode", NULL, "the child went missing", &ri,
+                       err);
 }
 
 static cw_rc ck_supervision(cw_ctx *c, const json_t *p, cw_error *err)
