@@ -1404,9 +1404,7 @@ static void la_visit_per_placement_in(const cw_rule_pack *p)
     assert_int_equal(o->started_by, pc);
     /* Visited Thu 9 Feb (1 day late). The placement is to last until 18 (until_18 on the
      * placement_changed): 6-weekly in its first year, then 3-monthly. Visits every 5 weeks
-     * from 9 Feb 2023 keep it on time; the first visit on or after the placement's first
-     * anniversary (1 Feb 2024) is 1 Feb 2024 itself (9 Feb 2023 + 5 x 51 weeks... counted
-     * below), after which the next is due 3 months on. */
+     * from 9 Feb 2023 keep it on time up to the placement's first anniversary (1 Feb 2024). */
     visit(&h, "2023-02-09", 1, 1, 1);
     cw_date d = D("2023-02-09");
     while (d + 35 < D("2024-02-01")) {

@@ -201,16 +201,21 @@ static int conds_hold(const eval *ev, uint32_t first, uint32_t n, uint32_t pos)
     return 1;
 }
 
+/* Keeps the first failure (a date outside the calendar), naming the child and the rule. */
+static void fail_rule(eval *ev, const cw_rule *r, cw_rc rc)
+{
+    ev->rc = rc;
+    cw_error_prefix(ev->err, "child %s, rule %s: ", ev->h->child_id ? ev->h->child_id : "(unknown)",
+                    r->id);
+}
+
 static void add_interval(eval *ev, const cw_rule *r, cw_date d, cw_interval iv, cw_date *out)
 {
     if (ev->rc)
         return;
     cw_rc rc = cw_rules_add_interval(ev->cal, d, iv, out, ev->err);
-    if (rc) {
-        ev->rc = rc;
-        cw_error_prefix(
-            ev->err, "child %s, rule %s: ", ev->h->child_id ? ev->h->child_id : "(unknown)", r->id);
-    }
+    if (rc)
+        fail_rule(ev, r, rc);
 }
 
 /* A due date: iv after d, counted as the pack says (`count_from`). From the day after d (the
@@ -229,10 +234,7 @@ static void due_after(eval *ev, const cw_rule *r, cw_date d, cw_interval iv, cw_
             return;
         cw_rc rc = cw_calendar_is_working_day(ev->cal, d, &working, ev->err);
         if (rc) {
-            ev->rc = rc;
-            cw_error_prefix(ev->err,
-                            "child %s, rule %s: ", ev->h->child_id ? ev->h->child_id : "(unknown)",
-                            r->id);
+            fail_rule(ev, r, rc);
             return;
         }
         add_interval(ev, r, d, (cw_interval){iv.n - (working ? 1 : 0), iv.unit}, out);
