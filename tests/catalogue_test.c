@@ -57,8 +57,9 @@ static void test_rules_types_are_casework_types(void **state)
     for (size_t t = 0; t < cw_rules_ntypes; t++) {
         const cw_ev_type *rt = &cw_rules_types[t];
         const event_spec *spec = cw_casework_spec(rt->name);
-        if (!strcmp(rt->name, "sign_off_awaited"))
-            continue; /* how the engine sees work awaiting sign-off, not an event */
+        if (!strcmp(rt->name, "sign_off_awaited") || !strcmp(rt->name, "cse_band_aged"))
+            continue; /* how the engine sees work awaiting sign-off, or an ageing CSE band:
+                         not events */
         if (!spec) {
             fail_msg("rules know %s; the casework catalogue does not", rt->name);
             return;

@@ -1947,6 +1947,64 @@ static void test_cse_concern_unassessed_england(void **state)
  * moderate indicators 1 each, significant indicators 5; 11-15 moderate, 16+
  * significant; an override wins) without a strategy discussion on or after
  * it. Source: SERAF practice. Raised from the day after the assessment. */
+/* SERAF scoring guidance: a significant indicator scores 5 while present in the last 6
+ * months and 1 when 6 to 12 months old, so the band is recomputed as the indicators age
+ * (cse_band_aged, the engine's own event, 6 and 12 months after an assessment no later one
+ * replaced). The band falling below moderate ends cse_band_no_strategy; an override does not
+ * age. */
+static void cse_band_ageing_in(const cw_rule_pack *p)
+{
+    /* 1 + 2 x 5 = 11, moderate; from 1 Aug, 6 months on, 1 + 2 = 3: ended that day. */
+    hist h = {0};
+    uint64_t a = cse(&h, "2024-02-01", 1, 0, 2, NULL);
+    run(p, &h, "2024-07-31");
+    const cw_signal *s = sig("cse_band_no_strategy");
+    assert_non_null(s);
+    assert_int_equal(s->nevidence, 1);
+    assert_int_equal(s->evidence[0], a);
+    run(p, &h, "2024-08-01");
+    assert_null(sig("cse_band_no_strategy"));
+    done(&h);
+    /* 8 + 2 + 5 = 15, moderate; 6 months on 8 + 2 + 1 = 11, still moderate; 12 months on 10,
+     * mild. */
+    cse(&h, "2024-02-01", 8, 2, 1, NULL);
+    run(p, &h, "2024-09-01");
+    assert_non_null(sig("cse_band_no_strategy"));
+    run(p, &h, "2025-01-31");
+    assert_non_null(sig("cse_band_no_strategy"));
+    run(p, &h, "2025-02-01");
+    assert_null(sig("cse_band_no_strategy"));
+    done(&h);
+    /* An indicator 6 to 12 months old at the assessment scores nothing 6 months on:
+     * 10 + 1 = 11, moderate, then 10, mild. */
+    json_t *pl = json_pack("{s:[],s:[],s:[],s:[s]}", "vulnerabilities", "moderate_indicators",
+                           "significant_indicators", "significant_indicators_earlier", "i2_0");
+    for (int v = 0; v < 10; v++)
+        json_array_append_new(json_object_get(pl, "vulnerabilities"), json_sprintf("v%d", v));
+    add(&h, "cse_risk_assessment", "2024-02-01", pl);
+    run(p, &h, "2024-07-31");
+    assert_non_null(sig("cse_band_no_strategy"));
+    run(p, &h, "2024-08-01");
+    assert_null(sig("cse_band_no_strategy"));
+    done(&h);
+    /* A reassessment replaces the first: its indicators age from its own date (1 Nov). */
+    cse(&h, "2024-02-01", 1, 0, 2, NULL);
+    cse(&h, "2024-05-01", 1, 0, 2, NULL);
+    run(p, &h, "2024-08-15");
+    assert_non_null(sig("cse_band_no_strategy"));
+    run(p, &h, "2024-10-31");
+    assert_non_null(sig("cse_band_no_strategy"));
+    run(p, &h, "2024-11-01");
+    assert_null(sig("cse_band_no_strategy"));
+    done(&h);
+    /* A professional override is a judgement, not a sum: it stands until the next
+     * assessment. */
+    cse(&h, "2024-02-01", 1, 0, 2, "significant");
+    run(p, &h, "2025-06-01");
+    assert_non_null(sig("cse_band_no_strategy"));
+    done(&h);
+}
+
 static void cse_band_no_strategy_in(const cw_rule_pack *p)
 {
     struct {
@@ -2024,6 +2082,7 @@ static void cse_band_no_strategy_in(const cw_rule_pack *p)
     run(p, &h, "2024-02-20");
     assert_null(sig("cse_band_no_strategy"));
     done(&h);
+    cse_band_ageing_in(p);
 }
 
 static void test_cse_band_no_strategy_wales(void **state)

@@ -24,6 +24,9 @@
  * every occurrence; signal rules report one signal per rule per child, made
  * of their instances that are past due.
  *
+ * A pack that names cse_band_aged also sees each CSE risk assessment again as its indicators
+ * age (with_cse_ageing): the history is then a copy with those events merged in.
+ *
  * Invariants: instances keep creation order (dead ones are compacted away
  * only when the array is full), so results are a deterministic function of
  * (pack, calendar, history, as_of). The scratch arrays live on the stack and
@@ -133,12 +136,30 @@ static int64_t list_size(cw_facts f, const char *name)
 
 /* SERAF's score: 1 for each vulnerability and each moderate indicator, 5 for each significant
  * indicator present in the last 6 months, 1 for each present 6 to 12 months ago (one in both
- * columns scores 6). */
-static int64_t cse_score(cw_facts f)
+ * columns scores 6). As the assessment ages (`age`: 0 on its day, 1 from 6 months after it,
+ * 2 from 12 months) its significant indicators age with it: a current one scores 1, then
+ * nothing, and an earlier one nothing from 6 months on. Vulnerabilities and moderate
+ * indicators stand until the next assessment. */
+static int64_t cse_score(cw_facts f, int age)
 {
-    return list_size(f, "vulnerabilities") + list_size(f, "moderate_indicators") +
-           5 * list_size(f, "significant_indicators") +
-           list_size(f, "significant_indicators_earlier");
+    int64_t s = list_size(f, "significant_indicators");
+    int64_t e = list_size(f, "significant_indicators_earlier");
+    int64_t base = list_size(f, "vulnerabilities") + list_size(f, "moderate_indicators");
+    return age == 0 ? base + 5 * s + e : age == 1 ? base + s : base;
+}
+
+/* How far the CSE risk assessment whose facts the event at pos carries has aged: 0 for the
+ * assessment itself, 1 or 2 for the engine's cse_band_aged events 6 and 12 months after it. */
+static int cse_age(const eval *ev, uint32_t pos)
+{
+    const cw_case_event *e = event(ev, pos);
+    if (strcmp(e->type, CW_CSE_BAND_AGED) != 0)
+        return 0;
+    cw_fact d = cw_facts_get(e->facts, "date");
+    cw_date assessed;
+    if (d.kind != CW_FACT_STRING || cw_date_parse(d.s, d.len, &assessed) != CW_OK)
+        return 0;
+    return e->date >= cw_date_add_months(assessed, 12) ? 2 : 1;
 }
 
 static int cond_holds(const eval *ev, const cw_cond *c, uint32_t pos)
@@ -148,7 +169,7 @@ static int cond_holds(const eval *ev, const cw_cond *c, uint32_t pos)
     const cw_cond_value *vals = &p->values[c->first_value];
     int hit = 0;
     if (c->def->computed == CW_FC_CSE_SCORE) {
-        int64_t score = cse_score(payload);
+        int64_t score = cse_score(payload, cse_age(ev, pos));
         if (c->op == CW_OP_PRESENT || c->op == CW_OP_ABSENT)
             return c->op == CW_OP_PRESENT;
         for (uint32_t i = 0; i < c->nvalues && !hit; i++)
@@ -159,7 +180,7 @@ static int cond_holds(const eval *ev, const cw_cond *c, uint32_t pos)
         cw_fact ob = cw_facts_get(payload, "override_band");
         const char *band = ob.kind == CW_FACT_STRING ? ob.s : NULL;
         if (!band)
-            band = cw_rules_cse_band(cse_score(payload));
+            band = cw_rules_cse_band(cse_score(payload, cse_age(ev, pos)));
         if (c->op == CW_OP_PRESENT || c->op == CW_OP_ABSENT)
             return c->op == CW_OP_PRESENT;
         for (uint32_t i = 0; i < c->nvalues && !hit; i++)
@@ -571,7 +592,7 @@ static void one_event(eval *ev, uint32_t pos)
         return;
     if (!strcmp(e->type, "case_reopened"))
         reopen(ev, pos);
-    if (awaited(ev, pos)) {
+    if (awaited(ev, pos) && strcmp(e->type, CW_CSE_BAND_AGED) != 0) {
         int w = cw_rules_pack_type(p, "sign_off_awaited");
         if (w >= 0)
             one_event_as(ev, pos, w);
@@ -694,6 +715,80 @@ static void finish(eval *ev)
     }
 }
 
+/* The times the CSE risk assessment at i is seen again as it ages (cse_score), on or before
+ * as_of: 6 months after it if it has significant indicators in either column, 12 months if
+ * it has current ones, until a later assessment replaces it. An overridden band is a
+ * professional judgement, not a sum: it stands until the next assessment. Writes the dates
+ * to when (if not NULL) and returns how many. */
+static size_t cse_ageing(const cw_child_history *h, size_t i, cw_date as_of, cw_date when[2])
+{
+    const cw_case_event *e = &h->events[i];
+    if (strcmp(e->type, "cse_risk_assessment") != 0 ||
+        cw_facts_get(e->facts, "override_band").kind != CW_FACT_ABSENT)
+        return 0;
+    size_t j = i + 1;
+    while (j < h->nevents && strcmp(h->events[j].type, "cse_risk_assessment") != 0)
+        j++;
+    cw_date next = j < h->nevents ? h->events[j].date : INT32_MAX;
+    int64_t s = list_size(e->facts, "significant_indicators");
+    int64_t older = list_size(e->facts, "significant_indicators_earlier");
+    size_t n = 0;
+    for (int32_t months = 6; months <= 12; months += 6) {
+        cw_date d = cw_date_add_months(e->date, months);
+        if (d > as_of || d >= next || (months == 6 ? s + older : s) == 0)
+            break;
+        if (when)
+            when[n] = d;
+        n++;
+    }
+    return n;
+}
+
+/* The history the rules read: h itself, or, when the pack names cse_band_aged and a CSE risk
+ * assessment ages before as_of, a copy (*copy, the caller's to free) with the engine's own
+ * cse_band_aged events merged in (date, index) order. Each carries its assessment's index and
+ * facts. The aged dates come out in date order: a later assessment on or before an earlier
+ * one's aged date replaces it. */
+static cw_rc with_cse_ageing(const cw_rule_pack *p, const cw_child_history *h, cw_date as_of,
+                             cw_child_history *aged, cw_case_event **copy, cw_error *err)
+{
+    *copy = NULL;
+    *aged = *h;
+    if (cw_rules_pack_type(p, CW_CSE_BAND_AGED) < 0)
+        return CW_OK;
+    size_t n = 0;
+    for (size_t i = 0; i < h->nevents; i++)
+        n += cse_ageing(h, i, as_of, NULL);
+    if (!n)
+        return CW_OK;
+    /* v holds the merged history, then the aged events in a tail of their own */
+    cw_case_event *v = malloc((h->nevents + 2 * n) * sizeof *v);
+    if (!v)
+        return cw_error_set(err, CW_ENOMEM, "out of memory evaluating rules");
+    cw_case_event *extra = v + h->nevents + n;
+    size_t k = 0;
+    for (size_t i = 0; i < h->nevents; i++) {
+        cw_date when[2];
+        size_t m = cse_ageing(h, i, as_of, when);
+        for (size_t j = 0; j < m; j++)
+            extra[k++] =
+                (cw_case_event){h->events[i].index, CW_CSE_BAND_AGED, when[j], h->events[i].facts};
+    }
+    size_t a = 0, b = 0, w = 0;
+    while (a < h->nevents || b < n) {
+        const cw_case_event *x = a < h->nevents ? &h->events[a] : NULL;
+        const cw_case_event *y = b < n ? &extra[b] : NULL;
+        if (x && (!y || x->date < y->date || (x->date == y->date && x->index < y->index)))
+            v[w++] = h->events[a++];
+        else
+            v[w++] = extra[b++];
+    }
+    aged->events = v;
+    aged->nevents = h->nevents + n;
+    *copy = v;
+    return CW_OK;
+}
+
 cw_rc cw_rules_evaluate(const cw_rule_pack *p, const cw_calendar *cal, const cw_child_history *h,
                         cw_date as_of, cw_rule_results *out, cw_error *err)
 {
@@ -702,6 +797,12 @@ cw_rc cw_rules_evaluate(const cw_rule_pack *p, const cw_calendar *cal, const cw_
     if (h->nevents > UINT32_MAX / 2)
         return cw_error_set(err, CW_ETOOBIG, "child %s: too many events",
                             h->child_id ? h->child_id : "(unknown)");
+    cw_child_history aged;
+    cw_case_event *copy;
+    cw_rc arc = with_cse_ageing(p, h, as_of, &aged, &copy, err);
+    if (arc)
+        return arc;
+    h = &aged;
     eval ev_s; /* about 13 KB of scratch */
     eval *ev = &ev_s;
     ev->p = p;
@@ -750,5 +851,6 @@ cw_rc cw_rules_evaluate(const cw_rule_pack *p, const cw_calendar *cal, const cw_
         free(ev->mres);
     if (ev->ring != ev->ring_stack)
         free(ev->ring);
+    free(copy);
     return rc;
 }

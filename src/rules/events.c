@@ -297,7 +297,8 @@ const cw_ev_type cw_rules_types[] = {
     T("work_signed_off", work_signed_off, NULL, -1),
     T("work_returned", work_returned, NULL, -1),
     T("restriction_changed", restriction_changed, NULL, -1),
-    T("sign_off_awaited", sign_off_awaited, NULL, -1), /* the engine's own: see above */
+    T("sign_off_awaited", sign_off_awaited, NULL, -1),  /* the engine's own: see above */
+    T(CW_CSE_BAND_AGED, cse_risk_assessment, NULL, -1), /* the engine's own: engine.c */
 };
 const size_t cw_rules_ntypes = N(cw_rules_types);
 

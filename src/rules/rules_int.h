@@ -77,6 +77,10 @@ int cw_rules_type_is_organisation(const char *name);
 const cw_ev_field *cw_rules_field_find(int t, const char *name, int *inherited);
 /* The CSE band of a score ("no_apparent_risk", "mild", "moderate", "significant"). */
 const char *cw_rules_cse_band(int64_t score);
+/* The engine's own type for a CSE risk assessment seen again as it ages, 6 and 12 months
+ * after it while no later assessment has replaced it (engine.c); its facts are the
+ * assessment's. */
+#define CW_CSE_BAND_AGED "cse_band_aged"
 
 /* ---- a loaded pack ---- */
 
