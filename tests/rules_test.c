@@ -1471,7 +1471,7 @@ static void test_la_visit_in_private_england(void **state)
     done(&h);
 }
 
-/* Source: SI 2015/1818 reg 31(3)(a), 31(4)(a) / SI 2010/959 reg 28(3)(a), 28(4)(a): "at
+/* Source: SI 2015/1818 reg 31(3), 31(4) / SI 2010/959 reg 28(3), 28(4): "at
  * least once a week until the first review" for a child placed with a parent before the
  * assessment, with a temporarily approved carer, or at home under an interim care order.
  * Looked after Tue 31 January 2023 (temporary approval): due Tue 7 Feb; visited Mon 6; next
@@ -1491,7 +1491,28 @@ static void la_visit_weekly_in(const cw_rule_pack *p)
     assert_int_equal(nob("la_visit_weekly"), 2);
     check(ob("la_visit_weekly", 0), CW_OBLIGATION_MET_ON_TIME, "2023-02-07", "2023-02-06", 0);
     check(ob("la_visit_weekly", 1), CW_OBLIGATION_MET_LATE, "2023-02-13", "2023-02-14", 1);
+    /* After the review, reg 31(4)(b) / 28(4)(b): "thereafter at intervals of not more than
+     * 4 weeks" with a temporarily approved carer, not 6: the visit after Tue 14 Feb is due
+     * Tue 14 March, overdue on 31 March. */
+    size_t n = nob("la_visit");
+    assert_int_equal(n, 3);
+    check(ob("la_visit", 2), CW_OBLIGATION_OVERDUE, "2023-03-14", NULL, 17);
     done(&h);
+    /* At home under an interim care order the same; with a parent before the assessment
+     * (reg 31(3)(b) / 28(3)(b)) 6 weeks: due Tue 28 March. */
+    const char *arr[] = {"interim_care_order_at_home", "parent_before_assessment"};
+    const char *due[] = {"2023-03-14", "2023-03-28"};
+    for (int i = 0; i < 2; i++) {
+        add(&h, "looked_after_started", "2023-01-31",
+            json_pack("{s:s,s:s,s:s}", "placement_id", "P1", "placement_type", "with_parents",
+                      "interim_arrangement", arr[i]));
+        visit(&h, "2023-02-06", 1, 1, 1);
+        visit(&h, "2023-02-14", 1, 1, 1);
+        add(&h, "looked_after_review_held", "2023-02-20", EMPTY);
+        run(p, &h, "2023-03-10");
+        check(ob("la_visit", 2), CW_OBLIGATION_OPEN, due[i], NULL, 0);
+        done(&h);
+    }
     /* A move to a placement with a parent before the assessment starts them again; a
      * review not yet held leaves the week's visit overdue. Moved Wed 1 March 2023. */
     looked_after(&h, "2023-01-31", 0);

@@ -1352,6 +1352,9 @@ static cw_date la_path(kid *k, cw_date st)
             if (wk) {
                 v->flags |= F_WEEKLY;
                 nv = t + (vlate ? U_(r, 8, 12) : U_(r, 4, 7));
+            } else if (ia == IA_TEMPORARY || ia == IA_ICO) {
+                /* every 4 weeks after the first review (reg 31(4)(b), 28(4)(b)) */
+                nv = t + (vlate ? U(k, 29, 45) : U(k, 21, 28));
             } else {
                 nv = t + (vlate ? U(k, 43, 60) : U(k, 28, 40));
             }
