@@ -380,6 +380,7 @@ static void test_pack_rule_ids(void **state)
                                     "cse_risk_assessment",
                                     "return_interview",
                                     "repeat_contacts",
+                                    "re_referral",
                                     "cse_concern_unassessed",
                                     "cse_band_no_strategy",
                                     "cp_child_not_seen",
@@ -390,7 +391,7 @@ static void test_pack_rule_ids(void **state)
                                     "referral_undecided",
                                     "sign_off_awaited",
                                     NULL};
-    check_ids(wales, w, "oooooooooooooooooooossssssssss");
+    check_ids(wales, w, "oooooooooooooooooooosssssssssss");
     static const char *const e[] = {"contact_decision",
                                     "referral_decision",
                                     "assessment",
@@ -407,6 +408,7 @@ static void test_pack_rule_ids(void **state)
                                     "la_health_assessment",
                                     "return_interview",
                                     "repeat_contacts",
+                                    "re_referral",
                                     "cse_concern_unassessed",
                                     "cse_band_no_strategy",
                                     "cp_child_not_seen",
@@ -417,7 +419,7 @@ static void test_pack_rule_ids(void **state)
                                     "referral_undecided",
                                     "sign_off_awaited",
                                     NULL};
-    check_ids(england, e, "ooooooooooooooossssssssss");
+    check_ids(england, e, "ooooooooooooooosssssssssss");
     assert_string_equal(cw_rules_sign_off(wales), "assessment_completed,referral_decided,"
                                                   "case_closed,plan_recorded,cse_override,"
                                                   "supervision_held");
@@ -2196,6 +2198,62 @@ static void repeat_contacts_in(const cw_rule_pack *p)
     done(&h);
 }
 
+/* A re-referral as the returns count one (the DfE's Children in Need census: a referral
+ * within 12 months of a previous referral for the same child), not assessed within 10 working
+ * days (a local standard). Referred Tue 10 January 2023 and assessed; referred again Fri 1
+ * December 2023: due Fri 15 December, raised from Sat 16. The first referral's assessment
+ * does not answer the second. */
+static void re_referral_in(const cw_rule_pack *p)
+{
+    hist h = {0};
+    uint64_t r1 = referral(&h, "2023-01-10", "R1");
+    add(&h, "assessment_started", "2023-01-12",
+        json_pack("{s:s,s:s}", "assessment_id", "A1", "referral_id", "R1"));
+    uint64_t r2 = referral(&h, "2023-12-01", "R2");
+    run(p, &h, "2023-12-15");
+    assert_null(sig("re_referral"));
+    run(p, &h, "2023-12-18");
+    const cw_signal *s = must_sig("re_referral");
+    assert_string_equal(S(s->since), "2023-12-16");
+    assert_int_equal(s->nevidence, 2);
+    assert_int_equal(s->evidence[0], r1);
+    assert_int_equal(s->evidence[1], r2);
+    check_escalation(s->escalation_level, s->escalate_to, 1, "team_manager");
+    /* An assessment of the re-referral ends it. */
+    add(&h, "assessment_started", "2023-12-20",
+        json_pack("{s:s,s:s}", "assessment_id", "A2", "referral_id", "R2"));
+    run(p, &h, "2024-01-10");
+    assert_null(sig("re_referral"));
+    done(&h);
+    /* Not a re-referral: 12 months and a day after the last (10 January 2023 to 11 January
+     * 2024). */
+    referral(&h, "2023-01-10", "R1");
+    referral(&h, "2024-01-11", "R2");
+    run(p, &h, "2024-03-01");
+    assert_null(sig("re_referral"));
+    done(&h);
+    /* A strategy discussion on the day of the re-referral answers it. */
+    referral(&h, "2023-01-10", "R1");
+    referral(&h, "2023-12-01", "R2");
+    add(&h, "strategy_discussion_held", "2023-12-01",
+        json_pack("{s:s,s:s}", "strategy_id", "S1", "decision", "section_47"));
+    run(p, &h, "2024-01-10");
+    assert_null(sig("re_referral"));
+    done(&h);
+}
+
+static void test_re_referral_wales(void **state)
+{
+    (void)state;
+    re_referral_in(wales);
+}
+
+static void test_re_referral_england(void **state)
+{
+    (void)state;
+    re_referral_in(england);
+}
+
 static void test_repeat_contacts_wales(void **state)
 {
     (void)state;
@@ -3201,6 +3259,8 @@ int main(void)
         cmocka_unit_test(test_cse_band_no_strategy_england),
         cmocka_unit_test(test_repeat_contacts_wales),
         cmocka_unit_test(test_repeat_contacts_england),
+        cmocka_unit_test(test_re_referral_wales),
+        cmocka_unit_test(test_re_referral_england),
         cmocka_unit_test(test_drift_wales),
         cmocka_unit_test(test_drift_england),
         cmocka_unit_test(test_views_missing_wales),
