@@ -2301,6 +2301,26 @@ static void drift_in(const cw_rule_pack *p)
     run(p, &h, "2024-06-01");
     assert_null(sig("drift"));
     done(&h);
+    /* A return interview is work with the child, and a contact's decision work on the case:
+     * each answers drift (allocated Thu 14 December 2023, drifting from 17 January 2024). */
+    add(&h, "missing_episode", "2023-12-01",
+        json_pack("{s:s,s:s}", "episode_id", "M1", "returned", "2023-12-02"));
+    add(&h, "case_allocated", "2023-12-14", json_pack("{s:s}", "worker_id", "sw.a"));
+    add(&h, "return_interview", "2024-01-10",
+        json_pack("{s:s,s:s,s:b}", "episode_id", "M1", "conducted_by", "Advocate", "accepted", 1));
+    run(p, &h, "2024-01-17");
+    assert_null(sig("drift"));
+    done(&h);
+    add(&h, "case_allocated", "2023-12-14", json_pack("{s:s}", "worker_id", "sw.a"));
+    add(&h, "contact_received", "2024-01-10",
+        json_pack("{s:s,s:s,s:s}", "contact_id", "K1", "source", "school", "reason", "r"));
+    run(p, &h, "2024-02-08"); /* 20 working days from Wed 10 January end on Wed 7 February */
+    assert_non_null(sig("drift"));
+    add(&h, "contact_decided", "2024-01-11",
+        json_pack("{s:s,s:s}", "contact_id", "K1", "outcome", "information_and_advice"));
+    run(p, &h, "2024-02-08");
+    assert_null(sig("drift"));
+    done(&h);
 }
 
 static void test_drift_wales(void **state)
