@@ -530,7 +530,7 @@ export default {
       status: 'What is the young person’s status as a care leaver?',
       status_hint: 'In Wales: category 1 is eligible, category 2 relevant, category 3 former relevant, category 4 former relevant in education or training, categories 5 and 6 qualifying.',
       accommodated_by_authority: 'Does the council provide the young person’s accommodation?',
-      accommodated_by_authority_hint: 'If yes, their personal adviser visits them there within 7 days, then at least every 2 months.',
+      accommodated_by_authority_hint: 'For a young person no longer looked after (Wales: categories 2 to 4). If yes, their personal adviser visits them there within 7 days, then at least every 2 months.',
     },
     needs_assessment_completed: {
       date: 'Date the needs assessment was completed',
