@@ -58,6 +58,8 @@ cat >"$T/scenario.jsonl" <<JSONL
 {"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-B-CT3","child_id":"WEB-B","date":"$(day -1)","source":"police","reason":"Found out late at night."}}
 {"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-D","date":"$(day -2)","given_name":"Dafydd","family_name":"Testwood","date_of_birth":"2012-02-14","gender":"male","language":"english"}}
 {"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-D","worker_id":"$sw","date":"$(day -2)"}}
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-L","date":"$(day -30)","given_name":"Lowri","family_name":"Testwood","date_of_birth":"$(date -u -d "$today -17 years" +%F)","gender":"female","language":"english"}}
+{"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-L","worker_id":"$sw","date":"$(day -30)"}}
 {"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-U","date":"$(day -30)","given_name":"Uned","family_name":"Testwood","date_of_birth":"2014-07-01","gender":"not_known","language":"welsh"}}
 {"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-U-CT1","child_id":"WEB-U","date":"$(day -3)","source":"school","reason":"Arrived at school hungry."}}
 {"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-U-CT2","child_id":"WEB-U","date":"$(day -2)","source":"neighbour","reason":"Left alone overnight."}}

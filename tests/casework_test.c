@@ -924,6 +924,56 @@ static void test_refuse_looked_after(void **state)
            "'reason':'other'}}");
 }
 
+/* Care leavers (issue 12): the status, the needs assessment and the personal adviser's visit
+ * are about a registered child, dated between birth and today; the needs assessment carries
+ * the young person's views or why they could not be obtained. */
+static void test_refuse_care_leavers(void **state)
+{
+    fx *f = *state;
+    refuse(f, "sw.jones", CW_ENOTFOUND, "child_id", "no child C404 is registered",
+           "{'type':'needs_assessment_completed','payload':{'child_id':'C404',"
+           "'date':'2023-09-06','views':'Wants to stay near college'}}");
+    refuse(f, "sw.jones", CW_ENOTFOUND, "child_id", "no child C404 is registered",
+           "{'type':'personal_adviser_visit','payload':{'child_id':'C404',"
+           "'date':'2023-09-06','adviser':'Leaving care team','seen':true}}");
+    refuse(f, "sw.jones", CW_ENOTFOUND, "child_id", "C404",
+           "{'type':'leaving_care_status','payload':{'child_id':'C404','date':'2023-09-06',"
+           "'status':'eligible'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "status", "former_relevant_education",
+           "{'type':'leaving_care_status','payload':{'child_id':'C1','date':'2023-09-06',"
+           "'status':'category_2'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "date", "date of birth",
+           "{'type':'leaving_care_status','payload':{'child_id':'C1','date':'2015-05-01',"
+           "'status':'relevant'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "date", "2099-01-01",
+           "{'type':'personal_adviser_visit','payload':{'child_id':'C1','date':'2099-01-01',"
+           "'adviser':'Leaving care team','seen':true}}");
+    refuse(f, "sw.jones", CW_EINVAL, "date", "date of birth",
+           "{'type':'needs_assessment_completed','payload':{'child_id':'C1',"
+           "'date':'2015-05-01','views':'Fine'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "views", "views_not_obtained_reason",
+           "{'type':'needs_assessment_completed','payload':{'child_id':'C1',"
+           "'date':'2023-09-06'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "adviser", "required",
+           "{'type':'personal_adviser_visit','payload':{'child_id':'C1','date':'2023-09-06',"
+           "'seen':true}}");
+    refuse(f, "sw.jones", CW_EINVAL, "seen", "required",
+           "{'type':'personal_adviser_visit','payload':{'child_id':'C1','date':'2023-09-06',"
+           "'adviser':'Leaving care team'}}");
+    ok(f, "sw.jones",
+       "{'type':'leaving_care_status','payload':{'child_id':'C1','date':'2023-09-01',"
+       "'status':'relevant','accommodated_by_authority':true}}");
+    ok(f, "sw.jones",
+       "{'type':'needs_assessment_completed','payload':{'child_id':'C1',"
+       "'date':'2023-09-06','views_not_obtained_reason':'Declined to take part'}}");
+    ok(f, "sw.jones",
+       "{'type':'personal_adviser_visit','payload':{'child_id':'C1','date':'2023-09-07',"
+       "'adviser':'Leaving care team','seen':false}}");
+    ok(f, "sw.jones",
+       "{'type':'leaving_care_status','payload':{'child_id':'C1','date':'2023-09-08',"
+       "'status':'former_relevant'}}");
+}
+
 static void test_refuse_missing_cse_supervision(void **state)
 {
     fx *f = *state;
@@ -2186,6 +2236,7 @@ int main(void)
         T(test_refuse_core_group),
         T(test_refuse_looked_after),
         T(test_refuse_missing_cse_supervision),
+        T(test_refuse_care_leavers),
         T(test_refuse_allocation_and_closure),
         T(test_refuse_management_loop),
         T(test_refuse_actor),

@@ -62,13 +62,14 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total, uint64_t event
     ((fx *)ctx)->progress_calls++;
 }
 
-/* Generates a demo into dir/name.db with the test's options and these. */
-static int make(demo *d, const char *name, uint64_t seed, double failure_scale, size_t batch)
+/* Generates a demo of n children into dir/name.db with the test's options and these. */
+static int make_n(demo *d, const char *name, uint64_t seed, double failure_scale, size_t batch,
+                  uint64_t n)
 {
     cw_error err;
     cw_demo_opts o;
     cw_demo_opts_init(&o);
-    o.children = CHILDREN;
+    o.children = n;
     o.seed = seed;
     o.as_of = F->as_of;
     o.failure_scale = failure_scale;
@@ -85,6 +86,11 @@ static int make(demo *d, const char *name, uint64_t seed, double failure_scale, 
         return -1;
     }
     return 0;
+}
+
+static int make(demo *d, const char *name, uint64_t seed, double failure_scale, size_t batch)
+{
+    return make_n(d, name, seed, failure_scale, batch, CHILDREN);
 }
 
 static void drop(demo *d)
@@ -380,6 +386,7 @@ static void test_clean(void **state)
     assert_int_equal(s->cp_assessments_late + s->cp_home_late + s->cp_bedroom_missed +
                          s->placement_plans_late + s->cp_home_overdue + s->cp_bedroom_overdue,
                      0);
+    assert_int_equal(s->needs_assessments_late + s->pathway_reviews_late + s->pa_visits_late, 0);
     assert_int_equal(s->contact_decisions_late + s->contacts_undecided + s->return_interviews_late +
                          s->return_interviews_never + s->return_interviews_overdue +
                          s->missing_no_strategy + s->repeat_missing + s->health_assessments_late,
@@ -408,6 +415,36 @@ static void test_clean(void **state)
     }
     cw_rules_free(england);
     drop(&clean);
+}
+
+/* Care leavers are few (looked after on their 16th birthday): a clean council of 1,000 has
+ * some, each with a needs assessment, and neither pack finds their duties late, missed or
+ * overdue (rules: leaving_care_assessment, pathway_plan, pathway_plan_review, pa_visit). */
+static void test_care_leavers_clean(void **state)
+{
+    (void)state;
+    demo cl = {0};
+    assert_int_equal(make_n(&cl, "care-leavers", SEED, 0.0, 5000, 1000), 0);
+    const cw_demo_stats *s = &cl.st;
+    assert_true(s->care_leavers > 0);
+    assert_true(s->needs_assessments >= s->care_leavers);
+    assert_int_equal(s->needs_assessments_late + s->pathway_reviews_late + s->pa_visits_late, 0);
+    cw_error err;
+    cw_rule_pack *england = NULL;
+    assert_int_equal(cw_rules_load_builtin("england", &england, &err), CW_OK);
+    const cw_rule_pack *packs[] = {F->pack, england};
+    static const char *const rules[] = {"leaving_care_assessment", "pathway_plan",
+                                        "pathway_plan_review", "pa_visit"};
+    for (size_t p = 0; p < 2; p++) {
+        tally t;
+        walk_with(cl.l, packs[p], &t);
+        for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+            if (overdue(&t, rules[i]) || t.n_late[rule_slot(&t, rules[i])])
+                fail_msg("clean demo (%s): %s overdue, late or missed", p ? "england" : "wales",
+                         rules[i]);
+    }
+    cw_rules_free(england);
+    drop(&cl);
 }
 
 /* ---- the signs of manipulation (docs/demo.md, docs/integrity.md) ---- */
@@ -746,6 +783,7 @@ int main(void)
         cmocka_unit_test(test_oversight_finds_failures),
         cmocka_unit_test(test_every_signal_kind),
         cmocka_unit_test(test_clean),
+        cmocka_unit_test(test_care_leavers_clean),
         cmocka_unit_test(test_chronology),
         cmocka_unit_test(test_rebuild_identical),
         cmocka_unit_test(test_refusals),

@@ -379,6 +379,10 @@ static void test_pack_rule_ids(void **state)
                                     "dentist",
                                     "cse_risk_assessment",
                                     "return_interview",
+                                    "leaving_care_assessment",
+                                    "pathway_plan",
+                                    "pathway_plan_review",
+                                    "pa_visit",
                                     "repeat_contacts",
                                     "re_referral",
                                     "cse_concern_unassessed",
@@ -391,7 +395,7 @@ static void test_pack_rule_ids(void **state)
                                     "referral_undecided",
                                     "sign_off_awaited",
                                     NULL};
-    check_ids(wales, w, "oooooooooooooooooooosssssssssss");
+    check_ids(wales, w, "oooooooooooooooooooooooosssssssssss");
     static const char *const e[] = {"contact_decision",
                                     "referral_decision",
                                     "assessment",
@@ -407,6 +411,10 @@ static void test_pack_rule_ids(void **state)
                                     "la_review",
                                     "la_health_assessment",
                                     "return_interview",
+                                    "leaving_care_assessment",
+                                    "pathway_plan",
+                                    "pathway_plan_review",
+                                    "pa_visit",
                                     "repeat_contacts",
                                     "re_referral",
                                     "cse_concern_unassessed",
@@ -419,7 +427,7 @@ static void test_pack_rule_ids(void **state)
                                     "referral_undecided",
                                     "sign_off_awaited",
                                     NULL};
-    check_ids(england, e, "ooooooooooooooosssssssssss");
+    check_ids(england, e, "ooooooooooooooooooosssssssssss");
     assert_string_equal(cw_rules_sign_off(wales), "assessment_completed,referral_decided,"
                                                   "case_closed,plan_recorded,cse_override,"
                                                   "supervision_held");
@@ -1839,6 +1847,195 @@ static void test_return_interview_england(void **state)
     return_interview_in(england);
 }
 
+/* ---- Care leavers (issue 12 item 6) ---- */
+
+static uint64_t leaving_care(hist *h, const char *date, const char *status, int accommodated)
+{
+    json_t *p = json_pack("{s:s}", "status", status);
+    if (accommodated >= 0)
+        json_object_set_new(p, "accommodated_by_authority", json_boolean(accommodated));
+    return add(h, "leaving_care_status", date, p);
+}
+
+static uint64_t needs_assessment(hist *h, const char *date)
+{
+    return add(h, "needs_assessment_completed", date,
+               json_pack("{s:s}", "views", "Wants to stay near college"));
+}
+
+static uint64_t pathway(hist *h, const char *date, const char *id)
+{
+    return add(h, "plan_recorded", date, json_pack("{s:s,s:s}", "plan_id", id, "kind", "pathway"));
+}
+
+/* Source: Wales: Care Planning, Placement and Case Review (Wales) Regulations 2015 (SI
+ * 2015/1818) reg 49(1) and Care Leavers (Wales) Regulations 2015 (SI 2015/1820) reg 5(2);
+ * England: Care Planning, Placement and Case Review (England) Regulations 2010 (SI 2010/959)
+ * reg 42(1) and Care Leavers (England) Regulations 2010 (SI 2010/2571) reg 5(2)(b): the needs
+ * assessment not more than 3 months after the young person becomes eligible (category 1: the
+ * 16th birthday), category 2 (Wales), or the authority is told of a former relevant young
+ * person's education or training (category 4; s.23CA).
+ * She turns 16 on Mon 1 April 2024 (eligible): due Mon 1 July; assessed Fri 28 June, on time.
+ * She leaves care on Fri 30 August (relevant; category 2): in Wales due Sat 30 November,
+ * overdue 2 days on Mon 2 December; in England a relevant child with a pathway plan is not
+ * assessed again (reg 5(2)(a)), so nothing. Qualifying starts nothing. Told on Thu 30
+ * November 2023 of a former relevant young person's college course: due Thu 29 February 2024
+ * (the month's last day), 1 day overdue on 1 March, in both. */
+static void leaving_care_assessment_in(const cw_rule_pack *p, int wales_pack)
+{
+    hist h = {0};
+    uint64_t s = leaving_care(&h, "2024-04-01", "eligible", -1);
+    uint64_t a = needs_assessment(&h, "2024-06-28");
+    leaving_care(&h, "2024-08-30", "relevant", 0);
+    leaving_care(&h, "2024-09-02", "qualifying", 0);
+    run(p, &h, "2024-12-02");
+    assert_int_equal(nob("leaving_care_assessment"), wales_pack ? 2 : 1);
+    const cw_obligation *o = ob("leaving_care_assessment", 0);
+    check(o, CW_OBLIGATION_MET_ON_TIME, "2024-07-01", "2024-06-28", 0);
+    assert_int_equal(o->started_by, s);
+    assert_int_equal(o->met_by, a);
+    if (wales_pack)
+        check(ob("leaving_care_assessment", 1), CW_OBLIGATION_OVERDUE, "2024-11-30", NULL, 2);
+    done(&h);
+    leaving_care(&h, "2023-11-30", "former_relevant_education", 0);
+    run(p, &h, "2024-03-01");
+    assert_int_equal(nob("leaving_care_assessment"), 1);
+    check(ob("leaving_care_assessment", 0), CW_OBLIGATION_OVERDUE, "2024-02-29", NULL, 1);
+    done(&h);
+}
+
+static void test_leaving_care_assessment_wales(void **state)
+{
+    (void)state;
+    leaving_care_assessment_in(wales, 1);
+}
+
+static void test_leaving_care_assessment_england(void **state)
+{
+    (void)state;
+    leaving_care_assessment_in(england, 0);
+}
+
+/* Source: local standard in both packs (the timing of SI 2015/1818 reg 51, SI 2015/1820 reg 6,
+ * SI 2010/959 reg 43 and SI 2010/2571 reg 6 was not read): the pathway plan within 1 month of
+ * the needs assessment. Assessed Fri 28 June 2024: due Sun 28 July; a looked-after care plan
+ * on 10 July does not meet it; the pathway plan on Mon 29 July is 1 day late. */
+static void pathway_plan_in(const cw_rule_pack *p)
+{
+    hist h = {0};
+    uint64_t a = needs_assessment(&h, "2024-06-28");
+    add(&h, "plan_recorded", "2024-07-10",
+        json_pack("{s:s,s:s}", "plan_id", "P1", "kind", "looked_after"));
+    uint64_t pp = pathway(&h, "2024-07-29", "P2");
+    run(p, &h, "2024-08-01");
+    assert_int_equal(nob("pathway_plan"), 1);
+    const cw_obligation *o = ob("pathway_plan", 0);
+    check(o, CW_OBLIGATION_MET_LATE, "2024-07-28", "2024-07-29", 1);
+    assert_int_equal(o->started_by, a);
+    assert_int_equal(o->met_by, pp);
+    done(&h);
+}
+
+static void test_pathway_plan_wales(void **state)
+{
+    (void)state;
+    pathway_plan_in(wales);
+}
+
+static void test_pathway_plan_england(void **state)
+{
+    (void)state;
+    pathway_plan_in(england);
+}
+
+/* Source: local standard in both packs, as the Care Leavers (Wales) Regulations 2015 reg 7 and
+ * the Care Leavers (England) Regulations 2010 reg 7 are believed to require (their text was
+ * not read): a pathway plan reviewed at least every 6 months, each review recording the plan
+ * again. Plan Mon 29 July 2024: review due Wed 29 January 2025; reviewed Tue 14 January, on
+ * time; the next due Mon 14 July 2025, 6 days overdue on Sun 20 July. The review joins the
+ * running clock rather than starting a second one. */
+static void pathway_plan_review_in(const cw_rule_pack *p)
+{
+    hist h = {0};
+    uint64_t p1 = pathway(&h, "2024-07-29", "P1");
+    uint64_t p2 = pathway(&h, "2025-01-14", "P2");
+    run(p, &h, "2025-07-20");
+    assert_int_equal(nob("pathway_plan_review"), 2);
+    const cw_obligation *o = ob("pathway_plan_review", 0);
+    check(o, CW_OBLIGATION_MET_ON_TIME, "2025-01-29", "2025-01-14", 0);
+    assert_int_equal(o->started_by, p1);
+    assert_int_equal(o->met_by, p2);
+    o = ob("pathway_plan_review", 1);
+    check(o, CW_OBLIGATION_OVERDUE, "2025-07-14", NULL, 6);
+    assert_int_equal(o->started_by, p2);
+    done(&h);
+}
+
+static void test_pathway_plan_review_wales(void **state)
+{
+    (void)state;
+    pathway_plan_review_in(wales);
+}
+
+static void test_pathway_plan_review_england(void **state)
+{
+    (void)state;
+    pathway_plan_review_in(england);
+}
+
+/* Source: Wales: Care Leavers (Wales) Regulations 2015 (SI 2015/1820) reg 8(2); England: Care
+ * Leavers (England) Regulations 2010 (SI 2010/2571) reg 8(2): where the authority provides the
+ * accommodation, the personal adviser visits within 7 days of its first being provided, then
+ * at intervals of not more than two months. An eligible child (still looked after) in the
+ * authority's accommodation starts nothing (reg 31 or reg 28 visits apply). Relevant and
+ * accommodated from Mon 2 September 2024: due Mon 9 September; seen Fri 6 September, on time;
+ * next due Wed 6 November; a call on 1 November without seeing her does not meet it; seen Thu
+ * 7 November, 1 day late; next due Tue 7 January 2025. A new status still accommodated (1
+ * December) joins the clock; the status of Fri 10 January 2025 without the accommodation ends
+ * it, the visit due 7 January missed by 3 days. */
+static void pa_visit_in(const cw_rule_pack *p)
+{
+    hist h = {0};
+    leaving_care(&h, "2024-08-01", "eligible", 1);
+    uint64_t s = leaving_care(&h, "2024-09-02", "relevant", 1);
+    const char *pa = "Leaving care team";
+    uint64_t v1 = add(&h, "personal_adviser_visit", "2024-09-06",
+                      json_pack("{s:s,s:b}", "adviser", pa, "seen", 1));
+    add(&h, "personal_adviser_visit", "2024-11-01",
+        json_pack("{s:s,s:b}", "adviser", pa, "seen", 0));
+    uint64_t v2 = add(&h, "personal_adviser_visit", "2024-11-07",
+                      json_pack("{s:s,s:b}", "adviser", pa, "seen", 1));
+    leaving_care(&h, "2024-12-01", "former_relevant", 1);
+    run(p, &h, "2025-01-08");
+    assert_int_equal(nob("pa_visit"), 3);
+    check(ob("pa_visit", 2), CW_OBLIGATION_OVERDUE, "2025-01-07", NULL, 1);
+    leaving_care(&h, "2025-01-10", "former_relevant", -1);
+    run(p, &h, "2025-02-01");
+    assert_int_equal(nob("pa_visit"), 3);
+    const cw_obligation *o = ob("pa_visit", 0);
+    check(o, CW_OBLIGATION_MET_ON_TIME, "2024-09-09", "2024-09-06", 0);
+    assert_int_equal(o->started_by, s);
+    assert_int_equal(o->met_by, v1);
+    o = ob("pa_visit", 1);
+    check(o, CW_OBLIGATION_MET_LATE, "2024-11-06", "2024-11-07", 1);
+    assert_int_equal(o->started_by, v1);
+    assert_int_equal(o->met_by, v2);
+    check(ob("pa_visit", 2), CW_OBLIGATION_MISSED, "2025-01-07", NULL, 3);
+    done(&h);
+}
+
+static void test_pa_visit_wales(void **state)
+{
+    (void)state;
+    pa_visit_in(wales);
+}
+
+static void test_pa_visit_england(void **state)
+{
+    (void)state;
+    pa_visit_in(england);
+}
+
 /* Signal, local standard: three or more missing episodes within 90 days without a strategy
  * discussion. Episodes on 5 January, 10 February and 20 March 2024 (20 March - 90 days = 21
  * December 2023): raised from 21 March; cleared by a strategy discussion on 25 March. Two
@@ -2321,6 +2518,18 @@ static void drift_in(const cw_rule_pack *p)
     run(p, &h, "2024-02-08");
     assert_null(sig("drift"));
     done(&h);
+    /* So are a care leaver's needs assessment and a personal adviser's visit. */
+    static const char *const care_leaver[] = {"needs_assessment_completed",
+                                              "personal_adviser_visit"};
+    for (int i = 0; i < 2; i++) {
+        add(&h, "case_allocated", "2023-12-14", json_pack("{s:s}", "worker_id", "sw.a"));
+        add(&h, care_leaver[i], "2024-01-10",
+            i ? json_pack("{s:s,s:b}", "adviser", "PA", "seen", 1)
+              : json_pack("{s:s}", "views", "Wants to stay near college."));
+        run(p, &h, "2024-01-17");
+        assert_null(sig("drift"));
+        done(&h);
+    }
 }
 
 static void test_drift_wales(void **state)
@@ -3271,6 +3480,14 @@ int main(void)
         cmocka_unit_test(test_la_health_assessment_england),
         cmocka_unit_test(test_return_interview_wales),
         cmocka_unit_test(test_return_interview_england),
+        cmocka_unit_test(test_leaving_care_assessment_wales),
+        cmocka_unit_test(test_leaving_care_assessment_england),
+        cmocka_unit_test(test_pathway_plan_wales),
+        cmocka_unit_test(test_pathway_plan_england),
+        cmocka_unit_test(test_pathway_plan_review_wales),
+        cmocka_unit_test(test_pathway_plan_review_england),
+        cmocka_unit_test(test_pa_visit_wales),
+        cmocka_unit_test(test_pa_visit_england),
         cmocka_unit_test(test_repeat_missing_wales),
         cmocka_unit_test(test_repeat_missing_england),
         cmocka_unit_test(test_cse_concern_unassessed_wales),

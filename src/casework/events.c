@@ -62,6 +62,11 @@ static const char *const INTERIM_ARRANGEMENTS[] = {"parent_before_assessment", "
                                                    "interim_care_order_at_home", NULL};
 static const char *const HEALTH_KINDS[] = {"gp_registration", "dental_check", "health_assessment",
                                            NULL};
+/* A care leaver's status (Children Act 1989 s.23A-24 and Sch 2 para 19B; 2014 Act s.104):
+ * Wales' category 1 is eligible, 2 relevant, 3 former relevant, 4 former relevant in education
+ * or training, 5 and 6 qualifying (docs/events.md). */
+static const char *const LEAVING_CARE_STATUSES[] = {
+    "eligible", "relevant", "former_relevant", "former_relevant_education", "qualifying", NULL};
 static const char *const CSE_BANDS[] = {"no_apparent_risk", "mild", "moderate", "significant",
                                         NULL};
 
@@ -226,6 +231,27 @@ static const field_spec F_RETURN_INTERVIEW[] = {ID_REF("episode_id"),
                                                 {"conducted_by", F_TEXT, REQ, 200, NULL},
                                                 {"accepted", F_BOOL, REQ, 0, NULL},
                                                 END};
+/* Care leavers (issue 12): the status the worker records (and whether the authority provides
+ * the young person's accommodation: personal adviser visits), the needs assessment (not an
+ * assessment_started/completed: the assessment measures do not count it), and the personal
+ * adviser's visits. */
+static const field_spec F_LEAVING_CARE_STATUS[] = {
+    ID_REF("child_id"),
+    DATE_REQ,
+    {"status", F_ENUM, REQ, 0, LEAVING_CARE_STATUSES},
+    {"accommodated_by_authority", F_BOOL, 0, 0, NULL},
+    END};
+static const field_spec F_NEEDS_ASSESSMENT[] = {
+    ID_REF("child_id"),
+    DATE_REQ,
+    {"views", F_TEXT, 0, 4000, NULL},
+    {"views_not_obtained_reason", F_TEXT, 0, 1000, NULL},
+    END};
+static const field_spec F_PA_VISIT[] = {ID_REF("child_id"),
+                                        DATE_REQ,
+                                        {"adviser", F_TEXT, REQ, 200, NULL},
+                                        {"seen", F_BOOL, REQ, 0, NULL},
+                                        END};
 static const field_spec F_SUPERVISION[] = {{"supervisee_id", F_ID, REQ | NOFIX, 64, NULL},
                                            {"supervisor_id", F_ID, REQ | NOFIX, 64, NULL},
                                            DATE_REQ,
@@ -873,6 +899,15 @@ static cw_rc ck_return_interview(cw_ctx *c, const json_t *p, cw_error *err)
                        err);
 }
 
+/* A needs assessment records the young person's views, or why they could not be obtained
+ * (CPPCR (Wales) 2015 reg 49, CPPCR (England) 2010 reg 42(2)(g): their wishes and feelings). */
+static cw_rc ck_needs_assessment(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = child_event(c, p, &ci, err);
+    return rc ? rc : views_or_reason(p, err);
+}
+
 static cw_rc ck_supervision(cw_ctx *c, const json_t *p, cw_error *err)
 {
     staff_info si;
@@ -1224,6 +1259,9 @@ static const event_spec specs[] = {
     {"cse_risk_assessment", 0, F_CSE, ck_cse, NULL},
     {"missing_episode", 0, F_MISSING, ck_missing, "episode_id"},
     {"return_interview", 0, F_RETURN_INTERVIEW, ck_return_interview, NULL},
+    {"leaving_care_status", 0, F_LEAVING_CARE_STATUS, ck_child_only, NULL},
+    {"needs_assessment_completed", 0, F_NEEDS_ASSESSMENT, ck_needs_assessment, NULL},
+    {"personal_adviser_visit", 0, F_PA_VISIT, ck_child_only, NULL},
     {"supervision_held", 0, F_SUPERVISION, ck_supervision, NULL},
     {"case_allocated", 0, F_ALLOCATED, ck_allocated, NULL},
     {"case_transferred", 0, F_TRANSFERRED, ck_transferred, NULL},

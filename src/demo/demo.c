@@ -94,6 +94,9 @@
 #define P_RI_NEVER     0.03 /* returned missing episodes never offered a return interview */
 #define P_RM_NOSTRAT   0.10 /* 3rd missing episodes in 90 days with no strategy discussion */
 #define P_HA_LATE      0.06 /* reviews of the looked-after health assessment late */
+#define P_NA_LATE      0.05 /* care leavers' needs assessments after 3 months */
+#define P_PPR_LATE     0.08 /* pathway plan reviews after 6 months */
+#define P_PAV_LATE     0.08 /* personal adviser visits late */
 
 /* ---- signs of manipulation (docs/demo.md), before failure_scale ---- */
 
@@ -146,6 +149,9 @@ enum evt {
     E_REOPEN,
     E_CDECIDED,
     E_RETURN,
+    E_LCSTATUS,
+    E_NEEDS,
+    E_PAVISIT,
     NEVT
 };
 static const char *const EVT_NAME[NEVT] = {"child_registered",
@@ -174,14 +180,17 @@ static const char *const EVT_NAME[NEVT] = {"child_registered",
                                            "case_closed",
                                            "case_reopened",
                                            "contact_decided",
-                                           "return_interview"};
+                                           "return_interview",
+                                           "leaving_care_status",
+                                           "needs_assessment_completed",
+                                           "personal_adviser_visit"};
 
 /* Casework that counts as activity for the drift signal (rules/wales.rules: its met_by lines,
- * which leave out contact decisions and return interviews). */
+ * which leave out contact decisions, return interviews and the care leavers' entries). */
 static int activity(int t)
 {
     return t != E_CHILD && t != E_LAEND && t != E_CLOSE && t != E_REOPEN && t != E_CDECIDED &&
-           t != E_RETURN;
+           t != E_RETURN && t != E_LCSTATUS && t != E_NEEDS && t != E_PAVISIT;
 }
 
 enum actor { A_HOLDER, A_FRONT, A_FRONT_TM, A_TM };
@@ -269,6 +278,16 @@ enum { CO_NFA, CO_ADVICE, CO_EARLY_HELP, CO_REFERRAL };
 static const uint16_t CONTACT_OUTCOME_W[] = {35, 40, 25};
 
 /* Who offered a return interview (return_interview conducted_by). */
+/* A care leaver's status (e->a of a leaving_care_status; e->b: the authority provides the
+ * accommodation), what they said in their needs assessment, and who visits them. */
+static const char *const LC_STATUSES[] = {"eligible", "relevant"};
+enum { LC_ELIGIBLE, LC_RELEVANT };
+static const char *const LC_VIEWS[4] = {
+    "Said they want to stay with their carers until they finish college.",
+    "Said they want to learn to cook and manage money before they move on.",
+    "Said they would like their own flat near their friends and their part-time job.",
+    "Said they are worried about leaving care and want to keep the same worker."};
+static const char *const ADVISER = "Leaving care team: personal adviser";
 static const char *const INTERVIEWERS[] = {"Return interview service", "Allocated social worker"};
 
 static const char *const OUTCOMES[] = {"no_further_action", "care_and_support_plan",
@@ -1784,6 +1803,131 @@ static int cmp_dev(const void *a, const void *b)
 }
 
 /*
+ * Care leavers (issue 12 item 6; rules: leaving_care_assessment, pathway_plan,
+ * pathway_plan_review, pa_visit), drawn after the rest of the journey from the third stream,
+ * so the journey is drawn as before. A child looked after on their 16th birthday has the
+ * pathway plan la_path records; the demo records them eligible (category 1) that day (it does
+ * not count their 13 weeks), a needs assessment on or before the plan (P_NA_LATE: 3 to 30
+ * days after 3 months, and the plan recorded again within 10 days), and the plan reviewed
+ * (recorded again) within 6 months of the last, while the case is open (P_PPR_LATE: 5 to 40
+ * days late). A closure the case reopens from within the packs' resume_within (3 months)
+ * does not end the reviews: the review due in it is held just before the closure. A young
+ * person whose care ends at 16 or 17 for another reason ("other": moved to supported
+ * lodgings) is recorded relevant, the council providing the accommodation, and their
+ * personal adviser visits within 7 days (P_PAV_LATE: 8 to 14), then within 2 months of the
+ * last, until the case closes; not when the case reopens within 3 months of that closure.
+ */
+typedef struct lc_gaps {
+    cw_date close[32], reopen[32]; /* each closure, and the reopening after it (or NEVER) */
+    size_t n;
+} lc_gaps;
+
+/* The first closure in (after, upto], with its reopening; 0 if none. */
+static int lc_gap(const lc_gaps *gp, cw_date after, cw_date upto, cw_date *ce, cw_date *ro)
+{
+    for (size_t i = 0; i < gp->n; i++)
+        if (gp->close[i] > after && gp->close[i] <= upto) {
+            *ce = gp->close[i];
+            *ro = gp->reopen[i];
+            return 1;
+        }
+    return 0;
+}
+
+static dev *lc_add(kid *k, int type, cw_date d, int late)
+{
+    dev *e = add(k, type, d, A_HOLDER);
+    e->flags |= late ? F_LATE : 0;
+    return e;
+}
+
+static void care_leaver(kid *k)
+{
+    const gen *g = k->g;
+    loc *L = k->L;
+    child *c = k->c;
+    cw_date tp = NEVER, le = NEVER, b16 = M(c->dob, 192);
+    int reason = -1;
+    lc_gaps gp = {.n = 0};
+    cw_date reopens[32];
+    size_t nre = 0;
+    for (size_t i = c->ev_off; i < L->nev; i++) { /* the journey's own events, unsorted */
+        const dev *e = &L->ev[i];
+        if (e->type == E_PLAN && e->a == PK_PATHWAY && e->date < tp)
+            tp = e->date;
+        else if (e->type == E_CLOSE && gp.n < 32)
+            gp.close[gp.n++] = e->date;
+        else if (e->type == E_REOPEN && nre < 32)
+            reopens[nre++] = e->date;
+    }
+    if (tp >= NEVER || tp < b16)
+        return;
+    for (size_t i = c->ev_off; i < L->nev; i++) {
+        const dev *e = &L->ev[i];
+        if (e->type == E_LAEND && e->date >= tp && e->date < le) {
+            le = e->date;
+            reason = e->a;
+        }
+    }
+    for (size_t i = 0; i < gp.n; i++) { /* each closure's reopening: the first after it */
+        gp.reopen[i] = NEVER;
+        for (size_t j = 0; j < nre; j++)
+            if (reopens[j] > gp.close[i] && reopens[j] < gp.reopen[i])
+                gp.reopen[i] = reopens[j];
+    }
+    /* eligible on the 16th birthday; the needs assessment, then the plan la_path recorded */
+    lc_add(k, E_LCSTATUS, b16, 0)->a = LC_ELIGIBLE;
+    cw_date last = tp;
+    if (PF3(k, P_NA_LATE)) {
+        cw_date a = M(b16, 3) + U3(k, 3, 30), ce, ro;
+        if (!lc_gap(&gp, tp, a, &ce, &ro)) {
+            lc_add(k, E_NEEDS, a, 1)->a = (uint8_t)U3(k, 0, 3);
+            cw_date p2 = a + U3(k, 0, 10);
+            if (!lc_gap(&gp, a, p2, &ce, &ro) && p2 <= g->as_of) {
+                plan(k, p2, PK_PATHWAY, 0);
+                last = p2;
+            }
+        }
+    } else {
+        cw_date a = tp - U3(k, 1, 3);
+        lc_add(k, E_NEEDS, a < b16 ? b16 : a, 0)->a = (uint8_t)U3(k, 0, 3);
+    }
+    /* reviews, each within 6 months of the last, while the case is open */
+    for (int n = 0; n < 8; n++) {
+        cw_date base = M(last, 6), ce, ro;
+        int late = PF3(k, P_PPR_LATE);
+        cw_date r = late ? base + U3(k, 5, 40) : base - U3(k, 0, 20);
+        if (lc_gap(&gp, last, r, &ce, &ro)) {
+            if (ro >= NEVER || ro > M(ce, 3))
+                break; /* the case closed: the duty ended with it */
+            cw_date early = ce - U3(k, 1, 5);
+            r = early > last ? early : ro; /* held before the closure, or on the reopening */
+        }
+        if (r > g->as_of)
+            break;
+        plan(k, r, PK_PATHWAY, r > base);
+        last = r;
+    }
+    /* care ended at 16 or 17 for supported lodgings: relevant, accommodated, visited */
+    if (le >= NEVER || reason != LR_OTHER || le >= k->lim)
+        return;
+    cw_date ce = NEVER, ro = NEVER; /* the closure after care ended (NEVER: open at as_of) */
+    if (lc_gap(&gp, le - 1, NEVER, &ce, &ro) && ro < NEVER && ro <= M(ce, 3))
+        return;
+    dev *e = lc_add(k, E_LCSTATUS, le, 0);
+    e->a = LC_RELEVANT;
+    e->b = 1;
+    int late = PF3(k, P_PAV_LATE);
+    cw_date v = le + (late ? U3(k, 8, 14) : U3(k, 1, 6));
+    while (v < ce && v <= g->as_of) {
+        lc_add(k, E_PAVISIT, v, late);
+        cw_date base = M(v, 2);
+        late = PF3(k, P_PAV_LATE);
+        v = late ? base + U3(k, 3, 20) : base - U3(k, 0, 10);
+    }
+}
+
+/*
  * Case notes: wherever an allocated, open case goes NOTE_GAP working days
  * without casework, a note 2 to NOTE_GAP working days after the last, up to
  * as_of or the drift cut-off. NOTE_GAP < 20 keeps every allocated case within
@@ -1898,6 +2042,7 @@ static void gen_child(loc *L, uint32_t ci, uint64_t num)
         if (src != SRC_POLICE)
             t = nextw(g, t);
     }
+    care_leaver(&k);
     filler(&k);
     c->ev_n = L->nev - c->ev_off;
     c->seg_n = L->nsegs - c->seg_off;
@@ -2763,6 +2908,24 @@ static void payload(const loc *L, const child *c, const dev *e, const char *cid,
         pdate(b, "date", e->date);
         pstr(b, "outcome", CONTACT_OUTCOMES[e->a]);
         return;
+    case E_LCSTATUS:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "status", LC_STATUSES[e->a]);
+        if (e->b)
+            pbool(b, "accommodated_by_authority", 1);
+        return;
+    case E_NEEDS:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "views", own_words(c, e->date, LC_VIEWS[e->a % 4], text, sizeof text));
+        return;
+    case E_PAVISIT:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "adviser", ADVISER);
+        pbool(b, "seen", 1);
+        return;
     case E_ALLOC:
     case E_TRANSFER: {
         const seg *s = &L->segs[e->seg];
@@ -2832,6 +2995,17 @@ static void count(gen *g, const dev *e, track *tr)
         st->return_interviews_late += (e->flags & F_LATE) != 0;
         met_w(tr, AW_RETURN, e->n);
         break;
+    case E_LCSTATUS:
+        st->care_leavers += e->a == LC_ELIGIBLE;
+        break;
+    case E_NEEDS:
+        st->needs_assessments++;
+        st->needs_assessments_late += (e->flags & F_LATE) != 0;
+        break;
+    case E_PAVISIT:
+        st->pa_visits++;
+        st->pa_visits_late += (e->flags & F_LATE) != 0;
+        break;
     case E_REFERRAL:
         met_w(tr, AW_CONTACT, 0); /* the contacts before it passed for a referral */
         st->referrals++;
@@ -2897,6 +3071,7 @@ static void count(gen *g, const dev *e, track *tr)
             st->outline_plans_late += e->a == PK_OUTLINE;
             st->la_plans_late += e->a == PK_LA;
             st->placement_plans_late += e->a == PK_PLACEMENT;
+            st->pathway_reviews_late += e->a == PK_PATHWAY;
         }
         break;
     case E_LASTART:
@@ -3812,6 +3987,15 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
             (unsigned long long)s->return_interviews_overdue,
             (unsigned long long)s->missing_no_strategy, (unsigned long long)s->repeat_missing,
             (unsigned long long)s->health_assessments_late);
+    if (!rc)
+        rc = cw_buf_addf(out,
+                         "care leavers %llu: needs assessments %llu (late %llu), pathway plan "
+                         "reviews late %llu, personal adviser visits %llu (late %llu)\n",
+                         (unsigned long long)s->care_leavers,
+                         (unsigned long long)s->needs_assessments,
+                         (unsigned long long)s->needs_assessments_late,
+                         (unsigned long long)s->pathway_reviews_late,
+                         (unsigned long long)s->pa_visits, (unsigned long long)s->pa_visits_late);
     return rc;
 }
 

@@ -133,6 +133,12 @@ typedef struct cw_demo_stats {
     uint64_t missing_no_strategy; /* 3rd missing episodes in 90 days with no strategy discussion */
     uint64_t repeat_missing;      /* children with 3 in 90 days undiscussed at as_of */
     uint64_t health_assessments_late; /* reviews of the health assessment after 6 or 12 months */
+    uint64_t care_leavers;            /* recorded eligible (category 1) on their 16th birthday */
+    uint64_t needs_assessments;       /* care leavers' needs assessments */
+    uint64_t needs_assessments_late;  /* after 3 months */
+    uint64_t pathway_reviews_late;    /* pathway plans recorded again after 6 months */
+    uint64_t pa_visits;               /* personal adviser visits */
+    uint64_t pa_visits_late;          /* within 7 days, then 2 months, missed */
     uint64_t cse_unassessed;          /* children with a CSE indicator unassessed after 10 wd */
     uint64_t cse_no_strategy;         /* moderate or significant bands with no strategy */
     uint64_t cse_reassessments_late;  /* reassessed more than 3 months after the last */

@@ -199,6 +199,28 @@ static const cw_ev_field return_interview[] = {
     F("conducted_by", CW_FT_TEXT),
     F("accepted", CW_FT_BOOL),
 };
+/* Care leavers (issue 12): the young person's status, the needs assessment and the personal
+ * adviser's visits. Wales' categories 1-6 map onto the statuses (docs/events.md). */
+static const char *const leaving_care_statuses[] = {
+    "eligible", "relevant", "former_relevant", "former_relevant_education", "qualifying", NULL};
+static const cw_ev_field leaving_care_status[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("status", leaving_care_statuses),
+    F("accommodated_by_authority", CW_FT_BOOL),
+};
+static const cw_ev_field needs_assessment_completed[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("views", CW_FT_TEXT),
+    F("views_not_obtained_reason", CW_FT_TEXT),
+};
+static const cw_ev_field personal_adviser_visit[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("adviser", CW_FT_TEXT),
+    F("seen", CW_FT_BOOL),
+};
 static const cw_ev_field supervision_held[] = {
     F("supervisee_id", CW_FT_ID),    F("supervisor_id", CW_FT_ID), F("date", CW_FT_DATE),
     F("cases_discussed", CW_FT_IDS), F("decisions", CW_FT_TEXT),   F("actions", CW_FT_TEXT),
@@ -287,6 +309,9 @@ const cw_ev_type cw_rules_types[] = {
     T("cse_risk_assessment", cse_risk_assessment, NULL, -1),
     T("missing_episode", missing_episode, "episode_id", -1), /* T_MISSING_EPISODE */
     T("return_interview", return_interview, "episode_id", T_MISSING_EPISODE),
+    T("leaving_care_status", leaving_care_status, NULL, -1),
+    T("needs_assessment_completed", needs_assessment_completed, NULL, -1),
+    T("personal_adviser_visit", personal_adviser_visit, NULL, -1),
     T("supervision_held", supervision_held, NULL, -1),
     T("case_allocated", case_allocated, NULL, -1),
     T("case_transferred", case_transferred, NULL, -1),

@@ -544,6 +544,29 @@ test('every form is accessible; a correction and a new child are recorded', asyn
   await page.context().close();
 });
 
+// WEB-L (tests/browser_test.sh) is 17 and allocated to the social worker: a care leaver's
+// status, needs assessment, pathway plan and personal adviser's visit, each read back, and the
+// duties they start shown on the record (docs/rules.md, care leavers).
+test('a care leaver: status, needs assessment, pathway plan and personal adviser visit', async () => {
+  const child = 'WEB-L';
+  const page = await newPage(browser);
+  await signIn(page, 'social.worker');
+  await recordAndRead(page, child, 'leaving_care_status', {status: 'relevant', accommodated_by_authority: 'true'},
+                      `Status: ${en.values.relevant}`, 'Accommodation provided by the council: Yes');
+  await recordAndRead(page, child, 'needs_assessment_completed', {views_obtained: 'true', views: 'Lowri wants a flat near the college.'},
+                      'a flat near the college');
+  await recordAndRead(page, child, 'personal_adviser_visit', {adviser: 'Leaving care team', seen: 'true'},
+                      'Personal adviser: Leaving care team', 'Child seen: Yes');
+  await recordAndRead(page, child, 'plan_recorded', {kind: 'pathway'}, 'Kind: Pathway plan');
+  // The visit met the first of the adviser's visits; the next is due, and so is the pathway
+  // plan (the one recorded awaits a manager's sign-off).
+  const main = await page.locator('main').innerText();
+  assert.match(main, /Personal adviser visits a care leaver/, 'the adviser\'s visits are on the record');
+  assert.match(main, /Pathway plan within 1 month of the needs assessment/, 'the pathway plan is due');
+  await check(page, '31-care-leaver');
+  await page.context().close();
+});
+
 test('every command about a child saves from its form, and its entry reads back', async () => {
   // WEB-D (tests/browser_test.sh) is the social worker's case with nothing on it yet: its
   // whole course, front door to transfer, one form at a time, each form's preconditions

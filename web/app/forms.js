@@ -95,6 +95,16 @@ export const FORMS = {
   return_interview: [{name: 'episode_id', kind: 'ref', of: 'missing_episodes', required: true}, date,
     {name: 'conducted_by', kind: 'text', limit: 200, required: true},
     {name: 'accepted', kind: 'yesno', required: true}],
+  // Care leavers (docs/events.md, "Care leavers"): the status, its needs assessment, the
+  // personal adviser's visits. The pathway plan is a plan_recorded of kind pathway.
+  leaving_care_status: [date,
+    {name: 'status', kind: 'enum', options: ['eligible', 'relevant', 'former_relevant', 'former_relevant_education', 'qualifying'],
+     required: true},
+    {name: 'accommodated_by_authority', kind: 'yesno'}],
+  needs_assessment_completed: [date, {name: 'views', kind: 'views'}],
+  personal_adviser_visit: [date,
+    {name: 'adviser', kind: 'text', limit: 200, required: true},
+    {name: 'seen', kind: 'yesno', required: true}],
   case_allocated: [{name: 'worker_id', kind: 'staff', who: 'workers', required: true}, date],
   case_transferred: [{name: 'worker_id', kind: 'staff', who: 'workers', required: true}, date,
     {name: 'reason', kind: 'textarea', limit: 1000}],
@@ -141,6 +151,7 @@ export const CHILD_COMMANDS = [
   ['protection', ['strategy_discussion_held', 'section_47_started', 'section_47_completed', 'conference_held',
                   'core_group_held', 'plan_recorded']],
   ['looked_after', ['looked_after_started', 'placement_changed', 'looked_after_review_held', 'looked_after_ended']],
+  ['leaving_care', ['leaving_care_status', 'needs_assessment_completed', 'personal_adviser_visit']],
   ['case', ['case_allocated', 'case_transferred', 'case_closed', 'case_reopened']],
 ];
 
