@@ -356,9 +356,10 @@ static void test_every_signal_kind(void **state)
         if (!overdue(&t, late[i]))
             fail_msg("no overdue %s in the demo", late[i]);
     /* the rules of issue 12 (rules/wales.rules): each met late or missed somewhere */
-    static const char *const missed[] = {"cp_home_visit",     "cp_bedroom", "cp_assessment",
-                                         "la_placement_plan", "la_review",  "contact_decision",
-                                         "return_interview"};
+    static const char *const missed[] = {"cp_home_visit",       "cp_bedroom", "cp_assessment",
+                                         "la_placement_plan",   "la_review",  "contact_decision",
+                                         "return_interview",    "pep",        "cin_plan_review",
+                                         "la_health_assessment"};
     for (size_t i = 0; i < sizeof missed / sizeof missed[0]; i++)
         if (!t.n_late[rule_slot(&t, missed[i])])
             fail_msg("no %s met late or missed in the demo", missed[i]);
@@ -382,8 +383,11 @@ static void test_clean(void **state)
                      0);
     assert_int_equal(s->contact_decisions_late + s->contacts_undecided + s->return_interviews_late +
                          s->return_interviews_never + s->return_interviews_overdue +
-                         s->missing_no_strategy + s->repeat_missing + s->health_assessments_late,
+                         s->missing_no_strategy + s->repeat_missing + s->health_assessments_late +
+                         s->peps_late + s->cin_reviews_late,
                      0);
+    /* personal education plans and care and support plan reviews are there (issue 12) */
+    assert_true(s->peps > 0 && s->cin_reviews > 0);
     /* every contact is decided, every return has its interview */
     assert_int_equal(s->contact_decisions, s->contacts);
     assert_true(s->return_interviews > 0);

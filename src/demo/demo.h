@@ -133,6 +133,10 @@ typedef struct cw_demo_stats {
     uint64_t missing_no_strategy; /* 3rd missing episodes in 90 days with no strategy discussion */
     uint64_t repeat_missing;      /* children with 3 in 90 days undiscussed at as_of */
     uint64_t health_assessments_late; /* reviews of the health assessment after 6 or 12 months */
+    uint64_t peps;                    /* personal education plans (the first, and reviews) */
+    uint64_t peps_late;               /* after 20 working days, or 4 months after the last */
+    uint64_t cin_reviews;             /* care and support (child in need) plans recorded again */
+    uint64_t cin_reviews_late;        /* more than 3 months after the plan or its last review */
     uint64_t cse_unassessed;          /* children with a CSE indicator unassessed after 10 wd */
     uint64_t cse_no_strategy;         /* moderate or significant bands with no strategy */
     uint64_t cse_reassessments_late;  /* reassessed more than 3 months after the last */
