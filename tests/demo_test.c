@@ -317,6 +317,8 @@ static void same_as_generator(tally *t, const cw_demo_stats *s)
     assert_int_equal(overdue(t, "contact_decision"), s->contacts_undecided);
     assert_int_equal(overdue(t, "return_interview"), s->return_interviews_overdue);
     assert_int_equal(signals(t, "repeat_missing"), s->repeat_missing);
+    /* care and support plan reviews (issue 12, item 6) */
+    assert_int_equal(overdue(t, "cin_plan_review"), s->cin_reviews_overdue);
 }
 
 /* The default demo has overdue work, and the generator knows where it is. */

@@ -630,8 +630,9 @@ typedef struct child {
     cw_date cse_unassessed; /* the CSE indicator never risk-assessed, or 0 */
     uint16_t house;
     uint32_t correct_seq;
-    cw_date run_start; /* start of the allocation open at as_of, or NEVER */
-    cw_date last_disc; /* the last supervision that discussed the child, or 0 */
+    cw_date run_start;   /* start of the allocation open at as_of, or NEVER */
+    cw_date last_disc;   /* the last supervision that discussed the child, or 0 */
+    uint8_t cin_overdue; /* a care and support plan's review past due at as_of (plan_reviews) */
 } child;
 
 typedef struct gen gen;
@@ -1852,7 +1853,8 @@ static void filler(kid *k)
  * resume_within). Before any event that would find an occurrence past due, and before as_of,
  * the plan is recorded: 1 to 20 days before it is due (the first PEP 5 to 20 working days
  * after its start), or, drawn as late (P_CINR_LATE, P_PEP_LATE), 1 to 30 days after, if that
- * is before the clock's next event (else it is left: missed, or overdue at as_of).
+ * is before the clock's next event (else it is left: missed, or overdue at as_of). Nothing is
+ * recorded after a drifting case's cut-off, and the events after it are not there.
  */
 typedef struct pclock {
     int live, susp, first;
@@ -1880,7 +1882,7 @@ static void pclock_keep(kid *k, pclock *c, int pep, cw_date d)
             r = dmin(W(g, c->last, U4(k, 5, 20)), c->due);
         else
             r = dmax(c->due - U4(k, 1, 20), c->last);
-        if (r >= d || r > g->as_of)
+        if (r >= d || r > g->as_of || r > k->c->cutoff)
             return; /* late past the clock's next event: left missed, or overdue */
         dev *e = add(k, E_PLAN, r, A_HOLDER);
         e->n = ++k->nplan;
@@ -1910,7 +1912,7 @@ static void pclock_close(kid *k, pclock *c, int pep, size_t i, size_t n0)
         if (x->date > M(d, 3) || c->due >= x->date)
             return;
         cw_date r = dmax(d - 1, c->last);
-        if (r >= d || r > k->g->as_of)
+        if (r >= d || r > k->g->as_of || r > k->c->cutoff)
             return;
         dev *e = add(k, E_PLAN, r, A_HOLDER);
         e->n = ++k->nplan;
@@ -1944,11 +1946,12 @@ static void plan_reviews(kid *k)
         if (i == n0) { /* as_of: nothing past due */
             pclock_keep(k, &cin, 0, g->as_of);
             pclock_keep(k, &pep, 1, g->as_of);
+            k->c->cin_overdue = cin.live && !cin.susp && cin.due < g->as_of;
             break;
         }
         dev e = L->ev[i]; /* a copy: add() may move the array */
-        if (e.flags & F_REVIEW)
-            continue;
+        if ((e.flags & F_REVIEW) || e.date > ch->cutoff)
+            continue; /* past a drifting case's cut-off, nothing is recorded */
         int cin_ev = (e.type == E_PLAN && e.a == PK_CARE) || e.type == E_LASTART ||
                      (e.type == E_CONFERENCE && e.a == 0 && e.b == CD_REGISTER);
         int pep_ev = e.type == E_LASTART || e.type == E_LAEND ||
@@ -3310,6 +3313,7 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
         L->captmp = n;
     }
     memcpy(L->tmp, L->ev + c->ev_off, c->ev_n * sizeof(dev));
+    g->st.cin_reviews_overdue += c->cin_overdue;
     if (nx)
         memcpy(L->tmp + c->ev_n, L->extra + *xi, nx * sizeof(dev));
     *xi += nx;
@@ -3975,7 +3979,7 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
             "interviews %llu (late %llu, never offered %llu; overdue at as_of %llu); third missing "
             "episodes in 90 days without a strategy discussion %llu (children at as_of %llu); "
             "health assessment reviews late %llu; personal education plans %llu (late %llu); "
-            "care and support plan reviews %llu (late %llu)\n",
+            "care and support plan reviews %llu (late %llu; overdue at as_of %llu)\n",
             (unsigned long long)s->contact_decisions, (unsigned long long)s->contact_decisions_late,
             (unsigned long long)s->contacts_undecided, (unsigned long long)s->return_interviews,
             (unsigned long long)s->return_interviews_late,
@@ -3984,7 +3988,7 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
             (unsigned long long)s->missing_no_strategy, (unsigned long long)s->repeat_missing,
             (unsigned long long)s->health_assessments_late, (unsigned long long)s->peps,
             (unsigned long long)s->peps_late, (unsigned long long)s->cin_reviews,
-            (unsigned long long)s->cin_reviews_late);
+            (unsigned long long)s->cin_reviews_late, (unsigned long long)s->cin_reviews_overdue);
     return rc;
 }
 

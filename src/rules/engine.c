@@ -452,9 +452,11 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
     uint32_t evid[MAX_EVIDENCE];
     uint32_t nevid = 0;
     cw_date window = INT32_MIN; /* a count rule's: the date of the oldest event counted */
+    /* before the duty applied: it starts (and counts) nothing */
     if (r->has_since && e->date < r->since)
-        return;       /* before the duty applied: it starts (and counts) nothing */
-    if (r->has_age) { /* owed at these ages only (an unknown date of birth: owed) */
+        return;
+    /* owed at these ages only (a child with no date of birth: owed) */
+    if (r->has_age) {
         int32_t a = age_on(ev->h->date_of_birth, e->date);
         if (ev->h->date_of_birth && (a < r->age_from || a >= r->age_to))
             return;
