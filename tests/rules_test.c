@@ -1850,6 +1850,16 @@ static void test_pep_wales(void **state)
     check(ob("pep", 0), CW_OBLIGATION_MET_ON_TIME, "2019-09-30", "2019-09-27", 0);
     check(ob("pep", 1), CW_OBLIGATION_MET_ON_TIME, "2020-03-27", "2020-03-20", 0);
     done(&h);
+
+    /* No date of birth recorded: the plan is owed (a child of unknown age is not left out). */
+    looked_after(&h, "2019-09-02", 0);
+    cw_child_history ch = {"C1", 0, h.ev, h.n};
+    cw_error err;
+    cw_rule_results_reset(&res);
+    assert_int_equal(cw_rules_evaluate(wales, &cal, &ch, D("2019-10-01"), &res, &err), CW_OK);
+    assert_int_equal(nob("pep"), 1);
+    check(ob("pep", 0), CW_OBLIGATION_OVERDUE, "2019-09-30", NULL, 1);
+    done(&h);
 }
 
 /* England. Source: the DfE statutory guidance "Promoting the education of looked-after
