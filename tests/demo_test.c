@@ -323,6 +323,8 @@ static void same_as_generator(tally *t, const cw_demo_stats *s)
     assert_int_equal(overdue(t, "contact_decision"), s->contacts_undecided);
     assert_int_equal(overdue(t, "return_interview"), s->return_interviews_overdue);
     assert_int_equal(signals(t, "repeat_missing"), s->repeat_missing);
+    /* care and support plan reviews (issue 12, item 6) */
+    assert_int_equal(overdue(t, "cin_plan_review"), s->cin_reviews_overdue);
 }
 
 /* The default demo has overdue work, and the generator knows where it is. */
@@ -362,9 +364,10 @@ static void test_every_signal_kind(void **state)
         if (!overdue(&t, late[i]))
             fail_msg("no overdue %s in the demo", late[i]);
     /* the rules of issue 12 (rules/wales.rules): each met late or missed somewhere */
-    static const char *const missed[] = {"cp_home_visit",     "cp_bedroom", "cp_assessment",
-                                         "la_placement_plan", "la_review",  "contact_decision",
-                                         "return_interview"};
+    static const char *const missed[] = {"cp_home_visit",       "cp_bedroom", "cp_assessment",
+                                         "la_placement_plan",   "la_review",  "contact_decision",
+                                         "return_interview",    "pep",        "cin_plan_review",
+                                         "la_health_assessment"};
     for (size_t i = 0; i < sizeof missed / sizeof missed[0]; i++)
         if (!t.n_late[rule_slot(&t, missed[i])])
             fail_msg("no %s met late or missed in the demo", missed[i]);
@@ -389,8 +392,11 @@ static void test_clean(void **state)
     assert_int_equal(s->needs_assessments_late + s->pathway_reviews_late + s->pa_visits_late, 0);
     assert_int_equal(s->contact_decisions_late + s->contacts_undecided + s->return_interviews_late +
                          s->return_interviews_never + s->return_interviews_overdue +
-                         s->missing_no_strategy + s->repeat_missing + s->health_assessments_late,
+                         s->missing_no_strategy + s->repeat_missing + s->health_assessments_late +
+                         s->peps_late + s->cin_reviews_late,
                      0);
+    /* personal education plans and care and support plan reviews are there (issue 12) */
+    assert_true(s->peps > 0 && s->cin_reviews > 0);
     /* every contact is decided, every return has its interview */
     assert_int_equal(s->contact_decisions, s->contacts);
     assert_true(s->return_interviews > 0);

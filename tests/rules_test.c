@@ -362,6 +362,7 @@ static void test_pack_rule_ids(void **state)
     static const char *const w[] = {"contact_decision",
                                     "referral_decision",
                                     "assessment",
+                                    "cin_plan_review",
                                     "icpc",
                                     "cp_assessment",
                                     "outline_plan",
@@ -375,6 +376,8 @@ static void test_pack_rule_ids(void **state)
                                     "la_visit",
                                     "la_visit_weekly",
                                     "la_review",
+                                    "la_health_assessment",
+                                    "pep",
                                     "gp_registration",
                                     "dentist",
                                     "cse_risk_assessment",
@@ -395,10 +398,11 @@ static void test_pack_rule_ids(void **state)
                                     "referral_undecided",
                                     "sign_off_awaited",
                                     NULL};
-    check_ids(wales, w, "oooooooooooooooooooooooosssssssssss");
+    check_ids(wales, w, "ooooooooooooooooooooooooooosssssssssss");
     static const char *const e[] = {"contact_decision",
                                     "referral_decision",
                                     "assessment",
+                                    "cin_plan_review",
                                     "icpc",
                                     "outline_plan",
                                     "core_group",
@@ -410,6 +414,7 @@ static void test_pack_rule_ids(void **state)
                                     "la_visit_weekly",
                                     "la_review",
                                     "la_health_assessment",
+                                    "pep",
                                     "return_interview",
                                     "leaving_care_assessment",
                                     "pathway_plan",
@@ -427,7 +432,7 @@ static void test_pack_rule_ids(void **state)
                                     "referral_undecided",
                                     "sign_off_awaited",
                                     NULL};
-    check_ids(england, e, "ooooooooooooooooooosssssssssss");
+    check_ids(england, e, "ooooooooooooooooooooosssssssssss");
     assert_string_equal(cw_rules_sign_off(wales), "assessment_completed,referral_decided,"
                                                   "case_closed,plan_recorded,cse_override,"
                                                   "supervision_held");
@@ -1775,9 +1780,6 @@ static void test_la_health_assessment_england(void **state)
     run(england, &h, "2020-06-01");
     check(ob("la_health_assessment", 0), CW_OBLIGATION_MET_ON_TIME, "2020-05-26", "2020-05-26", 0);
     check(ob("la_health_assessment", 1), CW_OBLIGATION_OPEN, "2021-05-26", NULL, 0);
-    /* a dental check is not a health assessment; Wales has no such rule */
-    run(wales, &h, "2020-06-01");
-    assert_int_equal(nob("la_health_assessment"), 0);
     done(&h);
 
     looked_after(&h, "2020-03-02", 0);
@@ -1794,6 +1796,174 @@ static void test_la_health_assessment_england(void **state)
     for (size_t i = 0; i < n - 1; i++)
         check(ob("la_health_assessment", i), CW_OBLIGATION_MET_ON_TIME, when[i], when[i], 0);
     check(ob("la_health_assessment", n - 1), CW_OBLIGATION_OPEN, "2025-03-30", NULL, 0);
+    done(&h);
+}
+
+/* Wales. Source: a local standard (rules/wales.rules): the Care Planning, Placement and Case
+ * Review (Wales) Regulations 2015 (SI 2015/1818) reg 7 provides for the health assessment, but
+ * its timing could not be read, so the pack holds England's: by the first review (20 working
+ * days, reg 39(1)), then every 6 months before the 5th birthday and every 12 months from it.
+ * Born 1 April 2008 (see run). Looked after Fri 24 April 2020: 20 working days is Tue 26 May
+ * 2020 (Fri 8 May, VE Day, and Mon 25 May, the spring holiday, skipped: 27-30 April (1-4),
+ * 1 May (5), 4-7 (6-9), 11-15 (10-14), 18-22 (15-19), Tue 26 (20)). Assessed Wed 27 May: a
+ * day late; the next in 12 months (aged 12), Thu 27 May 2021. A dental check does not meet
+ * it. */
+static void test_la_health_assessment_wales(void **state)
+{
+    (void)state;
+    hist h = {0};
+    looked_after(&h, "2020-04-24", 0);
+    add(&h, "health_check_recorded", "2020-05-01", json_pack("{s:s}", "kind", "dental_check"));
+    add(&h, "health_check_recorded", "2020-05-27", json_pack("{s:s}", "kind", "health_assessment"));
+    run(wales, &h, "2020-06-01");
+    assert_int_equal(nob("la_health_assessment"), 2);
+    check(ob("la_health_assessment", 0), CW_OBLIGATION_MET_LATE, "2020-05-26", "2020-05-27", 1);
+    check(ob("la_health_assessment", 1), CW_OBLIGATION_OPEN, "2021-05-27", NULL, 0);
+    done(&h);
+}
+
+/* Runs with the child's date of birth. */
+static void run_born(const cw_rule_pack *p, const hist *h, const char *dob, const char *as_of)
+{
+    cw_child_history ch = {"C1", D(dob), h->ev, h->n};
+    cw_error err;
+    cw_error_clear(&err);
+    cw_rule_results_reset(&res);
+    if (cw_rules_evaluate(p, &cal, &ch, D(as_of), &res, &err))
+        fail_msg("evaluate: %s", err.msg);
+}
+
+static uint64_t school_move(hist *h, const char *date)
+{
+    return add(h, "placement_changed", date,
+               json_pack("{s:s,s:s,s:b}", "placement_id", "P2", "placement_type", "foster",
+                         "school_changed", 1));
+}
+
+/* Wales. Source: a local standard (rules/wales.rules): the personal education plan is part of
+ * the care and support plan (Social Services and Well-being (Wales) Act 2014 s.83(2A)); "within
+ * 20 school days of becoming looked after or of joining a new school", counted as 20 working
+ * days; reviewed at least every 6 months; for ages 5 to 16. Born 1 April 2008 (aged 11).
+ * Looked after Mon 2 September 2019: 3-6 Sep (1-4), 9-13 (5-9), 16-20 (10-14), 23-27 (15-19),
+ * due Mon 30 September. The care plan (kind looked_after) does not meet it; the PEP on Fri 27
+ * September does, and the next is due 6 months on, Fri 27 March 2020. A change of school on
+ * Mon 2 March 2020 drops that one (not yet due) and starts a new plan's clock: 3-6 Mar (1-4),
+ * 9-13 (5-9), 16-20 (10-14), 23-27 (15-19), due Mon 30 March; on 1 April 2020 it is 2 days
+ * overdue. */
+static void test_pep_wales(void **state)
+{
+    (void)state;
+    hist h = {0};
+    looked_after(&h, "2019-09-02", 0);
+    plan_of(&h, "2019-09-03", "looked_after");
+    plan_of(&h, "2019-09-27", "personal_education");
+    school_move(&h, "2020-03-02");
+    run(wales, &h, "2020-04-01");
+    assert_int_equal(nob("pep"), 2);
+    check(ob("pep", 0), CW_OBLIGATION_MET_ON_TIME, "2019-09-30", "2019-09-27", 0);
+    check(ob("pep", 1), CW_OBLIGATION_OVERDUE, "2020-03-30", NULL, 2);
+    done(&h);
+
+    /* Aged 4 when looked after (born 10 June 2015): no plan is owed. */
+    looked_after(&h, "2019-09-02", 0);
+    run_born(wales, &h, "2015-06-10", "2020-04-01");
+    assert_int_equal(nob("pep"), 0);
+    done(&h);
+
+    /* Aged 15 (born 20 April 2004): the review due 27 March 2020 is before the 16th birthday
+     * (20 April 2020) and met on 20 March; the next would fall due 20 September 2020, after
+     * it, so none is opened. */
+    looked_after(&h, "2019-09-02", 0);
+    plan_of(&h, "2019-09-27", "personal_education");
+    plan_of(&h, "2020-03-20", "personal_education");
+    run_born(wales, &h, "2004-04-20", "2020-10-01");
+    assert_int_equal(nob("pep"), 2);
+    check(ob("pep", 0), CW_OBLIGATION_MET_ON_TIME, "2019-09-30", "2019-09-27", 0);
+    check(ob("pep", 1), CW_OBLIGATION_MET_ON_TIME, "2020-03-27", "2020-03-20", 0);
+    done(&h);
+
+    /* No date of birth recorded: the plan is owed (a child of unknown age is not left out). */
+    looked_after(&h, "2019-09-02", 0);
+    cw_child_history ch = {"C1", 0, h.ev, h.n};
+    cw_error err;
+    cw_rule_results_reset(&res);
+    assert_int_equal(cw_rules_evaluate(wales, &cal, &ch, D("2019-10-01"), &res, &err), CW_OK);
+    assert_int_equal(nob("pep"), 1);
+    check(ob("pep", 0), CW_OBLIGATION_OVERDUE, "2019-09-30", NULL, 1);
+    done(&h);
+}
+
+/* England. Source: the DfE statutory guidance "Promoting the education of looked-after
+ * children and previously looked-after children" (2018), as local procedures quote it: the PEP
+ * available for the first review (20 working days), reviewed each term (every 4 months: a local
+ * standard). Looked after Mon 2 September 2019 (aged 11): due Mon 30 September (as in Wales);
+ * met Fri 27 September; the next due 4 months on, Mon 27 January 2020; met Fri 24 January; the
+ * next due Sun 24 May 2020, 8 days overdue on 1 June. Care ending stops the clock: ended on 10
+ * June with the review still unmet, it is missed. */
+static void test_pep_england(void **state)
+{
+    (void)state;
+    hist h = {0};
+    looked_after(&h, "2019-09-02", 0);
+    plan_of(&h, "2019-09-27", "personal_education");
+    plan_of(&h, "2020-01-24", "personal_education");
+    run(england, &h, "2020-06-01");
+    assert_int_equal(nob("pep"), 3);
+    check(ob("pep", 0), CW_OBLIGATION_MET_ON_TIME, "2019-09-30", "2019-09-27", 0);
+    check(ob("pep", 1), CW_OBLIGATION_MET_ON_TIME, "2020-01-27", "2020-01-24", 0);
+    check(ob("pep", 2), CW_OBLIGATION_OVERDUE, "2020-05-24", NULL, 8);
+    add(&h, "looked_after_ended", "2020-06-10", json_pack("{s:s}", "reason", "returned_home"));
+    run(england, &h, "2020-07-01");
+    check(ob("pep", 2), CW_OBLIGATION_MISSED, "2020-05-24", NULL, 17);
+    done(&h);
+}
+
+/* Wales. Source: a local standard (rules/wales.rules): the Social Services and Well-being
+ * (Wales) Act 2014 s.54(3) keeps care and support plans under review, and the Care and Support
+ * (Care Planning) (Wales) Regulations 2015 reg 3(1)(e) leaves the arrangements for review to
+ * the plan; the pack reviews a child's plan at least every 3 months. A plan on Tue 14 January
+ * 2020 is due its review Tue 14 April; recorded again Thu 9 April (a review: a new plan_id, as
+ * plan_id must be new); the next due Thu 9 July. Looked after from Mon 1 June: the clock ends
+ * (the review not yet due is dropped). A plan on Wed 30 November 2022 is due its review on Tue
+ * 28 February 2023 (no 30 February); registered at the initial conference on Wed 15 March
+ * 2023 with no review: missed, 15 days after it was due. */
+static void test_cin_plan_review_wales(void **state)
+{
+    (void)state;
+    hist h = {0};
+    plan_of(&h, "2020-01-14", "care_and_support");
+    plan_of(&h, "2020-04-09", "care_and_support");
+    looked_after(&h, "2020-06-01", 0);
+    run(wales, &h, "2020-12-01");
+    assert_int_equal(nob("cin_plan_review"), 1);
+    check(ob("cin_plan_review", 0), CW_OBLIGATION_MET_ON_TIME, "2020-04-14", "2020-04-09", 0);
+    done(&h);
+
+    plan_of(&h, "2022-11-30", "care_and_support");
+    conference(&h, "2023-03-15", "initial", "register");
+    run(wales, &h, "2023-06-01");
+    assert_int_equal(nob("cin_plan_review"), 1);
+    check(ob("cin_plan_review", 0), CW_OBLIGATION_MISSED, "2023-02-28", NULL, 15);
+    done(&h);
+}
+
+/* England. Source: a local standard (rules/england.rules): Working Together to Safeguard
+ * Children 2023 sets no interval for reviewing a child in need plan; the pack reviews it at
+ * least every 3 months. A plan on Tue 14 January 2020 is due its review Tue 14 April; reviewed
+ * Mon 20 April, 6 days late; the next due Mon 20 July. The case closed on Wed 1 July: ended by
+ * the closure, not yet due. A child protection plan is not a child in need plan. */
+static void test_cin_plan_review_england(void **state)
+{
+    (void)state;
+    hist h = {0};
+    plan_of(&h, "2020-01-14", "care_and_support");
+    plan_of(&h, "2020-02-14", "child_protection");
+    plan_of(&h, "2020-04-20", "care_and_support");
+    add(&h, "case_closed", "2020-07-01", json_pack("{s:s}", "reason", "no_further_action"));
+    run(england, &h, "2020-08-01");
+    assert_int_equal(nob("cin_plan_review"), 2);
+    check(ob("cin_plan_review", 0), CW_OBLIGATION_MET_LATE, "2020-04-14", "2020-04-20", 6);
+    check(ob("cin_plan_review", 1), CW_OBLIGATION_ENDED_BY_CLOSURE, "2020-07-20", NULL, 0);
     done(&h);
 }
 
@@ -3284,6 +3454,10 @@ static void test_refusals(void **state)
         {RULE_HEAD "since 2024-02-30\n", "t.rules:5: since: expected a date (YYYY-MM-DD)"},
         {RULE_HEAD "since 2024-01-01\nsince 2024-02-01\n",
          "t.rules:6: since given twice (first at line 5)"},
+        {RULE_HEAD "age 5\n", "t.rules:5: age: expected N to M (years)"},
+        {RULE_HEAD "age 5 until 16\n", "t.rules:5: age: expected N to M (years)"},
+        {RULE_HEAD "age 16 to 5\n", "t.rules:5: age: 16 to 5: the second age must be greater"},
+        {RULE_HEAD "age 5 to 16\nage 4 to 16\n", "t.rules:6: age given twice (first at line 5)"},
         {RULE_HEAD "start missing_episode\ndue 3 days from episode_id\nmet_by case_note\n"
                    "source S\n",
          "t.rules:6: due ... from episode_id: neither an event type nor a date field of the "
@@ -3478,6 +3652,11 @@ int main(void)
         cmocka_unit_test(test_dentist_wales),
         cmocka_unit_test(test_cse_risk_assessment_wales),
         cmocka_unit_test(test_la_health_assessment_england),
+        cmocka_unit_test(test_la_health_assessment_wales),
+        cmocka_unit_test(test_pep_wales),
+        cmocka_unit_test(test_pep_england),
+        cmocka_unit_test(test_cin_plan_review_wales),
+        cmocka_unit_test(test_cin_plan_review_england),
         cmocka_unit_test(test_return_interview_wales),
         cmocka_unit_test(test_return_interview_england),
         cmocka_unit_test(test_leaving_care_assessment_wales),

@@ -48,6 +48,7 @@ static const char *const PLAN_KINDS[] = {"care_and_support",
                                          "looked_after",
                                          "pathway",
                                          "placement",
+                                         "personal_education",
                                          NULL};
 static const char *const PLACEMENT_TYPES[] = {"foster",   "kinship", "residential", "with_parents",
                                               "adoption", "other",   NULL};

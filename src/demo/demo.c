@@ -97,6 +97,8 @@
 #define P_NA_LATE      0.05 /* care leavers' needs assessments after 3 months */
 #define P_PPR_LATE     0.08 /* pathway plan reviews after 6 months */
 #define P_PAV_LATE     0.08 /* personal adviser visits late */
+#define P_PEP_LATE     0.06 /* personal education plans, and their reviews, late */
+#define P_CINR_LATE    0.06 /* reviews of a care and support (child in need) plan late */
 
 /* ---- signs of manipulation (docs/demo.md), before failure_scale ---- */
 
@@ -225,6 +227,7 @@ enum flag {
     F_CPA = 1u << 11,      /* an assessment on the child protection route */
     F_HOMELATE = 1u << 27, /* a CP visit that had to be at home, made elsewhere (P_HOME_LATE) */
     F_NOBED = 1u << 28,    /* a CP conference after which the bedroom is not seen (P_BED_MISS) */
+    F_REVIEW = 1u << 29,   /* a plan recorded by plan_reviews (a review, or a PEP) */
 };
 
 static const char *const SOURCES[] = {"police",    "school",    "health",          "self", "family",
@@ -398,10 +401,10 @@ static const char *const SUP_HANDOVER = "Case hand-over: each case transferred t
 static const char *const SUP_TM =
     "Team performance reviewed: allocations, overdue visits and assessments, supervision.";
 
-static const char *const PLAN_KINDS[] = {"care_and_support", "child_protection_outline",
-                                         "child_protection", "looked_after",
-                                         "pathway",          "placement"};
-enum { PK_CARE, PK_OUTLINE, PK_CP, PK_LA, PK_PATHWAY, PK_PLACEMENT };
+static const char *const PLAN_KINDS[] = {
+    "care_and_support", "child_protection_outline", "child_protection", "looked_after", "pathway",
+    "placement",        "personal_education"};
+enum { PK_CARE, PK_OUTLINE, PK_CP, PK_LA, PK_PATHWAY, PK_PLACEMENT, PK_PEP };
 /* Where a visit was (e->c of a visit); home is where the child lives. */
 static const char *const LOCATIONS[] = {"home", "school", "office", "other"};
 enum { LOC_HOME, LOC_SCHOOL, LOC_OFFICE, LOC_OTHER };
@@ -646,8 +649,9 @@ typedef struct child {
     cw_date cse_unassessed; /* the CSE indicator never risk-assessed, or 0 */
     uint16_t house;
     uint32_t correct_seq;
-    cw_date run_start; /* start of the allocation open at as_of, or NEVER */
-    cw_date last_disc; /* the last supervision that discussed the child, or 0 */
+    cw_date run_start;   /* start of the allocation open at as_of, or NEVER */
+    cw_date last_disc;   /* the last supervision that discussed the child, or 0 */
+    uint8_t cin_overdue; /* a care and support plan's review past due at as_of (plan_reviews) */
 } child;
 
 typedef struct gen gen;
@@ -703,6 +707,7 @@ typedef struct kid {
     rng r;
     rng r2; /* the second stream: draws for what issue 12 added (see U2) */
     rng r3; /* the third stream: the second batch of issue 12's rules (see U3) */
+    rng r4; /* the fourth stream: plan reviews and personal education plans (see plan_reviews) */
     uint32_t seq;
     cw_date lim; /* the 18th birthday */
     int closed, ever_alloc, on_register, stop, depth, cse_profile, cse_entry, nostrat;
@@ -793,6 +798,8 @@ static int PF_(const kid *k, rng *r, double base)
 #define U3(k, lo, hi) U_(&(k)->r3, (lo), (hi))
 #define P3(k, p)      chance(&(k)->r3, (p))
 #define PF3(k, base)  PF_((k), &(k)->r3, (base))
+#define U4(k, lo, hi) U_(&(k)->r4, (lo), (hi))
+#define PF4(k, base)  PF_((k), &(k)->r4, (base))
 
 static int age_at(const kid *k, cw_date d)
 {
@@ -1976,6 +1983,168 @@ static void filler(kid *k)
     qsort(L->ev + c->ev_off, L->nev - c->ev_off, sizeof(dev), cmp_dev);
 }
 
+/*
+ * Plan reviews (issue 12, item 6), drawn once the journey is complete from the child's fourth
+ * stream, so the journey and its case notes are drawn as before they were added. The child's
+ * events are walked in order, following two clocks as the rules engine keeps them:
+ *
+ *   - a care and support (child in need) plan's review (rules: cin_plan_review): from each
+ *     care_and_support plan, due 3 months on, ended when the child becomes looked after or is
+ *     registered; a review records the plan again;
+ *   - the personal education plan (rules: pep): for a child aged 5 to 15, from becoming looked
+ *     after or a change of school, due 20 working days on, then reviewed every 4 months
+ *     (England's term; Wales asks for 6), ended with care, or once the next would fall due
+ *     on or after the 16th birthday.
+ *
+ * Both end with the case (suspended: resumed if it reopens within 3 months, as the packs'
+ * resume_within). Before any event that would find an occurrence past due, and before as_of,
+ * the plan is recorded: 1 to 20 days before it is due (the first PEP 5 to 20 working days
+ * after its start), or, drawn as late (P_CINR_LATE, P_PEP_LATE), 1 to 30 days after, if that
+ * is before the clock's next event (else it is left: missed, or overdue at as_of). Nothing is
+ * recorded after a drifting case's cut-off, and the events after it are not there.
+ */
+typedef struct pclock {
+    int live, susp, first;
+    cw_date due, closed, last;
+} pclock;
+
+#define PEP_EVERY 4 /* months: England's each term (Wales: 6) */
+
+static void pclock_stop(pclock *c)
+{
+    c->live = 0;
+}
+
+/* The plan records that keep clock c from falling past due before day d. */
+static void pclock_keep(kid *k, pclock *c, int pep, cw_date d)
+{
+    const gen *g = k->g;
+    cw_date b16 = M(k->c->dob, 192);
+    while (c->live && !c->susp && c->due < d && !k->L->oom) {
+        int late = PF4(k, pep ? P_PEP_LATE : P_CINR_LATE);
+        cw_date r;
+        if (late)
+            r = c->due + U4(k, 1, 30);
+        else if (pep && c->first)
+            r = dmin(W(g, c->last, U4(k, 5, 20)), c->due);
+        else
+            r = dmax(c->due - U4(k, 1, 20), c->last);
+        if (r >= d || r > g->as_of || r > k->c->cutoff)
+            return; /* late past the clock's next event: left missed, or overdue */
+        dev *e = add(k, E_PLAN, r, A_HOLDER);
+        e->n = ++k->nplan;
+        e->a = pep ? PK_PEP : PK_CARE;
+        e->flags |= F_REVIEW | (late ? F_LATE : 0);
+        c->first = 0;
+        c->last = r;
+        c->due = M(r, pep ? PEP_EVERY : 3);
+        if (pep && c->due >= b16)
+            pclock_stop(c); /* the next would fall due at 16 or later */
+    }
+}
+
+/*
+ * The case closes (event i) with clock c running. If it reopens within 3 months, the clock
+ * resumes with the due date it had; were that already past, a review on the day before the
+ * closure (the plan is reviewed when the case closes) keeps it due after the reopening.
+ */
+static void pclock_close(kid *k, pclock *c, int pep, size_t i, size_t n0)
+{
+    const loc *L = k->L;
+    cw_date d = L->ev[i].date;
+    for (size_t j = i + 1; j < n0; j++) {
+        const dev *x = &L->ev[j];
+        if (x->type != E_REOPEN)
+            continue;
+        if (x->date > M(d, 3) || c->due >= x->date)
+            return;
+        cw_date r = dmax(d - 1, c->last);
+        if (r >= d || r > k->g->as_of || r > k->c->cutoff)
+            return;
+        dev *e = add(k, E_PLAN, r, A_HOLDER);
+        e->n = ++k->nplan;
+        e->a = pep ? PK_PEP : PK_CARE;
+        e->flags |= F_REVIEW;
+        c->first = 0;
+        c->last = r;
+        c->due = M(r, pep ? PEP_EVERY : 3);
+        if (pep && c->due >= M(k->c->dob, 192))
+            pclock_stop(c);
+        return;
+    }
+}
+
+static void pclock_start(kid *k, pclock *c, int pep, cw_date d)
+{
+    cw_date due = pep ? W(k->g, d, 20) : M(d, 3);
+    if (pep && (age_at(k, d) < 5 || age_at(k, d) >= 16 || due >= M(k->c->dob, 192)))
+        return;
+    *c = (pclock){.live = 1, .first = pep, .due = due, .last = d};
+}
+
+static void plan_reviews(kid *k)
+{
+    loc *L = k->L;
+    const child *ch = k->c;
+    const gen *g = k->g;
+    size_t n0 = L->nev;
+    pclock cin = {0}, pep = {0};
+    for (size_t i = ch->ev_off; i <= n0 && !L->oom; i++) {
+        if (i == n0) { /* as_of: nothing past due */
+            pclock_keep(k, &cin, 0, g->as_of);
+            pclock_keep(k, &pep, 1, g->as_of);
+            k->c->cin_overdue = cin.live && !cin.susp && cin.due < g->as_of;
+            break;
+        }
+        dev e = L->ev[i]; /* a copy: add() may move the array */
+        if ((e.flags & F_REVIEW) || e.date > ch->cutoff)
+            continue; /* past a drifting case's cut-off, nothing is recorded */
+        int cin_ev = (e.type == E_PLAN && e.a == PK_CARE) || e.type == E_LASTART ||
+                     (e.type == E_CONFERENCE && e.a == 0 && e.b == CD_REGISTER);
+        int pep_ev = e.type == E_LASTART || e.type == E_LAEND ||
+                     (e.type == E_PLACEMENT && (e.flags & F_SCHOOL));
+        int both = e.type == E_CLOSE || e.type == E_REOPEN;
+        if (cin_ev || both)
+            pclock_keep(k, &cin, 0, e.date);
+        if (pep_ev || both)
+            pclock_keep(k, &pep, 1, e.date);
+        pclock *cl[2] = {&cin, &pep};
+        for (int j = 0; j < 2; j++) {
+            pclock *c = cl[j];
+            if (e.type == E_CLOSE && c->live && !c->susp) {
+                pclock_close(k, c, j, i, n0);
+                c->susp = 1;
+                c->closed = e.date;
+            } else if (e.type == E_REOPEN && c->live && c->susp) {
+                if (e.date <= M(c->closed, 3)) {
+                    c->susp = 0;
+                    c->last = dmax(c->last, e.date);
+                } else {
+                    pclock_stop(c);
+                }
+            }
+        }
+        if (e.type == E_PLAN && e.a == PK_CARE) {
+            if (cin.live && !cin.susp) {
+                cin.due = M(e.date, 3);
+                cin.last = e.date;
+            } else {
+                pclock_start(k, &cin, 0, e.date);
+            }
+        } else if (e.type == E_LASTART ||
+                   (e.type == E_CONFERENCE && e.a == 0 && e.b == CD_REGISTER)) {
+            pclock_stop(&cin);
+        }
+        if (e.type == E_LAEND || e.type == E_PLACEMENT) {
+            if (e.flags & F_SCHOOL || e.type == E_LAEND)
+                pclock_stop(&pep);
+        }
+        if (e.type == E_LASTART || (e.type == E_PLACEMENT && (e.flags & F_SCHOOL)))
+            pclock_start(k, &pep, 1, e.date);
+    }
+    qsort(L->ev + ch->ev_off, L->nev - ch->ev_off, sizeof(dev), cmp_dev);
+}
+
 /* Draws child ci (number num) of locality L: who they are and their journey. */
 static void gen_child(loc *L, uint32_t ci, uint64_t num)
 {
@@ -1999,6 +2168,7 @@ static void gen_child(loc *L, uint32_t ci, uint64_t num)
     rng_seed(&k.r, g->o.seed, num, 0x6368696c64u);
     rng_seed(&k.r2, g->o.seed, num, 0x7761726473u);
     rng_seed(&k.r3, g->o.seed, num, 0x7468726565u);
+    rng_seed(&k.r4, g->o.seed, num, 0x666f7572u);
     int src = pickw(&k.r, SOURCE_W, 9);
     cw_date entry = g->start + U(&k, 0, g->as_of - g->start);
     if (src != SRC_POLICE)
@@ -2044,6 +2214,7 @@ static void gen_child(loc *L, uint32_t ci, uint64_t num)
     }
     care_leaver(&k);
     filler(&k);
+    plan_reviews(&k);
     c->ev_n = L->nev - c->ev_off;
     c->seg_n = L->nsegs - c->seg_off;
     /*
@@ -3073,6 +3244,11 @@ static void count(gen *g, const dev *e, track *tr)
             st->placement_plans_late += e->a == PK_PLACEMENT;
             st->pathway_reviews_late += e->a == PK_PATHWAY;
         }
+        st->peps += e->a == PK_PEP;
+        st->cin_reviews += e->a == PK_CARE && (e->flags & F_REVIEW);
+        st->peps_late += e->a == PK_PEP && (e->flags & F_LATE);
+        st->cin_reviews_late +=
+            e->a == PK_CARE && (e->flags & (F_REVIEW | F_LATE)) == (F_REVIEW | F_LATE);
         break;
     case E_LASTART:
         st->looked_after_episodes++;
@@ -3315,6 +3491,7 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
         L->captmp = n;
     }
     memcpy(L->tmp, L->ev + c->ev_off, c->ev_n * sizeof(dev));
+    g->st.cin_reviews_overdue += c->cin_overdue;
     if (nx)
         memcpy(L->tmp + c->ev_n, L->extra + *xi, nx * sizeof(dev));
     *xi += nx;
@@ -3979,14 +4156,17 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
             "contacts decided %llu (late %llu; undecided past due at as_of %llu); return "
             "interviews %llu (late %llu, never offered %llu; overdue at as_of %llu); third missing "
             "episodes in 90 days without a strategy discussion %llu (children at as_of %llu); "
-            "health assessment reviews late %llu\n",
+            "health assessment reviews late %llu; personal education plans %llu (late %llu); "
+            "care and support plan reviews %llu (late %llu; overdue at as_of %llu)\n",
             (unsigned long long)s->contact_decisions, (unsigned long long)s->contact_decisions_late,
             (unsigned long long)s->contacts_undecided, (unsigned long long)s->return_interviews,
             (unsigned long long)s->return_interviews_late,
             (unsigned long long)s->return_interviews_never,
             (unsigned long long)s->return_interviews_overdue,
             (unsigned long long)s->missing_no_strategy, (unsigned long long)s->repeat_missing,
-            (unsigned long long)s->health_assessments_late);
+            (unsigned long long)s->health_assessments_late, (unsigned long long)s->peps,
+            (unsigned long long)s->peps_late, (unsigned long long)s->cin_reviews,
+            (unsigned long long)s->cin_reviews_late, (unsigned long long)s->cin_reviews_overdue);
     if (!rc)
         rc = cw_buf_addf(out,
                          "care leavers %llu: needs assessments %llu (late %llu), pathway plan "

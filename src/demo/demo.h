@@ -139,6 +139,11 @@ typedef struct cw_demo_stats {
     uint64_t pathway_reviews_late;    /* pathway plans recorded again after 6 months */
     uint64_t pa_visits;               /* personal adviser visits */
     uint64_t pa_visits_late;          /* within 7 days, then 2 months, missed */
+    uint64_t peps;                    /* personal education plans (the first, and reviews) */
+    uint64_t peps_late;               /* after 20 working days, or 4 months after the last */
+    uint64_t cin_reviews;             /* care and support (child in need) plans recorded again */
+    uint64_t cin_reviews_late;        /* more than 3 months after the plan or its last review */
+    uint64_t cin_reviews_overdue;     /* children whose plan review is past due at as_of */
     uint64_t cse_unassessed;          /* children with a CSE indicator unassessed after 10 wd */
     uint64_t cse_no_strategy;         /* moderate or significant bands with no strategy */
     uint64_t cse_reassessments_late;  /* reassessed more than 3 months after the last */

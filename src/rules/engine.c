@@ -332,6 +332,14 @@ static int32_t age_on(cw_date dob, cw_date d)
     return y2 - y1 - ((m2 < m1 || (m2 == m1 && d2 < d1)) ? 1 : 0);
 }
 
+/* An `age N to M` rule's end: the child's M-th birthday (0: no end, or no date of birth). */
+static cw_date age_end(const eval *ev, const cw_rule *r)
+{
+    if (!r->has_age || !ev->h->date_of_birth)
+        return 0;
+    return cw_date_add_months(ev->h->date_of_birth, 12 * r->age_to);
+}
+
 /* The interval to the next occurrence: the last applicable `then` line. */
 static cw_interval next_interval(eval *ev, const inst *in)
 {
@@ -368,6 +376,11 @@ static void meet(eval *ev, inst *in, uint32_t pos)
     in->base = d;
     in->last_pos = pos;
     due_after(ev, r, d, next_interval(ev, in), &in->due);
+    cw_date end = age_end(ev, r);
+    if (end && in->due >= end) { /* the next would fall due once the child is too old */
+        in->alive = 0;
+        ev->live[in->rule]--;
+    }
 }
 
 /* A stop ends the instance: its open occurrence is missed if past due (or, on a `by` line,
@@ -460,8 +473,15 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
     uint32_t evid[MAX_EVIDENCE];
     uint32_t nevid = 0;
     cw_date window = INT32_MIN; /* a count rule's: the date of the oldest event counted */
+    /* before the duty applied: it starts (and counts) nothing */
     if (r->has_since && e->date < r->since)
-        return; /* before the duty applied: it starts (and counts) nothing */
+        return;
+    /* owed at these ages only (a child with no date of birth: owed) */
+    if (r->has_age) {
+        int32_t a = age_on(ev->h->date_of_birth, e->date);
+        if (ev->h->date_of_birth && (a < r->age_from || a >= r->age_to))
+            return;
+    }
     if (r->count_n) {
         /* The ring holds the last count_n candidates; start only when the
          * oldest of them is within the window. */
@@ -523,6 +543,12 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
     for (uint32_t j = 0; j < nevid; j++)
         add_evidence(in, evid[j]);
     due_after(ev, r, in->from, r->due, &in->due);
+    cw_date end = age_end(ev, r);
+    if (end && in->due >= end && !ev->rc) { /* due once the child is too old: not owed */
+        in->alive = 0;
+        ev->live[ri]--;
+        return;
+    }
     if (r->memory && ev->last_met[ri] >= 0 && !ev->rc) {
         /* A same-child met_by on the start's date (or within the lookback)
          * meets occurrence 1 at once. */

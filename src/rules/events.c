@@ -123,6 +123,7 @@ static const char *const plan_kinds[] = {"care_and_support",
                                          "looked_after",
                                          "pathway",
                                          "placement",
+                                         "personal_education",
                                          NULL};
 static const cw_ev_field plan_recorded[] = {
     F("plan_id", CW_FT_ID),

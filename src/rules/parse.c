@@ -57,7 +57,7 @@ typedef struct parser {
     size_t line;
     cw_rule *cur; /* the rule being read, or NULL before the first */
     size_t title_line, kind_line, due_line, source_line, count_line, lookback_line, esc_line;
-    size_t since_line;
+    size_t since_line, age_line;
     size_t anchor_line;
     int pack_esc_seen;
     pending_if then_if[CW_RULES_MAX_THEN];
@@ -576,6 +576,30 @@ static cw_rc kw_since(parser *ps, char **w, size_t nw)
     return CW_OK;
 }
 
+/* age N to M: the rule is owed to a child aged at least N and under M (whole years, from the
+ * date of birth): a start event outside those ages starts nothing, and an occurrence that
+ * would fall due on or after the M-th birthday is not opened. */
+static cw_rc kw_age(parser *ps, char **w, size_t nw)
+{
+    cw_rule *r = ps->cur;
+    if (ps->age_line)
+        return fail(ps, "age given twice (first at line %zu)", ps->age_line);
+    if (nw != 3 || strcmp(w[1], "to"))
+        return fail(ps, "age: expected N to M (years)");
+    cw_rc rc = number(ps, w[0], 25, &r->age_from);
+    if (rc)
+        return rc;
+    rc = number(ps, w[2], 25, &r->age_to);
+    if (rc)
+        return rc;
+    if (r->age_to <= r->age_from)
+        return fail(ps, "age: %d to %d: the second age must be greater", (int)r->age_from,
+                    (int)r->age_to);
+    r->has_age = 1;
+    ps->age_line = ps->line;
+    return CW_OK;
+}
+
 /* Checks what depends on the rule's start events, now that all are known. */
 static cw_rc finish_rule(parser *ps)
 {
@@ -710,6 +734,7 @@ static cw_rc kw_rule(parser *ps, char **w, size_t nw)
     ps->cur = r;
     ps->title_line = ps->kind_line = ps->due_line = ps->source_line = 0;
     ps->count_line = ps->lookback_line = ps->esc_line = ps->anchor_line = ps->since_line = 0;
+    ps->age_line = 0;
     return CW_OK;
 }
 
@@ -950,7 +975,7 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
     }
 
     static const char *const in_rule[] = {"kind",   "start", "due", "then",  "count", "lookback",
-                                          "met_by", "stop",  "by",  "since", NULL};
+                                          "met_by", "stop",  "by",  "since", "age",   NULL};
     if (!in_list(in_rule, kw))
         return fail(ps, "unknown keyword \"%s\"", kw);
     if (!r)
@@ -980,6 +1005,8 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
         return kw_count(ps, w, nw);
     if (!strcmp(kw, "since"))
         return kw_since(ps, w, nw);
+    if (!strcmp(kw, "age"))
+        return kw_age(ps, w, nw);
     return kw_lookback(ps, w, nw);
 }
 

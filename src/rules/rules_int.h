@@ -183,7 +183,9 @@ typedef struct cw_rule {
     cw_interval lookback;
     int has_since;
     cw_date since; /* `since DATE`: start events dated before it start nothing */
-    int memory;    /* 1 if every met_by is same-child: the engine remembers the last one */
+    int has_age;
+    int32_t age_from, age_to; /* `age N to M`: owed from the N-th birthday to the M-th */
+    int memory; /* 1 if every met_by is same-child: the engine remembers the last one */
     cw_step esc[CW_RULES_MAX_ESCALATE];
     size_t nesc;
     uint32_t first_clause, nclauses;

@@ -654,6 +654,7 @@ test('every command about a child saves from its form, and its entry reads back'
                       'Placement: WEB-D-PL2', 'Type of placement: Kinship care', 'To stay looked after until 18: Yes',
                       'Interim arrangement: With a relative or friend temporarily approved as a foster carer');
   await recordAndRead(page, child, 'plan_recorded', {kind: 'placement'}, 'Kind: Placement plan');
+  await recordAndRead(page, child, 'plan_recorded', {kind: 'personal_education'}, 'Kind: Personal education plan');
   await recordAndRead(page, child, 'looked_after_review_held', {date: today}, long(today));
   await recordAndRead(page, child, 'looked_after_ended', {reason: 'returned_home'}, 'Reason: Returned home');
   // The case: closed, reopened.

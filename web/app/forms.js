@@ -71,7 +71,7 @@ export const FORMS = {
   core_group_held: [date],
   plan_recorded: [{name: 'plan_id', kind: 'newid', prefix: 'P'}, date,
     {name: 'kind', kind: 'enum', required: true,
-     options: ['care_and_support', 'child_protection_outline', 'child_protection', 'looked_after', 'placement', 'pathway']}],
+     options: ['care_and_support', 'child_protection_outline', 'child_protection', 'looked_after', 'placement', 'personal_education', 'pathway']}],
   looked_after_started: [date,
     {name: 'placement_id', kind: 'text', limit: 64, id: true, required: true},
     {name: 'placement_type', kind: 'enum', options: PLACEMENTS, required: true},

@@ -593,7 +593,7 @@ export default {
     not_registered: 'Not registered',
     neglect: 'Neglect', physical: 'Physical abuse', sexual: 'Sexual abuse', emotional: 'Emotional abuse',
     care_and_support: 'Care and support plan', child_protection_outline: 'Outline child protection plan',
-    pathway: 'Pathway plan', placement: 'Placement plan',
+    pathway: 'Pathway plan', placement: 'Placement plan', personal_education: 'Personal education plan',
     information_and_advice: 'Information and advice', early_help: 'Early help',
     eligible: 'Eligible (Wales: category 1)', relevant: 'Relevant (Wales: category 2)',
     former_relevant: 'Former relevant (Wales: category 3)',
