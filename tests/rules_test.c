@@ -1864,9 +1864,17 @@ static void test_pep_wales(void **state)
     check(ob("pep", 1), CW_OBLIGATION_OVERDUE, "2020-03-30", NULL, 2);
     done(&h);
 
-    /* Aged 4 when looked after (born 10 June 2015): no plan is owed. */
+    /* Aged 4 when looked after (born 10 June 2015): the plan is owed from the 5th birthday,
+     * Wed 10 June 2020, 20 working days on: 11-12 June (1-2), 15-19 (3-7), 22-26 (8-12), 29
+     * June-3 July (13-17), 6-8 July (18-20): Wed 8 July. A child aged 16 when looked after is
+     * owed none. */
     looked_after(&h, "2019-09-02", 0);
     run_born(wales, &h, "2015-06-10", "2020-04-01");
+    assert_int_equal(nob("pep"), 1);
+    check(ob("pep", 0), CW_OBLIGATION_OPEN, "2020-07-08", NULL, 0);
+    run_born(wales, &h, "2015-06-10", "2020-07-09");
+    check(ob("pep", 0), CW_OBLIGATION_OVERDUE, "2020-07-08", NULL, 1);
+    run_born(wales, &h, "2003-06-10", "2020-04-01");
     assert_int_equal(nob("pep"), 0);
     done(&h);
 

@@ -1992,7 +1992,8 @@ static void filler(kid *k)
  *     care_and_support plan, due 3 months on, ended when the child becomes looked after or is
  *     registered; a review records the plan again;
  *   - the personal education plan (rules: pep): for a child aged 5 to 15, from becoming looked
- *     after or a change of school, due 20 working days on, then reviewed every 4 months
+ *     after or a change of school (a younger child's from their 5th birthday), due 20 working
+ *     days on, then reviewed every 4 months
  *     (England's term; Wales asks for 6), ended with care, or once the next would fall due
  *     on or after the 16th birthday.
  *
@@ -2076,8 +2077,12 @@ static void pclock_close(kid *k, pclock *c, int pep, size_t i, size_t n0)
 
 static void pclock_start(kid *k, pclock *c, int pep, cw_date d)
 {
+    if (pep && age_at(k, d) >= 16)
+        return;
+    if (pep)
+        d = dmax(d, M(k->c->dob, 60)); /* a younger child's plan is owed from their 5th birthday */
     cw_date due = pep ? W(k->g, d, 20) : M(d, 3);
-    if (pep && (age_at(k, d) < 5 || age_at(k, d) >= 16 || due >= M(k->c->dob, 192)))
+    if (pep && due >= M(k->c->dob, 192))
         return;
     *c = (pclock){.live = 1, .first = pep, .due = due, .last = d};
 }

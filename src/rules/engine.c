@@ -476,11 +476,15 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
     /* before the duty applied: it starts (and counts) nothing */
     if (r->has_since && e->date < r->since)
         return;
-    /* owed at these ages only (a child with no date of birth: owed) */
-    if (r->has_age) {
+    /* owed at these ages only (a child with no date of birth: owed); a start before the
+     * first of them counts from the birthday the duty begins on */
+    cw_date owed_from = 0;
+    if (r->has_age && ev->h->date_of_birth) {
         int32_t a = age_on(ev->h->date_of_birth, e->date);
-        if (ev->h->date_of_birth && (a < r->age_from || a >= r->age_to))
+        if (a >= r->age_to)
             return;
+        if (a < r->age_from)
+            owed_from = cw_date_add_months(ev->h->date_of_birth, 12 * r->age_from);
     }
     if (r->count_n) {
         /* The ring holds the last count_n candidates; start only when the
@@ -538,6 +542,8 @@ static void start(eval *ev, uint32_t ri, uint32_t pos)
         if (f.kind == CW_FACT_STRING && cw_date_parse(f.s, f.len, &d) == CW_OK && d >= e->date)
             in->from = d;
     }
+    if (owed_from > in->from)
+        in->from = owed_from;
     in->base = in->from;
     memcpy(in->key, key, sizeof key);
     for (uint32_t j = 0; j < nevid; j++)
