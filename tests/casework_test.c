@@ -2057,6 +2057,98 @@ static int docs_row(const char *docs, const char *type, const char **row, size_t
     return 1;
 }
 
+/* The facts' bytes as the rules read them. */
+static void facts_of(const char *type, const json_t *p, cw_buf *out)
+{
+    cw_buf_reset(out);
+    assert_int_equal(cw_casework_facts(type, p, out), CW_OK);
+}
+
+/*
+ * Issue 13: an event splits into facts, where each personal text is replaced by true, and a
+ * personal part holding those texts; joining them gives the event back, and the facts read
+ * the same to the rules before and after (presence is a fact). An empty text holds nothing
+ * and stays. A correction's reason is personal, and so are the corrected entry's personal
+ * fields inside its changes.
+ */
+static void test_split_personal(void **state)
+{
+    (void)state;
+    cw_error err;
+    json_t *p =
+        json_pack("{s:s,s:s,s:b,s:s,s:s,s:s,s:s}", "assessment_id", "A1", "date", "2024-03-01",
+                  "child_seen", 1, "views", "I want to stay with Nan.", "views_not_obtained_reason",
+                  "", "analysis", "Risk is reducing.", "outcome", "care_and_support_plan");
+    json_t *facts = NULL, *part = NULL;
+    assert_int_equal(cw_casework_split("assessment_completed", NULL, p, &facts, &part, &err),
+                     CW_OK);
+    assert_true(json_is_true(json_object_get(facts, "views")));
+    assert_true(json_is_true(json_object_get(facts, "analysis")));
+    assert_string_equal(json_string_value(json_object_get(facts, "views_not_obtained_reason")), "");
+    assert_string_equal(json_string_value(json_object_get(facts, "outcome")),
+                        "care_and_support_plan");
+    assert_string_equal(json_string_value(json_object_get(facts, "date")), "2024-03-01");
+    assert_int_equal(json_object_size(part), 2);
+    assert_string_equal(json_string_value(json_object_get(part, "views")),
+                        "I want to stay with Nan.");
+    assert_null(json_object_get(part, "outcome"));
+    json_t *back = cw_casework_join(facts, part);
+    assert_true(json_equal(back, p));
+    cw_buf a = CW_BUF_INIT(4096), b = CW_BUF_INIT(4096);
+    facts_of("assessment_completed", p, &a);
+    facts_of("assessment_completed", facts, &b);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    json_decref(back);
+    json_decref(facts);
+    json_decref(part);
+    json_decref(p);
+
+    /* Names and the address are personal; the date of birth, a fact the rules need, is not.
+     * A team's name is a fact: nothing to split. */
+    p = json_pack("{s:s,s:s,s:s,s:s,s:s}", "child_id", "C1", "given_name", "Ffion", "family_name",
+                  "Jones", "date_of_birth", "2015-06-10", "address", "1 Stryd Fawr");
+    assert_int_equal(cw_casework_split("child_registered", NULL, p, &facts, &part, &err), CW_OK);
+    assert_int_equal(json_object_size(part), 3);
+    assert_string_equal(json_string_value(json_object_get(facts, "date_of_birth")), "2015-06-10");
+    json_decref(facts);
+    json_decref(part);
+    json_decref(p);
+    p = json_pack("{s:s,s:s}", "team_id", "T1", "name", "North");
+    assert_int_equal(cw_casework_split("team_created", NULL, p, &facts, &part, &err), CW_OK);
+    assert_null(part);
+    assert_true(json_equal(facts, p));
+    json_decref(facts);
+    json_decref(p);
+
+    /* A correction of an assessment: its reason and the new analysis are personal, the
+     * corrected outcome a fact. */
+    p = json_pack("{s:i,s:s,s:{s:s,s:s}}", "corrects", 7, "reason", "Typed on the wrong child.",
+                  "changes", "analysis", "Corrected analysis.", "outcome", "no_further_action");
+    assert_int_equal(
+        cw_casework_split("correction", "assessment_completed", p, &facts, &part, &err), CW_OK);
+    assert_true(json_is_true(json_object_get(facts, "reason")));
+    assert_true(json_is_true(json_object_get(json_object_get(facts, "changes"), "analysis")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(facts, "changes"), "outcome")),
+        "no_further_action");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(part, "changes"), "analysis")),
+        "Corrected analysis.");
+    back = cw_casework_join(facts, part);
+    assert_true(json_equal(back, p));
+    json_decref(back);
+    json_decref(facts);
+    json_decref(part);
+    /* An unknown type is refused, naming it. */
+    assert_int_equal(cw_casework_split("correction", "no_such_event", p, &facts, &part, &err),
+                     CW_EINVAL);
+    assert_non_null(strstr(err.msg, "no_such_event"));
+    json_decref(p);
+    cw_buf_release(&a);
+    cw_buf_release(&b);
+}
+
 static void test_catalogue_matches_docs(void **state)
 {
     (void)state;
@@ -2253,6 +2345,7 @@ int main(void)
         T(test_batch_atomic),
         T(test_catch_up),
         cmocka_unit_test(test_catalogue_matches_docs),
+        cmocka_unit_test(test_split_personal),
         T(test_chronology_cli),
     };
 #undef T

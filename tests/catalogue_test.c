@@ -120,11 +120,46 @@ static void test_casework_types_are_rules_types(void **state)
     cw_buf_release(&md);
 }
 
+/*
+ * Issue 13: every free-text field is personal data but the four that are facts, which the
+ * leaf keeps in the clear: a team's name and service area (the measures filter by area), an
+ * escalation's item (part of its key), a record access's route. No other kind of field is
+ * personal. A new free-text field is personal unless it is marked FACT and listed here.
+ */
+static void test_personal_fields(void **state)
+{
+    (void)state;
+    static const char *const facts[] = {"team_created.name", "team_created.service_area",
+                                        "escalation_raised.item", "record_accessed.what", NULL};
+    size_t personal = 0, fact_texts = 0;
+    for (size_t i = 0; cw_casework_type_name(i); i++) {
+        const char *type = cw_casework_type_name(i);
+        for (const field_spec *f = cw_casework_spec(type)->fields; f->name; f++) {
+            char name[160];
+            snprintf(name, sizeof name, "%s.%s", type, f->name);
+            int listed = 0;
+            for (const char *const *x = facts; *x; x++)
+                listed |= !strcmp(*x, name);
+            bool want = f->type == F_TEXT && !listed;
+            if (cw_casework_field_personal(type, f->name) != want)
+                fail_msg("%s: personal %d, expected %d", name, !want, want);
+            personal += want;
+            fact_texts += listed;
+        }
+    }
+    assert_int_equal(fact_texts, 4);
+    assert_true(personal >= 30);
+    assert_true(cw_casework_field_personal("child_registered", "given_name"));
+    assert_false(cw_casework_field_personal("child_registered", "date_of_birth"));
+    assert_false(cw_casework_field_personal("no_such_event", "text"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rules_types_are_casework_types),
         cmocka_unit_test(test_casework_types_are_rules_types),
+        cmocka_unit_test(test_personal_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -144,6 +144,29 @@ cw_rc cw_casework_catch_up(cw_ledger *l, cw_error *err);
  */
 cw_rc cw_casework_facts(const char *type, const json_t *payload, cw_buf *out);
 
+/*
+ * Personal data and facts (issue 13; docs/privacy.md). A field is personal when it is free
+ * text, except the few free texts that are facts (a team's name and service area, an
+ * escalation's item, a record access's route): names, addresses, reasons, views, analysis,
+ * notes. Everything else (identifiers, dates, choices, numbers, yes/no) is a fact.
+ * cw_casework_field_personal says which. Unknown types and fields are not personal.
+ */
+bool cw_casework_field_personal(const char *type, const char *field);
+
+/*
+ * Splits an event's payload into its facts and its personal part. *facts is a copy of payload
+ * with each personal text that is not empty replaced by true, so that its presence stays a
+ * fact (cw_casework_facts gives the same bytes for both); *personal holds those texts at the
+ * same places, or is NULL when there are none. A correction's reason is personal, and so are
+ * the personal fields of the corrected entry inside its changes: target_type names that
+ * entry's type (NULL for any other event, and for a correction whose changes should be left
+ * whole). The caller owns both. cw_casework_join puts a personal part back: a copy of facts
+ * with personal laid over it (personal may be NULL); NULL only when out of memory.
+ */
+cw_rc cw_casework_split(const char *type, const char *target_type, const json_t *payload,
+                        json_t **facts, json_t **personal, cw_error *err);
+json_t *cw_casework_join(const json_t *facts, const json_t *personal);
+
 /* True if type is a casework or organisation event in the catalogue. */
 bool cw_casework_known_type(const char *type);
 /* The catalogue's event types in order: the i-th, or NULL past the last. */

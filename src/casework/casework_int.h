@@ -12,6 +12,7 @@ enum {
     REQ = 1,   /* required */
     PAST = 2,  /* a date that must not be after the recorded date */
     NOFIX = 4, /* cannot be changed by a correction (identifiers) */
+    FACT = 8,  /* free text that is a fact, not personal data: it stays in the leaf (issue 13) */
 };
 
 typedef struct field {

@@ -91,8 +91,8 @@ static const char *const CSE_BANDS[] = {"no_apparent_risk", "mild", "moderate", 
     }
 
 static const field_spec F_TEAM_CREATED[] = {ID_NEW("team_id"),
-                                            {"name", F_TEXT, REQ, 100, NULL},
-                                            {"service_area", F_TEXT, 0, 100, NULL},
+                                            {"name", F_TEXT, REQ | FACT, 100, NULL},
+                                            {"service_area", F_TEXT, FACT, 100, NULL},
                                             END};
 static const field_spec F_STAFF_ADDED[] = {ID_NEW("staff_id"),
                                            {"name", F_TEXT, REQ, 100, NULL},
@@ -319,12 +319,12 @@ static const field_spec F_TOKEN_CREATED[] = {{"name", F_ID, REQ | NOFIX, 64, NUL
 static const field_spec F_TOKEN_REVOKED[] = {
     {"name", F_ID, REQ | NOFIX, 64, NULL}, {"reason", F_TEXT, 0, 500, NULL}, END};
 static const field_spec F_RECORD_ACCESSED[] = {{"child_id", F_ID, 0, 64, NULL},
-                                               {"what", F_TEXT, REQ, 200, NULL},
+                                               {"what", F_TEXT, REQ | FACT, 200, NULL},
                                                {"allowed", F_BOOL, REQ, 0, NULL},
                                                {"status", F_INT, REQ, 599, NULL},
                                                END};
 
-static const field_spec F_ESCALATION[] = {{"item", F_TEXT, REQ, 200, NULL},
+static const field_spec F_ESCALATION[] = {{"item", F_TEXT, REQ | FACT, 200, NULL},
                                           ID_REF("child_id"),
                                           {"level", F_INT, REQ, 10, NULL},
                                           {"notified_id", F_ID, REQ, 64, NULL},
@@ -1299,6 +1299,99 @@ cw_rc cw_casework_facts(const char *type, const json_t *payload, cw_buf *out)
     return cw_facts_encode(payload, is_free_text, spec, out);
 }
 
+static bool personal_in(const event_spec *spec, const char *name)
+{
+    for (const field_spec *fs = spec ? spec->fields : NULL; fs && fs->name; fs++)
+        if (!strcmp(fs->name, name))
+            return fs->type == F_TEXT && !(fs->flags & FACT);
+    return false;
+}
+
+bool cw_casework_field_personal(const char *type, const char *field)
+{
+    return personal_in(cw_casework_spec(type), field);
+}
+
+/* Moves obj's personal texts (spec's fields) into *part, leaving true in their place. */
+static cw_rc split_fields(const event_spec *spec, json_t *obj, json_t **part)
+{
+    for (void *it = json_object_iter(obj); it; it = json_object_iter_next(obj, it)) {
+        const char *k = json_object_iter_key(it);
+        json_t *v = json_object_iter_value(it);
+        if (!json_is_string(v) || json_string_length(v) == 0 || !personal_in(spec, k))
+            continue;
+        if (!*part && !(*part = json_object()))
+            return CW_ENOMEM;
+        if (json_object_set(*part, k, v) || json_object_iter_set_new(obj, it, json_true()))
+            return CW_ENOMEM;
+    }
+    return CW_OK;
+}
+
+cw_rc cw_casework_split(const char *type, const char *target_type, const json_t *payload,
+                        json_t **facts, json_t **personal, cw_error *err)
+{
+    *facts = *personal = NULL;
+    const event_spec *spec = cw_casework_spec(type);
+    const event_spec *target = target_type ? cw_casework_spec(target_type) : NULL;
+    if (!spec || (target_type && !target))
+        return cw_error_set(err, CW_EINVAL, "split: %s is not an event type",
+                            spec ? target_type : type);
+    if (!json_is_object(payload))
+        return cw_error_set(err, CW_EINVAL, "split: the payload is not an object");
+    json_t *f = json_deep_copy(payload), *part = NULL, *changes_part = NULL;
+    cw_rc rc = f ? split_fields(spec, f, &part) : CW_ENOMEM;
+    json_t *changes = json_object_get(f, "changes");
+    if (!rc && target && json_is_object(changes))
+        rc = split_fields(target, changes, &changes_part);
+    if (!rc && changes_part) {
+        if (!part && !(part = json_object()))
+            rc = CW_ENOMEM;
+        if (!rc && json_object_set(part, "changes", changes_part))
+            rc = CW_ENOMEM;
+    }
+    json_decref(changes_part);
+    if (rc) {
+        json_decref(f);
+        json_decref(part);
+        return cw_error_set(err, rc, "out of memory splitting an event's personal data");
+    }
+    *facts = f;
+    *personal = part;
+    return CW_OK;
+}
+
+/* Lays src over dst, object by object (src is the caller's copy: jansson iterates only
+ * non-const objects). */
+static int overlay(json_t *dst, json_t *src)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(src, k, v)
+    {
+        json_t *d = json_object_get(dst, k);
+        if (json_is_object(v) && json_is_object(d)) {
+            if (overlay(d, v))
+                return -1;
+        } else if (json_object_set(dst, k, v)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+json_t *cw_casework_join(const json_t *facts, const json_t *personal)
+{
+    json_t *out = json_deep_copy(facts);
+    json_t *part = json_is_object(personal) ? json_deep_copy(personal) : NULL;
+    if (out && json_is_object(personal) && (!part || overlay(out, part))) {
+        json_decref(out);
+        out = NULL;
+    }
+    json_decref(part);
+    return out;
+}
+
 cw_rc cw_casework_check_state(cw_ctx *c, const event_spec *spec, const json_t *p, cw_error *err)
 {
     if (spec->new_id) {
@@ -1491,10 +1584,12 @@ static const char *type_name(const field_spec *f)
 
 cw_rc cw_casework_describe(cw_buf *out)
 {
-    cw_rc rc = cw_buf_addstr(out, "| event | field | type | required |\n|---|---|---|---|\n");
+    cw_rc rc = cw_buf_addstr(out, "| event | field | type | required | personal |\n"
+                                  "|---|---|---|---|---|\n");
     for (size_t i = 0; !rc && i < sizeof specs / sizeof specs[0]; i++)
         for (const field_spec *f = specs[i].fields; !rc && f->name; f++)
-            rc = cw_buf_addf(out, "| %s | %s | %s | %s |\n", specs[i].name, f->name, type_name(f),
-                             (f->flags & REQ) ? "yes" : "no");
+            rc = cw_buf_addf(out, "| %s | %s | %s | %s | %s |\n", specs[i].name, f->name,
+                             type_name(f), (f->flags & REQ) ? "yes" : "no",
+                             personal_in(&specs[i], f->name) ? "yes" : "no");
     return rc;
 }
