@@ -444,6 +444,67 @@ static void test_append_leaf_format(void **state)
     json_decref(p2);
 }
 
+/*
+ * Issue 13: the commitment to a personal part is SHA-256("caseward personal v1" 0x00 ‖ salt ‖
+ * canonical JSON), as docs/ledger.md defines it; the expected value was computed with
+ * Python's hashlib. A leaf with a personal part ends with "personal":{"commitment":C} after
+ * the payload and is otherwise the leaf cw_entry_encode writes; the commitment is read back
+ * from it, and a leaf without one (every leaf written before) has none, even if its payload
+ * happens to hold a member of that name.
+ */
+static void test_personal_commitment_in_leaf(void **state)
+{
+    (void)state;
+    uint8_t salt[CW_PERSONAL_SALT_LEN], c[CW_HASH_LEN], got[CW_HASH_LEN];
+    for (int i = 0; i < CW_PERSONAL_SALT_LEN; i++)
+        salt[i] = (uint8_t)i;
+    static const char body[] = "{\"views\":\"I want to stay with Nan.\"}";
+    cw_hasher h;
+    assert_int_equal(cw_hasher_init(&h), CW_OK);
+    assert_int_equal(cw_hash_personal(&h, salt, body, strlen(body), c), CW_OK);
+    cw_hasher_release(&h);
+    cw_buf hex = CW_BUF_INIT(128);
+    for (int i = 0; i < CW_HASH_LEN; i++)
+        assert_int_equal(cw_buf_addf(&hex, "%02x", c[i]), CW_OK);
+    assert_string_equal(hex.data,
+                        "f586d9266302c86bf8ff0cef8680ee150a4be56a847662885178fab4d66504c1");
+    cw_buf_release(&hex);
+
+    json_t *p = json_pack("{s:s,s:b}", "child_id", "C1", "views", 1);
+    cw_event ev = {"sw.jones", "statutory_visit", p};
+    cw_buf v1 = CW_BUF_INIT(1024), v2 = CW_BUF_INIT(1024);
+    cw_error err;
+    assert_int_equal(cw_entry_encode(7, 1764000000000, &ev, &v1, &err), CW_OK);
+    assert_int_equal(cw_entry_encode_full(7, 1764000000000, &ev, NULL, c, &v2, &err), CW_OK);
+    static const char tail[] =
+        ",\"personal\":{\"commitment\":\"9YbZJmMCyGv4/wzvhoDuFQpL5WqEdmKIUXj6tNZlBME=\"}}";
+    assert_int_equal(v2.len, v1.len - 1 + strlen(tail));
+    assert_memory_equal(v2.data, v1.data, v1.len - 1);
+    assert_memory_equal(v2.data + v1.len - 1, tail, strlen(tail));
+    json_t *parsed = json_loadb(v2.data, v2.len, 0, NULL);
+    assert_non_null(parsed);
+    json_decref(parsed);
+    int found = -1;
+    cw_entry_peek_commitment((const uint8_t *)v2.data, v2.len, &found, got);
+    assert_int_equal(found, 1);
+    assert_memory_equal(got, c, CW_HASH_LEN);
+    cw_entry_peek_commitment((const uint8_t *)v1.data, v1.len, &found, got);
+    assert_int_equal(found, 0);
+    json_decref(p);
+
+    /* a payload that ends with a member of the same shape is not a personal part */
+    p = json_pack("{s:{s:s}}", "personal", "commitment",
+                  "9YbZJmMCyGv4/wzvhoDuFQpL5WqEdmKIUXj6tNZlBME=");
+    ev.payload = p;
+    cw_buf_reset(&v1);
+    assert_int_equal(cw_entry_encode(8, 1764000000000, &ev, &v1, &err), CW_OK);
+    cw_entry_peek_commitment((const uint8_t *)v1.data, v1.len, &found, got);
+    assert_int_equal(found, 0);
+    json_decref(p);
+    cw_buf_release(&v1);
+    cw_buf_release(&v2);
+}
+
 static void test_recorded_at_non_decreasing(void **state)
 {
     fx *f = *state;
@@ -1216,6 +1277,7 @@ int main(void)
         T(test_create_failure_after_key_leaves_nothing),
         T(test_open_missing),
         T(test_append_leaf_format),
+        cmocka_unit_test(test_personal_commitment_in_leaf),
         T(test_recorded_at_non_decreasing),
         T(test_bad_event_leaves_log_unchanged),
         T(test_streamed_abort_leaves_nothing),

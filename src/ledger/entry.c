@@ -6,9 +6,14 @@
 
 #include <string.h>
 
+#include "ledger/hash.h"
+#include "util/base64.h"
 #include "util/json.h"
 #include "util/time.h"
 #include "util/utf8.h"
+
+/* the member a leaf with a personal part ends with, before the commitment */
+#define PERSONAL_OPEN ",\"personal\":{\"commitment\":\""
 
 cw_rc cw_entry_check_actor(const char *actor, cw_error *err)
 {
@@ -113,6 +118,13 @@ cw_rc cw_entry_encode(uint64_t index, int64_t recorded_ms, const cw_event *ev, c
 cw_rc cw_entry_encode_source(uint64_t index, int64_t recorded_ms, const cw_event *ev,
                              const cw_event_source *src, cw_buf *out, cw_error *err)
 {
+    return cw_entry_encode_full(index, recorded_ms, ev, src, NULL, out, err);
+}
+
+cw_rc cw_entry_encode_full(uint64_t index, int64_t recorded_ms, const cw_event *ev,
+                           const cw_event_source *src, const uint8_t *commitment, cw_buf *out,
+                           cw_error *err)
+{
     char ts[CW_RFC3339_MS_LEN + 1];
     cw_rc rc;
     if ((rc = cw_entry_check_actor(ev->actor, err)) || (rc = cw_entry_check_type(ev->type, err)))
@@ -136,7 +148,11 @@ cw_rc cw_entry_encode_source(uint64_t index, int64_t recorded_ms, const cw_event
     if (!rc && !(rc = cw_buf_addstr(out, ",\"actor\":\"")) &&
         !(rc = cw_buf_addstr(out, ev->actor)) && !(rc = cw_buf_addstr(out, "\",\"type\":\"")) &&
         !(rc = cw_buf_addstr(out, ev->type)) && !(rc = cw_buf_addstr(out, "\",\"payload\":")) &&
-        !(rc = cw_json_write_canonical(ev->payload, out)))
+        !(rc = cw_json_write_canonical(ev->payload, out)) && commitment &&
+        !(rc = cw_buf_addstr(out, PERSONAL_OPEN)) &&
+        !(rc = cw_base64_encode(commitment, CW_HASH_LEN, out)))
+        rc = cw_buf_addstr(out, "\"}");
+    if (!rc)
         rc = cw_buf_addc(out, '}');
     if (!rc && out->len - start > CW_ENTRY_MAX_BYTES)
         rc = CW_ETOOBIG;
@@ -148,6 +164,20 @@ cw_rc cw_entry_encode_source(uint64_t index, int64_t recorded_ms, const cw_event
         return cw_error_set(err, rc, "entry: larger than %d bytes", CW_ENTRY_MAX_BYTES);
     }
     return CW_OK;
+}
+
+void cw_entry_peek_commitment(const uint8_t *leaf, size_t len, int *found, uint8_t commitment[32])
+{
+    /* ...,"personal":{"commitment":"<44 base64>"}} : the payload's own members end in "}}}"
+     * or another way, never in "\"}}" straight after 44 base64 characters of this member */
+    static const size_t b64 = 44, tail = 3;
+    size_t open = sizeof PERSONAL_OPEN - 1, need = open + b64 + tail;
+    const char *s = (const char *)leaf;
+    *found = 0;
+    if (len < need || memcmp(s + len - tail, "\"}}", tail) != 0 ||
+        memcmp(s + len - need, PERSONAL_OPEN, open) != 0)
+        return;
+    *found = cw_base64_decode_exact(s + len - tail - b64, b64, commitment, 32) == CW_OK;
 }
 
 cw_rc cw_entry_peek(const uint8_t *leaf, size_t len, uint64_t *index, int64_t *recorded_ms)

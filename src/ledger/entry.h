@@ -20,6 +20,10 @@
  *   | "payload"     | object    | the event's data in caseward's canonical JSON     |
  *   |               |           | (util/json.h: keys sorted at every depth, minimal |
  *   |               |           | escapes, no whitespace)                           |
+ *   | "personal"    | object    | only when the event has a personal part kept      |
+ *   |               |           | beside the leaf (issue 13): {"commitment":C}, C   |
+ *   |               |           | the base64 of cw_hash_personal (hash.h) over its  |
+ *   |               |           | salt and canonical JSON; absent otherwise         |
  *
  * Example (one line):
  *   {"index":0,"recorded_at":"2026-11-22T09:05:03.042Z","actor":"admin",
@@ -91,6 +95,19 @@ cw_rc cw_entry_encode(uint64_t index, int64_t recorded_ms, const cw_event *ev, c
  */
 cw_rc cw_entry_encode_source(uint64_t index, int64_t recorded_ms, const cw_event *ev,
                              const cw_event_source *src, cw_buf *out, cw_error *err);
+/*
+ * The same with the commitment to the event's personal part (32 bytes, hash.h; NULL: the
+ * event has none, and the leaf is as cw_entry_encode_source writes it).
+ */
+cw_rc cw_entry_encode_full(uint64_t index, int64_t recorded_ms, const cw_event *ev,
+                           const cw_event_source *src, const uint8_t *commitment, cw_buf *out,
+                           cw_error *err);
+
+/*
+ * Reads the commitment to the personal part at the end of leaf bytes, if there is one:
+ * *found 0 for a leaf without a personal part (every leaf written before issue 13).
+ */
+void cw_entry_peek_commitment(const uint8_t *leaf, size_t len, int *found, uint8_t commitment[32]);
 
 /*
  * Reads index and recorded_at from the start of leaf bytes without a full

@@ -69,3 +69,10 @@ cw_rc cw_hash_raw(cw_hasher *h, const void *data, size_t len, uint8_t out[CW_HAS
 {
     return digest(h, data, len, NULL, 0, NULL, 0, out);
 }
+
+cw_rc cw_hash_personal(cw_hasher *h, const uint8_t salt[CW_PERSONAL_SALT_LEN], const void *body,
+                       size_t len, uint8_t out[CW_HASH_LEN])
+{
+    static const char prefix[] = "caseward personal v1"; /* and its NUL, the 0x00 */
+    return digest(h, prefix, sizeof prefix, salt, CW_PERSONAL_SALT_LEN, body, len, out);
+}

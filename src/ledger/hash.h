@@ -30,6 +30,15 @@ void cw_hasher_release(cw_hasher *h);
 cw_rc cw_hash_leaf(cw_hasher *h, const void *data, size_t len, uint8_t out[CW_HASH_LEN]);
 cw_rc cw_hash_node(cw_hasher *h, const uint8_t left[CW_HASH_LEN], const uint8_t right[CW_HASH_LEN],
                    uint8_t out[CW_HASH_LEN]);
+/*
+ * The commitment to an entry's personal part (issue 13, docs/ledger.md): SHA-256 of the 20
+ * bytes "caseward personal v1", a 0x00, the entry's random salt and the part's canonical
+ * JSON. The prefix keeps it apart from leaf and node hashes; the salt, kept beside the part
+ * and erased with it, means a guessed text cannot be confirmed from the leaf.
+ */
+#define CW_PERSONAL_SALT_LEN 32
+cw_rc cw_hash_personal(cw_hasher *h, const uint8_t salt[CW_PERSONAL_SALT_LEN], const void *body,
+                       size_t len, uint8_t out[CW_HASH_LEN]);
 /* Plain SHA-256 of data (the empty tree's root is cw_hash_raw of nothing). */
 cw_rc cw_hash_raw(cw_hasher *h, const void *data, size_t len, uint8_t out[CW_HASH_LEN]);
 
