@@ -1291,6 +1291,76 @@ static void test_integrity(void **state)
     assert_int_equal(integrity_looks(NULL), looks);
 }
 
+/*
+ * Schema 7 made the personal columns of the projections nullable (a replay without the
+ * personal data, after an erasure, leaves them NULL). Every route that reads them still
+ * answers: a NULL name is an empty string in lists and null in a child's record.
+ */
+static void test_personal_columns_null(void **state)
+{
+    (void)state;
+    sqlite3 *s = NULL;
+    char *msg = NULL;
+    assert_int_equal(sqlite3_open_v2(F.db, &s, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(s, 5000);
+    if (sqlite3_exec(s,
+                     "CREATE TEMP TABLE kept_children AS SELECT child_id, given_name, family_name "
+                     "FROM children; CREATE TEMP TABLE kept_staff AS SELECT staff_id, name FROM "
+                     "staff; CREATE TEMP TABLE kept_corrections AS SELECT idx, reason FROM "
+                     "corrections; UPDATE children SET given_name = NULL, family_name = NULL; "
+                     "UPDATE staff SET name = NULL; UPDATE corrections SET reason = NULL;",
+                     NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("nulling the personal columns: %s", msg);
+    who hos, sw;
+    sign_in("hos", PW, &hos);
+    sign_in("sw", PW, &sw);
+    resp r;
+    REQ("GET", "/api/v1/children?limit=5000", NULL, hos.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *kids = json_object_get(r.json, "children");
+    assert_true(json_array_size(kids) > 20);
+    for (size_t i = 0; i < json_array_size(kids); i++) {
+        assert_string_equal(
+            json_string_value(json_object_get(json_array_get(kids, i), "given_name")), "");
+        assert_string_equal(
+            json_string_value(json_object_get(json_array_get(kids, i), "family_name")), "");
+    }
+    done(&r);
+    REQ("GET", "/api/v1/children/" INTEG_CHILD, NULL, hos.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(json_is_null(json_object_get(r.json, "given_name")));
+    assert_true(json_is_null(json_object_get(r.json, "family_name")));
+    assert_string_equal(json_string_value(json_object_get(r.json, "child_id")), INTEG_CHILD);
+    done(&r);
+    static const char *const hos_paths[] = {
+        "/api/v1/children/" INTEG_CHILD "/chronology",
+        "/api/v1/unallocated",
+        "/api/v1/overdue",
+        "/api/v1/signals",
+        "/api/v1/staff",
+        "/api/v1/sign-offs",
+    };
+    for (size_t i = 0; i < sizeof hos_paths / sizeof hos_paths[0]; i++) {
+        REQ("GET", hos_paths[i], NULL, hos.session, NULL, &r);
+        if (r.status != 200)
+            fail_msg("%s: status %ld", hos_paths[i], (long)r.status);
+        done(&r);
+    }
+    REQ("GET", "/api/v1/caseload", NULL, sw.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    done(&r);
+    if (sqlite3_exec(s,
+                     "UPDATE children SET given_name = (SELECT k.given_name FROM kept_children k "
+                     "WHERE k.child_id = children.child_id), family_name = (SELECT k.family_name "
+                     "FROM kept_children k WHERE k.child_id = children.child_id); UPDATE staff "
+                     "SET name = (SELECT k.name FROM kept_staff k WHERE k.staff_id = "
+                     "staff.staff_id); UPDATE corrections SET reason = (SELECT k.reason FROM "
+                     "kept_corrections k WHERE k.idx = corrections.idx);",
+                     NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("restoring the personal columns: %s", msg);
+    sqlite3_close(s);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -1311,6 +1381,7 @@ int main(void)
         cmocka_unit_test(test_web_limits),
         cmocka_unit_test(test_measures),
         cmocka_unit_test(test_integrity),
+        cmocka_unit_test(test_personal_columns_null),
         cmocka_unit_test(test_throttle),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);

@@ -803,6 +803,306 @@ static void test_triggers_refuse_update_delete(void **state)
     assert_int_equal(cw_verify(&o, &r, &err), CW_OK);
 }
 
+/* ---- the personal table (schema 7): erase-only, beside the log ---- */
+
+/* Like check_refused, for the personal table's triggers: the message names why. */
+static void check_personal_refused(sqlite3 *s, const char *sql, const char *why)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(s, sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        fail_msg("\"%s\" was not refused", sql);
+    assert_int_equal(rc, SQLITE_CONSTRAINT);
+    if (!msg || !strstr(msg, why))
+        fail_msg("\"%s\": unexpected message %s", sql, msg ? msg : "(none)");
+    sqlite3_free(msg);
+}
+
+/* Reads entry idx's personal row through the store; returns its state. */
+static cw_personal_state personal_state(cw_store *st, uint64_t idx, cw_buf *salt, cw_buf *body,
+                                        uint64_t *erased_idx)
+{
+    cw_personal_state state = CW_PERSONAL_HELD;
+    cw_error err;
+    cw_error_clear(&err);
+    uint64_t e = 77;
+    if (cw_store_personal_get(st, idx, salt, body, &state, &e, &err) != CW_OK)
+        fail_msg("personal_get %llu: %s", (unsigned long long)idx, err.msg);
+    if (erased_idx)
+        *erased_idx = e;
+    return state;
+}
+
+/*
+ * personal_put inside the append transaction, then get: the same salt and body
+ * come back; an entry with none is absent. Erasing leaves the row with NULL salt
+ * and body and the erasure entry's index, and is refused a second time.
+ */
+static void test_personal_put_get_erase(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    create_log(f);
+    cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+    cw_store *st = cw_ledger_store(l);
+    uint8_t salt[32];
+    for (size_t i = 0; i < sizeof salt; i++)
+        salt[i] = (uint8_t)(i * 7 + 1);
+    static const char body[] = "{\"given_name\":\"Ada\",\"family_name\":\"Byron\"}";
+    json_t *p = json_pack("{s:i}", "n", 1);
+    cw_event ev = {"worker.1", "note_added", p};
+
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_OK);
+    for (uint64_t k = 0; k < 3; k++) {
+        uint64_t idx = 99;
+        assert_int_equal(cw_ledger_batch_add(l, &ev, &idx, &err), CW_OK);
+        assert_int_equal(idx, k);
+        if (k > 0 &&
+            cw_store_personal_put(st, idx, salt, sizeof salt, body, sizeof body - 1, &err) != CW_OK)
+            fail_msg("personal_put: %s", err.msg);
+    }
+    /* one row per entry: a second put for the same index is refused */
+    cw_error_clear(&err);
+    assert_int_not_equal(cw_store_personal_put(st, 1, salt, sizeof salt, "{}", 2, &err), CW_OK);
+    if (cw_ledger_batch_commit(l, NULL, &err) != CW_OK)
+        fail_msg("commit: %s", err.msg);
+
+    cw_buf s = CW_BUF_INIT(1 << 16), b = CW_BUF_INIT(1 << 16);
+    assert_int_equal(personal_state(st, 1, &s, &b, NULL), CW_PERSONAL_HELD);
+    assert_int_equal(s.len, sizeof salt);
+    assert_memory_equal(s.data, salt, sizeof salt);
+    assert_int_equal(b.len, sizeof body - 1);
+    assert_memory_equal(b.data, body, sizeof body - 1);
+    cw_buf_reset(&s);
+    cw_buf_reset(&b);
+    assert_int_equal(personal_state(st, 0, &s, &b, NULL), CW_PERSONAL_ABSENT);
+    assert_int_equal(personal_state(st, 42, &s, &b, NULL), CW_PERSONAL_ABSENT);
+    assert_int_equal(s.len + b.len, 0);
+
+    /* erase entry 1's personal part, as erasure entry 2 would */
+    assert_int_equal(cw_store_begin(st, &err), CW_OK);
+    if (cw_store_personal_erase(st, 1, 2, &err) != CW_OK)
+        fail_msg("erase: %s", err.msg);
+    assert_int_equal(cw_store_commit(st, &err), CW_OK);
+    uint64_t erased = 0;
+    assert_int_equal(personal_state(st, 1, &s, &b, &erased), CW_PERSONAL_ERASED);
+    assert_int_equal(erased, 2);
+    assert_int_equal(s.len + b.len, 0);
+    assert_int_equal(personal_state(st, 2, &s, &b, NULL), CW_PERSONAL_HELD);
+    cw_buf_reset(&s);
+    cw_buf_reset(&b);
+
+    /* a second erasure is refused and changes nothing; no row: not found */
+    assert_int_equal(cw_store_begin(st, &err), CW_OK);
+    cw_error_clear(&err);
+    assert_int_equal(cw_store_personal_erase(st, 1, 3, &err), CW_EDB);
+    expect_msg(&err, "personal data can only be erased");
+    cw_error_clear(&err);
+    assert_int_equal(cw_store_personal_erase(st, 0, 3, &err), CW_ENOTFOUND);
+    cw_store_rollback(st);
+    assert_int_equal(personal_state(st, 1, &s, &b, &erased), CW_PERSONAL_ERASED);
+    assert_int_equal(erased, 2);
+    cw_ledger_close(l);
+
+    /* The row as stored: NULL salt and body, the erasure's index. */
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT salt IS NULL, body IS NULL, erased_idx FROM "
+                                        "personal WHERE idx = 1",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 1);
+    assert_int_equal(sqlite3_column_int(q, 1), 1);
+    assert_int_equal(sqlite3_column_int64(q, 2), 2);
+    sqlite3_finalize(q);
+
+    /* Anything but an erasure of a held row is refused by the triggers, whoever asks. */
+    static const char *const updates[] = {
+        "UPDATE personal SET body = X'00' WHERE idx = 2",
+        "UPDATE personal SET salt = NULL WHERE idx = 2",
+        "UPDATE personal SET salt = NULL, body = NULL WHERE idx = 2", /* no erasure entry */
+        "UPDATE personal SET idx = 7, salt = NULL, body = NULL, erased_idx = 3 WHERE idx = 2",
+        "UPDATE personal SET erased_idx = 9 WHERE idx = 1",             /* erased again */
+        "UPDATE personal SET erased_idx = NULL WHERE idx = 1",          /* un-erased */
+        "UPDATE personal SET salt = X'00', body = X'00' WHERE idx = 1", /* refilled */
+    };
+    for (size_t i = 0; i < sizeof updates / sizeof updates[0]; i++)
+        check_personal_refused(db, updates[i], "can only be erased");
+    check_personal_refused(db, "DELETE FROM personal WHERE idx = 1", "not deleted");
+    check_personal_refused(db, "DELETE FROM personal", "not deleted");
+    check_personal_refused(db,
+                           "INSERT OR REPLACE INTO personal(idx, salt, body) VALUES (2, X'00', "
+                           "X'00')",
+                           "not replaced");
+    sqlite3_close(db);
+
+    /* The held row is untouched, and the log (and its structure) verifies. */
+    l = open_log(f->db, CW_LEDGER_READONLY);
+    assert_int_equal(personal_state(cw_ledger_store(l), 2, &s, &b, NULL), CW_PERSONAL_HELD);
+    assert_memory_equal(b.data, body, sizeof body - 1);
+    cw_ledger_close(l);
+    cw_verify_opts o = {.db_path = f->db};
+    cw_verify_report r;
+    cw_error_clear(&err);
+    if (cw_verify(&o, &r, &err) != CW_OK)
+        fail_msg("verify: %s", err.msg);
+    cw_buf_release(&s);
+    cw_buf_release(&b);
+    json_decref(p);
+}
+
+/* A personal row put in an append batch that is aborted is gone with the batch. */
+static void test_personal_abort_leaves_no_row(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    create_log(f);
+    cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+    append_n(l, 2);
+    json_t *p = json_pack("{s:i}", "n", 1);
+    cw_event ev = {"worker.1", "note_added", p};
+    uint8_t salt[32] = {1};
+    uint64_t idx = 0;
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_OK);
+    assert_int_equal(cw_ledger_batch_add(l, &ev, &idx, &err), CW_OK);
+    assert_int_equal(idx, 2);
+    assert_int_equal(
+        cw_store_personal_put(cw_ledger_store(l), idx, salt, sizeof salt, "{}", 2, &err), CW_OK);
+    cw_ledger_batch_abort(l);
+    cw_buf s = CW_BUF_INIT(64), b = CW_BUF_INIT(64);
+    assert_int_equal(personal_state(cw_ledger_store(l), 2, &s, &b, NULL), CW_PERSONAL_ABSENT);
+    cw_ledger_close(l);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM personal", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    cw_buf_release(&s);
+    cw_buf_release(&b);
+    json_decref(p);
+}
+
+/*
+ * secure_delete is set by caseward, not left to how SQLite was built: every new
+ * connection here starts with it OFF (an auto-extension, as a library built
+ * without SQLITE_SECURE_DELETE would), and the writer's and the scratch's
+ * connections still have it ON. Its effect: an erased body's bytes are not
+ * left in the database file.
+ */
+static sqlite3 *last_opened;
+
+static int secure_delete_off(sqlite3 *db, char **msg, const struct sqlite3_api_routines *api)
+{
+    (void)msg;
+    (void)api;
+    last_opened = db;
+    return sqlite3_exec(db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
+}
+
+/* Does the file at path hold the bytes of text anywhere? */
+static int file_has(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    size_t n = strlen(text), len = 0, cap = 1 << 20;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t got;
+    while ((got = fread(buf + len, 1, cap - len, fp)) > 0) {
+        len += got;
+        if (len == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    fclose(fp);
+    int found = 0;
+    for (size_t i = 0; !found && i + n <= len; i++)
+        found = !memcmp(buf + i, text, n);
+    free(buf);
+    return found;
+}
+
+static int secure_delete_of(sqlite3 *db)
+{
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA secure_delete", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int on = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    return on;
+}
+
+static void test_secure_delete_on(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    create_log(f);
+    assert_int_equal(sqlite3_auto_extension((void (*)(void))secure_delete_off), SQLITE_OK);
+
+    /* the check: a plain connection now has it off */
+    sqlite3 *plain = NULL;
+    assert_int_equal(sqlite3_open_v2(f->db, &plain, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(secure_delete_of(plain), 0);
+    sqlite3_close(plain);
+
+    last_opened = NULL;
+    cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+    assert_non_null(last_opened);
+    assert_int_equal(secure_delete_of(last_opened), 1);
+
+    cw_store *scratch = NULL;
+    last_opened = NULL;
+    cw_error_clear(&err);
+    if (cw_store_open_scratch(f->db, &scratch, &err) != CW_OK)
+        fail_msg("scratch: %s", err.msg);
+    assert_non_null(last_opened);
+    assert_int_equal(secure_delete_of(last_opened), 1);
+    cw_store_close(scratch);
+
+    /* An erased body leaves no trace in the file (the WAL is checkpointed and removed when
+     * the last connection closes). */
+    /* Long enough to spill onto overflow pages, which without secure_delete are put on the
+     * free list as they are, text and all (a short body's cell is overwritten anyway). */
+    char canary[6000];
+    memset(canary, 'x', sizeof canary);
+    memcpy(canary, "{\"given_name\":\"", 15);
+    memcpy(canary + sizeof canary - 25, "Canary-7f3e9a1c-Zebedee\"}", 25);
+    uint8_t salt[32] = {9};
+    json_t *p = json_pack("{s:i}", "n", 1);
+    cw_event ev = {"worker.1", "note_added", p};
+    uint64_t idx = 0;
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_OK);
+    assert_int_equal(cw_ledger_batch_add(l, &ev, &idx, &err), CW_OK);
+    assert_int_equal(cw_store_personal_put(cw_ledger_store(l), idx, salt, sizeof salt, canary,
+                                           sizeof canary, &err),
+                     CW_OK);
+    assert_int_equal(cw_ledger_batch_commit(l, NULL, &err), CW_OK);
+    cw_ledger_close(l);
+    assert_true(file_has(f->db, "Zebedee")); /* held: in the file */
+
+    l = open_log(f->db, CW_LEDGER_WRITE);
+    cw_store *st = cw_ledger_store(l);
+    assert_int_equal(cw_store_begin(st, &err), CW_OK);
+    assert_int_equal(cw_store_personal_erase(st, idx, idx + 1, &err), CW_OK);
+    assert_int_equal(cw_store_commit(st, &err), CW_OK);
+    cw_ledger_close(l);
+    sqlite3_cancel_auto_extension((void (*)(void))secure_delete_off);
+    char wal[PATH_MAX + 8];
+    snprintf(wal, sizeof wal, "%s-wal", f->db);
+    assert_false(exists(wal));
+    assert_false(file_has(f->db, "Zebedee")); /* erased: gone */
+    json_decref(p);
+}
+
 /* ---- request parsing (one line of `caseward append` input) ---- */
 
 static void refuse_request(const char *line, size_t len, cw_rc want, const char *m1, const char *m2)
@@ -1284,6 +1584,9 @@ int main(void)
         T(test_empty_batch),
         T(test_checkpoint_per_batch),
         T(test_triggers_refuse_update_delete),
+        T(test_personal_put_get_erase),
+        T(test_personal_abort_leaves_no_row),
+        T(test_secure_delete_on),
         T(test_parse_request_accepts),
         T(test_parse_request_refusals),
         T(test_source_kept_beside_recorded_at),

@@ -245,7 +245,10 @@ static sqlite3 *attack(const log_t *lg)
                      "DROP TRIGGER IF EXISTS entries_insert_only_replace;"
                      "DROP TRIGGER IF EXISTS checkpoints_insert_only_update;"
                      "DROP TRIGGER IF EXISTS checkpoints_insert_only_delete;"
-                     "DROP TRIGGER IF EXISTS checkpoints_insert_only_replace;",
+                     "DROP TRIGGER IF EXISTS checkpoints_insert_only_replace;"
+                     "DROP TRIGGER IF EXISTS personal_erase_only;"
+                     "DROP TRIGGER IF EXISTS personal_no_delete;"
+                     "DROP TRIGGER IF EXISTS personal_no_replace;",
                      NULL, NULL, &msg) != SQLITE_OK)
         fail_msg("dropping triggers: %s", msg);
     return s;
@@ -697,6 +700,25 @@ static void test_structure_altered(void **state)
     expect_fail(&f->b, (pins){0}, "structure", "sneaky", NULL);
 }
 
+/* The personal table's erase-only triggers are part of the structure too: dropping any one
+ * of them (so that personal data could be rewritten or deleted) is reported by name. */
+static void test_structure_personal_trigger_dropped(void **state)
+{
+    fx *f = *state;
+    static const char *const drops[][2] = {
+        {"DROP TRIGGER personal_erase_only", "personal_erase_only"},
+        {"DROP TRIGGER personal_no_delete", "personal_no_delete"},
+    };
+    const log_t *logs[2] = {&f->a, &f->b};
+    for (int i = 0; i < 2; i++) {
+        sqlite3 *s = NULL;
+        assert_int_equal(sqlite3_open_v2(logs[i]->db, &s, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+        sql(s, drops[i][0]);
+        sqlite3_close(s);
+        expect_fail(logs[i], (pins){0}, "structure", drops[i][1], NULL);
+    }
+}
+
 /*
  * Forges entry idx (the next one) with correct leaf and node hashes, as
  * someone with the file but not the key could, and returns nothing.
@@ -1106,6 +1128,7 @@ int main(void)
         T(test_resign_under_new_key),
         T(test_rewrite_with_stolen_key),
         T(test_structure_altered),
+        T(test_structure_personal_trigger_dropped),
         T(test_open_writer_refuses_forged_rows),
         T(test_checkpoint_at_max_size),
         T(test_corrupt_pages),

@@ -5,7 +5,10 @@
 # by the first writer; the log itself is untouched, the casework tables are
 # refilled from it, and every answer is the same as from a database created
 # new. A reader never sees half-upgraded or emptied tables: it is told what
-# to run.
+# to run. A version-6 database (before the personal table, with NOT NULL on
+# the personal columns of children, staff and corrections) is upgraded to the
+# current one and passes `verify --db`: caseward's structure, and projections
+# equal to a fresh replay of the log.
 #
 # usage: bash tests/upgrade_test.sh /path/to/caseward
 set -u
@@ -23,8 +26,9 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
 
 DB=$T/c.db
+# 200 children: enough for the demo to record a correction (about 1 child in 200).
 AS_OF=2026-06-30
-"$CW" demo --db "$DB" --children 60 --seed 3 --as-of $AS_OF >/dev/null 2>"$T/err" ||
+"$CW" demo --db "$DB" --children 200 --seed 3 --as-of $AS_OF >/dev/null 2>"$T/err" ||
     { echo "upgrade_test: demo failed: $(cat "$T/err")" >&2; exit 1; }
 answers() {
     "$CW" overdue --db "$DB" --as-of $AS_OF --json &&
@@ -39,11 +43,97 @@ sqlite3 "$DB" "SELECT hex(leaf) FROM entries ORDER BY idx" >"$T/log-before"
 CURRENT=$(sqlite3 "$T/new.db" 'PRAGMA user_version')
 check "current version known" [ "$CURRENT" -ge 4 ]
 
+# Version 6 (before the personal table, with NOT NULL on the personal columns
+# of children, staff and corrections) -> 7: the tables are recreated and
+# refilled from the log, the personal table starts empty, and the database
+# passes `verify --db` (its structure is caseward's, and every projection
+# equals one replayed afresh from the log).
+projections() {
+    sqlite3 "$DB" "SELECT * FROM children ORDER BY child_id; SELECT * FROM staff ORDER BY staff_id;
+                   SELECT * FROM corrections ORDER BY idx"
+}
+projections >"$T/proj-before"
+check "the demo has corrections to carry over" \
+    [ "$(sqlite3 "$DB" 'SELECT count(*) FROM corrections')" -gt 0 ]
+sqlite3 "$DB" <<'SQL' || bad "downgrade to 6"
+DROP TABLE personal;
+CREATE TABLE v6_staff AS SELECT * FROM staff;
+DROP TABLE staff;
+CREATE TABLE staff (
+    staff_id   TEXT PRIMARY KEY,  -- the account / worker identifier
+    name       TEXT NOT NULL,
+    role       TEXT NOT NULL,     -- social_worker, team_manager, ... (docs/events.md)
+    team_id    TEXT,              -- current team, if any
+    manager_id TEXT,              -- next step up the management chain, if any
+    left_on    TEXT,              -- date the person left; NULL while in post
+    idx        INTEGER NOT NULL   -- latest entry that changed the row
+) STRICT;
+INSERT INTO staff SELECT * FROM v6_staff;
+DROP TABLE v6_staff;
+CREATE TABLE v6_children AS SELECT * FROM children;
+DROP TABLE children;
+CREATE TABLE children (
+    child_id           TEXT PRIMARY KEY,
+    given_name         TEXT NOT NULL,
+    family_name        TEXT NOT NULL,
+    date_of_birth      TEXT NOT NULL,   -- YYYY-MM-DD
+    gender             TEXT NOT NULL,
+    ethnicity          TEXT,
+    language           TEXT NOT NULL,   -- english | welsh | other
+    address            TEXT,
+    restricted         INTEGER NOT NULL, -- 1: visible only to the staff in child_access
+    worker_id          TEXT,            -- allocated social worker, if any
+    case_status        TEXT NOT NULL,   -- open | closed
+    cp_category        TEXT,            -- CP register category while registered
+    cp_since           TEXT,            -- date registered; NULL when not on the register
+    looked_after_since TEXT,            -- NULL when not looked after
+    placement_id       TEXT,
+    placement_type     TEXT,
+    last_activity      TEXT,            -- latest effective date of any event about the child
+    idx                INTEGER NOT NULL -- entry that registered the child
+) STRICT;
+INSERT INTO children SELECT * FROM v6_children;
+DROP TABLE v6_children;
+CREATE TABLE v6_corrections AS SELECT * FROM corrections;
+DROP TABLE corrections;
+CREATE TABLE corrections (
+    idx      INTEGER PRIMARY KEY, -- the correction entry
+    corrects INTEGER NOT NULL,    -- the entry it corrects
+    reason   TEXT NOT NULL
+) STRICT;
+INSERT INTO corrections SELECT * FROM v6_corrections;
+DROP TABLE v6_corrections;
+CREATE INDEX corrections_by_target ON corrections(corrects);
+PRAGMA user_version = 6;
+SQL
+check "now version 6" [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 6 ]
+check "version 6 has NOT NULL names" \
+    [ "$(sqlite3 "$DB" "SELECT \"notnull\" FROM pragma_table_info('children') WHERE name = 'given_name'")" = 1 ]
+"$CW" overdue --db "$DB" --as-of $AS_OF >"$T/out" 2>"$T/err"
+check "reader of version 6 refused" [ $? -ne 0 ]
+check "reader of version 6 told what to do" grep -q "schema version 6.*upgrade" "$T/err"
+"$CW" escalate --db "$DB" --as-of 2020-01-01 >/dev/null 2>"$T/err" || bad "escalate 6: $(cat "$T/err")"
+check "6 upgraded to the current version" [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = "$CURRENT" ]
+check "personal table there, empty" [ "$(sqlite3 "$DB" 'SELECT count(*) FROM personal')" = 0 ]
+for col in children.given_name children.family_name staff.name corrections.reason; do
+    check "$col nullable after 6 -> 7" [ "$(sqlite3 "$DB" \
+        "SELECT \"notnull\" FROM pragma_table_info('${col%.*}') WHERE name = '${col#*.}'")" = 0 ]
+done
+check "same schema as a new database after 6 -> 7" cmp -s \
+    <(sqlite3 "$DB" "SELECT type, name, sql FROM sqlite_schema ORDER BY name") \
+    <(sqlite3 "$T/new.db" "SELECT type, name, sql FROM sqlite_schema ORDER BY name")
+"$CW" verify --db "$DB" >"$T/out" 2>"$T/err" || bad "verify --db after 6 -> 7: $(cat "$T/err" "$T/out")"
+projections >"$T/proj-after"
+check "children, staff and corrections refilled as they were" cmp -s "$T/proj-before" "$T/proj-after"
+answers >"$T/got" 2>"$T/err" || bad "answers after 6 -> 7: $(cat "$T/err")"
+check "same answers after 6 -> 7" cmp -s "$T/want" "$T/got"
+
 # Make it a version-2 database: the old child_events, none of the tables
 # added since (child_histories, accounts, record_access, api_tokens, signoffs,
-# policy).
+# policy, personal).
 downgrade() {
     sqlite3 "$DB" <<'SQL' || bad "downgrade"
+DROP TABLE personal;
 DROP INDEX signoffs_by_state;
 DROP TABLE signoffs;
 DROP TABLE policy;

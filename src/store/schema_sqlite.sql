@@ -1,4 +1,4 @@
--- caseward SQLite schema, version 6. Embedded into the binary at build time
+-- caseward SQLite schema, version 7. Embedded into the binary at build time
 -- (cmake/embed.cmake) and applied by `caseward init` in one transaction.
 -- PRAGMA application_id = 0x63776431 ('cwd1') marks a caseward database and
 -- PRAGMA user_version holds the schema version; both are set by the code.
@@ -63,6 +63,40 @@ BEGIN
     SELECT RAISE(ABORT, 'checkpoints are append-only: REPLACE refused');
 END;
 
+-- The personal part of an entry (names, addresses, free text), kept beside
+-- its leaf rather than in it, with the salt that hides it: the leaf commits
+-- to a salted hash of it, so it can be erased and the log still verifies.
+-- Not a projection: the log cannot recreate it, so rebuild leaves it alone.
+-- Erase-only: a row's salt and body can be set to NULL once, naming the
+-- erasure entry, and never changed otherwise or deleted. Nothing writes rows
+-- yet (schema version 7 prepares the storage; leaf version 2 will fill it).
+CREATE TABLE personal (
+    idx        INTEGER PRIMARY KEY, -- the entry whose leaf commits to it
+    salt       BLOB,                -- 32 random bytes; NULL once erased
+    body       BLOB,                -- canonical JSON of the personal part; NULL once erased
+    erased_idx INTEGER              -- the erasure entry that destroyed it; NULL while held
+) STRICT;
+
+CREATE TRIGGER personal_erase_only BEFORE UPDATE ON personal
+WHEN NOT (NEW.idx = OLD.idx AND NEW.salt IS NULL AND NEW.body IS NULL
+          AND OLD.erased_idx IS NULL AND NEW.erased_idx IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'personal data can only be erased');
+END;
+
+CREATE TRIGGER personal_no_delete BEFORE DELETE ON personal
+BEGIN
+    SELECT RAISE(ABORT, 'personal data is erased, not deleted');
+END;
+
+-- As for entries: INSERT OR REPLACE would delete the held row without firing
+-- the DELETE trigger, so an insert over an existing index is refused here.
+CREATE TRIGGER personal_no_replace BEFORE INSERT ON personal
+WHEN EXISTS (SELECT 1 FROM personal WHERE idx = NEW.idx)
+BEGIN
+    SELECT RAISE(ABORT, 'personal data is erased, not replaced');
+END;
+
 -- ---------------------------------------------------------------------------
 -- Projections: the current state of the organisation and of each child's
 -- case, derived from the ledger. They are caches: `caseward rebuild` drops
@@ -85,7 +119,7 @@ CREATE TABLE teams (
 
 CREATE TABLE staff (
     staff_id   TEXT PRIMARY KEY,  -- the account / worker identifier
-    name       TEXT NOT NULL,
+    name       TEXT,              -- personal: NULL once erased, or replayed from facts only
     role       TEXT NOT NULL,     -- social_worker, team_manager, ... (docs/events.md)
     team_id    TEXT,              -- current team, if any
     manager_id TEXT,              -- next step up the management chain, if any
@@ -95,8 +129,8 @@ CREATE TABLE staff (
 
 CREATE TABLE children (
     child_id           TEXT PRIMARY KEY,
-    given_name         TEXT NOT NULL,
-    family_name        TEXT NOT NULL,
+    given_name         TEXT,            -- personal: NULL once erased, or replayed from
+    family_name        TEXT,            -- facts only (as are ethnicity and address)
     date_of_birth      TEXT NOT NULL,   -- YYYY-MM-DD
     gender             TEXT NOT NULL,
     ethnicity          TEXT,
@@ -189,7 +223,7 @@ CREATE TABLE child_histories (
 CREATE TABLE corrections (
     idx      INTEGER PRIMARY KEY, -- the correction entry
     corrects INTEGER NOT NULL,    -- the entry it corrects
-    reason   TEXT NOT NULL
+    reason   TEXT                 -- personal: NULL once erased, or replayed from facts only
 ) STRICT;
 CREATE INDEX corrections_by_target ON corrections(corrects);
 

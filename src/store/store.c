@@ -66,6 +66,23 @@ cw_rc cw_store_entry_hashes(cw_store *s, uint64_t idx, uint8_t *out, size_t cap,
     return s->ops->entry_hashes(s, idx, out, cap, len, err);
 }
 
+cw_rc cw_store_personal_put(cw_store *s, uint64_t idx, const uint8_t *salt, size_t salt_len,
+                            const void *body, size_t body_len, cw_error *err)
+{
+    return s->ops->personal_put(s, idx, salt, salt_len, body, body_len, err);
+}
+
+cw_rc cw_store_personal_get(cw_store *s, uint64_t idx, cw_buf *salt, cw_buf *body,
+                            cw_personal_state *state, uint64_t *erased_idx, cw_error *err)
+{
+    return s->ops->personal_get(s, idx, salt, body, state, erased_idx, err);
+}
+
+cw_rc cw_store_personal_erase(cw_store *s, uint64_t idx, uint64_t erased_idx, cw_error *err)
+{
+    return s->ops->personal_erase(s, idx, erased_idx, err);
+}
+
 cw_rc cw_store_entry_leaf(cw_store *s, uint64_t idx, cw_buf *leaf, cw_error *err)
 {
     return s->ops->entry_leaf(s, idx, leaf, err);

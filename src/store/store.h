@@ -169,6 +169,13 @@ typedef void (*cw_store_diff_fn)(void *ctx, const char *table, const char *key, 
 /* Called for each checkpoint in size order. */
 typedef cw_rc (*cw_store_checkpoint_fn)(void *ctx, int64_t size, const char *note, size_t len);
 
+/* What the personal table holds for an entry (cw_store_personal_get). */
+typedef enum cw_personal_state {
+    CW_PERSONAL_ABSENT = 0, /* no row: the entry has no personal part (or is not stored) */
+    CW_PERSONAL_HELD,       /* salt and body are held */
+    CW_PERSONAL_ERASED,     /* salt and body were erased by the entry erased_idx */
+} cw_personal_state;
+
 typedef struct cw_store_ops {
     void (*close)(cw_store *s);
     cw_rc (*begin)(cw_store *s, cw_error *err);
@@ -190,6 +197,11 @@ typedef struct cw_store_ops {
     cw_rc (*checkpoint_latest)(cw_store *s, cw_buf *note, uint64_t *size, cw_error *err);
     cw_rc (*checkpoint_scan)(cw_store *s, int64_t from, int64_t to, cw_store_checkpoint_fn fn,
                              void *ctx, cw_error *err);
+    cw_rc (*personal_put)(cw_store *s, uint64_t idx, const uint8_t *salt, size_t salt_len,
+                          const void *body, size_t body_len, cw_error *err);
+    cw_rc (*personal_get)(cw_store *s, uint64_t idx, cw_buf *salt, cw_buf *body,
+                          cw_personal_state *state, uint64_t *erased_idx, cw_error *err);
+    cw_rc (*personal_erase)(cw_store *s, uint64_t idx, uint64_t erased_idx, cw_error *err);
     cw_rc (*check_structure)(cw_store *s, cw_error *err);
     cw_rc (*run)(cw_store *s, cw_query q, const cw_value *params, size_t nparams,
                  cw_store_row_fn fn, void *ctx, int64_t *changes, cw_error *err);
@@ -240,6 +252,31 @@ cw_rc cw_store_checkpoint_scan(cw_store *s, int64_t from, int64_t to, cw_store_c
                                void *ctx, cw_error *err);
 
 /*
+ * The personal part of entry idx (its canonical JSON body) and the salt its
+ * leaf's commitment hides it with, kept beside the log in a table that can
+ * only be erased, never otherwise changed or deleted (schema triggers).
+ * Nothing calls these yet: leaf version 2 will.
+ *
+ * personal_put stores them, inside the transaction that appends entry idx
+ * (a rollback leaves no row); a second put for the same idx is refused.
+ */
+cw_rc cw_store_personal_put(cw_store *s, uint64_t idx, const uint8_t *salt, size_t salt_len,
+                            const void *body, size_t body_len, cw_error *err);
+/*
+ * *state says whether entry idx's personal part is held (salt and body are
+ * appended to the buffers), erased (*erased_idx is the erasure entry; the
+ * buffers are untouched) or absent. CW_OK in all three cases.
+ */
+cw_rc cw_store_personal_get(cw_store *s, uint64_t idx, cw_buf *salt, cw_buf *body,
+                            cw_personal_state *state, uint64_t *erased_idx, cw_error *err);
+/*
+ * Sets entry idx's salt and body to NULL, recording erased_idx, the entry that
+ * erased them; with secure_delete on, SQLite overwrites the freed bytes.
+ * CW_ENOTFOUND if there is no row; refused (CW_EDB) if it is already erased.
+ */
+cw_rc cw_store_personal_erase(cw_store *s, uint64_t idx, uint64_t erased_idx, cw_error *err);
+
+/*
  * Checks that the database's tables, triggers and indexes are exactly those
  * of caseward's schema: a dropped or altered insert-only trigger, a table
  * recreated without its constraints, or an extra object is evidence of
@@ -261,8 +298,9 @@ cw_rc cw_store_exists(cw_store *s, cw_query q, const cw_value *params, size_t np
 /*
  * Empties every projection table (inside the caller's transaction). The
  * projection tables are every table of the schema except the log's own (meta,
- * entries, checkpoints) and the two that hold what the log does not (accounts:
- * password hashes and sign-in counters; api_tokens: token hashes): one list,
+ * entries, checkpoints) and those that hold what the log does not (accounts:
+ * password hashes and sign-in counters; api_tokens: token hashes; personal:
+ * the personal part of entries, which the leaves only commit to): one list,
  * in the backend, that cw_store_compare_read_model uses too, so a projection
  * table added to the schema is cleared, rebuilt and verified with no change here.
  */
@@ -274,7 +312,7 @@ cw_rc cw_store_projections_clear(cw_store *s, cw_error *err);
  * projection tables (a temporary file, mode 0600, in $TMPDIR or /tmp, unlinked
  * as soon as it is open, so it is gone when the store is closed or the process
  * dies), in which the log's tables (meta, entries,
- * checkpoints) are those of live_path, attached read-only. cw_casework_replay
+ * checkpoints, personal) are those of live_path, attached read-only. cw_casework_replay
  * into it reads the live log and writes only the scratch. Begin a transaction
  * (cw_store_begin) before reading: the live database is then read as of one
  * moment, replay and comparison alike.

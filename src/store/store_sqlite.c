@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define APPLICATION_ID 0x63776431 /* 'cwd1' */
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 #define STR_(x)        #x
 #define STR(x)         STR_(x)
 
@@ -41,6 +41,9 @@ enum {
     Q_CHECKPOINT_PUT,
     Q_CHECKPOINT_LATEST,
     Q_CHECKPOINT_SCAN,
+    Q_PERSONAL_PUT,
+    Q_PERSONAL_GET,
+    Q_PERSONAL_ERASE,
     Q_COUNT
 };
 
@@ -62,6 +65,10 @@ static const char *const queries[Q_COUNT] = {
     [Q_CHECKPOINT_LATEST] = "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
     [Q_CHECKPOINT_SCAN] = "SELECT size, note FROM checkpoints WHERE size >= ?1 AND size <= ?2 "
                           "ORDER BY size",
+    [Q_PERSONAL_PUT] = "INSERT INTO personal(idx, salt, body) VALUES (?1, ?2, ?3)",
+    [Q_PERSONAL_GET] = "SELECT salt, body, erased_idx FROM personal WHERE idx = ?1",
+    [Q_PERSONAL_ERASE] = "UPDATE personal SET salt = NULL, body = NULL, erased_idx = ?2 "
+                         "WHERE idx = ?1",
 };
 
 /* The projection queries of store.h, for SQLite. */
@@ -458,6 +465,59 @@ static cw_rc s_checkpoint_put(cw_store *base, uint64_t size, const char *note, s
     return exec_stmt(s, st, "storing a checkpoint", err);
 }
 
+static cw_rc s_personal_put(cw_store *base, uint64_t idx, const uint8_t *salt, size_t salt_len,
+                            const void *body, size_t body_len, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = stmt(s, Q_PERSONAL_PUT);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
+    sqlite3_bind_blob(st, 2, salt, (int)salt_len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, body, (int)body_len, SQLITE_STATIC);
+    return exec_stmt(s, st, "storing personal data", err);
+}
+
+static cw_rc s_personal_get(cw_store *base, uint64_t idx, cw_buf *salt, cw_buf *body,
+                            cw_personal_state *state, uint64_t *erased_idx, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = stmt(s, Q_PERSONAL_GET);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
+    int r = sqlite3_step(st);
+    cw_rc rc = CW_OK;
+    *state = CW_PERSONAL_ABSENT;
+    *erased_idx = 0;
+    if (r == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL) {
+        *state = CW_PERSONAL_ERASED;
+        *erased_idx = (uint64_t)sqlite3_column_int64(st, 2);
+    } else if (r == SQLITE_ROW) {
+        const void *sp = sqlite3_column_blob(st, 0), *bp = sqlite3_column_blob(st, 1);
+        *state = CW_PERSONAL_HELD;
+        rc = cw_buf_add(salt, sp ? sp : "", (size_t)sqlite3_column_bytes(st, 0));
+        if (!rc)
+            rc = cw_buf_add(body, bp ? bp : "", (size_t)sqlite3_column_bytes(st, 1));
+        if (rc)
+            cw_error_set(err, rc, "personal data of entry %llu: %s", (unsigned long long)idx,
+                         cw_rc_str(rc));
+    } else if (r != SQLITE_DONE) {
+        rc = fail(s, err, "reading personal data");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static cw_rc s_personal_erase(cw_store *base, uint64_t idx, uint64_t erased_idx, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = stmt(s, Q_PERSONAL_ERASE);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)erased_idx);
+    cw_rc rc = exec_stmt(s, st, "erasing personal data", err);
+    if (!rc && sqlite3_changes64(s->db) == 0)
+        rc = cw_error_set(err, CW_ENOTFOUND, "entry %llu has no personal data to erase",
+                          (unsigned long long)idx);
+    return rc;
+}
+
 static cw_rc s_checkpoint_latest(cw_store *base, cw_buf *note, uint64_t *size, cw_error *err)
 {
     sqlite_store *s = (sqlite_store *)base;
@@ -570,8 +630,8 @@ static cw_rc s_run(cw_store *base, cw_query q, const cw_value *params, size_t np
  * other table of the schema is a projection: cleared by rebuild, recreated by
  * replay, compared by deep verify. This is the only list.
  */
-static const char *const not_projections[] = {"meta",     "entries",    "checkpoints",
-                                              "accounts", "api_tokens", NULL};
+static const char *const not_projections[] = {"meta",       "entries",  "checkpoints", "accounts",
+                                              "api_tokens", "personal", NULL};
 
 static int is_projection(const char *table)
 {
@@ -994,6 +1054,9 @@ static const cw_store_ops sqlite_ops = {
     .checkpoint_put = s_checkpoint_put,
     .checkpoint_latest = s_checkpoint_latest,
     .checkpoint_scan = s_checkpoint_scan,
+    .personal_put = s_personal_put,
+    .personal_get = s_personal_get,
+    .personal_erase = s_personal_erase,
     .check_structure = s_check_structure,
     .run = s_run,
     .projections_clear = s_projections_clear,
@@ -1018,7 +1081,8 @@ static cw_rc pragma_int(sqlite_store *s, const char *sql, int *out, cw_error *er
 /*
  * Upgrades, each from the version before. Only projections and tables beside
  * the log have changed so far: the log's own tables are never touched. When
- * a projection's shape changed (2 -> 3) the projections are emptied, so that
+ * a projection's shape changed (2 -> 3, 5 -> 6, 6 -> 7: SQLite cannot drop a
+ * NOT NULL in place, so the table is recreated) the projections are emptied, so that
  * the next write replays the whole log into them (cw_casework_begin catches
  * up) as `caseward rebuild` would; new tables simply start empty. The SQL must
  * leave exactly what schema_sqlite.sql creates; the structure check and the
@@ -1110,6 +1174,72 @@ static const char *const migrations[] = {
         "    value TEXT NOT NULL,    -- comma-separated kinds\n"
         "    idx   INTEGER NOT NULL  -- the entry that set it\n"
         ") STRICT;\n",
+    [6] =
+        "DROP TABLE staff;\n"
+        "DROP TABLE children;\n"
+        "DROP TABLE corrections;\n"
+        "CREATE TABLE staff (\n"
+        "    staff_id   TEXT PRIMARY KEY,  -- the account / worker identifier\n"
+        "    name       TEXT,              -- personal: NULL once erased, or replayed from facts "
+        "only\n"
+        "    role       TEXT NOT NULL,     -- social_worker, team_manager, ... (docs/events.md)\n"
+        "    team_id    TEXT,              -- current team, if any\n"
+        "    manager_id TEXT,              -- next step up the management chain, if any\n"
+        "    left_on    TEXT,              -- date the person left; NULL while in post\n"
+        "    idx        INTEGER NOT NULL   -- latest entry that changed the row\n"
+        ") STRICT;\n"
+        "CREATE TABLE children (\n"
+        "    child_id           TEXT PRIMARY KEY,\n"
+        "    given_name         TEXT,            -- personal: NULL once erased, or replayed from\n"
+        "    family_name        TEXT,            -- facts only (as are ethnicity and address)\n"
+        "    date_of_birth      TEXT NOT NULL,   -- YYYY-MM-DD\n"
+        "    gender             TEXT NOT NULL,\n"
+        "    ethnicity          TEXT,\n"
+        "    language           TEXT NOT NULL,   -- english | welsh | other\n"
+        "    address            TEXT,\n"
+        "    restricted         INTEGER NOT NULL, -- 1: visible only to the staff in child_access\n"
+        "    worker_id          TEXT,            -- allocated social worker, if any\n"
+        "    case_status        TEXT NOT NULL,   -- open | closed\n"
+        "    cp_category        TEXT,            -- CP register category while registered\n"
+        "    cp_since           TEXT,            -- date registered; NULL when not on the "
+        "register\n"
+        "    looked_after_since TEXT,            -- NULL when not looked after\n"
+        "    placement_id       TEXT,\n"
+        "    placement_type     TEXT,\n"
+        "    last_activity      TEXT,            -- latest effective date of any event about the "
+        "child\n"
+        "    idx                INTEGER NOT NULL -- entry that registered the child\n"
+        ") STRICT;\n"
+        "CREATE TABLE corrections (\n"
+        "    idx      INTEGER PRIMARY KEY, -- the correction entry\n"
+        "    corrects INTEGER NOT NULL,    -- the entry it corrects\n"
+        "    reason   TEXT                 -- personal: NULL once erased, or replayed from facts "
+        "only\n"
+        ") STRICT;\n"
+        "CREATE INDEX corrections_by_target ON corrections(corrects);\n"
+        "CREATE TABLE personal (\n"
+        "    idx        INTEGER PRIMARY KEY, -- the entry whose leaf commits to it\n"
+        "    salt       BLOB,                -- 32 random bytes; NULL once erased\n"
+        "    body       BLOB,                -- canonical JSON of the personal part; NULL once "
+        "erased\n"
+        "    erased_idx INTEGER              -- the erasure entry that destroyed it; NULL while "
+        "held\n"
+        ") STRICT;\n"
+        "CREATE TRIGGER personal_erase_only BEFORE UPDATE ON personal\n"
+        "WHEN NOT (NEW.idx = OLD.idx AND NEW.salt IS NULL AND NEW.body IS NULL\n"
+        "          AND OLD.erased_idx IS NULL AND NEW.erased_idx IS NOT NULL)\n"
+        "BEGIN\n"
+        "    SELECT RAISE(ABORT, 'personal data can only be erased');\n"
+        "END;\n"
+        "CREATE TRIGGER personal_no_delete BEFORE DELETE ON personal\n"
+        "BEGIN\n"
+        "    SELECT RAISE(ABORT, 'personal data is erased, not deleted');\n"
+        "END;\n"
+        "CREATE TRIGGER personal_no_replace BEFORE INSERT ON personal\n"
+        "WHEN EXISTS (SELECT 1 FROM personal WHERE idx = NEW.idx)\n"
+        "BEGIN\n"
+        "    SELECT RAISE(ABORT, 'personal data is erased, not replaced');\n"
+        "END;\n",
 };
 
 static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *err)
@@ -1124,6 +1254,8 @@ static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *
     for (; *version < SCHEMA_VERSION; (*version)++) {
         replay |= *version == 2; /* 2 -> 3: child_events and child_histories changed */
         replay |= *version == 5; /* 5 -> 6: sign-off states, and the histories that read them */
+        replay |= *version == 6; /* 6 -> 7: personal columns of children, staff, corrections
+                                    made nullable (tables recreated) */
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", *version + 1);
         if (sqlite3_exec(s->db, migrations[*version], NULL, NULL, &msg) != SQLITE_OK ||
@@ -1160,8 +1292,10 @@ static void configure_sqlite(void)
 static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
 {
     char *msg = NULL;
+    /* secure_delete: erased personal data (and anything else freed) is overwritten with
+     * zeros, not left in free space. Set here, not left to how SQLite was compiled. */
     static const char pragmas_rw[] = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                                     "PRAGMA cache_size = -65536;";
+                                     "PRAGMA cache_size = -65536; PRAGMA secure_delete = ON;";
     static const char pragmas_ro[] = "PRAGMA query_only = 1; PRAGMA cache_size = -65536;"
                                      "PRAGMA mmap_size = 17179869184;";
     sqlite3_busy_timeout(s->db, 5000);
@@ -1209,6 +1343,10 @@ static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
         sqlite3_free(msg);
         return CW_EDB;
     }
+    int secure = 0;
+    if (!(flags & CW_STORE_READONLY) &&
+        ((rc = pragma_int(s, "PRAGMA secure_delete", &secure, err)) || secure != 1))
+        return rc ? rc : cw_error_set(err, CW_EDB, "database: secure_delete could not be set");
     /* After the read-only pragmas, which map the file. */
     if ((flags & CW_STORE_NO_MMAP) &&
         sqlite3_exec(s->db, "PRAGMA mmap_size = 0;", NULL, NULL, &msg) != SQLITE_OK) {
@@ -1297,7 +1435,7 @@ static cw_rc readonly_uri(const char *path, cw_buf *out)
  */
 static const char scratch_pragmas[] =
     "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA main.locking_mode = EXCLUSIVE;"
-    "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -131072;";
+    "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -131072; PRAGMA secure_delete = ON;";
 
 cw_rc cw_store_sqlite_open_scratch(const char *live_path, cw_store **out, cw_error *err)
 {
@@ -1337,7 +1475,7 @@ cw_rc cw_store_sqlite_open_scratch(const char *live_path, cw_store **out, cw_err
         /* Without these in main, the log's tables are found in the attached live database. */
         (live_path && sqlite3_exec(s->db,
                                    "DROP TABLE meta; DROP TABLE entries; DROP TABLE "
-                                   "checkpoints;",
+                                   "checkpoints; DROP TABLE personal;",
                                    NULL, NULL, &msg) != SQLITE_OK)) {
         rc = cw_error_set(err, CW_EDB, "scratch database: %s",
                           msg     ? msg
