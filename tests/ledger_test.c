@@ -838,6 +838,88 @@ static cw_personal_state personal_state(cw_store *st, uint64_t idx, cw_buf *salt
  * come back; an entry with none is absent. Erasing leaves the row with NULL salt
  * and body and the erasure entry's index, and is refused a second time.
  */
+/*
+ * Issue 13: an event appended with a personal part gets a fresh random salt; its leaf carries
+ * the commitment, and the part (canonical JSON) and salt are stored with it, so that
+ * cw_hash_personal of what is stored equals what the leaf commits to. Two appends of the same
+ * part get different salts, so different commitments. Without a part the leaf is the one
+ * cw_ledger_batch_add writes, and nothing is stored beside it; an aborted batch leaves no
+ * part behind; a part that is not an object is refused.
+ */
+static void test_append_personal_part(void **state)
+{
+    fx *f = *state;
+    cw_error err;
+    create_log(f);
+    cw_ledger *l = open_log(f->db, CW_LEDGER_WRITE);
+    cw_store *st = cw_ledger_store(l);
+    json_t *facts = json_pack("{s:s,s:b}", "child_id", "C1", "views", 1);
+    json_t *part = json_pack("{s:s}", "views", "I want to stay with Nan.");
+    cw_event ev = {"sw.jones", "statutory_visit", facts};
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_OK);
+    uint64_t idx[3];
+    assert_int_equal(cw_ledger_batch_add_personal(l, &ev, NULL, part, &idx[0], &err), CW_OK);
+    assert_int_equal(cw_ledger_batch_add_personal(l, &ev, NULL, part, &idx[1], &err), CW_OK);
+    assert_int_equal(cw_ledger_batch_add_personal(l, &ev, NULL, NULL, &idx[2], &err), CW_OK);
+    if (cw_ledger_batch_commit(l, NULL, &err) != CW_OK)
+        fail_msg("commit: %s", err.msg);
+    uint8_t c[2][CW_HASH_LEN];
+    cw_hasher h;
+    assert_int_equal(cw_hasher_init(&h), CW_OK);
+    for (int k = 0; k < 2; k++) {
+        cw_buf leaf = CW_BUF_INIT(1 << 16), salt = CW_BUF_INIT(64), body = CW_BUF_INIT(1 << 16);
+        assert_int_equal(cw_ledger_leaf(l, idx[k], &leaf, &err), CW_OK);
+        int found = 0;
+        uint8_t want[CW_HASH_LEN];
+        cw_entry_peek_commitment((const uint8_t *)leaf.data, leaf.len, &found, c[k]);
+        assert_int_equal(found, 1);
+        assert_null(strstr(leaf.data, "Nan"));
+        assert_int_equal(personal_state(st, idx[k], &salt, &body, NULL), CW_PERSONAL_HELD);
+        assert_int_equal(salt.len, CW_PERSONAL_SALT_LEN);
+        assert_int_equal(body.len, strlen("{\"views\":\"I want to stay with Nan.\"}"));
+        assert_memory_equal(body.data, "{\"views\":\"I want to stay with Nan.\"}", body.len);
+        assert_int_equal(
+            cw_hash_personal(&h, (const uint8_t *)salt.data, body.data, body.len, want), CW_OK);
+        assert_memory_equal(want, c[k], CW_HASH_LEN);
+        cw_buf_release(&leaf);
+        cw_buf_release(&salt);
+        cw_buf_release(&body);
+    }
+    cw_hasher_release(&h);
+    assert_memory_not_equal(c[0], c[1], CW_HASH_LEN);
+    /* without a part: the leaf cw_entry_encode writes, nothing beside it */
+    cw_buf leaf = CW_BUF_INIT(1 << 16), plain = CW_BUF_INIT(1 << 16);
+    assert_int_equal(cw_ledger_leaf(l, idx[2], &leaf, &err), CW_OK);
+    int64_t ms = 0;
+    uint64_t own = 0;
+    assert_int_equal(cw_entry_peek((const uint8_t *)leaf.data, leaf.len, &own, &ms), CW_OK);
+    assert_int_equal(cw_entry_encode(idx[2], ms, &ev, &plain, &err), CW_OK);
+    assert_int_equal(leaf.len, plain.len);
+    assert_memory_equal(leaf.data, plain.data, leaf.len);
+    assert_int_equal(personal_state(st, idx[2], NULL, NULL, NULL), CW_PERSONAL_ABSENT);
+    cw_buf_release(&leaf);
+    cw_buf_release(&plain);
+    /* an aborted batch leaves no part; a part that is not an object is refused */
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_OK);
+    uint64_t gone = 0;
+    assert_int_equal(cw_ledger_batch_add_personal(l, &ev, NULL, part, &gone, &err), CW_OK);
+    cw_ledger_batch_abort(l);
+    assert_int_equal(personal_state(st, gone, NULL, NULL, NULL), CW_PERSONAL_ABSENT);
+    json_t *arr = json_array();
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_OK);
+    assert_int_equal(cw_ledger_batch_add_personal(l, &ev, NULL, arr, NULL, &err), CW_EINVAL);
+    cw_ledger_batch_abort(l);
+    assert_int_equal(cw_ledger_size(l), 3);
+    json_decref(arr);
+    json_decref(part);
+    json_decref(facts);
+    cw_ledger_close(l);
+    cw_verify_opts vo = {f->db, NULL, NULL, NULL, 0};
+    cw_verify_report r;
+    if (cw_verify(&vo, &r, &err) != CW_OK)
+        fail_msg("verify: %s", err.msg);
+}
+
 static void test_personal_put_get_erase(void **state)
 {
     fx *f = *state;
@@ -1585,6 +1667,7 @@ int main(void)
         T(test_checkpoint_per_batch),
         T(test_triggers_refuse_update_delete),
         T(test_personal_put_get_erase),
+        T(test_append_personal_part),
         T(test_personal_abort_leaves_no_row),
         T(test_secure_delete_on),
         T(test_parse_request_accepts),

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "util/file.h"
+#include "util/json.h"
 #include "util/time.h"
 
 #define KEY_FILE_MAX 4096
@@ -48,6 +49,7 @@ struct cw_ledger {
     int64_t saved_last_ms;
     int64_t batch_ms;
     cw_buf leaf;
+    cw_buf personal; /* the canonical bytes of the personal part being appended */
 };
 
 cw_rc cw_ledger_default_origin(cw_buf *out, cw_error *err)
@@ -366,6 +368,7 @@ cw_rc cw_ledger_open(const char *db_path, int flags, cw_ledger **out, cw_error *
     if (!l)
         return cw_error_set(err, CW_ENOMEM, "out of memory");
     cw_buf_init(&l->leaf, CW_ENTRY_MAX_BYTES);
+    cw_buf_init(&l->personal, CW_ENTRY_MAX_BYTES);
     l->writable = (flags & CW_LEDGER_WRITE) != 0;
     if (!(l->path = strdup(db_path))) {
         free(l);
@@ -420,6 +423,7 @@ void cw_ledger_close(cw_ledger *l)
     cw_hasher_release(&l->hasher);
     cw_note_signer_release(&l->signer);
     cw_buf_release(&l->leaf);
+    cw_buf_release(&l->personal);
     free(l->cache);
     free(l->path);
     free(l);
@@ -501,13 +505,41 @@ cw_rc cw_ledger_batch_add(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_
 cw_rc cw_ledger_batch_add_source(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
                                  uint64_t *index, cw_error *err)
 {
+    return cw_ledger_batch_add_personal(l, ev, src, NULL, index, err);
+}
+
+cw_rc cw_ledger_batch_add_personal(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
+                                   const json_t *personal, uint64_t *index, cw_error *err)
+{
     uint8_t hashes[65][CW_HASH_LEN];
+    uint8_t salt[CW_PERSONAL_SALT_LEN], commitment[CW_HASH_LEN];
     unsigned ncompleted = 0;
     if (!l->in_batch || l->batch_failed)
         return cw_error_set(err, CW_EUSAGE, "no batch is open, or it failed and must be aborted");
     uint64_t idx = l->builder.size;
+    cw_rc rc = CW_OK;
+    cw_buf *body = &l->personal;
+    cw_buf_reset(body);
+    if (personal) {
+        /* the part's canonical bytes, hidden behind a salt of its own */
+        if (!json_is_object(personal))
+            rc = cw_error_set(err, CW_EINVAL, "personal: must be a JSON object");
+        else if (sodium_init() < 0)
+            rc = cw_error_set(err, CW_ECRYPTO, "libsodium failed to initialise");
+        else if ((rc = cw_json_write_canonical(personal, body)))
+            rc = cw_error_set(err, rc, "personal: larger than %d bytes or nested too deeply",
+                              CW_ENTRY_MAX_BYTES);
+        if (!rc) {
+            randombytes_buf(salt, sizeof salt);
+            if ((rc = cw_hash_personal(&l->hasher, salt, body->data, body->len, commitment)))
+                rc = cw_error_set(err, rc, "hashing entry %llu's personal part failed",
+                                  (unsigned long long)idx);
+        }
+    }
     cw_buf_reset(&l->leaf);
-    cw_rc rc = cw_entry_encode_source(idx, l->batch_ms, ev, src, &l->leaf, err);
+    if (!rc)
+        rc = cw_entry_encode_full(idx, l->batch_ms, ev, src, personal ? commitment : NULL, &l->leaf,
+                                  err);
     if (rc) {
         l->batch_failed = 1; /* all or nothing: the caller must abort */
         return rc;
@@ -520,6 +552,11 @@ cw_rc cw_ledger_batch_add_source(cw_ledger *l, const cw_event *ev, const cw_even
     }
     rc = cw_store_entry_put(l->store, idx, hashes[0], (size_t)CW_HASH_LEN * (1 + ncompleted),
                             l->leaf.data, l->leaf.len, err);
+    if (!rc && personal)
+        rc = cw_store_personal_put(l->store, idx, salt, sizeof salt, body->data, body->len, err);
+    sodium_memzero(salt, sizeof salt);
+    if (body->len)
+        sodium_memzero(body->data, body->len);
     if (rc) {
         /* The builder now runs ahead of the store; abort restores both. */
         l->batch_failed = 1;

@@ -78,6 +78,15 @@ cw_rc cw_ledger_batch_add(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_
 /* The same for a migrated event that says where it was first recorded (entry.h). */
 cw_rc cw_ledger_batch_add_source(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
                                  uint64_t *index, cw_error *err);
+/*
+ * The same for an event whose personal part is kept beside its leaf (issue 13,
+ * docs/ledger.md): ev->payload holds the event's facts and personal the texts taken out of
+ * it (cw_casework_split). A random salt is drawn, the leaf carries the commitment to the
+ * part, and the part and its salt are stored with the entry in the batch's transaction.
+ * personal NULL: exactly cw_ledger_batch_add_source.
+ */
+cw_rc cw_ledger_batch_add_personal(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
+                                   const json_t *personal, uint64_t *index, cw_error *err);
 cw_rc cw_ledger_batch_commit(cw_ledger *l, uint64_t *new_size, cw_error *err);
 void cw_ledger_batch_abort(cw_ledger *l);
 /* The recorded_at (ms since the epoch) every entry of the open batch gets. */
