@@ -40,6 +40,7 @@
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "ledger/verify.h"
+#include "store/store.h"
 #include "testutil.h"
 
 #define ORIGIN  "test.caseward.example/tamper"
@@ -720,6 +721,83 @@ static void test_structure_personal_trigger_dropped(void **state)
 }
 
 /*
+ * Issue 13: the personal parts kept beside the leaves. A log of four entries, the first three
+ * with a personal part, the fourth without; then one change made by someone with the file,
+ * triggers dropped and put back. Each is found and named: a part altered, a part deleted, a
+ * part added for an entry whose leaf commits to none, an erasure credited to an entry that is
+ * not a later one. A real erasure (by a later entry) verifies.
+ */
+static void personal_log(fx *f, const char *name, char *db, size_t cap)
+{
+    cw_error err;
+    cw_ledger *l = NULL;
+    snprintf(db, cap, "%s/%s.db", f->dir, name);
+    if (cw_ledger_create(db, ORIGIN, &err) || cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err))
+        fail_msg("%s: %s", db, err.msg);
+    json_t *facts = json_pack("{s:s,s:b}", "child", "C-001", "views", 1);
+    json_t *part = json_pack("{s:s}", "views", "Wants to see her brother more.");
+    cw_event ev = {"sw.1", "visit_recorded", facts};
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_OK);
+    for (int k = 0; k < 4; k++)
+        assert_int_equal(
+            cw_ledger_batch_add_personal(l, &ev, NULL, k < 3 ? part : NULL, NULL, &err), CW_OK);
+    assert_int_equal(cw_ledger_batch_commit(l, NULL, &err), CW_OK);
+    cw_ledger_close(l);
+    json_decref(facts);
+    json_decref(part);
+}
+
+static cw_rc verify_db_only(const char *db, cw_error *err)
+{
+    cw_verify_opts o = {db, NULL, NULL, NULL, 0};
+    cw_verify_report r;
+    return cw_verify(&o, &r, err);
+}
+
+static void test_personal_parts_tampered(void **state)
+{
+    fx *f = *state;
+    static const struct {
+        const char *sql, *want1, *want2;
+    } cases[] = {
+        {"UPDATE personal SET body = CAST('{\"views\":\"Wants to go home.\"}' AS BLOB) "
+         "WHERE idx = 1",
+         "entry 1", "does not match the commitment"},
+        {"DELETE FROM personal WHERE idx = 2", "1 entries commit to personal data",
+         "neither held nor erased"},
+        {"INSERT INTO personal(idx, salt, body) SELECT 3, salt, body FROM personal WHERE idx = 0",
+         "entry 3", "commits to none"},
+        {"UPDATE personal SET salt = NULL, body = NULL, erased_idx = 0 WHERE idx = 1", "entry 1",
+         "not a later entry"},
+    };
+    char db[sizeof ((log_t *)0)->db];
+    cw_error err;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "personal%zu", i);
+        personal_log(f, name, db, sizeof db);
+        if (verify_db_only(db, &err) != CW_OK)
+            fail_msg("before: %s", err.msg);
+        log_t lg = {0};
+        snprintf(lg.db, sizeof lg.db, "%s", db);
+        sqlite3 *s = attack(&lg);
+        sql_rows(s, cases[i].sql);
+        cover_tracks(s);
+        if (verify_db_only(db, &err) != CW_EVERIFY || !strstr(err.msg, cases[i].want1) ||
+            !strstr(err.msg, cases[i].want2))
+            fail_msg("case %zu: verify said \"%s\"", i, err.msg);
+    }
+    /* erased by a later entry, as an erasure will be: verifies */
+    personal_log(f, "erased", db, sizeof db);
+    cw_ledger *l = NULL;
+    assert_int_equal(cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err), CW_OK);
+    assert_int_equal(cw_store_personal_erase(cw_ledger_store(l), 1, 3, &err), CW_OK);
+    cw_ledger_close(l);
+    if (verify_db_only(db, &err) != CW_OK)
+        fail_msg("after a real erasure: %s", err.msg);
+}
+
+/*
  * Forges entry idx (the next one) with correct leaf and node hashes, as
  * someone with the file but not the key could, and returns nothing.
  */
@@ -1129,6 +1207,7 @@ int main(void)
         T(test_rewrite_with_stolen_key),
         T(test_structure_altered),
         T(test_structure_personal_trigger_dropped),
+        T(test_personal_parts_tampered),
         T(test_open_writer_refuses_forged_rows),
         T(test_checkpoint_at_max_size),
         T(test_corrupt_pages),

@@ -38,6 +38,7 @@ typedef struct scan_state {
     uint64_t capture_size;
     int captured;
     uint8_t capture_root[CW_HASH_LEN];
+    uint64_t commitments; /* leaves that commit to a personal part (issue 13) */
     cw_error *err;
 } scan_state;
 
@@ -70,6 +71,10 @@ static cw_rc check_leaf(scan_state *st, uint64_t idx, const uint8_t *leaf, size_
     if (memchr(leaf, '\n', llen))
         return cw_error_set(st->err, CW_EVERIFY, "entry %" PRIu64 ": contains a raw newline", idx);
     st->last_ms = ms;
+    int committed = 0;
+    uint8_t c[CW_HASH_LEN];
+    cw_entry_peek_commitment(leaf, llen, &committed, c);
+    st->commitments += (uint64_t)committed;
     return CW_OK;
 }
 
@@ -153,6 +158,7 @@ typedef struct chunk_result {
     uint8_t upper[64][CW_HASH_LEN];
     unsigned nupper;
     int64_t first_ms, last_ms;
+    uint64_t commitments;
 } chunk_result;
 
 typedef struct pass1 {
@@ -176,6 +182,7 @@ static void scan_chunk(pass1 *p, cw_store *store, scan_state *st, uint64_t c)
     st->last_ms = INT64_MIN;
     st->first_ms = INT64_MIN;
     st->nupper = 0;
+    st->commitments = 0;
     st->err = &r->err;
     r->rc = cw_store_entry_scan(store, (int64_t)start, (int64_t)end, db_entry, st, &r->err);
     if (!r->rc && st->next != end)
@@ -188,6 +195,7 @@ static void scan_chunk(pass1 *p, cw_store *store, scan_state *st, uint64_t c)
     r->nupper = st->nupper;
     r->first_ms = st->first_ms;
     r->last_ms = st->last_ms;
+    r->commitments = st->commitments;
 }
 
 static void *pass1_worker(void *arg)
@@ -288,8 +296,9 @@ static cw_rc no_negative(void *ctx, int64_t idx, const uint8_t *h, size_t hl, co
 }
 
 static cw_rc verify_entries(const char *path, cw_store *store, uint64_t size, cw_hasher *h,
-                            uint8_t root[CW_HASH_LEN], cw_error *err)
+                            uint8_t root[CW_HASH_LEN], uint64_t *commitments, cw_error *err)
 {
+    *commitments = 0;
     cw_rc rc = cw_store_entry_scan(store, INT64_MIN, 0, no_negative, err, err);
     if (rc)
         return rc;
@@ -318,6 +327,8 @@ static cw_rc verify_entries(const char *path, cw_store *store, uint64_t size, cw
         rc = p.open_rc;
     } else {
         rc = merge_chunks(&p, h, root, err);
+        for (uint64_t c = 0; !rc && c < p.nchunks; c++)
+            *commitments += p.res[c].commitments;
     }
     pthread_mutex_destroy(&p.lock);
     free(p.res);
@@ -558,6 +569,71 @@ static cw_rc parse_pinned(const cw_verify_opts *o, const cw_note_verifier *v, co
     return rc;
 }
 
+/*
+ * Issue 13: the personal parts kept beside the leaves. Each stored row belongs to an entry
+ * whose leaf commits to a personal part: a held part must hash, with its salt, to that
+ * commitment (cw_hash_personal), and an erased one must name the later entry that erased it.
+ * Rows and committing leaves are then equal in number, so no leaf's part was deleted.
+ */
+typedef struct personal_check {
+    cw_ledger *l;
+    uint64_t size, rows;
+    cw_hasher *h;
+    cw_buf leaf;
+    cw_error *err;
+} personal_check;
+
+static cw_rc personal_row(void *ctx, uint64_t idx, const uint8_t *salt, size_t salt_len,
+                          const uint8_t *body, size_t body_len, uint64_t erased_idx)
+{
+    personal_check *pc = ctx;
+    uint8_t want[CW_HASH_LEN], got[CW_HASH_LEN];
+    int committed = 0;
+    pc->rows++;
+    cw_buf_reset(&pc->leaf);
+    if (idx >= pc->size || cw_ledger_leaf(pc->l, idx, &pc->leaf, pc->err))
+        return cw_error_set(pc->err, CW_EVERIFY,
+                            "personal data is stored for entry %" PRIu64 ", which the log does "
+                            "not have",
+                            idx);
+    cw_entry_peek_commitment((const uint8_t *)pc->leaf.data, pc->leaf.len, &committed, want);
+    if (!committed)
+        return cw_error_set(pc->err, CW_EVERIFY,
+                            "entry %" PRIu64 ": personal data is stored for it, but its leaf "
+                            "commits to none (added afterwards)",
+                            idx);
+    if (!salt) {
+        if (erased_idx <= idx || erased_idx >= pc->size)
+            return cw_error_set(pc->err, CW_EVERIFY,
+                                "entry %" PRIu64 ": its personal data is marked erased by entry "
+                                "%" PRIu64 ", which is not a later entry of the log",
+                                idx, erased_idx);
+        return CW_OK;
+    }
+    if (salt_len != CW_PERSONAL_SALT_LEN ||
+        cw_hash_personal(pc->h, salt, body ? body : (const uint8_t *)"", body_len, got) ||
+        memcmp(got, want, CW_HASH_LEN) != 0)
+        return cw_error_set(pc->err, CW_EVERIFY,
+                            "entry %" PRIu64 ": its personal data does not match the commitment "
+                            "in its leaf (altered)",
+                            idx);
+    return CW_OK;
+}
+
+static cw_rc verify_personal(cw_ledger *l, uint64_t size, uint64_t commitments, cw_hasher *h,
+                             cw_error *err)
+{
+    personal_check pc = {l, size, 0, h, CW_BUF_INIT(CW_ENTRY_MAX_BYTES), err};
+    cw_rc rc = cw_store_personal_scan(cw_ledger_store(l), personal_row, &pc, err);
+    cw_buf_release(&pc.leaf);
+    if (!rc && pc.rows != commitments)
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "%" PRIu64 " entries commit to personal data that is neither held "
+                          "nor erased (deleted)",
+                          commitments - pc.rows);
+    return rc;
+}
+
 static cw_rc verify_db(const cw_verify_opts *o, cw_verify_report *r, cw_error *err)
 {
     cw_ledger *l = NULL;
@@ -579,7 +655,10 @@ static cw_rc verify_db(const cw_verify_opts *o, cw_verify_report *r, cw_error *e
     /* The ledger's size is one past the highest stored index; pass 1 proves
      * every index below it is present. */
     st.next = cw_ledger_size(l);
-    if ((rc = verify_entries(o->db_path, cw_ledger_store(l), st.next, &st.hasher, r->root, err)))
+    uint64_t commitments = 0;
+    if ((rc = verify_entries(o->db_path, cw_ledger_store(l), st.next, &st.hasher, r->root,
+                             &commitments, err)) ||
+        (rc = verify_personal(l, st.next, commitments, &st.hasher, err)))
         goto out;
     r->size = st.next;
 

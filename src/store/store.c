@@ -83,6 +83,11 @@ cw_rc cw_store_personal_erase(cw_store *s, uint64_t idx, uint64_t erased_idx, cw
     return s->ops->personal_erase(s, idx, erased_idx, err);
 }
 
+cw_rc cw_store_personal_scan(cw_store *s, cw_store_personal_fn fn, void *ctx, cw_error *err)
+{
+    return s->ops->personal_scan(s, fn, ctx, err);
+}
+
 cw_rc cw_store_entry_leaf(cw_store *s, uint64_t idx, cw_buf *leaf, cw_error *err)
 {
     return s->ops->entry_leaf(s, idx, leaf, err);

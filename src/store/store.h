@@ -169,6 +169,9 @@ typedef void (*cw_store_diff_fn)(void *ctx, const char *table, const char *key, 
 /* Called for each checkpoint in size order. */
 typedef cw_rc (*cw_store_checkpoint_fn)(void *ctx, int64_t size, const char *note, size_t len);
 
+/* One row of the personal table (cw_store_personal_scan). */
+typedef cw_rc (*cw_store_personal_fn)(void *ctx, uint64_t idx, const uint8_t *salt, size_t salt_len,
+                                      const uint8_t *body, size_t body_len, uint64_t erased_idx);
 /* What the personal table holds for an entry (cw_store_personal_get). */
 typedef enum cw_personal_state {
     CW_PERSONAL_ABSENT = 0, /* no row: the entry has no personal part (or is not stored) */
@@ -202,6 +205,7 @@ typedef struct cw_store_ops {
     cw_rc (*personal_get)(cw_store *s, uint64_t idx, cw_buf *salt, cw_buf *body,
                           cw_personal_state *state, uint64_t *erased_idx, cw_error *err);
     cw_rc (*personal_erase)(cw_store *s, uint64_t idx, uint64_t erased_idx, cw_error *err);
+    cw_rc (*personal_scan)(cw_store *s, cw_store_personal_fn fn, void *ctx, cw_error *err);
     cw_rc (*check_structure)(cw_store *s, cw_error *err);
     cw_rc (*run)(cw_store *s, cw_query q, const cw_value *params, size_t nparams,
                  cw_store_row_fn fn, void *ctx, int64_t *changes, cw_error *err);
@@ -275,6 +279,10 @@ cw_rc cw_store_personal_get(cw_store *s, uint64_t idx, cw_buf *salt, cw_buf *bod
  * CW_ENOTFOUND if there is no row; refused (CW_EDB) if it is already erased.
  */
 cw_rc cw_store_personal_erase(cw_store *s, uint64_t idx, uint64_t erased_idx, cw_error *err);
+/* Calls fn for every row of the personal table in index order (held: salt and body; erased:
+ * both NULL, erased_idx the erasure entry). fn's non-zero return stops the scan and is
+ * returned. */
+cw_rc cw_store_personal_scan(cw_store *s, cw_store_personal_fn fn, void *ctx, cw_error *err);
 
 /*
  * Checks that the database's tables, triggers and indexes are exactly those

@@ -44,6 +44,7 @@ enum {
     Q_PERSONAL_PUT,
     Q_PERSONAL_GET,
     Q_PERSONAL_ERASE,
+    Q_PERSONAL_SCAN,
     Q_COUNT
 };
 
@@ -67,6 +68,7 @@ static const char *const queries[Q_COUNT] = {
                           "ORDER BY size",
     [Q_PERSONAL_PUT] = "INSERT INTO personal(idx, salt, body) VALUES (?1, ?2, ?3)",
     [Q_PERSONAL_GET] = "SELECT salt, body, erased_idx FROM personal WHERE idx = ?1",
+    [Q_PERSONAL_SCAN] = "SELECT idx, salt, body, erased_idx FROM personal ORDER BY idx",
     [Q_PERSONAL_ERASE] = "UPDATE personal SET salt = NULL, body = NULL, erased_idx = ?2 "
                          "WHERE idx = ?1",
 };
@@ -502,6 +504,29 @@ static cw_rc s_personal_get(cw_store *base, uint64_t idx, cw_buf *salt, cw_buf *
         rc = fail(s, err, "reading personal data");
     }
     sqlite3_reset(st);
+    return rc;
+}
+
+static cw_rc s_personal_scan(cw_store *base, cw_store_personal_fn fn, void *ctx, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = NULL; /* its own statement: fn may read the store */
+    if (sqlite3_prepare_v2(s->db, queries[Q_PERSONAL_SCAN], -1, &st, NULL) != SQLITE_OK)
+        return fail(s, err, "scanning personal data");
+    cw_rc rc = CW_OK;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const uint8_t *sp = sqlite3_column_blob(st, 1), *bp = sqlite3_column_blob(st, 2);
+        int erased = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        if ((rc = fn(ctx, (uint64_t)sqlite3_column_int64(st, 0), erased ? NULL : sp,
+                     (size_t)sqlite3_column_bytes(st, 1), erased ? NULL : bp,
+                     (size_t)sqlite3_column_bytes(st, 2),
+                     erased ? (uint64_t)sqlite3_column_int64(st, 3) : 0)))
+            break;
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = fail(s, err, "scanning personal data");
+    sqlite3_finalize(st);
     return rc;
 }
 
@@ -1057,6 +1082,7 @@ static const cw_store_ops sqlite_ops = {
     .personal_put = s_personal_put,
     .personal_get = s_personal_get,
     .personal_erase = s_personal_erase,
+    .personal_scan = s_personal_scan,
     .check_structure = s_check_structure,
     .run = s_run,
     .projections_clear = s_projections_clear,
