@@ -50,6 +50,10 @@ struct cw_ledger {
     int64_t batch_ms;
     cw_buf leaf;
     cw_buf personal; /* the canonical bytes of the personal part being appended */
+    /* Salts for personal parts, drawn from libsodium 4 KiB at a time (one system call for 128
+     * entries); each is used once and wiped as it is taken. */
+    uint8_t salts[4096];
+    size_t salts_left;
 };
 
 cw_rc cw_ledger_default_origin(cw_buf *out, cw_error *err)
@@ -424,6 +428,7 @@ void cw_ledger_close(cw_ledger *l)
     cw_note_signer_release(&l->signer);
     cw_buf_release(&l->leaf);
     cw_buf_release(&l->personal);
+    sodium_memzero(l->salts, sizeof l->salts);
     free(l->cache);
     free(l->path);
     free(l);
@@ -530,7 +535,13 @@ cw_rc cw_ledger_batch_add_personal(cw_ledger *l, const cw_event *ev, const cw_ev
             rc = cw_error_set(err, rc, "personal: larger than %d bytes or nested too deeply",
                               CW_ENTRY_MAX_BYTES);
         if (!rc) {
-            randombytes_buf(salt, sizeof salt);
+            if (l->salts_left < sizeof salt) {
+                randombytes_buf(l->salts, sizeof l->salts);
+                l->salts_left = sizeof l->salts;
+            }
+            l->salts_left -= sizeof salt;
+            memcpy(salt, l->salts + l->salts_left, sizeof salt);
+            sodium_memzero(l->salts + l->salts_left, sizeof salt);
             if ((rc = cw_hash_personal(&l->hasher, salt, body->data, body->len, commitment)))
                 rc = cw_error_set(err, rc, "hashing entry %llu's personal part failed",
                                   (unsigned long long)idx);
