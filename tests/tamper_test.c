@@ -770,7 +770,7 @@ static void test_personal_parts_tampered(void **state)
         {"UPDATE personal SET salt = NULL, body = NULL, erased_idx = 0 WHERE idx = 1", "entry 1",
          "not a later entry"},
     };
-    char db[sizeof ((log_t *)0)->db];
+    char db[sizeof((log_t *)0)->db];
     cw_error err;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char name[16];
