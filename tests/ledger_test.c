@@ -1021,7 +1021,9 @@ static void test_personal_put_get_erase(void **state)
                            "not replaced");
     sqlite3_close(db);
 
-    /* The held row is untouched, and the log (and its structure) verifies. */
+    /* The held row is untouched. These rows were put straight into the store, for entries
+     * whose leaves commit to no personal part (cw_ledger_batch_add_personal writes the two
+     * together): verify finds the first of them, and otherwise the structure holds. */
     l = open_log(f->db, CW_LEDGER_READONLY);
     assert_int_equal(personal_state(cw_ledger_store(l), 2, &s, &b, NULL), CW_PERSONAL_HELD);
     assert_memory_equal(b.data, body, sizeof body - 1);
@@ -1029,7 +1031,8 @@ static void test_personal_put_get_erase(void **state)
     cw_verify_opts o = {.db_path = f->db};
     cw_verify_report r;
     cw_error_clear(&err);
-    if (cw_verify(&o, &r, &err) != CW_OK)
+    assert_int_equal(cw_verify(&o, &r, &err), CW_EVERIFY);
+    if (!strstr(err.msg, "entry 1: personal data is stored for it, but its leaf commits to none"))
         fail_msg("verify: %s", err.msg);
     cw_buf_release(&s);
     cw_buf_release(&b);
