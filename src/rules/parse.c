@@ -577,8 +577,9 @@ static cw_rc kw_since(parser *ps, char **w, size_t nw)
 }
 
 /* age N to M: the rule is owed to a child aged at least N and under M (whole years, from the
- * date of birth): a start event outside those ages starts nothing, and an occurrence that
- * would fall due on or after the M-th birthday is not opened. */
+ * date of birth): a start event at M or older starts nothing, one before the N-th birthday
+ * starts the duty from that birthday, and an occurrence that would fall due on or after the
+ * M-th birthday is not opened. */
 static cw_rc kw_age(parser *ps, char **w, size_t nw)
 {
     cw_rule *r = ps->cur;
