@@ -286,7 +286,8 @@ check "exported vkey is the log's" cmp -s "$T/exp/vkey" "$T/vkey"
 check "exported line 1 has the --actor default" grep -q '"actor":"admin","type":"staff_added"' \
     "$T/exp/entries.jsonl"
 check "payload keys are sorted" \
-    grep -q '"payload":{"manager_id":"tm.lee","name":"B. Jones","role":"social_worker","staff_id":"sw.jones","team_id":"north"}}$' "$T/exp/entries.jsonl"
+    grep -q '"payload":{"manager_id":"tm.lee","name":true,"role":"social_worker","staff_id":"sw.jones","team_id":"north"},"personal":{"commitment":"[A-Za-z0-9+/]*="}}$' "$T/exp/entries.jsonl"
+check "the leaves hold no name" bash -c "! grep -q 'B. Jones' '$T/exp/entries.jsonl'"
 
 # ---- verify ----
 run verify --db "$DB"
@@ -353,7 +354,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
     cp "$DB" "$T/t.db"
     cp "$DB.key" "$T/t.db.key"
     changed=$(sqlite3 "$T/t.db" "DROP TRIGGER entries_insert_only_update;
-        UPDATE entries SET leaf = CAST(replace(CAST(leaf AS TEXT), 'A. Lee', 'A. Lea') AS BLOB)
+        UPDATE entries SET leaf = CAST(replace(CAST(leaf AS TEXT), '"team_manager"', '"head_of_service"') AS BLOB)
         WHERE idx = 1; SELECT changes();")
     check "the tamper changed one row" test "$changed" = 1
     run verify --db "$T/t.db"

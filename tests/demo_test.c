@@ -146,7 +146,8 @@ static void test_verifies(void **state)
     assert_true(F->main.st.events > 20 * CHILDREN);
 }
 
-/* The leaf of entry i without its recorded_at (the real time of the append). */
+/* The leaf of entry i without its recorded_at (the real time of the append) and without the
+ * commitment to its personal part (salted at random, by design), then that part itself. */
 static void payload_of(cw_ledger *l, uint64_t i, cw_buf *out)
 {
     cw_error err;
@@ -157,7 +158,18 @@ static void payload_of(cw_ledger *l, uint64_t i, cw_buf *out)
     char *q = strstr(p + 15, "\",");
     assert_non_null(q);
     memmove(p, q + 2, strlen(q + 2) + 1);
+    if ((p = strstr(out->data, ",\"personal\":{\"commitment\":\""))) {
+        assert_non_null(q = strstr(p + 27, "\"}"));
+        memmove(p, q + 2, strlen(q + 2) + 1);
+    }
     out->len = strlen(out->data);
+    cw_buf salt = CW_BUF_INIT(64);
+    cw_personal_state st;
+    uint64_t by;
+    assert_int_equal(cw_store_personal_get(cw_ledger_store(l), i, &salt, out, &st, &by, &err),
+                     CW_OK);
+    assert_int_equal(st == CW_PERSONAL_HELD, p != NULL);
+    cw_buf_release(&salt);
 }
 
 /* Entries of a and b that differ, recorded_at aside (sizes must match). */
@@ -790,6 +802,30 @@ static json_t *leaf_json(uint64_t i, cw_buf *leaf)
     return root;
 }
 
+/* The entry as recorded: its leaf, with the personal part held beside it laid over the facts. */
+static json_t *full_json(uint64_t i, cw_buf *leaf)
+{
+    json_t *root = leaf_json(i, leaf);
+    cw_buf salt = CW_BUF_INIT(64), body = CW_BUF_INIT(1 << 20);
+    cw_personal_state st;
+    uint64_t by;
+    cw_error err;
+    assert_int_equal(
+        cw_store_personal_get(cw_ledger_store(F->main.l), i, &salt, &body, &st, &by, &err), CW_OK);
+    assert_int_equal(st == CW_PERSONAL_HELD, strstr(leaf->data, "\"commitment\"") != NULL);
+    if (st == CW_PERSONAL_HELD) {
+        json_t *part = json_loadb(body.data, body.len, 0, NULL);
+        assert_non_null(part);
+        json_t *joined = cw_casework_join(json_object_get(root, "payload"), part);
+        assert_non_null(joined);
+        json_object_set_new(root, "payload", joined);
+        json_decref(part);
+    }
+    cw_buf_release(&salt);
+    cw_buf_release(&body);
+    return root;
+}
+
 /*
  * Issue 13, across every entry of the demo council: splitting each payload into facts and a
  * personal part and joining them again gives the payload back, and the facts read the same to
@@ -802,13 +838,13 @@ static void test_split_every_entry(void **state)
     cw_buf leaf = CW_BUF_INIT(1 << 20), a = CW_BUF_INIT(1 << 16), b = CW_BUF_INIT(1 << 16);
     uint64_t n = cw_ledger_size(F->main.l), with_personal = 0, corrections = 0;
     for (uint64_t i = 0; i < n; i++) {
-        json_t *root = leaf_json(i, &leaf);
+        json_t *root = full_json(i, &leaf);
         const char *type = json_string_value(json_object_get(root, "type"));
         json_t *p = json_object_get(root, "payload");
         char target[64] = "";
         if (!strcmp(type, "correction")) {
             json_t *t =
-                leaf_json((uint64_t)json_integer_value(json_object_get(p, "corrects")), &leaf);
+                full_json((uint64_t)json_integer_value(json_object_get(p, "corrects")), &leaf);
             snprintf(target, sizeof target, "%s", json_string_value(json_object_get(t, "type")));
             json_decref(t);
             corrections++;
@@ -821,6 +857,12 @@ static void test_split_every_entry(void **state)
         if (!json_equal(back, p))
             fail_msg("entry %llu (%s): joined back, not the same payload", (unsigned long long)i,
                      type);
+        /* what was appended: these facts in the leaf, this part beside it */
+        json_t *in_leaf = leaf_json(i, &leaf);
+        if (!json_equal(json_object_get(in_leaf, "payload"), facts))
+            fail_msg("entry %llu (%s): the leaf holds more than the facts", (unsigned long long)i,
+                     type);
+        json_decref(in_leaf);
         cw_buf_reset(&a);
         cw_buf_reset(&b);
         assert_int_equal(cw_casework_facts(type, p, &a), CW_OK);

@@ -28,7 +28,8 @@ check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
 DB=$T/c.db
 # 200 children: enough for the demo to record a correction (about 1 child in 200).
 AS_OF=2026-06-30
-"$CW" demo --db "$DB" --children 200 --seed 3 --as-of $AS_OF >/dev/null 2>"$T/err" ||
+# --leaf-format 1: the leaves as caseward wrote them before it kept personal text apart.
+"$CW" demo --db "$DB" --children 200 --seed 3 --as-of $AS_OF --leaf-format 1 >/dev/null 2>"$T/err" ||
     { echo "upgrade_test: demo failed: $(cat "$T/err")" >&2; exit 1; }
 answers() {
     "$CW" overdue --db "$DB" --as-of $AS_OF --json &&

@@ -37,6 +37,13 @@ cw_rc cw_casework_submit(cw_ledger *l, const cw_event *ev, uint64_t *index, cw_e
  */
 cw_rc cw_casework_submit_source(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
                                 uint64_t *index, cw_error *err);
+/*
+ * As caseward wrote entries before issue 13, the personal texts inside the leaf, where they can
+ * never be erased. Only for making an older database in the upgrade tests (caseward demo
+ * --leaf-format 1); everything else records through cw_casework_submit.
+ */
+cw_rc cw_casework_submit_as_v1(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
+                               uint64_t *index, cw_error *err);
 cw_rc cw_casework_commit(cw_ledger *l, uint64_t *new_size, cw_error *err);
 void cw_casework_abort(cw_ledger *l);
 

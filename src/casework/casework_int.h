@@ -82,8 +82,20 @@ typedef struct entry_view {
     const json_t *payload;
     int64_t recorded_ms;
     int64_t source_ms; /* when the source system recorded it (migrated history), else recorded_ms */
+    int64_t erased_by; /* the erasure entry that destroyed its personal part, or -1 */
 } entry_view;
+/* The entry as recorded: its facts with its personal part laid back over them (docs/privacy.md);
+ * once that part is erased, its texts stay true (present, removed) and erased_by names why. */
 cw_rc cw_casework_read_entry(cw_store *s, uint64_t idx, entry_view *e, cw_error *err);
+
+/*
+ * Lays entry idx's personal part, if its leaf commits to one and it is held, over the payload
+ * in root (the leaf parsed). *erased_by is the erasure entry once the part is destroyed, else
+ * -1. A part that is not there at all (a log rebuilt from a facts-only export) leaves the facts
+ * as they are: caseward verify is what finds a part missing from a council's database.
+ */
+cw_rc cw_casework_join_personal(cw_store *s, uint64_t idx, const void *leaf, size_t len,
+                                json_t *root, int64_t *erased_by, cw_error *err);
 
 /*
  * The sign-off state of a work entry as it is first applied: the row already there (a

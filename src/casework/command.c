@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "casework/casework_int.h"
+#include "ledger/entry.h"
 #include "util/buf.h"
 
 static const char *str(const json_t *p, const char *k)
@@ -117,8 +120,23 @@ static cw_rc check_source(const cw_event *ev, const cw_event_source *src, cw_err
     return CW_OK;
 }
 
+static cw_rc submit(cw_ledger *l, const cw_event *ev, const cw_event_source *src, int split,
+                    uint64_t *index, cw_error *err);
+
 cw_rc cw_casework_submit_source(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
                                 uint64_t *index, cw_error *err)
+{
+    return submit(l, ev, src, 1, index, err);
+}
+
+cw_rc cw_casework_submit_as_v1(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
+                               uint64_t *index, cw_error *err)
+{
+    return submit(l, ev, src, 0, index, err);
+}
+
+static cw_rc submit(cw_ledger *l, const cw_event *ev, const cw_event_source *src, int split,
+                    uint64_t *index, cw_error *err)
 {
     const event_spec *spec = cw_casework_spec(ev->type);
     if (!spec)
@@ -138,8 +156,29 @@ cw_rc cw_casework_submit_source(cw_ledger *l, const cw_event *ev, const cw_event
         rc = cw_casework_check_state(&c, spec, ev->payload, err);
     if (rc)
         return rc;
+    /* The leaf holds the facts; the personal texts go beside it, behind a salted commitment
+     * (docs/privacy.md). A correction's changes are split by the type of what it corrects. */
+    char target_type[64] = "";
+    if (split && !strcmp(ev->type, "correction")) {
+        entry_view t;
+        json_int_t target = json_integer_value(json_object_get(ev->payload, "corrects"));
+        if ((rc = cw_casework_read_entry(c.store, (uint64_t)target, &t, err)))
+            return rc;
+        snprintf(target_type, sizeof target_type, "%s", t.type);
+        json_decref(t.root);
+    }
+    json_t *facts = NULL, *personal = NULL;
+    if (!split)
+        facts = json_incref((json_t *)(uintptr_t)ev->payload);
+    else if ((rc = cw_casework_split(ev->type, target_type[0] ? target_type : NULL, ev->payload,
+                                     &facts, &personal, err)))
+        return rc;
+    cw_event fev = {ev->actor, ev->type, facts};
     uint64_t idx;
-    if ((rc = cw_ledger_batch_add_source(l, ev, src, &idx, err)))
+    rc = cw_ledger_batch_add_personal(l, &fev, src, personal, &idx, err);
+    json_decref(facts);
+    json_decref(personal);
+    if (rc)
         return rc;
     c.idx = idx;
     if ((rc = cw_casework_apply(&c, ev->type, ev->payload, err)))
@@ -186,12 +225,52 @@ cw_rc cw_casework_read_entry(cw_store *s, uint64_t idx, entry_view *e, cw_error 
     if (!rc) {
         e->root = json_loadb(leaf.data, leaf.len, 0, &jerr);
         e->type = e->root ? str(e->root, "type") : NULL;
-        e->payload = e->root ? json_object_get(e->root, "payload") : NULL;
-        if (!e->type || !json_is_object(e->payload))
+        if (!e->type || !json_is_object(json_object_get(e->root, "payload")))
             rc = cw_error_set(err, CW_EVERIFY, "entry %llu cannot be read back",
                               (unsigned long long)idx);
     }
+    if (!rc)
+        rc = cw_casework_join_personal(s, idx, leaf.data, leaf.len, e->root, &e->erased_by, err);
+    if (!rc)
+        e->payload = json_object_get(e->root, "payload");
     cw_buf_release(&leaf);
+    if (rc) {
+        json_decref(e->root);
+        memset(e, 0, sizeof *e);
+    }
+    return rc;
+}
+
+cw_rc cw_casework_join_personal(cw_store *s, uint64_t idx, const void *leaf, size_t len,
+                                json_t *root, int64_t *erased_by, cw_error *err)
+{
+    int found = 0;
+    uint8_t commitment[32];
+    *erased_by = -1;
+    cw_entry_peek_commitment(leaf, len, &found, commitment);
+    if (!found)
+        return CW_OK; /* the facts are the whole entry (or it was written before issue 13) */
+    cw_buf salt = CW_BUF_INIT(64), body = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
+    cw_personal_state state;
+    uint64_t by = 0;
+    json_error_t jerr;
+    cw_rc rc = cw_store_personal_get(s, idx, &salt, &body, &state, &by, err);
+    /* Absent: a log read from a facts-only export (caseward verify finds a part missing from a
+     * council's own database). The facts are read as they are. */
+    if (!rc && state == CW_PERSONAL_ERASED)
+        *erased_by = (int64_t)by;
+    else if (!rc && state == CW_PERSONAL_HELD) {
+        json_t *part = json_loadb(body.data, body.len, 0, &jerr);
+        json_t *joined = part ? cw_casework_join(json_object_get(root, "payload"), part) : NULL;
+        if (!joined || json_object_set_new(root, "payload", joined))
+            rc = cw_error_set(err, CW_EVERIFY, "entry %llu: its personal part cannot be read",
+                              (unsigned long long)idx);
+        json_decref(part);
+    }
+    if (body.len)
+        sodium_memzero(body.data, body.len);
+    cw_buf_release(&salt);
+    cw_buf_release(&body);
     return rc;
 }
 

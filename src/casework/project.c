@@ -247,12 +247,11 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
         return run(c, CW_Q_CHILD_SET_LOOKED_AFTER, v, 4, err);
     }
     if (!strcmp(t, "statutory_visit")) {
-        cw_value v[] = {idx,
-                        child,
-                        cw_text(date),
-                        CW_INT(json_is_true(json_object_get(p, "seen"))),
-                        CW_INT(json_is_true(json_object_get(p, "seen_alone"))),
-                        CW_INT(str(p, "views") != NULL)};
+        cw_value v[] = {
+            idx, child, cw_text(date), CW_INT(json_is_true(json_object_get(p, "seen"))),
+            CW_INT(json_is_true(json_object_get(p, "seen_alone"))),
+            /* by presence: the text, or true once it is erased */
+            CW_INT(str(p, "views") != NULL || json_is_true(json_object_get(p, "views")))};
         return run(c, CW_Q_VISIT_PUT, v, 6, err);
     }
     if (!strcmp(t, "supervision_held")) {
@@ -585,25 +584,30 @@ typedef struct parsed {
     int64_t recorded_ms;
 } parsed;
 
-static cw_rc parse_leaf(const char *leaf, size_t len, parsed *out)
+/* Entry idx as recorded: its facts with its personal part, while held, laid back over them. */
+static cw_rc parse_leaf(cw_store *s, uint64_t idx, const char *leaf, size_t len, parsed *out,
+                        cw_error *err)
 {
     json_error_t jerr;
     uint64_t index;
+    int64_t erased_by;
     memset(out, 0, sizeof *out);
-    if (cw_entry_peek((const uint8_t *)leaf, len, &index, &out->recorded_ms))
-        return CW_EVERIFY;
-    out->root = json_loadb(leaf, len, 0, &jerr);
-    if (!out->root)
-        return CW_EVERIFY;
+    if (cw_entry_peek((const uint8_t *)leaf, len, &index, &out->recorded_ms) ||
+        !(out->root = json_loadb(leaf, len, 0, &jerr)))
+        return cw_error_set(err, CW_EVERIFY, "entry %llu cannot be read back (run caseward verify)",
+                            (unsigned long long)idx);
+    cw_rc rc = cw_casework_join_personal(s, idx, leaf, len, out->root, &erased_by, err);
     out->type = str(out->root, "type");
     out->actor = str(out->root, "actor");
     out->payload = json_object_get(out->root, "payload");
-    if (!out->type || !out->actor || !json_is_object(out->payload)) {
+    if (!rc && (!out->type || !out->actor || !json_is_object(out->payload)))
+        rc = cw_error_set(err, CW_EVERIFY, "entry %llu cannot be read back (run caseward verify)",
+                          (unsigned long long)idx);
+    if (rc) {
         json_decref(out->root);
         out->root = NULL;
-        return CW_EVERIFY;
     }
-    return CW_OK;
+    return rc;
 }
 
 typedef struct idx_list {
@@ -670,13 +674,14 @@ static cw_rc reproject_child(cw_ctx *c, const char *child_id, cw_error *err)
     cw_buf leaf = CW_BUF_INIT(CW_ENTRY_MAX_BYTES + 1);
     for (size_t i = 0; !rc && i < l.n; i++) {
         cw_buf_reset(&leaf);
-        if (cw_store_entry_leaf(c->store, l.v[i], &leaf, NULL) ||
-            parse_leaf(leaf.data, leaf.len, &entries[i])) {
+        if (cw_store_entry_leaf(c->store, l.v[i], &leaf, NULL)) {
             rc = cw_error_set(err, CW_EVERIFY,
                               "entry %llu cannot be read back (run caseward verify)",
                               (unsigned long long)l.v[i]);
             break;
         }
+        if ((rc = parse_leaf(c->store, l.v[i], leaf.data, leaf.len, &entries[i], err)))
+            break;
         if (!strcmp(entries[i].type, "correction")) {
             const json_t *target = json_object_get(entries[i].payload, "corrects");
             const json_t *changes = json_object_get(entries[i].payload, "changes");
@@ -734,9 +739,8 @@ static cw_rc replay_one(void *ctx, int64_t idx, const uint8_t *hashes, size_t hl
     replay_ctx *r = ctx;
     parsed e;
     (void)hashes, (void)hlen;
-    if (parse_leaf((const char *)leaf, llen, &e))
-        return cw_error_set(r->err, CW_EVERIFY,
-                            "entry %lld cannot be read back (run caseward verify)", (long long)idx);
+    if (parse_leaf(r->c.store, (uint64_t)idx, (const char *)leaf, llen, &e, r->err))
+        return CW_EVERIFY;
     r->c.idx = (uint64_t)idx;
     r->c.recorded_ms = e.recorded_ms;
     r->c.recorded = cw_casework_day_of(e.recorded_ms);

@@ -454,11 +454,12 @@ static void demo_progress(void *ctx, uint64_t done, uint64_t total, uint64_t eve
 static cw_rc cmd_demo(args *a, cw_error *err)
 {
     const char *db = NULL, *children = NULL, *seed = NULL, *as_of = NULL, *years = NULL;
-    const char *failure = NULL, *batch = NULL, *accounts = NULL;
+    const char *failure = NULL, *batch = NULL, *accounts = NULL, *leaf_format = NULL;
     const opt opts[] = {
         {"db", &db, NULL},       {"children", &children, NULL}, {"seed", &seed, NULL},
         {"as-of", &as_of, NULL}, {"years", &years, NULL},       {"failure-scale", &failure, NULL},
-        {"batch", &batch, NULL}, {"accounts", &accounts, NULL}, {NULL, NULL, NULL}};
+        {"batch", &batch, NULL}, {"accounts", &accounts, NULL}, {"leaf-format", &leaf_format, NULL},
+        {NULL, NULL, NULL}};
     int np;
     cw_demo_opts o;
     cw_demo_stats st;
@@ -477,6 +478,11 @@ static cw_rc cmd_demo(args *a, cw_error *err)
         rc = parse_date(as_of, "--as-of", &o.as_of, err);
     if (!rc && batch && !(rc = parse_u64(batch, "--batch", &v, err)))
         o.batch = (size_t)v;
+    /* 1: as before issue 13, personal text inside the leaves (to make an older database for the
+     * upgrade tests); 2, the default: personal text beside them, erasable. */
+    if (!rc && leaf_format && strcmp(leaf_format, "1") && strcmp(leaf_format, "2"))
+        rc = cw_error_set(err, CW_EUSAGE, "--leaf-format: \"%.32s\" is not 1 or 2", leaf_format);
+    o.leaf_v1 = leaf_format && !strcmp(leaf_format, "1");
     if (!rc && failure) {
         /* A small decimal: 0 (a clean council) to 5. */
         char *end = NULL;
@@ -1209,7 +1215,7 @@ static const command commands[] = {
      "what they corrected. Its output is the child's record: keep it as private.\n"},
     {"demo", cmd_demo,
      "demo --db PATH [--children N] [--seed S] [--as-of DATE] [--years Y] [--failure-scale X] "
-     "[--batch N] [--accounts PASSWORD]",
+     "[--batch N] [--accounts PASSWORD] [--leaf-format 1|2]",
      "Create a synthetic council in a new (or empty) log: staff and teams, and N children\n"
      "(default 1000) with a few years of realistic casework up to --as-of (default today),\n"
      "with a documented share of late work and safeguarding failures (docs/demo.md;\n"
@@ -1217,7 +1223,8 @@ static const command commands[] = {
      "options give the same events. Every name and address is invented. --accounts creates\n"
      "sign-ins for trying it (a social worker, their team manager, a service manager, a head\n"
      "of service, an inspector, a QA auditor, an administrator), all with that password:\n"
-     "for demonstrations only.\n"},
+     "for demonstrations only. --leaf-format 1 writes personal text inside the leaves, as\n"
+     "caseward did before it kept it apart (to test upgrades; it can never be erased).\n"},
     {"obligations", cmd_obligations,
      "obligations --db PATH --child ID [--as-of DATE] [--rules wales|england] [--json]",
      "Every obligation for one child (rule, what started it, due date, state: open, met on\n"

@@ -2589,7 +2589,8 @@ static cw_rc put(gen *g, const char *actor, const char *type, pb *b, uint64_t *i
         "demo",
         recorded_ms(g, actor, type, d, json_string_value(json_object_get(b->o, "child_id")))};
     uint64_t i = 0;
-    cw_rc rc = cw_casework_submit_source(g->l, &ev, &src, &i, g->err);
+    cw_rc rc = g->o.leaf_v1 ? cw_casework_submit_as_v1(g->l, &ev, &src, &i, g->err)
+                            : cw_casework_submit_source(g->l, &ev, &src, &i, g->err);
     json_decref(b->o);
     b->o = NULL;
     for (int p = 0; !rc && g->o.altered && p < CW_INTEGRITY_NPATTERNS; p++)

@@ -57,12 +57,13 @@ typedef void (*cw_demo_progress_fn)(void *ctx, uint64_t children_done, uint64_t 
                                     uint64_t events);
 
 typedef struct cw_demo_opts {
-    uint64_t children;            /* 1 .. 10,000,000; default 1,000 */
-    uint64_t seed;                /* default 1 */
-    cw_date as_of;                /* the last day of the history; default CW_DEMO_TODAY */
-    unsigned years;               /* years of history before as_of, 1 .. 10; default 3 */
-    size_t batch;                 /* commands per commit, 1 .. 1,000,000; default 5,000 */
-    double failure_scale;         /* multiplies every failure share, 0 .. 5; default 1; 0 = clean */
+    uint64_t children;    /* 1 .. 10,000,000; default 1,000 */
+    uint64_t seed;        /* default 1 */
+    cw_date as_of;        /* the last day of the history; default CW_DEMO_TODAY */
+    unsigned years;       /* years of history before as_of, 1 .. 10; default 3 */
+    size_t batch;         /* commands per commit, 1 .. 1,000,000; default 5,000 */
+    double failure_scale; /* multiplies every failure share, 0 .. 5; default 1; 0 = clean */
+    int leaf_v1; /* 1: personal text in the leaves, as before issue 13 (upgrade tests only) */
     cw_demo_progress_fn progress; /* optional */
     void *progress_ctx;
     cw_demo_injected_fn injected; /* optional: what was injected, for tests */
