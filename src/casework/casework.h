@@ -202,6 +202,12 @@ typedef struct cw_history_entry {
     json_t *original; /* the payload as first recorded, if a correction changed it; else NULL */
     uint64_t corrected_by[8];
     size_t ncorrections;
+    /* Personal data removed (docs/privacy.md): the erasure_approved entry that destroyed this
+     * entry's personal part, or a correction's, else -1; its date; the lawful basis proposed.
+     * The texts it held read true (they were there; they are gone). */
+    int64_t removed_by;
+    cw_date removed_on;
+    char removed_under[32];
 } cw_history_entry;
 
 typedef struct cw_history {
@@ -210,6 +216,10 @@ typedef struct cw_history {
     cw_history_entry *entries;
     size_t n, cap;
 } cw_history;
+
+/* An erasure's lawful basis in words: "a request for erasure (UK GDPR article 17)" for
+ * erasure_request, and so on (docs/privacy.md). */
+const char *cw_casework_basis_label(const char *basis);
 
 cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_error *err);
 void cw_casework_history_release(cw_history *h);

@@ -97,6 +97,19 @@ cw_rc cw_casework_read_entry(cw_store *s, uint64_t idx, entry_view *e, cw_error 
 cw_rc cw_casework_join_personal(cw_store *s, uint64_t idx, const void *leaf, size_t len,
                                 json_t *root, int64_t *erased_by, cw_error *err);
 
+/* Re-projects one child from the log (after a correction, a decision or an erasure). */
+cw_rc cw_casework_reproject(cw_ctx *c, const char *child_id, cw_error *err);
+/* Adds a child to a list once; a store row callback adding column 0's child. */
+void cw_casework_child_list_add(child_list *l, const char *id);
+cw_rc cw_casework_child_list_row(void *ctx, const cw_value *c, size_t n);
+
+/* Erasure (erasure.c, docs/privacy.md): the checks, and the effect of an approval: the
+ * personal parts it names are destroyed and the children they concern re-projected. */
+cw_rc cw_casework_check_erasure_proposed(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_erasure_approved(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_erasure_declined(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_erase(cw_ctx *c, const json_t *p, cw_error *err);
+
 /*
  * The sign-off state of a work entry as it is first applied: the row already there (a
  * re-projection never decides again), else decided now from the policy in force, the

@@ -18,9 +18,19 @@
 
 /* ---- enum vocabularies ---- */
 
-static const char *const ROLES[] = {"social_worker",   "senior_practitioner", "team_manager",
-                                    "service_manager", "head_of_service",     "qa_auditor",
-                                    "inspector",       "administrator",       NULL};
+static const char *const ROLES[] = {"social_worker",
+                                    "senior_practitioner",
+                                    "team_manager",
+                                    "service_manager",
+                                    "head_of_service",
+                                    "qa_auditor",
+                                    "inspector",
+                                    "administrator",
+                                    "data_protection_officer",
+                                    NULL};
+/* Why personal data is erased (docs/privacy.md). */
+static const char *const LAWFUL_BASES[] = {"rectification", "recorded_in_error", "erasure_request",
+                                           "retention_schedule", NULL};
 static const char *const GENDERS[] = {"female", "male", "other", "not_known", NULL};
 static const char *const LANGUAGES[] = {"english", "welsh", "other", NULL};
 static const char *const SOURCES[] = {"police", "school",    "health",    "self",
@@ -297,6 +307,19 @@ static const field_spec F_RESTRICTION[] = {ID_REF("child_id"),
                                            {"reason", F_TEXT, REQ, 1000, NULL},
                                            {"based_on", F_INT, NOFIX, 0, NULL},
                                            END};
+/* Erasure of personal data (erasure.c): proposed by one person, decided by the data
+ * protection officer. entries: entry numbers, as text; none: the whole record. */
+static const field_spec F_ERASURE_PROPOSED[] = {ID_NEW("erasure_id"),
+                                                ID_REF("child_id"),
+                                                DATE_REQ,
+                                                {"entries", F_IDS, NOFIX, 200, NULL},
+                                                {"lawful_basis", F_ENUM, REQ, 0, LAWFUL_BASES},
+                                                {"requested_by", F_TEXT, 0, 200, NULL},
+                                                {"reason", F_TEXT, REQ, 1000, NULL},
+                                                END};
+static const field_spec F_ERASURE_APPROVED[] = {ID_REF("erasure_id"), DATE_REQ, END};
+static const field_spec F_ERASURE_DECLINED[] = {
+    ID_REF("erasure_id"), DATE_REQ, {"reason", F_TEXT, REQ, 1000, NULL}, END};
 /* Accounts (sign-in) and the record-access log: recorded by the server and `caseward user`. */
 static const char *const ACCOUNT_ROLES[] = {"administrator", "qa_auditor", "inspector", NULL};
 static const field_spec F_ACCOUNT_CREATED[] = {{"username", F_ID, REQ | NOFIX, 64, NULL},
@@ -1274,6 +1297,9 @@ static const event_spec specs[] = {
     {"work_signed_off", 0, F_SIGNED_OFF, cw_casework_check_sign_off, NULL},
     {"work_returned", 0, F_RETURNED, cw_casework_check_sign_off, NULL},
     {"restriction_changed", 0, F_RESTRICTION, ck_restriction, NULL},
+    {"erasure_proposed", 0, F_ERASURE_PROPOSED, cw_casework_check_erasure_proposed, "erasure_id"},
+    {"erasure_approved", 0, F_ERASURE_APPROVED, cw_casework_check_erasure_approved, NULL},
+    {"erasure_declined", 0, F_ERASURE_DECLINED, cw_casework_check_erasure_declined, NULL},
     {"sign_off_policy", 1, F_POLICY, ck_policy, NULL},
     {"deputy_named", 1, F_DEPUTY, ck_deputy, NULL},
     {"account_created", 1, F_ACCOUNT_CREATED, ck_account_created, NULL},

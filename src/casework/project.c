@@ -64,6 +64,16 @@ static cw_rc event_child_row(void *ctx, const cw_value *c, size_t n)
     return n >= 1 && cw_value_copy(&c[0], id, sizeof id) > 0 ? add_child(ctx, id) : CW_OK;
 }
 
+void cw_casework_child_list_add(child_list *l, const char *id)
+{
+    add_child(l, id);
+}
+
+cw_rc cw_casework_child_list_row(void *ctx, const cw_value *c, size_t n)
+{
+    return event_child_row(ctx, c, n);
+}
+
 cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, child_list *out,
                               cw_error *err)
 {
@@ -74,7 +84,8 @@ cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, chil
     if (str(p, "child_id"))
         return add_child(out, str(p, "child_id"));
     static const char *const refs[] = {"contact_id", "referral_id", "assessment_id",
-                                       "enquiry_id", "episode_id",  NULL};
+                                       "enquiry_id", "episode_id",  "erasure_id",
+                                       NULL};
     for (const char *const *r = refs; *r; r++)
         if (str(p, *r)) {
             cw_value k = cw_text(str(p, *r));
@@ -101,6 +112,12 @@ cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, chil
 static int decision(const char *type)
 {
     return !strcmp(type, "work_signed_off") || !strcmp(type, "work_returned");
+}
+
+/* Erasures concern a child's record, not the casework on it. */
+static int erasure(const char *type)
+{
+    return !strncmp(type, "erasure_", 8);
 }
 
 cw_rc cw_casework_children(cw_store *s, const char *type, const json_t *payload, char (*ids)[65],
@@ -188,6 +205,7 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
         {"conference_held", "conference_id", "conference", "decision"},
         {"plan_recorded", "plan_id", "plan", "kind"},
         {"missing_episode", "episode_id", "missing_episode", NULL},
+        {"erasure_proposed", "erasure_id", "erasure", "lawful_basis"},
     };
     for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++) {
         if (strcmp(t, opens[i].type) != 0)
@@ -224,12 +242,16 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
         {"referral_decided", "referral_id", "decision"},
         {"assessment_completed", "assessment_id", "outcome"},
         {"section_47_completed", "enquiry_id", "outcome"},
+        {"erasure_approved", "erasure_id", NULL},
+        {"erasure_declined", "erasure_id", NULL},
     };
     for (size_t i = 0; i < sizeof closes / sizeof closes[0]; i++) {
         if (strcmp(t, closes[i].type) != 0)
             continue;
-        cw_value v[] = {cw_text(str(p, closes[i].id)), cw_text(date),
-                        cw_text(str(p, closes[i].status)), idx};
+        const char *status = closes[i].status                 ? str(p, closes[i].status)
+                             : !strcmp(t, "erasure_approved") ? "approved"
+                                                              : "declined";
+        cw_value v[] = {cw_text(str(p, closes[i].id)), cw_text(date), cw_text(status), idx};
         return run(c, CW_Q_RECORD_CLOSE, v, 4, err);
     }
     cw_value child = cw_text(str(p, "child_id"));
@@ -547,7 +569,8 @@ cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
     /* The rules read casework: not caseward's own escalations of it, nor the decisions on
      * it (their effect is in the work they decide), nor returned work. */
-    int in_history = strcmp(type, "escalation_raised") && !decision(type) && !skip;
+    int in_history =
+        strcmp(type, "escalation_raised") && !decision(type) && !erasure(type) && !skip;
     cw_buf facts = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
     if (!rc && kids.n && in_history && (rc = cw_casework_facts(type, view ? view : p, &facts)))
         rc = cw_error_set(err, rc, "indexing entry %llu", (unsigned long long)c->idx);
@@ -561,7 +584,7 @@ cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *
         /* caseward's own escalations, corrections of the record and decisions on it are not
          * casework activity on the child: they must not hide a drifting case. */
         if (!rc && strcmp(type, "escalation_raised") && strcmp(type, "correction") &&
-            !decision(type)) {
+            !decision(type) && !erasure(type)) {
             cw_value w[] = {cw_text(kids.ids[i]), cw_text(date)};
             rc = run(c, CW_Q_CHILD_TOUCH, w, 2, err);
         }
@@ -571,7 +594,16 @@ cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *
     if (!rc && (!strcmp(type, "correction") || decision(type)) && !c->only_child)
         for (size_t i = 0; !rc && i < kids.n; i++)
             rc = reproject_child(c, kids.ids[i], err);
+    /* An approved erasure destroys the personal parts it names, still held (in a replay of
+     * the log they are gone already), and re-projects their children without them. */
+    if (!rc && !strcmp(type, "erasure_approved") && !c->only_child)
+        rc = cw_casework_erase(c, p, err);
     return rc;
+}
+
+cw_rc cw_casework_reproject(cw_ctx *c, const char *child_id, cw_error *err)
+{
+    return reproject_child(c, child_id, err);
 }
 
 /* ---- reading entries back ---- */

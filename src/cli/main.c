@@ -399,6 +399,14 @@ static void print_entry(const cw_history_entry *e, FILE *f)
     fprintf(f, "%s  #%" PRIu64 "  %s  by %s  %s\n", date, e->index, e->type, e->actor,
             payload ? payload : "{}");
     free(payload);
+    if (e->removed_by >= 0) {
+        char on[CW_DATE_LEN + 1];
+        cw_date_format(e->removed_on, on);
+        fprintf(f,
+                "            personal data removed on %s under %s (#%" PRId64 "); true marks "
+                "what was there\n",
+                on, cw_casework_basis_label(e->removed_under), e->removed_by);
+    }
     for (size_t i = 0; i < e->ncorrections; i++)
         fprintf(f, "            corrected by #%" PRIu64 "\n", e->corrected_by[i]);
     if (e->original) {

@@ -28,11 +28,12 @@ enum {
     R_QA_AUDITOR = 1u << 4,
     R_INSPECTOR = 1u << 5,
     R_ADMINISTRATOR = 1u << 6,
+    R_DATA_PROTECTION = 1u << 7, /* the data protection officer: decides erasures */
 };
 #define R_MANAGERS  (R_TEAM_MANAGER | R_SERVICE_MANAGER | R_HEAD_OF_SERVICE)
 #define R_STAFF     (R_SOCIAL_WORKER | R_MANAGERS)
 #define R_CASE_READ (R_STAFF | R_QA_AUDITOR | R_INSPECTOR)
-#define R_SIGNED_IN (R_STAFF | R_QA_AUDITOR | R_INSPECTOR | R_ADMINISTRATOR)
+#define R_SIGNED_IN (R_STAFF | R_QA_AUDITOR | R_INSPECTOR | R_ADMINISTRATOR | R_DATA_PROTECTION)
 
 unsigned cw_role_bit(const char *name);
 const char *cw_role_name(unsigned bit);

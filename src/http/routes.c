@@ -1226,8 +1226,11 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
         return cw_error_set(err, CW_ENOTFOUND, "type: %s is not a command (docs/events.md)", type);
     /* The organisation is the administrators' and heads of service's to record; casework is
      * staff's. Managers also name deputies (their own: own_act). */
+    /* Erasures: staff propose, the data protection officer decides (the catalogue checks). */
+    int erasure = !strncmp(type, "erasure_", 8);
     unsigned may = !strcmp(type, "deputy_named") ? R_ADMINISTRATOR | R_MANAGERS
                    : organisation(type)          ? R_ADMINISTRATOR | R_HEAD_OF_SERVICE
+                   : erasure                     ? R_STAFF | R_DATA_PROTECTION
                                                  : R_STAFF;
     if (!(r->who.role & may)) {
         cw_http_record_access(s, r, NULL, 0, 403);
@@ -1294,7 +1297,8 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
                                 "see");
         }
     }
-    for (size_t i = 0; i < n; i++) {
+    /* The data protection officer acts on erasures of any child's record, and nothing else. */
+    for (size_t i = 0; i < n && !(erasure && r->who.role == R_DATA_PROTECTION); i++) {
         if ((rc = cw_access_child(r->ro, &r->who, ids[i], 1, err))) {
             if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)
                 cw_http_record_access(s, r, ids[i], 0, cw_rc_http_status(rc));

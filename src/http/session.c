@@ -235,6 +235,7 @@ static const struct {
     {"qa_auditor", R_QA_AUDITOR},
     {"inspector", R_INSPECTOR},
     {"administrator", R_ADMINISTRATOR},
+    {"data_protection_officer", R_DATA_PROTECTION},
 };
 
 unsigned cw_role_bit(const char *name)

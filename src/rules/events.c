@@ -264,6 +264,22 @@ static const cw_ev_field restriction_changed[] = {
     F("child_id", CW_FT_ID),       F("date", CW_FT_DATE),   F("restricted", CW_FT_BOOL),
     F("restricted_to", CW_FT_IDS), F("reason", CW_FT_TEXT), F("based_on", CW_FT_INT),
 };
+static const char *const lawful_bases[] = {"rectification", "recorded_in_error", "erasure_request",
+                                           "retention_schedule", NULL};
+static const cw_ev_field erasure_proposed[] = {
+    F("erasure_id", CW_FT_ID), F("child_id", CW_FT_ID),         F("date", CW_FT_DATE),
+    F("entries", CW_FT_IDS),   E("lawful_basis", lawful_bases), F("requested_by", CW_FT_TEXT),
+    F("reason", CW_FT_TEXT),
+};
+static const cw_ev_field erasure_approved[] = {
+    F("erasure_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+};
+static const cw_ev_field erasure_declined[] = {
+    F("erasure_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("reason", CW_FT_TEXT),
+};
 static const cw_ev_field escalation_raised[] = {
     F("item", CW_FT_TEXT),      F("child_id", CW_FT_ID), F("level", CW_FT_INT),
     F("notified_id", CW_FT_ID), F("as_of", CW_FT_DATE),  F("days_overdue", CW_FT_INT),
@@ -297,16 +313,14 @@ const cw_ev_type cw_rules_types[] = {
     T("strategy_discussion_held", strategy_discussion_held, NULL, -1),
     T("section_47_started", section_47_started, "enquiry_id", -1), /* T_SECTION_47_STARTED */
     T("section_47_completed", section_47_completed, "enquiry_id", T_SECTION_47_STARTED),
-    T("conference_held", conference_held, NULL, -1),
-    T("core_group_held", child_date, NULL, -1),
+    T("conference_held", conference_held, NULL, -1), T("core_group_held", child_date, NULL, -1),
     T("plan_recorded", plan_recorded, NULL, -1),
     T("looked_after_started", looked_after_started, NULL, -1),
     T("placement_changed", placement_changed, NULL, -1),
     T("looked_after_ended", looked_after_ended, NULL, -1),
     T("looked_after_review_held", child_date, NULL, -1),
     T("health_check_recorded", health_check_recorded, NULL, -1),
-    T("statutory_visit", statutory_visit, NULL, -1),
-    T("case_note", case_note, NULL, -1),
+    T("statutory_visit", statutory_visit, NULL, -1), T("case_note", case_note, NULL, -1),
     T("cse_risk_assessment", cse_risk_assessment, NULL, -1),
     T("missing_episode", missing_episode, "episode_id", -1), /* T_MISSING_EPISODE */
     T("return_interview", return_interview, "episode_id", T_MISSING_EPISODE),
@@ -316,13 +330,14 @@ const cw_ev_type cw_rules_types[] = {
     T("supervision_held", supervision_held, NULL, -1),
     T("case_allocated", case_allocated, NULL, -1),
     T("case_transferred", case_transferred, NULL, -1),
-    T("case_closed", child_date_reason, NULL, -1),
-    T("case_reopened", child_date_reason, NULL, -1),
-    T("correction", correction, NULL, -1),
-    T("escalation_raised", escalation_raised, NULL, -1),
-    T("work_signed_off", work_signed_off, NULL, -1),
-    T("work_returned", work_returned, NULL, -1),
+    T("case_closed", child_date_reason, NULL, -1), T("case_reopened", child_date_reason, NULL, -1),
+    T("correction", correction, NULL, -1), T("escalation_raised", escalation_raised, NULL, -1),
+    T("work_signed_off", work_signed_off, NULL, -1), T("work_returned", work_returned, NULL, -1),
     T("restriction_changed", restriction_changed, NULL, -1),
+    /* erasures: never in a child's history (the rules read facts, which erasure leaves) */
+    T("erasure_proposed", erasure_proposed, NULL, -1),
+    T("erasure_approved", erasure_approved, NULL, -1),
+    T("erasure_declined", erasure_declined, NULL, -1),
     T("sign_off_awaited", sign_off_awaited, NULL, -1),  /* the engine's own: see above */
     T(CW_CSE_BAND_AGED, cse_risk_assessment, NULL, -1), /* the engine's own: engine.c */
 };

@@ -47,6 +47,20 @@ json_t *cw_report_chronology(const cw_history *h)
             json_pack("{s:I, s:o, s:s, s:s, s:O, s:o, s:O?}", "index", (json_int_t)e->index, "date",
                       day(e->date), "type", e->type, "actor", e->actor, "payload", e->payload,
                       "corrected_by", corr, "original", e->original);
+        /* personal data removed: when, under what lawful basis, by which approval */
+        if (item && e->removed_by >= 0) {
+            json_t *fields = json_array();
+            const char *k;
+            json_t *v;
+            json_object_foreach(e->payload, k,
+                                v) if (json_is_true(v) && cw_casework_field_personal(e->type, k))
+                json_array_append_new(fields, json_string(k));
+            json_object_set_new(item, "removed",
+                                json_pack("{s:o, s:s, s:s, s:I, s:o}", "on", day(e->removed_on),
+                                          "under", e->removed_under, "under_label",
+                                          cw_casework_basis_label(e->removed_under), "entry",
+                                          (json_int_t)e->removed_by, "fields", fields));
+        }
         if (!item || json_array_append_new(arr, item)) {
             json_decref(arr);
             return NULL;

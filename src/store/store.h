@@ -53,7 +53,7 @@ typedef enum cw_query {
     CW_Q_CHILDREN_ALL,           /* () -> child_id, date_of_birth, worker_id, case_status */
     CW_Q_ACCESS_PUT,             /* (child_id, staff_id) */
     CW_Q_ACCESS_DELETE,          /* (child_id) */
-    CW_Q_RECORD_GET,             /* (record_id) -> kind, child_id, opened_on, closed_on, status */
+    CW_Q_RECORD_GET, /* (record_id) -> kind, child_id, opened_on, closed_on, status, idx */
     CW_Q_RECORD_PUT,             /* (record_id, kind, child_id, opened_on, status, idx) */
     CW_Q_RECORD_CLOSE,           /* (record_id, closed_on, status, closed_idx) */
     CW_Q_RECORD_DELETE_CHILD,    /* (child_id) */

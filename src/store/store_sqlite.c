@@ -112,7 +112,7 @@ static const char *const named[CW_Q_COUNT] = {
                           "ORDER BY child_id",
     [CW_Q_ACCESS_PUT] = "INSERT OR IGNORE INTO child_access(child_id, staff_id) VALUES (?1, ?2)",
     [CW_Q_ACCESS_DELETE] = "DELETE FROM child_access WHERE child_id = ?1",
-    [CW_Q_RECORD_GET] = "SELECT kind, child_id, opened_on, closed_on, status FROM records "
+    [CW_Q_RECORD_GET] = "SELECT kind, child_id, opened_on, closed_on, status, idx FROM records "
                         "WHERE record_id = ?1",
     [CW_Q_RECORD_PUT] = "INSERT INTO records(record_id, kind, child_id, opened_on, status, idx) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -249,6 +249,7 @@ typedef struct sqlite_store {
     sqlite3_stmt *named_stmt[CW_Q_COUNT]; /* prepared on first use */
     char *scratch_path;                   /* a scratch store's file until it is unlinked */
     int scratch;                          /* a scratch store (cw_store_open_scratch) */
+    int erased; /* personal data was erased in the open transaction: empty the WAL after it */
 } sqlite_store;
 
 static cw_rc fail(sqlite_store *s, cw_error *err, const char *what)
@@ -305,15 +306,31 @@ static cw_rc s_begin_read(cw_store *base, cw_error *err)
     return exec_stmt(s, stmt(s, Q_BEGIN_READ), "begin", err);
 }
 
+/*
+ * After a transaction that erased personal data: the write-ahead log is copied into the
+ * database and truncated to nothing, so that no earlier copy of an erased page is left in the
+ * -wal file (secure_delete has overwritten the freed bytes in the new copies). A reader's open
+ * snapshot can stop the truncation; the erasure stands, and the WAL is recycled later.
+ */
+static void empty_wal(sqlite_store *s)
+{
+    s->erased = 0;
+    sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+}
+
 static cw_rc s_commit(cw_store *base, cw_error *err)
 {
     sqlite_store *s = (sqlite_store *)base;
-    return exec_stmt(s, stmt(s, Q_COMMIT), "commit", err);
+    cw_rc rc = exec_stmt(s, stmt(s, Q_COMMIT), "commit", err);
+    if (!rc && s->erased)
+        empty_wal(s);
+    return rc;
 }
 
 static void s_rollback(cw_store *base)
 {
     sqlite_store *s = (sqlite_store *)base;
+    s->erased = 0;
     if (!sqlite3_get_autocommit(s->db)) /* a transaction is open */
         exec_stmt(s, stmt(s, Q_ROLLBACK), "rollback", NULL);
 }
@@ -537,6 +554,7 @@ static cw_rc s_personal_erase(cw_store *base, uint64_t idx, uint64_t erased_idx,
     sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)erased_idx);
     cw_rc rc = exec_stmt(s, st, "erasing personal data", err);
+    s->erased |= !rc;
     if (!rc && sqlite3_changes64(s->db) == 0)
         rc = cw_error_set(err, CW_ENOTFOUND, "entry %llu has no personal data to erase",
                           (unsigned long long)idx);

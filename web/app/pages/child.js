@@ -90,11 +90,20 @@ function details(entry, names, byIndex) {
   const changed = (k) => entry.original && !same(original[k], entry.payload?.[k]);
   const keys = [...new Set([...Object.keys(entry.payload || {}), ...Object.keys(original)])]
     .filter((k) => k !== 'child_id' && (k !== 'date' || changed(k)));
-  const rows = keys.map((k) => (changed(k)
+  // Personal data erased (docs/privacy.md): the field was there; what it said is gone.
+  const removed = new Set(entry.removed?.fields || []);
+  const rows = keys.map((k) => (removed.has(k)
+    ? h('li', {}, h('span', {class: 'govuk-!-font-weight-bold'}, `${fieldLabel(k)}: `),
+        h('span', {class: 'cw-removed'}, t('child.removed_value')))
+    : changed(k)
     ? changeItem(entry.type, k, original[k], entry.payload?.[k], names)
     : h('li', {}, h('span', {class: 'govuk-!-font-weight-bold'}, `${fieldLabel(k)}: `),
         fieldValue(entry.type, k, entry.payload[k], names))));
   return frag(rows.length ? h('ul', {class: 'govuk-list govuk-body-s'}, rows) : null,
+              entry.removed ? h('p', {class: 'govuk-body-s cw-removed-note'},
+                tag(t('child.removed_tag'), 'grey'), ' ',
+                t('child.removed', {date: formatDate(entry.removed.on), under: entry.removed.under_label}))
+                : null,
               entry.corrected_by?.length ? h('p', {class: 'govuk-body-s'},
                 tag(t('child.corrected'), 'yellow'), ' ', t('child.corrected_by', {list: entry.corrected_by.join(', ')}))
                 : null);
