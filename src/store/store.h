@@ -53,14 +53,14 @@ typedef enum cw_query {
     CW_Q_CHILDREN_ALL,           /* () -> child_id, date_of_birth, worker_id, case_status */
     CW_Q_ACCESS_PUT,             /* (child_id, staff_id) */
     CW_Q_ACCESS_DELETE,          /* (child_id) */
-    CW_Q_RECORD_GET, /* (record_id) -> kind, child_id, opened_on, closed_on, status, idx */
-    CW_Q_RECORD_PUT,             /* (record_id, kind, child_id, opened_on, status, idx) */
-    CW_Q_RECORD_CLOSE,           /* (record_id, closed_on, status, closed_idx) */
-    CW_Q_RECORD_DELETE_CHILD,    /* (child_id) */
-    CW_Q_VISIT_PUT,              /* (idx, child_id, date, seen, seen_alone, views_recorded) */
-    CW_Q_VISIT_DELETE_CHILD,     /* (child_id) */
-    CW_Q_SUPERVISION_PUT,        /* (idx, supervisee_id, supervisor_id, date) */
-    CW_Q_SUPERVISION_CASE_PUT,   /* (idx, child_id) */
+    CW_Q_RECORD_GET,          /* (record_id) -> kind, child_id, opened_on, closed_on, status, idx */
+    CW_Q_RECORD_PUT,          /* (record_id, kind, child_id, opened_on, status, idx) */
+    CW_Q_RECORD_CLOSE,        /* (record_id, closed_on, status, closed_idx) */
+    CW_Q_RECORD_DELETE_CHILD, /* (child_id) */
+    CW_Q_VISIT_PUT,           /* (idx, child_id, date, seen, seen_alone, views_recorded) */
+    CW_Q_VISIT_DELETE_CHILD,  /* (child_id) */
+    CW_Q_SUPERVISION_PUT,     /* (idx, supervisee_id, supervisor_id, date) */
+    CW_Q_SUPERVISION_CASE_PUT,          /* (idx, child_id) */
     CW_Q_SUPERVISION_CASE_DELETE_CHILD, /* (child_id) */
     CW_Q_CHILD_EVENT_PUT,               /* (child_id, idx, date, type) */
     CW_Q_CHILD_EVENTS,                  /* (child_id) -> idx, date, type, in (date, idx) order */
