@@ -158,6 +158,13 @@ static void payload_of(cw_ledger *l, uint64_t i, cw_buf *out)
     char *q = strstr(p + 15, "\",");
     assert_non_null(q);
     memmove(p, q + 2, strlen(q + 2) + 1);
+    /* the prints of texts, keyed by the log's own signing key (util/textprint.h) */
+    for (char *x = out->data; (x = strstr(x, "_print\":\"v1:"));) {
+        char *end = strchr(x + 12, '"');
+        assert_non_null(end);
+        memmove(x + 12, end, strlen(end) + 1);
+        x += 12;
+    }
     if ((p = strstr(out->data, ",\"personal\":{\"commitment\":\""))) {
         assert_non_null(q = strstr(p + 27, "\"}"));
         memmove(p, q + 2, strlen(q + 2) + 1);

@@ -40,20 +40,26 @@ DB=$T/c.db
 AS_OF=2026-11-30
 "$CW" demo --db "$DB" --children 120 --seed 5 --as-of $AS_OF >/dev/null 2>"$T/err" ||
     { echo "erasure_test: demo failed: $(cat "$T/err")" >&2; exit 1; }
+# A report without the checkpoint it was computed at (the log is longer by the erasures).
+without_checkpoint() {
+    python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+del d["checkpoint"]
+print(json.dumps(d, sort_keys=True))'
+}
 figures() {
     "$CW" overdue --db "$DB" --as-of $AS_OF --json &&
         "$CW" signals --db "$DB" --as-of $AS_OF --json &&
-        "$CW" measures --db "$DB" --from 2025-12-01 --to $AS_OF --json | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-del d["checkpoint"]  # the log it was computed from: longer by the erasures
-print(json.dumps(d, sort_keys=True))' &&
+        "$CW" measures --db "$DB" --from 2025-12-01 --to $AS_OF --json | without_checkpoint &&
+        "$CW" integrity --db "$DB" --from 2023-12-01 --to $AS_OF --json | without_checkpoint &&
         for c in C0000001 C0000002 C0000003; do
             "$CW" obligations --db "$DB" --child $c --as-of $AS_OF --json
         done
 }
 figures >"$T/want" 2>"$T/err" || bad "figures before: $(cat "$T/err")"
 check "the demo has figures to compare" [ "$(wc -c <"$T/want")" -gt 10000 ]
+check "... integrity flags among them" grep -q '"pattern": *"late_recording"' "$T/want"
 "$CW" checkpoint --db "$DB" >"$T/cp-before" 2>/dev/null || bad "checkpoint before"
 N0=$(size)
 "$CW" proof inclusion 5 "$N0" --db "$DB" >"$T/proof-before" 2>&1 || bad "proof before"
@@ -93,6 +99,9 @@ check "two entries appended in all (the officer, a proposal)" [ "$(size)" = $((n
 append < <(printf '{"type":"erasure_declined","actor":"%s","payload":{"erasure_id":"X2","date":"2026-12-01","reason":"no"}}\n' "$TM")
 check "a manager may not decline either" [ $rc != 0 ]
 
+append < <(printf '{"type":"statutory_visit","actor":"%s","payload":{"child_id":"C0000002","date":"2026-12-01","seen":true,"seen_alone":true,"views":"x","views_print":"v1:0000000000000001:9"}}\n' "$TM")
+check "a text's print is caseward's to set, never given" grep -q "views_print: is set by caseward" "$T/err"
+
 # ---- every child's record erased: proposals by a manager, approvals by the officer ----
 sqlite3 "$DB" "SELECT child_id FROM children WHERE child_id <> 'C0000002' ORDER BY child_id" >"$T/kids"
 while read -r c; do
@@ -118,7 +127,7 @@ check "a declined erasure erased nothing" \
     [ "$(sqlite3 "$DB" "SELECT given_name IS NOT NULL FROM children WHERE child_id = 'C0000002'")" = 1 ]
 
 figures >"$T/got" 2>"$T/err" || bad "figures after: $(cat "$T/err")"
-check "every obligation, signal and measure unchanged" cmp -s "$T/want" "$T/got"
+check "every obligation, signal, measure and integrity flag unchanged" cmp -s "$T/want" "$T/got"
 "$CW" verify --db "$DB" >"$T/out" 2>"$T/err" || bad "verify --db after erasure: $(cat "$T/err")"
 "$CW" verify --db "$DB" --checkpoint "$T/cp-before" >"$T/out" 2>"$T/err" ||
     bad "verify against the checkpoint from before: $(cat "$T/err")"

@@ -512,6 +512,42 @@ static void test_boilerplate(void **state)
     assert_null(strstr(g->explanation, "fine"));
 }
 
+/* Issue 13: the pattern reads each text's print, kept among the facts, so erasing the texts
+ * (two people: a manager proposes, the data protection officer approves) changes nothing. */
+static void test_boilerplate_survives_erasure(void **state)
+{
+    fx *f = *state;
+    org(f);
+    visits(f, "Child seen, all fine, no concerns.", "child seen all fine no concerns",
+           "Child  seen. All fine; no concerns!");
+    put(f, "cli", "staff_added", NULL,
+        "\"staff_id\":\"dpo\",\"name\":\"D\",\"role\":\"data_protection_officer\"");
+    for (int c = 31; c <= 33; c++) {
+        put(f, "tm.1", "erasure_proposed", NULL,
+            "\"erasure_id\":\"E%d\",\"child_id\":\"C%d\",\"date\":\"2026-12-01\","
+            "\"lawful_basis\":\"erasure_request\",\"reason\":\"asked\"",
+            c, c);
+        put(f, "dpo", "erasure_approved", NULL, "\"erasure_id\":\"E%d\",\"date\":\"2026-12-01\"",
+            c);
+    }
+    /* the texts are gone: every visit's views read true now */
+    cw_history h;
+    cw_error err;
+    assert_int_equal(cw_casework_history(f->l, "C31", &h, &err), CW_OK);
+    size_t seen = 0;
+    for (size_t i = 0; i < h.n; i++)
+        if (!strcmp(h.entries[i].type, "statutory_visit")) {
+            assert_true(json_is_true(json_object_get(h.entries[i].payload, "views")));
+            assert_true(h.entries[i].removed_by >= 0);
+            seen++;
+        }
+    cw_casework_history_release(&h);
+    assert_int_equal(seen, 1);
+    run_integrity(f, "2025-01-01", "2025-06-30");
+    assert_int_equal(flags(f, CW_INTEGRITY_BOILERPLATE, "sw.6"), 1);
+    assert_int_equal(first(f, CW_INTEGRITY_BOILERPLATE)->nentries, 3);
+}
+
 static void test_boilerplate_empty(void **state)
 {
     fx *f = *state;
@@ -664,6 +700,7 @@ int main(void)
         T(test_bulk_entry),
         T(test_bulk_entry_clean),
         T(test_boilerplate),
+        T(test_boilerplate_survives_erasure),
         T(test_boilerplate_empty),
         T(test_boilerplate_clean),
         T(test_outside_team),

@@ -173,6 +173,13 @@ bool cw_casework_field_personal(const char *type, const char *field);
 cw_rc cw_casework_split(const char *type, const char *target_type, const json_t *payload,
                         json_t **facts, json_t **personal, cw_error *err);
 json_t *cw_casework_join(const json_t *facts, const json_t *personal);
+/*
+ * The same, as an event is recorded: with the log's text key (cw_ledger_text_key), a text
+ * the integrity analytics compare (a visit's views, an assessment's analysis) also leaves its
+ * print among the facts (util/textprint.h), so that erasing it changes no figure.
+ */
+cw_rc cw_casework_split_keyed(const char *type, const char *target_type, const json_t *payload,
+                              const uint8_t *key, json_t **facts, json_t **personal, cw_error *err);
 
 /* True if type is a casework or organisation event in the catalogue. */
 bool cw_casework_known_type(const char *type);

@@ -9,10 +9,12 @@
 typedef enum ftype { F_ID, F_TEXT, F_DATE, F_BOOL, F_INT, F_ENUM, F_IDS, F_OBJECT } ftype;
 
 enum {
-    REQ = 1,   /* required */
-    PAST = 2,  /* a date that must not be after the recorded date */
-    NOFIX = 4, /* cannot be changed by a correction (identifiers) */
-    FACT = 8,  /* free text that is a fact, not personal data: it stays in the leaf (issue 13) */
+    REQ = 1,    /* required */
+    PAST = 2,   /* a date that must not be after the recorded date */
+    NOFIX = 4,  /* cannot be changed by a correction (identifiers) */
+    FACT = 8,   /* free text that is a fact, not personal data: it stays in the leaf (issue 13) */
+    PRINT = 16, /* a personal text's fingerprint (util/textprint.h), the field named before
+                   "_print": set by caseward when the text is split off, never given */
 };
 
 typedef struct field {
@@ -102,6 +104,10 @@ cw_rc cw_casework_reproject(cw_ctx *c, const char *child_id, cw_error *err);
 /* Adds a child to a list once; a store row callback adding column 0's child. */
 void cw_casework_child_list_add(child_list *l, const char *id);
 cw_rc cw_casework_child_list_row(void *ctx, const cw_value *c, size_t n);
+
+/* A print field (PRINT) given in a command, or in a correction's changes: refused. */
+cw_rc cw_casework_check_no_print(const char *type, const char *target_type, const json_t *p,
+                                 cw_error *err);
 
 /* Erasure (erasure.c, docs/privacy.md): the checks, and the effect of an approval: the
  * personal parts it names are destroyed and the children they concern re-projected. */

@@ -159,7 +159,7 @@ static cw_rc submit(cw_ledger *l, const cw_event *ev, const cw_event_source *src
     /* The leaf holds the facts; the personal texts go beside it, behind a salted commitment
      * (docs/privacy.md). A correction's changes are split by the type of what it corrects. */
     char target_type[64] = "";
-    if (split && !strcmp(ev->type, "correction")) {
+    if (!strcmp(ev->type, "correction")) {
         entry_view t;
         json_int_t target = json_integer_value(json_object_get(ev->payload, "corrects"));
         if ((rc = cw_casework_read_entry(c.store, (uint64_t)target, &t, err)))
@@ -168,20 +168,35 @@ static cw_rc submit(cw_ledger *l, const cw_event *ev, const cw_event_source *src
         json_decref(t.root);
     }
     json_t *facts = NULL, *personal = NULL;
+    uint8_t key[32];
+    if ((rc = cw_casework_check_no_print(ev->type, target_type[0] ? target_type : NULL, ev->payload,
+                                         err)))
+        return rc;
     if (!split)
         facts = json_incref((json_t *)(uintptr_t)ev->payload);
-    else if ((rc = cw_casework_split(ev->type, target_type[0] ? target_type : NULL, ev->payload,
-                                     &facts, &personal, err)))
+    else if ((rc = cw_ledger_text_key(l, key, err)) ||
+             (rc = cw_casework_split_keyed(ev->type, target_type[0] ? target_type : NULL,
+                                           ev->payload, key, &facts, &personal, err))) {
+        sodium_memzero(key, sizeof key);
         return rc;
+    }
+    sodium_memzero(key, sizeof key);
     cw_event fev = {ev->actor, ev->type, facts};
     uint64_t idx;
     rc = cw_ledger_batch_add_personal(l, &fev, src, personal, &idx, err);
+    /* Projected as a replay reads it back: the facts (prints among them) with the part over
+     * them, so that the tables kept as commands arrive equal a rebuild's. */
+    json_t *full = rc ? NULL : cw_casework_join(facts, personal);
     json_decref(facts);
     json_decref(personal);
+    if (!rc && !full)
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
     if (rc)
         return rc;
     c.idx = idx;
-    if ((rc = cw_casework_apply(&c, ev->type, ev->payload, err)))
+    rc = cw_casework_apply(&c, ev->type, full, err);
+    json_decref(full);
+    if (rc)
         return rc;
     if (index)
         *index = idx;

@@ -14,6 +14,7 @@
 #include "util/facts.h"
 #include "util/json.h"
 #include "util/signoff.h"
+#include "util/textprint.h"
 #include "util/utf8.h"
 
 /* ---- enum vocabularies ---- */
@@ -162,6 +163,7 @@ static const field_spec F_ASSESSMENT_COMPLETED[] = {
     {"views", F_TEXT, 0, 4000, NULL},
     {"views_not_obtained_reason", F_TEXT, 0, 1000, NULL},
     {"analysis", F_TEXT, REQ, 8000, NULL},
+    {"analysis_print", F_TEXT, FACT | PRINT | NOFIX, CW_TEXT_PRINT_MAX, NULL},
     {"outcome", F_ENUM, REQ, 0, ASSESSMENT_OUTCOMES},
     {"signed_off_by", F_ID, NOFIX, 64, NULL},
     END};
@@ -209,16 +211,18 @@ static const field_spec F_LA_ENDED[] = {
     ID_REF("child_id"), DATE_REQ, {"reason", F_ENUM, REQ, 0, LA_END_REASONS}, END};
 static const field_spec F_HEALTH[] = {
     ID_REF("child_id"), DATE_REQ, {"kind", F_ENUM, REQ, 0, HEALTH_KINDS}, END};
-static const field_spec F_VISIT[] = {ID_REF("child_id"),
-                                     DATE_REQ,
-                                     {"seen", F_BOOL, REQ, 0, NULL},
-                                     {"seen_alone", F_BOOL, REQ, 0, NULL},
-                                     {"not_seen_alone_reason", F_TEXT, 0, 1000, NULL},
-                                     {"location", F_ENUM, 0, 0, VISIT_LOCATIONS},
-                                     {"bedroom_seen", F_BOOL, 0, 0, NULL},
-                                     {"views", F_TEXT, 0, 4000, NULL},
-                                     {"views_not_obtained_reason", F_TEXT, 0, 1000, NULL},
-                                     END};
+static const field_spec F_VISIT[] = {
+    ID_REF("child_id"),
+    DATE_REQ,
+    {"seen", F_BOOL, REQ, 0, NULL},
+    {"seen_alone", F_BOOL, REQ, 0, NULL},
+    {"not_seen_alone_reason", F_TEXT, 0, 1000, NULL},
+    {"location", F_ENUM, 0, 0, VISIT_LOCATIONS},
+    {"bedroom_seen", F_BOOL, 0, 0, NULL},
+    {"views", F_TEXT, 0, 4000, NULL},
+    {"views_print", F_TEXT, FACT | PRINT | NOFIX, CW_TEXT_PRINT_MAX, NULL},
+    {"views_not_obtained_reason", F_TEXT, 0, 1000, NULL},
+    END};
 static const field_spec F_NOTE[] = {
     ID_REF("child_id"), DATE_REQ, {"text", F_TEXT, REQ, 8000, NULL}, END};
 static const field_spec F_CSE[] = {ID_REF("child_id"),
@@ -1339,9 +1343,26 @@ bool cw_casework_field_personal(const char *type, const char *field)
     return personal_in(cw_casework_spec(type), field);
 }
 
-/* Moves obj's personal texts (spec's fields) into *part, leaving true in their place. */
-static cw_rc split_fields(const event_spec *spec, json_t *obj, json_t **part)
+/*
+ * Moves obj's personal texts (spec's fields) into *part, leaving true in their place. With a
+ * key, a text that has a print field gets its print beside it (set afresh: one given is never
+ * kept); a print whose text is not there goes.
+ */
+static cw_rc split_fields(const event_spec *spec, json_t *obj, json_t **part, const uint8_t *key)
 {
+    for (const field_spec *fs = spec->fields; key && fs->name; fs++) {
+        if (!(fs->flags & PRINT))
+            continue;
+        char text[64];
+        snprintf(text, sizeof text, "%.*s", (int)(strlen(fs->name) - 6), fs->name);
+        const char *t = json_string_value(json_object_get(obj, text));
+        char print[CW_TEXT_PRINT_MAX];
+        if (!t || !*t)
+            json_object_del(obj, fs->name);
+        else if (cw_text_print(key, t, print) ||
+                 json_object_set_new(obj, fs->name, json_string(print)))
+            return CW_ENOMEM;
+    }
     for (void *it = json_object_iter(obj); it; it = json_object_iter_next(obj, it)) {
         const char *k = json_object_iter_key(it);
         json_t *v = json_object_iter_value(it);
@@ -1355,8 +1376,31 @@ static cw_rc split_fields(const event_spec *spec, json_t *obj, json_t **part)
     return CW_OK;
 }
 
+/* A print given by hand (only caseward sets one): refused, naming the field. */
+cw_rc cw_casework_check_no_print(const char *type, const char *target_type, const json_t *p,
+                                 cw_error *err)
+{
+    const event_spec *spec = cw_casework_spec(type);
+    const event_spec *target = target_type ? cw_casework_spec(target_type) : NULL;
+    const json_t *changes = json_object_get(p, "changes");
+    for (const field_spec *fs = spec ? spec->fields : NULL; fs && fs->name; fs++)
+        if ((fs->flags & PRINT) && json_object_get(p, fs->name))
+            return cw_error_set(err, CW_EINVAL, "%s: is set by caseward, not given", fs->name);
+    for (const field_spec *fs = target ? target->fields : NULL; fs && fs->name; fs++)
+        if ((fs->flags & PRINT) && json_object_get(changes, fs->name))
+            return cw_error_set(err, CW_EINVAL, "changes: %s is set by caseward, not given",
+                                fs->name);
+    return CW_OK;
+}
+
 cw_rc cw_casework_split(const char *type, const char *target_type, const json_t *payload,
                         json_t **facts, json_t **personal, cw_error *err)
+{
+    return cw_casework_split_keyed(type, target_type, payload, NULL, facts, personal, err);
+}
+
+cw_rc cw_casework_split_keyed(const char *type, const char *target_type, const json_t *payload,
+                              const uint8_t *key, json_t **facts, json_t **personal, cw_error *err)
 {
     *facts = *personal = NULL;
     const event_spec *spec = cw_casework_spec(type);
@@ -1367,10 +1411,10 @@ cw_rc cw_casework_split(const char *type, const char *target_type, const json_t 
     if (!json_is_object(payload))
         return cw_error_set(err, CW_EINVAL, "split: the payload is not an object");
     json_t *f = json_deep_copy(payload), *part = NULL, *changes_part = NULL;
-    cw_rc rc = f ? split_fields(spec, f, &part) : CW_ENOMEM;
+    cw_rc rc = f ? split_fields(spec, f, &part, key) : CW_ENOMEM;
     json_t *changes = json_object_get(f, "changes");
     if (!rc && target && json_is_object(changes))
-        rc = split_fields(target, changes, &changes_part);
+        rc = split_fields(target, changes, &changes_part, key);
     if (!rc && changes_part) {
         if (!part && !(part = json_object()))
             rc = CW_ENOMEM;

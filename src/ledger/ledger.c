@@ -603,6 +603,18 @@ int64_t cw_ledger_batch_ms(const cw_ledger *l)
     return l->batch_ms;
 }
 
+cw_rc cw_ledger_text_key(const cw_ledger *l, uint8_t key[32], cw_error *err)
+{
+    if (!l->writable)
+        return cw_error_set(err, CW_EUSAGE, "the text key needs the log open for writing");
+    /* The signing key's seed (its first 32 bytes) is the master key; subkey 1 of context
+     * "cwprint1" is the text key. */
+    if (sodium_init() < 0 ||
+        crypto_kdf_derive_from_key(key, 32, 1, "cwprint1", l->signer.secret_key) != 0)
+        return cw_error_set(err, CW_ECRYPTO, "deriving the text key failed");
+    return CW_OK;
+}
+
 void cw_ledger_batch_abort(cw_ledger *l)
 {
     if (!l->in_batch)

@@ -92,6 +92,13 @@ void cw_ledger_batch_abort(cw_ledger *l);
 /* The recorded_at (ms since the epoch) every entry of the open batch gets. */
 int64_t cw_ledger_batch_ms(const cw_ledger *l);
 
+/*
+ * The key for fingerprints of personal text kept among the facts (util/textprint.h):
+ * derived from the log's signing key (libsodium's KDF, its own context), so it is never
+ * stored and never leaves the council. CW_EUSAGE for a ledger opened read-only.
+ */
+cw_rc cw_ledger_text_key(const cw_ledger *l, uint8_t key[32], cw_error *err);
+
 /* A node source over the stored tree, for merkle.h functions. */
 void cw_ledger_source(cw_ledger *l, cw_merkle_source *src, cw_error *err);
 

@@ -23,6 +23,7 @@
 #include "casework/casework.h"
 #include "rules/oversight.h"
 #include "store/store.h"
+#include "util/textprint.h"
 #include "util/time.h"
 
 /* Obligations compared one by one for deadline clustering (the pack holds at most 200). */
@@ -316,32 +317,39 @@ static void flag_sort_entries(cw_integrity_flag *f)
     }
 }
 
-/* ---- text: a hash of the normalised form (lowercase letters and digits, one space between
- * words), and the number of words; the text itself is not kept ---- */
+/* ---- text: a hash of the normalised form (util/textprint.h), and the number of words; the
+ * text itself is not kept. An entry recorded since personal text was kept apart carries a
+ * keyed print of it among its facts, which outlives the text's erasure: that is read first. */
 
 static uint64_t text_hash(const char *s, int *words)
 {
+    cw_buf norm = CW_BUF_INIT(SIZE_MAX / 2);
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    int in_word = 0, n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned c = *p;
-        if (c >= 'A' && c <= 'Z')
-            c += 'a' - 'A';
-        int word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
-        if (word) {
-            if (!in_word && n) {
-                h ^= ' ';
-                h *= 1099511628211ULL;
-            }
-            if (!in_word)
-                n++;
-            h ^= c;
-            h *= 1099511628211ULL;
-        }
-        in_word = word;
+    if (cw_text_normalise(s, &norm, words)) {
+        *words = 0;
+        norm.len = 0;
     }
-    *words = n;
+    for (size_t i = 0; i < norm.len; i++) {
+        h ^= (unsigned char)norm.data[i];
+        h *= 1099511628211ULL;
+    }
+    cw_buf_release(&norm);
     return h ? h : 1;
+}
+
+/* The text of field in p as the boilerplate pattern compares it: its print, else its hash.
+ * 0 when there is none to compare (no text; erased with no print). */
+static uint64_t completed_text(const json_t *p, const char *field, int *words)
+{
+    char pf[32];
+    uint64_t h;
+    const json_t *v = json_object_get(p, field);
+    snprintf(pf, sizeof pf, "%s_print", field);
+    if (!json_is_string(v) && !json_is_true(v))
+        return 0;
+    if (!cw_text_print_parse(pstr(p, pf), &h, words))
+        return h;
+    return json_is_string(v) ? text_hash(json_string_value(v), words) : 0;
 }
 
 static cw_rc slots_grow(run *r)
@@ -647,15 +655,15 @@ static cw_rc process_child(run *r, uint32_t ci)
             }
         }
         /* completed work's text */
-        const char *text = NULL;
-        if (!strcmp(e->type, "assessment_completed"))
-            text = pstr(e->payload, "analysis");
-        else if (!strcmp(e->type, "statutory_visit"))
-            text = pstr(e->payload, "views");
-        if (!rc && text && t->on[CW_INTEGRITY_BOILERPLATE]) {
+        const char *field = !strcmp(e->type, "assessment_completed") ? "analysis"
+                            : !strcmp(e->type, "statutory_visit")    ? "views"
+                                                                     : NULL;
+        int words = 0;
+        uint64_t hsh = field && t->on[CW_INTEGRITY_BOILERPLATE]
+                           ? completed_text(e->payload, field, &words)
+                           : 0;
+        if (!rc && hsh) {
             r->out->summary[CW_INTEGRITY_BOILERPLATE].checked++;
-            int words;
-            uint64_t hsh = text_hash(text, &words);
             if (words < t->boilerplate_words)
                 rc = push(&u->empty_list, (item){e->index, ci, 0, e->source_ms});
             else

@@ -81,7 +81,7 @@ static const cw_ev_field assessment_completed[] = {
     F("child_seen", CW_FT_BOOL),  F("child_seen_date", CW_FT_DATE),
     F("views", CW_FT_TEXT),       F("views_not_obtained_reason", CW_FT_TEXT),
     F("analysis", CW_FT_TEXT),    E("outcome", assessment_outcomes),
-    F("signed_off_by", CW_FT_ID),
+    F("signed_off_by", CW_FT_ID), F("analysis_print", CW_FT_TEXT),
 };
 static const char *const strategy_decisions[] = {"section_47", "no_further_action", "other", NULL};
 static const cw_ev_field strategy_discussion_held[] = {
@@ -171,6 +171,7 @@ static const cw_ev_field statutory_visit[] = {
     E("location", visit_locations),
     F("bedroom_seen", CW_FT_BOOL),
     F("views", CW_FT_TEXT),
+    F("views_print", CW_FT_TEXT),
     F("views_not_obtained_reason", CW_FT_TEXT),
 };
 static const cw_ev_field case_note[] = {
