@@ -82,6 +82,27 @@ JSONL
 "$CW" append --db "$T/c.db" "$T/signoff.jsonl" >/dev/null 2>"$T/err" ||
   die "the sign-off scenario was refused: $(cat "$T/err")"
 
+# WEB-E: a case note recorded on the wrong child's file, erased (docs/privacy.md): proposed by
+# the social worker's manager, approved by the data protection officer. The journey reads
+# the chronology: what was removed, when and why, and not the text.
+tm=$(sqlite3 "$T/c.db" "SELECT manager_id FROM staff WHERE staff_id = '$sw'")
+cat >"$T/erasure.jsonl" <<JSONL
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-E","date":"$(day -20)","given_name":"Elin","family_name":"Testwood","date_of_birth":"2015-03-04","gender":"female","language":"english"}}
+{"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-E","worker_id":"$sw","date":"$(day -20)"}}
+{"type":"case_note","actor":"$sw","payload":{"child_id":"WEB-E","date":"$(day -3)","text":"Meant for another family: their father called about the move."}}
+{"type":"case_note","actor":"$sw","payload":{"child_id":"WEB-E","date":"$(day -2)","text":"Elin's school says she is doing well."}}
+{"type":"staff_added","actor":"admin","payload":{"staff_id":"dpo.web","name":"Dee Protect","role":"data_protection_officer"}}
+JSONL
+"$CW" append --db "$T/c.db" "$T/erasure.jsonl" >/dev/null 2>"$T/err" ||
+  die "the erasure scenario was refused: $(cat "$T/err")"
+wrong=$(sqlite3 "$T/c.db" "SELECT min(idx) FROM child_events WHERE child_id = 'WEB-E' AND type = 'case_note'")
+cat >"$T/erase.jsonl" <<JSONL
+{"type":"erasure_proposed","actor":"$tm","payload":{"erasure_id":"WEB-E-X1","child_id":"WEB-E","date":"$(day -1)","entries":["$wrong"],"lawful_basis":"recorded_in_error","reason":"Recorded on the wrong child's file."}}
+{"type":"erasure_approved","actor":"dpo.web","payload":{"erasure_id":"WEB-E-X1","date":"$(day -1)"}}
+JSONL
+"$CW" append --db "$T/c.db" "$T/erase.jsonl" >/dev/null 2>"$T/err" ||
+  die "the erasure was refused: $(cat "$T/err")"
+
 "$CW" serve --db "$T/c.db" --listen 127.0.0.1:0 --web "$ROOT/web" 2>"$T/log" &
 PID=$!
 port=

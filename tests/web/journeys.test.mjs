@@ -701,6 +701,27 @@ test('every command about a child saves from its form, and its entry reads back'
   }
 });
 
+test('a note erased by the data protection officer reads as removed, with when and why', async () => {
+  // WEB-E (tests/browser_test.sh): a note recorded on the wrong child's file, erased.
+  const page = await newPage(browser);
+  await signIn(page, 'social.worker');
+  await go(page, '/children/WEB-E');
+  const notes = (await chronology(page)).filter((r) => r[1] === en.events.case_note);
+  assert.equal(notes.length, 2, 'both notes are in the chronology');
+  const removed = notes.filter((r) => r[2].includes(en.child.removed_tag));
+  assert.equal(removed.length, 1, 'one note reads as removed');
+  const [y, m, d] = isoDay(-1).split('-').map(Number);
+  const when = `${d} ${en.months[m - 1]} ${y}`;
+  assert.ok(removed[0][2].includes(en.child.removed.replace('{date}', when).replace('{under}',
+            'recorded on the wrong record (UK GDPR article 5(1)(d))')), removed[0][2]);
+  assert.match(removed[0][2], new RegExp(`: ${en.child.removed_value}`));
+  const all = await page.locator('main').innerText();
+  assert.doesNotMatch(all, /Meant for another family/, 'the erased text is not on the page');
+  assert.match(all, /Elin's school says she is doing well/, 'the other note is untouched');
+  await check(page, '32-child-erased-note');
+  await page.context().close();
+});
+
 test('a warning before an unused session ends, and staying signed in', async () => {
   const page = await newPage(browser);
   await page.clock.install();
