@@ -27,6 +27,7 @@
 #include "ledger/entry.h"
 #include "ledger/hash.h"
 #include "ledger/ledger.h"
+#include "util/json.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "ledger/verify.h"
@@ -1651,11 +1652,130 @@ static void test_open_write_refuses_foreign_key(void **state)
     free(mine);
 }
 
+/* The escaping of json.h, byte by byte: the reference for cw_json_write_string. */
+static void escape_ref(const unsigned char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    out[o++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        const char *e = c == '"'    ? "\\\""
+                        : c == '\\' ? "\\\\"
+                        : c == '\b' ? "\\b"
+                        : c == '\f' ? "\\f"
+                        : c == '\n' ? "\\n"
+                        : c == '\r' ? "\\r"
+                        : c == '\t' ? "\\t"
+                                    : NULL;
+        if (e)
+            o += (size_t)snprintf(out + o, 8, "%s", e);
+        else if (c < 0x20)
+            o += (size_t)snprintf(out + o, 8, "\\u%04x", c);
+        else
+            out[o++] = (char)c;
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+}
+
+/*
+ * cw_json_write_string skips 8 bytes at a time while none needs an escape: every byte value,
+ * at every position of strings of 0 to 40 bytes (so at every offset within and across the
+ * 8-byte steps), and then random strings, give exactly the byte-by-byte escaping.
+ */
+static void test_json_string_escaping(void **state)
+{
+    (void)state;
+    unsigned char in[64];
+    char want[64 * 6 + 3];
+    cw_buf got = CW_BUF_INIT(1024);
+    for (size_t len = 0; len <= 40; len++) {
+        for (size_t pos = 0; pos < (len ? len : 1); pos++) {
+            for (int b = 0; b < 256; b++) {
+                memset(in, 'a', sizeof in);
+                if (len)
+                    in[pos] = (unsigned char)b;
+                cw_buf_reset(&got);
+                assert_int_equal(cw_json_write_string((const char *)in, len, &got), CW_OK);
+                escape_ref(in, len, want);
+                if (got.len != strlen(want) || memcmp(got.data, want, got.len) != 0)
+                    fail_msg("length %zu, byte %d at %zu: got %.*s, want %s", len, b, pos,
+                             (int)got.len, got.data, want);
+            }
+        }
+    }
+    uint32_t x = 777;
+    for (int rep = 0; rep < 20000; rep++) {
+        size_t len = (x = x * 1103515245u + 12345u) >> 16 & 63;
+        for (size_t k = 0; k < len; k++) {
+            x = x * 1103515245u + 12345u;
+            /* mostly plain text, sometimes anything */
+            in[k] =
+                (x >> 16 & 7) ? (unsigned char)(' ' + (x >> 20) % 95) : (unsigned char)(x >> 24);
+        }
+        cw_buf_reset(&got);
+        assert_int_equal(cw_json_write_string((const char *)in, len, &got), CW_OK);
+        escape_ref(in, len, want);
+        assert_int_equal(got.len, strlen(want));
+        assert_memory_equal(got.data, want, got.len);
+    }
+    cw_buf_release(&got);
+}
+
+/*
+ * The commitment in a leaf is read by cw_base64_decode_public, a table-driven decoder: it must
+ * accept what libsodium's (cw_base64_decode_exact) accepts, with the same bytes. Every
+ * one-character change of encodings of 1, 2, 3 and 32 bytes (padding, unused bits, characters
+ * outside the alphabet) is tried with both. The one difference: libsodium 1.0.18 decodes any
+ * byte from 0x80 up as '/', which the table refuses.
+ */
+static void test_base64_public_matches_exact(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {1, 2, 3, 32};
+    uint32_t x = 12345;
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        for (int rep = 0; rep < 4; rep++) {
+            uint8_t in[32], a[32], b[32];
+            for (size_t k = 0; k < sizes[si]; k++)
+                in[k] = (uint8_t)((x = x * 1103515245u + 12345u) >> 16);
+            cw_buf enc = CW_BUF_INIT(128);
+            assert_int_equal(cw_base64_encode(in, sizes[si], &enc), CW_OK);
+            assert_int_equal(cw_base64_decode_public(enc.data, enc.len, a, sizes[si]), CW_OK);
+            assert_memory_equal(a, in, sizes[si]);
+            for (size_t pos = 0; pos < enc.len; pos++) {
+                char keep = enc.data[pos];
+                for (int c = 0; c < 256; c++) {
+                    enc.data[pos] = (char)c;
+                    cw_rc ra = cw_base64_decode_exact(enc.data, enc.len, a, sizes[si]);
+                    cw_rc rb = cw_base64_decode_public(enc.data, enc.len, b, sizes[si]);
+                    if (c >= 0x80) /* libsodium 1.0.18 reads these as '/'; refused here */
+                        ra = CW_EINVAL;
+                    if (ra != rb)
+                        fail_msg("%zu bytes, position %zu, byte %d: exact %d, public %d", sizes[si],
+                                 pos, c, ra, rb);
+                    if (ra == CW_OK)
+                        assert_memory_equal(a, b, sizes[si]);
+                }
+                enc.data[pos] = keep;
+            }
+            /* wrong lengths */
+            assert_int_equal(cw_base64_decode_public(enc.data, enc.len - 1, b, sizes[si]),
+                             CW_EINVAL);
+            assert_int_equal(cw_base64_decode_public(enc.data, enc.len, b, sizes[si] + 3),
+                             CW_EINVAL);
+            cw_buf_release(&enc);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
         T(test_create_modes_and_first_checkpoint),
+        T(test_base64_public_matches_exact),
+        T(test_json_string_escaping),
         T(test_create_refuses_existing_db),
         T(test_create_refuses_existing_key),
         T(test_create_bad_origin_leaves_nothing),

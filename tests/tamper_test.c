@@ -798,6 +798,81 @@ static void test_personal_parts_tampered(void **state)
 }
 
 /*
+ * verify takes each leaf's commitment from its first pass, kept by chunk of 2^14 entries:
+ * a part must still be checked against its own leaf's commitment, not a neighbour's, in
+ * every chunk. Entries 0 and 1 have the same text under different salts, so swapping their
+ * rows is caught only by looking up the right commitment; a log past the first chunk has a
+ * part altered, and a part added, beyond it.
+ */
+static void test_personal_commitment_lookup(void **state)
+{
+    fx *f = *state;
+    char db[sizeof((log_t *)0)->db];
+    cw_error err;
+    personal_log(f, "swapped", db, sizeof db);
+    log_t lg = {0};
+    snprintf(lg.db, sizeof lg.db, "%s", db);
+    sqlite3 *s = attack(&lg);
+    sql_rows(s, "UPDATE personal SET idx = -1 WHERE idx = 0;"
+                "UPDATE personal SET idx = 0 WHERE idx = 1;"
+                "UPDATE personal SET idx = 1 WHERE idx = -1;");
+    cover_tracks(s);
+    if (verify_db_only(db, &err) != CW_EVERIFY || !strstr(err.msg, "entry 0:") ||
+        !strstr(err.msg, "does not match the commitment"))
+        fail_msg("swapped parts: verify said \"%s\"", err.msg);
+
+    /* past the first chunk: every third entry has a part */
+    enum { N = (1 << 14) + 40 };
+    snprintf(db, sizeof db, "%s/chunks.db", f->dir);
+    cw_ledger *l = NULL;
+    if (cw_ledger_create(db, ORIGIN, &err) || cw_ledger_open(db, CW_LEDGER_WRITE, &l, &err))
+        fail_msg("%s: %s", db, err.msg);
+    json_t *facts = json_pack("{s:s,s:b}", "child", "C-001", "views", 1);
+    json_t *part = json_pack("{s:s}", "views", "Wants to see her brother more.");
+    cw_event ev = {"sw.1", "visit_recorded", facts};
+    assert_int_equal(cw_ledger_batch_begin(l, &err), CW_OK);
+    for (int k = 0; k < N; k++)
+        assert_int_equal(
+            cw_ledger_batch_add_personal(l, &ev, NULL, k % 3 == 0 ? part : NULL, NULL, &err),
+            CW_OK);
+    assert_int_equal(cw_ledger_batch_commit(l, NULL, &err), CW_OK);
+    cw_ledger_close(l);
+    json_decref(facts);
+    json_decref(part);
+    if (verify_db_only(db, &err) != CW_OK)
+        fail_msg("before: %s", err.msg);
+    static const struct {
+        const char *sql, *want1, *want2, *undo;
+    } cases[] = {
+        /* 16398 = 3 * 5466: has a part, in the second chunk */
+        {"UPDATE personal SET body = CAST('{\"views\":\"Wants to go home.\"}' AS BLOB) "
+         "WHERE idx = 16398",
+         "entry 16398:", "does not match the commitment",
+         "UPDATE personal SET body = CAST('{\"views\":\"Wants to see her brother more.\"}' "
+         "AS BLOB) WHERE idx = 16398"},
+        {"INSERT INTO personal(idx, salt, body) SELECT 16399, salt, body FROM personal "
+         "WHERE idx = 16398",
+         "entry 16399:", "commits to none", "DELETE FROM personal WHERE idx = 16399"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        log_t cl = {0};
+        snprintf(cl.db, sizeof cl.db, "%s", db);
+        sqlite3 *c = attack(&cl);
+        sql_rows(c, cases[i].sql);
+        cover_tracks(c);
+        cw_rc rc = verify_db_only(db, &err);
+        if (rc != CW_EVERIFY || !strstr(err.msg, cases[i].want1) ||
+            !strstr(err.msg, cases[i].want2))
+            fail_msg("case %zu: verify said \"%s\"", i, rc ? err.msg : "ok");
+        c = attack(&cl);
+        sql_rows(c, cases[i].undo);
+        cover_tracks(c);
+        if (verify_db_only(db, &err) != CW_OK)
+            fail_msg("case %zu undone: %s", i, err.msg);
+    }
+}
+
+/*
  * Forges entry idx (the next one) with correct leaf and node hashes, as
  * someone with the file but not the key could, and returns nothing.
  */
@@ -1208,6 +1283,7 @@ int main(void)
         T(test_structure_altered),
         T(test_structure_personal_trigger_dropped),
         T(test_personal_parts_tampered),
+        T(test_personal_commitment_lookup),
         T(test_open_writer_refuses_forged_rows),
         T(test_checkpoint_at_max_size),
         T(test_corrupt_pages),

@@ -177,7 +177,8 @@ void cw_entry_peek_commitment(const uint8_t *leaf, size_t len, int *found, uint8
     if (len < need || memcmp(s + len - tail, "\"}}", tail) != 0 ||
         memcmp(s + len - need, PERSONAL_OPEN, open) != 0)
         return;
-    *found = cw_base64_decode_exact(s + len - tail - b64, b64, commitment, 32) == CW_OK;
+    /* a hash, public: the table-driven decoder (cw_base64_decode_public) */
+    *found = cw_base64_decode_public(s + len - tail - b64, b64, commitment, 32) == CW_OK;
 }
 
 cw_rc cw_entry_peek(const uint8_t *leaf, size_t len, uint64_t *index, int64_t *recorded_ms)

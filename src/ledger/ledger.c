@@ -15,6 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/random.h>
+#endif
 
 #include "util/file.h"
 #include "util/json.h"
@@ -50,8 +53,8 @@ struct cw_ledger {
     int64_t batch_ms;
     cw_buf leaf;
     cw_buf personal; /* the canonical bytes of the personal part being appended */
-    /* Salts for personal parts, drawn from libsodium 4 KiB at a time (one system call for 128
-     * entries); each is used once and wiped as it is taken. */
+    /* Salts for personal parts, drawn from the kernel's CSPRNG 4 KiB at a time (one system
+     * call for 128 entries, fill_salts); each is used once and wiped as it is taken. */
     uint8_t salts[4096];
     size_t salts_left;
 };
@@ -408,6 +411,11 @@ cw_rc cw_ledger_open(const char *db_path, int flags, cw_ledger **out, cw_error *
         goto fail;
     if (l->writable && ((rc = load_signer(l, db_path, err)) || (rc = check_head(l, err))))
         goto fail;
+    /* Once, for the salts of personal parts (fill_salts falls back to libsodium). */
+    if (l->writable && sodium_init() < 0) {
+        rc = cw_error_set(err, CW_ECRYPTO, "libsodium failed to initialise");
+        goto fail;
+    }
     cw_buf_release(&val);
     *out = l;
     return CW_OK;
@@ -513,6 +521,29 @@ cw_rc cw_ledger_batch_add_source(cw_ledger *l, const cw_event *ev, const cw_even
     return cw_ledger_batch_add_personal(l, ev, src, NULL, index, err);
 }
 
+/*
+ * Refills the salt pool. On Linux with one getrandom(2) call for the whole pool: libsodium's
+ * randombytes_buf reads the same source (getrandom, flags 0) but in 256-byte pieces, 16 system
+ * calls per pool. A short read (a signal) is continued; anything else falls back to libsodium.
+ */
+static void fill_salts(cw_ledger *l)
+{
+    size_t got = 0;
+#ifdef __linux__
+    while (got < sizeof l->salts) {
+        ssize_t n = getrandom(l->salts + got, sizeof l->salts - got, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+#endif
+    if (got < sizeof l->salts)
+        randombytes_buf(l->salts + got, sizeof l->salts - got);
+    l->salts_left = sizeof l->salts;
+}
+
 cw_rc cw_ledger_batch_add_personal(cw_ledger *l, const cw_event *ev, const cw_event_source *src,
                                    const json_t *personal, uint64_t *index, cw_error *err)
 {
@@ -529,16 +560,12 @@ cw_rc cw_ledger_batch_add_personal(cw_ledger *l, const cw_event *ev, const cw_ev
         /* the part's canonical bytes, hidden behind a salt of its own */
         if (!json_is_object(personal))
             rc = cw_error_set(err, CW_EINVAL, "personal: must be a JSON object");
-        else if (sodium_init() < 0)
-            rc = cw_error_set(err, CW_ECRYPTO, "libsodium failed to initialise");
         else if ((rc = cw_json_write_canonical(personal, body)))
             rc = cw_error_set(err, rc, "personal: larger than %d bytes or nested too deeply",
                               CW_ENTRY_MAX_BYTES);
         if (!rc) {
-            if (l->salts_left < sizeof salt) {
-                randombytes_buf(l->salts, sizeof l->salts);
-                l->salts_left = sizeof l->salts;
-            }
+            if (l->salts_left < sizeof salt)
+                fill_salts(l); /* libsodium was initialised when the log was opened */
             l->salts_left -= sizeof salt;
             memcpy(salt, l->salts + l->salts_left, sizeof salt);
             sodium_memzero(l->salts + l->salts_left, sizeof salt);

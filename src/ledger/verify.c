@@ -25,6 +25,13 @@
 #include "util/file.h"
 #include "util/time.h"
 
+/* A leaf's commitment to its personal part, kept from pass 1 for the check of the personal
+ * table (verify_personal): 40 bytes per committing entry, none for the others. */
+typedef struct commit_rec {
+    uint64_t idx;
+    uint8_t commitment[CW_HASH_LEN];
+} commit_rec;
+
 typedef struct scan_state {
     cw_hasher hasher;
     cw_merkle_builder builder; /* local to the chunk being scanned */
@@ -39,6 +46,10 @@ typedef struct scan_state {
     int captured;
     uint8_t capture_root[CW_HASH_LEN];
     uint64_t commitments; /* leaves that commit to a personal part (issue 13) */
+    /* With keep_commitments (a database), each of those leaves' commitment, in index order. */
+    int keep_commitments;
+    commit_rec *recs;
+    size_t nrecs, caprecs;
     cw_error *err;
 } scan_state;
 
@@ -75,6 +86,13 @@ static cw_rc check_leaf(scan_state *st, uint64_t idx, const uint8_t *leaf, size_
     uint8_t c[CW_HASH_LEN];
     cw_entry_peek_commitment(leaf, llen, &committed, c);
     st->commitments += (uint64_t)committed;
+    if (committed && st->keep_commitments) {
+        if (cw_array_grow(&st->recs, &st->caprecs, st->nrecs, sizeof *st->recs))
+            return cw_error_set(st->err, CW_ENOMEM,
+                                "entry %" PRIu64 ": out of memory keeping its commitment", idx);
+        st->recs[st->nrecs].idx = idx;
+        memcpy(st->recs[st->nrecs++].commitment, c, CW_HASH_LEN);
+    }
     return CW_OK;
 }
 
@@ -159,6 +177,9 @@ typedef struct chunk_result {
     unsigned nupper;
     int64_t first_ms, last_ms;
     uint64_t commitments;
+    commit_rec *recs; /* the chunk's committing leaves, in index order (owned; freed by
+                         commit_index_release) */
+    size_t nrecs;
 } chunk_result;
 
 typedef struct pass1 {
@@ -183,6 +204,9 @@ static void scan_chunk(pass1 *p, cw_store *store, scan_state *st, uint64_t c)
     st->first_ms = INT64_MIN;
     st->nupper = 0;
     st->commitments = 0;
+    st->keep_commitments = 1;
+    st->recs = NULL;
+    st->nrecs = st->caprecs = 0;
     st->err = &r->err;
     r->rc = cw_store_entry_scan(store, (int64_t)start, (int64_t)end, db_entry, st, &r->err);
     if (!r->rc && st->next != end)
@@ -196,6 +220,9 @@ static void scan_chunk(pass1 *p, cw_store *store, scan_state *st, uint64_t c)
     r->first_ms = st->first_ms;
     r->last_ms = st->last_ms;
     r->commitments = st->commitments;
+    r->recs = st->recs; /* handed over, even on failure, so that it is freed */
+    r->nrecs = st->nrecs;
+    st->recs = NULL;
 }
 
 static void *pass1_worker(void *arg)
@@ -295,10 +322,45 @@ static cw_rc no_negative(void *ctx, int64_t idx, const uint8_t *h, size_t hl, co
     return cw_error_set(ctx, CW_EVERIFY, "entry index %" PRId64 " is not valid", idx);
 }
 
-static cw_rc verify_entries(const char *path, cw_store *store, uint64_t size, cw_hasher *h,
-                            uint8_t root[CW_HASH_LEN], uint64_t *commitments, cw_error *err)
+/* The commitments pass 1 found, by chunk of CHUNK entries, each chunk's in index order. */
+typedef struct commit_index {
+    chunk_result *res; /* owned */
+    uint64_t nchunks;
+    uint64_t total; /* leaves that commit to a personal part */
+} commit_index;
+
+static void commit_index_release(commit_index *ci)
 {
-    *commitments = 0;
+    for (uint64_t c = 0; ci->res && c < ci->nchunks; c++)
+        free(ci->res[c].recs);
+    free(ci->res);
+    ci->res = NULL;
+    ci->nchunks = 0;
+}
+
+/* The commitment of leaf idx, or NULL if it commits to none (idx below the log's size). */
+static const commit_rec *commit_find(const commit_index *ci, uint64_t idx)
+{
+    uint64_t c = idx / CHUNK;
+    if (c >= ci->nchunks)
+        return NULL;
+    const commit_rec *r = ci->res[c].recs;
+    size_t lo = 0, hi = ci->res[c].nrecs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r[mid].idx < idx)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ci->res[c].nrecs && r[lo].idx == idx ? &r[lo] : NULL;
+}
+
+/* Pass 1. On success ci holds every committing leaf's commitment; the caller releases it. */
+static cw_rc verify_entries(const char *path, cw_store *store, uint64_t size, cw_hasher *h,
+                            uint8_t root[CW_HASH_LEN], commit_index *ci, cw_error *err)
+{
+    memset(ci, 0, sizeof *ci);
     cw_rc rc = cw_store_entry_scan(store, INT64_MIN, 0, no_negative, err, err);
     if (rc)
         return rc;
@@ -328,10 +390,13 @@ static cw_rc verify_entries(const char *path, cw_store *store, uint64_t size, cw
     } else {
         rc = merge_chunks(&p, h, root, err);
         for (uint64_t c = 0; !rc && c < p.nchunks; c++)
-            *commitments += p.res[c].commitments;
+            ci->total += p.res[c].commitments;
     }
     pthread_mutex_destroy(&p.lock);
-    free(p.res);
+    ci->res = p.res;
+    ci->nchunks = p.nchunks;
+    if (rc)
+        commit_index_release(ci);
     return rc;
 }
 
@@ -574,12 +639,13 @@ static cw_rc parse_pinned(const cw_verify_opts *o, const cw_note_verifier *v, co
  * whose leaf commits to a personal part: a held part must hash, with its salt, to that
  * commitment (cw_hash_personal), and an erased one must name the later entry that erased it.
  * Rows and committing leaves are then equal in number, so no leaf's part was deleted.
+ * The commitments are the ones pass 1 read from the leaves it hashed (commit_index), so no
+ * leaf is read twice.
  */
 typedef struct personal_check {
-    cw_ledger *l;
+    const commit_index *ci;
     uint64_t size, rows;
     cw_hasher *h;
-    cw_buf leaf;
     cw_error *err;
 } personal_check;
 
@@ -587,17 +653,15 @@ static cw_rc personal_row(void *ctx, uint64_t idx, const uint8_t *salt, size_t s
                           const uint8_t *body, size_t body_len, uint64_t erased_idx)
 {
     personal_check *pc = ctx;
-    uint8_t want[CW_HASH_LEN], got[CW_HASH_LEN];
-    int committed = 0;
+    uint8_t got[CW_HASH_LEN];
     pc->rows++;
-    cw_buf_reset(&pc->leaf);
-    if (idx >= pc->size || cw_ledger_leaf(pc->l, idx, &pc->leaf, pc->err))
+    if (idx >= pc->size)
         return cw_error_set(pc->err, CW_EVERIFY,
                             "personal data is stored for entry %" PRIu64 ", which the log does "
                             "not have",
                             idx);
-    cw_entry_peek_commitment((const uint8_t *)pc->leaf.data, pc->leaf.len, &committed, want);
-    if (!committed)
+    const commit_rec *rec = commit_find(pc->ci, idx);
+    if (!rec)
         return cw_error_set(pc->err, CW_EVERIFY,
                             "entry %" PRIu64 ": personal data is stored for it, but its leaf "
                             "commits to none (added afterwards)",
@@ -612,7 +676,7 @@ static cw_rc personal_row(void *ctx, uint64_t idx, const uint8_t *salt, size_t s
     }
     if (salt_len != CW_PERSONAL_SALT_LEN ||
         cw_hash_personal(pc->h, salt, body ? body : (const uint8_t *)"", body_len, got) ||
-        memcmp(got, want, CW_HASH_LEN) != 0)
+        memcmp(got, rec->commitment, CW_HASH_LEN) != 0)
         return cw_error_set(pc->err, CW_EVERIFY,
                             "entry %" PRIu64 ": its personal data does not match the commitment "
                             "in its leaf (altered)",
@@ -620,17 +684,16 @@ static cw_rc personal_row(void *ctx, uint64_t idx, const uint8_t *salt, size_t s
     return CW_OK;
 }
 
-static cw_rc verify_personal(cw_ledger *l, uint64_t size, uint64_t commitments, cw_hasher *h,
+static cw_rc verify_personal(cw_ledger *l, uint64_t size, const commit_index *ci, cw_hasher *h,
                              cw_error *err)
 {
-    personal_check pc = {l, size, 0, h, CW_BUF_INIT(CW_ENTRY_MAX_BYTES), err};
+    personal_check pc = {ci, size, 0, h, err};
     cw_rc rc = cw_store_personal_scan(cw_ledger_store(l), personal_row, &pc, err);
-    cw_buf_release(&pc.leaf);
-    if (!rc && pc.rows != commitments)
+    if (!rc && pc.rows != ci->total)
         rc = cw_error_set(err, CW_EVERIFY,
                           "%" PRIu64 " entries commit to personal data that is neither held "
                           "nor erased (deleted)",
-                          commitments - pc.rows);
+                          ci->total - pc.rows);
     return rc;
 }
 
@@ -655,10 +718,12 @@ static cw_rc verify_db(const cw_verify_opts *o, cw_verify_report *r, cw_error *e
     /* The ledger's size is one past the highest stored index; pass 1 proves
      * every index below it is present. */
     st.next = cw_ledger_size(l);
-    uint64_t commitments = 0;
-    if ((rc = verify_entries(o->db_path, cw_ledger_store(l), st.next, &st.hasher, r->root,
-                             &commitments, err)) ||
-        (rc = verify_personal(l, st.next, commitments, &st.hasher, err)))
+    commit_index ci;
+    rc = verify_entries(o->db_path, cw_ledger_store(l), st.next, &st.hasher, r->root, &ci, err);
+    if (!rc)
+        rc = verify_personal(l, st.next, &ci, &st.hasher, err);
+    commit_index_release(&ci);
+    if (rc)
         goto out;
     r->size = st.next;
 

@@ -16,5 +16,9 @@
 cw_rc cw_base64_encode(const uint8_t *in, size_t n, cw_buf *out);
 /* Decodes base64 of exactly want (<= 256) bytes; CW_EINVAL otherwise. */
 cw_rc cw_base64_decode_exact(const char *in, size_t len, uint8_t *out, size_t want);
+/* The same (padded, canonical: unused low bits zero), but table-driven and not constant-time:
+ * only for public data such as the commitments in leaves, read for every entry by verify.
+ * Stricter in one way: a byte from 0x80 up is refused (libsodium 1.0.18 reads it as '/'). */
+cw_rc cw_base64_decode_public(const char *in, size_t len, uint8_t *out, size_t want);
 
 #endif

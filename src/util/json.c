@@ -1,9 +1,25 @@
 /* json.c — canonical JSON output; the format is specified in json.h. */
 #include "util/json.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * Whether any of the 8 bytes at p is below 0x20, '"' or '\\' (the bytes that need an escape).
+ * Each test is the exact "has a byte less than / equal to" of Bit Twiddling Hacks: a bit may
+ * be set for a byte that does not match, but the word is non-zero if and only if one does.
+ */
+static int any_escape8(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t v, q, b;
+    memcpy(&v, p, sizeof v);
+    q = v ^ (ones * '"');
+    b = v ^ (ones * '\\');
+    return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs ? 1 : 0;
+}
 
 cw_rc cw_json_write_string(const char *s, size_t n, cw_buf *out)
 {
@@ -11,6 +27,10 @@ cw_rc cw_json_write_string(const char *s, size_t n, cw_buf *out)
     cw_rc rc = cw_buf_addc(out, '"');
     size_t run = 0; /* start of the pending run of bytes needing no escape */
     for (size_t i = 0; !rc && i < n; i++) {
+        while (n - i >= 8 && !any_escape8(s + i)) /* text runs long without escapes */
+            i += 8;
+        if (i == n)
+            break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
