@@ -143,8 +143,52 @@ figures >"$T/got" 2>"$T/err"
 check "unchanged after a rebuild too" cmp -s "$T/want" "$T/got"
 check "the names stay gone after a rebuild" \
     [ "$(sqlite3 "$DB" "SELECT given_name IS NULL FROM children WHERE child_id = 'C0000001'")" = 1 ]
+# ---- exports: the full one with the parts not erased, and the inspector's, with none ----
+KEPT=$(sqlite3 "$DB" "SELECT family_name FROM children WHERE child_id = 'C0000002'")
+"$CW" measures --db "$DB" --from 2025-12-01 --to $AS_OF --out "$T/report" >/dev/null 2>"$T/err" ||
+    bad "measures report: $(cat "$T/err")"
 "$CW" export --db "$DB" --out "$T/exp" >/dev/null 2>"$T/err" || bad "export: $(cat "$T/err")"
-"$CW" verify --dir "$T/exp" >"$T/out" 2>"$T/err" || bad "verify --dir: $(cat "$T/err")"
+"$CW" verify --dir "$T/exp" --measures "$T/report" >"$T/out" 2>"$T/err" ||
+    bad "verify --dir: $(cat "$T/err")"
+check "verify --dir checks every part held and erased" grep -q "personal parts: [0-9]* held and [0-9]* erased" "$T/out"
+check "the full export holds the parts not erased" grep -qF "$KEPT" "$T/exp/personal.jsonl"
+check "... and not those erased" bash -c "! grep -qF '$FAMILY' '$T/exp/personal.jsonl'"
+check "... its personal file private (0600)" [ "$(stat -c %a "$T/exp/personal.jsonl")" = 600 ]
+cp -r "$T/exp" "$T/bad"
+python3 - "$T/bad/personal.jsonl" <<'EOF2'
+import sys
+p = sys.argv[1]
+lines = open(p).read().splitlines(True)
+i = next(k for k, l in enumerate(lines) if '"salt"' in l)
+lines[i] = lines[i].replace('"part":"{', '"part":"{ ', 1)
+open(p, 'w').write(''.join(lines))
+EOF2
+"$CW" verify --dir "$T/bad" >/dev/null 2>"$T/err"
+check "an altered part is found, and its entry named" grep -q "personal part does not match the commitment" "$T/err"
+cp "$T/exp/personal.jsonl" "$T/bad/personal.jsonl"
+sed -i '$d' "$T/bad/personal.jsonl"
+"$CW" verify --dir "$T/bad" >/dev/null 2>"$T/err"
+check "a part left out is found" grep -q "parts were left out" "$T/err"
+# A guessed text cannot be confirmed from the export: two entries with the same text commit to
+# it differently (a salt each), and a hash of the text alone is neither commitment.
+python3 - "$DB" "$T/exp/entries.jsonl" >"$T/guess" 2>&1 <<'EOF2'
+import base64, hashlib, json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+row = db.execute("SELECT body, group_concat(idx) FROM personal WHERE body IS NOT NULL "
+                 "GROUP BY body HAVING count(*) > 1 LIMIT 1").fetchone()
+body, idxs = row[0], [int(i) for i in row[1].split(',')][:2]
+leaves = open(sys.argv[2]).read().splitlines()
+c = [base64.b64decode(json.loads(leaves[i])['personal']['commitment']) for i in idxs]
+guesses = [hashlib.sha256(body).digest(), hashlib.sha256(b'caseward personal v1\0' + bytes(32) + body).digest()]
+print('differ' if c[0] != c[1] else 'same', 'unconfirmed' if not set(c) & set(guesses) else 'confirmed')
+EOF2
+check "the same text, two commitments; a guess confirms neither ($(cat "$T/guess"))" grep -qx "differ unconfirmed" "$T/guess"
+"$CW" export --db "$DB" --out "$T/exp" --facts-only >"$T/out" 2>"$T/err" || bad "export --facts-only: $(cat "$T/err")"
+check "a facts-only export over a full one leaves no personal file" [ ! -e "$T/exp/personal.jsonl" ]
+check "a facts-only export holds no name" bash -c "! grep -rqF '$KEPT' '$T/exp'"
+"$CW" verify --dir "$T/exp" --measures "$T/report" >"$T/out" 2>"$T/err" ||
+    bad "verify --dir --measures on the facts only: $(cat "$T/err")"
+check "... and verify, and the measures from it, agree" grep -q "facts only" "$T/out"
 append < <(printf '{"type":"erasure_approved","actor":"dpo.1","payload":{"erasure_id":"E-C0000001","date":"2026-12-01"}}\n')
 check "an erasure is decided once" grep -q "already been approved" "$T/err"
 

@@ -4,6 +4,7 @@
  * once to an exit status (0 ok, 1 failure, 2 usage) and prints the error as
  * one line on stderr. Nothing here prints personal data.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -968,16 +969,32 @@ out:
 static cw_rc cmd_export(args *a, cw_error *err)
 {
     const char *db = NULL, *dir = NULL;
-    const opt opts[] = {{"db", &db, NULL}, {"out", &dir, NULL}, {NULL, NULL, NULL}};
+    int facts_only = 0;
+    const opt opts[] = {{"db", &db, NULL},
+                        {"out", &dir, NULL},
+                        {"facts-only", NULL, &facts_only},
+                        {NULL, NULL, NULL}};
     int np;
     cw_ledger *l = NULL;
-    uint64_t size = 0;
+    uint64_t size = 0, held = 0, erased = 0;
+    cw_buf stale = CW_BUF_INIT(4096);
     cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
     if (rc || (rc = need(db, "db", err)) || (rc = need(dir, "out", err)))
         return rc;
     if (!(rc = cw_ledger_open(db, CW_LEDGER_READONLY, &l, err)) &&
-        !(rc = cw_ledger_export(l, dir, &size, err)))
-        printf("exported %" PRIu64 " entries to %s\n", size, dir);
+        !(rc = cw_ledger_export(l, dir, &size, err)) && !facts_only)
+        rc = cw_ledger_export_personal(l, dir, size, &held, &erased, err);
+    /* A facts-only export holds no personal part: one left by an earlier export goes. */
+    if (!rc && facts_only && !cw_buf_addf(&stale, "%s/personal.jsonl", dir) &&
+        unlink(stale.data) != 0 && errno != ENOENT)
+        rc = cw_error_set(err, CW_EIO, "%s: %s", stale.data, strerror(errno));
+    if (!rc && facts_only)
+        printf("exported %" PRIu64 " entries to %s: the facts only, no personal part\n", size, dir);
+    else if (!rc)
+        printf("exported %" PRIu64 " entries to %s, with %" PRIu64 " personal parts held (%" PRIu64
+               " erased): keep it as private as the database\n",
+               size, dir, held, erased);
+    cw_buf_release(&stale);
     cw_ledger_close(l);
     return rc;
 }
@@ -1080,6 +1097,18 @@ static cw_rc cmd_verify(args *a, cw_error *err)
         if (cp_file)
             printf("the log still contains the pinned checkpoint for size %" PRIu64 "\n",
                    r.pinned_size);
+        if (dir && r.personal_file)
+            printf("personal parts: %" PRIu64 " held and %" PRIu64 " erased, each matching its "
+                   "leaf's commitment\n",
+                   r.personal_held, r.personal_erased);
+        else if (dir && r.commitments)
+            printf("personal parts: none in this export (facts only); %" PRIu64
+                   " entries commit to one\n",
+                   r.commitments);
+        else if (db && r.commitments)
+            printf("personal parts: %" PRIu64 " entries commit to one, each held and matching, "
+                   "or erased by a later entry\n",
+                   r.commitments);
         if (db)
             printf("the read model matches the log: %" PRIu64 " rows rebuilt from %" PRIu64
                    " entries and compared\n",
@@ -1263,9 +1292,12 @@ static const command commands[] = {
     {"proof", cmd_proof, "proof (inclusion INDEX SIZE | consistency OLD NEW) --db PATH",
      "Print an RFC 9162 inclusion or consistency proof: base64 hashes, one per line, leaf to\n"
      "root.\n"},
-    {"export", cmd_export, "export --db PATH --out DIR",
+    {"export", cmd_export, "export --db PATH --out DIR [--facts-only]",
      "Write DIR/entries.jsonl (line i is exactly the bytes of leaf i), DIR/checkpoint and\n"
-     "DIR/vkey, for independent verification.\n"},
+     "DIR/vkey, for independent verification, and DIR/personal.jsonl: the personal parts\n"
+     "the leaves commit to, those not erased (docs/privacy.md). --facts-only leaves that\n"
+     "file out: the export for an inspector, from which verify and the measures give the\n"
+     "same answers.\n"},
     {"measures", cmd_measures,
      "measures --db PATH (--from DATE --to DATE | --period P) [--team ID] [--area NAME] [--json] "
      "[--out FILE]",

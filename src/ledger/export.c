@@ -7,12 +7,17 @@
  *   | entries.jsonl | line i is exactly the leaf bytes of entry i, then '\n'   |
  *   | checkpoint    | the latest signed checkpoint, byte for byte               |
  *   | vkey          | the verifier key (c2sp vkey) and '\n'                     |
+ *   | personal.jsonl| each personal part the entries commit to (issue 13), one  |
+ *   |               | line each in index order: held, {"index","salt","part"}   |
+ *   |               | (part: the canonical JSON bytes, as a string); erased,    |
+ *   |               | {"index","erased_by"}. Not written with --facts-only.      |
  *
  * The entries written are exactly those the checkpoint covers, even if
  * another process appends meanwhile. Each file is written to a temporary name,
  * synced, and renamed, so a crash never leaves a half-written export.
  */
 #include <errno.h>
+#include <sodium.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +25,8 @@
 #include <unistd.h>
 
 #include "ledger/ledger.h"
+#include "util/base64.h"
+#include "util/json.h"
 #include "util/file.h"
 
 typedef struct export_ctx {
@@ -121,5 +128,60 @@ out:
     cw_buf_release(&vkey);
     cw_buf_release(&path);
     cw_buf_release(&tmp);
+    return rc;
+}
+
+/* ---- personal parts (issue 13) ---- */
+
+typedef struct personal_ctx {
+    cw_buf *out;
+    uint64_t size;
+    uint64_t held, erased;
+} personal_ctx;
+
+static cw_rc write_part(void *ctx, uint64_t idx, const uint8_t *salt, size_t salt_len,
+                        const uint8_t *body, size_t body_len, uint64_t erased_idx)
+{
+    personal_ctx *x = ctx;
+    if (idx >= x->size)
+        return CW_OK; /* appended after the checkpoint the export is for */
+    if (!salt) {
+        x->erased++;
+        return cw_buf_addf(x->out, "{\"index\":%llu,\"erased_by\":%llu}\n", (unsigned long long)idx,
+                           (unsigned long long)erased_idx);
+    }
+    x->held++;
+    cw_rc rc = cw_buf_addf(x->out, "{\"index\":%llu,\"salt\":\"", (unsigned long long)idx);
+    if (!rc)
+        rc = cw_base64_encode(salt, salt_len, x->out);
+    if (!rc)
+        rc = cw_buf_add(x->out, "\",\"part\":", 9);
+    if (!rc)
+        rc = cw_json_write_string((const char *)body, body_len, x->out);
+    if (!rc)
+        rc = cw_buf_add(x->out, "}\n", 2);
+    return rc;
+}
+
+cw_rc cw_ledger_export_personal(cw_ledger *l, const char *dir, uint64_t size, uint64_t *held,
+                                uint64_t *erased, cw_error *err)
+{
+    cw_buf out = CW_BUF_INIT(SIZE_MAX / 2), path = CW_BUF_INIT(4096);
+    personal_ctx x = {&out, size, 0, 0};
+    cw_rc rc = cw_store_personal_scan(cw_ledger_store(l), write_part, &x, err);
+    if (rc == CW_ENOMEM || rc == CW_ETOOBIG)
+        rc = cw_error_set(err, rc, "writing personal.jsonl: out of memory");
+    if (!rc && path_in(&path, dir, "personal.jsonl"))
+        rc = cw_error_set(err, CW_EINVAL, "%s: path too long", dir);
+    if (!rc)
+        rc = cw_file_write_atomic(path.data, out.data ? out.data : "", out.len, 0600, 0, err);
+    if (out.len)
+        sodium_memzero(out.data, out.len);
+    cw_buf_release(&out);
+    cw_buf_release(&path);
+    if (held)
+        *held = x.held;
+    if (erased)
+        *erased = x.erased;
     return rc;
 }

@@ -116,5 +116,12 @@ cw_rc cw_ledger_vkey(cw_ledger *l, cw_buf *out);
 
 /* Writes dir/entries.jsonl, dir/checkpoint and dir/vkey (files 0600). */
 cw_rc cw_ledger_export(cw_ledger *l, const char *dir, uint64_t *size, cw_error *err);
+/*
+ * Writes dir/personal.jsonl (0600): the personal parts of entries below size, held ones
+ * with their salt, erased ones naming the erasure (export.c). Left out of a facts-only
+ * export, which then holds no personal text recorded since issue 13.
+ */
+cw_rc cw_ledger_export_personal(cw_ledger *l, const char *dir, uint64_t size, uint64_t *held,
+                                uint64_t *erased, cw_error *err);
 
 #endif

@@ -14,14 +14,17 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ledger/entry.h"
+#include "ledger/hash.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
+#include "util/base64.h"
 #include "util/file.h"
 #include "util/time.h"
 
@@ -722,6 +725,7 @@ static cw_rc verify_db(const cw_verify_opts *o, cw_verify_report *r, cw_error *e
     rc = verify_entries(o->db_path, cw_ledger_store(l), st.next, &st.hasher, r->root, &ci, err);
     if (!rc)
         rc = verify_personal(l, st.next, &ci, &st.hasher, err);
+    r->commitments = ci.total;
     commit_index_release(&ci);
     if (rc)
         goto out;
@@ -788,6 +792,100 @@ static cw_rc read_in(const char *dir, const char *name, size_t max, cw_buf *out,
     return rc;
 }
 
+static int rec_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = ((const commit_rec *)b)->idx;
+    return (x > y) - (x < y);
+}
+
+/*
+ * An export's personal.jsonl, if there is one: every line a part a leaf commits to, in index
+ * order, each held part hashing with its salt to that commitment, each erased one naming a
+ * later entry; and every committing leaf has its line. No file: a facts-only export.
+ */
+static cw_rc verify_personal_file(const char *dir, const scan_state *st, cw_verify_report *r,
+                                  cw_hasher *h, cw_error *err)
+{
+    cw_buf path = CW_BUF_INIT(4096), line = CW_BUF_INIT(4 * CW_ENTRY_MAX_BYTES);
+    cw_rc rc = cw_buf_addf(&path, "%s/personal.jsonl", dir);
+    FILE *f = rc ? NULL : fopen(path.data, "rb");
+    uint64_t n = 0, last = 0;
+    if (!f) {
+        cw_buf_release(&path);
+        return rc;
+    }
+    r->personal_file = 1;
+    for (;;) {
+        int eof, nl;
+        json_error_t jerr;
+        if ((rc = cw_file_read_line(f, &line, &eof, &nl))) {
+            rc = cw_error_set(err, CW_EVERIFY, "personal.jsonl line %" PRIu64 ": %s", n + 1,
+                              rc == CW_ETOOBIG ? "too long" : "read error");
+            break;
+        }
+        if (eof)
+            break;
+        n++;
+        json_t *o = nl ? json_loadb(line.data, line.len, 0, &jerr) : NULL;
+        const json_t *ji = json_object_get(o, "index");
+        const char *salt = json_string_value(json_object_get(o, "salt"));
+        const json_t *part = json_object_get(o, "part");
+        const json_t *by = json_object_get(o, "erased_by");
+        uint64_t idx = json_is_integer(ji) && json_integer_value(ji) >= 0
+                           ? (uint64_t)json_integer_value(ji)
+                           : UINT64_MAX;
+        const commit_rec *rec = idx == UINT64_MAX
+                                    ? NULL
+                                    : bsearch(&idx, st->recs, st->nrecs, sizeof *st->recs, rec_cmp);
+        uint8_t s[CW_PERSONAL_SALT_LEN], got[CW_HASH_LEN];
+        if (!o || idx == UINT64_MAX || (n > 1 && idx <= last))
+            rc = cw_error_set(err, CW_EVERIFY,
+                              "personal.jsonl line %" PRIu64 ": not a part's line in index "
+                              "order (truncated or edited?)",
+                              n);
+        else if (!rec)
+            rc = cw_error_set(err, CW_EVERIFY,
+                              "personal.jsonl: entry %" PRIu64 " commits to no personal part "
+                              "(added afterwards)",
+                              idx);
+        else if (json_is_integer(by) && !salt && !part) {
+            if (json_integer_value(by) <= (json_int_t)idx ||
+                (uint64_t)json_integer_value(by) >= st->next)
+                rc = cw_error_set(err, CW_EVERIFY,
+                                  "personal.jsonl: entry %" PRIu64 " is marked erased by an "
+                                  "entry that is not a later one of the log",
+                                  idx);
+            r->personal_erased++;
+        } else if (!salt || !json_is_string(part) ||
+                   cw_base64_decode_exact(salt, strlen(salt), s, sizeof s) ||
+                   cw_hash_personal(h, s, (const uint8_t *)json_string_value(part),
+                                    json_string_length(part), got) ||
+                   memcmp(got, rec->commitment, CW_HASH_LEN) != 0) {
+            rc = cw_error_set(err, CW_EVERIFY,
+                              "personal.jsonl: entry %" PRIu64 "'s personal part does not "
+                              "match the commitment in its leaf (altered)",
+                              idx);
+        } else {
+            r->personal_held++;
+        }
+        json_decref(o);
+        last = idx;
+        if (rc)
+            break;
+    }
+    if (!rc && n != st->nrecs)
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "personal.jsonl holds %" PRIu64 " parts, but %zu leaves commit to one "
+                          "(parts were left out)",
+                          n, st->nrecs);
+    if (line.len)
+        sodium_memzero(line.data, line.len);
+    fclose(f);
+    cw_buf_release(&path);
+    cw_buf_release(&line);
+    return rc;
+}
+
 static cw_rc verify_dir(const cw_verify_opts *o, cw_verify_report *r, cw_error *err)
 {
     cw_buf vk = CW_BUF_INIT(1024), note = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
@@ -819,6 +917,7 @@ static cw_rc verify_dir(const cw_verify_opts *o, cw_verify_report *r, cw_error *
     cw_merkle_builder_init(&st.builder);
     st.last_ms = INT64_MIN;
     st.err = err;
+    st.keep_commitments = 1; /* for personal.jsonl */
     st.capture_size = o->checkpoint ? pinned.size : UINT64_MAX;
     if ((rc = capture(&st)))
         goto out;
@@ -876,12 +975,16 @@ static cw_rc verify_dir(const cw_verify_opts *o, cw_verify_report *r, cw_error *
         goto out;
     }
     r->checkpoints = 1;
+    r->commitments = st.commitments;
+    if ((rc = verify_personal_file(o->dir, &st, r, &st.hasher, err)))
+        goto out;
     if (o->checkpoint) {
         if ((rc = check_pinned(&pinned, st.next, st.capture_root, st.captured, err)))
             goto out;
         r->pinned_size = pinned.size;
     }
 out:
+    free(st.recs);
     if (f)
         fclose(f);
     cw_hasher_release(&st.hasher);

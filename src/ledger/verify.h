@@ -31,6 +31,11 @@ typedef struct cw_verify_report {
     int key_pinned;                  /* 1 if the caller's key was used */
     char key[CW_NOTE_NAME_MAX + 64]; /* the verifier key used (vkey text) */
     uint64_t pinned_size;            /* size of the pinned checkpoint, if any */
+    /* Personal parts (issue 13): leaves that commit to one; of a directory, whether it holds
+     * personal.jsonl (a facts-only export does not), and the parts held and erased there. */
+    uint64_t commitments;
+    int personal_file;
+    uint64_t personal_held, personal_erased;
 } cw_verify_report;
 
 /* CW_OK if the log verifies; CW_EVERIFY with what and where if not. */
