@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "casework/casework.h"
+#include "casework/retention.h"
 #include "ledger/ledger.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -2313,6 +2314,175 @@ static void test_chronology_cli(void **state)
     free(out);
 }
 
+/* ---- 9. retention and legal holds (docs/privacy.md, "Retention") ---- */
+
+/* A legal hold blocks destruction: an erasure under the retention schedule or on request is
+ * refused while it is in force, proposed or approved, naming the hold; a correction of the
+ * record (rectification, recorded_in_error) is not; lifting the hold allows it. */
+static void test_legal_hold_blocks_destruction(void **state)
+{
+    fx *f = *state;
+    ok(f, "admin",
+       "{'type':'staff_added','payload':{'staff_id':'dpo.1','name':'Officer',"
+       "'role':'data_protection_officer'}}");
+    refuse(f, "tm.morgan", CW_EFORBIDDEN, "actor", "head of service",
+           "{'type':'legal_hold_placed','payload':{'hold_id':'H1','child_id':'C1',"
+           "'date':'2023-05-01','kind':'litigation','reason':'A claim'}}");
+    ok(f, "hos.evans",
+       "{'type':'legal_hold_placed','payload':{'hold_id':'H1','child_id':'C1',"
+       "'date':'2023-05-01','kind':'litigation','reason':'A claim'}}");
+    expect_rows(f->db, "SELECT hold_id, child_id, kind, placed_on, lifted_on FROM legal_holds",
+                "H1|C1|litigation|2023-05-01|NULL");
+    /* not in the child's chronology or history: a hold is about the record */
+    assert_int_equal(query_int(f->db, "SELECT count(*) FROM child_events WHERE type LIKE "
+                                      "'legal_hold%'"),
+                     0);
+    refuse(f, "sw.jones", CW_EFORBIDDEN, "child_id", "legal hold H1 (litigation) since 2023-05-01",
+           "{'type':'erasure_proposed','payload':{'erasure_id':'E1','child_id':'C1',"
+           "'date':'2023-06-01','lawful_basis':'retention_schedule','reason':'Due'}}");
+    refuse(f, "sw.jones", CW_EFORBIDDEN, "child_id", "cannot be destroyed until the hold is lifted",
+           "{'type':'erasure_proposed','payload':{'erasure_id':'E1','child_id':'C1',"
+           "'date':'2023-06-01','lawful_basis':'erasure_request','reason':'Asked'}}");
+    ok(f, "sw.jones",
+       "{'type':'erasure_proposed','payload':{'erasure_id':'E0','child_id':'C1',"
+       "'date':'2023-06-01','lawful_basis':'recorded_in_error','reason':'Wrong file'}}");
+    /* C2 is not on hold: proposed; then an inquiry holds every child's record */
+    ok(f, "sw.jones",
+       "{'type':'erasure_proposed','payload':{'erasure_id':'E2','child_id':'C2',"
+       "'date':'2023-06-01','lawful_basis':'retention_schedule','reason':'Due'}}");
+    ok(f, "dpo.1",
+       "{'type':'legal_hold_placed','payload':{'hold_id':'H2','date':'2023-06-02',"
+       "'kind':'inquiry','reason':'The inquiry'}}");
+    refuse(f, "dpo.1", CW_EFORBIDDEN, "child_id", "legal hold H2 (inquiry, every child)",
+           "{'type':'erasure_approved','payload':{'erasure_id':'E2','date':'2023-06-03'}}");
+    expect_rows(f->db, "SELECT given_name FROM children WHERE child_id = 'C2'", "Osian");
+    cw_legal_hold h;
+    assert_int_equal(cw_casework_hold_covering(cw_ledger_store(f->l), "C2", today(), &h, &f->err),
+                     CW_OK);
+    assert_true(h.found && h.every_child);
+    assert_string_equal(h.hold_id, "H2");
+    /* a correction of a hold is refused: it is lifted and placed again */
+    refuse(f, "hos.evans", CW_EINVAL, "corrects", "(legal_hold_placed) is not a casework event",
+           "{'type':'correction','payload':{'corrects':%llu,'reason':'Typo',"
+           "'changes':{'kind':'other'}}}",
+           ULL(cw_ledger_size(f->l) - 1));
+    ok(f, "hos.evans",
+       "{'type':'legal_hold_lifted','payload':{'hold_id':'H2','date':'2023-06-04',"
+       "'reason':'Reported'}}");
+    refuse(f, "hos.evans", CW_EINVAL, "hold_id", "already been lifted",
+           "{'type':'legal_hold_lifted','payload':{'hold_id':'H2','date':'2023-06-04',"
+           "'reason':'Again'}}");
+    ok(f, "dpo.1", "{'type':'erasure_approved','payload':{'erasure_id':'E2','date':'2023-06-05'}}");
+    expect_rows(f->db, "SELECT given_name FROM children WHERE child_id = 'C2'", "NULL");
+    /* C1's hold still stands: lifting it allows a retention erasure */
+    refuse(f, "sw.jones", CW_EFORBIDDEN, "child_id", "H1",
+           "{'type':'erasure_proposed','payload':{'erasure_id':'E3','child_id':'C1',"
+           "'date':'2023-06-05','lawful_basis':'retention_schedule','reason':'Due'}}");
+    ok(f, "dpo.1",
+       "{'type':'legal_hold_lifted','payload':{'hold_id':'H1','date':'2023-06-06',"
+       "'reason':'Settled'}}");
+    ok(f, "sw.jones",
+       "{'type':'erasure_proposed','payload':{'erasure_id':'E3','child_id':'C1',"
+       "'date':'2023-06-06','lawful_basis':'retention_schedule','reason':'Due'}}");
+    /* the holds are a projection: a rebuild gives the same rows */
+    char *before = query(f->db, "SELECT * FROM legal_holds ORDER BY hold_id");
+    assert_int_equal(cw_casework_rebuild(f->l, &f->err), CW_OK);
+    char *after = query(f->db, "SELECT * FROM legal_holds ORDER BY hold_id");
+    assert_string_equal(before, after);
+    assert_non_null(strstr(after, "H2|NULL|inquiry|2023-06-02|NULL|"));
+    free(before);
+    free(after);
+}
+
+/* The rules as data: the built-in statutory minimums and their sources; a rules file's
+ * mistakes named by line; due dates from the child's birthday or the case's closure, the
+ * longest period winning, 29 February's anniversary never a day early. */
+static void test_retention_rules(void **state)
+{
+    fx *f = *state;
+    cw_retention_rules r;
+    cw_error err;
+    static const struct {
+        const char *nation, *cite;
+    } nations[] = {{"wales", "(SI 2015/1818), reg 64(1)"}, {"england", "(SI 2010/959), reg 50(1)"}};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(cw_retention_load_builtin(nations[i].nation, &r, &err), CW_OK);
+        assert_string_equal(r.nation, nations[i].nation);
+        int la = 0;
+        for (size_t j = 0; j < r.n; j++)
+            if (!strcmp(r.v[j].records, "looked_after")) {
+                la = 1;
+                assert_int_equal(r.v[j].years, 75);
+                assert_int_equal(r.v[j].trigger, CW_RETAIN_BIRTHDAY);
+                assert_true(r.v[j].statutory);
+                assert_non_null(strstr(r.v[j].source, nations[i].cite));
+            } else {
+                assert_false(r.v[j].statutory); /* everything else is the council's choice */
+            }
+        assert_true(la);
+        cw_retention_rules_release(&r);
+    }
+    assert_int_equal(cw_retention_load_builtin("scotland", &r, &err), CW_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "\"scotland\""));
+    static const struct {
+        const char *text, *msg;
+    } bad[] = {
+        {"rule a adopted birthday 75 statutory S\n", "f:1: rule a: records \"adopted\""},
+        {"# c\nrule a looked_after death 75 statutory S\n", "f:2: rule a: the trigger \"death\""},
+        {"rule a looked_after birthday 75 statutory\n", "the source is required"},
+        {"rule a looked_after birthday 75 law S\n", "the basis \"law\""},
+        {"rule a contact_only closure 6 older 17 7 schedule S\n", "older goes with a birthday"},
+        {"rule a contact_only closure 6 schedule S\nrule a contact_only closure 7 schedule S\n",
+         "f:2: rule a is defined twice"},
+        {"keep 6 years\n", "f:1: \"keep\" is not nation or rule"},
+        {"# nothing\n", "f: no rule lines"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(cw_retention_load(bad[i].text, strlen(bad[i].text), "f", &r, &err),
+                         CW_EINVAL);
+        if (!strstr(err.msg, bad[i].msg))
+            fail_msg("rules %zu: \"%s\" does not say \"%s\"", i, err.msg, bad[i].msg);
+    }
+    /* C1 (born 2015-06-01) a contact, closed 2023-03-01 at 7; C3 born on 29 February */
+    ok(f, "sw.jones",
+       "{'type':'contact_received','payload':{'contact_id':'K1','child_id':'C1',"
+       "'date':'2023-02-01','source':'school','reason':'Worried'}}");
+    ok(f, "tm.morgan",
+       "{'type':'case_closed','payload':{'child_id':'C1','date':'2023-03-01','reason':'NFA'}}");
+    ok(f, "sw.jones",
+       "{'type':'child_registered','payload':{'child_id':'C3','date':'2023-01-03',"
+       "'given_name':'Leap','family_name':'Test','date_of_birth':'2008-02-29',"
+       "'gender':'female','language':'welsh'}}");
+    ok(f, "tm.morgan",
+       "{'type':'case_closed','payload':{'child_id':'C3','date':'2023-03-01','reason':'NFA'}}");
+    const char *text = "rule short contact_only closure 2 schedule Ours\n"
+                       "rule long contact_only birthday 19 older 14 21 schedule Ours too\n";
+    assert_int_equal(cw_retention_load(text, strlen(text), "ours", &r, &err), CW_OK);
+    cw_date due;
+    const cw_retention_rule *rule;
+    int found;
+    cw_store *s = cw_ledger_store(f->l);
+    assert_int_equal(cw_retention_child(s, &r, "C1", &due, &rule, &found, &err), CW_OK);
+    assert_true(found);
+    assert_string_equal(rule->id, "long"); /* 2034-06-01 is later than 2025-03-01 */
+    assert_int_equal(due, cw_date_from_ymd(2034, 6, 1));
+    /* C3 was 15 at closure: the 21st birthday, 29 February 2029 being no day: 1 March */
+    assert_int_equal(cw_retention_child(s, &r, "C3", &due, &rule, &found, &err), CW_OK);
+    assert_true(found);
+    assert_int_equal(due, cw_date_from_ymd(2029, 3, 1));
+    /* C2's case is open: never due */
+    assert_int_equal(cw_retention_child(s, &r, "C2", &due, &rule, &found, &err), CW_OK);
+    assert_false(found);
+    /* the report on a day: C1 not yet (2034), C3 due by 2030 */
+    cw_retention_report rep;
+    assert_int_equal(cw_retention_due_on(s, &r, cw_date_from_ymd(2030, 1, 1), &rep, &err), CW_OK);
+    assert_int_equal(rep.n, 1);
+    assert_string_equal(rep.v[0].child, "C3");
+    assert_false(rep.v[0].hold.found);
+    cw_retention_report_release(&rep);
+    cw_retention_rules_release(&r);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -2347,6 +2517,8 @@ int main(void)
         cmocka_unit_test(test_catalogue_matches_docs),
         cmocka_unit_test(test_split_personal),
         T(test_chronology_cli),
+        T(test_legal_hold_blocks_destruction),
+        T(test_retention_rules),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,8 @@
 # to run. A version-6 database (before the personal table, with NOT NULL on
 # the personal columns of children, staff and corrections) is upgraded to the
 # current one and passes `verify --db`: caseward's structure, and projections
-# equal to a fresh replay of the log.
+# equal to a fresh replay of the log. A version-7 database (before legal holds)
+# gains the empty legal_holds table and nothing else.
 #
 # usage: bash tests/upgrade_test.sh /path/to/caseward
 set -u
@@ -56,7 +57,23 @@ projections() {
 projections >"$T/proj-before"
 check "the demo has corrections to carry over" \
     [ "$(sqlite3 "$DB" 'SELECT count(*) FROM corrections')" -gt 0 ]
+# Version 7 (before legal holds) -> 8: the legal_holds table is added, empty; nothing else
+# changes, so nothing is replayed.
+sqlite3 "$DB" "DROP INDEX legal_holds_by_child; DROP TABLE legal_holds; PRAGMA user_version = 7" ||
+    bad "downgrade to 7"
+"$CW" overdue --db "$DB" --as-of $AS_OF >"$T/out" 2>"$T/err"
+check "reader of version 7 told what to do" grep -q "schema version 7.*upgrade" "$T/err"
+"$CW" escalate --db "$DB" --as-of 2020-01-01 >/dev/null 2>"$T/err" || bad "escalate 7: $(cat "$T/err")"
+check "7 upgraded to the current version" [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = "$CURRENT" ]
+check "legal_holds there, empty" [ "$(sqlite3 "$DB" 'SELECT count(*) FROM legal_holds')" = 0 ]
+check "same schema as a new database after 7 -> 8" cmp -s \
+    <(sqlite3 "$DB" "SELECT type, name, sql FROM sqlite_schema ORDER BY name") \
+    <(sqlite3 "$T/new.db" "SELECT type, name, sql FROM sqlite_schema ORDER BY name")
+"$CW" verify --db "$DB" >"$T/out" 2>"$T/err" || bad "verify --db after 7 -> 8: $(cat "$T/err" "$T/out")"
+
 sqlite3 "$DB" <<'SQL' || bad "downgrade to 6"
+DROP INDEX legal_holds_by_child;
+DROP TABLE legal_holds;
 DROP TABLE personal;
 CREATE TABLE v6_staff AS SELECT * FROM staff;
 DROP TABLE staff;
@@ -134,6 +151,8 @@ check "same answers after 6 -> 7" cmp -s "$T/want" "$T/got"
 # policy, personal).
 downgrade() {
     sqlite3 "$DB" <<'SQL' || bad "downgrade"
+DROP INDEX legal_holds_by_child;
+DROP TABLE legal_holds;
 DROP TABLE personal;
 DROP INDEX signoffs_by_state;
 DROP TABLE signoffs;

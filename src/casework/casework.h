@@ -115,6 +115,24 @@ cw_rc cw_casework_adopt_policy(cw_ledger *l, const char *kinds, const char *acto
 cw_rc cw_casework_child(cw_store *s, const char *child_id, cw_child_info *out, cw_error *err);
 cw_rc cw_casework_staff(cw_store *s, const char *staff_id, cw_staff_info *out, cw_error *err);
 
+/* A legal hold in force (docs/privacy.md, "Retention"). */
+typedef struct cw_legal_hold {
+    int found;
+    char hold_id[65];
+    char kind[32];   /* litigation | inquiry | complaint | police_investigation | other */
+    cw_date since;   /* the hold's date */
+    int every_child; /* placed on every child's record, not on one */
+} cw_legal_hold;
+
+/* The earliest-placed legal hold covering child's record on day `on` (on the child, or on
+ * every child; not lifted; its until, if any, not before `on`); found 0 if none. */
+cw_rc cw_casework_hold_covering(cw_store *s, const char *child, cw_date on, cw_legal_hold *out,
+                                cw_error *err);
+
+/* *any: 1 if an erasure of child's whole record would still destroy something (a personal
+ * part held beside the log); 0 once it has all been erased (or there was none). */
+cw_rc cw_casework_erasable(cw_store *s, const char *child, int *any, cw_error *err);
+
 /*
  * Applies the stored entries [from, to) to the projections in s and records how far they
  * reach: the replay of cw_casework_rebuild, for a store filled another way (an exported log

@@ -116,6 +116,18 @@ cw_rc cw_casework_check_erasure_approved(cw_ctx *c, const json_t *p, cw_error *e
 cw_rc cw_casework_check_erasure_declined(cw_ctx *c, const json_t *p, cw_error *err);
 cw_rc cw_casework_erase(cw_ctx *c, const json_t *p, cw_error *err);
 
+/* Legal holds (holds.c): who may place and lift them, and what they name. */
+cw_rc cw_casework_check_hold_placed(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_hold_lifted(cw_ctx *c, const json_t *p, cw_error *err);
+/*
+ * CW_OK if no legal hold in force on day `on` covers child's record (a hold on the child, or on
+ * every child); else CW_EFORBIDDEN naming the first hold, for an erasure under `basis` (the
+ * lawful basis: a correction of the record, rectification or recorded_in_error, is never
+ * stopped by a hold).
+ */
+cw_rc cw_casework_hold_allows(cw_store *s, const char *child, const char *basis, cw_date on,
+                              cw_error *err);
+
 /*
  * The sign-off state of a work entry as it is first applied: the row already there (a
  * re-projection never decides again), else decided now from the policy in force, the

@@ -376,10 +376,12 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
     if (rc)
         return rc;
     const event_spec *spec = cw_casework_spec(e.type);
-    /* Decisions (sign-offs, restrictions) are made again, never corrected. */
+    /* Decisions (sign-offs, restrictions) are made again, never corrected; a legal hold is
+     * lifted and placed again. */
     if (!spec || spec->org || !strcmp(e.type, "correction") ||
         !strcmp(e.type, "escalation_raised") || !strcmp(e.type, "work_signed_off") ||
-        !strcmp(e.type, "work_returned") || !strcmp(e.type, "restriction_changed")) {
+        !strcmp(e.type, "work_returned") || !strcmp(e.type, "restriction_changed") ||
+        !strncmp(e.type, "legal_hold_", 11)) {
         rc = cw_error_set(err, CW_EINVAL,
                           "corrects: entry %lld (%.64s) is not a casework event that can be "
                           "corrected",

@@ -222,6 +222,15 @@ static cw_rc erasure_entries(cw_store *s, const char *child, const json_t *named
     return rc;
 }
 
+cw_rc cw_casework_erasable(cw_store *s, const char *child, int *any, cw_error *err)
+{
+    ev_list l = {0};
+    cw_rc rc = erasure_entries(s, child, NULL, UINT64_MAX, 0, &l, err);
+    *any = !rc && l.n > 0;
+    free(l.v);
+    return rc;
+}
+
 /* ---- the checks ---- */
 
 cw_rc cw_casework_check_erasure_proposed(cw_ctx *c, const json_t *p, cw_error *err)
@@ -237,6 +246,9 @@ cw_rc cw_casework_check_erasure_proposed(cw_ctx *c, const json_t *p, cw_error *e
         rc = cw_error_set(err, CW_EINVAL,
                           "entries: name at least one entry, or leave entries out to erase the "
                           "whole record");
+    /* A legal hold stops destruction under the schedule or on request (holds.c). */
+    if (!rc)
+        rc = cw_casework_hold_allows(c->store, child, str(p, "lawful_basis"), c->recorded, err);
     if (!rc)
         rc = erasure_entries(c->store, child, named, c->idx, 1, &l, err);
     if (!rc && l.n == 0)
@@ -275,6 +287,10 @@ static cw_rc decided(cw_ctx *c, const json_t *p, int approving, cw_error *err)
                           "erasure_id: %s proposed erasure %s; someone else must decide it (two "
                           "people for every erasure)",
                           c->actor, id);
+    /* A legal hold placed since the proposal stops its approval (holds.c). */
+    if (!rc && approving)
+        rc = cw_casework_hold_allows(c->store, pr.child, str(e.payload, "lawful_basis"),
+                                     c->recorded, err);
     /* An approval must still have something to erase (another erasure may have taken it). */
     if (!rc && approving) {
         ev_list l = {0};

@@ -324,6 +324,19 @@ static const field_spec F_ERASURE_PROPOSED[] = {ID_NEW("erasure_id"),
 static const field_spec F_ERASURE_APPROVED[] = {ID_REF("erasure_id"), DATE_REQ, END};
 static const field_spec F_ERASURE_DECLINED[] = {
     ID_REF("erasure_id"), DATE_REQ, {"reason", F_TEXT, REQ, 1000, NULL}, END};
+/* Legal holds (holds.c, docs/privacy.md "Retention"): no child_id is a hold on every child's
+ * record (an inquiry); until, if given, is the last day it holds. */
+static const char *const HOLD_KINDS[] = {"litigation",           "inquiry", "complaint",
+                                         "police_investigation", "other",   NULL};
+static const field_spec F_HOLD_PLACED[] = {ID_NEW("hold_id"),
+                                           {"child_id", F_ID, NOFIX, 64, NULL},
+                                           DATE_REQ,
+                                           {"kind", F_ENUM, REQ, 0, HOLD_KINDS},
+                                           {"reason", F_TEXT, REQ, 1000, NULL},
+                                           {"until", F_DATE, 0, 0, NULL},
+                                           END};
+static const field_spec F_HOLD_LIFTED[] = {
+    ID_REF("hold_id"), DATE_REQ, {"reason", F_TEXT, REQ, 1000, NULL}, END};
 /* Accounts (sign-in) and the record-access log: recorded by the server and `caseward user`. */
 static const char *const ACCOUNT_ROLES[] = {"administrator", "qa_auditor", "inspector", NULL};
 static const field_spec F_ACCOUNT_CREATED[] = {{"username", F_ID, REQ | NOFIX, 64, NULL},
@@ -1304,6 +1317,8 @@ static const event_spec specs[] = {
     {"erasure_proposed", 0, F_ERASURE_PROPOSED, cw_casework_check_erasure_proposed, "erasure_id"},
     {"erasure_approved", 0, F_ERASURE_APPROVED, cw_casework_check_erasure_approved, NULL},
     {"erasure_declined", 0, F_ERASURE_DECLINED, cw_casework_check_erasure_declined, NULL},
+    {"legal_hold_placed", 0, F_HOLD_PLACED, cw_casework_check_hold_placed, NULL},
+    {"legal_hold_lifted", 0, F_HOLD_LIFTED, cw_casework_check_hold_lifted, NULL},
     {"sign_off_policy", 1, F_POLICY, ck_policy, NULL},
     {"deputy_named", 1, F_DEPUTY, ck_deputy, NULL},
     {"account_created", 1, F_ACCOUNT_CREATED, ck_account_created, NULL},

@@ -78,8 +78,9 @@ cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, chil
                               cw_error *err)
 {
     out->n = 0;
-    /* A look at a record is not an event in the child's case. */
-    if (!strcmp(type, "record_accessed"))
+    /* A look at a record is not an event in the child's case; nor is a legal hold on it
+     * (the legal_holds table keeps holds, whatever becomes of the child's record). */
+    if (!strcmp(type, "record_accessed") || !strncmp(type, "legal_hold_", 11))
         return CW_OK;
     if (str(p, "child_id"))
         return add_child(out, str(p, "child_id"));
@@ -331,6 +332,15 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
             rc = run(c, CW_Q_ACCESS_PUT, a, 2, err);
         }
         return rc;
+    }
+    if (!strcmp(t, "legal_hold_placed")) {
+        cw_value v[] = {cw_text(str(p, "hold_id")), child, cw_text(str(p, "kind")), cw_text(date),
+                        cw_text(str(p, "until")),   idx};
+        return run(c, CW_Q_HOLD_PUT, v, 6, err);
+    }
+    if (!strcmp(t, "legal_hold_lifted")) {
+        cw_value v[] = {cw_text(str(p, "hold_id")), cw_text(date), idx};
+        return run(c, CW_Q_HOLD_LIFT, v, 3, err);
     }
     if (!strcmp(t, "deputy_named")) {
         cw_value v[] = {cw_text(str(p, "manager_id")), cw_text(str(p, "deputy_id")),

@@ -20,6 +20,7 @@
 #include "casework/casework.h"
 #include "casework/accounts.h"
 #include "casework/deepverify.h"
+#include "casework/retention.h"
 #include "http/http.h"
 #include "demo/demo.h"
 #include "ledger/ledger.h"
@@ -810,6 +811,131 @@ static cw_rc cmd_measures(args *a, cw_error *err)
     return rc;
 }
 
+/* ---- retention (docs/privacy.md, "Retention") ---- */
+
+/* The retention rules: --rules-file, else --rules NAME, else the nation of the log's rule
+ * pack (set at init). */
+static cw_rc retention_rules(cw_ledger *l, const char *rules, const char *rules_file,
+                             cw_retention_rules *out, cw_error *err)
+{
+    cw_rc rc;
+    if (rules_file) {
+        cw_buf text = CW_BUF_INIT(1 << 20);
+        if (!(rc = cw_file_read(rules_file, &text, err)))
+            rc = cw_retention_load(text.data ? text.data : "", text.len, rules_file, out, err);
+        cw_buf_release(&text);
+        return rc;
+    }
+    cw_buf name = CW_BUF_INIT(64);
+    if (!rules && cw_store_meta_get(cw_ledger_store(l), "rule_pack", &name, NULL) == CW_OK)
+        rules = name.data;
+    rc = cw_retention_load_builtin(rules ? rules : "wales", out, err);
+    if (rc == CW_ENOTFOUND)
+        rc = CW_EUSAGE;
+    cw_buf_release(&name);
+    return rc;
+}
+
+static json_t *retention_json(const cw_retention_due *d)
+{
+    char due[CW_DATE_LEN + 1], since[CW_DATE_LEN + 1];
+    cw_date_format(d->due, due);
+    json_t *hold = json_null();
+    if (d->hold.found) {
+        cw_date_format(d->hold.since, since);
+        hold = json_pack("{s:s, s:s, s:s, s:b}", "hold_id", d->hold.hold_id, "kind", d->hold.kind,
+                         "since", since, "every_child", d->hold.every_child);
+    }
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "child_id", d->child, "due", due,
+                     "rule", d->rule->id, "records", d->rule->records, "basis",
+                     d->rule->statutory ? "statutory" : "schedule", "source", d->rule->source,
+                     "hold", hold, "proposed",
+                     d->proposed[0] ? json_string(d->proposed) : json_null());
+}
+
+static cw_rc cmd_retention(args *a, cw_error *err)
+{
+    const char *db = NULL, *as_of = NULL, *rules = NULL, *rules_file = NULL, *actor = NULL;
+    int as_json = 0, propose = 0;
+    const opt opts[] = {{"db", &db, NULL},        {"as-of", &as_of, NULL},
+                        {"rules", &rules, NULL},  {"rules-file", &rules_file, NULL},
+                        {"json", NULL, &as_json}, {"propose", NULL, &propose},
+                        {"actor", &actor, NULL},  {NULL, NULL, NULL}};
+    int np;
+    cw_date on;
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = need(db, "db", err)) || (rc = need(as_of, "as-of", err)))
+        return rc;
+    if ((rc = parse_date(as_of, "--as-of", &on, err)))
+        return CW_EUSAGE;
+    if (rules && rules_file)
+        return cw_error_set(err, CW_EUSAGE, "give --rules or --rules-file, not both");
+    if (propose && (rc = need(actor, "actor (the member of staff proposing)", err)))
+        return rc;
+    if (!propose && actor)
+        return cw_error_set(err, CW_EUSAGE, "--actor goes with --propose");
+    if (propose && (rc = cw_entry_check_actor(actor, err))) {
+        cw_error_prefix(err, "--actor: ");
+        return CW_EUSAGE;
+    }
+    cw_ledger *l = NULL;
+    cw_retention_rules r = {0};
+    cw_retention_report rep = {0};
+    size_t proposed = 0;
+    if ((rc = cw_ledger_open(db, propose ? CW_LEDGER_WRITE : CW_LEDGER_READONLY, &l, err)) ||
+        (rc = retention_rules(l, rules, rules_file, &r, err)))
+        goto out;
+    if (propose)
+        rc = cw_retention_propose(l, &r, on, actor, &proposed, err);
+    else
+        rc = cw_casework_current(l, err);
+    if (!rc)
+        rc = cw_retention_due_on(cw_ledger_store(l), &r, on, &rep, err);
+    if (rc)
+        goto out;
+    if (as_json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < rep.n; i++)
+            json_array_append_new(arr, retention_json(&rep.v[i]));
+        json_t *doc = json_pack("{s:s, s:s, s:o, s:I}", "as_of", as_of, "rules",
+                                r.nation[0] ? r.nation : "custom", "due", arr, "proposed",
+                                (json_int_t)proposed);
+        json_dumpf(doc, stdout, JSON_INDENT(1));
+        printf("\n");
+        json_decref(doc);
+        goto out;
+    }
+    if (propose)
+        printf("%zu erasure%s proposed under the retention schedule, for the data protection "
+               "officer to approve\n",
+               proposed, proposed == 1 ? "" : "s");
+    printf("retention (%s rules) as of %s: %zu record%s due for destruction\n",
+           r.nation[0] ? r.nation : "custom", as_of, rep.n, rep.n == 1 ? "" : "s");
+    for (size_t i = 0; i < rep.n; i++) {
+        const cw_retention_due *d = &rep.v[i];
+        char due[CW_DATE_LEN + 1], since[CW_DATE_LEN + 1];
+        printf("%-10s due %s  %-28s %-9s", d->child, day(d->due, due), d->rule->id,
+               d->rule->statutory ? "statutory" : "schedule");
+        if (d->hold.found)
+            printf("  stopped by legal hold %s (%s%s) since %s", d->hold.hold_id, d->hold.kind,
+                   d->hold.every_child ? ", every child" : "", day(d->hold.since, since));
+        if (d->proposed[0])
+            printf("  proposed as erasure %s", d->proposed);
+        printf("\n");
+    }
+    printf("rules:\n");
+    for (size_t i = 0; i < r.n; i++)
+        printf("  %-28s %-16s %s %d%s, %s: %s\n", r.v[i].id, r.v[i].records,
+               r.v[i].trigger == CW_RETAIN_BIRTHDAY ? "birthday" : "closure +", r.v[i].years,
+               r.v[i].older_years ? " (older at closure: later)" : "",
+               r.v[i].statutory ? "statutory" : "schedule", r.v[i].source);
+out:
+    cw_retention_report_release(&rep);
+    cw_retention_rules_release(&r);
+    cw_ledger_close(l);
+    return rc;
+}
+
 static cw_rc cmd_overdue(args *a, cw_error *err)
 {
     return list_all(a, 0, err);
@@ -1273,6 +1399,17 @@ static const command commands[] = {
      "Safeguarding signals on DATE (repeat referrals without assessment, CSE indicators\n"
      "without a risk assessment, children on the register not seen, drifting cases, missing\n"
      "views, no supervision, undecided referrals), each with the events behind it.\n"},
+    {"retention", cmd_retention,
+     "retention --db PATH --as-of DATE [--rules wales|england | --rules-file FILE] [--json] "
+     "[--propose --actor STAFF_ID]",
+     "Every child whose record is due for destruction on DATE under the retention rules\n"
+     "(rules/retention-wales.txt or -england.txt, by the log's rule pack; docs/privacy.md,\n"
+     "\"Retention\"): the rule whose period is longest, its due date, whether it is a\n"
+     "statutory minimum or the council's schedule, and any legal hold that stops it.\n"
+     "Records already erased are not listed. --propose records, in one batch, an\n"
+     "erasure_proposed (whole record, lawful basis retention_schedule) by STAFF_ID for each\n"
+     "child due, not on hold and not already proposed; the data protection officer then\n"
+     "approves or declines each. Identifiers and dates only, never a name.\n"},
     {"escalate", cmd_escalate, "escalate --db PATH --as-of DATE [--rules NAME]",
      "Escalate overdue work and signals up the management chain as of DATE, recording\n"
      "who was told as escalation_raised events in the ledger. Each step of an item's ladder\n"

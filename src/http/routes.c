@@ -1227,10 +1227,13 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     /* The organisation is the administrators' and heads of service's to record; casework is
      * staff's. Managers also name deputies (their own: own_act). */
     /* Erasures: staff propose, the data protection officer decides (the catalogue checks). */
-    int erasure = !strncmp(type, "erasure_", 8);
+    /* Legal holds: the head of service or the data protection officer, on any child's record
+     * or every child's (the catalogue checks the staff role too). */
+    int erasure = !strncmp(type, "erasure_", 8), hold = !strncmp(type, "legal_hold_", 11);
     unsigned may = !strcmp(type, "deputy_named") ? R_ADMINISTRATOR | R_MANAGERS
                    : organisation(type)          ? R_ADMINISTRATOR | R_HEAD_OF_SERVICE
                    : erasure                     ? R_STAFF | R_DATA_PROTECTION
+                   : hold                        ? R_HEAD_OF_SERVICE | R_DATA_PROTECTION
                                                  : R_STAFF;
     if (!(r->who.role & may)) {
         cw_http_record_access(s, r, NULL, 0, 403);
@@ -1281,7 +1284,8 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
         return cw_error_set(err, CW_ENOTFOUND, "entry: there is no entry %lld yet",
                             (long long)json_integer_value(json_object_get(p, "entry")));
     }
-    if (n == 0 && strcmp(type, "child_registered") != 0 && !organisation(type) && !decides) {
+    if (n == 0 && strcmp(type, "child_registered") != 0 && !organisation(type) && !decides &&
+        !hold) {
         if (!strcmp(type, "supervision_held") || !strcmp(type, "correction")) {
             if (!party && !(r->who.role & R_MANAGERS)) {
                 cw_http_record_access(s, r, NULL, 0, 403);

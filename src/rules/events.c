@@ -281,6 +281,17 @@ static const cw_ev_field erasure_declined[] = {
     F("date", CW_FT_DATE),
     F("reason", CW_FT_TEXT),
 };
+static const char *const hold_kinds[] = {"litigation",           "inquiry", "complaint",
+                                         "police_investigation", "other",   NULL};
+static const cw_ev_field legal_hold_placed[] = {
+    F("hold_id", CW_FT_ID), F("child_id", CW_FT_ID), F("date", CW_FT_DATE),
+    E("kind", hold_kinds),  F("reason", CW_FT_TEXT), F("until", CW_FT_DATE),
+};
+static const cw_ev_field legal_hold_lifted[] = {
+    F("hold_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("reason", CW_FT_TEXT),
+};
 static const cw_ev_field escalation_raised[] = {
     F("item", CW_FT_TEXT),      F("child_id", CW_FT_ID), F("level", CW_FT_INT),
     F("notified_id", CW_FT_ID), F("as_of", CW_FT_DATE),  F("days_overdue", CW_FT_INT),
@@ -339,6 +350,9 @@ const cw_ev_type cw_rules_types[] = {
     T("erasure_proposed", erasure_proposed, NULL, -1),
     T("erasure_approved", erasure_approved, NULL, -1),
     T("erasure_declined", erasure_declined, NULL, -1),
+    /* legal holds: about the record, never in a child's history */
+    T("legal_hold_placed", legal_hold_placed, NULL, -1),
+    T("legal_hold_lifted", legal_hold_lifted, NULL, -1),
     T("sign_off_awaited", sign_off_awaited, NULL, -1),  /* the engine's own: see above */
     T(CW_CSE_BAND_AGED, cse_risk_assessment, NULL, -1), /* the engine's own: engine.c */
 };

@@ -1,4 +1,4 @@
--- caseward SQLite schema, version 7. Embedded into the binary at build time
+-- caseward SQLite schema, version 8. Embedded into the binary at build time
 -- (cmake/embed.cmake) and applied by `caseward init` in one transaction.
 -- PRAGMA application_id = 0x63776431 ('cwd1') marks a caseward database and
 -- PRAGMA user_version holds the schema version; both are set by the code.
@@ -274,6 +274,22 @@ CREATE TABLE policy (
     value TEXT NOT NULL,    -- comma-separated kinds
     idx   INTEGER NOT NULL  -- the entry that set it
 ) STRICT;
+
+-- Legal holds (legal_hold_placed, legal_hold_lifted entries; docs/privacy.md,
+-- "Retention"): while a hold is in force, a child's record may not be destroyed
+-- under the retention schedule or on a request for erasure. Facts only: the
+-- reason for a hold is personal and stays in the log.
+CREATE TABLE legal_holds (
+    hold_id    TEXT PRIMARY KEY,  -- the council's identifier for the hold
+    child_id   TEXT,              -- the child it covers; NULL: every child of the council
+    kind       TEXT NOT NULL,     -- litigation | inquiry | complaint | police_investigation | other
+    placed_on  TEXT NOT NULL,     -- the hold's date (YYYY-MM-DD)
+    until      TEXT,              -- the last day it holds, if it was set to lapse; NULL: until lifted
+    idx        INTEGER NOT NULL,  -- the legal_hold_placed entry
+    lifted_on  TEXT,              -- the day it was lifted; NULL while in force
+    lifted_idx INTEGER            -- the legal_hold_lifted entry
+) STRICT;
+CREATE INDEX legal_holds_by_child ON legal_holds(child_id);
 
 -- Sign-in accounts (docs/api.md). Not a projection: password hashes are
 -- never in the log, so rebuild leaves this table alone. Every change to an

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define APPLICATION_ID 0x63776431 /* 'cwd1' */
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 #define STR_(x)        #x
 #define STR(x)         STR_(x)
 
@@ -238,6 +238,22 @@ static const char *const named[CW_Q_COUNT] = {
                           "deputy_id",
     [CW_Q_DEPUTY_HAS] = "SELECT 1 FROM deputies WHERE manager_id = ?1 AND deputy_id = ?2 AND "
                         "until >= ?3",
+    [CW_Q_HOLD_GET] = "SELECT child_id, kind, placed_on, until, lifted_on, idx FROM legal_holds "
+                      "WHERE hold_id = ?1",
+    [CW_Q_HOLD_PUT] = "INSERT INTO legal_holds(hold_id, child_id, kind, placed_on, until, idx) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [CW_Q_HOLD_LIFT] = "UPDATE legal_holds SET lifted_on = ?2, lifted_idx = ?3 WHERE hold_id = ?1",
+    [CW_Q_HOLDS_COVERING] =
+        "SELECT hold_id, kind, placed_on, child_id FROM legal_holds WHERE (child_id = ?1 OR "
+        "child_id IS NULL) AND lifted_on IS NULL AND (until IS NULL OR until >= ?2) "
+        "ORDER BY placed_on, hold_id",
+    [CW_Q_ERASURES_PENDING_OF] = "SELECT record_id, status FROM records WHERE child_id = ?1 AND "
+                                 "kind = 'erasure' AND closed_on IS NULL ORDER BY record_id",
+    [CW_Q_CHILD_RETENTION] =
+        "SELECT kind, status, opened_on FROM records WHERE child_id = ?1 UNION ALL "
+        "SELECT 'event', type, date FROM child_events WHERE child_id = ?1 AND type IN "
+        "('looked_after_started', 'leaving_care_status', 'case_closed', 'case_reopened', "
+        "'conference_held', 'section_47_started')",
 };
 
 #define MAX_COLUMNS 16
@@ -1284,6 +1300,20 @@ static const char *const migrations[] = {
         "BEGIN\n"
         "    SELECT RAISE(ABORT, 'personal data is erased, not replaced');\n"
         "END;\n",
+    [7] = "CREATE TABLE legal_holds (\n"
+          "    hold_id    TEXT PRIMARY KEY,  -- the council's identifier for the hold\n"
+          "    child_id   TEXT,              -- the child it covers; NULL: every child of the "
+          "council\n"
+          "    kind       TEXT NOT NULL,     -- litigation | inquiry | complaint | "
+          "police_investigation | other\n"
+          "    placed_on  TEXT NOT NULL,     -- the hold's date (YYYY-MM-DD)\n"
+          "    until      TEXT,              -- the last day it holds, if it was set to lapse; "
+          "NULL: until lifted\n"
+          "    idx        INTEGER NOT NULL,  -- the legal_hold_placed entry\n"
+          "    lifted_on  TEXT,              -- the day it was lifted; NULL while in force\n"
+          "    lifted_idx INTEGER            -- the legal_hold_lifted entry\n"
+          ") STRICT;\n"
+          "CREATE INDEX legal_holds_by_child ON legal_holds(child_id);\n",
 };
 
 static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *err)
