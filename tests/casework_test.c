@@ -29,8 +29,10 @@
 #include "casework/casework.h"
 #include "casework/retention.h"
 #include "ledger/ledger.h"
+#include "ledger/verify.h"
 #include "util/buf.h"
 #include "util/date.h"
+#include "util/file.h"
 #include "util/time.h"
 #include "testutil.h"
 
@@ -2319,6 +2321,71 @@ static void test_chronology_cli(void **state)
 /* A legal hold blocks destruction: an erasure under the retention schedule or on request is
  * refused while it is in force, proposed or approved, naming the hold; a correction of the
  * record (rectification, recorded_in_error) is not; lifting the hold allows it. */
+/* Whether text is anywhere in the bytes of file (absent file: no). */
+static int file_has(const char *file, const char *text)
+{
+    cw_buf b = CW_BUF_INIT(SIZE_MAX / 2);
+    cw_error err;
+    int found = 0;
+    if (access(file, F_OK) == 0 && cw_file_read(file, &b, &err) == CW_OK)
+        for (size_t i = 0; !found && b.len >= strlen(text) && i <= b.len - strlen(text); i++)
+            found = !memcmp(b.data + i, text, strlen(text));
+    cw_buf_release(&b);
+    return found;
+}
+
+/*
+ * Issue 13: an erased text is gone from the database file and its write-ahead log while the
+ * writer still has the database open (a server's case: the log is not removed on close),
+ * and the log still verifies.
+ */
+static void test_erasure_leaves_no_copy(void **state)
+{
+    fx *f = *state;
+    static const char secret[] = "Quillon-Marsh family: see the garden shed note";
+    char wal[sizeof f->db + 8];
+    snprintf(wal, sizeof wal, "%s-wal", f->db);
+    ok(f, "admin",
+       "{'type':'staff_added','payload':{'staff_id':'dpo.1','name':'Officer',"
+       "'role':'data_protection_officer'}}");
+    uint64_t note = ok(f, "sw.jones",
+                       "{'type':'case_note','payload':{'child_id':'C1','date':'2023-01-04',"
+                       "'text':'%s'}}",
+                       secret);
+    cw_buf leaf = CW_BUF_INIT(1 << 20);
+    assert_int_equal(cw_ledger_leaf(f->l, note, &leaf, &f->err), CW_OK);
+    assert_null(strstr(leaf.data, "Quillon"));
+    cw_buf_release(&leaf);
+    assert_true(file_has(f->db, secret) || file_has(wal, secret));
+    ok(f, "sw.jones",
+       "{'type':'erasure_proposed','payload':{'erasure_id':'E1','child_id':'C1',"
+       "'date':'2023-06-01','entries':['%llu'],'lawful_basis':'recorded_in_error',"
+       "'reason':'Meant for another family'}}",
+       (unsigned long long)note);
+    assert_true(file_has(f->db, secret) || file_has(wal, secret)); /* a proposal erases nothing */
+    ok(f, "dpo.1", "{'type':'erasure_approved','payload':{'erasure_id':'E1','date':'2023-06-02'}}");
+    assert_false(file_has(f->db, secret));
+    assert_false(file_has(wal, secret));
+    assert_false(file_has(f->db, "Quillon"));
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM personal WHERE idx = %llu AND salt IS NULL AND body IS NULL",
+             (unsigned long long)note);
+    assert_int_equal(query_int(f->db, sql), 1);
+    cw_verify_opts vo = {.db_path = f->db};
+    cw_verify_report vr;
+    assert_int_equal(cw_verify(&vo, &vr, &f->err), CW_OK);
+    /* what the chronology says in its place */
+    cw_history h;
+    assert_int_equal(cw_casework_history(f->l, "C1", &h, &f->err), CW_OK);
+    cw_history_entry *e = find(&h, note);
+    assert_non_null(e);
+    assert_true(json_is_true(json_object_get(e->payload, "text")));
+    assert_int_equal(e->removed_by, (int64_t)cw_ledger_size(f->l) - 1);
+    assert_string_equal(e->removed_under, "recorded_in_error");
+    cw_casework_history_release(&h);
+}
+
 static void test_legal_hold_blocks_destruction(void **state)
 {
     fx *f = *state;
@@ -2517,6 +2584,7 @@ int main(void)
         cmocka_unit_test(test_catalogue_matches_docs),
         cmocka_unit_test(test_split_personal),
         T(test_chronology_cli),
+        T(test_erasure_leaves_no_copy),
         T(test_legal_hold_blocks_destruction),
         T(test_retention_rules),
     };
