@@ -90,6 +90,10 @@ static int setup(void **state)
     account(l, "admin", NULL, "administrator", 0);
     account(l, "fresh", NULL, "inspector", 1);
     account(l, "victim", NULL, "inspector", 0);
+    ht_submit(l, "admin", "staff_added",
+              json_pack("{s:s, s:s, s:s}", "staff_id", "dpo.1", "name", "Officer", "role",
+                        "data_protection_officer"));
+    account(l, "dpo", "dpo.1", NULL, 0);
     cw_ledger_close(l);
     ht_start();
     return 0;
@@ -479,6 +483,69 @@ static void test_commands(void **state)
     expect_error(&r, 413, "too_large", "body");
     done(&r);
     free(huge);
+}
+
+/*
+ * Issue 13 through the API: a social worker proposes erasing a note on their own case, may
+ * not approve it; the data protection officer sees no case content but approves it; the
+ * chronology then shows the note's text as removed, when and under what basis.
+ */
+static void test_erasure(void **state)
+{
+    (void)state;
+    who sw, dpo;
+    sign_in("sw", PW, &sw);
+    sign_in("dpo", PW, &dpo);
+    char body[512], path[256];
+    resp r;
+    snprintf(body, sizeof body,
+             "{\"child_id\":\"%s\",\"date\":\"2026-01-16\",\"text\":\"Meant for the "
+             "Quarrie family.\"}",
+             F.child_own);
+    REQ("POST", "/api/v1/commands/case_note", body, sw.session, sw.csrf, &r);
+    assert_int_equal(r.status, 201);
+    json_int_t note = json_integer_value(json_object_get(r.json, "index"));
+    done(&r);
+    snprintf(body, sizeof body,
+             "{\"erasure_id\":\"HT-E1\",\"child_id\":\"%s\",\"date\":\"2026-01-17\","
+             "\"entries\":[\"%lld\"],\"lawful_basis\":\"recorded_in_error\",\"reason\":"
+             "\"Wrong file.\"}",
+             F.child_own, (long long)note);
+    REQ("POST", "/api/v1/commands/erasure_proposed", body, sw.session, sw.csrf, &r);
+    if (r.status != 201)
+        fail_msg("%ld %.*s", r.status, (int)r.body.len, r.body.data);
+    done(&r);
+    static const char approve[] = "{\"erasure_id\":\"HT-E1\",\"date\":\"2026-01-18\"}";
+    REQ("POST", "/api/v1/commands/erasure_approved", approve, sw.session, sw.csrf, &r);
+    expect_error(&r, 403, "forbidden", "erasure_id");
+    assert_non_null(strstr(r.body.data, "only the data protection officer"));
+    done(&r);
+    snprintf(path, sizeof path, "/api/v1/children/%s/chronology", F.child_own);
+    REQ("GET", path, NULL, dpo.session, NULL, &r);
+    assert_int_equal(r.status, 403); /* no case content for the officer */
+    done(&r);
+    REQ("POST", "/api/v1/commands/case_note", "{}", dpo.session, dpo.csrf, &r);
+    assert_int_equal(r.status, 403); /* nor casework */
+    done(&r);
+    REQ("POST", "/api/v1/commands/erasure_approved", approve, dpo.session, dpo.csrf, &r);
+    if (r.status != 201)
+        fail_msg("%ld %.*s", r.status, (int)r.body.len, r.body.data);
+    done(&r);
+    REQ("GET", path, NULL, sw.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body.data, "Quarrie"));
+    const json_t *hit = NULL, *chron = json_object_get(r.json, "chronology");
+    for (size_t i = 0; i < json_array_size(chron); i++)
+        if (json_integer_value(json_object_get(json_array_get(chron, i), "index")) == note)
+            hit = json_array_get(chron, i);
+    assert_non_null(hit);
+    assert_true(json_is_true(json_object_get(json_object_get(hit, "payload"), "text")));
+    const json_t *removed = json_object_get(hit, "removed");
+    assert_string_equal(json_string_value(json_object_get(removed, "on")), "2026-01-18");
+    assert_string_equal(json_string_value(json_object_get(removed, "under")), "recorded_in_error");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(removed, "fields"), 0)),
+                        "text");
+    done(&r);
 }
 
 static void test_log_routes(void **state)
@@ -1372,6 +1439,7 @@ int main(void)
         cmocka_unit_test(test_scope_and_access_log),
         cmocka_unit_test(test_children_pages),
         cmocka_unit_test(test_commands),
+        cmocka_unit_test(test_erasure),
         cmocka_unit_test(test_log_routes),
         cmocka_unit_test(test_openapi),
         cmocka_unit_test(test_concurrent_writers),

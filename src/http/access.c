@@ -182,3 +182,9 @@ cw_rc cw_team_area(cw_ledger *ro, const char *team_id, char area[101], int *foun
         *found = t.found;
     return rc;
 }
+
+int cw_access_scope_free(const principal *who, const char *type)
+{
+    return who->role == R_DATA_PROTECTION &&
+           (!strncmp(type, "erasure_", 8) || !strncmp(type, "legal_hold_", 11));
+}

@@ -255,6 +255,9 @@ cw_rc cw_principal_load(cw_http_srv *s, cw_ledger *ro, const char *username, pri
 /* CW_OK if who may read (or, with write, change) the child's record. */
 cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id, int write,
                       cw_error *err);
+/* The data protection officer decides erasures (erasure_*) and legal holds (legal_hold_*) on
+ * any child's record, without case scope: they see no case content. 1 if who may, for type. */
+int cw_access_scope_free(const principal *who, const char *type);
 /* A team's service area ("" if it has none); *found (may be NULL) says if the team exists. */
 cw_rc cw_team_area(cw_ledger *ro, const char *team_id, char area[101], int *found, cw_error *err);
 /* CW_OK if who may see a team's caseload (its service area as given). */

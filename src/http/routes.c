@@ -1301,8 +1301,7 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
                                 "see");
         }
     }
-    /* The data protection officer acts on erasures of any child's record, and nothing else. */
-    for (size_t i = 0; i < n && !(erasure && r->who.role == R_DATA_PROTECTION); i++) {
+    for (size_t i = 0; i < n && !cw_access_scope_free(&r->who, type); i++) {
         if ((rc = cw_access_child(r->ro, &r->who, ids[i], 1, err))) {
             if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)
                 cw_http_record_access(s, r, ids[i], 0, cw_rc_http_status(rc));
@@ -1594,7 +1593,7 @@ const route cw_routes[] = {
     {"GET", "/api/v1/measures/{measure}", h_measure, R_CASE_READ, 0,
      "One measure with the items behind its numerator and denominator: the children you may "
      "see and the log entries, the rest counted; recorded"},
-    {"POST", "/api/v1/commands/{type}", h_command, R_STAFF | R_ADMINISTRATOR, RF_WRITE,
-     "Record a casework command (docs/events.md); the body is its payload"},
+    {"POST", "/api/v1/commands/{type}", h_command, R_STAFF | R_ADMINISTRATOR | R_DATA_PROTECTION,
+     RF_WRITE, "Record a casework command (docs/events.md); the body is its payload"},
 };
 const size_t cw_nroutes = sizeof cw_routes / sizeof cw_routes[0];
