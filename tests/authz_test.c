@@ -251,6 +251,10 @@ static const row matrix[] = {
                                                     SIGNED_IN(200)},
     {"GET", "/api/v1/sign-offs", NULL, NULL, T_NONE, K_PLAIN,
                                                     {200, 200, 200, 200, 403, 403, 403, 401}},
+    /* erasures: the data protection officer's (http_test, test_erasure) and the head of
+     * service's to read */
+    {"GET", "/api/v1/erasures", NULL, NULL, T_NONE, K_PLAIN,
+                                                    {403, 403, 403, 200, 403, 403, 403, 401}},
     {"GET", "/api/v1/teams", NULL, NULL, T_NONE, K_PLAIN,
                                                     SIGNED_IN(200)},
     /* ---- performance measures: counts for case readers; the items behind one, the

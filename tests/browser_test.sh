@@ -102,6 +102,24 @@ cat >"$T/erase.jsonl" <<JSONL
 JSONL
 "$CW" append --db "$T/c.db" "$T/erase.jsonl" >/dev/null 2>"$T/err" ||
   die "the erasure was refused: $(cat "$T/err")"
+# WEB-F: two notes, each proposed for erasure by the manager, for the data protection officer
+# (data.protection) to approve one and decline the other in the web application.
+cat >"$T/erasure2.jsonl" <<JSONL
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-F","date":"$(day -20)","given_name":"Ffion","family_name":"Testwood","date_of_birth":"2013-05-06","gender":"female","language":"welsh"}}
+{"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-F","worker_id":"$sw","date":"$(day -20)"}}
+{"type":"case_note","actor":"$sw","payload":{"child_id":"WEB-F","date":"$(day -3)","text":"Neighbour's son was in trouble again: not about Ffion."}}
+{"type":"case_note","actor":"$sw","payload":{"child_id":"WEB-F","date":"$(day -2)","text":"Ffion told her teacher she is worried about her mum."}}
+JSONL
+"$CW" append --db "$T/c.db" "$T/erasure2.jsonl" >/dev/null 2>"$T/err" ||
+  die "the second erasure scenario was refused: $(cat "$T/err")"
+n1=$(sqlite3 "$T/c.db" "SELECT min(idx) FROM child_events WHERE child_id = 'WEB-F' AND type = 'case_note'")
+n2=$(sqlite3 "$T/c.db" "SELECT max(idx) FROM child_events WHERE child_id = 'WEB-F' AND type = 'case_note'")
+cat >"$T/erase2.jsonl" <<JSONL
+{"type":"erasure_proposed","actor":"$tm","payload":{"erasure_id":"WEB-F-X1","child_id":"WEB-F","date":"$(day -1)","entries":["$n1"],"lawful_basis":"recorded_in_error","reason":"About the neighbour's son, not Ffion."}}
+{"type":"erasure_proposed","actor":"$tm","payload":{"erasure_id":"WEB-F-X2","child_id":"WEB-F","date":"$(day -1)","entries":["$n2"],"lawful_basis":"erasure_request","requested_by":"Ffion's mother","reason":"Her mother asked for it to be removed."}}
+JSONL
+"$CW" append --db "$T/c.db" "$T/erase2.jsonl" >/dev/null 2>"$T/err" ||
+  die "the erasure proposals were refused: $(cat "$T/err")"
 
 "$CW" serve --db "$T/c.db" --listen 127.0.0.1:0 --web "$ROOT/web" 2>"$T/log" &
 PID=$!

@@ -75,8 +75,8 @@ check "before erasure, the part is in the database's bytes" in_files "$BODY"
 TM=$(sqlite3 "$DB" "SELECT staff_id FROM staff WHERE role = 'team_manager' ORDER BY staff_id LIMIT 1")
 NOTE2=$(sqlite3 "$DB" "SELECT idx FROM child_events WHERE child_id = 'C0000002' AND type = 'child_registered'")
 DECIDED=$(sqlite3 "$DB" "SELECT idx FROM child_events WHERE child_id = 'C0000001' AND type IN ('contact_decided', 'referral_decided') LIMIT 1")
-append < <(printf '%s\n' '{"type":"staff_added","actor":"admin","payload":{"staff_id":"dpo.1","name":"Dee Protect","role":"data_protection_officer"}}' \
-    '{"type":"staff_added","actor":"admin","payload":{"staff_id":"dpo.2","name":"Di Deputy","role":"data_protection_officer"}}')
+append < <(printf '%s\n' '{"type":"staff_added","actor":"admin","payload":{"staff_id":"dpo.x1","name":"Dee Protect","role":"data_protection_officer"}}' \
+    '{"type":"staff_added","actor":"admin","payload":{"staff_id":"dpo.x2","name":"Di Deputy","role":"data_protection_officer"}}')
 check "two data protection officers join" [ $rc = 0 ]
 
 # ---- what is refused, and writes nothing ----
@@ -88,9 +88,9 @@ if [ -n "$DECIDED" ]; then
     append < <(printf '{"type":"erasure_proposed","actor":"%s","payload":{"erasure_id":"X1","child_id":"C0000001","date":"2026-12-01","entries":["%s"],"lawful_basis":"rectification","reason":"r"}}\n' "$TM" "$DECIDED")
     check "an entry with nothing personal is refused" grep -q "holds no personal data" "$T/err"
 fi
-append < <(printf '{"type":"erasure_proposed","actor":"dpo.1","payload":{"erasure_id":"X2","child_id":"C0000002","date":"2026-12-01","lawful_basis":"erasure_request","reason":"asked"}}\n')
+append < <(printf '{"type":"erasure_proposed","actor":"dpo.x1","payload":{"erasure_id":"X2","child_id":"C0000002","date":"2026-12-01","lawful_basis":"erasure_request","reason":"asked"}}\n')
 check "the officer may propose" [ $rc = 0 ]
-append < <(printf '{"type":"erasure_approved","actor":"dpo.1","payload":{"erasure_id":"X2","date":"2026-12-01"}}\n')
+append < <(printf '{"type":"erasure_approved","actor":"dpo.x1","payload":{"erasure_id":"X2","date":"2026-12-01"}}\n')
 check "... but not approve their own proposal" grep -q "someone else must decide it" "$T/err"
 append < <(printf '{"type":"erasure_approved","actor":"%s","payload":{"erasure_id":"X2","date":"2026-12-01"}}\n' "$TM")
 check "a manager may not approve" grep -q "only the data protection officer" "$T/err"
@@ -112,9 +112,9 @@ check "proposals for every child: $(head -c 300 "$T/err")" [ $rc = 0 ]
 check "proposals erase nothing" [ "$(sqlite3 "$DB" 'SELECT count(*) FROM personal WHERE erased_idx IS NOT NULL')" = 0 ]
 {
     while read -r c; do
-        printf '{"type":"erasure_approved","actor":"dpo.1","payload":{"erasure_id":"E-%s","date":"2026-12-01"}}\n' "$c"
+        printf '{"type":"erasure_approved","actor":"dpo.x1","payload":{"erasure_id":"E-%s","date":"2026-12-01"}}\n' "$c"
     done <"$T/kids"
-    printf '{"type":"erasure_declined","actor":"dpo.2","payload":{"erasure_id":"X2","date":"2026-12-01","reason":"held for a review"}}\n'
+    printf '{"type":"erasure_declined","actor":"dpo.x2","payload":{"erasure_id":"X2","date":"2026-12-01","reason":"held for a review"}}\n'
 } >"$T/in"
 append <"$T/in"
 check "approvals: $(head -c 300 "$T/err")" [ $rc = 0 ]
@@ -189,7 +189,7 @@ check "a facts-only export holds no name" bash -c "! grep -rqF '$KEPT' '$T/exp'"
 "$CW" verify --dir "$T/exp" --measures "$T/report" >"$T/out" 2>"$T/err" ||
     bad "verify --dir --measures on the facts only: $(cat "$T/err")"
 check "... and verify, and the measures from it, agree" grep -q "facts only" "$T/out"
-append < <(printf '{"type":"erasure_approved","actor":"dpo.1","payload":{"erasure_id":"E-C0000001","date":"2026-12-01"}}\n')
+append < <(printf '{"type":"erasure_approved","actor":"dpo.x1","payload":{"erasure_id":"E-C0000001","date":"2026-12-01"}}\n')
 check "an erasure is decided once" grep -q "already been approved" "$T/err"
 
 # ---- a log written before personal data was kept apart ----

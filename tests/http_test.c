@@ -90,10 +90,7 @@ static int setup(void **state)
     account(l, "admin", NULL, "administrator", 0);
     account(l, "fresh", NULL, "inspector", 1);
     account(l, "victim", NULL, "inspector", 0);
-    ht_submit(l, "admin", "staff_added",
-              json_pack("{s:s, s:s, s:s}", "staff_id", "dpo.1", "name", "Officer", "role",
-                        "data_protection_officer"));
-    account(l, "dpo", "dpo.1", NULL, 0);
+    account(l, "dpo", "dpo.1", NULL, 0); /* the demo council's data protection officer */
     cw_ledger_close(l);
     ht_start();
     return 0;
@@ -527,9 +524,27 @@ static void test_erasure(void **state)
     REQ("POST", "/api/v1/commands/case_note", "{}", dpo.session, dpo.csrf, &r);
     assert_int_equal(r.status, 403); /* nor casework */
     done(&r);
+    /* the officer's list: the proposal, why, and who made it; not for a social worker */
+    REQ("GET", "/api/v1/erasures", NULL, sw.session, NULL, &r);
+    assert_int_equal(r.status, 403);
+    done(&r);
+    REQ("GET", "/api/v1/erasures", NULL, dpo.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    const json_t *first = json_array_get(json_object_get(r.json, "erasures"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "erasure_id")), "HT-E1");
+    assert_string_equal(json_string_value(json_object_get(first, "state")), "proposed");
+    assert_string_equal(json_string_value(json_object_get(first, "reason")), "Wrong file.");
+    assert_string_equal(json_string_value(json_object_get(first, "proposed_by")), F.sw);
+    done(&r);
     REQ("POST", "/api/v1/commands/erasure_approved", approve, dpo.session, dpo.csrf, &r);
     if (r.status != 201)
         fail_msg("%ld %.*s", r.status, (int)r.body.len, r.body.data);
+    done(&r);
+    REQ("GET", "/api/v1/erasures", NULL, dpo.session, NULL, &r);
+    first = json_array_get(json_object_get(r.json, "erasures"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "state")), "approved");
+    assert_string_equal(json_string_value(json_object_get(first, "decided_by")), "dpo.1");
+    assert_string_equal(json_string_value(json_object_get(first, "decided_on")), "2026-01-18");
     done(&r);
     REQ("GET", path, NULL, sw.session, NULL, &r);
     assert_int_equal(r.status, 200);

@@ -93,7 +93,7 @@ YOUNG_DOB=1960-07-01  # R6: looked after; 75th birthday in 2035: not yet due
     reg R6 $YOUNG_DOB; looked_after R6 1970-01-10 1978-07-01; close R6 1978-07-05
     reg R7 1940-01-01 # open: never due
     ev contact_received '{"contact_id":"K-R7","child_id":"R7","date":"1950-05-05","source":"school","reason":"worried"}'
-    printf '{"type":"staff_added","actor":"admin","payload":{"staff_id":"dpo.1","name":"Dee Protect","role":"data_protection_officer"}}\n'
+    printf '{"type":"staff_added","actor":"admin","payload":{"staff_id":"dpo.x1","name":"Dee Protect","role":"data_protection_officer"}}\n'
 } >"$T/kids.jsonl"
 append <"$T/kids.jsonl"
 check "the constructed children are recorded: $(head -c 300 "$T/err")" [ $rc = 0 ]
@@ -158,7 +158,7 @@ append < <(printf '{"type":"legal_hold_placed","actor":"%s","payload":{"hold_id"
 check "a hold on an unknown child is refused" grep -q "no child NOPE is registered" "$T/err"
 append < <(printf '{"type":"legal_hold_placed","actor":"%s","payload":{"hold_id":"H0","child_id":"R1","date":"2026-11-01","kind":"inquiry","reason":"r","until":"2026-10-01"}}\n' "$HOS")
 check "a hold ending before it starts is refused" grep -q "until: 2026-10-01 is before" "$T/err"
-append < <(printf '{"type":"legal_hold_lifted","actor":"dpo.1","payload":{"hold_id":"H9","date":"2026-11-01","reason":"r"}}\n')
+append < <(printf '{"type":"legal_hold_lifted","actor":"dpo.x1","payload":{"hold_id":"H9","date":"2026-11-01","reason":"r"}}\n')
 check "lifting an unknown hold is refused" grep -q "no legal hold H9" "$T/err"
 check "nothing recorded by the refusals" [ "$(size)" = "$n" ]
 append < <(printf '{"type":"legal_hold_placed","actor":"%s","payload":{"hold_id":"H1","child_id":"R1","date":"2026-11-01","kind":"litigation","reason":"a claim against the council"}}\n' "$HOS")
@@ -176,11 +176,11 @@ append < <(ev erasure_proposed '{"erasure_id":"E-R1","child_id":"R1","date":"202
 check "... and a request for erasure" grep -q "under legal hold H1" "$T/err"
 append < <(ev erasure_proposed '{"erasure_id":"F-R1","child_id":"R1","date":"2026-12-01","lawful_basis":"recorded_in_error","reason":"wrong file"}')
 check "a correction of the record (recorded_in_error) is still possible: $(cat "$T/err")" [ $rc = 0 ]
-append < <(printf '{"type":"erasure_declined","actor":"dpo.1","payload":{"erasure_id":"F-R1","date":"2026-12-01","reason":"not wrong"}}\n')
+append < <(printf '{"type":"erasure_declined","actor":"dpo.x1","payload":{"erasure_id":"F-R1","date":"2026-12-01","reason":"not wrong"}}\n')
 check "(declined)" [ $rc = 0 ]
 
 # An inquiry's hold on every child: --propose proposes nothing.
-append < <(printf '{"type":"legal_hold_placed","actor":"dpo.1","payload":{"hold_id":"H2","date":"2026-11-15","kind":"inquiry","reason":"the inquiry"}}\n')
+append < <(printf '{"type":"legal_hold_placed","actor":"dpo.x1","payload":{"hold_id":"H2","date":"2026-11-15","kind":"inquiry","reason":"the inquiry"}}\n')
 check "the officer places a hold on every child: $(cat "$T/err")" [ $rc = 0 ]
 report
 check "every child due is stopped by it" [ "$(field R2 hold.hold_id)" = H2 ]
@@ -215,7 +215,7 @@ check "the proposal names the rule and its source" grep -q "care_and_support_rec
 # A hold placed after the proposal stops its approval.
 append < <(printf '{"type":"legal_hold_placed","actor":"%s","payload":{"hold_id":"H3","child_id":"R2","date":"2026-12-01","kind":"police_investigation","reason":"police asked"}}\n' "$HOS")
 check "a hold on R2 after its proposal" [ $rc = 0 ]
-append < <(printf '{"type":"erasure_approved","actor":"dpo.1","payload":{"erasure_id":"%s","date":"2026-12-01"}}\n' "$P2")
+append < <(printf '{"type":"erasure_approved","actor":"dpo.x1","payload":{"erasure_id":"%s","date":"2026-12-01"}}\n' "$P2")
 check "a legal hold blocks the approval" grep -q "R2's record is under legal hold H3 (police_investigation) since 2026-12-01" "$T/err"
 check "... and nothing of R2 is erased" \
     [ "$(sqlite3 "$DB" "SELECT given_name IS NOT NULL FROM children WHERE child_id = 'R2'")" = 1 ]
@@ -224,7 +224,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 for r in d["due"]:
     if r["proposed"] and r["child_id"] != "R2":
-        print(json.dumps({"type": "erasure_approved", "actor": "dpo.1",
+        print(json.dumps({"type": "erasure_approved", "actor": "dpo.x1",
                           "payload": {"erasure_id": r["proposed"], "date": "2026-12-01"}}))
 EOF
 append <"$T/approve.jsonl"
@@ -238,14 +238,14 @@ check "R3's names are gone" \
 check "R2 is still listed, on hold" [ "$(field R2 hold.hold_id)" = H3 ]
 
 # Lifting the hold allows it.
-append < <(printf '{"type":"legal_hold_lifted","actor":"dpo.1","payload":{"hold_id":"H3","date":"2026-12-01","reason":"no charge"}}\n')
-append < <(printf '{"type":"erasure_approved","actor":"dpo.1","payload":{"erasure_id":"%s","date":"2026-12-01"}}\n' "$P2")
+append < <(printf '{"type":"legal_hold_lifted","actor":"dpo.x1","payload":{"hold_id":"H3","date":"2026-12-01","reason":"no charge"}}\n')
+append < <(printf '{"type":"erasure_approved","actor":"dpo.x1","payload":{"erasure_id":"%s","date":"2026-12-01"}}\n' "$P2")
 check "once the hold is lifted, the approval goes through: $(cat "$T/err")" [ $rc = 0 ]
-append < <(printf '{"type":"legal_hold_lifted","actor":"dpo.1","payload":{"hold_id":"H1","date":"2026-12-01","reason":"settled"}}\n')
+append < <(printf '{"type":"legal_hold_lifted","actor":"dpo.x1","payload":{"hold_id":"H1","date":"2026-12-01","reason":"settled"}}\n')
 "$CW" retention --db "$DB" --as-of $AS_OF --propose --actor "$TM" >"$T/out" 2>"$T/err"
 check "R1 is proposed once its hold is lifted" grep -q "^1 erasure proposed" "$T/out"
 report
-append < <(printf '{"type":"erasure_approved","actor":"dpo.1","payload":{"erasure_id":"%s","date":"2026-12-01"}}\n' "$(field R1 proposed)")
+append < <(printf '{"type":"erasure_approved","actor":"dpo.x1","payload":{"erasure_id":"%s","date":"2026-12-01"}}\n' "$(field R1 proposed)")
 check "... and approved" [ $rc = 0 ]
 report
 check "no constructed child is listed any more" \

@@ -242,6 +242,15 @@ typedef struct cw_history {
     size_t n, cap;
 } cw_history;
 
+/*
+ * Every erasure proposed, the latest first, for the data protection officer (docs/privacy.md):
+ * a JSON array of {erasure_id, child_id, proposed_on, proposed_by, lawful_basis, basis_label,
+ * requested_by, reason, entries (null: the whole record), state (proposed, approved,
+ * declined), decided_on, decided_by, decision_reason}. Only what the proposal and the
+ * decision say: no case content.
+ */
+cw_rc cw_casework_erasures(cw_ledger *l, json_t **out, cw_error *err);
+
 /* An erasure's lawful basis in words: "a request for erasure (UK GDPR article 17)" for
  * erasure_request, and so on (docs/privacy.md). */
 const char *cw_casework_basis_label(const char *basis);

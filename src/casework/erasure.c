@@ -350,3 +350,72 @@ cw_rc cw_casework_erase(cw_ctx *c, const json_t *p, cw_error *err)
     json_decref(e.root);
     return rc;
 }
+
+/* ---- the list for the data protection officer ---- */
+
+typedef struct list_ctx {
+    cw_store *store;
+    json_t *arr;
+    cw_error *err;
+} list_ctx;
+
+static json_t *text_or_null(const json_t *p, const char *k)
+{
+    const char *v = str(p, k);
+    return v ? json_string(v) : json_null();
+}
+
+static cw_rc erasure_row(void *ctx, const cw_value *c, size_t n)
+{
+    list_ctx *x = ctx;
+    char id[65], child[65], on[16], state[16], decided[16];
+    if (n < 7 || c[4].type != CW_V_INT)
+        return CW_EDB;
+    cw_value_copy(&c[0], id, sizeof id);
+    cw_value_copy(&c[1], child, sizeof child);
+    cw_value_copy(&c[2], on, sizeof on);
+    int closed = c[6].type == CW_V_INT;
+    snprintf(state, sizeof state, "%s", "proposed");
+    if (closed)
+        cw_value_copy(&c[3], state, sizeof state);
+    decided[0] = '\0';
+    if (closed)
+        cw_value_copy(&c[5], decided, sizeof decided);
+    entry_view p, d = {0};
+    cw_rc rc = cw_casework_read_entry(x->store, (uint64_t)c[4].i, &p, x->err);
+    if (!rc && closed)
+        rc = cw_casework_read_entry(x->store, (uint64_t)c[6].i, &d, x->err);
+    if (rc) {
+        json_decref(p.root);
+        return rc;
+    }
+    const json_t *entries = json_object_get(p.payload, "entries");
+    json_t *o = json_pack(
+        "{s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:O, s:s, s:o, s:o, s:o}", "erasure_id", id,
+        "child_id", child, "proposed_on", on, "proposed_by", text_or_null(p.root, "actor"),
+        "lawful_basis", text_or_null(p.payload, "lawful_basis"), "basis_label",
+        cw_casework_basis_label(str(p.payload, "lawful_basis")), "requested_by",
+        text_or_null(p.payload, "requested_by"), "reason", text_or_null(p.payload, "reason"),
+        "entries", entries ? entries : json_null(), "state", state, "decided_on",
+        decided[0] ? json_string(decided) : json_null(), "decided_by",
+        d.root ? text_or_null(d.root, "actor") : json_null(), "decision_reason",
+        d.root ? text_or_null(d.payload, "reason") : json_null());
+    json_decref(p.root);
+    json_decref(d.root);
+    if (!o || json_array_append_new(x->arr, o))
+        return cw_error_set(x->err, CW_ENOMEM, "out of memory");
+    return CW_OK;
+}
+
+cw_rc cw_casework_erasures(cw_ledger *l, json_t **out, cw_error *err)
+{
+    list_ctx x = {cw_ledger_store(l), json_array(), err};
+    cw_rc rc = x.arr ? cw_store_run(x.store, CW_Q_ERASURES, NULL, 0, erasure_row, &x, NULL, err)
+                     : cw_error_set(err, CW_ENOMEM, "out of memory");
+    if (rc) {
+        json_decref(x.arr);
+        x.arr = NULL;
+    }
+    *out = x.arr;
+    return rc;
+}

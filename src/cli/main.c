@@ -1385,7 +1385,8 @@ static const command commands[] = {
      "--failure-scale 0 gives a clean council, up to 5 multiplies every share). The same\n"
      "options give the same events. Every name and address is invented. --accounts creates\n"
      "sign-ins for trying it (a social worker, their team manager, a service manager, a head\n"
-     "of service, an inspector, a QA auditor, an administrator), all with that password:\n"
+     "of service, an inspector, a QA auditor, an administrator, the data protection\n"
+     "officer), all with that password:\n"
      "for demonstrations only. --leaf-format 1 writes personal text inside the leaves, as\n"
      "caseward did before it kept it apart (to test upgrades; it can never be erased).\n"},
     {"obligations", cmd_obligations,

@@ -2675,6 +2675,18 @@ static cw_rc emit_org(loc *L)
             return rc;
         g->st.staff++;
         g->st.councils++;
+        /* the council's data protection officer, who decides erasures (docs/privacy.md) */
+        rng_seed(&r, g->o.seed, L->council, 0x64706fu);
+        pb d = newpb();
+        char dpo[40];
+        snprintf(dpo, sizeof dpo, "dpo.%u", L->council);
+        staff_name(&r, name, sizeof name);
+        pstr(&d, "staff_id", dpo);
+        pstr(&d, "name", name);
+        pstr(&d, "role", "data_protection_officer");
+        if ((rc = put(g, "admin", "staff_added", &d, NULL)))
+            return rc;
+        g->st.staff++;
     }
     place_name(L, 3, where, sizeof where);
     for (int t = 0; t < NTEAMS; t++) {
@@ -4224,7 +4236,7 @@ static cw_rc find_staff(cw_ledger *l, const char *role, const char *team, first_
 
 cw_rc cw_demo_accounts(cw_ledger *l, const char *password, cw_buf *out, cw_error *err)
 {
-    first_staff sw, tm, sm, hos;
+    first_staff sw, tm, sm, hos, dpo;
     cw_rc rc = find_staff(l, "social_worker", NULL, &sw, err);
     if (!rc && (rc = find_staff(l, "team_manager", sw.team, &tm, err)) == CW_ENOTFOUND)
         rc = find_staff(l, "team_manager", NULL, &tm, err);
@@ -4232,6 +4244,8 @@ cw_rc cw_demo_accounts(cw_ledger *l, const char *password, cw_buf *out, cw_error
         rc = find_staff(l, "service_manager", NULL, &sm, err);
     if (!rc)
         rc = find_staff(l, "head_of_service", NULL, &hos, err);
+    if (!rc)
+        rc = find_staff(l, "data_protection_officer", NULL, &dpo, err);
     if (rc)
         return rc;
     char expires[CW_DATE_LEN + 1];
@@ -4242,7 +4256,7 @@ cw_rc cw_demo_accounts(cw_ledger *l, const char *password, cw_buf *out, cw_error
         {"social.worker", sw.id, NULL, NULL},      {"team.manager", tm.id, NULL, NULL},
         {"service.manager", sm.id, NULL, NULL},    {"head.of.service", hos.id, NULL, NULL},
         {"inspector", NULL, "inspector", expires}, {"auditor", NULL, "qa_auditor", NULL},
-        {"admin", NULL, "administrator", NULL},
+        {"admin", NULL, "administrator", NULL},    {"data.protection", dpo.id, NULL, NULL},
     };
     for (size_t i = 0; !rc && i < sizeof a / sizeof a[0]; i++) {
         char one_time[21];

@@ -1105,6 +1105,18 @@ static cw_rc pending_row(void *ctx, const cw_value *c, size_t n)
     return json_array_append_new(mine ? pc->mine : pc->theirs, item) ? CW_ENOMEM : CW_OK;
 }
 
+/* The erasures proposed and decided, for the data protection officer to decide. */
+static cw_rc h_erasures(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    json_t *arr;
+    cw_rc rc = cw_casework_erasures(r->ro, &arr, err);
+    if (rc)
+        return rc;
+    cw_resp_json(r, 200, json_pack("{s:o}", "erasures", arr));
+    return CW_OK;
+}
+
 static cw_rc h_sign_offs(cw_http_srv *s, req *r, cw_error *err)
 {
     (void)s;
@@ -1580,6 +1592,9 @@ const route cw_routes[] = {
     {"GET", "/api/v1/staff", h_staff, R_SIGNED_IN, 0,
      "Staff: role, team, manager; and the named deputies who may sign off in a manager's place"},
     {"GET", "/api/v1/teams", h_teams, R_SIGNED_IN, 0, "Teams and their service areas"},
+    {"GET", "/api/v1/erasures", h_erasures, R_DATA_PROTECTION | R_HEAD_OF_SERVICE, 0,
+     "Every erasure of personal data proposed, the latest first: who proposed it, the lawful "
+     "basis, why, and the decision (docs/privacy.md)"},
     {"GET", "/api/v1/sign-offs", h_sign_offs, R_STAFF, 0,
      "Work awaiting sign-off: what you may sign off, what you submitted, and what was returned "
      "to you"},

@@ -127,14 +127,16 @@ typedef enum cw_query {
     CW_Q_DEPUTIES_ALL,           /* () -> manager_id, deputy_id, until: by manager, deputy */
     CW_Q_ENTRIES_ACCOUNTS,       /* () -> idx, leaf: the entries that may be account or token
                                     events (a superset: the caller reads each one's type) */
-    CW_Q_HOLD_GET,               /* (hold_id) -> child_id, kind, placed_on, until, lifted_on, idx */
-    CW_Q_HOLD_PUT,               /* (hold_id, child_id, kind, placed_on, until, idx) */
-    CW_Q_HOLD_LIFT,              /* (hold_id, lifted_on, lifted_idx) */
-    CW_Q_HOLDS_COVERING,         /* (child_id, day) -> hold_id, kind, placed_on, child_id: holds
-                                    on the child or every child, not lifted, not lapsed by day */
-    CW_Q_ERASURES_PENDING_OF,    /* (child_id) -> erasure_id, lawful_basis: proposals undecided */
-    CW_Q_CHILD_RETENTION,        /* (child_id) -> kind, status, date: the child's records, and
-                                    'event', type, date for the events retention reads */
+    CW_Q_ERASURES,  /* () -> record_id, child_id, opened_on, status, idx, closed_on, closed_idx:
+                       every erasure proposed, the latest first */
+    CW_Q_HOLD_GET,  /* (hold_id) -> child_id, kind, placed_on, until, lifted_on, idx */
+    CW_Q_HOLD_PUT,  /* (hold_id, child_id, kind, placed_on, until, idx) */
+    CW_Q_HOLD_LIFT, /* (hold_id, lifted_on, lifted_idx) */
+    CW_Q_HOLDS_COVERING,      /* (child_id, day) -> hold_id, kind, placed_on, child_id: holds
+                                 on the child or every child, not lifted, not lapsed by day */
+    CW_Q_ERASURES_PENDING_OF, /* (child_id) -> erasure_id, lawful_basis: proposals undecided */
+    CW_Q_CHILD_RETENTION,     /* (child_id) -> kind, status, date: the child's records, and
+                                 'event', type, date for the events retention reads */
     CW_Q_COUNT
 } cw_query;
 

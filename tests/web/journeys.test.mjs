@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 import {CHILD_COMMANDS, FORMS} from '../../web/app/forms.js';
 import en from '../../web/app/messages/en.js';
-import {PASSWORD, URL_, check, go, launch, newPage, settled, signIn} from './harness.mjs';
+import {PASSWORD, URL_, check, go, launch, newPage, noConsoleErrors, settled, signIn} from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -720,6 +720,54 @@ test('a note erased by the data protection officer reads as removed, with when a
   assert.match(all, /Elin's school says she is doing well/, 'the other note is untouched');
   await check(page, '32-child-erased-note');
   await page.context().close();
+});
+
+test('the data protection officer approves one erasure and declines another; the record shows both', async () => {
+  // WEB-F (tests/browser_test.sh): two notes proposed for erasure by the social worker's manager.
+  const page = await newPage(browser);
+  await signIn(page, 'data.protection');
+  assert.equal(new URL(page.url()).pathname, '/erasures', 'the officer starts on the erasures');
+  const pending = await page.locator('#erasures-pending tbody tr').allInnerTexts();
+  for (const id of ['WEB-F-X1', 'WEB-F-X2']) assert.ok(pending.some((r) => r.includes(id)), `${id} is to decide`);
+  await check(page, '33-erasures');
+
+  await page.getByRole('link', {name: 'WEB-F-X1', exact: true}).click();
+  await settled(page);
+  assert.match(await page.locator('main').innerText(), /About the neighbour's son, not Ffion\./);
+  await page.getByRole('button', {name: en.erasures.save}).click();
+  await page.locator('.govuk-error-summary').waitFor();
+  assert.match(await page.locator('.govuk-error-summary').innerText(), new RegExp(en.erasures.choose));
+  await page.check('#f-decision');
+  await check(page, '34-erasure-decide');
+  await page.getByRole('button', {name: en.erasures.save}).click();
+  await page.getByText(en.erasures.done_approved.replace('{id}', 'WEB-F-X1')).waitFor();
+  await settled(page);
+
+  await page.getByRole('link', {name: 'WEB-F-X2', exact: true}).click();
+  await settled(page);
+  await page.check('#f-decision-1');
+  await page.getByRole('button', {name: en.erasures.save}).click();
+  await page.locator('.govuk-error-summary').waitFor();
+  assert.match(await page.locator('.govuk-error-summary').innerText(), new RegExp(en.erasures.reason_needed));
+  await page.fill('#f-reason', 'The note is about a risk to Ffion: it is kept.');
+  await page.getByRole('button', {name: en.erasures.save}).click();
+  await page.getByText(en.erasures.done_declined.replace('{id}', 'WEB-F-X2')).waitFor();
+  await settled(page);
+  const decided = await page.locator('#erasures-decided tbody tr').allInnerTexts();
+  assert.ok(decided.some((r) => r.includes('WEB-F-X1') && r.includes(en.erasures.state.approved)), decided.join('\n'));
+  assert.ok(decided.some((r) => r.includes('WEB-F-X2') && r.includes(en.erasures.state.declined)), decided.join('\n'));
+  noConsoleErrors(page);
+  await page.context().close();
+
+  // The social worker's record: the approved note removed, the declined one as it was.
+  const sw = await newPage(browser);
+  await signIn(sw, 'social.worker');
+  await go(sw, '/children/WEB-F');
+  const text = await sw.locator('main').innerText();
+  assert.doesNotMatch(text, /Neighbour's son/);
+  assert.match(text, /worried about her mum/);
+  assert.match(text, new RegExp(en.child.removed_tag));
+  await sw.context().close();
 });
 
 test('a warning before an unused session ends, and staying signed in', async () => {

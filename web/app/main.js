@@ -36,6 +36,8 @@ const routes = [
   ['/measures', pages.measures],
   ['/measures/:id', pages.measure],
   ['/integrity', pages.integrity],
+  ['/erasures', pages.erasures],
+  ['/erasures/:id', pages.erasure],
   ['/verify', pages.verify, {open: true}],
   ['/staff', pages.staff],
 ].map(([pattern, page, opts = {}]) => ({
@@ -113,6 +115,7 @@ const NAV = {
               ['/integrity', 'nav.integrity'], ['/verify', 'nav.verify']],
   qa_auditor: [['/children', 'nav.children'], ['/measures', 'nav.measures']],
   administrator: [['/staff', 'nav.staff']],
+  data_protection_officer: [['/erasures', 'nav.erasures']],
 };
 
 // Signing out is a button, not a link: a link to it from anywhere would sign people out.

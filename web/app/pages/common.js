@@ -12,6 +12,7 @@ const START = {
   inspector: '/service',
   qa_auditor: '/children',
   administrator: '/staff',
+  data_protection_officer: '/erasures',
 };
 
 export async function home({me, notice}) {

@@ -11,3 +11,4 @@ export {signOffs, signOff} from './signoffs.js';
 export {restriction} from './restriction.js';
 export {measures, measure} from './measures.js';
 export {integrity} from './integrity.js';
+export {erasures, erasure} from './erasures.js';
