@@ -62,6 +62,40 @@ static cw_rc path_in(cw_buf *b, const char *dir, const char *name)
     return cw_buf_addf(b, "%s/%s", dir, name);
 }
 
+/* Opens dir/name's temporary file (0600, never through a link) for writing, buffered by
+ * iobuf: *path is dir/name, *tmp the temporary name. */
+static cw_rc open_tmp(const char *dir, const char *name, cw_buf *path, cw_buf *tmp, FILE **f,
+                      char *iobuf, size_t iolen, cw_error *err)
+{
+    *f = NULL;
+    cw_buf_reset(tmp);
+    if (path_in(path, dir, name) || cw_buf_addf(tmp, "%s.tmp.%ld", path->data, (long)getpid()))
+        return cw_error_set(err, CW_EINVAL, "%s: path too long", dir);
+    int fd = open(tmp->data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST && unlink(tmp->data) == 0)
+        fd = open(tmp->data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!*f) {
+        if (fd >= 0)
+            close(fd);
+        return cw_error_set(err, CW_EIO, "%s: %s", tmp->data, strerror(errno));
+    }
+    setvbuf(*f, iobuf, _IOFBF, iolen);
+    return CW_OK;
+}
+
+/* Syncs and closes *f, then renames tmp to path: the file is whole or not there. */
+static cw_rc finish_tmp(FILE **f, const cw_buf *tmp, const cw_buf *path, cw_error *err)
+{
+    if (fflush(*f) != 0 || fsync(fileno(*f)) != 0)
+        return cw_error_set(err, CW_EIO, "%s: %s", tmp->data, strerror(errno));
+    fclose(*f);
+    *f = NULL;
+    if (rename(tmp->data, path->data) != 0)
+        return cw_error_set(err, CW_EIO, "%s: %s", path->data, strerror(errno));
+    return CW_OK;
+}
+
 cw_rc cw_ledger_export(cw_ledger *l, const char *dir, uint64_t *size, cw_error *err)
 {
     cw_buf note = CW_BUF_INIT(CW_NOTE_MAX_BYTES), vkey = CW_BUF_INIT(1024);
@@ -74,23 +108,9 @@ cw_rc cw_ledger_export(cw_ledger *l, const char *dir, uint64_t *size, cw_error *
     if ((rc = cw_ledger_checkpoint(l, &note, &cp_size, err)) || (rc = cw_ledger_vkey(l, &vkey)) ||
         (rc = cw_buf_addc(&vkey, '\n')))
         goto out;
-    if (path_in(&path, dir, "entries.jsonl") ||
-        cw_buf_addf(&tmp, "%s.tmp.%ld", path.data, (long)getpid())) {
-        rc = cw_error_set(err, CW_EINVAL, "%s: path too long", dir);
-        goto out;
-    }
-    int fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0 && errno == EEXIST && unlink(tmp.data) == 0)
-        fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!f) {
-        if (fd >= 0)
-            close(fd);
-        rc = cw_error_set(err, CW_EIO, "%s: %s", tmp.data, strerror(errno));
-        goto out;
-    }
     char iobuf[1 << 16];
-    setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
+    if ((rc = open_tmp(dir, "entries.jsonl", &path, &tmp, &f, iobuf, sizeof iobuf, err)))
+        goto out;
     export_ctx x = {f, 0, err};
     if ((rc = cw_store_entry_scan(cw_ledger_store(l), 0, (int64_t)cp_size, write_entry, &x, err)))
         goto out;
@@ -101,16 +121,8 @@ cw_rc cw_ledger_export(cw_ledger *l, const char *dir, uint64_t *size, cw_error *
                           (unsigned long long)cp_size, (unsigned long long)x.next);
         goto out;
     }
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        rc = cw_error_set(err, CW_EIO, "%s: %s", tmp.data, strerror(errno));
+    if ((rc = finish_tmp(&f, &tmp, &path, err)))
         goto out;
-    }
-    fclose(f);
-    f = NULL;
-    if (rename(tmp.data, path.data) != 0) {
-        rc = cw_error_set(err, CW_EIO, "%s: %s", path.data, strerror(errno));
-        goto out;
-    }
     if (path_in(&path, dir, "checkpoint") ||
         (rc = cw_file_write_atomic(path.data, note.data, note.len, 0600, 0, err)))
         goto out;
@@ -134,51 +146,65 @@ out:
 /* ---- personal parts (issue 13) ---- */
 
 typedef struct personal_ctx {
-    cw_buf *out;
+    FILE *f;
+    cw_buf line; /* one line at a time, wiped after it is written */
     uint64_t size;
     uint64_t held, erased;
+    cw_error *err;
 } personal_ctx;
 
 static cw_rc write_part(void *ctx, uint64_t idx, const uint8_t *salt, size_t salt_len,
                         const uint8_t *body, size_t body_len, uint64_t erased_idx)
 {
     personal_ctx *x = ctx;
+    cw_rc rc;
     if (idx >= x->size)
         return CW_OK; /* appended after the checkpoint the export is for */
+    cw_buf_reset(&x->line);
     if (!salt) {
         x->erased++;
-        return cw_buf_addf(x->out, "{\"index\":%llu,\"erased_by\":%llu}\n", (unsigned long long)idx,
-                           (unsigned long long)erased_idx);
+        rc = cw_buf_addf(&x->line, "{\"index\":%llu,\"erased_by\":%llu}\n", (unsigned long long)idx,
+                         (unsigned long long)erased_idx);
+    } else {
+        x->held++;
+        rc = cw_buf_addf(&x->line, "{\"index\":%llu,\"salt\":\"", (unsigned long long)idx);
+        if (!rc)
+            rc = cw_base64_encode(salt, salt_len, &x->line);
+        if (!rc)
+            rc = cw_buf_add(&x->line, "\",\"part\":", 9);
+        if (!rc)
+            rc = cw_json_write_string((const char *)body, body_len, &x->line);
+        if (!rc)
+            rc = cw_buf_add(&x->line, "}\n", 2);
     }
-    x->held++;
-    cw_rc rc = cw_buf_addf(x->out, "{\"index\":%llu,\"salt\":\"", (unsigned long long)idx);
-    if (!rc)
-        rc = cw_base64_encode(salt, salt_len, x->out);
-    if (!rc)
-        rc = cw_buf_add(x->out, "\",\"part\":", 9);
-    if (!rc)
-        rc = cw_json_write_string((const char *)body, body_len, x->out);
-    if (!rc)
-        rc = cw_buf_add(x->out, "}\n", 2);
+    if (rc)
+        return cw_error_set(x->err, rc, "personal.jsonl: entry %llu's part is too large to write",
+                            (unsigned long long)idx);
+    if (fwrite(x->line.data, 1, x->line.len, x->f) != x->line.len)
+        rc = cw_error_set(x->err, CW_EIO, "writing personal.jsonl: %s", strerror(errno));
+    sodium_memzero(x->line.data, x->line.len);
     return rc;
 }
 
 cw_rc cw_ledger_export_personal(cw_ledger *l, const char *dir, uint64_t size, uint64_t *held,
                                 uint64_t *erased, cw_error *err)
 {
-    cw_buf out = CW_BUF_INIT(SIZE_MAX / 2), path = CW_BUF_INIT(4096);
-    personal_ctx x = {&out, size, 0, 0};
-    cw_rc rc = cw_store_personal_scan(cw_ledger_store(l), write_part, &x, err);
-    if (rc == CW_ENOMEM || rc == CW_ETOOBIG)
-        rc = cw_error_set(err, rc, "writing personal.jsonl: out of memory");
-    if (!rc && path_in(&path, dir, "personal.jsonl"))
-        rc = cw_error_set(err, CW_EINVAL, "%s: path too long", dir);
+    cw_buf path = CW_BUF_INIT(4096), tmp = CW_BUF_INIT(4096);
+    personal_ctx x = {NULL, CW_BUF_INIT(8 * CW_ENTRY_MAX_BYTES), size, 0, 0, err};
+    char iobuf[1 << 16];
+    cw_rc rc = open_tmp(dir, "personal.jsonl", &path, &tmp, &x.f, iobuf, sizeof iobuf, err);
     if (!rc)
-        rc = cw_file_write_atomic(path.data, out.data ? out.data : "", out.len, 0600, 0, err);
-    if (out.len)
-        sodium_memzero(out.data, out.len);
-    cw_buf_release(&out);
+        rc = cw_store_personal_scan(cw_ledger_store(l), write_part, &x, err);
+    if (!rc)
+        rc = finish_tmp(&x.f, &tmp, &path, err);
+    if (x.f) {
+        fclose(x.f);
+        unlink(tmp.data);
+    }
+    sodium_memzero(iobuf, sizeof iobuf); /* stdio's copy of the last lines written */
+    cw_buf_release(&x.line);
     cw_buf_release(&path);
+    cw_buf_release(&tmp);
     if (held)
         *held = x.held;
     if (erased)
