@@ -190,6 +190,7 @@ cw_rc cw_ledger_export_personal(cw_ledger *l, const char *dir, uint64_t size, ui
                                 uint64_t *erased, cw_error *err)
 {
     cw_buf path = CW_BUF_INIT(4096), tmp = CW_BUF_INIT(4096);
+    /* a line: a part's bytes as a JSON string (at most 6 for each: \u00XX) and its salt */
     personal_ctx x = {NULL, CW_BUF_INIT(8 * CW_ENTRY_MAX_BYTES), size, 0, 0, err};
     char iobuf[1 << 16];
     cw_rc rc = open_tmp(dir, "personal.jsonl", &path, &tmp, &x.f, iobuf, sizeof iobuf, err);

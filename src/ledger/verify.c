@@ -806,7 +806,8 @@ static int rec_cmp(const void *a, const void *b)
 static cw_rc verify_personal_file(const char *dir, const scan_state *st, cw_verify_report *r,
                                   cw_hasher *h, cw_error *err)
 {
-    cw_buf path = CW_BUF_INIT(4096), line = CW_BUF_INIT(4 * CW_ENTRY_MAX_BYTES);
+    /* a line holds a part's bytes as a JSON string: at most 6 for each (\u00XX), and a salt */
+    cw_buf path = CW_BUF_INIT(4096), line = CW_BUF_INIT(8 * CW_ENTRY_MAX_BYTES);
     cw_rc rc = cw_buf_addf(&path, "%s/personal.jsonl", dir);
     FILE *f = rc ? NULL : fopen(path.data, "rb");
     uint64_t n = 0, last = 0;
