@@ -92,7 +92,7 @@ typedef enum cw_query {
     CW_Q_CHILDREN_AFTER,         /* (child_id) -> child_id, date_of_birth, worker_id, case_status,
                                     given_name, family_name: the children after it, by id */
     CW_Q_CHILDREN_OF_WORKER,     /* (staff_id) -> child_id, worker_id, case_status, given_name,
-                                    family_name, date_of_birth: allocated, by id */
+                                    family_name, date_of_birth, language: allocated, by id */
     CW_Q_CHILDREN_OF_TEAM,       /* (team_id) -> as CHILDREN_OF_WORKER: allocated to its staff,
                                     by worker then child */
     CW_Q_STAFF_LIST,             /* () -> staff_id, name, role, team_id, manager_id, left_on */

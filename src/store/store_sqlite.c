@@ -172,10 +172,10 @@ static const char *const named[CW_Q_COUNT] = {
                             "family_name FROM children "
                             "WHERE child_id > ?1 ORDER BY child_id",
     [CW_Q_CHILDREN_OF_WORKER] = "SELECT child_id, worker_id, case_status, given_name, family_name, "
-                                "date_of_birth FROM children WHERE worker_id = ?1 "
+                                "date_of_birth, language FROM children WHERE worker_id = ?1 "
                                 "ORDER BY child_id",
     [CW_Q_CHILDREN_OF_TEAM] = "SELECT c.child_id, c.worker_id, c.case_status, c.given_name, "
-                              "c.family_name, c.date_of_birth FROM children c "
+                              "c.family_name, c.date_of_birth, c.language FROM children c "
                               "JOIN staff s ON s.staff_id = c.worker_id WHERE s.team_id = ?1 "
                               "ORDER BY c.worker_id, c.child_id",
     [CW_Q_STAFF_LIST] = "SELECT staff_id, name, role, team_id, manager_id, left_on FROM staff "
@@ -205,7 +205,7 @@ static const char *const named[CW_Q_COUNT] = {
         "SELECT given_name, family_name, worker_id FROM children WHERE child_id = ?1",
     [CW_Q_CHILDREN_UNALLOCATED] =
         "SELECT child_id, worker_id, case_status, given_name, family_name, "
-        "date_of_birth FROM children WHERE worker_id IS NULL AND "
+        "date_of_birth, language FROM children WHERE worker_id IS NULL AND "
         "case_status = 'open' ORDER BY child_id",
     /* A prefilter on the leaf bytes: in compact JSON the member "type" with such a value can
      * only be written like this (inside a string the quotes would be escaped). */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {CHILD_COMMANDS, CSE_BANDS, CSE_ITEMS, FORMS, cseBand, cseScore} from '../../web/app/forms.js';
+import cy from '../../web/app/messages/cy.js';
 import en from '../../web/app/messages/en.js';
 
 const app = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../web/app');
@@ -22,7 +23,7 @@ function sources(dir) {
 
 test('every module of the application parses', () => {
   const bad = [];
-  for (const file of [...sources(app), path.join(app, 'messages/en.js')]) {
+  for (const file of [...sources(app), ...readdirSync(path.join(app, 'messages')).map((f) => path.join(app, 'messages', f))]) {
     const r = spawnSync(process.execPath, ['--input-type=module', '--check'], {input: readFileSync(file)});
     if (r.status !== 0) bad.push(`${path.relative(app, file)}: ${String(r.stderr).split('\n').slice(0, 5).join('\n')}`);
   }
@@ -78,4 +79,24 @@ test('the CSE score and band follow docs/events.md', () => {
   const bands = [[0, 'no_apparent_risk'], [5, 'no_apparent_risk'], [6, 'mild'], [10, 'mild'],
                  [11, 'moderate'], [15, 'moderate'], [16, 'significant'], [40, 'significant']];
   for (const [score, band] of bands) assert.equal(cseBand(score), band, `score ${score}`);
+});
+
+// Welsh no less favourably than English (Welsh Language Standards): every message in both,
+// each with the same values filled in, and a plural in one a plural in the other.
+const leaves = (o, p = '') => Object.entries(o).flatMap(([k, v]) =>
+  (v && typeof v === 'object' && !Array.isArray(v) && !('other' in v) ? leaves(v, `${p}${k}.`) : [[`${p}${k}`, v]]));
+const holes = (v) => JSON.stringify(v).match(/\{\w+\}/g)?.sort().join() ?? '';
+
+test('every message is in Welsh and in English, with the same values filled in', () => {
+  const e = new Map(leaves(en)), c = new Map(leaves(cy));
+  assert.ok(e.size > 500, 'the English catalogue is read');
+  assert.deepEqual([...e.keys()].filter((k) => !c.has(k)), [], 'messages with no Welsh');
+  assert.deepEqual([...c.keys()].filter((k) => !e.has(k)), [], 'Welsh messages with no English');
+  const differ = [...e].filter(([k, v]) => holes(v) !== holes(c.get(k)) ||
+    Array.isArray(v) !== Array.isArray(c.get(k)) || (Array.isArray(v) && v.length !== c.get(k).length) ||
+    (typeof v === 'object' && !Array.isArray(v)) !== (typeof c.get(k) === 'object' && !Array.isArray(c.get(k))));
+  assert.deepEqual(differ.map(([k]) => k), [], 'messages whose Welsh fills in other values, or is not of the same shape');
+  const untranslated = [...e].filter(([k, v]) => typeof v === 'string' && v.length > 12 && /[a-z]{4}/.test(v) &&
+                                                 v === c.get(k) && !/^(caseward|GOV\.UK)/.test(v));
+  assert.ok(untranslated.length < 10, `English left in the Welsh catalogue: ${untranslated.map(([k]) => k).join(', ')}`);
 });

@@ -1,11 +1,13 @@
-// i18n.js — every word of the interface comes from a message catalogue
-// (messages/en.js), so that Welsh can follow as messages/cy.js.
+// i18n.js — every word of the interface comes from a message catalogue: English
+// (messages/en.js) or Welsh (messages/cy.js), with the same keys (tests/web/messages.test.mjs).
 //
 // t('caseload.title') → the text; t('caseload.summary', {n: 3}) fills {n}; a message that is
 // an object {one, other} is chosen by the count {n}.
+import cy from './messages/cy.js';
 import en from './messages/en.js';
 
-const catalogues = {en};
+export const LANGUAGES = ['en', 'cy'];
+const catalogues = {en, cy};
 let lang = 'en';
 let messages = en;
 
@@ -15,6 +17,30 @@ export function setLanguage(code) {
     messages = catalogues[code];
   }
   document.documentElement.lang = lang;
+}
+
+export const language = () => lang;
+
+// The language this browser chose last (the switch in the header), else Welsh for a browser
+// that asks for it first, else English.
+export function chosenLanguage() {
+  let saved = null;
+  try {
+    saved = localStorage.getItem('cw.lang');
+  } catch {
+    saved = null; // storage refused: the default
+  }
+  if (LANGUAGES.includes(saved)) return saved;
+  return (navigator.languages || [navigator.language || '']).some((l) => /^cy\b/i.test(l)) ? 'cy' : 'en';
+}
+
+export function chooseLanguage(code) {
+  setLanguage(code);
+  try {
+    localStorage.setItem('cw.lang', code);
+  } catch {
+    // not kept: this page still changes language
+  }
 }
 
 function lookup(key) {

@@ -3,9 +3,9 @@
 // read the JSON API and return what to show.
 import {api, lastActivity, whenSignedOut} from './api.js';
 import {enhance} from './govuk.js';
-import {h, replace} from './dom.js';
+import {frag, h, replace} from './dom.js';
 import {notification} from './ui.js';
-import {t, setLanguage} from './i18n.js';
+import {chooseLanguage, chosenLanguage, language, setLanguage, t} from './i18n.js';
 import * as pages from './pages/index.js';
 import {signOut} from './pages/signin.js';
 
@@ -13,7 +13,7 @@ import {signOut} from './pages/signin.js';
 // in an inline script, which the Content-Security-Policy does not allow).
 document.body.classList.add('js-enabled');
 if ('noModule' in HTMLScriptElement.prototype) document.body.classList.add('govuk-frontend-supported');
-setLanguage('en');
+setLanguage(chosenLanguage());
 
 // The routes: a path pattern, the page, and whether it needs a sign-in.
 const routes = [
@@ -151,7 +151,25 @@ function header(who) {
                   active(href) ? h('strong', {class: 'govuk-service-navigation__active-fallback'}, t(key)) : t(key)))),
               who && h('li', {class: 'govuk-service-navigation__item'},
                 h('button', {type: 'button', class: 'govuk-service-navigation__link cw-link-button', id: 'sign-out',
-                             onclick: signOutNow}, t('nav.sign_out')))))))));
+                             onclick: signOutNow}, t('nav.sign_out'))),
+              languageSwitch()))))));
+}
+
+// English / Cymraeg, as GOV.UK services in Wales offer it: the language in use is shown, the
+// other is a link in its own language (lang and hreflang), and the page is drawn again in it.
+function languageSwitch() {
+  const names = {en: 'English', cy: 'Cymraeg'};
+  return h('li', {class: 'govuk-service-navigation__item cw-language'},
+    ['en', 'cy'].map((code, i) => frag(i ? h('span', {'aria-hidden': 'true', class: 'cw-language__sep'}, ' | ') : null,
+      code === language()
+        ? h('span', {lang: code, class: 'cw-language__current', 'aria-current': 'true'}, names[code])
+        : h('a', {href: location.pathname + location.search, lang: code, hreflang: code, id: `language-${code}`,
+                  class: 'govuk-service-navigation__link',
+                  onclick: (ev) => {
+                    ev.preventDefault();
+                    chooseLanguage(code);
+                    render(location.pathname + location.search, {focus: false});
+                  }}, names[code]))));
 }
 
 function footer() {
@@ -196,6 +214,7 @@ async function render(path, {notice, focus = true} = {}) {
   }
   document.title = `${out.error ? `${t('errors.title_prefix')} ` : ''}${out.title} – ${t('shell.service')}`;
   replace(document.getElementById('cw-header'), header(me));
+  replace(document.getElementById('cw-footer'), footer()); /* in the language now chosen */
   // A notice from the page before ("saved", "signed out") heads the page.
   replace(main, notice ? notification(notice.text, {success: !!notice.success}) : null, out.body);
   enhance(document.body);

@@ -3,7 +3,7 @@
 import {api, seg} from '../api.js';
 import {staffNames} from '../directory.js';
 import {frag, h} from '../dom.js';
-import {formatDate, t} from '../i18n.js';
+import {formatDate, t, tMaybe} from '../i18n.js';
 import {button, heading, link, p, table, tag, textInput} from '../ui.js';
 
 export const childName = (c) => `${c.given_name ?? ''} ${c.family_name ?? ''}`.trim() || c.child_id;
@@ -48,7 +48,11 @@ export function caseloadTable(items, {caption, names, action, id = 'caseload'} =
     action && {text: t('caseload.action')},
   ].filter(Boolean);
   const rows = data.map((c) => [
-    frag(link(`/children/${seg(c.child_id)}`, childName(c)), h('br'),
+    frag(link(`/children/${seg(c.child_id)}`, childName(c)),
+         // the child's own language when it is not English: the Active Offer starts here
+         c.language && c.language !== 'english'
+           ? frag(' ', tag(tMaybe(`values.${c.language}`) ?? c.language, 'turquoise')) : null,
+         h('br'),
          h('span', {class: 'govuk-hint govuk-!-margin-bottom-0'},
            t('caseload.id_dob', {id: c.child_id, dob: formatDate(c.date_of_birth)}))),
     names && (c.worker_id ? names(c.worker_id) : t('children.unallocated')),
