@@ -31,7 +31,7 @@ export function chosenLanguage() {
     saved = null; // storage refused: the default
   }
   if (LANGUAGES.includes(saved)) return saved;
-  return (navigator.languages || [navigator.language || '']).some((l) => /^cy\b/i.test(l)) ? 'cy' : 'en';
+  return /^cy\b/i.test((navigator.languages && navigator.languages[0]) || navigator.language || '') ? 'cy' : 'en';
 }
 
 export function chooseLanguage(code) {
