@@ -115,6 +115,11 @@ cw_rc cw_casework_check_erasure_proposed(cw_ctx *c, const json_t *p, cw_error *e
 cw_rc cw_casework_check_erasure_approved(cw_ctx *c, const json_t *p, cw_error *err);
 cw_rc cw_casework_check_erasure_declined(cw_ctx *c, const json_t *p, cw_error *err);
 cw_rc cw_casework_erase(cw_ctx *c, const json_t *p, cw_error *err);
+/* erasure_proposed, _approved, _declined: about a child's record, not casework on it. */
+int cw_casework_is_erasure(const char *type);
+/* When (*on) and under what lawful basis the erasure approved in entry `by` was made. */
+cw_rc cw_casework_removal(cw_store *s, int64_t by, cw_date *on, char *basis, size_t cap,
+                          cw_error *err);
 
 /* Legal holds (holds.c): who may place and lift them, and what they name. */
 cw_rc cw_casework_check_hold_placed(cw_ctx *c, const json_t *p, cw_error *err);

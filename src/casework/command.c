@@ -458,13 +458,6 @@ out:
 
 /* ---- a child's history ---- */
 
-static cw_rc record_idx_row(void *ctx, const cw_value *c, size_t n)
-{
-    if (n >= 6 && c[5].type == CW_V_INT)
-        *(uint64_t *)ctx = (uint64_t)c[5].i;
-    return CW_OK;
-}
-
 typedef struct row_list {
     struct row {
         uint64_t idx;
@@ -489,28 +482,6 @@ static cw_rc collect_rows(void *ctx, const cw_value *c, size_t n)
     if (n >= 3 && c[2].type == CW_V_TEXT && c[2].len == 10 && !memcmp(c[2].s, "correction", 10))
         l->any_correction = 1;
     return CW_OK;
-}
-
-/* When and under what lawful basis the erasure approved in entry `by` was made. */
-static cw_rc removal(cw_store *s, int64_t by, cw_history_entry *he, cw_error *err)
-{
-    entry_view a, p;
-    he->removed_by = by;
-    cw_rc rc = cw_casework_read_entry(s, (uint64_t)by, &a, err);
-    if (rc)
-        return rc;
-    he->removed_on = cw_casework_effective_date(a.payload, a.recorded_ms);
-    /* the proposal: the record the approval closed */
-    cw_value k = cw_text(str(a.payload, "erasure_id"));
-    uint64_t pidx = 0;
-    rc = cw_store_run(s, CW_Q_RECORD_GET, &k, 1, record_idx_row, &pidx, NULL, err);
-    if (!rc && !(rc = cw_casework_read_entry(s, pidx, &p, err))) {
-        snprintf(he->removed_under, sizeof he->removed_under, "%s",
-                 str(p.payload, "lawful_basis") ? str(p.payload, "lawful_basis") : "");
-        json_decref(p.root);
-    }
-    json_decref(a.root);
-    return rc;
 }
 
 cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_error *err)
@@ -539,10 +510,14 @@ cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_
         he->recorded_ms = e.recorded_ms;
         he->source_ms = e.source_ms;
         he->removed_by = -1;
-        if (e.erased_by >= 0 && (rc = removal(s, e.erased_by, he, err))) {
+        if (e.erased_by >= 0 &&
+            (rc = cw_casework_removal(s, e.erased_by, &he->removed_on, he->removed_under,
+                                      sizeof he->removed_under, err))) {
             json_decref(e.root);
             break;
         }
+        if (e.erased_by >= 0)
+            he->removed_by = e.erased_by;
         he->index = rows.v[i].idx;
         he->date = rows.v[i].date;
         snprintf(he->type, sizeof he->type, "%s", e.type);
@@ -560,10 +535,13 @@ cw_rc cw_casework_history(cw_ledger *l, const char *child_id, cw_history *h, cw_
             if ((rc = cw_casework_read_entry(s, fx.idx[j], &fe, err)))
                 break;
             if (fe.erased_by >= 0 && he->removed_by < 0 &&
-                (rc = removal(s, fe.erased_by, he, err))) {
+                (rc = cw_casework_removal(s, fe.erased_by, &he->removed_on, he->removed_under,
+                                          sizeof he->removed_under, err))) {
                 json_decref(fe.root);
                 break;
             }
+            if (fe.erased_by >= 0 && he->removed_by < 0)
+                he->removed_by = fe.erased_by;
             if (!he->original)
                 he->original = json_deep_copy(e.payload);
             json_object_update(he->payload, json_object_get(fe.payload, "changes"));

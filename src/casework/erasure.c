@@ -125,9 +125,27 @@ static cw_rc count_row(void *ctx, const cw_value *c, size_t n)
     return CW_OK;
 }
 
-static int is_erasure(const char *type)
+int cw_casework_is_erasure(const char *type)
 {
     return !strncmp(type, "erasure_", 8);
+}
+
+cw_rc cw_casework_removal(cw_store *s, int64_t by, cw_date *on, char *basis, size_t cap,
+                          cw_error *err)
+{
+    entry_view a, p = {0};
+    proposal pr;
+    cw_rc rc = cw_casework_read_entry(s, (uint64_t)by, &a, err);
+    if (rc)
+        return rc;
+    *on = cw_casework_effective_date(a.payload, a.recorded_ms);
+    if (!(rc = get_proposal(s, str(a.payload, "erasure_id"), &pr, err)) &&
+        !(rc = cw_casework_read_entry(s, pr.idx, &p, err)))
+        snprintf(basis, cap, "%s",
+                 str(p.payload, "lawful_basis") ? str(p.payload, "lawful_basis") : "");
+    json_decref(p.root);
+    json_decref(a.root);
+    return rc;
 }
 
 /* The chronology's label for an erasure's lawful basis (docs/privacy.md). */
@@ -208,7 +226,7 @@ static cw_rc erasure_entries(cw_store *s, const char *child, const json_t *named
         size_t nkids = 0;
         part pt;
         cw_value ki = CW_INT(e->idx);
-        if (e->idx >= before || is_erasure(e->type))
+        if (e->idx >= before || cw_casework_is_erasure(e->type))
             continue;
         if ((rc = cw_store_run(s, CW_Q_EVENT_CHILDREN, &ki, 1, count_row, &nkids, NULL, err)) ||
             nkids > 1 || (rc = part_of(s, e->idx, e->type, &pt, err)) || pt != PART_HELD)

@@ -115,12 +115,6 @@ static int decision(const char *type)
     return !strcmp(type, "work_signed_off") || !strcmp(type, "work_returned");
 }
 
-/* Erasures concern a child's record, not the casework on it. */
-static int erasure(const char *type)
-{
-    return !strncmp(type, "erasure_", 8);
-}
-
 cw_rc cw_casework_children(cw_store *s, const char *type, const json_t *payload, char (*ids)[65],
                            size_t cap, size_t *n, cw_error *err)
 {
@@ -579,8 +573,8 @@ cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
     /* The rules read casework: not caseward's own escalations of it, nor the decisions on
      * it (their effect is in the work they decide), nor returned work. */
-    int in_history =
-        strcmp(type, "escalation_raised") && !decision(type) && !erasure(type) && !skip;
+    int in_history = strcmp(type, "escalation_raised") && !decision(type) &&
+                     !cw_casework_is_erasure(type) && !skip;
     cw_buf facts = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
     if (!rc && kids.n && in_history && (rc = cw_casework_facts(type, view ? view : p, &facts)))
         rc = cw_error_set(err, rc, "indexing entry %llu", (unsigned long long)c->idx);
@@ -594,7 +588,7 @@ cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *
         /* caseward's own escalations, corrections of the record and decisions on it are not
          * casework activity on the child: they must not hide a drifting case. */
         if (!rc && strcmp(type, "escalation_raised") && strcmp(type, "correction") &&
-            !decision(type) && !erasure(type)) {
+            !decision(type) && !cw_casework_is_erasure(type)) {
             cw_value w[] = {cw_text(kids.ids[i]), cw_text(date)};
             rc = run(c, CW_Q_CHILD_TOUCH, w, 2, err);
         }

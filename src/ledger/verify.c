@@ -652,11 +652,21 @@ typedef struct personal_check {
     cw_error *err;
 } personal_check;
 
+/* A held part, with its salt, hashes to the commitment in its leaf (a database's row and an
+ * export's line are held to the same rule). */
+static int part_matches(cw_hasher *h, const commit_rec *rec, const uint8_t *salt, size_t salt_len,
+                        const uint8_t *body, size_t body_len)
+{
+    uint8_t got[CW_HASH_LEN];
+    return salt_len == CW_PERSONAL_SALT_LEN &&
+           !cw_hash_personal(h, salt, body ? body : (const uint8_t *)"", body_len, got) &&
+           !memcmp(got, rec->commitment, CW_HASH_LEN);
+}
+
 static cw_rc personal_row(void *ctx, uint64_t idx, const uint8_t *salt, size_t salt_len,
                           const uint8_t *body, size_t body_len, uint64_t erased_idx)
 {
     personal_check *pc = ctx;
-    uint8_t got[CW_HASH_LEN];
     pc->rows++;
     if (idx >= pc->size)
         return cw_error_set(pc->err, CW_EVERIFY,
@@ -677,9 +687,7 @@ static cw_rc personal_row(void *ctx, uint64_t idx, const uint8_t *salt, size_t s
                                 idx, erased_idx);
         return CW_OK;
     }
-    if (salt_len != CW_PERSONAL_SALT_LEN ||
-        cw_hash_personal(pc->h, salt, body ? body : (const uint8_t *)"", body_len, got) ||
-        memcmp(got, rec->commitment, CW_HASH_LEN) != 0)
+    if (!part_matches(pc->h, rec, salt, salt_len, body, body_len))
         return cw_error_set(pc->err, CW_EVERIFY,
                             "entry %" PRIu64 ": its personal data does not match the commitment "
                             "in its leaf (altered)",
@@ -838,7 +846,7 @@ static cw_rc verify_personal_file(const char *dir, const scan_state *st, cw_veri
         const commit_rec *rec = idx == UINT64_MAX
                                     ? NULL
                                     : bsearch(&idx, st->recs, st->nrecs, sizeof *st->recs, rec_cmp);
-        uint8_t s[CW_PERSONAL_SALT_LEN], got[CW_HASH_LEN];
+        uint8_t s[CW_PERSONAL_SALT_LEN];
         if (!o || idx == UINT64_MAX || (n > 1 && idx <= last))
             rc = cw_error_set(err, CW_EVERIFY,
                               "personal.jsonl line %" PRIu64 ": not a part's line in index "
@@ -859,9 +867,8 @@ static cw_rc verify_personal_file(const char *dir, const scan_state *st, cw_veri
             r->personal_erased++;
         } else if (!salt || !json_is_string(part) ||
                    cw_base64_decode_exact(salt, strlen(salt), s, sizeof s) ||
-                   cw_hash_personal(h, s, (const uint8_t *)json_string_value(part),
-                                    json_string_length(part), got) ||
-                   memcmp(got, rec->commitment, CW_HASH_LEN) != 0) {
+                   !part_matches(h, rec, s, sizeof s, (const uint8_t *)json_string_value(part),
+                                 json_string_length(part))) {
             rc = cw_error_set(err, CW_EVERIFY,
                               "personal.jsonl: entry %" PRIu64 "'s personal part does not "
                               "match the commitment in its leaf (altered)",
