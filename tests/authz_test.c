@@ -151,6 +151,8 @@ static const row matrix[] = {
                                                     {200, 200, 200, 200, 200, 200, 200, 401}},
     {"GET", "/api/v1/me", NULL, NULL, T_NONE, K_PLAIN,
                                                     SIGNED_IN(200)},
+    {"PUT", "/api/v1/me/language", NULL, NULL, T_NONE, K_PLAIN,
+                                                    SIGNED_IN(200)},
     {"PUT", "/api/v1/me/password", NULL, NULL, T_NONE, K_PASSWORD,
                                                     SIGNED_IN(200)},
     {"DELETE", "/api/v1/session", NULL, NULL, T_NONE, K_SIGN_OUT,
@@ -519,6 +521,10 @@ static const char *row_body(const row *rw, char *out, size_t cap)
 {
     if (rw->kind == K_PASSWORD) {
         snprintf(out, cap, "{\"current_password\":\"%s\",\"new_password\":\"%s\"}", PW, PW2);
+        return out;
+    }
+    if (!strcmp(rw->pattern, "/api/v1/me/language")) {
+        snprintf(out, cap, "{\"language\":\"cy\"}");
         return out;
     }
     if (!rw->type)

@@ -487,6 +487,76 @@ static void test_commands(void **state)
  * not approve it; the data protection officer sees no case content but approves it; the
  * chronology then shows the note's text as removed, when and under what basis.
  */
+/* The server's messages in the user's language (issue 14): as the request asks
+ * (Accept-Language), else as the account chose (PUT /api/v1/me/language, an entry in the log);
+ * the field named in that language, its identifier kept for the page to point at. */
+static void test_welsh_messages(void **state)
+{
+    (void)state;
+    who sw;
+    sign_in("sw", PW, &sw);
+    char body[512];
+    resp r;
+    snprintf(body, sizeof body,
+             "{\"child_id\":\"%s\",\"date\":\"2026-02-30\",\"text\":\"Bad date.\"}", F.child_own);
+    call_with("POST", "/api/v1/commands/case_note", body, strlen(body), sw.session, sw.csrf,
+              "Accept-Language: cy-GB,cy;q=0.9,en;q=0.8", &r);
+    expect_error(&r, 400, "invalid", "date");
+    assert_string_equal(err_member(&r, "lang"), "cy");
+    assert_string_equal(err_member(&r, "key"), "not_a_date");
+    assert_string_equal(err_member(&r, "message"),
+                        "Dyddiad: nid yw \"2026-02-30\" yn ddyddiad (BBBB-MM-DD)");
+    assert_string_equal(err_member(&r, "problem"),
+                        "nid yw \"2026-02-30\" yn ddyddiad (BBBB-MM-DD)");
+    done(&r);
+    /* Without a header, English until the user chooses. */
+    REQ("POST", "/api/v1/commands/case_note", body, sw.session, sw.csrf, &r);
+    assert_string_equal(err_member(&r, "lang"), "en");
+    assert_string_equal(err_member(&r, "message"),
+                        "date: \"2026-02-30\" is not a date (YYYY-MM-DD)");
+    done(&r);
+    REQ("GET", "/api/v1/me", NULL, sw.session, NULL, &r);
+    assert_true(json_is_null(json_object_get(r.json, "language")));
+    done(&r);
+    /* A language caseward does not speak is refused, in words; nothing is recorded. */
+    REQ("PUT", "/api/v1/me/language", "{\"language\":\"fr\"}", sw.session, sw.csrf, &r);
+    expect_error(&r, 400, "invalid", "language");
+    done(&r);
+    REQ("PUT", "/api/v1/me/language", "{\"language\":\"cy\"}", sw.session, sw.csrf, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_string_value(json_object_get(r.json, "language")), "cy");
+    done(&r);
+    /* The choice is kept with the account (and is an entry in the log): a new session has it. */
+    who again;
+    sign_in("sw", PW, &again);
+    REQ("GET", "/api/v1/me", NULL, again.session, NULL, &r);
+    assert_string_equal(json_string_value(json_object_get(r.json, "language")), "cy");
+    done(&r);
+    REQ("POST", "/api/v1/commands/case_note", body, again.session, again.csrf, &r);
+    assert_string_equal(err_member(&r, "lang"), "cy");
+    assert_string_equal(err_member(&r, "field"), "date");
+    done(&r);
+    /* ... and refusals too: an inspector's record is not the worker's to change. */
+    snprintf(body, sizeof body,
+             "{\"child_id\":\"%s\",\"date\":\"2026-01-15\",\"text\":\"Phoned school.\"}",
+             F.child_team);
+    REQ("POST", "/api/v1/commands/case_note", body, again.session, again.csrf, &r);
+    expect_error(&r, 403, "forbidden", "id");
+    assert_non_null(strstr(err_member(&r, "message"), "nid eich lle chi yw newid cofnod plentyn"));
+    done(&r);
+    /* A header still wins over the account's choice. */
+    call_with("POST", "/api/v1/commands/case_note", body, strlen(body), again.session, again.csrf,
+              "Accept-Language: en-GB", &r);
+    assert_string_equal(err_member(&r, "lang"), "en");
+    done(&r);
+    REQ("PUT", "/api/v1/me/language", "{\"language\":\"en\"}", again.session, again.csrf, &r);
+    assert_int_equal(r.status, 200);
+    done(&r);
+    REQ("GET", "/api/v1/me", NULL, again.session, NULL, &r);
+    assert_string_equal(json_string_value(json_object_get(r.json, "language")), "en");
+    done(&r);
+}
+
 static void test_erasure(void **state)
 {
     (void)state;
@@ -1454,6 +1524,7 @@ int main(void)
         cmocka_unit_test(test_scope_and_access_log),
         cmocka_unit_test(test_children_pages),
         cmocka_unit_test(test_commands),
+        cmocka_unit_test(test_welsh_messages),
         cmocka_unit_test(test_erasure),
         cmocka_unit_test(test_log_routes),
         cmocka_unit_test(test_openapi),

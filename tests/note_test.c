@@ -90,7 +90,7 @@ static void check_err(cw_rc rc, const cw_error *err)
 
 static cw_rc open_note(const cw_note_verifier *v, const char *note, size_t len, size_t *text_len)
 {
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     size_t tl = (size_t)-1;
     cw_rc rc = cw_note_open(v, note, len, &tl, &err);
     check_err(rc, &err);
@@ -106,7 +106,7 @@ static cw_rc open_str(const cw_note_verifier *v, const char *note)
 
 static void parse_vkey(const char *vkey, cw_note_verifier *v)
 {
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     memset(v, 0, sizeof *v);
     cw_rc rc = cw_note_verifier_parse(vkey, strlen(vkey), v, &err);
     if (rc)
@@ -116,7 +116,7 @@ static void parse_vkey(const char *vkey, cw_note_verifier *v)
 static cw_rc vkey_rc(const char *vkey)
 {
     cw_note_verifier v;
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     cw_rc rc = cw_note_verifier_parse(vkey, strlen(vkey), &v, &err);
     check_err(rc, &err);
     return rc;
@@ -125,7 +125,7 @@ static cw_rc vkey_rc(const char *vkey)
 static cw_rc skey_rc(const char *skey)
 {
     cw_note_signer s;
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     cw_rc rc = cw_note_signer_parse(skey, strlen(skey), &s, &err);
     check_err(rc, &err);
     return rc;
@@ -133,7 +133,7 @@ static cw_rc skey_rc(const char *skey)
 
 static void parse_skey(const char *skey, cw_note_signer *s)
 {
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     memset(s, 0, sizeof *s);
     cw_rc rc = cw_note_signer_parse(skey, strlen(skey), s, &err);
     if (rc)
@@ -153,7 +153,7 @@ static cw_buf cat(const char *a, const char *b, const char *c)
 
 static cw_rc name_rc(const char *name)
 {
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     cw_rc rc = cw_note_check_name(name, &err);
     check_err(rc, &err);
     return rc;
@@ -161,7 +161,7 @@ static cw_rc name_rc(const char *name)
 
 static cw_rc checkpoint_rc(const char *text, cw_checkpoint *c)
 {
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     cw_rc rc = cw_checkpoint_parse(text, strlen(text), c, &err);
     check_err(rc, &err);
     return rc;
@@ -208,7 +208,7 @@ static void test_go_sign_vector(void **state)
     (void)state;
     cw_note_signer s;
     cw_note_verifier v;
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     parse_skey(peter_skey, &s);
     parse_vkey(peter_vkey, &v);
     assert_string_equal(s.v.name, "PeterNeumann");
@@ -291,7 +291,7 @@ static void test_checkpoint_vector(void **state)
     cw_note_signer s;
     cw_note_verifier v;
     cw_checkpoint c, back;
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     parse_skey(csc_skey, &s);
     parse_vkey(csc_vkey, &v);
     assert_memory_equal(s.v.public_key, v.public_key, 32);
@@ -348,7 +348,7 @@ static void test_checkpoint_c2sp_example(void **state)
     const char *blank = strstr(note, "\n\n");
     assert_non_null(blank);
     size_t tl = (size_t)(blank - note) + 1;
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     assert_int_equal(cw_checkpoint_parse(note, tl, &c, &err), CW_OK);
     assert_string_equal(c.origin, "example.com/behind-the-sofa");
     assert_int_equal(c.size, 20852163);
@@ -671,7 +671,7 @@ static void test_bad_signatures(void **state)
 
     /* The same name with another key (a different key id). */
     cw_note_signer imp;
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     assert_int_equal(cw_note_signer_generate("PeterNeumann", &imp, &err), CW_OK);
     n = (cw_buf)CW_BUF_INIT(BUFMAX);
     assert_int_equal(cw_note_sign(&imp, peter_text, strlen(peter_text), &n, &err), CW_OK);
@@ -714,7 +714,7 @@ static void test_key_names(void **state)
     assert_int_equal(name_rc(name), CW_EINVAL);
 
     cw_note_signer s;
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     assert_int_equal(cw_note_signer_generate("Bad Name", &s, &err), CW_EINVAL);
     check_err(CW_EINVAL, &err);
     assert_int_equal(cw_note_signer_generate("", &s, &err), CW_EINVAL);
@@ -853,7 +853,7 @@ static void test_generate_round_trip(void **state)
     (void)state;
     cw_note_signer a, b, a2;
     cw_note_verifier va, vb;
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
     assert_int_equal(cw_note_signer_generate("log.example/a", &a, &err), CW_OK);
@@ -926,7 +926,7 @@ static void test_sign_rejects_bad_text(void **state)
         "\xff\n", "\xc3\n",           "cr\r\n",    "\xed\xa0\x80\n" /* a surrogate */};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cw_buf out;
-        cw_error err = {CW_OK, ""};
+        cw_error err = {0};
         cw_buf_init(&out, BUFMAX);
         cw_rc rc = cw_note_sign(&s, bad[i], strlen(bad[i]), &out, &err);
         if (rc != CW_EINVAL)
@@ -937,7 +937,7 @@ static void test_sign_rejects_bad_text(void **state)
     }
     /* A NUL byte in the text. */
     cw_buf out;
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     cw_buf_init(&out, BUFMAX);
     assert_int_equal(cw_note_sign(&s, "a\0b\n", 4, &out, &err), CW_EINVAL);
     /* Good UTF-8 is fine, and opens. */
@@ -1048,7 +1048,7 @@ static void test_checkpoint_parse_errors(void **state)
 
     /* The length given is respected: the text is not read past it. */
     snprintf(t, sizeof t, "example.com/log\n8\n%s\n", root);
-    cw_error err = {CW_OK, ""};
+    cw_error err = {0};
     assert_int_equal(cw_checkpoint_parse(t, strlen(t) - 1, &c, &err), CW_EINVAL);
     assert_int_equal(cw_checkpoint_parse(t, strlen(t), &c, &err), CW_OK);
 }

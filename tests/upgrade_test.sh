@@ -57,16 +57,19 @@ projections() {
 projections >"$T/proj-before"
 check "the demo has corrections to carry over" \
     [ "$(sqlite3 "$DB" 'SELECT count(*) FROM corrections')" -gt 0 ]
-# Version 7 (before legal holds) -> 8: the legal_holds table is added, empty; nothing else
-# changes, so nothing is replayed.
-sqlite3 "$DB" "DROP INDEX legal_holds_by_child; DROP TABLE legal_holds; PRAGMA user_version = 7" ||
+# Version 7 (before legal holds) -> 8: the legal_holds table is added, empty; 8 -> 9: the
+# accounts' chosen language, NULL until chosen. Nothing else changes, so nothing is replayed.
+sqlite3 "$DB" "DROP INDEX legal_holds_by_child; DROP TABLE legal_holds;
+               ALTER TABLE accounts DROP COLUMN language; PRAGMA user_version = 7" ||
     bad "downgrade to 7"
 "$CW" overdue --db "$DB" --as-of $AS_OF >"$T/out" 2>"$T/err"
 check "reader of version 7 told what to do" grep -q "schema version 7.*upgrade" "$T/err"
 "$CW" escalate --db "$DB" --as-of 2020-01-01 >/dev/null 2>"$T/err" || bad "escalate 7: $(cat "$T/err")"
 check "7 upgraded to the current version" [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = "$CURRENT" ]
 check "legal_holds there, empty" [ "$(sqlite3 "$DB" 'SELECT count(*) FROM legal_holds')" = 0 ]
-check "same schema as a new database after 7 -> 8" cmp -s \
+check "accounts have a language, none chosen" \
+    [ "$(sqlite3 "$DB" 'SELECT count(*) FROM accounts WHERE language IS NOT NULL')" = 0 ]
+check "same schema as a new database after 7 -> 9" cmp -s \
     <(sqlite3 "$DB" "SELECT type, name, sql FROM sqlite_schema ORDER BY name") \
     <(sqlite3 "$T/new.db" "SELECT type, name, sql FROM sqlite_schema ORDER BY name")
 "$CW" verify --db "$DB" >"$T/out" 2>"$T/err" || bad "verify --db after 7 -> 8: $(cat "$T/err" "$T/out")"
@@ -75,6 +78,7 @@ sqlite3 "$DB" <<'SQL' || bad "downgrade to 6"
 DROP INDEX legal_holds_by_child;
 DROP TABLE legal_holds;
 DROP TABLE personal;
+ALTER TABLE accounts DROP COLUMN language;
 CREATE TABLE v6_staff AS SELECT * FROM staff;
 DROP TABLE staff;
 CREATE TABLE staff (

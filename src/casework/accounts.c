@@ -30,11 +30,12 @@ static cw_rc copy_col(const cw_value *v, char *out, size_t cap)
 static cw_rc account_row(void *ctx, const cw_value *c, size_t n)
 {
     cw_account *a = ctx;
-    if (n < 8 || c[3].type != CW_V_INT || c[4].type != CW_V_INT || c[6].type != CW_V_INT ||
+    if (n < 9 || c[3].type != CW_V_INT || c[4].type != CW_V_INT || c[6].type != CW_V_INT ||
         c[7].type != CW_V_INT || copy_col(&c[0], a->staff_id, sizeof a->staff_id) ||
         copy_col(&c[1], a->role, sizeof a->role) ||
         copy_col(&c[2], a->password, sizeof a->password) ||
-        copy_col(&c[5], a->expires_on, sizeof a->expires_on))
+        copy_col(&c[5], a->expires_on, sizeof a->expires_on) ||
+        copy_col(&c[8], a->language, sizeof a->language))
         return CW_EVERIFY;
     a->must_change = c[3].i != 0;
     a->disabled = c[4].i != 0;
@@ -69,21 +70,24 @@ void cw_password_generate(char out[21])
 cw_rc cw_password_check_policy(const char *username, const char *password, cw_error *err)
 {
     size_t n = strlen(password);
-    if (n > CW_PASSWORD_MAX)
-        return cw_error_set(err, CW_ETOOBIG, "password: is %zu bytes; the limit is %d", n,
-                            CW_PASSWORD_MAX);
+    if (n > CW_PASSWORD_MAX) {
+        char a[24], b[24];
+        snprintf(a, sizeof a, "%zu", n);
+        snprintf(b, sizeof b, "%d", CW_PASSWORD_MAX);
+        return cw_error_key(err, CW_ETOOBIG, "too_long", "password", a, b);
+    }
     if (cw_utf8_check(password, n) != n)
-        return cw_error_set(err, CW_EINVAL, "password: is not valid UTF-8");
+        return cw_error_key(err, CW_EINVAL, "not_utf8", "password", NULL, NULL);
     size_t chars = 0;
     for (size_t i = 0; i < n; i++)
         chars += ((unsigned char)password[i] & 0xC0) != 0x80;
-    if (chars < CW_PASSWORD_MIN)
-        return cw_error_set(err, CW_EINVAL,
-                            "password: must be at least %d characters (a few words together are "
-                            "easy to remember and hard to guess)",
-                            CW_PASSWORD_MIN);
+    if (chars < CW_PASSWORD_MIN) {
+        char a[24];
+        snprintf(a, sizeof a, "%d", CW_PASSWORD_MIN);
+        return cw_error_key(err, CW_EINVAL, "password_short", "password", a, NULL);
+    }
     if (!strcmp(password, username))
-        return cw_error_set(err, CW_EINVAL, "password: must not be the username");
+        return cw_error_key(err, CW_EINVAL, "password_username", "password", NULL, NULL);
     return CW_OK;
 }
 
@@ -217,8 +221,16 @@ cw_rc cw_account_set_disabled(cw_ledger *l, const char *actor, const char *usern
 {
     json_t *p =
         json_pack("{s:s, s:b, s:s?}", "username", username, "disabled", disabled, "reason", reason);
-    cw_value v[] = {cw_text(username), CW_INT(disabled), CW_NULL};
-    return account_batch(l, actor, "account_changed", p, CW_Q_ACCOUNT_SET_STATUS, v, 3, err);
+    cw_value v[] = {cw_text(username), CW_INT(disabled), CW_NULL, CW_NULL};
+    return account_batch(l, actor, "account_changed", p, CW_Q_ACCOUNT_SET_STATUS, v, 4, err);
+}
+
+cw_rc cw_account_set_language(cw_ledger *l, const char *actor, const char *username,
+                              const char *language, cw_error *err)
+{
+    json_t *p = json_pack("{s:s, s:s}", "username", username, "language", language);
+    cw_value v[] = {cw_text(username), CW_NULL, CW_NULL, cw_text(language)};
+    return account_batch(l, actor, "account_changed", p, CW_Q_ACCOUNT_SET_STATUS, v, 4, err);
 }
 
 cw_signin_result cw_account_check(const cw_account *a, const char *password, int64_t now_ms,

@@ -32,6 +32,7 @@ typedef struct cw_account {
     char expires_on[11]; /* "" if it does not expire */
     int64_t failed;
     int64_t locked_until_ms;
+    char language[3]; /* en or cy, as the user chose; "" if they have not */
 } cw_account;
 
 cw_rc cw_account_get(cw_store *s, const char *username, cw_account *out, cw_error *err);
@@ -55,6 +56,11 @@ cw_rc cw_account_set_password(cw_ledger *l, const char *actor, const char *usern
                               const char *password, bool one_time, cw_error *err);
 
 /* Disables (or enables) an account, with a reason for the log. */
+/* The language the user chose for their pages and the server's messages (en or cy): an
+ * account_changed entry, recorded by actor (the user themselves). */
+cw_rc cw_account_set_language(cw_ledger *l, const char *actor, const char *username,
+                              const char *language, cw_error *err);
+
 cw_rc cw_account_set_disabled(cw_ledger *l, const char *actor, const char *username, bool disabled,
                               const char *reason, cw_error *err);
 

@@ -55,8 +55,8 @@ static cw_rc account_entry(void *ctx, const cw_value *c, size_t n)
         const json_t *d = json_object_get(p, "disabled");
         cw_value v[] = {cw_text(str(p, "username")),
                         json_is_boolean(d) ? CW_INT(json_is_true(d)) : CW_NULL,
-                        cw_text(str(p, "expires_on"))};
-        rc = cw_store_run(a->s, CW_Q_ACCOUNT_SET_STATUS, v, 3, NULL, NULL, NULL, a->err);
+                        cw_text(str(p, "expires_on")), cw_text(str(p, "language"))};
+        rc = cw_store_run(a->s, CW_Q_ACCOUNT_SET_STATUS, v, 4, NULL, NULL, NULL, a->err);
     } else if (!strcmp(type, "token_created")) {
         /* The token's hash is not in the log; the name stands in for it (both unique). */
         cw_value v[] = {cw_text(str(p, "name")), cw_text(str(p, "name")),

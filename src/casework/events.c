@@ -344,11 +344,11 @@ static const field_spec F_ACCOUNT_CREATED[] = {{"username", F_ID, REQ | NOFIX, 6
                                                {"role", F_ENUM, 0, 0, ACCOUNT_ROLES},
                                                {"expires_on", F_DATE, 0, 0, NULL},
                                                END};
-static const field_spec F_ACCOUNT_CHANGED[] = {{"username", F_ID, REQ | NOFIX, 64, NULL},
-                                               {"disabled", F_BOOL, 0, 0, NULL},
-                                               {"expires_on", F_DATE, 0, 0, NULL},
-                                               {"reason", F_TEXT, 0, 500, NULL},
-                                               END};
+static const char *const UI_LANGUAGES[] = {"en", "cy", NULL};
+static const field_spec F_ACCOUNT_CHANGED[] = {
+    {"username", F_ID, REQ | NOFIX, 64, NULL}, {"disabled", F_BOOL, 0, 0, NULL},
+    {"expires_on", F_DATE, 0, 0, NULL},        {"reason", F_TEXT, 0, 500, NULL},
+    {"language", F_ENUM, 0, 0, UI_LANGUAGES},  END};
 static const field_spec F_PASSWORD_SET[] = {
     {"username", F_ID, REQ | NOFIX, 64, NULL}, {"one_time", F_BOOL, REQ, 0, NULL}, END};
 static const char *const TOKEN_SCOPES[] = {"read", "write", NULL};
@@ -446,7 +446,7 @@ static cw_rc need_child(cw_ctx *c, const char *field, const char *id, child_info
     if (rc)
         return rc;
     if (!ci->found)
-        return cw_error_set(err, CW_ENOTFOUND, "%s: no child %s is registered", field, id);
+        return cw_error_key(err, CW_ENOTFOUND, "no_child", field, id, NULL);
     return CW_OK;
 }
 
@@ -483,9 +483,9 @@ static cw_rc need_staff(cw_ctx *c, const char *field, const char *id, staff_info
     if (rc)
         return rc;
     if (!si->found)
-        return cw_error_set(err, CW_ENOTFOUND, "%s: no member of staff %s", field, id);
+        return cw_error_key(err, CW_ENOTFOUND, "no_staff", field, id, NULL);
     if (si->left)
-        return cw_error_set(err, CW_EINVAL, "%s: %s has left", field, id);
+        return cw_error_key(err, CW_EINVAL, "staff_left", field, id, NULL);
     return CW_OK;
 }
 
@@ -534,7 +534,7 @@ static cw_rc need_record(cw_ctx *c, const char *field, const char *id, const cha
     if (rc)
         return rc;
     if (!ri->found || strcmp(ri->kind, kind) != 0)
-        return cw_error_set(err, CW_ENOTFOUND, "%s: no %s %s", field,
+        return cw_error_key(err, CW_ENOTFOUND, "no_record", field,
                             !strcmp(kind, "section_47") ? "section 47 enquiry" : kind, id);
     return CW_OK;
 }
@@ -544,10 +544,11 @@ static cw_rc new_record(cw_ctx *c, const char *field, const char *id, cw_error *
     record_info ri;
     cw_rc rc = get_record(c, id, &ri, err);
     if (!rc && ri.found)
-        rc = cw_error_set(err, CW_EEXIST, "%s: %s already exists", field, id);
+        rc = cw_error_key(err, CW_EEXIST, "exists", field, id, NULL);
     return rc;
 }
 
+/* what: the message key that says what d may not come before (before_birth, ...). */
 static cw_rc not_before(const char *field, cw_date d, cw_date limit, const char *what,
                         cw_error *err)
 {
@@ -555,7 +556,7 @@ static cw_rc not_before(const char *field, cw_date d, cw_date limit, const char 
         char a[CW_DATE_LEN + 1], b[CW_DATE_LEN + 1];
         fmt_date(d, a);
         fmt_date(limit, b);
-        return cw_error_set(err, CW_EINVAL, "%s: %s is before %s (%s)", field, a, what, b);
+        return cw_error_key(err, CW_EINVAL, what, field, a, b);
     }
     return CW_OK;
 }
@@ -565,7 +566,7 @@ static cw_rc child_event(cw_ctx *c, const json_t *p, child_info *ci, cw_error *e
 {
     cw_rc rc = need_child(c, "child_id", str(p, "child_id"), ci, err);
     if (!rc && has(p, "date"))
-        rc = not_before("date", date_or(p, "date", 0), ci->dob, "the child's date of birth", err);
+        rc = not_before("date", date_or(p, "date", 0), ci->dob, "before_birth", err);
     return rc;
 }
 
@@ -582,9 +583,7 @@ static int has_text(const json_t *p, const char *k)
 static cw_rc views_or_reason(const json_t *p, cw_error *err)
 {
     if (!has_text(p, "views") && !has_text(p, "views_not_obtained_reason"))
-        return cw_error_set(err, CW_EINVAL,
-                            "views: the child's views and feelings are required, or "
-                            "views_not_obtained_reason saying why they could not be obtained");
+        return cw_error_key(err, CW_EINVAL, "views_required", "views", NULL, NULL);
     return CW_OK;
 }
 
@@ -593,18 +592,13 @@ static cw_rc views_or_reason(const json_t *p, cw_error *err)
 static cw_rc visit_rules(const json_t *p, cw_error *err)
 {
     if (flag(p, "seen_alone") && !flag(p, "seen"))
-        return cw_error_set(err, CW_EINVAL,
-                            "seen_alone: the child cannot be seen alone without "
-                            "being seen");
+        return cw_error_key(err, CW_EINVAL, "seen_alone_not_seen", "seen_alone", NULL, NULL);
     if (flag(p, "seen_alone") && has_text(p, "not_seen_alone_reason"))
-        return cw_error_set(err, CW_EINVAL,
-                            "not_seen_alone_reason: the child was seen alone; a reason is for a "
-                            "visit where they were not");
+        return cw_error_key(err, CW_EINVAL, "reason_but_alone", "not_seen_alone_reason", NULL,
+                            NULL);
     const char *where = str(p, "location");
     if (flag(p, "bedroom_seen") && (!where || strcmp(where, "home")))
-        return cw_error_set(err, CW_EINVAL,
-                            "bedroom_seen: the child's bedroom can be seen only on a visit at home "
-                            "(location home)");
+        return cw_error_key(err, CW_EINVAL, "bedroom_not_home", "bedroom_seen", NULL, NULL);
     return views_or_reason(p, err);
 }
 
@@ -614,13 +608,12 @@ static cw_rc seen_rules(const json_t *p, cw_date dob, cw_error *err)
     cw_rc rc = CW_OK;
     if (flag(p, "child_seen")) {
         if (!has(p, "child_seen_date"))
-            rc = cw_error_set(err, CW_EINVAL, "child_seen_date: required when child_seen is true");
+            rc = cw_error_key(err, CW_EINVAL, "seen_date_required", "child_seen_date", NULL, NULL);
         else if (!(rc = not_before("child_seen_date", date_or(p, "child_seen_date", 0), dob,
-                                   "the child's date of birth", err)) &&
+                                   "before_birth", err)) &&
                  date_or(p, "child_seen_date", 0) > date_or(p, "date", 0))
-            rc = cw_error_set(err, CW_EINVAL,
-                              "child_seen_date: %s is after the assessment was completed",
-                              str(p, "child_seen_date"));
+            rc = cw_error_key(err, CW_EINVAL, "seen_after_completed", "child_seen_date",
+                              str(p, "child_seen_date"), NULL);
     }
     return rc ? rc : views_or_reason(p, err);
 }
@@ -628,10 +621,9 @@ static cw_rc seen_rules(const json_t *p, cw_date dob, cw_error *err)
 static cw_rc override_rules(const json_t *p, cw_error *err)
 {
     if (has(p, "override_band") && !has(p, "override_reason"))
-        return cw_error_set(err, CW_EINVAL,
-                            "override_reason: a professional override of the band needs a reason");
+        return cw_error_key(err, CW_EINVAL, "override_needs_reason", "override_reason", NULL, NULL);
     if (!has(p, "override_band") && has(p, "override_reason"))
-        return cw_error_set(err, CW_EINVAL, "override_reason: given without override_band");
+        return cw_error_key(err, CW_EINVAL, "override_reason_alone", "override_reason", NULL, NULL);
     return CW_OK;
 }
 
@@ -639,9 +631,9 @@ static cw_rc category_rules(const json_t *p, cw_error *err)
 {
     int reg = !strcmp(str(p, "decision"), "register");
     if (reg && !has(p, "category"))
-        return cw_error_set(err, CW_EINVAL, "category: required when registering");
+        return cw_error_key(err, CW_EINVAL, "category_required", "category", NULL, NULL);
     if (!reg && has(p, "category"))
-        return cw_error_set(err, CW_EINVAL, "category: only given when registering");
+        return cw_error_key(err, CW_EINVAL, "category_only_register", "category", NULL, NULL);
     return CW_OK;
 }
 
@@ -650,12 +642,10 @@ static cw_rc signoff_rules(cw_ctx *c, const char *by, const char *recorded_by, c
 {
     staff_info si;
     if (!strcmp(by, c->actor) || (recorded_by && !strcmp(by, recorded_by)))
-        return cw_error_set(err, CW_EINVAL,
-                            "signed_off_by: %s cannot sign off their own assessment", by);
+        return cw_error_key(err, CW_EINVAL, "own_signoff", "signed_off_by", by, NULL);
     cw_rc rc = need_staff(c, "signed_off_by", by, &si, err);
     if (!rc && !is_manager(si.role))
-        rc = cw_error_set(err, CW_EINVAL, "signed_off_by: %s is a %s; sign-off needs a manager", by,
-                          si.role);
+        rc = cw_error_key(err, CW_EINVAL, "signoff_needs_manager", "signed_off_by", by, si.role);
     return rc;
 }
 
@@ -672,7 +662,7 @@ static cw_rc ck_team(cw_ctx *c, const json_t *p, cw_error *err)
     int found;
     cw_rc rc = team_exists(c, str(p, "team_id"), &found, err);
     if (!rc && found)
-        rc = cw_error_set(err, CW_EEXIST, "team_id: %s already exists", str(p, "team_id"));
+        rc = cw_error_key(err, CW_EEXIST, "exists", "team_id", str(p, "team_id"), NULL);
     return rc;
 }
 
@@ -702,10 +692,10 @@ static cw_rc ck_staff_added(cw_ctx *c, const json_t *p, cw_error *err)
     int found;
     cw_rc rc = get_staff(c, str(p, "staff_id"), &si, err);
     if (!rc && si.found)
-        rc = cw_error_set(err, CW_EEXIST, "staff_id: %s already exists", str(p, "staff_id"));
+        rc = cw_error_key(err, CW_EEXIST, "exists", "staff_id", str(p, "staff_id"), NULL);
     if (!rc && has(p, "team_id") && !(rc = team_exists(c, str(p, "team_id"), &found, err)) &&
         !found)
-        rc = cw_error_set(err, CW_ENOTFOUND, "team_id: no team %s", str(p, "team_id"));
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_team", "team_id", str(p, "team_id"), NULL);
     if (!rc && has(p, "manager_id"))
         rc = need_staff(c, "manager_id", str(p, "manager_id"), &si, err);
     return rc;
@@ -718,14 +708,14 @@ static cw_rc ck_staff_changed(cw_ctx *c, const json_t *p, cw_error *err)
     const char *id = str(p, "staff_id");
     cw_rc rc = get_staff(c, id, &si, err);
     if (!rc && !si.found)
-        rc = cw_error_set(err, CW_ENOTFOUND, "staff_id: no member of staff %s", id);
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_staff", "staff_id", id, NULL);
     if (!rc && !has(p, "role") && !has(p, "team_id") && !has(p, "manager_id"))
         rc = cw_error_set(err, CW_EINVAL,
                           "staff_changed: give at least one of role, team_id, "
                           "manager_id");
     if (!rc && has(p, "team_id") && !(rc = team_exists(c, str(p, "team_id"), &found, err)) &&
         !found)
-        rc = cw_error_set(err, CW_ENOTFOUND, "team_id: no team %s", str(p, "team_id"));
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_team", "team_id", str(p, "team_id"), NULL);
     if (!rc && has(p, "manager_id") &&
         !(rc = need_staff(c, "manager_id", str(p, "manager_id"), &mi, err)))
         rc = check_chain(c, id, str(p, "manager_id"), err);
@@ -744,13 +734,12 @@ static cw_rc ck_child_registered(cw_ctx *c, const json_t *p, cw_error *err)
     staff_info si;
     cw_rc rc = get_child(c, str(p, "child_id"), &ci, err);
     if (!rc && ci.found)
-        rc = cw_error_set(err, CW_EEXIST, "child_id: %s is already registered", str(p, "child_id"));
+        rc = cw_error_key(err, CW_EEXIST, "child_registered", "child_id", str(p, "child_id"), NULL);
     cw_date dob = date_or(p, "date_of_birth", 0);
     if (!rc && dob > c->recorded + 280) {
         char a[CW_DATE_LEN + 1];
         fmt_date(dob, a);
-        rc = cw_error_set(err, CW_EINVAL, "date_of_birth: %s is more than 40 weeks in the future",
-                          a);
+        rc = cw_error_key(err, CW_EINVAL, "dob_future", "date_of_birth", a, NULL);
     }
     const json_t *list = json_object_get(p, "restricted_to");
     for (size_t i = 0; !rc && i < json_array_size(list); i++)
@@ -759,14 +748,14 @@ static cw_rc ck_child_registered(cw_ctx *c, const json_t *p, cw_error *err)
 }
 
 /* The record an event names (field, of kind): it exists, is still open unless already is NULL
- * ("already" says what it is if not), and the event is not dated before it opened (what it
- * is then). */
+ * (already is the message key that says what it is if not), and the event is not dated before it
+ * opened (what it is then). */
 static cw_rc open_record(cw_ctx *c, const json_t *p, const char *field, const char *kind,
                          const char *already, const char *what, record_info *ri, cw_error *err)
 {
     cw_rc rc = need_record(c, field, str(p, field), kind, ri, err);
     if (!rc && already && ri->closed)
-        rc = cw_error_set(err, CW_EINVAL, "%s: %s %s", field, str(p, field), already);
+        rc = cw_error_key(err, CW_EINVAL, already, field, str(p, field), NULL);
     if (!rc)
         rc = not_before("date", date_or(p, "date", 0), ri->opened, what, err);
     return rc;
@@ -775,16 +764,16 @@ static cw_rc open_record(cw_ctx *c, const json_t *p, const char *field, const ch
 static cw_rc ck_contact_decided(cw_ctx *c, const json_t *p, cw_error *err)
 {
     record_info ri;
-    return open_record(c, p, "contact_id", "contact", "has already been decided", "the contact",
-                       &ri, err);
+    return open_record(c, p, "contact_id", "contact", "already_decided", "before_contact", &ri,
+                       err);
 }
 
 static cw_rc ck_referral_decided(cw_ctx *c, const json_t *p, cw_error *err)
 {
     record_info ri;
     staff_info si;
-    cw_rc rc = open_record(c, p, "referral_id", "referral", "has already been decided",
-                           "the referral", &ri, err);
+    cw_rc rc = open_record(c, p, "referral_id", "referral", "already_decided", "before_referral",
+                           &ri, err);
     if (!rc && has(p, "decided_by"))
         rc = need_staff(c, "decided_by", str(p, "decided_by"), &si, err);
     return rc;
@@ -803,7 +792,7 @@ static cw_rc check_parent(cw_ctx *c, const json_t *p, const char *field, const c
         return CW_OK;
     cw_rc rc = need_record(c, field, str(p, field), kind, &ri, err);
     if (!rc && strcmp(ri.child, str(p, "child_id")) != 0)
-        rc = cw_error_set(err, CW_EINVAL, "%s: %s is about another child", field, str(p, field));
+        rc = cw_error_key(err, CW_EINVAL, "other_child", field, str(p, field), NULL);
     if (!rc)
         rc = not_before("date", date_or(p, "date", 0), ri.opened, what, err);
     return rc;
@@ -813,15 +802,15 @@ static cw_rc ck_assessment_started(cw_ctx *c, const json_t *p, cw_error *err)
 {
     child_info ci;
     cw_rc rc = child_event(c, p, &ci, err);
-    return rc ? rc : check_parent(c, p, "referral_id", "referral", "the referral", err);
+    return rc ? rc : check_parent(c, p, "referral_id", "referral", "before_referral", err);
 }
 
 static cw_rc ck_assessment_completed(cw_ctx *c, const json_t *p, cw_error *err)
 {
     record_info ri;
     child_info ci;
-    cw_rc rc = open_record(c, p, "assessment_id", "assessment", "is already completed",
-                           "the assessment started", &ri, err);
+    cw_rc rc = open_record(c, p, "assessment_id", "assessment", "already_completed",
+                           "before_assessment", &ri, err);
     if (!rc)
         rc = need_child(c, "assessment_id", ri.child, &ci, err);
     if (!rc)
@@ -838,15 +827,14 @@ static cw_rc ck_s47_started(cw_ctx *c, const json_t *p, cw_error *err)
     child_info ci;
     cw_rc rc = child_event(c, p, &ci, err);
     return rc ? rc
-              : check_parent(c, p, "strategy_id", "strategy_discussion", "the strategy discussion",
-                             err);
+              : check_parent(c, p, "strategy_id", "strategy_discussion", "before_strategy", err);
 }
 
 static cw_rc ck_s47_completed(cw_ctx *c, const json_t *p, cw_error *err)
 {
     record_info ri;
-    return open_record(c, p, "enquiry_id", "section_47", "is already completed",
-                       "the enquiry started", &ri, err);
+    return open_record(c, p, "enquiry_id", "section_47", "already_completed", "before_enquiry", &ri,
+                       err);
 }
 
 static cw_rc ck_conference(cw_ctx *c, const json_t *p, cw_error *err)
@@ -857,18 +845,17 @@ static cw_rc ck_conference(cw_ctx *c, const json_t *p, cw_error *err)
     if (rc)
         return rc;
     if (!strcmp(decision, "register") && ci.on_register)
-        return cw_error_set(err, CW_EINVAL, "decision: %s is already on the register",
-                            str(p, "child_id"));
+        return cw_error_key(err, CW_EINVAL, "on_register", "decision", str(p, "child_id"), NULL);
     if ((rc = category_rules(p, err)))
         return rc;
     if ((!strcmp(kind, "review") || !strcmp(decision, "continue") ||
          !strcmp(decision, "deregister")) &&
         !ci.on_register)
-        return cw_error_set(err, CW_EINVAL, "%s: %s is not on the child protection register",
-                            !strcmp(kind, "review") ? "kind" : "decision", str(p, "child_id"));
+        return cw_error_key(err, CW_EINVAL, "not_on_register",
+                            !strcmp(kind, "review") ? "kind" : "decision", str(p, "child_id"),
+                            NULL);
     if (!strcmp(kind, "review") && !strcmp(decision, "not_registered"))
-        return cw_error_set(err, CW_EINVAL,
-                            "decision: a review conference continues or ends the registration");
+        return cw_error_key(err, CW_EINVAL, "review_continues", "decision", NULL, NULL);
     return CW_OK;
 }
 
@@ -877,8 +864,7 @@ static cw_rc ck_core_group(cw_ctx *c, const json_t *p, cw_error *err)
     child_info ci;
     cw_rc rc = child_event(c, p, &ci, err);
     if (!rc && !ci.on_register)
-        rc = cw_error_set(err, CW_EINVAL, "child_id: %s is not on the child protection register",
-                          str(p, "child_id"));
+        rc = cw_error_key(err, CW_EINVAL, "not_on_register", "child_id", str(p, "child_id"), NULL);
     return rc;
 }
 
@@ -893,8 +879,8 @@ static cw_rc ck_la_started(cw_ctx *c, const json_t *p, cw_error *err)
     child_info ci;
     cw_rc rc = child_event(c, p, &ci, err);
     if (!rc && ci.looked_after)
-        rc = cw_error_set(err, CW_EINVAL, "child_id: %s is already looked after",
-                          str(p, "child_id"));
+        rc = cw_error_key(err, CW_EINVAL, "already_looked_after", "child_id", str(p, "child_id"),
+                          NULL);
     return rc;
 }
 
@@ -903,10 +889,9 @@ static cw_rc ck_la_current(cw_ctx *c, const json_t *p, cw_error *err)
     child_info ci;
     cw_rc rc = child_event(c, p, &ci, err);
     if (!rc && !ci.looked_after)
-        rc = cw_error_set(err, CW_EINVAL, "child_id: %s is not looked after", str(p, "child_id"));
+        rc = cw_error_key(err, CW_EINVAL, "not_looked_after", "child_id", str(p, "child_id"), NULL);
     if (!rc)
-        rc = not_before("date", date_or(p, "date", 0), ci.la_since, "the child became looked after",
-                        err);
+        rc = not_before("date", date_or(p, "date", 0), ci.la_since, "before_looked_after", err);
     return rc;
 }
 
@@ -930,15 +915,14 @@ static cw_rc ck_missing(cw_ctx *c, const json_t *p, cw_error *err)
     cw_rc rc = child_event(c, p, &ci, err);
     if (!rc && has(p, "returned"))
         rc = not_before("returned", date_or(p, "returned", 0), date_or(p, "date", 0),
-                        "the child went missing", err);
+                        "before_missing", err);
     return rc;
 }
 
 static cw_rc ck_return_interview(cw_ctx *c, const json_t *p, cw_error *err)
 {
     record_info ri; /* the episode may be over: the interview follows the return */
-    return open_record(c, p, "episode_id", "missing_episode", NULL, "the child went missing", &ri,
-                       err);
+    return open_record(c, p, "episode_id", "missing_episode", NULL, "before_missing", &ri, err);
 }
 
 /* A needs assessment records the young person's views, or why they could not be obtained
@@ -958,8 +942,8 @@ static cw_rc ck_supervision(cw_ctx *c, const json_t *p, cw_error *err)
     if (!rc)
         rc = need_staff(c, "supervisor_id", str(p, "supervisor_id"), &si, err);
     if (!rc && !strcmp(str(p, "supervisee_id"), str(p, "supervisor_id")))
-        rc = cw_error_set(err, CW_EINVAL, "supervisor_id: %s cannot supervise themselves",
-                          str(p, "supervisor_id"));
+        rc = cw_error_key(err, CW_EINVAL, "supervise_self", "supervisor_id",
+                          str(p, "supervisor_id"), NULL);
     const json_t *list = json_object_get(p, "cases_discussed");
     for (size_t i = 0; !rc && i < json_array_size(list); i++)
         rc = need_child(c, "cases_discussed", json_string_value(json_array_get(list, i)), &ci, err);
@@ -972,9 +956,8 @@ static cw_rc ck_allocated(cw_ctx *c, const json_t *p, cw_error *err)
     staff_info si;
     cw_rc rc = child_event(c, p, &ci, err);
     if (!rc && ci.worker[0])
-        rc = cw_error_set(err, CW_EINVAL,
-                          "child_id: %s is already allocated to %s (use case_transferred)",
-                          str(p, "child_id"), ci.worker);
+        rc = cw_error_key(err, CW_EINVAL, "already_allocated", "child_id", str(p, "child_id"),
+                          ci.worker);
     if (!rc)
         rc = need_staff(c, "worker_id", str(p, "worker_id"), &si, err);
     return rc;
@@ -986,11 +969,9 @@ static cw_rc ck_transferred(cw_ctx *c, const json_t *p, cw_error *err)
     staff_info si;
     cw_rc rc = child_event(c, p, &ci, err);
     if (!rc && !ci.worker[0])
-        rc = cw_error_set(err, CW_EINVAL, "child_id: %s is not allocated (use case_allocated)",
-                          str(p, "child_id"));
+        rc = cw_error_key(err, CW_EINVAL, "not_allocated", "child_id", str(p, "child_id"), NULL);
     if (!rc && !strcmp(ci.worker, str(p, "worker_id")))
-        rc = cw_error_set(err, CW_EINVAL, "worker_id: %s already holds the case",
-                          str(p, "worker_id"));
+        rc = cw_error_key(err, CW_EINVAL, "holds_case", "worker_id", str(p, "worker_id"), NULL);
     if (!rc)
         rc = need_staff(c, "worker_id", str(p, "worker_id"), &si, err);
     return rc;
@@ -1001,8 +982,7 @@ static cw_rc ck_closed(cw_ctx *c, const json_t *p, cw_error *err)
     child_info ci;
     cw_rc rc = child_event(c, p, &ci, err);
     if (!rc && !strcmp(ci.status, "closed"))
-        rc = cw_error_set(err, CW_EINVAL, "child_id: %s's case is already closed",
-                          str(p, "child_id"));
+        rc = cw_error_key(err, CW_EINVAL, "case_closed", "child_id", str(p, "child_id"), NULL);
     return rc;
 }
 
@@ -1011,7 +991,7 @@ static cw_rc ck_reopened(cw_ctx *c, const json_t *p, cw_error *err)
     child_info ci;
     cw_rc rc = child_event(c, p, &ci, err);
     if (!rc && strcmp(ci.status, "closed") != 0)
-        rc = cw_error_set(err, CW_EINVAL, "child_id: %s's case is not closed", str(p, "child_id"));
+        rc = cw_error_key(err, CW_EINVAL, "case_not_closed", "child_id", str(p, "child_id"), NULL);
     return rc;
 }
 
@@ -1128,13 +1108,13 @@ cw_rc cw_casework_check_corrected(cw_ctx *c, const char *type, const json_t *p,
     static const struct {
         const char *type, *field, *kind, *what;
     } parents[] = {
-        {"contact_decided", "contact_id", "contact", "the contact"},
-        {"referral_decided", "referral_id", "referral", "the referral"},
-        {"assessment_started", "referral_id", "referral", "the referral"},
-        {"assessment_completed", "assessment_id", "assessment", "the assessment started"},
-        {"section_47_started", "strategy_id", "strategy_discussion", "the strategy discussion"},
-        {"section_47_completed", "enquiry_id", "section_47", "the enquiry started"},
-        {"return_interview", "episode_id", "missing_episode", "the child went missing"},
+        {"contact_decided", "contact_id", "contact", "before_contact"},
+        {"referral_decided", "referral_id", "referral", "before_referral"},
+        {"assessment_started", "referral_id", "referral", "before_referral"},
+        {"assessment_completed", "assessment_id", "assessment", "before_assessment"},
+        {"section_47_started", "strategy_id", "strategy_discussion", "before_strategy"},
+        {"section_47_completed", "enquiry_id", "section_47", "before_enquiry"},
+        {"return_interview", "episode_id", "missing_episode", "before_missing"},
     };
     const event_spec *spec = cw_casework_spec(type);
     record_info ri;
@@ -1158,8 +1138,7 @@ cw_rc cw_casework_check_corrected(cw_ctx *c, const char *type, const json_t *p,
         !(rc = need_child(c, "child_id", child, &ci, err)))
         for (const field_spec *f = spec->fields; !rc && f->name; f++)
             if (f->type == F_DATE && has(p, f->name))
-                rc = not_before(f->name, date_or(p, f->name, 0), ci.dob,
-                                "the child's date of birth", err);
+                rc = not_before(f->name, date_or(p, f->name, 0), ci.dob, "before_birth", err);
     if (rc)
         return rc;
     if (!strcmp(type, "statutory_visit"))
@@ -1172,7 +1151,7 @@ cw_rc cw_casework_check_corrected(cw_ctx *c, const char *type, const json_t *p,
         rc = category_rules(p, err);
     else if (!strcmp(type, "missing_episode") && has(p, "returned"))
         rc = not_before("returned", date_or(p, "returned", 0), date_or(p, "date", 0),
-                        "the child went missing", err);
+                        "before_missing", err);
     /* the people a correction names */
     static const char *const people[] = {"decided_by", "worker_id", NULL};
     for (const char *const *k = people; !rc && *k; k++)
@@ -1246,24 +1225,22 @@ static cw_rc ck_restriction(cw_ctx *c, const json_t *p, cw_error *err)
     if (!rc && (rc = get_staff(c, c->actor, &si, err)) == CW_OK &&
         (!si.found ||
          (strcmp(si.role, "service_manager") != 0 && strcmp(si.role, "head_of_service") != 0)))
-        rc = cw_error_set(err, CW_EFORBIDDEN,
-                          "restricted: only a service manager or the head of service sets or "
-                          "changes who may see a restricted record");
+        rc = cw_error_key(err, CW_EFORBIDDEN, "restrict_senior", "restricted", NULL, NULL);
     /* No silent overwrite: the version read is the latest entry that set the restriction. */
     if (!rc && json_object_get(p, "based_on")) {
         restriction_version rv = {0};
         cw_value k = cw_text(str(p, "child_id"));
         rc = cw_store_run(c->store, CW_Q_CHILD_EVENTS, &k, 1, restriction_row, &rv, NULL, err);
-        if (!rc && (uint64_t)json_integer_value(json_object_get(p, "based_on")) != rv.idx)
-            rc = cw_error_set(err, CW_ECONFLICT,
-                              "based_on: who may see %s's record has changed since you read it "
-                              "(its current version is %llu): read it again and redo your change",
-                              str(p, "child_id"), (unsigned long long)rv.idx);
+        if (!rc && (uint64_t)json_integer_value(json_object_get(p, "based_on")) != rv.idx) {
+            char v[24];
+            snprintf(v, sizeof v, "%llu", (unsigned long long)rv.idx);
+            rc = cw_error_key(err, CW_ECONFLICT, "restriction_changed", "based_on",
+                              str(p, "child_id"), v);
+        }
     }
     const json_t *list = json_object_get(p, "restricted_to");
     if (!rc && json_array_size(list) && !flag(p, "restricted"))
-        rc = cw_error_set(err, CW_EINVAL,
-                          "restricted_to: names staff only when the record is restricted");
+        rc = cw_error_key(err, CW_EINVAL, "restricted_to_alone", "restricted_to", NULL, NULL);
     for (size_t i = 0; !rc && i < json_array_size(list); i++)
         rc = need_staff(c, "restricted_to", json_string_value(json_array_get(list, i)), &si, err);
     return rc;
@@ -1400,7 +1377,7 @@ cw_rc cw_casework_check_no_print(const char *type, const char *target_type, cons
     const json_t *changes = json_object_get(p, "changes");
     for (const field_spec *fs = spec ? spec->fields : NULL; fs && fs->name; fs++)
         if ((fs->flags & PRINT) && json_object_get(p, fs->name))
-            return cw_error_set(err, CW_EINVAL, "%s: is set by caseward, not given", fs->name);
+            return cw_error_key(err, CW_EINVAL, "set_by_caseward", fs->name, NULL, NULL);
     for (const field_spec *fs = target ? target->fields : NULL; fs && fs->name; fs++)
         if ((fs->flags & PRINT) && json_object_get(changes, fs->name))
             return cw_error_set(err, CW_EINVAL, "changes: %s is set by caseward, not given",
@@ -1530,46 +1507,61 @@ static int blank(const char *s)
     return 1;
 }
 
+/* A size over its limit: key too_long or too_many, the size and the limit quoted. */
+static cw_rc too_many(cw_error *err, const char *key, const char *field, size_t n, int limit)
+{
+    char a[24], b[24];
+    snprintf(a, sizeof a, "%zu", n);
+    snprintf(b, sizeof b, "%d", limit);
+    return cw_error_key(err, CW_ETOOBIG, key, field, a, b);
+}
+
+/* The first 32 bytes of s, for quoting a value given in a message. */
+static const char *short32(const char *s, char cut[33])
+{
+    snprintf(cut, 33, "%s", s);
+    return cut;
+}
+
 static cw_rc check_value(const field_spec *f, const json_t *v, cw_date recorded, cw_error *err)
 {
     switch (f->type) {
     case F_ID:
         if (!json_is_string(v) || !valid_id(json_string_value(v)))
-            return cw_error_set(err, CW_EINVAL,
-                                "%s: must be an identifier (1-64 of A-Z a-z 0-9 . _ : -)", f->name);
+            return cw_error_key(err, CW_EINVAL, "not_an_id", f->name, NULL, NULL);
         return CW_OK;
     case F_TEXT: {
         if (!json_is_string(v))
-            return cw_error_set(err, CW_EINVAL, "%s: must be text", f->name);
+            return cw_error_key(err, CW_EINVAL, "not_text", f->name, NULL, NULL);
         size_t n = json_string_length(v);
         if (n > (size_t)f->max)
-            return cw_error_set(err, CW_ETOOBIG, "%s: is %zu bytes; the limit is %d", f->name, n,
-                                f->max);
+            return too_many(err, "too_long", f->name, n, f->max);
         if (memchr(json_string_value(v), '\0', n))
-            return cw_error_set(err, CW_EINVAL, "%s: contains a NUL character", f->name);
+            return cw_error_key(err, CW_EINVAL, "nul", f->name, NULL, NULL);
         if ((f->flags & REQ) && blank(json_string_value(v)))
-            return cw_error_set(err, CW_EINVAL, "%s: must not be blank", f->name);
+            return cw_error_key(err, CW_EINVAL, "blank", f->name, NULL, NULL);
         return CW_OK;
     }
     case F_DATE: {
         cw_date d;
+        char cut[33];
         const char *s = json_string_value(v);
         if (!s || cw_date_parse(s, strlen(s), &d))
-            return cw_error_set(err, CW_EINVAL, "%s: %s%.32s%s is not a date (YYYY-MM-DD)", f->name,
-                                s ? "\"" : "", s ? s : "a non-string", s ? "\"" : "");
+            return s ? cw_error_key(err, CW_EINVAL, "not_a_date", f->name, short32(s, cut), NULL)
+                     : cw_error_key(err, CW_EINVAL, "date_not_text", f->name, NULL, NULL);
         if ((f->flags & PAST) && d > recorded)
-            return cw_error_set(err, CW_EINVAL, "%s: %s is in the future", f->name, s);
+            return cw_error_key(err, CW_EINVAL, "in_future", f->name, s, NULL);
         return CW_OK;
     }
     case F_BOOL:
         if (!json_is_boolean(v))
-            return cw_error_set(err, CW_EINVAL, "%s: must be true or false", f->name);
+            return cw_error_key(err, CW_EINVAL, "not_bool", f->name, NULL, NULL);
         return CW_OK;
     case F_INT:
         if (!json_is_integer(v) || json_integer_value(v) < 0 ||
             (f->max && json_integer_value(v) > f->max))
-            return cw_error_set(err, CW_EINVAL, "%s: must be a whole number%s", f->name,
-                                f->max ? " in range" : " >= 0");
+            return cw_error_key(err, CW_EINVAL, f->max ? "not_in_range" : "not_whole", f->name,
+                                NULL, NULL);
         return CW_OK;
     case F_ENUM: {
         const char *s = json_string_value(v);
@@ -1582,30 +1574,31 @@ static cw_rc check_value(const field_spec *f, const json_t *v, cw_date recorded,
             used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
                                      e == f->values ? "" : ", ", *e);
         if (s && valid_id(s))
-            return cw_error_set(err, CW_EINVAL, "%s: \"%s\" is not one of %s", f->name, s, list);
-        return cw_error_set(err, CW_EINVAL, "%s: must be one of %s", f->name, list);
+            return cw_error_key(err, CW_EINVAL, "not_one_of", f->name, s, list);
+        return cw_error_key(err, CW_EINVAL, "one_of", f->name, list, NULL);
     }
     case F_IDS: {
         if (!json_is_array(v))
-            return cw_error_set(err, CW_EINVAL, "%s: must be a list of identifiers", f->name);
+            return cw_error_key(err, CW_EINVAL, "not_ids", f->name, NULL, NULL);
         size_t n = json_array_size(v);
         if (n > (size_t)f->max)
-            return cw_error_set(err, CW_ETOOBIG, "%s: has %zu items; the limit is %d", f->name, n,
-                                f->max);
+            return too_many(err, "too_many", f->name, n, f->max);
         for (size_t i = 0; i < n; i++) {
             const char *s = json_string_value(json_array_get(v, i));
-            if (!s || !valid_id(s))
-                return cw_error_set(err, CW_EINVAL, "%s: item %zu is not an identifier", f->name,
-                                    i + 1);
+            if (!s || !valid_id(s)) {
+                char at[24];
+                snprintf(at, sizeof at, "%zu", i + 1);
+                return cw_error_key(err, CW_EINVAL, "item_not_id", f->name, at, NULL);
+            }
             for (size_t k = 0; k < i; k++)
                 if (!strcmp(s, json_string_value(json_array_get(v, k))))
-                    return cw_error_set(err, CW_EINVAL, "%s: %s is listed twice", f->name, s);
+                    return cw_error_key(err, CW_EINVAL, "listed_twice", f->name, s, NULL);
         }
         return CW_OK;
     }
     case F_OBJECT:
         if (!json_is_object(v) || json_object_size(v) == 0)
-            return cw_error_set(err, CW_EINVAL, "%s: must be a non-empty object", f->name);
+            return cw_error_key(err, CW_EINVAL, "not_object", f->name, NULL, NULL);
         return CW_OK;
     }
     return CW_EINVAL;
@@ -1625,15 +1618,15 @@ cw_rc cw_casework_check_fields(const event_spec *spec, const json_t *payload, cw
             f++;
         if (!f->name) {
             size_t bad = cw_utf8_check(key, strlen(key));
-            return cw_error_set(err, CW_EINVAL, "%.64s: not a field of %s",
-                                bad == strlen(key) ? key : "?", spec->name);
+            return cw_error_key(err, CW_EINVAL, "not_a_field", bad == strlen(key) ? key : "?",
+                                spec->name, NULL);
         }
     }
     for (const field_spec *f = spec->fields; f->name; f++) {
         const json_t *v = json_object_get(payload, f->name);
         if (!v || json_is_null(v)) {
             if (f->flags & REQ)
-                return cw_error_set(err, CW_EINVAL, "%s: is required for %s", f->name, spec->name);
+                return cw_error_key(err, CW_EINVAL, "required", f->name, spec->name, NULL);
             continue;
         }
         cw_rc rc = check_value(f, v, recorded, err);

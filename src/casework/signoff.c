@@ -162,28 +162,25 @@ cw_rc cw_casework_may_sign_off(cw_store *s, uint64_t idx, const char *staff_id, 
 {
     cw_signoff so;
     cw_staff_info me;
+    char at[24];
+    snprintf(at, sizeof at, "%llu", (unsigned long long)idx);
     cw_rc rc = cw_casework_signoff(s, idx, &so, err);
     if (rc)
         return rc;
     if (!so.found)
-        return cw_error_set(err, CW_EINVAL,
-                            "entry: entry %llu is not work that needs a manager's sign-off",
-                            (unsigned long long)idx);
+        return cw_error_key(err, CW_EINVAL, "not_signoff_work", "entry", at, NULL);
     if (strcmp(so.state, "pending") != 0)
-        return cw_error_set(err, CW_EINVAL, "entry: entry %llu is not awaiting sign-off (%s)",
-                            (unsigned long long)idx,
-                            !strcmp(so.state, "signed_off") ? "it has been signed off"
-                            : !strcmp(so.state, "returned") ? "it was returned"
-                                                            : "it did not need sign-off");
+        return cw_error_key(err, CW_EINVAL,
+                            !strcmp(so.state, "signed_off") ? "signed_off_already"
+                            : !strcmp(so.state, "returned") ? "returned_already"
+                                                            : "no_signoff_needed",
+                            "entry", at, NULL);
     if (!strcmp(so.submitted_by, staff_id))
-        return cw_error_set(err, CW_EFORBIDDEN,
-                            "entry: no one signs off their own work; it goes to a manager above "
-                            "you");
+        return cw_error_key(err, CW_EFORBIDDEN, "own_work", "entry", NULL, NULL);
     if ((rc = cw_casework_staff(s, staff_id, &me, err)))
         return rc;
     if (!me.found || me.left)
-        return cw_error_set(err, CW_EFORBIDDEN, "actor: %s is not a current member of staff",
-                            staff_id);
+        return cw_error_key(err, CW_EFORBIDDEN, "not_current_staff", "actor", staff_id, NULL);
     if (!strcmp(so.kind, "supervision_held")) {
         entry_view e;
         if ((rc = cw_casework_read_entry(s, idx, &e, err)))
@@ -192,15 +189,11 @@ cw_rc cw_casework_may_sign_off(cw_store *s, uint64_t idx, const char *staff_id, 
         int ok = sup && !strcmp(sup, staff_id);
         json_decref(e.root);
         return ok ? CW_OK
-                  : cw_error_set(err, CW_EFORBIDDEN,
-                                 "entry: only the supervisor named in the supervision confirms "
-                                 "it");
+                  : cw_error_key(err, CW_EFORBIDDEN, "supervisor_confirms", "entry", NULL, NULL);
     }
     if (!is_manager(me.role))
-        return cw_error_set(err, CW_EFORBIDDEN,
-                            "entry: sign-off needs a manager above %s, or their named deputy; "
-                            "you are a %s",
-                            so.submitted_by, me.role);
+        return cw_error_key(err, CW_EFORBIDDEN, "signoff_manager_above", "entry", so.submitted_by,
+                            me.role);
     if (!strcmp(me.role, "head_of_service"))
         return CW_OK; /* the top of every chain in children's services */
     /* Up the chain from the recorder: the manager themselves, or a manager's named deputy on
@@ -222,10 +215,7 @@ cw_rc cw_casework_may_sign_off(cw_store *s, uint64_t idx, const char *staff_id, 
             return CW_OK;
         memcpy(cur, si.manager, sizeof cur);
     }
-    return cw_error_set(err, CW_EFORBIDDEN,
-                        "entry: you are not above %s in the management chain (nor a named "
-                        "deputy of a manager who is), so this is not yours to sign off",
-                        so.submitted_by);
+    return cw_error_key(err, CW_EFORBIDDEN, "not_above", "entry", so.submitted_by, NULL);
 }
 
 static cw_rc max_row(void *ctx, const cw_value *c, size_t n)

@@ -89,9 +89,8 @@ cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id,
         return rc;
     /* Unknown and out of scope read alike to whoever may not see every child. */
     if (!x.found)
-        return cw_error_set(err, CW_ENOTFOUND, "id: no child %s that you can see", child_id);
-    static const char refused[] = "id: the record of child %s is not yours to %s";
-    const char *verb = write ? "change" : "see";
+        return cw_error_key(err, CW_ENOTFOUND, "no_child_you_see", "id", child_id, NULL);
+    const char *refused = write ? "not_yours_change" : "not_yours_see";
     int own = who->staff_id[0] && !strcmp(x.worker, who->staff_id);
     if (x.restricted) {
         /* Hidden from other staff, never from oversight: the head of service, an inspector
@@ -99,7 +98,7 @@ cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id,
         if (who->role == R_HEAD_OF_SERVICE)
             return CW_OK;
         if (who->role == R_INSPECTOR)
-            return write ? cw_error_set(err, CW_EFORBIDDEN, refused, child_id, verb) : CW_OK;
+            return write ? cw_error_key(err, CW_EFORBIDDEN, refused, "id", child_id, NULL) : CW_OK;
         int above = 0;
         if (who->staff_id[0] && (who->role & R_MANAGERS) &&
             (rc = chain_has(st, x.manager, who->staff_id, &above, err)))
@@ -112,7 +111,7 @@ cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id,
             (rc = cw_store_exists(st, CW_Q_CHILD_ACCESS_HAS, v, 2, &named, err)))
             return rc;
         int ok = named && (!write || own || (who->role & R_MANAGERS));
-        return ok ? CW_OK : cw_error_set(err, CW_EFORBIDDEN, refused, child_id, verb);
+        return ok ? CW_OK : cw_error_key(err, CW_EFORBIDDEN, refused, "id", child_id, NULL);
     }
     int unallocated = x.worker[0] == '\0';
     int manages = who->staff_id[0] && !strcmp(x.manager, who->staff_id);
@@ -138,7 +137,7 @@ cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id,
     default: /* QA auditors (no audits yet), administrators (no case content) */
         ok = 0;
     }
-    return ok ? CW_OK : cw_error_set(err, CW_EFORBIDDEN, refused, child_id, verb);
+    return ok ? CW_OK : cw_error_key(err, CW_EFORBIDDEN, refused, "id", child_id, NULL);
 }
 
 cw_rc cw_access_team(cw_ledger *ro, const principal *who, const char *team_id,
@@ -154,8 +153,7 @@ cw_rc cw_access_team(cw_ledger *ro, const principal *who, const char *team_id,
         if (rc)
             return rc;
     }
-    return ok ? CW_OK
-              : cw_error_set(err, CW_EFORBIDDEN, "team: team %s is not yours to see", team_id);
+    return ok ? CW_OK : cw_error_key(err, CW_EFORBIDDEN, "team_not_yours", "team", team_id, NULL);
 }
 
 typedef struct team_row_ctx {

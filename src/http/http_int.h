@@ -18,6 +18,7 @@
 #include "measures/measures.h"
 #include "rules/oversight.h"
 #include "util/buf.h"
+#include "util/messages.h"
 
 /* Roles, one bit each; a route names the roles that may use it. */
 enum {
@@ -55,6 +56,7 @@ typedef struct principal {
     char team_id[65];
     char service_area[101];
     int must_change;
+    char language[3]; /* en or cy as the user chose, "" if not */
 } principal;
 
 /* Sign-in throttling by client address: at most THROTTLE_FAILS failed sign-ins from one
@@ -124,8 +126,10 @@ struct req {
     int by_token;    /* signed in by an API token */
     int token_write; /* ... whose scope is write */
     char token[64];
-    char csrf[48]; /* the session's CSRF token, to compare */
-    cw_ledger *ro; /* a read-only connection, from the pool */
+    char csrf[48];  /* the session's CSRF token, to compare */
+    cw_ledger *ro;  /* a read-only connection, from the pool */
+    cw_lang lang;   /* the language of the server's messages (util/messages.h) */
+    int lang_asked; /* ... which the request asked for (Accept-Language) */
     /* the response */
     int status;
     cw_buf out;
@@ -214,6 +218,10 @@ void cw_resp_json(req *r, int status, json_t *body); /* steals body */
 void cw_resp_text(req *r, int status, const char *ctype, const char *text, size_t len);
 /* {"error": {"code", "message", "field"}}; field taken from a "field: ..." message */
 void cw_resp_error(req *r, cw_rc rc, const char *message);
+/* Sends err as the JSON error body, in the request's language (docs/api.md, "Errors"). */
+void cw_resp_err(req *r, const cw_error *err);
+/* A refusal from the message catalogue: key, naming field and quoting a1 (may be NULL). */
+void cw_resp_key(req *r, cw_rc rc, const char *key, const char *field, const char *a1);
 void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, int64_t max_age);
 
 /* ---- the web application's files (static.c) ---- */

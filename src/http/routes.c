@@ -35,9 +35,9 @@ static cw_rc query_u64(req *r, const char *name, uint64_t *out, cw_error *err)
 {
     const char *v = query(r, name);
     if (!v)
-        return cw_error_set(err, CW_EINVAL, "%s: is required", name);
+        return cw_error_key(err, CW_EINVAL, "param_required", name, NULL, NULL);
     if (cw_parse_u64(v, strlen(v), out))
-        return cw_error_set(err, CW_EINVAL, "%s: must be a whole number", name);
+        return cw_error_key(err, CW_EINVAL, "param_whole", name, NULL, NULL);
     return CW_OK;
 }
 
@@ -50,7 +50,7 @@ static cw_rc query_date(req *r, cw_date *out, cw_error *err)
         return CW_OK;
     }
     if (cw_date_parse(v, strlen(v), out))
-        return cw_error_set(err, CW_EINVAL, "as_of: must be a date, YYYY-MM-DD");
+        return cw_error_key(err, CW_EINVAL, "param_date", "as_of", NULL, NULL);
     return CW_OK;
 }
 
@@ -61,20 +61,25 @@ static cw_rc body_object(req *r, json_t **out, cw_error *err)
     *out = NULL;
     const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
     if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';'))
-        return cw_error_set(err, CW_EINVAL, "Content-Type: must be application/json");
+        return cw_error_key(err, CW_EINVAL, "content_type", "Content-Type", NULL, NULL);
     if (r->body.len == 0)
-        return cw_error_set(err, CW_EINVAL, "body: a JSON object is required");
+        return cw_error_key(err, CW_EINVAL, "body_required", "body", NULL, NULL);
     size_t ok = cw_utf8_check(r->body.data, r->body.len);
-    if (ok != r->body.len)
-        return cw_error_set(err, CW_EINVAL, "body: is not valid UTF-8 (byte %zu)", ok);
+    if (ok != r->body.len) {
+        char at[24];
+        snprintf(at, sizeof at, "%zu", ok);
+        return cw_error_key(err, CW_EINVAL, "body_utf8", "body", at, NULL);
+    }
     json_error_t je;
     json_t *v = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &je);
-    if (!v)
-        return cw_error_set(err, CW_EINVAL, "body: is not JSON: %s (line %d, column %d)", je.text,
-                            je.line, je.column);
+    if (!v) {
+        char why[CW_ERROR_ARG_MAX];
+        snprintf(why, sizeof why, "%.100s (line %d, column %d)", je.text, je.line, je.column);
+        return cw_error_key(err, CW_EINVAL, "body_json", "body", why, NULL);
+    }
     if (!json_is_object(v)) {
         json_decref(v);
-        return cw_error_set(err, CW_EINVAL, "body: must be a JSON object");
+        return cw_error_key(err, CW_EINVAL, "body_object", "body", NULL, NULL);
     }
     *out = v;
     return CW_OK;
@@ -93,14 +98,14 @@ static cw_rc members(const json_t *o, const char *const *allowed, cw_error *err)
         while (allowed[i] && strcmp(allowed[i], k) != 0)
             i++;
         if (!allowed[i])
-            return cw_error_set(err, CW_EINVAL, "%.64s: is not a field here", k);
+            return cw_error_key(err, CW_EINVAL, "not_here", k, NULL, NULL);
     }
     for (size_t i = 0; allowed[i]; i++) {
         const json_t *x = json_object_get(o, allowed[i]);
         if (!x)
-            return cw_error_set(err, CW_EINVAL, "%s: is required", allowed[i]);
+            return cw_error_key(err, CW_EINVAL, "param_required", allowed[i], NULL, NULL);
         if (!json_is_string(x))
-            return cw_error_set(err, CW_EINVAL, "%s: must be text", allowed[i]);
+            return cw_error_key(err, CW_EINVAL, "not_text", allowed[i], NULL, NULL);
     }
     return CW_OK;
 }
@@ -284,11 +289,12 @@ static cw_rc h_entries(cw_http_srv *s, req *r, cw_error *err)
 /* Who is signed in; idle_timeout_s lets a page warn before an unused session ends. */
 static json_t *me_json(const cw_http_srv *s, const principal *who, const char *csrf)
 {
-    return json_pack("{s:s, s:s?, s:s, s:s?, s:b, s:s?, s:I}", "username", who->username,
+    return json_pack("{s:s, s:s?, s:s, s:s?, s:b, s:s?, s:I, s:s?}", "username", who->username,
                      "staff_id", who->staff_id[0] ? who->staff_id : NULL, "role",
                      cw_role_name(who->role), "team_id", who->team_id[0] ? who->team_id : NULL,
                      "must_change_password", who->must_change, "csrf_token", csrf, "idle_timeout_s",
-                     (json_int_t)s->o.idle_timeout_s);
+                     (json_int_t)s->o.idle_timeout_s, "language",
+                     who->language[0] ? who->language : NULL);
 }
 
 static cw_rc start_session(cw_http_srv *s, req *r, cw_error *err)
@@ -305,9 +311,10 @@ static cw_rc start_session(cw_http_srv *s, req *r, cw_error *err)
 }
 
 /* Every refused sign-in gets these words, whatever the reason. */
-#define SIGNIN_REFUSED                                                                             \
-    "password: the username or password is wrong, or the account is locked or not active "         \
-    "(5 failed sign-ins in a row lock an account for 15 minutes)"
+static cw_rc signin_refused(cw_error *err)
+{
+    return cw_error_key(err, CW_EAUTH, "sign_in_refused", "password", NULL, NULL);
+}
 
 /* The client's IPv4 address, as a number (0 if not IPv4). */
 static uint32_t client_addr(req *r)
@@ -341,7 +348,7 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
     const char *pw = json_string_value(json_object_get(b, "password"));
     if (strlen(name) >= sizeof user) {
         json_decref(b);
-        return cw_error_set(err, CW_EAUTH, "%s", SIGNIN_REFUSED);
+        return signin_refused(err);
     }
     memcpy(user, name, strlen(name) + 1);
     cw_account a;
@@ -380,10 +387,10 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
     if (res != CW_SIGNIN_OK) {
         __atomic_add_fetch(&s->signins_failed, 1, __ATOMIC_RELAXED);
         /* Locked, wrong or unknown read alike: the answer does not say which names exist. */
-        return cw_error_set(err, CW_EAUTH, "%s", SIGNIN_REFUSED);
+        return signin_refused(err);
     }
     if ((rc = cw_principal_load(s, r->ro, user, &r->who, err)))
-        return rc == CW_EAUTH ? cw_error_set(err, CW_EAUTH, "%s", SIGNIN_REFUSED) : rc;
+        return rc == CW_EAUTH ? signin_refused(err) : rc;
     cw_throttle_ok(s, addr, now);
     r->signed_in = 1;
     __atomic_add_fetch(&s->signins_ok, 1, __ATOMIC_RELAXED);
@@ -407,6 +414,39 @@ static cw_rc h_me(cw_http_srv *s, req *r, cw_error *err)
     return CW_OK;
 }
 
+/* The language the user reads caseward in: an account_changed entry, by themselves. */
+static cw_rc h_language(cw_http_srv *s, req *r, cw_error *err)
+{
+    json_t *b;
+    static const char *const fields[] = {"language", NULL};
+    cw_rc rc = body_object(r, &b, err);
+    if (rc || (rc = members(b, fields, err))) {
+        json_decref(b);
+        return rc;
+    }
+    char lang[3];
+    snprintf(lang, sizeof lang, "%s", json_string_value(json_object_get(b, "language")));
+    int ok = !strcmp(json_string_value(json_object_get(b, "language")), lang) &&
+             (!strcmp(lang, "en") || !strcmp(lang, "cy"));
+    json_decref(b);
+    if (!ok)
+        return cw_error_key(err, CW_EINVAL, "language", "language", NULL, NULL);
+    pthread_mutex_lock(&s->write_mu);
+    if (!(rc = cw_http_write_gate(s, err))) {
+        rc = cw_account_set_language(s->writer, r->who.actor, r->who.username, lang, err);
+        cw_http_write_done(s);
+    }
+    pthread_mutex_unlock(&s->write_mu);
+    if (rc)
+        return rc;
+    memcpy(r->who.language, lang, sizeof lang);
+    if (r->by_cookie)
+        cw_session_keep(s, r->token, &r->who);
+    r->lang = !strcmp(lang, "cy") ? CW_LANG_CY : CW_LANG_EN;
+    cw_resp_json(r, 200, me_json(s, &r->who, NULL));
+    return CW_OK;
+}
+
 static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
 {
     json_t *b;
@@ -424,9 +464,8 @@ static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
     /* Guessing the current password through a stolen session counts towards the lockout. */
     if (!(rc = cw_account_get(cw_ledger_store(r->ro), r->who.username, &a, err)) &&
         !(a.found && a.locked_until_ms <= now && cw_password_verify(a.password, cur))) {
-        rc = cw_error_set(err, CW_EFORBIDDEN,
-                          "current_password: is wrong, or the account is locked (5 wrong in a "
-                          "row lock it for 15 minutes)");
+        rc = cw_error_key(err, CW_EFORBIDDEN, "current_password_wrong", "current_password", NULL,
+                          NULL);
         pthread_mutex_lock(&s->write_mu);
         cw_account fresh;
         if (!cw_account_get(cw_ledger_store(s->writer), r->who.username, &fresh, NULL) &&
@@ -436,7 +475,7 @@ static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
         cw_http_record_access(s, r, NULL, 0, 403);
     }
     if (!rc && !strcmp(cur, pw))
-        rc = cw_error_set(err, CW_EINVAL, "new_password: must differ from the current one");
+        rc = cw_error_key(err, CW_EINVAL, "password_same", "new_password", NULL, NULL);
     /* The slow hash before the writer's lock, which every other write waits on. */
     if (!rc && !(rc = cw_password_check_policy(r->who.username, pw, err)) &&
         !(rc = cw_password_hash(pw, hash, err))) {
@@ -449,13 +488,9 @@ static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
         pthread_mutex_unlock(&s->write_mu);
         sodium_memzero(hash, sizeof hash);
     }
-    if ((rc == CW_EINVAL || rc == CW_ETOOBIG) && !strncmp(err->msg, "password: ", 10)) {
-        /* the policy names "password": this request calls it new_password */
-        char m[CW_ERROR_MSG_MAX];
-        memcpy(m, err->msg + 10, sizeof m - 10);
-        m[sizeof m - 11] = '\0';
-        cw_error_set(err, rc, "new_password: %.480s", m);
-    }
+    /* the policy names "password": this request calls it new_password */
+    if ((rc == CW_EINVAL || rc == CW_ETOOBIG) && !strcmp(err->field, "password"))
+        cw_error_rename_field(err, "new_password");
     json_decref(b);
     if (rc)
         return rc;
@@ -584,7 +619,7 @@ static cw_rc h_child(cw_http_srv *s, req *r, cw_error *err)
         o ? cw_store_run(cw_ledger_store(r->ro), CW_Q_CHILD_RECORD, &k, 1, record_row, o, NULL, err)
           : CW_ENOMEM;
     if (!rc && json_object_size(o) == 0)
-        rc = cw_error_set(err, CW_ENOTFOUND, "id: no child %s", r->param[0]);
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_child_id", "id", r->param[0], NULL);
     if (rc) {
         json_decref(o);
         return rc;
@@ -821,7 +856,7 @@ static cw_rc h_team_caseload(cw_http_srv *s, req *r, cw_error *err)
     if (rc)
         return rc;
     if (!found)
-        return cw_error_set(err, CW_ENOTFOUND, "team: no team %s", team);
+        return cw_error_key(err, CW_ENOTFOUND, "no_team", "team", team, NULL);
     if ((rc = cw_access_team(r->ro, &r->who, team, area, err))) {
         if (rc == CW_EFORBIDDEN)
             cw_http_record_access(s, r, NULL, 0, 403);
@@ -911,9 +946,9 @@ static cw_rc query_named_date(req *r, const char *name, cw_date *out, cw_error *
 {
     const char *v = query(r, name);
     if (!v)
-        return cw_error_set(err, CW_EINVAL, "%s: is required (a date, YYYY-MM-DD)", name);
+        return cw_error_key(err, CW_EINVAL, "param_date_required", name, NULL, NULL);
     if (cw_date_parse(v, strlen(v), out))
-        return cw_error_set(err, CW_EINVAL, "%s: must be a date, YYYY-MM-DD", name);
+        return cw_error_key(err, CW_EINVAL, "param_date", name, NULL, NULL);
     return CW_OK;
 }
 
@@ -932,7 +967,7 @@ static cw_rc h_integrity(cw_http_srv *s, req *r, cw_error *err)
     if (rc)
         return rc;
     if (o.from > o.to)
-        return cw_error_set(err, CW_EINVAL, "from: must not be after to");
+        return cw_error_key(err, CW_EINVAL, "from_after_to", "from", NULL, NULL);
     if (o.team && (strlen(o.team) == 0 || strlen(o.team) > 64))
         return cw_error_set(err, CW_EINVAL, "team: must be a team's identifier");
     cw_integrity_report rep;
@@ -1180,16 +1215,11 @@ static cw_rc own_act(cw_http_srv *s, req *r, const char *type, json_t *p, cw_err
 {
     const char *me = r->who.staff_id;
     if (!strcmp(type, "assessment_completed") && json_object_get(p, "signed_off_by"))
-        return cw_error_set(err, CW_EINVAL,
-                            "signed_off_by: a manager signs off in their own name: save the "
-                            "assessment and it goes to your manager for sign-off "
-                            "(work_signed_off)");
+        return cw_error_key(err, CW_EINVAL, "own_name_signoff", "signed_off_by", NULL, NULL);
     const char *dec = json_string_value(json_object_get(p, "decided_by"));
     if (!strcmp(type, "referral_decided") && json_object_get(p, "decided_by")) {
         if (!dec || strcmp(dec, me) != 0)
-            return cw_error_set(err, CW_EINVAL,
-                                "decided_by: the decision is recorded as yours; a manager who "
-                                "decides records it themselves, or signs yours off");
+            return cw_error_key(err, CW_EINVAL, "decision_yours", "decided_by", NULL, NULL);
         json_object_del(p, "decided_by"); /* the actor already says who */
     }
     if (!strcmp(type, "supervision_held")) {
@@ -1197,9 +1227,8 @@ static cw_rc own_act(cw_http_srv *s, req *r, const char *type, json_t *p, cw_err
         const char *sub = json_string_value(json_object_get(p, "supervisee_id"));
         if (!(sup && !strcmp(sup, me)) && !(sub && !strcmp(sub, me))) {
             cw_http_record_access(s, r, NULL, 0, 403);
-            return cw_error_set(err, CW_EFORBIDDEN,
-                                "supervisor_id: a supervision is recorded by its supervisor (or "
-                                "by the supervisee, for the supervisor to confirm)");
+            return cw_error_key(err, CW_EFORBIDDEN, "supervision_by_supervisor", "supervisor_id",
+                                NULL, NULL);
         }
     }
     if ((!strcmp(type, "child_registered") &&
@@ -1208,28 +1237,20 @@ static cw_rc own_act(cw_http_srv *s, req *r, const char *type, json_t *p, cw_err
         !strcmp(type, "restriction_changed")) {
         if (!(r->who.role & (R_SERVICE_MANAGER | R_HEAD_OF_SERVICE))) {
             cw_http_record_access(s, r, json_string_value(json_object_get(p, "child_id")), 0, 403);
-            return cw_error_set(err, CW_EFORBIDDEN,
-                                "restricted: only a service manager or the head of service "
-                                "restricts a record or changes who may see it");
+            return cw_error_key(err, CW_EFORBIDDEN, "restrict_senior", "restricted", NULL, NULL);
         }
     }
     if (!strcmp(type, "deputy_named") && !(r->who.role & (R_ADMINISTRATOR | R_HEAD_OF_SERVICE))) {
         const char *m = json_string_value(json_object_get(p, "manager_id"));
         if (!m || strcmp(m, me) != 0) {
             cw_http_record_access(s, r, NULL, 0, 403);
-            return cw_error_set(err, CW_EFORBIDDEN,
-                                "manager_id: a manager names their own deputy; an administrator "
-                                "or the head of service names anyone's");
+            return cw_error_key(err, CW_EFORBIDDEN, "own_deputy", "manager_id", NULL, NULL);
         }
     }
     if ((!strcmp(type, "correction") || !strcmp(type, "work_signed_off") ||
          !strcmp(type, "work_returned") || !strcmp(type, "restriction_changed")) &&
         !json_is_integer(json_object_get(p, "based_on")))
-        return cw_error_set(err, CW_EINVAL,
-                            "based_on: required: the version of the entry you read (the "
-                            "chronology gives each entry's version; for a restriction, the "
-                            "latest entry that set it), so that a change made since is never "
-                            "overwritten");
+        return cw_error_key(err, CW_EINVAL, "based_on_required", "based_on", NULL, NULL);
     return CW_OK;
 }
 
@@ -1237,7 +1258,7 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
 {
     const char *type = r->param[0];
     if (!cw_casework_known_type(type) || cw_http_reserved_type(type))
-        return cw_error_set(err, CW_ENOTFOUND, "type: %s is not a command (docs/events.md)", type);
+        return cw_error_key(err, CW_ENOTFOUND, "not_a_command", "type", type, NULL);
     /* The organisation is the administrators' and heads of service's to record; casework is
      * staff's. Managers also name deputies (their own: own_act). */
     /* Erasures: staff propose, the data protection officer decides (the catalogue checks). */
@@ -1251,7 +1272,7 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
                                                  : R_STAFF;
     if (!(r->who.role & may)) {
         cw_http_record_access(s, r, NULL, 0, 403);
-        return cw_error_set(err, CW_EFORBIDDEN, "role: your role may not record %s", type);
+        return cw_error_key(err, CW_EFORBIDDEN, "role_may_not_record", "role", type, NULL);
     }
     json_t *p;
     cw_rc rc = body_object(r, &p, err);
@@ -1304,15 +1325,11 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
             if (!party && !(r->who.role & R_MANAGERS)) {
                 cw_http_record_access(s, r, NULL, 0, 403);
                 json_decref(p);
-                return cw_error_set(err, CW_EFORBIDDEN,
-                                    "role: only its supervisor, its supervisee or a manager may "
-                                    "record this");
+                return cw_error_key(err, CW_EFORBIDDEN, "supervision_party", "role", NULL, NULL);
             }
         } else {
             json_decref(p);
-            return cw_error_set(err, CW_ENOTFOUND,
-                                "child_id: the command names no child or record that you can "
-                                "see");
+            return cw_error_key(err, CW_ENOTFOUND, "no_child_or_record", "child_id", NULL, NULL);
         }
     }
     for (size_t i = 0; i < n && !cw_access_scope_free(&r->who, type); i++) {
@@ -1378,11 +1395,11 @@ static cw_rc measures_query(req *r, cw_measures_query *q, cw_error *err)
         return CW_OK;
     }
     if (!from || cw_date_parse(from, strlen(from), &q->from))
-        return cw_error_set(err, CW_EINVAL, "from: must be a date, YYYY-MM-DD");
+        return cw_error_key(err, CW_EINVAL, "param_date", "from", NULL, NULL);
     if (!to || cw_date_parse(to, strlen(to), &q->to))
-        return cw_error_set(err, CW_EINVAL, "to: must be a date, YYYY-MM-DD");
+        return cw_error_key(err, CW_EINVAL, "param_date", "to", NULL, NULL);
     if (q->from > q->to)
-        return cw_error_set(err, CW_EINVAL, "to: the period ends before it starts");
+        return cw_error_key(err, CW_EINVAL, "period_backwards", "to", NULL, NULL);
     return CW_OK;
 }
 
@@ -1568,6 +1585,8 @@ const route cw_routes[] = {
     {"GET", "/api/v1/me", h_me, R_SIGNED_IN, RF_PASSWORD, "Who is signed in, and their role"},
     {"PUT", "/api/v1/me/password", h_password, R_SIGNED_IN, RF_WRITE | RF_PASSWORD | RF_SESSION,
      "Change your password (ends your other sessions)"},
+    {"PUT", "/api/v1/me/language", h_language, R_SIGNED_IN, RF_WRITE,
+     "Choose the language (en or cy) of your pages and of the server's messages; recorded"},
     {"GET", "/api/v1/children", h_children, R_CASE_READ, 0,
      "The children whose records you may see"},
     {"GET", "/api/v1/children/{id}", h_child, R_CASE_READ, RF_CHILD,

@@ -65,7 +65,7 @@ void cw_resp_json(req *r, int status, json_t *body)
     char *text = body ? json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
     json_decref(body);
     if (!text) {
-        cw_resp_error(r, CW_ENOMEM, "out of memory");
+        cw_resp_key(r, CW_ENOMEM, "server_busy", NULL, NULL);
         return;
     }
     cw_resp_text(r, status, "application/json", text, strlen(text));
@@ -101,34 +101,64 @@ static const char *error_code(cw_rc rc, int status)
     }
 }
 
-void cw_resp_error(req *r, cw_rc rc, const char *message)
+/* "field: problem" names the field: the identifier before ": ", if it is one. */
+static void field_of(const char *message, char field[65])
 {
+    field[0] = '\0';
+    const char *colon = strstr(message, ": ");
+    if (!colon || colon == message || (size_t)(colon - message) >= 65)
+        return;
+    size_t n = (size_t)(colon - message);
+    for (size_t i = 0; i < n; i++) {
+        char ch = message[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '_' || ch == '.' || ch == '-'))
+            return;
+    }
+    memcpy(field, message, n);
+    field[n] = '\0';
+}
+
+void cw_resp_err(req *r, const cw_error *err)
+{
+    cw_rc rc = err->code ? err->code : CW_EDB;
     int status = cw_rc_http_status(rc);
+    cw_error e;
     /* Server faults never show their internals: the details stay in the server's own log. */
     if (status >= 500 && rc != CW_EBUSY && rc != CW_ENOMEM)
-        message = "the server could not complete the request";
+        cw_error_key(&e, rc, "server_fault", NULL, NULL, NULL);
     else if (rc == CW_ENOMEM || rc == CW_EBUSY)
-        message = "the server is busy; try again";
-    /* "field: problem" names the field. */
-    char field[65] = "";
-    const char *colon = strstr(message, ": ");
-    if (colon && colon > message && (size_t)(colon - message) < sizeof field) {
-        size_t n = (size_t)(colon - message), i = 0;
-        for (; i < n; i++) {
-            char ch = message[i];
-            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                  (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-'))
-                break;
-        }
-        if (i == n) {
-            memcpy(field, message, n);
-            field[n] = '\0';
-        }
-    }
-    json_t *e = json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", error_code(rc, status),
-                          "message", message, "field", field[0] ? field : NULL);
-    cw_resp_json(r, status, e);
+        cw_error_key(&e, rc, "server_busy", NULL, NULL, NULL);
+    else
+        e = *err;
+    char field[65], text[2 * CW_ERROR_MSG_MAX];
+    const char *problem;
+    cw_lang shown = cw_message(&e, r->lang, text, sizeof text, &problem);
+    if (e.key)
+        memcpy(field, e.field, sizeof field);
+    else
+        field_of(e.msg, field);
+    if (!e.key && field[0])
+        problem = text + strlen(field) + 2;
+    json_t *body = json_pack("{s:{s:s, s:s, s:s, s:s, s:s?, s:s?}}", "error", "code",
+                             error_code(rc, status), "message", text, "problem", problem, "lang",
+                             cw_lang_code(shown), "field", field[0] ? field : NULL, "key", e.key);
+    cw_resp_json(r, status, body);
     r->status = status; /* cw_resp_json may have met no memory: keep the intended status */
+}
+
+void cw_resp_error(req *r, cw_rc rc, const char *message)
+{
+    cw_error e;
+    cw_error_set(&e, rc, "%s", message);
+    cw_resp_err(r, &e);
+}
+
+void cw_resp_key(req *r, cw_rc rc, const char *key, const char *field, const char *a1)
+{
+    cw_error e;
+    cw_error_key(&e, rc, key, field, a1, NULL);
+    cw_resp_err(r, &e);
 }
 
 void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, int64_t max_age)
@@ -526,9 +556,10 @@ static cw_rc authenticate(cw_http_srv *s, req *r, cw_error *err)
     return CW_OK;
 }
 
-static void refuse(cw_http_srv *s, req *r, cw_rc rc, const char *msg, const char *child)
+static void refuse(cw_http_srv *s, req *r, cw_rc rc, const char *key, const char *field,
+                   const char *child)
 {
-    cw_resp_error(r, rc, msg);
+    cw_resp_key(r, rc, key, field, NULL);
     if (r->signed_in && rc == CW_EFORBIDDEN)
         cw_http_record_access(s, r, child, 0, r->status);
 }
@@ -537,17 +568,19 @@ static void process(cw_http_srv *s, req *r)
 {
     cw_error err;
     cw_error_clear(&err);
+    /* The language of the messages: as the request asks, else the user's own (below). */
+    r->lang = cw_lang_accept(header(r, "Accept-Language"), &r->lang_asked);
     if (r->too_big) {
-        char m[128];
-        snprintf(m, sizeof m, "body: is larger than the limit of %zu bytes", s->o.max_body);
-        cw_resp_error(r, CW_ETOOBIG, m);
+        char m[32];
+        snprintf(m, sizeof m, "%zu", s->o.max_body);
+        cw_resp_key(r, CW_ETOOBIG, "body_too_big", "body", m);
         return;
     }
     /* The path without its query string. */
     char path[1024];
     size_t n = strcspn(r->url, "?");
     if (n >= sizeof path) {
-        cw_resp_error(r, CW_ETOOBIG, "path: is too long");
+        cw_resp_key(r, CW_ETOOBIG, "path_too_long", "path", NULL);
         return;
     }
     memcpy(path, r->url, n);
@@ -567,51 +600,52 @@ static void process(cw_http_srv *s, req *r)
     }
     if (!r->rt) {
         if (path_known) {
-            char m[160];
-            snprintf(m, sizeof m, "method: %.16s is not allowed here", r->method);
-            json_t *e = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", "method_not_allowed",
-                                  "message", m, "field", "method");
+            char m[17];
+            snprintf(m, sizeof m, "%.16s", r->method);
+            cw_error_key(&err, CW_EINVAL, "method", "method", m, NULL);
+            char text[CW_ERROR_MSG_MAX];
+            const char *problem;
+            cw_lang shown = cw_message(&err, r->lang, text, sizeof text, &problem);
+            json_t *e = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s}}", "error", "code",
+                                  "method_not_allowed", "message", text, "problem", problem, "lang",
+                                  cw_lang_code(shown), "field", "method", "key", "method");
             cw_resp_json(r, 405, e);
         } else {
-            cw_resp_error(r, CW_ENOTFOUND, "path: no such route (see /api/v1/openapi.json)");
+            cw_resp_key(r, CW_ENOTFOUND, "no_route", "path", NULL);
         }
         return;
     }
     const route *rt = r->rt;
     if (!(r->ro = pool_get(s, &err))) {
-        cw_resp_error(r, err.code ? err.code : CW_EDB, err.msg);
+        cw_resp_err(r, &err);
         return;
     }
     cw_rc rc = authenticate(s, r, &err);
     if (rc) {
-        cw_resp_error(r, rc, err.msg);
+        cw_resp_err(r, &err);
         return;
     }
+    if (r->signed_in && !r->lang_asked && r->who.language[0])
+        r->lang = !strcmp(r->who.language, "cy") ? CW_LANG_CY : CW_LANG_EN;
     if (rt->roles) {
         if (!r->signed_in) {
-            cw_resp_error(r, CW_EAUTH, "session: sign in first (POST /api/v1/session)");
+            cw_resp_key(r, CW_EAUTH, "sign_in_first", "session", NULL);
             return;
         }
         if (r->who.must_change && !(rt->flags & RF_PASSWORD)) {
-            refuse(s, r, CW_EFORBIDDEN,
-                   "password: a one-time password must be changed first "
-                   "(PUT /api/v1/me/password)",
-                   NULL);
+            refuse(s, r, CW_EFORBIDDEN, "change_password_first", "password", NULL);
             return;
         }
         if (r->by_token && (rt->flags & RF_SESSION)) {
-            refuse(s, r, CW_EFORBIDDEN,
-                   "Authorization: signing out and changing a password are for a signed-in "
-                   "session, not an API token",
-                   NULL);
+            refuse(s, r, CW_EFORBIDDEN, "session_only", "Authorization", NULL);
             return;
         }
         if (r->by_token && !r->token_write && strcmp(r->method, "GET") != 0) {
-            refuse(s, r, CW_EFORBIDDEN, "Authorization: this token may only read", NULL);
+            refuse(s, r, CW_EFORBIDDEN, "token_read_only", "Authorization", NULL);
             return;
         }
         if (!(r->who.role & rt->roles)) {
-            refuse(s, r, CW_EFORBIDDEN, "role: your role may not do this",
+            refuse(s, r, CW_EFORBIDDEN, "role_may_not", "role",
                    (rt->flags & RF_CHILD) ? r->param[0] : NULL);
             return;
         }
@@ -619,15 +653,14 @@ static void process(cw_http_srv *s, req *r)
             const char *sent = header(r, "X-CSRF-Token");
             if (!sent || strlen(sent) != strlen(r->csrf) ||
                 sodium_memcmp(sent, r->csrf, strlen(sent)) != 0) {
-                refuse(s, r, CW_EFORBIDDEN,
-                       "X-CSRF-Token: missing or wrong (send the token given at sign-in)", NULL);
+                refuse(s, r, CW_EFORBIDDEN, "csrf", "X-CSRF-Token", NULL);
                 return;
             }
         }
         if (rt->flags & RF_CHILD) {
             rc = cw_access_child(r->ro, &r->who, r->param[0], 0, &err);
             if (rc) {
-                cw_resp_error(r, rc, err.msg);
+                cw_resp_err(r, &err);
                 if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)
                     cw_http_record_access(s, r, r->param[0], 0, r->status);
                 return;
@@ -637,12 +670,12 @@ static void process(cw_http_srv *s, req *r)
     cw_error_clear(&err);
     rc = rt->fn(s, r, &err);
     if (rc)
-        cw_resp_error(r, rc, err.msg);
+        cw_resp_err(r, &err);
     /* A look that cannot be recorded is not shown: the record is withheld. */
     if ((rt->flags & RF_CHILD) && !r->recorded &&
         cw_http_record_access(s, r, r->param[0], r->status < 400, r->status) != CW_OK &&
         r->status < 400)
-        cw_resp_error(r, CW_EIO, "the look at the record could not be recorded");
+        cw_resp_key(r, CW_EIO, "look_not_recorded", NULL, NULL);
 }
 
 /* ---- libmicrohttpd callbacks ---- */

@@ -172,10 +172,8 @@ cw_rc cw_throttle_check(cw_http_srv *s, uint32_t addr, int64_t now_ms, cw_error 
         return CW_OK;
     char when[CW_RFC3339_MS_LEN + 1];
     cw_time_format_ms(until, when);
-    return cw_error_set(err, CW_ELIMIT,
-                        "password: too many failed sign-ins from this address; try again after "
-                        "%.16s UTC",
-                        when);
+    when[16] = '\0';
+    return cw_error_key(err, CW_ELIMIT, "too_many_sign_ins", "password", when, NULL);
 }
 
 void cw_throttle_ok(cw_http_srv *s, uint32_t addr, int64_t now_ms)
@@ -200,16 +198,17 @@ cw_rc cw_principal_load(cw_http_srv *s, cw_ledger *ro, const char *username, pri
     char today[CW_DATE_LEN + 1];
     cw_date_format((cw_date)(cw_time_now_ms() / 86400000), today);
     if (!a.found || a.disabled || (a.expires_on[0] && strcmp(a.expires_on, today) < 0))
-        return cw_error_set(err, CW_EAUTH, "session: the account is not active");
+        return cw_error_key(err, CW_EAUTH, "account_inactive", "session", NULL, NULL);
     snprintf(who->username, sizeof who->username, "%s", username);
     snprintf(who->actor, sizeof who->actor, "user:%s", username);
     who->must_change = a.must_change;
+    memcpy(who->language, a.language, sizeof who->language);
     if (a.staff_id[0]) {
         cw_staff_info si;
         if ((rc = cw_casework_staff(st, a.staff_id, &si, err)))
             return rc;
         if (!si.found || si.left)
-            return cw_error_set(err, CW_EAUTH, "session: the member of staff has left");
+            return cw_error_key(err, CW_EAUTH, "staff_has_left", "session", NULL, NULL);
         memcpy(who->staff_id, a.staff_id, sizeof who->staff_id);
         memcpy(who->team_id, si.team, sizeof who->team_id);
         who->role = cw_role_bit(si.role);

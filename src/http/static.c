@@ -275,7 +275,7 @@ void cw_static_serve(const web_files *w, req *r, const char *path)
     if (path_ok(path) && !(f = find(w, path)) && !names_file(w, path))
         f = find(w, "/index.html");
     if (!f) {
-        cw_resp_error(r, CW_ENOTFOUND, "path: no such file or route (the API is under /api/v1/)");
+        cw_resp_key(r, CW_ENOTFOUND, "no_file", "path", NULL);
         return;
     }
     const char *inm =

@@ -306,7 +306,10 @@ CREATE TABLE accounts (
     expires_on   TEXT,              -- last day the account works (inspectors), or NULL
     failed       INTEGER NOT NULL,  -- failed sign-ins since the last success
     locked_until INTEGER NOT NULL,  -- unix ms before which sign-in is refused; 0 if not locked
-    created_at   TEXT NOT NULL      -- RFC 3339 UTC
+    created_at   TEXT NOT NULL,     -- RFC 3339 UTC
+    language     TEXT               -- en | cy: the language of its pages and the server's
+                                    -- messages, as the user chose (account_changed); NULL
+                                    -- until they choose
 ) STRICT;
 
 -- Every look at a child's record, and every refused request by someone

@@ -84,7 +84,7 @@ typedef enum cw_query {
     CW_Q_ACCOUNT_PUT,            /* (username, staff_id, role, password, must_change, expires_on,
                                     created_at) */
     CW_Q_ACCOUNT_SET_PASSWORD,   /* (username, password, must_change) */
-    CW_Q_ACCOUNT_SET_STATUS,     /* (username, disabled, expires_on) */
+    CW_Q_ACCOUNT_SET_STATUS,     /* (username, disabled, expires_on, language) */
     CW_Q_ACCOUNT_SIGN_IN,        /* (username, failed, locked_until) */
     CW_Q_ACCOUNT_COUNT,          /* () -> count */
     CW_Q_RECORD_ACCESS_PUT,      /* (idx, child_id, actor, what, allowed, at) */

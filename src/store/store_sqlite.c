@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define APPLICATION_ID 0x63776431 /* 'cwd1' */
-#define SCHEMA_VERSION 8
+#define SCHEMA_VERSION 9
 #define STR_(x)        #x
 #define STR(x)         STR_(x)
 
@@ -151,7 +151,7 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_CORRECTION_PUT] = "INSERT OR REPLACE INTO corrections(idx, corrects, reason) "
                             "VALUES (?1, ?2, ?3)",
     [CW_Q_ACCOUNT_GET] = "SELECT staff_id, role, password, must_change, disabled, expires_on, "
-                         "failed, locked_until FROM accounts WHERE username = ?1",
+                         "failed, locked_until, language FROM accounts WHERE username = ?1",
     [CW_Q_ACCOUNT_PUT] = "INSERT INTO accounts(username, staff_id, role, password, must_change, "
                          "disabled, expires_on, failed, locked_until, created_at) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, 0, 0, ?7)",
@@ -159,7 +159,8 @@ static const char *const named[CW_Q_COUNT] = {
         "UPDATE accounts SET password = ?2, must_change = ?3, failed = 0, "
         "locked_until = 0 WHERE username = ?1",
     [CW_Q_ACCOUNT_SET_STATUS] = "UPDATE accounts SET disabled = coalesce(?2, disabled), "
-                                "expires_on = coalesce(?3, expires_on) WHERE username = ?1",
+                                "expires_on = coalesce(?3, expires_on), "
+                                "language = coalesce(?4, language) WHERE username = ?1",
     [CW_Q_ACCOUNT_SIGN_IN] =
         "UPDATE accounts SET failed = ?2, locked_until = ?3 WHERE username = ?1",
     [CW_Q_ACCOUNT_COUNT] = "SELECT count(*) FROM accounts",
@@ -1316,6 +1317,30 @@ static const char *const migrations[] = {
           "    lifted_idx INTEGER            -- the legal_hold_lifted entry\n"
           ") STRICT;\n"
           "CREATE INDEX legal_holds_by_child ON legal_holds(child_id);\n",
+    [8] = /* the accounts' chosen language: the table made again as a new database has it */
+    "CREATE TEMP TABLE accounts_before AS SELECT * FROM accounts;\n"
+    "DROP TABLE accounts;\n"
+    "CREATE TABLE accounts (\n"
+    "    username     TEXT PRIMARY KEY,  -- sign-in name\n"
+    "    staff_id     TEXT,              -- the member of staff it belongs to (role: staff.role)\n"
+    "    role         TEXT,              -- for accounts that are not staff: administrator, "
+    "qa_auditor,\n"
+    "                                    -- inspector\n"
+    "    password     TEXT NOT NULL,     -- argon2id hash (libsodium's string form), never the "
+    "password\n"
+    "    must_change  INTEGER NOT NULL,  -- 1: a one-time password: only changing it is allowed\n"
+    "    disabled     INTEGER NOT NULL,  -- 1: may not sign in\n"
+    "    expires_on   TEXT,              -- last day the account works (inspectors), or NULL\n"
+    "    failed       INTEGER NOT NULL,  -- failed sign-ins since the last success\n"
+    "    locked_until INTEGER NOT NULL,  -- unix ms before which sign-in is refused; 0 if not "
+    "locked\n"
+    "    created_at   TEXT NOT NULL,     -- RFC 3339 UTC\n"
+    "    language     TEXT               -- en | cy: the language of its pages and the server's\n"
+    "                                    -- messages, as the user chose (account_changed); NULL\n"
+    "                                    -- until they choose\n"
+    ") STRICT;\n"
+    "INSERT INTO accounts SELECT *, NULL FROM accounts_before;\n"
+    "DROP TABLE accounts_before;\n",
 };
 
 static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *err)

@@ -3,6 +3,7 @@
  * statuses. See error.h.
  */
 #include "util/error.h"
+#include "util/messages.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,14 +42,43 @@ cw_rc cw_error_set(cw_error *err, cw_rc code, const char *fmt, ...)
         err->code = code;
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
+        err->key = NULL;
     }
     return code;
+}
+
+static void copy_arg(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+cw_rc cw_error_key(cw_error *err, cw_rc code, const char *key, const char *field, const char *a1,
+                   const char *a2)
+{
+    if (!err)
+        return code;
+    err->code = code;
+    err->key = key;
+    copy_arg(err->field, sizeof err->field, field);
+    copy_arg(err->arg[0], sizeof err->arg[0], a1);
+    copy_arg(err->arg[1], sizeof err->arg[1], a2);
+    cw_message(err, CW_LANG_EN, err->msg, sizeof err->msg, NULL);
+    return code;
+}
+
+void cw_error_rename_field(cw_error *err, const char *field)
+{
+    if (err && err->key) {
+        copy_arg(err->field, sizeof err->field, field);
+        cw_message(err, CW_LANG_EN, err->msg, sizeof err->msg, NULL);
+    }
 }
 
 void cw_error_prefix(cw_error *err, const char *fmt, ...)
 {
     if (!err)
         return;
+    err->key = NULL;
     char prefix[CW_ERROR_MSG_MAX];
     char old[CW_ERROR_MSG_MAX];
     va_list ap;
@@ -70,6 +100,7 @@ void cw_error_clear(cw_error *err)
     if (err) {
         err->code = CW_OK;
         err->msg[0] = '\0';
+        err->key = NULL;
     }
 }
 

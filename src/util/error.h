@@ -32,17 +32,40 @@ typedef enum cw_rc {
 } cw_rc;
 
 #define CW_ERROR_MSG_MAX 512
+#define CW_ERROR_ARG_MAX 160
 
+/*
+ * A message that staff may read (a refusal, a field's problem) is written from the message
+ * catalogue (util/messages.h) by its key, so that the server can give it in the user's
+ * language: key names the text, field the field it is about, arg the values it quotes. msg
+ * always holds the English, for the command line and the server's own log. An error set
+ * with cw_error_set has no key: its message is English only.
+ */
 typedef struct cw_error {
     cw_rc code;
     char msg[CW_ERROR_MSG_MAX];
+    const char *key;               /* catalogue key, or NULL */
+    char field[65];                /* {field}: the field named, "" if none */
+    char arg[2][CW_ERROR_ARG_MAX]; /* {1} and {2} */
 } cw_error;
 
 /* Sets err (which may be NULL) to code and a formatted message; returns code. */
 cw_rc cw_error_set(cw_error *err, cw_rc code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Prepends context ("line 3: ") to err's message, keeping its code. */
+/*
+ * Sets err (which may be NULL) to code and the catalogue's message key, naming field (may
+ * be NULL) and quoting a1 and a2 (may be NULL); msg gets the English. Returns code. An
+ * unknown key is a programming error: the message then says so, in English.
+ */
+cw_rc cw_error_key(cw_error *err, cw_rc code, const char *key, const char *field, const char *a1,
+                   const char *a2);
+
+/* Names another field in a keyed message (a request that calls the field differently). */
+void cw_error_rename_field(cw_error *err, const char *field);
+
+/* Prepends context ("line 3: ") to err's message, keeping its code; the message is then
+ * English only (its key is dropped). */
 void cw_error_prefix(cw_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Clears err to CW_OK with an empty message. */

@@ -100,3 +100,9 @@ test('every message is in Welsh and in English, with the same values filled in',
                                                  v === c.get(k) && !/^(caseward|GOV\.UK)/.test(v));
   assert.ok(untranslated.length < 10, `English left in the Welsh catalogue: ${untranslated.map(([k]) => k).join(', ')}`);
 });
+
+test('the server names fields as the pages do (src/util/field_names.inc is up to date)', async () => {
+  const {fieldNamesInc} = await import('./field-names.mjs');
+  const inc = readFileSync(path.join(app, '../../src/util/field_names.inc'), 'utf8');
+  assert.equal(inc, await fieldNamesInc(), 'run scripts/gen-field-names');
+});

@@ -1,0 +1,435 @@
+/*
+ * messages.c — the server's message catalogue: every message staff may read from the
+ * server, by key, in English and Welsh. See messages.h.
+ *
+ * {field} is the field the message is about (its identifier in English, its name in
+ * Welsh), {1} and {2} the values it quotes. A message about a field starts "{field}: ".
+ * The Welsh follows docs/welsh-glossary.md.
+ */
+#include "util/messages.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct msg {
+    const char *key, *en, *cy;
+} catalogue[] = {
+    /* ---- a field's value (every event's fields) ---- */
+    {"required", "{field}: is required for {1}", "{field}: mae angen hwn ar gyfer {1}"},
+    {"not_a_field", "{field}: not a field of {1}", "{field}: nid yw'n faes yn {1}"},
+    {"set_by_caseward", "{field}: is set by caseward, not given",
+     "{field}: caseward sy'n gosod hwn; peidiwch â'i roi"},
+    {"not_an_id", "{field}: must be an identifier (1-64 of A-Z a-z 0-9 . _ : -)",
+     "{field}: rhaid iddo fod yn ddynodydd (1-64 o A-Z a-z 0-9 . _ : -)"},
+    {"not_text", "{field}: must be text", "{field}: rhaid iddo fod yn destun"},
+    {"too_long", "{field}: is {1} bytes; the limit is {2}",
+     "{field}: mae'n {1} beit; yr uchafswm yw {2}"},
+    {"nul", "{field}: contains a NUL character", "{field}: mae'n cynnwys nod NUL"},
+    {"blank", "{field}: must not be blank", "{field}: rhaid peidio â'i adael yn wag"},
+    {"not_a_date", "{field}: \"{1}\" is not a date (YYYY-MM-DD)",
+     "{field}: nid yw \"{1}\" yn ddyddiad (BBBB-MM-DD)"},
+    {"date_not_text", "{field}: a non-string is not a date (YYYY-MM-DD)",
+     "{field}: nid yw hwn yn ddyddiad (BBBB-MM-DD)"},
+    {"in_future", "{field}: {1} is in the future", "{field}: mae {1} yn y dyfodol"},
+    {"not_bool", "{field}: must be true or false",
+     "{field}: rhaid iddo fod yn gywir neu'n anghywir"},
+    {"not_whole", "{field}: must be a whole number >= 0",
+     "{field}: rhaid iddo fod yn rhif cyfan, 0 neu fwy"},
+    {"not_in_range", "{field}: must be a whole number in range",
+     "{field}: rhaid iddo fod yn rhif cyfan o fewn yr ystod"},
+    {"not_one_of", "{field}: \"{1}\" is not one of {2}", "{field}: nid yw \"{1}\" yn un o {2}"},
+    {"one_of", "{field}: must be one of {1}", "{field}: rhaid iddo fod yn un o {1}"},
+    {"not_ids", "{field}: must be a list of identifiers",
+     "{field}: rhaid iddo fod yn rhestr o ddynodwyr"},
+    {"too_many", "{field}: has {1} items; the limit is {2}",
+     "{field}: mae ganddo {1} eitem; yr uchafswm yw {2}"},
+    {"item_not_id", "{field}: item {1} is not an identifier",
+     "{field}: nid yw eitem {1} yn ddynodydd"},
+    {"listed_twice", "{field}: {1} is listed twice", "{field}: mae {1} wedi'i restru ddwywaith"},
+    {"not_object", "{field}: must be a non-empty object",
+     "{field}: rhaid iddo fod yn wrthrych nad yw'n wag"},
+
+    /* ---- who and what an event names ---- */
+    {"no_child", "{field}: no child {1} is registered",
+     "{field}: nid oes plentyn {1} wedi'i gofrestru"},
+    {"no_staff", "{field}: no member of staff {1}", "{field}: nid oes aelod o staff {1}"},
+    {"staff_left", "{field}: {1} has left", "{field}: mae {1} wedi gadael"},
+    {"no_record", "{field}: no {1} {2}", "{field}: nid oes cofnod {2}"},
+    {"exists", "{field}: {1} already exists", "{field}: mae {1} yn bodoli eisoes"},
+    {"no_team", "{field}: no team {1}", "{field}: nid oes tîm {1}"},
+    {"other_child", "{field}: {1} is about another child", "{field}: mae {1} am blentyn arall"},
+    {"already_decided", "{field}: {1} has already been decided",
+     "{field}: mae penderfyniad eisoes wedi'i wneud ar {1}"},
+    {"already_completed", "{field}: {1} is already completed",
+     "{field}: mae {1} wedi'i gwblhau eisoes"},
+
+    /* ---- dates in order ---- */
+    {"before_birth", "{field}: {1} is before the child's date of birth ({2})",
+     "{field}: mae {1} cyn dyddiad geni'r plentyn ({2})"},
+    {"before_contact", "{field}: {1} is before the contact ({2})",
+     "{field}: mae {1} cyn y cyswllt ({2})"},
+    {"before_referral", "{field}: {1} is before the referral ({2})",
+     "{field}: mae {1} cyn yr atgyfeiriad ({2})"},
+    {"before_assessment", "{field}: {1} is before the assessment started ({2})",
+     "{field}: mae {1} cyn i'r asesiad ddechrau ({2})"},
+    {"before_strategy", "{field}: {1} is before the strategy discussion ({2})",
+     "{field}: mae {1} cyn y drafodaeth strategaeth ({2})"},
+    {"before_enquiry", "{field}: {1} is before the enquiry started ({2})",
+     "{field}: mae {1} cyn i'r ymholiad ddechrau ({2})"},
+    {"before_missing", "{field}: {1} is before the child went missing ({2})",
+     "{field}: mae {1} cyn i'r plentyn fynd ar goll ({2})"},
+    {"before_looked_after", "{field}: {1} is before the child became looked after ({2})",
+     "{field}: mae {1} cyn i'r plentyn ddechrau derbyn gofal ({2})"},
+    {"dob_future", "{field}: {1} is more than 40 weeks in the future",
+     "{field}: mae {1} fwy na 40 wythnos yn y dyfodol"},
+    {"seen_after_completed", "{field}: {1} is after the assessment was completed",
+     "{field}: mae {1} ar ôl i'r asesiad gael ei gwblhau"},
+
+    /* ---- rules between an event's fields ---- */
+    {"views_required",
+     "{field}: the child's views and feelings are required, or views_not_obtained_reason "
+     "saying why they could not be obtained",
+     "{field}: mae angen safbwyntiau a theimladau'r plentyn, neu reswm pam na ellid eu cael"},
+    {"seen_alone_not_seen", "{field}: the child cannot be seen alone without being seen",
+     "{field}: ni ellir gweld y plentyn ar ei ben ei hun heb ei weld"},
+    {"reason_but_alone",
+     "{field}: the child was seen alone; a reason is for a visit where they were not",
+     "{field}: gwelwyd y plentyn ar ei ben ei hun; mae rheswm ar gyfer ymweliad lle na "
+     "welwyd ef neu hi ar ei ben ei hun"},
+    {"bedroom_not_home",
+     "{field}: the child's bedroom can be seen only on a visit at home (location home)",
+     "{field}: dim ond ar ymweliad â'r cartref y gellir gweld ystafell wely'r plentyn"},
+    {"seen_date_required", "{field}: required when child_seen is true",
+     "{field}: mae angen hwn pan welwyd y plentyn"},
+    {"override_needs_reason", "{field}: a professional override of the band needs a reason",
+     "{field}: mae angen rheswm dros newid y band ar sail barn broffesiynol"},
+    {"override_reason_alone", "{field}: given without override_band",
+     "{field}: wedi'i roi heb newid y band"},
+    {"category_required", "{field}: required when registering",
+     "{field}: mae angen hwn wrth gofrestru"},
+    {"category_only_register", "{field}: only given when registering",
+     "{field}: dim ond wrth gofrestru y rhoddir hwn"},
+    {"own_signoff", "{field}: {1} cannot sign off their own assessment",
+     "{field}: ni all {1} gymeradwyo ei asesiad ei hun"},
+    {"signoff_needs_manager", "{field}: {1} is a {2}; sign-off needs a manager",
+     "{field}: mae {1} yn {2}; rhaid i reolwr gymeradwyo"},
+
+    /* ---- the state of the child's case ---- */
+    {"child_registered", "{field}: {1} is already registered",
+     "{field}: mae {1} wedi'i gofrestru eisoes"},
+    {"on_register", "{field}: {1} is already on the register",
+     "{field}: mae {1} ar y gofrestr eisoes"},
+    {"not_on_register", "{field}: {1} is not on the child protection register",
+     "{field}: nid yw {1} ar y gofrestr amddiffyn plant"},
+    {"review_continues", "{field}: a review conference continues or ends the registration",
+     "{field}: mae cynhadledd adolygu yn parhau neu'n dod â'r cofrestriad i ben"},
+    {"already_looked_after", "{field}: {1} is already looked after",
+     "{field}: mae {1} eisoes yn derbyn gofal"},
+    {"not_looked_after", "{field}: {1} is not looked after", "{field}: nid yw {1} yn derbyn gofal"},
+    {"supervise_self", "{field}: {1} cannot supervise themselves",
+     "{field}: ni all {1} oruchwylio ei hun"},
+    {"already_allocated", "{field}: {1} is already allocated to {2} (use case_transferred)",
+     "{field}: mae {1} wedi'i ddyrannu i {2} eisoes (trosglwyddwch yr achos)"},
+    {"not_allocated", "{field}: {1} is not allocated (use case_allocated)",
+     "{field}: nid yw {1} wedi'i ddyrannu (dyrannwch yr achos)"},
+    {"holds_case", "{field}: {1} already holds the case", "{field}: mae'r achos gan {1} eisoes"},
+    {"case_closed", "{field}: {1}'s case is already closed",
+     "{field}: mae achos {1} wedi'i gau eisoes"},
+    {"case_not_closed", "{field}: {1}'s case is not closed",
+     "{field}: nid yw achos {1} wedi'i gau"},
+
+    /* ---- requests ---- */
+    {"param_required", "{field}: is required", "{field}: mae angen hwn"},
+    {"param_whole", "{field}: must be a whole number", "{field}: rhaid iddo fod yn rhif cyfan"},
+    {"param_date", "{field}: must be a date, YYYY-MM-DD",
+     "{field}: rhaid iddo fod yn ddyddiad, BBBB-MM-DD"},
+    {"param_date_required", "{field}: is required (a date, YYYY-MM-DD)",
+     "{field}: mae angen hwn (dyddiad, BBBB-MM-DD)"},
+    {"content_type", "{field}: must be application/json",
+     "{field}: rhaid iddo fod yn application/json"},
+    {"body_required", "{field}: a JSON object is required", "{field}: mae angen gwrthrych JSON"},
+    {"body_utf8", "{field}: is not valid UTF-8 (byte {1})",
+     "{field}: nid yw'n UTF-8 dilys (beit {1})"},
+    {"body_json", "{field}: is not JSON: {1}", "{field}: nid yw'n JSON: {1}"},
+    {"body_object", "{field}: must be a JSON object", "{field}: rhaid iddo fod yn wrthrych JSON"},
+    {"not_here", "{field}: is not a field here", "{field}: nid yw'n faes yma"},
+    {"body_too_big", "{field}: is larger than the limit of {1} bytes",
+     "{field}: mae'n fwy na'r uchafswm o {1} beit"},
+    {"path_too_long", "{field}: is too long", "{field}: mae'n rhy hir"},
+    {"no_route", "{field}: no such route (see /api/v1/openapi.json)",
+     "{field}: nid oes llwybr o'r fath (gweler /api/v1/openapi.json)"},
+    {"no_file", "{field}: no such file or route (the API is under /api/v1/)",
+     "{field}: nid oes ffeil na llwybr o'r fath (mae'r API o dan /api/v1/)"},
+    {"method", "{field}: {1} is not allowed here", "{field}: ni chaniateir {1} yma"},
+    {"server_fault", "the server could not complete the request",
+     "ni allai'r gweinydd gwblhau'r cais"},
+    {"server_busy", "the server is busy; try again",
+     "mae'r gweinydd yn brysur; rhowch gynnig arall arni"},
+    {"look_not_recorded", "the look at the record could not be recorded",
+     "nid oedd modd cofnodi'r edrychiad ar y cofnod"},
+    {"from_after_to", "{field}: must not be after to",
+     "{field}: rhaid iddo beidio â bod ar ôl y dyddiad gorffen"},
+    {"period_backwards", "{field}: the period ends before it starts",
+     "{field}: mae'r cyfnod yn gorffen cyn iddo ddechrau"},
+    {"no_child_id", "{field}: no child {1}", "{field}: nid oes plentyn {1}"},
+    {"not_a_command", "{field}: {1} is not a command (docs/events.md)",
+     "{field}: nid yw {1} yn orchymyn (docs/events.md)"},
+    {"no_entry", "{field}: there is no entry {1} yet", "{field}: nid oes eitem {1} eto"},
+
+    /* ---- sign-in and access ---- */
+    {"sign_in_first", "{field}: sign in first (POST /api/v1/session)",
+     "{field}: mewngofnodwch yn gyntaf (POST /api/v1/session)"},
+    {"sign_in_refused",
+     "{field}: the username or password is wrong, or the account is locked or not active "
+     "(5 failed sign-ins in a row lock an account for 15 minutes)",
+     "{field}: mae'r enw defnyddiwr neu'r cyfrinair yn anghywir, neu mae'r cyfrif wedi'i "
+     "gloi neu heb fod yn weithredol (mae 5 ymgais aflwyddiannus yn olynol yn cloi cyfrif am "
+     "15 munud)"},
+    {"too_many_sign_ins",
+     "{field}: too many failed sign-ins from this address; try again after {1} UTC",
+     "{field}: gormod o ymdrechion aflwyddiannus i fewngofnodi o'r cyfeiriad hwn; rhowch gynnig "
+     "arall arni ar ôl {1} UTC"},
+    {"account_inactive", "{field}: the account is not active",
+     "{field}: nid yw'r cyfrif yn weithredol"},
+    {"staff_has_left", "{field}: the member of staff has left",
+     "{field}: mae'r aelod o staff wedi gadael"},
+    {"current_password_wrong",
+     "{field}: is wrong, or the account is locked (5 wrong in a row lock it for 15 minutes)",
+     "{field}: mae'n anghywir, neu mae'r cyfrif wedi'i gloi (mae 5 cynnig anghywir yn olynol yn "
+     "ei gloi am 15 munud)"},
+    {"password_same", "{field}: must differ from the current one",
+     "{field}: rhaid iddo fod yn wahanol i'r un presennol"},
+    {"password_short",
+     "{field}: must be at least {1} characters (a few words together are easy to remember and "
+     "hard to guess)",
+     "{field}: rhaid iddo fod o leiaf {1} nod (mae ychydig eiriau gyda'i gilydd yn hawdd eu "
+     "cofio ac yn anodd eu dyfalu)"},
+    {"password_username", "{field}: must not be the username",
+     "{field}: rhaid iddo beidio â bod yr un peth â'r enw defnyddiwr"},
+    {"not_utf8", "{field}: is not valid UTF-8", "{field}: nid yw'n UTF-8 dilys"},
+    {"change_password_first",
+     "{field}: a one-time password must be changed first (PUT /api/v1/me/password)",
+     "{field}: rhaid newid cyfrinair untro yn gyntaf (PUT /api/v1/me/password)"},
+    {"session_only",
+     "{field}: signing out and changing a password are for a signed-in session, not an API "
+     "token",
+     "{field}: mae allgofnodi a newid cyfrinair ar gyfer sesiwn wedi mewngofnodi, nid tocyn API"},
+    {"token_read_only", "{field}: this token may only read",
+     "{field}: dim ond darllen y caiff y tocyn hwn"},
+    {"role_may_not", "{field}: your role may not do this", "{field}: ni chaiff eich rôl wneud hyn"},
+    {"role_may_not_record", "{field}: your role may not record {1}",
+     "{field}: ni chaiff eich rôl gofnodi {1}"},
+    {"csrf", "{field}: missing or wrong (send the token given at sign-in)",
+     "{field}: ar goll neu'n anghywir (anfonwch y tocyn a roddwyd wrth fewngofnodi)"},
+    {"no_child_you_see", "{field}: no child {1} that you can see",
+     "{field}: nid oes plentyn {1} y gallwch ei weld"},
+    {"not_yours_see", "{field}: the record of child {1} is not yours to see",
+     "{field}: nid eich lle chi yw gweld cofnod plentyn {1}"},
+    {"not_yours_change", "{field}: the record of child {1} is not yours to change",
+     "{field}: nid eich lle chi yw newid cofnod plentyn {1}"},
+    {"team_not_yours", "{field}: team {1} is not yours to see",
+     "{field}: nid eich lle chi yw gweld tîm {1}"},
+    {"no_child_or_record", "{field}: the command names no child or record that you can see",
+     "{field}: nid yw'r gorchymyn yn enwi plentyn na chofnod y gallwch ei weld"},
+
+    /* ---- recording as oneself ---- */
+    {"own_name_signoff",
+     "{field}: a manager signs off in their own name: save the assessment and it goes to your "
+     "manager for sign-off (work_signed_off)",
+     "{field}: mae rheolwr yn cymeradwyo yn ei enw ei hun: cadwch yr asesiad ac fe aiff at eich "
+     "rheolwr i'w gymeradwyo"},
+    {"decision_yours",
+     "{field}: the decision is recorded as yours; a manager who decides records it themselves, "
+     "or signs yours off",
+     "{field}: caiff y penderfyniad ei gofnodi fel eich un chi; mae rheolwr sy'n penderfynu yn "
+     "ei gofnodi ei hun, neu'n cymeradwyo eich un chi"},
+    {"supervision_by_supervisor",
+     "{field}: a supervision is recorded by its supervisor (or by the supervisee, for the "
+     "supervisor to confirm)",
+     "{field}: y goruchwylydd sy'n cofnodi goruchwyliaeth (neu'r person a oruchwyliwyd, i'r "
+     "goruchwylydd ei chadarnhau)"},
+    {"restrict_senior",
+     "{field}: only a service manager or the head of service restricts a record or changes "
+     "who may see it",
+     "{field}: dim ond rheolwr gwasanaeth neu'r pennaeth gwasanaeth sy'n cyfyngu cofnod neu'n "
+     "newid pwy all ei weld"},
+    {"own_deputy",
+     "{field}: a manager names their own deputy; an administrator or the head of service "
+     "names anyone's",
+     "{field}: mae rheolwr yn enwi ei ddirprwy ei hun; mae gweinyddwr neu'r pennaeth "
+     "gwasanaeth yn enwi dirprwy unrhyw un"},
+    {"based_on_required",
+     "{field}: required: the version of the entry you read (the chronology gives each entry's "
+     "version; for a restriction, the latest entry that set it), so that a change made since "
+     "is never overwritten",
+     "{field}: mae angen hwn: fersiwn yr eitem a ddarllenoch (mae'r cronoleg yn rhoi fersiwn "
+     "pob eitem), fel na chaiff newid a wnaed ers hynny byth ei drosysgrifo"},
+    {"supervision_party",
+     "{field}: only its supervisor, its supervisee or a manager may record this",
+     "{field}: dim ond y goruchwylydd, y person a oruchwyliwyd neu reolwr gaiff gofnodi hyn"},
+
+    /* ---- sign-off ---- */
+    {"not_signoff_work", "{field}: entry {1} is not work that needs a manager's sign-off",
+     "{field}: nid yw eitem {1} yn waith sydd angen ei gymeradwyo gan reolwr"},
+    {"signed_off_already", "{field}: entry {1} is not awaiting sign-off (it has been signed off)",
+     "{field}: nid yw eitem {1} yn aros i gael ei chymeradwyo (mae wedi'i chymeradwyo)"},
+    {"returned_already", "{field}: entry {1} is not awaiting sign-off (it was returned)",
+     "{field}: nid yw eitem {1} yn aros i gael ei chymeradwyo (fe'i dychwelwyd)"},
+    {"no_signoff_needed", "{field}: entry {1} is not awaiting sign-off (it did not need sign-off)",
+     "{field}: nid yw eitem {1} yn aros i gael ei chymeradwyo (nid oedd angen ei chymeradwyo)"},
+    {"own_work", "{field}: no one signs off their own work; it goes to a manager above you",
+     "{field}: nid oes neb yn cymeradwyo ei waith ei hun; mae'n mynd at reolwr uwch eich "
+     "pen"},
+    {"not_current_staff", "{field}: {1} is not a current member of staff",
+     "{field}: nid yw {1} yn aelod presennol o staff"},
+    {"supervisor_confirms", "{field}: only the supervisor named in the supervision confirms it",
+     "{field}: dim ond y goruchwylydd a enwir yn y oruchwyliaeth sy'n ei chadarnhau"},
+    {"signoff_manager_above",
+     "{field}: sign-off needs a manager above {1}, or their named deputy; you are a {2}",
+     "{field}: rhaid i reolwr uwchben {1}, neu ei ddirprwy a enwyd, gymeradwyo; rydych chi'n "
+     "{2}"},
+    {"not_above",
+     "{field}: you are not above {1} in the management chain (nor a named deputy of a manager "
+     "who is), so this is not yours to sign off",
+     "{field}: nid ydych uwchben {1} yn y gadwyn reoli (nac yn ddirprwy a enwyd i reolwr sydd), "
+     "felly nid eich lle chi yw cymeradwyo hyn"},
+
+    /* ---- who may see a record ---- */
+    {"restriction_changed",
+     "{field}: who may see {1}'s record has changed since you read it (its current version is "
+     "{2}): read it again and redo your change",
+     "{field}: mae pwy all weld cofnod {1} wedi newid ers i chi ei ddarllen (ei fersiwn "
+     "bresennol yw {2}): darllenwch ef eto a gwnewch eich newid eto"},
+    {"restricted_to_alone", "{field}: names staff only when the record is restricted",
+     "{field}: dim ond pan fo'r cofnod wedi'i gyfyngu y mae'n enwi staff"},
+
+    /* ---- the account's language ---- */
+    {"language", "{field}: must be en or cy", "{field}: rhaid iddo fod yn en neu cy"},
+};
+
+#define NMSG (sizeof catalogue / sizeof catalogue[0])
+
+/* The Welsh names of fields: the web application's (web/app/messages, fields), kept the same
+ * by tests/web/messages.test.mjs. */
+static const struct {
+    const char *id, *cy;
+} names[] = {
+#include "util/field_names.inc"
+};
+
+const char *cw_lang_code(cw_lang lang)
+{
+    return lang == CW_LANG_CY ? "cy" : "en";
+}
+
+cw_lang cw_lang_accept(const char *h, int *found)
+{
+    /* The first tag caseward speaks, in the order given: "cy-GB,cy;q=0.9,en" is Welsh. A tag
+     * weighted q=0 is one the client refuses. */
+    *found = 0;
+    while (h && *h) {
+        h += strspn(h, " \t,");
+        const char *tag = h, *end = h + strcspn(h, ",");
+        size_t n = strcspn(h, ",; \t");
+        const char *q = strstr(h, ";q=");
+        double w = q && q < end ? strtod(q + 3, NULL) : 1.0;
+        h = end;
+        if (w <= 0 || n < 2 || (n > 2 && tag[2] != '-'))
+            continue;
+        if (!strncasecmp(tag, "cy", 2) || !strncasecmp(tag, "en", 2)) {
+            *found = 1;
+            return tolower((unsigned char)tag[0]) == 'c' ? CW_LANG_CY : CW_LANG_EN;
+        }
+    }
+    return CW_LANG_EN;
+}
+
+const char *cw_field_name(const char *field, cw_lang lang)
+{
+    if (lang == CW_LANG_CY)
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (!strcmp(names[i].id, field))
+                return names[i].cy;
+    return field;
+}
+
+int cw_message_entry(size_t i, const char **key, const char **en, const char **cy)
+{
+    if (i >= NMSG)
+        return 0;
+    *key = catalogue[i].key;
+    *en = catalogue[i].en;
+    *cy = catalogue[i].cy;
+    return 1;
+}
+
+static const struct msg *find(const char *key)
+{
+    for (size_t i = 0; key && i < NMSG; i++)
+        if (!strcmp(catalogue[i].key, key))
+            return &catalogue[i];
+    return NULL;
+}
+
+/* Appends s to out at *used, truncating (out stays terminated). */
+static void put(char *out, size_t cap, size_t *used, const char *s, size_t n)
+{
+    if (*used + 1 >= cap)
+        return;
+    if (n > cap - 1 - *used)
+        n = cap - 1 - *used;
+    memcpy(out + *used, s, n);
+    *used += n;
+    out[*used] = '\0';
+}
+
+cw_lang cw_message(const cw_error *err, cw_lang lang, char *out, size_t cap, const char **problem)
+{
+    const struct msg *m = find(err->key);
+    size_t used = 0, after_field = 0;
+    if (cap)
+        out[0] = '\0';
+    if (!m) {
+        /* No key: the English as it was set. An unknown key says so. */
+        if (err->key)
+            snprintf(out, cap, "(message %s is not in the catalogue)", err->key);
+        else if (out != err->msg)
+            snprintf(out, cap, "%s", err->msg);
+        if (problem)
+            *problem = out;
+        return CW_LANG_EN;
+    }
+    const char *t = lang == CW_LANG_CY ? m->cy : m->en;
+    while (*t) {
+        const char *open = strchr(t, '{');
+        if (!open) {
+            put(out, cap, &used, t, strlen(t));
+            break;
+        }
+        put(out, cap, &used, t, (size_t)(open - t));
+        t = open;
+        if (!strncmp(t, "{field}", 7)) {
+            const char *f = cw_field_name(err->field, lang);
+            put(out, cap, &used, f, strlen(f));
+            t += 7;
+            if (!strncmp(t, ": ", 2)) {
+                put(out, cap, &used, ": ", 2);
+                t += 2;
+                after_field = used;
+            }
+        } else if (!strncmp(t, "{1}", 3) || !strncmp(t, "{2}", 3)) {
+            const char *a = err->arg[t[1] - '1'];
+            put(out, cap, &used, a, strlen(a));
+            t += 3;
+        } else {
+            put(out, cap, &used, t, 1);
+            t++;
+        }
+    }
+    if (problem)
+        *problem = out + (after_field < cap ? after_field : 0);
+    return lang;
+}
