@@ -300,6 +300,16 @@ static void test_scope_and_access_log(void **state)
     REQ("GET", path, NULL, insp.session, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_true(json_is_array(json_object_get(r.json, "obligations")));
+    /* each with its title in English and in Welsh (docs/rules.md, "Welsh") */
+    assert_true(json_array_size(json_object_get(r.json, "obligations")) > 0);
+    for (size_t i = 0; i < json_array_size(json_object_get(r.json, "obligations")); i++) {
+        const json_t *o = json_array_get(json_object_get(r.json, "obligations"), i);
+        const char *en = json_string_value(json_object_get(o, "title")),
+                   *cy = json_string_value(json_object_get(o, "title_cy"));
+        assert_non_null(en);
+        assert_non_null(cy);
+        assert_string_not_equal(en, cy);
+    }
     done(&r);
     /* the access log: the team manager sees who looked, and who was refused */
     snprintf(path, sizeof path, "/api/v1/children/%s/access-log", F.child_own);
@@ -1187,6 +1197,13 @@ static void test_measures(void **state)
     json_t *council = json_incref(r.json);
     assert_true(json_array_size(json_object_get(r.json, "measure_definitions")) ==
                 json_array_size(json_object_get(r.json, "measures")));
+    /* the figures and the definitions carry the Welsh title beside the English */
+    for (size_t i = 0; i < json_array_size(json_object_get(r.json, "measures")); i++) {
+        assert_non_null(json_string_value(
+            json_object_get(json_array_get(json_object_get(r.json, "measures"), i), "title_cy")));
+        assert_non_null(json_string_value(json_object_get(
+            json_array_get(json_object_get(r.json, "measure_definitions"), i), "title_cy")));
+    }
     assert_string_equal(json_string_value(json_object_get(r.json, "from")), "2025-04-01");
     assert_true(json_integer_value(json_object_get(json_object_get(r.json, "checkpoint"), "size")) >
                 0);

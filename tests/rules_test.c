@@ -3438,6 +3438,16 @@ static void test_refusals(void **state)
          "t.rules:5: integrity belongs before the first rule"},
 
         {"pack t\ntitle T\n", "t.rules:2: title outside a rule"},
+        /* title_cy, the title in Welsh, follows title's rules */
+        {"pack t\ntitle_cy T\n", "t.rules:2: title_cy outside a rule"},
+        {RULE_HEAD "title_cy Teitl\ntitle_cy Teitl arall\n",
+         "t.rules:6: title_cy given twice (first at line 5)"},
+        {"pack t\nrule r1\ntitle_cy \n", "t.rules:3: title_cy: no text"},
+        {"pack t\nrule r1\ntitle_cy Gr\xc5\n", "t.rules:3: not valid UTF-8"},
+        {RULE_HEAD "description_cy Disgrifiad\n",
+         "t.rules:5: description_cy belongs before the first rule"},
+        {"pack t\ndescription_cy Un\ndescription_cy Dau\n",
+         "t.rules:3: description_cy given twice"},
         {"pack t\nstart case_note\n", "t.rules:2: start outside a rule"},
         {RULE_HEAD "title U\n", "t.rules:5: title given twice (first at line 3)"},
         {RULE_HEAD "kind maybe\n", "t.rules:5: kind given twice"},

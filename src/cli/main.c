@@ -594,6 +594,74 @@ static const char *day(cw_date d, char out[CW_DATE_LEN + 1])
     return out;
 }
 
+/* ---- --lang en|cy: the words of the text reports (docs/cli.md, "Language") ---- */
+
+/* The words the measures and signals text reports print around the figures and titles, in
+ * English and in Welsh (docs/welsh-glossary.md). The command line's own messages and --help
+ * stay English. */
+typedef struct report_words {
+    const char *code;
+    const char *heading[3];    /* "measures (" PACK " pack), " FROM " to " TO */
+    const char *team, *area;   /* ", team " ID */
+    const char *checkpoint[3]; /* "computed at the log's checkpoint " ORIGIN ", size " ... */
+    const char *days;          /* a mean length's unit */
+    const char *signed_to[3];  /* "signed report written to " FILE " (caseward verify ..." */
+    const char *since, *evidence, *escalate_to;
+} report_words;
+
+static const report_words report_langs[] = {
+    {"en",
+     {"measures (", " pack), ", " to "},
+     ", team ",
+     ", area ",
+     {"computed at the log's checkpoint ", ", size ", ", root "},
+     " days",
+     {"signed report written to ", " (caseward verify --dir EXPORT --measures ", " checks it)"},
+     "since",
+     "evidence",
+     "escalate to"},
+    {"cy",
+     {"mesurau perfformiad (pecyn ", "), ", " i "},
+     ", tîm ",
+     ", maes gwasanaeth ",
+     {"wedi’u cyfrifo ym mhwynt gwirio’r log ", ", maint ", ", stwnsh gwraidd "},
+     " diwrnod",
+     {"adroddiad wedi’i lofnodi wedi’i ysgrifennu i ",
+      " (mae caseward verify --dir ALLFORIAD --measures ", " yn ei wirio)"},
+     "ers",
+     "tystiolaeth",
+     "uwchgyfeirio at"},
+};
+
+/* The column heads of the measures report, in the order the columns print. */
+static const char *const report_columns[][5] = {
+    {"measure", "value", "numerator", "denominator", "title"},
+    {"mesur", "gwerth", "rhifiadur", "enwadur", "teitl"},
+};
+
+/* --lang: en (the default) or cy. */
+static cw_rc report_lang(const char *lang, const report_words **out, size_t *index, cw_error *err)
+{
+    for (size_t i = 0; i < sizeof report_langs / sizeof report_langs[0]; i++)
+        if (!strcmp(report_langs[i].code, lang ? lang : "en")) {
+            *out = &report_langs[i];
+            if (index)
+                *index = i;
+            return CW_OK;
+        }
+    return cw_error_set(err, CW_EUSAGE,
+                        "--lang: \"%.16s\" is not a language of the reports: give en (English) "
+                        "or cy (Cymraeg, Welsh)",
+                        lang);
+}
+
+/* A title in the report's language: the Welsh one when asked for and the pack has one, the
+ * English one otherwise. */
+static const char *title_in(const report_words *w, const char *title, const char *title_cy)
+{
+    return !strcmp(w->code, "cy") && title_cy && *title_cy ? title_cy : title;
+}
+
 static void print_obligation(const char *child, const cw_obligation *o)
 {
     char a[CW_DATE_LEN + 1], b[CW_DATE_LEN + 1], c[CW_DATE_LEN + 1];
@@ -611,15 +679,15 @@ static void print_obligation(const char *child, const cw_obligation *o)
     printf("\n");
 }
 
-static void print_signal(const char *child, const cw_signal *s)
+static void print_signal(const char *child, const cw_signal *s, const report_words *w)
 {
     char a[CW_DATE_LEN + 1];
-    printf("%-10s %-28s since %s  evidence", child, s->rule_id, day(s->since, a));
+    printf("%-10s %-28s %s %s  %s", child, s->rule_id, w->since, day(s->since, a), w->evidence);
     for (size_t i = 0; i < s->nevidence; i++)
         printf(" #%" PRIu64, s->evidence[i]);
     if (s->escalation_level > 0 && s->escalate_to)
-        printf("  escalate to %s", s->escalate_to);
-    printf("  (%s)\n", s->title);
+        printf("  %s %s", w->escalate_to, s->escalate_to);
+    printf("  (%s)\n", title_in(w, s->title, s->title_cy));
 }
 
 static cw_rc cmd_obligations(args *a, cw_error *err)
@@ -661,6 +729,7 @@ typedef struct list_ctx {
     json_t *arr; /* NULL for text */
     uint64_t count;
     const rules_env *e;
+    const report_words *words; /* --lang */
 } list_ctx;
 
 static cw_rc list_child(void *ctx, const char *child, const cw_rule_results *r)
@@ -682,7 +751,7 @@ static cw_rc list_child(void *ctx, const char *child, const cw_rule_results *r)
             if (lc->arr)
                 json_array_append_new(lc->arr, cw_report_signal(child, &r->signals[i]));
             else
-                print_signal(child, &r->signals[i]);
+                print_signal(child, &r->signals[i], lc->words);
         }
     }
     return CW_OK;
@@ -690,18 +759,23 @@ static cw_rc list_child(void *ctx, const char *child, const cw_rule_results *r)
 
 static cw_rc list_all(args *a, int signals, cw_error *err)
 {
-    const char *db = NULL, *as_of = NULL, *rules = NULL, *rules_file = NULL;
+    const char *db = NULL, *as_of = NULL, *rules = NULL, *rules_file = NULL, *lang = NULL;
     int as_json = 0;
     const opt opts[] = {{"db", &db, NULL},        {"as-of", &as_of, NULL},
                         {"rules", &rules, NULL},  {"rules-file", &rules_file, NULL},
-                        {"json", NULL, &as_json}, {NULL, NULL, NULL}};
+                        {"json", NULL, &as_json}, {"lang", &lang, NULL},
+                        {NULL, NULL, NULL}};
     int np;
     rules_env e;
+    const report_words *words = NULL;
     cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = need(db, "db", err)) ||
+    /* overdue's lines print no titles: only signals has words to translate */
+    if (!rc && lang && !signals)
+        rc = cw_error_set(err, CW_EUSAGE, "unknown option --lang");
+    if (rc || (rc = report_lang(lang, &words, NULL, err)) || (rc = need(db, "db", err)) ||
         (rc = rules_env_open(&e, db, 0, rules, rules_file, as_of, 1, err)))
         return rc;
-    list_ctx lc = {signals, as_json ? json_array() : NULL, 0, &e};
+    list_ctx lc = {signals, as_json ? json_array() : NULL, 0, &e, words};
     rc = cw_oversight_all(e.l, e.pack, &e.cal, e.as_of, list_child, &lc, err);
     if (!rc && lc.arr) {
         json_dumpf(lc.arr, stdout, JSON_INDENT(1));
@@ -730,52 +804,58 @@ static cw_rc period_opts(const char *from, const char *to, const char *period, c
     return CW_OK;
 }
 
-static void print_figures(const json_t *report)
+static void print_figures(const json_t *report, const report_words *w, size_t lang)
 {
     const json_t *cp = json_object_get(report, "checkpoint");
-    printf("measures (%s pack), %s to %s", json_string_value(json_object_get(report, "pack")),
-           json_string_value(json_object_get(report, "from")),
+    printf("%s%s%s%s%s%s", w->heading[0], json_string_value(json_object_get(report, "pack")),
+           w->heading[1], json_string_value(json_object_get(report, "from")), w->heading[2],
            json_string_value(json_object_get(report, "to")));
     if (json_object_get(report, "team"))
-        printf(", team %s", json_string_value(json_object_get(report, "team")));
+        printf("%s%s", w->team, json_string_value(json_object_get(report, "team")));
     if (json_object_get(report, "area"))
-        printf(", area %s", json_string_value(json_object_get(report, "area")));
-    printf("\ncomputed at the log's checkpoint %s, size %" JSON_INTEGER_FORMAT ", root %s\n",
-           json_string_value(json_object_get(cp, "origin")),
-           json_integer_value(json_object_get(cp, "size")),
+        printf("%s%s", w->area, json_string_value(json_object_get(report, "area")));
+    printf("\n%s%s%s%" JSON_INTEGER_FORMAT "%s%s\n", w->checkpoint[0],
+           json_string_value(json_object_get(cp, "origin")), w->checkpoint[1],
+           json_integer_value(json_object_get(cp, "size")), w->checkpoint[2],
            json_string_value(json_object_get(cp, "root_hash")));
+    const char *const *col = report_columns[lang];
+    printf("%-30s %12s  %7s / %-7s  %s\n", col[0], col[1], col[2], col[3], col[4]);
     const json_t *arr = json_object_get(report, "measures");
     for (size_t i = 0; i < json_array_size(arr); i++) {
         const json_t *m = json_array_get(arr, i);
         const json_t *v = json_object_get(m, "value");
         const char *unit = json_string_value(json_object_get(m, "unit"));
-        char value[32] = "-";
+        char value[48] = "-";
         if (json_is_real(v))
             snprintf(value, sizeof value, "%.1f%s", json_real_value(v),
-                     !strcmp(unit, "percent") ? "%" : " days");
+                     !strcmp(unit, "percent") ? "%" : w->days);
         else if (json_is_integer(v))
             snprintf(value, sizeof value, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         printf("%-30s %12s  %7" JSON_INTEGER_FORMAT " / %-7" JSON_INTEGER_FORMAT "  %s\n",
                json_string_value(json_object_get(m, "id")), value,
                json_integer_value(json_object_get(m, "numerator")),
                json_integer_value(json_object_get(m, "denominator")),
-               json_string_value(json_object_get(m, "title")));
+               title_in(w, json_string_value(json_object_get(m, "title")),
+                        json_string_value(json_object_get(m, "title_cy"))));
     }
 }
 
 static cw_rc cmd_measures(args *a, cw_error *err)
 {
     const char *db = NULL, *from = NULL, *to = NULL, *period = NULL, *team = NULL, *area = NULL,
-               *out = NULL;
+               *out = NULL, *lang = NULL;
     int as_json = 0;
     const opt opts[] = {{"db", &db, NULL},         {"from", &from, NULL},    {"to", &to, NULL},
                         {"period", &period, NULL}, {"team", &team, NULL},    {"area", &area, NULL},
-                        {"out", &out, NULL},       {"json", NULL, &as_json}, {NULL, NULL, NULL}};
+                        {"out", &out, NULL},       {"json", NULL, &as_json}, {"lang", &lang, NULL},
+                        {NULL, NULL, NULL}};
     int np;
     rules_env e;
     cw_measures_query q = {0, 0, NULL, NULL, -1};
+    const report_words *words = NULL;
+    size_t li = 0;
     cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = need(db, "db", err)) ||
+    if (rc || (rc = report_lang(lang, &words, &li, err)) || (rc = need(db, "db", err)) ||
         (rc = period_opts(from, to, period, &q.from, &q.to, err)))
         return rc;
     if (team && area)
@@ -796,11 +876,10 @@ static cw_rc cmd_measures(args *a, cw_error *err)
             cw_json_write_canonical(report, &body);
             printf("%s\n", body.data);
         } else if (!rc) {
-            print_figures(report);
+            print_figures(report, words, li);
             if (out)
-                printf("signed report written to %s (caseward verify --dir EXPORT --measures "
-                       "%s checks it)\n",
-                       out, out);
+                printf("%s%s%s%s%s\n", words->signed_to[0], out, words->signed_to[1], out,
+                       words->signed_to[2]);
         }
     }
     cw_buf_release(&note);
@@ -1396,10 +1475,12 @@ static const command commands[] = {
     {"overdue", cmd_overdue, "overdue --db PATH --as-of DATE [--rules NAME] [--json]",
      "Every obligation overdue on DATE, across all children, with days overdue and who it\n"
      "escalates to. \"What was overdue on 1 March?\" has an answer.\n"},
-    {"signals", cmd_signals, "signals --db PATH --as-of DATE [--rules NAME] [--json]",
+    {"signals", cmd_signals,
+     "signals --db PATH --as-of DATE [--rules NAME] [--json] [--lang en|cy]",
      "Safeguarding signals on DATE (repeat referrals without assessment, CSE indicators\n"
      "without a risk assessment, children on the register not seen, drifting cases, missing\n"
-     "views, no supervision, undecided referrals), each with the events behind it.\n"},
+     "views, no supervision, undecided referrals), each with the events behind it. --lang cy\n"
+     "prints the labels and the signals' titles in Welsh (default en).\n"},
     {"retention", cmd_retention,
      "retention --db PATH --as-of DATE [--rules wales|england | --rules-file FILE] [--json] "
      "[--propose --actor STAFF_ID]",
@@ -1438,12 +1519,14 @@ static const command commands[] = {
      "same answers.\n"},
     {"measures", cmd_measures,
      "measures --db PATH (--from DATE --to DATE | --period P) [--team ID] [--area NAME] [--json] "
-     "[--out FILE]",
+     "[--out FILE] [--lang en|cy]",
      "Compute the rule pack's performance measures for a period (both days included; --period\n"
      "fy2025 is 1 April 2025 to 31 March 2026, 2025-q1 its first quarter, 2025-04 a month), for\n"
      "the council, a team or a service area, from the log at its latest checkpoint. Prints\n"
      "each figure with its numerator and denominator; --json prints the report itself;\n"
-     "--out writes the report signed with the log's key (docs/measures.md).\n"},
+     "--out writes the report signed with the log's key (docs/measures.md). --lang cy prints\n"
+     "the report's headings, labels and titles in Welsh (default en); the JSON and the signed\n"
+     "report carry both titles whatever the language.\n"},
     {"verify", cmd_verify,
      "verify (--db PATH | --dir DIR) [--vkey FILE] [--checkpoint FILE] [--measures REPORT]",
      "Recompute every leaf and node hash and the root from the stored bytes and check every\n"

@@ -895,9 +895,10 @@ json_t *cw_measures_figures(const cw_measures_result *r)
             for (int b = 0; b < NBREAK; b++)
                 brk[b] += r->brk[k * NBREAK + (size_t)b];
         }
-        json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "id", me->id, "title", me->title,
-                              "unit", me->unit, "numerator", (json_int_t)num, "denominator",
-                              (json_int_t)den, "value", cw_measures_value(me->unit, num, den));
+        json_t *o = json_pack("{s:s, s:s, s:s?, s:s, s:I, s:I, s:o}", "id", me->id, "title",
+                              me->title, "title_cy", me->title_cy, "unit", me->unit, "numerator",
+                              (json_int_t)num, "denominator", (json_int_t)den, "value",
+                              cw_measures_value(me->unit, num, den));
         if (o && me->count == MC_OBLIGATIONS) {
             json_t *b = json_object();
             for (int i = 0; b && i < NBREAK; i++)

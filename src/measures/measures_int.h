@@ -37,6 +37,7 @@ typedef struct mmatch {
 /* A state a child is in between a `from` event and a `to` event. */
 typedef struct mstate {
     const char *id, *title;
+    const char *title_cy; /* the title in Welsh, or NULL */
     mmatch from[CW_MEASURES_MAX_ENDS], to[CW_MEASURES_MAX_ENDS];
     int nfrom, nto;
     size_t line;
@@ -80,6 +81,7 @@ enum {
 
 typedef struct cw_measure {
     const char *id, *title, *source, *unit;
+    const char *title_cy; /* the title in Welsh (`title_cy`, or the rule's), or NULL */
     char counted[300], numerator_text[300]; /* the period rule and the numerator, in words */
     mcount count;
     manchor anchor;
@@ -104,6 +106,7 @@ typedef struct cw_measure {
 struct cw_measure_set {
     char *text; /* the file's own copy, split in place */
     const char *name, *description;
+    const char *description_cy; /* the description in Welsh, or NULL */
     char digest[65];
     const cw_rule_pack *pack;
     mstate states[CW_MEASURES_MAX_STATES];

@@ -5,12 +5,13 @@
  *
  *   measures NAME                  first: the rule pack these belong to
  *   description TEXT
+ *   description_cy TEXT            the description in Welsh (optional)
  *   state ID                       a state a child is in (on the register...)
- *     title TEXT
+ *     title TEXT | title_cy TEXT   (title_cy: the title in Welsh, optional)
  *     from EVENT [COND...]         (1 to 8) begins it, unless already in it
  *     to EVENT [COND...]           (1 to 8) ends it
  *   measure ID                     a measure, its id as published (PM24)
- *     title TEXT | unit percent|days | source TEXT
+ *     title TEXT | title_cy TEXT | unit percent|days | source TEXT
  *     count obligations RULE met|due|started
  *     count events EVENT [COND...]
  *     count spans STATE ended|started
@@ -47,7 +48,7 @@ typedef struct parser {
     size_t line;
     mstate *state;   /* the state being read, or NULL */
     cw_measure *cur; /* the measure being read, or NULL */
-    int seen_title, seen_unit, seen_source, seen_count, seen_num;
+    int seen_title, seen_title_cy, seen_unit, seen_source, seen_count, seen_num;
     size_t cap;
 } parser;
 
@@ -470,7 +471,8 @@ static cw_rc begin_block(parser *ps, const char *kw, char **w, size_t nw)
         return rc;
     if (nw != 1)
         return fail(ps, "%s: one identifier", kw);
-    ps->seen_title = ps->seen_unit = ps->seen_source = ps->seen_count = ps->seen_num = 0;
+    ps->seen_title = ps->seen_title_cy = ps->seen_unit = ps->seen_source = ps->seen_count =
+        ps->seen_num = 0;
     if (!strcmp(kw, "state")) {
         if (!is_id(w[0], 0))
             return fail(ps, "state \"%s\": 1-64 of a-z, 0-9 and _", w[0]);
@@ -516,12 +518,22 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
         int seen = m->description != NULL;
         return text_of(ps, "description", rest, &seen, &m->description);
     }
+    if (m->name && !strcmp(kw, "description_cy") && !ps->cur && !ps->state) {
+        int seen = m->description_cy != NULL;
+        return text_of(ps, "description_cy", rest, &seen, &m->description_cy);
+    }
     if (ps->state && !strcmp(kw, "title")) {
         int seen = ps->state->title != NULL;
         return text_of(ps, "title", rest, &seen, &ps->state->title);
     }
+    if (ps->state && !strcmp(kw, "title_cy")) {
+        int seen = ps->state->title_cy != NULL;
+        return text_of(ps, "title_cy", rest, &seen, &ps->state->title_cy);
+    }
     if (ps->cur && !strcmp(kw, "title"))
         return text_of(ps, "title", rest, &ps->seen_title, &ps->cur->title);
+    if (ps->cur && !strcmp(kw, "title_cy"))
+        return text_of(ps, "title_cy", rest, &ps->seen_title_cy, &ps->cur->title_cy);
     if (ps->cur && !strcmp(kw, "source"))
         return text_of(ps, "source", rest, &ps->seen_source, &ps->cur->source);
     char copy[CW_MEASURES_MAX_LINE + 1];
@@ -555,7 +567,7 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
                 (*n)++;
             return rc;
         }
-        return fail(ps, "unknown keyword \"%s\" in a state (title, from, to)", kw);
+        return fail(ps, "unknown keyword \"%s\" in a state (title, title_cy, from, to)", kw);
     }
     if (!ps->cur)
         return fail(ps, "unknown keyword \"%s\" before the first state or measure", kw);
@@ -574,7 +586,9 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
         return kw_target(ps, w, nw);
     if (!strcmp(kw, "numerator"))
         return kw_numerator(ps, w, nw, copy);
-    return fail(ps, "unknown keyword \"%s\" in a measure (title, unit, count, numerator, source)",
+    return fail(ps,
+                "unknown keyword \"%s\" in a measure (title, title_cy, unit, count, numerator, "
+                "source)",
                 kw);
 }
 
@@ -594,6 +608,7 @@ static cw_rc add_rule_measures(parser *ps)
         memset(me, 0, sizeof *me);
         snprintf(me->auto_id, sizeof me->auto_id, "timeliness.%s", r->id);
         me->title = r->title;
+        me->title_cy = r->title_cy;
         me->source = r->source;
         me->unit = "percent";
         me->count = MC_OBLIGATIONS;
@@ -712,9 +727,10 @@ json_t *cw_measures_definition(const cw_measure_set *m, size_t i)
     if (i >= m->nmeasures)
         return NULL;
     const cw_measure *me = &m->measures[i];
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", me->id, "title",
-                          me->title, "unit", me->unit, "source", me->source, "counted", me->counted,
-                          "numerator", me->numerator_text, "pack", m->name, "rule", me->automatic);
+    json_t *o = json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:b}", "id", me->id, "title",
+                          me->title, "title_cy", me->title_cy, "unit", me->unit, "source",
+                          me->source, "counted", me->counted, "numerator", me->numerator_text,
+                          "pack", m->name, "rule", me->automatic);
     if (o && me->has_target)
         json_object_set_new(o, "target",
                             json_pack("{s:f, s:s}", "value", (double)me->target_tenths / 10.0,

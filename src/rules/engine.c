@@ -298,6 +298,7 @@ static void emit(eval *ev, const inst *in, cw_obligation_state s, uint32_t met_p
         return;
     ob->rule_id = r->id;
     ob->title = r->title;
+    ob->title_cy = r->title_cy;
     ob->started_by = event(ev, in->last_pos)->index; /* the start, or the last meeting */
     ob->start = in->base;
     ob->due = in->due;
@@ -694,6 +695,7 @@ static cw_signal *signal_for(eval *ev, const cw_rule *r)
     memset(s, 0, sizeof *s);
     s->rule_id = r->id;
     s->title = r->title;
+    s->title_cy = r->title_cy;
     s->since = INT32_MAX;
     return s;
 }

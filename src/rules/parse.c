@@ -5,9 +5,10 @@
  *
  *   pack NAME                      first directive; NAME is [a-z0-9_]
  *   description TEXT               optional, before the first rule
+ *   description_cy TEXT            optional: the description in Welsh
  *   escalate N ROLE[, N ROLE...]   before the first rule: the default ladder
  *   rule ID                        starts a rule; ends the one before
- *     title TEXT | kind obligation|signal | source TEXT
+ *     title TEXT | title_cy TEXT | kind obligation|signal | source TEXT
  *     start EVENT [COND...]                       (one or more)
  *     due N UNIT [from EVENT]
  *     then N UNIT [after N UNIT] [if COND...]     (zero or more)
@@ -56,7 +57,8 @@ typedef struct parser {
     cw_error *err;
     size_t line;
     cw_rule *cur; /* the rule being read, or NULL before the first */
-    size_t title_line, kind_line, due_line, source_line, count_line, lookback_line, esc_line;
+    size_t title_line, title_cy_line, kind_line, due_line, source_line, count_line, lookback_line,
+        esc_line;
     size_t since_line, age_line;
     size_t anchor_line;
     int pack_esc_seen;
@@ -733,7 +735,7 @@ static cw_rc kw_rule(parser *ps, char **w, size_t nw)
     r->anchor_field = NULL;
     r->first_clause = (uint32_t)p->nclauses;
     ps->cur = r;
-    ps->title_line = ps->kind_line = ps->due_line = ps->source_line = 0;
+    ps->title_line = ps->title_cy_line = ps->kind_line = ps->due_line = ps->source_line = 0;
     ps->count_line = ps->lookback_line = ps->esc_line = ps->anchor_line = ps->since_line = 0;
     ps->age_line = 0;
     return CW_OK;
@@ -896,12 +898,21 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
             return fail(ps, "description belongs before the first rule");
         return text_field(ps, "description", rest, &seen, &p->description);
     }
+    if (!strcmp(kw, "description_cy")) {
+        size_t seen = p->description_cy ? 1 : 0;
+        if (p->nrules)
+            return fail(ps, "description_cy belongs before the first rule");
+        return text_field(ps, "description_cy", rest, &seen, &p->description_cy);
+    }
     if (!strcmp(kw, "integrity"))
         return kw_integrity(ps, rest);
     cw_rule *r = ps->cur;
     if (!strcmp(kw, "title"))
         return r ? text_field(ps, "title", rest, &ps->title_line, &r->title)
                  : fail(ps, "title outside a rule");
+    if (!strcmp(kw, "title_cy"))
+        return r ? text_field(ps, "title_cy", rest, &ps->title_cy_line, &r->title_cy)
+                 : fail(ps, "title_cy outside a rule");
     if (!strcmp(kw, "source"))
         return r ? text_field(ps, "source", rest, &ps->source_line, &r->source)
                  : fail(ps, "source outside a rule");

@@ -13,9 +13,10 @@ static json_t *day(cw_date d)
 json_t *cw_report_obligation(const char *child_id, const cw_obligation *o)
 {
     json_t *j = json_pack(
-        "{s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:o, s:o, s:I, s:i, s:s?}", "child_id", child_id,
-        "rule", o->rule_id, "title", o->title, "started_by", (json_int_t)o->started_by, "start",
-        day(o->start), "due", day(o->due), "state", cw_obligation_state_name(o->state), "met_by",
+        "{s:s, s:s, s:s, s:s?, s:I, s:o, s:o, s:s, s:o, s:o, s:I, s:i, s:s?}", "child_id", child_id,
+        "rule", o->rule_id, "title", o->title, "title_cy", o->title_cy, "started_by",
+        (json_int_t)o->started_by, "start", day(o->start), "due", day(o->due), "state",
+        cw_obligation_state_name(o->state), "met_by",
         o->met ? json_integer((json_int_t)o->met_by) : json_null(), "met_on",
         o->met ? day(o->met_on) : json_null(), "days_overdue", (json_int_t)o->days_overdue,
         "escalation_level", o->escalation_level, "escalate_to", o->escalate_to);
@@ -30,9 +31,10 @@ json_t *cw_report_signal(const char *child_id, const cw_signal *s)
     json_t *ev = json_array();
     for (size_t i = 0; ev && i < s->nevidence; i++)
         json_array_append_new(ev, json_integer((json_int_t)s->evidence[i]));
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:i, s:s?}", "child_id", child_id, "rule",
-                     s->rule_id, "title", s->title, "since", day(s->since), "evidence", ev,
-                     "escalation_level", s->escalation_level, "escalate_to", s->escalate_to);
+    return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:i, s:s?}", "child_id", child_id, "rule",
+                     s->rule_id, "title", s->title, "title_cy", s->title_cy, "since", day(s->since),
+                     "evidence", ev, "escalation_level", s->escalation_level, "escalate_to",
+                     s->escalate_to);
 }
 
 json_t *cw_report_chronology(const cw_history *h)

@@ -57,9 +57,10 @@ typedef enum cw_obligation_state {
 const char *cw_obligation_state_name(cw_obligation_state s);
 
 typedef struct cw_obligation {
-    const char *rule_id; /* owned by the pack */
-    const char *title;   /* owned by the pack */
-    uint64_t started_by; /* ledger index of the event that created it */
+    const char *rule_id;  /* owned by the pack */
+    const char *title;    /* owned by the pack */
+    const char *title_cy; /* the title in Welsh (owned by the pack), or NULL */
+    uint64_t started_by;  /* ledger index of the event that created it */
     cw_date start;
     cw_date due;
     cw_obligation_state state;
@@ -75,6 +76,7 @@ typedef struct cw_obligation {
 typedef struct cw_signal {
     const char *rule_id; /* owned by the pack */
     const char *title;
+    const char *title_cy; /* the title in Welsh, or NULL */
     cw_date since;        /* when the pattern first held */
     uint64_t evidence[8]; /* ledger indexes of the events behind it */
     size_t nevidence;

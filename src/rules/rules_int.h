@@ -169,6 +169,7 @@ typedef enum cw_rule_kind {
 
 typedef struct cw_rule {
     const char *id, *title, *source;
+    const char *title_cy; /* `title_cy`: the title in Welsh, or NULL */
     cw_rule_kind kind;
     size_t line;
     cw_interval due;
@@ -202,6 +203,7 @@ struct cw_rule_pack {
     char *text;      /* the pack's own copy, split in place */
     char digest[65]; /* SHA-256 of the text as loaded, in hex (measures name it in a report) */
     const char *name, *description;
+    const char *description_cy;         /* `description_cy`: the description in Welsh, or NULL */
     cw_step esc[CW_RULES_MAX_ESCALATE]; /* the pack's default ladder */
     size_t nesc;
     char sign_off[256]; /* the kinds of work that need a manager's sign-off, comma-separated */

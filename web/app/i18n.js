@@ -21,6 +21,14 @@ export function setLanguage(code) {
 
 export const language = () => lang;
 
+// The title of a rule, a signal or a measure in a language: the packs give each an English
+// `title` and a Welsh `title_cy` (docs/rules.md); Welsh falls back to English where a pack
+// (a council's own copy, say) has no Welsh.
+export const titleIn = (item, code) => (code === 'cy' && item && item.title_cy ? item.title_cy : item ? item.title : '');
+
+// The same in the page's language.
+export const localTitle = (item) => titleIn(item, lang);
+
 // The language this browser chose last (the switch in the header), else Welsh for a browser
 // that asks for it first, else English.
 export function chosenLanguage() {
