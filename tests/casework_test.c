@@ -2316,6 +2316,123 @@ static void test_chronology_cli(void **state)
     free(out);
 }
 
+/*
+ * The Active Offer (docs/events.md, "The Active Offer"): a visit, an assessment and a care
+ * leaver's needs assessment may record whether the service was offered in Welsh without being
+ * asked (active_offer_made) and the language it was carried out in (service_language). Both
+ * are optional facts: a wrong type is refused naming the field and the value, nothing else is
+ * checked, an entry without them still validates, a correction may add them, and the
+ * chronology (the history and `caseward chronology`, text and JSON) shows them.
+ */
+static void test_active_offer(void **state)
+{
+    fx *f = *state;
+    if (access(CW_BINARY, X_OK) != 0)
+        fail_msg("%s is not built (cmake --build ... --target caseward)", CW_BINARY);
+    refuse(f, "sw.jones", CW_EINVAL, "active_offer_made", "true or false",
+           "{'type':'statutory_visit','payload':{'child_id':'C1','date':'2023-02-01',"
+           "'seen':true,'seen_alone':true,'views':'Fine','active_offer_made':'yes'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "active_offer_made", "true or false",
+           "{'type':'statutory_visit','payload':{'child_id':'C1','date':'2023-02-01',"
+           "'seen':true,'seen_alone':true,'views':'Fine','active_offer_made':1}}");
+    refuse(f, "sw.jones", CW_EINVAL, "service_language", "\"cymraeg\" is not one of english",
+           "{'type':'statutory_visit','payload':{'child_id':'C1','date':'2023-02-01',"
+           "'seen':true,'seen_alone':true,'views':'Fine','service_language':'cymraeg'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "service_language", "bilingual",
+           "{'type':'statutory_visit','payload':{'child_id':'C1','date':'2023-02-01',"
+           "'seen':true,'seen_alone':true,'views':'Fine','service_language':true}}");
+    refuse(f, "sw.jones", CW_EINVAL, "service_language", "\"Welsh\"",
+           "{'type':'needs_assessment_completed','payload':{'child_id':'C1',"
+           "'date':'2023-02-01','views':'Fine','service_language':'Welsh'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "active_offer_made", "true or false",
+           "{'type':'needs_assessment_completed','payload':{'child_id':'C1',"
+           "'date':'2023-02-01','views':'Fine','active_offer_made':'true'}}");
+    referral_and_assessment(f);
+    refuse(f, "sw.jones", CW_EINVAL, "service_language", "\"cy\"",
+           COMPLETE("'date':'2023-02-03','child_seen':false,'views_not_obtained_reason':'Ill',"
+                    "'service_language':'cy'"));
+    refuse(f, "sw.jones", CW_EINVAL, "active_offer_made", "true or false",
+           COMPLETE("'date':'2023-02-03','child_seen':false,'views_not_obtained_reason':'Ill',"
+                    "'active_offer_made':'no','service_language':'welsh'"));
+    /* Beyond their types, nothing: an offer to an English-speaking child, Welsh without an
+     * offer (the child asked), and an offer declined are all kept. */
+    uint64_t v1 = ok(f, "sw.jones",
+                     "{'type':'statutory_visit','payload':{'child_id':'C1','date':'2023-02-20',"
+                     "'seen':true,'seen_alone':true,'views':'Happy','active_offer_made':true,"
+                     "'service_language':'bilingual'}}");
+    ok(f, "sw.jones",
+       "{'type':'statutory_visit','payload':{'child_id':'C2','date':'2023-02-20',"
+       "'seen':true,'seen_alone':false,'views':'Shy','active_offer_made':true,"
+       "'service_language':'english'}}");
+    ok(f, "sw.jones",
+       "{'type':'needs_assessment_completed','payload':{'child_id':'C1','date':'2023-02-21',"
+       "'views':'Wants a flat','active_offer_made':false,'service_language':'welsh'}}");
+    uint64_t a = ok(f, "sw.jones",
+                    COMPLETE("'date':'2023-02-03','child_seen':false,"
+                             "'views_not_obtained_reason':'Ill','active_offer_made':true,"
+                             "'service_language':'other'"));
+    /* an entry without them, as before, and a correction that adds them */
+    uint64_t v2 = ok(f, "sw.jones",
+                     "{'type':'statutory_visit','payload':{'child_id':'C1','date':'2023-02-27',"
+                     "'seen':true,'seen_alone':true,'views':'Tired'}}");
+    refuse(f, "sw.jones", CW_EINVAL, "service_language", "\"gymraeg\"",
+           "{'type':'correction','payload':{'corrects':%llu,'reason':'Language omitted',"
+           "'changes':{'service_language':'gymraeg'}}}",
+           ULL(v2));
+    ok(f, "sw.jones",
+       "{'type':'correction','payload':{'corrects':%llu,'reason':'Language omitted',"
+       "'changes':{'service_language':'welsh','active_offer_made':true}}}",
+       ULL(v2));
+
+    cw_history h;
+    assert_int_equal(cw_casework_history(f->l, "C1", &h, &f->err), CW_OK);
+    expect_json(find(&h, v1)->payload, "active_offer_made", "true");
+    expect_json(find(&h, v1)->payload, "service_language", "\"bilingual\"");
+    expect_json(find(&h, a)->payload, "service_language", "\"other\"");
+    expect_json(find(&h, v2)->payload, "service_language", "\"welsh\"");
+    assert_null(json_object_get(find(&h, v2)->original, "service_language"));
+    cw_casework_history_release(&h);
+
+    char args[PATH_MAX + 64], errp[PATH_MAX];
+    snprintf(errp, sizeof errp, "%s/stderr", f->dir);
+    size_t cap = 1 << 20;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    snprintf(args, sizeof args, "chronology --db '%s' --child C1", f->db);
+    assert_int_equal(run_cli(args, errp, out, cap), 0);
+    char marker[64];
+    snprintf(marker, sizeof marker, "  #%llu  statutory_visit  by sw.jones", ULL(v1));
+    const char *line = strstr(out, marker);
+    assert_non_null(line);
+    char *eol = strchr(line, '\n');
+    assert_non_null(eol);
+    *eol = '\0';
+    assert_non_null(strstr(line, "\"active_offer_made\":true"));
+    assert_non_null(strstr(line, "\"service_language\":\"bilingual\""));
+
+    snprintf(args, sizeof args, "chronology --db '%s' --child C1 --json", f->db);
+    assert_int_equal(run_cli(args, errp, out, cap), 0);
+    json_error_t jerr;
+    json_t *arr = json_loads(out, 0, &jerr);
+    assert_true(json_is_array(arr));
+    int seen = 0;
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        json_t *e = json_array_get(arr, i);
+        uint64_t idx = (uint64_t)json_integer_value(json_object_get(e, "index"));
+        if (idx == a) {
+            expect_json(json_object_get(e, "payload"), "active_offer_made", "true");
+            expect_json(json_object_get(e, "payload"), "service_language", "\"other\"");
+            seen++;
+        } else if (idx == v2) {
+            expect_json(json_object_get(e, "payload"), "service_language", "\"welsh\"");
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 2);
+    json_decref(arr);
+    free(out);
+}
+
 /* ---- 9. retention and legal holds (docs/privacy.md, "Retention") ---- */
 
 /* A legal hold blocks destruction: an erasure under the retention schedule or on request is
@@ -2584,6 +2701,7 @@ int main(void)
         cmocka_unit_test(test_catalogue_matches_docs),
         cmocka_unit_test(test_split_personal),
         T(test_chronology_cli),
+        T(test_active_offer),
         T(test_erasure_leaves_no_copy),
         T(test_legal_hold_blocks_destruction),
         T(test_retention_rules),

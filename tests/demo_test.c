@@ -255,6 +255,13 @@ static void test_shares(void **state)
     assert_true(s->referrals_undecided * 100 <= 5 * s->referrals);
     /* Welsh-speaking: 4% to 35% in a locality */
     assert_true(s->welsh * 100 >= 4 * s->children && s->welsh * 100 <= 35 * s->children);
+    /* The Active Offer (docs/demo.md): 95% of Welsh speakers' visits and assessments record
+     * it; it is made on 88% of those; and they are carried out in Welsh or bilingually on 90%
+     * of those where it was made and 50% of the rest: most, not all. */
+    share("Welsh speakers' work in Welsh", s->welsh_work_in_welsh, s->welsh_work,
+          0.95 * (0.88 * 0.90 + 0.12 * 0.50));
+    share("Active Offer made to Welsh speakers", s->welsh_work_offer, s->welsh_work, 0.95 * 0.88);
+    assert_true(s->welsh_work_in_welsh < s->welsh_work && s->welsh_work_offer < s->welsh_work);
     /* every allocated case fits in one supervision's list */
     assert_true(s->caseload_max <= 50);
     assert_true(s->registrations > 0 && s->looked_after_episodes > 0 && s->cse_concerns > 0);
@@ -843,7 +850,7 @@ static void test_split_every_entry(void **state)
 {
     (void)state;
     cw_buf leaf = CW_BUF_INIT(1 << 20), a = CW_BUF_INIT(1 << 16), b = CW_BUF_INIT(1 << 16);
-    uint64_t n = cw_ledger_size(F->main.l), with_personal = 0, corrections = 0;
+    uint64_t n = cw_ledger_size(F->main.l), with_personal = 0, corrections = 0, offers = 0;
     for (uint64_t i = 0; i < n; i++) {
         json_t *root = full_json(i, &leaf);
         const char *type = json_string_value(json_object_get(root, "type"));
@@ -877,6 +884,11 @@ static void test_split_every_entry(void **state)
         if (a.len != b.len || memcmp(a.data, b.data, a.len))
             fail_msg("entry %llu (%s): the facts differ", (unsigned long long)i, type);
         with_personal += part != NULL;
+        /* the Active Offer's fields are facts: in the leaf, never in the personal part */
+        offers += json_is_boolean(json_object_get(facts, "active_offer_made")) &&
+                  json_is_string(json_object_get(facts, "service_language"));
+        assert_null(json_object_get(part, "service_language"));
+        assert_null(json_object_get(part, "active_offer_made"));
         json_decref(back);
         json_decref(facts);
         json_decref(part);
@@ -884,6 +896,7 @@ static void test_split_every_entry(void **state)
     }
     assert_true(with_personal > n / 4);
     assert_true(corrections > 0);
+    assert_true(offers > 0);
     cw_buf_release(&leaf);
     cw_buf_release(&a);
     cw_buf_release(&b);

@@ -527,6 +527,31 @@ static void test_refusals(void **state)
         {"measures wales\nmeasure PM1\n  title T\n  unit percent\n  source S\n  count events "
          "referral_received\n  numerator after referral_received ever\nmeasure PM1\n",
          "t:8: a second measure \"PM1\""},
+        /* the Active Offer's extensions: a child line, several event types, where */
+        {"measures wales\nmeasure PM1\n  child nosuch=1\n",
+         "t:3: child_registered has no field \"nosuch\""},
+        {"measures wales\nmeasure PM1\n  child language=klingon\n",
+         "t:3: \"klingon\" is not a value of child_registered.language"},
+        {"measures wales\nmeasure PM1\n  child given_name=Ela\n",
+         "t:3: child_registered.given_name is not a yes/no, a choice or a number"},
+        {"measures wales\nmeasure PM1\n  child\n", "t:3: child: at least one condition"},
+        {"measures wales\nmeasure PM1\n  child language=welsh\n  child language=other\n",
+         "t:4: a second child line"},
+        {"measures wales\nmeasure PM1\n  count events statutory_visit or\n",
+         "t:3: expected an event type"},
+        {"measures wales\nmeasure PM1\n  count events statutory_visit or statutory_visit\n",
+         "t:3: count events: statutory_visit twice"},
+        {"measures wales\nmeasure PM1\n  count events statutory_visit or case_note\n"
+         "  numerator where service_language=welsh\n",
+         "t:4: case_note has no field \"service_language\""},
+        {"measures wales\nmeasure PM1\n  count events statutory_visit\n  numerator where\n",
+         "t:4: numerator: where COND...: at least one condition"},
+        {"measures wales\nmeasure PM1\n  count events statutory_visit\n"
+         "  numerator where service_language=cymraeg\n",
+         "t:4: \"cymraeg\" is not a value of statutory_visit.service_language"},
+        {"measures wales\nmeasure PM1\n  count obligations assessment met\n"
+         "  numerator where service_language=welsh\n",
+         "t:4: \"where\" is not a state"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         cw_measure_set *m = NULL;
@@ -583,6 +608,134 @@ static void test_corrected_and_recomputed(void **state)
     json_decref(r);
 }
 
+/* A child registered with the given language, allocated to worker on since; returns the
+ * registration's entry. */
+static uint64_t child_lang(const char *id, const char *worker, const char *since,
+                           const char *language)
+{
+    char p[512];
+    snprintf(p, sizeof p,
+             "{\"child_id\":\"%s\",\"date\":\"%s\",\"given_name\":\"A\",\"family_name\":\"B\","
+             "\"date_of_birth\":\"2012-05-05\",\"gender\":\"male\",\"language\":\"%s\"}",
+             id, since, language);
+    uint64_t reg = sub("tm.1", "child_registered", p);
+    snprintf(p, sizeof p, "{\"child_id\":\"%s\",\"worker_id\":\"%s\",\"date\":\"%s\"}", id, worker,
+             since);
+    sub("tm.1", "case_allocated", p);
+    return reg;
+}
+
+/* A statutory visit; extra: more fields (",\"service_language\":\"welsh\"", say) or "". */
+static void visit(const char *c, const char *date, const char *extra)
+{
+    char p[400];
+    snprintf(p, sizeof p,
+             "{\"child_id\":\"%s\",\"date\":\"%s\",\"seen\":true,\"seen_alone\":true,"
+             "\"views\":\"v\"%s}",
+             c, date, extra);
+    sub("sw.c", "statutory_visit", p);
+}
+
+/*
+ * The Active Offer measures (rules/wales.measures, docs/measures.md): of the visits and
+ * assessments dated in the period for children whose language is Welsh, the share carried
+ * out in Welsh or bilingually (AO.service_in_welsh) and the share where the offer was made
+ * (AO.offer_made). Team T3's own children, so the fixture's are not counted:
+ *   W1 (Welsh): visits before the period and after it (not counted); in the period a visit in
+ *     Welsh with the offer made, one in English without it, one recording neither, a needs
+ *     assessment carried out bilingually with the offer made, and an assessment in Welsh with
+ *     the offer made, which counts only once signed off;
+ *   E1 (English): a visit in Welsh with the offer made: not counted (not a Welsh speaker);
+ *   W2: registered as English and corrected to Welsh: its visit in English, offer made, is
+ *     counted once the correction says so.
+ */
+static void test_active_offer(void **state)
+{
+    (void)state;
+    sub("admin", "team_created", "{\"team_id\":\"T3\",\"name\":\"Three\"}");
+    sub("admin", "staff_added",
+        "{\"staff_id\":\"sw.c\",\"name\":\"C\",\"role\":\"social_worker\",\"team_id\":\"T3\","
+        "\"manager_id\":\"tm.1\"}");
+    child_lang("W1", "sw.c", "2025-03-01", "welsh");
+    visit("W1", "2025-03-20", ",\"service_language\":\"welsh\",\"active_offer_made\":true");
+    visit("W1", "2025-05-01", ",\"service_language\":\"welsh\",\"active_offer_made\":true");
+    visit("W1", "2025-06-01", ",\"service_language\":\"english\",\"active_offer_made\":false");
+    visit("W1", "2025-07-01", "");
+    visit("W1", "2026-04-02", ",\"service_language\":\"welsh\",\"active_offer_made\":true");
+    sub("sw.c", "needs_assessment_completed",
+        "{\"child_id\":\"W1\",\"date\":\"2025-08-01\",\"views\":\"v\","
+        "\"service_language\":\"bilingual\",\"active_offer_made\":true}");
+    sub("sw.c", "referral_received",
+        "{\"referral_id\":\"R.W1\",\"child_id\":\"W1\",\"date\":\"2025-09-01\","
+        "\"source\":\"school\",\"reason\":\"x\"}");
+    sub("tm.1", "referral_decided",
+        "{\"referral_id\":\"R.W1\",\"date\":\"2025-09-01\",\"decision\":\"assessment\"}");
+    sub("sw.c", "assessment_started",
+        "{\"assessment_id\":\"A.W1\",\"child_id\":\"W1\",\"date\":\"2025-09-01\","
+        "\"referral_id\":\"R.W1\"}");
+    uint64_t done = sub("sw.c", "assessment_completed",
+                        "{\"assessment_id\":\"A.W1\",\"date\":\"2025-10-01\",\"child_seen\":true,"
+                        "\"child_seen_date\":\"2025-09-10\",\"views\":\"v\",\"analysis\":\"a\","
+                        "\"outcome\":\"other_services\",\"service_language\":\"welsh\","
+                        "\"active_offer_made\":true}");
+    child_lang("E1", "sw.c", "2025-03-01", "english");
+    visit("E1", "2025-05-01", ",\"service_language\":\"welsh\",\"active_offer_made\":true");
+    uint64_t reg = child_lang("W2", "sw.c", "2025-03-01", "english");
+    visit("W2", "2025-05-02", ",\"service_language\":\"english\",\"active_offer_made\":true");
+
+    /* W1's visits in the period and the needs assessment; the assessment awaits sign-off. */
+    json_t *r = figures("T3", NULL);
+    expect(r, "AO.service_in_welsh", 2, 4, 50.0);
+    expect(r, "AO.offer_made", 2, 4, 50.0);
+    json_decref(r);
+
+    char p[300];
+    snprintf(p, sizeof p,
+             "{\"corrects\":%llu,\"reason\":\"Language recorded wrongly\",\"changes\":"
+             "{\"language\":\"welsh\"}}",
+             (unsigned long long)reg);
+    sub("tm.1", "correction", p);
+    r = figures("T3", NULL);
+    expect(r, "AO.service_in_welsh", 2, 5, 40.0);
+    expect(r, "AO.offer_made", 3, 5, 60.0);
+    json_decref(r);
+
+    snprintf(p, sizeof p, "{\"entry\":%llu,\"date\":\"2025-10-03\"}", (unsigned long long)done);
+    sub("tm.1", "work_signed_off", p);
+    r = figures("T3", NULL);
+    expect(r, "AO.service_in_welsh", 3, 6, 50.0);
+    expect(r, "AO.offer_made", 4, 6, 66.7);
+    json_decref(r);
+
+    /* The items behind the figure: W1's five and W2's one, the ones in Welsh marked. */
+    cw_measures_query q = {0, 0, "T3", NULL, cw_measures_find(F.m, "AO.service_in_welsh")};
+    cw_measures_period("fy2025", &q.from, &q.to, &F.err);
+    cw_measures_result *res = NULL;
+    assert_int_equal(cw_measures_report(F.l, F.m, F.pack, &F.cal, &q, &r, &res, &F.err), CW_OK);
+    const cw_measure_item *items;
+    size_t n = cw_measures_items(res, &items);
+    assert_int_equal(n, 6);
+    int w1 = 0, w2 = 0, in_welsh = 0;
+    for (size_t i = 0; i < n; i++) {
+        w1 += !strcmp(items[i].child_id, "W1");
+        w2 += !strcmp(items[i].child_id, "W2");
+        in_welsh += items[i].in_numerator && !strcmp(items[i].state, "where");
+    }
+    assert_int_equal(w1, 5);
+    assert_int_equal(w2, 1);
+    assert_int_equal(in_welsh, 3);
+    cw_measures_result_free(res);
+    json_decref(r);
+
+    /* The definition says whose: the child line is part of what is counted. */
+    json_t *def = cw_measures_definition(F.m, (size_t)cw_measures_find(F.m, "AO.offer_made"));
+    const char *counted = json_string_value(json_object_get(def, "counted"));
+    assert_non_null(strstr(counted, "statutory_visit or assessment_completed or "
+                                    "needs_assessment_completed events dated in the period"));
+    assert_non_null(strstr(counted, "language=welsh"));
+    json_decref(def);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -595,6 +748,7 @@ int main(void)
         cmocka_unit_test(test_counted_from_sign_off),
         cmocka_unit_test(test_export_without_the_checkpoint),
         cmocka_unit_test(test_corrected_and_recomputed),
+        cmocka_unit_test(test_active_offer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

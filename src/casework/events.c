@@ -68,6 +68,10 @@ static const char *const LA_END_REASONS[] = {"returned_home", "adoption", "speci
 /* Where a visit took place: home is where the child lives (a looked-after child's
  * placement). */
 static const char *const VISIT_LOCATIONS[] = {"home", "school", "office", "other", NULL};
+/* The language a visit or an assessment was carried out in (the Active Offer: Welsh
+ * Government, "More than just words"); other: any other language, British Sign Language
+ * included. */
+static const char *const SERVICE_LANGUAGES[] = {"english", "welsh", "bilingual", "other", NULL};
 /* Placements the regulations visit weekly until the first review (CPPCR (Wales) 2015
  * reg 31(3)-(4), CPPCR (England) 2010 reg 28(3)-(4)). */
 static const char *const INTERIM_ARRANGEMENTS[] = {"parent_before_assessment", "temporary_approval",
@@ -166,6 +170,8 @@ static const field_spec F_ASSESSMENT_COMPLETED[] = {
     {"analysis_print", F_TEXT, FACT | PRINT | NOFIX, CW_TEXT_PRINT_MAX, NULL},
     {"outcome", F_ENUM, REQ, 0, ASSESSMENT_OUTCOMES},
     {"signed_off_by", F_ID, NOFIX, 64, NULL},
+    {"active_offer_made", F_BOOL, 0, 0, NULL},
+    {"service_language", F_ENUM, 0, 0, SERVICE_LANGUAGES},
     END};
 static const field_spec F_STRATEGY[] = {ID_NEW("strategy_id"),
                                         ID_REF("child_id"),
@@ -222,6 +228,8 @@ static const field_spec F_VISIT[] = {
     {"views", F_TEXT, 0, 4000, NULL},
     {"views_print", F_TEXT, FACT | PRINT | NOFIX, CW_TEXT_PRINT_MAX, NULL},
     {"views_not_obtained_reason", F_TEXT, 0, 1000, NULL},
+    {"active_offer_made", F_BOOL, 0, 0, NULL},
+    {"service_language", F_ENUM, 0, 0, SERVICE_LANGUAGES},
     END};
 static const field_spec F_NOTE[] = {
     ID_REF("child_id"), DATE_REQ, {"text", F_TEXT, REQ, 8000, NULL}, END};
@@ -261,6 +269,8 @@ static const field_spec F_NEEDS_ASSESSMENT[] = {
     DATE_REQ,
     {"views", F_TEXT, 0, 4000, NULL},
     {"views_not_obtained_reason", F_TEXT, 0, 1000, NULL},
+    {"active_offer_made", F_BOOL, 0, 0, NULL},
+    {"service_language", F_ENUM, 0, 0, SERVICE_LANGUAGES},
     END};
 static const field_spec F_PA_VISIT[] = {ID_REF("child_id"),
                                         DATE_REQ,

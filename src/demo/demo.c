@@ -2898,8 +2898,54 @@ static const char *not_alone_reason(const child *c, cw_date d, char *out, size_t
     return out;
 }
 
+/*
+ * The Active Offer (docs/events.md): whether a visit or an assessment was offered in Welsh
+ * without being asked (*made), and the language it was carried out in (*lang, an index into
+ * SERVICE_LANGUAGES). A stateless draw from the seed, the child and the event, so no journey's
+ * stream moves. The demo council is Welsh: the offer is made to most Welsh speakers, and most
+ * but not all of their work is in Welsh; English speakers are mostly offered it too and
+ * answer in English. One piece of work in 20 records neither: returns 0.
+ */
+static const char *const SERVICE_LANGUAGES[] = {"english", "welsh", "bilingual", "other"};
+enum { SL_ENGLISH, SL_WELSH, SL_BILINGUAL, SL_OTHER };
+
+static int active_offer(uint64_t seed, const child *c, const dev *e, int *made, int *lang)
+{
+    if (e->type != E_VISIT && e->type != E_ADONE && e->type != E_NEEDS)
+        return 0;
+    uint64_t h = mix(seed ^ mix(c->num * 131 + e->seq + 0xAC71FEULL));
+    double recorded = unit(h), offer = unit(mix(h ^ 1)), spoken = unit(mix(h ^ 2));
+    if (recorded < 0.05)
+        return 0;
+    switch (c->lang) {
+    case 1: /* Welsh */
+        *made = offer < 0.88;
+        *lang = *made ? (spoken < 0.72   ? SL_WELSH
+                         : spoken < 0.90 ? SL_BILINGUAL
+                                         : SL_ENGLISH)
+                      : (spoken < 0.35   ? SL_WELSH
+                         : spoken < 0.50 ? SL_BILINGUAL
+                                         : SL_ENGLISH);
+        break;
+    case 2: /* another language: English, or an interpreter */
+        *made = offer < 0.5;
+        *lang = spoken < 0.65 ? SL_ENGLISH : spoken < 0.95 ? SL_OTHER : SL_BILINGUAL;
+        break;
+    default:
+        *made = offer < 0.6;
+        *lang = spoken < 0.97 ? SL_ENGLISH : spoken < 0.99 ? SL_BILINGUAL : SL_WELSH;
+        break;
+    }
+    return 1;
+}
+
 static void payload(const loc *L, const child *c, const dev *e, const char *cid, pb *b)
 {
+    int offer_made, service_language;
+    if (active_offer(L->g->o.seed, c, e, &offer_made, &service_language)) {
+        pbool(b, "active_offer_made", offer_made);
+        pstr(b, "service_language", SERVICE_LANGUAGES[service_language]);
+    }
     char id[100], text[400];
     switch (e->type) {
     case E_CHILD: {
@@ -3614,6 +3660,14 @@ static cw_rc emit_child(loc *L, uint32_t ci, size_t *xi)
             nmoved++;
         }
         count(g, e, &tr);
+        int made, spoken;
+        if (c->lang == 1 && (e->type == E_VISIT || e->type == E_ADONE || e->type == E_NEEDS)) {
+            g->st.welsh_work++;
+            if (active_offer(g->o.seed, c, e, &made, &spoken)) {
+                g->st.welsh_work_in_welsh += spoken == SL_WELSH || spoken == SL_BILINGUAL;
+                g->st.welsh_work_offer += made != 0;
+            }
+        }
         if (activity(e->type))
             last_activity = e->date;
         if (!(e->flags & F_EXTRA) && e->seq == c->correct_seq) {
@@ -4143,6 +4197,13 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
         (unsigned long long)s->cse_reassessments_late, (unsigned long long)s->never_discussed,
         (unsigned long long)s->supervisions_missed, (unsigned long long)s->supervision_gap,
         (unsigned long long)s->drifting);
+    if (!rc)
+        rc = cw_buf_addf(out,
+                         "the Active Offer: Welsh-speaking children's visits and assessments "
+                         "%llu, carried out in Welsh or bilingually %llu, offer made %llu\n",
+                         (unsigned long long)s->welsh_work,
+                         (unsigned long long)s->welsh_work_in_welsh,
+                         (unsigned long long)s->welsh_work_offer);
     if (!rc)
         rc = cw_buf_addf(out,
                          "signs of manipulation injected: late recorders %llu, backdated past "

@@ -152,6 +152,9 @@ typedef struct cw_demo_stats {
     uint64_t supervisions_missed;     /* monthly supervision sessions that did not happen */
     uint64_t supervision_gap;         /* open cases past the 4-week standard at as_of */
     uint64_t drifting;                /* open cases with no activity for 20 wd at as_of */
+    /* the Active Offer: Welsh-speaking children's visits and assessments (needs assessments
+     * included), those carried out in Welsh or bilingually, and those where it was made */
+    uint64_t welsh_work, welsh_work_in_welsh, welsh_work_offer;
     /* signs of manipulation injected, by cw_integrity_pattern: people (late_recording,
      * bulk_entry, boilerplate) or entries (the others) */
     uint64_t injected[CW_INTEGRITY_NPATTERNS];

@@ -280,8 +280,16 @@ static cw_rc measure_events(child_ctx *c, size_t mi)
     cw_rc rc = CW_OK;
     for (size_t i = 0; !rc && i < c->nev; i++) {
         const cw_case_event *e = c->ev[i];
-        if (!in_period(q, e->date) || !matches(&me->event, e))
+        int k = 0;
+        while (k < me->nevent && !matches(&me->event[k], e))
+            k++;
+        if (!in_period(q, e->date) || k == me->nevent)
             continue;
+        if (me->num == MN_WHERE) {
+            int hit = matches(&me->where[k], e);
+            rc = tally(c, mi, e->date, hit, 1, -1, 0, e->index, 0, 1, hit ? "where" : "");
+            continue;
+        }
         const cw_case_event *prev = NULL;
         for (size_t j = i; j-- > 0 && !prev;) {
             const cw_case_event *p = c->ev[j];
@@ -388,8 +396,15 @@ static cw_rc measure_child(cw_measures_result *r, const cw_calendar *cal, const 
             c->alloc[c->nalloc++] = e;
         }
     }
+    /* The child's registration, as corrected, whatever its date: what a `child` line reads. */
+    const cw_case_event *reg = NULL;
+    for (size_t i = 0; i < h->nevents && !reg; i++)
+        if (!strcmp(h->events[i].type, "child_registered"))
+            reg = &h->events[i];
     cw_rc rc = CW_OK;
     for (size_t mi = 0; !rc && mi < r->m->nmeasures; mi++) {
+        if (r->m->measures[mi].has_child && !(reg && matches(&r->m->measures[mi].child, reg)))
+            continue;
         switch (r->m->measures[mi].count) {
         case MC_OBLIGATIONS:
             rc = measure_obligations(c, mi, res);

@@ -13,6 +13,7 @@
 #define CW_MEASURES_MAX_ENDS   8 /* `from` or `to` lines of one state */
 #define CW_MEASURES_MAX_CONDS  8
 #define CW_MEASURES_MAX_VALUES 8
+#define CW_MEASURES_MAX_TYPES  4 /* event types one `count events` line joins with `or` */
 #define CW_MEASURES_MAX_TEXT   1000
 #define CW_MEASURES_MAX_LINE   4000
 #define CW_MEASURES_MAX_BYTES  (1u << 20)
@@ -62,6 +63,7 @@ typedef enum manchor {
 typedef enum mnum {
     MN_STATES,       /* numerator on_time,late,...: obligations in those states */
     MN_AFTER,        /* numerator after TYPE [COND...] within N UNIT | ever */
+    MN_WHERE,        /* numerator where COND...: the counted event itself matches */
     MN_LASTING,      /* numerator lasting N UNIT: spans at least that long */
     MN_EVENTS,       /* numerator events TYPE [COND...] in period [at least N] */
     MN_IN_STATE,     /* numerator STATE at end */
@@ -85,12 +87,17 @@ typedef struct cw_measure {
     char counted[300], numerator_text[300]; /* the period rule and the numerator, in words */
     mcount count;
     manchor anchor;
-    const cw_rule *rule; /* MC_OBLIGATIONS */
-    mmatch event;        /* MC_EVENTS */
-    int state;           /* MC_SPANS, MC_CHILDREN: index into states */
+    const cw_rule *rule;                 /* MC_OBLIGATIONS */
+    mmatch event[CW_MEASURES_MAX_TYPES]; /* MC_EVENTS: any of these (`or`) */
+    int nevent;
+    int state; /* MC_SPANS, MC_CHILDREN: index into states */
     mnum num;
-    unsigned states_mask;  /* MN_STATES */
-    mmatch other;          /* MN_AFTER, MN_EVENTS */
+    unsigned states_mask;                /* MN_STATES */
+    mmatch other;                        /* MN_AFTER, MN_EVENTS */
+    mmatch where[CW_MEASURES_MAX_TYPES]; /* MN_WHERE: the conditions, read against event[i] */
+    int has_child;         /* a `child COND...` line: only children whose registration matches */
+    mmatch child;          /* of type child_registered */
+    char child_text[200];  /* the child line, for the definition in words */
     int ever;              /* MN_AFTER: any time before, not within */
     cw_interval within;    /* MN_AFTER, MN_LASTING */
     int32_t at_least;      /* MN_EVENTS */

@@ -17,7 +17,10 @@
  *     count spans STATE ended|started
  *     count children STATE at end|during
  *     numerator on_time|late|overdue|missed|ended_by_closure|open[,...]
+ *     count events EVENT [COND...] or EVENT [COND...]   (up to 4 types)
  *     numerator after EVENT [COND...] within N UNIT | numerator after EVENT [COND...] ever
+ *     numerator where COND...      (events: the counted event itself matches)
+ *     child COND...                only the children whose registration matches
  *     numerator lasting N UNIT
  *     numerator events EVENT [COND...] in period [at least N]
  *     numerator [not] STATE at end
@@ -178,6 +181,41 @@ static cw_rc match(parser *ps, char **w, size_t nw, size_t *i, const char *const
     return CW_OK;
 }
 
+/*
+ * The conditions of src, read against event type `type` instead (a `where` numerator over
+ * several counted types): each field must be the type's own recorded field, of the same kind,
+ * and each value one it allows. The values point into the file's text, as src's do.
+ */
+static cw_rc retarget(parser *ps, const mmatch *src, const char *type, mmatch *out)
+{
+    int t = cw_rules_type_find(type);
+    *out = *src;
+    out->type = cw_rules_types[t].name;
+    for (int k = 0; k < out->nconds; k++) {
+        mcond *c = &out->conds[k];
+        int inherited;
+        const cw_ev_field *def = cw_rules_field_find(t, c->field, &inherited);
+        if (!def)
+            return fail(ps, "%s has no field \"%s\"", type, c->field);
+        if (inherited || def->computed != CW_FC_NONE)
+            return fail(ps, "%s.%s: a measure reads an event's own recorded fields only", type,
+                        c->field);
+        if (def->type != c->def->type)
+            return fail(ps, "%s.%s and %s.%s are not the same kind of field", src->type, c->field,
+                        type, c->field);
+        for (int v = 0; def->type == CW_FT_ENUM && v < c->nvalues; v++) {
+            int ok = 0;
+            for (const char *const *e = def->values; *e && !ok; e++)
+                ok = !strcmp(*e, c->values[v]);
+            if (!ok)
+                return fail(ps, "\"%s\" is not a value of %s.%s", c->values[v], type, c->field);
+        }
+        c->field = def->name;
+        c->def = def;
+    }
+    return CW_OK;
+}
+
 static int find_state(const cw_measure_set *m, const char *id)
 {
     for (size_t i = 0; i < m->nstates; i++)
@@ -224,10 +262,26 @@ static cw_rc kw_count(parser *ps, char **w, size_t nw)
         return CW_OK;
     }
     if (!strcmp(what, "events")) {
+        static const char *const stop[] = {"or", NULL};
         me->count = MC_EVENTS;
-        if ((rc = match(ps, w, nw, &i, NULL, &me->event)))
-            return rc;
-        snprintf(me->counted, sizeof me->counted, "%s events dated in the period", me->event.type);
+        char types[200] = "";
+        for (;;) {
+            if (me->nevent >= CW_MEASURES_MAX_TYPES)
+                return fail(ps, "count events: more than %d event types", CW_MEASURES_MAX_TYPES);
+            mmatch *ev = &me->event[me->nevent];
+            if ((rc = match(ps, w, nw, &i, stop, ev)))
+                return rc;
+            for (int k = 0; k < me->nevent; k++)
+                if (!strcmp(me->event[k].type, ev->type))
+                    return fail(ps, "count events: %s twice", ev->type);
+            size_t used = strlen(types);
+            snprintf(types + used, sizeof types - used, "%s%s", me->nevent ? " or " : "", ev->type);
+            me->nevent++;
+            if (i == nw)
+                break;
+            i++; /* past "or" */
+        }
+        snprintf(me->counted, sizeof me->counted, "%s events dated in the period", types);
         return CW_OK;
     }
     if (!strcmp(what, "spans")) {
@@ -310,8 +364,25 @@ static cw_rc kw_numerator(parser *ps, char **w, size_t nw, const char *rest)
         return nw == 1 ? CW_OK : fail(ps, "numerator: one list of states, no spaces");
     case MC_EVENTS: {
         static const char *const stop[] = {"within", "ever", NULL};
+        if (!strcmp(w[0], "where")) {
+            me->num = MN_WHERE;
+            if (nw < 2)
+                return fail(ps, "numerator: where COND...: at least one condition");
+            /* The conditions are read against the first type counted, then each other. */
+            char type[64];
+            snprintf(type, sizeof type, "%s", me->event[0].type);
+            w[0] = type;
+            i = 0;
+            if ((rc = match(ps, w, nw, &i, NULL, &me->where[0])))
+                return rc;
+            for (int k = 1; k < me->nevent; k++)
+                if ((rc = retarget(ps, &me->where[0], me->event[k].type, &me->where[k])))
+                    return rc;
+            return CW_OK;
+        }
         if (strcmp(w[0], "after"))
-            return fail(ps, "numerator for events: after EVENT [COND...] within N UNIT, or ever");
+            return fail(ps, "numerator for events: after EVENT [COND...] within N UNIT, or ever, "
+                            "or where COND...");
         me->num = MN_AFTER;
         if ((rc = match(ps, w, nw, &i, stop, &me->other)))
             return rc;
@@ -365,6 +436,34 @@ static cw_rc kw_numerator(parser *ps, char **w, size_t nw, const char *rest)
     return fail(ps, "numerator: not understood");
 }
 
+/*
+ * child COND...: the measure counts only the children whose registration (child_registered, as
+ * corrected) meets every condition, such as language=welsh. Its fields are facts, like any
+ * condition's: a choice, a yes/no, or a text's presence (field=*), never what a text says.
+ */
+static cw_rc kw_child(parser *ps, char **w, size_t nw, const char *rest)
+{
+    cw_measure *me = ps->cur;
+    if (me->has_child)
+        return fail(ps, "a second child line");
+    if (nw < 1)
+        return fail(ps, "child: at least one condition on the child's registration "
+                        "(language=welsh)");
+    if (nw >= MAX_WORDS)
+        return fail(ps, "more than %d words", MAX_WORDS - 1);
+    char type[] = "child_registered";
+    char *cw[MAX_WORDS];
+    cw[0] = type;
+    memcpy(cw + 1, w, nw * sizeof *w);
+    size_t i = 0;
+    cw_rc rc = match(ps, cw, nw + 1, &i, NULL, &me->child);
+    if (rc)
+        return rc;
+    me->has_child = 1;
+    snprintf(me->child_text, sizeof me->child_text, "%s", rest);
+    return CW_OK;
+}
+
 static cw_rc finish(parser *ps)
 {
     if (ps->state) {
@@ -393,6 +492,11 @@ static cw_rc finish(parser *ps)
                      "the days from the start of each to its end, added up");
         } else if (!ps->seen_num) {
             return fail(ps, "measure %s: a percentage or a count needs a numerator line", me->id);
+        }
+        if (me->has_child) {
+            size_t used = strlen(me->counted);
+            snprintf(me->counted + used, sizeof me->counted - used,
+                     ", of the children whose registration has %s", me->child_text);
         }
         ps->line = at;
     }
@@ -582,12 +686,15 @@ static cw_rc directive(parser *ps, char *kw, char *rest)
     }
     if (!strcmp(kw, "count"))
         return kw_count(ps, w, nw);
+    if (!strcmp(kw, "child"))
+        return kw_child(ps, w, nw, copy);
     if (!strcmp(kw, "target"))
         return kw_target(ps, w, nw);
     if (!strcmp(kw, "numerator"))
         return kw_numerator(ps, w, nw, copy);
     return fail(ps,
                 "unknown keyword \"%s\" in a measure (title, title_cy, unit, count, numerator, "
+                "child, "
                 "source)",
                 kw);
 }

@@ -73,15 +73,25 @@ static const cw_ev_field assessment_started[] = {
     F("date", CW_FT_DATE),
     F("referral_id", CW_FT_ID),
 };
+/* The Active Offer (Welsh Government, "More than just words"): the language a visit or an
+ * assessment was carried out in, and whether it was offered in Welsh without being asked. */
+static const char *const service_languages[] = {"english", "welsh", "bilingual", "other", NULL};
 static const char *const assessment_outcomes[] = {"no_further_action", "care_and_support_plan",
                                                   "child_protection",  "looked_after",
                                                   "other_services",    NULL};
 static const cw_ev_field assessment_completed[] = {
-    F("assessment_id", CW_FT_ID), F("date", CW_FT_DATE),
-    F("child_seen", CW_FT_BOOL),  F("child_seen_date", CW_FT_DATE),
-    F("views", CW_FT_TEXT),       F("views_not_obtained_reason", CW_FT_TEXT),
-    F("analysis", CW_FT_TEXT),    E("outcome", assessment_outcomes),
-    F("signed_off_by", CW_FT_ID), F("analysis_print", CW_FT_TEXT),
+    F("assessment_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("child_seen", CW_FT_BOOL),
+    F("child_seen_date", CW_FT_DATE),
+    F("views", CW_FT_TEXT),
+    F("views_not_obtained_reason", CW_FT_TEXT),
+    F("analysis", CW_FT_TEXT),
+    E("outcome", assessment_outcomes),
+    F("signed_off_by", CW_FT_ID),
+    F("analysis_print", CW_FT_TEXT),
+    F("active_offer_made", CW_FT_BOOL),
+    E("service_language", service_languages),
 };
 static const char *const strategy_decisions[] = {"section_47", "no_further_action", "other", NULL};
 static const cw_ev_field strategy_discussion_held[] = {
@@ -173,6 +183,8 @@ static const cw_ev_field statutory_visit[] = {
     F("views", CW_FT_TEXT),
     F("views_print", CW_FT_TEXT),
     F("views_not_obtained_reason", CW_FT_TEXT),
+    F("active_offer_made", CW_FT_BOOL),
+    E("service_language", service_languages),
 };
 static const cw_ev_field case_note[] = {
     F("child_id", CW_FT_ID),
@@ -216,6 +228,8 @@ static const cw_ev_field needs_assessment_completed[] = {
     F("date", CW_FT_DATE),
     F("views", CW_FT_TEXT),
     F("views_not_obtained_reason", CW_FT_TEXT),
+    F("active_offer_made", CW_FT_BOOL),
+    E("service_language", service_languages),
 };
 static const cw_ev_field personal_adviser_visit[] = {
     F("child_id", CW_FT_ID),

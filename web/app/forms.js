@@ -23,6 +23,11 @@ const PLACEMENTS = ['foster', 'kinship', 'residential', 'with_parents', 'adoptio
 const INTERIM = ['parent_before_assessment', 'temporary_approval', 'interim_care_order_at_home'];
 
 const date = {name: 'date', kind: 'date', required: true};
+// The Active Offer (docs/events.md): was the work offered in Welsh without being asked, and
+// the language it was carried out in. Optional: the measures count work that does not say.
+const LANGUAGES = ['english', 'welsh', 'bilingual', 'other'];
+const activeOffer = [{name: 'active_offer_made', kind: 'yesno'},
+                     {name: 'service_language', kind: 'enum', options: LANGUAGES}];
 
 // Who decided a referral and who signed off an assessment are not asked: the server
 // records the signed-in person as the actor, and a manager's sign-off is their own act.
@@ -34,6 +39,7 @@ export const FORMS = {
     {name: 'not_seen_alone_reason', kind: 'text', limit: 1000, when: ['seen_alone', 'false']},
     {name: 'location', kind: 'enum', options: ['home', 'school', 'office', 'other']},
     {name: 'bedroom_seen', kind: 'yesno', when: ['location', 'home']},
+    ...activeOffer,
     {name: 'views', kind: 'views'}],
   case_note: [date, {name: 'text', kind: 'textarea', limit: 8000, required: true}],
   contact_received: [{name: 'contact_id', kind: 'newid', prefix: 'CT'}, date,
@@ -53,6 +59,7 @@ export const FORMS = {
   assessment_completed: [{name: 'assessment_id', kind: 'ref', of: 'open_assessments', required: true}, date,
     {name: 'child_seen', kind: 'yesno', required: true},
     {name: 'child_seen_date', kind: 'date', when: ['child_seen', 'true'], required: true, noDefault: true},
+    ...activeOffer,
     {name: 'views', kind: 'views'},
     {name: 'analysis', kind: 'textarea', limit: 8000, required: true},
     {name: 'outcome', kind: 'enum', required: true,
@@ -101,7 +108,7 @@ export const FORMS = {
     {name: 'status', kind: 'enum', options: ['eligible', 'relevant', 'former_relevant', 'former_relevant_education', 'qualifying'],
      required: true},
     {name: 'accommodated_by_authority', kind: 'yesno'}],
-  needs_assessment_completed: [date, {name: 'views', kind: 'views'}],
+  needs_assessment_completed: [date, ...activeOffer, {name: 'views', kind: 'views'}],
   personal_adviser_visit: [date,
     {name: 'adviser', kind: 'text', limit: 200, required: true},
     {name: 'seen', kind: 'yesno', required: true}],

@@ -43,6 +43,8 @@ export default {
     not_seen_alone_reason: 'Pam na welwyd y plentyn ar ei ben ei hun',
     location: 'Ble cynhaliwyd yr ymweliad',
     bedroom_seen: 'Gwelwyd ystafell wely’r plentyn',
+    active_offer_made: 'Gwnaed y Cynnig Rhagweithiol',
+    service_language: 'Iaith y gwasanaeth',
     interim_arrangement: 'Trefniant interim',
     text: 'Nodyn',
     vulnerabilities: 'Ffactorau bregusrwydd',
@@ -135,6 +137,9 @@ export default {
       location_hint: 'Y cartref yw’r man lle mae’r plentyn yn byw: i blentyn sy’n derbyn gofal, ei leoliad. Rhaid gweld plentyn sydd ar y gofrestr yn ei gartref o leiaf bob 4 wythnos.',
       bedroom_seen: 'A welwyd ystafell wely’r plentyn?',
       bedroom_seen_hint: 'Gwelir ystafell wely plentyn sydd ar y gofrestr o leiaf unwaith rhwng cynadleddau adolygu.',
+      active_offer_made: 'A wnaed y Cynnig Rhagweithiol?',
+      active_offer_made_hint: 'A gynigiwyd yr ymweliad yn Gymraeg heb i’r plentyn na’r teulu orfod gofyn?',
+      service_language: 'Iaith yr ymweliad',
     },
     case_note: {date: 'Dyddiad y nodyn', text: 'Nodyn achos', text_error: 'Rhowch y nodyn achos'},
     contact_received: {
@@ -176,6 +181,9 @@ export default {
       analysis: 'Dadansoddiad',
       analysis_hint: 'Beth a ganfu’r asesiad, a pham mae’n arwain at y canlyniad.',
       outcome: 'Canlyniad',
+      active_offer_made: 'A wnaed y Cynnig Rhagweithiol?',
+      active_offer_made_hint: 'A gynigiwyd yr asesiad yn Gymraeg heb i’r plentyn na’r teulu orfod gofyn?',
+      service_language: 'Iaith yr asesiad',
     },
     strategy_discussion_held: {
       date: 'Dyddiad y drafodaeth strategaeth',
@@ -242,6 +250,9 @@ export default {
     needs_assessment_completed: {
       date: 'Y dyddiad y cwblhawyd yr asesiad o anghenion',
       date_hint: 'O fewn 3 mis i’r person ifanc ddod yn gymwys (categori 1) neu i’w statws newid. Mae cynllun llwybr yn ei ddilyn.',
+      active_offer_made: 'A wnaed y Cynnig Rhagweithiol?',
+      active_offer_made_hint: 'A gynigiwyd yr asesiad yn Gymraeg heb i’r person ifanc orfod gofyn?',
+      service_language: 'Iaith yr asesiad',
     },
     personal_adviser_visit: {
       date: 'Dyddiad yr ymweliad',
@@ -317,7 +328,7 @@ export default {
     gp_registration: 'Cofrestru gyda meddyg teulu', dental_check: 'Archwiliad deintyddol', health_assessment: 'Asesiad iechyd',
     no_apparent_risk: 'Dim risg amlwg', mild: 'Ysgafn', moderate: 'Cymedrol', significant: 'Sylweddol',
     female: 'Benyw', male: 'Gwryw', not_known: 'Ddim yn hysbys',
-    english: 'Saesneg', welsh: 'Cymraeg',
+    english: 'Saesneg', welsh: 'Cymraeg', bilingual: 'Dwyieithog',
   },
   dash: {
     team_title: '{team}: dangosfwrdd y tîm',

@@ -134,6 +134,7 @@ export default {
       open: 'Agored',
       ended: 'Wedi dod i ben',
       after: 'Ar ôl un cynharach',
+      where: 'Yn bodloni’r amod',
       counted: 'Wedi’i gyfrif',
     },
   },

@@ -430,6 +430,8 @@ export default {
     not_seen_alone_reason: 'Why the child was not seen alone',
     location: 'Where the visit took place',
     bedroom_seen: 'Child’s bedroom seen',
+    active_offer_made: 'Active Offer made',
+    service_language: 'Language of the service',
     interim_arrangement: 'Interim arrangement',
     text: 'Note',
     vulnerabilities: 'Vulnerabilities',
@@ -522,6 +524,9 @@ export default {
       location_hint: 'Home is where the child lives: for a looked-after child, their placement. A child on the register must be seen at home at least every 4 weeks.',
       bedroom_seen: 'Was the child’s bedroom seen?',
       bedroom_seen_hint: 'The bedroom of a child on the register is seen at least once between review conferences.',
+      active_offer_made: 'Was the Active Offer made?',
+      active_offer_made_hint: 'Was the visit offered in Welsh without the child or family having to ask?',
+      service_language: 'Language the visit was carried out in',
     },
     case_note: {date: 'Date of the note', text: 'Case note', text_error: 'Enter the case note'},
     contact_received: {
@@ -563,6 +568,9 @@ export default {
       analysis: 'Analysis',
       analysis_hint: 'What the assessment found, and why it leads to the outcome.',
       outcome: 'Outcome',
+      active_offer_made: 'Was the Active Offer made?',
+      active_offer_made_hint: 'Was the assessment offered in Welsh without the child or family having to ask?',
+      service_language: 'Language the assessment was carried out in',
     },
     strategy_discussion_held: {
       date: 'Date of the strategy discussion',
@@ -629,6 +637,9 @@ export default {
     needs_assessment_completed: {
       date: 'Date the needs assessment was completed',
       date_hint: 'Within 3 months of the young person becoming eligible (category 1) or of their status changing. A pathway plan follows it.',
+      active_offer_made: 'Was the Active Offer made?',
+      active_offer_made_hint: 'Was the assessment offered in Welsh without the young person having to ask?',
+      service_language: 'Language the assessment was carried out in',
     },
     personal_adviser_visit: {
       date: 'Date of the visit',
@@ -704,7 +715,7 @@ export default {
     gp_registration: 'GP registration', dental_check: 'Dental check', health_assessment: 'Health assessment',
     no_apparent_risk: 'No apparent risk', mild: 'Mild', moderate: 'Moderate', significant: 'Significant',
     female: 'Female', male: 'Male', not_known: 'Not known',
-    english: 'English', welsh: 'Welsh',
+    english: 'English', welsh: 'Welsh', bilingual: 'Bilingual',
   },
   dash: {
     team_title: '{team}: team dashboard',
@@ -880,6 +891,7 @@ export default {
       open: 'Open',
       ended: 'Ended',
       after: 'After an earlier one',
+      where: 'Meets the condition',
       counted: 'Counted',
     },
   },
