@@ -3,6 +3,7 @@
 //
 // t('caseload.title') → the text; t('caseload.summary', {n: 3}) fills {n}; a message that is
 // an object {one, other} is chosen by the count {n}.
+import {foreign, isForeign} from './dom.js';
 import cy from './messages/cy.js';
 import en from './messages/en.js';
 
@@ -61,6 +62,20 @@ export function t(key, vars = {}) {
     return key;
   }
   return v.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+
+// Like t, for a message that holds words in another language (foreign() in dom.js, such as a
+// rule pack's title): the message's pieces, for h(), each of those words marked with its lang.
+export function tx(key, vars = {}) {
+  const marks = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, isForeign(v) ? `\u0000${k}\u0000` : v]));
+  return t(key, marks).split(/\u0000(\w+)\u0000/).map((s, i) => (i % 2 ? vars[s] : s)).filter((s) => s !== '');
+}
+
+// A rule pack's words (an obligation's or a signal's title, a measure's source): the pack's
+// Welsh (KEY_cy) on a Welsh page where the pack has it, else its English, marked as English.
+export function packText(item, key = 'title') {
+  if (lang === 'cy' && item[`${key}_cy`]) return item[`${key}_cy`];
+  return item[key] ? foreign(item[key], 'en') : item[key];
 }
 
 // The message for key if there is one, else null (for labels of values that

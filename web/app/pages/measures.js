@@ -17,9 +17,9 @@ import {api, seg} from '../api.js';
 import {lineChart} from '../chart.js';
 import {csvLink, fileName} from '../csv.js';
 import {staffNames, teamList} from '../directory.js';
-import {frag, h} from '../dom.js';
+import {foreign, frag, h, isForeign} from '../dom.js';
 import {enhance} from '../govuk.js';
-import {formatDate, monthName, t, tMaybe} from '../i18n.js';
+import {formatDate, monthName, packText, t, tMaybe} from '../i18n.js';
 import {barChart, button, clearNotice, dateInput, errorSummary, h2, heading, inset, link, p, radios, readDate,
         select, summaryList, table, tag, today} from '../ui.js';
 import {entryHref} from '../signoff.js';
@@ -194,6 +194,9 @@ function withCsv(tbl, name, rows) {
   return frag(tbl, csvLink(name, rows));
 }
 
+// "PM24: its title", the title in its own language (an option's text is text alone).
+const withId = (id, title) => (isForeign(title) ? foreign(`${id}: ${title.text}`, title.lang) : `${id}: ${title}`);
+
 // The figures of every measure.
 function measuresTable(res, defs, c, filePart) {
   const q = pageQuery(c).toString();
@@ -204,7 +207,7 @@ function measuresTable(res, defs, c, filePart) {
            {text: t('measures.target')}, {text: t('measures.against')}],
     rows: rows.map(({m, def}) => [
       frag(link(`/measures/${seg(m.id)}?${q}`, m.id, {'data-measure': m.id}),
-           h('span', {class: 'govuk-body-s govuk-!-display-block govuk-!-font-weight-regular govuk-!-margin-bottom-0'}, m.title)),
+           h('span', {class: 'govuk-body-s govuk-!-display-block govuk-!-font-weight-regular govuk-!-margin-bottom-0'}, packText(m))),
       formatValue(m.value, m.unit), String(m.numerator), String(m.denominator),
       targetText(def), againstTag(def, m.value)]),
     data: rows, rowId: ({m}) => `measure-${m.id}`});
@@ -322,7 +325,7 @@ function choiceForm(c, {teams, areas, defs, now, errors = {}, onsubmit}) {
       ['team', t('measures.scope_team'), select('team', t('dash.team'), teams.map((x) => [x.team_id, x.name]),
                                                {value: c.team, error: errors.team})],
     ], {value: c.scope, error: errors.scope}),
-    select('measure', t('measures.chart_measure'), [...defs.values()].map((d) => [d.id, `${d.id}: ${d.title}`]),
+    select('measure', t('measures.chart_measure'), [...defs.values()].map((d) => [d.id, withId(d.id, packText(d))]),
            {value: c.measure, hint: t('measures.chart_measure_hint')}),
     button(t('measures.show')));
 }
@@ -415,7 +418,7 @@ export async function measures({query, me, navigate}) {
     measuresTable(res, defs, c, filePart),
     inset(t('measures.targets_note')),
     h2(t('measures.trend', {id: def.id}), {id: 'trend'}),
-    p(h('strong', {}, def.title), ' ', t('measures.trend_intro', {fy: fyLabel(fy)})),
+    p(h('strong', {}, packText(def)), ' ', t('measures.trend_intro', {fy: fyLabel(fy)})),
     trend(def, pick(months), {id: 'trend-months', caption: t('measures.by_month', {id: def.id, fy: fyLabel(fy)}),
                               firstCol: t('measures.month'), filePart: fileName('months', fy)}),
     trend(def, pick(quarters), {id: 'trend-quarters', caption: t('measures.by_quarter', {id: def.id, fy: fyLabel(fy)}),
@@ -480,15 +483,15 @@ export async function measure({params, query}) {
     title: t('measures.item_title', {id}),
     body: frag(
       link(back, t('measures.back'), {class: 'govuk-back-link cw-no-print'}),
-      heading(`${def.id}: ${def.title}`, {caption: `${periodText(r.from, r.to)} · ${scopeText(c, teams)}`}),
+      heading(frag(`${def.id}: `, packText(def)), {caption: `${periodText(r.from, r.to)} · ${scopeText(c, teams)}`}),
       summaryList([
         [t('measures.value'), h('span', {id: 'figure-value'}, formatValue(fig.value, def.unit))],
         [t('measures.numerator'), h('span', {id: 'figure-numerator'}, String(fig.numerator))],
         [t('measures.denominator'), h('span', {id: 'figure-denominator'}, String(fig.denominator))],
         [t('measures.target'), frag(targetText(def), ' ', againstTag(def, fig.value))],
-        [t('measures.counted'), def.counted],
+        [t('measures.counted'), packText(def, 'counted')],
         [t('measures.numerator_rule'), numeratorText(def.numerator) || t('measures.numerator_none')],
-        [t('measures.source'), def.source],
+        [t('measures.source'), packText(def, 'source')],
         [t('measures.checkpoint'), h('span', {class: 'cw-mono'}, checkpointText(r.checkpoint))],
       ]),
       breakdown ? frag(
