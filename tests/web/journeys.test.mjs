@@ -917,13 +917,14 @@ test('Cymraeg: a social worker’s journeys in Welsh — caseload, record, a vis
   await signInWelsh(page, 'social.worker');
   assert.equal(new URL(page.url()).pathname, '/caseload');
   assert.ok((await page.locator('#page-heading').innerText()).endsWith(cy.caseload.title));
+  const obligations = await page.evaluate(() => fetch('/api/v1/children/WEB-W/obligations').then((r) => r.json()));
+  const ruleTitles = [...obligations.obligations, ...obligations.signals].map((o) => o.title);
+  assert.ok(ruleTitles.length > 0, 'WEB-W has work due');
+  assert.deepEqual(await unmarkedEnglish(page, ruleTitles), [], 'the caseload’s English titles are marked lang="en"');
   await welsh(page, '45-cy-caseload', 'the Welsh caseload');
 
   await page.locator('#caseload').getByRole('link', {name: 'Gwenllian Testwood'}).click();
   await settled(page);
-  const obligations = await page.evaluate(() => fetch('/api/v1/children/WEB-W/obligations').then((r) => r.json()));
-  const ruleTitles = [...obligations.obligations, ...obligations.signals].map((o) => o.title);
-  assert.ok(ruleTitles.length > 0, 'WEB-W has work due');
   assert.deepEqual(await unmarkedEnglish(page, ruleTitles), [], 'the rule pack’s English titles are marked lang="en"');
   await welsh(page, '46-cy-child', 'the Welsh record');
 
