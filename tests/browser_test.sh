@@ -15,6 +15,10 @@
 #      the journey that saves every form records its whole course here;
 #   U: allocated to no one, with the same three contacts as B: its escalated
 #      signal must read "Not allocated".
+#   W: allocated to social.worker, on the register since two days ago (so with visits due, by
+#      the rule pack's English titles), with a case note the manager
+#      proposed for erasure: the Welsh journeys record a visit here, and the data
+#      protection officer declines the erasure in Welsh.
 #
 # usage: bash tests/browser_test.sh /path/to/caseward
 #        (CW_TEST_PATTERN=REGEX runs only the journeys whose names match)
@@ -102,6 +106,22 @@ cat >"$T/erase.jsonl" <<JSONL
 JSONL
 "$CW" append --db "$T/c.db" "$T/erase.jsonl" >/dev/null 2>"$T/err" ||
   die "the erasure was refused: $(cat "$T/err")"
+# WEB-W: the Welsh journeys' child (tests/web/journeys.test.mjs, "Cymraeg"): a visit is recorded
+# in Welsh, and the data protection officer declines this erasure in Welsh.
+cat >"$T/welsh.jsonl" <<JSONL
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-W","date":"$(day -2)","given_name":"Gwenllian","family_name":"Testwood","date_of_birth":"2015-11-20","gender":"female","language":"welsh"}}
+{"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-W","worker_id":"$sw","date":"$(day -2)"}}
+{"type":"conference_held","actor":"$sw","payload":{"conference_id":"WEB-W-CC1","child_id":"WEB-W","date":"$(day -2)","kind":"initial","decision":"register","category":"emotional"}}
+{"type":"case_note","actor":"$sw","payload":{"child_id":"WEB-W","date":"$(day -1)","text":"Mae Gwenllian yn hapus yn yr ysgol."}}
+JSONL
+"$CW" append --db "$T/c.db" "$T/welsh.jsonl" >/dev/null 2>"$T/err" ||
+  die "the Welsh journeys' child was refused: $(cat "$T/err")"
+wn=$(sqlite3 "$T/c.db" "SELECT min(idx) FROM child_events WHERE child_id = 'WEB-W' AND type = 'case_note'")
+cat >"$T/erase-w.jsonl" <<JSONL
+{"type":"erasure_proposed","actor":"$tm","payload":{"erasure_id":"WEB-W-X1","child_id":"WEB-W","date":"$(day -1)","entries":["$wn"],"lawful_basis":"recorded_in_error","reason":"Proposed in error: the note is about Gwenllian."}}
+JSONL
+"$CW" append --db "$T/c.db" "$T/erase-w.jsonl" >/dev/null 2>"$T/err" ||
+  die "the Welsh journeys' erasure was refused: $(cat "$T/err")"
 # WEB-F: two notes, each proposed for erasure by the manager, for the data protection officer
 # (data.protection) to approve one and decline the other in the web application.
 cat >"$T/erasure2.jsonl" <<JSONL

@@ -1585,7 +1585,7 @@ const route cw_routes[] = {
     {"GET", "/api/v1/me", h_me, R_SIGNED_IN, RF_PASSWORD, "Who is signed in, and their role"},
     {"PUT", "/api/v1/me/password", h_password, R_SIGNED_IN, RF_WRITE | RF_PASSWORD | RF_SESSION,
      "Change your password (ends your other sessions)"},
-    {"PUT", "/api/v1/me/language", h_language, R_SIGNED_IN, RF_WRITE,
+    {"PUT", "/api/v1/me/language", h_language, R_SIGNED_IN, RF_WRITE | RF_PASSWORD,
      "Choose the language (en or cy) of your pages and of the server's messages; recorded"},
     {"GET", "/api/v1/children", h_children, R_CASE_READ, 0,
      "The children whose records you may see"},

@@ -773,36 +773,45 @@ test('the data protection officer approves one erasure and declines another; the
 });
 
 // The catalogue's English sentences that have Welsh of their own: none may show on a Welsh page.
+// GOV.UK Frontend's own words (the govuk section, and those caseward's markup draws: the skip
+// link, the navigation's toggle and label, an error message's hidden prefix, the warning
+// text's, the banners' titles) count however short they are.
+const COMPONENT_WORDS = [en.shell.skip, en.shell.menu, en.shell.menu_label, en.errors.title, en.errors.prefix,
+                         en.common.warning, en.common.success, en.common.important];
 const englishOnly = (() => {
-  const out = [];
-  const walk = (e, c) => {
+  const out = [...COMPONENT_WORDS];
+  const walk = (e, c, all) => {
     for (const [k, v] of Object.entries(e)) {
       if (typeof v === 'string') {
-        if (v.length >= 16 && !/\{\w+\}/.test(v) && c?.[k] && c[k] !== v) out.push(v);
-      } else if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, c?.[k]);
+        if ((all || v.length >= 16) && !/\{\w+\}/.test(v) && c?.[k] && c[k] !== v) out.push(v);
+      } else if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, c?.[k], all || k === 'govuk');
     }
   };
-  walk(en, cy);
-  return out;
+  walk(en, cy, false);
+  return [...new Set(out)];
 })();
-// The rule pack's titles come from the server in English until the packs are bilingual
-// (issue 14, item 2): they are taken out of the page's text before it is checked.
+// The rule pack's English titles: the pack gives each in Welsh too (title_cy), so none may show
+// on a Welsh page.
 const packTitles = readFileSync(new URL('../../rules/wales.rules', import.meta.url), 'utf8')
   .split('\n').map((l) => l.match(/^\s+title\s+(.+)$/)?.[1]).filter(Boolean);
 // A catalogue sentence counts as shown when it is a whole piece of text on the page (a heading,
 // a label, a button, a cell), or a long one anywhere in it: a short one inside what someone
 // typed (a service called "Return interview service") is their words, not the interface's.
-async function englishShown(page) {
+async function englishShown(page, names = []) {
   let text = await page.locator('body').innerText();
   const pieces = new Set(await page.evaluate(() => {
     const out = [];
     const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walk.nextNode(); n; n = walk.nextNode()) out.push(n.textContent.trim());
+    // the words only assistive technology reads
+    for (const el of document.querySelectorAll('[aria-label]')) out.push(el.getAttribute('aria-label').trim());
     return out;
   }));
-  for (const title of packTitles) text = text.split(title).join('');
   // each with the words around it, to find where it came from
-  return englishOnly.filter((s) => (pieces.has(s) && !packTitles.includes(s)) || (s.length >= 40 && text.includes(s)))
+  // names (a service area called "Child protection") are the council's, in its own words
+  return [...englishOnly.filter((s) => (pieces.has(s) && !names.includes(s)) ||
+                                       (s.length >= 40 && text.includes(s))),
+          ...packTitles.filter((s) => text.includes(s))]
     .map((s) => `${s} (in "…${text.slice(Math.max(0, text.indexOf(s) - 60), text.indexOf(s) + s.length + 60)}…")`);
 }
 
@@ -835,6 +844,179 @@ test('Cymraeg: the caseload, a child’s record and a form with its errors in We
   await page.waitForFunction(() => document.documentElement.lang === 'en');
   await settled(page);
   assert.equal(await page.locator('#language-cy').getAttribute('lang'), 'cy', 'the way back to Welsh is marked as Welsh');
+  // The check above can fail: on the English page it finds the English.
+  assert.ok((await englishShown(page)).some((x) => x.startsWith(en.shell.skip)), 'englishShown finds English');
+  await page.context().close();
+});
+
+// ---- the main journeys in Welsh ----
+
+// Text that came in English from the server or a rule pack (an obligation's title, a measure's
+// source) and shows whole in an element not marked lang="en".
+async function unmarkedEnglish(page, texts) {
+  return page.evaluate((list) => {
+    const want = new Set(list.filter(Boolean));
+    const out = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const text = n.textContent.trim();
+      if (want.has(text) && n.parentElement.closest('[lang]')?.getAttribute('lang') !== 'en') out.push(text);
+    }
+    return out;
+  }, texts);
+}
+
+// Every Welsh page: <html lang="cy">, GOV.UK Frontend's components with their Welsh words (in
+// the markup, and in the configuration their scripts were started with), no English sentence
+// of the catalogue, axe-core, and a screenshot.
+async function welsh(page, name, what, names = []) {
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'cy', `${what} is in Welsh`);
+  assert.equal((await page.locator('.govuk-skip-link').innerText()).trim(), cy.shell.skip, `${what}: the skip link`);
+  assert.equal(await page.locator('.govuk-service-navigation__wrapper').getAttribute('aria-label'), cy.shell.menu);
+  const words = await page.evaluate(() => import('/app/govuk.js').then((m) => m.componentWords()));
+  assert.deepEqual([words.accordion.i18n.showAllSections, words.characterCount.i18n.charactersUnderLimit.other,
+                    words.passwordInput.i18n.showPassword],
+                   [cy.govuk.accordion.show_all, cy.govuk.count.chars_under.other, cy.govuk.password.show],
+                   `${what}: the components' words`);
+  assert.deepEqual(await englishShown(page, names), [], `English on ${what}`);
+  await check(page, name);
+}
+
+// Chooses Welsh with the header's switch (before signing in, unless this browser has chosen it
+// already), and signs in in Welsh.
+async function signInWelsh(page, username) {
+  await go(page, '/sign-in');
+  if (await page.locator('#language-cy').count()) {
+    await page.locator('#language-cy').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'cy');
+    await settled(page);
+  }
+  await page.getByLabel(cy.signin.username).fill(username);
+  await page.getByLabel(cy.signin.password, {exact: true}).fill(PASSWORD);
+  await page.getByRole('button', {name: cy.signin.submit}).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+  await settled(page);
+}
+
+test('Cymraeg: a social worker’s journeys in Welsh — caseload, record, a visit with its errors, sign-off, measures', async () => {
+  const page = await newPage(browser);
+  await go(page, '/sign-in');
+  await page.locator('#language-cy').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'cy');
+  await settled(page);
+  assert.equal(await page.locator('#page-heading').innerText(), cy.signin.title);
+  await welsh(page, '43-cy-sign-in', 'the sign-in page');
+  // Nothing entered: the error summary and the hidden prefix of each error message in Welsh.
+  await page.getByRole('button', {name: cy.signin.submit}).click();
+  await page.locator('.govuk-error-summary').waitFor();
+  assert.match(await page.locator('.govuk-error-summary__title').innerText(), new RegExp(cy.errors.title));
+  assert.equal(await page.locator('.govuk-error-message .govuk-visually-hidden').first().textContent(), cy.errors.prefix);
+  assert.ok((await page.title()).startsWith(cy.errors.title_prefix), 'the page title starts "Gwall:"');
+  await welsh(page, '44-cy-sign-in-errors', 'the sign-in page with its errors');
+
+  await signInWelsh(page, 'social.worker');
+  assert.equal(new URL(page.url()).pathname, '/caseload');
+  assert.ok((await page.locator('#page-heading').innerText()).endsWith(cy.caseload.title));
+  const obligations = await page.evaluate(() => fetch('/api/v1/children/WEB-W/obligations').then((r) => r.json()));
+  const ruleTitles = [...obligations.obligations, ...obligations.signals].map((o) => o.title);
+  assert.ok(ruleTitles.length > 0, 'WEB-W has work due');
+  assert.deepEqual(await unmarkedEnglish(page, ruleTitles), [], 'the caseload’s English titles are marked lang="en"');
+  await welsh(page, '45-cy-caseload', 'the Welsh caseload');
+
+  await page.locator('#caseload').getByRole('link', {name: 'Gwenllian Testwood'}).click();
+  await settled(page);
+  assert.deepEqual(await unmarkedEnglish(page, ruleTitles), [], 'the rule pack’s English titles are marked lang="en"');
+  await welsh(page, '46-cy-child', 'the Welsh record');
+
+  await page.getByRole('button', {name: cy.child.record}).click();
+  await settled(page);
+  await welsh(page, '47-cy-record-choose', 'the Welsh choice of what to record');
+  await page.getByRole('link', {name: cy.events.statutory_visit}).click();
+  await settled(page);
+  await welsh(page, '48-cy-visit-form', 'the Welsh visit form');
+
+  // Saved with nothing answered: the error summary in Welsh, each error linked to its question.
+  await page.getByRole('button', {name: cy.record.save}).click();
+  const summary = page.locator('.govuk-error-summary');
+  await summary.waitFor();
+  const text = await summary.innerText();
+  assert.match(text, new RegExp(cy.errors.title));
+  assert.match(text, new RegExp(cy.forms.statutory_visit.seen_error));
+  assert.equal(await summary.locator('a').count(), 3, 'each error links to its question');
+  assert.equal(await page.locator('.govuk-error-message .govuk-visually-hidden').first().textContent(), cy.errors.prefix);
+  assert.ok((await page.title()).startsWith(cy.errors.title_prefix));
+  await welsh(page, '49-cy-visit-errors', 'the Welsh visit form with its errors');
+
+  // The server's refusal, in English (no lang in its error body): marked lang="en", beside the
+  // question it names and in the summary; one that says it is Welsh is not marked.
+  await page.locator('#f-seen').check();
+  await page.locator('#f-seen_alone').check();
+  await page.locator('#f-views_obtained').check();
+  await page.locator('#f-views').fill('Dywedodd Gwenllian ei bod hi’n hapus gartref.');
+  const refuse = (error) => page.route('**/api/v1/commands/statutory_visit', (r) =>
+    r.fulfill({status: 422, contentType: 'application/json', body: JSON.stringify({error})}), {times: 1});
+  await refuse({code: 'invalid', message: 'date: is before the child was known to children’s services', field: 'date'});
+  await page.getByRole('button', {name: cy.record.save}).click();
+  await summary.locator('[lang="en"]').first().waitFor();
+  assert.equal(await summary.locator('a [lang="en"]').innerText(), 'is before the child was known to children’s services');
+  assert.equal(await page.locator('#f-date-error [lang="en"]').innerText(), 'is before the child was known to children’s services');
+  await welsh(page, '50-cy-visit-server-error', 'the Welsh visit form with the server’s English refusal');
+  await refuse({code: 'invalid', message: 'Mae’r dyddiad cyn i’r plentyn fod yn hysbys', lang: 'cy'});
+  await page.getByRole('button', {name: cy.record.save}).click();
+  await summary.getByText('Mae’r dyddiad cyn i’r plentyn fod yn hysbys').waitFor();
+  assert.equal(await summary.locator('[lang]').count(), 0, 'Welsh from the server is not marked on a Welsh page');
+
+  // Put right and saved: the record reads it back, in Welsh.
+  await page.getByRole('button', {name: cy.record.save}).click();
+  await page.getByText(cy.record.saved.replace('{what}', cy.events.statutory_visit)).waitFor();
+  await settled(page);
+  const rows = (await chronology(page)).filter((r) => r[1] === cy.events.statutory_visit);
+  assert.ok(rows.some((r) => r.join('\n').includes('ei bod hi’n hapus gartref')), rows.join('\n'));
+  saved.add('statutory_visit');
+  await welsh(page, '51-cy-child-after-visit', 'the Welsh record after the visit');
+
+  await page.getByRole('link', {name: cy.nav.sign_offs}).click();
+  await settled(page);
+  assert.equal(await page.locator('#page-heading').innerText(), cy.signoff.title);
+  await welsh(page, '52-cy-sign-offs', 'the Welsh sign-off page');
+
+  await go(page, '/measures');
+  assert.equal(await page.locator('#page-heading').innerText(), cy.measures.title);
+  const res = await page.evaluate(() => fetch('/api/v1/measures').then((r) => r.json()));
+  assert.deepEqual(await unmarkedEnglish(page, res.measure_definitions.map((d) => d.title)), [],
+                   'the measures’ English titles are marked lang="en"');
+  const teams = (await page.evaluate(() => fetch('/api/v1/teams').then((r) => r.json()))).teams;
+  await welsh(page, '53-cy-measures', 'the Welsh measures', teams.flatMap((x) => [x.name, x.service_area]));
+  const first = res.measure_definitions[0];
+  await page.locator(`#measures a[data-measure="${first.id}"]`).click();
+  await settled(page);
+  assert.deepEqual(await unmarkedEnglish(page, [first.title, first.source]), [],
+                   'a measure’s English title and source are marked lang="en"');
+  await welsh(page, '54-cy-measure', 'a Welsh measure’s items');
+  await page.context().close();
+});
+
+test('Cymraeg: the data protection officer declines an erasure in Welsh', async () => {
+  const page = await newPage(browser);
+  await signInWelsh(page, 'data.protection');
+  assert.equal(new URL(page.url()).pathname, '/erasures');
+  assert.equal(await page.locator('#page-heading').innerText(), cy.erasures.title);
+  await welsh(page, '55-cy-erasures', 'the Welsh erasures');
+  await page.getByRole('link', {name: 'WEB-W-X1', exact: true}).click();
+  await settled(page);
+  await welsh(page, '56-cy-erasure', 'a Welsh erasure to decide');
+  await page.getByRole('button', {name: cy.erasures.save}).click();
+  await page.locator('.govuk-error-summary').waitFor();
+  assert.match(await page.locator('.govuk-error-summary').innerText(), new RegExp(cy.erasures.choose));
+  await welsh(page, '57-cy-erasure-errors', 'a Welsh erasure with its error');
+  await page.check('#f-decision-1');
+  await page.fill('#f-reason', 'Mae’r nodyn am Gwenllian: caiff ei gadw.');
+  await page.getByRole('button', {name: cy.erasures.save}).click();
+  await page.getByText(cy.erasures.done_declined.replace('{id}', 'WEB-W-X1')).waitFor();
+  await settled(page);
+  const decided = await page.locator('#erasures-decided tbody tr').allInnerTexts();
+  assert.ok(decided.some((r) => r.includes('WEB-W-X1') && r.includes(cy.erasures.state.declined)), decided.join('\n'));
+  await welsh(page, '58-cy-erasure-declined', 'the Welsh erasures after a decision');
   await page.context().close();
 });
 

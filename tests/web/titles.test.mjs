@@ -22,7 +22,7 @@ test('titles: Welsh on a Welsh page, English otherwise, and English where there 
 
 test('titles: the pages show rule, signal and measure titles in the page language', () => {
   // Every `.title` these pages read is a rule's, a signal's or a measure's (from the API), so
-  // each must go through localTitle; document.title and a fallback definition's fields aside.
+  // each must go through packText (i18n.js); document.title and a fallback definition's fields aside.
   const bad = [];
   for (const file of ['caseload.js', 'child.js', 'dashboard.js', 'measures.js']) {
     readFileSync(path.join(pages, file), 'utf8').split('\n').forEach((line, i) => {
@@ -34,8 +34,8 @@ test('titles: the pages show rule, signal and measure titles in the page languag
   assert.deepEqual(bad, []);
 });
 
-test('titles: the English source of a measure is marked lang="en" on the page', () => {
+test('titles: a measure\'s source and what it counts go through packText, so English is marked', () => {
   const src = readFileSync(path.join(pages, 'measures.js'), 'utf8');
-  assert.match(src, /const english = \(text\) => h\('span', \{lang: 'en'\}, text\)/);
-  assert.match(src, /\[t\('measures\.source'\), english\(def\.source\)\]/);
+  assert.match(src, /\[t\('measures\.source'\), packText\(def, 'source'\)\]/);
+  assert.match(src, /\[t\('measures\.counted'\), packText\(def, 'counted'\)\]/);
 });

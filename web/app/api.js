@@ -4,6 +4,11 @@
 // CSRF token (the cw_csrf cookie, readable by this page only). A 401 means the
 // session has ended: the caller is sent to sign in, and comes back afterwards.
 
+import {foreign} from './dom.js';
+import {language, t} from './i18n.js';
+
+// A refusal: the server's {"error": {code, message, field, lang}}. lang is the message's
+// language; the server's messages are English unless it says otherwise.
 export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {};
@@ -11,13 +16,20 @@ export class ApiError extends Error {
     this.status = status;
     this.code = e.code || null;
     this.field = e.field || null;
+    this.lang = e.lang || 'en';
+    this.problem = typeof e.problem === 'string' ? e.problem : null;
   }
 }
 
-// The server names the field at fault as "field: problem"; a page that shows the problem by
-// its own question for that field drops the prefix.
+// The server's message as words in its own language (foreign() in dom.js): on a page in
+// another language it is marked with its lang.
+export const messageOf = (e) => foreign(e.message, e.lang);
+
+// The server names the field at fault ("Dyddiad: …", "date: …") and gives the problem alone
+// too; a page that shows the problem by its own question for that field drops the name.
 export const withoutField = (e, field) =>
-  (field && e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message);
+  foreign(field && e.field === field && e.problem !== null ? e.problem
+          : field && e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message, e.lang);
 
 function csrfToken() {
   const m = document.cookie.match(/(?:^|;\s*)cw_csrf=([^;]*)/);
@@ -33,7 +45,8 @@ export function whenSignedOut(fn) {
 }
 
 async function call(method, path, body) {
-  const headers = {Accept: 'application/json'};
+  // The server writes its messages in the page's language (docs/api.md, "Errors").
+  const headers = {Accept: 'application/json', 'Accept-Language': language()};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken();
   let res;
@@ -46,7 +59,7 @@ async function call(method, path, body) {
       cache: 'no-store',
     });
   } catch (e) {
-    throw new ApiError(0, {error: {code: 'network', message: 'caseward cannot be reached'}});
+    throw new ApiError(0, {error: {code: 'network', message: t('errors.unreachable'), lang: language()}});
   }
   if (res.status !== 401) last = Date.now();
   const type = res.headers.get('Content-Type') || '';

@@ -3,6 +3,7 @@
 //
 // t('caseload.title') → the text; t('caseload.summary', {n: 3}) fills {n}; a message that is
 // an object {one, other} is chosen by the count {n}.
+import {foreign, isForeign} from './dom.js';
 import cy from './messages/cy.js';
 import en from './messages/en.js';
 
@@ -21,13 +22,11 @@ export function setLanguage(code) {
 
 export const language = () => lang;
 
-// The title of a rule, a signal or a measure in a language: the packs give each an English
-// `title` and a Welsh `title_cy` (docs/rules.md); Welsh falls back to English where a pack
-// (a council's own copy, say) has no Welsh.
-export const titleIn = (item, code) => (code === 'cy' && item && item.title_cy ? item.title_cy : item ? item.title : '');
-
-// The same in the page's language.
-export const localTitle = (item) => titleIn(item, lang);
+// A rule pack's or a measure's text (its title, or another key) in a language: the packs give
+// each an English `title` and a Welsh `title_cy` (docs/rules.md); Welsh falls back to English
+// where a pack (a council's own copy, say) has none.
+export const titleIn = (item, code, key = 'title') =>
+  (code === 'cy' && item && item[`${key}_cy`] ? item[`${key}_cy`] : item ? item[key] : '');
 
 // The language this browser chose last (the switch in the header), else Welsh for a browser
 // that asks for it first, else English.
@@ -69,6 +68,20 @@ export function t(key, vars = {}) {
     return key;
   }
   return v.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+
+// Like t, for a message that holds words in another language (foreign() in dom.js, such as a
+// rule pack's title): the message's pieces, for h(), each of those words marked with its lang.
+export function tx(key, vars = {}) {
+  const marks = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, isForeign(v) ? `\u0000${k}\u0000` : v]));
+  return t(key, marks).split(/\u0000(\w+)\u0000/).map((s, i) => (i % 2 ? vars[s] : s)).filter((s) => s !== '');
+}
+
+// A rule pack's words (an obligation's or a signal's title, a measure's source): the pack's
+// Welsh (KEY_cy) on a Welsh page where the pack has it, else its English, marked as English.
+export function packText(item, key = 'title') {
+  const text = titleIn(item, lang, key);
+  return item && text && text === item[`${key}_cy`] ? text : foreign(text ?? '', 'en');
 }
 
 // The message for key if there is one, else null (for labels of values that

@@ -50,6 +50,8 @@ export async function whoAmI(fresh = false) {
   if (me === undefined || fresh) {
     try {
       me = await api.get('/api/v1/me');
+      // The language the user chose when signed in, on any browser, is theirs.
+      if (me.language && me.language !== language()) chooseLanguage(me.language);
     } catch (e) {
       if (e.status !== 401) throw e;
       me = null;
@@ -168,6 +170,12 @@ function languageSwitch() {
                   onclick: (ev) => {
                     ev.preventDefault();
                     chooseLanguage(code);
+                    // Kept with the account too (an entry in the log), for the next sign-in.
+                    if (me) {
+                      me.language = code;
+                      api.put('/api/v1/me/language', {language: code})
+                        .catch((e) => console.warn(`the language was not kept with the account: ${e.message}`));
+                    }
                     render(location.pathname + location.search, {focus: false});
                   }}, names[code]))));
 }

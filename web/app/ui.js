@@ -1,7 +1,7 @@
 // ui.js — GOV.UK Frontend components (https://design-system.service.gov.uk),
 // built as DOM with the Design System's markup and classes.
-import {h} from './dom.js';
-import {t, formatDate} from './i18n.js';
+import {h, isForeign, plain} from './dom.js';
+import {formatDate, language, t} from './i18n.js';
 
 export const link = (href, text, props = {}) => h('a', {href, class: 'govuk-link', ...props}, text);
 
@@ -162,7 +162,8 @@ export function textarea(name, label, {hint, error, value = '', rows = 5} = {}) 
 }
 
 // A select; blank: the words of the empty choice (default "Choose…"), for a question whose
-// empty answer means something ("All teams").
+// empty answer means something ("All teams"). An option's text may be words in another
+// language (foreign() in dom.js): the option is marked with its lang.
 export function select(name, label, options, {hint, error, value = '', blank} = {}) {
   return group(error,
     h('label', {class: 'govuk-label', for: `f-${name}`}, label),
@@ -170,7 +171,9 @@ export function select(name, label, options, {hint, error, value = '', blank} = 
     h('select', {class: `govuk-select${error ? ' govuk-select--error' : ''}`, id: `f-${name}`, name,
                  'aria-describedby': describedBy(name, hint, error)},
       h('option', {value: ''}, blank ?? t('common.choose')),
-      options.map(([v, text]) => h('option', {value: v, selected: v === value}, text))));
+      options.map(([v, text]) => h('option', {value: v, selected: v === value,
+                                              lang: isForeign(text) && text.lang !== language() ? text.lang : null},
+                                   plain(text)))));
 }
 
 // Radios; options [[value, label, conditional?]]: a conditional node follows

@@ -10,6 +10,49 @@ export default {
     signed_in_as: 'Wedi mewngofnodi fel {name} ({role})',
     footer: 'Mae caseward yn cadw gwaith achos o fewn amserlenni statudol. Caiff pob newid, a phob tro yr edrychir ar gofnod plentyn, eu cadw mewn log na ellir ei newid heb i hynny fod yn amlwg.',
   },
+  // GOV.UK Frontend's components' own words, in the Welsh GOV.UK services use.
+  govuk: {
+    back: 'Yn ôl',
+    new_tab: '(yn agor mewn tab newydd)',
+    accordion: {
+      show_all: 'Dangos pob adran',
+      hide_all: 'Cuddio pob adran',
+      show: 'Dangos',
+      hide: 'Cuddio',
+      show_label: 'Dangos yr adran hon',
+      hide_label: 'Cuddio’r adran hon',
+    },
+    count: {
+      chars_under: {one: 'Mae gennych %{count} nod yn weddill', other: 'Mae gennych %{count} nod yn weddill'},
+      chars_at: 'Mae gennych 0 nod yn weddill',
+      chars_over: {one: 'Mae gennych %{count} nod yn ormod', other: 'Mae gennych %{count} nod yn ormod'},
+      words_under: {one: 'Mae gennych %{count} gair yn weddill', other: 'Mae gennych %{count} gair yn weddill'},
+      words_at: 'Mae gennych 0 gair yn weddill',
+      words_over: {one: 'Mae gennych %{count} gair yn ormod', other: 'Mae gennych %{count} gair yn ormod'},
+    },
+    exit: {
+      activated: 'Yn llwytho.',
+      timed_out: 'Mae ‘Gadael y dudalen hon’ wedi dod i ben.',
+      press_two: 'Shift, pwyswch 2 waith arall i adael.',
+      press_one: 'Shift, pwyswch 1 waith arall i adael.',
+    },
+    password: {
+      show: 'Dangos',
+      hide: 'Cuddio',
+      show_label: 'Dangos cyfrinair',
+      hide_label: 'Cuddio cyfrinair',
+      shown: 'Mae eich cyfrinair yn weladwy',
+      hidden: 'Mae eich cyfrinair wedi’i guddio',
+    },
+    file: {
+      choose: 'Dewis ffeil',
+      drop: 'neu ollwng ffeil',
+      none: 'Dim ffeil wedi’i dewis',
+      chosen: {one: '%{count} ffeil wedi’i dewis', other: '%{count} ffeil wedi’u dewis'},
+      entered: 'Wedi mynd i mewn i’r ardal ollwng',
+      left: 'Wedi gadael yr ardal ollwng',
+    },
+  },
   nav: {
     caseload: 'Fy llwyth achosion',
     children: 'Plant',
@@ -81,6 +124,7 @@ export default {
     change_field: 'Dewiswch y manylyn i’w gywiro',
     change_value: 'Rhowch y gwerth cywir',
     server_field: '{label}: {text}',
+    unreachable: 'Ni ellir cysylltu â caseward. Gwiriwch eich cysylltiad a rhowch gynnig arall arni.',
   },
   signin: {
     title: 'Mewngofnodi i caseward',

@@ -12,6 +12,54 @@ export default {
     signed_in_as: 'Signed in as {name} ({role})',
     footer: 'caseward keeps casework on statutory timescales. Every change and every look at a child’s record is kept in a log that cannot be altered without it showing.',
   },
+  // GOV.UK Frontend's components' own words (https://frontend.design-system.service.gov.uk/localise-govuk-frontend/):
+  // those in the markup caseward draws (the skip link is shell.skip, the error summary's title
+  // errors.title, an error message's hidden prefix errors.prefix, the warning text's
+  // common.warning, the navigation's toggle shell.menu), and the i18n configuration govuk.js
+  // gives the components whose script writes words of its own. %{count} is filled in by
+  // GOV.UK Frontend.
+  govuk: {
+    back: 'Back',
+    new_tab: '(opens in new tab)',
+    accordion: {
+      show_all: 'Show all sections',
+      hide_all: 'Hide all sections',
+      show: 'Show',
+      hide: 'Hide',
+      show_label: 'Show this section',
+      hide_label: 'Hide this section',
+    },
+    count: {
+      chars_under: {one: 'You have %{count} character remaining', other: 'You have %{count} characters remaining'},
+      chars_at: 'You have 0 characters remaining',
+      chars_over: {one: 'You have %{count} character too many', other: 'You have %{count} characters too many'},
+      words_under: {one: 'You have %{count} word remaining', other: 'You have %{count} words remaining'},
+      words_at: 'You have 0 words remaining',
+      words_over: {one: 'You have %{count} word too many', other: 'You have %{count} words too many'},
+    },
+    exit: {
+      activated: 'Loading.',
+      timed_out: 'Exit this page expired.',
+      press_two: 'Shift, press 2 more times to exit.',
+      press_one: 'Shift, press 1 more time to exit.',
+    },
+    password: {
+      show: 'Show',
+      hide: 'Hide',
+      show_label: 'Show password',
+      hide_label: 'Hide password',
+      shown: 'Your password is visible',
+      hidden: 'Your password is hidden',
+    },
+    file: {
+      choose: 'Choose file',
+      drop: 'or drop file',
+      none: 'No file chosen',
+      chosen: {one: '%{count} file chosen', other: '%{count} files chosen'},
+      entered: 'Entered drop zone',
+      left: 'Left drop zone',
+    },
+  },
   nav: {
     caseload: 'My caseload',
     children: 'Children',
@@ -83,6 +131,7 @@ export default {
     change_field: 'Select the detail to correct',
     change_value: 'Give the correct value',
     server_field: '{label}: {text}',
+    unreachable: 'caseward cannot be reached. Check your connection and try again.',
   },
   signin: {
     title: 'Sign in to caseward',

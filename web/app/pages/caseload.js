@@ -3,7 +3,7 @@
 import {api, seg} from '../api.js';
 import {staffNames} from '../directory.js';
 import {frag, h} from '../dom.js';
-import {formatDate, localTitle, t, tMaybe} from '../i18n.js';
+import {formatDate, packText, t, tMaybe, tx} from '../i18n.js';
 import {button, heading, link, p, table, tag, textInput} from '../ui.js';
 
 export const childName = (c) => `${c.given_name ?? ''} ${c.family_name ?? ''}`.trim() || c.child_id;
@@ -16,18 +16,18 @@ const small = (items) => h('ul', {class: 'govuk-list govuk-body-s govuk-!-margin
 export function overdueCell(item) {
   if (!item.overdue) return tag(t('caseload.on_track'), 'green');
   return frag(tag(t('caseload.overdue_n', {n: item.overdue}), 'red'),
-              small((item.overdue_work || []).map((o) => t('caseload.overdue_item', {title: localTitle(o), n: o.days_overdue}))));
+              small((item.overdue_work || []).map((o) => tx('caseload.overdue_item', {title: packText(o), n: o.days_overdue}))));
 }
 
 export function signalsCell(item) {
   if (!item.signals) return t('common.none');
   return frag(tag(t('caseload.signals_n', {n: item.signals}), 'orange'),
-              small((item.signals_raised || []).map((x) => localTitle(x))));
+              small((item.signals_raised || []).map((x) => packText(x))));
 }
 
 export function nextDue(n) {
   if (!n) return t('caseload.nothing_due');
-  return frag(h('span', {}, localTitle(n)), h('br'),
+  return frag(h('span', {}, packText(n)), h('br'),
               h('span', {class: 'govuk-hint govuk-!-margin-bottom-0'},
                 n.state === 'overdue' ? t('caseload.was_due', {date: formatDate(n.due), n: n.days_overdue})
                                       : t('caseload.due', {date: formatDate(n.due)})));

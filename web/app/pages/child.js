@@ -4,7 +4,7 @@
 import {api, seg} from '../api.js';
 import {actorName, staffNames} from '../directory.js';
 import {frag, h} from '../dom.js';
-import {formatDate, localTitle, t, tMaybe} from '../i18n.js';
+import {formatDate, packText, t, tMaybe} from '../i18n.js';
 import {button, dateText, h2, heading, link, p, summaryList, table, tag, warning} from '../ui.js';
 import {CSE_ITEMS, FORMS} from '../forms.js';
 import {childName} from './caseload.js';
@@ -134,11 +134,11 @@ export async function child({params, me}) {
   const open = ob.obligations.filter((o) => o.state === 'open' || o.state === 'overdue');
   const done = ob.obligations.filter((o) => o.state !== 'open' && o.state !== 'overdue');
   const obligationRows = (list) => list.map((o) => [
-    localTitle(o), dateText(o.due), stateTag(o.state),
+    packText(o), dateText(o.due), stateTag(o.state),
     o.met_on ? formatDate(o.met_on) : o.state === 'overdue' ? t('child.days_overdue', {n: o.days_overdue}) : '',
     o.escalate_to ? t('child.escalated_to', {role: t(`roles.${o.escalate_to}`)}) : '',
   ]);
-  const obHead = [{text: t('child.work'), sort: (o) => localTitle(o)}, {text: t('child.due'), sort: (o) => o.due},
+  const obHead = [{text: t('child.work'), sort: (o) => o.title}, {text: t('child.due'), sort: (o) => o.due},
                   {text: t('child.state'), sort: (o) => o.state}, {text: t('child.met_or_late')},
                   {text: t('child.escalation')}];
   const entries = [...chron.chronology].reverse();
@@ -171,7 +171,7 @@ export async function child({params, me}) {
       h2(t('child.signals'), {id: 'signals'}),
       ob.signals.length
         ? table({head: [{text: t('child.signal')}, {text: t('child.since')}, {text: t('child.escalation')}],
-                 rows: ob.signals.map((s) => [localTitle(s), dateText(s.since),
+                 rows: ob.signals.map((s) => [packText(s), dateText(s.since),
                                               s.escalate_to ? t('child.escalated_to', {role: t(`roles.${s.escalate_to}`)}) : ''])})
         : p(t('child.no_signals')),
       h2(t('child.obligations'), {id: 'obligations'}),

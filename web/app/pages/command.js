@@ -5,7 +5,7 @@ import {api, seg, withoutField} from '../api.js';
 import {staffList} from '../directory.js';
 import {frag, h} from '../dom.js';
 import {enhance} from '../govuk.js';
-import {formatDate, t, tMaybe} from '../i18n.js';
+import {formatDate, t, tMaybe, tx} from '../i18n.js';
 import {CHILD_COMMANDS, CSE_BANDS, CSE_ITEMS, FORMS, correctable, cseBand, cseScore, kindOf, newId, optionsOf,
         references, sendsChildId} from '../forms.js';
 import {button, checkboxes, clearNotice, dateInput, errorSummary, h2, heading, inset, link, p, radios, readDate,
@@ -379,7 +379,7 @@ export async function command({params, me, navigate, query}) {
         // The server names the field in "field: problem"; show it there too.
         const field = e.field && (spec.some((f) => f.name === e.field) || anchor(spec, e.field)) ? e.field : null;
         const text = withoutField(e, field);
-        const shown = field ? t('errors.server_field', {label: label(type, field), text}) : text;
+        const shown = field ? tx('errors.server_field', {label: label(type, field), text}) : text;
         if (field) errors[field] = shown;
         summary = [{href: field ? anchor(spec, field) : null, text: shown}];
       }

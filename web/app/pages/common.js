@@ -1,5 +1,6 @@
 // pages/common.js — the start page for each role, and the pages for a path
 // that names nothing and for a request that failed.
+import {messageOf} from '../api.js';
 import {frag} from '../dom.js';
 import {t} from '../i18n.js';
 import {heading, p, link} from '../ui.js';
@@ -29,6 +30,6 @@ export function failed(e) {
   const key = e.status === 403 ? 'forbidden' : e.status === 404 ? 'notfound' : 'fault';
   return {title: t(`${key}.title`),
           body: frag(heading(t(`${key}.title`)),
-                     e.status === 403 || e.status === 404 ? p(e.message) : null,
+                     e.status === 403 || e.status === 404 ? p(messageOf(e)) : null,
                      p(t(`${key}.body`)), p(link('/', t('notfound.home'))))};
 }

@@ -4,7 +4,7 @@
 import {api, seg} from '../api.js';
 import {staffNames, teamList} from '../directory.js';
 import {frag} from '../dom.js';
-import {formatDate, localTitle, t} from '../i18n.js';
+import {formatDate, packText, t} from '../i18n.js';
 import {barChart, button, dateText, h2, heading, link, p, summaryList, table, tag} from '../ui.js';
 import {caseloadTable, childName} from './caseload.js';
 import {awaitingLink, awaitingSignOff} from './signoffs.js';
@@ -46,7 +46,7 @@ function escalatedTable(items, names, role, byChild) {
     rows: mine.map((i) => [
       link(`/children/${seg(i.child_id)}`, childName(byChild.get(i.child_id) || i)),
       workerOf(i, byChild) ? names(workerOf(i, byChild)) : t('children.unallocated'),
-      localTitle(i),
+      packText(i),
       i.due ? t('dash.overdue_since', {date: formatDate(i.due), n: i.days_overdue}) : dateText(i.since),
       tag(t('dash.level_n', {n: i.escalation_level}), i.escalation_level >= 3 ? 'red' : 'orange'),
     ])});
@@ -107,12 +107,12 @@ export async function team({params, me}) {
                                           {text: t('child.due'), sort: (o) => o.due}, {text: t('dash.days_overdue'), numeric: true, sort: (o) => o.days_overdue}],
              data: overdue,
              rows: overdue.map((o) => [link(`/children/${seg(o.child_id)}`, childName(byChild.get(o.child_id))),
-                                       names(byChild.get(o.child_id).worker_id), localTitle(o), formatDate(o.due), String(o.days_overdue)])}),
+                                       names(byChild.get(o.child_id).worker_id), packText(o), formatDate(o.due), String(o.days_overdue)])}),
       h2(t('dash.signals')),
       table({id: 'team-signals', head: [{text: t('caseload.child')}, {text: t('caseload.worker')}, {text: t('child.signal')}, {text: t('child.since'), sort: (s) => s.since}],
              data: signals,
              rows: signals.map((s) => [link(`/children/${seg(s.child_id)}`, childName(byChild.get(s.child_id))),
-                                       names(byChild.get(s.child_id).worker_id), localTitle(s), formatDate(s.since)])}),
+                                       names(byChild.get(s.child_id).worker_id), packText(s), formatDate(s.since)])}),
       h2(t('dash.by_worker')),
       barChart(t('dash.chart_caseload'), workers.map((w) => ({label: names(w.worker), value: w.cases}))),
       barChart(t('dash.chart_overdue'), workers.map((w) => ({label: names(w.worker), value: w.overdue, warn: w.overdue > 0}))),

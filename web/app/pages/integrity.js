@@ -17,7 +17,7 @@ import {csvLink, fileName} from '../csv.js';
 import {staffNames, teamList} from '../directory.js';
 import {frag, h} from '../dom.js';
 import {enhance} from '../govuk.js';
-import {formatDate, t, tMaybe} from '../i18n.js';
+import {formatDate, language, t, tMaybe} from '../i18n.js';
 import {button, clearNotice, dateInput, errorSummary, h2, heading, inset, link, p, readDate, select, summaryList,
         table, tag, today} from '../ui.js';
 import {entryHref} from '../signoff.js';
@@ -180,7 +180,7 @@ export async function integrity({query, me, navigate}) {
   // as "You cannot see this", with the server's reason). Should it not, the page says so itself.
   if (!INTEGRITY_ROLES.includes(me.role)) {
     await api.get(`/api/v1/integrity?${queryOf({...c, from: isDate(c.from) ? c.from : now, to: now})}`);
-    throw new ApiError(403, {error: {message: t('integrity.not_for_role')}});
+    throw new ApiError(403, {error: {message: t('integrity.not_for_role'), lang: language()}});
   }
   const teams = await teamList();
   const errors = asked ? problems(c, teams) : {};

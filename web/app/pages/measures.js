@@ -17,9 +17,9 @@ import {api, seg} from '../api.js';
 import {lineChart} from '../chart.js';
 import {csvLink, fileName} from '../csv.js';
 import {staffNames, teamList} from '../directory.js';
-import {frag, h} from '../dom.js';
+import {foreign, frag, h, isForeign} from '../dom.js';
 import {enhance} from '../govuk.js';
-import {formatDate, localTitle, monthName, t, tMaybe} from '../i18n.js';
+import {formatDate, monthName, packText, t, tMaybe} from '../i18n.js';
 import {barChart, button, clearNotice, dateInput, errorSummary, h2, heading, inset, link, p, radios, readDate,
         select, summaryList, table, tag, today} from '../ui.js';
 import {entryHref} from '../signoff.js';
@@ -151,9 +151,6 @@ export function apiQuery(c, now = today()) {
 }
 
 const areasOf = (teams) => [...new Set(teams.map((x) => x.service_area).filter(Boolean))].sort();
-// The definitions' own words (what is counted, the source) are English, as the packs write
-// them: marked so, for a screen reader on a Welsh page.
-const english = (text) => h('span', {lang: 'en'}, text);
 const periodText = (from, to) => t('measures.period_text', {from: formatDate(from), to: formatDate(to)});
 function scopeText(c, teams) {
   if (c.scope === 'area') return t('measures.scope_area_is', {area: c.area});
@@ -197,23 +194,26 @@ function withCsv(tbl, name, rows) {
   return frag(tbl, csvLink(name, rows));
 }
 
+// "PM24: its title", the title in its own language (an option's text is text alone).
+const withId = (id, title) => (isForeign(title) ? foreign(`${id}: ${title.text}`, title.lang) : `${id}: ${title}`);
+
 // The figures of every measure.
 function measuresTable(res, defs, c, filePart) {
   const q = pageQuery(c).toString();
-  const rows = res.measures.map((m) => ({m, def: defs.get(m.id) || {id: m.id, title: m.title, title_cy: m.title_cy, unit: m.unit}}));
+  const rows = res.measures.map((m) => ({m, def: defs.get(m.id) || {id: m.id, title: m.title, unit: m.unit}}));
   const tbl = table({id: 'measures', caption: t('measures.table_caption'),
     head: [{text: t('measures.measure')}, {text: t('measures.value'), numeric: true},
            {text: t('measures.numerator'), numeric: true}, {text: t('measures.denominator'), numeric: true},
            {text: t('measures.target')}, {text: t('measures.against')}],
     rows: rows.map(({m, def}) => [
       frag(link(`/measures/${seg(m.id)}?${q}`, m.id, {'data-measure': m.id}),
-           h('span', {class: 'govuk-body-s govuk-!-display-block govuk-!-font-weight-regular govuk-!-margin-bottom-0'}, localTitle(m))),
+           h('span', {class: 'govuk-body-s govuk-!-display-block govuk-!-font-weight-regular govuk-!-margin-bottom-0'}, packText(m))),
       formatValue(m.value, m.unit), String(m.numerator), String(m.denominator),
       targetText(def), againstTag(def, m.value)]),
     data: rows, rowId: ({m}) => `measure-${m.id}`});
   const csv = [[t('measures.measure'), t('measures.title_col'), t('measures.unit'), t('measures.value'),
                 t('measures.numerator'), t('measures.denominator'), t('measures.target'), t('measures.against')],
-               ...rows.map(({m, def}) => [m.id, localTitle(m), m.unit, m.value, m.numerator, m.denominator,
+               ...rows.map(({m, def}) => [m.id, m.title, m.unit, m.value, m.numerator, m.denominator,
                                           def.target ? targetText(def) : '', againstText(def, m.value)])];
   return withCsv(tbl, fileName('measures', filePart), csv);
 }
@@ -325,7 +325,7 @@ function choiceForm(c, {teams, areas, defs, now, errors = {}, onsubmit}) {
       ['team', t('measures.scope_team'), select('team', t('dash.team'), teams.map((x) => [x.team_id, x.name]),
                                                {value: c.team, error: errors.team})],
     ], {value: c.scope, error: errors.scope}),
-    select('measure', t('measures.chart_measure'), [...defs.values()].map((d) => [d.id, `${d.id}: ${localTitle(d)}`]),
+    select('measure', t('measures.chart_measure'), [...defs.values()].map((d) => [d.id, withId(d.id, packText(d))]),
            {value: c.measure, hint: t('measures.chart_measure_hint')}),
     button(t('measures.show')));
 }
@@ -418,7 +418,7 @@ export async function measures({query, me, navigate}) {
     measuresTable(res, defs, c, filePart),
     inset(t('measures.targets_note')),
     h2(t('measures.trend', {id: def.id}), {id: 'trend'}),
-    p(h('strong', {}, localTitle(def)), ' ', t('measures.trend_intro', {fy: fyLabel(fy)})),
+    p(h('strong', {}, packText(def)), ' ', t('measures.trend_intro', {fy: fyLabel(fy)})),
     trend(def, pick(months), {id: 'trend-months', caption: t('measures.by_month', {id: def.id, fy: fyLabel(fy)}),
                               firstCol: t('measures.month'), filePart: fileName('months', fy)}),
     trend(def, pick(quarters), {id: 'trend-quarters', caption: t('measures.by_quarter', {id: def.id, fy: fyLabel(fy)}),
@@ -483,15 +483,15 @@ export async function measure({params, query}) {
     title: t('measures.item_title', {id}),
     body: frag(
       link(back, t('measures.back'), {class: 'govuk-back-link cw-no-print'}),
-      heading(`${def.id}: ${localTitle(def)}`, {caption: `${periodText(r.from, r.to)} · ${scopeText(c, teams)}`}),
+      heading(frag(`${def.id}: `, packText(def)), {caption: `${periodText(r.from, r.to)} · ${scopeText(c, teams)}`}),
       summaryList([
         [t('measures.value'), h('span', {id: 'figure-value'}, formatValue(fig.value, def.unit))],
         [t('measures.numerator'), h('span', {id: 'figure-numerator'}, String(fig.numerator))],
         [t('measures.denominator'), h('span', {id: 'figure-denominator'}, String(fig.denominator))],
         [t('measures.target'), frag(targetText(def), ' ', againstTag(def, fig.value))],
-        [t('measures.counted'), english(def.counted)],
+        [t('measures.counted'), packText(def, 'counted')],
         [t('measures.numerator_rule'), numeratorText(def.numerator) || t('measures.numerator_none')],
-        [t('measures.source'), english(def.source)],
+        [t('measures.source'), packText(def, 'source')],
         [t('measures.checkpoint'), h('span', {class: 'cw-mono'}, checkpointText(r.checkpoint))],
       ]),
       breakdown ? frag(

@@ -1,5 +1,5 @@
 // pages/signin.js — sign in, sign out, change password.
-import {api} from '../api.js';
+import {api, messageOf} from '../api.js';
 import {forget as forgetMe, takeAfter} from '../main.js';
 import {enhance} from '../govuk.js';
 import {frag, h} from '../dom.js';
@@ -44,7 +44,7 @@ export async function signIn({me, navigate, whoAmI}) {
       } catch (e) {
         // Which of the two was wrong is not said: that would help someone guessing.
         errors.push({field: e.status === 401 ? 'username' : null,
-                     text: e.status === 401 ? t('signin.wrong') : e.message});
+                     text: e.status === 401 ? t('signin.wrong') : messageOf(e)});
       }
     }
     show(errors, username);
@@ -117,7 +117,7 @@ export async function password({me, navigate, whoAmI}) {
         return;
       } catch (e) {
         errors.push({field: e.field === 'current_password' || e.field === 'new_password' ? e.field : null,
-                     text: e.message});
+                     text: messageOf(e)});
       }
     }
     show(errors);
