@@ -4,7 +4,7 @@
 import {api, seg} from '../api.js';
 import {actorName, staffNames} from '../directory.js';
 import {frag, h} from '../dom.js';
-import {formatDate, packText, t, tMaybe} from '../i18n.js';
+import {formatDate, language, packText, t, tMaybe, titleIn} from '../i18n.js';
 import {button, dateText, h2, heading, link, p, summaryList, table, tag, warning} from '../ui.js';
 import {CSE_ITEMS, FORMS} from '../forms.js';
 import {childName} from './caseload.js';
@@ -138,7 +138,7 @@ export async function child({params, me}) {
     o.met_on ? formatDate(o.met_on) : o.state === 'overdue' ? t('child.days_overdue', {n: o.days_overdue}) : '',
     o.escalate_to ? t('child.escalated_to', {role: t(`roles.${o.escalate_to}`)}) : '',
   ]);
-  const obHead = [{text: t('child.work'), sort: (o) => o.title}, {text: t('child.due'), sort: (o) => o.due},
+  const obHead = [{text: t('child.work'), sort: (o) => titleIn(o, language())}, {text: t('child.due'), sort: (o) => o.due},
                   {text: t('child.state'), sort: (o) => o.state}, {text: t('child.met_or_late')},
                   {text: t('child.escalation')}];
   const entries = [...chron.chronology].reverse();

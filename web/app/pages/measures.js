@@ -19,7 +19,7 @@ import {csvLink, fileName} from '../csv.js';
 import {staffNames, teamList} from '../directory.js';
 import {foreign, frag, h, isForeign} from '../dom.js';
 import {enhance} from '../govuk.js';
-import {formatDate, monthName, packText, t, tMaybe} from '../i18n.js';
+import {formatDate, language, monthName, packText, t, tMaybe, titleIn} from '../i18n.js';
 import {barChart, button, clearNotice, dateInput, errorSummary, h2, heading, inset, link, p, radios, readDate,
         select, summaryList, table, tag, today} from '../ui.js';
 import {entryHref} from '../signoff.js';
@@ -200,7 +200,7 @@ const withId = (id, title) => (isForeign(title) ? foreign(`${id}: ${title.text}`
 // The figures of every measure.
 function measuresTable(res, defs, c, filePart) {
   const q = pageQuery(c).toString();
-  const rows = res.measures.map((m) => ({m, def: defs.get(m.id) || {id: m.id, title: m.title, unit: m.unit}}));
+  const rows = res.measures.map((m) => ({m, def: defs.get(m.id) || {id: m.id, title: m.title, title_cy: m.title_cy, unit: m.unit}}));
   const tbl = table({id: 'measures', caption: t('measures.table_caption'),
     head: [{text: t('measures.measure')}, {text: t('measures.value'), numeric: true},
            {text: t('measures.numerator'), numeric: true}, {text: t('measures.denominator'), numeric: true},
@@ -213,7 +213,7 @@ function measuresTable(res, defs, c, filePart) {
     data: rows, rowId: ({m}) => `measure-${m.id}`});
   const csv = [[t('measures.measure'), t('measures.title_col'), t('measures.unit'), t('measures.value'),
                 t('measures.numerator'), t('measures.denominator'), t('measures.target'), t('measures.against')],
-               ...rows.map(({m, def}) => [m.id, m.title, m.unit, m.value, m.numerator, m.denominator,
+               ...rows.map(({m, def}) => [m.id, titleIn(m, language()), m.unit, m.value, m.numerator, m.denominator,
                                           def.target ? targetText(def) : '', againstText(def, m.value)])];
   return withCsv(tbl, fileName('measures', filePart), csv);
 }
