@@ -840,6 +840,14 @@ test('Cymraeg: the caseload, a child’s record and a form with its errors in We
   await page.reload();
   await settled(page);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'cy', 'Welsh kept after a reload');
+  // Kept with the account: signing in on another browser, which has kept nothing, brings Welsh.
+  const other = await newPage(browser);
+  await signIn(other, 'social.worker');
+  await other.waitForFunction(() => document.documentElement.lang === 'cy');
+  assert.ok((await other.locator('#page-heading').innerText()).endsWith(cy.caseload.title), 'Welsh on the other browser');
+  const me = await other.evaluate(() => fetch('/api/v1/me').then((r) => r.json()));
+  assert.equal(me.language, 'cy', 'the account keeps the choice');
+  await other.context().close();
   await page.locator('#language-en').click();
   await page.waitForFunction(() => document.documentElement.lang === 'en');
   await settled(page);

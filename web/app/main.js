@@ -50,8 +50,7 @@ export async function whoAmI(fresh = false) {
   if (me === undefined || fresh) {
     try {
       me = await api.get('/api/v1/me');
-      // The language the user chose when signed in, on any browser, is theirs.
-      if (me.language && me.language !== language()) chooseLanguage(me.language);
+      await ownLanguage(me);
     } catch (e) {
       if (e.status !== 401) throw e;
       me = null;
@@ -59,6 +58,26 @@ export async function whoAmI(fresh = false) {
   }
   return me;
 }
+// The language is the one chosen last: on the sign-in page (kept with the account once signed
+// in), else the account's (chosen on any browser), else this browser's.
+async function ownLanguage(who) {
+  const pending = sessionStorage.getItem('cw.lang.signed_out');
+  sessionStorage.removeItem('cw.lang.signed_out');
+  if (pending && pending !== who.language) {
+    who.language = pending;
+    await keepLanguage(pending);
+  } else if (who.language && who.language !== language()) {
+    chooseLanguage(who.language);
+  }
+}
+async function keepLanguage(code) {
+  try {
+    await api.put('/api/v1/me/language', {language: code});
+  } catch (e) {
+    console.warn(`the language was not kept with the account: ${e.message}`);
+  }
+}
+
 export function forget() {
   me = null;
   sessionStorage.removeItem('cw.after');
@@ -173,8 +192,9 @@ function languageSwitch() {
                     // Kept with the account too (an entry in the log), for the next sign-in.
                     if (me) {
                       me.language = code;
-                      api.put('/api/v1/me/language', {language: code})
-                        .catch((e) => console.warn(`the language was not kept with the account: ${e.message}`));
+                      keepLanguage(code);
+                    } else {
+                      sessionStorage.setItem('cw.lang.signed_out', code);
                     }
                     render(location.pathname + location.search, {focus: false});
                   }}, names[code]))));
