@@ -88,9 +88,9 @@ static cw_rc check_actor(cw_ctx *c, const event_spec *spec, cw_error *err)
     if (rc)
         return rc;
     if (!sp.found)
-        return cw_error_set(err, CW_EINVAL, "actor: %s is not a member of staff", c->actor);
+        return cw_error_key(err, CW_EINVAL, "not_current_staff", "actor", c->actor, NULL);
     if (sp.left)
-        return cw_error_set(err, CW_EINVAL, "actor: %s has left", c->actor);
+        return cw_error_key(err, CW_EINVAL, "staff_left", "actor", c->actor, NULL);
     return CW_OK;
 }
 
@@ -311,9 +311,12 @@ static cw_rc corrections_of(cw_store *s, uint64_t target, fix_list *fx, cw_error
     cw_value t = CW_INT(target);
     fx->n = 0;
     cw_rc rc = cw_store_run(s, CW_Q_CORRECTIONS_OF, &t, 1, fix_row, fx, NULL, err);
-    if (rc == CW_ETOOBIG)
-        rc = cw_error_set(err, CW_ETOOBIG, "corrects: entry %llu has %d corrections already",
-                          (unsigned long long)target, MAX_FIXES);
+    if (rc == CW_ETOOBIG) {
+        char a[24], b[24];
+        snprintf(a, sizeof a, "%llu", (unsigned long long)target);
+        snprintf(b, sizeof b, "%d", MAX_FIXES);
+        rc = cw_error_key(err, CW_ETOOBIG, "too_many_corrections", "corrects", a, b);
+    }
     return rc;
 }
 
@@ -329,12 +332,12 @@ static cw_rc check_based_on(cw_ctx *c, const json_t *p, uint64_t target, cw_erro
         return CW_OK;
     uint64_t version;
     cw_rc rc = cw_casework_version(c->store, target, &version, NULL, err);
-    if (!rc && (uint64_t)json_integer_value(b) != version)
-        rc = cw_error_set(err, CW_ECONFLICT,
-                          "based_on: entry %llu has changed since you read it (version %lld); "
-                          "its current version is %llu: read it again and redo your change",
-                          (unsigned long long)target, (long long)json_integer_value(b),
-                          (unsigned long long)version);
+    if (!rc && (uint64_t)json_integer_value(b) != version) {
+        char a[24], v[24];
+        snprintf(a, sizeof a, "%llu", (unsigned long long)target);
+        snprintf(v, sizeof v, "%llu", (unsigned long long)version);
+        rc = cw_error_key(err, CW_ECONFLICT, "changed_since", "based_on", a, v);
+    }
     return rc;
 }
 
@@ -343,9 +346,11 @@ cw_rc cw_casework_check_sign_off(cw_ctx *c, const json_t *p, cw_error *err);
 cw_rc cw_casework_check_sign_off(cw_ctx *c, const json_t *p, cw_error *err)
 {
     json_int_t target = json_integer_value(json_object_get(p, "entry"));
-    if ((uint64_t)target >= c->idx)
-        return cw_error_set(err, CW_ENOTFOUND, "entry: there is no entry %lld yet",
-                            (long long)target);
+    if ((uint64_t)target >= c->idx) {
+        char a[24];
+        snprintf(a, sizeof a, "%lld", (long long)target);
+        return cw_error_key(err, CW_ENOTFOUND, "no_entry", "entry", a, NULL);
+    }
     cw_rc rc = cw_casework_may_sign_off(c->store, (uint64_t)target, c->actor, c->recorded, err);
     if (!rc)
         rc = check_based_on(c, p, (uint64_t)target, err);
@@ -357,9 +362,7 @@ cw_rc cw_casework_check_sign_off(cw_ctx *c, const json_t *p, cw_error *err)
         cw_date d = cw_casework_effective_date(p, 0);
         json_decref(e.root);
         if (d < work)
-            rc = cw_error_set(err, CW_EINVAL,
-                              "date: the decision is dated before the work it "
-                              "decides");
+            rc = cw_error_key(err, CW_EINVAL, "decision_before_work", "date", NULL, NULL);
     }
     return rc;
 }
@@ -368,9 +371,11 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err);
 cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
 {
     json_int_t target = json_integer_value(json_object_get(p, "corrects"));
-    if ((uint64_t)target >= c->idx)
-        return cw_error_set(err, CW_ENOTFOUND, "corrects: there is no entry %lld yet",
-                            (long long)target);
+    if ((uint64_t)target >= c->idx) {
+        char a[24];
+        snprintf(a, sizeof a, "%lld", (long long)target);
+        return cw_error_key(err, CW_ENOTFOUND, "no_entry", "corrects", a, NULL);
+    }
     entry_view e;
     cw_rc rc = cw_casework_read_entry(c->store, (uint64_t)target, &e, err);
     if (rc)
@@ -382,10 +387,9 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
         !strcmp(e.type, "escalation_raised") || !strcmp(e.type, "work_signed_off") ||
         !strcmp(e.type, "work_returned") || !strcmp(e.type, "restriction_changed") ||
         !strncmp(e.type, "legal_hold_", 11)) {
-        rc = cw_error_set(err, CW_EINVAL,
-                          "corrects: entry %lld (%.64s) is not a casework event that can be "
-                          "corrected",
-                          (long long)target, e.type);
+        char a[24];
+        snprintf(a, sizeof a, "%lld", (long long)target);
+        rc = cw_error_key(err, CW_EINVAL, "not_correctable", "corrects", a, e.type);
         goto out;
     }
     if ((rc = check_based_on(c, p, (uint64_t)target, err)))
@@ -401,27 +405,19 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
         while (f->name && strcmp(f->name, k) != 0)
             f++;
         if (!f->name) {
-            rc = cw_error_set(err, CW_EINVAL, "changes: %.64s is not a field of %s", k, e.type);
+            rc = cw_error_key(err, CW_EINVAL, "change_not_a_field", "changes", k, e.type);
             goto out;
         }
         if ((f->flags & NOFIX) && !strncmp(k, "restricted", 10)) {
-            rc = cw_error_set(err, CW_EINVAL,
-                              "changes: %s cannot be corrected; a service manager or the head of "
-                              "service changes who may see a record (restriction_changed)",
-                              k);
+            rc = cw_error_key(err, CW_EINVAL, "fix_restriction", "changes", k, NULL);
             goto out;
         }
         if ((f->flags & NOFIX) && (!strcmp(k, "signed_off_by") || !strcmp(k, "decided_by"))) {
-            rc = cw_error_set(err, CW_EINVAL,
-                              "changes: %s cannot be corrected; a sign-off or a decision is its "
-                              "maker's own act (work_signed_off)",
-                              k);
+            rc = cw_error_key(err, CW_EINVAL, "fix_signoff", "changes", k, NULL);
             goto out;
         }
         if (f->flags & NOFIX) {
-            rc =
-                cw_error_set(err, CW_EINVAL,
-                             "changes: %s cannot be corrected (record the right event instead)", k);
+            rc = cw_error_key(err, CW_EINVAL, "fix_never", "changes", k, NULL);
             goto out;
         }
     }

@@ -49,7 +49,7 @@ static cw_rc get_proposal(cw_store *s, const char *id, proposal *pr, cw_error *e
     cw_value k = cw_text(id);
     cw_rc rc = cw_store_run(s, CW_Q_RECORD_GET, &k, 1, proposal_row, pr, NULL, err);
     if (!rc && !pr->found)
-        rc = cw_error_set(err, CW_ENOTFOUND, "erasure_id: no erasure %s has been proposed", id);
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_erasure", "erasure_id", id, NULL);
     return rc;
 }
 
@@ -183,32 +183,30 @@ static cw_rc erasure_entries(cw_store *s, const char *child, const json_t *named
         const char *s_idx = json_string_value(json_array_get(named, i));
         char *end = NULL;
         unsigned long long idx = s_idx ? strtoull(s_idx, &end, 10) : 0;
-        if (!s_idx || !*s_idx || *end || s_idx[0] == '-' || s_idx[0] == '+')
-            return cw_error_set(err, CW_EINVAL, "entries: \"%.32s\" is not an entry number",
-                                s_idx ? s_idx : "");
+        if (!s_idx || !*s_idx || *end || s_idx[0] == '-' || s_idx[0] == '+') {
+            char cut[33];
+            snprintf(cut, sizeof cut, "%s", s_idx ? s_idx : "");
+            return cw_error_key(err, CW_EINVAL, "not_entry_number", "entries", cut, NULL);
+        }
+        char at[24];
+        snprintf(at, sizeof at, "%llu", idx);
         const ev_row *hit = NULL;
         for (size_t j = 0; j < all.n && !hit; j++)
             if (all.v[j].idx == idx)
                 hit = &all.v[j];
         if (!hit || idx >= before) {
-            rc = cw_error_set(err, CW_EINVAL, "entries: entry %llu is not in %s's record", idx,
-                              child);
+            rc = cw_error_key(err, CW_EINVAL, "entry_not_in_record", "entries", at, child);
             break;
         }
         part pt;
         if ((rc = part_of(s, idx, hit->type, &pt, err)))
             break;
         if (strict && pt == PART_IN_LEAF)
-            rc = cw_error_set(err, CW_EINVAL,
-                              "entries: entry %llu was recorded before caseward kept personal "
-                              "data apart from the log, so its text is part of the proof and "
-                              "cannot be erased; record a correction instead",
-                              idx);
+            rc = cw_error_key(err, CW_EINVAL, "entry_in_leaf", "entries", at, NULL);
         else if (strict && pt == PART_NONE)
-            rc = cw_error_set(err, CW_EINVAL, "entries: entry %llu holds no personal data", idx);
+            rc = cw_error_key(err, CW_EINVAL, "entry_no_personal", "entries", at, NULL);
         else if (strict && pt == PART_ERASED)
-            rc = cw_error_set(err, CW_EINVAL,
-                              "entries: entry %llu's personal data has already been removed", idx);
+            rc = cw_error_key(err, CW_EINVAL, "entry_erased", "entries", at, NULL);
         else if (strict && pt == PART_MISSING)
             rc = cw_error_set(err, CW_EVERIFY,
                               "entries: entry %llu's personal data is missing from the database "
@@ -257,24 +255,18 @@ cw_rc cw_casework_check_erasure_proposed(cw_ctx *c, const json_t *p, cw_error *e
     const char *child = str(p, "child_id");
     cw_rc rc = cw_casework_child(c->store, child, &ci, err);
     if (!rc && !ci.found)
-        rc = cw_error_set(err, CW_ENOTFOUND, "child_id: no child %s is registered", child);
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_child", "child_id", child, NULL);
     ev_list l = {0};
     const json_t *named = json_object_get(p, "entries");
     if (!rc && named && json_array_size(named) == 0)
-        rc = cw_error_set(err, CW_EINVAL,
-                          "entries: name at least one entry, or leave entries out to erase the "
-                          "whole record");
+        rc = cw_error_key(err, CW_EINVAL, "entries_empty", "entries", NULL, NULL);
     /* A legal hold stops destruction under the schedule or on request (holds.c). */
     if (!rc)
         rc = cw_casework_hold_allows(c->store, child, str(p, "lawful_basis"), c->recorded, err);
     if (!rc)
         rc = erasure_entries(c->store, child, named, c->idx, 1, &l, err);
     if (!rc && l.n == 0)
-        rc = cw_error_set(err, CW_EINVAL,
-                          "child_id: %s's record holds no personal data that can be erased "
-                          "(none, already removed, or recorded before caseward kept it apart "
-                          "from the log)",
-                          child);
+        rc = cw_error_key(err, CW_EINVAL, "nothing_to_erase", "child_id", child, NULL);
     free(l.v);
     return rc;
 }
@@ -288,23 +280,20 @@ static cw_rc decided(cw_ctx *c, const json_t *p, int approving, cw_error *err)
     const char *id = str(p, "erasure_id");
     cw_rc rc = get_proposal(c->store, id, &pr, err);
     if (!rc && pr.closed)
-        rc = cw_error_set(err, CW_EINVAL, "erasure_id: erasure %s has already been %s", id,
-                          pr.status);
+        rc = cw_error_key(err, CW_EINVAL,
+                          !strcmp(pr.status, "approved") ? "erasure_approved_already"
+                                                         : "erasure_declined_already",
+                          "erasure_id", id, NULL);
     if (!rc)
         rc = cw_casework_staff(c->store, c->actor, &me, err);
     if (!rc && (!me.found || strcmp(me.role, "data_protection_officer") != 0))
-        rc = cw_error_set(err, CW_EFORBIDDEN,
-                          "erasure_id: only the data protection officer approves or declines an "
-                          "erasure");
+        rc = cw_error_key(err, CW_EFORBIDDEN, "dpo_decides", "erasure_id", NULL, NULL);
     entry_view e = {0};
     if (!rc)
         rc = cw_casework_read_entry(c->store, pr.idx, &e, err);
     const char *proposer = e.root ? str(e.root, "actor") : NULL;
     if (!rc && proposer && !strcmp(proposer, c->actor))
-        rc = cw_error_set(err, CW_EFORBIDDEN,
-                          "erasure_id: %s proposed erasure %s; someone else must decide it (two "
-                          "people for every erasure)",
-                          c->actor, id);
+        rc = cw_error_key(err, CW_EFORBIDDEN, "own_erasure", "erasure_id", c->actor, id);
     /* A legal hold placed since the proposal stops its approval (holds.c). */
     if (!rc && approving)
         rc = cw_casework_hold_allows(c->store, pr.child, str(e.payload, "lawful_basis"),
@@ -315,9 +304,7 @@ static cw_rc decided(cw_ctx *c, const json_t *p, int approving, cw_error *err)
         const json_t *named = json_object_get(e.payload, "entries");
         rc = erasure_entries(c->store, pr.child, named, named ? pr.idx : c->idx, 0, &l, err);
         if (!rc && l.n == 0)
-            rc = cw_error_set(err, CW_EINVAL,
-                              "erasure_id: everything erasure %s names has been removed already",
-                              id);
+            rc = cw_error_key(err, CW_EINVAL, "erasure_done", "erasure_id", id, NULL);
         free(l.v);
     }
     json_decref(e.root);

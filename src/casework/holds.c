@@ -33,9 +33,7 @@ static cw_rc need_holder(cw_ctx *c, cw_error *err)
     cw_staff_info me;
     cw_rc rc = cw_casework_staff(c->store, c->actor, &me, err);
     if (!rc && (!me.found || !may_hold(me.role)))
-        rc = cw_error_set(err, CW_EFORBIDDEN,
-                          "actor: only the head of service or the data protection officer places "
-                          "or lifts a legal hold");
+        rc = cw_error_key(err, CW_EFORBIDDEN, "hold_who", "actor", NULL, NULL);
     return rc;
 }
 
@@ -85,14 +83,14 @@ cw_rc cw_casework_check_hold_placed(cw_ctx *c, const json_t *p, cw_error *err)
     if (!rc)
         rc = hold_get(c->store, id, &h, err);
     if (!rc && h.found)
-        rc = cw_error_set(err, CW_EEXIST, "hold_id: %s already exists", id);
+        rc = cw_error_key(err, CW_EEXIST, "exists", "hold_id", id, NULL);
     if (!rc && child) {
         cw_child_info ci;
         if (!(rc = cw_casework_child(c->store, child, &ci, err)) && !ci.found)
-            rc = cw_error_set(err, CW_ENOTFOUND, "child_id: no child %s is registered", child);
+            rc = cw_error_key(err, CW_ENOTFOUND, "no_child", "child_id", child, NULL);
     }
     if (!rc && str(p, "until") && date_of(p, "until") < date_of(p, "date"))
-        rc = cw_error_set(err, CW_EINVAL, "until: %s is before the hold's date %s", str(p, "until"),
+        rc = cw_error_key(err, CW_EINVAL, "until_before_hold", "until", str(p, "until"),
                           str(p, "date"));
     return rc;
 }
@@ -105,14 +103,13 @@ cw_rc cw_casework_check_hold_lifted(cw_ctx *c, const json_t *p, cw_error *err)
     if (!rc)
         rc = hold_get(c->store, id, &h, err);
     if (!rc && !h.found)
-        rc = cw_error_set(err, CW_ENOTFOUND, "hold_id: no legal hold %s", id);
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_hold", "hold_id", id, NULL);
     if (!rc && h.lifted)
-        rc = cw_error_set(err, CW_EINVAL, "hold_id: legal hold %s has already been lifted", id);
+        rc = cw_error_key(err, CW_EINVAL, "hold_lifted", "hold_id", id, NULL);
     if (!rc && date_of(p, "date") < h.placed) {
         char d[CW_DATE_LEN + 1];
         cw_date_format(h.placed, d);
-        rc = cw_error_set(err, CW_EINVAL, "date: %s is before legal hold %s was placed (%s)",
-                          str(p, "date"), id, d);
+        rc = cw_error_key(err, CW_EINVAL, "before_hold", "date", str(p, "date"), d);
     }
     return rc;
 }

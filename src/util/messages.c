@@ -306,6 +306,83 @@ static const struct msg {
     {"restricted_to_alone", "{field}: names staff only when the record is restricted",
      "{field}: dim ond pan fo'r cofnod wedi'i gyfyngu y mae'n enwi staff"},
 
+    /* ---- corrections and sign-off ---- */
+    {"changed_since",
+     "{field}: entry {1} has changed since you read it; its current version is {2}: read it "
+     "again and redo your change",
+     "{field}: mae eitem {1} wedi newid ers i chi ei darllen; ei fersiwn bresennol yw {2}: "
+     "darllenwch hi eto a gwnewch eich newid eto"},
+    {"too_many_corrections", "{field}: entry {1} has {2} corrections already",
+     "{field}: mae {2} cywiriad i eitem {1} eisoes"},
+    {"not_correctable", "{field}: entry {1} ({2}) is not a casework event that can be corrected",
+     "{field}: nid yw eitem {1} ({2}) yn ddigwyddiad gwaith achos y gellir ei gywiro"},
+    {"change_not_a_field", "{field}: {1} is not a field of {2}",
+     "{field}: nid yw {1} yn faes yn {2}"},
+    {"fix_restriction",
+     "{field}: {1} cannot be corrected; a service manager or the head of service changes who "
+     "may see a record (restriction_changed)",
+     "{field}: ni ellir cywiro {1}; rheolwr gwasanaeth neu'r pennaeth gwasanaeth sy'n newid pwy "
+     "all weld cofnod"},
+    {"fix_signoff",
+     "{field}: {1} cannot be corrected; a sign-off or a decision is its maker's own act "
+     "(work_signed_off)",
+     "{field}: ni ellir cywiro {1}; mae cymeradwyaeth neu benderfyniad yn weithred gan y sawl "
+     "a'i gwnaeth"},
+    {"fix_never", "{field}: {1} cannot be corrected (record the right event instead)",
+     "{field}: ni ellir cywiro {1} (cofnodwch y digwyddiad cywir yn lle hynny)"},
+    {"decision_before_work", "{field}: the decision is dated before the work it decides",
+     "{field}: mae dyddiad y penderfyniad cyn y gwaith y mae'n penderfynu arno"},
+
+    /* ---- erasure and legal holds ---- */
+    {"no_erasure", "{field}: no erasure {1} has been proposed",
+     "{field}: nid oes cynnig i ddileu {1} wedi'i wneud"},
+    {"not_entry_number", "{field}: \"{1}\" is not an entry number",
+     "{field}: nid yw \"{1}\" yn rhif eitem"},
+    {"entry_not_in_record", "{field}: entry {1} is not in {2}'s record",
+     "{field}: nid yw eitem {1} yng nghofnod {2}"},
+    {"entry_in_leaf",
+     "{field}: entry {1} was recorded before caseward kept personal data apart from the log, so "
+     "its text is part of the proof and cannot be erased; record a correction instead",
+     "{field}: cofnodwyd eitem {1} cyn i caseward gadw data personol ar wahân i'r log, felly mae "
+     "ei thestun yn rhan o'r prawf ac ni ellir ei ddileu; cofnodwch gywiriad yn lle hynny"},
+    {"entry_no_personal", "{field}: entry {1} holds no personal data",
+     "{field}: nid oes data personol yn eitem {1}"},
+    {"entry_erased", "{field}: entry {1}'s personal data has already been removed",
+     "{field}: mae data personol eitem {1} wedi'i dynnu eisoes"},
+    {"entries_empty",
+     "{field}: name at least one entry, or leave entries out to erase the whole record",
+     "{field}: enwch o leiaf un eitem, neu peidiwch ag enwi dim i ddileu'r cofnod cyfan"},
+    {"nothing_to_erase",
+     "{field}: {1}'s record holds no personal data that can be erased (none, already removed, or "
+     "recorded before caseward kept it apart from the log)",
+     "{field}: nid oes data personol yng nghofnod {1} y gellir ei ddileu (dim, wedi'i dynnu "
+     "eisoes, neu wedi'i gofnodi cyn i caseward ei gadw ar wahân i'r log)"},
+    {"erasure_approved_already", "{field}: erasure {1} has already been approved",
+     "{field}: mae dileu {1} wedi'i gymeradwyo eisoes"},
+    {"erasure_declined_already", "{field}: erasure {1} has already been declined",
+     "{field}: mae dileu {1} wedi'i wrthod eisoes"},
+    {"dpo_decides", "{field}: only the data protection officer approves or declines an erasure",
+     "{field}: dim ond y swyddog diogelu data sy'n cymeradwyo neu'n gwrthod dileu"},
+    {"own_erasure",
+     "{field}: {1} proposed erasure {2}; someone else must decide it (two people for every "
+     "erasure)",
+     "{field}: {1} a gynigiodd ddileu {2}; rhaid i rywun arall benderfynu arno (dau berson ar "
+     "gyfer pob dileu)"},
+    {"erasure_done", "{field}: everything erasure {1} names has been removed already",
+     "{field}: mae popeth a enwir yn nileu {1} wedi'i dynnu eisoes"},
+    {"hold_who",
+     "{field}: only the head of service or the data protection officer places or lifts a legal "
+     "hold",
+     "{field}: dim ond y pennaeth gwasanaeth neu'r swyddog diogelu data sy'n gosod neu'n codi "
+     "cadw cyfreithiol"},
+    {"until_before_hold", "{field}: {1} is before the hold's date {2}",
+     "{field}: mae {1} cyn dyddiad y cadw {2}"},
+    {"no_hold", "{field}: no legal hold {1}", "{field}: nid oes cadw cyfreithiol {1}"},
+    {"hold_lifted", "{field}: legal hold {1} has already been lifted",
+     "{field}: mae cadw cyfreithiol {1} wedi'i godi eisoes"},
+    {"before_hold", "{field}: {1} is before the legal hold was placed ({2})",
+     "{field}: mae {1} cyn i'r cadw cyfreithiol gael ei osod ({2})"},
+
     /* ---- the account's language ---- */
     {"language", "{field}: must be en or cy", "{field}: rhaid iddo fod yn en neu cy"},
 };
