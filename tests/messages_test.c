@@ -67,7 +67,7 @@ static void test_field_named_in_the_readers_language(void **state)
     cw_error_rename_field(&e, "new_password");
     assert_string_equal(e.msg, "new_password: must not be the username");
     cw_message(&e, CW_LANG_CY, out, sizeof out, NULL);
-    assert_string_equal(out, "Cyfrinair newydd: rhaid iddo beidio â bod yr un peth â'r enw "
+    assert_string_equal(out, "Cyfrinair newydd: rhaid iddo beidio â bod yr un peth â’r enw "
                              "defnyddiwr");
     /* A field with no Welsh name keeps its identifier. */
     cw_error_key(&e, CW_EINVAL, "content_type", "Content-Type", NULL, NULL);

@@ -19,23 +19,23 @@ static const struct msg {
 } catalogue[] = {
     /* ---- a field's value (every event's fields) ---- */
     {"required", "{field}: is required for {1}", "{field}: mae angen hwn ar gyfer {1}"},
-    {"not_a_field", "{field}: not a field of {1}", "{field}: nid yw'n faes yn {1}"},
+    {"not_a_field", "{field}: not a field of {1}", "{field}: nid yw’n faes yn {1}"},
     {"set_by_caseward", "{field}: is set by caseward, not given",
-     "{field}: caseward sy'n gosod hwn; peidiwch â'i roi"},
+     "{field}: caseward sy’n gosod hwn; peidiwch â’i roi"},
     {"not_an_id", "{field}: must be an identifier (1-64 of A-Z a-z 0-9 . _ : -)",
      "{field}: rhaid iddo fod yn ddynodydd (1-64 o A-Z a-z 0-9 . _ : -)"},
     {"not_text", "{field}: must be text", "{field}: rhaid iddo fod yn destun"},
     {"too_long", "{field}: is {1} bytes; the limit is {2}",
-     "{field}: mae'n {1} beit; yr uchafswm yw {2}"},
-    {"nul", "{field}: contains a NUL character", "{field}: mae'n cynnwys nod NUL"},
-    {"blank", "{field}: must not be blank", "{field}: rhaid peidio â'i adael yn wag"},
+     "{field}: mae’n {1} beit; yr uchafswm yw {2}"},
+    {"nul", "{field}: contains a NUL character", "{field}: mae’n cynnwys nod NUL"},
+    {"blank", "{field}: must not be blank", "{field}: rhaid peidio â’i adael yn wag"},
     {"not_a_date", "{field}: \"{1}\" is not a date (YYYY-MM-DD)",
      "{field}: nid yw \"{1}\" yn ddyddiad (BBBB-MM-DD)"},
     {"date_not_text", "{field}: a non-string is not a date (YYYY-MM-DD)",
      "{field}: nid yw hwn yn ddyddiad (BBBB-MM-DD)"},
     {"in_future", "{field}: {1} is in the future", "{field}: mae {1} yn y dyfodol"},
     {"not_bool", "{field}: must be true or false",
-     "{field}: rhaid iddo fod yn gywir neu'n anghywir"},
+     "{field}: rhaid iddo fod yn gywir neu’n anghywir"},
     {"not_whole", "{field}: must be a whole number >= 0",
      "{field}: rhaid iddo fod yn rhif cyfan, 0 neu fwy"},
     {"not_in_range", "{field}: must be a whole number in range",
@@ -48,13 +48,13 @@ static const struct msg {
      "{field}: mae ganddo {1} eitem; yr uchafswm yw {2}"},
     {"item_not_id", "{field}: item {1} is not an identifier",
      "{field}: nid yw eitem {1} yn ddynodydd"},
-    {"listed_twice", "{field}: {1} is listed twice", "{field}: mae {1} wedi'i restru ddwywaith"},
+    {"listed_twice", "{field}: {1} is listed twice", "{field}: mae {1} wedi’i restru ddwywaith"},
     {"not_object", "{field}: must be a non-empty object",
-     "{field}: rhaid iddo fod yn wrthrych nad yw'n wag"},
+     "{field}: rhaid iddo fod yn wrthrych nad yw’n wag"},
 
     /* ---- who and what an event names ---- */
     {"no_child", "{field}: no child {1} is registered",
-     "{field}: nid oes plentyn {1} wedi'i gofrestru"},
+     "{field}: nid oes plentyn {1} wedi’i gofrestru"},
     {"no_staff", "{field}: no member of staff {1}", "{field}: nid oes aelod o staff {1}"},
     {"staff_left", "{field}: {1} has left", "{field}: mae {1} wedi gadael"},
     {"no_record", "{field}: no {1} {2}", "{field}: nid oes cofnod {2}"},
@@ -62,37 +62,37 @@ static const struct msg {
     {"no_team", "{field}: no team {1}", "{field}: nid oes tîm {1}"},
     {"other_child", "{field}: {1} is about another child", "{field}: mae {1} am blentyn arall"},
     {"already_decided", "{field}: {1} has already been decided",
-     "{field}: mae penderfyniad eisoes wedi'i wneud ar {1}"},
+     "{field}: mae penderfyniad eisoes wedi’i wneud ar {1}"},
     {"already_completed", "{field}: {1} is already completed",
-     "{field}: mae {1} wedi'i gwblhau eisoes"},
+     "{field}: mae {1} wedi’i gwblhau eisoes"},
 
     /* ---- dates in order ---- */
     {"before_birth", "{field}: {1} is before the child's date of birth ({2})",
-     "{field}: mae {1} cyn dyddiad geni'r plentyn ({2})"},
+     "{field}: mae {1} cyn dyddiad geni’r plentyn ({2})"},
     {"before_contact", "{field}: {1} is before the contact ({2})",
      "{field}: mae {1} cyn y cyswllt ({2})"},
     {"before_referral", "{field}: {1} is before the referral ({2})",
      "{field}: mae {1} cyn yr atgyfeiriad ({2})"},
     {"before_assessment", "{field}: {1} is before the assessment started ({2})",
-     "{field}: mae {1} cyn i'r asesiad ddechrau ({2})"},
+     "{field}: mae {1} cyn i’r asesiad ddechrau ({2})"},
     {"before_strategy", "{field}: {1} is before the strategy discussion ({2})",
      "{field}: mae {1} cyn y drafodaeth strategaeth ({2})"},
     {"before_enquiry", "{field}: {1} is before the enquiry started ({2})",
-     "{field}: mae {1} cyn i'r ymholiad ddechrau ({2})"},
+     "{field}: mae {1} cyn i’r ymholiad ddechrau ({2})"},
     {"before_missing", "{field}: {1} is before the child went missing ({2})",
-     "{field}: mae {1} cyn i'r plentyn fynd ar goll ({2})"},
+     "{field}: mae {1} cyn i’r plentyn fynd ar goll ({2})"},
     {"before_looked_after", "{field}: {1} is before the child became looked after ({2})",
-     "{field}: mae {1} cyn i'r plentyn ddechrau derbyn gofal ({2})"},
+     "{field}: mae {1} cyn i’r plentyn ddechrau derbyn gofal ({2})"},
     {"dob_future", "{field}: {1} is more than 40 weeks in the future",
      "{field}: mae {1} fwy na 40 wythnos yn y dyfodol"},
     {"seen_after_completed", "{field}: {1} is after the assessment was completed",
-     "{field}: mae {1} ar ôl i'r asesiad gael ei gwblhau"},
+     "{field}: mae {1} ar ôl i’r asesiad gael ei gwblhau"},
 
     /* ---- rules between an event's fields ---- */
     {"views_required",
      "{field}: the child's views and feelings are required, or views_not_obtained_reason "
      "saying why they could not be obtained",
-     "{field}: mae angen safbwyntiau a theimladau'r plentyn, neu reswm pam na ellid eu cael"},
+     "{field}: mae angen safbwyntiau a theimladau’r plentyn, neu reswm pam na ellid eu cael"},
     {"seen_alone_not_seen", "{field}: the child cannot be seen alone without being seen",
      "{field}: ni ellir gweld y plentyn ar ei ben ei hun heb ei weld"},
     {"reason_but_alone",
@@ -101,13 +101,13 @@ static const struct msg {
      "welwyd ef neu hi ar ei ben ei hun"},
     {"bedroom_not_home",
      "{field}: the child's bedroom can be seen only on a visit at home (location home)",
-     "{field}: dim ond ar ymweliad â'r cartref y gellir gweld ystafell wely'r plentyn"},
+     "{field}: dim ond ar ymweliad â’r cartref y gellir gweld ystafell wely’r plentyn"},
     {"seen_date_required", "{field}: required when child_seen is true",
      "{field}: mae angen hwn pan welwyd y plentyn"},
     {"override_needs_reason", "{field}: a professional override of the band needs a reason",
      "{field}: mae angen rheswm dros newid y band ar sail barn broffesiynol"},
     {"override_reason_alone", "{field}: given without override_band",
-     "{field}: wedi'i roi heb newid y band"},
+     "{field}: wedi’i roi heb newid y band"},
     {"category_required", "{field}: required when registering",
      "{field}: mae angen hwn wrth gofrestru"},
     {"category_only_register", "{field}: only given when registering",
@@ -119,27 +119,27 @@ static const struct msg {
 
     /* ---- the state of the child's case ---- */
     {"child_registered", "{field}: {1} is already registered",
-     "{field}: mae {1} wedi'i gofrestru eisoes"},
+     "{field}: mae {1} wedi’i gofrestru eisoes"},
     {"on_register", "{field}: {1} is already on the register",
      "{field}: mae {1} ar y gofrestr eisoes"},
     {"not_on_register", "{field}: {1} is not on the child protection register",
      "{field}: nid yw {1} ar y gofrestr amddiffyn plant"},
     {"review_continues", "{field}: a review conference continues or ends the registration",
-     "{field}: mae cynhadledd adolygu yn parhau neu'n dod â'r cofrestriad i ben"},
+     "{field}: mae cynhadledd adolygu yn parhau neu’n dod â’r cofrestriad i ben"},
     {"already_looked_after", "{field}: {1} is already looked after",
      "{field}: mae {1} eisoes yn derbyn gofal"},
     {"not_looked_after", "{field}: {1} is not looked after", "{field}: nid yw {1} yn derbyn gofal"},
     {"supervise_self", "{field}: {1} cannot supervise themselves",
      "{field}: ni all {1} oruchwylio ei hun"},
     {"already_allocated", "{field}: {1} is already allocated to {2} (use case_transferred)",
-     "{field}: mae {1} wedi'i ddyrannu i {2} eisoes (trosglwyddwch yr achos)"},
+     "{field}: mae {1} wedi’i ddyrannu i {2} eisoes (trosglwyddwch yr achos)"},
     {"not_allocated", "{field}: {1} is not allocated (use case_allocated)",
-     "{field}: nid yw {1} wedi'i ddyrannu (dyrannwch yr achos)"},
-    {"holds_case", "{field}: {1} already holds the case", "{field}: mae'r achos gan {1} eisoes"},
+     "{field}: nid yw {1} wedi’i ddyrannu (dyrannwch yr achos)"},
+    {"holds_case", "{field}: {1} already holds the case", "{field}: mae’r achos gan {1} eisoes"},
     {"case_closed", "{field}: {1}'s case is already closed",
-     "{field}: mae achos {1} wedi'i gau eisoes"},
+     "{field}: mae achos {1} wedi’i gau eisoes"},
     {"case_not_closed", "{field}: {1}'s case is not closed",
-     "{field}: nid yw achos {1} wedi'i gau"},
+     "{field}: nid yw achos {1} wedi’i gau"},
 
     /* ---- requests ---- */
     {"param_required", "{field}: is required", "{field}: mae angen hwn"},
@@ -152,28 +152,28 @@ static const struct msg {
      "{field}: rhaid iddo fod yn application/json"},
     {"body_required", "{field}: a JSON object is required", "{field}: mae angen gwrthrych JSON"},
     {"body_utf8", "{field}: is not valid UTF-8 (byte {1})",
-     "{field}: nid yw'n UTF-8 dilys (beit {1})"},
-    {"body_json", "{field}: is not JSON: {1}", "{field}: nid yw'n JSON: {1}"},
+     "{field}: nid yw’n UTF-8 dilys (beit {1})"},
+    {"body_json", "{field}: is not JSON: {1}", "{field}: nid yw’n JSON: {1}"},
     {"body_object", "{field}: must be a JSON object", "{field}: rhaid iddo fod yn wrthrych JSON"},
-    {"not_here", "{field}: is not a field here", "{field}: nid yw'n faes yma"},
+    {"not_here", "{field}: is not a field here", "{field}: nid yw’n faes yma"},
     {"body_too_big", "{field}: is larger than the limit of {1} bytes",
-     "{field}: mae'n fwy na'r uchafswm o {1} beit"},
-    {"path_too_long", "{field}: is too long", "{field}: mae'n rhy hir"},
+     "{field}: mae’n fwy na’r uchafswm o {1} beit"},
+    {"path_too_long", "{field}: is too long", "{field}: mae’n rhy hir"},
     {"no_route", "{field}: no such route (see /api/v1/openapi.json)",
-     "{field}: nid oes llwybr o'r fath (gweler /api/v1/openapi.json)"},
+     "{field}: nid oes llwybr o’r fath (gweler /api/v1/openapi.json)"},
     {"no_file", "{field}: no such file or route (the API is under /api/v1/)",
-     "{field}: nid oes ffeil na llwybr o'r fath (mae'r API o dan /api/v1/)"},
+     "{field}: nid oes ffeil na llwybr o’r fath (mae’r API o dan /api/v1/)"},
     {"method", "{field}: {1} is not allowed here", "{field}: ni chaniateir {1} yma"},
     {"server_fault", "the server could not complete the request",
-     "ni allai'r gweinydd gwblhau'r cais"},
+     "ni allai’r gweinydd gwblhau’r cais"},
     {"server_busy", "the server is busy; try again",
-     "mae'r gweinydd yn brysur; rhowch gynnig arall arni"},
+     "mae’r gweinydd yn brysur; rhowch gynnig arall arni"},
     {"look_not_recorded", "the look at the record could not be recorded",
-     "nid oedd modd cofnodi'r edrychiad ar y cofnod"},
+     "nid oedd modd cofnodi’r edrychiad ar y cofnod"},
     {"from_after_to", "{field}: must not be after to",
      "{field}: rhaid iddo beidio â bod ar ôl y dyddiad gorffen"},
     {"period_backwards", "{field}: the period ends before it starts",
-     "{field}: mae'r cyfnod yn gorffen cyn iddo ddechrau"},
+     "{field}: mae’r cyfnod yn gorffen cyn iddo ddechrau"},
     {"no_child_id", "{field}: no child {1}", "{field}: nid oes plentyn {1}"},
     {"not_a_command", "{field}: {1} is not a command (docs/events.md)",
      "{field}: nid yw {1} yn orchymyn (docs/events.md)"},
@@ -185,31 +185,31 @@ static const struct msg {
     {"sign_in_refused",
      "{field}: the username or password is wrong, or the account is locked or not active "
      "(5 failed sign-ins in a row lock an account for 15 minutes)",
-     "{field}: mae'r enw defnyddiwr neu'r cyfrinair yn anghywir, neu mae'r cyfrif wedi'i "
+     "{field}: mae’r enw defnyddiwr neu’r cyfrinair yn anghywir, neu mae’r cyfrif wedi’i "
      "gloi neu heb fod yn weithredol (mae 5 ymgais aflwyddiannus yn olynol yn cloi cyfrif am "
      "15 munud)"},
     {"too_many_sign_ins",
      "{field}: too many failed sign-ins from this address; try again after {1} UTC",
-     "{field}: gormod o ymdrechion aflwyddiannus i fewngofnodi o'r cyfeiriad hwn; rhowch gynnig "
+     "{field}: gormod o ymdrechion aflwyddiannus i fewngofnodi o’r cyfeiriad hwn; rhowch gynnig "
      "arall arni ar ôl {1} UTC"},
     {"account_inactive", "{field}: the account is not active",
-     "{field}: nid yw'r cyfrif yn weithredol"},
+     "{field}: nid yw’r cyfrif yn weithredol"},
     {"staff_has_left", "{field}: the member of staff has left",
-     "{field}: mae'r aelod o staff wedi gadael"},
+     "{field}: mae’r aelod o staff wedi gadael"},
     {"current_password_wrong",
      "{field}: is wrong, or the account is locked (5 wrong in a row lock it for 15 minutes)",
-     "{field}: mae'n anghywir, neu mae'r cyfrif wedi'i gloi (mae 5 cynnig anghywir yn olynol yn "
+     "{field}: mae’n anghywir, neu mae’r cyfrif wedi’i gloi (mae 5 cynnig anghywir yn olynol yn "
      "ei gloi am 15 munud)"},
     {"password_same", "{field}: must differ from the current one",
-     "{field}: rhaid iddo fod yn wahanol i'r un presennol"},
+     "{field}: rhaid iddo fod yn wahanol i’r un presennol"},
     {"password_short",
      "{field}: must be at least {1} characters (a few words together are easy to remember and "
      "hard to guess)",
-     "{field}: rhaid iddo fod o leiaf {1} nod (mae ychydig eiriau gyda'i gilydd yn hawdd eu "
+     "{field}: rhaid iddo fod o leiaf {1} nod (mae ychydig eiriau gyda’i gilydd yn hawdd eu "
      "cofio ac yn anodd eu dyfalu)"},
     {"password_username", "{field}: must not be the username",
-     "{field}: rhaid iddo beidio â bod yr un peth â'r enw defnyddiwr"},
-    {"not_utf8", "{field}: is not valid UTF-8", "{field}: nid yw'n UTF-8 dilys"},
+     "{field}: rhaid iddo beidio â bod yr un peth â’r enw defnyddiwr"},
+    {"not_utf8", "{field}: is not valid UTF-8", "{field}: nid yw’n UTF-8 dilys"},
     {"change_password_first",
      "{field}: a one-time password must be changed first (PUT /api/v1/me/password)",
      "{field}: rhaid newid cyfrinair untro yn gyntaf (PUT /api/v1/me/password)"},
@@ -223,7 +223,7 @@ static const struct msg {
     {"role_may_not_record", "{field}: your role may not record {1}",
      "{field}: ni chaiff eich rôl gofnodi {1}"},
     {"csrf", "{field}: missing or wrong (send the token given at sign-in)",
-     "{field}: ar goll neu'n anghywir (anfonwch y tocyn a roddwyd wrth fewngofnodi)"},
+     "{field}: ar goll neu’n anghywir (anfonwch y tocyn a roddwyd wrth fewngofnodi)"},
     {"no_child_you_see", "{field}: no child {1} that you can see",
      "{field}: nid oes plentyn {1} y gallwch ei weld"},
     {"not_yours_see", "{field}: the record of child {1} is not yours to see",
@@ -233,39 +233,39 @@ static const struct msg {
     {"team_not_yours", "{field}: team {1} is not yours to see",
      "{field}: nid eich lle chi yw gweld tîm {1}"},
     {"no_child_or_record", "{field}: the command names no child or record that you can see",
-     "{field}: nid yw'r gorchymyn yn enwi plentyn na chofnod y gallwch ei weld"},
+     "{field}: nid yw’r gorchymyn yn enwi plentyn na chofnod y gallwch ei weld"},
 
     /* ---- recording as oneself ---- */
     {"own_name_signoff",
      "{field}: a manager signs off in their own name: save the assessment and it goes to your "
      "manager for sign-off (work_signed_off)",
      "{field}: mae rheolwr yn cymeradwyo yn ei enw ei hun: cadwch yr asesiad ac fe aiff at eich "
-     "rheolwr i'w gymeradwyo"},
+     "rheolwr i’w gymeradwyo"},
     {"decision_yours",
      "{field}: the decision is recorded as yours; a manager who decides records it themselves, "
      "or signs yours off",
-     "{field}: caiff y penderfyniad ei gofnodi fel eich un chi; mae rheolwr sy'n penderfynu yn "
-     "ei gofnodi ei hun, neu'n cymeradwyo eich un chi"},
+     "{field}: caiff y penderfyniad ei gofnodi fel eich un chi; mae rheolwr sy’n penderfynu yn "
+     "ei gofnodi ei hun, neu’n cymeradwyo eich un chi"},
     {"supervision_by_supervisor",
      "{field}: a supervision is recorded by its supervisor (or by the supervisee, for the "
      "supervisor to confirm)",
-     "{field}: y goruchwylydd sy'n cofnodi goruchwyliaeth (neu'r person a oruchwyliwyd, i'r "
+     "{field}: y goruchwylydd sy’n cofnodi goruchwyliaeth (neu’r person a oruchwyliwyd, i’r "
      "goruchwylydd ei chadarnhau)"},
     {"restrict_senior",
      "{field}: only a service manager or the head of service restricts a record or changes "
      "who may see it",
-     "{field}: dim ond rheolwr gwasanaeth neu'r pennaeth gwasanaeth sy'n cyfyngu cofnod neu'n "
+     "{field}: dim ond rheolwr gwasanaeth neu’r pennaeth gwasanaeth sy’n cyfyngu cofnod neu’n "
      "newid pwy all ei weld"},
     {"own_deputy",
      "{field}: a manager names their own deputy; an administrator or the head of service "
      "names anyone's",
-     "{field}: mae rheolwr yn enwi ei ddirprwy ei hun; mae gweinyddwr neu'r pennaeth "
+     "{field}: mae rheolwr yn enwi ei ddirprwy ei hun; mae gweinyddwr neu’r pennaeth "
      "gwasanaeth yn enwi dirprwy unrhyw un"},
     {"based_on_required",
      "{field}: required: the version of the entry you read (the chronology gives each entry's "
      "version; for a restriction, the latest entry that set it), so that a change made since "
      "is never overwritten",
-     "{field}: mae angen hwn: fersiwn yr eitem a ddarllenoch (mae'r cronoleg yn rhoi fersiwn "
+     "{field}: mae angen hwn: fersiwn yr eitem a ddarllenoch (mae’r cronoleg yn rhoi fersiwn "
      "pob eitem), fel na chaiff newid a wnaed ers hynny byth ei drosysgrifo"},
     {"supervision_party",
      "{field}: only its supervisor, its supervisee or a manager may record this",
@@ -275,21 +275,21 @@ static const struct msg {
     {"not_signoff_work", "{field}: entry {1} is not work that needs a manager's sign-off",
      "{field}: nid yw eitem {1} yn waith sydd angen ei gymeradwyo gan reolwr"},
     {"signed_off_already", "{field}: entry {1} is not awaiting sign-off (it has been signed off)",
-     "{field}: nid yw eitem {1} yn aros i gael ei chymeradwyo (mae wedi'i chymeradwyo)"},
+     "{field}: nid yw eitem {1} yn aros i gael ei chymeradwyo (mae wedi’i chymeradwyo)"},
     {"returned_already", "{field}: entry {1} is not awaiting sign-off (it was returned)",
-     "{field}: nid yw eitem {1} yn aros i gael ei chymeradwyo (fe'i dychwelwyd)"},
+     "{field}: nid yw eitem {1} yn aros i gael ei chymeradwyo (fe’i dychwelwyd)"},
     {"no_signoff_needed", "{field}: entry {1} is not awaiting sign-off (it did not need sign-off)",
      "{field}: nid yw eitem {1} yn aros i gael ei chymeradwyo (nid oedd angen ei chymeradwyo)"},
     {"own_work", "{field}: no one signs off their own work; it goes to a manager above you",
-     "{field}: nid oes neb yn cymeradwyo ei waith ei hun; mae'n mynd at reolwr uwch eich "
+     "{field}: nid oes neb yn cymeradwyo ei waith ei hun; mae’n mynd at reolwr uwch eich "
      "pen"},
     {"not_current_staff", "{field}: {1} is not a current member of staff",
      "{field}: nid yw {1} yn aelod presennol o staff"},
     {"supervisor_confirms", "{field}: only the supervisor named in the supervision confirms it",
-     "{field}: dim ond y goruchwylydd a enwir yn y oruchwyliaeth sy'n ei chadarnhau"},
+     "{field}: dim ond y goruchwylydd a enwir yn y oruchwyliaeth sy’n ei chadarnhau"},
     {"signoff_manager_above",
      "{field}: sign-off needs a manager above {1}, or their named deputy; you are a {2}",
-     "{field}: rhaid i reolwr uwchben {1}, neu ei ddirprwy a enwyd, gymeradwyo; rydych chi'n "
+     "{field}: rhaid i reolwr uwchben {1}, neu ei ddirprwy a enwyd, gymeradwyo; rydych chi’n "
      "{2}"},
     {"not_above",
      "{field}: you are not above {1} in the management chain (nor a named deputy of a manager "
@@ -304,7 +304,7 @@ static const struct msg {
      "{field}: mae pwy all weld cofnod {1} wedi newid ers i chi ei ddarllen (ei fersiwn "
      "bresennol yw {2}): darllenwch ef eto a gwnewch eich newid eto"},
     {"restricted_to_alone", "{field}: names staff only when the record is restricted",
-     "{field}: dim ond pan fo'r cofnod wedi'i gyfyngu y mae'n enwi staff"},
+     "{field}: dim ond pan fo’r cofnod wedi’i gyfyngu y mae’n enwi staff"},
 
     /* ---- corrections and sign-off ---- */
     {"changed_since",
@@ -321,21 +321,21 @@ static const struct msg {
     {"fix_restriction",
      "{field}: {1} cannot be corrected; a service manager or the head of service changes who "
      "may see a record (restriction_changed)",
-     "{field}: ni ellir cywiro {1}; rheolwr gwasanaeth neu'r pennaeth gwasanaeth sy'n newid pwy "
+     "{field}: ni ellir cywiro {1}; rheolwr gwasanaeth neu’r pennaeth gwasanaeth sy’n newid pwy "
      "all weld cofnod"},
     {"fix_signoff",
      "{field}: {1} cannot be corrected; a sign-off or a decision is its maker's own act "
      "(work_signed_off)",
      "{field}: ni ellir cywiro {1}; mae cymeradwyaeth neu benderfyniad yn weithred gan y sawl "
-     "a'i gwnaeth"},
+     "a’i gwnaeth"},
     {"fix_never", "{field}: {1} cannot be corrected (record the right event instead)",
      "{field}: ni ellir cywiro {1} (cofnodwch y digwyddiad cywir yn lle hynny)"},
     {"decision_before_work", "{field}: the decision is dated before the work it decides",
-     "{field}: mae dyddiad y penderfyniad cyn y gwaith y mae'n penderfynu arno"},
+     "{field}: mae dyddiad y penderfyniad cyn y gwaith y mae’n penderfynu arno"},
 
     /* ---- erasure and legal holds ---- */
     {"no_erasure", "{field}: no erasure {1} has been proposed",
-     "{field}: nid oes cynnig i ddileu {1} wedi'i wneud"},
+     "{field}: nid oes cynnig i ddileu {1} wedi’i wneud"},
     {"not_entry_number", "{field}: \"{1}\" is not an entry number",
      "{field}: nid yw \"{1}\" yn rhif eitem"},
     {"entry_not_in_record", "{field}: entry {1} is not in {2}'s record",
@@ -343,45 +343,45 @@ static const struct msg {
     {"entry_in_leaf",
      "{field}: entry {1} was recorded before caseward kept personal data apart from the log, so "
      "its text is part of the proof and cannot be erased; record a correction instead",
-     "{field}: cofnodwyd eitem {1} cyn i caseward gadw data personol ar wahân i'r log, felly mae "
-     "ei thestun yn rhan o'r prawf ac ni ellir ei ddileu; cofnodwch gywiriad yn lle hynny"},
+     "{field}: cofnodwyd eitem {1} cyn i caseward gadw data personol ar wahân i’r log, felly mae "
+     "ei thestun yn rhan o’r prawf ac ni ellir ei ddileu; cofnodwch gywiriad yn lle hynny"},
     {"entry_no_personal", "{field}: entry {1} holds no personal data",
      "{field}: nid oes data personol yn eitem {1}"},
     {"entry_erased", "{field}: entry {1}'s personal data has already been removed",
-     "{field}: mae data personol eitem {1} wedi'i dynnu eisoes"},
+     "{field}: mae data personol eitem {1} wedi’i dynnu eisoes"},
     {"entries_empty",
      "{field}: name at least one entry, or leave entries out to erase the whole record",
-     "{field}: enwch o leiaf un eitem, neu peidiwch ag enwi dim i ddileu'r cofnod cyfan"},
+     "{field}: enwch o leiaf un eitem, neu peidiwch ag enwi dim i ddileu’r cofnod cyfan"},
     {"nothing_to_erase",
      "{field}: {1}'s record holds no personal data that can be erased (none, already removed, or "
      "recorded before caseward kept it apart from the log)",
-     "{field}: nid oes data personol yng nghofnod {1} y gellir ei ddileu (dim, wedi'i dynnu "
-     "eisoes, neu wedi'i gofnodi cyn i caseward ei gadw ar wahân i'r log)"},
+     "{field}: nid oes data personol yng nghofnod {1} y gellir ei ddileu (dim, wedi’i dynnu "
+     "eisoes, neu wedi’i gofnodi cyn i caseward ei gadw ar wahân i’r log)"},
     {"erasure_approved_already", "{field}: erasure {1} has already been approved",
-     "{field}: mae dileu {1} wedi'i gymeradwyo eisoes"},
+     "{field}: mae dileu {1} wedi’i gymeradwyo eisoes"},
     {"erasure_declined_already", "{field}: erasure {1} has already been declined",
-     "{field}: mae dileu {1} wedi'i wrthod eisoes"},
+     "{field}: mae dileu {1} wedi’i wrthod eisoes"},
     {"dpo_decides", "{field}: only the data protection officer approves or declines an erasure",
-     "{field}: dim ond y swyddog diogelu data sy'n cymeradwyo neu'n gwrthod dileu"},
+     "{field}: dim ond y swyddog diogelu data sy’n cymeradwyo neu’n gwrthod dileu"},
     {"own_erasure",
      "{field}: {1} proposed erasure {2}; someone else must decide it (two people for every "
      "erasure)",
      "{field}: {1} a gynigiodd ddileu {2}; rhaid i rywun arall benderfynu arno (dau berson ar "
      "gyfer pob dileu)"},
     {"erasure_done", "{field}: everything erasure {1} names has been removed already",
-     "{field}: mae popeth a enwir yn nileu {1} wedi'i dynnu eisoes"},
+     "{field}: mae popeth a enwir yn nileu {1} wedi’i dynnu eisoes"},
     {"hold_who",
      "{field}: only the head of service or the data protection officer places or lifts a legal "
      "hold",
-     "{field}: dim ond y pennaeth gwasanaeth neu'r swyddog diogelu data sy'n gosod neu'n codi "
+     "{field}: dim ond y pennaeth gwasanaeth neu’r swyddog diogelu data sy’n gosod neu’n codi "
      "cadw cyfreithiol"},
     {"until_before_hold", "{field}: {1} is before the hold's date {2}",
      "{field}: mae {1} cyn dyddiad y cadw {2}"},
     {"no_hold", "{field}: no legal hold {1}", "{field}: nid oes cadw cyfreithiol {1}"},
     {"hold_lifted", "{field}: legal hold {1} has already been lifted",
-     "{field}: mae cadw cyfreithiol {1} wedi'i godi eisoes"},
+     "{field}: mae cadw cyfreithiol {1} wedi’i godi eisoes"},
     {"before_hold", "{field}: {1} is before the legal hold was placed ({2})",
-     "{field}: mae {1} cyn i'r cadw cyfreithiol gael ei osod ({2})"},
+     "{field}: mae {1} cyn i’r cadw cyfreithiol gael ei osod ({2})"},
 
     /* ---- the account's language ---- */
     {"language", "{field}: must be en or cy", "{field}: rhaid iddo fod yn en neu cy"},

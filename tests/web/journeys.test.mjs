@@ -973,6 +973,17 @@ test('Cymraeg: a social worker’s journeys in Welsh — caseload, record, a vis
   await page.getByRole('button', {name: cy.record.save}).click();
   await summary.getByText('Mae’r dyddiad cyn i’r plentyn fod yn hysbys').waitFor();
   assert.equal(await summary.locator('[lang]').count(), 0, 'Welsh from the server is not marked on a Welsh page');
+  // A real refusal, from the server's own catalogue, in the page's language: a visit dated
+  // before the child was born. The date is named in Welsh, and nothing is marked English.
+  const parts = ['day', 'month', 'year'];
+  const typed = await Promise.all(parts.map((x) => page.inputValue(`#f-date-${x}`)));
+  await fillDate(page, 'date', '2000-01-01');
+  await page.getByRole('button', {name: cy.record.save}).click();
+  await summary.getByText(/cyn dyddiad geni’r plentyn|cyn dyddiad geni'r plentyn/).waitFor();
+  assert.match(await page.locator('#f-date-error').innerText(), /mae 2000-01-01 cyn dyddiad geni/);
+  assert.equal(await summary.locator('[lang]').count(), 0, 'the server’s Welsh is not marked as another language');
+  assert.deepEqual(await englishShown(page), [], 'English on the Welsh form with the server’s refusal');
+  for (const [i, x] of parts.entries()) await page.fill(`#f-date-${x}`, typed[i]);
 
   // Put right and saved: the record reads it back, in Welsh.
   await page.getByRole('button', {name: cy.record.save}).click();
