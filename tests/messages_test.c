@@ -30,11 +30,11 @@ static void test_every_message_in_both_languages(void **state)
     for (size_t i = 0; cw_message_entry(i, &key, &en, &cy); i++, n++) {
         if (!en[0] || !cy[0] || !strcmp(en, cy))
             fail_msg("%s: needs its own English and Welsh (en \"%s\", cy \"%s\")", key, en, cy);
-        static const char *const ph[] = {"{field}", "{1}", "{2}"};
+        static const char *const ph[] = {"{field}", "{1}", "{2}", "{inner}"};
         /* no_record's {1} is the kind of record in English words ("section 47 enquiry"): the
          * Welsh says which kind by the field's name instead. */
         int kind_in_words = !strcmp(key, "no_record");
-        for (size_t p = 0; p < 3; p++)
+        for (size_t p = 0; p < 4; p++)
             if (count(en, ph[p]) != count(cy, ph[p]) && !(kind_in_words && p == 1))
                 fail_msg("%s: %s appears %d times in English, %d in Welsh", key, ph[p],
                          count(en, ph[p]), count(cy, ph[p]));
@@ -95,6 +95,29 @@ static void test_messages_without_a_key_stay_english(void **state)
     assert_non_null(strstr(e.msg, "no_such_key"));
 }
 
+/* A correction's refusal holds the refusal of the corrected event, each in the reader's
+ * language; the field at fault is the correction's. */
+static void test_a_message_inside_another(void **state)
+{
+    (void)state;
+    cw_error e;
+    cw_error_key(&e, CW_EINVAL, "before_birth", "date", "2001-01-01", "2010-05-05");
+    cw_error_wrap(&e, "correction_invalid", "changes", "statutory_visit");
+    assert_string_equal(e.msg, "changes: the corrected statutory_visit would be invalid: date: "
+                               "2001-01-01 is before the child's date of birth (2010-05-05)");
+    char out[CW_ERROR_MSG_MAX];
+    const char *problem;
+    assert_int_equal(cw_message(&e, CW_LANG_CY, out, sizeof out, &problem), CW_LANG_CY);
+    assert_string_equal(out, "Newidiadau: byddai’r statutory_visit wedi’i gywiro yn annilys: "
+                             "Dyddiad: mae 2001-01-01 cyn dyddiad geni’r plentyn (2010-05-05)");
+    assert_true(!strncmp(problem, "byddai’r", strlen("byddai’r")));
+    /* An English-only message inside: the outer's English before it, all English. */
+    cw_error_set(&e, CW_EINVAL, "payload: odd");
+    cw_error_wrap(&e, "correction_invalid", "changes", "case_note");
+    assert_string_equal(e.msg, "changes: the corrected case_note would be invalid: payload: odd");
+    assert_int_equal(cw_message(&e, CW_LANG_CY, out, sizeof out, NULL), CW_LANG_EN);
+}
+
 static void test_long_values_are_cut_not_overrun(void **state)
 {
     (void)state;
@@ -143,6 +166,7 @@ int main(void)
         cmocka_unit_test(test_every_message_in_both_languages),
         cmocka_unit_test(test_field_named_in_the_readers_language),
         cmocka_unit_test(test_messages_without_a_key_stay_english),
+        cmocka_unit_test(test_a_message_inside_another),
         cmocka_unit_test(test_long_values_are_cut_not_overrun),
         cmocka_unit_test(test_accept_language),
     };

@@ -446,7 +446,7 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
         rc = cw_casework_check_corrected(c, e.type, merged, ch, str(e.root, "actor"), err);
     json_decref(merged);
     if (rc)
-        cw_error_prefix(err, "changes: the corrected %s would be invalid: ", e.type);
+        cw_error_wrap(err, "correction_invalid", "changes", e.type);
 out:
     json_decref(e.root);
     return rc;

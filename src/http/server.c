@@ -135,7 +135,7 @@ void cw_resp_err(req *r, const cw_error *err)
     const char *problem;
     cw_lang shown = cw_message(&e, r->lang, text, sizeof text, &problem);
     if (e.key)
-        memcpy(field, e.field, sizeof field);
+        memcpy(field, e.outer ? e.outer_field : e.field, sizeof field);
     else
         field_of(e.msg, field);
     if (!e.key && field[0])

@@ -43,6 +43,7 @@ cw_rc cw_error_set(cw_error *err, cw_rc code, const char *fmt, ...)
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
         err->key = NULL;
+        err->outer = NULL;
     }
     return code;
 }
@@ -59,11 +60,29 @@ cw_rc cw_error_key(cw_error *err, cw_rc code, const char *key, const char *field
         return code;
     err->code = code;
     err->key = key;
+    err->outer = NULL;
     copy_arg(err->field, sizeof err->field, field);
     copy_arg(err->arg[0], sizeof err->arg[0], a1);
     copy_arg(err->arg[1], sizeof err->arg[1], a2);
     cw_message(err, CW_LANG_EN, err->msg, sizeof err->msg, NULL);
     return code;
+}
+
+void cw_error_wrap(cw_error *err, const char *key, const char *field, const char *a1)
+{
+    if (!err)
+        return;
+    if (!err->key || err->outer) {
+        /* English only: the outer message (its {inner} comes last, left empty) before it. */
+        cw_error outer;
+        cw_error_key(&outer, err->code, key, field, a1, NULL);
+        cw_error_prefix(err, "%s", outer.msg);
+        return;
+    }
+    err->outer = key;
+    copy_arg(err->outer_field, sizeof err->outer_field, field);
+    copy_arg(err->outer_arg, sizeof err->outer_arg, a1);
+    cw_message(err, CW_LANG_EN, err->msg, sizeof err->msg, NULL);
 }
 
 void cw_error_rename_field(cw_error *err, const char *field)
@@ -79,6 +98,7 @@ void cw_error_prefix(cw_error *err, const char *fmt, ...)
     if (!err)
         return;
     err->key = NULL;
+    err->outer = NULL;
     char prefix[CW_ERROR_MSG_MAX];
     char old[CW_ERROR_MSG_MAX];
     va_list ap;
@@ -101,6 +121,7 @@ void cw_error_clear(cw_error *err)
         err->code = CW_OK;
         err->msg[0] = '\0';
         err->key = NULL;
+        err->outer = NULL;
     }
 }
 

@@ -47,6 +47,9 @@ typedef struct cw_error {
     const char *key;               /* catalogue key, or NULL */
     char field[65];                /* {field}: the field named, "" if none */
     char arg[2][CW_ERROR_ARG_MAX]; /* {1} and {2} */
+    const char *outer;             /* a key whose {inner} is the message above, or NULL */
+    char outer_field[65];          /* ... its {field} */
+    char outer_arg[65];            /* ... its {1} */
 } cw_error;
 
 /* Sets err (which may be NULL) to code and a formatted message; returns code. */
@@ -60,6 +63,11 @@ cw_rc cw_error_set(cw_error *err, cw_rc code, const char *fmt, ...)
  */
 cw_rc cw_error_key(cw_error *err, cw_rc code, const char *key, const char *field, const char *a1,
                    const char *a2);
+
+/* Puts a keyed message inside another (key, naming field and quoting a1), as its {inner}:
+ * "changes: the corrected statutory_visit would be invalid: date: ...". A message with no key
+ * gets the English of the outer one before it, and stays English. */
+void cw_error_wrap(cw_error *err, const char *key, const char *field, const char *a1);
 
 /* Names another field in a keyed message (a request that calls the field differently). */
 void cw_error_rename_field(cw_error *err, const char *field);

@@ -3,7 +3,8 @@
  * server, by key, in English and Welsh. See messages.h.
  *
  * {field} is the field the message is about (its identifier in English, its name in
- * Welsh), {1} and {2} the values it quotes. A message about a field starts "{field}: ".
+ * Welsh), {1} and {2} the values it quotes. A message about a field starts "{field}: ". A
+ * message that holds another (cw_error_wrap) ends with it: {inner}.
  * The Welsh follows docs/welsh-glossary.md.
  */
 #include "util/messages.h"
@@ -328,6 +329,8 @@ static const struct msg {
      "(work_signed_off)",
      "{field}: ni ellir cywiro {1}; mae cymeradwyaeth neu benderfyniad yn weithred gan y sawl "
      "a’i gwnaeth"},
+    {"correction_invalid", "{field}: the corrected {1} would be invalid: {inner}",
+     "{field}: byddai’r {1} wedi’i gywiro yn annilys: {inner}"},
     {"fix_never", "{field}: {1} cannot be corrected (record the right event instead)",
      "{field}: ni ellir cywiro {1} (cofnodwch y digwyddiad cywir yn lle hynny)"},
     {"decision_before_work", "{field}: the decision is dated before the work it decides",
@@ -463,6 +466,46 @@ static void put(char *out, size_t cap, size_t *used, const char *s, size_t n)
     out[*used] = '\0';
 }
 
+/* Writes template t into out at *used: {field} named in lang, {1} {2} the args, {inner} the
+ * text inner. *after_field: where the text after "{field}: " starts. */
+static void render(const char *t, cw_lang lang, const char *field, const char *a1, const char *a2,
+                   const char *inner, char *out, size_t cap, size_t *used, size_t *after_field)
+{
+    while (*t) {
+        const char *open = strchr(t, '{');
+        if (!open) {
+            put(out, cap, used, t, strlen(t));
+            break;
+        }
+        put(out, cap, used, t, (size_t)(open - t));
+        t = open;
+        const char *v = NULL;
+        size_t skip = 1;
+        if (!strncmp(t, "{field}", 7)) {
+            const char *f = cw_field_name(field, lang);
+            put(out, cap, used, f, strlen(f));
+            t += 7;
+            if (!strncmp(t, ": ", 2)) {
+                put(out, cap, used, ": ", 2);
+                t += 2;
+                *after_field = *used;
+            }
+            continue;
+        }
+        if (!strncmp(t, "{1}", 3))
+            v = a1, skip = 3;
+        else if (!strncmp(t, "{2}", 3))
+            v = a2, skip = 3;
+        else if (!strncmp(t, "{inner}", 7))
+            v = inner, skip = 7;
+        if (v)
+            put(out, cap, used, v, strlen(v));
+        else
+            put(out, cap, used, t, 1);
+        t += skip;
+    }
+}
+
 cw_lang cw_message(const cw_error *err, cw_lang lang, char *out, size_t cap, const char **problem)
 {
     const struct msg *m = find(err->key);
@@ -480,31 +523,17 @@ cw_lang cw_message(const cw_error *err, cw_lang lang, char *out, size_t cap, con
         return CW_LANG_EN;
     }
     const char *t = lang == CW_LANG_CY ? m->cy : m->en;
-    while (*t) {
-        const char *open = strchr(t, '{');
-        if (!open) {
-            put(out, cap, &used, t, strlen(t));
-            break;
-        }
-        put(out, cap, &used, t, (size_t)(open - t));
-        t = open;
-        if (!strncmp(t, "{field}", 7)) {
-            const char *f = cw_field_name(err->field, lang);
-            put(out, cap, &used, f, strlen(f));
-            t += 7;
-            if (!strncmp(t, ": ", 2)) {
-                put(out, cap, &used, ": ", 2);
-                t += 2;
-                after_field = used;
-            }
-        } else if (!strncmp(t, "{1}", 3) || !strncmp(t, "{2}", 3)) {
-            const char *a = err->arg[t[1] - '1'];
-            put(out, cap, &used, a, strlen(a));
-            t += 3;
-        } else {
-            put(out, cap, &used, t, 1);
-            t++;
-        }
+    const struct msg *o = find(err->outer);
+    if (o) {
+        char inner[CW_ERROR_MSG_MAX];
+        size_t n = 0, ignored = 0;
+        inner[0] = '\0';
+        render(t, lang, err->field, err->arg[0], err->arg[1], "", inner, sizeof inner, &n,
+               &ignored);
+        render(lang == CW_LANG_CY ? o->cy : o->en, lang, err->outer_field, err->outer_arg, "",
+               inner, out, cap, &used, &after_field);
+    } else {
+        render(t, lang, err->field, err->arg[0], err->arg[1], "", out, cap, &used, &after_field);
     }
     if (problem)
         *problem = out + (after_field < cap ? after_field : 0);
