@@ -30,11 +30,11 @@ static void test_every_message_in_both_languages(void **state)
     for (size_t i = 0; cw_message_entry(i, &key, &en, &cy); i++, n++) {
         if (!en[0] || !cy[0] || !strcmp(en, cy))
             fail_msg("%s: needs its own English and Welsh (en \"%s\", cy \"%s\")", key, en, cy);
-        static const char *const ph[] = {"{field}", "{1}", "{2}", "{inner}"};
+        static const char *const ph[] = {"{field}", "{1}", "{2}", "{inner}", "{role2}"};
         /* no_record's {1} is the kind of record in English words ("section 47 enquiry"): the
          * Welsh says which kind by the field's name instead. */
         int kind_in_words = !strcmp(key, "no_record");
-        for (size_t p = 0; p < 4; p++)
+        for (size_t p = 0; p < 5; p++)
             if (count(en, ph[p]) != count(cy, ph[p]) && !(kind_in_words && p == 1))
                 fail_msg("%s: %s appears %d times in English, %d in Welsh", key, ph[p],
                          count(en, ph[p]), count(cy, ph[p]));
@@ -69,6 +69,11 @@ static void test_field_named_in_the_readers_language(void **state)
     cw_message(&e, CW_LANG_CY, out, sizeof out, NULL);
     assert_string_equal(out, "Cyfrinair newydd: rhaid iddo beidio â bod yr un peth â’r enw "
                              "defnyddiwr");
+    /* A role is named in Welsh too, and by its identifier in English. */
+    cw_error_key(&e, CW_EINVAL, "not_a_manager", "manager_id", "sw.1", "social_worker");
+    assert_string_equal(e.msg, "manager_id: sw.1 is a social_worker, not a manager");
+    cw_message(&e, CW_LANG_CY, out, sizeof out, NULL);
+    assert_string_equal(out, "Rheolwr: rôl sw.1 yw gweithiwr cymdeithasol, nid rheolwr");
     /* A field with no Welsh name keeps its identifier. */
     cw_error_key(&e, CW_EINVAL, "content_type", "Content-Type", NULL, NULL);
     cw_message(&e, CW_LANG_CY, out, sizeof out, NULL);

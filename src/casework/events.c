@@ -1198,15 +1198,15 @@ static cw_rc ck_deputy(cw_ctx *c, const json_t *p, cw_error *err)
     staff_info m, d;
     cw_rc rc = need_staff(c, "manager_id", str(p, "manager_id"), &m, err);
     if (!rc && !is_manager(m.role))
-        rc = cw_error_set(err, CW_EINVAL, "manager_id: %s is a %s, not a manager",
-                          str(p, "manager_id"), m.role);
+        rc = cw_error_key(err, CW_EINVAL, "not_a_manager", "manager_id", str(p, "manager_id"),
+                          m.role);
     if (!rc)
         rc = need_staff(c, "deputy_id", str(p, "deputy_id"), &d, err);
     if (!rc && !strcmp(str(p, "manager_id"), str(p, "deputy_id")))
-        rc = cw_error_set(err, CW_EINVAL, "deputy_id: a manager cannot deputise for themselves");
+        rc = cw_error_key(err, CW_EINVAL, "deputise_self", "deputy_id", NULL, NULL);
     if (!rc && !is_manager(d.role))
-        rc = cw_error_set(err, CW_EINVAL, "deputy_id: %s is a %s; a deputy is a manager",
-                          str(p, "deputy_id"), d.role);
+        rc = cw_error_key(err, CW_EINVAL, "deputy_not_manager", "deputy_id", str(p, "deputy_id"),
+                          d.role);
     return rc;
 }
 

@@ -267,8 +267,11 @@ static cw_rc h_entries(cw_http_srv *s, req *r, cw_error *err)
     if (a > b || b > size)
         return cw_error_set(err, CW_EINVAL,
                             "end: must be from start to the log's size (%" PRIu64 ")", size);
-    if (b - a > MAX_ENTRIES)
-        return cw_error_set(err, CW_EINVAL, "end: at most %d entries at a time", MAX_ENTRIES);
+    if (b - a > MAX_ENTRIES) {
+        char m[24];
+        snprintf(m, sizeof m, "%d", MAX_ENTRIES);
+        return cw_error_key(err, CW_EINVAL, "at_most_entries", "end", m, NULL);
+    }
     cw_buf out = CW_BUF_INIT((size_t)1 << 31);
     for (uint64_t i = a; i < b && !rc; i++)
         if (!(rc = cw_ledger_leaf(r->ro, i, &out, err)))
@@ -569,11 +572,14 @@ static cw_rc h_children(cw_http_srv *s, req *r, cw_error *err)
         cw_rc rc = query_u64(r, "limit", &limit, err);
         if (rc)
             return rc;
-        if (limit < 1 || limit > PAGE_MAX)
-            return cw_error_set(err, CW_EINVAL, "limit: must be from 1 to %d", PAGE_MAX);
+        if (limit < 1 || limit > PAGE_MAX) {
+            char m[24];
+            snprintf(m, sizeof m, "%d", PAGE_MAX);
+            return cw_error_key(err, CW_EINVAL, "limit_range", "limit", m, NULL);
+        }
     }
     if (after && strlen(after) > 64)
-        return cw_error_set(err, CW_EINVAL, "after: is not a child id");
+        return cw_error_key(err, CW_EINVAL, "not_child_id", "after", NULL, NULL);
     list_ctx lc = {r->ro, &r->who, json_array(), (size_t)limit, "", 0};
     if (!lc.arr)
         return cw_error_set(err, CW_ENOMEM, "out of memory");
@@ -969,7 +975,7 @@ static cw_rc h_integrity(cw_http_srv *s, req *r, cw_error *err)
     if (o.from > o.to)
         return cw_error_key(err, CW_EINVAL, "from_after_to", "from", NULL, NULL);
     if (o.team && (strlen(o.team) == 0 || strlen(o.team) > 64))
-        return cw_error_set(err, CW_EINVAL, "team: must be a team's identifier");
+        return cw_error_key(err, CW_EINVAL, "not_team_id", "team", NULL, NULL);
     cw_integrity_report rep;
     cw_integrity_report_init(&rep);
     rc = cw_integrity_run(r->ro, s->pack, &s->cal, &o, &rep, err);
@@ -1293,8 +1299,9 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
         (json_integer_value(corrects) < 0 ||
          (uint64_t)json_integer_value(corrects) >= cw_ledger_size(r->ro))) {
         json_decref(p);
-        return cw_error_set(err, CW_ENOTFOUND, "corrects: there is no entry %lld yet",
-                            (long long)json_integer_value(corrects));
+        char a[24];
+        snprintf(a, sizeof a, "%lld", (long long)json_integer_value(corrects));
+        return cw_error_key(err, CW_ENOTFOUND, "no_entry", "corrects", a, NULL);
     }
     if (strcmp(type, "child_registered") != 0 &&
         (rc = cw_casework_children(cw_ledger_store(r->ro), type, p, ids, 50, &n, err))) {
@@ -1316,8 +1323,9 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
         (json_integer_value(json_object_get(p, "entry")) < 0 ||
          (uint64_t)json_integer_value(json_object_get(p, "entry")) >= cw_ledger_size(r->ro))) {
         json_decref(p);
-        return cw_error_set(err, CW_ENOTFOUND, "entry: there is no entry %lld yet",
-                            (long long)json_integer_value(json_object_get(p, "entry")));
+        char a[24];
+        snprintf(a, sizeof a, "%lld", (long long)json_integer_value(json_object_get(p, "entry")));
+        return cw_error_key(err, CW_ENOTFOUND, "no_entry", "entry", a, NULL);
     }
     if (n == 0 && strcmp(type, "child_registered") != 0 && !organisation(type) && !decides &&
         !hold) {
@@ -1372,18 +1380,18 @@ static cw_rc measures_query(req *r, cw_measures_query *q, cw_error *err)
     q->team = query(r, "team");
     q->area = query(r, "area");
     if (q->team && q->area)
-        return cw_error_set(err, CW_EINVAL, "team: give a team or an area, not both");
+        return cw_error_key(err, CW_EINVAL, "team_or_area", "team", NULL, NULL);
     if (q->team &&
         (strlen(q->team) > 64 || cw_utf8_check(q->team, strlen(q->team)) != strlen(q->team)))
-        return cw_error_set(err, CW_EINVAL, "team: not a team's identifier");
+        return cw_error_key(err, CW_EINVAL, "not_team_id", "team", NULL, NULL);
     if (q->area &&
         (strlen(q->area) > 100 || cw_utf8_check(q->area, strlen(q->area)) != strlen(q->area)))
-        return cw_error_set(err, CW_EINVAL, "area: not the name of a service area");
+        return cw_error_key(err, CW_EINVAL, "not_area", "area", NULL, NULL);
     const char *by = query(r, "by");
     if (by && strcmp(by, "team"))
-        return cw_error_set(err, CW_EINVAL, "by: the only breakdown is by=team");
+        return cw_error_key(err, CW_EINVAL, "by_team_only", "by", NULL, NULL);
     if (period && (from || to))
-        return cw_error_set(err, CW_EINVAL, "period: give a period or from and to, not both");
+        return cw_error_key(err, CW_EINVAL, "period_or_dates", "period", NULL, NULL);
     if (period)
         return cw_measures_period(period, &q->from, &q->to, err);
     if (!from && !to) {
@@ -1476,7 +1484,7 @@ static cw_rc h_measure(cw_http_srv *s, req *r, cw_error *err)
     cw_measures_result *res = NULL;
     long i = cw_measures_find(s->measures, r->param[0]);
     if (i < 0)
-        return cw_error_set(err, CW_ENOTFOUND, "measure: no measure %s in the %s pack", r->param[0],
+        return cw_error_key(err, CW_ENOTFOUND, "no_measure", "measure", r->param[0],
                             cw_rules_name(s->pack));
     cw_rc rc = measures_query(r, &q, err);
     q.detail = i;

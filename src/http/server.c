@@ -520,12 +520,12 @@ static cw_rc authenticate(cw_http_srv *s, req *r, cw_error *err)
         /* An API token: no cookies, so no CSRF; its scope limits it to reading or not. */
         cw_token_info t;
         cw_rc rc = strncmp(auth, "Bearer ", 7) != 0
-                       ? cw_error_set(err, CW_EAUTH, "Authorization: expected Bearer and a token")
+                       ? cw_error_key(err, CW_EAUTH, "bearer_expected", "Authorization", NULL, NULL)
                        : cw_token_find(cw_ledger_store(r->ro), auth + 7, &t, err);
         if (!rc && !t.found)
-            rc = cw_error_set(err, CW_EAUTH, "Authorization: the token is unknown or revoked");
+            rc = cw_error_key(err, CW_EAUTH, "token_unknown", "Authorization", NULL, NULL);
         if (!rc && (rc = cw_principal_load(s, r->ro, t.username, &r->who, err)) == CW_EAUTH)
-            cw_error_set(err, CW_EAUTH, "Authorization: the token's account is not active");
+            cw_error_key(err, CW_EAUTH, "account_inactive", "Authorization", NULL, NULL);
         if (rc)
             return rc;
         r->signed_in = 1;

@@ -218,7 +218,7 @@ cw_rc cw_principal_load(cw_http_srv *s, cw_ledger *ro, const char *username, pri
         who->role = cw_role_bit(a.role);
     }
     if (!who->role)
-        return cw_error_set(err, CW_EAUTH, "session: the account has no role caseward knows");
+        return cw_error_key(err, CW_EAUTH, "no_role", "session", NULL, NULL);
     return CW_OK;
 }
 

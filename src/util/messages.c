@@ -4,7 +4,8 @@
  *
  * {field} is the field the message is about (its identifier in English, its name in
  * Welsh), {1} and {2} the values it quotes. A message about a field starts "{field}: ". A
- * message that holds another (cw_error_wrap) ends with it: {inner}.
+ * message that holds another (cw_error_wrap) ends with it: {inner}. {role2} is {2} when it
+ * is a role, named in the reader's language.
  * The Welsh follows docs/welsh-glossary.md.
  */
 #include "util/messages.h"
@@ -115,8 +116,14 @@ static const struct msg {
      "{field}: dim ond wrth gofrestru y rhoddir hwn"},
     {"own_signoff", "{field}: {1} cannot sign off their own assessment",
      "{field}: ni all {1} gymeradwyo ei asesiad ei hun"},
-    {"signoff_needs_manager", "{field}: {1} is a {2}; sign-off needs a manager",
-     "{field}: mae {1} yn {2}; rhaid i reolwr gymeradwyo"},
+    {"signoff_needs_manager", "{field}: {1} is a {role2}; sign-off needs a manager",
+     "{field}: rôl {1} yw {role2}; rhaid i reolwr gymeradwyo"},
+    {"not_a_manager", "{field}: {1} is a {role2}, not a manager",
+     "{field}: rôl {1} yw {role2}, nid rheolwr"},
+    {"deputise_self", "{field}: a manager cannot deputise for themselves",
+     "{field}: ni all rheolwr fod yn ddirprwy iddo’i hun"},
+    {"deputy_not_manager", "{field}: {1} is a {role2}; a deputy is a manager",
+     "{field}: rôl {1} yw {role2}; rhaid i ddirprwy fod yn rheolwr"},
 
     /* ---- the state of the child's case ---- */
     {"child_registered", "{field}: {1} is already registered",
@@ -175,6 +182,21 @@ static const struct msg {
      "{field}: rhaid iddo beidio â bod ar ôl y dyddiad gorffen"},
     {"period_backwards", "{field}: the period ends before it starts",
      "{field}: mae’r cyfnod yn gorffen cyn iddo ddechrau"},
+    {"at_most_entries", "{field}: at most {1} entries at a time",
+     "{field}: dim mwy na {1} eitem ar y tro"},
+    {"limit_range", "{field}: must be from 1 to {1}", "{field}: rhaid iddo fod rhwng 1 a {1}"},
+    {"not_child_id", "{field}: is not a child id", "{field}: nid yw’n ddynodydd plentyn"},
+    {"not_team_id", "{field}: not a team's identifier", "{field}: nid yw’n ddynodydd tîm"},
+    {"team_or_area", "{field}: give a team or an area, not both",
+     "{field}: rhowch dîm neu faes gwasanaeth, nid y ddau"},
+    {"not_area", "{field}: not the name of a service area",
+     "{field}: nid yw’n enw maes gwasanaeth"},
+    {"by_team_only", "{field}: the only breakdown is by=team",
+     "{field}: yr unig ddadansoddiad yw by=team"},
+    {"period_or_dates", "{field}: give a period or from and to, not both",
+     "{field}: rhowch gyfnod neu ddyddiadau dechrau a gorffen, nid y ddau"},
+    {"no_measure", "{field}: no measure {1} in the {2} pack",
+     "{field}: nid oes mesur {1} ym mhecyn {2}"},
     {"no_child_id", "{field}: no child {1}", "{field}: nid oes plentyn {1}"},
     {"not_a_command", "{field}: {1} is not a command (docs/events.md)",
      "{field}: nid yw {1} yn orchymyn (docs/events.md)"},
@@ -193,6 +215,12 @@ static const struct msg {
      "{field}: too many failed sign-ins from this address; try again after {1} UTC",
      "{field}: gormod o ymdrechion aflwyddiannus i fewngofnodi o’r cyfeiriad hwn; rhowch gynnig "
      "arall arni ar ôl {1} UTC"},
+    {"no_role", "{field}: the account has no role caseward knows",
+     "{field}: nid oes gan y cyfrif rôl y mae caseward yn ei hadnabod"},
+    {"bearer_expected", "{field}: expected Bearer and a token",
+     "{field}: disgwylir Bearer a thocyn"},
+    {"token_unknown", "{field}: the token is unknown or revoked",
+     "{field}: nid yw’r tocyn yn hysbys, neu mae wedi’i ddirymu"},
     {"account_inactive", "{field}: the account is not active",
      "{field}: nid yw’r cyfrif yn weithredol"},
     {"staff_has_left", "{field}: the member of staff has left",
@@ -289,9 +317,9 @@ static const struct msg {
     {"supervisor_confirms", "{field}: only the supervisor named in the supervision confirms it",
      "{field}: dim ond y goruchwylydd a enwir yn y oruchwyliaeth sy’n ei chadarnhau"},
     {"signoff_manager_above",
-     "{field}: sign-off needs a manager above {1}, or their named deputy; you are a {2}",
-     "{field}: rhaid i reolwr uwchben {1}, neu ei ddirprwy a enwyd, gymeradwyo; rydych chi’n "
-     "{2}"},
+     "{field}: sign-off needs a manager above {1}, or their named deputy; you are a {role2}",
+     "{field}: rhaid i reolwr uwchben {1}, neu ei ddirprwy a enwyd, gymeradwyo; eich rôl chi yw "
+     "{role2}"},
     {"not_above",
      "{field}: you are not above {1} in the management chain (nor a named deputy of a manager "
      "who is), so this is not yours to sign off",
@@ -396,9 +424,31 @@ static const struct msg {
  * by tests/web/messages.test.mjs. */
 static const struct {
     const char *id, *cy;
-} names[] = {
+} names[] =
+    {
+#define FIELD(id, cy) {id, cy},
+#define ROLE(id, cy)
 #include "util/field_names.inc"
+#undef FIELD
+#undef ROLE
+},
+  roles[] = {
+#define FIELD(id, cy)
+#define ROLE(id, cy) {id, cy},
+#include "util/field_names.inc"
+#undef FIELD
+#undef ROLE
 };
+
+/* A role's name in lang: in English its identifier (as the API has always given it). */
+static const char *role_name(const char *role, cw_lang lang)
+{
+    if (lang == CW_LANG_CY)
+        for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+            if (!strcmp(roles[i].id, role))
+                return roles[i].cy;
+    return role;
+}
 
 const char *cw_lang_code(cw_lang lang)
 {
@@ -498,6 +548,8 @@ static void render(const char *t, cw_lang lang, const char *field, const char *a
             v = a2, skip = 3;
         else if (!strncmp(t, "{inner}", 7))
             v = inner, skip = 7;
+        else if (!strncmp(t, "{role2}", 7))
+            v = role_name(a2, lang), skip = 7;
         if (v)
             put(out, cap, used, v, strlen(v));
         else
