@@ -366,7 +366,7 @@ static const struct msg {
 
     /* ---- erasure and legal holds ---- */
     {"no_erasure", "{field}: no erasure {1} has been proposed",
-     "{field}: nid oes cynnig i ddileu {1} wedi’i wneud"},
+     "{field}: nid oes dilead {1} wedi’i gynnig"},
     {"not_entry_number", "{field}: \"{1}\" is not an entry number",
      "{field}: nid yw \"{1}\" yn rhif eitem"},
     {"entry_not_in_record", "{field}: entry {1} is not in {2}'s record",
@@ -389,18 +389,18 @@ static const struct msg {
      "{field}: nid oes data personol yng nghofnod {1} y gellir ei ddileu (dim, wedi’i dynnu "
      "eisoes, neu wedi’i gofnodi cyn i caseward ei gadw ar wahân i’r log)"},
     {"erasure_approved_already", "{field}: erasure {1} has already been approved",
-     "{field}: mae dileu {1} wedi’i gymeradwyo eisoes"},
+     "{field}: mae dilead {1} wedi’i gymeradwyo eisoes"},
     {"erasure_declined_already", "{field}: erasure {1} has already been declined",
-     "{field}: mae dileu {1} wedi’i wrthod eisoes"},
+     "{field}: mae dilead {1} wedi’i wrthod eisoes"},
     {"dpo_decides", "{field}: only the data protection officer approves or declines an erasure",
-     "{field}: dim ond y swyddog diogelu data sy’n cymeradwyo neu’n gwrthod dileu"},
+     "{field}: dim ond y swyddog diogelu data sy’n cymeradwyo neu’n gwrthod dilead"},
     {"own_erasure",
      "{field}: {1} proposed erasure {2}; someone else must decide it (two people for every "
      "erasure)",
-     "{field}: {1} a gynigiodd ddileu {2}; rhaid i rywun arall benderfynu arno (dau berson ar "
-     "gyfer pob dileu)"},
+     "{field}: {1} a gynigiodd ddilead {2}; rhaid i rywun arall benderfynu arno (dau berson ar "
+     "gyfer pob dilead)"},
     {"erasure_done", "{field}: everything erasure {1} names has been removed already",
-     "{field}: mae popeth a enwir yn nileu {1} wedi’i dynnu eisoes"},
+     "{field}: mae popeth a enwir yn nilead {1} wedi’i dynnu eisoes"},
     {"hold_who",
      "{field}: only the head of service or the data protection officer places or lifts a legal "
      "hold",
