@@ -58,15 +58,19 @@ projections >"$T/proj-before"
 check "the demo has corrections to carry over" \
     [ "$(sqlite3 "$DB" 'SELECT count(*) FROM corrections')" -gt 0 ]
 # Version 7 (before legal holds) -> 8: the legal_holds table is added, empty; 8 -> 9: the
-# accounts' chosen language, NULL until chosen. Nothing else changes, so nothing is replayed.
+# accounts' chosen language, NULL until chosen; 9 -> 10: the family's language, a column of
+# the children projection, which is filled again from the log.
 sqlite3 "$DB" "DROP INDEX legal_holds_by_child; DROP TABLE legal_holds;
-               ALTER TABLE accounts DROP COLUMN language; PRAGMA user_version = 7" ||
+               ALTER TABLE accounts DROP COLUMN language;
+               ALTER TABLE children DROP COLUMN family_language; PRAGMA user_version = 7" ||
     bad "downgrade to 7"
 "$CW" overdue --db "$DB" --as-of $AS_OF >"$T/out" 2>"$T/err"
 check "reader of version 7 told what to do" grep -q "schema version 7.*upgrade" "$T/err"
 "$CW" escalate --db "$DB" --as-of 2020-01-01 >/dev/null 2>"$T/err" || bad "escalate 7: $(cat "$T/err")"
 check "7 upgraded to the current version" [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = "$CURRENT" ]
 check "legal_holds there, empty" [ "$(sqlite3 "$DB" 'SELECT count(*) FROM legal_holds')" = 0 ]
+check "the family's language filled again from the log" \
+    [ "$(sqlite3 "$DB" 'SELECT count(*) FROM children WHERE family_language IS NOT NULL')" -gt 0 ]
 check "accounts have a language, none chosen" \
     [ "$(sqlite3 "$DB" 'SELECT count(*) FROM accounts WHERE language IS NOT NULL')" = 0 ]
 check "same schema as a new database after 7 -> 9" cmp -s \
@@ -79,6 +83,7 @@ DROP INDEX legal_holds_by_child;
 DROP TABLE legal_holds;
 DROP TABLE personal;
 ALTER TABLE accounts DROP COLUMN language;
+ALTER TABLE children DROP COLUMN family_language;
 CREATE TABLE v6_staff AS SELECT * FROM staff;
 DROP TABLE staff;
 CREATE TABLE staff (

@@ -179,8 +179,9 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
                         cw_text(str(p, "address")),
                         CW_INT(json_is_true(json_object_get(p, "restricted"))),
                         idx,
-                        cw_text(today)};
-        cw_rc rc = run(c, CW_Q_CHILD_PUT, v, 11, err);
+                        cw_text(today),
+                        cw_text(str(p, "family_language"))};
+        cw_rc rc = run(c, CW_Q_CHILD_PUT, v, 12, err);
         const json_t *list = json_object_get(p, "restricted_to");
         for (size_t i = 0; !rc && i < json_array_size(list); i++) {
             cw_value a[] = {cw_text(str(p, "child_id")),

@@ -2939,6 +2939,22 @@ static int active_offer(uint64_t seed, const child *c, const dev *e, int *made, 
     return 1;
 }
 
+/* The family's language, recorded for six children in ten: mostly the child's own; a few
+ * Welsh-speaking families of English-speaking children, and the reverse. Drawn from the seed
+ * and the child alone, so that nothing else the demo makes changes. -1: not recorded. */
+static int family_language(uint64_t seed, const child *c)
+{
+    uint64_t h = mix(seed ^ mix(c->num * 977 + 0xFA417ULL));
+    double recorded = unit(h), differs = unit(mix(h ^ 1));
+    if (recorded >= 0.6)
+        return -1;
+    if (c->lang == 0 && differs < 0.04)
+        return 1;
+    if (c->lang == 1 && differs < 0.15)
+        return 0;
+    return c->lang;
+}
+
 static void payload(const loc *L, const child *c, const dev *e, const char *cid, pb *b)
 {
     int offer_made, service_language;
@@ -2963,6 +2979,9 @@ static void payload(const loc *L, const child *c, const dev *e, const char *cid,
         pstr(b, "gender", GENDERS[c->gender]);
         pstr(b, "ethnicity", ETHNICITY[c->eth]);
         pstr(b, "language", LANGUAGES[c->lang]);
+        int fl = family_language(L->g->o.seed, c);
+        if (fl >= 0)
+            pstr(b, "family_language", LANGUAGES[fl]);
         pstr(b, "address", addr);
         if (c->restricted) {
             json_t *to = json_array();

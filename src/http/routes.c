@@ -602,10 +602,10 @@ static cw_rc h_children(cw_http_srv *s, req *r, cw_error *err)
 static cw_rc record_row(void *ctx, const cw_value *c, size_t n)
 {
     static const char *const names[] = {
-        "child_id",       "given_name",   "family_name", "date_of_birth",      "gender",
-        "ethnicity",      "language",     "address",     "restricted",         "worker_id",
-        "case_status",    "cp_category",  "cp_since",    "looked_after_since", "placement_id",
-        "placement_type", "last_activity"};
+        "child_id",       "given_name",    "family_name",    "date_of_birth",      "gender",
+        "ethnicity",      "language",      "address",        "restricted",         "worker_id",
+        "case_status",    "cp_category",   "cp_since",       "looked_after_since", "placement_id",
+        "placement_type", "last_activity", "family_language"};
     json_t *o = ctx;
     for (size_t i = 0; i < n && i < sizeof names / sizeof names[0]; i++) {
         json_t *v = c[i].type == CW_V_INT ? (i == 8 ? json_boolean(c[i].i) : json_integer(c[i].i))
@@ -750,8 +750,9 @@ static cw_rc h_access_log(cw_http_srv *s, req *r, cw_error *err)
 static cw_rc caseload_item(cw_http_srv *s, req *r, const cw_value *c, cw_date as_of, json_t *arr,
                            cw_error *err)
 {
-    char child[65], worker[65], status[16], given[101], family[101], dob[16], lang[16];
-    cw_value_copy(&c[6], lang, sizeof lang); /* the child's language (the Active Offer) */
+    char child[65], worker[65], status[16], given[101], family[101], dob[16], lang[16], flang[16];
+    cw_value_copy(&c[6], lang, sizeof lang);   /* the child's language (the Active Offer) */
+    cw_value_copy(&c[7], flang, sizeof flang); /* ... and the family's, if recorded */
     cw_value_copy(&c[0], child, sizeof child);
     cw_value_copy(&c[1], worker, sizeof worker);
     cw_value_copy(&c[2], status, sizeof status);
@@ -782,13 +783,13 @@ static cw_rc caseload_item(cw_http_srv *s, req *r, const cw_value *c, cw_date as
     }
     for (size_t i = 0; i < res.nsignals; i++)
         json_array_append_new(raised, cw_report_signal(child, &res.signals[i]));
-    json_t *item =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:i, s:i, s:o, s:o, s:o}", "child_id",
-                  child, "given_name", given, "family_name", family, "date_of_birth", dob,
-                  "language", lang, "worker_id", worker[0] ? worker : NULL, "case_status", status,
-                  "overdue", overdue, "signals", (int)res.nsignals, "next_due",
-                  next ? cw_report_obligation(child, next) : json_null(), "overdue_work",
-                  late ? late : json_null(), "signals_raised", raised ? raised : json_null());
+    json_t *item = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:i, s:i, s:o, s:o, s:o}", "child_id", child,
+        "given_name", given, "family_name", family, "date_of_birth", dob, "language", lang,
+        "family_language", flang[0] ? flang : NULL, "worker_id", worker[0] ? worker : NULL,
+        "case_status", status, "overdue", overdue, "signals", (int)res.nsignals, "next_due",
+        next ? cw_report_obligation(child, next) : json_null(), "overdue_work",
+        late ? late : json_null(), "signals_raised", raised ? raised : json_null());
     cw_rule_results_release(&res);
     if (!item || json_array_append_new(arr, item))
         return cw_error_set(err, CW_ENOMEM, "out of memory");
@@ -807,7 +808,7 @@ static cw_rc caseload_row(void *ctx, const cw_value *c, size_t n)
 {
     caseload_ctx *cc = ctx;
     char child[65], status[16];
-    if (n < 7 || cw_value_copy(&c[0], child, sizeof child) <= 0)
+    if (n < 8 || cw_value_copy(&c[0], child, sizeof child) <= 0)
         return CW_OK;
     cw_value_copy(&c[2], status, sizeof status);
     if (strcmp(status, "open") != 0)

@@ -42,7 +42,7 @@ static const cw_ev_field child_registered[] = {
     F("child_id", CW_FT_ID),        F("given_name", CW_FT_TEXT),   F("family_name", CW_FT_TEXT),
     F("date_of_birth", CW_FT_DATE), F("date", CW_FT_DATE),         E("gender", gender),
     F("ethnicity", CW_FT_TEXT),     E("language", language),       F("address", CW_FT_TEXT),
-    F("restricted", CW_FT_BOOL),    F("restricted_to", CW_FT_IDS),
+    F("restricted", CW_FT_BOOL),    F("restricted_to", CW_FT_IDS), E("family_language", language),
 };
 static const cw_ev_field contact_received[] = {
     F("contact_id", CW_FT_ID), F("child_id", CW_FT_ID), F("date", CW_FT_DATE),

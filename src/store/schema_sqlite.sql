@@ -135,6 +135,7 @@ CREATE TABLE children (
     gender             TEXT NOT NULL,
     ethnicity          TEXT,
     language           TEXT NOT NULL,   -- english | welsh | other
+    family_language    TEXT,            -- the family's: english | welsh | other; NULL: not recorded
     address            TEXT,
     restricted         INTEGER NOT NULL, -- 1: visible only to the staff in child_access
     worker_id          TEXT,            -- allocated social worker, if any

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define APPLICATION_ID 0x63776431 /* 'cwd1' */
-#define SCHEMA_VERSION 9
+#define SCHEMA_VERSION 10
 #define STR_(x)        #x
 #define STR(x)         STR_(x)
 
@@ -95,8 +95,8 @@ static const char *const named[CW_Q_COUNT] = {
         "restricted, cp_category FROM children WHERE child_id = ?1",
     [CW_Q_CHILD_PUT] =
         "INSERT INTO children(child_id, given_name, family_name, date_of_birth, gender, "
-        "ethnicity, language, address, restricted, idx, last_activity, case_status) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'open')",
+        "ethnicity, language, address, restricted, idx, last_activity, case_status, "
+        "family_language) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'open', ?12)",
     [CW_Q_CHILD_SET_WORKER] = "UPDATE children SET worker_id = ?2 WHERE child_id = ?1",
     [CW_Q_CHILD_SET_STATUS] = "UPDATE children SET case_status = ?2 WHERE child_id = ?1",
     [CW_Q_CHILD_SET_CP] = "UPDATE children SET cp_category = ?2, cp_since = ?3 WHERE child_id = ?1",
@@ -173,10 +173,12 @@ static const char *const named[CW_Q_COUNT] = {
                             "family_name FROM children "
                             "WHERE child_id > ?1 ORDER BY child_id",
     [CW_Q_CHILDREN_OF_WORKER] = "SELECT child_id, worker_id, case_status, given_name, family_name, "
-                                "date_of_birth, language FROM children WHERE worker_id = ?1 "
+                                "date_of_birth, language, family_language FROM children "
+                                "WHERE worker_id = ?1 "
                                 "ORDER BY child_id",
     [CW_Q_CHILDREN_OF_TEAM] = "SELECT c.child_id, c.worker_id, c.case_status, c.given_name, "
-                              "c.family_name, c.date_of_birth, c.language FROM children c "
+                              "c.family_name, c.date_of_birth, c.language, c.family_language "
+                              "FROM children c "
                               "JOIN staff s ON s.staff_id = c.worker_id WHERE s.team_id = ?1 "
                               "ORDER BY c.worker_id, c.child_id",
     [CW_Q_STAFF_LIST] = "SELECT staff_id, name, role, team_id, manager_id, left_on FROM staff "
@@ -192,7 +194,8 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_CHILD_RECORD] = "SELECT child_id, given_name, family_name, date_of_birth, gender, "
                           "ethnicity, language, address, restricted, worker_id, case_status, "
                           "cp_category, cp_since, looked_after_since, placement_id, "
-                          "placement_type, last_activity FROM children WHERE child_id = ?1",
+                          "placement_type, last_activity, family_language FROM children "
+                          "WHERE child_id = ?1",
     [CW_Q_CHILD_SCOPE] = "SELECT c.worker_id, c.restricted, s.team_id, t.service_area, "
                          "s.manager_id, m.manager_id FROM children c LEFT JOIN staff s ON "
                          "s.staff_id = c.worker_id LEFT JOIN teams t ON t.team_id = s.team_id "
@@ -206,7 +209,7 @@ static const char *const named[CW_Q_COUNT] = {
         "SELECT given_name, family_name, worker_id FROM children WHERE child_id = ?1",
     [CW_Q_CHILDREN_UNALLOCATED] =
         "SELECT child_id, worker_id, case_status, given_name, family_name, "
-        "date_of_birth, language FROM children WHERE worker_id IS NULL AND "
+        "date_of_birth, language, family_language FROM children WHERE worker_id IS NULL AND "
         "case_status = 'open' ORDER BY child_id",
     /* A prefilter on the leaf bytes: in compact JSON the member "type" with such a value can
      * only be written like this (inside a string the quotes would be escaped). */
@@ -1341,6 +1344,32 @@ static const char *const migrations[] = {
     ") STRICT;\n"
     "INSERT INTO accounts SELECT *, NULL FROM accounts_before;\n"
     "DROP TABLE accounts_before;\n",
+    [9] = /* the family's language (the Active Offer): the children projection made again and
+           * filled from the log */
+    "DROP TABLE children;\n"
+    "CREATE TABLE children (\n"
+    "    child_id           TEXT PRIMARY KEY,\n"
+    "    given_name         TEXT,            -- personal: NULL once erased, or replayed from\n"
+    "    family_name        TEXT,            -- facts only (as are ethnicity and address)\n"
+    "    date_of_birth      TEXT NOT NULL,   -- YYYY-MM-DD\n"
+    "    gender             TEXT NOT NULL,\n"
+    "    ethnicity          TEXT,\n"
+    "    language           TEXT NOT NULL,   -- english | welsh | other\n"
+    "    family_language    TEXT,            -- the family's: english | welsh | other; NULL: not "
+    "recorded\n"
+    "    address            TEXT,\n"
+    "    restricted         INTEGER NOT NULL, -- 1: visible only to the staff in child_access\n"
+    "    worker_id          TEXT,            -- allocated social worker, if any\n"
+    "    case_status        TEXT NOT NULL,   -- open | closed\n"
+    "    cp_category        TEXT,            -- CP register category while registered\n"
+    "    cp_since           TEXT,            -- date registered; NULL when not on the register\n"
+    "    looked_after_since TEXT,            -- NULL when not looked after\n"
+    "    placement_id       TEXT,\n"
+    "    placement_type     TEXT,\n"
+    "    last_activity      TEXT,            -- latest effective date of any event about the "
+    "child\n"
+    "    idx                INTEGER NOT NULL -- entry that registered the child\n"
+    ") STRICT;\n",
 };
 
 static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *err)
@@ -1357,6 +1386,7 @@ static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *
         replay |= *version == 5; /* 5 -> 6: sign-off states, and the histories that read them */
         replay |= *version == 6; /* 6 -> 7: personal columns of children, staff, corrections
                                     made nullable (tables recreated) */
+        replay |= *version == 9; /* 9 -> 10: children.family_language */
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", *version + 1);
         if (sqlite3_exec(s->db, migrations[*version], NULL, NULL, &msg) != SQLITE_OK ||

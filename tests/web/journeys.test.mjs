@@ -815,46 +815,62 @@ async function englishShown(page, names = []) {
     .map((s) => `${s} (in "…${text.slice(Math.max(0, text.indexOf(s) - 60), text.indexOf(s) + s.length + 60)}…")`);
 }
 
+// The language is kept with the account (PUT /api/v1/me/language): a Welsh journey leaves
+// each account it signed in with in English, as the journeys after it expect, pass or fail.
+async function backToEnglish(page) {
+  await page.evaluate(async () => {
+    const csrf = decodeURIComponent((document.cookie.match(/(?:^|;\s*)cw_csrf=([^;]*)/) || [])[1] || '');
+    if (csrf) {
+      await fetch('/api/v1/me/language', {method: 'PUT', body: '{"language":"en"}',
+                                          headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf}});
+    }
+  }).catch(() => {});
+}
+
 test('Cymraeg: the caseload, a child’s record and a form with its errors in Welsh, and the choice kept', async () => {
   const page = await newPage(browser);
-  await signIn(page, 'social.worker');
-  await page.locator('#language-cy').click();
-  await page.waitForFunction(() => document.documentElement.lang === 'cy');
-  await settled(page);
-  assert.ok((await page.locator('#page-heading').innerText()).endsWith(cy.caseload.title), 'the caseload’s heading in Welsh');
-  assert.deepEqual(await englishShown(page), [], 'English on the Welsh caseload');
-  await check(page, '40-cy-caseload');
+  try {
+    await signIn(page, 'social.worker');
+    await page.locator('#language-cy').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'cy');
+    await settled(page);
+    assert.ok((await page.locator('#page-heading').innerText()).endsWith(cy.caseload.title), 'the caseload’s heading in Welsh');
+    assert.deepEqual(await englishShown(page), [], 'English on the Welsh caseload');
+    await check(page, '40-cy-caseload');
 
-  await go(page, '/children/WEB-D');
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'cy', 'Welsh kept from page to page');
-  assert.deepEqual(await englishShown(page), [], 'English on the Welsh record');
-  await check(page, '41-cy-child');
+    await go(page, '/children/WEB-D');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'cy', 'Welsh kept from page to page');
+    assert.deepEqual(await englishShown(page), [], 'English on the Welsh record');
+    await check(page, '41-cy-child');
 
-  await go(page, '/children/WEB-D/record/case_note');
-  await page.getByRole('button', {name: cy.record.save}).click();
-  await page.locator('.govuk-error-summary').waitFor();
-  assert.match(await page.locator('.govuk-error-summary').innerText(), new RegExp(cy.errors.title));
-  assert.deepEqual(await englishShown(page), [], 'English on the Welsh form');
-  await check(page, '42-cy-form-errors');
+    await go(page, '/children/WEB-D/record/case_note');
+    await page.getByRole('button', {name: cy.record.save}).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    assert.match(await page.locator('.govuk-error-summary').innerText(), new RegExp(cy.errors.title));
+    assert.deepEqual(await englishShown(page), [], 'English on the Welsh form');
+    await check(page, '42-cy-form-errors');
 
-  await page.reload();
-  await settled(page);
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'cy', 'Welsh kept after a reload');
-  // Kept with the account: signing in on another browser, which has kept nothing, brings Welsh.
-  const other = await newPage(browser);
-  await signIn(other, 'social.worker');
-  await other.waitForFunction(() => document.documentElement.lang === 'cy');
-  assert.ok((await other.locator('#page-heading').innerText()).endsWith(cy.caseload.title), 'Welsh on the other browser');
-  const me = await other.evaluate(() => fetch('/api/v1/me').then((r) => r.json()));
-  assert.equal(me.language, 'cy', 'the account keeps the choice');
-  await other.context().close();
-  await page.locator('#language-en').click();
-  await page.waitForFunction(() => document.documentElement.lang === 'en');
-  await settled(page);
-  assert.equal(await page.locator('#language-cy').getAttribute('lang'), 'cy', 'the way back to Welsh is marked as Welsh');
-  // The check above can fail: on the English page it finds the English.
-  assert.ok((await englishShown(page)).some((x) => x.startsWith(en.shell.skip)), 'englishShown finds English');
-  await page.context().close();
+    await page.reload();
+    await settled(page);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'cy', 'Welsh kept after a reload');
+    // Kept with the account: signing in on another browser, which has kept nothing, brings Welsh.
+    const other = await newPage(browser);
+    await signIn(other, 'social.worker');
+    await other.waitForFunction(() => document.documentElement.lang === 'cy');
+    assert.ok((await other.locator('#page-heading').innerText()).endsWith(cy.caseload.title), 'Welsh on the other browser');
+    const me = await other.evaluate(() => fetch('/api/v1/me').then((r) => r.json()));
+    assert.equal(me.language, 'cy', 'the account keeps the choice');
+    await other.context().close();
+    await page.locator('#language-en').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await settled(page);
+    assert.equal(await page.locator('#language-cy').getAttribute('lang'), 'cy', 'the way back to Welsh is marked as Welsh');
+    // The check above can fail: on the English page it finds the English.
+    assert.ok((await englishShown(page)).some((x) => x.startsWith(en.shell.skip)), 'englishShown finds English');
+  } finally {
+    await backToEnglish(page);
+    await page.context().close();
+  }
 });
 
 // ---- the main journeys in Welsh ----
@@ -908,135 +924,143 @@ async function signInWelsh(page, username) {
 
 test('Cymraeg: a social worker’s journeys in Welsh — caseload, record, a visit with its errors, sign-off, measures', async () => {
   const page = await newPage(browser);
-  await go(page, '/sign-in');
-  await page.locator('#language-cy').click();
-  await page.waitForFunction(() => document.documentElement.lang === 'cy');
-  await settled(page);
-  assert.equal(await page.locator('#page-heading').innerText(), cy.signin.title);
-  await welsh(page, '43-cy-sign-in', 'the sign-in page');
-  // Nothing entered: the error summary and the hidden prefix of each error message in Welsh.
-  await page.getByRole('button', {name: cy.signin.submit}).click();
-  await page.locator('.govuk-error-summary').waitFor();
-  assert.match(await page.locator('.govuk-error-summary__title').innerText(), new RegExp(cy.errors.title));
-  assert.equal(await page.locator('.govuk-error-message .govuk-visually-hidden').first().textContent(), cy.errors.prefix);
-  assert.ok((await page.title()).startsWith(cy.errors.title_prefix), 'the page title starts "Gwall:"');
-  await welsh(page, '44-cy-sign-in-errors', 'the sign-in page with its errors');
+  try {
+    await go(page, '/sign-in');
+    await page.locator('#language-cy').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'cy');
+    await settled(page);
+    assert.equal(await page.locator('#page-heading').innerText(), cy.signin.title);
+    await welsh(page, '43-cy-sign-in', 'the sign-in page');
+    // Nothing entered: the error summary and the hidden prefix of each error message in Welsh.
+    await page.getByRole('button', {name: cy.signin.submit}).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    assert.match(await page.locator('.govuk-error-summary__title').innerText(), new RegExp(cy.errors.title));
+    assert.equal(await page.locator('.govuk-error-message .govuk-visually-hidden').first().textContent(), cy.errors.prefix);
+    assert.ok((await page.title()).startsWith(cy.errors.title_prefix), 'the page title starts "Gwall:"');
+    await welsh(page, '44-cy-sign-in-errors', 'the sign-in page with its errors');
 
-  await signInWelsh(page, 'social.worker');
-  assert.equal(new URL(page.url()).pathname, '/caseload');
-  assert.ok((await page.locator('#page-heading').innerText()).endsWith(cy.caseload.title));
-  const obligations = await page.evaluate(() => fetch('/api/v1/children/WEB-W/obligations').then((r) => r.json()));
-  const ruleTitles = [...obligations.obligations, ...obligations.signals].map((o) => o.title);
-  assert.ok(ruleTitles.length > 0, 'WEB-W has work due');
-  assert.deepEqual(await unmarkedEnglish(page, ruleTitles), [], 'the caseload’s English titles are marked lang="en"');
-  await welsh(page, '45-cy-caseload', 'the Welsh caseload');
+    await signInWelsh(page, 'social.worker');
+    assert.equal(new URL(page.url()).pathname, '/caseload');
+    assert.ok((await page.locator('#page-heading').innerText()).endsWith(cy.caseload.title));
+    const obligations = await page.evaluate(() => fetch('/api/v1/children/WEB-W/obligations').then((r) => r.json()));
+    const ruleTitles = [...obligations.obligations, ...obligations.signals].map((o) => o.title);
+    assert.ok(ruleTitles.length > 0, 'WEB-W has work due');
+    assert.deepEqual(await unmarkedEnglish(page, ruleTitles), [], 'the caseload’s English titles are marked lang="en"');
+    await welsh(page, '45-cy-caseload', 'the Welsh caseload');
 
-  await page.locator('#caseload').getByRole('link', {name: 'Gwenllian Testwood'}).click();
-  await settled(page);
-  assert.deepEqual(await unmarkedEnglish(page, ruleTitles), [], 'the rule pack’s English titles are marked lang="en"');
-  await welsh(page, '46-cy-child', 'the Welsh record');
+    await page.locator('#caseload').getByRole('link', {name: 'Gwenllian Testwood'}).click();
+    await settled(page);
+    assert.deepEqual(await unmarkedEnglish(page, ruleTitles), [], 'the rule pack’s English titles are marked lang="en"');
+    await welsh(page, '46-cy-child', 'the Welsh record');
 
-  await page.getByRole('button', {name: cy.child.record}).click();
-  await settled(page);
-  await welsh(page, '47-cy-record-choose', 'the Welsh choice of what to record');
-  await page.getByRole('link', {name: cy.events.statutory_visit}).click();
-  await settled(page);
-  await welsh(page, '48-cy-visit-form', 'the Welsh visit form');
+    await page.getByRole('button', {name: cy.child.record}).click();
+    await settled(page);
+    await welsh(page, '47-cy-record-choose', 'the Welsh choice of what to record');
+    await page.getByRole('link', {name: cy.events.statutory_visit}).click();
+    await settled(page);
+    await welsh(page, '48-cy-visit-form', 'the Welsh visit form');
 
-  // Saved with nothing answered: the error summary in Welsh, each error linked to its question.
-  await page.getByRole('button', {name: cy.record.save}).click();
-  const summary = page.locator('.govuk-error-summary');
-  await summary.waitFor();
-  const text = await summary.innerText();
-  assert.match(text, new RegExp(cy.errors.title));
-  assert.match(text, new RegExp(cy.forms.statutory_visit.seen_error));
-  assert.equal(await summary.locator('a').count(), 3, 'each error links to its question');
-  assert.equal(await page.locator('.govuk-error-message .govuk-visually-hidden').first().textContent(), cy.errors.prefix);
-  assert.ok((await page.title()).startsWith(cy.errors.title_prefix));
-  await welsh(page, '49-cy-visit-errors', 'the Welsh visit form with its errors');
+    // Saved with nothing answered: the error summary in Welsh, each error linked to its question.
+    await page.getByRole('button', {name: cy.record.save}).click();
+    const summary = page.locator('.govuk-error-summary');
+    await summary.waitFor();
+    const text = await summary.innerText();
+    assert.match(text, new RegExp(cy.errors.title));
+    assert.match(text, new RegExp(cy.forms.statutory_visit.seen_error));
+    assert.equal(await summary.locator('a').count(), 3, 'each error links to its question');
+    assert.equal(await page.locator('.govuk-error-message .govuk-visually-hidden').first().textContent(), cy.errors.prefix);
+    assert.ok((await page.title()).startsWith(cy.errors.title_prefix));
+    await welsh(page, '49-cy-visit-errors', 'the Welsh visit form with its errors');
 
-  // The server's refusal, in English (no lang in its error body): marked lang="en", beside the
-  // question it names and in the summary; one that says it is Welsh is not marked.
-  await page.locator('#f-seen').check();
-  await page.locator('#f-seen_alone').check();
-  await page.locator('#f-views_obtained').check();
-  await page.locator('#f-views').fill('Dywedodd Gwenllian ei bod hi’n hapus gartref.');
-  const refuse = (error) => page.route('**/api/v1/commands/statutory_visit', (r) =>
-    r.fulfill({status: 422, contentType: 'application/json', body: JSON.stringify({error})}), {times: 1});
-  await refuse({code: 'invalid', message: 'date: is before the child was known to children’s services', field: 'date'});
-  await page.getByRole('button', {name: cy.record.save}).click();
-  await summary.locator('[lang="en"]').first().waitFor();
-  assert.equal(await summary.locator('a [lang="en"]').innerText(), 'is before the child was known to children’s services');
-  assert.equal(await page.locator('#f-date-error [lang="en"]').innerText(), 'is before the child was known to children’s services');
-  await welsh(page, '50-cy-visit-server-error', 'the Welsh visit form with the server’s English refusal');
-  await refuse({code: 'invalid', message: 'Mae’r dyddiad cyn i’r plentyn fod yn hysbys', lang: 'cy'});
-  await page.getByRole('button', {name: cy.record.save}).click();
-  await summary.getByText('Mae’r dyddiad cyn i’r plentyn fod yn hysbys').waitFor();
-  assert.equal(await summary.locator('[lang]').count(), 0, 'Welsh from the server is not marked on a Welsh page');
-  // A real refusal, from the server's own catalogue, in the page's language: a visit dated
-  // before the child was born. The date is named in Welsh, and nothing is marked English.
-  const parts = ['day', 'month', 'year'];
-  const typed = await Promise.all(parts.map((x) => page.inputValue(`#f-date-${x}`)));
-  await fillDate(page, 'date', '2000-01-01');
-  await page.getByRole('button', {name: cy.record.save}).click();
-  await summary.getByText(/cyn dyddiad geni’r plentyn|cyn dyddiad geni'r plentyn/).waitFor();
-  assert.match(await page.locator('#f-date-error').innerText(), /mae 2000-01-01 cyn dyddiad geni/);
-  assert.equal(await summary.locator('[lang]').count(), 0, 'the server’s Welsh is not marked as another language');
-  assert.deepEqual(await englishShown(page), [], 'English on the Welsh form with the server’s refusal');
-  for (const [i, x] of parts.entries()) await page.fill(`#f-date-${x}`, typed[i]);
+    // The server's refusal, in English (no lang in its error body): marked lang="en", beside the
+    // question it names and in the summary; one that says it is Welsh is not marked.
+    await page.locator('#f-seen').check();
+    await page.locator('#f-seen_alone').check();
+    await page.locator('#f-views_obtained').check();
+    await page.locator('#f-views').fill('Dywedodd Gwenllian ei bod hi’n hapus gartref.');
+    const refuse = (error) => page.route('**/api/v1/commands/statutory_visit', (r) =>
+      r.fulfill({status: 422, contentType: 'application/json', body: JSON.stringify({error})}), {times: 1});
+    await refuse({code: 'invalid', message: 'date: is before the child was known to children’s services', field: 'date'});
+    await page.getByRole('button', {name: cy.record.save}).click();
+    await summary.locator('[lang="en"]').first().waitFor();
+    assert.equal(await summary.locator('a [lang="en"]').innerText(), 'is before the child was known to children’s services');
+    assert.equal(await page.locator('#f-date-error [lang="en"]').innerText(), 'is before the child was known to children’s services');
+    await welsh(page, '50-cy-visit-server-error', 'the Welsh visit form with the server’s English refusal');
+    await refuse({code: 'invalid', message: 'Mae’r dyddiad cyn i’r plentyn fod yn hysbys', lang: 'cy'});
+    await page.getByRole('button', {name: cy.record.save}).click();
+    await summary.getByText('Mae’r dyddiad cyn i’r plentyn fod yn hysbys').waitFor();
+    assert.equal(await summary.locator('[lang]').count(), 0, 'Welsh from the server is not marked on a Welsh page');
+    // A real refusal, from the server's own catalogue, in the page's language: a visit dated
+    // before the child was born. The date is named in Welsh, and nothing is marked English.
+    const parts = ['day', 'month', 'year'];
+    const typed = await Promise.all(parts.map((x) => page.inputValue(`#f-date-${x}`)));
+    await fillDate(page, 'date', '2000-01-01');
+    await page.getByRole('button', {name: cy.record.save}).click();
+    await summary.getByText(/cyn dyddiad geni’r plentyn|cyn dyddiad geni'r plentyn/).waitFor();
+    assert.match(await page.locator('#f-date-error').innerText(), /mae 2000-01-01 cyn dyddiad geni/);
+    assert.equal(await summary.locator('[lang]').count(), 0, 'the server’s Welsh is not marked as another language');
+    assert.deepEqual(await englishShown(page), [], 'English on the Welsh form with the server’s refusal');
+    for (const [i, x] of parts.entries()) await page.fill(`#f-date-${x}`, typed[i]);
 
-  // Put right and saved: the record reads it back, in Welsh.
-  await page.getByRole('button', {name: cy.record.save}).click();
-  await page.getByText(cy.record.saved.replace('{what}', cy.events.statutory_visit)).waitFor();
-  await settled(page);
-  const rows = (await chronology(page)).filter((r) => r[1] === cy.events.statutory_visit);
-  assert.ok(rows.some((r) => r.join('\n').includes('ei bod hi’n hapus gartref')), rows.join('\n'));
-  saved.add('statutory_visit');
-  await welsh(page, '51-cy-child-after-visit', 'the Welsh record after the visit');
+    // Put right and saved: the record reads it back, in Welsh.
+    await page.getByRole('button', {name: cy.record.save}).click();
+    await page.getByText(cy.record.saved.replace('{what}', cy.events.statutory_visit)).waitFor();
+    await settled(page);
+    const rows = (await chronology(page)).filter((r) => r[1] === cy.events.statutory_visit);
+    assert.ok(rows.some((r) => r.join('\n').includes('ei bod hi’n hapus gartref')), rows.join('\n'));
+    saved.add('statutory_visit');
+    await welsh(page, '51-cy-child-after-visit', 'the Welsh record after the visit');
 
-  await page.getByRole('link', {name: cy.nav.sign_offs}).click();
-  await settled(page);
-  assert.equal(await page.locator('#page-heading').innerText(), cy.signoff.title);
-  await welsh(page, '52-cy-sign-offs', 'the Welsh sign-off page');
+    await page.getByRole('link', {name: cy.nav.sign_offs}).click();
+    await settled(page);
+    assert.equal(await page.locator('#page-heading').innerText(), cy.signoff.title);
+    await welsh(page, '52-cy-sign-offs', 'the Welsh sign-off page');
 
-  await go(page, '/measures');
-  assert.equal(await page.locator('#page-heading').innerText(), cy.measures.title);
-  const res = await page.evaluate(() => fetch('/api/v1/measures').then((r) => r.json()));
-  assert.deepEqual(await unmarkedEnglish(page, res.measure_definitions.map((d) => d.title)), [],
-                   'the measures’ English titles are marked lang="en"');
-  const teams = (await page.evaluate(() => fetch('/api/v1/teams').then((r) => r.json()))).teams;
-  await welsh(page, '53-cy-measures', 'the Welsh measures', teams.flatMap((x) => [x.name, x.service_area]));
-  const first = res.measure_definitions[0];
-  await page.locator(`#measures a[data-measure="${first.id}"]`).click();
-  await settled(page);
-  assert.deepEqual(await unmarkedEnglish(page, [first.title, first.source]), [],
-                   'a measure’s English title and source are marked lang="en"');
-  await welsh(page, '54-cy-measure', 'a Welsh measure’s items');
-  await page.context().close();
+    await go(page, '/measures');
+    assert.equal(await page.locator('#page-heading').innerText(), cy.measures.title);
+    const res = await page.evaluate(() => fetch('/api/v1/measures').then((r) => r.json()));
+    assert.deepEqual(await unmarkedEnglish(page, res.measure_definitions.map((d) => d.title)), [],
+                     'the measures’ English titles are marked lang="en"');
+    const teams = (await page.evaluate(() => fetch('/api/v1/teams').then((r) => r.json()))).teams;
+    await welsh(page, '53-cy-measures', 'the Welsh measures', teams.flatMap((x) => [x.name, x.service_area]));
+    const first = res.measure_definitions[0];
+    await page.locator(`#measures a[data-measure="${first.id}"]`).click();
+    await settled(page);
+    assert.deepEqual(await unmarkedEnglish(page, [first.title, first.source]), [],
+                     'a measure’s English title and source are marked lang="en"');
+    await welsh(page, '54-cy-measure', 'a Welsh measure’s items');
+  } finally {
+    await backToEnglish(page);
+    await page.context().close();
+  }
 });
 
 test('Cymraeg: the data protection officer declines an erasure in Welsh', async () => {
   const page = await newPage(browser);
-  await signInWelsh(page, 'data.protection');
-  assert.equal(new URL(page.url()).pathname, '/erasures');
-  assert.equal(await page.locator('#page-heading').innerText(), cy.erasures.title);
-  await welsh(page, '55-cy-erasures', 'the Welsh erasures');
-  await page.getByRole('link', {name: 'WEB-W-X1', exact: true}).click();
-  await settled(page);
-  await welsh(page, '56-cy-erasure', 'a Welsh erasure to decide');
-  await page.getByRole('button', {name: cy.erasures.save}).click();
-  await page.locator('.govuk-error-summary').waitFor();
-  assert.match(await page.locator('.govuk-error-summary').innerText(), new RegExp(cy.erasures.choose));
-  await welsh(page, '57-cy-erasure-errors', 'a Welsh erasure with its error');
-  await page.check('#f-decision-1');
-  await page.fill('#f-reason', 'Mae’r nodyn am Gwenllian: caiff ei gadw.');
-  await page.getByRole('button', {name: cy.erasures.save}).click();
-  await page.getByText(cy.erasures.done_declined.replace('{id}', 'WEB-W-X1')).waitFor();
-  await settled(page);
-  const decided = await page.locator('#erasures-decided tbody tr').allInnerTexts();
-  assert.ok(decided.some((r) => r.includes('WEB-W-X1') && r.includes(cy.erasures.state.declined)), decided.join('\n'));
-  await welsh(page, '58-cy-erasure-declined', 'the Welsh erasures after a decision');
-  await page.context().close();
+  try {
+    await signInWelsh(page, 'data.protection');
+    assert.equal(new URL(page.url()).pathname, '/erasures');
+    assert.equal(await page.locator('#page-heading').innerText(), cy.erasures.title);
+    await welsh(page, '55-cy-erasures', 'the Welsh erasures');
+    await page.getByRole('link', {name: 'WEB-W-X1', exact: true}).click();
+    await settled(page);
+    await welsh(page, '56-cy-erasure', 'a Welsh erasure to decide');
+    await page.getByRole('button', {name: cy.erasures.save}).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    assert.match(await page.locator('.govuk-error-summary').innerText(), new RegExp(cy.erasures.choose));
+    await welsh(page, '57-cy-erasure-errors', 'a Welsh erasure with its error');
+    await page.check('#f-decision-1');
+    await page.fill('#f-reason', 'Mae’r nodyn am Gwenllian: caiff ei gadw.');
+    await page.getByRole('button', {name: cy.erasures.save}).click();
+    await page.getByText(cy.erasures.done_declined.replace('{id}', 'WEB-W-X1')).waitFor();
+    await settled(page);
+    const decided = await page.locator('#erasures-decided tbody tr').allInnerTexts();
+    assert.ok(decided.some((r) => r.includes('WEB-W-X1') && r.includes(cy.erasures.state.declined)), decided.join('\n'));
+    await welsh(page, '58-cy-erasure-declined', 'the Welsh erasures after a decision');
+  } finally {
+    await backToEnglish(page);
+    await page.context().close();
+  }
 });
 
 test('a warning before an unused session ends, and staying signed in', async () => {

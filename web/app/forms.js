@@ -136,6 +136,7 @@ export const FORMS = {
     {name: 'gender', kind: 'enum', options: ['female', 'male', 'other', 'not_known'], required: true},
     {name: 'ethnicity', kind: 'text', limit: 60},
     {name: 'language', kind: 'enum', options: ['english', 'welsh', 'other'], required: true},
+    {name: 'family_language', kind: 'enum', options: ['english', 'welsh', 'other']},
     {name: 'address', kind: 'textarea', limit: 300, rows: 3},
     {...date, required: false}],
 };

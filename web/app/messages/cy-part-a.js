@@ -174,6 +174,7 @@ export default {
   },
   caseload: {
     title: 'Fy llwyth achosion',
+    family_language: 'Teulu: {language}',
     as_of: 'Ar {date}',
     caption: 'Eich achosion agored, y mwyaf brys yn gyntaf',
     summary: {one: 'Mae gennych 1 achos agored.', other: 'Mae gennych {n} achos agored.'},

@@ -52,6 +52,10 @@ export function caseloadTable(items, {caption, names, action, id = 'caseload'} =
          // the child's own language when it is not English: the Active Offer starts here
          c.language && c.language !== 'english'
            ? frag(' ', tag(tMaybe(`values.${c.language}`) ?? c.language, 'turquoise')) : null,
+         // ... and the family's, when it is recorded and differs from the child's
+         c.family_language && c.family_language !== 'english' && c.family_language !== c.language
+           ? frag(' ', tag(t('caseload.family_language', {language: tMaybe(`values.${c.family_language}`) ?? c.family_language}),
+                           'turquoise')) : null,
          h('br'),
          h('span', {class: 'govuk-hint govuk-!-margin-bottom-0'},
            t('caseload.id_dob', {id: c.child_id, dob: formatDate(c.date_of_birth)}))),

@@ -160,6 +160,8 @@ export async function child({params, me}) {
         [t('fields.gender'), fieldValue('child_registered', 'gender', record.gender)],
         [t('fields.ethnicity'), record.ethnicity],
         [t('fields.language'), fieldValue('child_registered', 'language', record.language)],
+        [t('fields.family_language'), record.family_language
+          ? fieldValue('child_registered', 'family_language', record.family_language) : null],
         [t('fields.address'), record.address],
         [t('child.worker'), record.worker_id ? names(record.worker_id) : t('children.unallocated')],
         [t('caseload.status'), t(`status.${record.case_status}`)],
