@@ -1,4 +1,4 @@
--- caseward SQLite schema, version 8. Embedded into the binary at build time
+-- caseward SQLite schema, version 10. Embedded into the binary at build time
 -- (cmake/embed.cmake) and applied by `caseward init` in one transaction.
 -- PRAGMA application_id = 0x63776431 ('cwd1') marks a caseward database and
 -- PRAGMA user_version holds the schema version; both are set by the code.
