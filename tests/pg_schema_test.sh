@@ -276,15 +276,25 @@ refused | duplicate key | two tokens with one hash | INSERT INTO api_tokens(name
 EOF
 
 # ---- the server stops, and nothing of it is left ----
-PID=$(head -n 1 "$T/data/postmaster.pid" 2>/dev/null)
-check "the server was running" [ -n "$PID" ]
+# running PATTERN: a live process (not a zombie) whose command line holds PATTERN (read from
+# /proc: procps may not be installed).
+running() {
+    local p state args
+    for p in /proc/[0-9]*; do
+        state=
+        { read -r _ _ state _ <"$p/stat"; } 2>/dev/null || continue
+        [ "$state" != Z ] || continue
+        mapfile -d '' args <"$p/cmdline" 2>/dev/null || continue
+        case "${args[*]}" in *"$1"*) [ "${p#/proc/}" = "$BASHPID" ] || return 0 ;; esac
+    done
+    return 1
+}
+stopped() { ! running "$1"; }
+check "the server was running, from its directory" running "$T/data"
 "$SERVER" stop "$T" >/dev/null 2>"$T/err" || bad "stop: $(cat "$T/err")"
 "$SERVER" stop "$T" >/dev/null 2>"$T/err" || bad "stop, again: $(cat "$T/err")"
-no_server() { ! pgrep -f -- "$T/data" >/dev/null; }
-check "no server process left for the test's directory" no_server
 check "the postmaster is gone" [ ! -f "$T/data/postmaster.pid" ]
-gone() { ! ps -o stat= -p "$PID" | grep -qv Z; }
-check "... and its process" gone
+check "no server process left for the test's directory" stopped "$T/data"
 
 echo "pg_schema_test: $pass passed, $fail failed"
 [ "$fail" = 0 ]
