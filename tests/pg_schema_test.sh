@@ -18,7 +18,9 @@ SERVER=$ROOT/scripts/pg-test-server
 command -v sqlite3 >/dev/null || { echo "pg_schema_test: needs the sqlite3 shell" >&2; exit 1; }
 command -v psql >/dev/null || { echo "pg_schema_test: needs psql (scripts/install-deps)" >&2; exit 1; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/cw-pg-test-XXXXXX")
+# Never leave a server running: stop it on every way out (a signal exits, so runs this too).
 trap '"$SERVER" stop "$T"; rm -rf "$T"' EXIT
+trap 'exit 1' HUP INT TERM
 
 pass=0
 fail=0
