@@ -15,7 +15,7 @@
 import {ApiError, api, seg} from '../api.js';
 import {csvLink, fileName} from '../csv.js';
 import {staffNames, teamList} from '../directory.js';
-import {frag, h} from '../dom.js';
+import {foreign, frag, h} from '../dom.js';
 import {enhance} from '../govuk.js';
 import {formatDate, language, t, tMaybe} from '../i18n.js';
 import {button, clearNotice, dateInput, errorSummary, h2, heading, inset, link, p, readDate, select, summaryList,
@@ -126,7 +126,8 @@ function flagBox(f, n, {names, teams}) {
   const list = (items) => (items.length ? h('ul', {class: 'govuk-list'}, items.map((x) => h('li', {}, x))) : null);
   return h('div', {class: 'cw-flag', id: `flag-${f.pattern}-${n}`, 'data-pattern': f.pattern},
     h('h3', {class: 'govuk-heading-s'}, t('integrity.flag_heading', {n, team: teamText(teams, f.team)})),
-    p(f.explanation),
+    // The server writes the explanation in English only (docs/integrity.md): marked so on a Welsh page.
+    p(foreign(f.explanation, 'en')),
     summaryList([
       [t('integrity.figures_key'), list(figureLines(f))],
       [t('integrity.staff'), list(f.staff.map((id) => staffText(names, id)))],
