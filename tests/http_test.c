@@ -277,6 +277,11 @@ static void test_scope_and_access_log(void **state)
     REQ("GET", path, NULL, sw.session, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(json_string_value(json_object_get(r.json, "child_id")), F.child_own);
+    /* every column of the record, the last ones too (a row of more than 16 columns was once cut
+     * short): the latest activity, and the family's language (null when not recorded) */
+    assert_true(json_is_string(json_object_get(r.json, "last_activity")));
+    const json_t *fl = json_object_get(r.json, "family_language");
+    assert_true(fl && (json_is_null(fl) || json_is_string(fl)));
     done(&r);
     assert_int_equal(access_entries(F.child_own, 1), seen0 + 1);
     /* a team colleague's case: readable */

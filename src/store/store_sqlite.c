@@ -262,7 +262,7 @@ static const char *const named[CW_Q_COUNT] = {
         "'conference_held', 'section_47_started')",
 };
 
-#define MAX_COLUMNS 16
+#define MAX_COLUMNS 32 /* the widest named query, CW_Q_CHILD_RECORD, has 18 */
 
 typedef struct sqlite_store {
     cw_store base;
