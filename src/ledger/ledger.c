@@ -69,9 +69,22 @@ cw_rc cw_ledger_default_origin(cw_buf *out, cw_error *err)
                        r[3], r[4], r[5], r[6], r[7]);
 }
 
-cw_rc cw_ledger_key_path(const char *db_path, cw_buf *out)
+cw_rc cw_ledger_key_path(const char *db_path, cw_buf *out, cw_error *err)
 {
-    return cw_buf_addf(out, "%s.key", db_path);
+    if (cw_store_is_uri(db_path)) {
+        const char *k = getenv(CW_LEDGER_KEY_ENV);
+        if (!k || !*k)
+            return cw_error_set(err, CW_EUSAGE,
+                                CW_LEDGER_KEY_ENV
+                                " is not set: a log in PostgreSQL has no file "
+                                "to keep its signing key beside, so name the key file in it");
+        if (cw_buf_addstr(out, k))
+            return cw_error_set(err, CW_EINVAL, CW_LEDGER_KEY_ENV ": the path is too long");
+        return CW_OK;
+    }
+    if (cw_buf_addf(out, "%s.key", db_path))
+        return cw_error_set(err, CW_EINVAL, "%s: path too long", db_path);
+    return CW_OK;
 }
 
 /* Node source over the store: see the layout table in ledger.h. */
@@ -168,9 +181,10 @@ cw_rc cw_ledger_create(const char *db_path, const char *origin, cw_error *err)
         cw_error_prefix(err, "origin: ");
         return rc;
     }
-    if (cw_ledger_key_path(db_path, &key_path))
-        return cw_error_set(err, CW_EINVAL, "%s: path too long", db_path);
-    if (access(db_path, F_OK) == 0) {
+    int uri = cw_store_is_uri(db_path); /* PostgreSQL: no file; the store refuses a log */
+    if ((rc = cw_ledger_key_path(db_path, &key_path, err)))
+        return rc;
+    if (!uri && access(db_path, F_OK) == 0) {
         rc = cw_error_set(err, CW_EEXIST, "%s: already exists; refusing to overwrite it", db_path);
         goto out;
     }
@@ -213,7 +227,7 @@ out:
         cw_store_close(store);
     if (rc && made_key)
         unlink(key_path.data);
-    if (rc && made_db) {
+    if (rc && made_db && !uri) {
         /* Leave nothing half-made, but never remove a file this call did not
          * create (a failed O_EXCL create means something else is there). */
         unlink(db_path);
@@ -237,8 +251,8 @@ static cw_rc load_signer(cw_ledger *l, const char *db_path, cw_error *err)
     size_t len = 0;
     struct stat st;
     cw_rc rc = CW_OK;
-    if (cw_ledger_key_path(db_path, &path))
-        return cw_error_set(err, CW_EINVAL, "%s: path too long", db_path);
+    if ((rc = cw_ledger_key_path(db_path, &path, err)))
+        return rc;
     /* One descriptor for the check and the read; no stdio buffer holds the key. */
     int fd = open(path.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
