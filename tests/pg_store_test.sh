@@ -88,6 +88,13 @@ expect_rc 1 "a database of another schema version"
 check "another version is refused with the reason" err_has "migrations for PostgreSQL are not written yet"
 psql_as "$SUPER" cw "UPDATE meta SET value = '10' WHERE key = 'schema_version'"
 
+# A password in the URI is never printed (the server trusts local connections: any is accepted).
+psql_as "$SUPER" postgres "CREATE DATABASE pw ENCODING 'UTF8' TEMPLATE template0"
+CASEWARD_KEY_FILE=$T/pw.key run init --db "$(uri "$SUPER" pw)&password=sekrit"
+expect_rc 0 "init with a password in the URI"
+check "init shows the URI without its password" out_has "password=***"
+check "the password is not printed" test "$(cat "$T/out" "$T/err" | grep -c sekrit)" = 0
+
 # ---- concurrent writers: serialised on the log's tail ----
 run verify --db "$PG"
 expect_rc 0 "verify the new log"

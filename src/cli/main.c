@@ -280,8 +280,11 @@ static cw_rc cmd_serve(args *a, cw_error *err)
     cw_http *h = NULL;
     if ((rc = cw_http_start(&o, &h, err)))
         return rc;
-    fprintf(stderr, "caseward: serving %s on port %u; stop with Ctrl-C or SIGTERM\n", db,
-            (unsigned)cw_http_port(h));
+    cw_buf shown = CW_BUF_INIT(8192); /* a URI's password is not printed */
+    cw_store_display_name(db, &shown);
+    fprintf(stderr, "caseward: serving %s on port %u; stop with Ctrl-C or SIGTERM\n",
+            shown.data ? shown.data : "the database", (unsigned)cw_http_port(h));
+    cw_buf_release(&shown);
     if (web)
         fprintf(stderr, "caseward: the web application from %s (read at start)\n", web);
     int sig = 0;
