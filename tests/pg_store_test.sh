@@ -94,25 +94,30 @@ CASEWARD_KEY_FILE=$T/pw.key run init --db "$(uri "$SUPER" pw)&password=sekrit"
 expect_rc 0 "init with a password in the URI"
 check "init shows the URI without its password" out_has "password=***"
 check "the password is not printed" test "$(cat "$T/out" "$T/err" | grep -c sekrit)" = 0
+psql_as "$SUPER" postgres "CREATE DATABASE pw2 ENCODING 'UTF8' TEMPLATE template0"
+CASEWARD_KEY_FILE=$T/pw2.key run init --db "$(uri "$SUPER" pw2 | sed "s|^postgresql://|postgresql://$SUPER:sekrit2@|")"
+expect_rc 0 "init with user:password@ in the URI"
+check "init shows user:***@" out_has "postgresql://$SUPER:***@/pw2"
+check "that password is not printed" test "$(cat "$T/out" "$T/err" | grep -c sekrit2)" = 0
 
 # ---- concurrent writers: serialised on the log's tail ----
 run verify --db "$PG"
 expect_rc 0 "verify the new log"
 base=$(sed -n 's/^verified \([0-9]*\) entries.*/\1/p' "$T/out")
 pids=()
-for i in 1 2 3 4 5 6; do
+for i in 1 2 3 4 5 6 7 8; do
     printf '{"type":"team_created","payload":{"team_id":"t%s","name":"Team %s"}}\n' "$i" "$i" |
         "$CW" append --db "$PG" --actor admin >"$T/app$i" 2>&1 &
     pids+=($!)
 done
 appended=0
 for p in "${pids[@]}"; do wait "$p" && appended=$((appended + 1)); done
-check "six concurrent appends all succeed" test "$appended" = 6
-[ "$appended" = 6 ] || cat "$T"/app* >&2
-check "each append took its own index" test "$(cat "$T"/app[1-6] | sort -u | wc -l)" = 6
+check "eight concurrent appends all succeed" test "$appended" = 8
+[ "$appended" = 8 ] || cat "$T"/app* >&2
+check "each append took its own index" test "$(cat "$T"/app[1-8] | sort -u | wc -l)" = 8
 run verify --db "$PG"
 expect_rc 0 "verify after concurrent appends"
-check "the log grew by six" out_has "verified $((base + 6)) entries"
+check "the log grew by eight" out_has "verified $((base + 8)) entries"
 
 # ---- the same demo on PostgreSQL and on SQLite ----
 export CASEWARD_KEY_FILE=$T/demo.key

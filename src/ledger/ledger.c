@@ -421,9 +421,15 @@ cw_rc cw_ledger_open(const char *db_path, int flags, cw_ledger **out, cw_error *
     if ((rc = cw_store_meta_get(l->store, "vkey", &val, err)) ||
         (rc = cw_note_verifier_parse(val.data, val.len, &l->verifier, err)))
         goto fail;
-    if ((rc = load_tree(l, err)))
+    /* The size and the latest checkpoint as of one moment: another process may append
+     * between two reads made apart (with PostgreSQL, from another machine too). */
+    if ((rc = cw_store_begin_read(l->store, err)))
         goto fail;
-    if (l->writable && ((rc = load_signer(l, db_path, err)) || (rc = check_head(l, err))))
+    rc = load_tree(l, err);
+    if (!rc && l->writable && !(rc = load_signer(l, db_path, err)))
+        rc = check_head(l, err);
+    cw_store_rollback(l->store);
+    if (rc)
         goto fail;
     /* Once, for the salts of personal parts (fill_salts falls back to libsodium). */
     if (l->writable && sodium_init() < 0) {

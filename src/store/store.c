@@ -13,11 +13,6 @@ int cw_store_is_uri(const char *path)
     return !strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11);
 }
 
-static void shown(cw_buf *out, const char *p, size_t n)
-{
-    cw_buf_add(out, p, n);
-}
-
 cw_rc cw_store_display_name(const char *path, cw_buf *out)
 {
     if (!cw_store_is_uri(path))
@@ -25,28 +20,23 @@ cw_rc cw_store_display_name(const char *path, cw_buf *out)
     const char *p = strstr(path, "://") + 3;
     size_t auth = strcspn(p, "/?");
     const char *at = memchr(p, '@', auth), *colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
-    shown(out, path, (size_t)(p - path));
+    cw_buf_add(out, path, (size_t)(p - path));
     if (colon) { /* user:password@host */
-        shown(out, p, (size_t)(colon - p));
+        cw_buf_add(out, p, (size_t)(colon - p));
         cw_buf_addstr(out, ":***");
         p = at;
     }
-    /* ...&password=secret&... in the query */
-    while (*p) {
-        const char *q = strstr(p, "password=");
-        if (!q || (q[-1] != '?' && q[-1] != '&')) { /* the end, or not a parameter */
-            if (!q) {
-                cw_buf_addstr(out, p);
-                break;
-            }
-            shown(out, p, (size_t)(q - p) + 9);
-            p = q + 9;
-            continue;
+    /* ...?password=secret&... in the query string */
+    for (const char *q; (q = strstr(p, "password="));) {
+        int param = q[-1] == '?' || q[-1] == '&';
+        cw_buf_add(out, p, (size_t)(q - p) + 9);
+        p = q + 9;
+        if (param) {
+            cw_buf_addstr(out, "***");
+            p += strcspn(p, "&");
         }
-        shown(out, p, (size_t)(q - p) + 9);
-        cw_buf_addstr(out, "***");
-        p = q + 9 + strcspn(q + 9, "&");
     }
+    cw_buf_addstr(out, p);
     return out->len < out->max ? CW_OK : CW_ETOOBIG;
 }
 

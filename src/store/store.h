@@ -6,7 +6,10 @@
  *
  * Writes happen between cw_store_begin and cw_store_commit; a failed write
  * leaves the transaction open for the caller to roll back, so a batch is
- * stored whole or not at all.
+ * stored whole or not at all. (With PostgreSQL a failed statement aborts the
+ * transaction: nothing but the rollback can follow it.) cw_store_begin serialises
+ * writers: SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock on the log's tail,
+ * so a writer reads the stored size after it and finds every earlier append.
  */
 #ifndef CW_STORE_STORE_H
 #define CW_STORE_STORE_H
@@ -366,7 +369,9 @@ cw_rc cw_store_compare_read_model(cw_store *scratch, cw_store_diff_fn fn, void *
 /*
  * The database's schema version (changed by any CREATE, DROP or ALTER, by
  * any connection) and data version (changed when another connection commits;
- * never by this one's own commits). Both are cheap (no table is read).
+ * never by this one's own commits). Both are cheap (no table is read; with
+ * PostgreSQL, a few catalog rows: store_postgres.c says how, and that the data
+ * version may also change when nothing was committed, which costs only a check).
  */
 cw_rc cw_store_versions(cw_store *s, int64_t *schema, int64_t *data, cw_error *err);
 
