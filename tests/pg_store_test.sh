@@ -7,7 +7,8 @@
 # it was appended, every personal part a random salt, and fingerprints of free text are keyed
 # with the log's own random key, so two logs never have the same leaves, root or checkpoints. What does not depend on the clock
 # or the log's random secrets must be identical: the demo's summary, the read model (the rows
-# `verify` rebuilds and compares), `overdue` (text and JSON), and, once recorded_at,
+# `verify` rebuilds and compares), `overdue` (text and JSON), `signals`, `obligations`,
+# `retention`, what `escalate` records, and, once recorded_at,
 # commitments, salts and the keyed fingerprints of free text (*_print) are blanked,
 # chronologies and the export's entries.jsonl and personal.jsonl.
 #
@@ -160,6 +161,14 @@ for f in "" --json; do
     "$CW" overdue --db "$SQ" --as-of 2026-06-01 $f >"$T/over.sq" 2>&1
     check "overdue $f is not empty" test -s "$T/over.pg"
     same "overdue $f" "$T/over.pg" "$T/over.sq"
+done
+
+for cmd in "signals --as-of 2026-06-01 --json" "obligations --child C0000003 --as-of 2026-06-01 --json" \
+    "retention --as-of 2026-06-01 --json" "escalate --as-of 2026-06-01"; do
+    "$CW" $cmd --db "$DEMO" >"$T/r.pg" 2>&1
+    "$CW" $cmd --db "$SQ" >"$T/r.sq" 2>&1
+    check "${cmd%% *} is not empty" test -s "$T/r.pg"
+    same "${cmd%% *}" "$T/r.pg" "$T/r.sq"
 done
 
 # ---- export, and verify of the export ----
