@@ -7,7 +7,8 @@
  * caseward prints: libpq takes it from PGPASSWORD, ~/.pgpass or PGPASSFILE,
  * and no message here repeats the URI.
  *
- * Every statement is sent with PQexecParams: parameters are bound, never
+ * Every statement with parameters is prepared on first use (once per pattern
+ * of parameter types) and run with PQexecPrepared: parameters are bound, never
  * written into the SQL, each typed from its cw_value (bigint, text, bytea)
  * and sent in binary format; results come back in binary format and are
  * mapped to cw_value as store_sqlite.c maps SQLite's (bigint, integer and
@@ -257,9 +258,20 @@ static const char *const named[CW_Q_COUNT] = {
         "'conference_held', 'section_47_started')",
 };
 
+/* A statement prepared on the connection: its SQL (a constant of this file) and parameter
+ * types; it is named "cwN", N its slot. */
+#define PREPARED_SLOTS 512
+typedef struct prepared {
+    const char *sql;
+    Oid types[MAX_PARAMS];
+    int n;
+    int used;
+} prepared;
+
 typedef struct pg_store {
     cw_store base;
     PGconn *c;
+    prepared prep[PREPARED_SLOTS]; /* those with parameters, prepared on first use */
     int readonly;
     int track;    /* versions has been asked for: commits note whether only this one wrote */
     int64_t mark; /* the next transaction id when last looked (versions, or after our commit) */
@@ -404,6 +416,33 @@ static cw_rc fail(pg_store *s, const PGresult *r, cw_error *err, const char *wha
 }
 
 /*
+ * The slot of the statement sql with p's parameter types (a NULL's type is PostgreSQL's to
+ * infer, so a statement is prepared once per pattern of NULLs), claimed for it if new
+ * (.used still 0: the caller prepares it); -1 if the few slots it may take are all taken by
+ * others (then it runs unprepared). sql must be a constant: its address is its key.
+ */
+static int prepared_slot(pg_store *s, const char *sql, const params *p)
+{
+    uint64_t h = (uint64_t)(uintptr_t)sql * 0x9e3779b97f4a7c15u;
+    for (int i = 0; i < p->n; i++)
+        h = (h ^ p->types[i]) * 0x100000001b3u;
+    unsigned k = (unsigned)(h >> 32) % PREPARED_SLOTS;
+    for (int probe = 0; probe < 8; probe++, k = (k + 1) % PREPARED_SLOTS) {
+        prepared *e = &s->prep[k];
+        if (e->sql == sql && e->n == p->n &&
+            !memcmp(e->types, p->types, sizeof(Oid) * (size_t)p->n))
+            return (int)k;
+        if (!e->sql) {
+            e->sql = sql;
+            e->n = p->n;
+            memcpy(e->types, p->types, sizeof(Oid) * (size_t)p->n);
+            return (int)k;
+        }
+    }
+    return -1;
+}
+
+/*
  * Runs sql with the parameters (may be NULL), results in binary format. On
  * success *out (may be NULL: cleared here) holds the result, for the caller
  * to PQclear; on failure the error is set and nothing is left to clear.
@@ -415,8 +454,26 @@ static cw_rc exec(pg_store *s, const char *sql, const params *p, PGresult **out,
         *out = NULL;
     if (p && p->toobig)
         return cw_error_set(err, CW_ETOOBIG, "database: %s: a value is larger than 1 GB", what);
-    PGresult *r = PQexecParams(s->c, sql, p ? p->n : 0, p ? p->types : NULL, p ? p->values : NULL,
-                               p ? p->lengths : NULL, p ? p->formats : NULL, 1);
+    PGresult *r;
+    int slot = p && p->n ? prepared_slot(s, sql, p) : -1;
+    if (slot >= 0) {
+        char name[16];
+        snprintf(name, sizeof name, "cw%d", slot);
+        if (!s->prep[slot].used) {
+            r = PQprepare(s->c, name, sql, p->n, p->types);
+            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                cw_rc rc = fail(s, r, err, what);
+                PQclear(r);
+                return rc;
+            }
+            PQclear(r);
+            s->prep[slot].used = 1;
+        }
+        r = PQexecPrepared(s->c, name, p->n, p->values, p->lengths, p->formats, 1);
+    } else {
+        r = PQexecParams(s->c, sql, p ? p->n : 0, p ? p->types : NULL, p ? p->values : NULL,
+                         p ? p->lengths : NULL, p ? p->formats : NULL, 1);
+    }
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         if (out)
