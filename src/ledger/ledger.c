@@ -381,6 +381,12 @@ out:
     return rc;
 }
 
+/* The database as messages name it: a URI, which may hold a password, is not repeated. */
+static const char *shown_name(const char *db_path)
+{
+    return cw_store_is_uri(db_path) ? "database" : db_path;
+}
+
 cw_rc cw_ledger_open(const char *db_path, int flags, cw_ledger **out, cw_error *err)
 {
     cw_buf val = CW_BUF_INIT(4096);
@@ -408,12 +414,12 @@ cw_rc cw_ledger_open(const char *db_path, int flags, cw_ledger **out, cw_error *
     if ((rc = cw_store_meta_get(l->store, "origin", &val, err)))
         goto fail;
     if (val.len > CW_NOTE_NAME_MAX) {
-        rc = cw_error_set(err, CW_EDB, "%s: the stored origin is too long", db_path);
+        rc = cw_error_set(err, CW_EDB, "%s: the stored origin is too long", shown_name(db_path));
         goto fail;
     }
     memcpy(l->origin, val.data, val.len + 1);
     if ((rc = cw_note_check_name(l->origin, err))) {
-        cw_error_prefix(err, "%s: the stored origin is damaged: ", db_path);
+        cw_error_prefix(err, "%s: the stored origin is damaged: ", shown_name(db_path));
         rc = CW_EVERIFY;
         goto fail;
     }
