@@ -200,6 +200,13 @@ check "the disabled trigger is named" err_has "trigger entries_insert_only"
 psql_as "$SUPER" demo "ALTER TABLE entries ENABLE TRIGGER entries_insert_only"
 run verify --db "$DEMO"
 expect_rc 0 "verify with the trigger enabled again"
+psql_as "$SUPER" demo "ALTER TABLE api_tokens DROP CONSTRAINT api_tokens_hash_key"
+run verify --db "$DEMO"
+expect_rc 1 "verify with a UNIQUE constraint dropped"
+check "the dropped constraint is named" err_has "constraint api_tokens"
+psql_as "$SUPER" demo "ALTER TABLE api_tokens ADD UNIQUE (hash)"
+run verify --db "$DEMO"
+expect_rc 0 "verify with the constraint made again"
 
 # ---- the application's role (grants_postgres.sql) ----
 psql_as "$SUPER" postgres "CREATE ROLE caseward_owner LOGIN; CREATE ROLE caseward_app LOGIN"

@@ -938,6 +938,7 @@ static const char *word(const char *p, cw_buf *out)
  * The lines the structure check expects, from the embedded schema_postgres.sql:
  *   table NAME
  *   column TABLE.NAME TYPE null|not null
+ *   constraint TABLE PRIMARY KEY (COLUMNS) or UNIQUE (COLUMN)
  *   index NAME on TABLE                      (CREATE INDEX; not those of keys)
  *   trigger NAME on TABLE type N calls FN enabled
  *   function NAME BODY                       (the body's newlines written \n)
@@ -954,8 +955,14 @@ static cw_rc expected_structure(cw_buf *out)
             cw_buf_addf(out, "table %s\n", name.data);
             const char *end = strstr(q, "\n);");
             for (const char *l = strchr(q, '\n'); l && end && l < end; l = strchr(l + 1, '\n')) {
-                if (strncmp(l, "\n    ", 5) || l[5] == ' ' || l[5] == '-' ||
-                    !strncmp(l + 5, "PRIMARY KEY", 11))
+                if (!strncmp(l, "\n    PRIMARY KEY (", 18)) { /* a key of several columns */
+                    const char *close = strchr(l, ')');
+                    if (close && close < end)
+                        cw_buf_addf(out, "constraint %s %.*s\n", name.data,
+                                    (int)(close + 1 - (l + 5)), l + 5);
+                    continue;
+                }
+                if (strncmp(l, "\n    ", 5) || l[5] == ' ' || l[5] == '-')
                     continue;
                 cw_buf col = CW_BUF_INIT(128), type = CW_BUF_INIT(64);
                 const char *t = word(l + 5, &col);
@@ -965,11 +972,18 @@ static cw_rc expected_structure(cw_buf *out)
                 const char *eol = strchr(l + 1, '\n'), *dash = strstr(l + 1, "--");
                 if (!dash || dash > eol)
                     dash = eol;
-                int notnull = 0;
-                for (const char *k = t; k < dash; k++)
-                    notnull |= !strncmp(k, "NOT NULL", 8) || !strncmp(k, "PRIMARY KEY", 11);
+                int notnull = 0, key = 0, unique = 0;
+                for (const char *k = t; k < dash; k++) {
+                    notnull |= !strncmp(k, "NOT NULL", 8);
+                    key |= !strncmp(k, "PRIMARY KEY", 11);
+                    unique |= !strncmp(k, "UNIQUE", 6);
+                }
                 cw_buf_addf(out, "column %s.%s %s %s\n", name.data, col.data, type.data,
-                            notnull ? "not null" : "null");
+                            notnull || key ? "not null" : "null");
+                if (key)
+                    cw_buf_addf(out, "constraint %s PRIMARY KEY (%s)\n", name.data, col.data);
+                if (unique)
+                    cw_buf_addf(out, "constraint %s UNIQUE (%s)\n", name.data, col.data);
                 cw_buf_release(&col);
                 cw_buf_release(&type);
             }
@@ -1036,6 +1050,9 @@ static const char structure_sql[] =
     "' calls ' || p.proname || CASE WHEN g.tgenabled IN ('O', 'A') THEN ' enabled' ELSE "
     "' disabled' END FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_proc p ON "
     "p.oid = g.tgfoid WHERE NOT g.tgisinternal AND c.relnamespace = 'public'::regnamespace "
+    "UNION ALL SELECT 'constraint ' || c.relname || ' ' || pg_get_constraintdef(k.oid) FROM "
+    "pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE c.relnamespace = "
+    "'public'::regnamespace "
     "UNION ALL SELECT 'function ' || proname || ' ' || replace(prosrc, E'\\n', '\\n') FROM "
     "pg_proc WHERE pronamespace = 'public'::regnamespace";
 
@@ -1065,9 +1082,10 @@ static int missing(const char *a, const char *b, char *out, size_t n)
 }
 
 /*
- * What is compared: every table, column (type, NOT NULL), index, trigger (table, events,
- * timing, function, enabled) and function (body) of the schema public, both ways. Not yet:
- * primary keys and UNIQUE constraints, defaults, a trigger's arguments, and the grants.
+ * What is compared: every table, column (type, NOT NULL), constraint (primary keys, UNIQUE;
+ * any other is unexpected), index, trigger (table, events, timing, function, enabled) and
+ * function (body) of the schema public, both ways. Not yet: defaults, a trigger's
+ * arguments, and the grants.
  */
 static cw_rc s_check_structure(cw_store *base, cw_error *err)
 {
