@@ -15,8 +15,10 @@
 # Also: `init` with a URI takes its key file from CASEWARD_KEY_FILE (refused without it; made
 # 0600), a second `init` on the same database is refused, verify --db detects a row changed
 # behind the log and a trigger disabled, concurrent appends from several processes all land
-# (serialised on the log's tail), and as the application's role (grants_postgres.sql) the log
-# cannot be updated while caseward still reads and writes.
+# (serialised on the log's tail), `serve` answers, records a write (also after another
+# process appended) and refuses writes once a trigger is disabled behind its back, and as the
+# application's role (grants_postgres.sql) the log cannot be updated while caseward still
+# reads and writes.
 #
 # usage: bash tests/pg_store_test.sh /path/to/caseward
 set -u
@@ -207,6 +209,58 @@ check "the dropped constraint is named" err_has "constraint api_tokens"
 psql_as "$SUPER" demo "ALTER TABLE api_tokens ADD UNIQUE (hash)"
 run verify --db "$DEMO"
 expect_rc 0 "verify with the constraint made again"
+
+# ---- serve: reads, a write, and a trigger disabled behind its back ----
+PID=
+trap '[ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null; "$SERVER" stop "$T"; rm -rf "$T"' EXIT
+if command -v curl >/dev/null; then
+    PW="pg store test password"
+    export CASEWARD_KEY_FILE=$T/srv.key
+    psql_as "$SUPER" postgres "CREATE DATABASE srv ENCODING 'UTF8' TEMPLATE template0"
+    SRV=$(uri "$SUPER" srv)
+    run demo --db "$SRV" --children 5 --seed 3 --as-of 2026-06-01 --accounts "$PW"
+    expect_rc 0 "demo for the server"
+    "$CW" serve --db "$SRV" --listen 127.0.0.1:0 2>"$T/serve.log" &
+    PID=$!
+    port=
+    for _ in $(seq 1 200); do
+        port=$(sed -n 's/.* on port \([0-9]*\);.*/\1/p' "$T/serve.log" | head -1)
+        [ -n "$port" ] && break
+        sleep 0.05
+    done
+    URL=http://127.0.0.1:$port
+    for _ in $(seq 1 200); do
+        curl -s "$URL/healthz" | grep -q '"read_model":"checking"' || break
+        sleep 0.05
+    done
+    check "serve: /healthz after the deep verify" grep -q '"status":"ok".*"read_model":"verified"' \
+        <(curl -s "$URL/healthz")
+    csrf=$(curl -s -c "$T/jar" -H 'Content-Type: application/json' \
+        -d "{\"username\":\"social.worker\",\"password\":\"$PW\"}" "$URL/api/v1/session" |
+        sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
+    check "serve: sign in" test -n "$csrf"
+    note() {
+        curl -s -b "$T/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+            -o "$T/note" -w '%{http_code}' \
+            -d '{"child_id":"C0000001","date":"2026-06-01","text":"seen at home"}' \
+            "$URL/api/v1/commands/case_note"
+    }
+    check "serve: a case note is recorded" test "$(note)" = 201
+    printf '{"type":"team_created","payload":{"team_id":"srv1","name":"S"}}\n' |
+        "$CW" append --db "$SRV" --actor admin >/dev/null
+    check "serve: a write after another process appended" test "$(note)" = 201
+    psql_as "$SUPER" srv "ALTER TABLE entries DISABLE TRIGGER entries_insert_only"
+    check "serve: a write with the trigger disabled is refused" test "$(note)" = 409
+    check "serve: /healthz names the trigger" grep -q 'trigger entries_insert_only' \
+        <(curl -s "$URL/healthz")
+    kill -TERM "$PID" 2>/dev/null
+    wait "$PID" 2>/dev/null
+    PID=
+    check "serve: the start-up line" grep -q "serving postgresql:///srv" "$T/serve.log"
+    export CASEWARD_KEY_FILE=$T/demo.key
+else
+    echo "pg_store_test: no curl: the server is not tried" >&2
+fi
 
 # ---- the application's role (grants_postgres.sql) ----
 psql_as "$SUPER" postgres "CREATE ROLE caseward_owner LOGIN; CREATE ROLE caseward_app LOGIN"
