@@ -132,10 +132,15 @@ static cw_rc cmd_init(args *a, cw_error *err)
         !(rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) &&
         !(rc = cw_store_meta_put(cw_ledger_store(l), "rule_pack", rules, err)) && !no_admin)
         rc = cw_account_create(l, "cli", admin, NULL, "administrator", NULL, one_time, err);
+    cw_buf name = CW_BUF_INIT(8192), key = CW_BUF_INIT(4096);
+    if (!rc && cw_store_display_name(db, &name))
+        rc = cw_error_set(err, CW_EINVAL, "the database's name is too long");
+    if (!rc)
+        rc = cw_ledger_key_path(db, &key, err);
     if (!rc) {
-        printf("created log %s\norigin %s\nrule pack %s\nsigning key %s.key (keep it private; "
+        printf("created log %s\norigin %s\nrule pack %s\nsigning key %s (keep it private; "
                "mode 0600)\n",
-               db, origin, rules, db);
+               name.data, origin, rules, key.data);
         if (!no_admin)
             printf("administrator %s, one-time password %s (shown once; it must be changed at "
                    "the first sign-in)\n",
@@ -144,6 +149,8 @@ static cw_rc cmd_init(args *a, cw_error *err)
     sodium_memzero(one_time, sizeof one_time);
     cw_ledger_close(l);
     cw_buf_release(&def);
+    cw_buf_release(&name);
+    cw_buf_release(&key);
     return rc;
 }
 
@@ -273,8 +280,11 @@ static cw_rc cmd_serve(args *a, cw_error *err)
     cw_http *h = NULL;
     if ((rc = cw_http_start(&o, &h, err)))
         return rc;
-    fprintf(stderr, "caseward: serving %s on port %u; stop with Ctrl-C or SIGTERM\n", db,
-            (unsigned)cw_http_port(h));
+    cw_buf shown = CW_BUF_INIT(8192); /* a URI's password is not printed */
+    cw_store_display_name(db, &shown);
+    fprintf(stderr, "caseward: serving %s on port %u; stop with Ctrl-C or SIGTERM\n",
+            shown.data ? shown.data : "the database", (unsigned)cw_http_port(h));
+    cw_buf_release(&shown);
     if (web)
         fprintf(stderr, "caseward: the web application from %s (read at start)\n", web);
     int sig = 0;
@@ -507,8 +517,18 @@ static cw_rc cmd_demo(args *a, cw_error *err)
     if (isatty(2))
         o.progress = demo_progress;
     /* A new log for the demo, unless an empty one is given. */
-    if (access(db, F_OK) != 0 && (rc = cw_ledger_create(db, "caseward.demo.local/children", err)))
+    if (cw_store_is_uri(db)) { /* PostgreSQL: a log is made unless the database holds one */
+        cw_store *probe = NULL;
+        rc = cw_store_open(db, CW_STORE_READONLY, &probe, err);
+        cw_store_close(probe);
+        if (rc == CW_ENOTFOUND)
+            rc = cw_ledger_create(db, "caseward.demo.local/children", err);
+        if (rc)
+            return rc;
+    } else if (access(db, F_OK) != 0 &&
+               (rc = cw_ledger_create(db, "caseward.demo.local/children", err))) {
         return rc;
+    }
     cw_ledger *l = NULL;
     if ((rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)))
         return rc;

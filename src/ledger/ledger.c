@@ -69,9 +69,22 @@ cw_rc cw_ledger_default_origin(cw_buf *out, cw_error *err)
                        r[3], r[4], r[5], r[6], r[7]);
 }
 
-cw_rc cw_ledger_key_path(const char *db_path, cw_buf *out)
+cw_rc cw_ledger_key_path(const char *db_path, cw_buf *out, cw_error *err)
 {
-    return cw_buf_addf(out, "%s.key", db_path);
+    if (cw_store_is_uri(db_path)) {
+        const char *k = getenv(CW_LEDGER_KEY_ENV);
+        if (!k || !*k)
+            return cw_error_set(err, CW_EUSAGE,
+                                CW_LEDGER_KEY_ENV
+                                " is not set: a log in PostgreSQL has no file "
+                                "to keep its signing key beside, so name the key file in it");
+        if (cw_buf_addstr(out, k))
+            return cw_error_set(err, CW_EINVAL, CW_LEDGER_KEY_ENV ": the path is too long");
+        return CW_OK;
+    }
+    if (cw_buf_addf(out, "%s.key", db_path))
+        return cw_error_set(err, CW_EINVAL, "%s: path too long", db_path);
+    return CW_OK;
 }
 
 /* Node source over the store: see the layout table in ledger.h. */
@@ -168,9 +181,10 @@ cw_rc cw_ledger_create(const char *db_path, const char *origin, cw_error *err)
         cw_error_prefix(err, "origin: ");
         return rc;
     }
-    if (cw_ledger_key_path(db_path, &key_path))
-        return cw_error_set(err, CW_EINVAL, "%s: path too long", db_path);
-    if (access(db_path, F_OK) == 0) {
+    int uri = cw_store_is_uri(db_path); /* PostgreSQL: no file; the store refuses a log */
+    if ((rc = cw_ledger_key_path(db_path, &key_path, err)))
+        return rc;
+    if (!uri && access(db_path, F_OK) == 0) {
         rc = cw_error_set(err, CW_EEXIST, "%s: already exists; refusing to overwrite it", db_path);
         goto out;
     }
@@ -213,7 +227,7 @@ out:
         cw_store_close(store);
     if (rc && made_key)
         unlink(key_path.data);
-    if (rc && made_db) {
+    if (rc && made_db && !uri) {
         /* Leave nothing half-made, but never remove a file this call did not
          * create (a failed O_EXCL create means something else is there). */
         unlink(db_path);
@@ -237,8 +251,8 @@ static cw_rc load_signer(cw_ledger *l, const char *db_path, cw_error *err)
     size_t len = 0;
     struct stat st;
     cw_rc rc = CW_OK;
-    if (cw_ledger_key_path(db_path, &path))
-        return cw_error_set(err, CW_EINVAL, "%s: path too long", db_path);
+    if ((rc = cw_ledger_key_path(db_path, &path, err)))
+        return rc;
     /* One descriptor for the check and the read; no stdio buffer holds the key. */
     int fd = open(path.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
@@ -367,6 +381,12 @@ out:
     return rc;
 }
 
+/* The database as messages name it: a URI, which may hold a password, is not repeated. */
+static const char *shown_name(const char *db_path)
+{
+    return cw_store_is_uri(db_path) ? "database" : db_path;
+}
+
 cw_rc cw_ledger_open(const char *db_path, int flags, cw_ledger **out, cw_error *err)
 {
     cw_buf val = CW_BUF_INIT(4096);
@@ -394,12 +414,12 @@ cw_rc cw_ledger_open(const char *db_path, int flags, cw_ledger **out, cw_error *
     if ((rc = cw_store_meta_get(l->store, "origin", &val, err)))
         goto fail;
     if (val.len > CW_NOTE_NAME_MAX) {
-        rc = cw_error_set(err, CW_EDB, "%s: the stored origin is too long", db_path);
+        rc = cw_error_set(err, CW_EDB, "%s: the stored origin is too long", shown_name(db_path));
         goto fail;
     }
     memcpy(l->origin, val.data, val.len + 1);
     if ((rc = cw_note_check_name(l->origin, err))) {
-        cw_error_prefix(err, "%s: the stored origin is damaged: ", db_path);
+        cw_error_prefix(err, "%s: the stored origin is damaged: ", shown_name(db_path));
         rc = CW_EVERIFY;
         goto fail;
     }
@@ -407,9 +427,15 @@ cw_rc cw_ledger_open(const char *db_path, int flags, cw_ledger **out, cw_error *
     if ((rc = cw_store_meta_get(l->store, "vkey", &val, err)) ||
         (rc = cw_note_verifier_parse(val.data, val.len, &l->verifier, err)))
         goto fail;
-    if ((rc = load_tree(l, err)))
+    /* The size and the latest checkpoint as of one moment: another process may append
+     * between two reads made apart (with PostgreSQL, from another machine too). */
+    if ((rc = cw_store_begin_read(l->store, err)))
         goto fail;
-    if (l->writable && ((rc = load_signer(l, db_path, err)) || (rc = check_head(l, err))))
+    rc = load_tree(l, err);
+    if (!rc && l->writable && !(rc = load_signer(l, db_path, err)))
+        rc = check_head(l, err);
+    cw_store_rollback(l->store);
+    if (rc)
         goto fail;
     /* Once, for the salts of personal parts (fill_salts falls back to libsodium). */
     if (l->writable && sodium_init() < 0) {

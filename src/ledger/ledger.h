@@ -41,13 +41,20 @@ enum {
 /* A default origin "caseward.local/<16 random hex digits>" for logs with no --origin. */
 cw_rc cw_ledger_default_origin(cw_buf *out, cw_error *err);
 
-/* Path of the signing key beside the database: db_path + ".key". */
-cw_rc cw_ledger_key_path(const char *db_path, cw_buf *out);
+/*
+ * Path of the signing key: beside a database file, db_path + ".key"; for a
+ * PostgreSQL URI (store.h, cw_store_is_uri), which has no file, the file named by
+ * the environment variable CASEWARD_KEY_FILE (an error naming it if unset).
+ */
+#define CW_LEDGER_KEY_ENV "CASEWARD_KEY_FILE"
+cw_rc cw_ledger_key_path(const char *db_path, cw_buf *out, cw_error *err);
 
 /*
  * Creates a new, empty log: the database (0600), the signing key (0600) and
  * the first checkpoint (size 0). Refuses if either file exists; on failure
- * leaves neither behind.
+ * leaves neither behind. For a PostgreSQL URI the database must exist and hold
+ * no log (its tables are made); the key file is CASEWARD_KEY_FILE's, refused if it
+ * exists; a failure after the schema was loaded leaves the schema (drop it to retry).
  */
 cw_rc cw_ledger_create(const char *db_path, const char *origin, cw_error *err);
 

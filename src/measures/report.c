@@ -103,9 +103,7 @@ cw_rc cw_measures_sign(const char *db_path, const json_t *report, cw_buf *note, 
     cw_buf path = CW_BUF_INIT(4096), key = CW_BUF_INIT(4096), text = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
     cw_note_signer signer;
     memset(&signer, 0, sizeof signer);
-    cw_rc rc = cw_ledger_key_path(db_path, &path);
-    if (rc)
-        rc = cw_error_set(err, rc, "%s: the path is too long", db_path);
+    cw_rc rc = cw_ledger_key_path(db_path, &path, err);
     if (!rc)
         rc = cw_file_read(path.data, &key, err);
     if (!rc)

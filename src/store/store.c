@@ -1,15 +1,49 @@
 /*
  * store.c — dispatch from the storage interface to the chosen backend.
- * Today every path is a SQLite file; a "postgres://" URL will select the
- * PostgreSQL backend when it lands.
+ * A libpq URI (postgresql://... or postgres://...) selects the PostgreSQL
+ * backend (store_postgres.c); every other path is a SQLite file.
  */
 #include "store/store.h"
 #include "store/store_int.h"
 
 #include <string.h>
 
+int cw_store_is_uri(const char *path)
+{
+    return !strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11);
+}
+
+cw_rc cw_store_display_name(const char *path, cw_buf *out)
+{
+    if (!cw_store_is_uri(path))
+        return cw_buf_addstr(out, path);
+    const char *p = strstr(path, "://") + 3;
+    size_t auth = strcspn(p, "/?");
+    const char *at = memchr(p, '@', auth), *colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
+    cw_buf_add(out, path, (size_t)(p - path));
+    if (colon) { /* user:password@host */
+        cw_buf_add(out, p, (size_t)(colon - p));
+        cw_buf_addstr(out, ":***");
+        p = at;
+    }
+    /* ...?password=secret&... in the query string */
+    for (const char *q; (q = strstr(p, "password="));) {
+        int param = q[-1] == '?' || q[-1] == '&';
+        cw_buf_add(out, p, (size_t)(q - p) + 9);
+        p = q + 9;
+        if (param) {
+            cw_buf_addstr(out, "***");
+            p += strcspn(p, "&");
+        }
+    }
+    cw_buf_addstr(out, p);
+    return out->len < out->max ? CW_OK : CW_ETOOBIG;
+}
+
 cw_rc cw_store_open(const char *path, int flags, cw_store **out, cw_error *err)
 {
+    if (cw_store_is_uri(path))
+        return cw_store_postgres_open(path, flags, out, err);
     return cw_store_sqlite_open(path, flags, out, err);
 }
 
@@ -177,6 +211,8 @@ cw_rc cw_store_checkpoint_scan(cw_store *s, int64_t from, int64_t to, cw_store_c
 
 cw_rc cw_store_open_scratch(const char *live_path, cw_store **out, cw_error *err)
 {
+    if (live_path && cw_store_is_uri(live_path))
+        return cw_store_postgres_open_scratch(live_path, out, err);
     return cw_store_sqlite_open_scratch(live_path, out, err);
 }
 

@@ -1,12 +1,15 @@
 /*
  * store.h — the storage interface. Everything above this layer reaches the
- * database only through these functions; a backend (SQLite now, PostgreSQL
- * later) supplies a cw_store_ops table. The store knows rows and bytes, not
+ * database only through these functions; a backend (SQLite, store_sqlite.c;
+ * PostgreSQL, store_postgres.c) supplies a cw_store_ops table. The store knows rows and bytes, not
  * Merkle trees or children.
  *
  * Writes happen between cw_store_begin and cw_store_commit; a failed write
  * leaves the transaction open for the caller to roll back, so a batch is
- * stored whole or not at all.
+ * stored whole or not at all. (With PostgreSQL a failed statement aborts the
+ * transaction: nothing but the rollback can follow it.) cw_store_begin serialises
+ * writers: SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock on the log's tail,
+ * so a writer reads the stored size after it and finds every earlier append.
  */
 #ifndef CW_STORE_STORE_H
 #define CW_STORE_STORE_H
@@ -28,7 +31,7 @@ enum {
 
 /*
  * Named queries over the projections. The SQL for each lives in the backend
- * (store_sqlite.c), so callers never build SQL; parameters are always bound.
+ * (store_sqlite.c, store_postgres.c), so callers never build SQL; parameters are always bound.
  */
 typedef enum cw_query {
     CW_Q_PROJECTION_APPLIED,     /* () -> applied */
@@ -229,7 +232,19 @@ struct cw_store {
     const cw_store_ops *ops;
 };
 
-/* Opens (or with CW_STORE_CREATE creates, mode 0600) the database at path. */
+/*
+ * Whether path is a PostgreSQL connection URI (postgresql://... or postgres://...):
+ * such a log has no file, so no key file beside it either (cw_ledger_key_path).
+ */
+int cw_store_is_uri(const char *path);
+/* path as it may be shown: a URI's password (user:PASSWORD@, password=) written ***. */
+cw_rc cw_store_display_name(const char *path, cw_buf *out);
+
+/*
+ * Opens (or with CW_STORE_CREATE creates, mode 0600) the database at path. A
+ * PostgreSQL URI opens the PostgreSQL backend instead (docs/postgres.md): CREATE loads the
+ * schema into the database named, refusing one that holds a log already.
+ */
 cw_rc cw_store_open(const char *path, int flags, cw_store **out, cw_error *err);
 void cw_store_close(cw_store *s);
 
@@ -354,7 +369,9 @@ cw_rc cw_store_compare_read_model(cw_store *scratch, cw_store_diff_fn fn, void *
 /*
  * The database's schema version (changed by any CREATE, DROP or ALTER, by
  * any connection) and data version (changed when another connection commits;
- * never by this one's own commits). Both are cheap (no table is read).
+ * never by this one's own commits). Both are cheap (no table is read; with
+ * PostgreSQL, a few catalog rows: store_postgres.c says how, and that the data
+ * version may also change when nothing was committed, which costs only a check).
  */
 cw_rc cw_store_versions(cw_store *s, int64_t *schema, int64_t *data, cw_error *err);
 

@@ -6,5 +6,8 @@
 
 cw_rc cw_store_sqlite_open(const char *path, int flags, cw_store **out, cw_error *err);
 cw_rc cw_store_sqlite_open_scratch(const char *live_path, cw_store **out, cw_error *err);
+cw_rc cw_store_postgres_open(const char *uri, int flags, cw_store **out, cw_error *err);
+/* Deep verify's scratch for a PostgreSQL log: a SQLite scratch over a copy of it. */
+cw_rc cw_store_postgres_open_scratch(const char *uri, cw_store **out, cw_error *err);
 
 #endif
