@@ -41,7 +41,7 @@
 #define SCHEMA_VERSION 10
 #define APPEND_LOCK    0x6377643100000001LL /* 'cwd1', 1: the log's tail */
 #define SCAN_BATCH     4096                 /* rows fetched at a time by the scans */
-#define MAX_COLUMNS    16
+#define MAX_COLUMNS    32                   /* the widest named query, CW_Q_CHILD_RECORD, has 18 */
 #define MAX_PARAMS     16
 #define STR_(x)        #x
 #define STR(x)         STR_(x)
