@@ -684,34 +684,57 @@ static cw_rc s_entry_leaf(cw_store *base, uint64_t idx, cw_buf *leaf, cw_error *
     return rc;
 }
 
-/* The scans fetch SCAN_BATCH rows at a time, each batch after the last key seen, so that
- * neither the whole log nor a server-side cursor is held; fn may read the store meanwhile. */
-static cw_rc s_entry_scan(cw_store *base, int64_t from, int64_t to, cw_store_entry_fn fn, void *ctx,
-                          cw_error *err)
+/* A row of a batch: row i of r, whose column 0 is the key. */
+typedef cw_rc (*batch_row_fn)(void *ctx, const PGresult *r, int i);
+
+/*
+ * Runs sql ($1 the first key, $2 the last; ordered by the key, column 0, and LIMIT
+ * SCAN_BATCH) batch after batch, each after the last key seen, so that neither the whole
+ * table nor a server-side cursor is held; fn may read the store meanwhile.
+ */
+static cw_rc batches(pg_store *s, const char *sql, int64_t from, int64_t last, const char *what,
+                     batch_row_fn fn, void *ctx, cw_error *err)
 {
-    pg_store *s = (pg_store *)base;
-    cw_rc rc = CW_OK;
     for (;;) {
         params p = {0};
         PGresult *r;
         p_int(&p, from);
-        p_int(&p, to);
-        if ((rc = exec(s,
-                       "SELECT idx, hashes, leaf FROM entries WHERE idx >= $1 AND idx < $2 "
-                       "ORDER BY idx LIMIT " STR(SCAN_BATCH),
-                       &p, &r, "scanning entries", err)))
+        p_int(&p, last);
+        cw_rc rc = exec(s, sql, &p, &r, what, err);
+        if (rc)
             return rc;
         int n = PQntuples(r);
         for (int i = 0; i < n && !rc; i++) {
             from = col_int(r, i, 0) + 1;
-            rc = fn(ctx, from - 1, (const uint8_t *)PQgetvalue(r, i, 1),
-                    (size_t)PQgetlength(r, i, 1), (const uint8_t *)PQgetvalue(r, i, 2),
-                    (size_t)PQgetlength(r, i, 2));
+            rc = fn(ctx, r, i);
         }
         PQclear(r);
         if (rc || n < SCAN_BATCH)
             return rc;
     }
+}
+
+typedef struct entry_scan {
+    cw_store_entry_fn fn;
+    void *ctx;
+} entry_scan;
+
+static cw_rc entry_row(void *ctx, const PGresult *r, int i)
+{
+    entry_scan *e = ctx;
+    return e->fn(e->ctx, col_int(r, i, 0), (const uint8_t *)PQgetvalue(r, i, 1),
+                 (size_t)PQgetlength(r, i, 1), (const uint8_t *)PQgetvalue(r, i, 2),
+                 (size_t)PQgetlength(r, i, 2));
+}
+
+static cw_rc s_entry_scan(cw_store *base, int64_t from, int64_t to, cw_store_entry_fn fn, void *ctx,
+                          cw_error *err)
+{
+    entry_scan e = {fn, ctx};
+    return batches((pg_store *)base,
+                   "SELECT idx, hashes, leaf FROM entries WHERE idx >= $1 AND idx < $2 "
+                   "ORDER BY idx LIMIT " STR(SCAN_BATCH),
+                   from, to, "scanning entries", entry_row, &e, err);
 }
 
 static cw_rc s_checkpoint_put(cw_store *base, uint64_t size, const char *note, size_t len,
@@ -743,30 +766,25 @@ static cw_rc s_checkpoint_latest(cw_store *base, cw_buf *note, uint64_t *size, c
     return rc;
 }
 
+typedef struct checkpoint_scan {
+    cw_store_checkpoint_fn fn;
+    void *ctx;
+} checkpoint_scan;
+
+static cw_rc checkpoint_row(void *ctx, const PGresult *r, int i)
+{
+    checkpoint_scan *c = ctx;
+    return c->fn(c->ctx, col_int(r, i, 0), PQgetvalue(r, i, 1), (size_t)PQgetlength(r, i, 1));
+}
+
 static cw_rc s_checkpoint_scan(cw_store *base, int64_t from, int64_t to, cw_store_checkpoint_fn fn,
                                void *ctx, cw_error *err)
 {
-    pg_store *s = (pg_store *)base;
-    cw_rc rc = CW_OK;
-    for (;;) {
-        params p = {0};
-        PGresult *r;
-        p_int(&p, from);
-        p_int(&p, to);
-        if ((rc = exec(s,
-                       "SELECT size, note FROM checkpoints WHERE size >= $1 AND size <= $2 "
-                       "ORDER BY size LIMIT " STR(SCAN_BATCH),
-                       &p, &r, "reading checkpoints", err)))
-            return rc;
-        int n = PQntuples(r);
-        for (int i = 0; i < n && !rc; i++) {
-            from = col_int(r, i, 0) + 1;
-            rc = fn(ctx, from - 1, PQgetvalue(r, i, 1), (size_t)PQgetlength(r, i, 1));
-        }
-        PQclear(r);
-        if (rc || n < SCAN_BATCH)
-            return rc;
-    }
+    checkpoint_scan c = {fn, ctx};
+    return batches((pg_store *)base,
+                   "SELECT size, note FROM checkpoints WHERE size >= $1 AND size <= $2 "
+                   "ORDER BY size LIMIT " STR(SCAN_BATCH),
+                   from, to, "reading checkpoints", checkpoint_row, &c, err);
 }
 
 static cw_rc s_personal_put(cw_store *base, uint64_t idx, const uint8_t *salt, size_t salt_len,
@@ -829,33 +847,28 @@ static cw_rc s_personal_erase(cw_store *base, uint64_t idx, uint64_t erased_idx,
     return rc;
 }
 
+typedef struct personal_scan {
+    cw_store_personal_fn fn;
+    void *ctx;
+} personal_scan;
+
+static cw_rc personal_row(void *ctx, const PGresult *r, int i)
+{
+    personal_scan *ps = ctx;
+    int erased = !PQgetisnull(r, i, 3);
+    return ps->fn(
+        ps->ctx, (uint64_t)col_int(r, i, 0), erased ? NULL : (const uint8_t *)PQgetvalue(r, i, 1),
+        (size_t)PQgetlength(r, i, 1), erased ? NULL : (const uint8_t *)PQgetvalue(r, i, 2),
+        (size_t)PQgetlength(r, i, 2), erased ? (uint64_t)col_int(r, i, 3) : 0);
+}
+
 static cw_rc s_personal_scan(cw_store *base, cw_store_personal_fn fn, void *ctx, cw_error *err)
 {
-    pg_store *s = (pg_store *)base;
-    cw_rc rc = CW_OK;
-    int64_t from = 0;
-    for (;;) {
-        params p = {0};
-        PGresult *r;
-        p_int(&p, from);
-        if ((rc = exec(s,
-                       "SELECT idx, salt, body, erased_idx FROM personal WHERE idx >= $1 "
-                       "ORDER BY idx LIMIT " STR(SCAN_BATCH),
-                       &p, &r, "scanning personal data", err)))
-            return rc;
-        int n = PQntuples(r);
-        for (int i = 0; i < n && !rc; i++) {
-            int erased = !PQgetisnull(r, i, 3);
-            from = col_int(r, i, 0) + 1;
-            rc = fn(ctx, (uint64_t)(from - 1), erased ? NULL : (const uint8_t *)PQgetvalue(r, i, 1),
-                    (size_t)PQgetlength(r, i, 1),
-                    erased ? NULL : (const uint8_t *)PQgetvalue(r, i, 2),
-                    (size_t)PQgetlength(r, i, 2), erased ? (uint64_t)col_int(r, i, 3) : 0);
-        }
-        PQclear(r);
-        if (rc || n < SCAN_BATCH)
-            return rc;
-    }
+    personal_scan ps = {fn, ctx};
+    return batches((pg_store *)base,
+                   "SELECT idx, salt, body, erased_idx FROM personal WHERE idx >= $1 "
+                   "AND idx <= $2 ORDER BY idx LIMIT " STR(SCAN_BATCH),
+                   0, INT64_MAX, "scanning personal data", personal_row, &ps, err);
 }
 
 static cw_rc s_run(cw_store *base, cw_query q, const cw_value *params_in, size_t nparams,
