@@ -445,7 +445,8 @@ static cw_rc h_language(cw_http_srv *s, req *r, cw_error *err)
     memcpy(r->who.language, lang, sizeof lang);
     if (r->by_cookie)
         cw_session_keep(s, r->token, &r->who);
-    r->lang = !strcmp(lang, "cy") ? CW_LANG_CY : CW_LANG_EN;
+    int found;
+    r->lang = cw_lang_accept(lang, &found);
     cw_resp_json(r, 200, me_json(s, &r->who, NULL));
     return CW_OK;
 }

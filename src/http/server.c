@@ -119,6 +119,26 @@ static void field_of(const char *message, char field[65])
     field[n] = '\0';
 }
 
+/* The JSON error body (docs/api.md, "Errors") of e with the HTTP status and code given, in
+ * the request's language. */
+static void send_error(req *r, int status, const char *code, const cw_error *e)
+{
+    char field[65], text[2 * CW_ERROR_MSG_MAX];
+    const char *problem;
+    cw_lang shown = cw_message(e, r->lang, text, sizeof text, &problem);
+    if (e->key)
+        memcpy(field, e->outer ? e->outer_field : e->field, sizeof field);
+    else
+        field_of(e->msg, field);
+    if (!e->key && field[0])
+        problem = text + strlen(field) + 2;
+    json_t *body = json_pack("{s:{s:s, s:s, s:s, s:s, s:s?, s:s?}}", "error", "code", code,
+                             "message", text, "problem", problem, "lang", cw_lang_code(shown),
+                             "field", field[0] ? field : NULL, "key", e->key);
+    cw_resp_json(r, status, body);
+    r->status = status; /* cw_resp_json may have met no memory: keep the intended status */
+}
+
 void cw_resp_err(req *r, const cw_error *err)
 {
     cw_rc rc = err->code ? err->code : CW_EDB;
@@ -131,20 +151,7 @@ void cw_resp_err(req *r, const cw_error *err)
         cw_error_key(&e, rc, "server_busy", NULL, NULL, NULL);
     else
         e = *err;
-    char field[65], text[2 * CW_ERROR_MSG_MAX];
-    const char *problem;
-    cw_lang shown = cw_message(&e, r->lang, text, sizeof text, &problem);
-    if (e.key)
-        memcpy(field, e.outer ? e.outer_field : e.field, sizeof field);
-    else
-        field_of(e.msg, field);
-    if (!e.key && field[0])
-        problem = text + strlen(field) + 2;
-    json_t *body = json_pack("{s:{s:s, s:s, s:s, s:s, s:s?, s:s?}}", "error", "code",
-                             error_code(rc, status), "message", text, "problem", problem, "lang",
-                             cw_lang_code(shown), "field", field[0] ? field : NULL, "key", e.key);
-    cw_resp_json(r, status, body);
-    r->status = status; /* cw_resp_json may have met no memory: keep the intended status */
+    send_error(r, status, error_code(rc, status), &e);
 }
 
 void cw_resp_error(req *r, cw_rc rc, const char *message)
@@ -603,13 +610,7 @@ static void process(cw_http_srv *s, req *r)
             char m[17];
             snprintf(m, sizeof m, "%.16s", r->method);
             cw_error_key(&err, CW_EINVAL, "method", "method", m, NULL);
-            char text[CW_ERROR_MSG_MAX];
-            const char *problem;
-            cw_lang shown = cw_message(&err, r->lang, text, sizeof text, &problem);
-            json_t *e = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s}}", "error", "code",
-                                  "method_not_allowed", "message", text, "problem", problem, "lang",
-                                  cw_lang_code(shown), "field", "method", "key", "method");
-            cw_resp_json(r, 405, e);
+            send_error(r, 405, "method_not_allowed", &err);
         } else {
             cw_resp_key(r, CW_ENOTFOUND, "no_route", "path", NULL);
         }
@@ -625,8 +626,9 @@ static void process(cw_http_srv *s, req *r)
         cw_resp_err(r, &err);
         return;
     }
+    int chosen;
     if (r->signed_in && !r->lang_asked && r->who.language[0])
-        r->lang = !strcmp(r->who.language, "cy") ? CW_LANG_CY : CW_LANG_EN;
+        r->lang = cw_lang_accept(r->who.language, &chosen);
     if (rt->roles) {
         if (!r->signed_in) {
             cw_resp_key(r, CW_EAUTH, "sign_in_first", "session", NULL);
