@@ -70,22 +70,17 @@ void cw_password_generate(char out[21])
 cw_rc cw_password_check_policy(const char *username, const char *password, cw_error *err)
 {
     size_t n = strlen(password);
-    if (n > CW_PASSWORD_MAX) {
-        char a[24], b[24];
-        snprintf(a, sizeof a, "%zu", n);
-        snprintf(b, sizeof b, "%d", CW_PASSWORD_MAX);
-        return cw_error_key(err, CW_ETOOBIG, "too_long", "password", a, b);
-    }
+    if (n > CW_PASSWORD_MAX)
+        return cw_error_key(err, CW_ETOOBIG, "too_long", "password", CW_NUM(n),
+                            CW_NUM(CW_PASSWORD_MAX));
     if (cw_utf8_check(password, n) != n)
         return cw_error_key(err, CW_EINVAL, "not_utf8", "password", NULL, NULL);
     size_t chars = 0;
     for (size_t i = 0; i < n; i++)
         chars += ((unsigned char)password[i] & 0xC0) != 0x80;
-    if (chars < CW_PASSWORD_MIN) {
-        char a[24];
-        snprintf(a, sizeof a, "%d", CW_PASSWORD_MIN);
-        return cw_error_key(err, CW_EINVAL, "password_short", "password", a, NULL);
-    }
+    if (chars < CW_PASSWORD_MIN)
+        return cw_error_key(err, CW_EINVAL, "password_short", "password", CW_NUM(CW_PASSWORD_MIN),
+                            NULL);
     if (!strcmp(password, username))
         return cw_error_key(err, CW_EINVAL, "password_username", "password", NULL, NULL);
     return CW_OK;

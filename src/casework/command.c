@@ -311,12 +311,9 @@ static cw_rc corrections_of(cw_store *s, uint64_t target, fix_list *fx, cw_error
     cw_value t = CW_INT(target);
     fx->n = 0;
     cw_rc rc = cw_store_run(s, CW_Q_CORRECTIONS_OF, &t, 1, fix_row, fx, NULL, err);
-    if (rc == CW_ETOOBIG) {
-        char a[24], b[24];
-        snprintf(a, sizeof a, "%llu", (unsigned long long)target);
-        snprintf(b, sizeof b, "%d", MAX_FIXES);
-        rc = cw_error_key(err, CW_ETOOBIG, "too_many_corrections", "corrects", a, b);
-    }
+    if (rc == CW_ETOOBIG)
+        rc = cw_error_key(err, CW_ETOOBIG, "too_many_corrections", "corrects", CW_NUM(target),
+                          CW_NUM(MAX_FIXES));
     return rc;
 }
 
@@ -332,12 +329,9 @@ static cw_rc check_based_on(cw_ctx *c, const json_t *p, uint64_t target, cw_erro
         return CW_OK;
     uint64_t version;
     cw_rc rc = cw_casework_version(c->store, target, &version, NULL, err);
-    if (!rc && (uint64_t)json_integer_value(b) != version) {
-        char a[24], v[24];
-        snprintf(a, sizeof a, "%llu", (unsigned long long)target);
-        snprintf(v, sizeof v, "%llu", (unsigned long long)version);
-        rc = cw_error_key(err, CW_ECONFLICT, "changed_since", "based_on", a, v);
-    }
+    if (!rc && (uint64_t)json_integer_value(b) != version)
+        rc = cw_error_key(err, CW_ECONFLICT, "changed_since", "based_on", CW_NUM(target),
+                          CW_NUM(version));
     return rc;
 }
 
@@ -346,11 +340,8 @@ cw_rc cw_casework_check_sign_off(cw_ctx *c, const json_t *p, cw_error *err);
 cw_rc cw_casework_check_sign_off(cw_ctx *c, const json_t *p, cw_error *err)
 {
     json_int_t target = json_integer_value(json_object_get(p, "entry"));
-    if ((uint64_t)target >= c->idx) {
-        char a[24];
-        snprintf(a, sizeof a, "%lld", (long long)target);
-        return cw_error_key(err, CW_ENOTFOUND, "no_entry", "entry", a, NULL);
-    }
+    if ((uint64_t)target >= c->idx)
+        return cw_error_key(err, CW_ENOTFOUND, "no_entry", "entry", CW_NUM(target), NULL);
     cw_rc rc = cw_casework_may_sign_off(c->store, (uint64_t)target, c->actor, c->recorded, err);
     if (!rc)
         rc = check_based_on(c, p, (uint64_t)target, err);
@@ -371,11 +362,8 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err);
 cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
 {
     json_int_t target = json_integer_value(json_object_get(p, "corrects"));
-    if ((uint64_t)target >= c->idx) {
-        char a[24];
-        snprintf(a, sizeof a, "%lld", (long long)target);
-        return cw_error_key(err, CW_ENOTFOUND, "no_entry", "corrects", a, NULL);
-    }
+    if ((uint64_t)target >= c->idx)
+        return cw_error_key(err, CW_ENOTFOUND, "no_entry", "corrects", CW_NUM(target), NULL);
     entry_view e;
     cw_rc rc = cw_casework_read_entry(c->store, (uint64_t)target, &e, err);
     if (rc)
@@ -387,9 +375,7 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
         !strcmp(e.type, "escalation_raised") || !strcmp(e.type, "work_signed_off") ||
         !strcmp(e.type, "work_returned") || !strcmp(e.type, "restriction_changed") ||
         !strncmp(e.type, "legal_hold_", 11)) {
-        char a[24];
-        snprintf(a, sizeof a, "%lld", (long long)target);
-        rc = cw_error_key(err, CW_EINVAL, "not_correctable", "corrects", a, e.type);
+        rc = cw_error_key(err, CW_EINVAL, "not_correctable", "corrects", CW_NUM(target), e.type);
         goto out;
     }
     if ((rc = check_based_on(c, p, (uint64_t)target, err)))

@@ -1242,12 +1242,9 @@ static cw_rc ck_restriction(cw_ctx *c, const json_t *p, cw_error *err)
         restriction_version rv = {0};
         cw_value k = cw_text(str(p, "child_id"));
         rc = cw_store_run(c->store, CW_Q_CHILD_EVENTS, &k, 1, restriction_row, &rv, NULL, err);
-        if (!rc && (uint64_t)json_integer_value(json_object_get(p, "based_on")) != rv.idx) {
-            char v[24];
-            snprintf(v, sizeof v, "%llu", (unsigned long long)rv.idx);
+        if (!rc && (uint64_t)json_integer_value(json_object_get(p, "based_on")) != rv.idx)
             rc = cw_error_key(err, CW_ECONFLICT, "restriction_changed", "based_on",
-                              str(p, "child_id"), v);
-        }
+                              str(p, "child_id"), CW_NUM(rv.idx));
     }
     const json_t *list = json_object_get(p, "restricted_to");
     if (!rc && json_array_size(list) && !flag(p, "restricted"))
@@ -1521,10 +1518,7 @@ static int blank(const char *s)
 /* A size over its limit: key too_long or too_many, the size and the limit quoted. */
 static cw_rc too_many(cw_error *err, const char *key, const char *field, size_t n, int limit)
 {
-    char a[24], b[24];
-    snprintf(a, sizeof a, "%zu", n);
-    snprintf(b, sizeof b, "%d", limit);
-    return cw_error_key(err, CW_ETOOBIG, key, field, a, b);
+    return cw_error_key(err, CW_ETOOBIG, key, field, CW_NUM(n), CW_NUM(limit));
 }
 
 /* The first 32 bytes of s, for quoting a value given in a message. */
@@ -1596,11 +1590,8 @@ static cw_rc check_value(const field_spec *f, const json_t *v, cw_date recorded,
             return too_many(err, "too_many", f->name, n, f->max);
         for (size_t i = 0; i < n; i++) {
             const char *s = json_string_value(json_array_get(v, i));
-            if (!s || !valid_id(s)) {
-                char at[24];
-                snprintf(at, sizeof at, "%zu", i + 1);
-                return cw_error_key(err, CW_EINVAL, "item_not_id", f->name, at, NULL);
-            }
+            if (!s || !valid_id(s))
+                return cw_error_key(err, CW_EINVAL, "item_not_id", f->name, CW_NUM(i + 1), NULL);
             for (size_t k = 0; k < i; k++)
                 if (!strcmp(s, json_string_value(json_array_get(v, k))))
                     return cw_error_key(err, CW_EINVAL, "listed_twice", f->name, s, NULL);

@@ -66,9 +66,7 @@ static cw_rc body_object(req *r, json_t **out, cw_error *err)
         return cw_error_key(err, CW_EINVAL, "body_required", "body", NULL, NULL);
     size_t ok = cw_utf8_check(r->body.data, r->body.len);
     if (ok != r->body.len) {
-        char at[24];
-        snprintf(at, sizeof at, "%zu", ok);
-        return cw_error_key(err, CW_EINVAL, "body_utf8", "body", at, NULL);
+        return cw_error_key(err, CW_EINVAL, "body_utf8", "body", CW_NUM(ok), NULL);
     }
     json_error_t je;
     json_t *v = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &je);
@@ -267,11 +265,8 @@ static cw_rc h_entries(cw_http_srv *s, req *r, cw_error *err)
     if (a > b || b > size)
         return cw_error_set(err, CW_EINVAL,
                             "end: must be from start to the log's size (%" PRIu64 ")", size);
-    if (b - a > MAX_ENTRIES) {
-        char m[24];
-        snprintf(m, sizeof m, "%d", MAX_ENTRIES);
-        return cw_error_key(err, CW_EINVAL, "at_most_entries", "end", m, NULL);
-    }
+    if (b - a > MAX_ENTRIES)
+        return cw_error_key(err, CW_EINVAL, "at_most_entries", "end", CW_NUM(MAX_ENTRIES), NULL);
     cw_buf out = CW_BUF_INIT((size_t)1 << 31);
     for (uint64_t i = a; i < b && !rc; i++)
         if (!(rc = cw_ledger_leaf(r->ro, i, &out, err)))
@@ -573,11 +568,8 @@ static cw_rc h_children(cw_http_srv *s, req *r, cw_error *err)
         cw_rc rc = query_u64(r, "limit", &limit, err);
         if (rc)
             return rc;
-        if (limit < 1 || limit > PAGE_MAX) {
-            char m[24];
-            snprintf(m, sizeof m, "%d", PAGE_MAX);
-            return cw_error_key(err, CW_EINVAL, "limit_range", "limit", m, NULL);
-        }
+        if (limit < 1 || limit > PAGE_MAX)
+            return cw_error_key(err, CW_EINVAL, "limit_range", "limit", CW_NUM(PAGE_MAX), NULL);
     }
     if (after && strlen(after) > 64)
         return cw_error_key(err, CW_EINVAL, "not_child_id", "after", NULL, NULL);
@@ -1301,9 +1293,8 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
         (json_integer_value(corrects) < 0 ||
          (uint64_t)json_integer_value(corrects) >= cw_ledger_size(r->ro))) {
         json_decref(p);
-        char a[24];
-        snprintf(a, sizeof a, "%lld", (long long)json_integer_value(corrects));
-        return cw_error_key(err, CW_ENOTFOUND, "no_entry", "corrects", a, NULL);
+        return cw_error_key(err, CW_ENOTFOUND, "no_entry", "corrects",
+                            CW_NUM(json_integer_value(corrects)), NULL);
     }
     if (strcmp(type, "child_registered") != 0 &&
         (rc = cw_casework_children(cw_ledger_store(r->ro), type, p, ids, 50, &n, err))) {
@@ -1325,9 +1316,8 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
         (json_integer_value(json_object_get(p, "entry")) < 0 ||
          (uint64_t)json_integer_value(json_object_get(p, "entry")) >= cw_ledger_size(r->ro))) {
         json_decref(p);
-        char a[24];
-        snprintf(a, sizeof a, "%lld", (long long)json_integer_value(json_object_get(p, "entry")));
-        return cw_error_key(err, CW_ENOTFOUND, "no_entry", "entry", a, NULL);
+        return cw_error_key(err, CW_ENOTFOUND, "no_entry", "entry",
+                            CW_NUM(json_integer_value(json_object_get(p, "entry"))), NULL);
     }
     if (n == 0 && strcmp(type, "child_registered") != 0 && !organisation(type) && !decides &&
         !hold) {

@@ -578,9 +578,7 @@ static void process(cw_http_srv *s, req *r)
     /* The language of the messages: as the request asks, else the user's own (below). */
     r->lang = cw_lang_accept(header(r, "Accept-Language"), &r->lang_asked);
     if (r->too_big) {
-        char m[32];
-        snprintf(m, sizeof m, "%zu", s->o.max_body);
-        cw_resp_key(r, CW_ETOOBIG, "body_too_big", "body", m);
+        cw_resp_key(r, CW_ETOOBIG, "body_too_big", "body", CW_NUM(s->o.max_body));
         return;
     }
     /* The path without its query string. */

@@ -85,6 +85,12 @@ void cw_error_wrap(cw_error *err, const char *key, const char *field, const char
     cw_message(err, CW_LANG_EN, err->msg, sizeof err->msg, NULL);
 }
 
+const char *cw_num_text(long long n, char out[24])
+{
+    snprintf(out, 24, "%lld", n);
+    return out;
+}
+
 void cw_error_rename_field(cw_error *err, const char *field)
 {
     if (err && err->key) {

@@ -69,6 +69,11 @@ cw_rc cw_error_key(cw_error *err, cw_rc code, const char *key, const char *field
  * gets the English of the outer one before it, and stays English. */
 void cw_error_wrap(cw_error *err, const char *key, const char *field, const char *a1);
 
+/* n in decimal, for a keyed message's {1} or {2}: CW_NUM(n) stays valid to the end of the
+ * block it is written in (a compound literal holds it). */
+const char *cw_num_text(long long n, char out[24]);
+#define CW_NUM(n) cw_num_text((long long)(n), (char[24]){0})
+
 /* Names another field in a keyed message (a request that calls the field differently). */
 void cw_error_rename_field(cw_error *err, const char *field);
 
