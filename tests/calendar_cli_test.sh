@@ -14,20 +14,10 @@ CW=${1:?usage: calendar_cli_test.sh /path/to/caseward}
 T=$(mktemp -d "${TMPDIR:-/tmp}/cw-calendar-test-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 # run ARGS...: runs caseward calendar; sets $rc, and $T/out and $T/err.
 run() { "$CW" calendar "$@" >"$T/out" 2>"$T/err"; rc=$?; }
-expect_rc() {
-    if [ "$rc" -eq "$1" ]; then ok; else
-        bad "$2: exit $rc, expected $1 (stderr: $(head -c 300 "$T/err"))"
-    fi
-}
-err_has() { grep -qF -- "$1" "$T/err"; }
 err_lines() { wc -l <"$T/err" | tr -d ' '; }
 out_is() { [ "$(cat "$T/out")" = "$1" ] && [ "$(wc -l <"$T/out" | tr -d ' ')" = 1 ]; }
 
@@ -195,5 +185,4 @@ expect_fail 1 "working day before 2010-01-04 falls outside the working-day calen
     add-working-days 2010-01-04 -1
 expect_fail 1 "$RANGE" add-working-days 2024-01-01 100000
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish calendar_cli_test

@@ -12,23 +12,8 @@ CW=${1:?usage: cli_test.sh /path/to/caseward}
 T=$(mktemp -d "${TMPDIR:-/tmp}/cw-cli-test-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-# check NAME CMD...: passes if CMD succeeds.
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 
-# run ARGS...: runs caseward; sets $rc, and $T/out and $T/err.
-run() { "$CW" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
-# expect_rc WANT NAME: checks the last run's exit status.
-expect_rc() {
-    if [ "$rc" -eq "$1" ]; then ok; else
-        bad "$2: exit $rc, expected $1 (stderr: $(head -c 300 "$T/err"))"
-    fi
-}
-out_has() { grep -qF -- "$1" "$T/out"; }
-err_has() { grep -qF -- "$1" "$T/err"; }
 err_lines() { wc -l <"$T/err" | tr -d ' '; }
 # checkpoint_size DB: the size line of the latest checkpoint.
 checkpoint_size() { "$CW" checkpoint --db "$1" | sed -n 2p; }
@@ -430,5 +415,4 @@ check "twice: says it is not awaiting sign-off" err_has "not awaiting sign-off"
 run verify --db "$DB2"
 expect_rc 0 "verify --db after the sign-off"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli_test

@@ -17,11 +17,7 @@ command -v sqlite3 >/dev/null || { echo "deepverify_test: needs sqlite3" >&2; ex
 T=$(mktemp -d "${TMPDIR:-/tmp}/cw-deepverify-test-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 # 400 children: enough for the demo's corrections (1 child in 200) to be there.
 "$CW" demo --db "$T/c.db" --children 400 --seed 7 --accounts "deep verify test" >/dev/null \
@@ -113,5 +109,4 @@ left=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'caseward-verify-*' -newer "$T/c
     wc -l)
 check "no scratch file left behind" test "$left" = 0
 
-echo "deepverify_test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish deepverify_test

@@ -17,11 +17,7 @@ command -v python3 >/dev/null || { echo "erasure_test: needs python3" >&2; exit 
 T=$(mktemp -d "${TMPDIR:-/tmp}/cw-erasure-test-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 size() { sqlite3 "$DB" 'SELECT count(*) FROM entries'; }
 # append: appends the JSON lines on standard input; rc in $rc, the error in $T/err
 append() { "$CW" append --db "$DB" - >"$T/out" 2>"$T/err"; rc=$?; }
@@ -201,5 +197,4 @@ append < <(printf '{"type":"erasure_proposed","actor":"%s","payload":{"erasure_i
 check "an entry in the old format cannot be erased, and says why" \
     grep -q "recorded before caseward kept personal data apart from the log" "$T/err"
 
-echo "erasure_test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish erasure_test

@@ -21,11 +21,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/cw-integrity-test-XXXXXX")
 PID=
 trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 PW="integrity test password"
 "$CW" demo --db "$T/c.db" --children 60 --seed 3 --accounts "$PW" >/dev/null 2>"$T/err" ||
@@ -150,5 +146,4 @@ check "role: /healthz says the read model differs" grep -q '"read_model":"differ
 check "role: the problem names the table" grep -q "staff" "$T/health"
 stop
 
-echo "integrity_test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish integrity_test

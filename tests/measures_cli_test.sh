@@ -17,11 +17,7 @@ command -v python3 >/dev/null || { echo "measures_cli_test: needs python3" >&2; 
 T=$(mktemp -d "${TMPDIR:-/tmp}/cw-measures-test-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 for pack in wales england; do
     db="$T/$pack.db"
@@ -110,5 +106,4 @@ check "30 February is refused" grep -q "is not a date" "$T/err"
 "$CW" measures --db "$T/wales.db" --period fy2025 --team NOSUCH >/dev/null 2>"$T/err"
 check "an unknown team is refused" grep -q "no team NOSUCH" "$T/err"
 
-echo "measures_cli_test: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish measures_cli_test

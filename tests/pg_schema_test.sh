@@ -22,11 +22,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/cw-pg-test-XXXXXX")
 trap '"$SERVER" stop "$T"; rm -rf "$T"' EXIT
 trap 'exit 1' HUP INT TERM
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 URI=$("$SERVER" start "$T" 2>"$T/err") ||
     { echo "pg_schema_test: the test server did not start: $(cat "$T/err")" >&2; exit 1; }
@@ -298,5 +294,4 @@ check "the server was running, from its directory" running "$T/data"
 check "the postmaster is gone" [ ! -f "$T/data/postmaster.pid" ]
 check "no server process left for the test's directory" stopped "$T/data"
 
-echo "pg_schema_test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish pg_schema_test

@@ -34,20 +34,7 @@ trap '"$SERVER" stop "$T"; rm -rf "$T"' EXIT
 trap 'exit 1' HUP INT TERM
 chmod 755 "$T" # the server may run as another user (postgres, when this runs as root)
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
-# run ARGS...: runs caseward; sets $rc, and $T/out and $T/err.
-run() { "$CW" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
-expect_rc() {
-    if [ "$rc" -eq "$1" ]; then ok; else
-        bad "$2: exit $rc, expected $1 (stderr: $(head -c 300 "$T/err"))"
-    fi
-}
-err_has() { grep -qF -- "$1" "$T/err"; }
-out_has() { grep -qF -- "$1" "$T/out"; }
+. "$(dirname "$0")/lib.sh"
 # same NAME FILE1 FILE2: the two are the same, or the differences are shown.
 same() {
     if cmp -s "$2" "$3"; then ok; else bad "$1:"; diff "$2" "$3" | head -20 | sed 's/^/    /' >&2; fi
@@ -280,5 +267,4 @@ expect_rc 0 "append as the application's role"
 run rebuild --db "$APP"
 expect_rc 0 "rebuild as the application's role"
 
-echo "pg_store_test: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish pg_store_test

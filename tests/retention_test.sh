@@ -23,11 +23,7 @@ command -v python3 >/dev/null || { echo "retention_test: needs python3" >&2; exi
 T=$(mktemp -d "${TMPDIR:-/tmp}/cw-retention-test-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 size() { sqlite3 "$DB" 'SELECT count(*) FROM entries'; }
 append() { "$CW" append --db "$DB" - >"$T/out" 2>"$T/err"; rc=$?; }
 # report [ARGS]: the report as JSON in $T/rep.json
@@ -260,5 +256,4 @@ sqlite3 "$DB" "SELECT * FROM legal_holds ORDER BY hold_id" >"$T/holds-after"
 check "rebuild: the same holds" cmp -s "$T/holds-before" "$T/holds-after"
 "$CW" verify --db "$DB" >"$T/out" 2>"$T/err" || bad "verify --db: $(cat "$T/err" "$T/out")"
 
-echo "retention_test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish retention_test

@@ -16,11 +16,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/cw-serve-test-XXXXXX")
 PID=
 trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 PW="serve test password"
 "$CW" demo --db "$T/c.db" --children 150 --seed 4 --accounts "$PW" >/dev/null 2>"$T/err" ||
@@ -150,5 +146,4 @@ check "access log lines are all JSON objects with a plain method" \
 "$CW" verify --db "$T/c.db" >/dev/null 2>"$T/err"
 check "the log verifies after the stop" test $? = 0
 
-echo "serve_test: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish serve_test

@@ -20,11 +20,7 @@ command -v sqlite3 >/dev/null || { echo "upgrade_test: needs the sqlite3 shell" 
 T=$(mktemp -d "${TMPDIR:-/tmp}/cw-upgrade-test-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 DB=$T/c.db
 # 200 children: enough for the demo to record a correction (about 1 child in 200).
@@ -227,5 +223,4 @@ sqlite3 "$DB" "PRAGMA user_version = 1" >/dev/null
 check "unknown version refused" [ $? -ne 0 ]
 check "unknown version named" grep -q "schema version 1" "$T/err"
 
-echo "upgrade_test: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish upgrade_test
