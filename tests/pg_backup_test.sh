@@ -60,7 +60,7 @@ grants() {
 }
 # size FILE: the tree size in a checkpoint (its second line).
 size() { sed -n 2p "$1"; }
-# team N...: appends a team_created entry for each N, as the application's role, to $1.
+# teams DB N...: appends a team_created entry for each N to DB (one batch); sets rc.
 teams() {
     local db=$1 n
     shift
