@@ -111,6 +111,16 @@ check "... and left as it was" test "$(cat "$T/m1.key")" = "some other key"
 check "... and nothing written to the database" empty m1
 rm -f "$T/m1.key"
 
+# A key beside the file that is another log's.
+"$CW" init --db "$T/other.db" --no-admin >/dev/null 2>&1 || bad "init of another log"
+cp "$F" "$T/wk.db"
+cp "$T/other.db.key" "$T/wk.db.key"
+run migrate --from "$T/wk.db" --to "$M1"
+expect_rc 1 "a key beside the file that is not the log's"
+check "... is named" err_has "$T/wk.db.key: this signing key is not the log's key"
+check "... and nothing written to the database" empty m1
+check "... and no key file" test ! -e "$T/m1.key"
+
 # A source that does not verify: one byte of a leaf changed behind the trigger.
 cp "$F" "$T/bad.db"
 cp "$F.key" "$T/bad.db.key"

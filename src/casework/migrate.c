@@ -186,19 +186,19 @@ static cw_rc check_key(cw_store *s, const char *path, const cw_buf *key, cw_erro
     cw_buf vkey = CW_BUF_INIT(1024);
     cw_note_verifier v;
     cw_note_signer signer;
+    memset(&signer, 0, sizeof signer);
     cw_rc rc = cw_store_meta_get(s, "vkey", &vkey, err);
-    if (!rc)
-        rc = cw_note_verifier_parse(vkey.data, vkey.len, &v, err);
-    if (!rc && !(rc = cw_note_signer_parse(key->data, key->len, &signer, err))) {
-        if (strcmp(signer.v.name, v.name) || memcmp(signer.v.public_key, v.public_key, 32))
-            rc = cw_error_set(err, CW_EVERIFY,
-                              "%s: this signing key is not the log's key (the log's vkey "
-                              "differs)",
-                              path);
-        cw_note_signer_release(&signer);
-    } else if (rc) {
+    if (!rc && (rc = cw_note_verifier_parse(vkey.data, vkey.len, &v, err)))
+        cw_error_prefix(err, "the log's vkey: ");
+    else if (!rc && (rc = cw_note_signer_parse(key->data, key->len, &signer, err)))
         cw_error_prefix(err, "%s: ", path);
-    }
+    else if (!rc &&
+             (strcmp(signer.v.name, v.name) || memcmp(signer.v.public_key, v.public_key, 32)))
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "%s: this signing key is not the log's key (the log's vkey differs); "
+                          "nothing was copied",
+                          path);
+    cw_note_signer_release(&signer);
     cw_buf_release(&vkey);
     return rc;
 }
