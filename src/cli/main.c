@@ -20,6 +20,7 @@
 #include "casework/casework.h"
 #include "casework/accounts.h"
 #include "casework/deepverify.h"
+#include "casework/migrate.h"
 #include "casework/retention.h"
 #include "http/http.h"
 #include "demo/demo.h"
@@ -1233,6 +1234,49 @@ static void print_diff(void *ctx, const char *table, const char *key, const char
         fprintf(stderr, "caseward: verify: %s: row %s %s\n", table, key, what);
 }
 
+/* migrate: a log moved from its file into PostgreSQL (casework/migrate.h). */
+static cw_rc cmd_migrate(args *a, cw_error *err)
+{
+    const char *from = NULL, *to = NULL;
+    const opt opts[] = {{"from", &from, NULL}, {"to", &to, NULL}, {NULL, NULL, NULL}};
+    int np;
+    cw_migrate_report r;
+    uint64_t shown = 0;
+    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = need(from, "from", err)) || (rc = need(to, "to", err)))
+        return rc;
+    rc = cw_casework_migrate(from, to, print_diff, &shown, &r, err);
+    if (shown > MAX_DIFFS_SHOWN)
+        fprintf(stderr, "caseward: verify: ... and %" PRIu64 " more\n", shown - MAX_DIFFS_SHOWN);
+    if (rc)
+        return rc;
+    cw_buf name = CW_BUF_INIT(8192), key = CW_BUF_INIT(4096), root = CW_BUF_INIT(64),
+           to_root = CW_BUF_INIT(64);
+    cw_store_display_name(to, &name); /* a URI's password is not printed */
+    cw_ledger_key_path(to, &key, NULL);
+    cw_base64_encode(r.root, CW_HASH_LEN, &root);
+    cw_base64_encode(r.to_root, CW_HASH_LEN, &to_root);
+    printf("migrated %s to %s\n", from, name.data ? name.data : "the database");
+    printf("copied %" PRIu64 " entries, %" PRIu64 " checkpoints, %" PRIu64
+           " personal parts (%" PRIu64 " held, %" PRIu64 " erased), %" PRIu64 " account%s, %" PRIu64
+           " API token%s; the projections rebuilt from the log\n",
+           r.size, r.checkpoints, r.held + r.erased, r.held, r.erased, r.accounts,
+           r.accounts == 1 ? "" : "s", r.tokens, r.tokens == 1 ? "" : "s");
+    printf("signing key %s %s (mode 0600; keep it private)\n", key.data ? key.data : "",
+           r.key_written ? "copied from the file's" : "already held the log's key");
+    printf("the file:     %" PRIu64 " entries, root %s\n", r.size, root.data ? root.data : "");
+    printf("the database: %" PRIu64 " entries, root %s\n", r.to_size,
+           to_root.data ? to_root.data : "");
+    printf("the same: the database verifies (the read model too: %" PRIu64
+           " rows compared) and its latest checkpoint is the file's, byte for byte\n",
+           r.model_rows);
+    cw_buf_release(&name);
+    cw_buf_release(&key);
+    cw_buf_release(&root);
+    cw_buf_release(&to_root);
+    return CW_OK;
+}
+
 static void print_measure_diff(void *ctx, const char *id, const char *what, const char *reported,
                                const char *recomputed)
 {
@@ -1472,6 +1516,17 @@ static const command commands[] = {
      "Recreate the projections (children, cases, records, visits, supervision, ...) by\n"
      "replaying the whole ledger. The result is identical to the projections kept as\n"
      "commands are appended.\n"},
+    {"migrate", cmd_migrate, "migrate --from FILE --to postgresql://...",
+     "Move a council's log from its SQLite file into PostgreSQL (docs/postgres.md, \"Moving\n"
+     "from a file to PostgreSQL\"). The database must exist, be empty and UTF-8; the signing\n"
+     "key FILE.key is copied to the file CASEWARD_KEY_FILE names (mode 0600; one there already\n"
+     "must hold the same key). The file is verified first, as verify --db does, and refused if\n"
+     "it does not verify. Then, in one transaction, the schema, every entry byte for byte,\n"
+     "every checkpoint, the personal parts (erased ones stay erased), the accounts and API\n"
+     "tokens as they are, and the projections rebuilt from the log: on any failure the\n"
+     "database is left as it was. Last, the database is verified, the read model too, and its\n"
+     "latest checkpoint must be the file's byte for byte. Stop the server first; the file is\n"
+     "left as it was. Prints what was copied and both roots; never personal data.\n"},
     {"chronology", cmd_chronology, "chronology --db PATH --child ID [--json]",
      "Print a child's significant events in date order, with corrections shown beside\n"
      "what they corrected. Its output is the child's record: keep it as private.\n"},

@@ -27,6 +27,11 @@ enum {
     CW_STORE_READONLY = 2, /* open an existing database for reading only */
     CW_STORE_NO_MMAP = 4,  /* a reader that must not map the file: long-lived beside a busy
                               writer, whose every commit would make it map the file again */
+    /* With CREATE, PostgreSQL only (caseward migrate): the schema is loaded in a write
+     * transaction (as cw_store_begin's) left open; the caller fills the database in it and
+     * commits, or rolls back (or closes the store) and leaves the database as it was,
+     * without the schema. */
+    CW_STORE_CREATE_UNCOMMITTED = 8,
 };
 
 /*
@@ -140,6 +145,13 @@ typedef enum cw_query {
     CW_Q_ERASURES_PENDING_OF, /* (child_id) -> erasure_id, lawful_basis: proposals undecided */
     CW_Q_CHILD_RETENTION,     /* (child_id) -> kind, status, date: the child's records, and
                                  'event', type, date for the events retention reads */
+    CW_Q_ACCOUNTS_ALL,        /* () -> username, staff_id, role, password, must_change, disabled,
+                                 expires_on, failed, locked_until, created_at, language: every
+                                 column, by username (migrate copies them with ACCOUNT_COPY) */
+    CW_Q_ACCOUNT_COPY,        /* (the columns of ACCOUNTS_ALL, in its order): the row as it was */
+    CW_Q_TOKENS_ALL,          /* () -> name, hash, username, scope, created_at, revoked: every
+                                 column, by name (migrate copies them with TOKEN_COPY) */
+    CW_Q_TOKEN_COPY,          /* (the columns of TOKENS_ALL, in its order): the row as it was */
     CW_Q_COUNT
 } cw_query;
 

@@ -24,7 +24,9 @@
  * REPEATABLE READ, READ ONLY: one snapshot to its end.
  *
  * The schema version (SQLite's user_version) is the meta row 'schema_version',
- * written by CREATE in the transaction that loads schema_postgres.sql.
+ * written by CREATE in the transaction that loads schema_postgres.sql. With
+ * CW_STORE_CREATE_UNCOMMITTED that transaction is a write transaction left open for the
+ * caller (caseward migrate), so that the schema and all written after it are one commit.
  */
 #include "store/store_int.h"
 
@@ -256,6 +258,16 @@ static const char *const named[CW_Q_COUNT] = {
         "SELECT 'event', type, date FROM child_events WHERE child_id = $1 AND type IN "
         "('looked_after_started', 'leaving_care_status', 'case_closed', 'case_reopened', "
         "'conference_held', 'section_47_started')",
+    [CW_Q_ACCOUNTS_ALL] = "SELECT username, staff_id, role, password, must_change, disabled, "
+                          "expires_on, failed, locked_until, created_at, language FROM accounts "
+                          "ORDER BY username",
+    [CW_Q_ACCOUNT_COPY] = "INSERT INTO accounts(username, staff_id, role, password, must_change, "
+                          "disabled, expires_on, failed, locked_until, created_at, language) "
+                          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    [CW_Q_TOKENS_ALL] = "SELECT name, hash, username, scope, created_at, revoked FROM api_tokens "
+                        "ORDER BY name",
+    [CW_Q_TOKEN_COPY] = "INSERT INTO api_tokens(name, hash, username, scope, created_at, revoked) "
+                        "VALUES ($1, $2, $3, $4, $5, $6)",
 };
 
 /* A statement prepared on the connection: its SQL (a constant of this file) and parameter
@@ -1228,7 +1240,13 @@ static cw_rc stored_version(pg_store *s, int64_t *version, cw_error *err)
     return rc == CW_ENOTFOUND ? CW_OK : rc;
 }
 
-static cw_rc create_schema(pg_store *s, cw_error *err)
+/*
+ * Loads schema_postgres.sql, in one transaction, into a database that holds no log. With
+ * keep_open (CW_STORE_CREATE_UNCOMMITTED) the transaction is a write transaction as s_begin
+ * makes it (READ COMMITTED, the log's tail locked) and is left open for the caller: PostgreSQL's
+ * DDL is transactional, so a rollback leaves the database without the schema.
+ */
+static cw_rc create_schema(pg_store *s, int keep_open, cw_error *err)
 {
     int64_t version;
     cw_rc rc = stored_version(s, &version, err);
@@ -1238,7 +1256,8 @@ static cw_rc create_schema(pg_store *s, cw_error *err)
         return cw_error_set(err, CW_EEXIST,
                             "database: it already holds a caseward log (table meta); refusing to "
                             "overwrite it");
-    if ((rc = exec(s, "BEGIN", NULL, NULL, "creating the schema", err)))
+    if ((rc = keep_open ? s_begin(&s->base, err)
+                        : exec(s, "BEGIN", NULL, NULL, "creating the schema", err)))
         return rc;
     /* The schema is several statements: the simple protocol (no parameters in it). */
     PGresult *r = PQexec(s->c, cw_schema_postgres);
@@ -1247,7 +1266,7 @@ static cw_rc create_schema(pg_store *s, cw_error *err)
     PQclear(r);
     if (!rc)
         rc = s_meta_put(&s->base, "schema_version", STR(SCHEMA_VERSION), err);
-    if (!rc)
+    if (!rc && !keep_open)
         rc = s_commit(&s->base, err);
     if (rc)
         s_rollback(&s->base);
@@ -1266,7 +1285,7 @@ static cw_rc setup(pg_store *s, int flags, cw_error *err)
         rc = exec(s, "SET default_transaction_read_only = on", NULL, NULL,
                   "setting up the connection", err);
     if (!rc && (flags & CW_STORE_CREATE))
-        rc = create_schema(s, err);
+        rc = create_schema(s, (flags & CW_STORE_CREATE_UNCOMMITTED) != 0, err);
     int64_t version = 0;
     if (!rc)
         rc = stored_version(s, &version, err);

@@ -260,6 +260,16 @@ static const char *const named[CW_Q_COUNT] = {
         "SELECT 'event', type, date FROM child_events WHERE child_id = ?1 AND type IN "
         "('looked_after_started', 'leaving_care_status', 'case_closed', 'case_reopened', "
         "'conference_held', 'section_47_started')",
+    [CW_Q_ACCOUNTS_ALL] = "SELECT username, staff_id, role, password, must_change, disabled, "
+                          "expires_on, failed, locked_until, created_at, language FROM accounts "
+                          "ORDER BY username",
+    [CW_Q_ACCOUNT_COPY] = "INSERT INTO accounts(username, staff_id, role, password, must_change, "
+                          "disabled, expires_on, failed, locked_until, created_at, language) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [CW_Q_TOKENS_ALL] = "SELECT name, hash, username, scope, created_at, revoked FROM api_tokens "
+                        "ORDER BY name",
+    [CW_Q_TOKEN_COPY] = "INSERT INTO api_tokens(name, hash, username, scope, created_at, revoked) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 #define MAX_COLUMNS 32 /* the widest named query, CW_Q_CHILD_RECORD, has 18 */
@@ -1496,6 +1506,9 @@ static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
 cw_rc cw_store_sqlite_open(const char *path, int flags, cw_store **out, cw_error *err)
 {
     *out = NULL;
+    if (flags & CW_STORE_CREATE_UNCOMMITTED) /* a file made and then rolled back stays a file */
+        return cw_error_set(err, CW_EUSAGE, "%s: a schema left uncommitted is for PostgreSQL only",
+                            path);
     if (flags & CW_STORE_CREATE) {
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0)
