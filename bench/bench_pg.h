@@ -6,8 +6,8 @@
  * server (CREATE DATABASE, so the URI's role needs CREATEDB; scripts/pg-test-server's
  * superuser has it), named cw_bench_<pid>_<what>, and drops them at the end. The URI's own
  * database is only where it connects to create and drop them. A URI carries no key file:
- * each log's signing key is DIR/<what>.key (a file's is beside it), handed to caseward through CASEWARD_KEY_FILE
- * (bench_log_use) before the log is created or opened.
+ * each log's signing key is DIR/<what>.key (a file's is beside it), handed to caseward through
+ * CASEWARD_KEY_FILE (bench_log_use) before the log is created or opened.
  */
 #ifndef CW_BENCH_BENCH_PG_H
 #define CW_BENCH_BENCH_PG_H

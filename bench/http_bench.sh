@@ -210,17 +210,9 @@ wait_for "$cw/healthz" "$cw_pid" 300 || {
 rss_mib() { awk -v k="$1:" '$1 == k { printf "%.0f", $2 / 1024 }' "/proc/${2:-$cw_pid}/status"; }
 # Its memory with the council loaded, before any request (even the sign-in).
 rss_start=$(rss_mib VmRSS)
-if [ "$pg" = 1 ]; then
-  # The second server on the same database, for the run behind nginx.
-  cw2_port=$(free_port $((cw_port + 1)))
-  "$bin" serve --db "$db" --listen "127.0.0.1:$cw2_port" 2>"$tmp/serve2.log" &
-  cw2_pid=$!
-  wait_for "http://127.0.0.1:$cw2_port/healthz" "$cw2_pid" 300 || {
-    tail -5 "$tmp/serve2.log" >&2
-    die "the second caseward serve did not answer /healthz"
-  }
-  rss2_start=$(rss_mib VmRSS "$cw2_pid")
-fi
+# On PostgreSQL, the second server's port: it starts after the first server's own runs, so
+# that those are one server's, as on SQLite.
+[ "$pg" = 0 ] || cw2_port=$(free_port $((cw_port + 1)))
 
 # Sign in as the head of service, who may read and record on every child.
 login=$(curl -s -D "$tmp/login.headers" -H 'Content-Type: application/json' \
@@ -330,17 +322,17 @@ wrk.headers["Authorization"] = "Bearer $token"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '$note'
 LUA
-  # Both requests through each balancer once, with the token.
-  for port in "$lb1_port" "$lb2_port"; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
-      "http://127.0.0.1:$port/api/v1/children/$child")
-    [ "$code" = 200 ] || die "GET through nginx with the token answered $code, not 200"
-    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
-      -H 'Content-Type: application/json' -d "$note" \
-      "http://127.0.0.1:$port/api/v1/commands/case_note")
-    [ "$code" = 201 ] || die "POST through nginx with the token answered $code, not 201"
-  done
 fi
+# through PORT: both requests through the balancer on PORT once, with the token.
+through() {
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$1/api/v1/children/$child")
+  [ "$code" = 200 ] || die "GET through nginx with the token answered $code, not 200"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -d "$note" "http://127.0.0.1:$1/api/v1/commands/case_note")
+  [ "$code" = 201 ] || die "POST through nginx with the token answered $code, not 201"
+}
 
 # --- the runs ----------------------------------------------------------------
 # Runs wrk (64 connections, 2 threads) and prints one report line: LABEL,
@@ -385,8 +377,6 @@ fi
 # its 64 connections need (one database connection each on PostgreSQL, which takes longer to
 # open than a SQLite handle) before the figures are taken.
 wrk -t2 -c64 -d2s -s "$tmp/get.lua" "$cw/api/v1/children/$child" >/dev/null
-[ "$pg" = 0 ] ||
-  wrk -t2 -c64 -d2s -s "$tmp/tget.lua" "http://127.0.0.1:$cw2_port/api/v1/children/$child" >/dev/null
 echo "http_bench: measuring, $duration s each (the council is on $fs)"
 static=$(measure nginx "http://127.0.0.1:$nginx_port/record.json")
 get=$(measure get -s "$tmp/get.lua" "$cw/api/v1/children/$child")
@@ -394,8 +384,19 @@ post=$(measure post -s "$tmp/post.lua" "$cw/api/v1/commands/case_note")
 rss_end=$(rss_mib VmRSS)
 hwm=$(rss_mib VmHWM)
 if [ "$pg" = 1 ]; then
+  through "$lb1_port"
   get1=$(measure get1 -s "$tmp/tget.lua" "http://127.0.0.1:$lb1_port/api/v1/children/$child")
   post1=$(measure post1 -s "$tmp/tpost.lua" "http://127.0.0.1:$lb1_port/api/v1/commands/case_note")
+  # The second server on the same database, warmed as the first was.
+  "$bin" serve --db "$db" --listen "127.0.0.1:$cw2_port" 2>"$tmp/serve2.log" &
+  cw2_pid=$!
+  wait_for "http://127.0.0.1:$cw2_port/healthz" "$cw2_pid" 300 || {
+    tail -5 "$tmp/serve2.log" >&2
+    die "the second caseward serve did not answer /healthz"
+  }
+  rss2_start=$(rss_mib VmRSS "$cw2_pid")
+  wrk -t2 -c64 -d2s -s "$tmp/tget.lua" "http://127.0.0.1:$cw2_port/api/v1/children/$child" >/dev/null
+  through "$lb2_port"
   get2=$(measure get2 -s "$tmp/tget.lua" "http://127.0.0.1:$lb2_port/api/v1/children/$child")
   post2=$(measure post2 -s "$tmp/tpost.lua" "http://127.0.0.1:$lb2_port/api/v1/commands/case_note")
   rss1_end=$(rss_mib VmRSS)

@@ -196,7 +196,8 @@ static double raw_insert_pg(const char *uri, uint64_t n, uint64_t batch, char *c
               PQexec(c, "CREATE TABLE p(idx bigint PRIMARY KEY, salt bytea, body bytea, "
                         "erased_idx bigint)"),
               "raw setup");
-        pg_ok(c, PQprepare(c, "p", "INSERT INTO p(idx, salt, body) VALUES ($1, $2, $3)", 3, p_types),
+        pg_ok(c,
+              PQprepare(c, "p", "INSERT INTO p(idx, salt, body) VALUES ($1, $2, $3)", 3, p_types),
               "raw prepare");
     }
     const int fmt[] = {1, 1, 1};
@@ -455,8 +456,8 @@ int main(int argc, char **argv)
     }
     printf("\ndisk%s\n  ledger             %10.1f bytes/event (mean leaf %.0f bytes; raw table "
            "%.1f bytes/event)\n",
-           server ? " (tables, indexes and TOAST; not the write-ahead log)" : "",
-           bytes / (double)n, (double)total / (double)n, raw_bytes / (double)n);
+           server ? " (tables, indexes and TOAST; not the write-ahead log)" : "", bytes / (double)n,
+           (double)total / (double)n, raw_bytes / (double)n);
 
     /* ---- single durable appends ---- */
     bench_log_use(&logs[SINGLE]);

@@ -286,8 +286,8 @@ static void pg_one(PGconn *c, PGresult *r, ExecStatusType want, const char *what
     PQclear(r);
 }
 
-static void pg_sql_equivalent(const char *uri, const cw_calendar *cal, cw_date as_of,
-                              double *secs, int64_t out[4])
+static void pg_sql_equivalent(const char *uri, const cw_calendar *cal, cw_date as_of, double *secs,
+                              int64_t out[4])
 {
     PGconn *c = PQconnectdb(uri);
     if (PQstatus(c) != CONNECTION_OK) {
@@ -295,7 +295,8 @@ static void pg_sql_equivalent(const char *uri, const cw_calendar *cal, cw_date a
         exit(1);
     }
     double t0 = now_s();
-    pg_one(c, PQexec(c, "CREATE TEMP TABLE wd(date text COLLATE \"C\" PRIMARY KEY, n int NOT NULL)"),
+    pg_one(c,
+           PQexec(c, "CREATE TEMP TABLE wd(date text COLLATE \"C\" PRIMARY KEY, n int NOT NULL)"),
            PGRES_COMMAND_OK, "wd");
     pg_one(c, PQexec(c, "COPY wd FROM STDIN"), PGRES_COPY_IN, "copy");
     for (cw_date d = cal->first; d <= cal->last; d++) {
@@ -414,8 +415,8 @@ int main(int argc, char **argv)
     cw_date_format(as_of, asof);
     printf("%s\n", asof);
     /* A council to make: no file, or a database that holds no log yet. */
-    int fresh = uri ? cw_ledger_open(db, CW_LEDGER_READONLY, &l, &err) != CW_OK
-                    : stat(db, &sb) != 0;
+    int fresh =
+        uri ? cw_ledger_open(db, CW_LEDGER_READONLY, &l, &err) != CW_OK : stat(db, &sb) != 0;
     if (uri && !fresh)
         cw_ledger_close(l);
     if (fresh) {
