@@ -18,11 +18,11 @@ DEMO_DB    ?= demo/caseward.db
 # events, long).
 BENCH_CHILDREN ?= 20000
 # SQLite beside PostgreSQL (bench/pg_bench.sh, docs/postgres.md "Benchmarks"): the ledger
-# benchmark's events, and the one council of the rules and HTTP benchmarks (HTTP: wrk beside
-# nginx, HTTP_BENCH_SECONDS per run), the same on both backends; a smaller council than
-# above, since a demo council is made much more slowly on PostgreSQL. For the server's memory
-# at the national size, give bench/http_bench.sh a council to keep and reuse (created on the
-# first run, which takes minutes; the runs append to it):
+# benchmark's events, and the one council of the rules, measures and HTTP benchmarks (HTTP:
+# wrk beside nginx, HTTP_BENCH_SECONDS per run), the same on both backends; a smaller council
+# than above, since a demo council is made much more slowly on PostgreSQL. For the server's
+# memory at the national size, give bench/http_bench.sh a council to keep and reuse (created
+# on the first run, which takes minutes; the runs append to it):
 #   bench/http_bench.sh build-bench --children 500000 --db /var/tmp/national.db
 BENCH_EVENTS ?= 200000
 PG_BENCH_CHILDREN ?= 2000

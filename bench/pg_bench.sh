@@ -8,10 +8,12 @@
 #   1. bench/ledger_bench: bulk appends (plain, and with personal parts) beside a raw insert
 #      of the same bytes (SQLite's, or libpq's), verify, proofs, bytes per event, single
 #      durable appends;
-#   2. one demo council (caseward demo, timed here), used by the next two;
+#   2. one demo council (caseward demo, timed here), used by the next three;
 #   3. bench/rules_bench on it: the whole recomputation, the same 4 rules in SQL, the deep
 #      verify, the increments and the server's integrity check;
-#   4. bench/http_bench.sh on it: GET and POST with wrk beside nginx; on PostgreSQL also one
+#   4. bench/measures_bench on it: every measure for the last financial year beside PM24 in
+#      SQL, the export and the recomputation from it;
+#   5. bench/http_bench.sh on it: GET and POST with wrk beside nginx; on PostgreSQL also one
 #      and two `caseward serve` behind nginx as a load balancer, and `caseward verify` of the
 #      log both appended to afterwards.
 # Both backends get the same sizes. A part that fails is marked in the table, the run goes
@@ -22,10 +24,14 @@
 #   BUILD_DIR     holds caseward and bench/ (build it Release)
 #   --events N    ledger_bench's events (default 200000)
 #   --single N    ledger_bench's single durable appends (default 2000)
-#   --children N  the council's children for the rules and HTTP benchmarks (default 2000)
+#   --children N  the council's children for the rules, measures and HTTP benchmarks
+#                 (default 2000)
 #   --duration S  seconds of wrk per HTTP measurement (default 10)
 # Needs what the benchmarks need (scripts/install-deps --bench) and the PostgreSQL server
 # (scripts/install-deps installs it). As root the server runs as user postgres.
+
+# The table's awk programs are in single quotes on purpose: their $N are awk's fields.
+# shellcheck disable=SC2016
 set -uo pipefail
 
 usage() {
@@ -56,7 +62,8 @@ done
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 bin=$build/caseward
-for p in "$bin" "$build/bench/ledger_bench" "$build/bench/rules_bench"; do
+for p in "$bin" "$build/bench/ledger_bench" "$build/bench/rules_bench" \
+  "$build/bench/measures_bench"; do
   [ -x "$p" ] || die "no $p (build $build first)"
 done
 command -v psql >/dev/null || die "psql is not installed (scripts/install-deps)"
@@ -129,13 +136,12 @@ for b in sqlite pg; do
     continue
   fi
   run "rules-$b" "$build/bench/rules_bench" --db "$council"
+  run "measures-$b" "$build/bench/measures_bench" --db "$council"
   run "http-$b" "$here/http_bench.sh" "$build" --db "$council" --duration "$duration" \
     --password "$password" --summary "$T/out/http-$b.tsv"
 done
 
 # ---- the table ----------------------------------------------------------------
-# The awk programs below are in single quotes on purpose: their $N are awk's fields.
-# shellcheck disable=SC2016
 # get BACKEND FILE AWK: what the awk program prints from the output FILE-BACKEND, or "failed"
 # if that part failed, or "-" if it printed nothing.
 get() {
@@ -182,6 +188,10 @@ both "validation + projection in a batch (us/event)" rules '/validation \+ proje
 both "durable single-event append, p50 (us)" rules '/durable single-event append/ { print $5; exit }'
 both "re-evaluating a child's rules, p50 (us)" rules '/re-evaluating the child/ { print $6; exit }'
 both "integrity check after a write, p50 (us)" rules '/after a write of one entry/ { print $8; exit }'
+echo "measures (the same council, the last financial year)"
+both "every measure (s)" measures '/ measures, .* children / { for (i = 1; i < NF; i++) if ($i == "s;") print $(i - 1); exit }'
+both "PM24 in SQL over the projections (s)" measures '/PM24 in SQL over the projections/ { print $7; exit }'
+both "export of the log (s)" measures '/export of .* entries/ { print $5; exit }'
 echo "http (the same council, 64 connections, $duration s each)"
 hboth "nginx static file (req/s)" nginx 2
 hboth "GET child record (req/s)" get 2
