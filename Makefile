@@ -24,7 +24,7 @@ BENCH_CHILDREN ?= 20000
 # memory at the national size, give bench/http_bench.sh a council to keep and reuse (created
 # on the first run, which takes minutes; the runs append to it):
 #   bench/http_bench.sh build-bench --children 500000 --db /var/tmp/national.db
-BENCH_EVENTS ?= 200000
+BENCH_EVENTS ?= 100000
 PG_BENCH_CHILDREN ?= 2000
 HTTP_BENCH_SECONDS ?= 10
 FUZZ_BUILD   ?= build-fuzz
@@ -84,10 +84,10 @@ bench: deps
 	@scripts/install-deps --bench
 	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BENCH_BUILD) -j$(JOBS)
-	bench/pg_bench.sh $(BENCH_BUILD) --events $(BENCH_EVENTS) --children $(PG_BENCH_CHILDREN) \
-	  --duration $(HTTP_BENCH_SECONDS)
 	$(BENCH_BUILD)/bench/rules_bench --children $(BENCH_CHILDREN)
 	$(BENCH_BUILD)/bench/measures_bench --children $(BENCH_CHILDREN)
+	bench/pg_bench.sh $(BENCH_BUILD) --events $(BENCH_EVENTS) --children $(PG_BENCH_CHILDREN) \
+	  --duration $(HTTP_BENCH_SECONDS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(FUZZ_BUILD) web/dist

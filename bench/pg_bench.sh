@@ -22,7 +22,7 @@
 # Usage: bench/pg_bench.sh BUILD_DIR [--events N] [--single N] [--children N]
 #                          [--duration SECONDS]
 #   BUILD_DIR     holds caseward and bench/ (build it Release)
-#   --events N    ledger_bench's events (default 200000)
+#   --events N    ledger_bench's events (default 100000)
 #   --single N    ledger_bench's single durable appends (default 2000)
 #   --children N  the council's children for the rules, measures and HTTP benchmarks
 #                 (default 2000)
@@ -46,7 +46,7 @@ die() {
 [ $# -ge 1 ] || usage
 build=$1
 shift
-events=200000
+events=100000
 single=2000
 children=2000
 duration=10
