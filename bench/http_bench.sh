@@ -23,8 +23,9 @@
 #   --children N   the demo council's size when one is created (default 2000)
 #   --pg URI       a PostgreSQL server (a role that may CREATE DATABASE): the
 #                  council is made in a new database there, dropped at the end
-#   --summary FILE append a line per measurement to FILE (tab-separated: label,
-#                  requests/s, p50 ms, p99 ms), for bench/pg_bench.sh
+#   --summary FILE append a line per measurement to FILE as it is taken (tab-
+#                  separated: label, requests/s, p50 ms, p99 ms, non-2xx/3xx
+#                  answers, socket errors), for bench/pg_bench.sh
 #   --db PATH      use this council instead of a temporary one: created there
 #                  (caseward demo) if the file does not exist, reused if it
 #                  does and has sign-ins. The benchmark appends to it (case
@@ -361,7 +362,7 @@ measure() {
     /Socket errors:/ { sub(/^ *Socket errors: */, ""); sock = $0 }
     END {
       printf "%s\t%.0f\t%.2f\t%.2f\t%d\t%s\n", label, rps, p50, p99, bad + 0, sock
-    }'
+    }' | tee -a "${summary:-/dev/null}"
 }
 
 # Each write is fsync'd, so the file system matters: name it.
@@ -437,13 +438,6 @@ statuses() {
   cat "$tmp"/serve*.log 2>/dev/null | grep -o '"status":[0-9]*' | cut -d: -f2 | grep -v '^[23]' |
     sort | uniq -c | awk '{ printf "%s%s x %s", (NR > 1 ? ", " : ""), $2, $1 }'
 }
-# The measurements for bench/pg_bench.sh: label, requests/s, p50, p99.
-if [ -n "$summary" ]; then
-  for m in "$static" "$get" "$post" ${get1:+"$get1"} ${post1:+"$post1"} ${get2:+"$get2"} \
-    ${post2:+"$post2"}; do
-    cut -f1-4 <<<"$m"
-  done >>"$summary"
-fi
 ratio=$(awk -v a="$(field "$get" 2)" -v b="$(field "$static" 2)" \
   'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 # "met" or "NOT met": whether the awk condition $1 holds.
