@@ -15,7 +15,13 @@
  *   - bytes on disk per event.
  * No figure is asserted: this program reports, people judge.
  *
- * usage: ledger_bench [--events N] [--dir DIR] [--single N] [--batch N]
+ * With --pg URI the logs are PostgreSQL databases made on that server (bench_pg.h) and the
+ * raw baseline is libpq's: the same leaf bytes (and parts) inserted into plain tables, one
+ * prepared INSERT per row as the backend sends them, in transactions of the same size. The
+ * bytes per event are then those of the tables, indexes and TOAST (pg_total_relation_size),
+ * without the write-ahead log.
+ *
+ * usage: ledger_bench [--events N] [--dir DIR] [--single N] [--batch N] [--pg URI]
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -33,6 +39,7 @@
 
 #define BENCH_NAME "ledger_bench"
 #include "bench.h"
+#include "bench_pg.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;
 static uint64_t next_rand(void)
@@ -149,6 +156,73 @@ static double raw_insert(const char *path, const char *pragmas, uint64_t n, uint
     return t;
 }
 
+/* A libpq command that must succeed; the result is cleared. */
+static void pg_ok(PGconn *c, PGresult *r, const char *what)
+{
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        fprintf(stderr, "ledger_bench: %s: %s", what, PQerrorMessage(c));
+        exit(1);
+    }
+    PQclear(r);
+}
+
+/* A 64-bit integer in network order, as libpq's binary format sends an int8. */
+static void be64(uint64_t v, unsigned char out[8])
+{
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        out[i] = (unsigned char)v;
+}
+
+/*
+ * The raw PostgreSQL baseline: raw_insert's rows into the database at uri with libpq, one
+ * prepared INSERT per row (binary parameters) as store_postgres.c sends the ledger's, in
+ * transactions of batch rows. Returns the seconds taken.
+ */
+static double raw_insert_pg(const char *uri, uint64_t n, uint64_t batch, char *const *leaves,
+                            const size_t *lens, uint8_t (*salts)[32], char *const *bodies,
+                            const size_t *blens)
+{
+    PGconn *c = PQconnectdb(uri);
+    if (PQstatus(c) != CONNECTION_OK) {
+        fprintf(stderr, "ledger_bench: raw: %s", PQerrorMessage(c));
+        exit(1);
+    }
+    const Oid t_types[] = {20, 17}, p_types[] = {20, 17, 17}; /* int8, bytea */
+    pg_ok(c, PQexec(c, "CREATE TABLE t(idx bigint PRIMARY KEY, leaf bytea NOT NULL)"), "raw setup");
+    pg_ok(c, PQprepare(c, "t", "INSERT INTO t(idx, leaf) VALUES ($1, $2)", 2, t_types),
+          "raw prepare");
+    if (bodies) {
+        pg_ok(c,
+              PQexec(c, "CREATE TABLE p(idx bigint PRIMARY KEY, salt bytea, body bytea, "
+                        "erased_idx bigint)"),
+              "raw setup");
+        pg_ok(c,
+              PQprepare(c, "p", "INSERT INTO p(idx, salt, body) VALUES ($1, $2, $3)", 3, p_types),
+              "raw prepare");
+    }
+    const int fmt[] = {1, 1, 1};
+    double t0 = now_s();
+    for (uint64_t i = 0; i < n;) {
+        pg_ok(c, PQexec(c, "BEGIN"), "raw begin");
+        for (uint64_t k = 0; k < batch && i < n; k++, i++) {
+            unsigned char idx[8];
+            be64(i, idx);
+            const char *tv[] = {(const char *)idx, leaves[i]};
+            const int tl[] = {8, (int)lens[i]};
+            pg_ok(c, PQexecPrepared(c, "t", 2, tv, tl, fmt, 0), "raw insert");
+            if (!bodies)
+                continue;
+            const char *pv[] = {(const char *)idx, (const char *)salts[i], bodies[i]};
+            const int pl[] = {8, 32, (int)blens[i]};
+            pg_ok(c, PQexecPrepared(c, "p", 3, pv, pl, fmt, 0), "raw insert (personal)");
+        }
+        pg_ok(c, PQexec(c, "COMMIT"), "raw commit");
+    }
+    double t = now_s() - t0;
+    PQfinish(c);
+    return t;
+}
+
 static long file_size(const char *path)
 {
     struct stat st;
@@ -158,7 +232,7 @@ static long file_size(const char *path)
 int main(int argc, char **argv)
 {
     uint64_t n = 1000000, batch = 100000, singles = 2000;
-    const char *dir = NULL;
+    const char *dir = NULL, *server = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--events"))
             n = strtoull(argv[i + 1], NULL, 10);
@@ -168,6 +242,8 @@ int main(int argc, char **argv)
             singles = strtoull(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--batch"))
             batch = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--pg"))
+            server = argv[i + 1];
     }
     if (n == 0 || batch == 0 || singles == 0) {
         fprintf(stderr, "ledger_bench: --events, --batch and --single must be at least 1\n");
@@ -176,16 +252,24 @@ int main(int argc, char **argv)
     char tmpl[] = "/tmp/caseward-bench-XXXXXX";
     if (!dir && !(dir = mkdtemp(tmpl)))
         die("mkdtemp", NULL);
-    char db[4096], raw[4096], sdb[4096];
-    snprintf(db, sizeof db, "%s/bench.db", dir);
-    snprintf(raw, sizeof raw, "%s/raw.db", dir);
-    snprintf(sdb, sizeof sdb, "%s/single.db", dir);
+    /* The logs, and the raw baselines' databases (files, or databases on the server). */
+    enum { PLAIN, PERSONAL, RAW, RAW_PERSONAL, SINGLE, NLOGS };
+    static const char *const what[NLOGS] = {"plain", "personal", "raw", "raw_personal", "single"};
+    bench_log logs[NLOGS];
+    for (int i = 0; i < NLOGS; i++)
+        bench_log_init(&logs[i], server, dir, what[i]);
+    const char *db = logs[PLAIN].path, *pdb = logs[PERSONAL].path, *raw = logs[RAW].path,
+               *praw = logs[RAW_PERSONAL].path, *sdb = logs[SINGLE].path;
+    const char *backend = server ? "PostgreSQL" : "SQLite";
+    /* The baseline's name in the report, as wide as the ledger's line. */
+    const char *rawname = server ? "raw libpq insert" : "raw SQLite insert";
     cw_error err;
     make_pool();
-    printf("caseward ledger benchmark: %" PRIu64 " events, batches of %" PRIu64 ", in %s\n", n,
-           batch, dir);
+    printf("caseward ledger benchmark (%s): %" PRIu64 " events, batches of %" PRIu64 ", in %s\n",
+           backend, n, batch, server ? "databases cw_bench_* on the --pg server" : dir);
 
     /* ---- bulk append through the ledger ---- */
+    bench_log_use(&logs[PLAIN]);
     if (cw_ledger_create(db, "bench.caseward.local/log", &err))
         die("create", &err);
     cw_ledger *l;
@@ -207,9 +291,8 @@ int main(int argc, char **argv)
     cw_ledger_close(l);
 
     /* ---- the same events with their text as a personal part (issue 13) ---- */
-    char pdb[4096];
-    snprintf(pdb, sizeof pdb, "%s/personal.db", dir);
     make_personal_pool();
+    bench_log_use(&logs[PERSONAL]);
     if (cw_ledger_create(pdb, "bench.caseward.local/personal", &err))
         die("create", &err);
     if (cw_ledger_open(pdb, CW_LEDGER_WRITE, &l, &err))
@@ -254,7 +337,8 @@ int main(int argc, char **argv)
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;";
     static const char ledger_pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                                          "PRAGMA cache_size=-65536; PRAGMA secure_delete=ON;";
-    double t_raw = raw_insert(raw, raw_pragmas, n, batch, leaves, lens, NULL, NULL, NULL);
+    double t_raw = server ? raw_insert_pg(raw, n, batch, leaves, lens, NULL, NULL, NULL)
+                          : raw_insert(raw, raw_pragmas, n, batch, leaves, lens, NULL, NULL, NULL);
 
     /* What the personal ledger stored, read back: its leaves, and each part's salt and body. */
     cw_ledger *pl;
@@ -284,25 +368,24 @@ int main(int argc, char **argv)
         btotal += blens[i];
     }
     cw_ledger_close(pl);
-    char praw[4096];
-    snprintf(praw, sizeof praw, "%s/raw-personal.db", dir);
     double t_praw =
-        raw_insert(praw, ledger_pragmas, n, batch, pleaves, plens, salts, bodies, blens);
+        server ? raw_insert_pg(praw, n, batch, pleaves, plens, salts, bodies, blens)
+               : raw_insert(praw, ledger_pragmas, n, batch, pleaves, plens, salts, bodies, blens);
 
     printf("\nbulk append, plain (each event's text in its leaf; mean leaf %.0f bytes)\n",
            (double)total / (double)n);
     printf("  ledger append      %10.0f events/s  (%.2f s)\n", (double)n / t_append, t_append);
-    printf("  raw SQLite insert  %10.0f events/s  (%.2f s, same leaf bytes, one table)\n",
+    printf("  %-18s %10.0f events/s  (%.2f s, same leaf bytes, one table)\n", rawname,
            (double)n / t_raw, t_raw);
     printf("  ratio              %10.2f  (ledger / raw; target >= 0.50)\n", t_raw / t_append);
     printf("bulk append, personal (each event's text as a personal part beside its leaf, salted "
            "and committed;\n  mean leaf %.0f bytes, mean part %.0f bytes + 32-byte salt)\n",
            (double)ptotal / (double)n, (double)btotal / (double)n);
     printf("  ledger append      %10.0f events/s  (%.2f s)\n", (double)n / t_personal, t_personal);
-    printf("  raw SQLite insert  %10.0f events/s  (%.2f s, same leaf bytes into one table and "
+    printf("  %-18s %10.0f events/s  (%.2f s, same leaf bytes into one table and "
            "each (idx, salt, body)\n                                into a second shaped as "
-           "`personal`; the writer's pragmas)\n",
-           (double)n / t_praw, t_praw);
+           "`personal`%s)\n",
+           rawname, (double)n / t_praw, t_praw, server ? "" : "; the writer's pragmas");
     printf("  ratio              %10.2f  (ledger / raw, same bytes; target >= 0.50)\n",
            t_praw / t_personal);
     printf("  ratio to plain raw %10.2f  (ledger with parts / the plain raw insert above: "
@@ -361,16 +444,23 @@ int main(int argc, char **argv)
     cw_ledger_close(l);
     cw_hasher_release(&h);
 
-    long bytes = file_size(db);
-    char wal[4200];
-    snprintf(wal, sizeof wal, "%s-wal", db);
-    bytes += file_size(wal);
-    printf("\ndisk\n  ledger             %10.1f bytes/event (mean leaf %.0f bytes; raw table "
+    double bytes, raw_bytes;
+    if (server) {
+        bytes = bench_pg_bytes(db, NULL);
+        raw_bytes = bench_pg_bytes(raw, "t");
+    } else {
+        char wal[4200];
+        snprintf(wal, sizeof wal, "%s-wal", db);
+        bytes = (double)(file_size(db) + file_size(wal));
+        raw_bytes = (double)file_size(raw);
+    }
+    printf("\ndisk%s\n  ledger             %10.1f bytes/event (mean leaf %.0f bytes; raw table "
            "%.1f bytes/event)\n",
-           (double)bytes / (double)n, (double)total / (double)n,
-           (double)file_size(raw) / (double)n);
+           server ? " (tables, indexes and TOAST; not the write-ahead log)" : "", bytes / (double)n,
+           (double)total / (double)n, raw_bytes / (double)n);
 
     /* ---- single durable appends ---- */
+    bench_log_use(&logs[SINGLE]);
     if (cw_ledger_create(sdb, "bench.caseward.local/single", &err) ||
         cw_ledger_open(sdb, CW_LEDGER_WRITE, &l, &err))
         die("create", &err);
@@ -419,19 +509,11 @@ int main(int argc, char **argv)
         json_decref(facts_pool[i]);
         json_decref(part_pool[i]);
     }
-    if (dir == tmpl) {
-        const char *files[] = {db, raw, sdb, pdb, praw};
-        for (int i = 0; i < 5; i++) {
-            char p[4300];
-            unlink(files[i]);
-            snprintf(p, sizeof p, "%s-wal", files[i]);
-            unlink(p);
-            snprintf(p, sizeof p, "%s-shm", files[i]);
-            unlink(p);
-            snprintf(p, sizeof p, "%s.key", files[i]);
-            unlink(p);
-        }
+    /* The databases made on a server are always dropped; files in a --dir given are kept. */
+    if (server || dir == tmpl)
+        for (int i = 0; i < NLOGS; i++)
+            bench_log_remove(&logs[i], server);
+    if (dir == tmpl)
         rmdir(dir);
-    }
     return 0;
 }

@@ -19,6 +19,11 @@
  * usage: measures_bench [--children N] [--db PATH] [--as-of YYYY-MM-DD] [--seed S]
  *                       [--period fy2025] [--keep-export DIR] [--live-only]
  * (--live-only, first: the figures against SQL and the memory, without the export)
+ *
+ * On PostgreSQL (docs/postgres.md, "Benchmarks"): --db URI uses the council in that database,
+ * or makes it there if the database holds no log (the key from CASEWARD_KEY_FILE, as for
+ * caseward); --pg URI makes it in a new database on that server (bench_pg.h), dropped at the
+ * end. PM24's SQL is then PostgreSQL's, over the same tables, with the same working days.
  */
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -38,6 +43,7 @@
 
 #define BENCH_NAME "measures_bench"
 #include "bench.h"
+#include "bench_pg.h"
 
 /* What a child process sends back. */
 typedef struct outcome {
@@ -240,10 +246,85 @@ static void sql_pm24(const char *db, const cw_calendar *cal, cw_date from, cw_da
     sqlite3_close(s);
 }
 
+static void pg_one(PGconn *c, PGresult *r, ExecStatusType want, const char *what)
+{
+    if (PQresultStatus(r) != want) {
+        fprintf(stderr, "measures_bench: SQL %s: %s", what, PQerrorMessage(c));
+        exit(1);
+    }
+    PQclear(r);
+}
+
+/* sql_pm24 on PostgreSQL: the same tables (loaded with COPY, analysed) and the same query. */
+static void pg_pm24(const char *uri, const cw_calendar *cal, cw_date from, cw_date to, double *secs,
+                    int64_t *num, int64_t *den)
+{
+    PGconn *c = PQconnectdb(uri);
+    if (PQstatus(c) != CONNECTION_OK) {
+        fprintf(stderr, "measures_bench: %s", PQerrorMessage(c));
+        exit(1);
+    }
+    pg_one(c,
+           PQexec(c, "CREATE TEMP TABLE wd(date text COLLATE \"C\" PRIMARY KEY, n int NOT NULL);"
+                     "CREATE TEMP TABLE wdn(n int PRIMARY KEY, date text COLLATE \"C\" NOT NULL)"),
+           PGRES_COMMAND_OK, "tables");
+    for (int table = 0; table < 2; table++) {
+        pg_one(c, PQexec(c, table ? "COPY wdn FROM STDIN" : "COPY wd FROM STDIN"), PGRES_COPY_IN,
+               "copy");
+        int last = -1;
+        for (cw_date d = cal->first; d <= cal->last; d++) {
+            char ds[CW_DATE_LEN + 1], line[64];
+            cw_date_format(d, ds);
+            int n = cal->cum[d - cal->first], len;
+            bool working = false;
+            cw_calendar_is_working_day(cal, d, &working, NULL);
+            if (!table)
+                len = snprintf(line, sizeof line, "%s\t%d\n", ds, n);
+            else if (working && n != last) /* the first day of each count, as INSERT OR IGNORE */
+                len = snprintf(line, sizeof line, "%d\t%s\n", last = n, ds);
+            else
+                continue;
+            if (PQputCopyData(c, line, len) != 1)
+                die("copy", NULL);
+        }
+        if (PQputCopyEnd(c, NULL) != 1)
+            die("copy end", NULL);
+        pg_one(c, PQgetResult(c), PGRES_COMMAND_OK, "copy");
+    }
+    pg_one(c, PQexec(c, "ANALYZE wd; ANALYZE wdn"), PGRES_COMMAND_OK, "analyze");
+    char f[CW_DATE_LEN + 1], t[CW_DATE_LEN + 1];
+    cw_date_format(from, f);
+    cw_date_format(to, t);
+    static const char q[] =
+        "SELECT count(*), coalesce(sum((done <= due)::int), 0) FROM ("
+        " SELECT CASE WHEN so.state = 'signed_off' AND so.decided_on > a.closed_on"
+        "  THEN so.decided_on ELSE a.closed_on END AS done,"
+        "  (SELECT w.date FROM wdn w WHERE w.n = (SELECT n FROM wd WHERE date ="
+        "   (SELECT max(r.opened_on) FROM records r WHERE r.child_id = a.child_id"
+        "    AND r.kind = 'referral' AND r.status = 'assessment' AND r.opened_on <= a.opened_on))"
+        "   + 42) AS due"
+        " FROM records a LEFT JOIN signoffs so ON so.idx = a.closed_idx"
+        " WHERE a.kind = 'assessment' AND a.closed_on IS NOT NULL"
+        "  AND (so.idx IS NULL OR so.state IN ('signed_off', 'claimed', 'not_needed'))) x"
+        " WHERE done BETWEEN $1 AND $2 AND due IS NOT NULL";
+    const char *v[] = {f, t};
+    double t0 = now_s();
+    PGresult *r = PQexecParams(c, q, 2, NULL, v, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+        fprintf(stderr, "measures_bench: SQL: %s", PQerrorMessage(c));
+        exit(1);
+    }
+    *den = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    *num = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+    *secs = now_s() - t0;
+    PQclear(r);
+    PQfinish(c);
+}
+
 int main(int argc, char **argv)
 {
     uint64_t children = 20000, seed = 1;
-    const char *db = NULL, *as_of_s = NULL, *period = NULL, *keep = NULL;
+    const char *db = NULL, *as_of_s = NULL, *period = NULL, *keep = NULL, *server = NULL;
     int live_only = 0;
     for (int i = 1; i < argc; i += 2) {
         if (!strcmp(argv[i], "--live-only")) {
@@ -265,6 +346,8 @@ int main(int argc, char **argv)
             period = argv[i + 1];
         else if (!strcmp(argv[i], "--keep-export"))
             keep = argv[i + 1];
+        else if (!strcmp(argv[i], "--pg"))
+            server = argv[i + 1];
     }
     cw_error err;
     cw_calendar cal;
@@ -289,10 +372,16 @@ int main(int argc, char **argv)
     char tmpl[] = "/tmp/caseward-measures-bench-XXXXXX", path[600], exp[600], rep[600];
     if (!mkdtemp(tmpl))
         die("mkdtemp", NULL);
-    if (!db) {
+    bench_log pglog = {.name = ""};
+    if (!db && server) { /* a database of its own on the server, and its key in tmpl */
+        bench_log_init(&pglog, server, tmpl, "measures");
+        bench_log_use(&pglog);
+        db = pglog.path;
+    } else if (!db) {
         snprintf(path, sizeof path, "%s/demo.db", tmpl);
         db = path;
     }
+    int uri = cw_store_is_uri(db);
     snprintf(exp, sizeof exp, "%s", keep ? keep : tmpl);
     if (!keep)
         strncat(exp, "/export", sizeof exp - strlen(exp) - 1);
@@ -300,10 +389,16 @@ int main(int argc, char **argv)
     char f[CW_DATE_LEN + 1], t[CW_DATE_LEN + 1];
     cw_date_format(la.q.from, f);
     cw_date_format(la.q.to, t);
-    printf("caseward measures benchmark (Wales pack), the year %s to %s\n", f, t);
+    printf("caseward measures benchmark (Wales pack, %s), the year %s to %s\n",
+           uri ? "PostgreSQL" : "SQLite", f, t);
     struct stat sb;
     cw_ledger *l;
-    if (stat(db, &sb) != 0) {
+    /* A council to make: no file, or a database that holds no log yet. */
+    int fresh =
+        uri ? cw_ledger_open(db, CW_LEDGER_READONLY, &l, &err) != CW_OK : stat(db, &sb) != 0;
+    if (uri && !fresh)
+        cw_ledger_close(l);
+    if (fresh) {
         cw_demo_opts o;
         cw_demo_stats ds;
         cw_demo_opts_init(&o);
@@ -328,7 +423,8 @@ int main(int argc, char **argv)
     uint64_t size = 0;
     if (cw_ledger_open(db, CW_LEDGER_READONLY, &l, &err))
         die("open", &err);
-    printf("  log: %s, %" PRIu64 " entries\n", db, cw_ledger_size(l));
+    printf("  log: %s, %" PRIu64 " entries\n", uri ? "a PostgreSQL database" : db,
+           cw_ledger_size(l));
 
     /* ---- live figures vs one SQL query ---- */
     la.db = db;
@@ -337,7 +433,10 @@ int main(int argc, char **argv)
     outcome live = in_child(live_job, &la);
     double t_sql;
     int64_t sn = 0, sd = 0;
-    sql_pm24(db, &cal, la.q.from, la.q.to, &t_sql, &sn, &sd);
+    if (uri)
+        pg_pm24(db, &cal, la.q.from, la.q.to, &t_sql, &sn, &sd);
+    else
+        sql_pm24(db, &cal, la.q.from, la.q.to, &t_sql, &sn, &sd);
     printf("\nevery measure for the year (caseward measures), against PM24 as one SQL query\n");
     printf("  first pass (database not yet in memory) %.2f s\n", cold.secs);
     printf("  all %zu measures, %" PRIu64 " children    %.3f s; peak RSS %.1f MiB\n", live.figures,
@@ -372,6 +471,8 @@ memory:
            "mapped):\n  peak RSS %.1f MiB, of it the heap %.1f MiB at the end (target for the "
            "server < 1024 MiB)\n",
            live.peak_kib / 1024.0, live.anon_kib / 1024.0);
+    if (pglog.name[0])
+        bench_log_remove(&pglog, server);
     if (!keep) {
         char cmd[700];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpl);

@@ -20,7 +20,13 @@
  *    rules after the append.
  * Nothing is asserted: this program reports.
  *
- * usage: rules_bench [--children N] [--db PATH] [--as-of YYYY-MM-DD] [--seed S]
+ * On PostgreSQL (docs/postgres.md, "Benchmarks"): --pg URI makes the council in a new
+ * database on that server (bench_pg.h), dropped at the end; --db URI reuses the council in
+ * that database, or makes it there if the database holds no log (its key from
+ * CASEWARD_KEY_FILE, as for caseward). The SQL of step 3 is then PostgreSQL's, over the same
+ * projection tables with the same working-day table.
+ *
+ * usage: rules_bench [--children N] [--db PATH|URI] [--pg URI] [--as-of YYYY-MM-DD] [--seed S]
  */
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -40,6 +46,7 @@
 
 #define BENCH_NAME "rules_bench"
 #include "bench.h"
+#include "bench_pg.h"
 
 extern const char cw_rules_pack_wales[];
 
@@ -268,6 +275,77 @@ static void sql_equivalent(const char *db, const cw_calendar *cal, cw_date as_of
     sqlite3_close(s);
 }
 
+/* The same four rules in PostgreSQL's SQL over the same projection tables and the same
+ * working-day table (loaded with COPY, indexed and analysed), as sql_equivalent does. */
+static void pg_one(PGconn *c, PGresult *r, ExecStatusType want, const char *what)
+{
+    if (PQresultStatus(r) != want) {
+        fprintf(stderr, "rules_bench: SQL %s: %s", what, PQerrorMessage(c));
+        exit(1);
+    }
+    PQclear(r);
+}
+
+static void pg_sql_equivalent(const char *uri, const cw_calendar *cal, cw_date as_of, double *secs,
+                              int64_t out[4])
+{
+    PGconn *c = PQconnectdb(uri);
+    if (PQstatus(c) != CONNECTION_OK) {
+        fprintf(stderr, "rules_bench: %s", PQerrorMessage(c));
+        exit(1);
+    }
+    double t0 = now_s();
+    pg_one(c,
+           PQexec(c, "CREATE TEMP TABLE wd(date text COLLATE \"C\" PRIMARY KEY, n int NOT NULL)"),
+           PGRES_COMMAND_OK, "wd");
+    pg_one(c, PQexec(c, "COPY wd FROM STDIN"), PGRES_COPY_IN, "copy");
+    for (cw_date d = cal->first; d <= cal->last; d++) {
+        char ds[CW_DATE_LEN + 1], line[64];
+        cw_date_format(d, ds);
+        int len = snprintf(line, sizeof line, "%s\t%d\n", ds, (int)cal->cum[d - cal->first]);
+        if (PQputCopyData(c, line, len) != 1)
+            die("copy", NULL);
+    }
+    if (PQputCopyEnd(c, NULL) != 1)
+        die("copy end", NULL);
+    pg_one(c, PQgetResult(c), PGRES_COMMAND_OK, "copy");
+    pg_one(c, PQexec(c, "CREATE INDEX wd_by_n ON wd(n, date)"), PGRES_COMMAND_OK, "index");
+    pg_one(c, PQexec(c, "ANALYZE wd"), PGRES_COMMAND_OK, "analyze");
+    char asof[CW_DATE_LEN + 1];
+    cw_date_format(as_of, asof);
+    /* sql_equivalent's queries; date(?1, '-28 days') becomes date arithmetic. */
+    static const char *const q[4] = {
+        "SELECT count(*) FROM records r JOIN wd a ON a.date = r.opened_on "
+        "JOIN wd due ON due.date = (SELECT min(date) FROM wd x WHERE x.n = a.n + 42) "
+        "WHERE r.kind = 'referral' AND r.status = 'assessment' AND due.date < $1 AND NOT EXISTS "
+        "(SELECT 1 FROM records s WHERE s.kind = 'assessment' AND s.child_id = r.child_id "
+        "AND s.closed_on IS NOT NULL AND s.closed_on <= due.date AND s.opened_on >= r.opened_on)",
+        "SELECT count(*) FROM children c JOIN wd a ON a.date = $1 WHERE c.cp_since IS NOT NULL "
+        "AND (SELECT n FROM wd WHERE date = coalesce((SELECT max(date) FROM visits v "
+        "WHERE v.child_id = c.child_id AND v.seen_alone = 1 AND v.date <= $1), c.cp_since)) + 10 < "
+        "a.n",
+        "SELECT count(*) FROM children c JOIN wd a ON a.date = $1 JOIN wd l ON l.date = "
+        "c.last_activity "
+        "WHERE c.case_status = 'open' AND l.n + 20 < a.n",
+        "SELECT count(*) FROM children c WHERE c.case_status = 'open' AND c.worker_id IS NOT NULL "
+        "AND coalesce((SELECT max(s.date) FROM supervision_cases sc JOIN supervisions s "
+        "ON s.idx = sc.idx WHERE sc.child_id = c.child_id AND s.date <= $1), '0000') "
+        "< to_char($1::date - 28, 'YYYY-MM-DD')",
+    };
+    for (int i = 0; i < 4; i++) {
+        const char *v[] = {asof};
+        PGresult *r = PQexecParams(c, q[i], 1, NULL, v, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+            fprintf(stderr, "rules_bench: SQL %d: %s", i, PQerrorMessage(c));
+            exit(1);
+        }
+        out[i] = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        PQclear(r);
+    }
+    *secs = now_s() - t0;
+    PQfinish(c);
+}
+
 typedef struct pick {
     char ids[1000][65];
     size_t n;
@@ -294,7 +372,7 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     uint64_t children = 20000, seed = 1;
-    const char *db = NULL, *as_of_s = NULL;
+    const char *db = NULL, *as_of_s = NULL, *server = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--children"))
             children = strtoull(argv[i + 1], NULL, 10);
@@ -304,6 +382,8 @@ int main(int argc, char **argv)
             as_of_s = argv[i + 1];
         else if (!strcmp(argv[i], "--seed"))
             seed = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--pg"))
+            server = argv[i + 1];
     }
     cw_error err;
     cw_calendar cal;
@@ -314,19 +394,32 @@ int main(int argc, char **argv)
     if (as_of_s && cw_date_parse(as_of_s, strlen(as_of_s), &as_of))
         die("--as-of", NULL);
     char path[512], tmpl[] = "/tmp/caseward-rules-bench-XXXXXX";
+    bench_log pglog = {.name = ""};
     if (!db) {
         if (!mkdtemp(tmpl))
             die("mkdtemp", NULL);
-        snprintf(path, sizeof path, "%s/demo.db", tmpl);
-        db = path;
+        if (server) { /* a database of its own on the server, and its key in tmpl */
+            bench_log_init(&pglog, server, tmpl, "rules");
+            bench_log_use(&pglog);
+            db = pglog.path;
+        } else {
+            snprintf(path, sizeof path, "%s/demo.db", tmpl);
+            db = path;
+        }
     }
+    int uri = cw_store_is_uri(db);
     struct stat sb;
     cw_ledger *l;
-    printf("caseward rules benchmark (Wales pack), as of ");
+    printf("caseward rules benchmark (Wales pack, %s), as of ", uri ? "PostgreSQL" : "SQLite");
     char asof[CW_DATE_LEN + 1];
     cw_date_format(as_of, asof);
     printf("%s\n", asof);
-    if (stat(db, &sb) != 0) {
+    /* A council to make: no file, or a database that holds no log yet. */
+    int fresh =
+        uri ? cw_ledger_open(db, CW_LEDGER_READONLY, &l, &err) != CW_OK : stat(db, &sb) != 0;
+    if (uri && !fresh)
+        cw_ledger_close(l);
+    if (fresh) {
         cw_demo_opts o;
         cw_demo_stats ds;
         cw_demo_opts_init(&o);
@@ -353,7 +446,7 @@ int main(int argc, char **argv)
         die("open", &err);
     uint64_t events = cw_ledger_size(l);
     cw_ledger_close(l);
-    printf("  log: %s, %" PRIu64 " entries\n", db, events);
+    printf("  log: %s, %" PRIu64 " entries\n", uri ? "a PostgreSQL database" : db, events);
 
     /* ---- whole recomputation ---- */
     tally t = {0}, t4 = {0}, tc = {0};
@@ -368,16 +461,19 @@ int main(int argc, char **argv)
     printf("  %" PRIu64 " children: %" PRIu64 " obligations (%" PRIu64 " overdue, %" PRIu64
            " met late, %" PRIu64 " missed), %" PRIu64 " signals\n",
            t.children, t.obligations, t.overdue, t.met_late, t.missed, t.signals);
-    printf("  %.2f s = %.2f us per entry; peak RSS %.1f MiB (heap %.1f MiB; the rest is the "
-           "database file mapped read-only)\n",
-           t_eng, t_eng * 1e6 / (double)events, (double)rss / 1024.0, (double)anon / 1024.0);
+    printf("  %.2f s = %.2f us per entry; peak RSS %.1f MiB (heap %.1f MiB; the rest is %s)\n",
+           t_eng, t_eng * 1e6 / (double)events, (double)rss / 1024.0, (double)anon / 1024.0,
+           uri ? "the program and its libraries" : "the database file mapped read-only");
     static const char *const four[] = {"assessment", "cp_visit", "drift", "supervision_gap"};
     cw_rule_pack *pack4 = subset_pack(four, 4);
     recompute(db, pack4, as_of, &t4, &t_eng4, &anon4);
     cw_rules_free(pack4);
     double t_sql;
     int64_t sq[4];
-    sql_equivalent(db, &cal, as_of, &t_sql, sq);
+    if (uri)
+        pg_sql_equivalent(db, &cal, as_of, &t_sql, sq);
+    else
+        sql_equivalent(db, &cal, as_of, &t_sql, sq);
     printf("\nthe same 4 rules (assessment, cp_visit, drift, supervision_gap), engine vs SQL\n");
     printf("  engine, a pack of those 4 rules      %.3f s (%" PRIu64 " obligations, %" PRIu64
            " signals)\n",
@@ -500,6 +596,10 @@ int main(int argc, char **argv)
     cw_ledger_close(l);
     cw_rules_free(pack);
     cw_calendar_release(&cal);
+    if (pglog.name[0]) { /* the database this run made on the server */
+        bench_log_remove(&pglog, server);
+        rmdir(tmpl);
+    }
     if (db == path) { /* the council this run made: a few hundred MB, not left behind */
         static const char *const suffix[] = {"", ".key", "-wal", "-shm"};
         for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
