@@ -648,6 +648,10 @@ static cw_rc parse_pinned(const cw_verify_opts *o, const cw_note_verifier *v, co
 typedef struct personal_check {
     const commit_index *ci;
     uint64_t size, rows;
+    /* Rows naming an entry at or past size (as theirs or as their erasure): 1 + the highest such
+     * entry, 0 if none. Appends that landed while verify ran, or a sign of tampering: which,
+     * the log's size read after the scan says (verify_personal). */
+    uint64_t beyond_end, beyond_row, erased_beyond_end, erased_beyond_row;
     cw_hasher *h;
     cw_error *err;
 } personal_check;
@@ -667,12 +671,12 @@ static cw_rc personal_row(void *ctx, uint64_t idx, const uint8_t *salt, size_t s
                           const uint8_t *body, size_t body_len, uint64_t erased_idx)
 {
     personal_check *pc = ctx;
+    if (idx >= pc->size) {
+        if (idx + 1 > pc->beyond_end)
+            pc->beyond_end = idx + 1, pc->beyond_row = idx;
+        return CW_OK;
+    }
     pc->rows++;
-    if (idx >= pc->size)
-        return cw_error_set(pc->err, CW_EVERIFY,
-                            "personal data is stored for entry %" PRIu64 ", which the log does "
-                            "not have",
-                            idx);
     const commit_rec *rec = commit_find(pc->ci, idx);
     if (!rec)
         return cw_error_set(pc->err, CW_EVERIFY,
@@ -680,11 +684,13 @@ static cw_rc personal_row(void *ctx, uint64_t idx, const uint8_t *salt, size_t s
                             "commits to none (added afterwards)",
                             idx);
     if (!salt) {
-        if (erased_idx <= idx || erased_idx >= pc->size)
+        if (erased_idx <= idx)
             return cw_error_set(pc->err, CW_EVERIFY,
                                 "entry %" PRIu64 ": its personal data is marked erased by entry "
                                 "%" PRIu64 ", which is not a later entry of the log",
                                 idx, erased_idx);
+        if (erased_idx >= pc->size && erased_idx + 1 > pc->erased_beyond_end)
+            pc->erased_beyond_end = erased_idx + 1, pc->erased_beyond_row = idx;
         return CW_OK;
     }
     if (!part_matches(pc->h, rec, salt, salt_len, body, body_len))
@@ -698,8 +704,29 @@ static cw_rc personal_row(void *ctx, uint64_t idx, const uint8_t *salt, size_t s
 static cw_rc verify_personal(cw_ledger *l, uint64_t size, const commit_index *ci, cw_hasher *h,
                              cw_error *err)
 {
-    personal_check pc = {ci, size, 0, h, err};
+    personal_check pc = {.ci = ci, .size = size, .h = h, .err = err};
     cw_rc rc = cw_store_personal_scan(cw_ledger_store(l), personal_row, &pc, err);
+    if (!rc && (pc.beyond_end || pc.erased_beyond_end)) {
+        /* A part and its entry are committed together, and an erasure with its entry: once the
+         * scan has seen a row, its entry is in the log. Read the log's size again; a row past
+         * it was not written by caseward. */
+        uint64_t now_end = 0;
+        cw_ledger *now = NULL;
+        if ((rc = cw_ledger_open(cw_ledger_path(l), CW_LEDGER_READONLY, &now, err)))
+            return rc;
+        now_end = cw_ledger_size(now);
+        cw_ledger_close(now);
+        if (pc.beyond_end > now_end)
+            return cw_error_set(err, CW_EVERIFY,
+                                "personal data is stored for entry %" PRIu64 ", which the log "
+                                "does not have",
+                                pc.beyond_row);
+        if (pc.erased_beyond_end > now_end)
+            return cw_error_set(err, CW_EVERIFY,
+                                "entry %" PRIu64 ": its personal data is marked erased by entry "
+                                "%" PRIu64 ", which is not a later entry of the log",
+                                pc.erased_beyond_row, pc.erased_beyond_end - 1);
+    }
     if (!rc && pc.rows != ci->total)
         rc = cw_error_set(err, CW_EVERIFY,
                           "%" PRIu64 " entries commit to personal data that is neither held "
