@@ -262,14 +262,19 @@ cw_rc cw_http_write_gate(cw_http_srv *s, cw_error *err)
     if (!__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE)) {
         if (cw_store_versions(cw_ledger_store(s->writer), &schema, &data, err))
             return CW_EDB;
-        /* Changed by another connection since the last check (a CLI writer, or another
-         * server on the same PostgreSQL log): what it appended is checked as our own appends
-         * are, the verified checkpoint still there unchanged and the new entries extending the
-         * verified tree to the latest signed checkpoint. The structure and then the whole log
-         * again only if the schema changed: an old row can be changed or removed only past
-         * the insert-only triggers, and taking them off changes the schema (docs/ledger.md). */
+        /* Changed by another connection since the last check. The structure and the whole
+         * log again if the schema changed (an insert-only trigger dropped, say). If only the
+         * data: on SQLite the whole log too, since any connection can turn triggers off for
+         * itself (SQLITE_DBCONFIG_ENABLE_TRIGGER; the sqlite3 shell's .dbconfig) and change
+         * old rows without touching the schema; a CLI writer beside the server is rare. On
+         * PostgreSQL other servers append all the time, and only a superuser can skip the
+         * triggers without a schema change (session_replication_role): what was appended is
+         * checked as our own appends are, the verified checkpoint still there unchanged and
+         * the new entries extending the verified tree to the latest signed checkpoint
+         * (docs/ledger.md). */
+        int full = data != s->seen_data && !cw_store_is_uri(s->o.db);
         if ((schema != s->seen_schema || data != s->seen_data) &&
-            cw_integrity_check(s->integrity, 0, &e) != CW_OK)
+            cw_integrity_check(s->integrity, full, &e) != CW_OK)
             integrity_trip(s, e.msg);
         s->seen_schema = schema;
         s->seen_data = data;
@@ -285,7 +290,7 @@ void cw_http_write_done(cw_http_srv *s)
 {
     cw_error e;
     if (!__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE) &&
-        cw_integrity_check(s->integrity, 0, &e) != CW_OK)
+        cw_integrity_check_appended(s->integrity, &e) != CW_OK)
         integrity_trip(s, e.msg);
 }
 

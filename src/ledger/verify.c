@@ -1153,6 +1153,22 @@ static cw_rc check_all(cw_integrity *m, cw_error *err)
 
 static cw_rc check_increment(cw_integrity *m, cw_error *err);
 
+static cw_rc check_increments(cw_integrity *m, cw_error *err)
+{
+    for (int tries = 0;; tries++) {
+        cw_rc rc = check_increment(m, err);
+        if (rc != CW_EBUSY)
+            return rc;
+        if (tries == 3)
+            return cw_error_set(err, CW_EBUSY, "the log kept growing while it was checked");
+    }
+}
+
+cw_rc cw_integrity_check_appended(cw_integrity *m, cw_error *err)
+{
+    return check_increments(m, err);
+}
+
 cw_rc cw_integrity_check(cw_integrity *m, int full, cw_error *err)
 {
     int64_t schema, data;
@@ -1169,13 +1185,7 @@ cw_rc cw_integrity_check(cw_integrity *m, int full, cw_error *err)
     }
     if (full && (rc = check_all(m, err)))
         return rc;
-    for (int tries = 0;; tries++) {
-        rc = check_increment(m, err);
-        if (rc != CW_EBUSY)
-            return rc;
-        if (tries == 3)
-            return cw_error_set(err, CW_EBUSY, "the log kept growing while it was checked");
-    }
+    return check_increments(m, err);
 }
 
 /* What was appended since the last check, then the latest checkpoint. */

@@ -52,14 +52,17 @@ cw_rc cw_verify(const cw_verify_opts *opts, cw_verify_report *report, cw_error *
  * nodes, and the checkpoint verified last still stored unchanged. It also
  * reads the database's schema version: a change (an insert-only trigger
  * dropped, say) means the structure check and a whole re-verification; so
- * does full, which the caller sets when another process has written to the
- * database (store.h, cw_store_versions), since rows can be changed without a
- * schema change by a connection that turns triggers off.
+ * does full, which the caller sets when another process has written to a
+ * SQLite database (store.h, cw_store_versions), since there rows can be changed
+ * without a schema change by a connection that turns triggers off.
  * Messages name entry indexes, sizes and objects, never an entry's content.
  */
 typedef struct cw_integrity cw_integrity;
 cw_rc cw_integrity_open(const char *db_path, cw_integrity **out, cw_error *err);
 cw_rc cw_integrity_check(cw_integrity *m, int full, cw_error *err);
+/* Only what was appended, without reading the schema version: after the caller's own write,
+ * whose cw_integrity_check before it read the version (a change since is found by the next). */
+cw_rc cw_integrity_check_appended(cw_integrity *m, cw_error *err);
 /* The size verified so far. */
 uint64_t cw_integrity_size(const cw_integrity *m);
 void cw_integrity_free(cw_integrity *m);

@@ -303,6 +303,11 @@ typedef struct params {
     char ints[MAX_PARAMS][8];
 } params;
 
+/* No parameters, and prepared once per connection like a statement with some: for the
+ * statements without any that every write runs (exec prepares only when given params; sql is
+ * then always a string constant, so its address names it). */
+static const params NONE;
+
 static void p_int(params *p, int64_t v)
 {
     int k = p->n++;
@@ -467,7 +472,7 @@ static cw_rc exec(pg_store *s, const char *sql, const params *p, PGresult **out,
     if (p && p->toobig)
         return cw_error_set(err, CW_ETOOBIG, "database: %s: a value is larger than 1 GB", what);
     PGresult *r;
-    int slot = p && p->n ? prepared_slot(s, sql, p) : -1;
+    int slot = p ? prepared_slot(s, sql, p) : -1;
     if (slot >= 0) {
         char name[16];
         snprintf(name, sizeof name, "cw%d", slot);
@@ -548,7 +553,7 @@ static cw_rc s_begin_read(cw_store *base, cw_error *err)
 static cw_rc next_xid(pg_store *s, int64_t *x, cw_error *err)
 {
     PGresult *r;
-    cw_rc rc = exec(s, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint", NULL, &r,
+    cw_rc rc = exec(s, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint", &NONE, &r,
                     "reading the database's version", err);
     if (!rc) {
         *x = col_int(r, 0, 0);
@@ -564,7 +569,7 @@ static cw_rc s_commit(cw_store *base, cw_error *err)
     PGresult *r;
     cw_rc rc;
     if (s->track) {
-        if ((rc = exec(s, "SELECT pg_current_xact_id_if_assigned()::text::bigint", NULL, &r,
+        if ((rc = exec(s, "SELECT pg_current_xact_id_if_assigned()::text::bigint", &NONE, &r,
                        "commit", err)))
             return rc;
         if (!PQgetisnull(r, 0, 0))
@@ -619,7 +624,7 @@ static cw_rc s_entries_end(cw_store *base, uint64_t *end, cw_error *err)
 {
     pg_store *s = (pg_store *)base;
     PGresult *r;
-    cw_rc rc = exec(s, "SELECT max(idx) FROM entries", NULL, &r, "reading the log size", err);
+    cw_rc rc = exec(s, "SELECT max(idx) FROM entries", &NONE, &r, "reading the log size", err);
     if (rc)
         return rc;
     if (PQgetisnull(r, 0, 0)) {
@@ -764,7 +769,7 @@ static cw_rc s_checkpoint_latest(cw_store *base, cw_buf *note, uint64_t *size, c
 {
     pg_store *s = (pg_store *)base;
     PGresult *r;
-    cw_rc rc = exec(s, "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1", NULL, &r,
+    cw_rc rc = exec(s, "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1", &NONE, &r,
                     "reading the latest checkpoint", err);
     if (rc)
         return rc;
@@ -1145,7 +1150,7 @@ static cw_rc s_check_structure(cw_store *base, cw_error *err)
  * which gets a new xmin). The data version: PostgreSQL has no data_version, so it is
  * bumped whenever any transaction id was assigned since the last look other than for this
  * connection's own commits (s_commit): other connections' writes, and some that are not
- * writes to this database; a change too many only costs a full check.
+ * writes to this database; a change too many only costs the check of what was appended.
  */
 static cw_rc s_versions(cw_store *base, int64_t *schema, int64_t *data, cw_error *err)
 {
@@ -1161,7 +1166,7 @@ static cw_rc s_versions(cw_store *base, int64_t *schema, int64_t *data, cw_error
                     "pg_trigger) + (SELECT count(*) * 104729 + coalesce(sum(xmin::text::bigint), "
                     "0) FROM pg_proc WHERE pronamespace = 'public'::regnamespace))::bigint, "
                     "pg_snapshot_xmax(pg_current_snapshot())::text::bigint",
-                    NULL, &r, "reading the database's version", err);
+                    &NONE, &r, "reading the database's version", err);
     if (rc)
         return rc;
     *schema = col_int(r, 0, 0);
