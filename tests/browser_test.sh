@@ -38,16 +38,19 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/cw-browser-test-XXXXXX")
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 
+# The council's database: a file, or under tests/with-pg a database on that PostgreSQL server.
+. "$ROOT/tests/lib.sh"
+new_db c
 PW="browser test password"
-"$CW" demo --db "$T/c.db" --children 200 --seed 7 --accounts "$PW" >/dev/null 2>"$T/err" ||
+"$CW" demo --db "$DB" --children 200 --seed 7 --accounts "$PW" >/dev/null 2>"$T/err" ||
   die "demo failed: $(cat "$T/err")"
 
 today=$(date -u +%F)
 day() { date -u -d "$today $1 days" +%F; }
-sw=$(sqlite3 "$T/c.db" "SELECT staff_id FROM accounts WHERE username = 'social.worker'")
+sw=$(sql "SELECT staff_id FROM accounts WHERE username = 'social.worker'")
 [ -n "$sw" ] || die "no social.worker account"
 # A child outside the social worker's scope: allocated to a worker in another team.
-other=$(sqlite3 "$T/c.db" "SELECT c.child_id FROM children c JOIN staff s ON s.staff_id = c.worker_id
+other=$(sql "SELECT c.child_id FROM children c JOIN staff s ON s.staff_id = c.worker_id
   WHERE s.team_id <> (SELECT team_id FROM staff WHERE staff_id = '$sw') ORDER BY c.child_id LIMIT 1")
 [ -n "$other" ] || die "no child outside the social worker's team"
 reg=$("$CW" calendar add-working-days "$today" -15)
@@ -69,7 +72,7 @@ cat >"$T/scenario.jsonl" <<JSONL
 {"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-U-CT2","child_id":"WEB-U","date":"$(day -2)","source":"neighbour","reason":"Left alone overnight."}}
 {"type":"contact_received","actor":"$sw","payload":{"contact_id":"WEB-U-CT3","child_id":"WEB-U","date":"$(day -1)","source":"police","reason":"Found out late at night."}}
 JSONL
-"$CW" append --db "$T/c.db" "$T/scenario.jsonl" >/dev/null 2>"$T/err" ||
+"$CW" append --db "$DB" "$T/scenario.jsonl" >/dev/null 2>"$T/err" ||
   die "the scenario was refused: $(cat "$T/err")"
 
 # Two more children for the sign-off journeys (tests/web/signoff.test.mjs), both allocated to
@@ -83,13 +86,13 @@ cat >"$T/signoff.jsonl" <<JSONL
 {"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-T","worker_id":"$sw","date":"$(day -20)"}}
 {"type":"case_note","actor":"$sw","payload":{"child_id":"WEB-T","date":"$(day -2)","text":"Home visit arranged with mother for next week."}}
 JSONL
-"$CW" append --db "$T/c.db" "$T/signoff.jsonl" >/dev/null 2>"$T/err" ||
+"$CW" append --db "$DB" "$T/signoff.jsonl" >/dev/null 2>"$T/err" ||
   die "the sign-off scenario was refused: $(cat "$T/err")"
 
 # WEB-E: a case note recorded on the wrong child's file, erased (docs/privacy.md): proposed by
 # the social worker's manager, approved by the data protection officer. The journey reads
 # the chronology: what was removed, when and why, and not the text.
-tm=$(sqlite3 "$T/c.db" "SELECT manager_id FROM staff WHERE staff_id = '$sw'")
+tm=$(sql "SELECT manager_id FROM staff WHERE staff_id = '$sw'")
 cat >"$T/erasure.jsonl" <<JSONL
 {"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-E","date":"$(day -20)","given_name":"Elin","family_name":"Testwood","date_of_birth":"2015-03-04","gender":"female","language":"english"}}
 {"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-E","worker_id":"$sw","date":"$(day -20)"}}
@@ -97,14 +100,14 @@ cat >"$T/erasure.jsonl" <<JSONL
 {"type":"case_note","actor":"$sw","payload":{"child_id":"WEB-E","date":"$(day -2)","text":"Elin's school says she is doing well."}}
 {"type":"staff_added","actor":"admin","payload":{"staff_id":"dpo.web","name":"Dee Protect","role":"data_protection_officer"}}
 JSONL
-"$CW" append --db "$T/c.db" "$T/erasure.jsonl" >/dev/null 2>"$T/err" ||
+"$CW" append --db "$DB" "$T/erasure.jsonl" >/dev/null 2>"$T/err" ||
   die "the erasure scenario was refused: $(cat "$T/err")"
-wrong=$(sqlite3 "$T/c.db" "SELECT min(idx) FROM child_events WHERE child_id = 'WEB-E' AND type = 'case_note'")
+wrong=$(sql "SELECT min(idx) FROM child_events WHERE child_id = 'WEB-E' AND type = 'case_note'")
 cat >"$T/erase.jsonl" <<JSONL
 {"type":"erasure_proposed","actor":"$tm","payload":{"erasure_id":"WEB-E-X1","child_id":"WEB-E","date":"$(day -1)","entries":["$wrong"],"lawful_basis":"recorded_in_error","reason":"Recorded on the wrong child's file."}}
 {"type":"erasure_approved","actor":"dpo.web","payload":{"erasure_id":"WEB-E-X1","date":"$(day -1)"}}
 JSONL
-"$CW" append --db "$T/c.db" "$T/erase.jsonl" >/dev/null 2>"$T/err" ||
+"$CW" append --db "$DB" "$T/erase.jsonl" >/dev/null 2>"$T/err" ||
   die "the erasure was refused: $(cat "$T/err")"
 # WEB-W: the Welsh journeys' child (tests/web/journeys.test.mjs, "Cymraeg"): a visit is recorded
 # in Welsh, and the data protection officer declines this erasure in Welsh.
@@ -114,13 +117,13 @@ cat >"$T/welsh.jsonl" <<JSONL
 {"type":"conference_held","actor":"$sw","payload":{"conference_id":"WEB-W-CC1","child_id":"WEB-W","date":"$(day -2)","kind":"initial","decision":"register","category":"emotional"}}
 {"type":"case_note","actor":"$sw","payload":{"child_id":"WEB-W","date":"$(day -1)","text":"Mae Gwenllian yn hapus yn yr ysgol."}}
 JSONL
-"$CW" append --db "$T/c.db" "$T/welsh.jsonl" >/dev/null 2>"$T/err" ||
+"$CW" append --db "$DB" "$T/welsh.jsonl" >/dev/null 2>"$T/err" ||
   die "the Welsh journeys' child was refused: $(cat "$T/err")"
-wn=$(sqlite3 "$T/c.db" "SELECT min(idx) FROM child_events WHERE child_id = 'WEB-W' AND type = 'case_note'")
+wn=$(sql "SELECT min(idx) FROM child_events WHERE child_id = 'WEB-W' AND type = 'case_note'")
 cat >"$T/erase-w.jsonl" <<JSONL
 {"type":"erasure_proposed","actor":"$tm","payload":{"erasure_id":"WEB-W-X1","child_id":"WEB-W","date":"$(day -1)","entries":["$wn"],"lawful_basis":"recorded_in_error","reason":"Proposed in error: the note is about Gwenllian."}}
 JSONL
-"$CW" append --db "$T/c.db" "$T/erase-w.jsonl" >/dev/null 2>"$T/err" ||
+"$CW" append --db "$DB" "$T/erase-w.jsonl" >/dev/null 2>"$T/err" ||
   die "the Welsh journeys' erasure was refused: $(cat "$T/err")"
 # WEB-F: two notes, each proposed for erasure by the manager, for the data protection officer
 # (data.protection) to approve one and decline the other in the web application.
@@ -130,18 +133,18 @@ cat >"$T/erasure2.jsonl" <<JSONL
 {"type":"case_note","actor":"$sw","payload":{"child_id":"WEB-F","date":"$(day -3)","text":"Neighbour's son was in trouble again: not about Ffion."}}
 {"type":"case_note","actor":"$sw","payload":{"child_id":"WEB-F","date":"$(day -2)","text":"Ffion told her teacher she is worried about her mum."}}
 JSONL
-"$CW" append --db "$T/c.db" "$T/erasure2.jsonl" >/dev/null 2>"$T/err" ||
+"$CW" append --db "$DB" "$T/erasure2.jsonl" >/dev/null 2>"$T/err" ||
   die "the second erasure scenario was refused: $(cat "$T/err")"
-n1=$(sqlite3 "$T/c.db" "SELECT min(idx) FROM child_events WHERE child_id = 'WEB-F' AND type = 'case_note'")
-n2=$(sqlite3 "$T/c.db" "SELECT max(idx) FROM child_events WHERE child_id = 'WEB-F' AND type = 'case_note'")
+n1=$(sql "SELECT min(idx) FROM child_events WHERE child_id = 'WEB-F' AND type = 'case_note'")
+n2=$(sql "SELECT max(idx) FROM child_events WHERE child_id = 'WEB-F' AND type = 'case_note'")
 cat >"$T/erase2.jsonl" <<JSONL
 {"type":"erasure_proposed","actor":"$tm","payload":{"erasure_id":"WEB-F-X1","child_id":"WEB-F","date":"$(day -1)","entries":["$n1"],"lawful_basis":"recorded_in_error","reason":"About the neighbour's son, not Ffion."}}
 {"type":"erasure_proposed","actor":"$tm","payload":{"erasure_id":"WEB-F-X2","child_id":"WEB-F","date":"$(day -1)","entries":["$n2"],"lawful_basis":"erasure_request","requested_by":"Ffion's mother","reason":"Her mother asked for it to be removed."}}
 JSONL
-"$CW" append --db "$T/c.db" "$T/erase2.jsonl" >/dev/null 2>"$T/err" ||
+"$CW" append --db "$DB" "$T/erase2.jsonl" >/dev/null 2>"$T/err" ||
   die "the erasure proposals were refused: $(cat "$T/err")"
 
-"$CW" serve --db "$T/c.db" --listen 127.0.0.1:0 --web "$ROOT/web" 2>"$T/log" &
+"$CW" serve --db "$DB" --listen 127.0.0.1:0 --web "$ROOT/web" 2>"$T/log" &
 PID=$!
 port=
 for _ in $(seq 1 200); do
@@ -152,8 +155,10 @@ for _ in $(seq 1 200); do
 done
 [ -n "$port" ] || die "caseward serve did not say its port"
 
-mkdir -p "$BUILD/screenshots"
+# On PostgreSQL the same pages go to screenshots-pg/, beside SQLite's.
+SHOTS=$BUILD/screenshots${CW_TEST_PG:+-pg}
+mkdir -p "$SHOTS"
 cd "$ROOT"
 CW_URL="http://127.0.0.1:$port" CW_PASSWORD="$PW" CW_OTHER_CHILD="$other" CHROMIUM="$CHROMIUM" \
-  CW_SCREENSHOTS="$BUILD/screenshots" \
+  CW_SCREENSHOTS="$SHOTS" \
   node --test --test-concurrency=1 ${CW_TEST_PATTERN:+--test-name-pattern="$CW_TEST_PATTERN"} tests/web/

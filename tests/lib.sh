@@ -26,3 +26,27 @@ finish() {
     echo "$1: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
 }
+
+# new_db NAME: the database a test works in, into $DB: $T/NAME.db, or when the suite runs on
+# PostgreSQL (tests/with-pg sets CW_TEST_PG to a throwaway server's URI) a new, empty database
+# there, with CASEWARD_KEY_FILE=$T/NAME.key (a URI has no key file beside it).
+new_db() {
+    if [ -z "${CW_TEST_PG:-}" ]; then
+        DB=$T/$1.db
+        return
+    fi
+    local name="t$$_$1"
+    psql -X -q -v ON_ERROR_STOP=1 -d "$CW_TEST_PG" \
+        -c "CREATE DATABASE \"$name\" ENCODING 'UTF8' TEMPLATE template0" >/dev/null ||
+        { echo "new_db: cannot create database $name" >&2; return 1; }
+    DB=$(printf '%s' "$CW_TEST_PG" | sed "s|^postgresql:///[^?]*?|postgresql:///$name?|")
+    export CASEWARD_KEY_FILE=$T/$1.key
+}
+# sql QUERY: the rows of one query on $DB, columns "|"-separated, as sqlite3 prints them.
+sql() {
+    if [ -n "${CW_TEST_PG:-}" ]; then
+        psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$DB" -c "$1"
+    else
+        sqlite3 "$DB" "$1"
+    fi
+}
