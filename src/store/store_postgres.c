@@ -284,6 +284,7 @@ typedef struct pg_store {
     cw_store base;
     PGconn *c;
     prepared prep[PREPARED_SLOTS]; /* those with parameters, prepared on first use */
+    int in_tx;                     /* between a begin and its commit or rollback */
     int readonly;
     int track;    /* versions has been asked for: commits note whether only this one wrote */
     int64_t mark; /* the next transaction id when last looked (versions, or after our commit) */
@@ -523,8 +524,47 @@ static void s_close(cw_store *base)
 static void s_rollback(cw_store *base)
 {
     pg_store *s = (pg_store *)base;
+    s->in_tx = 0;
     if (s->c && PQtransactionStatus(s->c) != PQTRANS_IDLE)
         PQclear(PQexec(s->c, "ROLLBACK"));
+}
+
+static cw_rc session(pg_store *s, cw_error *err);
+
+/*
+ * A connection lost (the database server restarted, or failed over) is made again before
+ * the next transaction, never inside one: the statement that found it lost failed, and
+ * its transaction with it. libpq tries the URI's hosts in turn, so a multi-host URI with
+ * target_session_attrs=read-write finds the promoted server (docs/deploy.md). Prepared
+ * statements went with the old connection.
+ */
+static cw_rc reconnect_if_lost(pg_store *s, cw_error *err)
+{
+    if (s->in_tx || PQstatus(s->c) == CONNECTION_OK)
+        return CW_OK;
+    PQreset(s->c);
+    for (size_t i = 0; i < PREPARED_SLOTS; i++)
+        s->prep[i].used = 0;
+    if (PQstatus(s->c) != CONNECTION_OK) {
+        const char *text;
+        int len;
+        message(PQerrorMessage(s->c), &text, &len);
+        return cw_error_set(err, CW_EDB, "database: the connection was lost: %.*s", len, text);
+    }
+    return session(s, err);
+}
+
+/* exec for a statement outside any transaction (a BEGIN, the version read): on a connection
+ * found lost, made again and run once more. Nothing is done twice: such a statement writes
+ * nothing. */
+static cw_rc exec_outside(pg_store *s, const char *sql, const params *p, PGresult **out,
+                          const char *what, cw_error *err)
+{
+    cw_rc rc = reconnect_if_lost(s, err);
+    if (!rc && (rc = exec(s, sql, p, out, what, err)) && !s->in_tx &&
+        PQstatus(s->c) != CONNECTION_OK && !(rc = reconnect_if_lost(s, err)))
+        rc = exec(s, sql, p, out, what, err);
+    return rc;
 }
 
 static cw_rc s_begin(cw_store *base, cw_error *err)
@@ -532,7 +572,8 @@ static cw_rc s_begin(cw_store *base, cw_error *err)
     pg_store *s = (pg_store *)base;
     /* READ COMMITTED: each statement after the lock sees what the writer before committed.
      * No READ WRITE here: a read-only store's session default (read only) stays in force. */
-    cw_rc rc = exec(s, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL, NULL, "begin", err);
+    cw_rc rc = exec_outside(s, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL, NULL, "begin", err);
+    s->in_tx = !rc;
     if (rc || s->readonly)
         return rc;
     params p = {0};
@@ -546,7 +587,10 @@ static cw_rc s_begin(cw_store *base, cw_error *err)
 static cw_rc s_begin_read(cw_store *base, cw_error *err)
 {
     pg_store *s = (pg_store *)base;
-    return exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL, NULL, "begin", err);
+    cw_rc rc = exec_outside(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL, NULL,
+                            "begin", err);
+    s->in_tx = !rc;
+    return rc;
 }
 
 /* The next transaction id to be assigned, in the whole cluster. */
@@ -576,6 +620,7 @@ static cw_rc s_commit(cw_store *base, cw_error *err)
             own = col_int(r, 0, 0);
         PQclear(r);
     }
+    s->in_tx = 0; /* whether COMMIT succeeds or fails, the transaction is over */
     if ((rc = exec(s, "COMMIT", NULL, &r, "commit", err)))
         return rc;
     /* COMMIT of a transaction in which a statement failed succeeds as a ROLLBACK. */
@@ -1156,17 +1201,18 @@ static cw_rc s_versions(cw_store *base, int64_t *schema, int64_t *data, cw_error
 {
     pg_store *s = (pg_store *)base;
     PGresult *r;
-    cw_rc rc = exec(s,
-                    "SELECT ((SELECT count(*) * 1000003 + coalesce(sum(xmin::text::bigint), 0) "
-                    "FROM pg_class WHERE relnamespace = 'public'::regnamespace) + "
-                    "(SELECT count(*) * 1009 + coalesce(sum(a.xmin::text::bigint), 0) FROM "
-                    "pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE "
-                    "c.relnamespace = 'public'::regnamespace) + "
-                    "(SELECT count(*) * 7919 + coalesce(sum(xmin::text::bigint), 0) FROM "
-                    "pg_trigger) + (SELECT count(*) * 104729 + coalesce(sum(xmin::text::bigint), "
-                    "0) FROM pg_proc WHERE pronamespace = 'public'::regnamespace))::bigint, "
-                    "pg_snapshot_xmax(pg_current_snapshot())::text::bigint",
-                    &NONE, &r, "reading the database's version", err);
+    cw_rc rc =
+        exec_outside(s,
+                     "SELECT ((SELECT count(*) * 1000003 + coalesce(sum(xmin::text::bigint), 0) "
+                     "FROM pg_class WHERE relnamespace = 'public'::regnamespace) + "
+                     "(SELECT count(*) * 1009 + coalesce(sum(a.xmin::text::bigint), 0) FROM "
+                     "pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE "
+                     "c.relnamespace = 'public'::regnamespace) + "
+                     "(SELECT count(*) * 7919 + coalesce(sum(xmin::text::bigint), 0) FROM "
+                     "pg_trigger) + (SELECT count(*) * 104729 + coalesce(sum(xmin::text::bigint), "
+                     "0) FROM pg_proc WHERE pronamespace = 'public'::regnamespace))::bigint, "
+                     "pg_snapshot_xmax(pg_current_snapshot())::text::bigint",
+                     &NONE, &r, "reading the database's version", err);
     if (rc)
         return rc;
     *schema = col_int(r, 0, 0);
@@ -1278,7 +1324,8 @@ static cw_rc create_schema(pg_store *s, int keep_open, cw_error *err)
     return rc;
 }
 
-static cw_rc setup(pg_store *s, int flags, cw_error *err)
+/* The session's settings, on a new connection and on one made again. */
+static cw_rc session(pg_store *s, cw_error *err)
 {
     PQsetNoticeProcessor(s->c, quiet, NULL);
     /* The tables are found in public whatever the role's search_path; text is UTF-8. */
@@ -1286,9 +1333,15 @@ static cw_rc setup(pg_store *s, int flags, cw_error *err)
                     "SELECT pg_catalog.set_config('search_path', 'public', false), "
                     "pg_catalog.set_config('client_encoding', 'UTF8', false)",
                     NULL, NULL, "setting up the connection", err);
-    if (!rc && (flags & CW_STORE_READONLY))
+    if (!rc && s->readonly)
         rc = exec(s, "SET default_transaction_read_only = on", NULL, NULL,
                   "setting up the connection", err);
+    return rc;
+}
+
+static cw_rc setup(pg_store *s, int flags, cw_error *err)
+{
+    cw_rc rc = session(s, err);
     if (!rc && (flags & CW_STORE_CREATE))
         rc = create_schema(s, (flags & CW_STORE_CREATE_UNCOMMITTED) != 0, err);
     int64_t version = 0;
