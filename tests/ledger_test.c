@@ -5,7 +5,10 @@
  * parsing, and proofs over the stored tree checked against an independent
  * RFC 6962 computation written here.
  *
- * Every test works in its own mkdtemp directory under /tmp, removed after.
+ * Every test works in its own mkdtemp directory under /tmp, removed after. Under tests/with-pg
+ * the log is a PostgreSQL database instead (tests/testdb.h), its key DIR/log.key; the tests of
+ * SQLite's own file (secure_delete) are skipped there, and those of its triggers and of a
+ * create or open that is refused check the same things in the database.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +35,7 @@
 #include "ledger/note.h"
 #include "ledger/verify.h"
 #include "util/time.h"
+#include "testdb.h"
 #include "testutil.h"
 
 #define ORIGIN "test.caseward.example/ledger"
@@ -40,7 +44,7 @@
 
 typedef struct fx {
     char dir[64];
-    char db[PATH_MAX];
+    char db[1024]; /* a path or a URI (tdb_path) */
     char key[PATH_MAX];
 } fx;
 
@@ -54,8 +58,8 @@ static int setup(void **state)
         free(f);
         return -1;
     }
-    snprintf(f->db, sizeof f->db, "%s/log.db", f->dir);
-    snprintf(f->key, sizeof f->key, "%s/log.db.key", f->dir);
+    tdb_path(f->db, sizeof f->db, f->dir, "log"); /* on PostgreSQL: CASEWARD_KEY_FILE too */
+    snprintf(f->key, sizeof f->key, tdb_pg() ? "%s/log.key" : "%s/log.db.key", f->dir);
     *state = f;
     return 0;
 }
@@ -160,16 +164,25 @@ typedef struct snapshot {
 
 static long long count_rows(const char *db, const char *sql)
 {
-    sqlite3 *s = NULL;
-    sqlite3_stmt *st = NULL;
-    long long n = -1;
-    assert_int_equal(sqlite3_open_v2(db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(s);
+    cw_buf b = CW_BUF_INIT(1 << 16);
+    tdb_rows(db, sql, &b, 0);
+    assert_non_null(b.data);
+    long long n = strtoll(b.data, NULL, 10);
+    cw_buf_release(&b);
     return n;
+}
+
+/* Does the log's database exist: the file on SQLite; any table in it on PostgreSQL (where
+ * the database itself is made empty by the fixture, as `caseward init` expects it). */
+static int db_made(const fx *f)
+{
+    if (!tdb_pg())
+        return exists(f->db);
+    cw_buf b = CW_BUF_INIT(1 << 16);
+    tdb_rows(f->db, tdb_tables_sql(), &b, 0);
+    int made = b.len > 0;
+    cw_buf_release(&b);
+    return made;
 }
 
 static void take_snapshot(const char *db, snapshot *s)
@@ -238,8 +251,10 @@ static void test_create_modes_and_first_checkpoint(void **state)
     struct stat st;
     cw_error err;
     create_log(f);
-    assert_int_equal(stat(f->db, &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0600);
+    if (!tdb_pg()) { /* a PostgreSQL server's files are its own */
+        assert_int_equal(stat(f->db, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+    }
     assert_int_equal(stat(f->key, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
 
@@ -271,6 +286,21 @@ static void test_create_refuses_existing_db(void **state)
 {
     fx *f = *state;
     cw_error err;
+    if (tdb_pg()) {
+        /* A database that holds a log already (its key gone, so that the key is not what
+         * refuses): refused, the log untouched, and the key this try wrote removed. */
+        snapshot before, after;
+        create_log(f);
+        take_snapshot(f->db, &before);
+        assert_int_equal(unlink(f->key), 0);
+        cw_error_clear(&err);
+        assert_int_equal(cw_ledger_create(f->db, ORIGIN, &err), CW_EEXIST);
+        expect_msg(&err, "already holds a caseward log");
+        assert_false(exists(f->key));
+        take_snapshot(f->db, &after);
+        assert_same_snapshot(&before, &after);
+        return;
+    }
     write_file(f->db, "not mine to overwrite\n", 0644);
     cw_error_clear(&err);
     assert_int_equal(cw_ledger_create(f->db, ORIGIN, &err), CW_EEXIST);
@@ -291,7 +321,7 @@ static void test_create_refuses_existing_key(void **state)
     assert_int_equal(cw_ledger_create(f->db, ORIGIN, &err), CW_EEXIST);
     expect_msg(&err, "already exists");
     expect_msg(&err, ".key");
-    assert_false(exists(f->db));
+    assert_false(db_made(f));
     char *text = slurp(f->key, NULL);
     assert_string_equal(text, "someone else's key\n");
     free(text);
@@ -312,12 +342,12 @@ static void test_create_bad_origin_leaves_nothing(void **state)
     cw_error_clear(&err);
     assert_int_equal(cw_ledger_create(f->db, "has space", &err), CW_EINVAL);
     expect_msg(&err, "origin");
-    assert_false(exists(f->db));
+    assert_false(db_made(f));
     assert_false(exists(f->key));
     cw_error_clear(&err);
     assert_int_equal(cw_ledger_create(f->db, "", &err), CW_EINVAL);
     expect_msg(&err, "origin");
-    assert_false(exists(f->db));
+    assert_false(db_made(f));
     assert_false(exists(f->key));
 }
 
@@ -331,6 +361,22 @@ static void test_create_failure_after_key_leaves_nothing(void **state)
     fx *f = *state;
     cw_error err;
     char target[PATH_MAX];
+    if (tdb_pg()) {
+        /* The database holds a table of someone else's named entries: the schema does not
+         * load, after the key was written. The key goes; the table stays, and no log. */
+        char msg[512];
+        if (tdb_try_pg(f->db, "CREATE TABLE entries (theirs integer)", msg, sizeof msg))
+            fail_msg("%s", msg);
+        cw_error_clear(&err);
+        assert_int_not_equal(cw_ledger_create(f->db, ORIGIN, &err), CW_OK);
+        assert_true(err.msg[0] != 0);
+        assert_false(exists(f->key));
+        assert_int_equal(count_rows(f->db, "SELECT count(*) FROM entries"), 0);
+        assert_int_equal(count_rows(f->db, "SELECT count(*) FROM pg_tables WHERE schemaname = "
+                                           "current_schema()"),
+                         1);
+        return;
+    }
     snprintf(target, sizeof target, "%s/nowhere", f->dir);
     assert_int_equal(symlink(target, f->db), 0);
     cw_error_clear(&err);
@@ -349,8 +395,9 @@ static void test_open_missing(void **state)
     cw_error_clear(&err);
     assert_int_equal(cw_ledger_open(f->db, CW_LEDGER_READONLY, &l, &err), CW_ENOTFOUND);
     assert_null(l);
-    expect_msg(&err, f->db);
-    assert_false(exists(f->db));
+    /* A URI is not printed (it may hold a password): the message says what is missing. */
+    expect_msg(&err, tdb_pg() ? "holds no caseward log" : f->db);
+    assert_false(db_made(f));
 }
 
 /* ---- appending ---- */
@@ -763,6 +810,17 @@ static void check_refused(sqlite3 *s, const char *sql)
     sqlite3_free(msg);
 }
 
+/* PostgreSQL's twin of check_refused: the statement fails, naming why (as a superuser, whom
+ * no grant stops: only the triggers do). */
+static void check_refused_pg(const char *db, const char *sql, const char *why)
+{
+    char msg[1024];
+    if (!tdb_try_pg(db, sql, msg, sizeof msg))
+        fail_msg("\"%s\" was not refused", sql);
+    if (!strstr(msg, why))
+        fail_msg("\"%s\": unexpected message %s", sql, msg);
+}
+
 static void test_triggers_refuse_update_delete(void **state)
 {
     fx *f = *state;
@@ -773,28 +831,55 @@ static void test_triggers_refuse_update_delete(void **state)
     cw_ledger_close(l);
     take_snapshot(f->db, &before);
 
-    sqlite3 *s = NULL;
-    assert_int_equal(sqlite3_open_v2(f->db, &s, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    check_refused(s, "UPDATE entries SET leaf = X'00' WHERE idx = 1");
-    check_refused(s, "UPDATE entries SET idx = 7 WHERE idx = 2");
-    check_refused(s, "UPDATE entries SET hashes = hashes");
-    check_refused(s, "DELETE FROM entries WHERE idx = 2");
-    check_refused(s, "DELETE FROM entries");
-    check_refused(s, "UPDATE checkpoints SET note = 'x' WHERE size = 3");
-    check_refused(s, "DELETE FROM checkpoints WHERE size = 3");
-    check_refused(s, "DELETE FROM checkpoints");
-    /* INSERT OR REPLACE deletes the old row without firing DELETE triggers (unless
-     * recursive_triggers is on), so it needs refusing on its own. */
-    check_refused(s, "INSERT OR REPLACE INTO entries(idx, hashes, leaf) VALUES (1, X'00', X'00')");
-    check_refused(s, "REPLACE INTO checkpoints(size, note) VALUES (3, 'x')");
-    /* A plain duplicate insert fails on the primary key. */
-    char *msg = NULL;
-    assert_int_not_equal(
-        sqlite3_exec(s, "INSERT INTO entries(idx, hashes, leaf) VALUES (1, X'00', X'00')", NULL,
-                     NULL, &msg),
-        SQLITE_OK);
-    sqlite3_free(msg);
-    sqlite3_close(s);
+    if (tdb_pg()) {
+        static const char *const refused[] = {
+            "UPDATE entries SET leaf = '\\x00' WHERE idx = 1",
+            "UPDATE entries SET idx = 7 WHERE idx = 2",
+            "UPDATE entries SET hashes = hashes",
+            "DELETE FROM entries WHERE idx = 2",
+            "DELETE FROM entries",
+            "TRUNCATE entries",
+            "UPDATE checkpoints SET note = 'x' WHERE size = 3",
+            "DELETE FROM checkpoints WHERE size = 3",
+            "DELETE FROM checkpoints",
+            "TRUNCATE checkpoints",
+            /* PostgreSQL's replace: fires the UPDATE trigger */
+            "INSERT INTO entries(idx, hashes, leaf) VALUES (1, '\\x00', '\\x00') "
+            "ON CONFLICT (idx) DO UPDATE SET leaf = EXCLUDED.leaf",
+            "INSERT INTO checkpoints(size, note) VALUES (3, 'x') "
+            "ON CONFLICT (size) DO UPDATE SET note = EXCLUDED.note",
+        };
+        for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+            check_refused_pg(f->db, refused[i], "append-only");
+        /* A plain duplicate insert fails on the primary key. */
+        check_refused_pg(f->db,
+                         "INSERT INTO entries(idx, hashes, leaf) VALUES (1, '\\x00', '\\x00')",
+                         "duplicate key");
+    } else {
+        sqlite3 *s = NULL;
+        assert_int_equal(sqlite3_open_v2(f->db, &s, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+        check_refused(s, "UPDATE entries SET leaf = X'00' WHERE idx = 1");
+        check_refused(s, "UPDATE entries SET idx = 7 WHERE idx = 2");
+        check_refused(s, "UPDATE entries SET hashes = hashes");
+        check_refused(s, "DELETE FROM entries WHERE idx = 2");
+        check_refused(s, "DELETE FROM entries");
+        check_refused(s, "UPDATE checkpoints SET note = 'x' WHERE size = 3");
+        check_refused(s, "DELETE FROM checkpoints WHERE size = 3");
+        check_refused(s, "DELETE FROM checkpoints");
+        /* INSERT OR REPLACE deletes the old row without firing DELETE triggers (unless
+         * recursive_triggers is on), so it needs refusing on its own. */
+        check_refused(s,
+                      "INSERT OR REPLACE INTO entries(idx, hashes, leaf) VALUES (1, X'00', X'00')");
+        check_refused(s, "REPLACE INTO checkpoints(size, note) VALUES (3, 'x')");
+        /* A plain duplicate insert fails on the primary key. */
+        char *msg = NULL;
+        assert_int_not_equal(
+            sqlite3_exec(s, "INSERT INTO entries(idx, hashes, leaf) VALUES (1, X'00', X'00')", NULL,
+                         NULL, &msg),
+            SQLITE_OK);
+        sqlite3_free(msg);
+        sqlite3_close(s);
+    }
 
     take_snapshot(f->db, &after);
     assert_same_snapshot(&before, &after);
@@ -988,19 +1073,14 @@ static void test_personal_put_get_erase(void **state)
     cw_ledger_close(l);
 
     /* The row as stored: NULL salt and body, the erasure's index. */
-    sqlite3 *db = NULL;
-    sqlite3_stmt *q = NULL;
-    assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT salt IS NULL, body IS NULL, erased_idx FROM "
-                                        "personal WHERE idx = 1",
-                                        -1, &q, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), 1);
-    assert_int_equal(sqlite3_column_int(q, 1), 1);
-    assert_int_equal(sqlite3_column_int64(q, 2), 2);
-    sqlite3_finalize(q);
+    cw_buf row = CW_BUF_INIT(1 << 10);
+    tdb_rows(f->db,
+             "SELECT CASE WHEN salt IS NULL THEN 1 ELSE 0 END, "
+             "CASE WHEN body IS NULL THEN 1 ELSE 0 END, erased_idx FROM personal WHERE idx = 1",
+             &row, 1);
+    assert_non_null(row.data);
+    assert_string_equal(row.data, "i:1|i:1|i:2\n");
+    cw_buf_release(&row);
 
     /* Anything but an erasure of a held row is refused by the triggers, whoever asks. */
     static const char *const updates[] = {
@@ -1012,15 +1092,40 @@ static void test_personal_put_get_erase(void **state)
         "UPDATE personal SET erased_idx = NULL WHERE idx = 1",          /* un-erased */
         "UPDATE personal SET salt = X'00', body = X'00' WHERE idx = 1", /* refilled */
     };
-    for (size_t i = 0; i < sizeof updates / sizeof updates[0]; i++)
-        check_personal_refused(db, updates[i], "can only be erased");
-    check_personal_refused(db, "DELETE FROM personal WHERE idx = 1", "not deleted");
-    check_personal_refused(db, "DELETE FROM personal", "not deleted");
-    check_personal_refused(db,
-                           "INSERT OR REPLACE INTO personal(idx, salt, body) VALUES (2, X'00', "
-                           "X'00')",
-                           "not replaced");
-    sqlite3_close(db);
+    if (tdb_pg()) {
+        static const char *const pg_refused[][2] = {
+            {"UPDATE personal SET body = '\\x00' WHERE idx = 2", "can only be erased"},
+            {"UPDATE personal SET salt = NULL WHERE idx = 2", "can only be erased"},
+            {"UPDATE personal SET salt = NULL, body = NULL WHERE idx = 2", "can only be erased"},
+            {"UPDATE personal SET idx = 7, salt = NULL, body = NULL, erased_idx = 3 WHERE idx = 2",
+             "can only be erased"},
+            {"UPDATE personal SET erased_idx = 9 WHERE idx = 1", "can only be erased"},
+            {"UPDATE personal SET erased_idx = NULL WHERE idx = 1", "can only be erased"},
+            {"UPDATE personal SET salt = '\\x00', body = '\\x00' WHERE idx = 1",
+             "can only be erased"},
+            {"DELETE FROM personal WHERE idx = 1", "not deleted"},
+            {"DELETE FROM personal", "not deleted"},
+            {"TRUNCATE personal", "not deleted"},
+            /* PostgreSQL's replace fires the UPDATE trigger */
+            {"INSERT INTO personal(idx, salt, body) VALUES (2, '\\x00', '\\x00') "
+             "ON CONFLICT (idx) DO UPDATE SET salt = EXCLUDED.salt, body = EXCLUDED.body",
+             "can only be erased"},
+        };
+        for (size_t i = 0; i < sizeof pg_refused / sizeof pg_refused[0]; i++)
+            check_refused_pg(f->db, pg_refused[i][0], pg_refused[i][1]);
+    } else {
+        sqlite3 *db = NULL;
+        assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+        for (size_t i = 0; i < sizeof updates / sizeof updates[0]; i++)
+            check_personal_refused(db, updates[i], "can only be erased");
+        check_personal_refused(db, "DELETE FROM personal WHERE idx = 1", "not deleted");
+        check_personal_refused(db, "DELETE FROM personal", "not deleted");
+        check_personal_refused(db,
+                               "INSERT OR REPLACE INTO personal(idx, salt, body) VALUES (2, X'00', "
+                               "X'00')",
+                               "not replaced");
+        sqlite3_close(db);
+    }
 
     /* The held row is untouched. These rows were put straight into the store, for entries
      * whose leaves commit to no personal part (cw_ledger_batch_add_personal writes the two
@@ -1061,15 +1166,7 @@ static void test_personal_abort_leaves_no_row(void **state)
     cw_buf s = CW_BUF_INIT(64), b = CW_BUF_INIT(64);
     assert_int_equal(personal_state(cw_ledger_store(l), 2, &s, &b, NULL), CW_PERSONAL_ABSENT);
     cw_ledger_close(l);
-    sqlite3 *db = NULL;
-    sqlite3_stmt *q = NULL;
-    assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM personal", -1, &q, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), 0);
-    sqlite3_finalize(q);
-    sqlite3_close(db);
+    assert_int_equal(count_rows(f->db, "SELECT count(*) FROM personal"), 0);
     cw_buf_release(&s);
     cw_buf_release(&b);
     json_decref(p);
@@ -1129,6 +1226,10 @@ static int secure_delete_of(sqlite3 *db)
 
 static void test_secure_delete_on(void **state)
 {
+    /* SQLite's pragma and file. PostgreSQL has no secure_delete: an erased body's old row
+     * version stays in the table's file until VACUUM, and in the write-ahead log, and
+     * caseward does not yet do anything about either (docs/privacy.md speaks of SQLite). */
+    TDB_SQLITE_ONLY();
     fx *f = *state;
     cw_error err;
     create_log(f);
@@ -1623,12 +1724,15 @@ static void test_open_write_refuses_foreign_key(void **state)
     cw_error err;
     cw_ledger *l = NULL;
     char other[PATH_MAX], other_key[PATH_MAX];
-    snprintf(other, sizeof other, "%s/other.db", f->dir);
-    snprintf(other_key, sizeof other_key, "%s/other.db.key", f->dir);
     create_log(f);
+    /* On PostgreSQL tdb_path points CASEWARD_KEY_FILE at other's key: back to ours after. */
+    tdb_path(other, sizeof other, f->dir, "other");
+    snprintf(other_key, sizeof other_key, tdb_pg() ? "%s/other.key" : "%s/other.db.key", f->dir);
     cw_error_clear(&err);
     /* Same origin, different key: the name alone must not be enough. */
     assert_int_equal(cw_ledger_create(other, ORIGIN, &err), CW_OK);
+    if (tdb_pg())
+        setenv("CASEWARD_KEY_FILE", f->key, 1);
     size_t len;
     char *foreign = slurp(other_key, &len);
     char *mine = slurp(f->key, NULL);
@@ -1772,10 +1876,12 @@ static void test_base64_public_matches_exact(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+/* T: a test with a log (its directory and database); the others need neither, so that on
+ * PostgreSQL no database is made for them. */
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
         T(test_create_modes_and_first_checkpoint),
-        T(test_base64_public_matches_exact),
-        T(test_json_string_escaping),
+        cmocka_unit_test(test_base64_public_matches_exact),
+        cmocka_unit_test(test_json_string_escaping),
         T(test_create_refuses_existing_db),
         T(test_create_refuses_existing_key),
         T(test_create_bad_origin_leaves_nothing),
@@ -1793,10 +1899,10 @@ int main(void)
         T(test_append_personal_part),
         T(test_personal_abort_leaves_no_row),
         T(test_secure_delete_on),
-        T(test_parse_request_accepts),
-        T(test_parse_request_refusals),
+        cmocka_unit_test(test_parse_request_accepts),
+        cmocka_unit_test(test_parse_request_refusals),
         T(test_source_kept_beside_recorded_at),
-        T(test_parse_command_source),
+        cmocka_unit_test(test_parse_command_source),
         T(test_proofs_from_stored_tree),
         T(test_proof_beyond_size_refused),
         T(test_open_write_refuses_loose_key_mode),

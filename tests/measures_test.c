@@ -20,11 +20,12 @@
 #include "casework/casework.h"
 #include "measures/measures.h"
 #include "measures/report.h"
+#include "testdb.h"
 #include "testutil.h"
 #include "util/json.h"
 
 typedef struct fx {
-    char dir[64], db[96];
+    char dir[64], db[1024];
     cw_ledger *l;
     cw_rule_pack *pack;
     cw_measure_set *m;
@@ -131,7 +132,7 @@ static int setup(void **state)
     snprintf(F.dir, sizeof F.dir, "/tmp/cw-measures-XXXXXX");
     if (!mkdtemp(F.dir))
         return -1;
-    snprintf(F.db, sizeof F.db, "%s/log.db", F.dir);
+    tdb_path(F.db, sizeof F.db, F.dir, "log");
     if (cw_ledger_create(F.db, "measures.test/log", &F.err) ||
         cw_ledger_open(F.db, CW_LEDGER_WRITE, &F.l, &F.err) ||
         cw_rules_load_builtin("wales", &F.pack, &F.err) ||

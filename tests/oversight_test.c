@@ -12,16 +12,16 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "casework/casework.h"
 #include "ledger/verify.h"
 #include "rules/oversight.h"
+#include "testdb.h"
 #include "testutil.h"
 
 typedef struct fx {
     char dir[64];
-    char db[128];
+    char db[1024];
     cw_ledger *l;
     cw_rule_pack *pack;
     cw_calendar cal;
@@ -67,7 +67,7 @@ static int setup(void **state)
     snprintf(f->dir, sizeof f->dir, "/tmp/cw-oversight-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->db, sizeof f->db, "%s/log.db", f->dir);
+    tdb_path(f->db, sizeof f->db, f->dir, "log");
     if (cw_ledger_create(f->db, "test.caseward.example/oversight", &err) ||
         cw_ledger_open(f->db, CW_LEDGER_WRITE, &f->l, &err) ||
         cw_rules_load_builtin("wales", &f->pack, &err) || cw_calendar_load_default(&f->cal, &err)) {
@@ -128,30 +128,26 @@ static const cw_obligation *overdue_assessment(fx *f, cw_date as_of, cw_rule_res
     return NULL;
 }
 
+/* The first column of the first row of sql, read with plain SQL (tests/testdb.h). */
 static int64_t count(fx *f, const char *sql)
 {
-    sqlite3 *s = NULL;
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_open_v2(f->db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(s);
+    cw_buf b = CW_BUF_INIT(1 << 16);
+    tdb_rows(f->db, sql, &b, 0);
+    assert_non_null(b.data);
+    int64_t n = strtoll(b.data, NULL, 10);
+    cw_buf_release(&b);
     return n;
 }
 
+/* The first row's text (one column), "" for NULL or no row. */
 static void text(fx *f, const char *sql, char *out, size_t cap)
 {
-    sqlite3 *s = NULL;
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_open_v2(f->db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
+    cw_buf b = CW_BUF_INIT(1 << 16);
+    tdb_rows(f->db, sql, &b, 1);
     out[0] = '\0';
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    sqlite3_close(s);
+    if (b.data && strncmp(b.data, "NULL", 4) != 0) /* typed: "t:value\n" */
+        snprintf(out, cap, "%.*s", (int)strcspn(b.data + 2, "\n"), b.data + 2);
+    cw_buf_release(&b);
 }
 
 /* Before its due date the assessment is open; well after, overdue and escalating. */

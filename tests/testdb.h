@@ -214,4 +214,24 @@ static inline int tdb_column_count(const char *db, const char *table)
     return n;
 }
 
+/* ---- added for ledger/oversight/measures/signoff ---- */
+
+/*
+ * Runs one statement in the PostgreSQL database uri, outside caseward, as the test server's
+ * superuser (which the triggers refuse as they refuse everyone). Returns 0 when it succeeded;
+ * otherwise -1, with PostgreSQL's message in msg.
+ */
+static inline int tdb_try_pg(const char *uri, const char *sql, char *msg, size_t cap)
+{
+    PGconn *c = tdb_conn(uri);
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    PQclear(r);
+    msg[0] = '\0';
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+        return 0;
+    snprintf(msg, cap, "%s", PQerrorMessage(c));
+    return -1;
+}
+
 #endif

@@ -849,16 +849,33 @@ static cw_rc s_checkpoint_scan(cw_store *base, int64_t from, int64_t to, cw_stor
                    from, to, "reading checkpoints", checkpoint_row, &c, err);
 }
 
+/*
+ * A put or erase that is refused (a second put, an erasure of an erased row) leaves the
+ * transaction usable, as a refused statement does in SQLite: the refusal is found without a
+ * failing statement, which in PostgreSQL would abort the whole transaction and make the
+ * caller's commit fail.
+ */
 static cw_rc s_personal_put(cw_store *base, uint64_t idx, const uint8_t *salt, size_t salt_len,
                             const void *body, size_t body_len, cw_error *err)
 {
     pg_store *s = (pg_store *)base;
     params p = {0};
+    PGresult *r;
     p_int(&p, (int64_t)idx);
     p_bytes(&p, OID_BYTEA, salt, salt_len);
     p_bytes(&p, OID_BYTEA, body, body_len);
-    return exec(s, "INSERT INTO personal(idx, salt, body) VALUES ($1, $2, $3)", &p, NULL,
-                "storing personal data", err);
+    cw_rc rc = exec(s,
+                    "INSERT INTO personal(idx, salt, body) VALUES ($1, $2, $3) "
+                    "ON CONFLICT (idx) DO NOTHING",
+                    &p, &r, "storing personal data", err);
+    if (rc)
+        return rc;
+    if (changed(r) == 0)
+        rc = cw_error_set(err, CW_EDB,
+                          "database: storing personal data: entry %llu has personal data already",
+                          (unsigned long long)idx);
+    PQclear(r);
+    return rc;
 }
 
 static cw_rc s_personal_get(cw_store *base, uint64_t idx, cw_buf *salt, cw_buf *body,
@@ -897,16 +914,31 @@ static cw_rc s_personal_erase(cw_store *base, uint64_t idx, uint64_t erased_idx,
     PGresult *r;
     p_int(&p, (int64_t)idx);
     p_int(&p, (int64_t)erased_idx);
-    cw_rc rc =
-        exec(s, "UPDATE personal SET salt = NULL, body = NULL, erased_idx = $2 WHERE idx = $1", &p,
-             &r, "erasing personal data", err);
+    cw_rc rc = exec(s,
+                    "UPDATE personal SET salt = NULL, body = NULL, erased_idx = $2 "
+                    "WHERE idx = $1 AND erased_idx IS NULL",
+                    &p, &r, "erasing personal data", err);
     if (rc)
         return rc;
-    if (changed(r) == 0)
-        rc = cw_error_set(err, CW_ENOTFOUND, "entry %llu has no personal data to erase",
-                          (unsigned long long)idx);
+    int64_t n = changed(r);
     PQclear(r);
-    return rc;
+    if (n)
+        return CW_OK;
+    /* Nothing held to erase: erased already (what the trigger refuses), or no row. */
+    params q = {0};
+    p_int(&q, (int64_t)idx);
+    if ((rc = exec(s, "SELECT 1 FROM personal WHERE idx = $1", &q, &r, "erasing personal data",
+                   err)))
+        return rc;
+    n = PQntuples(r);
+    PQclear(r);
+    if (n)
+        return cw_error_set(err, CW_EDB,
+                            "database: erasing personal data: personal data can only be erased "
+                            "once (entry %llu is erased already)",
+                            (unsigned long long)idx);
+    return cw_error_set(err, CW_ENOTFOUND, "entry %llu has no personal data to erase",
+                        (unsigned long long)idx);
 }
 
 typedef struct personal_scan {
