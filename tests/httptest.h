@@ -4,7 +4,8 @@
  * .c file, and includes this once).
  *
  * The fixture builds a small demo council (120 children, seed 9) in a fresh
- * directory under /tmp and picks from it, into F:
+ * directory under /tmp (its log there, or under tests/with-pg a new database on the
+ * test server: tests/testdb.h) and picks from it, into F:
  *   sw           a social worker in post with an open, unrestricted case,
  *                whose team has a team manager in post
  *   team         that worker's team
@@ -40,12 +41,13 @@
 #include "http/http.h"
 #include "ledger/ledger.h"
 #include "util/buf.h"
+#include "testdb.h"
 #include "testutil.h"
 
 #define PW "correct horse battery staple"
 
 typedef struct fx {
-    char dir[64], db[128];
+    char dir[64], db[256]; /* db: a file, or a URI under tests/with-pg (tests/testdb.h) */
     cw_http *h;
     uint16_t port;
     /* from the demo */
@@ -216,7 +218,14 @@ static inline void sign_in(const char *user, const char *pw, who *w)
 
 /* ---- fixture ---- */
 
-/* The first column of the first row of q (which must have one). */
+/* The first column of the first row of q, read from F.db on either backend (which must have
+ * one). */
+static inline void ht_one(const char *q, char *out, size_t cap)
+{
+    tdb_one(F.db, q, out, cap);
+}
+
+/* The first column of the first row of q (which must have one), on an open SQLite handle. */
 static inline void sql_one(sqlite3 *s, const char *q, char *out, size_t cap)
 {
     sqlite3_stmt *st;
@@ -277,7 +286,7 @@ static inline cw_ledger *ht_build(const char *origin)
     memset(&F, 0, sizeof F);
     snprintf(F.dir, sizeof F.dir, "/tmp/cw-http-XXXXXX");
     assert_non_null(mkdtemp(F.dir));
-    snprintf(F.db, sizeof F.db, "%s/c.db", F.dir);
+    tdb_path(F.db, sizeof F.db, F.dir, "c");
     cw_error err;
     cw_ledger *l;
     assert_int_equal(cw_ledger_create(F.db, origin, &err), CW_OK);
@@ -287,38 +296,36 @@ static inline cw_ledger *ht_build(const char *origin)
     o.children = 120;
     o.seed = 9;
     assert_int_equal(cw_demo_generate(l, &o, NULL, &err), CW_OK);
-    sqlite3 *s;
-    assert_int_equal(sqlite3_open_v2(F.db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    /* A social worker in post with an open, unrestricted case. */
+    /* A social worker in post with an open, unrestricted case. Each pick is ordered, so that
+     * both backends pick the same (a LIMIT without ORDER BY is whatever the plan meets first). */
     char row[256];
-    sql_one(s,
-            "SELECT c.child_id || ' ' || c.worker_id || ' ' || st.team_id FROM children c JOIN "
-            "staff st ON st.staff_id = c.worker_id WHERE st.left_on IS NULL AND st.role = "
-            "'social_worker' AND c.restricted = 0 AND c.case_status = 'open' AND EXISTS (SELECT 1 "
-            "FROM staff m WHERE m.team_id = st.team_id AND m.role = 'team_manager' AND m.left_on "
-            "IS NULL) ORDER BY c.child_id LIMIT 1",
-            row, sizeof row);
+    ht_one("SELECT c.child_id || ' ' || c.worker_id || ' ' || st.team_id FROM children c JOIN "
+           "staff st ON st.staff_id = c.worker_id WHERE st.left_on IS NULL AND st.role = "
+           "'social_worker' AND c.restricted = 0 AND c.case_status = 'open' AND EXISTS (SELECT 1 "
+           "FROM staff m WHERE m.team_id = st.team_id AND m.role = 'team_manager' AND m.left_on "
+           "IS NULL) ORDER BY c.child_id LIMIT 1",
+           row, sizeof row);
     if (sscanf(row, "%64s %64s %64s", F.child_own, F.sw, F.team) != 3)
         fail_msg("no suitable case in the demo: %s", row);
     char q[512];
     snprintf(q, sizeof q,
              "SELECT c.child_id FROM children c JOIN staff st ON st.staff_id = c.worker_id WHERE "
-             "st.team_id = '%s' AND c.worker_id <> '%s' AND c.restricted = 0 LIMIT 1",
+             "st.team_id = '%s' AND c.worker_id <> '%s' AND c.restricted = 0 ORDER BY c.child_id "
+             "LIMIT 1",
              F.team, F.sw);
-    sql_one(s, q, F.child_team, sizeof F.child_team);
+    ht_one(q, F.child_team, sizeof F.child_team);
     snprintf(q, sizeof q,
              "SELECT c.child_id FROM children c JOIN staff st ON st.staff_id = c.worker_id WHERE "
-             "st.team_id <> '%s' AND c.restricted = 0 LIMIT 1",
+             "st.team_id <> '%s' AND c.restricted = 0 ORDER BY c.child_id LIMIT 1",
              F.team);
-    sql_one(s, q, F.child_other, sizeof F.child_other);
+    ht_one(q, F.child_other, sizeof F.child_other);
     snprintf(q, sizeof q,
              "SELECT staff_id FROM staff WHERE team_id = '%s' AND role = 'team_manager' AND "
-             "left_on IS NULL LIMIT 1",
+             "left_on IS NULL ORDER BY staff_id LIMIT 1",
              F.team);
-    sql_one(s, q, F.tm, sizeof F.tm);
-    sql_one(s, "SELECT staff_id FROM staff WHERE role = 'head_of_service' AND left_on IS NULL",
-            F.hos, sizeof F.hos);
-    sqlite3_close(s);
+    ht_one(q, F.tm, sizeof F.tm);
+    ht_one("SELECT staff_id FROM staff WHERE role = 'head_of_service' AND left_on IS NULL", F.hos,
+           sizeof F.hos);
     return l;
 }
 
