@@ -58,7 +58,6 @@
 #include <time.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "casework/casework.h"
 #include "http/http_int.h"
@@ -294,25 +293,34 @@ static struct {
     char tok_disabled[CW_TOKEN_LEN + 1]; /* the disabled account's */
 } X;
 
-/* The first column of the first row of q, with ?1 bound to arg (and ?2 to arg2, if any). */
-static void sql_arg2(sqlite3 *s, const char *q, const char *arg, const char *arg2, char *out,
-                     size_t cap)
+/* The first column of the first row of q, read from F.db, with ?1 standing for arg (and ?2 for
+ * arg2, if any), each written into the query as a quoted SQL literal (SQLite and PostgreSQL
+ * number their parameters differently; these are identifiers from the demo and the test). */
+static void sql_arg2(const char *q, const char *arg, const char *arg2, char *out, size_t cap)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s, q, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", q, sqlite3_errmsg(s));
-    sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-    if (arg2)
-        sqlite3_bind_text(st, 2, arg2, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW || !sqlite3_column_text(st, 0))
+    cw_buf sql = CW_BUF_INIT(1 << 16);
+    for (const char *p = q; *p; p++) {
+        const char *v = p[0] == '?' && p[1] == '1' ? arg : p[0] == '?' && p[1] == '2' ? arg2 : NULL;
+        if (!v) {
+            assert_int_equal(cw_buf_addc(&sql, *p), CW_OK);
+            continue;
+        }
+        assert_int_equal(cw_buf_addc(&sql, '\''), CW_OK);
+        for (const char *c = v; *c; c++)
+            assert_int_equal(*c == '\'' ? cw_buf_addstr(&sql, "''") : cw_buf_addc(&sql, *c), CW_OK);
+        assert_int_equal(cw_buf_addc(&sql, '\''), CW_OK);
+        p++;
+    }
+    assert_int_equal(cw_buf_addc(&sql, '\0'), CW_OK);
+    tdb_one(F.db, sql.data, out, cap);
+    if (!strcmp(out, "NULL"))
         fail_msg("no row: %s (?1 = %s)", q, arg);
-    snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    cw_buf_release(&sql);
 }
 
-static void sql_arg(sqlite3 *s, const char *q, const char *arg, char *out, size_t cap)
+static void sql_arg(const char *q, const char *arg, char *out, size_t cap)
 {
-    sql_arg2(s, q, arg, NULL, out, cap);
+    sql_arg2(q, arg, NULL, out, cap);
 }
 
 /* One command through the library, committed on its own; steals p. */
@@ -338,29 +346,24 @@ static int setup(void **state)
     memset(&X, 0, sizeof X);
     cw_date_format((cw_date)(cw_time_now_ms() / 86400000), X.today);
     cw_ledger *l = ht_build("test.caseward.example/authz");
-    sqlite3 *s;
-    assert_int_equal(sqlite3_open_v2(F.db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sql_arg(s, "SELECT service_area FROM teams WHERE team_id = ?1", F.team, X.area, sizeof X.area);
-    sql_arg(s,
-            "SELECT st.team_id FROM children c JOIN staff st ON st.staff_id = c.worker_id WHERE "
+    sql_arg("SELECT service_area FROM teams WHERE team_id = ?1", F.team, X.area, sizeof X.area);
+    sql_arg("SELECT st.team_id FROM children c JOIN staff st ON st.staff_id = c.worker_id WHERE "
             "c.child_id = ?1",
             F.child_other, X.other_team, sizeof X.other_team);
-    sql_arg(s, "SELECT worker_id FROM children WHERE child_id = ?1", F.child_team, X.colleague,
+    sql_arg("SELECT worker_id FROM children WHERE child_id = ?1", F.child_team, X.colleague,
             sizeof X.colleague);
-    sql_arg(s,
-            "SELECT child_id FROM children WHERE worker_id IS NULL AND restricted = 0 AND "
-            "date_of_birth <= date('now') AND child_id <> ?1 ORDER BY child_id LIMIT 1",
-            F.child_own, X.child_unalloc, sizeof X.child_unalloc);
+    /* born by today (UTC, as SQLite's date('now')) */
+    sql_arg2("SELECT child_id FROM children WHERE worker_id IS NULL AND restricted = 0 AND "
+             "date_of_birth <= ?2 AND child_id <> ?1 ORDER BY child_id LIMIT 1",
+             F.child_own, X.today, X.child_unalloc, sizeof X.child_unalloc);
     /* someone whose leaving changes no target: not in F.team, not the other child's worker */
-    sql_arg2(s,
-             "SELECT staff_id FROM staff WHERE role = 'social_worker' AND left_on IS NULL AND "
+    sql_arg2("SELECT staff_id FROM staff WHERE role = 'social_worker' AND left_on IS NULL AND "
              "team_id <> ?1 AND staff_id <> (SELECT worker_id FROM children WHERE child_id = ?2) "
              "ORDER BY staff_id LIMIT 1",
              F.team, F.child_other, X.leaver, sizeof X.leaver);
     char other_area[101];
-    sql_arg(s, "SELECT coalesce(service_area, '') FROM teams WHERE team_id = ?1", X.other_team,
+    sql_arg("SELECT coalesce(service_area, '') FROM teams WHERE team_id = ?1", X.other_team,
             other_area, sizeof other_area);
-    sqlite3_close(s);
     /* "out of scope" for the service manager needs another service area */
     if (!strcmp(other_area, X.area))
         fail_msg("the demo no longer gives a case in another service area (%s, %s)", X.other_team,
@@ -558,34 +561,31 @@ typedef struct ra {
 
 static void ra_read(ra *out)
 {
-    sqlite3 *s;
-    sqlite3_stmt *st;
     memset(out, 0, sizeof *out);
-    assert_int_equal(sqlite3_open_v2(F.db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(s,
-                                        "SELECT (SELECT count(*) FROM record_access), "
-                                        "coalesce(child_id, ''), actor, what, allowed FROM "
-                                        "record_access ORDER BY idx DESC LIMIT 1",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        out->n = sqlite3_column_int64(st, 0);
-        snprintf(out->child, sizeof out->child, "%s", (const char *)sqlite3_column_text(st, 1));
-        snprintf(out->actor, sizeof out->actor, "%s", (const char *)sqlite3_column_text(st, 2));
-        snprintf(out->what, sizeof out->what, "%s", (const char *)sqlite3_column_text(st, 3));
-        out->allowed = sqlite3_column_int(st, 4);
+    cw_buf b = CW_BUF_INIT(1 << 16);
+    tdb_rows(F.db,
+             "SELECT (SELECT count(*) FROM record_access), coalesce(child_id, ''), actor, what, "
+             "allowed FROM record_access ORDER BY idx DESC LIMIT 1",
+             &b, 0);
+    if (b.len) { /* n|child|actor|what|allowed: only what may hold a "|" */
+        b.data[b.len - 1] = '\0';
+        char *child = strchr(b.data, '|'), *actor = child ? strchr(child + 1, '|') : NULL,
+             *what = actor ? strchr(actor + 1, '|') : NULL, *allowed = strrchr(b.data, '|');
+        if (!what || allowed == what)
+            fail_msg("record_access: %s", b.data);
+        out->n = strtoll(b.data, NULL, 10);
+        snprintf(out->child, sizeof out->child, "%.*s", (int)(actor - child - 1), child + 1);
+        snprintf(out->actor, sizeof out->actor, "%.*s", (int)(what - actor - 1), actor + 1);
+        snprintf(out->what, sizeof out->what, "%.*s", (int)(allowed - what - 1), what + 1);
+        out->allowed = (int)strtol(allowed + 1, NULL, 10);
     }
-    sqlite3_finalize(st);
-    sqlite3_close(s);
+    cw_buf_release(&b);
 }
 
 static long long log_size(void)
 {
     char n[32];
-    sqlite3 *s;
-    assert_int_equal(sqlite3_open_v2(F.db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sql_one(s, "SELECT count(*) FROM entries", n, sizeof n);
-    sqlite3_close(s);
+    ht_one("SELECT count(*) FROM entries", n, sizeof n);
     return strtoll(n, NULL, 10);
 }
 
@@ -977,11 +977,8 @@ static void test_lists(void **state)
     (void)state;
     /* the restricted children are open cases, so the caseloads below would show them */
     char status[16];
-    sqlite3 *s;
-    assert_int_equal(sqlite3_open_v2(F.db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sql_arg(s, "SELECT case_status FROM children WHERE child_id = ?1", CHILD_R1, status,
+    sql_arg("SELECT case_status FROM children WHERE child_id = ?1", CHILD_R1, status,
             sizeof status);
-    sqlite3_close(s);
     assert_string_equal(status, "open");
     const char *ids[] = {F.child_own,     F.child_team, F.child_other,
                          X.child_unalloc, CHILD_R1,     CHILD_R2};
@@ -1047,9 +1044,7 @@ static void test_lists(void **state)
     {
         json_t *items = json_object_get(r.json, "caseload");
         char waiting[32];
-        sqlite3 *db;
-        assert_int_equal(sqlite3_open_v2(F.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-        sql_arg(db, "SELECT count(*) FROM children WHERE worker_id IS NULL AND case_status = ?1",
+        sql_arg("SELECT count(*) FROM children WHERE worker_id IS NULL AND case_status = ?1",
                 "open", waiting, sizeof waiting);
         assert_string_not_equal(waiting, "0"); /* the demo council has front-door cases */
         assert_true(json_array_size(items) > 0);
@@ -1057,13 +1052,11 @@ static void test_lists(void **state)
             json_t *it = json_array_get(items, j);
             char worker[65] = "x";
             sql_arg(
-                db,
                 "SELECT coalesce(worker_id, '') || case_status FROM children WHERE child_id = ?1",
                 json_string_value(json_object_get(it, "child_id")), worker, sizeof worker);
             assert_string_equal(worker, "open");
             assert_true(json_is_null(json_object_get(it, "worker_id")));
         }
-        sqlite3_close(db);
     }
     done(&r);
     /* what is overdue and signalled across the service names each child, as the record does */
@@ -1077,11 +1070,7 @@ static void test_lists(void **state)
             json_t *it = json_array_get(items, j);
             const char *id = json_string_value(json_object_get(it, "child_id"));
             char given[101];
-            sqlite3 *db;
-            assert_int_equal(sqlite3_open_v2(F.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-            sql_arg(db, "SELECT given_name FROM children WHERE child_id = ?1", id, given,
-                    sizeof given);
-            sqlite3_close(db);
+            sql_arg("SELECT given_name FROM children WHERE child_id = ?1", id, given, sizeof given);
             assert_string_equal(json_string_value(json_object_get(it, "given_name")), given);
             assert_non_null(json_string_value(json_object_get(it, "family_name")));
         }

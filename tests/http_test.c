@@ -19,7 +19,6 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -245,21 +244,13 @@ static void test_one_time_password(void **state)
 
 static size_t access_entries(const char *child, int allowed)
 {
-    sqlite3 *s;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open_v2(F.db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(s,
-                                        "SELECT count(*) FROM record_access WHERE child_id = ?1 "
-                                        "AND allowed = ?2",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_text(st, 1, child, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, allowed);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    size_t n = (size_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(s);
-    return n;
+    char q[256], n[32];
+    assert_null(strchr(child, '\''));
+    snprintf(q, sizeof q,
+             "SELECT count(*) FROM record_access WHERE child_id = '%s' AND allowed = %d", child,
+             allowed);
+    ht_one(q, n, sizeof n);
+    return (size_t)strtoull(n, NULL, 10);
 }
 
 static void test_scope_and_access_log(void **state)
@@ -1167,12 +1158,8 @@ static void test_throttle(void **state)
 static size_t measure_looks(void)
 {
     char n[32];
-    sqlite3 *s;
-    assert_int_equal(sqlite3_open_v2(F.db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sql_one(s,
-            "SELECT count(*) FROM record_access WHERE what LIKE 'GET /api/v1/measures/{measure} %'",
-            n, sizeof n);
-    sqlite3_close(s);
+    ht_one("SELECT count(*) FROM record_access WHERE what LIKE 'GET /api/v1/measures/{measure} %'",
+           n, sizeof n);
     return (size_t)strtoul(n, NULL, 10);
 }
 
@@ -1334,14 +1321,11 @@ static void test_measures(void **state)
 static size_t integrity_looks(const char *child)
 {
     char n[32], q[256];
-    sqlite3 *s;
-    assert_int_equal(sqlite3_open_v2(F.db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     snprintf(q, sizeof q,
              "SELECT count(*) FROM record_access WHERE what LIKE 'GET /api/v1/integrity %%'%s%s%s",
              child ? " AND allowed = 1 AND child_id = '" : "", child ? child : "",
              child ? "'" : "");
-    sql_one(s, q, n, sizeof n);
-    sqlite3_close(s);
+    ht_one(q, n, sizeof n);
     return (size_t)strtoul(n, NULL, 10);
 }
 
@@ -1473,18 +1457,12 @@ static void test_integrity(void **state)
 static void test_personal_columns_null(void **state)
 {
     (void)state;
-    sqlite3 *s = NULL;
-    char *msg = NULL;
-    assert_int_equal(sqlite3_open_v2(F.db, &s, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(s, 5000);
-    if (sqlite3_exec(s,
-                     "CREATE TEMP TABLE kept_children AS SELECT child_id, given_name, family_name "
-                     "FROM children; CREATE TEMP TABLE kept_staff AS SELECT staff_id, name FROM "
-                     "staff; CREATE TEMP TABLE kept_corrections AS SELECT idx, reason FROM "
-                     "corrections; UPDATE children SET given_name = NULL, family_name = NULL; "
-                     "UPDATE staff SET name = NULL; UPDATE corrections SET reason = NULL;",
-                     NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("nulling the personal columns: %s", msg);
+    /* behind the server's back, on one connection kept for both changes (its TEMP tables) */
+    tdb_exec(F.db, "CREATE TEMP TABLE kept_children AS SELECT child_id, given_name, family_name "
+                   "FROM children; CREATE TEMP TABLE kept_staff AS SELECT staff_id, name FROM "
+                   "staff; CREATE TEMP TABLE kept_corrections AS SELECT idx, reason FROM "
+                   "corrections; UPDATE children SET given_name = NULL, family_name = NULL; "
+                   "UPDATE staff SET name = NULL; UPDATE corrections SET reason = NULL;");
     who hos, sw;
     sign_in("hos", PW, &hos);
     sign_in("sw", PW, &sw);
@@ -1523,16 +1501,14 @@ static void test_personal_columns_null(void **state)
     REQ("GET", "/api/v1/caseload", NULL, sw.session, NULL, &r);
     assert_int_equal(r.status, 200);
     done(&r);
-    if (sqlite3_exec(s,
-                     "UPDATE children SET given_name = (SELECT k.given_name FROM kept_children k "
-                     "WHERE k.child_id = children.child_id), family_name = (SELECT k.family_name "
-                     "FROM kept_children k WHERE k.child_id = children.child_id); UPDATE staff "
-                     "SET name = (SELECT k.name FROM kept_staff k WHERE k.staff_id = "
-                     "staff.staff_id); UPDATE corrections SET reason = (SELECT k.reason FROM "
-                     "kept_corrections k WHERE k.idx = corrections.idx);",
-                     NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("restoring the personal columns: %s", msg);
-    sqlite3_close(s);
+    tdb_exec(F.db, "UPDATE children SET given_name = (SELECT k.given_name FROM kept_children k "
+                   "WHERE k.child_id = children.child_id), family_name = (SELECT k.family_name "
+                   "FROM kept_children k WHERE k.child_id = children.child_id); UPDATE staff "
+                   "SET name = (SELECT k.name FROM kept_staff k WHERE k.staff_id = "
+                   "staff.staff_id); UPDATE corrections SET reason = (SELECT k.reason FROM "
+                   "kept_corrections k WHERE k.idx = corrections.idx); DROP TABLE kept_children; "
+                   "DROP TABLE kept_staff; DROP TABLE kept_corrections;");
+    tdb_exec_end();
 }
 
 int main(void)

@@ -4,7 +4,8 @@
  * .c file, and includes this once).
  *
  * The fixture builds a small demo council (120 children, seed 9) in a fresh
- * directory under /tmp and picks from it, into F:
+ * directory under /tmp (its log there, or under tests/with-pg a new database on the
+ * test server: tests/testdb.h) and picks from it, into F:
  *   sw           a social worker in post with an open, unrestricted case,
  *                whose team has a team manager in post
  *   team         that worker's team
@@ -46,7 +47,7 @@
 #define PW "correct horse battery staple"
 
 typedef struct fx {
-    char dir[64], db[1024];
+    char dir[64], db[256]; /* db: a file, or a URI under tests/with-pg (tests/testdb.h) */
     cw_http *h;
     uint16_t port;
     /* from the demo */
@@ -217,7 +218,14 @@ static inline void sign_in(const char *user, const char *pw, who *w)
 
 /* ---- fixture ---- */
 
-/* The first column of the first row of q (which must have one). */
+/* The first column of the first row of q, read from F.db on either backend (which must have
+ * one). */
+static inline void ht_one(const char *q, char *out, size_t cap)
+{
+    tdb_one(F.db, q, out, cap);
+}
+
+/* The first column of the first row of q (which must have one), on an open SQLite handle. */
 static inline void sql_one(sqlite3 *s, const char *q, char *out, size_t cap)
 {
     sqlite3_stmt *st;
@@ -227,17 +235,6 @@ static inline void sql_one(sqlite3 *s, const char *q, char *out, size_t cap)
         fail_msg("no row: %s", q);
     snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
-}
-
-/* The first column of the first row of q in db, a file or a URI (tests/testdb.h). */
-static inline void ht_one(const char *db, const char *q, char *out, size_t cap)
-{
-    cw_buf b = CW_BUF_INIT(1 << 16);
-    tdb_rows(db, q, &b, 0);
-    if (!b.data)
-        fail_msg("no row: %s", q);
-    snprintf(out, cap, "%.*s", (int)strcspn(b.data, "|\n"), b.data);
-    cw_buf_release(&b);
 }
 
 /*
@@ -299,10 +296,10 @@ static inline cw_ledger *ht_build(const char *origin)
     o.children = 120;
     o.seed = 9;
     assert_int_equal(cw_demo_generate(l, &o, NULL, &err), CW_OK);
-    /* A social worker in post with an open, unrestricted case. */
+    /* A social worker in post with an open, unrestricted case. Each pick is ordered, so that
+     * both backends pick the same (a LIMIT without ORDER BY is whatever the plan meets first). */
     char row[256];
-    ht_one(F.db,
-           "SELECT c.child_id || ' ' || c.worker_id || ' ' || st.team_id FROM children c JOIN "
+    ht_one("SELECT c.child_id || ' ' || c.worker_id || ' ' || st.team_id FROM children c JOIN "
            "staff st ON st.staff_id = c.worker_id WHERE st.left_on IS NULL AND st.role = "
            "'social_worker' AND c.restricted = 0 AND c.case_status = 'open' AND EXISTS (SELECT 1 "
            "FROM staff m WHERE m.team_id = st.team_id AND m.role = 'team_manager' AND m.left_on "
@@ -313,21 +310,22 @@ static inline cw_ledger *ht_build(const char *origin)
     char q[512];
     snprintf(q, sizeof q,
              "SELECT c.child_id FROM children c JOIN staff st ON st.staff_id = c.worker_id WHERE "
-             "st.team_id = '%s' AND c.worker_id <> '%s' AND c.restricted = 0 LIMIT 1",
+             "st.team_id = '%s' AND c.worker_id <> '%s' AND c.restricted = 0 ORDER BY c.child_id "
+             "LIMIT 1",
              F.team, F.sw);
-    ht_one(F.db, q, F.child_team, sizeof F.child_team);
+    ht_one(q, F.child_team, sizeof F.child_team);
     snprintf(q, sizeof q,
              "SELECT c.child_id FROM children c JOIN staff st ON st.staff_id = c.worker_id WHERE "
-             "st.team_id <> '%s' AND c.restricted = 0 LIMIT 1",
+             "st.team_id <> '%s' AND c.restricted = 0 ORDER BY c.child_id LIMIT 1",
              F.team);
-    ht_one(F.db, q, F.child_other, sizeof F.child_other);
+    ht_one(q, F.child_other, sizeof F.child_other);
     snprintf(q, sizeof q,
              "SELECT staff_id FROM staff WHERE team_id = '%s' AND role = 'team_manager' AND "
-             "left_on IS NULL LIMIT 1",
+             "left_on IS NULL ORDER BY staff_id LIMIT 1",
              F.team);
-    ht_one(F.db, q, F.tm, sizeof F.tm);
-    ht_one(F.db, "SELECT staff_id FROM staff WHERE role = 'head_of_service' AND left_on IS NULL",
-           F.hos, sizeof F.hos);
+    ht_one(q, F.tm, sizeof F.tm);
+    ht_one("SELECT staff_id FROM staff WHERE role = 'head_of_service' AND left_on IS NULL", F.hos,
+           sizeof F.hos);
     return l;
 }
 

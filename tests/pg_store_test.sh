@@ -16,9 +16,10 @@
 # 0600), a second `init` on the same database is refused, verify --db detects a row changed
 # behind the log and a trigger disabled, concurrent appends from several processes all land
 # (serialised on the log's tail), `serve` answers, records a write (also after another
-# process appended) and refuses writes once a trigger is disabled behind its back, and as the
-# application's role (grants_postgres.sql) the log cannot be updated while caseward still
-# reads and writes.
+# process appended) and refuses writes once a trigger is disabled behind its back, two servers
+# on one log take alternating writes while `verify` runs again and again (every verify passes,
+# each acknowledged write is in the log once), and as the application's role
+# (grants_postgres.sql) the log cannot be updated while caseward still reads and writes.
 #
 # usage: bash tests/pg_store_test.sh /path/to/caseward
 set -u
@@ -244,6 +245,142 @@ if command -v curl >/dev/null; then
     wait "$PID" 2>/dev/null
     PID=
     check "serve: the start-up line" grep -q "serving postgresql:///srv" "$T/serve.log"
+
+    # ---- two servers on one log, and verify while they write (regression for 9f34d1f) ----
+    # Two `caseward serve` on one database, writes alternating between them (so that nearly
+    # every write finds the other's append since its last look), and `caseward verify --db`
+    # over and over in the background meanwhile. Every verify passes (personal rows appended
+    # while it copies are not a failure), both /healthz stay ok, every acknowledged note is in
+    # the log exactly once, and neither server reports an integrity failure.
+    export CASEWARD_KEY_FILE=$T/two.key
+    psql_as "$SUPER" postgres "CREATE DATABASE two ENCODING 'UTF8' TEMPLATE template0"
+    TWO=$(uri "$SUPER" two)
+    run demo --db "$TWO" --children 5 --seed 3 --as-of 2026-06-01 --accounts "$PW"
+    expect_rc 0 "demo for two servers"
+    # serve_two NAME: starts a server on TWO logging to $T/NAME.log; sets SPID and SURL.
+    serve_two() {
+        "$CW" serve --db "$TWO" --listen 127.0.0.1:0 2>"$T/$1.log" &
+        SPID=$!
+        local p=
+        for _ in $(seq 1 200); do
+            p=$(sed -n 's/.* on port \([0-9]*\);.*/\1/p' "$T/$1.log" | head -1)
+            [ -n "$p" ] && break
+            sleep 0.05
+        done
+        SURL=http://127.0.0.1:$p
+        for _ in $(seq 1 400); do
+            curl -s "$SURL/healthz" | grep -q '"read_model":"verified"' && break
+            sleep 0.05
+        done
+    }
+    serve_two two-a
+    PID_A=$SPID URL_A=$SURL
+    serve_two two-b
+    PID_B=$SPID URL_B=$SURL
+    trap '[ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null; for p in ${PID_A:-} ${PID_B:-}; do
+        kill -TERM "$p" 2>/dev/null; done; [ -n "${VPID:-}" ] && kill "$VPID" 2>/dev/null
+        "$SERVER" stop "$T"; rm -rf "$T"' EXIT
+    for w in a b; do
+        if [ $w = a ]; then u=$URL_A; else u=$URL_B; fi
+        check "two servers: /healthz of $w after its deep verify" \
+            grep -q '"status":"ok".*"read_model":"verified"' <(curl -s "$u/healthz")
+        curl -s -c "$T/jar.$w" -H 'Content-Type: application/json' \
+            -d "{\"username\":\"social.worker\",\"password\":\"$PW\"}" "$u/api/v1/session" |
+            sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' >"$T/csrf.$w"
+        check "two servers: sign in on $w" test -s "$T/csrf.$w"
+    done
+    size0=$(psql_as "$SUPER" two "SELECT count(*) FROM entries")
+    # verify in a loop until told to stop: one exit status a line in $T/vrc
+    : >"$T/vrc"
+    (
+        n=0
+        while [ ! -e "$T/vstop" ]; do
+            n=$((n + 1))
+            "$CW" verify --db "$TWO" >"$T/v.out.$n" 2>"$T/v.err.$n"
+            echo $? >>"$T/vrc"
+        done
+    ) &
+    VPID=$!
+    acked=0 refused=0 unhealthy=0
+    : >"$T/acked"
+    : >"$T/two.times"
+    t0=$(date +%s%N)
+    for i in $(seq 1 100); do
+        # in pairs, a a b b a a ...: the first of a pair finds the other's append
+        if [ $(((i - 1) / 2 % 2)) = 0 ]; then w=a u=$URL_A; else w=b u=$URL_B; fi
+        code=$(curl -s -b "$T/jar.$w" -H "X-CSRF-Token: $(cat "$T/csrf.$w")" \
+            -H 'Content-Type: application/json' -o "$T/two.note" -w '%{http_code} %{time_total}' \
+            -d "{\"child_id\":\"C0000001\",\"date\":\"2026-06-01\",\"text\":\"two servers, note $i\"}" \
+            "$u/api/v1/commands/case_note")
+        echo "${code#* }" >>"$T/two.times"
+        code=${code%% *}
+        if [ "$code" = 201 ]; then
+            acked=$((acked + 1))
+            printf '%s\n' "$(sed -n 's/.*"index":\([0-9]*\).*/\1/p' "$T/two.note")" >>"$T/acked"
+        else
+            refused=$((refused + 1))
+            echo "two servers: note $i on $w: $code $(head -c 300 "$T/two.note")" >&2
+        fi
+        if [ $((i % 10)) = 0 ]; then
+            for h in "$URL_A" "$URL_B"; do
+                curl -s "$h/healthz" | grep -q '"status":"ok"' || unhealthy=$((unhealthy + 1))
+            done
+        fi
+    done
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    # let the verifier finish at least two runs that overlapped the writes, then stop it
+    for _ in $(seq 1 600); do
+        [ "$(wc -l <"$T/vrc")" -ge 2 ] && break
+        sleep 0.1
+    done
+    touch "$T/vstop"
+    wait "$VPID"
+    VPID=
+    nverify=$(wc -l <"$T/vrc")
+    vfailed=$(grep -cv '^0$' "$T/vrc")
+    echo "two servers: $acked notes acknowledged, $refused refused, in $ms ms; $nverify verify runs" \
+        "meanwhile, $vfailed failed; $unhealthy unhealthy /healthz answers" >&2
+    # A write that finds the other server's append checks what it appended, as after its own
+    # writes, not the whole log again (9f34d1f): its median time stays within a few times that
+    # of the write after it, which finds nothing new. Interleaved, the two share the machine's
+    # load; the whole log again took about eight times as long at this size.
+    med() { sort -n | awk '{a[NR] = $1} END {printf "%d", a[int((NR + 1) / 2)] * 1000}'; }
+    after_other=$(awk 'NR % 2 == 1' "$T/two.times" | med)
+    after_own=$(awk 'NR % 2 == 0' "$T/two.times" | med)
+    echo "two servers: a write's median time: $after_other ms after the other server's," \
+        "$after_own ms after its own" >&2
+    check "two servers: a write after the other's append does not verify the whole log again" \
+        test "$after_other" -le $((4 * after_own + 20))
+    check "two servers: all 100 notes acknowledged" test "$acked" = 100
+    check "two servers: verify ran while they wrote" test "$nverify" -ge 2
+    check "two servers: every verify meanwhile passed" test "$vfailed" = 0
+    if [ "$vfailed" != 0 ]; then
+        for f in "$T"/v.err.*; do [ -s "$f" ] && sed 's/^/    /' "$f" >&2; done
+    fi
+    check "two servers: /healthz stayed ok on both" test "$unhealthy" = 0
+    for h in "$URL_A" "$URL_B"; do
+        check "two servers: /healthz ok after the writes ($h)" grep -q '"status":"ok"' \
+            <(curl -s "$h/healthz")
+    done
+    kill -TERM "$PID_A" "$PID_B" 2>/dev/null
+    wait "$PID_A" "$PID_B" 2>/dev/null
+    PID_A= PID_B=
+    run verify --db "$TWO"
+    expect_rc 0 "two servers: verify after both stopped"
+    # each acknowledged note once: the case notes appended since are exactly those indexes
+    echo "$(sort -n "$T/acked" | tr '\n' ' ' | sed 's/ $//')" >"$T/acked.sorted"
+    psql_as "$SUPER" two "SELECT coalesce(string_agg(idx::text, ' ' ORDER BY idx), '') FROM entries
+        WHERE idx >= $size0 AND convert_from(leaf, 'UTF8') LIKE '%\"type\":\"case_note\"%'" \
+        >"$T/notes.sorted"
+    same "two servers: the log holds each acknowledged note once" "$T/acked.sorted" "$T/notes.sorted"
+    check "two servers: the projection has each note once" test \
+        "$(psql_as "$SUPER" two "SELECT count(*) FROM child_events WHERE type = 'case_note'
+            AND idx >= $size0")" = "$acked"
+    for w in a b; do
+        check "two servers: no integrity failure in $w's log" \
+            test "$(grep -ci 'integrity' "$T/two-$w.log")" = 0
+        grep -i 'integrity' "$T/two-$w.log" | head -3 | sed 's/^/    /' >&2
+    done
     export CASEWARD_KEY_FILE=$T/demo.key
 else
     echo "pg_store_test: no curl: the server is not tried" >&2

@@ -562,8 +562,7 @@ static void test_policy_recorded(void **state)
     (void)state;
     char n[32];
     /* The leaf is compact JSON: a blob SQLite's json_extract reads, bytea in PostgreSQL. */
-    ht_one(F.db,
-           tdb_pg() ? "SELECT count(*) FROM entries WHERE convert_from(leaf, 'UTF8')::json ->> "
+    ht_one(tdb_pg() ? "SELECT count(*) FROM entries WHERE convert_from(leaf, 'UTF8')::json ->> "
                       "'type' = 'sign_off_policy' AND convert_from(leaf, 'UTF8')::json ->> "
                       "'actor' = 'system:policy'"
                     : "SELECT count(*) FROM entries WHERE json_extract(leaf, '$.type') = "

@@ -234,4 +234,67 @@ static inline int tdb_try_pg(const char *uri, const char *sql, char *msg, size_t
     return -1;
 }
 
+/* ---- added for http/authz ---- */
+
+/* The first column of the first row of sql read from db, into out ("NULL" for a NULL); fails
+ * the test when there is no row. */
+static inline void tdb_one(const char *db, const char *sql, char *out, size_t cap)
+{
+    cw_buf b = CW_BUF_INIT(1 << 20);
+    tdb_rows(db, sql, &b, 0);
+    if (!b.len)
+        fail_msg("no row: %s", sql);
+    size_t n = strcspn(b.data, "|\n");
+    snprintf(out, cap, "%.*s", (int)n, b.data);
+    cw_buf_release(&b);
+}
+
+/*
+ * Changes db behind caseward's back: runs sql (one or more statements) on a read-write
+ * connection that is kept for the next call on the same database, so that TEMP tables made by
+ * one call are there for the next (on PostgreSQL the connection tdb_rows keeps, as the server's
+ * superuser; on SQLite its own, waiting up to 5 s for a lock). tdb_exec_end closes it.
+ */
+typedef struct tdb_writer {
+    sqlite3 *s;
+    char db[1024];
+} tdb_writer;
+
+static inline tdb_writer *tdb_exec_sqlite(void)
+{
+    static tdb_writer w;
+    return &w;
+}
+
+static inline void tdb_exec_end(void)
+{
+    tdb_writer *w = tdb_exec_sqlite();
+    sqlite3_close(w->s);
+    memset(w, 0, sizeof *w);
+}
+
+static inline void tdb_exec(const char *db, const char *sql)
+{
+    if (!strncmp(db, "postgresql://", 13) || !strncmp(db, "postgres://", 11)) {
+        PGconn *c = tdb_conn(db);
+        PGresult *r = PQexec(c, sql);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+            fail_msg("%s: %s", sql, PQerrorMessage(c));
+        PQclear(r);
+        return;
+    }
+    tdb_writer *w = tdb_exec_sqlite();
+    if (w->s && strcmp(w->db, db))
+        tdb_exec_end();
+    if (!w->s) {
+        if (sqlite3_open_v2(db, &w->s, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+            fail_msg("sqlite3_open_v2 %s: %s", db, w->s ? sqlite3_errmsg(w->s) : "?");
+        sqlite3_busy_timeout(w->s, 5000);
+        snprintf(w->db, sizeof w->db, "%s", db);
+    }
+    char *msg = NULL;
+    if (sqlite3_exec(w->s, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg ? msg : "?");
+}
+
 #endif
