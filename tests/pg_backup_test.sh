@@ -216,6 +216,17 @@ start_serve
 check "serve on the multi-host URI: /healthz" test "$(healthz)" = 200
 check "serve: sign in" sign_in
 check "serve: a case note is recorded" test "$(note)" = 201
+# The replica has that note before it falls behind (replication is asynchronous: without the
+# wait the promoted copy may lack the server's own write, and the server then rightly refuses
+# to write on it; that is the case a restart after verifying is for, docs/deploy.md).
+run checkpoint --db "$APP"
+cp "$T/out" "$T/kept-note.checkpoint"
+for _ in $(seq 1 100); do
+    "$CW" checkpoint --db "$R_APP" 2>/dev/null | cmp -s - "$T/kept-note.checkpoint" && break
+    sleep 0.1
+done
+run checkpoint --db "$R_APP"
+check "the note reaches the replica" cmp -s "$T/out" "$T/kept-note.checkpoint"
 # The replica falls behind; the primary acknowledges three more entries; they are kept in a
 # checkpoint, then the primary is lost before the replica has them.
 "$SERVER" stop "$T/replica"
