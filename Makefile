@@ -56,10 +56,10 @@ test: deps web lint format-check test-unit test-asan
 # build's server (the sanitizers watch the C code the journeys drive), and on PostgreSQL
 # (browser_test_pg) in test-unit, against the plain build's. The tests labelled plain_only
 # (CMakeLists.txt: the browser journeys and the largest suites on PostgreSQL) are left out of
-# test-asan. That keeps `make test` inside its 15 minutes on 2 cores. test-browser runs the
-# SQLite journeys on the plain build too.
+# test-asan, and pg_store_test (asan_only) out of test-unit. That keeps `make test` near its
+# 15 minutes on 2 cores. test-browser runs the SQLite journeys on the plain build too.
 test-unit: build
-	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -E '^browser_test$$'
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -E '^browser_test$$' -LE asan_only
 
 test-browser: deps web build
 	cd $(BUILD) && ctest --output-on-failure -R '^browser_test$$'

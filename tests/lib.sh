@@ -37,7 +37,7 @@ new_db() {
     fi
     local name="t$$_$1"
     psql -X -q -v ON_ERROR_STOP=1 -d "$CW_TEST_PG" \
-        -c "CREATE DATABASE \"$name\" ENCODING 'UTF8' TEMPLATE template0" >/dev/null ||
+        -c "CREATE DATABASE \"$name\" ENCODING 'UTF8' TEMPLATE template0 STRATEGY FILE_COPY" >/dev/null ||
         { echo "new_db: cannot create database $name" >&2; return 1; }
     DB=$(printf '%s' "$CW_TEST_PG" | sed "s|^postgresql:///[^?]*?|postgresql:///$name?|")
     export CASEWARD_KEY_FILE=$T/$1.key

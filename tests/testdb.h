@@ -79,10 +79,13 @@ static inline void tdb_path(char *out, size_t cap, const char *dir, const char *
             fail_msg("path too long");
         return;
     }
+    /* STRATEGY FILE_COPY: the template copied file by file, a tenth of a second faster than
+     * through the WAL, on a test server that never syncs anyway. */
     static unsigned serial;
     char db[64], sql[160], key[4096];
     snprintf(db, sizeof db, "t%ld_%u", (long)getpid(), serial++);
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0", db);
+    snprintf(sql, sizeof sql,
+             "CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0 STRATEGY FILE_COPY", db);
     tdb_admin("postgres", sql);
     tdb_uri_for(db, out, cap);
     if (snprintf(key, sizeof key, "%s/%s.key", dir, name) >= (int)sizeof key)
