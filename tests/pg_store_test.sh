@@ -18,8 +18,8 @@
 # (serialised on the log's tail), `serve` answers, records a write (also after another
 # process appended) and refuses writes once a trigger is disabled behind its back, two servers
 # on one log take alternating writes while `verify` runs again and again (every verify passes,
-# each acknowledged write is in the log once), and as the application's role
-# (grants_postgres.sql) the log cannot be updated while caseward still reads and writes.
+# each acknowledged write is in the log once), then four writers on the two at once, and as the
+# application's role (grants_postgres.sql) the log cannot be updated while caseward still reads and writes.
 #
 # usage: bash tests/pg_store_test.sh /path/to/caseward
 set -u
@@ -360,6 +360,36 @@ if command -v curl >/dev/null; then
     check "two servers: /healthz stayed ok on both" test "$unhealthy" = 0
     for h in "$URL_A" "$URL_B"; do
         check "two servers: /healthz ok after the writes ($h)" grep -q '"status":"ok"' \
+            <(curl -s "$h/healthz")
+    done
+    # Then at once: four writers, two on each server, so that a server's check after its write
+    # often finds the other's append landing while it reads (the check starts again from the
+    # tree it verified; make bench found it reporting a checkpoint "changed" there).
+    burst() { # burst W URL N: N notes on server W, one after another; acked indexes to $T/burst.*
+        local k code id=$BASHPID
+        for k in $(seq 1 "$3"); do
+            code=$(curl -s -b "$T/jar.$1" -H "X-CSRF-Token: $(cat "$T/csrf.$1")" \
+                -H 'Content-Type: application/json' -o "$T/burst-out.$1.$id" -w '%{http_code}' \
+                -d "{\"child_id\":\"C0000001\",\"date\":\"2026-06-01\",\"text\":\"burst $k\"}" \
+                "$2/api/v1/commands/case_note")
+            if [ "$code" = 201 ]; then
+                grep -o '"index":[0-9]*' "$T/burst-out.$1.$id" | cut -d: -f2 >>"$T/burst.$1.$id"
+            else
+                echo "two servers, burst on $1: $code $(head -c 300 "$T/burst-out.$1.$id")" >&2
+            fi
+        done
+    }
+    burst a "$URL_A" 40 & b1=$!
+    burst a "$URL_A" 40 & b2=$!
+    burst b "$URL_B" 40 & b3=$!
+    burst b "$URL_B" 40 & b4=$!
+    wait "$b1" "$b2" "$b3" "$b4"
+    cat "$T"/burst.[ab].[0-9]* 2>/dev/null | grep -v '^$' >>"$T/acked"
+    burst_acked=$(cat "$T"/burst.[ab].[0-9]* 2>/dev/null | grep -c .)
+    check "two servers at once: all 160 notes acknowledged ($burst_acked)" test "$burst_acked" = 160
+    acked=$((acked + burst_acked))
+    for h in "$URL_A" "$URL_B"; do
+        check "two servers at once: /healthz ok after ($h)" grep -q '"status":"ok"' \
             <(curl -s "$h/healthz")
     done
     kill -TERM "$PID_A" "$PID_B" 2>/dev/null

@@ -1212,6 +1212,10 @@ static cw_rc check_increment(cw_integrity *m, cw_error *err)
                             "the log has %" PRIu64 " entries but %" PRIu64
                             " were verified: entries %" PRIu64 " and after were removed",
                             end, m->builder.size, end);
+    /* The tree as verified with m->note, kept until the new entries' checkpoint is verified
+     * too: if another process appends meanwhile (CW_EBUSY) the check starts again from here,
+     * where m->note still names the checkpoint of the tree's size. */
+    cw_merkle_builder verified = m->builder;
     if (end > m->builder.size) {
         scan_state *ss = calloc(1, sizeof *ss);
         if (!ss)
@@ -1232,7 +1236,10 @@ static cw_rc check_increment(cw_integrity *m, cw_error *err)
         if (rc)
             return rc;
     }
-    return check_latest(m, err);
+    rc = check_latest(m, err);
+    if (rc == CW_EBUSY)
+        m->builder = verified;
+    return rc;
 }
 
 cw_rc cw_integrity_open(const char *db_path, cw_integrity **out, cw_error *err)
