@@ -50,3 +50,18 @@ sql() {
         sqlite3 "$DB" "$1"
     fi
 }
+# same NAME FILE1 FILE2: passes if the two files are the same; otherwise shows the differences.
+same() {
+    if cmp -s "$2" "$3"; then ok; else bad "$1:"; diff "$2" "$3" | head -20 | sed 's/^/    /' >&2; fi
+}
+# serve_port LOG: the port a `caseward serve --listen 127.0.0.1:0` writing its stderr to LOG
+# says it listens on, waiting up to 10 s for it; prints nothing if it never says.
+serve_port() {
+    local p= _
+    for _ in $(seq 1 200); do
+        p=$(sed -n 's/.* on port \([0-9]*\);.*/\1/p' "$1" | head -1)
+        [ -n "$p" ] && break
+        sleep 0.05
+    done
+    printf '%s' "$p"
+}

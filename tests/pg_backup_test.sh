@@ -186,12 +186,7 @@ port=
 start_serve() {
     "$CW" serve --db "$MULTI" --listen 127.0.0.1:0 2>"$T/serve.log" &
     SRV_PID=$!
-    port=
-    for _ in $(seq 1 200); do
-        port=$(sed -n 's/.* on port \([0-9]*\);.*/\1/p' "$T/serve.log" | head -1)
-        [ -n "$port" ] && break
-        sleep 0.05
-    done
+    port=$(serve_port "$T/serve.log")
     URL=http://127.0.0.1:$port
     for _ in $(seq 1 200); do
         curl -s "$URL/healthz" | grep -q '"read_model":"checking"' || break

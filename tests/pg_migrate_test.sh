@@ -33,10 +33,6 @@ trap 'exit 1' HUP INT TERM
 chmod 755 "$T" # the server may run as another user (postgres, when this runs as root)
 
 . "$(dirname "$0")/lib.sh"
-# same NAME FILE1 FILE2: the two are the same, or the differences are shown.
-same() {
-    if cmp -s "$2" "$3"; then ok; else bad "$1:"; diff "$2" "$3" | head -20 | sed 's/^/    /' >&2; fi
-}
 
 URI=$("$SERVER" start "$T" 2>"$T/err") ||
     { echo "pg_migrate_test: the test server did not start: $(cat "$T/err")" >&2; exit 1; }
@@ -204,12 +200,7 @@ check "... says so" out_has "already held the log's key"
 if command -v curl >/dev/null; then
     "$CW" serve --db "$M1" --listen 127.0.0.1:0 2>"$T/serve.log" &
     PID=$!
-    port=
-    for _ in $(seq 1 200); do
-        port=$(sed -n 's/.* on port \([0-9]*\);.*/\1/p' "$T/serve.log" | head -1)
-        [ -n "$port" ] && break
-        sleep 0.05
-    done
+    port=$(serve_port "$T/serve.log")
     URL=http://127.0.0.1:$port
     csrf=$(curl -s -c "$T/jar" -H 'Content-Type: application/json' \
         -d "{\"username\":\"social.worker\",\"password\":\"$PW\"}" "$URL/api/v1/session" |

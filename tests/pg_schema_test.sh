@@ -41,10 +41,6 @@ load() {
 }
 # allowed NAME: the last q or load succeeded.
 allowed() { if [ "$rc" = 0 ]; then ok; else bad "$1: $(cat "$T/err")"; fi; }
-# same NAME FILE1 FILE2: the two are the same, or the differences are shown.
-same() {
-    if cmp -s "$2" "$3"; then ok; else bad "$1:"; diff "$2" "$3" | sed 's/^/    /' >&2; fi
-}
 # trim VAR: strips the spaces around VAR's value (without a subshell: batches are read a line
 # at a time).
 trim() { local -n v=$1; v=${v#"${v%%[![:space:]]*}"}; v=${v%"${v##*[![:space:]]}"}; }

@@ -36,10 +36,6 @@ trap 'exit 1' HUP INT TERM
 chmod 755 "$T" # the server may run as another user (postgres, when this runs as root)
 
 . "$(dirname "$0")/lib.sh"
-# same NAME FILE1 FILE2: the two are the same, or the differences are shown.
-same() {
-    if cmp -s "$2" "$3"; then ok; else bad "$1:"; diff "$2" "$3" | head -20 | sed 's/^/    /' >&2; fi
-}
 
 URI=$("$SERVER" start "$T" 2>"$T/err") ||
     { echo "pg_store_test: the test server did not start: $(cat "$T/err")" >&2; exit 1; }
@@ -210,12 +206,7 @@ if command -v curl >/dev/null; then
     expect_rc 0 "demo for the server"
     "$CW" serve --db "$SRV" --listen 127.0.0.1:0 2>"$T/serve.log" &
     PID=$!
-    port=
-    for _ in $(seq 1 200); do
-        port=$(sed -n 's/.* on port \([0-9]*\);.*/\1/p' "$T/serve.log" | head -1)
-        [ -n "$port" ] && break
-        sleep 0.05
-    done
+    port=$(serve_port "$T/serve.log")
     URL=http://127.0.0.1:$port
     for _ in $(seq 1 200); do
         curl -s "$URL/healthz" | grep -q '"read_model":"checking"' || break
@@ -261,13 +252,7 @@ if command -v curl >/dev/null; then
     serve_two() {
         "$CW" serve --db "$TWO" --listen 127.0.0.1:0 2>"$T/$1.log" &
         SPID=$!
-        local p=
-        for _ in $(seq 1 200); do
-            p=$(sed -n 's/.* on port \([0-9]*\);.*/\1/p' "$T/$1.log" | head -1)
-            [ -n "$p" ] && break
-            sleep 0.05
-        done
-        SURL=http://127.0.0.1:$p
+        SURL=http://127.0.0.1:$(serve_port "$T/$1.log")
         for _ in $(seq 1 400); do
             curl -s "$SURL/healthz" | grep -q '"read_model":"verified"' && break
             sleep 0.05
