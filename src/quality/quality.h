@@ -19,15 +19,17 @@
 
 #include "util/error.h"
 
-#define CW_AUDIT_MAX_THEMES 16
-#define CW_AUDIT_MAX_GRADES 7
-#define CW_AUDIT_ID_MAX 32 /* a framework's or theme's id: [a-z0-9_], 1-32 */
+#define CW_AUDIT_MAX_THEMES   16
+#define CW_AUDIT_MAX_GRADES   7
+#define CW_AUDIT_ID_MAX       32        /* a framework's or theme's id: [a-z0-9_], 1-32 */
+#define CW_AUDIT_MAX_GUIDANCE 4000      /* a theme's guidance (or guidance_cy), bytes in all */
+#define CW_AUDIT_MAX_PAIRS    100000000 /* gradings compared at once (cw_audit_agreement_of) */
 
 typedef struct cw_audit_grade {
-    int value;       /* 1..ngrades, 1 the best */
-    char label[61];  /* "Requires improvement" */
+    int value;      /* 1..ngrades, 1 the best */
+    char label[61]; /* "Requires improvement" */
     char label_cy[61];
-    int critical;    /* a grade that is a critical finding: escalated at once */
+    int critical; /* a grade that is a critical finding: escalated at once */
 } cw_audit_grade;
 
 typedef struct cw_audit_theme {
@@ -52,6 +54,8 @@ typedef struct cw_audit_framework {
 /*
  * Loads a framework from text; errors name source:line and the problem, and
  * nothing is loaded (f is left released). Release with cw_audit_framework_release.
+ * f need not be initialised. A loaded framework's title_cy, label_cy and
+ * guidance_cy are "" (never NULL) where the file gives no Welsh.
  */
 cw_rc cw_audit_framework_load(cw_audit_framework *f, const char *text, size_t len,
                               const char *source, cw_error *err);
@@ -68,6 +72,7 @@ int cw_audit_framework_critical(const cw_audit_framework *f, int g);
 /*
  * n out of total as a percentage to one decimal place, rounded half up from
  * integers: 23 of 53 is "43.4", 0 of 0 is "0.0". out holds at least 8 bytes.
+ * (n above total gives more than 100, up to "99999.9"; beyond that, "-".)
  */
 void cw_audit_percent(size_t n, size_t total, char out[8]);
 
@@ -84,7 +89,8 @@ typedef struct cw_audit_agreement {
     double kappa_quadratic;
 } cw_audit_agreement;
 
-/* The agreement between first[i] and second[i], i < n, grades 1..ngrades (others refused). */
+/* The agreement between first[i] and second[i], i < n, grades 1..ngrades (others refused,
+ * as are ngrades outside 2..CW_AUDIT_MAX_GRADES and n above CW_AUDIT_MAX_PAIRS). */
 cw_rc cw_audit_agreement_of(const int *first, const int *second, size_t n, size_t ngrades,
                             cw_audit_agreement *out, cw_error *err);
 
