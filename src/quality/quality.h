@@ -113,6 +113,9 @@ typedef struct cw_audit_candidate {
  * minimum. picked[] receives indexes into c (cap at least n), in the order
  * drawn: strata in sorted order (team, then case type), keys ascending within.
  * The result depends only on the candidates as a set, the seed, size and minimum.
+ * Refused: a seed that is not 1-64 characters of [A-Za-z0-9._:-], size 0, an
+ * empty child id, a field without its NUL, the same child id twice. No
+ * candidates (n = 0) is no sample, not an error.
  */
 cw_rc cw_audit_sample(const cw_audit_candidate *c, size_t n, const char *seed, size_t size,
                       size_t minimum, size_t *picked, size_t *npicked, cw_error *err);
