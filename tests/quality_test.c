@@ -56,6 +56,14 @@ static void check_themes(const cw_audit_framework *f)
         assert_non_null(strchr(t->guidance_cy, '\n'));
         assert_null(strstr(t->guidance, "\n\n"));
         assert_int_not_equal(t->guidance[strlen(t->guidance) - 1], '\n');
+        /* One sentence a line, 2 to 5 of them, and the Welsh line for line. */
+        size_t lines = 1, lines_cy = 1;
+        for (const char *c = t->guidance; *c; c++)
+            lines += *c == '\n';
+        for (const char *c = t->guidance_cy; *c; c++)
+            lines_cy += *c == '\n';
+        assert_in_range(lines, 2, 5);
+        assert_int_equal(lines_cy, lines);
     }
     assert_null(cw_audit_framework_theme(f, "nonesuch"));
     assert_null(cw_audit_framework_theme(f, NULL));
