@@ -9,7 +9,8 @@
 # the personal columns of children, staff and corrections) is upgraded to the
 # current one and passes `verify --db`: caseward's structure, and projections
 # equal to a fresh replay of the log. A version-7 database (before legal holds)
-# gains the empty legal_holds table and nothing else.
+# gains the empty legal_holds table and nothing else; a version-10 one, the empty
+# audit tables.
 #
 # usage: bash tests/upgrade_test.sh /path/to/caseward
 set -u
@@ -56,7 +57,17 @@ check "the demo has corrections to carry over" \
 # Version 7 (before legal holds) -> 8: the legal_holds table is added, empty; 8 -> 9: the
 # accounts' chosen language, NULL until chosen; 9 -> 10: the family's language, a column of
 # the children projection, which is filled again from the log.
-sqlite3 "$DB" "DROP INDEX legal_holds_by_child; DROP TABLE legal_holds;
+# 10 -> 11: the audit tables (docs/audits.md), added empty.
+AUDIT_TABLES="DROP TABLE audit_programmes; DROP TABLE audit_auditors; DROP TABLE audit_samples;
+              DROP TABLE audit_cases; DROP TABLE audit_grades; DROP TABLE audit_findings;"
+sqlite3 "$DB" "$AUDIT_TABLES PRAGMA user_version = 10" || bad "downgrade to 10"
+"$CW" escalate --db "$DB" --as-of 2020-01-01 >/dev/null 2>"$T/err" || bad "escalate 10: $(cat "$T/err")"
+check "10 upgraded to the current version" [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = "$CURRENT" ]
+check "audit tables there, empty" [ "$(sqlite3 "$DB" 'SELECT count(*) FROM audit_cases')" = 0 ]
+check "same schema as a new database after 10 -> 11" cmp -s \
+    <(sqlite3 "$DB" "SELECT type, name, sql FROM sqlite_schema ORDER BY name") \
+    <(sqlite3 "$T/new.db" "SELECT type, name, sql FROM sqlite_schema ORDER BY name")
+sqlite3 "$DB" "$AUDIT_TABLES DROP INDEX legal_holds_by_child; DROP TABLE legal_holds;
                ALTER TABLE accounts DROP COLUMN language;
                ALTER TABLE children DROP COLUMN family_language; PRAGMA user_version = 7" ||
     bad "downgrade to 7"
@@ -74,7 +85,8 @@ check "same schema as a new database after 7 -> 9" cmp -s \
     <(sqlite3 "$T/new.db" "SELECT type, name, sql FROM sqlite_schema ORDER BY name")
 "$CW" verify --db "$DB" >"$T/out" 2>"$T/err" || bad "verify --db after 7 -> 8: $(cat "$T/err" "$T/out")"
 
-sqlite3 "$DB" <<'SQL' || bad "downgrade to 6"
+sqlite3 "$DB" <<SQL || bad "downgrade to 6"
+$AUDIT_TABLES
 DROP INDEX legal_holds_by_child;
 DROP TABLE legal_holds;
 DROP TABLE personal;
@@ -155,7 +167,8 @@ check "same answers after 6 -> 7" cmp -s "$T/want" "$T/got"
 # added since (child_histories, accounts, record_access, api_tokens, signoffs,
 # policy, personal).
 downgrade() {
-    sqlite3 "$DB" <<'SQL' || bad "downgrade"
+    sqlite3 "$DB" <<SQL || bad "downgrade"
+$AUDIT_TABLES
 DROP INDEX legal_holds_by_child;
 DROP TABLE legal_holds;
 DROP TABLE personal;

@@ -9,12 +9,13 @@
 typedef enum ftype { F_ID, F_TEXT, F_DATE, F_BOOL, F_INT, F_ENUM, F_IDS, F_OBJECT } ftype;
 
 enum {
-    REQ = 1,    /* required */
-    PAST = 2,   /* a date that must not be after the recorded date */
-    NOFIX = 4,  /* cannot be changed by a correction (identifiers) */
-    FACT = 8,   /* free text that is a fact, not personal data: it stays in the leaf (issue 13) */
-    PRINT = 16, /* a personal text's fingerprint (util/textprint.h), the field named before
-                   "_print": set by caseward when the text is split off, never given */
+    REQ = 1,      /* required */
+    PAST = 2,     /* a date that must not be after the recorded date */
+    NOFIX = 4,    /* cannot be changed by a correction (identifiers) */
+    FACT = 8,     /* free text that is a fact, not personal data: it stays in the leaf (issue 13) */
+    PRINT = 16,   /* a personal text's fingerprint (util/textprint.h), the field named before
+                     "_print": set by caseward when the text is split off, never given */
+    REPEATS = 32, /* ids: the same identifier may be listed more than once */
 };
 
 typedef struct field {
@@ -120,6 +121,21 @@ int cw_casework_is_erasure(const char *type);
 /* When (*on) and under what lawful basis the erasure approved in entry `by` was made. */
 cw_rc cw_casework_removal(cw_store *s, int64_t by, cw_date *on, char *basis, size_t cap,
                           cw_error *err);
+
+/* Case-file audits (audits.c, docs/audits.md): the checks and the projection. Audit events
+ * are not casework on the child: no child's chronology or history holds them. */
+#define CW_AUDIT_THEMES_TEXT 600 /* the themes of a programme, comma-separated */
+int cw_casework_is_audit(const char *type);
+cw_rc cw_casework_check_audit_programme(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_audit_sample(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_audit_case_added(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_audit_moderator(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_audit_graded(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_audit_completed(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_audit_finding_actioned(cw_ctx *c, const json_t *p, cw_error *err);
+/* Applies an audit event (date: its date field) to the audit tables. */
+cw_rc cw_casework_apply_audit(cw_ctx *c, const char *type, const json_t *p, const char *date,
+                              cw_error *err);
 
 /* Legal holds (holds.c): who may place and lift them, and what they name. */
 cw_rc cw_casework_check_hold_placed(cw_ctx *c, const json_t *p, cw_error *err);

@@ -24,6 +24,7 @@ static const char *const ROLES[] = {"social_worker",
                                     "team_manager",
                                     "service_manager",
                                     "head_of_service",
+                                    "director",
                                     "qa_auditor",
                                     "inspector",
                                     "administrator",
@@ -382,6 +383,65 @@ static const field_spec F_ESCALATION[] = {{"item", F_TEXT, REQ | FACT, 200, NULL
                                           {"as_of", F_DATE, REQ, 0, NULL},
                                           {"days_overdue", F_INT, REQ, 100000, NULL},
                                           END};
+
+/* Case-file audits (audits.c, docs/audits.md). A programme's title and scope, and the
+ * framework's name and themes, are facts: they name no child. */
+static const field_spec F_AUDIT_PROGRAMME[] = {ID_NEW("programme_id"),
+                                               {"title", F_TEXT, REQ | FACT, 200, NULL},
+                                               {"scope", F_TEXT, FACT, 1000, NULL},
+                                               DATE_REQ,
+                                               {"commissioned_by", F_ID, REQ | NOFIX, 64, NULL},
+                                               {"starts", F_DATE, REQ, 0, NULL},
+                                               {"ends", F_DATE, REQ, 0, NULL},
+                                               {"auditors", F_IDS, REQ, 50, NULL},
+                                               {"area_manager_id", F_ID, 0, 64, NULL},
+                                               {"framework", F_ID, REQ | NOFIX, 32, NULL},
+                                               {"framework_sha256", F_TEXT, REQ | FACT, 64, NULL},
+                                               {"themes", F_IDS, REQ, 16, NULL},
+                                               {"grades", F_INT, REQ, 7, NULL},
+                                               {"critical", F_IDS, REQ, 7, NULL},
+                                               END};
+static const field_spec F_AUDIT_SAMPLE[] = {ID_REF("programme_id"),
+                                            DATE_REQ,
+                                            {"seed", F_ID, REQ, 64, NULL},
+                                            {"log_size", F_INT, REQ, 0, NULL},
+                                            {"size", F_INT, REQ, 50, NULL},
+                                            {"minimum", F_INT, REQ, 50, NULL},
+                                            {"teams", F_IDS, 0, 50, NULL},
+                                            {"case_types", F_IDS, 0, 3, NULL},
+                                            {"cases", F_IDS, REQ, 50, NULL},
+                                            {"assigned", F_IDS, REQ | REPEATS, 50, NULL},
+                                            END};
+static const field_spec F_AUDIT_CASE_ADDED[] = {ID_REF("programme_id"),
+                                                ID_REF("child_id"),
+                                                DATE_REQ,
+                                                {"auditor_id", F_ID, REQ, 64, NULL},
+                                                {"reason", F_TEXT, REQ, 1000, NULL},
+                                                END};
+static const field_spec F_AUDIT_MODERATOR[] = {ID_REF("programme_id"),
+                                               ID_REF("child_id"),
+                                               DATE_REQ,
+                                               {"moderator_id", F_ID, REQ, 64, NULL},
+                                               END};
+static const field_spec F_AUDIT_GRADED[] = {ID_REF("programme_id"),
+                                            ID_REF("child_id"),
+                                            DATE_REQ,
+                                            {"theme", F_ID, REQ | NOFIX, 32, NULL},
+                                            {"grade", F_INT, 0, 7, NULL},
+                                            {"not_applicable", F_BOOL, 0, 0, NULL},
+                                            {"narrative", F_TEXT, REQ, 4000, NULL},
+                                            {"evidence", F_IDS, 0, 50, NULL},
+                                            {"moderation", F_BOOL, NOFIX, 0, NULL},
+                                            END};
+static const field_spec F_AUDIT_COMPLETED[] = {ID_REF("programme_id"),
+                                               ID_REF("child_id"),
+                                               DATE_REQ,
+                                               {"overall", F_INT, REQ, 7, NULL},
+                                               {"summary", F_TEXT, 0, 4000, NULL},
+                                               {"moderation", F_BOOL, NOFIX, 0, NULL},
+                                               END};
+static const field_spec F_AUDIT_FINDING_ACTIONED[] = {
+    ID_REF("programme_id"), ID_REF("child_id"), DATE_REQ, {"action", F_TEXT, REQ, 4000, NULL}, END};
 
 /* ---- small helpers ---- */
 
@@ -1304,6 +1364,14 @@ static const event_spec specs[] = {
     {"erasure_declined", 0, F_ERASURE_DECLINED, cw_casework_check_erasure_declined, NULL},
     {"legal_hold_placed", 0, F_HOLD_PLACED, cw_casework_check_hold_placed, NULL},
     {"legal_hold_lifted", 0, F_HOLD_LIFTED, cw_casework_check_hold_lifted, NULL},
+    {"audit_programme_created", 0, F_AUDIT_PROGRAMME, cw_casework_check_audit_programme, NULL},
+    {"audit_sample_drawn", 0, F_AUDIT_SAMPLE, cw_casework_check_audit_sample, NULL},
+    {"audit_case_added", 0, F_AUDIT_CASE_ADDED, cw_casework_check_audit_case_added, NULL},
+    {"audit_moderator_assigned", 0, F_AUDIT_MODERATOR, cw_casework_check_audit_moderator, NULL},
+    {"audit_theme_graded", 0, F_AUDIT_GRADED, cw_casework_check_audit_graded, NULL},
+    {"audit_case_completed", 0, F_AUDIT_COMPLETED, cw_casework_check_audit_completed, NULL},
+    {"audit_finding_actioned", 0, F_AUDIT_FINDING_ACTIONED,
+     cw_casework_check_audit_finding_actioned, NULL},
     {"sign_off_policy", 1, F_POLICY, ck_policy, NULL},
     {"deputy_named", 1, F_DEPUTY, ck_deputy, NULL},
     {"account_created", 1, F_ACCOUNT_CREATED, ck_account_created, NULL},
@@ -1592,7 +1660,7 @@ static cw_rc check_value(const field_spec *f, const json_t *v, cw_date recorded,
             const char *s = json_string_value(json_array_get(v, i));
             if (!s || !valid_id(s))
                 return cw_error_key(err, CW_EINVAL, "item_not_id", f->name, CW_NUM(i + 1), NULL);
-            for (size_t k = 0; k < i; k++)
+            for (size_t k = 0; !(f->flags & REPEATS) && k < i; k++)
                 if (!strcmp(s, json_string_value(json_array_get(v, k))))
                     return cw_error_key(err, CW_EINVAL, "listed_twice", f->name, s, NULL);
         }

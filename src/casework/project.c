@@ -80,7 +80,8 @@ cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, chil
     out->n = 0;
     /* A look at a record is not an event in the child's case; nor is a legal hold on it
      * (the legal_holds table keeps holds, whatever becomes of the child's record). */
-    if (!strcmp(type, "record_accessed") || !strncmp(type, "legal_hold_", 11))
+    if (!strcmp(type, "record_accessed") || !strncmp(type, "legal_hold_", 11) ||
+        cw_casework_is_audit(type))
         return CW_OK;
     if (str(p, "child_id"))
         return add_child(out, str(p, "child_id"));
@@ -134,6 +135,8 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
 {
     const char *date = str(p, "date");
     cw_value idx = CW_INT(c->idx);
+    if (cw_casework_is_audit(t))
+        return cw_casework_apply_audit(c, t, p, date, err);
     if (!strcmp(t, "team_created")) {
         cw_value v[] = {cw_text(str(p, "team_id")), cw_text(str(p, "name")),
                         cw_text(str(p, "service_area")), idx};

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "casework/casework.h"
 #include "casework/accounts.h"
 #include "casework/deepverify.h"
@@ -36,28 +37,10 @@
 #include "util/file.h"
 #include "util/json.h"
 
-typedef struct args {
-    int argc;
-    char **argv;
-} args;
-
-typedef struct command {
-    const char *name;
-    cw_rc (*run)(args *a, cw_error *err);
-    const char *usage;
-    const char *help;
-} command;
-
 /* ---- option parsing: --name VALUE or --name=VALUE; positional rest ---- */
 
-typedef struct opt {
-    const char *name;
-    const char **value; /* NULL for a flag */
-    int *flag;
-} opt;
-
-static cw_rc parse_opts(args *a, const opt *opts, const char **pos, int maxpos, int *npos,
-                        cw_error *err)
+cw_rc cli_parse_opts(args *a, const opt *opts, const char **pos, int maxpos, int *npos,
+                     cw_error *err)
 {
     *npos = 0;
     for (int i = 0; i < a->argc; i++) {
@@ -89,7 +72,7 @@ static cw_rc parse_opts(args *a, const opt *opts, const char **pos, int maxpos, 
     return CW_OK;
 }
 
-static cw_rc need(const char *value, const char *name, cw_error *err)
+cw_rc cli_need(const char *value, const char *name, cw_error *err)
 {
     if (!value || !*value)
         return cw_error_set(err, CW_EUSAGE, "--%s is required", name);
@@ -116,8 +99,8 @@ static cw_rc cmd_init(args *a, cw_error *err)
     cw_buf def = CW_BUF_INIT(256);
     cw_rule_pack *pack = NULL;
     cw_ledger *l = NULL;
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = need(db, "db", err)))
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)))
         return rc;
     /* The council's rule pack is a setting of the log; refuse an unknown one first. */
     if ((rc = cw_rules_load_builtin(rules, &pack, err)))
@@ -165,8 +148,8 @@ static cw_rc cmd_user(args *a, cw_error *err)
                         {"reason", &reason, NULL}, {"actor", &actor, NULL},
                         {NULL, NULL, NULL}};
     int np;
-    cw_rc rc = parse_opts(a, opts, pos, 2, &np, err);
-    if (rc || (rc = need(db, "db", err)))
+    cw_rc rc = cli_parse_opts(a, opts, pos, 2, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)))
         return rc;
     const char *verb = np == 2 ? pos[0] : "";
     if (strcmp(verb, "add") && strcmp(verb, "disable") && strcmp(verb, "enable") &&
@@ -207,15 +190,15 @@ static cw_rc cmd_token(args *a, cw_error *err)
     const opt opts[] = {{"db", &db, NULL},         {"user", &user, NULL},   {"scope", &scope, NULL},
                         {"reason", &reason, NULL}, {"actor", &actor, NULL}, {NULL, NULL, NULL}};
     int np;
-    cw_rc rc = parse_opts(a, opts, pos, 2, &np, err);
-    if (rc || (rc = need(db, "db", err)))
+    cw_rc rc = cli_parse_opts(a, opts, pos, 2, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)))
         return rc;
     int add = np == 2 && !strcmp(pos[0], "add"), revoke = np == 2 && !strcmp(pos[0], "revoke");
     if (!add && !revoke)
         return cw_error_set(err, CW_EUSAGE,
                             "usage: caseward token (add NAME --user USERNAME [--scope read|write] "
                             "| revoke NAME [--reason TEXT]) --db PATH");
-    if (add && (rc = need(user, "user", err)))
+    if (add && (rc = cli_need(user, "user", err)))
         return rc;
     cw_ledger *l = NULL;
     if ((rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)))
@@ -254,8 +237,8 @@ static cw_rc cmd_serve(args *a, cw_error *err)
                         {"web", &web, NULL},
                         {NULL, NULL, NULL}};
     int np;
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = need(db, "db", err)))
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)))
         return rc;
     if (web && !has_index(web))
         return cw_error_set(err, CW_EUSAGE, "--web: %s has no index.html", web);
@@ -300,7 +283,7 @@ static cw_rc cmd_openapi(args *a, cw_error *err)
 {
     int np;
     const opt opts[] = {{NULL, NULL, NULL}};
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
     if (rc)
         return rc;
     char *doc = cw_http_openapi();
@@ -317,8 +300,8 @@ static cw_rc run_commands(args *a, int need_file, cw_error *err)
     const char *db = NULL, *actor = "cli", *pos[1] = {NULL};
     const opt opts[] = {{"db", &db, NULL}, {"actor", &actor, NULL}, {NULL, NULL, NULL}};
     int np;
-    cw_rc rc = parse_opts(a, opts, pos, 1, &np, err);
-    if (rc || (rc = need(db, "db", err)))
+    cw_rc rc = cli_parse_opts(a, opts, pos, 1, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)))
         return rc;
     if ((rc = cw_entry_check_actor(actor, err))) {
         cw_error_prefix(err, "--");
@@ -394,11 +377,30 @@ static cw_rc cmd_rebuild(args *a, cw_error *err)
     const opt opts[] = {{"db", &db, NULL}, {NULL, NULL, NULL}};
     int np;
     cw_ledger *l = NULL;
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = need(db, "db", err)))
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)))
         return rc;
     if (!(rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) && !(rc = cw_casework_rebuild(l, err)))
         printf("rebuilt the projections from %" PRIu64 " entries\n", cw_ledger_size(l));
+    cw_ledger_close(l);
+    return rc;
+}
+
+static cw_rc cmd_upgrade(args *a, cw_error *err)
+{
+    const char *db = NULL;
+    const opt opts[] = {{"db", &db, NULL}, {NULL, NULL, NULL}};
+    int np;
+    cw_ledger *l = NULL;
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)))
+        return rc;
+    /* Opening for writing upgrades the schema; the catch-up replays what it emptied. */
+    if (!(rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) &&
+        !(rc = cw_casework_catch_up(l, err)))
+        printf("the database is at this caseward's schema, its projections covering %" PRIu64
+               " entries\n",
+               cw_ledger_size(l));
     cw_ledger_close(l);
     return rc;
 }
@@ -438,8 +440,8 @@ static cw_rc cmd_chronology(args *a, cw_error *err)
     int np;
     cw_ledger *l = NULL;
     cw_history h;
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = need(db, "db", err)) || (rc = need(child, "child", err)))
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)) || (rc = cli_need(child, "child", err)))
         return rc;
     if ((rc = cw_ledger_open(db, CW_LEDGER_READONLY, &l, err)) ||
         (rc = cw_casework_current(l, err)) || (rc = cw_casework_history(l, child, &h, err))) {
@@ -460,8 +462,6 @@ static cw_rc cmd_chronology(args *a, cw_error *err)
     cw_ledger_close(l);
     return CW_OK;
 }
-
-static cw_rc parse_date(const char *s, const char *what, cw_date *out, cw_error *err);
 
 /* ---- the demo council ---- */
 
@@ -486,8 +486,8 @@ static cw_rc cmd_demo(args *a, cw_error *err)
     cw_demo_stats st;
     uint64_t v;
     cw_demo_opts_init(&o);
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = need(db, "db", err)))
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)))
         return rc;
     if (children && !(rc = parse_u64(children, "--children", &v, err)))
         o.children = v;
@@ -496,7 +496,7 @@ static cw_rc cmd_demo(args *a, cw_error *err)
     if (!rc && years && !(rc = parse_u64(years, "--years", &v, err)))
         o.years = v > 100 ? 101 : (unsigned)v;
     if (!rc && as_of)
-        rc = parse_date(as_of, "--as-of", &o.as_of, err);
+        rc = cli_parse_date(as_of, "--as-of", &o.as_of, err);
     if (!rc && batch && !(rc = parse_u64(batch, "--batch", &v, err)))
         o.batch = (size_t)v;
     /* 1: as before issue 13, personal text inside the leaves (to make an older database for the
@@ -577,7 +577,7 @@ static cw_rc rules_env_open(rules_env *e, const char *db, int write, const char 
     if (need_as_of && !as_of)
         return cw_error_set(err, CW_EUSAGE, "--as-of DATE is required");
     if (as_of) {
-        if ((rc = parse_date(as_of, "--as-of", &e->as_of, err)))
+        if ((rc = cli_parse_date(as_of, "--as-of", &e->as_of, err)))
             return rc;
     } else {
         e->as_of = (cw_date)(cw_time_now_ms() / 86400000);
@@ -722,8 +722,8 @@ static cw_rc cmd_obligations(args *a, cw_error *err)
     int np;
     rules_env e;
     cw_rule_results r;
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = need(db, "db", err)) || (rc = need(child, "child", err)) ||
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)) || (rc = cli_need(child, "child", err)) ||
         (rc = rules_env_open(&e, db, 0, rules, rules_file, as_of, 0, err)))
         return rc;
     cw_rule_results_init(&r);
@@ -789,11 +789,11 @@ static cw_rc list_all(args *a, int signals, cw_error *err)
     int np;
     rules_env e;
     const report_words *words = NULL;
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
     /* overdue's lines print no titles: only signals has words to translate */
     if (!rc && lang && !signals)
         rc = cw_error_set(err, CW_EUSAGE, "unknown option --lang");
-    if (rc || (rc = report_lang(lang, &words, NULL, err)) || (rc = need(db, "db", err)) ||
+    if (rc || (rc = report_lang(lang, &words, NULL, err)) || (rc = cli_need(db, "db", err)) ||
         (rc = rules_env_open(&e, db, 0, rules, rules_file, as_of, 1, err)))
         return rc;
     list_ctx lc = {signals, as_json ? json_array() : NULL, 0, &e, words};
@@ -818,7 +818,7 @@ static cw_rc period_opts(const char *from, const char *to, const char *period, c
         return cw_measures_period(period, f, t, err);
     if (!from || !to)
         return cw_error_set(err, CW_EUSAGE, "--from DATE and --to DATE (or --period) are required");
-    if ((rc = parse_date(from, "--from", f, err)) || (rc = parse_date(to, "--to", t, err)))
+    if ((rc = cli_parse_date(from, "--from", f, err)) || (rc = cli_parse_date(to, "--to", t, err)))
         return rc;
     if (*f > *t)
         return cw_error_set(err, CW_EUSAGE, "--from %s is after --to %s", from, to);
@@ -875,8 +875,8 @@ static cw_rc cmd_measures(args *a, cw_error *err)
     cw_measures_query q = {0, 0, NULL, NULL, -1};
     const report_words *words = NULL;
     size_t li = 0;
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = report_lang(lang, &words, &li, err)) || (rc = need(db, "db", err)) ||
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = report_lang(lang, &words, &li, err)) || (rc = cli_need(db, "db", err)) ||
         (rc = period_opts(from, to, period, &q.from, &q.to, err)))
         return rc;
     if (team && area)
@@ -963,14 +963,14 @@ static cw_rc cmd_retention(args *a, cw_error *err)
                         {"actor", &actor, NULL},  {NULL, NULL, NULL}};
     int np;
     cw_date on;
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = need(db, "db", err)) || (rc = need(as_of, "as-of", err)))
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)) || (rc = cli_need(as_of, "as-of", err)))
         return rc;
-    if ((rc = parse_date(as_of, "--as-of", &on, err)))
+    if ((rc = cli_parse_date(as_of, "--as-of", &on, err)))
         return CW_EUSAGE;
     if (rules && rules_file)
         return cw_error_set(err, CW_EUSAGE, "give --rules or --rules-file, not both");
-    if (propose && (rc = need(actor, "actor (the member of staff proposing)", err)))
+    if (propose && (rc = cli_need(actor, "actor (the member of staff proposing)", err)))
         return rc;
     if (!propose && actor)
         return cw_error_set(err, CW_EUSAGE, "--actor goes with --propose");
@@ -1059,10 +1059,10 @@ static cw_rc cmd_integrity(args *a, cw_error *err)
                         {"json", NULL, &as_json}, {NULL, NULL, NULL}};
     int np;
     cw_integrity_opts io = {0, 0, NULL};
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = need(db, "db", err)) || (rc = need(from, "from", err)) ||
-        (rc = need(to, "to", err)) || (rc = parse_date(from, "--from", &io.from, err)) ||
-        (rc = parse_date(to, "--to", &io.to, err)))
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)) || (rc = cli_need(from, "from", err)) ||
+        (rc = cli_need(to, "to", err)) || (rc = cli_parse_date(from, "--from", &io.from, err)) ||
+        (rc = cli_parse_date(to, "--to", &io.to, err)))
         return rc;
     if (io.from > io.to)
         return cw_error_set(err, CW_EUSAGE, "--from %s is after --to %s", from, to);
@@ -1109,8 +1109,8 @@ static cw_rc cmd_escalate(args *a, cw_error *err)
     int np;
     rules_env e;
     uint64_t raised = 0, unrouted = 0;
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = need(db, "db", err)) ||
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)) ||
         (rc = rules_env_open(&e, db, 1, rules, rules_file, as_of, 1, err)))
         return rc;
     if (!(rc = cw_oversight_escalate(e.l, e.pack, &e.cal, e.as_of, &raised, &unrouted, err)))
@@ -1125,8 +1125,8 @@ static cw_rc open_ro(args *a, const char **pos, int maxpos, int *np, cw_ledger *
 {
     const char *db = NULL;
     const opt opts[] = {{"db", &db, NULL}, {NULL, NULL, NULL}};
-    cw_rc rc = parse_opts(a, opts, pos, maxpos, np, err);
-    if (rc || (rc = need(db, "db", err)))
+    cw_rc rc = cli_parse_opts(a, opts, pos, maxpos, np, err);
+    if (rc || (rc = cli_need(db, "db", err)))
         return rc;
     return cw_ledger_open(db, CW_LEDGER_READONLY, l, err);
 }
@@ -1204,8 +1204,8 @@ static cw_rc cmd_export(args *a, cw_error *err)
     cw_ledger *l = NULL;
     uint64_t size = 0, held = 0, erased = 0;
     cw_buf stale = CW_BUF_INIT(4096);
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = need(db, "db", err)) || (rc = need(dir, "out", err)))
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)) || (rc = cli_need(dir, "out", err)))
         return rc;
     if (!(rc = cw_ledger_open(db, CW_LEDGER_READONLY, &l, err)) &&
         !(rc = cw_ledger_export(l, dir, &size, err)) && !facts_only)
@@ -1242,8 +1242,8 @@ static cw_rc cmd_migrate(args *a, cw_error *err)
     int np;
     cw_migrate_report r;
     uint64_t shown = 0;
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
-    if (rc || (rc = need(from, "from", err)) || (rc = need(to, "to", err)))
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(from, "from", err)) || (rc = cli_need(to, "to", err)))
         return rc;
     rc = cw_casework_migrate(from, to, print_diff, &shown, &r, err);
     if (shown > MAX_DIFFS_SHOWN)
@@ -1326,7 +1326,7 @@ static cw_rc cmd_verify(args *a, cw_error *err)
     cw_buf vk = CW_BUF_INIT(1024), cp = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
     cw_verify_opts o = {0};
     cw_verify_report r;
-    cw_rc rc = parse_opts(a, opts, NULL, 0, &np, err);
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
     if (rc)
         return rc;
     if (!db == !dir)
@@ -1392,14 +1392,14 @@ out:
     return rc;
 }
 
-static cw_rc parse_date(const char *s, const char *what, cw_date *out, cw_error *err)
+cw_rc cli_parse_date(const char *s, const char *what, cw_date *out, cw_error *err)
 {
     if (cw_date_parse(s, strlen(s), out))
         return cw_error_set(err, CW_EINVAL, "%s: \"%.32s\" is not a date (YYYY-MM-DD)", what, s);
     return CW_OK;
 }
 
-static cw_rc parse_i64(const char *s, const char *what, int64_t *out, cw_error *err)
+cw_rc cli_parse_i64(const char *s, const char *what, int64_t *out, cw_error *err)
 {
     uint64_t v;
     int neg = s[0] == '-';
@@ -1418,7 +1418,7 @@ static cw_rc cmd_calendar(args *a, cw_error *err)
     int np;
     cw_calendar cal;
     cw_buf text = CW_BUF_INIT(1 << 20);
-    cw_rc rc = parse_opts(a, opts, pos, 3, &np, err);
+    cw_rc rc = cli_parse_opts(a, opts, pos, 3, &np, err);
     if (rc)
         return rc;
     int add = np == 3 && !strcmp(pos[0], "add-working-days");
@@ -1443,18 +1443,18 @@ static cw_rc cmd_calendar(args *a, cw_error *err)
     bool w;
     char out[CW_DATE_LEN + 1];
     if (add) {
-        if (!(rc = parse_date(pos[1], "DATE", &d, err)) &&
-            !(rc = parse_i64(pos[2], "N", &n, err)) &&
+        if (!(rc = cli_parse_date(pos[1], "DATE", &d, err)) &&
+            !(rc = cli_parse_i64(pos[2], "N", &n, err)) &&
             !(rc = cw_calendar_add_working_days(&cal, d, n, &e, err))) {
             cw_date_format(e, out);
             printf("%s\n", out);
         }
     } else if (count) {
-        if (!(rc = parse_date(pos[1], "FROM", &d, err)) &&
-            !(rc = parse_date(pos[2], "TO", &e, err)) &&
+        if (!(rc = cli_parse_date(pos[1], "FROM", &d, err)) &&
+            !(rc = cli_parse_date(pos[2], "TO", &e, err)) &&
             !(rc = cw_calendar_working_days(&cal, d, e, &n, err)))
             printf("%lld\n", (long long)n);
-    } else if (!(rc = parse_date(pos[1], "DATE", &d, err)) &&
+    } else if (!(rc = cli_parse_date(pos[1], "DATE", &d, err)) &&
                !(rc = cw_calendar_is_working_day(&cal, d, &w, err))) {
         printf("%s\n", w ? "yes" : "no");
     }
@@ -1516,6 +1516,11 @@ static const command commands[] = {
      "Recreate the projections (children, cases, records, visits, supervision, ...) by\n"
      "replaying the whole ledger. The result is identical to the projections kept as\n"
      "commands are appended.\n"},
+    {"upgrade", cmd_upgrade, "upgrade --db PATH",
+     "Bring the database's schema up to this caseward's version (docs/cli.md, \"Upgrading a\n"
+     "database\"), and the projections up to date with the log. Any command that writes does\n"
+     "it too; on PostgreSQL only the database's owner (caseward_owner) may, so run this as\n"
+     "that role after installing a new caseward, before the servers start.\n"},
     {"migrate", cmd_migrate, "migrate --from FILE --to postgresql://...",
      "Move a council's log from its SQLite file into PostgreSQL (docs/postgres.md, \"Moving\n"
      "from a file to PostgreSQL\"). The database must exist, be empty and UTF-8; the signing\n"
@@ -1527,6 +1532,7 @@ static const command commands[] = {
      "database is left as it was. Last, the database is verified, the read model too, and its\n"
      "latest checkpoint must be the file's byte for byte. Stop the server first; the file is\n"
      "left as it was. Prints what was copied and both roots; never personal data.\n"},
+    {"audit", cli_audit, cli_audit_usage, cli_audit_help},
     {"chronology", cmd_chronology, "chronology --db PATH --child ID [--json]",
      "Print a child's significant events in date order, with corrections shown beside\n"
      "what they corrected. Its output is the child's record: keep it as private.\n"},

@@ -1189,9 +1189,11 @@ static cw_rc h_sign_offs(cw_http_srv *s, req *r, cw_error *err)
 
 int cw_http_reserved_type(const char *type)
 {
-    static const char *const r[] = {"account_created",   "account_changed", "password_set",
-                                    "token_created",     "token_revoked",   "record_accessed",
-                                    "escalation_raised", "sign_off_policy", NULL};
+    static const char *const r[] = {"account_created", "account_changed", "password_set",
+                                    "token_created", "token_revoked", "record_accessed",
+                                    "escalation_raised", "sign_off_policy",
+                                    /* made by caseward from a framework and a draw */
+                                    "audit_programme_created", "audit_sample_drawn", NULL};
     for (size_t i = 0; r[i]; i++)
         if (!strcmp(r[i], type))
             return 1;
@@ -1264,11 +1266,15 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     /* Erasures: staff propose, the data protection officer decides (the catalogue checks). */
     /* Legal holds: the head of service or the data protection officer, on any child's record
      * or every child's (the catalogue checks the staff role too). */
+    /* Audits: staff and QA auditors (the catalogue checks who: the case's auditor, its
+     * moderator, its managers for a critical finding). */
     int erasure = !strncmp(type, "erasure_", 8), hold = !strncmp(type, "legal_hold_", 11);
+    int audit = !strncmp(type, "audit_", 6);
     unsigned may = !strcmp(type, "deputy_named") ? R_ADMINISTRATOR | R_MANAGERS
                    : organisation(type)          ? R_ADMINISTRATOR | R_HEAD_OF_SERVICE
                    : erasure                     ? R_STAFF | R_DATA_PROTECTION
                    : hold                        ? R_HEAD_OF_SERVICE | R_DATA_PROTECTION
+                   : audit                       ? R_STAFF | R_QA_AUDITOR
                                                  : R_STAFF;
     if (!(r->who.role & may)) {
         cw_http_record_access(s, r, NULL, 0, 403);
@@ -1629,7 +1635,8 @@ const route cw_routes[] = {
     {"GET", "/api/v1/measures/{measure}", h_measure, R_CASE_READ, 0,
      "One measure with the items behind its numerator and denominator: the children you may "
      "see and the log entries, the rest counted; recorded"},
-    {"POST", "/api/v1/commands/{type}", h_command, R_STAFF | R_ADMINISTRATOR | R_DATA_PROTECTION,
-     RF_WRITE, "Record a casework command (docs/events.md); the body is its payload"},
+    {"POST", "/api/v1/commands/{type}", h_command,
+     R_STAFF | R_ADMINISTRATOR | R_DATA_PROTECTION | R_QA_AUDITOR, RF_WRITE,
+     "Record a casework command (docs/events.md); the body is its payload"},
 };
 const size_t cw_nroutes = sizeof cw_routes / sizeof cw_routes[0];

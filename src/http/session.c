@@ -231,6 +231,9 @@ static const struct {
     {"team_manager", R_TEAM_MANAGER},
     {"service_manager", R_SERVICE_MANAGER},
     {"head_of_service", R_HEAD_OF_SERVICE},
+    /* The director of social services: the head of service's access (every child); the role
+     * the head of service reports to, up to whom audit reports and actions escalate. */
+    {"director", R_HEAD_OF_SERVICE},
     {"qa_auditor", R_QA_AUDITOR},
     {"inspector", R_INSPECTOR},
     {"administrator", R_ADMINISTRATOR},

@@ -124,6 +124,13 @@ cw_rc cw_ledger_vkey(cw_ledger *l, cw_buf *out);
 /* Writes dir/entries.jsonl, dir/checkpoint and dir/vkey (files 0600). */
 cw_rc cw_ledger_export(cw_ledger *l, const char *dir, uint64_t *size, cw_error *err);
 /*
+ * Reads the first max entries of the export in dir (fewer, if it holds fewer) into s, a store
+ * in a write transaction (a scratch store); *n is how many were read and root their RFC 6962
+ * root, for the caller to compare with a checkpoint it trusts (export.c).
+ */
+cw_rc cw_ledger_export_load(const char *dir, cw_store *s, uint64_t max, uint64_t *n,
+                            uint8_t root[CW_HASH_LEN], cw_error *err);
+/*
  * Writes dir/personal.jsonl (0600): the personal parts of entries below size, held ones
  * with their salt, erased ones naming the erasure (export.c). Left out of a facts-only
  * export, which then holds no personal text recorded since issue 13.

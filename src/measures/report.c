@@ -140,58 +140,19 @@ static cw_rc bad_report(cw_error *err, const char *what)
  * to the report's root. */
 static cw_rc load_export(const char *dir, cw_store *s, const cw_checkpoint *cp, cw_error *err)
 {
-    cw_buf path = CW_BUF_INIT(4096);
-    cw_rc rc = cw_buf_addf(&path, "%s/entries.jsonl", dir);
-    if (rc)
-        return cw_error_set(err, rc, "%s: the path is too long", dir);
-    FILE *f = fopen(path.data, "rb");
-    if (!f) {
-        rc = cw_error_set(err, errno == ENOENT ? CW_ENOTFOUND : CW_EIO, "%s: %s", path.data,
-                          strerror(errno));
-        cw_buf_release(&path);
-        return rc;
-    }
-    cw_hasher h;
-    cw_merkle_builder b;
-    cw_merkle_builder_init(&b);
-    char *line = NULL;
-    size_t cap = 0;
-    uint64_t idx = 0;
-    if ((rc = cw_hasher_init(&h)))
-        rc = cw_error_set(err, rc, "SHA-256 is not available");
-    while (!rc && idx < cp->size) {
-        ssize_t n = getline(&line, &cap, f);
-        if (n <= 0 || line[n - 1] != '\n') {
-            rc = cw_error_set(err, CW_EVERIFY,
-                              "the export holds %" PRIu64 " entries, fewer than the %" PRIu64
-                              " the report was computed from",
-                              idx, cp->size);
-            break;
-        }
-        uint8_t hashes[CW_HASH_LEN * 65];
-        unsigned done = 0;
-        if ((rc = cw_hash_leaf(&h, line, (size_t)n - 1, hashes)) ||
-            (rc = cw_merkle_builder_push(&b, &h, hashes,
-                                         (uint8_t(*)[CW_HASH_LEN])(hashes + CW_HASH_LEN), &done))) {
-            rc = cw_error_set(err, rc, "entry %" PRIu64 ": cannot be hashed", idx);
-            break;
-        }
-        rc = cw_store_entry_put(s, idx, hashes, CW_HASH_LEN * (1 + (size_t)done), line,
-                                (size_t)n - 1, err);
-        idx++;
-    }
     uint8_t root[CW_HASH_LEN];
-    if (!rc && (rc = cw_merkle_builder_root(&b, &h, root)))
-        rc = cw_error_set(err, rc, "the export's root cannot be computed");
+    uint64_t n = 0;
+    cw_rc rc = cw_ledger_export_load(dir, s, cp->size, &n, root, err);
+    if (!rc && n < cp->size)
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "the export holds %" PRIu64 " entries, fewer than the %" PRIu64
+                          " the report was computed from",
+                          n, cp->size);
     if (!rc && memcmp(root, cp->root, CW_HASH_LEN))
         rc = cw_error_set(err, CW_EVERIFY,
                           "the report's checkpoint is not in this export: its first %" PRIu64
                           " entries do not hash to the report's root",
                           cp->size);
-    free(line);
-    fclose(f);
-    cw_hasher_release(&h);
-    cw_buf_release(&path);
     return rc;
 }
 

@@ -311,6 +311,56 @@ static const cw_ev_field escalation_raised[] = {
     F("notified_id", CW_FT_ID), F("as_of", CW_FT_DATE),  F("days_overdue", CW_FT_INT),
 };
 
+/* Case-file audits (docs/audits.md): about the service's practice, never in a child's
+ * history. */
+static const cw_ev_field audit_programme_created[] = {
+    F("programme_id", CW_FT_ID),
+    F("title", CW_FT_TEXT),
+    F("scope", CW_FT_TEXT),
+    F("date", CW_FT_DATE),
+    F("commissioned_by", CW_FT_ID),
+    F("starts", CW_FT_DATE),
+    F("ends", CW_FT_DATE),
+    F("auditors", CW_FT_IDS),
+    F("area_manager_id", CW_FT_ID),
+    F("framework", CW_FT_ID),
+    F("framework_sha256", CW_FT_TEXT),
+    F("themes", CW_FT_IDS),
+    F("grades", CW_FT_INT),
+    F("critical", CW_FT_IDS),
+};
+static const cw_ev_field audit_sample_drawn[] = {
+    F("programme_id", CW_FT_ID), F("date", CW_FT_DATE),      F("seed", CW_FT_ID),
+    F("log_size", CW_FT_INT),    F("size", CW_FT_INT),       F("minimum", CW_FT_INT),
+    F("teams", CW_FT_IDS),       F("case_types", CW_FT_IDS), F("cases", CW_FT_IDS),
+    F("assigned", CW_FT_IDS),
+};
+static const cw_ev_field audit_case_added[] = {
+    F("programme_id", CW_FT_ID), F("child_id", CW_FT_ID), F("date", CW_FT_DATE),
+    F("auditor_id", CW_FT_ID),   F("reason", CW_FT_TEXT),
+};
+static const cw_ev_field audit_moderator_assigned[] = {
+    F("programme_id", CW_FT_ID),
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("moderator_id", CW_FT_ID),
+};
+static const cw_ev_field audit_theme_graded[] = {
+    F("programme_id", CW_FT_ID), F("child_id", CW_FT_ID),  F("date", CW_FT_DATE),
+    F("theme", CW_FT_ID),        F("grade", CW_FT_INT),    F("not_applicable", CW_FT_BOOL),
+    F("narrative", CW_FT_TEXT),  F("evidence", CW_FT_IDS), F("moderation", CW_FT_BOOL),
+};
+static const cw_ev_field audit_case_completed[] = {
+    F("programme_id", CW_FT_ID), F("child_id", CW_FT_ID),  F("date", CW_FT_DATE),
+    F("overall", CW_FT_INT),     F("summary", CW_FT_TEXT), F("moderation", CW_FT_BOOL),
+};
+static const cw_ev_field audit_finding_actioned[] = {
+    F("programme_id", CW_FT_ID),
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("action", CW_FT_TEXT),
+};
+
 /* Not an event of the catalogue: how the engine sees work while it awaits a manager's
  * sign-off (its facts say sign_off=awaited; engine.c). */
 static const cw_ev_field sign_off_awaited[] = {F("sign_off", CW_FT_TEXT)};
@@ -367,6 +417,14 @@ const cw_ev_type cw_rules_types[] = {
     /* legal holds: about the record, never in a child's history */
     T("legal_hold_placed", legal_hold_placed, NULL, -1),
     T("legal_hold_lifted", legal_hold_lifted, NULL, -1),
+    /* case-file audits: about practice, never in a child's history */
+    T("audit_programme_created", audit_programme_created, NULL, -1),
+    T("audit_sample_drawn", audit_sample_drawn, NULL, -1),
+    T("audit_case_added", audit_case_added, NULL, -1),
+    T("audit_moderator_assigned", audit_moderator_assigned, NULL, -1),
+    T("audit_theme_graded", audit_theme_graded, NULL, -1),
+    T("audit_case_completed", audit_case_completed, NULL, -1),
+    T("audit_finding_actioned", audit_finding_actioned, NULL, -1),
     T("sign_off_awaited", sign_off_awaited, NULL, -1),  /* the engine's own: see above */
     T(CW_CSE_BAND_AGED, cse_risk_assessment, NULL, -1), /* the engine's own: engine.c */
 };

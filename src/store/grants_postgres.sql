@@ -56,8 +56,10 @@ GRANT SELECT, INSERT, UPDATE ON accounts, api_tokens TO caseward_app;
 -- `caseward rebuild`, which replays the log into them.
 REVOKE ALL ON projection_state, teams, staff, children, child_access, records, visits,
     supervisions, supervision_cases, child_events, child_histories, corrections, escalations,
-    signoffs, deputies, policy, legal_holds, record_access FROM caseward_app;
+    signoffs, deputies, policy, legal_holds, record_access, audit_programmes, audit_auditors,
+    audit_samples, audit_cases, audit_grades, audit_findings FROM caseward_app;
 GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON projection_state, teams, staff, children,
     child_access, records, visits, supervisions, supervision_cases, child_events,
     child_histories, corrections, escalations, signoffs, deputies, policy, legal_holds,
-    record_access TO caseward_app;
+    record_access, audit_programmes, audit_auditors, audit_samples, audit_cases, audit_grades,
+    audit_findings TO caseward_app;

@@ -377,3 +377,87 @@ CREATE TABLE api_tokens (
     created_at text COLLATE "C" NOT NULL,        -- RFC 3339 UTC
     revoked    smallint NOT NULL                 -- 1: refused from now on
 );
+
+-- Case-file audits (docs/audits.md). A programme (audit_programme_created)
+-- names its framework's themes and grade scale as facts, so grades are checked
+-- and reports recomputed from the log alone.
+CREATE TABLE audit_programmes (
+    programme_id     text COLLATE "C" PRIMARY KEY, -- the council's identifier for the programme
+    title            text COLLATE "C" NOT NULL,    -- what it audits (a fact: never a child's details)
+    commissioned_by  text COLLATE "C" NOT NULL,    -- staff id of who commissioned it
+    starts           text COLLATE "C" NOT NULL,    -- first day of the programme (YYYY-MM-DD)
+    ends             text COLLATE "C" NOT NULL,    -- last day: auditors see their cases until then
+    framework        text COLLATE "C" NOT NULL,    -- the audit framework's id (standard, ofsted, ...)
+    framework_sha256 text COLLATE "C" NOT NULL,    -- SHA-256 of the framework file, hex
+    themes           text COLLATE "C" NOT NULL,    -- the themes graded, comma-separated, in order
+    grades           bigint NOT NULL, -- the scale: grades 1 (best) to this
+    critical         text COLLATE "C" NOT NULL,    -- the grades that are a critical finding, comma-separated
+    area_manager_id  text COLLATE "C",             -- staff id told of each critical finding, if named
+    idx              bigint NOT NULL  -- the audit_programme_created entry
+);
+
+-- The auditors of each programme.
+CREATE TABLE audit_auditors (
+    programme_id text COLLATE "C" NOT NULL,
+    staff_id     text COLLATE "C" NOT NULL,
+    PRIMARY KEY (programme_id, staff_id)
+);
+
+-- Each sample drawn (audit_sample_drawn): enough to draw it again from the log.
+CREATE TABLE audit_samples (
+    idx          bigint PRIMARY KEY, -- the audit_sample_drawn entry
+    programme_id text COLLATE "C" NOT NULL,
+    seed         text COLLATE "C" NOT NULL,       -- the seed the keys are made from
+    log_size     bigint NOT NULL,    -- drawn from the record as entries 0..log_size-1 left it
+    size         bigint NOT NULL,    -- cases asked for
+    minimum      bigint NOT NULL,    -- cases at least from each team and case type
+    drawn_on     text COLLATE "C" NOT NULL        -- the day it was drawn
+);
+
+-- The cases of each programme, drawn or added by hand, and how far each audit is.
+CREATE TABLE audit_cases (
+    programme_id    text COLLATE "C" NOT NULL,
+    child_id        text COLLATE "C" NOT NULL,
+    auditor_id      text COLLATE "C" NOT NULL,    -- who audits it (staff id)
+    how             text COLLATE "C" NOT NULL,    -- drawn | added
+    added_on        text COLLATE "C" NOT NULL,    -- the day it was drawn or added
+    idx             bigint NOT NULL, -- the audit_sample_drawn or audit_case_added entry
+    team_id         text COLLATE "C",             -- the allocated worker's team when it was added, if any
+    completed_on    text COLLATE "C",             -- the day the audit was completed; NULL until then
+    overall         bigint,          -- the auditor's overall grade
+    completed_idx   bigint,          -- the case_audit_completed entry
+    moderator_id    text COLLATE "C",             -- who moderated it, once completed
+    moderated_on    text COLLATE "C",
+    moderated_overall bigint,        -- the moderator's overall grade
+    moderated_idx   bigint,
+    PRIMARY KEY (programme_id, child_id)
+);
+CREATE INDEX audit_cases_by_child ON audit_cases(child_id, added_on);
+CREATE INDEX audit_cases_by_auditor ON audit_cases(auditor_id);
+
+-- Each theme's grade for a case: the latest the auditor (pass 'audit') or the
+-- moderator ('moderation') gave, until the audit or moderation is completed.
+CREATE TABLE audit_grades (
+    programme_id text COLLATE "C" NOT NULL,
+    child_id     text COLLATE "C" NOT NULL,
+    pass         text COLLATE "C" NOT NULL,    -- audit | moderation
+    theme        text COLLATE "C" NOT NULL,
+    grade        bigint NOT NULL, -- 1 (best) .. the scale; 0: not applicable
+    graded_by    text COLLATE "C" NOT NULL,    -- staff id
+    graded_on    text COLLATE "C" NOT NULL,
+    idx          bigint NOT NULL, -- the audit_theme_graded entry
+    PRIMARY KEY (programme_id, child_id, pass, theme)
+);
+
+-- Critical findings: a completed audit with a critical grade (a theme's or the
+-- overall), and the action the case's managers recorded.
+CREATE TABLE audit_findings (
+    programme_id text COLLATE "C" NOT NULL,
+    child_id     text COLLATE "C" NOT NULL,
+    found_on     text COLLATE "C" NOT NULL,    -- the day the audit was completed
+    idx          bigint NOT NULL, -- the case_audit_completed entry
+    actioned_on  text COLLATE "C",             -- the day the action taken was recorded; NULL until then
+    actioned_by  text COLLATE "C",             -- staff id
+    actioned_idx bigint,          -- the critical_finding_actioned entry
+    PRIMARY KEY (programme_id, child_id)
+);

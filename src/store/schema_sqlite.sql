@@ -336,3 +336,87 @@ CREATE TABLE api_tokens (
     created_at TEXT NOT NULL,     -- RFC 3339 UTC
     revoked    INTEGER NOT NULL   -- 1: refused from now on
 ) STRICT;
+
+-- Case-file audits (docs/audits.md). A programme (audit_programme_created)
+-- names its framework's themes and grade scale as facts, so grades are checked
+-- and reports recomputed from the log alone.
+CREATE TABLE audit_programmes (
+    programme_id     TEXT PRIMARY KEY, -- the council's identifier for the programme
+    title            TEXT NOT NULL,    -- what it audits (a fact: never a child's details)
+    commissioned_by  TEXT NOT NULL,    -- staff id of who commissioned it
+    starts           TEXT NOT NULL,    -- first day of the programme (YYYY-MM-DD)
+    ends             TEXT NOT NULL,    -- last day: auditors see their cases until then
+    framework        TEXT NOT NULL,    -- the audit framework's id (standard, ofsted, ...)
+    framework_sha256 TEXT NOT NULL,    -- SHA-256 of the framework file, hex
+    themes           TEXT NOT NULL,    -- the themes graded, comma-separated, in order
+    grades           INTEGER NOT NULL, -- the scale: grades 1 (best) to this
+    critical         TEXT NOT NULL,    -- the grades that are a critical finding, comma-separated
+    area_manager_id  TEXT,             -- staff id told of each critical finding, if named
+    idx              INTEGER NOT NULL  -- the audit_programme_created entry
+) STRICT;
+
+-- The auditors of each programme.
+CREATE TABLE audit_auditors (
+    programme_id TEXT NOT NULL,
+    staff_id     TEXT NOT NULL,
+    PRIMARY KEY (programme_id, staff_id)
+) STRICT;
+
+-- Each sample drawn (audit_sample_drawn): enough to draw it again from the log.
+CREATE TABLE audit_samples (
+    idx          INTEGER PRIMARY KEY, -- the audit_sample_drawn entry
+    programme_id TEXT NOT NULL,
+    seed         TEXT NOT NULL,       -- the seed the keys are made from
+    log_size     INTEGER NOT NULL,    -- drawn from the record as entries 0..log_size-1 left it
+    size         INTEGER NOT NULL,    -- cases asked for
+    minimum      INTEGER NOT NULL,    -- cases at least from each team and case type
+    drawn_on     TEXT NOT NULL        -- the day it was drawn
+) STRICT;
+
+-- The cases of each programme, drawn or added by hand, and how far each audit is.
+CREATE TABLE audit_cases (
+    programme_id    TEXT NOT NULL,
+    child_id        TEXT NOT NULL,
+    auditor_id      TEXT NOT NULL,    -- who audits it (staff id)
+    how             TEXT NOT NULL,    -- drawn | added
+    added_on        TEXT NOT NULL,    -- the day it was drawn or added
+    idx             INTEGER NOT NULL, -- the audit_sample_drawn or audit_case_added entry
+    team_id         TEXT,             -- the allocated worker's team when it was added, if any
+    completed_on    TEXT,             -- the day the audit was completed; NULL until then
+    overall         INTEGER,          -- the auditor's overall grade
+    completed_idx   INTEGER,          -- the case_audit_completed entry
+    moderator_id    TEXT,             -- who moderated it, once completed
+    moderated_on    TEXT,
+    moderated_overall INTEGER,        -- the moderator's overall grade
+    moderated_idx   INTEGER,
+    PRIMARY KEY (programme_id, child_id)
+) STRICT;
+CREATE INDEX audit_cases_by_child ON audit_cases(child_id, added_on);
+CREATE INDEX audit_cases_by_auditor ON audit_cases(auditor_id);
+
+-- Each theme's grade for a case: the latest the auditor (pass 'audit') or the
+-- moderator ('moderation') gave, until the audit or moderation is completed.
+CREATE TABLE audit_grades (
+    programme_id TEXT NOT NULL,
+    child_id     TEXT NOT NULL,
+    pass         TEXT NOT NULL,    -- audit | moderation
+    theme        TEXT NOT NULL,
+    grade        INTEGER NOT NULL, -- 1 (best) .. the scale; 0: not applicable
+    graded_by    TEXT NOT NULL,    -- staff id
+    graded_on    TEXT NOT NULL,
+    idx          INTEGER NOT NULL, -- the audit_theme_graded entry
+    PRIMARY KEY (programme_id, child_id, pass, theme)
+) STRICT;
+
+-- Critical findings: a completed audit with a critical grade (a theme's or the
+-- overall), and the action the case's managers recorded.
+CREATE TABLE audit_findings (
+    programme_id TEXT NOT NULL,
+    child_id     TEXT NOT NULL,
+    found_on     TEXT NOT NULL,    -- the day the audit was completed
+    idx          INTEGER NOT NULL, -- the case_audit_completed entry
+    actioned_on  TEXT,             -- the day the action taken was recorded; NULL until then
+    actioned_by  TEXT,             -- staff id
+    actioned_idx INTEGER,          -- the critical_finding_actioned entry
+    PRIMARY KEY (programme_id, child_id)
+) STRICT;

@@ -140,18 +140,62 @@ typedef enum cw_query {
     CW_Q_HOLD_GET,  /* (hold_id) -> child_id, kind, placed_on, until, lifted_on, idx */
     CW_Q_HOLD_PUT,  /* (hold_id, child_id, kind, placed_on, until, idx) */
     CW_Q_HOLD_LIFT, /* (hold_id, lifted_on, lifted_idx) */
-    CW_Q_HOLDS_COVERING,      /* (child_id, day) -> hold_id, kind, placed_on, child_id: holds
-                                 on the child or every child, not lifted, not lapsed by day */
-    CW_Q_ERASURES_PENDING_OF, /* (child_id) -> erasure_id, lawful_basis: proposals undecided */
-    CW_Q_CHILD_RETENTION,     /* (child_id) -> kind, status, date: the child's records, and
-                                 'event', type, date for the events retention reads */
-    CW_Q_ACCOUNTS_ALL,        /* () -> username, staff_id, role, password, must_change, disabled,
-                                 expires_on, failed, locked_until, created_at, language: every
-                                 column, by username (migrate copies them with ACCOUNT_COPY) */
-    CW_Q_ACCOUNT_COPY,        /* (the columns of ACCOUNTS_ALL, in its order): the row as it was */
-    CW_Q_TOKENS_ALL,          /* () -> name, hash, username, scope, created_at, revoked: every
-                                 column, by name (migrate copies them with TOKEN_COPY) */
-    CW_Q_TOKEN_COPY,          /* (the columns of TOKENS_ALL, in its order): the row as it was */
+    CW_Q_HOLDS_COVERING,       /* (child_id, day) -> hold_id, kind, placed_on, child_id: holds
+                                  on the child or every child, not lifted, not lapsed by day */
+    CW_Q_ERASURES_PENDING_OF,  /* (child_id) -> erasure_id, lawful_basis: proposals undecided */
+    CW_Q_CHILD_RETENTION,      /* (child_id) -> kind, status, date: the child's records, and
+                                  'event', type, date for the events retention reads */
+    CW_Q_ACCOUNTS_ALL,         /* () -> username, staff_id, role, password, must_change, disabled,
+                                  expires_on, failed, locked_until, created_at, language: every
+                                  column, by username (migrate copies them with ACCOUNT_COPY) */
+    CW_Q_ACCOUNT_COPY,         /* (the columns of ACCOUNTS_ALL, in its order): the row as it was */
+    CW_Q_TOKENS_ALL,           /* () -> name, hash, username, scope, created_at, revoked: every
+                                  column, by name (migrate copies them with TOKEN_COPY) */
+    CW_Q_TOKEN_COPY,           /* (the columns of TOKENS_ALL, in its order): the row as it was */
+    CW_Q_AUDIT_PROGRAMME_GET,  /* (programme_id) -> title, commissioned_by, starts, ends, framework,
+                                  framework_sha256, themes, grades, critical, area_manager_id, idx */
+    CW_Q_AUDIT_PROGRAMME_PUT,  /* (programme_id, title, commissioned_by, starts, ends, framework,
+                                  framework_sha256, themes, grades, critical, area_manager_id, idx)
+                                */
+    CW_Q_AUDIT_PROGRAMMES_ALL, /* () -> programme_id, title, commissioned_by, starts, ends,
+                                  framework, grades, idx: the latest first */
+    CW_Q_AUDIT_AUDITOR_PUT,    /* (programme_id, staff_id) */
+    CW_Q_AUDIT_AUDITOR_HAS,    /* (programme_id, staff_id) -> 1 if one of its auditors */
+    CW_Q_AUDIT_AUDITORS_OF,    /* (programme_id) -> staff_id, by staff_id */
+    CW_Q_AUDIT_SAMPLE_PUT,     /* (idx, programme_id, seed, log_size, size, minimum, drawn_on) */
+    CW_Q_AUDIT_SAMPLES_OF,     /* (programme_id) -> idx, seed, log_size, size, minimum, drawn_on: in
+                                  order drawn */
+    CW_Q_AUDIT_CASE_PUT, /* (programme_id, child_id, auditor_id, how, added_on, idx, team_id) */
+    CW_Q_AUDIT_CASE_GET, /* (programme_id, child_id) -> auditor_id, how, added_on, idx, team_id,
+                            completed_on, overall, completed_idx, moderator_id, moderated_on,
+                            moderated_overall, moderated_idx */
+    CW_Q_AUDIT_CASE_COMPLETE,  /* (programme_id, child_id, completed_on, overall, completed_idx) */
+    CW_Q_AUDIT_CASE_MODERATOR, /* (programme_id, child_id, moderator_id) */
+    CW_Q_AUDIT_CASE_MODERATED, /* (programme_id, child_id, moderated_on, moderated_overall,
+                                  moderated_idx) */
+    CW_Q_AUDIT_CASES_OF,       /* (programme_id) -> child_id, auditor_id, how, added_on, team_id,
+                                  completed_on, overall, moderator_id, moderated_on, moderated_overall: by
+                                  child_id */
+    CW_Q_AUDIT_CASES_OF_STAFF, /* (staff_id, day) -> programme_id, child_id, auditor_id,
+                                  moderator_id, completed_on, moderated_on, ends: the cases the
+                                  staff audits or moderates in programmes running on day */
+    CW_Q_AUDIT_ACCESS,    /* (child_id, staff_id, day) -> 1 if the staff audits or moderates the
+                             child's case in a programme running on day */
+    CW_Q_AUDIT_GRADE_PUT, /* (programme_id, child_id, pass, theme, grade, graded_by, graded_on, idx)
+                             upsert */
+    CW_Q_AUDIT_GRADES_OF, /* (programme_id, child_id, pass) -> theme, grade, graded_by, graded_on,
+                             idx: by theme */
+    CW_Q_AUDIT_GRADES_ALL,  /* (programme_id) -> child_id, pass, theme, grade, graded_by: by child,
+                               pass, theme */
+    CW_Q_AUDIT_FINDING_PUT, /* (programme_id, child_id, found_on, idx) */
+    CW_Q_AUDIT_FINDING_GET, /* (programme_id, child_id) -> found_on, idx, actioned_on, actioned_by,
+                               actioned_idx */
+    CW_Q_AUDIT_FINDING_ACTIONED, /* (programme_id, child_id, actioned_on, actioned_by, actioned_idx)
+                                  */
+    CW_Q_AUDIT_FINDINGS_ALL,     /* () -> programme_id, child_id, found_on, idx, actioned_on,
+                                    actioned_by: by programme, child */
+    CW_Q_AUDIT_CANDIDATES, /* (since) -> child_id, team_id, case_type: open cases, not restricted,
+                              none drawn or added for audit after since; by child_id */
     CW_Q_COUNT
 } cw_query;
 

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define APPLICATION_ID 0x63776431 /* 'cwd1' */
-#define SCHEMA_VERSION 10
+#define SCHEMA_VERSION 11
 #define STR_(x)        #x
 #define STR(x)         STR_(x)
 
@@ -270,6 +270,84 @@ static const char *const named[CW_Q_COUNT] = {
                         "ORDER BY name",
     [CW_Q_TOKEN_COPY] = "INSERT INTO api_tokens(name, hash, username, scope, created_at, revoked) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [CW_Q_AUDIT_PROGRAMME_GET] =
+        "SELECT title, commissioned_by, starts, ends, framework, framework_sha256, themes, "
+        "grades, critical, area_manager_id, idx FROM audit_programmes WHERE programme_id = ?1",
+    [CW_Q_AUDIT_PROGRAMME_PUT] =
+        "INSERT INTO audit_programmes(programme_id, title, commissioned_by, starts, ends, "
+        "framework, framework_sha256, themes, grades, critical, area_manager_id, idx) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    [CW_Q_AUDIT_PROGRAMMES_ALL] =
+        "SELECT programme_id, title, commissioned_by, starts, ends, framework, grades, idx "
+        "FROM audit_programmes ORDER BY idx DESC",
+    [CW_Q_AUDIT_AUDITOR_PUT] = "INSERT INTO audit_auditors(programme_id, staff_id) VALUES (?1, ?2)",
+    [CW_Q_AUDIT_AUDITOR_HAS] =
+        "SELECT 1 FROM audit_auditors WHERE programme_id = ?1 AND staff_id = ?2",
+    [CW_Q_AUDIT_AUDITORS_OF] =
+        "SELECT staff_id FROM audit_auditors WHERE programme_id = ?1 ORDER BY staff_id",
+    [CW_Q_AUDIT_SAMPLE_PUT] =
+        "INSERT INTO audit_samples(idx, programme_id, seed, log_size, size, minimum, drawn_on) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [CW_Q_AUDIT_SAMPLES_OF] =
+        "SELECT idx, seed, log_size, size, minimum, drawn_on FROM audit_samples WHERE "
+        "programme_id = ?1 ORDER BY idx",
+    [CW_Q_AUDIT_CASE_PUT] =
+        "INSERT INTO audit_cases(programme_id, child_id, auditor_id, how, added_on, idx, "
+        "team_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [CW_Q_AUDIT_CASE_GET] =
+        "SELECT auditor_id, how, added_on, idx, team_id, completed_on, overall, completed_idx, "
+        "moderator_id, moderated_on, moderated_overall, moderated_idx FROM audit_cases WHERE "
+        "programme_id = ?1 AND child_id = ?2",
+    [CW_Q_AUDIT_CASE_COMPLETE] =
+        "UPDATE audit_cases SET completed_on = ?3, overall = ?4, completed_idx = ?5 WHERE "
+        "programme_id = ?1 AND child_id = ?2",
+    [CW_Q_AUDIT_CASE_MODERATOR] =
+        "UPDATE audit_cases SET moderator_id = ?3 WHERE programme_id = ?1 AND child_id = ?2",
+    [CW_Q_AUDIT_CASE_MODERATED] =
+        "UPDATE audit_cases SET moderated_on = ?3, moderated_overall = ?4, moderated_idx = ?5 "
+        "WHERE programme_id = ?1 AND child_id = ?2",
+    [CW_Q_AUDIT_CASES_OF] =
+        "SELECT child_id, auditor_id, how, added_on, team_id, completed_on, overall, "
+        "moderator_id, moderated_on, moderated_overall FROM audit_cases WHERE programme_id = "
+        "?1 ORDER BY child_id",
+    [CW_Q_AUDIT_CASES_OF_STAFF] =
+        "SELECT a.programme_id, a.child_id, a.auditor_id, a.moderator_id, a.completed_on, "
+        "a.moderated_on, p.ends FROM audit_cases a JOIN audit_programmes p ON p.programme_id = "
+        "a.programme_id WHERE (a.auditor_id = ?1 OR a.moderator_id = ?1) AND p.starts <= ?2 "
+        "AND p.ends >= ?2 ORDER BY a.programme_id, a.child_id",
+    [CW_Q_AUDIT_ACCESS] =
+        "SELECT 1 FROM audit_cases a JOIN audit_programmes p ON p.programme_id = "
+        "a.programme_id WHERE a.child_id = ?1 AND (a.auditor_id = ?2 OR a.moderator_id = ?2) "
+        "AND p.starts <= ?3 AND p.ends >= ?3",
+    [CW_Q_AUDIT_GRADE_PUT] =
+        "INSERT INTO audit_grades(programme_id, child_id, pass, theme, grade, graded_by, "
+        "graded_on, idx) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (programme_id, "
+        "child_id, pass, theme) DO UPDATE SET grade = excluded.grade, graded_by = "
+        "excluded.graded_by, graded_on = excluded.graded_on, idx = excluded.idx",
+    [CW_Q_AUDIT_GRADES_OF] =
+        "SELECT theme, grade, graded_by, graded_on, idx FROM audit_grades WHERE programme_id = "
+        "?1 AND child_id = ?2 AND pass = ?3 ORDER BY theme",
+    [CW_Q_AUDIT_GRADES_ALL] =
+        "SELECT child_id, pass, theme, grade, graded_by FROM audit_grades WHERE programme_id = "
+        "?1 ORDER BY child_id, pass, theme",
+    [CW_Q_AUDIT_FINDING_PUT] =
+        "INSERT INTO audit_findings(programme_id, child_id, found_on, idx) VALUES (?1, ?2, ?3, "
+        "?4)",
+    [CW_Q_AUDIT_FINDING_GET] =
+        "SELECT found_on, idx, actioned_on, actioned_by, actioned_idx FROM audit_findings "
+        "WHERE programme_id = ?1 AND child_id = ?2",
+    [CW_Q_AUDIT_FINDING_ACTIONED] =
+        "UPDATE audit_findings SET actioned_on = ?3, actioned_by = ?4, actioned_idx = ?5 WHERE "
+        "programme_id = ?1 AND child_id = ?2",
+    [CW_Q_AUDIT_FINDINGS_ALL] =
+        "SELECT programme_id, child_id, found_on, idx, actioned_on, actioned_by FROM "
+        "audit_findings ORDER BY programme_id, child_id",
+    [CW_Q_AUDIT_CANDIDATES] =
+        "SELECT c.child_id, COALESCE(s.team_id, ''), CASE WHEN c.cp_since IS NOT NULL THEN "
+        "'child_protection' WHEN c.looked_after_since IS NOT NULL THEN 'looked_after' ELSE "
+        "'care_and_support' END FROM children c LEFT JOIN staff s ON s.staff_id = c.worker_id "
+        "WHERE c.case_status = 'open' AND c.restricted = 0 AND NOT EXISTS (SELECT 1 FROM "
+        "audit_cases a WHERE a.child_id = c.child_id AND a.added_on > ?1) ORDER BY c.child_id",
 };
 
 #define MAX_COLUMNS 32 /* the widest named query, CW_Q_CHILD_RECORD, has 18 */
@@ -1380,6 +1458,99 @@ static const char *const migrations[] = {
     "child\n"
     "    idx                INTEGER NOT NULL -- entry that registered the child\n"
     ") STRICT;\n",
+    [10] = /* case-file audits (docs/audits.md): new tables, empty until audits are recorded */
+    "-- Case-file audits (docs/audits.md). A programme (audit_programme_created)\n"
+    "-- names its framework's themes and grade scale as facts, so grades are checked\n"
+    "-- and reports recomputed from the log alone.\n"
+    "CREATE TABLE audit_programmes (\n"
+    "    programme_id     TEXT PRIMARY KEY, -- the council's identifier for the programme\n"
+    "    title            TEXT NOT NULL,    -- what it audits (a fact: never a child's details)\n"
+    "    commissioned_by  TEXT NOT NULL,    -- staff id of who commissioned it\n"
+    "    starts           TEXT NOT NULL,    -- first day of the programme (YYYY-MM-DD)\n"
+    "    ends             TEXT NOT NULL,    -- last day: auditors see their cases until then\n"
+    "    framework        TEXT NOT NULL,    -- the audit framework's id (standard, ofsted, ...)\n"
+    "    framework_sha256 TEXT NOT NULL,    -- SHA-256 of the framework file, hex\n"
+    "    themes           TEXT NOT NULL,    -- the themes graded, comma-separated, in order\n"
+    "    grades           INTEGER NOT NULL, -- the scale: grades 1 (best) to this\n"
+    "    critical         TEXT NOT NULL,    -- the grades that are a critical finding, "
+    "comma-separated\n"
+    "    area_manager_id  TEXT,             -- staff id told of each critical finding, if named\n"
+    "    idx              INTEGER NOT NULL  -- the audit_programme_created entry\n"
+    ") STRICT;\n"
+    "\n"
+    "-- The auditors of each programme.\n"
+    "CREATE TABLE audit_auditors (\n"
+    "    programme_id TEXT NOT NULL,\n"
+    "    staff_id     TEXT NOT NULL,\n"
+    "    PRIMARY KEY (programme_id, staff_id)\n"
+    ") STRICT;\n"
+    "\n"
+    "-- Each sample drawn (audit_sample_drawn): enough to draw it again from the log.\n"
+    "CREATE TABLE audit_samples (\n"
+    "    idx          INTEGER PRIMARY KEY, -- the audit_sample_drawn entry\n"
+    "    programme_id TEXT NOT NULL,\n"
+    "    seed         TEXT NOT NULL,       -- the seed the keys are made from\n"
+    "    log_size     INTEGER NOT NULL,    -- drawn from the record as entries 0..log_size-1 left "
+    "it\n"
+    "    size         INTEGER NOT NULL,    -- cases asked for\n"
+    "    minimum      INTEGER NOT NULL,    -- cases at least from each team and case type\n"
+    "    drawn_on     TEXT NOT NULL        -- the day it was drawn\n"
+    ") STRICT;\n"
+    "\n",
+};
+
+/* The rest of a migration longer than the longest string C promises (4095 bytes): run after
+ * migrations[v], in the same transaction. */
+static const char *const migrations_then[] = {
+    [10] = /* the audit tables, continued */
+    "-- The cases of each programme, drawn or added by hand, and how far each audit is.\n"
+    "CREATE TABLE audit_cases (\n"
+    "    programme_id    TEXT NOT NULL,\n"
+    "    child_id        TEXT NOT NULL,\n"
+    "    auditor_id      TEXT NOT NULL,    -- who audits it (staff id)\n"
+    "    how             TEXT NOT NULL,    -- drawn | added\n"
+    "    added_on        TEXT NOT NULL,    -- the day it was drawn or added\n"
+    "    idx             INTEGER NOT NULL, -- the audit_sample_drawn or audit_case_added entry\n"
+    "    team_id         TEXT,             -- the allocated worker's team when it was added, if "
+    "any\n"
+    "    completed_on    TEXT,             -- the day the audit was completed; NULL until then\n"
+    "    overall         INTEGER,          -- the auditor's overall grade\n"
+    "    completed_idx   INTEGER,          -- the case_audit_completed entry\n"
+    "    moderator_id    TEXT,             -- who moderated it, once completed\n"
+    "    moderated_on    TEXT,\n"
+    "    moderated_overall INTEGER,        -- the moderator's overall grade\n"
+    "    moderated_idx   INTEGER,\n"
+    "    PRIMARY KEY (programme_id, child_id)\n"
+    ") STRICT;\n"
+    "CREATE INDEX audit_cases_by_child ON audit_cases(child_id, added_on);\n"
+    "CREATE INDEX audit_cases_by_auditor ON audit_cases(auditor_id);\n"
+    "\n"
+    "-- Each theme's grade for a case: the latest the auditor (pass 'audit') or the\n"
+    "-- moderator ('moderation') gave, until the audit or moderation is completed.\n"
+    "CREATE TABLE audit_grades (\n"
+    "    programme_id TEXT NOT NULL,\n"
+    "    child_id     TEXT NOT NULL,\n"
+    "    pass         TEXT NOT NULL,    -- audit | moderation\n"
+    "    theme        TEXT NOT NULL,\n"
+    "    grade        INTEGER NOT NULL, -- 1 (best) .. the scale; 0: not applicable\n"
+    "    graded_by    TEXT NOT NULL,    -- staff id\n"
+    "    graded_on    TEXT NOT NULL,\n"
+    "    idx          INTEGER NOT NULL, -- the audit_theme_graded entry\n"
+    "    PRIMARY KEY (programme_id, child_id, pass, theme)\n"
+    ") STRICT;\n"
+    "\n"
+    "-- Critical findings: a completed audit with a critical grade (a theme's or the\n"
+    "-- overall), and the action the case's managers recorded.\n"
+    "CREATE TABLE audit_findings (\n"
+    "    programme_id TEXT NOT NULL,\n"
+    "    child_id     TEXT NOT NULL,\n"
+    "    found_on     TEXT NOT NULL,    -- the day the audit was completed\n"
+    "    idx          INTEGER NOT NULL, -- the case_audit_completed entry\n"
+    "    actioned_on  TEXT,             -- the day the action taken was recorded; NULL until then\n"
+    "    actioned_by  TEXT,             -- staff id\n"
+    "    actioned_idx INTEGER,          -- the critical_finding_actioned entry\n"
+    "    PRIMARY KEY (programme_id, child_id)\n"
+    ") STRICT;\n",
 };
 
 static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *err)
@@ -1399,7 +1570,11 @@ static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *
         replay |= *version == 9; /* 9 -> 10: children.family_language */
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", *version + 1);
+        const char *then = (size_t)*version < sizeof migrations_then / sizeof *migrations_then
+                               ? migrations_then[*version]
+                               : NULL;
         if (sqlite3_exec(s->db, migrations[*version], NULL, NULL, &msg) != SQLITE_OK ||
+            (then && sqlite3_exec(s->db, then, NULL, NULL, &msg) != SQLITE_OK) ||
             sqlite3_exec(s->db, pragma, NULL, NULL, &msg) != SQLITE_OK)
             goto fail;
     }

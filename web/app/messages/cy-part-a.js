@@ -75,6 +75,7 @@ export default {
     team_manager: 'rheolwr tîm',
     service_manager: 'rheolwr gwasanaeth',
     head_of_service: 'pennaeth gwasanaeth',
+    director: 'cyfarwyddwr gwasanaethau cymdeithasol',
     qa_auditor: 'archwilydd sicrhau ansawdd',
     inspector: 'arolygydd',
     administrator: 'gweinyddwr',

@@ -82,6 +82,7 @@ export default {
     team_manager: 'team manager',
     service_manager: 'service manager',
     head_of_service: 'head of service',
+    director: 'director of social services',
     qa_auditor: 'quality assurance auditor',
     inspector: 'inspector',
     administrator: 'administrator',

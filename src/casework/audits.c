@@ -1,0 +1,722 @@
+/*
+ * audits.c — case-file audits in the catalogue (docs/audits.md): who may record
+ * each audit event, what it must be consistent with, and its projection.
+ *
+ *   audit_programme_created   a programme: its dates, auditors and the framework's
+ *                             themes and grade scale, as facts
+ *   audit_sample_drawn        the cases drawn (caseward audit sample), each with its auditor
+ *   audit_case_added          a case added by hand, with a reason
+ *   audit_moderator_assigned  a second auditor to moderate a case
+ *   audit_theme_graded        a theme's grade and narrative (pass: the audit or moderation)
+ *   audit_case_completed      the overall grade: every theme graded; a critical grade opens
+ *                             a critical finding
+ *   audit_finding_actioned    the case's managers record the action taken on a finding
+ *
+ * Invariants: an auditor (or moderator) never works on the case or manages its worker,
+ * directly or up the chain; a case is in a programme once; grades are on the programme's
+ * scale and themes its own; nothing is graded once its pass is completed. Audit events are
+ * not casework on the child: they are in no child's chronology or history (the rules and
+ * measures never read them), and a child's re-projection leaves the audit tables alone.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casework/casework_int.h"
+
+static const char *str(const json_t *p, const char *k)
+{
+    return json_string_value(json_object_get(p, k));
+}
+
+static cw_date date_of(const json_t *p, const char *k)
+{
+    const char *s = str(p, k);
+    cw_date d = 0;
+    if (s)
+        cw_date_parse(s, strlen(s), &d);
+    return d;
+}
+
+int cw_casework_is_audit(const char *type)
+{
+    return !strncmp(type, "audit_", 6);
+}
+
+/* ---- what the projections hold ---- */
+
+typedef struct programme {
+    int found;
+    char commissioned_by[65];
+    cw_date starts, ends;
+    char themes[CW_AUDIT_THEMES_TEXT];
+    int64_t grades;
+    char critical[64];
+    char area_manager[65];
+} programme;
+
+static cw_rc day_col(const cw_value *v, cw_date *d)
+{
+    char buf[16];
+    if (cw_value_copy(v, buf, sizeof buf) <= 0 || cw_date_parse(buf, strlen(buf), d))
+        return CW_EDB;
+    return CW_OK;
+}
+
+static cw_rc programme_row(void *ctx, const cw_value *c, size_t n)
+{
+    programme *p = ctx;
+    if (n < 11)
+        return CW_EDB;
+    p->found = 1;
+    cw_value_copy(&c[1], p->commissioned_by, sizeof p->commissioned_by);
+    cw_value_copy(&c[6], p->themes, sizeof p->themes);
+    p->grades = c[7].i;
+    cw_value_copy(&c[8], p->critical, sizeof p->critical);
+    cw_value_copy(&c[9], p->area_manager, sizeof p->area_manager);
+    return day_col(&c[2], &p->starts) || day_col(&c[3], &p->ends) ? CW_EDB : CW_OK;
+}
+
+static cw_rc need_programme(cw_ctx *c, const json_t *p, programme *out, cw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *id = str(p, "programme_id");
+    cw_value k = cw_text(id);
+    cw_rc rc =
+        cw_store_run(c->store, CW_Q_AUDIT_PROGRAMME_GET, &k, 1, programme_row, out, NULL, err);
+    if (!rc && !out->found)
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_programme", "programme_id", id, NULL);
+    return rc;
+}
+
+typedef struct audit_case {
+    int found;
+    char auditor[65];
+    char moderator[65];
+    int completed, moderated;
+} audit_case;
+
+static cw_rc case_row(void *ctx, const cw_value *c, size_t n)
+{
+    audit_case *a = ctx;
+    if (n < 12)
+        return CW_EDB;
+    a->found = 1;
+    cw_value_copy(&c[0], a->auditor, sizeof a->auditor);
+    cw_value_copy(&c[8], a->moderator, sizeof a->moderator);
+    a->completed = c[5].type != CW_V_NULL;
+    a->moderated = c[9].type != CW_V_NULL;
+    return CW_OK;
+}
+
+static cw_rc get_case(cw_ctx *c, const char *programme_id, const char *child, audit_case *out,
+                      cw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cw_value k[] = {cw_text(programme_id), cw_text(child)};
+    return cw_store_run(c->store, CW_Q_AUDIT_CASE_GET, k, 2, case_row, out, NULL, err);
+}
+
+static cw_rc need_case(cw_ctx *c, const json_t *p, audit_case *out, cw_error *err)
+{
+    cw_rc rc = get_case(c, str(p, "programme_id"), str(p, "child_id"), out, err);
+    if (!rc && !out->found)
+        rc = cw_error_key(err, CW_ENOTFOUND, "not_in_programme", "child_id", str(p, "child_id"),
+                          str(p, "programme_id"));
+    return rc;
+}
+
+/* A comma-separated list holds item. */
+static int listed(const char *list, const char *item)
+{
+    size_t n = strlen(item);
+    for (const char *s = list; s && *s;) {
+        const char *e = strchr(s, ',');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        if (len == n && !strncmp(s, item, n))
+            return 1;
+        s = e ? e + 1 : NULL;
+    }
+    return 0;
+}
+
+/* Joins a JSON array of strings with commas into out; 0 if it does not fit. */
+static int join(const json_t *list, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        const char *s = json_string_value(json_array_get(list, i));
+        int w = snprintf(out + used, cap - used, "%s%s", i ? "," : "", s ? s : "");
+        if (w < 0 || (size_t)w >= cap - used)
+            return 0;
+        used += (size_t)w;
+    }
+    return 1;
+}
+
+static cw_rc current_staff(cw_ctx *c, const char *field, const char *id, cw_staff_info *si,
+                           cw_error *err)
+{
+    cw_rc rc = cw_casework_staff(c->store, id, si, err);
+    if (!rc && !si->found)
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_staff", field, id, NULL);
+    if (!rc && si->left)
+        rc = cw_error_key(err, CW_EINVAL, "staff_left", field, id, NULL);
+    return rc;
+}
+
+/*
+ * Refuses staff_id as an auditor of child's case if they are its allocated worker or anyone
+ * up the management chain from that worker: nobody audits their own work or their team's.
+ */
+static cw_rc independent(cw_ctx *c, const char *field, const char *staff_id, const char *child,
+                         cw_error *err)
+{
+    cw_child_info ci;
+    cw_rc rc = cw_casework_child(c->store, child, &ci, err);
+    if (!rc && !ci.found)
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_child", "child_id", child, NULL);
+    char cur[65];
+    snprintf(cur, sizeof cur, "%s", ci.worker);
+    for (int depth = 0; !rc && depth < 64 && cur[0]; depth++) {
+        if (!strcmp(cur, staff_id))
+            return cw_error_key(err, CW_EFORBIDDEN, "auditor_not_independent", field, staff_id,
+                                child);
+        cw_staff_info si;
+        if ((rc = cw_casework_staff(c->store, cur, &si, err)))
+            break;
+        snprintf(cur, sizeof cur, "%s", si.found ? si.manager : "");
+    }
+    return rc;
+}
+
+static cw_rc need_auditor(cw_ctx *c, const char *programme_id, const char *field,
+                          const char *staff_id, cw_error *err)
+{
+    int yes = 0;
+    cw_value k[] = {cw_text(programme_id), cw_text(staff_id)};
+    cw_rc rc = cw_store_exists(c->store, CW_Q_AUDIT_AUDITOR_HAS, k, 2, &yes, err);
+    if (!rc && !yes)
+        rc = cw_error_key(err, CW_EINVAL, "not_an_auditor", field, staff_id, programme_id);
+    return rc;
+}
+
+/* The day an auditor acts on a case must be in the programme's dates. */
+static cw_rc in_programme_dates(const programme *pr, const json_t *p, cw_error *err)
+{
+    cw_date d = date_of(p, "date");
+    if (d >= pr->starts && d <= pr->ends)
+        return CW_OK;
+    char a[CW_DATE_LEN + 1], b[CW_DATE_LEN + 1];
+    cw_date_format(pr->starts, a);
+    cw_date_format(pr->ends, b);
+    char range[2 * CW_DATE_LEN + 8];
+    snprintf(range, sizeof range, "%s to %s", a, b);
+    return cw_error_key(err, CW_EINVAL, "outside_programme", "date", str(p, "date"), range);
+}
+
+/* Roles that commission a programme, draw or add its cases and assign moderators. */
+static int commissions(const char *role)
+{
+    return !strcmp(role, "service_manager") || !strcmp(role, "head_of_service") ||
+           !strcmp(role, "director") || !strcmp(role, "qa_auditor");
+}
+
+static cw_rc need_commissioner(cw_ctx *c, cw_error *err)
+{
+    cw_staff_info me;
+    cw_rc rc = cw_casework_staff(c->store, c->actor, &me, err);
+    if (!rc && (!me.found || !commissions(me.role)))
+        rc = cw_error_key(err, CW_EFORBIDDEN, "audit_who", "actor", NULL, NULL);
+    return rc;
+}
+
+/* ---- the checks ---- */
+
+cw_rc cw_casework_check_audit_programme(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    cw_staff_info si;
+    programme pr;
+    cw_rc rc = need_commissioner(c, err);
+    if (!rc && !(rc = need_programme(c, p, &pr, err)))
+        rc = cw_error_key(err, CW_EEXIST, "exists", "programme_id", str(p, "programme_id"), NULL);
+    else if (rc == CW_ENOTFOUND) {
+        cw_error_clear(err);
+        rc = CW_OK;
+    }
+    if (!rc)
+        rc = current_staff(c, "commissioned_by", str(p, "commissioned_by"), &si, err);
+    if (!rc && str(p, "area_manager_id") &&
+        !(rc = current_staff(c, "area_manager_id", str(p, "area_manager_id"), &si, err)) &&
+        strcmp(si.role, "service_manager") && strcmp(si.role, "head_of_service") &&
+        strcmp(si.role, "director"))
+        rc = cw_error_key(err, CW_EINVAL, "not_area_manager", "area_manager_id",
+                          str(p, "area_manager_id"), NULL);
+    if (!rc && date_of(p, "ends") < date_of(p, "starts"))
+        rc = cw_error_key(err, CW_EINVAL, "ends_before_starts", "ends", str(p, "ends"),
+                          str(p, "starts"));
+    const json_t *auditors = json_object_get(p, "auditors");
+    if (!rc && json_array_size(auditors) == 0)
+        rc = cw_error_key(err, CW_EINVAL, "no_auditors", "auditors", NULL, NULL);
+    for (size_t i = 0; !rc && i < json_array_size(auditors); i++)
+        rc = current_staff(c, "auditors", json_string_value(json_array_get(auditors, i)), &si, err);
+    int64_t grades = json_integer_value(json_object_get(p, "grades"));
+    if (!rc && grades < 2)
+        rc = cw_error_key(err, CW_EINVAL, "grades_range", "grades", NULL, NULL);
+    const json_t *themes = json_object_get(p, "themes");
+    char buf[CW_AUDIT_THEMES_TEXT];
+    if (!rc && (json_array_size(themes) == 0 || !join(themes, buf, sizeof buf)))
+        rc = cw_error_key(err, CW_EINVAL, "themes_count", "themes", NULL, NULL);
+    const json_t *critical = json_object_get(p, "critical");
+    if (!rc && json_array_size(critical) == 0)
+        rc = cw_error_key(err, CW_EINVAL, "no_critical", "critical", NULL, NULL);
+    for (size_t i = 0; !rc && i < json_array_size(critical); i++) {
+        const char *g = json_string_value(json_array_get(critical, i));
+        if (strlen(g) != 1 || g[0] < '1' || g[0] - '0' > grades)
+            rc = cw_error_key(err, CW_EINVAL, "critical_not_grade", "critical", g, NULL);
+    }
+    const char *sha = str(p, "framework_sha256");
+    if (!rc && (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64))
+        rc = cw_error_key(err, CW_EINVAL, "not_sha256", "framework_sha256", NULL, NULL);
+    return rc;
+}
+
+/* A case to be added to a programme: a child, not in it yet, an auditor of it who is
+ * independent of the case, on a day before the programme ends. */
+static cw_rc check_new_case(cw_ctx *c, const programme *pr, const char *programme_id,
+                            const char *child, const char *auditor, cw_error *err)
+{
+    audit_case ac;
+    cw_rc rc = get_case(c, programme_id, child, &ac, err);
+    if (!rc && ac.found)
+        rc = cw_error_key(err, CW_EEXIST, "already_in_programme", "child_id", child, programme_id);
+    if (!rc)
+        rc = need_auditor(c, programme_id, "auditor_id", auditor, err);
+    if (!rc)
+        rc = independent(c, "auditor_id", auditor, child, err);
+    (void)pr;
+    return rc;
+}
+
+static cw_rc before_end(const programme *pr, const json_t *p, cw_error *err)
+{
+    if (date_of(p, "date") <= pr->ends)
+        return CW_OK;
+    char e[CW_DATE_LEN + 1];
+    cw_date_format(pr->ends, e);
+    return cw_error_key(err, CW_EINVAL, "programme_ended", "date", str(p, "date"), e);
+}
+
+cw_rc cw_casework_check_audit_sample(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    programme pr;
+    cw_rc rc = need_commissioner(c, err);
+    if (!rc)
+        rc = need_programme(c, p, &pr, err);
+    if (!rc)
+        rc = before_end(&pr, p, err);
+    const json_t *cases = json_object_get(p, "cases"), *assigned = json_object_get(p, "assigned");
+    if (!rc && json_array_size(cases) != json_array_size(assigned))
+        rc = cw_error_key(err, CW_EINVAL, "assigned_count", "assigned", NULL, NULL);
+    if (!rc && (uint64_t)json_integer_value(json_object_get(p, "log_size")) > c->idx)
+        rc = cw_error_key(err, CW_EINVAL, "sample_log_size", "log_size", NULL, NULL);
+    for (size_t i = 0; !rc && i < json_array_size(cases); i++) {
+        const char *child = json_string_value(json_array_get(cases, i));
+        const char *auditor = json_string_value(json_array_get(assigned, i));
+        if ((rc = check_new_case(c, &pr, str(p, "programme_id"), child, auditor, err)))
+            cw_error_prefix(err, "cases: %s: ", child);
+    }
+    return rc;
+}
+
+cw_rc cw_casework_check_audit_case_added(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    programme pr;
+    cw_rc rc = need_commissioner(c, err);
+    if (!rc)
+        rc = need_programme(c, p, &pr, err);
+    if (!rc)
+        rc = before_end(&pr, p, err);
+    if (!rc)
+        rc = check_new_case(c, &pr, str(p, "programme_id"), str(p, "child_id"),
+                            str(p, "auditor_id"), err);
+    return rc;
+}
+
+cw_rc cw_casework_check_audit_moderator(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    programme pr;
+    audit_case ac;
+    const char *mod = str(p, "moderator_id");
+    cw_rc rc = need_commissioner(c, err);
+    if (!rc)
+        rc = need_programme(c, p, &pr, err);
+    if (!rc)
+        rc = before_end(&pr, p, err);
+    if (!rc)
+        rc = need_case(c, p, &ac, err);
+    if (!rc && !strcmp(mod, ac.auditor))
+        rc = cw_error_key(err, CW_EINVAL, "moderator_is_auditor", "moderator_id", mod, NULL);
+    if (!rc && ac.moderated)
+        rc =
+            cw_error_key(err, CW_EINVAL, "already_moderated", "child_id", str(p, "child_id"), NULL);
+    if (!rc)
+        rc = need_auditor(c, str(p, "programme_id"), "moderator_id", mod, err);
+    if (!rc)
+        rc = independent(c, "moderator_id", mod, str(p, "child_id"), err);
+    return rc;
+}
+
+/* The pass an auditor's event is for, and that the actor is the one who may act in it. */
+static cw_rc need_grader(cw_ctx *c, const json_t *p, const programme *pr, audit_case *ac,
+                         int *moderation, cw_error *err)
+{
+    *moderation = json_is_true(json_object_get(p, "moderation"));
+    cw_rc rc = need_case(c, p, ac, err);
+    if (!rc)
+        rc = in_programme_dates(pr, p, err);
+    if (rc)
+        return rc;
+    const char *who = *moderation ? ac->moderator : ac->auditor;
+    if (strcmp(who, c->actor))
+        return cw_error_key(err, CW_EFORBIDDEN,
+                            *moderation ? "not_the_moderator" : "not_the_auditor", "actor",
+                            str(p, "child_id"), NULL);
+    if (*moderation && !ac->completed)
+        return cw_error_key(err, CW_EINVAL, "audit_not_completed", "moderation", str(p, "child_id"),
+                            NULL);
+    if (*moderation ? ac->moderated : ac->completed)
+        return cw_error_key(err, CW_EINVAL, "pass_completed", "child_id", str(p, "child_id"), NULL);
+    /* Still independent: the case may have moved to the auditor's team since it was drawn. */
+    return independent(c, "actor", c->actor, str(p, "child_id"), err);
+}
+
+static cw_rc grade_on_scale(const programme *pr, const json_t *p, const char *field, cw_error *err)
+{
+    int64_t g = json_integer_value(json_object_get(p, field));
+    if (g >= 1 && g <= pr->grades)
+        return CW_OK;
+    char max[24];
+    return cw_error_key(err, CW_EINVAL, "grade_off_scale", field, cw_num_text(pr->grades, max),
+                        NULL);
+}
+
+typedef struct evidence_check {
+    const char *child;
+    int about;
+} evidence_check;
+
+static cw_rc evidence_row(void *ctx, const cw_value *c, size_t n)
+{
+    evidence_check *e = ctx;
+    char id[65];
+    if (n >= 1 && cw_value_copy(&c[0], id, sizeof id) > 0 && !strcmp(id, e->child))
+        e->about = 1;
+    return CW_OK;
+}
+
+cw_rc cw_casework_check_audit_graded(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    programme pr;
+    audit_case ac;
+    int moderation = 0;
+    cw_rc rc = need_programme(c, p, &pr, err);
+    if (!rc)
+        rc = need_grader(c, p, &pr, &ac, &moderation, err);
+    if (!rc && !listed(pr.themes, str(p, "theme")))
+        rc = cw_error_key(err, CW_EINVAL, "not_a_theme", "theme", str(p, "theme"), pr.themes);
+    /* A grade, or the theme marked not applicable to this case (stored as grade 0). */
+    int na = json_is_true(json_object_get(p, "not_applicable"));
+    if (!rc && na == !!json_object_get(p, "grade"))
+        rc = cw_error_key(err, CW_EINVAL, "grade_or_not_applicable", "grade", NULL, NULL);
+    if (!rc && !na)
+        rc = grade_on_scale(&pr, p, "grade", err);
+    /* Evidence: entries of the child's own record, before this one. */
+    const json_t *ev = json_object_get(p, "evidence");
+    for (size_t i = 0; !rc && i < json_array_size(ev); i++) {
+        const char *s = json_string_value(json_array_get(ev, i));
+        uint64_t idx;
+        evidence_check e = {str(p, "child_id"), 0};
+        if (cw_parse_u64(s, strlen(s), &idx) || idx >= c->idx)
+            rc = cw_error_key(err, CW_EINVAL, "evidence_not_entry", "evidence", s, NULL);
+        else {
+            cw_value k = CW_INT(idx);
+            rc = cw_store_run(c->store, CW_Q_EVENT_CHILDREN, &k, 1, evidence_row, &e, NULL, err);
+            if (!rc && !e.about)
+                rc = cw_error_key(err, CW_EINVAL, "evidence_other_child", "evidence", s,
+                                  str(p, "child_id"));
+        }
+    }
+    return rc;
+}
+
+typedef struct graded {
+    const char *themes;
+    size_t n;
+} graded;
+
+static cw_rc graded_row(void *ctx, const cw_value *c, size_t n)
+{
+    graded *g = ctx;
+    char theme[65];
+    if (n >= 1 && cw_value_copy(&c[0], theme, sizeof theme) > 0 && listed(g->themes, theme))
+        g->n++;
+    return CW_OK;
+}
+
+static size_t count_themes(const char *list)
+{
+    size_t n = *list ? 1 : 0;
+    for (const char *s = list; *s; s++)
+        n += *s == ',';
+    return n;
+}
+
+cw_rc cw_casework_check_audit_completed(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    programme pr;
+    audit_case ac;
+    int moderation = 0;
+    cw_rc rc = need_programme(c, p, &pr, err);
+    if (!rc)
+        rc = need_grader(c, p, &pr, &ac, &moderation, err);
+    if (!rc)
+        rc = grade_on_scale(&pr, p, "overall", err);
+    graded g = {pr.themes, 0};
+    cw_value k[] = {cw_text(str(p, "programme_id")), cw_text(str(p, "child_id")),
+                    cw_text(moderation ? "moderation" : "audit")};
+    if (!rc)
+        rc = cw_store_run(c->store, CW_Q_AUDIT_GRADES_OF, k, 3, graded_row, &g, NULL, err);
+    if (!rc && g.n < count_themes(pr.themes)) {
+        char have[24], want[24];
+        rc = cw_error_key(err, CW_EINVAL, "themes_ungraded", "child_id",
+                          cw_num_text((long long)g.n, have),
+                          cw_num_text((long long)count_themes(pr.themes), want));
+    }
+    return rc;
+}
+
+typedef struct finding {
+    int found, actioned;
+    cw_date found_on;
+} finding;
+
+static cw_rc finding_row(void *ctx, const cw_value *c, size_t n)
+{
+    finding *f = ctx;
+    if (n < 5)
+        return CW_EDB;
+    f->found = 1;
+    f->actioned = c[2].type != CW_V_NULL;
+    return day_col(&c[0], &f->found_on);
+}
+
+/* Who records the action on a critical finding: the case's worker's managers up the chain,
+ * the programme's area manager, the head of service or the director. */
+static cw_rc may_action(cw_ctx *c, const programme *pr, const char *child, cw_error *err)
+{
+    cw_staff_info me;
+    cw_rc rc = cw_casework_staff(c->store, c->actor, &me, err);
+    if (rc)
+        return rc;
+    if (me.found && (!strcmp(me.role, "head_of_service") || !strcmp(me.role, "director") ||
+                     !strcmp(c->actor, pr->area_manager)))
+        return CW_OK;
+    cw_child_info ci;
+    if ((rc = cw_casework_child(c->store, child, &ci, err)))
+        return rc;
+    cw_staff_info si = {0};
+    char cur[65];
+    snprintf(cur, sizeof cur, "%s", ci.worker);
+    for (int depth = 0; depth < 64 && cur[0]; depth++) {
+        if ((rc = cw_casework_staff(c->store, cur, &si, err)))
+            return rc;
+        snprintf(cur, sizeof cur, "%s", si.found ? si.manager : "");
+        if (!strcmp(cur, c->actor))
+            return CW_OK;
+    }
+    return cw_error_key(err, CW_EFORBIDDEN, "finding_who", "actor", child, NULL);
+}
+
+cw_rc cw_casework_check_audit_finding_actioned(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    programme pr;
+    finding f = {0};
+    cw_value k[] = {cw_text(str(p, "programme_id")), cw_text(str(p, "child_id"))};
+    cw_rc rc = need_programme(c, p, &pr, err);
+    if (!rc)
+        rc = cw_store_run(c->store, CW_Q_AUDIT_FINDING_GET, k, 2, finding_row, &f, NULL, err);
+    if (!rc && !f.found)
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_finding", "child_id", str(p, "child_id"),
+                          str(p, "programme_id"));
+    if (!rc && f.actioned)
+        rc = cw_error_key(err, CW_EINVAL, "finding_actioned", "child_id", str(p, "child_id"), NULL);
+    if (!rc && date_of(p, "date") < f.found_on) {
+        char d[CW_DATE_LEN + 1];
+        cw_date_format(f.found_on, d);
+        rc = cw_error_key(err, CW_EINVAL, "before_finding", "date", str(p, "date"), d);
+    }
+    if (!rc)
+        rc = may_action(c, &pr, str(p, "child_id"), err);
+    return rc;
+}
+
+/* ---- the projection ---- */
+
+static cw_rc run(cw_ctx *c, cw_query q, const cw_value *v, size_t n, cw_error *err)
+{
+    return cw_store_run(c->store, q, v, n, NULL, NULL, NULL, err);
+}
+
+static cw_rc team_row(void *ctx, const cw_value *c, size_t n)
+{
+    return n >= 2 ? (cw_value_copy(&c[1], ctx, 65), CW_OK) : CW_OK;
+}
+
+/* The team of the child's allocated worker now, or "". */
+static cw_rc team_of(cw_ctx *c, const char *child, char team[65], cw_error *err)
+{
+    cw_child_info ci;
+    team[0] = '\0';
+    cw_rc rc = cw_casework_child(c->store, child, &ci, err);
+    if (!rc && ci.worker[0]) {
+        cw_value k = cw_text(ci.worker);
+        rc = cw_store_run(c->store, CW_Q_STAFF_GET, &k, 1, team_row, team, NULL, err);
+    }
+    return rc;
+}
+
+static cw_rc put_case(cw_ctx *c, const char *programme_id, const char *child, const char *auditor,
+                      const char *how, const char *date, cw_error *err)
+{
+    char team[65];
+    cw_rc rc = team_of(c, child, team, err);
+    cw_value v[] = {cw_text(programme_id),
+                    cw_text(child),
+                    cw_text(auditor),
+                    cw_text(how),
+                    cw_text(date),
+                    CW_INT(c->idx),
+                    cw_text(team[0] ? team : NULL)};
+    return rc ? rc : run(c, CW_Q_AUDIT_CASE_PUT, v, 7, err);
+}
+
+/* Whether a completed audit has a critical grade: the overall or a theme's. */
+static cw_rc has_critical(cw_ctx *c, const json_t *p, const programme *pr, int *yes, cw_error *err);
+
+typedef struct crit_scan {
+    const char *critical;
+    int yes;
+} crit_scan;
+
+static cw_rc crit_row(void *ctx, const cw_value *c, size_t n)
+{
+    crit_scan *s = ctx;
+    char g[24];
+    if (n >= 2 && c[1].type == CW_V_INT && listed(s->critical, cw_num_text(c[1].i, g)))
+        s->yes = 1;
+    return CW_OK;
+}
+
+static cw_rc has_critical(cw_ctx *c, const json_t *p, const programme *pr, int *yes, cw_error *err)
+{
+    char g[24];
+    crit_scan s = {
+        pr->critical,
+        listed(pr->critical, cw_num_text(json_integer_value(json_object_get(p, "overall")), g))};
+    cw_value k[] = {cw_text(str(p, "programme_id")), cw_text(str(p, "child_id")), cw_text("audit")};
+    cw_rc rc =
+        s.yes ? CW_OK : cw_store_run(c->store, CW_Q_AUDIT_GRADES_OF, k, 3, crit_row, &s, NULL, err);
+    *yes = s.yes;
+    return rc;
+}
+
+cw_rc cw_casework_apply_audit(cw_ctx *c, const char *t, const json_t *p, const char *date,
+                              cw_error *err)
+{
+    const char *prog = str(p, "programme_id");
+    cw_value idx = CW_INT(c->idx);
+    if (!strcmp(t, "audit_programme_created")) {
+        char themes[CW_AUDIT_THEMES_TEXT], critical[64];
+        if (!join(json_object_get(p, "themes"), themes, sizeof themes) ||
+            !join(json_object_get(p, "critical"), critical, sizeof critical))
+            return cw_error_set(err, CW_EINVAL, "entry %llu: its themes do not fit",
+                                (unsigned long long)c->idx);
+        cw_value v[] = {cw_text(prog),
+                        cw_text(str(p, "title")),
+                        cw_text(str(p, "commissioned_by")),
+                        cw_text(str(p, "starts")),
+                        cw_text(str(p, "ends")),
+                        cw_text(str(p, "framework")),
+                        cw_text(str(p, "framework_sha256")),
+                        cw_text(themes),
+                        CW_INT(json_integer_value(json_object_get(p, "grades"))),
+                        cw_text(critical),
+                        cw_text(str(p, "area_manager_id")),
+                        idx};
+        cw_rc rc = run(c, CW_Q_AUDIT_PROGRAMME_PUT, v, 12, err);
+        const json_t *auditors = json_object_get(p, "auditors");
+        for (size_t i = 0; !rc && i < json_array_size(auditors); i++) {
+            cw_value a[] = {cw_text(prog), cw_text(json_string_value(json_array_get(auditors, i)))};
+            rc = run(c, CW_Q_AUDIT_AUDITOR_PUT, a, 2, err);
+        }
+        return rc;
+    }
+    if (!strcmp(t, "audit_sample_drawn")) {
+        cw_value v[] = {idx,
+                        cw_text(prog),
+                        cw_text(str(p, "seed")),
+                        CW_INT(json_integer_value(json_object_get(p, "log_size"))),
+                        CW_INT(json_integer_value(json_object_get(p, "size"))),
+                        CW_INT(json_integer_value(json_object_get(p, "minimum"))),
+                        cw_text(date)};
+        cw_rc rc = run(c, CW_Q_AUDIT_SAMPLE_PUT, v, 7, err);
+        const json_t *cases = json_object_get(p, "cases"), *who = json_object_get(p, "assigned");
+        for (size_t i = 0; !rc && i < json_array_size(cases); i++)
+            rc = put_case(c, prog, json_string_value(json_array_get(cases, i)),
+                          json_string_value(json_array_get(who, i)), "drawn", date, err);
+        return rc;
+    }
+    if (!strcmp(t, "audit_case_added"))
+        return put_case(c, prog, str(p, "child_id"), str(p, "auditor_id"), "added", date, err);
+    if (!strcmp(t, "audit_moderator_assigned")) {
+        cw_value v[] = {cw_text(prog), cw_text(str(p, "child_id")),
+                        cw_text(str(p, "moderator_id"))};
+        return run(c, CW_Q_AUDIT_CASE_MODERATOR, v, 3, err);
+    }
+    int moderation = json_is_true(json_object_get(p, "moderation"));
+    if (!strcmp(t, "audit_theme_graded")) {
+        cw_value v[] = {cw_text(prog),
+                        cw_text(str(p, "child_id")),
+                        cw_text(moderation ? "moderation" : "audit"),
+                        cw_text(str(p, "theme")),
+                        CW_INT(json_integer_value(json_object_get(p, "grade"))), /* 0: n/a */
+                        cw_text(c->actor),
+                        cw_text(date),
+                        idx};
+        return run(c, CW_Q_AUDIT_GRADE_PUT, v, 8, err);
+    }
+    if (!strcmp(t, "audit_case_completed")) {
+        cw_value v[] = {cw_text(prog), cw_text(str(p, "child_id")), cw_text(date),
+                        CW_INT(json_integer_value(json_object_get(p, "overall"))), idx};
+        cw_rc rc =
+            run(c, moderation ? CW_Q_AUDIT_CASE_MODERATED : CW_Q_AUDIT_CASE_COMPLETE, v, 5, err);
+        if (rc || moderation)
+            return rc;
+        programme pr;
+        int critical = 0;
+        if (!(rc = need_programme(c, p, &pr, err)) &&
+            !(rc = has_critical(c, p, &pr, &critical, err)) && critical) {
+            cw_value f[] = {cw_text(prog), cw_text(str(p, "child_id")), cw_text(date), idx};
+            rc = run(c, CW_Q_AUDIT_FINDING_PUT, f, 4, err);
+        }
+        return rc;
+    }
+    if (!strcmp(t, "audit_finding_actioned")) {
+        cw_value v[] = {cw_text(prog), cw_text(str(p, "child_id")), cw_text(date),
+                        cw_text(c->actor), idx};
+        return run(c, CW_Q_AUDIT_FINDING_ACTIONED, v, 5, err);
+    }
+    return CW_OK;
+}

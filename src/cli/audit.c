@@ -1,0 +1,453 @@
+/*
+ * audit.c — `caseward audit`: case-file audits from the command line
+ * (docs/audits.md). Each subcommand that records something builds one event
+ * and appends it as the catalogue checks it (src/casework/audits.c), in one
+ * batch: refused, nothing is written. The actor is --actor, a member of staff.
+ * Nothing printed here is personal data: identifiers, grades and counts.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casework/casework.h"
+#include "cli/cli.h"
+#include "ledger/ledger.h"
+#include "quality/audit.h"
+#include "util/file.h"
+#include "util/time.h"
+
+const char cli_audit_usage[] =
+    "audit (programme|sample|add|moderate|grade|complete|finding|report|redraw) ...";
+
+const char cli_audit_help[] =
+    "Case-file audits (docs/audits.md). Each subcommand takes --db PATH and, when it records,\n"
+    "--actor STAFF (the member of staff who records it) and --date DATE (default today):\n"
+    "  programme --id P --title T --starts D --ends D --auditors A,B [--scope TEXT]\n"
+    "            [--framework standard|ofsted|FILE] [--commissioned-by STAFF]\n"
+    "            [--area-manager STAFF]   create a programme (its framework's themes and\n"
+    "            grade scale are recorded with it)\n"
+    "  sample --programme P --seed S --size N [--minimum M] [--teams T,U]\n"
+    "         [--case-types child_protection,looked_after,care_and_support]\n"
+    "            draw a reproducible stratified random sample of open cases (not restricted,\n"
+    "            none audited in the last 12 months), each given an independent auditor\n"
+    "  add --programme P --child C --auditor A --reason TEXT   add a case by hand\n"
+    "  moderate --programme P --child C --moderator M   name a second auditor to moderate\n"
+    "  grade --programme P --child C --theme T (--grade N | --not-applicable)\n"
+    "        --narrative TEXT [--evidence ENTRY,ENTRY] [--moderation]   grade a theme\n"
+    "  complete --programme P --child C --overall N [--summary TEXT] [--moderation]\n"
+    "            complete the audit (or its moderation): every theme graded first\n"
+    "  finding --programme P --child C --action TEXT   the action taken on a critical finding\n"
+    "  report --programme P [--json] [--framework ID|FILE]   the programme's figures\n"
+    "  redraw --dir EXPORT --programme P [--vkey FILE]   draw each of the programme's samples\n"
+    "            again from an export (caseward export), checked against its signed checkpoint\n"
+    "            (--vkey: the council's verifier key, obtained independently), and say whether\n"
+    "            they are the same\n";
+
+typedef struct audit_opts {
+    const char *db, *actor, *date, *id, *title, *scope, *starts, *ends, *auditors, *framework,
+        *commissioned_by, *area_manager, *programme, *seed, *size, *minimum, *teams, *case_types,
+        *child, *auditor, *reason, *moderator, *theme, *grade, *narrative, *evidence, *overall,
+        *summary, *action, *dir, *vkey;
+    int not_applicable, moderation, json;
+} audit_opts;
+
+/* A comma-separated list as a JSON array of strings (NULL: no list). */
+static json_t *list_of(const char *s)
+{
+    json_t *a = json_array();
+    while (a && s && *s) {
+        const char *e = strchr(s, ',');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (json_array_append_new(a, json_stringn(s, n))) {
+            json_decref(a);
+            return NULL;
+        }
+        s = e ? e + 1 : NULL;
+    }
+    return a;
+}
+
+static cw_rc load_framework(const char *name, cw_audit_framework *f, cw_error *err)
+{
+    if (!strchr(name, '/') && !strchr(name, '.'))
+        return cw_audit_framework_builtin(f, name, err);
+    cw_buf text = CW_BUF_INIT(1 << 20);
+    cw_rc rc = cw_file_read(name, &text, err);
+    if (!rc)
+        rc = cw_audit_framework_load(f, text.data ? text.data : "", text.len, name, err);
+    cw_buf_release(&text);
+    return rc;
+}
+
+static cw_rc today_or(const char *date, char out[CW_DATE_LEN + 1], cw_error *err)
+{
+    cw_date d = (cw_date)(cw_time_now_ms() / 86400000);
+    if (date) {
+        cw_rc rc = cli_parse_date(date, "--date", &d, err);
+        if (rc)
+            return rc;
+    }
+    cw_date_format(d, out);
+    return CW_OK;
+}
+
+/* Appends one event as actor; prints the entry's index. */
+static cw_rc record(const audit_opts *o, const char *type, json_t *payload, cw_error *err)
+{
+    cw_ledger *l = NULL;
+    uint64_t idx = 0, size = 0;
+    cw_event ev = {o->actor, type, payload};
+    cw_rc rc = cw_ledger_open(o->db, CW_LEDGER_WRITE, &l, err);
+    if (!rc && !(rc = cw_casework_begin(l, err))) {
+        if ((rc = cw_casework_submit(l, &ev, &idx, err)))
+            cw_casework_abort(l);
+        else if (!(rc = cw_casework_commit(l, &size, err)))
+            printf("recorded %s as entry %" PRIu64 "\n", type, idx);
+    }
+    cw_ledger_close(l);
+    if (rc)
+        cw_error_prefix(err, "nothing recorded: ");
+    return rc;
+}
+
+static int set(json_t *p, const char *k, const char *v)
+{
+    return v ? json_object_set_new(p, k, json_string(v)) : 0;
+}
+
+static int set_int(json_t *p, const char *k, const char *v, cw_error *err, cw_rc *rc)
+{
+    int64_t n;
+    if (!v || *rc)
+        return 0;
+    char what[40];
+    snprintf(what, sizeof what, "--%s", k);
+    if ((*rc = cli_parse_i64(v, what, &n, err)))
+        return 0;
+    return json_object_set_new(p, k, json_integer((json_int_t)n));
+}
+
+static int set_list(json_t *p, const char *k, const char *v)
+{
+    return v ? json_object_set_new(p, k, list_of(v)) : 0;
+}
+
+static cw_rc do_programme(const audit_opts *o, json_t *p, cw_error *err)
+{
+    cw_rc rc;
+    if ((rc = cli_need(o->id, "id", err)) || (rc = cli_need(o->title, "title", err)) ||
+        (rc = cli_need(o->starts, "starts", err)) || (rc = cli_need(o->ends, "ends", err)) ||
+        (rc = cli_need(o->auditors, "auditors", err)))
+        return rc;
+    cw_audit_framework f;
+    if ((rc = load_framework(o->framework ? o->framework : "standard", &f, err)))
+        return rc;
+    rc = cw_audit_framework_facts(&f, p, err);
+    cw_audit_framework_release(&f);
+    if (!rc && (set(p, "programme_id", o->id) || set(p, "title", o->title) ||
+                set(p, "scope", o->scope) || set(p, "starts", o->starts) ||
+                set(p, "ends", o->ends) || set_list(p, "auditors", o->auditors) ||
+                set(p, "commissioned_by", o->commissioned_by ? o->commissioned_by : o->actor) ||
+                set(p, "area_manager_id", o->area_manager)))
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+    return rc ? rc : record(o, "audit_programme_created", p, err);
+}
+
+static cw_rc do_sample(const audit_opts *o, const char *date, cw_error *err)
+{
+    cw_rc rc;
+    int64_t size = 0, minimum = 1;
+    if ((rc = cli_need(o->programme, "programme", err)) || (rc = cli_need(o->seed, "seed", err)) ||
+        (rc = cli_need(o->size, "size", err)) ||
+        (rc = cli_parse_i64(o->size, "--size", &size, err)) ||
+        (o->minimum && (rc = cli_parse_i64(o->minimum, "--minimum", &minimum, err))))
+        return rc;
+    if (size < 1 || size > 50 || minimum < 0 || minimum > 50)
+        return cw_error_set(err, CW_EUSAGE, "--size is 1 to 50 cases, --minimum 0 to 50");
+    json_t *teams = o->teams ? list_of(o->teams) : NULL;
+    json_t *types = o->case_types ? list_of(o->case_types) : NULL;
+    cw_date on;
+    cw_date_parse(date, strlen(date), &on);
+    cw_audit_draw_opts d = {o->programme, o->seed, (size_t)size, (size_t)minimum, teams, types, on};
+    cw_ledger *l = NULL;
+    json_t *p = NULL;
+    uint64_t idx = 0, end = 0;
+    rc = cw_ledger_open(o->db, CW_LEDGER_WRITE, &l, err);
+    /* Drawn and recorded in one batch: the sample is drawn from exactly the log it names. */
+    if (!rc && !(rc = cw_casework_begin(l, err))) {
+        cw_event ev = {o->actor, "audit_sample_drawn", NULL};
+        if (!(rc = cw_audit_draw(cw_ledger_store(l), cw_ledger_size(l), &d, &p, err))) {
+            ev.payload = p;
+            rc = cw_casework_submit(l, &ev, &idx, err);
+        }
+        if (rc)
+            cw_casework_abort(l);
+        else
+            rc = cw_casework_commit(l, &end, err);
+    }
+    if (!rc) {
+        const json_t *cases = json_object_get(p, "cases"), *who = json_object_get(p, "assigned");
+        printf("drew %zu cases for programme %s (seed %s, from %" PRId64
+               " entries) as entry %" PRIu64 ":\n",
+               json_array_size(cases), o->programme, o->seed,
+               (int64_t)json_integer_value(json_object_get(p, "log_size")), idx);
+        for (size_t i = 0; i < json_array_size(cases); i++)
+            printf("  %s  auditor %s\n", json_string_value(json_array_get(cases, i)),
+                   json_string_value(json_array_get(who, i)));
+    } else {
+        cw_error_prefix(err, "nothing recorded: ");
+    }
+    cw_ledger_close(l);
+    json_decref(p);
+    json_decref(teams);
+    json_decref(types);
+    return rc;
+}
+
+static void print_distribution(const json_t *list, int with_header)
+{
+    if (with_header)
+        printf("  %-28s %7s %8s\n", "grade", "count", "percent");
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        const json_t *g = json_array_get(list, i);
+        char name[64];
+        const char *label = json_string_value(json_object_get(g, "label"));
+        snprintf(name, sizeof name, "%" JSON_INTEGER_FORMAT "%s%s",
+                 json_integer_value(json_object_get(g, "grade")), label ? " " : "",
+                 label ? label : "");
+        printf("  %-28s %7" JSON_INTEGER_FORMAT " %8s\n", name,
+               json_integer_value(json_object_get(g, "count")),
+               json_string_value(json_object_get(g, "percent")));
+    }
+}
+
+/* One line per theme, team or auditor: its gradings and each grade's percentage. */
+static void print_breakdown(const json_t *list, const char *key, const char *what)
+{
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        const json_t *t = json_array_get(list, i), *g = json_object_get(t, "grades");
+        if (i == 0) {
+            printf("  %-26s %8s", what, "gradings");
+            for (size_t k = 0; k < json_array_size(g); k++)
+                printf(" %6" JSON_INTEGER_FORMAT "%%",
+                       json_integer_value(json_object_get(json_array_get(g, k), "grade")));
+            printf("\n");
+        }
+        printf("  %-26s %8" JSON_INTEGER_FORMAT, json_string_value(json_object_get(t, key)),
+               json_integer_value(json_object_get(t, "gradings")));
+        for (size_t k = 0; k < json_array_size(g); k++)
+            printf(" %7s", json_string_value(json_object_get(json_array_get(g, k), "percent")));
+        printf("\n");
+    }
+}
+
+static void print_report(const json_t *r)
+{
+    const json_t *c = json_object_get(r, "cases"), *m = json_object_get(r, "moderation");
+    printf("Audit programme %s: %s (%s framework, grades 1-%" JSON_INTEGER_FORMAT "), %s to %s\n",
+           json_string_value(json_object_get(r, "programme_id")),
+           json_string_value(json_object_get(r, "title")),
+           json_string_value(json_object_get(r, "framework")),
+           json_integer_value(json_object_get(r, "grades")),
+           json_string_value(json_object_get(r, "starts")),
+           json_string_value(json_object_get(r, "ends")));
+    printf("cases: %" JSON_INTEGER_FORMAT " in the programme, %" JSON_INTEGER_FORMAT
+           " completed, %" JSON_INTEGER_FORMAT " moderated\n",
+           json_integer_value(json_object_get(c, "in_programme")),
+           json_integer_value(json_object_get(c, "completed")),
+           json_integer_value(json_object_get(c, "moderated")));
+    printf("gradings (themes of completed audits, not applicable left out): %" JSON_INTEGER_FORMAT
+           "\n",
+           json_integer_value(json_object_get(r, "gradings")));
+    print_distribution(json_object_get(r, "distribution"), 1);
+    printf("overall grades:\n");
+    print_distribution(json_object_get(r, "overall"), 0);
+    print_breakdown(json_object_get(r, "by_theme"), "theme", "by theme");
+    print_breakdown(json_object_get(r, "by_team"), "team_id", "by team");
+    print_breakdown(json_object_get(r, "by_auditor"), "auditor_id", "by auditor");
+    const char *kl = json_string_value(json_object_get(m, "kappa_linear"));
+    const char *kq = json_string_value(json_object_get(m, "kappa_quadratic"));
+    printf("moderation: %" JSON_INTEGER_FORMAT " paired gradings, exact agreement %s%%, within "
+           "one grade %s%%, weighted kappa %s (linear), %s (quadratic)\n",
+           json_integer_value(json_object_get(m, "pairs")),
+           json_string_value(json_object_get(m, "exact_percent")),
+           json_string_value(json_object_get(m, "within_one_percent")), kl ? kl : "n/a",
+           kq ? kq : "n/a");
+    const json_t *f = json_object_get(r, "critical_findings");
+    printf("critical findings: %zu\n", json_array_size(f));
+    for (size_t i = 0; i < json_array_size(f); i++) {
+        const json_t *x = json_array_get(f, i);
+        const char *on = json_string_value(json_object_get(x, "actioned_on"));
+        printf("  %s found %s: %s%s%s\n", json_string_value(json_object_get(x, "child_id")),
+               json_string_value(json_object_get(x, "found_on")),
+               on ? "action recorded " : "NO ACTION RECORDED", on ? on : "", on ? "" : "");
+    }
+    const json_t *e = json_object_get(r, "earlier");
+    for (size_t i = 0; i < json_array_size(e); i++) {
+        const json_t *x = json_array_get(e, i);
+        printf("earlier programme %s (%s, from %s): %" JSON_INTEGER_FORMAT " gradings\n",
+               json_string_value(json_object_get(x, "programme_id")),
+               json_string_value(json_object_get(x, "title")),
+               json_string_value(json_object_get(x, "starts")),
+               json_integer_value(json_object_get(x, "gradings")));
+        print_distribution(json_object_get(x, "distribution"), 0);
+    }
+}
+
+static cw_rc do_report(const audit_opts *o, cw_error *err)
+{
+    cw_rc rc = cli_need(o->programme, "programme", err);
+    cw_ledger *l = NULL;
+    json_t *r = NULL;
+    cw_audit_framework f;
+    int have_f = 0;
+    if (!rc && o->framework && !(rc = load_framework(o->framework, &f, err)))
+        have_f = 1;
+    if (!rc && !(rc = cw_ledger_open(o->db, CW_LEDGER_READONLY, &l, err)) &&
+        !(rc = cw_casework_current(l, err))) {
+        rc = cw_audit_figures(cw_ledger_store(l), o->programme, have_f ? &f : NULL, &r, err);
+    }
+    if (!rc && o->json) {
+        char *s = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        rc = s ? (printf("%s\n", s), CW_OK) : cw_error_set(err, CW_ENOMEM, "out of memory");
+        free(s);
+    } else if (!rc) {
+        print_report(r);
+    }
+    json_decref(r);
+    if (have_f)
+        cw_audit_framework_release(&f);
+    cw_ledger_close(l);
+    return rc;
+}
+
+cw_rc cli_audit(args *a, cw_error *err)
+{
+    if (a->argc < 1)
+        return cw_error_set(err, CW_EUSAGE, "give a subcommand");
+    const char *sub = a->argv[0];
+    audit_opts o = {0};
+    const opt opts[] = {{"db", &o.db, NULL},
+                        {"actor", &o.actor, NULL},
+                        {"date", &o.date, NULL},
+                        {"id", &o.id, NULL},
+                        {"title", &o.title, NULL},
+                        {"scope", &o.scope, NULL},
+                        {"starts", &o.starts, NULL},
+                        {"ends", &o.ends, NULL},
+                        {"auditors", &o.auditors, NULL},
+                        {"framework", &o.framework, NULL},
+                        {"commissioned-by", &o.commissioned_by, NULL},
+                        {"area-manager", &o.area_manager, NULL},
+                        {"programme", &o.programme, NULL},
+                        {"seed", &o.seed, NULL},
+                        {"size", &o.size, NULL},
+                        {"minimum", &o.minimum, NULL},
+                        {"teams", &o.teams, NULL},
+                        {"case-types", &o.case_types, NULL},
+                        {"child", &o.child, NULL},
+                        {"auditor", &o.auditor, NULL},
+                        {"reason", &o.reason, NULL},
+                        {"moderator", &o.moderator, NULL},
+                        {"theme", &o.theme, NULL},
+                        {"grade", &o.grade, NULL},
+                        {"not-applicable", NULL, &o.not_applicable},
+                        {"narrative", &o.narrative, NULL},
+                        {"evidence", &o.evidence, NULL},
+                        {"moderation", NULL, &o.moderation},
+                        {"overall", &o.overall, NULL},
+                        {"summary", &o.summary, NULL},
+                        {"action", &o.action, NULL},
+                        {"dir", &o.dir, NULL},
+                        {"vkey", &o.vkey, NULL},
+                        {"json", NULL, &o.json},
+                        {NULL, NULL, NULL}};
+    args rest = {a->argc - 1, a->argv + 1};
+    int np;
+    cw_rc rc = cli_parse_opts(&rest, opts, NULL, 0, &np, err);
+    if (rc)
+        return rc;
+    if (!strcmp(sub, "redraw")) {
+        if ((rc = cli_need(o.dir, "dir", err)) || (rc = cli_need(o.programme, "programme", err)))
+            return rc;
+        cw_buf out = CW_BUF_INIT(1 << 20), key = CW_BUF_INIT(4096);
+        if (o.vkey && (rc = cw_file_read(o.vkey, &key, err)))
+            return rc;
+        rc = cw_audit_redraw(o.dir, o.vkey ? (key.data ? key.data : "") : NULL, o.programme, &out,
+                             err);
+        cw_buf_release(&key);
+        if (out.data)
+            fputs(out.data, stdout);
+        cw_buf_release(&out);
+        return rc;
+    }
+    if ((rc = cli_need(o.db, "db", err)))
+        return rc;
+    if (!strcmp(sub, "report"))
+        return do_report(&o, err);
+    static const char *const recording[] = {"programme", "sample",   "add",     "moderate",
+                                            "grade",     "complete", "finding", NULL};
+    int known = 0;
+    for (const char *const *s = recording; *s; s++)
+        known |= !strcmp(*s, sub);
+    if (!known)
+        return cw_error_set(err, CW_EUSAGE, "unknown subcommand \"%.32s\"", sub);
+    if ((rc = cli_need(o.actor, "actor", err)))
+        return rc;
+    char date[CW_DATE_LEN + 1];
+    if ((rc = today_or(o.date, date, err)))
+        return rc;
+    if (!strcmp(sub, "sample"))
+        return do_sample(&o, date, err);
+    json_t *p = json_object();
+    if (!p || json_object_set_new(p, "date", json_string(date)))
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+    const char *type = NULL;
+    if (!rc && !strcmp(sub, "programme")) {
+        rc = do_programme(&o, p, err);
+        json_decref(p);
+        return rc;
+    }
+    if (!rc &&
+        ((rc = cli_need(o.programme, "programme", err)) || (rc = cli_need(o.child, "child", err))))
+        ;
+    else if (!rc && (set(p, "programme_id", o.programme) || set(p, "child_id", o.child)))
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+    if (!rc && !strcmp(sub, "add")) {
+        type = "audit_case_added";
+        if (!(rc = cli_need(o.auditor, "auditor", err)) &&
+            !(rc = cli_need(o.reason, "reason", err)) &&
+            (set(p, "auditor_id", o.auditor) || set(p, "reason", o.reason)))
+            rc = CW_ENOMEM;
+    } else if (!rc && !strcmp(sub, "moderate")) {
+        type = "audit_moderator_assigned";
+        if (!(rc = cli_need(o.moderator, "moderator", err)) && set(p, "moderator_id", o.moderator))
+            rc = CW_ENOMEM;
+    } else if (!rc && !strcmp(sub, "grade")) {
+        type = "audit_theme_graded";
+        if (!(rc = cli_need(o.theme, "theme", err)) &&
+            !(rc = cli_need(o.narrative, "narrative", err)) &&
+            (set(p, "theme", o.theme) || set(p, "narrative", o.narrative) ||
+             set_int(p, "grade", o.grade, err, &rc) || set_list(p, "evidence", o.evidence) ||
+             (o.not_applicable && json_object_set_new(p, "not_applicable", json_true())) ||
+             (o.moderation && json_object_set_new(p, "moderation", json_true()))))
+            rc = rc ? rc : CW_ENOMEM;
+    } else if (!rc && !strcmp(sub, "complete")) {
+        type = "audit_case_completed";
+        if (!(rc = cli_need(o.overall, "overall", err)) &&
+            (set_int(p, "overall", o.overall, err, &rc) || set(p, "summary", o.summary) ||
+             (o.moderation && json_object_set_new(p, "moderation", json_true()))))
+            rc = rc ? rc : CW_ENOMEM;
+    } else if (!rc && !strcmp(sub, "finding")) {
+        type = "audit_finding_actioned";
+        if (!(rc = cli_need(o.action, "action", err)) && set(p, "action", o.action))
+            rc = CW_ENOMEM;
+    }
+    if (rc == CW_ENOMEM)
+        cw_error_set(err, rc, "out of memory");
+    if (!rc)
+        rc = record(&o, type, p, err);
+    json_decref(p);
+    return rc;
+}

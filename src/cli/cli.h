@@ -1,0 +1,47 @@
+/*
+ * cli.h — what the files of the command line share: the argument list, option
+ * parsing and the checked parsers of values (main.c), and the subcommands that
+ * live in their own file (audit.c).
+ */
+#ifndef CW_CLI_CLI_H
+#define CW_CLI_CLI_H
+
+#include <stdint.h>
+
+#include "util/date.h"
+#include "util/error.h"
+
+typedef struct args {
+    int argc;
+    char **argv;
+} args;
+
+typedef struct command {
+    const char *name;
+    cw_rc (*run)(args *a, cw_error *err);
+    const char *usage;
+    const char *help;
+} command;
+
+typedef struct opt {
+    const char *name;
+    const char **value; /* NULL for a flag */
+    int *flag;
+} opt;
+
+/* --name VALUE or --name=VALUE for each of opts; the rest positional (at most maxpos). */
+cw_rc cli_parse_opts(args *a, const opt *opts, const char **pos, int maxpos, int *npos,
+                     cw_error *err);
+/* CW_EUSAGE naming --name when value is missing or empty. */
+cw_rc cli_need(const char *value, const char *name, cw_error *err);
+/* A YYYY-MM-DD date, or CW_EUSAGE naming what. */
+cw_rc cli_parse_date(const char *s, const char *what, cw_date *out, cw_error *err);
+/* A whole number, or CW_EUSAGE naming what. */
+cw_rc cli_parse_i64(const char *s, const char *what, int64_t *out, cw_error *err);
+
+/* caseward audit ... (audit.c) */
+cw_rc cli_audit(args *a, cw_error *err);
+extern const char cli_audit_usage[];
+extern const char cli_audit_help[];
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * audit.h — case-file audits over the store (docs/audits.md): the commands that
+ * create a programme and draw its sample, drawing it again from an export, and
+ * a programme's figures. What the events mean and who may record them is the
+ * catalogue's (src/casework/audits.c); this builds them and reads the result.
+ */
+#ifndef CW_QUALITY_AUDIT_H
+#define CW_QUALITY_AUDIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "quality/quality.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/date.h"
+
+/* The framework's facts a programme records: framework, framework_sha256, themes (in the
+ * framework's order), grades and critical, added to payload. */
+cw_rc cw_audit_framework_facts(const cw_audit_framework *f, json_t *payload, cw_error *err);
+
+typedef struct cw_audit_draw_opts {
+    const char *programme_id;
+    const char *seed;
+    size_t size, minimum;
+    const json_t *teams;      /* ids: only these teams' cases; NULL: every team */
+    const json_t *case_types; /* ids: only these case types; NULL: every type */
+    cw_date on;               /* the day it is drawn: cases drawn or added after on - 12 months
+                                 are left out */
+} cw_audit_draw_opts;
+
+/*
+ * Draws a sample for a programme from the store as it stands (log_size entries applied) and
+ * builds the audit_sample_drawn payload: the cases (cw_audit_sample over the open cases that
+ * are not restricted and not audited in the last 12 months) and each one's auditor: the
+ * programme's auditor, independent of the case, with the fewest cases of this draw so far
+ * (ties: the first by staff id). A case no auditor may audit is refused, named.
+ */
+cw_rc cw_audit_draw(cw_store *s, uint64_t log_size, const cw_audit_draw_opts *o, json_t **payload,
+                    cw_error *err);
+
+/*
+ * Draws every sample of programme_id again from the export in dir (entries.jsonl): the log is
+ * replayed up to each sample's log_size and the draw repeated with its seed and options. The
+ * entries must first hash to the root of the export's checkpoint, signed by vkey (a vkey file's
+ * text; NULL: the export's own vkey, which proves only that the export is whole).
+ * Writes one line per sample to out ("sample #IDX: the same N cases" or what differs) and
+ * returns CW_EVERIFY if any differs.
+ */
+cw_rc cw_audit_redraw(const char *dir, const char *vkey, const char *programme_id, cw_buf *out,
+                      cw_error *err);
+
+/*
+ * A programme's figures (docs/audits.md, "Reports"): the distribution of the audit's theme
+ * grades (not applicable left out) overall, per theme, per team and per auditor, the overall
+ * grades, moderation's agreement, the critical findings, and earlier programmes' overall
+ * distributions for comparison. f, if given, must be the programme's framework (its labels).
+ */
+cw_rc cw_audit_figures(cw_store *s, const char *programme_id, const cw_audit_framework *f,
+                       json_t **out, cw_error *err);
+
+#endif
