@@ -156,7 +156,7 @@ static void test_personal_fields(void **state)
             fact_texts += listed;
         }
     }
-    assert_int_equal(fact_texts, 9);
+    assert_int_equal(fact_texts, 12);
     assert_true(personal >= 30);
     assert_true(cw_casework_field_personal("child_registered", "given_name"));
     assert_false(cw_casework_field_personal("child_registered", "date_of_birth"));

@@ -11,6 +11,17 @@
  *   audit_case_completed      the overall grade: every theme graded; a critical grade opens
  *                             a critical finding
  *   audit_finding_actioned    the case's managers record the action taken on a finding
+ *   audit_recommendation_made a themed recommendation, numbered in order
+ *   audit_action_set          an improvement point of a recommendation: an action with an
+ *                             owner and a due date
+ *   audit_report_issued       the report: its figures and the content's SHA-256, its recipients
+ *                             and the working days they have to acknowledge it; the
+ *                             recommendations and actions are settled from then on
+ *   audit_report_acknowledged a recipient acknowledges it
+ *   audit_action_updated      progress on an action (its owner, or a manager above them)
+ *   audit_action_completed    the owner says it is done, with evidence: awaiting sign-off
+ *   audit_action_signed_off   closed, by someone other than its owner
+ *   audit_action_returned     not done: back to its owner, with the reason
  *
  * Invariants: an auditor (or moderator) never works on the case or manages its worker,
  * directly or up the chain; a case is in a programme once; grades are on the programme's
@@ -632,6 +643,9 @@ static cw_rc has_critical(cw_ctx *c, const json_t *p, const programme *pr, int *
     return rc;
 }
 
+static cw_rc apply_report(cw_ctx *c, const char *t, const json_t *p, const char *date,
+                          cw_error *err);
+
 cw_rc cw_casework_apply_audit(cw_ctx *c, const char *t, const json_t *p, const char *date,
                               cw_error *err)
 {
@@ -717,6 +731,425 @@ cw_rc cw_casework_apply_audit(cw_ctx *c, const char *t, const json_t *p, const c
         cw_value v[] = {cw_text(prog), cw_text(str(p, "child_id")), cw_text(date),
                         cw_text(c->actor), idx};
         return run(c, CW_Q_AUDIT_FINDING_ACTIONED, v, 5, err);
+    }
+    return apply_report(c, t, p, date, err);
+}
+
+/* ---- recommendations, the report and its actions ---- */
+
+static cw_rc count_row(void *ctx, const cw_value *c, size_t n)
+{
+    if (n >= 1 && c[0].type == CW_V_INT)
+        *(int64_t *)ctx = c[0].i;
+    return CW_OK;
+}
+
+static cw_rc count_of(cw_ctx *c, cw_query q, const char *key, int64_t *n, cw_error *err)
+{
+    cw_value k = cw_text(key);
+    *n = 0;
+    return cw_store_run(c->store, q, &k, 1, count_row, n, NULL, err);
+}
+
+typedef struct report_row {
+    int found;
+    char report_id[65], programme_id[65], issued_by[65];
+    cw_date issued_on;
+} report_row;
+
+static cw_rc report_of_row(void *ctx, const cw_value *c, size_t n)
+{
+    report_row *r = ctx;
+    if (n < 6)
+        return CW_EDB;
+    r->found = 1;
+    cw_value_copy(&c[0], r->report_id, sizeof r->report_id);
+    cw_value_copy(&c[2], r->issued_by, sizeof r->issued_by);
+    return day_col(&c[1], &r->issued_on);
+}
+
+static cw_rc report_of(cw_ctx *c, const char *programme_id, report_row *r, cw_error *err)
+{
+    memset(r, 0, sizeof *r);
+    cw_value k = cw_text(programme_id);
+    return cw_store_run(c->store, CW_Q_AUDIT_REPORT_OF, &k, 1, report_of_row, r, NULL, err);
+}
+
+/* Recommendations and their actions are the report's content: settled before it is issued. */
+static cw_rc not_issued(cw_ctx *c, const char *programme_id, cw_error *err)
+{
+    report_row r;
+    cw_rc rc = report_of(c, programme_id, &r, err);
+    if (!rc && r.found)
+        rc = cw_error_key(err, CW_EINVAL, "report_issued", "programme_id", programme_id,
+                          r.report_id);
+    return rc;
+}
+
+/* Who drafts recommendations and actions: the commissioners, and the programme's auditors. */
+static cw_rc need_drafter(cw_ctx *c, const char *programme_id, cw_error *err)
+{
+    cw_staff_info me;
+    int auditor = 0;
+    cw_value k[] = {cw_text(programme_id), cw_text(c->actor)};
+    cw_rc rc = cw_casework_staff(c->store, c->actor, &me, err);
+    if (!rc)
+        rc = cw_store_exists(c->store, CW_Q_AUDIT_AUDITOR_HAS, k, 2, &auditor, err);
+    if (!rc && !auditor && (!me.found || !commissions(me.role)))
+        rc = cw_error_key(err, CW_EFORBIDDEN, "recommendation_who", "actor", NULL, NULL);
+    return rc;
+}
+
+cw_rc cw_casework_check_audit_recommendation(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    programme pr;
+    int exists = 0;
+    cw_value k = cw_text(str(p, "recommendation_id"));
+    cw_rc rc = need_programme(c, p, &pr, err);
+    if (!rc)
+        rc = need_drafter(c, str(p, "programme_id"), err);
+    if (!rc)
+        rc = not_issued(c, str(p, "programme_id"), err);
+    if (!rc)
+        rc = cw_store_exists(c->store, CW_Q_AUDIT_RECOMMENDATION_GET, &k, 1, &exists, err);
+    if (!rc && exists)
+        rc = cw_error_key(err, CW_EEXIST, "exists", "recommendation_id",
+                          str(p, "recommendation_id"), NULL);
+    if (!rc && str(p, "theme") && !listed(pr.themes, str(p, "theme")))
+        rc = cw_error_key(err, CW_EINVAL, "not_a_theme", "theme", str(p, "theme"), pr.themes);
+    return rc;
+}
+
+typedef struct rec_row {
+    int found;
+    char programme_id[65];
+    int64_t number;
+} rec_row;
+
+static cw_rc rec_get_row(void *ctx, const cw_value *c, size_t n)
+{
+    rec_row *r = ctx;
+    if (n < 2)
+        return CW_EDB;
+    r->found = 1;
+    cw_value_copy(&c[0], r->programme_id, sizeof r->programme_id);
+    r->number = c[1].i;
+    return CW_OK;
+}
+
+static cw_rc get_rec(cw_ctx *c, const char *id, rec_row *r, cw_error *err)
+{
+    memset(r, 0, sizeof *r);
+    cw_value k = cw_text(id);
+    cw_rc rc =
+        cw_store_run(c->store, CW_Q_AUDIT_RECOMMENDATION_GET, &k, 1, rec_get_row, r, NULL, err);
+    if (!rc && !r->found)
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_recommendation", "recommendation_id", id, NULL);
+    return rc;
+}
+
+cw_rc cw_casework_check_audit_action_set(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    rec_row rec;
+    cw_staff_info si;
+    int exists = 0;
+    cw_value k = cw_text(str(p, "action_id"));
+    cw_rc rc = get_rec(c, str(p, "recommendation_id"), &rec, err);
+    if (!rc)
+        rc = need_drafter(c, rec.programme_id, err);
+    if (!rc)
+        rc = not_issued(c, rec.programme_id, err);
+    if (!rc)
+        rc = cw_store_exists(c->store, CW_Q_AUDIT_ACTION_GET, &k, 1, &exists, err);
+    if (!rc && exists)
+        rc = cw_error_key(err, CW_EEXIST, "exists", "action_id", str(p, "action_id"), NULL);
+    if (!rc)
+        rc = current_staff(c, "owner_id", str(p, "owner_id"), &si, err);
+    if (!rc && date_of(p, "due") < date_of(p, "date"))
+        rc = cw_error_key(err, CW_EINVAL, "due_before_date", "due", str(p, "due"), str(p, "date"));
+    return rc;
+}
+
+cw_rc cw_casework_check_audit_report_issued(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    programme pr;
+    report_row r;
+    cw_staff_info si;
+    int64_t open = 0, recs = 0;
+    int exists = 0;
+    cw_value k = cw_text(str(p, "report_id"));
+    cw_rc rc = need_commissioner(c, err);
+    if (!rc)
+        rc = need_programme(c, p, &pr, err);
+    if (!rc)
+        rc = report_of(c, str(p, "programme_id"), &r, err);
+    if (!rc && r.found)
+        rc = cw_error_key(err, CW_EINVAL, "report_issued", "programme_id", str(p, "programme_id"),
+                          r.report_id);
+    if (!rc)
+        rc = cw_store_exists(c->store, CW_Q_AUDIT_REPORT_GET, &k, 1, &exists, err);
+    if (!rc && exists)
+        rc = cw_error_key(err, CW_EEXIST, "exists", "report_id", str(p, "report_id"), NULL);
+    if (!rc)
+        rc = count_of(c, CW_Q_AUDIT_CASES_OPEN_COUNT, str(p, "programme_id"), &open, err);
+    if (!rc && open > 0) {
+        char n[24];
+        rc =
+            cw_error_key(err, CW_EINVAL, "audits_open", "programme_id", cw_num_text(open, n), NULL);
+    }
+    if (!rc)
+        rc = count_of(c, CW_Q_AUDIT_RECOMMENDATION_COUNT, str(p, "programme_id"), &recs, err);
+    if (!rc && recs == 0)
+        rc = cw_error_key(err, CW_EINVAL, "no_recommendations", "programme_id",
+                          str(p, "programme_id"), NULL);
+    const json_t *to = json_object_get(p, "recipients");
+    if (!rc && json_array_size(to) == 0)
+        rc = cw_error_key(err, CW_EINVAL, "no_recipients", "recipients", NULL, NULL);
+    for (size_t i = 0; !rc && i < json_array_size(to); i++)
+        rc = current_staff(c, "recipients", json_string_value(json_array_get(to, i)), &si, err);
+    if (!rc && json_integer_value(json_object_get(p, "acknowledge_within")) < 1)
+        rc = cw_error_key(err, CW_EINVAL, "not_in_range", "acknowledge_within", NULL, NULL);
+    const char *sha = str(p, "content_sha256");
+    if (!rc && (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64))
+        rc = cw_error_key(err, CW_EINVAL, "not_sha256", "content_sha256", NULL, NULL);
+    if (!rc && date_of(p, "date") < pr.starts) {
+        char s[CW_DATE_LEN + 1];
+        cw_date_format(pr.starts, s);
+        rc = cw_error_key(err, CW_EINVAL, "outside_programme", "date", str(p, "date"), s);
+    }
+    return rc;
+}
+
+typedef struct ack_scan {
+    const char *who;
+    int found, acknowledged;
+} ack_scan;
+
+static cw_rc ack_row(void *ctx, const cw_value *c, size_t n)
+{
+    ack_scan *a = ctx;
+    char id[65];
+    if (n >= 3 && cw_value_copy(&c[0], id, sizeof id) > 0 && !strcmp(id, a->who)) {
+        a->found = 1;
+        a->acknowledged = c[1].type != CW_V_NULL;
+    }
+    return CW_OK;
+}
+
+typedef struct report_get {
+    int found;
+    cw_date issued_on;
+} report_get;
+
+static cw_rc report_get_row(void *ctx, const cw_value *c, size_t n)
+{
+    report_get *r = ctx;
+    if (n < 6)
+        return CW_EDB;
+    r->found = 1;
+    return day_col(&c[1], &r->issued_on);
+}
+
+cw_rc cw_casework_check_audit_report_acknowledged(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    report_get r = {0};
+    ack_scan a = {c->actor, 0, 0};
+    cw_value k = cw_text(str(p, "report_id"));
+    cw_rc rc = cw_store_run(c->store, CW_Q_AUDIT_REPORT_GET, &k, 1, report_get_row, &r, NULL, err);
+    if (!rc && !r.found)
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_report", "report_id", str(p, "report_id"), NULL);
+    if (!rc)
+        rc = cw_store_run(c->store, CW_Q_AUDIT_RECIPIENTS_OF, &k, 1, ack_row, &a, NULL, err);
+    if (!rc && !a.found)
+        rc =
+            cw_error_key(err, CW_EFORBIDDEN, "not_a_recipient", "actor", str(p, "report_id"), NULL);
+    if (!rc && a.acknowledged)
+        rc = cw_error_key(err, CW_EINVAL, "already_acknowledged", "report_id", str(p, "report_id"),
+                          NULL);
+    if (!rc && date_of(p, "date") < r.issued_on) {
+        char d[CW_DATE_LEN + 1];
+        cw_date_format(r.issued_on, d);
+        rc = cw_error_key(err, CW_EINVAL, "before_report", "date", str(p, "date"), d);
+    }
+    return rc;
+}
+
+typedef struct action_row {
+    int found;
+    char programme_id[65], owner[65], status[24];
+} action_row;
+
+static cw_rc action_get_row(void *ctx, const cw_value *c, size_t n)
+{
+    action_row *a = ctx;
+    if (n < 6)
+        return CW_EDB;
+    a->found = 1;
+    cw_value_copy(&c[1], a->programme_id, sizeof a->programme_id);
+    cw_value_copy(&c[2], a->owner, sizeof a->owner);
+    cw_value_copy(&c[4], a->status, sizeof a->status);
+    return CW_OK;
+}
+
+/* The action, of a programme whose report is issued (actions start with the report). */
+static cw_rc need_action(cw_ctx *c, const json_t *p, action_row *a, report_row *r, cw_error *err)
+{
+    memset(a, 0, sizeof *a);
+    cw_value k = cw_text(str(p, "action_id"));
+    cw_rc rc = cw_store_run(c->store, CW_Q_AUDIT_ACTION_GET, &k, 1, action_get_row, a, NULL, err);
+    if (!rc && !a->found)
+        rc = cw_error_key(err, CW_ENOTFOUND, "no_action", "action_id", str(p, "action_id"), NULL);
+    if (!rc)
+        rc = report_of(c, a->programme_id, r, err);
+    if (!rc && !r->found)
+        rc = cw_error_key(err, CW_EINVAL, "report_not_issued", "action_id", str(p, "action_id"),
+                          NULL);
+    if (!rc && !strcmp(a->status, "closed"))
+        rc = cw_error_key(err, CW_EINVAL, "action_closed", "action_id", str(p, "action_id"), NULL);
+    if (!rc && date_of(p, "date") < r->issued_on) {
+        char d[CW_DATE_LEN + 1];
+        cw_date_format(r->issued_on, d);
+        rc = cw_error_key(err, CW_EINVAL, "before_report", "date", str(p, "date"), d);
+    }
+    return rc;
+}
+
+/* Whether staff_id is above owner in the management chain. */
+static cw_rc above(cw_ctx *c, const char *owner, const char *staff_id, int *yes, cw_error *err)
+{
+    char cur[65];
+    cw_rc rc = CW_OK;
+    snprintf(cur, sizeof cur, "%s", owner);
+    *yes = 0;
+    for (int depth = 0; !rc && depth < 64 && cur[0]; depth++) {
+        cw_staff_info si;
+        if ((rc = cw_casework_staff(c->store, cur, &si, err)))
+            break;
+        snprintf(cur, sizeof cur, "%s", si.found ? si.manager : "");
+        if (cur[0] && !strcmp(cur, staff_id)) {
+            *yes = 1;
+            break;
+        }
+    }
+    return rc;
+}
+
+/* An update or a completion: the owner's own (or, for an update, a manager above them). */
+static cw_rc check_progress(cw_ctx *c, const json_t *p, int completing, cw_error *err)
+{
+    action_row a;
+    report_row r;
+    int yes = 0;
+    cw_rc rc = need_action(c, p, &a, &r, err);
+    if (!rc && strcmp(c->actor, a.owner) && !completing)
+        rc = above(c, a.owner, c->actor, &yes, err);
+    if (!rc && strcmp(c->actor, a.owner) && !yes)
+        rc = cw_error_key(err, CW_EFORBIDDEN, "not_the_owner", "actor", str(p, "action_id"), NULL);
+    if (!rc && completing && !strcmp(a.status, "awaiting_sign_off"))
+        rc =
+            cw_error_key(err, CW_EINVAL, "action_awaiting", "action_id", str(p, "action_id"), NULL);
+    return rc;
+}
+
+cw_rc cw_casework_check_audit_action_updated(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    return check_progress(c, p, 0, err);
+}
+
+cw_rc cw_casework_check_audit_action_completed(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    return check_progress(c, p, 1, err);
+}
+
+cw_rc cw_casework_check_audit_action_decided(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    action_row a;
+    report_row r;
+    int yes = 0;
+    cw_rc rc = need_action(c, p, &a, &r, err);
+    if (!rc && strcmp(a.status, "awaiting_sign_off"))
+        rc = cw_error_key(err, CW_EINVAL, "action_not_awaiting", "action_id", str(p, "action_id"),
+                          NULL);
+    /* Never the owner: someone above them, the report's issuer, a recipient, the head of
+     * service or the director. */
+    if (!rc && !strcmp(c->actor, a.owner))
+        rc = cw_error_key(err, CW_EFORBIDDEN, "own_action", "actor", str(p, "action_id"), NULL);
+    if (!rc && strcmp(c->actor, r.issued_by)) {
+        cw_staff_info me;
+        ack_scan rcp = {c->actor, 0, 0};
+        cw_value k = cw_text(r.report_id);
+        if (!(rc = cw_casework_staff(c->store, c->actor, &me, err)) &&
+            !(rc = cw_store_run(c->store, CW_Q_AUDIT_RECIPIENTS_OF, &k, 1, ack_row, &rcp, NULL,
+                                err)) &&
+            !rcp.found &&
+            !(me.found && (!strcmp(me.role, "head_of_service") || !strcmp(me.role, "director"))) &&
+            !(rc = above(c, a.owner, c->actor, &yes, err)) && !yes)
+            rc = cw_error_key(err, CW_EFORBIDDEN, "action_who", "actor", str(p, "action_id"), NULL);
+    }
+    return rc;
+}
+
+/* Applies the report and action events (called from cw_casework_apply_audit). */
+static cw_rc apply_report(cw_ctx *c, const char *t, const json_t *p, const char *date,
+                          cw_error *err)
+{
+    cw_value idx = CW_INT(c->idx);
+    if (!strcmp(t, "audit_recommendation_made")) {
+        int64_t n = 0;
+        cw_rc rc = count_of(c, CW_Q_AUDIT_RECOMMENDATION_COUNT, str(p, "programme_id"), &n, err);
+        cw_value v[] = {cw_text(str(p, "recommendation_id")),
+                        cw_text(str(p, "programme_id")),
+                        CW_INT(n + 1),
+                        cw_text(str(p, "theme")),
+                        cw_text(str(p, "text")),
+                        idx};
+        return rc ? rc : run(c, CW_Q_AUDIT_RECOMMENDATION_PUT, v, 6, err);
+    }
+    if (!strcmp(t, "audit_action_set")) {
+        rec_row rec;
+        int64_t n = 0;
+        cw_rc rc = get_rec(c, str(p, "recommendation_id"), &rec, err);
+        if (!rc)
+            rc = count_of(c, CW_Q_AUDIT_ACTION_COUNT, str(p, "recommendation_id"), &n, err);
+        cw_value v[] = {cw_text(str(p, "action_id")), cw_text(str(p, "recommendation_id")),
+                        cw_text(rec.programme_id),    CW_INT(n + 1),
+                        cw_text(str(p, "text")),      cw_text(str(p, "owner_id")),
+                        cw_text(str(p, "due")),       idx};
+        return rc ? rc : run(c, CW_Q_AUDIT_ACTION_PUT, v, 8, err);
+    }
+    if (!strcmp(t, "audit_report_issued")) {
+        cw_value v[] = {cw_text(str(p, "report_id")),
+                        cw_text(str(p, "programme_id")),
+                        cw_text(date),
+                        cw_text(c->actor),
+                        CW_INT(json_integer_value(json_object_get(p, "acknowledge_within"))),
+                        cw_text(str(p, "content_sha256")),
+                        idx};
+        cw_rc rc = run(c, CW_Q_AUDIT_REPORT_PUT, v, 7, err);
+        const json_t *to = json_object_get(p, "recipients");
+        for (size_t i = 0; !rc && i < json_array_size(to); i++) {
+            cw_value r[] = {cw_text(str(p, "report_id")),
+                            cw_text(json_string_value(json_array_get(to, i)))};
+            rc = run(c, CW_Q_AUDIT_RECIPIENT_PUT, r, 2, err);
+        }
+        return rc;
+    }
+    if (!strcmp(t, "audit_report_acknowledged")) {
+        cw_value v[] = {cw_text(str(p, "report_id")), cw_text(c->actor), cw_text(date), idx};
+        return run(c, CW_Q_AUDIT_RECIPIENT_ACK, v, 4, err);
+    }
+    cw_value action = cw_text(str(p, "action_id"));
+    if (!strcmp(t, "audit_action_updated") || !strcmp(t, "audit_action_returned")) {
+        cw_value v[] = {action, cw_text("in_progress"), cw_text(date)};
+        return run(c, CW_Q_AUDIT_ACTION_SET_STATUS, v, 3, err);
+    }
+    if (!strcmp(t, "audit_action_completed")) {
+        cw_value v[] = {action, cw_text(date), idx};
+        return run(c, CW_Q_AUDIT_ACTION_COMPLETE, v, 3, err);
+    }
+    if (!strcmp(t, "audit_action_signed_off")) {
+        cw_value v[] = {action, cw_text(date), cw_text(c->actor), idx};
+        return run(c, CW_Q_AUDIT_ACTION_CLOSE, v, 4, err);
     }
     return CW_OK;
 }

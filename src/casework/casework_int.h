@@ -133,6 +133,14 @@ cw_rc cw_casework_check_audit_moderator(cw_ctx *c, const json_t *p, cw_error *er
 cw_rc cw_casework_check_audit_graded(cw_ctx *c, const json_t *p, cw_error *err);
 cw_rc cw_casework_check_audit_completed(cw_ctx *c, const json_t *p, cw_error *err);
 cw_rc cw_casework_check_audit_finding_actioned(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_audit_recommendation(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_audit_action_set(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_audit_report_issued(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_audit_report_acknowledged(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_audit_action_updated(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_audit_action_completed(cw_ctx *c, const json_t *p, cw_error *err);
+/* audit_action_signed_off and audit_action_returned: never by the action's owner. */
+cw_rc cw_casework_check_audit_action_decided(cw_ctx *c, const json_t *p, cw_error *err);
 /* Applies an audit event (date: its date field) to the audit tables. */
 cw_rc cw_casework_apply_audit(cw_ctx *c, const char *type, const json_t *p, const char *date,
                               cw_error *err);

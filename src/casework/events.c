@@ -443,6 +443,42 @@ static const field_spec F_AUDIT_COMPLETED[] = {ID_REF("programme_id"),
 static const field_spec F_AUDIT_FINDING_ACTIONED[] = {
     ID_REF("programme_id"), ID_REF("child_id"), DATE_REQ, {"action", F_TEXT, REQ, 4000, NULL}, END};
 
+/* A recommendation's and an action's words are facts about practice: they name no child. */
+static const field_spec F_AUDIT_RECOMMENDATION[] = {ID_NEW("recommendation_id"),
+                                                    ID_REF("programme_id"),
+                                                    DATE_REQ,
+                                                    {"theme", F_ID, 0, 32, NULL},
+                                                    {"text", F_TEXT, REQ | FACT, 2000, NULL},
+                                                    END};
+static const field_spec F_AUDIT_ACTION_SET[] = {ID_NEW("action_id"),
+                                                ID_REF("recommendation_id"),
+                                                DATE_REQ,
+                                                {"text", F_TEXT, REQ | FACT, 1000, NULL},
+                                                {"owner_id", F_ID, REQ, 64, NULL},
+                                                {"due", F_DATE, REQ, 0, NULL},
+                                                END};
+static const field_spec F_AUDIT_REPORT[] = {ID_NEW("report_id"),
+                                            ID_REF("programme_id"),
+                                            DATE_REQ,
+                                            {"recipients", F_IDS, REQ, 10, NULL},
+                                            {"acknowledge_within", F_INT, REQ, 60, NULL},
+                                            {"content_sha256", F_TEXT, REQ | FACT, 64, NULL},
+                                            {"figures", F_OBJECT, REQ | NOFIX, 0, NULL},
+                                            END};
+static const field_spec F_AUDIT_ACK[] = {
+    ID_REF("report_id"), DATE_REQ, {"comment", F_TEXT, 0, 1000, NULL}, END};
+static const field_spec F_AUDIT_ACTION_UPDATED[] = {
+    ID_REF("action_id"), DATE_REQ, {"note", F_TEXT, REQ, 2000, NULL}, END};
+static const field_spec F_AUDIT_ACTION_COMPLETED[] = {ID_REF("action_id"),
+                                                      DATE_REQ,
+                                                      {"evidence", F_TEXT, REQ, 4000, NULL},
+                                                      {"evidence_entries", F_IDS, 0, 50, NULL},
+                                                      END};
+static const field_spec F_AUDIT_ACTION_SIGNED_OFF[] = {
+    ID_REF("action_id"), DATE_REQ, {"comment", F_TEXT, 0, 1000, NULL}, END};
+static const field_spec F_AUDIT_ACTION_RETURNED[] = {
+    ID_REF("action_id"), DATE_REQ, {"reason", F_TEXT, REQ, 1000, NULL}, END};
+
 /* ---- small helpers ---- */
 
 static const char *str(const json_t *p, const char *k)
@@ -1372,6 +1408,20 @@ static const event_spec specs[] = {
     {"audit_case_completed", 0, F_AUDIT_COMPLETED, cw_casework_check_audit_completed, NULL},
     {"audit_finding_actioned", 0, F_AUDIT_FINDING_ACTIONED,
      cw_casework_check_audit_finding_actioned, NULL},
+    {"audit_recommendation_made", 0, F_AUDIT_RECOMMENDATION, cw_casework_check_audit_recommendation,
+     NULL},
+    {"audit_action_set", 0, F_AUDIT_ACTION_SET, cw_casework_check_audit_action_set, NULL},
+    {"audit_report_issued", 0, F_AUDIT_REPORT, cw_casework_check_audit_report_issued, NULL},
+    {"audit_report_acknowledged", 0, F_AUDIT_ACK, cw_casework_check_audit_report_acknowledged,
+     NULL},
+    {"audit_action_updated", 0, F_AUDIT_ACTION_UPDATED, cw_casework_check_audit_action_updated,
+     NULL},
+    {"audit_action_completed", 0, F_AUDIT_ACTION_COMPLETED,
+     cw_casework_check_audit_action_completed, NULL},
+    {"audit_action_signed_off", 0, F_AUDIT_ACTION_SIGNED_OFF,
+     cw_casework_check_audit_action_decided, NULL},
+    {"audit_action_returned", 0, F_AUDIT_ACTION_RETURNED, cw_casework_check_audit_action_decided,
+     NULL},
     {"sign_off_policy", 1, F_POLICY, ck_policy, NULL},
     {"deputy_named", 1, F_DEPUTY, ck_deputy, NULL},
     {"account_created", 1, F_ACCOUNT_CREATED, ck_account_created, NULL},

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "casework/casework.h"
 #include "cli/cli.h"
@@ -17,8 +18,8 @@
 #include "util/file.h"
 #include "util/time.h"
 
-const char cli_audit_usage[] =
-    "audit (programme|sample|add|moderate|grade|complete|finding|report|redraw) ...";
+const char cli_audit_usage[] = "audit (programme|sample|add|moderate|grade|complete|finding|"
+                               "recommend|action|issue|acknowledge|report|redraw) ...";
 
 const char cli_audit_help[] =
     "Case-file audits (docs/audits.md). Each subcommand takes --db PATH and, when it records,\n"
@@ -38,7 +39,20 @@ const char cli_audit_help[] =
     "  complete --programme P --child C --overall N [--summary TEXT] [--moderation]\n"
     "            complete the audit (or its moderation): every theme graded first\n"
     "  finding --programme P --child C --action TEXT   the action taken on a critical finding\n"
-    "  report --programme P [--json] [--framework ID|FILE]   the programme's figures\n"
+    "  recommend --programme P --id R --text TEXT [--theme T]   a themed recommendation\n"
+    "  action set --recommendation R --action-id A --text TEXT --owner STAFF --due DATE\n"
+    "            an improvement point: an action with an owner and a due date\n"
+    "  action (update --note TEXT | complete --evidence TEXT [--entries N,N] | sign-off\n"
+    "         [--comment TEXT] | return --reason TEXT) --action-id A   an action's progress;\n"
+    "            completion needs evidence, and someone other than the owner signs it off\n"
+    "  issue --programme P --id REPORT [--recipients STAFF,STAFF] [--within DAYS]\n"
+    "            issue the report (every audit completed): its figures and the SHA-256 of its\n"
+    "            content go in the log; recipients (default: the head of service and the\n"
+    "            director) must acknowledge it within DAYS working days (default 10)\n"
+    "  acknowledge --report REPORT [--comment TEXT]   a recipient acknowledges the report\n"
+    "  report --programme P [--json] [--framework ID|FILE]   the programme's figures now;\n"
+    "         with --html FILE, --csv FILE or --pdf FILE (headless chromium) [--lang en|cy]:\n"
+    "            the issued report and the state of everything it started\n"
     "  redraw --dir EXPORT --programme P [--vkey FILE]   draw each of the programme's samples\n"
     "            again from an export (caseward export), checked against its signed checkpoint\n"
     "            (--vkey: the council's verifier key, obtained independently), and say whether\n"
@@ -48,7 +62,8 @@ typedef struct audit_opts {
     const char *db, *actor, *date, *id, *title, *scope, *starts, *ends, *auditors, *framework,
         *commissioned_by, *area_manager, *programme, *seed, *size, *minimum, *teams, *case_types,
         *child, *auditor, *reason, *moderator, *theme, *grade, *narrative, *evidence, *overall,
-        *summary, *action, *dir, *vkey;
+        *summary, *action, *dir, *vkey, *recommendation, *text, *owner, *due, *note, *comment,
+        *report, *recipients, *within, *html, *csv, *pdf, *lang, *action_id, *entries;
     int not_applicable, moderation, json;
 } audit_opts;
 
@@ -295,6 +310,87 @@ static void print_report(const json_t *r)
     }
 }
 
+/* Writes a file made 0600 (it may name children: identifiers only, but still a record). */
+static cw_rc write_out(const char *path, const cw_buf *b, cw_error *err)
+{
+    return cw_file_write_atomic(path, b->data ? b->data : "", b->len, 0600, 0, err);
+}
+
+/* Prints html (a file) to pdf with Debian's headless chromium. */
+static cw_rc print_pdf(const char *html, const char *pdf, cw_error *err)
+{
+    char cmd[8192];
+    const char *chromium = getenv("CHROMIUM") ? getenv("CHROMIUM") : "chromium";
+    if (strpbrk(html, "'\\") || strpbrk(pdf, "'\\") || strpbrk(chromium, "'\\"))
+        return cw_error_set(err, CW_EUSAGE, "--pdf: a file name with a quote is not supported");
+    int n = snprintf(cmd, sizeof cmd,
+                     "'%s' --headless --no-sandbox --disable-gpu --no-pdf-header-footer "
+                     "--print-to-pdf='%s' 'file://%s' >/dev/null 2>&1",
+                     chromium, pdf, html);
+    if (n < 0 || (size_t)n >= sizeof cmd)
+        return cw_error_set(err, CW_EUSAGE, "--pdf: the file name is too long");
+    if (system(cmd) != 0)
+        return cw_error_set(err, CW_EIO,
+                            "--pdf: chromium could not print the report (is it installed? "
+                            "scripts/install-deps installs it; CHROMIUM names another)");
+    if (chmod(pdf, 0600) != 0) /* chromium makes it as the umask says: kept private, as the rest */
+        return cw_error_set(err, CW_EIO, "%s: cannot be made private (mode 0600)", pdf);
+    return CW_OK;
+}
+
+static cw_rc render(const audit_opts *o, cw_store *s, cw_error *err)
+{
+    json_t *st = NULL;
+    cw_audit_framework f;
+    int have_f = 0;
+    cw_rc rc = cw_audit_report_state(s, o->programme, &st, err);
+    const json_t *fig = json_object_get(st, "figures");
+    const json_t *first = json_array_get(json_object_get(fig, "distribution"), 0);
+    /* The grades' names: the framework given, else the built-in one the programme used (the
+     * figures carry labels only when it is the very file the programme recorded). */
+    if (!rc && o->framework && !(rc = load_framework(o->framework, &f, err)))
+        have_f = 1;
+    else if (!rc && !o->framework && json_object_get(first, "label") &&
+             !cw_audit_framework_builtin(&f, json_string_value(json_object_get(fig, "framework")),
+                                         err))
+        have_f = 1;
+    if (!rc && o->lang && strcmp(o->lang, "en") && strcmp(o->lang, "cy"))
+        rc = cw_error_set(err, CW_EUSAGE, "--lang: give en or cy");
+    cw_buf b = CW_BUF_INIT(1 << 24);
+    if (!rc && o->csv && !(rc = cw_audit_report_csv(st, &b)))
+        rc = write_out(o->csv, &b, err);
+    cw_buf_reset(&b);
+    char tmp[4096] = "";
+    const char *html = o->html;
+    if (!rc && !html && o->pdf) {
+        /* The page beside the PDF, for chromium to read: removed after. */
+        int n = snprintf(tmp, sizeof tmp, "%s.html", o->pdf);
+        if (n < 0 || (size_t)n >= sizeof tmp)
+            rc = cw_error_set(err, CW_EUSAGE, "--pdf: the file name is too long");
+        html = tmp;
+    }
+    if (!rc && html && !(rc = cw_audit_report_html(st, have_f ? &f : NULL, o->lang, &b)))
+        rc = write_out(html, &b, err);
+    if (!rc && o->pdf) {
+        char abs[4096];
+        if (!realpath(html, abs))
+            rc = cw_error_set(err, CW_EIO, "%s: cannot be found again", html);
+        else
+            rc = print_pdf(abs, o->pdf, err);
+    }
+    if (tmp[0])
+        remove(tmp);
+    if (!rc)
+        printf("report %s of programme %s (content SHA-256 %s) written\n",
+               json_string_value(json_object_get(st, "report_id")), o->programme,
+               json_string_value(json_object_get(st, "content_sha256")));
+    cw_buf_release(&b);
+    if (have_f)
+        cw_audit_framework_release(&f);
+    json_decref(st);
+    return rc;
+}
+
 static cw_rc do_report(const audit_opts *o, cw_error *err)
 {
     cw_rc rc = cli_need(o->programme, "programme", err);
@@ -302,23 +398,89 @@ static cw_rc do_report(const audit_opts *o, cw_error *err)
     json_t *r = NULL;
     cw_audit_framework f;
     int have_f = 0;
-    if (!rc && o->framework && !(rc = load_framework(o->framework, &f, err)))
+    int issued = o->html || o->csv || o->pdf;
+    if (!rc && o->framework && !issued && !(rc = load_framework(o->framework, &f, err)))
         have_f = 1;
     if (!rc && !(rc = cw_ledger_open(o->db, CW_LEDGER_READONLY, &l, err)) &&
         !(rc = cw_casework_current(l, err))) {
-        rc = cw_audit_figures(cw_ledger_store(l), o->programme, have_f ? &f : NULL, &r, err);
+        if (issued)
+            rc = render(o, cw_ledger_store(l), err);
+        else
+            rc = cw_audit_figures(cw_ledger_store(l), o->programme, have_f ? &f : NULL, &r, err);
     }
-    if (!rc && o->json) {
+    if (!rc && !issued && o->json) {
         char *s = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         rc = s ? (printf("%s\n", s), CW_OK) : cw_error_set(err, CW_ENOMEM, "out of memory");
         free(s);
-    } else if (!rc) {
+    } else if (!rc && !issued) {
         print_report(r);
     }
     json_decref(r);
     if (have_f)
         cw_audit_framework_release(&f);
     cw_ledger_close(l);
+    return rc;
+}
+
+typedef struct in_post {
+    json_t *ids;
+} in_post;
+
+static cw_rc in_post_row(void *ctx, const cw_value *c, size_t n)
+{
+    in_post *p = ctx;
+    char id[65];
+    if (n >= 1 && cw_value_copy(&c[0], id, sizeof id) > 0 && json_array_size(p->ids) < 10)
+        return json_array_append_new(p->ids, json_string(id)) ? CW_ENOMEM : CW_OK;
+    return CW_OK;
+}
+
+/* Issues the report: its content built from the log as it stands, in the batch that records it. */
+static cw_rc do_issue(const audit_opts *o, const char *date, cw_error *err)
+{
+    int64_t within = 10;
+    cw_rc rc;
+    if ((rc = cli_need(o->programme, "programme", err)) || (rc = cli_need(o->id, "id", err)) ||
+        (o->within && (rc = cli_parse_i64(o->within, "--within", &within, err))))
+        return rc;
+    cw_ledger *l = NULL;
+    json_t *payload = NULL;
+    in_post to = {o->recipients ? list_of(o->recipients) : json_array()};
+    uint64_t idx = 0, end = 0;
+    if (!to.ids)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    rc = cw_ledger_open(o->db, CW_LEDGER_WRITE, &l, err);
+    if (!rc && !(rc = cw_casework_begin(l, err))) {
+        /* Default recipients: the head of service and the director, those in post. */
+        static const char *const roles[] = {"head_of_service", "director"};
+        for (size_t i = 0; !rc && !o->recipients && i < 2; i++) {
+            cw_value k = cw_text(roles[i]);
+            rc = cw_store_run(cw_ledger_store(l), CW_Q_STAFF_IN_POST, &k, 1, in_post_row, &to, NULL,
+                              err);
+        }
+        if (!rc)
+            rc = cw_audit_report_content(cw_ledger_store(l), o->programme, o->id, date, to.ids,
+                                         within, &payload, err);
+        cw_event ev = {o->actor, "audit_report_issued", payload};
+        if (!rc)
+            rc = cw_casework_submit(l, &ev, &idx, err);
+        if (rc)
+            cw_casework_abort(l);
+        else
+            rc = cw_casework_commit(l, &end, err);
+    }
+    if (!rc)
+        printf("issued report %s of programme %s as entry %" PRIu64
+               " (content SHA-256 %s) to %zu recipient(s), to acknowledge within %" PRId64
+               " working days\n",
+               o->id, o->programme, idx,
+               json_string_value(json_object_get(payload, "content_sha256")),
+               json_array_size(to.ids), within);
+    else
+        cw_error_prefix(err, "nothing recorded: ");
+    cw_ledger_close(l);
+    json_decref(payload);
+    json_decref(to.ids);
     return rc;
 }
 
@@ -361,9 +523,48 @@ cw_rc cli_audit(args *a, cw_error *err)
                         {"action", &o.action, NULL},
                         {"dir", &o.dir, NULL},
                         {"vkey", &o.vkey, NULL},
+                        {"recommendation", &o.recommendation, NULL},
+                        {"text", &o.text, NULL},
+                        {"owner", &o.owner, NULL},
+                        {"due", &o.due, NULL},
+                        {"note", &o.note, NULL},
+                        {"comment", &o.comment, NULL},
+                        {"report", &o.report, NULL},
+                        {"recipients", &o.recipients, NULL},
+                        {"within", &o.within, NULL},
+                        {"html", &o.html, NULL},
+                        {"csv", &o.csv, NULL},
+                        {"pdf", &o.pdf, NULL},
+                        {"lang", &o.lang, NULL},
+                        {"action-id", &o.action_id, NULL},
+                        {"entries", &o.entries, NULL},
+                        {"recommendation", &o.recommendation, NULL},
+                        {"text", &o.text, NULL},
+                        {"owner", &o.owner, NULL},
+                        {"due", &o.due, NULL},
+                        {"note", &o.note, NULL},
+                        {"comment", &o.comment, NULL},
+                        {"report", &o.report, NULL},
+                        {"recipients", &o.recipients, NULL},
+                        {"within", &o.within, NULL},
+                        {"html", &o.html, NULL},
+                        {"csv", &o.csv, NULL},
+                        {"pdf", &o.pdf, NULL},
+                        {"lang", &o.lang, NULL},
+                        {"action-id", &o.action_id, NULL},
                         {"json", NULL, &o.json},
                         {NULL, NULL, NULL}};
-    args rest = {a->argc - 1, a->argv + 1};
+    /* `action VERB`: the verb is the second word. */
+    const char *verb = NULL;
+    int skip = 1;
+    if (!strcmp(sub, "action")) {
+        if (a->argc < 2)
+            return cw_error_set(err, CW_EUSAGE,
+                                "action: give set, update, complete, sign-off or return");
+        verb = a->argv[1];
+        skip = 2;
+    }
+    args rest = {a->argc - skip, a->argv + skip};
     int np;
     cw_rc rc = cli_parse_opts(&rest, opts, NULL, 0, &np, err);
     if (rc)
@@ -386,8 +587,9 @@ cw_rc cli_audit(args *a, cw_error *err)
         return rc;
     if (!strcmp(sub, "report"))
         return do_report(&o, err);
-    static const char *const recording[] = {"programme", "sample",   "add",     "moderate",
-                                            "grade",     "complete", "finding", NULL};
+    static const char *const recording[] = {"programme", "sample",   "add",         "moderate",
+                                            "grade",     "complete", "finding",     "recommend",
+                                            "action",    "issue",    "acknowledge", NULL};
     int known = 0;
     for (const char *const *s = recording; *s; s++)
         known |= !strcmp(*s, sub);
@@ -400,6 +602,8 @@ cw_rc cli_audit(args *a, cw_error *err)
         return rc;
     if (!strcmp(sub, "sample"))
         return do_sample(&o, date, err);
+    if (!strcmp(sub, "issue"))
+        return do_issue(&o, date, err);
     json_t *p = json_object();
     if (!p || json_object_set_new(p, "date", json_string(date)))
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
@@ -409,11 +613,59 @@ cw_rc cli_audit(args *a, cw_error *err)
         json_decref(p);
         return rc;
     }
-    if (!rc &&
-        ((rc = cli_need(o.programme, "programme", err)) || (rc = cli_need(o.child, "child", err))))
+    if (!rc && !strcmp(sub, "recommend")) {
+        type = "audit_recommendation_made";
+        if (!(rc = cli_need(o.programme, "programme", err)) && !(rc = cli_need(o.id, "id", err)) &&
+            !(rc = cli_need(o.text, "text", err)) &&
+            (set(p, "programme_id", o.programme) || set(p, "recommendation_id", o.id) ||
+             set(p, "text", o.text) || set(p, "theme", o.theme)))
+            rc = CW_ENOMEM;
+    } else if (!rc && !strcmp(sub, "acknowledge")) {
+        type = "audit_report_acknowledged";
+        if (!(rc = cli_need(o.report, "report", err)) &&
+            (set(p, "report_id", o.report) || set(p, "comment", o.comment)))
+            rc = CW_ENOMEM;
+    } else if (!rc && !strcmp(sub, "action")) {
+        if ((rc = cli_need(o.action_id, "action-id", err)))
+            ;
+        else if (set(p, "action_id", o.action_id))
+            rc = CW_ENOMEM;
+        else if (!strcmp(verb, "set")) {
+            type = "audit_action_set";
+            if (!(rc = cli_need(o.recommendation, "recommendation", err)) &&
+                !(rc = cli_need(o.text, "text", err)) && !(rc = cli_need(o.owner, "owner", err)) &&
+                !(rc = cli_need(o.due, "due", err)) &&
+                (set(p, "recommendation_id", o.recommendation) || set(p, "text", o.text) ||
+                 set(p, "owner_id", o.owner) || set(p, "due", o.due)))
+                rc = CW_ENOMEM;
+        } else if (!strcmp(verb, "update")) {
+            type = "audit_action_updated";
+            if (!(rc = cli_need(o.note, "note", err)) && set(p, "note", o.note))
+                rc = CW_ENOMEM;
+        } else if (!strcmp(verb, "complete")) {
+            type = "audit_action_completed";
+            if (!(rc = cli_need(o.evidence, "evidence", err)) &&
+                (set(p, "evidence", o.evidence) || set_list(p, "evidence_entries", o.entries)))
+                rc = CW_ENOMEM;
+        } else if (!strcmp(verb, "sign-off")) {
+            type = "audit_action_signed_off";
+            if (set(p, "comment", o.comment))
+                rc = CW_ENOMEM;
+        } else if (!strcmp(verb, "return")) {
+            type = "audit_action_returned";
+            if (!(rc = cli_need(o.reason, "reason", err)) && set(p, "reason", o.reason))
+                rc = CW_ENOMEM;
+        } else {
+            rc = cw_error_set(err, CW_EUSAGE,
+                              "action: \"%.32s\" is not set, update, complete, sign-off or return",
+                              verb);
+        }
+    } else if (!rc && ((rc = cli_need(o.programme, "programme", err)) ||
+                       (rc = cli_need(o.child, "child", err))))
         ;
     else if (!rc && (set(p, "programme_id", o.programme) || set(p, "child_id", o.child)))
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+
     if (!rc && !strcmp(sub, "add")) {
         type = "audit_case_added";
         if (!(rc = cli_need(o.auditor, "auditor", err)) &&

@@ -59,4 +59,26 @@ cw_rc cw_audit_redraw(const char *dir, const char *vkey, const char *programme_i
 cw_rc cw_audit_figures(cw_store *s, const char *programme_id, const cw_audit_framework *f,
                        json_t **out, cw_error *err);
 
+/*
+ * The audit_report_issued payload for programme_id's report (report.c): the figures now, and
+ * content_sha256, the SHA-256 of the canonical JSON of the report's content: {report_id,
+ * programme_id, date, recipients, acknowledge_within, figures, recommendations (each with its
+ * actions: number, text, owner_id, due)}.
+ */
+cw_rc cw_audit_report_content(cw_store *s, const char *programme_id, const char *report_id,
+                              const char *date, const json_t *recipients,
+                              int64_t acknowledge_within, json_t **payload, cw_error *err);
+
+/*
+ * The state of programme_id's issued report: as issued (its figures, hash and entry), who must
+ * acknowledge it by when and who has, and each recommendation's actions as they stand now.
+ */
+cw_rc cw_audit_report_state(cw_store *s, const char *programme_id, json_t **out, cw_error *err);
+
+/* A report's state as a printable HTML page (lang en or cy; f, if given, for the grades' and
+ * themes' names), and as CSV (the figures, then the actions). */
+cw_rc cw_audit_report_html(const json_t *state, const cw_audit_framework *f, const char *lang,
+                           cw_buf *out);
+cw_rc cw_audit_report_csv(const json_t *state, cw_buf *out);
+
 #endif

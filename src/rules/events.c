@@ -361,6 +361,49 @@ static const cw_ev_field audit_finding_actioned[] = {
     F("action", CW_FT_TEXT),
 };
 
+static const cw_ev_field audit_recommendation_made[] = {
+    F("recommendation_id", CW_FT_ID),
+    F("programme_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("theme", CW_FT_ID),
+    F("text", CW_FT_TEXT),
+};
+static const cw_ev_field audit_action_set[] = {
+    F("action_id", CW_FT_ID), F("recommendation_id", CW_FT_ID), F("date", CW_FT_DATE),
+    F("text", CW_FT_TEXT),    F("owner_id", CW_FT_ID),          F("due", CW_FT_DATE),
+};
+static const cw_ev_field audit_report_issued[] = {
+    F("report_id", CW_FT_ID),   F("programme_id", CW_FT_ID),        F("date", CW_FT_DATE),
+    F("recipients", CW_FT_IDS), F("acknowledge_within", CW_FT_INT), F("content_sha256", CW_FT_TEXT),
+    F("figures", CW_FT_OBJECT),
+};
+static const cw_ev_field audit_report_acknowledged[] = {
+    F("report_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("comment", CW_FT_TEXT),
+};
+static const cw_ev_field audit_action_updated[] = {
+    F("action_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("note", CW_FT_TEXT),
+};
+static const cw_ev_field audit_action_completed[] = {
+    F("action_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("evidence", CW_FT_TEXT),
+    F("evidence_entries", CW_FT_IDS),
+};
+static const cw_ev_field audit_action_signed_off[] = {
+    F("action_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("comment", CW_FT_TEXT),
+};
+static const cw_ev_field audit_action_returned[] = {
+    F("action_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("reason", CW_FT_TEXT),
+};
+
 /* Not an event of the catalogue: how the engine sees work while it awaits a manager's
  * sign-off (its facts say sign_off=awaited; engine.c). */
 static const cw_ev_field sign_off_awaited[] = {F("sign_off", CW_FT_TEXT)};
@@ -425,6 +468,14 @@ const cw_ev_type cw_rules_types[] = {
     T("audit_theme_graded", audit_theme_graded, NULL, -1),
     T("audit_case_completed", audit_case_completed, NULL, -1),
     T("audit_finding_actioned", audit_finding_actioned, NULL, -1),
+    T("audit_recommendation_made", audit_recommendation_made, NULL, -1),
+    T("audit_action_set", audit_action_set, NULL, -1),
+    T("audit_report_issued", audit_report_issued, NULL, -1),
+    T("audit_report_acknowledged", audit_report_acknowledged, NULL, -1),
+    T("audit_action_updated", audit_action_updated, NULL, -1),
+    T("audit_action_completed", audit_action_completed, NULL, -1),
+    T("audit_action_signed_off", audit_action_signed_off, NULL, -1),
+    T("audit_action_returned", audit_action_returned, NULL, -1),
     T("sign_off_awaited", sign_off_awaited, NULL, -1),  /* the engine's own: see above */
     T(CW_CSE_BAND_AGED, cse_risk_assessment, NULL, -1), /* the engine's own: engine.c */
 };

@@ -461,3 +461,53 @@ CREATE TABLE audit_findings (
     actioned_idx bigint,          -- the critical_finding_actioned entry
     PRIMARY KEY (programme_id, child_id)
 );
+
+-- A programme's recommendations (audit_recommendation_made), numbered in the order made, each
+-- with its improvement points: actions with an owner and a due date (audit_action_set). Their
+-- words are facts about practice, naming no child.
+CREATE TABLE audit_recommendations (
+    recommendation_id text COLLATE "C" PRIMARY KEY,
+    programme_id      text COLLATE "C" NOT NULL,
+    number            bigint NOT NULL, -- 1, 2, ... within the programme
+    theme             text COLLATE "C",             -- the theme it answers, if one
+    text              text COLLATE "C" NOT NULL,
+    idx               bigint NOT NULL  -- the audit_recommendation_made entry
+);
+
+CREATE TABLE audit_actions (
+    action_id         text COLLATE "C" PRIMARY KEY,
+    recommendation_id text COLLATE "C" NOT NULL,
+    programme_id      text COLLATE "C" NOT NULL,
+    number            bigint NOT NULL, -- 1, 2, ... within the recommendation (point 2.1, 2.2)
+    text              text COLLATE "C" NOT NULL,
+    owner_id          text COLLATE "C" NOT NULL,    -- staff id: who must do it
+    due               text COLLATE "C" NOT NULL,    -- the day it is due
+    status            text COLLATE "C" NOT NULL,    -- open | in_progress | awaiting_sign_off | closed
+    idx               bigint NOT NULL, -- the audit_action_set entry
+    updated_on        text COLLATE "C",             -- the latest update, completion or return
+    completed_on      text COLLATE "C",             -- the owner's completion, with evidence (latest)
+    completed_idx     bigint,
+    closed_on         text COLLATE "C",             -- signed off by someone other than the owner
+    closed_by         text COLLATE "C",
+    closed_idx        bigint
+);
+CREATE INDEX audit_actions_by_programme ON audit_actions(programme_id, status);
+
+-- Issued reports (audit_report_issued) and who must acknowledge them.
+CREATE TABLE audit_reports (
+    report_id          text COLLATE "C" PRIMARY KEY,
+    programme_id       text COLLATE "C" NOT NULL UNIQUE, -- one report per programme
+    issued_on          text COLLATE "C" NOT NULL,
+    issued_by          text COLLATE "C" NOT NULL,    -- staff id
+    acknowledge_within bigint NOT NULL, -- working days
+    content_sha256     text COLLATE "C" NOT NULL,    -- SHA-256 of the report's content (docs/audits.md)
+    idx                bigint NOT NULL  -- the audit_report_issued entry
+);
+
+CREATE TABLE audit_recipients (
+    report_id        text COLLATE "C" NOT NULL,
+    staff_id         text COLLATE "C" NOT NULL,
+    acknowledged_on  text COLLATE "C",             -- NULL until acknowledged
+    acknowledged_idx bigint,          -- the audit_report_acknowledged entry
+    PRIMARY KEY (report_id, staff_id)
+);

@@ -420,3 +420,53 @@ CREATE TABLE audit_findings (
     actioned_idx INTEGER,          -- the critical_finding_actioned entry
     PRIMARY KEY (programme_id, child_id)
 ) STRICT;
+
+-- A programme's recommendations (audit_recommendation_made), numbered in the order made, each
+-- with its improvement points: actions with an owner and a due date (audit_action_set). Their
+-- words are facts about practice, naming no child.
+CREATE TABLE audit_recommendations (
+    recommendation_id TEXT PRIMARY KEY,
+    programme_id      TEXT NOT NULL,
+    number            INTEGER NOT NULL, -- 1, 2, ... within the programme
+    theme             TEXT,             -- the theme it answers, if one
+    text              TEXT NOT NULL,
+    idx               INTEGER NOT NULL  -- the audit_recommendation_made entry
+) STRICT;
+
+CREATE TABLE audit_actions (
+    action_id         TEXT PRIMARY KEY,
+    recommendation_id TEXT NOT NULL,
+    programme_id      TEXT NOT NULL,
+    number            INTEGER NOT NULL, -- 1, 2, ... within the recommendation (point 2.1, 2.2)
+    text              TEXT NOT NULL,
+    owner_id          TEXT NOT NULL,    -- staff id: who must do it
+    due               TEXT NOT NULL,    -- the day it is due
+    status            TEXT NOT NULL,    -- open | in_progress | awaiting_sign_off | closed
+    idx               INTEGER NOT NULL, -- the audit_action_set entry
+    updated_on        TEXT,             -- the latest update, completion or return
+    completed_on      TEXT,             -- the owner's completion, with evidence (latest)
+    completed_idx     INTEGER,
+    closed_on         TEXT,             -- signed off by someone other than the owner
+    closed_by         TEXT,
+    closed_idx        INTEGER
+) STRICT;
+CREATE INDEX audit_actions_by_programme ON audit_actions(programme_id, status);
+
+-- Issued reports (audit_report_issued) and who must acknowledge them.
+CREATE TABLE audit_reports (
+    report_id          TEXT PRIMARY KEY,
+    programme_id       TEXT NOT NULL UNIQUE, -- one report per programme
+    issued_on          TEXT NOT NULL,
+    issued_by          TEXT NOT NULL,    -- staff id
+    acknowledge_within INTEGER NOT NULL, -- working days
+    content_sha256     TEXT NOT NULL,    -- SHA-256 of the report's content (docs/audits.md)
+    idx                INTEGER NOT NULL  -- the audit_report_issued entry
+) STRICT;
+
+CREATE TABLE audit_recipients (
+    report_id        TEXT NOT NULL,
+    staff_id         TEXT NOT NULL,
+    acknowledged_on  TEXT,             -- NULL until acknowledged
+    acknowledged_idx INTEGER,          -- the audit_report_acknowledged entry
+    PRIMARY KEY (report_id, staff_id)
+) STRICT;

@@ -196,6 +196,37 @@ typedef enum cw_query {
                                     actioned_by: by programme, child */
     CW_Q_AUDIT_CANDIDATES, /* (since) -> child_id, team_id, case_type: open cases, not restricted,
                               none drawn or added for audit after since; by child_id */
+    CW_Q_AUDIT_RECOMMENDATION_GET, /* (recommendation_id) -> programme_id, number */
+    CW_Q_AUDIT_RECOMMENDATION_PUT, /* (recommendation_id, programme_id, number, theme, text, idx) */
+    CW_Q_AUDIT_RECOMMENDATIONS_OF, /* (programme_id) -> recommendation_id, number, theme, text: by
+                                      number */
+    CW_Q_AUDIT_RECOMMENDATION_COUNT, /* (programme_id) -> how many */
+    CW_Q_AUDIT_ACTION_GET, /* (action_id) -> recommendation_id, programme_id, owner_id, due, status,
+                              number */
+    CW_Q_AUDIT_ACTION_PUT, /* (action_id, recommendation_id, programme_id, number, text, owner_id,
+                              due, idx): status open */
+    CW_Q_AUDIT_ACTION_COUNT,      /* (recommendation_id) -> how many */
+    CW_Q_AUDIT_ACTION_SET_STATUS, /* (action_id, status, updated_on) */
+    CW_Q_AUDIT_ACTION_COMPLETE,   /* (action_id, completed_on, completed_idx): awaiting sign-off */
+    CW_Q_AUDIT_ACTION_CLOSE,      /* (action_id, closed_on, closed_by, closed_idx) */
+    CW_Q_AUDIT_ACTIONS_OF, /* (programme_id) -> action_id, recommendation_id, recommendation number,
+                              number, text, owner_id, due, status, updated_on, completed_on,
+                              closed_on, closed_by: in number order */
+    CW_Q_AUDIT_ACTIONS_OPEN, /* () -> action_id, programme_id, owner_id, due, status: every action
+                                not closed, of an issued report, by due date */
+    CW_Q_AUDIT_REPORT_GET, /* (report_id) -> programme_id, issued_on, issued_by, acknowledge_within,
+                              content_sha256, idx */
+    CW_Q_AUDIT_REPORT_OF,  /* (programme_id) -> report_id, issued_on, issued_by, acknowledge_within,
+                              content_sha256, idx */
+    CW_Q_AUDIT_REPORT_PUT, /* (report_id, programme_id, issued_on, issued_by, acknowledge_within,
+                              content_sha256, idx) */
+    CW_Q_AUDIT_REPORTS_ALL,      /* () -> report_id, programme_id, issued_on, issued_by,
+                                    acknowledge_within, content_sha256, idx: the latest first */
+    CW_Q_AUDIT_RECIPIENT_PUT,    /* (report_id, staff_id) */
+    CW_Q_AUDIT_RECIPIENT_ACK,    /* (report_id, staff_id, acknowledged_on, acknowledged_idx) */
+    CW_Q_AUDIT_RECIPIENTS_OF,    /* (report_id) -> staff_id, acknowledged_on, acknowledged_idx: by
+                                    staff_id */
+    CW_Q_AUDIT_CASES_OPEN_COUNT, /* (programme_id) -> how many of its cases are not yet completed */
     CW_Q_COUNT
 } cw_query;
 

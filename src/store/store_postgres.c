@@ -346,6 +346,62 @@ static const char *const named[CW_Q_COUNT] = {
         "'care_and_support' END FROM children c LEFT JOIN staff s ON s.staff_id = c.worker_id "
         "WHERE c.case_status = 'open' AND c.restricted = 0 AND NOT EXISTS (SELECT 1 FROM "
         "audit_cases a WHERE a.child_id = c.child_id AND a.added_on > $1) ORDER BY c.child_id",
+    [CW_Q_AUDIT_RECOMMENDATION_GET] =
+        "SELECT programme_id, number FROM audit_recommendations WHERE recommendation_id = $1",
+    [CW_Q_AUDIT_RECOMMENDATION_PUT] =
+        "INSERT INTO audit_recommendations(recommendation_id, programme_id, number, theme, "
+        "text, idx) VALUES ($1, $2, $3, $4, $5, $6)",
+    [CW_Q_AUDIT_RECOMMENDATIONS_OF] =
+        "SELECT recommendation_id, number, theme, text FROM audit_recommendations WHERE "
+        "programme_id = $1 ORDER BY number",
+    [CW_Q_AUDIT_RECOMMENDATION_COUNT] =
+        "SELECT count(*) FROM audit_recommendations WHERE programme_id = $1",
+    [CW_Q_AUDIT_ACTION_GET] =
+        "SELECT recommendation_id, programme_id, owner_id, due, status, number FROM "
+        "audit_actions WHERE action_id = $1",
+    [CW_Q_AUDIT_ACTION_PUT] =
+        "INSERT INTO audit_actions(action_id, recommendation_id, programme_id, number, text, "
+        "owner_id, due, status, idx) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)",
+    [CW_Q_AUDIT_ACTION_COUNT] = "SELECT count(*) FROM audit_actions WHERE recommendation_id = $1",
+    [CW_Q_AUDIT_ACTION_SET_STATUS] =
+        "UPDATE audit_actions SET status = $2, updated_on = $3 WHERE action_id = $1",
+    [CW_Q_AUDIT_ACTION_COMPLETE] =
+        "UPDATE audit_actions SET status = 'awaiting_sign_off', updated_on = $2, completed_on "
+        "= $2, completed_idx = $3 WHERE action_id = $1",
+    [CW_Q_AUDIT_ACTION_CLOSE] =
+        "UPDATE audit_actions SET status = 'closed', updated_on = $2, closed_on = $2, "
+        "closed_by = $3, closed_idx = $4 WHERE action_id = $1",
+    [CW_Q_AUDIT_ACTIONS_OF] =
+        "SELECT a.action_id, a.recommendation_id, r.number, a.number, a.text, a.owner_id, "
+        "a.due, a.status, a.updated_on, a.completed_on, a.closed_on, a.closed_by FROM "
+        "audit_actions a JOIN audit_recommendations r ON r.recommendation_id = "
+        "a.recommendation_id WHERE a.programme_id = $1 ORDER BY r.number, a.number",
+    [CW_Q_AUDIT_ACTIONS_OPEN] =
+        "SELECT a.action_id, a.programme_id, a.owner_id, a.due, a.status FROM audit_actions a "
+        "JOIN audit_reports p ON p.programme_id = a.programme_id WHERE a.status <> 'closed' "
+        "ORDER BY a.due, a.action_id",
+    [CW_Q_AUDIT_REPORT_GET] =
+        "SELECT programme_id, issued_on, issued_by, acknowledge_within, content_sha256, idx "
+        "FROM audit_reports WHERE report_id = $1",
+    [CW_Q_AUDIT_REPORT_OF] =
+        "SELECT report_id, issued_on, issued_by, acknowledge_within, content_sha256, idx FROM "
+        "audit_reports WHERE programme_id = $1",
+    [CW_Q_AUDIT_REPORT_PUT] =
+        "INSERT INTO audit_reports(report_id, programme_id, issued_on, issued_by, "
+        "acknowledge_within, content_sha256, idx) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    [CW_Q_AUDIT_REPORTS_ALL] =
+        "SELECT report_id, programme_id, issued_on, issued_by, acknowledge_within, "
+        "content_sha256, idx FROM audit_reports ORDER BY idx DESC",
+    [CW_Q_AUDIT_RECIPIENT_PUT] =
+        "INSERT INTO audit_recipients(report_id, staff_id) VALUES ($1, $2)",
+    [CW_Q_AUDIT_RECIPIENT_ACK] =
+        "UPDATE audit_recipients SET acknowledged_on = $3, acknowledged_idx = $4 WHERE "
+        "report_id = $1 AND staff_id = $2",
+    [CW_Q_AUDIT_RECIPIENTS_OF] =
+        "SELECT staff_id, acknowledged_on, acknowledged_idx FROM audit_recipients WHERE "
+        "report_id = $1 ORDER BY staff_id",
+    [CW_Q_AUDIT_CASES_OPEN_COUNT] =
+        "SELECT count(*) FROM audit_cases WHERE programme_id = $1 AND completed_on IS NULL",
 };
 
 /* A statement prepared on the connection: its SQL (a constant of this file) and parameter
@@ -1379,14 +1435,13 @@ static void quiet(void *arg, const char *msg)
 }
 
 /*
- * PostgreSQL's migrations: migrations[v] takes a database from schema version v to v + 1, as
- * store_sqlite.c's do for a file, leaving exactly what schema_postgres.sql creates (the tests
- * compare the two). They run in one transaction, serialised on the log's tail, as the
- * database's owner (caseward_owner: the application's role may not create tables); each
+ * PostgreSQL's migrations: migrations_more[v] (its parts, in order) takes a database from schema
+ * version v to v + 1, as store_sqlite.c's do for a file, leaving exactly what schema_postgres.sql
+ * creates (the tests compare the two). They run in one transaction, serialised on the log's tail,
+ * as the database's owner (caseward_owner: the application's role may not create tables); each
  * grants caseward_app, where that role exists, what grants_postgres.sql would.
  */
-static const char *const migrations[] = {
-    [10] = /* case-file audits (docs/audits.md): new tables, empty until audits are recorded */
+static const char *const audit_tables[] = {
     "-- Case-file audits (docs/audits.md). A programme (audit_programme_created)\n"
     "-- names its framework's themes and grade scale as facts, so grades are checked\n"
     "-- and reports recomputed from the log alone.\n"
@@ -1432,12 +1487,6 @@ static const char *const migrations[] = {
     "    drawn_on     text COLLATE \"C\" NOT NULL        -- the day it was drawn\n"
     ");\n"
     "\n",
-};
-
-/* The rest of a migration longer than the longest string C promises (4095 bytes): run after
- * migrations[v], in the same transaction. */
-static const char *const migrations_then[] = {
-    [10] = /* the audit tables, continued */
     "-- The cases of each programme, drawn or added by hand, and how far each audit is.\n"
     "CREATE TABLE audit_cases (\n"
     "    programme_id    text COLLATE \"C\" NOT NULL,\n"
@@ -1487,15 +1536,78 @@ static const char *const migrations_then[] = {
     "    actioned_by  text COLLATE \"C\",             -- staff id\n"
     "    actioned_idx bigint,          -- the critical_finding_actioned entry\n"
     "    PRIMARY KEY (programme_id, child_id)\n"
+    ");\n",
+    "-- A programme's recommendations (audit_recommendation_made), numbered in the order made, "
+    "each\n"
+    "-- with its improvement points: actions with an owner and a due date (audit_action_set). "
+    "Their\n"
+    "-- words are facts about practice, naming no child.\n"
+    "CREATE TABLE audit_recommendations (\n"
+    "    recommendation_id text COLLATE \"C\" PRIMARY KEY,\n"
+    "    programme_id      text COLLATE \"C\" NOT NULL,\n"
+    "    number            bigint NOT NULL, -- 1, 2, ... within the programme\n"
+    "    theme             text COLLATE \"C\",             -- the theme it answers, if one\n"
+    "    text              text COLLATE \"C\" NOT NULL,\n"
+    "    idx               bigint NOT NULL  -- the audit_recommendation_made entry\n"
     ");\n"
+    "\n"
+    "CREATE TABLE audit_actions (\n"
+    "    action_id         text COLLATE \"C\" PRIMARY KEY,\n"
+    "    recommendation_id text COLLATE \"C\" NOT NULL,\n"
+    "    programme_id      text COLLATE \"C\" NOT NULL,\n"
+    "    number            bigint NOT NULL, -- 1, 2, ... within the recommendation (point 2.1, "
+    "2.2)\n"
+    "    text              text COLLATE \"C\" NOT NULL,\n"
+    "    owner_id          text COLLATE \"C\" NOT NULL,    -- staff id: who must do it\n"
+    "    due               text COLLATE \"C\" NOT NULL,    -- the day it is due\n"
+    "    status            text COLLATE \"C\" NOT NULL,    -- open | in_progress | "
+    "awaiting_sign_off | closed\n"
+    "    idx               bigint NOT NULL, -- the audit_action_set entry\n"
+    "    updated_on        text COLLATE \"C\",             -- the latest update, completion or "
+    "return\n"
+    "    completed_on      text COLLATE \"C\",             -- the owner's completion, with "
+    "evidence (latest)\n"
+    "    completed_idx     bigint,\n"
+    "    closed_on         text COLLATE \"C\",             -- signed off by someone other than the "
+    "owner\n"
+    "    closed_by         text COLLATE \"C\",\n"
+    "    closed_idx        bigint\n"
+    ");\n"
+    "CREATE INDEX audit_actions_by_programme ON audit_actions(programme_id, status);\n"
+    "\n"
+    "-- Issued reports (audit_report_issued) and who must acknowledge them.\n"
+    "CREATE TABLE audit_reports (\n"
+    "    report_id          text COLLATE \"C\" PRIMARY KEY,\n"
+    "    programme_id       text COLLATE \"C\" NOT NULL UNIQUE, -- one report per programme\n"
+    "    issued_on          text COLLATE \"C\" NOT NULL,\n"
+    "    issued_by          text COLLATE \"C\" NOT NULL,    -- staff id\n"
+    "    acknowledge_within bigint NOT NULL, -- working days\n"
+    "    content_sha256     text COLLATE \"C\" NOT NULL,    -- SHA-256 of the report's content "
+    "(docs/audits.md)\n"
+    "    idx                bigint NOT NULL  -- the audit_report_issued entry\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE audit_recipients (\n"
+    "    report_id        text COLLATE \"C\" NOT NULL,\n"
+    "    staff_id         text COLLATE \"C\" NOT NULL,\n"
+    "    acknowledged_on  text COLLATE \"C\",             -- NULL until acknowledged\n"
+    "    acknowledged_idx bigint,          -- the audit_report_acknowledged entry\n"
+    "    PRIMARY KEY (report_id, staff_id)\n"
+    ");\n",
     "DO $$\n"
     "BEGIN\n"
     "    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'caseward_app') THEN\n"
     "        GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON audit_programmes, audit_auditors,\n"
-    "            audit_samples, audit_cases, audit_grades, audit_findings TO caseward_app;\n"
+    "            audit_samples, audit_cases, audit_grades, audit_findings, audit_recommendations,\n"
+    "            audit_actions, audit_reports, audit_recipients TO caseward_app;\n"
     "    END IF;\n"
     "END\n"
     "$$;\n",
+    NULL,
+};
+static const char *const *const migrations_more[] = {
+    [10] = audit_tables, /* case-file audits (docs/audits.md): new tables, empty until audits are
+                            recorded */
 };
 
 /* The schema version in meta; 0 when the log's tables are not there. */
@@ -1567,14 +1679,12 @@ static cw_rc upgrade(pg_store *s, int64_t *version, cw_error *err)
     if (!rc)
         rc = stored_version(s, version, err);
     for (; !rc && *version >= 10 && *version < SCHEMA_VERSION; (*version)++) {
-        const char *then = (size_t)*version < sizeof migrations_then / sizeof *migrations_then
-                               ? migrations_then[*version]
-                               : NULL;
-        for (int part = 0; !rc && part < 2; part++) {
-            const char *sql = part ? then : migrations[*version];
-            if (!sql)
-                continue;
-            PGresult *r = PQexec(s->c, sql);
+        const char *const *parts =
+            (size_t)*version < sizeof migrations_more / sizeof *migrations_more
+                ? migrations_more[*version]
+                : NULL;
+        for (size_t part = 0; !rc && parts && parts[part]; part++) {
+            PGresult *r = PQexec(s->c, parts[part]);
             if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
                 rc = fail(s, r, err, "upgrading the schema");
             PQclear(r);

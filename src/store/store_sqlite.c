@@ -348,6 +348,62 @@ static const char *const named[CW_Q_COUNT] = {
         "'care_and_support' END FROM children c LEFT JOIN staff s ON s.staff_id = c.worker_id "
         "WHERE c.case_status = 'open' AND c.restricted = 0 AND NOT EXISTS (SELECT 1 FROM "
         "audit_cases a WHERE a.child_id = c.child_id AND a.added_on > ?1) ORDER BY c.child_id",
+    [CW_Q_AUDIT_RECOMMENDATION_GET] =
+        "SELECT programme_id, number FROM audit_recommendations WHERE recommendation_id = ?1",
+    [CW_Q_AUDIT_RECOMMENDATION_PUT] =
+        "INSERT INTO audit_recommendations(recommendation_id, programme_id, number, theme, "
+        "text, idx) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [CW_Q_AUDIT_RECOMMENDATIONS_OF] =
+        "SELECT recommendation_id, number, theme, text FROM audit_recommendations WHERE "
+        "programme_id = ?1 ORDER BY number",
+    [CW_Q_AUDIT_RECOMMENDATION_COUNT] =
+        "SELECT count(*) FROM audit_recommendations WHERE programme_id = ?1",
+    [CW_Q_AUDIT_ACTION_GET] =
+        "SELECT recommendation_id, programme_id, owner_id, due, status, number FROM "
+        "audit_actions WHERE action_id = ?1",
+    [CW_Q_AUDIT_ACTION_PUT] =
+        "INSERT INTO audit_actions(action_id, recommendation_id, programme_id, number, text, "
+        "owner_id, due, status, idx) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8)",
+    [CW_Q_AUDIT_ACTION_COUNT] = "SELECT count(*) FROM audit_actions WHERE recommendation_id = ?1",
+    [CW_Q_AUDIT_ACTION_SET_STATUS] =
+        "UPDATE audit_actions SET status = ?2, updated_on = ?3 WHERE action_id = ?1",
+    [CW_Q_AUDIT_ACTION_COMPLETE] =
+        "UPDATE audit_actions SET status = 'awaiting_sign_off', updated_on = ?2, completed_on "
+        "= ?2, completed_idx = ?3 WHERE action_id = ?1",
+    [CW_Q_AUDIT_ACTION_CLOSE] =
+        "UPDATE audit_actions SET status = 'closed', updated_on = ?2, closed_on = ?2, "
+        "closed_by = ?3, closed_idx = ?4 WHERE action_id = ?1",
+    [CW_Q_AUDIT_ACTIONS_OF] =
+        "SELECT a.action_id, a.recommendation_id, r.number, a.number, a.text, a.owner_id, "
+        "a.due, a.status, a.updated_on, a.completed_on, a.closed_on, a.closed_by FROM "
+        "audit_actions a JOIN audit_recommendations r ON r.recommendation_id = "
+        "a.recommendation_id WHERE a.programme_id = ?1 ORDER BY r.number, a.number",
+    [CW_Q_AUDIT_ACTIONS_OPEN] =
+        "SELECT a.action_id, a.programme_id, a.owner_id, a.due, a.status FROM audit_actions a "
+        "JOIN audit_reports p ON p.programme_id = a.programme_id WHERE a.status <> 'closed' "
+        "ORDER BY a.due, a.action_id",
+    [CW_Q_AUDIT_REPORT_GET] =
+        "SELECT programme_id, issued_on, issued_by, acknowledge_within, content_sha256, idx "
+        "FROM audit_reports WHERE report_id = ?1",
+    [CW_Q_AUDIT_REPORT_OF] =
+        "SELECT report_id, issued_on, issued_by, acknowledge_within, content_sha256, idx FROM "
+        "audit_reports WHERE programme_id = ?1",
+    [CW_Q_AUDIT_REPORT_PUT] =
+        "INSERT INTO audit_reports(report_id, programme_id, issued_on, issued_by, "
+        "acknowledge_within, content_sha256, idx) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [CW_Q_AUDIT_REPORTS_ALL] =
+        "SELECT report_id, programme_id, issued_on, issued_by, acknowledge_within, "
+        "content_sha256, idx FROM audit_reports ORDER BY idx DESC",
+    [CW_Q_AUDIT_RECIPIENT_PUT] =
+        "INSERT INTO audit_recipients(report_id, staff_id) VALUES (?1, ?2)",
+    [CW_Q_AUDIT_RECIPIENT_ACK] =
+        "UPDATE audit_recipients SET acknowledged_on = ?3, acknowledged_idx = ?4 WHERE "
+        "report_id = ?1 AND staff_id = ?2",
+    [CW_Q_AUDIT_RECIPIENTS_OF] =
+        "SELECT staff_id, acknowledged_on, acknowledged_idx FROM audit_recipients WHERE "
+        "report_id = ?1 ORDER BY staff_id",
+    [CW_Q_AUDIT_CASES_OPEN_COUNT] =
+        "SELECT count(*) FROM audit_cases WHERE programme_id = ?1 AND completed_on IS NULL",
 };
 
 #define MAX_COLUMNS 32 /* the widest named query, CW_Q_CHILD_RECORD, has 18 */
@@ -1458,7 +1514,13 @@ static const char *const migrations[] = {
     "child\n"
     "    idx                INTEGER NOT NULL -- entry that registered the child\n"
     ") STRICT;\n",
-    [10] = /* case-file audits (docs/audits.md): new tables, empty until audits are recorded */
+};
+
+/*
+ * Migrations whose SQL is longer than the longest string C promises (4095 bytes): its parts, run
+ * in order after migrations[v] (where there is one), in the same transaction.
+ */
+static const char *const audit_tables[] = {
     "-- Case-file audits (docs/audits.md). A programme (audit_programme_created)\n"
     "-- names its framework's themes and grade scale as facts, so grades are checked\n"
     "-- and reports recomputed from the log alone.\n"
@@ -1497,12 +1559,6 @@ static const char *const migrations[] = {
     "    drawn_on     TEXT NOT NULL        -- the day it was drawn\n"
     ") STRICT;\n"
     "\n",
-};
-
-/* The rest of a migration longer than the longest string C promises (4095 bytes): run after
- * migrations[v], in the same transaction. */
-static const char *const migrations_then[] = {
-    [10] = /* the audit tables, continued */
     "-- The cases of each programme, drawn or added by hand, and how far each audit is.\n"
     "CREATE TABLE audit_cases (\n"
     "    programme_id    TEXT NOT NULL,\n"
@@ -1551,6 +1607,63 @@ static const char *const migrations_then[] = {
     "    actioned_idx INTEGER,          -- the critical_finding_actioned entry\n"
     "    PRIMARY KEY (programme_id, child_id)\n"
     ") STRICT;\n",
+    "-- A programme's recommendations (audit_recommendation_made), numbered in the order made, "
+    "each\n"
+    "-- with its improvement points: actions with an owner and a due date (audit_action_set). "
+    "Their\n"
+    "-- words are facts about practice, naming no child.\n"
+    "CREATE TABLE audit_recommendations (\n"
+    "    recommendation_id TEXT PRIMARY KEY,\n"
+    "    programme_id      TEXT NOT NULL,\n"
+    "    number            INTEGER NOT NULL, -- 1, 2, ... within the programme\n"
+    "    theme             TEXT,             -- the theme it answers, if one\n"
+    "    text              TEXT NOT NULL,\n"
+    "    idx               INTEGER NOT NULL  -- the audit_recommendation_made entry\n"
+    ") STRICT;\n"
+    "\n"
+    "CREATE TABLE audit_actions (\n"
+    "    action_id         TEXT PRIMARY KEY,\n"
+    "    recommendation_id TEXT NOT NULL,\n"
+    "    programme_id      TEXT NOT NULL,\n"
+    "    number            INTEGER NOT NULL, -- 1, 2, ... within the recommendation (point 2.1, "
+    "2.2)\n"
+    "    text              TEXT NOT NULL,\n"
+    "    owner_id          TEXT NOT NULL,    -- staff id: who must do it\n"
+    "    due               TEXT NOT NULL,    -- the day it is due\n"
+    "    status            TEXT NOT NULL,    -- open | in_progress | awaiting_sign_off | closed\n"
+    "    idx               INTEGER NOT NULL, -- the audit_action_set entry\n"
+    "    updated_on        TEXT,             -- the latest update, completion or return\n"
+    "    completed_on      TEXT,             -- the owner's completion, with evidence (latest)\n"
+    "    completed_idx     INTEGER,\n"
+    "    closed_on         TEXT,             -- signed off by someone other than the owner\n"
+    "    closed_by         TEXT,\n"
+    "    closed_idx        INTEGER\n"
+    ") STRICT;\n"
+    "CREATE INDEX audit_actions_by_programme ON audit_actions(programme_id, status);\n"
+    "\n"
+    "-- Issued reports (audit_report_issued) and who must acknowledge them.\n"
+    "CREATE TABLE audit_reports (\n"
+    "    report_id          TEXT PRIMARY KEY,\n"
+    "    programme_id       TEXT NOT NULL UNIQUE, -- one report per programme\n"
+    "    issued_on          TEXT NOT NULL,\n"
+    "    issued_by          TEXT NOT NULL,    -- staff id\n"
+    "    acknowledge_within INTEGER NOT NULL, -- working days\n"
+    "    content_sha256     TEXT NOT NULL,    -- SHA-256 of the report's content (docs/audits.md)\n"
+    "    idx                INTEGER NOT NULL  -- the audit_report_issued entry\n"
+    ") STRICT;\n"
+    "\n"
+    "CREATE TABLE audit_recipients (\n"
+    "    report_id        TEXT NOT NULL,\n"
+    "    staff_id         TEXT NOT NULL,\n"
+    "    acknowledged_on  TEXT,             -- NULL until acknowledged\n"
+    "    acknowledged_idx INTEGER,          -- the audit_report_acknowledged entry\n"
+    "    PRIMARY KEY (report_id, staff_id)\n"
+    ") STRICT;\n",
+    NULL,
+};
+static const char *const *const migrations_more[] = {
+    [10] = audit_tables, /* case-file audits (docs/audits.md): new tables, empty until audits are
+                            recorded */
 };
 
 static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *err)
@@ -1570,12 +1683,18 @@ static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *
         replay |= *version == 9; /* 9 -> 10: children.family_language */
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", *version + 1);
-        const char *then = (size_t)*version < sizeof migrations_then / sizeof *migrations_then
-                               ? migrations_then[*version]
-                               : NULL;
-        if (sqlite3_exec(s->db, migrations[*version], NULL, NULL, &msg) != SQLITE_OK ||
-            (then && sqlite3_exec(s->db, then, NULL, NULL, &msg) != SQLITE_OK) ||
-            sqlite3_exec(s->db, pragma, NULL, NULL, &msg) != SQLITE_OK)
+        const char *one =
+            (size_t)*version < sizeof migrations / sizeof *migrations ? migrations[*version] : NULL;
+        const char *const *parts =
+            (size_t)*version < sizeof migrations_more / sizeof *migrations_more
+                ? migrations_more[*version]
+                : NULL;
+        if (one && sqlite3_exec(s->db, one, NULL, NULL, &msg) != SQLITE_OK)
+            goto fail;
+        for (size_t part = 0; parts && parts[part]; part++)
+            if (sqlite3_exec(s->db, parts[part], NULL, NULL, &msg) != SQLITE_OK)
+                goto fail;
+        if (sqlite3_exec(s->db, pragma, NULL, NULL, &msg) != SQLITE_OK)
             goto fail;
     }
     if (replay && s_projections_clear(&s->base, err))
