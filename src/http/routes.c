@@ -1189,12 +1189,11 @@ static cw_rc h_sign_offs(cw_http_srv *s, req *r, cw_error *err)
 
 int cw_http_reserved_type(const char *type)
 {
-    static const char *const r[] = {"account_created", "account_changed", "password_set",
-                                    "token_created", "token_revoked", "record_accessed",
-                                    "escalation_raised", "sign_off_policy",
-                                    /* made by caseward from a framework and a draw */
-                                    "audit_programme_created", "audit_sample_drawn",
-                                    "audit_report_issued", NULL};
+    static const char *const r[] = {
+        "account_created", "account_changed", "password_set", "token_created", "token_revoked",
+        "record_accessed", "escalation_raised", "sign_off_policy",
+        /* made by caseward from a framework and a draw */
+        "audit_programme_created", "audit_sample_drawn", "audit_report_issued", NULL};
     for (size_t i = 0; r[i]; i++)
         if (!strcmp(r[i], type))
             return 1;

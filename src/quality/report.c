@@ -260,7 +260,7 @@ typedef struct words {
         *gradings, *grade, *count, *percent, *overall, *theme, *team, *auditor, *moderation, *pairs,
         *exact, *within_one, *kappa, *findings, *none, *actioned, *not_actioned, *recommendations,
         *point, *owner, *due, *status, *recipients, *acknowledged, *not_acknowledged, *ack_by,
-        *hash, *entry;
+        *hash, *entry, *n_gradings, *to;
 } words;
 
 static const words EN = {"en",
@@ -299,7 +299,9 @@ static const words EN = {"en",
                          "NOT ACKNOWLEDGED",
                          "to acknowledge by",
                          "SHA-256 of the report's content",
-                         "log entry"};
+                         "log entry",
+                         "Gradings",
+                         "to"};
 
 static const words CY = {"cy",
                          "Adroddiad archwilio ffeiliau achos",
@@ -338,7 +340,9 @@ static const words CY = {"cy",
                          "HEB GYDNABOD",
                          "i’w gydnabod erbyn",
                          "SHA-256 cynnwys yr adroddiad",
-                         "eitem yn y log"};
+                         "eitem yn y log",
+                         "Graddau",
+                         "i"};
 
 static cw_rc esc(cw_buf *b, const char *s)
 {
@@ -395,7 +399,7 @@ static cw_rc breakdown(cw_buf *b, const json_t *list, const char *key, const cha
                        const cw_audit_framework *f, const words *w)
 {
     cw_rc rc = cw_buf_addf(b, "<h3>%s</h3><table><thead><tr><th></th><th class=n>%s</th>", title,
-                           w->gradings);
+                           w->n_gradings);
     const json_t *first = json_object_get(json_array_get(list, 0), "grades");
     for (size_t k = 0; !rc && k < json_array_size(first); k++) {
         json_int_t g = json_integer_value(json_object_get(json_array_get(first, k), "grade"));
@@ -442,9 +446,9 @@ cw_rc cw_audit_report_html(const json_t *st, const cw_audit_framework *f, const 
         "</style></head><body>\n",
         w->lang, w->report, str(st, "programme_id"));
     if (!rc && !(rc = cw_buf_addf(b, "<h1>%s: ", w->report)) && !(rc = esc(b, str(fig, "title"))))
-        rc = cw_buf_addf(b, "</h1>\n<p class=meta>%s %s, %s %s; %s %s (%s", w->programme,
-                         str(st, "programme_id"), str(fig, "starts"), str(fig, "ends"), w->issued,
-                         str(st, "issued_on"), w->by);
+        rc = cw_buf_addf(b, "</h1>\n<p class=meta>%s %s, %s %s %s; %s %s (%s", w->programme,
+                         str(st, "programme_id"), str(fig, "starts"), w->to, str(fig, "ends"),
+                         w->issued, str(st, "issued_on"), w->by);
     if (!rc)
         rc = cw_buf_addf(b, " %s); %s %s (%s %" JSON_INTEGER_FORMAT ")</p>\n", str(st, "issued_by"),
                          w->framework, str(fig, "framework"), w->entry,
