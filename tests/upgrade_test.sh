@@ -59,7 +59,9 @@ check "the demo has corrections to carry over" \
 # the children projection, which is filled again from the log.
 # 10 -> 11: the audit tables (docs/audits.md), added empty.
 AUDIT_TABLES="DROP TABLE audit_programmes; DROP TABLE audit_auditors; DROP TABLE audit_samples;
-              DROP TABLE audit_cases; DROP TABLE audit_grades; DROP TABLE audit_findings;"
+              DROP TABLE audit_cases; DROP TABLE audit_grades; DROP TABLE audit_findings;
+              DROP TABLE audit_recommendations; DROP TABLE audit_actions; DROP TABLE audit_reports;
+              DROP TABLE audit_recipients;"
 sqlite3 "$DB" "$AUDIT_TABLES PRAGMA user_version = 10" || bad "downgrade to 10"
 "$CW" escalate --db "$DB" --as-of 2020-01-01 >/dev/null 2>"$T/err" || bad "escalate 10: $(cat "$T/err")"
 check "10 upgraded to the current version" [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = "$CURRENT" ]

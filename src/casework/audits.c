@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "casework/casework_int.h"
+#include "ledger/ledger.h"
 
 static const char *str(const json_t *p, const char *k)
 {
@@ -1152,4 +1153,107 @@ static cw_rc apply_report(cw_ctx *c, const char *t, const json_t *p, const char 
         return run(c, CW_Q_AUDIT_ACTION_CLOSE, v, 4, err);
     }
     return CW_OK;
+}
+
+/* ---- a critical finding, told at once ---- */
+
+typedef struct idx_scan {
+    int64_t *at;
+} idx_scan;
+
+/* A finding's row: its entry (the audit_case_completed that opened it). */
+static cw_rc finding_idx_row(void *ctx, const cw_value *c, size_t n)
+{
+    idx_scan *s = ctx;
+    if (n >= 2 && c[1].type == CW_V_INT)
+        *s->at = c[1].i;
+    return CW_OK;
+}
+
+/* The first current holder of role up the chain from staff_id (staff_id itself included). */
+static cw_rc holder_above(cw_store *s, const char *staff_id, const char *role, char out[65],
+                          cw_error *err)
+{
+    char cur[65];
+    cw_rc rc = CW_OK;
+    out[0] = '\0';
+    snprintf(cur, sizeof cur, "%s", staff_id);
+    for (int depth = 0; !rc && depth < 64 && cur[0]; depth++) {
+        cw_staff_info si;
+        if ((rc = cw_casework_staff(s, cur, &si, err)) || !si.found)
+            break;
+        if (!si.left && !strcmp(si.role, role)) {
+            snprintf(out, 65, "%s", cur);
+            break;
+        }
+        snprintf(cur, sizeof cur, "%s", si.manager);
+    }
+    return rc;
+}
+
+static cw_rc first_in_post(void *ctx, const cw_value *c, size_t n)
+{
+    char *out = ctx;
+    if (!out[0] && n >= 1)
+        cw_value_copy(&c[0], out, 65);
+    return CW_OK;
+}
+
+static cw_rc tell(cw_ledger *l, const char *child, const char *item, const char *who,
+                  const char *date, cw_error *err)
+{
+    json_t *e = json_pack("{s:s, s:s, s:i, s:s, s:s, s:i}", "item", item, "child_id", child,
+                          "level", 1, "notified_id", who, "as_of", date, "days_overdue", 0);
+    if (!e)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    cw_event ev = {"system:escalation", "escalation_raised", e};
+    cw_rc rc = cw_casework_submit(l, &ev, NULL, err);
+    json_decref(e);
+    return rc;
+}
+
+cw_rc cw_casework_audit_finding_told(cw_ledger *l, const cw_ctx *c, const json_t *p, cw_error *err)
+{
+    if (json_is_true(json_object_get(p, "moderation")))
+        return CW_OK;
+    int64_t at = -1;
+    cw_value k[] = {cw_text(str(p, "programme_id")), cw_text(str(p, "child_id"))};
+    idx_scan is = {&at};
+    cw_rc rc =
+        cw_store_run(c->store, CW_Q_AUDIT_FINDING_GET, k, 2, finding_idx_row, &is, NULL, err);
+    if (rc || at != (int64_t)c->idx)
+        return rc; /* nothing critical, or a finding opened before (not this audit's) */
+    programme pr;
+    cw_ctx cc = *c;
+    if ((rc = need_programme(&cc, p, &pr, err)))
+        return rc;
+    cw_child_info ci;
+    if ((rc = cw_casework_child(c->store, str(p, "child_id"), &ci, err)))
+        return rc;
+    static const char *const roles[] = {"team_manager", "service_manager"};
+    char told[3][65] = {"", "", ""};
+    for (size_t i = 0; !rc && i < 2 && ci.worker[0]; i++)
+        rc = holder_above(c->store, ci.worker, roles[i], told[i], err);
+    snprintf(told[2], sizeof told[2], "%s", pr.area_manager);
+    static const char *const what[] = {"team_manager", "service_manager", "area_manager"};
+    int any = 0;
+    char item[200];
+    for (size_t i = 0; !rc && i < 3; i++) {
+        if (!told[i][0] || (i == 2 && (!strcmp(told[2], told[0]) || !strcmp(told[2], told[1]))))
+            continue;
+        snprintf(item, sizeof item, "audit_finding:%s:%s", str(p, "programme_id"), what[i]);
+        rc = tell(l, str(p, "child_id"), item, told[i], str(p, "date"), err);
+        any = 1;
+    }
+    if (!rc && !any) {
+        char hos[65] = "";
+        cw_value r = cw_text("head_of_service");
+        if (!(rc = cw_store_run(c->store, CW_Q_STAFF_IN_POST, &r, 1, first_in_post, hos, NULL,
+                                err)) &&
+            hos[0]) {
+            snprintf(item, sizeof item, "audit_finding:%s:head_of_service", str(p, "programme_id"));
+            rc = tell(l, str(p, "child_id"), item, hos, str(p, "date"), err);
+        }
+    }
+    return rc;
 }

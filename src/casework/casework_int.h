@@ -141,6 +141,13 @@ cw_rc cw_casework_check_audit_action_updated(cw_ctx *c, const json_t *p, cw_erro
 cw_rc cw_casework_check_audit_action_completed(cw_ctx *c, const json_t *p, cw_error *err);
 /* audit_action_signed_off and audit_action_returned: never by the action's owner. */
 cw_rc cw_casework_check_audit_action_decided(cw_ctx *c, const json_t *p, cw_error *err);
+/*
+ * After an audit_case_completed entry (c->idx) that opened a critical finding: records at once
+ * an escalation_raised (actor system:escalation) to each of the case's team manager and service
+ * manager (up the chain from its worker) and the programme's area manager; the head of service
+ * in post if none of them is there. Nothing if the audit found nothing critical.
+ */
+cw_rc cw_casework_audit_finding_told(cw_ledger *l, const cw_ctx *c, const json_t *p, cw_error *err);
 /* Applies an audit event (date: its date field) to the audit tables. */
 cw_rc cw_casework_apply_audit(cw_ctx *c, const char *type, const json_t *p, const char *date,
                               cw_error *err);

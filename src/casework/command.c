@@ -196,6 +196,9 @@ static cw_rc submit(cw_ledger *l, const cw_event *ev, const cw_event_source *src
     c.idx = idx;
     rc = cw_casework_apply(&c, ev->type, full, err);
     json_decref(full);
+    /* A critical finding is escalated at once, in the same batch (docs/audits.md). */
+    if (!rc && !strcmp(ev->type, "audit_case_completed"))
+        rc = cw_casework_audit_finding_told(l, &c, ev->payload, err);
     if (rc)
         return rc;
     if (index)

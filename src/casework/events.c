@@ -377,7 +377,8 @@ static const field_spec F_RECORD_ACCESSED[] = {{"child_id", F_ID, 0, 64, NULL},
                                                END};
 
 static const field_spec F_ESCALATION[] = {{"item", F_TEXT, REQ | FACT, 200, NULL},
-                                          ID_REF("child_id"),
+                                          /* none: an audit report's or action's (audits.c) */
+                                          {"child_id", F_ID, NOFIX, 64, NULL},
                                           {"level", F_INT, REQ, 10, NULL},
                                           {"notified_id", F_ID, REQ, 64, NULL},
                                           {"as_of", F_DATE, REQ, 0, NULL},
@@ -1189,7 +1190,7 @@ static cw_rc ck_escalation(cw_ctx *c, const json_t *p, cw_error *err)
                             cw_entry_check_actor(c->actor, NULL) ? "?" : c->actor);
     if (json_integer_value(json_object_get(p, "level")) < 1)
         return cw_error_set(err, CW_EINVAL, "level: must be from 1 to 10");
-    cw_rc rc = need_child(c, "child_id", str(p, "child_id"), &ci, err);
+    cw_rc rc = str(p, "child_id") ? need_child(c, "child_id", str(p, "child_id"), &ci, err) : CW_OK;
     if (!rc)
         rc = get_staff(c, str(p, "notified_id"), &si, err);
     if (!rc && !si.found)

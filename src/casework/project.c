@@ -294,7 +294,8 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
         return run(c, CW_Q_CHILD_SET_WORKER, v, 2, err);
     }
     if (!strcmp(t, "escalation_raised")) {
-        cw_value v[] = {child,
+        /* An audit report's or action's escalation is about no child: keyed by "". */
+        cw_value v[] = {str(p, "child_id") ? child : cw_text(""),
                         cw_text(str(p, "item")),
                         CW_INT(json_integer_value(json_object_get(p, "level"))),
                         cw_text(str(p, "notified_id")),

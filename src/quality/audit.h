@@ -13,6 +13,7 @@
 #include "quality/quality.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/calendar.h"
 #include "util/date.h"
 
 /* The framework's facts a programme records: framework, framework_sha256, themes (in the
@@ -80,5 +81,17 @@ cw_rc cw_audit_report_state(cw_store *s, const char *programme_id, json_t **out,
 cw_rc cw_audit_report_html(const json_t *state, const cw_audit_framework *f, const char *lang,
                            cw_buf *out);
 cw_rc cw_audit_report_csv(const json_t *state, cw_buf *out);
+
+/* Forward declaration: the ledger (ledger/ledger.h). */
+typedef struct cw_ledger cw_ledger;
+
+/*
+ * Escalates, as of a day, what audits leave undone (escalate.c): critical findings with no
+ * action recorded, reports not acknowledged in time, actions not closed by their due day; each
+ * step once, in one batch. *raised counts the escalations recorded, *unrouted the steps with
+ * nobody in the role to tell.
+ */
+cw_rc cw_audit_escalate(cw_ledger *l, const cw_calendar *cal, cw_date as_of, uint64_t *raised,
+                        uint64_t *unrouted, cw_error *err);
 
 #endif
