@@ -903,6 +903,14 @@ cw_rc cw_casework_check_audit_report_issued(cw_ctx *c, const json_t *p, cw_error
     if (!rc && recs == 0)
         rc = cw_error_key(err, CW_EINVAL, "no_recommendations", "programme_id",
                           str(p, "programme_id"), NULL);
+    /* The content was built from exactly the recommendations and actions there are now. */
+    int64_t acts = 0;
+    if (!rc)
+        rc = count_of(c, CW_Q_AUDIT_ACTIONS_COUNT, str(p, "programme_id"), &acts, err);
+    if (!rc && (json_integer_value(json_object_get(p, "recommendations")) != recs ||
+                json_integer_value(json_object_get(p, "actions")) != acts))
+        rc = cw_error_key(err, CW_ECONFLICT, "report_stale", "recommendations",
+                          str(p, "programme_id"), NULL);
     const json_t *to = json_object_get(p, "recipients");
     if (!rc && json_array_size(to) == 0)
         rc = cw_error_key(err, CW_EINVAL, "no_recipients", "recipients", NULL, NULL);

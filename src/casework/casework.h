@@ -113,6 +113,11 @@ cw_rc cw_casework_adopt_policy(cw_ledger *l, const char *kinds, const char *acto
 
 /* Look-ups; found is 0 (and CW_OK returned) when there is no such child or staff. */
 cw_rc cw_casework_child(cw_store *s, const char *child_id, cw_child_info *out, cw_error *err);
+/*
+ * Entry idx as recorded: its root object (type, actor, payload, ...) with its personal part laid
+ * over the payload where it is held (docs/privacy.md). Release with json_decref.
+ */
+cw_rc cw_casework_entry(cw_store *s, uint64_t idx, json_t **root, cw_error *err);
 cw_rc cw_casework_staff(cw_store *s, const char *staff_id, cw_staff_info *out, cw_error *err);
 
 /* A legal hold in force (docs/privacy.md, "Retention"). */

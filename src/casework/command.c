@@ -225,6 +225,14 @@ void cw_casework_abort(cw_ledger *l)
 
 /* ---- corrections ---- */
 
+cw_rc cw_casework_entry(cw_store *s, uint64_t idx, json_t **root, cw_error *err)
+{
+    entry_view e;
+    cw_rc rc = cw_casework_read_entry(s, idx, &e, err);
+    *root = rc ? NULL : e.root;
+    return rc;
+}
+
 cw_rc cw_casework_read_entry(cw_store *s, uint64_t idx, entry_view *e, cw_error *err)
 {
     cw_buf leaf = CW_BUF_INIT(CW_ENTRY_MAX_BYTES + 1);

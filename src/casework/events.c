@@ -465,6 +465,8 @@ static const field_spec F_AUDIT_REPORT[] = {ID_NEW("report_id"),
                                             {"acknowledge_within", F_INT, REQ, 60, NULL},
                                             {"content_sha256", F_TEXT, REQ | FACT, 64, NULL},
                                             {"figures", F_OBJECT, REQ | NOFIX, 0, NULL},
+                                            {"recommendations", F_INT, REQ, 0, NULL},
+                                            {"actions", F_INT, REQ, 0, NULL},
                                             END};
 static const field_spec F_AUDIT_ACK[] = {
     ID_REF("report_id"), DATE_REQ, {"comment", F_TEXT, 0, 1000, NULL}, END};

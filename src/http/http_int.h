@@ -277,6 +277,21 @@ cw_rc cw_access_team(cw_ledger *ro, const principal *who, const char *team_id,
 int cw_http_reserved_type(const char *type);
 
 /* ---- the writer ---- */
+/* A query parameter of the request, or NULL; the request body as a JSON object (routes.c). */
+const char *cw_http_query(req *r, const char *name);
+cw_rc cw_http_body_object(req *r, json_t **out, cw_error *err);
+
+/* Case-file audits' routes (audits.c, docs/audits.md). */
+cw_rc cw_http_audits(cw_http_srv *s, req *r, cw_error *err);
+cw_rc cw_http_audit_framework(cw_http_srv *s, req *r, cw_error *err);
+cw_rc cw_http_audit_create(cw_http_srv *s, req *r, cw_error *err);
+cw_rc cw_http_audit(cw_http_srv *s, req *r, cw_error *err);
+cw_rc cw_http_audit_sample(cw_http_srv *s, req *r, cw_error *err);
+cw_rc cw_http_audit_issue(cw_http_srv *s, req *r, cw_error *err);
+cw_rc cw_http_audit_report(cw_http_srv *s, req *r, cw_error *err);
+cw_rc cw_http_audit_reports(cw_http_srv *s, req *r, cw_error *err);
+cw_rc cw_http_child_audits(cw_http_srv *s, req *r, cw_error *err);
+
 /* Appends one event through the server's group writer, waiting until it is committed. */
 cw_rc cw_http_write(cw_http_srv *s, const cw_event *ev, uint64_t *index, uint64_t *size,
                     cw_error *err);

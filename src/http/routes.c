@@ -1185,6 +1185,17 @@ static cw_rc h_sign_offs(cw_http_srv *s, req *r, cw_error *err)
     return CW_OK;
 }
 
+/* For the handlers in other files (audits.c). */
+const char *cw_http_query(req *r, const char *name)
+{
+    return query(r, name);
+}
+
+cw_rc cw_http_body_object(req *r, json_t **out, cw_error *err)
+{
+    return body_object(r, out, err);
+}
+
 /* ---- commands ---- */
 
 int cw_http_reserved_type(const char *type)

@@ -132,10 +132,15 @@ cw_rc cw_audit_report_content(cw_store *s, const char *programme_id, const char 
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
     char sha[65] = "";
     hash_of(doc, sha, &rc);
-    if (!rc && !(*payload = json_pack("{sssssssOsIsssO}", "report_id", report_id, "programme_id",
-                                      programme_id, "date", date, "recipients", recipients,
-                                      "acknowledge_within", (json_int_t)acknowledge_within,
-                                      "content_sha256", sha, "figures", figures)))
+    size_t nacts = 0;
+    for (size_t i = 0; i < json_array_size(recs); i++)
+        nacts += json_array_size(json_object_get(json_array_get(recs, i), "actions"));
+    if (!rc &&
+        !(*payload = json_pack("{sssssssOsIsssOsIsI}", "report_id", report_id, "programme_id",
+                               programme_id, "date", date, "recipients", recipients,
+                               "acknowledge_within", (json_int_t)acknowledge_within,
+                               "content_sha256", sha, "figures", figures, "recommendations",
+                               (json_int_t)json_array_size(recs), "actions", (json_int_t)nacts)))
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
     json_decref(doc);
     json_decref(recs);

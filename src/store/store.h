@@ -227,6 +227,7 @@ typedef enum cw_query {
     CW_Q_AUDIT_RECIPIENTS_OF,    /* (report_id) -> staff_id, acknowledged_on, acknowledged_idx: by
                                     staff_id */
     CW_Q_AUDIT_CASES_OPEN_COUNT, /* (programme_id) -> how many of its cases are not yet completed */
+    CW_Q_AUDIT_ACTIONS_COUNT,    /* (programme_id) -> how many actions its recommendations have */
     CW_Q_COUNT
 } cw_query;
 

@@ -402,6 +402,7 @@ static const char *const named[CW_Q_COUNT] = {
         "report_id = $1 ORDER BY staff_id",
     [CW_Q_AUDIT_CASES_OPEN_COUNT] =
         "SELECT count(*) FROM audit_cases WHERE programme_id = $1 AND completed_on IS NULL",
+    [CW_Q_AUDIT_ACTIONS_COUNT] = "SELECT count(*) FROM audit_actions WHERE programme_id = $1",
 };
 
 /* A statement prepared on the connection: its SQL (a constant of this file) and parameter

@@ -404,6 +404,7 @@ static const char *const named[CW_Q_COUNT] = {
         "report_id = ?1 ORDER BY staff_id",
     [CW_Q_AUDIT_CASES_OPEN_COUNT] =
         "SELECT count(*) FROM audit_cases WHERE programme_id = ?1 AND completed_on IS NULL",
+    [CW_Q_AUDIT_ACTIONS_COUNT] = "SELECT count(*) FROM audit_actions WHERE programme_id = ?1",
 };
 
 #define MAX_COLUMNS 32 /* the widest named query, CW_Q_CHILD_RECORD, has 18 */

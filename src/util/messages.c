@@ -504,6 +504,11 @@ static const struct msg {
      "{field}: nid yw {1} o archwiliadau’r rhaglen wedi’u cwblhau eto"},
     {"no_recommendations", "{field}: programme {1} has no recommendations: make them first",
      "{field}: nid oes argymhellion gan raglen {1}: gwnewch nhw’n gyntaf"},
+    {"report_stale",
+     "{field}: programme {1}'s recommendations or actions changed while the report was made: "
+     "issue it again",
+     "{field}: newidiodd argymhellion neu gamau rhaglen {1} tra oedd yr adroddiad yn cael ei "
+     "wneud: cyhoeddwch ef eto"},
     {"no_recipients", "{field}: name who must acknowledge the report",
      "{field}: enwch pwy sy’n gorfod cydnabod yr adroddiad"},
     {"no_report", "{field}: no audit report {1}", "{field}: nid oes adroddiad archwilio {1}"},
