@@ -71,7 +71,7 @@ static const char *child_id(int i)
 /* The worker of child i (1-based), by the fixture's rule. */
 static const char *worker_of(const char *child)
 {
-    int i = atoi(child + 1);
+    int i = (int)strtol(child + 1, NULL, 10);
     if (i > NCHILDREN)
         return "sw1";
     return (const char *[]){"sw1", "sw2", "sw3"}[(i - 1) % 3];
@@ -542,7 +542,7 @@ static void test_grading(void **state)
     json_object_del(neither, "grade");
     no(CW_EINVAL, "grade", a0, "audit_theme_graded", neither);
     /* Evidence: an entry of another child is refused, the child's own accepted. */
-    int own = atoi(c0 + 1), other = own == 1 ? 2 : 1;
+    int own = (int)strtol(c0 + 1, NULL, 10), other = own == 1 ? 2 : 1;
     char ev[24];
     snprintf(ev, sizeof ev, "%llu", (unsigned long long)F.reg_idx[other]);
     json_t *g = grade("P1", c0, THEMES[0], 2);
