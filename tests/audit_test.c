@@ -840,6 +840,30 @@ static void test_access(void **state)
     json_decref(r);
 }
 
+/* ---- corrections ---- */
+
+/* An audit's entries are final (a completed pass is never graded again) and are not casework
+ * on a child: a correction of one is refused, as of any entry that is not casework. */
+static void test_correction(void **state)
+{
+    (void)state;
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT idx FROM audit_grades WHERE programme_id = 'P1' AND child_id = '%s' AND "
+             "pass = 'audit' AND theme = 'risk'",
+             p1_case(7));
+    char idx[24];
+    tdb_one(F.db, sql, idx, sizeof idx);
+    json_t *fix = json_pack("{sI ss s{sI}}", "corrects", (json_int_t)strtoll(idx, NULL, 10),
+                            "reason", "Graded too harshly.", "changes", "grade", (json_int_t)1);
+    no(CW_EINVAL, "corrects", p1_auditor(7), "correction", fix);
+    snprintf(sql, sizeof sql, "SELECT idx FROM audit_programmes WHERE programme_id = 'P1'");
+    tdb_one(F.db, sql, idx, sizeof idx);
+    fix = json_pack("{sI ss s{s[s]}}", "corrects", (json_int_t)strtoll(idx, NULL, 10), "reason",
+                    "Another auditor.", "changes", "auditors", "qa3");
+    no(CW_EINVAL, "corrects", "qa1", "correction", fix);
+}
+
 /* ---- rebuild ---- */
 
 static char *audit_tables(void)
@@ -887,7 +911,8 @@ int main(void)
         cmocka_unit_test(test_programme),  cmocka_unit_test(test_sampling),
         cmocka_unit_test(test_redraw),     cmocka_unit_test(test_grading),
         cmocka_unit_test(test_statistics), cmocka_unit_test(test_moderation),
-        cmocka_unit_test(test_access),     cmocka_unit_test(test_rebuild),
+        cmocka_unit_test(test_access),     cmocka_unit_test(test_correction),
+        cmocka_unit_test(test_rebuild),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
