@@ -244,6 +244,14 @@ expect_rc 0 "export"
 run audit redraw --dir "$T/exp1" --programme Q1
 expect_rc 0 "the sample drawn again from the export"
 check "... is the same" out_has "drawn again, the same 8 cases"
+run audit redraw --dir "$T/exp1" --programme Q1 --vkey "$T/exp1/vkey"
+expect_rc 0 "... checked against the council's verifier key"
+# Another council's key (a new log: its own signing key) did not sign this export.
+env -u CASEWARD_KEY_FILE "$CW" init --db "$T/other.db" --origin other.example/log >/dev/null 2>&1 &&
+    "$CW" export --db "$T/other.db" --out "$T/other" >/dev/null 2>&1 || bad "another log"
+run audit redraw --dir "$T/exp1" --programme Q1 --vkey "$T/other/vkey"
+expect_rc 1 "an export checked against another key"
+check "... refused, naming the key" err_has "no signature by the key other.example/log"
 
 # A second programme's sample, then a sample of Q1 recorded by hand naming one of its cases
 # (drawn today: no draw for the next 12 months can pick it, so the seed cannot give it).
@@ -253,6 +261,13 @@ expect_rc 0 "a second programme"
 audit sample --actor hos.1 --programme Q2 --seed winter --size 2 --minimum 0
 expect_rc 0 "its sample"
 q2case=$(sed -n 's/^  \([^ ]*\)  auditor .*$/\1/p' "$T/out" | head -1)
+# A case added by hand (Q1's first: qa.3 is independent of every case), once only.
+audit add --actor hos.1 --programme Q2 --child "$c0" --auditor qa.3 --reason "A complaint."
+expect_rc 0 "a case added to a programme by hand"
+audit add --actor hos.1 --programme Q2 --child "$c0" --auditor qa.3 --reason "Again."
+expect_rc 1 "... not twice"
+check "... the message names the child" err_has "child $c0's case is already in audit programme Q2"
+check "... one row" [ "$(sql "SELECT how FROM audit_cases WHERE programme_id = 'Q2' AND child_id = '$c0'")" = added ]
 size=$(sql "SELECT count(*) FROM entries")
 append <<JSONL
 {"type":"audit_sample_drawn","actor":"qa.1","payload":{"programme_id":"Q1","date":"$TODAY","seed":"autumn","log_size":$size,"size":1,"minimum":0,"cases":["$q2case"],"assigned":["qa.1"]}}
@@ -266,7 +281,10 @@ check "... the first sample is still the same" out_has "drawn again, the same 8 
 check "... the second DIFFERS" out_has "DIFFERS"
 check "... and the error says so" err_has "1 sample(s) of programme Q1 differ"
 run audit redraw --dir "$T/exp2" --programme Q2
-expect_rc 0 "Q2's sample is the same"
+expect_rc 0 "Q2's sample is the same (a case added by hand is no sample)"
+run audit redraw --dir "$T/exp2" --programme NOPE
+expect_rc 1 "a redraw of a programme with no sample"
+check "... says so" err_has "the export holds no sample drawn for programme NOPE"
 # An export whose entries were changed after it was signed.
 sed -i 's/"seed":"winter"/"seed":"wintex"/' "$T/exp2/entries.jsonl"
 run audit redraw --dir "$T/exp2" --programme Q2

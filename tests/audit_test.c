@@ -408,6 +408,13 @@ static void test_sampling(void **state)
     if (has(drawn, "K01"))
         json_array_set_new(json_object_get(hand, "cases"), 0, json_string("K04"));
     no(CW_EFORBIDDEN, "tm1", "sm", "audit_sample_drawn", hand);
+    /* A case twice in one sample: refused, named. */
+    const char *twice = has(drawn, "K03") ? "K06" : "K03"; /* sw3's: qa1 is independent */
+    hand =
+        json_pack("{ss ss ss sI sI sI s[ss] s[ss]}", "programme_id", "PS1", "date", day(0), "seed",
+                  "hand", "log_size", (json_int_t)cw_ledger_size(F.l), "size", (json_int_t)2,
+                  "minimum", (json_int_t)0, "cases", twice, twice, "assigned", "qa1", "qa1");
+    no(CW_EINVAL, "listed twice", "sm", "audit_sample_drawn", hand);
     json_decref(s);
 }
 
