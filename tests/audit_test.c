@@ -712,6 +712,23 @@ static void test_statistics(void **state)
     assert_string_equal(text(json_array_get(f, 0), "actioned_on"), day(0));
     assert_string_equal(text(json_array_get(f, 0), "actioned_by"), tm);
     json_decref(r);
+
+    /* A draft (a case graded but not completed) is not in the figures. */
+    char sql[160], c[65], a[65];
+    snprintf(sql, sizeof sql,
+             "SELECT child_id FROM audit_cases WHERE programme_id = 'PS1' ORDER BY child_id");
+    tdb_one(F.db, sql, c, sizeof c);
+    snprintf(sql, sizeof sql,
+             "SELECT auditor_id FROM audit_cases WHERE programme_id = 'PS1' AND child_id = '%s'",
+             c);
+    tdb_one(F.db, sql, a, sizeof a);
+    ok(a, "audit_theme_graded", grade("PS1", c, THEMES[0], 2));
+    if (cw_audit_figures(cw_ledger_store(F.l), "PS1", NULL, &r, &F.err))
+        fail_msg("figures: %s", F.err.msg);
+    assert_int_equal(num(json_object_get(r, "cases"), "in_programme"), 6);
+    assert_int_equal(num(json_object_get(r, "cases"), "completed"), 0);
+    assert_int_equal(num(r, "gradings"), 0);
+    json_decref(r);
 }
 
 /*
