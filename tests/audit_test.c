@@ -1,7 +1,8 @@
 /*
  * audit_test.c — case-file audits (docs/audits.md, docs/events.md "Case-file audits") through
- * the catalogue, the sampler, the redraw from an export, the figures and case access, on the
- * database of tests/testdb.h (SQLite, or PostgreSQL under tests/with-pg).
+ * the catalogue, the sampler, the redraw from an export, the figures, case access and the
+ * refusal to correct an audit's entries, on the database of tests/testdb.h (SQLite, or PostgreSQL
+ * under tests/with-pg).
  *
  * One council for the whole suite, built in setup, its dates relative to today (access is
  * checked against today's real date): teams T1 and T2; hos (head of service) <- sm (service
@@ -49,7 +50,7 @@ static const char *const THEMES[] = {
     "risk",         "recording",  "impact"};
 #define NTHEMES 7
 
-/* A day relative to today, as text (four rotating buffers). */
+/* A day relative to today, as text (eight rotating buffers). */
 static const char *day(int offset)
 {
     static char buf[8][CW_DATE_LEN + 1];
@@ -902,13 +903,11 @@ static char *audit_tables(void)
         for (int c = 2; c <= ncol && used < sizeof sql; c++)
             used += (size_t)snprintf(sql + used, sizeof sql - used, ", %d", c);
         assert_true(used < sizeof sql);
-        size_t before = out.len;
         assert_int_equal(cw_buf_addf(&out, "== %s\n", tables[i]), CW_OK);
         size_t head = out.len;
         tdb_rows(F.db, sql, &out, 1);
         if (out.len == head)
             fail_msg("%s is empty", tables[i]);
-        (void)before;
     }
     char *s = cw_buf_detach(&out, NULL);
     assert_non_null(s);
