@@ -381,8 +381,9 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
         return rc;
     const event_spec *spec = cw_casework_spec(e.type);
     /* Decisions (sign-offs, restrictions) are made again, never corrected; a legal hold is
-     * lifted and placed again. */
-    if (!spec || spec->org || !strcmp(e.type, "correction") ||
+     * lifted and placed again; a case-file audit's entries are final (and no child's
+     * casework: a correction of one would be recorded and have no effect). */
+    if (!spec || spec->org || cw_casework_is_audit(e.type) || !strcmp(e.type, "correction") ||
         !strcmp(e.type, "escalation_raised") || !strcmp(e.type, "work_signed_off") ||
         !strcmp(e.type, "work_returned") || !strcmp(e.type, "restriction_changed") ||
         !strncmp(e.type, "legal_hold_", 11)) {
