@@ -39,7 +39,7 @@ expect_rc 0 "the QA auditors are added"
 # ---- help and errors ----
 run audit --help
 expect_rc 0 "audit --help"
-check "--help lists every subcommand" grep -q "programme|sample|add|moderate|grade|complete|finding|report|redraw" "$T/out"
+check "--help lists every subcommand" grep -q "programme|sample|add|moderate|grade|complete|finding|recommend|action|issue|acknowledge|report|redraw" "$T/out"
 check "--help describes redraw" out_has "redraw --dir EXPORT --programme P"
 
 audit programme --actor sw.l1.iaa.1 --id Q1 --title "Autumn audit" --starts "$(day -10)" \

@@ -150,7 +150,10 @@ static inline PGconn *tdb_conn(const char *db)
     if (c && !strcmp(uri, db) && PQstatus(c) == CONNECTION_OK)
         return c;
     PQfinish(c);
-    snprintf(uri, sizeof uri, "%s", db);
+    c = NULL;
+    int n = snprintf(uri, sizeof uri, "%s", db);
+    if (n < 0 || (size_t)n >= sizeof uri)
+        fail_msg("the database's name is too long: %.64s...", db);
     c = PQconnectdb(db);
     if (PQstatus(c) != CONNECTION_OK)
         fail_msg("connecting to %s: %s", db, PQerrorMessage(c));
