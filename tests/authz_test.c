@@ -61,6 +61,7 @@
 
 #include "casework/casework.h"
 #include "http/http_int.h"
+#include "quality/audit.h"
 #include "util/date.h"
 #include "util/time.h"
 #include "httptest.h"
@@ -93,10 +94,11 @@ enum {
     T_NAMED,      /* restricted, allocated to sw's colleague, named: sw and the colleague */
     T_MY_TEAM,    /* sw's team */
     T_OTHER_TEAM, /* another team, in another service area */
+    T_AUDITED,    /* another case of that team, drawn for the team manager to audit (AUTHZ.P) */
 };
-static const char *const target_name[] = {"",           "own case",    "team's case",
-                                          "other team", "unallocated", "restricted",
-                                          "named",      "my team",     "other team"};
+static const char *const target_name[] = {
+    "",           "own case", "team's case", "other team", "unallocated",
+    "restricted", "named",    "my team",     "other team", "audited"};
 
 /* How a row is run. */
 enum {
@@ -267,6 +269,43 @@ static const row matrix[] = {
                                                     {200, 200, 200, 200, 200, 200, 403, 401}},
     {"GET", "/api/v1/measures-report", NULL, "?period=fy2025", T_NONE, K_PLAIN,
                                                     {403, 403, 403, 200, 403, 200, 403, 401}},
+    /* ---- case-file audits (docs/audits.md): programmes for case readers to list; made by
+     * those who commission (a service manager, the head of service, the director, a QA
+     * auditor who is staff: the role account qa is not, so it cannot audit); a programme's page
+     * for managers, QA auditors, inspectors and its auditors. AUTHZ.P (the fixture's) has the
+     * team manager as its auditor and a case of the other team drawn. ---- */
+    /*                                                sw   tm   sm  hos   qa insp  adm anon */
+    {"GET", "/api/v1/audits", NULL, NULL, T_NONE, K_PLAIN,
+                                                    {200, 200, 200, 200, 200, 200, 403, 401}},
+    {"POST", "/api/v1/audits", "programme", NULL, T_NONE, K_PLAIN,
+                                                    {403, 403, 201, 201, 403, 403, 403, 401}},
+    {"GET", "/api/v1/audit-frameworks/{framework}", "standard", NULL, T_NONE, K_PLAIN,
+                                                    SIGNED_IN(200)},
+    {"GET", "/api/v1/audit-reports", NULL, NULL, T_NONE, K_PLAIN,
+                                                    {403, 200, 200, 200, 200, 200, 403, 401}},
+    {"GET", "/api/v1/audits/{programme}", "AUTHZ.P", NULL, T_NONE, K_PLAIN,
+                                                    {403, 200, 200, 200, 200, 200, 403, 401}},
+    {"POST", "/api/v1/audits/{programme}/sample", "AUTHZ.P", NULL, T_NONE, K_PLAIN,
+                                                    {403, 403, 201, 201, 403, 403, 403, 401}},
+    /* not issued: nothing to read yet; not every audit completed: not to issue yet */
+    {"GET", "/api/v1/audits/{programme}/report", "AUTHZ.P", NULL, T_NONE, K_PLAIN,
+                                                    {403, 404, 404, 404, 404, 404, 403, 401}},
+    {"POST", "/api/v1/audits/{programme}/report", "AUTHZ.P", NULL, T_NONE, K_PLAIN,
+                                                    {403, 403, 400, 400, 403, 403, 403, 401}},
+    /* a case's audits are part of the child's record: as GET /children/{id}; the team manager
+     * reads (never changes) the other team's case drawn for them to audit (AUTHZ.P) */
+    {"GET", "/api/v1/children/{id}/audits", NULL, NULL, T_OWN, K_PLAIN,
+                                                    {200, 200, 200, 200, 403, 200, 403, 401}},
+    {"GET", "/api/v1/children/{id}/audits", NULL, NULL, T_OTHER, K_PLAIN,
+                                                    {403, 403, 403, 200, 403, 200, 403, 401}},
+    {"GET", "/api/v1/children/{id}/audits", NULL, NULL, T_AUDITED, K_PLAIN,
+                                                    {403, 200, 403, 200, 403, 200, 403, 401}},
+    {"GET", "/api/v1/children/{id}", NULL, NULL, T_AUDITED, K_PLAIN,
+                                                    {403, 200, 403, 200, 403, 200, 403, 401}},
+    {"POST", "/api/v1/commands/{type}", "case_note", NULL, T_AUDITED, K_PLAIN,
+                                                    {403, 403, 403, 201, 403, 403, 403, 401}},
+    {"GET", "/api/v1/children/{id}/audits", NULL, NULL, T_RESTRICTED, K_PLAIN,
+                                                    {200, 200, 403, 200, 403, 200, 403, 401}},
 };
 /* clang-format on */
 static const size_t nmatrix = sizeof matrix / sizeof matrix[0];
@@ -284,6 +323,7 @@ static struct {
     char other_team[65];    /* F.child_other's team */
     char colleague[65];     /* F.child_team's worker */
     char child_unalloc[65]; /* a child with no worker */
+    char child_audited[65]; /* T_AUDITED */
     char leaver[65];        /* a social worker who leaves in the fixture */
     acct a[NCOL];
     int team_seq; /* for team_created bodies */
@@ -393,6 +433,27 @@ static int setup(void **state)
     ht_submit(l, F.tm, "case_allocated",
               json_pack("{s:s, s:s, s:s}", "child_id", CHILD_R2, "worker_id", X.colleague, "date",
                         X.today));
+    /* A case-file audit programme (docs/audits.md) whose auditor is the team manager, with a
+     * case of the other team drawn for them. */
+    cw_audit_framework fw;
+    cw_error ferr;
+    json_t *prog = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s]}", "programme_id", "AUTHZ.P", "title",
+                             "Authorisation programme", "date", X.today, "starts", X.today, "ends",
+                             X.today, "auditors", F.tm);
+    if (cw_audit_framework_builtin(&fw, "standard", &ferr) ||
+        cw_audit_framework_facts(&fw, prog, &ferr) ||
+        json_object_set_new(prog, "commissioned_by", json_string(F.hos)))
+        fail_msg("programme: %s", ferr.msg);
+    cw_audit_framework_release(&fw);
+    ht_submit(l, F.hos, "audit_programme_created", prog);
+    sql_arg2("SELECT c.child_id FROM children c JOIN staff st ON st.staff_id = c.worker_id "
+             "WHERE st.team_id = ?1 AND c.child_id <> ?2 AND c.case_status = 'open' AND "
+             "c.restricted = 0 ORDER BY c.child_id LIMIT 1",
+             X.other_team, F.child_other, X.child_audited, sizeof X.child_audited);
+    ht_submit(l, F.hos, "audit_case_added",
+              json_pack("{s:s, s:s, s:s, s:s, s:s}", "programme_id", "AUTHZ.P", "child_id",
+                        X.child_audited, "date", X.today, "auditor_id", F.tm, "reason",
+                        "Authorisation test"));
     /* One account per role. */
     account(l, "sw", F.sw, NULL, 0);
     account(l, "tm", F.tm, NULL, 0);
@@ -466,6 +527,8 @@ static const char *target_child(int t)
         return CHILD_R1;
     case T_NAMED:
         return CHILD_R2;
+    case T_AUDITED:
+        return X.child_audited;
     default:
         return NULL;
     }
@@ -489,11 +552,13 @@ static void fill(const char *pattern, const char *child, const char *team, const
             const char *close = strchr(p, '}');
             assert_non_null(close);
             size_t nl = (size_t)(close - p - 1);
-            seg = nl == 2 && !strncmp(p + 1, "id", 2)        ? child
-                  : nl == 4 && !strncmp(p + 1, "team", 4)    ? team
-                  : nl == 4 && !strncmp(p + 1, "type", 4)    ? type
-                  : nl == 7 && !strncmp(p + 1, "measure", 7) ? type
-                                                             : NULL;
+            seg = nl == 2 && !strncmp(p + 1, "id", 2)          ? child
+                  : nl == 4 && !strncmp(p + 1, "team", 4)      ? team
+                  : nl == 4 && !strncmp(p + 1, "type", 4)      ? type
+                  : nl == 7 && !strncmp(p + 1, "measure", 7)   ? type
+                  : nl == 9 && !strncmp(p + 1, "programme", 9) ? type
+                  : nl == 9 && !strncmp(p + 1, "framework", 9) ? type
+                                                               : NULL;
             if (!seg)
                 fail_msg("%s: nothing to put in {%.*s}", pattern, (int)nl, p + 1);
             len = strlen(seg);
@@ -540,6 +605,24 @@ static const char *row_body(const row *rw, char *out, size_t cap)
     }
     if (strcmp(rw->method, "POST") != 0)
         return NULL; /* a GET names what it reads ({measure}), and sends nothing */
+    if (!strcmp(rw->pattern, "/api/v1/audits")) {
+        X.team_seq++;
+        snprintf(out, cap,
+                 "{\"programme_id\":\"AUTHZ.P%d\",\"title\":\"Authorisation programme %d\","
+                 "\"starts\":\"%s\",\"ends\":\"%s\",\"auditors\":[\"%s\"]}",
+                 X.team_seq, X.team_seq, X.today, X.today, F.tm);
+        return out;
+    }
+    if (!strcmp(rw->pattern, "/api/v1/audits/{programme}/sample")) {
+        /* a team with no cases: the draw is recorded, and gives no one new access */
+        snprintf(out, cap, "{\"size\":1,\"minimum\":0,\"teams\":[\"%s\"]}", SM_TEAM);
+        return out;
+    }
+    if (!strcmp(rw->pattern, "/api/v1/audits/{programme}/report")) {
+        X.team_seq++;
+        snprintf(out, cap, "{\"report_id\":\"AUTHZ.R%d\"}", X.team_seq);
+        return out;
+    }
     if (!strcmp(rw->type, "team_created")) {
         X.team_seq++;
         snprintf(out, cap,

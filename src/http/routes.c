@@ -1291,6 +1291,12 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
         cw_http_record_access(s, r, NULL, 0, 403);
         return cw_error_key(err, CW_EFORBIDDEN, "role_may_not_record", "role", type, NULL);
     }
+    /* An auditor is a member of staff: the catalogue checks who they are and what they
+     * manage. A role account without a staff record cannot audit. */
+    if (audit && !r->who.staff_id[0]) {
+        cw_http_record_access(s, r, NULL, 0, 403);
+        return cw_error_key(err, CW_EFORBIDDEN, "audit_needs_staff", "role", NULL, NULL);
+    }
     json_t *p;
     cw_rc rc = body_object(r, &p, err);
     if (rc)
@@ -1646,6 +1652,34 @@ const route cw_routes[] = {
     {"GET", "/api/v1/measures/{measure}", h_measure, R_CASE_READ, 0,
      "One measure with the items behind its numerator and denominator: the children you may "
      "see and the log entries, the rest counted; recorded"},
+    {"GET", "/api/v1/audits", cw_http_audits, R_CASE_READ, 0,
+     "Case-file audit programmes, the latest first, and the cases drawn for you to audit or "
+     "moderate in programmes running today (docs/audits.md)"},
+    {"POST", "/api/v1/audits", cw_http_audit_create, MGR | R_QA_AUDITOR, RF_WRITE,
+     "Create an audit programme from a framework (standard or ofsted): its themes and grades "
+     "are recorded with it"},
+    {"GET", "/api/v1/audit-frameworks/{framework}", cw_http_audit_framework, R_SIGNED_IN, 0,
+     "An audit framework: its grades and themes, with the guidance for auditors, in English "
+     "and Welsh"},
+    {"GET", "/api/v1/audit-reports", cw_http_audit_reports, MGR | R_QA_AUDITOR | R_INSPECTOR, 0,
+     "Every audit report ever issued, the latest first: who must acknowledge it, who has and "
+     "when, and each recommendation's actions and their state"},
+    {"GET", "/api/v1/audits/{programme}", cw_http_audit, R_CASE_READ, 0,
+     "An audit programme: its figures, cases, auditors and, once issued, its report and what "
+     "became of it (managers, QA auditors, inspectors and its auditors)"},
+    {"POST", "/api/v1/audits/{programme}/sample", cw_http_audit_sample, MGR | R_QA_AUDITOR,
+     RF_WRITE,
+     "Draw a reproducible stratified random sample of cases for the programme ({size, minimum, "
+     "seed, teams, case_types}); recorded with its seed"},
+    {"GET", "/api/v1/audits/{programme}/report", cw_http_audit_report, R_CASE_READ, 0,
+     "The issued report with the state of everything it started (format=json, html (printable) "
+     "or csv; lang=en or cy)"},
+    {"POST", "/api/v1/audits/{programme}/report", cw_http_audit_issue, MGR | R_QA_AUDITOR, RF_WRITE,
+     "Issue the programme's report ({report_id, recipients, acknowledge_within}): its figures "
+     "and the SHA-256 of its content go in the log"},
+    {"GET", "/api/v1/children/{id}/audits", cw_http_child_audits, R_CASE_READ, RF_CHILD,
+     "The case-file audits of a child's case: each theme's grade, narrative and evidence, by "
+     "the auditor and the moderator; recorded"},
     {"POST", "/api/v1/commands/{type}", h_command,
      R_STAFF | R_ADMINISTRATOR | R_DATA_PROTECTION | R_QA_AUDITOR, RF_WRITE,
      "Record a casework command (docs/events.md); the body is its payload"},

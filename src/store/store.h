@@ -228,6 +228,8 @@ typedef enum cw_query {
                                     staff_id */
     CW_Q_AUDIT_CASES_OPEN_COUNT, /* (programme_id) -> how many of its cases are not yet completed */
     CW_Q_AUDIT_ACTIONS_COUNT,    /* (programme_id) -> how many actions its recommendations have */
+    CW_Q_AUDIT_CASES_OF_CHILD,   /* (child_id) -> programme_id, how, auditor_id, moderator_id,
+                                    completed_on, moderated_on, added_on: by added_on */
     CW_Q_COUNT
 } cw_query;
 

@@ -403,6 +403,10 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_AUDIT_CASES_OPEN_COUNT] =
         "SELECT count(*) FROM audit_cases WHERE programme_id = $1 AND completed_on IS NULL",
     [CW_Q_AUDIT_ACTIONS_COUNT] = "SELECT count(*) FROM audit_actions WHERE programme_id = $1",
+    [CW_Q_AUDIT_CASES_OF_CHILD] =
+        "SELECT programme_id, how, auditor_id, moderator_id, completed_on, "
+        "moderated_on, added_on FROM audit_cases WHERE child_id = $1 ORDER BY added_on, "
+        "programme_id",
 };
 
 /* A statement prepared on the connection: its SQL (a constant of this file) and parameter

@@ -511,6 +511,20 @@ static const struct msg {
      "wneud: cyhoeddwch ef eto"},
     {"no_recipients", "{field}: name who must acknowledge the report",
      "{field}: enwch pwy sy’n gorfod cydnabod yr adroddiad"},
+    {"audit_needs_staff",
+     "{field}: auditing is done by a member of staff: ask an administrator to link your "
+     "account to your staff record",
+     "{field}: aelod o staff sy’n archwilio: gofynnwch i weinyddwr gysylltu eich cyfrif â’ch "
+     "cofnod staff"},
+    {"no_framework", "{field}: no audit framework {1} (there are standard and ofsted)",
+     "{field}: nid oes fframwaith archwilio {1} (mae standard ac ofsted)"},
+    {"not_your_programme",
+     "{field}: audit programme {1} is for managers, quality assurance auditors, inspectors and "
+     "its own auditors",
+     "{field}: mae rhaglen archwilio {1} ar gyfer rheolwyr, archwilwyr sicrhau ansawdd, "
+     "arolygwyr a’i harchwilwyr ei hun"},
+    {"report_format", "{field}: \"{1}\" is not json, html or csv",
+     "{field}: nid yw \"{1}\" yn json, html na csv"},
     {"no_report", "{field}: no audit report {1}", "{field}: nid oes adroddiad archwilio {1}"},
     {"no_report_of", "{field}: programme {1}'s report is not issued",
      "{field}: nid yw adroddiad rhaglen {1} wedi’i gyhoeddi"},
