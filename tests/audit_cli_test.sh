@@ -39,7 +39,7 @@ expect_rc 0 "the QA auditors are added"
 # ---- help and errors ----
 run audit --help
 expect_rc 0 "audit --help"
-check "--help lists every subcommand" grep -q "programme|sample|add|moderate|grade|complete|finding|recommend|action|issue|acknowledge|report|redraw" "$T/out"
+check "--help lists every subcommand" grep -q "programme|sample|add|moderate|grade|complete|finding|recommend|action|issue|acknowledge|report|redraw|verify" "$T/out"
 check "--help describes redraw" out_has "redraw --dir EXPORT --programme P"
 
 audit programme --actor sw.l1.iaa.1 --id Q1 --title "Autumn audit" --starts "$(day -10)" \
@@ -252,6 +252,80 @@ env -u CASEWARD_KEY_FILE "$CW" init --db "$T/other.db" --origin other.example/lo
 run audit redraw --dir "$T/exp1" --programme Q1 --vkey "$T/other/vkey"
 expect_rc 1 "an export checked against another key"
 check "... refused, naming the key" err_has "no signature by the key other.example/log"
+
+# ---- recommendations, the report, its acknowledgement and actions, escalation ----
+audit recommend --actor qa.1 --programme Q1 --id REC1 --theme childs_voice \
+    --text "Record the child's own words in every assessment."
+expect_rc 0 "a recommendation"
+audit action set --actor qa.1 --recommendation REC1 --action-id ACT1 \
+    --text "Brief every team on recording the child's voice." --owner tm.l1.safe --due "$(day 20)"
+expect_rc 0 "an improvement point"
+audit action set --actor qa.1 --recommendation REC1 --action-id ACT2 --date "$(day -3)" \
+    --text "Add a child's-voice check to supervision." --owner sm.l1.1 --due "$(day -2)"
+expect_rc 0 "a second point, already due"
+audit action set --actor sw.l1.iaa.1 --recommendation REC1 --action-id ACT3 --text "x" \
+    --owner sm.l1.1 --due "$(day 20)"
+expect_rc 1 "a social worker drafts no action"
+audit issue --actor sw.l1.iaa.1 --programme Q1 --id REP1
+expect_rc 1 "a social worker issues no report"
+check "... nothing recorded" [ "$(sql "SELECT count(*) FROM audit_reports")" = 0 ]
+audit issue --actor hos.1 --programme Q1 --id REP1 --recipients hos.1,sm.l1.2 --within 2
+expect_rc 0 "the report issued"
+check "... says its hash" out_has "content SHA-256"
+check "... to two recipients" [ "$(sql "SELECT count(*) FROM audit_recipients WHERE report_id = 'REP1'")" = 2 ]
+audit issue --actor hos.1 --programme Q1 --id REP2
+expect_rc 1 "one report per programme"
+audit recommend --actor qa.1 --programme Q1 --id REC2 --text "Too late."
+expect_rc 1 "no recommendation after the report"
+check "... the message says why" err_has "is issued"
+audit acknowledge --actor qa.1 --report REP1
+expect_rc 1 "only a recipient acknowledges"
+audit acknowledge --actor hos.1 --report REP1 --comment "Received; to the next board."
+expect_rc 0 "the head of service acknowledges"
+audit acknowledge --actor hos.1 --report REP1
+expect_rc 1 "... once"
+audit action complete --actor tm.l1.safe --action-id ACT1
+expect_rc 2 "completion needs evidence"
+audit action complete --actor tm.l1.safe --action-id ACT1 --evidence "Briefings held in every team."
+expect_rc 0 "the owner completes it, with evidence"
+audit action sign-off --actor tm.l1.safe --action-id ACT1
+expect_rc 1 "the owner does not sign off their own action"
+audit action sign-off --actor sm.l1.1 --action-id ACT1 --comment "Seen the briefing notes."
+expect_rc 0 "a manager above the owner signs it off"
+check "... closed" [ "$(sql "SELECT status, closed_by FROM audit_actions WHERE action_id = 'ACT1'")" = "closed|sm.l1.1" ]
+audit action update --actor sm.l1.1 --action-id ACT2 --note "Drafting the checklist."
+expect_rc 0 "progress on the other"
+check "... in progress" [ "$(sql "SELECT status FROM audit_actions WHERE action_id = 'ACT2'")" = in_progress ]
+# The printable report: HTML, CSV and PDF (headless chromium), each 0600.
+audit report --programme Q1 --html "$T/r.html" --csv "$T/r.csv" --pdf "$T/r.pdf" --lang cy
+expect_rc 0 "the report printed"
+check "... HTML in Welsh" grep -q '<html lang="cy">' "$T/r.html"
+check "... with its figures" grep -q "Adroddiad archwilio ffeiliau achos" "$T/r.html"
+check "... the hash in the page" grep -q "$(sql "SELECT content_sha256 FROM audit_reports")" "$T/r.html"
+check "... the CSV's header" [ "$(head -1 "$T/r.csv" | tr -d '\r')" = "section,name,grade,count,percent" ]
+check "... the CSV lists the closed action" grep -q "1.1,.*,closed," "$T/r.csv"
+check "... a PDF" [ "$(head -c 4 "$T/r.pdf")" = "%PDF" ]
+for f in r.html r.csv r.pdf; do
+    check "... $f is 0600" [ "$(stat -c %a "$T/$f")" = 600 ]
+done
+# Escalation, twenty days on: the overdue action and the unacknowledged report.
+run escalate --db "$DB" --as-of "$(day 20)"
+expect_rc 0 "escalation"
+check "... the overdue action escalated" \
+    [ "$(sql "SELECT count(*) FROM escalations WHERE item = 'audit_action:ACT2'")" = 1 ]
+check "... the report sm.l1.2 has not acknowledged, to their manager or the director" \
+    [ "$(sql "SELECT count(*) FROM escalations WHERE item = 'audit_report:REP1:sm.l1.2'")" = 1 ]
+check "... not the acknowledged one" \
+    [ "$(sql "SELECT count(*) FROM escalations WHERE item = 'audit_report:REP1:hos.1'")" = 0 ]
+run escalate --db "$DB" --as-of "$(day 20)"
+check "... once" [ "$(sql "SELECT count(*) FROM escalations WHERE item LIKE 'audit_%' AND child_id = ''")" = 2 ]
+# The issued report checked against an export: its hash and figures from the log.
+run export --db "$DB" --out "$T/exp-r"
+expect_rc 0 "export with the report"
+run audit verify --dir "$T/exp-r" --programme Q1
+expect_rc 0 "the report checks against the log"
+check "... its hash" out_has "(the same as the entry's)"
+check "... its figures" out_has "the same as the report's"
 
 # A second programme's sample, then a sample of Q1 recorded by hand naming one of its cases
 # (drawn today: no draw for the next 12 months can pick it, so the seed cannot give it).

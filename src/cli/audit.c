@@ -19,7 +19,7 @@
 #include "util/time.h"
 
 const char cli_audit_usage[] = "audit (programme|sample|add|moderate|grade|complete|finding|"
-                               "recommend|action|issue|acknowledge|report|redraw) ...";
+                               "recommend|action|issue|acknowledge|report|redraw|verify) ...";
 
 const char cli_audit_help[] =
     "Case-file audits (docs/audits.md). Each subcommand takes --db PATH and, when it records,\n"
@@ -56,7 +56,10 @@ const char cli_audit_help[] =
     "  redraw --dir EXPORT --programme P [--vkey FILE]   draw each of the programme's samples\n"
     "            again from an export (caseward export), checked against its signed checkpoint\n"
     "            (--vkey: the council's verifier key, obtained independently), and say whether\n"
-    "            they are the same\n";
+    "            they are the same\n"
+    "  verify --dir EXPORT --programme P [--vkey FILE]   check the programme's issued report\n"
+    "            against an export: its content's SHA-256 rebuilt from the log, and its figures\n"
+    "            recomputed from the log as it stood when it was issued\n";
 
 typedef struct audit_opts {
     const char *db, *actor, *date, *id, *title, *scope, *starts, *ends, *auditors, *framework,
@@ -569,6 +572,20 @@ cw_rc cli_audit(args *a, cw_error *err)
     cw_rc rc = cli_parse_opts(&rest, opts, NULL, 0, &np, err);
     if (rc)
         return rc;
+    if (!strcmp(sub, "verify")) {
+        if ((rc = cli_need(o.dir, "dir", err)) || (rc = cli_need(o.programme, "programme", err)))
+            return rc;
+        cw_buf out = CW_BUF_INIT(1 << 16), key = CW_BUF_INIT(4096);
+        if (o.vkey && (rc = cw_file_read(o.vkey, &key, err)))
+            return rc;
+        rc = cw_audit_verify_report(o.dir, o.vkey ? (key.data ? key.data : "") : NULL, o.programme,
+                                    &out, err);
+        cw_buf_release(&key);
+        if (out.data)
+            fputs(out.data, stdout);
+        cw_buf_release(&out);
+        return rc;
+    }
     if (!strcmp(sub, "redraw")) {
         if ((rc = cli_need(o.dir, "dir", err)) || (rc = cli_need(o.programme, "programme", err)))
             return rc;

@@ -744,3 +744,78 @@ cw_rc cw_audit_figures(cw_store *s, const char *programme_id, const cw_audit_fra
 {
     return figures(s, programme_id, f, 1, out, err);
 }
+
+/* ---- checking an issued report against an export ---- */
+
+typedef struct issue_scan {
+    const char *programme_id;
+    int64_t idx;
+    json_t *payload;
+} issue_scan;
+
+static cw_rc issue_entry(void *ctx, int64_t idx, const uint8_t *hashes, size_t hlen,
+                         const uint8_t *leaf, size_t llen)
+{
+    (void)hashes, (void)hlen;
+    issue_scan *sc = ctx;
+    if (sc->payload || !holds(leaf, llen, "\"audit_report_issued\""))
+        return CW_OK;
+    json_t *root = json_loadb((const char *)leaf, llen, 0, NULL);
+    const json_t *p = json_object_get(root, "payload");
+    if (root && !strcmp(str(root, "type") ? str(root, "type") : "", "audit_report_issued") &&
+        !strcmp(str(p, "programme_id") ? str(p, "programme_id") : "", sc->programme_id)) {
+        sc->idx = idx;
+        sc->payload = json_incref((json_t *)(uintptr_t)p);
+    }
+    json_decref(root);
+    return CW_OK;
+}
+
+cw_rc cw_audit_verify_report(const char *dir, const char *vkey, const char *programme_id,
+                             cw_buf *out, cw_error *err)
+{
+    cw_store *s = NULL;
+    uint8_t root[CW_HASH_LEN];
+    uint64_t n = 0;
+    issue_scan sc = {programme_id, -1, NULL};
+    int differ = 0;
+    cw_rc rc = cw_store_open_scratch(NULL, &s, err);
+    if (!rc && !(rc = cw_store_begin(s, err))) {
+        if (!(rc = cw_ledger_export_load(dir, s, UINT64_MAX, &n, root, err)) &&
+            !(rc = check_export(dir, vkey, n, root, err)))
+            rc = cw_store_entry_scan(s, 0, (int64_t)n, issue_entry, &sc, err);
+        if (!rc && !sc.payload)
+            rc = cw_error_set(err, CW_ENOTFOUND,
+                              "the export holds no report issued for programme %s", programme_id);
+        /* The log as it stood just before the report's entry. */
+        if (!rc)
+            rc = cw_casework_replay(s, 0, (uint64_t)sc.idx, err);
+        char sha[65];
+        json_t *figures = NULL;
+        if (!rc)
+            rc = cw_audit_report_rehash(s, sc.payload, sha, &figures, err);
+        if (!rc) {
+            const char *said = str(sc.payload, "content_sha256");
+            int same_hash = said && !strcmp(said, sha);
+            int same_figures = json_equal(figures, json_object_get(sc.payload, "figures"));
+            differ = !same_hash || !same_figures;
+            rc =
+                cw_buf_addf(out,
+                            "report %s of programme %s (entry %" PRId64 "):\n"
+                            "  content SHA-256 rebuilt from the log: %s (%s)\n"
+                            "  figures recomputed from the log as it stood then: %s\n",
+                            str(sc.payload, "report_id"), programme_id, sc.idx, sha,
+                            same_hash ? "the same as the entry's" : "DIFFERS from the entry's",
+                            same_figures ? "the same as the report's" : "DIFFER from the report's");
+        }
+        json_decref(figures);
+        cw_store_rollback(s);
+    }
+    cw_store_close(s);
+    json_decref(sc.payload);
+    if (!rc && differ)
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "programme %s's report is not what the log says it should be",
+                          programme_id);
+    return rc;
+}

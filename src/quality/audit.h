@@ -71,6 +71,24 @@ cw_rc cw_audit_report_content(cw_store *s, const char *programme_id, const char 
                               int64_t acknowledge_within, json_t **payload, cw_error *err);
 
 /*
+ * From the log as it stood just before a report was issued (s, replayed up to its entry): the
+ * SHA-256 of the content the issued payload and the recommendations and actions then make
+ * (which must be its content_sha256), and the figures computed then (*figures; which should be
+ * the payload's).
+ */
+cw_rc cw_audit_report_rehash(cw_store *s, const json_t *issued, char sha[65], json_t **figures,
+                             cw_error *err);
+
+/*
+ * Checks programme_id's issued report against the export in dir (checked first against its
+ * signed checkpoint, as cw_audit_redraw does): its content hash rebuilt from the log, and its
+ * figures recomputed from the log as it stood when it was issued. One line per check to out;
+ * CW_EVERIFY if either differs.
+ */
+cw_rc cw_audit_verify_report(const char *dir, const char *vkey, const char *programme_id,
+                             cw_buf *out, cw_error *err);
+
+/*
  * The state of programme_id's issued report: as issued (its figures, hash and entry), who must
  * acknowledge it by when and who has, and each recommendation's actions as they stand now.
  */

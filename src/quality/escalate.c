@@ -17,7 +17,8 @@
  *       5 working days late  the head of service            (level 2)
  *      10 working days late  the director                   (level 3)
  *
- * A run records the highest step reached, once (the escalations projection,
+ * Where the council has no director in caseward, the director's steps go to the head of
+ * service. A run records the highest step reached, once (the escalations projection,
  * keyed by child, item and level; "" for the child of a report's or an action's
  * item); steps never run are not back-filled, as for the rules' escalations. Someone in the role is
  * looked for up the management chain first, then anyone in post; a step with nobody to tell is
@@ -65,7 +66,12 @@ static cw_rc holder(esc *e, const char *staff_id, const char *role, char out[65]
         snprintf(cur, sizeof cur, "%s", si.manager);
     }
     cw_value k = cw_text(role);
-    return rc ? rc : cw_store_run(s, CW_Q_STAFF_IN_POST, &k, 1, first_row, out, NULL, e->err);
+    if (!rc)
+        rc = cw_store_run(s, CW_Q_STAFF_IN_POST, &k, 1, first_row, out, NULL, e->err);
+    /* A council with no director in caseward: the top of the chain is the head of service. */
+    if (!rc && !out[0] && !strcmp(role, "director"))
+        rc = holder(e, staff_id, "head_of_service", out);
+    return rc;
 }
 
 /* The next current member of staff above staff_id. */

@@ -148,6 +148,31 @@ cw_rc cw_audit_report_content(cw_store *s, const char *programme_id, const char 
     return rc;
 }
 
+cw_rc cw_audit_report_rehash(cw_store *s, const json_t *issued, char sha[65], json_t **figures,
+                             cw_error *err)
+{
+    json_t *recs = NULL, *doc = NULL;
+    const char *programme_id = str(issued, "programme_id");
+    *figures = NULL;
+    sha[0] = '\0';
+    cw_rc rc = programme_id ? recommendations(s, programme_id, 0, &recs, err)
+                            : cw_error_set(err, CW_EVERIFY, "the report names no programme");
+    if (!rc &&
+        !(doc = json_pack("{sOsOsOsOsOsOsO}", "report_id", json_object_get(issued, "report_id"),
+                          "programme_id", json_object_get(issued, "programme_id"), "date",
+                          json_object_get(issued, "date"), "recipients",
+                          json_object_get(issued, "recipients"), "acknowledge_within",
+                          json_object_get(issued, "acknowledge_within"), "figures",
+                          json_object_get(issued, "figures"), "recommendations", recs)))
+        rc = cw_error_set(err, CW_EVERIFY, "the report's entry lacks a member of its content");
+    hash_of(doc, sha, &rc);
+    if (!rc && !(rc = cw_audit_figures(s, programme_id, NULL, figures, err)))
+        json_object_del(*figures, "earlier");
+    json_decref(doc);
+    json_decref(recs);
+    return rc;
+}
+
 /* ---- the state of a report ---- */
 
 typedef struct report_row {
