@@ -7,7 +7,8 @@
 # denied), and the owner is refused them by the triggers. The personal table can be erased
 # once and never otherwise changed or deleted. The application may do what it needs to every
 # other table. The throwaway server (scripts/pg-test-server) is stopped at the end.
-# It does not use caseward itself (issue 15's first step: no backend yet).
+# Last, a database of an older schema version is upgraded by its owner with `caseward upgrade`,
+# and refused to the application's role (docs/postgres.md, "Upgrading").
 #
 # usage: bash tests/pg_schema_test.sh /path/to/caseward
 set -u
@@ -268,6 +269,61 @@ refused | permission denied for table accounts | the application deletes no acco
 refused | permission denied for table api_tokens | the application empties no token table | TRUNCATE api_tokens
 refused | duplicate key | two tokens with one hash | INSERT INTO api_tokens(name, hash, username, scope, created_at, revoked) VALUES ('m', 'ab', 'a', 'read', '2026-01-01T00:00:00Z', 0)
 EOF
+
+# ---- upgrading: a database of schema version 10 (before case-file audits) ----
+# Made by caseward as a new database is (as the owner), then taken back to version 10 as a
+# caseward of then left it: the audit tables gone, meta saying 10. The application's role may
+# not upgrade it (it may not create tables): a reader and a writer are refused, saying to run
+# `caseward upgrade` as the owner, and nothing changes. The owner's upgrade makes it exactly
+# what a new database is, the application granted the new tables, and it verifies.
+CW=$1
+export CASEWARD_KEY_FILE=$T/upgrade.key
+AUDIT_TABLES="audit_programmes, audit_auditors, audit_samples, audit_cases, audit_grades,
+              audit_findings, audit_recommendations, audit_actions, audit_reports,
+              audit_recipients"
+q "$SU" postgres "CREATE DATABASE upgrade OWNER caseward_owner ENCODING 'UTF8' TEMPLATE template0"
+allowed "a second database"
+"$CW" init --db "$(uri caseward_owner upgrade)" --origin test.caseward.example/up >/dev/null 2>"$T/err" ||
+    bad "init as the owner: $(cat "$T/err")"
+psql -v ON_ERROR_STOP=1 -X -q -1 -d "$(uri caseward_owner upgrade)" \
+    -f "$ROOT/src/store/grants_postgres.sql" >"$T/out" 2>"$T/err"
+rc=$?
+allowed "grants on the second database"
+q caseward_owner upgrade "DROP TABLE $AUDIT_TABLES; UPDATE meta SET value = '10' WHERE key = 'schema_version'"
+allowed "taken back to version 10"
+"$CW" verify --db "$(uri caseward_app upgrade)" >"$T/out" 2>"$T/err"
+check "a reader of version 10 is refused" [ $? -ne 0 ]
+check "... told to run caseward upgrade as the owner" grep -q "schema version 10.*caseward upgrade" "$T/err"
+"$CW" rebuild --db "$(uri caseward_app upgrade)" >"$T/out" 2>"$T/err"
+check "the application's role cannot upgrade it" [ $? -ne 0 ]
+check "... and says who can" grep -q "needs the database's owner" "$T/err"
+q caseward_owner upgrade "SELECT value FROM meta WHERE key = 'schema_version'"
+check "... nothing changed" [ "$(cat "$T/out")" = 10 ]
+"$CW" upgrade --db "$(uri caseward_owner upgrade)" >"$T/out" 2>"$T/err" ||
+    bad "caseward upgrade as the owner: $(cat "$T/err")"
+q caseward_owner upgrade "SELECT value FROM meta WHERE key = 'schema_version'"
+check "the owner upgraded it to version 11" [ "$(cat "$T/out")" = 11 ]
+cols() {
+    q caseward_owner "$1" "SELECT table_name || '.' || column_name || ' ' || data_type || ' ' ||
+        is_nullable || ' ' || coalesce(collation_name, '') FROM information_schema.columns
+        WHERE table_schema = 'public' ORDER BY 1"
+    cp "$T/out" "$T/cols-$1"
+}
+cols caseward
+cols upgrade
+check "the upgraded database's columns are a new database's" cmp -s "$T/cols-caseward" "$T/cols-upgrade"
+q caseward_owner upgrade "SELECT indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"
+cp "$T/out" "$T/idx-upgrade"
+q caseward_owner caseward "SELECT indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"
+check "... and its indexes" cmp -s "$T/out" "$T/idx-upgrade"
+q caseward_owner upgrade "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'
+    AND table_name LIKE 'audit%' AND NOT (has_table_privilege('caseward_app', table_name, 'INSERT')
+    AND has_table_privilege('caseward_app', table_name, 'TRUNCATE'))"
+check "the application may use the new tables" [ ! -s "$T/out" ]
+"$CW" verify --db "$(uri caseward_app upgrade)" >"$T/out" 2>"$T/err" ||
+    bad "verify after the upgrade: $(cat "$T/err")"
+"$CW" upgrade --db "$(uri caseward_owner upgrade)" >"$T/out" 2>"$T/err" ||
+    bad "caseward upgrade again (nothing to do): $(cat "$T/err")"
 
 # ---- the server stops, and nothing of it is left ----
 # running PATTERN: a live process (not a zombie) whose command line holds PATTERN (read from
