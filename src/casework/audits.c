@@ -465,14 +465,16 @@ cw_rc cw_casework_check_audit_graded(cw_ctx *c, const json_t *p, cw_error *err)
 
 typedef struct graded {
     const char *themes;
+    const char *by; /* only the grades this auditor gave count (a moderator named again) */
     size_t n;
 } graded;
 
 static cw_rc graded_row(void *ctx, const cw_value *c, size_t n)
 {
     graded *g = ctx;
-    char theme[65];
-    if (n >= 1 && cw_value_copy(&c[0], theme, sizeof theme) > 0 && listed(g->themes, theme))
+    char theme[65], by[65];
+    if (n >= 3 && cw_value_copy(&c[0], theme, sizeof theme) > 0 && listed(g->themes, theme) &&
+        cw_value_copy(&c[2], by, sizeof by) > 0 && !strcmp(by, g->by))
         g->n++;
     return CW_OK;
 }
@@ -495,7 +497,7 @@ cw_rc cw_casework_check_audit_completed(cw_ctx *c, const json_t *p, cw_error *er
         rc = need_grader(c, p, &pr, &ac, &moderation, err);
     if (!rc)
         rc = grade_on_scale(&pr, p, "overall", err);
-    graded g = {pr.themes, 0};
+    graded g = {pr.themes, c->actor, 0};
     cw_value k[] = {cw_text(str(p, "programme_id")), cw_text(str(p, "child_id")),
                     cw_text(moderation ? "moderation" : "audit")};
     if (!rc)
