@@ -348,15 +348,12 @@ static cw_rc render(const audit_opts *o, cw_store *s, cw_error *err)
     int have_f = 0;
     cw_rc rc = cw_audit_report_state(s, o->programme, &st, err);
     const json_t *fig = json_object_get(st, "figures");
-    const json_t *first = json_array_get(json_object_get(fig, "distribution"), 0);
-    /* The grades' names: the framework given, else the built-in one the programme used (the
-     * figures carry labels only when it is the very file the programme recorded). */
+    /* The grades' names: the framework given, else the built-in one the programme used, if it
+     * is the very file the programme recorded. */
     if (!rc && o->framework && !(rc = load_framework(o->framework, &f, err)))
         have_f = 1;
-    else if (!rc && !o->framework && json_object_get(first, "label") &&
-             !cw_audit_framework_builtin(&f, json_string_value(json_object_get(fig, "framework")),
-                                         err))
-        have_f = 1;
+    else if (!rc && !o->framework)
+        have_f = cw_audit_framework_of(fig, &f);
     if (!rc && o->lang && strcmp(o->lang, "en") && strcmp(o->lang, "cy"))
         rc = cw_error_set(err, CW_EUSAGE, "--lang: give en or cy");
     cw_buf b = CW_BUF_INIT(1 << 24);

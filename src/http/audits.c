@@ -432,10 +432,7 @@ cw_rc cw_http_audit_report(cw_http_srv *s, req *r, cw_error *err)
     cw_buf b = CW_BUF_INIT(1 << 24);
     cw_audit_framework f;
     const json_t *fig = json_object_get(state, "figures");
-    const json_t *first = json_array_get(json_object_get(fig, "distribution"), 0);
-    cw_error quiet;
-    int have_f = json_object_get(first, "label") &&
-                 !cw_audit_framework_builtin(&f, str(fig, "framework"), &quiet);
+    int have_f = cw_audit_framework_of(fig, &f);
     if (!strcmp(format, "csv"))
         rc = cw_audit_report_csv(state, &b);
     else

@@ -603,8 +603,10 @@ static cw_rc earlier_row(void *ctx, const cw_value *c, size_t n)
 /* The audit's distribution of one programme (for the comparison with earlier ones). */
 static cw_rc summary_of(cw_store *s, const char *programme_id, json_t **out, cw_error *err);
 
+/* with_earlier: the earlier programmes' distributions too; labels: the grades' names from the
+ * framework (f, else the built-in one the programme recorded), or facts only. */
 static cw_rc figures(cw_store *s, const char *programme_id, const cw_audit_framework *f,
-                     int with_earlier, json_t **out, cw_error *err)
+                     int with_earlier, int labels, json_t **out, cw_error *err)
 {
     *out = NULL;
     prog_row pr = {0};
@@ -616,9 +618,9 @@ static cw_rc figures(cw_store *s, const char *programme_id, const cw_audit_frame
      * name, only if it is the very file the programme recorded. */
     cw_audit_framework builtin;
     int have_builtin = 0;
-    if (!rc && f && strcmp(f->sha256, pr.sha256))
+    if (!rc && f && (!labels || strcmp(f->sha256, pr.sha256)))
         f = NULL;
-    if (!rc && !f) {
+    if (!rc && !f && labels) {
         cw_error quiet;
         if (!cw_audit_framework_builtin(&builtin, pr.framework, &quiet)) {
             have_builtin = 1;
@@ -673,10 +675,10 @@ static cw_rc figures(cw_store *s, const char *programme_id, const cw_audit_frame
             snprintf(kq, sizeof kq, "%.3f", agr.kappa_quadratic);
         }
         o = json_pack(
-            "{sssssssssssIs{sIsIsI}sIso*so*so*so*so*s{sIsIsssIssss?ss?}sO}", "programme_id",
+            "{sssssssssssssIs{sIsIsI}sIso*so*so*so*so*s{sIsIsssIssss?ss?}sO}", "programme_id",
             programme_id, "title", pr.title, "starts", pr.starts, "ends", pr.ends, "framework",
-            pr.framework, "grades", (json_int_t)pr.grades, "cases", "in_programme",
-            (json_int_t)cases.n, "completed", (json_int_t)completed, "moderated",
+            pr.framework, "framework_sha256", pr.sha256, "grades", (json_int_t)pr.grades, "cases",
+            "in_programme", (json_int_t)cases.n, "completed", (json_int_t)completed, "moderated",
             (json_int_t)moderated, "gradings", (json_int_t)g->all.total, "distribution",
             distribution(&g->all, pr.grades, f), "overall", distribution(&overall, pr.grades, f),
             "by_theme", tally_list(&g->themes, "theme", pr.grades, f), "by_team",
@@ -724,7 +726,7 @@ static cw_rc figures(cw_store *s, const char *programme_id, const cw_audit_frame
 static cw_rc summary_of(cw_store *s, const char *programme_id, json_t **out, cw_error *err)
 {
     json_t *full = NULL;
-    cw_rc rc = figures(s, programme_id, NULL, 0, &full, err);
+    cw_rc rc = figures(s, programme_id, NULL, 0, 0, &full, err);
     *out = NULL;
     if (!rc) {
         *out = json_pack("{sOsOsOsOsO}", "programme_id", json_object_get(full, "programme_id"),
@@ -742,7 +744,12 @@ static cw_rc summary_of(cw_store *s, const char *programme_id, json_t **out, cw_
 cw_rc cw_audit_figures(cw_store *s, const char *programme_id, const cw_audit_framework *f,
                        json_t **out, cw_error *err)
 {
-    return figures(s, programme_id, f, 1, out, err);
+    return figures(s, programme_id, f, 1, 1, out, err);
+}
+
+cw_rc cw_audit_figures_facts(cw_store *s, const char *programme_id, json_t **out, cw_error *err)
+{
+    return figures(s, programme_id, NULL, 1, 0, out, err);
 }
 
 /* ---- checking an issued report against an export ---- */
@@ -818,4 +825,17 @@ cw_rc cw_audit_verify_report(const char *dir, const char *vkey, const char *prog
                           "programme %s's report is not what the log says it should be",
                           programme_id);
     return rc;
+}
+
+int cw_audit_framework_of(const json_t *figures, cw_audit_framework *f)
+{
+    const char *id = str(figures, "framework"), *sha = str(figures, "framework_sha256");
+    cw_error quiet;
+    if (!id || !sha || cw_audit_framework_builtin(f, id, &quiet))
+        return 0;
+    if (strcmp(f->sha256, sha)) {
+        cw_audit_framework_release(f);
+        return 0;
+    }
+    return 1;
 }

@@ -59,6 +59,14 @@ cw_rc cw_audit_redraw(const char *dir, const char *vkey, const char *programme_i
  */
 cw_rc cw_audit_figures(cw_store *s, const char *programme_id, const cw_audit_framework *f,
                        json_t **out, cw_error *err);
+/* Loads into f the built-in framework the figures were computed with (their framework and
+ * framework_sha256), for the grades' and themes' names; 0 if there is none (a council's own
+ * file, or one changed since). Release f when 1 is returned. */
+int cw_audit_framework_of(const json_t *figures, cw_audit_framework *f);
+
+/* The same figures as facts only, without the grades' names: as a report records them, so
+ * that they are recomputed from the log whatever framework files a later caseward holds. */
+cw_rc cw_audit_figures_facts(cw_store *s, const char *programme_id, json_t **out, cw_error *err);
 
 /*
  * The audit_report_issued payload for programme_id's report (report.c): the figures now, and

@@ -118,13 +118,11 @@ cw_rc cw_audit_report_content(cw_store *s, const char *programme_id, const char 
 {
     json_t *figures = NULL, *recs = NULL, *doc = NULL;
     *payload = NULL;
-    cw_rc rc = cw_audit_figures(s, programme_id, NULL, &figures, err);
+    /* The figures as facts (no grades' names: those are the framework's), with the
+     * comparison with earlier programmes. */
+    cw_rc rc = cw_audit_figures_facts(s, programme_id, &figures, err);
     if (!rc)
         rc = recommendations(s, programme_id, 0, &recs, err);
-    /* The figures as recorded: without the comparison with earlier programmes, which the log
-     * holds anyway, and without labels (they are the framework's, not the log's). */
-    if (!rc)
-        json_object_del(figures, "earlier");
     if (!rc && !(doc = json_pack("{sssssssOsIsOsO}", "report_id", report_id, "programme_id",
                                  programme_id, "date", date, "recipients", recipients,
                                  "acknowledge_within", (json_int_t)acknowledge_within, "figures",
@@ -166,8 +164,8 @@ cw_rc cw_audit_report_rehash(cw_store *s, const json_t *issued, char sha[65], js
                           json_object_get(issued, "figures"), "recommendations", recs)))
         rc = cw_error_set(err, CW_EVERIFY, "the report's entry lacks a member of its content");
     hash_of(doc, sha, &rc);
-    if (!rc && !(rc = cw_audit_figures(s, programme_id, NULL, figures, err)))
-        json_object_del(*figures, "earlier");
+    if (!rc)
+        rc = cw_audit_figures_facts(s, programme_id, figures, err);
     json_decref(doc);
     json_decref(recs);
     return rc;
@@ -290,7 +288,7 @@ typedef struct words {
         *gradings, *grade, *count, *percent, *overall, *theme, *team, *auditor, *moderation, *pairs,
         *exact, *within_one, *kappa, *findings, *none, *actioned, *not_actioned, *recommendations,
         *point, *owner, *due, *status, *recipients, *acknowledged, *not_acknowledged, *ack_by,
-        *hash, *entry, *n_gradings, *to;
+        *hash, *entry, *n_gradings, *to, *earlier;
 } words;
 
 static const words EN = {"en",
@@ -331,7 +329,8 @@ static const words EN = {"en",
                          "SHA-256 of the report's content",
                          "log entry",
                          "Gradings",
-                         "to"};
+                         "to",
+                         "Earlier audits, for comparison"};
 
 static const words CY = {"cy",
                          "Adroddiad archwilio ffeiliau achos",
@@ -372,7 +371,8 @@ static const words CY = {"cy",
                          "SHA-256 cynnwys yr adroddiad",
                          "eitem yn y log",
                          "Graddau",
-                         "i"};
+                         "i",
+                         "Archwiliadau cynharach, i’w cymharu"};
 
 static cw_rc esc(cw_buf *b, const char *s)
 {
@@ -525,6 +525,18 @@ cw_rc cw_audit_report_html(const json_t *st, const cw_audit_framework *f, const 
         rc = cw_buf_addf(b, "%s", json_array_size(fl) ? "</ul>\n" : "<p>");
     if (!rc && !json_array_size(fl))
         rc = cw_buf_addf(b, "%s</p>\n", w->none);
+    /* Earlier programmes, for comparison: each one's distribution of grades. */
+    const json_t *earlier = json_object_get(fig, "earlier");
+    if (!rc && json_array_size(earlier))
+        rc = cw_buf_addf(b, "<h2>%s</h2>\n", w->earlier);
+    for (size_t i = 0; !rc && i < json_array_size(earlier); i++) {
+        const json_t *e = json_array_get(earlier, i);
+        if (!(rc = cw_buf_addf(b, "<h3>%s: ", str(e, "programme_id"))) &&
+            !(rc = esc(b, str(e, "title"))) &&
+            !(rc = cw_buf_addf(b, " (%s; %s %" JSON_INTEGER_FORMAT ")</h3>\n", str(e, "starts"),
+                               w->n_gradings, json_integer_value(json_object_get(e, "gradings")))))
+            rc = dist_table(b, json_object_get(e, "distribution"), f, w);
+    }
     const json_t *recs = json_object_get(st, "recommendations");
     if (!rc)
         rc = cw_buf_addf(b, "<h2>%s</h2>\n", w->recommendations);
@@ -617,6 +629,11 @@ cw_rc cw_audit_report_csv(const json_t *st, cw_buf *b)
             const json_t *t = json_array_get(list, i);
             rc = csv_dist(b, parts[p][0], str(t, parts[p][1]), json_object_get(t, "grades"));
         }
+    }
+    const json_t *earlier = json_object_get(fig, "earlier");
+    for (size_t i = 0; !rc && i < json_array_size(earlier); i++) {
+        const json_t *e = json_array_get(earlier, i);
+        rc = csv_dist(b, "earlier", str(e, "programme_id"), json_object_get(e, "distribution"));
     }
     /* then the actions, one per line */
     if (!rc)
