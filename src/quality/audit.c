@@ -553,8 +553,19 @@ static cw_rc pair_row(void *ctx, const cw_value *c, size_t n)
     if (!strcmp(pass, "audit"))
         return json_object_set_new(ps->audit, key, json_integer(c[3].i)) ? CW_ENOMEM : CW_OK;
     const json_t *a = json_object_get(ps->audit, key);
-    if (!a || ps->pairs == ps->cap)
+    if (!a)
         return CW_OK;
+    if (ps->pairs == ps->cap) {
+        size_t cap = ps->cap ? ps->cap * 2 : 256;
+        int *f = realloc(ps->first, cap * sizeof *f),
+            *s = f ? realloc(ps->second, cap * sizeof *s) : NULL;
+        if (f)
+            ps->first = f;
+        if (!f || !s)
+            return CW_ENOMEM;
+        ps->second = s;
+        ps->cap = cap;
+    }
     ps->first[ps->pairs] = (int)json_integer_value(a);
     ps->second[ps->pairs++] = (int)c[3].i;
     return CW_OK;
@@ -643,15 +654,14 @@ static cw_rc figures(cw_store *s, const char *programme_id, const cw_audit_frame
             tally_of(&g->themes, t);
         rc = cw_store_run(s, CW_Q_AUDIT_GRADES_ALL, &k, 1, grade_row, g, NULL, err);
     }
-    int first[1024], second[1024];
-    pair_scan ps = {&cases, json_object(), first, second, 0, 1024};
+    pair_scan ps = {&cases, json_object(), NULL, NULL, 0, 0};
     if (!rc && !ps.audit)
         rc = CW_ENOMEM;
     if (!rc)
         rc = cw_store_run(s, CW_Q_AUDIT_GRADES_ALL, &k, 1, pair_row, &ps, NULL, err);
     cw_audit_agreement agr = {0};
     if (!rc && ps.pairs)
-        rc = cw_audit_agreement_of(first, second, ps.pairs, (size_t)pr.grades, &agr, err);
+        rc = cw_audit_agreement_of(ps.first, ps.second, ps.pairs, (size_t)pr.grades, &agr, err);
     tally overall = {0};
     size_t completed = 0, moderated = 0;
     for (size_t i = 0; i < cases.n; i++)
@@ -714,6 +724,8 @@ static cw_rc figures(cw_store *s, const char *programme_id, const cw_audit_frame
         cw_audit_framework_release(&builtin);
     json_decref(fs.list);
     json_decref(ps.audit);
+    free(ps.first);
+    free(ps.second);
     free(g);
     free(cases.v);
     if (rc)

@@ -150,17 +150,36 @@ typedef struct item {
 } item;
 
 typedef struct items {
-    item v[512];
-    size_t n;
+    item *v;
+    size_t n, cap;
 } items;
+
+/* The next item of the list, grown as needed; NULL when out of memory. */
+static item *next_item(items *l)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        item *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        l->v = v;
+        l->cap = cap;
+    }
+    item *x = &l->v[l->n];
+    memset(x, 0, sizeof *x);
+    return x;
+}
 
 static cw_rc finding_row(void *ctx, const cw_value *c, size_t n)
 {
     items *l = ctx;
-    if (n < 6 || c[4].type != CW_V_NULL || l->n == sizeof l->v / sizeof l->v[0])
-        return n < 6 ? CW_EDB : CW_OK; /* actioned, or too many for one run */
-    item *x = &l->v[l->n];
-    memset(x, 0, sizeof *x);
+    if (n < 6)
+        return CW_EDB;
+    if (c[4].type != CW_V_NULL)
+        return CW_OK; /* actioned */
+    item *x = next_item(l);
+    if (!x)
+        return CW_ENOMEM;
     cw_value_copy(&c[0], x->a, sizeof x->a);
     cw_value_copy(&c[1], x->b, sizeof x->b);
     if (day_of(&c[2], &x->due))
@@ -174,10 +193,9 @@ static cw_rc action_row(void *ctx, const cw_value *c, size_t n)
     items *l = ctx;
     if (n < 5)
         return CW_EDB;
-    if (l->n == sizeof l->v / sizeof l->v[0])
-        return CW_OK;
-    item *x = &l->v[l->n];
-    memset(x, 0, sizeof *x);
+    item *x = next_item(l);
+    if (!x)
+        return CW_ENOMEM;
     cw_value_copy(&c[0], x->a, sizeof x->a);
     cw_value_copy(&c[2], x->b, sizeof x->b);
     if (day_of(&c[3], &x->due))
@@ -204,20 +222,21 @@ static cw_rc recip_row(void *ctx, const cw_value *c, size_t n)
     recip_scan *r = ctx;
     if (n < 3)
         return CW_EDB;
-    if (c[1].type != CW_V_NULL || r->l->n == sizeof r->l->v / sizeof r->l->v[0])
+    if (c[1].type != CW_V_NULL)
         return CW_OK; /* acknowledged */
-    item *x = &r->l->v[r->l->n++];
-    memset(x, 0, sizeof *x);
+    item *x = next_item(r->l);
+    if (!x)
+        return CW_ENOMEM;
+    r->l->n++;
     snprintf(x->a, sizeof x->a, "%s", r->report);
     cw_value_copy(&c[0], x->b, sizeof x->b);
     x->due = r->due;
     return CW_OK;
 }
 
+/* The reports, each as an item: a = its id, due = the day its acknowledgement is due. */
 typedef struct report_list {
-    char id[64][65];
-    cw_date due[64];
-    size_t n;
+    items l;
     const cw_calendar *cal;
     cw_error *err;
 } report_list;
@@ -228,11 +247,12 @@ static cw_rc report_row(void *ctx, const cw_value *c, size_t n)
     cw_date issued;
     if (n < 7 || day_of(&c[2], &issued))
         return CW_EDB;
-    if (r->n == sizeof r->id / sizeof r->id[0])
-        return CW_OK;
-    cw_value_copy(&c[0], r->id[r->n], sizeof r->id[0]);
-    cw_rc rc = cw_calendar_add_working_days(r->cal, issued, c[4].i, &r->due[r->n], r->err);
-    r->n += !rc;
+    item *x = next_item(&r->l);
+    if (!x)
+        return CW_ENOMEM;
+    cw_value_copy(&c[0], x->a, sizeof x->a);
+    cw_rc rc = cw_calendar_add_working_days(r->cal, issued, c[4].i, &x->due, r->err);
+    r->l.n += !rc;
     return rc;
 }
 
@@ -273,9 +293,9 @@ cw_rc cw_audit_escalate(cw_ledger *l, const cw_calendar *cal, cw_date as_of, uin
     reports->err = err;
     if (!rc)
         rc = cw_store_run(s, CW_Q_AUDIT_REPORTS_ALL, NULL, 0, report_row, reports, NULL, err);
-    for (size_t i = 0; !rc && i < reports->n; i++) {
-        recip_scan r = {list, reports->id[i], reports->due[i]};
-        cw_value k = cw_text(reports->id[i]);
+    for (size_t i = 0; !rc && i < reports->l.n; i++) {
+        recip_scan r = {list, reports->l.v[i].a, reports->l.v[i].due};
+        cw_value k = cw_text(reports->l.v[i].a);
         rc = cw_store_run(s, CW_Q_AUDIT_RECIPIENTS_OF, &k, 1, recip_row, &r, NULL, err);
     }
     for (size_t i = 0; !rc && i < list->n; i++) {
@@ -310,7 +330,11 @@ cw_rc cw_audit_escalate(cw_ledger *l, const cw_calendar *cal, cw_date as_of, uin
         rc = cw_casework_commit(l, NULL, err);
     else
         cw_casework_abort(l);
+    if (rc == CW_ENOMEM)
+        cw_error_set(err, rc, "out of memory");
+    free(list->v);
     free(list);
+    free(reports->l.v);
     free(reports);
     if (raised)
         *raised = e.raised;
