@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "casework/casework.h"
 #include "cli/cli.h"
@@ -372,9 +373,13 @@ static cw_rc render(const audit_opts *o, cw_store *s, cw_error *err)
     if (!rc && html && !(rc = cw_audit_report_html(st, have_f ? &f : NULL, o->lang, &b)))
         rc = write_out(html, &b, err);
     if (!rc && o->pdf) {
-        char abs[4096];
-        if (!realpath(html, abs))
-            rc = cw_error_set(err, CW_EIO, "%s: cannot be found again", html);
+        /* chromium reads a file:// address: the page's absolute path. */
+        char abs[8192], cwd[4096];
+        int n = html[0] == '/'            ? snprintf(abs, sizeof abs, "%s", html)
+                : getcwd(cwd, sizeof cwd) ? snprintf(abs, sizeof abs, "%s/%s", cwd, html)
+                                          : -1;
+        if (n < 0 || (size_t)n >= sizeof abs)
+            rc = cw_error_set(err, CW_EIO, "%s: its full path cannot be made", html);
         else
             rc = print_pdf(abs, o->pdf, err);
     }
