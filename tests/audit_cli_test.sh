@@ -27,7 +27,7 @@ audit() { run audit "$@" --db "$DB"; }
 append() { "$CW" append --db "$DB" - >"$T/out" 2>"$T/err"; rc=$?; }
 
 new_db audit
-"$CW" demo --db "$DB" --children 300 --seed 5 --as-of "$TODAY" >/dev/null 2>"$T/err" ||
+"$CW" demo --db "$DB" --children 120 --seed 5 --as-of "$TODAY" >/dev/null 2>"$T/err" ||
     { echo "audit_cli_test: demo failed: $(cat "$T/err")" >&2; exit 1; }
 append <<JSONL
 {"type":"staff_added","actor":"hos.1","payload":{"staff_id":"qa.1","name":"Auditor One","role":"qa_auditor"}}
