@@ -54,7 +54,7 @@ audit programme --actor qa.1 --date 2026-13-01 --id Q1 --title "Autumn audit" \
     --starts "$(day -10)" --ends "$(day 30)" --auditors qa.1,qa.2
 expect_rc 1 "a bad --date"
 check "... the message names --date" err_has '--date: "2026-13-01" is not a date'
-check "nothing was recorded" [ "$(sql "SELECT count(*) FROM audit_programmes")" = 0 ]
+check "nothing was recorded" [ "$(sql "SELECT count(*) FROM audit_programmes WHERE programme_id = 'Q1'")" = 0 ]
 
 # ---- the programme and its sample ----
 audit programme --actor qa.1 --id Q1 --title "Autumn audit" --starts "$(day -10)" \

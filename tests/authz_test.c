@@ -23,7 +23,8 @@
  *          F.team's cases are in its scope and other teams' (other areas in
  *          the demo) are not.
  *   hos    the head of service
- *   qa     a QA auditor (role account; no audits exist, so no child is in scope)
+ *   qa     a QA auditor (role account: no case is drawn for it, so no child is in scope;
+ *          the demo's own programme has ended, and its auditors are staff)
  *   insp   an inspector (role account) whose account expires in 2099
  *   admin  an administrator (role account)
  * and, for the sign-in checks: an inspector whose account expired in 2020,

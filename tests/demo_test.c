@@ -19,11 +19,14 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "casework/accounts.h"
 #include "casework/casework.h"
+#include "casework/deepverify.h"
 #include "demo/demo.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
 #include "measures/integrity.h"
+#include "quality/audit.h"
 #include "rules/oversight.h"
 #include "testutil.h"
 
@@ -54,6 +57,28 @@ static cw_date D(const char *s)
     cw_date d = 0;
     assert_int_equal(cw_date_parse(s, strlen(s), &d), CW_OK);
     return d;
+}
+
+/* The first column of the first row of sql on db, as text ("" for none or NULL). */
+static void q1(const char *db, const char *sql, char *out, size_t cap)
+{
+    sqlite3 *s = NULL;
+    sqlite3_stmt *st = NULL;
+    out[0] = '\0';
+    assert_int_equal(sqlite3_open_v2(db, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    if (sqlite3_prepare_v2(s, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(s));
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(s);
+}
+
+static long long q1_int(const char *db, const char *sql)
+{
+    char v[32];
+    q1(db, sql, v, sizeof v);
+    return strtoll(v, NULL, 10);
 }
 
 static void on_progress(void *ctx, uint64_t done, uint64_t total, uint64_t events)
@@ -138,9 +163,11 @@ static void test_verifies(void **state)
     cw_verify_report rep;
     assert_int_equal(cw_verify(&vo, &rep, &err), CW_OK);
     assert_int_equal(rep.size, cw_ledger_size(F->main.l));
-    /* The stats count every entry; batches of 700 give one checkpoint each. */
+    /* The stats count every entry; batches of 700 commands give one checkpoint each (the
+     * escalations a critical finding records at once are entries, not commands). */
     assert_int_equal(F->main.st.events, cw_ledger_size(F->main.l));
-    assert_int_equal(F->main.st.batches, (F->main.st.events + 699) / 700);
+    uint64_t escalations = (uint64_t)q1_int(F->main.db, "SELECT count(*) FROM escalations");
+    assert_int_equal(F->main.st.batches, (F->main.st.events - escalations + 699) / 700);
     assert_int_equal(F->progress_calls, F->main.st.batches);
     assert_int_equal(F->main.st.children, CHILDREN);
     assert_true(F->main.st.events > 20 * CHILDREN);
@@ -674,8 +701,9 @@ static void test_chronology(void **state)
             const cw_history_entry *e = &h.entries[j];
             if (j > 0)
                 assert_true(e->date >= h.entries[j - 1].date);
-            /* a correction has no date of its own: it is dated when recorded */
-            if (!strcmp(e->type, "correction"))
+            /* a correction has no date of its own: it is dated when recorded, as are the
+             * escalations of the audit's critical finding (recorded with it, in real time) */
+            if (!strcmp(e->type, "correction") || !strcmp(e->type, "escalation_raised"))
                 continue;
             assert_true(e->date <= F->as_of);
             assert_true(e->date >= h.date_of_birth);
@@ -902,6 +930,162 @@ static void test_split_every_entry(void **state)
     cw_buf_release(&b);
 }
 
+/* ---- the case-file audit (docs/demo.md, "The case-file audit") ---- */
+
+/* The programme, as the demo leaves it: 8 cases graded and completed, one moderated, a
+ * critical finding actioned, the report issued with the director's acknowledgement overdue,
+ * the actions partly done, the figures computed, the sample drawn again the same. */
+static void test_audit(void **state)
+{
+    (void)state;
+    cw_error err;
+    const char *db = F->main.db;
+    char prog[65], q[400], v[80];
+    assert_int_equal(q1_int(db, "SELECT count(*) FROM audit_programmes"), 1);
+    q1(db, "SELECT programme_id FROM audit_programmes", prog, sizeof prog);
+    assert_int_equal(F->main.st.audit_cases, 8);
+#define Q(...) (snprintf(q, sizeof q, __VA_ARGS__), q)
+    /* the staff: a director above the head of service, the QA auditors */
+    q1(db, "SELECT manager_id FROM staff WHERE staff_id = 'hos.1'", v, sizeof v);
+    assert_string_equal(v, "dir.1");
+    q1(db, "SELECT role FROM staff WHERE staff_id = 'dir.1'", v, sizeof v);
+    assert_string_equal(v, "director");
+    assert_int_equal(q1_int(db, "SELECT count(*) FROM staff WHERE role = 'qa_auditor'"), 2);
+    /* commissioned by the head of service about 3 months before as_of, ended about 1 month
+     * before it */
+    q1(db, Q("SELECT commissioned_by FROM audit_programmes WHERE programme_id = '%s'", prog), v,
+       sizeof v);
+    assert_string_equal(v, "hos.1");
+    q1(db, Q("SELECT starts FROM audit_programmes WHERE programme_id = '%s'", prog), v, sizeof v);
+    assert_true(D(v) >= cw_date_add_months(F->as_of, -4) &&
+                D(v) <= cw_date_add_months(F->as_of, -2));
+    q1(db, Q("SELECT ends FROM audit_programmes WHERE programme_id = '%s'", prog), v, sizeof v);
+    assert_true(D(v) < F->as_of - 21 && D(v) > F->as_of - 45);
+    /* 8 cases, all completed, each by an auditor independent of it (the catalogue checked
+     * that), one moderated */
+    assert_int_equal(
+        q1_int(db, Q("SELECT count(*) FROM audit_cases WHERE programme_id = '%s' AND completed_on "
+                     "IS NOT NULL",
+                     prog)),
+        8);
+    assert_int_equal(
+        q1_int(db, Q("SELECT count(*) FROM audit_cases WHERE programme_id = '%s' AND moderated_on "
+                     "IS NOT NULL",
+                     prog)),
+        1);
+    /* one critical finding, actioned by the case's worker's manager the next working day */
+    assert_int_equal(q1_int(db, Q("SELECT count(*) FROM audit_findings WHERE programme_id = '%s' "
+                                  "AND actioned_on IS NOT NULL",
+                                  prog)),
+                     1);
+    q1(db,
+       Q("SELECT f.actioned_by = s.manager_id FROM audit_findings f JOIN children c ON "
+         "c.child_id = f.child_id JOIN staff s ON s.staff_id = c.worker_id WHERE f.programme_id = "
+         "'%s'",
+         prog),
+       v, sizeof v);
+    assert_string_equal(v, "1");
+    /* the report: issued to the head of service and the director; only the head of service
+     * has acknowledged it, and the director's acknowledgement is overdue on as_of */
+    char issued[16];
+    q1(db, Q("SELECT issued_on FROM audit_reports WHERE programme_id = '%s'", prog), issued,
+       sizeof issued);
+    assert_true(issued[0]);
+    q1(db,
+       Q("SELECT group_concat(staff_id || ':' || (acknowledged_on IS NOT NULL), ',') FROM (SELECT "
+         "* FROM audit_recipients r JOIN audit_reports p ON p.report_id = r.report_id WHERE "
+         "p.programme_id = '%s' ORDER BY staff_id)",
+         prog),
+       v, sizeof v);
+    assert_string_equal(v, "dir.1:0,hos.1:1");
+    cw_date due;
+    assert_int_equal(cw_calendar_add_working_days(&F->cal, D(issued), 10, &due, &err), CW_OK);
+    assert_true(due < F->as_of);
+    /* the actions: exactly one closed, one awaiting sign-off, one in progress, and one open
+     * past its due day, untouched */
+    static const char *const statuses[][2] = {
+        {"closed", "1"}, {"awaiting_sign_off", "1"}, {"in_progress", "1"}};
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(q1_int(db, Q("SELECT count(*) FROM audit_actions WHERE programme_id = "
+                                      "'%s' AND status = '%s'",
+                                      prog, statuses[i][0])),
+                         1);
+    char as_of[16];
+    cw_date_format(F->as_of, as_of);
+    assert_int_equal(q1_int(db, Q("SELECT count(*) FROM audit_actions WHERE programme_id = '%s' "
+                                  "AND status = 'open' AND due < '%s'",
+                                  prog, as_of)),
+                     1);
+    q1(db,
+       Q("SELECT closed_by <> owner_id FROM audit_actions WHERE programme_id = '%s' AND status "
+         "= 'closed'",
+         prog),
+       v, sizeof v);
+    assert_string_equal(v, "1");
+    /* the figures: 8 completed audits, more than 40 gradings, one critical */
+    json_t *fig = NULL;
+    assert_int_equal(cw_audit_figures(cw_ledger_store(F->main.l), prog, NULL, &fig, &err), CW_OK);
+    assert_true(json_integer_value(json_object_get(fig, "gradings")) > 40);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(fig, "cases"), "completed")), 8);
+    assert_int_equal(json_array_size(json_object_get(fig, "critical_findings")), 1);
+    json_decref(fig);
+    /* the same options give the same audit: the same sample, the same report */
+    demo again = {0};
+    char sha[2][80];
+    assert_int_equal(make(&again, "audit-again", SEED, 1.0, 3000), 0);
+    q1(db, Q("SELECT content_sha256 FROM audit_reports WHERE programme_id = '%s'", prog), sha[0],
+       sizeof sha[0]);
+    q1(again.db, Q("SELECT content_sha256 FROM audit_reports WHERE programme_id = '%s'", prog),
+       sha[1], sizeof sha[1]);
+    assert_int_equal(strlen(sha[0]), 64);
+    assert_string_equal(sha[0], sha[1]);
+    drop(&again);
+    /* the read model equals one rebuilt from the log (`caseward verify --db`) */
+    cw_deep_report rep;
+    assert_int_equal(cw_casework_deep_verify(db, NULL, NULL, &rep, &err), CW_OK);
+    assert_int_equal(rep.differences, 0);
+#undef Q
+}
+
+/* A council of fewer than 50 children carries no audit, no director and no QA auditor, and
+ * its auditor account is a role account; the demo's auditor account is the QA auditor's and
+ * the director has one. */
+static void test_audit_small_and_accounts(void **state)
+{
+    (void)state;
+    cw_error err;
+    demo small = {0};
+    assert_int_equal(make_n(&small, "small", SEED, 1.0, 5000, 49), 0);
+    assert_int_equal(small.st.audit_cases, 0);
+    assert_int_equal(q1_int(small.db, "SELECT count(*) FROM audit_programmes"), 0);
+    assert_int_equal(
+        q1_int(small.db, "SELECT count(*) FROM staff WHERE role IN ('director', 'qa_auditor')"), 0);
+    char v[80];
+    q1(small.db, "SELECT coalesce(manager_id, '-') FROM staff WHERE staff_id = 'hos.1'", v,
+       sizeof v);
+    assert_string_equal(v, "-");
+    cw_buf out = CW_BUF_INIT(1 << 16);
+    assert_int_equal(cw_demo_accounts(small.l, "a demo password", &out, &err), CW_OK);
+    q1(small.db,
+       "SELECT coalesce(staff_id, '-') || ' ' || coalesce(role, '-') FROM accounts "
+       "WHERE username = 'auditor'",
+       v, sizeof v);
+    assert_string_equal(v, "- qa_auditor");
+    assert_int_equal(q1_int(small.db, "SELECT count(*) FROM accounts WHERE username = 'director'"),
+                     0);
+    drop(&small);
+    cw_buf_reset(&out);
+    assert_int_equal(cw_demo_accounts(F->main.l, "a demo password", &out, &err), CW_OK);
+    q1(F->main.db, "SELECT coalesce(staff_id, '-') FROM accounts WHERE username = 'auditor'", v,
+       sizeof v);
+    assert_string_equal(v, "qa.1.1");
+    q1(F->main.db, "SELECT coalesce(staff_id, '-') FROM accounts WHERE username = 'director'", v,
+       sizeof v);
+    assert_string_equal(v, "dir.1");
+    cw_buf_release(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -918,6 +1102,8 @@ int main(void)
         cmocka_unit_test(test_rebuild_identical),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_split_every_entry),
+        cmocka_unit_test(test_audit),
+        cmocka_unit_test(test_audit_small_and_accounts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -16,6 +16,9 @@
  *   3. emit: teams and staff, each child's events in date order, then the
  *      supervision sessions, then the leavers, each as a command through
  *      cw_casework_submit, committed every opts.batch commands.
+ * With 50 children or more, once every locality is written, the council's case-file
+ * audit follows (emit_audit): a programme, its sample drawn from the log as it stands,
+ * its grades, report and actions (docs/demo.md, "The case-file audit").
  * A journey depends only on the seed and the child's number, and nothing
  * reads the clock, so the commands do not depend on the batch size or the
  * machine.
@@ -44,16 +47,18 @@
 
 #include "casework/accounts.h"
 #include "casework/casework.h"
+#include "quality/audit.h"
 #include "util/calendar.h"
 #include "util/time.h"
 #include "util/buf.h"
 
 /* A date after every as_of: "not (yet) happened". */
-#define NEVER            100000000
-#define LOC_SIZE         1500 /* children per locality */
-#define LOCS_PER_COUNCIL 12   /* localities under one head of service */
-#define CASELOAD_TARGET  22   /* open cases per social worker at the busiest time */
-#define MAX_DISCUSSED    50   /* cases_discussed holds at most 50 */
+#define NEVER              100000000
+#define LOC_SIZE           1500 /* children per locality */
+#define LOCS_PER_COUNCIL   12   /* localities under one head of service */
+#define CASELOAD_TARGET    22   /* open cases per social worker at the busiest time */
+#define MAX_DISCUSSED      50   /* cases_discussed holds at most 50 */
+#define AUDIT_MIN_CHILDREN 50   /* a case-file audit (emit_audit) from this many children */
 
 /* ---- failure shares (docs/demo.md), before failure_scale ---- */
 
@@ -2588,7 +2593,7 @@ static cw_rc put(gen *g, const char *actor, const char *type, pb *b, uint64_t *i
     cw_event_source src = {
         "demo",
         recorded_ms(g, actor, type, d, json_string_value(json_object_get(b->o, "child_id")))};
-    uint64_t i = 0;
+    uint64_t i = 0, before = cw_ledger_size(g->l);
     cw_rc rc = g->o.leaf_v1 ? cw_casework_submit_as_v1(g->l, &ev, &src, &i, g->err)
                             : cw_casework_submit_source(g->l, &ev, &src, &i, g->err);
     json_decref(b->o);
@@ -2603,7 +2608,8 @@ static cw_rc put(gen *g, const char *actor, const char *type, pb *b, uint64_t *i
     }
     if (idx)
         *idx = i;
-    g->st.events++;
+    /* every entry: a critical finding's completion also records its escalations at once */
+    g->st.events += cw_ledger_size(g->l) - before;
     if (++g->inbatch >= g->o.batch) {
         if ((rc = cw_casework_commit(g->l, NULL, g->err)))
             return rc;
@@ -2655,6 +2661,17 @@ static void place_name(const loc *L, int i, char *out, size_t cap)
     snprintf(out, cap, "%s%s", PLACE_A[L->place[i][0]], PLACE_B[L->place[i][1]]);
 }
 
+/*
+ * Whether the council carries a case-file audit (emit_audit), with the director and the QA
+ * auditors it needs: with AUDIT_MIN_CHILDREN children or more, so that the small councils
+ * tests build stay as they were, and not in the leaf format from before issue 13 (audits came
+ * after it).
+ */
+static int with_audit(const gen *g)
+{
+    return g->o.children >= AUDIT_MIN_CHILDREN && !g->o.leaf_v1;
+}
+
 /* The head of service (first locality of a council), teams and staff. */
 static cw_rc emit_org(loc *L)
 {
@@ -2665,12 +2682,28 @@ static cw_rc emit_org(loc *L)
     snprintf(hos, sizeof hos, "hos.%u", L->council);
     if (L->first_in_council) {
         rng r;
+        char dir[40];
+        snprintf(dir, sizeof dir, "dir.%u", L->council);
+        if (with_audit(g)) {
+            /* the director of social services, above the head of service (docs/demo.md) */
+            rng_seed(&r, g->o.seed, L->council, 0x646972u);
+            pb d = newpb();
+            staff_name(&r, name, sizeof name);
+            pstr(&d, "staff_id", dir);
+            pstr(&d, "name", name);
+            pstr(&d, "role", "director");
+            if ((rc = put(g, "admin", "staff_added", &d, NULL)))
+                return rc;
+            g->st.staff++;
+        }
         rng_seed(&r, g->o.seed, L->council, 0x686f73u);
         pb b = newpb();
         staff_name(&r, name, sizeof name);
         pstr(&b, "staff_id", hos);
         pstr(&b, "name", name);
         pstr(&b, "role", "head_of_service");
+        if (with_audit(g))
+            pstr(&b, "manager_id", dir);
         if ((rc = put(g, "admin", "staff_added", &b, NULL)))
             return rc;
         g->st.staff++;
@@ -2687,6 +2720,21 @@ static cw_rc emit_org(loc *L)
         if ((rc = put(g, "admin", "staff_added", &d, NULL)))
             return rc;
         g->st.staff++;
+        /* the council's quality assurance auditors, who report to the head of service */
+        for (int q = 1; with_audit(g) && q <= 2; q++) {
+            rng_seed(&r, g->o.seed, L->council, 0x716100u + (uint64_t)q);
+            pb a = newpb();
+            char qa[40];
+            snprintf(qa, sizeof qa, "qa.%u.%d", L->council, q);
+            staff_name(&r, name, sizeof name);
+            pstr(&a, "staff_id", qa);
+            pstr(&a, "name", name);
+            pstr(&a, "role", "qa_auditor");
+            pstr(&a, "manager_id", hos);
+            if ((rc = put(g, "admin", "staff_added", &a, NULL)))
+                return rc;
+            g->st.staff++;
+        }
     }
     place_name(L, 3, where, sizeof where);
     for (int t = 0; t < NTEAMS; t++) {
@@ -4038,6 +4086,417 @@ static cw_rc do_locality(gen *g, uint32_t num, uint64_t first, size_t nkids)
     return rc;
 }
 
+/* ---- the case-file audit (docs/demo.md, "The case-file audit") ---- */
+
+/* The standard framework's themes, in its order, and what an auditor wrote for grades 2, 3
+ * and 4 (a 1 is not given, a 5 only for risk: AUDIT_CRITICAL). */
+enum { TH_VOICE, TH_ASSESS, TH_PLAN, TH_OVERSIGHT, TH_RISK, TH_RECORD, TH_IMPACT, NTHEMES };
+static const char *const AUDIT_THEMES[NTHEMES] = {
+    "childs_voice", "assessment", "planning", "management_oversight",
+    "risk",         "recording",  "impact"};
+static const char *const AUDIT_NARR[NTHEMES][3] = {
+    {"The child was seen, and seen alone, at every visit in the period. Their wishes and "
+     "feelings are recorded in their own words, and the plan shows how they were acted on.",
+     "The child was seen regularly but not always alone, and the reason is not always recorded. "
+     "Their views are summarised by the worker rather than written in their own words.",
+     "There are long gaps between visits and little sign that the child was seen alone. Their "
+     "wishes and feelings are not recorded, and nothing on file shows how they shaped "
+     "decisions."},
+    {"The assessment was completed on time, uses the family history and the views of everyone "
+     "involved, and its analysis leads clearly to its conclusion.",
+     "The assessment was completed, but it describes events rather than analysing them, and "
+     "the father's views are missing. The conclusion is reasonable but not fully explained.",
+     "The assessment was late and lists information without analysing it. The history is not "
+     "used, and the conclusion does not follow from what is recorded."},
+    {"The plan follows from the assessment, says who will do what by when, and was reviewed on "
+     "time with the family.",
+     "There is an up-to-date plan, but several actions have no timescale or named person, and "
+     "there is no contingency plan.",
+     "The plan has not been updated since the family's circumstances changed. Actions from the "
+     "last review were not followed up, and the case has drifted."},
+    {"The manager's decisions at key points are recorded with reasons. Supervision is regular "
+     "and reflective, and its actions are followed up.",
+     "Supervision is regular, but the notes record tasks rather than the manager's reasoning, "
+     "and actions are not always carried forward to the next session.",
+     "There is little evidence of management oversight: supervision notes are brief, and the "
+     "manager did not act when visits fell behind."},
+    {"Risks are clearly assessed and reviewed after each new incident, and the safety plan is "
+     "shared with the family and the school.",
+     "Risks are identified, but the risk assessment was not reviewed after a new incident, and "
+     "the safety plan is out of date.",
+     "Known risks are listed but not analysed. A missing episode was recorded without a return "
+     "interview or a review of the risk assessment."},
+    {"The chronology is up to date, case notes are prompt and purposeful, and the key documents "
+     "are on file.",
+     "Case notes are respectful and mostly prompt, but the chronology has not been kept up to "
+     "date and some documents are not on file.",
+     "Recording is weeks behind, there is no chronology, and the plan and the last review are "
+     "not on file."},
+    {"The child's situation has clearly improved: school attendance is up and the family say "
+     "things are calmer at home.",
+     "There is some progress for the child, but it is too early to say whether it will last, "
+     "and the plan does not measure it.",
+     "Little has changed for the child in the period, and the same concerns keep coming back."},
+};
+static const char *const AUDIT_CRITICAL =
+    "Serious risk not acted on: repeated missing episodes and concerns about exploitation are "
+    "recorded over several weeks with no strategy discussion and no review of the risk "
+    "assessment. Raised with the team manager the same day.";
+static const char *const AUDIT_NA[NTHEMES] = {
+    [TH_ASSESS] = "No assessment was due or completed in the period audited; the last one is "
+                  "more than a year old, and planning is graded instead.",
+    [TH_IMPACT] = "The case was allocated only recently: too early to judge the impact of the "
+                  "work."};
+static const char *const AUDIT_SUMMARY[3] = {
+    "A well-run case: the child is seen, heard and safer. To be shared as an example of good "
+    "practice.",
+    "Sound work with gaps in recording and planning, for the team manager to take up in "
+    "supervision.",
+    "Practice is not good enough: drift, weak planning and little oversight. Discussed with the "
+    "team manager."};
+static const char *const AUDIT_SUMMARY_CRITICAL =
+    "A critical finding on risk, escalated at once to the case's managers. The other themes "
+    "require improvement.";
+static const char *const AUDIT_AGREE = "Moderated: the evidence on file supports the grade.";
+static const char *const AUDIT_DIFFER =
+    "Moderated: one grade apart from the auditor's; discussed and the difference noted.";
+
+/* A recommendation's improvement points: who owns each, and when it is due (working days from
+ * as_of). */
+typedef struct audit_act {
+    const char *owner; /* a manager of locality 1 ("hos" for the head of service) */
+    int32_t due;       /* working days from as_of: < 0 due before it */
+    const char *text;
+} audit_act;
+
+static const struct {
+    int theme;
+    const char *text;
+    audit_act act[3];
+} AUDIT_RECS[] = {
+    {TH_VOICE,
+     "Every child should be seen alone at each statutory visit, unless there is a recorded "
+     "reason, and their wishes and feelings written down in their own words and used in the "
+     "plan.",
+     {{"sm.l1.1", -10,
+       "Add a prompt to the visit record for whether the child was seen alone and, if not, why "
+       "not."},
+      {"tm.l1.safe", 40,
+       "Read five visit records a month in the Safeguarding team for the child's own words, and "
+       "feed back in supervision."}}},
+    {TH_OVERSIGHT,
+     "Supervision records should show the manager's reasoning and the actions agreed, and check "
+     "that the last session's actions were done.",
+     {{"sm.l1.2", 20,
+       "Agree one supervision record for all teams, with a section for actions carried over."},
+      {"tm.l1.lac", 60,
+       "Read three supervision records for each worker in the Children Looked After team every "
+       "quarter."}}},
+    {TH_PLAN,
+     "Plans should say who will do what by when, with outcomes the family understands, and a "
+     "contingency plan.",
+     {{"tm.l1.support", -5,
+       "Run a practice workshop on outcome-focused care and support plans for the Family Support "
+       "team."},
+      {"sm.l1.2", 60,
+       "Review every care and support plan open for more than 12 months for "
+       "drift."}}},
+    {TH_RISK,
+     "Risk assessments should be reviewed after every new incident and at least every three "
+     "months, with a strategy discussion whenever the risk is moderate or above.",
+     {{"sm.l1.1", 20,
+       "Check that every open case with a concern about child sexual exploitation has had its "
+       "risk assessment reviewed in the last three months."},
+      {"tm.l1.safe", 10,
+       "Brief the Safeguarding team on when a new incident calls for a strategy discussion."},
+      {"hos", 45,
+       "Report the audit's themes and these actions to the corporate parenting board."}}},
+};
+#define AUDIT_NRECS (sizeof AUDIT_RECS / sizeof AUDIT_RECS[0])
+
+typedef struct audit_case_plan {
+    char child[65], auditor[65], tm[65];
+    int grade[NTHEMES]; /* 0: not applicable */
+    int overall;
+    cw_date on; /* graded and completed */
+} audit_case_plan;
+
+static json_t *ids4(const char *a, const char *b, const char *c, const char *d)
+{
+    return json_pack("[ssss]", a, b, c, d);
+}
+
+/* Grades one case (its audit, or its moderation) and completes it on day d. */
+static cw_rc grade_case(gen *g, const char *prog, const audit_case_plan *c, const char *who,
+                        int moderation, const int *grade, int overall, cw_date d)
+{
+    cw_rc rc = CW_OK;
+    for (int t = 0; !rc && t < NTHEMES; t++) {
+        pb b = newpb();
+        pstr(&b, "programme_id", prog);
+        pstr(&b, "child_id", c->child);
+        pdate(&b, "date", d);
+        pstr(&b, "theme", AUDIT_THEMES[t]);
+        if (grade[t])
+            pset(&b, "grade", json_integer(grade[t]));
+        else
+            pbool(&b, "not_applicable", 1);
+        pstr(&b, "narrative",
+             moderation      ? (grade[t] == c->grade[t] ? AUDIT_AGREE : AUDIT_DIFFER)
+             : !grade[t]     ? AUDIT_NA[t]
+             : grade[t] == 5 ? AUDIT_CRITICAL
+                             : AUDIT_NARR[t][grade[t] - 2]);
+        if (moderation)
+            pbool(&b, "moderation", 1);
+        rc = put(g, who, "audit_theme_graded", &b, NULL);
+    }
+    pb b = newpb();
+    pstr(&b, "programme_id", prog);
+    pstr(&b, "child_id", c->child);
+    pdate(&b, "date", d);
+    pset(&b, "overall", json_integer(overall));
+    int crit = 0;
+    for (int t = 0; t < NTHEMES; t++)
+        crit |= grade[t] == 5;
+    if (moderation)
+        pbool(&b, "moderation", 1);
+    else
+        pstr(&b, "summary", crit ? AUDIT_SUMMARY_CRITICAL : AUDIT_SUMMARY[overall - 2]);
+    return rc ? (json_decref(b.o), rc) : put(g, who, "audit_case_completed", &b, NULL);
+}
+
+/* One of a programme's simple events: {id_field: id, date, field: text}. */
+static cw_rc audit_put(gen *g, const char *actor, const char *type, const char *id_field,
+                       const char *id, cw_date d, const char *field, const char *text)
+{
+    pb b = newpb();
+    pstr(&b, id_field, id);
+    pdate(&b, "date", d);
+    if (field)
+        pstr(&b, field, text);
+    return put(g, actor, type, &b, NULL);
+}
+
+/*
+ * The council's case-file audit (docs/demo.md): a programme the head of service commissioned
+ * about 3 months before as_of and that ended about 1 month before it, its sample of 8 open
+ * cases drawn by the QA auditor (cw_audit_draw, from the log as it stands: the council at
+ * as_of), every case graded and completed, one moderated, a critical finding actioned by the
+ * case's team manager the next working day, themed recommendations with actions, and the
+ * report issued 3 weeks before as_of: acknowledged by the head of service, not the director,
+ * and its actions partly done. Grades come from their own stream (seed, 0x617564).
+ */
+static cw_rc emit_audit(gen *g)
+{
+    cw_date as_of = g->as_of, starts = W(g, as_of, -63), ends = W(g, as_of, -21);
+    cw_date drawn = W(g, starts, 2), recs = W(g, as_of, -18), issued = W(g, as_of, -15);
+    char prog[40], seed[40], day[CW_DATE_LEN + 1], id[80];
+    cw_date_format(starts, day);
+    snprintf(prog, sizeof prog, "cfa-%.7s", day);
+    cw_date_format(drawn, day);
+    snprintf(seed, sizeof seed, "cfa:%s", day);
+    cw_store *s = cw_ledger_store(g->l);
+    cw_audit_framework f;
+    cw_rc rc = cw_audit_framework_builtin(&f, "standard", g->err);
+    if (rc)
+        return rc;
+    pb b = newpb();
+    if (b.o && cw_audit_framework_facts(&f, b.o, g->err))
+        b.bad = 1;
+    cw_audit_framework_release(&f);
+    pstr(&b, "programme_id", prog);
+    pstr(&b, "title", "Case-file audit of open cases");
+    pstr(&b, "scope",
+         "A random sample of eight open cases across every team and case type, read against the "
+         "standard framework. Restricted records, and cases audited in the last 12 months, are "
+         "left out.");
+    pdate(&b, "date", starts);
+    pstr(&b, "commissioned_by", "hos.1");
+    pdate(&b, "starts", starts);
+    pdate(&b, "ends", ends);
+    pset(&b, "auditors", ids4("qa.1.1", "tm.l1.assess", "tm.l1.support", "qa.1.2"));
+    pstr(&b, "area_manager_id", "sm.l1.1");
+    if ((rc = put(g, "hos.1", "audit_programme_created", &b, NULL)))
+        return rc;
+
+    /* The sample, drawn from the log in this batch as it stands. */
+    cw_audit_draw_opts d = {prog, seed, 8, 0, NULL, NULL, drawn};
+    json_t *sp = NULL;
+    if ((rc = cw_audit_draw(s, cw_ledger_size(g->l), &d, &sp, g->err)))
+        return rc;
+    audit_case_plan c[8];
+    size_t n = json_array_size(json_object_get(sp, "cases"));
+    n = n < 8 ? n : 8; /* size 8, minimum 0: never more */
+    memset(c, 0, sizeof c);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(c[i].child, sizeof c[i].child, "%s",
+                 json_string_value(json_array_get(json_object_get(sp, "cases"), i)));
+        snprintf(c[i].auditor, sizeof c[i].auditor, "%s",
+                 json_string_value(json_array_get(json_object_get(sp, "assigned"), i)));
+    }
+    b = (pb){sp, 0};
+    if ((rc = put(g, "qa.1.1", "audit_sample_drawn", &b, NULL)))
+        return rc;
+    if (n < 2)
+        return CW_OK; /* too few open cases to audit */
+
+    /* The critical finding: the first case whose worker is in post under a team manager. */
+    int crit = -1, mod = -1;
+    for (size_t i = 0; !rc && i < n; i++) {
+        cw_child_info ci;
+        cw_staff_info w, m;
+        if ((rc = cw_casework_child(s, c[i].child, &ci, g->err)) || !ci.worker[0] ||
+            (rc = cw_casework_staff(s, ci.worker, &w, g->err)) || !w.found || w.left ||
+            (rc = cw_casework_staff(s, w.manager, &m, g->err)) || !m.found || m.left ||
+            strcmp(m.role, "team_manager"))
+            continue;
+        snprintf(c[i].tm, sizeof c[i].tm, "%s", w.manager);
+        if (crit < 0)
+            crit = (int)i;
+    }
+    /* Moderated by the second QA auditor (independent of every case): a case not theirs. */
+    for (size_t i = 0; !rc && mod < 0 && i < n; i++)
+        if ((int)i != crit && strcmp(c[i].auditor, "qa.1.2"))
+            mod = (int)i;
+    if (rc)
+        return rc;
+
+    /* Mostly 3s and 4s, a few 2s, the one 5; a few themes not applicable. */
+    rng r;
+    rng_seed(&r, g->o.seed, 1, 0x617564u);
+    for (size_t i = 0; i < n; i++) {
+        int base = chance(&r, 0.35) ? 4 : 3, sum = 0, cnt = 0;
+        for (int t = 0; t < NTHEMES; t++) {
+            int u = uni(&r, 0, 9), gr = base;
+            if (u == 0)
+                gr = base - 1;
+            else if (u == 1 && base == 3)
+                gr = 4;
+            c[i].grade[t] = gr;
+        }
+        if ((int)i == crit) {
+            c[i].grade[TH_RISK] = 5;
+            c[i].grade[TH_IMPACT] = 4;
+        }
+        if (i == 1 || i == 4)
+            c[i].grade[TH_ASSESS] = 0;
+        if (i == 6)
+            c[i].grade[TH_IMPACT] = 0;
+        for (int t = 0; t < NTHEMES; t++)
+            if (c[i].grade[t] && c[i].grade[t] < 5) {
+                sum += c[i].grade[t];
+                cnt++;
+            }
+        c[i].overall = (int)i == crit ? 4 : (2 * sum + cnt) / (2 * cnt);
+        c[i].on = W(g, drawn, 5 + 3 * (int32_t)i);
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = grade_case(g, prog, &c[i], c[i].auditor, 0, c[i].grade, c[i].overall, c[i].on);
+        if (!rc && (int)i == crit) {
+            pb fb = newpb();
+            pstr(&fb, "programme_id", prog);
+            pstr(&fb, "child_id", c[i].child);
+            pdate(&fb, "date", W(g, c[i].on, 1));
+            pstr(&fb, "action",
+                 "Discussed with the worker the next morning: a strategy discussion is arranged "
+                 "with the police and the school, the risk assessment is being reviewed this "
+                 "week, and I will check the case weekly until the risk comes down.");
+            rc = put(g, c[i].tm, "audit_finding_actioned", &fb, NULL);
+        }
+    }
+    if (rc)
+        return rc;
+    if (mod >= 0) {
+        cw_date on = W(g, c[n - 1].on, 1), by = W(g, c[n - 1].on, 3);
+        pb m = newpb();
+        pstr(&m, "programme_id", prog);
+        pstr(&m, "child_id", c[mod].child);
+        pdate(&m, "date", on);
+        pstr(&m, "moderator_id", "qa.1.2");
+        int mg[NTHEMES];
+        for (int t = 0; t < NTHEMES; t++)
+            mg[t] = c[mod].grade[t];
+        /* one grade apart on two themes */
+        if (mg[TH_PLAN])
+            mg[TH_PLAN] = mg[TH_PLAN] == 4 ? 3 : mg[TH_PLAN] + 1;
+        if (mg[TH_RECORD])
+            mg[TH_RECORD] = mg[TH_RECORD] == 2 ? 3 : mg[TH_RECORD] - 1;
+        if ((rc = put(g, "qa.1.1", "audit_moderator_assigned", &m, NULL)) ||
+            (rc = grade_case(g, prog, &c[mod], "qa.1.2", 1, mg, c[mod].overall, by)))
+            return rc;
+    }
+
+    /* Recommendations and their actions, then the report. */
+    for (size_t k = 0; !rc && k < AUDIT_NRECS; k++) {
+        char rid[60];
+        snprintf(rid, sizeof rid, "%s.r%zu", prog, k + 1);
+        pb rb = newpb();
+        pstr(&rb, "recommendation_id", rid);
+        pstr(&rb, "programme_id", prog);
+        pdate(&rb, "date", recs);
+        pstr(&rb, "theme", AUDIT_THEMES[AUDIT_RECS[k].theme]);
+        pstr(&rb, "text", AUDIT_RECS[k].text);
+        rc = put(g, "qa.1.1", "audit_recommendation_made", &rb, NULL);
+        for (size_t a = 0; !rc && a < 3 && AUDIT_RECS[k].act[a].text; a++) {
+            const audit_act *x = &AUDIT_RECS[k].act[a];
+            pb ab = newpb();
+            snprintf(id, sizeof id, "%s.%zu", rid, a + 1);
+            pstr(&ab, "action_id", id);
+            pstr(&ab, "recommendation_id", rid);
+            pdate(&ab, "date", recs);
+            pstr(&ab, "text", x->text);
+            pstr(&ab, "owner_id", strcmp(x->owner, "hos") ? x->owner : "hos.1");
+            pdate(&ab, "due", W(g, as_of, x->due));
+            rc = put(g, "qa.1.1", "audit_action_set", &ab, NULL);
+        }
+    }
+    if (rc)
+        return rc;
+    char report[60];
+    snprintf(report, sizeof report, "%s.report", prog);
+    json_t *to = json_pack("[ss]", "hos.1", "dir.1"), *rp = NULL;
+    cw_date_format(issued, day);
+    if (!to)
+        return cw_error_set(g->err, CW_ENOMEM, "out of memory");
+    rc = cw_audit_report_content(s, prog, report, day, to, 10, &rp, g->err);
+    json_decref(to);
+    if (rc)
+        return rc;
+    b = (pb){rp, 0};
+    if ((rc = put(g, "hos.1", "audit_report_issued", &b, NULL)))
+        return rc;
+
+    /* Acknowledged by the head of service, not (yet) by the director: overdue on as_of. The
+     * actions: 1.1 closed, 2.1 awaiting sign-off, 1.2 in progress, 3.1 overdue, untouched. */
+    char a11[80], a12[80], a21[80];
+    snprintf(a11, sizeof a11, "%s.r1.1", prog);
+    snprintf(a12, sizeof a12, "%s.r1.2", prog);
+    snprintf(a21, sizeof a21, "%s.r2.1", prog);
+    if ((rc = audit_put(g, "hos.1", "audit_report_acknowledged", "report_id", report,
+                        W(g, issued, 2), "comment",
+                        "Received. I will take the recommendations to the next senior "
+                        "leadership team meeting.")) ||
+        (rc = audit_put(g, "sm.l1.1", "audit_action_completed", "action_id", a11, W(g, issued, 4),
+                        "evidence",
+                        "The visit record now asks whether the child was seen alone and, if not, "
+                        "why not. It has been in use since the start of the month, and a spot "
+                        "check of twenty visits found it answered on every one.")) ||
+        (rc = audit_put(g, "tm.l1.safe", "audit_action_updated", "action_id", a12, W(g, issued, 5),
+                        "note",
+                        "Started: five visit records read this month, and what they showed shared "
+                        "at the team meeting. Each worker's records to follow in supervision.")) ||
+        (rc = audit_put(g, "hos.1", "audit_action_signed_off", "action_id", a11, W(g, issued, 6),
+                        "comment",
+                        "Checked a sample of visit records: the prompt is used. Closed.")) ||
+        (rc = audit_put(g, "sm.l1.2", "audit_action_completed", "action_id", a21, W(g, issued, 9),
+                        "evidence",
+                        "The managers' meeting agreed one supervision record for every team, with "
+                        "a section for actions carried over. In use from this month.")))
+        return rc;
+    g->st.audit_cases = n;
+    return CW_OK;
+}
+
 /* ---- the API ---- */
 
 void cw_demo_opts_init(cw_demo_opts *o)
@@ -4110,6 +4569,8 @@ cw_rc cw_demo_generate(cw_ledger *l, const cw_demo_opts *o, cw_demo_stats *stats
             rc = do_locality(g, (uint32_t)(i + 1), first, (size_t)n);
             first += n;
         }
+        if (!rc && with_audit(g))
+            rc = emit_audit(g);
         if (!rc && (rc = cw_casework_commit(l, NULL, err)) == CW_OK) {
             g->st.batches++;
             if (g->o.progress)
@@ -4274,6 +4735,11 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
                          (unsigned long long)s->needs_assessments_late,
                          (unsigned long long)s->pathway_reviews_late,
                          (unsigned long long)s->pa_visits, (unsigned long long)s->pa_visits_late);
+    if (!rc && s->audit_cases)
+        rc = cw_buf_addf(out,
+                         "case-file audit: one programme, %llu cases audited, its report issued "
+                         "(docs/demo.md)\n",
+                         (unsigned long long)s->audit_cases);
     return rc;
 }
 
@@ -4328,17 +4794,38 @@ cw_rc cw_demo_accounts(cw_ledger *l, const char *password, cw_buf *out, cw_error
         rc = find_staff(l, "data_protection_officer", NULL, &dpo, err);
     if (rc)
         return rc;
+    /* A council with a case-file audit (docs/demo.md) has a director and QA auditors: the
+     * auditor's account is the first QA auditor's, and the director has one; a smaller council
+     * has neither, and its auditor account is a role account. */
+    first_staff qa, dir;
+    if ((rc = find_staff(l, "qa_auditor", NULL, &qa, err)) == CW_ENOTFOUND) {
+        cw_error_clear(err);
+        rc = CW_OK;
+    }
+    if (!rc && (rc = find_staff(l, "director", NULL, &dir, err)) == CW_ENOTFOUND) {
+        cw_error_clear(err);
+        rc = CW_OK;
+    }
+    if (rc)
+        return rc;
     char expires[CW_DATE_LEN + 1];
     cw_date_format((cw_date)(cw_time_now_ms() / 86400000) + 90, expires);
     const struct {
         const char *user, *staff, *role, *expires;
     } a[] = {
-        {"social.worker", sw.id, NULL, NULL},      {"team.manager", tm.id, NULL, NULL},
-        {"service.manager", sm.id, NULL, NULL},    {"head.of.service", hos.id, NULL, NULL},
-        {"inspector", NULL, "inspector", expires}, {"auditor", NULL, "qa_auditor", NULL},
-        {"admin", NULL, "administrator", NULL},    {"data.protection", dpo.id, NULL, NULL},
+        {"social.worker", sw.id, NULL, NULL},
+        {"team.manager", tm.id, NULL, NULL},
+        {"service.manager", sm.id, NULL, NULL},
+        {"head.of.service", hos.id, NULL, NULL},
+        {"inspector", NULL, "inspector", expires},
+        {"auditor", qa.id[0] ? qa.id : NULL, qa.id[0] ? NULL : "qa_auditor", NULL},
+        {"admin", NULL, "administrator", NULL},
+        {"data.protection", dpo.id, NULL, NULL},
+        {"director", dir.id[0] ? dir.id : NULL, NULL, NULL},
     };
     for (size_t i = 0; !rc && i < sizeof a / sizeof a[0]; i++) {
+        if (!a[i].staff && !a[i].role)
+            continue; /* the director, in a council without one */
         char one_time[21];
         if (!(rc = cw_account_create(l, "cli", a[i].user, a[i].staff, a[i].role, a[i].expires,
                                      one_time, err)) &&

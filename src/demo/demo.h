@@ -158,6 +158,8 @@ typedef struct cw_demo_stats {
     /* signs of manipulation injected, by cw_integrity_pattern: people (late_recording,
      * bulk_entry, boilerplate) or entries (the others) */
     uint64_t injected[CW_INTEGRITY_NPATTERNS];
+    /* the case-file audit (docs/demo.md): cases audited, 0 when the demo carries none */
+    uint64_t audit_cases;
 } cw_demo_stats;
 
 /*
@@ -173,8 +175,10 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out);
 /*
  * Sign-in accounts for trying the demo, all with the same password (not a
  * one-time one): a social worker in post, their team manager, a service
- * manager, a head of service, an inspector (for 90 days), a QA auditor and
- * an administrator. Appends a line per account ("username role staff_id")
+ * manager, a head of service, an inspector (for 90 days), a QA auditor (the
+ * first QA auditor on the staff, or a role account in a council without one),
+ * an administrator, the data protection officer and, where there is one, the
+ * director. Appends a line per account ("username role staff_id")
  * to out. For demonstrations only: a real council gives each person their
  * own one-time password (caseward user add).
  */
