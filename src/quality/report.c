@@ -18,6 +18,7 @@
 #include "util/calendar.h"
 #include "util/json.h"
 #include "util/sha256.h"
+#include "util/time.h"
 
 static const char *str(const json_t *p, const char *k)
 {
@@ -288,7 +289,8 @@ typedef struct words {
         *gradings, *grade, *count, *percent, *overall, *theme, *team, *auditor, *moderation, *pairs,
         *exact, *within_one, *kappa, *findings, *none, *actioned, *not_actioned, *recommendations,
         *point, *owner, *due, *status, *recipients, *acknowledged, *not_acknowledged, *ack_by,
-        *hash, *entry, *n_gradings, *to, *earlier;
+        *hash, *entry, *n_gradings, *to, *earlier, *s_open, *s_in_progress, *s_awaiting, *s_closed,
+        *s_overdue;
 } words;
 
 static const words EN = {"en",
@@ -330,7 +332,12 @@ static const words EN = {"en",
                          "log entry",
                          "Gradings",
                          "to",
-                         "Earlier audits, for comparison"};
+                         "Earlier audits, for comparison",
+                         "Open",
+                         "In progress",
+                         "Awaiting sign-off",
+                         "Closed",
+                         "OVERDUE"};
 
 static const words CY = {"cy",
                          "Adroddiad archwilio ffeiliau achos",
@@ -372,7 +379,33 @@ static const words CY = {"cy",
                          "eitem yn y log",
                          "Graddau",
                          "i",
-                         "Archwiliadau cynharach, i’w cymharu"};
+                         "Archwiliadau cynharach, i’w cymharu",
+                         "Ar agor",
+                         "Ar y gweill",
+                         "Yn aros am gymeradwyaeth",
+                         "Wedi’i gau",
+                         "HWYR"};
+
+/* An action's state in words (the state as the report is printed). */
+static const char *status_word(const words *w, const json_t *a)
+{
+    const char *s = str(a, "status");
+    return !s                                ? ""
+           : !strcmp(s, "open")              ? w->s_open
+           : !strcmp(s, "in_progress")       ? w->s_in_progress
+           : !strcmp(s, "awaiting_sign_off") ? w->s_awaiting
+           : !strcmp(s, "closed")            ? w->s_closed
+                                             : s;
+}
+
+/* Not closed, and its due day has passed (today, UTC). */
+static int overdue(const json_t *a)
+{
+    char today[CW_DATE_LEN + 1];
+    cw_date_format((cw_date)(cw_time_now_ms() / 86400000), today);
+    const char *s = str(a, "status"), *due = str(a, "due");
+    return s && strcmp(s, "closed") && due && strcmp(due, today) < 0;
+}
 
 static cw_rc esc(cw_buf *b, const char *s)
 {
@@ -555,9 +588,10 @@ cw_rc cw_audit_report_html(const json_t *st, const cw_audit_framework *f, const 
                       b, "<tr><td>%" JSON_INTEGER_FORMAT ".%" JSON_INTEGER_FORMAT "</td><td>", rn,
                       json_integer_value(json_object_get(a, "number")))) &&
                 !(rc = esc(b, str(a, "text"))))
-                rc = cw_buf_addf(b, "</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-                                 str(a, "owner_id"), str(a, "due"),
-                                 str(a, "status") ? str(a, "status") : "");
+                rc = cw_buf_addf(b, "</td><td>%s</td><td>%s</td><td>%s%s%s%s</td></tr>\n",
+                                 str(a, "owner_id"), str(a, "due"), status_word(w, a),
+                                 overdue(a) ? " <span class=alert>" : "",
+                                 overdue(a) ? w->s_overdue : "", overdue(a) ? "</span>" : "");
         }
         if (!rc)
             rc = cw_buf_addf(b, "</tbody></table>\n");
