@@ -505,7 +505,7 @@ cw_rc cw_audit_report_html(const json_t *st, const cw_audit_framework *f, const 
         "table{border-collapse:collapse;margin:.5em 0 1em}th,td{border-bottom:1px solid #b1b4b6;"
         "padding:.3em .6em;text-align:left;vertical-align:top}.n{text-align:right}"
         ".alert{font-weight:bold;color:#d4351c}.meta{color:#505a5f}"
-        "@media print{body{margin:0}h2{break-after:avoid}table{break-inside:avoid}}"
+        "@media print{body{margin:0}h2,h3{break-after:avoid}table{break-inside:avoid}}"
         "</style></head><body>\n",
         w->lang, w->report, str(st, "programme_id"));
     if (!rc && !(rc = cw_buf_addf(b, "<h1>%s: ", w->report)) && !(rc = esc(b, str(fig, "title"))))
