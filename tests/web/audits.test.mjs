@@ -88,7 +88,8 @@ test('audits: the auditor grades every theme of a case (one not applicable), com
       await form.locator(`input[name="evidence-${theme}"][value="${note}"]`).check();
     }
     await form.locator('button[type="submit"]').click();
-    await saved(page, 'Grade saved');
+    // (each notice names its theme: the one before it is still shown until the page is drawn again)
+    await saved(page, `Grade saved: ${fw.themes.find((x) => x.theme === theme).title}.`);
     // Read back from the record: the saved grade shown beside its form.
     assert.match(await page.locator(`#theme-${theme}`).innerText(),
                  grades[theme] === 'na' ? /Saved grade[\s\S]*Not applicable/ : new RegExp(`Saved grade[\\s\\S]*Grade\\s+${grades[theme]} `));
