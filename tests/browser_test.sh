@@ -19,8 +19,8 @@
 #      the rule pack's English titles), with a case note the manager
 #      proposed for erasure: the Welsh journeys record a visit here, and the data
 #      protection officer declines the erasure in Welsh.
-#   Q, R: case-file audits (see below): a QA auditor on the staff audits Q in programme
-#      web-2026 and R, in Welsh, in web-cy.
+#   Q, R, M: case-file audits (see below): a QA auditor on the staff audits Q in programme
+#      web-2026 and R, in Welsh, in web-cy, and moderates M's audit in web-mod.
 #
 # usage: bash tests/browser_test.sh /path/to/caseward
 #        (CW_TEST_PATTERN=REGEX runs only the journeys whose names match)
@@ -173,6 +173,27 @@ audit add --programme web-2026 --child WEB-Q --auditor qa.web --reason "Chosen f
 audit programme --id web-cy --title "Archwiliad y daith Gymraeg" --starts "$(day -5)" --ends "$(day 30)" \
   --auditors qa.web
 audit add --programme web-cy --child WEB-R --auditor qa.web --reason "The Welsh journey"
+# WEB-M, in programme web-mod: audited and completed by qa.web2 on the command line, with qa.web
+# named to moderate it (the moderation journey).
+cat >"$T/audit-m.jsonl" <<JSONL
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-M","date":"$(day -40)","given_name":"Mali","family_name":"Testwood","date_of_birth":"2012-12-12","gender":"female","language":"english"}}
+{"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-M","worker_id":"$sw","date":"$(day -40)"}}
+JSONL
+"$CW" append --db "$DB" "$T/audit-m.jsonl" >/dev/null 2>"$T/err" ||
+  die "the moderation scenario was refused: $(cat "$T/err")"
+audit programme --id web-mod --title "Moderation journey audit" --starts "$(day -5)" --ends "$(day 30)" \
+  --auditors qa.web,qa.web2
+audit add --programme web-mod --child WEB-M --auditor qa.web2 --reason "The moderation journey"
+g=1
+for theme in childs_voice assessment planning management_oversight risk recording impact; do
+  "$CW" audit grade --db "$DB" --actor qa.web2 --programme web-mod --child WEB-M --theme "$theme" \
+    --grade $((g % 4 + 1)) --narrative "First auditor's reasons for $theme." >/dev/null 2>"$T/err" ||
+    die "grading WEB-M was refused: $(cat "$T/err")"
+  g=$((g + 1))
+done
+"$CW" audit complete --db "$DB" --actor qa.web2 --programme web-mod --child WEB-M --overall 3 >/dev/null 2>"$T/err" ||
+  die "completing WEB-M's audit was refused: $(cat "$T/err")"
+audit moderate --programme web-mod --child WEB-M --moderator qa.web
 
 "$CW" serve --db "$DB" --listen 127.0.0.1:0 --web "$ROOT/web" 2>"$T/log" &
 PID=$!

@@ -251,6 +251,44 @@ test('audits: a recommendation and an action, the report issued, acknowledged, t
   for (const p of [sm, tmMe, hos]) await p.context().close();
 });
 
+test('audits: the moderator grades a completed audit again, and the programme shows how far the two agree', async () => {
+  const page = await newPage(browser);
+  await signIn(page, 'qa.web');
+  await go(page, '/audits');
+  assert.match(await page.locator('#my-cases-table').innerText(), /Mali Testwood[\s\S]*WEB-M[\s\S]*Moderation journey audit[\s\S]*Moderator[\s\S]*To do/);
+  await page.getByRole('link', {name: 'Mali Testwood'}).click();
+  await settled(page);
+  assert.equal(await page.locator('#page-heading').innerText(), `Moderation journey audit — Mali Testwood\nModeration of case WEB-M`);
+  const fw = await apiJson(page, '/api/v1/audit-frameworks/standard');
+  // The first auditor graded 2 3 4 1 2 3 4 (tests/browser_test.sh); the moderator differs on two.
+  const grades = {childs_voice: '2', assessment: '3', planning: '3', management_oversight: '1', risk: '2', recording: '4', impact: '4'};
+  for (const theme of THEMES) {
+    const form = page.locator(`#form-${theme}`);
+    await form.locator(`input[name="grade-${theme}"][value="${grades[theme]}"]`).check();
+    await form.locator(`#f-narrative-${theme}`).fill(`Moderator's reasons for ${theme}.`);
+    await form.locator('button[type="submit"]').click();
+    await saved(page, `Grade saved: ${fw.themes.find((x) => x.theme === theme).title}.`);
+  }
+  await page.locator('input[name="overall"][value="3"]').check();
+  await page.getByRole('button', {name: en.audits.complete_moderation}).click();
+  await saved(page, 'The moderation of Mali Testwood’s file is completed.');
+  const back = (await apiJson(page, '/api/v1/children/WEB-M/audits')).audits.find((a) => a.programme_id === 'web-mod');
+  assert.ok(back.moderated_on);
+  assert.deepEqual(Object.fromEntries(back.moderation.map((g) => [g.theme, String(g.grade)])), grades);
+  await check(page, 'audits-18-moderated');
+
+  await go(page, '/audits/web-mod');
+  const mod = (await apiJson(page, '/api/v1/audits/web-mod')).figures.moderation;
+  assert.deepEqual([mod.pairs, mod.exact, mod.exact_percent, mod.within_one, mod.within_one_percent], [7, 5, '71.4', 7, '100.0']);
+  const text = await page.locator('#moderation + .govuk-summary-list').innerText();
+  assert.match(text, /Themes graded by both\s+7/);
+  assert.match(text, /The same grade\s+5 \(71\.4%\)/);
+  assert.match(text, /Within one grade\s+7 \(100\.0%\)/);
+  assert.match(text, new RegExp(`${escape(mod.kappa_linear)}, ${escape(mod.kappa_quadratic)}`));
+  await check(page, 'audits-19-agreement');
+  await page.context().close();
+});
+
 // English words of the catalogue on a Welsh page (a shorter form of journeys.test.mjs's check):
 // a catalogue sentence whose Welsh differs, shown whole.
 const english = (() => {
