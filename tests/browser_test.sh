@@ -19,6 +19,8 @@
 #      the rule pack's English titles), with a case note the manager
 #      proposed for erasure: the Welsh journeys record a visit here, and the data
 #      protection officer declines the erasure in Welsh.
+#   Q, R, M: case-file audits (see below): a QA auditor on the staff audits Q in programme
+#      web-2026 and R, in Welsh, in web-cy, and moderates M's audit in web-mod.
 #
 # usage: bash tests/browser_test.sh /path/to/caseward
 #        (CW_TEST_PATTERN=REGEX runs only the journeys whose names match)
@@ -144,6 +146,55 @@ JSONL
 "$CW" append --db "$DB" "$T/erase2.jsonl" >/dev/null 2>"$T/err" ||
   die "the erasure proposals were refused: $(cat "$T/err")"
 
+# Case-file audits (tests/web/audits.test.mjs): a QA auditor on the staff (qa.web, with a sign-in
+# account whose one-time password is changed below, once the server runs) and a second one;
+# WEB-Q, the social worker's, with two case notes to cite as evidence, added by the service
+# manager to programme web-2026 for qa.web to audit; WEB-R, in its own programme web-cy, for
+# the Welsh journey. The programmes run from five days ago to 30 days on.
+sm=$(sql "SELECT staff_id FROM accounts WHERE username = 'service.manager'")
+cat >"$T/audit.jsonl" <<JSONL
+{"type":"staff_added","actor":"admin","payload":{"staff_id":"qa.web","name":"Quinn Auditor","role":"qa_auditor"}}
+{"type":"staff_added","actor":"admin","payload":{"staff_id":"qa.web2","name":"Morgan Moderator","role":"qa_auditor"}}
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-Q","date":"$(day -40)","given_name":"Cai","family_name":"Testwood","date_of_birth":"2014-04-04","gender":"male","language":"english"}}
+{"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-Q","worker_id":"$sw","date":"$(day -40)"}}
+{"type":"case_note","actor":"$sw","payload":{"child_id":"WEB-Q","date":"$(day -20)","text":"Cai said he wants to stay at his school."}}
+{"type":"case_note","actor":"$sw","payload":{"child_id":"WEB-Q","date":"$(day -10)","text":"Mother did not attend the planned meeting."}}
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-R","date":"$(day -40)","given_name":"Rhys","family_name":"Testwood","date_of_birth":"2013-03-03","gender":"male","language":"welsh"}}
+{"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-R","worker_id":"$sw","date":"$(day -40)"}}
+JSONL
+"$CW" append --db "$DB" "$T/audit.jsonl" >/dev/null 2>"$T/err" ||
+  die "the audit scenario was refused: $(cat "$T/err")"
+qa_once=$("$CW" user add qa.web --db "$DB" --staff qa.web 2>"$T/err" | sed -n 's/.*one-time password \([^ ]*\) .*/\1/p')
+[ -n "$qa_once" ] || die "no account for qa.web: $(cat "$T/err")"
+audit() { "$CW" audit "$@" --db "$DB" --actor "$sm" >/dev/null 2>"$T/err" || die "caseward audit $1 was refused: $(cat "$T/err")"; }
+audit programme --id web-2026 --title "Web journeys audit" --starts "$(day -5)" --ends "$(day 30)" \
+  --auditors qa.web,qa.web2 --area-manager "$sm"
+audit add --programme web-2026 --child WEB-Q --auditor qa.web --reason "Chosen for the browser journeys"
+audit programme --id web-cy --title "Archwiliad y daith Gymraeg" --starts "$(day -5)" --ends "$(day 30)" \
+  --auditors qa.web
+audit add --programme web-cy --child WEB-R --auditor qa.web --reason "The Welsh journey"
+# WEB-M, in programme web-mod: audited and completed by qa.web2 on the command line, with qa.web
+# named to moderate it (the moderation journey).
+cat >"$T/audit-m.jsonl" <<JSONL
+{"type":"child_registered","actor":"$sw","payload":{"child_id":"WEB-M","date":"$(day -40)","given_name":"Mali","family_name":"Testwood","date_of_birth":"2012-12-12","gender":"female","language":"english"}}
+{"type":"case_allocated","actor":"$sw","payload":{"child_id":"WEB-M","worker_id":"$sw","date":"$(day -40)"}}
+JSONL
+"$CW" append --db "$DB" "$T/audit-m.jsonl" >/dev/null 2>"$T/err" ||
+  die "the moderation scenario was refused: $(cat "$T/err")"
+audit programme --id web-mod --title "Moderation journey audit" --starts "$(day -5)" --ends "$(day 30)" \
+  --auditors qa.web,qa.web2
+audit add --programme web-mod --child WEB-M --auditor qa.web2 --reason "The moderation journey"
+g=1
+for theme in childs_voice assessment planning management_oversight risk recording impact; do
+  "$CW" audit grade --db "$DB" --actor qa.web2 --programme web-mod --child WEB-M --theme "$theme" \
+    --grade $((g % 4 + 1)) --narrative "First auditor's reasons for $theme." >/dev/null 2>"$T/err" ||
+    die "grading WEB-M was refused: $(cat "$T/err")"
+  g=$((g + 1))
+done
+"$CW" audit complete --db "$DB" --actor qa.web2 --programme web-mod --child WEB-M --overall 3 >/dev/null 2>"$T/err" ||
+  die "completing WEB-M's audit was refused: $(cat "$T/err")"
+audit moderate --programme web-mod --child WEB-M --moderator qa.web
+
 "$CW" serve --db "$DB" --listen 127.0.0.1:0 --web "$ROOT/web" 2>"$T/log" &
 PID=$!
 port=
@@ -154,6 +205,16 @@ for _ in $(seq 1 200); do
   sleep 0.05
 done
 [ -n "$port" ] || die "caseward serve did not say its port"
+
+# qa.web's first sign-in: the one-time password changed to the journeys' own, through the API.
+cj=$T/qa.cookies
+curl -sf -c "$cj" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"qa.web\",\"password\":\"$qa_once\"}" "http://127.0.0.1:$port/api/v1/session" >/dev/null ||
+  die "qa.web could not sign in"
+csrf=$(awk '$6 == "cw_csrf" {print $7}' "$cj")
+curl -sf -b "$cj" -X PUT -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+  -d "{\"current_password\":\"$qa_once\",\"new_password\":\"$PW\"}" "http://127.0.0.1:$port/api/v1/me/password" >/dev/null ||
+  die "qa.web's password could not be changed"
 
 # On PostgreSQL the same pages go to screenshots-pg/, beside SQLite's.
 SHOTS=$BUILD/screenshots${CW_TEST_PG:+-pg}

@@ -377,21 +377,60 @@ static cw_rc auditor_row(void *ctx, const cw_value *c, size_t n)
     return n >= 1 && json_array_append_new(ctx, text_or_null(&c[0])) ? CW_ENOMEM : CW_OK;
 }
 
+/* The recommendations and their actions as they stand now (drafts before the report is issued;
+ * the report's page has the same once issued): the page that adds them reads them back. */
+static cw_rc rec_row(void *ctx, const cw_value *c, size_t n)
+{
+    if (n < 4)
+        return CW_EDB;
+    json_t *one = json_pack("{s:o, s:I, s:o, s:o, s:[]}", "recommendation_id", text_or_null(&c[0]),
+                            "number", (json_int_t)c[1].i, "theme", text_or_null(&c[2]), "text",
+                            text_or_null(&c[3]), "actions");
+    return !one || json_array_append_new(ctx, one) ? CW_ENOMEM : CW_OK;
+}
+
+static cw_rc action_of_row(void *ctx, const cw_value *c, size_t n)
+{
+    json_t *recs = ctx, *into = NULL;
+    if (n < 12)
+        return CW_EDB;
+    for (size_t i = 0; i < json_array_size(recs); i++) {
+        const json_t *one = json_array_get(recs, i);
+        const char *id = str(one, "recommendation_id");
+        if (id && c[1].type == CW_V_TEXT && strlen(id) == c[1].len && !memcmp(id, c[1].s, c[1].len))
+            into = json_object_get(one, "actions");
+    }
+    if (!into)
+        return CW_EDB;
+    json_t *a = json_pack("{s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "action_id",
+                          text_or_null(&c[0]), "number", (json_int_t)c[3].i, "text",
+                          text_or_null(&c[4]), "owner_id", text_or_null(&c[5]), "due",
+                          text_or_null(&c[6]), "status", text_or_null(&c[7]), "updated_on",
+                          text_or_null(&c[8]), "completed_on", text_or_null(&c[9]), "closed_on",
+                          text_or_null(&c[10]), "closed_by", text_or_null(&c[11]));
+    return !a || json_array_append_new(into, a) ? CW_ENOMEM : CW_OK;
+}
+
 cw_rc cw_http_audit(cw_http_srv *s, req *r, cw_error *err)
 {
     cw_store *st = cw_ledger_store(r->ro);
     const char *id = r->param[0];
-    json_t *fig = NULL, *cases = json_array(), *auditors = json_array(), *report = NULL;
+    json_t *fig = NULL, *cases = json_array(), *auditors = json_array(), *report = NULL,
+           *recs = json_array();
     cw_value k = cw_text(id);
     cw_rc rc = refused(s, r, may_read_programme(r, id, err), err);
     if (!rc)
         rc = cw_audit_figures(st, id, NULL, &fig, err);
-    if (!rc && (!cases || !auditors))
+    if (!rc && (!cases || !auditors || !recs))
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
     if (!rc)
         rc = cw_store_run(st, CW_Q_AUDIT_CASES_OF, &k, 1, case_row, cases, NULL, err);
     if (!rc)
         rc = cw_store_run(st, CW_Q_AUDIT_AUDITORS_OF, &k, 1, auditor_row, auditors, NULL, err);
+    if (!rc)
+        rc = cw_store_run(st, CW_Q_AUDIT_RECOMMENDATIONS_OF, &k, 1, rec_row, recs, NULL, err);
+    if (!rc)
+        rc = cw_store_run(st, CW_Q_AUDIT_ACTIONS_OF, &k, 1, action_of_row, recs, NULL, err);
     /* The report as issued and everything it started; before it is issued, the drafts. */
     if (!rc && (rc = cw_audit_report_state(st, id, &report, err)) == CW_ENOTFOUND) {
         cw_error_clear(err);
@@ -401,11 +440,13 @@ cw_rc cw_http_audit(cw_http_srv *s, req *r, cw_error *err)
         json_decref(fig);
         json_decref(cases);
         json_decref(auditors);
+        json_decref(recs);
         return rc;
     }
     cw_resp_json(r, 200,
-                 json_pack("{s:o, s:o, s:o, s:o*}", "figures", fig, "cases", cases, "auditors",
-                           auditors, "report", report ? report : json_null()));
+                 json_pack("{s:o, s:o, s:o, s:o, s:o*}", "figures", fig, "cases", cases, "auditors",
+                           auditors, "recommendations", recs, "report",
+                           report ? report : json_null()));
     return CW_OK;
 }
 

@@ -38,6 +38,10 @@ const routes = [
   ['/integrity', pages.integrity],
   ['/erasures', pages.erasures],
   ['/erasures/:id', pages.erasure],
+  ['/audits', pages.audits],
+  ['/audits/:programme', pages.programme],
+  ['/audits/:programme/cases/:child', pages.auditCase],
+  ['/audit-reports', pages.auditReports],
   ['/verify', pages.verify, {open: true}],
   ['/staff', pages.staff],
 ].map(([pattern, page, opts = {}]) => ({
@@ -124,20 +128,27 @@ export function takeAfter() {
 // Social workers have no link to the measures: their pages are their own casework. The
 // measures page is open to them (as the API is), at /measures. The integrity analytics are
 // the head of service's and inspectors' only (pages/integrity.js; the API refuses others).
+// Case-file audits (pages/audits.js): the auditor's cases and the programmes for QA auditors and
+// managers; the reports' tracker for heads of service and inspectors too.
 const NAV = {
   social_worker: [['/caseload', 'nav.caseload'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs']],
   team_manager: [['/team', 'nav.team'], ['/caseload', 'nav.caseload'], ['/children', 'nav.children'],
-                 ['/sign-offs', 'nav.sign_offs'], ['/record/supervision_held', 'nav.supervision'], ['/measures', 'nav.measures']],
+                 ['/sign-offs', 'nav.sign_offs'], ['/record/supervision_held', 'nav.supervision'], ['/measures', 'nav.measures'],
+                 ['/audits', 'nav.audits']],
   service_manager: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs'],
-                    ['/record/supervision_held', 'nav.supervision'], ['/measures', 'nav.measures']],
+                    ['/record/supervision_held', 'nav.supervision'], ['/measures', 'nav.measures'], ['/audits', 'nav.audits']],
   head_of_service: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs'],
-                    ['/measures', 'nav.measures'], ['/integrity', 'nav.integrity']],
+                    ['/measures', 'nav.measures'], ['/integrity', 'nav.integrity'], ['/audits', 'nav.audits'],
+                    ['/audit-reports', 'nav.audit_reports']],
   inspector: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/measures', 'nav.measures'],
-              ['/integrity', 'nav.integrity'], ['/verify', 'nav.verify']],
-  qa_auditor: [['/children', 'nav.children'], ['/measures', 'nav.measures']],
+              ['/integrity', 'nav.integrity'], ['/audits', 'nav.audits'], ['/audit-reports', 'nav.audit_reports'],
+              ['/verify', 'nav.verify']],
+  qa_auditor: [['/audits', 'nav.audits'], ['/children', 'nav.children'], ['/measures', 'nav.measures']],
   administrator: [['/staff', 'nav.staff']],
   data_protection_officer: [['/erasures', 'nav.erasures']],
 };
+// The director of social services has the head of service's access, and their pages.
+NAV.director = NAV.head_of_service;
 
 // Signing out is a button, not a link: a link to it from anywhere would sign people out.
 async function signOutNow() {

@@ -68,6 +68,8 @@ export default {
     measures: 'Mesurau perfformiad',
     integrity: 'Cyfanrwydd y data',
     erasures: 'Dileadau',
+    audits: 'Archwiliadau ffeiliau achos', // to check (docs/audits.md)
+    audit_reports: 'Adroddiadau archwilio', // to check
   },
   roles: {
     social_worker: 'gweithiwr cymdeithasol',

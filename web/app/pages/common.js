@@ -10,6 +10,7 @@ const START = {
   team_manager: '/team',
   service_manager: '/service',
   head_of_service: '/service',
+  director: '/service',
   inspector: '/service',
   qa_auditor: '/children',
   administrator: '/staff',

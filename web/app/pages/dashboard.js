@@ -8,6 +8,7 @@ import {formatDate, packText, t} from '../i18n.js';
 import {barChart, button, dateText, h2, heading, link, p, summaryList, table, tag} from '../ui.js';
 import {caseloadTable, childName} from './caseload.js';
 import {awaitingLink, awaitingSignOff} from './signoffs.js';
+import {auditPanel} from './audits.js';
 
 const SUPERVISION_RULE = 'supervision_gap';
 
@@ -132,8 +133,9 @@ export async function team({params, me}) {
 
 export async function service({me}) {
   const awaiting = awaitingSignOff(me);
-  const [teams, od, sg, names, unalloc] = await Promise.all([
+  const [teams, od, sg, names, unalloc, audits] = await Promise.all([
     teamList(), api.get('/api/v1/overdue'), api.get('/api/v1/signals'), staffNames(), api.get('/api/v1/unallocated'),
+    auditPanel(me).catch(() => null), // the overview stands without it
   ]);
   // Each team the reader may see (a service manager sees their service area's).
   const loads = await Promise.all(teams.map((tm) =>
@@ -154,6 +156,7 @@ export async function service({me}) {
       heading(t('dash.service_title'), {caption: t('dash.team_caption', {date: formatDate(od.as_of)})}),
       me.role === 'inspector' ? p(t('dash.inspector_intro'), ' ', link('/verify', t('nav.verify'))) : null,
       awaitingLink(await awaiting),
+      audits,
       summaryList([
         [t('dash.open_cases'), String(total('cases'))],
         [t('dash.overdue_items'), String(od.overdue.length)],

@@ -12,3 +12,4 @@ export {restriction} from './restriction.js';
 export {measures, measure} from './measures.js';
 export {integrity} from './integrity.js';
 export {erasures, erasure} from './erasures.js';
+export {audits, auditCase, programme, auditReports} from './audits.js';
