@@ -305,6 +305,10 @@ static const row matrix[] = {
                                                     {403, 200, 403, 200, 403, 200, 403, 401}},
     {"POST", "/api/v1/commands/{type}", "case_note", NULL, T_AUDITED, K_PLAIN,
                                                     {403, 403, 403, 201, 403, 403, 403, 401}},
+    /* an audit event through the commands: about no child's record, so the catalogue decides:
+     * only the case's auditor grades it (a QA auditor's role account is not staff) */
+    {"POST", "/api/v1/commands/{type}", "audit_theme_graded", NULL, T_AUDITED, K_PLAIN,
+                                                    {403, 201, 403, 403, 403, 403, 403, 401}},
     {"GET", "/api/v1/children/{id}/audits", NULL, NULL, T_RESTRICTED, K_PLAIN,
                                                     {200, 200, 403, 200, 403, 200, 403, 401}},
 };
@@ -630,6 +634,13 @@ static const char *row_body(const row *rw, char *out, size_t cap)
                  "{\"team_id\":\"authz.t%d\",\"name\":\"Authorisation team %d\","
                  "\"service_area\":\"Nowhere\"}",
                  X.team_seq, X.team_seq);
+        return out;
+    }
+    if (!strcmp(rw->type, "audit_theme_graded")) {
+        snprintf(out, cap,
+                 "{\"programme_id\":\"AUTHZ.P\",\"child_id\":\"%s\",\"date\":\"%s\","
+                 "\"theme\":\"childs_voice\",\"grade\":3,\"narrative\":\"Matrix grade.\"}",
+                 target_child(rw->target), X.today);
         return out;
     }
     fail_msg("%s: no body for command %s", rw->pattern, rw->type);
