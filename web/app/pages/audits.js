@@ -451,7 +451,7 @@ export async function programme({params, me, navigate}) {
     recs.length ? recs.map((r) => frag(
       h('h3', {class: 'govuk-heading-s', id: `rec-${r.number}`}, t('audits.rec_heading', {n: r.number}), r.theme ? frag(' — ', themeText(framework, r.theme)) : null),
       p(r.text),
-      actionsTable(r, names)))
+      actionsTable(r, names, pid)))
       : p(t('audits.no_recommendations')),
     commissioner && !report ? frag(
       h2(t('audits.add_recommendation'), {id: 'add-recommendation'}), recForm,
@@ -462,8 +462,9 @@ export async function programme({params, me, navigate}) {
     p(link('/audits', t('audits.back'))))};
 }
 
-function actionsTable(r, names) {
-  return table({id: `actions-${r.number}`, caption: t('audits.actions_caption', {n: r.number}),
+// The id names the programme too: the tracker lists every report's actions on one page.
+function actionsTable(r, names, pid) {
+  return table({id: `actions-${pid}-${r.number}`, caption: t('audits.actions_caption', {n: r.number}),
     head: [{text: t('audits.point')}, {text: t('audits.act_text')}, {text: t('audits.act_owner')}, {text: t('audits.act_due')}, {text: t('audits.status_head')}],
     rows: r.actions.map((a) => [`${r.number}.${a.number}`, a.text, names(a.owner_id), formatDate(a.due),
                                 frag(a.status ? statusTag(a.status) : statusTag('open'), overdue(a) ? frag(' ', tag(t('audits.overdue'), 'red')) : null)])});
@@ -582,7 +583,7 @@ export async function auditReports({me, navigate}) {
     r.recipients.some((x) => x.staff_id === me.staff_id && !x.acknowledged_on) ? ackForm(r) : null,
     r.recommendations.map((rec) => frag(
       h('h3', {class: 'govuk-heading-s'}, t('audits.rec_heading', {n: rec.number}), ': ', rec.text),
-      actionsTable(rec, names),
+      actionsTable(rec, names, r.programme_id),
       rec.actions.map((a) => actionForms(a, `${rec.number}.${a.number}`, r)))));
 
   return {title, body: frag(
