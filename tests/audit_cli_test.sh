@@ -64,11 +64,11 @@ check "... recorded" out_has "recorded audit_programme_created as entry"
 check "... with the standard framework's scale" \
     [ "$(sql "SELECT framework, grades, critical FROM audit_programmes WHERE programme_id = 'Q1'")" = "standard|5|5" ]
 
-audit sample --actor qa.1 --programme NOPE --seed autumn --size 8
+audit sample --actor hos.1 --programme NOPE --seed autumn --size 8
 expect_rc 1 "a sample for an unknown programme"
 check "... the message names programme_id and the value" err_has "programme_id: no audit programme NOPE"
 
-audit sample --actor qa.1 --programme Q1 --seed autumn --size 8 --minimum 0
+audit sample --actor hos.1 --programme Q1 --seed autumn --size 8 --minimum 0
 expect_rc 0 "a sample of 8"
 check "... says so" out_has "drew 8 cases for programme Q1 (seed autumn"
 sed -n 's/^  \([^ ]*\)  auditor \(.*\)$/\1 \2/p' "$T/out" >"$T/sample"
@@ -131,10 +131,10 @@ check "... the message says it is final" err_has "is completed: it is final"
 
 # ---- moderation of case 0: the moderator agrees on themes 0-2, one grade worse on 3-5 ----
 m0=$(other "$a0")
-audit moderate --actor qa.1 --programme Q1 --child "$c0" --moderator "$a0"
+audit moderate --actor hos.1 --programme Q1 --child "$c0" --moderator "$a0"
 expect_rc 1 "the case's own auditor may not moderate it"
 check "... the message names moderator_id" err_has "moderator_id: $a0 audited the case"
-audit moderate --actor qa.1 --programme Q1 --child "$c0" --moderator "$m0"
+audit moderate --actor hos.1 --programme Q1 --child "$c0" --moderator "$m0"
 expect_rc 0 "a moderator is named"
 t=0
 for theme in $THEMES; do
@@ -344,7 +344,7 @@ check "... the message names the child" err_has "child $c0's case is already in 
 check "... one row" [ "$(sql "SELECT how FROM audit_cases WHERE programme_id = 'Q2' AND child_id = '$c0'")" = added ]
 size=$(sql "SELECT count(*) FROM entries")
 append <<JSONL
-{"type":"audit_sample_drawn","actor":"qa.1","payload":{"programme_id":"Q1","date":"$TODAY","seed":"autumn","log_size":$size,"size":1,"minimum":0,"cases":["$q2case"],"assigned":["qa.1"]}}
+{"type":"audit_sample_drawn","actor":"hos.1","payload":{"programme_id":"Q1","date":"$TODAY","seed":"autumn","log_size":$size,"size":1,"minimum":0,"cases":["$q2case"],"assigned":["qa.1"]}}
 JSONL
 expect_rc 0 "a sample recorded by hand"
 run export --db "$DB" --out "$T/exp2"

@@ -197,7 +197,7 @@ static json_t *complete(const char *prog, const char *child, int overall)
 static json_t *draw(const char *actor, const char *prog, const char *seed, size_t size,
                     size_t minimum, cw_date on, int record, cw_rc *rc_out)
 {
-    cw_audit_draw_opts o = {prog, seed, size, minimum, NULL, NULL, on};
+    cw_audit_draw_opts o = {prog, seed, size, minimum, NULL, NULL, on, actor};
     json_t *p = NULL;
     cw_error_clear(&F.err);
     cw_rc rc = cw_casework_begin(F.l, &F.err);
@@ -526,14 +526,16 @@ static const char *other_qa(const char *qa)
 static void test_grading(void **state)
 {
     (void)state;
-    P1 = draw("qa1", "P1", "stats", 8, 0, F.today, 1, NULL);
+    /* Drawn by the head of service, who commissions and audits nothing: an auditor who draws
+     * is given no case of the draw (cw_audit_draw's drawn_by). */
+    P1 = draw("hos", "P1", "stats", 8, 0, F.today, 1, NULL);
     assert_int_equal(json_array_size(json_object_get(P1, "cases")), 8);
     for (int i = 0; i < 8; i++) /* sm is in every case's chain */
         assert_true(!strcmp(p1_auditor(i), "qa1") || !strcmp(p1_auditor(i), "qa2"));
     const char *c0 = p1_case(0), *a0 = p1_auditor(0);
 
     /* Moderator named before the audit is done: moderation grading waits for completion. */
-    ok("qa1", "audit_moderator_assigned",
+    ok("hos", "audit_moderator_assigned",
        json_pack("{ss ss ss ss}", "programme_id", "P1", "child_id", c0, "date", day(0),
                  "moderator_id", other_qa(a0)));
     no(CW_EINVAL, "moderation", other_qa(a0), "audit_theme_graded",
@@ -763,13 +765,13 @@ static void test_moderation(void **state)
     const char *c0 = p1_case(0), *c1 = p1_case(1);
     const char *m0 = other_qa(p1_auditor(0)), *m1 = other_qa(p1_auditor(1));
     /* Refused: the case's own auditor; one not independent (sm manages every worker). */
-    no(CW_EINVAL, "moderator_id", "qa1", "audit_moderator_assigned",
+    no(CW_EINVAL, "moderator_id", "hos", "audit_moderator_assigned",
        json_pack("{ss ss ss ss}", "programme_id", "P1", "child_id", c1, "date", day(0),
                  "moderator_id", p1_auditor(1)));
-    no(CW_EFORBIDDEN, "moderator_id", "qa1", "audit_moderator_assigned",
+    no(CW_EFORBIDDEN, "moderator_id", "hos", "audit_moderator_assigned",
        json_pack("{ss ss ss ss}", "programme_id", "P1", "child_id", c1, "date", day(0),
                  "moderator_id", "sm"));
-    ok("qa1", "audit_moderator_assigned",
+    ok("hos", "audit_moderator_assigned",
        json_pack("{ss ss ss ss}", "programme_id", "P1", "child_id", c1, "date", day(0),
                  "moderator_id", m1));
     static const int mod[2][NTHEMES] = {{2, 3, 3, 4, 3, 2, 0}, {3, 3, 4, 3, 2, 3, 3}};
@@ -786,7 +788,7 @@ static void test_moderation(void **state)
     }
     /* Moderated: final, and no second moderation. */
     no(CW_EINVAL, NULL, m0, "audit_theme_graded", moderated(grade("P1", c0, THEMES[0], 1)));
-    no(CW_EINVAL, "child_id", "qa1", "audit_moderator_assigned",
+    no(CW_EINVAL, "child_id", "hos", "audit_moderator_assigned",
        json_pack("{ss ss ss ss}", "programme_id", "P1", "child_id", c0, "date", day(0),
                  "moderator_id", m0));
     json_t *r = figures();

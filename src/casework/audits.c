@@ -259,6 +259,9 @@ cw_rc cw_casework_check_audit_programme(cw_ctx *c, const json_t *p, cw_error *er
     }
     if (!rc)
         rc = current_staff(c, "commissioned_by", str(p, "commissioned_by"), &si, err);
+    if (!rc && !commissions(si.role))
+        rc = cw_error_key(err, CW_EINVAL, "not_commissioner", "commissioned_by",
+                          str(p, "commissioned_by"), NULL);
     if (!rc && str(p, "area_manager_id") &&
         !(rc = current_staff(c, "area_manager_id", str(p, "area_manager_id"), &si, err)) &&
         strcmp(si.role, "service_manager") && strcmp(si.role, "head_of_service") &&
@@ -267,6 +270,10 @@ cw_rc cw_casework_check_audit_programme(cw_ctx *c, const json_t *p, cw_error *er
                           str(p, "area_manager_id"), NULL);
     if (!rc && date_of(p, "ends") < date_of(p, "starts"))
         rc = cw_error_key(err, CW_EINVAL, "ends_before_starts", "ends", str(p, "ends"),
+                          str(p, "starts"));
+    /* Auditors read their cases until the programme ends: a year at most. */
+    if (!rc && date_of(p, "ends") > cw_date_add_months(date_of(p, "starts"), 12))
+        rc = cw_error_key(err, CW_EINVAL, "programme_too_long", "ends", str(p, "ends"),
                           str(p, "starts"));
     const json_t *auditors = json_object_get(p, "auditors");
     if (!rc && json_array_size(auditors) == 0)
@@ -300,7 +307,18 @@ static cw_rc check_new_case(cw_ctx *c, const programme *pr, const char *programm
                             const char *child, const char *auditor, cw_error *err)
 {
     audit_case ac;
-    cw_rc rc = get_case(c, programme_id, child, &ac, err);
+    /* Nobody gives themselves a case to read: someone else assigns an auditor. */
+    if (!strcmp(auditor, c->actor))
+        return cw_error_key(err, CW_EFORBIDDEN, "self_assigned", "auditor_id", auditor, NULL);
+    /* A restricted record is given to an auditor by the head of service or the director. */
+    cw_child_info ci;
+    cw_staff_info me;
+    cw_rc rc = cw_casework_child(c->store, child, &ci, err);
+    if (!rc && ci.restricted && !(rc = cw_casework_staff(c->store, c->actor, &me, err)) &&
+        (!me.found || (strcmp(me.role, "head_of_service") && strcmp(me.role, "director"))))
+        rc = cw_error_key(err, CW_EFORBIDDEN, "restricted_audit", "child_id", child, NULL);
+    if (!rc)
+        rc = get_case(c, programme_id, child, &ac, err);
     if (!rc && ac.found)
         rc = cw_error_key(err, CW_EEXIST, "already_in_programme", "child_id", child, programme_id);
     if (!rc)
@@ -370,6 +388,8 @@ cw_rc cw_casework_check_audit_moderator(cw_ctx *c, const json_t *p, cw_error *er
         rc = need_case(c, p, &ac, err);
     if (!rc && !strcmp(mod, ac.auditor))
         rc = cw_error_key(err, CW_EINVAL, "moderator_is_auditor", "moderator_id", mod, NULL);
+    if (!rc && !strcmp(mod, c->actor))
+        rc = cw_error_key(err, CW_EFORBIDDEN, "self_assigned", "moderator_id", mod, NULL);
     if (!rc && ac.moderated)
         rc =
             cw_error_key(err, CW_EINVAL, "already_moderated", "child_id", str(p, "child_id"), NULL);
@@ -1244,7 +1264,10 @@ cw_rc cw_casework_audit_finding_told(cw_ledger *l, const cw_ctx *c, const json_t
     char told[3][65] = {"", "", ""};
     for (size_t i = 0; !rc && i < 2 && ci.worker[0]; i++)
         rc = holder_above(c->store, ci.worker, roles[i], told[i], err);
-    snprintf(told[2], sizeof told[2], "%s", pr.area_manager);
+    cw_staff_info am = {0};
+    if (!rc && pr.area_manager[0] &&
+        !(rc = cw_casework_staff(c->store, pr.area_manager, &am, err)) && am.found && !am.left)
+        snprintf(told[2], sizeof told[2], "%s", pr.area_manager);
     static const char *const what[] = {"team_manager", "service_manager", "area_manager"};
     int any = 0;
     char item[200];

@@ -57,6 +57,7 @@ typedef struct cw_child_info {
     cw_date cp_since;
     int looked_after; /* looked after, since la_since */
     cw_date la_since;
+    int restricted; /* a restricted record (docs/api.md, "Roles and scope") */
 } cw_child_info;
 
 /* A member of staff as the projections hold them now. */

@@ -535,6 +535,7 @@ static cw_rc child_row(void *ctx, const cw_value *c, size_t n)
                       cw_date_parse(buf, strlen(buf), &ci->cp_since) == CW_OK;
     ci->looked_after = cw_value_copy(&c[4], buf, sizeof buf) > 0 &&
                        cw_date_parse(buf, strlen(buf), &ci->la_since) == CW_OK;
+    ci->restricted = c[5].type == CW_V_INT && c[5].i != 0;
     return CW_OK;
 }
 

@@ -188,7 +188,8 @@ static cw_rc do_sample(const audit_opts *o, const char *date, cw_error *err)
     json_t *types = o->case_types ? list_of(o->case_types) : NULL;
     cw_date on;
     cw_date_parse(date, strlen(date), &on);
-    cw_audit_draw_opts d = {o->programme, o->seed, (size_t)size, (size_t)minimum, teams, types, on};
+    cw_audit_draw_opts d = {o->programme, o->seed, (size_t)size, (size_t)minimum,
+                            teams,        types,   on,           o->actor};
     cw_ledger *l = NULL;
     json_t *p = NULL;
     uint64_t idx = 0, end = 0;

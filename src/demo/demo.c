@@ -4320,7 +4320,8 @@ static cw_rc emit_audit(gen *g)
         return rc;
 
     /* The sample, drawn from the log in this batch as it stands. */
-    cw_audit_draw_opts d = {prog, seed, 8, 0, NULL, NULL, drawn};
+    /* Drawn by the head of service, who commissioned it: no auditor draws their own cases. */
+    cw_audit_draw_opts d = {prog, seed, 8, 0, NULL, NULL, drawn, "hos.1"};
     json_t *sp = NULL;
     if ((rc = cw_audit_draw(s, cw_ledger_size(g->l), &d, &sp, g->err)))
         return rc;
@@ -4335,7 +4336,7 @@ static cw_rc emit_audit(gen *g)
                  json_string_value(json_array_get(json_object_get(sp, "assigned"), i)));
     }
     b = (pb){sp, 0};
-    if ((rc = put(g, "qa.1.1", "audit_sample_drawn", &b, NULL)))
+    if ((rc = put(g, "hos.1", "audit_sample_drawn", &b, NULL)))
         return rc;
     if (n < 2)
         return CW_OK; /* too few open cases to audit */

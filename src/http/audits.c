@@ -15,6 +15,9 @@
 #include "quality/audit.h"
 #include "util/time.h"
 
+/* The characters of an identifier (docs/events.md, "Field types"). */
+#define ID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-"
+
 static const char *str(const json_t *p, const char *k)
 {
     return json_string_value(json_object_get(p, k));
@@ -202,14 +205,18 @@ static cw_rc only(const json_t *body, const char *const *names, cw_error *err)
 
 cw_rc cw_http_audit_create(cw_http_srv *s, req *r, cw_error *err)
 {
-    static const char *const names[] = {
-        "programme_id", "title",           "scope",     "starts",          "ends",
-        "auditors",     "area_manager_id", "framework", "commissioned_by", NULL};
+    /* commissioned_by is the caller: over HTTP nobody records a programme in another's name. */
+    static const char *const names[] = {"programme_id",    "title",     "scope",
+                                        "starts",          "ends",      "auditors",
+                                        "area_manager_id", "framework", NULL};
     json_t *body = NULL;
     cw_audit_framework f;
     cw_rc rc = cw_http_body_object(r, &body, err);
     if (!rc)
         rc = only(body, names, err);
+    const json_t *fwv = json_object_get(body, "framework");
+    if (!rc && fwv && !json_is_string(fwv))
+        rc = cw_error_key(err, CW_EINVAL, "not_text", "framework", NULL, NULL);
     const char *fw = str(body, "framework") ? str(body, "framework") : "standard";
     if (!rc && (rc = cw_audit_framework_builtin(&f, fw, err)))
         rc = cw_error_key(err, CW_EINVAL, "no_framework", "framework", fw, NULL);
@@ -220,8 +227,7 @@ cw_rc cw_http_audit_create(cw_http_srv *s, req *r, cw_error *err)
         rc = cw_audit_framework_facts(&f, body, err);
         cw_audit_framework_release(&f);
         if (!rc && (json_object_set_new(body, "date", json_string(day)) ||
-                    (!json_object_get(body, "commissioned_by") &&
-                     json_object_set_new(body, "commissioned_by", json_string(r->who.staff_id)))))
+                    json_object_set_new(body, "commissioned_by", json_string(r->who.staff_id))))
             rc = cw_error_set(err, CW_ENOMEM, "out of memory");
         if (!rc)
             rc = record(s, r, "audit_programme_created", body, err);
@@ -244,22 +250,33 @@ cw_rc cw_http_audit_sample(cw_http_srv *s, req *r, cw_error *err)
     if (!rc && min &&
         (!json_is_integer(min) || json_integer_value(min) < 0 || json_integer_value(min) > 50))
         rc = cw_error_key(err, CW_EINVAL, "not_in_range", "minimum", NULL, NULL);
-    const json_t *teams = json_object_get(body, "teams"),
-                 *types = json_object_get(body, "case_types");
-    if (!rc && ((teams && !json_is_array(teams)) || (types && !json_is_array(types))))
-        rc = cw_error_key(err, CW_EINVAL, "not_ids",
-                          teams && !json_is_array(teams) ? "teams" : "case_types", NULL, NULL);
+    const json_t *teams = json_object_get(body, "teams");
+    const json_t *types = json_object_get(body, "case_types");
+    for (int which = 0; !rc && which < 2; which++) {
+        const json_t *list = which ? types : teams;
+        const char *field = which ? "case_types" : "teams";
+        if (list && !json_is_array(list))
+            rc = cw_error_key(err, CW_EINVAL, "not_ids", field, NULL, NULL);
+        for (size_t i = 0; !rc && i < json_array_size(list); i++) {
+            const char *x = json_string_value(json_array_get(list, i));
+            if (!x || !x[0] || strlen(x) > 64 || strspn(x, ID_CHARS) != strlen(x))
+                rc = cw_error_key(err, CW_EINVAL, "item_not_id", field, CW_NUM(i + 1), NULL);
+        }
+    }
+    const json_t *seedv = json_object_get(body, "seed");
+    if (!rc && seedv &&
+        (!json_is_string(seedv) || !json_string_length(seedv) || json_string_length(seedv) > 64 ||
+         strspn(json_string_value(seedv), ID_CHARS) != json_string_length(seedv)))
+        rc = cw_error_key(err, CW_EINVAL, "seed_text", "seed", NULL, NULL);
     /* No seed given: a random one, recorded with the sample so that anyone can draw it again. */
-    char seed[33];
+    char seed[65];
     if (str(body, "seed"))
-        snprintf(seed, sizeof seed, "%.32s", str(body, "seed"));
+        snprintf(seed, sizeof seed, "%s", str(body, "seed"));
     else {
         unsigned char b[8];
         randombytes_buf(b, sizeof b);
         sodium_bin2hex(seed, sizeof seed, b, sizeof b);
     }
-    if (!rc && str(body, "seed") && strlen(str(body, "seed")) > 32)
-        rc = cw_error_key(err, CW_EINVAL, "too_long", "seed", "33+", "32");
     if (!rc) {
         /* Drawn from this request's snapshot of the record; the entry names it (log_size), and
          * the catalogue checks again, in the writer, that each case may still be drawn. */
@@ -269,7 +286,8 @@ cw_rc cw_http_audit_sample(cw_http_srv *s, req *r, cw_error *err)
                                 min ? (size_t)json_integer_value(min) : 1,
                                 teams,
                                 types,
-                                (cw_date)(cw_time_now_ms() / 86400000)};
+                                (cw_date)(cw_time_now_ms() / 86400000),
+                                r->who.staff_id};
         rc = cw_audit_draw(cw_ledger_store(r->ro), cw_ledger_size(r->ro), &o, &p, err);
     }
     if (!rc)
@@ -458,12 +476,12 @@ cw_rc cw_http_audit_report(cw_http_srv *s, req *r, cw_error *err)
     const char *lang = cw_http_query(r, "lang");
     json_t *state = NULL;
     cw_rc rc = refused(s, r, may_read_programme(r, id, err), err);
-    if (!rc)
-        rc = cw_audit_report_state(st, id, &state, err);
     if (!rc && format && strcmp(format, "json") && strcmp(format, "html") && strcmp(format, "csv"))
         rc = cw_error_key(err, CW_EINVAL, "report_format", "format", format, NULL);
     if (!rc && lang && strcmp(lang, "en") && strcmp(lang, "cy"))
         rc = cw_error_key(err, CW_EINVAL, "language", "lang", NULL, NULL);
+    if (!rc)
+        rc = cw_audit_report_state(st, id, &state, err);
     if (rc)
         return rc;
     if (!format || !strcmp(format, "json")) {
@@ -598,9 +616,10 @@ static cw_rc grade_row(void *ctx, const cw_value *c, size_t n)
         json_object_set(one, "narrative",
                         json_object_get(p, "narrative") ? json_object_get(p, "narrative")
                                                         : json_null()) ||
-        json_object_set(one, "evidence",
-                        json_object_get(p, "evidence") ? json_object_get(p, "evidence")
-                                                       : json_array()) ||
+        json_object_set_new(one, "evidence",
+                            json_object_get(p, "evidence")
+                                ? json_incref(json_object_get(p, "evidence"))
+                                : json_array()) ||
         json_array_append_new(g->list, one)) {
         json_decref(one);
         rc = CW_ENOMEM;

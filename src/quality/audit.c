@@ -56,9 +56,11 @@ static int in_list(const json_t *list, const char *s)
 {
     if (!list)
         return 1;
-    for (size_t i = 0; i < json_array_size(list); i++)
-        if (!strcmp(json_string_value(json_array_get(list, i)), s))
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        const char *x = json_string_value(json_array_get(list, i));
+        if (x && !strcmp(x, s))
             return 1;
+    }
     return 0;
 }
 
@@ -118,12 +120,14 @@ static cw_rc involved(cw_store *s, const char *child, const char *staff_id, int 
     return rc;
 }
 
-static cw_rc assign(cw_store *s, const char *child, const names *aud, size_t *load, size_t *out,
-                    cw_error *err)
+static cw_rc assign(cw_store *s, const char *child, const names *aud, const char *drawn_by,
+                    size_t *load, size_t *out, cw_error *err)
 {
     size_t best = aud->n;
     for (size_t i = 0; i < aud->n; i++) {
         int yes;
+        if (drawn_by && !strcmp(drawn_by, aud->id[i]))
+            continue;
         cw_rc rc = involved(s, child, aud->id[i], &yes, err);
         if (rc)
             return rc;
@@ -133,7 +137,8 @@ static cw_rc assign(cw_store *s, const char *child, const names *aud, size_t *lo
     if (best == aud->n)
         return cw_error_set(err, CW_EINVAL,
                             "cases: %s: none of the programme's auditors is independent of the "
-                            "case (each works on it or manages its worker); add an auditor",
+                            "case (each works on it or manages its worker) but the one drawing "
+                            "the sample; add an auditor",
                             child);
     load[best]++;
     *out = best;
@@ -189,7 +194,7 @@ cw_rc cw_audit_draw(cw_store *s, uint64_t log_size, const cw_audit_draw_opts *o,
     for (size_t i = 0; !rc && i < npicked; i++) {
         size_t a = 0;
         const char *child = cs.c[picked[i]].child_id;
-        if (!(rc = assign(s, child, &aud, load, &a, err)) &&
+        if (!(rc = assign(s, child, &aud, o->drawn_by, load, &a, err)) &&
             (json_array_append_new(cases, json_string(child)) ||
              json_array_append_new(assigned, json_string(aud.id[a]))))
             rc = cw_error_set(err, CW_ENOMEM, "out of memory");
@@ -247,7 +252,8 @@ static cw_rc sample_entry(void *ctx, int64_t idx, const uint8_t *hashes, size_t 
     const json_t *p = json_object_get(root, "payload");
     if (root && !strcmp(str(root, "type") ? str(root, "type") : "", "audit_sample_drawn") &&
         !strcmp(str(p, "programme_id") ? str(p, "programme_id") : "", sc->programme_id)) {
-        json_t *one = json_pack("{sIsO}", "idx", (json_int_t)idx, "payload", p);
+        json_t *one = json_pack("{sIsOss}", "idx", (json_int_t)idx, "payload", p, "actor",
+                                str(root, "actor") ? str(root, "actor") : "");
         if (!one || json_array_append_new(sc->found, one)) {
             json_decref(root);
             return CW_ENOMEM;
@@ -340,7 +346,8 @@ cw_rc cw_audit_redraw(const char *dir, const char *vkey, const char *programme_i
                                     opt_size(p, "minimum"),
                                     json_object_get(p, "teams"),
                                     json_object_get(p, "case_types"),
-                                    on};
+                                    on,
+                                    str(one, "actor")};
             json_t *again = NULL;
             if ((rc = cw_audit_draw(s, size, &o, &again, err)))
                 break;

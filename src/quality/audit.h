@@ -28,14 +28,17 @@ typedef struct cw_audit_draw_opts {
     const json_t *case_types; /* ids: only these case types; NULL: every type */
     cw_date on;               /* the day it is drawn: cases drawn or added after on - 12 months
                                  are left out */
+    const char *drawn_by;     /* who draws it (the entry's actor): given no case of it, so that
+                                 nobody draws, by their choice of seed, a case for themselves */
 } cw_audit_draw_opts;
 
 /*
  * Draws a sample for a programme from the store as it stands (log_size entries applied) and
  * builds the audit_sample_drawn payload: the cases (cw_audit_sample over the open cases that
  * are not restricted and not audited in the last 12 months) and each one's auditor: the
- * programme's auditor, independent of the case, with the fewest cases of this draw so far
- * (ties: the first by staff id). A case no auditor may audit is refused, named.
+ * programme's auditor, independent of the case and not the one drawing it, with the fewest
+ * cases of this draw so far (ties: the first by staff id). A case no auditor may audit is refused,
+ * named.
  */
 cw_rc cw_audit_draw(cw_store *s, uint64_t log_size, const cw_audit_draw_opts *o, json_t **payload,
                     cw_error *err);

@@ -415,6 +415,23 @@ static const struct msg {
      "{field}: mae {1} cyn i’r cadw cyfreithiol gael ei osod ({2})"},
 
     /* ---- case-file audits (docs/audits.md) ---- */
+    {"self_assigned",
+     "{field}: {1} is you: someone else gives an auditor their cases and names moderators",
+     "{field}: chi yw {1}: rhywun arall sy’n rhoi achosion i archwilydd ac yn enwi cymedrolwyr"},
+    {"restricted_audit",
+     "{field}: child {1}'s record is restricted: only the head of service or the director gives "
+     "it to an auditor",
+     "{field}: mae cofnod plentyn {1} yn gyfyngedig: dim ond y pennaeth gwasanaeth neu’r "
+     "cyfarwyddwr sy’n ei roi i archwilydd"},
+    {"not_commissioner",
+     "{field}: {1} is not a service manager, head of service, director or quality assurance "
+     "auditor",
+     "{field}: nid yw {1} yn rheolwr gwasanaeth, yn bennaeth gwasanaeth, yn gyfarwyddwr nac yn "
+     "archwilydd sicrhau ansawdd"},
+    {"programme_too_long", "{field}: {1} is more than a year after the programme starts ({2})",
+     "{field}: mae {1} fwy na blwyddyn ar ôl i’r rhaglen ddechrau ({2})"},
+    {"seed_text", "{field}: must be 1 to 64 of A-Z a-z 0-9 . _ : - (or left out: a random one)",
+     "{field}: rhaid iddo fod yn 1 i 64 o A-Z a-z 0-9 . _ : - (neu ei adael allan: un ar hap)"},
     {"no_programme", "{field}: no audit programme {1}", "{field}: nid oes rhaglen archwilio {1}"},
     {"not_in_programme", "{field}: child {1}'s case is not in audit programme {2}",
      "{field}: nid yw achos plentyn {1} yn rhaglen archwilio {2}"},
