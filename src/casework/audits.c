@@ -925,6 +925,8 @@ cw_rc cw_casework_check_audit_report_issued(cw_ctx *c, const json_t *p, cw_error
     if (!rc && recs == 0)
         rc = cw_error_key(err, CW_EINVAL, "no_recommendations", "programme_id",
                           str(p, "programme_id"), NULL);
+    if (!rc && (uint64_t)json_integer_value(json_object_get(p, "log_size")) > c->idx)
+        rc = cw_error_key(err, CW_EINVAL, "sample_log_size", "log_size", NULL, NULL);
     /* The content was built from exactly the recommendations and actions there are now. */
     int64_t acts = 0;
     if (!rc)

@@ -467,6 +467,7 @@ static const field_spec F_AUDIT_REPORT[] = {ID_NEW("report_id"),
                                             {"figures", F_OBJECT, REQ | NOFIX, 0, NULL},
                                             {"recommendations", F_INT, REQ, 0, NULL},
                                             {"actions", F_INT, REQ, 0, NULL},
+                                            {"log_size", F_INT, REQ, 0, NULL},
                                             END};
 static const field_spec F_AUDIT_ACK[] = {
     ID_REF("report_id"), DATE_REQ, {"comment", F_TEXT, 0, 1000, NULL}, END};

@@ -465,8 +465,8 @@ static cw_rc do_issue(const audit_opts *o, const char *date, cw_error *err)
                               err);
         }
         if (!rc)
-            rc = cw_audit_report_content(cw_ledger_store(l), o->programme, o->id, date, to.ids,
-                                         within, &payload, err);
+            rc = cw_audit_report_content(cw_ledger_store(l), cw_ledger_size(l), o->programme, o->id,
+                                         date, to.ids, within, &payload, err);
         cw_event ev = {o->actor, "audit_report_issued", payload};
         if (!rc)
             rc = cw_casework_submit(l, &ev, &idx, err);

@@ -4459,7 +4459,7 @@ static cw_rc emit_audit(gen *g)
     cw_date_format(issued, day);
     if (!to)
         return cw_error_set(g->err, CW_ENOMEM, "out of memory");
-    rc = cw_audit_report_content(s, prog, report, day, to, 10, &rp, g->err);
+    rc = cw_audit_report_content(s, cw_ledger_size(g->l), prog, report, day, to, 10, &rp, g->err);
     json_decref(to);
     if (rc)
         return rc;

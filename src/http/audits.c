@@ -336,8 +336,8 @@ cw_rc cw_http_audit_issue(cw_http_srv *s, req *r, cw_error *err)
     char day[CW_DATE_LEN + 1];
     today(day);
     if (!rc)
-        rc = cw_audit_report_content(cw_ledger_store(r->ro), r->param[0], str(body, "report_id"),
-                                     day, given ? given : to.ids,
+        rc = cw_audit_report_content(cw_ledger_store(r->ro), cw_ledger_size(r->ro), r->param[0],
+                                     str(body, "report_id"), day, given ? given : to.ids,
                                      within ? json_integer_value(within) : 10, &p, err);
     if (!rc)
         rc = record(s, r, "audit_report_issued", p, err);

@@ -813,9 +813,14 @@ cw_rc cw_audit_verify_report(const char *dir, const char *vkey, const char *prog
         if (!rc && !sc.payload)
             rc = cw_error_set(err, CW_ENOTFOUND,
                               "the export holds no report issued for programme %s", programme_id);
-        /* The log as it stood just before the report's entry. */
+        /* The log as the report was made from: its log_size (the entries before it; over HTTP,
+         * the request's snapshot, perhaps a few entries earlier). */
+        json_int_t made = json_integer_value(json_object_get(sc.payload, "log_size"));
+        if (!rc && (made < 0 || made > sc.idx))
+            rc = cw_error_set(err, CW_EVERIFY, "report %s: its log_size is not before its entry",
+                              str(sc.payload, "report_id"));
         if (!rc)
-            rc = cw_casework_replay(s, 0, (uint64_t)sc.idx, err);
+            rc = cw_casework_replay(s, 0, (uint64_t)made, err);
         char sha[65];
         json_t *figures = NULL;
         if (!rc)

@@ -72,13 +72,15 @@ int cw_audit_framework_of(const json_t *figures, cw_audit_framework *f);
 cw_rc cw_audit_figures_facts(cw_store *s, const char *programme_id, json_t **out, cw_error *err);
 
 /*
- * The audit_report_issued payload for programme_id's report (report.c): the figures now, and
+ * The audit_report_issued payload for programme_id's report (report.c), from the store as the
+ * first log_size entries left it (recorded in the payload, for verify to replay to): the
+ * figures then, and
  * content_sha256, the SHA-256 of the canonical JSON of the report's content: {report_id,
  * programme_id, date, recipients, acknowledge_within, figures, recommendations (each with its
  * actions: number, text, owner_id, due)}.
  */
-cw_rc cw_audit_report_content(cw_store *s, const char *programme_id, const char *report_id,
-                              const char *date, const json_t *recipients,
+cw_rc cw_audit_report_content(cw_store *s, uint64_t log_size, const char *programme_id,
+                              const char *report_id, const char *date, const json_t *recipients,
                               int64_t acknowledge_within, json_t **payload, cw_error *err);
 
 /*

@@ -113,8 +113,8 @@ static void hash_of(const json_t *doc, char sha[65], cw_rc *rc)
     cw_buf_release(&b);
 }
 
-cw_rc cw_audit_report_content(cw_store *s, const char *programme_id, const char *report_id,
-                              const char *date, const json_t *recipients,
+cw_rc cw_audit_report_content(cw_store *s, uint64_t log_size, const char *programme_id,
+                              const char *report_id, const char *date, const json_t *recipients,
                               int64_t acknowledge_within, json_t **payload, cw_error *err)
 {
     json_t *figures = NULL, *recs = NULL, *doc = NULL;
@@ -134,12 +134,12 @@ cw_rc cw_audit_report_content(cw_store *s, const char *programme_id, const char 
     size_t nacts = 0;
     for (size_t i = 0; i < json_array_size(recs); i++)
         nacts += json_array_size(json_object_get(json_array_get(recs, i), "actions"));
-    if (!rc &&
-        !(*payload = json_pack("{sssssssOsIsssOsIsI}", "report_id", report_id, "programme_id",
-                               programme_id, "date", date, "recipients", recipients,
-                               "acknowledge_within", (json_int_t)acknowledge_within,
-                               "content_sha256", sha, "figures", figures, "recommendations",
-                               (json_int_t)json_array_size(recs), "actions", (json_int_t)nacts)))
+    if (!rc && !(*payload = json_pack(
+                     "{sssssssOsIsssOsIsIsI}", "report_id", report_id, "programme_id", programme_id,
+                     "date", date, "recipients", recipients, "acknowledge_within",
+                     (json_int_t)acknowledge_within, "content_sha256", sha, "figures", figures,
+                     "recommendations", (json_int_t)json_array_size(recs), "actions",
+                     (json_int_t)nacts, "log_size", (json_int_t)log_size)))
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
     json_decref(doc);
     json_decref(recs);

@@ -376,6 +376,7 @@ static const cw_ev_field audit_report_issued[] = {
     F("report_id", CW_FT_ID),   F("programme_id", CW_FT_ID),        F("date", CW_FT_DATE),
     F("recipients", CW_FT_IDS), F("acknowledge_within", CW_FT_INT), F("content_sha256", CW_FT_TEXT),
     F("figures", CW_FT_OBJECT), F("recommendations", CW_FT_INT),    F("actions", CW_FT_INT),
+    F("log_size", CW_FT_INT),
 };
 static const cw_ev_field audit_report_acknowledged[] = {
     F("report_id", CW_FT_ID),
