@@ -342,6 +342,23 @@ audit add --actor hos.1 --programme Q2 --child "$c0" --auditor qa.3 --reason "Ag
 expect_rc 1 "... not twice"
 check "... the message names the child" err_has "child $c0's case is already in audit programme Q2"
 check "... one row" [ "$(sql "SELECT how FROM audit_cases WHERE programme_id = 'Q2' AND child_id = '$c0'")" = added ]
+# Nobody gives themselves a case; a restricted record only from the head of service.
+audit add --actor qa.1 --programme Q2 --child "$c0" --auditor qa.1 --reason "Mine."
+expect_rc 1 "nobody gives themselves a case to audit"
+check "... says so" err_has "qa.1 is you"
+append <<JSONL
+{"type":"child_registered","actor":"hos.1","payload":{"child_id":"AUD-R","given_name":"Rhys","family_name":"Restricted","date_of_birth":"2014-03-03","gender":"male","language":"welsh","restricted":true}}
+JSONL
+expect_rc 0 "a restricted record"
+audit add --actor qa.1 --programme Q2 --child AUD-R --auditor qa.3 --reason "Asked for."
+expect_rc 1 "a QA auditor does not give a restricted record to an auditor"
+check "... says who does" err_has "only the head of service or the director"
+audit add --actor hos.1 --programme Q2 --child AUD-R --auditor qa.3 --reason "Asked for."
+expect_rc 0 "the head of service does"
+audit programme --actor qa.1 --id Q9 --title "Too long" --starts "$(day -10)" \
+    --ends "$(day 400)" --auditors qa.2
+expect_rc 1 "a programme of more than a year"
+check "... says so" err_has "more than a year after the programme starts"
 size=$(sql "SELECT count(*) FROM entries")
 append <<JSONL
 {"type":"audit_sample_drawn","actor":"hos.1","payload":{"programme_id":"Q1","date":"$TODAY","seed":"autumn","log_size":$size,"size":1,"minimum":0,"cases":["$q2case"],"assigned":["qa.1"]}}

@@ -352,9 +352,15 @@ static cw_rc render(const audit_opts *o, cw_store *s, cw_error *err)
     const json_t *fig = json_object_get(st, "figures");
     /* The grades' names: the framework given, else the built-in one the programme used, if it
      * is the very file the programme recorded. */
-    if (!rc && o->framework && !(rc = load_framework(o->framework, &f, err)))
+    if (!rc && o->framework && !(rc = load_framework(o->framework, &f, err))) {
         have_f = 1;
-    else if (!rc && !o->framework)
+        const char *sha = json_string_value(json_object_get(fig, "framework_sha256"));
+        if (!sha || strcmp(sha, f.sha256))
+            rc = cw_error_set(err, CW_EUSAGE,
+                              "--framework: %s is not the framework file programme %s recorded "
+                              "(its SHA-256 differs): the grades would be named wrongly",
+                              o->framework, o->programme);
+    } else if (!rc && !o->framework)
         have_f = cw_audit_framework_of(fig, &f);
     if (!rc && o->lang && strcmp(o->lang, "en") && strcmp(o->lang, "cy"))
         rc = cw_error_set(err, CW_EUSAGE, "--lang: give en or cy");

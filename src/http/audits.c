@@ -349,6 +349,31 @@ cw_rc cw_http_audit_issue(cw_http_srv *s, req *r, cw_error *err)
 
 /* ---- reading a programme and its report ---- */
 
+/*
+ * Lists name a child only to whoever may see the child's record (as every list does): another
+ * reader gets the entry without its child (child_id null, hidden true), so counts stay true.
+ */
+static cw_rc hide_children(req *r, json_t *list, cw_error *err)
+{
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        json_t *one = json_array_get(list, i);
+        const char *child = json_string_value(json_object_get(one, "child_id"));
+        if (!child)
+            continue;
+        cw_error quiet;
+        cw_rc rc = cw_access_child(r->ro, &r->who, child, 0, &quiet);
+        if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND) {
+            if (json_object_set_new(one, "child_id", json_null()) ||
+                json_object_set_new(one, "hidden", json_true()))
+                return cw_error_set(err, CW_ENOMEM, "out of memory");
+        } else if (rc) {
+            *err = quiet;
+            return rc;
+        }
+    }
+    return CW_OK;
+}
+
 /* A programme's page: managers, QA auditors, inspectors, and the programme's own auditors. */
 static cw_rc may_read_programme(req *r, const char *programme_id, cw_error *err)
 {
@@ -454,11 +479,19 @@ cw_rc cw_http_audit(cw_http_srv *s, req *r, cw_error *err)
         cw_error_clear(err);
         rc = CW_OK;
     }
+    if (!rc)
+        rc = hide_children(r, cases, err);
+    if (!rc)
+        rc = hide_children(r, json_object_get(fig, "critical_findings"), err);
+    if (!rc && report)
+        rc = hide_children(
+            r, json_object_get(json_object_get(report, "figures"), "critical_findings"), err);
     if (rc) {
         json_decref(fig);
         json_decref(cases);
         json_decref(auditors);
         json_decref(recs);
+        json_decref(report);
         return rc;
     }
     cw_resp_json(r, 200,
@@ -482,6 +515,10 @@ cw_rc cw_http_audit_report(cw_http_srv *s, req *r, cw_error *err)
         rc = cw_error_key(err, CW_EINVAL, "language", "lang", NULL, NULL);
     if (!rc)
         rc = cw_audit_report_state(st, id, &state, err);
+    if (!rc &&
+        (rc = hide_children(
+             r, json_object_get(json_object_get(state, "figures"), "critical_findings"), err)))
+        json_decref(state);
     if (rc)
         return rc;
     if (!format || !strcmp(format, "json")) {
@@ -674,4 +711,35 @@ cw_rc cw_http_child_audits(cw_http_srv *s, req *r, cw_error *err)
     }
     cw_resp_json(r, 200, json_pack("{s:s, s:o}", "child_id", r->param[0], "audits", a.list));
     return CW_OK;
+}
+
+/* ---- an audit command through POST /commands/{type} ---- */
+
+static cw_rc ends_row(void *ctx, const cw_value *c, size_t n)
+{
+    if (n >= 4)
+        cw_value_copy(&c[3], ctx, CW_DATE_LEN + 1);
+    return CW_OK;
+}
+
+cw_rc cw_http_audit_command_check(req *r, const char *type, const json_t *p, cw_error *err)
+{
+    /* Work on a programme's cases happens while it runs: the catalogue checks the dates the
+     * command gives; here the day it is recorded must not be after the programme's last. */
+    static const char *const during[] = {"audit_theme_graded", "audit_case_completed",
+                                         "audit_case_added", "audit_moderator_assigned", NULL};
+    int applies = 0;
+    for (const char *const *t = during; *t; t++)
+        applies |= !strcmp(*t, type);
+    const char *prog = str(p, "programme_id");
+    if (!applies || !prog)
+        return CW_OK;
+    char ends[CW_DATE_LEN + 1] = "", day[CW_DATE_LEN + 1];
+    cw_value k = cw_text(prog);
+    cw_rc rc = cw_store_run(cw_ledger_store(r->ro), CW_Q_AUDIT_PROGRAMME_GET, &k, 1, ends_row, ends,
+                            NULL, err);
+    today(day);
+    if (!rc && ends[0] && strcmp(day, ends) > 0)
+        rc = cw_error_key(err, CW_EINVAL, "programme_ended", "date", day, ends);
+    return rc;
 }

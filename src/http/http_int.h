@@ -291,6 +291,8 @@ cw_rc cw_http_audit_issue(cw_http_srv *s, req *r, cw_error *err);
 cw_rc cw_http_audit_report(cw_http_srv *s, req *r, cw_error *err);
 cw_rc cw_http_audit_reports(cw_http_srv *s, req *r, cw_error *err);
 cw_rc cw_http_child_audits(cw_http_srv *s, req *r, cw_error *err);
+/* Refuses work on a programme's cases recorded after the programme's last day. */
+cw_rc cw_http_audit_command_check(req *r, const char *type, const json_t *p, cw_error *err);
 
 /* Appends one event through the server's group writer, waiting until it is committed. */
 cw_rc cw_http_write(cw_http_srv *s, const cw_event *ev, uint64_t *index, uint64_t *size,

@@ -1301,7 +1301,8 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     cw_rc rc = body_object(r, &p, err);
     if (rc)
         return rc;
-    if ((rc = own_act(s, r, type, p, err))) {
+    if ((rc = own_act(s, r, type, p, err)) ||
+        (audit && (rc = cw_http_audit_command_check(r, type, p, err)))) {
         json_decref(p);
         return rc;
     }
