@@ -451,17 +451,24 @@ typedef struct tally {
 } tally;
 
 typedef struct tallies {
-    tally v[64];
-    size_t n;
+    tally *v;
+    size_t n, cap;
 } tallies;
 
+/* The tally of key, added if new; NULL only when out of memory. */
 static tally *tally_of(tallies *t, const char *key)
 {
     for (size_t i = 0; i < t->n; i++)
         if (!strcmp(t->v[i].key, key))
             return &t->v[i];
-    if (t->n == sizeof t->v / sizeof t->v[0])
-        return NULL;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        tally *v = realloc(t->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        t->v = v;
+        t->cap = cap;
+    }
     tally *x = &t->v[t->n++];
     memset(x, 0, sizeof *x);
     snprintf(x->key, sizeof x->key, "%s", key);
@@ -529,10 +536,15 @@ static cw_rc grade_row(void *ctx, const cw_value *c, size_t n)
     int64_t grade = c[3].i;
     if (!ci || !ci->completed || grade == 0 || strcmp(pass, "audit"))
         return CW_OK; /* a draft, not applicable, or moderation's */
+    tally *th = tally_of(&g->themes, theme);
+    tally *tm = tally_of(&g->teams, ci->team[0] ? ci->team : "(none)");
+    tally *au = tally_of(&g->auditors, ci->auditor);
+    if (!th || !tm || !au)
+        return CW_ENOMEM;
     count(&g->all, grade);
-    count(tally_of(&g->themes, theme), grade);
-    count(tally_of(&g->teams, ci->team[0] ? ci->team : "(none)"), grade);
-    count(tally_of(&g->auditors, ci->auditor), grade);
+    count(th, grade);
+    count(tm, grade);
+    count(au, grade);
     return CW_OK;
 }
 
@@ -656,10 +668,12 @@ static cw_rc figures(cw_store *s, const char *programme_id, const cw_audit_frame
         /* Themes in the programme's order, each listed even if nothing is graded in it. */
         char themes[600];
         snprintf(themes, sizeof themes, "%s", pr.themes);
-        for (char *save = NULL, *t = strtok_r(themes, ",", &save); t;
+        for (char *save = NULL, *t = strtok_r(themes, ",", &save); !rc && t;
              t = strtok_r(NULL, ",", &save))
-            tally_of(&g->themes, t);
-        rc = cw_store_run(s, CW_Q_AUDIT_GRADES_ALL, &k, 1, grade_row, g, NULL, err);
+            if (!tally_of(&g->themes, t))
+                rc = CW_ENOMEM;
+        if (!rc)
+            rc = cw_store_run(s, CW_Q_AUDIT_GRADES_ALL, &k, 1, grade_row, g, NULL, err);
     }
     pair_scan ps = {&cases, json_object(), NULL, NULL, 0, 0};
     if (!rc && !ps.audit)
@@ -733,6 +747,11 @@ static cw_rc figures(cw_store *s, const char *programme_id, const cw_audit_frame
     json_decref(ps.audit);
     free(ps.first);
     free(ps.second);
+    if (g) {
+        free(g->themes.v);
+        free(g->teams.v);
+        free(g->auditors.v);
+    }
     free(g);
     free(cases.v);
     if (rc)
