@@ -303,6 +303,9 @@ static const row matrix[] = {
                                                     {403, 200, 403, 200, 403, 200, 403, 401}},
     {"GET", "/api/v1/children/{id}", NULL, NULL, T_AUDITED, K_PLAIN,
                                                     {403, 200, 403, 200, 403, 200, 403, 401}},
+    /* ... but not who looked at it: an auditor reads the case, not its access log */
+    {"GET", "/api/v1/children/{id}/access-log", NULL, NULL, T_AUDITED, K_PLAIN,
+                                                    {403, 403, 403, 200, 403, 200, 403, 401}},
     {"POST", "/api/v1/commands/{type}", "case_note", NULL, T_AUDITED, K_PLAIN,
                                                     {403, 403, 403, 201, 403, 403, 403, 401}},
     /* an audit event through the commands: about no child's record, so the catalogue decides:

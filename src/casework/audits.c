@@ -948,7 +948,7 @@ cw_rc cw_casework_check_audit_report_issued(cw_ctx *c, const json_t *p, cw_error
     if (!rc && date_of(p, "date") < pr.starts) {
         char s[CW_DATE_LEN + 1];
         cw_date_format(pr.starts, s);
-        rc = cw_error_key(err, CW_EINVAL, "outside_programme", "date", str(p, "date"), s);
+        rc = cw_error_key(err, CW_EINVAL, "before_programme", "date", str(p, "date"), s);
     }
     return rc;
 }

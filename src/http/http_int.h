@@ -45,6 +45,8 @@ enum {
     RF_WRITE = 1u << 1,    /* changes state: CSRF checked for cookie sessions */
     RF_PASSWORD = 1u << 2, /* allowed while the password must be changed */
     RF_SESSION = 1u << 3,  /* about the session itself: not for API tokens */
+    RF_NO_AUDIT = 1u << 4, /* with RF_CHILD: an auditor's access to the cases drawn for them
+                              does not extend to it (the record's access log) */
 };
 
 /* Who is asking. */
@@ -263,6 +265,9 @@ cw_rc cw_principal_load(cw_http_srv *s, cw_ledger *ro, const char *username, pri
 /* CW_OK if who may read (or, with write, change) the child's record. */
 cw_rc cw_access_child(cw_ledger *ro, const principal *who, const char *child_id, int write,
                       cw_error *err);
+/* The same; audit 0: without an auditor's access to the cases drawn for them. */
+cw_rc cw_access_child_as(cw_ledger *ro, const principal *who, const char *child_id, int write,
+                         int audit, cw_error *err);
 /* The data protection officer decides erasures (erasure_*) and legal holds (legal_hold_*) on
  * any child's record, without case scope: they see no case content. 1 if who may, for type. */
 int cw_access_scope_free(const principal *who, const char *type);

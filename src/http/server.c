@@ -667,7 +667,8 @@ static void process(cw_http_srv *s, req *r)
             }
         }
         if (rt->flags & RF_CHILD) {
-            rc = cw_access_child(r->ro, &r->who, r->param[0], 0, &err);
+            rc = cw_access_child_as(r->ro, &r->who, r->param[0], 0, !(rt->flags & RF_NO_AUDIT),
+                                    &err);
             if (rc) {
                 cw_resp_err(r, &err);
                 if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)

@@ -445,14 +445,17 @@ static const struct msg {
      "{field}: nid yw {1} yn archwilydd yn rhaglen {2}"},
     {"outside_programme", "{field}: {1} is outside the programme's dates ({2})",
      "{field}: mae {1} y tu allan i ddyddiadau’r rhaglen ({2})"},
+    {"before_programme", "{field}: {1} is before the programme starts ({2})",
+     "{field}: mae {1} cyn i’r rhaglen ddechrau ({2})"},
     {"programme_ended", "{field}: {1} is after the programme ended ({2})",
      "{field}: mae {1} ar ôl i’r rhaglen ddod i ben ({2})"},
     {"audit_who",
      "{field}: only a service manager, the head of service, the director or a quality assurance "
-     "auditor commissions an audit programme, draws or adds its cases and names moderators",
+     "auditor commissions an audit programme, draws or adds its cases, names moderators and "
+     "issues its report",
      "{field}: dim ond rheolwr gwasanaeth, y pennaeth gwasanaeth, y cyfarwyddwr neu archwilydd "
-     "sicrhau ansawdd sy’n comisiynu rhaglen archwilio, yn dewis neu’n ychwanegu ei hachosion ac "
-     "yn enwi cymedrolwyr"},
+     "sicrhau ansawdd sy’n comisiynu rhaglen archwilio, yn dewis neu’n ychwanegu ei hachosion, "
+     "yn enwi cymedrolwyr ac yn cyhoeddi ei hadroddiad"},
     {"not_area_manager", "{field}: {1} is not a service manager, head of service or director",
      "{field}: nid yw {1} yn rheolwr gwasanaeth, yn bennaeth gwasanaeth nac yn gyfarwyddwr"},
     {"ends_before_starts", "{field}: {1} is before the programme starts ({2})",
