@@ -33,6 +33,7 @@ const char cli_audit_help[] =
     "         [--case-types child_protection,looked_after,care_and_support]\n"
     "            draw a reproducible stratified random sample of open cases (not restricted,\n"
     "            none audited in the last 12 months), each given an independent auditor\n"
+    "            (never the --actor drawing it)\n"
     "  add --programme P --child C --auditor A --reason TEXT   add a case by hand\n"
     "  moderate --programme P --child C --moderator M   name a second auditor to moderate\n"
     "  grade --programme P --child C --theme T (--grade N | --not-applicable)\n"
