@@ -178,6 +178,26 @@ static cw_rc current_staff(cw_ctx *c, const char *field, const char *id, cw_staf
     return rc;
 }
 
+/* Whether staff_id is above owner in the management chain. */
+static cw_rc above(cw_ctx *c, const char *owner, const char *staff_id, int *yes, cw_error *err)
+{
+    char cur[65];
+    cw_rc rc = CW_OK;
+    snprintf(cur, sizeof cur, "%s", owner);
+    *yes = 0;
+    for (int depth = 0; !rc && depth < 64 && cur[0]; depth++) {
+        cw_staff_info si;
+        if ((rc = cw_casework_staff(c->store, cur, &si, err)))
+            break;
+        snprintf(cur, sizeof cur, "%s", si.found ? si.manager : "");
+        if (cur[0] && !strcmp(cur, staff_id)) {
+            *yes = 1;
+            break;
+        }
+    }
+    return rc;
+}
+
 /*
  * Refuses staff_id as an auditor of child's case if they are its allocated worker or anyone
  * up the management chain from that worker: nobody audits their own work or their team's.
@@ -186,20 +206,16 @@ static cw_rc independent(cw_ctx *c, const char *field, const char *staff_id, con
                          cw_error *err)
 {
     cw_child_info ci;
+    int yes = 0;
     cw_rc rc = cw_casework_child(c->store, child, &ci, err);
     if (!rc && !ci.found)
         rc = cw_error_key(err, CW_ENOTFOUND, "no_child", "child_id", child, NULL);
-    char cur[65];
-    snprintf(cur, sizeof cur, "%s", ci.worker);
-    for (int depth = 0; !rc && depth < 64 && cur[0]; depth++) {
-        if (!strcmp(cur, staff_id))
-            return cw_error_key(err, CW_EFORBIDDEN, "auditor_not_independent", field, staff_id,
-                                child);
-        cw_staff_info si;
-        if ((rc = cw_casework_staff(c->store, cur, &si, err)))
-            break;
-        snprintf(cur, sizeof cur, "%s", si.found ? si.manager : "");
-    }
+    if (!rc && ci.worker[0] && !strcmp(ci.worker, staff_id))
+        yes = 1;
+    else if (!rc && ci.worker[0])
+        rc = above(c, ci.worker, staff_id, &yes, err);
+    if (!rc && yes)
+        rc = cw_error_key(err, CW_EFORBIDDEN, "auditor_not_independent", field, staff_id, child);
     return rc;
 }
 
@@ -560,16 +576,9 @@ static cw_rc may_action(cw_ctx *c, const programme *pr, const char *child, cw_er
     cw_child_info ci;
     if ((rc = cw_casework_child(c->store, child, &ci, err)))
         return rc;
-    cw_staff_info si = {0};
-    char cur[65];
-    snprintf(cur, sizeof cur, "%s", ci.worker);
-    for (int depth = 0; depth < 64 && cur[0]; depth++) {
-        if ((rc = cw_casework_staff(c->store, cur, &si, err)))
-            return rc;
-        snprintf(cur, sizeof cur, "%s", si.found ? si.manager : "");
-        if (!strcmp(cur, c->actor))
-            return CW_OK;
-    }
+    int yes = 0;
+    if ((rc = above(c, ci.worker, c->actor, &yes, err)) || yes)
+        return rc;
     return cw_error_key(err, CW_EFORBIDDEN, "finding_who", "actor", child, NULL);
 }
 
@@ -1043,26 +1052,6 @@ static cw_rc need_action(cw_ctx *c, const json_t *p, action_row *a, report_row *
         char d[CW_DATE_LEN + 1];
         cw_date_format(r->issued_on, d);
         rc = cw_error_key(err, CW_EINVAL, "before_report", "date", str(p, "date"), d);
-    }
-    return rc;
-}
-
-/* Whether staff_id is above owner in the management chain. */
-static cw_rc above(cw_ctx *c, const char *owner, const char *staff_id, int *yes, cw_error *err)
-{
-    char cur[65];
-    cw_rc rc = CW_OK;
-    snprintf(cur, sizeof cur, "%s", owner);
-    *yes = 0;
-    for (int depth = 0; !rc && depth < 64 && cur[0]; depth++) {
-        cw_staff_info si;
-        if ((rc = cw_casework_staff(c->store, cur, &si, err)))
-            break;
-        snprintf(cur, sizeof cur, "%s", si.found ? si.manager : "");
-        if (cur[0] && !strcmp(cur, staff_id)) {
-            *yes = 1;
-            break;
-        }
     }
     return rc;
 }
