@@ -207,6 +207,25 @@ cw_rc cw_casework_split_keyed(const char *type, const char *target_type, const j
 
 /* True if type is a casework or organisation event in the catalogue. */
 bool cw_casework_known_type(const char *type);
+
+/*
+ * Improvement plans (src/improve/, docs/improvement.md) sit above casework: their events are in
+ * this catalogue (fields and limits), and their state checks are the improvement module's,
+ * registered here by cw_improve_register(). Until one is registered every improve_* event is
+ * refused. The call sees the store inside the write's transaction, so entries earlier in the
+ * same batch are there to read.
+ */
+typedef struct cw_casework_improve_call {
+    cw_store *store;
+    const char *actor; /* who records it: a staff id */
+    cw_date recorded;  /* the day it is recorded */
+    uint64_t idx;      /* the index it will have */
+} cw_casework_improve_call;
+typedef cw_rc (*cw_casework_improve_fn)(const cw_casework_improve_call *call, const char *type,
+                                        const json_t *payload, cw_error *err);
+void cw_casework_set_improve(cw_casework_improve_fn fn);
+/* 1 if type is an improvement plan event (improve_...). */
+int cw_casework_is_improve(const char *type);
 /* The catalogue's event types in order: the i-th, or NULL past the last. */
 const char *cw_casework_type_name(size_t i);
 

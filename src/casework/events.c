@@ -483,6 +483,159 @@ static const field_spec F_AUDIT_ACTION_SIGNED_OFF[] = {
 static const field_spec F_AUDIT_ACTION_RETURNED[] = {
     ID_REF("action_id"), DATE_REQ, {"reason", F_TEXT, REQ, 1000, NULL}, END};
 
+/* Improvement plans (src/improve/, docs/improvement.md). Every word of an inspection, a plan,
+ * its actions and its budget is about the service, never a child: all facts. The state checks
+ * are the improvement module's (cw_casework_set_improve). */
+static const char *const INSPECTORATES[] = {"ciw", "ofsted", "estyn", "hiw", "cqc", "joint", "other",
+                                            NULL};
+static const char *const FINDING_SEVERITIES[] = {"serious_concern", "priority_action",
+                                                 "area_for_improvement", NULL};
+static const char *const NOTICE_KINDS[] = {"warning_notice", "improvement_notice",
+                                           "priority_action_notice", "direction", "other", NULL};
+static const char *const BOARD_ROLES[] = {"chair", "member", "observer", NULL};
+static const char *const EVIDENCE_KINDS[] = {"measure", "audit_report", "document", NULL};
+static const char *const TARGET_DIRECTIONS[] = {"at_least", "at_most", NULL};
+static const char *const IMPROVE_REPORT_KINDS[] = {"board", "minister", NULL};
+static const field_spec F_IMP_INSPECTION[] = {ID_NEW("inspection_id"),
+                                              DATE_REQ,
+                                              {"inspectorate", F_ENUM, REQ, 0, INSPECTORATES},
+                                              {"title", F_TEXT, REQ | FACT, 200, NULL},
+                                              {"report_ref", F_TEXT, FACT, 100, NULL},
+                                              {"started", F_DATE, REQ | PAST, 0, NULL},
+                                              {"ended", F_DATE, REQ | PAST, 0, NULL},
+                                              {"published", F_DATE, PAST, 0, NULL},
+                                              END};
+static const field_spec F_IMP_FINDING[] = {ID_NEW("finding_id"),
+                                           ID_REF("inspection_id"),
+                                           DATE_REQ,
+                                           {"theme", F_ID, REQ, 32, NULL},
+                                           {"severity", F_ENUM, REQ, 0, FINDING_SEVERITIES},
+                                           {"text", F_TEXT, REQ | FACT, 2000, NULL},
+                                           END};
+static const field_spec F_IMP_NOTICE[] = {ID_NEW("notice_id"),
+                                          ID_REF("inspection_id"),
+                                          DATE_REQ,
+                                          {"kind", F_ENUM, REQ, 0, NOTICE_KINDS},
+                                          {"issued_by", F_TEXT, REQ | FACT, 200, NULL},
+                                          {"issued", F_DATE, REQ | PAST, 0, NULL},
+                                          {"plan_within", F_INT, REQ, 250, NULL},
+                                          {"reviews", F_IDS, 0, 12, NULL},
+                                          END};
+static const field_spec F_IMP_PLAN[] = {ID_NEW("plan_id"),
+                                        DATE_REQ,
+                                        {"title", F_TEXT, REQ | FACT, 200, NULL},
+                                        {"inspection_id", F_ID, NOFIX, 64, NULL},
+                                        {"notice_id", F_ID, NOFIX, 64, NULL},
+                                        {"owner_id", F_ID, REQ, 64, NULL},
+                                        {"due", F_DATE, 0, 0, NULL},
+                                        END};
+static const field_spec F_IMP_BOARD_ADDED[] = {ID_REF("plan_id"),
+                                               DATE_REQ,
+                                               {"staff_id", F_ID, REQ, 64, NULL},
+                                               {"board_role", F_ENUM, REQ, 0, BOARD_ROLES},
+                                               END};
+static const field_spec F_IMP_BOARD_REMOVED[] = {ID_REF("plan_id"),
+                                                 DATE_REQ,
+                                                 {"staff_id", F_ID, REQ, 64, NULL},
+                                                 {"reason", F_TEXT, REQ | FACT, 1000, NULL},
+                                                 END};
+static const field_spec F_IMP_PLAN_SUBMITTED[] = {
+    ID_REF("plan_id"), DATE_REQ, {"submitted_to", F_TEXT, REQ | FACT, 200, NULL}, END};
+static const field_spec F_IMP_RECOMMENDATION[] = {ID_NEW("recommendation_id"),
+                                                  ID_REF("plan_id"),
+                                                  DATE_REQ,
+                                                  {"text", F_TEXT, REQ | FACT, 2000, NULL},
+                                                  {"findings", F_IDS, 0, 50, NULL},
+                                                  {"audit_recommendation_id", F_ID, NOFIX, 64, NULL},
+                                                  END};
+static const field_spec F_IMP_POINT[] = {ID_NEW("point_id"),
+                                         ID_REF("recommendation_id"),
+                                         DATE_REQ,
+                                         {"text", F_TEXT, REQ | FACT, 1000, NULL},
+                                         END};
+static const field_spec F_IMP_ACTION[] = {ID_NEW("action_id"),
+                                          ID_REF("point_id"),
+                                          DATE_REQ,
+                                          {"text", F_TEXT, REQ | FACT, 1000, NULL},
+                                          {"owner_id", F_ID, REQ, 64, NULL},
+                                          {"due", F_DATE, REQ, 0, NULL},
+                                          {"depends_on", F_IDS, 0, 20, NULL},
+                                          END};
+static const field_spec F_IMP_ACTION_CHANGED[] = {ID_REF("action_id"),
+                                                  DATE_REQ,
+                                                  {"owner_id", F_ID, 0, 64, NULL},
+                                                  {"due", F_DATE, 0, 0, NULL},
+                                                  {"depends_on", F_IDS, 0, 20, NULL},
+                                                  {"reason", F_TEXT, REQ | FACT, 1000, NULL},
+                                                  END};
+static const field_spec F_IMP_ACTION_UPDATED[] = {ID_REF("action_id"),
+                                                  DATE_REQ,
+                                                  {"note", F_TEXT, REQ | FACT, 2000, NULL},
+                                                  {"blocked", F_BOOL, 0, 0, NULL},
+                                                  END};
+static const field_spec F_IMP_EVIDENCE[] = {ID_NEW("evidence_id"),
+                                            ID_REF("action_id"),
+                                            DATE_REQ,
+                                            {"kind", F_ENUM, REQ, 0, EVIDENCE_KINDS},
+                                            {"title", F_TEXT, REQ | FACT, 200, NULL},
+                                            {"measure_id", F_ID, 0, 64, NULL},
+                                            {"target", F_TEXT, FACT, 12, NULL},
+                                            {"direction", F_ENUM, 0, 0, TARGET_DIRECTIONS},
+                                            {"audit_report_id", F_ID, 0, 64, NULL},
+                                            {"sha256", F_TEXT, FACT, 64, NULL},
+                                            END};
+static const field_spec F_IMP_ACTION_COMPLETED[] = {
+    ID_REF("action_id"), DATE_REQ, {"note", F_TEXT, REQ | FACT, 2000, NULL}, END};
+static const field_spec F_IMP_ACTION_SIGNED_OFF[] = {
+    ID_REF("action_id"), DATE_REQ, {"comment", F_TEXT, FACT, 1000, NULL}, END};
+static const field_spec F_IMP_ACTION_RETURNED[] = {
+    ID_REF("action_id"), DATE_REQ, {"reason", F_TEXT, REQ | FACT, 1000, NULL}, END};
+static const field_spec F_IMP_FUNDING[] = {ID_NEW("allocation_id"),
+                                           ID_REF("plan_id"),
+                                           DATE_REQ,
+                                           {"source", F_TEXT, REQ | FACT, 200, NULL},
+                                           {"amount_pence", F_INT, REQ, 0, NULL},
+                                           {"reason", F_TEXT, REQ | FACT, 1000, NULL},
+                                           END};
+static const field_spec F_IMP_FUNDING_CHANGED[] = {ID_REF("allocation_id"),
+                                                   DATE_REQ,
+                                                   {"amount_pence", F_INT, REQ, 0, NULL},
+                                                   {"reason", F_TEXT, REQ | FACT, 1000, NULL},
+                                                   END};
+static const field_spec F_IMP_COMMITTED[] = {ID_NEW("commitment_id"),
+                                             ID_REF("action_id"),
+                                             ID_REF("allocation_id"),
+                                             DATE_REQ,
+                                             {"amount_pence", F_INT, REQ, 0, NULL},
+                                             {"reason", F_TEXT, REQ | FACT, 1000, NULL},
+                                             END};
+static const field_spec F_IMP_COMMITMENT_CHANGED[] = {ID_REF("commitment_id"),
+                                                      DATE_REQ,
+                                                      {"amount_pence", F_INT, REQ, 0, NULL},
+                                                      {"reason", F_TEXT, REQ | FACT, 1000, NULL},
+                                                      END};
+static const field_spec F_IMP_SPEND[] = {ID_NEW("spend_id"),
+                                         ID_REF("action_id"),
+                                         ID_REF("allocation_id"),
+                                         DATE_REQ,
+                                         {"amount_pence", F_INT, REQ, 0, NULL},
+                                         {"reason", F_TEXT, REQ | FACT, 1000, NULL},
+                                         {"reference", F_TEXT, FACT, 100, NULL},
+                                         END};
+static const field_spec F_IMP_SPEND_REVERSED[] = {
+    ID_REF("spend_id"), DATE_REQ, {"reason", F_TEXT, REQ | FACT, 1000, NULL}, END};
+static const field_spec F_IMP_REPORT[] = {ID_NEW("report_id"),
+                                          ID_REF("plan_id"),
+                                          DATE_REQ,
+                                          {"kind", F_ENUM, REQ | NOFIX, 0, IMPROVE_REPORT_KINDS},
+                                          {"as_of", F_DATE, REQ | PAST, 0, NULL},
+                                          {"recipients", F_TEXT, REQ | FACT, 400, NULL},
+                                          {"content_sha256", F_TEXT, REQ | FACT, 64, NULL},
+                                          {"figures", F_OBJECT, REQ | NOFIX, 0, NULL},
+                                          {"measures_sha256", F_TEXT, FACT, 64, NULL},
+                                          {"log_size", F_INT, REQ, 0, NULL},
+                                          END};
+
 /* ---- small helpers ---- */
 
 static const char *str(const json_t *p, const char *k)
@@ -1427,6 +1580,29 @@ static const event_spec specs[] = {
      cw_casework_check_audit_action_decided, NULL},
     {"audit_action_returned", 0, F_AUDIT_ACTION_RETURNED, cw_casework_check_audit_action_decided,
      NULL},
+    {"improve_inspection_recorded", 0, F_IMP_INSPECTION, NULL, NULL},
+    {"improve_finding_recorded", 0, F_IMP_FINDING, NULL, NULL},
+    {"improve_notice_issued", 0, F_IMP_NOTICE, NULL, NULL},
+    {"improve_plan_created", 0, F_IMP_PLAN, NULL, NULL},
+    {"improve_board_member_added", 0, F_IMP_BOARD_ADDED, NULL, NULL},
+    {"improve_board_member_removed", 0, F_IMP_BOARD_REMOVED, NULL, NULL},
+    {"improve_plan_submitted", 0, F_IMP_PLAN_SUBMITTED, NULL, NULL},
+    {"improve_recommendation_added", 0, F_IMP_RECOMMENDATION, NULL, NULL},
+    {"improve_point_added", 0, F_IMP_POINT, NULL, NULL},
+    {"improve_action_added", 0, F_IMP_ACTION, NULL, NULL},
+    {"improve_action_changed", 0, F_IMP_ACTION_CHANGED, NULL, NULL},
+    {"improve_action_updated", 0, F_IMP_ACTION_UPDATED, NULL, NULL},
+    {"improve_evidence_added", 0, F_IMP_EVIDENCE, NULL, NULL},
+    {"improve_action_completed", 0, F_IMP_ACTION_COMPLETED, NULL, NULL},
+    {"improve_action_signed_off", 0, F_IMP_ACTION_SIGNED_OFF, NULL, NULL},
+    {"improve_action_returned", 0, F_IMP_ACTION_RETURNED, NULL, NULL},
+    {"improve_funding_allocated", 0, F_IMP_FUNDING, NULL, NULL},
+    {"improve_funding_changed", 0, F_IMP_FUNDING_CHANGED, NULL, NULL},
+    {"improve_budget_committed", 0, F_IMP_COMMITTED, NULL, NULL},
+    {"improve_commitment_changed", 0, F_IMP_COMMITMENT_CHANGED, NULL, NULL},
+    {"improve_spend_recorded", 0, F_IMP_SPEND, NULL, NULL},
+    {"improve_spend_reversed", 0, F_IMP_SPEND_REVERSED, NULL, NULL},
+    {"improve_report_issued", 0, F_IMP_REPORT, NULL, NULL},
     {"sign_off_policy", 1, F_POLICY, ck_policy, NULL},
     {"deputy_named", 1, F_DEPUTY, ck_deputy, NULL},
     {"account_created", 1, F_ACCOUNT_CREATED, ck_account_created, NULL},
@@ -1586,8 +1762,30 @@ json_t *cw_casework_join(const json_t *facts, const json_t *personal)
     return out;
 }
 
+static cw_casework_improve_fn improve_check;
+
+void cw_casework_set_improve(cw_casework_improve_fn fn)
+{
+    improve_check = fn;
+}
+
+int cw_casework_is_improve(const char *type)
+{
+    return !strncmp(type, "improve_", 8);
+}
+
 cw_rc cw_casework_check_state(cw_ctx *c, const event_spec *spec, const json_t *p, cw_error *err)
 {
+    /* Improvement plans are checked by their own module, above this one (src/improve/). */
+    if (cw_casework_is_improve(spec->name)) {
+        if (!improve_check)
+            return cw_error_set(err, CW_EINVAL,
+                                "type: %s needs the improvement plans module, which this program "
+                                "has not started",
+                                spec->name);
+        cw_casework_improve_call call = {c->store, c->actor, c->recorded, c->idx};
+        return improve_check(&call, spec->name, p, err);
+    }
     if (spec->new_id) {
         cw_rc rc = new_record(c, spec->new_id, str(p, spec->new_id), err);
         if (rc)

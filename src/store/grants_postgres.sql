@@ -58,10 +58,11 @@ REVOKE ALL ON projection_state, teams, staff, children, child_access, records, v
     supervisions, supervision_cases, child_events, child_histories, corrections, escalations,
     signoffs, deputies, policy, legal_holds, record_access, audit_programmes, audit_auditors,
     audit_samples, audit_cases, audit_grades, audit_findings, audit_recommendations,
-    audit_actions, audit_reports, audit_recipients FROM caseward_app;
+    audit_actions, audit_reports, audit_recipients, improve_entries FROM caseward_app;
 GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON projection_state, teams, staff, children,
     child_access, records, visits, supervisions, supervision_cases, child_events,
     child_histories, corrections, escalations, signoffs, deputies, policy, legal_holds,
     record_access, audit_programmes, audit_auditors, audit_samples, audit_cases, audit_grades,
-    audit_findings, audit_recommendations, audit_actions, audit_reports, audit_recipients
+    audit_findings, audit_recommendations, audit_actions, audit_reports, audit_recipients,
+    improve_entries
     TO caseward_app;

@@ -511,3 +511,11 @@ CREATE TABLE audit_recipients (
     acknowledged_idx bigint,          -- the audit_report_acknowledged entry
     PRIMARY KEY (report_id, staff_id)
 );
+
+-- Improvement plans (docs/improvement.md): the entries of the improve_* events, in log order.
+-- The plans, their actions and their budget are folded from these entries by src/improve/
+-- (the same code an inspector runs over an export), so this table is their only projection.
+CREATE TABLE improve_entries (
+    idx  bigint PRIMARY KEY,        -- the entry's ledger index
+    type text COLLATE "C" NOT NULL  -- its event type (improve_...)
+);

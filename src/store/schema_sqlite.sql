@@ -470,3 +470,11 @@ CREATE TABLE audit_recipients (
     acknowledged_idx INTEGER,          -- the audit_report_acknowledged entry
     PRIMARY KEY (report_id, staff_id)
 ) STRICT;
+
+-- Improvement plans (docs/improvement.md): the entries of the improve_* events, in log order.
+-- The plans, their actions and their budget are folded from these entries by src/improve/
+-- (the same code an inspector runs over an export), so this table is their only projection.
+CREATE TABLE improve_entries (
+    idx  INTEGER PRIMARY KEY,  -- the entry's ledger index
+    type TEXT NOT NULL         -- its event type (improve_...)
+) STRICT;

@@ -40,7 +40,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SCHEMA_VERSION 11
+#define SCHEMA_VERSION 12
 #define APPEND_LOCK    0x6377643100000001LL /* 'cwd1', 1: the log's tail */
 #define SCAN_BATCH     4096                 /* rows fetched at a time by the scans */
 #define MAX_COLUMNS    32                   /* the widest named query, CW_Q_CHILD_RECORD, has 18 */
@@ -407,6 +407,9 @@ static const char *const named[CW_Q_COUNT] = {
         "SELECT programme_id, how, auditor_id, moderator_id, completed_on, "
         "moderated_on, added_on FROM audit_cases WHERE child_id = $1 ORDER BY added_on, "
         "programme_id",
+    [CW_Q_IMPROVE_PUT] = "INSERT INTO improve_entries(idx, type) VALUES ($1, $2)",
+    [CW_Q_IMPROVE_ENTRIES] = "SELECT e.idx, e.leaf FROM improve_entries i JOIN entries e ON e.idx = "
+                             "i.idx ORDER BY i.idx",
 };
 
 /* A statement prepared on the connection: its SQL (a constant of this file) and parameter
@@ -1610,9 +1613,29 @@ static const char *const audit_tables[] = {
     "$$;\n",
     NULL,
 };
+/* 11 -> 12: improvement plans (docs/improvement.md): a new table, empty until plans are
+ * recorded (no improve_* event could be recorded before it). */
+static const char *const improve_tables[] = {
+    "-- Improvement plans (docs/improvement.md): the entries of the improve_* events, in log order.\n"
+    "-- The plans, their actions and their budget are folded from these entries by src/improve/\n"
+    "-- (the same code an inspector runs over an export), so this table is their only projection.\n"
+    "CREATE TABLE improve_entries (\n"
+    "    idx  bigint PRIMARY KEY,        -- the entry's ledger index\n"
+    "    type text COLLATE \"C\" NOT NULL  -- its event type (improve_...)\n"
+    ");\n",
+    "DO $$\n"
+    "BEGIN\n"
+    "    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'caseward_app') THEN\n"
+    "        GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON improve_entries TO caseward_app;\n"
+    "    END IF;\n"
+    "END\n"
+    "$$;\n",
+    NULL,
+};
 static const char *const *const migrations_more[] = {
     [10] = audit_tables, /* case-file audits (docs/audits.md): new tables, empty until audits are
                             recorded */
+    [11] = improve_tables,
 };
 
 /* The schema version in meta; 0 when the log's tables are not there. */

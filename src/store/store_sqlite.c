@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define APPLICATION_ID 0x63776431 /* 'cwd1' */
-#define SCHEMA_VERSION 11
+#define SCHEMA_VERSION 12
 #define STR_(x)        #x
 #define STR(x)         STR_(x)
 
@@ -409,6 +409,9 @@ static const char *const named[CW_Q_COUNT] = {
         "SELECT programme_id, how, auditor_id, moderator_id, completed_on, "
         "moderated_on, added_on FROM audit_cases WHERE child_id = ?1 ORDER BY added_on, "
         "programme_id",
+    [CW_Q_IMPROVE_PUT] = "INSERT INTO improve_entries(idx, type) VALUES (?1, ?2)",
+    [CW_Q_IMPROVE_ENTRIES] = "SELECT e.idx, e.leaf FROM improve_entries i JOIN entries e ON e.idx = "
+                             "i.idx ORDER BY i.idx",
 };
 
 #define MAX_COLUMNS 32 /* the widest named query, CW_Q_CHILD_RECORD, has 18 */
@@ -1666,9 +1669,22 @@ static const char *const audit_tables[] = {
     ") STRICT;\n",
     NULL,
 };
+/* 11 -> 12: improvement plans (docs/improvement.md): a new table, empty until plans are
+ * recorded (no improve_* event could be recorded before it). */
+static const char *const improve_tables[] = {
+    "-- Improvement plans (docs/improvement.md): the entries of the improve_* events, in log order.\n"
+    "-- The plans, their actions and their budget are folded from these entries by src/improve/\n"
+    "-- (the same code an inspector runs over an export), so this table is their only projection.\n"
+    "CREATE TABLE improve_entries (\n"
+    "    idx  INTEGER PRIMARY KEY,  -- the entry's ledger index\n"
+    "    type TEXT NOT NULL         -- its event type (improve_...)\n"
+    ") STRICT;\n",
+    NULL,
+};
 static const char *const *const migrations_more[] = {
     [10] = audit_tables, /* case-file audits (docs/audits.md): new tables, empty until audits are
                             recorded */
+    [11] = improve_tables,
 };
 
 static cw_rc migrate(sqlite_store *s, const char *path, int *version, cw_error *err)
