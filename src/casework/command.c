@@ -385,10 +385,9 @@ cw_rc cw_casework_check_correction(cw_ctx *c, const json_t *p, cw_error *err)
      * casework: a correction of one would be recorded and have no effect); an improvement
      * plan changes by its own events, which say who changed what and why. */
     if (!spec || spec->org || cw_casework_is_audit(e.type) || cw_casework_is_improve(e.type) ||
-        !strcmp(e.type, "correction") ||
-        !strcmp(e.type, "escalation_raised") || !strcmp(e.type, "work_signed_off") ||
-        !strcmp(e.type, "work_returned") || !strcmp(e.type, "restriction_changed") ||
-        !strncmp(e.type, "legal_hold_", 11)) {
+        !strcmp(e.type, "correction") || !strcmp(e.type, "escalation_raised") ||
+        !strcmp(e.type, "work_signed_off") || !strcmp(e.type, "work_returned") ||
+        !strcmp(e.type, "restriction_changed") || !strncmp(e.type, "legal_hold_", 11)) {
         rc = cw_error_key(err, CW_EINVAL, "not_correctable", "corrects", CW_NUM(target), e.type);
         goto out;
     }

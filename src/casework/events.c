@@ -486,12 +486,12 @@ static const field_spec F_AUDIT_ACTION_RETURNED[] = {
 /* Improvement plans (src/improve/, docs/improvement.md). Every word of an inspection, a plan,
  * its actions and its budget is about the service, never a child: all facts. The state checks
  * are the improvement module's (cw_casework_set_improve). */
-static const char *const INSPECTORATES[] = {"ciw", "ofsted", "estyn", "hiw", "cqc", "joint", "other",
-                                            NULL};
+static const char *const INSPECTORATES[] = {"ciw", "ofsted", "estyn", "hiw",
+                                            "cqc", "joint",  "other", NULL};
 static const char *const FINDING_SEVERITIES[] = {"serious_concern", "priority_action",
                                                  "area_for_improvement", NULL};
-static const char *const NOTICE_KINDS[] = {"warning_notice", "improvement_notice",
-                                           "priority_action_notice", "direction", "other", NULL};
+static const char *const NOTICE_KINDS[] = {
+    "warning_notice", "improvement_notice", "priority_action_notice", "direction", "other", NULL};
 static const char *const BOARD_ROLES[] = {"chair", "member", "observer", NULL};
 static const char *const EVIDENCE_KINDS[] = {"measure", "audit_report", "document", NULL};
 static const char *const TARGET_DIRECTIONS[] = {"at_least", "at_most", NULL};
@@ -541,13 +541,14 @@ static const field_spec F_IMP_BOARD_REMOVED[] = {ID_REF("plan_id"),
                                                  END};
 static const field_spec F_IMP_PLAN_SUBMITTED[] = {
     ID_REF("plan_id"), DATE_REQ, {"submitted_to", F_TEXT, REQ | FACT, 200, NULL}, END};
-static const field_spec F_IMP_RECOMMENDATION[] = {ID_NEW("recommendation_id"),
-                                                  ID_REF("plan_id"),
-                                                  DATE_REQ,
-                                                  {"text", F_TEXT, REQ | FACT, 2000, NULL},
-                                                  {"findings", F_IDS, 0, 50, NULL},
-                                                  {"audit_recommendation_id", F_ID, NOFIX, 64, NULL},
-                                                  END};
+static const field_spec F_IMP_RECOMMENDATION[] = {
+    ID_NEW("recommendation_id"),
+    ID_REF("plan_id"),
+    DATE_REQ,
+    {"text", F_TEXT, REQ | FACT, 2000, NULL},
+    {"findings", F_IDS, 0, 50, NULL},
+    {"audit_recommendation_id", F_ID, NOFIX, 64, NULL},
+    END};
 static const field_spec F_IMP_POINT[] = {ID_NEW("point_id"),
                                          ID_REF("recommendation_id"),
                                          DATE_REQ,

@@ -30,6 +30,7 @@
 #include "measures/measures.h"
 #include "measures/report.h"
 #include "measures/integrity.h"
+#include "improve/improve.h"
 #include "quality/audit.h"
 #include "rules/oversight.h"
 #include "rules/report.h"
@@ -1695,7 +1696,10 @@ int main(int argc, char **argv)
             return 0;
         }
     args a = {argc - 2, argv + 2};
-    cw_rc rc = c->run(&a, &err);
+    /* Improvement plans check their own events (src/improve/, above casework). */
+    cw_rc rc = cw_improve_register(&err);
+    if (!rc)
+        rc = c->run(&a, &err);
     if (rc) {
         /* One line, always: scripts and people both read it. */
         if (rc == CW_EUSAGE)

@@ -574,6 +574,102 @@ static const struct msg {
 
     /* ---- the account's language ---- */
     {"language", "{field}: must be en or cy", "{field}: rhaid iddo fod yn en neu cy"},
+    /* ---- improvement plans (src/improve/check.c, docs/improvement.md) ---- */
+    {"imp_unknown", "{field}: {1} is not recorded", "{field}: nid yw {1} wedi’i gofnodi"},
+    {"imp_used", "{field}: {1} is used already; give a new identifier",
+     "{field}: mae {1} yn cael ei ddefnyddio eisoes; rhowch ddynodydd newydd"},
+    {"imp_not_editor",
+     "{field}: {1} may not change this improvement plan: the director, the plan's owner and its "
+     "board's chair and members do",
+     "{field}: ni chaiff {1} newid y cynllun gwella hwn: y cyfarwyddwr, perchennog y cynllun a "
+     "chadeirydd ac aelodau ei fwrdd sy’n gwneud hynny"},
+    {"imp_not_owner",
+     "{field}: only action {1}'s owner ({2}) or an editor of its plan records its progress",
+     "{field}: dim ond perchennog cam gweithredu {1} ({2}) neu olygydd ei gynllun sy’n cofnodi ei "
+     "gynnydd"},
+    {"imp_before_start", "{field}: {1} is before the inspection started ({2})",
+     "{field}: mae {1} cyn i’r arolygiad ddechrau ({2})"},
+    {"imp_before_end", "{field}: {1} is before the inspection ended ({2})",
+     "{field}: mae {1} cyn i’r arolygiad ddod i ben ({2})"},
+    {"imp_plan_within", "{field}: a notice gives at least one working day to write the plan",
+     "{field}: mae hysbysiad yn rhoi o leiaf un diwrnod gwaith i ysgrifennu’r cynllun"},
+    {"imp_outside_calendar",
+     "{field}: the plan's due day falls outside caseward's calendar of working days",
+     "{field}: mae dyddiad dyledus y cynllun y tu allan i galendr diwrnodau gwaith caseward"},
+    {"imp_notice_other", "{field}: notice {1} is not about inspection {2}",
+     "{field}: nid yw hysbysiad {1} yn ymwneud ag arolygiad {2}"},
+    {"imp_plan_due", "{field}: a plan with no notice needs its due day",
+     "{field}: mae angen dyddiad dyledus ar gynllun heb hysbysiad"},
+    {"imp_plan_owner",
+     "{field}: {1} is not a director or head of service in post; one of them owns the plan",
+     "{field}: nid yw {1} yn gyfarwyddwr nac yn bennaeth gwasanaeth yn y swydd; un ohonynt sy’n "
+     "berchen ar y cynllun"},
+    {"imp_due_before", "{field}: {1} is before the day it is set ({2})",
+     "{field}: mae {1} cyn y diwrnod y’i gosodir ({2})"},
+    {"imp_member_already", "{field}: {1} is on plan {2}'s board already",
+     "{field}: mae {1} ar fwrdd cynllun {2} eisoes"},
+    {"imp_not_member", "{field}: {1} is not on plan {2}'s board",
+     "{field}: nid yw {1} ar fwrdd cynllun {2}"},
+    {"imp_submitted", "{field}: plan {1} was submitted already",
+     "{field}: cyflwynwyd cynllun {1} eisoes"},
+    {"imp_plan_empty", "{field}: plan {1} has no actions yet; a plan is submitted with its actions",
+     "{field}: nid oes gan gynllun {1} gamau gweithredu eto; caiff cynllun ei gyflwyno gyda’i "
+     "gamau"},
+    {"imp_sha256", "{field}: is not a SHA-256 (64 lowercase hexadecimal characters)",
+     "{field}: nid yw’n SHA-256 (64 o nodau hecsadegol llythrennau bach)"},
+    {"imp_before_as_of", "{field}: {1} is before the day the report is for ({2})",
+     "{field}: mae {1} cyn y diwrnod y mae’r adroddiad ar ei gyfer ({2})"},
+    {"imp_deps_unknown_action", "{field}: action {1} depends on an action that is not recorded",
+     "{field}: mae cam gweithredu {1} yn dibynnu ar gam nad yw wedi’i gofnodi"},
+    {"imp_deps_other_plan", "{field}: action {1} depends on an action outside plan {2}",
+     "{field}: mae cam gweithredu {1} yn dibynnu ar gam y tu allan i gynllun {2}"},
+    {"imp_deps_cycle",
+     "{field}: action {1}'s dependencies go round in a circle (it would wait for itself)",
+     "{field}: mae dibyniaethau cam gweithredu {1} yn mynd mewn cylch (byddai’n aros amdano’i "
+     "hun)"},
+    {"imp_too_much", "{field}: {1} pence is more than caseward records in one amount ({2})",
+     "{field}: mae {1} ceiniog yn fwy nag y mae caseward yn ei gofnodi mewn un swm ({2})"},
+    {"imp_action_complete", "{field}: action {1} is complete (signed off); nothing more is added",
+     "{field}: mae cam gweithredu {1} wedi’i gwblhau (wedi’i gymeradwyo); nid oes dim mwy yn cael "
+     "ei ychwanegu"},
+    {"imp_before_set", "{field}: {1} is before the action was set ({2})",
+     "{field}: mae {1} cyn i’r cam gweithredu gael ei osod ({2})"},
+    {"imp_no_change",
+     "{field}: a change to action {1} names its new owner, due day or dependencies",
+     "{field}: mae newid i gam gweithredu {1} yn enwi ei berchennog newydd, ei ddyddiad dyledus "
+     "neu ei ddibyniaethau"},
+    {"imp_awaiting", "{field}: action {1} awaits sign-off; it is signed off or returned first",
+     "{field}: mae cam gweithredu {1} yn aros am gymeradwyaeth; caiff ei gymeradwyo neu ei "
+     "ddychwelyd yn gyntaf"},
+    {"imp_evidence_needs", "{field}: evidence of kind {1} needs it",
+     "{field}: mae ei angen ar dystiolaeth o’r math {1}"},
+    {"imp_audit_report", "{field}: {1} is not an issued case-file audit report",
+     "{field}: nid yw {1} yn adroddiad archwilio ffeiliau achos a gyhoeddwyd"},
+    {"imp_no_evidence",
+     "{field}: action {1} has no evidence: add a measure with its target, an audit report or a "
+     "document first",
+     "{field}: nid oes tystiolaeth gan gam gweithredu {1}: ychwanegwch fesur gyda’i darged, "
+     "adroddiad archwilio neu ddogfen yn gyntaf"},
+    {"imp_dep_open", "{field}: action {1} depends on action {2}, which is not complete",
+     "{field}: mae cam gweithredu {1} yn dibynnu ar gam gweithredu {2}, nad yw wedi’i gwblhau"},
+    {"imp_not_awaiting", "{field}: action {1} does not await sign-off",
+     "{field}: nid yw cam gweithredu {1} yn aros am gymeradwyaeth"},
+    {"imp_own_sign_off",
+     "{field}: action {1} is yours or you said it was done; someone other than its owner signs "
+     "it off",
+     "{field}: eich cam gweithredu chi yw {1} neu dywedoch chi ei fod wedi’i wneud; rhywun heblaw "
+     "ei berchennog sy’n ei gymeradwyo"},
+    {"imp_before_completed", "{field}: {1} is before the action was said to be done ({2})",
+     "{field}: mae {1} cyn y dywedwyd bod y cam gweithredu wedi’i wneud ({2})"},
+    {"imp_below_committed", "{field}: {1} is less than the {2} already committed from it",
+     "{field}: mae {1} yn llai na’r {2} sydd wedi’i ymrwymo ohono eisoes"},
+    {"imp_other_plan", "{field}: allocation {1} is not of plan {2}",
+     "{field}: nid yw dyraniad {1} yn perthyn i gynllun {2}"},
+    {"imp_zero", "{field}: must be above £0.00", "{field}: rhaid iddo fod yn fwy na £0.00"},
+    {"imp_over_commit", "{field}: committing {1} is more than the allocation has uncommitted ({2})",
+     "{field}: mae ymrwymo {1} yn fwy na’r hyn sydd heb ei ymrwymo yn y dyraniad ({2})"},
+    {"imp_reversed", "{field}: spend {1} was reversed already",
+     "{field}: mae gwariant {1} wedi’i wrthdroi eisoes"},
 };
 
 #define NMSG (sizeof catalogue / sizeof catalogue[0])
