@@ -307,4 +307,23 @@ typedef struct cw_improve_budget {
 } cw_improve_budget;
 void cw_improve_budget_of(const cw_improve *st, const char *plan_id, cw_improve_budget *out);
 
+/* ---- as JSON (view.c): the one shape the API, the web pages, the CLI and the reports read ---- */
+
+/* {"pence": N, "pounds": "£1,234.56"} */
+json_t *cw_improve_money_json(cw_pence p);
+/* An inspection with its findings and notices (each notice's plan_due and review days). */
+json_t *cw_improve_inspection_json(const cw_improve *st, const cw_imp_inspection *in);
+/* An action on day as_of: its ref ("2.1.3": recommendation, point, action), status, rag and
+ * rag_reason, dependencies, evidence, and money (committed, spent, variance). */
+json_t *cw_improve_action_json(const cw_improve *st, const cw_imp_action *a, const cw_calendar *cal,
+                               cw_date as_of);
+/* A plan's budget: totals and each allocation by source. */
+json_t *cw_improve_budget_json(const cw_improve *st, const char *plan_id);
+/* Every change of the plan's money, in order: who, when, before, after, why. */
+json_t *cw_improve_money_history_json(const cw_improve *st, const char *plan_id);
+/* The plan on day as_of: its deadline (late or not), board, recommendations -> points ->
+ * actions, counts (actions, due, complete, late, red, amber, green) and budget. */
+json_t *cw_improve_plan_json(const cw_improve *st, const cw_imp_plan *pl, const cw_calendar *cal,
+                             cw_date as_of);
+
 #endif
