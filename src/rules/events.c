@@ -405,6 +405,142 @@ static const cw_ev_field audit_action_returned[] = {
     F("reason", CW_FT_TEXT),
 };
 
+/* Improvement plans after an inspection (src/improve/): about the service, never in a child's
+ * history. */
+static const char *const inspectorates[] = {"ciw", "ofsted", "estyn", "hiw",
+                                            "cqc", "joint",  "other", NULL};
+static const char *const finding_severities[] = {"serious_concern", "priority_action",
+                                                 "area_for_improvement", NULL};
+static const char *const notice_kinds[] = {
+    "warning_notice", "improvement_notice", "priority_action_notice", "direction", "other", NULL};
+static const char *const board_roles[] = {"chair", "member", "observer", NULL};
+static const char *const evidence_kinds[] = {"measure", "audit_report", "document", NULL};
+static const char *const target_directions[] = {"at_least", "at_most", NULL};
+static const char *const improve_report_kinds[] = {"board", "minister", NULL};
+static const cw_ev_field improve_inspection_recorded[] = {
+    F("inspection_id", CW_FT_ID), F("date", CW_FT_DATE),       E("inspectorate", inspectorates),
+    F("title", CW_FT_TEXT),       F("report_ref", CW_FT_TEXT), F("started", CW_FT_DATE),
+    F("ended", CW_FT_DATE),       F("published", CW_FT_DATE),
+};
+static const cw_ev_field improve_finding_recorded[] = {
+    F("finding_id", CW_FT_ID), F("inspection_id", CW_FT_ID),      F("date", CW_FT_DATE),
+    F("theme", CW_FT_ID),      E("severity", finding_severities), F("text", CW_FT_TEXT),
+};
+static const cw_ev_field improve_notice_issued[] = {
+    F("notice_id", CW_FT_ID),    F("inspection_id", CW_FT_ID), F("date", CW_FT_DATE),
+    E("kind", notice_kinds),     F("issued_by", CW_FT_TEXT),   F("issued", CW_FT_DATE),
+    F("plan_within", CW_FT_INT), F("reviews", CW_FT_IDS),
+};
+static const cw_ev_field improve_plan_created[] = {
+    F("plan_id", CW_FT_ID),       F("date", CW_FT_DATE),    F("title", CW_FT_TEXT),
+    F("inspection_id", CW_FT_ID), F("notice_id", CW_FT_ID), F("owner_id", CW_FT_ID),
+    F("due", CW_FT_DATE),
+};
+static const cw_ev_field improve_board_member_added[] = {
+    F("plan_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("staff_id", CW_FT_ID),
+    E("board_role", board_roles),
+};
+static const cw_ev_field improve_board_member_removed[] = {
+    F("plan_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("staff_id", CW_FT_ID),
+    F("reason", CW_FT_TEXT),
+};
+static const cw_ev_field improve_plan_submitted[] = {
+    F("plan_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("submitted_to", CW_FT_TEXT),
+};
+static const cw_ev_field improve_recommendation_added[] = {
+    F("recommendation_id", CW_FT_ID),
+    F("plan_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("text", CW_FT_TEXT),
+    F("findings", CW_FT_IDS),
+    F("audit_recommendation_id", CW_FT_ID),
+};
+static const cw_ev_field improve_point_added[] = {
+    F("point_id", CW_FT_ID),
+    F("recommendation_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("text", CW_FT_TEXT),
+};
+static const cw_ev_field improve_action_added[] = {
+    F("action_id", CW_FT_ID),   F("point_id", CW_FT_ID), F("date", CW_FT_DATE),
+    F("text", CW_FT_TEXT),      F("owner_id", CW_FT_ID), F("due", CW_FT_DATE),
+    F("depends_on", CW_FT_IDS),
+};
+static const cw_ev_field improve_action_changed[] = {
+    F("action_id", CW_FT_ID), F("date", CW_FT_DATE),      F("owner_id", CW_FT_ID),
+    F("due", CW_FT_DATE),     F("depends_on", CW_FT_IDS), F("reason", CW_FT_TEXT),
+};
+static const cw_ev_field improve_action_updated[] = {
+    F("action_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("note", CW_FT_TEXT),
+    F("blocked", CW_FT_BOOL),
+};
+static const cw_ev_field improve_evidence_added[] = {
+    F("evidence_id", CW_FT_ID),     F("action_id", CW_FT_ID),
+    F("date", CW_FT_DATE),          E("kind", evidence_kinds),
+    F("title", CW_FT_TEXT),         F("measure_id", CW_FT_ID),
+    F("target", CW_FT_TEXT),        E("direction", target_directions),
+    F("audit_report_id", CW_FT_ID), F("sha256", CW_FT_TEXT),
+};
+static const cw_ev_field improve_action_completed[] = {
+    F("action_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("note", CW_FT_TEXT),
+};
+static const cw_ev_field improve_action_signed_off[] = {
+    F("action_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("comment", CW_FT_TEXT),
+};
+static const cw_ev_field improve_action_returned[] = {
+    F("action_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("reason", CW_FT_TEXT),
+};
+static const cw_ev_field improve_funding_allocated[] = {
+    F("allocation_id", CW_FT_ID), F("plan_id", CW_FT_ID),       F("date", CW_FT_DATE),
+    F("source", CW_FT_TEXT),      F("amount_pence", CW_FT_INT), F("reason", CW_FT_TEXT),
+};
+static const cw_ev_field improve_funding_changed[] = {
+    F("allocation_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("amount_pence", CW_FT_INT),
+    F("reason", CW_FT_TEXT),
+};
+static const cw_ev_field improve_budget_committed[] = {
+    F("commitment_id", CW_FT_ID), F("action_id", CW_FT_ID),     F("allocation_id", CW_FT_ID),
+    F("date", CW_FT_DATE),        F("amount_pence", CW_FT_INT), F("reason", CW_FT_TEXT),
+};
+static const cw_ev_field improve_commitment_changed[] = {
+    F("commitment_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("amount_pence", CW_FT_INT),
+    F("reason", CW_FT_TEXT),
+};
+static const cw_ev_field improve_spend_recorded[] = {
+    F("spend_id", CW_FT_ID),    F("action_id", CW_FT_ID),     F("allocation_id", CW_FT_ID),
+    F("date", CW_FT_DATE),      F("amount_pence", CW_FT_INT), F("reason", CW_FT_TEXT),
+    F("reference", CW_FT_TEXT),
+};
+static const cw_ev_field improve_spend_reversed[] = {
+    F("spend_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("reason", CW_FT_TEXT),
+};
+static const cw_ev_field improve_report_issued[] = {
+    F("report_id", CW_FT_ID),        F("plan_id", CW_FT_ID),     F("date", CW_FT_DATE),
+    E("kind", improve_report_kinds), F("as_of", CW_FT_DATE),     F("recipients", CW_FT_TEXT),
+    F("content_sha256", CW_FT_TEXT), F("figures", CW_FT_OBJECT), F("measures_sha256", CW_FT_TEXT),
+    F("log_size", CW_FT_INT),
+};
+
 /* Not an event of the catalogue: how the engine sees work while it awaits a manager's
  * sign-off (its facts say sign_off=awaited; engine.c). */
 static const cw_ev_field sign_off_awaited[] = {F("sign_off", CW_FT_TEXT)};
@@ -477,6 +613,30 @@ const cw_ev_type cw_rules_types[] = {
     T("audit_action_completed", audit_action_completed, NULL, -1),
     T("audit_action_signed_off", audit_action_signed_off, NULL, -1),
     T("audit_action_returned", audit_action_returned, NULL, -1),
+    /* improvement plans: about the service, never in a child's history */
+    T("improve_inspection_recorded", improve_inspection_recorded, NULL, -1),
+    T("improve_finding_recorded", improve_finding_recorded, NULL, -1),
+    T("improve_notice_issued", improve_notice_issued, NULL, -1),
+    T("improve_plan_created", improve_plan_created, NULL, -1),
+    T("improve_board_member_added", improve_board_member_added, NULL, -1),
+    T("improve_board_member_removed", improve_board_member_removed, NULL, -1),
+    T("improve_plan_submitted", improve_plan_submitted, NULL, -1),
+    T("improve_recommendation_added", improve_recommendation_added, NULL, -1),
+    T("improve_point_added", improve_point_added, NULL, -1),
+    T("improve_action_added", improve_action_added, NULL, -1),
+    T("improve_action_changed", improve_action_changed, NULL, -1),
+    T("improve_action_updated", improve_action_updated, NULL, -1),
+    T("improve_evidence_added", improve_evidence_added, NULL, -1),
+    T("improve_action_completed", improve_action_completed, NULL, -1),
+    T("improve_action_signed_off", improve_action_signed_off, NULL, -1),
+    T("improve_action_returned", improve_action_returned, NULL, -1),
+    T("improve_funding_allocated", improve_funding_allocated, NULL, -1),
+    T("improve_funding_changed", improve_funding_changed, NULL, -1),
+    T("improve_budget_committed", improve_budget_committed, NULL, -1),
+    T("improve_commitment_changed", improve_commitment_changed, NULL, -1),
+    T("improve_spend_recorded", improve_spend_recorded, NULL, -1),
+    T("improve_spend_reversed", improve_spend_reversed, NULL, -1),
+    T("improve_report_issued", improve_report_issued, NULL, -1),
     T("sign_off_awaited", sign_off_awaited, NULL, -1),  /* the engine's own: see above */
     T(CW_CSE_BAND_AGED, cse_risk_assessment, NULL, -1), /* the engine's own: engine.c */
 };
