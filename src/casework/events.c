@@ -483,8 +483,9 @@ static const field_spec F_AUDIT_ACTION_SIGNED_OFF[] = {
 static const field_spec F_AUDIT_ACTION_RETURNED[] = {
     ID_REF("action_id"), DATE_REQ, {"reason", F_TEXT, REQ, 1000, NULL}, END};
 
-/* Improvement plans (src/improve/, docs/improvement.md). Every word of an inspection, a plan,
- * its actions and its budget is about the service, never a child: all facts. The state checks
+/* Improvement plans (src/improve/, docs/improvement.md). The words of an inspection, a plan,
+ * its actions and its budget are about the service, never a child: facts. Notes on progress
+ * and decisions are personal (below). The state checks
  * are the improvement module's (cw_casework_set_improve). */
 static const char *const INSPECTORATES[] = {"ciw", "ofsted", "estyn", "hiw",
                                             "cqc", "joint",  "other", NULL};
@@ -537,7 +538,7 @@ static const field_spec F_IMP_BOARD_ADDED[] = {ID_REF("plan_id"),
 static const field_spec F_IMP_BOARD_REMOVED[] = {ID_REF("plan_id"),
                                                  DATE_REQ,
                                                  {"staff_id", F_ID, REQ, 64, NULL},
-                                                 {"reason", F_TEXT, REQ | FACT, 1000, NULL},
+                                                 {"reason", F_TEXT, REQ, 1000, NULL},
                                                  END};
 static const field_spec F_IMP_PLAN_SUBMITTED[] = {
     ID_REF("plan_id"), DATE_REQ, {"submitted_to", F_TEXT, REQ | FACT, 200, NULL}, END};
@@ -571,7 +572,7 @@ static const field_spec F_IMP_ACTION_CHANGED[] = {ID_REF("action_id"),
                                                   END};
 static const field_spec F_IMP_ACTION_UPDATED[] = {ID_REF("action_id"),
                                                   DATE_REQ,
-                                                  {"note", F_TEXT, REQ | FACT, 2000, NULL},
+                                                  {"note", F_TEXT, REQ, 2000, NULL},
                                                   {"blocked", F_BOOL, 0, 0, NULL},
                                                   END};
 static const field_spec F_IMP_EVIDENCE[] = {ID_NEW("evidence_id"),
@@ -585,12 +586,14 @@ static const field_spec F_IMP_EVIDENCE[] = {ID_NEW("evidence_id"),
                                             {"audit_report_id", F_ID, 0, 64, NULL},
                                             {"sha256", F_TEXT, FACT, 64, NULL},
                                             END};
+/* What people write about progress, completion and sign-off may name people: personal, so
+ * erasable, and never read by the plan's figures or reports. */
 static const field_spec F_IMP_ACTION_COMPLETED[] = {
-    ID_REF("action_id"), DATE_REQ, {"note", F_TEXT, REQ | FACT, 2000, NULL}, END};
+    ID_REF("action_id"), DATE_REQ, {"note", F_TEXT, REQ, 2000, NULL}, END};
 static const field_spec F_IMP_ACTION_SIGNED_OFF[] = {
-    ID_REF("action_id"), DATE_REQ, {"comment", F_TEXT, FACT, 1000, NULL}, END};
+    ID_REF("action_id"), DATE_REQ, {"comment", F_TEXT, 0, 1000, NULL}, END};
 static const field_spec F_IMP_ACTION_RETURNED[] = {
-    ID_REF("action_id"), DATE_REQ, {"reason", F_TEXT, REQ | FACT, 1000, NULL}, END};
+    ID_REF("action_id"), DATE_REQ, {"reason", F_TEXT, REQ, 1000, NULL}, END};
 static const field_spec F_IMP_FUNDING[] = {ID_NEW("allocation_id"),
                                            ID_REF("plan_id"),
                                            DATE_REQ,

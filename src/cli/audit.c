@@ -317,9 +317,14 @@ static void print_report(const json_t *r)
 }
 
 /* Writes a file made 0600 (it may name children: identifiers only, but still a record). */
-static cw_rc write_out(const char *path, const cw_buf *b, cw_error *err)
+cw_rc cli_write_private(const char *path, const cw_buf *b, cw_error *err)
 {
     return cw_file_write_atomic(path, b->data ? b->data : "", b->len, 0600, 0, err);
+}
+
+static cw_rc write_out(const char *path, const cw_buf *b, cw_error *err)
+{
+    return cli_write_private(path, b, err);
 }
 
 /* Prints html (a file) to pdf with Debian's headless chromium. */
@@ -342,6 +347,35 @@ static cw_rc print_pdf(const char *html, const char *pdf, cw_error *err)
     if (chmod(pdf, 0600) != 0) /* chromium makes it as the umask says: kept private, as the rest */
         return cw_error_set(err, CW_EIO, "%s: cannot be made private (mode 0600)", pdf);
     return CW_OK;
+}
+
+cw_rc cli_html_and_pdf(const char *html, const char *pdf, const cw_buf *page, cw_error *err)
+{
+    char tmp[4096] = "";
+    cw_rc rc = CW_OK;
+    if (!html && pdf) {
+        /* The page beside the PDF, for chromium to read: removed after. */
+        int n = snprintf(tmp, sizeof tmp, "%s.html", pdf);
+        if (n < 0 || (size_t)n >= sizeof tmp)
+            return cw_error_set(err, CW_EUSAGE, "--pdf: the file name is too long");
+        html = tmp;
+    }
+    if (html)
+        rc = write_out(html, page, err);
+    if (!rc && pdf) {
+        /* chromium reads a file:// address: the page's absolute path. */
+        char abs[8192], cwd[4096];
+        int n = html[0] == '/'            ? snprintf(abs, sizeof abs, "%s", html)
+                : getcwd(cwd, sizeof cwd) ? snprintf(abs, sizeof abs, "%s/%s", cwd, html)
+                                          : -1;
+        if (n < 0 || (size_t)n >= sizeof abs)
+            rc = cw_error_set(err, CW_EIO, "%s: its full path cannot be made", html);
+        else
+            rc = print_pdf(abs, pdf, err);
+    }
+    if (tmp[0])
+        remove(tmp);
+    return rc;
 }
 
 static cw_rc render(const audit_opts *o, cw_store *s, cw_error *err)
@@ -369,30 +403,9 @@ static cw_rc render(const audit_opts *o, cw_store *s, cw_error *err)
     if (!rc && o->csv && !(rc = cw_audit_report_csv(st, &b)))
         rc = write_out(o->csv, &b, err);
     cw_buf_reset(&b);
-    char tmp[4096] = "";
-    const char *html = o->html;
-    if (!rc && !html && o->pdf) {
-        /* The page beside the PDF, for chromium to read: removed after. */
-        int n = snprintf(tmp, sizeof tmp, "%s.html", o->pdf);
-        if (n < 0 || (size_t)n >= sizeof tmp)
-            rc = cw_error_set(err, CW_EUSAGE, "--pdf: the file name is too long");
-        html = tmp;
-    }
-    if (!rc && html && !(rc = cw_audit_report_html(st, have_f ? &f : NULL, o->lang, &b)))
-        rc = write_out(html, &b, err);
-    if (!rc && o->pdf) {
-        /* chromium reads a file:// address: the page's absolute path. */
-        char abs[8192], cwd[4096];
-        int n = html[0] == '/'            ? snprintf(abs, sizeof abs, "%s", html)
-                : getcwd(cwd, sizeof cwd) ? snprintf(abs, sizeof abs, "%s/%s", cwd, html)
-                                          : -1;
-        if (n < 0 || (size_t)n >= sizeof abs)
-            rc = cw_error_set(err, CW_EIO, "%s: its full path cannot be made", html);
-        else
-            rc = print_pdf(abs, o->pdf, err);
-    }
-    if (tmp[0])
-        remove(tmp);
+    if (!rc && (o->html || o->pdf) &&
+        !(rc = cw_audit_report_html(st, have_f ? &f : NULL, o->lang, &b)))
+        rc = cli_html_and_pdf(o->html, o->pdf, &b, err);
     if (!rc)
         printf("report %s of programme %s (content SHA-256 %s) written\n",
                json_string_value(json_object_get(st, "report_id")), o->programme,

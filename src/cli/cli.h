@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "util/date.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 typedef struct args {
@@ -39,9 +40,18 @@ cw_rc cli_parse_date(const char *s, const char *what, cw_date *out, cw_error *er
 /* A whole number, or CW_EUSAGE naming what. */
 cw_rc cli_parse_i64(const char *s, const char *what, int64_t *out, cw_error *err);
 
+/* Writes page to html (if given) and prints it to pdf (if given) with headless chromium: both
+ * 0600 (audit.c). */
+cw_rc cli_html_and_pdf(const char *html, const char *pdf, const cw_buf *page, cw_error *err);
+/* Writes b to path, atomically, mode 0600 (audit.c). */
+cw_rc cli_write_private(const char *path, const cw_buf *b, cw_error *err);
 /* caseward audit ... (audit.c) */
 cw_rc cli_audit(args *a, cw_error *err);
 extern const char cli_audit_usage[];
 extern const char cli_audit_help[];
+/* caseward improve ... (improve.c) */
+cw_rc cli_improve(args *a, cw_error *err);
+extern const char cli_improve_usage[];
+extern const char cli_improve_help[];
 
 #endif

@@ -1540,6 +1540,7 @@ static const command commands[] = {
      "latest checkpoint must be the file's byte for byte. Stop the server first; the file is\n"
      "left as it was. Prints what was copied and both roots; never personal data.\n"},
     {"audit", cli_audit, cli_audit_usage, cli_audit_help},
+    {"improve", cli_improve, cli_improve_usage, cli_improve_help},
     {"chronology", cmd_chronology, "chronology --db PATH --child ID [--json]",
      "Print a child's significant events in date order, with corrections shown beside\n"
      "what they corrected. Its output is the child's record: keep it as private.\n"},

@@ -191,30 +191,30 @@ typedef struct cw_imp_report {
     uint64_t log_size, idx;
 } cw_imp_report;
 
-#define VEC(T, name)                                                                               \
+#define CW_IMP_VEC(T, name)                                                                        \
     T *name;                                                                                       \
     size_t n##name, cap_##name
 
 /* The folded state. Read its arrays directly; they are in the order recorded. */
 typedef struct cw_improve {
-    VEC(cw_imp_inspection, inspections);
-    VEC(cw_imp_finding, findings);
-    VEC(cw_imp_notice, notices);
-    VEC(cw_imp_plan, plans);
-    VEC(cw_imp_member, members);
-    VEC(cw_imp_recommendation, recommendations);
-    VEC(cw_imp_point, points);
-    VEC(cw_imp_action, actions);
-    VEC(cw_imp_evidence, evidence);
-    VEC(cw_imp_allocation, allocations);
-    VEC(cw_imp_commitment, commitments);
-    VEC(cw_imp_spend, spends);
-    VEC(cw_imp_money_change, money);
-    VEC(cw_imp_report, reports);
+    CW_IMP_VEC(cw_imp_inspection, inspections);
+    CW_IMP_VEC(cw_imp_finding, findings);
+    CW_IMP_VEC(cw_imp_notice, notices);
+    CW_IMP_VEC(cw_imp_plan, plans);
+    CW_IMP_VEC(cw_imp_member, members);
+    CW_IMP_VEC(cw_imp_recommendation, recommendations);
+    CW_IMP_VEC(cw_imp_point, points);
+    CW_IMP_VEC(cw_imp_action, actions);
+    CW_IMP_VEC(cw_imp_evidence, evidence);
+    CW_IMP_VEC(cw_imp_allocation, allocations);
+    CW_IMP_VEC(cw_imp_commitment, commitments);
+    CW_IMP_VEC(cw_imp_spend, spends);
+    CW_IMP_VEC(cw_imp_money_change, money);
+    CW_IMP_VEC(cw_imp_report, reports);
     uint64_t entries; /* entries folded */
     uint64_t last_idx;
 } cw_improve;
-#undef VEC
+#undef CW_IMP_VEC
 
 cw_improve *cw_improve_new(void);
 void cw_improve_free(cw_improve *st);
@@ -236,6 +236,12 @@ cw_rc cw_improve_fold(cw_improve *st, uint64_t idx, const char *type, const char
 cw_rc cw_improve_load(cw_store *s, cw_date recorded_to, cw_improve **out, cw_error *err);
 /* The same from an exported log: the first `size` leaves of dir/entries.jsonl (0: all). */
 cw_rc cw_improve_load_export(const char *dir, uint64_t size, cw_improve **out, cw_error *err);
+
+/* Checks an export before it is believed: its entries are the log its signed checkpoint names
+ * (cw_ledger_export_check; vkey NULL: the export's own dir/vkey). *size: its entries. */
+cw_rc cw_improve_export_verified(const char *dir, const char *vkey, uint64_t *size, cw_error *err);
+/* The payload of the export's entry idx. */
+cw_rc cw_improve_export_entry(const char *dir, uint64_t idx, json_t **payload, cw_error *err);
 
 /* Who is recording: their staff id and role (staff_added's), and whether in post. */
 typedef struct cw_improve_who {
@@ -325,5 +331,41 @@ json_t *cw_improve_money_history_json(const cw_improve *st, const char *plan_id)
  * actions, counts (actions, due, complete, late, red, amber, green) and budget. */
 json_t *cw_improve_plan_json(const cw_improve *st, const cw_imp_plan *pl, const cw_calendar *cal,
                              cw_date as_of);
+
+/* ---- reports (report.c, measures.c) ---- */
+
+typedef struct cw_ledger cw_ledger;
+typedef struct cw_rule_pack cw_rule_pack;
+/*
+ * For each measure evidence of the plan's actions: the measure over the three months to as_of,
+ * its target, whether on target, and its trend (the same rolling quarter at six monthly steps,
+ * oldest first), computed from l's projections at its latest checkpoint; *report is the latest
+ * window's measures report (measures/report.h), NULL if the plan has no measure evidence.
+ */
+cw_rc cw_improve_measures(cw_ledger *l, const cw_rule_pack *pack, const cw_calendar *cal,
+                          const cw_improve *st, const char *plan_id, cw_date as_of, json_t **lines,
+                          json_t **report, cw_error *err);
+/* The SHA-256 of a measures report's canonical JSON (its signed note's text, without the
+ * newline). */
+cw_rc cw_improve_measures_sha256(const json_t *report, char out[65]);
+/* What a report says of the measures report it used: from, to, checkpoint (size, root_hash)
+ * and sha256 (cw_improve_measures_sha256); NULL if report is NULL. */
+json_t *cw_improve_measures_summary(const json_t *report);
+/* The report's content for a day (kind: board | minister): integers and strings only. The
+ * measure lines (cw_improve_measures) and the summary of their measures report are taken as
+ * given: improve_report_issued records both among its figures, so that a verifier rebuilds the
+ * content from an export with them and checks them against the signed measures report. */
+cw_rc cw_improve_report_content(const cw_improve *st, const cw_imp_plan *pl, const char *kind,
+                                cw_date as_of, const cw_calendar *cal, uint64_t log_size,
+                                const json_t *measure_lines, const json_t *measures_summary,
+                                json_t **out);
+/* The SHA-256 of the content's canonical JSON: improve_report_issued's content_sha256. */
+cw_rc cw_improve_report_hash(const json_t *content, char out[65]);
+/* The figures improve_report_issued records: counts, budget totals in pence, measures on
+ * target, and the measure lines and measures report summary the content was made with. */
+json_t *cw_improve_report_figures(const json_t *content);
+/* Printable forms, made from the content alone: HTML (lang en | cy) and CSV. */
+cw_rc cw_improve_report_html(const json_t *content, const char *lang, cw_buf *b);
+cw_rc cw_improve_report_csv(const json_t *content, cw_buf *b);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "casework/casework.h"
 #include "improve/improve.h"
+#include "ledger/ledger.h"
 
 /* Folds one leaf: its type, actor, recorded day and payload. Leaves of other types are
  * skipped (the export holds every entry). */
@@ -101,6 +102,47 @@ cw_rc cw_improve_load_export(const char *dir, uint64_t size, cw_improve **out, c
         *out = NULL;
     }
     return rc;
+}
+
+cw_rc cw_improve_export_verified(const char *dir, const char *vkey, uint64_t *size, cw_error *err)
+{
+    cw_store *s = NULL;
+    uint8_t root[CW_HASH_LEN];
+    cw_rc rc = cw_store_open_scratch(NULL, &s, err);
+    if (!rc && !(rc = cw_store_begin(s, err))) {
+        if (!(rc = cw_ledger_export_load(dir, s, UINT64_MAX, size, root, err)))
+            rc = cw_ledger_export_check(dir, vkey, *size, root, err);
+        cw_store_rollback(s);
+    }
+    cw_store_close(s);
+    return rc;
+}
+
+cw_rc cw_improve_export_entry(const char *dir, uint64_t idx, json_t **payload, cw_error *err)
+{
+    char path[4096];
+    *payload = NULL;
+    if ((size_t)snprintf(path, sizeof path, "%s/entries.jsonl", dir) >= sizeof path)
+        return cw_error_set(err, CW_EINVAL, "%s: the path is too long", dir);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cw_error_set(err, errno == ENOENT ? CW_ENOTFOUND : CW_EIO, "%s: %s", path,
+                            strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got = 0;
+    for (uint64_t i = 0; i <= idx && (got = getline(&line, &cap, f)) > 0; i++)
+        ;
+    json_error_t jerr;
+    json_t *root = got > 0 ? json_loadb(line, (size_t)got, 0, &jerr) : NULL;
+    if (root && json_is_object(json_object_get(root, "payload")))
+        *payload = json_incref(json_object_get(root, "payload"));
+    json_decref(root);
+    free(line);
+    fclose(f);
+    return *payload ? CW_OK
+                    : cw_error_set(err, CW_EVERIFY, "entry %llu of the export cannot be read",
+                                   (unsigned long long)idx);
 }
 
 /* ---- the check casework calls ---- */

@@ -28,6 +28,8 @@
 
 #include "ledger/ledger.h"
 #include "ledger/hash.h"
+#include "ledger/note.h"
+#include "util/file.h"
 #include "ledger/merkle.h"
 #include "util/base64.h"
 #include "util/json.h"
@@ -270,5 +272,36 @@ cw_rc cw_ledger_export_load(const char *dir, cw_store *s, uint64_t max, uint64_t
     fclose(f);
     cw_hasher_release(&h);
     cw_buf_release(&path);
+    return rc;
+}
+
+cw_rc cw_ledger_export_check(const char *dir, const char *vkey, uint64_t n,
+                             const uint8_t root[CW_HASH_LEN], cw_error *err)
+{
+    cw_buf path = CW_BUF_INIT(4096), key = CW_BUF_INIT(4096), note = CW_BUF_INIT(1 << 16);
+    cw_note_verifier v;
+    cw_checkpoint cp;
+    size_t text_len = 0;
+    cw_rc rc = CW_OK;
+    if (!vkey) {
+        if (!(rc = cw_buf_addf(&path, "%s/vkey", dir)) &&
+            !(rc = cw_file_read(path.data, &key, err)))
+            vkey = key.data ? key.data : "";
+    }
+    cw_buf_reset(&path);
+    if (!rc && !(rc = cw_note_verifier_parse(vkey, strlen(vkey), &v, err)) &&
+        !(rc = cw_buf_addf(&path, "%s/checkpoint", dir)) &&
+        !(rc = cw_file_read(path.data, &note, err)) &&
+        !(rc = cw_note_open(&v, note.data ? note.data : "", note.len, &text_len, err)) &&
+        !(rc = cw_checkpoint_parse(note.data, text_len, &cp, err)) &&
+        (cp.size != n || memcmp(cp.root, root, CW_HASH_LEN)))
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "the export's entries (%" PRIu64 ") are not the log its signed "
+                          "checkpoint names (size %" PRIu64 "): verify it with caseward verify "
+                          "--dir first",
+                          n, cp.size);
+    cw_buf_release(&path);
+    cw_buf_release(&key);
+    cw_buf_release(&note);
     return rc;
 }

@@ -131,6 +131,13 @@ cw_rc cw_ledger_export(cw_ledger *l, const char *dir, uint64_t *size, cw_error *
 cw_rc cw_ledger_export_load(const char *dir, cw_store *s, uint64_t max, uint64_t *n,
                             uint8_t root[CW_HASH_LEN], cw_error *err);
 /*
+ * Checks that n entries whose RFC 6962 root is root (cw_ledger_export_load) are the log that
+ * the export's signed checkpoint (dir/checkpoint) names, with the verifier key vkey (its text),
+ * or, when vkey is NULL, the export's own dir/vkey (export.c).
+ */
+cw_rc cw_ledger_export_check(const char *dir, const char *vkey, uint64_t n,
+                             const uint8_t root[CW_HASH_LEN], cw_error *err);
+/*
  * Writes dir/personal.jsonl (0600): the personal parts of entries below size, held ones
  * with their salt, erased ones naming the erasure (export.c). Left out of a facts-only
  * export, which then holds no personal text recorded since issue 13.
