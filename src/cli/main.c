@@ -1115,14 +1115,16 @@ static cw_rc cmd_escalate(args *a, cw_error *err)
     if (rc || (rc = cli_need(db, "db", err)) ||
         (rc = rules_env_open(&e, db, 1, rules, rules_file, as_of, 1, err)))
         return rc;
-    uint64_t audit_raised = 0, audit_unrouted = 0;
+    uint64_t audit_raised = 0, audit_unrouted = 0, plan_raised = 0, plan_unrouted = 0;
     if (!(rc = cw_oversight_escalate(e.l, e.pack, &e.cal, e.as_of, &raised, &unrouted, err)) &&
-        !(rc = cw_audit_escalate(e.l, &e.cal, e.as_of, &audit_raised, &audit_unrouted, err))) {
-        raised += audit_raised;
-        unrouted += audit_unrouted;
-        printf("%" PRIu64 " escalation%s recorded (%" PRIu64 " of case-file audits); %" PRIu64
-               " item%s had nobody with the role to tell\n",
-               raised, raised == 1 ? "" : "s", audit_raised, unrouted, unrouted == 1 ? "" : "s");
+        !(rc = cw_audit_escalate(e.l, &e.cal, e.as_of, &audit_raised, &audit_unrouted, err)) &&
+        !(rc = cw_improve_escalate(e.l, &e.cal, e.as_of, &plan_raised, &plan_unrouted, err))) {
+        raised += audit_raised + plan_raised;
+        unrouted += audit_unrouted + plan_unrouted;
+        printf("%" PRIu64 " escalation%s recorded (%" PRIu64 " of case-file audits, %" PRIu64
+               " of improvement plans); %" PRIu64 " item%s had nobody with the role to tell\n",
+               raised, raised == 1 ? "" : "s", audit_raised, plan_raised, unrouted,
+               unrouted == 1 ? "" : "s");
     }
     rules_env_release(&e);
     return rc;

@@ -364,6 +364,11 @@ cw_rc cw_improve_report_hash(const json_t *content, char out[65]);
 /* The figures improve_report_issued records: counts, budget totals in pence, measures on
  * target, and the measure lines and measures report summary the content was made with. */
 json_t *cw_improve_report_figures(const json_t *content);
+/* Escalates plans not submitted and actions not signed off by their due day (escalate.c; docs/
+ * improvement.md, "Deadlines and escalation"), in one batch: *raised recorded, *unrouted with
+ * nobody to tell. */
+cw_rc cw_improve_escalate(cw_ledger *l, const cw_calendar *cal, cw_date as_of, uint64_t *raised,
+                          uint64_t *unrouted, cw_error *err);
 /* Printable forms, made from the content alone: HTML (lang en | cy) and CSV. */
 cw_rc cw_improve_report_html(const json_t *content, const char *lang, cw_buf *b);
 cw_rc cw_improve_report_csv(const json_t *content, cw_buf *b);
