@@ -42,6 +42,10 @@ const routes = [
   ['/audits/:programme', pages.programme],
   ['/audits/:programme/cases/:child', pages.auditCase],
   ['/audit-reports', pages.auditReports],
+  ['/improvement', pages.improvement],
+  ['/improvement/plans/:plan', pages.improvementPlan],
+  ['/improvement/plans/:plan/report', pages.improvementReport],
+  ['/improvement/actions/:action', pages.improvementAction],
   ['/verify', pages.verify, {open: true}],
   ['/staff', pages.staff],
 ].map(([pattern, page, opts = {}]) => ({
@@ -129,21 +133,26 @@ export function takeAfter() {
 // measures page is open to them (as the API is), at /measures. The integrity analytics are
 // the head of service's and inspectors' only (pages/integrity.js; the API refuses others).
 // Case-file audits (pages/audits.js): the auditor's cases and the programmes for QA auditors and
-// managers; the reports' tracker for heads of service and inspectors too.
+// managers; the reports' tracker for heads of service and inspectors too. Improvement plans
+// (pages/improvement.js) for everyone on the staff: those who read every plan see them all, and
+// anyone else the actions assigned to them.
 const NAV = {
-  social_worker: [['/caseload', 'nav.caseload'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs']],
+  social_worker: [['/caseload', 'nav.caseload'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs'],
+                  ['/improvement', 'nav.improvement']],
   team_manager: [['/team', 'nav.team'], ['/caseload', 'nav.caseload'], ['/children', 'nav.children'],
                  ['/sign-offs', 'nav.sign_offs'], ['/record/supervision_held', 'nav.supervision'], ['/measures', 'nav.measures'],
-                 ['/audits', 'nav.audits']],
+                 ['/audits', 'nav.audits'], ['/improvement', 'nav.improvement']],
   service_manager: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs'],
-                    ['/record/supervision_held', 'nav.supervision'], ['/measures', 'nav.measures'], ['/audits', 'nav.audits']],
+                    ['/record/supervision_held', 'nav.supervision'], ['/measures', 'nav.measures'], ['/audits', 'nav.audits'],
+                    ['/improvement', 'nav.improvement']],
   head_of_service: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs'],
                     ['/measures', 'nav.measures'], ['/integrity', 'nav.integrity'], ['/audits', 'nav.audits'],
-                    ['/audit-reports', 'nav.audit_reports']],
+                    ['/audit-reports', 'nav.audit_reports'], ['/improvement', 'nav.improvement']],
   inspector: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/measures', 'nav.measures'],
               ['/integrity', 'nav.integrity'], ['/audits', 'nav.audits'], ['/audit-reports', 'nav.audit_reports'],
-              ['/verify', 'nav.verify']],
-  qa_auditor: [['/audits', 'nav.audits'], ['/children', 'nav.children'], ['/measures', 'nav.measures']],
+              ['/improvement', 'nav.improvement'], ['/verify', 'nav.verify']],
+  qa_auditor: [['/audits', 'nav.audits'], ['/children', 'nav.children'], ['/measures', 'nav.measures'],
+               ['/improvement', 'nav.improvement']],
   administrator: [['/staff', 'nav.staff']],
   data_protection_officer: [['/erasures', 'nav.erasures']],
 };

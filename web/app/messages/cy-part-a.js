@@ -70,6 +70,7 @@ export default {
     erasures: 'Dileadau',
     audits: 'Archwiliadau ffeiliau achos', // to check (docs/audits.md)
     audit_reports: 'Adroddiadau archwilio', // to check
+    improvement: 'Cynlluniau gwella', // to check
   },
   roles: {
     social_worker: 'gweithiwr cymdeithasol',

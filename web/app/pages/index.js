@@ -13,3 +13,4 @@ export {measures, measure} from './measures.js';
 export {integrity} from './integrity.js';
 export {erasures, erasure} from './erasures.js';
 export {audits, auditCase, programme, auditReports} from './audits.js';
+export {improvement, improvementPlan, improvementAction, improvementReport} from './improvement.js';
