@@ -62,6 +62,7 @@
 
 #include "casework/casework.h"
 #include "http/http_int.h"
+#include "improve/improve.h"
 #include "quality/audit.h"
 #include "util/date.h"
 #include "util/time.h"
@@ -72,6 +73,7 @@
 #define SM_TEAM  "authz.office"
 #define CHILD_R1 "AUTHZ.R1"
 #define CHILD_R2 "AUTHZ.R2"
+#define DIR_ID   "authz.dir"
 
 #ifndef PRINCIPAL_TTL_MS
 #define PRINCIPAL_TTL_MS 0 /* the server reads the account at every request */
@@ -314,6 +316,21 @@ static const row matrix[] = {
                                                     {403, 201, 403, 403, 403, 403, 403, 401}},
     {"GET", "/api/v1/children/{id}/audits", NULL, NULL, T_RESTRICTED, K_PLAIN,
                                                     {200, 200, 403, 200, 403, 200, 403, 401}},
+    /* ---- improvement plans (src/http/improve.c): overseers (the director and head of
+     * service, service managers, QA auditors, inspectors) and a plan's board read it all;
+     * an action's owner reads their own actions (the team manager owns AUTHZ.IA of
+     * AUTHZ.IP), not the plan's money; anyone else no plan; never administrators ---- */
+    /*                                                sw   tm   sm  hos   qa insp  adm anon */
+    {"GET", "/api/v1/improvement", NULL, NULL, T_NONE, K_PLAIN,
+                                                    {200, 200, 200, 200, 200, 200, 403, 401}},
+    {"GET", "/api/v1/improvement/plans/{plan}", "AUTHZ.IP", NULL, T_NONE, K_PLAIN,
+                                                    {403, 200, 200, 200, 200, 200, 403, 401}},
+    {"GET", "/api/v1/improvement/plans/{plan}/budget", "AUTHZ.IP", NULL, T_NONE, K_PLAIN,
+                                                    {403, 403, 200, 200, 200, 200, 403, 401}},
+    {"GET", "/api/v1/improvement/actions/{action}", "AUTHZ.IA", NULL, T_NONE, K_PLAIN,
+                                                    {403, 200, 200, 200, 200, 200, 403, 401}},
+    {"GET", "/api/v1/improvement/plans/{plan}", "AUTHZ.NONE", NULL, T_NONE, K_PLAIN,
+                                                    {404, 404, 404, 404, 404, 404, 403, 401}},
 };
 /* clang-format on */
 static const size_t nmatrix = sizeof matrix / sizeof matrix[0];
@@ -462,6 +479,24 @@ static int setup(void **state)
               json_pack("{s:s, s:s, s:s, s:s, s:s}", "programme_id", "AUTHZ.P", "child_id",
                         X.child_audited, "date", X.today, "auditor_id", F.tm, "reason",
                         "Authorisation test"));
+    /* An improvement plan (src/improve/): recorded by a director, who owns it; one action,
+     * the team manager's. */
+    ht_submit(l, F.hos, "staff_added",
+              json_pack("{s:s, s:s, s:s}", "staff_id", DIR_ID, "name", "Authorisation Director",
+                        "role", "director"));
+    ht_submit(l, DIR_ID, "improve_plan_created",
+              json_pack("{s:s, s:s, s:s, s:s, s:s}", "plan_id", "AUTHZ.IP", "date", X.today,
+                        "title", "Authorisation plan", "owner_id", DIR_ID, "due", X.today));
+    ht_submit(l, DIR_ID, "improve_recommendation_added",
+              json_pack("{s:s, s:s, s:s, s:s}", "recommendation_id", "AUTHZ.IR", "plan_id",
+                        "AUTHZ.IP", "date", X.today, "text", "Recommendation."));
+    ht_submit(l, DIR_ID, "improve_point_added",
+              json_pack("{s:s, s:s, s:s, s:s}", "point_id", "AUTHZ.IPT", "recommendation_id",
+                        "AUTHZ.IR", "date", X.today, "text", "Point."));
+    ht_submit(l, DIR_ID, "improve_action_added",
+              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "action_id", "AUTHZ.IA", "point_id",
+                        "AUTHZ.IPT", "date", X.today, "text", "Action.", "owner_id", F.tm, "due",
+                        X.today));
     /* One account per role. */
     account(l, "sw", F.sw, NULL, 0);
     account(l, "tm", F.tm, NULL, 0);
@@ -566,6 +601,8 @@ static void fill(const char *pattern, const char *child, const char *team, const
                   : nl == 7 && !strncmp(p + 1, "measure", 7)   ? type
                   : nl == 9 && !strncmp(p + 1, "programme", 9) ? type
                   : nl == 9 && !strncmp(p + 1, "framework", 9) ? type
+                  : nl == 4 && !strncmp(p + 1, "plan", 4)      ? type
+                  : nl == 6 && !strncmp(p + 1, "action", 6)    ? type
                                                                : NULL;
             if (!seg)
                 fail_msg("%s: nothing to put in {%.*s}", pattern, (int)nl, p + 1);
@@ -1280,6 +1317,11 @@ static void test_matrix(void **state)
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    cw_error err;
+    if (cw_improve_register(&err)) {
+        fprintf(stderr, "improve: %s\n", err.msg);
+        return 1;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_route_has_rows),
         cmocka_unit_test(test_no_rows_for_missing_routes),

@@ -24,6 +24,7 @@
 
 #include "casework/accounts.h"
 #include "http/http_int.h"
+#include "improve/improve.h"
 #include "ledger/verify.h"
 #include "util/time.h"
 #include "httptest.h"
@@ -77,6 +78,8 @@ static void integrity_case(cw_ledger *l)
     assert_int_equal(cw_ledger_size(l), integ_entry + 1);
 }
 
+#define IMP_DIR "ht.dir"
+
 static int setup(void **state)
 {
     (void)state;
@@ -90,6 +93,11 @@ static int setup(void **state)
     account(l, "fresh", NULL, "inspector", 1);
     account(l, "victim", NULL, "inspector", 0);
     account(l, "dpo", "dpo.1", NULL, 0); /* the demo council's data protection officer */
+    /* a director, who owns and edits improvement plans (test_improvement) */
+    ht_submit(l, F.hos, "staff_added",
+              json_pack("{s:s, s:s, s:s}", "staff_id", IMP_DIR, "name", "Dilys Director", "role",
+                        "director"));
+    account(l, "dir", IMP_DIR, NULL, 0);
     cw_ledger_close(l);
     ht_start();
     return 0;
@@ -1511,9 +1519,333 @@ static void test_personal_columns_null(void **state)
     tdb_exec_end();
 }
 
+/* ---- improvement plans (src/http/improve.c) ---- */
+
+/* POSTs one command as w; it must be recorded. */
+static void imp_post(const who *w, const char *type, json_t *p)
+{
+    char path[128];
+    char *body = json_dumps(p, JSON_COMPACT);
+    json_decref(p);
+    assert_non_null(body);
+    snprintf(path, sizeof path, "/api/v1/commands/%s", type);
+    resp r;
+    REQ("POST", path, body, w->session, w->csrf, &r);
+    if (r.status != 201)
+        fail_msg("%s: %ld %.*s", type, r.status, (int)r.body.len, r.body.data);
+    done(&r);
+    free(body);
+}
+
+static void imp_get(const who *w, const char *path, long status, resp *r)
+{
+    REQ("GET", path, NULL, w ? w->session : NULL, NULL, r);
+    if (r->status != status)
+        fail_msg("GET %s: %ld, expected %ld: %.*s", path, r->status, status, (int)r->body.len,
+                 r->body.data);
+}
+
+static json_int_t count_of(const json_t *plan, const char *what)
+{
+    return json_integer_value(json_object_get(json_object_get(plan, "counts"), what));
+}
+
+/* The pounds of a money object member ({pence, pounds}) of o. */
+static const char *pounds(const json_t *o, const char *k)
+{
+    const char *v = json_string_value(json_object_get(json_object_get(o, k), "pounds"));
+    return v ? v : "";
+}
+
+/* Every action of a plan's JSON, in order: its ids joined by spaces. */
+static void action_ids(const json_t *plan, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    const json_t *recs = json_object_get(plan, "recommendations");
+    for (size_t i = 0; i < json_array_size(recs); i++) {
+        const json_t *pts = json_object_get(json_array_get(recs, i), "points");
+        for (size_t j = 0; j < json_array_size(pts); j++) {
+            const json_t *acts = json_object_get(json_array_get(pts, j), "actions");
+            for (size_t k = 0; k < json_array_size(acts); k++)
+                n += (size_t)snprintf(
+                    out + n, n < cap ? cap - n : 0, "%s%s", n ? " " : "",
+                    json_string_value(json_object_get(json_array_get(acts, k), "action_id")));
+        }
+    }
+}
+
+static const json_t *plan_action(const json_t *plan, const char *id)
+{
+    const json_t *recs = json_object_get(plan, "recommendations");
+    for (size_t i = 0; i < json_array_size(recs); i++) {
+        const json_t *pts = json_object_get(json_array_get(recs, i), "points");
+        for (size_t j = 0; j < json_array_size(pts); j++) {
+            const json_t *acts = json_object_get(json_array_get(pts, j), "actions");
+            for (size_t k = 0; k < json_array_size(acts); k++)
+                if (!strcmp(
+                        json_string_value(json_object_get(json_array_get(acts, k), "action_id")),
+                        id))
+                    return json_array_get(acts, k);
+        }
+    }
+    return NULL;
+}
+
+/*
+ * A small plan recorded through POST /api/v1/commands/{type} by the director: an inspection
+ * with a finding, a plan (due 2025-03-31) with one recommendation, one point and two actions
+ * (HT.A1 the social worker's, due 2025-02-28; HT.A2 the team manager's, due 2025-06-30), the
+ * team manager on the board as an observer, £10,000.00 allocated, £2,500.00 committed to
+ * HT.A1 and £3,000.50 spent on it. The social worker gives evidence and says HT.A1 is done.
+ * Then each read route, as each kind of reader.
+ */
+static void test_improvement(void **state)
+{
+    (void)state;
+    who dir, sw, tm, insp, admin;
+    sign_in("dir", PW, &dir);
+    sign_in("sw", PW, &sw);
+    sign_in("tm", PW, &tm);
+    sign_in("insp", PW, &insp);
+    sign_in("admin", PW, &admin);
+    imp_post(&dir, "improve_inspection_recorded",
+             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "inspection_id", "HT.INSP", "date",
+                       "2025-01-20", "inspectorate", "ciw", "title",
+                       "Inspection of children's services", "started", "2025-01-06", "ended",
+                       "2025-01-10"));
+    imp_post(&dir, "improve_finding_recorded",
+             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "finding_id", "HT.F1", "inspection_id",
+                       "HT.INSP", "date", "2025-01-20", "theme", "assessment", "severity",
+                       "serious_concern", "text", "Assessments are late."));
+    imp_post(&dir, "improve_plan_created",
+             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "plan_id", "HT.PLAN", "date", "2025-01-21",
+                       "title", "Improving assessments", "inspection_id", "HT.INSP", "owner_id",
+                       IMP_DIR, "due", "2025-03-31"));
+    imp_post(&dir, "improve_recommendation_added",
+             json_pack("{s:s, s:s, s:s, s:s, s:[s]}", "recommendation_id", "HT.R1", "plan_id",
+                       "HT.PLAN", "date", "2025-01-21", "text", "Assess on time.", "findings",
+                       "HT.F1"));
+    imp_post(&dir, "improve_point_added",
+             json_pack("{s:s, s:s, s:s, s:s}", "point_id", "HT.P1", "recommendation_id", "HT.R1",
+                       "date", "2025-01-21", "text", "Track every assessment."));
+    imp_post(&dir, "improve_action_added",
+             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "action_id", "HT.A1", "point_id", "HT.P1",
+                       "date", "2025-01-22", "text", "Weekly tracker.", "owner_id", F.sw, "due",
+                       "2025-02-28"));
+    imp_post(&dir, "improve_action_added",
+             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "action_id", "HT.A2", "point_id", "HT.P1",
+                       "date", "2025-01-22", "text", "Audit the tracker.", "owner_id", F.tm, "due",
+                       "2025-06-30"));
+    imp_post(&dir, "improve_board_member_added",
+             json_pack("{s:s, s:s, s:s, s:s}", "plan_id", "HT.PLAN", "date", "2025-01-22",
+                       "staff_id", F.tm, "board_role", "observer"));
+    imp_post(&dir, "improve_funding_allocated",
+             json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "allocation_id", "HT.AL1", "plan_id",
+                       "HT.PLAN", "date", "2025-01-23", "source", "Council reserve", "amount_pence",
+                       1000000, "reason", "Agreed by cabinet."));
+    imp_post(&dir, "improve_budget_committed",
+             json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "commitment_id", "HT.C1", "action_id",
+                       "HT.A1", "allocation_id", "HT.AL1", "date", "2025-01-24", "amount_pence",
+                       250000, "reason", "Tracker licence."));
+    imp_post(&dir, "improve_spend_recorded",
+             json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "spend_id", "HT.S1", "action_id", "HT.A1",
+                       "allocation_id", "HT.AL1", "date", "2025-02-10", "amount_pence", 300050,
+                       "reason", "Licence and training."));
+    /* the owner records their own action's progress */
+    imp_post(&sw, "improve_evidence_added",
+             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "evidence_id", "HT.E1", "action_id",
+                       "HT.A1", "date", "2025-02-20", "kind", "document", "title", "The tracker",
+                       "sha256",
+                       "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+    imp_post(&sw, "improve_action_completed",
+             json_pack("{s:s, s:s, s:s}", "action_id", "HT.A1", "date", "2025-02-25", "note",
+                       "In use every week."));
+
+    /* No child is named: nothing is added to any record's access log. */
+    char before[32], after[32];
+    ht_one("SELECT count(*) FROM record_access", before, sizeof before);
+    resp r;
+
+    /* ---- the list ---- */
+    imp_get(&insp, "/api/v1/improvement", 200, &r);
+    const json_t *ins = json_object_get(r.json, "inspections");
+    assert_int_equal(json_array_size(ins), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ins, 0), "inspection_id")),
+                        "HT.INSP");
+    assert_int_equal(json_array_size(json_object_get(json_array_get(ins, 0), "findings")), 1);
+    const json_t *pl = json_array_get(json_object_get(r.json, "plans"), 0);
+    assert_int_equal(json_array_size(json_object_get(r.json, "plans")), 1);
+    assert_string_equal(json_string_value(json_object_get(pl, "plan_id")), "HT.PLAN");
+    assert_string_equal(json_string_value(json_object_get(pl, "owner_id")), IMP_DIR);
+    assert_string_equal(json_string_value(json_object_get(pl, "due")), "2025-03-31");
+    assert_true(json_is_null(json_object_get(pl, "submitted")));
+    assert_true(json_is_true(json_object_get(pl, "late"))); /* today is after 2025-03-31 */
+    assert_true(json_is_false(json_object_get(pl, "filtered")));
+    assert_true(json_is_false(json_object_get(pl, "editable")));
+    assert_int_equal(count_of(pl, "actions"), 2);
+    assert_string_equal(pounds(json_object_get(pl, "budget"), "allocated"), "£10,000.00");
+    assert_string_equal(pounds(json_object_get(pl, "budget"), "spent"), "£3,000.50");
+    done(&r);
+    imp_get(&sw, "/api/v1/improvement", 200, &r);
+    pl = json_array_get(json_object_get(r.json, "plans"), 0);
+    assert_int_equal(json_array_size(json_object_get(r.json, "plans")), 1);
+    assert_true(json_is_true(json_object_get(pl, "filtered")));
+    assert_int_equal(count_of(pl, "actions"), 1);
+    assert_true(json_is_null(json_object_get(pl, "budget")));
+    assert_int_equal(json_array_size(json_object_get(r.json, "inspections")), 1);
+    done(&r);
+    who hos;
+    sign_in("hos", PW, &hos);
+    imp_get(&admin, "/api/v1/improvement", 403, &r);
+    expect_error(&r, 403, "forbidden", "role");
+    done(&r);
+    imp_get(NULL, "/api/v1/improvement", 401, &r);
+    done(&r);
+
+    /* ---- a plan, as it stood on a chosen day ---- */
+    imp_get(&dir, "/api/v1/improvement/plans/HT.PLAN?as_of=2025-04-15", 200, &r);
+    assert_string_equal(json_string_value(json_object_get(r.json, "as_of")), "2025-04-15");
+    assert_true(json_is_true(json_object_get(r.json, "editable")));
+    assert_true(json_is_false(json_object_get(r.json, "filtered")));
+    assert_true(json_is_true(json_object_get(r.json, "late")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(r.json, "inspection"), "inspection_id")),
+        "HT.INSP");
+    assert_int_equal(count_of(r.json, "actions"), 2);
+    assert_int_equal(count_of(r.json, "due"), 1);
+    assert_int_equal(count_of(r.json, "late"), 1);
+    assert_int_equal(count_of(r.json, "red"), 1);
+    assert_int_equal(count_of(r.json, "green"), 1);
+    assert_int_equal(count_of(r.json, "complete"), 0);
+    const json_t *a1 = plan_action(r.json, "HT.A1");
+    assert_non_null(a1);
+    assert_string_equal(json_string_value(json_object_get(a1, "rag")), "red");
+    assert_string_equal(json_string_value(json_object_get(a1, "rag_reason")), "overdue");
+    assert_string_equal(json_string_value(json_object_get(a1, "status")), "awaiting_sign_off");
+    assert_string_equal(json_string_value(json_object_get(a1, "ref")), "1.1.1");
+    char ids[256];
+    action_ids(r.json, ids, sizeof ids);
+    assert_string_equal(ids, "HT.A1 HT.A2");
+    done(&r);
+    /* before its due day it was on track */
+    imp_get(&insp, "/api/v1/improvement/plans/HT.PLAN?as_of=2025-02-01", 200, &r);
+    assert_string_equal(json_string_value(json_object_get(plan_action(r.json, "HT.A1"), "rag")),
+                        "green");
+    assert_true(json_is_false(json_object_get(r.json, "late")));
+    assert_true(json_is_false(json_object_get(r.json, "editable")));
+    assert_int_equal(count_of(r.json, "late"), 0);
+    done(&r);
+    /* an observer on the board reads it all and edits nothing */
+    imp_get(&tm, "/api/v1/improvement/plans/HT.PLAN?as_of=2025-04-15", 200, &r);
+    assert_true(json_is_false(json_object_get(r.json, "filtered")));
+    assert_true(json_is_false(json_object_get(r.json, "editable")));
+    assert_int_equal(count_of(r.json, "actions"), 2);
+    done(&r);
+    /* the owner of one action reads that action only */
+    imp_get(&sw, "/api/v1/improvement/plans/HT.PLAN?as_of=2025-04-15", 200, &r);
+    assert_true(json_is_true(json_object_get(r.json, "filtered")));
+    assert_true(json_is_false(json_object_get(r.json, "editable")));
+    action_ids(r.json, ids, sizeof ids);
+    assert_string_equal(ids, "HT.A1");
+    assert_int_equal(count_of(r.json, "actions"), 1);
+    assert_int_equal(count_of(r.json, "red"), 1);
+    assert_int_equal(count_of(r.json, "green"), 0);
+    assert_true(json_is_null(json_object_get(r.json, "budget")));
+    done(&r);
+    imp_get(&admin, "/api/v1/improvement/plans/HT.PLAN", 403, &r);
+    done(&r);
+    imp_get(&dir, "/api/v1/improvement/plans/NO.SUCH.PLAN", 404, &r);
+    expect_error(&r, 404, "not_found", "plan_id");
+    assert_non_null(strstr(err_member(&r, "message"), "NO.SUCH.PLAN"));
+    done(&r);
+    call_with("GET", "/api/v1/improvement/plans/NO.SUCH.PLAN", NULL, 0, dir.session, NULL,
+              "Accept-Language: cy", &r);
+    assert_int_equal(r.status, 404);
+    assert_non_null(strstr(err_member(&r, "message"), "nid oes cynllun gwella NO.SUCH.PLAN"));
+    done(&r);
+    imp_get(&dir, "/api/v1/improvement/plans/HT.PLAN?as_of=2025-02-30", 400, &r);
+    expect_error(&r, 400, "invalid", "as_of");
+    done(&r);
+
+    /* ---- an action ---- */
+    imp_get(&dir, "/api/v1/improvement/actions/HT.A1?as_of=2025-04-15", 200, &r);
+    assert_string_equal(json_string_value(json_object_get(r.json, "plan_id")), "HT.PLAN");
+    assert_string_equal(json_string_value(json_object_get(r.json, "plan_title")),
+                        "Improving assessments");
+    assert_string_equal(json_string_value(json_object_get(r.json, "rag")), "red");
+    assert_true(json_is_true(json_object_get(r.json, "editable")));
+    assert_true(json_is_false(json_object_get(r.json, "owner")));
+    assert_true(json_is_true(json_object_get(r.json, "may_sign_off")));
+    assert_int_equal(json_array_size(json_object_get(r.json, "evidence")), 1);
+    assert_string_equal(pounds(r.json, "variance"), "-£500.50");
+    done(&r);
+    imp_get(&sw, "/api/v1/improvement/actions/HT.A1", 200, &r);
+    assert_true(json_is_true(json_object_get(r.json, "owner")));
+    assert_true(json_is_false(json_object_get(r.json, "editable")));
+    assert_true(json_is_false(json_object_get(r.json, "may_sign_off")));
+    done(&r);
+    imp_get(&sw, "/api/v1/improvement/actions/HT.A2", 403, &r);
+    expect_error(&r, 403, "forbidden", "plan_id");
+    done(&r);
+    imp_get(&tm, "/api/v1/improvement/actions/HT.A2", 200, &r);
+    assert_true(json_is_true(json_object_get(r.json, "owner")));
+    assert_true(json_is_false(json_object_get(r.json, "may_sign_off")));
+    done(&r);
+    imp_get(&dir, "/api/v1/improvement/actions/NO.SUCH.ACTION", 404, &r);
+    expect_error(&r, 404, "not_found", "action_id");
+    done(&r);
+    imp_get(&dir, "/api/v1/improvement/actions/HT.A1?as_of=yesterday", 400, &r);
+    expect_error(&r, 400, "invalid", "as_of");
+    done(&r);
+
+    /* ---- the budget ---- */
+    imp_get(&hos, "/api/v1/improvement/plans/HT.PLAN/budget", 200, &r);
+    assert_string_equal(pounds(r.json, "allocated"), "£10,000.00");
+    assert_string_equal(pounds(r.json, "committed"), "£2,500.00");
+    assert_string_equal(pounds(r.json, "spent"), "£3,000.50");
+    assert_string_equal(pounds(r.json, "uncommitted"), "£7,500.00");
+    assert_string_equal(pounds(r.json, "unspent"), "£6,999.50");
+    assert_string_equal(pounds(r.json, "overspend"), "£500.50");
+    assert_int_equal(json_integer_value(json_object_get(r.json, "overspent_actions")), 1);
+    const json_t *hist = json_object_get(r.json, "history");
+    assert_int_equal(json_array_size(hist), 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(hist, 2), "reason")),
+                        "Licence and training.");
+    const json_t *rows = json_object_get(r.json, "actions");
+    assert_int_equal(json_array_size(rows), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "action_id")),
+                        "HT.A1");
+    assert_string_equal(pounds(json_array_get(rows, 0), "committed"), "£2,500.00");
+    assert_string_equal(pounds(json_array_get(rows, 0), "spent"), "£3,000.50");
+    assert_string_equal(pounds(json_array_get(rows, 0), "variance"), "-£500.50");
+    assert_string_equal(pounds(json_array_get(rows, 1), "variance"), "£0.00");
+    done(&r);
+    imp_get(&sw, "/api/v1/improvement/plans/HT.PLAN/budget", 403, &r);
+    done(&r);
+    imp_get(&admin, "/api/v1/improvement/plans/HT.PLAN/budget", 403, &r);
+    done(&r);
+    imp_get(&insp, "/api/v1/improvement/plans/NO.SUCH.PLAN/budget", 404, &r);
+    expect_error(&r, 404, "not_found", "plan_id");
+    done(&r);
+
+    /* Reads added nothing to the access log; each 403 to someone signed in added one. */
+    ht_one("SELECT count(*) FROM record_access", after, sizeof after);
+    assert_int_equal(strtoll(after, NULL, 10), strtoll(before, NULL, 10) + 5);
+    ht_one("SELECT count(*) FROM record_access WHERE child_id IS NOT NULL AND what LIKE "
+           "'%improvement%'",
+           after, sizeof after);
+    assert_string_equal(after, "0");
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    cw_error err;
+    if (cw_improve_register(&err)) {
+        fprintf(stderr, "improve: %s\n", err.msg);
+        return 1;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_service_routes),
         cmocka_unit_test(test_sign_in_and_out),
@@ -1534,6 +1866,7 @@ int main(void)
         cmocka_unit_test(test_measures),
         cmocka_unit_test(test_integrity),
         cmocka_unit_test(test_personal_columns_null),
+        cmocka_unit_test(test_improvement),
         cmocka_unit_test(test_throttle),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);

@@ -299,6 +299,12 @@ cw_rc cw_http_child_audits(cw_http_srv *s, req *r, cw_error *err);
 /* Refuses work on a programme's cases recorded after the programme's last day. */
 cw_rc cw_http_audit_command_check(req *r, const char *type, const json_t *p, cw_error *err);
 
+/* Improvement plans' read routes (improve.c, docs/api.md "Improvement plans"). */
+cw_rc cw_http_improvement(cw_http_srv *s, req *r, cw_error *err);
+cw_rc cw_http_improvement_plan(cw_http_srv *s, req *r, cw_error *err);
+cw_rc cw_http_improvement_action(cw_http_srv *s, req *r, cw_error *err);
+cw_rc cw_http_improvement_budget(cw_http_srv *s, req *r, cw_error *err);
+
 /* Appends one event through the server's group writer, waiting until it is committed. */
 cw_rc cw_http_write(cw_http_srv *s, const cw_event *ev, uint64_t *index, uint64_t *size,
                     cw_error *err);

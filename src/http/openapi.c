@@ -24,6 +24,8 @@ static const struct {
     {"/api/v1/teams/{team}/caseload", {"as_of", NULL, NULL}, 0},
     {"/api/v1/overdue", {"as_of", NULL, NULL}, 0},
     {"/api/v1/signals", {"as_of", NULL, NULL}, 0},
+    {"/api/v1/improvement/plans/{plan}", {"as_of", NULL, NULL}, 0},
+    {"/api/v1/improvement/actions/{action}", {"as_of", NULL, NULL}, 0},
 };
 
 static json_t *error_response(const char *why)

@@ -1283,6 +1283,7 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
      * moderator, its managers for a critical finding). */
     int erasure = !strncmp(type, "erasure_", 8), hold = !strncmp(type, "legal_hold_", 11);
     int audit = !strncmp(type, "audit_", 6);
+    int improve = cw_casework_is_improve(type);
     unsigned may = !strcmp(type, "deputy_named") ? R_ADMINISTRATOR | R_MANAGERS
                    : organisation(type)          ? R_ADMINISTRATOR | R_HEAD_OF_SERVICE
                    : erasure                     ? R_STAFF | R_DATA_PROTECTION
@@ -1345,9 +1346,10 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
         return cw_error_key(err, CW_ENOTFOUND, "no_entry", "entry",
                             CW_NUM(json_integer_value(json_object_get(p, "entry"))), NULL);
     }
-    /* Audit events are about no child's record (the catalogue checks who records each). */
+    /* Audit and improvement plan events are about no child's record (the catalogue checks who
+     * records each). */
     if (n == 0 && strcmp(type, "child_registered") != 0 && !organisation(type) && !decides &&
-        !hold && !audit) {
+        !hold && !audit && !improve) {
         if (!strcmp(type, "supervision_held") || !strcmp(type, "correction")) {
             if (!party && !(r->who.role & R_MANAGERS)) {
                 cw_http_record_access(s, r, NULL, 0, 403);
@@ -1684,6 +1686,22 @@ const route cw_routes[] = {
     {"GET", "/api/v1/children/{id}/audits", cw_http_child_audits, R_CASE_READ, RF_CHILD,
      "The case-file audits of a child's case: each theme's grade, narrative and evidence, by "
      "the auditor and the moderator; recorded"},
+    {"GET", "/api/v1/improvement", cw_http_improvement, R_CASE_READ, 0,
+     "Improvement plans after inspections: the inspections and the plans you may see, each "
+     "with its deadline, counts and budget totals (yours only, filtered, if you own actions in "
+     "a plan you do not oversee); no child is named, so nothing is recorded"},
+    {"GET", "/api/v1/improvement/plans/{plan}", cw_http_improvement_plan, R_CASE_READ, 0,
+     "An improvement plan on as_of (default today): recommendations, points and actions with "
+     "their RAG ratings, counts, board, budget and inspection; editable says if you may change "
+     "it (director, head of service, service managers, QA auditors, inspectors and its board "
+     "read it in full; an action's owner reads their own actions)"},
+    {"GET", "/api/v1/improvement/plans/{plan}/budget", cw_http_improvement_budget, R_CASE_READ, 0,
+     "An improvement plan's budget in pence and pounds: its allocations, each action's "
+     "committed, spent and variance, and every change of its money (who, when, why); for those "
+     "who read the plan in full"},
+    {"GET", "/api/v1/improvement/actions/{action}", cw_http_improvement_action, R_CASE_READ, 0,
+     "An improvement action on as_of (default today): status, RAG rating and reason, "
+     "dependencies, evidence and money; editable, owner and may_sign_off say what you may do"},
     {"POST", "/api/v1/commands/{type}", h_command,
      R_STAFF | R_ADMINISTRATOR | R_DATA_PROTECTION | R_QA_AUDITOR, RF_WRITE,
      "Record a casework command (docs/events.md); the body is its payload"},

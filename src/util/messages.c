@@ -670,6 +670,17 @@ static const struct msg {
      "{field}: mae ymrwymo {1} yn fwy na’r hyn sydd heb ei ymrwymo yn y dyraniad ({2})"},
     {"imp_reversed", "{field}: spend {1} was reversed already",
      "{field}: mae gwariant {1} wedi’i wrthdroi eisoes"},
+    /* ---- reading improvement plans (src/http/improve.c) ---- */
+    {"imp_no_plan", "{field}: no improvement plan {1}", "{field}: nid oes cynllun gwella {1}"},
+    {"imp_no_action", "{field}: no improvement action {1}",
+     "{field}: nid oes cam gweithredu gwella {1}"},
+    {"imp_not_reader",
+     "{field}: you may not read improvement plan {1}: its board, the director, heads of "
+     "service, service managers, QA auditors and inspectors read it, and an action's owner "
+     "reads their own actions",
+     "{field}: ni chewch ddarllen cynllun gwella {1}: ei fwrdd, y cyfarwyddwr, penaethiaid "
+     "gwasanaeth, rheolwyr gwasanaeth, archwilwyr sicrhau ansawdd ac arolygwyr sy’n ei ddarllen, "
+     "a pherchennog cam gweithredu sy’n darllen ei gamau ei hun"},
 };
 
 #define NMSG (sizeof catalogue / sizeof catalogue[0])
