@@ -626,6 +626,21 @@ static void test_dependencies(void **state)
     /* A change that names nothing new. */
     no(CW_EINVAL, "reason", NULL, "hos", "improve_action_changed",
        json_pack("{ss ss ss}", "action_id", "a3", "date", "2026-11-06", "reason", "Nothing."));
+    /* A new due day: the first is kept; not before the day of the change. */
+    no(CW_EINVAL, "due", "2026-11-05", "hos2", "improve_action_changed",
+       json_pack("{ss ss ss ss}", "action_id", "b1", "date", "2026-11-06", "due", "2026-11-05",
+                 "reason", "Sooner."));
+    no(CW_EFORBIDDEN, "actor", NULL, "sw1", "improve_action_changed",
+       json_pack("{ss ss ss ss}", "action_id", "b1", "date", "2026-11-06", "due", "2027-04-30",
+                 "reason", "Later."));
+    ok("hos2", "improve_action_changed",
+       json_pack("{ss ss ss ss}", "action_id", "b1", "date", "2026-11-06", "due", "2027-04-30",
+                 "reason", "Later."));
+    cw_improve *b = load();
+    assert_string_equal(text_of(action_of(b, "b1")->due), "2027-04-30");
+    assert_string_equal(text_of(action_of(b, "b1")->first_due), "2027-03-31");
+    assert_int_equal(action_of(b, "b1")->replanned, 1);
+    cw_improve_free(b);
     /* a3 may depend on a1 (no circle): then it is replanned once. */
     ok("hos", "improve_action_changed", change_deps("a3", "a1"));
     cw_improve *st = load();
@@ -1273,6 +1288,36 @@ static void test_fold(void **state)
     cw_improve_free(st);
 }
 
+/* ---- reports to the board ---- */
+
+static json_t *report(const char *id, const char *date, const char *as_of, const char *sha)
+{
+    return json_pack("{ss ss ss ss ss ss ss s{si} sI}", "report_id", id, "plan_id", "p1", "date",
+                     date, "kind", "board", "as_of", as_of, "recipients", "The board",
+                     "content_sha256", sha, "figures", "actions", 3, "log_size",
+                     (json_int_t)cw_ledger_size(F.l));
+}
+
+static void test_reports(void **state)
+{
+    (void)state;
+    no(CW_EINVAL, "content_sha256", NULL, "sm", "improve_report_issued",
+       report("br1", "2026-11-20", "2026-11-20", "not a sha"));
+    no(CW_EINVAL, "date", "before the day the report is for", "sm", "improve_report_issued",
+       report("br1", "2026-11-19", "2026-11-20", SHA_A));
+    no(CW_EFORBIDDEN, "actor", NULL, "obs", "improve_report_issued",
+       report("br1", "2026-11-20", "2026-11-20", SHA_A));
+    ok("sm", "improve_report_issued", report("br1", "2026-11-20", "2026-11-19", SHA_A));
+    no(CW_EINVAL, "report_id", "br1", "sm", "improve_report_issued",
+       report("br1", "2026-11-20", "2026-11-20", SHA_A));
+    cw_improve *st = load();
+    assert_int_equal(st->nreports, 1);
+    assert_string_equal(st->reports[0].by, "sm");
+    assert_string_equal(text_of(st->reports[0].as_of), "2026-11-19");
+    assert_string_equal(st->reports[0].content_sha256, SHA_A);
+    cw_improve_free(st);
+}
+
 /* ---- 6. corrections ---- */
 
 static void test_correction(void **state)
@@ -1354,6 +1399,7 @@ int main(void)
         cmocka_unit_test(test_rag),
         cmocka_unit_test(test_batches),
         cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_reports),
         cmocka_unit_test(test_correction),
         cmocka_unit_test(test_rebuild),
     };
