@@ -571,17 +571,25 @@ static cw_rc content_of(env *e, const cw_imp_plan *pl, const char *kind, cw_date
                         json_t **content, json_t **measures_report, cw_error *err)
 {
     json_t *lines = NULL, *summary = NULL;
+    cw_improve *dated = NULL;
     *content = NULL;
     *measures_report = NULL;
-    cw_rc rc = cw_improve_measures(e->l, e->pack, cw_improve_calendar(), e->st, pl->id, as_of,
-                                   &lines, measures_report, err);
+    /* The plan as it stood on the day: entries dated after it left out. */
+    cw_rc rc = cw_improve_load(cw_ledger_store(e->l), as_of, &dated, err);
+    const cw_imp_plan *then = rc ? NULL : cw_improve_plan(dated, pl->id);
+    if (!rc && !then)
+        rc = cw_error_set(err, CW_ENOTFOUND, "plan %s was not yet created on that day", pl->id);
+    if (!rc)
+        rc = cw_improve_measures(e->l, e->pack, cw_improve_calendar(), dated, pl->id, as_of, &lines,
+                                 measures_report, err);
     if (!rc && *measures_report && !(summary = cw_improve_measures_summary(*measures_report)))
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
     if (!rc)
-        rc = cw_improve_report_content(e->st, pl, kind, as_of, cw_improve_calendar(),
+        rc = cw_improve_report_content(dated, then, kind, as_of, cw_improve_calendar(),
                                        cw_ledger_size(e->l), lines, summary, content);
     json_decref(lines);
     json_decref(summary);
+    cw_improve_free(dated);
     return rc;
 }
 
@@ -664,9 +672,11 @@ static cw_rc do_issue(const cli *o, const char *db_path, cw_error *err)
     else
         snprintf(plan_id, sizeof plan_id, "%s", pl->id);
     /* The measures at the latest checkpoint, before the batch (they read their own moment). */
-    if (!rc)
-        rc = cw_improve_measures(e.l, e.pack, cw_improve_calendar(), e.st, plan_id, as_of, &lines,
+    cw_improve *dated = NULL;
+    if (!rc && !(rc = cw_improve_load(cw_ledger_store(e.l), as_of, &dated, err)))
+        rc = cw_improve_measures(e.l, e.pack, cw_improve_calendar(), dated, plan_id, as_of, &lines,
                                  &mr, err);
+    cw_improve_free(dated);
     if (!rc && mr &&
         (!(summary = cw_improve_measures_summary(mr)) || cw_improve_measures_sha256(mr, msha)))
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
@@ -679,7 +689,11 @@ static cw_rc do_issue(const cli *o, const char *db_path, cw_error *err)
     /* The plan folded inside the batch: the content is of exactly the log before the report. */
     if (!rc && !(rc = cw_casework_begin(e.l, err))) {
         cw_improve *st = NULL;
-        if (!(rc = cw_improve_load(cw_ledger_store(e.l), 0, &st, err)) &&
+        if (!(rc = cw_improve_load(cw_ledger_store(e.l), as_of, &st, err)) &&
+            !cw_improve_plan(st, plan_id))
+            rc =
+                cw_error_set(err, CW_ENOTFOUND, "plan %s was not yet created on that day", plan_id);
+        if (!rc &&
             !(rc = cw_improve_report_content(st, cw_improve_plan(st, plan_id), kind, as_of,
                                              cw_improve_calendar(), cw_ledger_size(e.l), lines,
                                              summary, &content)) &&
@@ -742,7 +756,7 @@ static cw_rc do_verify(const cli *o, cw_error *err)
                                         &n, err);
     cw_buf_release(&key);
     cw_improve *all = NULL, *st = NULL;
-    if (rc || (rc = cw_improve_load_export(dir, n, &all, err)))
+    if (rc || (rc = cw_improve_load_export(dir, n, 0, &all, err)))
         return rc;
     const cw_imp_report *r = NULL;
     for (size_t i = 0; i < all->nreports; i++)
@@ -761,7 +775,7 @@ static cw_rc do_verify(const cli *o, cw_error *err)
     figures = rc ? NULL : json_incref(json_object_get(issued, "figures"));
     json_decref(issued);
     if (!rc)
-        rc = cw_improve_load_export(dir, r->log_size, &st, err);
+        rc = cw_improve_load_export(dir, r->log_size, r->as_of, &st, err);
     const cw_imp_plan *pl = st ? cw_improve_plan(st, r->plan) : NULL;
     if (!rc && !pl)
         rc = cw_error_set(err, CW_EVERIFY,

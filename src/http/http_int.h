@@ -304,6 +304,9 @@ cw_rc cw_http_improvement(cw_http_srv *s, req *r, cw_error *err);
 cw_rc cw_http_improvement_plan(cw_http_srv *s, req *r, cw_error *err);
 cw_rc cw_http_improvement_action(cw_http_srv *s, req *r, cw_error *err);
 cw_rc cw_http_improvement_budget(cw_http_srv *s, req *r, cw_error *err);
+/* The board's and the minister's report: read (json, html, csv) and issue (improve_report.c). */
+cw_rc cw_http_improve_report(cw_http_srv *s, req *r, cw_error *err);
+cw_rc cw_http_improve_issue(cw_http_srv *s, req *r, cw_error *err);
 
 /* Appends one event through the server's group writer, waiting until it is committed. */
 cw_rc cw_http_write(cw_http_srv *s, const cw_event *ev, uint64_t *index, uint64_t *size,

@@ -1699,6 +1699,16 @@ const route cw_routes[] = {
      "An improvement plan's budget in pence and pounds: its allocations, each action's "
      "committed, spent and variance, and every change of its money (who, when, why); for those "
      "who read the plan in full"},
+    {"GET", "/api/v1/improvement/plans/{plan}/report", cw_http_improve_report, R_CASE_READ, 0,
+     "The board's (kind=board) or the minister's (kind=minister) report on a plan for as_of "
+     "(default today; the plan as it stood then): actions due, done and late, measures against "
+     "targets with the signed measures report they came from, budget against spend, risks and "
+     "dependencies, and its content_sha256; format=html|csv gives it printable "
+     "(docs/improvement.md)"},
+    {"POST", "/api/v1/improvement/plans/{plan}/report", cw_http_improve_issue, R_STAFF, RF_WRITE,
+     "Issues the report ({kind, as_of, recipients}): improve_report_issued with its content's "
+     "SHA-256 and figures, so the board can later prove what it was told; an editor of the plan "
+     "only"},
     {"GET", "/api/v1/improvement/actions/{action}", cw_http_improvement_action, R_CASE_READ, 0,
      "An improvement action on as_of (default today): status, RAG rating and reason, "
      "dependencies, evidence and money; editable, owner and may_sign_off say what you may do"},

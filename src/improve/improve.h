@@ -231,11 +231,16 @@ const cw_calendar *cw_improve_calendar(void);
 cw_rc cw_improve_fold(cw_improve *st, uint64_t idx, const char *type, const char *actor,
                       cw_date recorded, const json_t *payload, cw_error *err);
 
-/* Folds the improve_* entries of s (inside the caller's transaction, if any); recorded_to, if
- * not 0, leaves out entries recorded after that day (the plan as it stood then). */
-cw_rc cw_improve_load(cw_store *s, cw_date recorded_to, cw_improve **out, cw_error *err);
+/*
+ * Folds the improve_* entries of s (inside the caller's transaction, if any). dated_to, if not
+ * 0, gives the plan as it stood on that day: entries whose date is after it are left out, and
+ * so is an entry that then names something not yet there. With dated_to 0 every entry must
+ * fold, or the load fails (CW_EVERIFY).
+ */
+cw_rc cw_improve_load(cw_store *s, cw_date dated_to, cw_improve **out, cw_error *err);
 /* The same from an exported log: the first `size` leaves of dir/entries.jsonl (0: all). */
-cw_rc cw_improve_load_export(const char *dir, uint64_t size, cw_improve **out, cw_error *err);
+cw_rc cw_improve_load_export(const char *dir, uint64_t size, cw_date dated_to, cw_improve **out,
+                             cw_error *err);
 
 /* Checks an export before it is believed: its entries are the log its signed checkpoint names
  * (cw_ledger_export_check; vkey NULL: the export's own dir/vkey). *size: its entries. */
@@ -327,8 +332,8 @@ json_t *cw_improve_action_json(const cw_improve *st, const cw_imp_action *a, con
 json_t *cw_improve_budget_json(const cw_improve *st, const char *plan_id);
 /* Every change of the plan's money, in order: who, when, before, after, why. */
 json_t *cw_improve_money_history_json(const cw_improve *st, const char *plan_id);
-/* The plan on day as_of: its deadline (late or not), board, recommendations -> points ->
- * actions, counts (actions, due, complete, late, red, amber, green) and budget. */
+/* The plan on day as_of: its deadline (late or not), board, reports issued, recommendations ->
+ * points -> actions, counts (actions, due, complete, late, red, amber, green) and budget. */
 json_t *cw_improve_plan_json(const cw_improve *st, const cw_imp_plan *pl, const cw_calendar *cal,
                              cw_date as_of);
 

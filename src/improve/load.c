@@ -18,8 +18,8 @@
 
 /* Folds one leaf: its type, actor, recorded day and payload. Leaves of other types are
  * skipped (the export holds every entry). */
-static cw_rc fold_leaf(cw_improve *st, uint64_t idx, const char *leaf, size_t len,
-                       cw_date recorded_to, int *stop, cw_error *err)
+static cw_rc fold_leaf(cw_improve *st, uint64_t idx, const char *leaf, size_t len, cw_date dated_to,
+                       cw_error *err)
 {
     json_error_t jerr;
     json_t *root = json_loadb(leaf, len, 0, &jerr);
@@ -34,35 +34,45 @@ static cw_rc fold_leaf(cw_improve *st, uint64_t idx, const char *leaf, size_t le
                           (unsigned long long)idx);
     else if (!cw_casework_is_improve(type))
         rc = CW_OK;
-    else if (recorded_to && recorded > recorded_to)
-        *stop = 1;
-    else
-        rc = cw_improve_fold(st, idx, type, actor, recorded, json_object_get(root, "payload"), err);
+    else {
+        const json_t *p = json_object_get(root, "payload");
+        const char *d = json_string_value(json_object_get(p, "date"));
+        cw_date on = 0;
+        if (dated_to && d && !cw_date_parse(d, strlen(d), &on) && on > dated_to)
+            rc = CW_OK; /* not yet, on the day asked for */
+        else if ((rc = cw_improve_fold(st, idx, type, actor, recorded, p, err)) && dated_to &&
+                 rc != CW_ENOMEM) {
+            /* On an earlier day an entry may name something dated after it (a plan's action
+             * dated before its point): it is left out of that day's plan, not believed broken.
+             * The whole log still folds, or nothing is shown (dated_to 0). */
+            cw_error_clear(err);
+            rc = CW_OK;
+        }
+    }
     json_decref(root);
     return rc;
 }
 
 typedef struct loading {
     cw_improve *st;
-    cw_date recorded_to;
-    int stop;
+    cw_date dated_to;
     cw_error *err;
 } loading;
 
 static cw_rc entry_row(void *ctx, const cw_value *c, size_t n)
 {
     loading *l = ctx;
-    if (l->stop || n < 2 || c[1].type != CW_V_BLOB)
-        return l->stop ? CW_OK : cw_error_set(l->err, CW_EDB, "an improvement entry is unreadable");
-    return fold_leaf(l->st, (uint64_t)c[0].i, c[1].s, c[1].len, l->recorded_to, &l->stop, l->err);
+    if (n < 2 || c[1].type != CW_V_BLOB)
+        return cw_error_set(l->err, CW_EDB, "an improvement entry is unreadable");
+    return fold_leaf(l->st, (uint64_t)c[0].i, c[1].s, c[1].len, l->dated_to, l->err);
 }
 
-cw_rc cw_improve_load(cw_store *s, cw_date recorded_to, cw_improve **out, cw_error *err)
+cw_rc cw_improve_load(cw_store *s, cw_date dated_to, cw_improve **out, cw_error *err)
 {
     *out = cw_improve_new();
     if (!*out)
         return cw_error_set(err, CW_ENOMEM, "out of memory");
-    loading l = {*out, recorded_to, 0, err};
+    loading l = {*out, dated_to, err};
     cw_rc rc = cw_store_run(s, CW_Q_IMPROVE_ENTRIES, NULL, 0, entry_row, &l, NULL, err);
     if (rc) {
         cw_improve_free(*out);
@@ -71,7 +81,8 @@ cw_rc cw_improve_load(cw_store *s, cw_date recorded_to, cw_improve **out, cw_err
     return rc;
 }
 
-cw_rc cw_improve_load_export(const char *dir, uint64_t size, cw_improve **out, cw_error *err)
+cw_rc cw_improve_load_export(const char *dir, uint64_t size, cw_date dated_to, cw_improve **out,
+                             cw_error *err)
 {
     char path[4096];
     if ((size_t)snprintf(path, sizeof path, "%s/entries.jsonl", dir) >= sizeof path)
@@ -85,7 +96,6 @@ cw_rc cw_improve_load_export(const char *dir, uint64_t size, cw_improve **out, c
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
-    int stop = 0;
     for (uint64_t idx = 0; !rc && (!size || idx < size) && (got = getline(&line, &cap, f)) > 0;
          idx++) {
         if (line[got - 1] != '\n')
@@ -93,7 +103,7 @@ cw_rc cw_improve_load_export(const char *dir, uint64_t size, cw_improve **out, c
         /* Only improvement entries are parsed: the rest of a council's log is skipped cheaply. */
         if (!strstr(line, "\"type\":\"improve_"))
             continue;
-        rc = fold_leaf(*out, idx, line, (size_t)got - 1, 0, &stop, err);
+        rc = fold_leaf(*out, idx, line, (size_t)got - 1, dated_to, err);
     }
     free(line);
     fclose(f);

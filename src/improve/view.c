@@ -280,6 +280,25 @@ json_t *cw_improve_plan_json(const cw_improve *st, const cw_imp_plan *pl, const 
         json_array_append_new(recs, x);
     }
     set(o, "recommendations", recs);
+    json_t *reports = json_array();
+    for (size_t i = 0; i < st->nreports; i++) {
+        const cw_imp_report *r = &st->reports[i];
+        if (strcmp(r->plan, pl->id))
+            continue;
+        json_t *x = json_object();
+        set(x, "report_id", json_string(r->id));
+        set(x, "kind", json_string(r->kind));
+        set(x, "as_of", day_json(r->as_of));
+        set(x, "date", day_json(r->date));
+        set(x, "by", json_string(r->by));
+        set(x, "recipients", text_json(r->recipients));
+        set(x, "content_sha256", json_string(r->content_sha256));
+        set(x, "measures_sha256", id_json(r->measures_sha256));
+        set(x, "log_size", json_integer((json_int_t)r->log_size));
+        set(x, "entry", json_integer((json_int_t)r->idx));
+        json_array_append_new(reports, x);
+    }
+    set(o, "reports", reports);
     set(counts, "actions", json_integer((json_int_t)total));
     set(counts, "due", json_integer((json_int_t)due));
     set(counts, "complete", json_integer((json_int_t)rag[CW_RAG_COMPLETE]));

@@ -671,6 +671,8 @@ static const struct msg {
     {"imp_reversed", "{field}: spend {1} was reversed already",
      "{field}: mae gwariant {1} wedi’i wrthdroi eisoes"},
     /* ---- reading improvement plans (src/http/improve.c) ---- */
+    {"imp_not_yet", "{field}: improvement plan {1} was not yet created on that day",
+     "{field}: nid oedd cynllun gwella {1} wedi’i greu eto ar y diwrnod hwnnw"},
     {"imp_no_plan", "{field}: no improvement plan {1}", "{field}: nid oes cynllun gwella {1}"},
     {"imp_no_action", "{field}: no improvement action {1}",
      "{field}: nid oes cam gweithredu gwella {1}"},
