@@ -21,6 +21,7 @@
 #      protection officer declines the erasure in Welsh.
 #   Q, R, M: case-file audits (see below): a QA auditor on the staff audits Q in programme
 #      web-2026 and R, in Welsh, in web-cy, and moderates M's audit in web-mod.
+# And an improvement plan after an inspection, web-plan (see "Improvement plans" below).
 #
 # usage: bash tests/browser_test.sh /path/to/caseward
 #        (CW_TEST_PATTERN=REGEX runs only the journeys whose names match)
@@ -194,6 +195,40 @@ done
 "$CW" audit complete --db "$DB" --actor qa.web2 --programme web-mod --child WEB-M --overall 3 >/dev/null 2>"$T/err" ||
   die "completing WEB-M's audit was refused: $(cat "$T/err")"
 audit moderate --programme web-mod --child WEB-M --moderator qa.web
+
+# Improvement plans (tests/web/improvement.test.mjs): Care Inspectorate Wales' inspection web-insp
+# with two findings and an improvement notice (plan within 20 working days, reviews at 90 days, 6
+# and 12 months); plan web-plan, owned by the director, with the head of service as its board's
+# chair: recommendation 1, improvement point 1.1, and two actions: web-plan-A1, the social
+# worker's, due in 40 days (green: the owner's journey), and web-plan-A2, the team manager's,
+# due five days ago (red); £4,000,000.00 of funding; submitted on time.
+dir=$(sql "SELECT staff_id FROM accounts WHERE username = 'director'")
+hos=$(sql "SELECT staff_id FROM accounts WHERE username = 'head.of.service'")
+[ -n "$dir" ] && [ -n "$hos" ] || die "no director or head of service account"
+improve() { "$CW" improve "$@" --db "$DB" >/dev/null 2>"$T/err" || die "caseward improve $1 was refused: $(cat "$T/err")"; }
+improve inspection --actor "$dir" --date "$(day -60)" --id web-insp --inspectorate ciw \
+  --title "Inspection of children's services" --report-ref CIW-2026-01 --started "$(day -90)" \
+  --ended "$(day -80)" --published "$(day -60)"
+improve finding --actor "$dir" --date "$(day -60)" --id web-insp-F1 --inspection web-insp --theme safeguarding \
+  --severity serious_concern --text "Strategy discussions were not held promptly."
+improve finding --actor "$dir" --date "$(day -60)" --id web-insp-F2 --inspection web-insp --theme supervision \
+  --severity area_for_improvement --text "Supervision was not recorded regularly."
+improve notice --actor "$dir" --date "$(day -59)" --id web-notice --inspection web-insp --kind improvement_notice \
+  --issued-by "Welsh Ministers" --issued "$(day -59)" --plan-within 20 --reviews 90d,6m,12m
+improve plan --actor "$dir" --date "$(day -58)" --id web-plan --title "Safeguarding improvement plan" --owner "$dir" \
+  --inspection web-insp --notice web-notice
+improve board-add --actor "$dir" --date "$(day -58)" --plan web-plan --staff "$hos" --role chair
+improve recommend --actor "$dir" --date "$(day -57)" --id web-plan-R1 --plan web-plan \
+  --text "Hold strategy discussions promptly." --findings web-insp-F1
+improve point --actor "$dir" --date "$(day -57)" --id web-plan-R1-P1 --recommendation web-plan-R1 \
+  --text "Track every strategy discussion."
+improve action --actor "$dir" --date "$(day -57)" --id web-plan-A1 --point web-plan-R1-P1 \
+  --text "Weekly report of strategy discussions." --owner "$sw" --due "$(day 40)"
+improve action --actor "$dir" --date "$(day -57)" --id web-plan-A2 --point web-plan-R1-P1 \
+  --text "Audit ten strategy discussions." --owner "$tm" --due "$(day -5)"
+improve fund --actor "$dir" --date "$(day -50)" --id web-fund-1 --plan web-plan --source "Welsh Government grant" \
+  --amount 4000000.00 --reason "Grant letter of the improvement notice"
+improve submit --actor "$dir" --date "$(day -45)" --plan web-plan --to "Care Inspectorate Wales"
 
 "$CW" serve --db "$DB" --listen 127.0.0.1:0 --web "$ROOT/web" 2>"$T/log" &
 PID=$!

@@ -645,8 +645,12 @@ static cw_rc fold(cw_improve *st, uint64_t idx, const char *t, const char *actor
         }
         if (!strcmp(t, "improve_action_updated")) {
             NEED(a->status != CW_IMP_AWAITING_SIGN_OFF, "its action awaits sign-off");
-            char *note = dup(str(p, "note"));
-            if (!note)
+            /* The note is personal: the log holds true in its place (its words are kept beside
+             * the log, erasable), so only a note given as text (a fold of the personal store's
+             * copy) is kept here. */
+            const char *words = str(p, "note");
+            char *note = words ? dup(words) : NULL;
+            if (words && !note)
                 return CW_ENOMEM;
             free(a->note);
             a->note = note;

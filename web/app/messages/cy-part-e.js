@@ -38,7 +38,7 @@ export default {
     },
     rag: {green: 'Gwyrdd', amber: 'Ambr', red: 'Coch', complete: 'Wedi’i gwblhau'},
     status: {not_started: 'Heb ddechrau', in_progress: 'Ar y gweill', awaiting_sign_off: 'Yn aros am gymeradwyaeth', complete: 'Wedi’i gwblhau'},
-    reason: {
+    rag_reasons: {
       complete: 'wedi’i gymeradwyo',
       overdue: 'wedi pasio ei ddyddiad dyledus',
       blocked: 'wedi’i rwystro',
@@ -120,7 +120,7 @@ export default {
     entry: 'Eitem',
     date: 'Dyddiad',
     by: 'Gan',
-    change: 'Newid',
+    change_head: 'Newid',
     before: 'Cyn',
     after: 'Ar ôl',
     reason: 'Rheswm',
@@ -211,6 +211,7 @@ export default {
     blocked: 'Wedi’i rwystro',
     first_due: {one: 'yn ddyledus gyntaf {date}; symudwyd {n} waith', other: 'yn ddyledus gyntaf {date}; symudwyd {n} gwaith'},
     latest_progress: 'Y cynnydd diweddaraf',
+    progress_on: 'Cofnodwyd ar {date}',
     said_done: 'Dywedwyd ei fod wedi’i wneud',
     signed_off: 'Cymeradwywyd',
     returned: 'Dychwelwyd',

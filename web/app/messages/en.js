@@ -1435,7 +1435,7 @@ export default {
     },
     rag: {green: 'Green', amber: 'Amber', red: 'Red', complete: 'Complete'},
     status: {not_started: 'Not started', in_progress: 'In progress', awaiting_sign_off: 'Awaiting sign-off', complete: 'Complete'},
-    reason: {
+    rag_reasons: {
       complete: 'signed off',
       overdue: 'past its due day',
       blocked: 'blocked',
@@ -1517,7 +1517,7 @@ export default {
     entry: 'Entry',
     date: 'Date',
     by: 'By',
-    change: 'Change',
+    change_head: 'Change',
     before: 'Before',
     after: 'After',
     reason: 'Reason',
@@ -1608,6 +1608,7 @@ export default {
     blocked: 'Blocked',
     first_due: {one: 'first due {date}; moved {n} time', other: 'first due {date}; moved {n} times'},
     latest_progress: 'Latest progress',
+    progress_on: 'Recorded on {date}',
     said_done: 'Said to be done',
     signed_off: 'Signed off',
     returned: 'Returned',

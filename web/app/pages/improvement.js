@@ -110,7 +110,7 @@ const statusText = (s) => t(`improve.status.${s}`);
 const statusTag = (s) => tag(statusText(s), STATUS_COLOUR[s]);
 const SEVERITY_COLOUR = {serious_concern: 'red', priority_action: 'orange', area_for_improvement: 'blue'};
 const severityTag = (s) => tag(t(`improve.severity.${s}`), SEVERITY_COLOUR[s]);
-const reasonText = (r) => (r ? t(`improve.reason.${r}`) : '');
+const reasonText = (r) => (r ? t(`improve.rag_reasons.${r}`) : '');
 const money = (m) => (m ? m.pounds : '');
 const safeId = (s) => String(s).replace(/[^A-Za-z0-9_-]/g, '_');
 
@@ -274,7 +274,7 @@ export async function improvementPlan({params, me, navigate}) {
       h('summary', {class: 'govuk-details__summary'}, h('span', {class: 'govuk-details__summary-text'}, t('improve.history'))),
       h('div', {class: 'govuk-details__text'},
         table({id: 'history-table', caption: t('improve.history_caption', {n: budget.history.length}),
-               head: [{text: t('improve.entry')}, {text: t('improve.date')}, {text: t('improve.by')}, {text: t('improve.change')},
+               head: [{text: t('improve.entry')}, {text: t('improve.date')}, {text: t('improve.by')}, {text: t('improve.change_head')},
                       {text: t('improve.before'), numeric: true}, {text: t('improve.after'), numeric: true}, {text: t('improve.reason')}],
                rows: budget.history.map((x) => [String(x.entry), formatDate(x.date), names(x.by), t(`improve.money_type.${x.type}`, {id: x.id}),
                                                 money(x.before), money(x.after), x.reason])}))) : null) : null;
@@ -643,7 +643,9 @@ export async function improvementAction({params, navigate}) {
       [t('improve.status_head'), statusTag(a.status)],
       [t('improve.rag_head'), frag(ragTag(a.rag), ' ', reasonText(a.rag_reason))],
       [t('improve.blocked'), a.blocked ? t('common.yes') : t('common.no')],
-      a.note ? [t('improve.latest_progress'), frag(a.note, a.noted_on ? frag(' ', h('span', {class: 'govuk-hint govuk-!-display-inline'}, `(${formatDate(a.noted_on)})`)) : null)] : null,
+      // The note itself is personal, kept beside the log: the plan's JSON gives the day.
+      a.note ? [t('improve.latest_progress'), frag(a.note, a.noted_on ? frag(' ', h('span', {class: 'govuk-hint govuk-!-display-inline'}, `(${formatDate(a.noted_on)})`)) : null)]
+        : a.noted_on ? [t('improve.latest_progress'), t('improve.progress_on', {date: formatDate(a.noted_on)})] : null,
       a.completed_on ? [t('improve.said_done'), t('improve.by_on', {name: names(a.completed_by), date: formatDate(a.completed_on)})] : null,
       a.signed_off_on ? [t('improve.signed_off'), t('improve.by_on', {name: names(a.signed_off_by), date: formatDate(a.signed_off_on)})] : null,
       a.returned ? [t('improve.returned'), t('improve.times', {n: a.returned})] : null,
