@@ -71,7 +71,7 @@ test('improvement: the director reads the inspection and plans, and adds an acti
   assert.match(notice, /6 months after the notice[\s\S]*12 months after the notice/);
   // The plan: deadline met, RAG counts, budget totals.
   const plans = await page.locator('#plans-table').innerText();
-  assert.match(plans, /Safeguarding improvement plan[\s\S]*on time[\s\S]*2 actions[\s\S]*1 red[\s\S]*0 amber[\s\S]*1 green[\s\S]*Allocated £4,000,000\.00; committed £0\.00; spent £0\.00/);
+  assert.match(plans, /Safeguarding improvement plan[\s\S]*On time[\s\S]*2 actions[\s\S]*1 red[\s\S]*0 amber[\s\S]*1 green[\s\S]*Allocated £4,000,000\.00; committed £0\.00; spent £0\.00/);
   await check(page, 'improve-01-list');
 
   await page.getByRole('link', {name: 'Safeguarding improvement plan'}).first().click();
@@ -289,12 +289,12 @@ test('improvement: the board report shows the counts and the budget, is issued, 
   await page.locator('#form-issue button[type="submit"]').click();
   await page.locator('.govuk-notification-banner--success').waitFor();
   await settled(page);
-  assert.match(await page.locator('.govuk-notification-banner--success').innerText(), new RegExp(sha));
   const plan = await apiJson(page, '/api/v1/improvement/plans/web-plan');
   const issued = plan.reports.find((x) => x.content_sha256 === sha);
   assert.ok(issued, 'the plan lists the issued report');
   assert.equal(issued.kind, 'board');
   assert.equal(issued.as_of, TODAY);
+  assert.match(await page.locator('.govuk-notification-banner--success').innerText(), new RegExp(escape(issued.report_id)));
   const table = await page.locator('#reports-table').innerText();
   assert.match(table, new RegExp(`${escape(issued.report_id)}\\s+Report to the improvement board[\\s\\S]*Improvement board\\s+${sha}`));
   const by = (await apiJson(page, '/api/v1/staff')).staff.find((s) => s.staff_id === issued.by);

@@ -116,8 +116,8 @@ const safeId = (s) => String(s).replace(/[^A-Za-z0-9_-]/g, '_');
 
 // A plan's deadline: met, late, or not yet submitted.
 function deadlineTag(pl) {
-  if (pl.late) return tag(pl.submitted ? t('improve.deadline_late_submitted', {date: formatDate(pl.submitted)}) : t('improve.deadline_late'), 'red');
-  if (pl.submitted) return tag(t('improve.deadline_met', {date: formatDate(pl.submitted)}), 'green');
+  if (pl.late) return tag(pl.submitted ? t('improve.deadline_late_submitted') : t('improve.deadline_late'), 'red');
+  if (pl.submitted) return tag(t('improve.deadline_met'), 'green');
   return tag(t('improve.deadline_open'), 'yellow');
 }
 
@@ -731,7 +731,7 @@ export async function improvementReport({params, query, navigate}) {
     fieldOf: (x) => (x === 'recipients' ? 'issue-recipients' : null),
     send: async (v) => {
       const r = await api.post(base, {kind, as_of: asOf, recipients: v.recipients.trim()});
-      navigate(`${here}?${q}#reports-issued`, {notice: {success: true, text: t('improve.issued_notice', {id: r.report_id, sha: r.content_sha256})}});
+      navigate(`${here}?${q}#reports-issued`, {notice: {success: true, text: t('improve.issued_notice', {id: r.report_id})}});
     },
   }) : null;
 
@@ -798,6 +798,7 @@ export async function improvementReport({params, query, navigate}) {
       : p(t('improve.no_risks')),
     h2(t('improve.content_sha'), {id: 'content-sha'}),
     p(h('code', {class: 'cw-hash', id: 'content-sha256'}, sha ?? '')),
+    c.log_size ? p(h('span', {class: 'govuk-hint'}, t('improve.content_sha_hint', {n: c.log_size}))) : null,
     h('div', {class: 'cw-no-print'},
       p(link(`${base}?${q}&format=html&lang=${language()}`, t('improve.download_html'), {id: 'report-html', target: '_blank', rel: 'noopener'}),
         ' ', h('span', {class: 'govuk-hint govuk-!-display-inline'}, t('improve.new_tab'))),
