@@ -201,7 +201,8 @@ audit moderate --programme web-mod --child WEB-M --moderator qa.web
 # and 12 months); plan web-plan, owned by the director, with the head of service as its board's
 # chair: recommendation 1, improvement point 1.1, and two actions: web-plan-A1, the social
 # worker's, due in 40 days (green: the owner's journey), and web-plan-A2, the team manager's,
-# due five days ago (red); £4,000,000.00 of funding; submitted on time.
+# due five days ago (red), with a measure as its evidence (PM24 at least 85.0: the report's
+# measures against targets); £4,000,000.00 of funding; submitted on time.
 dir=$(sql "SELECT staff_id FROM accounts WHERE username = 'director'")
 hos=$(sql "SELECT staff_id FROM accounts WHERE username = 'head.of.service'")
 [ -n "$dir" ] && [ -n "$hos" ] || die "no director or head of service account"
@@ -226,6 +227,8 @@ improve action --actor "$dir" --date "$(day -57)" --id web-plan-A1 --point web-p
   --text "Weekly report of strategy discussions." --owner "$sw" --due "$(day 40)"
 improve action --actor "$dir" --date "$(day -57)" --id web-plan-A2 --point web-plan-R1-P1 \
   --text "Audit ten strategy discussions." --owner "$tm" --due "$(day -5)"
+improve evidence --actor "$dir" --date "$(day -50)" --id web-plan-A2-E1 --action web-plan-A2 \
+  --title "Assessments within 42 working days" --measure PM24 --target 85.0 --direction at_least
 improve fund --actor "$dir" --date "$(day -50)" --id web-fund-1 --plan web-plan --source "Welsh Government grant" \
   --amount 4000000.00 --reason "Grant letter of the improvement notice"
 improve submit --actor "$dir" --date "$(day -45)" --plan web-plan --to "Care Inspectorate Wales"

@@ -266,6 +266,15 @@ test('improvement: the board report shows the counts and the budget, is issued, 
   assert.match(await page.locator('#report-budget + .govuk-summary-list').innerText(),
                /Allocated\s+£4,000,000\.00\s+Committed\s+£1,333,333\.33\s+Spent\s+£0\.00/);
   assert.match(await page.locator('#risks-table').innerText(), /1\.1\.2[\s\S]*Red/);
+  // Measures against targets, as the report's content gives them, with the trend.
+  const m = c.measures.find((x) => x.measure_id === 'PM24');
+  assert.ok(m, 'the measure evidence is in the report');
+  const mt = await page.locator('#measures-table').innerText();
+  assert.match(mt, new RegExp(`PM24 ${escape(m.title)}\\s+at least 85\\.0`));
+  assert.match(mt, new RegExp(m.value === null ? en.improve.no_figure : `${escape(m.value)} \\(${m.numerator} of ${m.denominator}\\)`));
+  assert.match(mt, new RegExp(m.on_target ? en.improve.on_target : en.improve.off_target));
+  assert.equal(await page.locator('#measures-table tbody tr').first().locator('li').count(), m.trend.length);
+  if (c.measures_report) assert.match(await page.locator('#measures').evaluate((e) => e.parentElement.innerText), new RegExp(c.measures_report.sha256));
   const sha = r.content_sha256;
   assert.match(sha, /^[0-9a-f]{64}$/);
   assert.equal(await page.locator('#content-sha256').innerText(), sha);
@@ -324,7 +333,7 @@ test('improvement: Cymraeg — the plan in Welsh', async () => {
     assert.match(await page.locator('#tasks').innerText(), new RegExp(escape(cy.improve.task_list)));
     assert.equal(await taskRow(page, 'web-plan-A1').locator('.govuk-tag').innerText(), cy.improve.rag.complete);
     assert.equal(await taskRow(page, 'web-plan-A2').locator('.govuk-tag').innerText(), cy.improve.rag.red);
-    assert.match(await taskRow(page, 'web-plan-A2').innerText(), /Heb ddechrau/);
+    assert.match(await taskRow(page, 'web-plan-A2').innerText(), /Ar y gweill — wedi pasio ei ddyddiad dyledus/);
     assert.match(await page.locator('#budget + .govuk-summary-list').innerText(), /Wedi’i ddyrannu\s+£4,000,000\.00\s+Wedi’i ymrwymo\s+£1,333,333\.33/);
     assert.equal(await page.locator('#form-action').count(), 0, 'an inspector reads the plan, and edits nothing');
     await check(page, 'improve-16-cy-plan');

@@ -318,6 +318,7 @@ export default {
     off_target: 'Nid ar y targed',
     trend: 'Tuedd (3 mis treigl)',
     trend_point: '{from} i {to}: {value}',
+    value_of: '{value} ({numerator} o {denominator})',
     no_figure: 'dim ffigur',
     no_measures: 'Nid oes tystiolaeth yn y cynllun hwn sy’n fesur.',
     measures_from: 'O’r adroddiad mesurau wedi’i lofnodi ar gyfer {from} i {to} (maint y log {size}), SHA-256',

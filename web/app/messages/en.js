@@ -1715,6 +1715,7 @@ export default {
     off_target: 'Not on target',
     trend: 'Trend (rolling 3 months)',
     trend_point: '{from} to {to}: {value}',
+    value_of: '{value} ({numerator} of {denominator})',
     no_figure: 'no figure',
     no_measures: 'No evidence of this plan is a measure.',
     measures_from: 'From the signed measures report for {from} to {to} (log size {size}), SHA-256',

@@ -765,7 +765,8 @@ export async function improvementReport({params, query, navigate}) {
                head: [{text: t('improve.measure')}, {text: t('improve.target')}, {text: t('improve.latest')}, {text: t('improve.met')}, {text: t('improve.trend')}],
                rows: c.measures.map((m) => [frag(m.measure_id, ' ', measureTitle(m)),
                                             t('improve.target_line', {direction: t(`improve.direction.${m.direction}`), target: m.target}),
-                                            m.value ?? t('improve.no_figure'),
+                                            m.value === null || m.value === undefined ? t('improve.no_figure')
+                                              : m.denominator !== undefined ? t('improve.value_of', {value: m.value, numerator: m.numerator, denominator: m.denominator}) : m.value,
                                             m.on_target ? tag(t('improve.on_target'), 'green') : tag(t('improve.off_target'), 'red'),
                                             h('ul', {class: 'govuk-list govuk-body-s'}, (m.trend ?? []).map((x) =>
                                               h('li', {}, t('improve.trend_point', {from: formatDate(x.from), to: formatDate(x.to), value: x.value ?? t('improve.no_figure')}))))])})
