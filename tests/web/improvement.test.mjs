@@ -158,6 +158,14 @@ test('improvement: a commitment typed as 1,333,333.33 is recorded as 133333333 p
   const totals = await page.locator('#budget + .govuk-summary-list').innerText();
   assert.match(totals, /Allocated\s+£4,000,000\.00\s+Committed\s+£1,333,333\.33\s+Spent\s+£0\.00\s+Uncommitted\s+£2,666,666\.67/);
   assert.match(await page.locator('#allocations-table').innerText(), /Welsh Government grant\s+£4,000,000\.00\s+£1,333,333\.33\s+£0\.00\s+£2,666,666\.67/);
+  // More than the allocation has uncommitted: the server's refusal, by the amount's question.
+  await page.locator('#f-commit-action').selectOption('web-plan-A2');
+  await page.locator('#f-commit-amount').fill('2,666,666.68');
+  await page.locator('#f-commit-reason').fill('Too much.');
+  await page.locator('#form-commit button[type="submit"]').click();
+  await page.locator('#f-commit-amount-error').waitFor();
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /uncommitted/);
+  assert.equal((await apiJson(page, '/api/v1/improvement/plans/web-plan/budget')).committed.pence, 133333333);
   await page.locator('#money-history summary').click();
   assert.match(await page.locator('#history-table').innerText(), /Commitment web-plan-C1\s+£0\.00\s+£1,333,333\.33\s+External auditor/);
   await check(page, 'improve-06-committed');

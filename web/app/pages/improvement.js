@@ -18,6 +18,7 @@ import {api, seg, withoutField} from '../api.js';
 import {staffList, staffNames} from '../directory.js';
 import {foreign, frag, h, replace} from '../dom.js';
 import {enhance} from '../govuk.js';
+import {parsePence} from '../money.js';
 import {formatDate, language, t, titleIn} from '../i18n.js';
 import {button, checkboxes, clearNotice, dateInput, errorSummary, h2, heading, inset, link, p, radios,
         readDate, select, summaryList, table, tag, textInput, textarea, today} from '../ui.js';
@@ -28,27 +29,6 @@ const post = (type, payload) => api.post(`/api/v1/commands/${type}`, clean(paylo
 const tooLong = (label, n) => t('errors.too_long', {label: label.toLowerCase(), n});
 const needText = (value, label, max, missing) =>
   (!value.trim() ? missing : bytes(value) > max ? tooLong(label, max) : null);
-
-// ---- money: "1,333,333.33" → 133333333 pence, from the digits ----
-
-// The most one entry may record (docs/improvement.md): £1,000,000,000,000.00.
-const MAX_PENCE = 100000000000000n;
-
-// {pence} or {error}: the error a message's key. Commas group thousands (or are left out); a
-// pound sign may lead; at most two decimal places. BigInt holds the digits exactly, and the
-// result is below 2^53, so the number sent is the same integer.
-export function parsePence(text) {
-  const s = String(text ?? '').trim().replace(/^£\s*/, '');
-  if (!s) return {error: 'improve.money_needed'};
-  const m = s.match(/^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?$/);
-  if (!m) return {error: 'improve.money_format'};
-  const dec = m[2] ?? '';
-  if (dec.length > 2) return {error: 'improve.money_decimals'};
-  if (m[2] !== undefined && !dec.length) return {error: 'improve.money_format'};
-  const pence = BigInt(m[1].replace(/,/g, '') + dec.padEnd(2, '0'));
-  if (pence > MAX_PENCE) return {error: 'improve.money_too_much'};
-  return {pence: Number(pence)};
-}
 
 // ---- the page's one error summary, and its forms (as pages/audits.js) ----
 
