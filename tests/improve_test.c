@@ -685,7 +685,9 @@ static void test_progress_and_sign_off(void **state)
     ok("sw1", "improve_action_updated", update("a1", "2026-11-07", 0));
     cw_improve *st = load();
     assert_int_equal(action_of(st, "a1")->status, CW_IMP_IN_PROGRESS);
-    assert_string_equal(action_of(st, "a1")->note, "Supervision audited.");
+    /* The note is personal: kept beside the leaf, so a fold of the log never sees it. */
+    assert_null(action_of(st, "a1")->note);
+    assert_int_equal(action_of(st, "a1")->noted_on, D("2026-11-07"));
     cw_improve_free(st);
     /* Done only with evidence. */
     no(CW_EINVAL, "action_id", "no evidence", "sw1", "improve_action_completed",
@@ -1274,15 +1276,23 @@ static void test_fold(void **state)
     assert_string_equal(action_of(st, "g1")->note, "N");
     cw_improve_free(st);
 
-    /* recorded_to: every entry here was recorded today; the day before, there was no plan. */
-    cw_improve *before = NULL, *now = NULL;
-    assert_int_equal(cw_improve_load(cw_ledger_store(F.l), F.today - 1, &before, &F.err), CW_OK);
+    /* dated_to: the plan as it stood on a day, by the entries' dates; before the first of
+     * them there was no plan, and on today it is the whole plan. */
+    cw_improve *before = NULL, *now = NULL, *mid = NULL;
+    assert_int_equal(cw_improve_load(cw_ledger_store(F.l), D("2026-01-01"), &before, &F.err),
+                     CW_OK);
     assert_int_equal(before->entries, 0);
     assert_int_equal(before->nplans, 0);
     assert_int_equal(cw_improve_load(cw_ledger_store(F.l), F.today, &now, &F.err), CW_OK);
     st = load();
     assert_true(st->entries > 50);
     same_state(now, st);
+    /* On 2026-11-07 the entries dated after it are not there yet: fewer, and none later. */
+    assert_int_equal(cw_improve_load(cw_ledger_store(F.l), D("2026-11-07"), &mid, &F.err), CW_OK);
+    assert_true(mid->entries > 0 && mid->entries < now->entries);
+    for (size_t i = 0; i < mid->nspends; i++)
+        assert_true(mid->spends[i].date <= D("2026-11-07"));
+    cw_improve_free(mid);
     cw_improve_free(before);
     cw_improve_free(now);
     cw_improve_free(st);

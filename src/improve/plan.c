@@ -645,8 +645,11 @@ static cw_rc fold(cw_improve *st, uint64_t idx, const char *t, const char *actor
         }
         if (!strcmp(t, "improve_action_updated")) {
             NEED(a->status != CW_IMP_AWAITING_SIGN_OFF, "its action awaits sign-off");
-            char *note = dup(str(p, "note"));
-            if (!note)
+            /* The note is personal: beside the leaf, not in it (a check sees it; a fold of
+             * the log does not), so it may be absent. */
+            const char *given = str(p, "note");
+            char *note = dup(given);
+            if (given && !note)
                 return CW_ENOMEM;
             free(a->note);
             a->note = note;
