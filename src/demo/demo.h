@@ -160,6 +160,8 @@ typedef struct cw_demo_stats {
     uint64_t injected[CW_INTEGRITY_NPATTERNS];
     /* the case-file audit (docs/demo.md): cases audited, 0 when the demo carries none */
     uint64_t audit_cases;
+    /* the improvement plan after an inspection (docs/demo.md): its actions, 0 when none */
+    uint64_t improve_actions;
 } cw_demo_stats;
 
 /*
