@@ -4588,11 +4588,11 @@ enum {
 enum { IE_NONE, IE_MEASURE, IE_AUDIT, IE_DOC };
 
 typedef struct imp_act {
-    int rec, point;   /* 0-based */
+    int rec, point; /* 0-based */
     const char *owner;
-    int32_t due;      /* working days from as_of */
+    int32_t due; /* working days from as_of */
     int fate, ev;
-    int dep;          /* 1-based index of an action it depends on, 0 none */
+    int dep; /* 1-based index of an action it depends on, 0 none */
     const char *text;
     const char *ev_title, *measure, *target, *direction;
     const char *note; /* a progress note (the blocked one's says why) */
@@ -4636,8 +4636,7 @@ static const imp_act IMP_ACTS[] = {
      NULL, NULL, NULL, NULL},
     {2, 0, "sm.l1.1", -40, IF_DONE, IE_DOC, 0,
      "Adopt the regional risk assessment for every concern about child sexual exploitation.",
-     "Practice guidance: assessing the risk of child sexual exploitation", NULL, NULL, NULL,
-     NULL},
+     "Practice guidance: assessing the risk of child sexual exploitation", NULL, NULL, NULL, NULL},
     {2, 0, "tm.l1.safe", 15, IF_BLOCKED, IE_NONE, 11,
      "Train every social worker in the regional risk assessment.", NULL, NULL, NULL, NULL,
      "Blocked: the regional trainer cannot run the course until the new year, and no other "
@@ -4650,8 +4649,8 @@ static const imp_act IMP_ACTS[] = {
      "Add a section for the child's views, in their own words, to the assessment record.",
      "Assessment record with the child's views section", NULL, NULL, NULL, NULL},
     {3, 0, "qa.1.2", 45, IF_OPEN, IE_NONE, 14,
-     "Read twenty assessments a month for the child's own words, and feed back to the teams.",
-     NULL, NULL, NULL, NULL, "Twenty assessments read this month; feedback sent to the managers."},
+     "Read twenty assessments a month for the child's own words, and feed back to the teams.", NULL,
+     NULL, NULL, NULL, "Twenty assessments read this month; feedback sent to the managers."},
     {3, 1, "sm.l1.2", -20, IF_DONE, IE_DOC, 0,
      "Set the standard that case notes are written within two working days.",
      "Recording standard, agreed by the managers' meeting", NULL, NULL, NULL, NULL},
@@ -4663,8 +4662,8 @@ static const imp_act IMP_ACTS[] = {
      "Independent review of performance reporting", NULL, NULL, NULL, NULL},
     {4, 0, "qa.1.1", 35, IF_OPEN, IE_MEASURE, 18,
      "Reconcile the quarterly performance measures with the case records every quarter.",
-     "Re-registrations within 12 months, recomputed from the case records", "PM27", "10",
-     "at_most", NULL},
+     "Re-registrations within 12 months, recomputed from the case records", "PM27", "10", "at_most",
+     NULL},
     {4, 1, "sm.l1.1", 5, IF_OPEN, IE_NONE, 0,
      "Report late recording and changed dates to the board every month.", NULL, NULL, NULL, NULL,
      NULL},
@@ -4674,8 +4673,8 @@ static const imp_act IMP_ACTS[] = {
      "Case-file audit of open cases: the issued report", NULL, NULL, NULL,
      "The audit of open cases went to the board; owners agreed for each recommendation."},
     {5, 1, "sm.l1.2", 50, IF_OPEN, IE_NONE, 7,
-     "Use the agreed supervision record in every team, and check it in the next audit.", NULL,
-     NULL, NULL, NULL, NULL},
+     "Use the agreed supervision record in every team, and check it in the next audit.", NULL, NULL,
+     NULL, NULL, NULL},
 };
 #define IMP_NACTS (sizeof IMP_ACTS / sizeof IMP_ACTS[0])
 
@@ -4687,12 +4686,13 @@ static const struct {
 } IMP_FUNDS[] = {
     {"wg", "Welsh Government: improvement grant", "Grant letter for the improvement plan.",
      133333333},
-    {"reserves", "Council reserves", "Agreed by cabinet when the plan was submitted.",
-     100000000},
+    {"reserves", "Council reserves", "Agreed by cabinet when the plan was submitted.", 100000000},
     {"rpb", "Regional partnership board: integrated care fund",
      "The region's share of the plan's costs.", 133333333},
-    {"base", "Children's services base budget", "The rounding, so that the plan's total is "
-     "exactly £4,000,000.00.", 1},
+    {"base", "Children's services base budget",
+     "The rounding, so that the plan's total is "
+     "exactly £4,000,000.00.",
+     1},
 };
 #define IMP_RESERVES_THEN 133333333 /* the reserves after the funding change */
 
@@ -4702,10 +4702,10 @@ static const struct {
     cw_pence amount;
     int late; /* 1: committed after the funding change */
 } IMP_COMMITS[] = {
-    {1, "wg", 45000000, 0},        {2, "reserves", 30000000, 0}, {3, "reserves", 55000000, 0},
-    {6, "rpb", 8000000, 0},        {7, "rpb", 25000000, 0},      {11, "rpb", 15000000, 0},
-    {12, "wg", 30000000, 0},       {14, "rpb", 12000000, 0},     {17, "reserves", 40000000, 1},
-    {18, "wg", 20000000, 0},       {19, "wg", 18000000, 0},      {13, "rpb", 10000000, 0},
+    {1, "wg", 45000000, 0},  {2, "reserves", 30000000, 0}, {3, "reserves", 55000000, 0},
+    {6, "rpb", 8000000, 0},  {7, "rpb", 25000000, 0},      {11, "rpb", 15000000, 0},
+    {12, "wg", 30000000, 0}, {14, "rpb", 12000000, 0},     {17, "reserves", 40000000, 1},
+    {18, "wg", 20000000, 0}, {19, "wg", 18000000, 0},      {13, "rpb", 10000000, 0},
 };
 #define IMP_NCOMMITS (sizeof IMP_COMMITS / sizeof IMP_COMMITS[0])
 
@@ -4729,7 +4729,7 @@ static const struct {
     {17, "reserves", 12000000, -18, "Agency social worker for the case-note backlog."},
     {7, "rpb", 6000000, -10, "Supervision training for the Safeguarding team's managers."},
 };
-#define IMP_NSPENDS    (sizeof IMP_SPENDS / sizeof IMP_SPENDS[0])
+#define IMP_NSPENDS  (sizeof IMP_SPENDS / sizeof IMP_SPENDS[0])
 #define IMP_REVERSED 11 /* 1-based: the spend recorded twice (as the one before it), reversed */
 
 /* An improve_* command by actor, dated d; b already holds the rest. */
@@ -4782,7 +4782,6 @@ static cw_rc imp_act_put(gen *g, const char *actor, const char *type, const char
         pstr(&b, field, text);
     return imp_put(g, actor, type, &b, d);
 }
-
 
 /* A step of the plan's progress after it was submitted, emitted in date order. */
 enum { S_EVID, S_NOTE, S_DONE, S_SIGN, S_RETURN, S_REC6, S_FUNDCHG, S_COMMIT, S_SPEND, S_REVERSE };
@@ -4861,8 +4860,9 @@ static cw_rc imp_commit(gen *g, size_t c, cw_date d)
     pstr(&b, "action_id", aid);
     pstr(&b, "allocation_id", IMP_COMMITS[c].alloc);
     pset(&b, "amount_pence", json_integer(IMP_COMMITS[c].amount));
-    pstr(&b, "reason", IMP_COMMITS[c].late ? "Agency staff, from the reserves added."
-                                           : "Costed in the plan as submitted.");
+    pstr(&b, "reason",
+         IMP_COMMITS[c].late ? "Agency staff, from the reserves added."
+                             : "Costed in the plan as submitted.");
     return imp_put(g, "dir.1", "improve_budget_committed", &b, d);
 }
 
@@ -5057,8 +5057,9 @@ static cw_rc emit_improve(gen *g)
             b = newpb();
             pstr(&b, "allocation_id", "reserves");
             pset(&b, "amount_pence", json_integer(IMP_RESERVES_THEN));
-            pstr(&b, "reason", "Cabinet agreed a further £333,333.33 from reserves for agency "
-                               "staff to clear the backlogs.");
+            pstr(&b, "reason",
+                 "Cabinet agreed a further £333,333.33 from reserves for agency "
+                 "staff to clear the backlogs.");
             rc = imp_put(g, dir, "improve_funding_changed", &b, x->d);
             break;
         case S_COMMIT:
