@@ -33,10 +33,12 @@
 #include "util/date.h"
 #include "util/error.h"
 
-/* Money in pence. Every amount recorded is 0 .. CW_IMPROVE_MAX_PENCE, so sums of up to a
- * million of them cannot overflow. */
+/* Money in pence. Every amount recorded is 0 .. CW_IMPROVE_MAX_PENCE, and a log holds at most
+ * CW_IMPROVE_MAX_MONEY entries of money (the fold refuses more), so no sum exceeds 10^17 pence
+ * and none can overflow (INT64_MAX is about 9.2 x 10^18). */
 typedef int64_t cw_pence;
-#define CW_IMPROVE_MAX_PENCE ((cw_pence)100000000000000) /* £1,000,000,000,000.00 */
+#define CW_IMPROVE_MAX_PENCE ((cw_pence)1000000000000) /* £10,000,000,000.00 */
+#define CW_IMPROVE_MAX_MONEY 100000
 
 /* "£1,333,333.33" (negative: "-£0.01"); out holds at least 32 bytes. */
 void cw_improve_pounds(cw_pence p, char out[32]);
