@@ -697,17 +697,20 @@ static void test_progress_and_sign_off(void **state)
     no(CW_EINVAL, "measure_id", NULL, "sw1", "improve_evidence_added",
        measure("e1", "a1", NULL, "85", "at_least"));
     no(CW_EINVAL, "target", NULL, "sw1", "improve_evidence_added",
-       measure("e1", "a1", "supervision_in_time", NULL, "at_least"));
+       measure("e1", "a1", "PM24", NULL, "at_least"));
     no(CW_EINVAL, "direction", NULL, "sw1", "improve_evidence_added",
-       measure("e1", "a1", "supervision_in_time", "85", NULL));
+       measure("e1", "a1", "PM24", "85", NULL));
     no(CW_EINVAL, NULL, "target: \"85.25\"", "sw1", "improve_evidence_added",
-       measure("e1", "a1", "supervision_in_time", "85.25", "at_least"));
+       measure("e1", "a1", "PM24", "85.25", "at_least"));
+    /* a measure the council does not have (the Wales pack's are PM..., and one per rule) */
+    no(CW_EINVAL, "measure_id", "not one of the council's measures", "sw1",
+       "improve_evidence_added", measure("e1", "a1", "PM999", "85.5", "at_least"));
     no(CW_EFORBIDDEN, "actor", NULL, "sw2", "improve_evidence_added",
-       measure("e1", "a1", "supervision_in_time", "85.5", "at_least"));
+       measure("e1", "a1", "PM24", "85.5", "at_least"));
     ok("sw1", "improve_evidence_added",
-       measure("e1", "a1", "supervision_in_time", "85.5", "at_least"));
+       measure("e1", "a1", "PM24", "85.5", "at_least"));
     no(CW_EINVAL, "evidence_id", "e1", "sw1", "improve_evidence_added",
-       measure("e1", "a1", "supervision_in_time", "85.5", "at_least"));
+       measure("e1", "a1", "PM24", "85.5", "at_least"));
     json_t *ar = json_pack("{ss ss ss ss ss}", "evidence_id", "e2", "action_id", "a1", "date",
                            "2026-11-08", "kind", "audit_report", "title", "Audit");
     no(CW_EINVAL, "audit_report_id", NULL, "sw1", "improve_evidence_added", json_deep_copy(ar));
@@ -816,7 +819,7 @@ static void test_audit_report_evidence(void **state)
 {
     (void)state;
     cw_improve *st = load();
-    cw_improve_env env = {fake_staff, fake_report, NULL, cw_improve_calendar()};
+    cw_improve_env env = {fake_staff, fake_report, NULL, NULL, NULL, cw_improve_calendar()};
     cw_improve_who who = {"sw1", "social_worker", 1};
     json_t *p =
         json_pack("{ss ss ss ss ss ss}", "evidence_id", "e90", "action_id", "b1", "date",

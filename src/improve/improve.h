@@ -265,6 +265,10 @@ typedef cw_rc (*cw_improve_report_fn)(void *ctx, const char *report_id, int *iss
 typedef struct cw_improve_env {
     cw_improve_staff_fn staff;
     cw_improve_report_fn audit_report; /* may be NULL: audit report evidence is refused */
+    /* Whether a case-file audit's recommendation exists (may be NULL: none is taken). */
+    cw_improve_report_fn audit_recommendation;
+    /* Whether the council's measures (its pack's) have this id (may be NULL: not checked). */
+    cw_improve_report_fn measure;
     void *ctx;
     const cw_calendar *cal;
 } cw_improve_env;
