@@ -331,6 +331,13 @@ static const row matrix[] = {
                                                     {403, 200, 200, 200, 200, 200, 403, 401}},
     {"GET", "/api/v1/improvement/plans/{plan}", "AUTHZ.NONE", NULL, T_NONE, K_PLAIN,
                                                     {404, 404, 404, 404, 404, 404, 403, 401}},
+    /* the board's report: the readers of the whole plan (not an action's owner); issued by an
+     * editor (the service manager chairs AUTHZ.IP's board; the head of service reads, and does
+     * not edit, a plan the director owns) */
+    {"GET", "/api/v1/improvement/plans/{plan}/report", "AUTHZ.IP", NULL, T_NONE, K_PLAIN,
+                                                    {403, 403, 200, 200, 200, 200, 403, 401}},
+    {"POST", "/api/v1/improvement/plans/{plan}/report", "AUTHZ.IP", NULL, T_NONE, K_PLAIN,
+                                                    {403, 403, 201, 403, 403, 403, 403, 401}},
 };
 /* clang-format on */
 static const size_t nmatrix = sizeof matrix / sizeof matrix[0];
@@ -497,6 +504,9 @@ static int setup(void **state)
               json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "action_id", "AUTHZ.IA", "point_id",
                         "AUTHZ.IPT", "date", X.today, "text", "Action.", "owner_id", F.tm, "due",
                         X.today));
+    ht_submit(l, DIR_ID, "improve_board_member_added",
+              json_pack("{s:s, s:s, s:s, s:s}", "plan_id", "AUTHZ.IP", "date", X.today, "staff_id",
+                        SM_ID, "board_role", "chair"));
     /* One account per role. */
     account(l, "sw", F.sw, NULL, 0);
     account(l, "tm", F.tm, NULL, 0);
@@ -666,6 +676,12 @@ static const char *row_body(const row *rw, char *out, size_t cap)
     if (!strcmp(rw->pattern, "/api/v1/audits/{programme}/report")) {
         X.team_seq++;
         snprintf(out, cap, "{\"report_id\":\"AUTHZ.R%d\"}", X.team_seq);
+        return out;
+    }
+    if (!strcmp(rw->pattern, "/api/v1/improvement/plans/{plan}/report")) {
+        X.team_seq++;
+        snprintf(out, cap, "{\"report_id\":\"AUTHZ.IR%d\",\"recipients\":\"The board\"}",
+                 X.team_seq);
         return out;
     }
     if (!strcmp(rw->type, "team_created")) {

@@ -23,6 +23,7 @@
 #include "casework/casework.h"
 #include "casework/deepverify.h"
 #include "demo/demo.h"
+#include "improve/improve.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
 #include "measures/integrity.h"
@@ -1058,6 +1059,8 @@ static void test_audit_small_and_accounts(void **state)
     demo small = {0};
     assert_int_equal(make_n(&small, "small", SEED, 1.0, 5000, 49), 0);
     assert_int_equal(small.st.audit_cases, 0);
+    assert_int_equal(small.st.improve_actions, 0);
+    assert_int_equal(q1_int(small.db, "SELECT count(*) FROM improve_entries"), 0);
     assert_int_equal(q1_int(small.db, "SELECT count(*) FROM audit_programmes"), 0);
     assert_int_equal(
         q1_int(small.db, "SELECT count(*) FROM staff WHERE role IN ('director', 'qa_auditor')"), 0);
@@ -1086,6 +1089,119 @@ static void test_audit_small_and_accounts(void **state)
     cw_buf_release(&out);
 }
 
+/* ---- the improvement plan (docs/demo.md, "The improvement plan") ---- */
+
+/* The inspection and the plan, as the demo leaves them on as_of: 8 findings, the plan submitted
+ * before its due day, 22 actions of every RAG colour, £4,000,000.00 allocated to the penny and
+ * part spent, every event accepted by the improvement module's checks. */
+static void test_improve(void **state)
+{
+    (void)state;
+    cw_error err;
+    cw_improve *st = NULL;
+    assert_int_equal(cw_improve_load(cw_ledger_store(F->main.l), 0, &st, &err), CW_OK);
+    assert_int_equal(F->main.st.improve_actions, 22);
+    /* the inspection, about 5 months before as_of, and its findings */
+    assert_int_equal(st->ninspections, 1);
+    assert_string_equal(st->inspections[0].inspectorate, "ciw");
+    assert_true(st->inspections[0].started >= cw_date_add_months(F->as_of, -7) &&
+                st->inspections[0].started <= cw_date_add_months(F->as_of, -4));
+    assert_int_equal(st->nfindings, 8);
+    size_t serious = 0;
+    for (size_t i = 0; i < st->nfindings; i++)
+        serious += !strcmp(st->findings[i].severity, "serious_concern");
+    assert_true(serious >= 5 && serious < 8);
+    /* the warning notice and the plan, made and submitted within its 20 working days */
+    assert_int_equal(st->nnotices, 1);
+    assert_string_equal(st->notices[0].issued_by, "Welsh Ministers");
+    assert_int_equal(st->notices[0].plan_within, 20);
+    assert_int_equal(st->notices[0].nreviews, 3);
+    assert_int_equal(st->nplans, 1);
+    const cw_imp_plan *pl = &st->plans[0];
+    assert_string_equal(pl->owner, "dir.1");
+    assert_int_equal(pl->due, st->notices[0].plan_due);
+    assert_true(pl->submitted && pl->submitted <= pl->due && pl->created <= pl->submitted);
+    /* its board: a chair, members and an observer */
+    size_t chairs = 0, observers = 0;
+    for (size_t i = 0; i < st->nmembers; i++) {
+        chairs += !strcmp(st->members[i].role, "chair");
+        observers += !strcmp(st->members[i].role, "observer");
+    }
+    assert_int_equal(chairs, 1);
+    assert_int_equal(observers, 1);
+    assert_true(st->nmembers >= 3);
+    /* 6 recommendations answering the findings, one taking in the case-file audit's */
+    assert_int_equal(st->nrecommendations, 6);
+    assert_int_equal(st->npoints, 12);
+    assert_int_equal(st->nactions, 22);
+    size_t from_audit = 0;
+    for (size_t i = 0; i < st->nrecommendations; i++) {
+        assert_true(st->recommendations[i].nfindings >= 1);
+        if (st->recommendations[i].audit_recommendation[0]) {
+            from_audit++;
+            char q[200];
+            snprintf(q, sizeof q,
+                     "SELECT count(*) FROM audit_recommendations WHERE recommendation_id = '%s'",
+                     st->recommendations[i].audit_recommendation);
+            assert_int_equal(q1_int(F->main.db, q), 1);
+        }
+    }
+    assert_int_equal(from_audit, 1);
+    /* the actions on as_of: every colour, one awaiting sign-off, one returned, one blocked;
+     * the complete ones signed off by someone other than their owner */
+    size_t rag[4] = {0}, awaiting = 0, returned = 0, blocked = 0;
+    for (size_t i = 0; i < st->nactions; i++) {
+        const cw_imp_action *a = &st->actions[i];
+        rag[cw_improve_rag(st, a, &F->cal, F->as_of, NULL)]++;
+        awaiting += a->status == CW_IMP_AWAITING_SIGN_OFF;
+        returned += a->returned > 0;
+        blocked += a->blocked;
+        if (a->status == CW_IMP_COMPLETE) {
+            assert_true(strcmp(a->signed_off_by, a->owner) != 0);
+            assert_true(a->signed_off_on <= a->due);
+        }
+    }
+    for (int r = 0; r < 4; r++)
+        assert_true(rag[r] >= 1);
+    assert_int_equal(awaiting, 1);
+    assert_int_equal(returned, 1);
+    assert_int_equal(blocked, 1);
+    /* evidence of each kind */
+    size_t kinds[3] = {0};
+    for (size_t i = 0; i < st->nevidence; i++) {
+        kinds[0] += !strcmp(st->evidence[i].kind, "measure");
+        kinds[1] += !strcmp(st->evidence[i].kind, "audit_report");
+        kinds[2] += !strcmp(st->evidence[i].kind, "document");
+    }
+    assert_true(kinds[0] >= 1 && kinds[1] >= 1 && kinds[2] >= 1);
+    /* the budget: exactly £4,000,000.00, about half the actions committed to, a third spent,
+     * one action overspent, one spend reversed, one funding change with its reason */
+    cw_improve_budget b;
+    cw_improve_budget_of(st, pl->id, &b);
+    assert_int_equal(b.allocated, 400000000);
+    assert_true(b.committed > 0 && b.committed <= b.allocated);
+    assert_true(b.spent * 100 >= b.allocated * 20 && b.spent * 100 <= b.allocated * 50);
+    assert_int_equal(b.overspent_actions, 1);
+    size_t committed_to = 0, reversed = 0, changes = 0;
+    for (size_t i = 0; i < st->nactions; i++)
+        committed_to += st->actions[i].committed > 0;
+    assert_true(committed_to * 3 >= st->nactions && committed_to * 3 <= st->nactions * 2);
+    for (size_t i = 0; i < st->nspends; i++)
+        reversed += st->spends[i].reversed;
+    assert_int_equal(reversed, 1);
+    for (size_t i = 0; i < st->nmoney; i++)
+        if (!strcmp(st->money[i].type, "improve_funding_changed")) {
+            changes++;
+            assert_true(st->money[i].reason && st->money[i].reason[0]);
+        }
+    assert_int_equal(changes, 1);
+    /* the plan as the pages read it */
+    json_t *j = cw_improve_plan_json(st, pl, &F->cal, F->as_of);
+    assert_non_null(j);
+    json_decref(j);
+    cw_improve_free(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1104,6 +1220,7 @@ int main(void)
         cmocka_unit_test(test_split_every_entry),
         cmocka_unit_test(test_audit),
         cmocka_unit_test(test_audit_small_and_accounts),
+        cmocka_unit_test(test_improve),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -280,7 +280,7 @@ CW=$1
 export CASEWARD_KEY_FILE=$T/upgrade.key
 AUDIT_TABLES="audit_programmes, audit_auditors, audit_samples, audit_cases, audit_grades,
               audit_findings, audit_recommendations, audit_actions, audit_reports,
-              audit_recipients"
+              audit_recipients, improve_entries"
 q "$SU" postgres "CREATE DATABASE upgrade OWNER caseward_owner ENCODING 'UTF8' TEMPLATE template0"
 allowed "a second database"
 "$CW" init --db "$(uri caseward_owner upgrade)" --origin test.caseward.example/up >/dev/null 2>"$T/err" ||
@@ -302,7 +302,8 @@ check "... nothing changed" [ "$(cat "$T/out")" = 10 ]
 "$CW" upgrade --db "$(uri caseward_owner upgrade)" >"$T/out" 2>"$T/err" ||
     bad "caseward upgrade as the owner: $(cat "$T/err")"
 q caseward_owner upgrade "SELECT value FROM meta WHERE key = 'schema_version'"
-check "the owner upgraded it to version 11" [ "$(cat "$T/out")" = 11 ]
+check "the owner upgraded it to version 12 (10 -> 11 the audit tables, 11 -> 12 improve_entries)" \
+    [ "$(cat "$T/out")" = 12 ]
 cols() {
     q caseward_owner "$1" "SELECT table_name || '.' || column_name || ' ' || data_type || ' ' ||
         is_nullable || ' ' || coalesce(collation_name, '') FROM information_schema.columns

@@ -62,7 +62,7 @@ check "init names the key file" out_has "signing key $T/cw.key"
 check "the key file is made" test -f "$T/cw.key"
 check "the key file is mode 0600" test "$(stat -c %a "$T/cw.key")" = 600
 check "the schema version is kept in meta" \
-    test "$(psql_as "$SUPER" cw "SELECT value FROM meta WHERE key = 'schema_version'")" = 11
+    test "$(psql_as "$SUPER" cw "SELECT value FROM meta WHERE key = 'schema_version'")" = 12
 CASEWARD_KEY_FILE=$T/other.key run init --db "$PG"
 expect_rc 1 "a second init on the same database"
 check "the second init says why" err_has "already holds a caseward log"
@@ -72,8 +72,8 @@ expect_rc 1 "init over an existing key file"
 psql_as "$SUPER" cw "UPDATE meta SET value = '9' WHERE key = 'schema_version'"
 run verify --db "$PG"
 expect_rc 1 "a database of another schema version"
-check "another version is refused with the reason" err_has "has schema version 9; this caseward reads version 11"
-psql_as "$SUPER" cw "UPDATE meta SET value = '11' WHERE key = 'schema_version'"
+check "another version is refused with the reason" err_has "has schema version 9; this caseward reads version 12"
+psql_as "$SUPER" cw "UPDATE meta SET value = '12' WHERE key = 'schema_version'"
 
 # A password in the URI is never printed (the server trusts local connections: any is accepted).
 psql_as "$SUPER" postgres "CREATE DATABASE pw ENCODING 'UTF8' TEMPLATE template0"

@@ -57,8 +57,13 @@ check "the demo has corrections to carry over" \
 # Version 7 (before legal holds) -> 8: the legal_holds table is added, empty; 8 -> 9: the
 # accounts' chosen language, NULL until chosen; 9 -> 10: the family's language, a column of
 # the children projection, which is filled again from the log.
-# 10 -> 11: the audit tables (docs/audits.md), added empty.
-AUDIT_TABLES="DROP TABLE audit_programmes; DROP TABLE audit_auditors; DROP TABLE audit_samples;
+# 10 -> 11: the audit tables (docs/audits.md), added empty; 11 -> 12: improve_entries
+# (docs/improvement.md), added empty.
+sqlite3 "$DB" "DROP TABLE improve_entries; PRAGMA user_version = 11" || bad "downgrade to 11"
+"$CW" escalate --db "$DB" --as-of 2020-01-01 >/dev/null 2>"$T/err" || bad "escalate 11: $(cat "$T/err")"
+check "11 upgraded to the current version" [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = "$CURRENT" ]
+check "improve_entries there, empty" [ "$(sqlite3 "$DB" 'SELECT count(*) FROM improve_entries')" = 0 ]
+AUDIT_TABLES="DROP TABLE improve_entries; DROP TABLE audit_programmes; DROP TABLE audit_auditors; DROP TABLE audit_samples;
               DROP TABLE audit_cases; DROP TABLE audit_grades; DROP TABLE audit_findings;
               DROP TABLE audit_recommendations; DROP TABLE audit_actions; DROP TABLE audit_reports;
               DROP TABLE audit_recipients;"

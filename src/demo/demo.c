@@ -47,8 +47,10 @@
 
 #include "casework/accounts.h"
 #include "casework/casework.h"
+#include "improve/improve.h"
 #include "quality/audit.h"
 #include "util/calendar.h"
+#include "util/sha256.h"
 #include "util/time.h"
 #include "util/buf.h"
 
@@ -701,6 +703,8 @@ struct gen {
         uint32_t nkids;
     } * inj; /* people chosen for a pattern about a person, as met */
     size_t ninj, capinj;
+    char imp_audit_report[65]; /* the case-file audit's report, once issued (emit_improve) */
+    char imp_audit_rec[65];    /* its recommendation on supervision (emit_improve) */
 };
 
 /* The state of one child while its journey is drawn. */
@@ -4466,6 +4470,8 @@ static cw_rc emit_audit(gen *g)
     b = (pb){rp, 0};
     if ((rc = put(g, "hos.1", "audit_report_issued", &b, NULL)))
         return rc;
+    snprintf(g->imp_audit_report, sizeof g->imp_audit_report, "%s", report);
+    snprintf(g->imp_audit_rec, sizeof g->imp_audit_rec, "%s.r2", prog);
 
     /* Acknowledged by the head of service, not (yet) by the director: overdue on as_of. The
      * actions: 1.1 closed, 2.1 awaiting sign-off, 1.2 in progress, 3.1 overdue, untouched. */
@@ -4496,6 +4502,591 @@ static cw_rc emit_audit(gen *g)
         return rc;
     g->st.audit_cases = n;
     return CW_OK;
+}
+
+/* ---- the inspection and its improvement plan (docs/demo.md, "The improvement plan") ---- */
+
+/* The inspection's findings, after those of the Care Inspectorate Wales's 2017 inspection of a
+ * Welsh council's children's services. */
+static const struct {
+    const char *theme, *severity, *text;
+} IMP_FINDINGS[] = {
+    {"safeguarding", "serious_concern",
+     "There were missed opportunities to safeguard children: contacts and referrals about "
+     "children at risk were closed or left undecided without enough enquiry."},
+    {"follow_up", "serious_concern",
+     "Assessments, interventions and follow-up that should have happened did not, and cases "
+     "drifted without anyone noticing."},
+    {"oversight", "serious_concern",
+     "There was little management oversight or supervision of practice, and managers' decisions "
+     "were not recorded on case files."},
+    {"cse", "serious_concern",
+     "The risk of child sexual exploitation was assessed inconsistently, and strategy "
+     "discussions did not always follow when the risk was high."},
+    {"childs_voice", "area_for_improvement",
+     "Children's views were missing from many assessments, and it was not clear how their "
+     "wishes and feelings shaped the plans made for them."},
+    {"recording", "area_for_improvement",
+     "Case notes were poor: often late, brief and without the purpose of the visit or what "
+     "was decided."},
+    {"performance_data", "serious_concern",
+     "Performance data reported to members may have been manipulated: dates on some records "
+     "did not match the work they described."},
+    {"audit_response", "serious_concern",
+     "An earlier case-file audit report had found many of the same weaknesses, and its "
+     "recommendations were never acted on."},
+};
+#define IMP_NFINDINGS 8
+
+/* Recommendations (the findings each answers, 1-based, 0-terminated) and their two points. */
+static const struct {
+    const char *text;
+    int findings[4];
+    const char *points[2];
+} IMP_RECS[] = {
+    {"Make safe, timely decisions on every contact and referral, and follow every assessment "
+     "through.",
+     {1, 2, 0},
+     {"Every contact and referral is decided within one working day by a qualified manager.",
+      "Assessments are completed on time and the actions they set are followed up."}},
+    {"Give every worker regular, recorded supervision and make managers' oversight visible on "
+     "the case file.",
+     {3, 0},
+     {"Every worker has monthly reflective supervision, recorded on one template.",
+      "Managers' decisions at key points are recorded with their reasons."}},
+    {"Assess the risk of child sexual exploitation in one consistent way, and act on it.",
+     {4, 0},
+     {"One risk assessment for child sexual exploitation, used by every team.",
+      "Every moderate or significant risk has a strategy discussion."}},
+    {"Put the child's voice at the centre of assessments, and keep case records up to date.",
+     {5, 6, 0},
+     {"The child's views, in their own words, are in every assessment.",
+      "Case notes are written within two working days and say what was decided."}},
+    {"Make the council's performance data trustworthy.",
+     {7, 2, 0},
+     {"Performance figures are independently checked against the case records.",
+      "Work is recorded on the day it was done, and late entries are reported."}},
+    {"Act on every case-file audit, starting with the audit of open cases, so that its "
+     "recommendations are not left unactioned again.",
+     {8, 3, 0},
+     {"Each case-file audit report has an owner for each recommendation and is followed up by "
+      "the board.",
+      "Supervision records show the manager's reasoning and the actions carried over."}},
+};
+#define IMP_NRECS 6
+
+/* What becomes of an action by as_of. */
+enum {
+    IF_DONE,     /* evidence, completed, signed off by someone other than its owner */
+    IF_AWAIT,    /* evidence, completed: awaiting sign-off */
+    IF_RETURNED, /* evidence, completed, returned, then a progress note */
+    IF_BLOCKED,  /* a progress note saying it is blocked */
+    IF_LATE,     /* past its due day, not complete (a note or nothing) */
+    IF_OPEN,     /* in progress or not started, with or without evidence */
+};
+/* Evidence: none, a measure (with its target), the demo's audit report, a document. */
+enum { IE_NONE, IE_MEASURE, IE_AUDIT, IE_DOC };
+
+typedef struct imp_act {
+    int rec, point; /* 0-based */
+    const char *owner;
+    int32_t due; /* working days from as_of */
+    int fate, ev;
+    int dep; /* 1-based index of an action it depends on, 0 none */
+    const char *text;
+    const char *ev_title, *measure, *target, *direction;
+    const char *note; /* a progress note (the blocked one's says why) */
+} imp_act;
+
+static const imp_act IMP_ACTS[] = {
+    {0, 0, "tm.l1.iaa", -60, IF_DONE, IE_DOC, 0,
+     "Put a duty manager on the front door rota every working day to decide contacts.",
+     "Front door duty manager rota, first quarter", NULL, NULL, NULL, NULL},
+    {0, 0, "sm.l1.1", -30, IF_DONE, IE_DOC, 1,
+     "Review every contact closed with no further action in the six months before the "
+     "inspection.",
+     "Review of contacts closed with no further action: findings", NULL, NULL, NULL, NULL},
+    {0, 0, "tm.l1.assess", -5, IF_LATE, IE_NONE, 2,
+     "Reopen and assess each case the review of closed contacts found unsafe.", NULL, NULL, NULL,
+     NULL,
+     "Most of the cases the review found unsafe are reopened and allocated; the rest wait for a "
+     "worker."},
+    {0, 1, "tm.l1.assess", 40, IF_OPEN, IE_MEASURE, 0,
+     "Track every open assessment weekly against the 42 working day timescale.",
+     "Assessments completed within 42 working days", "PM24", "90", "at_least",
+     "Weekly tracking meeting started; the list of open assessments is shared with every team."},
+    {0, 1, "sm.l1.1", 8, IF_OPEN, IE_NONE, 0,
+     "Agree a check of each assessment's actions 20 working days after it is completed.", NULL,
+     NULL, NULL, NULL, NULL},
+    {1, 0, "sm.l1.2", -45, IF_DONE, IE_DOC, 0,
+     "Publish a supervision policy with a monthly minimum and one recording template.",
+     "Supervision policy and recording template", NULL, NULL, NULL, NULL},
+    {1, 0, "tm.l1.safe", 30, IF_AWAIT, IE_DOC, 6,
+     "Hold and record monthly supervision with every worker in the Safeguarding team.",
+     "Safeguarding team supervision log, three months", NULL, NULL, NULL, NULL},
+    {1, 0, "tm.l1.lac", 25, IF_RETURNED, IE_DOC, 6,
+     "Hold and record monthly supervision with every worker in the Children Looked After team.",
+     "Children Looked After team supervision log", NULL, NULL, NULL,
+     "Sampling the records again with the service manager before asking for sign-off."},
+    {1, 1, "hos.1", 60, IF_OPEN, IE_NONE, 0,
+     "Audit a sample of managers' case decisions every quarter and report to the board.", NULL,
+     NULL, NULL, NULL, "The first quarter's sample is chosen; the audit starts next month."},
+    {1, 1, "qa.1.1", -10, IF_LATE, IE_NONE, 0,
+     "Add management oversight to the themes read in the monthly case-file audit sample.", NULL,
+     NULL, NULL, NULL, NULL},
+    {2, 0, "sm.l1.1", -40, IF_DONE, IE_DOC, 0,
+     "Adopt the regional risk assessment for every concern about child sexual exploitation.",
+     "Practice guidance: assessing the risk of child sexual exploitation", NULL, NULL, NULL, NULL},
+    {2, 0, "tm.l1.safe", 15, IF_BLOCKED, IE_NONE, 11,
+     "Train every social worker in the regional risk assessment.", NULL, NULL, NULL, NULL,
+     "Blocked: the regional trainer cannot run the course until the new year, and no other "
+     "trainer is accredited."},
+    {2, 1, "tm.l1.safe", 20, IF_OPEN, IE_DOC, 0,
+     "Check every week that each moderate or significant risk has had a strategy discussion.",
+     "Weekly check of risk bands and strategy discussions", NULL, NULL, NULL,
+     "Weekly check in place; two cases found without a discussion were taken up the same day."},
+    {3, 0, "tm.l1.assess", -35, IF_DONE, IE_DOC, 0,
+     "Add a section for the child's views, in their own words, to the assessment record.",
+     "Assessment record with the child's views section", NULL, NULL, NULL, NULL},
+    {3, 0, "qa.1.2", 45, IF_OPEN, IE_NONE, 14,
+     "Read twenty assessments a month for the child's own words, and feed back to the teams.", NULL,
+     NULL, NULL, NULL, "Twenty assessments read this month; feedback sent to the managers."},
+    {3, 1, "sm.l1.2", -20, IF_DONE, IE_DOC, 0,
+     "Set the standard that case notes are written within two working days.",
+     "Recording standard, agreed by the managers' meeting", NULL, NULL, NULL, NULL},
+    {3, 1, "tm.l1.support", -8, IF_LATE, IE_NONE, 16,
+     "Clear the backlog of case notes in the Family Support team.", NULL, NULL, NULL, NULL,
+     "Agency worker started; about half the backlog is cleared."},
+    {4, 0, "hos.1", -25, IF_DONE, IE_DOC, 0,
+     "Commission an independent review of how the performance figures were produced.",
+     "Independent review of performance reporting", NULL, NULL, NULL, NULL},
+    {4, 0, "qa.1.1", 35, IF_OPEN, IE_MEASURE, 18,
+     "Reconcile the quarterly performance measures with the case records every quarter.",
+     "Re-registrations within 12 months, recomputed from the case records", "PM27", "10", "at_most",
+     NULL},
+    {4, 1, "sm.l1.1", 5, IF_OPEN, IE_NONE, 0,
+     "Report late recording and changed dates to the board every month.", NULL, NULL, NULL, NULL,
+     NULL},
+    {5, 0, "hos.1", 20, IF_OPEN, IE_AUDIT, 0,
+     "Take each case-file audit report to the board within a month, with an owner for each "
+     "recommendation.",
+     "Case-file audit of open cases: the issued report", NULL, NULL, NULL,
+     "The audit of open cases went to the board; owners agreed for each recommendation."},
+    {5, 1, "sm.l1.2", 50, IF_OPEN, IE_NONE, 7,
+     "Use the agreed supervision record in every team, and check it in the next audit.", NULL, NULL,
+     NULL, NULL, NULL},
+};
+#define IMP_NACTS (sizeof IMP_ACTS / sizeof IMP_ACTS[0])
+
+/* The budget: four allocations adding up to exactly £4,000,000.00 (the council's reserves
+ * first £1,000,000.00, then raised); commitments to about half the actions; spend. */
+static const struct {
+    const char *id, *source, *reason;
+    cw_pence amount;
+} IMP_FUNDS[] = {
+    {"wg", "Welsh Government: improvement grant", "Grant letter for the improvement plan.",
+     133333333},
+    {"reserves", "Council reserves", "Agreed by cabinet when the plan was submitted.", 100000000},
+    {"rpb", "Regional partnership board: integrated care fund",
+     "The region's share of the plan's costs.", 133333333},
+    {"base", "Children's services base budget",
+     "The rounding, so that the plan's total is "
+     "exactly £4,000,000.00.",
+     1},
+};
+#define IMP_RESERVES_THEN 133333333 /* the reserves after the funding change */
+
+static const struct {
+    int act; /* 1-based */
+    const char *alloc;
+    cw_pence amount;
+    int late; /* 1: committed after the funding change */
+} IMP_COMMITS[] = {
+    {1, "wg", 45000000, 0},  {2, "reserves", 30000000, 0}, {3, "reserves", 55000000, 0},
+    {6, "rpb", 8000000, 0},  {7, "rpb", 25000000, 0},      {11, "rpb", 15000000, 0},
+    {12, "wg", 30000000, 0}, {14, "rpb", 12000000, 0},     {17, "reserves", 40000000, 1},
+    {18, "wg", 20000000, 0}, {19, "wg", 18000000, 0},      {13, "rpb", 10000000, 0},
+};
+#define IMP_NCOMMITS (sizeof IMP_COMMITS / sizeof IMP_COMMITS[0])
+
+static const struct {
+    int act;
+    const char *alloc;
+    cw_pence amount;
+    int32_t day; /* working days from as_of */
+    const char *reason;
+} IMP_SPENDS[] = {
+    {1, "wg", 20000000, -55, "Duty manager cover, first two months."},
+    {1, "wg", 12000000, -35, "Duty manager cover, third month."},
+    {2, "reserves", 28000000, -32, "Independent reviewers: review of closed contacts."},
+    {2, "reserves", 4500000, -25, "Independent reviewers: extra days agreed to finish."},
+    {6, "rpb", 7500000, -46, "Policy writing and the managers' workshops."},
+    {11, "rpb", 14000000, -41, "Licences and the regional guidance."},
+    {14, "rpb", 11000000, -36, "Changes to the assessment record."},
+    {18, "wg", 9500000, -27, "Independent review of performance reporting: first stage."},
+    {3, "reserves", 10000000, -20, "Agency social workers for the reopened cases."},
+    {17, "reserves", 12000000, -18, "Agency social worker for the case-note backlog."},
+    {17, "reserves", 12000000, -18, "Agency social worker for the case-note backlog."},
+    {7, "rpb", 6000000, -10, "Supervision training for the Safeguarding team's managers."},
+};
+#define IMP_NSPENDS  (sizeof IMP_SPENDS / sizeof IMP_SPENDS[0])
+#define IMP_REVERSED 11 /* 1-based: the spend recorded twice (as the one before it), reversed */
+
+/* An improve_* command by actor, dated d; b already holds the rest. */
+static cw_rc imp_put(gen *g, const char *actor, const char *type, pb *b, cw_date d)
+{
+    pdate(b, "date", d);
+    return put(g, actor, type, b, NULL);
+}
+
+static void imp_id(char *out, size_t cap, const char *kind, size_t n)
+{
+    snprintf(out, cap, "ip1.%s%zu", kind, n);
+}
+
+/* The action's evidence (by its owner on day d). */
+static cw_rc imp_evidence(gen *g, size_t i, const char *aid, cw_date d)
+{
+    const imp_act *a = &IMP_ACTS[i];
+    char id[64], sha[65], text[160];
+    pb b = newpb();
+    snprintf(id, sizeof id, "%s.e1", aid);
+    pstr(&b, "evidence_id", id);
+    pstr(&b, "action_id", aid);
+    pstr(&b, "title", a->ev_title);
+    if (a->ev == IE_MEASURE) {
+        pstr(&b, "kind", "measure");
+        pstr(&b, "measure_id", a->measure);
+        pstr(&b, "target", a->target);
+        pstr(&b, "direction", a->direction);
+    } else if (a->ev == IE_AUDIT && g->imp_audit_report[0]) {
+        pstr(&b, "kind", "audit_report");
+        pstr(&b, "audit_report_id", g->imp_audit_report);
+    } else {
+        /* the file's SHA-256: of an invented document, different for each seed */
+        snprintf(text, sizeof text, "%llu:%s", (unsigned long long)g->o.seed, a->ev_title);
+        cw_sha256_hex(text, strlen(text), sha);
+        pstr(&b, "kind", "document");
+        pstr(&b, "sha256", sha);
+    }
+    return imp_put(g, a->owner, "improve_evidence_added", &b, d);
+}
+
+/* One of the simple events about an action: {action_id, date, field: text}. */
+static cw_rc imp_act_put(gen *g, const char *actor, const char *type, const char *aid, cw_date d,
+                         const char *field, const char *text)
+{
+    pb b = newpb();
+    pstr(&b, "action_id", aid);
+    if (field)
+        pstr(&b, field, text);
+    return imp_put(g, actor, type, &b, d);
+}
+
+/* A step of the plan's progress after it was submitted, emitted in date order. */
+enum { S_EVID, S_NOTE, S_DONE, S_SIGN, S_RETURN, S_REC6, S_FUNDCHG, S_COMMIT, S_SPEND, S_REVERSE };
+typedef struct imp_step {
+    cw_date d;
+    int kind;
+    size_t i;   /* the action, commitment or spend (0-based) */
+    size_t seq; /* the order made, for steps on the same day */
+} imp_step;
+
+static int cmp_step(const void *a, const void *b)
+{
+    const imp_step *x = a, *y = b;
+    if (x->d != y->d)
+        return x->d < y->d ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static cw_rc imp_rec(gen *g, size_t k, cw_date on)
+{
+    const char *ins = "ciw-insp-1", *dir = "dir.1";
+    char rid[32], id[64];
+    pb b = newpb();
+    imp_id(rid, sizeof rid, "r", k + 1);
+    pstr(&b, "recommendation_id", rid);
+    pstr(&b, "plan_id", "ip1");
+    pstr(&b, "text", IMP_RECS[k].text);
+    json_t *fl = json_array();
+    for (int f = 0; fl && f < 4 && IMP_RECS[k].findings[f]; f++) {
+        snprintf(id, sizeof id, "%s.f%d", ins, IMP_RECS[k].findings[f]);
+        if (json_array_append_new(fl, json_string(id)))
+            b.bad = 1;
+    }
+    pset(&b, "findings", fl);
+    if (k == IMP_NRECS - 1 && g->imp_audit_rec[0])
+        pstr(&b, "audit_recommendation_id", g->imp_audit_rec);
+    cw_rc rc = imp_put(g, dir, "improve_recommendation_added", &b, on);
+    for (int p = 0; !rc && p < 2; p++) {
+        char pid[40];
+        snprintf(pid, sizeof pid, "%s.%d", rid, p + 1);
+        b = newpb();
+        pstr(&b, "point_id", pid);
+        pstr(&b, "recommendation_id", rid);
+        pstr(&b, "text", IMP_RECS[k].points[p]);
+        rc = imp_put(g, dir, "improve_point_added", &b, on);
+        for (size_t i = 0; !rc && i < IMP_NACTS; i++) {
+            const imp_act *a = &IMP_ACTS[i];
+            if (a->rec != (int)k || a->point != p)
+                continue;
+            char aid[40];
+            imp_id(aid, sizeof aid, "a", i + 1);
+            b = newpb();
+            pstr(&b, "action_id", aid);
+            pstr(&b, "point_id", pid);
+            pstr(&b, "text", a->text);
+            pstr(&b, "owner_id", a->owner);
+            pdate(&b, "due", W(g, g->as_of, a->due));
+            if (a->dep) {
+                imp_id(id, sizeof id, "a", (size_t)a->dep);
+                pset(&b, "depends_on", json_pack("[s]", id));
+            }
+            rc = imp_put(g, dir, "improve_action_added", &b, on);
+            g->st.improve_actions++;
+        }
+    }
+    return rc;
+}
+
+static cw_rc imp_commit(gen *g, size_t c, cw_date d)
+{
+    char id[40], aid[40];
+    pb b = newpb();
+    snprintf(id, sizeof id, "ip1.c%zu", c + 1);
+    imp_id(aid, sizeof aid, "a", (size_t)IMP_COMMITS[c].act);
+    pstr(&b, "commitment_id", id);
+    pstr(&b, "action_id", aid);
+    pstr(&b, "allocation_id", IMP_COMMITS[c].alloc);
+    pset(&b, "amount_pence", json_integer(IMP_COMMITS[c].amount));
+    pstr(&b, "reason",
+         IMP_COMMITS[c].late ? "Agency staff, from the reserves added."
+                             : "Costed in the plan as submitted.");
+    return imp_put(g, "dir.1", "improve_budget_committed", &b, d);
+}
+
+/*
+ * The council's inspection and improvement plan (docs/demo.md, "The improvement plan"): an
+ * inspection by the Care Inspectorate Wales about five months before as_of with 8 findings, a
+ * warning notice from the Welsh Ministers, the plan the director made and submitted on time,
+ * its board, 6 recommendations with 12 improvement points and 22 actions part way through on
+ * as_of, and a budget of exactly £4,000,000.00 about a third spent. Dates are in working days
+ * before as_of; the seed changes the pence of the spend (its own stream, seed and "imp") and
+ * the documents' hashes. It follows the case-file audit, whose report evidences an action and
+ * whose recommendation on supervision the plan takes in.
+ */
+static cw_rc emit_improve(gen *g)
+{
+    cw_date as_of = g->as_of;
+    cw_date started = W(g, as_of, -110), ended = W(g, as_of, -101), published = W(g, as_of, -90);
+    cw_date issued = W(g, as_of, -88), created = W(g, as_of, -86), set = W(g, as_of, -84);
+    cw_date funded = W(g, as_of, -75), submitted = W(g, as_of, -71);
+    const char *ins = "ciw-insp-1", *plan = "ip1", *dir = "dir.1";
+    char id[64], day[CW_DATE_LEN + 1];
+    cw_rc rc = cw_improve_register(g->err);
+    if (rc)
+        return rc;
+
+    pb b = newpb();
+    cw_date_format(started, day);
+    pstr(&b, "inspection_id", ins);
+    pstr(&b, "inspectorate", "ciw");
+    pstr(&b, "title", "Inspection of children's services");
+    snprintf(id, sizeof id, "CIW/%.4s/CS", day);
+    pstr(&b, "report_ref", id);
+    pdate(&b, "started", started);
+    pdate(&b, "ended", ended);
+    pdate(&b, "published", published);
+    if ((rc = imp_put(g, dir, "improve_inspection_recorded", &b, published)))
+        return rc;
+    for (size_t f = 0; !rc && f < IMP_NFINDINGS; f++) {
+        b = newpb();
+        snprintf(id, sizeof id, "%s.f%zu", ins, f + 1);
+        pstr(&b, "finding_id", id);
+        pstr(&b, "inspection_id", ins);
+        pstr(&b, "theme", IMP_FINDINGS[f].theme);
+        pstr(&b, "severity", IMP_FINDINGS[f].severity);
+        pstr(&b, "text", IMP_FINDINGS[f].text);
+        rc = imp_put(g, dir, "improve_finding_recorded", &b, published);
+    }
+    if (rc)
+        return rc;
+    b = newpb();
+    pstr(&b, "notice_id", "ciw-insp-1.notice");
+    pstr(&b, "inspection_id", ins);
+    pstr(&b, "kind", "warning_notice");
+    pstr(&b, "issued_by", "Welsh Ministers");
+    pdate(&b, "issued", issued);
+    pset(&b, "plan_within", json_integer(20));
+    pset(&b, "reviews", json_pack("[sss]", "90d", "6m", "12m"));
+    if ((rc = imp_put(g, dir, "improve_notice_issued", &b, issued)))
+        return rc;
+    b = newpb();
+    pstr(&b, "plan_id", plan);
+    pstr(&b, "title", "Improvement plan for children's services");
+    pstr(&b, "notice_id", "ciw-insp-1.notice");
+    pstr(&b, "owner_id", dir);
+    if ((rc = imp_put(g, dir, "improve_plan_created", &b, created)))
+        return rc;
+    /* the board: the head of service chairs it, the two service managers of locality 1 sit on
+     * it, the second QA auditor observes */
+    static const char *const BOARD[][2] = {
+        {"hos.1", "chair"}, {"sm.l1.1", "member"}, {"sm.l1.2", "member"}, {"qa.1.2", "observer"}};
+    for (size_t m = 0; !rc && m < 4; m++) {
+        b = newpb();
+        pstr(&b, "plan_id", plan);
+        pstr(&b, "staff_id", BOARD[m][0]);
+        pstr(&b, "board_role", BOARD[m][1]);
+        rc = imp_put(g, dir, "improve_board_member_added", &b, created);
+    }
+    /* the first five recommendations as drafted; the money; the plan submitted to the Welsh
+     * Ministers before its due day (20 working days from the notice) */
+    for (size_t k = 0; !rc && k + 1 < IMP_NRECS; k++)
+        rc = imp_rec(g, k, set);
+    for (size_t f = 0; !rc && f < sizeof IMP_FUNDS / sizeof IMP_FUNDS[0]; f++) {
+        b = newpb();
+        pstr(&b, "allocation_id", IMP_FUNDS[f].id);
+        pstr(&b, "plan_id", plan);
+        pstr(&b, "source", IMP_FUNDS[f].source);
+        pset(&b, "amount_pence", json_integer(IMP_FUNDS[f].amount));
+        pstr(&b, "reason", IMP_FUNDS[f].reason);
+        rc = imp_put(g, dir, "improve_funding_allocated", &b, funded);
+    }
+    for (size_t c = 0; !rc && c < IMP_NCOMMITS; c++)
+        if (!IMP_COMMITS[c].late)
+            rc = imp_commit(g, c, funded);
+    if (rc)
+        return rc;
+    b = newpb();
+    pstr(&b, "plan_id", plan);
+    pstr(&b, "submitted_to", "Welsh Ministers");
+    if ((rc = imp_put(g, dir, "improve_plan_submitted", &b, submitted)))
+        return rc;
+
+    /* What happened after, in date order. */
+    imp_step st[IMP_NACTS * 4 + IMP_NCOMMITS + IMP_NSPENDS + 4];
+    size_t n = 0;
+#define STEP(d_, k_, i_) (st[n] = (imp_step){(d_), (k_), (i_), n}, n++)
+    for (size_t i = 0; i < IMP_NACTS; i++) {
+        const imp_act *a = &IMP_ACTS[i];
+        cw_date d = W(g, as_of, a->due);
+        switch (a->fate) {
+        case IF_DONE:
+            STEP(W(g, d, -6), S_EVID, i);
+            STEP(W(g, d, -4), S_DONE, i);
+            STEP(W(g, d, -2), S_SIGN, i);
+            break;
+        case IF_AWAIT:
+            STEP(W(g, as_of, -15), S_EVID, i);
+            STEP(W(g, as_of, -6), S_DONE, i);
+            break;
+        case IF_RETURNED:
+            STEP(W(g, as_of, -20), S_EVID, i);
+            STEP(W(g, as_of, -16), S_DONE, i);
+            STEP(W(g, as_of, -14), S_RETURN, i);
+            STEP(W(g, as_of, -9), S_NOTE, i);
+            break;
+        case IF_BLOCKED:
+            STEP(W(g, as_of, -7), S_NOTE, i);
+            break;
+        case IF_LATE:
+            if (a->note)
+                STEP(W(g, d, -10), S_NOTE, i);
+            break;
+        default:
+            if (a->ev != IE_NONE)
+                STEP(W(g, as_of, -8), S_EVID, i);
+            if (a->note)
+                STEP(W(g, as_of, -6), S_NOTE, i);
+        }
+    }
+    STEP(W(g, as_of, -12), S_REC6, IMP_NRECS - 1);
+    STEP(W(g, as_of, -40), S_FUNDCHG, 0);
+    for (size_t c = 0; c < IMP_NCOMMITS; c++)
+        if (IMP_COMMITS[c].late)
+            STEP(W(g, as_of, -39), S_COMMIT, c);
+    for (size_t s = 0; s < IMP_NSPENDS; s++)
+        STEP(W(g, as_of, IMP_SPENDS[s].day), S_SPEND, s);
+    STEP(W(g, as_of, -16), S_REVERSE, IMP_REVERSED - 1);
+#undef STEP
+    qsort(st, n, sizeof st[0], cmp_step);
+
+    /* the pence of each spend: its amount and up to £999.99 more, drawn from the seed (the
+     * spend recorded twice is the same twice) */
+    cw_pence extra[IMP_NSPENDS];
+    rng r;
+    rng_seed(&r, g->o.seed, 1, 0x696d70u);
+    for (size_t s = 0; s < IMP_NSPENDS; s++)
+        extra[s] = s + 1 == IMP_REVERSED ? extra[s - 1] : uni(&r, 0, 99999);
+    for (size_t j = 0; !rc && j < n; j++) {
+        const imp_step *x = &st[j];
+        char aid[40];
+        const imp_act *a = x->kind <= S_RETURN ? &IMP_ACTS[x->i] : NULL;
+        const char *signer = a && !strcmp(a->owner, "hos.1") ? dir : "hos.1";
+        imp_id(aid, sizeof aid, "a", x->i + 1);
+        switch (x->kind) {
+        case S_EVID:
+            rc = imp_evidence(g, x->i, aid, x->d);
+            break;
+        case S_NOTE:
+            b = newpb();
+            pstr(&b, "action_id", aid);
+            pstr(&b, "note", a->note);
+            if (a->fate == IF_BLOCKED)
+                pbool(&b, "blocked", 1);
+            rc = imp_put(g, a->owner, "improve_action_updated", &b, x->d);
+            break;
+        case S_DONE:
+            rc = imp_act_put(g, a->owner, "improve_action_completed", aid, x->d, "note",
+                             "Done: the evidence is attached for the board to check.");
+            break;
+        case S_SIGN:
+            rc = imp_act_put(g, signer, "improve_action_signed_off", aid, x->d, "comment",
+                             "Checked against the evidence: complete.");
+            break;
+        case S_RETURN:
+            rc = imp_act_put(g, signer, "improve_action_returned", aid, x->d, "reason",
+                             "The supervision records sampled list tasks but not the manager's "
+                             "reasoning; please sample again once the template is in use.");
+            break;
+        case S_REC6:
+            rc = imp_rec(g, x->i, x->d);
+            break;
+        case S_FUNDCHG:
+            b = newpb();
+            pstr(&b, "allocation_id", "reserves");
+            pset(&b, "amount_pence", json_integer(IMP_RESERVES_THEN));
+            pstr(&b, "reason",
+                 "Cabinet agreed a further £333,333.33 from reserves for agency "
+                 "staff to clear the backlogs.");
+            rc = imp_put(g, dir, "improve_funding_changed", &b, x->d);
+            break;
+        case S_COMMIT:
+            rc = imp_commit(g, x->i, x->d);
+            break;
+        case S_SPEND:
+            b = newpb();
+            snprintf(id, sizeof id, "ip1.s%zu", x->i + 1);
+            pstr(&b, "spend_id", id);
+            imp_id(aid, sizeof aid, "a", (size_t)IMP_SPENDS[x->i].act);
+            pstr(&b, "action_id", aid);
+            pstr(&b, "allocation_id", IMP_SPENDS[x->i].alloc);
+            pset(&b, "amount_pence", json_integer(IMP_SPENDS[x->i].amount + extra[x->i]));
+            pstr(&b, "reason", IMP_SPENDS[x->i].reason);
+            snprintf(id, sizeof id, "INV-%04zu", x->i + 1 == IMP_REVERSED ? x->i : x->i + 1);
+            pstr(&b, "reference", id);
+            rc = imp_put(g, "hos.1", "improve_spend_recorded", &b, x->d);
+            break;
+        default: /* S_REVERSE */
+            b = newpb();
+            snprintf(id, sizeof id, "ip1.s%zu", x->i + 1);
+            pstr(&b, "spend_id", id);
+            pstr(&b, "reason", "Recorded twice: the same invoice as the spend before it.");
+            rc = imp_put(g, "hos.1", "improve_spend_reversed", &b, x->d);
+        }
+    }
+    return rc;
 }
 
 /* ---- the API ---- */
@@ -4572,6 +5163,8 @@ cw_rc cw_demo_generate(cw_ledger *l, const cw_demo_opts *o, cw_demo_stats *stats
         }
         if (!rc && with_audit(g))
             rc = emit_audit(g);
+        if (!rc && with_audit(g))
+            rc = emit_improve(g);
         if (!rc && (rc = cw_casework_commit(l, NULL, err)) == CW_OK) {
             g->st.batches++;
             if (g->o.progress)
@@ -4741,6 +5334,12 @@ cw_rc cw_demo_stats_format(const cw_demo_stats *s, cw_buf *out)
                          "case-file audit: one programme, %llu cases audited, its report issued "
                          "(docs/demo.md)\n",
                          (unsigned long long)s->audit_cases);
+    if (!rc && s->improve_actions)
+        rc = cw_buf_addf(out,
+                         "improvement plan: an inspection with 8 findings, a warning notice, a "
+                         "plan of 6 recommendations and %llu actions, a budget of "
+                         "£4,000,000.00 (docs/demo.md)\n",
+                         (unsigned long long)s->improve_actions);
     return rc;
 }
 

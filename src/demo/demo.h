@@ -160,12 +160,16 @@ typedef struct cw_demo_stats {
     uint64_t injected[CW_INTEGRITY_NPATTERNS];
     /* the case-file audit (docs/demo.md): cases audited, 0 when the demo carries none */
     uint64_t audit_cases;
+    /* the improvement plan after an inspection (docs/demo.md): its actions, 0 when none */
+    uint64_t improve_actions;
 } cw_demo_stats;
 
 /*
  * Generates the demo council into l, which must be an empty log opened for
  * writing (CW_EEXIST otherwise). o may be NULL for the defaults; stats may
- * be NULL. CW_EINVAL names a bad option.
+ * be NULL. CW_EINVAL names a bad option. With 50 children or more it registers the
+ * improvement plans module (cw_improve_register) for the council's improvement plan, so call it
+ * before starting any thread.
  */
 cw_rc cw_demo_generate(cw_ledger *l, const cw_demo_opts *o, cw_demo_stats *stats, cw_error *err);
 

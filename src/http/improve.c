@@ -14,6 +14,7 @@
  * Plans never name a child, so no read is recorded in a record's access log; a
  * refusal to someone signed in is recorded, as every refusal is.
  */
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,7 +325,31 @@ cw_rc cw_http_improvement_action(cw_http_srv *s, req *r, cw_error *err)
         json_object_set_new(o, "may_sign_off",
                             json_boolean(ed && a->status == CW_IMP_AWAITING_SIGN_OFF && !mine &&
                                          strcmp(a->completed_by, rd.me) != 0));
-        cw_resp_json(r, 200, o);
+        /* A measure-backed action: its measure's figure and trend against the target, computed
+         * from the log as GET /api/v1/measures is (two at a time). */
+        json_t *lines = NULL, *mr = NULL, *mine_lines = json_array();
+        int measured = 0;
+        for (size_t i = 0; i < rd.st->nevidence; i++)
+            measured |= !strcmp(rd.st->evidence[i].action, a->id) &&
+                        !strcmp(rd.st->evidence[i].kind, "measure");
+        if (measured) {
+            while (sem_wait(&s->measuring) != 0)
+                ; /* interrupted: wait again */
+            rc = cw_improve_measures(r->ro, s->pack, &s->cal, rd.st, pl->id, day, &lines, &mr, err);
+            sem_post(&s->measuring);
+        }
+        for (size_t i = 0; !rc && i < json_array_size(lines); i++) {
+            json_t *x = json_array_get(lines, i);
+            if (!strcmp(json_string_value(json_object_get(x, "action_id")), a->id))
+                json_array_append(mine_lines, x);
+        }
+        json_decref(lines);
+        json_decref(mr);
+        json_object_set_new(o, "measures", mine_lines);
+        if (!rc)
+            cw_resp_json(r, 200, o);
+        else
+            json_decref(o);
     }
     close_reader(&rd);
     return rc;

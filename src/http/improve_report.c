@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "casework/casework.h"
 #include "http/http_int.h"
 #include "improve/improve.h"
 #include "util/time.h"
@@ -164,6 +165,23 @@ cw_rc cw_http_improve_issue(cw_http_srv *s, req *r, cw_error *err)
         rc = cw_error_key(err, CW_EFORBIDDEN, "audit_needs_staff", "role", NULL, NULL);
     if (!rc)
         rc = day_and_kind(str(body, "as_of"), kind, &d, err);
+    /* An editor's (the catalogue checks it again as it records): a refusal is recorded. */
+    if (!rc && r->who.staff_id[0]) {
+        cw_improve *st = NULL;
+        cw_staff_info si;
+        if (!(rc = cw_improve_load(cw_ledger_store(r->ro), 0, &st, err)) &&
+            !(rc = cw_casework_staff(cw_ledger_store(r->ro), r->who.staff_id, &si, err))) {
+            if (!cw_improve_plan(st, r->param[0]))
+                rc = cw_error_key(err, CW_ENOTFOUND, "imp_no_plan", "plan_id", r->param[0], NULL);
+            else if (!cw_improve_editor(st, r->param[0], r->who.staff_id,
+                                        si.found && !si.left ? si.role : "", today())) {
+                cw_http_record_access(s, r, NULL, 0, 403);
+                rc = cw_error_key(err, CW_EFORBIDDEN, "imp_not_editor", "actor", r->who.staff_id,
+                                  r->param[0]);
+            }
+        }
+        cw_improve_free(st);
+    }
     if (!rc)
         rc = content(s, r, r->param[0], kind, d, &c, &mr, err);
     char sha[65] = "", msha[65] = "", id[256], day[CW_DATE_LEN + 1], asof[CW_DATE_LEN + 1];

@@ -316,6 +316,14 @@ static cw_rc check(ck *c, const char *t)
             if ((rc = new_id(c, "recommendation_id",
                              recommendation(st, str(p, "recommendation_id")) != NULL)))
                 return rc;
+            const char *ar = str(p, "audit_recommendation_id");
+            int exists = 0;
+            if (ar && c->env->audit_recommendation &&
+                (rc = c->env->audit_recommendation(c->env->ctx, ar, &exists, c->err)))
+                return rc;
+            if (ar && !exists)
+                return cw_error_key(c->err, CW_EINVAL, "imp_audit_recommendation",
+                                    "audit_recommendation_id", ar, NULL);
             const json_t *fl = json_object_get(p, "findings");
             for (size_t i = 0; i < json_array_size(fl); i++)
                 if (!findings_has(st, json_string_value(json_array_get(fl, i))))
@@ -400,7 +408,15 @@ static cw_rc check(ck *c, const char *t)
                 if (!str(p, "direction"))
                     return cw_error_key(c->err, CW_EINVAL, "imp_evidence_needs", "direction", kind,
                                         NULL);
-                return cw_improve_parse_target(str(p, "target"), &tenths, c->err);
+                if ((rc = cw_improve_parse_target(str(p, "target"), &tenths, c->err)))
+                    return rc;
+                int known = 1;
+                if (c->env->measure &&
+                    (rc = c->env->measure(c->env->ctx, str(p, "measure_id"), &known, c->err)))
+                    return rc;
+                return known ? CW_OK
+                             : cw_error_key(c->err, CW_EINVAL, "imp_measure", "measure_id",
+                                            str(p, "measure_id"), NULL);
             }
             if (!strcmp(kind, "audit_report")) {
                 int issued = 0;

@@ -33,10 +33,12 @@
 #include "util/date.h"
 #include "util/error.h"
 
-/* Money in pence. Every amount recorded is 0 .. CW_IMPROVE_MAX_PENCE, so sums of up to a
- * million of them cannot overflow. */
+/* Money in pence. Every amount recorded is 0 .. CW_IMPROVE_MAX_PENCE, and a log holds at most
+ * CW_IMPROVE_MAX_MONEY entries of money (the fold refuses more), so no sum exceeds 10^17 pence
+ * and none can overflow (INT64_MAX is about 9.2 x 10^18). */
 typedef int64_t cw_pence;
-#define CW_IMPROVE_MAX_PENCE ((cw_pence)100000000000000) /* £1,000,000,000,000.00 */
+#define CW_IMPROVE_MAX_PENCE ((cw_pence)1000000000000) /* £10,000,000,000.00 */
+#define CW_IMPROVE_MAX_MONEY 100000
 
 /* "£1,333,333.33" (negative: "-£0.01"); out holds at least 32 bytes. */
 void cw_improve_pounds(cw_pence p, char out[32]);
@@ -263,6 +265,10 @@ typedef cw_rc (*cw_improve_report_fn)(void *ctx, const char *report_id, int *iss
 typedef struct cw_improve_env {
     cw_improve_staff_fn staff;
     cw_improve_report_fn audit_report; /* may be NULL: audit report evidence is refused */
+    /* Whether a case-file audit's recommendation exists (may be NULL: none is taken). */
+    cw_improve_report_fn audit_recommendation;
+    /* Whether the council's measures (its pack's) have this id (may be NULL: not checked). */
+    cw_improve_report_fn measure;
     void *ctx;
     const cw_calendar *cal;
 } cw_improve_env;

@@ -15,6 +15,8 @@
 #include "casework/casework.h"
 #include "improve/improve.h"
 #include "ledger/ledger.h"
+#include "measures/measures.h"
+#include "rules/rules.h"
 
 /* Folds one leaf: its type, actor, recorded day and payload. Leaves of other types are
  * skipped (the export holds every entry). */
@@ -174,6 +176,30 @@ static cw_rc audit_report_of(void *ctx, const char *id, int *issued, cw_error *e
     return cw_store_exists(ctx, CW_Q_AUDIT_REPORT_GET, &k, 1, issued, err);
 }
 
+static cw_rc audit_recommendation_of(void *ctx, const char *id, int *exists, cw_error *err)
+{
+    cw_value k = cw_text(id);
+    return cw_store_exists(ctx, CW_Q_AUDIT_RECOMMENDATION_GET, &k, 1, exists, err);
+}
+
+/* Whether the council's pack (meta rule_pack, else wales) has a measure with this id: its file's
+ * measures and one per obligation rule (measures/measures.h). */
+static cw_rc measure_of(void *ctx, const char *id, int *known, cw_error *err)
+{
+    cw_buf name = CW_BUF_INIT(64);
+    cw_rule_pack *pack = NULL;
+    cw_measure_set *m = NULL;
+    const char *pn = cw_store_meta_get(ctx, "rule_pack", &name, NULL) == CW_OK ? name.data : NULL;
+    cw_rc rc = cw_rules_load_builtin(pn ? pn : "wales", &pack, err);
+    if (!rc)
+        rc = cw_measures_load_builtin(pack, &m, err);
+    *known = !rc && cw_measures_find(m, id) >= 0;
+    cw_measures_free(m);
+    cw_rules_free(pack);
+    cw_buf_release(&name);
+    return rc;
+}
+
 static cw_rc check(const cw_casework_improve_call *call, const char *type, const json_t *payload,
                    cw_error *err)
 {
@@ -184,7 +210,8 @@ static cw_rc check(const cw_casework_improve_call *call, const char *type, const
         return rc;
     if ((rc = cw_improve_load(call->store, 0, &st, err)))
         return rc;
-    cw_improve_env env = {staff_of, audit_report_of, call->store, cw_improve_calendar()};
+    cw_improve_env env = {staff_of,   audit_report_of, audit_recommendation_of,
+                          measure_of, call->store,     cw_improve_calendar()};
     cw_improve_who who = {call->actor, si.found ? si.role : "", si.found && !si.left};
     rc = cw_improve_check(st, &env, &who, type, payload, call->recorded, err);
     /* The fold must take it too: what it refuses would make the log unreadable. */

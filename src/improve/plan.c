@@ -7,6 +7,7 @@
  * as it was (an export that does not fold is not believed). What a user may
  * record is cw_improve_check's (check.c), which gives the reasons in words.
  */
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,6 +362,7 @@ static cw_rc money(cw_improve *st, uint64_t idx, const json_t *p, const char *ac
                    const char *type, const char *id, const char *plan_id, cw_pence before,
                    cw_pence after)
 {
+    assert(st->nmoney < CW_IMPROVE_MAX_MONEY); /* fold() refuses the one past it */
     cw_imp_money_change *m = PUSH(st, money);
     if (!m)
         return CW_ENOMEM;
@@ -405,6 +407,8 @@ const char *cw_improve_deps_problem(const cw_improve *st, const char *action_id,
 {
     for (size_t i = 0; i < json_array_size(list); i++) {
         const char *d = json_string_value(json_array_get(list, i));
+        if (d && !strcmp(d, action_id))
+            return "cycle"; /* waiting for itself */
         const cw_imp_action *a = d ? action(st, d) : NULL;
         if (!a)
             return "unknown_action";
@@ -428,6 +432,11 @@ static cw_rc fold(cw_improve *st, uint64_t idx, const char *t, const char *actor
 {
     const char *pid = str(p, "plan_id");
     cw_date date = day(p, "date");
+    /* Every money entry adds one change: bounded, so that no sum can overflow. */
+    if ((!strncmp(t, "improve_funding_", 16) || !strcmp(t, "improve_budget_committed") ||
+         !strcmp(t, "improve_commitment_changed") || !strncmp(t, "improve_spend_", 14)) &&
+        st->nmoney >= CW_IMPROVE_MAX_MONEY)
+        return broken(err, idx, t, "more money entries than caseward keeps for its plans");
 #define NEED(cond, what)                                                                           \
     do {                                                                                           \
         if (!(cond))                                                                               \
@@ -645,12 +654,11 @@ static cw_rc fold(cw_improve *st, uint64_t idx, const char *t, const char *actor
         }
         if (!strcmp(t, "improve_action_updated")) {
             NEED(a->status != CW_IMP_AWAITING_SIGN_OFF, "its action awaits sign-off");
-            /* The note is personal: the log holds true in its place (its words are kept beside
-             * the log, erasable), so only a note given as text (a fold of the personal store's
-             * copy) is kept here. */
-            const char *words = str(p, "note");
-            char *note = words ? dup(words) : NULL;
-            if (words && !note)
+            /* The note is personal: beside the leaf, not in it (a check sees it; a fold of
+             * the log does not), so it may be absent. */
+            const char *given = str(p, "note");
+            char *note = dup(given);
+            if (given && !note)
                 return CW_ENOMEM;
             free(a->note);
             a->note = note;

@@ -222,7 +222,7 @@ typedef struct words {
         *measures_from, *budget_h, *source, *allocated, *committed, *spent, *uncommitted, *unspent,
         *overspend, *total, *risks_h, *waiting_on, *blocked, *hash, *log_size, *at_least, *at_most,
         *s_not_started, *s_in_progress, *s_awaiting, *s_complete, *r_green, *r_amber, *r_red,
-        *r_complete;
+        *r_complete, *due_col, *k_warning, *k_improvement, *k_priority, *k_direction, *k_other;
 } words;
 
 static const words EN = {"en",
@@ -286,7 +286,13 @@ static const words EN = {"en",
                          "Green",
                          "Amber",
                          "Red",
-                         "Complete"};
+                         "Complete",
+                         "Due",
+                         "warning notice",
+                         "improvement notice",
+                         "priority action notice",
+                         "direction",
+                         "notice"};
 
 static const words CY = {"cy",
                          "Adroddiad y bwrdd gwella",
@@ -349,7 +355,13 @@ static const words CY = {"cy",
                          "Gwyrdd",
                          "Ambr",
                          "Coch",
-                         "Wedi’i gwblhau"};
+                         "Wedi’i gwblhau",
+                         "Erbyn",
+                         "hysbysiad rhybudd",
+                         "hysbysiad gwella",
+                         "hysbysiad camau blaenoriaeth",
+                         "cyfarwyddyd",
+                         "hysbysiad"};
 
 static const words *words_of(const char *lang)
 {
@@ -364,6 +376,16 @@ static const char *status_word(const words *w, const char *s)
            : !strcmp(s, "awaiting_sign_off") ? w->s_awaiting
            : !strcmp(s, "complete")          ? w->s_complete
                                              : s;
+}
+
+static const char *kind_word(const words *w, const char *s)
+{
+    return !s                                     ? ""
+           : !strcmp(s, "warning_notice")         ? w->k_warning
+           : !strcmp(s, "improvement_notice")     ? w->k_improvement
+           : !strcmp(s, "priority_action_notice") ? w->k_priority
+           : !strcmp(s, "direction")              ? w->k_direction
+                                                  : w->k_other;
 }
 
 static const char *rag_word(const words *w, const char *s)
@@ -409,14 +431,14 @@ static cw_rc action_table(cw_buf *b, const words *w, const char *title, const js
         rc = cw_buf_addf(b,
                          "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                          "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
-                         w->ref, w->action, w->owner, w->deadline, w->status, w->rag);
+                         w->ref, w->action, w->owner, w->due_col, w->status, w->rag);
     for (size_t i = 0; !rc && i < json_array_size(list); i++) {
         const json_t *a = json_array_get(list, i);
         const char *rag = str(a, "rag");
         if (!(rc = cw_buf_addf(b, "<tr><td>%s</td><td>", str(a, "ref"))) &&
             !(rc = esc(b, str(a, "text"))))
             rc = cw_buf_addf(b,
-                             "</td><td>%s</td><td>%s</td><td>%s</td><td><span class=\"rag "
+                             "</td><td>%s</td><td class=d>%s</td><td>%s</td><td><span class=\"rag "
                              "rag-%s\">%s</span></td></tr>\n",
                              str(a, "owner_id"), str(a, "due"), status_word(w, str(a, "status")),
                              rag, rag_word(w, rag));
@@ -445,7 +467,8 @@ cw_rc cw_improve_report_html(const json_t *c, const char *lang, cw_buf *b)
         "solid #b1b4b6;padding:.3em .5em;text-align:left;vertical-align:top}.n{text-align:right}"
         ".rag{display:inline-block;padding:0 .4em;font-weight:bold}.rag-red{background:#d4351c;"
         "color:#fff}.rag-amber{background:#f47738;color:#0b0c0c}.rag-green{background:#00703c;"
-        "color:#fff}.rag-complete{background:#1d70b8;color:#fff}.alert{font-weight:bold;color:"
+        "color:#fff}.rag-complete{background:#1d70b8;color:#fff}.d{white-space:nowrap}.alert{font-"
+        "weight:bold;color:"
         "#d4351c}.meta{color:#505a5f}.summary td{font-size:1.2em}"
         "@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}}"
         "</style></head><body>\n<h1>%s</h1>\n<p><strong>%s:</strong> ",
@@ -469,7 +492,7 @@ cw_rc cw_improve_report_html(const json_t *c, const char *lang, cw_buf *b)
                          json_is_true(late) ? w->late : w->on_time,
                          json_is_true(late) ? "</span>" : "");
     if (!rc && json_is_object(no)) {
-        if (!(rc = cw_buf_addf(b, " %s: %s, ", w->notice, str(no, "kind"))) &&
+        if (!(rc = cw_buf_addf(b, " %s: %s, ", w->notice, kind_word(w, str(no, "kind")))) &&
             !(rc = esc(b, str(no, "issued_by"))))
             rc = cw_buf_addf(b, ", %s.", str(no, "issued"));
     }
@@ -582,7 +605,7 @@ cw_rc cw_improve_report_html(const json_t *c, const char *lang, cw_buf *b)
         if (!(rc = cw_buf_addf(b, "<li><span class=\"rag rag-%s\">%s</span> %s ", str(r, "rag"),
                                rag_word(w, str(r, "rag")), str(r, "ref"))) &&
             !(rc = esc(b, str(r, "text"))))
-            rc = cw_buf_addf(b, " (%s, %s %s)", str(r, "owner_id"), w->deadline, str(r, "due"));
+            rc = cw_buf_addf(b, " (%s, %s %s)", str(r, "owner_id"), w->due_col, str(r, "due"));
         if (!rc && json_is_true(json_object_get(r, "blocked"))) {
             if (!(rc = cw_buf_addf(b, "; <strong>%s</strong>", w->blocked)) && str(r, "note") &&
                 !(rc = cw_buf_addstr(b, ": ")))

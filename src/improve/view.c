@@ -232,7 +232,9 @@ json_t *cw_improve_plan_json(const cw_improve *st, const cw_imp_plan *pl, const 
     set(o, "submitted_to", text_json(pl->submitted_to));
     set(o, "as_of", day_json(as_of));
     /* The plan's own deadline: late once the day after it passes unsubmitted. */
-    set(o, "late", json_boolean(!pl->submitted ? as_of > pl->due : pl->submitted > pl->due));
+    /* As it stood on as_of: a plan submitted after that day was not yet submitted then. */
+    int sent = pl->submitted && pl->submitted <= as_of;
+    set(o, "late", json_boolean(sent ? pl->submitted > pl->due : as_of > pl->due));
     for (size_t i = 0; i < st->nmembers; i++) {
         const cw_imp_member *m = &st->members[i];
         if (strcmp(m->plan, pl->id))

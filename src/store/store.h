@@ -230,8 +230,8 @@ typedef enum cw_query {
     CW_Q_AUDIT_ACTIONS_COUNT,    /* (programme_id) -> how many actions its recommendations have */
     CW_Q_AUDIT_CASES_OF_CHILD,   /* (child_id) -> programme_id, how, auditor_id, moderator_id,
                                     completed_on, moderated_on, added_on: by added_on */
-    CW_Q_IMPROVE_PUT,     /* (idx, type): an improvement plan entry */
-    CW_Q_IMPROVE_ENTRIES, /* () -> idx, leaf: every improvement plan entry, in log order */
+    CW_Q_IMPROVE_PUT,            /* (idx, type): an improvement plan entry */
+    CW_Q_IMPROVE_ENTRIES,        /* () -> idx, leaf: every improvement plan entry, in log order */
     CW_Q_COUNT
 } cw_query;
 

@@ -410,8 +410,9 @@ static const char *const named[CW_Q_COUNT] = {
         "moderated_on, added_on FROM audit_cases WHERE child_id = ?1 ORDER BY added_on, "
         "programme_id",
     [CW_Q_IMPROVE_PUT] = "INSERT INTO improve_entries(idx, type) VALUES (?1, ?2)",
-    [CW_Q_IMPROVE_ENTRIES] = "SELECT e.idx, e.leaf FROM improve_entries i JOIN entries e ON e.idx = "
-                             "i.idx ORDER BY i.idx",
+    [CW_Q_IMPROVE_ENTRIES] =
+        "SELECT e.idx, e.leaf FROM improve_entries i JOIN entries e ON e.idx = "
+        "i.idx ORDER BY i.idx",
 };
 
 #define MAX_COLUMNS 32 /* the widest named query, CW_Q_CHILD_RECORD, has 18 */
@@ -1672,7 +1673,8 @@ static const char *const audit_tables[] = {
 /* 11 -> 12: improvement plans (docs/improvement.md): a new table, empty until plans are
  * recorded (no improve_* event could be recorded before it). */
 static const char *const improve_tables[] = {
-    "-- Improvement plans (docs/improvement.md): the entries of the improve_* events, in log order.\n"
+    "-- Improvement plans (docs/improvement.md): the entries of the improve_* events, in log "
+    "order.\n"
     "-- The plans, their actions and their budget are folded from these entries by src/improve/\n"
     "-- (the same code an inspector runs over an export), so this table is their only projection.\n"
     "CREATE TABLE improve_entries (\n"

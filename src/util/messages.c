@@ -671,6 +671,11 @@ static const struct msg {
     {"imp_reversed", "{field}: spend {1} was reversed already",
      "{field}: mae gwariant {1} wedi’i wrthdroi eisoes"},
     /* ---- reading improvement plans (src/http/improve.c) ---- */
+    {"imp_audit_recommendation", "{field}: {1} is not a recommendation of a case-file audit",
+     "{field}: nid yw {1} yn argymhelliad o archwiliad ffeiliau achos"},
+    {"imp_measure",
+     "{field}: {1} is not one of the council's measures (caseward measures lists them)",
+     "{field}: nid yw {1} yn un o fesurau’r cyngor (mae caseward measures yn eu rhestru)"},
     {"imp_not_yet", "{field}: improvement plan {1} was not yet created on that day",
      "{field}: nid oedd cynllun gwella {1} wedi’i greu eto ar y diwrnod hwnnw"},
     {"imp_no_plan", "{field}: no improvement plan {1}", "{field}: nid oes cynllun gwella {1}"},
