@@ -169,6 +169,13 @@ test('improvement: a commitment typed as 1,333,333.33 is recorded as 133333333 p
   await page.locator('#money-history summary').click();
   assert.match(await page.locator('#history-table').innerText(), /Commitment web-plan-C1\s+£0\.00\s+£1,333,333\.33\s+External auditor/);
   await check(page, 'improve-06-committed');
+  // The action's page: its money, and its measure against the target (the API's own lines).
+  await go(page, '/improvement/actions/web-plan-A2');
+  const a2 = await apiJson(page, '/api/v1/improvement/actions/web-plan-A2');
+  assert.match(await page.locator('#money + .govuk-summary-list').innerText(), /Committed\s+£1,333,333\.33\s+Spent\s+£0\.00\s+Committed less spent\s+£1,333,333\.33/);
+  assert.equal(a2.measures.length, 1);
+  assert.match(await page.locator('#action-measures').innerText(), new RegExp(`PM24[\\s\\S]*at least 85\\.0[\\s\\S]*${a2.measures[0].on_target ? 'On target' : 'Not on target'}`));
+  await check(page, 'improve-06b-action-money');
   await page.context().close();
 });
 

@@ -3,12 +3,12 @@
 // "Budget: integer pence"). Its own module, with no imports, so Node tests it directly
 // (tests/web/money.test.mjs).
 
-// The most one entry may record: £1,000,000,000,000.00.
-export const MAX_PENCE = 100000000000000n;
+// The most one entry may record: £10,000,000,000.00 (CW_IMPROVE_MAX_PENCE, src/improve/improve.h).
+export const MAX_PENCE = 1000000000000n;
 
 // {pence} or {error}: the error a message's key (improve.money_*). Commas group thousands (or
 // are left out); a pound sign may lead; at most two decimal places. BigInt holds the digits
-// exactly, and the result is at most 10^14, below 2^53, so the number sent is the same integer.
+// exactly, and the result is at most 10^12, below 2^53, so the number sent is the same integer.
 export function parsePence(text) {
   const s = String(text ?? '').trim().replace(/^£\s*/, '');
   if (!s) return {error: 'improve.money_needed'};

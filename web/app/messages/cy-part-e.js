@@ -181,7 +181,7 @@ export default {
     money_needed: 'Nodwch y swm, mewn punnoedd a cheiniogau',
     money_format: 'Nodwch y swm mewn punnoedd a cheiniogau, fel 1,333,333.33',
     money_decimals: 'Gall y swm fod ag uchafswm o 2 le degol (ceiniogau)',
-    money_too_much: 'Rhaid i’r swm fod yn £1,000,000,000,000.00 neu lai',
+    money_too_much: 'Rhaid i’r swm fod yn £10,000,000,000.00 neu lai',
     money_zero: 'Rhaid i’r swm fod yn fwy na £0.00',
     record_funding: 'Cofnodi’r cyllid',
     funding_recorded: 'Mae’r cyllid wedi’i gofnodi.',

@@ -1578,7 +1578,7 @@ export default {
     money_needed: 'Enter the amount, in pounds and pence',
     money_format: 'Enter the amount in pounds and pence, such as 1,333,333.33',
     money_decimals: 'The amount can have at most 2 decimal places (pence)',
-    money_too_much: 'The amount must be £1,000,000,000,000.00 or less',
+    money_too_much: 'The amount must be £10,000,000,000.00 or less',
     money_zero: 'The amount must be more than £0.00',
     record_funding: 'Record the funding',
     funding_recorded: 'The funding is recorded.',

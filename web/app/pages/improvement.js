@@ -645,6 +645,7 @@ export async function improvementAction({params, navigate}) {
                rows: a.evidence.map((e) => [e.title, t(`improve.ev_kinds.${e.kind}`), evidenceDetail(e),
                                             t('improve.by_on', {name: names(e.by), date: formatDate(e.date)})])})
       : p(t('improve.no_evidence')),
+    a.measures?.length ? measuresTable('action-measures', a.measures) : null,
     h2(t('improve.money'), {id: 'money'}),
     summaryList([
       [t('improve.committed'), money(a.committed)],
@@ -659,6 +660,23 @@ export async function improvementAction({params, navigate}) {
     returnForm ? formSection('return', t('improve.return_heading'), null, returnForm) : null,
     changeForm ? formSection('change', t('improve.change_heading'), t('improve.change_intro'), changeForm) : null,
     p(link(`/improvement/plans/${seg(a.plan_id)}#task-${safeId(aid)}`, t('improve.back_to_plan'))))};
+}
+
+// Measures against their targets (the report's content, or an action's own lines): the measure
+// in the page's language, the target, the latest rolling quarter's figure, whether it is met, and
+// the trend.
+const measureTitle = (m) => (language() === 'cy' && m.title_cy ? m.title_cy
+                             : language() === 'cy' ? foreign(m.title ?? m.measure_id, 'en') : m.title ?? m.measure_id);
+function measuresTable(id, list) {
+  return table({id, caption: t('improve.measures_caption', {n: list.length}),
+    head: [{text: t('improve.measure')}, {text: t('improve.target')}, {text: t('improve.latest')}, {text: t('improve.met')}, {text: t('improve.trend')}],
+    rows: list.map((m) => [frag(m.measure_id, ' ', measureTitle(m)),
+                           t('improve.target_line', {direction: t(`improve.direction.${m.direction}`), target: m.target}),
+                           m.value === null || m.value === undefined ? t('improve.no_figure')
+                             : m.denominator !== undefined ? t('improve.value_of', {value: m.value, numerator: m.numerator, denominator: m.denominator}) : m.value,
+                           m.on_target ? tag(t('improve.on_target'), 'green') : tag(t('improve.off_target'), 'red'),
+                           h('ul', {class: 'govuk-list govuk-body-s'}, (m.trend ?? []).map((x) =>
+                             h('li', {}, t('improve.trend_point', {from: formatDate(x.from), to: formatDate(x.to), value: x.value ?? t('improve.no_figure')}))))])});
 }
 
 // ---- /improvement/plans/{plan}/report ----
@@ -699,7 +717,6 @@ export async function improvementReport({params, query, navigate}) {
     head: [{text: t('improve.ref')}, {text: t('improve.action')}, {text: t('improve.owner')}, {text: t('improve.due')},
            {text: t('improve.status_head')}, {text: t('improve.rag_head')}],
     rows: actionRows(list)});
-  const measureTitle = (m) => (language() === 'cy' && m.title_cy ? m.title_cy : language() === 'cy' ? foreign(m.title ?? m.measure_id, 'en') : m.title ?? m.measure_id);
 
   const issueForm = plan.editable ? formBlock({
     id: 'form-issue', errors: box, title,
@@ -741,15 +758,7 @@ export async function improvementReport({params, query, navigate}) {
     actionTable('upcoming-table', 'improve.upcoming_caption', c.actions?.upcoming),
     h2(t('improve.measures'), {id: 'measures'}),
     c.measures?.length
-      ? table({id: 'measures-table', caption: t('improve.measures_caption', {n: c.measures.length}),
-               head: [{text: t('improve.measure')}, {text: t('improve.target')}, {text: t('improve.latest')}, {text: t('improve.met')}, {text: t('improve.trend')}],
-               rows: c.measures.map((m) => [frag(m.measure_id, ' ', measureTitle(m)),
-                                            t('improve.target_line', {direction: t(`improve.direction.${m.direction}`), target: m.target}),
-                                            m.value === null || m.value === undefined ? t('improve.no_figure')
-                                              : m.denominator !== undefined ? t('improve.value_of', {value: m.value, numerator: m.numerator, denominator: m.denominator}) : m.value,
-                                            m.on_target ? tag(t('improve.on_target'), 'green') : tag(t('improve.off_target'), 'red'),
-                                            h('ul', {class: 'govuk-list govuk-body-s'}, (m.trend ?? []).map((x) =>
-                                              h('li', {}, t('improve.trend_point', {from: formatDate(x.from), to: formatDate(x.to), value: x.value ?? t('improve.no_figure')}))))])})
+      ? measuresTable('measures-table', c.measures)
       : p(t('improve.no_measures')),
     c.measures_report ? p(h('span', {class: 'govuk-hint'}, t('improve.measures_from', {from: formatDate(c.measures_report.from), to: formatDate(c.measures_report.to),
                                                                                        size: c.measures_report.checkpoint?.size ?? ''})),
