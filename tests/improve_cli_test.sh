@@ -210,7 +210,7 @@ improve complete --actor tm.l1.assess --date "$(day -10)" --action ta2 --note "E
 expect_rc 1 "a2 may not be completed while a1 is not signed off"
 improve sign-off --actor tm.l1.safe --date "$(day -5)" --action ta1
 expect_rc 1 "the owner may not sign off"
-check "... the message names the actor" err_has "actor"
+check "... the message says why" err_has "actor: action ta1 is yours or you said it was done"
 improve sign-off --actor sm.l1.1 --date "$(day -5)" --action ta1 --comment "Seen the rota."
 expect_rc 0 "a1 signed off by a board member"
 improve complete --actor tm.l1.assess --date "$(day -4)" --action ta2 --note "Checked."
@@ -401,6 +401,7 @@ fi
 n2=$(size)
 run improve issue --db "$DB" --plan tp --actor sw.l1.iaa.1 --recipients "Improvement board" --as-of "$TODAY"
 expect_rc 1 "a worker who is not an editor issues no report"
+check "... the message says who may" err_has "nothing issued: actor: sw.l1.iaa.1 may not change this improvement plan"
 check "... nothing appended" [ "$(size)" = "$n2" ]
 run improve issue --db "$DB" --plan tp --actor dir.1 --recipients "Improvement board" \
     --as-of "$TODAY" --measures-out "$T/measures.note"
@@ -411,15 +412,17 @@ check "... one entry" [ "$(size)" = $((n2 + 1)) ]
 check "... the measures note" [ -s "$T/measures.note" ]
 run export --db "$DB" --out "$T/exp"
 expect_rc 0 "export"
-python3 - "$T/exp/entries.jsonl" "$n2" "$SHA" "$RID" >"$T/py" 2>&1 <<'EOF'
+python3 - "$T/exp/entries.jsonl" "$n2" "$SHA" "$RID" "$TODAY" >"$T/py" 2>&1 <<'EOF'
 import json, sys
 lines = open(sys.argv[1]).read().splitlines()
-idx, sha, rid = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+idx, sha, rid, today = int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 e = json.loads(lines[idx])
-s = json.dumps(e)
-ok = ("improve_report_issued" in s and sha in s and rid in s and "Improvement board" in s
-      and '"dir.1"' in s)
-print("ok" if ok else "entry %d: %s" % (idx, s[:400]))
+p = e["payload"]
+got = (e["index"], e["type"], e["actor"], p.get("report_id"), p.get("plan_id"), p.get("kind"),
+       p.get("as_of"), p.get("recipients"), p.get("content_sha256"), p.get("log_size"))
+want = (idx, "improve_report_issued", "dir.1", rid, "tp", "board", today, "Improvement board", sha, idx)
+ok = got == want and len(p.get("measures_sha256", "")) == 64
+print("ok" if ok else f"got {got}")
 EOF
 check "the entry: improve_report_issued by dir.1, its id, recipients and hash ($(tail -1 "$T/py"))" [ "$(tail -1 "$T/py")" = ok ]
 run improve verify --dir "$T/exp" --id "$RID"
