@@ -840,6 +840,6 @@ cw_rc cli_improve(args *a, cw_error *err)
                 return cw_error_set(err, CW_EUSAGE, "--blocked is an option of improve progress");
             return do_verb(&verbs[i], &o, err);
         }
-    return cw_error_set(err, CW_EUSAGE, "improve: unknown verb \"%.32s\" (caseward improve --help)",
+    return cw_error_set(err, CW_EUSAGE, "unknown verb \"%.32s\" (caseward improve --help)",
                         name);
 }
