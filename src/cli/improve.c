@@ -364,6 +364,8 @@ static cw_rc payload_of(const verb *vb, const cli *o, json_t *p, cw_error *err)
             cw_pence pence;
             if (!(rc = cw_improve_parse_pounds(v, &pence, err)))
                 x = json_integer((json_int_t)pence);
+            else
+                cw_error_prefix(err, "--"); /* "amount: ..." names the option, --amount */
         }
         if (!rc && json_object_set_new(p, f->field, x))
             rc = cw_error_set(err, CW_ENOMEM, "out of memory");
@@ -838,6 +840,6 @@ cw_rc cli_improve(args *a, cw_error *err)
                 return cw_error_set(err, CW_EUSAGE, "--blocked is an option of improve progress");
             return do_verb(&verbs[i], &o, err);
         }
-    return cw_error_set(err, CW_EUSAGE, "improve: unknown verb \"%.32s\" (caseward improve --help)",
+    return cw_error_set(err, CW_EUSAGE, "unknown verb \"%.32s\" (caseward improve --help)",
                         name);
 }
