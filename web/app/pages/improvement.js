@@ -213,10 +213,12 @@ export async function improvementPlan({params, me, navigate}) {
     return `${base}${i}`;
   };
 
+  // A finding by its number in the inspection's report (its identifier if the plan has no inspection).
+  const findingNumber = (id) => String(plan.inspection?.findings?.find((f) => f.finding_id === id)?.number ?? id);
   // The task list: recommendation → point → actions, each a row linking to its page.
   const taskList = recs.length ? recs.map((r) => h('section', {class: 'govuk-!-margin-bottom-6', id: `rec-${r.number}`, 'aria-labelledby': `rec-${r.number}-title`},
     h('h3', {class: 'govuk-heading-m', id: `rec-${r.number}-title`}, t('improve.rec_heading', {n: r.number}), ': ', r.text),
-    r.findings.length ? p(h('span', {class: 'govuk-hint'}, t('improve.answers_findings', {list: r.findings.join(', ')}))) : null,
+    r.findings.length ? p(h('span', {class: 'govuk-hint'}, t('improve.answers_findings', {list: r.findings.map(findingNumber).join(', ')}))) : null,
     r.points.map((pt) => frag(
       h('h4', {class: 'govuk-heading-s', id: `point-${r.number}-${pt.number}`}, t('improve.point_heading', {n: `${r.number}.${pt.number}`}), ': ', pt.text),
       pt.actions.length ? h('ul', {class: 'govuk-task-list', id: `tasks-${safeId(pt.point_id)}`},
