@@ -469,7 +469,9 @@ static cw_rc check(ck *c, const char *t)
             if (d && d->status != CW_IMP_COMPLETE)
                 return cw_error_key(c->err, CW_EINVAL, "imp_dep_open", "action_id", a->id, d->id);
         }
-        return not_before(c, "date", date, a->completed_on, "imp_before_completed");
+        /* Its days are the days recorded (plan.c): a decision is recorded after what it decides,
+         * whatever dates are typed. */
+        return CW_OK;
     }
     if (!strcmp(t, "improve_funding_changed")) {
         const cw_imp_allocation *al = cw_improve_allocation(st, str(p, "allocation_id"));
