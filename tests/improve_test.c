@@ -707,8 +707,7 @@ static void test_progress_and_sign_off(void **state)
        "improve_evidence_added", measure("e1", "a1", "PM999", "85.5", "at_least"));
     no(CW_EFORBIDDEN, "actor", NULL, "sw2", "improve_evidence_added",
        measure("e1", "a1", "PM24", "85.5", "at_least"));
-    ok("sw1", "improve_evidence_added",
-       measure("e1", "a1", "PM24", "85.5", "at_least"));
+    ok("sw1", "improve_evidence_added", measure("e1", "a1", "PM24", "85.5", "at_least"));
     no(CW_EINVAL, "evidence_id", "e1", "sw1", "improve_evidence_added",
        measure("e1", "a1", "PM24", "85.5", "at_least"));
     json_t *ar = json_pack("{ss ss ss ss ss}", "evidence_id", "e2", "action_id", "a1", "date",

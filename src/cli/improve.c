@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "improve/improve.h"
 #include "ledger/ledger.h"
+#include "ledger/note.h"
 #include "measures/report.h"
 #include "rules/rules.h"
 #include "util/file.h"
@@ -63,9 +64,11 @@ const char cli_improve_help[] =
     "  issue --plan P --actor STAFF --recipients WHO [--id R] [--kind board|minister]\n"
     "         [--as-of DATE] [--html/--csv/--pdf FILE] [--measures-out FILE]: records the\n"
     "         report (improve_report_issued: its content's SHA-256 and figures)\n"
-    "  verify --dir EXPORT --id R [--vkey FILE]   check the export against its signed\n"
-    "         checkpoint (--vkey: the council's verifier key, obtained independently), rebuild\n"
-    "         the issued report's content from the log before it, and compare its SHA-256\n";
+    "  verify --dir EXPORT --id R [--vkey FILE] [--measures NOTE]   check the export against\n"
+    "         its signed checkpoint (--vkey: the council's verifier key, obtained\n"
+    "         independently), rebuild the issued report's content from the log before it and\n"
+    "         compare its SHA-256 and figures, and (--measures) the measure figures against the\n"
+    "         signed measures report it used\n";
 
 enum { O_DB, O_ACTOR, O_DATE, O_ASOF, O_JSON, O_BLOCKED, O_FIRST_FIELD };
 
@@ -127,6 +130,7 @@ static const char *const names[] = {"db",
                                     "measures-out",
                                     "dir",
                                     "vkey",
+                                    "measures",
                                     NULL};
 #define NOPTS (sizeof names / sizeof names[0] - 1)
 
@@ -577,7 +581,8 @@ static cw_rc content_of(env *e, const cw_imp_plan *pl, const char *kind, cw_date
     *content = NULL;
     *measures_report = NULL;
     /* The plan as it stood on the day: entries dated after it left out. */
-    cw_rc rc = cw_improve_load(cw_ledger_store(e->l), as_of, &dated, err);
+    cw_rc rc =
+        cw_improve_load_upto(cw_ledger_store(e->l), cw_ledger_size(e->l), as_of, &dated, err);
     const cw_imp_plan *then = rc ? NULL : cw_improve_plan(dated, pl->id);
     if (!rc && !then)
         rc = cw_error_set(err, CW_ENOTFOUND, "plan %s was not yet created on that day", pl->id);
@@ -667,7 +672,7 @@ static cw_rc do_issue(const cli *o, const char *db_path, cw_error *err)
         return rc;
     json_t *lines = NULL, *mr = NULL, *summary = NULL, *content = NULL, *p = NULL;
     const cw_imp_plan *pl = need_plan(&e, opt_of(o, "plan"), err);
-    char plan_id[65] = "", sha[65] = "", msha[65] = "", id[80], day[CW_DATE_LEN + 1];
+    char plan_id[65] = "", sha[65] = "", msha[65] = "", id[256], day[CW_DATE_LEN + 1];
     uint64_t idx = 0, size = 0;
     if (!pl)
         rc = err ? err->code : CW_ENOTFOUND;
@@ -685,7 +690,7 @@ static cw_rc do_issue(const cli *o, const char *db_path, cw_error *err)
     if (!rc && opt_of(o, "measures-out") && mr) {
         cw_buf note = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
         if (!(rc = cw_measures_sign(db_path, mr, &note, err)))
-            rc = cw_file_write_atomic(opt_of(o, "measures-out"), note.data, note.len, 0644, 0, err);
+            rc = cw_file_write_atomic(opt_of(o, "measures-out"), note.data, note.len, 0600, 0, err);
         cw_buf_release(&note);
     }
     /* The plan folded inside the batch: the content is of exactly the log before the report. */
@@ -740,10 +745,63 @@ static cw_rc do_issue(const cli *o, const char *db_path, cw_error *err)
     return rc;
 }
 
+/*
+ * The signed measures report a board report used: signed by the council's key (vkey, else the
+ * export's own), its canonical JSON the one whose SHA-256 the report recorded, and each measure
+ * line's numerator and denominator the report's own for that measure.
+ */
+static cw_rc check_measures(const char *dir, const char *vkey, const char *file,
+                            const json_t *figures, cw_error *err)
+{
+    cw_buf note = CW_BUF_INIT(CW_NOTE_MAX_BYTES), path = CW_BUF_INIT(4096), own = CW_BUF_INIT(4096);
+    cw_note_verifier v;
+    size_t text_len = 0;
+    json_t *report = NULL;
+    char sha[65] = "";
+    cw_rc rc = CW_OK;
+    if (!vkey && !(rc = cw_buf_addf(&path, "%s/vkey", dir)) &&
+        !(rc = cw_file_read(path.data, &own, err)))
+        vkey = own.data ? own.data : "";
+    if (!rc && !(rc = cw_file_read(file, &note, err)) &&
+        !(rc = cw_note_verifier_parse(vkey, strlen(vkey), &v, err)) &&
+        !(rc = cw_note_open(&v, note.data ? note.data : "", note.len, &text_len, err))) {
+        json_error_t jerr;
+        report = text_len ? json_loadb(note.data, text_len - 1, 0, &jerr) : NULL;
+        if (!report)
+            rc = cw_error_set(err, CW_EVERIFY, "--measures: %s is not a measures report", file);
+    }
+    const json_t *said = json_object_get(figures, "measures_report");
+    if (!rc)
+        cw_sha256_hex(note.data, text_len - 1, sha);
+    if (!rc && strcmp(sha, json_string_value(json_object_get(said, "sha256"))
+                               ? json_string_value(json_object_get(said, "sha256"))
+                               : ""))
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "--measures: %s is not the measures report the board report used", file);
+    const json_t *lines = json_object_get(figures, "measure_lines");
+    const json_t *ms = json_object_get(report, "measures");
+    for (size_t i = 0; !rc && i < json_array_size(lines); i++) {
+        const json_t *l = json_array_get(lines, i), *m = NULL;
+        for (size_t k = 0; !m && k < json_array_size(ms); k++)
+            if (json_equal(json_object_get(json_array_get(ms, k), "id"),
+                           json_object_get(l, "measure_id")))
+                m = json_array_get(ms, k);
+        if (!m || !json_equal(json_object_get(m, "numerator"), json_object_get(l, "numerator")) ||
+            !json_equal(json_object_get(m, "denominator"), json_object_get(l, "denominator")))
+            rc = cw_error_set(err, CW_EVERIFY, "measure %s DIFFERS from the signed measures report",
+                              json_string_value(json_object_get(l, "measure_id")));
+    }
+    json_decref(report);
+    cw_buf_release(&note);
+    cw_buf_release(&path);
+    cw_buf_release(&own);
+    return rc;
+}
+
 /* Rebuilds an issued report's content from an export and compares its SHA-256. */
 static cw_rc do_verify(const cli *o, cw_error *err)
 {
-    static const char *const allowed[] = {"dir", "id", "vkey", NULL};
+    static const char *const allowed[] = {"dir", "id", "vkey", "measures", NULL};
     const char *dir = opt_of(o, "dir"), *id = opt_of(o, "id");
     cw_rc rc;
     uint64_t n = 0;
@@ -753,10 +811,12 @@ static cw_rc do_verify(const cli *o, cw_error *err)
         return rc;
     if (opt_of(o, "vkey"))
         rc = cw_file_read(opt_of(o, "vkey"), &key, err);
+    else
+        printf("note: the key came from the export itself and was not pinned; pass --vkey with "
+               "the council's key, obtained independently, to rule out a re-signed export\n");
     if (!rc)
         rc = cw_improve_export_verified(dir, opt_of(o, "vkey") ? (key.data ? key.data : "") : NULL,
                                         &n, err);
-    cw_buf_release(&key);
     cw_improve *all = NULL, *st = NULL;
     if (rc || (rc = cw_improve_load_export(dir, n, 0, &all, err)))
         return rc;
@@ -796,12 +856,26 @@ static cw_rc do_verify(const cli *o, cw_error *err)
                           "report %s DIFFERS: issued with content SHA-256 %s, the export's log "
                           "gives %s",
                           id, r->content_sha256, sha);
+    /* The figures it recorded are the content's: counts and pence cannot be made up. */
+    json_t *again = rc ? NULL : cw_improve_report_figures(content);
+    if (!rc && !json_equal(again, figures))
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "report %s DIFFERS: the figures it recorded are not its content's", id);
+    json_decref(again);
+    /* The measure figures it used, against the signed measures report (--measures NOTE). */
+    if (!rc && opt_of(o, "measures"))
+        rc = check_measures(dir, opt_of(o, "vkey") ? (key.data ? key.data : "") : NULL,
+                            opt_of(o, "measures"), figures, err);
+    else if (!rc && json_array_size(json_object_get(figures, "measure_lines")))
+        printf("note: the measure figures were not checked; pass --measures with the signed "
+               "measures report written by caseward improve issue --measures-out\n");
     if (!rc)
         printf("report %s of plan %s on %s: the same (content SHA-256 %s, from %" PRIu64
                " entries)\n",
                id, r->plan, json_string_value(json_object_get(content, "as_of")), sha, r->log_size);
     json_decref(content);
     json_decref(figures);
+    cw_buf_release(&key);
     cw_improve_free(st);
     cw_improve_free(all);
     return rc;
@@ -840,6 +914,5 @@ cw_rc cli_improve(args *a, cw_error *err)
                 return cw_error_set(err, CW_EUSAGE, "--blocked is an option of improve progress");
             return do_verb(&verbs[i], &o, err);
         }
-    return cw_error_set(err, CW_EUSAGE, "unknown verb \"%.32s\" (caseward improve --help)",
-                        name);
+    return cw_error_set(err, CW_EUSAGE, "unknown verb \"%.32s\" (caseward improve --help)", name);
 }

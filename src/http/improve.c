@@ -56,7 +56,7 @@ static cw_rc open_reader(cw_http_srv *s, req *r, reader *rd, cw_error *err)
         if (si.found && !si.left)
             snprintf(rd->role, sizeof rd->role, "%s", si.role);
     }
-    return cw_improve_load(store, 0, &rd->st, err);
+    return cw_improve_load_upto(store, cw_ledger_size(r->ro), 0, &rd->st, err);
 }
 
 static void close_reader(reader *rd)
@@ -166,6 +166,9 @@ static void keep_own(json_t *plan, const char *me)
                                   due, "complete", complete, "late", red, "red", red, "amber",
                                   amber, "green", green));
     json_object_set_new(plan, "budget", json_null());
+    /* Who sits on the board and what it was told are the board's and the overseers'. */
+    json_object_set_new(plan, "board", json_array());
+    json_object_set_new(plan, "reports", json_array());
 }
 
 /* The plan's JSON as the caller may see it, with "filtered". */

@@ -67,7 +67,9 @@ static cw_rc content(cw_http_srv *s, req *r, const char *plan_id, const char *ki
     *out = NULL;
     *measures_report = NULL;
     cw_store *store = cw_ledger_store(r->ro);
-    cw_rc rc = cw_improve_load(store, 0, &all, err);
+    /* Exactly the log the report names (log_size): an entry committed meanwhile is left out. */
+    uint64_t size = cw_ledger_size(r->ro);
+    cw_rc rc = cw_improve_load_upto(store, size, 0, &all, err);
     if (!rc && !cw_improve_plan(all, plan_id))
         rc = cw_error_key(err, CW_ENOTFOUND, "imp_no_plan", "plan_id", plan_id, NULL);
     if (!rc && !reads(all, plan_id, &r->who, today())) {
@@ -76,7 +78,7 @@ static cw_rc content(cw_http_srv *s, req *r, const char *plan_id, const char *ki
         rc = cw_error_key(err, CW_EFORBIDDEN, "imp_not_reader", "role", plan_id, NULL);
     }
     if (!rc)
-        rc = cw_improve_load(store, d, &then, err);
+        rc = cw_improve_load_upto(store, size, d, &then, err);
     const cw_imp_plan *pl = rc ? NULL : cw_improve_plan(then, plan_id);
     if (!rc && !pl)
         rc = cw_error_key(err, CW_ENOTFOUND, "imp_not_yet", "as_of", plan_id, NULL);
@@ -90,8 +92,7 @@ static cw_rc content(cw_http_srv *s, req *r, const char *plan_id, const char *ki
     if (!rc && *measures_report && !(summary = cw_improve_measures_summary(*measures_report)))
         rc = cw_error_set(err, CW_ENOMEM, "out of memory");
     if (!rc)
-        rc = cw_improve_report_content(then, pl, kind, d, &s->cal, cw_ledger_size(r->ro), lines,
-                                       summary, out);
+        rc = cw_improve_report_content(then, pl, kind, d, &s->cal, size, lines, summary, out);
     json_decref(lines);
     json_decref(summary);
     cw_improve_free(then);

@@ -325,10 +325,16 @@ static cw_rc check(ck *c, const char *t)
                 return cw_error_key(c->err, CW_EINVAL, "imp_audit_recommendation",
                                     "audit_recommendation_id", ar, NULL);
             const json_t *fl = json_object_get(p, "findings");
-            for (size_t i = 0; i < json_array_size(fl); i++)
-                if (!findings_has(st, json_string_value(json_array_get(fl, i))))
-                    return cw_error_key(c->err, CW_EINVAL, "imp_unknown", "findings",
-                                        json_string_value(json_array_get(fl, i)), NULL);
+            for (size_t i = 0; i < json_array_size(fl); i++) {
+                const char *fid = json_string_value(json_array_get(fl, i));
+                if (!findings_has(st, fid))
+                    return cw_error_key(c->err, CW_EINVAL, "imp_unknown", "findings", fid, NULL);
+                for (size_t k = 0; pl->inspection[0] && k < st->nfindings; k++)
+                    if (!strcmp(st->findings[k].id, fid) &&
+                        strcmp(st->findings[k].inspection, pl->inspection))
+                        return cw_error_key(c->err, CW_EINVAL, "imp_finding_other", "findings", fid,
+                                            pl->inspection);
+            }
             return CW_OK;
         }
         if (!strcmp(t, "improve_funding_allocated")) {
@@ -375,6 +381,9 @@ static cw_rc check(ck *c, const char *t)
         if (!strcmp(t, "improve_action_changed")) {
             if ((rc = editor(c, a->plan)))
                 return rc;
+            /* What was said to be done is signed off or returned as it stands. */
+            if (a->status == CW_IMP_AWAITING_SIGN_OFF)
+                return cw_error_key(c->err, CW_EINVAL, "imp_awaiting", "action_id", a->id, NULL);
             if (!str(p, "owner_id") && !str(p, "due") && !json_object_get(p, "depends_on"))
                 return cw_error_key(c->err, CW_EINVAL, "imp_no_change", "reason", a->id, NULL);
             if (str(p, "owner_id") && (rc = in_post(c, "owner_id", role)))
@@ -455,7 +464,14 @@ static cw_rc check(ck *c, const char *t)
             return cw_error_key(c->err, CW_EFORBIDDEN, "imp_own_sign_off", "actor", a->id, NULL);
         if ((rc = editor(c, a->plan)))
             return rc;
-        return not_before(c, "date", date, a->completed_on, "imp_before_completed");
+        for (size_t i = 0; !strcmp(t, "improve_action_signed_off") && i < a->ndeps; i++) {
+            const cw_imp_action *d = cw_improve_action(st, a->deps[i]);
+            if (d && d->status != CW_IMP_COMPLETE)
+                return cw_error_key(c->err, CW_EINVAL, "imp_dep_open", "action_id", a->id, d->id);
+        }
+        /* Its days are the days recorded (plan.c): a decision is recorded after what it decides,
+         * whatever dates are typed. */
+        return CW_OK;
     }
     if (!strcmp(t, "improve_funding_changed")) {
         const cw_imp_allocation *al = cw_improve_allocation(st, str(p, "allocation_id"));

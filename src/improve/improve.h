@@ -33,9 +33,9 @@
 #include "util/date.h"
 #include "util/error.h"
 
-/* Money in pence. Every amount recorded is 0 .. CW_IMPROVE_MAX_PENCE, and a log holds at most
- * CW_IMPROVE_MAX_MONEY entries of money (the fold refuses more), so no sum exceeds 10^17 pence
- * and none can overflow (INT64_MAX is about 9.2 x 10^18). */
+/* Money in pence. Every amount recorded is 0 .. CW_IMPROVE_MAX_PENCE, and a plan holds at most
+ * CW_IMPROVE_MAX_MONEY entries of money (the fold refuses more), so no plan's sum exceeds 10^17
+ * pence and none can overflow (INT64_MAX is about 9.2 x 10^18). */
 typedef int64_t cw_pence;
 #define CW_IMPROVE_MAX_PENCE ((cw_pence)1000000000000) /* £10,000,000,000.00 */
 #define CW_IMPROVE_MAX_MONEY 100000
@@ -72,7 +72,7 @@ typedef struct cw_imp_notice {
     cw_date issued;
     int plan_within; /* working days to produce the plan */
     size_t nreviews;
-    char reviews[CW_IMPROVE_MAX_REVIEWS][16]; /* "90d", "6m", "20wd" */
+    char reviews[CW_IMPROVE_MAX_REVIEWS][65]; /* "90d", "6m", "20wd" */
     cw_date plan_due;                         /* issued + plan_within working days */
     cw_date review_due[CW_IMPROVE_MAX_REVIEWS];
     uint64_t idx;
@@ -85,6 +85,7 @@ typedef struct cw_imp_plan {
     cw_date submitted; /* 0 until submitted */
     char *submitted_to;
     char created_by[65];
+    size_t money_entries; /* its money changes folded (at most CW_IMPROVE_MAX_MONEY) */
     uint64_t idx;
 } cw_imp_plan;
 
@@ -227,19 +228,26 @@ const cw_calendar *cw_improve_calendar(void);
 
 /*
  * Folds one entry into st: its index, type, the staff who recorded it, the day recorded and its
- * payload. An entry that would break the state's invariants (it was not checked) is refused
- * with CW_EVERIFY and st is unchanged: an export whose plans do not fold is not believed.
+ * payload. The day recorded, not the date typed, is when a plan was submitted, an action's
+ * progress, evidence, completion and sign-off happened: a typed date cannot make late work
+ * look on time (docs/improvement.md, "RAG"). An entry that would break the state's invariants (it
+ * was not checked) is refused with CW_EVERIFY and st is unchanged: an export whose plans do not
+ * fold is not believed.
  */
 cw_rc cw_improve_fold(cw_improve *st, uint64_t idx, const char *type, const char *actor,
                       cw_date recorded, const json_t *payload, cw_error *err);
 
 /*
- * Folds the improve_* entries of s (inside the caller's transaction, if any). dated_to, if not
- * 0, gives the plan as it stood on that day: entries whose date is after it are left out, and
- * so is an entry that then names something not yet there. With dated_to 0 every entry must
- * fold, or the load fails (CW_EVERIFY).
+ * Folds the improve_* entries of s (inside the caller's transaction, if any). An entry's day
+ * recorded is the log's (or, for history moved from another system, that system's claim in
+ * the entry's source). dated_to, if not 0, gives the plan as it stood on that day: entries
+ * recorded after it are left out, and so is an entry that then names something not yet there.
+ * With dated_to 0 every entry must fold, or the load fails (CW_EVERIFY).
  */
 cw_rc cw_improve_load(cw_store *s, cw_date dated_to, cw_improve **out, cw_error *err);
+/* The same, of the entries below size only (a reader's snapshot: the log size it names). */
+cw_rc cw_improve_load_upto(cw_store *s, uint64_t size, cw_date dated_to, cw_improve **out,
+                           cw_error *err);
 /* The same from an exported log: the first `size` leaves of dir/entries.jsonl (0: all). */
 cw_rc cw_improve_load_export(const char *dir, uint64_t size, cw_date dated_to, cw_improve **out,
                              cw_error *err);

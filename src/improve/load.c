@@ -28,28 +28,30 @@ static cw_rc fold_leaf(cw_improve *st, uint64_t idx, const char *leaf, size_t le
     const char *type = json_string_value(json_object_get(root, "type"));
     const char *actor = json_string_value(json_object_get(root, "actor"));
     const char *at = json_string_value(json_object_get(root, "recorded_at"));
+    /* History moved from another system says when that system recorded it: a claim, which the
+     * log keeps beside its own time (ledger/entry.h), and the day that counts here. */
+    const char *claim =
+        json_string_value(json_object_get(json_object_get(root, "source"), "recorded_at"));
     cw_date recorded = 0;
     cw_rc rc = CW_OK;
+    if (claim)
+        at = claim;
     if (!root || !type || !actor || !at || strlen(at) < CW_DATE_LEN ||
         cw_date_parse(at, CW_DATE_LEN, &recorded))
         rc = cw_error_set(err, CW_EVERIFY, "entry %llu cannot be read back",
                           (unsigned long long)idx);
     else if (!cw_casework_is_improve(type))
         rc = CW_OK;
-    else {
-        const json_t *p = json_object_get(root, "payload");
-        const char *d = json_string_value(json_object_get(p, "date"));
-        cw_date on = 0;
-        if (dated_to && d && !cw_date_parse(d, strlen(d), &on) && on > dated_to)
-            rc = CW_OK; /* not yet, on the day asked for */
-        else if ((rc = cw_improve_fold(st, idx, type, actor, recorded, p, err)) && dated_to &&
-                 rc != CW_ENOMEM) {
-            /* On an earlier day an entry may name something dated after it (a plan's action
-             * dated before its point): it is left out of that day's plan, not believed broken.
-             * The whole log still folds, or nothing is shown (dated_to 0). */
-            cw_error_clear(err);
-            rc = CW_OK;
-        }
+    else if (dated_to && recorded > dated_to)
+        rc = CW_OK; /* not yet recorded on the day asked for */
+    else if ((rc = cw_improve_fold(st, idx, type, actor, recorded, json_object_get(root, "payload"),
+                                   err)) &&
+             dated_to && rc != CW_ENOMEM) {
+        /* A history moved in may claim an entry recorded before the one it names: on such a day
+         * it is left out, not believed broken. The whole log still folds, or nothing is shown
+         * (dated_to 0). */
+        cw_error_clear(err);
+        rc = CW_OK;
     }
     json_decref(root);
     return rc;
@@ -71,11 +73,18 @@ static cw_rc entry_row(void *ctx, const cw_value *c, size_t n)
 
 cw_rc cw_improve_load(cw_store *s, cw_date dated_to, cw_improve **out, cw_error *err)
 {
+    return cw_improve_load_upto(s, UINT64_MAX, dated_to, out, err);
+}
+
+cw_rc cw_improve_load_upto(cw_store *s, uint64_t size, cw_date dated_to, cw_improve **out,
+                           cw_error *err)
+{
     *out = cw_improve_new();
     if (!*out)
         return cw_error_set(err, CW_ENOMEM, "out of memory");
     loading l = {*out, dated_to, err};
-    cw_rc rc = cw_store_run(s, CW_Q_IMPROVE_ENTRIES, NULL, 0, entry_row, &l, NULL, err);
+    cw_value below = CW_INT(size > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)size);
+    cw_rc rc = cw_store_run(s, CW_Q_IMPROVE_ENTRIES, &below, 1, entry_row, &l, NULL, err);
     if (rc) {
         cw_improve_free(*out);
         *out = NULL;

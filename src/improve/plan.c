@@ -201,7 +201,7 @@ static void *grow(void **v, size_t *n, size_t *cap, size_t size)
 
 #define FIND(st, name, key)                                                                        \
     for (size_t i_ = 0; i_ < (st)->n##name; i_++)                                                  \
-        if (!strcmp((st)->name[i_].id, (key)))                                                     \
+        if ((key) && !strcmp((st)->name[i_].id, (key)))                                            \
             return &(st)->name[i_];                                                                \
     return NULL
 
@@ -362,8 +362,11 @@ static cw_rc money(cw_improve *st, uint64_t idx, const json_t *p, const char *ac
                    const char *type, const char *id, const char *plan_id, cw_pence before,
                    cw_pence after)
 {
-    assert(st->nmoney < CW_IMPROVE_MAX_MONEY); /* fold() refuses the one past it */
+    cw_imp_plan *mp = plan(st, plan_id);
+    assert(!mp || mp->money_entries < CW_IMPROVE_MAX_MONEY); /* fold() refuses the one past it */
     cw_imp_money_change *m = PUSH(st, money);
+    if (mp)
+        mp->money_entries++;
     if (!m)
         return CW_ENOMEM;
     m->idx = idx;
@@ -385,17 +388,43 @@ static cw_pence amount(const json_t *p)
     return v < 0 || v > CW_IMPROVE_MAX_PENCE ? -1 : (cw_pence)v;
 }
 
-static int has_dep_cycle(const cw_improve *st, const char *from, const char *target, int depth)
+/* Whether target is reachable from `from` along dependencies: a depth-first search that visits
+ * each action once (seen[] by action index), so a plan of many actions costs linear time. */
+static int reaches(const cw_improve *st, const char *from, const char *target, unsigned char *seen)
 {
-    if (depth > 64)
-        return 1;
-    const cw_imp_action *a = action(st, from);
-    if (!a)
-        return 0;
-    for (size_t i = 0; i < a->ndeps; i++)
-        if (!strcmp(a->deps[i], target) || has_dep_cycle(st, a->deps[i], target, depth + 1))
-            return 1;
-    return 0;
+    /* An explicit stack: a long chain of dependencies is not a deep recursion. */
+    size_t cap = CW_IMPROVE_MAX_DEPS * st->nactions + 1, n = 0; /* each visited once */
+    const char **stack = malloc(cap * sizeof *stack);
+    int found = 0;
+    if (!stack)
+        return 1; /* out of memory: refused, as a circle would be */
+    stack[n++] = from;
+    while (n && !found) {
+        const char *id = stack[--n];
+        for (size_t i = 0; i < st->nactions; i++) {
+            const cw_imp_action *a = &st->actions[i];
+            if (strcmp(a->id, id) || seen[i])
+                continue;
+            seen[i] = 1;
+            for (size_t k = 0; k < a->ndeps && !found; k++) {
+                if (!strcmp(a->deps[k], target))
+                    found = 1;
+                else
+                    stack[n++] = a->deps[k]; /* n < cap: each action's deps pushed once */
+            }
+            break;
+        }
+    }
+    free(stack);
+    return found;
+}
+
+static int has_dep_cycle(const cw_improve *st, const char *from, const char *target)
+{
+    unsigned char *seen = calloc(st->nactions + 1, 1);
+    int r = seen ? reaches(st, from, target, seen) : 1;
+    free(seen);
+    return r;
 }
 
 /* The dependencies listed in p: each an action of the same plan, none the action itself, and
@@ -414,7 +443,7 @@ const char *cw_improve_deps_problem(const cw_improve *st, const char *action_id,
             return "unknown_action";
         if (strcmp(a->plan, plan_id))
             return "other_plan";
-        if (!strcmp(d, action_id) || has_dep_cycle(st, d, action_id, 0))
+        if (!strcmp(d, action_id) || has_dep_cycle(st, d, action_id))
             return "cycle";
     }
     return NULL;
@@ -428,15 +457,31 @@ static void set_deps(cw_imp_action *a, const json_t *list)
 }
 
 static cw_rc fold(cw_improve *st, uint64_t idx, const char *t, const char *actor, const json_t *p,
-                  cw_error *err)
+                  cw_date recorded, cw_error *err)
 {
     const char *pid = str(p, "plan_id");
     cw_date date = day(p, "date");
-    /* Every money entry adds one change: bounded, so that no sum can overflow. */
-    if ((!strncmp(t, "improve_funding_", 16) || !strcmp(t, "improve_budget_committed") ||
-         !strcmp(t, "improve_commitment_changed") || !strncmp(t, "improve_spend_", 14)) &&
-        st->nmoney >= CW_IMPROVE_MAX_MONEY)
-        return broken(err, idx, t, "more money entries than caseward keeps for its plans");
+    /* Every money entry adds one change to its plan's: bounded per plan, so that no sum can
+     * overflow and no plan's editors can stop another plan's money being recorded. */
+    if (!strncmp(t, "improve_funding_", 16) || !strcmp(t, "improve_budget_committed") ||
+        !strcmp(t, "improve_commitment_changed") || !strncmp(t, "improve_spend_", 14)) {
+        const char *of = pid;
+        const cw_imp_action *ma = action(st, str(p, "action_id"));
+        const cw_imp_allocation *mal = allocation(st, str(p, "allocation_id"));
+        const cw_imp_commitment *mc = commitment(st, str(p, "commitment_id"));
+        const cw_imp_spend *ms = spend(st, str(p, "spend_id"));
+        if (!of && ma)
+            of = ma->plan;
+        if (!of && mal)
+            of = mal->plan;
+        if (!of && mc && action(st, mc->action))
+            of = action(st, mc->action)->plan;
+        if (!of && ms && action(st, ms->action))
+            of = action(st, ms->action)->plan;
+        const cw_imp_plan *mp = of ? plan(st, of) : NULL;
+        if (mp && mp->money_entries >= CW_IMPROVE_MAX_MONEY)
+            return broken(err, idx, t, "more money entries than caseward keeps for one plan");
+    }
 #define NEED(cond, what)                                                                           \
     do {                                                                                           \
         if (!(cond))                                                                               \
@@ -557,7 +602,7 @@ static cw_rc fold(cw_improve *st, uint64_t idx, const char *t, const char *actor
     if (!strcmp(t, "improve_plan_submitted")) {
         cw_imp_plan *x = plan(st, pid);
         NEED(x && !x->submitted, "its plan is not recorded, or was submitted already");
-        x->submitted = date;
+        x->submitted = recorded; /* the day it was recorded: a typed date cannot make it on time */
         x->submitted_to = dup(str(p, "submitted_to"));
         return CW_OK;
     }
@@ -641,6 +686,7 @@ static cw_rc fold(cw_improve *st, uint64_t idx, const char *t, const char *actor
         NEED(a->status != CW_IMP_COMPLETE, "its action is complete");
         if (!strcmp(t, "improve_action_changed")) {
             const json_t *dl = json_object_get(p, "depends_on");
+            NEED(a->status != CW_IMP_AWAITING_SIGN_OFF, "its action awaits sign-off");
             NEED(!dl || !cw_improve_deps_problem(st, a->id, a->plan, dl),
                  "its dependencies are not actions of its plan, or go round in a circle");
             if (str(p, "owner_id"))
@@ -662,7 +708,7 @@ static cw_rc fold(cw_improve *st, uint64_t idx, const char *t, const char *actor
                 return CW_ENOMEM;
             free(a->note);
             a->note = note;
-            a->noted_on = date;
+            a->noted_on = recorded;
             a->blocked = json_is_true(json_object_get(p, "blocked"));
             a->status = CW_IMP_IN_PROGRESS;
             return CW_OK;
@@ -671,7 +717,7 @@ static cw_rc fold(cw_improve *st, uint64_t idx, const char *t, const char *actor
             NEED(a->status != CW_IMP_AWAITING_SIGN_OFF, "its action awaits sign-off already");
             NEED(a->nevidence, "its action has no evidence");
             a->status = CW_IMP_AWAITING_SIGN_OFF;
-            a->completed_on = date;
+            a->completed_on = recorded;
             a->blocked = 0;
             copy(a->completed_by, sizeof a->completed_by, actor);
             return CW_OK;
@@ -680,8 +726,12 @@ static cw_rc fold(cw_improve *st, uint64_t idx, const char *t, const char *actor
         NEED(strcmp(actor, a->owner) && strcmp(actor, a->completed_by),
              "decided by the action's owner");
         if (!strcmp(t, "improve_action_signed_off")) {
+            for (size_t i = 0; i < a->ndeps; i++) {
+                const cw_imp_action *d = action(st, a->deps[i]);
+                NEED(!d || d->status == CW_IMP_COMPLETE, "an action it depends on is not complete");
+            }
             a->status = CW_IMP_COMPLETE;
-            a->signed_off_on = date;
+            a->signed_off_on = recorded;
             copy(a->signed_off_by, sizeof a->signed_off_by, actor);
             return CW_OK;
         }
@@ -709,7 +759,7 @@ static cw_rc fold(cw_improve *st, uint64_t idx, const char *t, const char *actor
         copy(x->sha256, sizeof x->sha256, str(p, "sha256"));
         copy(x->by, sizeof x->by, actor);
         x->title = dup(str(p, "title"));
-        x->date = date;
+        x->date = recorded;
         x->idx = idx;
         if (str(p, "target") && cw_improve_parse_target(str(p, "target"), &x->target, NULL)) {
             free(x->title);
@@ -847,12 +897,11 @@ static cw_rc fold(cw_improve *st, uint64_t idx, const char *t, const char *actor
 cw_rc cw_improve_fold(cw_improve *st, uint64_t idx, const char *type, const char *actor,
                       cw_date recorded, const json_t *payload, cw_error *err)
 {
-    (void)recorded;
     if (!json_is_object(payload) || !type || !actor)
         return broken(err, idx, type ? type : "?", "it cannot be read");
     if (st->entries && idx <= st->last_idx)
         return broken(err, idx, type, "it is out of order");
-    cw_rc rc = fold(st, idx, type, actor, payload, err);
+    cw_rc rc = fold(st, idx, type, actor, payload, recorded, err);
     if (rc == CW_ENOMEM)
         return cw_error_set(err, CW_ENOMEM, "out of memory");
     if (!rc) {
@@ -897,21 +946,23 @@ cw_rag cw_improve_rag(const cw_improve *st, const cw_imp_action *a, const cw_cal
         why = "blocked";
         goto out;
     }
-    for (size_t i = 0; i < a->ndeps; i++) {
-        const cw_imp_action *d = action(st, a->deps[i]);
-        if (!d || (d->status == CW_IMP_COMPLETE && d->signed_off_on <= as_of))
-            continue;
-        if (as_of > d->due) {
-            r = CW_RAG_AMBER;
-            why = "dependency_late";
-            goto out;
+    /* A late dependency first, then one due on or after this action. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < a->ndeps; i++) {
+            const cw_imp_action *d = action(st, a->deps[i]);
+            if (!d || (d->status == CW_IMP_COMPLETE && d->signed_off_on <= as_of))
+                continue;
+            if (pass == 0 && as_of > d->due) {
+                r = CW_RAG_AMBER;
+                why = "dependency_late";
+                goto out;
+            }
+            if (pass == 1 && d->due >= a->due) {
+                r = CW_RAG_AMBER;
+                why = "dependency_after_due";
+                goto out;
+            }
         }
-        if (d->due >= a->due) {
-            r = CW_RAG_AMBER;
-            why = "dependency_after_due";
-            goto out;
-        }
-    }
     if (!a->nevidence && a->status != CW_IMP_AWAITING_SIGN_OFF) {
         int64_t left = 0;
         if (cal && !cw_calendar_working_days(cal, as_of, a->due, &left, NULL) &&

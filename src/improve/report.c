@@ -19,6 +19,9 @@
 
 #define UPCOMING_WORKING_DAYS 20
 
+/* The working-day calendar built in (rules/calendar/england-and-wales.txt). */
+extern const char cw_calendar_england_and_wales[];
+
 static const char *str(const json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
@@ -106,7 +109,6 @@ cw_rc cw_improve_report_content(const cw_improve *st, const cw_imp_plan *pl, con
                 json_object_set_new(risk, "waiting_on", waits);
                 json_object_set_new(risk, "blocked",
                                     json_boolean(json_is_true(json_object_get(x, "blocked"))));
-                json_object_set(risk, "note", json_object_get(x, "note"));
                 json_array_append_new(risks, risk);
             }
         }
@@ -117,6 +119,7 @@ cw_rc cw_improve_report_content(const cw_improve *st, const cw_imp_plan *pl, con
     for (const char *const *k = pkeys; *k; k++)
         json_object_set(p, *k, json_object_get(plan, *k));
     json_t *notice = json_null(), *inspection = json_null(), *next = json_null();
+    cw_date next_due = 0;
     for (size_t i = 0; i < st->ninspections; i++) {
         const cw_imp_inspection *in = &st->inspections[i];
         if (strcmp(in->id, pl->inspection))
@@ -133,8 +136,10 @@ cw_rc cw_improve_report_content(const cw_improve *st, const cw_imp_plan *pl, con
         for (size_t k = 0; k < n->nreviews; k++) {
             json_array_append_new(rv, json_pack("{ss so}", "review", n->reviews[k], "due",
                                                 day_json(n->review_due[k])));
-            if (json_is_null(next) && n->review_due[k] >= as_of) {
+            /* The earliest review still to come, whatever order they were listed in. */
+            if (n->review_due[k] >= as_of && (!next_due || n->review_due[k] < next_due)) {
                 json_decref(next);
+                next_due = n->review_due[k];
                 next = json_pack("{ss so}", "review", n->reviews[k], "due",
                                  day_json(n->review_due[k]));
             }
@@ -157,6 +162,11 @@ cw_rc cw_improve_report_content(const cw_improve *st, const cw_imp_plan *pl, con
     json_object_set_new(c, "kind", json_string(kind));
     json_object_set_new(c, "as_of", day_json(as_of));
     json_object_set_new(c, "log_size", json_integer((json_int_t)log_size));
+    /* Due days and "due soon" depend on the bank holidays: a verifier with another calendar is
+     * told so, not shown a difference it cannot explain. */
+    char cal_sha[65];
+    cw_sha256_hex(cw_calendar_england_and_wales, strlen(cw_calendar_england_and_wales), cal_sha);
+    json_object_set_new(c, "calendar_sha256", json_string(cal_sha));
     json_object_set_new(c, "plan", p);
     json_object_set_new(c, "actions", acts);
     json_object_set_new(c, "measures",
@@ -630,14 +640,20 @@ cw_rc cw_improve_report_html(const json_t *c, const char *lang, cw_buf *b)
     return rc;
 }
 
-/* A CSV field: quoted when it holds a comma, a quote or a line break; a leading = + - @ is
- * prefixed with ' so a spreadsheet never runs it as a formula. */
+/* A CSV field: quoted when it holds a comma, a quote or a line break; a leading = + - @, tab
+ * or carriage return is prefixed with ' so a spreadsheet never runs it as a formula (but a
+ * negative whole number stays a number). */
 static cw_rc csv(cw_buf *b, const char *s, int last)
 {
     s = s ? s : "";
     int quote = strpbrk(s, ",\"\r\n") != NULL;
     cw_rc rc = quote ? cw_buf_addstr(b, "\"") : CW_OK;
-    if (!rc && (*s == '=' || *s == '+' || *s == '-' || *s == '@'))
+    /* A number (pence, "-£0.01" is not one but "-123" is) stays a number. */
+    int numeric = *s == '-' && s[1];
+    for (const char *q = s + 1; numeric && *q; q++)
+        numeric = *q >= '0' && *q <= '9';
+    if (!rc && !numeric &&
+        (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r'))
         rc = cw_buf_addstr(b, "'");
     for (; !rc && *s; s++)
         rc = *s == '"' ? cw_buf_addstr(b, "\"\"") : cw_buf_add(b, s, 1);

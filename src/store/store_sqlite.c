@@ -410,9 +410,8 @@ static const char *const named[CW_Q_COUNT] = {
         "moderated_on, added_on FROM audit_cases WHERE child_id = ?1 ORDER BY added_on, "
         "programme_id",
     [CW_Q_IMPROVE_PUT] = "INSERT INTO improve_entries(idx, type) VALUES (?1, ?2)",
-    [CW_Q_IMPROVE_ENTRIES] =
-        "SELECT e.idx, e.leaf FROM improve_entries i JOIN entries e ON e.idx = "
-        "i.idx ORDER BY i.idx",
+    [CW_Q_IMPROVE_ENTRIES] = "SELECT e.idx, e.leaf FROM improve_entries i JOIN entries e ON "
+                             "e.idx = i.idx WHERE i.idx < ?1 ORDER BY i.idx",
 };
 
 #define MAX_COLUMNS 32 /* the widest named query, CW_Q_CHILD_RECORD, has 18 */

@@ -676,6 +676,8 @@ static const struct msg {
     {"imp_measure",
      "{field}: {1} is not one of the council's measures (caseward measures lists them)",
      "{field}: nid yw {1} yn un o fesurau’r cyngor (mae caseward measures yn eu rhestru)"},
+    {"imp_finding_other", "{field}: finding {1} is not of inspection {2}, the plan's",
+     "{field}: nid yw canfyddiad {1} yn perthyn i arolygiad {2}, arolygiad y cynllun"},
     {"imp_not_yet", "{field}: improvement plan {1} was not yet created on that day",
      "{field}: nid oedd cynllun gwella {1} wedi’i greu eto ar y diwrnod hwnnw"},
     {"imp_no_plan", "{field}: no improvement plan {1}", "{field}: nid oes cynllun gwella {1}"},
