@@ -202,7 +202,8 @@ audit moderate --programme web-mod --child WEB-M --moderator qa.web
 # chair: recommendation 1, improvement point 1.1, and two actions: web-plan-A1, the social
 # worker's, due in 40 days (green: the owner's journey), and web-plan-A2, the team manager's,
 # due five days ago (red), with a measure as its evidence (PM24 at least 85.0: the report's
-# measures against targets); £4,000,000.00 of funding; submitted on time.
+# measures against targets); £4,000,000.00 of funding; submitted today (a submission counts on
+# the day it is recorded), on time: the notice was ten days ago.
 dir=$(sql "SELECT staff_id FROM accounts WHERE username = 'director'")
 hos=$(sql "SELECT staff_id FROM accounts WHERE username = 'head.of.service'")
 [ -n "$dir" ] && [ -n "$hos" ] || die "no director or head of service account"
@@ -214,24 +215,24 @@ improve finding --actor "$dir" --date "$(day -60)" --id web-insp-F1 --inspection
   --severity serious_concern --text "Strategy discussions were not held promptly."
 improve finding --actor "$dir" --date "$(day -60)" --id web-insp-F2 --inspection web-insp --theme supervision \
   --severity area_for_improvement --text "Supervision was not recorded regularly."
-improve notice --actor "$dir" --date "$(day -59)" --id web-notice --inspection web-insp --kind improvement_notice \
-  --issued-by "Welsh Ministers" --issued "$(day -59)" --plan-within 20 --reviews 90d,6m,12m
-improve plan --actor "$dir" --date "$(day -58)" --id web-plan --title "Safeguarding improvement plan" --owner "$dir" \
+improve notice --actor "$dir" --date "$(day -10)" --id web-notice --inspection web-insp --kind improvement_notice \
+  --issued-by "Welsh Ministers" --issued "$(day -10)" --plan-within 20 --reviews 90d,6m,12m
+improve plan --actor "$dir" --date "$(day -9)" --id web-plan --title "Safeguarding improvement plan" --owner "$dir" \
   --inspection web-insp --notice web-notice
-improve board-add --actor "$dir" --date "$(day -58)" --plan web-plan --staff "$hos" --role chair
-improve recommend --actor "$dir" --date "$(day -57)" --id web-plan-R1 --plan web-plan \
+improve board-add --actor "$dir" --date "$(day -9)" --plan web-plan --staff "$hos" --role chair
+improve recommend --actor "$dir" --date "$(day -8)" --id web-plan-R1 --plan web-plan \
   --text "Hold strategy discussions promptly." --findings web-insp-F1
-improve point --actor "$dir" --date "$(day -57)" --id web-plan-R1-P1 --recommendation web-plan-R1 \
+improve point --actor "$dir" --date "$(day -8)" --id web-plan-R1-P1 --recommendation web-plan-R1 \
   --text "Track every strategy discussion."
-improve action --actor "$dir" --date "$(day -57)" --id web-plan-A1 --point web-plan-R1-P1 \
+improve action --actor "$dir" --date "$(day -8)" --id web-plan-A1 --point web-plan-R1-P1 \
   --text "Weekly report of strategy discussions." --owner "$sw" --due "$(day 40)"
-improve action --actor "$dir" --date "$(day -57)" --id web-plan-A2 --point web-plan-R1-P1 \
+improve action --actor "$dir" --date "$(day -8)" --id web-plan-A2 --point web-plan-R1-P1 \
   --text "Audit ten strategy discussions." --owner "$tm" --due "$(day -5)"
-improve evidence --actor "$dir" --date "$(day -50)" --id web-plan-A2-E1 --action web-plan-A2 \
+improve evidence --actor "$dir" --date "$(day -8)" --id web-plan-A2-E1 --action web-plan-A2 \
   --title "Assessments within 42 working days" --measure PM24 --target 85.0 --direction at_least
-improve fund --actor "$dir" --date "$(day -50)" --id web-fund-1 --plan web-plan --source "Welsh Government grant" \
+improve fund --actor "$dir" --date "$(day -8)" --id web-fund-1 --plan web-plan --source "Welsh Government grant" \
   --amount 4000000.00 --reason "Grant letter of the improvement notice"
-improve submit --actor "$dir" --date "$(day -45)" --plan web-plan --to "Care Inspectorate Wales"
+improve submit --actor "$dir" --plan web-plan --to "Care Inspectorate Wales"
 
 "$CW" serve --db "$DB" --listen 127.0.0.1:0 --web "$ROOT/web" 2>"$T/log" &
 PID=$!
