@@ -489,6 +489,28 @@ static void test_notice_deadlines(void **state)
                             json_array_get(json_object_get(nj, "reviews"), 0), "due")),
                         "2027-03-18");
     json_decref(j);
+    /* The report's next review is the earliest still to come, whatever order they were listed
+     * in: on 4 January 2027 the 20 working days' (the 20th), not the 90 days' (18 March) listed
+     * first; on the 21st, the 90 days'. */
+    static const struct {
+        const char *as_of, *review, *due;
+    } next[] = {{"2027-01-04", "20wd", "2027-01-20"},
+                {"2027-01-20", "20wd", "2027-01-20"},
+                {"2027-01-21", "90d", "2027-03-18"},
+                {"2027-06-19", "12m", "2027-12-18"}};
+    for (size_t i = 0; i < sizeof next / sizeof next[0]; i++) {
+        json_t *c = NULL;
+        assert_int_equal(cw_improve_report_content(st, pl, "board", D(next[i].as_of),
+                                                   cw_improve_calendar(), 0, NULL, NULL, &c),
+                         CW_OK);
+        const json_t *nr = json_object_get(json_object_get(c, "plan"), "next_review");
+        const char *rv = json_string_value(json_object_get(nr, "review"));
+        const char *due = json_string_value(json_object_get(nr, "due"));
+        if (!rv || !due || strcmp(rv, next[i].review) || strcmp(due, next[i].due))
+            fail_msg("on %s the next review is %s on %s, expected %s on %s", next[i].as_of,
+                     rv ? rv : "none", due ? due : "none", next[i].review, next[i].due);
+        json_decref(c);
+    }
     /* Review points that cannot be read. */
     cw_date d;
     cw_error err = {0};
