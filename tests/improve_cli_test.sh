@@ -443,26 +443,108 @@ check "... refused: the signed checkpoint" err_has "signed checkpoint"
 run verify --dir "$T/exp-bad" --measures "$T/measures.note"
 check "caseward verify of the altered export fails" [ "$rc" -ne 0 ]
 
-# ---- reports for earlier days: a1 was signed off 5 days ago, a2 2 days ago ----
-# done_on DAY ACTION...: the report for DAY has exactly those actions complete.
-done_on() {
-    local d=$1
-    shift
-    improve report --plan tp --as-of "$d" --json
-    expect_rc 0 "a report for $d"
+# ---- the figures an issued report recorded are checked too ----
+# Two reports appended as a hand-made import would: each with its content's SHA-256 (from
+# improve report at the size it is appended at) and the figures counted here from that content;
+# the second with one more action said done than its content has.
+run improve verify --dir "$T/exp" --id "$RID" --measures "$T/measures.note"
+expect_rc 0 "improve verify --measures"
+check "... the same" out_has "report $RID of plan tp on $TODAY: the same"
+check "the content names its calendar by SHA-256" [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["calendar_sha256"])' "$T/report.json")" = "$(sha256sum "$CAL" | cut -d' ' -f1)" ]
+appended_report() { # ID EXTRA_DONE: appends a report of tp for today whose figures say done + EXTRA_DONE
+    local n sha
+    n=$(size)
+    improve report --plan tp --as-of "$TODAY" --json
+    cp "$T/out" "$T/c-$1.json"
+    improve report --plan tp --as-of "$TODAY"
+    sha=$(sed -n 's/.*content SHA-256 \([0-9a-f]\{64\}\) (not issued)$/\1/p' "$T/out")
+    python3 - "$T/c-$1.json" "$1" "$2" "$sha" "$n" "$TODAY" >"$T/line-$1.jsonl" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+rid, extra, sha, n, today = sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6]
+k, b, ms = c["actions"]["counts"], c["budget"], c["measures"]
+fig = {"actions": k["actions"], "due": k["due"], "done": k["complete"] + extra, "late": k["late"],
+       "red": k["red"], "amber": k["amber"], "green": k["green"],
+       "allocated_pence": b["allocated"]["pence"], "committed_pence": b["committed"]["pence"],
+       "spent_pence": b["spent"]["pence"], "measures": len(ms),
+       "measures_on_target": sum(1 for m in ms if m.get("on_target") is True),
+       "measure_lines": ms, "measures_report": c["measures_report"]}
+p = {"report_id": rid, "plan_id": "tp", "date": today, "kind": "board", "as_of": today,
+     "recipients": "Improvement board", "content_sha256": sha, "figures": fig, "log_size": n}
+print(json.dumps({"type": "improve_report_issued", "actor": "dir.1", "payload": p}))
+EOF
+    run append --db "$DB" "$T/line-$1.jsonl"
+    expect_rc 0 "report $1 appended"
+}
+appended_report tp-right 0
+appended_report tp-wrong 1
+run export --db "$DB" --out "$T/exp2"
+expect_rc 0 "export again"
+run improve verify --dir "$T/exp2" --id tp-right
+expect_rc 0 "improve verify of a report appended with its content's figures"
+check "... the same" out_has "report tp-right of plan tp on $TODAY: the same"
+run improve verify --dir "$T/exp2" --id tp-wrong
+expect_rc 1 "improve verify of a report whose figures say one more action done"
+check "... DIFFERS: its figures" err_has "report tp-wrong DIFFERS: the figures it recorded are not its content's"
+
+# ---- reports for earlier days count the day each entry was recorded ----
+# tp was created today: there is no report of it for yesterday, whatever dates were typed.
+improve report --plan tp --as-of "$(day -1)" --json
+refused "a report for yesterday of a plan created today" 1 "plan tp was not yet created on that day"
+# History moved in from another system, which says when it recorded each entry (source): plan
+# th, due 9 days ago, submitted with the date 10 days ago typed but recorded 6 days ago (late);
+# th1 due 8 days ago, said done 9 days ago, signed off with its due day typed but recorded 5
+# days ago (late: red 7 and 6 days ago); th2 waits on th1, signed off 2 days ago.
+python3 - "$TODAY" >"$T/history.jsonl" <<'EOF'
+import datetime as dt, json, sys
+today = dt.date.fromisoformat(sys.argv[1])
+def d(n): return str(today + dt.timedelta(days=n))
+def e(actor, typ, claim, **p):
+    print(json.dumps({"type": typ, "actor": actor, "payload": p,
+                      "source": {"system": "legacy-pms", "recorded_at": d(claim) + "T09:00:00Z"}}))
+sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+e("hos.1", "improve_plan_created", -12, plan_id="th", date=d(-12), title="History", owner_id="hos.1", due=d(-9))
+e("hos.1", "improve_recommendation_added", -12, recommendation_id="thr", plan_id="th", date=d(-12), text="R")
+e("hos.1", "improve_point_added", -12, point_id="thp", recommendation_id="thr", date=d(-12), text="P")
+e("hos.1", "improve_action_added", -12, action_id="th1", point_id="thp", date=d(-12), text="First.", owner_id="tm.l1.safe", due=d(-8))
+e("hos.1", "improve_action_added", -12, action_id="th2", point_id="thp", date=d(-12), text="Second.", owner_id="tm.l1.assess", due=d(30), depends_on=["th1"])
+e("tm.l1.safe", "improve_evidence_added", -10, evidence_id="the1", action_id="th1", date=d(-10), kind="document", title="T", sha256=sha)
+e("tm.l1.assess", "improve_evidence_added", -10, evidence_id="the2", action_id="th2", date=d(-10), kind="document", title="T", sha256=sha)
+e("tm.l1.safe", "improve_action_completed", -9, action_id="th1", date=d(-9), note="Done.")
+e("hos.1", "improve_plan_submitted", -6, plan_id="th", date=d(-10), submitted_to="Welsh Ministers")
+e("hos.1", "improve_action_signed_off", -5, action_id="th1", date=d(-8))
+e("tm.l1.assess", "improve_action_completed", -4, action_id="th2", date=d(-4), note="Done.")
+e("hos.1", "improve_action_signed_off", -2, action_id="th2", date=d(-2))
+EOF
+run append --db "$DB" "$T/history.jsonl"
+expect_rc 0 "history appended with the days its system recorded it"
+# on DAY DONE LATE SUBMITTED PLAN_LATE: the report for DAY has exactly DONE complete (comma
+# separated, - for none), LATE red, the plan submitted on SUBMITTED (- not yet), late or not.
+on() {
+    improve report --plan th --as-of "$1" --json
+    expect_rc 0 "a report of th for $1"
     python3 - "$T/out" "$@" >"$T/py" 2>&1 <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
-want = sys.argv[2:]
-got = sorted(a["action_id"] for a in r["actions"]["done"])
-n = r["actions"]["counts"]["complete"]
-print("ok" if (got, n) == (want, len(want)) else f"complete {n}, done {got}")
+day, done, late, sub, plate = sys.argv[2:]
+ids = lambda s: [] if s == "-" else s.split(",")
+got = (sorted(a["action_id"] for a in r["actions"]["done"]), r["actions"]["counts"]["complete"],
+       sorted(a["action_id"] for a in r["actions"]["late"]), r["plan"]["submitted"] or "-",
+       r["plan"]["late"])
+want = (ids(done), len(ids(done)), ids(late), sub, plate == "late")
+print("ok" if got == want else f"got {got} want {want}")
 EOF
-    check "the report for $d: complete ${*:-none} ($(tail -1 "$T/py"))" [ "$(tail -1 "$T/py")" = ok ]
+    check "the report of th for $1: done ${2}, red ${3}, submitted ${4}, ${5} ($(tail -1 "$T/py"))" [ "$(tail -1 "$T/py")" = ok ]
 }
-done_on "$(day -7)"
-done_on "$(day -5)" ta1
-done_on "$(day -3)" ta1
-done_on "$(day -2)" ta1 ta2
+improve report --plan th --as-of "$(day -13)" --json
+refused "a report of th before its system recorded it" 1 "plan th was not yet created on that day"
+on "$(day -12)" - - - on_time
+on "$(day -8)" - - - late
+on "$(day -7)" - th1 - late
+on "$(day -6)" - th1 "$(day -6)" late
+on "$(day -5)" th1 - "$(day -6)" late
+on "$(day -3)" th1 - "$(day -6)" late
+on "$(day -2)" th1,th2 - "$(day -6)" late
+on "$TODAY" th1,th2 - "$(day -6)" late
 
 finish improve_cli_test

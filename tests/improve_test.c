@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "casework/casework.h"
 #include "improve/improve.h"
@@ -40,6 +41,7 @@ static struct {
     cw_ledger *l;
     cw_error err;
     cw_date today;
+    int64_t claim_ms; /* not 0: entries are recorded as history claiming this time (add) */
 } F;
 
 static cw_date D(const char *s)
@@ -64,9 +66,24 @@ static const char *text_of(cw_date d)
 static cw_rc add(const char *actor, const char *type, json_t *payload, uint64_t *idx)
 {
     cw_event ev = {actor, type, payload};
-    cw_rc rc = cw_casework_submit(F.l, &ev, idx, &F.err);
+    cw_event_source src = {"test", F.claim_ms};
+    cw_rc rc = F.claim_ms ? cw_casework_submit_source(F.l, &ev, &src, idx, &F.err)
+                          : cw_casework_submit(F.l, &ev, idx, &F.err);
     json_decref(payload);
     return rc;
+}
+
+/* The entries submitted next are history moved in from another system that says it recorded
+ * them at noon (UTC) on day: the day an improvement plan counts (improve.h, cw_improve_load).
+ * NULL: recorded now, by caseward, on F.today. */
+static void recorded_on(const char *day)
+{
+    F.claim_ms = 0;
+    if (!day)
+        return;
+    F.claim_ms = (int64_t)D(day) * 86400000 + 43200000;
+    if (F.claim_ms > cw_time_now_ms())
+        fail_msg("%s: a claim may not be after the real time", day);
 }
 
 /* One command in its own batch. Takes payload. */
@@ -112,6 +129,30 @@ static void no(cw_rc want, const char *field, const char *m, const char *actor, 
     if (m && !strstr(F.err.msg, m))
         fail_msg("%s: message \"%s\" does not hold \"%s\"", type, F.err.msg, m);
     assert_int_equal(cw_ledger_size(F.l), size);
+}
+
+/* ok and no, recorded as history claiming noon on day (recorded_on). */
+static uint64_t ok_on(const char *day, const char *actor, const char *type, json_t *payload)
+{
+    recorded_on(day);
+    uint64_t idx = ok(actor, type, payload);
+    recorded_on(NULL);
+    return idx;
+}
+
+static void no_on(const char *day, cw_rc want, const char *field, const char *m, const char *actor,
+                  const char *type, json_t *payload)
+{
+    recorded_on(day);
+    no(want, field, m, actor, type, payload);
+    recorded_on(NULL);
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The plans as folded from the store now (recorded_to 0). The caller frees. */
@@ -448,6 +489,28 @@ static void test_notice_deadlines(void **state)
                             json_array_get(json_object_get(nj, "reviews"), 0), "due")),
                         "2027-03-18");
     json_decref(j);
+    /* The report's next review is the earliest still to come, whatever order they were listed
+     * in: on 4 January 2027 the 20 working days' (the 20th), not the 90 days' (18 March) listed
+     * first; on the 21st, the 90 days'. */
+    static const struct {
+        const char *as_of, *review, *due;
+    } next[] = {{"2027-01-04", "20wd", "2027-01-20"},
+                {"2027-01-20", "20wd", "2027-01-20"},
+                {"2027-01-21", "90d", "2027-03-18"},
+                {"2027-06-19", "12m", "2027-12-18"}};
+    for (size_t i = 0; i < sizeof next / sizeof next[0]; i++) {
+        json_t *c = NULL;
+        assert_int_equal(cw_improve_report_content(st, pl, "board", D(next[i].as_of),
+                                                   cw_improve_calendar(), 0, NULL, NULL, &c),
+                         CW_OK);
+        const json_t *nr = json_object_get(json_object_get(c, "plan"), "next_review");
+        const char *rv = json_string_value(json_object_get(nr, "review"));
+        const char *due = json_string_value(json_object_get(nr, "due"));
+        if (!rv || !due || strcmp(rv, next[i].review) || strcmp(due, next[i].due))
+            fail_msg("on %s the next review is %s on %s, expected %s on %s", next[i].as_of,
+                     rv ? rv : "none", due ? due : "none", next[i].review, next[i].due);
+        json_decref(c);
+    }
     /* Review points that cannot be read. */
     cw_date d;
     cw_error err = {0};
@@ -550,6 +613,14 @@ static void test_plan_and_board(void **state)
     no(CW_EFORBIDDEN, "actor", "hos2", "hos2", "improve_point_added", point("r1.2", "r1"));
     no(CW_EINVAL, "actor", "gone", "gone", "improve_point_added", point("r1.2", "r1"));
     no(CW_EINVAL, "findings", "f9", "sm", "improve_recommendation_added", rec("r3", "p1", "f9"));
+    /* A finding of another inspection is not one the plan answers (p1's is ciw-1). */
+    ok("dir", "improve_inspection_recorded", inspection("ciw-2", "2026-11-02"));
+    ok("dir", "improve_finding_recorded",
+       json_pack("{ss ss ss ss ss ss}", "finding_id", "f2", "inspection_id", "ciw-2", "date",
+                 "2026-11-02", "theme", "front_door", "severity", "area_for_improvement", "text",
+                 "Contacts wait"));
+    no(CW_EINVAL, "findings", "finding f2 is not of inspection ciw-1", "sm",
+       "improve_recommendation_added", rec("r3", "p1", "f2"));
     no(CW_ENOTFOUND, "recommendation_id", "r9", "sm", "improve_point_added", point("r1.2", "r9"));
 
     /* Actions: owned by any member of staff in post; due on or after the day set. */
@@ -567,7 +638,8 @@ static void test_plan_and_board(void **state)
     no(CW_EINVAL, "action_id", "a1", "hos", "improve_action_added",
        action("a1", "r1.1", "sw1", "2026-11-05", "2027-03-31", NULL));
 
-    /* Submitted once, now that it has actions. */
+    /* Submitted once, now that it has actions: on the day it is recorded (today), whatever
+     * date is typed. */
     ok("hos", "improve_plan_submitted",
        json_pack("{ss ss ss}", "plan_id", "p1", "date", "2026-11-06", "submitted_to", "CIW"));
     no(CW_EINVAL, "plan_id", "submitted already", "hos", "improve_plan_submitted",
@@ -575,7 +647,7 @@ static void test_plan_and_board(void **state)
 
     st = load();
     pl = cw_improve_plan(st, "p1");
-    assert_string_equal(text_of(pl->submitted), "2026-11-06");
+    assert_string_equal(text_of(pl->submitted), text_of(F.today));
     assert_string_equal(pl->submitted_to, "CIW");
     assert_int_equal(st->nmembers, 4);
     assert_string_equal(st->members[3].staff, "ex");
@@ -687,7 +759,8 @@ static void test_progress_and_sign_off(void **state)
     assert_int_equal(action_of(st, "a1")->status, CW_IMP_IN_PROGRESS);
     /* The note is personal: kept beside the leaf, so a fold of the log never sees it. */
     assert_null(action_of(st, "a1")->note);
-    assert_int_equal(action_of(st, "a1")->noted_on, D("2026-11-07"));
+    /* Its day is the day recorded (today), not the date typed (2026-11-07). */
+    assert_string_equal(text_of(action_of(st, "a1")->noted_on), text_of(F.today));
     cw_improve_free(st);
     /* Done only with evidence. */
     no(CW_EINVAL, "action_id", "no evidence", "sw1", "improve_action_completed",
@@ -731,6 +804,7 @@ static void test_progress_and_sign_off(void **state)
     assert_int_equal(st->evidence[0].target, 855);
     assert_string_equal(st->evidence[0].direction, "at_least");
     assert_string_equal(st->evidence[0].by, "sw1");
+    assert_string_equal(text_of(st->evidence[0].date), text_of(F.today)); /* typed 2026-11-08 */
     assert_int_equal(action_of(st, "a1")->nevidence, 1);
     cw_improve_free(st);
 
@@ -750,8 +824,6 @@ static void test_progress_and_sign_off(void **state)
        signed_off("a1", "2026-11-11"));
     no(CW_EFORBIDDEN, "actor", NULL, "obs", "improve_action_signed_off",
        signed_off("a1", "2026-11-11"));
-    no(CW_EINVAL, "date", "2026-11-10", "sm", "improve_action_signed_off",
-       signed_off("a1", "2026-11-09"));
     /* Returned by the plan's owner. */
     ok("hos", "improve_action_returned",
        json_pack("{ss ss ss}", "action_id", "a1", "date", "2026-11-11", "reason", "Not enough."));
@@ -764,13 +836,15 @@ static void test_progress_and_sign_off(void **state)
     cw_improve_free(st);
     no(CW_EINVAL, "action_id", "does not await", "sm", "improve_action_signed_off",
        signed_off("a1", "2026-11-11"));
-    ok("sw1", "improve_action_completed", completed("a1", "2026-11-12"));
-    ok("sm", "improve_action_signed_off", signed_off("a1", "2026-11-13"));
+    /* History moved in: its system recorded the completion on the 12th and the sign-off (typed
+     * the 13th) on the 16th; the days recorded are the ones that count. */
+    ok_on("2026-11-12", "sw1", "improve_action_completed", completed("a1", "2026-11-12"));
+    ok_on("2026-11-16", "sm", "improve_action_signed_off", signed_off("a1", "2026-11-13"));
     st = load();
     a1 = action_of(st, "a1");
     assert_int_equal(a1->status, CW_IMP_COMPLETE);
     assert_string_equal(a1->signed_off_by, "sm");
-    assert_string_equal(text_of(a1->signed_off_on), "2026-11-13");
+    assert_string_equal(text_of(a1->signed_off_on), "2026-11-16");
     assert_string_equal(a1->completed_by, "sw1");
     assert_string_equal(text_of(a1->completed_on), "2026-11-12");
     assert_int_equal(a1->returned, 1);
@@ -779,6 +853,13 @@ static void test_progress_and_sign_off(void **state)
        update("a1", "2026-11-14", -1));
     /* Now a2 may be done. */
     ok("sw2", "improve_action_completed", completed("a2", "2026-11-14"));
+    /* What awaits sign-off is signed off or returned as it stands: not replanned. */
+    no(CW_EINVAL, "action_id", "action a2 awaits sign-off", "hos", "improve_action_changed",
+       json_pack("{ss ss ss ss}", "action_id", "a2", "date", "2026-11-15", "due", "2027-04-30",
+                 "reason", "Later."));
+    no(CW_EINVAL, "action_id", "awaits sign-off", "hos", "improve_action_changed",
+       json_pack("{ss ss ss ss}", "action_id", "a2", "date", "2026-11-15", "owner_id", "sw1",
+                 "reason", "Another owner."));
 
     /* Said done by an editor (the director) for its owner: neither signs it off. */
     ok("dir", "improve_evidence_added", document("e5", "a3", "2026-11-08"));
@@ -787,9 +868,15 @@ static void test_progress_and_sign_off(void **state)
        signed_off("a3", "2026-11-15"));
     no(CW_EFORBIDDEN, "actor", NULL, "sw1", "improve_action_signed_off",
        signed_off("a3", "2026-11-15"));
-    ok("dir2", "improve_action_signed_off", signed_off("a3", "2026-11-15"));
+    /* A sign-off typed before the completion's typed day is not refused: both count on the day
+     * recorded (today), and a decision is recorded after what it decides. */
+    ok("dir2", "improve_action_signed_off", signed_off("a3", "2026-11-13"));
     st = load();
     assert_int_equal(action_of(st, "a3")->status, CW_IMP_COMPLETE);
+    assert_string_equal(text_of(action_of(st, "a3")->completed_on), text_of(F.today));
+    assert_string_equal(text_of(action_of(st, "a3")->signed_off_on), text_of(F.today));
+    assert_int_equal(action_of(st, "a2")->due, D("2027-03-31")); /* not changed */
+    assert_string_equal(action_of(st, "a2")->owner, "sw2");
     assert_string_equal(action_of(st, "a3")->completed_by, "dir");
     assert_string_equal(action_of(st, "a3")->signed_off_by, "dir2");
     assert_int_equal(action_of(st, "a2")->status, CW_IMP_AWAITING_SIGN_OFF);
@@ -1045,8 +1132,10 @@ static void test_rag(void **state)
         ok("sw1", "improve_evidence_added", document(ev, with_evidence[i], "2026-11-06"));
     }
     ok("sw1", "improve_action_updated", update("bl", "2026-11-07", 1));
-    ok("sw1", "improve_action_completed", completed("c1", "2026-11-19"));
-    ok("hos", "improve_action_signed_off", signed_off("c1", "2026-11-20"));
+    /* c1's completion and sign-off moved in from a system that recorded them on the 19th and
+     * the 20th: the days its RAG counts. */
+    ok_on("2026-11-19", "sw1", "improve_action_completed", completed("c1", "2026-11-19"));
+    ok_on("2026-11-20", "hos", "improve_action_signed_off", signed_off("c1", "2026-11-20"));
 
     /* RAG is never typed in: there is no field for it. */
     json_t *p = update("g1", "2026-11-07", -1);
@@ -1108,8 +1197,8 @@ static void test_rag(void **state)
     /* Unblocked: green again; d1 complete: x1 no longer waits. */
     ok("sw1", "improve_action_updated", update("bl", "2026-11-21", 0));
     ok("sw2", "improve_evidence_added", document("ev-d1", "d1", "2026-11-19"));
-    ok("sw2", "improve_action_completed", completed("d1", "2026-11-19"));
-    ok("hos", "improve_action_signed_off", signed_off("d1", "2026-11-21"));
+    ok_on("2026-11-19", "sw2", "improve_action_completed", completed("d1", "2026-11-19"));
+    ok_on("2026-11-21", "hos", "improve_action_signed_off", signed_off("d1", "2026-11-21"));
     st = load();
     rag_is(st, "bl", "2026-12-01", CW_RAG_GREEN, "on_track");
     rag_is(st, "x1", "2026-11-21", CW_RAG_GREEN, "on_track");
@@ -1118,6 +1207,120 @@ static void test_rag(void **state)
      * from the 21st, never red after. */
     rag_is(st, "d1", "2026-11-20", CW_RAG_GREEN, "on_track");
     rag_is(st, "d1", "2026-11-21", CW_RAG_COMPLETE, "complete");
+    cw_improve_free(st);
+
+    /*
+     * A typed date cannot make late work look on time. lt, due Monday 2026-11-16, with evidence:
+     * said done and signed off with dates typed 13 November, but its sign-off was recorded on the
+     * 24th. It is red on every day from the 17th to the 23rd, complete from the 24th. lu is the
+     * same signed off in caseward today: red every day after its due day until today. Their plan
+     * moved in from a system that recorded it as the dates typed, up to the completions.
+     */
+    ok_on(set, "dir", "improve_plan_created", plan("pz", set, "hos", NULL, "2027-03-31"));
+    ok_on(set, "dir", "improve_recommendation_added", rec("pzr", "pz", NULL));
+    ok_on(set, "dir", "improve_point_added", point("pzr.1", "pzr"));
+    const char *const late[] = {"lt", "lu"};
+    for (size_t i = 0; i < 2; i++) {
+        char ev[16];
+        snprintf(ev, sizeof ev, "ev-%s", late[i]);
+        ok_on(set, "dir", "improve_action_added",
+              action(late[i], "pzr.1", "sw1", set, "2026-11-16", NULL));
+        ok_on("2026-11-06", "sw1", "improve_evidence_added", document(ev, late[i], "2026-11-06"));
+        ok_on("2026-11-13", "sw1", "improve_action_completed", completed(late[i], "2026-11-13"));
+    }
+    ok_on("2026-11-24", "hos", "improve_action_signed_off", signed_off("lt", "2026-11-13"));
+    ok("hos", "improve_action_signed_off", signed_off("lu", "2026-11-13"));
+    st = load();
+    assert_string_equal(text_of(action_of(st, "lt")->signed_off_on), "2026-11-24");
+    assert_string_equal(text_of(action_of(st, "lu")->signed_off_on), text_of(F.today));
+    rag_is(st, "lt", "2026-11-13", CW_RAG_GREEN, "on_track");
+    rag_is(st, "lt", "2026-11-16", CW_RAG_GREEN, "on_track");
+    for (cw_date d = D("2026-11-17"); d < D("2026-11-24"); d++)
+        rag_is(st, "lt", text_of(d), CW_RAG_RED, "overdue");
+    rag_is(st, "lt", "2026-11-24", CW_RAG_COMPLETE, "complete");
+    rag_is(st, "lu", "2026-11-17", CW_RAG_RED, "overdue");
+    rag_is(st, "lu", text_of(F.today - 1), CW_RAG_RED, "overdue");
+    rag_is(st, "lu", text_of(F.today), CW_RAG_COMPLETE, "complete");
+    /* The plan as it stood on the 20th (cw_improve_load): lt said done, not yet signed off, and
+     * red; on the 24th, complete. */
+    cw_improve *then = NULL;
+    assert_int_equal(cw_improve_load(cw_ledger_store(F.l), D("2026-11-20"), &then, &F.err), CW_OK);
+    assert_non_null(cw_improve_plan(then, "pz"));
+    assert_int_equal(action_of(then, "lt")->status, CW_IMP_AWAITING_SIGN_OFF);
+    assert_string_equal(text_of(action_of(then, "lt")->completed_on), "2026-11-13");
+    assert_int_equal(action_of(then, "lt")->signed_off_on, 0);
+    rag_is(then, "lt", "2026-11-20", CW_RAG_RED, "overdue");
+    cw_improve_free(then);
+    assert_int_equal(cw_improve_load(cw_ledger_store(F.l), D("2026-11-24"), &then, &F.err), CW_OK);
+    assert_int_equal(action_of(then, "lt")->status, CW_IMP_COMPLETE);
+    assert_int_equal(action_of(then, "lu")->status, CW_IMP_AWAITING_SIGN_OFF);
+    rag_is(then, "lt", "2026-11-24", CW_RAG_COMPLETE, "complete");
+    cw_improve_free(then);
+    cw_improve_free(st);
+}
+
+/* ---- 2b. a plan's submission counts on the day recorded ---- */
+
+static void test_late_submission(void **state)
+{
+    (void)state;
+    /* Two plans due Tuesday 2026-11-10, moved in from a system that recorded them on the 3rd.
+     * ps was submitted with the date 9 November typed, but recorded on the 12th: late. pt was
+     * recorded on the 9th: on time. */
+    const char *const ids[] = {"ps", "pt"}, *const sent_on[] = {"2026-11-12", "2026-11-09"};
+    for (size_t i = 0; i < 2; i++) {
+        char r[16], pt[16], a[16];
+        snprintf(r, sizeof r, "%sr", ids[i]);
+        snprintf(pt, sizeof pt, "%sr.1", ids[i]);
+        snprintf(a, sizeof a, "%sa", ids[i]);
+        ok_on("2026-11-03", "dir", "improve_plan_created",
+              plan(ids[i], "2026-11-02", "hos", NULL, "2026-11-10"));
+        ok_on("2026-11-03", "dir", "improve_recommendation_added", rec(r, ids[i], NULL));
+        ok_on("2026-11-03", "dir", "improve_point_added", point(pt, r));
+        ok_on("2026-11-03", "dir", "improve_action_added",
+              action(a, pt, "sw1", "2026-11-02", "2027-03-31", NULL));
+        ok_on(sent_on[i], "hos", "improve_plan_submitted",
+              json_pack("{ss ss ss}", "plan_id", ids[i], "date", "2026-11-09", "submitted_to",
+                        "CIW"));
+    }
+    /* A claim of a day before the date typed is refused: a record is not made before the
+     * thing happened. */
+    no_on("2026-11-08", CW_EINVAL, NULL, "source.recorded_at", "dir", "improve_plan_created",
+          plan("pu", "2026-11-09", "hos", NULL, "2026-11-10"));
+    cw_improve *st = load();
+    static const struct {
+        const char *id, *as_of;
+        int late;
+        const char *submitted; /* NULL: not yet */
+    } want[] = {
+        {"ps", "2026-11-09", 0, NULL},         {"ps", "2026-11-10", 0, NULL},
+        {"ps", "2026-11-11", 1, NULL},         {"ps", "2026-11-12", 1, "2026-11-12"},
+        {"ps", "2026-12-01", 1, "2026-11-12"}, {"pt", "2026-11-09", 0, "2026-11-09"},
+        {"pt", "2026-12-01", 0, "2026-11-09"},
+    };
+    assert_string_equal(text_of(cw_improve_plan(st, "ps")->submitted), "2026-11-12");
+    assert_string_equal(text_of(cw_improve_plan(st, "pt")->submitted), "2026-11-09");
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        json_t *j = cw_improve_plan_json(st, cw_improve_plan(st, want[i].id), cw_improve_calendar(),
+                                         D(want[i].as_of));
+        if (json_is_true(json_object_get(j, "late")) != want[i].late)
+            fail_msg("plan %s on %s: late %d, expected %d", want[i].id, want[i].as_of,
+                     !want[i].late, want[i].late);
+        json_decref(j);
+    }
+    /* The plan as it stood on a day: ps not yet submitted on the 11th, submitted on the 12th. */
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        cw_improve *then = NULL;
+        assert_int_equal(cw_improve_load(cw_ledger_store(F.l), D(want[i].as_of), &then, &F.err),
+                         CW_OK);
+        const cw_imp_plan *pl = cw_improve_plan(then, want[i].id);
+        assert_non_null(pl);
+        if (want[i].submitted)
+            assert_string_equal(text_of(pl->submitted), want[i].submitted);
+        else
+            assert_int_equal(pl->submitted, 0);
+        cw_improve_free(then);
+    }
     cw_improve_free(st);
 }
 
@@ -1150,7 +1353,8 @@ static void test_batches(void **state)
     cw_improve *st = load();
     assert_non_null(cw_improve_plan(st, "pb"));
     assert_string_equal(action_of(st, "pb1")->plan, "pb");
-    assert_int_equal(cw_improve_plan(st, "pb")->submitted, D("2026-11-06"));
+    /* Submitted on the day recorded, not the date typed (2026-11-06). */
+    assert_int_equal(cw_improve_plan(st, "pb")->submitted, F.today);
     cw_improve_free(st);
 
     /* In a batch, a point before its recommendation is refused (the later is not seen). */
@@ -1246,6 +1450,11 @@ static void test_fold(void **state)
                  "{\"action_id\":\"d1\",\"date\":\"2026-11-20\",\"reason\":\"R\",\"due\":"
                  "\"2027-01-01\"}",
                  "complete");
+    /* Replanned while it awaits sign-off (a2). */
+    fold_refused(st, "improve_action_changed", "hos",
+                 "{\"action_id\":\"a2\",\"date\":\"2026-11-20\",\"reason\":\"R\",\"due\":"
+                 "\"2027-05-01\"}",
+                 "awaits sign-off");
     /* Signed off by its owner (a2 awaits sign-off; sw2 owns it). */
     fold_refused(st, "improve_action_signed_off", "sw2",
                  "{\"action_id\":\"a2\",\"date\":\"2026-11-20\"}", "owner");
@@ -1278,8 +1487,9 @@ static void test_fold(void **state)
     assert_string_equal(action_of(st, "g1")->note, "N");
     cw_improve_free(st);
 
-    /* dated_to: the plan as it stood on a day, by the entries' dates; before the first of
-     * them there was no plan, and on today it is the whole plan. */
+    /* dated_to: the plan as it stood on a day, by the days the entries were recorded (history
+     * moved in: the days its system claims); before the first of them there was no plan, and
+     * on today it is the whole plan. */
     cw_improve *before = NULL, *now = NULL, *mid = NULL;
     assert_int_equal(cw_improve_load(cw_ledger_store(F.l), D("2026-01-01"), &before, &F.err),
                      CW_OK);
@@ -1289,15 +1499,230 @@ static void test_fold(void **state)
     st = load();
     assert_true(st->entries > 50);
     same_state(now, st);
-    /* On 2026-11-07 the entries dated after it are not there yet: fewer, and none later. */
+    /* On 2026-11-07 the entries recorded after it are not there yet: the plans moved in with
+     * claims up to that day (pz, ps, pt: 3 + 2 x 4 entries, and pz's 2 actions and their
+     * evidence), none recorded in caseward today, and no submission (ps's and pt's were
+     * recorded on the 12th and the 9th). */
     assert_int_equal(cw_improve_load(cw_ledger_store(F.l), D("2026-11-07"), &mid, &F.err), CW_OK);
-    assert_true(mid->entries > 0 && mid->entries < now->entries);
-    for (size_t i = 0; i < mid->nspends; i++)
-        assert_true(mid->spends[i].date <= D("2026-11-07"));
+    assert_int_equal(mid->entries, 3 + 2 * 4 + 2 * 2);
+    assert_int_equal(mid->nplans, 3);
+    assert_non_null(cw_improve_plan(mid, "pz"));
+    assert_int_equal(cw_improve_plan(mid, "ps")->submitted, 0);
+    assert_int_equal(cw_improve_plan(mid, "pt")->submitted, 0);
+    assert_null(cw_improve_plan(mid, "p1"));
+    assert_int_equal(mid->nspends, 0);
+    assert_int_equal(action_of(mid, "lt")->nevidence, 1);
+    assert_int_equal(action_of(mid, "lt")->status, CW_IMP_IN_PROGRESS);
     cw_improve_free(mid);
     cw_improve_free(before);
     cw_improve_free(now);
     cw_improve_free(st);
+}
+
+/* ---- 5a. a long chain of dependencies; the log up to a size ---- */
+
+#define CHAIN 80
+
+static void test_dependency_chain(void **state)
+{
+    (void)state;
+    /* 80 actions, each depending on the one before: accepted (the search for a circle follows
+     * the whole chain, however long), and folded quickly. */
+    uint64_t first =
+        ok("dir", "improve_plan_created", plan("pc", "2026-11-05", "hos", NULL, "2027-03-31"));
+    ok("dir", "improve_recommendation_added", rec("pcr", "pc", NULL));
+    ok("dir", "improve_point_added", point("pcr.1", "pcr"));
+    char id[16], prev[16] = "";
+    for (int i = 1; i <= CHAIN; i++) {
+        snprintf(id, sizeof id, "ch%02d", i);
+        ok("dir", "improve_action_added",
+           action(id, "pcr.1", "sw1", "2026-11-05", "2027-03-31", i > 1 ? prev : NULL));
+        snprintf(prev, sizeof prev, "%s", id);
+    }
+    int64_t t0 = mono_ms();
+    cw_improve *st = load();
+    int64_t load_ms = mono_ms() - t0;
+    const cw_imp_action *last = action_of(st, "ch80");
+    assert_int_equal(last->ndeps, 1);
+    assert_string_equal(last->deps[0], "ch79");
+    assert_int_equal(action_of(st, "ch01")->ndeps, 0);
+    assert_int_equal(last->number, CHAIN);
+    /* A circle at its end: ch01 depending on ch80 (which reaches ch01 through 79 others). Refused
+     * by the check, quickly, and by the fold. */
+    cw_improve_env env = {fake_staff, fake_report, NULL, NULL, NULL, cw_improve_calendar()};
+    cw_improve_who who = {"dir", "director", 1};
+    json_t *circle = change_deps("ch01", "ch80");
+    cw_error err = {0};
+    t0 = mono_ms();
+    cw_rc rc = cw_improve_check(st, &env, &who, "improve_action_changed", circle, F.today, &err);
+    int64_t check_ms = mono_ms() - t0;
+    assert_int_equal(rc, CW_EINVAL);
+    assert_string_equal(err.field, "depends_on");
+    json_decref(circle);
+    print_message("the chain of %d: folded in %lld ms, its circle found in %lld ms\n", CHAIN,
+                  (long long)load_ms, (long long)check_ms);
+    if (load_ms > 300 || check_ms > 100)
+        fail_msg("the chain of %d: folded in %lld ms, its circle found in %lld ms", CHAIN,
+                 (long long)load_ms, (long long)check_ms);
+    /* Not a circle: ch80 depending on ch01 as well (it reaches it already). */
+    json_t *more = json_pack("{ss ss s[ss] ss}", "action_id", "ch80", "date", "2026-11-06",
+                             "depends_on", "ch79", "ch01", "reason", "Both.");
+    assert_int_equal(
+        cw_improve_check(st, &env, &who, "improve_action_changed", more, F.today, &err), CW_OK);
+    json_decref(more);
+    fold_refused(st, "improve_action_changed", "dir",
+                 "{\"action_id\":\"ch01\",\"date\":\"2026-11-06\",\"reason\":\"R\","
+                 "\"depends_on\":[\"ch80\"]}",
+                 "circle");
+    cw_improve_free(st);
+    no(CW_EINVAL, "depends_on", "circle", "dir", "improve_action_changed",
+       change_deps("ch01", "ch80"));
+    no(CW_EINVAL, "depends_on", "circle", "dir", "improve_action_changed",
+       change_deps("ch40", "ch41"));
+
+    /* cw_improve_load_upto: the entries below a size only. */
+    cw_improve *upto = NULL;
+    assert_int_equal(cw_improve_load_upto(cw_ledger_store(F.l), first, 0, &upto, &F.err), CW_OK);
+    assert_null(cw_improve_plan(upto, "pc"));
+    assert_true(upto->last_idx < first);
+    uint64_t below = upto->entries;
+    cw_improve_free(upto);
+    assert_int_equal(cw_improve_load_upto(cw_ledger_store(F.l), first + 1, 0, &upto, &F.err),
+                     CW_OK);
+    assert_non_null(cw_improve_plan(upto, "pc"));
+    for (size_t i = 0; i < upto->nrecommendations; i++)
+        assert_string_not_equal(upto->recommendations[i].id, "pcr");
+    assert_int_equal(upto->last_idx, first);
+    assert_int_equal(upto->entries, below + 1);
+    cw_improve_free(upto);
+    assert_int_equal(
+        cw_improve_load_upto(cw_ledger_store(F.l), first + 3 + CHAIN, 0, &upto, &F.err), CW_OK);
+    assert_non_null(action_of(upto, "ch80"));
+    assert_int_equal(upto->entries, below + 3 + CHAIN);
+    cw_improve_free(upto);
+    assert_int_equal(cw_improve_load_upto(cw_ledger_store(F.l), 0, 0, &upto, &F.err), CW_OK);
+    assert_int_equal(upto->entries, 0);
+    cw_improve_free(upto);
+}
+
+/* ---- 5b. no sign-off while a dependency is open ---- */
+
+static void test_sign_off_open_dependency(void **state)
+{
+    (void)state;
+    /* A log in which q2, depending on q1, was said done while q1 was open (as a log from before
+     * completion checked its dependencies may hold): q2 is not signed off until q1 is. */
+    cw_improve *st = cw_improve_new();
+    assert_non_null(st);
+    static const char *const log[][3] = {
+        {"improve_plan_created", "dir",
+         "{\"plan_id\":\"q\",\"date\":\"2026-11-02\",\"title\":\"Q\",\"owner_id\":"
+         "\"hos\",\"due\":\"2027-03-31\"}"},
+        {"improve_recommendation_added", "dir",
+         "{\"recommendation_id\":\"qr\",\"plan_id\":\"q\",\"date\":\"2026-11-02\","
+         "\"text\":\"R\"}"},
+        {"improve_point_added", "dir",
+         "{\"point_id\":\"qr.1\",\"recommendation_id\":\"qr\",\"date\":\"2026-11-02\","
+         "\"text\":\"P\"}"},
+        {"improve_action_added", "dir",
+         "{\"action_id\":\"q1\",\"point_id\":\"qr.1\",\"date\":\"2026-11-02\",\"text\":"
+         "\"A\",\"owner_id\":\"sw1\",\"due\":\"2027-03-31\"}"},
+        {"improve_action_added", "dir",
+         "{\"action_id\":\"q2\",\"point_id\":\"qr.1\",\"date\":\"2026-11-02\",\"text\":"
+         "\"B\",\"owner_id\":\"sw2\",\"due\":\"2027-03-31\",\"depends_on\":[\"q1\"]}"},
+        {"improve_evidence_added", "sw2",
+         "{\"evidence_id\":\"qe2\",\"action_id\":\"q2\",\"date\":\"2026-11-03\",\"kind\":"
+         "\"document\",\"title\":\"T\",\"sha256\":\"" SHA_A "\"}"},
+        {"improve_action_completed", "sw2",
+         "{\"action_id\":\"q2\",\"date\":\"2026-11-04\",\"note\":\"Done.\"}"},
+    };
+    for (size_t i = 0; i < sizeof log / sizeof log[0]; i++)
+        if (fold_text(st, i, log[i][0], log[i][1], log[i][2]))
+            fail_msg("entry %zu (%s): %s", i, log[i][0], F.err.msg);
+    assert_int_equal(action_of(st, "q2")->status, CW_IMP_AWAITING_SIGN_OFF);
+    cw_improve_env env = {fake_staff, fake_report, NULL, NULL, NULL, cw_improve_calendar()};
+    cw_improve_who who = {"hos", "head_of_service", 1};
+    json_t *so = signed_off("q2", "2026-11-05");
+    cw_error err = {0};
+    assert_int_equal(
+        cw_improve_check(st, &env, &who, "improve_action_signed_off", so, F.today, &err),
+        CW_EINVAL);
+    assert_string_equal(err.key, "imp_dep_open");
+    assert_string_equal(err.field, "action_id");
+    assert_non_null(strstr(err.msg, "q1"));
+    /* Returned, it may be: that leaves nothing open complete. */
+    json_t *back = json_pack("{ss ss ss}", "action_id", "q2", "date", "2026-11-05", "reason", "R");
+    assert_int_equal(
+        cw_improve_check(st, &env, &who, "improve_action_returned", back, F.today, &err), CW_OK);
+    json_decref(back);
+    uint64_t n = st->entries;
+    assert_int_equal(cw_improve_fold(st, 7, "improve_action_signed_off", "hos", F.today, so, &err),
+                     CW_EVERIFY);
+    assert_non_null(strstr(err.msg, "depends on is not complete"));
+    assert_int_equal(st->entries, n);
+    assert_int_equal(action_of(st, "q2")->status, CW_IMP_AWAITING_SIGN_OFF);
+    /* q1 done and signed off: now q2 may be. */
+    static const char *const more[][3] = {
+        {"improve_evidence_added", "sw1",
+         "{\"evidence_id\":\"qe1\",\"action_id\":\"q1\",\"date\":\"2026-11-05\",\"kind\":"
+         "\"document\",\"title\":\"T\",\"sha256\":\"" SHA_A "\"}"},
+        {"improve_action_completed", "sw1",
+         "{\"action_id\":\"q1\",\"date\":\"2026-11-05\",\"note\":\"Done.\"}"},
+        {"improve_action_signed_off", "hos", "{\"action_id\":\"q1\",\"date\":\"2026-11-06\"}"},
+    };
+    for (size_t i = 0; i < 3; i++)
+        if (fold_text(st, 8 + i, more[i][0], more[i][1], more[i][2]))
+            fail_msg("entry %zu (%s): %s", 8 + i, more[i][0], F.err.msg);
+    assert_int_equal(
+        cw_improve_check(st, &env, &who, "improve_action_signed_off", so, F.today, &err), CW_OK);
+    assert_int_equal(cw_improve_fold(st, 11, "improve_action_signed_off", "hos", F.today, so, &err),
+                     CW_OK);
+    assert_int_equal(action_of(st, "q2")->status, CW_IMP_COMPLETE);
+    json_decref(so);
+    cw_improve_free(st);
+}
+
+/* ---- 5c. CSV cells: numbers stay numbers, nothing starts a formula ---- */
+
+static void test_csv_cells(void **state)
+{
+    (void)state;
+    /* A report's content made by hand: the CSV is made from the content alone. */
+    json_error_t jerr;
+    json_t *c = json_loads("{\"actions\":{\"late\":["
+                           "{\"ref\":\"1.1.1\",\"text\":\"-123\",\"owner_id\":\"sw1\",\"due\":"
+                           "\"2026-11-20\",\"status\":\"in_progress\",\"rag\":\"red\"},"
+                           "{\"ref\":\"1.1.2\",\"text\":\"-£0.01\",\"owner_id\":\"sw1\",\"due\":"
+                           "\"2026-11-20\",\"status\":\"in_progress\",\"rag\":\"red\"},"
+                           "{\"ref\":\"1.1.3\",\"text\":\"\\tcmd\",\"owner_id\":\"sw1\",\"due\":"
+                           "\"2026-11-20\",\"status\":\"in_progress\",\"rag\":\"red\"},"
+                           "{\"ref\":\"1.1.4\",\"text\":\"-1-2\",\"owner_id\":\"-\",\"due\":"
+                           "\"2026-11-20\",\"status\":\"in_progress\",\"rag\":\"red\"},"
+                           "{\"ref\":\"1.1.5\",\"text\":\"\\rcmd\",\"owner_id\":\"@x\",\"due\":"
+                           "\"2026-11-20\",\"status\":\"in_progress\",\"rag\":\"red\"}]},"
+                           "\"budget\":{\"unspent\":{\"pence\":-1,\"pounds\":\"-£0.01\"}}}",
+                           0, &jerr);
+    if (!c)
+        fail_msg("content: %s", jerr.text);
+    cw_buf b = CW_BUF_INIT(1 << 16);
+    assert_int_equal(cw_improve_report_csv(c, &b), CW_OK);
+    assert_int_equal(cw_buf_addstr(&b, ""), CW_OK);
+    char *out = cw_buf_detach(&b, NULL);
+    assert_non_null(out);
+    static const char *const rows[] = {
+        "\r\nlate,1.1.1,-123,sw1,2026-11-20,in_progress,red,,,\r\n",
+        "\r\nlate,1.1.2,'-£0.01,sw1,2026-11-20,in_progress,red,,,\r\n",
+        "\r\nlate,1.1.3,'\tcmd,sw1,2026-11-20,in_progress,red,,,\r\n",
+        "\r\nlate,1.1.4,'-1-2,'-,2026-11-20,in_progress,red,,,\r\n",
+        "\r\nlate,1.1.5,\"'\rcmd\",'@x,2026-11-20,in_progress,red,,,\r\n",
+        "\r\nbudget_total,,unspent,,,,,'-£0.01,,-1\r\n",
+        "\r\nbudget_total,,allocated,,,,,,,0\r\n",
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if (!strstr(out, rows[i]))
+            fail_msg("the CSV has no row %s:\n%s", rows[i], out);
+    free(out);
+    json_decref(c);
 }
 
 /* ---- reports to the board ---- */
@@ -1409,8 +1834,12 @@ int main(void)
         cmocka_unit_test(test_audit_report_evidence),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_rag),
+        cmocka_unit_test(test_late_submission),
         cmocka_unit_test(test_batches),
         cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_dependency_chain),
+        cmocka_unit_test(test_sign_off_open_dependency),
+        cmocka_unit_test(test_csv_cells),
         cmocka_unit_test(test_reports),
         cmocka_unit_test(test_correction),
         cmocka_unit_test(test_rebuild),
