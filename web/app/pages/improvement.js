@@ -593,7 +593,8 @@ export async function improvementAction({params, navigate}) {
     },
   }) : null;
 
-  const changeForm = a.editable && a.status !== 'complete' ? formBlock({
+  // Not while it awaits sign-off: what was said to be done is signed off or returned as it stands.
+  const changeForm = a.editable && !closed ? formBlock({
     id: 'form-change', errors: box, title,
     draw: (errors, v) => frag(
       select('change-owner', t('improve.change_owner'), inPost, {hint: t('improve.change_owner_hint'), error: errors['change-owner'], value: v.owner ?? '', blank: t('improve.keep_owner')}),
