@@ -105,8 +105,10 @@ test('improvement: the director reads the inspection and plans, and adds an acti
   await fillDate(page, 'act-due', day(-3));
   await form.locator('input[name="act-deps"][value="web-plan-A1"]').check();
   await form.locator('button[type="submit"]').click();
-  await page.locator('#f-act-due-error').waitFor();
-  assert.match(await page.locator('.govuk-error-summary').innerText(), /before the day it is set/);
+  // The page's own errors of the first try name the due day too: wait for the server's words,
+  // not for an error that was already there.
+  await page.locator('.govuk-error-summary', {hasText: 'before the day it is set'}).waitFor();
+  assert.match(await page.locator('#f-act-due-error').innerText(), /before the day it is set/);
 
   await fillDate(page, 'act-due', day(60));
   await page.locator('#form-action button[type="submit"]').click();
@@ -163,8 +165,8 @@ test('improvement: a commitment typed as 1,333,333.33 is recorded as 133333333 p
   await page.locator('#f-commit-amount').fill('2,666,666.68');
   await page.locator('#f-commit-reason').fill('Too much.');
   await page.locator('#form-commit button[type="submit"]').click();
-  await page.locator('#f-commit-amount-error').waitFor();
-  assert.match(await page.locator('.govuk-error-summary').innerText(), /uncommitted/);
+  await page.locator('.govuk-error-summary', {hasText: 'uncommitted'}).waitFor();
+  assert.match(await page.locator('#f-commit-amount-error').innerText(), /uncommitted/);
   assert.equal((await apiJson(page, '/api/v1/improvement/plans/web-plan/budget')).committed.pence, 133333333);
   await page.locator('#money-history summary').click();
   assert.match(await page.locator('#history-table').innerText(), /Commitment web-plan-C1\s+£0\.00\s+£1,333,333\.33\s+External auditor/);
