@@ -2523,7 +2523,8 @@ static int not_recording(const char *type)
 {
     return !strcmp(type, "correction") || !strcmp(type, "supervision_held") ||
            !strcmp(type, "child_registered") || !strcmp(type, "team_created") ||
-           !strcmp(type, "staff_added") || !strcmp(type, "staff_left");
+           !strcmp(type, "staff_added") || !strcmp(type, "staff_left") ||
+           !strncmp(type, "improve_", 8);
 }
 
 /*
@@ -2546,6 +2547,11 @@ static int64_t recorded_ms(gen *g, const char *actor, const char *type, cw_date 
                     : u < 0.99 ? 4 + (int32_t)(mix(h) % 2)
                                : 6 + (int32_t)(mix(h) % 5);
     int32_t minute = 540 + (int32_t)(mix(h + 1) % 540);
+    /* The improvement plan's entries are recorded on their day: its deadlines and ratings count
+     * the day recorded (docs/improvement.md), and the demo's plan is part way through as
+     * docs/demo.md says, whatever the seed. */
+    if (!strncmp(type, "improve_", 8))
+        delay = 0;
     cw_date rec = W(g, d, delay);
     if (g->force_rec) {
         rec = W(g, g->force_rec, delay);
