@@ -4750,6 +4750,25 @@ static void imp_id(char *out, size_t cap, const char *kind, size_t n)
     snprintf(out, cap, "ip1.%s%zu", kind, n);
 }
 
+/* Whether the log's pack is England's (meta rule_pack, set by caseward init --rules): its
+ * council is inspected by Ofsted, answers to the Secretary of State, and has its measures. */
+static int imp_england(gen *g)
+{
+    cw_buf name = CW_BUF_INIT(64);
+    int yes = cw_store_meta_get(cw_ledger_store(g->l), "rule_pack", &name, NULL) == CW_OK &&
+              name.data && !strcmp(name.data, "england");
+    cw_buf_release(&name);
+    return yes;
+}
+
+/* A Wales measure's counterpart in the council's pack (rules/england.measures for England). */
+static const char *imp_measure(gen *g, const char *wales)
+{
+    if (!imp_england(g))
+        return wales;
+    return !strcmp(wales, "PM24") ? "CIN.assessment_45wd" : "CIN.repeat_cp_plan";
+}
+
 /* The action's evidence (by its owner on day d). */
 static cw_rc imp_evidence(gen *g, size_t i, const char *aid, cw_date d)
 {
@@ -4762,7 +4781,7 @@ static cw_rc imp_evidence(gen *g, size_t i, const char *aid, cw_date d)
     pstr(&b, "title", a->ev_title);
     if (a->ev == IE_MEASURE) {
         pstr(&b, "kind", "measure");
-        pstr(&b, "measure_id", a->measure);
+        pstr(&b, "measure_id", imp_measure(g, a->measure));
         pstr(&b, "target", a->target);
         pstr(&b, "direction", a->direction);
     } else if (a->ev == IE_AUDIT && g->imp_audit_report[0]) {
@@ -4897,7 +4916,7 @@ static cw_rc emit_improve(gen *g)
     pb b = newpb();
     cw_date_format(started, day);
     pstr(&b, "inspection_id", ins);
-    pstr(&b, "inspectorate", "ciw");
+    pstr(&b, "inspectorate", imp_england(g) ? "ofsted" : "ciw");
     pstr(&b, "title", "Inspection of children's services");
     snprintf(id, sizeof id, "CIW/%.4s/CS", day);
     pstr(&b, "report_ref", id);
@@ -4922,7 +4941,7 @@ static cw_rc emit_improve(gen *g)
     pstr(&b, "notice_id", "ciw-insp-1.notice");
     pstr(&b, "inspection_id", ins);
     pstr(&b, "kind", "warning_notice");
-    pstr(&b, "issued_by", "Welsh Ministers");
+    pstr(&b, "issued_by", imp_england(g) ? "Secretary of State for Education" : "Welsh Ministers");
     pdate(&b, "issued", issued);
     pset(&b, "plan_within", json_integer(20));
     pset(&b, "reviews", json_pack("[sss]", "90d", "6m", "12m"));
@@ -4966,7 +4985,8 @@ static cw_rc emit_improve(gen *g)
         return rc;
     b = newpb();
     pstr(&b, "plan_id", plan);
-    pstr(&b, "submitted_to", "Welsh Ministers");
+    pstr(&b, "submitted_to",
+         imp_england(g) ? "Secretary of State for Education" : "Welsh Ministers");
     if ((rc = imp_put(g, dir, "improve_plan_submitted", &b, submitted)))
         return rc;
 
