@@ -121,6 +121,18 @@ cw_rc cw_casework_child(cw_store *s, const char *child_id, cw_child_info *out, c
 cw_rc cw_casework_entry(cw_store *s, uint64_t idx, json_t **root, cw_error *err);
 cw_rc cw_casework_staff(cw_store *s, const char *staff_id, cw_staff_info *out, cw_error *err);
 
+/*
+ * Records one step of an escalation once (escalation.c): an escalation_raised entry by
+ * system:escalation, unless the escalations projection holds (child or "", item, level)
+ * already. *raised is 1 if it was recorded, 0 if it was already, -1 if it is due and who is ""
+ * (nobody to tell: nothing recorded).
+ */
+cw_rc cw_casework_escalate_once(cw_ledger *l, const char *child, const char *item, int level,
+                                const char *who, cw_date as_of, int64_t days, int *raised,
+                                cw_error *err);
+/* The next member of staff in post above staff_id, or "". */
+cw_rc cw_casework_manager_in_post(cw_store *s, const char *staff_id, char out[65], cw_error *err);
+
 /* A legal hold in force (docs/privacy.md, "Retention"). */
 typedef struct cw_legal_hold {
     int found;

@@ -112,13 +112,13 @@ static cw_rc today_or(const char *date, char out[CW_DATE_LEN + 1], cw_error *err
     return CW_OK;
 }
 
-/* Appends one event as actor; prints the entry's index. */
-static cw_rc record(const audit_opts *o, const char *type, json_t *payload, cw_error *err)
+cw_rc cli_record(const char *db, const char *actor, const char *type, json_t *payload,
+                 cw_error *err)
 {
     cw_ledger *l = NULL;
     uint64_t idx = 0, size = 0;
-    cw_event ev = {o->actor, type, payload};
-    cw_rc rc = cw_ledger_open(o->db, CW_LEDGER_WRITE, &l, err);
+    cw_event ev = {actor, type, payload};
+    cw_rc rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err);
     if (!rc && !(rc = cw_casework_begin(l, err))) {
         if ((rc = cw_casework_submit(l, &ev, &idx, err)))
             cw_casework_abort(l);
@@ -129,6 +129,12 @@ static cw_rc record(const audit_opts *o, const char *type, json_t *payload, cw_e
     if (rc)
         cw_error_prefix(err, "nothing recorded: ");
     return rc;
+}
+
+/* Appends one event as actor; prints the entry's index. */
+static cw_rc record(const audit_opts *o, const char *type, json_t *payload, cw_error *err)
+{
+    return cli_record(o->db, o->actor, type, payload, err);
 }
 
 static int set(json_t *p, const char *k, const char *v)

@@ -6,6 +6,7 @@
 #ifndef CW_CLI_CLI_H
 #define CW_CLI_CLI_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "util/date.h"
@@ -45,6 +46,10 @@ cw_rc cli_parse_i64(const char *s, const char *what, int64_t *out, cw_error *err
 cw_rc cli_html_and_pdf(const char *html, const char *pdf, const cw_buf *page, cw_error *err);
 /* Writes b to path, atomically, mode 0600 (audit.c). */
 cw_rc cli_write_private(const char *path, const cw_buf *b, cw_error *err);
+/* Appends one event as actor in a batch of its own, and prints "recorded TYPE as entry N";
+ * a refusal says "nothing recorded: ..." (audit.c). */
+cw_rc cli_record(const char *db, const char *actor, const char *type, json_t *payload,
+                 cw_error *err);
 /* caseward audit ... (audit.c) */
 cw_rc cli_audit(args *a, cw_error *err);
 extern const char cli_audit_usage[];

@@ -411,20 +411,7 @@ static cw_rc payload_of(const verb *vb, const cli *o, json_t *p, cw_error *err)
 
 static cw_rc record(const cli *o, const char *type, json_t *payload, cw_error *err)
 {
-    cw_ledger *l = NULL;
-    uint64_t idx = 0, size = 0;
-    cw_event ev = {o->v[O_ACTOR], type, payload};
-    cw_rc rc = cw_ledger_open(o->v[O_DB], CW_LEDGER_WRITE, &l, err);
-    if (!rc && !(rc = cw_casework_begin(l, err))) {
-        if ((rc = cw_casework_submit(l, &ev, &idx, err)))
-            cw_casework_abort(l);
-        else if (!(rc = cw_casework_commit(l, &size, err)))
-            printf("recorded %s as entry %" PRIu64 "\n", type, idx);
-    }
-    cw_ledger_close(l);
-    if (rc)
-        cw_error_prefix(err, "nothing recorded: ");
-    return rc;
+    return cli_record(o->v[O_DB], o->v[O_ACTOR], type, payload, err);
 }
 
 static cw_rc do_verb(const verb *vb, const cli *o, cw_error *err)

@@ -49,25 +49,10 @@ static cw_rc director(esc *e, char out[65])
                         e->err);
 }
 
-/* The next member of staff in post above staff_id, or "". */
+/* The next current member of staff above staff_id. */
 static cw_rc manager_of(esc *e, const char *staff_id, char out[65])
 {
-    cw_store *s = cw_ledger_store(e->l);
-    char cur[65];
-    cw_rc rc = CW_OK;
-    out[0] = '\0';
-    snprintf(cur, sizeof cur, "%s", staff_id);
-    for (int depth = 0; !rc && depth < 64; depth++) {
-        cw_staff_info si, m;
-        if ((rc = cw_casework_staff(s, cur, &si, e->err)) || !si.found || !si.manager[0])
-            break;
-        snprintf(cur, sizeof cur, "%s", si.manager);
-        if (!(rc = cw_casework_staff(s, cur, &m, e->err)) && m.found && !m.left) {
-            snprintf(out, 65, "%s", cur);
-            break;
-        }
-    }
-    return rc;
+    return cw_casework_manager_in_post(cw_ledger_store(e->l), staff_id, out, e->err);
 }
 
 static void chair_of(const cw_improve *st, const char *plan_id, cw_date on, char out[65])
@@ -81,29 +66,14 @@ static void chair_of(const cw_improve *st, const char *plan_id, cw_date on, char
     }
 }
 
-static cw_rc raise(esc *e, const char *item, int level, const char *who, int64_t days)
+static cw_rc raise(esc *e, const char *child, const char *item, int level, const char *who,
+                   int64_t days)
 {
-    cw_store *s = cw_ledger_store(e->l);
-    int found = 0;
-    cw_value v[] = {cw_text(""), cw_text(item), CW_INT(level)};
-    cw_rc rc = cw_store_exists(s, CW_Q_ESCALATION_GET, v, 3, &found, e->err);
-    if (rc || found)
-        return rc;
-    if (!who[0]) {
-        e->unrouted++;
-        return CW_OK;
-    }
-    char asof[CW_DATE_LEN + 1];
-    cw_date_format(e->as_of, asof);
-    json_t *p = json_pack("{s:s, s:i, s:s, s:s, s:I}", "item", item, "level", level, "notified_id",
-                          who, "as_of", asof, "days_overdue", (json_int_t)days);
-    if (!p)
-        return cw_error_set(e->err, CW_ENOMEM, "out of memory");
-    cw_event ev = {"system:escalation", "escalation_raised", p};
-    rc = cw_casework_submit(e->l, &ev, NULL, e->err);
-    json_decref(p);
-    if (!rc)
-        e->raised++;
+    int raised = 0;
+    cw_rc rc =
+        cw_casework_escalate_once(e->l, child, item, level, who, e->as_of, days, &raised, e->err);
+    e->raised += raised > 0;
+    e->unrouted += raised < 0;
     return rc;
 }
 
@@ -140,7 +110,7 @@ cw_rc cw_improve_escalate(cw_ledger *l, const cw_calendar *cal, cw_date as_of, u
         else
             snprintf(who, sizeof who, "%s", pl->owner);
         snprintf(item, sizeof item, "improve_plan:%s", pl->id);
-        rc = raise(&e, item, level, who[0] ? who : pl->owner, late);
+        rc = raise(&e, NULL, item, level, who[0] ? who : pl->owner, late);
     }
     for (size_t i = 0; !rc && i < st->nactions; i++) {
         const cw_imp_action *a = &st->actions[i];
@@ -157,7 +127,7 @@ cw_rc cw_improve_escalate(cw_ledger *l, const cw_calendar *cal, cw_date as_of, u
             rc = manager_of(&e, a->owner, who);
         snprintf(item, sizeof item, "improve_action:%s", a->id);
         if (!rc)
-            rc = raise(&e, item, level, who[0] ? who : pl ? pl->owner : "", late);
+            rc = raise(&e, NULL, item, level, who[0] ? who : pl ? pl->owner : "", late);
     }
     cw_improve_free(st);
     if (!rc)

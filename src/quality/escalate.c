@@ -77,23 +77,7 @@ static cw_rc holder(esc *e, const char *staff_id, const char *role, char out[65]
 /* The next current member of staff above staff_id. */
 static cw_rc manager_of(esc *e, const char *staff_id, char out[65])
 {
-    cw_store *s = cw_ledger_store(e->l);
-    cw_staff_info si;
-    char cur[65];
-    cw_rc rc = CW_OK;
-    out[0] = '\0';
-    snprintf(cur, sizeof cur, "%s", staff_id);
-    for (int depth = 0; !rc && depth < 64; depth++) {
-        if ((rc = cw_casework_staff(s, cur, &si, e->err)) || !si.found || !si.manager[0])
-            break;
-        snprintf(cur, sizeof cur, "%s", si.manager);
-        cw_staff_info m;
-        if (!(rc = cw_casework_staff(s, cur, &m, e->err)) && m.found && !m.left) {
-            snprintf(out, 65, "%s", cur);
-            break;
-        }
-    }
-    return rc;
+    return cw_casework_manager_in_post(cw_ledger_store(e->l), staff_id, out, e->err);
 }
 
 /* Working days from due (exclusive) to as_of (inclusive): 0 if not late. */
@@ -108,29 +92,11 @@ static cw_rc late_by(esc *e, cw_date due, int64_t *days)
 static cw_rc raise(esc *e, const char *child, const char *item, int level, const char *who,
                    int64_t days)
 {
-    cw_store *s = cw_ledger_store(e->l);
-    int found = 0;
-    cw_value v[] = {cw_text(child ? child : ""), cw_text(item), CW_INT(level)};
-    cw_rc rc = cw_store_exists(s, CW_Q_ESCALATION_GET, v, 3, &found, e->err);
-    if (rc || found)
-        return rc;
-    if (!who[0]) {
-        e->unrouted++;
-        return CW_OK;
-    }
-    char asof[CW_DATE_LEN + 1];
-    cw_date_format(e->as_of, asof);
-    json_t *p = json_pack("{s:s, s:i, s:s, s:s, s:I}", "item", item, "level", level, "notified_id",
-                          who, "as_of", asof, "days_overdue", (json_int_t)days);
-    if (p && child && json_object_set_new(p, "child_id", json_string(child)))
-        json_decref(p), p = NULL;
-    if (!p)
-        return cw_error_set(e->err, CW_ENOMEM, "out of memory");
-    cw_event ev = {"system:escalation", "escalation_raised", p};
-    rc = cw_casework_submit(e->l, &ev, NULL, e->err);
-    json_decref(p);
-    if (!rc)
-        e->raised++;
+    int raised = 0;
+    cw_rc rc =
+        cw_casework_escalate_once(e->l, child, item, level, who, e->as_of, days, &raised, e->err);
+    e->raised += raised > 0;
+    e->unrouted += raised < 0;
     return rc;
 }
 
