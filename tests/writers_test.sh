@@ -6,7 +6,8 @@
 # taking case notes through the API. Every batch and every note must be acknowledged (none
 # refused, none "busy"); afterwards the log is gap-free (its entries are exactly 0..n-1), holds
 # each acknowledged batch once and in one piece (a batch's five entries are consecutive), the
-# projections hold every child once, and caseward verify passes. On SQLite, and on PostgreSQL
+# projections hold every child once, and caseward verify passes. Then a batch appended while
+# another transaction holds the log's tail for 7 s waits and lands. On SQLite, and on PostgreSQL
 # under tests/with-pg (CW_PG_SUITES), where the writers may be on other machines.
 #
 # usage: bash tests/writers_test.sh /path/to/caseward
@@ -100,10 +101,33 @@ check "every note acknowledged ($nnotes of $NOTES)" test "$nnotes" = "$NOTES"
 check "each acknowledged size is different" \
     test "$(cat "$T"/acked.* | awk '{print $3}' | sort -u | wc -l)" = "$acked"
 
+# A long import holds the log's tail for seconds (here a transaction held open for 7 s, longer
+# than SQLite's usual 5 s wait): a batch appended meanwhile waits its turn and lands; it is not
+# refused as "locked".
+if [ -n "${CW_TEST_PG:-}" ]; then
+    psql -X -q -d "$DB" -c 'BEGIN' -c 'SELECT pg_advisory_xact_lock(7167307493599608833)' \
+        -c 'SELECT pg_sleep(7)' -c 'COMMIT' >/dev/null 2>"$T/hold.err" &
+else
+    sqlite3 "$DB" 'BEGIN IMMEDIATE' '.shell sleep 7' 'COMMIT' >/dev/null 2>"$T/hold.err" &
+fi
+hold=$!
+sleep 1
+printf '{"type":"child_registered","actor":"hos.1","payload":{"child_id":"LATE-1","given_name":"Ann","family_name":"Writer","date_of_birth":"2015-01-05","gender":"female","language":"english"}}\n' \
+    >"$T/late"
+t2=$(date +%s%N)
+run append --db "$DB" "$T/late"
+t3=$(date +%s%N)
+expect_rc 0 "a batch appended while another holds the tail for 7 s waits and lands"
+wait "$hold"
+check "the tail was held ($(cat "$T/hold.err"))" test ! -s "$T/hold.err"
+waited=$(((t3 - t2) / 1000000))
+echo "writers_test: the batch behind the held tail waited $waited ms" >&2
+check "it waited for the tail (${waited} ms)" test "$waited" -ge 4000
+
 kill -TERM "$PID" 2>/dev/null
 wait "$PID" 2>/dev/null
 PID=
-total=$((base + 5 * WRITERS * BATCHES + NOTES))
+total=$((base + 5 * WRITERS * BATCHES + NOTES + 1))
 run verify --db "$DB"
 expect_rc 0 "verify after the writers"
 check "the log holds every write ($total entries)" out_has "verified $total entries"

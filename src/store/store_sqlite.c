@@ -26,6 +26,9 @@
 
 extern const char cw_schema_sqlite[];
 
+/* How long a write waits for another process's write to finish before it is refused as busy. */
+#define WRITE_WAIT_MS (120 * 1000)
+
 enum {
     Q_BEGIN,
     Q_BEGIN_READ,
@@ -1755,7 +1758,10 @@ static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
                                      "PRAGMA cache_size = -65536; PRAGMA secure_delete = ON;";
     static const char pragmas_ro[] = "PRAGMA query_only = 1; PRAGMA cache_size = -65536;"
                                      "PRAGMA mmap_size = 17179869184;";
-    sqlite3_busy_timeout(s->db, 5000);
+    /* A writer waits its turn at the log's tail: another's batch (an import of a hundred
+     * thousand lines takes seconds) must not make a valid batch fail as "locked". A reader,
+     * in WAL mode, waits only for a moment's recovery. */
+    sqlite3_busy_timeout(s->db, (flags & CW_STORE_READONLY) ? 5000 : WRITE_WAIT_MS);
     sqlite3_extended_result_codes(s->db, 0);
 
     if (flags & CW_STORE_CREATE) {
