@@ -145,9 +145,11 @@ echo "soak: creating a demo council of $children children (seed 1)"
 port=$(free_port $((19000 + $$ % 1000)))
 cw=http://127.0.0.1:$port
 # The access log (a line per request) would be hundreds of MB over a long run: keep only
-# the lines that are not a 2xx answer, and whatever else the server says.
+# the lines of answers that were not 2xx, took a second or more, or were abandoned by wrk
+# (its timeout), and whatever else the server says.
 "$bin" serve --db "$db" --listen "127.0.0.1:$port" \
-  2> >(grep --line-buffered -v '"status":2[0-9][0-9],' >"$tmp/serve.log") &
+  2> >(grep --line-buffered -v -E '"status":2[0-9][0-9],"ms":[0-9]{1,3}\.[0-9]+,"bytes":[0-9]+}$' \
+    >"$tmp/serve.log") &
 cw_pid=$!
 wait_for "$cw/healthz" "$cw_pid" 300 || {
   tail -5 "$tmp/serve.log" >&2
@@ -359,14 +361,24 @@ bad_answers=$(awk '/^status / && ($2 < 200 || $2 > 299) { n += $3 } END { print 
   "$tmp/wrk.out")
 if [ "$bad_answers" -gt 0 ]; then
   echo "  ERRORS: $bad_answers answers were not 2xx; the server's log of them (routes only):"
-  grep '"status":' "$tmp/serve.log" | grep -o '"route":"[^"]*","status":[0-9]*' |
+  grep -o '"route":"[^"]*","status":[0-9]*' "$tmp/serve.log" | grep -v '"status":2' |
     sort | uniq -c | sort -rn | head -10 | sed 's/^/    /'
   fail=1
 fi
 read -r _ conn rd wr to _ < <(grep '^socket ' "$tmp/wrk.out" || echo "socket 0 0 0 0 0")
 if [ $((conn + rd + wr + to)) -gt 0 ]; then
-  echo "  ERRORS: socket errors: connect $conn, read $rd, write $wr, timeout $to"
+  echo "  ERRORS: socket errors: connect $conn, read $rd, write $wr, timeout $to (no answer" \
+    "within 10 s)"
   fail=1
+fi
+# The slow answers (a second or more), by route, from the server's log: where the time went.
+slow=$(grep '"status":' "$tmp/serve.log" | awk -F'"route":"|","status":|,"ms":|,"bytes":' '
+  $4 + 0 >= 1000 { n[$2]++; if ($4 + 0 > max[$2]) max[$2] = $4 + 0 }
+  END { for (r in n) printf "%6d x %-45s (longest %.1f s)\n", n[r], r, max[r] / 1000 }' |
+  sort -rn | head -10)
+if [ -n "$slow" ]; then
+  echo "  answers that took 1 s or more, by route (the server's log):"
+  while IFS= read -r line; do echo "  $line"; done <<<"$slow"
 fi
 case $health in
   *'"status":"ok"'*) ;;
