@@ -341,6 +341,10 @@ if [ "$died" != 0 ] || ! kill -0 "$cw_pid" 2>/dev/null; then
   tail -5 "$tmp/serve.log" >&2
   die "caseward serve stopped during the run"
 fi
+# The memory as the run ended, so that the last third always has a sample.
+anon=$(mib RssAnon)
+echo "$seconds $anon" >>"$samples"
+printf '%8s %8d %8d %8d %9s %7s %9s\n' end "$(mib VmRSS)" "$anon" "$(mib RssFile)" - - -
 
 # --- the verdict ---------------------------------------------------------------
 read -r ok bad entries < <(metrics)
@@ -362,8 +366,12 @@ if ! grep -q '^status ' "$tmp/wrk.out"; then
 fi
 bad_answers=$(awk '/^status / && ($2 < 200 || $2 > 299) { n += $3 } END { print n + 0 }' \
   "$tmp/wrk.out")
-if [ "$bad_answers" -gt 0 ]; then
-  echo "  ERRORS: $bad_answers answers were not 2xx; the server's log of them (routes only):"
+# The server's own count as well: an answer to a request wrk had given up on (its timeout)
+# reaches no Lua script, but it is in /metrics and in the server's log.
+server_bad=$((bad - bad0))
+if [ "$bad_answers" -gt 0 ] || [ "$server_bad" -gt 0 ]; then
+  echo "  ERRORS: $bad_answers answers to wrk were not 2xx ($server_bad 4xx and 5xx by the" \
+    "server's count); the server's log of them (routes only):"
   grep -o '"route":"[^"]*","status":[0-9]*' "$tmp/serve.log" | grep -v '"status":2' |
     sort | uniq -c | sort -rn | head -10 | sed 's/^/    /'
   fail=1
