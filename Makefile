@@ -7,6 +7,9 @@
 #                 PostgreSQL browser journeys and largest suites (plain build); check format
 #   make bench    build optimised and print benchmark figures, SQLite beside PostgreSQL
 #   make fuzz     run the libFuzzer targets in fuzz/ (FUZZ_SECONDS each, default 60)
+#   make soak     build optimised and run wrk against the server for SOAK_SECONDS (default
+#                 300) with a mixed read/write profile, printing its memory over time; fails
+#                 on any error or on memory that keeps growing (bench/soak.sh)
 #   make format   reformat the C sources with clang-format
 
 BUILD      ?= build
@@ -29,9 +32,12 @@ PG_BENCH_CHILDREN ?= 2000
 HTTP_BENCH_SECONDS ?= 10
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
+# The soak (bench/soak.sh): how long wrk runs, and the demo council's size.
+SOAK_SECONDS  ?= 300
+SOAK_CHILDREN ?= 1000
 C_SOURCES  = $(shell find src tests bench fuzz -name '*.[ch]' 2>/dev/null)
 
-.PHONY: all deps web build run test test-unit test-plain test-asan test-browser lint format format-check bench fuzz clean
+.PHONY: all deps web build run test test-unit test-plain test-asan test-browser lint format format-check bench fuzz soak clean
 
 all: build
 
@@ -97,6 +103,12 @@ bench: deps
 	$(BENCH_BUILD)/bench/measures_bench --children $(BENCH_CHILDREN)
 	bench/pg_bench.sh $(BENCH_BUILD) --events $(BENCH_EVENTS) --children $(PG_BENCH_CHILDREN) \
 	  --duration $(HTTP_BENCH_SECONDS)
+
+soak: deps
+	@scripts/install-deps --bench
+	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BENCH_BUILD) -j$(JOBS)
+	bench/soak.sh $(BENCH_BUILD) --seconds $(SOAK_SECONDS) --children $(SOAK_CHILDREN)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(FUZZ_BUILD) web/dist
