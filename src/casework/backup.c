@@ -377,6 +377,17 @@ static cw_rc restore_file(const char *from, const char *to, int replace, cw_stor
                             "the backup in its place and keep it as %s.before-restore-TIME); "
                             "nothing was restored",
                             to, to);
+    /* A -wal left from an earlier database of that name would be read into the new one. */
+    if (!there) {
+        cw_buf wal = CW_BUF_INIT(PATH_MAX_LEN + 8);
+        int stale = !cw_buf_addf(&wal, "%s-wal", to) && exists(wal.data);
+        cw_buf_release(&wal);
+        if (stale)
+            return cw_error_set(err, CW_EEXIST,
+                                "%s-wal is left from an earlier database of that name: move it "
+                                "away first; nothing was restored",
+                                to);
+    }
     if ((rc = temp_beside(to, "restoring", &tmp, err)) || (rc = copy_file(from, tmp.data, err)) ||
         (rc = verify_copy(tmp.data, fn, ctx, r, err)) ||
         (rc = plan_key(from, tmp.data, to, &key, &copy_key, r, err)) ||
