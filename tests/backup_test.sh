@@ -9,10 +9,11 @@
 #   3. `caseward restore` of it into a new file: verify --db (the log and the read model)
 #      passes; a server on the restored copy takes the administrator's password and the API
 #      token, and refuses wrong ones
-#   4. a backup with a byte of one entry flipped is refused ("the backup is damaged"), and
-#      nothing is put in place, over a new name or with --replace
-#   5. restore refuses an existing database, and with --replace one a server has open; once it
-#      stops, --replace puts the backup in place and keeps the old file, mode 0600
+#   4. a backup with a byte of one entry flipped, or cut short, is refused ("the backup is
+#      damaged"), and nothing is put in place, over a new name or with --replace
+#   5. restore refuses an existing database, a -wal left beside a new name, and with --replace
+#      a database a server has open; once it stops, --replace puts the backup in place and
+#      keeps the old file, mode 0600
 #   6. --with-key: the key is written beside the backup (0600) and the output says so; restore
 #      puts it beside the restored copy
 #   7. on PostgreSQL (tests/with-pg) the source is a PostgreSQL database, and the backup is
@@ -127,7 +128,8 @@ check "the writers wrote before the backup ($before) and after it ($b1_size, the
     test "${before:-0}" -ge 12 -a "${before:-0}" -le "${b1_size:-0}" -a "${b1_size:-0}" -lt "${after:-0}"
 api_ok=$(grep -c '^201$' "$T/api.codes")
 cli_ok=$(cat "$T"/append*.codes | grep -c '^0$')
-echo "backup_test: under load: $api_ok API writes and $cli_ok CLI batches of 3; log $before before the backup, $b1_size in it, $after after"
+cli_no=$(cat "$T"/append*.codes | grep -vc '^0$')
+echo "backup_test: under load: $api_ok API writes and $cli_ok CLI batches of 3 ($cli_no refused); log $before before the backup, $b1_size in it, $after after"
 check "writes through the API landed" test "$api_ok" -gt 0
 check "CLI batches landed" test "$cli_ok" -gt 0
 cp "$T/b1" "$T/b1.copy"
@@ -183,12 +185,21 @@ check "... naming the entry" err_has "entry 5"
 check "... saying nothing was restored" err_has "nothing was restored"
 check "... and nothing is there" test ! -e "$T/r-bad.db"
 check "... nor under a temporary name" test -z "$(ls "$T" | grep restoring)"
-cp "$T/r.db" "$T/r.db.copy"
+head -c 20000 "$T/b1" >"$T/short" # a backup cut short (a copy interrupted on its way)
+run restore --from "$T/short" --db "$T/r-bad.db"
+expect_rc 1 "a backup cut short"
+check "... is refused, naming it" err_has "the backup is damaged: $T/short: "
+check "... and nothing is there" test ! -e "$T/r-bad.db"
 
 # ---- 5. refusing to overwrite; --replace only when no server has it open ----
 run restore --from "$T/b1" --db "$T/r.db"
 expect_rc 1 "restore over an existing database"
 check "... is refused in words" err_has "r.db already exists; refusing to replace it"
+: >"$T/r3.db-wal" # left from an earlier database of that name: it would be read into the new one
+run restore --from "$T/b1" --db "$T/r3.db"
+expect_rc 1 "restore beside a -wal left from another database"
+check "... is refused in words" err_has "r3.db-wal is left from an earlier database"
+check "... and nothing is there" test ! -e "$T/r3.db"
 run restore --from "$T/b1" --db "$T/r.db" --replace
 expect_rc 1 "restore --replace over a database a server has open"
 check "... is refused in words" err_has "is open in another process"

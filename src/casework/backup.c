@@ -238,9 +238,20 @@ static cw_rc copy_file(const char *from, const char *to, cw_error *err)
     return rc;
 }
 
+/* err's message with the temporary copy's name tmp written as the backup's, from. */
+static void name_backup(cw_error *err, const char *tmp, const char *from)
+{
+    char msg[CW_ERROR_MSG_MAX];
+    const char *at = strstr(err->msg, tmp);
+    if (!at)
+        return;
+    snprintf(msg, sizeof msg, "%.*s%s%s", (int)(at - err->msg), err->msg, from, at + strlen(tmp));
+    memcpy(err->msg, msg, sizeof msg);
+}
+
 /* The restored copy tmp verified: the log, then the read model rebuilt from it. */
-static cw_rc verify_copy(const char *tmp, cw_store_diff_fn fn, void *ctx, cw_restore_report *r,
-                         cw_error *err)
+static cw_rc verify_copy(const char *tmp, const char *from, cw_store_diff_fn fn, void *ctx,
+                         cw_restore_report *r, cw_error *err)
 {
     cw_verify_opts o = {0};
     cw_verify_report vr;
@@ -250,6 +261,7 @@ static cw_rc verify_copy(const char *tmp, cw_store_diff_fn fn, void *ctx, cw_res
     if (!rc)
         rc = cw_casework_deep_verify(tmp, fn, ctx, &dr, err);
     if (rc) {
+        name_backup(err, tmp, from);
         if (rc != CW_EVERIFY && rc != CW_EDB)
             return rc; /* out of memory, disk: not the backup's fault */
         cw_casework_backup_damaged(err);
@@ -389,7 +401,7 @@ static cw_rc restore_file(const char *from, const char *to, int replace, cw_stor
                                 to);
     }
     if ((rc = temp_beside(to, "restoring", &tmp, err)) || (rc = copy_file(from, tmp.data, err)) ||
-        (rc = verify_copy(tmp.data, fn, ctx, r, err)) ||
+        (rc = verify_copy(tmp.data, from, fn, ctx, r, err)) ||
         (rc = plan_key(from, tmp.data, to, &key, &copy_key, r, err)) ||
         (rc = count_accounts(tmp.data, &r->accounts, &r->tokens, err)))
         goto out;
