@@ -18,7 +18,7 @@
 #      puts it beside the restored copy
 #   7. on PostgreSQL (tests/with-pg) the source is a PostgreSQL database, and the backup is
 #      also restored into a new, empty PostgreSQL database, which verifies; --replace is
-#      refused there
+#      refused there; a backup made --with-key puts its key at CASEWARD_KEY_FILE
 #
 # usage: bash tests/backup_test.sh /path/to/caseward
 set -u
@@ -251,6 +251,12 @@ if [ -n "${CW_TEST_PG:-}" ]; then
     expect_rc 0 "the database restored verifies"
     check "... with the backup's size" out_has "verified $b1_size entries"
     check "... and has the API token" test "$(sql "SELECT count(*) FROM api_tokens WHERE name = 'loader'")" = 1
+    new_db restored_with_key
+    run restore --from "$T/b2" --db "$DB"
+    expect_rc 0 "restore of a backup with its key into PostgreSQL"
+    check "... the key goes to CASEWARD_KEY_FILE" cmp -s "$T/b2.key" "$CASEWARD_KEY_FILE"
+    check "... mode 0600" test "$(stat -c %a "$CASEWARD_KEY_FILE" 2>/dev/null)" = 600
+    check "... and the output says so" out_has "signing key copied from $T/b2.key to $CASEWARD_KEY_FILE"
 fi
 
 finish backup_test
