@@ -124,6 +124,8 @@ check "the backup says it holds the API token" out_has "and 1 API token"
 check "the backup says the key is not in it" out_has "the signing key ($SRC_KEY) is NOT in the backup"
 check "the backup is mode 0600" test "$(stat -c %a "$T/b1")" = 600
 check "nothing is left under a temporary name" test -z "$(ls "$T" | grep partial)"
+check "the backup is one file in rollback-journal mode (header bytes 18-19: 1 1)" \
+    test "$(od -A n -t u1 -j 18 -N 2 "$T/b1" | tr -s ' ')" = " 1 1" -a ! -e "$T/b1-wal"
 check "the writers wrote before the backup ($before) and after it ($b1_size, then $after)" \
     test "${before:-0}" -ge 12 -a "${before:-0}" -le "${b1_size:-0}" -a "${b1_size:-0}" -lt "${after:-0}"
 api_ok=$(grep -c '^201$' "$T/api.codes")
