@@ -173,4 +173,14 @@ cw_rc cw_casework_hold_allows(cw_store *s, const char *child, const char *basis,
 cw_rc cw_casework_signoff_decide(cw_ctx *c, const char *type, const json_t *p, const char *child,
                                  cw_signoff *out, cw_error *err);
 
+/* The signing key shared by migrate and backup (migrate.c): read whole from its file, one
+ * descriptor and no stdio, never through a symbolic link (KEY_FILE_MAX 4096 at most; the caller
+ * wipes it with cw_casework_key_wipe); checked to be the log's (its public half the vkey in
+ * s's settings; CW_EVERIFY naming path if not). */
+cw_rc cw_casework_key_read(const char *path, cw_buf *out, cw_error *err);
+cw_rc cw_casework_key_check(cw_store *s, const char *path, const cw_buf *key, cw_error *err);
+void cw_casework_key_wipe(cw_buf *b);
+/* err's message made "the backup is damaged: MESSAGE; nothing was restored" (backup.c). */
+void cw_casework_backup_damaged(cw_error *err);
+
 #endif

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "casework/casework.h"
+#include "casework/casework_int.h"
 #include "casework/deepverify.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
@@ -96,7 +97,7 @@ static cw_rc copy_row(void *ctx, const cw_value *cols, size_t n)
 
 /* Reads a whole key file into out (KEY_FILE_MAX at most; the caller wipes it), with one
  * descriptor and no stdio buffer, never through a symbolic link, as the ledger reads it. */
-static cw_rc read_key(const char *path, cw_buf *out, cw_error *err)
+cw_rc cw_casework_key_read(const char *path, cw_buf *out, cw_error *err)
 {
     char chunk[512];
     cw_rc rc = CW_OK;
@@ -124,7 +125,7 @@ static cw_rc read_key(const char *path, cw_buf *out, cw_error *err)
     return rc;
 }
 
-static void wipe(cw_buf *b)
+void cw_casework_key_wipe(cw_buf *b)
 {
     if (b->data)
         sodium_memzero(b->data, b->len);
@@ -133,8 +134,8 @@ static void wipe(cw_buf *b)
 
 /* The checks that need no database: the two names, the key files. *same_key: the key file
  * at to_key holds the file's key already. */
-static cw_rc check_args(const char *from, const char *to, cw_buf *from_key, cw_buf *to_key,
-                        cw_buf *key, int *same_key, cw_error *err)
+static cw_rc check_args(const char *from, const char *to, int restore, cw_buf *from_key,
+                        cw_buf *to_key, cw_buf *key, int *same_key, cw_error *err)
 {
     struct stat st;
     if (!from || !*from)
@@ -154,24 +155,28 @@ static cw_rc check_args(const char *from, const char *to, cw_buf *from_key, cw_b
                             "--to: give a PostgreSQL URI (postgresql://...); a log is moved "
                             "from a file into PostgreSQL, not into another file");
     cw_rc rc;
-    if ((rc = cw_ledger_key_path(from, from_key, err)) ||
-        (rc = cw_ledger_key_path(to, to_key, err)))
+    *same_key = 0;
+    if ((rc = cw_ledger_key_path(from, from_key, err)))
         return rc;
-    if ((rc = read_key(from_key->data, key, err))) {
+    /* A backup without its key (restore): the key is the operator's to put in place. */
+    if (restore && lstat(from_key->data, &st) != 0 && errno == ENOENT)
+        return CW_OK;
+    if ((rc = cw_ledger_key_path(to, to_key, err)))
+        return rc;
+    if ((rc = cw_casework_key_read(from_key->data, key, err))) {
         cw_error_prefix(err, "the log's signing key: ");
         return rc;
     }
-    *same_key = 0;
     if (lstat(to_key->data, &st) != 0) {
         if (errno != ENOENT)
             return cw_error_set(err, CW_EIO, "%s: %s", to_key->data, strerror(errno));
         return CW_OK;
     }
     cw_buf there = CW_BUF_INIT(KEY_FILE_MAX);
-    if (S_ISREG(st.st_mode) && !read_key(to_key->data, &there, NULL) && there.len == key->len &&
-        sodium_memcmp(there.data, key->data, key->len) == 0)
+    if (S_ISREG(st.st_mode) && !cw_casework_key_read(to_key->data, &there, NULL) &&
+        there.len == key->len && sodium_memcmp(there.data, key->data, key->len) == 0)
         *same_key = 1;
-    wipe(&there);
+    cw_casework_key_wipe(&there);
     if (!*same_key)
         return cw_error_set(err, CW_EUSAGE,
                             CW_LEDGER_KEY_ENV " names %s, which exists and does not hold this "
@@ -181,7 +186,7 @@ static cw_rc check_args(const char *from, const char *to, cw_buf *from_key, cw_b
 }
 
 /* The key file must be the log's: its public half is the vkey in the log's settings. */
-static cw_rc check_key(cw_store *s, const char *path, const cw_buf *key, cw_error *err)
+cw_rc cw_casework_key_check(cw_store *s, const char *path, const cw_buf *key, cw_error *err)
 {
     cw_buf vkey = CW_BUF_INIT(1024);
     cw_note_verifier v;
@@ -283,6 +288,12 @@ static cw_rc latest(cw_store *s, cw_buf *note, uint64_t *size, cw_error *err)
 cw_rc cw_casework_migrate(const char *from, const char *to, cw_store_diff_fn fn, void *ctx,
                           cw_migrate_report *r, cw_error *err)
 {
+    return cw_casework_migrate_as(from, to, 0, fn, ctx, r, err);
+}
+
+cw_rc cw_casework_migrate_as(const char *from, const char *to, int restore, cw_store_diff_fn fn,
+                             void *ctx, cw_migrate_report *r, cw_error *err)
+{
     cw_buf from_key = CW_BUF_INIT(4096), to_key = CW_BUF_INIT(4096);
     cw_buf key = CW_BUF_INIT(KEY_FILE_MAX), vkey = CW_BUF_INIT(1024);
     cw_buf note = CW_BUF_INIT(CW_NOTE_MAX_BYTES), copied = CW_BUF_INIT(CW_NOTE_MAX_BYTES);
@@ -292,7 +303,7 @@ cw_rc cw_casework_migrate(const char *from, const char *to, cw_store_diff_fn fn,
     int same_key = 0, made_key = 0;
     memset(r, 0, sizeof *r);
 
-    cw_rc rc = check_args(from, to, &from_key, &to_key, &key, &same_key, err);
+    cw_rc rc = check_args(from, to, restore, &from_key, &to_key, &key, &same_key, err);
     if (rc)
         goto out;
     if ((rc = cw_store_open(from, CW_STORE_READONLY, &src, err))) {
@@ -300,7 +311,7 @@ cw_rc cw_casework_migrate(const char *from, const char *to, cw_store_diff_fn fn,
         rc = CW_EUSAGE;
         goto out;
     }
-    if ((rc = check_key(src, from_key.data, &key, err)) ||
+    if ((key.len && (rc = cw_casework_key_check(src, from_key.data, &key, err))) ||
         (rc = cw_store_meta_get(src, "vkey", &vkey, err)))
         goto out;
 
@@ -317,7 +328,10 @@ cw_rc cw_casework_migrate(const char *from, const char *to, cw_store_diff_fn fn,
 
     /* The source verified first, as caseward verify --db does. */
     if ((rc = verify_db(from, NULL, NULL, fn, ctx, &vr, &rows, err))) {
-        cw_error_prefix(err, "%s does not verify, so nothing was copied: ", from);
+        if (restore)
+            cw_casework_backup_damaged(err);
+        else
+            cw_error_prefix(err, "%s does not verify, so nothing was copied: ", from);
         goto out;
     }
     memcpy(r->root, vr.root, CW_HASH_LEN);
@@ -348,7 +362,7 @@ cw_rc cw_casework_migrate(const char *from, const char *to, cw_store_diff_fn fn,
     }
     cw_store_rollback(src);
 
-    if (!same_key) {
+    if (key.len && !same_key) {
         if ((rc = cw_file_write_atomic(to_key.data, key.data, key.len, 0600, 1, err)))
             goto out;
         made_key = 1;
@@ -356,7 +370,7 @@ cw_rc cw_casework_migrate(const char *from, const char *to, cw_store_diff_fn fn,
     if ((rc = cw_store_commit(dst, err)))
         goto out;
     r->committed = 1;
-    r->key_written = made_key;
+    r->key_written = key.len ? made_key : -1;
     cw_store_close(dst);
     dst = NULL;
 
@@ -384,7 +398,7 @@ out:
         cw_store_rollback(src);
         cw_store_close(src);
     }
-    wipe(&key);
+    cw_casework_key_wipe(&key);
     cw_buf_release(&from_key);
     cw_buf_release(&to_key);
     cw_buf_release(&vkey);

@@ -27,8 +27,9 @@ typedef struct cw_migrate_report {
     uint64_t held, erased;        /* personal parts copied: held, and erased */
     uint64_t accounts, tokens;    /* rows of accounts and api_tokens copied */
     uint64_t model_rows;          /* read-model rows the database's deep verify compared */
-    int key_written;              /* 1: the key file was made; 0: it held the key already */
-    int committed;                /* 1 once the copy is committed (then it stays) */
+    int key_written; /* 1: the key file was made; 0: it held the key already; -1: no key copied
+                        (cw_casework_migrate_as restoring a backup made without its key) */
+    int committed;   /* 1 once the copy is committed (then it stays) */
 } cw_migrate_report;
 
 /*
@@ -58,5 +59,14 @@ typedef struct cw_migrate_report {
  */
 cw_rc cw_casework_migrate(const char *from, const char *to, cw_store_diff_fn fn, void *ctx,
                           cw_migrate_report *r, cw_error *err);
+
+/*
+ * cw_casework_migrate, or with restore set, caseward restore of a backup (backup.h) into an
+ * empty PostgreSQL database: the signing key is copied only if from.key exists (a backup made
+ * with --with-key); otherwise CASEWARD_KEY_FILE is neither needed nor touched (key_written -1).
+ * A backup that does not verify is "the backup is damaged: ...; nothing was restored".
+ */
+cw_rc cw_casework_migrate_as(const char *from, const char *to, int restore, cw_store_diff_fn fn,
+                             void *ctx, cw_migrate_report *r, cw_error *err);
 
 #endif

@@ -21,6 +21,7 @@
 #include "casework/casework.h"
 #include "casework/accounts.h"
 #include "casework/deepverify.h"
+#include "casework/backup.h"
 #include "casework/migrate.h"
 #include "casework/retention.h"
 #include "http/http.h"
@@ -1286,6 +1287,87 @@ static cw_rc cmd_migrate(args *a, cw_error *err)
     return CW_OK;
 }
 
+/* backup: the whole database as of one moment, in one file (casework/backup.h). */
+static cw_rc cmd_backup(args *a, cw_error *err)
+{
+    const char *db = NULL, *out = NULL;
+    int with_key = 0;
+    const opt opts[] = {
+        {"db", &db, NULL}, {"out", &out, NULL}, {"with-key", NULL, &with_key}, {NULL, NULL, NULL}};
+    int np;
+    cw_backup_report r;
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)) || (rc = cli_need(out, "out", err)) ||
+        (rc = cw_casework_backup(db, out, with_key, &r, err)))
+        return rc;
+    cw_buf name = CW_BUF_INIT(8192), key = CW_BUF_INIT(4096), root = CW_BUF_INIT(64);
+    cw_store_display_name(db, &name); /* a URI's password is not printed */
+    cw_ledger_key_path(db, &key, NULL);
+    cw_base64_encode(r.root, CW_HASH_LEN, &root);
+    printf("backed up %s to %s (%" PRIu64 " bytes, mode 0600)\n", name.data ? name.data : "", out,
+           r.bytes);
+    printf("%" PRIu64 " entries, root %s; %" PRIu64 " signed checkpoint%s verified in the copy\n",
+           r.size, root.data ? root.data : "", r.checkpoints, r.checkpoints == 1 ? "" : "s");
+    printf("with %" PRIu64 " account%s and %" PRIu64 " API token%s (their password and token "
+           "hashes: keep the backup as private as the database)\n",
+           r.accounts, r.accounts == 1 ? "" : "s", r.tokens, r.tokens == 1 ? "" : "s");
+    if (r.key_copied)
+        printf("the signing key IS included: written to %s.key (mode 0600); whoever holds it can "
+               "sign checkpoints as this log: keep it apart from the backup\n",
+               out);
+    else
+        printf("the signing key (%s) is NOT in the backup: keep a copy of it elsewhere "
+               "(docs/operations.md)\n",
+               key.data ? key.data : "");
+    cw_buf_release(&name);
+    cw_buf_release(&key);
+    cw_buf_release(&root);
+    return CW_OK;
+}
+
+/* restore: a backup verified, then put in place (casework/backup.h). */
+static cw_rc cmd_restore(args *a, cw_error *err)
+{
+    const char *from = NULL, *db = NULL;
+    int replace = 0;
+    const opt opts[] = {
+        {"from", &from, NULL}, {"db", &db, NULL}, {"replace", NULL, &replace}, {NULL, NULL, NULL}};
+    int np;
+    cw_restore_report r;
+    uint64_t shown = 0;
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(from, "from", err)) || (rc = cli_need(db, "db", err)))
+        return rc;
+    rc = cw_casework_restore(from, db, replace, print_diff, &shown, &r, err);
+    if (shown > MAX_DIFFS_SHOWN)
+        fprintf(stderr, "caseward: verify: ... and %" PRIu64 " more\n", shown - MAX_DIFFS_SHOWN);
+    if (rc)
+        return rc;
+    cw_buf name = CW_BUF_INIT(8192), root = CW_BUF_INIT(64);
+    cw_store_display_name(db, &name);
+    cw_base64_encode(r.root, CW_HASH_LEN, &root);
+    printf("the backup verified: %" PRIu64 " entries, root %s; %" PRIu64
+           " signed checkpoint%s; the read model matches the log (%" PRIu64 " rows compared)\n",
+           r.size, root.data ? root.data : "", r.checkpoints, r.checkpoints == 1 ? "" : "s",
+           r.model_rows);
+    printf("restored to %s, with %" PRIu64 " account%s and %" PRIu64 " API token%s\n",
+           name.data ? name.data : "", r.accounts, r.accounts == 1 ? "" : "s", r.tokens,
+           r.tokens == 1 ? "" : "s");
+    if (r.before[0])
+        printf("the database it replaced is kept as %s (mode 0600)\n", r.before);
+    if (r.key == 1)
+        printf("signing key copied from %s.key to %s (mode 0600)\n", from, r.key_path);
+    else if (r.key == 0)
+        printf("signing key: %s holds this log's key\n", r.key_path);
+    else
+        printf("no signing key: put this log's key (kept apart from the backup) at %s before "
+               "anything is appended; it can be read and verified meanwhile\n",
+               r.key_path[0] ? r.key_path : "the file " CW_LEDGER_KEY_ENV " names");
+    cw_buf_release(&name);
+    cw_buf_release(&root);
+    return CW_OK;
+}
+
 static void print_measure_diff(void *ctx, const char *id, const char *what, const char *reported,
                                const char *recomputed)
 {
@@ -1541,6 +1623,22 @@ static const command commands[] = {
      "database is left as it was. Last, the database is verified, the read model too, and its\n"
      "latest checkpoint must be the file's byte for byte. Stop the server first; the file is\n"
      "left as it was. Prints what was copied and both roots; never personal data.\n"},
+    {"backup", cmd_backup, "backup --db PATH --out FILE [--with-key]",
+     "Write the whole database as of one moment to the new file FILE (mode 0600; never over\n"
+     "a file), while the server and other writers carry on: the log, its checkpoints, the\n"
+     "personal parts, the projections, the accounts and API tokens. It is written under a\n"
+     "temporary name, synced to disk and its log verified before it takes the name FILE. A\n"
+     "SQLite file or a PostgreSQL database alike gives one SQLite file, which restore puts\n"
+     "into either. The signing key is not in it: --with-key copies it to FILE.key (0600),\n"
+     "and says so. docs/operations.md says how often, where, and how to test restores.\n"},
+    {"restore", cmd_restore, "restore --from FILE --db PATH [--replace]",
+     "Put a backup in place, after verifying it as verify --db does (every hash, every signed\n"
+     "checkpoint, the read model rebuilt from the log and compared): a damaged backup is\n"
+     "refused and nothing is put in place. Into a file: copied beside PATH, synced, verified\n"
+     "and renamed; an existing PATH is refused unless --replace, and then it must not be open\n"
+     "in a server and is kept as PATH.before-restore-TIME. Into PostgreSQL: an empty\n"
+     "database, filled in one transaction as migrate does. FILE.key (a backup made\n"
+     "--with-key) becomes PATH's key file if there is none; otherwise put the key there.\n"},
     {"audit", cli_audit, cli_audit_usage, cli_audit_help},
     {"improve", cli_improve, cli_improve_usage, cli_improve_help},
     {"chronology", cmd_chronology, "chronology --db PATH --child ID [--json]",

@@ -226,3 +226,8 @@ cw_rc cw_store_versions(cw_store *s, int64_t *schema, int64_t *data, cw_error *e
 {
     return s->ops->versions(s, schema, data, err);
 }
+
+cw_rc cw_store_snapshot(cw_store *s, const char *path, cw_error *err)
+{
+    return s->ops->snapshot(s, path, err);
+}

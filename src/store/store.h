@@ -318,6 +318,7 @@ typedef struct cw_store_ops {
     cw_rc (*compare_read_model)(cw_store *s, cw_store_diff_fn fn, void *ctx, uint64_t *rows,
                                 uint64_t *ndiff, cw_error *err);
     cw_rc (*versions)(cw_store *s, int64_t *schema, int64_t *data, cw_error *err);
+    cw_rc (*snapshot)(cw_store *s, const char *path, cw_error *err);
 } cw_store_ops;
 
 struct cw_store {
@@ -466,5 +467,24 @@ cw_rc cw_store_compare_read_model(cw_store *scratch, cw_store_diff_fn fn, void *
  * version may also change when nothing was committed, which costs only a check).
  */
 cw_rc cw_store_versions(cw_store *s, int64_t *schema, int64_t *data, cw_error *err);
+
+/*
+ * A copy of the whole database as of one moment (caseward backup; docs/operations.md): every
+ * table (the log, the personal parts, the projections, accounts and API tokens), written as a
+ * SQLite caseward database in rollback-journal mode (one self-contained file, no -wal) into
+ * path, which must exist and be empty: the caller creates it (mode 0600, exclusive) and, after,
+ * fsyncs and renames it. Writers carry on meanwhile and none of their work is half in it:
+ * SQLite, VACUUM INTO (one read transaction; free pages, and so nothing erased, are not
+ * copied); PostgreSQL, every table read in one REPEATABLE READ snapshot. Call outside a
+ * transaction.
+ */
+cw_rc cw_store_snapshot(cw_store *s, const char *path, cw_error *err);
+
+/*
+ * For a database file (not a URI): *in_use = 1 if another process has it open (SQLite's own
+ * sign: the shared lock every connection holds on its -shm file's "dead man switch" byte while
+ * it is open). A process that opens it a moment later is not seen: stop the server first.
+ */
+cw_rc cw_store_file_in_use(const char *path, int *in_use, cw_error *err);
 
 #endif

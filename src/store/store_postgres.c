@@ -1408,6 +1408,9 @@ static cw_rc s_compare_read_model(cw_store *base, cw_store_diff_fn fn, void *ctx
     return cw_error_set(err, CW_EUSAGE, "database: not a scratch store");
 }
 
+/* The snapshot (store.h): copy_to_sqlite below, every table in one REPEATABLE READ snapshot. */
+static cw_rc s_snapshot(cw_store *base, const char *path, cw_error *err);
+
 static const cw_store_ops pg_ops = {
     .close = s_close,
     .begin = s_begin,
@@ -1433,6 +1436,7 @@ static const cw_store_ops pg_ops = {
     .projections_clear = s_projections_clear,
     .compare_read_model = s_compare_read_model,
     .versions = s_versions,
+    .snapshot = s_snapshot,
 };
 
 /* ---- opening ---- */
@@ -1926,6 +1930,11 @@ out:
     sqlite3_finalize(tables);
     sqlite3_close(db);
     return rc;
+}
+
+static cw_rc s_snapshot(cw_store *base, const char *path, cw_error *err)
+{
+    return copy_to_sqlite((pg_store *)base, path, err);
 }
 
 /*

@@ -1258,6 +1258,75 @@ static cw_rc s_versions(cw_store *base, int64_t *schema, int64_t *data, cw_error
     return CW_OK;
 }
 
+/*
+ * VACUUM INTO, not the online backup API (sqlite3_backup_*): it is one statement in one read
+ * transaction, so a writer committing meanwhile neither blocks it nor makes it start again (an
+ * incremental backup restarts on every commit by another connection: under steady load it may
+ * never finish), and it writes only the live rows, freshly packed: no free page, and so no
+ * trace of erased personal data, goes into the copy. It costs the index rebuilding (CPU, not
+ * the writers' time). The copy is then switched to rollback-journal mode, so that it is one
+ * file that a reader opens without making a -wal or -shm beside it.
+ */
+static cw_rc s_snapshot(cw_store *base, const char *path, cw_error *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = NULL;
+    sqlite3 *out = NULL;
+    char *msg = NULL;
+    if (s->scratch)
+        return cw_error_set(err, CW_EUSAGE, "database: a scratch store has nothing to copy");
+    /* A reader's connection is query_only; the copy it writes is another file. */
+    if (sqlite3_exec(s->db, "PRAGMA query_only = 0", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "VACUUM main INTO ?1", -1, &st, NULL) != SQLITE_OK)
+        return fail(s, err, "copying the database");
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    cw_rc rc = r == SQLITE_DONE ? CW_OK : fail(s, err, "copying the database");
+    sqlite3_finalize(st);
+    if (rc)
+        return rc;
+    if (sqlite3_open_v2(path, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(out, "PRAGMA journal_mode = DELETE", NULL, NULL, &msg) != SQLITE_OK)
+        rc = cw_error_set(err, CW_EDB, "%s: %s", path,
+                          msg   ? msg
+                          : out ? sqlite3_errmsg(out)
+                                : "cannot open");
+    sqlite3_free(msg);
+    if (out && sqlite3_close(out) != SQLITE_OK && !rc)
+        rc = cw_error_set(err, CW_EDB, "%s: cannot close the copy", path);
+    return rc;
+}
+
+/* SQLite's unix VFS (os_unix.c): the first lock byte of a -shm file is at 120, after 22 words
+ * of header, and the "dead man switch" after its 8 locks: every connection holds a shared lock
+ * on it while it has the WAL index open, that is while it has the database open in WAL mode. */
+#define SHM_DMS_BYTE ((22 + 8) * 4 + 8)
+
+cw_rc cw_store_file_in_use(const char *path, int *in_use, cw_error *err)
+{
+    cw_buf shm = CW_BUF_INIT(4096 + 8);
+    *in_use = 0;
+    if (cw_buf_addf(&shm, "%s-shm", path))
+        return cw_error_set(err, CW_ETOOBIG, "%s: the path is too long", path);
+    int fd = open(shm.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    cw_rc rc = CW_OK;
+    if (fd < 0) {
+        if (errno != ENOENT) /* no -shm: no connection in WAL mode has it open */
+            rc = cw_error_set(err, CW_EIO, "%s: %s", shm.data, strerror(errno));
+    } else {
+        struct flock fl = {
+            .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = SHM_DMS_BYTE, .l_len = 1};
+        if (fcntl(fd, F_GETLK, &fl) != 0)
+            rc = cw_error_set(err, CW_EIO, "%s: %s", shm.data, strerror(errno));
+        else
+            *in_use = fl.l_type != F_UNLCK;
+        close(fd);
+    }
+    cw_buf_release(&shm);
+    return rc;
+}
+
 static const cw_store_ops sqlite_ops = {
     .close = s_close,
     .begin = s_begin,
@@ -1283,6 +1352,7 @@ static const cw_store_ops sqlite_ops = {
     .projections_clear = s_projections_clear,
     .compare_read_model = s_compare_read_model,
     .versions = s_versions,
+    .snapshot = s_snapshot,
 };
 
 static cw_rc pragma_int(sqlite_store *s, const char *sql, int *out, cw_error *err)

@@ -29,7 +29,7 @@ cw_rc cw_file_read(const char *path, cw_buf *out, cw_error *err)
     return rc;
 }
 
-static cw_rc sync_dir(const char *path, cw_error *err)
+cw_rc cw_file_sync_dir(const char *path, cw_error *err)
 {
     char *copy = strdup(path);
     if (!copy)
@@ -95,7 +95,7 @@ cw_rc cw_file_write_atomic(const char *path, const void *data, size_t len, mode_
     if (rc)
         unlink(tmp.data);
     else
-        rc = sync_dir(path, err);
+        rc = cw_file_sync_dir(path, err);
 out:
     cw_buf_release(&tmp);
     return rc;

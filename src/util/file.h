@@ -18,6 +18,9 @@ cw_rc cw_file_read(const char *path, cw_buf *out, cw_error *err);
 cw_rc cw_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
                            int exclusive, cw_error *err);
 
+/* fsync of the directory that holds path (after a rename or link into it). */
+cw_rc cw_file_sync_dir(const char *path, cw_error *err);
+
 /*
  * Reads one line (without its '\n') into line, replacing its contents.
  * *eof is set when the input is exhausted and nothing was read. A line longer
