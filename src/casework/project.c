@@ -81,7 +81,8 @@ cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, chil
     /* A look at a record is not an event in the child's case; nor is a legal hold on it
      * (the legal_holds table keeps holds, whatever becomes of the child's record). */
     if (!strcmp(type, "record_accessed") || !strncmp(type, "legal_hold_", 11) ||
-        cw_casework_is_audit(type) || cw_casework_is_improve(type))
+        !strncmp(type, "access_change_", 14) || cw_casework_is_audit(type) ||
+        cw_casework_is_improve(type))
         return CW_OK;
     if (str(p, "child_id"))
         return add_child(out, str(p, "child_id"));
@@ -137,6 +138,15 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
     cw_value idx = CW_INT(c->idx);
     if (cw_casework_is_audit(t))
         return cw_casework_apply_audit(c, t, p, date, err);
+    if (!strncmp(t, "access_change_", 14))
+        return cw_casework_apply_access(c, t, p, err);
+    /* A change applied by an approval closes its proposal (access_change.c). */
+    if ((!strcmp(t, "staff_changed") || !strcmp(t, "restriction_changed")) &&
+        str(p, "proposal_id")) {
+        cw_rc rc = cw_casework_apply_access(c, t, p, err);
+        if (rc)
+            return rc;
+    }
     if (cw_casework_is_improve(t)) {
         if (c->only_child) /* no child's: a re-projection of one leaves it alone */
             return CW_OK;
