@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "casework/casework.h"
+#include "http/http_int.h"
 /* The approval's own check, run with a later clock (expiry): casework's private header, whose
  * field flag REQ would clash with httptest.h's REQ(). */
 #define REQ casework_REQ
@@ -188,6 +189,23 @@ static void test_one_person_refused(void **state)
     /* ... and back up again is a widening: refused alone. */
     expect(&admin1, "staff_changed",
            json_pack("{s:s, s:s}", "staff_id", "tp.sm", "role", "service_manager"), 403, "type");
+    /* The writer checks again, against the state it writes over: a change the request saw as
+     * narrowing, written after another made it widen, is refused there, and nothing written.
+     * (The server's handle is a struct whose first member is the server: see server.c.) */
+    cw_http_srv *srv = (cw_http_srv *)(void *)F.h;
+    principal author;
+    memset(&author, 0, sizeof author);
+    snprintf(author.username, sizeof author.username, "tp.admin1");
+    snprintf(author.actor, sizeof author.actor, "user:tp.admin1");
+    author.role = R_ADMINISTRATOR;
+    json_t *up = json_pack("{s:s, s:s}", "staff_id", "tp.sm", "role", "service_manager");
+    cw_event ev = {"user:tp.admin1", "staff_changed", up};
+    cw_error err;
+    assert_int_equal(cw_http_write_as(srv, &author, &ev, NULL, NULL, &err), CW_EFORBIDDEN);
+    assert_string_equal(err.key, "access_needs_second");
+    json_decref(up);
+    staff_role("tp.sm", after);
+    assert_string_equal(after, "team_manager TP.T");
     /* A proposal of a change that widens nothing is refused: record it directly. */
     expect(&admin1, "access_change_proposed", promote("TP.N", "tp.sm", "social_worker"), 400,
            "change");

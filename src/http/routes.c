@@ -1168,6 +1168,7 @@ static cw_rc h_access_changes(cw_http_srv *s, req *r, cw_error *err)
         const char *child =
             json_string_value(json_object_get(json_object_get(item, "to"), "child_id"));
         cw_error quiet;
+        memset(&quiet, 0, sizeof quiet);
         if (child && cw_access_child_as(r->ro, &r->who, child, 0, 0, &quiet) != CW_OK)
             continue;
         if (json_array_append(mine, item))
@@ -1249,6 +1250,19 @@ static int organisation(const char *type)
            !strcmp(type, "deputy_named");
 }
 
+cw_rc cw_http_two_person(cw_store *st, const char *type, const json_t *p, cw_error *err)
+{
+    if (strcmp(type, "staff_changed") != 0 && strcmp(type, "restriction_changed") != 0)
+        return CW_OK;
+    if (json_object_get(p, "proposal_id"))
+        return cw_error_key(err, CW_EINVAL, "set_by_caseward", "proposal_id", NULL, NULL);
+    int widens = 0;
+    cw_rc rc = cw_casework_access_widens(st, type, p, &widens, err);
+    if (!rc && widens)
+        rc = cw_error_key(err, CW_EFORBIDDEN, "access_needs_second", "type", NULL, NULL);
+    return rc;
+}
+
 /*
  * What a signed-in person records is their own act (docs/api.md, "Sign-off"): nobody records
  * someone else's sign-off or decision, a supervision is its supervisor's or its supervisee's
@@ -1300,22 +1314,12 @@ static cw_rc own_act(cw_http_srv *s, req *r, const char *type, json_t *p, cw_err
          proposes_restriction) &&
         !json_is_integer(json_object_get(p, "based_on")))
         return cw_error_key(err, CW_EINVAL, "based_on_required", "based_on", NULL, NULL);
-    /* The two-person rule (docs/events.md): a change that widens who can see children's
-     * records is proposed and approved by two people; caseward records the change itself when
-     * it is approved. */
-    if (!strcmp(type, "staff_changed") || !strcmp(type, "restriction_changed")) {
-        if (json_object_get(p, "proposal_id"))
-            return cw_error_key(err, CW_EINVAL, "set_by_caseward", "proposal_id", NULL, NULL);
-        int widens = 0;
-        cw_rc rc = cw_casework_access_widens(cw_ledger_store(r->ro), type, p, &widens, err);
-        if (rc)
-            return rc;
-        if (widens) {
-            cw_http_record_access(s, r, json_string_value(json_object_get(p, "child_id")), 0, 403);
-            return cw_error_key(err, CW_EFORBIDDEN, "access_needs_second", "type", NULL, NULL);
-        }
-    }
-    return CW_OK;
+    /* The two-person rule: checked here, and again by the writer against the state it writes
+     * over (still_allowed, server.c), so that no change in between makes it widen unseen. */
+    cw_rc rc = cw_http_two_person(cw_ledger_store(r->ro), type, p, err);
+    if (rc == CW_EFORBIDDEN)
+        cw_http_record_access(s, r, json_string_value(json_object_get(p, "child_id")), 0, 403);
+    return rc;
 }
 
 static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
