@@ -2,9 +2,10 @@
  * twoperson_test.c — the two-person rule for changes that widen who can see children's
  * records (docs/events.md, "Two-person rule"; issue 18), over a real socket.
  *
- * The fixture adds to the HTTP tests' demo council a team of its own: tp.sw (a social worker)
- * reports to tp.tm (a team manager), who reports to the head of service; tp.sm is a service
- * manager of the same team. TP.C1 is tp.sw's case, restricted to no one by name. Accounts:
+ * The fixture is a small council of its own: tp.sw (a social worker) reports to tp.tm (a team
+ * manager), who reports to the head of service tp.hos; tp.sm is a service manager of the same
+ * team; tp.other a social worker of another team. TP.C1 is tp.sw's case, restricted to no one
+ * by name; TP.C2 is tp.other's. Accounts:
  * two administrators (role accounts tp.admin1 and tp.admin2), tp.sw, tp.tm, tp.sm and the head
  * of service. The last test stops the server and checks that the read model equals a rebuild
  * from the log (caseward verify --db).
@@ -23,6 +24,7 @@
 static char today[11];
 static who admin1, admin2, sw, tm, sm, hos;
 
+/* A small council of its own (the demo's 120 children would only slow the test down). */
 static int setup(void **state)
 {
     (void)state;
@@ -30,36 +32,62 @@ static int setup(void **state)
     struct tm when;
     gmtime_r(&t, &when);
     strftime(today, sizeof today, "%Y-%m-%d", &when);
-    cw_ledger *l = ht_build("twoperson.test/log");
-    ht_submit(l, F.hos, "team_created",
+    memset(&F, 0, sizeof F);
+    snprintf(F.dir, sizeof F.dir, "/tmp/cw-twoperson-XXXXXX");
+    assert_non_null(mkdtemp(F.dir));
+    tdb_path(F.db, sizeof F.db, F.dir, "c");
+    cw_error err;
+    cw_ledger *l;
+    assert_int_equal(cw_ledger_create(F.db, "twoperson.test/log", &err), CW_OK);
+    assert_int_equal(cw_ledger_open(F.db, CW_LEDGER_WRITE, &l, &err), CW_OK);
+    assert_int_equal(cw_store_meta_put(cw_ledger_store(l), "rule_pack", "wales", &err), CW_OK);
+    snprintf(F.hos, sizeof F.hos, "tp.hos");
+    snprintf(F.child_other, sizeof F.child_other, "TP.C2");
+    ht_submit(l, "cli", "team_created",
               json_pack("{s:s, s:s, s:s}", "team_id", "TP.T", "name", "Two-person team",
                         "service_area", "Two-person area"));
-    ht_submit(l, F.hos, "team_created",
+    ht_submit(l, "cli", "team_created",
               json_pack("{s:s, s:s, s:s}", "team_id", "TP.T2", "name", "Elsewhere", "service_area",
                         "Another area"));
+    ht_submit(l, "cli", "staff_added",
+              json_pack("{s:s, s:s, s:s}", "staff_id", "tp.hos", "name", "Head", "role",
+                        "head_of_service"));
     static const char *const people[][4] = {
-        {"tp.tm", "team_manager", "TP.T", NULL},
+        {"tp.tm", "team_manager", "TP.T", "tp.hos"},
         {"tp.sw", "social_worker", "TP.T", "tp.tm"},
-        {"tp.sm", "service_manager", "TP.T", NULL},
+        {"tp.sm", "service_manager", "TP.T", "tp.hos"},
+        {"tp.other", "social_worker", "TP.T2", "tp.hos"},
     };
     for (size_t i = 0; i < sizeof people / sizeof people[0]; i++)
-        ht_submit(l, F.hos, "staff_added",
+        ht_submit(l, "cli", "staff_added",
                   json_pack("{s:s, s:s, s:s, s:s, s:s}", "staff_id", people[i][0], "name", "Staff",
                             "role", people[i][1], "team_id", people[i][2], "manager_id",
-                            people[i][3] ? people[i][3] : F.hos));
-    ht_submit(l, "tp.sw", "child_registered",
-              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "child_id", "TP.C1", "date",
-                        today, "given_name", "Tomos", "family_name", "Twoperson", "date_of_birth",
-                        "2015-06-01", "gender", "male", "language", "welsh", "restricted", 1));
-    ht_submit(
-        l, "tp.tm", "case_allocated",
-        json_pack("{s:s, s:s, s:s}", "child_id", "TP.C1", "worker_id", "tp.sw", "date", today));
-    account(l, "tp.admin1", NULL, "administrator", 0);
-    account(l, "tp.admin2", NULL, "administrator", 0);
-    account(l, "tp.sw", "tp.sw", NULL, 0);
-    account(l, "tp.tm", "tp.tm", NULL, 0);
-    account(l, "tp.sm", "tp.sm", NULL, 0);
-    account(l, "tp.hos", F.hos, NULL, 0);
+                            people[i][3]));
+    static const char *const kids[][3] = {{"TP.C1", "tp.sw", "Tomos"},
+                                          {"TP.C2", "tp.other", "Non"}};
+    for (size_t i = 0; i < 2; i++) {
+        ht_submit(l, kids[i][1], "child_registered",
+                  json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "child_id", kids[i][0],
+                            "date", today, "given_name", kids[i][2], "family_name", "Twoperson",
+                            "date_of_birth", "2015-06-01", "gender", "male", "language", "welsh",
+                            "restricted", i == 0));
+        ht_submit(l, "tp.hos", "case_allocated",
+                  json_pack("{s:s, s:s, s:s}", "child_id", kids[i][0], "worker_id", kids[i][1],
+                            "date", today));
+    }
+    /* Each account's password PW, hashed once (argon2id takes a while). */
+    char hash[CW_PASSWORD_HASH_MAX], one[21];
+    assert_int_equal(cw_password_hash(PW, hash, &err), CW_OK);
+    static const char *const users[][3] = {{"tp.admin1", NULL, "administrator"},
+                                           {"tp.admin2", NULL, "administrator"},
+                                           {"tp.sw", "tp.sw", NULL},
+                                           {"tp.tm", "tp.tm", NULL},
+                                           {"tp.sm", "tp.sm", NULL},
+                                           {"tp.hos", "tp.hos", NULL}};
+    for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
+        if (cw_account_create(l, "cli", users[i][0], users[i][1], users[i][2], NULL, one, &err) ||
+            cw_account_store_password(l, "cli", users[i][0], hash, false, &err))
+            fail_msg("account %s: %s", users[i][0], err.msg);
     cw_ledger_close(l);
     ht_start();
     sign_in("tp.admin1", PW, &admin1);
