@@ -372,6 +372,16 @@ static void test_restriction(void **state)
                      "change", "restriction_changed", "child_id", "TP.C1", "restricted", 0,
                      "reason", "No longer needed.", "based_on", reg),
            201, NULL);
+    /* ... in the child's record (so an erasure of the record reaches its reason) ... */
+    resp r;
+    REQ("GET", "/api/v1/children/TP.C1/chronology", NULL, hos.session, NULL, &r);
+    assert_int_equal(r.status, 200);
+    int seen = 0;
+    json_t *chron = json_object_get(r.json, "chronology");
+    for (size_t i = 0; i < json_array_size(chron); i++)
+        seen += !strcmp(member(json_array_get(chron, i), "type"), "access_change_proposed");
+    done(&r);
+    assert_int_equal(seen, 1);
     /* ... listed to a manager who may see the child, never to an administrator (no case
      * content) */
     json_t *item = listed(&admin1, "TP.R1");

@@ -27,7 +27,9 @@
  *
  * A proposal is a row of records (kind access_change, about no child: child_id ''), status
  * pending, approved (for the instant between the approval and its change, inside one batch),
- * applied or rejected: no table of its own.
+ * applied or rejected: no table of its own. A restriction's proposal is in its child's record
+ * (the chronology shows it, and an erasure of the record reaches its reason) but never in the
+ * history the rules read; its approval and rejection are about no child.
  */
 #include <string.h>
 
@@ -451,6 +453,8 @@ cw_rc cw_casework_access_change_child(cw_store *s, const char *proposal_id, char
 
 cw_rc cw_casework_apply_access(cw_ctx *c, const char *type, const json_t *p, cw_error *err)
 {
+    if (c->only_child) /* a proposal's row is about no child: a re-projection leaves it */
+        return CW_OK;
     cw_value idx = CW_INT(c->idx), id = cw_text(str(p, "proposal_id"));
     char day[CW_DATE_LEN + 1];
     cw_date_format(cw_casework_effective_date(p, c->recorded_ms), day);

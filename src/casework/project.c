@@ -81,8 +81,7 @@ cw_rc cw_casework_children_of(cw_ctx *c, const char *type, const json_t *p, chil
     /* A look at a record is not an event in the child's case; nor is a legal hold on it
      * (the legal_holds table keeps holds, whatever becomes of the child's record). */
     if (!strcmp(type, "record_accessed") || !strncmp(type, "legal_hold_", 11) ||
-        !strncmp(type, "access_change_", 14) || cw_casework_is_audit(type) ||
-        cw_casework_is_improve(type))
+        cw_casework_is_audit(type) || cw_casework_is_improve(type))
         return CW_OK;
     if (str(p, "child_id"))
         return add_child(out, str(p, "child_id"));
@@ -595,7 +594,8 @@ cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *
     /* The rules read casework: not caseward's own escalations of it, nor the decisions on
      * it (their effect is in the work they decide), nor returned work. */
     int in_history = strcmp(type, "escalation_raised") && !decision(type) &&
-                     !cw_casework_is_erasure(type) && !skip;
+                     !cw_casework_is_erasure(type) && strncmp(type, "access_change_", 14) != 0 &&
+                     !skip;
     cw_buf facts = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
     if (!rc && kids.n && in_history && (rc = cw_casework_facts(type, view ? view : p, &facts)))
         rc = cw_error_set(err, rc, "indexing entry %llu", (unsigned long long)c->idx);

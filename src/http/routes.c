@@ -1404,21 +1404,15 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     }
     /* Audit and improvement plan events are about no child's record (the catalogue checks who
      * records each). */
-    /* An access change is about no child's record: a restriction's proposal names the child,
-     * on which the proposer, and then whoever decides, needs write scope. */
-    if (access) {
-        const char *pid = json_string_value(json_object_get(p, "proposal_id"));
-        const char *cid = json_string_value(json_object_get(p, "child_id"));
-        if (!strcmp(type, "access_change_proposed")) {
-            if (cid && strlen(cid) < sizeof ids[0])
-                snprintf(ids[n++], sizeof ids[0], "%s", cid);
-        } else if (pid && (rc = cw_casework_access_change_child(cw_ledger_store(r->ro), pid, ids[n],
-                                                                err)) != CW_OK) {
+    /* A restriction's proposal is about its child (found above); its approval and rejection
+     * are about no child's record, yet whoever decides needs write scope on that child too. */
+    const char *pid = json_string_value(json_object_get(p, "proposal_id"));
+    if (access && strcmp(type, "access_change_proposed") != 0 && pid && n < 50) {
+        if ((rc = cw_casework_access_change_child(cw_ledger_store(r->ro), pid, ids[n], err))) {
             json_decref(p);
             return rc;
-        } else if (pid && ids[n][0]) {
-            n++;
         }
+        n += ids[n][0] != '\0';
     }
     if (n == 0 && strcmp(type, "child_registered") != 0 && !organisation(type) && !decides &&
         !hold && !audit && !improve && !access) {
