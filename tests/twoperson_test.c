@@ -22,7 +22,7 @@
 #include "httptest.h"
 
 static char today[11];
-static who admin1, admin2, sw, tm, sm, hos;
+static who admin1, admin2, sw, tm, sm, hos, dpo;
 
 /* A small council of its own (the demo's 120 children would only slow the test down). */
 static int setup(void **state)
@@ -57,6 +57,7 @@ static int setup(void **state)
         {"tp.sw", "social_worker", "TP.T", "tp.tm"},
         {"tp.sm", "service_manager", "TP.T", "tp.hos"},
         {"tp.other", "social_worker", "TP.T2", "tp.hos"},
+        {"tp.dpo", "data_protection_officer", "TP.T2", "tp.hos"},
     };
     for (size_t i = 0; i < sizeof people / sizeof people[0]; i++)
         ht_submit(l, "cli", "staff_added",
@@ -83,7 +84,8 @@ static int setup(void **state)
                                            {"tp.sw", "tp.sw", NULL},
                                            {"tp.tm", "tp.tm", NULL},
                                            {"tp.sm", "tp.sm", NULL},
-                                           {"tp.hos", "tp.hos", NULL}};
+                                           {"tp.hos", "tp.hos", NULL},
+                                           {"tp.dpo", "tp.dpo", NULL}};
     for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
         if (cw_account_create(l, "cli", users[i][0], users[i][1], users[i][2], NULL, one, &err) ||
             cw_account_store_password(l, "cli", users[i][0], hash, false, &err))
@@ -96,6 +98,7 @@ static int setup(void **state)
     sign_in("tp.tm", PW, &tm);
     sign_in("tp.sm", PW, &sm);
     sign_in("tp.hos", PW, &hos);
+    sign_in("tp.dpo", PW, &dpo);
     return 0;
 }
 
@@ -409,6 +412,29 @@ static void test_restriction(void **state)
     assert_string_equal(got, "1");
 }
 
+/* Erasing the child's whole record (docs/privacy.md) reaches the reason given in a restriction's
+ * proposal: it is personal, and part of the record. */
+static void test_erasure_reaches_the_proposal(void **state)
+{
+    (void)state;
+    json_t *item = listed(&hos, "TP.R1");
+    assert_non_null(item);
+    assert_string_equal(member(item, "reason"), "No longer needed.");
+    json_decref(item);
+    expect(&hos, "erasure_proposed",
+           json_pack("{s:s, s:s, s:s, s:s, s:s}", "erasure_id", "TP.E1", "child_id", "TP.C1",
+                     "date", today, "lawful_basis", "erasure_request", "reason",
+                     "The family asked."),
+           201, NULL);
+    expect(&dpo, "erasure_approved", json_pack("{s:s, s:s}", "erasure_id", "TP.E1", "date", today),
+           201, NULL);
+    item = listed(&hos, "TP.R1");
+    assert_non_null(item);
+    assert_true(json_is_true(json_object_get(item, "reason"))); /* there; gone */
+    assert_string_equal(member(item, "state"), "applied");
+    json_decref(item);
+}
+
 /* Last: the read model the server kept equals a rebuild from the log. */
 static void test_read_model_equals_rebuild(void **state)
 {
@@ -433,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_proposed_and_approved),
         cmocka_unit_test(test_rejected_never_applies),
         cmocka_unit_test(test_restriction),
+        cmocka_unit_test(test_erasure_reaches_the_proposal),
         cmocka_unit_test(test_read_model_equals_rebuild),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
