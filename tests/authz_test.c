@@ -261,6 +261,10 @@ static const row matrix[] = {
      * service's to read */
     {"GET", "/api/v1/erasures", NULL, NULL, T_NONE, K_PLAIN,
                                                     {403, 403, 403, 200, 403, 403, 403, 401}},
+    /* access changes awaiting a second person (the two-person rule, docs/events.md):
+     * administrators and managers, who propose and decide them */
+    {"GET", "/api/v1/access-changes", NULL, NULL, T_NONE, K_PLAIN,
+                                                    {403, 200, 200, 200, 403, 403, 200, 401}},
     {"GET", "/api/v1/teams", NULL, NULL, T_NONE, K_PLAIN,
                                                     SIGNED_IN(200)},
     /* ---- performance measures: counts for case readers; the items behind one, the

@@ -288,6 +288,28 @@ typedef struct cw_history {
  */
 cw_rc cw_casework_erasures(cw_ledger *l, json_t **out, cw_error *err);
 
+/*
+ * The two-person rule (access_change.c; docs/events.md, "Two-person rule"). *widens: 1 if the
+ * command (staff_changed or restriction_changed; any other type: 0) would let someone see a
+ * child's record they cannot see now: such a change is proposed (access_change_proposed) and
+ * applied when a second person approves it (access_change_approved) within
+ * CW_ACCESS_CHANGE_DAYS days.
+ */
+#define CW_ACCESS_CHANGE_DAYS 14
+cw_rc cw_casework_access_widens(cw_store *s, const char *type, const json_t *payload, int *widens,
+                                cw_error *err);
+/*
+ * Every access change proposed, the latest first, on day today (which says which pending ones
+ * have expired): a JSON array of {proposal_id, change, to (the change's fields), now (what they
+ * are now: role, team_id, manager_id; or restricted), reason, proposed_by, proposed_on,
+ * expires_after, proposed_entry, state (pending, expired, applied, rejected, withdrawn),
+ * decided_by, decided_on, decision_reason}.
+ */
+cw_rc cw_casework_access_changes(cw_ledger *l, cw_date today, json_t **out, cw_error *err);
+/* The child whose record a proposed access change is about, or "" (a change of staff). */
+cw_rc cw_casework_access_change_child(cw_store *s, const char *proposal_id, char child[65],
+                                      cw_error *err);
+
 /* An erasure's lawful basis in words: "a request for erasure (UK GDPR article 17)" for
  * erasure_request, and so on (docs/privacy.md). */
 const char *cw_casework_basis_label(const char *basis);

@@ -152,6 +152,20 @@ cw_rc cw_casework_audit_finding_told(cw_ledger *l, const cw_ctx *c, const json_t
 cw_rc cw_casework_apply_audit(cw_ctx *c, const char *type, const json_t *p, const char *date,
                               cw_error *err);
 
+/*
+ * The two-person rule (access_change.c): the checks of a proposal, an approval and a rejection;
+ * of a staff_changed or restriction_changed that names the proposal it applies (recorded by
+ * caseward in the approval's batch, never given); and the approval's effect: the change itself,
+ * recorded after it, in the same batch, as the approver's.
+ */
+cw_rc cw_casework_check_access_proposed(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_access_approved(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_access_rejected(cw_ctx *c, const json_t *p, cw_error *err);
+cw_rc cw_casework_check_access_applied(cw_ctx *c, const char *type, const json_t *p, cw_error *err);
+cw_rc cw_casework_access_apply(cw_ledger *l, const cw_ctx *c, const json_t *p, cw_error *err);
+/* The projection of access_change_* entries, and of a change that applies one. */
+cw_rc cw_casework_apply_access(cw_ctx *c, const char *type, const json_t *p, cw_error *err);
+
 /* Legal holds (holds.c): who may place and lift them, and what they name. */
 cw_rc cw_casework_check_hold_placed(cw_ctx *c, const json_t *p, cw_error *err);
 cw_rc cw_casework_check_hold_lifted(cw_ctx *c, const json_t *p, cw_error *err);

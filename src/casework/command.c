@@ -199,6 +199,9 @@ static cw_rc submit(cw_ledger *l, const cw_event *ev, const cw_event_source *src
     /* A critical finding is escalated at once, in the same batch (docs/audits.md). */
     if (!rc && !strcmp(ev->type, "audit_case_completed"))
         rc = cw_casework_audit_finding_told(l, &c, ev->payload, err);
+    /* An approved access change is applied at once, in the same batch, as the approver's. */
+    if (!rc && !strcmp(ev->type, "access_change_approved"))
+        rc = cw_casework_access_apply(l, &c, ev->payload, err);
     if (rc)
         return rc;
     if (index)

@@ -120,6 +120,8 @@ static const field_spec F_STAFF_CHANGED[] = {ID_REF("staff_id"),
                                              {"role", F_ENUM, 0, 0, ROLES},
                                              {"team_id", F_ID, 0, 64, NULL},
                                              {"manager_id", F_ID, 0, 64, NULL},
+                                             /* set by caseward: the approved proposal applied */
+                                             {"proposal_id", F_ID, NOFIX, 64, NULL},
                                              END};
 static const field_spec F_STAFF_LEFT[] = {ID_REF("staff_id"), DATE_REQ, END};
 static const field_spec F_CHILD_REGISTERED[] = {ID_NEW("child_id"),
@@ -322,7 +324,28 @@ static const field_spec F_RESTRICTION[] = {ID_REF("child_id"),
                                            {"restricted_to", F_IDS, 0, 50, NULL},
                                            {"reason", F_TEXT, REQ, 1000, NULL},
                                            {"based_on", F_INT, NOFIX, 0, NULL},
+                                           {"proposal_id", F_ID, NOFIX, 64, NULL},
                                            END};
+/* The two-person rule (access_change.c, docs/events.md "Two-person rule"): a change that widens
+ * who can see children's records is proposed by one person and applied when another approves
+ * it. The proposal carries the change's own fields: change names its type. */
+static const char *const ACCESS_CHANGES[] = {"staff_changed", "restriction_changed", NULL};
+static const field_spec F_ACCESS_PROPOSED[] = {ID_NEW("proposal_id"),
+                                               DATE_REQ,
+                                               {"change", F_ENUM, REQ | NOFIX, 0, ACCESS_CHANGES},
+                                               {"staff_id", F_ID, NOFIX, 64, NULL},
+                                               {"role", F_ENUM, NOFIX, 0, ROLES},
+                                               {"team_id", F_ID, NOFIX, 64, NULL},
+                                               {"manager_id", F_ID, NOFIX, 64, NULL},
+                                               {"child_id", F_ID, NOFIX, 64, NULL},
+                                               {"restricted", F_BOOL, NOFIX, 0, NULL},
+                                               {"restricted_to", F_IDS, NOFIX, 50, NULL},
+                                               {"based_on", F_INT, NOFIX, 0, NULL},
+                                               {"reason", F_TEXT, REQ, 1000, NULL},
+                                               END};
+static const field_spec F_ACCESS_APPROVED[] = {ID_REF("proposal_id"), DATE_REQ, END};
+static const field_spec F_ACCESS_REJECTED[] = {
+    ID_REF("proposal_id"), DATE_REQ, {"reason", F_TEXT, REQ, 1000, NULL}, END};
 /* Erasure of personal data (erasure.c): proposed by one person, decided by the data
  * protection officer. entries: entry numbers, as text; none: the whole record. */
 static const field_spec F_ERASURE_PROPOSED[] = {ID_NEW("erasure_id"),
@@ -988,6 +1011,8 @@ static cw_rc ck_staff_changed(cw_ctx *c, const json_t *p, cw_error *err)
     if (!rc && has(p, "manager_id") &&
         !(rc = need_staff(c, "manager_id", str(p, "manager_id"), &mi, err)))
         rc = check_chain(c, id, str(p, "manager_id"), err);
+    if (!rc && has(p, "proposal_id"))
+        rc = cw_casework_check_access_applied(c, "staff_changed", p, err);
     return rc;
 }
 
@@ -1509,6 +1534,8 @@ static cw_rc ck_restriction(cw_ctx *c, const json_t *p, cw_error *err)
         rc = cw_error_key(err, CW_EINVAL, "restricted_to_alone", "restricted_to", NULL, NULL);
     for (size_t i = 0; !rc && i < json_array_size(list); i++)
         rc = need_staff(c, "restricted_to", json_string_value(json_array_get(list, i)), &si, err);
+    if (!rc && has(p, "proposal_id"))
+        rc = cw_casework_check_access_applied(c, "restriction_changed", p, err);
     return rc;
 }
 
@@ -1560,6 +1587,10 @@ static const event_spec specs[] = {
     {"erasure_proposed", 0, F_ERASURE_PROPOSED, cw_casework_check_erasure_proposed, "erasure_id"},
     {"erasure_approved", 0, F_ERASURE_APPROVED, cw_casework_check_erasure_approved, NULL},
     {"erasure_declined", 0, F_ERASURE_DECLINED, cw_casework_check_erasure_declined, NULL},
+    {"access_change_proposed", 1, F_ACCESS_PROPOSED, cw_casework_check_access_proposed,
+     "proposal_id"},
+    {"access_change_approved", 1, F_ACCESS_APPROVED, cw_casework_check_access_approved, NULL},
+    {"access_change_rejected", 1, F_ACCESS_REJECTED, cw_casework_check_access_rejected, NULL},
     {"legal_hold_placed", 0, F_HOLD_PLACED, cw_casework_check_hold_placed, NULL},
     {"legal_hold_lifted", 0, F_HOLD_LIFTED, cw_casework_check_hold_lifted, NULL},
     {"audit_programme_created", 0, F_AUDIT_PROGRAMME, cw_casework_check_audit_programme, NULL},

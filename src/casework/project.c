@@ -137,6 +137,15 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
     cw_value idx = CW_INT(c->idx);
     if (cw_casework_is_audit(t))
         return cw_casework_apply_audit(c, t, p, date, err);
+    if (!strncmp(t, "access_change_", 14))
+        return cw_casework_apply_access(c, t, p, err);
+    /* A change applied by an approval closes its proposal (access_change.c). */
+    if ((!strcmp(t, "staff_changed") || !strcmp(t, "restriction_changed")) &&
+        str(p, "proposal_id")) {
+        cw_rc rc = cw_casework_apply_access(c, t, p, err);
+        if (rc)
+            return rc;
+    }
     if (cw_casework_is_improve(t)) {
         if (c->only_child) /* no child's: a re-projection of one leaves it alone */
             return CW_OK;
@@ -585,7 +594,8 @@ cw_rc cw_casework_apply(cw_ctx *c, const char *type, const json_t *p, cw_error *
     /* The rules read casework: not caseward's own escalations of it, nor the decisions on
      * it (their effect is in the work they decide), nor returned work. */
     int in_history = strcmp(type, "escalation_raised") && !decision(type) &&
-                     !cw_casework_is_erasure(type) && !skip;
+                     !cw_casework_is_erasure(type) && strncmp(type, "access_change_", 14) != 0 &&
+                     !skip;
     cw_buf facts = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
     if (!rc && kids.n && in_history && (rc = cw_casework_facts(type, view ? view : p, &facts)))
         rc = cw_error_set(err, rc, "indexing entry %llu", (unsigned long long)c->idx);

@@ -274,6 +274,12 @@ int cw_access_scope_free(const principal *who, const char *type);
 /* A team's service area ("" if it has none); *found (may be NULL) says if the team exists. */
 cw_rc cw_team_area(cw_ledger *ro, const char *team_id, char area[101], int *found, cw_error *err);
 /* CW_OK if who may see a team's caseload (its service area as given). */
+/*
+ * The two-person rule (docs/events.md): CW_EFORBIDDEN (access_needs_second) if a staff_changed
+ * or restriction_changed recorded by a signed-in person would widen who can see children's
+ * records in st as it is now; CW_EINVAL if it names a proposal (caseward's to record).
+ */
+cw_rc cw_http_two_person(cw_store *st, const char *type, const json_t *p, cw_error *err);
 cw_rc cw_access_team(cw_ledger *ro, const principal *who, const char *team_id,
                      const char *service_area, cw_error *err);
 

@@ -1154,6 +1154,37 @@ static cw_rc h_erasures(cw_http_srv *s, req *r, cw_error *err)
     return CW_OK;
 }
 
+/* Access changes proposed (docs/events.md, "Two-person rule"), for the people who decide them:
+ * a restriction's only to those who may see its child's record. */
+static cw_rc h_access_changes(cw_http_srv *s, req *r, cw_error *err)
+{
+    (void)s;
+    json_t *all = NULL, *mine = json_array();
+    cw_rc rc =
+        mine ? cw_casework_access_changes(r->ro, (cw_date)(cw_time_now_ms() / 86400000), &all, err)
+             : cw_error_set(err, CW_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < json_array_size(all); i++) {
+        json_t *item = json_array_get(all, i);
+        const char *child =
+            json_string_value(json_object_get(json_object_get(item, "to"), "child_id"));
+        cw_error quiet;
+        memset(&quiet, 0, sizeof quiet);
+        if (child && cw_access_child_as(r->ro, &r->who, child, 0, 0, &quiet) != CW_OK)
+            continue;
+        if (json_array_append(mine, item))
+            rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+    }
+    json_decref(all);
+    if (rc) {
+        json_decref(mine);
+        return rc;
+    }
+    cw_resp_json(r, 200,
+                 json_pack("{s:o, s:i}", "access_changes", mine, "expire_after_days",
+                           CW_ACCESS_CHANGE_DAYS));
+    return CW_OK;
+}
+
 static cw_rc h_sign_offs(cw_http_srv *s, req *r, cw_error *err)
 {
     (void)s;
@@ -1219,6 +1250,19 @@ static int organisation(const char *type)
            !strcmp(type, "deputy_named");
 }
 
+cw_rc cw_http_two_person(cw_store *st, const char *type, const json_t *p, cw_error *err)
+{
+    if (strcmp(type, "staff_changed") != 0 && strcmp(type, "restriction_changed") != 0)
+        return CW_OK;
+    if (json_object_get(p, "proposal_id"))
+        return cw_error_key(err, CW_EINVAL, "set_by_caseward", "proposal_id", NULL, NULL);
+    int widens = 0;
+    cw_rc rc = cw_casework_access_widens(st, type, p, &widens, err);
+    if (!rc && widens)
+        rc = cw_error_key(err, CW_EFORBIDDEN, "access_needs_second", "type", NULL, NULL);
+    return rc;
+}
+
 /*
  * What a signed-in person records is their own act (docs/api.md, "Sign-off"): nobody records
  * someone else's sign-off or decision, a supervision is its supervisor's or its supervisee's
@@ -1262,11 +1306,20 @@ static cw_rc own_act(cw_http_srv *s, req *r, const char *type, json_t *p, cw_err
             return cw_error_key(err, CW_EFORBIDDEN, "own_deputy", "manager_id", NULL, NULL);
         }
     }
+    int proposes_restriction =
+        !strcmp(type, "access_change_proposed") && json_is_string(json_object_get(p, "change")) &&
+        !strcmp(json_string_value(json_object_get(p, "change")), "restriction_changed");
     if ((!strcmp(type, "correction") || !strcmp(type, "work_signed_off") ||
-         !strcmp(type, "work_returned") || !strcmp(type, "restriction_changed")) &&
+         !strcmp(type, "work_returned") || !strcmp(type, "restriction_changed") ||
+         proposes_restriction) &&
         !json_is_integer(json_object_get(p, "based_on")))
         return cw_error_key(err, CW_EINVAL, "based_on_required", "based_on", NULL, NULL);
-    return CW_OK;
+    /* The two-person rule: checked here, and again by the writer against the state it writes
+     * over (still_allowed, server.c), so that no change in between makes it widen unseen. */
+    cw_rc rc = cw_http_two_person(cw_ledger_store(r->ro), type, p, err);
+    if (rc == CW_EFORBIDDEN)
+        cw_http_record_access(s, r, json_string_value(json_object_get(p, "child_id")), 0, 403);
+    return rc;
 }
 
 static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
@@ -1284,12 +1337,15 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     int erasure = !strncmp(type, "erasure_", 8), hold = !strncmp(type, "legal_hold_", 11);
     int audit = !strncmp(type, "audit_", 6);
     int improve = cw_casework_is_improve(type);
-    unsigned may = !strcmp(type, "deputy_named") ? R_ADMINISTRATOR | R_MANAGERS
-                   : organisation(type)          ? R_ADMINISTRATOR | R_HEAD_OF_SERVICE
-                   : erasure                     ? R_STAFF | R_DATA_PROTECTION
-                   : hold                        ? R_HEAD_OF_SERVICE | R_DATA_PROTECTION
-                   : audit                       ? R_STAFF | R_QA_AUDITOR
-                                                 : R_STAFF;
+    /* Access changes: administrators and managers propose and decide (the catalogue checks
+     * who: docs/events.md, "Two-person rule"). */
+    int access = !strncmp(type, "access_change_", 14);
+    unsigned may = access || !strcmp(type, "deputy_named") ? R_ADMINISTRATOR | R_MANAGERS
+                   : organisation(type)                    ? R_ADMINISTRATOR | R_HEAD_OF_SERVICE
+                   : erasure                               ? R_STAFF | R_DATA_PROTECTION
+                   : hold                                  ? R_HEAD_OF_SERVICE | R_DATA_PROTECTION
+                   : audit                                 ? R_STAFF | R_QA_AUDITOR
+                                                           : R_STAFF;
     if (!(r->who.role & may)) {
         cw_http_record_access(s, r, NULL, 0, 403);
         return cw_error_key(err, CW_EFORBIDDEN, "role_may_not_record", "role", type, NULL);
@@ -1348,8 +1404,18 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
     }
     /* Audit and improvement plan events are about no child's record (the catalogue checks who
      * records each). */
+    /* A restriction's proposal is about its child (found above); its approval and rejection
+     * are about no child's record, yet whoever decides needs write scope on that child too. */
+    const char *pid = json_string_value(json_object_get(p, "proposal_id"));
+    if (access && strcmp(type, "access_change_proposed") != 0 && pid && n < 50) {
+        if ((rc = cw_casework_access_change_child(cw_ledger_store(r->ro), pid, ids[n], err))) {
+            json_decref(p);
+            return rc;
+        }
+        n += ids[n][0] != '\0';
+    }
     if (n == 0 && strcmp(type, "child_registered") != 0 && !organisation(type) && !decides &&
-        !hold && !audit && !improve) {
+        !hold && !audit && !improve && !access) {
         if (!strcmp(type, "supervision_held") || !strcmp(type, "correction")) {
             if (!party && !(r->who.role & R_MANAGERS)) {
                 cw_http_record_access(s, r, NULL, 0, 403);
@@ -1645,6 +1711,10 @@ const route cw_routes[] = {
     {"GET", "/api/v1/erasures", h_erasures, R_DATA_PROTECTION | R_HEAD_OF_SERVICE, 0,
      "Every erasure of personal data proposed, the latest first: who proposed it, the lawful "
      "basis, why, and the decision (docs/privacy.md)"},
+    {"GET", "/api/v1/access-changes", h_access_changes, R_ADMINISTRATOR | R_MANAGERS, 0,
+     "Changes that widen who can see children's records, proposed by one person and awaiting a "
+     "second (the two-person rule): each with what it changes, what that is now, who proposed "
+     "it, when it expires and what became of it; a restriction's only if you may see the child"},
     {"GET", "/api/v1/sign-offs", h_sign_offs, R_STAFF, 0,
      "Work awaiting sign-off: what you may sign off, what you submitted, and what was returned "
      "to you"},

@@ -369,8 +369,12 @@ static cw_rc still_allowed(cw_http_srv *s, acc_item *it)
     size_t n = 0;
     if (!strcmp(it->ev.type, "child_registered") || cw_access_scope_free(it->who, it->ev.type))
         return CW_OK;
-    cw_rc rc = cw_casework_children(cw_ledger_store(s->writer), it->ev.type, it->ev.payload, ids,
-                                    50, &n, &it->err);
+    cw_rc rc =
+        cw_http_two_person(cw_ledger_store(s->writer), it->ev.type, it->ev.payload, &it->err);
+    if (rc)
+        return rc;
+    rc = cw_casework_children(cw_ledger_store(s->writer), it->ev.type, it->ev.payload, ids, 50, &n,
+                              &it->err);
     for (size_t i = 0; !rc && i < n; i++)
         rc = cw_access_child(s->writer, it->who, ids[i], 1, &it->err);
     return rc;

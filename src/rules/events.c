@@ -278,6 +278,7 @@ static const cw_ev_field work_returned[] = {
 static const cw_ev_field restriction_changed[] = {
     F("child_id", CW_FT_ID),       F("date", CW_FT_DATE),   F("restricted", CW_FT_BOOL),
     F("restricted_to", CW_FT_IDS), F("reason", CW_FT_TEXT), F("based_on", CW_FT_INT),
+    F("proposal_id", CW_FT_ID),
 };
 static const char *const lawful_bases[] = {"rectification", "recorded_in_error", "erasure_request",
                                            "retention_schedule", NULL};
@@ -644,19 +645,14 @@ const size_t cw_rules_ntypes = N(cw_rules_types);
 
 /* Events about the organisation, accounts and access: never part of a child's
  * history, so no pack may name them. */
-static const char *const organisation[] = {"team_created",
-                                           "staff_added",
-                                           "staff_changed",
-                                           "staff_left",
-                                           "account_created",
-                                           "account_changed",
-                                           "password_set",
-                                           "record_accessed",
-                                           "token_created",
-                                           "token_revoked",
-                                           "sign_off_policy",
-                                           "deputy_named",
-                                           NULL};
+static const char *const organisation[] = {"team_created",           "staff_added",
+                                           "staff_changed",          "staff_left",
+                                           "account_created",        "account_changed",
+                                           "password_set",           "record_accessed",
+                                           "token_created",          "token_revoked",
+                                           "sign_off_policy",        "deputy_named",
+                                           "access_change_proposed", "access_change_approved",
+                                           "access_change_rejected", NULL};
 
 int cw_rules_type_find(const char *name)
 {

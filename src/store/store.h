@@ -143,6 +143,9 @@ typedef enum cw_query {
     CW_Q_HOLDS_COVERING,       /* (child_id, day) -> hold_id, kind, placed_on, child_id: holds
                                   on the child or every child, not lifted, not lapsed by day */
     CW_Q_ERASURES_PENDING_OF,  /* (child_id) -> erasure_id, lawful_basis: proposals undecided */
+    CW_Q_ACCESS_CHANGES,       /* () -> record_id, idx, status, closed_on, closed_idx: every
+                                  access change proposed (records of kind access_change), the
+                                  latest first */
     CW_Q_CHILD_RETENTION,      /* (child_id) -> kind, status, date: the child's records, and
                                   'event', type, date for the events retention reads */
     CW_Q_ACCOUNTS_ALL,         /* () -> username, staff_id, role, password, must_change, disabled,

@@ -108,6 +108,8 @@ static const char *const named[CW_Q_COUNT] = {
     [CW_Q_RECORD_DELETE_CHILD] = "DELETE FROM records WHERE child_id = $1",
     [CW_Q_ERASURES] = "SELECT record_id, child_id, opened_on, status, idx, closed_on, closed_idx "
                       "FROM records WHERE kind = 'erasure' ORDER BY idx DESC",
+    [CW_Q_ACCESS_CHANGES] = "SELECT record_id, idx, status, closed_on, closed_idx FROM records "
+                            "WHERE kind = 'access_change' ORDER BY idx DESC",
     [CW_Q_VISIT_PUT] = "INSERT INTO visits(idx, child_id, date, seen, seen_alone, views_recorded) "
                        "VALUES ($1, $2, $3, $4, $5, $6)",
     [CW_Q_VISIT_DELETE_CHILD] = "DELETE FROM visits WHERE child_id = $1",

@@ -365,6 +365,41 @@ static const struct msg {
      "{field}: mae dyddiad y penderfyniad cyn y gwaith y mae’n penderfynu arno"},
 
     /* ---- erasure and legal holds ---- */
+    /* ---- the two-person rule (access_change.c) ---- */
+    {"access_needs_second",
+     "{field}: this change widens who can see children's records, so it needs a second person: "
+     "propose it (access_change_proposed) and another administrator or manager approves it",
+     "{field}: mae’r newid hwn yn ehangu pwy all weld cofnodion plant, felly mae angen ail "
+     "berson: cynigiwch ef (access_change_proposed) a bydd gweinyddwr neu reolwr arall yn ei "
+     "gymeradwyo"},
+    {"access_not_wider",
+     "{field}: this {1} does not widen who can see children's records: record it directly",
+     "{field}: nid yw’r {1} hwn yn ehangu pwy all weld cofnodion plant: cofnodwch ef yn "
+     "uniongyrchol"},
+    {"access_decider",
+     "{field}: only an administrator, the head of service or a manager above {1} proposes, "
+     "approves or turns down a change to {1}",
+     "{field}: dim ond gweinyddwr, y pennaeth gwasanaeth neu reolwr uwchben {1} sy’n cynnig, "
+     "yn cymeradwyo neu’n gwrthod newid i {1}"},
+    {"no_access_change", "{field}: no access change {1} has been proposed",
+     "{field}: nid oes newid mynediad {1} wedi’i gynnig"},
+    {"access_change_closed", "{field}: access change {1} is not awaiting approval (it was {2})",
+     "{field}: nid yw newid mynediad {1} yn aros am gymeradwyaeth (cafodd ei {2})"},
+    {"access_change_expired",
+     "{field}: access change {1} was proposed more than {2} days ago and has expired: propose "
+     "it again",
+     "{field}: cynigiwyd newid mynediad {1} fwy na {2} diwrnod yn ôl ac mae wedi dod i ben: "
+     "cynigiwch ef eto"},
+    {"access_own_proposal", "{field}: you proposed this change; someone else must approve it",
+     "{field}: chi a gynigiodd y newid hwn; rhaid i rywun arall ei gymeradwyo"},
+    {"access_own_widening",
+     "{field}: this change widens your own access; someone else must approve it",
+     "{field}: mae’r newid hwn yn ehangu eich mynediad chi; rhaid i rywun arall ei gymeradwyo"},
+    {"access_not_approved",
+     "{field}: {1} is not an access change approved in this batch; caseward records an approved "
+     "change itself",
+     "{field}: nid yw {1} yn newid mynediad a gymeradwywyd yn y swp hwn; caseward sy’n "
+     "cofnodi newid a gymeradwywyd"},
     {"no_erasure", "{field}: no erasure {1} has been proposed",
      "{field}: nid oes dilead {1} wedi’i gynnig"},
     {"not_entry_number", "{field}: \"{1}\" is not an entry number",

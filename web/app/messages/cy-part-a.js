@@ -432,6 +432,7 @@ export default {
     work_signed_off: 'Cymeradwywyd',
     work_returned: 'Dychwelwyd i’w newid',
     restriction_changed: 'Pwy gaiff weld y cofnod',
+    access_change_proposed: 'Cynigiwyd newid i bwy gaiff weld y cofnod',
     sign_off_policy: 'Polisi cymeradwyo',
   },
 };

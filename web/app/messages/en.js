@@ -659,6 +659,7 @@ export default {
     work_signed_off: 'Signed off',
     work_returned: 'Returned for changes',
     restriction_changed: 'Who may see the record',
+    access_change_proposed: 'Change to who may see the record proposed',
     sign_off_policy: 'Sign-off policy',
   },
   fields: {
