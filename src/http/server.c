@@ -546,6 +546,14 @@ cw_rc cw_http_record_access_detail(cw_http_srv *s, req *r, const char *child_id,
     if (!r->signed_in)
         return CW_OK; /* only the signed in: anyone could otherwise fill the log */
     r->recorded = 1;
+    /* A probe for what cannot be an identifier (a space, an accent, bytes that are not UTF-8,
+     * escaped %HH by match()) names no child: recorded all the same, without it. Its text is
+     * not kept: it is the caller's, and might be anything (a name typed in the address). */
+    if (child_id && !cw_casework_valid_id(child_id)) {
+        child_id = NULL;
+        if (!detail)
+            detail = "(not an identifier)";
+    }
     char what[200];
     snprintf(what, sizeof what, "%s %s%s%.100s", r->method, r->rt ? r->rt->pattern : "(no route)",
              detail ? " " : "", detail ? detail : "");
