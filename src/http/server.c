@@ -5,7 +5,11 @@
  * is answered 413 and the rest discarded); a handler runs only after the
  * route's role, scope and CSRF checks pass; every response carries the same
  * security headers (the web application's files, static.c, a Content-Security-
- * Policy that lets their scripts and styles run); the access log on stderr
+ * Policy that lets their scripts and styles run), and every error caseward can
+ * write itself (414 and 431 too: the library's own pages carry none, docs/api.md);
+ * no client address holds more than max_per_address connections, and no request
+ * takes longer than its deadlines to arrive (the watchdog, "connections" below);
+ * nothing but UTF-8 reaches a handler's parameters; the access log on stderr
  * names the route pattern or "static", never the path (which may hold a
  * child's identifier) and never the account.
  */
