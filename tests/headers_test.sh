@@ -183,6 +183,15 @@ for name, path, shown in probes:
     result("busy" not in e.get("message", ""), f"probe {name}: not 'the server is busy'")
     result(h.get("x-content-type-options") == ["nosniff"], f"probe {name}: the headers")
 
+# A query parameter that is not UTF-8: 400 naming it, not "the server is busy".
+st, h, b = req("GET", "/api/v1/integrity?from=2026-01-01&to=2026-01-02&team=%FF", headers=auth)
+try:
+    e = json.loads(b)["error"]
+except Exception:
+    e = {}
+result(st == 400 and e.get("key") == "not_utf8" and e.get("field") == "team",
+       f"a query value not UTF-8: 400 not_utf8 naming team ({st} {e.get('key')} {e.get('field')})")
+
 # Sign-out clears both cookies (Max-Age=0).
 st, h, _ = req("DELETE", "/api/v1/session", headers=auth)
 out = h.get("set-cookie", [])

@@ -628,6 +628,26 @@ static void refuse(cw_http_srv *s, req *r, cw_rc rc, const char *key, const char
         cw_http_record_access(s, r, child, 0, r->status);
 }
 
+/* The first query parameter whose name or value is not UTF-8, if any. */
+typedef struct bad_arg {
+    int found;
+    char name[65]; /* its name, or "query" if the name is the problem */
+} bad_arg;
+
+static enum MHD_Result arg_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    bad_arg *b = cls;
+    (void)kind;
+    size_t kn = strlen(key), vn = value ? strlen(value) : 0;
+    int key_ok = cw_utf8_check(key, kn) == kn;
+    if (key_ok && (!value || cw_utf8_check(value, vn) == vn))
+        return MHD_YES;
+    b->found = 1;
+    snprintf(b->name, sizeof b->name, "%s", key_ok && kn < sizeof b->name ? key : "query");
+    return MHD_NO;
+}
+
 static void process(cw_http_srv *s, req *r)
 {
     cw_error err;
@@ -663,6 +683,14 @@ static void process(cw_http_srv *s, req *r)
     /* The web application's files: no sign-in, nothing recorded. */
     if (s->o.web_dir && cw_static_wants(r->method, path)) {
         cw_static_serve(&s->web, r, path);
+        return;
+    }
+    /* A query parameter that is not UTF-8 is refused here, naming it, for every route: no
+     * handler, message or log entry meets its bytes. */
+    bad_arg bad = {0, ""};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_utf8, &bad);
+    if (bad.found) {
+        cw_resp_key(r, CW_EINVAL, "not_utf8", bad.name, NULL);
         return;
     }
     int path_known = 0;
@@ -1126,6 +1154,11 @@ static void release(cw_http_srv *s)
         pthread_cond_signal(&s->conn_wake);
         pthread_mutex_unlock(&s->conn_mu);
         pthread_join(s->watch_thread, NULL);
+    }
+    while (s->conns) { /* none: the daemon said each closed; in case it did not */
+        conn_state *c = s->conns;
+        s->conns = c->next;
+        free(c);
     }
     pthread_mutex_destroy(&s->conn_mu);
     pthread_cond_destroy(&s->conn_wake);
