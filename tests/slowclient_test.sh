@@ -8,9 +8,12 @@
 # new connection, and 127.0.0.3 sends a POST's headers and then a byte of its body a second.
 # Checked: 40 of the 120 are taken and the other 80 closed at once; the 40 are cut at the
 # head deadline, not kept alive by each line; 127.0.0.2 is answered every time, promptly;
-# the slow body is cut at the body deadline; /metrics counts both kinds of cut. Without the
-# per-address limit the 120 would fill all 100 places and 127.0.0.2 would get none; without
-# the deadlines the 40 would live 15 s. The figures are printed.
+# the slow body is cut at the body deadline; /metrics counts both kinds of cut. On connections
+# kept open after a request (127.0.0.5, .6): one unused for 5.5 s is not cut and its next
+# request is answered; one whose next request comes a line a second is cut 4 s after that
+# request's first byte. Without the per-address limit the 120 fill all 100 places and
+# 127.0.0.2 waits in the queue until the deadlines free some (3.2 s when tried); without the
+# deadlines the 40 live 15 s. The figures are printed.
 #
 # usage: bash tests/slowclient_test.sh /path/to/caseward
 set -u
@@ -38,7 +41,7 @@ done
 check "server reports its port" test -n "$port"
 
 python3 - "$port" >"$T/figures" 2>"$T/py.err" <<'EOF'
-import json, selectors, socket, sys, time
+import json, select, selectors, socket, sys, threading, time
 
 port = int(sys.argv[1])
 HEAD_S, BODY_S, SLOW, RUN_S = 4, 4, 120, 15.0
@@ -74,6 +77,59 @@ for _ in range(100):
         pass
     time.sleep(0.05)
 
+def answer(s):
+    """Reads one answer (head and Content-Length bytes) on a connection kept open."""
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        d = s.recv(65536)
+        if not d:
+            return 0
+        buf += d
+    head, _, rest = buf.partition(b"\r\n\r\n")
+    n = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0])
+    while len(rest) < n:
+        rest += s.recv(65536)
+    return int(head.split(b" ")[1])
+
+kept = {}
+def idle_then_ask():
+    """A request, 5.5 s unused (past the head deadline), a second request on the same
+    connection: an idle connection is not cut by the head deadline."""
+    try:
+        s = conn("127.0.0.5")
+        s.settimeout(10)
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        first = answer(s)
+        time.sleep(5.5)
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        kept["idle"] = (first, answer(s))
+    except OSError as e:
+        kept["idle"] = (0, str(e))
+
+def ask_then_dribble():
+    """A request, 1 s unused, then the next request's head a line a second: cut at the head
+    deadline counted from its first byte."""
+    try:
+        s = conn("127.0.0.6")
+        s.settimeout(20)
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer(s)
+        time.sleep(1)
+        t0 = time.monotonic()
+        s.sendall(b"GET /healthz HTTP/1.1\r\n")
+        for i in range(14):
+            if select.select([s], [], [], 1.0)[0]:  # end of file (or an answer): cut
+                break
+            s.sendall(b"X-Slow-%d: y\r\n" % i)
+        while s.recv(65536):
+            pass
+        kept["dribble"] = time.monotonic() - t0
+    except OSError:
+        kept["dribble"] = time.monotonic() - t0
+
+threads = [threading.Thread(target=f) for f in (idle_then_ask, ask_then_dribble)]
+for th in threads:
+    th.start()
 sel = selectors.DefaultSelector()
 start = time.monotonic()
 slow = []
@@ -128,6 +184,8 @@ while time.monotonic() - start < RUN_S and any(c["closed"] is None for c in ever
             sel.unregister(c["s"])
             c["s"].close()
 
+for th in threads:
+    th.join()
 life = lambda c: (c["closed"] or time.monotonic()) - c["opened"]
 refused = [c for c in slow if c["closed"] is not None and life(c) < 1.0]
 taken = [c for c in slow if c not in refused]
@@ -151,6 +209,8 @@ figures = {
     "body_answered": len(bc["got"]),
     "metrics_cut": m,
     "run_s": round(time.monotonic() - start, 1),
+    "kept_open_idle_5_5_s_then_asked": kept.get("idle"),
+    "kept_open_dribbler_cut_after_s": round(kept.get("dribble", 99), 2),
 }
 print(json.dumps(figures), file=sys.stderr)
 # For the shell: whole numbers (milliseconds for times).
@@ -160,12 +220,15 @@ print(f"cut_min_ms={ms(min(cut)) if cut else 0} cut_max_ms={ms(max(cut)) if cut 
 print(f"asked={len(prompt)} answered={figures['other_address_ok']} other_max_ms={ms(lat[-1])}")
 print(f"body_ms={ms(life(bc)) if bc['closed'] else 99999} body_got={len(bc['got'])}")
 print(f"m_head={m.get('headers', -1)} m_body={m.get('body', -1)}")
+idle = kept.get("idle", (0, 0))
+print(f"idle_first={idle[0]} idle_second={idle[1] if isinstance(idle[1], int) else 0}")
+print(f"dribble_ms={ms(kept.get('dribble', 99))}")
 EOF
 rc=$?
 check "the slow-client run completes (python: $(grep -v '^{' "$T/py.err" | tail -3))" test "$rc" -eq 0
 echo "slowclient_test figures: $(grep '^{' "$T/py.err")"
 taken=0 refused=0 still_open=-1 cut_min_ms=0 cut_max_ms=99999 asked=0 answered=-1 other_max_ms=99999
-body_ms=99999 body_got=-1 m_head=-1 m_body=-1
+body_ms=99999 body_got=-1 m_head=-1 m_body=-1 idle_first=0 idle_second=0 dribble_ms=0
 . "$T/figures"
 check "40 of the 120 slow connections are taken (the per-address limit): $taken" test "$taken" -eq 40
 check "the other 80 are closed at once: $refused" test "$refused" -eq 80
@@ -179,9 +242,13 @@ check "127.0.0.2 is answered within 1 s each time: ${other_max_ms} ms" test "$ot
 check "a body a byte a second is cut at the body deadline: ${body_ms} ms" \
     test "$body_ms" -ge 3900 -a "$body_ms" -le 6500
 check "the slow body gets no answer: $body_got bytes" test "$body_got" -eq 0
-check "/metrics counts the heads cut: $m_head" test "$m_head" -eq 40
+check "/metrics counts the heads cut (and the kept-open dribbler's): $m_head" test "$m_head" -eq 41
 check "/metrics counts the body cut: $m_body" test "$m_body" -eq 1
 check "the cut body is in the access log as aborted" grep -q '"aborted":true' "$T/log"
+check "a connection kept open 5.5 s unused is not cut: its next request is answered" \
+    test "$idle_first:$idle_second" = "200:200"
+check "a request dribbled on a connection kept open is cut 4 s after its first byte: $dribble_ms ms" \
+    test "$dribble_ms" -ge 3900 -a "$dribble_ms" -le 6000
 
 kill -TERM "$PID"
 wait "$PID"

@@ -1542,7 +1542,7 @@ static const command commands[] = {
      "one client address (default 32; 0: no limit. Behind a proxy every client has the\n"
      "proxy's address: give 0 and limit clients at the proxy, docs/deploy.md). A request's\n"
      "line and headers must arrive within --header-timeout seconds (default 10) of the\n"
-     "connection opening or its previous request ending, its body within --body-timeout\n"
+     "connection opening or of the request's first byte, its body within --body-timeout\n"
      "(default 60) of its headers, else the connection is closed; 0: no deadline.\n"
      "--web DIR serves the web application in DIR (it must hold index.html) at every path\n"
      "outside /api/; without it, the source tree's web/ folder if it holds an index.html.\n"

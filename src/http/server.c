@@ -13,10 +13,13 @@
  * names the route pattern or "static", never the path (which may hold a
  * child's identifier) and never the account.
  */
+/* struct tcp_info (the watchdog's view of a connection kept open) is outside POSIX. */
+#define _DEFAULT_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <semaphore.h>
 #include <stdio.h>
@@ -785,11 +788,15 @@ static void process(cw_http_srv *s, req *r)
  * address (MHD_OPTION_PER_IP_CONNECTION_LIMIT), each connection is therefore in a list with
  * the phase it is in and when that began:
  *
- *   C_HEAD   from the connection opening, or its previous request ending, until the request
- *            line and every header have arrived: at most header_timeout_s
+ *   C_HEAD   from the connection opening, or the first byte of a later request on it, until
+ *            the request line and every header have arrived: at most header_timeout_s
  *   C_BODY   from then until the body has arrived: at most body_timeout_s
  *   C_BUSY   being handled and answered: no deadline here (the inactivity timeout still
  *            applies to a client that stops reading the answer)
+ *   C_IDLE   kept open after a request, none begun: no deadline here (the inactivity
+ *            timeout closes it); the watchdog sees the next request's first byte arrive from
+ *            the kernel's TCP_INFO (tcpi_last_data_recv), within its quarter-second tick,
+ *            and the head's deadline counts from then
  *   C_CUT    cut at a deadline
  *
  * A watchdog thread cuts a connection past its deadline with shutdown(2): its thread then
@@ -798,7 +805,7 @@ static void process(cw_http_srv *s, req *r)
  * a connection's socket only after NOTIFY_CLOSED, which takes conn_mu to leave the list: a
  * socket in the list is open, and the watchdog only touches it holding conn_mu.
  */
-enum { C_HEAD, C_BODY, C_BUSY, C_CUT };
+enum { C_HEAD, C_BODY, C_BUSY, C_IDLE, C_CUT };
 
 typedef struct conn_state {
     struct conn_state *prev, *next;
@@ -875,6 +882,19 @@ static void *watchdog(void *arg)
         pthread_cond_timedwait(&s->conn_wake, &s->conn_mu, &until);
         int64_t now = now_ns();
         for (conn_state *c = s->conns; c; c = c->next) {
+            struct tcp_info ti;
+            socklen_t len = sizeof ti;
+            if (c->phase == C_IDLE && getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+                len >= offsetof(struct tcp_info, tcpi_last_data_recv) +
+                           sizeof ti.tcpi_last_data_recv) {
+                int64_t got = now - (int64_t)ti.tcpi_last_data_recv * 1000000;
+                /* The kernel counts in jiffies (up to 10 ms): a request answered within
+                 * that of its arrival must not look like the next one beginning. */
+                if (got > c->since_ns + 100 * 1000 * 1000) { /* the next request has begun */
+                    c->phase = C_HEAD;
+                    c->since_ns = got;
+                }
+            }
             int late = (c->phase == C_HEAD && head_ns && now - c->since_ns > head_ns) ||
                        (c->phase == C_BODY && body_ns && now - c->since_ns > body_ns);
             if (!late)
@@ -1056,7 +1076,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     (void)conn;
     if (!r || r == (void *)&uri_too_long)
         return;                  /* never handled */
-    conn_phase(s, r->c, C_HEAD); /* the next request's head, on a connection kept open */
+    conn_phase(s, r->c, C_IDLE); /* kept open (or closing) until the next request begins */
     int st = r->status;
     if (st >= 100 && st < 600)
         __atomic_add_fetch(&s->by_status[st / 100], 1, __ATOMIC_RELAXED);
