@@ -200,8 +200,10 @@ fi
 # --- the servers -------------------------------------------------------------
 cw_port=$(free_port $((18000 + $$ % 1000)))
 cw=http://127.0.0.1:$cw_port
-# The server writes one access-log line per request to stderr; keep it here.
-"$bin" serve --db "$db" --listen "127.0.0.1:$cw_port" 2>"$tmp/serve.log" &
+# The server writes one access-log line per request to stderr; keep it here. wrk's 64
+# connections and nginx's (keepalive 64) all come from 127.0.0.1: no limit per address
+# (caseward's default is 32; docs/deploy.md, behind a proxy).
+"$bin" serve --db "$db" --listen "127.0.0.1:$cw_port" --max-per-address 0 2>"$tmp/serve.log" &
 cw_pid=$!
 wait_for "$cw/healthz" "$cw_pid" 300 || {
   tail -5 "$tmp/serve.log" >&2
@@ -389,7 +391,7 @@ if [ "$pg" = 1 ]; then
   get1=$(measure get1 -s "$tmp/tget.lua" "http://127.0.0.1:$lb1_port/api/v1/children/$child")
   post1=$(measure post1 -s "$tmp/tpost.lua" "http://127.0.0.1:$lb1_port/api/v1/commands/case_note")
   # The second server on the same database, warmed as the first was.
-  "$bin" serve --db "$db" --listen "127.0.0.1:$cw2_port" 2>"$tmp/serve2.log" &
+  "$bin" serve --db "$db" --listen "127.0.0.1:$cw2_port" --max-per-address 0 2>"$tmp/serve2.log" &
   cw2_pid=$!
   wait_for "http://127.0.0.1:$cw2_port/healthz" "$cw2_pid" 300 || {
     tail -5 "$tmp/serve2.log" >&2

@@ -148,9 +148,12 @@ static void test_sign_in_and_out(void **state)
     REQ("POST", "/api/v1/session", "{\"username\":\"sw\",\"password\":\"" PW "\"}", NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(json_string_value(json_object_get(r.json, "role")), "social_worker");
-    /* The session cookie: HttpOnly, SameSite=Strict; the CSRF cookie readable by the page. */
+    /* The session cookie: HttpOnly, SameSite=Strict; the CSRF cookie readable by the page.
+     * Both browser-session cookies: no Max-Age, no Expires. */
     int seen = 0;
     for (int i = 0; i < r.ncookies; i++) {
+        assert_null(strstr(r.set_cookie[i], "Max-Age"));
+        assert_null(strstr(r.set_cookie[i], "Expires"));
         if (!strncmp(r.set_cookie[i], "cw_session=", 11)) {
             assert_non_null(strstr(r.set_cookie[i], "HttpOnly"));
             assert_non_null(strstr(r.set_cookie[i], "SameSite=Strict"));
@@ -177,6 +180,10 @@ static void test_sign_in_and_out(void **state)
     done(&r);
     REQ("DELETE", "/api/v1/session", NULL, sess, csrf, &r);
     assert_int_equal(r.status, 200);
+    /* Sign-out clears both cookies. */
+    assert_int_equal(r.ncookies, 2);
+    for (int i = 0; i < r.ncookies; i++)
+        assert_non_null(strstr(r.set_cookie[i], "=; Path=/; Max-Age=0;"));
     done(&r);
     REQ("GET", "/api/v1/me", NULL, sess, NULL, &r);
     expect_error(&r, 401, "not_signed_in", NULL);

@@ -220,6 +220,9 @@ cw_rc cw_casework_split_keyed(const char *type, const char *target_type, const j
 /* True if type is a casework or organisation event in the catalogue. */
 bool cw_casework_known_type(const char *type);
 
+/* Whether s is an identifier as every event's id fields take it: 1-64 of A-Z a-z 0-9 . _ : -. */
+bool cw_casework_valid_id(const char *s);
+
 /*
  * Improvement plans (src/improve/, docs/improvement.md) sit above casework: their events are in
  * this catalogue (fields and limits), and their state checks are the improvement module's,

@@ -1849,6 +1849,13 @@ bool cw_casework_known_type(const char *type)
 
 /* ---- generic field validation ---- */
 
+static int valid_id(const char *s);
+
+bool cw_casework_valid_id(const char *s)
+{
+    return valid_id(s);
+}
+
 static int valid_id(const char *s)
 {
     size_t n = strlen(s);

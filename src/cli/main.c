@@ -229,19 +229,48 @@ static int has_index(const char *dir)
            lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* A count or a number of seconds for serve, at most max (0 allowed where zero means "no
+ * limit"). */
+static cw_rc serve_limit(const char *s, const char *what, uint64_t min, uint64_t max, unsigned *out,
+                         cw_error *err)
+{
+    uint64_t v;
+    if (!s)
+        return CW_OK;
+    cw_rc rc = parse_u64(s, what, &v, err);
+    if (!rc && (v < min || v > max))
+        rc = cw_error_set(err, CW_EUSAGE, "%s: %" PRIu64 " is not between %" PRIu64 " and %" PRIu64,
+                          what, v, min, max);
+    if (!rc)
+        *out = (unsigned)v;
+    return rc;
+}
+
 /* serve: the HTTP API (and the web application's files) until SIGTERM or SIGINT. */
 static cw_rc cmd_serve(args *a, cw_error *err)
 {
     const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL;
+    const char *max_conn = NULL, *per_address = NULL, *head_s = NULL, *body_s = NULL;
     int secure = 0;
     const opt opts[] = {{"db", &db, NULL},
                         {"listen", &listen, NULL},
                         {"secure-cookies", NULL, &secure},
                         {"web", &web, NULL},
+                        {"max-connections", &max_conn, NULL},
+                        {"max-per-address", &per_address, NULL},
+                        {"header-timeout", &head_s, NULL},
+                        {"body-timeout", &body_s, NULL},
                         {NULL, NULL, NULL}};
     int np;
     cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
     if (rc || (rc = cli_need(db, "db", err)))
+        return rc;
+    cw_http_opts o;
+    cw_http_opts_init(&o);
+    if ((rc = serve_limit(max_conn, "--max-connections", 1, 100000, &o.max_connections, err)) ||
+        (rc = serve_limit(per_address, "--max-per-address", 0, 100000, &o.max_per_address, err)) ||
+        (rc = serve_limit(head_s, "--header-timeout", 0, 3600, &o.header_timeout_s, err)) ||
+        (rc = serve_limit(body_s, "--body-timeout", 0, 3600, &o.body_timeout_s, err)))
         return rc;
     if (web && !has_index(web))
         return cw_error_set(err, CW_EUSAGE, "--web: %s has no index.html", web);
@@ -250,8 +279,6 @@ static cw_rc cmd_serve(args *a, cw_error *err)
     if (!web && has_index(CW_WEB_DIR))
         web = CW_WEB_DIR;
 #endif
-    cw_http_opts o;
-    cw_http_opts_init(&o);
     o.db = db;
     o.listen = listen;
     o.secure_cookies = secure;
@@ -1585,11 +1612,20 @@ static const command commands[] = {
     {"openapi", cmd_openapi, "openapi",
      "Print the OpenAPI 3 document of the HTTP API (the one served at\n"
      "/api/v1/openapi.json; docs/openapi.json is a copy a test keeps equal).\n"},
-    {"serve", cmd_serve, "serve --db PATH [--listen HOST:PORT] [--secure-cookies] [--web DIR]",
+    {"serve", cmd_serve,
+     "serve --db PATH [--listen HOST:PORT] [--secure-cookies] [--web DIR] [--max-connections N] "
+     "[--max-per-address N] [--header-timeout SECONDS] [--body-timeout SECONDS]",
      "Serve the JSON API (docs/api.md) on HOST:PORT (default 127.0.0.1:8080) until SIGTERM\n"
      "or SIGINT; requests in flight finish first. --secure-cookies marks the session cookie\n"
-     "Secure, for when a TLS proxy is in front. An access log line per request goes to\n"
-     "stderr (route, status, time; never a child's details).\n"
+     "Secure and sends Strict-Transport-Security, for when a TLS proxy is in front. An\n"
+     "access log line per request goes to stderr (route, status, time; never a child's\n"
+     "details).\n"
+     "Limits: at most --max-connections connections (default 512), --max-per-address from\n"
+     "one client address (default 32; 0: no limit. Behind a proxy every client has the\n"
+     "proxy's address: give 0 and limit clients at the proxy, docs/deploy.md). A request's\n"
+     "line and headers must arrive within --header-timeout seconds (default 10) of the\n"
+     "connection opening or of the request's first byte, its body within --body-timeout\n"
+     "(default 60) of its headers, else the connection is closed; 0: no deadline.\n"
      "--web DIR serves the web application in DIR (it must hold index.html) at every path\n"
      "outside /api/; without it, the source tree's web/ folder if it holds an index.html.\n"
      "The files are read once, at start: restart the server to serve changed ones.\n"},

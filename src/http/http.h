@@ -27,6 +27,12 @@ typedef struct cw_http_opts {
     int64_t idle_timeout_s;     /* a session unused this long ends; default 30 min */
     int64_t absolute_timeout_s; /* a session ends this long after sign-in; default 12 h */
     unsigned max_connections;   /* default 512 */
+    unsigned max_per_address;   /* connections at once from one client address (0: no limit;
+                                   behind a proxy every client is its address); default 32 */
+    unsigned header_timeout_s;  /* a request's line and headers must all arrive within this of
+                                   the connection opening or, on one kept open, of the request's
+                                   first byte (0: no limit); default 10 */
+    unsigned body_timeout_s;    /* its body within this of its headers (0: no limit); default 60 */
     int quiet;                  /* no access log on stderr (tests) */
     const char *web_dir;        /* the web application's folder, served outside /api/ (read
                                    into memory at start); NULL: none */

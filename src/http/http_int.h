@@ -142,7 +142,17 @@ struct req {
     int recorded;         /* the access was recorded by the handler itself */
     int is_static;        /* answered from the web application's files: logged as "static" */
     const web_file *file; /* ... this one (200, or 304 when the ETag matched), not out */
+    struct conn_state *c; /* its connection's deadlines (server.c); NULL if none */
+    int uri_too_long;     /* the request line's target is over URI_MAX: 414 */
+    int headers_too_big;  /* the request line and headers are over HEADERS_MAX: 431 */
 };
+
+/* Limits on a request's head that caseward answers itself, with its own headers (414, 431).
+ * libmicrohttpd's memory per connection (CONN_MEMORY) is well above them; past that the
+ * library answers itself (docs/api.md, "Requests and errors"). */
+#define URI_MAX     8192
+#define HEADERS_MAX 32768
+#define CONN_MEMORY ((size_t)128 * 1024)
 
 /* Sessions, in memory: a restart signs everyone out. */
 typedef struct session {
@@ -201,6 +211,13 @@ struct cw_http_srv {
     int read_model_state; /* atomic: 0 being checked, 1 verified, 2 differs or failed */
     pthread_t deep_thread;
     int deep_started;
+    /* open connections and the phase each is in, for the deadlines on slow requests (server.c) */
+    pthread_mutex_t conn_mu;
+    pthread_cond_t conn_wake;
+    struct conn_state *conns;
+    pthread_t watch_thread;
+    int watch_started, watch_stop;
+    uint64_t cut_head, cut_body; /* connections cut at a deadline */
     /* metrics */
     uint64_t signins_ok, signins_failed, entries_written;
     uint64_t by_status[6];
@@ -224,7 +241,13 @@ void cw_resp_error(req *r, cw_rc rc, const char *message);
 void cw_resp_err(req *r, const cw_error *err);
 /* A refusal from the message catalogue: key, naming field and quoting a1 (may be NULL). */
 void cw_resp_key(req *r, cw_rc rc, const char *key, const char *field, const char *a1);
+/* A cookie for the response. max_age CW_COOKIE_SESSION: a browser-session cookie (no
+ * Max-Age: gone when the browser closes; the server ends the session itself as well);
+ * 0: clears it (Max-Age=0). */
+#define CW_COOKIE_SESSION (-1)
 void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, int64_t max_age);
+/* The Prometheus lines about connections (cut at a deadline), for /metrics. */
+void cw_http_metrics_connections(cw_http_srv *s, cw_buf *b);
 
 /* ---- the web application's files (static.c) ---- */
 /*

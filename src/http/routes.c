@@ -174,6 +174,7 @@ static cw_rc h_metrics(cw_http_srv *s, req *r, cw_error *err)
                 __atomic_load_n(&s->entries_written, __ATOMIC_RELAXED), live,
                 !__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE),
                 __atomic_load_n(&s->read_model_state, __ATOMIC_ACQUIRE) == 1);
+    cw_http_metrics_connections(s, &b);
     cw_resp_text(r, 200, "text/plain; version=0.0.4", b.data, b.len);
     cw_buf_release(&b);
     return CW_OK;
@@ -301,8 +302,8 @@ static cw_rc start_session(cw_http_srv *s, req *r, cw_error *err)
     cw_rc rc = cw_session_create(s, r->who.username, token, csrf, err);
     if (rc)
         return rc;
-    cw_resp_cookie(r, "cw_session", token, 1, s->o.absolute_timeout_s);
-    cw_resp_cookie(r, "cw_csrf", csrf, 0, s->o.absolute_timeout_s);
+    cw_resp_cookie(r, "cw_session", token, 1, CW_COOKIE_SESSION);
+    cw_resp_cookie(r, "cw_csrf", csrf, 0, CW_COOKIE_SESSION);
     cw_resp_json(r, 200, me_json(s, &r->who, csrf));
     sodium_memzero(token, sizeof token);
     return CW_OK;

@@ -5,13 +5,21 @@
  * is answered 413 and the rest discarded); a handler runs only after the
  * route's role, scope and CSRF checks pass; every response carries the same
  * security headers (the web application's files, static.c, a Content-Security-
- * Policy that lets their scripts and styles run); the access log on stderr
+ * Policy that lets their scripts and styles run), and every error caseward can
+ * write itself (414 and 431 too: the library's own pages carry none, docs/api.md);
+ * no client address holds more than max_per_address connections, and no request
+ * takes longer than its deadlines to arrive (the watchdog, "connections" below);
+ * nothing but UTF-8 reaches a handler's parameters; the access log on stderr
  * names the route pattern or "static", never the path (which may hold a
  * child's identifier) and never the account.
  */
+/* struct tcp_info (the watchdog's view of a connection kept open) is outside POSIX. */
+#define _DEFAULT_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <semaphore.h>
 #include <stdio.h>
@@ -26,6 +34,7 @@
 #include "casework/deepverify.h"
 #include "http/http_int.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
 void cw_http_opts_init(cw_http_opts *o)
 {
@@ -35,6 +44,9 @@ void cw_http_opts_init(cw_http_opts *o)
     o->idle_timeout_s = 30 * 60;
     o->absolute_timeout_s = 12 * 60 * 60;
     o->max_connections = 512;
+    o->max_per_address = 32;
+    o->header_timeout_s = 10;
+    o->body_timeout_s = 60;
 }
 
 static int64_t now_ns(void)
@@ -174,12 +186,44 @@ void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, 
         return;
     /* SameSite=Strict: never sent with a request that starts on another site. */
     /* Secure is added when the response is sent, if the server is behind TLS. */
-    snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
-             "%s=%s; Path=/; Max-Age=%lld; SameSite=Strict%s", name, value, (long long)max_age,
-             http_only ? "; HttpOnly" : "");
+    char age[32] = "";
+    if (max_age >= 0)
+        snprintf(age, sizeof age, "; Max-Age=%lld", (long long)max_age);
+    snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0], "%s=%s; Path=/%s; SameSite=Strict%s",
+             name, value, age, http_only ? "; HttpOnly" : "");
 }
 
 /* ---- the pipeline ---- */
+
+/*
+ * A path segment as a parameter: as it is if it is UTF-8, else each byte of what is not
+ * written %HH (a probe for "\xff\xfe" names "%FF%FE"). No identifier holds a '%'
+ * (casework's ids are A-Z a-z 0-9 . _ : -), so the escaped text names nothing, and it is
+ * answered, quoted and recorded as any other unknown name is: nothing but UTF-8 reaches the
+ * messages or the log. Cut at a whole escape if longer than the parameter's room.
+ */
+static void put_param(char *out, size_t cap, const char *seg, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        size_t ok = cw_utf8_check(seg + i, n - i);
+        if (ok > 0) {
+            size_t take = ok < cap - 1 - w ? ok : cap - 1 - w;
+            memcpy(out + w, seg + i, take);
+            w += take;
+            i += ok;
+            if (take < ok)
+                break;
+            continue;
+        }
+        if (w + 3 > cap - 1)
+            break;
+        snprintf(out + w, 4, "%%%02X", (unsigned)(unsigned char)seg[i]);
+        w += 3;
+        i++;
+    }
+    out[w] = '\0';
+}
 
 /* Matches path against pattern, filling the {name} parameters. */
 static int match(const char *pattern, const char *path, req *r)
@@ -197,8 +241,7 @@ static int match(const char *pattern, const char *path, req *r)
                 return 0;
             memcpy(r->param_name[np], p + 1, nl);
             r->param_name[np][nl] = '\0';
-            memcpy(r->param[np], u, seg);
-            r->param[np][seg] = '\0';
+            put_param(r->param[np], sizeof r->param[np], u, seg);
             np++;
             p = close + 1;
             u += seg;
@@ -514,6 +557,14 @@ cw_rc cw_http_record_access_detail(cw_http_srv *s, req *r, const char *child_id,
     if (!r->signed_in)
         return CW_OK; /* only the signed in: anyone could otherwise fill the log */
     r->recorded = 1;
+    /* A probe for what cannot be an identifier (a space, an accent, bytes that are not UTF-8,
+     * escaped %HH by match()) names no child: recorded all the same, without it. Its text is
+     * not kept: it is the caller's, and might be anything (a name typed in the address). */
+    if (child_id && !cw_casework_valid_id(child_id)) {
+        child_id = NULL;
+        if (!detail)
+            detail = "(not an identifier)";
+    }
     char what[200];
     snprintf(what, sizeof what, "%s %s%s%.100s", r->method, r->rt ? r->rt->pattern : "(no route)",
              detail ? " " : "", detail ? detail : "");
@@ -584,12 +635,44 @@ static void refuse(cw_http_srv *s, req *r, cw_rc rc, const char *key, const char
         cw_http_record_access(s, r, child, 0, r->status);
 }
 
+/* The first query parameter whose name or value is not UTF-8, if any. */
+typedef struct bad_arg {
+    int found;
+    char name[65]; /* its name, or "query" if the name is the problem */
+} bad_arg;
+
+static enum MHD_Result arg_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    bad_arg *b = cls;
+    (void)kind;
+    size_t kn = strlen(key), vn = value ? strlen(value) : 0;
+    int key_ok = cw_utf8_check(key, kn) == kn;
+    if (key_ok && (!value || cw_utf8_check(value, vn) == vn))
+        return MHD_YES;
+    b->found = 1;
+    snprintf(b->name, sizeof b->name, "%s", key_ok && kn < sizeof b->name ? key : "query");
+    return MHD_NO;
+}
+
 static void process(cw_http_srv *s, req *r)
 {
     cw_error err;
     cw_error_clear(&err);
     /* The language of the messages: as the request asks, else the user's own (below). */
     r->lang = cw_lang_accept(header(r, "Accept-Language"), &r->lang_asked);
+    /* A head too large for caseward's limits (well below the library's own, which would
+     * answer without caseward's headers): answered here, with them. */
+    if (r->uri_too_long) {
+        cw_error_key(&err, CW_ETOOBIG, "path_too_long", "path", NULL, NULL);
+        send_error(r, 414, "too_large", &err);
+        return;
+    }
+    if (r->headers_too_big) {
+        cw_error_key(&err, CW_ETOOBIG, "headers_too_big", NULL, CW_NUM(HEADERS_MAX), NULL);
+        send_error(r, 431, "too_large", &err);
+        return;
+    }
     if (r->too_big) {
         cw_resp_key(r, CW_ETOOBIG, "body_too_big", "body", CW_NUM(s->o.max_body));
         return;
@@ -598,7 +681,8 @@ static void process(cw_http_srv *s, req *r)
     char path[1024];
     size_t n = strcspn(r->url, "?");
     if (n >= sizeof path) {
-        cw_resp_key(r, CW_ETOOBIG, "path_too_long", "path", NULL);
+        cw_error_key(&err, CW_ETOOBIG, "path_too_long", "path", NULL, NULL);
+        send_error(r, 414, "too_large", &err);
         return;
     }
     memcpy(path, r->url, n);
@@ -606,6 +690,14 @@ static void process(cw_http_srv *s, req *r)
     /* The web application's files: no sign-in, nothing recorded. */
     if (s->o.web_dir && cw_static_wants(r->method, path)) {
         cw_static_serve(&s->web, r, path);
+        return;
+    }
+    /* A query parameter that is not UTF-8 is refused here, naming it, for every route: no
+     * handler, message or log entry meets its bytes. */
+    bad_arg bad = {0, ""};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_utf8, &bad);
+    if (bad.found) {
+        cw_resp_key(r, CW_EINVAL, "not_utf8", bad.name, NULL);
         return;
     }
     int path_known = 0;
@@ -692,7 +784,167 @@ static void process(cw_http_srv *s, req *r)
         cw_resp_key(r, CW_EIO, "look_not_recorded", NULL, NULL);
 }
 
+/* ---- connections: the limits on slow clients ----
+ *
+ * libmicrohttpd times a connection out only after CONNECTION_TIMEOUT without a byte, so a
+ * client sending a header line a second would keep its connection (and its thread) for
+ * ever; a few hundred such connections would starve everyone. Beside the limit per client
+ * address (MHD_OPTION_PER_IP_CONNECTION_LIMIT), each connection is therefore in a list with
+ * the phase it is in and when that began:
+ *
+ *   C_HEAD   from the connection opening, or the first byte of a later request on it, until
+ *            the request line and every header have arrived: at most header_timeout_s
+ *   C_BODY   from then until the body has arrived: at most body_timeout_s
+ *   C_BUSY   being handled and answered: no deadline here (the inactivity timeout still
+ *            applies to a client that stops reading the answer)
+ *   C_IDLE   kept open after a request, none begun: no deadline here (the inactivity
+ *            timeout closes it); the watchdog sees the next request's first byte arrive from
+ *            the kernel's TCP_INFO (tcpi_last_data_recv), within its quarter-second tick,
+ *            and the head's deadline counts from then
+ *   C_CUT    cut at a deadline
+ *
+ * A watchdog thread cuts a connection past its deadline with shutdown(2): its thread then
+ * reads end-of-file and libmicrohttpd closes it, without an answer (as nginx does when its
+ * client_header_timeout passes). shutdown never closes the socket, and libmicrohttpd closes
+ * a connection's socket only after NOTIFY_CLOSED, which takes conn_mu to leave the list: a
+ * socket in the list is open, and the watchdog only touches it holding conn_mu.
+ */
+enum { C_HEAD, C_BODY, C_BUSY, C_IDLE, C_CUT };
+
+typedef struct conn_state {
+    struct conn_state *prev, *next;
+    int fd;
+    int phase;
+    int64_t since_ns; /* when the phase began */
+} conn_state;
+
+static void conn_phase(cw_http_srv *s, conn_state *c, int phase)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&s->conn_mu);
+    if (c->phase != C_CUT) {
+        c->phase = phase;
+        c->since_ns = now_ns();
+    }
+    pthread_mutex_unlock(&s->conn_mu);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    cw_http_srv *s = cls;
+    conn_state *c = *socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!fd)
+            return;
+        if (!(c = calloc(1, sizeof *c))) {
+            shutdown(fd->connect_fd, SHUT_RDWR); /* no room to watch it: not served */
+            return;
+        }
+        c->fd = fd->connect_fd;
+        c->phase = C_HEAD;
+        c->since_ns = now_ns();
+        pthread_mutex_lock(&s->conn_mu);
+        c->next = s->conns;
+        if (s->conns)
+            s->conns->prev = c;
+        s->conns = c;
+        pthread_mutex_unlock(&s->conn_mu);
+        *socket_context = c;
+    } else if (c) {
+        pthread_mutex_lock(&s->conn_mu);
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            s->conns = c->next;
+        if (c->next)
+            c->next->prev = c->prev;
+        pthread_mutex_unlock(&s->conn_mu);
+        free(c);
+        *socket_context = NULL;
+    }
+}
+
+/* Every quarter of a second: cuts the connections past their deadline. */
+static void *watchdog(void *arg)
+{
+    cw_http_srv *s = arg;
+    int64_t head_ns = (int64_t)s->o.header_timeout_s * 1000000000;
+    int64_t body_ns = (int64_t)s->o.body_timeout_s * 1000000000;
+    pthread_mutex_lock(&s->conn_mu);
+    while (!s->watch_stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += 250 * 1000 * 1000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&s->conn_wake, &s->conn_mu, &until);
+        int64_t now = now_ns();
+        for (conn_state *c = s->conns; c; c = c->next) {
+            struct tcp_info ti;
+            socklen_t len = sizeof ti;
+            if (c->phase == C_IDLE && getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+                len >= offsetof(struct tcp_info, tcpi_last_data_recv) +
+                           sizeof ti.tcpi_last_data_recv) {
+                int64_t got = now - (int64_t)ti.tcpi_last_data_recv * 1000000;
+                /* The kernel counts in jiffies (up to 10 ms): a request answered within
+                 * that of its arrival must not look like the next one beginning. */
+                if (got > c->since_ns + 100 * 1000 * 1000) { /* the next request has begun */
+                    c->phase = C_HEAD;
+                    c->since_ns = got;
+                }
+            }
+            int late = (c->phase == C_HEAD && head_ns && now - c->since_ns > head_ns) ||
+                       (c->phase == C_BODY && body_ns && now - c->since_ns > body_ns);
+            if (!late)
+                continue;
+            __atomic_add_fetch(c->phase == C_HEAD ? &s->cut_head : &s->cut_body, 1,
+                               __ATOMIC_RELAXED);
+            c->phase = C_CUT;
+            shutdown(c->fd, SHUT_RDWR);
+        }
+    }
+    pthread_mutex_unlock(&s->conn_mu);
+    return NULL;
+}
+
+void cw_http_metrics_connections(cw_http_srv *s, cw_buf *b)
+{
+    size_t open = 0;
+    pthread_mutex_lock(&s->conn_mu);
+    for (conn_state *c = s->conns; c; c = c->next)
+        open++;
+    pthread_mutex_unlock(&s->conn_mu);
+    cw_buf_addf(b,
+                "# HELP caseward_http_connections Connections open now.\n"
+                "# TYPE caseward_http_connections gauge\n"
+                "caseward_http_connections %zu\n"
+                "# HELP caseward_http_connections_cut_total Connections cut because a request's "
+                "headers or body had not arrived in time (serve --header-timeout, "
+                "--body-timeout).\n"
+                "# TYPE caseward_http_connections_cut_total counter\n"
+                "caseward_http_connections_cut_total{phase=\"headers\"} %" PRIu64 "\n"
+                "caseward_http_connections_cut_total{phase=\"body\"} %" PRIu64 "\n",
+                open, __atomic_load_n(&s->cut_head, __ATOMIC_RELAXED),
+                __atomic_load_n(&s->cut_body, __ATOMIC_RELAXED));
+}
+
 /* ---- libmicrohttpd callbacks ---- */
+
+/* A request whose target is over URI_MAX, before its headers are read: marked, so that its
+ * answer is caseward's 414 rather than the library's. */
+static char uri_too_long;
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
+{
+    (void)cls, (void)mc;
+    return strlen(uri) > URI_MAX ? &uri_too_long : NULL;
+}
 
 static int hex_digit(char c)
 {
@@ -757,6 +1009,10 @@ static enum MHD_Result respond(cw_http_srv *s, req *r)
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "Content-Security-Policy", f ? WEB_CSP : "default-src 'none'");
+    /* Behind TLS (the proxy terminates it): browsers are to use HTTPS alone from now on. */
+    if (s->o.secure_cookies)
+        MHD_add_response_header(resp, "Strict-Transport-Security",
+                                "max-age=31536000; includeSubDomains");
     for (int i = 0; i < r->ncookies; i++) {
         char c[360];
         snprintf(c, sizeof c, "%s%s", r->cookies[i], s->o.secure_cookies ? "; Secure" : "");
@@ -774,10 +1030,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     cw_http_srv *s = cls;
     (void)version;
     req *r = *req_cls;
-    if (!r) {
+    if (!r || r == (void *)&uri_too_long) {
+        int long_uri = r != NULL;
         r = calloc(1, sizeof *r);
         if (!r)
             return MHD_NO;
+        r->uri_too_long = long_uri;
+        const union MHD_ConnectionInfo *hs =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+        r->headers_too_big = hs && hs->header_size > HEADERS_MAX;
+        const union MHD_ConnectionInfo *sc =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        r->c = sc ? sc->socket_context : NULL;
+        conn_phase(s, r->c, C_BODY); /* the head has arrived */
         r->conn = conn;
         r->method = method;
         r->url = url;
@@ -800,6 +1065,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    conn_phase(s, r->c, C_BUSY); /* the body too */
     process(s, r);
     pool_put(s, r->ro);
     r->ro = NULL;
@@ -812,8 +1078,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     cw_http_srv *s = cls;
     req *r = *req_cls;
     (void)conn;
-    if (!r)
-        return;
+    if (!r || r == (void *)&uri_too_long)
+        return;                  /* never handled */
+    conn_phase(s, r->c, C_IDLE); /* kept open (or closing) until the next request begins */
     int st = r->status;
     if (st >= 100 && st < 600)
         __atomic_add_fetch(&s->by_status[st / 100], 1, __ATOMIC_RELAXED);
@@ -905,6 +1172,20 @@ static void release(cw_http_srv *s)
 {
     if (s->deep_started)
         pthread_join(s->deep_thread, NULL);
+    if (s->watch_started) {
+        pthread_mutex_lock(&s->conn_mu);
+        s->watch_stop = 1;
+        pthread_cond_signal(&s->conn_wake);
+        pthread_mutex_unlock(&s->conn_mu);
+        pthread_join(s->watch_thread, NULL);
+    }
+    while (s->conns) { /* none: the daemon said each closed; in case it did not */
+        conn_state *c = s->conns;
+        s->conns = c->next;
+        free(c);
+    }
+    pthread_mutex_destroy(&s->conn_mu);
+    pthread_cond_destroy(&s->conn_wake);
     if (s->acc_started) {
         pthread_mutex_lock(&s->acc_mu);
         s->acc_stop = 1;
@@ -950,6 +1231,12 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
     pthread_mutex_init(&s->acc_mu, NULL);
     pthread_mutex_init(&s->thr_mu, NULL);
     pthread_cond_init(&s->acc_more, NULL);
+    pthread_mutex_init(&s->conn_mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->conn_wake, &ca);
+    pthread_condattr_destroy(&ca);
     sem_init(&s->measuring, 0, 2);
     struct sockaddr_in sa;
     cw_buf pack = CW_BUF_INIT(64);
@@ -987,12 +1274,23 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
             s->acc_started = 1;
     }
     if (!rc) {
+        if (pthread_create(&s->watch_thread, NULL, watchdog, s) != 0)
+            rc = cw_error_set(err, CW_ENOMEM, "cannot start the connections' watchdog");
+        else
+            s->watch_started = 1;
+    }
+    if (!rc) {
+        /* The memory per connection is well above caseward's own limits on a request's head
+         * (URI_MAX, HEADERS_MAX), so that it is caseward that answers those, with its headers;
+         * the watchdog above keeps the deadlines, the inactivity timeout the rest. */
         s->d = MHD_start_daemon(
             MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC, s->port,
             NULL, NULL, on_request, s, MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_CONNECTION_LIMIT,
-            o->max_connections ? o->max_connections : 512u, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)60, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
+            o->max_connections ? o->max_connections : 512u, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+            o->max_per_address, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+            on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
             MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
         if (!s->d)
             rc = cw_error_set(err, CW_EIO, "cannot serve on %s", where);

@@ -167,6 +167,8 @@ static const struct msg {
     {"body_too_big", "{field}: is larger than the limit of {1} bytes",
      "{field}: mae’n fwy na’r uchafswm o {1} beit"},
     {"path_too_long", "{field}: is too long", "{field}: mae’n rhy hir"},
+    {"headers_too_big", "the request's headers are larger than the limit of {1} bytes",
+     "mae penawdau’r cais yn fwy na’r uchafswm o {1} beit"},
     {"no_route", "{field}: no such route (see /api/v1/openapi.json)",
      "{field}: nid oes llwybr o’r fath (gweler /api/v1/openapi.json)"},
     {"no_file", "{field}: no such file or route (the API is under /api/v1/)",
