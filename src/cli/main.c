@@ -231,11 +231,12 @@ static int has_index(const char *dir)
 /* serve: the HTTP API (and the web application's files) until SIGTERM or SIGINT. */
 static cw_rc cmd_serve(args *a, cw_error *err)
 {
-    const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL;
+    const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL, *proxies = NULL;
     int secure = 0;
     const opt opts[] = {{"db", &db, NULL},
                         {"listen", &listen, NULL},
                         {"secure-cookies", NULL, &secure},
+                        {"trusted-proxy", &proxies, NULL},
                         {"web", &web, NULL},
                         {NULL, NULL, NULL}};
     int np;
@@ -255,6 +256,7 @@ static cw_rc cmd_serve(args *a, cw_error *err)
     o.listen = listen;
     o.secure_cookies = secure;
     o.web_dir = web;
+    o.trusted_proxies = proxies;
     /* SIGTERM and SIGINT are blocked in every thread (the server's inherit the mask) and
      * taken here with sigwait, so whichever thread the kernel picks, this one wakes. */
     sigset_t stop;
@@ -1503,14 +1505,18 @@ static const command commands[] = {
     {"openapi", cmd_openapi, "openapi",
      "Print the OpenAPI 3 document of the HTTP API (the one served at\n"
      "/api/v1/openapi.json; docs/openapi.json is a copy a test keeps equal).\n"},
-    {"serve", cmd_serve, "serve --db PATH [--listen HOST:PORT] [--secure-cookies] [--web DIR]",
+    {"serve", cmd_serve,
+     "serve --db PATH [--listen HOST:PORT] [--secure-cookies] [--trusted-proxy ADDR[,ADDR]] "
+     "[--web DIR]",
      "Serve the JSON API (docs/api.md) on HOST:PORT (default 127.0.0.1:8080) until SIGTERM\n"
      "or SIGINT; requests in flight finish first. --secure-cookies marks the session cookie\n"
      "Secure, for when a TLS proxy is in front. An access log line per request goes to\n"
      "stderr (route, status, time; never a child's details).\n"
      "--web DIR serves the web application in DIR (it must hold index.html) at every path\n"
      "outside /api/; without it, the source tree's web/ folder if it holds an index.html.\n"
-     "The files are read once, at start: restart the server to serve changed ones.\n"},
+     "The files are read once, at start: restart the server to serve changed ones.\n"
+     "--trusted-proxy ADDR[,ADDR...]: requests from these addresses (a reverse proxy) are\n"
+     "taken to come from the address in their X-Forwarded-For, for sign-in throttling.\n"},
     {"append", cmd_append, "append --db PATH [--actor NAME] [FILE|-]",
      "Append casework commands from JSON Lines (FILE, or standard input): one object per\n"
      "line with a string \"type\" (docs/events.md), \"actor\" (default --actor, itself\n"
