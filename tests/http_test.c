@@ -1,7 +1,7 @@
 /*
  * http_test.c — the HTTP API over a real socket (libcurl against
  * cw_http_start on a free port), on a small demo council with accounts for
- * each role: sign-in, lockout, one-time passwords, CSRF, session expiry,
+ * each role: sign-in, throttling (no lockout), one-time passwords, CSRF, session expiry,
  * scope and the record-access log, commands, the log's routes, bad input of
  * every kind, the OpenAPI document against the route table and against
  * docs/openapi.json, concurrent writers, and the web application's files.
