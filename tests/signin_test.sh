@@ -167,6 +167,11 @@ for w in 3 4 5; do
     check "after a success the pair starts again: typo $w is refused, not throttled" test "$st" = 401
 done
 
-kill "$PID" && wait "$PID"
+kill "$PID"
+wait "$PID"
+check "the server stops cleanly (exit 0)" test $? -eq 0
 PID=
+check "nothing from the sanitizers in the server's log" bash -c "! grep -q 'Sanitizer' '$T/log'"
+run verify --db "$T/c.db"
+expect_rc 0 "the log, with the spray's entry, verifies"
 finish signin_test

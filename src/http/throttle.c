@@ -417,8 +417,8 @@ void cw_throttle_failed(cw_http_srv *s, const char *username, const cw_addr *add
         fprintf(stderr, "caseward: a sign-in spray was seen but not recorded: %s\n", err.msg);
     else
         fprintf(stderr,
-                "caseward: sign-in spray detected: %u failed sign-ins to %u accounts "
-                "from %u addresses since %s (recorded in the log)\n",
-                sp.failures, sp.accounts, sp.addresses, from);
+                "caseward: sign-in spray detected since %s: %u failed sign-ins, %u accounts, "
+                "%u addresses (recorded in the log)\n",
+                from, sp.failures, sp.accounts, sp.addresses);
     json_decref(p);
 }
