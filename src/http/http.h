@@ -20,18 +20,19 @@
 #include "util/error.h"
 
 typedef struct cw_http_opts {
-    const char *db;              /* the log (caseward init) */
-    const char *listen;          /* "HOST:PORT"; PORT 0 picks a free one. Default 127.0.0.1:8080 */
-    size_t max_body;             /* request body limit in bytes; default 1 MiB */
-    int secure_cookies;          /* add Secure to cookies (when served behind TLS) */
-    int64_t idle_timeout_s;      /* a session unused this long ends; default 30 min */
-    int64_t absolute_timeout_s;  /* a session ends this long after sign-in; default 12 h */
-    unsigned max_connections;    /* default 512 */
-    int quiet;                   /* no access log on stderr (tests) */
-    const char *web_dir;         /* the web application's folder, served outside /api/ (read
-                                    into memory at start); NULL: none */
-    const char *trusted_proxies; /* "ADDR[,ADDR...]": reverse proxies whose X-Forwarded-For
-                                    names the client (sign-in throttling); NULL: none */
+    const char *db;             /* the log (caseward init) */
+    const char *listen;         /* "HOST:PORT"; PORT 0 picks a free one. Default 127.0.0.1:8080 */
+    size_t max_body;            /* request body limit in bytes; default 1 MiB */
+    int secure_cookies;         /* add Secure to cookies (when served behind TLS) */
+    int64_t idle_timeout_s;     /* a session unused this long ends; default 30 min */
+    int64_t absolute_timeout_s; /* a session ends this long after sign-in; default 12 h */
+    unsigned max_connections;   /* default 512 */
+    int quiet;                  /* no access log on stderr (tests) */
+    const char *web_dir;        /* the web application's folder, served outside /api/ (read
+                                   into memory at start); NULL: none */
+    /* "ADDR[,ADDR...]": reverse proxies whose X-Forwarded-For names the client, for sign-in
+     * throttling (docs/deploy.md); NULL: none */
+    const char *trusted_proxies;
 } cw_http_opts;
 
 void cw_http_opts_init(cw_http_opts *o);
