@@ -228,38 +228,16 @@ cw_rc cw_account_set_language(cw_ledger *l, const char *actor, const char *usern
     return account_batch(l, actor, "account_changed", p, CW_Q_ACCOUNT_SET_STATUS, v, 4, err);
 }
 
-cw_signin_result cw_account_check(const cw_account *a, const char *password, int64_t now_ms,
-                                  const char *today, bool staff_left)
+cw_signin_result cw_account_check(const cw_account *a, const char *password, const char *today,
+                                  bool staff_left)
 {
     bool ok = a->found && a->password[0] ? cw_password_verify(a->password, password)
                                          : (cw_password_spend(password), false);
-    if (!a->found)
-        return CW_SIGNIN_WRONG;
-    if (a->locked_until_ms > now_ms)
-        return CW_SIGNIN_LOCKED;
-    if (!ok)
+    if (!a->found || !ok)
         return CW_SIGNIN_WRONG;
     if (a->disabled || staff_left || (a->expires_on[0] && strcmp(a->expires_on, today) < 0))
         return CW_SIGNIN_INACTIVE;
     return CW_SIGNIN_OK;
-}
-
-cw_rc cw_account_note_sign_in(cw_store *s, cw_account *a, bool ok, int64_t now_ms, cw_error *err)
-{
-    if (!a->found)
-        return CW_OK;
-    if (ok) {
-        a->failed = 0;
-        a->locked_until_ms = 0;
-    } else if (a->locked_until_ms <= now_ms) {
-        a->failed++;
-        if (a->failed >= CW_LOCKOUT_FAILS) {
-            a->locked_until_ms = now_ms + (int64_t)CW_LOCKOUT_MINUTES * 60 * 1000;
-            a->failed = 0;
-        }
-    }
-    cw_value v[] = {cw_text(a->username), CW_INT(a->failed), CW_INT(a->locked_until_ms)};
-    return cw_store_run(s, CW_Q_ACCOUNT_SIGN_IN, v, 3, NULL, NULL, NULL, err);
 }
 
 /* ---- API tokens ---- */

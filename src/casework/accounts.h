@@ -16,10 +16,8 @@
 
 #include "ledger/ledger.h"
 
-#define CW_PASSWORD_MIN    12  /* characters a chosen password must have at least */
-#define CW_PASSWORD_MAX    256 /* bytes */
-#define CW_LOCKOUT_FAILS   5   /* consecutive failed sign-ins that lock an account */
-#define CW_LOCKOUT_MINUTES 15
+#define CW_PASSWORD_MIN 12  /* characters a chosen password must have at least */
+#define CW_PASSWORD_MAX 256 /* bytes */
 
 typedef struct cw_account {
     int found;
@@ -30,6 +28,8 @@ typedef struct cw_account {
     int must_change;
     int disabled;
     char expires_on[11]; /* "" if it does not expire */
+    /* The accounts table's failed and locked_until: no longer used (there is no lockout; the
+     * server throttles sign-ins in memory, src/http/throttle.c). Read, kept, never set. */
     int64_t failed;
     int64_t locked_until_ms;
     char language[3]; /* en or cy, as the user chose; "" if they have not */
@@ -82,25 +82,19 @@ void cw_password_spend(const char *password);
 typedef enum cw_signin_result {
     CW_SIGNIN_OK = 0,
     CW_SIGNIN_WRONG,    /* unknown user or wrong password */
-    CW_SIGNIN_LOCKED,   /* too many failures: locked until the account's locked_until */
     CW_SIGNIN_INACTIVE, /* disabled, expired, or the member of staff has left */
 } cw_signin_result;
 
 /*
  * Checks a sign-in for an account read with cw_account_get (found or not):
- * lockout, then the password, then whether the account is active on today
- * (YYYY-MM-DD; staff_left: the member of staff has left). The password is
- * checked even when the result is already known, so every answer takes the
- * time of one argon2id verify. Does not touch the database.
+ * the password, then whether the account is active on today (YYYY-MM-DD;
+ * staff_left: the member of staff has left). The password is checked even
+ * when the result is already known, so every answer takes the time of one
+ * argon2id verify. Does not touch the database. There is no lockout: the
+ * HTTP server throttles attempts (src/http/throttle.c).
  */
-cw_signin_result cw_account_check(const cw_account *a, const char *password, int64_t now_ms,
-                                  const char *today, bool staff_left);
-
-/*
- * Records the outcome in the account's counters (a failure counts towards
- * lockout; a success clears them). Needs the writer; no log entry.
- */
-cw_rc cw_account_note_sign_in(cw_store *s, cw_account *a, bool ok, int64_t now_ms, cw_error *err);
+cw_signin_result cw_account_check(const cw_account *a, const char *password, const char *today,
+                                  bool staff_left);
 
 /*
  * API tokens, for system-to-system calls. A token acts as an account with a

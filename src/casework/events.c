@@ -15,6 +15,7 @@
 #include "util/json.h"
 #include "util/signoff.h"
 #include "util/textprint.h"
+#include "util/time.h"
 #include "util/utf8.h"
 
 /* ---- enum vocabularies ---- */
@@ -398,6 +399,13 @@ static const field_spec F_RECORD_ACCESSED[] = {{"child_id", F_ID, 0, 64, NULL},
                                                {"allowed", F_BOOL, REQ, 0, NULL},
                                                {"status", F_INT, REQ, 599, NULL},
                                                END};
+/* A sign-in spray (src/http/throttle.c): facts only, no username and no address. */
+static const field_spec F_SIGN_IN_SPRAY[] = {{"window_start", F_TEXT, REQ | FACT, 30, NULL},
+                                             {"window_end", F_TEXT, REQ | FACT, 30, NULL},
+                                             {"failures", F_INT, REQ, 0, NULL},
+                                             {"accounts", F_INT, REQ, 0, NULL},
+                                             {"addresses", F_INT, REQ, 0, NULL},
+                                             END};
 
 static const field_spec F_ESCALATION[] = {{"item", F_TEXT, REQ | FACT, 200, NULL},
                                           /* none: an audit report's or action's (audits.c) */
@@ -1365,6 +1373,24 @@ static cw_rc ck_record_accessed(cw_ctx *c, const json_t *p, cw_error *err)
     return CW_OK;
 }
 
+static cw_rc ck_sign_in_spray(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    static const char *const times[] = {"window_start", "window_end"};
+    int64_t ms[2];
+    if (strcmp(c->actor, "system:sign_in") != 0)
+        return cw_error_set(err, CW_EINVAL,
+                            "actor: %s may not record sign_in_spray_detected; only caseward's "
+                            "server (system:sign_in) does",
+                            cw_entry_check_actor(c->actor, NULL) ? "?" : c->actor);
+    for (int i = 0; i < 2; i++)
+        if (cw_time_parse_ms(str(p, times[i]), strlen(str(p, times[i])), &ms[i]))
+            return cw_error_set(err, CW_EINVAL, "%s: %.30s is not a time (RFC 3339, UTC)", times[i],
+                                str(p, times[i]));
+    if (ms[1] < ms[0])
+        return cw_error_set(err, CW_EINVAL, "window_end: is before window_start");
+    return CW_OK;
+}
+
 static cw_rc ck_escalation(cw_ctx *c, const json_t *p, cw_error *err)
 {
     child_info ci;
@@ -1646,6 +1672,7 @@ static const event_spec specs[] = {
     {"token_created", 1, F_TOKEN_CREATED, ck_token_created, NULL},
     {"token_revoked", 1, F_TOKEN_REVOKED, ck_token_revoked, NULL},
     {"record_accessed", 1, F_RECORD_ACCESSED, ck_record_accessed, NULL},
+    {"sign_in_spray_detected", 1, F_SIGN_IN_SPRAY, ck_sign_in_spray, NULL},
 };
 
 /* The rules ask whether free text is there, never what it says. */

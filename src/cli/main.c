@@ -249,12 +249,13 @@ static cw_rc serve_limit(const char *s, const char *what, uint64_t min, uint64_t
 /* serve: the HTTP API (and the web application's files) until SIGTERM or SIGINT. */
 static cw_rc cmd_serve(args *a, cw_error *err)
 {
-    const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL;
+    const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL, *proxies = NULL;
     const char *max_conn = NULL, *per_address = NULL, *head_s = NULL, *body_s = NULL;
     int secure = 0;
     const opt opts[] = {{"db", &db, NULL},
                         {"listen", &listen, NULL},
                         {"secure-cookies", NULL, &secure},
+                        {"trusted-proxy", &proxies, NULL},
                         {"web", &web, NULL},
                         {"max-connections", &max_conn, NULL},
                         {"max-per-address", &per_address, NULL},
@@ -283,6 +284,7 @@ static cw_rc cmd_serve(args *a, cw_error *err)
     o.listen = listen;
     o.secure_cookies = secure;
     o.web_dir = web;
+    o.trusted_proxies = proxies;
     /* SIGTERM and SIGINT are blocked in every thread (the server's inherit the mask) and
      * taken here with sigwait, so whichever thread the kernel picks, this one wakes. */
     sigset_t stop;
@@ -1613,8 +1615,9 @@ static const command commands[] = {
      "Print the OpenAPI 3 document of the HTTP API (the one served at\n"
      "/api/v1/openapi.json; docs/openapi.json is a copy a test keeps equal).\n"},
     {"serve", cmd_serve,
-     "serve --db PATH [--listen HOST:PORT] [--secure-cookies] [--web DIR] [--max-connections N] "
-     "[--max-per-address N] [--header-timeout SECONDS] [--body-timeout SECONDS]",
+     "serve --db PATH [--listen HOST:PORT] [--secure-cookies] [--trusted-proxy ADDR[,ADDR]] "
+     "[--web DIR] [--max-connections N] [--max-per-address N] [--header-timeout SECONDS] "
+     "[--body-timeout SECONDS]",
      "Serve the JSON API (docs/api.md) on HOST:PORT (default 127.0.0.1:8080) until SIGTERM\n"
      "or SIGINT; requests in flight finish first. --secure-cookies marks the session cookie\n"
      "Secure and sends Strict-Transport-Security, for when a TLS proxy is in front. An\n"
@@ -1628,7 +1631,9 @@ static const command commands[] = {
      "(default 60) of its headers, else the connection is closed; 0: no deadline.\n"
      "--web DIR serves the web application in DIR (it must hold index.html) at every path\n"
      "outside /api/; without it, the source tree's web/ folder if it holds an index.html.\n"
-     "The files are read once, at start: restart the server to serve changed ones.\n"},
+     "The files are read once, at start: restart the server to serve changed ones.\n"
+     "--trusted-proxy ADDR[,ADDR...]: requests from these addresses (a reverse proxy) are\n"
+     "taken to come from the address in their X-Forwarded-For, for sign-in throttling.\n"},
     {"append", cmd_append, "append --db PATH [--actor NAME] [FILE|-]",
      "Append casework commands from JSON Lines (FILE, or standard input): one object per\n"
      "line with a string \"type\" (docs/events.md), \"actor\" (default --actor, itself\n"

@@ -36,6 +36,9 @@ typedef struct cw_http_opts {
     int quiet;                  /* no access log on stderr (tests) */
     const char *web_dir;        /* the web application's folder, served outside /api/ (read
                                    into memory at start); NULL: none */
+    /* "ADDR[,ADDR...]": reverse proxies whose X-Forwarded-For names the client, for sign-in
+     * throttling (docs/deploy.md); NULL: none */
+    const char *trusted_proxies;
 } cw_http_opts;
 
 void cw_http_opts_init(cw_http_opts *o);

@@ -61,11 +61,70 @@ typedef struct principal {
     char language[3]; /* en or cy as the user chose, "" if not */
 } principal;
 
-/* Sign-in throttling by client address: at most THROTTLE_FAILS failed sign-ins from one
- * address in THROTTLE_WINDOW_MS; after that, 429 until the window ends. */
-#define THROTTLE_SLOTS     1024
-#define THROTTLE_FAILS     20
-#define THROTTLE_WINDOW_MS (10 * 60 * 1000)
+/*
+ * Sign-in throttling (throttle.c, docs/deploy.md "Sign-in throttling"). No hard lockout: a
+ * stranger's failures never keep an account's owner out. Three kinds of bucket, each a
+ * count of failed attempts that decays by one every THR_DECAY_MS and, past its free
+ * allowance, a growing delay before the next attempt (1 s, 2 s, 4 s ... THR_DELAY_MAX_MS):
+ *   - an account from one address: 3 free;
+ *   - an account from every address but its owner's: 10 free (a distributed guess);
+ *   - one address across every account but those it owns: 20 free (a spray).
+ * An owner's address is one with a successful sign-in to that account in the last
+ * THR_OWNER_MS; only successes write the owners' table, so no stranger can push an owner out.
+ * Keys are keyed BLAKE2b hashes (a random secret per process): no username or address is
+ * kept in the clear. All in memory, per server, bounded: a restart forgets it.
+ */
+#define THR_PAIRS        4096
+#define THR_KEYS         1024
+#define THR_OWNERS       4096
+#define THR_PAIR_FREE    3
+#define THR_ACCOUNT_FREE 10
+#define THR_ADDRESS_FREE 20
+#define THR_DELAY_MAX_MS (15 * 60 * 1000)
+#define THR_DECAY_MS     (10 * 60 * 1000)
+#define THR_OWNER_MS     ((int64_t)30 * 24 * 60 * 60 * 1000)
+#define THR_PROXIES_MAX  8
+/* Spray detection: failed or throttled sign-ins in a window of SPRAY_WINDOW_MS from its first;
+ * one sign_in_spray_detected entry when they reach SPRAY_ACCOUNTS accounts, or one address
+ * tries SPRAY_PER_ADDRESS accounts. SPRAY_PAIRS distinct (account, address) pairs are kept. */
+#define SPRAY_WINDOW_MS   (5 * 60 * 1000)
+#define SPRAY_ACCOUNTS    10
+#define SPRAY_PER_ADDRESS 5
+#define SPRAY_PAIRS       1024
+
+/* A client address: IPv6, or IPv4 mapped into it (::ffff:a.b.c.d). */
+typedef struct cw_addr {
+    uint8_t b[16];
+} cw_addr;
+
+typedef struct thr_bucket {
+    uint8_t key[16];
+    int64_t last_ms; /* the last failure counted (0: slot free) */
+    int64_t next_ms; /* no attempt before this */
+    uint32_t fails;  /* as of last_ms */
+} thr_bucket;
+
+typedef struct signin_guard {
+    int ready; /* secret drawn */
+    uint8_t secret[32];
+    thr_bucket pair[THR_PAIRS], account[THR_KEYS], address[THR_KEYS];
+    struct thr_owner {
+        uint8_t key[16]; /* the pair's key */
+        int64_t ok_ms;   /* its last successful sign-in (0: slot free) */
+    } owner[THR_OWNERS];
+    cw_addr proxies[THR_PROXIES_MAX]; /* --trusted-proxy */
+    size_t nproxies;
+    /* the spray window */
+    int64_t win_start;
+    uint32_t win_failures, win_accounts, win_addresses;
+    int win_reported;
+    size_t nseen;
+    struct thr_seen {
+        uint64_t account, address; /* 8 bytes of each key */
+    } seen[SPRAY_PAIRS];
+    /* metrics */
+    uint64_t throttled, sprays;
+} signin_guard;
 
 typedef struct cw_http_srv cw_http_srv;
 typedef struct req req;
@@ -138,6 +197,7 @@ struct req {
     const char *ctype;
     char cookies[2][320];
     int ncookies;
+    char retry_after[24]; /* a Retry-After header's value; "" for none */
     int64_t t0_ns;
     int recorded;         /* the access was recorded by the handler itself */
     int is_static;        /* answered from the web application's files: logged as "static" */
@@ -189,13 +249,9 @@ struct cw_http_srv {
     session *sess;
     size_t cap_sess, nsess;
     int active; /* requests being handled: a stop waits for them */
-    /* failed sign-ins by client address (session.c) */
+    /* sign-in throttling and spray detection (throttle.c), under thr_mu */
     pthread_mutex_t thr_mu;
-    struct throttle {
-        uint32_t addr;
-        int64_t window_ms;
-        uint32_t failures;
-    } thr[THROTTLE_SLOTS];
+    signin_guard thr;
     /* record_accessed entries, appended by one thread in groups (server.c) */
     pthread_t acc_thread;
     int acc_started, acc_stop;
@@ -272,10 +328,48 @@ cw_rc cw_session_create(cw_http_srv *s, const char *username, char token[64], ch
  * principal if it is fresh (*fresh = 1). */
 int cw_session_find(cw_http_srv *s, const char *token, char username[65], char csrf[48],
                     principal *who, int *fresh);
-/* Sign-in throttling: CW_ELIMIT (with when it ends) if addr has failed too often, else the
- * attempt is counted as a failure until cw_throttle_ok gives it back on success. */
-cw_rc cw_throttle_check(cw_http_srv *s, uint32_t addr, int64_t now_ms, cw_error *err);
-void cw_throttle_ok(cw_http_srv *s, uint32_t addr, int64_t now_ms);
+/* ---- sign-in throttling (throttle.c) ---- */
+/* Reads --trusted-proxy's list (addresses separated by commas) into s; CW_EUSAGE if one is not
+ * an IPv4 or IPv6 address. */
+cw_rc cw_throttle_proxies(cw_http_srv *s, const char *list, cw_error *err);
+/* The client's address: the connection's, or, from a trusted proxy, the last address in
+ * X-Forwarded-For that is not itself a trusted proxy. */
+void cw_client_addr(cw_http_srv *s, req *r, cw_addr *out);
+/* The same from the connection's address and its X-Forwarded-For (NULL if none). */
+void cw_throttle_forwarded(cw_http_srv *s, const cw_addr *peer, const char *xff, cw_addr *out);
+/* What cw_throttle_check decided, for cw_throttle_ok and cw_throttle_failed. */
+typedef struct thr_ticket {
+    int owner;      /* the address owns the account: the shared buckets were not counted */
+    int64_t now_ms; /* when checked */
+} thr_ticket;
+/*
+ * Whether username may try a password from addr now: CW_OK, with the attempt counted as a
+ * failure until cw_throttle_ok gives it back; else CW_ELIMIT ("too_many_sign_ins", naming the
+ * seconds to wait) and *wait_s, the Retry-After. Decided by the name as typed, whether or not
+ * an account has it: the answer says nothing of which accounts exist.
+ */
+cw_rc cw_throttle_check(cw_http_srv *s, const char *username, const cw_addr *addr, thr_ticket *t,
+                        int64_t *wait_s, cw_error *err);
+/* A successful sign-in: the pair starts again and the address becomes the account's owner. */
+void cw_throttle_ok(cw_http_srv *s, const char *username, const cw_addr *addr, const thr_ticket *t);
+/* A refused or throttled sign-in, for spray detection; records sign_in_spray_detected (as
+ * system:sign_in) when this one makes the window a spray. */
+void cw_throttle_failed(cw_http_srv *s, const char *username, const cw_addr *addr, int64_t now_ms);
+/* Keys (pairs, accounts, addresses) being delayed now, for /metrics. */
+size_t cw_throttle_keys(cw_http_srv *s);
+/* The same at a time the caller gives (tests/throttle_test.c drives its own clock). A spray
+ * found by cw_throttle_failed_at is returned (1 and *sp), not recorded. */
+typedef struct thr_spray {
+    int64_t from, to;
+    uint32_t failures, accounts, addresses;
+} thr_spray;
+cw_rc cw_throttle_check_at(cw_http_srv *s, const char *username, const cw_addr *addr, int64_t now,
+                           thr_ticket *t, int64_t *wait_s, cw_error *err);
+void cw_throttle_ok_at(cw_http_srv *s, const char *username, const cw_addr *addr,
+                       const thr_ticket *t, int64_t now);
+int cw_throttle_failed_at(cw_http_srv *s, const char *username, const cw_addr *addr, int64_t now,
+                          thr_spray *sp);
+size_t cw_throttle_keys_at(cw_http_srv *s, int64_t now);
 /* Keeps a freshly read principal with the session. */
 void cw_session_keep(cw_http_srv *s, const char *token, const principal *who);
 void cw_session_end(cw_http_srv *s, const char *token);

@@ -142,6 +142,9 @@ static cw_rc h_metrics(cw_http_srv *s, req *r, cw_error *err)
     for (size_t i = 0; i < s->cap_sess; i++)
         live += s->sess[i].used && now - s->sess[i].last_ms < s->o.idle_timeout_s * 1000;
     pthread_mutex_unlock(&s->sess_mu);
+    pthread_mutex_lock(&s->thr_mu);
+    uint64_t throttled = s->thr.throttled, sprays = s->thr.sprays;
+    pthread_mutex_unlock(&s->thr_mu);
     cw_buf_addf(&b, "# HELP caseward_http_requests_total HTTP requests answered, by status class.\n"
                     "# TYPE caseward_http_requests_total counter\n");
     for (int c = 1; c <= 5; c++)
@@ -152,6 +155,15 @@ static cw_rc h_metrics(cw_http_srv *s, req *r, cw_error *err)
                 "# TYPE caseward_signins_total counter\n"
                 "caseward_signins_total{result=\"ok\"} %" PRIu64 "\n"
                 "caseward_signins_total{result=\"refused\"} %" PRIu64 "\n"
+                "caseward_signins_total{result=\"throttled\"} %" PRIu64 "\n"
+                "# HELP caseward_signin_sprays_total Sign-in sprays detected (each one a "
+                "sign_in_spray_detected entry in the log).\n"
+                "# TYPE caseward_signin_sprays_total counter\n"
+                "caseward_signin_sprays_total %" PRIu64 "\n"
+                "# HELP caseward_signin_throttled_keys Sign-in throttle keys (account and "
+                "address pairs, accounts, addresses) delaying attempts now.\n"
+                "# TYPE caseward_signin_throttled_keys gauge\n"
+                "caseward_signin_throttled_keys %zu\n"
                 "# HELP caseward_log_entries Entries in the log.\n"
                 "# TYPE caseward_log_entries gauge\n"
                 "caseward_log_entries %" PRIu64 "\n"
@@ -170,7 +182,8 @@ static cw_rc h_metrics(cw_http_srv *s, req *r, cw_error *err)
                 "# TYPE caseward_read_model_verified gauge\n"
                 "caseward_read_model_verified %d\n",
                 __atomic_load_n(&s->signins_ok, __ATOMIC_RELAXED),
-                __atomic_load_n(&s->signins_failed, __ATOMIC_RELAXED), cw_ledger_size(r->ro),
+                __atomic_load_n(&s->signins_failed, __ATOMIC_RELAXED), throttled, sprays,
+                cw_throttle_keys(s), cw_ledger_size(r->ro),
                 __atomic_load_n(&s->entries_written, __ATOMIC_RELAXED), live,
                 !__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE),
                 __atomic_load_n(&s->read_model_state, __ATOMIC_ACQUIRE) == 1);
@@ -315,29 +328,20 @@ static cw_rc signin_refused(cw_error *err)
     return cw_error_key(err, CW_EAUTH, "sign_in_refused", "password", NULL, NULL);
 }
 
-/* The client's IPv4 address, as a number (0 if not IPv4). */
-static uint32_t client_addr(req *r)
+/* A sign-in held back by the throttle: 429 with Retry-After, counted towards spray detection. */
+static cw_rc signin_throttled(cw_http_srv *s, req *r, const char *user, const cw_addr *addr,
+                              const thr_ticket *t, int64_t wait_s)
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (!ci || !ci->client_addr || ci->client_addr->sa_family != AF_INET)
-        return 0;
-    struct sockaddr_in sin;
-    memcpy(&sin, ci->client_addr, sizeof sin);
-    return ntohl(sin.sin_addr.s_addr);
+    snprintf(r->retry_after, sizeof r->retry_after, "%lld", (long long)wait_s);
+    cw_throttle_failed(s, user, addr, t->now_ms);
+    return CW_ELIMIT;
 }
 
 static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
 {
     json_t *b;
     static const char *const fields[] = {"username", "password", NULL};
-    uint32_t addr = client_addr(r);
-    int64_t t0 = cw_time_now_ms();
-    /* Throttled before any password is checked: no argon2id work for a flood. */
-    cw_rc rc = cw_throttle_check(s, addr, t0, err);
-    if (rc)
-        return rc;
-    rc = body_object(r, &b, err);
+    cw_rc rc = body_object(r, &b, err);
     if (rc || (rc = members(b, fields, err))) {
         json_decref(b);
         return rc;
@@ -350,6 +354,16 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
         return signin_refused(err);
     }
     memcpy(user, name, strlen(name) + 1);
+    cw_addr addr;
+    thr_ticket tk;
+    int64_t wait_s;
+    cw_client_addr(s, r, &addr);
+    /* Throttled before any password is checked: no argon2id work for a flood. By the name as
+     * typed, whether an account has it or not (throttle.c). */
+    if ((rc = cw_throttle_check(s, user, &addr, &tk, &wait_s, err))) {
+        json_decref(b);
+        return rc == CW_ELIMIT ? signin_throttled(s, r, user, &addr, &tk, wait_s) : rc;
+    }
     cw_account a;
     cw_staff_info si = {0};
     if (!(rc = cw_account_get(cw_ledger_store(r->ro), user, &a, err)) && a.found && a.staff_id[0])
@@ -359,38 +373,22 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
         return rc;
     }
     char today[CW_DATE_LEN + 1];
-    int64_t now = cw_time_now_ms();
-    cw_date_format((cw_date)(now / 86400000), today);
-    /* The slow part (argon2id) runs outside every lock. */
-    cw_signin_result res =
-        cw_account_check(&a, pw, now, today, a.staff_id[0] && (!si.found || si.left));
+    cw_date_format((cw_date)(cw_time_now_ms() / 86400000), today);
+    /* The slow part (argon2id) runs outside every lock, for every answer alike. Nothing is
+     * written for a failure: there is no lockout to count towards (the accounts table's
+     * failed and locked_until are no longer used). */
+    cw_signin_result res = cw_account_check(&a, pw, today, a.staff_id[0] && (!si.found || si.left));
     json_decref(b);
-    if (a.found) {
-        /* The counters are read again under the writer's lock, so sign-ins at the same time
-         * cannot overwrite each other's failures, and a success cannot slip past a lock
-         * another attempt has just set. */
-        pthread_mutex_lock(&s->write_mu);
-        cw_account fresh;
-        rc = cw_account_get(cw_ledger_store(s->writer), user, &fresh, err);
-        if (!rc && fresh.found) {
-            if (res == CW_SIGNIN_OK && fresh.locked_until_ms > now)
-                res = CW_SIGNIN_LOCKED;
-            if (res != CW_SIGNIN_LOCKED)
-                rc = cw_account_note_sign_in(cw_ledger_store(s->writer), &fresh,
-                                             res == CW_SIGNIN_OK, now, err);
-        }
-        pthread_mutex_unlock(&s->write_mu);
-        if (rc)
-            return rc;
-    }
-    if (res != CW_SIGNIN_OK) {
+    if (res == CW_SIGNIN_OK && (rc = cw_principal_load(s, r->ro, user, &r->who, err)) &&
+        rc != CW_EAUTH)
+        return rc;
+    if (res != CW_SIGNIN_OK || rc == CW_EAUTH) {
         __atomic_add_fetch(&s->signins_failed, 1, __ATOMIC_RELAXED);
-        /* Locked, wrong or unknown read alike: the answer does not say which names exist. */
+        cw_throttle_failed(s, user, &addr, tk.now_ms);
+        /* Wrong, unknown or not active read alike: the answer does not say which names exist. */
         return signin_refused(err);
     }
-    if ((rc = cw_principal_load(s, r->ro, user, &r->who, err)))
-        return rc == CW_EAUTH ? signin_refused(err) : rc;
-    cw_throttle_ok(s, addr, now);
+    cw_throttle_ok(s, user, &addr, &tk);
     r->signed_in = 1;
     __atomic_add_fetch(&s->signins_ok, 1, __ATOMIC_RELAXED);
     return start_session(s, r, err);
@@ -460,19 +458,23 @@ static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
     const char *pw = json_string_value(json_object_get(b, "new_password"));
     cw_account a;
     char hash[CW_PASSWORD_HASH_MAX];
-    int64_t now = cw_time_now_ms();
-    /* Guessing the current password through a stolen session counts towards the lockout. */
+    cw_addr addr;
+    thr_ticket tk;
+    int64_t wait_s;
+    cw_client_addr(s, r, &addr);
+    /* Guessing the current password through a stolen session is throttled like a sign-in. */
+    if ((rc = cw_throttle_check(s, r->who.username, &addr, &tk, &wait_s, err))) {
+        json_decref(b);
+        return rc == CW_ELIMIT ? signin_throttled(s, r, r->who.username, &addr, &tk, wait_s) : rc;
+    }
     if (!(rc = cw_account_get(cw_ledger_store(r->ro), r->who.username, &a, err)) &&
-        !(a.found && a.locked_until_ms <= now && cw_password_verify(a.password, cur))) {
+        !(a.found && cw_password_verify(a.password, cur))) {
         rc = cw_error_key(err, CW_EFORBIDDEN, "current_password_wrong", "current_password", NULL,
                           NULL);
-        pthread_mutex_lock(&s->write_mu);
-        cw_account fresh;
-        if (!cw_account_get(cw_ledger_store(s->writer), r->who.username, &fresh, NULL) &&
-            fresh.found)
-            cw_account_note_sign_in(cw_ledger_store(s->writer), &fresh, false, now, NULL);
-        pthread_mutex_unlock(&s->write_mu);
+        cw_throttle_failed(s, r->who.username, &addr, tk.now_ms);
         cw_http_record_access(s, r, NULL, 0, 403);
+    } else if (!rc) {
+        cw_throttle_ok(s, r->who.username, &addr, &tk);
     }
     if (!rc && !strcmp(cur, pw))
         rc = cw_error_key(err, CW_EINVAL, "password_same", "new_password", NULL, NULL);
@@ -1234,7 +1236,7 @@ int cw_http_reserved_type(const char *type)
 {
     static const char *const r[] = {
         "account_created", "account_changed", "password_set", "token_created", "token_revoked",
-        "record_accessed", "escalation_raised", "sign_off_policy",
+        "record_accessed", "sign_in_spray_detected", "escalation_raised", "sign_off_policy",
         /* made by caseward from a framework and a draw */
         "audit_programme_created", "audit_sample_drawn", "audit_report_issued",
         /* made by caseward from the log: its content's SHA-256 and figures */

@@ -1013,6 +1013,8 @@ static enum MHD_Result respond(cw_http_srv *s, req *r)
     if (s->o.secure_cookies)
         MHD_add_response_header(resp, "Strict-Transport-Security",
                                 "max-age=31536000; includeSubDomains");
+    if (r->retry_after[0])
+        MHD_add_response_header(resp, "Retry-After", r->retry_after);
     for (int i = 0; i < r->ncookies; i++) {
         char c[360];
         snprintf(c, sizeof c, "%s%s", r->cookies[i], s->o.secure_cookies ? "; Secure" : "");
@@ -1242,7 +1244,9 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
     cw_buf pack = CW_BUF_INIT(64);
     const char *where = o->listen ? o->listen : "127.0.0.1:8080";
     s->listen_fd = -1;
-    cw_rc rc = parse_listen(where, &sa, err);
+    cw_rc rc = cw_throttle_proxies(s, o->trusted_proxies, err);
+    if (!rc)
+        rc = parse_listen(where, &sa, err);
     if (!rc)
         rc = listen_on(&sa, where, &s->listen_fd, &s->port, err);
     if (!rc && o->web_dir)

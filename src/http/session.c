@@ -133,58 +133,6 @@ void cw_session_end_user(cw_http_srv *s, const char *username)
     pthread_mutex_unlock(&s->sess_mu);
 }
 
-/* The slot of an address: a few probes from its hash; a stale or the oldest one if none. */
-static struct throttle *throttle_slot(cw_http_srv *s, uint32_t addr)
-{
-    uint32_t h = (addr * 2654435761u) % THROTTLE_SLOTS;
-    struct throttle *oldest = &s->thr[h];
-    for (uint32_t k = 0; k < 8; k++) {
-        struct throttle *t = &s->thr[(h + k) % THROTTLE_SLOTS];
-        if (t->addr == addr && t->window_ms)
-            return t;
-        if (t->window_ms < oldest->window_ms)
-            oldest = t;
-    }
-    /* A new address takes a free or stale slot, else the oldest (its count is lost: with
-     * 1,024 slots that takes a flood from many addresses at once). */
-    oldest->addr = addr;
-    oldest->window_ms = 0;
-    oldest->failures = 0;
-    return oldest;
-}
-
-cw_rc cw_throttle_check(cw_http_srv *s, uint32_t addr, int64_t now_ms, cw_error *err)
-{
-    pthread_mutex_lock(&s->thr_mu);
-    struct throttle *t = throttle_slot(s, addr);
-    if (!t->window_ms || now_ms - t->window_ms >= THROTTLE_WINDOW_MS) {
-        t->window_ms = now_ms;
-        t->failures = 0;
-    }
-    int64_t until = t->window_ms + THROTTLE_WINDOW_MS;
-    int limited = t->failures >= THROTTLE_FAILS;
-    /* The attempt counts as a failure from now on, so attempts at the same time all count;
-     * a success gives it back (cw_throttle_ok). */
-    if (!limited)
-        t->failures++;
-    pthread_mutex_unlock(&s->thr_mu);
-    if (!limited)
-        return CW_OK;
-    char when[CW_RFC3339_MS_LEN + 1];
-    cw_time_format_ms(until, when);
-    when[16] = '\0';
-    return cw_error_key(err, CW_ELIMIT, "too_many_sign_ins", "password", when, NULL);
-}
-
-void cw_throttle_ok(cw_http_srv *s, uint32_t addr, int64_t now_ms)
-{
-    pthread_mutex_lock(&s->thr_mu);
-    struct throttle *t = throttle_slot(s, addr);
-    if (t->failures > 0 && now_ms - t->window_ms < THROTTLE_WINDOW_MS)
-        t->failures--;
-    pthread_mutex_unlock(&s->thr_mu);
-}
-
 cw_rc cw_principal_load(cw_http_srv *s, cw_ledger *ro, const char *username, principal *who,
                         cw_error *err)
 {

@@ -645,14 +645,23 @@ const size_t cw_rules_ntypes = N(cw_rules_types);
 
 /* Events about the organisation, accounts and access: never part of a child's
  * history, so no pack may name them. */
-static const char *const organisation[] = {"team_created",           "staff_added",
-                                           "staff_changed",          "staff_left",
-                                           "account_created",        "account_changed",
-                                           "password_set",           "record_accessed",
-                                           "token_created",          "token_revoked",
-                                           "sign_off_policy",        "deputy_named",
-                                           "access_change_proposed", "access_change_approved",
-                                           "access_change_rejected", NULL};
+static const char *const organisation[] = {"team_created",
+                                           "staff_added",
+                                           "staff_changed",
+                                           "staff_left",
+                                           "account_created",
+                                           "account_changed",
+                                           "password_set",
+                                           "record_accessed",
+                                           "sign_in_spray_detected",
+                                           "token_created",
+                                           "token_revoked",
+                                           "sign_off_policy",
+                                           "deputy_named",
+                                           "access_change_proposed",
+                                           "access_change_approved",
+                                           "access_change_rejected",
+                                           NULL};
 
 int cw_rules_type_find(const char *name)
 {

@@ -207,16 +207,12 @@ static const struct msg {
     /* ---- sign-in and access ---- */
     {"sign_in_first", "{field}: sign in first (POST /api/v1/session)",
      "{field}: mewngofnodwch yn gyntaf (POST /api/v1/session)"},
-    {"sign_in_refused",
-     "{field}: the username or password is wrong, or the account is locked or not active "
-     "(5 failed sign-ins in a row lock an account for 15 minutes)",
-     "{field}: mae’r enw defnyddiwr neu’r cyfrinair yn anghywir, neu mae’r cyfrif wedi’i "
-     "gloi neu heb fod yn weithredol (mae 5 ymgais aflwyddiannus yn olynol yn cloi cyfrif am "
-     "15 munud)"},
-    {"too_many_sign_ins",
-     "{field}: too many failed sign-ins from this address; try again after {1} UTC",
-     "{field}: gormod o ymdrechion aflwyddiannus i fewngofnodi o’r cyfeiriad hwn; rhowch gynnig "
-     "arall arni ar ôl {1} UTC"},
+    {"sign_in_refused", "{field}: the username or password is wrong, or the account is not active",
+     "{field}: mae’r enw defnyddiwr neu’r cyfrinair yn anghywir, neu nid yw’r cyfrif yn "
+     "weithredol"},
+    {"too_many_sign_ins", "{field}: too many sign-in attempts; wait {1} seconds, then try again",
+     "{field}: gormod o ymdrechion i fewngofnodi; arhoswch {1} eiliad, yna rhowch gynnig arall "
+     "arni"},
     {"no_role", "{field}: the account has no role caseward knows",
      "{field}: nid oes gan y cyfrif rôl y mae caseward yn ei hadnabod"},
     {"bearer_expected", "{field}: expected Bearer and a token",
@@ -227,10 +223,7 @@ static const struct msg {
      "{field}: nid yw’r cyfrif yn weithredol"},
     {"staff_has_left", "{field}: the member of staff has left",
      "{field}: mae’r aelod o staff wedi gadael"},
-    {"current_password_wrong",
-     "{field}: is wrong, or the account is locked (5 wrong in a row lock it for 15 minutes)",
-     "{field}: mae’n anghywir, neu mae’r cyfrif wedi’i gloi (mae 5 cynnig anghywir yn olynol yn "
-     "ei gloi am 15 munud)"},
+    {"current_password_wrong", "{field}: is wrong", "{field}: mae’n anghywir"},
     {"password_same", "{field}: must differ from the current one",
      "{field}: rhaid iddo fod yn wahanol i’r un presennol"},
     {"password_short",

@@ -138,7 +138,7 @@ export default {
     submit: 'Mewngofnodi',
     need_username: 'Rhowch eich enw defnyddiwr',
     need_password: 'Rhowch eich cyfrinair',
-    wrong: 'Nid yw’r enw defnyddiwr neu’r cyfrinair yn gywir, neu mae’r cyfrif wedi’i gloi. Ar ôl 5 ymgais aflwyddiannus, caiff cyfrif ei gloi am 15 munud.',
+    wrong: 'Nid yw’r enw defnyddiwr neu’r cyfrinair yn gywir, neu nid yw’r cyfrif yn weithredol.',
     signed_out: 'Rydych wedi allgofnodi.',
     expired: 'Mae eich sesiwn wedi dod i ben. Mewngofnodwch eto i barhau.',
   },

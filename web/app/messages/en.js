@@ -145,7 +145,7 @@ export default {
     submit: 'Sign in',
     need_username: 'Enter your username',
     need_password: 'Enter your password',
-    wrong: 'The username or password is not right, or the account is locked. After 5 failed attempts an account is locked for 15 minutes.',
+    wrong: 'The username or password is not right, or the account is not active.',
     signed_out: 'You have signed out.',
     expired: 'Your session has ended. Sign in again to carry on.',
   },

@@ -1,0 +1,424 @@
+/*
+ * throttle.c — sign-in throttling that a stranger cannot turn against an
+ * account's owner, and spray detection (http_int.h, "Sign-in throttling";
+ * docs/deploy.md).
+ *
+ * Every attempt is counted as a failure before its password is checked, in
+ * the buckets that apply to it, so attempts at the same instant all count;
+ * a success gives the shared buckets their count back and clears its pair.
+ * An attempt is refused (429) while any of its buckets is delayed; refused
+ * attempts are not counted (no password was checked), so a flood moves no
+ * bucket further. The owner's address is judged only by its own pair: a
+ * failure from elsewhere never delays it, and no stranger can evict it from
+ * the owners' table, which only successful sign-ins write.
+ *
+ * Invariants: every table is fixed in size (http_int.h), so memory does not
+ * grow with an attack; a full table evicts its least useful entry (the one
+ * delaying least, then the oldest) among the eight slots a key may take.
+ * Nothing here holds a username or an address in the clear.
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "http/http_int.h"
+#include "util/time.h"
+
+#define PROBES 8
+
+/* The caller holds thr_mu. */
+static void ready(signin_guard *g)
+{
+    if (!g->ready) {
+        randombytes_buf(g->secret, sizeof g->secret);
+        g->ready = 1;
+    }
+}
+
+/* A keyed BLAKE2b-128 of kind ('p' pair, 'a' account, 'i' address), the name and the address. */
+static void key_of(const signin_guard *g, char kind, const char *username, const cw_addr *addr,
+                   uint8_t key[16])
+{
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, g->secret, sizeof g->secret, 16);
+    crypto_generichash_update(&st, (const unsigned char *)&kind, 1);
+    if (username)
+        crypto_generichash_update(&st, (const unsigned char *)username, strlen(username) + 1);
+    if (addr)
+        crypto_generichash_update(&st, addr->b, sizeof addr->b);
+    crypto_generichash_final(&st, key, 16);
+}
+
+static uint32_t slot_of(const uint8_t key[16], uint32_t n)
+{
+    uint32_t h;
+    memcpy(&h, key, sizeof h);
+    return h % n;
+}
+
+/* The count as it stands now: one less for each THR_DECAY_MS since the last failure. */
+static uint32_t fails_now(const thr_bucket *b, int64_t now)
+{
+    if (!b->last_ms)
+        return 0;
+    int64_t gone = (now - b->last_ms) / THR_DECAY_MS;
+    return gone >= (int64_t)b->fails ? 0 : b->fails - (uint32_t)(gone < 0 ? 0 : gone);
+}
+
+/* The delay after n failures in a bucket that allows free of them. */
+static int64_t delay_after(uint32_t n, uint32_t free)
+{
+    if (n < free)
+        return 0;
+    uint32_t k = n - free;
+    return k >= 20                                   ? THR_DELAY_MAX_MS
+           : ((int64_t)1000 << k) > THR_DELAY_MAX_MS ? THR_DELAY_MAX_MS
+                                                     : (int64_t)1000 << k;
+}
+
+/* The bucket of key, or NULL if none and !make; with make, a new one in a free slot or in
+ * place of the one that matters least: the fewest failures now, then the oldest. A flood of
+ * new keys thus pushes out other floods' single failures, not a guess's long count. */
+static thr_bucket *bucket(thr_bucket *t, uint32_t n, const uint8_t key[16], int64_t now, int make)
+{
+    uint32_t h = slot_of(key, n);
+    thr_bucket *victim = NULL;
+    uint32_t least = 0;
+    for (uint32_t k = 0; k < PROBES; k++) {
+        thr_bucket *b = &t[(h + k) % n];
+        if (b->last_ms && !memcmp(b->key, key, 16))
+            return b;
+        uint32_t v = fails_now(b, now);
+        if (!victim || v < least || (v == least && b->last_ms < victim->last_ms)) {
+            victim = b;
+            least = v;
+        }
+    }
+    if (!make)
+        return NULL;
+    memset(victim, 0, sizeof *victim);
+    memcpy(victim->key, key, 16);
+    return victim;
+}
+
+/* Counts one failure in b. */
+static void bump(thr_bucket *b, uint32_t free, int64_t now)
+{
+    b->fails = fails_now(b, now) + 1;
+    b->last_ms = now;
+    int64_t d = delay_after(b->fails, free);
+    b->next_ms = d ? now + d : 0;
+}
+
+/* Gives back the failure counted up front for an attempt that succeeded. */
+static void give_back(thr_bucket *b, uint32_t free, int64_t now)
+{
+    uint32_t n = fails_now(b, now);
+    b->fails = n ? n - 1 : 0;
+    b->last_ms = now;
+    if (!delay_after(b->fails, free))
+        b->next_ms = 0;
+}
+
+static struct thr_owner *owner_slot(signin_guard *g, const uint8_t key[16], int make)
+{
+    uint32_t h = slot_of(key, THR_OWNERS);
+    struct thr_owner *oldest = NULL;
+    for (uint32_t k = 0; k < PROBES; k++) {
+        struct thr_owner *o = &g->owner[(h + k) % THR_OWNERS];
+        if (o->ok_ms && !memcmp(o->key, key, 16))
+            return o;
+        if (!oldest || o->ok_ms < oldest->ok_ms)
+            oldest = o;
+    }
+    if (!make)
+        return NULL;
+    memcpy(oldest->key, key, 16);
+    return oldest;
+}
+
+static int is_owner(signin_guard *g, const uint8_t pk[16], int64_t now)
+{
+    const struct thr_owner *o = owner_slot(g, pk, 0);
+    return o && now - o->ok_ms < THR_OWNER_MS;
+}
+
+/* ---- addresses ---- */
+
+static int parse_addr(const char *text, size_t len, cw_addr *out)
+{
+    char buf[INET6_ADDRSTRLEN + 1];
+    while (len && (*text == ' ' || *text == '\t'))
+        text++, len--;
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    if (!len || len >= sizeof buf)
+        return -1;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    struct in_addr v4;
+    memset(out, 0, sizeof *out);
+    if (inet_pton(AF_INET, buf, &v4) == 1) {
+        out->b[10] = out->b[11] = 0xff;
+        memcpy(out->b + 12, &v4, 4);
+        return 0;
+    }
+    return inet_pton(AF_INET6, buf, out->b) == 1 ? 0 : -1;
+}
+
+cw_rc cw_throttle_proxies(cw_http_srv *s, const char *list, cw_error *err)
+{
+    signin_guard *g = &s->thr;
+    g->nproxies = 0;
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (g->nproxies == THR_PROXIES_MAX)
+            return cw_error_set(err, CW_EUSAGE, "--trusted-proxy: at most %d addresses",
+                                THR_PROXIES_MAX);
+        if (parse_addr(p, len, &g->proxies[g->nproxies]))
+            return cw_error_set(err, CW_EUSAGE,
+                                "--trusted-proxy: %.*s is not an IPv4 or IPv6 address",
+                                (int)(len > 64 ? 64 : len), p);
+        g->nproxies++;
+        p = end ? end + 1 : p + len;
+    }
+    return CW_OK;
+}
+
+static int trusted(const signin_guard *g, const cw_addr *a)
+{
+    for (size_t i = 0; i < g->nproxies; i++)
+        if (!memcmp(g->proxies[i].b, a->b, sizeof a->b))
+            return 1;
+    return 0;
+}
+
+void cw_client_addr(cw_http_srv *s, req *r, cw_addr *out)
+{
+    memset(out, 0, sizeof *out);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    if (ci->client_addr->sa_family == AF_INET) {
+        struct sockaddr_in sin;
+        memcpy(&sin, ci->client_addr, sizeof sin);
+        out->b[10] = out->b[11] = 0xff;
+        memcpy(out->b + 12, &sin.sin_addr, 4);
+    } else if (ci->client_addr->sa_family == AF_INET6) {
+        struct sockaddr_in6 sin6;
+        memcpy(&sin6, ci->client_addr, sizeof sin6);
+        memcpy(out->b, &sin6.sin6_addr, 16);
+    }
+    cw_throttle_forwarded(
+        s, out, MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For"), out);
+}
+
+void cw_throttle_forwarded(cw_http_srv *s, const cw_addr *peer, const char *xff, cw_addr *out)
+{
+    *out = *peer;
+    /* The proxies are read once at start and never change: no lock. */
+    if (!s->thr.nproxies || !trusted(&s->thr, peer))
+        return;
+    /* From a trusted proxy: the address it saw, the last in X-Forwarded-For that is not a
+     * trusted proxy too. A value that does not parse ends the walk at the address before it,
+     * so a forged header can only make its sender share a proxy's buckets. */
+    size_t len = xff ? strlen(xff) : 0;
+    while (len) {
+        size_t start = len;
+        while (start && xff[start - 1] != ',')
+            start--;
+        cw_addr a;
+        if (parse_addr(xff + start, len - start, &a))
+            return;
+        *out = a;
+        if (!trusted(&s->thr, &a))
+            return;
+        len = start ? start - 1 : 0;
+    }
+}
+
+/* ---- the decision ---- */
+
+cw_rc cw_throttle_check_at(cw_http_srv *s, const char *username, const cw_addr *addr, int64_t now,
+                           thr_ticket *t, int64_t *wait_s, cw_error *err)
+{
+    signin_guard *g = &s->thr;
+    uint8_t pk[16], ak[16], ik[16];
+    t->now_ms = now;
+    *wait_s = 0;
+    pthread_mutex_lock(&s->thr_mu);
+    ready(g);
+    key_of(g, 'p', username, addr, pk);
+    key_of(g, 'a', username, NULL, ak);
+    key_of(g, 'i', NULL, addr, ik);
+    t->owner = is_owner(g, pk, now);
+    /* Looked up first, made only to count: a refused attempt evicts nobody's count. */
+    thr_bucket *p = bucket(g->pair, THR_PAIRS, pk, now, 0);
+    thr_bucket *a = t->owner ? NULL : bucket(g->account, THR_KEYS, ak, now, 0);
+    thr_bucket *i = t->owner ? NULL : bucket(g->address, THR_KEYS, ik, now, 0);
+    int64_t until = p ? p->next_ms : 0;
+    if (a && a->next_ms > until)
+        until = a->next_ms;
+    if (i && i->next_ms > until)
+        until = i->next_ms;
+    if (until > now) {
+        g->throttled++;
+        pthread_mutex_unlock(&s->thr_mu);
+        *wait_s = (until - now + 999) / 1000;
+        char secs[24];
+        snprintf(secs, sizeof secs, "%lld", (long long)*wait_s);
+        return cw_error_key(err, CW_ELIMIT, "too_many_sign_ins", "password", secs, NULL);
+    }
+    bump(p ? p : bucket(g->pair, THR_PAIRS, pk, now, 1), THR_PAIR_FREE, now);
+    if (!t->owner) {
+        bump(a ? a : bucket(g->account, THR_KEYS, ak, now, 1), THR_ACCOUNT_FREE, now);
+        bump(i ? i : bucket(g->address, THR_KEYS, ik, now, 1), THR_ADDRESS_FREE, now);
+    }
+    pthread_mutex_unlock(&s->thr_mu);
+    return CW_OK;
+}
+
+cw_rc cw_throttle_check(cw_http_srv *s, const char *username, const cw_addr *addr, thr_ticket *t,
+                        int64_t *wait_s, cw_error *err)
+{
+    return cw_throttle_check_at(s, username, addr, cw_time_now_ms(), t, wait_s, err);
+}
+
+void cw_throttle_ok_at(cw_http_srv *s, const char *username, const cw_addr *addr,
+                       const thr_ticket *t, int64_t now)
+{
+    signin_guard *g = &s->thr;
+    uint8_t pk[16], ak[16], ik[16];
+    pthread_mutex_lock(&s->thr_mu);
+    ready(g);
+    key_of(g, 'p', username, addr, pk);
+    thr_bucket *p = bucket(g->pair, THR_PAIRS, pk, now, 0);
+    if (p)
+        memset(p, 0, sizeof *p);
+    if (!t->owner) {
+        key_of(g, 'a', username, NULL, ak);
+        key_of(g, 'i', NULL, addr, ik);
+        thr_bucket *a = bucket(g->account, THR_KEYS, ak, now, 0);
+        thr_bucket *i = bucket(g->address, THR_KEYS, ik, now, 0);
+        if (a)
+            give_back(a, THR_ACCOUNT_FREE, now);
+        if (i)
+            give_back(i, THR_ADDRESS_FREE, now);
+    }
+    owner_slot(g, pk, 1)->ok_ms = now;
+    pthread_mutex_unlock(&s->thr_mu);
+}
+
+void cw_throttle_ok(cw_http_srv *s, const char *username, const cw_addr *addr, const thr_ticket *t)
+{
+    cw_throttle_ok_at(s, username, addr, t, cw_time_now_ms());
+}
+
+size_t cw_throttle_keys_at(cw_http_srv *s, int64_t now)
+{
+    signin_guard *g = &s->thr;
+    size_t n = 0;
+    pthread_mutex_lock(&s->thr_mu);
+    for (size_t k = 0; k < THR_PAIRS; k++)
+        n += g->pair[k].last_ms && g->pair[k].next_ms > now;
+    for (size_t k = 0; k < THR_KEYS; k++)
+        n += (g->account[k].last_ms && g->account[k].next_ms > now) +
+             (g->address[k].last_ms && g->address[k].next_ms > now);
+    pthread_mutex_unlock(&s->thr_mu);
+    return n;
+}
+
+size_t cw_throttle_keys(cw_http_srv *s)
+{
+    return cw_throttle_keys_at(s, cw_time_now_ms());
+}
+
+/* ---- sprays ---- */
+
+/* Counts one failure in the window; 1 and *out when it makes the window a spray (once per
+ * window). The caller holds thr_mu. */
+static int note(signin_guard *g, uint64_t acct, uint64_t where, int64_t now, thr_spray *out)
+{
+    if (!g->win_start || now - g->win_start >= SPRAY_WINDOW_MS) {
+        g->win_start = now;
+        g->win_failures = g->win_accounts = g->win_addresses = 0;
+        g->win_reported = 0;
+        g->nseen = 0;
+    }
+    g->win_failures++;
+    int acct_seen = 0, where_seen = 0, pair_seen = 0;
+    uint32_t here = 0; /* accounts tried from this address */
+    for (size_t k = 0; k < g->nseen; k++) {
+        const struct thr_seen *x = &g->seen[k];
+        acct_seen |= x->account == acct;
+        if (x->address == where) {
+            where_seen = 1;
+            here++;
+            pair_seen |= x->account == acct;
+        }
+    }
+    /* Past SPRAY_PAIRS pairs the counts stop growing: they are at least what is reported. */
+    if (!pair_seen && g->nseen < SPRAY_PAIRS) {
+        g->seen[g->nseen].account = acct;
+        g->seen[g->nseen].address = where;
+        g->nseen++;
+        here++;
+        g->win_accounts += !acct_seen;
+        g->win_addresses += !where_seen;
+    }
+    if (g->win_reported || (g->win_accounts < SPRAY_ACCOUNTS && here < SPRAY_PER_ADDRESS))
+        return 0;
+    g->win_reported = 1;
+    g->sprays++;
+    *out = (thr_spray){g->win_start, now, g->win_failures, g->win_accounts, g->win_addresses};
+    return 1;
+}
+
+int cw_throttle_failed_at(cw_http_srv *s, const char *username, const cw_addr *addr, int64_t now_ms,
+                          thr_spray *sp)
+{
+    signin_guard *g = &s->thr;
+    uint8_t ak[16], ik[16];
+    uint64_t acct, where;
+    pthread_mutex_lock(&s->thr_mu);
+    ready(g);
+    key_of(g, 'a', username, NULL, ak);
+    key_of(g, 'i', NULL, addr, ik);
+    memcpy(&acct, ak, sizeof acct);
+    memcpy(&where, ik, sizeof where);
+    int found = note(g, acct, where, now_ms, sp);
+    pthread_mutex_unlock(&s->thr_mu);
+    return found;
+}
+
+void cw_throttle_failed(cw_http_srv *s, const char *username, const cw_addr *addr, int64_t now_ms)
+{
+    thr_spray sp;
+    if (!cw_throttle_failed_at(s, username, addr, now_ms, &sp))
+        return;
+    /* Facts only: no username and no address, not even hashed (docs/events.md). */
+    char from[CW_RFC3339_MS_LEN + 1], to[CW_RFC3339_MS_LEN + 1];
+    if (cw_time_format_ms(sp.from, from) || cw_time_format_ms(sp.to, to))
+        return;
+    json_t *p = json_pack("{s:s, s:s, s:I, s:I, s:I}", "window_start", from, "window_end", to,
+                          "failures", (json_int_t)sp.failures, "accounts", (json_int_t)sp.accounts,
+                          "addresses", (json_int_t)sp.addresses);
+    if (!p)
+        return;
+    cw_event ev = {"system:sign_in", "sign_in_spray_detected", p};
+    cw_error err;
+    if (cw_http_write(s, &ev, NULL, NULL, &err))
+        fprintf(stderr, "caseward: a sign-in spray was seen but not recorded: %s\n", err.msg);
+    else
+        fprintf(stderr,
+                "caseward: sign-in spray detected since %s: %u failed sign-ins, %u accounts, "
+                "%u addresses (recorded in the log)\n",
+                from, sp.failures, sp.accounts, sp.addresses);
+    json_decref(p);
+}

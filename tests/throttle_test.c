@@ -1,0 +1,257 @@
+/*
+ * throttle_test.c — sign-in throttling and spray detection (src/http/throttle.c) on a clock
+ * the test drives: the delays grow 1 s, 2 s, 4 s ... to 15 minutes and decay; a success
+ * clears its pair; a stranger's failures from any number of addresses never delay the
+ * owner's own address, and floods of other keys cannot push the owner out of the table;
+ * one address spraying many accounts is delayed but not for accounts it owns; a spray is
+ * reported once per window; X-Forwarded-For is believed only from a trusted proxy.
+ * The HTTP end (429, Retry-After, the log entry, /metrics) is tests/signin_test.sh.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "http/http_int.h"
+
+static cw_http_srv *S;
+
+static int setup(void **state)
+{
+    (void)state;
+    S = calloc(1, sizeof *S);
+    assert_non_null(S);
+    pthread_mutex_init(&S->thr_mu, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    pthread_mutex_destroy(&S->thr_mu);
+    free(S);
+    return 0;
+}
+
+/* 10.X.Y.Z as an address, IPv4 mapped. */
+static cw_addr ip(unsigned x, unsigned y, unsigned z)
+{
+    cw_addr a = {{0}};
+    a.b[10] = a.b[11] = 0xff;
+    a.b[12] = 10, a.b[13] = (uint8_t)x, a.b[14] = (uint8_t)y, a.b[15] = (uint8_t)z;
+    return a;
+}
+
+/* One attempt at now: 0 if allowed (and counted as a failure unless ok), else the wait in
+ * seconds. */
+static int64_t attempt(const char *user, cw_addr a, int64_t now, int ok)
+{
+    thr_ticket t;
+    int64_t wait;
+    cw_error err;
+    cw_rc rc = cw_throttle_check_at(S, user, &a, now, &t, &wait, &err);
+    if (rc) {
+        assert_int_equal(rc, CW_ELIMIT);
+        assert_string_equal(err.key, "too_many_sign_ins");
+        assert_true(wait > 0);
+        return wait;
+    }
+    if (ok)
+        cw_throttle_ok_at(S, user, &a, &t, now);
+    return 0;
+}
+
+static int failed(const char *user, cw_addr a, int64_t now, thr_spray *sp)
+{
+    return cw_throttle_failed_at(S, user, &a, now, sp);
+}
+
+/* Wrong passwords from one address: three free, then 1 s, 2 s, 4 s ... capped at 15 min;
+ * each wait is exactly long enough; the right password waits like any other. */
+static void test_growing_delays(void **state)
+{
+    (void)state;
+    const cw_addr a = ip(1, 0, 1);
+    int64_t now = 1000000;
+    for (int i = 0; i < THR_PAIR_FREE; i++)
+        assert_int_equal(attempt("ann", a, now, 0), 0);
+    int64_t want = 1, prev = 0;
+    for (int step = 0; step < 14; step++) {
+        int64_t w = attempt("ann", a, now, 1);
+        assert_int_equal(w, want);
+        assert_true(w >= prev);
+        prev = w;
+        assert_int_equal(attempt("ann", a, now + w * 1000 - 1, 0), 1); /* 1 ms early */
+        now += w * 1000;
+        assert_int_equal(attempt("ann", a, now, 0), 0); /* the wait is over: one more try */
+        want = want * 2 > THR_DELAY_MAX_MS / 1000 ? THR_DELAY_MAX_MS / 1000 : want * 2;
+    }
+    assert_int_equal(prev, THR_DELAY_MAX_MS / 1000); /* the cap reached, not passed */
+    assert_true(cw_throttle_keys_at(S, now) >= 1);
+    /* Another address is not this pair's: free (the account has only 17 failures, all from
+     * this one address, which counts them in the account's bucket: more than ten, so a new
+     * address waits too, for the account's delay). */
+    assert_true(attempt("ann", ip(1, 0, 2), now, 0) > 0);
+    /* Time forgives: one failure less each THR_DECAY_MS. */
+    now += (int64_t)40 * THR_DECAY_MS;
+    assert_int_equal(attempt("ann", a, now, 0), 0);
+    assert_int_equal(attempt("ann", a, now, 0), 0);
+    assert_int_equal(attempt("ann", a, now, 0), 0);
+    assert_int_equal(attempt("ann", a, now, 0), 1);
+}
+
+/* A success clears its pair: three more free tries, not the delay the failures had built. */
+static void test_success_resets(void **state)
+{
+    (void)state;
+    const cw_addr a = ip(2, 0, 1);
+    int64_t now = 5000000;
+    for (int i = 0; i < THR_PAIR_FREE; i++)
+        assert_int_equal(attempt("bob", a, now, 0), 0);
+    assert_int_equal(attempt("bob", a, now, 1), 1);
+    now += 1000;
+    assert_int_equal(attempt("bob", a, now, 1), 0); /* the right password */
+    for (int i = 0; i < THR_PAIR_FREE; i++)
+        assert_int_equal(attempt("bob", a, now, 0), 0);
+    assert_int_equal(attempt("bob", a, now, 0), 1);
+}
+
+/*
+ * The issue's denial of service: a stranger guessing one account from many addresses for an
+ * hour, trying whenever allowed, and flooding the tables with other keys besides. The owner's
+ * own address is never delayed; a new address is (the guess is slowed for everyone else);
+ * the stranger gets few guesses.
+ */
+static void test_owner_never_kept_out(void **state)
+{
+    (void)state;
+    const cw_addr home = ip(3, 0, 1);
+    int64_t now = 9000000;
+    assert_int_equal(attempt("cat", home, now, 1), 0); /* the owner signs in from home */
+    int guesses = 0;
+    for (int sec = 0; sec < 3600; sec++) {
+        now += 1000;
+        /* 200 addresses in turn, a new one each second, at the owner's account ... */
+        guesses += attempt("cat", ip(4, 0, (unsigned)sec % 200), now, 0) == 0;
+        /* ... and a flood of other names from other addresses, to push keys out */
+        for (unsigned k = 0; k < 8; k++) {
+            char name[32];
+            snprintf(name, sizeof name, "flood%d", sec * 8 + (int)k);
+            (void)attempt(name, ip(5, (unsigned)sec % 256, k), now, 0);
+        }
+        if (sec % 600 == 599) /* the owner, from home, every ten minutes: never waits */
+            assert_int_equal(attempt("cat", home, now, 1), 0);
+    }
+    printf("    a stranger at 200 addresses for an hour: %d guesses allowed\n", guesses);
+    assert_true(guesses <= THR_ACCOUNT_FREE + 16);
+    assert_true(attempt("cat", ip(6, 0, 1), now, 0) > 0); /* a new address waits */
+    assert_int_equal(attempt("cat", home, now, 1), 0);    /* home does not */
+}
+
+/* One address trying many accounts: delayed after THR_ADDRESS_FREE, but not for an account
+ * it has signed in to (an office behind one address, one of whose users is spraying). */
+static void test_address_spray(void **state)
+{
+    (void)state;
+    const cw_addr office = ip(7, 0, 1);
+    int64_t now = 20000000;
+    assert_int_equal(attempt("dai", office, now, 1), 0);
+    int n = 0;
+    for (; n < 100; n++) {
+        char name[32];
+        snprintf(name, sizeof name, "spray%d", n);
+        if (attempt(name, office, now, 0))
+            break;
+    }
+    assert_int_equal(n, THR_ADDRESS_FREE);
+    assert_true(attempt("someone-else", office, now, 0) > 0);
+    assert_int_equal(attempt("dai", office, now, 1), 0);
+}
+
+/* Sprays: reported once per window, with counts and no names; below the thresholds, not. */
+static void test_spray_detection(void **state)
+{
+    (void)state;
+    int64_t now = 40000000;
+    thr_spray sp;
+    int found = 0;
+    /* nine accounts, one attempt each from its own address: not a spray */
+    for (unsigned i = 0; i < SPRAY_ACCOUNTS - 1; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "quiet%u", i);
+        found += failed(name, ip(8, 0, i), now, &sp);
+    }
+    assert_int_equal(found, 0);
+    /* a new window: five addresses at six accounts each (the 30 attempts) */
+    now += SPRAY_WINDOW_MS;
+    int64_t start = now;
+    for (unsigned round = 0; round < 6; round++)
+        for (unsigned ad = 0; ad < 5; ad++) {
+            char name[32];
+            snprintf(name, sizeof name, "acct%u", (round + ad) % 6);
+            now += 200;
+            if (failed(name, ip(9, 0, ad), now, &sp)) {
+                found++;
+                assert_int_equal(sp.from, start + 200);
+                assert_int_equal(sp.to, now);
+                assert_true(sp.accounts >= SPRAY_PER_ADDRESS);
+                assert_true(sp.addresses <= 5);
+                assert_true(sp.failures <= 30);
+            }
+        }
+    assert_int_equal(found, 1);
+    /* the next window may report again */
+    now += SPRAY_WINDOW_MS;
+    for (unsigned i = 0; i < SPRAY_ACCOUNTS; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "again%u", i);
+        found += failed(name, ip(10, 0, i), now + i, &sp);
+    }
+    assert_int_equal(found, 2);
+    assert_int_equal(sp.accounts, SPRAY_ACCOUNTS);
+    assert_int_equal(sp.addresses, SPRAY_ACCOUNTS);
+    assert_int_equal(sp.failures, SPRAY_ACCOUNTS);
+}
+
+/* X-Forwarded-For, only from a trusted proxy, and the last address in it that is not one. */
+static void test_forwarded(void **state)
+{
+    (void)state;
+    cw_error err;
+    cw_addr out, proxy = {{0}}, client = ip(11, 0, 1);
+    proxy.b[10] = proxy.b[11] = 0xff;
+    proxy.b[12] = 127, proxy.b[15] = 1;
+    assert_int_equal(cw_throttle_proxies(S, NULL, &err), CW_OK);
+    cw_throttle_forwarded(S, &proxy, "10.11.0.1", &out);
+    assert_memory_equal(out.b, proxy.b, 16); /* no proxy trusted: the connection's */
+    assert_int_equal(cw_throttle_proxies(S, "127.0.0.1, ::1", &err), CW_OK);
+    cw_throttle_forwarded(S, &proxy, "10.11.0.1", &out);
+    assert_memory_equal(out.b, client.b, 16);
+    /* a client's own forged entry comes first: the proxy's appended one is what counts */
+    cw_throttle_forwarded(S, &proxy, "1.2.3.4, 10.11.0.1", &out);
+    assert_memory_equal(out.b, client.b, 16);
+    cw_throttle_forwarded(S, &proxy, "10.11.0.1, 127.0.0.1", &out);
+    assert_memory_equal(out.b, client.b, 16);
+    cw_throttle_forwarded(S, &proxy, "nonsense", &out);
+    assert_memory_equal(out.b, proxy.b, 16);
+    cw_throttle_forwarded(S, &client, "1.2.3.4", &out); /* not from a proxy: not believed */
+    assert_memory_equal(out.b, client.b, 16);
+    assert_int_equal(cw_throttle_proxies(S, "127.0.0.1,proxy.example", &err), CW_EUSAGE);
+    assert_non_null(strstr(err.msg, "proxy.example is not an IPv4 or IPv6 address"));
+    assert_int_equal(cw_throttle_proxies(S, NULL, &err), CW_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_growing_delays),       cmocka_unit_test(test_success_resets),
+        cmocka_unit_test(test_owner_never_kept_out), cmocka_unit_test(test_address_spray),
+        cmocka_unit_test(test_spray_detection),      cmocka_unit_test(test_forwarded),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
