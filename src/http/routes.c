@@ -110,7 +110,7 @@ static cw_rc members(const json_t *o, const char *const *allowed, cw_error *err)
 
 /* ---- service ---- */
 
-static const char *const read_model_states[] = {"checking", "verified", "differs"};
+static const char *const read_model_states[] = {"checking", "verified", "differs", "unchecked"};
 
 static cw_rc h_healthz(cw_http_srv *s, req *r, cw_error *err)
 {
@@ -120,9 +120,22 @@ static cw_rc h_healthz(cw_http_srv *s, req *r, cw_error *err)
         /* What failed names entry indexes, sizes and tables: no personal data. */
         cw_resp_json(r, 503,
                      json_pack("{s:s, s:I, s:s, s:s, s:b}", "status", "integrity_failure",
-                               "log_size", (json_int_t)cw_ledger_size(r->ro), "problem",
-                               s->integrity_what, "read_model", read_model_states[state],
+                               "log_size", (json_int_t)(r->ro ? cw_ledger_size(r->ro) : 0),
+                               "problem", s->integrity_what, "read_model", read_model_states[state],
                                "writes_accepted", 0));
+        return CW_OK;
+    }
+    /* The storage failing (a full disk, an I/O error, the database server gone): 503 with
+     * the reason while it lasts; the check probes it, so this says ok again, and writes are
+     * taken again, as soon as it works (docs/faults.md). */
+    cw_store_fault fault = cw_http_storage_state(s);
+    if (fault || !r->ro) {
+        if (!fault)
+            cw_store_faults(&fault);
+        cw_resp_json(r, 503,
+                     json_pack("{s:s, s:s, s:s, s:b}", "status", "unavailable", "reason",
+                               fault ? cw_store_fault_text(fault) : "the database cannot be read",
+                               "read_model", read_model_states[state], "writes_accepted", 0));
         return CW_OK;
     }
     cw_resp_json(r, 200,
@@ -1592,9 +1605,10 @@ static cw_rc h_measure(cw_http_srv *s, req *r, cw_error *err)
 
 #define MGR R_MANAGERS
 const route cw_routes[] = {
-    {"GET", "/healthz", h_healthz, 0, 0,
+    {"GET", "/healthz", h_healthz, 0, RF_NO_READER,
      "Liveness and integrity: the log's size, the read model's check; 503 once the log or the "
-     "read model failed a check (writes are then refused until restart)"},
+     "read model failed a check (writes are then refused until restart), and 503 with the "
+     "reason while the storage fails (a full disk: writes are taken again once it works)"},
     {"GET", "/metrics", h_metrics, 0, 0, "Prometheus metrics (no personal data)"},
     {"GET", "/api/v1/openapi.json", h_openapi, 0, 0, "This document"},
     {"GET", "/api/v1/log/checkpoint", h_checkpoint, 0, 0,

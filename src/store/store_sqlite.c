@@ -7,6 +7,7 @@
  * bound parameters. The file is created with mode 0600; SQLite gives its -wal
  * and -shm files the same mode.
  */
+#include "store/faultvfs.h"
 #include "store/store_int.h"
 
 #include <errno.h>
@@ -426,13 +427,27 @@ typedef struct sqlite_store {
     int erased; /* personal data was erased in the open transaction: empty the WAL after it */
 } sqlite_store;
 
+/*
+ * The error of the statement that just failed. A full disk (SQLITE_FULL) and an I/O error
+ * (SQLITE_IOERR) are storage faults: CW_EUNAVAIL, counted (store.h). SQLite has rolled the
+ * transaction back, or leaves it for the caller to; either way nothing of it is committed.
+ */
 static cw_rc fail(sqlite_store *s, cw_error *err, const char *what)
 {
     int code = sqlite3_errcode(s->db);
+    cw_store_fault fault = code == SQLITE_FULL    ? CW_STORE_FAULT_FULL
+                           : code == SQLITE_IOERR ? CW_STORE_FAULT_IO
+                                                  : CW_STORE_FAULT_NONE;
     cw_rc rc = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? CW_EBUSY
                : code == SQLITE_NOMEM                         ? CW_ENOMEM
                : code == SQLITE_TOOBIG                        ? CW_ETOOBIG
+               : fault                                        ? CW_EUNAVAIL
                                                               : CW_EDB;
+    if (fault) {
+        cw_store_note_fault(fault);
+        return cw_error_set(err, rc, "database: %s: %s (%s)", what, cw_store_fault_text(fault),
+                            sqlite3_errmsg(s->db));
+    }
     return cw_error_set(err, rc, "database: %s: %s", what, sqlite3_errmsg(s->db));
 }
 
@@ -1744,6 +1759,7 @@ static pthread_once_t configured = PTHREAD_ONCE_INIT;
 static void configure_sqlite(void)
 {
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* refused if already initialised: fine */
+    cw_faultvfs_from_env(); /* tests only: storage faults on demand (faultvfs.h) */
 }
 
 static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
