@@ -1815,7 +1815,11 @@ cw_rc cw_store_postgres_open(const char *uri, int flags, cw_store **out, cw_erro
         const char *text;
         int len;
         message(PQerrorMessage(s->c), &text, &len);
-        rc = cw_error_set(err, CW_EDB, "database: cannot connect: %.*s", len, text);
+        /* A storage fault (store.h) like a connection lost: the server down, restarting or
+         * out of connections is the common cause, and the message keeps libpq's words for
+         * the rest (a password refused, a database that does not exist). */
+        cw_store_note_fault(CW_STORE_FAULT_UNREACHABLE);
+        rc = cw_error_set(err, CW_EUNAVAIL, "database: cannot connect: %.*s", len, text);
     } else {
         rc = setup(s, flags, err);
     }

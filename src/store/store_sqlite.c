@@ -1812,9 +1812,8 @@ static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
                             path, version, SCHEMA_VERSION);
     if (sqlite3_exec(s->db, (flags & CW_STORE_READONLY) ? pragmas_ro : pragmas_rw, NULL, NULL,
                      &msg) != SQLITE_OK) {
-        cw_error_set(err, CW_EDB, "database: %s", msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
-        return CW_EDB;
+        return fail(s, err, "setting up the connection");
     }
     int secure = 0;
     if (!(flags & CW_STORE_READONLY) &&
@@ -1823,9 +1822,8 @@ static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
     /* After the read-only pragmas, which map the file. */
     if ((flags & CW_STORE_NO_MMAP) &&
         sqlite3_exec(s->db, "PRAGMA mmap_size = 0;", NULL, NULL, &msg) != SQLITE_OK) {
-        cw_error_set(err, CW_EDB, "database: %s", msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
-        return CW_EDB;
+        return fail(s, err, "setting up the connection");
     }
     for (int i = 0; i < Q_COUNT; i++) {
         if (sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
@@ -1867,8 +1865,11 @@ cw_rc cw_store_sqlite_open(const char *path, int flags, cw_store **out, cw_error
     s->base.ops = &sqlite_ops;
     int oflags = (flags & CW_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        cw_rc rc = cw_error_set(err, CW_EDB, "%s: %s", path,
-                                s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        int code = s->db ? sqlite3_errcode(s->db) : SQLITE_CANTOPEN;
+        cw_rc rc = code == SQLITE_FULL || code == SQLITE_IOERR
+                       ? fail(s, err, path)
+                       : cw_error_set(err, CW_EDB, "%s: %s", path,
+                                      s->db ? sqlite3_errmsg(s->db) : "cannot open");
         s_close(&s->base);
         return rc;
     }
