@@ -1178,7 +1178,10 @@ static cw_rc cmp_one(sqlite_store *s, cmp_table *t, cw_store_diff_fn fn, void *c
     }
     int ra = sqlite3_step(a), rb = sqlite3_step(b);
     char key[320], what[320];
-    while (ra == SQLITE_ROW || rb == SQLITE_ROW) {
+    /* Until both are done, or either fails: a side that failed (a read error) is not a side
+     * that ended, whose missing rows would be differences. */
+    while ((ra == SQLITE_ROW || rb == SQLITE_ROW) && (ra == SQLITE_ROW || ra == SQLITE_DONE) &&
+           (rb == SQLITE_ROW || rb == SQLITE_DONE)) {
         int order = 0;
         if (ra != SQLITE_ROW)
             order = 1;
@@ -1220,8 +1223,7 @@ static cw_rc cmp_one(sqlite_store *s, cmp_table *t, cw_store_diff_fn fn, void *c
         }
     }
     if (ra != SQLITE_DONE || rb != SQLITE_DONE)
-        rc = cw_error_set(err, CW_EDB, "database: comparing table %s: %s", t->name,
-                          sqlite3_errmsg(s->db));
+        rc = fail(s, err, "comparing a table");
 out:
     sqlite3_finalize(a);
     sqlite3_finalize(b);
