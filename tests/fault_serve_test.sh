@@ -102,6 +102,9 @@ check "disk full: a child's record is not shown ($code)" test "$code" = 503
 check "disk full: nothing of the record in the answer" sh -c "! grep -q '\"given_name\"' '$T/record'"
 code=$(healthz)
 check "disk full: healthz 503 ($code)" test "$code" = 503
+curl -s "$URL/metrics" >"$T/metrics"
+check "disk full: the metrics say so" grep -q '^caseward_storage_ok 0' "$T/metrics"
+check "disk full: faults counted" grep -q '^caseward_storage_faults_total [1-9]' "$T/metrics"
 check "disk full: healthz says why" grep -q '"status":"unavailable","reason":"the disk is full"' "$T/health"
 # A wrong password must be counted (the throttle): that cannot be saved, so it is refused
 # as the writes are, not let through uncounted. (A right one writes nothing.)
@@ -144,8 +147,9 @@ for _ in 1 2; do
 done
 check "space back: the record is shown" test "$(look)" = 200
 check "space back: signs in" test "$(sign_in "$PW")" = 200
-check "the integrity alarm never tripped" \
-    sh -c "curl -s '$URL/metrics' | grep -q '^caseward_integrity_ok 1'"
+curl -s "$URL/metrics" >"$T/metrics"
+check "the integrity alarm never tripped" grep -q '^caseward_integrity_ok 1' "$T/metrics"
+check "space back: the metrics say storage is ok" grep -q '^caseward_storage_ok 1' "$T/metrics"
 
 kill -TERM "$SRV_PID"
 wait "$SRV_PID"
@@ -164,5 +168,22 @@ check "six notes acknowledged" test "$nacked" = 6
 notes_after=$(sqlite3 "$DB" "SELECT count(*) FROM entries WHERE instr(leaf, '\"type\":\"case_note\"')")
 check "no refused note is there ($notes_before + $nacked = $notes_after)" \
     test $((notes_before + nacked)) = "$notes_after"
+
+# The command line on a full disk: exit 1, the reason in words, nothing appended.
+size_before=$(sqlite3 "$DB" "SELECT count(*) FROM entries")
+fault full
+printf '{"type":"team_created","payload":{"team_id":"ft1","name":"Fault team"}}\n' |
+    CW_FAULT_CONTROL=$CTL "$CW" append --db "$DB" --actor admin >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 1 "append on a full disk"
+check "append says the disk is full" err_has "the disk is full"
+fault none
+check "append appended nothing" test "$(sqlite3 "$DB" "SELECT count(*) FROM entries")" = "$size_before"
+printf '{"type":"team_created","payload":{"team_id":"ft1","name":"Fault team"}}\n' |
+    CW_FAULT_CONTROL=$CTL "$CW" append --db "$DB" --actor admin >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 0 "append once the disk has room"
+run verify --db "$DB"
+expect_rc 0 "the log verifies at the end"
 
 finish fault_serve_test

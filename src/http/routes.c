@@ -187,6 +187,19 @@ static cw_rc h_metrics(cw_http_srv *s, req *r, cw_error *err)
                 __atomic_load_n(&s->entries_written, __ATOMIC_RELAXED), live,
                 !__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE),
                 __atomic_load_n(&s->read_model_state, __ATOMIC_ACQUIRE) == 1);
+    /* Storage faults (docs/faults.md): counted, not probed here (/healthz probes). */
+    cw_store_fault fault;
+    uint64_t faults = cw_store_faults(&fault);
+    cw_buf_addf(&b,
+                "# HELP caseward_storage_faults_total Storage faults met (a full disk, an I/O "
+                "error, the database server unreachable).\n"
+                "# TYPE caseward_storage_faults_total counter\n"
+                "caseward_storage_faults_total %" PRIu64 "\n"
+                "# HELP caseward_storage_ok 0 while a storage fault is unresolved (writes are "
+                "answered 503), else 1.\n"
+                "# TYPE caseward_storage_ok gauge\n"
+                "caseward_storage_ok %d\n",
+                faults, faults == __atomic_load_n(&s->faults_ok, __ATOMIC_ACQUIRE));
     cw_resp_text(r, 200, "text/plain; version=0.0.4", b.data, b.len);
     cw_buf_release(&b);
     return CW_OK;
