@@ -122,7 +122,7 @@ check "fsync error: healthz 503" test "$(healthz)" = 503
 check "fsync error: healthz says why" grep -q '"reason":"the disk reported an input/output error"' "$T/health"
 # A fault that clears by itself: two writes fail (the group's, and the server's retry of
 # the note alone), so the note is refused; the next one is taken.
-fault "ioerr-write times 2"
+fault "ioerr-write times 2 files wal"
 code=$(note)
 noted "$code"
 check "two write errors: 503 ($code)" test "$code" = 503

@@ -225,9 +225,10 @@ void cw_http_write_done(cw_http_srv *s);
 
 /*
  * The storage's state: CW_STORE_FAULT_NONE while it works, else the kind of the latest fault
- * (store.h). While it is failing, at most once a second, a probe writes (one row rewritten
- * as it was, in a transaction of its own) and, if that commits, the storage is working again:
- * the server recovers by itself when space comes back, without a restart. Takes write_mu.
+ * (store.h). While it is failing, at most once a second, a probe writes (one row changed and
+ * put back, in a transaction of its own) and reads through a connection of its own, and if
+ * both work the storage is working again: the server recovers by itself when space comes
+ * back, without a restart. Takes write_mu if it is free (never waits for it).
  */
 cw_store_fault cw_http_storage_state(cw_http_srv *s);
 

@@ -338,9 +338,12 @@ static cw_rc read_applied(void *ctx, const cw_value *c, size_t n)
 cw_store_fault cw_http_storage_state(cw_http_srv *s)
 {
     cw_store_fault fault;
-    if (cw_store_faults(&fault) == __atomic_load_n(&s->faults_ok, __ATOMIC_ACQUIRE))
+    uint64_t n = cw_store_faults(&fault);
+    if (n == __atomic_load_n(&s->faults_ok, __ATOMIC_ACQUIRE))
         return CW_STORE_FAULT_NONE;
-    pthread_mutex_lock(&s->write_mu);
+    /* The writer busy (a slow disk, say): no probe this time; /healthz does not wait on it. */
+    if (pthread_mutex_trylock(&s->write_mu) != 0)
+        return fault;
     int64_t now = now_ns() / 1000000;
     uint64_t faults0 = cw_store_faults(&fault);
     if (faults0 != __atomic_load_n(&s->faults_ok, __ATOMIC_ACQUIRE) && now - s->probe_ms >= 1000) {
@@ -374,7 +377,7 @@ cw_store_fault cw_http_storage_state(cw_http_srv *s)
         if (!rc && cw_store_faults(&fault) == faults0)
             __atomic_store_n(&s->faults_ok, faults0, __ATOMIC_RELEASE);
     }
-    uint64_t n = cw_store_faults(&fault);
+    n = cw_store_faults(&fault);
     pthread_mutex_unlock(&s->write_mu);
     return n == __atomic_load_n(&s->faults_ok, __ATOMIC_ACQUIRE) ? CW_STORE_FAULT_NONE : fault;
 }
