@@ -183,6 +183,13 @@ printf '{"type":"team_created","payload":{"team_id":"ft1","name":"Fault team"}}\
     CW_FAULT_CONTROL=$CTL "$CW" append --db "$DB" --actor admin >"$T/out" 2>"$T/err"
 rc=$?
 expect_rc 0 "append once the disk has room"
+# A control file others may write is not obeyed: the fault is not injected, and it says so.
+printf 'full\n' >"$CTL" && chmod 622 "$CTL"
+printf '{"type":"team_created","payload":{"team_id":"ft2","name":"Fault team 2"}}\n' |
+    CW_FAULT_CONTROL=$CTL "$CW" append --db "$DB" --actor admin >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 0 "a control file others may write is ignored"
+check "it says the control file is ignored" err_has "only it may write; ignored"
 run verify --db "$DB"
 expect_rc 0 "the log verifies at the end"
 
