@@ -10,6 +10,8 @@
 #   make soak     build optimised and run wrk against the server for SOAK_SECONDS (default
 #                 300) with a mixed read/write profile, printing its memory over time; fails
 #                 on any error or on memory that keeps growing (bench/soak.sh)
+#   make crash-soak  the kill -9 loop at length: CRASH_ROUNDS (default 500) appending writers
+#                 killed at random, each restart verified (make test runs 40 rounds)
 #   make format   reformat the C sources with clang-format
 
 BUILD      ?= build
@@ -35,9 +37,10 @@ FUZZ_SECONDS ?= 60
 # The soak (bench/soak.sh): how long wrk runs, and the demo council's size.
 SOAK_SECONDS  ?= 300
 SOAK_CHILDREN ?= 1000
+CRASH_ROUNDS ?= 500
 C_SOURCES  = $(shell find src tests bench fuzz -name '*.[ch]' 2>/dev/null)
 
-.PHONY: all deps web build run test test-unit test-plain test-asan test-browser lint format format-check bench fuzz soak clean
+.PHONY: all deps web build run test test-unit test-plain test-asan test-browser lint format format-check bench fuzz soak crash-soak clean
 
 all: build
 
@@ -109,6 +112,11 @@ soak: deps
 	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BENCH_BUILD) -j$(JOBS)
 	bench/soak.sh $(BENCH_BUILD) --seconds $(SOAK_SECONDS) --children $(SOAK_CHILDREN)
+
+# The figures: rounds, entries, acknowledgements, and rounds whose kill came after a commit
+# the writer had not yet acknowledged (tests/crash_test.c; docs/faults.md).
+crash-soak: build
+	cd $(BUILD) && CW_CRASH_ROUNDS=$(CRASH_ROUNDS) ./tests/crash_test
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(FUZZ_BUILD) web/dist

@@ -41,12 +41,14 @@ const char *cw_role_name(unsigned bit);
 
 /* Route flags. */
 enum {
-    RF_CHILD = 1u << 0,    /* {id} names a child: scope checked, the access recorded */
-    RF_WRITE = 1u << 1,    /* changes state: CSRF checked for cookie sessions */
-    RF_PASSWORD = 1u << 2, /* allowed while the password must be changed */
-    RF_SESSION = 1u << 3,  /* about the session itself: not for API tokens */
-    RF_NO_AUDIT = 1u << 4, /* with RF_CHILD: an auditor's access to the cases drawn for them
-                              does not extend to it (the record's access log) */
+    RF_CHILD = 1u << 0,     /* {id} names a child: scope checked, the access recorded */
+    RF_WRITE = 1u << 1,     /* changes state: CSRF checked for cookie sessions */
+    RF_PASSWORD = 1u << 2,  /* allowed while the password must be changed */
+    RF_SESSION = 1u << 3,   /* about the session itself: not for API tokens */
+    RF_NO_AUDIT = 1u << 4,  /* with RF_CHILD: an auditor's access to the cases drawn for them
+                               does not extend to it (the record's access log) */
+    RF_NO_READER = 1u << 5, /* answers even when no reader can be had (the storage failing:
+                               /healthz says so), r->ro then NULL */
 };
 
 /* Who is asking. */
@@ -264,7 +266,13 @@ struct cw_http_srv {
     int64_t seen_schema, seen_data;        /* the writer's view of the database when last checked */
     int integrity_failed;                  /* atomic; once set, stays set until restart */
     char integrity_what[CW_ERROR_MSG_MAX]; /* what failed; written once, before the flag */
-    int read_model_state; /* atomic: 0 being checked, 1 verified, 2 differs or failed */
+    int read_model_state; /* atomic: 0 being checked, 1 verified, 2 differs or failed,
+                             3 not checked (the storage failed: not a difference) */
+    /* storage faults (server.c, docs/faults.md): the storage is failing while the process's
+     * count of them (cw_store_faults) has moved past faults_ok; a write that commits, or
+     * /healthz's probe, moves faults_ok up to it again */
+    uint64_t faults_ok; /* atomic */
+    int64_t probe_ms;   /* under write_mu: when /healthz last probed */
     pthread_t deep_thread;
     int deep_started;
     /* open connections and the phase each is in, for the deadlines on slow requests (server.c) */
@@ -287,6 +295,15 @@ struct cw_http_srv {
  */
 cw_rc cw_http_write_gate(cw_http_srv *s, cw_error *err);
 void cw_http_write_done(cw_http_srv *s);
+
+/*
+ * The storage's state: CW_STORE_FAULT_NONE while it works, else the kind of the latest fault
+ * (store.h). While it is failing, at most once a second, a probe writes (one row changed and
+ * put back, in a transaction of its own) and reads through a connection of its own, and if
+ * both work the storage is working again: the server recovers by itself when space comes
+ * back, without a restart. Takes write_mu if it is free (never waits for it).
+ */
+cw_store_fault cw_http_storage_state(cw_http_srv *s);
 
 /* ---- responses (server.c) ---- */
 void cw_resp_json(req *r, int status, json_t *body); /* steals body */

@@ -110,7 +110,7 @@ static cw_rc members(const json_t *o, const char *const *allowed, cw_error *err)
 
 /* ---- service ---- */
 
-static const char *const read_model_states[] = {"checking", "verified", "differs"};
+static const char *const read_model_states[] = {"checking", "verified", "differs", "unchecked"};
 
 static cw_rc h_healthz(cw_http_srv *s, req *r, cw_error *err)
 {
@@ -120,9 +120,22 @@ static cw_rc h_healthz(cw_http_srv *s, req *r, cw_error *err)
         /* What failed names entry indexes, sizes and tables: no personal data. */
         cw_resp_json(r, 503,
                      json_pack("{s:s, s:I, s:s, s:s, s:b}", "status", "integrity_failure",
-                               "log_size", (json_int_t)cw_ledger_size(r->ro), "problem",
-                               s->integrity_what, "read_model", read_model_states[state],
+                               "log_size", (json_int_t)(r->ro ? cw_ledger_size(r->ro) : 0),
+                               "problem", s->integrity_what, "read_model", read_model_states[state],
                                "writes_accepted", 0));
+        return CW_OK;
+    }
+    /* The storage failing (a full disk, an I/O error, the database server gone): 503 with
+     * the reason while it lasts; the check probes it, so this says ok again, and writes are
+     * taken again, as soon as it works (docs/faults.md). */
+    cw_store_fault fault = cw_http_storage_state(s);
+    if (fault || !r->ro) {
+        if (!fault)
+            cw_store_faults(&fault);
+        cw_resp_json(r, 503,
+                     json_pack("{s:s, s:s, s:s, s:b}", "status", "unavailable", "reason",
+                               fault ? cw_store_fault_text(fault) : "the database cannot be read",
+                               "read_model", read_model_states[state], "writes_accepted", 0));
         return CW_OK;
     }
     cw_resp_json(r, 200,
@@ -188,6 +201,19 @@ static cw_rc h_metrics(cw_http_srv *s, req *r, cw_error *err)
                 !__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE),
                 __atomic_load_n(&s->read_model_state, __ATOMIC_ACQUIRE) == 1);
     cw_http_metrics_connections(s, &b);
+    /* Storage faults (docs/faults.md): counted, not probed here (/healthz probes). */
+    cw_store_fault fault;
+    uint64_t faults = cw_store_faults(&fault);
+    cw_buf_addf(&b,
+                "# HELP caseward_storage_faults_total Storage faults met (a full disk, an I/O "
+                "error, the database server unreachable).\n"
+                "# TYPE caseward_storage_faults_total counter\n"
+                "caseward_storage_faults_total %" PRIu64 "\n"
+                "# HELP caseward_storage_ok 0 while a storage fault is unresolved (writes are "
+                "answered 503), else 1.\n"
+                "# TYPE caseward_storage_ok gauge\n"
+                "caseward_storage_ok %d\n",
+                faults, faults == __atomic_load_n(&s->faults_ok, __ATOMIC_ACQUIRE));
     cw_resp_text(r, 200, "text/plain; version=0.0.4", b.data, b.len);
     cw_buf_release(&b);
     return CW_OK;
@@ -1661,9 +1687,10 @@ static cw_rc h_measure(cw_http_srv *s, req *r, cw_error *err)
 
 #define MGR R_MANAGERS
 const route cw_routes[] = {
-    {"GET", "/healthz", h_healthz, 0, 0,
+    {"GET", "/healthz", h_healthz, 0, RF_NO_READER,
      "Liveness and integrity: the log's size, the read model's check; 503 once the log or the "
-     "read model failed a check (writes are then refused until restart)"},
+     "read model failed a check (writes are then refused until restart), and 503 with the "
+     "reason while the storage fails (a full disk: writes are taken again once it works)"},
     {"GET", "/metrics", h_metrics, 0, 0, "Prometheus metrics (no personal data)"},
     {"GET", "/api/v1/openapi.json", h_openapi, 0, 0, "This document"},
     {"GET", "/api/v1/log/checkpoint", h_checkpoint, 0, 0,

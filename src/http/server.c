@@ -107,6 +107,7 @@ static const char *error_code(cw_rc rc, int status)
         return "conflict";
     case CW_EBUSY:
     case CW_ENOMEM:
+    case CW_EUNAVAIL:
         return "unavailable";
     default:
         return status >= 500 ? "server_error" : "invalid";
@@ -156,8 +157,18 @@ void cw_resp_err(req *r, const cw_error *err)
     cw_rc rc = err->code ? err->code : CW_EDB;
     int status = cw_rc_http_status(rc);
     cw_error e;
-    /* Server faults never show their internals: the details stay in the server's own log. */
-    if (status >= 500 && rc != CW_EBUSY && rc != CW_ENOMEM)
+    cw_store_fault fault = CW_STORE_FAULT_NONE;
+    if (rc == CW_EUNAVAIL)
+        cw_store_faults(&fault);
+    /* Server faults never show their internals: the details stay in the server's own log. The
+     * storage failing says what the reader can do: wait, and tell someone if it goes on. */
+    if (rc == CW_EUNAVAIL)
+        cw_error_key(&e, rc,
+                     fault == CW_STORE_FAULT_FULL          ? "storage_full"
+                     : fault == CW_STORE_FAULT_UNREACHABLE ? "storage_unreachable"
+                                                           : "storage_fault",
+                     NULL, NULL, NULL);
+    else if (status >= 500 && rc != CW_EBUSY && rc != CW_ENOMEM)
         cw_error_key(&e, rc, "server_fault", NULL, NULL, NULL);
     else if (rc == CW_ENOMEM || rc == CW_EBUSY)
         cw_error_key(&e, rc, "server_busy", NULL, NULL, NULL);
@@ -298,13 +309,27 @@ static void integrity_trip(cw_http_srv *s, const char *what)
             what);
 }
 
+/*
+ * Whether a check that failed with e failed because the storage did (a read that met an I/O
+ * error, say, which the check reports as a node it could not read) rather than because the
+ * log was changed: CW_EUNAVAIL, or a storage fault counted since it began (faults0). A
+ * storage fault is not tampering: it must not stop the server until restart. The check runs
+ * again at the next write, and finds tampering then if there was some.
+ */
+static int storage_failed(const cw_error *e, uint64_t faults0)
+{
+    return e->code == CW_EUNAVAIL || cw_store_faults(NULL) != faults0;
+}
+
 cw_rc cw_http_write_gate(cw_http_srv *s, cw_error *err)
 {
     cw_error e;
     int64_t schema, data;
     if (!__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE)) {
-        if (cw_store_versions(cw_ledger_store(s->writer), &schema, &data, err))
-            return CW_EDB;
+        uint64_t faults0 = cw_store_faults(NULL);
+        cw_rc rc = cw_store_versions(cw_ledger_store(s->writer), &schema, &data, err);
+        if (rc)
+            return rc;
         /* Changed by another connection since the last check. The structure and the whole
          * log again if the schema changed (an insert-only trigger dropped, say). If only the
          * data: on SQLite the whole log too, since any connection can turn triggers off for
@@ -317,8 +342,11 @@ cw_rc cw_http_write_gate(cw_http_srv *s, cw_error *err)
          * (docs/ledger.md). */
         int full = data != s->seen_data && !cw_store_is_uri(s->o.db);
         if ((schema != s->seen_schema || data != s->seen_data) &&
-            cw_integrity_check(s->integrity, full, &e) != CW_OK)
+            cw_integrity_check(s->integrity, full, &e) != CW_OK) {
+            if (storage_failed(&e, faults0)) /* seen_* kept: checked again next time */
+                return cw_error_set(err, CW_EUNAVAIL, "checking the log before writing: %s", e.msg);
             integrity_trip(s, e.msg);
+        }
         s->seen_schema = schema;
         s->seen_data = data;
     }
@@ -332,9 +360,69 @@ cw_rc cw_http_write_gate(cw_http_srv *s, cw_error *err)
 void cw_http_write_done(cw_http_srv *s)
 {
     cw_error e;
+    uint64_t faults0 = cw_store_faults(NULL);
     if (!__atomic_load_n(&s->integrity_failed, __ATOMIC_ACQUIRE) &&
-        cw_integrity_check_appended(s->integrity, &e) != CW_OK)
-        integrity_trip(s, e.msg);
+        cw_integrity_check_appended(s->integrity, &e) != CW_OK) {
+        if (storage_failed(&e, faults0)) /* what was appended is checked after the next write */
+            fprintf(stderr, "caseward: storage fault while checking the appended entries: %s\n",
+                    e.msg);
+        else
+            integrity_trip(s, e.msg);
+    }
+}
+
+static cw_rc read_applied(void *ctx, const cw_value *c, size_t n)
+{
+    if (n >= 1 && c[0].type == CW_V_INT)
+        *(cw_value *)ctx = c[0];
+    return CW_OK;
+}
+
+cw_store_fault cw_http_storage_state(cw_http_srv *s)
+{
+    cw_store_fault fault;
+    uint64_t n = cw_store_faults(&fault);
+    if (n == __atomic_load_n(&s->faults_ok, __ATOMIC_ACQUIRE))
+        return CW_STORE_FAULT_NONE;
+    /* The writer busy (a slow disk, say): no probe this time; /healthz does not wait on it. */
+    if (pthread_mutex_trylock(&s->write_mu) != 0)
+        return fault;
+    int64_t now = now_ns() / 1000000;
+    uint64_t faults0 = cw_store_faults(&fault);
+    if (faults0 != __atomic_load_n(&s->faults_ok, __ATOMIC_ACQUIRE) && now - s->probe_ms >= 1000) {
+        /* A write as small as a write can be, that leaves everything as it was: the
+         * projections' applied count changed and put back in one transaction, committed
+         * (and so synced) on its own. (Written back alone, unchanged, SQLite would see the
+         * row was the same and write nothing.) */
+        s->probe_ms = now;
+        cw_store *st = cw_ledger_store(s->writer);
+        cw_value v = CW_INT(0), v1;
+        cw_rc rc = cw_store_begin(st, NULL);
+        if (!rc)
+            rc = cw_store_run(st, CW_Q_PROJECTION_APPLIED, NULL, 0, read_applied, &v, NULL, NULL);
+        v1 = CW_INT(v.i + 1);
+        if (!rc)
+            rc = cw_store_run(st, CW_Q_PROJECTION_SET_APPLIED, &v1, 1, NULL, NULL, NULL, NULL);
+        if (!rc)
+            rc = cw_store_run(st, CW_Q_PROJECTION_SET_APPLIED, &v, 1, NULL, NULL, NULL, NULL);
+        if (!rc)
+            rc = cw_store_commit(st, NULL);
+        if (rc)
+            cw_store_rollback(st);
+        /* And a read from a connection of its own, whose cache is empty: the writer's may
+         * hold every page it needs while the disk fails every read. */
+        cw_store *fresh = NULL;
+        uint64_t end;
+        if (!rc &&
+            !(rc = cw_store_open(s->o.db, CW_STORE_READONLY | CW_STORE_NO_MMAP, &fresh, NULL)))
+            rc = cw_store_entries_end(fresh, &end, NULL);
+        cw_store_close(fresh);
+        if (!rc && cw_store_faults(&fault) == faults0)
+            __atomic_store_n(&s->faults_ok, faults0, __ATOMIC_RELEASE);
+    }
+    n = cw_store_faults(&fault);
+    pthread_mutex_unlock(&s->write_mu);
+    return n == __atomic_load_n(&s->faults_ok, __ATOMIC_ACQUIRE) ? CW_STORE_FAULT_NONE : fault;
 }
 
 /* Deep verify at start, beside serving: the rebuild it needs takes seconds to minutes. */
@@ -359,7 +447,17 @@ static void *deep_check(void *arg)
     cw_error err;
     cw_deep_report r;
     diff_tables d = {""};
+    uint64_t faults0 = cw_store_faults(NULL);
     cw_rc rc = cw_casework_deep_verify(s->o.db, note_table, &d, &r, &err);
+    if (rc && storage_failed(&err, faults0)) {
+        /* The disk failed, not (or not provably) the read model: a comparison that met a
+         * read error cannot be trusted either way. Said on /healthz ("unchecked"), not
+         * tripped; the next start checks again. */
+        fprintf(stderr, "caseward: the read model could not be checked (storage fault): %s\n",
+                err.msg);
+        __atomic_store_n(&s->read_model_state, 3, __ATOMIC_RELEASE);
+        return NULL;
+    }
     if (rc) {
         char what[CW_ERROR_MSG_MAX];
         if (r.differences)
@@ -449,6 +547,7 @@ static void write_group(cw_http_srv *s, acc_item **items, size_t n)
 {
     cw_error err;
     pthread_mutex_lock(&s->write_mu);
+    uint64_t faults0 = cw_store_faults(NULL);
     if (cw_http_write_gate(s, &err)) {
         for (size_t i = 0; i < n; i++) {
             items[i]->rc = err.code;
@@ -477,6 +576,16 @@ static void write_group(cw_http_srv *s, acc_item **items, size_t n)
             items[i]->size = size;
     }
     cw_http_write_done(s);
+    /* A database error met while the storage was failing is the storage's fault (503, "try
+     * again"), not the server's (500); a group committed with no fault met says it works. */
+    int committed = 0, faulted = cw_store_faults(NULL) != faults0;
+    for (size_t i = 0; i < n; i++) {
+        committed |= !items[i]->rc;
+        if (faulted && items[i]->rc == CW_EDB)
+            items[i]->rc = items[i]->err.code = CW_EUNAVAIL;
+    }
+    if (committed && !faulted)
+        __atomic_store_n(&s->faults_ok, faults0, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&s->write_mu);
     for (size_t i = 0; i < n; i++)
         if (!items[i]->rc)
@@ -720,7 +829,7 @@ static void process(cw_http_srv *s, req *r)
         return;
     }
     const route *rt = r->rt;
-    if (!(r->ro = pool_get(s, &err))) {
+    if (!(r->ro = pool_get(s, &err)) && !(rt->flags & RF_NO_READER)) {
         cw_resp_err(r, &err);
         return;
     }
@@ -777,11 +886,12 @@ static void process(cw_http_srv *s, req *r)
     rc = rt->fn(s, r, &err);
     if (rc)
         cw_resp_err(r, &err);
-    /* A look that cannot be recorded is not shown: the record is withheld. */
+    /* A look that cannot be recorded is not shown: the record is withheld (503 when the
+     * storage is failing: the look may be tried again once it works). */
     if ((rt->flags & RF_CHILD) && !r->recorded &&
-        cw_http_record_access(s, r, r->param[0], r->status < 400, r->status) != CW_OK &&
+        (rc = cw_http_record_access(s, r, r->param[0], r->status < 400, r->status)) != CW_OK &&
         r->status < 400)
-        cw_resp_key(r, CW_EIO, "look_not_recorded", NULL, NULL);
+        cw_resp_key(r, rc == CW_EUNAVAIL ? CW_EUNAVAIL : CW_EIO, "look_not_recorded", NULL, NULL);
 }
 
 /* ---- connections: the limits on slow clients ----
@@ -1271,6 +1381,7 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
                              "verify --db says more): ");
     if (!rc)
         rc = cw_store_versions(cw_ledger_store(s->writer), &s->seen_schema, &s->seen_data, err);
+    s->faults_ok = cw_store_faults(NULL); /* faults met before this server started are not its */
     if (!rc) {
         if (pthread_create(&s->acc_thread, NULL, access_writer, s) != 0)
             rc = cw_error_set(err, CW_ENOMEM, "cannot start the access-log writer");

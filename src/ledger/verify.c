@@ -1213,8 +1213,9 @@ static cw_rc check_increment(cw_integrity *m, cw_error *err)
                             " were verified: entries %" PRIu64 " and after were removed",
                             end, m->builder.size, end);
     /* The tree as verified with m->note, kept until the new entries' checkpoint is verified
-     * too: if another process appends meanwhile (CW_EBUSY) the check starts again from here,
-     * where m->note still names the checkpoint of the tree's size. */
+     * too: if another process appends meanwhile (CW_EBUSY), or the checkpoint cannot be read
+     * (a storage fault), the check starts again from here, where m->note still names the
+     * checkpoint of the tree's size. */
     cw_merkle_builder verified = m->builder;
     if (end > m->builder.size) {
         scan_state *ss = calloc(1, sizeof *ss);
@@ -1237,7 +1238,7 @@ static cw_rc check_increment(cw_integrity *m, cw_error *err)
             return rc;
     }
     rc = check_latest(m, err);
-    if (rc == CW_EBUSY)
+    if (rc)
         m->builder = verified;
     return rc;
 }

@@ -222,6 +222,37 @@ cw_rc cw_store_compare_read_model(cw_store *scratch, cw_store_diff_fn fn, void *
     return scratch->ops->compare_read_model(scratch, fn, ctx, rows, ndiff, err);
 }
 
+static uint64_t fault_count;
+static int fault_last;
+
+void cw_store_note_fault(cw_store_fault f)
+{
+    __atomic_store_n(&fault_last, (int)f, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&fault_count, 1, __ATOMIC_SEQ_CST);
+}
+
+uint64_t cw_store_faults(cw_store_fault *last)
+{
+    uint64_t n = __atomic_load_n(&fault_count, __ATOMIC_SEQ_CST);
+    if (last)
+        *last = (cw_store_fault)__atomic_load_n(&fault_last, __ATOMIC_RELAXED);
+    return n;
+}
+
+const char *cw_store_fault_text(cw_store_fault f)
+{
+    switch (f) {
+    case CW_STORE_FAULT_FULL:
+        return "the disk is full";
+    case CW_STORE_FAULT_IO:
+        return "the disk reported an input/output error";
+    case CW_STORE_FAULT_UNREACHABLE:
+        return "the database server cannot be reached";
+    default:
+        return "";
+    }
+}
+
 cw_rc cw_store_versions(cw_store *s, int64_t *schema, int64_t *data, cw_error *err)
 {
     return s->ops->versions(s, schema, data, err);

@@ -490,4 +490,25 @@ cw_rc cw_store_snapshot(cw_store *s, const char *path, cw_error *err);
  */
 cw_rc cw_store_file_in_use(const char *path, int *in_use, cw_error *err);
 
+/*
+ * Storage faults: the failures of the storage itself, not of what was asked of it. A disk
+ * full, an I/O error, a database server gone or out of space: every store of the process
+ * reports them as CW_EUNAVAIL ("try again once it is back"), and counts them here, so that
+ * a caller whose own error was turned into another code on the way up (a check that could
+ * not read a node says the node is damaged) can still tell a fault of the disk from damage.
+ * docs/faults.md.
+ */
+typedef enum cw_store_fault {
+    CW_STORE_FAULT_NONE = 0,
+    CW_STORE_FAULT_FULL,        /* the disk (or the database server's) is full */
+    CW_STORE_FAULT_IO,          /* the disk reported an input/output error */
+    CW_STORE_FAULT_UNREACHABLE, /* the database server cannot be reached */
+} cw_store_fault;
+
+/* How many storage faults every store of this process has met so far; *last (may be
+ * NULL) receives the kind of the latest. */
+uint64_t cw_store_faults(cw_store_fault *last);
+/* In words, for logs and /healthz: "the disk is full", ... ("" for NONE). */
+const char *cw_store_fault_text(cw_store_fault f);
+
 #endif

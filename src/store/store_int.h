@@ -10,4 +10,7 @@ cw_rc cw_store_postgres_open(const char *uri, int flags, cw_store **out, cw_erro
 /* Deep verify's scratch for a PostgreSQL log: a SQLite scratch over a copy of it. */
 cw_rc cw_store_postgres_open_scratch(const char *uri, cw_store **out, cw_error *err);
 
+/* A backend met a storage fault (store.h): counts it, for cw_store_faults. */
+void cw_store_note_fault(cw_store_fault f);
+
 #endif

@@ -571,9 +571,26 @@ static cw_rc fail(pg_store *s, const PGresult *r, cw_error *err, const char *wha
         rc = CW_ETOOBIG;
     else if (state && !strcmp(state, "53200"))
         rc = CW_ENOMEM;
+    /* Storage faults (store.h): the server's disk full (53100) or failing (58030), the server
+     * shutting down or not yet taking connections (57P01-57P03), the connection gone (08...,
+     * or no result at all, as libpq gives when the server vanished mid-statement). */
+    cw_store_fault fault = CW_STORE_FAULT_NONE;
+    if (state && !strcmp(state, "53100"))
+        fault = CW_STORE_FAULT_FULL;
+    else if (state && !strcmp(state, "58030"))
+        fault = CW_STORE_FAULT_IO;
+    else if ((state && (!strncmp(state, "08", 2) || !strcmp(state, "57P01") ||
+                        !strcmp(state, "57P02") || !strcmp(state, "57P03"))) ||
+             PQstatus(s->c) != CONNECTION_OK)
+        fault = CW_STORE_FAULT_UNREACHABLE;
     const char *text;
     int len;
     message(m, &text, &len);
+    if (fault) {
+        cw_store_note_fault(fault);
+        return cw_error_set(err, CW_EUNAVAIL, "database: %s: %s (%.*s)", what,
+                            cw_store_fault_text(fault), len, text);
+    }
     return cw_error_set(err, rc, "database: %s: %.*s", what, len, text);
 }
 
@@ -693,7 +710,8 @@ static cw_rc reconnect_if_lost(pg_store *s, cw_error *err)
         const char *text;
         int len;
         message(PQerrorMessage(s->c), &text, &len);
-        return cw_error_set(err, CW_EDB, "database: the connection was lost: %.*s", len, text);
+        cw_store_note_fault(CW_STORE_FAULT_UNREACHABLE);
+        return cw_error_set(err, CW_EUNAVAIL, "database: the connection was lost: %.*s", len, text);
     }
     return session(s, err);
 }
@@ -1803,7 +1821,11 @@ cw_rc cw_store_postgres_open(const char *uri, int flags, cw_store **out, cw_erro
         const char *text;
         int len;
         message(PQerrorMessage(s->c), &text, &len);
-        rc = cw_error_set(err, CW_EDB, "database: cannot connect: %.*s", len, text);
+        /* A storage fault (store.h) like a connection lost: the server down, restarting or
+         * out of connections is the common cause, and the message keeps libpq's words for
+         * the rest (a password refused, a database that does not exist). */
+        cw_store_note_fault(CW_STORE_FAULT_UNREACHABLE);
+        rc = cw_error_set(err, CW_EUNAVAIL, "database: cannot connect: %.*s", len, text);
     } else {
         rc = setup(s, flags, err);
     }

@@ -7,6 +7,7 @@
  * bound parameters. The file is created with mode 0600; SQLite gives its -wal
  * and -shm files the same mode.
  */
+#include "store/faultvfs.h"
 #include "store/store_int.h"
 
 #include <errno.h>
@@ -431,13 +432,27 @@ typedef struct sqlite_store {
     int erased; /* personal data was erased in the open transaction: empty the WAL after it */
 } sqlite_store;
 
+/*
+ * The error of the statement that just failed. A full disk (SQLITE_FULL) and an I/O error
+ * (SQLITE_IOERR) are storage faults: CW_EUNAVAIL, counted (store.h). SQLite has rolled the
+ * transaction back, or leaves it for the caller to; either way nothing of it is committed.
+ */
 static cw_rc fail(sqlite_store *s, cw_error *err, const char *what)
 {
     int code = sqlite3_errcode(s->db);
+    cw_store_fault fault = code == SQLITE_FULL    ? CW_STORE_FAULT_FULL
+                           : code == SQLITE_IOERR ? CW_STORE_FAULT_IO
+                                                  : CW_STORE_FAULT_NONE;
     cw_rc rc = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? CW_EBUSY
                : code == SQLITE_NOMEM                         ? CW_ENOMEM
                : code == SQLITE_TOOBIG                        ? CW_ETOOBIG
+               : fault                                        ? CW_EUNAVAIL
                                                               : CW_EDB;
+    if (fault) {
+        cw_store_note_fault(fault);
+        return cw_error_set(err, rc, "database: %s: %s (%s)", what, cw_store_fault_text(fault),
+                            sqlite3_errmsg(s->db));
+    }
     return cw_error_set(err, rc, "database: %s: %s", what, sqlite3_errmsg(s->db));
 }
 
@@ -1168,7 +1183,10 @@ static cw_rc cmp_one(sqlite_store *s, cmp_table *t, cw_store_diff_fn fn, void *c
     }
     int ra = sqlite3_step(a), rb = sqlite3_step(b);
     char key[320], what[320];
-    while (ra == SQLITE_ROW || rb == SQLITE_ROW) {
+    /* Until both are done, or either fails: a side that failed (a read error) is not a side
+     * that ended, whose missing rows would be differences. */
+    while ((ra == SQLITE_ROW || rb == SQLITE_ROW) && (ra == SQLITE_ROW || ra == SQLITE_DONE) &&
+           (rb == SQLITE_ROW || rb == SQLITE_DONE)) {
         int order = 0;
         if (ra != SQLITE_ROW)
             order = 1;
@@ -1210,8 +1228,7 @@ static cw_rc cmp_one(sqlite_store *s, cmp_table *t, cw_store_diff_fn fn, void *c
         }
     }
     if (ra != SQLITE_DONE || rb != SQLITE_DONE)
-        rc = cw_error_set(err, CW_EDB, "database: comparing table %s: %s", t->name,
-                          sqlite3_errmsg(s->db));
+        rc = fail(s, err, "comparing a table");
 out:
     sqlite3_finalize(a);
     sqlite3_finalize(b);
@@ -1819,6 +1836,7 @@ static pthread_once_t configured = PTHREAD_ONCE_INIT;
 static void configure_sqlite(void)
 {
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* refused if already initialised: fine */
+    cw_faultvfs_from_env(); /* tests only: storage faults on demand (faultvfs.h) */
 }
 
 static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
@@ -1874,9 +1892,8 @@ static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
                             path, version, SCHEMA_VERSION);
     if (sqlite3_exec(s->db, (flags & CW_STORE_READONLY) ? pragmas_ro : pragmas_rw, NULL, NULL,
                      &msg) != SQLITE_OK) {
-        cw_error_set(err, CW_EDB, "database: %s", msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
-        return CW_EDB;
+        return fail(s, err, "setting up the connection");
     }
     int secure = 0;
     if (!(flags & CW_STORE_READONLY) &&
@@ -1885,9 +1902,8 @@ static cw_rc setup(sqlite_store *s, const char *path, int flags, cw_error *err)
     /* After the read-only pragmas, which map the file. */
     if ((flags & CW_STORE_NO_MMAP) &&
         sqlite3_exec(s->db, "PRAGMA mmap_size = 0;", NULL, NULL, &msg) != SQLITE_OK) {
-        cw_error_set(err, CW_EDB, "database: %s", msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
-        return CW_EDB;
+        return fail(s, err, "setting up the connection");
     }
     for (int i = 0; i < Q_COUNT; i++) {
         if (sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
@@ -1929,8 +1945,11 @@ cw_rc cw_store_sqlite_open(const char *path, int flags, cw_store **out, cw_error
     s->base.ops = &sqlite_ops;
     int oflags = (flags & CW_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        cw_rc rc = cw_error_set(err, CW_EDB, "%s: %s", path,
-                                s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        int code = s->db ? sqlite3_errcode(s->db) : SQLITE_CANTOPEN;
+        cw_rc rc = code == SQLITE_FULL || code == SQLITE_IOERR
+                       ? fail(s, err, path)
+                       : cw_error_set(err, CW_EDB, "%s: %s", path,
+                                      s->db ? sqlite3_errmsg(s->db) : "cannot open");
         s_close(&s->base);
         return rc;
     }

@@ -30,6 +30,7 @@ static const struct {
     [CW_EFORBIDDEN] = {"not allowed", 1, 403},
     [CW_ELIMIT] = {"too many attempts", 1, 429},
     [CW_ECONFLICT] = {"changed by someone else", 1, 409},
+    [CW_EUNAVAIL] = {"storage unavailable", 1, 503},
 };
 
 #define NCODES (sizeof table / sizeof table[0])

@@ -29,6 +29,8 @@ typedef enum cw_rc {
     CW_EFORBIDDEN = 13, /* signed in, but this is not theirs to do or see */
     CW_ELIMIT = 14,     /* too many attempts: try again later */
     CW_ECONFLICT = 15,  /* someone else changed the record since the version named */
+    CW_EUNAVAIL = 16,   /* the storage cannot save now (disk full, I/O error, database server
+                           gone): nothing was acknowledged; try again once it is back */
 } cw_rc;
 
 #define CW_ERROR_MSG_MAX 512

@@ -178,6 +178,23 @@ static const struct msg {
      "ni allai’r gweinydd gwblhau’r cais"},
     {"server_busy", "the server is busy; try again",
      "mae’r gweinydd yn brysur; rhowch gynnig arall arni"},
+    {"storage_full",
+     "the records cannot be saved right now: the server's disk is full. Try again later; if "
+     "this goes on, tell your system administrator",
+     "ni ellir cadw’r cofnodion ar hyn o bryd: mae disg y gweinydd yn llawn. Rhowch gynnig "
+     "arall arni yn nes ymlaen; os yw hyn yn parhau, dywedwch wrth weinyddwr eich system"},
+    {"storage_fault",
+     "the records cannot be read or saved right now: the server's disk reported an error. Try "
+     "again later; if this goes on, tell your system administrator",
+     "ni ellir darllen na chadw’r cofnodion ar hyn o bryd: adroddodd disg y gweinydd wall. "
+     "Rhowch gynnig arall arni yn nes ymlaen; os yw hyn yn parhau, dywedwch wrth weinyddwr "
+     "eich system"},
+    {"storage_unreachable",
+     "the records cannot be read or saved right now: the database cannot be reached. Try again "
+     "later; if this goes on, tell your system administrator",
+     "ni ellir darllen na chadw’r cofnodion ar hyn o bryd: ni ellir cyrraedd y gronfa ddata. "
+     "Rhowch gynnig arall arni yn nes ymlaen; os yw hyn yn parhau, dywedwch wrth weinyddwr "
+     "eich system"},
     {"look_not_recorded", "the look at the record could not be recorded",
      "nid oedd modd cofnodi’r edrychiad ar y cofnod"},
     {"from_after_to", "{field}: must not be after to",
