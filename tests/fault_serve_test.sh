@@ -4,7 +4,7 @@
 # VFS (src/store/faultvfs.h); the test switches faults on and off by rewriting the control
 # file. While the disk is full, or fails a sync: a write is answered 503 with the words (in
 # English and in Welsh), not 500; a child's record is not shown (its look cannot be
-# recorded); a sign-in that must update the account is refused alike; /healthz says 503 and
+# recorded); a wrong password is 401 as for an unknown name; /healthz says 503 and
 # why; the log's integrity alarm is not tripped. Once the fault clears, with no restart:
 # /healthz is 200 again, writes are taken, and after the server stops the log verifies and
 # holds every acknowledged write and none that was refused.
@@ -106,11 +106,16 @@ curl -s "$URL/metrics" >"$T/metrics"
 check "disk full: the metrics say so" grep -q '^caseward_storage_ok 0' "$T/metrics"
 check "disk full: faults counted" grep -q '^caseward_storage_faults_total [1-9]' "$T/metrics"
 check "disk full: healthz says why" grep -q '"status":"unavailable","reason":"the disk is full"' "$T/health"
-# A wrong password must be counted (the throttle): that cannot be saved, so it is refused
-# as the writes are, not let through uncounted. (A right one writes nothing.)
+# A wrong password is counted by the throttle in memory and writes nothing, so the full disk
+# does not show in its answer: 401, as for a name that is no account's (the answer says
+# nothing about which accounts exist, full disk or not).
 code=$(sign_in "not the password")
-check "disk full: a sign-in that must update the account is 503 ($code)" test "$code" = 503
-check "disk full: the sign-in's words" grep -q '"key":"storage_full"' "$T/session"
+check "disk full: a wrong password is 401 as ever ($code)" test "$code" = 401
+cp "$T/session" "$T/session.known"
+code=$(curl -s -o "$T/session" -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d '{"username":"no.such.account","password":"not the password"}' "$URL/api/v1/session")
+check "disk full: an unknown name is 401 too ($code)" test "$code" = 401
+same "disk full: the two refusals say the same" "$T/session.known" "$T/session"
 
 # ---- a sync fails (the disk reports an I/O error) ----
 fault ioerr-fsync
