@@ -7,7 +7,8 @@
 # refused, none "busy"); afterwards the log is gap-free (its entries are exactly 0..n-1), holds
 # each acknowledged batch once and in one piece (a batch's five entries are consecutive), the
 # projections hold every child once, and caseward verify passes. Then a batch appended while
-# another transaction holds the log's tail for 7 s waits and lands. On SQLite, and on PostgreSQL
+# another transaction holds the log's tail for 7 s waits and lands, and one beside a batch
+# trickling in on a slow pipe does not wait for that input. On SQLite, and on PostgreSQL
 # under tests/with-pg (CW_PG_SUITES), where the writers may be on other machines.
 #
 # usage: bash tests/writers_test.sh /path/to/caseward
@@ -124,10 +125,27 @@ waited=$(((t3 - t2) / 1000000))
 echo "writers_test: the batch behind the held tail waited $waited ms" >&2
 check "it waited for the tail (${waited} ms)" test "$waited" -ge 4000
 
+# A batch trickling in on a slow pipe is read whole before the tail is taken: the others do
+# not wait for its input.
+line() { printf '{"type":"child_registered","actor":"hos.1","payload":{"child_id":"%s","given_name":"Ann","family_name":"Writer","date_of_birth":"2015-01-05","gender":"female","language":"english"}}\n' "$1"; }
+(line SLOW-1; sleep 4; line SLOW-2) | "$CW" append --db "$DB" - >"$T/slow.out" 2>"$T/slow.err" &
+slow=$!
+sleep 1
+line QUICK-1 >"$T/quick"
+t4=$(date +%s%N)
+run append --db "$DB" "$T/quick"
+t5=$(date +%s%N)
+expect_rc 0 "a batch beside one trickling in on a pipe"
+quick=$(((t5 - t4) / 1000000))
+echo "writers_test: a batch beside one trickling in took $quick ms" >&2
+check "it did not wait for the other's input (${quick} ms)" test "$quick" -lt 2500
+wait "$slow"
+check "the trickling batch landed too ($(cat "$T/slow.err"))" test -s "$T/slow.out"
+
 kill -TERM "$PID" 2>/dev/null
 wait "$PID" 2>/dev/null
 PID=
-total=$((base + 5 * WRITERS * BATCHES + NOTES + 1))
+total=$((base + 5 * WRITERS * BATCHES + NOTES + 4))
 run verify --db "$DB"
 expect_rc 0 "verify after the writers"
 check "the log holds every write ($total entries)" out_has "verified $total entries"

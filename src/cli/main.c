@@ -327,6 +327,13 @@ static cw_rc cmd_openapi(args *a, cw_error *err)
 }
 
 /* append and import: JSON Lines of casework commands, validated, one batch. */
+/* One line of append/import input, parsed: its event points into holder. */
+typedef struct cmd_line {
+    cw_event ev;
+    cw_event_source src;
+    json_t *holder;
+} cmd_line;
+
 static cw_rc run_commands(args *a, int need_file, cw_error *err)
 {
     const char *db = NULL, *actor = "cli", *pos[1] = {NULL};
@@ -347,16 +354,15 @@ static cw_rc run_commands(args *a, int need_file, cw_error *err)
         if (!in)
             return cw_error_set(err, CW_ENOTFOUND, "%s: cannot open", pos[0]);
     }
-    cw_ledger *l = NULL;
+    /* Every line is read and parsed before the log's tail is taken: a slow pipe must not hold
+     * the other writers (a server among them) waiting while it trickles in. */
     cw_buf line = CW_BUF_INIT(CW_ENTRY_MAX_BYTES);
+    cmd_line *cmds = NULL;
+    size_t n = 0, cap = 0;
     uint64_t lineno = 0, size = 0;
-    if ((rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) || (rc = cw_casework_begin(l, err)))
-        goto out;
+    cw_ledger *l = NULL;
     for (;;) {
         int eof, nl;
-        json_t *holder = NULL;
-        cw_event ev;
-        cw_event_source src;
         lineno++;
         rc = cw_file_read_line(in, &line, &eof, &nl);
         if (rc) {
@@ -370,23 +376,41 @@ static cw_rc run_commands(args *a, int need_file, cw_error *err)
             rc = cw_error_set(err, CW_EINVAL, "line %" PRIu64 ": empty line", lineno);
             break;
         }
-        rc = cw_entry_parse_command(line.data, line.len, actor, &ev, &src, &holder, err);
-        if (!rc)
-            rc = cw_casework_submit_source(l, &ev, &src, NULL, err);
-        json_decref(holder);
-        if (rc) {
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            cmd_line *m = realloc(cmds, ncap * sizeof *m);
+            if (!m) {
+                rc = cw_error_set(err, CW_ENOMEM, "line %" PRIu64 ": out of memory", lineno);
+                break;
+            }
+            cmds = m;
+            cap = ncap;
+        }
+        cmd_line *c = &cmds[n];
+        c->holder = NULL;
+        if ((rc = cw_entry_parse_command(line.data, line.len, actor, &c->ev, &c->src, &c->holder,
+                                         err))) {
             cw_error_prefix(err, "line %" PRIu64 ": ", lineno);
             break;
         }
+        n++;
     }
-    if (rc) {
-        cw_casework_abort(l);
+    if (!rc && !(rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) &&
+        !(rc = cw_casework_begin(l, err))) {
+        for (size_t i = 0; i < n && !rc; i++)
+            if ((rc = cw_casework_submit_source(l, &cmds[i].ev, &cmds[i].src, NULL, err)))
+                cw_error_prefix(err, "line %zu: ", i + 1);
+        if (rc)
+            cw_casework_abort(l);
+        else if (!(rc = cw_casework_commit(l, &size, err)))
+            printf("%" PRIu64 "\n", size);
+    }
+    if (rc && rc != CW_EUSAGE)
         cw_error_prefix(err, "nothing appended: ");
-    } else if (!(rc = cw_casework_commit(l, &size, err))) {
-        printf("%" PRIu64 "\n", size);
-    }
-out:
     cw_ledger_close(l);
+    for (size_t i = 0; i < n; i++)
+        json_decref(cmds[i].holder);
+    free(cmds);
     cw_buf_release(&line);
     if (in != stdin)
         fclose(in);

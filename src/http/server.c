@@ -1369,6 +1369,10 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
         if (!(rc = cw_rules_load_builtin(pack.data, &s->pack, err)))
             rc = cw_measures_load_builtin(s->pack, &s->measures, err);
     }
+    /* A write waits at most 15 s behind another process's (an import): then 503 "busy", not
+     * requests piling up for the two minutes a command-line writer waits. */
+    if (!rc)
+        cw_store_set_write_wait(cw_ledger_store(s->writer), 15 * 1000);
     /* The pack's sign-off rules, in the log, before anyone records work under them. */
     int adopted = 0;
     if (!rc)

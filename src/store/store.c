@@ -53,6 +53,11 @@ void cw_store_close(cw_store *s)
         s->ops->close(s);
 }
 
+void cw_store_set_write_wait(cw_store *s, int ms)
+{
+    s->write_wait_ms = ms > 0 ? ms : 0;
+}
+
 cw_rc cw_store_begin(cw_store *s, cw_error *err)
 {
     return s->ops->begin(s, err);

@@ -326,7 +326,17 @@ typedef struct cw_store_ops {
 
 struct cw_store {
     const cw_store_ops *ops;
+    int write_wait_ms; /* cw_store_set_write_wait; 0: the default (two minutes) */
 };
+
+/*
+ * How long a write transaction (cw_store_begin) waits for another process's to finish before
+ * it is refused with CW_EBUSY: by default two minutes, so that a valid batch waits its turn
+ * behind a long import rather than fail. A server gives a shorter wait (its requests would
+ * otherwise pile up behind an import) and answers 503 "busy" instead. SQLite's busy timeout;
+ * PostgreSQL's lock_timeout for the wait on the log's tail.
+ */
+void cw_store_set_write_wait(cw_store *s, int ms);
 
 /*
  * Whether path is a PostgreSQL connection URI (postgresql://... or postgres://...):

@@ -738,6 +738,17 @@ static cw_rc s_begin(cw_store *base, cw_error *err)
     s->in_tx = !rc;
     if (rc || s->readonly)
         return rc;
+    /* The wait for the tail: unbounded, unless this store's is set (a server's, which answers
+     * "busy" rather than hold its requests behind another's long import). lock_not_available
+     * is CW_EBUSY. */
+    if (base->write_wait_ms) {
+        char set[64];
+        snprintf(set, sizeof set, "SET LOCAL lock_timeout = %d", base->write_wait_ms);
+        if ((rc = exec(s, set, NULL, NULL, "setting the wait for the log's tail", err))) {
+            s_rollback(base);
+            return rc;
+        }
+    }
     params p = {0};
     p_int(&p, APPEND_LOCK);
     if ((rc = exec(s, "SELECT pg_advisory_xact_lock($1)", &p, NULL, "waiting for the log's tail",

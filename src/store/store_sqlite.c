@@ -437,6 +437,12 @@ typedef struct sqlite_store {
  * (SQLITE_IOERR) are storage faults: CW_EUNAVAIL, counted (store.h). SQLite has rolled the
  * transaction back, or leaves it for the caller to; either way nothing of it is committed.
  */
+/* A writer's wait for the log's tail (cw_store_set_write_wait). */
+static int write_wait(const sqlite_store *s)
+{
+    return s->base.write_wait_ms ? s->base.write_wait_ms : WRITE_WAIT_MS;
+}
+
 static cw_rc fail(sqlite_store *s, cw_error *err, const char *what)
 {
     int code = sqlite3_errcode(s->db);
@@ -490,6 +496,7 @@ static void s_close(cw_store *base)
 static cw_rc s_begin(cw_store *base, cw_error *err)
 {
     sqlite_store *s = (sqlite_store *)base;
+    sqlite3_busy_timeout(s->db, write_wait(s));
     return exec_stmt(s, stmt(s, Q_BEGIN), "begin", err);
 }
 
@@ -509,7 +516,12 @@ static cw_rc s_begin_read(cw_store *base, cw_error *err)
 static void empty_wal(sqlite_store *s)
 {
     s->erased = 0;
+    /* Without waiting: a TRUNCATE checkpoint waits for every reader (a backup, a verify, an
+     * export) and keeps other writers out while it does, and this connection's wait is a
+     * writer's (two minutes). A reader in the way leaves the WAL to be recycled later. */
+    sqlite3_busy_timeout(s->db, 0);
     sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    sqlite3_busy_timeout(s->db, write_wait(s));
 }
 
 static cw_rc s_commit(cw_store *base, cw_error *err)
