@@ -28,20 +28,28 @@ static inline void fuzz_die(const char *what, const cw_error *err)
     abort();
 }
 
-static inline void fuzz_remove_dir(void)
+/* Removes dir and what it holds (files, and folders of files). */
+static inline void fuzz_remove(const char *dir)
 {
-    DIR *d = opendir(fuzz_dir);
+    DIR *d = opendir(dir);
     if (!d)
         return;
     struct dirent *e;
     char path[512];
     while ((e = readdir(d)))
         if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            snprintf(path, sizeof path, "%s/%s", fuzz_dir, e->d_name);
-            unlink(path);
+            if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
+                continue;
+            if (unlink(path) != 0)
+                fuzz_remove(path);
         }
     closedir(d);
-    rmdir(fuzz_dir);
+    rmdir(dir);
+}
+
+static inline void fuzz_remove_dir(void)
+{
+    fuzz_remove(fuzz_dir);
 }
 
 /* Makes the log at db (a buffer of cap bytes) and returns it open for writing. */

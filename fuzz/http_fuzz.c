@@ -4,7 +4,8 @@
  * string, caseward's percent-unescaping and route matching, the
  * Authorization header and session cookie, CSRF, role and scope checks, and
  * every handler with its query parameters and JSON body (sign-in, commands
- * against the catalogue, audits, improvement plans ...), on an in-memory
+ * against the catalogue, audits, improvement plans ...), and the web
+ * application's files outside /api/ (a small folder of three), on an in-memory
  * server (cw_http_start_unlistened) over a socket pair, against a small demo
  * council in a temporary log. One input is one connection: one or more
  * requests, as a client would send them.
@@ -28,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "casework/accounts.h"
 #include "http/http_int.h"
@@ -65,11 +67,29 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         cw_token_create(l, by, "fuzz-admin", "admin", "write", tok_admin, &err))
         fuzz_die("the accounts", &err);
     cw_ledger_close(l);
+    /* A small web application: the paths outside /api/ are its files (static.c). */
+    static char web[128];
+    snprintf(web, sizeof web, "%s/web", fuzz_dir);
+    static const char *const files[][2] = {
+        {"index.html", "<!doctype html><title>caseward</title><script src=/app.js></script>"},
+        {"app.js", "export const x = 1;"},
+        {"css/app.css", "body{margin:0}"}};
+    char path[256];
+    snprintf(path, sizeof path, "%s/css", web);
+    if (mkdir(web, 0700) != 0 || mkdir(path, 0700) != 0)
+        fuzz_die("the web folder", NULL);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", web, files[i][0]);
+        FILE *f = fopen(path, "wb");
+        if (!f || fputs(files[i][1], f) < 0 || fclose(f) != 0)
+            fuzz_die("a web file", NULL);
+    }
     cw_http_opts o;
     cw_http_opts_init(&o);
     o.db = db;
     o.quiet = 1;
     o.max_body = 64 << 10;
+    o.web_dir = web;
     if (cw_http_start_unlistened(&o, &H, &err))
         fuzz_die("the server", &err);
     atexit(stop);
