@@ -6,7 +6,8 @@
 #   make test     build both ways and run every test once: under ASan+UBSan, but for the
 #                 PostgreSQL browser journeys and largest suites (plain build); check format
 #   make bench    build optimised and print benchmark figures, SQLite beside PostgreSQL
-#   make fuzz     run the libFuzzer targets in fuzz/ (FUZZ_SECONDS each, default 60)
+#   make fuzz     run the libFuzzer targets in fuzz/ (FUZZ_SECONDS each, default 60; only
+#                 some: FUZZ_TARGETS="http command"; docs/fuzzing.md)
 #   make format   reformat the C sources with clang-format
 
 BUILD      ?= build
@@ -29,6 +30,7 @@ PG_BENCH_CHILDREN ?= 2000
 HTTP_BENCH_SECONDS ?= 10
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 C_SOURCES  = $(shell find src tests bench fuzz -name '*.[ch]' 2>/dev/null)
 
 .PHONY: all deps web build run test test-unit test-plain test-asan test-browser lint format format-check bench fuzz clean
@@ -87,7 +89,7 @@ format-check:
 
 fuzz: deps
 	@scripts/install-deps --fuzz
-	scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: deps
 	@scripts/install-deps --bench
