@@ -20,7 +20,7 @@
  * The server's state carries from one input to the next, as a real one's
  * does (entries appended, sessions ended, accounts changed).
  *
- * Checks: the server answers or closes every connection within 10 s, and,
+ * Checks: the server answers or closes every connection within 20 s, and,
  * with CW_FUZZ_NO_500 set in the environment, no answer is a 500 (a fault
  * the client's bytes should never cause). CW_FUZZ_VERBOSE prints each answer.
  */

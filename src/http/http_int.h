@@ -220,8 +220,9 @@ void cw_http_write_done(cw_http_srv *s);
  * connections: cw_http_exchange gives it one at a time. */
 cw_rc cw_http_start_unlistened(const cw_http_opts *o, cw_http **out, cw_error *err);
 /* Sends request (len bytes, as a client would send them: one or more HTTP requests) on a new
- * connection from 127.0.0.1, runs the daemon until it closes the connection, and appends what
- * it answered to response (may be NULL). cw_http_stop ends the server. */
+ * connection from 127.0.0.1, runs the daemon until it closes the connection (at most 20 s: else
+ * CW_EBUSY), and appends what it answered to response (may be NULL). cw_http_stop ends the server.
+ */
 cw_rc cw_http_exchange(cw_http *h, const void *request, size_t len, cw_buf *response,
                        cw_error *err);
 /* The server's shared state (sessions: cw_session_create). */
