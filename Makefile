@@ -6,7 +6,8 @@
 #   make test     build both ways and run every test once: under ASan+UBSan, but for the
 #                 PostgreSQL browser journeys and largest suites (plain build); check format
 #   make bench    build optimised and print benchmark figures, SQLite beside PostgreSQL
-#   make fuzz     run the libFuzzer targets in fuzz/ (FUZZ_SECONDS each, default 60)
+#   make fuzz     run the libFuzzer targets in fuzz/ (FUZZ_SECONDS each, default 60; only
+#                 some: FUZZ_TARGETS="http command"; docs/fuzzing.md)
 #   make soak     build optimised and run wrk against the server for SOAK_SECONDS (default
 #                 300) with a mixed read/write profile, printing its memory over time; fails
 #                 on any error or on memory that keeps growing (bench/soak.sh)
@@ -38,6 +39,7 @@ FUZZ_SECONDS ?= 60
 SOAK_SECONDS  ?= 300
 SOAK_CHILDREN ?= 1000
 CRASH_ROUNDS ?= 500
+FUZZ_TARGETS ?=
 C_SOURCES  = $(shell find src tests bench fuzz -name '*.[ch]' 2>/dev/null)
 
 .PHONY: all deps web build run test test-unit test-plain test-asan test-browser lint format format-check bench fuzz soak crash-soak clean
@@ -96,7 +98,7 @@ format-check:
 
 fuzz: deps
 	@scripts/install-deps --fuzz
-	scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: deps
 	@scripts/install-deps --bench

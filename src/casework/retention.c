@@ -140,8 +140,10 @@ cw_rc cw_retention_load(const char *text, size_t len, const char *name, cw_reten
         const char *nl = memchr(text + at, '\n', len - at);
         size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
         lineno++;
-        if (memchr(text + at, '\0', n))
-            return cw_error_set(err, CW_EINVAL, "%s:%u: contains a NUL character", name, lineno);
+        if (memchr(text + at, '\0', n)) {
+            rc = cw_error_set(err, CW_EINVAL, "%s:%u: contains a NUL character", name, lineno);
+            break; /* the rules read so far are released below */
+        }
         if (n >= sizeof line) {
             rc = cw_error_set(err, CW_ETOOBIG, "%s:%u: longer than %zu characters", name, lineno,
                               sizeof line - 1);

@@ -305,6 +305,19 @@ void cw_http_write_done(cw_http_srv *s);
  */
 cw_store_fault cw_http_storage_state(cw_http_srv *s);
 
+/* ---- without a socket (server.c): for the fuzz targets (fuzz/http_fuzz.c) ---- */
+/* As cw_http_start, but listening nowhere and with no thread of its own polling the
+ * connections: cw_http_exchange gives it one at a time. */
+cw_rc cw_http_start_unlistened(const cw_http_opts *o, cw_http **out, cw_error *err);
+/* Sends request (len bytes, as a client would send them: one or more HTTP requests) on a new
+ * connection from 127.0.0.1, runs the daemon until it closes the connection (at most 20 s: else
+ * CW_EBUSY), and appends what it answered to response (may be NULL). cw_http_stop ends the server.
+ */
+cw_rc cw_http_exchange(cw_http *h, const void *request, size_t len, cw_buf *response,
+                       cw_error *err);
+/* The server's shared state (sessions: cw_session_create). */
+cw_http_srv *cw_http_srv_of(cw_http *h);
+
 /* ---- responses (server.c) ---- */
 void cw_resp_json(req *r, int status, json_t *body); /* steals body */
 void cw_resp_text(req *r, int status, const char *ctype, const char *text, size_t len);

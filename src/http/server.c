@@ -17,6 +17,7 @@
 #define _DEFAULT_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -1325,7 +1326,9 @@ static void release(cw_http_srv *s)
     pthread_mutex_destroy(&s->sess_mu);
 }
 
-cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
+/* Starts the server; unlistened: no socket and no polling thread, the connections given one
+ * at a time by cw_http_exchange. */
+static cw_rc start(const cw_http_opts *o, int unlistened, cw_http **out, cw_error *err)
 {
     *out = NULL;
     if (!o->db)
@@ -1355,9 +1358,9 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
     const char *where = o->listen ? o->listen : "127.0.0.1:8080";
     s->listen_fd = -1;
     cw_rc rc = cw_throttle_proxies(s, o->trusted_proxies, err);
-    if (!rc)
+    if (!rc && !unlistened)
         rc = parse_listen(where, &sa, err);
-    if (!rc)
+    if (!rc && !unlistened)
         rc = listen_on(&sa, where, &s->listen_fd, &s->port, err);
     if (!rc && o->web_dir)
         rc = cw_static_load(&s->web, o->web_dir, err);
@@ -1401,16 +1404,20 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
     if (!rc) {
         /* The memory per connection is well above caseward's own limits on a request's head
          * (URI_MAX, HEADERS_MAX), so that it is caseward that answers those, with its headers;
-         * the watchdog above keeps the deadlines, the inactivity timeout the rest. */
+         * the watchdog above keeps the deadlines, the inactivity timeout the rest.
+         * Unlistened (the fuzz targets): the same callbacks and limits, MHD_OPTION_LISTEN_SOCKET
+         * last (ignored after MHD_OPTION_END). */
         s->d = MHD_start_daemon(
-            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC, s->port,
-            NULL, NULL, on_request, s, MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
-            o->max_connections ? o->max_connections : 512u, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-            o->max_per_address, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-            on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-            MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
+            unlistened
+                ? MHD_USE_NO_LISTEN_SOCKET
+                : MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC,
+            s->port, NULL, NULL, on_request, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
+            MHD_OPTION_CONNECTION_LIMIT, o->max_connections ? o->max_connections : 512u,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_address, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned)60, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+            NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+            unlistened ? MHD_OPTION_END : MHD_OPTION_LISTEN_SOCKET, s->listen_fd, MHD_OPTION_END);
         if (!s->d)
             rc = cw_error_set(err, CW_EIO, "cannot serve on %s", where);
         else
@@ -1432,6 +1439,84 @@ cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
     }
     *out = h;
     return CW_OK;
+}
+
+cw_rc cw_http_start(const cw_http_opts *o, cw_http **out, cw_error *err)
+{
+    return start(o, 0, out, err);
+}
+
+cw_rc cw_http_start_unlistened(const cw_http_opts *o, cw_http **out, cw_error *err)
+{
+    return start(o, 1, out, err);
+}
+
+cw_http_srv *cw_http_srv_of(cw_http *h)
+{
+    return &h->s;
+}
+
+/*
+ * One connection over a socket pair: the daemon is run in this thread until it closes the
+ * connection. The request is written as the daemon reads it; once all of it is written the
+ * client's side is shut for writing, so a request cut short ends the connection (after the
+ * daemon's answer, if it gives one) rather than waiting for the rest.
+ */
+cw_rc cw_http_exchange(cw_http *h, const void *request, size_t len, cw_buf *response, cw_error *err)
+{
+    cw_http_srv *s = &h->s;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        return cw_error_set(err, CW_EIO, "socketpair: %s", strerror(errno));
+    int fl = fcntl(sv[1], F_GETFL);
+    if (fl < 0 || fcntl(sv[1], F_SETFL, fl | O_NONBLOCK) != 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return cw_error_set(err, CW_EIO, "fcntl: %s", strerror(errno));
+    }
+    /* The client's address as the server sees it: 127.0.0.1 (the sign-in throttle's key). */
+    struct sockaddr_in peer;
+    memset(&peer, 0, sizeof peer);
+    peer.sin_family = AF_INET;
+    peer.sin_port = htons(40000);
+    peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (MHD_add_connection(s->d, sv[0], (const struct sockaddr *)&peer, sizeof peer) != MHD_YES) {
+        close(sv[0]);
+        close(sv[1]);
+        return cw_error_set(err, CW_EIO, "the daemon did not take the connection");
+    }
+    const char *p = request;
+    size_t sent = 0;
+    int shut = 0;
+    cw_rc rc = CW_OK;
+    char chunk[4096];
+    /* At most 20 s: a request the daemon neither answers nor closes is a hang. */
+    int64_t deadline = now_ns() + (int64_t)20 * 1000000000;
+    while (now_ns() < deadline) {
+        if (sent < len) {
+            ssize_t w = send(sv[1], p + sent, len - sent, MSG_NOSIGNAL);
+            if (w > 0)
+                sent += (size_t)w;
+            else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                sent = len; /* the daemon closed it: nothing more to send */
+        }
+        if (sent == len && !shut) {
+            shutdown(sv[1], SHUT_WR);
+            shut = 1;
+        }
+        MHD_run_wait(s->d, 1);
+        ssize_t got;
+        while ((got = recv(sv[1], chunk, sizeof chunk, 0)) > 0)
+            if (response && cw_buf_add(response, chunk, (size_t)got))
+                rc = cw_error_set(err, CW_ETOOBIG, "the response is too large");
+        if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+            close(sv[1]);
+            return rc;
+        }
+    }
+    close(sv[1]);
+    MHD_run(s->d);
+    return rc ? rc : cw_error_set(err, CW_EBUSY, "the daemon neither answered nor closed");
 }
 
 uint16_t cw_http_port(const cw_http *h)

@@ -185,9 +185,11 @@ cw_rc cw_entry_peek(const uint8_t *leaf, size_t len, uint64_t *index, int64_t *r
 {
     static const char p1[] = "{\"index\":";
     static const char p2[] = ",\"recorded_at\":\"";
-    const char *s = (const char *)leaf, *end = s + len;
-    if (len < sizeof p1 - 1 || memcmp(s, p1, sizeof p1 - 1) != 0)
+    const char *s = (const char *)leaf;
+    /* An empty line may come as NULL: no end is computed from it (no offset to NULL). */
+    if (!leaf || len < sizeof p1 - 1 || memcmp(s, p1, sizeof p1 - 1) != 0)
         return CW_EINVAL;
+    const char *end = s + len;
     s += sizeof p1 - 1;
     const char *d = s;
     while (s < end && *s >= '0' && *s <= '9')

@@ -870,8 +870,8 @@ static cw_rc verify_personal_file(const char *dir, const scan_state *st, cw_veri
         uint64_t idx = json_is_integer(ji) && json_integer_value(ji) >= 0
                            ? (uint64_t)json_integer_value(ji)
                            : UINT64_MAX;
-        const commit_rec *rec = idx == UINT64_MAX
-                                    ? NULL
+        const commit_rec *rec = idx == UINT64_MAX || !st->nrecs
+                                    ? NULL /* bsearch is not given a NULL array, even empty */
                                     : bsearch(&idx, st->recs, st->nrecs, sizeof *st->recs, rec_cmp);
         uint8_t s[CW_PERSONAL_SALT_LEN];
         if (!o || idx == UINT64_MAX || (n > 1 && idx <= last))

@@ -26,8 +26,14 @@ cw_date cw_date_add_months(cw_date d, int32_t n)
     unsigned m, day;
     cw_date_to_ymd(d, &y, &m, &day);
     int64_t total = (int64_t)y * 12 + (m - 1) + n;
-    y = (int)(total / 12);
-    m = (unsigned)(total % 12) + 1;
+    /* Floor division: before year 0 the remainder of C's / is negative (month 0 or less). */
+    int64_t years = total / 12, month0 = total % 12;
+    if (month0 < 0) {
+        month0 += 12;
+        years--;
+    }
+    y = (int)years;
+    m = (unsigned)month0 + 1;
     unsigned last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
     return cw_date_from_ymd(y, m, day < last ? day : last);
 }
