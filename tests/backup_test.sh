@@ -20,7 +20,8 @@
 #      also restored into a new, empty PostgreSQL database, which verifies; --replace is
 #      refused there; a backup made --with-key puts its key at CASEWARD_KEY_FILE
 #   8. what restore must refuse or survive (issue 18's review): a --sha256 that is not the
-#      backup's; another log's backup over a database or beside a key file; a live database as
+#      backup's; another log's backup over a database or beside a key file; the same log's
+#      backup over a copy with another history (restored, then appended to); a live database as
 #      the source (WAL mode in its header, or a -wal beside it); a -journal beside a new name;
 #      --replace when the .before-restore- name is taken (another, -N); a database with a zeroed
 #      header, cut short or empty (replaced, kept with its -wal and -shm); the backup's copy
@@ -306,6 +307,17 @@ cp "$T/other.key" "$T/o2.db.key"
 run restore --from "$T/b1" --db "$T/o2.db"
 expect_rc 1 "restore beside another log's key file"
 check "... is refused in words" err_has "the backup is of another log than the one $T/o2.db.key signs"
+# The same log, but another history: a copy restored from b1 and appended to, then replaced
+# by the later backup b2, whose entry $b1_size is not the copy's.
+"$CW" restore --from "$T/b1" --db "$T/f.db" >/dev/null 2>&1 && cp "$SRC_KEY" "$T/f.db.key"
+printf '{"type":"staff_added","actor":"cli","payload":{"staff_id":"fork.1","name":"Fork","role":"social_worker"}}\n' |
+    "$CW" append --db "$T/f.db" - >/dev/null 2>"$T/err"
+check "a copy restored and written to ($(head -c 100 "$T/err"))" test "$(size "$T/f.db")" = $((b1_size + 1))
+run restore --from "$T/b2" --db "$T/f.db" --replace
+expect_rc 1 "restore --replace of a backup of the same log with another history"
+check "... is refused in words" \
+    err_has "f.db and the backup are two different histories of the log: their first $((b1_size + 1)) entries differ"
+check "... and the database is kept as it was" test "$(size "$T/f.db")" = $((b1_size + 1)) -a -z "$(ls "$T" | grep f.db.before)"
 # A live database (in WAL mode, or with a -wal beside it) is not a backup.
 cp "$T/$old" "$T/live.db" # a copy of a stopped server's database: WAL mode in its header
 run restore --from "$T/live.db" --db "$T/l.db"

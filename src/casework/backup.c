@@ -458,6 +458,17 @@ static cw_rc read_id(const char *path, log_id *id, cw_error *err)
     return rc;
 }
 
+/* The root of the first size entries of the log at path. */
+static cw_rc root_at(const char *path, uint64_t size, uint8_t root[CW_HASH_LEN], cw_error *err)
+{
+    cw_ledger *l = NULL;
+    cw_rc rc = cw_ledger_open(path, CW_LEDGER_READONLY | CW_LEDGER_NO_MMAP, &l, err);
+    if (!rc)
+        rc = cw_ledger_root(l, size, root, err);
+    cw_ledger_close(l);
+    return rc;
+}
+
 static int same_text(const cw_buf *a, const cw_buf *b)
 {
     return a->len == b->len && (!a->len || !memcmp(a->data, b->data, a->len));
@@ -505,6 +516,18 @@ static cw_rc compare_old(const char *old, const char *tmp, int accept_loss, int 
         }
         r->lost = o.size - r->size;
     }
+    /* The same log, but the same history? The root of the entries both have, in both. */
+    uint64_t n = o.size < r->size ? o.size : r->size;
+    uint8_t o_root[CW_HASH_LEN], b_root[CW_HASH_LEN];
+    if (n && root_at(old, n, o_root, &why)) /* its tree cannot be read: damaged there */
+        snprintf(r->unread, sizeof r->unread, "%s", why.msg);
+    else if (n && !(rc = root_at(tmp, n, b_root, err)) && memcmp(o_root, b_root, CW_HASH_LEN))
+        rc = cw_error_set(err, CW_EVERIFY,
+                          "%s and the backup are two different histories of the log: their "
+                          "first %" PRIu64
+                          " entries differ (was a copy restored and written to since?); "
+                          "nothing was restored (move %s away to restore the backup there)",
+                          old, n, old);
 out:
     cw_buf_release(&o.origin);
     cw_buf_release(&o.vkey);

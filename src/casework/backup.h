@@ -85,7 +85,8 @@ typedef struct cw_restore_opts {
  *    `caseward verify --db` does (the log, then the read model: fn receives each differing
  *    row), then renamed to to. An existing to is refused unless replace; then it must not be
  *    open in another process (caseward serve), it must hold the same log (origin and verifier
- *    key) with no more entries than the backup (unless accept_loss), and it is kept as
+ *    key, and the same root for the entries both have) with no more entries than the backup
+ *    (unless accept_loss), and it is kept as
  *    to.before-restore-TIMESTAMP[-N]. One that cannot be read (damaged) is not compared: it is
  *    kept, with its -wal, -shm and -journal moved to the same name, and replaced.
  *  - from must be a backup, not a database in use: a -wal beside it, or WAL mode in its
