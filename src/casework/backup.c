@@ -498,9 +498,7 @@ static cw_rc compare_old(const char *old, const char *tmp, int accept_loss, int 
     r->old_size = o.size;
     if (!same_text(&o.origin, &b.origin) || !same_text(&o.vkey, &b.vkey)) {
         rc = cw_error_set(err, CW_EVERIFY,
-                          "the backup is of another log than %s (another origin or signing "
-                          "key); nothing was restored",
-                          old);
+                          "the backup is of another log than %s; nothing was restored", old);
         goto out;
     }
     if (o.size > r->size) {
