@@ -19,6 +19,15 @@
 #   7. on PostgreSQL (tests/with-pg) the source is a PostgreSQL database, and the backup is
 #      also restored into a new, empty PostgreSQL database, which verifies; --replace is
 #      refused there; a backup made --with-key puts its key at CASEWARD_KEY_FILE
+#   8. what restore must refuse or survive (issue 18's review): a --sha256 that is not the
+#      backup's; another log's backup over a database or beside a key file; the same log's
+#      backup over a copy with another history (restored, then appended to); a live database as
+#      the source (WAL mode in its header, or a -wal beside it); a -journal beside a new name;
+#      --replace when the .before-restore- name is taken (another, -N); a database with a zeroed
+#      header, cut short or empty (replaced, kept with its -wal and -shm); the backup's copy
+#      written in a new 0700 directory (traced, where strace runs); a name that cannot be
+#      looked at (EACCES) reported as such, not as existing. In 5, --replace of an older backup
+#      is refused without --accept-loss, and says what is lost with it; in 2, the SHA-256.
 #
 # usage: bash tests/backup_test.sh /path/to/caseward
 set -u
@@ -123,6 +132,10 @@ cp "$T/b1.out" "$T/out"
 check "the backup says it holds the API token" out_has "and 1 API token"
 check "the backup says the key is not in it" out_has "the signing key ($SRC_KEY) is NOT in the backup"
 check "the backup is mode 0600" test "$(stat -c %a "$T/b1")" = 600
+b1_sum=$(sha256sum "$T/b1" | cut -d' ' -f1)
+check "the backup prints its SHA-256" out_has "sha256 $b1_sum (written to $T/b1.sha256)"
+check "... and writes it to b1.sha256, mode 0600, as sha256sum -c reads it" \
+    test "$(stat -c %a "$T/b1.sha256")" = 600 -a "$(cd "$T" && sha256sum -c b1.sha256 2>&1)" = "b1: OK"
 check "nothing is left under a temporary name" test -z "$(ls "$T" | grep partial)"
 check "the backup is one file in rollback-journal mode (header bytes 18-19: 1 1)" \
     test "$(od -A n -t u1 -j 18 -N 2 "$T/b1" | tr -s ' ')" = " 1 1" -a ! -e "$T/b1-wal"
@@ -213,8 +226,15 @@ expect_rc 1 "a damaged backup with --replace"
 check "... leaves the database as it was" cmp -s "$T/r.db" "$T/r.db.old"
 check "... and keeps no other copy" test "$(ls "$T"/r.db*)" = "$(cat "$T/ls.old")"
 run restore --from "$T/b1" --db "$T/r.db" --replace
-expect_rc 0 "restore --replace once the server has stopped"
+expect_rc 1 "restore --replace of a backup with fewer entries than the database"
+check "... is refused, saying how many would be lost" \
+    err_has "r.db has $((b1_size + 1)) entries, the backup only $b1_size: restoring it would lose the 1 recorded since"
+check "... and leaves the database as it was" test "$(ls "$T"/r.db*)" = "$(cat "$T/ls.old")"
+run restore --from "$T/b1" --db "$T/r.db" --replace --accept-loss
+expect_rc 0 "restore --replace --accept-loss once the server has stopped"
 old=$(ls "$T" | grep 'r.db.before-restore-' | head -1)
+check "... says what is lost and where it is kept" \
+    out_has "1 entry recorded since the backup is not in the restored log (they are kept in $T/$old)"
 check "the old database is kept ($old)" test -n "$old"
 check "... mode 0600" test "$(stat -c %a "$T/$old")" = 600
 run verify --db "$T/$old"
@@ -239,6 +259,9 @@ check "... the key is there, mode 0600" test "$(stat -c %a "$T/r2.db.key" 2>/dev
 # ---- 7. PostgreSQL: restored into a new, empty database ----
 if [ -n "${CW_TEST_PG:-}" ]; then
     new_db restored
+    run restore --from "$T/b1" --db "$(printf '%s' "$DB" | sed 's|^postgresql:///[^?]*?|postgresql:///no_such_db_here?|')"
+    expect_rc 1 "restore into a PostgreSQL database that is not there"
+    check "... names the option --db ($(head -c 120 "$T/err"))" err_has "restore: --db: "
     run restore --from "$T/b1" --db "$DB" --replace
     expect_rc 2 "--replace into PostgreSQL"
     check "... is refused in words" err_has "drop and recreate it"
@@ -260,5 +283,115 @@ if [ -n "${CW_TEST_PG:-}" ]; then
     check "... mode 0600" test "$(stat -c %a "$CASEWARD_KEY_FILE" 2>/dev/null)" = 600
     check "... and the output says so" out_has "signing key copied from $T/b2.key to $CASEWARD_KEY_FILE"
 fi
+
+# ---- 8. what a restore must not do ----
+# The SHA-256 given must be the backup's.
+run restore --from "$T/b1" --db "$T/s.db" --sha256 "$(printf '%064d' 0)"
+expect_rc 1 "restore --sha256 with another file's digest"
+check "... is refused in words" err_has "b1: its SHA-256 is $b1_sum, not the one given"
+check "... and nothing is there" test ! -e "$T/s.db"
+run restore --from "$T/b1" --db "$T/s.db" --sha256 "$b1_sum"
+expect_rc 0 "restore --sha256 with the backup's digest"
+check "... says it is the one given" out_has "its SHA-256 is the one given: $b1_sum"
+# Another log's backup is refused over a database (its key file elsewhere) or a key file.
+"$CW" init --db "$T/other.db" >/dev/null 2>&1
+mv "$T/other.db.key" "$T/other.key"
+cp "$T/other.db" "$T/other.db.copy"
+run restore --from "$T/b1" --db "$T/other.db" --replace
+expect_rc 1 "restore --replace of another log's backup"
+check "... is refused in words" err_has "the backup is of another log than $T/other.db"
+check "... and the database is untouched, not moved" \
+    test -z "$(ls "$T" | grep other.db.before)" -a -e "$T/other.db"
+check "... byte for byte" cmp -s "$T/other.db" "$T/other.db.copy"
+cp "$T/other.key" "$T/o2.db.key"
+run restore --from "$T/b1" --db "$T/o2.db"
+expect_rc 1 "restore beside another log's key file"
+check "... is refused in words" err_has "the backup is of another log than the one $T/o2.db.key signs"
+# The same log, but another history: a copy restored from b1 and appended to, then replaced
+# by the later backup b2, whose entry $b1_size is not the copy's.
+"$CW" restore --from "$T/b1" --db "$T/f.db" >/dev/null 2>&1 && cp "$SRC_KEY" "$T/f.db.key"
+printf '{"type":"staff_added","actor":"cli","payload":{"staff_id":"fork.1","name":"Fork","role":"social_worker"}}\n' |
+    "$CW" append --db "$T/f.db" - >/dev/null 2>"$T/err"
+check "a copy restored and written to ($(head -c 100 "$T/err"))" test "$(size "$T/f.db")" = $((b1_size + 1))
+run restore --from "$T/b2" --db "$T/f.db" --replace
+expect_rc 1 "restore --replace of a backup of the same log with another history"
+check "... is refused in words" \
+    err_has "f.db and the backup are two different histories of the log: their first $((b1_size + 1)) entries differ"
+check "... and the database is kept as it was" test "$(size "$T/f.db")" = $((b1_size + 1)) -a -z "$(ls "$T" | grep f.db.before)"
+# A live database (in WAL mode, or with a -wal beside it) is not a backup.
+cp "$T/$old" "$T/live.db" # a copy of a stopped server's database: WAL mode in its header
+run restore --from "$T/live.db" --db "$T/l.db"
+expect_rc 2 "restore from a copy of a database in WAL mode"
+check "... is refused in words" err_has "this is a live database, not a backup (its header says it is in WAL mode)"
+cp "$T/b1" "$T/b1w" && : >"$T/b1w-wal"
+run restore --from "$T/b1w" --db "$T/l.db"
+expect_rc 2 "restore from a file with a -wal beside it"
+check "... is refused in words" err_has "this is a live database, not a backup (a -wal file is beside it)"
+check "... nothing is there, nor under a temporary name" \
+    test ! -e "$T/l.db" -a -z "$(ls "$T" | grep restoring)"
+# A -journal left from an earlier database of that name is refused like a -wal.
+: >"$T/j.db-journal"
+run restore --from "$T/b1" --db "$T/j.db"
+expect_rc 1 "restore beside a -journal left from another database"
+check "... is refused in words" err_has "j.db-journal is left from an earlier database"
+# Two restores in one second: the names the next seconds would take are taken already.
+now=$(date -u +%s)
+for k in 0 1 2 3 4 5; do
+    : >"$T/s.db.before-restore-$(date -u -d "@$((now + k))" +%Y%m%dT%H%M%SZ)"
+done
+run restore --from "$T/b1" --db "$T/s.db" --replace
+expect_rc 0 "restore --replace when the name it would keep the old file under is taken"
+check "... keeps it under another ($(sed -n 's/.*is kept as \([^ ]*\) .*/\1/p' "$T/out"))" \
+    out_has ".before-restore-$(date -u -d "@$now" +%Y%m%d)"
+check "... a new name, with -N" test -n "$(ls "$T" | grep -E '^s\.db\.before-restore-[0-9TZ]+-[0-9]+$')"
+# A damaged database is replaced (the disaster the restore is for), kept with its -wal.
+i=0
+for how in "a zeroed header" "cut short" "empty"; do
+    i=$((i + 1))
+    cp "$T/b1" "$T/d$i.db"
+    case $how in
+    "a zeroed header") dd if=/dev/zero of="$T/d$i.db" bs=100 count=1 conv=notrunc status=none
+        echo stale >"$T/d$i.db-wal"; echo stale >"$T/d$i.db-shm" ;;
+    "cut short") truncate -s 8192 "$T/d$i.db" ;;
+    "empty") : >"$T/d$i.db" ;;
+    esac
+    cp "$T/d$i.db" "$T/d$i.copy"
+    run restore --from "$T/b1" --db "$T/d$i.db" --replace
+    expect_rc 0 "restore --replace over a database with $how"
+    check "... says it could not be compared" out_has "could not be read ("
+    kept=$(ls "$T" | grep -E "^d$i\.db\.before-restore-[0-9TZ-]+$")
+    check "... keeps the old file as it was ($kept)" cmp -s "$T/d$i.copy" "$T/$kept"
+    run verify --db "$T/d$i.db"
+    expect_rc 0 "... the restored database verifies"
+done
+check "the -wal and -shm of the zeroed one are kept with it, none is left beside the new file" \
+    test -e "$T/$(ls "$T" | grep -E '^d1\.db\.before-restore-[0-9TZ-]+$')-wal" -a ! -e "$T/d1.db-wal" -a ! -e "$T/d1.db-shm"
+# The copy is written in a private directory (0700) that nobody else can put a link in.
+if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then
+    # (LeakSanitizer cannot run under ptrace: the ASan build's leak check is off for this one)
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+        strace -f -e trace=mkdir,openat -o "$T/trace" "$CW" backup --db "$T/b1" --out "$T/b3" >"$T/out" 2>"$T/err"
+    rc=$?
+    expect_rc 0 "a backup traced"
+    check "... writes its copy in a new directory of mode 0700 beside it" \
+        grep -qE "mkdir\(\"$T/b3\.partial-[A-Za-z0-9]{6}\", 0700\) = 0" "$T/trace"
+    check "... creating the file in it" \
+        grep -qE "openat\(AT_FDCWD, \"$T/b3\.partial-[A-Za-z0-9]{6}/[a-z]+\.db\", [^)]*O_CREAT\|O_EXCL" "$T/trace"
+    check "... and leaves nothing of it" test -z "$(ls "$T" | grep partial)"
+else
+    echo "backup_test: no strace here: the temporary directory is not traced"
+fi
+# A name that cannot be looked at is not taken for one that exists.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    as_other="setpriv --reuid=65534 --regid=65534 --clear-groups"
+else
+    as_other=
+fi
+mkdir -m 0 "$T/locked"
+$as_other "$CW" backup --db "$T/b1" --out "$T/locked/b" >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 1 "a backup into a directory it may not search"
+check "... says why ($(head -c 150 "$T/err"))" err_has "locked/b: cannot tell whether it exists: Permission denied"
+chmod 700 "$T/locked"
 
 finish backup_test

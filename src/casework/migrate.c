@@ -149,11 +149,13 @@ static cw_rc check_args(const char *from, const char *to, int restore, cw_buf *f
     if (!S_ISREG(st.st_mode))
         return cw_error_set(err, CW_EUSAGE, "--from %s: not a file", from);
     if (!to || !*to)
-        return cw_error_set(err, CW_EUSAGE, "--to is required: the database's URI");
+        return cw_error_set(err, CW_EUSAGE, "%s is required: the database's URI",
+                            restore ? "--db" : "--to");
     if (!cw_store_is_uri(to))
         return cw_error_set(err, CW_EUSAGE,
-                            "--to: give a PostgreSQL URI (postgresql://...); a log is moved "
-                            "from a file into PostgreSQL, not into another file");
+                            "%s: give a PostgreSQL URI (postgresql://...); a log is moved "
+                            "from a file into PostgreSQL, not into another file",
+                            restore ? "--db" : "--to");
     cw_rc rc;
     *same_key = 0;
     if ((rc = cw_ledger_key_path(from, from_key, err)))
@@ -319,10 +321,11 @@ cw_rc cw_casework_migrate_as(const char *from, const char *to, int restore, cw_s
     if ((rc = cw_store_open(to, CW_STORE_CREATE | CW_STORE_CREATE_UNCOMMITTED, &dst, err))) {
         if (rc == CW_EEXIST)
             rc = cw_error_set(err, CW_EUSAGE,
-                              "--to: the database already holds a caseward log; refusing to "
-                              "overwrite it (migrate needs an empty database)");
+                              "%s: the database already holds a caseward log; refusing to "
+                              "overwrite it (%s needs an empty database)",
+                              restore ? "--db" : "--to", restore ? "restore" : "migrate");
         else
-            cw_error_prefix(err, "--to: ");
+            cw_error_prefix(err, "%s: ", restore ? "--db" : "--to");
         goto out;
     }
 

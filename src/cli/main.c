@@ -1364,6 +1364,10 @@ static cw_rc cmd_backup(args *a, cw_error *err)
     printf("with %" PRIu64 " account%s and %" PRIu64 " API token%s (their password and token "
            "hashes: keep the backup as private as the database)\n",
            r.accounts, r.accounts == 1 ? "" : "s", r.tokens, r.tokens == 1 ? "" : "s");
+    printf("sha256 %s (written to %s.sha256): the log's verification does not cover the "
+           "accounts and tokens; keep this apart from the backup and give it to restore "
+           "--sha256\n",
+           r.sha256, out);
     if (r.key_copied)
         printf("the signing key IS included: written to %s.key (mode 0600); whoever holds it can "
                "sign checkpoints as this log: keep it apart from the backup\n",
@@ -1381,17 +1385,19 @@ static cw_rc cmd_backup(args *a, cw_error *err)
 /* restore: a backup verified, then put in place (casework/backup.h). */
 static cw_rc cmd_restore(args *a, cw_error *err)
 {
-    const char *from = NULL, *db = NULL;
-    int replace = 0;
-    const opt opts[] = {
-        {"from", &from, NULL}, {"db", &db, NULL}, {"replace", NULL, &replace}, {NULL, NULL, NULL}};
+    const char *from = NULL, *db = NULL, *sha = NULL;
+    int replace = 0, accept_loss = 0;
+    const opt opts[] = {{"from", &from, NULL},       {"db", &db, NULL},
+                        {"replace", NULL, &replace}, {"accept-loss", NULL, &accept_loss},
+                        {"sha256", &sha, NULL},      {NULL, NULL, NULL}};
     int np;
     cw_restore_report r;
     uint64_t shown = 0;
     cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
     if (rc || (rc = cli_need(from, "from", err)) || (rc = cli_need(db, "db", err)))
         return rc;
-    rc = cw_casework_restore(from, db, replace, print_diff, &shown, &r, err);
+    cw_restore_opts o = {.replace = replace, .accept_loss = accept_loss, .sha256 = sha};
+    rc = cw_casework_restore(from, db, &o, print_diff, &shown, &r, err);
     if (shown > MAX_DIFFS_SHOWN)
         fprintf(stderr, "caseward: verify: ... and %" PRIu64 " more\n", shown - MAX_DIFFS_SHOWN);
     if (rc)
@@ -1406,8 +1412,22 @@ static cw_rc cmd_restore(args *a, cw_error *err)
     printf("restored to %s, with %" PRIu64 " account%s and %" PRIu64 " API token%s\n",
            name.data ? name.data : "", r.accounts, r.accounts == 1 ? "" : "s", r.tokens,
            r.tokens == 1 ? "" : "s");
-    if (r.before[0])
+    if (r.sha256_checked)
+        printf("its SHA-256 is the one given: %s\n", r.sha256);
+    else
+        printf("sha256 %s (not checked: give --sha256 the one caseward backup printed)\n",
+               r.sha256);
+    if (r.before[0] && r.unread[0])
+        printf("the database it replaced could not be read (%s), so it could not be compared "
+               "with the backup; it is kept as %s (mode 0600)%s\n",
+               r.unread, r.before,
+               r.moved ? ", with its -wal, -shm and -journal, if any, under that name" : "");
+    else if (r.before[0])
         printf("the database it replaced is kept as %s (mode 0600)\n", r.before);
+    if (r.lost)
+        printf("%" PRIu64 " entr%s recorded since the backup %s not in the restored log (they "
+               "are kept in %s)\n",
+               r.lost, r.lost == 1 ? "y" : "ies", r.lost == 1 ? "is" : "are", r.before);
     if (r.key == 1)
         printf("signing key copied from %s.key to %s (mode 0600)\n", from, r.key_path);
     else if (r.key == 0)
@@ -1695,13 +1715,17 @@ static const command commands[] = {
      "temporary name, synced to disk and its log verified before it takes the name FILE. A\n"
      "SQLite file or a PostgreSQL database alike gives one SQLite file, which restore puts\n"
      "into either. The signing key is not in it: --with-key copies it to FILE.key (0600),\n"
-     "and says so. docs/operations.md says how often, where, and how to test restores.\n"},
-    {"restore", cmd_restore, "restore --from FILE --db PATH [--replace]",
+     "and says so. Its SHA-256 is printed and written to FILE.sha256 (keep it apart; restore\n"
+     "--sha256 checks it). docs/operations.md says how often, where, and how to test restores.\n"},
+    {"restore", cmd_restore,
+     "restore --from FILE --db PATH [--replace [--accept-loss]] [--sha256 HEX]",
      "Put a backup in place, after verifying it as verify --db does (every hash, every signed\n"
      "checkpoint, the read model rebuilt from the log and compared): a damaged backup is\n"
      "refused and nothing is put in place. Into a file: copied beside PATH, synced, verified\n"
      "and renamed; an existing PATH is refused unless --replace, and then it must not be open\n"
-     "in a server and is kept as PATH.before-restore-TIME. Into PostgreSQL: an empty\n"
+     "in a server, must hold the same log with no more entries than the backup (unless\n"
+     "--accept-loss) and is kept as PATH.before-restore-TIME. --sha256: the backup's must be\n"
+     "that (caseward backup prints it). A live database is refused. Into PostgreSQL: an empty\n"
      "database, filled in one transaction as migrate does. FILE.key (a backup made\n"
      "--with-key) becomes PATH's key file if there is none; otherwise put the key there.\n"},
     {"audit", cli_audit, cli_audit_usage, cli_audit_help},
