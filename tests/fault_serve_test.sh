@@ -56,7 +56,7 @@ AUTH="Authorization: Bearer $TOKEN"
 # note [LANG]: a case note; its status on stdout, the body in $T/note.
 note() {
     curl -s -H "$AUTH" -H 'Content-Type: application/json' -H "Accept-Language: ${1:-en}" \
-        -o "$T/note" -w '%{http_code}' \
+        -o "$T/note" -D "$T/note.h" -w '%{http_code}' \
         -d "{\"child_id\":\"$CHILD\",\"date\":\"2026-06-01\",\"text\":\"seen at home\"}" \
         "$URL/api/v1/commands/case_note"
 }
@@ -93,6 +93,7 @@ noted "$code"
 check "disk full: a write is 503 ($code)" test "$code" = 503
 check "disk full: the words say the disk is full" grep -q "cannot be saved right now: the server's disk is full" "$T/note"
 check "disk full: code unavailable, keyed" grep -q '"code":"unavailable".*"key":"storage_full"' "$T/note"
+check "disk full: Retry-After says when to ask again" grep -qi '^Retry-After: [0-9]' "$T/note.h"
 code=$(note cy)
 noted "$code"
 check "disk full, in Welsh: 503" test "$code" = 503

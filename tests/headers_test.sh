@@ -167,10 +167,12 @@ csrf = json.loads(b or b"{}").get("csrf_token", "")
 auth = [("Cookie", "; ".join(f"{k}={v}" for k, v in jar.items())), ("X-CSRF-Token", csrf)]
 result(st == 200, f"signed in with the new password ({st})")
 
-# Probes: ASCII, %FF%FE, the raw bytes; each 404 "no child ... that you can see".
+# Probes: ASCII, %FF%FE, the raw bytes, a long one; each 404 "no child ... that you can see".
 probes = [("ASCII", b"/api/v1/children/NOSUCHCHILD", "NOSUCHCHILD"),
           ("%FF%FE", b"/api/v1/children/%FF%FE", "%FF%FE"),
-          ("raw bytes", b"/api/v1/children/ab\xff\xfecd", "ab%FF%FEcd")]
+          ("raw bytes", b"/api/v1/children/ab\xff\xfecd", "ab%FF%FEcd"),
+          # long: the escapes fill the room so that it ends inside the last character (é)
+          ("long", b"/api/v1/children/a" + b"%FF" * 42 + b"%C3%A9", "a%FF%FF")]
 for name, path, shown in probes:
     st, h, b = req("GET", path, headers=auth)
     try:
@@ -205,14 +207,14 @@ while read -r verdict name; do
 done <"$T/results"
 check "every check ran" test "$(wc -l <"$T/results")" -ge 60
 
-# The log: three probes recorded, refused, by the inspector; the two that are not identifiers
+# The log: four probes recorded, refused, by the inspector; the three that are not identifiers
 # without the bytes (no child_id), the ASCII one with its identifier.
 q() { sqlite3 "file:$T/c.db?mode=ro" "$1"; }
 check "the ASCII probe is recorded" \
     test "$(q "SELECT count(*) FROM record_access WHERE child_id = 'NOSUCHCHILD' AND allowed = 0")" = 1
-check "both probes that are not identifiers are recorded, without them" \
+check "the probes that are not identifiers are recorded, without them" \
     test "$(q "SELECT count(*) FROM record_access WHERE child_id IS NULL AND allowed = 0 AND
-               actor = 'user:insp' AND what = 'GET /api/v1/children/{id} (not an identifier)'")" = 2
+               actor = 'user:insp' AND what = 'GET /api/v1/children/{id} (not an identifier)'")" = 3
 check "the log holds no byte that is not UTF-8" \
     test "$(q "SELECT count(*) FROM entries WHERE instr(leaf, X'FF') > 0 OR instr(leaf, X'FE') > 0
                OR instr(CAST(leaf AS TEXT), '%FF') > 0")" = 0

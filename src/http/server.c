@@ -175,6 +175,9 @@ void cw_resp_err(req *r, const cw_error *err)
         cw_error_key(&e, rc, "server_busy", NULL, NULL, NULL);
     else
         e = *err;
+    /* Busy, or the storage failing: worth asking again in a while (the write waited 15 s). */
+    if ((rc == CW_EUNAVAIL || rc == CW_EBUSY || rc == CW_ENOMEM) && !r->retry_after[0])
+        snprintf(r->retry_after, sizeof r->retry_after, "%d", 30);
     send_error(r, status, error_code(rc, status), &e);
 }
 
@@ -212,7 +215,7 @@ void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, 
  * written %HH (a probe for "\xff\xfe" names "%FF%FE"). No identifier holds a '%'
  * (casework's ids are A-Z a-z 0-9 . _ : -), so the escaped text names nothing, and it is
  * answered, quoted and recorded as any other unknown name is: nothing but UTF-8 reaches the
- * messages or the log. Cut at a whole escape if longer than the parameter's room.
+ * messages or the log. Cut at a whole escape or character if longer than the parameter's room.
  */
 static void put_param(char *out, size_t cap, const char *seg, size_t n)
 {
@@ -221,6 +224,9 @@ static void put_param(char *out, size_t cap, const char *seg, size_t n)
         size_t ok = cw_utf8_check(seg + i, n - i);
         if (ok > 0) {
             size_t take = ok < cap - 1 - w ? ok : cap - 1 - w;
+            /* cut at a character's start, never inside it */
+            while (take > 0 && take < ok && ((unsigned char)seg[i + take] & 0xC0) == 0x80)
+                take--;
             memcpy(out + w, seg + i, take);
             w += take;
             i += ok;
