@@ -394,7 +394,8 @@ static void test_restriction(void **state)
     json_decref(item);
     /* ... not the proposer's to approve, nor an administrator's (not a restriction's maker) */
     expect(&hos, "access_change_approved", decide("TP.R1", NULL), 403, "proposal_id");
-    expect(&admin2, "access_change_approved", decide("TP.R1", NULL), 403, NULL);
+    /* (answered as for no such proposal: nothing says which child it is about) */
+    expect(&admin2, "access_change_approved", decide("TP.R1", NULL), 404, "proposal_id");
     /* tp.sw, made head of service above, approves it. */
     expect(&sw, "access_change_approved", decide("TP.R1", NULL), 201, NULL);
     ht_one("SELECT restricted FROM children WHERE child_id = 'TP.C1'", got, sizeof got);
@@ -410,6 +411,21 @@ static void test_restriction(void **state)
            201, NULL);
     ht_one("SELECT restricted FROM children WHERE child_id = 'TP.C1'", got, sizeof got);
     assert_string_equal(got, "1");
+    /* Giving the restricted case to someone it does not name would let them (and those above
+     * them) read it: refused, alone, for allocation and transfer alike; they are named on
+     * the restriction first, with a second person. */
+    char worker[65];
+    ht_one("SELECT worker_id FROM children WHERE child_id = 'TP.C1'", worker, sizeof worker);
+    expect(&hos, "case_transferred",
+           json_pack("{s:s, s:s, s:s, s:s}", "child_id", "TP.C1", "worker_id", "tp.other", "date",
+                     today, "reason", "Moving."),
+           403, "worker_id");
+    expect(
+        &hos, "case_allocated",
+        json_pack("{s:s, s:s, s:s}", "child_id", "TP.C1", "worker_id", "tp.other", "date", today),
+        403, "worker_id");
+    ht_one("SELECT worker_id FROM children WHERE child_id = 'TP.C1'", got, sizeof got);
+    assert_string_equal(got, worker);
 }
 
 /* Erasing the child's whole record (docs/privacy.md) reaches the reason given in a restriction's

@@ -150,6 +150,22 @@ cw_rc cw_casework_access_widens(cw_store *s, const char *type, const json_t *p, 
         }
         return rc;
     }
+    /* A restricted record's case given to someone it does not name: they, and those above
+     * them, would read it. Name them on the restriction first (a widening change itself). */
+    if (!strcmp(type, "case_allocated") || !strcmp(type, "case_transferred")) {
+        cw_child_info ci;
+        const char *child = str(p, "child_id"), *who = str(p, "worker_id");
+        cw_rc rc = child ? cw_casework_child(s, child, &ci, err) : CW_OK;
+        if (rc || !child || !who || !ci.found || !ci.restricted)
+            return rc;
+        int named = 0;
+        cw_value v[] = {cw_text(child), cw_text(who)};
+        if ((rc = cw_store_exists(s, CW_Q_CHILD_ACCESS_HAS, v, 2, &named, err)))
+            return rc;
+        if (!named && !(rc = sees_already(s, &ci, who, &named, err)) && !named)
+            *widens = 1;
+        return rc;
+    }
     return CW_OK;
 }
 

@@ -1281,14 +1281,17 @@ static int organisation(const char *type)
 
 cw_rc cw_http_two_person(cw_store *st, const char *type, const json_t *p, cw_error *err)
 {
-    if (strcmp(type, "staff_changed") != 0 && strcmp(type, "restriction_changed") != 0)
+    int casework = !strcmp(type, "case_allocated") || !strcmp(type, "case_transferred");
+    if (!casework && strcmp(type, "staff_changed") != 0 && strcmp(type, "restriction_changed") != 0)
         return CW_OK;
-    if (json_object_get(p, "proposal_id"))
+    if (!casework && json_object_get(p, "proposal_id"))
         return cw_error_key(err, CW_EINVAL, "set_by_caseward", "proposal_id", NULL, NULL);
     int widens = 0;
     cw_rc rc = cw_casework_access_widens(st, type, p, &widens, err);
     if (!rc && widens)
-        rc = cw_error_key(err, CW_EFORBIDDEN, "access_needs_second", "type", NULL, NULL);
+        rc = casework ? cw_error_key(err, CW_EFORBIDDEN, "restricted_worker_not_named", "worker_id",
+                                     json_string_value(json_object_get(p, "worker_id")), NULL)
+                      : cw_error_key(err, CW_EFORBIDDEN, "access_needs_second", "type", NULL, NULL);
     return rc;
 }
 
@@ -1460,6 +1463,10 @@ static cw_rc h_command(cw_http_srv *s, req *r, cw_error *err)
         if ((rc = cw_access_child(r->ro, &r->who, ids[i], 1, err))) {
             if (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND)
                 cw_http_record_access(s, r, ids[i], 0, cw_rc_http_status(rc));
+            /* A decision on a proposal about a child the caller may not see is answered as
+             * for no such proposal: the answer must not say which child it concerns. */
+            if (access && pid && (rc == CW_EFORBIDDEN || rc == CW_ENOTFOUND))
+                rc = cw_error_key(err, CW_ENOTFOUND, "no_access_change", "proposal_id", pid, NULL);
             json_decref(p);
             return rc;
         }

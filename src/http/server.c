@@ -50,6 +50,10 @@ void cw_http_opts_init(cw_http_opts *o)
     o->body_timeout_s = 60;
 }
 
+/* How long the server's writer waits for another process's write (an import) before it
+ * answers 503 busy: the command line waits two minutes, requests should not. */
+#define SERVER_WRITE_WAIT_MS (15 * 1000)
+
 static int64_t now_ns(void)
 {
     struct timespec ts;
@@ -404,7 +408,11 @@ cw_store_fault cw_http_storage_state(cw_http_srv *s)
         s->probe_ms = now;
         cw_store *st = cw_ledger_store(s->writer);
         cw_value v = CW_INT(0), v1;
+        /* Not the writer's 15 s behind another process's write: /healthz answers at once, and
+         * the probe is tried again in a second. */
+        cw_store_set_write_wait(st, 100);
         cw_rc rc = cw_store_begin(st, NULL);
+        cw_store_set_write_wait(st, SERVER_WRITE_WAIT_MS);
         if (!rc)
             rc = cw_store_run(st, CW_Q_PROJECTION_APPLIED, NULL, 0, read_applied, &v, NULL, NULL);
         v1 = CW_INT(v.i + 1);
@@ -1381,7 +1389,7 @@ static cw_rc start(const cw_http_opts *o, int unlistened, cw_http **out, cw_erro
     /* A write waits at most 15 s behind another process's (an import): then 503 "busy", not
      * requests piling up for the two minutes a command-line writer waits. */
     if (!rc)
-        cw_store_set_write_wait(cw_ledger_store(s->writer), 15 * 1000);
+        cw_store_set_write_wait(cw_ledger_store(s->writer), SERVER_WRITE_WAIT_MS);
     /* The pack's sign-off rules, in the log, before anyone records work under them. */
     int adopted = 0;
     if (!rc)

@@ -446,9 +446,14 @@ static int write_wait(const sqlite_store *s)
 static cw_rc fail(sqlite_store *s, cw_error *err, const char *what)
 {
     int code = sqlite3_errcode(s->db);
-    cw_store_fault fault = code == SQLITE_FULL    ? CW_STORE_FAULT_FULL
-                           : code == SQLITE_IOERR ? CW_STORE_FAULT_IO
-                                                  : CW_STORE_FAULT_NONE;
+    /* The disk's faults: full; an I/O error; a file that can no longer be opened (a mount
+     * lost) or written by a connection opened to write (a file system remounted read-only). */
+    cw_store_fault fault =
+        code == SQLITE_FULL ? CW_STORE_FAULT_FULL
+        : code == SQLITE_IOERR || code == SQLITE_CANTOPEN ||
+                (code == SQLITE_READONLY && sqlite3_db_readonly(s->db, "main") == 0)
+            ? CW_STORE_FAULT_IO
+            : CW_STORE_FAULT_NONE;
     cw_rc rc = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? CW_EBUSY
                : code == SQLITE_NOMEM                         ? CW_ENOMEM
                : code == SQLITE_TOOBIG                        ? CW_ETOOBIG

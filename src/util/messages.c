@@ -384,6 +384,12 @@ static const struct msg {
      "{field}: mae’r newid hwn yn ehangu pwy all weld cofnodion plant, felly mae angen ail "
      "berson: cynigiwch ef (access_change_proposed) a bydd gweinyddwr neu reolwr arall yn ei "
      "gymeradwyo"},
+    {"restricted_worker_not_named",
+     "{field}: this record is restricted and does not name {1}: name them on its restriction "
+     "first (restriction_changed, which a second person approves), then give them the case",
+     "{field}: mae’r cofnod hwn wedi’i gyfyngu ac nid yw’n enwi {1}: enwch nhw ar ei "
+     "gyfyngiad yn gyntaf (restriction_changed, y mae ail berson yn ei gymeradwyo), yna "
+     "rhowch yr achos iddyn nhw"},
     {"access_not_wider",
      "{field}: this {1} does not widen who can see children's records: record it directly",
      "{field}: nid yw’r {1} hwn yn ehangu pwy all weld cofnodion plant: cofnodwch ef yn "
