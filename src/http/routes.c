@@ -386,7 +386,8 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
     cw_client_addr(s, r, &addr);
     /* Throttled before any password is checked: no argon2id work for a flood. By the name as
      * typed, whether an account has it or not (throttle.c). */
-    if ((rc = cw_throttle_check(s, user, &addr, &tk, &wait_s, err))) {
+    const char *device = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "cw_device");
+    if ((rc = cw_throttle_check(s, user, &addr, device, &tk, &wait_s, err))) {
         json_decref(b);
         return rc == CW_ELIMIT ? signin_throttled(s, r, user, &addr, &tk, wait_s) : rc;
     }
@@ -415,6 +416,11 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
         return signin_refused(err);
     }
     cw_throttle_ok(s, user, &addr, &tk);
+    /* A device cookie for this name (issued afresh with each sign-in): the next sign-in from
+     * this browser is judged by its own count alone (throttle.c, docs/deploy.md). */
+    char dev[THR_DEVICE_COOKIE];
+    if (!cw_throttle_device_cookie(s, user, cw_time_now_ms(), dev))
+        cw_resp_cookie_at(r, "cw_device", dev, "api/v1/session", THR_DEVICE_MS / 1000);
     r->signed_in = 1;
     __atomic_add_fetch(&s->signins_ok, 1, __ATOMIC_RELAXED);
     return start_session(s, r, err);
@@ -489,7 +495,7 @@ static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
     int64_t wait_s;
     cw_client_addr(s, r, &addr);
     /* Guessing the current password through a stolen session is throttled like a sign-in. */
-    if ((rc = cw_throttle_check(s, r->who.username, &addr, &tk, &wait_s, err))) {
+    if ((rc = cw_throttle_check(s, r->who.username, &addr, NULL, &tk, &wait_s, err))) {
         json_decref(b);
         return rc == CW_ELIMIT ? signin_throttled(s, r, r->who.username, &addr, &tk, wait_s) : rc;
     }
