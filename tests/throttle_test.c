@@ -400,13 +400,42 @@ static void test_flood_keeps_counts(void **state)
     restart();
 }
 
+/* An attempt the store failed to judge (a 503) gives back what it counted: twenty of them
+ * from one address delay nothing; with a device cookie too. */
+static void test_undo(void **state)
+{
+    (void)state;
+    restart();
+    int64_t now = (int64_t)1800000000000;
+    char dev[THR_DEVICE_COOKIE];
+    assert_int_equal(cw_throttle_device_cookie(S, "fay", now, dev), 0);
+    const cw_addr a = ip(30, 0, 1);
+    for (int k = 0; k < 20; k++) {
+        const char *cookie = k % 2 ? dev : NULL;
+        thr_ticket t;
+        int64_t wait;
+        cw_error err;
+        assert_int_equal(cw_throttle_check_dev_at(S, "fay", &a, cookie, now, &t, &wait, &err),
+                         CW_OK);
+        assert_int_equal(t.device, cookie != NULL);
+        cw_throttle_undo_at(S, "fay", &a, &t, now);
+    }
+    assert_int_equal(cw_throttle_keys_at(S, now), 0);
+    restart();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_growing_delays),       cmocka_unit_test(test_success_resets),
-        cmocka_unit_test(test_owner_never_kept_out), cmocka_unit_test(test_address_spray),
-        cmocka_unit_test(test_spray_detection),      cmocka_unit_test(test_forwarded),
-        cmocka_unit_test(test_device_cookie),        cmocka_unit_test(test_flood_keeps_counts),
+        cmocka_unit_test(test_growing_delays),
+        cmocka_unit_test(test_success_resets),
+        cmocka_unit_test(test_owner_never_kept_out),
+        cmocka_unit_test(test_address_spray),
+        cmocka_unit_test(test_spray_detection),
+        cmocka_unit_test(test_forwarded),
+        cmocka_unit_test(test_device_cookie),
+        cmocka_unit_test(test_flood_keeps_counts),
+        cmocka_unit_test(test_undo),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

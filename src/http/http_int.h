@@ -405,6 +405,10 @@ cw_rc cw_throttle_check(cw_http_srv *s, const char *username, const cw_addr *add
  * server's device key, issued under THR_DEVICE_MS ago), has the attempt judged by its own
  * bucket alone, never the account's or the address's. */
 void cw_throttle_ok(cw_http_srv *s, const char *username, const cw_addr *addr, const thr_ticket *t);
+/* An attempt that ended without a verdict (a storage error before or after the password was
+ * checked): gives back the failure counted up front, in every bucket it was counted in. */
+void cw_throttle_undo(cw_http_srv *s, const char *username, const cw_addr *addr,
+                      const thr_ticket *t);
 /* A refused or throttled sign-in, for spray detection; records sign_in_spray_detected (as
  * system:sign_in) when this one makes the window a spray. */
 void cw_throttle_failed(cw_http_srv *s, const char *username, const cw_addr *addr, int64_t now_ms);
@@ -431,6 +435,8 @@ void cw_throttle_ok_at(cw_http_srv *s, const char *username, const cw_addr *addr
 int cw_throttle_failed_at(cw_http_srv *s, const char *username, const cw_addr *addr, int64_t now,
                           thr_spray *sp);
 size_t cw_throttle_keys_at(cw_http_srv *s, int64_t now);
+void cw_throttle_undo_at(cw_http_srv *s, const char *username, const cw_addr *addr,
+                         const thr_ticket *t, int64_t now);
 /* Keeps a freshly read principal with the session. */
 void cw_session_keep(cw_http_srv *s, const char *token, const principal *who);
 void cw_session_end(cw_http_srv *s, const char *token);

@@ -396,6 +396,8 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
     if (!(rc = cw_account_get(cw_ledger_store(r->ro), user, &a, err)) && a.found && a.staff_id[0])
         rc = cw_casework_staff(cw_ledger_store(r->ro), a.staff_id, &si, err);
     if (rc) {
+        /* No verdict (the store failed): the attempt counts for nothing. */
+        cw_throttle_undo(s, user, &addr, &tk);
         json_decref(b);
         return rc;
     }
@@ -407,8 +409,10 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
     cw_signin_result res = cw_account_check(&a, pw, today, a.staff_id[0] && (!si.found || si.left));
     json_decref(b);
     if (res == CW_SIGNIN_OK && (rc = cw_principal_load(s, r->ro, user, &r->who, err)) &&
-        rc != CW_EAUTH)
+        rc != CW_EAUTH) {
+        cw_throttle_undo(s, user, &addr, &tk);
         return rc;
+    }
     if (res != CW_SIGNIN_OK || rc == CW_EAUTH) {
         __atomic_add_fetch(&s->signins_failed, 1, __ATOMIC_RELAXED);
         cw_throttle_failed(s, user, &addr, tk.now_ms);
@@ -507,6 +511,8 @@ static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
         cw_http_record_access(s, r, NULL, 0, 403);
     } else if (!rc) {
         cw_throttle_ok(s, r->who.username, &addr, &tk);
+    } else {
+        cw_throttle_undo(s, r->who.username, &addr, &tk); /* the store failed: no verdict */
     }
     if (!rc && !strcmp(cur, pw))
         rc = cw_error_key(err, CW_EINVAL, "password_same", "new_password", NULL, NULL);

@@ -433,6 +433,40 @@ void cw_throttle_ok(cw_http_srv *s, const char *username, const cw_addr *addr, c
     cw_throttle_ok_at(s, username, addr, t, cw_time_now_ms());
 }
 
+void cw_throttle_undo_at(cw_http_srv *s, const char *username, const cw_addr *addr,
+                         const thr_ticket *t, int64_t now)
+{
+    signin_guard *g = &s->thr;
+    uint8_t k[16];
+    pthread_mutex_lock(&s->thr_mu);
+    ready(g);
+    thr_bucket *b;
+    if (t->device) {
+        if ((b = bucket(g->device, THR_KEYS, t->dk, now, 0, &g->over_device)))
+            give_back(b, THR_DEVICE_FREE, now);
+        pthread_mutex_unlock(&s->thr_mu);
+        return;
+    }
+    key_of(g, 'p', username, addr, k);
+    if ((b = bucket(g->pair, THR_PAIRS, k, now, 0, &g->over_pair)))
+        give_back(b, THR_PAIR_FREE, now);
+    if (!t->owner) {
+        key_of(g, 'a', username, NULL, k);
+        if ((b = bucket(g->account, THR_KEYS, k, now, 0, &g->over_account)))
+            give_back(b, THR_ACCOUNT_FREE, now);
+        key_of(g, 'i', NULL, addr, k);
+        if ((b = bucket(g->address, THR_KEYS, k, now, 0, &g->over_address)))
+            give_back(b, THR_ADDRESS_FREE, now);
+    }
+    pthread_mutex_unlock(&s->thr_mu);
+}
+
+void cw_throttle_undo(cw_http_srv *s, const char *username, const cw_addr *addr,
+                      const thr_ticket *t)
+{
+    cw_throttle_undo_at(s, username, addr, t, cw_time_now_ms());
+}
+
 size_t cw_throttle_keys_at(cw_http_srv *s, int64_t now)
 {
     signin_guard *g = &s->thr;
