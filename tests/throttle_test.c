@@ -239,6 +239,16 @@ static void test_forwarded(void **state)
     assert_memory_equal(out.b, client.b, 16);
     cw_throttle_forwarded(S, &proxy, "nonsense", &out);
     assert_memory_equal(out.b, proxy.b, 16);
+    /* with ports, as some proxies write them; IPv6 in brackets */
+    cw_throttle_forwarded(S, &proxy, "1.2.3.4, 10.11.0.1:51234", &out);
+    assert_memory_equal(out.b, client.b, 16);
+    cw_addr v6 = {{0x20, 0x01, 0x0d, 0xb8, [15] = 1}};
+    cw_throttle_forwarded(S, &proxy, "1.2.3.4,[2001:db8::1]:443", &out);
+    assert_memory_equal(out.b, v6.b, 16);
+    cw_throttle_forwarded(S, &proxy, "2001:db8::1", &out);
+    assert_memory_equal(out.b, v6.b, 16);
+    cw_throttle_forwarded(S, &proxy, "10.11.0.1, [2001:db8::1", &out); /* broken: the proxy's */
+    assert_memory_equal(out.b, proxy.b, 16);
     cw_throttle_forwarded(S, &client, "1.2.3.4", &out); /* not from a proxy: not believed */
     assert_memory_equal(out.b, client.b, 16);
     assert_int_equal(cw_throttle_proxies(S, "127.0.0.1,proxy.example", &err), CW_EUSAGE);
@@ -424,6 +434,27 @@ static void test_undo(void **state)
     restart();
 }
 
+/* An IPv6 client is one /64: rotating through the addresses of its /64 gives it no more
+ * attempts than one address (THR_ADDRESS_FREE across usernames). */
+static void test_ipv6_prefix(void **state)
+{
+    (void)state;
+    restart();
+    int64_t now = 5000000;
+    cw_addr a = {{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 7}};
+    for (int k = 0; k < THR_ADDRESS_FREE; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "v6user%d", k);
+        a.b[15] = (uint8_t)(k + 1);
+        assert_int_equal(attempt(name, a, now, 0), 0);
+    }
+    a.b[8] = 0x99, a.b[15] = 0xee; /* elsewhere in the /64: waits */
+    assert_true(attempt("v6other", a, now, 0) > 0);
+    a.b[7] = 8; /* the next /64: its own count */
+    assert_int_equal(attempt("v6other", a, now, 0), 0);
+    restart();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_device_cookie),
         cmocka_unit_test(test_flood_keeps_counts),
         cmocka_unit_test(test_undo),
+        cmocka_unit_test(test_ipv6_prefix),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

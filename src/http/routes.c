@@ -420,14 +420,16 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
         return signin_refused(err);
     }
     cw_throttle_ok(s, user, &addr, &tk);
+    r->signed_in = 1;
+    __atomic_add_fetch(&s->signins_ok, 1, __ATOMIC_RELAXED);
+    if ((rc = start_session(s, r, err)))
+        return rc;
     /* A device cookie for this name (issued afresh with each sign-in): the next sign-in from
      * this browser is judged by its own count alone (throttle.c, docs/deploy.md). */
     char dev[THR_DEVICE_COOKIE];
     if (!cw_throttle_device_cookie(s, user, cw_time_now_ms(), dev))
         cw_resp_cookie_at(r, "cw_device", dev, "api/v1/session", THR_DEVICE_MS / 1000);
-    r->signed_in = 1;
-    __atomic_add_fetch(&s->signins_ok, 1, __ATOMIC_RELAXED);
-    return start_session(s, r, err);
+    return CW_OK;
 }
 
 static cw_rc h_sign_out(cw_http_srv *s, req *r, cw_error *err)

@@ -30,6 +30,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "http/http_int.h"
@@ -51,12 +52,15 @@ static void key_of(const signin_guard *g, char kind, const char *username, const
                    uint8_t key[16])
 {
     crypto_generichash_state st;
+    static const uint8_t v4[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
     crypto_generichash_init(&st, g->secret, sizeof g->secret, 16);
     crypto_generichash_update(&st, (const unsigned char *)&kind, 1);
     if (username)
         crypto_generichash_update(&st, (const unsigned char *)username, strlen(username) + 1);
+    /* An IPv6 client by its /64: one host is commonly given a whole /64, and would otherwise
+     * have 2^64 addresses to rotate through. */
     if (addr)
-        crypto_generichash_update(&st, addr->b, sizeof addr->b);
+        crypto_generichash_update(&st, addr->b, memcmp(addr->b, v4, 12) ? 8 : sizeof addr->b);
     crypto_generichash_final(&st, key, 16);
 }
 
@@ -166,6 +170,19 @@ static int parse_addr(const char *text, size_t len, cw_addr *out)
         text++, len--;
     while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
         len--;
+    /* [v6]:port or [v6], and a.b.c.d:port, as some proxies write them */
+    if (len && *text == '[') {
+        const char *close = memchr(text, ']', len);
+        if (!close || (close + 1 < text + len && close[1] != ':'))
+            return -1;
+        len = (size_t)(close - text) - 1;
+        text++;
+    } else {
+        const char *colon = memchr(text, ':', len);
+        if (colon && !memchr(colon + 1, ':', len - (size_t)(colon + 1 - text)) &&
+            memchr(text, '.', (size_t)(colon - text)))
+            len = (size_t)(colon - text);
+    }
     if (!len || len >= sizeof buf)
         return -1;
     memcpy(buf, text, len);
@@ -208,6 +225,19 @@ static int trusted(const signin_guard *g, const cw_addr *a)
     return 0;
 }
 
+static enum MHD_Result join_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    cw_buf *b = cls;
+    if (key && value && !strcasecmp(key, "X-Forwarded-For") && b->len < 8192) {
+        if (b->len)
+            cw_buf_addstr(b, ",");
+        cw_buf_addstr(b, value);
+    }
+    return MHD_YES;
+}
+
 void cw_client_addr(cw_http_srv *s, req *r, cw_addr *out)
 {
     memset(out, 0, sizeof *out);
@@ -225,8 +255,15 @@ void cw_client_addr(cw_http_srv *s, req *r, cw_addr *out)
         memcpy(&sin6, ci->client_addr, sizeof sin6);
         memcpy(out->b, &sin6.sin6_addr, 16);
     }
-    cw_throttle_forwarded(
-        s, out, MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For"), out);
+    if (!s->thr.nproxies) /* nothing believes the header: not read */
+        return;
+    /* Every X-Forwarded-For line, in order, joined: a proxy that adds a line of its own
+     * (HAProxy) leaves the client's forged line first, which alone would be the client's. */
+    cw_buf xff = CW_BUF_INIT(16384);
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, join_xff, &xff);
+    cw_addr peer = *out;
+    cw_throttle_forwarded(s, &peer, xff.len ? xff.data : NULL, out);
+    cw_buf_release(&xff);
 }
 
 void cw_throttle_forwarded(cw_http_srv *s, const cw_addr *peer, const char *xff, cw_addr *out)
