@@ -390,7 +390,7 @@ typedef struct thr_ticket {
     int owner;      /* the address owns the account: the shared buckets were not counted */
     int device;     /* judged by the device cookie's bucket alone (dk) */
     uint8_t dk[16]; /* that bucket's key */
-    int64_t now_ms; /* when checked */
+    int64_t now_ms; /* when checked, on the throttle's monotonic clock */
 } thr_ticket;
 /*
  * Whether username may try a password from addr now: CW_OK, with the attempt counted as a
@@ -412,6 +412,8 @@ void cw_throttle_undo(cw_http_srv *s, const char *username, const cw_addr *addr,
 /* A refused or throttled sign-in, for spray detection; records sign_in_spray_detected (as
  * system:sign_in) when this one makes the window a spray. */
 void cw_throttle_failed(cw_http_srv *s, const char *username, const cw_addr *addr, int64_t now_ms);
+/* now_ms above is the ticket's: the throttle's own monotonic clock (throttle.c), not the
+ * wall's; the _at functions below take one clock for both (the tests'). */
 /* Keys (pairs, accounts, addresses) being delayed now, for /metrics. */
 size_t cw_throttle_keys(cw_http_srv *s);
 /* The same at a time the caller gives (tests/throttle_test.c drives its own clock). A spray

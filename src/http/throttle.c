@@ -30,6 +30,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <sys/socket.h>
 
@@ -37,6 +38,16 @@
 #include "util/time.h"
 
 #define PROBES 8
+
+/* The throttle's clock: monotonic, so a wall clock stepped back lengthens no delay. Offset
+ * by a day so that 0 (a free slot's last_ms) is never a real time. Device cookies are dated
+ * on the wall clock, which they must be to outlive a restart. */
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + 86400000;
+}
 
 /* The caller holds thr_mu. */
 static void ready(signin_guard *g)
@@ -359,9 +370,8 @@ static int device_valid(const signin_guard *g, const char *username, const char 
 
 /* ---- the decision ---- */
 
-cw_rc cw_throttle_check_dev_at(cw_http_srv *s, const char *username, const cw_addr *addr,
-                               const char *device, int64_t now, thr_ticket *t, int64_t *wait_s,
-                               cw_error *err)
+static cw_rc check(cw_http_srv *s, const char *username, const cw_addr *addr, const char *device,
+                   int64_t wall, int64_t now, thr_ticket *t, int64_t *wait_s, cw_error *err)
 {
     signin_guard *g = &s->thr;
     uint8_t pk[16], ak[16], ik[16];
@@ -373,7 +383,7 @@ cw_rc cw_throttle_check_dev_at(cw_http_srv *s, const char *username, const cw_ad
     /* A browser that signed in to this account before: judged by its cookie's bucket alone,
      * so no stranger's failures, from anywhere, can keep it out. Too many failures on one
      * cookie and it is ignored, the attempt judged as one without it. */
-    if (device_valid(g, username, device, now, t->dk)) {
+    if (device_valid(g, username, device, wall, t->dk)) {
         thr_bucket *d = bucket(g->device, THR_KEYS, t->dk, now, 0, &g->over_device);
         if (!d || fails_now(d, now) < THR_DEVICE_IGNORE) {
             t->device = 1;
@@ -417,6 +427,13 @@ cw_rc cw_throttle_check_dev_at(cw_http_srv *s, const char *username, const cw_ad
     return CW_OK;
 }
 
+cw_rc cw_throttle_check_dev_at(cw_http_srv *s, const char *username, const cw_addr *addr,
+                               const char *device, int64_t now, thr_ticket *t, int64_t *wait_s,
+                               cw_error *err)
+{
+    return check(s, username, addr, device, now, now, t, wait_s, err);
+}
+
 cw_rc cw_throttle_check_at(cw_http_srv *s, const char *username, const cw_addr *addr, int64_t now,
                            thr_ticket *t, int64_t *wait_s, cw_error *err)
 {
@@ -426,7 +443,7 @@ cw_rc cw_throttle_check_at(cw_http_srv *s, const char *username, const cw_addr *
 cw_rc cw_throttle_check(cw_http_srv *s, const char *username, const cw_addr *addr,
                         const char *device, thr_ticket *t, int64_t *wait_s, cw_error *err)
 {
-    return cw_throttle_check_dev_at(s, username, addr, device, cw_time_now_ms(), t, wait_s, err);
+    return check(s, username, addr, device, cw_time_now_ms(), mono_ms(), t, wait_s, err);
 }
 
 void cw_throttle_ok_at(cw_http_srv *s, const char *username, const cw_addr *addr,
@@ -467,7 +484,7 @@ void cw_throttle_ok_at(cw_http_srv *s, const char *username, const cw_addr *addr
 
 void cw_throttle_ok(cw_http_srv *s, const char *username, const cw_addr *addr, const thr_ticket *t)
 {
-    cw_throttle_ok_at(s, username, addr, t, cw_time_now_ms());
+    cw_throttle_ok_at(s, username, addr, t, mono_ms());
 }
 
 void cw_throttle_undo_at(cw_http_srv *s, const char *username, const cw_addr *addr,
@@ -501,7 +518,7 @@ void cw_throttle_undo_at(cw_http_srv *s, const char *username, const cw_addr *ad
 void cw_throttle_undo(cw_http_srv *s, const char *username, const cw_addr *addr,
                       const thr_ticket *t)
 {
-    cw_throttle_undo_at(s, username, addr, t, cw_time_now_ms());
+    cw_throttle_undo_at(s, username, addr, t, mono_ms());
 }
 
 size_t cw_throttle_keys_at(cw_http_srv *s, int64_t now)
@@ -521,7 +538,7 @@ size_t cw_throttle_keys_at(cw_http_srv *s, int64_t now)
 
 size_t cw_throttle_keys(cw_http_srv *s)
 {
-    return cw_throttle_keys_at(s, cw_time_now_ms());
+    return cw_throttle_keys_at(s, mono_ms());
 }
 
 /* ---- sprays ---- */
@@ -587,6 +604,10 @@ void cw_throttle_failed(cw_http_srv *s, const char *username, const cw_addr *add
     thr_spray sp;
     if (!cw_throttle_failed_at(s, username, addr, now_ms, &sp))
         return;
+    /* The window is on the throttle's monotonic clock: dated for the log on the wall's. */
+    int64_t to_wall = cw_time_now_ms() - mono_ms();
+    sp.from += to_wall;
+    sp.to += to_wall;
     /* Facts only: no username and no address, not even hashed (docs/events.md). */
     char from[CW_RFC3339_MS_LEN + 1], to[CW_RFC3339_MS_LEN + 1];
     if (cw_time_format_ms(sp.from, from) || cw_time_format_ms(sp.to, to))
