@@ -149,10 +149,16 @@ for name, (st, h, _), want in library:
 # Sign-in: browser-session cookies (no Max-Age), Secure, HSTS.
 body = json.dumps({"username": "insp", "password": once}).encode()
 st, h, b = req("POST", "/api/v1/session", body, [("Content-Type", "application/json")])
-cookies = h.get("set-cookie", [])
-result(st == 200 and len(cookies) == 2, f"sign-in: 200 with two cookies ({st}, {cookies})")
+every = h.get("set-cookie", [])
+cookies = [c for c in every if not c.startswith("cw_device=")]
+device = [c for c in every if c.startswith("cw_device=")]
+result(st == 200 and len(cookies) == 2, f"sign-in: 200 with two session cookies ({st}, {cookies})")
 result(all("Max-Age" not in c and "Secure" in c and "SameSite=Strict" in c for c in cookies),
        f"sign-in: session cookies, Secure, SameSite=Strict, no Max-Age ({cookies})")
+# ... and the device cookie (throttle.c): kept 30 days, for the sign-in path only.
+result(len(device) == 1 and all(a in device[0] for a in
+       ("; Path=/api/v1/session", "; Max-Age=2592000", "; SameSite=Strict", "; HttpOnly", "; Secure")),
+       f"sign-in: a device cookie, 30 days, Path=/api/v1/session, HttpOnly, Secure ({device})")
 result(h.get("strict-transport-security") == [SECURITY["strict-transport-security"]], "sign-in: HSTS")
 jar = dict(c.split(";")[0].split("=", 1) for c in cookies)
 csrf = json.loads(b or b"{}").get("csrf_token", "")

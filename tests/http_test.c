@@ -1192,6 +1192,36 @@ static void test_throttle(void **state)
     done(&r);
 }
 
+/* Behind a trusted proxy that adds an X-Forwarded-For line of its own (HAProxy), the client's
+ * forged first line does not decide its address: three wrong passwords, each with a new
+ * forged line, all count on the one (name, address) pair the proxy's line names, so a
+ * fourth waits. */
+static void test_forwarded_lines(void **state)
+{
+    (void)state;
+    cw_error err;
+    cw_http_srv *s = cw_http_srv_of(F.h);
+    assert_int_equal(cw_throttle_proxies(s, "127.0.0.1", &err), CW_OK);
+    resp r;
+    /* the pair delays after three (1 s, then 2 s, 4 s ...): a slow verify may let one more
+     * through, so up to seven are tried; with the first line taken, none would wait */
+    int k = 0, limited = 0;
+    for (; k < 7 && !limited; k++) {
+        char hdr[128];
+        snprintf(hdr, sizeof hdr, "X-Forwarded-For: 10.8.0.%d\nX-Forwarded-For: 10.9.9.2:4431",
+                 k + 1);
+        call_with("POST", "/api/v1/session", "{\"username\":\"xffuser\",\"password\":\"wrong\"}",
+                  strlen("{\"username\":\"xffuser\",\"password\":\"wrong\"}"), NULL, NULL, hdr, &r);
+        limited = r.status == 429;
+        if (!limited)
+            assert_int_equal(r.status, 401);
+        done(&r);
+    }
+    assert_int_equal(cw_throttle_proxies(s, NULL, &err), CW_OK);
+    assert_true(limited);
+    assert_true(k >= 4);
+}
+
 /* Performance measures (docs/measures.md): counts for case readers, the items behind one
  * only for the children the reader may see (the rest counted), each look recorded; the
  * signed report for the head of service and inspectors; bad periods refused. */
@@ -1908,6 +1938,7 @@ int main(void)
         cmocka_unit_test(test_personal_columns_null),
         cmocka_unit_test(test_improvement),
         cmocka_unit_test(test_throttle),
+        cmocka_unit_test(test_forwarded_lines),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     curl_global_cleanup();

@@ -95,8 +95,8 @@ static inline size_t on_header(char *p, size_t sz, size_t n, void *ctx)
 
 /*
  * One request, its path sent exactly as given ("/css/../app.js" too); session, csrf and
- * header (each may be NULL) are sent as the cookie, the X-CSRF-Token header and one more
- * whole header line ("If-None-Match: ...").
+ * header (each may be NULL) are sent as the cookie, the X-CSRF-Token header and more
+ * whole header lines ("If-None-Match: ...", several separated by '\n').
  */
 static inline void call_with(const char *method, const char *path, const char *body, size_t blen,
                              const char *sess, const char *csrf, const char *header, resp *out)
@@ -115,8 +115,15 @@ static inline void call_with(const char *method, const char *path, const char *b
         snprintf(hdr, sizeof hdr, "X-CSRF-Token: %s", csrf);
         h = curl_slist_append(h, hdr);
     }
-    if (header)
-        h = curl_slist_append(h, header);
+    /* several header lines, separated by '\n' */
+    char lines[512];
+    for (const char *p = header; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        snprintf(lines, sizeof lines, "%.*s", (int)(n < sizeof lines ? n : sizeof lines - 1), p);
+        h = curl_slist_append(h, lines);
+        p = nl ? nl + 1 : p + n;
+    }
     if (body)
         h = curl_slist_append(h, "Content-Type: application/json");
     curl_easy_setopt(c, CURLOPT_URL, url);

@@ -8,7 +8,10 @@
 #    the owner signs in at once from their own address afterwards; it is recorded as exactly
 #    one sign_in_spray_detected entry naming no one, and /metrics counts it;
 #  - growing delays: from one address, wrong passwords get 429 with Retry-After, the wait
-#    grows, and after the wait one more attempt is taken; a success clears the pair.
+#    grows, and after the wait one more attempt is taken; a success clears the pair;
+#  - device cookies: after a restart a stranger at ever new addresses holds an account's
+#    bucket; its owner, at a new address with the cw_device cookie of an earlier sign-in,
+#    signs in at once; no cookie, a forged one or another account's waits.
 # Prints the figures (times in seconds).
 #
 # usage: bash tests/signin_test.sh /path/to/caseward
@@ -77,6 +80,15 @@ check "a disabled account and a wrong password take the same time ($md, $mw)" sa
 read -r st sec _ < <(attempt 127.0.0.1 head.of.service "$PW")
 echo "owner's sign-in before the spray: $st in $sec s"
 check "the owner signs in" test "$st" = 200
+# The device cookie that sign-in set: signed, for the session path only, 30 days.
+cookie_of() { tr -d '\r' <"$T/head.$1" | sed -n 's/^Set-Cookie: cw_device=//Ip'; }
+dev_line=$(cookie_of 127.0.0.1)
+echo "device cookie: $(echo "$dev_line" | sed 's/\(v1\.[0-9]*\.\)[0-9a-f]*/\1<mac>/')"
+dev=${dev_line%%;*}
+check "a sign-in sets a device cookie v1.<ms>.<mac>" bash -c "[[ '$dev' =~ ^v1\.[0-9]{13}\.[0-9a-f]{64}$ ]]"
+for attr in 'Path=/api/v1/session' 'Max-Age=2592000' 'SameSite=Strict' 'HttpOnly'; do
+    check "the device cookie has $attr" grep -q "; $attr" <<<"$dev_line"
+done
 
 # ---- the spray: each of five addresses tries six accounts ----
 accounts="social.worker team.manager service.manager head.of.service inspector data.protection"
@@ -162,15 +174,50 @@ for w in 1 2; do
 done
 read -r st _ _ < <(attempt $a social.worker "$PW")
 check "then the right password" test "$st" = 200
+other=$(cookie_of $a)
+other=${other%%;*}
+check "social.worker is given a device cookie too" test -n "$other"
 for w in 3 4 5; do
     read -r st _ _ < <(attempt $a social.worker "a typo $w")
     check "after a success the pair starts again: typo $w is refused, not throttled" test "$st" = 401
 done
 
+
+# ---- the hold, after a restart: a stranger keeps the account's bucket delaying from ever new
+# addresses; the owner, from a new address with the device cookie of the sign-in above, signs
+# in at once; a forged cookie, another account's or none waits like the stranger ----
 kill "$PID"
 wait "$PID"
 check "the server stops cleanly (exit 0)" test $? -eq 0
+"$CW" serve --db "$T/c.db" --listen 127.0.0.1:0 2>"$T/log2" &
+PID=$!
+port=$(serve_port "$T/log2")
+check "the server starts again" test -n "$port"
+URL=http://127.0.0.1:$port/api/v1/session
+held=
+for i in $(seq 1 20); do
+    read -r st _ ra < <(attempt "127.0.2.$i" head.of.service "stranger $i")
+    [ "$st" = 429 ] && [ "$ra" -ge 2 ] && { held=$i; break; }
+    [ "$st" = 429 ] && sleep "$ra" # a one-second wait: taken, to count one more
+done
+echo "the stranger holds head.of.service's account bucket after $held attempts from as many addresses"
+check "the stranger's attempts delay the account (Retry-After >= 2 s)" test -n "$held"
+read -r st _ _ < <(attempt 127.0.3.1 head.of.service "$PW")
+check "the owner without the cookie, from a new address, waits" test "$st" = 429
+read -r st _ _ < <(attempt 127.0.3.2 head.of.service "$PW" "Cookie: cw_device=${dev%?}$([ "${dev: -1}" = 0 ] && echo 1 || echo 0)")
+check "... with a forged cookie, waits" test "$st" = 429
+read -r st _ _ < <(attempt 127.0.3.3 head.of.service "$PW" "Cookie: cw_device=$other")
+check "... with another account's cookie, waits" test "$st" = 429
+read -r st sec _ < <(attempt 127.0.3.4 head.of.service "$PW" "Cookie: cw_device=$dev")
+echo "the owner with the device cookie, new address, after a restart, account held: $st in $sec s"
+check "the owner with the device cookie signs in at once" test "$st" = 200
+check "... and is given a fresh device cookie" test -n "$(cookie_of 127.0.3.4)"
+
+kill "$PID"
+wait "$PID"
+check "the server stops cleanly again (exit 0)" test $? -eq 0
 PID=
+check "nothing from the sanitizers in the second server's log" bash -c "! grep -q 'Sanitizer' '$T/log2'"
 check "nothing from the sanitizers in the server's log" bash -c "! grep -q 'Sanitizer' '$T/log'"
 run verify --db "$T/c.db"
 expect_rc 0 "the log, with the spray's entry, verifies"

@@ -73,6 +73,8 @@ typedef struct principal {
  *   - one address across every account but those it owns: 20 free (a spray).
  * An owner's address is one with a successful sign-in to that account in the last
  * THR_OWNER_MS; only successes write the owners' table, so no stranger can push an owner out.
+ * A browser with a device cookie from an earlier sign-in to the account (THR_DEVICE_*) is
+ * judged by the cookie's own bucket alone: that survives a restart, the owners' table not.
  * Keys are keyed BLAKE2b hashes (a random secret per process): no username or address is
  * kept in the clear. All in memory, per server, bounded: a restart forgets it.
  */
@@ -86,6 +88,14 @@ typedef struct principal {
 #define THR_DECAY_MS     (10 * 60 * 1000)
 #define THR_OWNER_MS     ((int64_t)30 * 24 * 60 * 60 * 1000)
 #define THR_PROXIES_MAX  8
+/* Device cookies (cw_device, docs/deploy.md): a browser that signed in to an account is
+ * judged, for that account, by its cookie's own bucket alone: THR_DEVICE_FREE free failures,
+ * then growing delays; at THR_DEVICE_IGNORE failures the cookie is ignored (the attempt is
+ * judged as one without it) until the count decays. Valid THR_DEVICE_MS from issue. */
+#define THR_DEVICE_FREE   3
+#define THR_DEVICE_IGNORE 10
+#define THR_DEVICE_MS     ((int64_t)30 * 24 * 60 * 60 * 1000)
+#define THR_DEVICE_COOKIE 96 /* room for v1.<issued_ms>.<64 hex> and its NUL */
 /* Spray detection: failed or throttled sign-ins in a window of SPRAY_WINDOW_MS from its first;
  * one sign_in_spray_detected entry when they reach SPRAY_ACCOUNTS accounts, or one address
  * tries SPRAY_PER_ADDRESS accounts. SPRAY_PAIRS distinct (account, address) pairs are kept. */
@@ -110,6 +120,11 @@ typedef struct signin_guard {
     int ready; /* secret drawn */
     uint8_t secret[32];
     thr_bucket pair[THR_PAIRS], account[THR_KEYS], address[THR_KEYS];
+    thr_bucket device[THR_KEYS]; /* by device cookie */
+    /* each table's stand-in for keys that find every slot of theirs holding a live count */
+    thr_bucket over_pair, over_account, over_address, over_device;
+    int device_ready;       /* device_key set (the server's log open for writing) */
+    uint8_t device_key[32]; /* signs device cookies: cw_ledger_device_key */
     struct thr_owner {
         uint8_t key[16]; /* the pair's key */
         int64_t ok_ms;   /* its last successful sign-in (0: slot free) */
@@ -197,7 +212,7 @@ struct req {
     int status;
     cw_buf out;
     const char *ctype;
-    char cookies[2][320];
+    char cookies[3][320];
     int ncookies;
     char retry_after[24]; /* a Retry-After header's value; "" for none */
     int64_t t0_ns;
@@ -332,6 +347,9 @@ void cw_resp_key(req *r, cw_rc rc, const char *key, const char *field, const cha
  * 0: clears it (Max-Age=0). */
 #define CW_COOKIE_SESSION (-1)
 void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, int64_t max_age);
+/* An HttpOnly cookie for /path (no leading slash) kept max_age seconds (the device cookie). */
+void cw_resp_cookie_at(req *r, const char *name, const char *value, const char *path,
+                       int64_t max_age);
 /* The Prometheus lines about connections (cut at a deadline), for /metrics. */
 void cw_http_metrics_connections(cw_http_srv *s, cw_buf *b);
 
@@ -370,7 +388,9 @@ void cw_throttle_forwarded(cw_http_srv *s, const cw_addr *peer, const char *xff,
 /* What cw_throttle_check decided, for cw_throttle_ok and cw_throttle_failed. */
 typedef struct thr_ticket {
     int owner;      /* the address owns the account: the shared buckets were not counted */
-    int64_t now_ms; /* when checked */
+    int device;     /* judged by the device cookie's bucket alone (dk) */
+    uint8_t dk[16]; /* that bucket's key */
+    int64_t now_ms; /* when checked, on the throttle's monotonic clock */
 } thr_ticket;
 /*
  * Whether username may try a password from addr now: CW_OK, with the attempt counted as a
@@ -378,13 +398,22 @@ typedef struct thr_ticket {
  * seconds to wait) and *wait_s, the Retry-After. Decided by the name as typed, whether or not
  * an account has it: the answer says nothing of which accounts exist.
  */
-cw_rc cw_throttle_check(cw_http_srv *s, const char *username, const cw_addr *addr, thr_ticket *t,
-                        int64_t *wait_s, cw_error *err);
-/* A successful sign-in: the pair starts again and the address becomes the account's owner. */
+cw_rc cw_throttle_check(cw_http_srv *s, const char *username, const cw_addr *addr,
+                        const char *device, thr_ticket *t, int64_t *wait_s, cw_error *err);
+/* A successful sign-in: the pair starts again and the address becomes the account's owner.
+ * device: a cw_device cookie (may be NULL), which, if valid for username (signed by the
+ * server's device key, issued under THR_DEVICE_MS ago), has the attempt judged by its own
+ * bucket alone, never the account's or the address's. */
 void cw_throttle_ok(cw_http_srv *s, const char *username, const cw_addr *addr, const thr_ticket *t);
+/* An attempt that ended without a verdict (a storage error before or after the password was
+ * checked): gives back the failure counted up front, in every bucket it was counted in. */
+void cw_throttle_undo(cw_http_srv *s, const char *username, const cw_addr *addr,
+                      const thr_ticket *t);
 /* A refused or throttled sign-in, for spray detection; records sign_in_spray_detected (as
  * system:sign_in) when this one makes the window a spray. */
 void cw_throttle_failed(cw_http_srv *s, const char *username, const cw_addr *addr, int64_t now_ms);
+/* now_ms above is the ticket's: the throttle's own monotonic clock (throttle.c), not the
+ * wall's; the _at functions below take one clock for both (the tests'). */
 /* Keys (pairs, accounts, addresses) being delayed now, for /metrics. */
 size_t cw_throttle_keys(cw_http_srv *s);
 /* The same at a time the caller gives (tests/throttle_test.c drives its own clock). A spray
@@ -395,11 +424,21 @@ typedef struct thr_spray {
 } thr_spray;
 cw_rc cw_throttle_check_at(cw_http_srv *s, const char *username, const cw_addr *addr, int64_t now,
                            thr_ticket *t, int64_t *wait_s, cw_error *err);
+cw_rc cw_throttle_check_dev_at(cw_http_srv *s, const char *username, const cw_addr *addr,
+                               const char *device, int64_t now, thr_ticket *t, int64_t *wait_s,
+                               cw_error *err);
+/* A device cookie's value for username issued at now_ms (wall clock, ms): v1.<now_ms>.<MAC>,
+ * the MAC a keyed BLAKE2b-256 (the device key) of the name as typed and now_ms. -1 if the
+ * server has no device key. */
+int cw_throttle_device_cookie(cw_http_srv *s, const char *username, int64_t now_ms,
+                              char out[THR_DEVICE_COOKIE]);
 void cw_throttle_ok_at(cw_http_srv *s, const char *username, const cw_addr *addr,
                        const thr_ticket *t, int64_t now);
 int cw_throttle_failed_at(cw_http_srv *s, const char *username, const cw_addr *addr, int64_t now,
                           thr_spray *sp);
 size_t cw_throttle_keys_at(cw_http_srv *s, int64_t now);
+void cw_throttle_undo_at(cw_http_srv *s, const char *username, const cw_addr *addr,
+                         const thr_ticket *t, int64_t now);
 /* Keeps a freshly read principal with the session. */
 void cw_session_keep(cw_http_srv *s, const char *token, const principal *who);
 void cw_session_end(cw_http_srv *s, const char *token);

@@ -386,7 +386,8 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
     cw_client_addr(s, r, &addr);
     /* Throttled before any password is checked: no argon2id work for a flood. By the name as
      * typed, whether an account has it or not (throttle.c). */
-    if ((rc = cw_throttle_check(s, user, &addr, &tk, &wait_s, err))) {
+    const char *device = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "cw_device");
+    if ((rc = cw_throttle_check(s, user, &addr, device, &tk, &wait_s, err))) {
         json_decref(b);
         return rc == CW_ELIMIT ? signin_throttled(s, r, user, &addr, &tk, wait_s) : rc;
     }
@@ -395,6 +396,8 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
     if (!(rc = cw_account_get(cw_ledger_store(r->ro), user, &a, err)) && a.found && a.staff_id[0])
         rc = cw_casework_staff(cw_ledger_store(r->ro), a.staff_id, &si, err);
     if (rc) {
+        /* No verdict (the store failed): the attempt counts for nothing. */
+        cw_throttle_undo(s, user, &addr, &tk);
         json_decref(b);
         return rc;
     }
@@ -406,8 +409,10 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
     cw_signin_result res = cw_account_check(&a, pw, today, a.staff_id[0] && (!si.found || si.left));
     json_decref(b);
     if (res == CW_SIGNIN_OK && (rc = cw_principal_load(s, r->ro, user, &r->who, err)) &&
-        rc != CW_EAUTH)
+        rc != CW_EAUTH) {
+        cw_throttle_undo(s, user, &addr, &tk);
         return rc;
+    }
     if (res != CW_SIGNIN_OK || rc == CW_EAUTH) {
         __atomic_add_fetch(&s->signins_failed, 1, __ATOMIC_RELAXED);
         cw_throttle_failed(s, user, &addr, tk.now_ms);
@@ -417,7 +422,14 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
     cw_throttle_ok(s, user, &addr, &tk);
     r->signed_in = 1;
     __atomic_add_fetch(&s->signins_ok, 1, __ATOMIC_RELAXED);
-    return start_session(s, r, err);
+    if ((rc = start_session(s, r, err)))
+        return rc;
+    /* A device cookie for this name (issued afresh with each sign-in): the next sign-in from
+     * this browser is judged by its own count alone (throttle.c, docs/deploy.md). */
+    char dev[THR_DEVICE_COOKIE];
+    if (!cw_throttle_device_cookie(s, user, cw_time_now_ms(), dev))
+        cw_resp_cookie_at(r, "cw_device", dev, "api/v1/session", THR_DEVICE_MS / 1000);
+    return CW_OK;
 }
 
 static cw_rc h_sign_out(cw_http_srv *s, req *r, cw_error *err)
@@ -489,7 +501,7 @@ static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
     int64_t wait_s;
     cw_client_addr(s, r, &addr);
     /* Guessing the current password through a stolen session is throttled like a sign-in. */
-    if ((rc = cw_throttle_check(s, r->who.username, &addr, &tk, &wait_s, err))) {
+    if ((rc = cw_throttle_check(s, r->who.username, &addr, NULL, &tk, &wait_s, err))) {
         json_decref(b);
         return rc == CW_ELIMIT ? signin_throttled(s, r, r->who.username, &addr, &tk, wait_s) : rc;
     }
@@ -501,6 +513,8 @@ static cw_rc h_password(cw_http_srv *s, req *r, cw_error *err)
         cw_http_record_access(s, r, NULL, 0, 403);
     } else if (!rc) {
         cw_throttle_ok(s, r->who.username, &addr, &tk);
+    } else {
+        cw_throttle_undo(s, r->who.username, &addr, &tk); /* the store failed: no verdict */
     }
     if (!rc && !strcmp(cur, pw))
         rc = cw_error_key(err, CW_EINVAL, "password_same", "new_password", NULL, NULL);

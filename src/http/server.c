@@ -201,7 +201,7 @@ void cw_resp_key(req *r, cw_rc rc, const char *key, const char *field, const cha
 
 void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, int64_t max_age)
 {
-    if (r->ncookies >= 2)
+    if (r->ncookies >= 3)
         return;
     /* SameSite=Strict: never sent with a request that starts on another site. */
     /* Secure is added when the response is sent, if the server is behind TLS. */
@@ -210,6 +210,16 @@ void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, 
         snprintf(age, sizeof age, "; Max-Age=%lld", (long long)max_age);
     snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0], "%s=%s; Path=/%s; SameSite=Strict%s",
              name, value, age, http_only ? "; HttpOnly" : "");
+}
+
+void cw_resp_cookie_at(req *r, const char *name, const char *value, const char *path,
+                       int64_t max_age)
+{
+    if (r->ncookies >= 3)
+        return;
+    snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
+             "%s=%s; Path=/%s; Max-Age=%lld; SameSite=Strict; HttpOnly", name, value, path,
+             (long long)max_age);
 }
 
 /* ---- the pipeline ---- */
@@ -1386,6 +1396,10 @@ static cw_rc start(const cw_http_opts *o, int unlistened, cw_http **out, cw_erro
         if (!(rc = cw_rules_load_builtin(pack.data, &s->pack, err)))
             rc = cw_measures_load_builtin(s->pack, &s->measures, err);
     }
+    /* Device cookies are signed by a key derived from the log's signing key: they outlive a
+     * restart with nothing stored (throttle.c). */
+    if (!rc && cw_ledger_device_key(s->writer, s->thr.device_key, NULL) == CW_OK)
+        s->thr.device_ready = 1;
     /* A write waits at most 15 s behind another process's (an import): then 503 "busy", not
      * requests piling up for the two minutes a command-line writer waits. */
     if (!rc)

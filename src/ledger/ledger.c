@@ -668,6 +668,18 @@ cw_rc cw_ledger_text_key(const cw_ledger *l, uint8_t key[32], cw_error *err)
     return CW_OK;
 }
 
+cw_rc cw_ledger_device_key(const cw_ledger *l, uint8_t key[32], cw_error *err)
+{
+    if (!l->writable)
+        return cw_error_set(err, CW_EUSAGE, "the device key needs the log open for writing");
+    /* Subkey 1 of context "cwdevice" from the signing key's seed: a key of its own, so a
+     * device cookie's MAC says nothing about the text key or the signatures. */
+    if (sodium_init() < 0 ||
+        crypto_kdf_derive_from_key(key, 32, 1, "cwdevice", l->signer.secret_key) != 0)
+        return cw_error_set(err, CW_ECRYPTO, "deriving the device key failed");
+    return CW_OK;
+}
+
 void cw_ledger_batch_abort(cw_ledger *l)
 {
     if (!l->in_batch)

@@ -105,6 +105,9 @@ int64_t cw_ledger_batch_ms(const cw_ledger *l);
  * stored and never leaves the council. CW_EUSAGE for a ledger opened read-only.
  */
 cw_rc cw_ledger_text_key(const cw_ledger *l, uint8_t key[32], cw_error *err);
+/* The key that signs sign-in device cookies (src/http/throttle.c), derived like the text
+ * key from the signing key (context "cwdevice"): the same across restarts, stored nowhere. */
+cw_rc cw_ledger_device_key(const cw_ledger *l, uint8_t key[32], cw_error *err);
 
 /* A node source over the stored tree, for merkle.h functions. */
 void cw_ledger_source(cw_ledger *l, cw_merkle_source *src, cw_error *err);
