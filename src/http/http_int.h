@@ -78,9 +78,9 @@ typedef struct principal {
  * Keys are keyed BLAKE2b hashes (a random secret per process): no username or address is
  * kept in the clear. All in memory, per server, bounded: a restart forgets it.
  */
-#define THR_PAIRS        4096
-#define THR_KEYS         1024
-#define THR_OWNERS       4096
+#define THR_PAIRS        32768
+#define THR_KEYS         16384
+#define THR_OWNERS       16384
 #define THR_PAIR_FREE    3
 #define THR_ACCOUNT_FREE 10
 #define THR_ADDRESS_FREE 20
