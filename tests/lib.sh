@@ -59,7 +59,7 @@ same() {
 serve_port() {
     local p= _
     for _ in $(seq 1 200); do
-        p=$(sed -n 's/.* on port \([0-9]*\);.*/\1/p' "$1" | head -1)
+        p=$(sed -n 's/.* on port \([0-9]*\);.*/\1/p' "$1" 2>/dev/null | head -1)
         [ -n "$p" ] && break
         sleep 0.05
     done
