@@ -129,28 +129,23 @@ static cw_rc look(const char *path, int *there, cw_error *err)
     return CW_OK;
 }
 
+static cw_rc hash_piece(void *ctx, const void *data, size_t len, cw_error *err)
+{
+    (void)err;
+    crypto_hash_sha256_update(ctx, data, (unsigned long long)len);
+    return CW_OK;
+}
+
 /* The SHA-256 of the file at path, in lowercase hex. */
 static cw_rc file_sha256(const char *path, char hex[65], cw_error *err)
 {
     unsigned char chunk[1 << 16], h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_state st;
-    cw_rc rc = CW_OK;
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return cw_error_set(err, CW_EIO, "%s: %s", path, strerror(errno));
     crypto_hash_sha256_init(&st);
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = cw_error_set(err, CW_EIO, "%s: %s", path, strerror(errno));
-            break;
-        }
-        if (n == 0)
-            break;
-        crypto_hash_sha256_update(&st, chunk, (unsigned long long)n);
-    }
+    cw_rc rc = cw_file_read_fd(fd, path, chunk, sizeof chunk, hash_piece, &st, err);
     close(fd);
     crypto_hash_sha256_final(&st, h);
     sodium_bin2hex(hex, 65, h, sizeof h);
@@ -292,6 +287,26 @@ out:
     return rc;
 }
 
+/* A piece read, written whole to the descriptor out. */
+typedef struct copy_to {
+    int fd;
+    const char *name;
+} copy_to;
+
+static cw_rc write_piece(void *ctx, const void *data, size_t len, cw_error *err)
+{
+    const copy_to *out = ctx;
+    for (size_t done = 0; done < len;) {
+        ssize_t w = write(out->fd, (const char *)data + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return cw_error_set(err, CW_EIO, "%s: %s", out->name, strerror(errno));
+        done += (size_t)w;
+    }
+    return CW_OK;
+}
+
 /* Copies the file from into the (empty, private) file to, and fsyncs it. */
 static cw_rc copy_file(const char *from, const char *to, cw_error *err)
 {
@@ -300,38 +315,16 @@ static cw_rc copy_file(const char *from, const char *to, cw_error *err)
     int in = open(from, O_RDONLY | O_CLOEXEC);
     if (in < 0)
         return cw_error_set(err, CW_EIO, "%s: %s", from, strerror(errno));
-    int out = open(to, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
-    if (out < 0) {
+    copy_to out = {open(to, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC), to};
+    if (out.fd < 0) {
         rc = cw_error_set(err, CW_EIO, "%s: %s", to, strerror(errno));
         close(in);
         return rc;
     }
-    for (;;) {
-        ssize_t n = read(in, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = cw_error_set(err, CW_EIO, "%s: %s", from, strerror(errno));
-            break;
-        }
-        if (n == 0)
-            break;
-        for (ssize_t done = 0; done < n;) {
-            ssize_t w = write(out, chunk + done, (size_t)(n - done));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w < 0) {
-                rc = cw_error_set(err, CW_EIO, "%s: %s", to, strerror(errno));
-                break;
-            }
-            done += w;
-        }
-        if (rc)
-            break;
-    }
-    if (!rc && fsync(out) != 0)
+    rc = cw_file_read_fd(in, from, chunk, sizeof chunk, write_piece, &out, err);
+    if (!rc && fsync(out.fd) != 0)
         rc = cw_error_set(err, CW_EIO, "%s: cannot sync it to disk: %s", to, strerror(errno));
-    if (close(out) != 0 && !rc)
+    if (close(out.fd) != 0 && !rc)
         rc = cw_error_set(err, CW_EIO, "%s: %s", to, strerror(errno));
     close(in);
     return rc;

@@ -95,31 +95,25 @@ static cw_rc copy_row(void *ctx, const cw_value *cols, size_t n)
     return cw_store_run(cr->c->to, cr->put, cols, n, NULL, NULL, NULL, cr->c->err);
 }
 
+/* A piece of a key file, added to the buffer (ctx) if it fits. */
+static cw_rc key_piece(void *ctx, const void *data, size_t len, cw_error *err)
+{
+    (void)err;
+    return cw_buf_add(ctx, data, len) ? CW_ETOOBIG : CW_OK;
+}
+
 /* Reads a whole key file into out (KEY_FILE_MAX at most; the caller wipes it), with one
  * descriptor and no stdio buffer, never through a symbolic link, as the ledger reads it. */
 cw_rc cw_casework_key_read(const char *path, cw_buf *out, cw_error *err)
 {
     char chunk[512];
-    cw_rc rc = CW_OK;
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return cw_error_set(err, errno == ENOENT ? CW_ENOTFOUND : CW_EIO, "%s: %s", path,
                             strerror(errno));
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = cw_error_set(err, CW_EIO, "%s: %s", path, strerror(errno));
-            break;
-        }
-        if (n == 0)
-            break;
-        if (cw_buf_add(out, chunk, (size_t)n)) {
-            rc = cw_error_set(err, CW_ETOOBIG, "%s: too large to be a signing key", path);
-            break;
-        }
-    }
+    cw_rc rc = cw_file_read_fd(fd, path, chunk, sizeof chunk, key_piece, out, err);
+    if (rc == CW_ETOOBIG)
+        cw_error_set(err, CW_ETOOBIG, "%s: too large to be a signing key", path);
     sodium_memzero(chunk, sizeof chunk);
     close(fd);
     return rc;

@@ -29,6 +29,23 @@ cw_rc cw_file_read(const char *path, cw_buf *out, cw_error *err)
     return rc;
 }
 
+cw_rc cw_file_read_fd(int fd, const char *what, void *buf, size_t cap, cw_file_piece_fn fn,
+                      void *ctx, cw_error *err)
+{
+    for (;;) {
+        ssize_t n = read(fd, buf, cap);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return cw_error_set(err, CW_EIO, "%s: %s", what, strerror(errno));
+        if (n == 0)
+            return CW_OK;
+        cw_rc rc = fn(ctx, buf, (size_t)n, err);
+        if (rc)
+            return rc;
+    }
+}
+
 cw_rc cw_file_sync_dir(const char *path, cw_error *err)
 {
     char *copy = strdup(path);
