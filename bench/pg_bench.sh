@@ -34,14 +34,8 @@
 # shellcheck disable=SC2016
 set -uo pipefail
 
-usage() {
-  sed -n 's/^# \{0,1\}//; /^Usage:/,/^$/p' "$0" | sed '$d' >&2
-  exit 2
-}
-die() {
-  echo "pg_bench: $*" >&2
-  exit 1
-}
+BENCH_NAME=pg_bench
+. "$(dirname "$0")/lib.sh"
 
 [ $# -ge 1 ] || usage
 build=$1
