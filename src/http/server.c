@@ -5,17 +5,20 @@
  * is answered 413 and the rest discarded); a handler runs only after the
  * route's role, scope and CSRF checks pass; every response carries the same
  * security headers (the web application's files, static.c, a Content-Security-
- * Policy that lets their scripts and styles run), and every error caseward can
- * write itself (414 and 431 too: the library's own pages carry none, docs/api.md);
+ * Policy that lets their scripts and styles run), the pages the library writes
+ * itself included ("headers" below), and every error caseward can write itself
+ * (414 and 431 too);
  * no client address holds more than max_per_address connections, and no request
  * takes longer than its deadlines to arrive (the watchdog, "connections" below);
  * nothing but UTF-8 reaches a handler's parameters; the access log on stderr
  * names the route pattern or "static", never the path (which may hold a
  * child's identifier) and never the account.
  */
-/* struct tcp_info (the watchdog's view of a connection kept open) is outside POSIX. */
-#define _DEFAULT_SOURCE
+/* struct tcp_info (the watchdog's view of a connection kept open) and RTLD_NEXT (the library's
+ * own answers, "headers" below) are outside POSIX. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -948,6 +951,7 @@ enum { C_HEAD, C_BODY, C_BUSY, C_IDLE, C_CUT };
 
 typedef struct conn_state {
     struct conn_state *prev, *next;
+    const cw_http_srv *srv;
     int fd;
     int phase;
     int64_t since_ns; /* when the phase began */
@@ -979,6 +983,7 @@ static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_co
             shutdown(fd->connect_fd, SHUT_RDWR); /* no room to watch it: not served */
             return;
         }
+        c->srv = s;
         c->fd = fd->connect_fd;
         c->phase = C_HEAD;
         c->since_ns = now_ns();
@@ -1122,6 +1127,63 @@ static size_t body_len(const req *r)
     return r->file ? (r->status == 304 ? 0 : r->file->len) : r->out.len;
 }
 
+/* ---- headers ---- */
+
+/* The headers every answer carries; csp: the web application's for its files. */
+static void security_headers(struct MHD_Response *resp, const char *csp, int secure)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Content-Security-Policy", csp ? csp : "default-src 'none'");
+    /* Behind TLS (the proxy terminates it): browsers are to use HTTPS alone from now on. */
+    if (secure)
+        MHD_add_response_header(resp, "Strict-Transport-Security",
+                                "max-age=31536000; includeSubDomains");
+}
+
+/*
+ * The answers libmicrohttpd writes itself (a request it cannot parse, a head past its memory
+ * per connection, an HTTP version it does not speak: docs/api.md) are queued with
+ * MHD_queue_response, and the library has no hook to add headers to them. caseward defines
+ * MHD_queue_response: the executable's definition comes first in the dynamic linker's search,
+ * so the library's calls (through its procedure linkage table) reach this one as caseward's do.
+ * It gives an answer that lacks them caseward's headers, no-store, a Content-Type for the
+ * library's fixed HTML text and, on a connection of a server with secure cookies, HSTS, then
+ * queues it with the library's own (RTLD_NEXT). headers_test.sh checks the library's pages: a
+ * library built so that its calls no longer come here (-Bsymbolic) fails it rather than passing
+ * quietly.
+ */
+typedef enum MHD_Result (*queue_fn)(struct MHD_Connection *, unsigned int, struct MHD_Response *);
+static queue_fn real_queue;
+static pthread_once_t real_queue_once = PTHREAD_ONCE_INIT;
+
+static void find_real_queue(void)
+{
+    void *f = dlsym(RTLD_NEXT, "MHD_queue_response");
+    memcpy(&real_queue, &f, sizeof real_queue); /* ISO C has no object-to-function cast */
+}
+
+enum MHD_Result MHD_queue_response(struct MHD_Connection *connection, unsigned int status_code,
+                                   struct MHD_Response *response)
+{
+    pthread_once(&real_queue_once, find_real_queue);
+    if (!real_queue)
+        return MHD_NO; /* start() refuses to serve without it */
+    if (response && !MHD_get_response_header(response, "X-Content-Type-Options")) {
+        const union MHD_ConnectionInfo *sc =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        const conn_state *c = sc ? sc->socket_context : NULL;
+        security_headers(response, NULL, c && c->srv->o.secure_cookies);
+        if (!MHD_get_response_header(response, "Cache-Control"))
+            MHD_add_response_header(response, "Cache-Control", "no-store");
+        if (!MHD_get_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE))
+            MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                    "text/html; charset=utf-8"); /* the library's fixed page */
+    }
+    return real_queue(connection, status_code, response);
+}
+
 static enum MHD_Result respond(cw_http_srv *s, req *r)
 {
     /* A file of the web application is sent from the table, which outlives the daemon;
@@ -1140,14 +1202,7 @@ static enum MHD_Result respond(cw_http_srv *s, req *r)
     MHD_add_response_header(resp, "Cache-Control", f ? "no-cache" : "no-store");
     if (f)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, f->etag);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "Content-Security-Policy", f ? WEB_CSP : "default-src 'none'");
-    /* Behind TLS (the proxy terminates it): browsers are to use HTTPS alone from now on. */
-    if (s->o.secure_cookies)
-        MHD_add_response_header(resp, "Strict-Transport-Security",
-                                "max-age=31536000; includeSubDomains");
+    security_headers(resp, f ? WEB_CSP : NULL, s->o.secure_cookies);
     if (r->retry_after[0])
         MHD_add_response_header(resp, "Retry-After", r->retry_after);
     for (int i = 0; i < r->ncookies; i++) {
@@ -1359,6 +1414,11 @@ static cw_rc start(const cw_http_opts *o, int unlistened, cw_http **out, cw_erro
         return cw_error_set(err, CW_EUSAGE, "--db is required");
     if (sodium_init() < 0)
         return cw_error_set(err, CW_ECRYPTO, "libsodium cannot start");
+    pthread_once(&real_queue_once, find_real_queue);
+    if (!real_queue)
+        return cw_error_set(err, CW_EIO,
+                            "libmicrohttpd's MHD_queue_response cannot be found (is caseward "
+                            "linked statically?): its own error pages would go without headers");
     cw_http *h = calloc(1, sizeof *h);
     if (!h)
         return cw_error_set(err, CW_ENOMEM, "out of memory");
