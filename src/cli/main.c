@@ -1359,8 +1359,9 @@ static cw_rc cmd_backup(args *a, cw_error *err)
     cw_base64_encode(r.root, CW_HASH_LEN, &root);
     printf("backed up %s to %s (%" PRIu64 " bytes, mode 0600)\n", name.data ? name.data : "", out,
            r.bytes);
-    printf("%" PRIu64 " entries, root %s; %" PRIu64 " signed checkpoint%s verified in the copy\n",
-           r.size, root.data ? root.data : "", r.checkpoints, r.checkpoints == 1 ? "" : "s");
+    printf("%" PRIu64 " entr%s, root %s; %" PRIu64 " signed checkpoint%s verified in the copy\n",
+           r.size, r.size == 1 ? "y" : "ies", root.data ? root.data : "", r.checkpoints,
+           r.checkpoints == 1 ? "" : "s");
     printf("with %" PRIu64 " account%s and %" PRIu64 " API token%s (their password and token "
            "hashes: keep the backup as private as the database)\n",
            r.accounts, r.accounts == 1 ? "" : "s", r.tokens, r.tokens == 1 ? "" : "s");
@@ -1405,10 +1406,10 @@ static cw_rc cmd_restore(args *a, cw_error *err)
     cw_buf name = CW_BUF_INIT(8192), root = CW_BUF_INIT(64);
     cw_store_display_name(db, &name);
     cw_base64_encode(r.root, CW_HASH_LEN, &root);
-    printf("the backup verified: %" PRIu64 " entries, root %s; %" PRIu64
+    printf("the backup verified: %" PRIu64 " entr%s, root %s; %" PRIu64
            " signed checkpoint%s; the read model matches the log (%" PRIu64 " rows compared)\n",
-           r.size, root.data ? root.data : "", r.checkpoints, r.checkpoints == 1 ? "" : "s",
-           r.model_rows);
+           r.size, r.size == 1 ? "y" : "ies", root.data ? root.data : "", r.checkpoints,
+           r.checkpoints == 1 ? "" : "s", r.model_rows);
     printf("restored to %s, with %" PRIu64 " account%s and %" PRIu64 " API token%s\n",
            name.data ? name.data : "", r.accounts, r.accounts == 1 ? "" : "s", r.tokens,
            r.tokens == 1 ? "" : "s");

@@ -347,8 +347,8 @@ void cw_resp_key(req *r, cw_rc rc, const char *key, const char *field, const cha
  * 0: clears it (Max-Age=0). */
 #define CW_COOKIE_SESSION (-1)
 void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, int64_t max_age);
-/* An HttpOnly cookie for /path (no leading slash) kept max_age seconds (the device cookie). */
-void cw_resp_cookie_at(req *r, const char *name, const char *value, const char *path,
+/* The same, for /path (no leading slash; cw_resp_cookie's path is "/"). */
+void cw_resp_cookie_at(req *r, const char *name, const char *value, const char *path, int http_only,
                        int64_t max_age);
 /* The Prometheus lines about connections (cut at a deadline), for /metrics. */
 void cw_http_metrics_connections(cw_http_srv *s, cw_buf *b);

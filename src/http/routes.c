@@ -428,7 +428,7 @@ static cw_rc h_sign_in(cw_http_srv *s, req *r, cw_error *err)
      * this browser is judged by its own count alone (throttle.c, docs/deploy.md). */
     char dev[THR_DEVICE_COOKIE];
     if (!cw_throttle_device_cookie(s, user, cw_time_now_ms(), dev))
-        cw_resp_cookie_at(r, "cw_device", dev, "api/v1/session", THR_DEVICE_MS / 1000);
+        cw_resp_cookie_at(r, "cw_device", dev, "api/v1/session", 1, THR_DEVICE_MS / 1000);
     return CW_OK;
 }
 

@@ -202,7 +202,8 @@ void cw_resp_key(req *r, cw_rc rc, const char *key, const char *field, const cha
     cw_resp_err(r, &e);
 }
 
-void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, int64_t max_age)
+void cw_resp_cookie_at(req *r, const char *name, const char *value, const char *path, int http_only,
+                       int64_t max_age)
 {
     if (r->ncookies >= 3)
         return;
@@ -211,18 +212,14 @@ void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, 
     char age[32] = "";
     if (max_age >= 0)
         snprintf(age, sizeof age, "; Max-Age=%lld", (long long)max_age);
-    snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0], "%s=%s; Path=/%s; SameSite=Strict%s",
-             name, value, age, http_only ? "; HttpOnly" : "");
+    snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
+             "%s=%s; Path=/%s%s; SameSite=Strict%s", name, value, path, age,
+             http_only ? "; HttpOnly" : "");
 }
 
-void cw_resp_cookie_at(req *r, const char *name, const char *value, const char *path,
-                       int64_t max_age)
+void cw_resp_cookie(req *r, const char *name, const char *value, int http_only, int64_t max_age)
 {
-    if (r->ncookies >= 3)
-        return;
-    snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
-             "%s=%s; Path=/%s; Max-Age=%lld; SameSite=Strict; HttpOnly", name, value, path,
-             (long long)max_age);
+    cw_resp_cookie_at(r, name, value, "", http_only, max_age);
 }
 
 /* ---- the pipeline ---- */
