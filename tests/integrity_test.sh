@@ -31,13 +31,7 @@ PW="integrity test password"
 start() {
     "$CW" serve --db "$T/$1.db" --listen 127.0.0.1:0 2>"$T/$1.log" &
     PID=$!
-    local port=
-    for _ in $(seq 1 200); do
-        port=$(sed -n 's/.* on port \([0-9]*\);.*/\1/p' "$T/$1.log" | head -1)
-        [ -n "$port" ] && break
-        sleep 0.05
-    done
-    URL=http://127.0.0.1:$port
+    URL=http://127.0.0.1:$(serve_port "$T/$1.log")
     # The deep verify at start runs beside serving: wait until it has an answer.
     for _ in $(seq 1 200); do
         curl -s "$URL/healthz" | grep -q '"read_model":"checking"' || break

@@ -32,12 +32,7 @@ expect_rc 0 "init"
 "$CW" serve --db "$T/c.db" --listen 127.0.0.1:0 --max-connections 100 --max-per-address 40 \
     --header-timeout 4 --body-timeout 4 2>"$T/log" &
 PID=$!
-port=
-for _ in $(seq 1 200); do
-    port=$(sed -n 's/.* on port \([0-9]*\);.*/\1/p' "$T/log" | head -1)
-    [ -n "$port" ] && break
-    sleep 0.05
-done
+port=$(serve_port "$T/log")
 check "server reports its port" test -n "$port"
 
 python3 - "$port" >"$T/figures" 2>"$T/py.err" <<'EOF'
