@@ -285,10 +285,10 @@ static cw_rc may_decide_staff(cw_ctx *c, const char *field, const char *staff_id
 /*
  * An inspector's account enabled: an administrator account, or a member of staff who is an
  * administrator, the head of service or the director (no manager: it reaches every team).
- * With operator, also the operator at the command line (an actor that is neither an account
+ * With at_cli, also the operator at the command line (an actor that is neither an account
  * nor a member of staff: `cli`, or the name given to --actor), who proposes it.
  */
-static cw_rc may_decide_account(cw_ctx *c, int operator, cw_error * err)
+static cw_rc may_decide_account(cw_ctx *c, int at_cli, cw_error *err)
 {
     cw_rc rc;
     if (!strncmp(c->actor, "user:", 5)) {
@@ -302,7 +302,7 @@ static cw_rc may_decide_account(cw_ctx *c, int operator, cw_error * err)
     cw_staff_info me;
     if ((rc = cw_casework_staff(c->store, c->actor, &me, err)))
         return rc;
-    if ((operator&& !me.found) ||
+    if ((at_cli && !me.found) ||
         (me.found && !me.left &&
          (!strcmp(me.role, "administrator") || !strcmp(me.role, "head_of_service") ||
           !strcmp(me.role, "director"))))
