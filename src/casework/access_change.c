@@ -22,9 +22,9 @@
  * service or a manager above the person; a restriction by a service manager or the head of
  * service, as restriction_changed itself; an inspector's account by the operator at the command
  * line, an administrator, the head of service or the director), carrying the change's own
- * fields. It is applied when
- * someone else records access_change_approved within CW_ACCESS_CHANGE_DAYS days of the proposal:
- * not its proposer, not a person whose access it widens, and one who may propose it. In the same
+ * fields. It is applied when someone else records access_change_approved within
+ * CW_ACCESS_CHANGE_DAYS days of the proposal: not its proposer, not a person whose access it
+ * widens, and one who may propose it. In the same
  * batch caseward records the change itself (staff_changed or restriction_changed, its
  * proposal_id naming the proposal, the approver its actor), checked again as it stands then, so
  * the log holds both people and every reader of the log sees the change as before. An
