@@ -12,6 +12,7 @@
  */
 #include <time.h>
 
+#include "casework/accounts.h"
 #include "casework/casework.h"
 #include "http/http_int.h"
 /* The approval's own check, run with a later clock (expiry): casework's private header, whose
@@ -451,6 +452,187 @@ static void test_erasure_reaches_the_proposal(void **state)
     json_decref(item);
 }
 
+/* Runs `caseward ARGS --db F.db` into F.dir/cli.out; returns its exit status, the output in out
+ * and, when it names one, the proposal it printed in pid. */
+static int cli(const char *args, char *out, size_t cap, char pid[65])
+{
+    char cmd[4096], path[1024];
+    snprintf(path, sizeof path, "%s/cli.out", F.dir);
+    snprintf(cmd, sizeof cmd, "%s %s --db '%s' >'%s' 2>&1", CW_BINARY, args, F.db, path);
+    int rc = system(cmd);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(out, 1, cap - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    pid[0] = '\0';
+    const char *at = strstr(out, "approves proposal ");
+    if (at)
+        sscanf(at + strlen("approves proposal "), "%64s", pid);
+    return rc;
+}
+
+static void account_state(const char *user, char out[8])
+{
+    char q[160];
+    snprintf(q, sizeof q, "SELECT disabled FROM accounts WHERE username = '%s'", user);
+    ht_one(q, out, 8);
+}
+
+/* A sign-in's status, and its error's key into key (for a refusal). */
+static long try_sign_in(const char *user, const char *pw, char key[64])
+{
+    char body[256];
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, pw);
+    resp r;
+    REQ("POST", "/api/v1/session", body, NULL, NULL, &r);
+    long st = r.status;
+    snprintf(key, 64, "%s", st == 200 ? "" : err_member(&r, "key"));
+    done(&r);
+    return st;
+}
+
+/* An inspector's account sees every child's record (issue 18, item 3): `caseward user add
+ * --role inspector` creates it disabled and proposes it (here as the administrator tp.admin1, by
+ * --actor); it works only once someone else approves, an administrator, the head of service or
+ * the director, never its proposer, a manager or the inspector; the log holds both people. */
+static void test_inspector_account(void **state)
+{
+    (void)state;
+    char out[4096], pid[65], got[128], key[64];
+    assert_int_equal(cli("user add tp.insp --role inspector --actor user:tp.admin1 --reason "
+                         "'The inspection in March.'",
+                         out, sizeof out, pid),
+                     0);
+    assert_non_null(strstr(out, "created, disabled"));
+    assert_non_null(strstr(out, "works only after a second person"));
+    assert_true(pid[0] != '\0');
+    account_state("tp.insp", got);
+    assert_string_equal(got, "1");
+    cw_error err;
+    cw_ledger *l;
+    assert_int_equal(cw_ledger_open(F.db, CW_LEDGER_WRITE, &l, &err), CW_OK);
+    if (cw_account_set_password(l, "cli", "tp.insp", PW, false, &err))
+        fail_msg("password: %s", err.msg);
+    /* Enabling it alone, by any path, is refused; nothing changes. */
+    assert_int_equal(cw_account_set_disabled(l, "cli", "tp.insp", false, NULL, &err),
+                     CW_EFORBIDDEN);
+    assert_string_equal(err.key, "account_needs_second");
+    cw_ledger_close(l);
+    account_state("tp.insp", got);
+    assert_string_equal(got, "1");
+    /* Before approval the inspector cannot sign in: the answer for any refused sign-in (a
+     * disabled account, a wrong password: routes.c, signin_refused). */
+    assert_int_equal(try_sign_in("tp.insp", PW, key), 401);
+    assert_string_equal(key, "sign_in_refused");
+    /* Listed to administrators and the head of service, not to other managers. */
+    json_t *item = listed(&admin2, pid);
+    assert_non_null(item);
+    assert_string_equal(member(item, "change"), "account_enabled");
+    assert_string_equal(member(item, "state"), "pending");
+    assert_string_equal(member(item, "proposed_by"), "user:tp.admin1");
+    assert_string_equal(member(json_object_get(item, "to"), "username"), "tp.insp");
+    assert_true(json_is_true(json_object_get(json_object_get(item, "now"), "disabled")));
+    json_decref(item);
+    item = listed(&hos, pid);
+    assert_non_null(item);
+    json_decref(item);
+    assert_null(listed(&tm, pid));
+    /* Not its proposer's to approve, nor a manager's; the inspector's never (the catalogue's
+     * own check: the API lets no inspector record access changes at all). */
+    expect(&admin1, "access_change_approved", decide(pid, NULL), 403, "proposal_id");
+    expect(&tm, "access_change_approved", decide(pid, NULL), 403, "proposal_id");
+    cw_ledger *ro;
+    assert_int_equal(cw_ledger_open(F.db, CW_LEDGER_READONLY, &ro, &err), CW_OK);
+    cw_ctx as = {cw_ledger_store(ro), cw_ledger_size(ro), 0, 0, "user:tp.insp", NULL};
+    as.recorded_ms = time(NULL) * (int64_t)1000;
+    as.recorded = cw_casework_day_of(as.recorded_ms);
+    json_t *approve = decide(pid, NULL);
+    assert_int_equal(cw_casework_check_access_approved(&as, approve, &err), CW_EFORBIDDEN);
+    assert_string_equal(err.key, "access_own_widening");
+    /* Fifteen days on it has expired: no one approves it then. */
+    as.actor = "user:tp.admin2";
+    assert_int_equal(cw_casework_check_access_approved(&as, approve, &err), CW_OK);
+    as.recorded_ms += (int64_t)15 * 86400000;
+    as.recorded = cw_casework_day_of(as.recorded_ms);
+    assert_int_equal(cw_casework_check_access_approved(&as, approve, &err), CW_EINVAL);
+    assert_string_equal(err.key, "access_change_expired");
+    json_decref(approve);
+    cw_ledger_close(ro);
+    account_state("tp.insp", got);
+    assert_string_equal(got, "1");
+    /* The second administrator approves it through the API: enabled in that batch. */
+    expect(&admin2, "access_change_approved", decide(pid, NULL), 201, NULL);
+    account_state("tp.insp", got);
+    assert_string_equal(got, "0");
+    who insp;
+    sign_in("tp.insp", PW, &insp);
+    assert_int_equal(read_child(&insp, F.child_other), 200);
+    /* Both people are in the log: the proposal tp.admin1's, the approval and the account's
+     * change (naming the proposal) tp.admin2's. */
+    char q[256];
+    snprintf(q, sizeof q, "SELECT idx FROM records WHERE record_id = '%s'", pid);
+    ht_one(q, got, sizeof got);
+    uint64_t proposed = strtoull(got, NULL, 10);
+    snprintf(q, sizeof q, "SELECT closed_idx FROM records WHERE record_id = '%s'", pid);
+    ht_one(q, got, sizeof got);
+    uint64_t changed = strtoull(got, NULL, 10);
+    assert_int_equal(cw_ledger_open(F.db, CW_LEDGER_READONLY, &ro, &err), CW_OK);
+    json_t *p = NULL, *a = NULL, *c = NULL;
+    assert_int_equal(cw_casework_entry(cw_ledger_store(ro), proposed, &p, &err), CW_OK);
+    assert_int_equal(cw_casework_entry(cw_ledger_store(ro), changed - 1, &a, &err), CW_OK);
+    assert_int_equal(cw_casework_entry(cw_ledger_store(ro), changed, &c, &err), CW_OK);
+    assert_string_equal(member(p, "type"), "access_change_proposed");
+    assert_string_equal(member(p, "actor"), "user:tp.admin1");
+    assert_string_equal(member(json_object_get(p, "payload"), "username"), "tp.insp");
+    assert_string_equal(member(a, "type"), "access_change_approved");
+    assert_string_equal(member(a, "actor"), "user:tp.admin2");
+    assert_string_equal(member(c, "type"), "account_changed");
+    assert_string_equal(member(c, "actor"), "user:tp.admin2");
+    assert_string_equal(member(json_object_get(c, "payload"), "proposal_id"), pid);
+    assert_true(json_is_false(json_object_get(json_object_get(c, "payload"), "disabled")));
+    json_decref(p);
+    json_decref(a);
+    json_decref(c);
+    cw_ledger_close(ro);
+    item = listed(&admin1, pid);
+    assert_string_equal(member(item, "state"), "applied");
+    json_decref(item);
+}
+
+/* Disabling an inspector's account is one person's act; enabling it again is a proposal, and a
+ * rejected one leaves it disabled. */
+static void test_inspector_enable_rejected(void **state)
+{
+    (void)state;
+    char out[4096], pid[65], got[8], key[64];
+    assert_int_equal(
+        cli("user disable tp.insp --reason 'The inspection is over.'", out, sizeof out, pid), 0);
+    account_state("tp.insp", got);
+    assert_string_equal(got, "1");
+    assert_int_equal(cli("user enable tp.insp", out, sizeof out, pid), 0);
+    assert_non_null(strstr(out, "still disabled"));
+    assert_true(pid[0] != '\0');
+    account_state("tp.insp", got);
+    assert_string_equal(got, "1");
+    assert_int_equal(try_sign_in("tp.insp", PW, key), 401);
+    assert_string_equal(key, "sign_in_refused");
+    /* The head of service turns it down; then no one approves it. */
+    expect(&hos, "access_change_rejected", decide(pid, "The inspection is over."), 201, NULL);
+    expect(&admin1, "access_change_approved", decide(pid, NULL), 400, "proposal_id");
+    account_state("tp.insp", got);
+    assert_string_equal(got, "1");
+    assert_int_equal(try_sign_in("tp.insp", PW, key), 401);
+    json_t *item = listed(&admin2, pid);
+    assert_string_equal(member(item, "state"), "rejected");
+    json_decref(item);
+    /* One left awaiting approval: disabled from its creation, as the last test's rebuild of the
+     * accounts from the log must find it too (caseward verify --db). */
+    assert_int_equal(cli("user add tp.insp2 --role inspector", out, sizeof out, pid), 0);
+    account_state("tp.insp2", got);
+    assert_string_equal(got, "1");
+}
+
 /* Last: the read model the server kept equals a rebuild from the log. */
 static void test_read_model_equals_rebuild(void **state)
 {
@@ -476,6 +658,8 @@ int main(void)
         cmocka_unit_test(test_rejected_never_applies),
         cmocka_unit_test(test_restriction),
         cmocka_unit_test(test_erasure_reaches_the_proposal),
+        cmocka_unit_test(test_inspector_account),
+        cmocka_unit_test(test_inspector_enable_rejected),
         cmocka_unit_test(test_read_model_equals_rebuild),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);

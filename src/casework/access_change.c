@@ -11,17 +11,26 @@
  *                        another manager (who, with the chain above, then sees the person's cases)
  *   restriction_changed  a restriction lifted, or a person named on a restricted record who is
  *                        not named now and does not see it already (sees_already)
+ *   account_changed      an inspector's account (role inspector, or a member of staff who is
+ *                        an inspector) enabled: it sees every child's record. Its proposal's
+ *                        change is account_enabled (field username); `caseward user add` and
+ *                        `user enable` record one for an inspector instead of enabling it
  * Anything else (a role of narrower reach, a restriction set, names taken off, leaving) narrows
  * access and is recorded at once by one person.
  *
  * A widening change is recorded as access_change_proposed (by an administrator, the head of
  * service or a manager above the person; a restriction by a service manager or the head of
- * service, as restriction_changed itself), carrying the change's own fields. It is applied when
- * someone else records access_change_approved within CW_ACCESS_CHANGE_DAYS days of the proposal:
- * not its proposer, not a person whose access it widens, and one who may propose it. In the same
+ * service, as restriction_changed itself; an inspector's account by the operator at the command
+ * line, an administrator, the head of service or the director), carrying the change's own
+ * fields. It is applied when someone else records access_change_approved within
+ * CW_ACCESS_CHANGE_DAYS days of the proposal: not its proposer, not a person whose access it
+ * widens, and one who may propose it. In the same
  * batch caseward records the change itself (staff_changed or restriction_changed, its
  * proposal_id naming the proposal, the approver its actor), checked again as it stands then, so
- * the log holds both people and every reader of the log sees the change as before.
+ * the log holds both people and every reader of the log sees the change as before. An
+ * inspector's account is approved only by an administrator, the head of service or the
+ * director, never by the account itself; its account_changed (disabled false) and the accounts
+ * table's row are written in that batch too (the table is not a projection: accounts.c).
  * access_change_rejected (by its proposer: withdrawn) closes a proposal unapplied; a proposal not
  * approved in time expires and can no longer be approved.
  *
@@ -150,6 +159,17 @@ cw_rc cw_casework_access_widens(cw_store *s, const char *type, const json_t *p, 
         }
         return rc;
     }
+    if (!strcmp(type, "account_changed")) {
+        cw_account a;
+        const char *user = str(p, "username");
+        cw_rc rc = user && json_is_false(json_object_get(p, "disabled"))
+                       ? cw_account_get(s, user, &a, err)
+                       : CW_OK;
+        if (rc || !user || !json_is_false(json_object_get(p, "disabled")) || !a.found ||
+            !a.disabled)
+            return rc;
+        return cw_account_inspector(s, a.staff_id, a.role, widens, err);
+    }
     /* A restricted record's case given to someone it does not name: they, and those above
      * them, would read it. Name them on the restriction first (a widening change itself). */
     if (!strcmp(type, "case_allocated") || !strcmp(type, "case_transferred")) {
@@ -174,30 +194,44 @@ cw_rc cw_casework_access_widens(cw_store *s, const char *type, const json_t *p, 
 static const char *const STAFF_FIELDS[] = {"staff_id", "role", "team_id", "manager_id", NULL};
 static const char *const RESTRICTION_FIELDS[] = {"child_id", "restricted", "restricted_to",
                                                  "reason",   "based_on",   NULL};
+static const char *const ACCOUNT_FIELDS[] = {"username", NULL};
+
+/* The event a proposal's change is applied as: account_enabled is an account_changed. */
+static const char *event_of(const char *change)
+{
+    return change && !strcmp(change, "account_enabled") ? "account_changed" : change;
+}
 
 /*
  * The payload of the change a proposal p carries, dated `date` (a restriction's date: the
- * proposal's, or the approval's when it is applied). NULL with *err set if p gives a field the
- * change does not have.
+ * proposal's, or the approval's when it is applied; an account's change has no date). NULL
+ * with *err set if p gives a field the change does not have.
  */
 static json_t *change_of(const json_t *p, const char *date, cw_error *err)
 {
     const char *change = str(p, "change");
-    int staff = change && !strcmp(change, "staff_changed");
-    const char *const *mine = staff ? STAFF_FIELDS : RESTRICTION_FIELDS;
-    const char *const *other = staff ? RESTRICTION_FIELDS : STAFF_FIELDS;
-    for (const char *const *k = other; *k; k++)
-        if (strcmp(*k, "reason") != 0 && has(p, *k)) {
-            cw_error_key(err, CW_EINVAL, "change_not_a_field", *k, *k, change);
-            return NULL;
-        }
+    static const char *const *const kinds[] = {STAFF_FIELDS, RESTRICTION_FIELDS, ACCOUNT_FIELDS};
+    int mine = !change                              ? 1
+               : !strcmp(change, "staff_changed")   ? 0
+               : !strcmp(change, "account_enabled") ? 2
+                                                    : 1;
+    for (int o = 0; o < 3; o++)
+        for (const char *const *k = kinds[o]; o != mine && *k; k++)
+            if (strcmp(*k, "reason") != 0 && has(p, *k)) {
+                cw_error_key(err, CW_EINVAL, "change_not_a_field", *k, *k, change);
+                return NULL;
+            }
     json_t *out = json_object();
-    for (const char *const *k = mine; out && *k; k++)
+    for (const char *const *k = kinds[mine]; out && *k; k++)
         if (has(p, *k) && json_object_set(out, *k, json_object_get(p, *k))) {
             json_decref(out);
             out = NULL;
         }
-    if (out && !staff && json_object_set_new(out, "date", json_string(date))) {
+    if (out && mine == 1 && json_object_set_new(out, "date", json_string(date))) {
+        json_decref(out);
+        out = NULL;
+    }
+    if (out && mine == 2 && json_object_set_new(out, "disabled", json_false())) {
         json_decref(out);
         out = NULL;
     }
@@ -248,14 +282,47 @@ static cw_rc may_decide_staff(cw_ctx *c, const char *field, const char *staff_id
     return cw_error_key(err, CW_EFORBIDDEN, "access_decider", field, staff_id, NULL);
 }
 
+/*
+ * An inspector's account enabled: an administrator account, or a member of staff who is an
+ * administrator, the head of service or the director (no manager: it reaches every team).
+ * With at_cli, also the operator at the command line (an actor that is neither an account
+ * nor a member of staff: `cli`, or the name given to --actor), who proposes it.
+ */
+static cw_rc may_decide_account(cw_ctx *c, int at_cli, cw_error *err)
+{
+    cw_rc rc;
+    if (!strncmp(c->actor, "user:", 5)) {
+        cw_account a;
+        if ((rc = cw_account_get(c->store, c->actor + 5, &a, err)))
+            return rc;
+        if (a.found && !a.staff_id[0] && !strcmp(a.role, "administrator"))
+            return CW_OK;
+        return cw_error_key(err, CW_EFORBIDDEN, "account_decider", "proposal_id", NULL, NULL);
+    }
+    cw_staff_info me;
+    if ((rc = cw_casework_staff(c->store, c->actor, &me, err)))
+        return rc;
+    if ((at_cli && !me.found) ||
+        (me.found && !me.left &&
+         (!strcmp(me.role, "administrator") || !strcmp(me.role, "head_of_service") ||
+          !strcmp(me.role, "director"))))
+        return CW_OK;
+    return cw_error_key(err, CW_EFORBIDDEN, "account_decider", "proposal_id", NULL, NULL);
+}
+
 /* The change's own checks (its fields, then the state it would meet now, as c->actor's act),
- * and whether it widens access. */
+ * and whether it widens access. An account's change is checked as the applied change it would
+ * be (account_changed itself refuses a widening one that names no proposal). */
 static cw_rc check_change(cw_ctx *c, const json_t *change, const char *type, int *widens,
                           cw_error *err)
 {
     const event_spec *spec = cw_casework_spec(type);
     cw_rc rc = cw_casework_check_fields(spec, change, c->recorded, err);
-    if (!rc)
+    cw_account a;
+    if (!rc && !strcmp(type, "account_changed") &&
+        !(rc = cw_account_get(c->store, str(change, "username"), &a, err)) && !a.found)
+        rc = cw_error_set(err, CW_ENOTFOUND, "username: no account %s", str(change, "username"));
+    else if (!rc && strcmp(type, "account_changed") != 0)
         rc = cw_casework_check_state(c, spec, change, err);
     if (!rc)
         rc = cw_casework_access_widens(c->store, type, change, widens, err);
@@ -302,8 +369,16 @@ static const char *proposer_of(const entry_view *e)
 }
 
 /* The people whose access the change widens: they never approve it. */
-static int widens_for(const json_t *change, const char *type, const char *who)
+static int widens_for(cw_store *s, const json_t *change, const char *type, const char *who)
 {
+    if (!strcmp(type, "account_changed")) {
+        cw_account a;
+        cw_error quiet;
+        const char *user = str(change, "username");
+        /* the account itself, or the member of staff it is (unread: counted as them) */
+        return (!strncmp(who, "user:", 5) && !strcmp(who + 5, user)) ||
+               cw_account_get(s, user, &a, &quiet) || !strcmp(a.staff_id, who);
+    }
     if (!strcmp(type, "staff_changed"))
         return (str(change, "staff_id") && !strcmp(str(change, "staff_id"), who)) ||
                (str(change, "manager_id") && !strcmp(str(change, "manager_id"), who));
@@ -316,13 +391,15 @@ static int widens_for(const json_t *change, const char *type, const char *who)
 
 cw_rc cw_casework_check_access_proposed(cw_ctx *c, const json_t *p, cw_error *err)
 {
-    const char *type = str(p, "change");
+    const char *type = event_of(str(p, "change"));
     json_t *change = change_of(p, str(p, "date"), err);
     if (!change)
         return err->code;
     int widens = 0;
     cw_rc rc = !strcmp(type, "staff_changed") && !has(p, "staff_id")
                    ? cw_error_key(err, CW_EINVAL, "required", "staff_id", type, NULL)
+               : !strcmp(type, "account_changed") && !has(p, "username")
+                   ? cw_error_key(err, CW_EINVAL, "required", "username", str(p, "change"), NULL)
                    : CW_OK;
     if (!rc)
         rc = check_change(c, change, type, &widens, err);
@@ -330,6 +407,8 @@ cw_rc cw_casework_check_access_proposed(cw_ctx *c, const json_t *p, cw_error *er
         rc = cw_error_key(err, CW_EINVAL, "access_not_wider", "change", type, NULL);
     if (!rc && !strcmp(type, "staff_changed"))
         rc = may_decide_staff(c, "proposal_id", str(p, "staff_id"), err);
+    if (!rc && !strcmp(type, "account_changed"))
+        rc = may_decide_account(c, 1, err);
     json_decref(change);
     return rc;
 }
@@ -359,17 +438,19 @@ cw_rc cw_casework_check_access_approved(cw_ctx *c, const json_t *p, cw_error *er
     cw_rc rc = pending(c, p, 1, &e, err);
     if (rc)
         return rc;
-    const char *type = str(e.payload, "change");
+    const char *type = event_of(str(e.payload, "change"));
     json_t *change = change_of(e.payload, str(p, "date"), err);
     int widens = 0;
     if (!change)
         rc = err->code;
     else if (!strcmp(c->actor, proposer_of(&e)))
         rc = cw_error_key(err, CW_EFORBIDDEN, "access_own_proposal", "proposal_id", NULL, NULL);
-    else if (widens_for(change, type, c->actor))
+    else if (widens_for(c->store, change, type, c->actor))
         rc = cw_error_key(err, CW_EFORBIDDEN, "access_own_widening", "proposal_id", NULL, NULL);
     else if (!strcmp(type, "staff_changed"))
         rc = may_decide_staff(c, "proposal_id", str(change, "staff_id"), err);
+    else if (!strcmp(type, "account_changed"))
+        rc = may_decide_account(c, 0, err);
     /* As it stands now, as the approver's act (a restriction: theirs to make). */
     if (!rc)
         rc = check_change(c, change, type, &widens, err);
@@ -389,6 +470,8 @@ cw_rc cw_casework_check_access_rejected(cw_ctx *c, const json_t *p, cw_error *er
         const char *type = str(e.payload, "change");
         if (!strcmp(type, "staff_changed")) {
             rc = may_decide_staff(c, "proposal_id", str(e.payload, "staff_id"), err);
+        } else if (!strcmp(type, "account_enabled")) {
+            rc = may_decide_account(c, 0, err);
         } else {
             cw_staff_info me;
             if (!(rc = cw_casework_staff(c->store, c->actor, &me, err)) &&
@@ -411,7 +494,7 @@ cw_rc cw_casework_check_access_applied(cw_ctx *c, const char *type, const json_t
     if (rc == CW_ENOTFOUND || (!rc && strcmp(pr.status, "approved") != 0))
         rc = cw_error_key(err, CW_EINVAL, "access_not_approved", "proposal_id", id, NULL);
     json_t *want = NULL, *given = NULL;
-    if (!rc && strcmp(str(e.payload, "change"), type) != 0)
+    if (!rc && strcmp(event_of(str(e.payload, "change")), type) != 0)
         rc = cw_error_key(err, CW_EINVAL, "access_not_approved", "proposal_id", id, NULL);
     if (!rc &&
         (!(want = change_of(e.payload, str(p, "date"), err)) || !(given = json_deep_copy(p))))
@@ -440,7 +523,7 @@ cw_rc cw_casework_access_apply(cw_ledger *l, const cw_ctx *c, const json_t *p, c
         return err->code;
     }
     char type[32];
-    snprintf(type, sizeof type, "%s", str(e.payload, "change"));
+    snprintf(type, sizeof type, "%s", event_of(str(e.payload, "change")));
     json_decref(e.root);
     if (json_object_set_new(change, "proposal_id", json_string(str(p, "proposal_id")))) {
         json_decref(change);
@@ -448,6 +531,14 @@ cw_rc cw_casework_access_apply(cw_ledger *l, const cw_ctx *c, const json_t *p, c
     }
     cw_event ev = {c->actor, type, change};
     rc = cw_casework_submit(l, &ev, NULL, err);
+    /* An account's row is not a projection: written here, in the same transaction as its
+     * account_changed (as accounts.c writes every other change to an account). */
+    int64_t changes = 0;
+    cw_value v[] = {cw_text(str(change, "username")), CW_INT(0), CW_NULL, CW_NULL};
+    if (!rc && !strcmp(type, "account_changed") &&
+        !(rc = cw_store_run(c->store, CW_Q_ACCOUNT_SET_STATUS, v, 4, NULL, NULL, &changes, err)) &&
+        changes != 1)
+        rc = cw_error_set(err, CW_ENOTFOUND, "username: no account %s", str(change, "username"));
     json_decref(change);
     return rc;
 }
@@ -497,6 +588,12 @@ typedef struct list_ctx {
 
 static json_t *now_of(cw_store *s, const json_t *change, const char *type, cw_error *err)
 {
+    if (!strcmp(type, "account_enabled")) {
+        cw_account a;
+        if (cw_account_get(s, str(change, "username"), &a, err))
+            return NULL;
+        return json_pack("{s:b}", "disabled", a.disabled);
+    }
     if (!strcmp(type, "staff_changed")) {
         cw_staff_info si;
         if (cw_casework_staff(s, str(change, "staff_id"), &si, err))

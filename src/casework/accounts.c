@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "casework/casework.h"
+#include "util/date.h"
 #include "util/time.h"
 #include "util/utf8.h"
 
@@ -188,6 +189,98 @@ cw_rc cw_account_create(cw_ledger *l, const char *actor, const char *username, c
     sodium_memzero(hash, sizeof hash);
     if (rc)
         sodium_memzero(one_time, 21);
+    return rc;
+}
+
+/* ---- an inspector's account: the two-person rule (access_change.c) ---- */
+
+cw_rc cw_account_inspector(cw_store *s, const char *staff_id, const char *role, int *yes,
+                           cw_error *err)
+{
+    *yes = role && !strcmp(role, "inspector");
+    if (*yes || !staff_id || !staff_id[0])
+        return CW_OK;
+    cw_staff_info si;
+    cw_rc rc = cw_casework_staff(s, staff_id, &si, err);
+    *yes = !rc && si.found && !strcmp(si.role, "inspector");
+    return rc;
+}
+
+void cw_account_proposal_id(char out[CW_ACCOUNT_PROPOSAL_ID_LEN + 1])
+{
+    unsigned char raw[6];
+    randombytes_buf(raw, sizeof raw);
+    memcpy(out, "account-", 8);
+    sodium_bin2hex(out + 8, CW_ACCOUNT_PROPOSAL_ID_LEN + 1 - 8, raw, sizeof raw);
+}
+
+/* access_change_proposed of enabling username, dated the batch's day, as actor's act. */
+static cw_rc propose(cw_ledger *l, const char *actor, const char *username, const char *proposal_id,
+                     const char *reason, cw_error *err)
+{
+    char day[CW_DATE_LEN + 1];
+    cw_date_format((cw_date)(cw_ledger_batch_ms(l) / 86400000), day);
+    json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s}", "proposal_id", proposal_id, "date", day,
+                          "change", "account_enabled", "username", username, "reason", reason);
+    if (!p)
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    cw_event ev = {actor, "access_change_proposed", p};
+    cw_rc rc = cw_casework_submit(l, &ev, NULL, err);
+    json_decref(p);
+    return rc;
+}
+
+cw_rc cw_account_create_proposed(cw_ledger *l, const char *actor, const char *username,
+                                 const char *staff_id, const char *role, const char *expires_on,
+                                 const char *proposal_id, const char *reason, char one_time[21],
+                                 cw_error *err)
+{
+    char hash[CW_PASSWORD_HASH_MAX], now[CW_RFC3339_MS_LEN + 1];
+    cw_password_generate(one_time);
+    cw_rc rc = cw_password_hash(one_time, hash, err);
+    if (rc || (rc = cw_time_format_ms(cw_time_now_ms(), now)))
+        return rc ? rc : cw_error_set(err, CW_EIO, "the clock cannot be read");
+    json_t *p = json_pack("{s:s, s:s?, s:s?, s:s?, s:b}", "username", username, "staff_id",
+                          staff_id, "role", role, "expires_on", expires_on, "disabled", 1);
+    cw_value v[] = {cw_text(username), cw_text(staff_id),   cw_text(role), cw_text(hash),
+                    CW_INT(1),         cw_text(expires_on), cw_text(now)};
+    cw_value off[] = {cw_text(username), CW_INT(1), CW_NULL, CW_NULL};
+    cw_event ev = {actor, "account_created", p};
+    int64_t changes = 0;
+    if (!p)
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+    else if (!(rc = cw_casework_begin(l, err))) {
+        if (!(rc = cw_casework_submit(l, &ev, NULL, err)) &&
+            !(rc = cw_store_run(cw_ledger_store(l), CW_Q_ACCOUNT_PUT, v, 7, NULL, NULL, NULL,
+                                err)) &&
+            !(rc = cw_store_run(cw_ledger_store(l), CW_Q_ACCOUNT_SET_STATUS, off, 4, NULL, NULL,
+                                &changes, err)) &&
+            changes != 1)
+            rc = cw_error_set(err, CW_ENOTFOUND, "username: no account %s", username);
+        if (!rc)
+            rc = propose(l, actor, username, proposal_id, reason, err);
+        if (!rc)
+            rc = cw_casework_commit(l, NULL, err);
+        else
+            cw_casework_abort(l);
+    }
+    json_decref(p);
+    sodium_memzero(hash, sizeof hash);
+    if (rc)
+        sodium_memzero(one_time, 21);
+    return rc;
+}
+
+cw_rc cw_account_propose_enable(cw_ledger *l, const char *actor, const char *username,
+                                const char *proposal_id, const char *reason, cw_error *err)
+{
+    cw_rc rc = cw_casework_begin(l, err);
+    if (rc)
+        return rc;
+    if (!(rc = propose(l, actor, username, proposal_id, reason, err)))
+        rc = cw_casework_commit(l, NULL, err);
+    else
+        cw_casework_abort(l);
     return rc;
 }
 

@@ -51,16 +51,46 @@ cw_rc cw_password_check_policy(const char *username, const char *password, cw_er
 cw_rc cw_account_create(cw_ledger *l, const char *actor, const char *username, const char *staff_id,
                         const char *role, const char *expires_on, char one_time[21], cw_error *err);
 
+/*
+ * An inspector's account (the two-person rule: access_change.c, docs/events.md "Two-person
+ * rule"): an account that sees every child's record works only once a second person approves
+ * it. *yes: 1 if an account with this role (administrator, qa_auditor, inspector) or this
+ * member of staff (staff_id; their staff role) is an inspector's. Either may be NULL or "".
+ */
+cw_rc cw_account_inspector(cw_store *s, const char *staff_id, const char *role, int *yes,
+                           cw_error *err);
+
+/* A new proposal_id for the two below: "account-" and 12 random hex digits. */
+#define CW_ACCOUNT_PROPOSAL_ID_LEN 20
+void cw_account_proposal_id(char out[CW_ACCOUNT_PROPOSAL_ID_LEN + 1]);
+
+/*
+ * As cw_account_create, for an inspector's account: created disabled (account_created with
+ * disabled true) and, in the same batch, its enabling proposed as actor's act
+ * (access_change_proposed, change account_enabled, proposal_id, reason). It works once someone
+ * else approves the proposal (access_change_approved) within CW_ACCESS_CHANGE_DAYS days.
+ */
+cw_rc cw_account_create_proposed(cw_ledger *l, const char *actor, const char *username,
+                                 const char *staff_id, const char *role, const char *expires_on,
+                                 const char *proposal_id, const char *reason, char one_time[21],
+                                 cw_error *err);
+
+/* Proposes enabling a disabled inspector's account (access_change_proposed, as above). */
+cw_rc cw_account_propose_enable(cw_ledger *l, const char *actor, const char *username,
+                                const char *proposal_id, const char *reason, cw_error *err);
+
 /* Sets a password: one_time (an administrator's reset) or chosen by the account holder. */
 cw_rc cw_account_set_password(cw_ledger *l, const char *actor, const char *username,
                               const char *password, bool one_time, cw_error *err);
 
-/* Disables (or enables) an account, with a reason for the log. */
 /* The language the user chose for their pages and the server's messages (en or cy): an
  * account_changed entry, recorded by actor (the user themselves). */
 cw_rc cw_account_set_language(cw_ledger *l, const char *actor, const char *username,
                               const char *language, cw_error *err);
 
+/* Disables (or enables) an account, with a reason for the log. Enabling a disabled
+ * inspector's account is refused (CW_EFORBIDDEN, account_needs_second): propose it
+ * (cw_account_propose_enable). */
 cw_rc cw_account_set_disabled(cw_ledger *l, const char *actor, const char *username, bool disabled,
                               const char *reason, cw_error *err);
 

@@ -50,7 +50,10 @@ static cw_rc account_entry(void *ctx, const cw_value *c, size_t n)
                         CW_INT(1),
                         cw_text(str(p, "expires_on")),
                         cw_text("")};
+        cw_value off[] = {v[0], CW_INT(1), CW_NULL, CW_NULL}; /* an inspector's, proposed */
         rc = cw_store_run(a->s, CW_Q_ACCOUNT_PUT, v, 7, NULL, NULL, NULL, a->err);
+        if (!rc && json_is_true(json_object_get(p, "disabled")))
+            rc = cw_store_run(a->s, CW_Q_ACCOUNT_SET_STATUS, off, 4, NULL, NULL, NULL, a->err);
     } else if (!strcmp(type, "account_changed")) {
         const json_t *d = json_object_get(p, "disabled");
         cw_value v[] = {cw_text(str(p, "username")),

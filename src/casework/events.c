@@ -330,7 +330,8 @@ static const field_spec F_RESTRICTION[] = {ID_REF("child_id"),
 /* The two-person rule (access_change.c, docs/events.md "Two-person rule"): a change that widens
  * who can see children's records is proposed by one person and applied when another approves
  * it. The proposal carries the change's own fields: change names its type. */
-static const char *const ACCESS_CHANGES[] = {"staff_changed", "restriction_changed", NULL};
+static const char *const ACCESS_CHANGES[] = {"staff_changed", "restriction_changed",
+                                             "account_enabled", NULL};
 static const field_spec F_ACCESS_PROPOSED[] = {ID_NEW("proposal_id"),
                                                DATE_REQ,
                                                {"change", F_ENUM, REQ | NOFIX, 0, ACCESS_CHANGES},
@@ -342,6 +343,7 @@ static const field_spec F_ACCESS_PROPOSED[] = {ID_NEW("proposal_id"),
                                                {"restricted", F_BOOL, NOFIX, 0, NULL},
                                                {"restricted_to", F_IDS, NOFIX, 50, NULL},
                                                {"based_on", F_INT, NOFIX, 0, NULL},
+                                               {"username", F_ID, NOFIX, 64, NULL},
                                                {"reason", F_TEXT, REQ, 1000, NULL},
                                                END};
 static const field_spec F_ACCESS_APPROVED[] = {ID_REF("proposal_id"), DATE_REQ, END};
@@ -375,16 +377,18 @@ static const field_spec F_HOLD_LIFTED[] = {
     ID_REF("hold_id"), DATE_REQ, {"reason", F_TEXT, REQ, 1000, NULL}, END};
 /* Accounts (sign-in) and the record-access log: recorded by the server and `caseward user`. */
 static const char *const ACCOUNT_ROLES[] = {"administrator", "qa_auditor", "inspector", NULL};
-static const field_spec F_ACCOUNT_CREATED[] = {{"username", F_ID, REQ | NOFIX, 64, NULL},
-                                               {"staff_id", F_ID, 0, 64, NULL},
-                                               {"role", F_ENUM, 0, 0, ACCOUNT_ROLES},
-                                               {"expires_on", F_DATE, 0, 0, NULL},
-                                               END};
+static const field_spec F_ACCOUNT_CREATED[] = {
+    {"username", F_ID, REQ | NOFIX, 64, NULL}, {"staff_id", F_ID, 0, 64, NULL},
+    {"role", F_ENUM, 0, 0, ACCOUNT_ROLES},     {"expires_on", F_DATE, 0, 0, NULL},
+    {"disabled", F_BOOL, 0, 0, NULL},          END};
 static const char *const UI_LANGUAGES[] = {"en", "cy", NULL};
-static const field_spec F_ACCOUNT_CHANGED[] = {
-    {"username", F_ID, REQ | NOFIX, 64, NULL}, {"disabled", F_BOOL, 0, 0, NULL},
-    {"expires_on", F_DATE, 0, 0, NULL},        {"reason", F_TEXT, 0, 500, NULL},
-    {"language", F_ENUM, 0, 0, UI_LANGUAGES},  END};
+static const field_spec F_ACCOUNT_CHANGED[] = {{"username", F_ID, REQ | NOFIX, 64, NULL},
+                                               {"disabled", F_BOOL, 0, 0, NULL},
+                                               {"expires_on", F_DATE, 0, 0, NULL},
+                                               {"reason", F_TEXT, 0, 500, NULL},
+                                               {"language", F_ENUM, 0, 0, UI_LANGUAGES},
+                                               {"proposal_id", F_ID, NOFIX, 64, NULL},
+                                               END};
 static const field_spec F_PASSWORD_SET[] = {
     {"username", F_ID, REQ | NOFIX, 64, NULL}, {"one_time", F_BOOL, REQ, 0, NULL}, END};
 static const char *const TOKEN_SCOPES[] = {"read", "write", NULL};
@@ -1330,6 +1334,22 @@ static cw_rc ck_account_ref(cw_ctx *c, const json_t *p, cw_error *err)
     return rc;
 }
 
+/* An inspector's account enabled is an access change of its own (the two-person rule,
+ * access_change.c): only as the change an approved proposal applies. */
+static cw_rc ck_account_changed(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    int widens = 0;
+    cw_rc rc = ck_account_ref(c, p, err);
+    if (!rc && has(p, "proposal_id"))
+        return cw_casework_check_access_applied(c, "account_changed", p, err);
+    if (!rc)
+        rc = cw_casework_access_widens(c->store, "account_changed", p, &widens, err);
+    if (!rc && widens)
+        rc = cw_error_key(err, CW_EFORBIDDEN, "account_needs_second", "disabled",
+                          str(p, "username"), NULL);
+    return rc;
+}
+
 static cw_rc token_row(void *ctx, const cw_value *c, size_t n)
 {
     int *state = ctx; /* 1 live, 2 revoked */
@@ -1667,7 +1687,7 @@ static const event_spec specs[] = {
     {"sign_off_policy", 1, F_POLICY, ck_policy, NULL},
     {"deputy_named", 1, F_DEPUTY, ck_deputy, NULL},
     {"account_created", 1, F_ACCOUNT_CREATED, ck_account_created, NULL},
-    {"account_changed", 1, F_ACCOUNT_CHANGED, ck_account_ref, NULL},
+    {"account_changed", 1, F_ACCOUNT_CHANGED, ck_account_changed, NULL},
     {"password_set", 1, F_PASSWORD_SET, ck_account_ref, NULL},
     {"token_created", 1, F_TOKEN_CREATED, ck_token_created, NULL},
     {"token_revoked", 1, F_TOKEN_REVOKED, ck_token_revoked, NULL},

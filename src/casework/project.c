@@ -140,7 +140,8 @@ static cw_rc apply_body(cw_ctx *c, const char *t, const json_t *p, cw_error *err
     if (!strncmp(t, "access_change_", 14))
         return cw_casework_apply_access(c, t, p, err);
     /* A change applied by an approval closes its proposal (access_change.c). */
-    if ((!strcmp(t, "staff_changed") || !strcmp(t, "restriction_changed")) &&
+    if ((!strcmp(t, "staff_changed") || !strcmp(t, "restriction_changed") ||
+         !strcmp(t, "account_changed")) &&
         str(p, "proposal_id")) {
         cw_rc rc = cw_casework_apply_access(c, t, p, err);
         if (rc)

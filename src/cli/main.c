@@ -161,14 +161,41 @@ static cw_rc cmd_user(args *a, cw_error *err)
                             "usage: caseward user (add|disable|enable|reset-password) USERNAME "
                             "--db PATH");
     cw_ledger *l = NULL;
-    char one_time[21] = "";
+    char one_time[21] = "", pid[CW_ACCOUNT_PROPOSAL_ID_LEN + 1];
+    cw_account acct;
+    int inspector = 0;
     if ((rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)))
         return rc;
-    if (!strcmp(verb, "add")) {
+    /* An inspector's account sees every child's record: the two-person rule (docs/events.md).
+     * It is created disabled, or left so, and its enabling proposed for a second person. */
+    if (!strcmp(verb, "add"))
+        rc = cw_account_inspector(cw_ledger_store(l), staff, role, &inspector, err);
+    else if (!strcmp(verb, "enable") &&
+             !(rc = cw_account_get(cw_ledger_store(l), pos[1], &acct, err)) && acct.found &&
+             acct.disabled)
+        rc = cw_account_inspector(cw_ledger_store(l), acct.staff_id, acct.role, &inspector, err);
+    cw_account_proposal_id(pid);
+    if (rc) {
+        /* (nothing recorded) */
+    } else if (!strcmp(verb, "add") && inspector) {
+        if (!(rc = cw_account_create_proposed(l, actor, pos[1], staff, role, expires, pid,
+                                              reason ? reason : "an inspector's account", one_time,
+                                              err)))
+            printf("account %s created, disabled; one-time password %s (shown once; it must be "
+                   "changed at the first sign-in)\n",
+                   pos[1], one_time);
+    } else if (!strcmp(verb, "add")) {
         if (!(rc = cw_account_create(l, actor, pos[1], staff, role, expires, one_time, err)))
             printf("account %s created; one-time password %s (shown once; it must be changed at "
                    "the first sign-in)\n",
                    pos[1], one_time);
+    } else if (inspector) {
+        if (!(rc = cw_account_propose_enable(l, actor, pos[1], pid,
+                                             reason ? reason
+                                                    : "an inspector's account enabled "
+                                                      "again",
+                                             err)))
+            printf("account %s is still disabled: enabling it is proposed\n", pos[1]);
     } else if (!strcmp(verb, "reset-password")) {
         cw_password_generate(one_time);
         if (!(rc = cw_account_set_password(l, actor, pos[1], one_time, true, err)))
@@ -180,6 +207,12 @@ static cw_rc cmd_user(args *a, cw_error *err)
         if (!(rc = cw_account_set_disabled(l, actor, pos[1], off, reason, err)))
             printf("account %s %s\n", pos[1], off ? "disabled" : "enabled");
     }
+    if (!rc && inspector)
+        printf("%s is an inspector's account, which sees every child's record: it works only "
+               "after a second person (an administrator, the head of service or the director; "
+               "not %s) approves proposal %s through the API (POST "
+               "/api/v1/commands/access_change_approved), within %d days\n",
+               pos[1], actor, pid, CW_ACCESS_CHANGE_DAYS);
     sodium_memzero(one_time, sizeof one_time);
     cw_ledger_close(l);
     return rc;
@@ -1648,7 +1681,12 @@ static const command commands[] = {
      "administrator, qa_auditor or inspector (--expires: the last day an inspector's account\n"
      "works); prints a one-time password. reset-password: a new one-time password. disable /\n"
      "enable: sign-in refused or allowed again (--reason is recorded). Each change is an entry\n"
-     "in the log (account_created, password_set, account_changed), never the password.\n"},
+     "in the log (account_created, password_set, account_changed), never the password.\n"
+     "An inspector's account (--role inspector, or --staff of an inspector) sees every\n"
+     "child's record: add creates it disabled, and add and enable record a proposal\n"
+     "(access_change_proposed, by --actor, default cli; --reason) that a second person, an\n"
+     "administrator, the head of service or the director, approves through the API within\n"
+     "14 days (docs/events.md, \"Two-person rule\"). disable is one person's act.\n"},
     {"token", cmd_token,
      "token (add NAME --user USERNAME [--scope read|write] | revoke NAME [--reason TEXT]) "
      "--db PATH",

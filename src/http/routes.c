@@ -1198,7 +1198,8 @@ static cw_rc h_erasures(cw_http_srv *s, req *r, cw_error *err)
 }
 
 /* Access changes proposed (docs/events.md, "Two-person rule"), for the people who decide them:
- * a restriction's only to those who may see its child's record. */
+ * a restriction's only to those who may see its child's record, an inspector's account only to
+ * administrators, the head of service and the director. */
 static cw_rc h_access_changes(cw_http_srv *s, req *r, cw_error *err)
 {
     (void)s;
@@ -1213,6 +1214,12 @@ static cw_rc h_access_changes(cw_http_srv *s, req *r, cw_error *err)
         cw_error quiet;
         memset(&quiet, 0, sizeof quiet);
         if (child && cw_access_child_as(r->ro, &r->who, child, 0, 0, &quiet) != CW_OK)
+            continue;
+        /* An inspector's account: for those who decide it (an administrator, the head of
+         * service, the director), not for managers. */
+        const char *change = json_string_value(json_object_get(item, "change"));
+        if (change && !strcmp(change, "account_enabled") &&
+            !(r->who.role & (R_ADMINISTRATOR | R_HEAD_OF_SERVICE)))
             continue;
         if (json_array_append(mine, item))
             rc = cw_error_set(err, CW_ENOMEM, "out of memory");
@@ -1765,7 +1772,8 @@ const route cw_routes[] = {
     {"GET", "/api/v1/access-changes", h_access_changes, R_ADMINISTRATOR | R_MANAGERS, 0,
      "Changes that widen who can see children's records, proposed by one person and awaiting a "
      "second (the two-person rule): each with what it changes, what that is now, who proposed "
-     "it, when it expires and what became of it; a restriction's only if you may see the child"},
+     "it, when it expires and what became of it; a restriction's only if you may see the child, "
+     "an inspector's account only for administrators, the head of service and the director"},
     {"GET", "/api/v1/sign-offs", h_sign_offs, R_STAFF, 0,
      "Work awaiting sign-off: what you may sign off, what you submitted, and what was returned "
      "to you"},

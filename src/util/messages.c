@@ -418,6 +418,18 @@ static const struct msg {
      "change itself",
      "{field}: nid yw {1} yn newid mynediad a gymeradwywyd yn y swp hwn; caseward sy’n "
      "cofnodi newid a gymeradwywyd"},
+    {"account_needs_second",
+     "{field}: {1} is an inspector's account, which sees every child's record: it is enabled only "
+     "when a second person approves it (access_change_proposed, change account_enabled, approved "
+     "by an administrator, the head of service or the director)",
+     "{field}: mae {1} yn gyfrif arolygydd, sy’n gweld cofnod pob plentyn: dim ond pan fydd ail "
+     "berson yn ei gymeradwyo y caiff ei alluogi (access_change_proposed, newid account_enabled, "
+     "wedi’i gymeradwyo gan weinyddwr, y pennaeth gwasanaeth neu’r cyfarwyddwr)"},
+    {"account_decider",
+     "{field}: only an administrator, the head of service or the director approves or turns down "
+     "an inspector's account",
+     "{field}: dim ond gweinyddwr, y pennaeth gwasanaeth neu’r cyfarwyddwr sy’n cymeradwyo neu’n "
+     "gwrthod cyfrif arolygydd"},
     {"no_erasure", "{field}: no erasure {1} has been proposed",
      "{field}: nid oes dilead {1} wedi’i gynnig"},
     {"not_entry_number", "{field}: \"{1}\" is not an entry number",
