@@ -24,15 +24,16 @@ trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 
 . "$(dirname "$0")/lib.sh"
 
-run init --db "$T/c.db"
+run init --db "$T/c.db" --no-admin
 expect_rc 0 "init"
-run user add insp --role inspector --db "$T/c.db"
-expect_rc 0 "an inspector's account"
+# A head of service (who may look for any child) and their account.
+echo '{"type":"staff_added","payload":{"staff_id":"hos","name":"Head Of Service","role":"head_of_service"}}' |
+    "$CW" append --db "$T/c.db" >/dev/null
+check "the head of service is added" test $? -eq 0
+run user add hos --staff hos --db "$T/c.db"
+expect_rc 0 "the head of service's account"
 once=$(sed -n 's/.*one-time password \([^ ]*\) .*/\1/p' "$T/out")
-check "the inspector's one-time password is printed" test -n "$once"
-# An inspector's account works once a second person approves it (docs/events.md, "Two-person
-# rule"): here the administrator init made, through the operator's command line.
-approve_account "$T/c.db" "$(proposal_of "$T/out")" user:admin
+check "the head of service's one-time password is printed" test -n "$once"
 mkdir "$T/web" && echo '<!doctype html><title>caseward web</title>' >"$T/web/index.html"
 "$CW" serve --db "$T/c.db" --listen 127.0.0.1:0 --secure-cookies --web "$T/web" 2>"$T/log" &
 PID=$!
@@ -148,7 +149,7 @@ for name, (st, h, body), want in library:
            f"library's own {want} ({name}): its HTML page, with a Content-Type ({h.get('content-type')}, {body[:30]!r})")
 
 # Sign-in: browser-session cookies (no Max-Age), Secure, HSTS.
-body = json.dumps({"username": "insp", "password": once}).encode()
+body = json.dumps({"username": "hos", "password": once}).encode()
 st, h, b = req("POST", "/api/v1/session", body, [("Content-Type", "application/json")])
 every = h.get("set-cookie", [])
 cookies = [c for c in every if not c.startswith("cw_device=")]
@@ -167,7 +168,7 @@ auth = [("Cookie", "; ".join(f"{k}={v}" for k, v in jar.items())), ("X-CSRF-Toke
 pw = json.dumps({"current_password": once, "new_password": NEW_PW}).encode()
 st, _, b = req("PUT", "/api/v1/me/password", pw, auth + [("Content-Type", "application/json")])
 result(st == 200, f"the one-time password is changed ({st} {b[:100]!r})")
-body = json.dumps({"username": "insp", "password": NEW_PW}).encode()  # a new session
+body = json.dumps({"username": "hos", "password": NEW_PW}).encode()  # a new session
 st, h, b = req("POST", "/api/v1/session", body, [("Content-Type", "application/json")])
 jar = dict(c.split(";")[0].split("=", 1) for c in h.get("set-cookie", []))
 csrf = json.loads(b or b"{}").get("csrf_token", "")
@@ -214,14 +215,14 @@ while read -r verdict name; do
 done <"$T/results"
 check "every check ran" test "$(wc -l <"$T/results")" -ge 60
 
-# The log: four probes recorded, refused, by the inspector; the three that are not identifiers
+# The log: four probes recorded, refused, by the head of service; the three that are not identifiers
 # without the bytes (no child_id), the ASCII one with its identifier.
 q() { sqlite3 "file:$T/c.db?mode=ro" "$1"; }
 check "the ASCII probe is recorded" \
     test "$(q "SELECT count(*) FROM record_access WHERE child_id = 'NOSUCHCHILD' AND allowed = 0")" = 1
 check "the probes that are not identifiers are recorded, without them" \
     test "$(q "SELECT count(*) FROM record_access WHERE child_id IS NULL AND allowed = 0 AND
-               actor = 'user:insp' AND what = 'GET /api/v1/children/{id} (not an identifier)'")" = 3
+               actor = 'user:hos' AND what = 'GET /api/v1/children/{id} (not an identifier)'")" = 3
 check "the log holds no byte that is not UTF-8" \
     test "$(q "SELECT count(*) FROM entries WHERE instr(leaf, X'FF') > 0 OR instr(leaf, X'FE') > 0
                OR instr(CAST(leaf AS TEXT), '%FF') > 0")" = 0

@@ -65,16 +65,3 @@ serve_port() {
     done
     printf '%s' "$p"
 }
-
-# proposal_of FILE: the proposal `caseward user add|enable` printed for an inspector's account.
-proposal_of() { sed -n 's/.* approves proposal \([^ ]*\) .*/\1/p' "$1"; }
-# approve_account DB PROPOSAL ACTOR: ACTOR (an administrator account user:NAME, the head of
-# service or the director) approves an inspector's account (docs/events.md, "Two-person rule")
-# through the operator's command line; a check that it did.
-approve_account() {
-    local day
-    day=$(date -u +%Y-%m-%d)
-    printf '{"type":"access_change_approved","payload":{"proposal_id":"%s","date":"%s"}}\n' \
-        "$2" "$day" | "$CW" append --db "$1" --actor "$3" >/dev/null 2>"$T/approve.err"
-    check "$3 approves the inspector's account ($2: $(head -c 300 "$T/approve.err"))" test $? -eq 0
-}

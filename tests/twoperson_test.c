@@ -538,6 +538,37 @@ static void test_inspector_account(void **state)
     assert_non_null(item);
     json_decref(item);
     assert_null(listed(&tm, pid));
+    /* One proposal at a time: a second, made while this one waits, is refused (it could be
+     * approved after the account was enabled and disabled again). */
+    char other[65];
+    assert_int_not_equal(cli("user enable tp.insp --actor user:tp.admin2", out, sizeof out, other),
+                         0);
+    assert_non_null(strstr(out, "already proposed"));
+    assert_non_null(strstr(out, pid));
+    /* The command line approves nothing: it is one person, whatever --actor it names; nor does
+     * it append an account's own events (caseward user writes them with the account's row). */
+    char path[1024], line[1200];
+    snprintf(path, sizeof path, "%s/approve.jsonl", F.dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "{\"type\":\"access_change_approved\",\"payload\":{\"proposal_id\":\"%s\","
+            "\"date\":\"%s\"}}\n",
+            pid, today);
+    fclose(f);
+    snprintf(line, sizeof line, "append --actor user:tp.admin2 <'%s'", path);
+    assert_int_not_equal(cli(line, out, sizeof out, other), 0);
+    assert_non_null(strstr(out, "approved by a second person, signed in, through the API"));
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "{\"type\":\"account_changed\",\"payload\":{\"username\":\"tp.insp\","
+               "\"disabled\":false}}\n");
+    fclose(f);
+    snprintf(line, sizeof line, "import '%s'", path);
+    assert_int_not_equal(cli(line, out, sizeof out, other), 0);
+    assert_non_null(strstr(out, "recorded by caseward user or caseward token"));
+    account_state("tp.insp", got);
+    assert_string_equal(got, "1");
     /* Not its proposer's to approve, nor a manager's; the inspector's never (the catalogue's
      * own check: the API lets no inspector record access changes at all). */
     expect(&admin1, "access_change_approved", decide(pid, NULL), 403, "proposal_id");
@@ -626,6 +657,11 @@ static void test_inspector_enable_rejected(void **state)
     json_t *item = listed(&admin2, pid);
     assert_string_equal(member(item, "state"), "rejected");
     json_decref(item);
+    /* Turned down, it no longer stands in the way of a new proposal. */
+    char again[65];
+    assert_int_equal(cli("user enable tp.insp", out, sizeof out, again), 0);
+    assert_true(again[0] != '\0' && strcmp(again, pid) != 0);
+    expect(&admin1, "access_change_rejected", decide(again, "Not needed."), 201, NULL);
     /* One left awaiting approval: disabled from its creation, as the last test's rebuild of the
      * accounts from the log must find it too (caseward verify --db). */
     assert_int_equal(cli("user add tp.insp2 --role inspector", out, sizeof out, pid), 0);

@@ -389,6 +389,51 @@ static int widens_for(cw_store *s, const json_t *change, const char *type, const
     return 0;
 }
 
+/* The proposal awaiting approval (pending, not expired) to enable an account, if any. */
+typedef struct account_pending {
+    cw_ctx *c;
+    const char *username;
+    char proposal_id[65]; /* "" none */
+    cw_error *err;
+} account_pending;
+
+static cw_rc account_pending_row(void *ctx, const cw_value *c, size_t n)
+{
+    account_pending *x = ctx;
+    char status[16] = "";
+    if (n < 5 || c[1].type != CW_V_INT)
+        return CW_EVERIFY;
+    cw_value_copy(&c[2], status, sizeof status);
+    if (x->proposal_id[0] || strcmp(status, "pending") != 0)
+        return CW_OK;
+    entry_view e;
+    cw_rc rc = cw_casework_read_entry(x->c->store, (uint64_t)c[1].i, &e, x->err);
+    if (rc)
+        return rc;
+    const char *change = str(e.payload, "change"), *user = str(e.payload, "username");
+    if (change && !strcmp(change, "account_enabled") && user && !strcmp(user, x->username) &&
+        x->c->recorded - cw_casework_day_of(e.recorded_ms) <= CW_ACCESS_CHANGE_DAYS)
+        snprintf(x->proposal_id, sizeof x->proposal_id, "%s", str(e.payload, "proposal_id"));
+    json_decref(e.root);
+    return CW_OK;
+}
+
+/*
+ * One proposal at a time to enable an account: a second, made while the first waits, could be
+ * approved after the account was enabled and disabled again, on a consent given before the
+ * disabling, by the one person who disabled it.
+ */
+static cw_rc account_not_pending(cw_ctx *c, const char *username, cw_error *err)
+{
+    account_pending x = {c, username, "", err};
+    cw_rc rc =
+        cw_store_run(c->store, CW_Q_ACCESS_CHANGES, NULL, 0, account_pending_row, &x, NULL, err);
+    if (!rc && x.proposal_id[0])
+        rc = cw_error_key(err, CW_EINVAL, "account_already_proposed", "username", username,
+                          x.proposal_id);
+    return rc;
+}
+
 cw_rc cw_casework_check_access_proposed(cw_ctx *c, const json_t *p, cw_error *err)
 {
     const char *type = event_of(str(p, "change"));
@@ -409,6 +454,8 @@ cw_rc cw_casework_check_access_proposed(cw_ctx *c, const json_t *p, cw_error *er
         rc = may_decide_staff(c, "proposal_id", str(p, "staff_id"), err);
     if (!rc && !strcmp(type, "account_changed"))
         rc = may_decide_account(c, 1, err);
+    if (!rc && !strcmp(type, "account_changed"))
+        rc = account_not_pending(c, str(p, "username"), err);
     json_decref(change);
     return rc;
 }

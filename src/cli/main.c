@@ -367,6 +367,32 @@ typedef struct cmd_line {
     json_t *holder;
 } cmd_line;
 
+/*
+ * What append and import refuse: an account's or an API token's events, which `caseward user`
+ * and `caseward token` record together with their table's row (appended alone, the log and the
+ * accounts would differ); and an approval of a change that widens access, which is a second,
+ * signed-in person's act through the API (docs/events.md, "Two-person rule"): the command line
+ * is one person, whatever --actor it names.
+ */
+static cw_rc cli_refused(const char *type, cw_error *err)
+{
+    static const char *const own[] = {"account_created", "account_changed", "password_set",
+                                      "token_created",   "token_revoked",   NULL};
+    for (size_t i = 0; own[i]; i++)
+        if (!strcmp(type, own[i]))
+            return cw_error_set(err, CW_EINVAL,
+                                "type: %s is recorded by caseward user or caseward token, with "
+                                "the account's or token's row, not appended",
+                                type);
+    if (!strcmp(type, "access_change_approved"))
+        return cw_error_set(err, CW_EFORBIDDEN,
+                            "type: a change that widens who can see children's records is "
+                            "approved by a second person, signed in, through the API "
+                            "(POST /api/v1/commands/access_change_approved), not at the command "
+                            "line");
+    return CW_OK;
+}
+
 static cw_rc run_commands(args *a, int need_file, cw_error *err)
 {
     const char *db = NULL, *actor = "cli", *pos[1] = {NULL};
@@ -426,7 +452,11 @@ static cw_rc run_commands(args *a, int need_file, cw_error *err)
             cw_error_prefix(err, "line %" PRIu64 ": ", lineno);
             break;
         }
-        n++;
+        n++; /* its holder is released below */
+        if ((rc = cli_refused(c->ev.type, err))) {
+            cw_error_prefix(err, "line %" PRIu64 ": ", lineno);
+            break;
+        }
     }
     if (!rc && !(rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) &&
         !(rc = cw_casework_begin(l, err))) {

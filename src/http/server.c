@@ -1167,7 +1167,7 @@ enum MHD_Result MHD_queue_response(struct MHD_Connection *connection, unsigned i
     pthread_once(&real_queue_once, find_real_queue);
     if (!real_queue)
         return MHD_NO; /* start() refuses to serve without it */
-    if (response && !MHD_get_response_header(response, "X-Content-Type-Options")) {
+    if (connection && response && !MHD_get_response_header(response, "X-Content-Type-Options")) {
         const union MHD_ConnectionInfo *sc =
             MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
         const conn_state *c = sc ? sc->socket_context : NULL;
@@ -1411,11 +1411,16 @@ static cw_rc start(const cw_http_opts *o, int unlistened, cw_http **out, cw_erro
         return cw_error_set(err, CW_EUSAGE, "--db is required");
     if (sodium_init() < 0)
         return cw_error_set(err, CW_ECRYPTO, "libsodium cannot start");
+    /* The library's own, found after caseward's; and caseward's the one every caller reaches. */
     pthread_once(&real_queue_once, find_real_queue);
-    if (!real_queue)
+    void *first = dlsym(RTLD_DEFAULT, "MHD_queue_response"), *ours;
+    queue_fn mine = MHD_queue_response;
+    memcpy(&ours, &mine, sizeof ours);
+    if (!real_queue || first != ours || (void *)(uintptr_t)real_queue == ours)
         return cw_error_set(err, CW_EIO,
-                            "libmicrohttpd's MHD_queue_response cannot be found (is caseward "
-                            "linked statically?): its own error pages would go without headers");
+                            "libmicrohttpd's MHD_queue_response is not reached through caseward's: "
+                            "the library's own error pages would go without caseward's headers "
+                            "(docs/api.md)");
     cw_http *h = calloc(1, sizeof *h);
     if (!h)
         return cw_error_set(err, CW_ENOMEM, "out of memory");

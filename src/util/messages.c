@@ -425,6 +425,11 @@ static const struct msg {
      "{field}: mae {1} yn gyfrif arolygydd, sy’n gweld cofnod pob plentyn: dim ond pan fydd ail "
      "berson yn ei gymeradwyo y caiff ei alluogi (access_change_proposed, newid account_enabled, "
      "wedi’i gymeradwyo gan weinyddwr, y pennaeth gwasanaeth neu’r cyfarwyddwr)"},
+    {"account_already_proposed",
+     "{field}: enabling {1} is already proposed ({2}) and awaits a second person: approve or turn "
+     "down that proposal",
+     "{field}: mae galluogi {1} eisoes wedi’i gynnig ({2}) ac yn aros am ail berson: "
+     "cymeradwywch neu gwrthodwch y cynnig hwnnw"},
     {"account_decider",
      "{field}: only an administrator, the head of service or the director approves or turns down "
      "an inspector's account",
