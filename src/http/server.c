@@ -795,8 +795,8 @@ static void process(cw_http_srv *s, req *r)
     cw_error_clear(&err);
     /* The language of the messages: as the request asks, else the user's own (below). */
     r->lang = cw_lang_accept(header(r, "Accept-Language"), &r->lang_asked);
-    /* A head too large for caseward's limits (well below the library's own, which would
-     * answer without caseward's headers): answered here, with them. */
+    /* A head too large for caseward's limits (well below the library's own, which answers
+     * with its fixed page): answered here, with caseward's JSON error in the user's language. */
     if (r->uri_too_long) {
         cw_error_key(&err, CW_ETOOBIG, "path_too_long", "path", NULL, NULL);
         send_error(r, 414, "too_large", &err);
