@@ -392,6 +392,11 @@ static void test_restriction(void **state)
     assert_null(item);
     item = listed(&tm, "TP.R1");
     assert_non_null(item);
+    /* ... with the restriction as it is now: restricted, naming no one */
+    json_t *now = json_object_get(item, "now");
+    assert_true(json_is_true(json_object_get(now, "restricted")));
+    assert_true(json_is_array(json_object_get(now, "restricted_to")));
+    assert_int_equal(json_array_size(json_object_get(now, "restricted_to")), 0);
     json_decref(item);
     /* ... not the proposer's to approve, nor an administrator's (not a restriction's maker) */
     expect(&hos, "access_change_approved", decide("TP.R1", NULL), 403, "proposal_id");

@@ -633,6 +633,14 @@ typedef struct list_ctx {
     cw_error *err;
 } list_ctx;
 
+static cw_rc named_row(void *ctx, const cw_value *c, size_t n)
+{
+    char id[65];
+    if (n < 1 || cw_value_copy(&c[0], id, sizeof id) <= 0)
+        return CW_EVERIFY;
+    return json_array_append_new(ctx, json_string(id)) ? CW_ENOMEM : CW_OK;
+}
+
 static json_t *now_of(cw_store *s, const json_t *change, const char *type, cw_error *err)
 {
     if (!strcmp(type, "account_enabled")) {
@@ -652,7 +660,14 @@ static json_t *now_of(cw_store *s, const json_t *change, const char *type, cw_er
     cw_child_info ci;
     if (cw_casework_child(s, str(change, "child_id"), &ci, err))
         return NULL;
-    return json_pack("{s:b}", "restricted", ci.restricted);
+    /* Who is named on it now, so that the approver sees whom the change adds. */
+    json_t *named = json_array();
+    cw_value k = cw_text(str(change, "child_id"));
+    if (!named || cw_store_run(s, CW_Q_CHILD_ACCESS_LIST, &k, 1, named_row, named, NULL, err)) {
+        json_decref(named);
+        return NULL;
+    }
+    return json_pack("{s:b, s:o}", "restricted", ci.restricted, "restricted_to", named);
 }
 
 static cw_rc change_row(void *ctx, const cw_value *c, size_t n)

@@ -116,6 +116,7 @@ typedef enum cw_query {
     CW_Q_TEAM_REPORTS_TO,        /* (team_id, staff_id) -> 1 if a member's manager, or that
                                     manager's manager, is staff_id */
     CW_Q_CHILD_ACCESS_HAS,       /* (child_id, staff_id) -> 1 if named on the restricted record */
+    CW_Q_CHILD_ACCESS_LIST,      /* (child_id) -> staff_id: those named on it, in order */
     CW_Q_TEAM_AREA,              /* (team_id) -> service_area */
     CW_Q_CHILD_NAME,             /* (child_id) -> given_name, family_name, worker_id */
     CW_Q_CHILDREN_UNALLOCATED,   /* () -> as CHILDREN_OF_WORKER: open cases with no worker */

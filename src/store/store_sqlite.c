@@ -210,6 +210,8 @@ static const char *const named[CW_Q_COUNT] = {
                              "s.manager_id WHERE s.team_id = ?1 AND (s.manager_id = ?2 OR "
                              "m.manager_id = ?2) LIMIT 1",
     [CW_Q_CHILD_ACCESS_HAS] = "SELECT 1 FROM child_access WHERE child_id = ?1 AND staff_id = ?2",
+    [CW_Q_CHILD_ACCESS_LIST] =
+        "SELECT staff_id FROM child_access WHERE child_id = ?1 ORDER BY staff_id",
     [CW_Q_TEAM_AREA] = "SELECT service_area FROM teams WHERE team_id = ?1",
     [CW_Q_CHILD_NAME] =
         "SELECT given_name, family_name, worker_id FROM children WHERE child_id = ?1",
