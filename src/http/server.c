@@ -1416,7 +1416,7 @@ static cw_rc start(const cw_http_opts *o, int unlistened, cw_http **out, cw_erro
     void *first = dlsym(RTLD_DEFAULT, "MHD_queue_response"), *ours;
     queue_fn mine = MHD_queue_response;
     memcpy(&ours, &mine, sizeof ours);
-    if (!real_queue || first != ours || (void *)(uintptr_t)real_queue == ours)
+    if (!real_queue || real_queue == mine || first != ours)
         return cw_error_set(err, CW_EIO,
                             "libmicrohttpd's MHD_queue_response is not reached through caseward's: "
                             "the library's own error pages would go without caseward's headers "
