@@ -248,24 +248,36 @@ static json_t *change_of(const json_t *p, const char *date, cw_error *err)
  * restriction: the catalogue's check of restriction_changed (a service manager or the head of
  * service) decides, run with the same actor.
  */
-static cw_rc may_decide_staff(cw_ctx *c, const char *field, const char *staff_id, cw_error *err)
+/*
+ * *yes: c->actor decides for every team: an administrator's account (not a member of staff's),
+ * or a current member of staff who is an administrator, the head of service or the director.
+ * *me: the actor as a member of staff (not found for an account, user:NAME).
+ */
+static cw_rc decides_for_all(cw_ctx *c, int *yes, cw_staff_info *me, cw_error *err)
 {
     cw_rc rc;
+    *yes = 0;
+    memset(me, 0, sizeof *me);
     if (!strncmp(c->actor, "user:", 5)) {
         cw_account a;
-        if ((rc = cw_account_get(c->store, c->actor + 5, &a, err)))
-            return rc;
-        if (a.found && !a.staff_id[0] && !strcmp(a.role, "administrator"))
-            return CW_OK;
-        return cw_error_key(err, CW_EFORBIDDEN, "access_decider", field, staff_id, NULL);
-    }
-    cw_staff_info me, cur;
-    if ((rc = cw_casework_staff(c->store, c->actor, &me, err)))
+        if (!(rc = cw_account_get(c->store, c->actor + 5, &a, err)))
+            *yes = a.found && !a.staff_id[0] && !strcmp(a.role, "administrator");
         return rc;
-    if (me.found && !me.left &&
-        (!strcmp(me.role, "administrator") || !strcmp(me.role, "head_of_service") ||
-         !strcmp(me.role, "director")))
-        return CW_OK;
+    }
+    if (!(rc = cw_casework_staff(c->store, c->actor, me, err)))
+        *yes = me->found && !me->left &&
+               (!strcmp(me->role, "administrator") || !strcmp(me->role, "head_of_service") ||
+                !strcmp(me->role, "director"));
+    return rc;
+}
+
+static cw_rc may_decide_staff(cw_ctx *c, const char *field, const char *staff_id, cw_error *err)
+{
+    cw_staff_info me, cur;
+    int all;
+    cw_rc rc = decides_for_all(c, &all, &me, err);
+    if (rc || all)
+        return rc;
     if (me.found && !me.left && reach(me.role) >= 2 && strcmp(me.role, "inspector") != 0) {
         char at[65];
         snprintf(at, sizeof at, "%s", staff_id);
@@ -290,23 +302,11 @@ static cw_rc may_decide_staff(cw_ctx *c, const char *field, const char *staff_id
  */
 static cw_rc may_decide_account(cw_ctx *c, int at_cli, cw_error *err)
 {
-    cw_rc rc;
-    if (!strncmp(c->actor, "user:", 5)) {
-        cw_account a;
-        if ((rc = cw_account_get(c->store, c->actor + 5, &a, err)))
-            return rc;
-        if (a.found && !a.staff_id[0] && !strcmp(a.role, "administrator"))
-            return CW_OK;
-        return cw_error_key(err, CW_EFORBIDDEN, "account_decider", "proposal_id", NULL, NULL);
-    }
     cw_staff_info me;
-    if ((rc = cw_casework_staff(c->store, c->actor, &me, err)))
+    int all;
+    cw_rc rc = decides_for_all(c, &all, &me, err);
+    if (rc || all || (at_cli && strncmp(c->actor, "user:", 5) != 0 && !me.found))
         return rc;
-    if ((at_cli && !me.found) ||
-        (me.found && !me.left &&
-         (!strcmp(me.role, "administrator") || !strcmp(me.role, "head_of_service") ||
-          !strcmp(me.role, "director"))))
-        return CW_OK;
     return cw_error_key(err, CW_EFORBIDDEN, "account_decider", "proposal_id", NULL, NULL);
 }
 

@@ -46,6 +46,8 @@ cw_rc cw_casework_submit_as_v1(cw_ledger *l, const cw_event *ev, const cw_event_
                                uint64_t *index, cw_error *err);
 cw_rc cw_casework_commit(cw_ledger *l, uint64_t *new_size, cw_error *err);
 void cw_casework_abort(cw_ledger *l);
+/* One command in a batch of its own: begin, submit, commit (or abort). */
+cw_rc cw_casework_submit_alone(cw_ledger *l, const cw_event *ev, cw_error *err);
 
 /* A registered child as the projections hold it now. */
 typedef struct cw_child_info {

@@ -226,6 +226,18 @@ void cw_casework_abort(cw_ledger *l)
     cw_ledger_batch_abort(l);
 }
 
+cw_rc cw_casework_submit_alone(cw_ledger *l, const cw_event *ev, cw_error *err)
+{
+    cw_rc rc = cw_casework_begin(l, err);
+    if (rc)
+        return rc;
+    if (!(rc = cw_casework_submit(l, ev, NULL, err)))
+        rc = cw_casework_commit(l, NULL, err);
+    else
+        cw_casework_abort(l);
+    return rc;
+}
+
 /* ---- corrections ---- */
 
 cw_rc cw_casework_entry(cw_store *s, uint64_t idx, json_t **root, cw_error *err)

@@ -261,12 +261,7 @@ cw_rc cw_casework_adopt_policy(cw_ledger *l, const char *kinds, const char *acto
     if (!payload)
         return cw_error_set(err, CW_ENOMEM, "out of memory");
     cw_event ev = {actor, "sign_off_policy", payload};
-    if (!(rc = cw_casework_begin(l, err))) {
-        if (!(rc = cw_casework_submit(l, &ev, NULL, err)))
-            rc = cw_casework_commit(l, NULL, err);
-        else
-            cw_casework_abort(l);
-    }
+    rc = cw_casework_submit_alone(l, &ev, err);
     json_decref(payload);
     *recorded = !rc;
     return rc;

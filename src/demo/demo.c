@@ -5413,13 +5413,8 @@ static cw_rc approve(cw_ledger *l, const char *actor, const char *id, cw_error *
     cw_date_format((cw_date)(cw_time_now_ms() / 86400000), day);
     json_t *p = json_pack("{s:s, s:s}", "proposal_id", id, "date", day);
     cw_event ev = {actor, "access_change_approved", p};
-    cw_rc rc = p ? cw_casework_begin(l, err) : cw_error_set(err, CW_ENOMEM, "out of memory");
-    if (!rc) {
-        if (!(rc = cw_casework_submit(l, &ev, NULL, err)))
-            rc = cw_casework_commit(l, NULL, err);
-        else
-            cw_casework_abort(l);
-    }
+    cw_rc rc =
+        p ? cw_casework_submit_alone(l, &ev, err) : cw_error_set(err, CW_ENOMEM, "out of memory");
     json_decref(p);
     return rc;
 }

@@ -656,28 +656,26 @@ int64_t cw_ledger_batch_ms(const cw_ledger *l)
     return l->batch_ms;
 }
 
-cw_rc cw_ledger_text_key(const cw_ledger *l, uint8_t key[32], cw_error *err)
+/* Subkey 1 of context ctx (8 bytes) from the signing key's seed (its first 32 bytes), the
+ * master key: each key of its own, so one says nothing of another or of the signatures. */
+static cw_rc derive_key(const cw_ledger *l, const char ctx[8], const char *what, uint8_t key[32],
+                        cw_error *err)
 {
     if (!l->writable)
-        return cw_error_set(err, CW_EUSAGE, "the text key needs the log open for writing");
-    /* The signing key's seed (its first 32 bytes) is the master key; subkey 1 of context
-     * "cwprint1" is the text key. */
-    if (sodium_init() < 0 ||
-        crypto_kdf_derive_from_key(key, 32, 1, "cwprint1", l->signer.secret_key) != 0)
-        return cw_error_set(err, CW_ECRYPTO, "deriving the text key failed");
+        return cw_error_set(err, CW_EUSAGE, "the %s key needs the log open for writing", what);
+    if (sodium_init() < 0 || crypto_kdf_derive_from_key(key, 32, 1, ctx, l->signer.secret_key) != 0)
+        return cw_error_set(err, CW_ECRYPTO, "deriving the %s key failed", what);
     return CW_OK;
+}
+
+cw_rc cw_ledger_text_key(const cw_ledger *l, uint8_t key[32], cw_error *err)
+{
+    return derive_key(l, "cwprint1", "text", key, err);
 }
 
 cw_rc cw_ledger_device_key(const cw_ledger *l, uint8_t key[32], cw_error *err)
 {
-    if (!l->writable)
-        return cw_error_set(err, CW_EUSAGE, "the device key needs the log open for writing");
-    /* Subkey 1 of context "cwdevice" from the signing key's seed: a key of its own, so a
-     * device cookie's MAC says nothing about the text key or the signatures. */
-    if (sodium_init() < 0 ||
-        crypto_kdf_derive_from_key(key, 32, 1, "cwdevice", l->signer.secret_key) != 0)
-        return cw_error_set(err, CW_ECRYPTO, "deriving the device key failed");
-    return CW_OK;
+    return derive_key(l, "cwdevice", "device", key, err); /* a device cookie's MAC */
 }
 
 void cw_ledger_batch_abort(cw_ledger *l)
