@@ -28,7 +28,7 @@ static json_t *J(const char *text)
 }
 
 /* Encodes text (a JSON object) into b; returns the facts. */
-static cw_facts enc(cw_buf *b, const char *text, cw_facts_presence_fn fn)
+static cw_facts enc(cw_buf *b, const char *text, cw_facts_field_fn fn)
 {
     json_t *v = J(text);
     cw_buf_reset(b);
@@ -39,10 +39,68 @@ static cw_facts enc(cw_buf *b, const char *text, cw_facts_presence_fn fn)
     return f;
 }
 
-static bool notes_only(const void *ctx, const char *name)
+static cw_facts_keep notes_only(const void *ctx, const char *name)
 {
     (void)ctx;
-    return !strcmp(name, "notes");
+    return !strcmp(name, "notes") ? CW_FACTS_PRESENCE : CW_FACTS_VALUE;
+}
+
+/* codes and mixed keep their items (mixed cannot: a number among them); notes its presence */
+static cw_facts_keep codes_kept(const void *ctx, const char *name)
+{
+    (void)ctx;
+    if (!strcmp(name, "codes") || !strcmp(name, "mixed") || !strcmp(name, "none"))
+        return CW_FACTS_ITEMS;
+    return notes_only(ctx, name);
+}
+
+/* A list marked CW_FACTS_ITEMS keeps its items, in order; other lists keep their length. */
+static void test_list_items(void **state)
+{
+    (void)state;
+    cw_buf b = CW_BUF_INIT(1 << 20);
+    cw_facts f = enc(&b,
+                     "{\"codes\": [\"2B\", \"\", \"21\"], \"mixed\": [\"a\", 1],"
+                     " \"ids\": [\"x\", \"y\"], \"none\": [], \"notes\": \"w\"}",
+                     codes_kept);
+    cw_fact v = cw_facts_get(f, "codes");
+    assert_int_equal(v.kind, CW_FACT_LIST);
+    assert_int_equal(v.i, 3);
+    size_t pos = 0;
+    assert_string_equal(cw_fact_item(&v, &pos), "2B");
+    assert_string_equal(cw_fact_item(&v, &pos), "");
+    assert_string_equal(cw_fact_item(&v, &pos), "21");
+    assert_null(cw_fact_item(&v, &pos));
+    v = cw_facts_get(f, "mixed");
+    assert_int_equal(v.kind, CW_FACT_LIST);
+    assert_int_equal(v.i, 2);
+    pos = 0;
+    assert_null(cw_fact_item(&v, &pos));
+    v = cw_facts_get(f, "ids");
+    assert_int_equal(v.i, 2);
+    pos = 0;
+    assert_null(cw_fact_item(&v, &pos));
+    v = cw_facts_get(f, "none");
+    assert_int_equal(v.kind, CW_FACT_LIST);
+    assert_int_equal(v.i, 0);
+    pos = 0;
+    assert_null(cw_fact_item(&v, &pos));
+    assert_int_equal(cw_facts_get(f, "notes").kind, CW_FACT_TRUE);
+    /* damaged item bytes are refused: a count that disagrees, a missing terminator */
+    f = enc(&b, "{\"codes\": [\"2B\", \"21\"]}", codes_kept);
+    uint8_t *p = (uint8_t *)b.data;
+    size_t at = 1 + 5 + 1 + 1; /* name length, "codes", NUL, kind */
+    assert_int_equal(p[at - 1], CW_FACT_ITEMS_BYTE);
+    p[at] = 3; /* three items claimed, two there */
+    assert_int_equal(cw_facts_check(f), CW_EVERIFY);
+    p[at] = 2;
+    assert_int_equal(cw_facts_check(f), CW_OK);
+    p[b.len - 1] = 'x'; /* the last item runs off the end */
+    assert_int_equal(cw_facts_check(f), CW_EVERIFY);
+    p[b.len - 1] = 0;
+    p[at + 4] = 0xff; /* the items' length past the end */
+    assert_int_equal(cw_facts_check(f), CW_EVERIFY);
+    cw_buf_release(&b);
 }
 
 static void test_values_round_trip(void **state)
@@ -327,9 +385,10 @@ static void test_damaged_history(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_values_round_trip), cmocka_unit_test(test_order_independent),
-        cmocka_unit_test(test_encode_refusals),   cmocka_unit_test(test_damaged_facts),
-        cmocka_unit_test(test_history_order),     cmocka_unit_test(test_damaged_history),
+        cmocka_unit_test(test_values_round_trip), cmocka_unit_test(test_list_items),
+        cmocka_unit_test(test_order_independent), cmocka_unit_test(test_encode_refusals),
+        cmocka_unit_test(test_damaged_facts),     cmocka_unit_test(test_history_order),
+        cmocka_unit_test(test_damaged_history),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

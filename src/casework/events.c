@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "casework/casework_int.h"
+#include "util/upn.h"
 #include "util/facts.h"
 #include "util/json.h"
 #include "util/signoff.h"
@@ -87,6 +88,33 @@ static const char *const LEAVING_CARE_STATUSES[] = {
     "eligible", "relevant", "former_relevant", "former_relevant_education", "qualifying", NULL};
 static const char *const CSE_BANDS[] = {"no_apparent_risk", "mild", "moderate", "significant",
                                         NULL};
+/* National code sets of the statutory returns (docs/returns.md), kept as their codes: the
+ * DfE's ethnicity categories (CIN census, SSDA903, the Welsh census's too). */
+static const char *const ETHNICITY_CODES[] = {
+    "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN",
+    "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT", NULL};
+/* CIN census sources of referral (1A family ... 10 unknown): more exact than source. */
+static const char *const REFERRAL_SOURCE_CODES[] = {"1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B",
+                                                    "3C", "3D", "3E", "3F", "4",  "5A", "5B", "5C",
+                                                    "5D", "6",  "7",  "8",  "9",  "10", NULL};
+/* CIN census disability codes: NONE, or each that applies. */
+static const char *const DISABILITY_CODES[] = {"NONE", "MOB", "HAND", "PC",  "INC", "COMM", "LD",
+                                               "HEAR", "VIS", "BEH",  "CON", "AUT", "DDA",  NULL};
+/* CIN census reasons a child has no UPN. */
+static const char *const UPN_UNKNOWN_CODES[] = {"UN1", "UN2", "UN3", "UN4",  "UN5", "UN6",
+                                                "UN7", "UN8", "UN9", "UN10", NULL};
+/* CIN census primary need (N0 not stated ... N9 cases other than children in need). */
+static const char *const PRIMARY_NEEDS[] = {"N0", "N1", "N2", "N3", "N4", "N5",
+                                            "N6", "N7", "N8", "N9", NULL};
+/* CIN census factors identified at assessment. */
+static const char *const ASSESSMENT_FACTORS[] = {
+    "1A",  "1B",  "1C",  "2A",  "2B",  "2C",  "3A",  "3B",  "3C",  "4A",  "4B",  "4C",
+    "5A",  "5B",  "5C",  "6A",  "6B",  "6C",  "7A",  "8B",  "8C",  "8D",  "8E",  "8F",
+    "9A",  "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A", "18A", "18B", "18C",
+    "19A", "19B", "19C", "20",  "21",  "22A", "23A", "24A", NULL};
+/* CIN census reasons for closure. */
+static const char *const CLOSURE_REASONS[] = {"RC1", "RC2", "RC3", "RC4", "RC5",
+                                              "RC6", "RC7", "RC8", "RC9", NULL};
 
 /* ---- field tables ---- */
 
@@ -149,6 +177,7 @@ static const field_spec F_REFERRAL[] = {ID_NEW("referral_id"),
                                         ID_REF("child_id"),
                                         DATE_REQ,
                                         {"source", F_ENUM, REQ, 0, SOURCES},
+                                        {"source_code", F_ENUM, 0, 0, REFERRAL_SOURCE_CODES},
                                         {"reason", F_TEXT, REQ, 2000, NULL},
                                         {"cse_concern", F_BOOL, 0, 0, NULL},
                                         END};
@@ -177,6 +206,8 @@ static const field_spec F_ASSESSMENT_COMPLETED[] = {
     {"signed_off_by", F_ID, NOFIX, 64, NULL},
     {"active_offer_made", F_BOOL, 0, 0, NULL},
     {"service_language", F_ENUM, 0, 0, SERVICE_LANGUAGES},
+    {"primary_need", F_ENUM, 0, 0, PRIMARY_NEEDS},
+    {"factors", F_IDS, 0, 44, ASSESSMENT_FACTORS},
     END};
 static const field_spec F_STRATEGY[] = {ID_NEW("strategy_id"),
                                         ID_REF("child_id"),
@@ -296,8 +327,24 @@ static const field_spec F_TRANSFERRED[] = {ID_REF("child_id"),
                                            DATE_REQ,
                                            {"reason", F_TEXT, 0, 1000, NULL},
                                            END};
-static const field_spec F_CLOSED[] = {
+static const field_spec F_CLOSED[] = {ID_REF("child_id"),
+                                      DATE_REQ,
+                                      {"reason", F_TEXT, REQ, 1000, NULL},
+                                      {"closure_reason", F_ENUM, 0, 0, CLOSURE_REASONS},
+                                      END};
+static const field_spec F_REOPENED[] = {
     ID_REF("child_id"), DATE_REQ, {"reason", F_TEXT, REQ, 1000, NULL}, END};
+/* What the returns need to know of a child beyond the registration (docs/returns.md): the
+ * latest of each field given is what holds. */
+static const field_spec F_CHILD_DETAILS[] = {ID_REF("child_id"),
+                                             DATE_REQ,
+                                             {"ethnicity_code", F_ENUM, 0, 0, ETHNICITY_CODES},
+                                             {"disabilities", F_IDS, 0, 13, DISABILITY_CODES},
+                                             {"upn", F_TEXT, 0, 13, NULL},
+                                             {"former_upn", F_TEXT, 0, 13, NULL},
+                                             {"upn_unknown", F_ENUM, 0, 0, UPN_UNKNOWN_CODES},
+                                             {"date_of_death", F_DATE, PAST, 0, NULL},
+                                             END};
 static const field_spec F_CORRECTION[] = {{"corrects", F_INT, REQ | NOFIX, 0, NULL},
                                           {"reason", F_TEXT, REQ, 1000, NULL},
                                           {"changes", F_OBJECT, REQ, 0, NULL},
@@ -1292,6 +1339,33 @@ static cw_rc ck_closed(cw_ctx *c, const json_t *p, cw_error *err)
     return rc;
 }
 
+/* At least one detail; NONE alone among disabilities; a death not before birth. */
+static cw_rc ck_child_details(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    static const char *const details[] = {"ethnicity_code", "disabilities",  "upn", "former_upn",
+                                          "upn_unknown",    "date_of_death", NULL};
+    child_info ci;
+    cw_rc rc = child_event(c, p, &ci, err);
+    int any = 0;
+    for (const char *const *d = details; *d; d++)
+        any |= json_object_get(p, *d) != NULL;
+    if (!rc && !any)
+        rc = cw_error_key(err, CW_EINVAL, "details_none", "ethnicity_code", NULL, NULL);
+    const json_t *dis = json_object_get(p, "disabilities");
+    for (size_t i = 0; !rc && json_array_size(dis) > 1 && i < json_array_size(dis); i++)
+        if (!strcmp(json_string_value(json_array_get(dis, i)), "NONE"))
+            rc = cw_error_key(err, CW_EINVAL, "disability_none_and", "disabilities", NULL, NULL);
+    if (!rc && json_object_get(p, "upn") && json_object_get(p, "upn_unknown"))
+        rc = cw_error_key(err, CW_EINVAL, "upn_and_unknown", "upn_unknown", NULL, NULL);
+    const char *upn = str(p, "upn");
+    if (!rc && upn && !cw_upn_valid(upn))
+        rc = cw_error_key(err, CW_EINVAL, "upn_invalid", "upn", NULL, NULL);
+    if (!rc && has(p, "date_of_death"))
+        rc = not_before("date_of_death", date_or(p, "date_of_death", 0), ci.dob, "before_birth",
+                        err);
+    return rc;
+}
+
 static cw_rc ck_reopened(cw_ctx *c, const json_t *p, cw_error *err)
 {
     child_info ci;
@@ -1624,7 +1698,8 @@ static const event_spec specs[] = {
     {"case_allocated", 0, F_ALLOCATED, ck_allocated, NULL},
     {"case_transferred", 0, F_TRANSFERRED, ck_transferred, NULL},
     {"case_closed", 0, F_CLOSED, ck_closed, NULL},
-    {"case_reopened", 0, F_CLOSED, ck_reopened, NULL},
+    {"child_details_recorded", 0, F_CHILD_DETAILS, ck_child_details, NULL},
+    {"case_reopened", 0, F_REOPENED, ck_reopened, NULL},
     {"correction", 0, F_CORRECTION, cw_casework_check_correction, NULL},
     {"escalation_raised", 0, F_ESCALATION, ck_escalation, NULL},
     {"work_signed_off", 0, F_SIGNED_OFF, cw_casework_check_sign_off, NULL},
@@ -1695,20 +1770,23 @@ static const event_spec specs[] = {
     {"sign_in_spray_detected", 1, F_SIGN_IN_SPRAY, ck_sign_in_spray, NULL},
 };
 
-/* The rules ask whether free text is there, never what it says. */
-static bool is_free_text(const void *ctx, const char *name)
+/* The rules ask whether free text is there, never what it says; a list of codes (ids with
+ * values: assessment factors, disabilities) keeps its codes, which the returns read. */
+static cw_facts_keep fact_kept(const void *ctx, const char *name)
 {
     const event_spec *spec = ctx;
     for (const field_spec *fs = spec ? spec->fields : NULL; fs && fs->name; fs++)
         if (!strcmp(fs->name, name))
-            return fs->type == F_TEXT;
-    return false;
+            return fs->type == F_TEXT                ? CW_FACTS_PRESENCE
+                   : fs->type == F_IDS && fs->values ? CW_FACTS_ITEMS
+                                                     : CW_FACTS_VALUE;
+    return CW_FACTS_VALUE;
 }
 
 cw_rc cw_casework_facts(const char *type, const json_t *payload, cw_buf *out)
 {
     const event_spec *spec = cw_casework_spec(type);
-    return cw_facts_encode(payload, is_free_text, spec, out);
+    return cw_facts_encode(payload, fact_kept, spec, out);
 }
 
 static bool personal_in(const event_spec *spec, const char *name)
@@ -1938,6 +2016,27 @@ static const char *short32(const char *s, char cut[33])
     return cut;
 }
 
+static int one_of(const char *s, const char *const *values)
+{
+    for (const char *const *e = values; *e; e++)
+        if (!strcmp(*e, s))
+            return 1;
+    return 0;
+}
+
+/* A value (s, or NULL: not a string) that is not one of the field's values. */
+static cw_rc bad_code(const field_spec *f, const char *s, cw_error *err)
+{
+    char list[600] = "";
+    size_t used = 0;
+    for (const char *const *e = f->values; *e && used < sizeof list - 70; e++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                                 e == f->values ? "" : ", ", *e);
+    if (s && valid_id(s))
+        return cw_error_key(err, CW_EINVAL, "not_one_of", f->name, s, list);
+    return cw_error_key(err, CW_EINVAL, "one_of", f->name, list, NULL);
+}
+
 static cw_rc check_value(const field_spec *f, const json_t *v, cw_date recorded, cw_error *err)
 {
     switch (f->type) {
@@ -1980,17 +2079,7 @@ static cw_rc check_value(const field_spec *f, const json_t *v, cw_date recorded,
         return CW_OK;
     case F_ENUM: {
         const char *s = json_string_value(v);
-        for (const char *const *e = f->values; s && *e; e++)
-            if (!strcmp(*e, s))
-                return CW_OK;
-        char list[400] = "";
-        size_t used = 0;
-        for (const char *const *e = f->values; *e && used < sizeof list - 70; e++)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
-                                     e == f->values ? "" : ", ", *e);
-        if (s && valid_id(s))
-            return cw_error_key(err, CW_EINVAL, "not_one_of", f->name, s, list);
-        return cw_error_key(err, CW_EINVAL, "one_of", f->name, list, NULL);
+        return s && one_of(s, f->values) ? CW_OK : bad_code(f, s, err);
     }
     case F_IDS: {
         if (!json_is_array(v))
@@ -2002,6 +2091,8 @@ static cw_rc check_value(const field_spec *f, const json_t *v, cw_date recorded,
             const char *s = json_string_value(json_array_get(v, i));
             if (!s || !valid_id(s))
                 return cw_error_key(err, CW_EINVAL, "item_not_id", f->name, CW_NUM(i + 1), NULL);
+            if (f->values && !one_of(s, f->values))
+                return bad_code(f, s, err);
             for (size_t k = 0; !(f->flags & REPEATS) && k < i; k++)
                 if (!strcmp(s, json_string_value(json_array_get(v, k))))
                     return cw_error_key(err, CW_EINVAL, "listed_twice", f->name, s, NULL);
@@ -2066,7 +2157,7 @@ static const char *type_name(const field_spec *f)
     case F_ENUM:
         return "enum";
     case F_IDS:
-        return "ids";
+        return f->values ? "codes" : "ids";
     case F_OBJECT:
         return "object";
     }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "returns/returns.h"
 #include "casework/casework.h"
 #include "casework/accounts.h"
 #include "casework/deepverify.h"
@@ -93,11 +94,12 @@ static cw_rc parse_u64(const char *s, const char *what, uint64_t *out, cw_error 
 
 static cw_rc cmd_init(args *a, cw_error *err)
 {
-    const char *db = NULL, *origin = NULL, *rules = "wales", *admin = "admin";
+    const char *db = NULL, *origin = NULL, *rules = "wales", *admin = "admin", *la = NULL;
     int no_admin = 0;
     const opt opts[] = {
         {"db", &db, NULL},       {"origin", &origin, NULL},     {"rules", &rules, NULL},
-        {"admin", &admin, NULL}, {"no-admin", NULL, &no_admin}, {NULL, NULL, NULL}};
+        {"admin", &admin, NULL}, {"no-admin", NULL, &no_admin}, {"la-code", &la, NULL},
+        {NULL, NULL, NULL}};
     int np;
     cw_buf def = CW_BUF_INIT(256);
     cw_rule_pack *pack = NULL;
@@ -109,6 +111,11 @@ static cw_rc cmd_init(args *a, cw_error *err)
     if ((rc = cw_rules_load_builtin(rules, &pack, err)))
         return rc;
     cw_rules_free(pack);
+    if (la && (strlen(la) != 3 || strspn(la, "0123456789") != 3))
+        return cw_error_set(err, CW_EUSAGE,
+                            "--la-code: %s is not a local authority number (three digits, e.g. "
+                            "201)",
+                            la);
     if (!origin) {
         if ((rc = cw_ledger_default_origin(&def, err)))
             return rc;
@@ -117,7 +124,8 @@ static cw_rc cmd_init(args *a, cw_error *err)
     char one_time[21] = "";
     if (!(rc = cw_ledger_create(db, origin, err)) &&
         !(rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)) &&
-        !(rc = cw_store_meta_put(cw_ledger_store(l), "rule_pack", rules, err)) && !no_admin)
+        !(rc = cw_store_meta_put(cw_ledger_store(l), "rule_pack", rules, err)) &&
+        !(rc = la ? cw_store_meta_put(cw_ledger_store(l), "la_code", la, err) : CW_OK) && !no_admin)
         rc = cw_account_create(l, "cli", admin, NULL, "administrator", NULL, one_time, err);
     cw_buf name = CW_BUF_INIT(8192), key = CW_BUF_INIT(4096);
     if (!rc && cw_store_display_name(db, &name))
@@ -656,6 +664,15 @@ static cw_rc cmd_demo(args *a, cw_error *err)
         cw_ledger_close(l);
         return rc;
     }
+    /* The demo council's local authority number for the returns: 999, no real council's. */
+    cw_buf la = CW_BUF_INIT(64);
+    if (cw_store_meta_get(cw_ledger_store(l), "la_code", &la, NULL) == CW_ENOTFOUND &&
+        (rc = cw_store_meta_put(cw_ledger_store(l), "la_code", "999", err))) {
+        cw_buf_release(&la);
+        cw_ledger_close(l);
+        return rc;
+    }
+    cw_buf_release(&la);
     rc = cw_demo_generate(l, &o, &st, err);
     if (o.progress)
         fprintf(stderr, "\n");
@@ -1351,6 +1368,71 @@ static cw_rc cmd_export(args *a, cw_error *err)
     return rc;
 }
 
+/* ---- statutory returns (docs/returns.md) ---- */
+
+static cw_rc cmd_returns(args *a, cw_error *err)
+{
+    const char *db = NULL, *dir = NULL, *year_s = NULL, *la = NULL, *pos[1] = {NULL};
+    const opt opts[] = {{"db", &db, NULL},
+                        {"out", &dir, NULL},
+                        {"year", &year_s, NULL},
+                        {"la", &la, NULL},
+                        {NULL, NULL, NULL}};
+    int np;
+    cw_rc rc = cli_parse_opts(a, opts, pos, 1, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)) || (rc = cli_need(dir, "out", err)) ||
+        (rc = cli_need(year_s, "year", err)))
+        return rc;
+    if (np != 1)
+        return cw_error_set(err, CW_EUSAGE, "say which return: cin");
+    if (strcmp(pos[0], "cin") != 0)
+        return cw_error_set(err, CW_EUSAGE, "%s: not a return caseward makes (cin)", pos[0]);
+    uint64_t year = 0;
+    if (strlen(year_s) != 4 || cw_parse_u64(year_s, 4, &year) || year < 2000)
+        return cw_error_set(err, CW_EUSAGE,
+                            "--year: %s is not a collection year (the year it ends, e.g. 2026 "
+                            "for 2025-26)",
+                            year_s);
+    rules_env e;
+    if ((rc = rules_env_open(&e, db, 0, NULL, NULL, NULL, 0, err)))
+        return rc;
+    cw_buf la_buf = CW_BUF_INIT(64), xml = CW_BUF_INIT((size_t)1 << 31),
+           notes_csv = CW_BUF_INIT((size_t)1 << 30), path = CW_BUF_INIT(8192);
+    if (!la && cw_store_meta_get(cw_ledger_store(e.l), "la_code", &la_buf, NULL) == CW_OK)
+        la = la_buf.data;
+    char now[CW_RFC3339_MS_LEN + 1];
+    cw_time_format_ms(cw_time_now_ms(), now);
+    now[19] = '\0'; /* YYYY-MM-DDThh:mm:ss */
+    cw_returns_query q = {(int)year, la, "caseward", CW_RELEASE, now};
+    cw_returns_notes notes = {NULL};
+    cw_returns_counts counts;
+    if (!(rc = cw_returns_cin(cw_ledger_store(e.l), &e.cal, &q, &xml, &notes, &counts, err)) &&
+        !(rc = cw_returns_notes_csv(&notes, &notes_csv)
+                   ? cw_error_set(err, CW_ENOMEM, "out of memory")
+                   : CW_OK)) {
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+            rc = cw_error_set(err, CW_EIO, "%s: %s", dir, strerror(errno));
+        if (!rc && !cw_buf_addf(&path, "%s/cin-%d.xml", dir, (int)year))
+            rc = cw_file_write_atomic(path.data, xml.data, xml.len, 0600, 0, err);
+        cw_buf_reset(&path);
+        if (!rc && !cw_buf_addf(&path, "%s/cin-%d-notes.csv", dir, (int)year))
+            rc = cw_file_write_atomic(path.data, notes_csv.data, notes_csv.len, 0600, 0, err);
+        if (!rc)
+            printf("CIN census %d-%02d: %zu children, %zu episodes, to %s/cin-%d.xml; %zu notes "
+                   "of what is missing or assumed in %s (keep both as private as the "
+                   "database: the census holds UPNs)\n",
+                   (int)year - 1, (int)(year % 100), counts.children, counts.episodes, dir,
+                   (int)year, json_array_size(notes.rows), path.data);
+    }
+    json_decref(notes.rows);
+    cw_buf_release(&la_buf);
+    cw_buf_release(&xml);
+    cw_buf_release(&notes_csv);
+    cw_buf_release(&path);
+    rules_env_release(&e);
+    return rc;
+}
+
 /* Each difference of the read model: one line on stderr (identifiers and column names only). */
 #define MAX_DIFFS_SHOWN 100
 static void print_diff(void *ctx, const char *table, const char *key, const char *what)
@@ -1694,7 +1776,8 @@ static cw_rc cmd_help(args *a, cw_error *err);
 
 static const command commands[] = {
     {"init", cmd_init,
-     "init --db PATH [--origin NAME] [--rules wales|england] [--admin NAME | --no-admin]",
+     "init --db PATH [--origin NAME] [--rules wales|england] [--la-code NNN] [--admin NAME | "
+     "--no-admin]",
      "Create a new log: the database and its Ed25519 signing key (PATH.key), both mode\n"
      "0600, and a signed checkpoint for size 0. Refuses to overwrite either file. The origin\n"
      "names the log in its checkpoints (default caseward.local/<random>); use something\n"
@@ -1702,7 +1785,9 @@ static const command commands[] = {
      "the council's statutory rule pack (default wales); the rule commands use it unless\n"
      "given --rules or --rules-file. It also creates the first administrator account\n"
      "(--admin, default admin; --no-admin for none) and prints its one-time password,\n"
-     "which must be changed at the first sign-in; the account_created entry is entry 0.\n"},
+     "which must be changed at the first sign-in; the account_created entry is entry 0.\n"
+     "--la-code is the council's three-digit local authority number, which the statutory\n"
+     "returns carry (docs/returns.md).\n"},
     {"user", cmd_user,
      "user (add|disable|enable|reset-password) USERNAME --db PATH [--staff ID | --role ROLE]\n"
      "         [--expires DATE] [--reason TEXT] [--actor NAME]",
@@ -1858,6 +1943,14 @@ static const command commands[] = {
     {"proof", cmd_proof, "proof (inclusion INDEX SIZE | consistency OLD NEW) --db PATH",
      "Print an RFC 9162 inclusion or consistency proof: base64 hashes, one per line, leaf to\n"
      "root.\n"},
+    {"returns", cmd_returns, "returns cin --db PATH --year YYYY --out DIR [--la NNN]",
+     "Make a statutory return from the log (docs/returns.md): cin, England's Children in Need\n"
+     "census, for the collection year ending 31 March YYYY (2026: 2025-26). Writes\n"
+     "DIR/cin-YYYY.xml and DIR/cin-YYYY-notes.csv, one line for each field the log did not\n"
+     "hold and what the return gave instead; check the return with the DfE's validator and\n"
+     "record what the notes ask for before sending it. --la is the council's three-digit\n"
+     "local authority number (default: the log's setting la_code, from init --la-code).\n"
+     "Both files are written mode 0600: the census holds Unique Pupil Numbers.\n"},
     {"export", cmd_export, "export --db PATH --out DIR [--facts-only]",
      "Write DIR/entries.jsonl (line i is exactly the bytes of leaf i), DIR/checkpoint and\n"
      "DIR/vkey, for independent verification, and DIR/personal.jsonl: the personal parts\n"
@@ -1865,10 +1958,12 @@ static const command commands[] = {
      "file out: the export for an inspector, from which verify and the measures give the\n"
      "same answers.\n"},
     {"measures", cmd_measures,
-     "measures --db PATH (--from DATE --to DATE | --period P) [--team ID] [--area NAME] [--json] "
+     "measures --db PATH (--from DATE --to DATE | --period P) [--team ID] [--area NAME] "
+     "[--json] "
      "[--out FILE] [--lang en|cy]",
      "Compute the rule pack's performance measures for a period (both days included; --period\n"
-     "fy2025 is 1 April 2025 to 31 March 2026, 2025-q1 its first quarter, 2025-04 a month), for\n"
+     "fy2025 is 1 April 2025 to 31 March 2026, 2025-q1 its first quarter, 2025-04 a month), "
+     "for\n"
      "the council, a team or a service area, from the log at its latest checkpoint. Prints\n"
      "each figure with its numerator and denominator; --json prints the report itself;\n"
      "--out writes the report signed with the log's key (docs/measures.md). --lang cy prints\n"
@@ -1880,7 +1975,8 @@ static const command commands[] = {
      "checkpoint signature. --vkey pins the key you were given (otherwise the log's own key\n"
      "is used, and verify says so); --checkpoint holds the log to an older checkpoint you\n"
      "kept (it must still be contained: consistency). Exits 1 and names the first bad entry\n"
-     "or checkpoint on failure. --measures REPORT (with --dir) then recomputes every figure of\n"
+     "or checkpoint on failure. --measures REPORT (with --dir) then recomputes every figure "
+     "of\n"
      "a signed measures report from the export alone, and names each that differs.\n"},
     {"calendar", cmd_calendar,
      "calendar (add-working-days DATE N | working-days FROM TO | is-working-day DATE) "
@@ -1938,7 +2034,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("caseward 0.1.0\n");
+        printf("caseward %s\n", CW_RELEASE);
         return 0;
     }
     const command *c = NULL;

@@ -49,6 +49,7 @@
 #include "casework/casework.h"
 #include "improve/improve.h"
 #include "quality/audit.h"
+#include "util/upn.h"
 #include "util/calendar.h"
 #include "util/sha256.h"
 #include "util/time.h"
@@ -161,6 +162,7 @@ enum evt {
     E_LCSTATUS,
     E_NEEDS,
     E_PAVISIT,
+    E_DETAILS,
     NEVT
 };
 static const char *const EVT_NAME[NEVT] = {"child_registered",
@@ -192,14 +194,15 @@ static const char *const EVT_NAME[NEVT] = {"child_registered",
                                            "return_interview",
                                            "leaving_care_status",
                                            "needs_assessment_completed",
-                                           "personal_adviser_visit"};
+                                           "personal_adviser_visit",
+                                           "child_details_recorded"};
 
 /* Casework that counts as activity for the drift signal (rules/wales.rules: its met_by lines,
  * which leave out contact decisions, return interviews and the care leavers' entries). */
 static int activity(int t)
 {
     return t != E_CHILD && t != E_LAEND && t != E_CLOSE && t != E_REOPEN && t != E_CDECIDED &&
-           t != E_RETURN && t != E_LCSTATUS && t != E_NEEDS && t != E_PAVISIT;
+           t != E_RETURN && t != E_LCSTATUS && t != E_NEEDS && t != E_PAVISIT && t != E_DETAILS;
 }
 
 enum actor { A_HOLDER, A_FRONT, A_FRONT_TM, A_TM };
@@ -2213,6 +2216,7 @@ static void gen_child(loc *L, uint32_t ci, uint64_t num)
     c->never_discussed = (uint8_t)PF(&k, P_NEVER_DISC);
     k.cse_profile = P(&k, 0.12);
     add(&k, E_CHILD, entry, A_FRONT);
+    add(&k, E_DETAILS, entry, A_FRONT); /* what the statutory returns need (docs/demo.md) */
     cw_date t = entry;
     for (int i = 0; !k.stop && t <= g->as_of && t < k.lim - 60; i++) {
         cw_date e = involvement(&k, t, src);
@@ -3013,6 +3017,78 @@ static int family_language(uint64_t seed, const child *c)
     return c->lang;
 }
 
+/* ---- what the statutory returns need (docs/returns.md), drawn from the seed and the child
+ * alone (as family_language), so that nothing else the demo makes changes ---- */
+
+/* The DfE's ethnicity code of each of the demo's ethnicity texts ("Not stated": NOBT). */
+static const char *const ETHNICITY_CODE[16] = {"WBRI", "WIRI", "WIRT", "WOTH", "MWBC", "MWAS",
+                                               "MOTH", "APKN", "ABAN", "AIND", "AOTH", "BAFR",
+                                               "BCRB", "OOTH", "OOTH", "NOBT"};
+static const char *const DISABILITY[12] = {"MOB",  "HAND", "PC",  "INC", "COMM", "LD",
+                                           "HEAR", "VIS",  "BEH", "CON", "AUT",  "DDA"};
+
+/* The ethnicity code, disabilities (NONE for six children in seven), and a UPN for a child of
+ * school age by the demo's as_of date (issued under the pseudo-LA code 001, so that no demo UPN can
+ * be a real pupil's) or the reason there is none (UN1: under school age). */
+static void details(uint64_t seed, const child *c, cw_date as_of, pb *b)
+{
+    uint64_t h = mix(seed ^ mix(c->num * 7919 + 0xD15AB1ULL));
+    pstr(b, "ethnicity_code", ETHNICITY_CODE[c->eth]);
+    json_t *dis = json_array();
+    if (!dis)
+        b->bad = 1;
+    int first = (int)(mix(h ^ 2) % 12), second = (int)(mix(h ^ 3) % 12);
+    if (dis && unit(h) < 0.86) {
+        b->bad |= json_array_append_new(dis, json_string("NONE")) != 0;
+    } else if (dis) {
+        b->bad |= json_array_append_new(dis, json_string(DISABILITY[first])) != 0;
+        if (unit(mix(h ^ 4)) < 0.4 && second != first)
+            b->bad |= json_array_append_new(dis, json_string(DISABILITY[second])) != 0;
+    }
+    if (dis)
+        pset(b, "disabilities", dis);
+    if (as_of - c->dob >= 5 * 365) {
+        char upn[14];
+        snprintf(upn, sizeof upn, "?001%09llu", (unsigned long long)(c->num % 1000000000ULL));
+        upn[0] = cw_upn_check_letter(upn);
+        pstr(b, "upn", upn);
+    } else {
+        pstr(b, "upn_unknown", "UN1");
+    }
+}
+
+/* The primary need and the factors an assessment found: abuse or neglect where it led to
+ * protection or care; otherwise a spread of the CIN census's needs. The demo never records
+ * "21" (no factors identified): the census asks that such an episode close as RC8 or RC9, and
+ * the demo's assessments follow enquiries and plans it does not track here. */
+static void assessment_codes(uint64_t seed, const child *c, const dev *e, pb *b)
+{
+    static const char *const NEEDS[] = {"N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"};
+    static const uint16_t NEED_W[] = {45, 8, 10, 14, 12, 5, 2, 4};
+    static const char *const FACTORS[] = {"2B",  "3B",  "4B",  "1B",  "5B",  "6B",  "8B",
+                                          "10A", "11A", "12A", "13A", "14A", "16A", "17A",
+                                          "18B", "19B", "22A", "23A", "24A"};
+    uint64_t h = mix(seed ^ mix(c->num * 104729 + (uint64_t)e->n * 31 + 0xFAC7ULL));
+    const char *need = "N1";
+    if (e->a != O_CP && e->a != O_LA) {
+        double u = unit(h) * 100, acc = 0;
+        for (size_t i = 0; i < sizeof NEEDS / sizeof NEEDS[0]; i++)
+            if (u >= acc && u < (acc += NEED_W[i]))
+                need = NEEDS[i];
+    }
+    pstr(b, "primary_need", need);
+    json_t *f = json_array();
+    if (!f) {
+        b->bad = 1;
+        return;
+    }
+    size_t nf = sizeof FACTORS / sizeof FACTORS[0], k = 1 + mix(h ^ 6) % 3;
+    size_t at = mix(h ^ 7) % nf;
+    for (size_t i = 0; i < k; i++)
+        b->bad |= json_array_append_new(f, json_string(FACTORS[(at + i * 5) % nf])) != 0;
+    pset(b, "factors", f);
+}
+
 static void payload(const loc *L, const child *c, const dev *e, const char *cid, pb *b)
 {
     int offer_made, service_language;
@@ -3099,6 +3175,7 @@ static void payload(const loc *L, const child *c, const dev *e, const char *cid,
         pstr(b, "outcome", OUTCOMES[e->a]);
         tm_id(L, T_ASSESS, id, sizeof id);
         pstr(b, "signed_off_by", id);
+        assessment_codes(L->g->o.seed, c, e, b);
         return;
     }
     case E_STRATEGY:
@@ -3250,6 +3327,11 @@ static void payload(const loc *L, const child *c, const dev *e, const char *cid,
             pstr(b, "reason", TRANSFER_TEXT[e->a]);
         return;
     }
+    case E_DETAILS:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        details(L->g->o.seed, c, L->g->as_of, b);
+        return;
     case E_CLOSE:
     case E_REOPEN:
         pstr(b, "child_id", cid);

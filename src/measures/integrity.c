@@ -420,26 +420,16 @@ static int not_recording(const char *type)
 }
 
 /* Entries anyone's work may need, whoever holds the case: the front door's, supervision,
- * allocation, oversight and caseward's own. */
+ * allocation, oversight, the details the returns need and caseward's own. */
 static int team_neutral(const char *type)
 {
-    static const char *const neutral[] = {"child_registered",
-                                          "contact_received",
-                                          "contact_decided",
-                                          "referral_received",
-                                          "referral_decided",
-                                          "case_allocated",
-                                          "case_transferred",
-                                          "case_reopened",
-                                          "supervision_held",
-                                          "work_signed_off",
-                                          "work_returned",
-                                          "restriction_changed",
-                                          "escalation_raised",
-                                          "sign_off_policy",
-                                          "strategy_discussion_held",
-                                          "conference_held",
-                                          NULL};
+    static const char *const neutral[] = {
+        "child_registered",         "child_details_recorded", "contact_received",
+        "contact_decided",          "referral_received",      "referral_decided",
+        "case_allocated",           "case_transferred",       "case_reopened",
+        "supervision_held",         "work_signed_off",        "work_returned",
+        "restriction_changed",      "escalation_raised",      "sign_off_policy",
+        "strategy_discussion_held", "conference_held",        NULL};
     for (size_t i = 0; neutral[i]; i++)
         if (!strcmp(type, neutral[i]))
             return 1;

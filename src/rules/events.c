@@ -55,9 +55,17 @@ static const cw_ev_field contact_decided[] = {
     F("date", CW_FT_DATE),
     E("outcome", contact_outcomes),
 };
+static const char *const referral_source_codes[] = {"1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B",
+                                                    "3C", "3D", "3E", "3F", "4",  "5A", "5B", "5C",
+                                                    "5D", "6",  "7",  "8",  "9",  "10", NULL};
 static const cw_ev_field referral_received[] = {
-    F("referral_id", CW_FT_ID), F("child_id", CW_FT_ID), F("date", CW_FT_DATE),
-    E("source", sources),       F("reason", CW_FT_TEXT), F("cse_concern", CW_FT_BOOL),
+    F("referral_id", CW_FT_ID),
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("source", sources),
+    F("reason", CW_FT_TEXT),
+    F("cse_concern", CW_FT_BOOL),
+    E("source_code", referral_source_codes),
 };
 static const char *const referral_decisions[] = {"no_further_action", "assessment",
                                                  "strategy_discussion", NULL};
@@ -79,6 +87,8 @@ static const char *const service_languages[] = {"english", "welsh", "bilingual",
 static const char *const assessment_outcomes[] = {"no_further_action", "care_and_support_plan",
                                                   "child_protection",  "looked_after",
                                                   "other_services",    NULL};
+static const char *const primary_needs[] = {"N0", "N1", "N2", "N3", "N4", "N5",
+                                            "N6", "N7", "N8", "N9", NULL};
 static const cw_ev_field assessment_completed[] = {
     F("assessment_id", CW_FT_ID),
     F("date", CW_FT_DATE),
@@ -92,6 +102,8 @@ static const cw_ev_field assessment_completed[] = {
     F("analysis_print", CW_FT_TEXT),
     F("active_offer_made", CW_FT_BOOL),
     E("service_language", service_languages),
+    E("primary_need", primary_needs),
+    F("factors", CW_FT_IDS),
 };
 static const char *const strategy_decisions[] = {"section_47", "no_further_action", "other", NULL};
 static const cw_ev_field strategy_discussion_held[] = {
@@ -256,6 +268,29 @@ static const cw_ev_field child_date_reason[] = {
     F("child_id", CW_FT_ID),
     F("date", CW_FT_DATE),
     F("reason", CW_FT_TEXT),
+};
+static const char *const closure_reasons[] = {"RC1", "RC2", "RC3", "RC4", "RC5",
+                                              "RC6", "RC7", "RC8", "RC9", NULL};
+static const cw_ev_field case_closed[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("reason", CW_FT_TEXT),
+    E("closure_reason", closure_reasons),
+};
+static const char *const ethnicity_codes[] = {
+    "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN",
+    "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT", NULL};
+static const char *const upn_unknown_codes[] = {"UN1", "UN2", "UN3", "UN4",  "UN5", "UN6",
+                                                "UN7", "UN8", "UN9", "UN10", NULL};
+static const cw_ev_field child_details_recorded[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("ethnicity_code", ethnicity_codes),
+    F("disabilities", CW_FT_IDS),
+    F("upn", CW_FT_TEXT),
+    F("former_upn", CW_FT_TEXT),
+    E("upn_unknown", upn_unknown_codes),
+    F("date_of_death", CW_FT_DATE),
 };
 static const cw_ev_field correction[] = {
     F("corrects", CW_FT_INT),
@@ -586,8 +621,9 @@ const cw_ev_type cw_rules_types[] = {
     T("personal_adviser_visit", personal_adviser_visit, NULL, -1),
     T("supervision_held", supervision_held, NULL, -1),
     T("case_allocated", case_allocated, NULL, -1),
-    T("case_transferred", case_transferred, NULL, -1),
-    T("case_closed", child_date_reason, NULL, -1), T("case_reopened", child_date_reason, NULL, -1),
+    T("case_transferred", case_transferred, NULL, -1), T("case_closed", case_closed, NULL, -1),
+    T("case_reopened", child_date_reason, NULL, -1),
+    T("child_details_recorded", child_details_recorded, NULL, -1),
     T("correction", correction, NULL, -1), T("escalation_raised", escalation_raised, NULL, -1),
     T("work_signed_off", work_signed_off, NULL, -1), T("work_returned", work_returned, NULL, -1),
     T("restriction_changed", restriction_changed, NULL, -1),

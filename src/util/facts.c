@@ -40,7 +40,23 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static cw_rc add_field(cw_buf *out, const char *name, const json_t *v, bool presence)
+/* 1 if every item of the list is a string without NUL (kept as 'L'); the items' bytes. */
+static int items_kept(const json_t *v, size_t *bytes)
+{
+    size_t n = json_array_size(v), total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *it = json_array_get(v, i);
+        if (!json_is_string(it) || memchr(json_string_value(it), '\0', json_string_length(it)))
+            return 0;
+        total += json_string_length(it) + 1;
+    }
+    if (n > UINT32_MAX || total > UINT32_MAX)
+        return 0;
+    *bytes = total;
+    return 1;
+}
+
+static cw_rc add_field(cw_buf *out, const char *name, const json_t *v, cw_facts_keep keep)
 {
     size_t n = strlen(name);
     uint8_t head[1 + NAME_MAX_LEN + 1 + 1], val[8];
@@ -52,7 +68,9 @@ static cw_rc add_field(cw_buf *out, const char *name, const json_t *v, bool pres
     uint8_t kind;
     if (json_is_null(v))
         return CW_OK; /* the rules treat null as absent */
-    if (json_is_string(v) && presence) {
+    size_t ibytes = 0;
+    const json_t *items = NULL;
+    if (json_is_string(v) && keep == CW_FACTS_PRESENCE) {
         kind = CW_FACT_TRUE;
     } else if (json_is_true(v)) {
         kind = CW_FACT_TRUE;
@@ -70,10 +88,16 @@ static cw_rc add_field(cw_buf *out, const char *name, const json_t *v, bool pres
             return CW_EINVAL;
         put_u32(val, (uint32_t)slen);
         vlen = 4;
+    } else if (json_is_array(v) && keep == CW_FACTS_ITEMS && items_kept(v, &ibytes)) {
+        kind = CW_FACT_ITEMS_BYTE;
+        put_u32(val, (uint32_t)json_array_size(v));
+        put_u32(val + 4, (uint32_t)ibytes);
+        vlen = 8;
+        items = v;
     } else if (json_is_array(v)) {
-        size_t items = json_array_size(v);
+        size_t nitems = json_array_size(v);
         kind = CW_FACT_LIST;
-        put_u32(val, items > UINT32_MAX ? UINT32_MAX : (uint32_t)items);
+        put_u32(val, nitems > UINT32_MAX ? UINT32_MAX : (uint32_t)nitems);
         vlen = 4;
     } else {
         kind = CW_FACT_PRESENT;
@@ -90,13 +114,17 @@ static cw_rc add_field(cw_buf *out, const char *name, const json_t *v, bool pres
         if (!(rc = cw_buf_add(out, s, slen)))
             rc = cw_buf_addc(out, '\0');
     }
+    for (size_t i = 0; !rc && items && i < json_array_size(items); i++) {
+        const json_t *it = json_array_get(items, i);
+        if (!(rc = cw_buf_add(out, json_string_value(it), json_string_length(it))))
+            rc = cw_buf_addc(out, '\0');
+    }
     if (rc)
         cw_buf_truncate(out, before);
     return rc;
 }
 
-cw_rc cw_facts_encode(const json_t *obj, cw_facts_presence_fn presence_only, const void *ctx,
-                      cw_buf *out)
+cw_rc cw_facts_encode(const json_t *obj, cw_facts_field_fn keep, const void *ctx, cw_buf *out)
 {
     if (!json_is_object(obj))
         return CW_EINVAL;
@@ -115,8 +143,7 @@ cw_rc cw_facts_encode(const json_t *obj, cw_facts_presence_fn presence_only, con
     cw_rc rc = CW_OK;
     for (size_t i = 0; i < k && !rc; i++) {
         const json_t *v = json_object_get(obj, names[i]);
-        bool pres = presence_only && json_is_string(v) && presence_only(ctx, names[i]);
-        rc = add_field(out, names[i], v, pres);
+        rc = add_field(out, names[i], v, keep ? keep(ctx, names[i]) : CW_FACTS_VALUE);
     }
     if (names != stack)
         free(names);
@@ -133,8 +160,9 @@ static const char *field_at(cw_facts f, size_t *pos, cw_fact *out)
     const char *name = (const char *)f.p + i + 1;
     i += n + 2;
     memset(out, 0, sizeof *out);
-    out->kind = (cw_fact_kind)f.p[i++];
-    switch (out->kind) {
+    uint8_t kind = f.p[i++];
+    out->kind = (cw_fact_kind)kind;
+    switch (kind) {
     case CW_FACT_INT:
         out->i = (int64_t)get_u64(f.p + i);
         i += 8;
@@ -148,11 +176,27 @@ static const char *field_at(cw_facts f, size_t *pos, cw_fact *out)
         out->i = get_u32(f.p + i);
         i += 4;
         break;
+    case CW_FACT_ITEMS_BYTE:
+        out->kind = CW_FACT_LIST;
+        out->i = get_u32(f.p + i);
+        out->len = get_u32(f.p + i + 4);
+        out->s = (const char *)f.p + i + 8;
+        i += 8 + out->len;
+        break;
     default:
         break;
     }
     *pos = i;
     return name;
+}
+
+const char *cw_fact_item(const cw_fact *f, size_t *pos)
+{
+    if (f->kind != CW_FACT_LIST || !f->s || *pos >= f->len)
+        return NULL;
+    const char *item = f->s + *pos;
+    *pos += strlen(item) + 1;
+    return item;
 }
 
 cw_rc cw_facts_check(cw_facts f)
@@ -185,6 +229,20 @@ cw_rc cw_facts_check(cw_facts f)
         case CW_FACT_LIST:
             need = 4;
             break;
+        case CW_FACT_ITEMS_BYTE: {
+            /* as many NULs as items, the last at the end: every item ends in bounds */
+            if (rest < 8)
+                return CW_EVERIFY;
+            size_t count = get_u32(v), il = get_u32(v + 4), nuls = 0;
+            if (rest - 8 < il || (il > 0 && v[8 + il - 1] != 0))
+                return CW_EVERIFY;
+            for (size_t k = 0; k < il; k++)
+                nuls += v[8 + k] == 0;
+            if (nuls != count)
+                return CW_EVERIFY;
+            need = 8 + il;
+            break;
+        }
         case CW_FACT_STRING: {
             if (rest < 4)
                 return CW_EVERIFY;

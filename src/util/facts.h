@@ -16,7 +16,10 @@
  *     integer: only its presence is kept) — no value bytes;
  *     'I' an integer: 8 bytes, little-endian two's complement;
  *     'S' a string: u32 length, the bytes, NUL;
- *     'A' a list: u32 number of items (the items are not kept).
+ *     'A' a list: u32 number of items (the items are not kept);
+ *     'L' a list of codes whose items are kept (a field the caller marks
+ *     CW_FACTS_ITEMS, every item a string without NUL): u32 number of items,
+ *     u32 length of the items, the items, each followed by NUL.
  *   JSON null is left out, as the rules treat it as absent.
  *
  * A history (one child's events), records in (date, index) order:
@@ -52,24 +55,41 @@ typedef enum cw_fact_kind {
     CW_FACT_LIST = 'A',
 } cw_fact_kind;
 
+#define CW_FACT_ITEMS_BYTE 'L' /* read back as CW_FACT_LIST, with its items */
+
 typedef struct cw_fact {
     cw_fact_kind kind;
     int64_t i;     /* CW_FACT_INT: the value; CW_FACT_LIST: the number of items */
-    const char *s; /* CW_FACT_STRING: NUL-terminated, inside the facts */
-    size_t len;    /* CW_FACT_STRING: its length */
+    const char *s; /* CW_FACT_STRING: NUL-terminated, inside the facts; CW_FACT_LIST: its
+                      items, each NUL-terminated, or NULL where they were not kept */
+    size_t len;    /* CW_FACT_STRING: its length; CW_FACT_LIST: the items' bytes */
 } cw_fact;
 
-/* Called for each string field: true if only its presence is to be kept. */
-typedef bool (*cw_facts_presence_fn)(const void *ctx, const char *name);
+/* What is kept of a field (the default: its value, and a list's length). */
+typedef enum cw_facts_keep {
+    CW_FACTS_VALUE = 0,
+    CW_FACTS_PRESENCE, /* a string: only that it is there (true) */
+    CW_FACTS_ITEMS,    /* a list of strings: its items too */
+} cw_facts_keep;
+
+/* Called for each field of a payload: what to keep of it. */
+typedef cw_facts_keep (*cw_facts_field_fn)(const void *ctx, const char *name);
 
 /*
- * Appends the facts of a JSON object to out. Strings named by presence_only
- * (may be NULL) are kept as true. Fields are written in name order, so the
- * same payload always gives the same bytes. CW_EINVAL if obj is not an
- * object, a name is empty or over 255 bytes, or a kept string holds a NUL.
+ * Appends the facts of a JSON object to out. keep (may be NULL: keep every
+ * value) says what is kept of each field. Fields are written in name order,
+ * so the same payload always gives the same bytes. CW_EINVAL if obj is not an
+ * object, a name is empty or over 255 bytes, or a kept string or item holds a
+ * NUL; a list marked CW_FACTS_ITEMS with an item that is not a string is
+ * kept as its length only.
  */
-cw_rc cw_facts_encode(const json_t *obj, cw_facts_presence_fn presence_only, const void *ctx,
-                      cw_buf *out);
+cw_rc cw_facts_encode(const json_t *obj, cw_facts_field_fn keep, const void *ctx, cw_buf *out);
+
+/*
+ * The items of a list fact in turn: *pos starts at 0; NULL at the end, and
+ * for a list whose items were not kept.
+ */
+const char *cw_fact_item(const cw_fact *f, size_t *pos);
 
 /* CW_OK if the bytes are well-formed facts (every length in bounds). */
 cw_rc cw_facts_check(cw_facts f);

@@ -95,6 +95,19 @@ static const struct msg {
      "{field}: the child's views and feelings are required, or views_not_obtained_reason "
      "saying why they could not be obtained",
      "{field}: mae angen safbwyntiau a theimladau’r plentyn, neu reswm pam na ellid eu cael"},
+    {"details_none",
+     "{field}: give at least one of ethnicity_code, disabilities, upn, former_upn, upn_unknown "
+     "or date_of_death",
+     "{field}: rhowch o leiaf un o ethnicity_code, disabilities, upn, former_upn, upn_unknown "
+     "neu date_of_death"},
+    {"disability_none_and", "{field}: NONE cannot be listed with a disability",
+     "{field}: ni ellir rhestru NONE gydag anabledd"},
+    {"upn_and_unknown",
+     "{field}: a reason the UPN is not known cannot be given with the UPN itself",
+     "{field}: ni ellir rhoi rheswm nad yw’r UPN yn hysbys gyda’r UPN ei hun"},
+    {"upn_invalid",
+     "{field}: not a valid Unique Pupil Number (13 characters, the first the check letter)",
+     "{field}: nid yw’n Rhif Disgybl Unigryw dilys (13 nod, y cyntaf yn llythyren wirio)"},
     {"seen_alone_not_seen", "{field}: the child cannot be seen alone without being seen",
      "{field}: ni ellir gweld y plentyn ar ei ben ei hun heb ei weld"},
     {"reason_but_alone",

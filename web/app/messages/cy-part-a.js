@@ -427,6 +427,7 @@ export default {
     case_transferred: 'Achos wedi’i drosglwyddo',
     case_closed: 'Achos wedi’i gau',
     case_reopened: 'Achos wedi’i ailagor',
+    child_details_recorded: 'Manylion ar gyfer y ffurflenni statudol',
     correction: 'Cywiriad',
     escalation_raised: 'Uwchgyfeirio',
     work_signed_off: 'Cymeradwywyd',

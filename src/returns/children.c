@@ -1,0 +1,159 @@
+/*
+ * children.c — every child's history for the returns, and the returns' notes (returns.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "returns/returns.h"
+#include "util/facts.h"
+
+typedef struct ids {
+    char (*id)[65];
+    size_t n, cap;
+} ids;
+
+static cw_rc id_row(void *ctx, const cw_value *c, size_t n)
+{
+    ids *k = ctx;
+    if (n < 1 || c[0].type != CW_V_TEXT || c[0].len > 64)
+        return CW_EVERIFY;
+    if (cw_array_grow(&k->id, &k->cap, k->n, sizeof *k->id))
+        return CW_ENOMEM;
+    memcpy(k->id[k->n], c[0].s, c[0].len);
+    k->id[k->n++][c[0].len] = '\0';
+    return CW_OK;
+}
+
+typedef struct one {
+    cw_date dob;
+    int have_dob;
+    cw_buf bytes;
+} one;
+
+static cw_rc history_row(void *ctx, const cw_value *c, size_t n)
+{
+    one *o = ctx;
+    if (n < 2 || c[0].type != CW_V_TEXT || cw_date_parse(c[0].s, c[0].len, &o->dob))
+        return CW_EVERIFY;
+    o->have_dob = 1;
+    if (c[1].type == CW_V_BLOB)
+        return cw_buf_add(&o->bytes, c[1].s, c[1].len);
+    return c[1].type == CW_V_NULL ? CW_OK : CW_EVERIFY;
+}
+
+static cw_rc damaged(cw_error *err)
+{
+    return cw_error_set(err, CW_EVERIFY,
+                        "a child's history in the database is damaged (run caseward rebuild)");
+}
+
+cw_rc cw_returns_each_child(cw_store *s, cw_returns_child_fn fn, void *ctx, cw_error *err)
+{
+    ids k = {NULL, 0, 0};
+    one o = {0, 0, CW_BUF_INIT((size_t)1 << 30)};
+    cw_case_event *ev = NULL;
+    size_t capev = 0;
+    cw_rc rc = cw_store_run(s, CW_Q_CHILDREN_ALL, NULL, 0, id_row, &k, NULL, err);
+    if (rc == CW_EVERIFY)
+        rc = damaged(err);
+    for (size_t i = 0; !rc && i < k.n; i++) {
+        cw_buf_reset(&o.bytes);
+        o.have_dob = 0;
+        cw_value key = cw_text(k.id[i]);
+        rc = cw_store_run(s, CW_Q_CHILD_FOR_RULES, &key, 1, history_row, &o, NULL, err);
+        size_t count = 0, pos = 0, ne = 0;
+        const uint8_t *p = (const uint8_t *)o.bytes.data;
+        if (rc == CW_EVERIFY ||
+            (!rc && (!o.have_dob || cw_history_check(p, o.bytes.len, true, &count))))
+            rc = damaged(err);
+        if (!rc && count > capev) {
+            cw_case_event *grown = realloc(ev, count * sizeof *ev);
+            if (!grown)
+                rc = cw_error_set(err, CW_ENOMEM, "out of memory");
+            else
+                ev = grown, capev = count;
+        }
+        cw_history_event he;
+        while (!rc && ne < count && cw_history_next(p, o.bytes.len, &pos, &he))
+            ev[ne++] = (cw_case_event){he.index, he.type, he.date, he.facts};
+        cw_child_history h = {k.id[i], o.dob, ev, ne};
+        if (!rc)
+            rc = fn(ctx, &h, err);
+    }
+    free(ev);
+    free(k.id);
+    cw_buf_release(&o.bytes);
+    return rc;
+}
+
+/* ---- notes ---- */
+
+cw_rc cw_returns_note(cw_returns_notes *n, const char *child, const char *field, const char *fmt,
+                      ...)
+{
+    char text[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (!n->rows && !(n->rows = json_array()))
+        return CW_ENOMEM;
+    json_t *row =
+        json_pack("{s:s, s:s, s:s}", "child", child ? child : "", "field", field, "note", text);
+    if (!row || json_array_append_new(n->rows, row))
+        return CW_ENOMEM;
+    return CW_OK;
+}
+
+static int by_child_field(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    int c = strcmp(json_string_value(json_object_get(x, "child")),
+                   json_string_value(json_object_get(y, "child")));
+    if (!c)
+        c = strcmp(json_string_value(json_object_get(x, "field")),
+                   json_string_value(json_object_get(y, "field")));
+    return c;
+}
+
+/* A CSV cell: quoted, with quotes doubled; a cell that would start a spreadsheet formula gets
+ * a leading apostrophe. */
+static cw_rc csv_cell(cw_buf *out, const char *s, int last)
+{
+    cw_rc rc = cw_buf_addc(out, '"');
+    if (!rc && s[0] && strchr("=+-@\t\r", s[0]))
+        rc = cw_buf_addc(out, '\'');
+    for (const char *c = s; !rc && *c; c++)
+        rc = *c == '"' ? cw_buf_addstr(out, "\"\"") : cw_buf_addc(out, *c);
+    if (!rc)
+        rc = cw_buf_addstr(out, last ? "\"\r\n" : "\",");
+    return rc;
+}
+
+cw_rc cw_returns_notes_csv(const cw_returns_notes *n, cw_buf *out)
+{
+    size_t k = json_array_size(n->rows);
+    json_t **rows = k ? malloc(k * sizeof *rows) : NULL;
+    if (k && !rows)
+        return CW_ENOMEM;
+    for (size_t i = 0; i < k; i++)
+        rows[i] = json_array_get(n->rows, i);
+    /* stable for equal keys: notes of one child's field stay in the order they were made */
+    for (size_t i = 1; i < k; i++)
+        for (size_t j = i; j > 0 && by_child_field(&rows[j - 1], &rows[j]) > 0; j--) {
+            json_t *t = rows[j];
+            rows[j] = rows[j - 1];
+            rows[j - 1] = t;
+        }
+    cw_rc rc = cw_buf_addstr(out, "child,field,note\r\n");
+    for (size_t i = 0; !rc && i < k; i++) {
+        const json_t *r = rows[i];
+        if (!(rc = csv_cell(out, json_string_value(json_object_get(r, "child")), 0)) &&
+            !(rc = csv_cell(out, json_string_value(json_object_get(r, "field")), 0)))
+            rc = csv_cell(out, json_string_value(json_object_get(r, "note")), 1);
+    }
+    free(rows);
+    return rc;
+}

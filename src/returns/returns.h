@@ -1,0 +1,65 @@
+/*
+ * returns.h — the statutory returns, made from the log (docs/returns.md).
+ *
+ * A return reads each child's history as the rules do (the projection's facts:
+ * types, dates, codes, flags, identifiers, corrections applied, work awaiting
+ * sign-off left out), never a name or narrative. The one personal value a
+ * return carries is the child's Unique Pupil Number, which the CIN census asks
+ * for; it is read from the entry that recorded it, and left out (with a note)
+ * once erased.
+ *
+ * Where the log does not hold what a return's field needs, the return gives
+ * the specification's own "not known" value or leaves an optional field out,
+ * and says so in its notes: one line per child and field, so the data team can
+ * see what to record before sending it.
+ */
+#ifndef CW_RETURNS_RETURNS_H
+#define CW_RETURNS_RETURNS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "rules/rules.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/calendar.h"
+#include "util/error.h"
+
+typedef struct cw_returns_query {
+    int year;             /* the collection year: the year its census period ends, 31 March */
+    const char *la;       /* the council's three-digit local authority number (the DfE's) */
+    const char *software; /* what made it (the header's SoftwareCode and Release) */
+    const char *release;
+    const char *now; /* the header's DateTime, YYYY-MM-DDThh:mm:ss */
+} cw_returns_query;
+
+/* What a return left out or assumed: one note per child and field. */
+typedef struct cw_returns_notes {
+    json_t *rows; /* array of {"child","field","note"} */
+} cw_returns_notes;
+
+cw_rc cw_returns_note(cw_returns_notes *n, const char *child, const char *field, const char *fmt,
+                      ...) __attribute__((format(printf, 4, 5)));
+
+/* The notes as CSV (child,field,note), sorted by child then field. */
+cw_rc cw_returns_notes_csv(const cw_returns_notes *n, cw_buf *out);
+
+typedef struct cw_returns_counts {
+    size_t children; /* in the return */
+    size_t episodes; /* CIN: CINdetails modules */
+} cw_returns_counts;
+
+/*
+ * England's Children in Need census for q->year (reference date 31 March of that year) as
+ * its XML (the DfE's CIN census specification, 2024-25 onwards: Sex, not GenderCurrent).
+ */
+cw_rc cw_returns_cin(cw_store *s, const cw_calendar *cal, const cw_returns_query *q, cw_buf *xml,
+                     cw_returns_notes *notes, cw_returns_counts *counts, cw_error *err);
+
+/* ---- for the returns' own files ---- */
+
+/* Calls fn with every registered child's history (in child_id order). */
+typedef cw_rc (*cw_returns_child_fn)(void *ctx, const cw_child_history *h, cw_error *err);
+cw_rc cw_returns_each_child(cw_store *s, cw_returns_child_fn fn, void *ctx, cw_error *err);
+
+#endif
