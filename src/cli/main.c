@@ -1383,10 +1383,12 @@ static cw_rc cmd_returns(args *a, cw_error *err)
     if (rc || (rc = cli_need(db, "db", err)) || (rc = cli_need(dir, "out", err)) ||
         (rc = cli_need(year_s, "year", err)))
         return rc;
+    const cw_return_kind *k = np == 1 ? cw_returns_find(pos[0]) : NULL;
     if (np != 1)
-        return cw_error_set(err, CW_EUSAGE, "say which return: cin");
-    if (strcmp(pos[0], "cin") != 0)
-        return cw_error_set(err, CW_EUSAGE, "%s: not a return caseward makes (cin)", pos[0]);
+        return cw_error_set(err, CW_EUSAGE, "say which return: %s", cw_returns_names());
+    if (!k)
+        return cw_error_set(err, CW_EUSAGE, "%s: not a return caseward makes (%s)", pos[0],
+                            cw_returns_names());
     uint64_t year = 0;
     if (strlen(year_s) != 4 || cw_parse_u64(year_s, 4, &year) || year < 2000)
         return cw_error_set(err, CW_EUSAGE,
@@ -1396,38 +1398,38 @@ static cw_rc cmd_returns(args *a, cw_error *err)
     rules_env e;
     if ((rc = rules_env_open(&e, db, 0, NULL, NULL, NULL, 0, err)))
         return rc;
-    cw_buf la_buf = CW_BUF_INIT(64), xml = CW_BUF_INIT((size_t)1 << 31),
-           notes_csv = CW_BUF_INIT((size_t)1 << 30), path = CW_BUF_INIT(8192);
+    cw_buf la_buf = CW_BUF_INIT(64), path = CW_BUF_INIT(8192);
     if (!la && cw_store_meta_get(cw_ledger_store(e.l), "la_code", &la_buf, NULL) == CW_OK)
         la = la_buf.data;
     char now[CW_RFC3339_MS_LEN + 1];
     cw_time_format_ms(cw_time_now_ms(), now);
     now[19] = '\0'; /* YYYY-MM-DDThh:mm:ss */
     cw_returns_query q = {(int)year, la, "caseward", CW_RELEASE, now};
-    cw_returns_notes notes = {NULL};
-    cw_returns_counts counts;
-    if (!(rc = cw_returns_cin(cw_ledger_store(e.l), &e.cal, &q, &xml, &notes, &counts, err)) &&
-        !(rc = cw_returns_notes_csv(&notes, &notes_csv)
-                   ? cw_error_set(err, CW_ENOMEM, "out of memory")
-                   : CW_OK)) {
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-            rc = cw_error_set(err, CW_EIO, "%s: %s", dir, strerror(errno));
-        if (!rc && !cw_buf_addf(&path, "%s/cin-%d.xml", dir, (int)year))
-            rc = cw_file_write_atomic(path.data, xml.data, xml.len, 0600, 0, err);
+    cw_returns_output out;
+    cw_returns_output_init(&out);
+    if (!(rc = cw_returns_make(k, cw_ledger_store(e.l), &e.cal, &q, &out, err)) &&
+        mkdir(dir, 0700) != 0 && errno != EEXIST)
+        rc = cw_error_set(err, CW_EIO, "%s: %s", dir, strerror(errno));
+    for (size_t i = 0; !rc && i < out.nfiles; i++) {
         cw_buf_reset(&path);
-        if (!rc && !cw_buf_addf(&path, "%s/cin-%d-notes.csv", dir, (int)year))
-            rc = cw_file_write_atomic(path.data, notes_csv.data, notes_csv.len, 0600, 0, err);
-        if (!rc)
-            printf("CIN census %d-%02d: %zu children, %zu episodes, to %s/cin-%d.xml; %zu notes "
-                   "of what is missing or assumed in %s (keep both as private as the "
-                   "database: the census holds UPNs)\n",
-                   (int)year - 1, (int)(year % 100), counts.children, counts.episodes, dir,
-                   (int)year, json_array_size(notes.rows), path.data);
+        if (cw_buf_addf(&path, "%s/%s", dir, out.files[i].name))
+            rc = cw_error_set(err, CW_EUSAGE, "--out: the name is too long");
+        else
+            rc = cw_file_write_atomic(path.data,
+                                      out.files[i].data.data ? out.files[i].data.data : "",
+                                      out.files[i].data.len, 0600, 0, err);
     }
-    json_decref(notes.rows);
+    if (!rc) {
+        printf("%s %d-%02d: %zu children, %zu records; written to %s:", k->title, (int)year - 1,
+               (int)(year % 100), out.counts.children, out.counts.records, dir);
+        for (size_t i = 0; i < out.nfiles; i++)
+            printf(" %s", out.files[i].name);
+        printf("\n%zu notes of what the log did not hold and what the return gave instead (the "
+               "last file). Keep the files as private as the database.\n",
+               json_array_size(out.notes.rows));
+    }
+    cw_returns_output_release(&out);
     cw_buf_release(&la_buf);
-    cw_buf_release(&xml);
-    cw_buf_release(&notes_csv);
     cw_buf_release(&path);
     rules_env_release(&e);
     return rc;
@@ -1943,14 +1945,15 @@ static const command commands[] = {
     {"proof", cmd_proof, "proof (inclusion INDEX SIZE | consistency OLD NEW) --db PATH",
      "Print an RFC 9162 inclusion or consistency proof: base64 hashes, one per line, leaf to\n"
      "root.\n"},
-    {"returns", cmd_returns, "returns cin --db PATH --year YYYY --out DIR [--la NNN]",
-     "Make a statutory return from the log (docs/returns.md): cin, England's Children in Need\n"
-     "census, for the collection year ending 31 March YYYY (2026: 2025-26). Writes\n"
-     "DIR/cin-YYYY.xml and DIR/cin-YYYY-notes.csv, one line for each field the log did not\n"
-     "hold and what the return gave instead; check the return with the DfE's validator and\n"
-     "record what the notes ask for before sending it. --la is the council's three-digit\n"
-     "local authority number (default: the log's setting la_code, from init --la-code).\n"
-     "Both files are written mode 0600: the census holds Unique Pupil Numbers.\n"},
+    {"returns", cmd_returns, "returns KIND --db PATH --year YYYY --out DIR [--la NNN]",
+     "Make a statutory return from the log for the collection year ending 31 March YYYY\n"
+     "(2026: 2025-26), into DIR (made mode 0700 if new; files mode 0600). KIND:\n"
+     "  cin  England's Children in Need census: cin-YYYY.xml\n"
+     "Each return also writes KIND-YYYY-notes.csv: one line for each field the log did not\n"
+     "hold and what the return gave instead. Check the return with the government's\n"
+     "validator and record what the notes ask for before sending it. --la is the council's\n"
+     "three-digit local authority number (default: the log's la_code, from init --la-code).\n"
+     "docs/returns.md maps each field to the events it comes from.\n"},
     {"export", cmd_export, "export --db PATH --out DIR [--facts-only]",
      "Write DIR/entries.jsonl (line i is exactly the bytes of leaf i), DIR/checkpoint and\n"
      "DIR/vkey, for independent verification, and DIR/personal.jsonl: the personal parts\n"

@@ -118,9 +118,7 @@ static int by_child_field(const void *a, const void *b)
     return c;
 }
 
-/* A CSV cell: quoted, with quotes doubled; a cell that would start a spreadsheet formula gets
- * a leading apostrophe. */
-static cw_rc csv_cell(cw_buf *out, const char *s, int last)
+cw_rc cw_returns_csv_cell(cw_buf *out, const char *s, int last)
 {
     cw_rc rc = cw_buf_addc(out, '"');
     if (!rc && s[0] && strchr("=+-@\t\r", s[0]))
@@ -150,10 +148,85 @@ cw_rc cw_returns_notes_csv(const cw_returns_notes *n, cw_buf *out)
     cw_rc rc = cw_buf_addstr(out, "child,field,note\r\n");
     for (size_t i = 0; !rc && i < k; i++) {
         const json_t *r = rows[i];
-        if (!(rc = csv_cell(out, json_string_value(json_object_get(r, "child")), 0)) &&
-            !(rc = csv_cell(out, json_string_value(json_object_get(r, "field")), 0)))
-            rc = csv_cell(out, json_string_value(json_object_get(r, "note")), 1);
+        if (!(rc = cw_returns_csv_cell(out, json_string_value(json_object_get(r, "child")), 0)) &&
+            !(rc = cw_returns_csv_cell(out, json_string_value(json_object_get(r, "field")), 0)))
+            rc = cw_returns_csv_cell(out, json_string_value(json_object_get(r, "note")), 1);
     }
     free(rows);
     return rc;
+}
+
+/* ---- output ---- */
+
+void cw_returns_output_init(cw_returns_output *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
+void cw_returns_output_release(cw_returns_output *o)
+{
+    for (size_t i = 0; i < o->nfiles; i++)
+        cw_buf_release(&o->files[i].data);
+    json_decref(o->notes.rows);
+    memset(o, 0, sizeof *o);
+}
+
+cw_buf *cw_returns_output_file(cw_returns_output *o, const char *fmt, ...)
+{
+    if (o->nfiles == CW_RETURNS_MAX_FILES)
+        return NULL;
+    cw_returns_file *f = &o->files[o->nfiles];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(f->name, sizeof f->name, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof f->name)
+        return NULL;
+    cw_buf_init(&f->data, (size_t)1 << 31);
+    o->nfiles++;
+    return &f->data;
+}
+
+/* ---- the returns ---- */
+
+static const cw_return_kind KINDS[] = {
+    {"cin", "England's Children in Need census", 1, cw_returns_cin},
+};
+
+const cw_return_kind *cw_returns_find(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof KINDS / sizeof KINDS[0]; i++)
+        if (!strcmp(KINDS[i].name, name))
+            return &KINDS[i];
+    return NULL;
+}
+
+const char *cw_returns_names(void)
+{
+    static char names[200];
+    if (!names[0])
+        for (size_t i = 0, used = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                                     KINDS[i].name);
+    return names;
+}
+
+cw_rc cw_returns_make(const cw_return_kind *k, cw_store *s, const cw_calendar *cal,
+                      const cw_returns_query *q, cw_returns_output *out, cw_error *err)
+{
+    if (q->year < 2000 || q->year > 9998)
+        return cw_error_set(err, CW_EUSAGE, "--year: %d is not a collection year", q->year);
+    if (k->needs_la && (!q->la || strlen(q->la) != 3 || strspn(q->la, "0123456789") != 3))
+        return cw_error_set(err, CW_EUSAGE,
+                            "the council's three-digit local authority number is needed (--la, "
+                            "or init --la-code: e.g. 201)");
+    cw_rc rc = k->make(s, cal, q, out, err);
+    if (rc)
+        return rc;
+    cw_buf *notes = cw_returns_output_file(out, "%s-%d-notes.csv", k->name, q->year);
+    if (!notes)
+        return cw_error_set(err, CW_EINVAL, "%s: too many files", k->name);
+    if (cw_returns_notes_csv(&out->notes, notes))
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
+    return CW_OK;
 }

@@ -558,7 +558,7 @@ static cw_rc write_child(cin_run *r, child_state *c)
         const episode *e = &c->ep[k];
         if (!episode_in(r, e))
             continue;
-        r->counts->episodes++;
+        r->counts->records++;
         if (!(rc = tag(b, 3, "CINdetails", 0)))
             rc = el_date(b, 4, "CINreferralDate", e->referral);
         if (!rc)
@@ -712,19 +712,20 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
     return rc ? cw_error_set(err, rc, "the CIN census could not be written") : CW_OK;
 }
 
-cw_rc cw_returns_cin(cw_store *s, const cw_calendar *cal, const cw_returns_query *q, cw_buf *xml,
-                     cw_returns_notes *notes, cw_returns_counts *counts, cw_error *err)
+cw_rc cw_returns_cin(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
+                     cw_returns_output *out, cw_error *err)
 {
-    if (q->year < 2000 || q->year > 9998)
-        return cw_error_set(err, CW_EUSAGE, "--year: %d is not a collection year", q->year);
-    if (!q->la || strlen(q->la) != 3 || strspn(q->la, "0123456789") != 3)
-        return cw_error_set(err, CW_EUSAGE,
-                            "--la: the council's three-digit local authority number is needed "
-                            "(e.g. 201)");
-    cin_run r = {
-        s,   cal,   q,     cw_date_from_ymd(q->year - 1, 4, 1), cw_date_from_ymd(q->year, 3, 31),
-        xml, notes, counts};
-    memset(counts, 0, sizeof *counts);
+    cw_buf *xml = cw_returns_output_file(out, "cin-%d.xml", q->year);
+    if (!xml)
+        return cw_error_set(err, CW_EINVAL, "cin: too many files");
+    cin_run r = {s,
+                 cal,
+                 q,
+                 cw_date_from_ymd(q->year - 1, 4, 1),
+                 cw_date_from_ymd(q->year, 3, 31),
+                 xml,
+                 &out->notes,
+                 &out->counts};
     char ref[CW_DATE_LEN + 1];
     cw_date_format(r.to, ref);
     cw_rc rc = cw_buf_addf(xml,

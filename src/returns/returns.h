@@ -44,17 +44,66 @@ cw_rc cw_returns_note(cw_returns_notes *n, const char *child, const char *field,
 /* The notes as CSV (child,field,note), sorted by child then field. */
 cw_rc cw_returns_notes_csv(const cw_returns_notes *n, cw_buf *out);
 
+/* A CSV cell (quoted; a leading =, +, -, @, tab or CR gets an apostrophe, so that a
+ * spreadsheet does not run it as a formula), followed by a comma or, if last, CRLF. */
+cw_rc cw_returns_csv_cell(cw_buf *out, const char *s, int last);
+
 typedef struct cw_returns_counts {
     size_t children; /* in the return */
-    size_t episodes; /* CIN: CINdetails modules */
+    size_t records;  /* its main records: CIN episodes (CINdetails), 903 episodes, ... */
 } cw_returns_counts;
+
+#define CW_RETURNS_MAX_FILES 16
+
+/* One file of a return: its name in the output directory (e.g. cin-2026.xml) and bytes. */
+typedef struct cw_returns_file {
+    char name[64];
+    cw_buf data;
+} cw_returns_file;
+
+/* What making a return gives: its files, its notes and its counts. */
+typedef struct cw_returns_output {
+    cw_returns_file files[CW_RETURNS_MAX_FILES];
+    size_t nfiles;
+    cw_returns_notes notes;
+    cw_returns_counts counts;
+} cw_returns_output;
+
+void cw_returns_output_init(cw_returns_output *o);
+void cw_returns_output_release(cw_returns_output *o);
+/* A new empty file of the output, named by the format; NULL when there are too many. */
+cw_buf *cw_returns_output_file(cw_returns_output *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+typedef cw_rc (*cw_return_fn)(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
+                              cw_returns_output *out, cw_error *err);
+
+/* A return caseward makes. */
+typedef struct cw_return_kind {
+    const char *name;  /* as the command line and the API name it: cin, 903, ... */
+    const char *title; /* in words */
+    int needs_la;      /* the header carries the council's local authority number */
+    cw_return_fn make;
+} cw_return_kind;
+
+/* The return called name, or NULL; cw_returns_kinds lists them all (names, for messages). */
+const cw_return_kind *cw_returns_find(const char *name);
+const char *cw_returns_names(void);
+
+/*
+ * Makes the return: checks q (the year; the LA number where needed), then its files and
+ * notes. The notes become NAME-YYYY-notes.csv, the last file.
+ */
+cw_rc cw_returns_make(const cw_return_kind *k, cw_store *s, const cw_calendar *cal,
+                      const cw_returns_query *q, cw_returns_output *out, cw_error *err);
 
 /*
  * England's Children in Need census for q->year (reference date 31 March of that year) as
- * its XML (the DfE's CIN census specification, 2024-25 onwards: Sex, not GenderCurrent).
+ * its XML (the DfE's CIN census specification: Sex from 2024-25, GenderCurrent before):
+ * cin-YYYY.xml.
  */
-cw_rc cw_returns_cin(cw_store *s, const cw_calendar *cal, const cw_returns_query *q, cw_buf *xml,
-                     cw_returns_notes *notes, cw_returns_counts *counts, cw_error *err);
+cw_rc cw_returns_cin(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
+                     cw_returns_output *out, cw_error *err);
 
 /* ---- for the returns' own files ---- */
 
