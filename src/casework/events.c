@@ -983,7 +983,9 @@ static cw_rc category_rules(const json_t *p, cw_error *err)
     int reg = !strcmp(str(p, "decision"), "register");
     if (reg && !has(p, "category"))
         return cw_error_key(err, CW_EINVAL, "category_required", "category", NULL, NULL);
-    if (!reg && has(p, "category"))
+    /* a review that continues the plan may give the category it now finds (the CIN census's
+     * latest category of abuse) */
+    if (!reg && has(p, "category") && strcmp(str(p, "decision"), "continue") != 0)
         return cw_error_key(err, CW_EINVAL, "category_only_register", "category", NULL, NULL);
     return CW_OK;
 }

@@ -567,9 +567,21 @@ static cw_rc write_child(cin_run *r, child_state *c)
             rc = cw_returns_note(r->notes, id, "CINreferralDate",
                                  "no referral recorded before the work that began on this "
                                  "episode: its first date is given, source 10 (unknown)");
-        if (!rc && !e->nfa)
+        /* A referral with no further action is reported as such in the census of the year it
+         * came in; one that came in before this year (more than a working day before it began:
+         * rule 8569Q) was open at the last census, and closes in this one as an episode. */
+        int nfa = e->nfa;
+        cw_date edge = r->from;
+        if (nfa && !cw_calendar_add_working_days(r->cal, r->from, -1, &edge, NULL) &&
+            e->referral < edge) {
+            nfa = 0;
+            rc = cw_returns_note(r->notes, id, "ReferralNFA",
+                                 "a referral from before the year, decided no further action in "
+                                 "it: reported as an episode that closed (rule 8569Q)");
+        }
+        if (!rc && !nfa)
             rc = el(b, 4, "PrimaryNeedCode", e->need ? e->need : "N0");
-        if (!rc && !e->nfa && !e->need)
+        if (!rc && !nfa && !e->need)
             rc = cw_returns_note(r->notes, id, "PrimaryNeedCode",
                                  "no primary need recorded at assessment: N0 (not stated)");
         int closed = e->is_closed && e->closed <= r->to;
@@ -586,7 +598,7 @@ static cw_rc write_child(cin_run *r, child_state *c)
         if (!rc && e->has_icpc && in_period(r, e->icpc))
             rc = el_date(b, 4, "DateOfInitialCPC", e->icpc);
         if (!rc)
-            rc = el(b, 4, "ReferralNFA", e->nfa ? "true" : "false");
+            rc = el(b, 4, "ReferralNFA", nfa ? "true" : "false");
         for (int i = 0; !rc && i < e->nas; i++) {
             const assessment *a = &e->as[i];
             if (!assessment_in(r, a))
