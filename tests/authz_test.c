@@ -276,6 +276,11 @@ static const row matrix[] = {
                                                     {200, 200, 200, 200, 200, 200, 403, 401}},
     {"GET", "/api/v1/measures-report", NULL, "?period=fy2025", T_NONE, K_PLAIN,
                                                     {403, 403, 403, 200, 403, 200, 403, 401}},
+    /* ---- statutory returns: the data team (tests/returns_api_test.sh) and the head of
+     * service; not a case reader's, not an inspector's (they recompute from an export) ---- */
+    /*                                                sw   tm   sm  hos   qa insp  adm anon */
+    {"GET", "/api/v1/returns/{kind}", "cin", "?year=2026", T_NONE, K_PLAIN,
+                                                    {403, 403, 403, 200, 403, 403, 403, 401}},
     /* ---- case-file audits (docs/audits.md): programmes for case readers to list; made by
      * those who commission (a service manager, the head of service, the director, a QA
      * auditor who is staff: the role account qa is not, so it cannot audit); a programme's page
@@ -617,6 +622,7 @@ static void fill(const char *pattern, const char *child, const char *team, const
                   : nl == 9 && !strncmp(p + 1, "framework", 9) ? type
                   : nl == 4 && !strncmp(p + 1, "plan", 4)      ? type
                   : nl == 6 && !strncmp(p + 1, "action", 6)    ? type
+                  : nl == 4 && !strncmp(p + 1, "kind", 4)      ? type
                                                                : NULL;
             if (!seg)
                 fail_msg("%s: nothing to put in {%.*s}", pattern, (int)nl, p + 1);

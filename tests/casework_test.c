@@ -799,9 +799,10 @@ static void test_refuse_conference(void **state)
            "{'type':'conference_held','payload':{'conference_id':'K2','child_id':'C1',"
            "'date':'2023-03-10','kind':'initial','decision':'register','category':'physical'}}");
     assert_non_null(strstr(f->err.msg, "already on the register"));
+    /* a category with a deregistration (a continuing review may give the latest category) */
     refuse(f, "sw.jones", CW_EINVAL, "category", NULL,
            "{'type':'conference_held','payload':{'conference_id':'K2','child_id':'C1',"
-           "'date':'2023-05-10','kind':'review','decision':'continue','category':'physical'}}");
+           "'date':'2023-05-10','kind':'review','decision':'deregister','category':'physical'}}");
     /* a review continues or ends the registration */
     refuse(f, "sw.jones", CW_EINVAL, "decision", NULL,
            "{'type':'conference_held','payload':{'conference_id':'K2','child_id':'C1',"

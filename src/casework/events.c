@@ -423,7 +423,8 @@ static const field_spec F_HOLD_PLACED[] = {ID_NEW("hold_id"),
 static const field_spec F_HOLD_LIFTED[] = {
     ID_REF("hold_id"), DATE_REQ, {"reason", F_TEXT, REQ, 1000, NULL}, END};
 /* Accounts (sign-in) and the record-access log: recorded by the server and `caseward user`. */
-static const char *const ACCOUNT_ROLES[] = {"administrator", "qa_auditor", "inspector", NULL};
+static const char *const ACCOUNT_ROLES[] = {"administrator", "qa_auditor", "inspector", "data_team",
+                                            NULL};
 static const field_spec F_ACCOUNT_CREATED[] = {
     {"username", F_ID, REQ | NOFIX, 64, NULL}, {"staff_id", F_ID, 0, 64, NULL},
     {"role", F_ENUM, 0, 0, ACCOUNT_ROLES},     {"expires_on", F_DATE, 0, 0, NULL},

@@ -664,15 +664,6 @@ static cw_rc cmd_demo(args *a, cw_error *err)
         cw_ledger_close(l);
         return rc;
     }
-    /* The demo council's local authority number for the returns: 999, no real council's. */
-    cw_buf la = CW_BUF_INIT(64);
-    if (cw_store_meta_get(cw_ledger_store(l), "la_code", &la, NULL) == CW_ENOTFOUND &&
-        (rc = cw_store_meta_put(cw_ledger_store(l), "la_code", "999", err))) {
-        cw_buf_release(&la);
-        cw_ledger_close(l);
-        return rc;
-    }
-    cw_buf_release(&la);
     rc = cw_demo_generate(l, &o, &st, err);
     if (o.progress)
         fprintf(stderr, "\n");
@@ -1795,7 +1786,8 @@ static const command commands[] = {
      "         [--expires DATE] [--reason TEXT] [--actor NAME]",
      "Manage sign-in accounts (docs/api.md). add: an account for a member of staff (--staff;\n"
      "their role comes from the staff record) or, for someone who is not staff, --role\n"
-     "administrator, qa_auditor or inspector (--expires: the last day an inspector's account\n"
+     "administrator, qa_auditor, inspector or data_team (the statutory returns, no case\n"
+     "content: docs/returns.md) (--expires: the last day an inspector's account\n"
      "works); prints a one-time password. reset-password: a new one-time password. disable /\n"
      "enable: sign-in refused or allowed again (--reason is recorded). Each change is an entry\n"
      "in the log (account_created, password_set, account_changed), never the password.\n"

@@ -5236,6 +5236,12 @@ cw_rc cw_demo_generate(cw_ledger *l, const cw_demo_opts *o, cw_demo_stats *stats
         rc = cw_error_set(err, CW_EINVAL, "batch: %zu is more than 1,000,000", g->o.batch);
     else if (!(g->o.failure_scale >= 0 && g->o.failure_scale <= 5))
         rc = cw_error_set(err, CW_EINVAL, "failure_scale: must be from 0 to 5");
+    /* The demo council's local authority number for the returns, unless the log has one: 999,
+     * no real council's (docs/returns.md). */
+    cw_buf la = CW_BUF_INIT(64);
+    if (!rc && cw_store_meta_get(cw_ledger_store(l), "la_code", &la, NULL) == CW_ENOTFOUND)
+        rc = cw_store_meta_put(cw_ledger_store(l), "la_code", "999", err);
+    cw_buf_release(&la);
     if (!rc && g->as_of > today) {
         cw_date_format(g->as_of, a);
         rc = cw_error_set(err, CW_EINVAL, "as_of: %s is in the future", a);

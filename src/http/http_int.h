@@ -30,11 +30,13 @@ enum {
     R_INSPECTOR = 1u << 5,
     R_ADMINISTRATOR = 1u << 6,
     R_DATA_PROTECTION = 1u << 7, /* the data protection officer: decides erasures */
+    R_DATA_TEAM = 1u << 8,       /* makes the statutory returns; reads no child's record */
 };
 #define R_MANAGERS  (R_TEAM_MANAGER | R_SERVICE_MANAGER | R_HEAD_OF_SERVICE)
 #define R_STAFF     (R_SOCIAL_WORKER | R_MANAGERS)
 #define R_CASE_READ (R_STAFF | R_QA_AUDITOR | R_INSPECTOR)
-#define R_SIGNED_IN (R_STAFF | R_QA_AUDITOR | R_INSPECTOR | R_ADMINISTRATOR | R_DATA_PROTECTION)
+#define R_SIGNED_IN                                                                                \
+    (R_STAFF | R_QA_AUDITOR | R_INSPECTOR | R_ADMINISTRATOR | R_DATA_PROTECTION | R_DATA_TEAM)
 
 unsigned cw_role_bit(const char *name);
 const char *cw_role_name(unsigned bit);
@@ -215,6 +217,7 @@ struct req {
     char cookies[3][320];
     int ncookies;
     char retry_after[24]; /* a Retry-After header's value; "" for none */
+    char attachment[80];  /* a file's name: Content-Disposition attachment; "" for none */
     int64_t t0_ns;
     int recorded;         /* the access was recorded by the handler itself */
     int is_static;        /* answered from the web application's files: logged as "static" */
@@ -336,6 +339,8 @@ cw_http_srv *cw_http_srv_of(cw_http *h);
 /* ---- responses (server.c) ---- */
 void cw_resp_json(req *r, int status, json_t *body); /* steals body */
 void cw_resp_text(req *r, int status, const char *ctype, const char *text, size_t len);
+/* With cw_resp_text: the answer is a file to save as name (letters, digits, . _ - only). */
+void cw_resp_attachment(req *r, const char *name);
 /* {"error": {"code", "message", "field"}}; field taken from a "field: ..." message */
 void cw_resp_error(req *r, cw_rc rc, const char *message);
 /* Sends err as the JSON error body, in the request's language (docs/api.md, "Errors"). */
@@ -481,6 +486,7 @@ cw_rc cw_http_body_object(req *r, json_t **out, cw_error *err);
 /* Case-file audits' routes (audits.c, docs/audits.md). */
 cw_rc cw_http_audits(cw_http_srv *s, req *r, cw_error *err);
 cw_rc cw_http_audit_framework(cw_http_srv *s, req *r, cw_error *err);
+cw_rc cw_http_returns(cw_http_srv *s, req *r, cw_error *err);
 cw_rc cw_http_audit_create(cw_http_srv *s, req *r, cw_error *err);
 cw_rc cw_http_audit(cw_http_srv *s, req *r, cw_error *err);
 cw_rc cw_http_audit_sample(cw_http_srv *s, req *r, cw_error *err);

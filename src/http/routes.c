@@ -1781,6 +1781,11 @@ const route cw_routes[] = {
      "Performance measures for a period (from and to, or period=fy2025|2025-q1|2025-04; default "
      "this financial year) for the council, a team or an area, with the checkpoint they were "
      "computed at and every measure's definition; by=team adds each team's figures"},
+    {"GET", "/api/v1/returns/{kind}", cw_http_returns, R_DATA_TEAM | R_HEAD_OF_SERVICE, 0,
+     "A statutory return for the collection year ending 31 March of year (?year=YYYY; kind: "
+     "cin): its counts, its files with their sizes and SHA-256, and its notes of what the log "
+     "did not hold; with file=NAME, that file (docs/returns.md). Holds facts and UPNs, no "
+     "narrative; recorded in the log"},
     {"GET", "/api/v1/measures-report", h_measures_report, R_HEAD_OF_SERVICE | R_INSPECTOR, 0,
      "The same figures as a report signed with the log's key (c2sp signed note), for caseward "
      "verify --dir EXPORT --measures REPORT"},

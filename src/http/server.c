@@ -66,6 +66,16 @@ static int64_t now_ns(void)
 
 /* ---- responses ---- */
 
+void cw_resp_attachment(req *r, const char *name)
+{
+    size_t n = strlen(name);
+    if (n >= sizeof r->attachment ||
+        strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                     "0123456789._-") != n)
+        return; /* no header rather than one that could carry anything */
+    memcpy(r->attachment, name, n + 1);
+}
+
 void cw_resp_text(req *r, int status, const char *ctype, const char *text, size_t len)
 {
     r->status = status;
@@ -1202,6 +1212,11 @@ static enum MHD_Result respond(cw_http_srv *s, req *r)
     security_headers(resp, f ? WEB_CSP : NULL, s->o.secure_cookies);
     if (r->retry_after[0])
         MHD_add_response_header(resp, "Retry-After", r->retry_after);
+    if (r->attachment[0]) {
+        char disp[128];
+        snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", r->attachment);
+        MHD_add_response_header(resp, "Content-Disposition", disp);
+    }
     for (int i = 0; i < r->ncookies; i++) {
         char c[360];
         snprintf(c, sizeof c, "%s%s", r->cookies[i], s->o.secure_cookies ? "; Secure" : "");

@@ -186,6 +186,7 @@ static const struct {
     {"inspector", R_INSPECTOR},
     {"administrator", R_ADMINISTRATOR},
     {"data_protection_officer", R_DATA_PROTECTION},
+    {"data_team", R_DATA_TEAM},
 };
 
 unsigned cw_role_bit(const char *name)

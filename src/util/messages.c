@@ -227,6 +227,18 @@ static const struct msg {
      "{field}: yr unig ddadansoddiad yw by=team"},
     {"period_or_dates", "{field}: give a period or from and to, not both",
      "{field}: rhowch gyfnod neu ddyddiadau dechrau a gorffen, nid y ddau"},
+    {"no_return", "{field}: caseward makes no return {1} (it makes {2})",
+     "{field}: nid yw caseward yn gwneud ffurflen {1} (mae’n gwneud {2})"},
+    {"no_return_file", "{field}: the return has no file {1}",
+     "{field}: nid oes ffeil {1} yn y ffurflen"},
+    {"param_year", "{field}: must be a collection year, the year it ends (2026 for 2025-26)",
+     "{field}: rhaid iddi fod yn flwyddyn gasglu, y flwyddyn y mae’n dod i ben (2026 ar gyfer "
+     "2025-26)"},
+    {"no_la_code",
+     "{field}: the council's local authority number is not set: an administrator sets it with "
+     "caseward init --la-code, or the data team gives it to caseward returns --la",
+     "{field}: nid yw rhif awdurdod lleol y cyngor wedi’i osod: mae gweinyddwr yn ei osod gyda "
+     "caseward init --la-code, neu mae’r tîm data yn ei roi i caseward returns --la"},
     {"no_measure", "{field}: no measure {1} in the {2} pack",
      "{field}: nid oes mesur {1} ym mhecyn {2}"},
     {"no_child_id", "{field}: no child {1}", "{field}: nid oes plentyn {1}"},

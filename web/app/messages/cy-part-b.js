@@ -8,6 +8,8 @@ export default {
     gender: 'Rhywedd',
     ethnicity: 'Ethnigrwydd',
     ethnicity_code: 'Ethnigrwydd (cod cenedlaethol)',
+    year: 'Blwyddyn',
+    file: 'Ffeil',
     source_code: 'Ffynhonnell yr atgyfeiriad (cod cenedlaethol)',
     disabilities: 'Anableddau',
     upn: 'Rhif Disgybl Unigryw',

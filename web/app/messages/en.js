@@ -671,6 +671,8 @@ export default {
     gender: 'Gender',
     ethnicity: 'Ethnicity',
     ethnicity_code: 'Ethnicity (national code)',
+    year: 'Year',
+    file: 'File',
     source_code: 'Source of referral (national code)',
     disabilities: 'Disabilities',
     upn: 'Unique Pupil Number',
