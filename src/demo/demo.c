@@ -5549,6 +5549,7 @@ cw_rc cw_demo_accounts(cw_ledger *l, const char *password, cw_buf *out, cw_error
         {"admin", NULL, "administrator", NULL},
         {"data.protection", dpo.id, NULL, NULL},
         {"director", dir.id[0] ? dir.id : NULL, NULL, NULL},
+        {"data.team", NULL, "data_team", NULL},
     };
     for (size_t i = 0; !rc && i < sizeof a / sizeof a[0]; i++) {
         if (!a[i].staff && !a[i].role)

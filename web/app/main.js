@@ -36,6 +36,7 @@ const routes = [
   ['/measures', pages.measures],
   ['/measures/:id', pages.measure],
   ['/integrity', pages.integrity],
+  ['/returns', pages.returns],
   ['/erasures', pages.erasures],
   ['/erasures/:id', pages.erasure],
   ['/audits', pages.audits],
@@ -147,7 +148,8 @@ const NAV = {
                     ['/improvement', 'nav.improvement']],
   head_of_service: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/sign-offs', 'nav.sign_offs'],
                     ['/measures', 'nav.measures'], ['/integrity', 'nav.integrity'], ['/audits', 'nav.audits'],
-                    ['/audit-reports', 'nav.audit_reports'], ['/improvement', 'nav.improvement']],
+                    ['/audit-reports', 'nav.audit_reports'], ['/improvement', 'nav.improvement'],
+                    ['/returns', 'nav.returns']],
   inspector: [['/service', 'nav.service'], ['/children', 'nav.children'], ['/measures', 'nav.measures'],
               ['/integrity', 'nav.integrity'], ['/audits', 'nav.audits'], ['/audit-reports', 'nav.audit_reports'],
               ['/improvement', 'nav.improvement'], ['/verify', 'nav.verify']],
@@ -155,6 +157,7 @@ const NAV = {
                ['/improvement', 'nav.improvement']],
   administrator: [['/staff', 'nav.staff']],
   data_protection_officer: [['/erasures', 'nav.erasures']],
+  data_team: [['/returns', 'nav.returns']],
 };
 // The director of social services has the head of service's access, and their pages.
 NAV.director = NAV.head_of_service;

@@ -15,6 +15,7 @@ const START = {
   qa_auditor: '/children',
   administrator: '/staff',
   data_protection_officer: '/erasures',
+  data_team: '/returns',
 };
 
 export async function home({me, notice}) {

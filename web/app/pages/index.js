@@ -12,5 +12,6 @@ export {restriction} from './restriction.js';
 export {measures, measure} from './measures.js';
 export {integrity} from './integrity.js';
 export {erasures, erasure} from './erasures.js';
+export {returns} from './returns.js';
 export {audits, auditCase, programme, auditReports} from './audits.js';
 export {improvement, improvementPlan, improvementAction, improvementReport} from './improvement.js';
