@@ -477,6 +477,11 @@ static void test_as_of(void **state)
                       "Team|Allocated Worker\n"
                       "B|a) Male|t) NOBT|31/03/2010|15|c) Unknown|28/09/2025|a) "
                       "Yes|||0|0|Team One|sw.a\n");
+    /* the six months to 30 September start on 1 April, not 31 March */
+    char *n = strndup(out.files[11].data.data, out.files[11].data.len);
+    assert_non_null(strstr(n, "as at 2025-09-30 (the inspection date); six months: 2025-04-01 to "
+                              "2025-09-30; twelve months: 2024-10-01 to 2025-09-30"));
+    free(n);
     cw_returns_output_release(&out);
     cw_returns_query q = {2026, NULL, "caseward", "test", "2026-04-01T00:00:00", "2025-02-30"};
     cw_returns_output_init(&out);

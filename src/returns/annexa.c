@@ -11,7 +11,7 @@
  *
  * The periods run back from the inspection date and include it: "the six months before the
  * inspection" of 31 March 2026 is 1 October 2025 to 31 March 2026, its twelve months 1 April
- * 2025 to 31 March 2026 (cw_date_add_months, then the next day).
+ * 2025 to 31 March 2026; of 30 September 2025, 1 April to 30 September 2025 (months_back).
  *
  * Invariants:
  * - the lists read facts only: no name and no narrative. The two columns that name a person,
@@ -382,10 +382,11 @@ static int in12(const run *r, cw_date d)
     return d >= r->from12 && d <= r->as_of;
 }
 
-/* The first day of the n months that end with d (n months back, then the next day). */
+/* The first day of the n months that end with d: n months before the day after d (the six
+ * months to 30 September start on 1 April, to 28 February on 1 September). */
 static cw_date months_back(cw_date d, int n)
 {
-    return cw_date_add_months(d, -n) + 1;
+    return cw_date_add_months(d + 1, -n);
 }
 
 static item *push(run *r, items *a)
