@@ -196,7 +196,7 @@ static int setup(void **state)
     sub("sw.a", "section_47_completed",
         "{\"enquiry_id\":\"B.E1\",\"date\":\"2025-10-05\",\"outcome\":\"initial_conference\"}");
     conference("B", "B.K2", "2025-10-20", "initial", "register", "neglect");
-    conference("B", "B.K3", "2026-01-10", "review", "continue", NULL);
+    conference("B", "B.K3", "2026-01-10", "review", "continue", "emotional");
     visit("B", "2026-03-01", 1, 0);
 
     /* C: looked after until 31 March 2025 (the day before the twelve months), again from 1
@@ -380,8 +380,8 @@ static void test_lists(void **state)
                       "Date|Subject to Emergency Protection Order or Protected Under Police "
                       "Powers in Last Six Months (Y/N)|Number of Previous Child Protection "
                       "Plans|Allocated Team|Allocated Worker\n"
-                      "B|a) Male|t) NOBT|31/03/2010|16|c) Unknown|20/10/2025|a) Neglect|a) "
-                      "Neglect|01/03/2026|b) No|10/01/2026|||1|Team One|sw.a\n");
+                      "B|a) Male|t) NOBT|31/03/2010|16|c) Unknown|20/10/2025|a) Neglect|d) "
+                      "Emotional abuse|01/03/2026|b) No|10/01/2026|||1|Team One|sw.a\n");
     /* C: the first care ended the day before the twelve months (within 12 months of the
      * second's start: a second period; but its placement is not counted); missing on their
      * first day and in February (not the day before). F: ceased before the six months. */

@@ -1075,10 +1075,6 @@ static cw_rc notes(run *r)
                   "from caseward's own source (a contact records no national code): health is "
                   "given as 3F, local_authority as 5A (the nearest codes)");
     if (!rc)
-        rc = note(r, L7, "Latest Category of Abuse",
-                  "caseward records the category of abuse only at registration: the initial "
-                  "category");
-    if (!rc)
         rc = count(r, L6, "Primary Need Code", r->no_need,
                    "no primary need recorded at assessment: N0 - Not stated");
     if (!rc)
