@@ -1419,8 +1419,12 @@ static cw_rc cmd_returns(args *a, cw_error *err)
                                       out.files[i].data.len, 0600, 0, err);
     }
     if (!rc) {
-        printf("%s %d-%02d: %zu children, %zu records; written to %s:", k->title, (int)year - 1,
-               (int)(year % 100), out.counts.children, out.counts.records, dir);
+        if (as_of)
+            printf("%s as at %s", k->title, as_of);
+        else
+            printf("%s %d-%02d", k->title, (int)year - 1, (int)(year % 100));
+        printf(": %zu children, %zu records; written to %s:", out.counts.children,
+               out.counts.records, dir);
         for (size_t i = 0; i < out.nfiles; i++)
             printf(" %s", out.files[i].name);
         printf("\n%zu notes of what the log did not hold and what the return gave instead (the "
