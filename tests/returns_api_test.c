@@ -55,7 +55,7 @@ static void library_file(const char *name, cw_buf *out)
     cw_calendar cal;
     assert_int_equal(cw_ledger_open(F.db, CW_LEDGER_READONLY, &l, &err), CW_OK);
     assert_int_equal(cw_calendar_load_default(&cal, &err), CW_OK);
-    cw_returns_query q = {2026, "999", "caseward", "x", "2026-01-01T00:00:00"};
+    cw_returns_query q = {2026, "999", "caseward", "x", "2026-01-01T00:00:00", NULL};
     cw_returns_output o;
     cw_returns_output_init(&o);
     assert_int_equal(
@@ -161,6 +161,29 @@ static void test_reads_no_child(void **state)
     done(&r);
 }
 
+/* Ofsted's Annex A as at an inspection day: its lists, each a file; as_of only for it. */
+static void test_annex_a(void **state)
+{
+    (void)state;
+    resp r;
+    REQ("GET", "/api/v1/returns/annex-a?year=2026&as_of=2026-03-02", NULL, DT.session, NULL, &r);
+    if (r.status != 200)
+        fail_msg("%ld %.*s", r.status, (int)r.body.len, r.body.data);
+    json_t *files = json_object_get(r.json, "files");
+    assert_int_equal(json_array_size(files), 12); /* eleven lists and the notes */
+    char what[256];
+    ht_one("SELECT what FROM record_access WHERE actor = 'user:dt' ORDER BY idx DESC LIMIT 1", what,
+           sizeof what);
+    assert_string_equal(what, "GET /api/v1/returns/{kind} annex-a year=2026 as_of=2026-03-02");
+    done(&r);
+    REQ("GET", "/api/v1/returns/cin?year=2026&as_of=2026-03-02", NULL, DT.session, NULL, &r);
+    expect_error(&r, 400, "invalid", "as_of");
+    done(&r);
+    REQ("GET", "/api/v1/returns/annex-a?year=2026&as_of=2026-02-30", NULL, DT.session, NULL, &r);
+    expect_error(&r, 400, "invalid", "as_of");
+    done(&r);
+}
+
 static void test_bad_requests(void **state)
 {
     (void)state;
@@ -193,6 +216,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_summary_and_files),
         cmocka_unit_test(test_reads_no_child),
+        cmocka_unit_test(test_annex_a),
         cmocka_unit_test(test_bad_requests),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -210,7 +210,7 @@ static int teardown(void **state)
 /* Makes the return for year; out must be released. */
 static void make(const char *kind, int year, const char *la, cw_returns_output *out)
 {
-    cw_returns_query q = {year, la, "caseward", "test", "2026-04-20T09:00:00"};
+    cw_returns_query q = {year, la, "caseward", "test", "2026-04-20T09:00:00", NULL};
     cw_returns_output_init(out);
     const cw_return_kind *k = cw_returns_find(kind);
     assert_non_null(k);
@@ -426,7 +426,7 @@ static void test_cin_2024(void **state)
 static void test_refusals(void **state)
 {
     (void)state;
-    cw_returns_query q = {2026, "20", "caseward", "test", "2026-04-20T09:00:00"};
+    cw_returns_query q = {2026, "20", "caseward", "test", "2026-04-20T09:00:00", NULL};
     cw_returns_output o;
     cw_returns_output_init(&o);
     assert_int_equal(

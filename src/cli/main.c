@@ -1363,12 +1363,9 @@ static cw_rc cmd_export(args *a, cw_error *err)
 
 static cw_rc cmd_returns(args *a, cw_error *err)
 {
-    const char *db = NULL, *dir = NULL, *year_s = NULL, *la = NULL, *pos[1] = {NULL};
-    const opt opts[] = {{"db", &db, NULL},
-                        {"out", &dir, NULL},
-                        {"year", &year_s, NULL},
-                        {"la", &la, NULL},
-                        {NULL, NULL, NULL}};
+    const char *db = NULL, *dir = NULL, *year_s = NULL, *la = NULL, *as_of = NULL, *pos[1] = {NULL};
+    const opt opts[] = {{"db", &db, NULL}, {"out", &dir, NULL},     {"year", &year_s, NULL},
+                        {"la", &la, NULL}, {"as-of", &as_of, NULL}, {NULL, NULL, NULL}};
     int np;
     cw_rc rc = cli_parse_opts(a, opts, pos, 1, &np, err);
     if (rc || (rc = cli_need(db, "db", err)) || (rc = cli_need(dir, "out", err)) ||
@@ -1380,6 +1377,8 @@ static cw_rc cmd_returns(args *a, cw_error *err)
     if (!k)
         return cw_error_set(err, CW_EUSAGE, "%s: not a return caseward makes (%s)", pos[0],
                             cw_returns_names());
+    if (as_of && strcmp(k->name, "annex-a") != 0)
+        return cw_error_set(err, CW_EUSAGE, "--as-of: only annex-a is made as at a day");
     uint64_t year = 0;
     if (strlen(year_s) != 4 || cw_parse_u64(year_s, 4, &year) || year < 2000)
         return cw_error_set(err, CW_EUSAGE,
@@ -1395,7 +1394,7 @@ static cw_rc cmd_returns(args *a, cw_error *err)
     char now[CW_RFC3339_MS_LEN + 1];
     cw_time_format_ms(cw_time_now_ms(), now);
     now[19] = '\0'; /* YYYY-MM-DDThh:mm:ss */
-    cw_returns_query q = {(int)year, la, "caseward", CW_RELEASE, now};
+    cw_returns_query q = {(int)year, la, "caseward", CW_RELEASE, now, as_of};
     cw_returns_output out;
     cw_returns_output_init(&out);
     if (!(rc = cw_returns_make(k, cw_ledger_store(e.l), &e.cal, &q, &out, err)) &&
@@ -1411,8 +1410,12 @@ static cw_rc cmd_returns(args *a, cw_error *err)
                                       out.files[i].data.len, 0600, 0, err);
     }
     if (!rc) {
-        printf("%s %d-%02d: %zu children, %zu records; written to %s:", k->title, (int)year - 1,
-               (int)(year % 100), out.counts.children, out.counts.records, dir);
+        if (as_of)
+            printf("%s as at %s", k->title, as_of);
+        else
+            printf("%s %d-%02d", k->title, (int)year - 1, (int)(year % 100));
+        printf(": %zu children, %zu records; written to %s:", out.counts.children,
+               out.counts.records, dir);
         for (size_t i = 0; i < out.nfiles; i++)
             printf(" %s", out.files[i].name);
         printf("\n%zu notes of what the log did not hold and what the return gave instead (the "
@@ -1937,10 +1940,15 @@ static const command commands[] = {
     {"proof", cmd_proof, "proof (inclusion INDEX SIZE | consistency OLD NEW) --db PATH",
      "Print an RFC 9162 inclusion or consistency proof: base64 hashes, one per line, leaf to\n"
      "root.\n"},
-    {"returns", cmd_returns, "returns KIND --db PATH --year YYYY --out DIR [--la NNN]",
+    {"returns", cmd_returns,
+     "returns KIND --db PATH --year YYYY --out DIR [--la NNN] [--as-of YYYY-MM-DD]",
      "Make a statutory return from the log for the collection year ending 31 March YYYY\n"
      "(2026: 2025-26), into DIR (made mode 0700 if new; files mode 0600). KIND:\n"
-     "  cin  England's Children in Need census: cin-YYYY.xml\n"
+     "  cin      England's Children in Need census: cin-YYYY.xml\n"
+     "  annex-a  Ofsted's Annex A lists for an inspection (ILACS) as at --as-of, the\n"
+     "           inspection date (default 31 March YYYY): annex-a-YYYY-list-01-contacts.csv\n"
+     "           to annex-a-YYYY-list-11-adopters.csv (UTF-8 with a BOM, for Excel; staff ids,\n"
+     "           never names)\n"
      "Each return also writes KIND-YYYY-notes.csv: one line for each field the log did not\n"
      "hold and what the return gave instead. Check the return with the government's\n"
      "validator and record what the notes ask for before sending it. --la is the council's\n"

@@ -34,7 +34,13 @@ cw_rc cw_http_returns(cw_http_srv *s, req *r, cw_error *err)
     if (!k)
         return cw_error_key(err, CW_ENOTFOUND, "no_return", "kind", r->param[0],
                             cw_returns_names());
-    const char *ys = cw_http_query(r, "year"), *want = cw_http_query(r, "file");
+    const char *ys = cw_http_query(r, "year"), *want = cw_http_query(r, "file"),
+               *as_of = cw_http_query(r, "as_of");
+    cw_date day;
+    if (as_of && strcmp(k->name, "annex-a") != 0)
+        return cw_error_key(err, CW_EINVAL, "as_of_annex_a", "as_of", NULL, NULL);
+    if (as_of && cw_date_parse(as_of, strlen(as_of), &day))
+        return cw_error_key(err, CW_EINVAL, "param_date", "as_of", NULL, NULL);
     uint64_t y = 0;
     if (!ys || strlen(ys) != 4 || cw_parse_u64(ys, 4, &y) || y < 2000)
         return cw_error_key(err, CW_EINVAL, "param_year", "year", NULL, NULL);
@@ -46,7 +52,7 @@ cw_rc cw_http_returns(cw_http_srv *s, req *r, cw_error *err)
     cw_rc rc = cw_store_meta_get(cw_ledger_store(r->ro), "la_code", &la, err);
     if (rc == CW_ENOTFOUND)
         rc = CW_OK;
-    cw_returns_query q = {year, la.data, "caseward", CW_RELEASE, now};
+    cw_returns_query q = {year, la.data, "caseward", CW_RELEASE, now, as_of};
     cw_returns_output out;
     cw_returns_output_init(&out);
     if (!rc &&
@@ -59,8 +65,8 @@ cw_rc cw_http_returns(cw_http_srv *s, req *r, cw_error *err)
     if (!rc && want && !f)
         rc = cw_error_key(err, CW_ENOTFOUND, "no_return_file", "file", want, NULL);
     char detail[100];
-    snprintf(detail, sizeof detail, "%s year=%d%s%.40s", k->name, year, f ? " file=" : "",
-             f ? f->name : "");
+    snprintf(detail, sizeof detail, "%s year=%d%s%s%s%.40s", k->name, year, as_of ? " as_of=" : "",
+             as_of ? as_of : "", f ? " file=" : "", f ? f->name : "");
     /* a return that cannot be recorded is not given */
     if (!rc && cw_http_record_access_detail(s, r, NULL, 1, 200, detail) != CW_OK)
         rc = cw_error_set(err, CW_EIO, "the making of the return could not be recorded");

@@ -191,6 +191,7 @@ cw_buf *cw_returns_output_file(cw_returns_output *o, const char *fmt, ...)
 
 static const cw_return_kind KINDS[] = {
     {"cin", "England's Children in Need census", 1, cw_returns_cin},
+    {"annex-a", "Ofsted's Annex A lists", 0, cw_returns_annexa},
 };
 
 const cw_return_kind *cw_returns_find(const char *name)

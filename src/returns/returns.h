@@ -30,7 +30,9 @@ typedef struct cw_returns_query {
     const char *la;       /* the council's three-digit local authority number (the DfE's) */
     const char *software; /* what made it (the header's SoftwareCode and Release) */
     const char *release;
-    const char *now; /* the header's DateTime, YYYY-MM-DDThh:mm:ss */
+    const char *now;   /* the header's DateTime, YYYY-MM-DDThh:mm:ss */
+    const char *as_of; /* Annex A's inspection date, YYYY-MM-DD; NULL: 31 March of year. The
+                          census returns do not read it. */
 } cw_returns_query;
 
 /* What a return left out or assumed: one note per child and field. */
@@ -104,6 +106,14 @@ cw_rc cw_returns_make(const cw_return_kind *k, cw_store *s, const cw_calendar *c
  */
 cw_rc cw_returns_cin(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
                      cw_returns_output *out, cw_error *err);
+
+/*
+ * Ofsted's Annex A lists (ILACS) as they stood on q->as_of (default 31 March of q->year): one
+ * CSV per list, annex-a-YYYY-list-NN-NAME.csv (UTF-8 with a byte-order mark, CRLF), with the
+ * template's headers; a list caseward records nothing for has its header only.
+ */
+cw_rc cw_returns_annexa(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
+                        cw_returns_output *out, cw_error *err);
 
 /* ---- for the returns' own files ---- */
 

@@ -229,6 +229,8 @@ static const struct msg {
      "{field}: rhowch gyfnod neu ddyddiadau dechrau a gorffen, nid y ddau"},
     {"no_return", "{field}: caseward makes no return {1} (it makes {2})",
      "{field}: nid yw caseward yn gwneud ffurflen {1} (mae’n gwneud {2})"},
+    {"as_of_annex_a", "{field}: only Ofsted's Annex A is made as at a day",
+     "{field}: dim ond Atodiad A Ofsted sy’n cael ei wneud fel yr oedd ar ddiwrnod"},
     {"no_return_file", "{field}: the return has no file {1}",
      "{field}: nid oes ffeil {1} yn y ffurflen"},
     {"param_year", "{field}: must be a collection year, the year it ends (2026 for 2025-26)",
