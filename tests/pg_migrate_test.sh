@@ -143,7 +143,7 @@ echo "pg_migrate_test: migrate took $(($(date +%s) - t0)) s" >&2
 N=$(sqlite3 "$F" 'SELECT count(*) FROM entries')
 CPS=$(sqlite3 "$F" 'SELECT count(*) FROM checkpoints')
 check "it counts the entries, checkpoints and parts" \
-    out_has "copied $N entries, $CPS checkpoints, $((HELD + ERASED)) personal parts ($HELD held, $ERASED erased), 8 accounts, 1 API token;"
+    out_has "copied $N entries, $CPS checkpoints, $((HELD + ERASED)) personal parts ($HELD held, $ERASED erased), 9 accounts, 1 API token;"
 check "it says the two are the same" out_has "the same: the database verifies"
 ROOT_F=$(sed -n 's/^the file: *[0-9]* entries, root //p' "$T/out")
 ROOT_D=$(sed -n 's/^the database: *[0-9]* entries, root //p' "$T/out")

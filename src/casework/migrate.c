@@ -34,8 +34,9 @@
 /* The settings of the log that are copied; PostgreSQL's schema_version is init's own. */
 static const struct {
     const char *key;
-    int optional; /* a log made before it existed has none (rule_pack: wales by default) */
-} settings[] = {{"origin", 0}, {"vkey", 0}, {"created_at", 0}, {"rule_pack", 1}};
+    int optional; /* a log made before it existed has none (rule_pack: wales by default; la_code:
+                     the returns ask for --la) */
+} settings[] = {{"origin", 0}, {"vkey", 0}, {"created_at", 0}, {"rule_pack", 1}, {"la_code", 1}};
 
 typedef struct copy {
     cw_store *to;
