@@ -428,6 +428,8 @@ export default {
     case_closed: 'Achos wedi’i gau',
     case_reopened: 'Achos wedi’i ailagor',
     child_details_recorded: 'Manylion ar gyfer y ffurflenni statudol',
+    legal_status_changed: 'Newid statws cyfreithiol',
+    care_leaver_contact: 'Amgylchiadau’r person sy’n gadael gofal ar ben-blwydd',
     correction: 'Cywiriad',
     escalation_raised: 'Uwchgyfeirio',
     work_signed_off: 'Cymeradwywyd',
