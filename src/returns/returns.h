@@ -105,6 +105,14 @@ cw_rc cw_returns_make(const cw_return_kind *k, cw_store *s, const cw_calendar *c
 cw_rc cw_returns_cin(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
                      cw_returns_output *out, cw_error *err);
 
+/*
+ * England's looked-after children return (SSDA903) for q->year (1 April to 31 March) as the
+ * DfE's CSV files, one per table (903-YYYY-header.csv, -episodes.csv, ...), each with the header
+ * the validator recognises; the deprivation of liberty file (from 2026-27) is header-only.
+ */
+cw_rc cw_returns_903(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
+                     cw_returns_output *out, cw_error *err);
+
 /* ---- for the returns' own files ---- */
 
 /* Calls fn with every registered child's history (in child_id order). */
