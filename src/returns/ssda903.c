@@ -837,7 +837,10 @@ static cw_rc write_child(run903 *r, child903 *c)
         if (!rc)
             rc = ROW(r->miss, id, dob, k, st, en);
     }
-    for (size_t i = 0; !rc && in && i < c->nsw; i++) {
+    /* social worker episodes: for a child looked after at 31 March, every one in the year,
+     * those before care began included */
+    int at_end = c->nrows && !c->rows[c->nrows - 1].ended;
+    for (size_t i = 0; !rc && at_end && i < c->nsw; i++) {
         const sw_episode *w = &c->sw[i];
         if (w->start > r->to || (w->ended && w->end < r->from))
             continue;
