@@ -62,7 +62,7 @@ typedef struct child903 {
     const cw_child_history *h;
     const char *gender, *ethnicity, *upn_unknown, *need;
     uint64_t upn_entry;
-    int uasc_ever, has_duc, has_own_child, leaving_care;
+    int uasc_ever, has_duc, has_own_child, leaving_care, cin_assessed;
     cw_date duc, own_child;
     /* the state while looked after */
     int in_care;
@@ -283,7 +283,7 @@ static cw_rc change(run903 *r, child903 *c, cw_date d, int placement, int same_c
     cur->dec = d;
     cur->rec = "X1";
     cur->rpc = pd && !temporary(cur->place) && !temporary(probe.place) ? reason : NULL;
-    if (pd && !cur->rpc && !temporary(cur->place) && !temporary(probe.place)) {
+    if (pd && !cur->rpc && !temporary(cur->place) && !temporary(probe.place) && d >= r->from) {
         char ds[11];
         dmy(d, ds);
         cw_rc rc = note(r, c, "REASON_PLACE_CHANGE",
@@ -324,6 +324,8 @@ static cw_rc rec_of(run903 *r, child903 *c, const char *reason, const char *deta
               : place && place[0] == 'U'                  ? "E46"
                                                           : "E48";
     *out = rec;
+    if (c->rows[c->nrows - 1].dec < r->from)
+        return CW_OK; /* not in this year's return */
     return note(r, c, "REC", "care ended (%s) with no reason_detail: %s", reason ? reason : "?",
                 rec);
 }
@@ -360,14 +362,9 @@ static cw_rc read_event(run903 *r, child903 *c, const cw_case_event *ev)
         c->in_care = 1;
         c->ls = sval(f, "legal_status");
         c->cin = sval(f, "category_of_need");
-        if (!c->cin && c->need) {
+        c->cin_assessed = !c->cin && c->need;
+        if (!c->cin)
             c->cin = c->need;
-            if ((rc = note(r, c, "CIN",
-                           "no category_of_need when care began: %s, the primary need of the "
-                           "last assessment",
-                           c->need)))
-                return rc;
-        }
         c->home = present(f, "home_postcode") ? ev->index + 1 : 0;
         c->ptype = sval(f, "placement_type");
         c->setting = sval(f, "setting");
@@ -566,7 +563,7 @@ static cw_rc write_episodes(run903 *r, child903 *c, int uasc)
 {
     const char *id = c->h->child_id;
     cw_rc rc = CW_OK;
-    int noted_home = 0, noted_post = 0;
+    int noted_home = 0, noted_post = 0, noted_cin = 0;
     for (size_t i = 0; !rc && i < c->nrows; i++) {
         const row *w = &c->rows[i];
         if (!row_in(r, w))
@@ -591,6 +588,11 @@ static cw_rc write_episodes(run903 *r, child903 *c, int uasc)
         if (!rc && !w->ls)
             rc = note(r, c, "LS", "no legal status recorded for the episode from %s: left blank",
                       decom);
+        if (!rc && w->cin && c->cin_assessed && !noted_cin++)
+            rc = note(r, c, "CIN",
+                      "no category_of_need when care began: %s, the primary need of the last "
+                      "assessment",
+                      w->cin);
         if (!rc && !w->cin)
             rc =
                 note(r, c, "CIN", "no category of need for the episode from %s: left blank", decom);
