@@ -145,6 +145,9 @@ static const char *const LA_END_DETAILS[] = {"E11", "E12", "E2",  "E3",  "E4A", 
 static const char *const PARTICIPATION[] = {"PN0", "PN1", "PN2", "PN3", "PN4",
                                             "PN5", "PN6", "PN7", NULL};
 static const char *const MISSING_KINDS[] = {"missing", "away", NULL};
+static const char *const ADOPTION_REVERSALS[] = {"RD1", "RD2", "RD3", "RD4", NULL};
+static const char *const ADOPTER_SEXES[] = {"M1", "F1", "MM", "FF", "MF", NULL};
+static const char *const ADOPTER_STATUSES[] = {"L0", "L11", "L12", "L2", "L3", "L4", NULL};
 static const char *const IN_TOUCH[] = {"YES", "NO", "DIED", "REFU", "NREQ", "RHOM", NULL};
 static const char *const ACTIVITIES[] = {"F1", "P1", "F2", "P2", "F4", "P4",
                                          "F5", "P5", "G4", "G5", "G6", NULL};
@@ -314,6 +317,18 @@ static const field_spec F_HEALTH[] = {ID_REF("child_id"),
                                       {"kind", F_ENUM, REQ, 0, HEALTH_KINDS},
                                       {"sdq_score", F_INT, 0, 40, NULL},
                                       END};
+/* Adoption (SSDA903 PlacedAdoption, AD1): the decision that the child should be placed for
+ * adoption, its reversal, and the match with adopters. */
+static const field_spec F_ADOPTION_DECISION[] = {ID_REF("child_id"), DATE_REQ, END};
+static const field_spec F_ADOPTION_REVERSED[] = {
+    ID_REF("child_id"), DATE_REQ, {"reason", F_ENUM, REQ, 0, ADOPTION_REVERSALS}, END};
+static const field_spec F_ADOPTERS_MATCHED[] = {
+    ID_REF("child_id"),
+    DATE_REQ,
+    {"adopters", F_INT, REQ, 2, NULL},
+    {"adopter_sex", F_ENUM, REQ, 0, ADOPTER_SEXES},
+    {"adopter_status", F_ENUM, REQ, 0, ADOPTER_STATUSES},
+    END};
 /* A care leaver's circumstances at their 17th to 21st birthdays (SSDA903 OC3). */
 static const field_spec F_CARE_LEAVER_CONTACT[] = {ID_REF("child_id"),
                                                    DATE_REQ,
@@ -1814,6 +1829,9 @@ static const event_spec specs[] = {
     {"child_details_recorded", 0, F_CHILD_DETAILS, ck_child_details, NULL},
     {"legal_status_changed", 0, F_LEGAL_STATUS, ck_la_current, NULL},
     {"care_leaver_contact", 0, F_CARE_LEAVER_CONTACT, ck_child_only, NULL},
+    {"adoption_decision_made", 0, F_ADOPTION_DECISION, ck_child_only, NULL},
+    {"adoption_decision_reversed", 0, F_ADOPTION_REVERSED, ck_child_only, NULL},
+    {"adopters_matched", 0, F_ADOPTERS_MATCHED, ck_child_only, NULL},
     {"case_reopened", 0, F_REOPENED, ck_reopened, NULL},
     {"correction", 0, F_CORRECTION, cw_casework_check_correction, NULL},
     {"escalation_raised", 0, F_ESCALATION, ck_escalation, NULL},

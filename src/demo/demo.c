@@ -165,6 +165,9 @@ enum evt {
     E_DETAILS,
     E_LSCHANGE,
     E_CLCONTACT,
+    E_ADDECIDE,
+    E_ADREVERSE,
+    E_ADMATCH,
     NEVT
 };
 static const char *const EVT_NAME[NEVT] = {"child_registered",
@@ -199,7 +202,10 @@ static const char *const EVT_NAME[NEVT] = {"child_registered",
                                            "personal_adviser_visit",
                                            "child_details_recorded",
                                            "legal_status_changed",
-                                           "care_leaver_contact"};
+                                           "care_leaver_contact",
+                                           "adoption_decision_made",
+                                           "adoption_decision_reversed",
+                                           "adopters_matched"};
 
 /* Casework that counts as activity for the drift signal (rules/wales.rules: its met_by lines,
  * which leave out contact decisions, return interviews and the care leavers' entries). */
@@ -207,7 +213,8 @@ static int activity(int t)
 {
     return t != E_CHILD && t != E_LAEND && t != E_CLOSE && t != E_REOPEN && t != E_CDECIDED &&
            t != E_RETURN && t != E_LCSTATUS && t != E_NEEDS && t != E_PAVISIT && t != E_DETAILS &&
-           t != E_LSCHANGE && t != E_CLCONTACT;
+           t != E_LSCHANGE && t != E_CLCONTACT && t != E_ADDECIDE && t != E_ADREVERSE &&
+           t != E_ADMATCH;
 }
 
 enum actor { A_HOLDER, A_FRONT, A_FRONT_TM, A_TM };
@@ -2195,6 +2202,24 @@ static int start_ls(uint64_t seed, const child *c, cw_date st, int ty, int ia)
     return u < 0.55 ? LS_C1 : u < 0.62 ? LS_C2 : LS_V2;
 }
 
+/* The decision that a child looked after from st should be placed for adoption, and the match
+ * with adopters, before the day a (a placement for adoption, or the adoption); the decision's
+ * date. */
+static cw_date adoption_903(kid *k, cw_date st, cw_date a)
+{
+    uint64_t h = h903(k->g->o.seed, k->c, a, 0xAD0);
+    cw_date d = a - 40 - (cw_date)(h % 60), m = a - 5 - (cw_date)(mix(h ^ 1) % 25);
+    if (d <= st)
+        d = st + 1;
+    if (m <= d)
+        m = d + 1;
+    if (m >= a)
+        return NEVER; /* too soon after care began: none recorded */
+    add(k, E_ADDECIDE, d, A_HOLDER);
+    add(k, E_ADMATCH, m, A_HOLDER)->a = (uint8_t)(mix(h ^ 2) % 8);
+    return d;
+}
+
 /*
  * What the SSDA903 needs beyond the journey's own events (docs/demo.md), added once the journey
  * is drawn so that nothing drawn before changes: a change from an interim to a full care order,
@@ -2210,8 +2235,8 @@ static void returns_903(kid *k)
     const gen *g = k->g;
     uint64_t seed = g->o.seed;
     size_t n0 = L->nev;
-    cw_date st = NEVER, c2 = NEVER, last_end = NEVER;
-    int last_type = -1, lc = 0;
+    cw_date st = NEVER, c2 = NEVER, last_end = NEVER, decided = NEVER;
+    int last_type = -1, lc = 0, ls = -1;
     for (size_t i = c->ev_off; i < n0 && !L->oom; i++) {
         dev e = L->ev[i]; /* a copy: add() may move the array */
         if (e.type == E_LASTART) {
@@ -2219,19 +2244,38 @@ static void returns_903(kid *k)
             last_type = e.a;
             last_end = NEVER;
             c2 = NEVER;
-            if (start_ls(seed, c, st, e.a, e.b ? e.b - 1 : -1) == LS_C1)
+            ls = start_ls(seed, c, st, e.a, e.b ? e.b - 1 : -1);
+            decided = NEVER;
+            if (ls == LS_C1)
                 c2 = st + 90 + (cw_date)(h903(seed, c, st, 0xC2) % 120);
         } else if (e.type == E_PLACEMENT && st < NEVER) {
             last_type = e.a;
+            if (c2 < e.date) { /* the care order came before this move */
+                add(k, E_LSCHANGE, c2, A_HOLDER)->a = LS_C2;
+                ls = LS_C2;
+                c2 = NEVER;
+            }
+            if (e.a == PT_PARENTS && ls == LS_V2) {
+                /* placed with parents only on an order (rule 378): an interim care order */
+                add(k, E_LSCHANGE, e.date, A_HOLDER)->a = LS_C1;
+                ls = LS_C1;
+            }
             if (e.a == PT_ADOPTION) {
                 if (c2 < e.date)
                     add(k, E_LSCHANGE, c2, A_HOLDER)->a = LS_C2;
                 c2 = NEVER;
+                ls = LS_E1;
                 add(k, E_LSCHANGE, e.date, A_HOLDER)->a = LS_E1;
+                if (decided >= NEVER)
+                    decided = adoption_903(k, st, e.date);
             }
         } else if (e.type == E_LAEND && st < NEVER) {
             if (c2 < e.date)
                 add(k, E_LSCHANGE, c2, A_HOLDER)->a = LS_C2;
+            if (e.a == LR_ADOPTION && decided >= NEVER) /* adopted from another placement */
+                decided = adoption_903(k, st, e.date);
+            else if (e.a != LR_ADOPTION && decided < NEVER) /* not adopted after all */
+                add(k, E_ADREVERSE, e.date - 1 > decided ? e.date - 1 : e.date, A_HOLDER);
             L->ev[i].c = (uint8_t)(last_type + 1);
             st = c2 = NEVER;
             last_end = e.date;
@@ -3412,6 +3456,24 @@ static void payload(const loc *L, const child *c, const dev *e, const char *cid,
         pstr(b, "reason", LA_REASONS[e->a]);
         pstr(b, "reason_detail", end_detail(L->g->o.seed, c, e));
         return;
+    case E_ADDECIDE:
+    case E_ADREVERSE:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        if (e->type == E_ADREVERSE)
+            pstr(b, "reason", "RD1");
+        return;
+    case E_ADMATCH: {
+        /* a couple (a man and a woman, married or not; two women or two men) or one adopter */
+        static const char *const SEX[] = {"MF", "MF", "MF", "MF", "FF", "MM", "F1", "M1"};
+        static const char *const LS[] = {"L11", "L11", "L11", "L3", "L2", "L12", "L0", "L0"};
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pint(b, "adopters", e->a >= 6 ? 1 : 2);
+        pstr(b, "adopter_sex", SEX[e->a % 8]);
+        pstr(b, "adopter_status", LS[e->a % 8]);
+        return;
+    }
     case E_LSCHANGE:
         pstr(b, "child_id", cid);
         pdate(b, "date", e->date);

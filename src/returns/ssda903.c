@@ -58,6 +58,12 @@ typedef struct contact {
     int suitable, has_suitable;
 } contact;
 
+typedef struct decision {
+    cw_date date, ceased;
+    int reversed;
+    const char *reason;
+} decision;
+
 typedef struct child903 {
     const cw_child_history *h;
     const char *gender, *ethnicity, *upn_unknown, *need;
@@ -83,6 +89,12 @@ typedef struct child903 {
     size_t nhc, caphc;
     contact *ct;
     size_t nct, capct;
+    decision *ad;
+    size_t nad, capad;
+    cw_date matched;
+    int has_match;
+    const char *adopters_sex, *adopters_status;
+    int64_t adopters;
     cw_date starts[64]; /* periods of care begun (RNE S), with their permanence */
     const char *starts_perm[64];
     int nstarts;
@@ -433,6 +445,24 @@ static cw_rc read_event(run903 *r, child903 *c, const cw_case_event *ev)
                                     sval(f, "accommodation"),
                                     su.kind == CW_FACT_TRUE,
                                     su.kind == CW_FACT_TRUE || su.kind == CW_FACT_FALSE};
+    } else if (!strcmp(t, "adoption_decision_made")) {
+        if (cw_array_grow(&c->ad, &c->capad, c->nad, sizeof *c->ad))
+            return CW_ENOMEM;
+        c->ad[c->nad++] = (decision){d, 0, 0, NULL};
+    } else if (!strcmp(t, "adoption_decision_reversed")) {
+        for (size_t i = c->nad; i-- > 0;)
+            if (!c->ad[i].reversed) {
+                c->ad[i].reversed = 1;
+                c->ad[i].ceased = d;
+                c->ad[i].reason = sval(f, "reason");
+                break;
+            }
+    } else if (!strcmp(t, "adopters_matched")) {
+        c->has_match = 1;
+        c->matched = d;
+        c->adopters = cw_facts_get(f, "adopters").i;
+        c->adopters_sex = sval(f, "adopter_sex");
+        c->adopters_status = sval(f, "adopter_status");
     } else if (!strcmp(t, "leaving_care_status")) {
         c->leaving_care = 1;
     } else if (!strcmp(t, "case_allocated") || !strcmp(t, "case_transferred")) {
@@ -564,6 +594,8 @@ static cw_rc write_episodes(run903 *r, child903 *c, int uasc)
     const char *id = c->h->child_id;
     cw_rc rc = CW_OK;
     int noted_home = 0, noted_post = 0, noted_cin = 0;
+    const row *before = NULL;
+    char before_post[16] = "";
     for (size_t i = 0; !rc && i < c->nrows; i++) {
         const row *w = &c->rows[i];
         if (!row_in(r, w))
@@ -611,6 +643,17 @@ static cw_rc write_episodes(run903 *r, child903 *c, int uasc)
                       "no Ofsted URN recorded for the placement from %s: XXXXXXX (the "
                       "placeholder)",
                       decom);
+        /* a move the validator cannot see: the same placement code, provider, URN and
+         * postcode (rules 435, 436; docs/returns.md) */
+        if (!rc && before && strcmp(w->rne, "S") && strcmp(w->rne, "L") &&
+            same(before->place, w->place) && same(before->provider, w->provider) &&
+            same(before->urn, w->urn) && !strcmp(before_post, post))
+            rc = note(r, c, "RNE",
+                      "the move on %s is to a placement with the same code, provider, URN and "
+                      "postcode: the validator may refuse RNE %s (rules 435, 436)",
+                      decom, w->rne);
+        before = w;
+        snprintf(before_post, sizeof before_post, "%s", post);
         if (!rc)
             rc = ROW(r->episodes, id, decom, w->rne, w->ls, w->cin, w->place, w->provider, dec,
                      w->ended ? w->rec : NULL, w->ended ? w->rpc : NULL, home, post, w->urn);
@@ -636,8 +679,13 @@ static cw_rc write_oc2(run903 *r, child903 *c, const char *dob)
     char score[16] = "";
     const char *reason = NULL;
     cw_rc rc = CW_OK;
-    if (age >= 4 && age <= 16 && sdq >= 0) {
+    /* asked for ages 4 to 16 at 31 March and for one who turned 17 in the year (rules 186,
+     * 197B); SDQ1: over 16 when last assessed */
+    int seventeen = birthday(c->h->date_of_birth, 17) >= r->from && age == 17;
+    if (((age >= 4 && age <= 16) || seventeen) && sdq >= 0) {
         snprintf(score, sizeof score, "%d", sdq);
+    } else if (seventeen) {
+        reason = "SDQ1";
     } else if (age >= 4 && age <= 16) {
         reason = "SDQ4";
         rc = note(r, c, "SDQ_REASON",
@@ -749,13 +797,15 @@ static cw_rc write_child(run903 *r, child903 *c)
     const char *id = c->h->child_id;
     char dob[11];
     dmy(c->h->date_of_birth, dob);
-    int in = 0, all_sb = 1, adopted = 0, a_place = 0;
+    int in = 0, all_sb = 1, a_place = 0;
+    const row *adopted = NULL;
     for (size_t i = 0; i < c->nrows; i++)
         if (row_in(r, &c->rows[i])) {
             in = 1;
             all_sb &= short_breaks(c->rows[i].ls);
             const row *w = &c->rows[i];
-            adopted |= w->ended && w->rec && (!strcmp(w->rec, "E11") || !strcmp(w->rec, "E12"));
+            if (w->ended && w->rec && (!strcmp(w->rec, "E11") || !strcmp(w->rec, "E12")))
+                adopted = w;
             a_place |= w->place && w->place[0] == 'A';
         }
     cw_date bday = 0;
@@ -790,14 +840,42 @@ static cw_rc write_child(run903 *r, child903 *c)
         rc = write_oc2(r, c, dob);
     if (!rc && oc3)
         rc = write_oc3(r, c, dob, bday);
-    if (!rc && adopted)
-        rc = note(r, c, "AD1",
-                  "adopted in the year: caseward does not yet record the adoption decision "
-                  "and match (AD1 left out)");
-    if (!rc && a_place)
+    /* adopted in the year (AD1): the decision and the match before the adoption */
+    const decision *dec = NULL;
+    for (size_t i = 0; adopted && i < c->nad; i++)
+        if (c->ad[i].date <= adopted->dec)
+            dec = &c->ad[i];
+    if (!rc && adopted && dec && c->has_match && c->matched <= adopted->dec) {
+        char di[11], dm[11], nb[24];
+        dmy(dec->date, di);
+        dmy(c->matched, dm);
+        snprintf(nb, sizeof nb, "%lld", (long long)c->adopters);
+        const char *pl = adopted->place;
+        int foster = pl && (!strcmp(pl, "A3") || !strcmp(pl, "A5"));
+        rc = ROW(r->ad1, id, dob, di, dm, foster ? "1" : "0", nb, c->adopters_sex,
+                 c->adopters_status);
+    } else if (!rc && adopted) {
+        rc = note(r, c, "AD1", "adopted in the year without %s recorded before it: AD1 left out",
+                  dec ? "adopters_matched" : "adoption_decision_made");
+    }
+    /* decisions to place for adoption open at any time in the year (PlacedAdoption) */
+    int any = 0;
+    for (size_t i = 0; !rc && in && i < c->nad; i++) {
+        const decision *x = &c->ad[i];
+        if (x->date > r->to || (x->reversed && x->ceased < r->from))
+            continue;
+        any = 1;
+        char dp[11], dc[11] = "";
+        dmy(x->date, dp);
+        int ceased = x->reversed && x->ceased <= r->to;
+        if (ceased)
+            dmy(x->ceased, dc);
+        rc = ROW(r->placed, id, dob, dp, dc, ceased ? x->reason : NULL);
+    }
+    if (!rc && a_place && !any)
         rc = note(r, c, "DATE_PLACED",
-                  "placed for adoption: caseward does not yet record the decision that the "
-                  "child should be placed (PlacedAdoption left out)");
+                  "placed for adoption with no adoption_decision_made recorded: no "
+                  "PlacedAdoption row");
     /* one row a child (INT35): the last period of care begun in the year */
     int last = -1;
     for (int i = 0; i < c->nstarts; i++)
@@ -879,6 +957,7 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
     free(c.sw);
     free(c.hc);
     free(c.ct);
+    free(c.ad);
     if (rc == CW_ENOMEM)
         return cw_error_set(err, rc, "out of memory");
     return rc ? cw_error_set(err, rc, "the SSDA903 return could not be written") : CW_OK;

@@ -241,6 +241,25 @@ static const char *const activities[] = {"F1", "P1", "F2", "P2", "F4", "P4",
                                          "F5", "P5", "G4", "G5", "G6", NULL};
 static const char *const accommodations[] = {"B", "C", "D", "E", "G", "H", "K", "R", "S",
                                              "T", "U", "V", "W", "X", "Y", "Z", NULL};
+static const char *const adoption_reversals[] = {"RD1", "RD2", "RD3", "RD4", NULL};
+static const char *const adopter_sexes[] = {"M1", "F1", "MM", "FF", "MF", NULL};
+static const char *const adopter_statuses[] = {"L0", "L11", "L12", "L2", "L3", "L4", NULL};
+static const cw_ev_field adoption_decision_made[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+};
+static const cw_ev_field adoption_decision_reversed[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("reason", adoption_reversals),
+};
+static const cw_ev_field adopters_matched[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("adopters", CW_FT_INT),
+    E("adopter_sex", adopter_sexes),
+    E("adopter_status", adopter_statuses),
+};
 static const cw_ev_field care_leaver_contact[] = {
     F("child_id", CW_FT_ID),
     F("date", CW_FT_DATE),
@@ -694,7 +713,10 @@ const cw_ev_type cw_rules_types[] = {
     T("case_reopened", child_date_reason, NULL, -1),
     T("child_details_recorded", child_details_recorded, NULL, -1),
     T("legal_status_changed", legal_status_changed, NULL, -1),
-    T("care_leaver_contact", care_leaver_contact, NULL, -1), T("correction", correction, NULL, -1),
+    T("care_leaver_contact", care_leaver_contact, NULL, -1),
+    T("adoption_decision_made", adoption_decision_made, NULL, -1),
+    T("adoption_decision_reversed", adoption_decision_reversed, NULL, -1),
+    T("adopters_matched", adopters_matched, NULL, -1), T("correction", correction, NULL, -1),
     T("escalation_raised", escalation_raised, NULL, -1),
     T("work_signed_off", work_signed_off, NULL, -1), T("work_returned", work_returned, NULL, -1),
     T("restriction_changed", restriction_changed, NULL, -1),
