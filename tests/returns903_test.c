@@ -13,7 +13,11 @@
  * K3, a toddler placed with parents on 1 May 2025, then on 1 July 2025 both a care order and a
  * move to fostering for adoption (one B row: two changes on a day are one row), returned home
  * on 1 February 2026 with no reason_detail (E4A, noted), a review under 4 (PN0) and permanence
- * before care with no date or authority (999, ZZ/ZZ/ZZZZ, noted).
+ * before care with no date or authority (999, ZZ/ZZ/ZZZZ, noted); a decision to place her for
+ * adoption, reversed (PlacedAdoption).
+ * K4, a toddler looked after since May 2024 with no postcodes recorded (noted), a decision to
+ * place him for adoption and a match, then on 1 July 2025 a placement order and an adoption
+ * placement (B, A6), adopted on 15 January 2026 (AD1).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -180,8 +184,37 @@ static void history(void)
         "\"placement_type\":\"foster\",\"fostering_for_adoption\":true,\"provider\":\"PR1\","
         "\"provider_urn\":\"SC111111\",\"change_reason\":\"CARPL\","
         "\"placement_postcode\":\"TW9 1AA\"}");
+    sub("sw.a", "adoption_decision_made", "{\"child_id\":\"K3\",\"date\":\"2025-08-01\"}");
+    sub("sw.a", "adoption_decision_reversed",
+        "{\"child_id\":\"K3\",\"date\":\"2025-12-01\",\"reason\":\"RD4\"}");
     sub("sw.a", "looked_after_ended",
         "{\"child_id\":\"K3\",\"date\":\"2026-02-01\",\"reason\":\"returned_home\"}");
+
+    /* K4 */
+    sub("tm.1", "child_registered",
+        "{\"child_id\":\"K4\",\"date\":\"2024-05-01\",\"given_name\":\"A\",\"family_name\":\"B\","
+        "\"date_of_birth\":\"2022-08-08\",\"gender\":\"male\",\"language\":\"english\"}");
+    sub("sw.a", "child_details_recorded",
+        "{\"child_id\":\"K4\",\"date\":\"2024-05-01\",\"ethnicity_code\":\"WBRI\","
+        "\"upn_unknown\":\"UN1\"}");
+    sub("sw.a", "looked_after_started",
+        "{\"child_id\":\"K4\",\"date\":\"2024-05-10\",\"placement_id\":\"K4.1\","
+        "\"placement_type\":\"foster\",\"legal_status\":\"C2\",\"category_of_need\":\"N1\","
+        "\"provider\":\"PR1\",\"provider_urn\":\"SC222222\"}");
+    sub("sw.a", "adoption_decision_made", "{\"child_id\":\"K4\",\"date\":\"2025-04-20\"}");
+    sub("sw.a", "adopters_matched",
+        "{\"child_id\":\"K4\",\"date\":\"2025-06-10\",\"adopters\":2,\"adopter_sex\":\"MF\","
+        "\"adopter_status\":\"L11\"}");
+    sub("sw.a", "legal_status_changed",
+        "{\"child_id\":\"K4\",\"date\":\"2025-07-01\",\"legal_status\":\"E1\"}");
+    sub("sw.a", "placement_changed",
+        "{\"child_id\":\"K4\",\"date\":\"2025-07-01\",\"placement_id\":\"K4.2\","
+        "\"placement_type\":\"adoption\",\"provider\":\"PR1\",\"provider_urn\":\"SC333333\","
+        "\"change_reason\":\"CARPL\"}");
+    sub("sw.a", "looked_after_review_held", "{\"child_id\":\"K4\",\"date\":\"2025-09-01\"}");
+    sub("sw.a", "looked_after_ended",
+        "{\"child_id\":\"K4\",\"date\":\"2026-01-15\",\"reason\":\"adoption\","
+        "\"reason_detail\":\"E12\"}");
 }
 
 static const char *file(const cw_returns_output *o, const char *name)
@@ -214,15 +247,16 @@ static void test_903(void **state)
     if (cw_returns_make(k, cw_ledger_store(F.l), &F.cal, &q, &o, &F.err))
         fail_msg("903: %s", F.err.msg);
     assert_int_equal(o.nfiles, 13);
-    assert_int_equal(o.counts.children, 3);
-    assert_int_equal(o.counts.records, 5);
+    assert_int_equal(o.counts.children, 4);
+    assert_int_equal(o.counts.records, 7);
 
     char header[600];
     snprintf(header, sizeof header,
              "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB" CRLF
              "\"K1\",\"F\",\"15/06/2010\",\"WBRI\",\"%s\",\"0\",\"\"" CRLF
              "\"K2\",\"M\",\"20/05/2007\",\"BAFR\",\"UN2\",\"\",\"\"" CRLF
-             "\"K3\",\"F\",\"10/02/2023\",\"WIRI\",\"UN1\",\"0\",\"\"" CRLF,
+             "\"K3\",\"F\",\"10/02/2023\",\"WIRI\",\"UN1\",\"0\",\"\"" CRLF
+             "\"K4\",\"M\",\"08/08/2022\",\"WBRI\",\"UN1\",\"\",\"\"" CRLF,
              F.upn);
     same_text(&o, "903-2026-header.csv", header);
     same_text(&o, "903-2026-episodes.csv",
@@ -237,11 +271,16 @@ static void test_903(void **state)
               "\"K3\",\"01/05/2025\",\"S\",\"C1\",\"N2\",\"P1\",\"PR0\",\"01/07/2025\",\"X1\","
               "\"CARPL\",\"TW1 3AA\",\"TW1 3AA\",\"\"" CRLF
               "\"K3\",\"01/07/2025\",\"B\",\"C2\",\"N2\",\"U5\",\"PR1\",\"01/02/2026\",\"E4A\","
-              "\"\",\"TW1 3AA\",\"TW9 1AA\",\"SC111111\"" CRLF);
+              "\"\",\"TW1 3AA\",\"TW9 1AA\",\"SC111111\"" CRLF
+              "\"K4\",\"10/05/2024\",\"S\",\"C2\",\"N1\",\"U6\",\"PR1\",\"01/07/2025\",\"X1\","
+              "\"CARPL\",\"\",\"\",\"SC222222\"" CRLF
+              "\"K4\",\"01/07/2025\",\"B\",\"E1\",\"N1\",\"A6\",\"PR1\",\"15/01/2026\",\"E12\","
+              "\"\",\"\",\"\",\"SC333333\"" CRLF);
     same_text(&o, "903-2026-reviews.csv",
               "CHILD,DOB,REVIEW,REVIEW_CODE" CRLF
               "\"K1\",\"15/06/2010\",\"10/09/2025\",\"PN1\"" CRLF
-              "\"K3\",\"10/02/2023\",\"05/06/2025\",\"PN0\"" CRLF);
+              "\"K3\",\"10/02/2023\",\"05/06/2025\",\"PN0\"" CRLF
+              "\"K4\",\"08/08/2022\",\"01/09/2025\",\"PN0\"" CRLF);
     same_text(&o, "903-2026-uasc.csv",
               "CHILD,SEX,DOB,DUC" CRLF "\"K2\",\"M\",\"20/05/2007\",\"\"" CRLF);
     same_text(
@@ -253,9 +292,13 @@ static void test_903(void **state)
               "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM" CRLF
               "\"K2\",\"20/05/2007\",\"YES\",\"F2\",\"D1\"" CRLF);
     same_text(&o, "903-2026-ad1.csv",
-              "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR" CRLF);
+              "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR" CRLF
+              "\"K4\",\"08/08/2022\",\"20/04/2025\",\"10/06/2025\",\"0\",\"2\",\"MF\","
+              "\"L11\"" CRLF);
     same_text(&o, "903-2026-placed-for-adoption.csv",
-              "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED" CRLF);
+              "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED" CRLF
+              "\"K3\",\"10/02/2023\",\"01/08/2025\",\"01/12/2025\",\"RD4\"" CRLF
+              "\"K4\",\"08/08/2022\",\"20/04/2025\",\"\",\"\"" CRLF);
     same_text(&o, "903-2026-previous-permanence.csv",
               "CHILD,DOB,PREV_PERM,LA_PERM,DATE_PERM" CRLF
               "\"K3\",\"10/02/2023\",\"P2\",\"999\",\"ZZ/ZZ/ZZZZ\"" CRLF);
@@ -277,7 +320,11 @@ static void test_903(void **state)
               "XXXXXXX (the placeholder)\"" CRLF
               "\"K3\",\"LA_PERM\",\"permanence P2 before care: its authority and date are not "
               "recorded (999, ZZ/ZZ/ZZZZ)\"" CRLF
-              "\"K3\",\"REC\",\"care ended (returned_home) with no reason_detail: E4A\"" CRLF);
+              "\"K3\",\"REC\",\"care ended (returned_home) with no reason_detail: E4A\"" CRLF
+              "\"K4\",\"HOME_POST\",\"no home postcode held (not recorded when care began, or "
+              "erased): left blank\"" CRLF
+              "\"K4\",\"PL_POST\",\"no placement postcode held (not recorded, or erased): left "
+              "blank\"" CRLF);
     cw_returns_output_release(&o);
 }
 
