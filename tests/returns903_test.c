@@ -44,7 +44,7 @@ typedef struct fx {
 
 static fx F;
 
-static void sub(const char *actor, const char *type, const char *payload)
+static uint64_t sub(const char *actor, const char *type, const char *payload)
 {
     json_error_t jerr;
     json_t *p = json_loads(payload, 0, &jerr);
@@ -58,6 +58,7 @@ static void sub(const char *actor, const char *type, const char *payload)
     if (rc)
         fail_msg("%s %s: %s", type, payload, F.err.msg);
     json_decref(p);
+    return idx;
 }
 
 static int setup(void **state)
@@ -85,6 +86,8 @@ static int teardown(void **state)
     rm_rf(F.dir);
     return 0;
 }
+
+static uint64_t k1_started; /* the entry holding K1's home and first placement postcodes */
 
 static void history(void)
 {
@@ -130,11 +133,12 @@ static void history(void)
     sub("sw.a", "child_details_recorded", p);
     sub("tm.1", "case_allocated",
         "{\"child_id\":\"K1\",\"worker_id\":\"sw.a\",\"date\":\"2024-01-10\"}");
-    sub("sw.a", "looked_after_started",
-        "{\"child_id\":\"K1\",\"date\":\"2024-03-01\",\"placement_id\":\"K1.1\","
-        "\"placement_type\":\"foster\",\"legal_status\":\"C1\",\"category_of_need\":\"N1\","
-        "\"home_postcode\":\"TW1 3BZ\",\"placement_postcode\":\"TW9 1AA\",\"provider\":\"PR1\","
-        "\"provider_urn\":\"SC123456\",\"previous_permanence\":\"Z1\"}");
+    k1_started =
+        sub("sw.a", "looked_after_started",
+            "{\"child_id\":\"K1\",\"date\":\"2024-03-01\",\"placement_id\":\"K1.1\","
+            "\"placement_type\":\"foster\",\"legal_status\":\"C1\",\"category_of_need\":\"N1\","
+            "\"home_postcode\":\"TW1 3BZ\",\"placement_postcode\":\"TW9 1AA\",\"provider\":\"PR1\","
+            "\"provider_urn\":\"SC123456\",\"previous_permanence\":\"Z1\"}");
     sub("sw.a", "legal_status_changed",
         "{\"child_id\":\"K1\",\"date\":\"2025-06-02\",\"legal_status\":\"C2\"}");
     sub("tm.1", "case_transferred",
@@ -328,8 +332,52 @@ static void test_903(void **state)
     cw_returns_output_release(&o);
 }
 
+/* Erasing the entry that recorded K1's home postcode and first placement's postcode leaves those
+ * cells blank and says so; the next placement's postcode, recorded by another entry, stays. */
+static void test_903_erased(void **state)
+{
+    (void)state;
+    history();
+    char p[400];
+    sub("admin", "staff_added",
+        "{\"staff_id\":\"dpo\",\"name\":\"D\",\"role\":\"data_protection_officer\"}");
+    snprintf(p, sizeof p,
+             "{\"erasure_id\":\"E1\",\"child_id\":\"K1\",\"date\":\"2026-04-20\","
+             "\"entries\":[\"%llu\"],\"lawful_basis\":\"recorded_in_error\","
+             "\"reason\":\"wrong addresses\"}",
+             (unsigned long long)k1_started);
+    sub("tm.1", "erasure_proposed", p);
+    sub("dpo", "erasure_approved", "{\"erasure_id\":\"E1\",\"date\":\"2026-04-20\"}");
+    cw_returns_query q = {2026, NULL, "caseward", "test", "2026-05-01T09:00:00"};
+    cw_returns_output o;
+    cw_returns_output_init(&o);
+    if (cw_returns_make(cw_returns_find("903"), cw_ledger_store(F.l), &F.cal, &q, &o, &F.err))
+        fail_msg("903: %s", F.err.msg);
+    const char *ep = file(&o, "903-2026-episodes.csv");
+    const char *const want[] = {
+        "\"K1\",\"01/03/2024\",\"S\",\"C1\",\"N1\",\"U6\",\"PR1\",\"02/06/2025\",\"X1\",\"\","
+        "\"\",\"\",\"SC123456\"" CRLF,
+        "\"K1\",\"02/06/2025\",\"L\",\"C2\",\"N1\",\"U6\",\"PR1\",\"20/11/2025\",\"X1\","
+        "\"CARPL\",\"\",\"\",\"SC123456\"" CRLF,
+        "\"K1\",\"20/11/2025\",\"P\",\"C2\",\"N1\",\"U1\",\"PR1\",\"\",\"\",\"\",\"\","
+        "\"TW1 1AA\",\"XXXXXXX\"" CRLF,
+        "\"K1\",\"HOME_POST\",\"no home postcode held (not recorded when care began, or erased): "
+        "left blank\"" CRLF,
+        "\"K1\",\"PL_POST\",\"no placement postcode held (not recorded, or erased): left "
+        "blank\"" CRLF,
+    };
+    for (size_t i = 0; i < 5; i++)
+        if (!strstr(i < 3 ? ep : file(&o, "903-2026-notes.csv"), want[i]))
+            fail_msg("after the erasure, not found: %s", want[i]);
+    assert_null(strstr(ep, "TW1 3BZ"));
+    assert_null(strstr(ep, "TW9 1AA\",\"SC123456"));
+    cw_returns_output_release(&o);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test_setup_teardown(test_903, setup, teardown)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_903, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_903_erased, setup, teardown)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
