@@ -87,6 +87,24 @@ static int teardown(void **state)
     return 0;
 }
 
+/* A command the catalogue refuses, naming field. */
+static void refused(const char *type, const char *payload, const char *field)
+{
+    json_t *p = json_loads(payload, 0, NULL);
+    assert_non_null(p);
+    cw_event ev = {"sw.a", type, p};
+    uint64_t idx = 0;
+    cw_rc rc = cw_casework_begin(F.l, &F.err);
+    assert_int_equal(rc, CW_OK);
+    rc = cw_casework_submit(F.l, &ev, &idx, &F.err);
+    cw_casework_abort(F.l);
+    json_decref(p);
+    if (rc == CW_OK)
+        fail_msg("%s %s: accepted", type, payload);
+    if (!strstr(F.err.msg, field))
+        fail_msg("%s: refused, but not naming %s: %s", type, field, F.err.msg);
+}
+
 static uint64_t k1_started; /* the entry holding K1's home and first placement postcodes */
 
 static void history(void)
@@ -374,10 +392,43 @@ static void test_903_erased(void **state)
     cw_returns_output_release(&o);
 }
 
+/* The 903's facts must agree with what they qualify. */
+static void test_903_refusals(void **state)
+{
+    (void)state;
+    history();
+    /* a setting is for residential and other placements only */
+    refused("placement_changed",
+            "{\"child_id\":\"K1\",\"date\":\"2026-01-05\",\"placement_id\":\"K1.3\","
+            "\"placement_type\":\"foster\",\"setting\":\"K2\"}",
+            "setting");
+    /* fostering for adoption is for foster and kinship placements only */
+    refused("placement_changed",
+            "{\"child_id\":\"K1\",\"date\":\"2026-01-05\",\"placement_id\":\"K1.3\","
+            "\"placement_type\":\"residential\",\"setting\":\"K2\","
+            "\"fostering_for_adoption\":true}",
+            "fostering_for_adoption");
+    /* a reason's detail must be one of that reason's */
+    refused("looked_after_ended",
+            "{\"child_id\":\"K1\",\"date\":\"2026-01-05\",\"reason\":\"adoption\","
+            "\"reason_detail\":\"E4A\"}",
+            "reason_detail");
+    refused("looked_after_ended",
+            "{\"child_id\":\"K1\",\"date\":\"2026-01-05\",\"reason\":\"other\","
+            "\"reason_detail\":\"E45\"}",
+            "reason_detail");
+    /* a legal status changes only while looked after */
+    refused("legal_status_changed",
+            "{\"child_id\":\"K2\",\"date\":\"2025-01-05\",\"legal_status\":\"C2\"}", "child_id");
+    refused("care_leaver_contact",
+            "{\"child_id\":\"K2\",\"date\":\"2025-05-25\",\"in_touch\":\"MAYBE\"}", "in_touch");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_903, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_903_erased, setup, teardown)};
+        cmocka_unit_test_setup_teardown(test_903_erased, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_903_refusals, setup, teardown)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
