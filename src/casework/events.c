@@ -79,7 +79,14 @@ static const char *const SERVICE_LANGUAGES[] = {"english", "welsh", "bilingual",
  * reg 31(3)-(4), CPPCR (England) 2010 reg 28(3)-(4)). */
 static const char *const INTERIM_ARRANGEMENTS[] = {"parent_before_assessment", "temporary_approval",
                                                    "interim_care_order_at_home", NULL};
-static const char *const HEALTH_KINDS[] = {"gp_registration", "dental_check", "health_assessment",
+/* immunisations: found up to date; development_check: a health surveillance (development)
+ * check, under 5; sdq: a strengths and difficulties questionnaire, with its score (SSDA903 OC2) */
+static const char *const HEALTH_KINDS[] = {"gp_registration",
+                                           "dental_check",
+                                           "health_assessment",
+                                           "immunisations",
+                                           "development_check",
+                                           "sdq",
                                            NULL};
 /* A care leaver's status (Children Act 1989 s.23A-24 and Sch 2 para 19B; 2014 Act s.104):
  * Wales' category 1 is eligible, 2 relevant, 3 former relevant, 4 former relevant in education
@@ -115,6 +122,37 @@ static const char *const ASSESSMENT_FACTORS[] = {
 /* CIN census reasons for closure. */
 static const char *const CLOSURE_REASONS[] = {"RC1", "RC2", "RC3", "RC4", "RC5",
                                               "RC6", "RC7", "RC8", "RC9", NULL};
+/* SSDA903 (England's looked-after children return; docs/returns.md, "SSDA903"): a looked-after
+ * child's legal status (LS), category of need (CIN), the placement setting where the placement
+ * type does not decide it (PLACE), the provider (PLACE_PROVIDER), the reason a placement changed,
+ * the reason care ended (REC), the review's participation code, permanence before care, and a
+ * care leaver's contact at their birthday (OC3). The Z11-Z14 placements are left out: their
+ * meanings are not confirmed (docs/returns/research-903-wales.md). */
+static const char *const LEGAL_STATUSES[] = {"C1", "C2", "D1", "E1", "V2", "V3", "V4",
+                                             "L1", "L2", "L3", "J1", "J2", "J3", NULL};
+static const char *const CATEGORIES_OF_NEED[] = {"N1", "N2", "N3", "N4", "N5",
+                                                 "N6", "N7", "N8", NULL};
+static const char *const SETTINGS[] = {"K1", "K2", "K3", "R1", "R2", "R3", "R5", "S1",
+                                       "P3", "T0", "T1", "T2", "T3", "T4", NULL};
+static const char *const PROVIDERS[] = {"PR1", "PR2", "PR3", "PR4", "PR5", NULL};
+static const char *const PERMANENCE[] = {"P1", "P2", "P3", "P4", "Z1", NULL};
+static const char *const PLACEMENT_CHANGE_REASONS[] = {"CARPL",  "CLOSE", "ALLEG", "STAND", "APPRR",
+                                                       "CREQB",  "CREQO", "CHILD", "LAREQ", "PLACE",
+                                                       "CUSTOD", "OTHER", NULL};
+static const char *const LA_END_DETAILS[] = {"E11", "E12", "E2",  "E3",  "E4A", "E4B", "E13", "E41",
+                                             "E45", "E46", "E47", "E48", "E5",  "E6",  "E7",  "E9",
+                                             "E14", "E15", "E16", "E17", "E8",  NULL};
+static const char *const PARTICIPATION[] = {"PN0", "PN1", "PN2", "PN3", "PN4",
+                                            "PN5", "PN6", "PN7", NULL};
+static const char *const MISSING_KINDS[] = {"missing", "away", NULL};
+static const char *const ADOPTION_REVERSALS[] = {"RD1", "RD2", "RD3", "RD4", NULL};
+static const char *const ADOPTER_SEXES[] = {"M1", "F1", "MM", "FF", "MF", NULL};
+static const char *const ADOPTER_STATUSES[] = {"L0", "L11", "L12", "L2", "L3", "L4", NULL};
+static const char *const IN_TOUCH[] = {"YES", "NO", "DIED", "REFU", "NREQ", "RHOM", NULL};
+static const char *const ACTIVITIES[] = {"F1", "P1", "F2", "P2", "F4", "P4",
+                                         "F5", "P5", "G4", "G5", "G6", NULL};
+static const char *const ACCOMMODATIONS[] = {"B", "C", "D", "E", "G", "H", "K", "R", "S",
+                                             "T", "U", "V", "W", "X", "Y", "Z", NULL};
 
 /* ---- field tables ---- */
 
@@ -232,6 +270,14 @@ static const field_spec F_CONFERENCE[] = {ID_NEW("conference_id"),
 static const field_spec F_CHILD_DATE[] = {ID_REF("child_id"), DATE_REQ, END};
 static const field_spec F_PLAN[] = {
     ID_NEW("plan_id"), ID_REF("child_id"), DATE_REQ, {"kind", F_ENUM, REQ, 0, PLAN_KINDS}, END};
+/* The placement's details for the SSDA903 (docs/returns.md): the postcodes are personal (a
+ * family's or a carer's address), the provider's Ofsted URN is not. */
+#define PLACEMENT_903                                                                              \
+    {"setting", F_ENUM, 0, 0, SETTINGS}, {"fostering_for_adoption", F_BOOL, 0, 0, NULL},           \
+        {"provider", F_ENUM, 0, 0, PROVIDERS}, {"provider_urn", F_ID, 0, 8, NULL},                 \
+    {                                                                                              \
+        "placement_postcode", F_TEXT, 0, 8, NULL                                                   \
+    }
 static const field_spec F_LA_STARTED[] = {
     ID_REF("child_id"),
     DATE_REQ,
@@ -239,6 +285,11 @@ static const field_spec F_LA_STARTED[] = {
     {"placement_type", F_ENUM, REQ, 0, PLACEMENT_TYPES},
     {"until_18", F_BOOL, 0, 0, NULL},
     {"interim_arrangement", F_ENUM, 0, 0, INTERIM_ARRANGEMENTS},
+    {"legal_status", F_ENUM, 0, 0, LEGAL_STATUSES},
+    {"category_of_need", F_ENUM, 0, 0, CATEGORIES_OF_NEED},
+    {"home_postcode", F_TEXT, 0, 8, NULL},
+    {"previous_permanence", F_ENUM, 0, 0, PERMANENCE},
+    PLACEMENT_903,
     END};
 static const field_spec F_PLACEMENT_CHANGED[] = {
     ID_REF("child_id"),
@@ -248,11 +299,44 @@ static const field_spec F_PLACEMENT_CHANGED[] = {
     {"school_changed", F_BOOL, 0, 0, NULL},
     {"until_18", F_BOOL, 0, 0, NULL},
     {"interim_arrangement", F_ENUM, 0, 0, INTERIM_ARRANGEMENTS},
+    {"same_carers", F_BOOL, 0, 0, NULL},
+    {"change_reason", F_ENUM, 0, 0, PLACEMENT_CHANGE_REASONS},
+    PLACEMENT_903,
     END};
-static const field_spec F_LA_ENDED[] = {
-    ID_REF("child_id"), DATE_REQ, {"reason", F_ENUM, REQ, 0, LA_END_REASONS}, END};
-static const field_spec F_HEALTH[] = {
-    ID_REF("child_id"), DATE_REQ, {"kind", F_ENUM, REQ, 0, HEALTH_KINDS}, END};
+static const field_spec F_LEGAL_STATUS[] = {
+    ID_REF("child_id"), DATE_REQ, {"legal_status", F_ENUM, REQ, 0, LEGAL_STATUSES}, END};
+static const field_spec F_LA_ENDED[] = {ID_REF("child_id"),
+                                        DATE_REQ,
+                                        {"reason", F_ENUM, REQ, 0, LA_END_REASONS},
+                                        {"reason_detail", F_ENUM, 0, 0, LA_END_DETAILS},
+                                        END};
+static const field_spec F_LA_REVIEW[] = {
+    ID_REF("child_id"), DATE_REQ, {"participation", F_ENUM, 0, 0, PARTICIPATION}, END};
+static const field_spec F_HEALTH[] = {ID_REF("child_id"),
+                                      DATE_REQ,
+                                      {"kind", F_ENUM, REQ, 0, HEALTH_KINDS},
+                                      {"sdq_score", F_INT, 0, 40, NULL},
+                                      END};
+/* Adoption (SSDA903 PlacedAdoption, AD1): the decision that the child should be placed for
+ * adoption, its reversal, and the match with adopters. */
+static const field_spec F_ADOPTION_DECISION[] = {ID_REF("child_id"), DATE_REQ, END};
+static const field_spec F_ADOPTION_REVERSED[] = {
+    ID_REF("child_id"), DATE_REQ, {"reason", F_ENUM, REQ, 0, ADOPTION_REVERSALS}, END};
+static const field_spec F_ADOPTERS_MATCHED[] = {
+    ID_REF("child_id"),
+    DATE_REQ,
+    {"adopters", F_INT, REQ, 2, NULL},
+    {"adopter_sex", F_ENUM, REQ, 0, ADOPTER_SEXES},
+    {"adopter_status", F_ENUM, REQ, 0, ADOPTER_STATUSES},
+    END};
+/* A care leaver's circumstances at their 17th to 21st birthdays (SSDA903 OC3). */
+static const field_spec F_CARE_LEAVER_CONTACT[] = {ID_REF("child_id"),
+                                                   DATE_REQ,
+                                                   {"in_touch", F_ENUM, REQ, 0, IN_TOUCH},
+                                                   {"activity", F_ENUM, 0, 0, ACTIVITIES},
+                                                   {"accommodation", F_ENUM, 0, 0, ACCOMMODATIONS},
+                                                   {"accommodation_suitable", F_BOOL, 0, 0, NULL},
+                                                   END};
 static const field_spec F_VISIT[] = {
     ID_REF("child_id"),
     DATE_REQ,
@@ -283,6 +367,7 @@ static const field_spec F_MISSING[] = {ID_NEW("episode_id"),
                                        DATE_REQ,
                                        {"returned", F_DATE, PAST, 0, NULL},
                                        {"return_interview", F_BOOL, 0, 0, NULL},
+                                       {"kind", F_ENUM, 0, 0, MISSING_KINDS},
                                        END};
 /* A return interview after a missing episode: offered, and held or declined (issue 12). */
 static const field_spec F_RETURN_INTERVIEW[] = {ID_REF("episode_id"),
@@ -344,6 +429,8 @@ static const field_spec F_CHILD_DETAILS[] = {ID_REF("child_id"),
                                              {"former_upn", F_TEXT, 0, 13, NULL},
                                              {"upn_unknown", F_ENUM, 0, 0, UPN_UNKNOWN_CODES},
                                              {"date_of_death", F_DATE, PAST, 0, NULL},
+                                             {"uasc", F_BOOL, 0, 0, NULL},
+                                             {"own_child_born", F_DATE, PAST, 0, NULL},
                                              END};
 static const field_spec F_CORRECTION[] = {{"corrects", F_INT, REQ | NOFIX, 0, NULL},
                                           {"reason", F_TEXT, REQ, 1000, NULL},
@@ -1230,6 +1317,8 @@ static cw_rc ck_child_only(cw_ctx *c, const json_t *p, cw_error *err)
     return child_event(c, p, &ci, err);
 }
 
+static cw_rc ck_placement_903(const json_t *p, cw_error *err);
+
 static cw_rc ck_la_started(cw_ctx *c, const json_t *p, cw_error *err)
 {
     child_info ci;
@@ -1237,7 +1326,7 @@ static cw_rc ck_la_started(cw_ctx *c, const json_t *p, cw_error *err)
     if (!rc && ci.looked_after)
         rc = cw_error_key(err, CW_EINVAL, "already_looked_after", "child_id", str(p, "child_id"),
                           NULL);
-    return rc;
+    return rc ? rc : ck_placement_903(p, err);
 }
 
 static cw_rc ck_la_current(cw_ctx *c, const json_t *p, cw_error *err)
@@ -1249,6 +1338,44 @@ static cw_rc ck_la_current(cw_ctx *c, const json_t *p, cw_error *err)
     if (!rc)
         rc = not_before("date", date_or(p, "date", 0), ci.la_since, "before_looked_after", err);
     return rc;
+}
+
+/* The SSDA903's reason care ended (reason_detail) says more than reason, and must agree with it:
+ * adopted (E11, E12), returned home (E4A, E4B, E13), a special guardianship order (E45-E48); the
+ * rest are for age_18 or other. */
+static cw_rc ck_la_ended(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    cw_rc rc = ck_la_current(c, p, err);
+    const char *d = str(p, "reason_detail"), *r = str(p, "reason");
+    if (rc || !d || !r)
+        return rc;
+    const char *want = "other";
+    if (!strcmp(d, "E11") || !strcmp(d, "E12"))
+        want = "adoption";
+    else if (!strcmp(d, "E4A") || !strcmp(d, "E4B") || !strcmp(d, "E13"))
+        want = "returned_home";
+    else if (!strcmp(d, "E45") || !strcmp(d, "E46") || !strcmp(d, "E47") || !strcmp(d, "E48"))
+        want = "special_guardianship";
+    if (strcmp(want, r) && !(!strcmp(want, "other") && !strcmp(r, "age_18")))
+        rc = cw_error_key(err, CW_EINVAL, "detail_not_reason", "reason_detail", d, r);
+    return rc;
+}
+
+/* A placement's setting (PLACE) is for the types it decides: residential and other. */
+static cw_rc ck_placement_903(const json_t *p, cw_error *err)
+{
+    const char *t = str(p, "placement_type");
+    if (has(p, "setting") && t && strcmp(t, "residential") && strcmp(t, "other"))
+        return cw_error_key(err, CW_EINVAL, "setting_not_type", "setting", t, NULL);
+    if (has(p, "fostering_for_adoption") && t && strcmp(t, "foster") && strcmp(t, "kinship"))
+        return cw_error_key(err, CW_EINVAL, "setting_not_type", "fostering_for_adoption", t, NULL);
+    return CW_OK;
+}
+
+static cw_rc ck_placement_changed(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    cw_rc rc = ck_la_current(c, p, err);
+    return rc ? rc : ck_placement_903(p, err);
 }
 
 static cw_rc ck_visit(cw_ctx *c, const json_t *p, cw_error *err)
@@ -1345,8 +1472,9 @@ static cw_rc ck_closed(cw_ctx *c, const json_t *p, cw_error *err)
 /* At least one detail; NONE alone among disabilities; a death not before birth. */
 static cw_rc ck_child_details(cw_ctx *c, const json_t *p, cw_error *err)
 {
-    static const char *const details[] = {"ethnicity_code", "disabilities",  "upn", "former_upn",
-                                          "upn_unknown",    "date_of_death", NULL};
+    static const char *const details[] = {"ethnicity_code", "disabilities",   "upn",
+                                          "former_upn",     "upn_unknown",    "date_of_death",
+                                          "uasc",           "own_child_born", NULL};
     child_info ci;
     cw_rc rc = child_event(c, p, &ci, err);
     int any = 0;
@@ -1685,9 +1813,9 @@ static const event_spec specs[] = {
     {"core_group_held", 0, F_CHILD_DATE, ck_core_group, NULL},
     {"plan_recorded", 0, F_PLAN, ck_child_only, "plan_id"},
     {"looked_after_started", 0, F_LA_STARTED, ck_la_started, NULL},
-    {"placement_changed", 0, F_PLACEMENT_CHANGED, ck_la_current, NULL},
-    {"looked_after_ended", 0, F_LA_ENDED, ck_la_current, NULL},
-    {"looked_after_review_held", 0, F_CHILD_DATE, ck_la_current, NULL},
+    {"placement_changed", 0, F_PLACEMENT_CHANGED, ck_placement_changed, NULL},
+    {"looked_after_ended", 0, F_LA_ENDED, ck_la_ended, NULL},
+    {"looked_after_review_held", 0, F_LA_REVIEW, ck_la_current, NULL},
     {"health_check_recorded", 0, F_HEALTH, ck_child_only, NULL},
     {"statutory_visit", 0, F_VISIT, ck_visit, NULL},
     {"case_note", 0, F_NOTE, ck_child_only, NULL},
@@ -1702,6 +1830,11 @@ static const event_spec specs[] = {
     {"case_transferred", 0, F_TRANSFERRED, ck_transferred, NULL},
     {"case_closed", 0, F_CLOSED, ck_closed, NULL},
     {"child_details_recorded", 0, F_CHILD_DETAILS, ck_child_details, NULL},
+    {"legal_status_changed", 0, F_LEGAL_STATUS, ck_la_current, NULL},
+    {"care_leaver_contact", 0, F_CARE_LEAVER_CONTACT, ck_child_only, NULL},
+    {"adoption_decision_made", 0, F_ADOPTION_DECISION, ck_child_only, NULL},
+    {"adoption_decision_reversed", 0, F_ADOPTION_REVERSED, ck_child_only, NULL},
+    {"adopters_matched", 0, F_ADOPTERS_MATCHED, ck_child_only, NULL},
     {"case_reopened", 0, F_REOPENED, ck_reopened, NULL},
     {"correction", 0, F_CORRECTION, cw_casework_check_correction, NULL},
     {"escalation_raised", 0, F_ESCALATION, ck_escalation, NULL},

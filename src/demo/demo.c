@@ -163,6 +163,11 @@ enum evt {
     E_NEEDS,
     E_PAVISIT,
     E_DETAILS,
+    E_LSCHANGE,
+    E_CLCONTACT,
+    E_ADDECIDE,
+    E_ADREVERSE,
+    E_ADMATCH,
     NEVT
 };
 static const char *const EVT_NAME[NEVT] = {"child_registered",
@@ -195,14 +200,21 @@ static const char *const EVT_NAME[NEVT] = {"child_registered",
                                            "leaving_care_status",
                                            "needs_assessment_completed",
                                            "personal_adviser_visit",
-                                           "child_details_recorded"};
+                                           "child_details_recorded",
+                                           "legal_status_changed",
+                                           "care_leaver_contact",
+                                           "adoption_decision_made",
+                                           "adoption_decision_reversed",
+                                           "adopters_matched"};
 
 /* Casework that counts as activity for the drift signal (rules/wales.rules: its met_by lines,
  * which leave out contact decisions, return interviews and the care leavers' entries). */
 static int activity(int t)
 {
     return t != E_CHILD && t != E_LAEND && t != E_CLOSE && t != E_REOPEN && t != E_CDECIDED &&
-           t != E_RETURN && t != E_LCSTATUS && t != E_NEEDS && t != E_PAVISIT && t != E_DETAILS;
+           t != E_RETURN && t != E_LCSTATUS && t != E_NEEDS && t != E_PAVISIT && t != E_DETAILS &&
+           t != E_LSCHANGE && t != E_CLCONTACT && t != E_ADDECIDE && t != E_ADREVERSE &&
+           t != E_ADMATCH;
 }
 
 enum actor { A_HOLDER, A_FRONT, A_FRONT_TM, A_TM };
@@ -440,7 +452,9 @@ enum { PT_FOSTER, PT_KINSHIP, PT_RESIDENTIAL, PT_PARENTS, PT_ADOPTION, PT_OTHER 
 static const char *const LA_REASONS[] = {"returned_home", "adoption", "special_guardianship",
                                          "age_18", "other"};
 enum { LR_HOME, LR_ADOPTION, LR_SGO, LR_AGE18, LR_OTHER };
-static const char *const HEALTH_KINDS[] = {"gp_registration", "dental_check", "health_assessment"};
+static const char *const HEALTH_KINDS[] = {"gp_registration",   "dental_check",
+                                           "health_assessment", "immunisations",
+                                           "development_check", "sdq"};
 static const char *const BANDS[] = {"no_apparent_risk", "mild", "moderate", "significant"};
 enum { B_NONE, B_MILD, B_MODERATE, B_SIGNIFICANT };
 
@@ -2162,6 +2176,136 @@ static void plan_reviews(kid *k)
     qsort(L->ev + ch->ev_off, L->nev - ch->ev_off, sizeof(dev), cmp_dev);
 }
 
+static const char *const LEGAL_STATUS[] = {"C1", "C2", "E1", "V2"};
+enum { LS_C1, LS_C2, LS_E1, LS_V2 };
+
+static uint64_t h903(uint64_t seed, const child *c, cw_date d, uint64_t salt)
+{
+    return mix(seed ^ mix(c->num * 6007 + (uint64_t)(uint32_t)d * 131 + salt));
+}
+
+static int years_at(const child *c, cw_date d)
+{
+    return (int)((d - c->dob) / 366); /* at most the true age: the limits below are minimums */
+}
+
+/* The legal status care began under (placement type ty, interim arrangement ia): placed with
+ * parents, only on an order (rule 378); otherwise an interim care order, a care order, or
+ * accommodation under section 20. */
+static int start_ls(uint64_t seed, const child *c, cw_date st, int ty, int ia)
+{
+    double u = unit(h903(seed, c, st, 0x1E6A1));
+    if (ty == PT_PARENTS || ia == IA_ICO)
+        return u < 0.85 ? LS_C1 : LS_C2;
+    if (years_at(c, st) >= 15)
+        return u < 0.2 ? LS_C1 : LS_V2;
+    return u < 0.55 ? LS_C1 : u < 0.62 ? LS_C2 : LS_V2;
+}
+
+/* The decision that a child looked after from st should be placed for adoption, and the match
+ * with adopters, before the day a (a placement for adoption, or the adoption); the decision's
+ * date. */
+static cw_date adoption_903(kid *k, cw_date st, cw_date a)
+{
+    uint64_t h = h903(k->g->o.seed, k->c, a, 0xAD0);
+    cw_date d = a - 40 - (cw_date)(h % 60), m = a - 5 - (cw_date)(mix(h ^ 1) % 25);
+    if (d <= st)
+        d = st + 1;
+    if (m <= d)
+        m = d + 1;
+    if (m >= a)
+        return NEVER; /* too soon after care began: none recorded */
+    add(k, E_ADDECIDE, d, A_HOLDER);
+    add(k, E_ADMATCH, m, A_HOLDER)->a = (uint8_t)(mix(h ^ 2) % 8);
+    return d;
+}
+
+/*
+ * What the SSDA903 needs beyond the journey's own events (docs/demo.md), added once the journey
+ * is drawn so that nothing drawn before changes: a change from an interim to a full care order,
+ * a placement order when the child is placed for adoption, immunisations, development checks and
+ * an SDQ at each health assessment (on its day, so no new day of activity), a care leaver's
+ * circumstances at each birthday from 17 to 21, and on each end of care the last placement's type
+ * (e->c, plus one) for the reason's detail.
+ */
+static void returns_903(kid *k)
+{
+    loc *L = k->L;
+    const child *c = k->c;
+    const gen *g = k->g;
+    uint64_t seed = g->o.seed;
+    size_t n0 = L->nev;
+    cw_date st = NEVER, c2 = NEVER, last_end = NEVER, decided = NEVER;
+    int last_type = -1, lc = 0, ls = -1;
+    for (size_t i = c->ev_off; i < n0 && !L->oom; i++) {
+        dev e = L->ev[i]; /* a copy: add() may move the array */
+        if (e.type == E_LASTART) {
+            st = e.date;
+            last_type = e.a;
+            last_end = NEVER;
+            c2 = NEVER;
+            ls = start_ls(seed, c, st, e.a, e.b ? e.b - 1 : -1);
+            decided = NEVER;
+            if (ls == LS_C1)
+                c2 = st + 90 + (cw_date)(h903(seed, c, st, 0xC2) % 120);
+        } else if (e.type == E_PLACEMENT && st < NEVER) {
+            last_type = e.a;
+            if (c2 < e.date) { /* the care order came before this move */
+                add(k, E_LSCHANGE, c2, A_HOLDER)->a = LS_C2;
+                ls = LS_C2;
+                c2 = NEVER;
+            }
+            if (e.a == PT_PARENTS && ls == LS_V2) {
+                /* placed with parents only on an order (rule 378): an interim care order */
+                add(k, E_LSCHANGE, e.date, A_HOLDER)->a = LS_C1;
+                ls = LS_C1;
+            }
+            if (e.a == PT_ADOPTION) {
+                if (c2 < e.date)
+                    add(k, E_LSCHANGE, c2, A_HOLDER)->a = LS_C2;
+                c2 = NEVER;
+                ls = LS_E1;
+                add(k, E_LSCHANGE, e.date, A_HOLDER)->a = LS_E1;
+                if (decided >= NEVER)
+                    decided = adoption_903(k, st, e.date);
+            }
+        } else if (e.type == E_LAEND && st < NEVER) {
+            if (c2 < e.date)
+                add(k, E_LSCHANGE, c2, A_HOLDER)->a = LS_C2;
+            if (e.a == LR_ADOPTION && decided >= NEVER) /* adopted from another placement */
+                decided = adoption_903(k, st, e.date);
+            else if (e.a != LR_ADOPTION && decided < NEVER) /* not adopted after all */
+                add(k, E_ADREVERSE, e.date - 1 > decided ? e.date - 1 : e.date, A_HOLDER);
+            L->ev[i].c = (uint8_t)(last_type + 1);
+            st = c2 = NEVER;
+            last_end = e.date;
+        } else if (e.type == E_HEALTH && e.a == 2 && st < NEVER) {
+            int age = years_at(c, e.date);
+            uint64_t h = h903(seed, c, e.date, 0x4EA1);
+            if (unit(h) < 0.9)
+                add(k, E_HEALTH, e.date, A_HOLDER)->a = 3;
+            if (age < 5)
+                add(k, E_HEALTH, e.date, A_HOLDER)->a = 4;
+            if (age >= 4 && age <= 16) {
+                dev *s = add(k, E_HEALTH, e.date, A_HOLDER);
+                s->a = 5;
+                s->n = (uint16_t)(mix(h ^ 1) % 31);
+            }
+        } else if (e.type == E_LCSTATUS) {
+            lc = 1;
+        }
+    }
+    if (st < NEVER && c2 < NEVER && c2 <= g->as_of)
+        add(k, E_LSCHANGE, c2, A_HOLDER)->a = LS_C2;
+    for (int n = 17; lc && st >= NEVER && last_end < NEVER && n <= 21; n++) {
+        cw_date b = M(c->dob, 12 * n);
+        cw_date d = b + (cw_date)(h903(seed, c, b, 0xB1D) % 20);
+        if (b > last_end && d <= g->as_of)
+            add(k, E_CLCONTACT, d, A_HOLDER)->n = (uint16_t)n;
+    }
+    qsort(L->ev + c->ev_off, L->nev - c->ev_off, sizeof(dev), cmp_dev);
+}
+
 /* Draws child ci (number num) of locality L: who they are and their journey. */
 static void gen_child(loc *L, uint32_t ci, uint64_t num)
 {
@@ -2233,6 +2377,7 @@ static void gen_child(loc *L, uint32_t ci, uint64_t num)
     care_leaver(&k);
     filler(&k);
     plan_reviews(&k);
+    returns_903(&k);
     c->ev_n = L->nev - c->ev_off;
     c->seg_n = L->nsegs - c->seg_off;
     /*
@@ -2480,6 +2625,11 @@ static void pdate(pb *b, const char *k, cw_date d)
 static void pbool(pb *b, const char *k, int v)
 {
     pset(b, k, json_boolean(v));
+}
+
+static void pint(pb *b, const char *k, long long v)
+{
+    pset(b, k, json_integer(v));
 }
 
 /* ---- when each command was recorded (docs/demo.md, "Recording") ---- */
@@ -3047,6 +3197,12 @@ static void details(uint64_t seed, const child *c, cw_date as_of, pb *b)
     }
     if (dis)
         pset(b, "disabilities", dis);
+    /* unaccompanied asylum-seeking: 1 in 20 of those 13 or over when they became known; a young
+     * mother: 1 in 30 of the girls 16 or over, her child born before (SSDA903) */
+    if (c->entry - c->dob >= 13 * 366 && unit(mix(h ^ 8)) < 0.05)
+        pbool(b, "uasc", 1);
+    if (c->gender == 0 && c->entry - c->dob >= 16 * 366 + 300 && unit(mix(h ^ 9)) < 0.034)
+        pdate(b, "own_child_born", c->entry - 30 - (cw_date)(mix(h ^ 10) % 270));
     if (as_of - c->dob >= 5 * 365) {
         char upn[14];
         snprintf(upn, sizeof upn, "?001%09llu", (unsigned long long)(c->num % 1000000000ULL));
@@ -3087,6 +3243,57 @@ static void assessment_codes(uint64_t seed, const child *c, const dev *e, pb *b)
     for (size_t i = 0; i < k; i++)
         b->bad |= json_array_append_new(f, json_string(FACTORS[(at + i * 5) % nf])) != 0;
     pset(b, "factors", f);
+}
+
+/* ---- the SSDA903's facts (docs/returns.md, "SSDA903"), from the seed, the child and the
+ * event's date alone ---- */
+
+/* The placement's details: the setting where the type does not decide PLACE, the provider,
+ * the reason for a move. No URN or postcode: the demo invents no provider or address (the
+ * return gives the placeholder URN and says so). */
+static void placement_903(uint64_t seed, const child *c, const dev *e, pb *b)
+{
+    uint64_t h = h903(seed, c, e->date, 0x91ACE);
+    double u = unit(h);
+    int age = years_at(c, e->date);
+    if (e->a == PT_RESIDENTIAL)
+        pstr(b, "setting", "K2");
+    else if (e->a == PT_OTHER)
+        pstr(b, "setting", age >= 16 ? "K3" : age >= 4 ? "S1" : "R3");
+    if (e->a == PT_FOSTER)
+        pstr(b, "provider", u < 0.65 ? "PR1" : "PR4");
+    else if (e->a == PT_RESIDENTIAL || e->a == PT_OTHER) /* not the council's own: it has no
+                                                            addresses to say they are in its area
+                                                            (rule 1015) */
+        pstr(b, "provider", u < 0.3 ? "PR5" : "PR4");
+    else if (e->a != PT_PARENTS)
+        pstr(b, "provider", "PR1");
+    if (e->type == E_PLACEMENT) {
+        static const char *const WHY[] = {"CARPL", "CARPL", "CARPL", "CREQB", "CREQO",
+                                          "CHILD", "LAREQ", "STAND", "OTHER", "CLOSE"};
+        pstr(b, "change_reason", e->a == PT_ADOPTION ? "CARPL" : WHY[mix(h ^ 1) % 10]);
+    }
+}
+
+/* Why care ended, in the DfE's detail (the last placement's type in e->c, plus one). */
+static const char *end_detail(uint64_t seed, const child *c, const dev *e)
+{
+    double u = unit(h903(seed, c, e->date, 0xE7D));
+    int last = e->c ? e->c - 1 : -1, age = years_at(c, e->date);
+    switch (e->a) {
+    case LR_HOME:
+        return u < 0.85 ? "E4A" : "E4B";
+    case LR_ADOPTION:
+        return u < 0.7 ? "E11" : "E12";
+    case LR_SGO:
+        return last == PT_KINSHIP ? "E45" : last == PT_FOSTER ? "E46" : u < 0.5 ? "E47" : "E48";
+    case LR_AGE18:
+        if ((last == PT_FOSTER || last == PT_KINSHIP) && u < 0.45)
+            return "E17";
+        return u < 0.8 ? "E5" : "E6";
+    default:
+        return age >= 14 ? "E5" : "E8";
+    }
 }
 
 static void payload(const loc *L, const child *c, const dev *e, const char *cid, pb *b)
@@ -3231,21 +3438,84 @@ static void payload(const loc *L, const child *c, const dev *e, const char *cid,
             pstr(b, "interim_arrangement", INTERIMS[e->b - 1]);
         if (e->flags & F_SCHOOL)
             pbool(b, "school_changed", 1);
+        placement_903(L->g->o.seed, c, e, b);
+        if (e->type == E_LASTART) {
+            static const char *const NEED[] = {"N1", "N1", "N1", "N1", "N1", "N1",
+                                               "N2", "N3", "N4", "N5", "N6", "N8"};
+            uint64_t h = h903(L->g->o.seed, c, e->date, 0x5747);
+            pstr(b, "legal_status",
+                 LEGAL_STATUS[start_ls(L->g->o.seed, c, e->date, e->a, e->b ? e->b - 1 : -1)]);
+            pstr(b, "category_of_need", NEED[h % 12]);
+            pstr(b, "previous_permanence", "Z1"); /* none before: an order's date and
+                                                     authority are not facts caseward holds */
+        }
         return;
     case E_LAEND:
         pstr(b, "child_id", cid);
         pdate(b, "date", e->date);
         pstr(b, "reason", LA_REASONS[e->a]);
+        pstr(b, "reason_detail", end_detail(L->g->o.seed, c, e));
         return;
+    case E_ADDECIDE:
+    case E_ADREVERSE:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        if (e->type == E_ADREVERSE)
+            pstr(b, "reason", "RD1");
+        return;
+    case E_ADMATCH: {
+        /* a couple (a man and a woman, married or not; two women or two men) or one adopter */
+        static const char *const SEX[] = {"MF", "MF", "MF", "MF", "FF", "MM", "F1", "M1"};
+        static const char *const LS[] = {"L11", "L11", "L11", "L3", "L2", "L12", "L0", "L0"};
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pint(b, "adopters", e->a >= 6 ? 1 : 2);
+        pstr(b, "adopter_sex", SEX[e->a % 8]);
+        pstr(b, "adopter_status", LS[e->a % 8]);
+        return;
+    }
+    case E_LSCHANGE:
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "legal_status", LEGAL_STATUS[e->a]);
+        return;
+    case E_CLCONTACT: {
+        /* a care leaver's circumstances at a birthday (e->n: the age) */
+        static const char *const ACT17[] = {"F2", "F2", "F2", "P2", "F4", "F5", "G5", "G4"};
+        static const char *const ACT18[] = {"F1", "F2", "F2", "F4", "F5", "P5", "G5", "G6"};
+        static const char *const ACC17[] = {"D", "D", "E", "E", "B", "U", "D", "E"};
+        static const char *const ACC18[] = {"U", "U", "D", "E", "B", "Z", "T", "K"};
+        uint64_t h = h903(L->g->o.seed, c, e->date, 0xC1EA);
+        double u = unit(h);
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        pstr(b, "in_touch", u < 0.86 ? "YES" : u < 0.92 ? "NO" : u < 0.96 ? "NREQ" : "REFU");
+        if (u < 0.86 || (u >= 0.92 && u < 0.96)) {
+            pstr(b, "activity", (e->n <= 17 ? ACT17 : ACT18)[mix(h ^ 1) % 8]);
+            pstr(b, "accommodation", (e->n <= 17 ? ACC17 : ACC18)[mix(h ^ 2) % 8]);
+            pbool(b, "accommodation_suitable", unit(mix(h ^ 3)) < 0.9);
+        }
+        return;
+    }
     case E_CORE_GROUP:
-    case E_LAREVIEW:
         pstr(b, "child_id", cid);
         pdate(b, "date", e->date);
         return;
+    case E_LAREVIEW: {
+        static const char *const PN[] = {"PN1", "PN1", "PN1", "PN1", "PN2",
+                                         "PN3", "PN5", "PN6", "PN6", "PN7"};
+        pstr(b, "child_id", cid);
+        pdate(b, "date", e->date);
+        if (years_at(c, e->date) >= 4)
+            pstr(b, "participation", PN[h903(L->g->o.seed, c, e->date, 0x9A27) % 10]);
+        return;
+    }
     case E_HEALTH:
         pstr(b, "child_id", cid);
         pdate(b, "date", e->date);
         pstr(b, "kind", HEALTH_KINDS[e->a]);
+        if (e->a == 5)
+            pint(b, "sdq_score", e->n);
         return;
     case E_VISIT:
         pstr(b, "child_id", cid);
@@ -3283,6 +3553,7 @@ static void payload(const loc *L, const child *c, const dev *e, const char *cid,
         pdate(b, "date", e->date);
         if (e->x) /* the interview is its own entry (return_interview) */
             pdate(b, "returned", e->x);
+        pstr(b, "kind", unit(h903(L->g->o.seed, c, e->date, 0x4A11)) < 0.7 ? "missing" : "away");
         return;
     case E_RETURN:
         rec_id(cid, "M", e->n, id, sizeof id);

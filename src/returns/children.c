@@ -191,6 +191,7 @@ cw_buf *cw_returns_output_file(cw_returns_output *o, const char *fmt, ...)
 
 static const cw_return_kind KINDS[] = {
     {"cin", "England's Children in Need census", 1, cw_returns_cin},
+    {"903", "England's looked-after children return (SSDA903)", 0, cw_returns_903},
     {"annex-a", "Ofsted's Annex A lists", 0, cw_returns_annexa},
 };
 

@@ -3,10 +3,10 @@
  *
  * A return reads each child's history as the rules do (the projection's facts:
  * types, dates, codes, flags, identifiers, corrections applied, work awaiting
- * sign-off left out), never a name or narrative. The one personal value a
- * return carries is the child's Unique Pupil Number, which the CIN census asks
- * for; it is read from the entry that recorded it, and left out (with a note)
- * once erased.
+ * sign-off left out), never a name or narrative. The personal values a return
+ * carries are those the government asks for: the child's Unique Pupil Number
+ * (CIN census, SSDA903) and the home and placement postcodes (SSDA903); each is
+ * read from the entry that recorded it, and left out (with a note) once erased.
  *
  * Where the log does not hold what a return's field needs, the return gives
  * the specification's own "not known" value or leaves an optional field out,
@@ -114,6 +114,14 @@ cw_rc cw_returns_cin(cw_store *s, const cw_calendar *cal, const cw_returns_query
  */
 cw_rc cw_returns_annexa(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
                         cw_returns_output *out, cw_error *err);
+
+/*
+ * England's looked-after children return (SSDA903) for q->year (1 April to 31 March) as the
+ * DfE's CSV files, one per table (903-YYYY-header.csv, -episodes.csv, ...), each with the header
+ * the validator recognises; the deprivation of liberty file (from 2026-27) is header-only.
+ */
+cw_rc cw_returns_903(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
+                     cw_returns_output *out, cw_error *err);
 
 /* ---- for the returns' own files ---- */
 

@@ -155,10 +155,34 @@ static const cw_ev_field plan_recorded[] = {
 };
 static const char *const interim_arrangements[] = {"parent_before_assessment", "temporary_approval",
                                                    "interim_care_order_at_home", NULL};
+/* SSDA903 (docs/returns.md): the codes of casework/events.c */
+static const char *const legal_statuses[] = {"C1", "C2", "D1", "E1", "V2", "V3", "V4",
+                                             "L1", "L2", "L3", "J1", "J2", "J3", NULL};
+static const char *const categories_of_need[] = {"N1", "N2", "N3", "N4", "N5",
+                                                 "N6", "N7", "N8", NULL};
+static const char *const settings[] = {"K1", "K2", "K3", "R1", "R2", "R3", "R5", "S1",
+                                       "P3", "T0", "T1", "T2", "T3", "T4", NULL};
+static const char *const providers[] = {"PR1", "PR2", "PR3", "PR4", "PR5", NULL};
+static const char *const permanence[] = {"P1", "P2", "P3", "P4", "Z1", NULL};
+static const char *const placement_change_reasons[] = {"CARPL",  "CLOSE", "ALLEG", "STAND", "APPRR",
+                                                       "CREQB",  "CREQO", "CHILD", "LAREQ", "PLACE",
+                                                       "CUSTOD", "OTHER", NULL};
 static const cw_ev_field looked_after_started[] = {
-    F("child_id", CW_FT_ID),     F("date", CW_FT_DATE),
-    F("placement_id", CW_FT_ID), E("placement_type", placement_types),
-    F("until_18", CW_FT_BOOL),   E("interim_arrangement", interim_arrangements),
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("placement_id", CW_FT_ID),
+    E("placement_type", placement_types),
+    F("until_18", CW_FT_BOOL),
+    E("interim_arrangement", interim_arrangements),
+    E("legal_status", legal_statuses),
+    E("category_of_need", categories_of_need),
+    F("home_postcode", CW_FT_TEXT),
+    E("previous_permanence", permanence),
+    E("setting", settings),
+    F("fostering_for_adoption", CW_FT_BOOL),
+    E("provider", providers),
+    F("provider_urn", CW_FT_ID),
+    F("placement_postcode", CW_FT_TEXT),
 };
 static const cw_ev_field placement_changed[] = {
     F("child_id", CW_FT_ID),
@@ -168,20 +192,81 @@ static const cw_ev_field placement_changed[] = {
     F("school_changed", CW_FT_BOOL),
     F("until_18", CW_FT_BOOL),
     E("interim_arrangement", interim_arrangements),
+    F("same_carers", CW_FT_BOOL),
+    E("change_reason", placement_change_reasons),
+    E("setting", settings),
+    F("fostering_for_adoption", CW_FT_BOOL),
+    E("provider", providers),
+    F("provider_urn", CW_FT_ID),
+    F("placement_postcode", CW_FT_TEXT),
+};
+static const cw_ev_field legal_status_changed[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("legal_status", legal_statuses),
 };
 static const char *const la_end_reasons[] = {"returned_home", "adoption", "special_guardianship",
                                              "age_18",        "other",    NULL};
+static const char *const la_end_details[] = {"E11", "E12", "E2",  "E3",  "E4A", "E4B", "E13", "E41",
+                                             "E45", "E46", "E47", "E48", "E5",  "E6",  "E7",  "E9",
+                                             "E14", "E15", "E16", "E17", "E8",  NULL};
 static const cw_ev_field looked_after_ended[] = {
     F("child_id", CW_FT_ID),
     F("date", CW_FT_DATE),
     E("reason", la_end_reasons),
+    E("reason_detail", la_end_details),
 };
-static const char *const health_kinds[] = {"gp_registration", "dental_check", "health_assessment",
+static const char *const participation[] = {"PN0", "PN1", "PN2", "PN3", "PN4",
+                                            "PN5", "PN6", "PN7", NULL};
+static const cw_ev_field looked_after_review_held[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("participation", participation),
+};
+static const char *const health_kinds[] = {"gp_registration",
+                                           "dental_check",
+                                           "health_assessment",
+                                           "immunisations",
+                                           "development_check",
+                                           "sdq",
                                            NULL};
 static const cw_ev_field health_check_recorded[] = {
     F("child_id", CW_FT_ID),
     F("date", CW_FT_DATE),
     E("kind", health_kinds),
+    F("sdq_score", CW_FT_INT),
+};
+static const char *const in_touch[] = {"YES", "NO", "DIED", "REFU", "NREQ", "RHOM", NULL};
+static const char *const activities[] = {"F1", "P1", "F2", "P2", "F4", "P4",
+                                         "F5", "P5", "G4", "G5", "G6", NULL};
+static const char *const accommodations[] = {"B", "C", "D", "E", "G", "H", "K", "R", "S",
+                                             "T", "U", "V", "W", "X", "Y", "Z", NULL};
+static const char *const adoption_reversals[] = {"RD1", "RD2", "RD3", "RD4", NULL};
+static const char *const adopter_sexes[] = {"M1", "F1", "MM", "FF", "MF", NULL};
+static const char *const adopter_statuses[] = {"L0", "L11", "L12", "L2", "L3", "L4", NULL};
+static const cw_ev_field adoption_decision_made[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+};
+static const cw_ev_field adoption_decision_reversed[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("reason", adoption_reversals),
+};
+static const cw_ev_field adopters_matched[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    F("adopters", CW_FT_INT),
+    E("adopter_sex", adopter_sexes),
+    E("adopter_status", adopter_statuses),
+};
+static const cw_ev_field care_leaver_contact[] = {
+    F("child_id", CW_FT_ID),
+    F("date", CW_FT_DATE),
+    E("in_touch", in_touch),
+    E("activity", activities),
+    E("accommodation", accommodations),
+    F("accommodation_suitable", CW_FT_BOOL),
 };
 static const char *const visit_locations[] = {"home", "school", "office", "other", NULL};
 static const cw_ev_field statutory_visit[] = {
@@ -215,9 +300,10 @@ static const cw_ev_field cse_risk_assessment[] = {
     {"score", CW_FT_INT, NULL, CW_FC_CSE_SCORE},
     {"band", CW_FT_ENUM, bands, CW_FC_CSE_BAND},
 };
+static const char *const missing_kinds[] = {"missing", "away", NULL};
 static const cw_ev_field missing_episode[] = {
     F("episode_id", CW_FT_ID), F("child_id", CW_FT_ID),           F("date", CW_FT_DATE),
-    F("returned", CW_FT_DATE), F("return_interview", CW_FT_BOOL),
+    F("returned", CW_FT_DATE), F("return_interview", CW_FT_BOOL), E("kind", missing_kinds),
 };
 static const cw_ev_field return_interview[] = {
     F("episode_id", CW_FT_ID),
@@ -291,6 +377,8 @@ static const cw_ev_field child_details_recorded[] = {
     F("former_upn", CW_FT_TEXT),
     E("upn_unknown", upn_unknown_codes),
     F("date_of_death", CW_FT_DATE),
+    F("uasc", CW_FT_BOOL),
+    F("own_child_born", CW_FT_DATE),
 };
 static const cw_ev_field correction[] = {
     F("corrects", CW_FT_INT),
@@ -610,7 +698,7 @@ const cw_ev_type cw_rules_types[] = {
     T("looked_after_started", looked_after_started, NULL, -1),
     T("placement_changed", placement_changed, NULL, -1),
     T("looked_after_ended", looked_after_ended, NULL, -1),
-    T("looked_after_review_held", child_date, NULL, -1),
+    T("looked_after_review_held", looked_after_review_held, NULL, -1),
     T("health_check_recorded", health_check_recorded, NULL, -1),
     T("statutory_visit", statutory_visit, NULL, -1), T("case_note", case_note, NULL, -1),
     T("cse_risk_assessment", cse_risk_assessment, NULL, -1),
@@ -624,7 +712,12 @@ const cw_ev_type cw_rules_types[] = {
     T("case_transferred", case_transferred, NULL, -1), T("case_closed", case_closed, NULL, -1),
     T("case_reopened", child_date_reason, NULL, -1),
     T("child_details_recorded", child_details_recorded, NULL, -1),
-    T("correction", correction, NULL, -1), T("escalation_raised", escalation_raised, NULL, -1),
+    T("legal_status_changed", legal_status_changed, NULL, -1),
+    T("care_leaver_contact", care_leaver_contact, NULL, -1),
+    T("adoption_decision_made", adoption_decision_made, NULL, -1),
+    T("adoption_decision_reversed", adoption_decision_reversed, NULL, -1),
+    T("adopters_matched", adopters_matched, NULL, -1), T("correction", correction, NULL, -1),
+    T("escalation_raised", escalation_raised, NULL, -1),
     T("work_signed_off", work_signed_off, NULL, -1), T("work_returned", work_returned, NULL, -1),
     T("restriction_changed", restriction_changed, NULL, -1),
     /* erasures: never in a child's history (the rules read facts, which erasure leaves) */

@@ -96,10 +96,14 @@ static const struct msg {
      "saying why they could not be obtained",
      "{field}: mae angen safbwyntiau a theimladau’r plentyn, neu reswm pam na ellid eu cael"},
     {"details_none",
-     "{field}: give at least one of ethnicity_code, disabilities, upn, former_upn, upn_unknown "
-     "or date_of_death",
-     "{field}: rhowch o leiaf un o ethnicity_code, disabilities, upn, former_upn, upn_unknown "
-     "neu date_of_death"},
+     "{field}: give at least one of ethnicity_code, disabilities, upn, former_upn, upn_unknown, "
+     "date_of_death, uasc or own_child_born",
+     "{field}: rhowch o leiaf un o ethnicity_code, disabilities, upn, former_upn, upn_unknown, "
+     "date_of_death, uasc neu own_child_born"},
+    {"detail_not_reason", "{field}: {1} is not a code for the reason {2}",
+     "{field}: nid yw {1} yn god ar gyfer y rheswm {2}"},
+    {"setting_not_type", "{field}: not for a placement of type {1}",
+     "{field}: nid yw ar gyfer lleoliad o’r math {1}"},
     {"disability_none_and", "{field}: NONE cannot be listed with a disability",
      "{field}: ni ellir rhestru NONE gydag anabledd"},
     {"upn_and_unknown",
