@@ -276,7 +276,7 @@ static const row matrix[] = {
                                                     {200, 200, 200, 200, 200, 200, 403, 401}},
     {"GET", "/api/v1/measures-report", NULL, "?period=fy2025", T_NONE, K_PLAIN,
                                                     {403, 403, 403, 200, 403, 200, 403, 401}},
-    /* ---- statutory returns: the data team (tests/returns_api_test.sh) and the head of
+    /* ---- statutory returns: the data team (tests/returns_api_test.c) and the head of
      * service; not a case reader's, not an inspector's (they recompute from an export) ---- */
     /*                                                sw   tm   sm  hos   qa insp  adm anon */
     {"GET", "/api/v1/returns/{kind}", "cin", "?year=2026", T_NONE, K_PLAIN,

@@ -75,7 +75,11 @@ check "the notes have their header" test "$(head -1 "$T/ret/cin-2026-notes.csv")
 check "the notes say which closures gave no reason" grep -q '"ReasonForClosure","the closure gave no closure_reason' "$T/ret/cin-2026-notes.csv"
 check "the demo's header carries its LA number" grep -q "<LEA>999</LEA>" "$T/ret/cin-2026.xml"
 check "a UPN is in the census" grep -q "<UPN>[A-Z]001[0-9]*</UPN>" "$T/ret/cin-2026.xml"
-check "no name is in the census" bash -c "! grep -q -i 'given\|family\|address' '$T/ret/cin-2026.xml'"
+# no child's name: every family name in the demo's log, none in the census or its notes
+sqlite3 "$db" "SELECT DISTINCT family_name FROM children WHERE family_name IS NOT NULL" >"$T/names"
+check "the demo has names to look for" test "$(wc -l <"$T/names")" -gt 10
+check "no child's name is in the census or its notes" \
+    bash -c "! grep -q -F -w -f '$T/names' '$T/ret/cin-2026.xml' '$T/ret/cin-2026-notes.csv'"
 
 # A clean council: no invented failures.
 clean=$T/clean.db
@@ -101,6 +105,16 @@ nola=$T/nola.db
 run returns cin --db "$nola" --year 2026 --out "$T/x"
 expect_rc 2 "no LA number set"
 check "nothing written when refused" test ! -e "$T/x"
+# the LA number of a log made without one: set once with settings, then the census has it
+run settings --db "$nola" --la-code 681
+expect_rc 0 "settings --la-code on a log without one"
+check "settings prints the number" out_has "local authority number   681"
+run settings --db "$nola" --la-code 682
+expect_rc 1 "a second, different number"
+check "the number is not changed" err_has "this log's local authority number is 681 already"
+run returns cin --db "$nola" --year 2026 --out "$T/nola"
+expect_rc 0 "returns cin once the number is set"
+check "the census carries it" grep -q "<LEA>681</LEA>" "$T/nola/cin-2026.xml"
 run init --db "$T/bad.db" --la-code 1234 --no-admin
 expect_rc 2 "init with a bad LA code"
 check "nothing created" test ! -e "$T/bad.db"

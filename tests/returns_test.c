@@ -11,6 +11,7 @@
  * GenderCurrent). K5's began before the year and is still open at its end.
  */
 #include <setjmp.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ typedef struct fx {
     cw_ledger *l;
     cw_calendar cal;
     cw_error err;
+    uint64_t k1_details; /* the entry that recorded K1's UPN */
 } fx;
 
 static fx F;
@@ -93,9 +95,9 @@ static int setup(void **state)
         "{\"child_id\":\"K1\",\"date\":\"2025-01-10\",\"ethnicity_code\":\"WOTH\","
         "\"disabilities\":[\"NONE\"],\"upn_unknown\":\"UN2\"}");
     /* later details replace earlier ones, field by field */
-    sub("tm.1", "child_details_recorded",
-        "{\"child_id\":\"K1\",\"date\":\"2025-03-01\",\"ethnicity_code\":\"MWBC\","
-        "\"disabilities\":[\"HEAR\",\"LD\"],\"upn\":\"P201123456789\"}");
+    F.k1_details = sub("tm.1", "child_details_recorded",
+                       "{\"child_id\":\"K1\",\"date\":\"2025-03-01\",\"ethnicity_code\":\"MWBC\","
+                       "\"disabilities\":[\"HEAR\",\"LD\"],\"upn\":\"P201123456789\"}");
     sub("tm.1", "referral_received",
         "{\"referral_id\":\"K1.R1\",\"child_id\":\"K1\",\"date\":\"2025-04-07\","
         "\"source\":\"police\",\"reason\":\"x\"}");
@@ -195,6 +197,34 @@ static int setup(void **state)
         "{\"plan_id\":\"K5.P1\",\"child_id\":\"K5\",\"date\":\"2024-11-20\","
         "\"kind\":\"care_and_support\"}");
     sub("tm.1", "case_closed", "{\"child_id\":\"K5\",\"date\":\"2026-04-10\",\"reason\":\"r\"}");
+
+    /* K7: what the notes asked for, recorded after the year (the census made again in May) */
+    sub("tm.1", "child_registered",
+        "{\"child_id\":\"K7\",\"date\":\"2025-05-01\",\"given_name\":\"K\",\"family_name\":\"L\","
+        "\"date_of_birth\":\"2016-01-01\",\"gender\":\"female\",\"language\":\"english\"}");
+    sub("tm.1", "referral_received",
+        "{\"referral_id\":\"K7.R1\",\"child_id\":\"K7\",\"date\":\"2025-05-02\","
+        "\"source\":\"school\",\"reason\":\"x\"}");
+    sub("tm.1", "child_details_recorded",
+        "{\"child_id\":\"K7\",\"date\":\"2026-05-01\",\"ethnicity_code\":\"AIND\","
+        "\"disabilities\":[\"NONE\"],\"upn_unknown\":\"UN3\"}");
+
+    /* K8: died on a child protection plan, the case closed four days later */
+    sub("tm.1", "child_registered",
+        "{\"child_id\":\"K8\",\"date\":\"2025-04-01\",\"given_name\":\"M\",\"family_name\":\"N\","
+        "\"date_of_birth\":\"2012-02-02\",\"gender\":\"male\",\"language\":\"english\"}");
+    sub("tm.1", "child_details_recorded",
+        "{\"child_id\":\"K8\",\"date\":\"2025-04-01\",\"ethnicity_code\":\"WBRI\","
+        "\"disabilities\":[\"NONE\"],\"upn_unknown\":\"UN2\"}");
+    sub("tm.1", "referral_received",
+        "{\"referral_id\":\"K8.R1\",\"child_id\":\"K8\",\"date\":\"2025-04-01\","
+        "\"source\":\"police\",\"reason\":\"x\"}");
+    sub("tm.1", "conference_held",
+        "{\"conference_id\":\"K8.C1\",\"child_id\":\"K8\",\"date\":\"2025-04-15\","
+        "\"kind\":\"initial\",\"decision\":\"register\",\"category\":\"physical\"}");
+    sub("tm.1", "child_details_recorded",
+        "{\"child_id\":\"K8\",\"date\":\"2025-09-02\",\"date_of_death\":\"2025-09-01\"}");
+    sub("tm.1", "case_closed", "{\"child_id\":\"K8\",\"date\":\"2025-09-05\",\"reason\":\"r\"}");
     return 0;
 }
 
@@ -370,8 +400,20 @@ static void test_cin_2026(void **state)
                                 "        <CINclosureDate>2025-04-02</CINclosureDate>\n"
                                 "        <ReasonForClosure>RC7</ReasonForClosure>\n"
                                 "        <ReferralNFA>false</ReferralNFA>\n"));
-    assert_int_equal(o.counts.children, 4);
-    assert_int_equal(o.counts.records, 4);
+    assert_int_equal(o.counts.children, 6);
+    assert_int_equal(o.counts.records, 6);
+    /* K7: the details recorded in May 2026 are the census's */
+    child_xml(xml, "K7", got, sizeof got);
+    assert_non_null(strstr(got, "<UPNunknown>UN3</UPNunknown>"));
+    assert_non_null(strstr(got, "<Ethnicity>AIND</Ethnicity>"));
+    /* K8: the plan ended the day the child died, and the episode closed as RC2 */
+    child_xml(xml, "K8", got, sizeof got);
+    assert_non_null(strstr(got, "<PersonDeathDate>2025-09-01</PersonDeathDate>"));
+    assert_non_null(strstr(got, "<CINclosureDate>2025-09-05</CINclosureDate>\n"
+                                "        <ReasonForClosure>RC2</ReasonForClosure>"));
+    assert_non_null(strstr(got, "<DateOfInitialCPC>2025-04-15</DateOfInitialCPC>"));
+    assert_non_null(strstr(got, "<CPPstartDate>2025-04-15</CPPstartDate>\n"
+                                "          <CPPendDate>2025-09-01</CPPendDate>"));
     /* the notes: what K2's record lacks, and K5's primary need is recorded */
     const char *notes = file(&o, "cin-2026-notes.csv");
     assert_string_equal(
@@ -384,7 +426,13 @@ static void test_cin_2026(void **state)
                "\"K6\",\"PrimaryNeedCode\",\"no primary need recorded at assessment: N0 (not "
                "stated)\"\r\n"
                "\"K6\",\"ReferralNFA\",\"a referral from before the year, decided no further "
-               "action in it: reported as an episode that closed (rule 8569Q)\"\r\n");
+               "action in it: reported as an episode that closed (rule 8569Q)\"\r\n"
+               "\"K7\",\"PrimaryNeedCode\",\"no primary need recorded at assessment: N0 (not "
+               "stated)\"\r\n"
+               "\"K8\",\"PrimaryNeedCode\",\"no primary need recorded at assessment: N0 (not "
+               "stated)\"\r\n"
+               "\"K8\",\"ReasonForClosure\",\"the closure gave no closure_reason: RC2, from the "
+               "episode's work\"\r\n");
     cw_returns_output_release(&o);
 }
 
@@ -459,6 +507,16 @@ static void test_refusals(void **state)
             "\"views_not_obtained_reason\":\"r\",\"analysis\":\"a\",\"outcome\":\"other_services\","
             "\"factors\":[\"2B\",\"2B\"]}",
             "listed twice");
+    refused("child_details_recorded",
+            "{\"child_id\":\"K1\",\"date\":\"2025-05-01\",\"former_upn\":\"a\\u0001b\"}",
+            "not a valid Unique Pupil Number");
+    sub("tm.1", "assessment_started",
+        "{\"assessment_id\":\"K7.A1\",\"child_id\":\"K7\",\"date\":\"2025-06-01\"}");
+    refused("assessment_completed",
+            "{\"assessment_id\":\"K7.A1\",\"date\":\"2025-07-01\",\"child_seen\":false,"
+            "\"views_not_obtained_reason\":\"r\",\"analysis\":\"a\",\"outcome\":\"other_services\","
+            "\"factors\":[\"21\",\"1A\"]}",
+            "21 (no factors identified) cannot be listed");
     refused("case_closed",
             "{\"child_id\":\"K2\",\"date\":\"2025-07-01\",\"reason\":\"r\","
             "\"closure_reason\":\"RC10\"}",
@@ -469,12 +527,79 @@ static void test_refusals(void **state)
             "only given when registering or continuing");
 }
 
+/* A UPN is corrected like any personal text: the census gives the correction's; a correction
+ * is checked as the details are (a wrong check letter, a reason with a UPN, 21 with a factor). */
+static void test_corrected_upn(void **state)
+{
+    (void)state;
+    char p[300];
+    snprintf(p, sizeof p,
+             "{\"corrects\":%" PRIu64 ",\"reason\":\"typed wrongly\","
+             "\"changes\":{\"upn\":\"Q201987654321\"}}",
+             F.k1_details);
+    refused("correction", p, "not a valid Unique Pupil Number");
+    snprintf(p, sizeof p,
+             "{\"corrects\":%" PRIu64 ",\"reason\":\"r\",\"changes\":{\"upn_unknown\":\"UN1\"}}",
+             F.k1_details);
+    refused("correction", p, "cannot be given with the UPN");
+    snprintf(p, sizeof p,
+             "{\"corrects\":%" PRIu64 ",\"reason\":\"typed wrongly\","
+             "\"changes\":{\"upn\":\"J201987654321\"}}",
+             F.k1_details);
+    sub("tm.1", "correction", p);
+    cw_returns_output o;
+    make("cin", 2026, "201", &o);
+    char got[8192];
+    child_xml(file(&o, "cin-2026.xml"), "K1", got, sizeof got);
+    assert_non_null(strstr(got, "<UPN>J201987654321</UPN>"));
+    cw_returns_output_release(&o);
+}
+
+/* An assessment awaiting a manager's sign-off when the case closed: the note says so. */
+static void test_awaiting_signoff(void **state)
+{
+    (void)state;
+    sub("admin", "staff_added",
+        "{\"staff_id\":\"sw.1\",\"name\":\"W\",\"role\":\"social_worker\",\"team_id\":\"T1\","
+        "\"manager_id\":\"tm.1\"}");
+    sub("tm.1", "sign_off_policy", "{\"sign_off\":[\"assessment_completed\"]}");
+    sub("tm.1", "child_registered",
+        "{\"child_id\":\"K9\",\"date\":\"2025-06-01\",\"given_name\":\"O\",\"family_name\":\"P\","
+        "\"date_of_birth\":\"2013-03-03\",\"gender\":\"female\",\"language\":\"english\"}");
+    sub("tm.1", "referral_received",
+        "{\"referral_id\":\"K9.R1\",\"child_id\":\"K9\",\"date\":\"2025-06-01\","
+        "\"source\":\"school\",\"reason\":\"x\"}");
+    sub("sw.1", "assessment_started",
+        "{\"assessment_id\":\"K9.A1\",\"child_id\":\"K9\",\"date\":\"2025-06-02\"}");
+    uint64_t done = sub("sw.1", "assessment_completed",
+                        "{\"assessment_id\":\"K9.A1\",\"date\":\"2025-07-01\",\"child_seen\":true,"
+                        "\"child_seen_date\":\"2025-06-03\",\"views\":\"v\",\"analysis\":\"a\","
+                        "\"outcome\":\"no_further_action\",\"primary_need\":\"N5\","
+                        "\"factors\":[\"1B\"]}");
+    sub("tm.1", "case_closed",
+        "{\"child_id\":\"K9\",\"date\":\"2025-07-10\",\"reason\":\"r\",\"closure_reason\":"
+        "\"RC8\"}");
+    cw_returns_output o;
+    make("cin", 2026, "201", &o);
+    char want[200];
+    snprintf(want, sizeof want,
+             "\"K9\",\"AssessmentAuthorisationDate\",\"the case closed while assessment K9.A1 "
+             "was awaiting a manager's sign-off (entry %" PRIu64 ") (rule 8867)\"",
+             done);
+    if (!strstr(file(&o, "cin-2026-notes.csv"), want))
+        fail_msg("no note %s in\n%s", want, file(&o, "cin-2026-notes.csv"));
+    char got[8192];
+    child_xml(file(&o, "cin-2026.xml"), "K9", got, sizeof got);
+    assert_null(strstr(got, "AssessmentAuthorisationDate")); /* not done until signed off */
+    cw_returns_output_release(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cin_2026),
-        cmocka_unit_test(test_cin_2024),
-        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_cin_2026),         cmocka_unit_test(test_cin_2024),
+        cmocka_unit_test(test_refusals),         cmocka_unit_test(test_corrected_upn),
+        cmocka_unit_test(test_awaiting_signoff),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1248,6 +1248,8 @@ static cw_rc ck_assessment_started(cw_ctx *c, const json_t *p, cw_error *err)
     return rc ? rc : check_parent(c, p, "referral_id", "referral", "before_referral", err);
 }
 
+static cw_rc factor_rules(const json_t *p, cw_error *err);
+
 static cw_rc ck_assessment_completed(cw_ctx *c, const json_t *p, cw_error *err)
 {
     record_info ri;
@@ -1258,6 +1260,8 @@ static cw_rc ck_assessment_completed(cw_ctx *c, const json_t *p, cw_error *err)
         rc = need_child(c, "assessment_id", ri.child, &ci, err);
     if (!rc)
         rc = seen_rules(p, ci.dob, err);
+    if (!rc)
+        rc = factor_rules(p, err);
     /* A sign-off named in the entry itself: history migrated from an older system (the API
      * refuses it; a manager signs off with work_signed_off). */
     if (!rc && has(p, "signed_off_by"))
@@ -1343,11 +1347,11 @@ static cw_rc ck_la_current(cw_ctx *c, const json_t *p, cw_error *err)
 /* The SSDA903's reason care ended (reason_detail) says more than reason, and must agree with it:
  * adopted (E11, E12), returned home (E4A, E4B, E13), a special guardianship order (E45-E48); the
  * rest are for age_18 or other. */
-static cw_rc ck_la_ended(cw_ctx *c, const json_t *p, cw_error *err)
+static cw_rc la_end_rules(const json_t *p, cw_error *err)
 {
-    cw_rc rc = ck_la_current(c, p, err);
+    cw_rc rc = CW_OK;
     const char *d = str(p, "reason_detail"), *r = str(p, "reason");
-    if (rc || !d || !r)
+    if (!d || !r)
         return rc;
     const char *want = "other";
     if (!strcmp(d, "E11") || !strcmp(d, "E12"))
@@ -1359,6 +1363,12 @@ static cw_rc ck_la_ended(cw_ctx *c, const json_t *p, cw_error *err)
     if (strcmp(want, r) && !(!strcmp(want, "other") && !strcmp(r, "age_18")))
         rc = cw_error_key(err, CW_EINVAL, "detail_not_reason", "reason_detail", d, r);
     return rc;
+}
+
+static cw_rc ck_la_ended(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    cw_rc rc = ck_la_current(c, p, err);
+    return rc ? rc : la_end_rules(p, err);
 }
 
 /* A placement's setting (PLACE) is for the types it decides: residential and other. */
@@ -1469,7 +1479,36 @@ static cw_rc ck_closed(cw_ctx *c, const json_t *p, cw_error *err)
     return rc;
 }
 
-/* At least one detail; NONE alone among disabilities; a death not before birth. */
+/* NONE alone among disabilities; a UPN and a reason there is none, never both; each UPN in its
+ * form, with its check letter (a text kept apart from the log reads as true: not checked). */
+static cw_rc details_rules(const json_t *p, cw_error *err)
+{
+    const json_t *dis = json_object_get(p, "disabilities");
+    for (size_t i = 0; json_array_size(dis) > 1 && i < json_array_size(dis); i++)
+        if (!strcmp(json_string_value(json_array_get(dis, i)), "NONE"))
+            return cw_error_key(err, CW_EINVAL, "disability_none_and", "disabilities", NULL, NULL);
+    if (has_text(p, "upn") && has(p, "upn_unknown"))
+        return cw_error_key(err, CW_EINVAL, "upn_and_unknown", "upn_unknown", NULL, NULL);
+    static const char *const upns[] = {"upn", "former_upn"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *u = str(p, upns[i]);
+        if (u && !cw_upn_valid(u))
+            return cw_error_key(err, CW_EINVAL, "upn_invalid", upns[i], NULL, NULL);
+    }
+    return CW_OK;
+}
+
+/* "21" (no factors identified) alone among an assessment's factors (CIN census rule 8869). */
+static cw_rc factor_rules(const json_t *p, cw_error *err)
+{
+    const json_t *f = json_object_get(p, "factors");
+    for (size_t i = 0; json_array_size(f) > 1 && i < json_array_size(f); i++)
+        if (!strcmp(json_string_value(json_array_get(f, i)), "21"))
+            return cw_error_key(err, CW_EINVAL, "factor_21_and", "factors", NULL, NULL);
+    return CW_OK;
+}
+
+/* At least one detail, their rules, and a death not before birth. */
 static cw_rc ck_child_details(cw_ctx *c, const json_t *p, cw_error *err)
 {
     static const char *const details[] = {"ethnicity_code", "disabilities",   "upn",
@@ -1482,15 +1521,8 @@ static cw_rc ck_child_details(cw_ctx *c, const json_t *p, cw_error *err)
         any |= json_object_get(p, *d) != NULL;
     if (!rc && !any)
         rc = cw_error_key(err, CW_EINVAL, "details_none", "ethnicity_code", NULL, NULL);
-    const json_t *dis = json_object_get(p, "disabilities");
-    for (size_t i = 0; !rc && json_array_size(dis) > 1 && i < json_array_size(dis); i++)
-        if (!strcmp(json_string_value(json_array_get(dis, i)), "NONE"))
-            rc = cw_error_key(err, CW_EINVAL, "disability_none_and", "disabilities", NULL, NULL);
-    if (!rc && json_object_get(p, "upn") && json_object_get(p, "upn_unknown"))
-        rc = cw_error_key(err, CW_EINVAL, "upn_and_unknown", "upn_unknown", NULL, NULL);
-    const char *upn = str(p, "upn");
-    if (!rc && upn && !cw_upn_valid(upn))
-        rc = cw_error_key(err, CW_EINVAL, "upn_invalid", "upn", NULL, NULL);
+    if (!rc)
+        rc = details_rules(p, err);
     if (!rc && has(p, "date_of_death"))
         rc = not_before("date_of_death", date_or(p, "date_of_death", 0), ci.dob, "before_birth",
                         err);
@@ -1520,9 +1552,10 @@ static cw_rc ck_account_created(cw_ctx *c, const json_t *p, cw_error *err)
     if (!rc && found)
         rc = cw_error_set(err, CW_EEXIST, "username: %s already exists", str(p, "username"));
     if (!rc && has(p, "staff_id") == has(p, "role"))
-        rc = cw_error_set(err, CW_EINVAL,
-                          "staff_id: give either staff_id (a member of staff, whose role is their "
-                          "staff role) or role (administrator, qa_auditor, inspector), not both");
+        rc = cw_error_set(
+            err, CW_EINVAL,
+            "staff_id: give either staff_id (a member of staff, whose role is their "
+            "staff role) or role (administrator, qa_auditor, inspector, data_team), not both");
     if (!rc && has(p, "staff_id"))
         rc = need_staff(c, "staff_id", str(p, "staff_id"), &si, err);
     if (!rc && has(p, "expires_on") && !has(p, "role"))
@@ -1688,8 +1721,14 @@ cw_rc cw_casework_check_corrected(cw_ctx *c, const char *type, const json_t *p,
         return rc;
     if (!strcmp(type, "statutory_visit"))
         rc = visit_rules(p, err);
-    else if (!strcmp(type, "assessment_completed"))
-        rc = seen_rules(p, ci.dob, err);
+    else if (!strcmp(type, "assessment_completed") && !(rc = seen_rules(p, ci.dob, err)))
+        rc = factor_rules(p, err);
+    else if (!strcmp(type, "child_details_recorded"))
+        rc = details_rules(p, err);
+    else if (!strcmp(type, "looked_after_ended"))
+        rc = la_end_rules(p, err);
+    else if (!strcmp(type, "looked_after_started") || !strcmp(type, "placement_changed"))
+        rc = ck_placement_903(p, err);
     else if (!strcmp(type, "cse_risk_assessment"))
         rc = override_rules(p, err);
     else if (!strcmp(type, "conference_held"))

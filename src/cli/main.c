@@ -1359,6 +1359,55 @@ static cw_rc cmd_export(args *a, cw_error *err)
     return rc;
 }
 
+/* ---- the log's settings ---- */
+
+static cw_rc cmd_settings(args *a, cw_error *err)
+{
+    const char *db = NULL, *la = NULL;
+    const opt opts[] = {{"db", &db, NULL}, {"la-code", &la, NULL}, {NULL, NULL, NULL}};
+    int np;
+    cw_rc rc = cli_parse_opts(a, opts, NULL, 0, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)))
+        return rc;
+    if (la && (strlen(la) != 3 || strspn(la, "0123456789") != 3))
+        return cw_error_set(err, CW_EUSAGE,
+                            "--la-code: %s is not a local authority number (three digits, e.g. "
+                            "201)",
+                            la);
+    cw_ledger *l = NULL;
+    if ((rc = cw_ledger_open(db, la ? CW_LEDGER_WRITE : CW_LEDGER_READONLY, &l, err)))
+        return rc;
+    cw_store *s = cw_ledger_store(l);
+    cw_buf v = CW_BUF_INIT(4096);
+    if (la) {
+        /* Set once: a council's number does not change, and the log's settings are written
+         * once (on PostgreSQL the application may add a setting, never change one). */
+        rc = cw_store_meta_get(s, "la_code", &v, err);
+        if (rc == CW_ENOTFOUND) {
+            cw_error_clear(err);
+            rc = cw_store_meta_put(s, "la_code", la, err);
+        } else if (!rc && strcmp(v.data, la) != 0) {
+            rc = cw_error_set(err, CW_EEXIST,
+                              "--la-code: this log's local authority number is %s already; a "
+                              "council's number does not change",
+                              v.data);
+        }
+    }
+    static const char *const keys[][2] = {
+        {"origin", "origin"}, {"rule_pack", "rule pack"}, {"la_code", "local authority number"}};
+    for (size_t i = 0; !rc && i < sizeof keys / sizeof keys[0]; i++) {
+        cw_buf_reset(&v);
+        cw_rc got = cw_store_meta_get(s, keys[i][0], &v, NULL);
+        printf("%-24s %s\n", keys[i][1],
+               got == CW_OK                       ? v.data
+               : !strcmp(keys[i][0], "rule_pack") ? "wales (not set)"
+                                                  : "(not set)");
+    }
+    cw_buf_release(&v);
+    cw_ledger_close(l);
+    return rc;
+}
+
 /* ---- statutory returns (docs/returns.md) ---- */
 
 static cw_rc cmd_returns(args *a, cw_error *err)
@@ -1391,13 +1440,12 @@ static cw_rc cmd_returns(args *a, cw_error *err)
     cw_buf la_buf = CW_BUF_INIT(64), path = CW_BUF_INIT(8192);
     if (!la && cw_store_meta_get(cw_ledger_store(e.l), "la_code", &la_buf, NULL) == CW_OK)
         la = la_buf.data;
-    char now[CW_RFC3339_MS_LEN + 1];
-    cw_time_format_ms(cw_time_now_ms(), now);
-    now[19] = '\0'; /* YYYY-MM-DDThh:mm:ss */
+    char now[20];
     cw_returns_query q = {(int)year, la, "caseward", CW_RELEASE, now, as_of};
     cw_returns_output out;
     cw_returns_output_init(&out);
-    if (!(rc = cw_returns_make(k, cw_ledger_store(e.l), &e.cal, &q, &out, err)) &&
+    if (!(rc = cw_returns_made_at(cw_ledger_store(e.l), now, err)) &&
+        !(rc = cw_returns_make(k, cw_ledger_store(e.l), &e.cal, &q, &out, err)) &&
         mkdir(dir, 0700) != 0 && errno != EEXIST)
         rc = cw_error_set(err, CW_EIO, "%s: %s", dir, strerror(errno));
     for (size_t i = 0; !rc && i < out.nfiles; i++) {
@@ -1940,6 +1988,11 @@ static const command commands[] = {
     {"proof", cmd_proof, "proof (inclusion INDEX SIZE | consistency OLD NEW) --db PATH",
      "Print an RFC 9162 inclusion or consistency proof: base64 hashes, one per line, leaf to\n"
      "root.\n"},
+    {"settings", cmd_settings, "settings --db PATH [--la-code NNN]",
+     "Print the log's settings: its origin, rule pack and local authority number. --la-code\n"
+     "sets the council's three-digit local authority number, which the statutory returns\n"
+     "carry (docs/returns.md), on a log that has none; a log's number, once set, does not\n"
+     "change.\n"},
     {"returns", cmd_returns,
      "returns KIND --db PATH --year YYYY --out DIR [--la NNN] [--as-of YYYY-MM-DD]",
      "Make a statutory return from the log for the collection year ending 31 March YYYY\n"
@@ -1957,7 +2010,7 @@ static const command commands[] = {
      "Each return also writes KIND-YYYY-notes.csv: one line for each field the log did not\n"
      "hold and what the return gave instead. Check the return with the government's\n"
      "validator and record what the notes ask for before sending it. --la is the council's\n"
-     "three-digit local authority number (default: the log's la_code, from init --la-code).\n"
+     "three-digit local authority number (default: the log's, from init or settings --la-code).\n"
      "docs/returns.md maps each field to the events it comes from.\n"},
     {"export", cmd_export, "export --db PATH --out DIR [--facts-only]",
      "Write DIR/entries.jsonl (line i is exactly the bytes of leaf i), DIR/checkpoint and\n"

@@ -30,7 +30,8 @@ enum {
     R_INSPECTOR = 1u << 5,
     R_ADMINISTRATOR = 1u << 6,
     R_DATA_PROTECTION = 1u << 7, /* the data protection officer: decides erasures */
-    R_DATA_TEAM = 1u << 8,       /* makes the statutory returns; reads no child's record */
+    R_DATA_TEAM = 1u << 8,       /* makes the statutory returns; reads no child's record (the
+                                    last bit: src/http/openapi.c lists the roles up to it) */
 };
 #define R_MANAGERS  (R_TEAM_MANAGER | R_SERVICE_MANAGER | R_HEAD_OF_SERVICE)
 #define R_STAFF     (R_SOCIAL_WORKER | R_MANAGERS)

@@ -83,7 +83,7 @@ static json_t *operation(const route *rt)
         json_object_set_new(resp, "403",
                             error_response("not this role's, or not this child's, or CSRF"));
         json_t *roles = json_array();
-        for (unsigned b = 1; b <= R_DATA_PROTECTION; b <<= 1)
+        for (unsigned b = 1; b <= R_DATA_TEAM; b <<= 1)
             if (rt->roles & b)
                 json_array_append_new(roles, json_string(cw_role_name(b)));
         json_object_set_new(op, "x-caseward-roles", roles);

@@ -42,14 +42,14 @@ cw_rc cw_http_returns(cw_http_srv *s, req *r, cw_error *err)
     if (as_of && cw_date_parse(as_of, strlen(as_of), &day))
         return cw_error_key(err, CW_EINVAL, "param_date", "as_of", NULL, NULL);
     uint64_t y = 0;
-    if (!ys || strlen(ys) != 4 || cw_parse_u64(ys, 4, &y) || y < 2000)
+    if (!ys || strlen(ys) != 4 || cw_parse_u64(ys, 4, &y) || y < 2000 || y > 9998)
         return cw_error_key(err, CW_EINVAL, "param_year", "year", NULL, NULL);
     int year = (int)y;
     cw_buf la = CW_BUF_INIT(64);
-    char now[CW_RFC3339_MS_LEN + 1];
-    cw_time_format_ms(cw_time_now_ms(), now);
-    now[19] = '\0';
-    cw_rc rc = cw_store_meta_get(cw_ledger_store(r->ro), "la_code", &la, err);
+    char now[20];
+    cw_rc rc = cw_returns_made_at(cw_ledger_store(r->ro), now, err);
+    if (!rc)
+        rc = cw_store_meta_get(cw_ledger_store(r->ro), "la_code", &la, err);
     if (rc == CW_ENOTFOUND)
         rc = CW_OK;
     cw_returns_query q = {year, la.data, "caseward", CW_RELEASE, now, as_of};
@@ -57,7 +57,9 @@ cw_rc cw_http_returns(cw_http_srv *s, req *r, cw_error *err)
     cw_returns_output_init(&out);
     if (!rc &&
         (rc = cw_returns_make(k, cw_ledger_store(r->ro), &s->cal, &q, &out, err)) == CW_EUSAGE)
-        rc = cw_error_key(err, CW_ECONFLICT, "no_la_code", "la_code", NULL, NULL);
+        rc = k->needs_la && !la.data
+                 ? cw_error_key(err, CW_ECONFLICT, "no_la_code", "la_code", NULL, NULL)
+                 : CW_EINVAL; /* the message is the return's own */
     const cw_returns_file *f = NULL;
     for (size_t i = 0; !rc && want && i < out.nfiles && !f; i++)
         if (!strcmp(out.files[i].name, want))

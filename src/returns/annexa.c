@@ -220,12 +220,6 @@ static const char *const ETHNICITY[][2] = {
     {"AOTH", "m) AOTH"}, {"BCRB", "n) BCRB"}, {"BAFR", "o) BAFR"}, {"BOTH", "p) BOTH"},
     {"CHNE", "q) CHNE"}, {"OOTH", "r) OOTH"}, {"REFU", "s) REFU"}, {"NOBT", "t) NOBT"}};
 
-/* caseward's own contact and referral source, as the CIN census's code (as cin.c). */
-static const char *const SOURCE_CODE[][2] = {
-    {"police", "6"},    {"school", "2A"},          {"health", "3F"},
-    {"self", "1C"},     {"family", "1A"},          {"neighbour", "1B"},
-    {"anonymous", "9"}, {"local_authority", "5A"}, {"other", "8"}};
-
 static const char *const SOURCE[][2] = {{"1A", "a) 1A: Individual"},
                                         {"1B", "b) 1B: Individual"},
                                         {"1C", "c) 1C: Individual"},
@@ -751,7 +745,7 @@ static const char *source_label(const char *code, const char *source)
 {
     const char *l = LABEL(SOURCE, code);
     if (!l)
-        l = LABEL(SOURCE, LABEL(SOURCE_CODE, source));
+        l = LABEL(SOURCE, cw_returns_source_code(source));
     return l ? l : "u) 10: Unknown";
 }
 

@@ -1,12 +1,15 @@
 /*
  * children.c — every child's history for the returns, and the returns' notes (returns.h).
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "casework/casework.h"
 #include "returns/returns.h"
+#include "util/time.h"
 #include "util/facts.h"
 
 typedef struct ids {
@@ -203,14 +206,20 @@ const cw_return_kind *cw_returns_find(const char *name)
     return NULL;
 }
 
+static char names_buf[200];
+
+static void make_names(void)
+{
+    for (size_t i = 0, used = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
+        used += (size_t)snprintf(names_buf + used, sizeof names_buf - used, "%s%s", i ? ", " : "",
+                                 KINDS[i].name);
+}
+
 const char *cw_returns_names(void)
 {
-    static char names[200];
-    if (!names[0])
-        for (size_t i = 0, used = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
-            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
-                                     KINDS[i].name);
-    return names;
+    static pthread_once_t once = PTHREAD_ONCE_INIT; /* the server's threads share the text */
+    pthread_once(&once, make_names);
+    return names_buf;
 }
 
 cw_rc cw_returns_make(const cw_return_kind *k, cw_store *s, const cw_calendar *cal,
@@ -231,4 +240,96 @@ cw_rc cw_returns_make(const cw_return_kind *k, cw_store *s, const cw_calendar *c
     if (cw_returns_notes_csv(&out->notes, notes))
         return cw_error_set(err, CW_ENOMEM, "out of memory");
     return CW_OK;
+}
+
+/* ---- when ---- */
+
+cw_rc cw_returns_made_at(cw_store *s, char out[20], cw_error *err)
+{
+    uint64_t end = 0;
+    json_t *root = NULL;
+    char now[CW_RFC3339_MS_LEN + 1];
+    cw_time_format_ms(cw_time_now_ms(), now);
+    snprintf(out, 20, "%.19s", now);
+    cw_rc rc = cw_store_entries_end(s, &end, err);
+    if (!rc && end > 0)
+        rc = cw_casework_entry(s, end - 1, &root, err);
+    const char *at = json_string_value(json_object_get(root, "recorded_at"));
+    if (!rc && at && strlen(at) >= 19)
+        snprintf(out, 20, "%.19s", at);
+    json_decref(root);
+    return rc;
+}
+
+/* ---- codes ---- */
+
+const char *cw_returns_source_code(const char *source)
+{
+    static const char *const map[][2] = {
+        {"police", "6"},    {"school", "2A"},          {"health", "3F"},
+        {"self", "1C"},     {"family", "1A"},          {"neighbour", "1B"},
+        {"anonymous", "9"}, {"local_authority", "5A"}, {"other", "8"},
+    };
+    for (size_t i = 0; source && i < sizeof map / sizeof map[0]; i++)
+        if (!strcmp(map[i][0], source))
+            return map[i][1];
+    return "10";
+}
+
+/* ---- personal values ---- */
+
+typedef struct fixes {
+    uint64_t idx[64];
+    size_t n;
+} fixes;
+
+static cw_rc fix_row(void *ctx, const cw_value *c, size_t n)
+{
+    fixes *f = ctx;
+    if (n < 1 || c[0].type != CW_V_INT || c[0].i < 0)
+        return CW_EVERIFY;
+    if (f->n == sizeof f->idx / sizeof f->idx[0]) /* keep the latest 64 */
+        memmove(f->idx, f->idx + 1, (--f->n) * sizeof f->idx[0]);
+    f->idx[f->n++] = (uint64_t)c[0].i;
+    return CW_OK;
+}
+
+/* field of entry idx's payload (or of its changes, for a correction): 1 a text (copied), 0 not
+ * there, -1 there but no longer held. */
+static int value_of(cw_store *s, uint64_t idx, const char *field, int correction, char *out,
+                    size_t cap, cw_rc *rc)
+{
+    json_t *root = NULL;
+    cw_error err;
+    *rc = cw_casework_entry(s, idx, &root, &err);
+    const json_t *p = json_object_get(root, "payload");
+    if (correction)
+        p = json_object_get(p, "changes");
+    const json_t *v = json_object_get(p, field);
+    int got = !v ? 0 : json_is_string(v) ? 1 : -1;
+    if (got == 1)
+        snprintf(out, cap, "%s", json_string_value(v));
+    json_decref(root);
+    return *rc ? 0 : got;
+}
+
+cw_rc cw_returns_personal(cw_store *s, uint64_t idx, const char *field, char *out, size_t cap,
+                          int *held)
+{
+    fixes f;
+    f.n = 0;
+    out[0] = '\0';
+    *held = 0;
+    cw_value k = CW_INT(idx);
+    cw_error err;
+    cw_rc rc = cw_store_run(s, CW_Q_CORRECTIONS_OF, &k, 1, fix_row, &f, NULL, &err);
+    int got = 0;
+    for (size_t i = f.n; !rc && !got && i-- > 0;)
+        got = value_of(s, f.idx[i], field, 1, out, cap, &rc);
+    if (!rc && !got)
+        got = value_of(s, idx, field, 0, out, cap, &rc);
+    if (got != 1)
+        out[0] = '\0';
+    *held = got == 1;
+    return rc == CW_ENOMEM ? CW_ENOMEM : rc ? CW_EDB : CW_OK;
 }

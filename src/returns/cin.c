@@ -10,6 +10,7 @@
  * period as the specification's rules say (a module that ended before the
  * period is not reported; work still open must have started in it).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ typedef struct assessment {
     char id[65];
     cw_date start, done;
     int completed;
+    uint64_t awaiting; /* entry + 1 of its completion awaiting a manager's sign-off; 0: none */
     cw_fact factors;
     const char *outcome;
 } assessment;
@@ -109,19 +111,6 @@ static void copy_id(char out[65], const char *s)
 }
 
 /* ---- the national codes caseward's own values stand for ---- */
-
-static const char *referral_source(const char *source)
-{
-    static const char *const map[][2] = {
-        {"police", "6"},    {"school", "2A"},          {"health", "3F"},
-        {"self", "1C"},     {"family", "1A"},          {"neighbour", "1B"},
-        {"anonymous", "9"}, {"local_authority", "5A"}, {"other", "8"},
-    };
-    for (size_t i = 0; source && i < sizeof map / sizeof map[0]; i++)
-        if (!strcmp(map[i][0], source))
-            return map[i][1];
-    return "10";
-}
 
 static const char *abuse_category(const char *category)
 {
@@ -291,7 +280,7 @@ static cw_rc read_event(cin_run *r, child_state *c, const cw_case_event *ev)
             copy_id(e->referral_id, sval(f, "referral_id"));
             e->source = sval(f, "source_code");
             if (!e->source)
-                e->source = referral_source(sval(f, "source"));
+                e->source = cw_returns_source_code(sval(f, "source"));
         }
     } else if (!strcmp(t, "referral_decided")) {
         const char *d = sval(f, "decision");
@@ -338,8 +327,13 @@ static cw_rc read_event(cin_run *r, child_state *c, const cw_case_event *ev)
                 if (!strcmp(c->st[i].id, sid))
                     from = c->st[i].date;
             rc = cw_calendar_add_working_days(r->cal, from, 15, &q->target, NULL);
-            if (rc)
-                rc = CW_OK, q->target = from; /* outside the calendar: the notes say so */
+            if (rc) { /* outside the calendar's years */
+                q->target = from;
+                rc = cw_returns_note(r->notes, c->h->child_id, "InitialCPCtarget",
+                                     "enquiry %s: a date outside caseward's calendar of bank "
+                                     "holidays: its start date given",
+                                     q->id);
+            }
         }
     } else if (!strcmp(t, "section_47_completed")) {
         enquiry *q = find_enquiry(c, sval(f, "enquiry_id"));
@@ -375,7 +369,7 @@ static cw_rc read_event(cin_run *r, child_state *c, const cw_case_event *ev)
                 p->ended = 1;
                 p->end = ev->date;
                 c->plans_ended++;
-            } else if (p->nreviews < MAX_ITEMS) {
+            } else if (!full(c, p->nreviews)) {
                 p->reviews[p->nreviews++] = ev->date;
             }
         }
@@ -394,19 +388,7 @@ static cw_rc read_event(cin_run *r, child_state *c, const cw_case_event *ev)
     } else if (!strcmp(t, "looked_after_ended")) {
         c->looked_after = 0;
     } else if (!strcmp(t, "case_closed")) {
-        for (int i = 0; e && !rc && i < e->nas; i++)
-            if (!e->as[i].completed)
-                rc = cw_returns_note(r->notes, c->h->child_id, "AssessmentAuthorisationDate",
-                                     "the case closed while assessment %s was not completed "
-                                     "(the census refuses this: rule 8867)",
-                                     e->as[i].id);
-        for (int i = 0; e && !rc && i < e->ns47; i++)
-            if (!e->s47[i].has_icpc && !e->s47[i].not_required)
-                rc = cw_returns_note(r->notes, c->h->child_id, "ICPCnotRequired",
-                                     "the case closed while section 47 enquiry %s had neither "
-                                     "an initial conference nor an outcome (rule 8868)",
-                                     e->s47[i].id);
-        if (e && !rc) {
+        if (e) {
             const char *reason = sval(f, "closure_reason");
             int noted = !reason;
             close_episode(c, e, ev->date, reason);
@@ -427,6 +409,7 @@ static cw_rc el(cw_buf *b, int depth, const char *name, const char *value)
     for (int i = 0; !rc && i < depth; i++)
         rc = cw_buf_addstr(b, "  ");
     if (!rc && !(rc = cw_buf_addf(b, "<%s>", name))) {
+        /* values are codes, dates and checked UPNs; anything XML cannot carry is refused */
         for (const char *c = value; !rc && *c; c++) {
             if (*c == '&')
                 rc = cw_buf_addstr(b, "&amp;");
@@ -434,6 +417,8 @@ static cw_rc el(cw_buf *b, int depth, const char *name, const char *value)
                 rc = cw_buf_addstr(b, "&lt;");
             else if (*c == '>')
                 rc = cw_buf_addstr(b, "&gt;");
+            else if ((unsigned char)*c < 0x20)
+                rc = CW_EINVAL;
             else
                 rc = cw_buf_addc(b, *c);
         }
@@ -483,20 +468,28 @@ static int episode_in(const cin_run *r, const episode *e)
     return e->referral <= r->to && (!e->is_closed || e->closed > r->to || e->closed >= r->from);
 }
 
+/* Whether a plan has ended by the reference date, and when (*end): a plan open at, or ended
+ * after, the child's death ended on the day they died (rules 4009Q, 8920). */
+static int end_at_death(const cin_run *r, const child_state *c, int ended, cw_date *end)
+{
+    if (c->has_death && c->death <= r->to && (!ended || *end > c->death)) {
+        *end = c->death;
+        return 1;
+    }
+    return ended && *end <= r->to;
+}
+
 static cw_rc write_upn(cin_run *r, child_state *c, const char *field, uint64_t entry, int depth)
 {
-    json_t *root = NULL;
-    cw_error err;
-    cw_rc rc = cw_casework_entry(r->s, entry - 1, &root, &err);
-    const char *v = NULL;
-    if (!rc)
-        v = json_string_value(json_object_get(json_object_get(root, "payload"), field));
-    if (v)
-        rc = el(r->xml, depth, !strcmp(field, "upn") ? "UPN" : "FormerUPN", v);
-    else if (rc != CW_ENOMEM)
-        rc = cw_returns_note(r->notes, c->h->child_id, !strcmp(field, "upn") ? "UPN" : "FormerUPN",
+    char v[64];
+    int held = 0;
+    const char *element = !strcmp(field, "upn") ? "UPN" : "FormerUPN";
+    cw_rc rc = cw_returns_personal(r->s, entry - 1, field, v, sizeof v, &held);
+    if (!rc && held)
+        rc = el(r->xml, depth, element, v);
+    else if (!rc)
+        rc = cw_returns_note(r->notes, c->h->child_id, element,
                              "the recorded %s is no longer held (erased): left out", field);
-    json_decref(root);
     return rc;
 }
 
@@ -594,6 +587,29 @@ static cw_rc write_child(cin_run *r, child_state *c)
                                      "the closure gave no closure_reason: %s, from the "
                                      "episode's work",
                                      e->reason);
+            /* work the closure left open (the census refuses it: rules 8867, 8868) */
+            for (int i = 0; !rc && i < e->nas; i++) {
+                const assessment *a = &e->as[i];
+                if (a->completed && a->done <= e->closed)
+                    continue;
+                if (a->awaiting)
+                    rc = cw_returns_note(r->notes, id, "AssessmentAuthorisationDate",
+                                         "the case closed while assessment %s was awaiting a "
+                                         "manager's sign-off (entry %" PRIu64 ") (rule 8867)",
+                                         a->id, a->awaiting - 1);
+                else
+                    rc = cw_returns_note(r->notes, id, "AssessmentAuthorisationDate",
+                                         "the case closed while assessment %s was not completed "
+                                         "(rule 8867)",
+                                         a->id);
+            }
+            for (int i = 0; !rc && i < e->ns47; i++)
+                if (!e->s47[i].has_icpc && !e->s47[i].not_required)
+                    rc = cw_returns_note(r->notes, id, "ICPCnotRequired",
+                                         "the case closed while section 47 enquiry %s had "
+                                         "neither an initial conference nor an outcome (rule "
+                                         "8868)",
+                                         e->s47[i].id);
         }
         if (!rc && e->has_icpc && in_period(r, e->icpc))
             rc = el_date(b, 4, "DateOfInitialCPC", e->icpc);
@@ -626,14 +642,15 @@ static cw_rc write_child(cin_run *r, child_state *c)
         }
         for (int i = 0; !rc && i < e->nplans; i++) {
             const cin_plan *p = &e->plans[i];
-            int ended = p->ended && p->end <= r->to;
-            if (!span_in(r, p->start, ended, p->end))
+            cw_date end = p->end;
+            int ended = end_at_death(r, c, p->ended, &end);
+            if (!span_in(r, p->start, ended, end))
                 continue;
             rc = tag(b, 4, "CINPlanDates", 0);
             if (!rc)
                 rc = el_date(b, 5, "CINPlanStartDate", p->start);
             if (!rc && ended)
-                rc = el_date(b, 5, "CINPlanEndDate", p->end);
+                rc = el_date(b, 5, "CINPlanEndDate", end);
             if (!rc)
                 rc = tag(b, 4, "CINPlanDates", 1);
         }
@@ -655,8 +672,9 @@ static cw_rc write_child(cin_run *r, child_state *c)
         }
         for (int i = 0; !rc && i < e->ncpp; i++) {
             const cp_plan *p = &e->cpp[i];
-            int ended = p->ended && p->end <= r->to;
-            if (!span_in(r, p->start, ended, p->end))
+            cw_date end = p->end;
+            int ended = end_at_death(r, c, p->ended, &end);
+            if (!span_in(r, p->start, ended, end))
                 continue;
             char n[16];
             snprintf(n, sizeof n, "%d", p->previous);
@@ -664,7 +682,7 @@ static cw_rc write_child(cin_run *r, child_state *c)
             if (!rc)
                 rc = el_date(b, 5, "CPPstartDate", p->start);
             if (!rc && ended)
-                rc = el_date(b, 5, "CPPendDate", p->end);
+                rc = el_date(b, 5, "CPPendDate", end);
             if (!rc)
                 rc = el(b, 5, "InitialCategoryOfAbuse", p->initial ? p->initial : "");
             if (!rc)
@@ -706,10 +724,18 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
     cw_rc rc = CW_OK;
     for (size_t i = 0; !rc && i < h->nevents; i++) {
         const cw_case_event *ev = &h->events[i];
-        if (ev->date > r->to)
-            break;
-        if (!awaited(ev))
+        /* Work awaiting sign-off has not happened yet. After the year: only what is known of
+         * the child, recorded since (the data team records what the notes ask for, then makes
+         * the return again); a death only if in the year. */
+        if (awaited(ev)) { /* wherever the projection dates it: not done yet */
+            if (strcmp(ev->type, "assessment_completed") != 0)
+                continue;
+            assessment *a = find_assessment(&c, sval(ev->facts, "assessment_id"));
+            if (a && !a->completed)
+                a->awaiting = ev->index + 1;
+        } else if (ev->date <= r->to || !strcmp(ev->type, "child_details_recorded")) {
             rc = read_event(r, &c, ev);
+        }
     }
     int in = 0;
     for (size_t k = 0; k < c.nep; k++)
@@ -721,6 +747,9 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
     free(c.ep);
     if (rc == CW_ENOMEM)
         return cw_error_set(err, rc, "out of memory");
+    if (rc == CW_EINVAL)
+        return cw_error_set(err, rc, "child %s: a value the census's XML cannot carry",
+                            h->child_id);
     return rc ? cw_error_set(err, rc, "the CIN census could not be written") : CW_OK;
 }
 

@@ -123,7 +123,28 @@ cw_rc cw_returns_annexa(cw_store *s, const cw_calendar *cal, const cw_returns_qu
 cw_rc cw_returns_903(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
                      cw_returns_output *out, cw_error *err);
 
+/*
+ * When a return of the log as it stands was made, for its header (YYYY-MM-DDThh:mm:ss, UTC):
+ * the time of the log's latest entry, so that the same log gives the same bytes however often
+ * it is made (and the SHA-256 a summary shows is the file's). "" for an empty log: out gets
+ * the time now.
+ */
+cw_rc cw_returns_made_at(cw_store *s, char out[20], cw_error *err);
+
 /* ---- for the returns' own files ---- */
+
+/* caseward's contact or referral source (police, school, ...) as the CIN census's source of
+ * referral code (police 6, school 2A, health 3F, self 1C, family 1A, neighbour 1B, anonymous 9,
+ * local_authority 5A, other 8); "10" (unknown) for anything else. */
+const char *cw_returns_source_code(const char *source);
+
+/*
+ * A personal value a return carries (a UPN, a postcode): field of entry idx as it stands, the
+ * latest correction of it first (its text is the correction's own). out gets it, or "" when
+ * it is no longer held (erased); *held says which. CW_ENOMEM, CW_EDB: as the store says.
+ */
+cw_rc cw_returns_personal(cw_store *s, uint64_t idx, const char *field, char *out, size_t cap,
+                          int *held);
 
 /* Calls fn with every registered child's history (in child_id order). */
 typedef cw_rc (*cw_returns_child_fn)(void *ctx, const cw_child_history *h, cw_error *err);

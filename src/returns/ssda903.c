@@ -505,20 +505,12 @@ static cw_rc cells(cw_buf *b, const char *const *v, size_t n)
     cells(b, (const char *const[]){__VA_ARGS__},                                                   \
           sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 
-/* A personal value (a postcode, the UPN) from the entry that recorded it; "" once erased. */
+/* A personal value (a postcode, the UPN) as it stands: the entry that recorded it, or its latest
+ * correction; "" once erased. */
 static cw_rc personal(run903 *r, uint64_t entry, const char *field, char *out, size_t n)
 {
-    json_t *root = NULL;
-    cw_error err;
-    out[0] = '\0';
-    cw_rc rc = cw_casework_entry(r->s, entry - 1, &root, &err);
-    const char *v = NULL;
-    if (!rc)
-        v = json_string_value(json_object_get(json_object_get(root, "payload"), field));
-    if (v)
-        snprintf(out, n, "%s", v);
-    json_decref(root);
-    return rc == CW_ENOMEM ? CW_ENOMEM : CW_OK;
+    int held;
+    return cw_returns_personal(r->s, entry - 1, field, out, n, &held);
 }
 
 static int row_in(const run903 *r, const row *w)

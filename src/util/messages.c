@@ -106,6 +106,8 @@ static const struct msg {
      "{field}: nid yw ar gyfer lleoliad o’r math {1}"},
     {"disability_none_and", "{field}: NONE cannot be listed with a disability",
      "{field}: ni ellir rhestru NONE gydag anabledd"},
+    {"factor_21_and", "{field}: 21 (no factors identified) cannot be listed with a factor",
+     "{field}: ni ellir rhestru 21 (dim ffactorau wedi’u nodi) gyda ffactor"},
     {"upn_and_unknown",
      "{field}: a reason the UPN is not known cannot be given with the UPN itself",
      "{field}: ni ellir rhoi rheswm nad yw’r UPN yn hysbys gyda’r UPN ei hun"},
@@ -241,10 +243,10 @@ static const struct msg {
      "{field}: rhaid iddi fod yn flwyddyn gasglu, y flwyddyn y mae’n dod i ben (2026 ar gyfer "
      "2025-26)"},
     {"no_la_code",
-     "{field}: the council's local authority number is not set: an administrator sets it with "
-     "caseward init --la-code, or the data team gives it to caseward returns --la",
-     "{field}: nid yw rhif awdurdod lleol y cyngor wedi’i osod: mae gweinyddwr yn ei osod gyda "
-     "caseward init --la-code, neu mae’r tîm data yn ei roi i caseward returns --la"},
+     "{field}: the council's local authority number is not set: an administrator sets it once "
+     "with caseward settings --la-code",
+     "{field}: nid yw rhif awdurdod lleol y cyngor wedi’i osod: mae gweinyddwr yn ei osod unwaith "
+     "gyda caseward settings --la-code"},
     {"no_measure", "{field}: no measure {1} in the {2} pack",
      "{field}: nid oes mesur {1} ym mhecyn {2}"},
     {"no_child_id", "{field}: no child {1}", "{field}: nid oes plentyn {1}"},

@@ -9,6 +9,8 @@ export default {
     ethnicity: 'Ethnigrwydd',
     ethnicity_code: 'Ethnigrwydd (cod cenedlaethol)',
     year: 'Blwyddyn',
+    la_code: 'Rhif yr awdurdod lleol',
+    as_of: 'Fel yr oedd ar',
     file: 'Ffeil',
     source_code: 'Ffynhonnell yr atgyfeiriad (cod cenedlaethol)',
     disabilities: 'Anableddau',

@@ -19,8 +19,9 @@ function defaultYear() {
   return d.getUTCMonth() >= 3 ? d.getUTCFullYear() : d.getUTCFullYear() - 1;
 }
 
-const fileHref = (kind, year, name) =>
-  `/api/v1/returns/${encodeURIComponent(kind)}?year=${encodeURIComponent(year)}&file=${encodeURIComponent(name)}`;
+const fileHref = (kind, year, asOf, name) =>
+  `/api/v1/returns/${encodeURIComponent(kind)}?year=${encodeURIComponent(year)}` +
+  `${asOf ? `&as_of=${encodeURIComponent(asOf)}` : ''}&file=${encodeURIComponent(name)}`;
 
 export async function returns({query, me, navigate}) {
   if (!RETURN_ROLES.includes(me.role)) {
@@ -28,22 +29,29 @@ export async function returns({query, me, navigate}) {
   }
   const kind = query.get('kind') || 'cin';
   const year = query.get('year') || '';
+  // Annex A is made as at the inspection's day (default: 31 March of the year)
+  const asOf = kind === 'annex-a' ? (query.get('as_of') || '') : '';
   const errors = {};
   if (!KINDS.includes(kind)) errors.kind = t('returns.kind_error');
   if (year && !/^\d{4}$/.test(year)) errors.year = t('returns.year_error');
+  if (asOf && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) errors.as_of = t('returns.as_of_error');
+  const extra = asOf ? `&as_of=${encodeURIComponent(asOf)}` : '';
   let made = null;
-  if (year && !errors.kind && !errors.year) {
+  if (year && !errors.kind && !errors.year && !errors.as_of) {
     try {
-      made = await api.get(`/api/v1/returns/${encodeURIComponent(kind)}?year=${encodeURIComponent(year)}`);
+      made = await api.get(`/api/v1/returns/${encodeURIComponent(kind)}?year=${encodeURIComponent(year)}${extra}`);
     } catch (e) {
       if (e.status >= 500 || !e.status) throw e;
-      errors[e.field === 'kind' ? 'kind' : 'year'] = messageOf(e);
+      errors[['kind', 'as_of'].includes(e.field) ? e.field : 'year'] = messageOf(e);
     }
   }
   const submit = (ev) => {
     ev.preventDefault();
     const f = new FormData(ev.target);
-    navigate(`/returns?kind=${encodeURIComponent(f.get('kind') || '')}&year=${encodeURIComponent(String(f.get('year') || '').trim())}`);
+    const k = String(f.get('kind') || '');
+    const a = k === 'annex-a' ? String(f.get('as_of') || '').trim() : '';
+    navigate(`/returns?kind=${encodeURIComponent(k)}&year=${encodeURIComponent(String(f.get('year') || '').trim())}` +
+             (a ? `&as_of=${encodeURIComponent(a)}` : ''));
   };
   const summary = Object.entries(errors).map(([k, text]) => ({text, href: `#f-${k}`}));
   return {
@@ -57,6 +65,8 @@ export async function returns({query, me, navigate}) {
         select('kind', t('returns.kind'), KINDS.map((k) => [k, t(`returns.kinds.${k}`)]), {value: kind, error: errors.kind}),
         textInput('year', t('returns.year'), {hint: t('returns.year_hint'), value: year || String(defaultYear()),
                                               width: 4, error: errors.year}),
+        textInput('as_of', t('returns.as_of'), {hint: t('returns.as_of_hint'), value: asOf, width: 10,
+                                                error: errors.as_of}),
         button(t('returns.make'))),
       made ? frag(
         h2(t('returns.made_title', {title: made.title, year: `${made.year - 1}-${String(made.year % 100).padStart(2, '0')}`})),
@@ -67,7 +77,7 @@ export async function returns({query, me, navigate}) {
         ]),
         table({caption: t('returns.files'), id: 'returns-files',
                head: [{text: t('returns.file')}, {text: t('returns.bytes'), numeric: true}, {text: 'SHA-256'}],
-               rows: made.files.map((f) => [link(fileHref(made.kind, made.year, f.name), f.name, {download: f.name}),
+               rows: made.files.map((f) => [link(fileHref(made.kind, made.year, asOf, f.name), f.name, {download: f.name}),
                                             String(f.bytes), h('span', {class: 'cw-mono'}, f.sha256)])}),
         p(t('returns.private')),
         h2(t('returns.notes_title', {n: made.notes.length})),
