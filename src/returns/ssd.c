@@ -21,7 +21,9 @@
  *   event   the caseward event type
  *   entry   the event's index in the exporting log (blank for the organisation's rows)
  *   field   a payload field, or _entry, _actor (the staff id who recorded it), _recorded_at
- *           (when it was first recorded: RFC 3339 UTC)
+ *           (when it was first recorded: RFC 3339 UTC), or _absent (true: the row's event of
+ *           this type is not in caseward's record, e.g. a CP plan row where no plan was
+ *           recorded; only for rows with no other facts)
  *   value   JSON: a personal text field is true (it was there; its text is not exported), null
  *           (the import's field is not in the event)
  */
@@ -1128,37 +1130,40 @@ static cw_rc facts_file(exp *x, cw_buf *b)
 {
     cw_rc rc = cw_buf_addstr(b, "table,row_id,event,entry,field,value\r\n");
     qsort(x->a, x->na, sizeof *x->a, by_row);
-    for (size_t i = 0; !rc && i < x->na;) {
-        att *a = &x->a[i];
-        if (a->table == SSD_EXT) {
-            rc = diff(b, SSD_EXT_TABLE, a->child, a, NULL);
-            i++;
-            continue;
-        }
-        size_t j = i;
-        while (j < x->na && x->a[j].table == a->table && x->a[j].row == a->row)
-            j++;
-        const ssd_row *r = &x->set.rows[a->table][a->row];
-        ssd_cmds d = {NULL, 0, 0};
-        cw_error e;
-        if (cw_ssd_derive(&x->set, r, &d, &e)) {
+    size_t i = 0; /* the attachments, in (table, row) order as the rows are walked */
+    for (int t = 0; !rc && t < SSD_NTABLES; t++)
+        for (size_t k = 0; !rc && k < x->set.n[t]; k++) {
+            size_t j = i;
+            while (j < x->na && x->a[j].table == t && x->a[j].row == k)
+                j++;
+            const ssd_row *r = &x->set.rows[t][k];
+            ssd_cmds d = {NULL, 0, 0};
+            cw_error e;
+            if (cw_ssd_derive(&x->set, r, &d, &e)) {
+                cw_ssd_cmds_release(&d);
+                return cw_error_set(x->err, CW_EVERIFY, "ssd export: %s", e.msg);
+            }
+            unsigned char used[256] = {0};
+            for (size_t a = i; !rc && a < j; a++) {
+                json_t *match = NULL;
+                for (size_t m = 0; m < d.n && m < sizeof used; m++)
+                    if (!used[m] && !strcmp(d.c[m].type, x->a[a].type)) {
+                        used[m] = 1;
+                        match = d.c[m].payload;
+                        break;
+                    }
+                rc = diff(b, cw_ssd_tables[t].name, r->cell[0], &x->a[a], match);
+            }
+            /* a row that stands for more than caseward holds (a registration with no plan
+             * recorded): what the import must not make of it */
+            for (size_t m = 0; !rc && i == j && m < d.n; m++)
+                rc = fact_line(b, cw_ssd_tables[t].name, r->cell[0], d.c[m].type, -1, "_absent",
+                               json_true());
             cw_ssd_cmds_release(&d);
-            return cw_error_set(x->err, CW_EVERIFY, "ssd export: %s", e.msg);
+            i = j;
         }
-        unsigned char used[256] = {0};
-        for (size_t k = i; !rc && k < j; k++) {
-            json_t *match = NULL;
-            for (size_t m = 0; m < d.n && m < sizeof used; m++)
-                if (!used[m] && !strcmp(d.c[m].type, x->a[k].type)) {
-                    used[m] = 1;
-                    match = d.c[m].payload;
-                    break;
-                }
-            rc = diff(b, cw_ssd_tables[a->table].name, r->cell[0], &x->a[k], match);
-        }
-        cw_ssd_cmds_release(&d);
-        i = j;
-    }
+    for (; !rc && i < x->na; i++)
+        rc = diff(b, SSD_EXT_TABLE, x->a[i].child, &x->a[i], NULL);
     return rc == CW_ENOMEM ? oom(x) : rc;
 }
 

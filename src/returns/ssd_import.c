@@ -135,7 +135,7 @@ typedef struct group {
     int64_t entry;
     size_t line;
     json_t *fields; /* object */
-    int used;
+    int used, absent;
 } group;
 
 typedef struct facts {
@@ -193,7 +193,9 @@ static cw_rc facts_record(void *ctx, size_t line, char **c, size_t n, cw_error *
     if (!v)
         return cw_error_set(err, CW_EINVAL, "%s line %zu, value: not JSON (%s)", SSD_FACTS_FILE,
                             line, jerr.text);
-    if (strcmp(c[4], "_entry") != 0)
+    if (!strcmp(c[4], "_absent"))
+        g->absent = json_is_true(v);
+    if (strcmp(c[4], "_entry") != 0 && strcmp(c[4], "_absent") != 0)
         json_object_set_new(g->fields, c[4], v);
     else
         json_decref(v);
@@ -441,7 +443,10 @@ static cw_rc build(run *r)
         }
         if (g) {
             g->used = 1;
-            rc = overlay(r, c, g);
+            if (g->absent)
+                c->absent = 1;
+            else
+                rc = overlay(r, c, g);
             continue;
         }
         snprintf(key, sizeof key, "%s\x1f%s", tname(c->table), c->row_id);
@@ -451,7 +456,7 @@ static cw_rc build(run *r)
     /* what the facts hold that no row makes: events of their own */
     for (size_t i = 0; !rc && i < r->f.n; i++) {
         group *g = &r->f.g[i];
-        if (g->used)
+        if (g->used || g->absent)
             continue;
         int table = SSD_EXT;
         for (int t = 0; t < SSD_NTABLES; t++)
@@ -483,6 +488,38 @@ static cw_rc build(run *r)
         rc = overlay(r, c, g);
     }
     return rc;
+}
+
+/* A foreign SSD's primary need (ssd_cin_episodes): on the episode's last completed assessment,
+ * where caseward keeps it. */
+static void primary_needs(run *r)
+{
+    for (size_t k = 0; k < r->set.n[SSD_CINE]; k++) {
+        const ssd_row *e = &r->set.rows[SSD_CINE][k];
+        const char *need = cw_ssd_cell(e, "cine_cin_primary_need_code");
+        char ref[130];
+        ssd_cmd *last = NULL;
+        if (strlen(need) != 2 || (need[0] != 'N' && need[0] != 'n') || need[1] < '0' ||
+            need[1] > '9')
+            continue;
+        cw_ssd_own_id(&r->set, SSD_CINE, cw_ssd_cell(e, "cine_referral_id"), ref);
+        for (size_t i = 0; i < r->cmds.n; i++) {
+            ssd_cmd *c = &r->cmds.c[i];
+            if (c->has_facts || c->absent || strcmp(c->type, "assessment_completed") != 0)
+                continue;
+            const ssd_row *a = cw_ssd_find(&r->set, SSD_CINA, "cina_assessment_id", c->row_id);
+            char aref[130];
+            cw_ssd_own_id(&r->set, SSD_CINE, a ? cw_ssd_cell(a, "cina_referral_id") : "", aref);
+            if (!strcmp(aref, ref) && (!last || c->date >= last->date))
+                last = c;
+        }
+        if (last && !json_object_get(last->payload, "primary_need")) {
+            char n[3] = {'N', need[1], '\0'};
+            json_object_set_new(last->payload, "primary_need", json_string(n));
+            json_object_set_new(last->cols, "primary_need",
+                                json_string("cine_cin_primary_need_code"));
+        }
+    }
 }
 
 /* Each child named must be registered in the batch or already in the log. */
@@ -692,8 +729,10 @@ cw_rc cw_ssd_import(cw_ledger *l, const cw_ssd_import_opts *o, cw_ssd_import_res
         if (!r.cmds.c[i].absent && !(rc = stand_ins(&r, &r.cmds.c[i])))
             rc = placeable(&r, &r.cmds.c[i]);
     }
-    if (!rc)
+    if (!rc) {
+        primary_needs(&r);
         rc = known_children(&r);
+    }
     /* order: the organisation (teams, then staff, managers first), the casework, then leavers */
     int all_entries = 1, foreign = 0;
     for (size_t i = 0; !rc && i < r.cmds.n; i++) {
