@@ -5,12 +5,13 @@
  * The children of returns_test.c (the CIN census's), a contact for K2, and K7, a looked-after
  * child: referred, assessed, placed in foster care, moved to a residential placement, missing
  * for two days with a return interview, reviewed, health-assessed, transferred to another
- * worker and home again. The export of 2025-26 is compared with rows worked out by hand; the
- * export of everything is imported into an empty log and must give the same children, the same
- * CIN censuses, the same obligations and the same measures. A damaged export (a date that is
- * not a date, a child who is not in ssd_person) is refused naming table, line and column, with
- * nothing written. A foreign SSD, without caseward's extension file, is placed with its ids
- * prefixed by table, stand-in texts, the import's own actor, and its unknown tables skipped.
+ * worker (a correction moved the health assessment's date) and home again. The export of 2025-26 is
+ * compared with rows worked out by hand; the export of everything is imported into an empty log and
+ * must give the same children, the same CIN censuses, the same obligations and the same measures. A
+ * damaged export (a date that is not a date, a child who is not in ssd_person) is refused naming
+ * table, line and column, with nothing written. A foreign SSD, without caseward's extension file,
+ * is placed with its ids prefixed by table, stand-in texts, the import's own actor, and its unknown
+ * tables skipped.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -228,8 +229,15 @@ static int setup(void **state)
         "\"accepted\":true}");
     F.k7_review =
         sub("sw.1", "looked_after_review_held", "{\"child_id\":\"K7\",\"date\":\"2025-08-05\"}");
-    sub("sw.1", "health_check_recorded",
-        "{\"child_id\":\"K7\",\"date\":\"2025-08-20\",\"kind\":\"health_assessment\"}");
+    uint64_t hc = sub("sw.1", "health_check_recorded",
+                      "{\"child_id\":\"K7\",\"date\":\"2025-08-20\",\"kind\":"
+                      "\"health_assessment\"}");
+    char fix[200];
+    snprintf(fix, sizeof fix,
+             "{\"corrects\":%llu,\"reason\":\"the day after\",\"changes\":{\"date\":"
+             "\"2025-08-21\"}}",
+             (unsigned long long)hc);
+    sub("tm.1", "correction", fix);
     sub("tm.1", "case_transferred",
         "{\"child_id\":\"K7\",\"worker_id\":\"tm.1\",\"date\":\"2025-09-01\"}");
     F.k7_note =
@@ -405,6 +413,8 @@ static void test_export(void **state)
              (unsigned long long)F.k7_visit, (unsigned long long)F.k7_start,
              (unsigned long long)F.k7_start);
     assert_string_equal(got, want);
+    assert_non_null(strstr(file(&o, "ssd_cla_health.csv"),
+                           "\",\"K7\",\"Health Assessment\",\"2025-08-21\",\"Completed\"\r\n"));
     const char *invo = file(&o, "ssd_involvements.csv");
     assert_non_null(strstr(invo, "\"sw.1\",\"Allocated Case Worker\",\"T1\",\"2025-05-02\","
                                  "\"2025-09-01\",\"\",\"K7\",\"K7.R1\"\r\n"));
@@ -590,6 +600,11 @@ static void test_round_trip(void **state)
         assert_int_equal(h1.entries[i].date, h2.entries[i].date);
         assert_string_equal(h1.entries[i].actor, h2.entries[i].actor);
         assert_int_equal(h1.entries[i].source_ms, h2.entries[i].source_ms);
+        assert_int_equal(h1.entries[i].ncorrections, h2.entries[i].ncorrections);
+        assert_int_equal(!h1.entries[i].original, !h2.entries[i].original);
+        if (h1.entries[i].original) /* corrected: as first recorded, and as now */
+            assert_true(json_equal(h1.entries[i].original, h2.entries[i].original) &&
+                        json_equal(h1.entries[i].payload, h2.entries[i].payload));
     }
     cw_casework_history_release(&h1);
     cw_casework_history_release(&h2);

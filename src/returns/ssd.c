@@ -78,11 +78,9 @@ typedef struct kid {
     json_t *strategies; /* strategy discussions not yet attached: array of att indexes */
 } kid;
 
-static const char *const SKIP[] = {"correction",       "escalation_raised",
-                                   "work_signed_off",  "work_returned",
-                                   "erasure_proposed", "erasure_approved",
-                                   "erasure_declined", "sign_off_policy",
-                                   "record_accessed",  NULL};
+static const char *const SKIP[] = {"escalation_raised", "work_signed_off",  "work_returned",
+                                   "erasure_proposed",  "erasure_approved", "erasure_declined",
+                                   "sign_off_policy",   "record_accessed",  NULL};
 
 static int skipped(const char *type)
 {
@@ -240,12 +238,13 @@ static cw_rc corrected(const char *type, cw_facts f, json_t *p)
 }
 
 typedef struct entry_read {
-    json_t *payload;
+    json_t *payload;  /* as the rules read it: corrections applied (the SSD's rows) */
+    json_t *original; /* as first recorded, when a correction changed it (the extension) */
     char actor[129];
     int64_t recorded_ms;
 } entry_read;
 
-static cw_rc read_entry(exp *x, const cw_case_event *ev, entry_read *e)
+static cw_rc read_entry(exp *x, const cw_case_event *ev, int corrected_later, entry_read *e)
 {
     cw_buf leaf = CW_BUF_INIT(CW_ENTRY_MAX_BYTES + 1);
     uint64_t own;
@@ -270,15 +269,24 @@ static cw_rc read_entry(exp *x, const cw_case_event *ev, entry_read *e)
                             (unsigned long long)ev->index);
     }
     e->payload = json_deep_copy(p);
+    if (corrected_later)
+        e->original = json_deep_copy(p);
     snprintf(e->actor, sizeof e->actor, "%s", str(root, "actor"));
     e->recorded_ms = has_source ? source : recorded;
     json_decref(root);
-    if (!e->payload || corrected(ev->type, ev->facts, e->payload))
+    if (!e->payload || (corrected_later && !e->original) ||
+        corrected(ev->type, ev->facts, e->payload))
         return oom(x);
+    if (e->original) {
+        json_object_del(e->original, "based_on");
+        json_object_del(e->original, "proposal_id");
+    }
     if (!strcmp(ev->type, "child_registered") && !json_object_get(e->payload, "date")) {
         char d[CW_DATE_LEN + 1];
         cw_date_format(ev->date, d);
         json_object_set_new(e->payload, "date", json_string(d));
+        if (e->original)
+            json_object_set_new(e->original, "date", json_string(d));
     }
     return CW_OK;
 }
@@ -392,16 +400,17 @@ static const char *assessment_flag(const char *o)
 
 /* ---- one child ---- */
 
+/* The extension carries an event as first recorded: a correction of it is an event too. */
 static cw_rc ext(exp *x, kid *k, const cw_case_event *ev, entry_read *e)
 {
     return attach(x, SSD_EXT, -1, k->id, (int64_t)ev->index, ev->type, e->actor, e->recorded_ms,
-                  e->payload);
+                  e->original ? e->original : e->payload);
 }
 
 static cw_rc on(exp *x, kid *k, int table, long r, const cw_case_event *ev, entry_read *e)
 {
     return attach(x, table, r, k->id, (int64_t)ev->index, ev->type, e->actor, e->recorded_ms,
-                  e->payload);
+                  e->original ? e->original : e->payload);
 }
 
 /* The id of a row made for an event with no id of its own: child.entry. */
@@ -615,6 +624,12 @@ static cw_rc one_event(exp *x, kid *k, const cw_case_event *ev, entry_read *e)
     long r;
     cw_rc rc;
     cw_date_format(ev->date, d);
+    if (!strcmp(t, "correction")) { /* of an entry exported: the import numbers it anew */
+        json_int_t target = json_integer_value(json_object_get(p, "corrects"));
+        if (target <= 0 || (size_t)target >= x->nseen || !x->seen[target])
+            return CW_OK;
+        return ext(x, k, ev, e);
+    }
     if (!strcmp(t, "child_registered")) {
         const char *dob = str(p, "date_of_birth"), *g = str(p, "gender");
         cw_date b = 0;
@@ -911,7 +926,20 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
     exp *x = ctx;
     kid k = {h->child_id, -1, -1, -1, -1, -1, -1, -1, -1, -1, "", NULL, json_array()};
     cw_rc rc = k.strategies ? CW_OK : oom(x);
+    uint64_t *fixed = NULL; /* the entries a correction changed */
+    size_t nfixed = 0, capfixed = 0;
     (void)err;
+    for (size_t i = 0; !rc && i < h->nevents; i++) {
+        if (strcmp(h->events[i].type, "correction") != 0)
+            continue;
+        cw_fact c = cw_facts_get(h->events[i].facts, "corrects");
+        if (c.kind == CW_FACT_INT && c.i > 0) {
+            if (cw_array_grow(&fixed, &capfixed, nfixed, sizeof *fixed))
+                rc = oom(x);
+            else
+                fixed[nfixed++] = (uint64_t)c.i;
+        }
+    }
     for (size_t i = 0; !rc && i < h->nevents; i++) {
         const cw_case_event *ev = &h->events[i];
         if (ev->date > x->cutoff || skipped(ev->type))
@@ -933,10 +961,15 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
             continue;
         x->seen[ev->index] = 1;
         entry_read e;
-        if (!(rc = read_entry(x, ev, &e)))
+        int later = 0;
+        for (size_t f = 0; f < nfixed; f++)
+            later |= fixed[f] == ev->index;
+        if (!(rc = read_entry(x, ev, later, &e)))
             rc = one_event(x, &k, ev, &e);
         json_decref(e.payload);
+        json_decref(e.original);
     }
+    free(fixed);
     /* the latest disabilities, one row each */
     size_t i;
     json_t *v;

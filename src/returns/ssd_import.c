@@ -315,8 +315,27 @@ static cw_rc overlay(run *r, ssd_cmd *c, group *g)
     return CW_OK;
 }
 
-/* Personal texts: their stand-ins (a UPN: the SSD's linked identifier); prints dropped. */
-static cw_rc stand_ins(run *r, ssd_cmd *c)
+/* Personal texts of payload (an event of type): their stand-ins (a UPN: the SSD's linked
+ * identifier); prints dropped. */
+static cw_rc stand_ins_of(run *r, ssd_cmd *c, const char *type, json_t *payload);
+
+static cw_rc stand_ins(run *r, ssd_cmd *c, json_t *entries)
+{
+    cw_rc rc = stand_ins_of(r, c, c->type, c->payload);
+    json_t *changes = json_object_get(c->payload, "changes");
+    if (rc || strcmp(c->type, "correction") != 0 || !json_is_object(changes))
+        return rc;
+    /* a correction's changes are fields of what it corrects */
+    char k[32];
+    snprintf(k, sizeof k, "%lld",
+             (long long)json_integer_value(json_object_get(c->payload, "corrects")));
+    json_t *at = json_object_get(entries, k);
+    if (!at)
+        return refuse(r, c, "corrects", "the entry it corrects is not in the import");
+    return stand_ins_of(r, c, r->cmds.c[json_integer_value(at)].type, changes);
+}
+
+static cw_rc stand_ins_of(run *r, ssd_cmd *c, const char *type, json_t *payload)
 {
     const char *key;
     json_t *v;
@@ -324,22 +343,22 @@ static cw_rc stand_ins(run *r, ssd_cmd *c)
     json_t *prints = json_object();
     if (!prints)
         return cw_error_set(r->err, CW_ENOMEM, "out of memory");
-    json_object_foreach_safe(c->payload, tmp, key, v)
+    json_object_foreach_safe(payload, tmp, key, v)
     {
         size_t n = strlen(key);
         if (n > 6 && !strcmp(key + n - 6, "_print")) {
             char base[64];
             snprintf(base, sizeof base, "%.*s", (int)(n - 6), key);
             json_object_set(prints, base, v);
-            json_object_del(c->payload, key);
+            json_object_del(payload, key);
         }
     }
     cw_rc rc = CW_OK;
-    json_object_foreach_safe(c->payload, tmp, key, v)
+    json_object_foreach_safe(payload, tmp, key, v)
     {
         if (rc)
             break;
-        int personal = cw_casework_field_personal(c->type, key);
+        int personal = cw_casework_field_personal(type, key);
         if (!personal ||
             !(json_is_true(v) || (json_is_string(v) && !strcmp(json_string_value(v), SSD_MARKER))))
             continue;
@@ -349,12 +368,12 @@ static cw_rc stand_ins(run *r, ssd_cmd *c)
             if (!u || !u[0])
                 rc = refuse(r, c, key, "it is not in ssd_linked_identifiers");
             else
-                json_object_set_new(c->payload, key, json_string(u));
+                json_object_set_new(payload, key, json_string(u));
             continue;
         }
         json_t *m;
         if (!(rc = marker(r, c, json_string_value(json_object_get(prints, key)), &m)))
-            json_object_set_new(c->payload, key, m);
+            json_object_set_new(payload, key, m);
     }
     json_decref(prints);
     return rc;
@@ -605,17 +624,35 @@ static const char *field_named(const ssd_cmd *c, const char *msg)
 
 static cw_rc submit(run *r, cw_ledger *l, uint64_t *size)
 {
-    cw_rc rc = cw_casework_begin(l, r->err);
+    json_t *renumbered = json_object(); /* exported entry -> its number in this log */
+    cw_rc rc = renumbered ? cw_casework_begin(l, r->err)
+                          : cw_error_set(r->err, CW_ENOMEM, "out of memory");
     for (size_t i = 0; !rc && i < r->cmds.n; i++) {
         ssd_cmd *c = &r->cmds.c[i];
+        char k[32];
+        uint64_t idx = 0;
         if (c->absent)
             continue;
+        if (!strcmp(c->type, "correction")) { /* names what it corrects by this log's number */
+            snprintf(k, sizeof k, "%lld",
+                     (long long)json_integer_value(json_object_get(c->payload, "corrects")));
+            json_t *n = json_object_get(renumbered, k);
+            if (!n) {
+                rc = refuse(r, c, "corrects", "the entry it corrects is not imported before it");
+                break;
+            }
+            json_object_set(c->payload, "corrects", n);
+        }
         cw_event ev = {c->actor[0] ? c->actor : r->o->actor, c->type, c->payload};
         cw_event_source src = {r->o->system,
                                c->recorded_ms >= 0 ? c->recorded_ms : r->o->recorded_ms};
         if (c->cls == 0 && !c->has_facts)
             src.recorded_ms = r->o->recorded_ms;
-        if ((rc = cw_casework_submit_source(l, &ev, &src, NULL, r->err))) {
+        if (!(rc = cw_casework_submit_source(l, &ev, &src, &idx, r->err)) && c->entry >= 0) {
+            snprintf(k, sizeof k, "%lld", (long long)c->entry);
+            json_object_set_new(renumbered, k, json_integer((json_int_t)idx));
+        }
+        if (rc) {
             char msg[CW_ERROR_MSG_MAX];
             snprintf(msg, sizeof msg, "%s", r->err->msg);
             const char *f = field_named(c, msg);
@@ -628,6 +665,7 @@ static cw_rc submit(run *r, cw_ledger *l, uint64_t *size)
                              col ? col : row_col0(c), c->type, msg);
         }
     }
+    json_decref(renumbered);
     if (rc)
         cw_casework_abort(l);
     else
@@ -724,11 +762,21 @@ cw_rc cw_ssd_import(cw_ledger *l, const cw_ssd_import_opts *o, cw_ssd_import_res
                           o->dir);
     if (!rc)
         rc = build(&r);
+    json_t *entries = json_object(); /* exported entry -> its command */
+    for (size_t i = 0; !rc && entries && i < r.cmds.n; i++)
+        if (r.cmds.c[i].entry >= 0) {
+            char k[32];
+            snprintf(k, sizeof k, "%lld", (long long)r.cmds.c[i].entry);
+            json_object_set_new(entries, k, json_integer((json_int_t)i));
+        }
+    if (!rc && !entries)
+        rc = cw_error_set(err, CW_ENOMEM, "out of memory");
     for (size_t i = 0; !rc && i < r.cmds.n; i++) {
         r.cmds.c[i].seq = i;
-        if (!r.cmds.c[i].absent && !(rc = stand_ins(&r, &r.cmds.c[i])))
+        if (!r.cmds.c[i].absent && !(rc = stand_ins(&r, &r.cmds.c[i], entries)))
             rc = placeable(&r, &r.cmds.c[i]);
     }
+    json_decref(entries);
     if (!rc) {
         primary_needs(&r);
         rc = known_children(&r);
