@@ -691,6 +691,11 @@ static void test_foreign(void **state)
     put(dir, "ssd_sdq_scores.csv", "csdq_table_id,csdq_person_id\n");
     cw_ledger *b = empty_log("foreign", db, sizeof db);
     cw_ssd_import_result res;
+    int adopted = 0; /* a log whose assessments and closures need a manager's sign-off */
+    if (cw_casework_adopt_policy(b, "assessment_completed,case_closed", "system:policy", &adopted,
+                                 &F.err))
+        fail_msg("policy: %s", F.err.msg);
+    assert_true(adopted);
     if (import(b, dir, &res))
         fail_msg("foreign: %s", F.err.msg);
     assert_string_equal(res.skipped.data, "ssd_sdq_scores");
@@ -727,6 +732,13 @@ static void test_foreign(void **state)
                    "2)\"}");
             free(s);
             seen_assessment = 1;
+            /* signed off in the system it came from, on its date (decision 4) */
+            cw_signoff so;
+            assert_int_equal(
+                cw_casework_signoff(cw_ledger_store(b), h.entries[i].index, &so, &F.err), CW_OK);
+            assert_string_equal(so.state, "claimed");
+            assert_string_equal(so.decided_by, "");
+            assert_int_equal(so.decided_on, h.entries[i].date);
         }
         if (!strcmp(h.entries[i].type, "assessment_started"))
             assert_string_equal(json_string_value(json_object_get(p, "referral_id")), "CINE:100");

@@ -944,6 +944,15 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
         const cw_case_event *ev = &h->events[i];
         if (ev->date > x->cutoff || skipped(ev->type))
             continue;
+        cw_fact so = cw_facts_get(ev->facts, "sign_off");
+        if (so.kind == CW_FACT_STRING && !strcmp(so.s, "awaited")) {
+            /* it has not happened yet, as for every return */
+            char d[CW_DATE_LEN + 1];
+            cw_date_format(ev->date, d);
+            rc = cw_returns_note(&x->out->notes, k.id, ev->type,
+                                 "%s of %s awaits a manager's sign-off: left out", ev->type, d);
+            continue;
+        }
         if (ev->index >= x->nseen) {
             size_t n = x->nseen ? x->nseen : 1024;
             while (n <= ev->index)
