@@ -116,6 +116,30 @@ check "there are integrity flags to compare" grep -q '"pattern"' "$T/i-demo.json
 same "the same integrity analytics" "$T/i-demo.json" "$T/i-back.json"
 echo "  compared: CIN 2025-26 and 2024-25 ($(grep -c '<LAchildID>' "$T/cin-demo-2026.xml") and $(grep -c '<LAchildID>' "$T/cin-demo-2025.xml") children), measures fy2025 and fy2024 ($(grep -c '"numerator"' "$T/m-demo-fy2025.json") figures each), $(grep -c '"rule"' "$T/o-demo.json") overdue items, $(grep -c '"pattern"' "$T/i-demo.json") integrity flags"
 
+# the SSD as it stood at 31 March 2026 alone gives the same 2025-26 census and fy2025 measures
+# (work after that day, corrections after it included, is not in it)
+run returns ssd --db "$demo" --year 2026 --out "$T/ssd26"
+expect_rc 0 "returns ssd 2026"
+check "the 2026 SSD has no later referral" python3 - "$T/ssd26/ssd_cin_episodes.csv" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+sys.exit(0 if rows and all(r["cine_referral_date"] <= "2026-03-31" for r in rows) else 1)
+EOF
+new_db back26
+back26=$DB
+"$CW" init --db "$back26" --rules england --no-admin >/dev/null
+run import --from ssd "$T/ssd26" --db "$back26"
+expect_rc 0 "import --from ssd of 2026"
+"$CW" returns cin --db "$back26" --year 2026 --la 999 --out "$T/cin-back26" >/dev/null
+sed -n '/<Children>/,$p' "$T/cin-back26/cin-2026.xml" >"$T/cin-back26-2026.xml"
+same "2026 from the 2026 SSD: the same CIN census" "$T/cin-demo-2026.xml" "$T/cin-back26-2026.xml"
+"$CW" measures --db "$back26" --period fy2025 --json |
+    python3 -c 'import json, sys; d = json.load(sys.stdin); print(json.dumps(d["measures"], indent=1, sort_keys=True))' \
+        >"$T/m-back26-fy2025.json"
+python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["measures"], indent=1, sort_keys=True))' \
+    "$T/m-demo-fy2025.json" >"$T/m-demo-fy2025-only.json"
+same "fy2025 from the 2026 SSD: the same measures" "$T/m-demo-fy2025-only.json" "$T/m-back26-fy2025.json"
+
 # a damaged export: refused naming table, line and column; nothing written
 cp -r "$T/ssd" "$T/bad"
 python3 - "$T/bad/ssd_cin_assessments.csv" <<'EOF'

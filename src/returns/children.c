@@ -191,7 +191,7 @@ cw_buf *cw_returns_output_file(cw_returns_output *o, const char *fmt, ...)
 
 static const cw_return_kind KINDS[] = {
     {"cin", "England's Children in Need census", 1, cw_returns_cin},
-    {"ssd", "the Standard Safeguarding Dataset (as it stood at 31 March)", 0, cw_returns_ssd},
+    {"ssd", "the Standard Safeguarding Dataset up to the end of", 0, cw_returns_ssd},
 };
 
 const cw_return_kind *cw_returns_find(const char *name)

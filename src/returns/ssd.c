@@ -75,8 +75,12 @@ typedef struct kid {
     long person, ref, cinp, cppl, clae, clap, invo, clea, s47;
     char cla_id[140];
     json_t *disabilities;
-    json_t *strategies; /* strategy discussions not yet attached: array of att indexes */
+    json_t *strategies;    /* strategy discussions not yet attached: array of att indexes */
+    const uint64_t *fixed; /* entries corrected, each | LATE if a correction is after the day */
+    size_t nfixed;
 } kid;
+
+#define LATE ((uint64_t)1 << 63)
 
 static const char *const SKIP[] = {"escalation_raised", "work_signed_off",  "work_returned",
                                    "erasure_proposed",  "erasure_approved", "erasure_declined",
@@ -628,6 +632,9 @@ static cw_rc one_event(exp *x, kid *k, const cw_case_event *ev, entry_read *e)
         json_int_t target = json_integer_value(json_object_get(p, "corrects"));
         if (target <= 0 || (size_t)target >= x->nseen || !x->seen[target])
             return CW_OK;
+        for (size_t f = 0; f < k->nfixed; f++)
+            if (k->fixed[f] == ((uint64_t)target | LATE))
+                return CW_OK; /* exported as corrected now */
         return ext(x, k, ev, e);
     }
     if (!strcmp(t, "child_registered")) {
@@ -924,7 +931,7 @@ static cw_rc one_event(exp *x, kid *k, const cw_case_event *ev, entry_read *e)
 static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
 {
     exp *x = ctx;
-    kid k = {h->child_id, -1, -1, -1, -1, -1, -1, -1, -1, -1, "", NULL, json_array()};
+    kid k = {h->child_id, -1, -1, -1, -1, -1, -1, -1, -1, -1, "", NULL, json_array(), NULL, 0};
     cw_rc rc = k.strategies ? CW_OK : oom(x);
     uint64_t *fixed = NULL; /* the entries a correction changed */
     size_t nfixed = 0, capfixed = 0;
@@ -936,10 +943,12 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
         if (c.kind == CW_FACT_INT && c.i > 0) {
             if (cw_array_grow(&fixed, &capfixed, nfixed, sizeof *fixed))
                 rc = oom(x);
-            else
-                fixed[nfixed++] = (uint64_t)c.i;
+            else /* a correction after the day: the entry goes as corrected, without them */
+                fixed[nfixed++] = (uint64_t)c.i | (h->events[i].date > x->cutoff ? LATE : 0);
         }
     }
+    k.fixed = fixed;
+    k.nfixed = nfixed;
     for (size_t i = 0; !rc && i < h->nevents; i++) {
         const cw_case_event *ev = &h->events[i];
         if (ev->date > x->cutoff || skipped(ev->type))
@@ -970,9 +979,12 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
             continue;
         x->seen[ev->index] = 1;
         entry_read e;
-        int later = 0;
-        for (size_t f = 0; f < nfixed; f++)
-            later |= fixed[f] == ev->index;
+        int later = 0, late = 0;
+        for (size_t f = 0; f < nfixed; f++) {
+            later |= (fixed[f] & ~LATE) == ev->index;
+            late |= fixed[f] == (ev->index | LATE);
+        }
+        later = later && !late;
         if (!(rc = read_entry(x, ev, later, &e)))
             rc = one_event(x, &k, ev, &e);
         json_decref(e.payload);

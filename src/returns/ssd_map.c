@@ -498,7 +498,7 @@ static int flag(const json_t *flags, const char *key)
            (json_is_integer(v) && json_integer_value(v) == 1);
 }
 
-/* Any flag set other than the keys given. */
+/* Whether any outcome flag is set (the totals and comments are not flags). */
 static int other_flag(json_t *flags)
 {
     const char *key;
