@@ -688,6 +688,21 @@ static void test_foreign(void **state)
         "cina_assessment_id,cina_person_id,cina_referral_id,cina_assessment_start_date,"
         "cina_assessment_child_seen,cina_assessment_auth_date,cina_assessment_outcome_json\n"
         "100,P1,100,2025-05-02,Y,2025-06-01,\"{\"\"NFA_FLAG\"\":\"\"Y\"\"}\"\n");
+    /* looked after in foster care (U4), then a children's home (K2), home again (E4A); a
+     * planned health check is no check */
+    put(dir, "ssd_cla_episodes.csv",
+        "clae_cla_episode_id,clae_person_id,clae_cla_episode_start_date,"
+        "clae_cla_episode_start_reason,clae_cla_episode_ceased,clae_cla_episode_ceased_reason,"
+        "clae_cla_placement_id\n"
+        "E1,P1,2025-06-02,S,2025-06-20,X1,PL1\n"
+        "E2,P1,2025-06-20,P,2025-06-25,E4A,PL2\n");
+    put(dir, "ssd_cla_placement.csv",
+        "clap_cla_placement_id,clap_cla_placement_type\nPL1,U4\nPL2,K2\n");
+    put(dir, "ssd_cla_health.csv",
+        "clah_health_check_id,clah_person_id,clah_health_check_type,clah_health_check_date,"
+        "clah_health_check_status\n"
+        "H1,P1,Health Assessment,2025-06-10,Completed\n"
+        "H2,P1,Dental Check,2025-07-10,Planned\n");
     put(dir, "ssd_sdq_scores.csv", "csdq_table_id,csdq_person_id\n");
     cw_ledger *b = empty_log("foreign", db, sizeof db);
     cw_ssd_import_result res;
@@ -699,12 +714,14 @@ static void test_foreign(void **state)
     if (import(b, dir, &res))
         fail_msg("foreign: %s", F.err.msg);
     assert_string_equal(res.skipped.data, "ssd_sdq_scores");
-    assert_int_equal(res.commands, 8); /* the import's staff, registration, details, 2 + 2 + 1 */
+    /* the import's staff, registration, details, referral 2 + 1, assessment 2, looked after
+     * 3, a health check */
+    assert_int_equal(res.commands, 12);
     cw_ssd_import_result_release(&res);
     cw_history h;
     if (cw_casework_history(b, "P1", &h, &F.err))
         fail_msg("%s", F.err.msg);
-    assert_int_equal(h.n, 7);
+    assert_int_equal(h.n, 11);
     char *s = json_dumps(h.entries[0].payload, JSON_COMPACT | JSON_SORT_KEYS);
     assert_string_equal(s, "{\"child_id\":\"P1\",\"date\":\"2025-05-01\",\"date_of_birth\":"
                            "\"2015-01-01\",\"family_name\":\"Not in the SSD (ssd_person line "
@@ -746,6 +763,25 @@ static void test_foreign(void **state)
             assert_string_equal(json_string_value(json_object_get(p, "closure_reason")), "RC8");
         if (!strcmp(h.entries[i].type, "child_details_recorded"))
             assert_string_equal(json_string_value(json_object_get(p, "ethnicity_code")), "CHNE");
+        if (!strcmp(h.entries[i].type, "looked_after_started") ||
+            !strcmp(h.entries[i].type, "placement_changed") ||
+            !strcmp(h.entries[i].type, "looked_after_ended") ||
+            !strcmp(h.entries[i].type, "health_check_recorded")) {
+            s = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+            const char *want =
+                !strcmp(h.entries[i].type, "looked_after_started")
+                    ? "{\"child_id\":\"P1\",\"date\":\"2025-06-02\",\"placement_id\":\"PL1\","
+                      "\"placement_type\":\"foster\"}"
+                : !strcmp(h.entries[i].type, "placement_changed")
+                    ? "{\"child_id\":\"P1\",\"date\":\"2025-06-20\",\"placement_id\":\"PL2\","
+                      "\"placement_type\":\"residential\"}"
+                : !strcmp(h.entries[i].type, "looked_after_ended")
+                    ? "{\"child_id\":\"P1\",\"date\":\"2025-06-25\",\"reason\":\"returned_home\"}"
+                    : "{\"child_id\":\"P1\",\"date\":\"2025-06-10\",\"kind\":"
+                      "\"health_assessment\"}";
+            assert_string_equal(s, want);
+            free(s);
+        }
         if (!strcmp(h.entries[i].type, "referral_received")) {
             assert_string_equal(json_string_value(json_object_get(p, "source")), "health");
             assert_string_equal(json_string_value(json_object_get(p, "source_code")), "3A");
