@@ -493,8 +493,72 @@ static cw_rc cmd_append(args *a, cw_error *err)
     return run_commands(a, 0, err);
 }
 
+/* import --from ssd DIR: history migrated from a Standard Safeguarding Dataset (docs/returns.md).
+ */
+static cw_rc import_ssd(args *a, cw_error *err)
+{
+    const char *db = NULL, *from = NULL, *actor = "ssd.import", *system = "SSD";
+    const char *recorded = NULL, *language = "english", *pos[1] = {NULL};
+    const opt opts[] = {{"db", &db, NULL},
+                        {"from", &from, NULL},
+                        {"actor", &actor, NULL},
+                        {"system", &system, NULL},
+                        {"recorded-at", &recorded, NULL},
+                        {"language", &language, NULL},
+                        {NULL, NULL, NULL}};
+    int np;
+    cw_rc rc = cli_parse_opts(a, opts, pos, 1, &np, err);
+    if (rc || (rc = cli_need(db, "db", err)))
+        return rc;
+    if (np != 1)
+        return cw_error_set(err, CW_EUSAGE, "import --from ssd: say which directory");
+    if (strcmp(language, "english") && strcmp(language, "welsh") && strcmp(language, "other"))
+        return cw_error_set(err, CW_EUSAGE, "--language: %s is not english, welsh or other",
+                            language);
+    if ((rc = cw_entry_check_source_system(system, err)))
+        return rc;
+    cw_ssd_import_opts o = {pos[0], actor, system, language, cw_time_now_ms()};
+    if (recorded && cw_time_parse_ms(recorded, strlen(recorded), &o.recorded_ms))
+        return cw_error_set(
+            err, CW_EUSAGE,
+            "--recorded-at: %s is not an RFC 3339 UTC time (2025-04-01T00:00:00.000Z)", recorded);
+    cw_ledger *l = NULL;
+    cw_ssd_import_result res;
+    memset(&res, 0, sizeof res);
+    int64_t t0 = cw_time_now_ms();
+    if (!(rc = cw_ledger_open(db, CW_LEDGER_WRITE, &l, err)))
+        rc = cw_ssd_import(l, &o, &res, err);
+    if (!rc) {
+        size_t rows = 0;
+        for (int i = 0; cw_ssd_table_name(i); i++)
+            rows += res.rows[i];
+        printf("imported %zu rows of the Standard Safeguarding Dataset as %zu commands in %.1f s; "
+               "the log holds %" PRIu64 " entries\n",
+               rows, res.commands, (double)(cw_time_now_ms() - t0) / 1000.0, res.size);
+        for (int i = 0; cw_ssd_table_name(i); i++)
+            if (res.rows[i])
+                printf("  %-28s %zu rows\n", cw_ssd_table_name(i), res.rows[i]);
+        if (res.skipped.len)
+            printf("skipped (tables caseward does not hold): %s\n", res.skipped.data);
+    } else if (rc != CW_EUSAGE) {
+        cw_error_prefix(err, "nothing imported: ");
+    }
+    cw_ssd_import_result_release(&res);
+    cw_ledger_close(l);
+    return rc;
+}
+
 static cw_rc cmd_import(args *a, cw_error *err)
 {
+    for (int i = 0; i + 1 < a->argc; i++)
+        if (!strcmp(a->argv[i], "--from")) {
+            if (strcmp(a->argv[i + 1], "ssd") != 0)
+                return cw_error_set(err, CW_EUSAGE,
+                                    "--from: %s is not a format caseward imports (ssd; without "
+                                    "--from, JSON Lines commands)",
+                                    a->argv[i + 1]);
+            return import_ssd(a, err);
+        }
     return run_commands(a, 1, err);
 }
 
@@ -1883,10 +1947,21 @@ static const command commands[] = {
      "default \"cli\") and \"payload\". Each is validated as import does; all lines go in\n"
      "one batch, or none if any line is refused (the error names the line). Prints the\n"
      "new tree size.\n"},
-    {"import", cmd_import, "import --db PATH [--actor NAME] FILE",
+    {"import", cmd_import,
+     "import --db PATH [--actor NAME] FILE | import --from ssd DIR --db PATH [--actor NAME] "
+     "[--system NAME] [--recorded-at TIME] [--language english|welsh|other]",
      "Import casework commands (JSON Lines, docs/events.md) in one atomic batch: each is\n"
      "validated against the catalogue and the current record; if any line is refused,\n"
-     "nothing is imported and the error names the line, the field and the value.\n"},
+     "nothing is imported and the error names the line, the field and the value.\n"
+     "With --from ssd, DIR holds a Standard Safeguarding Dataset (one CSV per table, as\n"
+     "returns ssd writes it, or a council's own extract): its rows become commands in\n"
+     "date order (caseward's own export: as first recorded, with caseward_facts.csv), each\n"
+     "with source {--system (default SSD), recorded_at}; all in one batch. A row that\n"
+     "cannot be placed is refused naming its table, CSV line and column, and nothing is\n"
+     "written; tables caseward does not hold are skipped and named. A foreign SSD's rows\n"
+     "are recorded by --actor (default ssd.import, added as an administrator if not staff),\n"
+     "claimed recorded at --recorded-at (default: now; the SSD holds no recording times),\n"
+     "its children's language --language (default english). docs/returns.md.\n"},
     {"rebuild", cmd_rebuild, "rebuild --db PATH",
      "Recreate the projections (children, cases, records, visits, supervision, ...) by\n"
      "replaying the whole ledger. The result is identical to the projections kept as\n"
@@ -2007,6 +2082,10 @@ static const command commands[] = {
      "           -oc3.csv, -ad1.csv, -placed-for-adoption.csv, -previous-permanence.csv,\n"
      "           -missing.csv, -sw-episodes.csv, -dolo.csv (DoLo: 2026-27 on, header only);\n"
      "           check-903 reads every .csv in its folder: give it the tables without the notes\n"
+     "  ssd      the Standard Safeguarding Dataset as it stood at 31 March YYYY (every event\n"
+     "           dated on or before it): one CSV per SSD table caseward fills (ssd_person.csv,\n"
+     "           ...), facts only, and caseward_facts.csv, caseward's extension (what the SSD has\n"
+     "           no column for), so that import --from ssd rebuilds the same record\n"
      "Each return also writes KIND-YYYY-notes.csv: one line for each field the log did not\n"
      "hold and what the return gave instead. Check the return with the government's\n"
      "validator and record what the notes ask for before sending it. --la is the council's\n"

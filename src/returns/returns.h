@@ -19,6 +19,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "ledger/ledger.h"
 #include "rules/rules.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -55,7 +56,7 @@ typedef struct cw_returns_counts {
     size_t records;  /* its main records: CIN episodes (CINdetails), 903 episodes, ... */
 } cw_returns_counts;
 
-#define CW_RETURNS_MAX_FILES 16
+#define CW_RETURNS_MAX_FILES 32
 
 /* One file of a return: its name in the output directory (e.g. cin-2026.xml) and bytes. */
 typedef struct cw_returns_file {
@@ -130,6 +131,44 @@ cw_rc cw_returns_903(cw_store *s, const cw_calendar *cal, const cw_returns_query
  * the time now.
  */
 cw_rc cw_returns_made_at(cw_store *s, char out[20], cw_error *err);
+
+/*
+ * The Standard Safeguarding Dataset (data-to-insight's SSD) as it stood at 31 March q->year:
+ * every event dated on or before that day, one CSV per SSD table caseward can fill, and
+ * caseward_facts.csv, caseward's extension (ssd.c; docs/returns.md).
+ */
+cw_rc cw_returns_ssd(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
+                     cw_returns_output *out, cw_error *err);
+
+/* ---- importing an SSD (ssd_import.c) ---- */
+
+typedef struct cw_ssd_import_opts {
+    const char *dir;      /* the CSVs, named as the SSD's tables (ssd_person.csv, ...) */
+    const char *actor;    /* who records a foreign SSD's rows (a member of staff; made if absent) */
+    const char *system;   /* source.system of every command */
+    const char *language; /* a foreign SSD's children's language (the SSD holds none) */
+    int64_t recorded_ms;  /* source.recorded_at where caseward_facts.csv gives none */
+} cw_ssd_import_opts;
+
+#define CW_SSD_MAX_TABLES 32
+
+typedef struct cw_ssd_import_result {
+    size_t rows[CW_SSD_MAX_TABLES]; /* rows read, by table (cw_ssd_table_name) */
+    size_t commands;                /* submitted */
+    uint64_t size;                  /* the log's size after */
+    cw_buf skipped;                 /* the SSD tables present that caseward does not hold */
+} cw_ssd_import_result;
+
+/*
+ * Reads the SSD tables in o->dir (and caseward_facts.csv, when caseward made them) and records
+ * them as caseward commands in one batch, each with a source claim: all or nothing. A row that
+ * cannot be placed refuses the batch with a message naming its table, CSV line and column.
+ * res must be released (cw_ssd_import_result_release), whatever the outcome.
+ */
+cw_rc cw_ssd_import(cw_ledger *l, const cw_ssd_import_opts *o, cw_ssd_import_result *res,
+                    cw_error *err);
+void cw_ssd_import_result_release(cw_ssd_import_result *res);
+const char *cw_ssd_table_name(int i); /* NULL past the last */
 
 /* ---- for the returns' own files ---- */
 
