@@ -109,7 +109,9 @@ static void test_summary_and_files(void **state)
         if (strstr(r.body.data, name))
             fail_msg("the summary names a child: %s", name);
     }
-    char notes_sha[65];
+    char xml_sha[65], notes_sha[65];
+    snprintf(xml_sha, sizeof xml_sha, "%s",
+             json_string_value(json_object_get(json_array_get(files, 0), "sha256")));
     snprintf(notes_sha, sizeof notes_sha, "%s",
              json_string_value(json_object_get(json_array_get(files, 1), "sha256")));
     done(&r);
@@ -121,6 +123,10 @@ static void test_summary_and_files(void **state)
     assert_non_null(
         strstr(r.head.data, "Content-Disposition: attachment; filename=\"cin-2026.xml\""));
     assert_non_null(strstr(r.head.data, "Cache-Control: no-store"));
+    /* the bytes the summary's SHA-256 names, though making it was recorded in between */
+    char xml_got[65];
+    cw_sha256_hex(r.body.data, r.body.len, xml_got);
+    assert_string_equal(xml_got, xml_sha);
     cw_buf mine = CW_BUF_INIT(64 << 20);
     library_file("cin-2026.xml", &mine);
     assert_string_equal(children_of(r.body.data), children_of(mine.data));

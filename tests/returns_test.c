@@ -383,7 +383,17 @@ static void test_cin_2026(void **state)
     const char *xml = file(&o, "cin-2026.xml");
     assert_non_null(strstr(xml, "<ReferenceDate>2026-03-31</ReferenceDate>"));
     assert_non_null(strstr(xml, "<LEA>201</LEA>"));
-    assert_non_null(strstr(xml, "<DateTime>2026-04-20T09:00:00</DateTime>"));
+    /* DateTime: when the casework was last recorded (the log's last entry here, K8's closure),
+     * not the time made (q.now) */
+    json_t *last = NULL;
+    assert_int_equal(
+        cw_casework_entry(cw_ledger_store(F.l), cw_ledger_size(F.l) - 1, &last, &F.err), CW_OK);
+    char want[64];
+    snprintf(want, sizeof want, "<DateTime>%.19s</DateTime>",
+             json_string_value(json_object_get(last, "recorded_at")));
+    json_decref(last);
+    assert_non_null(strstr(xml, want));
+    assert_null(strstr(xml, "2026-04-20T09:00:00"));
     char got[8192];
     child_xml(xml, "K1", got, sizeof got);
     assert_string_equal(got, K1_2026);

@@ -1504,12 +1504,13 @@ static cw_rc cmd_returns(args *a, cw_error *err)
     cw_buf la_buf = CW_BUF_INIT(64), path = CW_BUF_INIT(8192);
     if (!la && cw_store_meta_get(cw_ledger_store(e.l), "la_code", &la_buf, NULL) == CW_OK)
         la = la_buf.data;
-    char now[20];
+    char now[CW_RFC3339_MS_LEN + 1];
+    cw_time_format_ms(cw_time_now_ms(), now);
+    now[19] = '\0'; /* YYYY-MM-DDThh:mm:ss */
     cw_returns_query q = {(int)year, la, "caseward", CW_RELEASE, now, as_of};
     cw_returns_output out;
     cw_returns_output_init(&out);
-    if (!(rc = cw_returns_made_at(cw_ledger_store(e.l), now, err)) &&
-        !(rc = cw_returns_make(k, cw_ledger_store(e.l), &e.cal, &q, &out, err)) &&
+    if (!(rc = cw_returns_make(k, cw_ledger_store(e.l), &e.cal, &q, &out, err)) &&
         mkdir(dir, 0700) != 0 && errno != EEXIST)
         rc = cw_error_set(err, CW_EIO, "%s: %s", dir, strerror(errno));
     for (size_t i = 0; !rc && i < out.nfiles; i++) {

@@ -46,10 +46,10 @@ cw_rc cw_http_returns(cw_http_srv *s, req *r, cw_error *err)
         return cw_error_key(err, CW_EINVAL, "param_year", "year", NULL, NULL);
     int year = (int)y;
     cw_buf la = CW_BUF_INIT(64);
-    char now[20];
-    cw_rc rc = cw_returns_made_at(cw_ledger_store(r->ro), now, err);
-    if (!rc)
-        rc = cw_store_meta_get(cw_ledger_store(r->ro), "la_code", &la, err);
+    char now[CW_RFC3339_MS_LEN + 1];
+    cw_time_format_ms(cw_time_now_ms(), now);
+    now[19] = '\0';
+    cw_rc rc = cw_store_meta_get(cw_ledger_store(r->ro), "la_code", &la, err);
     if (rc == CW_ENOTFOUND)
         rc = CW_OK;
     cw_returns_query q = {year, la.data, "caseward", CW_RELEASE, now, as_of};

@@ -243,25 +243,6 @@ cw_rc cw_returns_make(const cw_return_kind *k, cw_store *s, const cw_calendar *c
     return CW_OK;
 }
 
-/* ---- when ---- */
-
-cw_rc cw_returns_made_at(cw_store *s, char out[20], cw_error *err)
-{
-    uint64_t end = 0;
-    json_t *root = NULL;
-    char now[CW_RFC3339_MS_LEN + 1];
-    cw_time_format_ms(cw_time_now_ms(), now);
-    snprintf(out, 20, "%.19s", now);
-    cw_rc rc = cw_store_entries_end(s, &end, err);
-    if (!rc && end > 0)
-        rc = cw_casework_entry(s, end - 1, &root, err);
-    const char *at = json_string_value(json_object_get(root, "recorded_at"));
-    if (!rc && at && strlen(at) >= 19)
-        snprintf(out, 20, "%.19s", at);
-    json_decref(root);
-    return rc;
-}
-
 /* ---- codes ---- */
 
 const char *cw_returns_source_code(const char *source)

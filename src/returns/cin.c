@@ -91,6 +91,7 @@ typedef struct cin_run {
     cw_buf *xml;
     cw_returns_notes *notes;
     cw_returns_counts *counts;
+    uint64_t last; /* entry + 1 of the latest event in any child's history; 0: none */
 } cin_run;
 
 static const char *sval(cw_facts f, const char *name)
@@ -724,6 +725,8 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
     cw_rc rc = CW_OK;
     for (size_t i = 0; !rc && i < h->nevents; i++) {
         const cw_case_event *ev = &h->events[i];
+        if (ev->index + 1 > r->last)
+            r->last = ev->index + 1;
         /* Work awaiting sign-off has not happened yet. After the year: only what is known of
          * the child, recorded since (the data team records what the notes ask for, then makes
          * the return again); a death only if in the year. */
@@ -766,7 +769,8 @@ cw_rc cw_returns_cin(cw_store *s, const cw_calendar *cal, const cw_returns_query
                  cw_date_from_ymd(q->year, 3, 31),
                  xml,
                  &out->notes,
-                 &out->counts};
+                 &out->counts,
+                 0};
     char ref[CW_DATE_LEN + 1];
     cw_date_format(r.to, ref);
     cw_rc rc = cw_buf_addf(xml,
@@ -791,7 +795,22 @@ cw_rc cw_returns_cin(cw_store *s, const cw_calendar *cal, const cw_returns_query
                            q->year, ref, q->la, q->software, q->release, q->now);
     if (rc)
         return cw_error_set(err, rc, "the CIN census is too large");
+    /* DateTime: when the casework the census reads was last recorded (the recorded time of
+     * the latest entry in any child's history), so the same casework gives the same bytes,
+     * whatever was recorded since that is not casework (record-access entries, sign-ins);
+     * q->now for a log with none. */
+    char *at = strstr(xml->data, "<DateTime>");
+    size_t at_off = at ? (size_t)(at - xml->data) + 10 : 0;
     if ((rc = cw_returns_each_child(s, one_child, &r, err)))
+        return rc;
+    json_t *root = NULL;
+    const char *when = NULL;
+    if (r.last && at_off && !(rc = cw_casework_entry(s, r.last - 1, &root, err)))
+        when = json_string_value(json_object_get(root, "recorded_at"));
+    if (when && strlen(when) >= 19 && strlen(q->now) == 19)
+        memcpy(xml->data + at_off, when, 19);
+    json_decref(root);
+    if (rc)
         return rc;
     if ((rc = cw_buf_addstr(xml, "  </Children>\n</Message>\n")))
         return cw_error_set(err, rc, "the CIN census is too large");

@@ -125,14 +125,6 @@ cw_rc cw_returns_903(cw_store *s, const cw_calendar *cal, const cw_returns_query
                      cw_returns_output *out, cw_error *err);
 
 /*
- * When a return of the log as it stands was made, for its header (YYYY-MM-DDThh:mm:ss, UTC):
- * the time of the log's latest entry, so that the same log gives the same bytes however often
- * it is made (and the SHA-256 a summary shows is the file's). "" for an empty log: out gets
- * the time now.
- */
-cw_rc cw_returns_made_at(cw_store *s, char out[20], cw_error *err);
-
-/*
  * The Standard Safeguarding Dataset (data-to-insight's SSD) as it stood at 31 March q->year:
  * every event dated on or before that day, one CSV per SSD table caseward can fill, and
  * caseward_facts.csv, caseward's extension (ssd.c; docs/returns.md).
