@@ -193,6 +193,7 @@ static const cw_return_kind KINDS[] = {
     {"cin", "England's Children in Need census", 1, cw_returns_cin},
     {"903", "England's looked-after children return (SSDA903)", 0, cw_returns_903},
     {"annex-a", "Ofsted's Annex A lists", 0, cw_returns_annexa},
+    {"wales-lac", "Wales' looked after children census", 1, cw_returns_wales_lac},
 };
 
 const cw_return_kind *cw_returns_find(const char *name)

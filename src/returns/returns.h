@@ -123,6 +123,15 @@ cw_rc cw_returns_annexa(cw_store *s, const cw_calendar *cal, const cw_returns_qu
 cw_rc cw_returns_903(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
                      cw_returns_output *out, cw_error *err);
 
+/*
+ * Wales' looked after children census (docs/returns.md, "Wales: the looked-after children
+ * census"): wales-lac-YYYY-children.csv, -episodes.csv, -adoptions.csv, -care-leavers.csv, each
+ * with a header row, the council's number (q->la) in its first column. Provisional: its
+ * 2025-26 guidance was not reachable.
+ */
+cw_rc cw_returns_wales_lac(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
+                           cw_returns_output *out, cw_error *err);
+
 /* ---- for the returns' own files ---- */
 
 /* Calls fn with every registered child's history (in child_id order). */
