@@ -326,12 +326,23 @@ static void test_wales_lac_reasons(void **state)
     sub("sw.a", "looked_after_ended",
         "{\"child_id\":\"R2\",\"date\":\"2025-08-07\",\"reason\":\"age_18\","
         "\"reason_detail\":\"E17\"}");
+    child("R3", "2013-03-03", "male", "WBRI");
+    sub("sw.a", "looked_after_started",
+        "{\"child_id\":\"R3\",\"date\":\"2025-09-01\",\"placement_id\":\"R3.1\","
+        "\"placement_type\":\"foster\",\"legal_status\":\"V2\",\"category_of_need\":\"N3\","
+        "\"provider\":\"PR5\",\"placement_postcode\":\"SY21 7AA\"}");
+    sub("sw.a", "placement_changed",
+        "{\"child_id\":\"R3\",\"date\":\"2025-10-01\",\"placement_id\":\"R3.2\","
+        "\"placement_type\":\"foster\",\"provider\":\"PR3\",\"placement_postcode\":\"SA50 1AA\"}");
     cw_returns_output o;
     make(&o, "660");
     /* R1: kinship carers in Chester (CH2: England, outside the area: F4), then fostering for
      * adoption in SY10 (a border district: A8 needs no location); special guardianship with
      * no detail from A8, not foster care: E44. R2: supported accommodation (H5), 18 and staying
-     * on there: E8 (When I Am Ready is for foster carers). */
+     * on there: E8 (When I Am Ready is for foster carers). R3: agency foster carers in SY21 (a
+     * district with postcodes both sides of the border: inside assumed, F3, noted), then foster
+     * carers of another public body at SA50 (no such district: inside assumed; not the
+     * authority's nor an agency's: F2, noted). */
     same_text(&o, "wales-lac-2026-episodes.csv",
               "LA,CHILD,DECOM,RNE,LS,CIN,PLACE,DEC,REC,HOME_POST,PL_POST" CRLF
               "\"660\",\"R1\",\"01/05/2025\",\"S\",\"C1\",\"N1\",\"F4\",\"01/06/2025\",\"X1\","
@@ -339,12 +350,26 @@ static void test_wales_lac_reasons(void **state)
               "\"660\",\"R1\",\"01/06/2025\",\"P\",\"C1\",\"N1\",\"A8\",\"01/07/2025\",\"E44\","
               "\"\",\"SY10 7AA\"" CRLF
               "\"660\",\"R2\",\"01/05/2024\",\"S\",\"V2\",\"N5\",\"H5\",\"07/08/2025\",\"E8\","
-              "\"\",\"\"" CRLF);
+              "\"\",\"\"" CRLF
+              "\"660\",\"R3\",\"01/09/2025\",\"S\",\"V2\",\"N3\",\"F3\",\"01/10/2025\",\"X1\","
+              "\"\",\"SY21 7AA\"" CRLF
+              "\"660\",\"R3\",\"01/10/2025\",\"P\",\"V2\",\"N3\",\"F2\",\"\",\"\",\"\","
+              "\"SA50 1AA\"" CRLF);
     const char *notes = file(&o, "wales-lac-2026-notes.csv");
     if (!strstr(notes, "\"R1\",\"REC\",\"care ended (special_guardianship) with no "
                        "reason_detail: E44\"" CRLF))
         fail_msg("no REC note for R1:\n%s", notes);
     assert_null(strstr(notes, "\"R1\",\"PLACE\""));
+    const char *const want[] = {
+        "\"R3\",\"PLACE\",\"the placement from 01/09/2025: its postcode is in a border district "
+        "(or not recognised), and caseward has no postcode-to-authority lookup: coded as inside "
+        "the authority (F3)\"" CRLF,
+        "\"R3\",\"PLACE\",\"the foster placement from 01/10/2025 names no authority or agency "
+        "provider: coded as provided by the authority (F2)\"" CRLF,
+    };
+    for (size_t i = 0; i < 2; i++)
+        if (!strstr(notes, want[i]))
+            fail_msg("not in the notes: %s\n--- notes\n%s", want[i], notes);
     cw_returns_output_release(&o);
 }
 

@@ -16,8 +16,9 @@
  *
  * Where the placement is: inside or outside the council's area and in Wales or not. caseward
  * has no postcode-to-authority lookup; the placement postcode's outward code tells Wales from
- * the rest of the UK except in the border districts (the table below). What it cannot tell is
- * coded as inside the council's area, with a note for the child.
+ * the rest of the UK except in the districts that straddle the border (wales_postcodes.inc,
+ * from the ONS Postcode Directory). What it cannot tell is coded as inside the council's area,
+ * with a note for the child.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -107,46 +108,46 @@ static int age_at(cw_date dob, cw_date d)
 
 /* ---- where a placement is ---- */
 
+#include "returns/wales_postcodes.inc"
+
+static int listed(const char *s, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(s, list[i]))
+            return 1;
+    return 0;
+}
+
+#define LISTED(s, t) listed(s, t, sizeof t / sizeof t[0])
+
 /*
- * Whether a postcode is in Wales, from its outward code: 1 in Wales, 0 outside, -1 not known.
- * Wholly Welsh: the areas CF, LL and SA; LD1-LD6; NP except NP16 and NP25; CH5-CH8; SY15-SY25.
- * Border districts that straddle the boundary (not known): LD7, LD8, NP16, NP25, CH4, SY5,
- * SY10, SY13, SY14, HR2, HR3, HR5. Any other UK outward code: outside Wales.
+ * Whether a postcode is in Wales, from its outward code (wales_postcodes.inc, made from the ONS
+ * Postcode Directory): 1 in Wales, 0 outside, -1 not known (a district that straddles the
+ * border, or an outward code or area the directory does not have).
  */
 static int in_wales(const char *postcode)
 {
     char pc[16], area[3];
-    size_t n = 0, a = 0, i = 0;
+    size_t n = 0, a = 0;
     for (const char *p = postcode; *p && n < sizeof pc - 1; p++)
         if (*p != ' ')
             pc[n++] = (char)toupper((unsigned char)*p);
     pc[n] = '\0';
     if (n < 5 || n > 7)
         return -1;
-    n -= 3; /* the outward code: all but the inward code's three characters */
-    while (i < n && a < 2 && isalpha((unsigned char)pc[i]))
-        area[a++] = pc[i++];
+    pc[n - 3] = '\0'; /* the outward code: all but the inward code's three characters */
+    while (a < 2 && isalpha((unsigned char)pc[a]))
+        area[a] = pc[a], a++;
     area[a] = '\0';
-    if (!a || i >= n || !isdigit((unsigned char)pc[i]))
+    if (LISTED(pc, WELSH))
+        return 1;
+    if (LISTED(pc, BORDER))
         return -1;
-    int district = pc[i++] - '0';
-    if (i < n && isdigit((unsigned char)pc[i]))
-        district = district * 10 + (pc[i++] - '0');
-    static const struct {
-        const char *area;
-        int lo, hi, wales; /* districts lo..hi: 1 Wales, -1 border */
-    } known[] = {
-        {"CF", 0, 99, 1},   {"LL", 0, 99, 1},   {"SA", 0, 99, 1},   {"LD", 1, 6, 1},
-        {"LD", 7, 8, -1},   {"NP", 16, 16, -1}, {"NP", 25, 25, -1}, {"NP", 0, 99, 1},
-        {"CH", 4, 4, -1},   {"CH", 5, 8, 1},    {"SY", 15, 25, 1},  {"SY", 5, 5, -1},
-        {"SY", 10, 10, -1}, {"SY", 13, 14, -1}, {"HR", 2, 3, -1},   {"HR", 5, 5, -1},
-    };
-    for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-        if (!strcmp(area, known[k].area) && district >= known[k].lo && district <= known[k].hi)
-            return known[k].wales;
-    if (!strcmp(area, "LD"))
-        return -1; /* LD9 and beyond do not exist */
-    return 0;
+    if (LISTED(pc, OTHER))
+        return 0;
+    if (LISTED(area, MIXED)) /* an area with Welsh districts, but no district the list has */
+        return -1;
+    return a && LISTED(area, AREAS) ? 0 : -1;
 }
 
 /* The placement postcode the entry recorded ("" once erased). */
