@@ -373,11 +373,53 @@ static void test_wales_lac_reasons(void **state)
     cw_returns_output_release(&o);
 }
 
+/* Wardship (W1) is Wales' legal status: the census writes it; the SSDA903 does not take it (a
+ * blank LS, noted). */
+static void test_wardship(void **state)
+{
+    (void)state;
+    sub("admin", "team_created", "{\"team_id\":\"T1\",\"name\":\"Un\",\"service_area\":\"N\"}");
+    sub("admin", "staff_added",
+        "{\"staff_id\":\"tm.1\",\"name\":\"M\",\"role\":\"team_manager\",\"team_id\":\"T1\"}");
+    sub("admin", "staff_added",
+        "{\"staff_id\":\"sw.a\",\"name\":\"A\",\"role\":\"social_worker\",\"team_id\":\"T1\","
+        "\"manager_id\":\"tm.1\"}");
+    child("D1", "2014-04-04", "female", "WBRI");
+    sub("sw.a", "looked_after_started",
+        "{\"child_id\":\"D1\",\"date\":\"2025-04-10\",\"placement_id\":\"D1.1\","
+        "\"placement_type\":\"foster\",\"legal_status\":\"L2\",\"category_of_need\":\"N1\","
+        "\"provider\":\"PR1\",\"placement_postcode\":\"DH1 1AA\"}");
+    sub("sw.a", "legal_status_changed",
+        "{\"child_id\":\"D1\",\"date\":\"2025-04-20\",\"legal_status\":\"W1\"}");
+    cw_returns_output o;
+    make(&o, "660");
+    same_text(&o, "wales-lac-2026-episodes.csv",
+              "LA,CHILD,DECOM,RNE,LS,CIN,PLACE,DEC,REC,HOME_POST,PL_POST" CRLF
+              "\"660\",\"D1\",\"10/04/2025\",\"S\",\"L2\",\"N1\",\"F5\",\"20/04/2025\",\"X1\","
+              "\"\",\"DH1 1AA\"" CRLF
+              "\"660\",\"D1\",\"20/04/2025\",\"L\",\"W1\",\"N1\",\"F5\",\"\",\"\",\"\","
+              "\"DH1 1AA\"" CRLF);
+    cw_returns_output_release(&o);
+    cw_returns_query q = {2026, NULL, "caseward", "test", "2026-05-01T09:00:00", NULL};
+    cw_returns_output_init(&o);
+    if (cw_returns_make(cw_returns_find("903"), cw_ledger_store(F.l), &F.cal, &q, &o, &F.err))
+        fail_msg("903: %s", F.err.msg);
+    const char *ep = file(&o, "903-2026-episodes.csv");
+    if (!strstr(ep, "\"D1\",\"20/04/2025\",\"L\",\"\",\"N1\",\"U6\",\"PR1\""))
+        fail_msg("the 903 gave W1:\n%s", ep);
+    if (!strstr(file(&o, "903-2026-notes.csv"),
+                "\"D1\",\"LS\",\"wardship (W1, Wales' legal status) on the episode from "
+                "20/04/2025 is not an SSDA903 code: left blank\""))
+        fail_msg("no LS note in the 903's notes");
+    cw_returns_output_release(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_wales_lac, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wales_lac_needs_la, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wales_lac_reasons, setup, teardown)};
+        cmocka_unit_test_setup_teardown(test_wales_lac_reasons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wardship, setup, teardown)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -480,6 +480,12 @@ static cw_rc write_episodes(run903 *r, child903 *c, int uasc)
         if (!rc && !w->ls)
             rc = note(r, c, "LS", "no legal status recorded for the episode from %s: left blank",
                       decom);
+        int wardship = w->ls && !strcmp(w->ls, "W1");
+        if (!rc && wardship)
+            rc = note(r, c, "LS",
+                      "wardship (W1, Wales' legal status) on the episode from %s is not an "
+                      "SSDA903 code: left blank",
+                      decom);
         if (!rc && w->cin && c->ep.cin_assessed && !noted_cin++)
             rc = note(r, c, "CIN",
                       "no category_of_need when care began: %s, the primary need of the last "
@@ -515,8 +521,9 @@ static cw_rc write_episodes(run903 *r, child903 *c, int uasc)
         before = w;
         snprintf(before_post, sizeof before_post, "%s", post);
         if (!rc)
-            rc = ROW(r->episodes, id, decom, w->rne, w->ls, w->cin, w->place, w->provider, dec,
-                     w->ended ? w->rec : NULL, w->ended ? w->rpc : NULL, home, post, w->urn);
+            rc = ROW(r->episodes, id, decom, w->rne, wardship ? NULL : w->ls, w->cin, w->place,
+                     w->provider, dec, w->ended ? w->rec : NULL, w->ended ? w->rpc : NULL, home,
+                     post, w->urn);
     }
     return rc;
 }
