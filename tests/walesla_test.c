@@ -374,7 +374,8 @@ static void test_wales_lac_reasons(void **state)
 }
 
 /* Wardship (W1) is Wales' legal status: the census writes it; the SSDA903 does not take it (a
- * blank LS, noted). */
+ * blank LS, noted). Durham (DH1) is outside Wales (F5); England's temporary placement T3 is Z1,
+ * noted. */
 static void test_wardship(void **state)
 {
     (void)state;
@@ -391,14 +392,22 @@ static void test_wardship(void **state)
         "\"provider\":\"PR1\",\"placement_postcode\":\"DH1 1AA\"}");
     sub("sw.a", "legal_status_changed",
         "{\"child_id\":\"D1\",\"date\":\"2025-04-20\",\"legal_status\":\"W1\"}");
+    sub("sw.a", "placement_changed",
+        "{\"child_id\":\"D1\",\"date\":\"2025-05-01\",\"placement_id\":\"D1.2\","
+        "\"placement_type\":\"other\",\"setting\":\"T3\"}");
     cw_returns_output o;
     make(&o, "660");
     same_text(&o, "wales-lac-2026-episodes.csv",
               "LA,CHILD,DECOM,RNE,LS,CIN,PLACE,DEC,REC,HOME_POST,PL_POST" CRLF
               "\"660\",\"D1\",\"10/04/2025\",\"S\",\"L2\",\"N1\",\"F5\",\"20/04/2025\",\"X1\","
               "\"\",\"DH1 1AA\"" CRLF
-              "\"660\",\"D1\",\"20/04/2025\",\"L\",\"W1\",\"N1\",\"F5\",\"\",\"\",\"\","
-              "\"DH1 1AA\"" CRLF);
+              "\"660\",\"D1\",\"20/04/2025\",\"L\",\"W1\",\"N1\",\"F5\",\"01/05/2025\",\"X1\","
+              "\"\",\"DH1 1AA\"" CRLF
+              "\"660\",\"D1\",\"01/05/2025\",\"P\",\"W1\",\"N1\",\"Z1\",\"\",\"\",\"\",\"\"" CRLF);
+    if (!strstr(file(&o, "wales-lac-2026-notes.csv"),
+                "\"D1\",\"PLACE\",\"England's temporary placement code on the placement from "
+                "01/05/2025: Z1\""))
+        fail_msg("no Z1 note");
     cw_returns_output_release(&o);
     cw_returns_query q = {2026, NULL, "caseward", "test", "2026-05-01T09:00:00", NULL};
     cw_returns_output_init(&o);

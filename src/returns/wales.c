@@ -38,6 +38,7 @@ enum {
     AT_BORDER = 2,      /* a border district or an outward code not recognised: inside assumed */
     AT_WALES = 4,       /* in Wales, the council's area or not unknown: inside assumed */
     BY_PROVIDER = 8,    /* foster care with no provider (or another public body): the LA's */
+    TEMPORARY = 16,     /* England's temporary placement (T0-T4): Z1 */
 };
 
 typedef struct runw {
@@ -231,6 +232,7 @@ static void fill(void *ctx, const cw_lac_episodes *e, row *w, int same_carers)
             w->place = "H5";
         } else if (s[0] == 'T') {
             w->place = "Z1";
+            w->mark |= TEMPORARY;
         } else {
             w->place = s; /* R1, R2, R3, R5, S1, P3: the same codes */
         }
@@ -390,7 +392,7 @@ static cw_rc write_episodes(runw *r, childw *c)
                       "the placement from %s has no setting (placement type residential or "
                       "other): left blank",
                       decom);
-        if (!rc && w->place && w->place[0] == 'Z' && c->ep.setting && c->ep.setting[0] == 'T')
+        if (!rc && (w->mark & TEMPORARY))
             rc = note(r, "PLACE", "England's temporary placement code on the placement from %s: Z1",
                       decom);
         if (!rc && (w->mark & (AT_NO_POSTCODE | AT_BORDER | AT_WALES)) && !(noted & 1)) {
