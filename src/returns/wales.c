@@ -167,8 +167,9 @@ static cw_rc postcode(cw_store *s, uint64_t entry, const char *field, char *out,
     return rc == CW_ENOMEM ? CW_ENOMEM : CW_OK;
 }
 
-/* Where the placement is: 2 outside Wales, 1 outside the area in Wales, 0 inside (or assumed
- * inside: *mark says why). */
+/* Where the placement is: 2 outside Wales (so outside the council's area), 0 inside the area or
+ * assumed so (*mark says why). 1, outside the area but in Wales, would need a postcode-to-
+ * authority lookup caseward does not have, so it is never given. */
 static int where(runw *r, uint64_t post, int *mark)
 {
     if (!post) {
