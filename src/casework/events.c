@@ -127,9 +127,10 @@ static const char *const CLOSURE_REASONS[] = {"RC1", "RC2", "RC3", "RC4", "RC5",
  * type does not decide it (PLACE), the provider (PLACE_PROVIDER), the reason a placement changed,
  * the reason care ended (REC), the review's participation code, permanence before care, and a
  * care leaver's contact at their birthday (OC3). The Z11-Z14 placements are left out: their
- * meanings are not confirmed (docs/returns/research-903-wales.md). */
-static const char *const LEGAL_STATUSES[] = {"C1", "C2", "D1", "E1", "V2", "V3", "V4",
-                                             "L1", "L2", "L3", "J1", "J2", "J3", NULL};
+ * meanings are not confirmed (docs/returns/research-903-wales.md). W1 (wardship) is Wales' legal
+ * status (the looked after children census), not the SSDA903's. */
+static const char *const LEGAL_STATUSES[] = {"C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1",
+                                             "L2", "L3", "J1", "J2", "J3", "W1", NULL};
 static const char *const CATEGORIES_OF_NEED[] = {"N1", "N2", "N3", "N4", "N5",
                                                  "N6", "N7", "N8", NULL};
 static const char *const SETTINGS[] = {"K1", "K2", "K3", "R1", "R2", "R3", "R5", "S1",

@@ -1783,7 +1783,8 @@ const route cw_routes[] = {
      "computed at and every measure's definition; by=team adds each team's figures"},
     {"GET", "/api/v1/returns/{kind}", cw_http_returns, R_DATA_TEAM | R_HEAD_OF_SERVICE, 0,
      "A statutory return for the collection year ending 31 March of year (?year=YYYY; kind: "
-     "cin, 903, annex-a; annex-a as at as_of=DATE, default 31 March): its counts, its files with "
+     "cin, 903, annex-a, wales-lac; annex-a as at as_of=DATE, default 31 March): its counts, its "
+     "files with "
      "their sizes and SHA-256, and its notes of what the log did not hold; with file=NAME, "
      "that file (docs/returns.md). Holds facts and UPNs, no narrative; recorded in the log"},
     {"GET", "/api/v1/measures-report", h_measures_report, R_HEAD_OF_SERVICE | R_INSPECTOR, 0,

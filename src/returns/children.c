@@ -197,6 +197,7 @@ static const cw_return_kind KINDS[] = {
     {"903", "England's looked-after children return (SSDA903)", 0, cw_returns_903},
     {"annex-a", "Ofsted's Annex A lists", 0, cw_returns_annexa},
     {"ssd", "the Standard Safeguarding Dataset up to the end of", 0, cw_returns_ssd},
+    {"wales-lac", "Wales' looked after children census", 1, cw_returns_wales_lac},
 };
 
 const cw_return_kind *cw_returns_find(const char *name)

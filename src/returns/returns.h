@@ -162,6 +162,15 @@ cw_rc cw_ssd_import(cw_ledger *l, const cw_ssd_import_opts *o, cw_ssd_import_res
 void cw_ssd_import_result_release(cw_ssd_import_result *res);
 const char *cw_ssd_table_name(int i); /* NULL past the last */
 
+/*
+ * Wales' looked after children census (docs/returns.md, "Wales: the looked-after children
+ * census"): wales-lac-YYYY-children.csv, -episodes.csv, -adoptions.csv, -care-leavers.csv, each
+ * with a header row, the council's number (q->la) in its first column. Provisional: its
+ * 2025-26 guidance was not reachable.
+ */
+cw_rc cw_returns_wales_lac(cw_store *s, const cw_calendar *cal, const cw_returns_query *q,
+                           cw_returns_output *out, cw_error *err);
+
 /* ---- for the returns' own files ---- */
 
 /* caseward's contact or referral source (police, school, ...) as the CIN census's source of

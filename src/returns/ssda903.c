@@ -17,15 +17,11 @@
 #include <string.h>
 
 #include "casework/casework.h"
+#include "returns/lac_int.h"
 #include "returns/returns.h"
 #include "util/facts.h"
 
-typedef struct row {
-    cw_date decom, dec;
-    int ended, moved, same; /* moved: a placement event began it; same: the same carers */
-    const char *rne, *ls, *cin, *place, *provider, *urn, *rec, *rpc;
-    uint64_t home, post; /* entry + 1 holding home_postcode / placement_postcode; 0: none */
-} row;
+typedef cw_lac_row row;
 
 typedef struct review {
     cw_date date;
@@ -66,19 +62,11 @@ typedef struct decision {
 
 typedef struct child903 {
     const cw_child_history *h;
-    const char *gender, *ethnicity, *upn_unknown, *need;
+    const char *gender, *ethnicity, *upn_unknown;
     uint64_t upn_entry;
-    int uasc_ever, has_duc, has_own_child, leaving_care, cin_assessed;
+    int uasc_ever, has_duc, has_own_child, leaving_care;
     cw_date duc, own_child;
-    /* the state while looked after */
-    int in_care;
-    const char *ls, *cin, *permanence;
-    uint64_t home;
-    const char *ptype, *setting, *provider, *urn;
-    int ffa, u18;
-    uint64_t post;
-    row *rows;
-    size_t nrows, caprows;
+    cw_lac_episodes ep; /* the episodes of care (lac_int.h) */
     review *rv;
     size_t nrv, caprv;
     missing *ms;
@@ -95,9 +83,6 @@ typedef struct child903 {
     int has_match;
     const char *adopters_sex, *adopters_status;
     int64_t adopters;
-    cw_date starts[64]; /* periods of care begun (RNE S), with their permanence */
-    const char *starts_perm[64];
-    int nstarts;
 } child903;
 
 typedef struct run903 {
@@ -107,6 +92,7 @@ typedef struct run903 {
     cw_buf *header, *episodes, *reviews, *uasc, *oc2, *oc3, *ad1, *placed, *prevperm, *miss, *swe;
     cw_returns_notes *notes;
     cw_returns_counts *counts;
+    const char *child; /* the child being read, for the episodes' notes */
 } run903;
 
 static const char *sval(cw_facts f, const char *name)
@@ -183,7 +169,7 @@ static const char *sex_code(const char *gender)
 }
 
 /* PLACE from the placement's type and details and the legal status (docs/returns.md). */
-static const char *place_of(const child903 *c, int same_carers)
+static const char *place_of(const cw_lac_episodes *c, int same_carers)
 {
     const char *t = c->ptype;
     if (!t)
@@ -217,111 +203,35 @@ static int short_breaks(const char *ls)
 
 #define note(r, c, field, ...) cw_returns_note((r)->notes, (c)->h->child_id, field, __VA_ARGS__)
 
-static row *last_row(child903 *c)
+/* The row's place, provider and URN from the state now (cw_lac_rules.fill). */
+static void fill(void *ctx, const cw_lac_episodes *e, row *w, int same_carers)
 {
-    return c->nrows ? &c->rows[c->nrows - 1] : NULL;
-}
-
-static cw_rc new_row(child903 *c, cw_date d, row **out)
-{
-    if (cw_array_grow(&c->rows, &c->caprows, c->nrows, sizeof *c->rows))
-        return CW_ENOMEM;
-    row *w = &c->rows[c->nrows++];
-    memset(w, 0, sizeof *w);
-    w->decom = d;
-    *out = w;
-    return CW_OK;
-}
-
-/* The row's placement and legal status from the state now. */
-static void fill(child903 *c, row *w, int same_carers)
-{
-    w->ls = c->ls;
-    w->cin = c->cin;
-    w->home = c->home;
-    w->place = place_of(c, same_carers);
+    (void)ctx;
+    w->place = place_of(e, same_carers);
     w->provider = w->place && !strcmp(w->place, "P1") ? "PR0"
                   : temporary(w->place)               ? NULL
-                                                      : c->provider;
-    w->urn = no_urn(w->place) || short_breaks(c->ls) ? NULL : c->urn ? c->urn : "XXXXXXX";
-    w->post = c->post;
+                                                      : e->provider;
+    w->urn = no_urn(w->place) || short_breaks(e->ls) ? NULL : e->urn ? e->urn : "XXXXXXX";
 }
 
-static const char *rne_of(int ls_changed, int placement_changed, int same_carers)
+/* A placement change with no change_reason (cw_lac_rules.no_reason). */
+static cw_rc no_reason(void *ctx, cw_lac_episodes *e, cw_date d)
 {
-    if (ls_changed && placement_changed)
-        return same_carers ? "U" : "B";
-    if (ls_changed)
-        return "L";
-    return same_carers ? "T" : "P";
-}
-
-/*
- * A change of legal status or placement on d (placement: a placement event, with its reason and
- * whether the carers are the same). Closes the open row with X1 and opens the next; a second
- * change on the row's first day rewrites that row (rule 355: no row lasts less than a day).
- */
-static cw_rc change(run903 *r, child903 *c, cw_date d, int placement, int same_carers,
-                    const char *reason)
-{
-    row *cur = last_row(c);
-    if (!cur || cur->ended)
+    run903 *r = ctx;
+    (void)e;
+    if (d < r->from)
         return CW_OK;
-    if (cur->decom == d) {
-        row *prev = c->nrows > 1 && c->rows[c->nrows - 2].ended && c->rows[c->nrows - 2].dec == d
-                        ? &c->rows[c->nrows - 2]
-                        : NULL;
-        cur->moved |= placement;
-        cur->same = placement ? same_carers : cur->same;
-        fill(c, cur, cur->same);
-        if (prev && strcmp(cur->rne, "S")) {
-            int lsd = !same(prev->ls, cur->ls);
-            int pd = cur->moved || !same(prev->place, cur->place) ||
-                     !same(prev->provider, cur->provider) || !same(prev->urn, cur->urn);
-            cur->rne = rne_of(lsd, pd, cur->moved ? cur->same : 1);
-            if (placement)
-                prev->rpc = temporary(prev->place) || temporary(cur->place) ? NULL : reason;
-        }
-        return CW_OK;
-    }
-    row probe = *cur;
-    fill(c, &probe, placement ? same_carers : 1);
-    int lsd = !same(cur->ls, probe.ls);
-    int pd = placement || !same(cur->place, probe.place) || !same(cur->provider, probe.provider) ||
-             !same(cur->urn, probe.urn);
-    if (!lsd && !pd)
-        return CW_OK;
-    cur->ended = 1;
-    cur->dec = d;
-    cur->rec = "X1";
-    cur->rpc = pd && !temporary(cur->place) && !temporary(probe.place) ? reason : NULL;
-    if (pd && !cur->rpc && !temporary(cur->place) && !temporary(probe.place) && d >= r->from) {
-        char ds[11];
-        dmy(d, ds);
-        cw_rc rc = note(r, c, "REASON_PLACE_CHANGE",
-                        "the placement change on %s gave no change_reason: left blank", ds);
-        if (rc)
-            return rc;
-    }
-    row *w;
-    cw_rc rc = new_row(c, d, &w);
-    if (rc)
-        return rc;
-    *w = probe;
-    w->decom = d;
-    w->ended = 0;
-    w->dec = 0;
-    w->rec = w->rpc = NULL;
-    w->moved = placement;
-    w->same = placement ? same_carers : 1;
-    w->rne = rne_of(lsd, pd, w->moved ? w->same : 1);
-    return CW_OK;
+    char ds[11];
+    dmy(d, ds);
+    return cw_returns_note(r->notes, r->child, "REASON_PLACE_CHANGE",
+                           "the placement change on %s gave no change_reason: left blank", ds);
 }
 
 /* REC: the recorded reason_detail, or the one the coarse reason stands for (noted). */
-static cw_rc rec_of(run903 *r, child903 *c, const char *reason, const char *detail,
+static cw_rc rec_of(void *ctx, cw_lac_episodes *e, const char *reason, const char *detail,
                     const char *place, const char **out)
 {
+    run903 *r = ctx;
     if (detail) {
         *out = detail;
         return CW_OK;
@@ -336,10 +246,10 @@ static cw_rc rec_of(run903 *r, child903 *c, const char *reason, const char *deta
               : place && place[0] == 'U'                  ? "E46"
                                                           : "E48";
     *out = rec;
-    if (c->rows[c->nrows - 1].dec < r->from)
+    if (e->rows[e->nrows - 1].dec < r->from)
         return CW_OK; /* not in this year's return */
-    return note(r, c, "REC", "care ended (%s) with no reason_detail: %s", reason ? reason : "?",
-                rec);
+    return cw_returns_note(r->notes, r->child, "REC", "care ended (%s) with no reason_detail: %s",
+                           reason ? reason : "?", rec);
 }
 
 static cw_rc read_event(run903 *r, child903 *c, const cw_case_event *ev)
@@ -347,7 +257,9 @@ static cw_rc read_event(run903 *r, child903 *c, const cw_case_event *ev)
     const char *t = ev->type;
     cw_facts f = ev->facts;
     cw_date d = ev->date;
-    cw_rc rc = CW_OK;
+    cw_rc rc = cw_lac_read(&c->ep, ev); /* the episodes' own events */
+    if (rc)
+        return rc;
     if (!strcmp(t, "child_registered")) {
         c->gender = sval(f, "gender");
     } else if (!strcmp(t, "child_details_recorded")) {
@@ -366,58 +278,6 @@ static cw_rc read_event(run903 *r, child903 *c, const cw_case_event *ev)
         }
         if (dval(f, "own_child_born", &c->own_child))
             c->has_own_child = 1;
-    } else if (!strcmp(t, "assessment_completed")) {
-        const char *need = sval(f, "primary_need");
-        if (need && need[0] == 'N' && need[1] >= '1' && need[1] <= '8')
-            c->need = need;
-    } else if (!strcmp(t, "looked_after_started") && !c->in_care) {
-        c->in_care = 1;
-        c->ls = sval(f, "legal_status");
-        c->cin = sval(f, "category_of_need");
-        c->cin_assessed = !c->cin && c->need;
-        if (!c->cin)
-            c->cin = c->need;
-        c->home = present(f, "home_postcode") ? ev->index + 1 : 0;
-        c->ptype = sval(f, "placement_type");
-        c->setting = sval(f, "setting");
-        c->provider = sval(f, "provider");
-        c->urn = sval(f, "provider_urn");
-        c->ffa = bval(f, "fostering_for_adoption");
-        c->u18 = bval(f, "until_18");
-        c->post = present(f, "placement_postcode") ? ev->index + 1 : 0;
-        row *w;
-        if ((rc = new_row(c, d, &w)))
-            return rc;
-        fill(c, w, 0);
-        w->rne = "S";
-        w->moved = 1;
-        if (c->nstarts < 64) {
-            c->starts[c->nstarts] = d;
-            c->starts_perm[c->nstarts++] = sval(f, "previous_permanence");
-        }
-    } else if (!strcmp(t, "placement_changed") && c->in_care) {
-        c->ptype = sval(f, "placement_type");
-        c->setting = sval(f, "setting");
-        c->provider = sval(f, "provider");
-        c->urn = sval(f, "provider_urn");
-        c->ffa = bval(f, "fostering_for_adoption");
-        c->u18 = bval(f, "until_18");
-        c->post = present(f, "placement_postcode") ? ev->index + 1 : 0;
-        rc = change(r, c, d, 1, bval(f, "same_carers"), sval(f, "change_reason"));
-    } else if (!strcmp(t, "legal_status_changed") && c->in_care) {
-        const char *ls = sval(f, "legal_status");
-        if (!same(ls, c->ls)) {
-            c->ls = ls;
-            rc = change(r, c, d, 0, 1, NULL);
-        }
-    } else if (!strcmp(t, "looked_after_ended") && c->in_care) {
-        row *cur = last_row(c);
-        c->in_care = 0;
-        if (cur && !cur->ended) {
-            cur->ended = 1;
-            cur->dec = d;
-            rc = rec_of(r, c, sval(f, "reason"), sval(f, "reason_detail"), cur->place, &cur->rec);
-        }
     } else if (!strcmp(t, "looked_after_review_held")) {
         if (cw_array_grow(&c->rv, &c->caprv, c->nrv, sizeof *c->rv))
             return CW_ENOMEM;
@@ -523,8 +383,8 @@ static int row_in(const run903 *r, const row *w)
 static int cla12(const run903 *r, const child903 *c)
 {
     int any = 0;
-    for (size_t i = 0; i < c->nrows; i++) {
-        const row *w = &c->rows[i];
+    for (size_t i = 0; i < c->ep.nrows; i++) {
+        const row *w = &c->ep.rows[i];
         if (!row_in(r, w))
             continue;
         any = 1;
@@ -540,8 +400,8 @@ static int cla12(const run903 *r, const child903 *c)
 
 static int in_care_on(const child903 *c, cw_date d)
 {
-    for (size_t i = 0; i < c->nrows; i++)
-        if (c->rows[i].decom <= d && (!c->rows[i].ended || c->rows[i].dec > d))
+    for (size_t i = 0; i < c->ep.nrows; i++)
+        if (c->ep.rows[i].decom <= d && (!c->ep.rows[i].ended || c->ep.rows[i].dec > d))
             return 1;
     return 0;
 }
@@ -588,8 +448,8 @@ static cw_rc write_episodes(run903 *r, child903 *c, int uasc)
     int noted_home = 0, noted_post = 0, noted_cin = 0;
     const row *before = NULL;
     char before_post[16] = "";
-    for (size_t i = 0; !rc && i < c->nrows; i++) {
-        const row *w = &c->rows[i];
+    for (size_t i = 0; !rc && i < c->ep.nrows; i++) {
+        const row *w = &c->ep.rows[i];
         if (!row_in(r, w))
             continue;
         r->counts->records++;
@@ -612,7 +472,13 @@ static cw_rc write_episodes(run903 *r, child903 *c, int uasc)
         if (!rc && !w->ls)
             rc = note(r, c, "LS", "no legal status recorded for the episode from %s: left blank",
                       decom);
-        if (!rc && w->cin && c->cin_assessed && !noted_cin++)
+        int wardship = w->ls && !strcmp(w->ls, "W1");
+        if (!rc && wardship)
+            rc = note(r, c, "LS",
+                      "wardship (W1, Wales' legal status) on the episode from %s is not an "
+                      "SSDA903 code: left blank",
+                      decom);
+        if (!rc && w->cin && c->ep.cin_assessed && !noted_cin++)
             rc = note(r, c, "CIN",
                       "no category_of_need when care began: %s, the primary need of the last "
                       "assessment",
@@ -647,8 +513,9 @@ static cw_rc write_episodes(run903 *r, child903 *c, int uasc)
         before = w;
         snprintf(before_post, sizeof before_post, "%s", post);
         if (!rc)
-            rc = ROW(r->episodes, id, decom, w->rne, w->ls, w->cin, w->place, w->provider, dec,
-                     w->ended ? w->rec : NULL, w->ended ? w->rpc : NULL, home, post, w->urn);
+            rc = ROW(r->episodes, id, decom, w->rne, wardship ? NULL : w->ls, w->cin, w->place,
+                     w->provider, dec, w->ended ? w->rec : NULL, w->ended ? w->rpc : NULL, home,
+                     post, w->urn);
     }
     return rc;
 }
@@ -709,16 +576,16 @@ static int oc3_birthday(const run903 *r, const child903 *c, cw_date *bday)
         if (b < r->from || b > r->to)
             continue;
         /* left care before the birthday (1007, 1016): not looked after on it, nor after it */
-        if (!c->nrows || in_care_on(c, b))
+        if (!c->ep.nrows || in_care_on(c, b))
             return 0;
         const row *last = NULL;
-        for (size_t i = 0; i < c->nrows; i++)
-            if (c->rows[i].decom <= b)
-                last = &c->rows[i];
+        for (size_t i = 0; i < c->ep.nrows; i++)
+            if (c->ep.rows[i].decom <= b)
+                last = &c->ep.rows[i];
         if (!last || !last->ended || last->dec >= b)
             return 0;
-        for (size_t i = 0; i < c->nrows; i++)
-            if (c->rows[i].decom > b)
+        for (size_t i = 0; i < c->ep.nrows; i++)
+            if (c->ep.rows[i].decom > b)
                 return 0; /* looked after again after the birthday */
         if (last->rec && (!strcmp(last->rec, "E2") || !strcmp(last->rec, "E3")))
             return 0; /* died; another authority took over (1000, 1011) */
@@ -791,11 +658,11 @@ static cw_rc write_child(run903 *r, child903 *c)
     dmy(c->h->date_of_birth, dob);
     int in = 0, all_sb = 1, a_place = 0;
     const row *adopted = NULL;
-    for (size_t i = 0; i < c->nrows; i++)
-        if (row_in(r, &c->rows[i])) {
+    for (size_t i = 0; i < c->ep.nrows; i++)
+        if (row_in(r, &c->ep.rows[i])) {
             in = 1;
-            all_sb &= short_breaks(c->rows[i].ls);
-            const row *w = &c->rows[i];
+            all_sb &= short_breaks(c->ep.rows[i].ls);
+            const row *w = &c->ep.rows[i];
             if (w->ended && w->rec && (!strcmp(w->rec, "E11") || !strcmp(w->rec, "E12")))
                 adopted = w;
             a_place |= w->place && w->place[0] == 'A';
@@ -870,11 +737,11 @@ static cw_rc write_child(run903 *r, child903 *c)
                   "PlacedAdoption row");
     /* one row a child (INT35): the last period of care begun in the year */
     int last = -1;
-    for (int i = 0; i < c->nstarts; i++)
-        if (c->starts[i] >= r->from && c->starts[i] <= r->to)
+    for (int i = 0; i < c->ep.nstarts; i++)
+        if (c->ep.starts[i] >= r->from && c->ep.starts[i] <= r->to)
             last = i;
     for (int i = last; !rc && i >= 0 && i == last; i--) {
-        const char *p = c->starts_perm[i];
+        const char *p = c->ep.starts_perm[i];
         int z = p && !strcmp(p, "Z1");
         if (!p)
             rc = note(r, c, "PREV_PERM",
@@ -893,9 +760,9 @@ static cw_rc write_child(run903 *r, child903 *c)
         if (m->start > r->to || (m->returned && m->end < r->from))
             continue;
         int during = 0;
-        for (size_t k = 0; k < c->nrows; k++)
-            during |=
-                c->rows[k].decom <= m->start && (!c->rows[k].ended || c->rows[k].dec >= m->start);
+        for (size_t k = 0; k < c->ep.nrows; k++)
+            during |= c->ep.rows[k].decom <= m->start &&
+                      (!c->ep.rows[k].ended || c->ep.rows[k].dec >= m->start);
         if (!during)
             continue; /* missing while not looked after: not the 903's */
         char st[11], en[11] = "";
@@ -911,7 +778,7 @@ static cw_rc write_child(run903 *r, child903 *c)
     }
     /* social worker episodes: for a child looked after at 31 March, every one in the year,
      * those before care began included */
-    int at_end = c->nrows && !c->rows[c->nrows - 1].ended;
+    int at_end = c->ep.nrows && !c->ep.rows[c->ep.nrows - 1].ended;
     for (size_t i = 0; !rc && at_end && i < c->nsw; i++) {
         const sw_episode *w = &c->sw[i];
         if (w->start > r->to || (w->ended && w->end < r->from))
@@ -932,6 +799,10 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
     child903 c;
     memset(&c, 0, sizeof c);
     c.h = h;
+    static const cw_lac_rules rules = {fill, rec_of, no_reason};
+    c.ep.rules = &rules;
+    c.ep.ctx = r;
+    r->child = h->child_id;
     cw_rc rc = CW_OK;
     for (size_t i = 0; !rc && i < h->nevents; i++) {
         const cw_case_event *ev = &h->events[i];
@@ -943,7 +814,7 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
     }
     if (!rc)
         rc = write_child(r, &c);
-    free(c.rows);
+    cw_lac_release(&c.ep);
     free(c.rv);
     free(c.ms);
     free(c.sw);
@@ -1001,6 +872,7 @@ cw_rc cw_returns_903(cw_store *s, const cw_calendar *cal, const cw_returns_query
                 b[9],
                 b[10],
                 &out->notes,
-                &out->counts};
+                &out->counts,
+                NULL};
     return cw_returns_each_child(s, one_child, &r, err);
 }

@@ -156,8 +156,8 @@ static const cw_ev_field plan_recorded[] = {
 static const char *const interim_arrangements[] = {"parent_before_assessment", "temporary_approval",
                                                    "interim_care_order_at_home", NULL};
 /* SSDA903 (docs/returns.md): the codes of casework/events.c */
-static const char *const legal_statuses[] = {"C1", "C2", "D1", "E1", "V2", "V3", "V4",
-                                             "L1", "L2", "L3", "J1", "J2", "J3", NULL};
+static const char *const legal_statuses[] = {"C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1",
+                                             "L2", "L3", "J1", "J2", "J3", "W1", NULL};
 static const char *const categories_of_need[] = {"N1", "N2", "N3", "N4", "N5",
                                                  "N6", "N7", "N8", NULL};
 static const char *const settings[] = {"K1", "K2", "K3", "R1", "R2", "R3", "R5", "S1",

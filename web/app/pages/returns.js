@@ -10,7 +10,7 @@ import {t} from '../i18n.js';
 import {button, errorSummary, h2, heading, link, p, select, summaryList, table, textInput} from '../ui.js';
 
 export const RETURN_ROLES = ['data_team', 'head_of_service', 'director'];
-const KINDS = ['cin', '903', 'annex-a'];
+const KINDS = ['cin', '903', 'annex-a', 'wales-lac', 'ssd'];
 const NOTES_SHOWN = 500;
 
 // The collection year a return of today would be for: the year ending the 31 March last past.
