@@ -422,6 +422,95 @@ static void test_903_refusals(void **state)
             "{\"child_id\":\"K2\",\"date\":\"2025-01-05\",\"legal_status\":\"C2\"}", "child_id");
     refused("care_leaver_contact",
             "{\"child_id\":\"K2\",\"date\":\"2025-05-25\",\"in_touch\":\"MAYBE\"}", "in_touch");
+    /* a postcode's shape; a score only with an SDQ; adopters as their sexes say; PN0 under 4 */
+    refused("placement_changed",
+            "{\"child_id\":\"K1\",\"date\":\"2026-01-05\",\"placement_id\":\"K1.3\","
+            "\"placement_type\":\"foster\",\"placement_postcode\":\"ZZ\"}",
+            "not a postcode");
+    refused("health_check_recorded",
+            "{\"child_id\":\"K1\",\"date\":\"2026-01-05\",\"kind\":\"dental_check\","
+            "\"sdq_score\":12}",
+            "only with an SDQ");
+    refused("adopters_matched",
+            "{\"child_id\":\"K4\",\"date\":\"2025-06-10\",\"adopters\":1,\"adopter_sex\":\"MF\","
+            "\"adopter_status\":\"L11\"}",
+            "one adopter or two");
+    refused("adopters_matched",
+            "{\"child_id\":\"K4\",\"date\":\"2025-06-10\",\"adopters\":0,\"adopter_sex\":\"M1\","
+            "\"adopter_status\":\"L11\"}",
+            "one adopter or two");
+    refused("looked_after_review_held",
+            "{\"child_id\":\"K1\",\"date\":\"2026-01-05\",\"participation\":\"PN0\"}",
+            "PN0 is for a child under 4");
+}
+
+/* The review's cases: a girl whose only episodes are short breaks has no MOTHER (rule 399); a
+ * move and the end of care on one day make no row of less than a day (355); a change of legal
+ * status undone the same day makes no row (225, 435); a placement order made during an
+ * adoption placement with new carers keeps A6 (not A5). */
+static void test_903_edges(void **state)
+{
+    (void)state;
+    sub("admin", "team_created", "{\"team_id\":\"T1\",\"name\":\"One\",\"service_area\":\"N\"}");
+    sub("admin", "staff_added",
+        "{\"staff_id\":\"tm.1\",\"name\":\"M\",\"role\":\"team_manager\",\"team_id\":\"T1\"}");
+    static const char *const kids[] = {"G1", "G2", "G3", "G4"};
+    for (size_t i = 0; i < 4; i++) {
+        char p[400];
+        snprintf(p, sizeof p,
+                 "{\"child_id\":\"%s\",\"date\":\"2025-04-01\",\"given_name\":\"A\","
+                 "\"family_name\":\"B\",\"date_of_birth\":\"2012-01-01\",\"gender\":\"female\","
+                 "\"language\":\"english\"}",
+                 kids[i]);
+        sub("tm.1", "child_registered", p);
+    }
+    sub("tm.1", "looked_after_started",
+        "{\"child_id\":\"G1\",\"date\":\"2025-05-01\",\"placement_id\":\"G1.1\","
+        "\"placement_type\":\"residential\",\"setting\":\"K2\",\"legal_status\":\"V3\","
+        "\"provider\":\"PR1\",\"provider_urn\":\"SC111111\"}");
+    sub("tm.1", "looked_after_ended",
+        "{\"child_id\":\"G1\",\"date\":\"2025-05-03\",\"reason\":\"returned_home\","
+        "\"reason_detail\":\"E4A\"}");
+    sub("tm.1", "looked_after_started",
+        "{\"child_id\":\"G2\",\"date\":\"2025-05-01\",\"placement_id\":\"G2.1\","
+        "\"placement_type\":\"foster\",\"legal_status\":\"C2\",\"provider\":\"PR1\"}");
+    sub("tm.1", "placement_changed",
+        "{\"child_id\":\"G2\",\"date\":\"2025-08-01\",\"placement_id\":\"G2.2\","
+        "\"placement_type\":\"foster\",\"provider\":\"PR4\",\"change_reason\":\"CARPL\"}");
+    sub("tm.1", "looked_after_ended",
+        "{\"child_id\":\"G2\",\"date\":\"2025-08-01\",\"reason\":\"returned_home\","
+        "\"reason_detail\":\"E4A\"}");
+    sub("tm.1", "looked_after_started",
+        "{\"child_id\":\"G3\",\"date\":\"2025-05-01\",\"placement_id\":\"G3.1\","
+        "\"placement_type\":\"foster\",\"legal_status\":\"C1\",\"provider\":\"PR1\"}");
+    sub("tm.1", "legal_status_changed",
+        "{\"child_id\":\"G3\",\"date\":\"2025-06-01\",\"legal_status\":\"C2\"}");
+    sub("tm.1", "legal_status_changed",
+        "{\"child_id\":\"G3\",\"date\":\"2025-06-01\",\"legal_status\":\"C1\"}");
+    sub("tm.1", "looked_after_started",
+        "{\"child_id\":\"G4\",\"date\":\"2025-05-10\",\"placement_id\":\"G4.1\","
+        "\"placement_type\":\"adoption\",\"legal_status\":\"C2\",\"provider\":\"PR1\"}");
+    sub("tm.1", "legal_status_changed",
+        "{\"child_id\":\"G4\",\"date\":\"2025-06-20\",\"legal_status\":\"E1\"}");
+    const cw_return_kind *k = cw_returns_find("903");
+    cw_returns_query q = {2026, NULL, "caseward", "test", "2026-05-01T09:00:00", NULL};
+    cw_returns_output o;
+    cw_returns_output_init(&o);
+    if (cw_returns_make(k, cw_ledger_store(F.l), &F.cal, &q, &o, &F.err))
+        fail_msg("903: %s", F.err.msg);
+    const char *hd = file(&o, "903-2026-header.csv"), *ep = file(&o, "903-2026-episodes.csv");
+    if (!strstr(hd, "\"G1\",\"F\",\"01/01/2012\",\"NOBT\",\"\",\"\",\"\"") ||
+        !strstr(hd, "\"G2\",\"F\",\"01/01/2012\",\"NOBT\",\"\",\"0\",\"\""))
+        fail_msg("MOTHER: only for a girl with an episode that is not a short break:\n%s", hd);
+    if (strstr(ep, "\"G2\",\"01/08/2025\"") || !strstr(ep, "\"01/08/2025\",\"E4A\""))
+        fail_msg("a move and the end of care on one day:\n%s", ep);
+    if (strstr(ep, "\"G3\",\"01/06/2025\""))
+        fail_msg("a change undone on the day it was made:\n%s", ep);
+    const char *g4 = strstr(ep, "\"G4\",\"20/06/2025\"");
+    if (!g4 || !strstr(g4, "\"E1\"") ||
+        strncmp(strstr(g4, "\"A") ? strstr(g4, "\"A") : "", "\"A6\"", 4))
+        fail_msg("a placement order during an adoption placement with new carers:\n%s", ep);
+    cw_returns_output_release(&o);
 }
 
 int main(void)
@@ -429,6 +518,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_903, setup, teardown),
         cmocka_unit_test_setup_teardown(test_903_erased, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_903_refusals, setup, teardown)};
+        cmocka_unit_test_setup_teardown(test_903_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_903_edges, setup, teardown)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
  * Every check names the field and the value that was wrong. Values that may
  * be personal (names, free text) are never quoted; identifiers and dates are.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -1373,8 +1374,87 @@ static cw_rc ck_la_ended(cw_ctx *c, const json_t *p, cw_error *err)
 }
 
 /* A placement's setting (PLACE) is for the types it decides: residential and other. */
+/* A UK postcode's shape: an outward code (a letter, then letters and digits, 2-4 in all), a
+ * space, an inward code (a digit and two letters): "CF10 1EP". Whether it exists is the ONS's
+ * to say (the returns' validators look it up). */
+static int postcode_shaped(const char *s)
+{
+    size_t n = strlen(s), sp = strcspn(s, " ");
+    if (sp < 2 || sp > 4 || n != sp + 4 || !isupper((unsigned char)s[0]) ||
+        !isdigit((unsigned char)s[sp + 1]) || !isupper((unsigned char)s[sp + 2]) ||
+        !isupper((unsigned char)s[sp + 3]))
+        return 0;
+    for (size_t i = 1; i < sp; i++)
+        if (!isupper((unsigned char)s[i]) && !isdigit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+static cw_rc postcode_rules(const json_t *p, cw_error *err)
+{
+    static const char *const fields[] = {"placement_postcode", "home_postcode", NULL};
+    for (const char *const *f = fields; *f; f++) {
+        const char *v = str(p, *f);
+        if (v && !postcode_shaped(v))
+            return cw_error_key(err, CW_EINVAL, "not_postcode", *f, NULL, NULL);
+    }
+    return CW_OK;
+}
+
+/* An SDQ score with an SDQ; one adopter or two, as the adopters' sexes say. */
+static cw_rc health_rules(const json_t *p, cw_error *err)
+{
+    const char *k = str(p, "kind");
+    if (has(p, "sdq_score") && k && strcmp(k, "sdq") != 0)
+        return cw_error_key(err, CW_EINVAL, "sdq_score_only", "sdq_score", NULL, NULL);
+    return CW_OK;
+}
+
+static cw_rc adopter_rules(const json_t *p, cw_error *err)
+{
+    json_int_t n = json_integer_value(json_object_get(p, "adopters"));
+    const char *sx = str(p, "adopter_sex");
+    if (has(p, "adopters") && (n < 1 || (sx && (size_t)n != (sx[1] == '1' ? 1u : 2u))))
+        return cw_error_key(err, CW_EINVAL, "adopters_sexes", "adopters", NULL, NULL);
+    return CW_OK;
+}
+
+/* PN0 (a child under 4 at the review) only for a child under 4 (SSDA903 rule 440). */
+static cw_rc review_rules(const json_t *p, cw_date dob, cw_error *err)
+{
+    const char *pn = str(p, "participation");
+    cw_date d = date_or(p, "date", 0);
+    if (pn && !strcmp(pn, "PN0") && d >= cw_date_add_months(dob, 48))
+        return cw_error_key(err, CW_EINVAL, "pn0_under_4", "participation", NULL, NULL);
+    return CW_OK;
+}
+
+static cw_rc ck_health(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    cw_rc rc = ck_child_only(c, p, err);
+    return rc ? rc : health_rules(p, err);
+}
+
+static cw_rc ck_adopters(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    cw_rc rc = ck_child_only(c, p, err);
+    return rc ? rc : adopter_rules(p, err);
+}
+
+static cw_rc ck_la_review(cw_ctx *c, const json_t *p, cw_error *err)
+{
+    child_info ci;
+    cw_rc rc = ck_la_current(c, p, err);
+    if (!rc)
+        rc = need_child(c, "child_id", str(p, "child_id"), &ci, err);
+    return rc ? rc : review_rules(p, ci.dob, err);
+}
+
 static cw_rc ck_placement_903(const json_t *p, cw_error *err)
 {
+    cw_rc prc = postcode_rules(p, err);
+    if (prc)
+        return prc;
     const char *t = str(p, "placement_type");
     if (has(p, "setting") && t && strcmp(t, "residential") && strcmp(t, "other"))
         return cw_error_key(err, CW_EINVAL, "setting_not_type", "setting", t, NULL);
@@ -1730,6 +1810,12 @@ cw_rc cw_casework_check_corrected(cw_ctx *c, const char *type, const json_t *p,
         rc = la_end_rules(p, err);
     else if (!strcmp(type, "looked_after_started") || !strcmp(type, "placement_changed"))
         rc = ck_placement_903(p, err);
+    else if (!strcmp(type, "health_check_recorded"))
+        rc = health_rules(p, err);
+    else if (!strcmp(type, "adopters_matched"))
+        rc = adopter_rules(p, err);
+    else if (!strcmp(type, "looked_after_review_held"))
+        rc = review_rules(p, ci.dob, err);
     else if (!strcmp(type, "cse_risk_assessment"))
         rc = override_rules(p, err);
     else if (!strcmp(type, "conference_held"))
@@ -1855,8 +1941,8 @@ static const event_spec specs[] = {
     {"looked_after_started", 0, F_LA_STARTED, ck_la_started, NULL},
     {"placement_changed", 0, F_PLACEMENT_CHANGED, ck_placement_changed, NULL},
     {"looked_after_ended", 0, F_LA_ENDED, ck_la_ended, NULL},
-    {"looked_after_review_held", 0, F_LA_REVIEW, ck_la_current, NULL},
-    {"health_check_recorded", 0, F_HEALTH, ck_child_only, NULL},
+    {"looked_after_review_held", 0, F_LA_REVIEW, ck_la_review, NULL},
+    {"health_check_recorded", 0, F_HEALTH, ck_health, NULL},
     {"statutory_visit", 0, F_VISIT, ck_visit, NULL},
     {"case_note", 0, F_NOTE, ck_child_only, NULL},
     {"cse_risk_assessment", 0, F_CSE, ck_cse, NULL},
@@ -1874,7 +1960,7 @@ static const event_spec specs[] = {
     {"care_leaver_contact", 0, F_CARE_LEAVER_CONTACT, ck_child_only, NULL},
     {"adoption_decision_made", 0, F_ADOPTION_DECISION, ck_child_only, NULL},
     {"adoption_decision_reversed", 0, F_ADOPTION_REVERSED, ck_child_only, NULL},
-    {"adopters_matched", 0, F_ADOPTERS_MATCHED, ck_child_only, NULL},
+    {"adopters_matched", 0, F_ADOPTERS_MATCHED, ck_adopters, NULL},
     {"case_reopened", 0, F_REOPENED, ck_reopened, NULL},
     {"correction", 0, F_CORRECTION, cw_casework_check_correction, NULL},
     {"escalation_raised", 0, F_ESCALATION, ck_escalation, NULL},

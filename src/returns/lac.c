@@ -90,6 +90,17 @@ static cw_rc change(cw_lac_episodes *e, cw_date d, int placement, int same_carer
         cur->moved |= placement;
         cur->same = placement ? same_carers : cur->same;
         fill(e, cur, cur->same);
+        /* the day's changes undone (a status changed and changed back, two moves ending where
+         * they began): no row for what did not change; the row before runs on */
+        if (prev && strcmp(cur->rne, "S") && same(prev->ls, cur->ls) &&
+            same(prev->place, cur->place) && same(prev->provider, cur->provider) &&
+            same(prev->urn, cur->urn)) {
+            e->nrows--;
+            prev->ended = 0;
+            prev->dec = 0;
+            prev->rec = prev->rpc = NULL;
+            return CW_OK;
+        }
         if (prev && strcmp(cur->rne, "S")) {
             int lsd = !same(prev->ls, cur->ls);
             int pd = cur->moved || !same(prev->place, cur->place) ||
@@ -101,7 +112,8 @@ static cw_rc change(cw_lac_episodes *e, cw_date d, int placement, int same_carer
         return CW_OK;
     }
     cw_lac_row probe = *cur;
-    fill(e, &probe, placement ? same_carers : 1);
+    /* a change of legal status alone keeps the carers, and what they are (A5 or A6, U1-U6) */
+    fill(e, &probe, placement ? same_carers : cur->same);
     int lsd = !same(cur->ls, probe.ls);
     int pd = placement || !same(cur->place, probe.place) || !same(cur->provider, probe.provider) ||
              !same(cur->urn, probe.urn);
@@ -127,7 +139,7 @@ static cw_rc change(cw_lac_episodes *e, cw_date d, int placement, int same_carer
     w->dec = 0;
     w->rec = w->rpc = NULL;
     w->moved = placement;
-    w->same = placement ? same_carers : 1;
+    w->same = placement ? same_carers : cur->same;
     w->rne = rne_of(lsd, pd, w->moved ? w->same : 1);
     return CW_OK;
 }
@@ -184,6 +196,15 @@ cw_rc cw_lac_read(cw_lac_episodes *e, const cw_case_event *ev)
     } else if (!strcmp(t, "looked_after_ended") && e->in_care) {
         cw_lac_row *cur = last_row(e);
         e->in_care = 0;
+        /* care ending on the day a change began a row: no row of less than a day (rule 355); the
+         * row before ends with the reason care ended */
+        if (cur && !cur->ended && cur->decom == d && strcmp(cur->rne, "S") != 0 && e->nrows > 1 &&
+            e->rows[e->nrows - 2].ended && e->rows[e->nrows - 2].dec == d) {
+            e->nrows--;
+            cur = last_row(e);
+            cur->ended = 0;
+            cur->rpc = NULL;
+        }
         if (cur && !cur->ended) {
             cur->ended = 1;
             cur->dec = d;

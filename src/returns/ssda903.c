@@ -429,8 +429,15 @@ static cw_rc write_header(run903 *r, child903 *c, const char *dob)
                   "upn_unknown)");
     if (!rc && !c->ethnicity)
         rc = note(r, c, "ETHNIC", "no ethnicity code recorded: NOBT (not yet obtained)");
+    /* MOTHER only for a girl with an episode in the year that is not a short break (rules 393,
+     * 399, 628: a care leaver's or a short break's row leaves it blank) */
+    int counts = 0;
+    for (size_t i = 0; i < c->ep.nrows; i++) {
+        const row *w = &c->ep.rows[i];
+        counts |= row_in(r, w) && !(w->ls && (!strcmp(w->ls, "V3") || !strcmp(w->ls, "V4")));
+    }
     const char *mother = NULL;
-    if (!strcmp(sex, "F")) {
+    if (!strcmp(sex, "F") && counts) {
         int is = c->has_own_child && c->own_child <= r->to;
         mother = is ? "1" : "0";
         if (is)
