@@ -149,7 +149,7 @@ for k in ("01-contacts", "03-referrals", "04-assessments", "05-section-47",
     assert rows_in[k] > 0, (k, "the demo has none")
 notes = open(os.path.join(out, "annex-a-2026-notes.csv"), encoding="utf-8", newline="").read()
 assert notes.startswith("child,field,note\r\n")
-assert '"","List 08: Placement postcode","caseward holds no placement postcode yet: blank"' in notes
+assert '"","List 08: Placement postcode","the placement postcode is recorded (personal), but Annex A does not read it yet: blank"' in notes
 print("annexa_cli_test: rows", rows_in)
 EOF
 ok

@@ -441,8 +441,9 @@ static void test_notes(void **state)
     assert_non_null(strstr(n, "\"\",\"Annex A\",\"as at 2026-03-31 (the inspection date); six "
                               "months: 2025-10-01 to 2026-03-31; twelve months: 2025-04-01 to "
                               "2026-03-31\"\r\n"));
-    assert_non_null(strstr(n, "\"\",\"List 08: Placement postcode\",\"caseward holds no "
-                              "placement postcode yet: blank\"\r\n"));
+    assert_non_null(strstr(n,
+                           "\"\",\"List 08: Placement postcode\",\"the placement postcode is "
+                           "recorded (personal), but Annex A does not read it yet: blank\"\r\n"));
     assert_non_null(strstr(n, "\"\",\"List 11\",\"caseward records no adopters"));
     /* B in lists 5, 6 and 7, F in list 10: NOBT */
     assert_non_null(strstr(n, "\"\",\"List 05: Ethnicity\",\"1 rows: no ethnicity code"));

@@ -143,47 +143,66 @@ static const struct {
     {L7,
      "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months "
      "(Y/N)",
-     "caseward records no legal status (police protection, emergency protection order) yet: "
-     "blank"},
+     "the legal status (L1, L2) is recorded since the SSDA903's facts, but Annex A does not "
+     "read it yet: blank"},
     {L8, "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)",
-     "caseward records no UASC status: blank"},
+     "UASC status is recorded (child_details_recorded.uasc), but Annex A does not read it yet: "
+     "blank"},
     {L8, "Child's Category of Need",
-     "caseward records no category of need for a period of care yet: blank"},
-    {L8, "Start date of current legal status", "caseward records no legal status yet: blank"},
-    {L8, "Child's Legal Status", "caseward records no legal status yet: blank"},
+     "the category of need is recorded (looked_after_started), but Annex A does not read it yet: "
+     "blank"},
+    {L8, "Start date of current legal status",
+     "the legal status is recorded (legal_status_changed), but Annex A does not read it yet: "
+     "blank"},
+    {L8, "Child's Legal Status",
+     "the legal status is recorded (legal_status_changed), but Annex A does not read it yet: "
+     "blank"},
     {L8, "What is the permanence plan for this child?",
      "caseward records no permanence plan code: blank"},
     {L8, "Date of Last IRO Visit / Contact to the Child",
      "caseward records no IRO contact with the child: blank"},
     {L8, "Reason Ceased to be Looked After",
-     "caseward records no national reason code for the end of care yet (its own reason cannot "
-     "tell E11 from E12, nor the E4 and SGO codes apart): blank"},
-    {L8, "Placement Type", "caseward records no national placement code yet: blank"},
-    {L8, "Placement Provider", "caseward records no placement provider yet: blank"},
-    {L8, "Placement postcode", "caseward holds no placement postcode yet: blank"},
-    {L8, "URN of Placement", "caseward records no placement URN: blank"},
+     "the national reason is recorded (looked_after_ended.reason_detail), but Annex A does not "
+     "read it yet: blank"},
+    {L8, "Placement Type",
+     "the placement's details are recorded, but Annex A does not derive its code yet: blank"},
+    {L8, "Placement Provider", "the provider is recorded, but Annex A does not read it yet: blank"},
+    {L8, "Placement postcode",
+     "the placement postcode is recorded (personal), but Annex A does not read it yet: blank"},
+    {L8, "URN of Placement",
+     "the provider's URN is recorded, but Annex A does not read it yet: blank"},
     {L8, "Placement Location",
-     "derived from the placement postcode, which caseward does not hold yet: blank"},
+     "derived from the placement postcode, which Annex A does not read yet: blank"},
     {L8, "LA of Placement",
-     "derived from the placement postcode, which caseward does not hold yet: blank"},
+     "derived from the placement postcode, which Annex A does not read yet: blank"},
     {L8,
      "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months",
-     "caseward does not tell 'absent' (away without authorisation) from 'missing': every "
+     "missing_episode.kind tells away from missing, but Annex A does not read it yet: every "
      "missing_episode is counted as missing, this column is blank"},
     {L9, "Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N)",
-     "caseward records no UASC status: blank"},
+     "UASC status is recorded (child_details_recorded.uasc), but Annex A does not read it yet: "
+     "blank"},
     {L9, "Allocated Personal Advisor",
      "caseward records the personal adviser only as free text on a visit (personal, not read): "
      "blank"},
-    {L9, "LA in Touch", "caseward records no care leaver's circumstances yet: blank"},
-    {L9, "Type of Accommodation", "caseward records no care leaver's circumstances yet: blank"},
+    {L9, "LA in Touch",
+     "care leavers' circumstances are recorded (care_leaver_contact), but Annex A does not read "
+     "them yet: blank"},
+    {L9, "Type of Accommodation",
+     "care leavers' circumstances are recorded (care_leaver_contact), but Annex A does not read "
+     "them yet: blank"},
     {L9, "Suitability of Accommodation",
-     "caseward records no care leaver's circumstances yet: blank"},
-    {L9, "Activity Status", "caseward records no care leaver's circumstances yet: blank"},
+     "care leavers' circumstances are recorded (care_leaver_contact), but Annex A does not read "
+     "them yet: blank"},
+    {L9, "Activity Status",
+     "care leavers' circumstances are recorded (care_leaver_contact), but Annex A does not read "
+     "them yet: blank"},
     {L10, "Family identifier", "caseward records no family identifier: blank"},
     {L10, "Date of Decision that Child Should be Placed for Adoption",
-     "caseward records no agency decision maker's decision: blank"},
-    {L10, "Date of Placement Order", "caseward records no legal status yet: blank"},
+     "the decision is recorded (adoption_decision_made), but Annex A does not read it yet: blank"},
+    {L10, "Date of Placement Order",
+     "the legal status is recorded (legal_status_changed), but Annex A does not read it yet: "
+     "blank"},
     {L10, "Date of Matching Child and Prospective Adopters",
      "caseward records no adoption match: blank"},
     {L10, "Date of Decision that Child Should No Longer be Placed for Adoption",
