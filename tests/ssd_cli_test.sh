@@ -114,6 +114,19 @@ print(json.dumps(strip(json.load(sys.stdin)), indent=1, sort_keys=True))' >"$T/i
 done
 check "there are integrity flags to compare" grep -q '"pattern"' "$T/i-demo.json"
 same "the same integrity analytics" "$T/i-demo.json" "$T/i-back.json"
+# pasted texts survive the round trip by their fingerprints: a council with many of them
+"$CW" init --db "$T/paste.db" --rules england --no-admin >/dev/null &&
+    "$CW" demo --db "$T/paste.db" --children 150 --failure-scale 5 --seed 3 --as-of 2026-06-30 >/dev/null &&
+    "$CW" returns ssd --db "$T/paste.db" --year 2027 --out "$T/paste-ssd" >/dev/null &&
+    "$CW" init --db "$T/paste-back.db" --rules england --no-admin >/dev/null &&
+    "$CW" import --from ssd "$T/paste-ssd" --db "$T/paste-back.db" >/dev/null ||
+    bad "the pasted-text council's round trip"
+for db in paste paste-back; do
+    "$CW" integrity --db "$T/$db.db" --from 2024-04-01 --to 2026-06-30 --json |
+        python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["summary"]["boilerplate"], sort_keys=True))' >"$T/b-$db.json"
+done
+check "the council has pasted texts to find" grep -q '"flags": [1-9]' "$T/b-paste.json"
+same "the same pasted-text flags after the round trip" "$T/b-paste.json" "$T/b-paste-back.json"
 echo "  compared: CIN 2025-26 and 2024-25 ($(grep -c '<LAchildID>' "$T/cin-demo-2026.xml") and $(grep -c '<LAchildID>' "$T/cin-demo-2025.xml") children), measures fy2025 and fy2024 ($(grep -c '"numerator"' "$T/m-demo-fy2025.json") figures each), $(grep -c '"rule"' "$T/o-demo.json") overdue items, $(grep -c '"pattern"' "$T/i-demo.json") integrity flags"
 
 # the SSD as it stood at 31 March 2026 alone gives the same 2025-26 census and fy2025 measures

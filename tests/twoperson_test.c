@@ -313,7 +313,7 @@ static void test_proposed_and_approved(void **state)
     json_decref(c);
     /* Fifteen days on, a proposal still pending has expired: the approval's check refuses it
      * (the same check the server ran above, with a later clock). */
-    cw_ctx later = {cw_ledger_store(ro), cw_ledger_size(ro), 0, 0, "user:tp.admin2", NULL, 0};
+    cw_ctx later = {cw_ledger_store(ro), cw_ledger_size(ro), 0, 0, "user:tp.admin2", NULL};
     later.recorded_ms = time(NULL) * (int64_t)1000 + (int64_t)15 * 86400000;
     later.recorded = cw_casework_day_of(later.recorded_ms);
     json_t *approve = decide("TP.P2", NULL);
@@ -580,7 +580,7 @@ static void test_inspector_account(void **state)
     expect(&tm, "access_change_approved", decide(pid, NULL), 403, "proposal_id");
     cw_ledger *ro;
     assert_int_equal(cw_ledger_open(F.db, CW_LEDGER_READONLY, &ro, &err), CW_OK);
-    cw_ctx as = {cw_ledger_store(ro), cw_ledger_size(ro), 0, 0, "user:tp.insp", NULL, 0};
+    cw_ctx as = {cw_ledger_store(ro), cw_ledger_size(ro), 0, 0, "user:tp.insp", NULL};
     as.recorded_ms = time(NULL) * (int64_t)1000;
     as.recorded = cw_casework_day_of(as.recorded_ms);
     json_t *approve = decide(pid, NULL);

@@ -34,7 +34,6 @@ typedef struct cw_ctx {
     cw_date recorded;    /* its recorded date */
     const char *actor;
     const char *only_child; /* when re-projecting one child: apply only its part */
-    int migrated;           /* the entry carries a source claim: history from another system */
 } cw_ctx;
 
 typedef cw_rc (*check_fn)(cw_ctx *c, const json_t *p, cw_error *err);

@@ -145,8 +145,7 @@ static cw_rc submit(cw_ledger *l, const cw_event *ev, const cw_event_source *src
                             ev->type);
     if (!json_is_object(ev->payload))
         return cw_error_set(err, CW_EINVAL, "payload: must be a JSON object");
-    cw_ctx c = {cw_ledger_store(l), cw_ledger_size(l), cw_ledger_batch_ms(l), 0, ev->actor, NULL,
-                src && src->system};
+    cw_ctx c = {cw_ledger_store(l), cw_ledger_size(l), cw_ledger_batch_ms(l), 0, ev->actor, NULL};
     c.recorded = cw_casework_day_of(c.recorded_ms);
     cw_rc rc = cw_casework_check_fields(spec, ev->payload, c.recorded, err);
     if (!rc)

@@ -803,7 +803,6 @@ static cw_rc replay_one(void *ctx, int64_t idx, const uint8_t *hashes, size_t hl
     r->c.recorded_ms = e.recorded_ms;
     r->c.recorded = cw_casework_day_of(e.recorded_ms);
     r->c.actor = e.actor;
-    r->c.migrated = json_is_object(json_object_get(e.root, "source"));
     cw_rc rc = cw_casework_apply(&r->c, e.type, e.payload, r->err);
     if (rc)
         cw_error_prefix(r->err, "entry %lld: ", (long long)idx);
@@ -813,7 +812,7 @@ static cw_rc replay_one(void *ctx, int64_t idx, const uint8_t *hashes, size_t hl
 
 cw_rc cw_casework_replay(cw_store *s, uint64_t from, uint64_t to, cw_error *err)
 {
-    replay_ctx r = {{s, 0, 0, 0, NULL, NULL, 0}, err};
+    replay_ctx r = {{s, 0, 0, 0, NULL, NULL}, err};
     cw_rc rc = CW_OK;
     if (from < to)
         rc = cw_store_entry_scan(s, (int64_t)from, (int64_t)to, replay_one, &r, err);

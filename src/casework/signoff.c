@@ -15,10 +15,7 @@
  *               correction of it submits it again)
  *   claimed     the entry itself names who signed it off (signed_off_by,
  *               decided_by): history migrated from another system, or
- *               recorded before the policy; read as it says. Work of a kind
- *               the policy names that carries a source claim (migrated
- *               history) and names no one is claimed too, with no signatory:
- *               it was signed off in the system it came from, on its date
+ *               recorded before the policy; read as it says
  *   not_needed  the policy does not name the kind, or a manager's decision
  *               recorded by the manager (a referral decision, a closure, a
  *               plan, an override) is their own act
@@ -133,10 +130,6 @@ cw_rc cw_casework_signoff_decide(cw_ctx *c, const char *type, const json_t *p, c
         cw_date_format(cw_casework_effective_date(p, c->recorded_ms), on);
     } else if (!named) {
         state = "not_needed";
-    } else if (c->migrated) {
-        /* done and signed off in the system it came from (docs/events.md, "Sign-off") */
-        state = "claimed";
-        cw_date_format(cw_casework_effective_date(p, c->recorded_ms), on);
     } else if (!strcmp(kind, "supervision_held")) {
         /* the supervisor's own record stands; the supervisee's awaits the supervisor */
         const char *sub = str(p, "supervisee_id");

@@ -205,7 +205,7 @@ static const char *next_fact(cw_facts f, size_t *pos)
 }
 
 /* Lays the history's facts (corrections applied) over the payload as first recorded. */
-static cw_rc corrected(const char *type, cw_facts f, json_t *p)
+static cw_rc corrected(cw_facts f, json_t *p)
 {
     size_t pos = 0;
     const char *name;
@@ -227,8 +227,9 @@ static cw_rc corrected(const char *type, cw_facts f, json_t *p)
         }
         if (!j)
             continue; /* an object, a list whose items were not kept: as recorded */
-        if (v.kind == CW_FACT_TRUE && cw_casework_field_personal(type, name) &&
-            json_object_get(p, name)) {
+        /* a text the facts keep only as present (a personal text, a text's fingerprint): as
+         * recorded, not true */
+        if (v.kind == CW_FACT_TRUE && json_is_string(json_object_get(p, name))) {
             json_decref(j);
             continue;
         }
@@ -279,7 +280,7 @@ static cw_rc read_entry(exp *x, const cw_case_event *ev, int corrected_later, en
     e->recorded_ms = has_source ? source : recorded;
     json_decref(root);
     if (!e->payload || (corrected_later && !e->original) ||
-        corrected(ev->type, ev->facts, e->payload))
+        corrected(ev->facts, e->payload))
         return oom(x);
     if (e->original) {
         json_object_del(e->original, "based_on");

@@ -15,12 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "casework/casework.h"
 #include "returns/returns.h"
 #include "returns/ssd_int.h"
 #include "util/file.h"
 #include "util/textprint.h"
+#include "util/utf8.h"
 #include "util/time.h"
 
 #define MAX_FILE ((size_t)1 << 30)
@@ -40,6 +42,17 @@ static cw_rc parse_csv(const char *name, char *p, size_t len, record_fn fn, void
     cw_rc rc = CW_OK;
     if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) /* a byte order mark */
         i = 3;
+    /* text, in UTF-8: a NUL would cut a cell short where nobody sees it */
+    const char *nul = memchr(p, '\0', len);
+    size_t bad = cw_utf8_check(p, len);
+    if (nul || bad != len) {
+        size_t at = nul && (size_t)(nul - p) < bad ? (size_t)(nul - p) : bad, ln = 1;
+        for (size_t k = 0; k < at; k++)
+            ln += p[k] == '\n';
+        return cw_error_set(err, CW_EINVAL, "%s line %zu: %s", name, ln,
+                            at == bad ? "not UTF-8 text (save the file as UTF-8)"
+                                      : "a NUL byte: not a text file");
+    }
     while (!rc && i <= len) {
         if (i == len)
             break;
@@ -48,9 +61,11 @@ static cw_rc parse_csv(const char *name, char *p, size_t len, record_fn fn, void
         if (p[i] == '"') {
             i++;
             for (;;) {
-                if (i >= len)
+                if (i >= len) {
+                    free(cells);
                     return cw_error_set(err, CW_EINVAL, "%s line %zu: a quote is not closed", name,
                                         start);
+                }
                 if (p[i] == '"' && i + 1 < len && p[i + 1] == '"') {
                     *w++ = '"';
                     i += 2;
@@ -202,11 +217,17 @@ static cw_rc facts_record(void *ctx, size_t line, char **c, size_t n, cw_error *
     return CW_OK;
 }
 
+/* A table's file: a regular file in the directory, not a link to one elsewhere (nor a pipe,
+ * which would wait for ever). */
 static cw_rc read_file(const char *dir, const char *name, cw_buf *b, cw_error *err)
 {
     char path[4096];
+    struct stat st;
     snprintf(path, sizeof path, "%s/%s", dir, name);
     cw_buf_init(b, MAX_FILE);
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return cw_error_set(err, CW_EINVAL, "%s: not a plain file (a link, a pipe or a folder)",
+                            name);
     return cw_file_read(path, b, err);
 }
 
@@ -622,6 +643,30 @@ static const char *field_named(const ssd_cmd *c, const char *msg)
     return best;
 }
 
+/* What an import may record: a child's casework and the staff and teams it names, as the SSD
+ * export writes them. Never what a person does in their own session or the command line refuses
+ * (accounts and tokens, approvals of wider access, sign-off decisions and policy, erasures and
+ * legal holds, record accesses, escalations, audits, improvement plans): a file from another
+ * system cannot make them. */
+static int importable(const char *type)
+{
+    static const char *const never[] = {"account_created",        "account_changed",
+                                        "password_set",           "token_created",
+                                        "token_revoked",          "access_change_proposed",
+                                        "access_change_approved", "access_change_rejected",
+                                        "sign_off_policy",        "work_signed_off",
+                                        "work_returned",          "record_accessed",
+                                        "sign_in_spray_detected", "erasure_proposed",
+                                        "erasure_approved",       "erasure_declined",
+                                        "legal_hold_placed",      "legal_hold_lifted",
+                                        "escalation_raised",      "restriction_changed",
+                                        "deputy_named",           NULL};
+    for (const char *const *n = never; *n; n++)
+        if (!strcmp(*n, type))
+            return 0;
+    return strncmp(type, "audit_", 6) != 0 && !cw_casework_is_improve(type);
+}
+
 static cw_rc submit(run *r, cw_ledger *l, uint64_t *size)
 {
     json_t *renumbered = json_object(); /* exported entry -> its number in this log */
@@ -633,6 +678,18 @@ static cw_rc submit(run *r, cw_ledger *l, uint64_t *size)
         uint64_t idx = 0;
         if (c->absent)
             continue;
+        if (!importable(c->type)) {
+            rc = c->table == SSD_EXT
+                     ? cw_error_set(r->err, CW_EFORBIDDEN,
+                                    "%s line %zu, event: %s is not history an import may record "
+                                    "(it is a person's own act, in their session)",
+                                    SSD_FACTS_FILE, c->line, c->type)
+                     : cw_error_set(r->err, CW_EFORBIDDEN,
+                                    "%s.csv line %zu: %s is not history an "
+                                    "import may record",
+                                    tfile(c->table), c->line, c->type);
+            break;
+        }
         if (!strcmp(c->type, "correction")) { /* names what it corrects by this log's number */
             snprintf(k, sizeof k, "%lld",
                      (long long)json_integer_value(json_object_get(c->payload, "corrects")));

@@ -580,5 +580,13 @@ cw_rc cw_returns_wales_lac(cw_store *s, const cw_calendar *cal, const cw_returns
               NULL,
               0,
               0};
+    /* what the files are, first among the notes: no child of its own */
+    if (cw_returns_note(
+            &out->notes, "", "wales-lac",
+            "provisional: caseward's arrangement of the items in the 2018-19 census "
+            "guidance and the SAIL code lists (the 2025-26 guidance was not reachable); "
+            "check the columns and codes against the Welsh Government's Afon "
+            "templates before sending"))
+        return cw_error_set(err, CW_ENOMEM, "out of memory");
     return cw_returns_each_child(s, one_child, &r, err);
 }

@@ -221,7 +221,7 @@ export default {
     only_title: 'Mae ffurflenni statudol ar gyfer y tîm data',
     only: 'Y tîm data, y pennaeth gwasanaeth a’r cyfarwyddwr sy’n gwneud y ffurflenni statudol.',
     kind: 'Ffurflen',
-    kinds: {'cin': 'Cyfrifiad Plant mewn Angen (Lloegr)', '903': 'Ffurflen plant sy’n derbyn gofal, SSDA903 (Lloegr)', 'annex-a': 'Rhestrau Atodiad A Ofsted, fel yr oeddent ar 31 Mawrth (Lloegr)', 'wales-lac': 'Cyfrifiad plant sy’n derbyn gofal (Cymru)', 'ssd': 'Set Ddata Diogelu Safonol, fel yr oedd ar 31 Mawrth'},
+    kinds: {'cin': 'Cyfrifiad Plant mewn Angen (Lloegr)', '903': 'Ffurflen plant sy’n derbyn gofal, SSDA903 (Lloegr)', 'annex-a': 'Rhestrau Atodiad A Ofsted, fel yr oeddent ar 31 Mawrth (Lloegr)', 'wales-lac': 'Cyfrifiad plant sy’n derbyn gofal (Cymru, dros dro)', 'ssd': 'Set Ddata Diogelu Safonol, fel yr oedd ar 31 Mawrth'},
     kind_error: 'Dewiswch ffurflen y mae caseward yn ei gwneud',
     year: 'Blwyddyn gasglu',
     year_hint: 'Y flwyddyn y mae’r casgliad yn dod i ben ar 31 Mawrth: 2026 ar gyfer 2025-26',

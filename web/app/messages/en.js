@@ -448,7 +448,7 @@ export default {
     only_title: 'Statutory returns are for the data team',
     only: 'The data team, the head of service and the director make the statutory returns.',
     kind: 'Return',
-    kinds: {'cin': 'Children in Need census (England)', '903': 'Looked-after children return, SSDA903 (England)', 'annex-a': 'Ofsted Annex A lists, as at 31 March (England)', 'wales-lac': 'Looked after children census (Wales)', 'ssd': 'Standard Safeguarding Dataset, as at 31 March'},
+    kinds: {'cin': 'Children in Need census (England)', '903': 'Looked-after children return, SSDA903 (England)', 'annex-a': 'Ofsted Annex A lists, as at 31 March (England)', 'wales-lac': 'Looked after children census (Wales, provisional)', 'ssd': 'Standard Safeguarding Dataset, as at 31 March'},
     kind_error: 'Choose a return caseward makes',
     year: 'Collection year',
     year_hint: 'The year the collection ends on 31 March: 2026 for 2025-26',
