@@ -279,8 +279,7 @@ static cw_rc read_entry(exp *x, const cw_case_event *ev, int corrected_later, en
     snprintf(e->actor, sizeof e->actor, "%s", str(root, "actor"));
     e->recorded_ms = has_source ? source : recorded;
     json_decref(root);
-    if (!e->payload || (corrected_later && !e->original) ||
-        corrected(ev->facts, e->payload))
+    if (!e->payload || (corrected_later && !e->original) || corrected(ev->facts, e->payload))
         return oom(x);
     if (e->original) {
         json_object_del(e->original, "based_on");
