@@ -77,6 +77,17 @@ for year in 2026 2025; do
     same "$year: the same notes" "$T/cin-demo/cin-$year-notes.csv" "$T/cin-back/cin-$year-notes.csv"
 done
 
+# the same SSDA903 (every table and its notes) and the same Annex A lists
+for db in demo back; do
+    eval "d=\$$db"
+    "$CW" returns 903 --db "$d" --year 2026 --out "$T/903-$db" >/dev/null
+    "$CW" returns annex-a --db "$d" --year 2026 --out "$T/aa-$db" >/dev/null
+done
+check "the 903 has episodes" test "$(wc -l <"$T/903-demo/903-2026-episodes.csv")" -gt 5
+for f in "$T"/903-demo/*.csv "$T"/aa-demo/*.csv; do
+    same "the same $(basename "$f")" "$f" "${f/-demo\//-back/}"
+done
+
 # the same measures: every figure
 for period in fy2025 fy2024; do
     for db in demo back; do
