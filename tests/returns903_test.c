@@ -492,6 +492,9 @@ static void test_903_edges(void **state)
         "\"placement_type\":\"adoption\",\"legal_status\":\"C2\",\"provider\":\"PR1\"}");
     sub("tm.1", "legal_status_changed",
         "{\"child_id\":\"G4\",\"date\":\"2025-06-20\",\"legal_status\":\"E1\"}");
+    /* G2's ethnicity, recorded after the year as the notes asked: the return's */
+    sub("tm.1", "child_details_recorded",
+        "{\"child_id\":\"G2\",\"date\":\"2026-05-01\",\"ethnicity_code\":\"AIND\"}");
     const cw_return_kind *k = cw_returns_find("903");
     cw_returns_query q = {2026, NULL, "caseward", "test", "2026-05-01T09:00:00", NULL};
     cw_returns_output o;
@@ -500,7 +503,7 @@ static void test_903_edges(void **state)
         fail_msg("903: %s", F.err.msg);
     const char *hd = file(&o, "903-2026-header.csv"), *ep = file(&o, "903-2026-episodes.csv");
     if (!strstr(hd, "\"G1\",\"F\",\"01/01/2012\",\"NOBT\",\"\",\"\",\"\"") ||
-        !strstr(hd, "\"G2\",\"F\",\"01/01/2012\",\"NOBT\",\"\",\"0\",\"\""))
+        !strstr(hd, "\"G2\",\"F\",\"01/01/2012\",\"AIND\",\"\",\"0\",\"\""))
         fail_msg("MOTHER: only for a girl with an episode that is not a short break:\n%s", hd);
     if (strstr(ep, "\"G2\",\"01/08/2025\"") || !strstr(ep, "\"01/08/2025\",\"E4A\""))
         fail_msg("a move and the end of care on one day:\n%s", ep);

@@ -813,11 +813,22 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
     cw_rc rc = CW_OK;
     for (size_t i = 0; !rc && i < h->nevents; i++) {
         const cw_case_event *ev = &h->events[i];
-        if (ev->date > r->to)
-            break;
         const char *s = sval(ev->facts, "sign_off");
-        if (!(s && !strcmp(s, "awaited")))
+        if (s && !strcmp(s, "awaited"))
+            continue;
+        if (ev->date <= r->to) {
             rc = read_event(r, &c, ev);
+        } else if (!strcmp(ev->type, "child_details_recorded")) {
+            /* who the child is, recorded after the year (the data team recording what the
+             * notes asked for): the return's; what changed after it (UASC, a child born) is
+             * not */
+            if ((s = sval(ev->facts, "ethnicity_code")))
+                c.ethnicity = s;
+            if (present(ev->facts, "upn"))
+                c.upn_entry = ev->index + 1, c.upn_unknown = NULL;
+            if ((s = sval(ev->facts, "upn_unknown")))
+                c.upn_unknown = s, c.upn_entry = 0;
+        }
     }
     if (!rc)
         rc = write_child(r, &c);

@@ -530,11 +530,14 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
     cw_rc rc = CW_OK;
     for (size_t i = 0; !rc && i < h->nevents; i++) {
         const cw_case_event *ev = &h->events[i];
-        if (ev->date > r->to)
-            break;
         const char *s = sval(ev->facts, "sign_off");
-        if (!(s && !strcmp(s, "awaited")))
+        if (s && !strcmp(s, "awaited"))
+            continue;
+        if (ev->date <= r->to)
             rc = read_event(r, &c, ev);
+        else if (!strcmp(ev->type, "child_details_recorded") &&
+                 (s = sval(ev->facts, "ethnicity_code")))
+            c.ethnicity = s; /* recorded after the year, as the notes asked: the census's */
     }
     if (!rc)
         rc = write_child(r, &c);
