@@ -20,6 +20,7 @@
 #include "casework/casework.h"
 #include "returns/returns.h"
 #include "testdb.h"
+#include "fixture.h"
 #include "testutil.h"
 
 typedef struct fx {
@@ -34,19 +35,7 @@ static fx F;
 /* Submits one command: actor, type, payload as JSON text. */
 static uint64_t sub(const char *actor, const char *type, const char *payload)
 {
-    json_error_t jerr;
-    json_t *p = json_loads(payload, 0, &jerr);
-    if (!p)
-        fail_msg("bad fixture JSON: %s (%s)", jerr.text, payload);
-    cw_event ev = {actor, type, p};
-    uint64_t idx = 0, size = 0;
-    cw_rc rc = cw_casework_begin(F.l, &F.err);
-    if (!rc && !(rc = cw_casework_submit(F.l, &ev, &idx, &F.err)))
-        rc = cw_casework_commit(F.l, &size, &F.err);
-    if (rc)
-        fail_msg("%s %s: %s", type, payload, F.err.msg);
-    json_decref(p);
-    return idx;
+    return fx_submit(F.l, &F.err, actor, type, payload);
 }
 
 /* sub() with a printf-formed payload. */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "improve/improve.h"
+#include "util/csv.h"
 #include "util/json.h"
 #include "util/sha256.h"
 
@@ -640,41 +641,11 @@ cw_rc cw_improve_report_html(const json_t *c, const char *lang, cw_buf *b)
     return rc;
 }
 
-/* A CSV field: quoted when it holds a comma, a quote or a line break; a leading = + - @, tab
- * or carriage return is prefixed with ' so a spreadsheet never runs it as a formula (but a
- * negative whole number stays a number). */
-static cw_rc csv(cw_buf *b, const char *s, int last)
-{
-    s = s ? s : "";
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    cw_rc rc = quote ? cw_buf_addstr(b, "\"") : CW_OK;
-    /* A number (pence, "-£0.01" is not one but "-123" is) stays a number. */
-    int numeric = *s == '-' && s[1];
-    for (const char *q = s + 1; numeric && *q; q++)
-        numeric = *q >= '0' && *q <= '9';
-    if (!rc && !numeric &&
-        (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r'))
-        rc = cw_buf_addstr(b, "'");
-    for (; !rc && *s; s++)
-        rc = *s == '"' ? cw_buf_addstr(b, "\"\"") : cw_buf_add(b, s, 1);
-    if (!rc && quote)
-        rc = cw_buf_addstr(b, "\"");
-    return rc ? rc : cw_buf_addstr(b, last ? "\r\n" : ",");
-}
-
-static cw_rc csv_row(cw_buf *b, const char *const *cells, size_t n)
-{
-    cw_rc rc = CW_OK;
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = csv(b, cells[i], i + 1 == n);
-    return rc;
-}
-
 cw_rc cw_improve_report_csv(const json_t *c, cw_buf *b)
 {
     static const char *const head[] = {"section", "ref", "item",  "owner",  "due",
                                        "status",  "rag", "value", "target", "pence"};
-    cw_rc rc = csv_row(b, head, 10);
+    cw_rc rc = cw_csv_row(b, head, 10, CW_CSV_NUMBERS);
     const json_t *acts = json_object_get(c, "actions");
     static const char *const lists[] = {"late", "due", "done", "upcoming"};
     for (size_t l = 0; !rc && l < 4; l++) {
@@ -691,7 +662,7 @@ cw_rc cw_improve_report_csv(const json_t *c, cw_buf *b)
                                  "",
                                  "",
                                  ""};
-            rc = csv_row(b, row, 10);
+            rc = cw_csv_row(b, row, 10, CW_CSV_NUMBERS);
         }
     }
     const json_t *ms = json_object_get(c, "measures");
@@ -710,7 +681,7 @@ cw_rc cw_improve_report_csv(const json_t *c, cw_buf *b)
                              str(m, "value"),
                              str(m, "target"),
                              ""};
-        rc = csv_row(b, row, 10);
+        rc = cw_csv_row(b, row, 10, CW_CSV_NUMBERS);
     }
     const json_t *bud = json_object_get(c, "budget"), *al = json_object_get(bud, "allocations");
     for (size_t i = 0; !rc && i < json_array_size(al); i++) {
@@ -731,7 +702,7 @@ cw_rc cw_improve_report_csv(const json_t *c, cw_buf *b)
                                  money(x, parts[k]),
                                  "",
                                  pence};
-            rc = csv_row(b, row, 10);
+            rc = cw_csv_row(b, row, 10, CW_CSV_NUMBERS);
         }
     }
     static const char *const totals[] = {"allocated",   "committed", "spent",
@@ -742,7 +713,7 @@ cw_rc cw_improve_report_csv(const json_t *c, cw_buf *b)
                  num(json_object_get(bud, totals[k]), "pence"));
         const char *row[] = {"budget_total",        "", totals[k], "", "", "", "",
                              money(bud, totals[k]), "", pence};
-        rc = csv_row(b, row, 10);
+        rc = cw_csv_row(b, row, 10, CW_CSV_NUMBERS);
     }
     const json_t *risks = json_object_get(c, "risks");
     for (size_t i = 0; !rc && i < json_array_size(risks); i++) {
@@ -757,7 +728,7 @@ cw_rc cw_improve_report_csv(const json_t *c, cw_buf *b)
                              "",
                              "",
                              ""};
-        rc = csv_row(b, row, 10);
+        rc = cw_csv_row(b, row, 10, CW_CSV_NUMBERS);
     }
     return rc;
 }

@@ -43,12 +43,6 @@ struct cw_measures_result {
 
 /* ---- events ---- */
 
-static int awaited(const cw_case_event *e)
-{
-    cw_fact f = cw_facts_get(e->facts, "sign_off");
-    return f.kind == CW_FACT_STRING && !strcmp(f.s, "awaited");
-}
-
 static int cond_holds(const mcond *c, cw_facts facts)
 {
     cw_fact v = cw_facts_get(facts, c->field);
@@ -385,7 +379,7 @@ static cw_rc measure_child(cw_measures_result *r, const cw_calendar *cal, const 
     c->nalloc = 0;
     for (size_t i = 0; i < h->nevents; i++) {
         const cw_case_event *e = &h->events[i];
-        if (e->date > r->q.to || awaited(e))
+        if (e->date > r->q.to || cw_case_event_awaited(e))
             continue;
         c->ev[c->nev++] = e;
         /* who holds the case when (slot_on), picked out once rather than for every item */

@@ -26,13 +26,15 @@
  * The files are UTF-8 with a byte-order mark and CRLF line ends: Excel opens a CSV without a
  * BOM in the system's ANSI code page, which garbles any character beyond ASCII (a team's name
  * in Welsh, say); with it, Excel (and LibreOffice, and Python's utf-8-sig) reads UTF-8. Every
- * cell goes through cw_returns_csv_cell, so no cell starts a formula.
+ * cell goes through cw_csv_cell (util/csv.h), so no cell starts a formula.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "returns/returns.h"
+#include "util/csv.h"
+#include "returns/returns_int.h"
 #include "util/facts.h"
 
 /* ---- the lists and their headers ---- */
@@ -374,12 +376,6 @@ typedef struct run {
     cw_rc rc;
 } run;
 
-static const char *sval(cw_facts f, const char *name)
-{
-    cw_fact v = cw_facts_get(f, name);
-    return v.kind == CW_FACT_STRING ? v.s : NULL;
-}
-
 static int is(const char *a, const char *b)
 {
     return a && !strcmp(a, b);
@@ -674,7 +670,7 @@ static void cell(row *w, const char *s)
     if (r->rc)
         return;
     w->col++;
-    r->rc = cw_returns_csv_cell(r->out[w->list], s ? s : "", w->col == r->ncols[w->list]);
+    r->rc = cw_csv_cell(r->out[w->list], s ? s : "", w->col == r->ncols[w->list], CW_CSV_QUOTE_ALL);
 }
 
 static void cell_date(row *w, cw_date d, int have)
@@ -1000,7 +996,7 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
         const cw_case_event *ev = &h->events[i];
         if (ev->date > r->as_of)
             break;
-        if (!is(sval(ev->facts, "sign_off"), "awaited"))
+        if (!cw_case_event_awaited(ev))
             read_event(r, &c, ev);
     }
     size_t before = r->counts->records;
@@ -1127,7 +1123,7 @@ cw_rc cw_returns_annexa(cw_store *s, const cw_calendar *cal, const cw_returns_qu
             r.ncols[l]++;
         rc = cw_buf_addstr(r.out[l], "\xEF\xBB\xBF"); /* the BOM: see the top of the file */
         for (size_t i = 0; !rc && i < r.ncols[l]; i++)
-            rc = cw_returns_csv_cell(r.out[l], LISTS[l].columns[i], i + 1 == r.ncols[l]);
+            rc = cw_csv_cell(r.out[l], LISTS[l].columns[i], i + 1 == r.ncols[l], CW_CSV_QUOTE_ALL);
     }
     if (rc)
         return cw_error_set(err, rc, "Annex A is too large");

@@ -9,6 +9,8 @@
 
 #include "casework/casework.h"
 #include "returns/returns.h"
+#include "returns/returns_int.h"
+#include "util/csv.h"
 #include "util/time.h"
 #include "util/facts.h"
 
@@ -121,18 +123,6 @@ static int by_child_field(const void *a, const void *b)
     return c;
 }
 
-cw_rc cw_returns_csv_cell(cw_buf *out, const char *s, int last)
-{
-    cw_rc rc = cw_buf_addc(out, '"');
-    if (!rc && s[0] && strchr("=+-@\t\r", s[0]))
-        rc = cw_buf_addc(out, '\'');
-    for (const char *c = s; !rc && *c; c++)
-        rc = *c == '"' ? cw_buf_addstr(out, "\"\"") : cw_buf_addc(out, *c);
-    if (!rc)
-        rc = cw_buf_addstr(out, last ? "\"\r\n" : "\",");
-    return rc;
-}
-
 cw_rc cw_returns_notes_csv(const cw_returns_notes *n, cw_buf *out)
 {
     size_t k = json_array_size(n->rows);
@@ -151,9 +141,12 @@ cw_rc cw_returns_notes_csv(const cw_returns_notes *n, cw_buf *out)
     cw_rc rc = cw_buf_addstr(out, "child,field,note\r\n");
     for (size_t i = 0; !rc && i < k; i++) {
         const json_t *r = rows[i];
-        if (!(rc = cw_returns_csv_cell(out, json_string_value(json_object_get(r, "child")), 0)) &&
-            !(rc = cw_returns_csv_cell(out, json_string_value(json_object_get(r, "field")), 0)))
-            rc = cw_returns_csv_cell(out, json_string_value(json_object_get(r, "note")), 1);
+        if (!(rc = cw_csv_cell(out, json_string_value(json_object_get(r, "child")), 0,
+                               CW_CSV_QUOTE_ALL)) &&
+            !(rc = cw_csv_cell(out, json_string_value(json_object_get(r, "field")), 0,
+                               CW_CSV_QUOTE_ALL)))
+            rc = cw_csv_cell(out, json_string_value(json_object_get(r, "note")), 1,
+                             CW_CSV_QUOTE_ALL);
     }
     free(rows);
     return rc;

@@ -17,6 +17,7 @@
 
 #include "casework/casework.h"
 #include "returns/returns.h"
+#include "returns/returns_int.h"
 #include "util/facts.h"
 
 #define MAX_ITEMS 64 /* of each kind in one episode; more are noted and left out */
@@ -93,18 +94,6 @@ typedef struct cin_run {
     cw_returns_counts *counts;
     uint64_t last; /* entry + 1 of the latest event in any child's history; 0: none */
 } cin_run;
-
-static const char *sval(cw_facts f, const char *name)
-{
-    cw_fact v = cw_facts_get(f, name);
-    return v.kind == CW_FACT_STRING ? v.s : NULL;
-}
-
-static int awaited(const cw_case_event *e)
-{
-    const char *s = sval(e->facts, "sign_off");
-    return s && !strcmp(s, "awaited");
-}
 
 static void copy_id(char out[65], const char *s)
 {
@@ -730,7 +719,7 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
         /* Work awaiting sign-off has not happened yet. After the year: only what is known of
          * the child, recorded since (the data team records what the notes ask for, then makes
          * the return again); a death only if in the year. */
-        if (awaited(ev)) { /* wherever the projection dates it: not done yet */
+        if (cw_case_event_awaited(ev)) { /* wherever the projection dates it: not done yet */
             if (strcmp(ev->type, "assessment_completed") != 0)
                 continue;
             assessment *a = find_assessment(&c, sval(ev->facts, "assessment_id"));

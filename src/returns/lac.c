@@ -5,28 +5,8 @@
 #include <string.h>
 
 #include "returns/lac_int.h"
+#include "returns/returns_int.h"
 #include "util/facts.h"
-
-static const char *sval(cw_facts f, const char *name)
-{
-    cw_fact v = cw_facts_get(f, name);
-    return v.kind == CW_FACT_STRING ? v.s : NULL;
-}
-
-static int bval(cw_facts f, const char *name)
-{
-    return cw_facts_get(f, name).kind == CW_FACT_TRUE;
-}
-
-static int present(cw_facts f, const char *name)
-{
-    return cw_facts_get(f, name).kind != CW_FACT_ABSENT;
-}
-
-static int same(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && !strcmp(a, b));
-}
 
 /* England's temporary placements (T0-T4): a move to or from one gives no reason for the
  * change. Wales has no T codes. */

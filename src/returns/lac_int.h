@@ -63,4 +63,10 @@ struct cw_lac_episodes {
 cw_rc cw_lac_read(cw_lac_episodes *e, const cw_case_event *ev);
 void cw_lac_release(cw_lac_episodes *e);
 
+/* Whether a row is in a year from .. to: begun by its end, not ended before its start. */
+static inline int cw_lac_row_in(const cw_lac_row *w, cw_date from, cw_date to)
+{
+    return w->decom <= to && (!w->ended || w->dec >= from);
+}
+
 #endif

@@ -47,10 +47,6 @@ cw_rc cw_returns_note(cw_returns_notes *n, const char *child, const char *field,
 /* The notes as CSV (child,field,note), sorted by child then field. */
 cw_rc cw_returns_notes_csv(const cw_returns_notes *n, cw_buf *out);
 
-/* A CSV cell (quoted; a leading =, +, -, @, tab or CR gets an apostrophe, so that a
- * spreadsheet does not run it as a formula), followed by a comma or, if last, CRLF. */
-cw_rc cw_returns_csv_cell(cw_buf *out, const char *s, int last);
-
 typedef struct cw_returns_counts {
     size_t children; /* in the return */
     size_t records;  /* its main records: CIN episodes (CINdetails), 903 episodes, ... */

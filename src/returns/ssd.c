@@ -34,6 +34,8 @@
 #include "casework/casework.h"
 #include "ledger/entry.h"
 #include "returns/returns.h"
+#include "util/csv.h"
+#include "returns/returns_int.h"
 #include "returns/ssd_int.h"
 #include "util/facts.h"
 #include "util/time.h"
@@ -953,8 +955,7 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
         const cw_case_event *ev = &h->events[i];
         if (ev->date > x->cutoff || skipped(ev->type))
             continue;
-        cw_fact so = cw_facts_get(ev->facts, "sign_off");
-        if (so.kind == CW_FACT_STRING && !strcmp(so.s, "awaited")) {
+        if (cw_case_event_awaited(ev)) {
             /* it has not happened yet, as for every return */
             char d[CW_DATE_LEN + 1];
             cw_date_format(ev->date, d);
@@ -1100,17 +1101,17 @@ static cw_rc fact_line(cw_buf *b, const char *table, const char *row_id, const c
     char *js = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!js)
         return CW_ENOMEM;
-    cw_rc rc = cw_returns_csv_cell(b, table, 0);
+    cw_rc rc = cw_csv_cell(b, table, 0, CW_CSV_QUOTE_ALL);
     if (!rc)
-        rc = cw_returns_csv_cell(b, row_id, 0);
+        rc = cw_csv_cell(b, row_id, 0, CW_CSV_QUOTE_ALL);
     if (!rc)
-        rc = cw_returns_csv_cell(b, event, 0);
+        rc = cw_csv_cell(b, event, 0, CW_CSV_QUOTE_ALL);
     if (!rc)
-        rc = cw_returns_csv_cell(b, e, 0);
+        rc = cw_csv_cell(b, e, 0, CW_CSV_QUOTE_ALL);
     if (!rc)
-        rc = cw_returns_csv_cell(b, field, 0);
+        rc = cw_csv_cell(b, field, 0, CW_CSV_QUOTE_ALL);
     if (!rc)
-        rc = cw_returns_csv_cell(b, js, 1);
+        rc = cw_csv_cell(b, js, 1, CW_CSV_QUOTE_ALL);
     free(js);
     return rc;
 }
@@ -1236,7 +1237,7 @@ static cw_rc table_file(exp *x, int t)
         rc = cw_buf_addf(b, "%s%s", cw_ssd_tables[t].cols[c], c + 1 < nc ? "," : "\r\n");
     for (size_t r = 0; !rc && r < x->set.n[t]; r++)
         for (int c = 0; !rc && c < nc; c++)
-            rc = cw_returns_csv_cell(b, x->set.rows[t][r].cell[c], c + 1 == nc);
+            rc = cw_csv_cell(b, x->set.rows[t][r].cell[c], c + 1 == nc, CW_CSV_QUOTE_ALL);
     x->out->counts.records += x->set.n[t];
     return rc ? oom(x) : CW_OK;
 }

@@ -32,7 +32,7 @@
 typedef cw_rc (*record_fn)(void *ctx, size_t line, char **cells, size_t n, cw_error *err);
 
 /* RFC 4180 records of a file; each cell unquoted, with the apostrophe caseward's own writer puts
- * before a leading =, +, -, @ (cw_returns_csv_cell) taken off again. */
+ * before a leading =, +, -, @ (util/csv.h) taken off again. */
 static cw_rc parse_csv(const char *name, char *p, size_t len, record_fn fn, void *ctx,
                        cw_error *err)
 {

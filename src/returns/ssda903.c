@@ -19,6 +19,7 @@
 #include "casework/casework.h"
 #include "returns/lac_int.h"
 #include "returns/returns.h"
+#include "returns/returns_int.h"
 #include "util/facts.h"
 
 typedef cw_lac_row row;
@@ -95,61 +96,10 @@ typedef struct run903 {
     const char *child; /* the child being read, for the episodes' notes */
 } run903;
 
-static const char *sval(cw_facts f, const char *name)
-{
-    cw_fact v = cw_facts_get(f, name);
-    return v.kind == CW_FACT_STRING ? v.s : NULL;
-}
-
-static int bval(cw_facts f, const char *name)
-{
-    return cw_facts_get(f, name).kind == CW_FACT_TRUE;
-}
-
-static int present(cw_facts f, const char *name)
-{
-    return cw_facts_get(f, name).kind != CW_FACT_ABSENT;
-}
-
-static int dval(cw_facts f, const char *name, cw_date *out)
-{
-    const char *s = sval(f, name);
-    return s && !cw_date_parse(s, strlen(s), out);
-}
-
-static int same(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
-static int one_of(const char *s, const char *const *list)
-{
-    for (; s && *list; list++)
-        if (!strcmp(s, *list))
-            return 1;
-    return 0;
-}
-
 /* dd/mm/yyyy, the 903's only date form */
-static void dmy(cw_date d, char out[11])
-{
-    int y;
-    unsigned m, day;
-    cw_date_to_ymd(d, &y, &m, &day);
-    snprintf(out, 11, "%02u/%02u/%04u", day % 100, m % 100, (unsigned)y % 10000);
-}
-
 static cw_date birthday(cw_date dob, int years)
 {
     return cw_date_add_months(dob, 12 * years);
-}
-
-static int age_at(cw_date dob, cw_date d)
-{
-    int n = 0;
-    while (n < 200 && birthday(dob, n + 1) <= d)
-        n++;
-    return n;
 }
 
 static int temporary(const char *place)
@@ -353,29 +303,12 @@ static cw_rc read_event(run903 *r, child903 *c, const cw_case_event *ev)
 
 /* ---- writing ---- */
 
-static cw_rc cells(cw_buf *b, const char *const *v, size_t n)
-{
-    cw_rc rc = CW_OK;
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = cw_returns_csv_cell(b, v[i] ? v[i] : "", i + 1 == n);
-    return rc;
-}
-
-#define ROW(b, ...)                                                                                \
-    cells(b, (const char *const[]){__VA_ARGS__},                                                   \
-          sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
-
 /* A personal value (a postcode, the UPN) as it stands: the entry that recorded it, or its latest
  * correction; "" once erased. */
 static cw_rc personal(run903 *r, uint64_t entry, const char *field, char *out, size_t n)
 {
     int held;
     return cw_returns_personal(r->s, entry - 1, field, out, n, &held);
-}
-
-static int row_in(const run903 *r, const row *w)
-{
-    return w->decom <= r->to && (!w->ended || w->dec >= r->from);
 }
 
 /* Looked after continuously for 12 months at 31 March, as the validator computes it
@@ -385,7 +318,7 @@ static int cla12(const run903 *r, const child903 *c)
     int any = 0;
     for (size_t i = 0; i < c->ep.nrows; i++) {
         const row *w = &c->ep.rows[i];
-        if (!row_in(r, w))
+        if (!cw_lac_row_in(w, r->from, r->to))
             continue;
         any = 1;
         if (!strcmp(w->rne, "S") && w->decom > r->from)
@@ -434,7 +367,7 @@ static cw_rc write_header(run903 *r, child903 *c, const char *dob)
     int counts = 0;
     for (size_t i = 0; i < c->ep.nrows; i++) {
         const row *w = &c->ep.rows[i];
-        counts |= row_in(r, w) && !(w->ls && (!strcmp(w->ls, "V3") || !strcmp(w->ls, "V4")));
+        counts |= cw_lac_row_in(w, r->from, r->to) && !short_breaks(w->ls);
     }
     const char *mother = NULL;
     if (!strcmp(sex, "F") && counts) {
@@ -457,7 +390,7 @@ static cw_rc write_episodes(run903 *r, child903 *c, int uasc)
     char before_post[16] = "";
     for (size_t i = 0; !rc && i < c->ep.nrows; i++) {
         const row *w = &c->ep.rows[i];
-        if (!row_in(r, w))
+        if (!cw_lac_row_in(w, r->from, r->to))
             continue;
         r->counts->records++;
         char decom[11], dec[11] = "", home[16] = "", post[16] = "";
@@ -666,7 +599,7 @@ static cw_rc write_child(run903 *r, child903 *c)
     int in = 0, all_sb = 1, a_place = 0;
     const row *adopted = NULL;
     for (size_t i = 0; i < c->ep.nrows; i++)
-        if (row_in(r, &c->ep.rows[i])) {
+        if (cw_lac_row_in(&c->ep.rows[i], r->from, r->to)) {
             in = 1;
             all_sb &= short_breaks(c->ep.rows[i].ls);
             const row *w = &c->ep.rows[i];
@@ -813,8 +746,8 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
     cw_rc rc = CW_OK;
     for (size_t i = 0; !rc && i < h->nevents; i++) {
         const cw_case_event *ev = &h->events[i];
-        const char *s = sval(ev->facts, "sign_off");
-        if (s && !strcmp(s, "awaited"))
+        const char *s;
+        if (cw_case_event_awaited(ev))
             continue;
         if (ev->date <= r->to) {
             rc = read_event(r, &c, ev);

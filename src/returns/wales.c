@@ -28,6 +28,7 @@
 #include "casework/casework.h"
 #include "returns/lac_int.h"
 #include "returns/returns.h"
+#include "returns/returns_int.h"
 #include "util/facts.h"
 
 typedef cw_lac_row row;
@@ -74,36 +75,6 @@ typedef struct childw {
     contact last; /* the last care_leaver_contact in the year */
     int has_contact;
 } childw;
-
-static const char *sval(cw_facts f, const char *name)
-{
-    cw_fact v = cw_facts_get(f, name);
-    return v.kind == CW_FACT_STRING ? v.s : NULL;
-}
-
-static int one_of(const char *s, const char *const *list)
-{
-    for (; s && *list; list++)
-        if (!strcmp(s, *list))
-            return 1;
-    return 0;
-}
-
-static void dmy(cw_date d, char out[11])
-{
-    int y;
-    unsigned m, day;
-    cw_date_to_ymd(d, &y, &m, &day);
-    snprintf(out, 11, "%02u/%02u/%04u", day % 100, m % 100, (unsigned)y % 10000);
-}
-
-static int age_at(cw_date dob, cw_date d)
-{
-    int n = 0;
-    while (n < 200 && cw_date_add_months(dob, 12 * (n + 1)) <= d)
-        n++;
-    return n;
-}
 
 #define note(r, field, ...) cw_returns_note((r)->notes, (r)->child, field, __VA_ARGS__)
 
@@ -324,23 +295,6 @@ static cw_rc read_event(runw *r, childw *c, const cw_case_event *ev)
 
 /* ---- writing ---- */
 
-static cw_rc cells(cw_buf *b, const char *const *v, size_t n)
-{
-    cw_rc rc = CW_OK;
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = cw_returns_csv_cell(b, v[i] ? v[i] : "", i + 1 == n);
-    return rc;
-}
-
-#define ROW(b, ...)                                                                                \
-    cells(b, (const char *const[]){__VA_ARGS__},                                                   \
-          sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
-
-static int row_in(const runw *r, const row *w)
-{
-    return w->decom <= r->to && (!w->ended || w->dec >= r->from);
-}
-
 static cw_rc write_episodes(runw *r, childw *c)
 {
     const char *la = r->q->la, *id = c->h->child_id;
@@ -348,7 +302,7 @@ static cw_rc write_episodes(runw *r, childw *c)
     int noted = 0, noted_home = 0, noted_post = 0, noted_cin = 0;
     for (size_t i = 0; !rc && i < c->ep.nrows; i++) {
         const row *w = &c->ep.rows[i];
-        if (!row_in(r, w))
+        if (!cw_lac_row_in(w, r->from, r->to))
             continue;
         r->counts->records++;
         char decom[11], dec[11] = "", home[16] = "", post[16] = "";
@@ -436,7 +390,7 @@ static cw_rc write_child(runw *r, childw *c)
     const row *adopted = NULL, *placed = NULL;
     for (size_t i = 0; i < c->ep.nrows; i++) {
         const row *w = &c->ep.rows[i];
-        if (!row_in(r, w))
+        if (!cw_lac_row_in(w, r->from, r->to))
             continue;
         in = 1;
         if (w->ended && w->rec && (!strcmp(w->rec, "E11") || !strcmp(w->rec, "E12")) &&
@@ -530,8 +484,8 @@ static cw_rc one_child(void *ctx, const cw_child_history *h, cw_error *err)
     cw_rc rc = CW_OK;
     for (size_t i = 0; !rc && i < h->nevents; i++) {
         const cw_case_event *ev = &h->events[i];
-        const char *s = sval(ev->facts, "sign_off");
-        if (s && !strcmp(s, "awaited"))
+        const char *s;
+        if (cw_case_event_awaited(ev))
             continue;
         if (ev->date <= r->to)
             rc = read_event(r, &c, ev);

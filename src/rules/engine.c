@@ -610,10 +610,15 @@ static void one_event_as(eval *ev, uint32_t pos, int t);
  * assessment counts at once; only its override is held back (the projection leaves the
  * override out of its facts until it is signed off).
  */
+bool cw_case_event_awaited(const cw_case_event *e)
+{
+    cw_fact v = cw_facts_get(e->facts, "sign_off");
+    return v.kind == CW_FACT_STRING && !strcmp(v.s, "awaited");
+}
+
 static int awaited(const eval *ev, uint32_t pos)
 {
-    cw_fact v = cw_facts_get(event(ev, pos)->facts, "sign_off");
-    return v.kind == CW_FACT_STRING && !strcmp(v.s, "awaited");
+    return cw_case_event_awaited(event(ev, pos));
 }
 
 static void one_event(eval *ev, uint32_t pos)

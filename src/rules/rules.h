@@ -17,6 +17,7 @@
 #define CW_RULES_RULES_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,10 @@ typedef struct cw_case_event {
     cw_date date;     /* its effective date (payload "date") */
     cw_facts facts;   /* its payload as facts (util/facts.h), corrections applied */
 } cw_case_event;
+
+/* Work awaiting a manager's sign-off (its facts say sign_off=awaited): it has not happened yet
+ * for the rules, the measures and the returns. */
+bool cw_case_event_awaited(const cw_case_event *e);
 
 /* A child's history: every event about the child, in (date, index) order,
  * including supervision_held events whose cases_discussed name the child. */
